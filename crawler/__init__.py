@@ -1,0 +1,1 @@
+"""The Scrapy project of newsarchive: how pages are fetched and followed."""

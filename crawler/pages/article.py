@@ -1,0 +1,164 @@
+"""The article page object: one method per spec field, structured data first.
+
+A template subclasses :class:`ArticlePage`, sets ``NAME`` (the ``metadata.extractor``
+value), says in :meth:`matches` whether a parsed page is in its markup, and overrides
+the fields its markup shows. :meth:`to_item` assembles the item in the spec's order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from lxml import html
+
+from .base import SCHEMA_VERSION, Link, PageContext
+from .bylines import parse_byline
+from .dates import parse_iso
+from .text import normalize_space, strip_suffixes, text_of
+from .urls import article_id, canonicalize_url
+
+HEADLINE_SUFFIXES = (
+    " - CNN.com", " - CNN", " | CNN Politics", " | CNN Business", " | CNN", " | Reuters",
+    " | Reuters.com", " - Reuters",
+)
+
+
+class ArticlePage:
+    """Defaults every template inherits; override a method to read the template's markup."""
+
+    NAME: ClassVar[str] = "generic"
+    SOURCE: ClassVar[str | None] = None
+
+    def __init__(self, ctx: PageContext):
+        self.ctx = ctx
+        self.ld = ctx.jsonld_article() or {}
+
+    # -- template selection -------------------------------------------------------------
+    @classmethod
+    def matches(cls, ctx: PageContext) -> bool:
+        raise NotImplementedError
+
+    def is_article(self) -> bool:
+        """A page of the template that is not an article (a video page, say) returns False."""
+        return bool(self.headline() and self.paragraphs())
+
+    # -- identity -----------------------------------------------------------------------
+    def url(self) -> str:
+        return self.ctx.url
+
+    def canonical_url(self) -> str:
+        stated = self.ctx.link_rel("canonical") or self.ctx.meta("og:url")
+        return canonicalize_url(stated or self.ctx.url, base=self.ctx.url)
+
+    # -- text fields --------------------------------------------------------------------
+    def headline(self) -> str:
+        h1 = self.ctx.first("//h1")
+        text = text_of(h1) if h1 is not None else ""
+        if not text:
+            text = normalize_space(self.ld.get("headline")) or self.ctx.meta("og:title") or ""
+        return strip_suffixes(text, HEADLINE_SUFFIXES)
+
+    def description(self) -> str | None:
+        return self.ctx.meta("description", "og:description")
+
+    def date_published_raw(self) -> str | None:
+        value = self.ld.get("datePublished")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        return self.ctx.meta("pubdate", "article:published_time")
+
+    def date_published(self) -> str | None:
+        return parse_iso(self.date_published_raw())
+
+    def date_modified_raw(self) -> str | None:
+        value = self.ld.get("dateModified")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        return self.ctx.meta("lastmod", "article:modified_time")
+
+    def date_modified(self) -> str | None:
+        return parse_iso(self.date_modified_raw())
+
+    def byline(self) -> str | None:
+        """The visible byline text; authors are parsed from it."""
+        return None
+
+    def authors(self) -> list[dict[str, str]]:
+        return parse_byline(self.byline())
+
+    def dateline(self) -> str | None:
+        return None
+
+    def highlights(self) -> list[str]:
+        return []
+
+    def paragraphs(self) -> list[str]:
+        return []
+
+    def related_links(self) -> list[Link]:
+        return []
+
+    def topics(self) -> list[str]:
+        return []
+
+    def keywords(self) -> list[str]:
+        raw = self.ctx.meta("keywords") or ""
+        return [word for word in (normalize_space(w) for w in raw.split(",")) if word]
+
+    def images(self) -> list[dict[str, Any]]:
+        return []
+
+    def credits(self) -> list[dict[str, str]]:
+        return []
+
+    def in_language(self) -> str | None:
+        lang = self.ctx.doc.get("lang") or self.ctx.meta("content-language", "language")
+        if not lang:
+            ld_lang = self.ld.get("inLanguage")
+            lang = ld_lang if isinstance(ld_lang, str) else None
+        if not lang:
+            return None
+        code = lang.strip().replace("_", "-").split("-")[0].lower()
+        return code if len(code) == 2 and code.isalpha() else None
+
+    # -- the item -----------------------------------------------------------------------
+    def extractor_name(self) -> str:
+        """``cnn/2013`` and the like; a shared template is qualified by the page's outlet."""
+        return self.NAME if "/" in self.NAME else f"{self.ctx.source}/{self.NAME}"
+
+    def to_item(self) -> dict[str, Any]:
+        canonical = self.canonical_url()
+        paragraphs = self.paragraphs()
+        related = self.related_links()
+        return {
+            "url": self.url(),
+            "canonicalUrl": canonical,
+            "source": self.SOURCE or self.ctx.source,
+            "articleId": article_id(canonical),
+            "headline": self.headline(),
+            "description": self.description(),
+            "datePublished": self.date_published(),
+            "datePublishedRaw": self.date_published_raw(),
+            "dateModified": self.date_modified(),
+            "dateModifiedRaw": self.date_modified_raw(),
+            "authors": self.authors(),
+            "dateline": self.dateline(),
+            "highlights": self.highlights(),
+            "articleBody": "\n\n".join(paragraphs),
+            "paragraphs": paragraphs,
+            "relatedLinks": [
+                {"url": canonicalize_url(link.url), "headline": link.headline, "kind": link.kind}
+                for link in related
+            ],
+            "topics": self.topics(),
+            "keywords": self.keywords(),
+            "images": self.images(),
+            "credits": self.credits(),
+            "inLanguage": self.in_language(),
+            "metadata": {"extractor": self.extractor_name(), "schemaVersion": SCHEMA_VERSION},
+        }
+
+
+def paragraph_texts(elements: list[html.HtmlElement]) -> list[str]:
+    """Normalised text of each element, empty ones dropped."""
+    return [text for text in (text_of(element) for element in elements) if text]

@@ -1,0 +1,79 @@
+"""Text normalisation shared by every template: the spec's whitespace and hidden-text rules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import html
+
+# Unicode whitespace (U+00A0 and U+2028 included) plus zero-width characters.
+_SPACE_RE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
+# C0/C1 control characters other than whitespace: never part of an item's text.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+# Classes marking visually hidden accessibility text (such as Reuters' ", opens new tab").
+HIDDEN_CLASS_MARKERS = ("visually-hidden", "sr-only", "screen-reader", "visuallyhidden")
+
+
+def normalize_space(text: str | None) -> str:
+    """Collapse every run of whitespace (NBSP included) into one space and trim."""
+    if not text:
+        return ""
+    return _SPACE_RE.sub(" ", _CONTROL_RE.sub("", text)).strip()
+
+
+def is_hidden(element: html.HtmlElement) -> bool:
+    """True for elements that are not text to a reader: hidden, scripts, accessibility-only."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in ("script", "style", "noscript", "template"):
+        return True
+    cls = element.get("class") or ""
+    if any(marker in cls for marker in HIDDEN_CLASS_MARKERS):
+        return True
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style
+
+
+def _iter_text(element: html.HtmlElement, skip: Iterable[html.HtmlElement] = ()) -> Iterable[str]:
+    skipped = set(skip)
+    if element in skipped or is_hidden(element):
+        return
+    if element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            if child.tag == "br":
+                yield " "
+            else:
+                yield from _iter_text(child, skipped)
+        if child.tail:
+            yield child.tail
+
+
+def text_of(element: html.HtmlElement | None, skip: Iterable[html.HtmlElement] = ()) -> str:
+    """The visible, normalised text of an element (hidden children and `skip` left out)."""
+    if element is None:
+        return ""
+    return normalize_space("".join(_iter_text(element, skip)))
+
+
+def strip_suffixes(text: str, suffixes: Iterable[str]) -> str:
+    """Drop a trailing outlet suffix such as " - CNN.com" or " | Reuters"."""
+    for suffix in suffixes:
+        if text.lower().endswith(suffix.lower()):
+            return text[: -len(suffix)].rstrip()
+    return text
+
+
+def has_class(element: html.HtmlElement, name: str) -> bool:
+    return name in (element.get("class") or "").split()
+
+
+def class_prefix_xpath(prefix: str) -> str:
+    """XPath predicate for CSS-module classes like ``StandardArticleBody_body_3ntUm``."""
+    return (
+        f"contains(concat(' ', normalize-space(@class)), ' {prefix}')"
+    )

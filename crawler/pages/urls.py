@@ -1,0 +1,108 @@
+"""Canonical URLs and article identity: which hosts are one outlet, which parameters track."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
+
+# Hosts that are one site. A host ending in one of these suffixes belongs to the outlet.
+OUTLET_DOMAINS: dict[str, tuple[str, ...]] = {
+    "cnn": ("cnn.com",),
+    "reuters": ("reuters.com",),
+}
+
+TRACKING_PARAMS = frozenset(
+    {"iid", "cid", "rpc", "hpt", "eref", "on.cnn", "feedtype", "feedname", "soc_src", "soc_trk"}
+)
+
+MAX_URL_LENGTH = 2083
+
+
+def outlet_of_host(host: str | None) -> str | None:
+    """"cnn" for edition.cnn.com, "reuters" for uk.reuters.com, else None."""
+    if not host:
+        return None
+    host = host.lower().rstrip(".").split(":")[0]
+    for outlet, domains in OUTLET_DOMAINS.items():
+        for domain in domains:
+            if host == domain or host.endswith("." + domain):
+                return outlet
+    return None
+
+
+def is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.startswith("utm_") or lowered in TRACKING_PARAMS
+
+
+def canonicalize_url(url: str, base: str | None = None) -> str:
+    """Absolute URL, scheme and host lower-cased, fragment and tracking parameters dropped.
+
+    The path is kept as the page states it (no case folding, no trailing-slash games).
+    """
+    url = url.strip()
+    if base:
+        url = urljoin(base, url)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    netloc = host
+    if parts.port and not (
+        (scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)
+    ):
+        netloc = f"{host}:{parts.port}"
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and not is_tracking_param(unquote_plus(pair.split("=", 1)[0]))
+    ]
+    return urlunsplit((scheme, netloc, parts.path or "/", "&".join(kept), ""))
+
+
+def site_key(canonical_url: str) -> str:
+    """The identity of a canonical URL with scheme ignored and an outlet's hosts folded."""
+    parts = urlsplit(canonical_url)
+    host = (parts.hostname or "").lower()
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    site = outlet_of_host(parts.hostname) or host.removeprefix("www.")
+    path = parts.path or "/"
+    return f"{site}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def article_id(canonical_url: str) -> str:
+    """Stable id of an article, from its canonical URL alone: ``cnn-1f3a...``."""
+    key = site_key(canonical_url)
+    prefix = key.split("/", 1)[0].split(".")[0].split(":")[0]
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+    return f"{prefix}-{digest}"
+
+
+_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def resolve_link(href: str | None, base: str) -> str | None:
+    """Absolute http(s) URL for an href, or None for javascript:, data:, mailto:, junk."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#") or "\x00" in href:
+        return None
+    if _SCHEME_RE.match(href) and not href.lower().startswith(("http:", "https:")):
+        return None
+    absolute = urljoin(base, href)
+    parts = urlsplit(absolute)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if len(absolute) > MAX_URL_LENGTH:
+        return None
+    # Resolve dot segments so "/a/../b" cannot escape anything later on.
+    path = parts.path
+    if "/." in path:
+        trailing = path.endswith("/")
+        path = posixpath.normpath(path)
+        if trailing and not path.endswith("/"):
+            path += "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))

@@ -1,0 +1,58 @@
+"""Every fixture page gives exactly its expected item, field by field.
+
+A fixture is ``data/pages/<template>/<name>.html`` with the expected item beside it as
+``<name>.json``; ``<name>.headers.json`` optionally gives the HTTP response headers
+(default: ``Content-Type: text/html`` without a charset). The expected JSON holds the
+extractor's item, without the crawl's ``metadata.dateDownloaded`` and ``warc``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.pages import analyse
+
+PAGES = Path(__file__).parent / "data" / "pages"
+FIXTURES = sorted(PAGES.glob("*/*.html"))
+
+
+def load_fixture(html_path: Path) -> tuple[dict, dict, bytes]:
+    expected = json.loads(html_path.with_suffix(".json").read_text("utf-8"))
+    headers_path = html_path.with_name(html_path.stem + ".headers.json")
+    headers = (
+        json.loads(headers_path.read_text("utf-8"))
+        if headers_path.exists()
+        else {"Content-Type": "text/html"}
+    )
+    return expected, headers, html_path.read_bytes()
+
+
+@pytest.mark.parametrize("html_path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_fixture_page_gives_expected_item(html_path: Path) -> None:
+    expected, headers, body = load_fixture(html_path)
+    analysis = analyse(expected["url"], headers, body, source=expected["source"])
+    assert analysis.kind == "article", analysis.reason
+    item = analysis.article
+    assert item is not None
+    for field, value in expected.items():
+        assert item.get(field) == value, f"field {field!r} of {html_path.name}"
+    assert set(item) == set(expected), "the item has fields the fixture does not expect"
+
+
+@pytest.mark.parametrize("html_path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_fixture_extraction_is_deterministic(html_path: Path) -> None:
+    expected, headers, body = load_fixture(html_path)
+    first = analyse(expected["url"], headers, body, source=expected["source"])
+    second = analyse(expected["url"], headers, body, source=expected["source"])
+    assert first == second
+
+
+def test_every_template_has_three_fixtures() -> None:
+    counts: dict[str, int] = {}
+    for path in FIXTURES:
+        counts[path.parent.name] = counts.get(path.parent.name, 0) + 1
+    thin = {template: n for template, n in counts.items() if n < 3}
+    assert not thin, f"templates with fewer than three fixture pages: {thin}"
