@@ -1,16 +1,64 @@
-"""Dates as the pages print them, converted to ISO 8601 UTC (``2013-01-29T22:38:00Z``)."""
+"""Dates as the pages print them, converted to ISO 8601 UTC (``2013-01-29T22:38:00Z``).
+
+:func:`parse_iso` reads structured values (JSON-LD, meta tags); :func:`parse_date` also
+reads the stamps the outlets print, such as CNN's "January 29, 2013 -- Updated 2238 GMT
+(0638 HKT)" or Reuters' "Fri Jan 18, 2013 8:08am EST".
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
 
-# Offsets of the zone abbreviations the outlets print.
+# Offsets of the zone abbreviations the outlets print. "ET" is resolved by US rules.
 ZONE_OFFSETS: dict[str, float] = {
-    "UTC": 0, "GMT": 0, "Z": 0,
-    "EST": -5, "EDT": -4, "ET": -5,
-    "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "HKT": 8, "BST": 1, "CET": 1, "CEST": 2,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "EST": -5,
+    "EDT": -4,
+    "ET": -5,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "HKT": 8,
+    "BST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "WAT": 1,
+    "CAT": 2,
+    "EAT": 3,
+    "MSK": 3,
+    "IST": 5.5,
+    "SGT": 8,
+    "JST": 9,
+    "AEST": 10,
+    "AEDT": 11,
+}
+
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
 }
 
 
@@ -41,19 +89,181 @@ def parse_iso(value: str | None) -> str | None:
         )
     except ValueError:
         return None
-    offset = zone_offset(zone or "Z")
-    if offset is None:
-        return None
-    return format_utc(moment.replace(tzinfo=timezone(offset)))
+    return _to_utc(moment, zone or "Z")
 
 
 def zone_offset(zone: str) -> timedelta | None:
-    """The UTC offset of ``EST``, ``+05:30``, ``-0500`` or ``Z``; None if unknown."""
+    """The UTC offset of ``EST``, ``+05:30``, ``-0500``, ``GMT+1`` or ``Z``; None if unknown."""
     zone = zone.strip()
     if zone.upper() in ZONE_OFFSETS:
         return timedelta(hours=ZONE_OFFSETS[zone.upper()])
-    match = re.fullmatch(r"(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?", zone)
+    match = re.fullmatch(r"(?:GMT|UTC)?\s*([+-])(\d{1,2}):?(\d{2})?", zone, re.IGNORECASE)
     if not match:
         return None
     sign = -1 if match.group(1) == "-" else 1
     return sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
+
+
+# -- printed stamps ---------------------------------------------------------------------
+
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+# "January 29, 2013", "Jan 18, 2013", "Tue January 29, 2013"; the year may run into the
+# time that follows ("January 18, 20138:08 AM UTC"), hence no boundary after it.
+_DATE_MDY_RE = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s*(?P<year>\d{4})")
+# "18 January 2013", "Fri, 18 Jan 2013 13:08:21 GMT"
+_DATE_DMY_RE = re.compile(r"\b(?P<day>\d{1,2})\s+" + _MONTH + r",?\s+(?P<year>\d{4})\b")
+# REVISION_DATE: "Fri Jan 18 13:08:21 UTC 2013"
+_CTIME_RE = re.compile(
+    r"\b[A-Za-z]{3}\s+" + _MONTH + r"\s+(?P<day>\d{1,2})\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2}))?\s+(?P<zone>[A-Za-z]{1,5})\s+(?P<year>\d{4})\b"
+)
+_TIME_RE = re.compile(
+    r"(?<![\d:])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"(?:\s*(?P<ampm>[aApP])\.?[mM]\.?(?![a-z]))?"
+)
+_ZONE_NAMES = "|".join(sorted(ZONE_OFFSETS, key=len, reverse=True))
+# CNN's "2238 GMT": four digits are a time only with a zone after them.
+_HHMM_ZONE_RE = re.compile(
+    r"(?<!\d)(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s+(?=(?:" + _ZONE_NAMES + r")\b)"
+)
+# A zone right after the time: a name (not the start of a lower-case word: "UTCUpdated"
+# is UTC, "ETa" is not) or a numeric offset, optionally after GMT/UTC.
+_ZONE_RE = re.compile(
+    r"^\s*(?:(?P<name>" + _ZONE_NAMES + r")(?![a-z])\s*)?"
+    r"(?P<offset>[+-]\d{1,2}(?::?\d{2})?\b)?"
+)
+
+
+def parse_date(value: str | None, default_zone: str = "UTC") -> str | None:
+    """An ISO value or a printed stamp, in any format the outlets use, to the normal form.
+
+    A stamp without a zone is read in `default_zone`; without a time it is midnight.
+    """
+    if not value or not value.strip():
+        return None
+    iso = parse_iso(value)
+    if iso:
+        return iso
+    text = " ".join(value.replace("\u00a0", " ").split())
+    match = _CTIME_RE.search(text)
+    if match:
+        return _assemble(
+            match,
+            match.group("hour"),
+            match.group("minute"),
+            match.group("second"),
+            None,
+            match.group("zone"),
+        )
+    match = _find_date(text)
+    if match is None:
+        return None
+    # Look for the time after the date, then before it ("Updated 10:49 AM EST, Tue ...").
+    rest = text[match.end() :]
+    clock = _find_clock(rest) or _find_clock(text[: match.start()])
+    if clock is None:
+        return _assemble(match, "0", "0", None, None, default_zone)
+    hour, minute, second, ampm, zone = clock
+    return _assemble(match, hour, minute, second, ampm, zone or default_zone)
+
+
+def _find_date(text: str) -> re.Match[str] | None:
+    """The first month-day-year (or day-month-year) whose month is a real month name."""
+    for pattern in (_DATE_MDY_RE, _DATE_DMY_RE):
+        for found in pattern.finditer(text):
+            if found.group("month").lower() in MONTHS:
+                return found
+    return None
+
+
+def _find_clock(text: str) -> tuple[str, str, str | None, str | None, str | None] | None:
+    """(hour, minute, second, am/pm, zone) of the first time printed in `text`."""
+    found = _TIME_RE.search(text)
+    if found:
+        zone = _zone_after(text[found.end() :])
+        return (
+            found.group("hour"),
+            found.group("minute"),
+            found.group("second"),
+            found.group("ampm"),
+            zone,
+        )
+    found = _HHMM_ZONE_RE.search(text)
+    if found:
+        return (
+            found.group("hour"),
+            found.group("minute"),
+            None,
+            None,
+            _zone_after(text[found.end() :]),
+        )
+    return None
+
+
+def _zone_after(text: str) -> str | None:
+    found = _ZONE_RE.match(text)
+    if not found:
+        return None
+    name, offset = found.group("name"), found.group("offset")
+    if offset:
+        return offset
+    return name
+
+
+def _assemble(
+    match: re.Match[str], hour: str, minute: str, second: str | None, ampm: str | None, zone: str
+) -> str | None:
+    month = MONTHS.get(match.group("month").lower())
+    if month is None:
+        return None
+    hours = int(hour)
+    if ampm:
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if ampm.lower() == "p" else 0)
+    try:
+        moment = datetime(
+            int(match.group("year")),
+            month,
+            int(match.group("day")),
+            hours,
+            int(minute),
+            int(second or 0),
+        )
+    except ValueError:
+        return None
+    return _to_utc(moment, zone)
+
+
+def _to_utc(local: datetime, zone: str) -> str | None:
+    """A wall-clock time in `zone` (``ET`` following US daylight-saving rules) as UTC."""
+    if zone.strip().upper() == "ET":
+        offset: timedelta | None = timedelta(hours=-4 if us_eastern_dst(local) else -5)
+    else:
+        offset = zone_offset(zone)
+    if offset is None:
+        return None
+    return format_utc(local.replace(tzinfo=timezone(offset)))
+
+
+def us_eastern_dst(local: datetime) -> bool:
+    """Whether US Eastern wall-clock time `local` is daylight time (the repeated hour is not)."""
+    year = local.year
+    if year >= 2007:
+        start = _nth_sunday(year, 3, 2)
+        end = _nth_sunday(year, 11, 1)
+    else:
+        start = _nth_sunday(year, 4, 1)
+        end = _last_sunday(year, 10)
+    naive = local.replace(tzinfo=None)
+    return start.replace(hour=2) <= naive < end.replace(hour=1)
+
+
+def _nth_sunday(year: int, month: int, nth: int) -> datetime:
+    first = datetime(year, month, 1)
+    return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (nth - 1))
+
+
+def _last_sunday(year: int, month: int) -> datetime:
+    last = datetime(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() + 1) % 7)
