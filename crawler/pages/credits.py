@@ -1,0 +1,98 @@
+"""Credits lines ("Reporting by A; Editing by B") split into people and their roles.
+
+The line closes a wire story; it is not body text, so templates also use
+:func:`is_credits_line` to keep it out of the paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import normalize_space
+
+ROLES = ("additional reporting", "reporting", "writing", "editing", "contributor")
+
+# A role marker and the role it names. Longest phrases first.
+_MARKERS: tuple[tuple[str, str], ...] = (
+    (r"additional\s+reporting", "additional reporting"),
+    (r"reporting", "reporting"),
+    (r"reported", "reporting"),
+    (r"writing", "writing"),
+    (r"written", "writing"),
+    (r"compiled", "writing"),
+    (r"editing", "editing"),
+    (r"edited", "editing"),
+)
+_MARKER_RE = re.compile(
+    r"(?<![\w-])(?P<marker>" + "|".join(pattern for pattern, _ in _MARKERS) + r")\s+by\b\s*",
+    re.IGNORECASE,
+)
+_CONTRIBUTED_RE = re.compile(
+    r"^(?P<names>.+?)\s+contributed\s+(?:to\s+this\s+(?:report|story|article)|reporting)\.?$",
+    re.IGNORECASE,
+)
+# "A and B", "A, B and C", "A, B, and C", "A & B"
+_NAME_SPLIT_RE = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s*&\s*|,|;)\s*", re.IGNORECASE)
+# "A in Cairo", "A in Washington", "A from Bamako": the place is not part of the name.
+_PLACE_RE = re.compile(r"\s+(?:in|from|at)\s+\S.*$")
+_EDGE_RE = re.compile(r"^[\s(\[;:,.]+|[\s)\];:,.]+$")
+
+
+def is_credits_line(text: str | None) -> bool:
+    """True for a wire credits line: "(Reporting by A; Editing by B)" or "A contributed ..."."""
+    line = normalize_space(text)
+    if not line or len(line) > 400:
+        return False
+    inner = _strip_edges(line)
+    if _CONTRIBUTED_RE.match(inner):
+        return True
+    first = _MARKER_RE.search(inner)
+    if first is None:
+        return False
+    # The marker opens the line, or the whole line is in parentheses.
+    wrapped = line.startswith("(") and line.rstrip(". ").endswith(")")
+    return first.start() == 0 or (wrapped and first.start() < 40)
+
+
+def parse_credits(text: str | None) -> list[dict[str, str]]:
+    """People and roles of a credits line, in order: ``[{"name", "role"}]``."""
+    line = _strip_edges(normalize_space(text))
+    if not line:
+        return []
+    contributed = _CONTRIBUTED_RE.match(line)
+    if contributed:
+        return [
+            {"name": name, "role": "contributor"} for name in _names(contributed.group("names"))
+        ]
+    credits: list[dict[str, str]] = []
+    markers = list(_MARKER_RE.finditer(line))
+    for index, marker in enumerate(markers):
+        end = markers[index + 1].start() if index + 1 < len(markers) else len(line)
+        role = _role_of(marker.group("marker"))
+        segment = line[marker.end() : end]
+        # "Writing by B and editing by C": the connector before the next marker goes.
+        segment = re.sub(r"(?:[;,]|\s)+(?:and\s*)?$", "", segment, flags=re.IGNORECASE)
+        for name in _names(segment):
+            credits.append({"name": name, "role": role})
+    return credits
+
+
+def _role_of(marker: str) -> str:
+    lowered = " ".join(marker.lower().split())
+    for pattern, role in _MARKERS:
+        if re.fullmatch(pattern, lowered):
+            return role
+    return "reporting"
+
+
+def _names(segment: str) -> list[str]:
+    names = []
+    for part in _NAME_SPLIT_RE.split(segment):
+        name = _strip_edges(_PLACE_RE.sub("", part.strip()))
+        if name and any(char.isalpha() for char in name):
+            names.append(name)
+    return names
+
+
+def _strip_edges(text: str) -> str:
+    return _EDGE_RE.sub("", text)

@@ -1,0 +1,156 @@
+"""Credits lines of wire stories come out as people with their roles."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crawler.pages.credits import ROLES, is_credits_line, parse_credits
+
+
+def _pairs(line: str) -> list[tuple[str, str]]:
+    return [(credit["name"], credit["role"]) for credit in parse_credits(line)]
+
+
+def test_the_full_reuters_form() -> None:
+    line = (
+        "(Additional reporting by Aminata Keita in Cairo; Writing by Paul Marchand;"
+        " Editing by Ruth Galloway)"
+    )
+    assert _pairs(line) == [
+        ("Aminata Keita", "additional reporting"),
+        ("Paul Marchand", "writing"),
+        ("Ruth Galloway", "editing"),
+    ]
+
+
+def test_several_names_and_places() -> None:
+    line = (
+        "(Reporting by Moussa Diallo in Bamako and Tiemoko Sangare in Gao;"
+        " Editing by Jo Hale, Ann Rees and Tom Bell)"
+    )
+    assert _pairs(line) == [
+        ("Moussa Diallo", "reporting"),
+        ("Tiemoko Sangare", "reporting"),
+        ("Jo Hale", "editing"),
+        ("Ann Rees", "editing"),
+        ("Tom Bell", "editing"),
+    ]
+
+
+def test_without_parentheses_and_lower_case() -> None:
+    assert _pairs("Reporting by Moussa Diallo; Editing by Ruth Galloway") == [
+        ("Moussa Diallo", "reporting"),
+        ("Ruth Galloway", "editing"),
+    ]
+    assert _pairs(
+        " (Reporting by Lamine Chikhi; writing by Leila Benali; editing by Ed Stoddard)"
+    ) == [
+        ("Lamine Chikhi", "reporting"),
+        ("Leila Benali", "writing"),
+        ("Ed Stoddard", "editing"),
+    ]
+
+
+def test_roles_joined_by_and() -> None:
+    assert _pairs("(Writing by Paul Marchand and editing by Ruth Galloway)") == [
+        ("Paul Marchand", "writing"),
+        ("Ruth Galloway", "editing"),
+    ]
+    assert _pairs("(Reporting by A. Keita, Writing by P. Marchand, Editing by R. Galloway)") == [
+        ("A. Keita", "reporting"),
+        ("P. Marchand", "writing"),
+        ("R. Galloway", "editing"),
+    ]
+
+
+def test_contributors() -> None:
+    assert _pairs("Moussa Diallo and Tiemoko Sangare contributed to this report.") == [
+        ("Moussa Diallo", "contributor"),
+        ("Tiemoko Sangare", "contributor"),
+    ]
+    assert _pairs("(Hamid Ould Ahmed in Algiers contributed reporting)") == [
+        ("Hamid Ould Ahmed", "contributor"),
+    ]
+
+
+def test_hyphenated_and_accented_names_survive() -> None:
+    assert _pairs(
+        "(Reporting by Cheick Diouara and Émilie Lefèvre-Ba; Editing by Giles Elgood)"
+    ) == [
+        ("Cheick Diouara", "reporting"),
+        ("Émilie Lefèvre-Ba", "reporting"),
+        ("Giles Elgood", "editing"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(Additional reporting by A in Cairo; Writing by B; Editing by C)",
+        "Reporting by A; Editing by B",
+        "A and B contributed to this report",
+        "(Reporting by Lamine Chikhi; editing by Ed Stoddard)",
+    ],
+)
+def test_credits_lines_are_recognised(line: str) -> None:
+    assert is_credits_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "GAO, Mali (Reuters) - French troops were greeted by crowds on Saturday.",
+        "The report was edited by the ministry before it was released, officials said.",
+        "Residents said reporting by local radio had been banned by the rebels.",
+        "",
+        None,
+    ],
+)
+def test_body_text_is_not_a_credits_line(line: str | None) -> None:
+    assert not is_credits_line(line)
+
+
+def test_empty_input() -> None:
+    assert parse_credits(None) == []
+    assert parse_credits("") == []
+    assert parse_credits("()") == []
+
+
+NAME = st.from_regex(r"[A-Z][a-z]{1,8} [A-Z][a-z]{1,10}", fullmatch=True)
+ROLE_PHRASES = {
+    "additional reporting": "Additional reporting by",
+    "reporting": "Reporting by",
+    "writing": "Writing by",
+    "editing": "Editing by",
+}
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(sorted(ROLE_PHRASES)), st.lists(NAME, min_size=1, max_size=3)),
+        min_size=1,
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_generated_lines_round_trip(groups: list[tuple[str, list[str]]], wrapped: bool) -> None:
+    segments = []
+    expected = []
+    for role, names in groups:
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        segments.append(f"{ROLE_PHRASES[role]} {joined}")
+        expected.extend((name, role) for name in names)
+    line = "; ".join(segments)
+    if wrapped:
+        line = f"({line})"
+    assert is_credits_line(line)
+    assert _pairs(line) == expected
+
+
+@given(st.text(max_size=200))
+def test_any_text_gives_known_roles(text: str) -> None:
+    for credit in parse_credits(text):
+        assert credit["role"] in ROLES
+        assert credit["name"] == credit["name"].strip() and credit["name"]
