@@ -1,14 +1,26 @@
-"""Bot-block and JS-challenge pages (DataDome, captchas), recognised so they are never stored."""
+"""Bot-block and JS-challenge pages (DataDome, captchas), recognised so they are never stored.
+
+A challenge page is a marker plus next to no readable text: real article pages also load
+DataDome's tag script or say "please enable JavaScript" in a ``<noscript>``, and must pass.
+"""
 
 from __future__ import annotations
 
 import re
 
+# Phrases and scripts that only challenge pages carry.
 _MARKERS = re.compile(
-    rb"(captcha-delivery\.com|datadome|please enable js|please enable javascript"
-    rb"|are you a robot|access to this page has been denied|px-captcha|cf-chl-)",
+    rb"(captcha-delivery\.com|please enable js\b|please enable javascript"
+    rb"|are you a robot|access to this page has been denied|px-captcha|cf-chl-"
+    rb"|var\s+dd\s*=\s*\{)",
     re.IGNORECASE,
 )
+_INVISIBLE = re.compile(
+    rb"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.IGNORECASE | re.DOTALL
+)
+_ENTITY = re.compile(rb"&#?\w+;")
+# A challenge shows a sentence or two; an article shows paragraphs.
+MAX_CHALLENGE_TEXT = 600
 
 
 def is_block_page(status: int, body: bytes) -> bool:
@@ -16,4 +28,12 @@ def is_block_page(status: int, body: bytes) -> bool:
     if status in (401, 403):
         return True
     head = body[:65536]
-    return bool(_MARKERS.search(head)) and len(body) < 50_000
+    if not _MARKERS.search(head) or len(body) >= 200_000:
+        return False
+    return len(visible_text(head)) < MAX_CHALLENGE_TEXT
+
+
+def visible_text(markup: bytes) -> bytes:
+    """The readable text of a page, roughly: tags, scripts, styles and comments dropped."""
+    text = _ENTITY.sub(b" ", _INVISIBLE.sub(b" ", markup))
+    return b" ".join(text.split())

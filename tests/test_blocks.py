@@ -1,0 +1,66 @@
+"""Challenge pages are recognised as blocks; article pages that load a bot script are not."""
+
+from __future__ import annotations
+
+from crawler.pages import analyse
+from crawler.pages.blocks import is_block_page
+
+DATADOME_CHALLENGE = b"""<html lang="en"><head><title>reuters.com</title>
+<style>#cmsg{animation: A 1.5s;}@keyframes A{0%{opacity:0;}99%{opacity:0;}100%{opacity:1;}}</style>
+</head><body style="margin:0"><p id="cmsg">Please enable JS and disable any ad blocker</p>
+<script data-cfasync="false">var dd={'rt':'c','cid':'AHrlqAAAAAMAx1x2x3x4x5x6AAAA==',
+'hsh':'2013457ADA70C67D6A4123E0A76873','t':'fe','s':45595,'e':'c0ffee','host':'geo.captcha-delivery.com'}</script>
+<script data-cfasync="false" src="https://ct.captcha-delivery.com/c.js"></script>
+</body></html>"""
+
+ARTICLE_WITH_DATADOME_TAG = (
+    b"""<!DOCTYPE html><html lang="en"><head><title>French troops reach Gao | Reuters</title>
+<script>window.ddjskey = 'A1B2C3D4E5F6';window.ddoptions = {endpoint: 'https://api-js.datadome.co/js/',
+ajaxListenerPath: true};</script><script src="https://js.datadome.co/tags.js" async></script>
+<noscript>Please enable JavaScript to view the comments.</noscript>
+</head><body><article><h1>French troops reach Gao</h1>"""
+    + b"<p>GAO, Mali (Reuters) - French and Malian soldiers entered the town on Saturday"
+    b" after air strikes drove the rebels out of their positions near the river.</p>"
+    * 12
+    + b"</article></body></html>"
+)
+
+
+def test_datadome_challenge_with_200_is_blocked() -> None:
+    assert is_block_page(200, DATADOME_CHALLENGE)
+    analysis = analyse(
+        "https://www.reuters.com/world/africa/x/",
+        {"Content-Type": "text/html"},
+        DATADOME_CHALLENGE,
+        status=200,
+        source="reuters",
+    )
+    assert analysis.kind == "blocked"
+    assert analysis.article is None
+
+
+def test_datadome_challenge_with_403_is_blocked() -> None:
+    assert is_block_page(403, DATADOME_CHALLENGE)
+    analysis = analyse(
+        "https://www.reuters.com/world/africa/x/",
+        {"Content-Type": "text/html"},
+        DATADOME_CHALLENGE,
+        status=403,
+        source="reuters",
+    )
+    assert analysis.kind == "blocked"
+
+
+def test_article_loading_the_datadome_tag_is_not_blocked() -> None:
+    assert not is_block_page(200, ARTICLE_WITH_DATADOME_TAG)
+
+
+def test_other_challenges() -> None:
+    captcha = b"<html><body><h1>Are you a robot?</h1><div id='px-captcha'></div></body></html>"
+    assert is_block_page(200, captcha)
+    assert is_block_page(401, b"")
+
+
+def test_ordinary_pages_are_not_blocked() -> None:
+    assert not is_block_page(200, b"<html><body><p>Hello</p></body></html>")
+    assert not is_block_page(404, b"<html><body>Not found</body></html>")
