@@ -1,4 +1,10 @@
-"""Bylines split into people: "By Dana Ford and Tom Watkins, CNN" gives two authors."""
+"""Bylines split into people: "By Dana Ford and Tom Watkins, CNN" gives two authors.
+
+A byline names people, outlets and job titles in one line; only the people are authors.
+Job titles may stand before a name ("By Chief Washington Correspondent Jake Tapper") or
+after it ("Chris Cillizza, CNN Editor-at-large"); a line naming no person ("By the CNN
+Wire Staff", "Reuters") gives no author at all.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,124 @@ import re
 
 from .text import normalize_space
 
-_LEAD_RE = re.compile(r"^(?:analysis\s+by|opinion\s+by|by|from)\s+", re.IGNORECASE)
-_OUTLETS = ("CNN", "Reuters", "CNN.com", "Thomson Reuters")
-_SPLIT_RE = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|,|;|&)\s*", re.IGNORECASE)
+# Lead words of a byline or of one of its parts ("Analysis by", "From").
+_LEAD_RE = re.compile(
+    r"^(?:(?:analysis|opinion|commentary|story|text|written|interview|words|photos?)\s+by|by|from)"
+    r"(?:\s*:)?\s+",
+    re.IGNORECASE,
+)
+# Separators between people: ", and", " and ", ",", ";", "&", " with ".
+_SPLIT_RE = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s+with\s+|[,;&|/])\s*", re.IGNORECASE)
+
+# Words that name an outlet, never a person (compared lower-cased, possessive dropped).
+OUTLET_WORDS = frozenset(
+    {
+        "cnn", "cnn.com", "cnni", "cnnmoney", "cnn.money", "hln", "reuters", "thomson",
+        "reuters.com", "ap", "afp", "ireport",
+    }
+)
+# The words that make a phrase a job title; everything up to the last one is the title.
+TITLE_WORDS = frozenset(
+    {
+        "correspondent", "correspondents", "editor", "editors", "editor-at-large",
+        "producer", "producers", "reporter", "reporters", "writer", "writers", "anchor",
+        "analyst", "contributor", "contributors", "commentator", "columnist", "host",
+        "director", "chief", "bureau", "journalist", "photographer", "photojournalist",
+        "meteorologist", "researcher", "strategist", "president", "founder", "author",
+    }
+)
+# Words that qualify a title ("Senior International ..."); never the start of a name.
+TITLE_QUALIFIERS = frozenset(
+    {
+        "senior", "chief", "deputy", "executive", "managing", "associate", "assistant",
+        "international", "national", "foreign", "political", "diplomatic", "global",
+        "contributing", "special", "digital", "investigative", "military", "security",
+        "legal", "medical", "business", "economics", "affairs", "white", "house",
+        "washington", "pentagon", "justice", "congressional", "capitol", "hill", "africa",
+        "europe", "asia", "middle", "east", "at-large", "intelligence", "crime",
+        "supervising", "lead", "staff", "editorial", "news",
+    }
+)
+# A part holding one of these is a staff or wire line, not a person.
+_STAFF_RE = re.compile(
+    r"\b(?:staff|wire|wires|newsroom|reports|desk|team|editors|agencies|news\s+service)\b",
+    re.IGNORECASE,
+)
+# Lower-case words that can open a part but never a name ("the", "for CNN").
+_NON_NAME_OPENERS = frozenset({"the", "for", "special", "with", "in", "and", "a", "an", "of"})
+_EDGE_PUNCT = " .,:;-–—()[]\"'“”‘’*|"
+
+
+def _word_key(token: str) -> str:
+    """Lower-cased token without edge punctuation and possessive ('CNN's' -> 'cnn')."""
+    key = token.strip(_EDGE_PUNCT).lower()
+    for suffix in ("'s", "’s"):
+        if key.endswith(suffix):
+            key = key[: -len(suffix)]
+    return key
+
+
+def _is_outlet(token: str) -> bool:
+    return _word_key(token) in OUTLET_WORDS
+
+
+def _is_title_word(token: str) -> bool:
+    key = _word_key(token)
+    return key in TITLE_WORDS or any(part in TITLE_WORDS for part in key.split("-"))
+
+
+def _is_title_token(token: str) -> bool:
+    """A job-title word, a title qualifier ("Senior") or an outlet."""
+    return _is_title_word(token) or _word_key(token) in TITLE_QUALIFIERS or _is_outlet(token)
+
+
+def _strip_lead(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEAD_RE.sub("", text).strip()
+    return text
+
+
+def person_of(part: str) -> str | None:
+    """The person's name in one byline part, or None when the part names nobody."""
+    part = _strip_lead(normalize_space(part).strip(_EDGE_PUNCT))
+    if not part or _STAFF_RE.search(part):
+        return None
+    tokens = part.split()
+    # A title before the name: the name is what follows the last title word.
+    title_at = [i for i, token in enumerate(tokens) if _is_title_word(token)]
+    if title_at and title_at[-1] < len(tokens) - 1:
+        tokens = tokens[title_at[-1] + 1 :]
+    # An outlet before the name ("CNN's Nima Elbagir").
+    while tokens and (_is_outlet(tokens[0]) or _is_title_word(tokens[0])):
+        tokens = tokens[1:]
+    # A title or outlet after the name: the name is what precedes it.
+    for i, token in enumerate(tokens):
+        if _is_title_word(token) or _is_outlet(token):
+            tokens = tokens[:i]
+            while tokens and _is_title_token(tokens[-1]):
+                tokens = tokens[:-1]
+            break
+    if not tokens or tokens[0].lower() in _NON_NAME_OPENERS:
+        return None
+    name = " ".join(tokens).strip(_EDGE_PUNCT)
+    if not name or not any(ch.isalpha() for ch in name):
+        return None
+    if any(_word_key(token) in ("by", "from") for token in name.split()):
+        return None
+    return name
+
+
+def byline_names(raw: str | None) -> list[str]:
+    """The people a byline or contributor line names, in order, each once."""
+    text = _strip_lead(normalize_space(raw))
+    names: list[str] = []
+    for part in _SPLIT_RE.split(text):
+        name = person_of(part)
+        if name and name not in names:
+            names.append(name)
+    return names
 
 
 def parse_byline(raw: str | None) -> list[dict[str, str]]:
@@ -16,11 +137,27 @@ def parse_byline(raw: str | None) -> list[dict[str, str]]:
     text = normalize_space(raw)
     if not text:
         return []
-    body = _LEAD_RE.sub("", text)
+    return [{"name": name, "nameRaw": text} for name in byline_names(text)]
+
+
+_CONTRIBUTED_RE = re.compile(
+    r"^(?P<names>.+?)\s+(?:also\s+)?(?:contributed|contributes)\s+(?:to\s+)?"
+    r"(?:this\s+)?(?:report|story|article)(?:ing)?\b.*$",
+    re.IGNORECASE,
+)
+
+
+def contributor_names(line: str | None) -> list[str]:
+    """People of a "CNN's A and B contributed to this report." line; ``[]`` for other lines."""
+    text = normalize_space(line).strip(_EDGE_PUNCT)
+    match = _CONTRIBUTED_RE.match(text)
+    if not match:
+        return []
     names = []
-    for part in _SPLIT_RE.split(body):
-        part = part.strip(" .")
-        if not part or part in _OUTLETS or "staff" in part.lower() or "wire" in part.lower():
-            continue
-        names.append(part)
-    return [{"name": name, "nameRaw": text} for name in names]
+    for part in _SPLIT_RE.split(match.group("names")):
+        # "Fatima Diallo in Bamako": the place is not part of the name.
+        part = re.split(r"\s+(?:in|from)\s+[A-Z]", part, maxsplit=1)[0]
+        name = person_of(part)
+        if name and name not in names:
+            names.append(name)
+    return names
