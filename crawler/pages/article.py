@@ -112,7 +112,10 @@ class ArticlePage:
         return []
 
     def in_language(self) -> str | None:
-        lang = self.ctx.doc.get("lang") or self.ctx.meta("content-language", "language")
+        # itemprop="inLanguage" meta tags state it too (CNN's 2013 pages do).
+        lang = self.ctx.doc.get("lang") or self.ctx.meta(
+            "content-language", "language", "inLanguage"
+        )
         if not lang:
             ld_lang = self.ld.get("inLanguage")
             lang = ld_lang if isinstance(ld_lang, str) else None
