@@ -1,3 +1,8 @@
 """One module per outlet template. Importing this package registers them all, in order."""
 
 # The order of the imports is the order in which templates are tried for an outlet.
+from . import (
+    cnn_2013,  # noqa: F401
+    cnn_2015,  # noqa: F401
+    cnn_2021,  # noqa: F401
+)

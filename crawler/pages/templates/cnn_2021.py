@@ -1,0 +1,107 @@
+"""CNN 2021+: ``headline__text``, ``byline__names``, ``article__content`` with ``p.paragraph``.
+
+The source line ("Gao, Mali CNN —") is a ``cite.source__cite`` before the first paragraph
+and is read as part of it; ``related-content`` cards in the body are related coverage;
+the "More from CNN" and "Most read" zones below the article are recirculation, not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import html
+
+from ..base import Link, PageContext
+from ..registry import register
+from ..text import normalize_space, text_of
+from .cnn_common import CnnPage, class_xpath
+
+_CONTENT = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article__content ')]"
+_NOT_BODY = class_xpath(
+    "related-content", "video-resource", "image", "gallery", "factbox", "editor-note",
+    "ad-slot", "interactive", "source", "footnote", "social-share",
+)
+_BODY_XPATH = (
+    f"{_CONTENT}//*[(self::p and contains(@class, 'paragraph'))"
+    " or ((self::h2 or self::h3) and contains(@class, 'subheader'))]"
+    f"[not(ancestor::*[{_NOT_BODY}])]"
+)
+_IMAGE_XPATH = (
+    "//main[contains(@class, 'article__main')]//div[@data-component-name = 'image'"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' image ')]"
+    "[not(ancestor::*[" + class_xpath("related-content", "video-resource", "gallery") + "])]"
+)
+_SOURCE_XPATH = f"{_CONTENT}//cite[contains(@class, 'source__cite')]"
+
+
+@register("cnn")
+class Cnn2021Page(CnnPage):
+    """An article of the 2021+ CNN.com template."""
+
+    NAME = "cnn/2021"
+    STAMP_XPATH = "//div[contains(@class, 'headline')]//div[contains(@class, 'timestamp')]"
+
+    @classmethod
+    def matches(cls, ctx: PageContext) -> bool:
+        return bool(
+            ctx.first(
+                "//*[contains(@class, 'article__content') or contains(@class, 'headline__text')"
+                " or contains(@class, 'byline__names')"
+                " or contains(@class, 'layout__content-wrapper')]"
+            )
+            is not None
+        )
+
+    def is_article(self) -> bool:
+        if self.ctx.first(_CONTENT) is None:
+            return False
+        return super().is_article()
+
+    def headline(self) -> str:
+        h1 = self.ctx.first("//h1[contains(@class, 'headline__text')]")
+        return text_of(h1) if h1 is not None else super().headline()
+
+    def byline(self) -> str | None:
+        return self.ctx.text("//div[contains(@class, 'byline__names')]") or None
+
+    def body_candidates(self) -> list[html.HtmlElement]:
+        return self.ctx.xpath(_BODY_XPATH)
+
+    def source_line(self) -> str:
+        """"Gao, Mali CNN —": location, outlet and dash, with the spaces a reader sees."""
+        cite = self.ctx.first(_SOURCE_XPATH)
+        return normalize_space(" ".join(cite.itertext())) if cite is not None else ""
+
+    def paragraph_text(self, element: html.HtmlElement) -> str:
+        return text_of(element, skip=element.xpath(".//cite[contains(@class, 'source__cite')]"))
+
+    def paragraphs(self) -> list[str]:
+        found = super().paragraphs()
+        source = self.source_line()
+        if source and found:
+            found[0] = f"{source} {found[0]}"
+        return found
+
+    def related_links(self) -> list[Link]:
+        """"READ:" lines (inline) and the ``related-content`` cards of the body (related)."""
+        found = self.read_line_links()
+        for card in self.ctx.xpath(f"{_CONTENT}//div[contains(@class, 'related-content')]"
+                                   "[not(ancestor::div[contains(@class, 'related-content')])]"):
+            title = card.xpath(".//*[contains(@class, 'related-content__headline')]")
+            for anchor in card.xpath(".//a[@href]"):
+                headline = text_of(title[0]) if title else text_of(anchor)
+                url = self.ctx.absolute(anchor.get("href"))
+                if headline and url:
+                    found.append((card, Link(url=url, kind="related", headline=headline)))
+                    break
+        return self.in_page_order(found)
+
+    def images(self) -> list[dict[str, Any]]:
+        """Editorial photos (lede and body) with their captions, credits left out."""
+        found = []
+        for box in self.ctx.xpath(_IMAGE_XPATH):
+            caption = box.xpath(".//*[contains(@class, 'image__caption')]")
+            entry = self.image(box.find(".//img"), text_of(caption[0]) if caption else "")
+            if entry and entry not in found:
+                found.append(entry)
+        return found

@@ -1,0 +1,190 @@
+"""What every CNN template shares: the body filters, "READ:" lines, credits and stamps.
+
+The CNN templates differ in markup, not in what the spec asks of them: editorial notes,
+credits lines and "READ: ..." lines leave the body in every era; the visible stamp
+says "Updated ..." and so is a last-update time; video and gallery pages are not articles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import html
+
+from ..article import ArticlePage
+from ..base import Link
+from ..bylines import contributor_names
+from ..dates import parse_date
+from ..text import normalize_space, text_of
+
+# "READ: Mali's army ...", "READ MORE: ..." lines: inline links, not body text.
+READ_LINE_RE = re.compile(r"^(?:READ(?: MORE)?|Read(?: more)?)\s*:", re.UNICODE)
+# "Editor's note: ..." (straight or curly apostrophe) opens an editorial note.
+EDITORS_NOTE_RE = re.compile(r"^editor[’'`]?s[’']?\s+note\b", re.IGNORECASE)
+# URL paths of pages that are coverage but not articles.
+NON_ARTICLE_PATH_RE = re.compile(
+    r"/(?:videos?|gallery|galleries|interactive|specials|live-news)/|/video/data/", re.IGNORECASE
+)
+NON_ARTICLE_TYPES = ("video", "gallery", "section", "website", "live")
+
+
+def class_xpath(*fragments: str) -> str:
+    """XPath predicate: the @class attribute holds one of the fragments."""
+    return " or ".join(f"contains(@class, '{fragment}')" for fragment in fragments)
+
+
+def is_em_only(element: html.HtmlElement) -> bool:
+    """A paragraph whose whole visible text sits inside one ``<em>``/``<i>`` (a note)."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    if len(children) != 1 or children[0].tag not in ("em", "i"):
+        return False
+    if normalize_space(element.text) or normalize_space(children[0].tail):
+        return False
+    return bool(text_of(children[0]))
+
+
+def is_credit_line(text: str) -> bool:
+    """"CNN's A and B contributed to this report." (the credits line)."""
+    return bool(contributor_names(text))
+
+
+def is_note_or_credit(element: html.HtmlElement, text: str) -> bool:
+    """Editorial notes (classed, "Editor's note:", or an ``<em>``-only paragraph), credits."""
+    cls = (element.get("class") or "").lower()
+    if "editorialnote" in cls or "editorial-note" in cls or "editor-note" in cls:
+        return True
+    if element.xpath(".//*[" + class_xpath("el-editorial-note", "cnnEditorialNote") + "]"):
+        return True
+    return bool(EDITORS_NOTE_RE.match(text) or is_em_only(element) or is_credit_line(text))
+
+
+def is_read_line(text: str) -> bool:
+    return bool(READ_LINE_RE.match(text))
+
+
+class CnnPage(ArticlePage):
+    """CNN defaults: no dateline, credits from "contributed to this report" lines."""
+
+    SOURCE = "cnn"
+    # XPath of the elements that may hold "READ:" lines and credit lines.
+    BODY_XPATH = "//body"
+    # XPath of the visible "Updated ..." stamp.
+    STAMP_XPATH = ""
+    # XPath of credit lines printed outside the body paragraphs.
+    CREDIT_XPATH = ""
+
+    # -- page kind ----------------------------------------------------------------------
+    def is_non_article_page(self) -> bool:
+        """Video, gallery, interactive and section pages (by URL path or og:type)."""
+        for url in (self.ctx.url, self.ctx.link_rel("canonical") or ""):
+            if NON_ARTICLE_PATH_RE.search(urlsplit(url).path or ""):
+                return True
+        og_type = (self.ctx.meta("og:type") or "article").lower()
+        return og_type.split(".")[0] in NON_ARTICLE_TYPES
+
+    def is_article(self) -> bool:
+        if self.is_non_article_page():
+            return False
+        return bool(self.headline() and self.paragraphs())
+
+    # -- body helpers -------------------------------------------------------------------
+    def body_candidates(self) -> list[html.HtmlElement]:
+        """The body's paragraph elements in order, before any text filter."""
+        return []
+
+    def body_elements(self) -> list[tuple[html.HtmlElement, str]]:
+        """(element, text) of each body paragraph: notes, credits, "READ:" lines left out."""
+        found = []
+        for element in self.body_candidates():
+            text = self.paragraph_text(element)
+            if not text or is_read_line(text) or is_note_or_credit(element, text):
+                continue
+            found.append((element, text))
+        return found
+
+    def paragraph_text(self, element: html.HtmlElement) -> str:
+        """The text of one body paragraph as it reads."""
+        return text_of(element)
+
+    def paragraphs(self) -> list[str]:
+        return [text for _, text in self.body_elements()]
+
+    def read_line_links(self) -> list[tuple[html.HtmlElement, Link]]:
+        """Anchors of "READ: ..." lines, with the element they were found in (for order)."""
+        found = []
+        for element in self.body_candidates():
+            if not is_read_line(text_of(element)):
+                continue
+            for anchor in element.iter("a"):
+                url = self.ctx.absolute(anchor.get("href"))
+                if url:
+                    found.append((anchor, Link(url=url, kind="inline", headline=text_of(anchor))))
+        return found
+
+    def in_page_order(self, links: Iterable[tuple[html.HtmlElement, Link]]) -> list[Link]:
+        """Links sorted by where their elements sit in the document."""
+        order = {element: index for index, element in enumerate(self.ctx.doc.iter())}
+        return [link for _, link in sorted(links, key=lambda pair: order.get(pair[0], 0))]
+
+    # -- dates --------------------------------------------------------------------------
+    def stamp(self) -> str | None:
+        """The visible timestamp text, if the template prints one."""
+        if not self.STAMP_XPATH:
+            return None
+        return self.ctx.text(self.STAMP_XPATH) or None
+
+    def date_published_raw(self) -> str | None:
+        stated = super().date_published_raw()
+        if stated:
+            return stated
+        stamp = self.stamp()
+        # Only a stamp that says "Published" is a publication time; "Updated" is not.
+        if stamp and stamp.lower().startswith("published") and parse_date(stamp):
+            return stamp
+        return None
+
+    def date_published(self) -> str | None:
+        return parse_date(self.date_published_raw())
+
+    def date_modified_raw(self) -> str | None:
+        stated = super().date_modified_raw()
+        if stated:
+            return stated
+        stamp = self.stamp()
+        if stamp and "updated" in stamp.lower() and parse_date(stamp):
+            return stamp
+        return None
+
+    def date_modified(self) -> str | None:
+        return parse_date(self.date_modified_raw())
+
+    # -- credits ------------------------------------------------------------------------
+    def credits(self) -> list[dict[str, str]]:
+        """Contributors of the "A and B contributed to this report" lines."""
+        lines = [text_of(e) for e in self.ctx.xpath(self.CREDIT_XPATH)] if self.CREDIT_XPATH else []
+        lines += [text_of(e) for e in self.body_candidates()]
+        found: list[dict[str, str]] = []
+        for line in lines:
+            for name in contributor_names(line):
+                entry = {"name": name, "role": "contributor"}
+                if entry not in found:
+                    found.append(entry)
+        return found
+
+    # -- images -------------------------------------------------------------------------
+    def image(
+        self, img: html.HtmlElement | None, caption: str, *attrs: str
+    ) -> dict[str, Any] | None:
+        """An ``{url, caption}`` entry from the first of `attrs` the ``<img>`` sets."""
+        if img is None:
+            return None
+        for attr in (*attrs, "src"):
+            value = (img.get(attr) or "").strip()
+            if value and not value.startswith("data:"):
+                url = self.ctx.absolute(value)
+                if url:
+                    return {"url": url, "caption": caption or None}
+        return None
