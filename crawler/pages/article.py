@@ -117,6 +117,13 @@ class ArticlePage:
             "content-language", "language", "inLanguage"
         )
         if not lang:
+            # <meta http-equiv="Content-Language" content="en"> (old Reuters pages).
+            stated = self.ctx.xpath(
+                "//meta[translate(@http-equiv, 'CONTENT-LANGUAGE', 'content-language')"
+                " = 'content-language']/@content"
+            )
+            lang = stated[0] if stated else None
+        if not lang:
             ld_lang = self.ld.get("inLanguage")
             lang = ld_lang if isinstance(ld_lang, str) else None
         if not lang:
