@@ -6,3 +6,4 @@ from . import (
     cnn_2015,  # noqa: F401
     cnn_2021,  # noqa: F401
 )
+from . import reuters_2013  # noqa: F401

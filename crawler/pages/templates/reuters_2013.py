@@ -1,0 +1,79 @@
+"""Reuters 2010-2016: ``span#articleText``, ``div#articleInfo`` and the left-rail modules.
+
+The story sits in ``span#articleText`` (first paragraph in ``span.focusParagraph``, ad
+slots as ``span#midArticle_N`` markers); ``div#articleInfo`` holds the location, the
+stamp ("Fri Jan 18, 2013 8:08am EST") and ``p.byline``; the rail holds ``div#relatedNews``
+and ``div#relatedTopics`` ("Africa »"). No structured data: the stamp is the publication
+time and ``meta[name=REVISION_DATE]`` the last revision.
+"""
+
+from __future__ import annotations
+
+from lxml import html
+
+from ..base import PageContext
+from ..registry import register
+from .reuters_common import ReutersPage, without_descendants_of
+
+# Boxes that may sit inside the story span and are not its text.
+_INLINE_MODULES = (
+    ".//div[contains(@class, 'module') or contains(@class, 'inlineRelated')"
+    " or contains(@class, 'relatedTopicButtons') or contains(@class, 'factBox')]"
+    "|.//table|.//*[contains(@class, 'shareLinks')]"
+)
+
+
+@register("reuters")
+class Reuters2013Page(ReutersPage):
+    """Reuters article pages of 2010-2016 (the ``articleText`` layout)."""
+
+    NAME = "reuters/2013"
+    BODY_XPATH = "//span[@id='articleText']"
+
+    @classmethod
+    def matches(cls, ctx: PageContext) -> bool:
+        return ctx.first(cls.BODY_XPATH) is not None
+
+    def body(self) -> html.HtmlElement | None:
+        return self.ctx.first(self.BODY_XPATH)
+
+    def body_elements(self) -> list[html.HtmlElement]:
+        body = self.body()
+        if body is None:
+            return []
+        return without_descendants_of(body.xpath(".//p|.//h2|.//h3"), body.xpath(_INLINE_MODULES))
+
+    def byline_element(self) -> html.HtmlElement | None:
+        return self.ctx.first("//div[@id='articleInfo']//*[contains(@class, 'byline')]")
+
+    def stamp_element(self) -> html.HtmlElement | None:
+        return self.ctx.first("//div[@id='articleInfo']//span[contains(@class, 'timestamp')]")
+
+    def dateline_element(self) -> html.HtmlElement | None:
+        body = self.body()
+        found = body.xpath(".//span[@class='articleLocation']") if body is not None else []
+        if found:
+            return found[0]  # type: ignore[no-any-return]
+        return self.ctx.first("//div[@id='articleInfo']//span[@class='location']")
+
+    def related_containers(self) -> list[html.HtmlElement]:
+        return self.ctx.xpath("//div[@id='relatedNews']//div[contains(@class, 'moduleBody')]")
+
+    def topic_anchors(self) -> list[html.HtmlElement]:
+        return self.ctx.xpath("//div[@id='relatedTopics']//li//a")
+
+    def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
+        pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
+        for box in self.ctx.xpath(
+            "//div[@id='slideshowInlineLarge' or @id='articleImage' or @id='articleImageLarge']"
+        ):
+            captions = box.xpath(
+                ".//*[contains(@class, 'captionText')]/p[not(contains(@class, 'credit'))]"
+                "|.//*[contains(@class, 'caption')]/p[not(contains(@class, 'credit'))]"
+            )
+            for img in box.xpath(".//img"):
+                pairs.append((img, captions[0] if captions else None))
+        return pairs
+
+    def caption_skip_xpath(self) -> str:
+        return ".//span[contains(@class, 'label')]"

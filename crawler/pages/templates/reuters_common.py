@@ -1,0 +1,254 @@
+"""What every Reuters template shares: datelines, credits, related cards, captions, dates.
+
+A template names the elements of its markup (body paragraphs, byline, stamp, modules);
+:class:`ReutersPage` turns them into the spec's fields the same way for every era.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from lxml import html
+
+from ..article import ArticlePage
+from ..base import Link
+from ..credits import is_credits_line, parse_credits
+from ..dates import parse_date
+from ..text import normalize_space, text_of
+from ..urls import canonicalize_url
+
+# "GAO, Mali (Reuters) - ", "GAO, Feb 10 (Reuters) - ", "SEGOU/BAMAKO, Mali, Jan 18 (Reuters) -"
+_DATELINE_RE = re.compile(
+    r"^(?P<place>[^()]{2,60}?)"
+    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
+    r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters Breakingviews|IFR)\)\s*[-–—]"
+)
+_STANDARDS_RE = re.compile(r"^our standards\b", re.IGNORECASE)
+_LICENSING_RE = re.compile(r"\s*purchase licensing rights\s*,?\s*", re.IGNORECASE)
+_TOPIC_TAIL_RE = re.compile(r"\s*[»›]+$")
+# Paths of outlet pages that are never articles: video, pictures, section archives.
+NON_ARTICLE_PATH_RE = re.compile(
+    r"^/(?:video|pictures|news/pictures|news/video|news/archive|graphics|markets/quote)(?:/|$)",
+    re.IGNORECASE,
+)
+
+
+def dateline_of(first_paragraph: str) -> str | None:
+    """The place a wire story's opening names, without its date: "GAO, Feb 10 (Reuters) -"."""
+    match = _DATELINE_RE.match(first_paragraph)
+    if not match:
+        return None
+    place = normalize_space(match.group("place")).rstrip(",")
+    return place or None
+
+
+def is_standards_line(text: str) -> bool:
+    """The "Our Standards: The Thomson Reuters Trust Principles." line under a story."""
+    return bool(_STANDARDS_RE.match(text))
+
+
+def clean_caption(text: str) -> str:
+    """A caption without the "Purchase Licensing Rights" link text."""
+    return normalize_space(_LICENSING_RE.sub(" ", text))
+
+
+def clean_topic(text: str) -> str:
+    """A topic label without the trailing " »" of the old Related Topics box."""
+    return normalize_space(_TOPIC_TAIL_RE.sub("", text))
+
+
+class ReutersPage(ArticlePage):
+    """Reuters defaults; a template supplies the elements through the ``*_elements`` hooks."""
+
+    SOURCE: ClassVar[str | None] = "reuters"
+
+    # -- hooks a template overrides -----------------------------------------------------
+    def body_elements(self) -> list[html.HtmlElement]:
+        """Paragraphs and sub-headings of the story, in order (modules already left out)."""
+        return []
+
+    def byline_element(self) -> html.HtmlElement | None:
+        return None
+
+    def stamp_element(self) -> html.HtmlElement | None:
+        """The visible publication stamp."""
+        return None
+
+    def dateline_element(self) -> html.HtmlElement | None:
+        return None
+
+    def credits_elements(self) -> list[html.HtmlElement]:
+        """A credits line printed outside the body paragraphs, if the template has one."""
+        return []
+
+    def related_containers(self) -> list[html.HtmlElement]:
+        return []
+
+    def topic_anchors(self) -> list[html.HtmlElement]:
+        return []
+
+    def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
+        """(img, caption element) pairs of the editorial photos."""
+        return []
+
+    def caption_skip_xpath(self) -> str:
+        """Parts of a caption element that are not the caption (slide counters, say)."""
+        return "self::node()[false()]"
+
+    # -- fields -------------------------------------------------------------------------
+    def is_article(self) -> bool:
+        path = urlsplit(self.canonical_url()).path
+        if NON_ARTICLE_PATH_RE.match(path):
+            return False
+        og_type = (self.ctx.meta("og:type") or "article").lower()
+        if og_type not in ("article", "news", "newsarticle"):
+            return False
+        return bool(self.headline() and self.paragraphs())
+
+    def _body_texts(self) -> list[str]:
+        return [text for text in (text_of(element) for element in self.body_elements()) if text]
+
+    def paragraphs(self) -> list[str]:
+        return [
+            text
+            for text in self._body_texts()
+            if not is_credits_line(text) and not is_standards_line(text)
+        ]
+
+    def credits(self) -> list[dict[str, str]]:
+        lines = [text_of(element) for element in self.credits_elements()]
+        lines += [text for text in self._body_texts() if is_credits_line(text)]
+        found: list[dict[str, str]] = []
+        for line in lines:
+            found.extend(parse_credits(line))
+        return found
+
+    def byline(self) -> str | None:
+        element = self.byline_element()
+        text = text_of(element) if element is not None else ""
+        return text or None
+
+    def dateline(self) -> str | None:
+        element = self.dateline_element()
+        if element is not None:
+            text = text_of(element)
+            if text:
+                return text
+        paragraphs = self.paragraphs()
+        return dateline_of(paragraphs[0]) if paragraphs else None
+
+    def date_published_raw(self) -> str | None:
+        value = self.ld.get("datePublished")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        meta = self.ctx.meta("pubdate", "article:published_time", "og:article:published_time")
+        if meta:
+            return meta
+        element = self.stamp_element()
+        return (text_of(element) or None) if element is not None else None
+
+    def date_published(self) -> str | None:
+        return parse_date(self.date_published_raw())
+
+    def date_modified_raw(self) -> str | None:
+        value = self.ld.get("dateModified")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        return self.ctx.meta(
+            "lastmod", "article:modified_time", "og:article:modified_time", "REVISION_DATE"
+        )
+
+    def date_modified(self) -> str | None:
+        return parse_date(self.date_modified_raw())
+
+    def related_links(self) -> list[Link]:
+        return self.links_in(self.related_containers())
+
+    def links_in(self, containers: Iterable[html.HtmlElement]) -> list[Link]:
+        """One related link per anchor (or card) of the containers, in page order."""
+        links: list[Link] = []
+        seen: set[str] = set()
+        own = self.canonical_url()
+        for container in containers:
+            for anchor in container.iter("a"):
+                url = self.ctx.absolute(anchor.get("href"))
+                if not url:
+                    continue
+                key = canonicalize_url(url)
+                headline = card_headline(anchor)
+                if not headline or key in seen or key == own:
+                    continue
+                seen.add(key)
+                links.append(Link(url=url, kind="related", headline=headline))
+        return links
+
+    def topics(self) -> list[str]:
+        found: list[str] = []
+        for anchor in self.topic_anchors():
+            topic = clean_topic(text_of(anchor))
+            if topic and topic not in found:
+                found.append(topic)
+        return found
+
+    def images(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for img, caption in self.image_elements():
+            src = img.get("src") or img.get("data-src") or img.get("data-lazy")
+            url = self.ctx.absolute(src)
+            if not url or url in seen:
+                continue
+            seen.add(url)
+            text = ""
+            if caption is not None:
+                skip = caption.xpath(self.caption_skip_xpath())
+                text = clean_caption(text_of(caption, skip=skip))
+            found.append({"url": url, "caption": text or None})
+        return found
+
+
+def card_headline(anchor: html.HtmlElement) -> str:
+    """The headline of a link or card: its heading element if it has one, else its text."""
+    for heading in anchor.xpath(_CARD_HEADING_XPATH):
+        text = text_of(heading)
+        if text:
+            return text
+    return text_of(anchor)
+
+
+_CARD_HEADING_XPATH = (
+    ".//*[@data-testid='Heading' or self::h2 or self::h3 or self::h4"
+    " or contains(@class, 'title') or contains(@class, 'heading')]"
+)
+
+
+def without_descendants_of(
+    elements: Iterable[html.HtmlElement], excluded: Iterable[html.HtmlElement]
+) -> list[html.HtmlElement]:
+    """The elements that do not sit inside any of `excluded` (modules within a body)."""
+    barrier = set(excluded)
+    if not barrier:
+        return list(elements)
+    return [
+        element
+        for element in elements
+        if element not in barrier and not any(a in barrier for a in element.iterancestors())
+    ]
+
+
+def modules_headed(root: html.HtmlElement, titles: tuple[str, ...]) -> list[html.HtmlElement]:
+    """Containers whose heading reads one of `titles` ("Related Coverage", "Read Next")."""
+    wanted = {title.lower() for title in titles}
+    found: list[html.HtmlElement] = []
+    for heading in root.xpath(".//h2|.//h3|.//h4|.//header|.//*[@data-testid='Heading']"):
+        if text_of(heading).lower().rstrip(":") not in wanted:
+            continue
+        container = heading.getparent()
+        while container is not None and not container.xpath(".//a[@href]"):
+            container = container.getparent()
+        if container is not None and container not in found:
+            found.append(container)
+    return found
