@@ -43,7 +43,7 @@ class Cnn2013Page(CnnPage):
             ctx.first(
                 "//div[contains(@class, 'cnn_strycntntlft') or contains(@class, 'cnnByline')"
                 " or contains(@class, 'cnn_strytmstmp') or contains(@class, 'cnn_maincntnr')"
-                " or @id = 'cnn_hdr' or @id = 'cnnContentContainer']"
+                " or @id = 'cnn_hdr']"
             )
             is not None
         )
