@@ -5,5 +5,6 @@ from . import (
     cnn_2013,  # noqa: F401
     cnn_2015,  # noqa: F401
     cnn_2021,  # noqa: F401
+    reuters_2013,  # noqa: F401
+    reuters_2016,  # noqa: F401
 )
-from . import reuters_2013  # noqa: F401

@@ -18,7 +18,7 @@ from .reuters_common import ReutersPage, without_descendants_of
 # Boxes that may sit inside the story span and are not its text.
 _INLINE_MODULES = (
     ".//div[contains(@class, 'module') or contains(@class, 'inlineRelated')"
-    " or contains(@class, 'relatedTopicButtons') or contains(@class, 'factBox')]"
+    " or contains(@class, 'related') or contains(@class, 'factBox')]"
     "|.//table|.//*[contains(@class, 'shareLinks')]"
 )
 

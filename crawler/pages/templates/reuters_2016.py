@@ -1,0 +1,63 @@
+"""Reuters 2016-2017: the ``article-text`` variant of the old layout, with JSON-LD.
+
+The story sits in ``span#article-text`` (lead in ``span.article-prime``, ``midArticle_N``
+markers between paragraphs); the header holds ``.article-info`` with the section and the
+stamp ("Mon Jun 19, 2017 | 2:12pm EDT"); related stories are ``div.related-content``
+boxes titled "Related Coverage" (boxes titled "Also In ..." are section recirculation),
+topics the ``related-topics`` box. JSON-LD ``dateCreated`` is not the publication time.
+"""
+
+from __future__ import annotations
+
+from lxml import html
+
+from ..registry import register
+from ..text import text_of
+from .reuters_2013 import Reuters2013Page
+
+# Titles of related-content boxes that list the section's other stories, not coverage.
+_RECIRCULATION_TITLES = ("also in", "next in", "more from", "trending", "most popular")
+
+
+@register("reuters")
+class Reuters2016Page(Reuters2013Page):
+    """Reuters article pages of 2016-2017 (the ``article-text`` layout)."""
+
+    NAME = "reuters/2016"
+    BODY_XPATH = "//span[@id='article-text']"
+
+    def byline_element(self) -> html.HtmlElement | None:
+        return self.ctx.first(
+            "//*[@id='article-byline']//*[contains(@class, 'author')]"
+            "|//div[contains(@class, 'article-header')]//*[contains(@class, 'byline')]"
+        )
+
+    def stamp_element(self) -> html.HtmlElement | None:
+        return self.ctx.first(
+            "//div[contains(@class, 'article-info')]//span[contains(@class, 'timestamp')]"
+        )
+
+    def dateline_element(self) -> html.HtmlElement | None:
+        body = self.body()
+        found = body.xpath(".//span[@class='articleLocation']") if body is not None else []
+        return found[0] if found else None
+
+    def related_containers(self) -> list[html.HtmlElement]:
+        boxes = []
+        for box in self.ctx.xpath("//div[contains(concat(' ', @class, ' '), ' related-content ')]"):
+            titles = box.xpath(".//*[contains(@class, 'related-content-title')]|.//h3")
+            title = text_of(titles[0]).lower() if titles else ""
+            if not title.startswith(_RECIRCULATION_TITLES):
+                boxes.append(box)
+        return boxes
+
+    def topic_anchors(self) -> list[html.HtmlElement]:
+        return self.ctx.xpath("//div[contains(concat(' ', @class, ' '), ' related-topics ')]//a")
+
+    def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
+        pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
+        for box in self.ctx.xpath("//div[contains(@class, 'related-photo-container')]"):
+            captions = box.xpath(".//*[contains(@class, 'related-photo-caption')]")
+            for img in box.xpath(".//img"):
+                pairs.append((img, captions[0] if captions else None))
+        return pairs
