@@ -62,8 +62,9 @@ def analyse(
     mime = (content_type or "").split(";")[0].strip().lower()
 
     if status >= 400 or status < 200:
-        kind = "blocked" if is_block_page(status, body) else "not_article"
-        return Analysis(kind=kind, source=source, reason=f"status {status}")
+        if is_block_page(status, body):
+            return Analysis(kind="blocked", source=source, reason=f"status {status}")
+        return Analysis(kind="not_article", source=source, reason=f"status {status}")
     if is_block_page(status, body):
         return Analysis(kind="blocked", source=source, reason="challenge page")
 
@@ -96,7 +97,9 @@ def analyse(
             )
     except RecursionError:
         return Analysis(kind="not_article", source=source, reason="document too deeply nested")
-    return Analysis(kind="not_article", source=source, links=page_links(doc, url), reason="no article")
+    return Analysis(
+        kind="not_article", source=source, links=page_links(doc, url), reason="no article"
+    )
 
 
 def _parse_html(text: str) -> html.HtmlElement | None:

@@ -18,8 +18,14 @@ from .text import normalize_space, strip_suffixes, text_of
 from .urls import article_id, canonicalize_url
 
 HEADLINE_SUFFIXES = (
-    " - CNN.com", " - CNN", " | CNN Politics", " | CNN Business", " | CNN", " | Reuters",
-    " | Reuters.com", " - Reuters",
+    " - CNN.com",
+    " - CNN",
+    " | CNN Politics",
+    " | CNN Business",
+    " | CNN",
+    " | Reuters",
+    " | Reuters.com",
+    " - Reuters",
 )
 
 

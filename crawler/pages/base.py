@@ -67,7 +67,7 @@ class PageContext:
         self.encoding = encoding
 
     def xpath(self, query: str) -> list[Any]:
-        return self.doc.xpath(query)  # type: ignore[no-any-return]
+        return list(self.doc.xpath(query))
 
     def first(self, query: str) -> Any:
         found = self.doc.xpath(query)

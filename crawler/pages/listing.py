@@ -10,14 +10,18 @@ from .base import Link
 from .text import text_of
 from .urls import resolve_link
 
-_XML_START_RE = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(urlset|sitemapindex|rss|feed|rdf:RDF)\b", re.S)
+_XML_START_RE = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(urlset|sitemapindex|rss|feed|rdf:RDF)\b", re.S
+)
 
 # Page regions whose links are navigation, never coverage.
 _CHROME_XPATH = (
     "ancestor-or-self::*[self::nav or self::footer or self::header"
     " or contains(@class, 'nav') or contains(@class, 'footer') or contains(@class, 'header')"
     " or contains(@class, 'ad-') or contains(@class, 'advert') or contains(@id, 'nav')"
-    " or contains(@id, 'footer') or contains(@id, 'header')]"
+    " or contains(@id, 'footer') or contains(@id, 'header') or contains(@id, 'ftr')"
+    " or contains(@id, 'hdr') or contains(@id, 'masthead') or contains(@class, 'mostPopular')"
+    " or contains(@class, 'most-popular') or contains(@class, 'mtpmost')]"
 )
 
 

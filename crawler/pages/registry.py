@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .article import ArticlePage
 from .base import PageContext
 from .generic import GenericArticlePage
@@ -10,7 +12,7 @@ from .generic import GenericArticlePage
 TEMPLATES: dict[str, list[type[ArticlePage]]] = {"cnn": [], "reuters": []}
 
 
-def register(source: str):  # type: ignore[no-untyped-def]
+def register(source: str) -> Callable[[type[ArticlePage]], type[ArticlePage]]:
     """Class decorator adding a template to an outlet's list."""
 
     def add(cls: type[ArticlePage]) -> type[ArticlePage]:

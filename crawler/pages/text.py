@@ -74,6 +74,4 @@ def has_class(element: html.HtmlElement, name: str) -> bool:
 
 def class_prefix_xpath(prefix: str) -> str:
     """XPath predicate for CSS-module classes like ``StandardArticleBody_body_3ntUm``."""
-    return (
-        f"contains(concat(' ', normalize-space(@class)), ' {prefix}')"
-    )
+    return f"contains(concat(' ', normalize-space(@class)), ' {prefix}')"

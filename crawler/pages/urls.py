@@ -21,7 +21,7 @@ MAX_URL_LENGTH = 2083
 
 
 def outlet_of_host(host: str | None) -> str | None:
-    """"cnn" for edition.cnn.com, "reuters" for uk.reuters.com, else None."""
+    """ "cnn" for edition.cnn.com, "reuters" for uk.reuters.com, else None."""
     if not host:
         return None
     host = host.lower().rstrip(".").split(":")[0]

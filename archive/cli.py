@@ -1,0 +1,60 @@
+"""The ``newsarchive`` command: a thin argparse front over one module per subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+from . import __version__
+from .exitcodes import CRASH, EPILOG, USAGE
+
+# Each module has ``register(subparsers)``, which adds its parser and sets ``run``.
+COMMANDS = (
+    "crawl",
+    "articles",
+    "extract",
+    "demo",
+)
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: one line on stderr, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsarchive",
+        description="Crawl news coverage into WARC archives and a JSONL article store.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        import_module(f"archive.commands.{name}").register(subparsers)
+    return parser
+
+
+def main(args: list[str] | None = None) -> int:
+    parser = build_parser()
+    options = parser.parse_args(args)
+    if not getattr(options, "run", None):
+        parser.print_help()
+        return USAGE
+    try:
+        return int(options.run(options) or 0)
+    except UsageError as exc:
+        print(f"newsarchive: {exc}", file=sys.stderr)
+        return USAGE
+    except KeyboardInterrupt:
+        print("newsarchive: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: one line, never a traceback dump
+        print(f"newsarchive: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return CRASH
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""The data directory: ``warc/``, ``articles/``, ``runs/``, ``state/``, checked before a run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SUBDIRS = ("warc", "articles", "runs", "state")
+
+
+class DataDirError(Exception):
+    """The data directory cannot be used; the message says why in one line."""
+
+
+def prepare(data_dir: Path) -> Path:
+    """Create the layout if needed and prove it is writable, before anything is fetched."""
+    try:
+        for name in SUBDIRS:
+            (data_dir / name).mkdir(parents=True, exist_ok=True)
+        probe = data_dir / "state" / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise DataDirError(f"data directory {data_dir} is not usable: {reason}") from exc
+    return data_dir

@@ -1,0 +1,13 @@
+"""Exit codes of the newsarchive command, documented in ``--help`` and the README."""
+
+OK = 0  # the run completed
+ERRORS = 1  # completed, but with errors above the threshold (or nothing could be reached)
+USAGE = 2  # bad arguments or configuration
+CRASH = 70  # an internal error (EX_SOFTWARE)
+LOCKED = 75  # another run holds the data directory (EX_TEMPFAIL)
+
+EPILOG = (
+    "exit codes: 0 completed; 1 completed with errors above the threshold or no site "
+    "reachable; 2 usage or configuration error; 70 internal error; 75 another run holds "
+    "the data directory"
+)

@@ -1,0 +1,122 @@
+"""Serialising WARC records: headers, HTTP blocks and digests exactly per the WARC spec."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http import HTTPStatus
+from typing import Any
+
+CRLF = b"\r\n"
+
+
+@dataclass
+class HttpMessage:
+    """An HTTP request or response as it crossed the wire (start line, headers, body)."""
+
+    start_line: str
+    headers: list[tuple[str, str]]
+    body: bytes = b""
+
+    def header_block(self) -> bytes:
+        """Start line and headers as bytes (latin-1, the only faithful decoding of header bytes)."""
+        lines = [self.start_line] + [f"{name}: {value}" for name, value in self.headers]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+
+@dataclass
+class Capture:
+    """One fetch: the request sent, the response received, and what the crawl knew of it."""
+
+    url: str
+    date: datetime
+    request: HttpMessage
+    response: HttpMessage
+    ip_address: str | None = None
+    truncated: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordLocation:
+    """Where a record sits: what the item's ``warc`` provenance field points to."""
+
+    filename: str
+    offset: int
+    length: int
+    record_id: str
+    payload_digest: str | None
+    date: str
+
+    def as_provenance(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "offset": self.offset,
+            "length": self.length,
+            "recordId": self.record_id,
+            "payloadDigest": self.payload_digest,
+        }
+
+
+def sha1_digest(*chunks: bytes) -> str:
+    """``sha1:`` plus the base32 SHA-1, the form WARC digests take."""
+    hasher = hashlib.sha1()
+    for chunk in chunks:
+        hasher.update(chunk)
+    return "sha1:" + base64.b32encode(hasher.digest()).decode("ascii")
+
+
+def new_record_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def warc_date(moment: datetime, version: str) -> str:
+    """WARC-Date: seconds for WARC/1.0, microseconds for WARC/1.1 (which allows them)."""
+    moment = moment.astimezone(timezone.utc)
+    if version == "1.0":
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+def record_bytes(
+    version: str,
+    headers: Iterable[tuple[str, str]],
+    block: bytes,
+    content_type: str,
+) -> bytes:
+    """A whole record: version line, WARC headers, Content-Length, block, two CRLFs."""
+    lines = [f"WARC/{version}"]
+    lines.extend(f"{name}: {value}" for name, value in headers)
+    lines.append(f"Content-Type: {content_type}")
+    lines.append(f"Content-Length: {len(block)}")
+    head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+    return head + block + CRLF + CRLF
+
+
+def format_fields(fields: Iterable[tuple[str, Any]]) -> bytes:
+    """``application/warc-fields`` body: one ``name: value`` line per field."""
+    out = []
+    for name, value in fields:
+        if value is None:
+            continue
+        text = str(value).replace("\r", " ").replace("\n", " ")
+        out.append(f"{name}: {text}\r\n")
+    return "".join(out).encode("utf-8")

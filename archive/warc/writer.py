@@ -1,0 +1,212 @@
+"""A rolling WARC writer: one gzip member per record, ``.open`` while written, IIPC names."""
+
+from __future__ import annotations
+
+import os
+import socket
+import zlib
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .records import (
+    Capture,
+    RecordLocation,
+    format_fields,
+    new_record_id,
+    record_bytes,
+    sha1_digest,
+    warc_date,
+)
+
+OPEN_SUFFIX = ".open"
+DEFAULT_MAX_SIZE = 1_000_000_000
+
+
+class WarcWriter:
+    """Writes captures as request, response and metadata records into rolling files.
+
+    Each record is its own gzip member and is flushed to the OS as soon as it is written,
+    so a killed process leaves every earlier record readable.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        prefix: str = "newsarchive",
+        max_size: int = DEFAULT_MAX_SIZE,
+        version: str = "1.1",
+        info: dict[str, Any] | None = None,
+        compress_level: int = 6,
+    ):
+        if version not in ("1.0", "1.1"):
+            raise ValueError(f"unsupported WARC version {version!r} (1.0 or 1.1)")
+        self.directory = Path(directory)
+        self.prefix = prefix
+        self.max_size = max_size
+        self.version = version
+        self.info = dict(info or {})
+        self.compress_level = compress_level
+        self.hostname = socket.gethostname().split(".")[0] or "localhost"
+        self.files_written: list[str] = []
+        self.records_written = 0
+        self.bytes_written = 0
+        self._serial = 0
+        self._file: Any = None
+        self._path: Path | None = None
+        self._offset = 0
+        self._warcinfo_id: str | None = None
+
+    # -- files ---------------------------------------------------------------------------
+    @property
+    def filename(self) -> str | None:
+        """Name of the file being written, as it will be once closed."""
+        return self._path.name[: -len(OPEN_SUFFIX)] if self._path else None
+
+    def _open_next(self, moment: datetime) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = moment.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
+        while True:
+            name = f"{self.prefix}-{stamp}-{self._serial:05d}-{self.hostname}.warc.gz"
+            self._serial += 1
+            path = self.directory / (name + OPEN_SUFFIX)
+            if (self.directory / name).exists():
+                continue
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                continue
+            break
+        self._file = os.fdopen(fd, "wb")
+        self._path = path
+        self._offset = 0
+        self._warcinfo_id = None
+        self._write_warcinfo(moment, name)
+
+    def _write_warcinfo(self, moment: datetime, name: str) -> None:
+        record_id = new_record_id()
+        fields = [
+            ("software", f"newsarchive/{__version__}"),
+            ("format", f"WARC File Format {self.version}"),
+            (
+                "conformsTo",
+                "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+                if self.version == "1.1"
+                else "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf",
+            ),
+            ("hostname", socket.gethostname()),
+            *self.info.items(),
+        ]
+        block = format_fields(fields)
+        headers = [
+            ("WARC-Type", "warcinfo"),
+            ("WARC-Record-ID", record_id),
+            ("WARC-Date", warc_date(moment, self.version)),
+            ("WARC-Filename", name),
+            ("WARC-Block-Digest", sha1_digest(block)),
+        ]
+        self._append(record_bytes(self.version, headers, block, "application/warc-fields"))
+        self._file.flush()
+        self._warcinfo_id = record_id
+
+    def _append(self, data: bytes) -> tuple[int, int]:
+        """Compress `data` as one gzip member, append it, return (offset, length)."""
+        compressor = zlib.compressobj(self.compress_level, zlib.DEFLATED, 31)
+        member = compressor.compress(data) + compressor.flush()
+        offset = self._offset
+        self._file.write(member)
+        self._offset += len(member)
+        self.bytes_written += len(member)
+        self.records_written += 1
+        return offset, len(member)
+
+    def _ensure_file(self, moment: datetime) -> None:
+        if self._file is not None and self._offset >= self.max_size:
+            self.close()
+        if self._file is None:
+            self._open_next(moment)
+
+    def close(self) -> None:
+        """Flush, fsync and rename ``NAME.warc.gz.open`` to ``NAME.warc.gz``."""
+        if self._file is None or self._path is None:
+            return
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        final = self._path.with_name(self._path.name[: -len(OPEN_SUFFIX)])
+        os.replace(self._path, final)
+        self.files_written.append(final.name)
+        self._file = None
+        self._path = None
+
+    # -- records -------------------------------------------------------------------------
+    def _common(
+        self, record_type: str, record_id: str, url: str, date: str
+    ) -> list[tuple[str, str]]:
+        headers = [
+            ("WARC-Type", record_type),
+            ("WARC-Record-ID", record_id),
+            ("WARC-Date", date),
+            ("WARC-Target-URI", url),
+        ]
+        if self._warcinfo_id:
+            headers.append(("WARC-Warcinfo-ID", self._warcinfo_id))
+        return headers
+
+    def write_capture(self, capture: Capture) -> RecordLocation:
+        """Write the response, its request and its metadata; return the response's location."""
+        self._ensure_file(capture.date)
+        date = warc_date(capture.date, self.version)
+        response_id = new_record_id()
+        http_head = capture.response.header_block()
+        payload = capture.response.body
+        payload_digest = sha1_digest(payload)
+        headers = self._common("response", response_id, capture.url, date)
+        if capture.ip_address:
+            headers.append(("WARC-IP-Address", capture.ip_address))
+        if capture.truncated:
+            headers.append(("WARC-Truncated", capture.truncated))
+        headers.append(("WARC-Block-Digest", sha1_digest(http_head, payload)))
+        headers.append(("WARC-Payload-Digest", payload_digest))
+        offset, length = self._append(
+            record_bytes(
+                self.version, headers, http_head + payload, "application/http; msgtype=response"
+            )
+        )
+        location = RecordLocation(
+            filename=self.filename or "",
+            offset=offset,
+            length=length,
+            record_id=response_id,
+            payload_digest=payload_digest,
+            date=date,
+        )
+        self._write_request(capture, date, response_id)
+        self._file.flush()
+        return location
+
+    def _write_request(self, capture: Capture, date: str, response_id: str) -> None:
+        block = capture.request.header_block() + capture.request.body
+        headers = self._common("request", new_record_id(), capture.url, date)
+        headers.append(("WARC-Concurrent-To", response_id))
+        if capture.ip_address:
+            headers.append(("WARC-IP-Address", capture.ip_address))
+        headers.append(("WARC-Block-Digest", sha1_digest(block)))
+        self._append(
+            record_bytes(self.version, headers, block, "application/http; msgtype=request")
+        )
+
+    def write_metadata(
+        self, url: str, date: str, concurrent_to: str, fields: Iterable[tuple[str, Any]]
+    ) -> None:
+        """A ``metadata`` record about an earlier record (its crawl context, its outlinks)."""
+        self._ensure_file(datetime.now(timezone.utc))
+        block = format_fields(fields)
+        headers = self._common("metadata", new_record_id(), url, date)
+        headers.append(("WARC-Concurrent-To", concurrent_to))
+        headers.append(("WARC-Block-Digest", sha1_digest(block)))
+        self._append(record_bytes(self.version, headers, block, "application/warc-fields"))
+        self._file.flush()

@@ -1,0 +1,137 @@
+"""What the spiders follow: article URL shapes per outlet, hop limits, the site's hosts.
+
+Pure functions and one small class, no Scrapy: replay and tests use them as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from .pages.base import Analysis, Link
+from .pages.urls import canonicalize_url, outlet_of_host, site_key
+
+ARTICLE_PATHS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "cnn": (
+        # /2013/01/29/world/africa/mali-timbuktu/index.html
+        re.compile(r"^/\d{4}/\d{2}/\d{2}/(?:[^/]+/)+index\.html$"),
+        # /2023/05/01/africa/mali-gao-patrol/ (and without the trailing slash)
+        re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/[^/]+/?$"),
+    ),
+    "reuters": (
+        # /article/2013/01/18/us-mali-rebels-idUSBRE90H0AO20130118
+        re.compile(r"^/article/\d{4}/\d{2}/\d{2}/[^/]+-id[A-Za-z0-9]{6,}$"),
+        # /article/us-mali-france-idUSKBN1FB1XX
+        re.compile(r"^/article/(?:[^/]+/)*[^/]+-id[A-Za-z0-9]{6,}$"),
+        # /world/africa/mali-junta-names-new-premier-2021-05-25/
+        re.compile(r"^/(?:[a-z0-9-]+/)+[a-z0-9-]+-\d{4}-\d{2}-\d{2}/?$"),
+    ),
+}
+
+MEDIA_PATH_RE = re.compile(
+    r"^/(?:videos?|gallery|galleries|pictures?|news/picture|live-news)(?:/|$)"
+)
+LISTING_PATH_RE = re.compile(r"\.xml(?:\.gz)?$|/(?:rss|feeds?|sitemaps?)(?:/|$)", re.IGNORECASE)
+
+
+def is_article_url(url: str, source: str | None) -> bool:
+    """True when the path has the shape of an article page of the outlet."""
+    path = urlsplit(url).path
+    if MEDIA_PATH_RE.match(path):
+        return False
+    patterns = ARTICLE_PATHS.get(source or "", ())
+    if not patterns:
+        patterns = tuple(p for group in ARTICLE_PATHS.values() for p in group)
+    return any(pattern.match(path) for pattern in patterns)
+
+
+def is_listing_url(url: str) -> bool:
+    """Sitemaps and feeds named in a sitemap index or robots.txt."""
+    return bool(LISTING_PATH_RE.search(urlsplit(url).path))
+
+
+def dedup_key(url: str) -> str:
+    """Two URLs with one key are one page: tracking parameters, fragment, scheme, host alias."""
+    return site_key(canonicalize_url(url))
+
+
+@dataclass(frozen=True)
+class FollowRequest:
+    """A link the spider should request, with its hop count and why."""
+
+    url: str
+    hops: int
+    kind: str  # "listing", "related", "inline", "article" (an article listed on a start page)
+
+
+@dataclass
+class LinkPolicy:
+    """Decides which of a page's links are followed.
+
+    `site_hosts` are the hosts that count as the outlet's own site. In mirror mode
+    (`mirror` set to a scheme://host of a test server or mirror), links that point at the
+    outlet's real hosts are mapped onto the mirror, and nothing else leaves it.
+    Hops count related-coverage links followed from a start article; articles listed on a
+    start page (section, sitemap, feed) are start articles themselves (hop 0).
+    """
+
+    source: str
+    max_hops: int = 2
+    site_hosts: frozenset[str] = field(default_factory=frozenset)
+    mirror: str | None = None
+
+    def on_site(self, url: str) -> str | None:
+        """The URL to request for a link, or None when it leaves the site."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https") or not host:
+            return None
+        if self.mirror:
+            mirror = urlsplit(self.mirror)
+            netloc = parts.netloc.lower()
+            if netloc in self.site_hosts or host in self.site_hosts:
+                return url
+            if outlet_of_host(host) == self.source:
+                return urlunsplit((mirror.scheme, mirror.netloc, parts.path, parts.query, ""))
+            return None
+        if host in self.site_hosts or outlet_of_host(host) == self.source:
+            return url
+        return None
+
+    def follow(self, analysis: Analysis, hops: int, *, is_start: bool) -> list[FollowRequest]:
+        """The requests a page leads to."""
+        chosen: list[FollowRequest] = []
+        if analysis.kind == "article":
+            if hops >= self.max_hops:
+                return []
+            for link in analysis.links:
+                if link.kind in ("related", "inline"):
+                    chosen.extend(self._article(link, hops + 1, link.kind))
+        elif analysis.kind in ("listing", "not_article") and is_start:
+            for link in analysis.links:
+                if analysis.kind == "listing" and is_listing_url(link.url):
+                    target = self.on_site(link.url)
+                    if target:
+                        chosen.append(FollowRequest(target, 0, "listing"))
+                else:
+                    chosen.extend(self._article(link, 0, "article"))
+        return _unique(chosen)
+
+    def _article(self, link: Link, hops: int, kind: str) -> list[FollowRequest]:
+        if not is_article_url(link.url, self.source):
+            return []
+        target = self.on_site(link.url)
+        return [FollowRequest(target, hops, kind)] if target else []
+
+
+def _unique(requests: Iterable[FollowRequest]) -> list[FollowRequest]:
+    seen: set[str] = set()
+    out = []
+    for request in requests:
+        key = dedup_key(request.url)
+        if key not in seen:
+            seen.add(key)
+            out.append(request)
+    return out

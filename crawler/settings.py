@@ -1,0 +1,63 @@
+"""Scrapy settings of newsarchive: polite defaults, every component behind an _ENABLED switch.
+
+A test-server or mirror run overrides politeness with ``-s`` (see the README).
+"""
+
+from archive import __version__
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- politeness ---------------------------------------------------------------------------
+NEWSARCHIVE_CONTACT_URL = ""  # set it: sites want to know who crawls them
+USER_AGENT = f"newsarchive/{__version__} (news archiving crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# -- fetching -----------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0  # hops are counted by newsarchive's link policy (NEWSARCHIVE_DEPTH)
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalRequestFingerprinter"
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.handlers.TimedHTTPDownloadHandler",
+    "https": "crawler.handlers.TimedHTTPDownloadHandler",
+}
+
+# -- newsarchive components ---------------------------------------------------------------
+EXTENSIONS = {
+    "crawler.recorder.WarcRecorder": 100,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ValidationPipeline": 100,
+    "crawler.pipelines.StorePipeline": 300,
+}
+
+NEWSARCHIVE_DATA_DIR = "data"
+NEWSARCHIVE_DEPTH = 2
+NEWSARCHIVE_START_URLS: list[str] = []
+
+NEWSARCHIVE_WARC_ENABLED = True
+NEWSARCHIVE_WARC_PREFIX = "newsarchive"
+NEWSARCHIVE_WARC_VERSION = "1.1"
+NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
+NEWSARCHIVE_WARC_OPERATOR = ""
+
+NEWSARCHIVE_VALIDATION_ENABLED = True
+NEWSARCHIVE_STORE_ENABLED = True
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

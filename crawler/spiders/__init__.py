@@ -1,0 +1,1 @@
+"""The outlets' spiders: ``cnn`` and ``reuters``, both built on :class:`NewsSpider`."""

@@ -1,0 +1,197 @@
+"""The spider every outlet shares: start points, page analysis, following related coverage.
+
+A page's bytes go to :func:`crawler.pages.analyse` (the same call replay makes); the
+article becomes an item, and :class:`LinkPolicy` picks the links to follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
+from ..pages import analyse
+from ..recorder import HOPS, WARC_META
+from ..signals import outlinks_chosen
+
+START = "newsarchive_start"
+KIND = "newsarchive_kind"
+
+
+class NewsSpider(Spider):
+    """Crawls one outlet from its start points, following related coverage up to a depth."""
+
+    source: ClassVar[str]
+    default_start_urls: ClassVar[tuple[str, ...]] = ()
+    # Blocked and gone pages reach the callback so they are counted, not just logged.
+    handle_httpstatus_list: ClassVar[list[int]] = [401, 403, 404, 410, 451]
+    policy: LinkPolicy
+
+    def __init__(self, *args: Any, start_url: str | list[str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Fewest hops at which each page is known, and the links of pages already parsed:
+        # a page reached again by a shorter path passes the shorter count on to its links,
+        # so what is crawled does not depend on the order responses arrive in.
+        self.hops_by_key: dict[str, int] = {}
+        self.follows_by_key: dict[str, list[FollowRequest]] = {}
+        if isinstance(start_url, str):
+            start_url = [u for u in start_url.split(",") if u]
+        self.start_urls_given: list[str] = list(start_url or [])
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if not spider.start_urls_given:
+            spider.start_urls_given = list(crawler.settings.getlist("NEWSARCHIVE_START_URLS"))
+        spider.policy = spider.make_policy(crawler.settings.getint("NEWSARCHIVE_DEPTH", 2))
+        return spider
+
+    def make_policy(self, depth: int) -> LinkPolicy:
+        if self.start_urls_given:
+            hosts = frozenset(urlsplit(u).netloc.lower() for u in self.start_urls_given)
+            first = urlsplit(self.start_urls_given[0])
+            return LinkPolicy(
+                self.source, depth, site_hosts=hosts, mirror=f"{first.scheme}://{first.netloc}"
+            )
+        hosts = frozenset(urlsplit(u).hostname or "" for u in self.default_start_urls)
+        return LinkPolicy(self.source, depth, site_hosts=hosts)
+
+    # -- start ---------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_urls_given or self.default_start_urls:
+            self.hops_by_key[dedup_key(url)] = 0
+            yield self.request(url, hops=0, is_start=True, kind="start")
+
+    def request(
+        self, url: str, *, hops: int, is_start: bool, kind: str, referer: str | None = None
+    ) -> Request:
+        headers = {"Referer": referer} if referer else None
+        return Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            headers=headers,
+            meta={HOPS: hops, START: is_start, KIND: kind},
+        )
+
+    # -- pages ---------------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        stats = self.crawler.stats
+        analysis = analyse(
+            response.url,
+            {"Content-Type": (response.headers.get("Content-Type") or b"").decode("latin-1")},
+            response.body,
+            status=response.status,
+            source=self.source,
+        )
+        stats.inc_value(f"newsarchive/pages/{analysis.kind}")
+        key = dedup_key((response.meta.get("redirect_urls") or [response.url])[0])
+        hops = min(int(response.meta.get(HOPS, 0)), self.hops_by_key.get(key, 1 << 30))
+        follows: list[FollowRequest] = self.policy.follow(
+            analysis, hops, is_start=bool(response.meta.get(START))
+        )
+        if analysis.kind == "article":
+            # Kept to re-follow with fewer hops, should a shorter path to this page turn up.
+            self.follows_by_key[key] = self.policy.follow(analysis, -1, is_start=False)
+        self.crawler.signals.send_catch_log(
+            outlinks_chosen, response=response, outlinks=[(f.url, f.kind) for f in follows]
+        )
+        if analysis.kind == "blocked":
+            self.note_problem("blocked", response.url)
+        if analysis.article is not None:
+            yield self.finish_item(analysis.article, response)
+        yield from self.schedule(follows, referer=response.url)
+
+    def schedule(self, follows: list[FollowRequest], referer: str) -> Iterator[Request]:
+        """Requests for links not yet known at so few hops; re-walks parsed pages reached sooner."""
+        for follow in follows:
+            key = dedup_key(follow.url)
+            known = self.hops_by_key.get(key)
+            if known is not None and known <= follow.hops:
+                continue
+            self.hops_by_key[key] = follow.hops
+            if known is None:
+                yield self.request(
+                    follow.url,
+                    hops=follow.hops,
+                    is_start=follow.kind == "listing",
+                    kind=follow.kind,
+                    referer=referer,
+                )
+            elif key in self.follows_by_key and follow.hops < self.policy.max_hops:
+                # Parsed already at more hops: its links are one hop nearer than thought.
+                again = [
+                    FollowRequest(f.url, follow.hops + 1, f.kind) for f in self.follows_by_key[key]
+                ]
+                yield from self.schedule(again, referer=follow.url)
+
+    def finish_item(self, article: dict[str, Any], response: Response) -> dict[str, Any]:
+        """Add what only the crawl knows: the capture time and the WARC record's location."""
+        location = response.meta.get(WARC_META)
+        if location is not None:
+            downloaded = _iso_seconds(location.date)
+            provenance = location.as_provenance()
+        else:
+            downloaded = _iso_seconds(datetime.now(timezone.utc).isoformat())
+            provenance = None
+        item = dict(article)
+        item["metadata"] = {"dateDownloaded": downloaded, **article["metadata"]}
+        item["warc"] = provenance
+        return item
+
+    # -- failures ------------------------------------------------------------------------
+    def on_error(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        response = getattr(failure.value, "response", None)
+        kind = f"http_{response.status}" if response is not None else _error_kind(failure)
+        self.note_problem(kind, url)
+        self.logger.warning("%s: %s (%s)", kind, url, failure.getErrorMessage())
+
+    def note_problem(self, kind: str, url: str) -> None:
+        """Count a failure by kind and keep a few example URLs for the run report."""
+        stats = self.crawler.stats
+        if kind != "blocked":
+            stats.inc_value(f"newsarchive/errors/{kind}")
+        examples = stats.get_value("newsarchive/examples") or {}
+        examples.setdefault(kind, [])
+        if len(examples[kind]) < 5 and url not in examples[kind]:
+            examples[kind].append(url)
+        stats.set_value("newsarchive/examples", examples)
+
+
+_ERROR_KINDS = (
+    ("dns", "dns"),
+    ("refused", "connection_refused"),
+    ("timeout", "timeout"),
+    ("timedout", "timeout"),
+    ("dataloss", "dataloss"),
+    ("cancelled", "too_large"),
+    ("neverreceived", "connection_lost"),
+    ("connectionlost", "connection_lost"),
+    ("responsefailed", "connection_lost"),
+    ("connect", "connection"),
+    ("ignore", "ignored"),
+)
+
+
+def _error_kind(failure: Failure) -> str:
+    """A short, stable name for a download failure (Scrapy and Twisted name them variously)."""
+    name = type(failure.value).__name__.lower()
+    for marker, kind in _ERROR_KINDS:
+        if marker in name:
+            return kind
+    return name.removesuffix("error") or "error"
+
+
+def _iso_seconds(warc_date: str) -> str:
+    """``2013-01-29T22:38:00.123456Z`` (or an isoformat) to ``2013-01-29T22:38:00Z``."""
+    text = warc_date.replace("+00:00", "Z")
+    return text[:19] + "Z"

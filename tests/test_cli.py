@@ -1,0 +1,115 @@
+"""The command line's contract: help, version, usage errors, the extract command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive import __version__
+from archive.cli import main
+
+from .conftest import REPO, cli_env, run_cli
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["crawl", "articles", "extract", "demo"])
+def test_every_subcommand_explains_itself(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: newsarchive " + command in capsys.readouterr().out
+
+
+def test_help_lists_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "exit codes" in out and "75" in out
+
+
+def test_unknown_spider_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crawl", "bbc", "--data", "unused"]) == 2
+    assert "unknown spider 'bbc'" in capsys.readouterr().err
+
+
+def test_start_url_needs_one_spider(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crawl", "--start-url", "http://127.0.0.1:1/"]) == 2
+    assert "exactly one SPIDER" in capsys.readouterr().err
+
+
+def test_bad_setting_syntax(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crawl", "cnn", "-s", "NOEQUALS"]) == 2
+    assert "NAME=VALUE" in capsys.readouterr().err
+
+
+def test_unwritable_data_dir_fails_before_any_fetch(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = run_cli(
+        "crawl", "cnn", "--data", str(blocker / "data"), "--start-url", "http://127.0.0.1:9/"
+    )
+    assert result.returncode == 2
+    assert "not usable" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_extract_prints_the_item(capsys: pytest.CaptureFixture[str]) -> None:
+    page = REPO / "archive/testsite/site/cnn/2023/05/01/africa/mali-gao-patrol-intl/index.html"
+    url = "https://www.cnn.com/2023/05/01/africa/mali-gao-patrol-intl/index.html"
+    assert main(["extract", str(page), "--url", url]) == 0
+    item = json.loads(capsys.readouterr().out)
+    assert item["headline"] == "Gao patrols resume along the river"
+    assert item["source"] == "cnn"
+
+
+def test_extract_of_a_non_article(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "section.html"
+    page.write_text("<html><body><nav><a href='/x'>x</a></nav></body></html>")
+    assert main(["extract", str(page), "--url", "https://www.cnn.com/world"]) == 1
+    assert "not an article" in capsys.readouterr().err
+
+
+def test_scrapy_list_from_the_repository_root() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=cli_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["cnn", "reuters"]
+
+
+def test_unreachable_site_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    result = run_cli(
+        "crawl",
+        "cnn",
+        "--data",
+        str(tmp_path),
+        "--start-url",
+        "http://127.0.0.1:9/world/africa/",
+        "-s",
+        "RETRY_TIMES=0",
+    )
+    assert result.returncode == 1
+    assert "no site could be reached" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_demo_runs_offline(tmp_path: Path) -> None:
+    result = run_cli("demo", "--data", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    assert "WARC files:" in result.stdout
+    assert list((tmp_path / "demo" / "warc").glob("*.warc.gz"))
+    assert list((tmp_path / "demo" / "articles").glob("*.jsonl"))
