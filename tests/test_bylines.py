@@ -1,0 +1,105 @@
+"""Bylines give the people they name, one entry each, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crawler.pages.bylines import byline_names, contributor_names, parse_byline
+from crawler.pages.text import normalize_space
+
+EXAMPLES = [
+    ("By Dana Ford and Tom Watkins, CNN", ["Dana Ford", "Tom Watkins"]),
+    ("From Jim Bittermann, CNN", ["Jim Bittermann"]),
+    ("By Chief Washington Correspondent Jake Tapper", ["Jake Tapper"]),
+    ("By Senior International Correspondent Nima Elbagir, CNN", ["Nima Elbagir"]),
+    ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"]),
+    ("Jake Tapper CNN Senior Washington Correspondent", ["Jake Tapper"]),
+    ("By the CNN Wire Staff", []),
+    ("By CNN Staff", []),
+    ("Reuters", []),
+    ("By Aminata Diallo, Paul Brenner, and Chloé Martin, CNN",
+     ["Aminata Diallo", "Paul Brenner", "Chloé Martin"]),
+    ("By A. B. Carter & Lina Hill, CNN", ["A. B. Carter", "Lina Hill"]),
+    ("By Tom White, CNN", ["Tom White"]),
+    ("By Ana Ruiz, Special to CNN", ["Ana Ruiz"]),
+    ("By Aïssata Maïga, for CNN", ["Aïssata Maïga"]),
+    ("Opinion by Moussa Traoré", ["Moussa Traoré"]),
+    ("By\u00a0 Faith  Okafor ,\u00a0CNN", ["Faith Okafor"]),
+    ("", []),
+]
+
+
+@pytest.mark.parametrize(("raw", "names"), EXAMPLES)
+def test_byline_examples(raw: str, names: list[str]) -> None:
+    authors = parse_byline(raw)
+    assert [author["name"] for author in authors] == names
+    assert all(author["nameRaw"] == normalize_space(raw) for author in authors)
+
+
+def test_none_gives_no_authors() -> None:
+    assert parse_byline(None) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("CNN's Ana Ruiz and journalist Moussa Traoré in Bamako contributed to this report.",
+         ["Ana Ruiz", "Moussa Traoré"]),
+        ("CNN’s Idrissa Sow contributed reporting.", ["Idrissa Sow"]),
+        ("CNN's Jason Carroll, Ben Brumfield, and Greg Botelho contributed to this report.",
+         ["Jason Carroll", "Ben Brumfield", "Greg Botelho"]),
+        ("The militants seized Gao last April.", []),
+    ],
+)
+def test_contributor_lines(line: str, names: list[str]) -> None:
+    assert contributor_names(line) == names
+
+
+# -- properties ----------------------------------------------------------------------------
+
+_SYLLABLES = ["ka", "mo", "ri", "sa", "tu", "lé", "na", "bo", "ï", "dje", "vi", "ran", "ol"]
+_word = st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=4).map(
+    lambda parts: "".join(parts).capitalize()
+)
+_name = st.lists(_word, min_size=2, max_size=3).map(" ".join)
+_names = st.lists(_name, min_size=1, max_size=4, unique=True)
+_lead = st.sampled_from(["By ", "From ", "Analysis by ", "By Senior Correspondent ", ""])
+_tail = st.sampled_from([", CNN", ", CNN Senior Producer", "", ", for CNN"])
+
+
+def _join(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@given(_lead, _names, _tail)
+def test_generated_bylines_give_their_people(lead: str, names: list[str], tail: str) -> None:
+    raw = lead + _join(names) + tail
+    authors = parse_byline(raw)
+    assert [author["name"] for author in authors] == names
+    assert {author["nameRaw"] for author in authors} == {normalize_space(raw)}
+
+
+@given(_names)
+def test_parsing_a_joined_result_is_idempotent(names: list[str]) -> None:
+    once = byline_names("By " + _join(names) + ", CNN")
+    assert byline_names("By " + _join(once) + ", CNN") == once
+
+
+@given(st.text(max_size=80))
+def test_names_never_hold_lead_words_or_outlets(raw: str) -> None:
+    for author in parse_byline(raw):
+        words = [word.strip(".,;:'’").lower() for word in author["name"].split()]
+        assert author["name"]
+        assert "by" not in words and "from" not in words
+        assert "cnn" not in words and "reuters" not in words
+        assert author["nameRaw"] == normalize_space(raw)
+
+
+@given(st.text(max_size=80))
+def test_each_person_once(raw: str) -> None:
+    names = byline_names(raw)
+    assert len(names) == len(set(names))

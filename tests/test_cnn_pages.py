@@ -1,0 +1,56 @@
+"""CNN pages of the article templates that are not articles yield no article item."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.pages import analyse
+
+VIDEO_2013 = b"""<html><head><title>Troops enter Gao - CNN.com Video</title>
+<meta property="og:type" content="video"></head><body>
+<div id="cnn_hdr"><a href="/WORLD/">World</a></div><div class="cnn_maincntnr">
+<h1>Troops enter Gao</h1><div id="cnn_vidplayer"></div>
+<p>French and Malian soldiers reach the city.</p></div></body></html>"""
+
+VIDEO_2015 = b"""<html><head><meta property="og:type" content="video.other"></head>
+<body class="pg pg-video"><h1 class="pg-headline">What is in the Mali peace deal?</h1>
+<div class="media__video-description">
+<div class="zn-body__paragraph">A look at the terms.</div></div>
+</body></html>"""
+
+GALLERY_2021 = b"""<html lang="en"><head><meta property="og:type" content="article"></head><body>
+<div class="layout__content-wrapper"><h1 class="headline__text">Photos: Gao's market</h1>
+<div class="article__content"><p class="paragraph">Traders at dawn.</p></div></div></body></html>"""
+
+SECTION_2021 = b"""<html lang="en"><head><meta property="og:type" content="website"></head><body>
+<div class="layout__content-wrapper"><h1 class="headline__text">Africa</h1>
+<div class="container"><a class="container__link" href="/2023/02/10/africa/x/index.html">X</a></div>
+</div></body></html>"""
+
+ARTICLE_2021 = b"""<html lang="en"><head><meta property="og:type" content="article"></head><body>
+<div class="layout__content-wrapper"><h1 class="headline__text">Gao's market hums again</h1>
+<div class="article__content"><p class="paragraph">Traders at dawn.</p></div></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("http://edition.cnn.com/video/data/2.0/video/world/2013/01/26/pkg-mali-gao.cnn.html",
+         VIDEO_2013),
+        ("https://edition.cnn.com/videos/world/2015/06/20/mali-peace-deal-explainer.cnn",
+         VIDEO_2015),
+        ("https://www.cnn.com/2023/02/10/africa/gallery/gao-market/index.html", GALLERY_2021),
+        ("https://www.cnn.com/world/africa", SECTION_2021),
+    ],
+)
+def test_non_article_pages_give_no_item(url: str, body: bytes) -> None:
+    analysis = analyse(url, {"Content-Type": "text/html"}, body, source="cnn")
+    assert analysis.kind == "not_article"
+    assert analysis.article is None
+
+
+def test_the_same_markup_at_an_article_url_is_an_article() -> None:
+    url = "https://www.cnn.com/2023/02/10/africa/gao-market/index.html"
+    analysis = analyse(url, {"Content-Type": "text/html"}, ARTICLE_2021, source="cnn")
+    assert analysis.kind == "article"
+    assert analysis.extractor == "cnn/2021"
