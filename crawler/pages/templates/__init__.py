@@ -7,4 +7,5 @@ from . import (
     cnn_2021,  # noqa: F401
     reuters_2013,  # noqa: F401
     reuters_2016,  # noqa: F401
+    reuters_2018,  # noqa: F401
 )
