@@ -13,7 +13,9 @@ _SPACE_RE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 # Classes marking visually hidden accessibility text (such as Reuters' ", opens new tab").
-HIDDEN_CLASS_MARKERS = ("visually-hidden", "sr-only", "screen-reader", "visuallyhidden")
+HIDDEN_CLASS_MARKERS = (
+    "visually-hidden", "sr-only", "screen-reader", "visuallyhidden", "new-tab-symbol",
+)
 
 
 def normalize_space(text: str | None) -> str:
