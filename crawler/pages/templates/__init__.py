@@ -8,4 +8,5 @@ from . import (
     reuters_2013,  # noqa: F401
     reuters_2016,  # noqa: F401
     reuters_2018,  # noqa: F401
+    reuters_2021,  # noqa: F401
 )

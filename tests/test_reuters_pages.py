@@ -1,0 +1,106 @@
+"""Reuters pages that are not articles yield none; datelines and module rules hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.pages import analyse
+from crawler.pages.templates.reuters_common import clean_caption, clean_topic, dateline_of
+
+HEADERS = {"Content-Type": "text/html; charset=utf-8"}
+
+SECTION_2013 = b"""<html lang="en"><head><title>World News | Reuters.com</title>
+<meta property="og:type" content="website"/></head><body>
+<div id="content"><h1>World News</h1>
+<div class="module"><div class="feature"><h2><a href="/article/2013/01/18/us-mali-idUSBRE1">Troops push north</a></h2>
+<p>French and Malian soldiers moved north from Segou on Friday toward towns held by rebels.</p></div>
+<div class="feature"><h2><a href="/article/2013/01/18/us-algeria-idUSBRE2">Siege ends</a></h2>
+<p>Algerian forces ended the siege of a desert gas plant, the government said on Saturday.</p></div>
+</div></div></body></html>"""
+
+SECTION_2018 = b"""<html lang="en"><head><title>Africa | Reuters</title></head><body>
+<div class="column1"><h1>Africa</h1>
+<article class="story"><div class="story-content"><a href="/article/us-mali-security/x-idUSKCN1"><h3>Gunmen attack village</h3></a>
+<p>Gunmen attacked a village in central Mali on Saturday, local officials said in a statement.</p></div></article>
+<article class="story"><div class="story-content"><a href="/article/us-niger-security/y-idUSKCN2"><h3>Niger army says it repelled raid</h3></a>
+<p>Niger's army said it repelled an attack on a border post overnight, killing several attackers.</p></div></article>
+</div></body></html>"""
+
+SECTION_2021 = b"""<!DOCTYPE html><html lang="en"><head><title>Africa News | Reuters</title>
+<meta property="og:type" content="website"/></head><body><div id="fusion-app"><main>
+<h1 data-testid="Heading">Africa</h1>
+<ul><li><div class="media-story-card__body__3tRWy"><a data-testid="Heading" href="/world/africa/a-2022-02-10/">Malian army takes over Gao base</a>
+<p data-testid="Body">Malian soldiers took control of a military base in Gao on Thursday.</p></div></li></ul>
+</main></div><script id="fusion-metadata">Fusion.globalContent={"result":{}};</script></body></html>"""
+
+VIDEO_2021 = b"""<!DOCTYPE html><html lang="en"><head><title>Peacekeepers prepare to leave Mali | Reuters</title>
+<meta property="og:type" content="video.other"/>
+<link rel="canonical" href="https://www.reuters.com/video/watch/idOV123456062023RP1/"/>
+<script type="application/ld+json">{"@type":"VideoObject","name":"Peacekeepers prepare to leave Mali"}</script>
+</head><body><div id="fusion-app"><main><article>
+<h1 data-testid="Heading">Peacekeepers prepare to leave Mali</h1>
+<div data-testid="Video"><video src="https://example.invalid/v.mp4"></video></div>
+<p data-testid="paragraph-0">U.N. peacekeepers in Gao began packing equipment on Friday after the vote.</p>
+<p data-testid="paragraph-1">The mission has until the end of the year to leave the country.</p>
+</article></main></div><script id="fusion-metadata">Fusion.globalContent={"result":{}};</script></body></html>"""
+
+GALLERY_2016 = b"""<!doctype html><html lang="en"><head><title>Pictures: Mali votes | Reuters</title>
+<link rel="canonical" href="http://www.reuters.com/news/pictures/slideshow/mali-votes-idUSRTX1ABC"/>
+<meta property="og:type" content="article"/></head><body>
+<h1 class="article-headline">Mali votes</h1>
+<span id="article-text"><p>Voters queue in Gao, Mali, July 28, 2013. REUTERS/Staff</p>
+<p>An election official counts ballots in Bamako. REUTERS/Staff</p></span>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("http://www.reuters.com/news/world", SECTION_2013),
+        ("https://www.reuters.com/news/archive/africaNews", SECTION_2018),
+        ("https://www.reuters.com/world/africa/", SECTION_2021),
+        ("https://www.reuters.com/video/watch/idOV123456062023RP1/", VIDEO_2021),
+        ("http://www.reuters.com/news/pictures/slideshow/mali-votes-idUSRTX1ABC", GALLERY_2016),
+    ],
+    ids=["section-2013", "section-2018", "section-2021", "video-2021", "gallery-2016"],
+)
+def test_reuters_non_articles_yield_no_article(url: str, body: bytes) -> None:
+    analysis = analyse(url, HEADERS, body, source="reuters")
+    assert analysis.kind == "not_article"
+    assert analysis.article is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "dateline"),
+    [
+        ("SEGOU/BAMAKO, Mali (Reuters) - French and Malian soldiers moved north.", "SEGOU/BAMAKO, Mali"),
+        ("GAO, Mali (Reuters) - A suicide bomber struck.", "GAO, Mali"),
+        ("GAO, Feb 10 (Reuters) - An explosion wounded civilians.", "GAO"),
+        ("BAMAKO, Sept 22 (Reuters) - Talks stalled.", "BAMAKO"),
+        ("ALGIERS (Reuters) - Algerian forces ended a siege.", "ALGIERS"),
+        ("DAKAR, June 30 (Reuters) \u2014 The council voted.", "DAKAR"),
+        ("LONDON, Jan 5 (Thomson Reuters Foundation) - A charity said.", "LONDON"),
+    ],
+)
+def test_dateline_is_the_place_without_the_date(opening: str, dateline: str) -> None:
+    assert dateline_of(opening) == dateline
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "French and Malian soldiers moved north (Reuters reported) on Friday.",
+        "ALGIERS Algeria's court jailed two executives.",
+        "",
+    ],
+)
+def test_no_dateline_without_the_wire_mark(opening: str) -> None:
+    assert dateline_of(opening) is None
+
+
+def test_caption_and_topic_cleanup() -> None:
+    assert clean_caption("Soldiers in Gao. REUTERS/Staff Purchase Licensing Rights") == (
+        "Soldiers in Gao. REUTERS/Staff"
+    )
+    assert clean_topic("Energy & Environment \u00bb") == "Energy & Environment"
+    assert clean_topic("Africa") == "Africa"
