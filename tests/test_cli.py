@@ -107,6 +107,17 @@ def test_unreachable_site_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr + result.stdout
 
 
+def test_dns_failure_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    # ".invalid" never resolves (RFC 2606), so no packet leaves the machine for it.
+    result = run_cli(
+        "crawl", "cnn", "--data", str(tmp_path), "--start-url", "http://nonexistent.invalid/",
+        "-s", "RETRY_TIMES=0",
+    )
+    assert result.returncode == 1
+    assert "no site could be reached (dns for http://nonexistent.invalid/)" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 def test_demo_runs_offline(tmp_path: Path) -> None:
     result = run_cli("demo", "--data", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr

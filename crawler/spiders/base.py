@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 
 from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
 from ..pages import analyse
+from ..pages.capture import capture_item
 from ..recorder import HOPS, WARC_META
 from ..signals import outlinks_chosen
 
@@ -136,15 +137,11 @@ class NewsSpider(Spider):
         """Add what only the crawl knows: the capture time and the WARC record's location."""
         location = response.meta.get(WARC_META)
         if location is not None:
-            downloaded = _iso_seconds(location.date)
-            provenance = location.as_provenance()
-        else:
-            downloaded = _iso_seconds(datetime.now(timezone.utc).isoformat())
-            provenance = None
-        item = dict(article)
-        item["metadata"] = {"dateDownloaded": downloaded, **article["metadata"]}
-        item["warc"] = provenance
-        return item
+            return capture_item(
+                article, warc_date=location.date, provenance=location.as_provenance()
+            )
+        now = datetime.now(timezone.utc).isoformat()
+        return capture_item(article, warc_date=now, provenance=None)
 
     # -- failures ------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> None:
@@ -169,6 +166,7 @@ class NewsSpider(Spider):
 
 _ERROR_KINDS = (
     ("dns", "dns"),
+    ("resolve", "dns"),
     ("refused", "connection_refused"),
     ("timeout", "timeout"),
     ("timedout", "timeout"),
@@ -179,6 +177,7 @@ _ERROR_KINDS = (
     ("responsefailed", "connection_lost"),
     ("connect", "connection"),
     ("ignore", "ignored"),
+    ("notarchived", "not_archived"),
 )
 
 
@@ -189,9 +188,3 @@ def _error_kind(failure: Failure) -> str:
         if marker in name:
             return kind
     return name.removesuffix("error") or "error"
-
-
-def _iso_seconds(warc_date: str) -> str:
-    """``2013-01-29T22:38:00.123456Z`` (or an isoformat) to ``2013-01-29T22:38:00Z``."""
-    text = warc_date.replace("+00:00", "Z")
-    return text[:19] + "Z"
