@@ -12,39 +12,65 @@ HEADERS = {"Content-Type": "text/html; charset=utf-8"}
 SECTION_2013 = b"""<html lang="en"><head><title>World News | Reuters.com</title>
 <meta property="og:type" content="website"/></head><body>
 <div id="content"><h1>World News</h1>
-<div class="module"><div class="feature"><h2><a href="/article/2013/01/18/us-mali-idUSBRE1">Troops push north</a></h2>
-<p>French and Malian soldiers moved north from Segou on Friday toward towns held by rebels.</p></div>
+<div class="module"><div class="feature"><h2>
+<a href="/article/2013/01/18/us-mali-idUSBRE1">Troops push north</a></h2>
+<p>French and Malian soldiers moved north from Segou on Friday toward towns held by rebels.</p>
+</div>
 <div class="feature"><h2><a href="/article/2013/01/18/us-algeria-idUSBRE2">Siege ends</a></h2>
 <p>Algerian forces ended the siege of a desert gas plant, the government said on Saturday.</p></div>
 </div></div></body></html>"""
 
 SECTION_2018 = b"""<html lang="en"><head><title>Africa | Reuters</title></head><body>
 <div class="column1"><h1>Africa</h1>
-<article class="story"><div class="story-content"><a href="/article/us-mali-security/x-idUSKCN1"><h3>Gunmen attack village</h3></a>
-<p>Gunmen attacked a village in central Mali on Saturday, local officials said in a statement.</p></div></article>
-<article class="story"><div class="story-content"><a href="/article/us-niger-security/y-idUSKCN2"><h3>Niger army says it repelled raid</h3></a>
-<p>Niger's army said it repelled an attack on a border post overnight, killing several attackers.</p></div></article>
+<article class="story"><div class="story-content">
+<a href="/article/us-mali-security/x-idUSKCN1"><h3>Gunmen attack village</h3></a>
+<p>Gunmen attacked a village in central Mali on Saturday, local officials said in a statement.
+</p></div></article>
+<article class="story"><div class="story-content">
+<a href="/article/us-niger-security/y-idUSKCN2"><h3>Niger army says it repelled raid</h3></a>
+<p>Niger's army said it repelled an attack on a border post overnight, killing several attackers.
+</p></div></article>
 </div></body></html>"""
+
+SECTION_2019_LONG_CARDS = b"""<html lang="en"><head><title>Africa | Reuters</title></head><body>
+<h1>Africa</h1>
+<article class="story"><a href="/article/us-mali/a-idUSKCN3"><h3>Troops move north</h3></a>
+<p>French and Malian soldiers moved north from Segou on Friday toward towns held by rebels.</p>
+<p>Officials said the column would reach Diabaly within two days if the road stayed open.</p>
+</article>
+<article class="story"><a href="/article/us-niger/b-idUSKCN4"><h3>Border post attacked</h3></a>
+<p>Niger's army said it repelled an attack on a border post overnight, killing several
+attackers.</p>
+<p>A spokesman said two soldiers were wounded and taken to a hospital in the capital.</p></article>
+</body></html>"""
 
 SECTION_2021 = b"""<!DOCTYPE html><html lang="en"><head><title>Africa News | Reuters</title>
 <meta property="og:type" content="website"/></head><body><div id="fusion-app"><main>
 <h1 data-testid="Heading">Africa</h1>
-<ul><li><div class="media-story-card__body__3tRWy"><a data-testid="Heading" href="/world/africa/a-2022-02-10/">Malian army takes over Gao base</a>
-<p data-testid="Body">Malian soldiers took control of a military base in Gao on Thursday.</p></div></li></ul>
-</main></div><script id="fusion-metadata">Fusion.globalContent={"result":{}};</script></body></html>"""
+<ul><li><div class="media-story-card__body__3tRWy">
+<a data-testid="Heading" href="/world/africa/a-2022-02-10/">Malian army takes over Gao base</a>
+<p data-testid="Body">Malian soldiers took control of a military base in Gao on Thursday.</p>
+</div></li></ul>
+</main></div><script id="fusion-metadata">Fusion.globalContent={"result":{}};</script></body>
+</html>"""
 
-VIDEO_2021 = b"""<!DOCTYPE html><html lang="en"><head><title>Peacekeepers prepare to leave Mali | Reuters</title>
+VIDEO_2021 = b"""<!DOCTYPE html><html lang="en"><head>
+<title>Peacekeepers prepare to leave Mali | Reuters</title>
 <meta property="og:type" content="video.other"/>
 <link rel="canonical" href="https://www.reuters.com/video/watch/idOV123456062023RP1/"/>
-<script type="application/ld+json">{"@type":"VideoObject","name":"Peacekeepers prepare to leave Mali"}</script>
+<script type="application/ld+json">
+{"@type":"VideoObject","name":"Peacekeepers prepare to leave Mali"}</script>
 </head><body><div id="fusion-app"><main><article>
 <h1 data-testid="Heading">Peacekeepers prepare to leave Mali</h1>
 <div data-testid="Video"><video src="https://example.invalid/v.mp4"></video></div>
-<p data-testid="paragraph-0">U.N. peacekeepers in Gao began packing equipment on Friday after the vote.</p>
+<p data-testid="paragraph-0">U.N. peacekeepers in Gao began packing equipment on Friday
+after the vote.</p>
 <p data-testid="paragraph-1">The mission has until the end of the year to leave the country.</p>
-</article></main></div><script id="fusion-metadata">Fusion.globalContent={"result":{}};</script></body></html>"""
+</article></main></div><script id="fusion-metadata">Fusion.globalContent={"result":{}};
+</script></body></html>"""
 
-GALLERY_2016 = b"""<!doctype html><html lang="en"><head><title>Pictures: Mali votes | Reuters</title>
+GALLERY_2016 = b"""<!doctype html><html lang="en"><head><title>Pictures: Mali votes | Reuters
+</title>
 <link rel="canonical" href="http://www.reuters.com/news/pictures/slideshow/mali-votes-idUSRTX1ABC"/>
 <meta property="og:type" content="article"/></head><body>
 <h1 class="article-headline">Mali votes</h1>
@@ -58,11 +84,16 @@ GALLERY_2016 = b"""<!doctype html><html lang="en"><head><title>Pictures: Mali vo
     [
         ("http://www.reuters.com/news/world", SECTION_2013),
         ("https://www.reuters.com/news/archive/africaNews", SECTION_2018),
+        ("https://www.reuters.com/news/archive/africaNews?page=2", SECTION_2019_LONG_CARDS),
+        ("https://www.reuters.com/subjects/africa", SECTION_2019_LONG_CARDS),
         ("https://www.reuters.com/world/africa/", SECTION_2021),
         ("https://www.reuters.com/video/watch/idOV123456062023RP1/", VIDEO_2021),
         ("http://www.reuters.com/news/pictures/slideshow/mali-votes-idUSRTX1ABC", GALLERY_2016),
     ],
-    ids=["section-2013", "section-2018", "section-2021", "video-2021", "gallery-2016"],
+    ids=[
+        "section-2013", "section-2018", "section-2019-archive", "section-2019-subject",
+        "section-2021", "video-2021", "gallery-2016",
+    ],
 )
 def test_reuters_non_articles_yield_no_article(url: str, body: bytes) -> None:
     analysis = analyse(url, HEADERS, body, source="reuters")
@@ -73,7 +104,7 @@ def test_reuters_non_articles_yield_no_article(url: str, body: bytes) -> None:
 @pytest.mark.parametrize(
     ("opening", "dateline"),
     [
-        ("SEGOU/BAMAKO, Mali (Reuters) - French and Malian soldiers moved north.", "SEGOU/BAMAKO, Mali"),
+        ("SEGOU/BAMAKO, Mali (Reuters) - French troops moved north.", "SEGOU/BAMAKO, Mali"),
         ("GAO, Mali (Reuters) - A suicide bomber struck.", "GAO, Mali"),
         ("GAO, Feb 10 (Reuters) - An explosion wounded civilians.", "GAO"),
         ("BAMAKO, Sept 22 (Reuters) - Talks stalled.", "BAMAKO"),

@@ -9,4 +9,5 @@ from . import (
     reuters_2016,  # noqa: F401
     reuters_2018,  # noqa: F401
     reuters_2021,  # noqa: F401
+    reuters_fallback,  # noqa: F401
 )

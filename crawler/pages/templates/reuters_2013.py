@@ -53,7 +53,7 @@ class Reuters2013Page(ReutersPage):
         body = self.body()
         found = body.xpath(".//span[@class='articleLocation']") if body is not None else []
         if found:
-            return found[0]  # type: ignore[no-any-return]
+            return found[0]
         return self.ctx.first("//div[@id='articleInfo']//span[@class='location']")
 
     def related_containers(self) -> list[html.HtmlElement]:

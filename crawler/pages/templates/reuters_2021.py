@@ -55,7 +55,7 @@ class Reuters2021Page(ReutersPage):
         for query in ("//article", "//main"):
             found = self.ctx.first(query)
             if found is not None:
-                return found  # type: ignore[no-any-return]
+                return found
         return self.ctx.doc
 
     def body(self) -> html.HtmlElement:

@@ -1,0 +1,37 @@
+"""Reuters pages no dated template knows: the generic reading, minus the outlet's non-articles.
+
+Section fronts list story cards as ``<article>`` elements and video or picture pages
+carry a headline and captions, which the generic reading could mistake for a story.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..base import PageContext
+from ..generic import GenericArticlePage
+from ..registry import register
+from .reuters_common import NON_ARTICLE_PATH_RE
+
+
+@register("reuters")
+class ReutersFallbackPage(GenericArticlePage):
+    """Any other Reuters page: an article only if it looks like one story."""
+
+    NAME = "reuters/generic"
+    SOURCE = "reuters"
+
+    @classmethod
+    def matches(cls, ctx: PageContext) -> bool:
+        return True
+
+    def is_article(self) -> bool:
+        if NON_ARTICLE_PATH_RE.match(urlsplit(self.canonical_url()).path):
+            return False
+        og_type = (self.ctx.meta("og:type") or "article").lower()
+        if og_type != "article":
+            return False
+        # Several <article> cards without structured data: a section front.
+        if not self.ld and len(self.ctx.xpath("//article")) > 1:
+            return False
+        return super().is_article()
