@@ -25,6 +25,9 @@ NORMAL_FORM = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         ("Updated 7:12 AM ET, Sat February 2, 2013", "2013-02-02T12:12:00Z"),
         ("Updated 7:12 AM ET, Sun June 2, 2013", "2013-06-02T11:12:00Z"),
         ("Updated 12:05 AM EDT, Wed July 3, 2013", "2013-07-03T04:05:00Z"),
+        ("Published 10:49 AM EST, Tue January 29, 2013", "2013-01-29T15:49:00Z"),
+        ("updated 10:38 PM EST, Tue January 29, 2013", "2013-01-30T03:38:00Z"),
+        ("Sept. 22, 2016 9:40 a.m. EDT", "2016-09-22T13:40:00Z"),
         # Reuters 2010-2017.
         ("Fri Jan 18, 2013 8:08am EST", "2013-01-18T13:08:00Z"),
         ("Sun Feb 10, 2013 4:03pm GMT", "2013-02-10T16:03:00Z"),
