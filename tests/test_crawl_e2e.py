@@ -167,3 +167,22 @@ def test_blocked_page_counted_not_stored(site: SiteServer, tmp_path: Path) -> No
         if k == "response" and http.get_statuscode() == "403"
     ]
     assert statuses == [site.url("reuters", REUTERS_BLOCKED)]
+
+
+def test_reuters_related_news_followed_across_templates(site: SiteServer, tmp_path: Path) -> None:
+    result = crawl(site, tmp_path, "reuters", "/world/africa/")
+    assert result.returncode == 0, result.stderr
+    lines = store_lines(tmp_path)
+    extractors = {line["metadata"]["extractor"] for line in lines}
+    assert {"reuters/2013", "reuters/2021"} <= extractors
+    by_headline = {line["headline"]: line for line in lines}
+    # Reached only through "Related News" (once with a feedType tracking parameter).
+    assert "Algeria closes its southern border" in by_headline
+    assert "Segou braces for more displaced families" in by_headline
+    rebels = by_headline["French troops push north as rebels withdraw"]
+    assert rebels["dateline"] == "SEGOU/BAMAKO, Mali"
+    assert [c["role"] for c in rebels["credits"]] == ["additional reporting", "writing", "editing"]
+    report = json.loads(next((tmp_path / "runs").glob("*.json")).read_text())
+    assert report["blocked"] == 1  # the related link to a DataDome challenge page
+    for line in lines:
+        jsonschema.validate(line, article_schema())
