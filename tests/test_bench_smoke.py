@@ -1,0 +1,101 @@
+"""The benchmark script, tiny: the generated site is what the extractors expect, and a
+20-page run of ``python -m bench`` prints every measurement and every target ratio."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench.server import serve
+from bench.sitegen import generate
+from crawler.linkpolicy import is_article_url
+from crawler.pages import analyse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_site_is_deterministic_heavy_and_extractable(tmp_path: Path) -> None:
+    one = generate(tmp_path / "one", 24, seed=7)
+    two = generate(tmp_path / "two", 24, seed=7)
+    files_one = sorted(p.relative_to(one.root) for p in one.root.rglob("*") if p.is_file())
+    files_two = sorted(p.relative_to(two.root) for p in two.root.rglob("*") if p.is_file())
+    assert files_one == files_two
+    assert all((one.root / f).read_bytes() == (two.root / f).read_bytes() for f in files_one)
+    extractors = set()
+    generated = {path for paths in one.articles.values() for path in paths}
+    for outlet, path, file in one.article_files():
+        body = file.read_bytes()
+        assert 100_000 <= len(body) <= 300_000
+        found = analyse(
+            "http://127.0.0.1:8000" + path, {"Content-Type": "text/html"}, body, source=outlet
+        )
+        assert found.kind == "article", path
+        extractors.add(found.extractor)
+        for link in found.links:
+            if is_article_url(link.url, outlet):
+                assert link.url.split("://", 1)[1].split("/", 1)[1] in {
+                    p.lstrip("/") for p in generated
+                }
+    assert {"cnn/2013", "cnn/2015", "cnn/2021"} <= extractors
+    assert any((e or "").startswith("reuters/") for e in extractors)
+    for outlet in one.articles:
+        sitemap = (one.folder(outlet) / "sitemaps" / "news-0.xml").read_text("utf-8")
+        assert all(path in sitemap for path in one.articles[outlet])
+        assert (one.folder(outlet) / "world" / "africa" / "index.html").exists()
+
+
+def test_python_server_gzips_on_loopback(tmp_path: Path) -> None:
+    site = generate(tmp_path / "site", 4)
+    outlet, path, file = site.article_files()[0]
+    with serve({outlet: site.folder(outlet)}, tmp_path / "run", use_nginx=False) as (kind, bases):
+        request = urllib.request.Request(bases[outlet] + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert kind == "python"
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(response.read()) == file.read_bytes()
+
+
+@pytest.mark.slow
+def test_bench_smoke_run_prints_the_table(tmp_path: Path) -> None:
+    table = tmp_path / "table.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--pages",
+            "20",
+            "--sample",
+            "6",
+            "--python-server",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--output",
+            str(table),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = table.read_text("utf-8")
+    assert text in done.stdout
+    rows = [line.split("|")[1:-1] for line in text.splitlines() if line.startswith("| ")]
+    measured = {(r[0].strip(), r[2].strip()): r for r in rows if len(r) == 8}
+    crawl = measured[("1", "newsarchive crawl (WARC + extraction + store)")]
+    bare = measured[("1", "bare Scrapy spider (same links)")]
+    pages = int(crawl[3].replace(",", ""))
+    assert pages == int(bare[3].replace(",", "")) and pages >= 20  # articles + listings
+    assert float(crawl[4]) > 0 and float(bare[4]) > 0
+    for number in ("2", "3", "4", "5", "6"):
+        assert any(key[0] == number for key in measured), number
+    assert float(measured[("3", "newsarchive analyse")][4]) > 0
+    ratios = [r for r in rows if len(r) == 5]
+    assert {r[0].strip() for r in ratios} >= {"1", "3", "6"}
+    assert "Machine: " in text and "Scrapy" in text
