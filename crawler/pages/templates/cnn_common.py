@@ -126,8 +126,16 @@ class CnnPage(ArticlePage):
 
     def in_page_order(self, links: Iterable[tuple[html.HtmlElement, Link]]) -> list[Link]:
         """Links sorted by where their elements sit in the document."""
-        order = {element: index for index, element in enumerate(self.ctx.doc.iter())}
-        return [link for _, link in sorted(links, key=lambda pair: order.get(pair[0], 0))]
+        pairs = list(links)
+        wanted = {element for element, _ in pairs}
+        order: dict[html.HtmlElement, int] = {}
+        # Stop at the last link's element: the scripts and footers after it are most of a page.
+        for index, element in enumerate(self.ctx.doc.iter()):
+            if element in wanted:
+                order[element] = index
+                if len(order) == len(wanted):
+                    break
+        return [link for _, link in sorted(pairs, key=lambda pair: order.get(pair[0], 0))]
 
     # -- dates --------------------------------------------------------------------------
     def stamp(self) -> str | None:
