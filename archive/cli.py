@@ -15,6 +15,7 @@ COMMANDS = (
     "articles",
     "extract",
     "demo",
+    "replay",
 )
 
 

@@ -1,0 +1,86 @@
+"""``replay --diff OLD_STORE``: per article and field, what re-extraction would change.
+
+Each replayed item is compared with the stored line of the same capture (same WARC record
+id), else with the latest stored version of the same article, so a parser change can be
+reviewed before it is applied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any, TextIO
+
+from archive.store import ArticleStore
+
+# Added by the store, not by extraction.
+STORE_FIELDS = ("version", "contentDigest", "changes")
+
+
+class StoreDiff:
+    def __init__(self, old_store: Path, out: TextIO):
+        self.out = out
+        self.by_record: dict[str, dict[str, Any]] = {}
+        self.by_article: dict[str, dict[str, Any]] = {}
+        store = ArticleStore(old_store)
+        try:
+            for line in store.iter_lines():
+                record_id = (line.get("warc") or {}).get("recordId")
+                if record_id:
+                    self.by_record[record_id] = line
+                previous = self.by_article.get(line["articleId"])
+                if previous is None or line.get("version", 0) >= previous.get("version", 0):
+                    self.by_article[line["articleId"]] = line
+        finally:
+            store.close()
+        self.compared = 0
+        self.changed = 0
+        self.new = 0
+        self.fields: Counter[str] = Counter()
+
+    def add(self, item: dict[str, Any]) -> None:
+        record_id = (item.get("warc") or {}).get("recordId")
+        old = self.by_record.get(record_id or "") or self.by_article.get(item["articleId"])
+        if old is None:
+            self.new += 1
+            self.out.write(f"+ {item['articleId']} {item['url']}: not in the old store\n")
+            return
+        self.compared += 1
+        changes = field_changes(old, item)
+        if not changes:
+            return
+        self.changed += 1
+        extractor = (item.get("metadata") or {}).get("extractor")
+        self.out.write(f"~ {item['articleId']} {item['url']} ({extractor})\n")
+        for name, before, after in changes:
+            self.fields[name] += 1
+            self.out.write(f"    {name}: {_show(before)} -> {_show(after)}\n")
+
+    def summary(self) -> str:
+        fields = ", ".join(f"{name} {count}" for name, count in sorted(self.fields.items()))
+        return (
+            f"diff: {self.compared} articles compared, {self.changed} would change, "
+            f"{self.new} not in the old store" + (f"; fields: {fields}" if fields else "")
+        )
+
+
+def field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(field, old value, new value) for every field that differs; nested metadata by key."""
+    changes: list[tuple[str, Any, Any]] = []
+    for name in sorted(set(old) | set(new)):
+        if name in STORE_FIELDS:
+            continue
+        before, after = old.get(name), new.get(name)
+        if name == "metadata" and isinstance(before, dict) and isinstance(after, dict):
+            for key in sorted(set(before) | set(after)):
+                if before.get(key) != after.get(key):
+                    changes.append((f"metadata.{key}", before.get(key), after.get(key)))
+        elif before != after:
+            changes.append((name, before, after))
+    return changes
+
+
+def _show(value: Any, limit: int = 160) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

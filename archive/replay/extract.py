@@ -1,0 +1,120 @@
+"""One capture in, one outcome out: the same analysis and item building as the live spider.
+
+The spider calls ``analyse(url, {"Content-Type": ...}, body, status=, source=spider.name)``
+and then :func:`crawler.pages.capture.capture_item`; so does :func:`extract`, with the
+body decoded from the WARC record and the outlet chosen as described in :func:`choose_source`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from archive.validate import problems
+from crawler.pages import analyse
+from crawler.pages.capture import capture_item
+
+from .payload import OpenFiles, RecordError, decode_body, read_payload
+from .plan import Task
+from .reader import last_header
+
+
+@dataclass
+class Outcome:
+    """What became of one capture: its page kind, the item if any, or what went wrong."""
+
+    kind: str  # article, listing, not_article, blocked, invalid, problem
+    url: str
+    item: dict[str, Any] | None = None
+    problem: str | None = None
+    label: str = ""
+    offset: int = 0
+
+
+def choose_source(task: Task, sites: dict[str, str]) -> str | None:
+    """The outlet: ``--site`` for the host, else our metadata's spider, else None.
+
+    None lets :func:`crawler.pages.analyse` decide from the host, then from the page itself
+    (``og:site_name``, the JSON-LD publisher).
+    """
+    parts = urlsplit(task.facts.url)
+    host = (parts.hostname or "").lower()
+    for key in (parts.netloc.lower(), host):
+        if key in sites:
+            return sites[key]
+    return task.spider
+
+
+def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
+    facts = task.facts
+    try:
+        payload = read_payload(files, task.payload_source, task.payload_offset)
+        if task.payload_source != facts.source or task.payload_offset != facts.offset:
+            # A revisit: the record itself must be sound too, and its headers win.
+            own = read_payload(files, facts.source, facts.offset)
+            if own.headers:
+                status, headers = own.status, own.headers
+            else:
+                status, headers = payload.status, payload.headers
+        else:
+            status, headers = payload.status, payload.headers
+        body = decode_body(payload.raw, payload.headers)
+    except RecordError as exc:
+        return Outcome(
+            "problem", facts.url, problem=str(exc), label=facts.source.label, offset=facts.offset
+        )
+    except Exception as exc:  # an undecodable body: reported, never a crash
+        return Outcome(
+            "problem",
+            facts.url,
+            problem=f"undecodable payload ({exc})",
+            label=facts.source.label,
+            offset=facts.offset,
+        )
+    content_type = last_header(headers, "content-type") or ""
+    analysis = analyse(
+        facts.url,
+        {"Content-Type": content_type},
+        body,
+        status=status if status is not None else 200,
+        source=choose_source(task, sites),
+    )
+    if analysis.article is None:
+        return Outcome(analysis.kind, facts.url)
+    item = capture_item(
+        analysis.article,
+        warc_date=facts.date,
+        provenance={
+            "filename": facts.source.name,
+            "offset": facts.offset,
+            "length": facts.length,
+            "recordId": facts.record_id,
+            "payloadDigest": facts.payload_digest,
+        },
+    )
+    if problems(item):
+        return Outcome(
+            "invalid",
+            facts.url,
+            problem="; ".join(problems(item)[:3]),
+            label=facts.source.label,
+            offset=facts.offset,
+        )
+    return Outcome("article", facts.url, item=item)
+
+
+# -- worker processes ----------------------------------------------------------------------
+_worker_sites: dict[str, str] = {}
+_worker_files: OpenFiles | None = None
+
+
+def init_worker(sites: dict[str, str]) -> None:
+    global _worker_files, _worker_sites
+    _worker_sites = dict(sites)
+    _worker_files = OpenFiles()
+
+
+def extract_in_worker(task: Task) -> Outcome:
+    assert _worker_files is not None
+    return extract(task, _worker_sites, _worker_files)

@@ -1,0 +1,191 @@
+"""From scanned records to extraction tasks: pairing, revisits and redirect chains.
+
+* A response is paired with our ``metadata`` record (``WARC-Concurrent-To``) for the
+  spider that fetched it; responses wait for it in a bounded window, in record order.
+* A revisit gets its payload from the response with the same payload digest, found in
+  the files being read or, failing that, through a CDXJ index.
+* Redirects (3xx with a Location) are followed through the archive; the capture at the
+  end of a chain is what yields the item, under its own (final) URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from crawler.linkpolicy import dedup_key
+
+from .index import originals_by_digest
+from .reader import RecordFacts
+from .sources import Source
+
+HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+DEFAULT_WINDOW = 2000
+MAX_REDIRECTS = 20
+
+
+@dataclass
+class Task:
+    """One capture to extract: the record it comes from and where its payload lives."""
+
+    facts: RecordFacts
+    payload_source: Source
+    payload_offset: int
+    spider: str | None = None
+    paired: bool = False
+
+
+@dataclass
+class PlanStats:
+    responses: int = 0
+    revisits: int = 0
+    revisits_resolved: int = 0
+    revisits_unresolved: int = 0
+    redirects: int = 0
+    redirects_followed: int = 0
+    redirects_leaving: int = 0
+    unresolved_examples: list[str] = field(default_factory=list)
+
+
+def is_page(facts: RecordFacts) -> bool:
+    """A whole 2xx HTML capture: the only kind that can hold an article.
+
+    A truncated record (``WARC-Truncated``) never becomes an article, as in the live crawl.
+    """
+    if facts.truncated or (facts.status is not None and not 200 <= facts.status < 300):
+        return False
+    if facts.rec_type == "response" and not facts.has_http:
+        return False
+    mime = (facts.content_type or "").split(";")[0].strip().lower()
+    return (facts.content_type is None and facts.rec_type == "revisit") or mime in HTML_TYPES
+
+
+class Planner:
+    """Feed it scanned records in order; it hands back tasks in record order."""
+
+    def __init__(
+        self, indexes: Iterable[tuple[Source | None, Path]] = (), window: int = DEFAULT_WINDOW
+    ):
+        self.indexes = list(indexes)
+        self.window = window
+        self.stats = PlanStats()
+        self.pending: OrderedDict[str, Task] = OrderedDict()
+        self.digests: dict[str, tuple[Source, int]] = {}
+        self.deferred: OrderedDict[str, Task] = OrderedDict()
+        self.redirects: dict[str, str] = {}
+        self.captured: set[bytes] = set()
+        self.sources_with_metadata: set[Source] = set()
+
+    # -- feeding -------------------------------------------------------------------------
+    def feed(self, facts: RecordFacts) -> Iterator[Task]:
+        if facts.rec_type == "metadata":
+            if "spider" in facts.fields:
+                self.sources_with_metadata.add(facts.source)
+            for record_id in facts.concurrent_to:
+                task = self.pending.get(record_id) or self.deferred.get(record_id)
+                if task is not None and not task.paired:
+                    task.spider = facts.fields.get("spider") or None
+                    task.paired = True
+            yield from self._release()
+            return
+        if facts.rec_type == "response":
+            self.stats.responses += 1
+            self._note_redirect(facts)
+        else:
+            self.stats.revisits += 1
+        if not is_page(facts):
+            return
+        self.captured.add(_key_hash(facts.url))
+        if facts.rec_type == "response":
+            if facts.payload_digest:
+                self.digests.setdefault(facts.payload_digest, (facts.source, facts.offset))
+            task = Task(facts, facts.source, facts.offset)
+        else:
+            original = self.digests.get(facts.payload_digest or "")
+            if original is None:
+                self.deferred[facts.record_id] = Task(facts, facts.source, -1)
+                return
+            self.stats.revisits_resolved += 1
+            task = Task(facts, original[0], original[1])
+        self.pending[facts.record_id or f"{facts.source.label}:{facts.offset}"] = task
+        yield from self._release()
+
+    def end_of_source(self, source: Source) -> Iterator[Task]:
+        """A file is read: captures of files without our metadata need not wait any more."""
+        if source in self.sources_with_metadata:
+            return
+        for task in self.pending.values():
+            if task.facts.source == source:
+                task.paired = True
+        yield from self._release()
+
+    def _release(self) -> Iterator[Task]:
+        while self.pending:
+            record_id, task = next(iter(self.pending.items()))
+            if not task.paired and len(self.pending) <= self.window:
+                return
+            del self.pending[record_id]
+            yield task
+
+    def finish(self) -> Iterator[Task]:
+        """Everything still waiting, then revisits resolved through the CDXJ indexes."""
+        while self.pending:
+            yield self.pending.popitem(last=False)[1]
+        yield from self._resolve_deferred()
+        self._count_redirects()
+
+    def _resolve_deferred(self) -> Iterator[Task]:
+        if not self.deferred:
+            return
+        wanted = {t.facts.payload_digest for t in self.deferred.values() if t.facts.payload_digest}
+        missing = wanted - set(self.digests)
+        found = dict(self.digests)
+        if missing and self.indexes:
+            found.update(originals_by_digest(self.indexes, missing))
+        for task in self.deferred.values():
+            original = found.get(task.facts.payload_digest or "")
+            if original is None:
+                self.stats.revisits_unresolved += 1
+                if len(self.stats.unresolved_examples) < 5:
+                    self.stats.unresolved_examples.append(task.facts.url)
+                continue
+            self.stats.revisits_resolved += 1
+            task.payload_source, task.payload_offset = original
+            yield task
+        self.deferred.clear()
+
+    # -- redirects -----------------------------------------------------------------------
+    def _note_redirect(self, facts: RecordFacts) -> None:
+        if facts.status is not None and 300 <= facts.status < 400 and facts.location:
+            self.stats.redirects += 1
+            self.redirects[dedup_key(facts.url)] = urljoin(facts.url, facts.location)
+
+    def final_url(self, url: str) -> str | None:
+        """Where a chain of archived redirects starting at `url` ends, None for a loop."""
+        seen: set[str] = set()
+        for _ in range(MAX_REDIRECTS):
+            key = dedup_key(url)
+            if key in seen:
+                return None
+            seen.add(key)
+            target = self.redirects.get(key)
+            if target is None:
+                return url
+            url = target
+        return None
+
+    def _count_redirects(self) -> None:
+        for target in self.redirects.values():
+            final = self.final_url(target)
+            if final is not None and _key_hash(final) in self.captured:
+                self.stats.redirects_followed += 1
+            else:
+                self.stats.redirects_leaving += 1
+
+
+def _key_hash(url: str) -> bytes:
+    return hashlib.blake2b(dedup_key(url).encode("utf-8"), digest_size=8).digest()

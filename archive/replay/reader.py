@@ -1,0 +1,199 @@
+"""Scanning WARC files record by record, reporting damage by file and offset and going on.
+
+The scan reads headers (and the small blocks of ``metadata`` records) only; payloads are
+read later, by offset, where they are extracted. A damaged stretch of a file (a truncated
+gzip member, garbage, a non-WARC file) is reported and skipped: the scan resumes at the
+next record boundary it can find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from .sources import Source
+
+GZIP_MAGIC = b"\x1f\x8b\x08"
+WARC_MAGIC = b"WARC/1."
+# Record types the replay uses; others (warcinfo, request, resource, conversion) are skipped.
+USED_TYPES = ("response", "revisit", "metadata")
+
+
+class QuietArchiveIterator(ArchiveIterator):
+    """warcio's iterator without its stderr warnings: damage is reported as a Problem."""
+
+    INC_RECORD = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Damage found in an archive: where, and what."""
+
+    label: str
+    offset: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}:{self.offset}: {self.message}"
+
+
+@dataclass
+class RecordFacts:
+    """What the scan learns of one record: enough to pair, resolve and fetch it later."""
+
+    source: Source
+    offset: int
+    length: int
+    rec_type: str
+    url: str
+    date: str
+    record_id: str
+    payload_digest: str | None = None
+    concurrent_to: tuple[str, ...] = ()
+    refers_to_url: str | None = None
+    refers_to_date: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    location: str | None = None
+    has_http: bool = False
+    truncated: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def scan(source: Source, on_progress: Callable[[int], None] | None = None) -> Iterator[Any]:
+    """Yield :class:`RecordFacts` for the records replay uses and :class:`Problem` for damage."""
+    try:
+        size = source.size()
+    except (OSError, KeyError) as exc:
+        yield Problem(source.label, 0, f"cannot read: {exc}")
+        return
+    if size == 0:
+        yield Problem(source.label, 0, "empty file (zero length)")
+        return
+    magic = GZIP_MAGIC if source.gzipped else WARC_MAGIC
+    start = 0
+    with source.open() as handle:
+        while start < size:
+            handle.seek(start)
+            resume = yield from _scan_from(source, handle, start, on_progress)
+            if resume is None:
+                return
+            start = _find(handle, magic, resume, size)
+            if start < 0:
+                return
+
+
+def _scan_from(
+    source: Source, handle: IO[bytes], start: int, on_progress: Callable[[int], None] | None
+) -> Generator[Any, None, int | None]:
+    """Scan from `start`; return None at a clean end, else the offset to search on from."""
+    iterator = QuietArchiveIterator(handle)
+    last_end = start
+    try:
+        for record in iterator:
+            facts = _facts(source, record)
+            iterator.read_to_end()
+            offset, length = iterator.get_record_offset(), iterator.get_record_length()
+            missing = getattr(record.raw_stream, "limit", 0)
+            if missing:
+                yield Problem(
+                    source.label, offset, f"record truncated: {missing} bytes of its block missing"
+                )
+                return offset + 1
+            last_end = offset + length
+            if on_progress is not None:
+                on_progress(last_end)
+            if facts is not None:
+                facts.offset, facts.length = offset, length
+                yield facts
+    except Exception as exc:  # warcio and zlib raise many kinds; each is damage to report
+        at = max(last_end, start)
+        yield Problem(source.label, at, _describe(exc))
+        return at + 1
+    return None
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    first = text[0] if text else type(exc).__name__
+    if "Unknown archive format" in first:
+        return "not a WARC file (or a damaged record): " + " ".join(text[1:2]).strip()[:80]
+    return f"unreadable record ({type(exc).__name__}: {first[:120]})"
+
+
+def _find(handle: IO[bytes], magic: bytes, start: int, size: int) -> int:
+    """Offset of the next `magic` at or after `start`, or -1."""
+    block = 1 << 16
+    position = start
+    carry = b""
+    while position < size:
+        handle.seek(position)
+        chunk = handle.read(block)
+        if not chunk:
+            return -1
+        data = carry + chunk
+        found = data.find(magic)
+        if found >= 0:
+            return position - len(carry) + found
+        carry = data[-(len(magic) - 1) :]
+        position += len(chunk)
+    return -1
+
+
+def _facts(source: Source, record: Any) -> RecordFacts | None:
+    rec_type = record.rec_type
+    if rec_type not in USED_TYPES:
+        return None
+    headers = record.rec_headers
+    facts = RecordFacts(
+        source=source,
+        offset=0,
+        length=0,
+        rec_type=rec_type,
+        url=headers.get_header("WARC-Target-URI") or "",
+        date=headers.get_header("WARC-Date") or "",
+        record_id=headers.get_header("WARC-Record-ID") or "",
+        payload_digest=headers.get_header("WARC-Payload-Digest"),
+        concurrent_to=tuple(
+            value for name, value in headers.headers if name.lower() == "warc-concurrent-to"
+        ),
+        refers_to_url=headers.get_header("WARC-Refers-To-Target-URI"),
+        refers_to_date=headers.get_header("WARC-Refers-To-Date"),
+        truncated=headers.get_header("WARC-Truncated"),
+    )
+    if rec_type == "metadata":
+        block = record.raw_stream.read(1 << 20)
+        facts.fields = parse_fields(block)
+        return facts
+    http = record.http_headers
+    if http is not None and http.protocol.upper().startswith("HTTP"):
+        facts.has_http = True
+        try:
+            facts.status = int(http.get_statuscode())
+        except (TypeError, ValueError):
+            facts.status = None
+        facts.content_type = last_header(http.headers, "content-type")
+        facts.location = last_header(http.headers, "location")
+    return facts
+
+
+def last_header(headers: list[tuple[str, str]], name: str) -> str | None:
+    """The last value of a header (what Scrapy's ``headers.get`` gives the spider)."""
+    found = None
+    for key, value in headers:
+        if key.lower() == name:
+            found = value
+    return found
+
+
+def parse_fields(block: bytes) -> dict[str, str]:
+    """``application/warc-fields``: the first value of each name."""
+    fields: dict[str, str] = {}
+    for raw in block.decode("utf-8", "replace").splitlines():
+        name, sep, value = raw.partition(":")
+        if sep and name.strip() and name.strip() not in fields:
+            fields[name.strip()] = value.strip()
+    return fields

@@ -1,0 +1,178 @@
+"""A whole replay: scan the archives, plan captures, extract them on N cores, write items.
+
+Memory stays flat whatever the archive's size: the scan holds headers only, at most a
+bounded window of captures waits for its metadata, and at most a few tasks per worker
+are in flight; payloads are read by the workers, one record at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from .extract import Outcome, extract, extract_in_worker, init_worker
+from .payload import OpenFiles
+from .plan import Planner, PlanStats, Task
+from .progress import Progress
+from .reader import Problem, RecordFacts, scan
+from .sources import Source, find_sources, index_files
+
+
+@dataclass
+class ReplayReport:
+    files: int = 0
+    records: int = 0
+    pages: Counter[str] = field(default_factory=Counter)
+    articles: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    plan: PlanStats = field(default_factory=PlanStats)
+    store: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        pages = sum(n for kind, n in self.pages.items() if kind != "problem")
+        parts = [
+            f"{self.files} files",
+            f"{self.records} records",
+            f"{pages} pages",
+            f"{self.articles} articles",
+        ]
+        if self.store:
+            parts.append(
+                f"store {self.store['new']} new / {self.store['updated']} updated / "
+                f"{self.store['unchanged']} unchanged"
+            )
+        parts.append(f"{self.pages['blocked']} blocked")
+        plan = self.plan
+        if plan.revisits:
+            parts.append(f"{plan.revisits_resolved}/{plan.revisits} revisits resolved")
+        if plan.redirects:
+            parts.append(f"{plan.redirects_followed}/{plan.redirects} redirects followed")
+        parts.append(f"{len(self.problems)} problems")
+        return "newsarchive: replay: " + ", ".join(parts)
+
+
+ItemSink = Callable[[dict[str, Any]], None]
+
+
+def iter_tasks(
+    sources: list[Source],
+    planner: Planner,
+    report: ReplayReport,
+    on_problem: Callable[[Problem], None],
+    progress: Progress | None = None,
+) -> Iterator[Task]:
+    """Scan every source in order and yield tasks as the planner releases them."""
+    done_bytes = 0
+    for source in sources:
+        report.files += 1
+
+        def moved(position: int, base: int = done_bytes) -> None:
+            if progress is not None:
+                progress.update(bytes_done=base + position, records=1)
+
+        for found in scan(source, moved):
+            if isinstance(found, Problem):
+                report.problems.append(found)
+                on_problem(found)
+                continue
+            assert isinstance(found, RecordFacts)
+            report.records += 1
+            yield from planner.feed(found)
+        yield from planner.end_of_source(source)
+        with contextlib.suppress(OSError, KeyError):
+            done_bytes += source.size()
+    yield from planner.finish()
+    report.plan = planner.stats
+
+
+def run_outcomes(tasks: Iterable[Task], jobs: int, sites: dict[str, str]) -> Iterator[Outcome]:
+    """Extract tasks, in order, on `jobs` processes (in this one for a single job)."""
+    if jobs <= 1:
+        files = OpenFiles()
+        try:
+            for task in tasks:
+                yield extract(task, sites, files)
+        finally:
+            files.close()
+        return
+    in_flight: deque[Future[Outcome]] = deque()
+    limit = jobs * 8
+    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(sites,)) as pool:
+        for task in tasks:
+            in_flight.append(pool.submit(extract_in_worker, task))
+            if len(in_flight) >= limit:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def replay(
+    paths: list[str | os.PathLike[str]],
+    sink: ItemSink,
+    *,
+    jobs: int = 1,
+    sites: dict[str, str] | None = None,
+    err: TextIO | None = None,
+    window: int | None = None,
+) -> ReplayReport:
+    """Replay `paths`, handing each article item to `sink` in capture order."""
+    err = err if err is not None else sys.stderr
+    sources = find_sources(paths)
+    report = ReplayReport()
+    total = 0
+    for source in sources:
+        try:
+            total += source.size()
+        except (OSError, KeyError):
+            continue
+    progress = Progress(err, total)
+    planner = Planner(index_files(sources), **({"window": window} if window else {}))
+
+    def on_problem(problem: Problem) -> None:
+        _say(err, progress, f"newsarchive: {problem}")
+
+    tasks = iter_tasks(sources, planner, report, on_problem, progress)
+    try:
+        for outcome in run_outcomes(tasks, jobs, dict(sites or {})):
+            report.pages[outcome.kind] += 1
+            progress.update(pages=1)
+            if outcome.kind == "problem":
+                found = Problem(outcome.label, outcome.offset, outcome.problem or "unusable")
+                report.problems.append(found)
+                on_problem(found)
+            elif outcome.kind == "invalid":
+                report.invalid.append(outcome.url)
+                _say(
+                    err,
+                    progress,
+                    f"newsarchive: item breaks the contract: {outcome.url}: {outcome.problem}",
+                )
+            elif outcome.item is not None:
+                report.articles += 1
+                sink(outcome.item)
+    finally:
+        progress.close()
+    for url in planner.stats.unresolved_examples:
+        err.write(f"newsarchive: revisit without its original payload: {url}\n")
+    return report
+
+
+def _say(err: TextIO, progress: Progress, line: str) -> None:
+    if progress.enabled and progress.drawn:
+        err.write("\r\x1b[K")
+    err.write(line + "\n")
+    err.flush()

@@ -1,0 +1,266 @@
+"""``newsarchive replay``: a crawl's WARCs give back that crawl's items, exactly."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from itertools import count
+from pathlib import Path
+
+import pytest
+
+from archive.cli import main
+from archive.replay.plan import Planner, Task
+from archive.replay.reader import RecordFacts
+from archive.replay.run import run_outcomes
+from archive.replay.sources import Source
+
+from . import test_replay_helpers as helpers
+from .conftest import REPO, SiteServer, cli_env, run_cli, store_lines
+from .test_replay_helpers import STORE_FIELDS, read_items, stores_equal
+
+site_archive = helpers.site_archive
+no_network = helpers.no_network
+
+CAMPS = "/2013/01/27/world/africa/mali-refugees-niger-camps/index.html"
+MOVED = "/2013/01/27/world/africa/mali-refugees-niger/index.html"
+
+
+def test_replay_into_a_fresh_store_reproduces_the_crawl(site_archive: Path, tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh"
+    result = run_cli("replay", str(site_archive / "warc"), "--store", str(fresh), "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert store_lines(site_archive), "the crawl stored nothing"
+    assert stores_equal(site_archive, fresh) == []
+    for line in store_lines(fresh):
+        assert line["warc"]["filename"].endswith(".warc.gz")
+        assert line["metadata"]["dateDownloaded"].endswith("Z")
+
+
+def test_replaying_again_adds_nothing(site_archive: Path, tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh"
+    first = run_cli("replay", str(site_archive / "warc"), "--store", str(fresh))
+    assert first.returncode == 0, first.stderr
+    before = store_lines(fresh)
+    second = run_cli("replay", str(site_archive / "warc"), "--store", str(fresh))
+    assert second.returncode == 0, second.stderr
+    assert store_lines(fresh) == before
+    assert f"store 0 new / 0 updated / {len(before)} unchanged" in second.stderr
+
+
+def test_jsonl_output_is_the_store_items_in_the_same_order_with_any_jobs(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    for path, jobs in ((one, "1"), (two, "2")):
+        result = run_cli("replay", str(site_archive / "warc"), "--out", str(path), "--jobs", jobs)
+        assert result.returncode == 0, result.stderr
+    assert one.read_bytes() == two.read_bytes()
+    stored = {line["warc"]["recordId"]: line for line in store_lines(site_archive)}
+    items = read_items(one)
+    assert len(items) == len(stored)
+    for item in items:
+        line = {k: v for k, v in stored[item["warc"]["recordId"]].items() if k not in STORE_FIELDS}
+        assert item == line
+
+
+def test_stdout_is_jsonl(site_archive: Path) -> None:
+    result = run_cli("replay", str(site_archive / "warc"), "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and all(json.loads(line)["articleId"] for line in lines)
+    assert "newsarchive: replay: " in result.stderr
+
+
+def test_redirect_chain_followed_item_has_the_final_url(
+    site_archive: Path, site: SiteServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "items.jsonl"
+    result = run_cli("replay", str(site_archive / "warc"), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    urls = [item["url"] for item in read_items(out)]
+    assert site.url("cnn", CAMPS) in urls
+    assert site.url("cnn", MOVED) not in urls
+    assert "1/1 redirects followed" in result.stderr
+
+
+def test_planner_follows_redirects_through_the_archive() -> None:
+    source = Source("x.warc")
+    planner = Planner()
+
+    def response(url: str, status: int, location: str | None = None) -> RecordFacts:
+        return RecordFacts(
+            source,
+            0,
+            1,
+            "response",
+            url,
+            "2024-01-01T00:00:00Z",
+            f"<{url}>",
+            status=status,
+            content_type="text/html",
+            location=location,
+            has_http=True,
+        )
+
+    list(planner.feed(response("http://a/1", 301, "/2")))
+    list(planner.feed(response("http://a/2", 302, "http://a/3?utm_source=x")))
+    list(planner.feed(response("http://a/loop", 301, "/loop")))
+    assert planner.final_url("http://a/1") == "http://a/3?utm_source=x"
+    assert planner.final_url("http://a/loop") is None
+
+
+def test_diff_shows_per_article_and_field_what_would_change(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    same = run_cli("replay", str(site_archive / "warc"), "--diff", str(site_archive))
+    assert same.returncode == 0, same.stderr
+    assert same.stdout == ""
+    assert " 0 would change" in same.stderr
+
+    old = tmp_path / "old"
+    (old / "articles").mkdir(parents=True)
+    lines = store_lines(site_archive)
+    lines[0]["headline"] = "An older headline"
+    lines[0]["authors"] = []
+    month = lines[0]["metadata"]["dateDownloaded"][:7]
+    with open(old / "articles" / f"articles-{month}.jsonl", "w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line) + "\n")
+    changed = run_cli("replay", str(site_archive / "warc"), "--diff", str(old))
+    assert changed.returncode == 0, changed.stderr
+    assert f"~ {lines[0]['articleId']} " in changed.stdout
+    assert '    headline: "An older headline" -> ' in changed.stdout
+    assert "    authors: [] -> " in changed.stdout
+    assert " 1 would change" in changed.stderr
+
+
+def test_diff_and_store_cannot_be_combined(site_archive: Path, tmp_path: Path) -> None:
+    result = run_cli(
+        "replay", str(site_archive / "warc"), "--diff", str(site_archive), "--store", str(tmp_path)
+    )
+    assert result.returncode == 2
+    assert "--diff" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_site_maps_a_mirror_host_to_an_outlet(
+    site_archive: Path, site: SiteServer, tmp_path: Path
+) -> None:
+    host = site.url("cnn", "").split("//", 1)[1].rstrip("/")
+    out = tmp_path / "items.jsonl"
+    result = run_cli(
+        "replay", str(site_archive / "warc"), "--site", f"{host}=reuters", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    cnn_host = [i for i in read_items(out) if i["url"].startswith(site.url("cnn", ""))]
+    assert cnn_host and all(i["source"] == "reuters" for i in cnn_host)
+    bad = run_cli("replay", str(site_archive / "warc"), "--site", "example.org=bbc")
+    assert bad.returncode == 2 and "HOST=SOURCE" in bad.stderr
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("replay", str(tmp_path / "nothing.warc.gz"))
+    assert result.returncode == 2
+    assert "no such file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_progress_bar_on_a_terminal_only(site_archive: Path, tmp_path: Path) -> None:
+    quiet = run_cli("replay", str(site_archive / "warc"), "--out", str(tmp_path / "a.jsonl"))
+    assert "pages/s" not in quiet.stderr and "\r" not in quiet.stderr
+
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "archive",
+                "replay",
+                str(site_archive / "warc"),
+                "--out",
+                str(tmp_path / "b.jsonl"),
+                "--jobs",
+                "1",
+            ],
+            stderr=slave,
+            stdout=subprocess.DEVNULL,
+            cwd=REPO,
+            env=cli_env(),
+            timeout=120,
+        )
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert process.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert "pages/s" in text and "records" in text and "left" in text
+
+
+def test_replay_needs_no_network(
+    site_archive: Path, tmp_path: Path, site: SiteServer, no_network: None
+) -> None:
+    import urllib.request
+
+    with pytest.raises(OSError):
+        urllib.request.urlopen(site.url("cnn", "/robots.txt"), timeout=5)
+    fresh = tmp_path / "fresh"
+    assert main(["replay", str(site_archive / "warc"), "--store", str(fresh), "--jobs", "2"]) == 0
+    assert stores_equal(site_archive, fresh) == []
+
+
+def test_waiting_captures_are_bounded_by_the_window() -> None:
+    source = Source("foreign.warc")
+    planner = Planner(window=10)
+    released = 0
+    for n in range(100):
+        facts = RecordFacts(
+            source,
+            n,
+            1,
+            "response",
+            f"http://a/{n}",
+            "2024-01-01T00:00:00Z",
+            f"<{n}>",
+            status=200,
+            content_type="text/html",
+            has_http=True,
+        )
+        released += len(list(planner.feed(facts)))
+        assert len(planner.pending) <= 10
+    assert released == 90
+    assert len(list(planner.finish())) == 10
+
+
+def test_tasks_are_pulled_as_workers_need_them() -> None:
+    pulled = count()
+
+    def endless() -> object:
+        for n in pulled:
+            facts = RecordFacts(
+                Source("/nonexistent.warc"),
+                n,
+                1,
+                "response",
+                "http://a/",
+                "2024-01-01T00:00:00Z",
+                f"<{n}>",
+            )
+            yield Task(facts, facts.source, n)
+
+    outcomes = run_outcomes(endless(), 2, {})  # type: ignore[arg-type]
+    first = next(outcomes)
+    assert first.kind == "problem"
+    assert next(pulled) <= 2 * 8 + 1  # never more than a few tasks per worker in flight
+    outcomes.close()
