@@ -61,3 +61,11 @@ NEWSARCHIVE_STORE_ENABLED = True
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# -- crawling from archives ---------------------------------------------------------------
+# `newsarchive crawl --from-archive PATH` sets NEWSARCHIVE_FROM_ARCHIVE: requests are then
+# answered from those WARCs by canonical URL (nearest capture to ..._AT, default latest).
+# The spiders install crawler.fromarchive.ArchiveDownloaderMiddleware when it is set.
+NEWSARCHIVE_FROM_ARCHIVE_ENABLED = True
+NEWSARCHIVE_FROM_ARCHIVE: list[str] = []
+NEWSARCHIVE_FROM_ARCHIVE_AT = ""

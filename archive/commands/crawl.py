@@ -50,6 +50,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print only the summary and errors"
     )
+    parser.add_argument(
+        "--from-archive",
+        nargs="+",
+        default=[],
+        metavar="PATH",
+        help="answer every request from these WARC/WACZ files or folders, never the network "
+        "(a URL they lack fails as 'not archived')",
+    )
+    parser.add_argument(
+        "--at",
+        metavar="TIMESTAMP",
+        help="with --from-archive: use the captures nearest this time (20130129223800 or "
+        "ISO 8601; default the latest)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -70,6 +84,28 @@ def run(options: argparse.Namespace) -> int:
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
         overrides[name.strip()] = value
+    if options.at and not options.from_archive:
+        raise UsageError("--at needs --from-archive")
+    if options.from_archive:
+        from ..replay.timestamps import parse_at
+
+        missing = [p for p in options.from_archive if not Path(p).exists()]
+        if missing:
+            raise UsageError(f"no such file or folder: {missing[0]}")
+        if options.at:
+            try:
+                parse_at(options.at)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        # The archive is the only network: no politeness delays are owed to anyone.
+        archived: dict[str, object] = {
+            "NEWSARCHIVE_FROM_ARCHIVE": list(options.from_archive),
+            "AUTOTHROTTLE_ENABLED": "False",
+            "DOWNLOAD_DELAY": "0",
+        }
+        if options.at:
+            archived["NEWSARCHIVE_FROM_ARCHIVE_AT"] = options.at
+        overrides = {**archived, **overrides}
     from crawler.run import CrawlOptions, run_crawl
 
     return run_crawl(

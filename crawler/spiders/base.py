@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from ..fromarchive import install as install_from_archive
 from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
 from ..pages import analyse
 from ..pages.capture import capture_item
@@ -45,6 +47,11 @@ class NewsSpider(Spider):
         if isinstance(start_url, str):
             start_url = [u for u in start_url.split(",") if u]
         self.start_urls_given: list[str] = list(start_url or [])
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        install_from_archive(settings)  # only when NEWSARCHIVE_FROM_ARCHIVE names archives
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:

@@ -1,0 +1,161 @@
+"""``newsarchive crawl --from-archive``: the spiders with the archive as their only network."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.replay.timestamps import parse_at
+
+from . import test_replay_helpers as helpers
+from .conftest import REPO, SiteServer, run_cli, store_lines
+from .test_replay_helpers import SITE_STARTS, stores_equal
+
+site_archive = helpers.site_archive
+offline_env = helpers.offline_env
+
+CNN_A = "/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
+CNN_G = "/2013/02/01/world/africa/mali-kidal-airstrip/index.html"  # 3 hops from the section
+
+
+def crawl_from(
+    archive: Path, data: Path, spider: str, *starts: str, env: dict[str, str], extra: tuple = ()
+) -> subprocess.CompletedProcess[str]:
+    args = [arg for url in starts for arg in ("--start-url", url)]
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archive",
+            "crawl",
+            spider,
+            "--data",
+            str(data),
+            "--from-archive",
+            str(archive),
+            *args,
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env=env,
+    )
+
+
+def report(data: Path) -> dict:
+    return json.loads(sorted((data / "runs").glob("*.json"))[-1].read_text())
+
+
+def test_the_blocker_refuses_connections(site: SiteServer, offline_env: dict[str, str]) -> None:
+    probe = "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=5)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe, site.url("cnn", "/robots.txt")],
+        capture_output=True,
+        text=True,
+        env=offline_env,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert result.returncode != 0 and "offline test" in result.stderr
+
+
+def test_crawl_from_archive_offline_gives_the_live_crawl_store(
+    site_archive: Path, site: SiteServer, tmp_path: Path, offline_env: dict[str, str]
+) -> None:
+    again = tmp_path / "again"
+    for spider, paths in SITE_STARTS.items():
+        starts = [site.url(spider, p) for p in paths]
+        result = crawl_from(site_archive / "warc", again, spider, *starts, env=offline_env)
+        assert result.returncode == 0, result.stderr
+        assert report(again)["errors"] == {}
+    assert stores_equal(site_archive, again) == []
+    assert not list((again / "warc").glob("*.warc.gz")), "an archived answer is not re-archived"
+
+
+def test_a_miss_is_not_archived_and_counted(
+    site_archive: Path, site: SiteServer, tmp_path: Path, offline_env: dict[str, str]
+) -> None:
+    data = tmp_path / "deeper"
+    result = crawl_from(
+        site_archive / "warc",
+        data,
+        "cnn",
+        site.url("cnn", "/world/africa/"),
+        env=offline_env,
+        extra=("--depth", "3", "-s", "NEWSARCHIVE_RETRY_ENABLED=False"),
+    )
+    errors = report(data)["errors"]
+    assert errors["not_archived"]["count"] >= 1, result.stderr
+    assert site.url("cnn", CNN_G) in errors["not_archived"]["examples"]
+    assert "Traceback" not in result.stderr
+
+
+def test_at_picks_the_nearest_capture(
+    site_archive: Path, site: SiteServer, tmp_path: Path, offline_env: dict[str, str]
+) -> None:
+    url = site.url("cnn", CNN_A)
+    head, body = None, b""
+    for path in sorted((site_archive / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                if (
+                    record.rec_type == "response"
+                    and record.rec_headers.get_header("WARC-Target-URI") == url
+                ):
+                    head = record.http_headers
+                    body = record.content_stream().read()
+    assert head is not None
+    archive = tmp_path / "two-days"
+    archive.mkdir()
+    with open(archive / "days.warc.gz", "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for date, title in (
+            ("2013-01-29T22:00:00Z", b"Day one"),
+            ("2013-01-31T08:00:00Z", b"Day two"),
+        ):
+            page = body.replace(b"Troops enter Timbuktu", title)
+            headers = StatusAndHeaders(
+                "200 OK",
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page)))],
+                protocol="HTTP/1.1",
+            )
+            record = writer.create_warc_record(
+                url,
+                "response",
+                payload=io.BytesIO(page),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": date},
+            )
+            writer.write_record(record)
+
+    def headline(at: str | None) -> str:
+        data = tmp_path / f"at-{at}"
+        extra = ("--depth", "0") + (("--at", at) if at else ())
+        result = crawl_from(archive, data, "cnn", url, env=offline_env, extra=extra)
+        assert result.returncode == 0, result.stderr
+        return store_lines(data)[0]["headline"]
+
+    assert headline(None).startswith("Day two")
+    assert headline("20130129").startswith("Day one")
+    assert headline("2013-01-30T23:00:00Z").startswith("Day two")
+
+
+def test_at_parses_wayback_and_iso_timestamps() -> None:
+    assert parse_at("2013").isoformat() == "2013-01-01T00:00:00+00:00"
+    assert parse_at("20130129223800").isoformat() == "2013-01-29T22:38:00+00:00"
+    assert parse_at("2013-01-29T23:38:00+01:00").isoformat() == "2013-01-29T22:38:00+00:00"
+
+
+def test_at_without_archive_and_bad_at_are_usage_errors(tmp_path: Path) -> None:
+    assert run_cli("crawl", "cnn", "--at", "2013").returncode == 2
+    bad = run_cli("crawl", "cnn", "--from-archive", str(tmp_path), "--at", "yesterday")
+    assert bad.returncode == 2 and "not a timestamp" in bad.stderr
