@@ -109,6 +109,8 @@ class WarcRecorder:
             truncated = "disconnect"
         elif "download_stopped" in response.flags:
             truncated = "unspecified"
+        # crawler.limits says why it cut a download short ("length" or "time").
+        truncated = request.meta.get("newsarchive_truncated") or truncated
         metadata: dict[str, Any] = {
             "spider": spider.name,
             "hops": request.meta.get(HOPS, 0),

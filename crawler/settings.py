@@ -41,6 +41,19 @@ DOWNLOAD_HANDLERS = {
 EXTENSIONS = {
     "crawler.recorder.WarcRecorder": 100,
 }
+# Faults: robots.txt per RFC 9309, guards on where requests go, retries with backoff,
+# size and time limits that keep (and mark truncated) what arrived.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.guards.RequestGuard": 40,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.StrictRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.decoding.NamedDecodingMiddleware": 590,
+    "crawler.limits.DownloadLimits": 595,
+    "crawler.guards.RedirectGuard": 650,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidationPipeline": 100,
     "crawler.pipelines.StorePipeline": 300,
@@ -61,6 +74,30 @@ NEWSARCHIVE_STORE_ENABLED = True
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# -- crawling from archives ---------------------------------------------------------------
+# `newsarchive crawl --from-archive PATH` sets NEWSARCHIVE_FROM_ARCHIVE: requests are then
+# answered from those WARCs by canonical URL (nearest capture to ..._AT, default latest).
+# The spiders install crawler.fromarchive.ArchiveDownloaderMiddleware when it is set.
+NEWSARCHIVE_FROM_ARCHIVE_ENABLED = True
+NEWSARCHIVE_FROM_ARCHIVE: list[str] = []
+NEWSARCHIVE_FROM_ARCHIVE_AT = ""
+
+# -- faults (see docs/faults.md) ------------------------------------------------------------
+# A body cut by the connection is archived (WARC-Truncated) and counted, never extracted.
+DOWNLOAD_FAIL_ON_DATALOSS = False
+NEWSARCHIVE_ROBOTS_ENABLED = True
+NEWSARCHIVE_ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: at least 500 KiB are read
+NEWSARCHIVE_GUARDS_ENABLED = True
+NEWSARCHIVE_GUARDS_MAX_URL_LENGTH = 2083
+NEWSARCHIVE_GUARDS_PUBLIC_SITE = "auto"  # refuse private addresses when the site is public
+NEWSARCHIVE_RETRY_ENABLED = True
+NEWSARCHIVE_RETRY_BACKOFF = 2.0  # seconds before the first retry, doubled for each next one
+NEWSARCHIVE_RETRY_MAX_DELAY = 120.0  # cap on any wait, Retry-After included
+NEWSARCHIVE_LIMITS_ENABLED = True
+NEWSARCHIVE_DECODING_ENABLED = True
+NEWSARCHIVE_LIMITS_MAX_BYTES = 0  # 0: DOWNLOAD_MAXSIZE
+NEWSARCHIVE_LIMITS_MAX_SECONDS = 0.0  # 0: 80% of DOWNLOAD_TIMEOUT
 
 # -- crawling from archives ---------------------------------------------------------------
 # `newsarchive crawl --from-archive PATH` sets NEWSARCHIVE_FROM_ARCHIVE: requests are then

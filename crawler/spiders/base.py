@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..fromarchive import install as install_from_archive
+from ..limits import truncation_kind
 from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
 from ..pages import analyse
 from ..pages.capture import capture_item
@@ -92,6 +93,13 @@ class NewsSpider(Spider):
     # -- pages ---------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
+        truncated = truncation_kind(response)
+        if truncated:
+            # Archived as WARC-Truncated; half a page must never become an article.
+            stats.inc_value("newsarchive/pages/truncated")
+            self.note_problem(truncated, response.url)
+            self.crawler.signals.send_catch_log(outlinks_chosen, response=response, outlinks=[])
+            return
         analysis = analyse(
             response.url,
             {"Content-Type": (response.headers.get("Content-Type") or b"").decode("latin-1")},
@@ -155,7 +163,9 @@ class NewsSpider(Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         response = getattr(failure.value, "response", None)
-        kind = f"http_{response.status}" if response is not None else _error_kind(failure)
+        kind = getattr(failure.value, "newsarchive_kind", None)  # set by crawler.guards etc.
+        if not kind:
+            kind = f"http_{response.status}" if response is not None else _error_kind(failure)
         self.note_problem(kind, url)
         self.logger.warning("%s: %s (%s)", kind, url, failure.getErrorMessage())
 
@@ -173,6 +183,7 @@ class NewsSpider(Spider):
 
 _ERROR_KINDS = (
     ("dns", "dns"),
+    ("downloadfailed", "connection_lost"),
     ("resolve", "dns"),
     ("refused", "connection_refused"),
     ("timeout", "timeout"),

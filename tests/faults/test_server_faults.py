@@ -1,0 +1,305 @@
+"""Server faults: statuses, broken connections, slow servers, bad redirects, bad encodings.
+
+One crawl meets every fault at once, next to a healthy article; each test then checks one
+fault's outcome in the run report, the WARC files (read by warcio, digests checked) and the
+store.
+"""
+
+from __future__ import annotations
+
+import gzip
+import resource
+import zlib
+from pathlib import Path
+from typing import Any
+
+import brotli
+import pytest
+
+from crawler.decoding import brotli_decodes
+
+from .harness import (
+    HEALTHY_HEADLINE,
+    HEALTHY_PATH,
+    FaultServer,
+    article_path,
+    crawl,
+    fault_server,
+    healthy,
+    hub,
+    report,
+    responses_for,
+    run_log,
+    store_lines,
+    variant,
+    warc_records,
+    write,
+)
+
+MAX_BYTES = 4_000_000  # DOWNLOAD_MAXSIZE of this crawl: above the bomb, below the oversize
+OVERSIZE = 6_000_000
+BOMB_MEMBERS = 128  # x 16 MiB of zeros: 2 GiB once inflated, about 2 MB on the wire
+
+
+def gzip_bomb() -> bytes:
+    member = gzip.compress(b"\0" * (16 << 20), compresslevel=9, mtime=0)
+    return member * BOMB_MEMBERS
+
+
+def zstd_compress(data: bytes) -> bytes:
+    try:
+        from compression import zstd  # type: ignore[import-not-found]
+    except ImportError:
+        from backports import zstd  # type: ignore[import-not-found,no-redef]
+    return bytes(zstd.compress(data))
+
+
+def scenario(tmp: Path) -> dict[str, Any]:
+    page = variant("healthy")
+    oversize = b"<html><body>" + b"<p>too much</p>\n" * (OVERSIZE // 16) + b"</body></html>"
+    routes: dict[str, dict[str, Any]] = {HEALTHY_PATH: healthy()}
+    faults: dict[str, dict[str, Any]] = {
+        "status-500": {"status": 500, "body": "error"},
+        "status-502": {"status": 502, "body": "bad gateway"},
+        "status-503": {"status": 503, "body": "busy"},
+        "status-503-retry-after": {
+            "status": 503,
+            "headers": [["Retry-After", "1"]],
+            "body": "busy",
+        },
+        "status-429-retry-after-hour": {
+            "status": 429,
+            "headers": [["Retry-After", "3600"]],
+            "body": "slow down",
+        },
+        "reset-mid-headers": {"mode": "reset_headers", "body": page.decode()},
+        "reset-mid-body": {"mode": "reset_body", "body": page.decode()},
+        "short-body": {"mode": "short", "body": page.decode()},
+        "stall-after-headers": {"mode": "stall", "body": page.decode()},
+        "trickle": {"mode": "trickle", "body": page.decode(), "interval": 0.25},
+        "redirect-loop": {"status": 302, "headers": [["Location", article_path("loop-back")]]},
+        "loop-back": {"status": 302, "headers": [["Location", article_path("redirect-loop")]]},
+        "redirect-offsite": {"status": 301, "headers": [["Location", "{other}" + HEALTHY_PATH]]},
+        "redirect-file-scheme": {"status": 302, "headers": [["Location", "file:///etc/passwd"]]},
+        "redirect-ftp-scheme": {"status": 302, "headers": [["Location", "ftp://127.0.0.1/x"]]},
+        "oversize-with-length": {"body_path": write(tmp, "oversize", oversize)},
+        "oversize-no-length": {"body_path": write(tmp, "oversize", oversize), "length": None},
+        "gzip-bomb": {
+            "headers": [["Content-Encoding", "gzip"]],
+            "body_path": write(tmp, "bomb", gzip_bomb()),
+        },
+        "deflate": {
+            "headers": [["Content-Encoding", "deflate"]],
+            "body_path": write(tmp, "deflate", zlib.compress(variant("deflate"))),
+        },
+        "brotli": {
+            "headers": [["Content-Encoding", "br"]],
+            "body_path": write(tmp, "br", brotli.compress(variant("brotli"))),
+        },
+        "zstd": {
+            "headers": [["Content-Encoding", "zstd"]],
+            "body_path": write(tmp, "zstd", zstd_compress(variant("zstd"))),
+        },
+        "gzip-that-is-not": {
+            "headers": [["Content-Encoding", "gzip"]],
+            "body": variant("gzip-that-is-not").decode(),
+        },
+        "brotli-that-is-not": {
+            "headers": [["Content-Encoding", "br"]],
+            "body": variant("brotli-that-is-not").decode(),
+        },
+    }
+    # A chain one longer than REDIRECT_MAX_TIMES (3 in this crawl).
+    for step in range(5):
+        faults[f"chain-{step}"] = {
+            "status": 302,
+            "headers": [["Location", article_path(f"chain-{step + 1}")]],
+        }
+    faults["chain-5"] = {"body": variant("chain-end").decode()}
+    for name, route in faults.items():
+        routes[article_path(name)] = route
+    starts = [HEALTHY_PATH] + [
+        article_path(n) for n in faults if n != "loop-back" and not n.startswith("chain-")
+    ]
+    routes["/"] = hub([*starts, article_path("chain-0")])
+    return {"main": routes, "other": {HEALTHY_PATH: healthy()}}
+
+
+class Crawl:
+    def __init__(self, data: Path, server: FaultServer, result: Any):
+        self.data = data
+        self.server = server
+        self.result = result
+        self.report = report(data)
+        self.records = warc_records(data)
+        self.log = run_log(data)
+
+    def url(self, name: str) -> str:
+        return self.server.url("main", article_path(name))
+
+    def responses(self, name: str) -> list[Any]:
+        return responses_for(self.records, self.url(name))
+
+    def error(self, kind: str, name: str) -> None:
+        entry = self.report["errors"].get(kind)
+        assert entry is not None, (kind, self.report["errors"])
+        assert self.url(name) in entry["examples"], (name, entry)
+
+
+@pytest.fixture(scope="module")
+def faults(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    tmp = tmp_path_factory.mktemp("server-faults")
+    with fault_server(tmp, scenario(tmp)) as server:
+        result = crawl(
+            tmp / "data",
+            server.url("main", "/"),
+            extra=(
+                "-s", f"DOWNLOAD_MAXSIZE={MAX_BYTES}",
+                "-s", "REDIRECT_MAX_TIMES=3",
+                "-s", "NEWSARCHIVE_LIMITS_MAX_SECONDS=1",
+            ),
+        )  # fmt: skip
+        yield Crawl(tmp / "data", server, result)
+
+
+def test_no_crash_and_the_healthy_article_is_stored(faults: Crawl) -> None:
+    assert faults.result.returncode in (0, 1), faults.result.stderr
+    assert "Traceback" not in faults.result.stderr
+    assert "Traceback" not in faults.log
+    assert "spider_exceptions" not in faults.log
+    assert faults.report["finishReasons"] == {"cnn": "finished"}
+    headlines = {line["headline"] for line in store_lines(faults.data)}
+    assert f"{HEALTHY_HEADLINE} (healthy)" in headlines or HEALTHY_HEADLINE in headlines
+    # Nothing half-written: every WARC closed, every store line whole.
+    assert not list((faults.data / "warc").glob("*.open"))
+
+
+@pytest.mark.parametrize(
+    "name, status",
+    [
+        ("status-500", 500),
+        ("status-502", 502),
+        ("status-503", 503),
+        ("status-503-retry-after", 503),
+        ("status-429-retry-after-hour", 429),
+    ],
+)
+def test_error_statuses_retried_each_attempt_archived_then_reported(
+    faults: Crawl, name: str, status: int
+) -> None:
+    attempts = faults.responses(name)
+    assert len(attempts) == 2  # RETRY_TIMES=1: the first try and one retry
+    assert {r.http_headers.get_statuscode() for r in attempts} == {str(status)}
+    faults.error(f"http_{status}", name)
+
+
+def test_retry_after_honoured_up_to_the_cap(faults: Crawl) -> None:
+    # Retry-After: 1 and 3600 were both read, and both waits were cut to the 0.2 s cap.
+    assert f"{faults.url('status-503-retry-after')} in 0.20s (Retry-After 1s" in faults.log
+    hour = faults.url("status-429-retry-after-hour")
+    assert f"{hour} in 0.20s (Retry-After 3600s, cap 0.2s)" in faults.log
+    # Without Retry-After the first wait is the backoff base.
+    assert f"{faults.url('status-500')} in 0.05s" in faults.log
+
+
+@pytest.mark.parametrize("name", ["reset-mid-headers", "stall-after-headers"])
+def test_nothing_received_nothing_archived_failure_reported(faults: Crawl, name: str) -> None:
+    assert faults.responses(name) == []
+    kind = "connection_lost" if name == "reset-mid-headers" else "timeout"
+    faults.error(kind, name)
+
+
+@pytest.mark.parametrize(
+    "name, kind, reason",
+    [
+        ("reset-mid-body", "dataloss", "disconnect"),
+        ("short-body", "dataloss", "disconnect"),
+        ("trickle", "too_slow", "time"),
+        ("oversize-with-length", "too_large", "length"),
+        ("oversize-no-length", "too_large", "length"),
+    ],
+)
+def test_partial_body_archived_truncated_never_extracted(
+    faults: Crawl, name: str, kind: str, reason: str
+) -> None:
+    (record,) = faults.responses(name)
+    assert record.rec_headers.get_header("WARC-Truncated") == reason
+    assert len(record.payload) > 0
+    if name.startswith("oversize"):
+        assert MAX_BYTES <= len(record.payload) < OVERSIZE
+    faults.error(kind, name)
+    stored = {line["headline"] for line in store_lines(faults.data)}
+    assert not any(f"({name})" in headline for headline in stored)
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("redirect-loop", "redirect_loop"),
+        ("redirect-offsite", "redirect_offsite"),
+        ("redirect-file-scheme", "redirect_scheme"),
+        ("redirect-ftp-scheme", "redirect_scheme"),
+    ],
+)
+def test_bad_redirects_refused_and_reported(faults: Crawl, name: str, kind: str) -> None:
+    assert faults.responses(name)  # the redirect itself is archived
+    entry = faults.report["errors"][kind]
+    urls = (
+        {faults.url(name), faults.url("loop-back")}
+        if kind == "redirect_loop"
+        else {faults.url(name)}
+    )
+    assert urls & set(entry["examples"])
+    # Never followed off the site.
+    assert not [line for line in faults.server.requested() if line.startswith("other ")]
+
+
+def test_redirect_chain_longer_than_the_limit_stops(faults: Crawl) -> None:
+    # REDIRECT_MAX_TIMES=3: chain-0 and three redirects are fetched, the fourth is refused.
+    fetched = [n for n in range(6) if faults.responses(f"chain-{n}")]
+    assert fetched == [0, 1, 2, 3]
+    faults.error("redirect_limit", "chain-3")
+
+
+def test_gzip_bomb_stopped_bytes_archived_as_received(faults: Crawl) -> None:
+    (record,) = faults.responses("gzip-bomb")
+    assert record.http_headers.get_header("Content-Encoding") == "gzip"
+    assert record.payload == (faults.data.parent / "bodies" / "bomb").read_bytes()
+    faults.error("decompression_bomb", "gzip-bomb")
+    # The crawl process never held the 2 GiB: peak memory of any child stays far below.
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak_kib < 600 * 1024
+
+
+@pytest.mark.parametrize("name", ["deflate", "zstd"])
+def test_compressed_bodies_decoded_and_extracted(faults: Crawl, name: str) -> None:
+    (record,) = faults.responses(name)
+    assert record.http_headers.get_header("Content-Encoding") in ("deflate", "zstd")
+    headlines = {line["headline"] for line in store_lines(faults.data)}
+    assert f"{HEALTHY_HEADLINE} ({name})" in headlines
+
+
+def test_brotli_decoded_when_the_codec_works_else_not_asked_for(faults: Crawl) -> None:
+    (record,) = faults.responses("brotli")
+    sent = [
+        r
+        for r in faults.records
+        if r.rec_type == "request"
+        and r.rec_headers.get_header("WARC-Concurrent-To")
+        == record.rec_headers.get_header("WARC-Record-ID")
+    ]
+    accept = sent[0].http_headers.get_header("Accept-Encoding")
+    headlines = {line["headline"] for line in store_lines(faults.data)}
+    if brotli_decodes():
+        assert "br" in accept
+        assert f"{HEALTHY_HEADLINE} (brotli)" in headlines
+    else:  # the installed ``brotli`` is not the API Scrapy needs: never ask for br
+        assert "br" not in accept.split(", ")
+        faults.error("bad_encoding", "brotli")  # sent anyway: reported, not a crash
+
+
+@pytest.mark.parametrize("name", ["gzip-that-is-not", "brotli-that-is-not"])
+def test_lying_content_encoding_reported_raw_bytes_archived(faults: Crawl, name: str) -> None:
+    (record,) = faults.responses(name)
+    assert record.payload == variant(name)
+    faults.error("bad_encoding", name)
