@@ -95,10 +95,10 @@ class Planner:
         if facts.rec_type == "response":
             self.stats.responses += 1
             self._note_redirect(facts)
-        else:
-            self.stats.revisits += 1
         if not is_page(facts):
             return
+        if facts.rec_type == "revisit":
+            self.stats.revisits += 1  # of pages: the revisits whose payload matters
         self.captured.add(_key_hash(facts.url))
         if facts.rec_type == "response":
             if facts.payload_digest:

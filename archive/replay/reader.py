@@ -12,7 +12,7 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from warcio.archiveiterator import ArchiveIterator
+from warcio.archiveiterator import WARCIterator
 
 from .sources import Source
 
@@ -22,8 +22,8 @@ WARC_MAGIC = b"WARC/1."
 USED_TYPES = ("response", "revisit", "metadata")
 
 
-class QuietArchiveIterator(ArchiveIterator):
-    """warcio's iterator without its stderr warnings: damage is reported as a Problem."""
+class QuietArchiveIterator(WARCIterator):
+    """warcio's WARC-only iterator (no ARC guessing) without its stderr warnings."""
 
     INC_RECORD = ""
 
@@ -111,17 +111,22 @@ def _scan_from(
                 yield facts
     except Exception as exc:  # warcio and zlib raise many kinds; each is damage to report
         at = max(last_end, start)
-        yield Problem(source.label, at, _describe(exc))
+        yield Problem(source.label, at, _describe(exc, whole_file=at == 0, gz=source.gzipped))
         return at + 1
     return None
 
 
-def _describe(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    first = text[0] if text else type(exc).__name__
-    if "Unknown archive format" in first:
-        return "not a WARC file (or a damaged record): " + " ".join(text[1:2]).strip()[:80]
-    return f"unreadable record ({type(exc).__name__}: {first[:120]})"
+def _describe(exc: Exception, *, whole_file: bool, gz: bool) -> str:
+    text = "".join(
+        c if c.isprintable() and ord(c) < 127 else "?" for c in " ".join(str(exc).split())
+    )
+    text = text or type(exc).__name__
+    if gz and not whole_file:
+        return "damaged gzip member (a truncated or corrupt record); skipped to the next record"
+    if "Unknown archive format" in text or "Invalid WARC record" in text:
+        what = "not a WARC file" if whole_file else "not a WARC record"
+        return f"{what} ({text[:100]})"
+    return f"unreadable record ({type(exc).__name__}: {text[:120]})"
 
 
 def _find(handle: IO[bytes], magic: bytes, start: int, size: int) -> int:

@@ -1,0 +1,109 @@
+"""Damaged archives: each problem reported by file and offset, the rest replayed, --strict."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from . import test_replay_helpers as helpers
+from .conftest import run_cli, store_lines
+from .test_replay_helpers import read_items
+
+site_archive = helpers.site_archive
+
+
+def members(path: Path) -> list[tuple[int, int, str, str]]:
+    """(offset, length, record type, target URI) of every record of a per-record gzip WARC."""
+    found = []
+    with open(path, "rb") as handle:
+        iterator = ArchiveIterator(handle)
+        for record in iterator:
+            kind = record.rec_type
+            url = record.rec_headers.get_header("WARC-Target-URI") or ""
+            iterator.read_to_end()
+            found.append((iterator.get_record_offset(), iterator.get_record_length(), kind, url))
+    return found
+
+
+def article_response(path: Path, data: Path) -> tuple[int, int]:
+    """Offset and length of a response record whose page is a stored article."""
+    stored = {line["warc"]["offset"] for line in store_lines(data)
+              if line["warc"]["filename"] == path.name}  # fmt: skip
+    for offset, length, kind, _url in members(path):
+        if kind == "response" and offset in stored:
+            return offset, length
+    raise AssertionError("no article response")
+
+
+def damaged_folder(site_archive: Path, folder: Path) -> dict[str, object]:
+    """One good copy and four damaged files; returns what each damaged one is."""
+    folder.mkdir()
+    warcs = sorted((site_archive / "warc").glob("*.warc.gz"))
+    good, other = warcs[0], warcs[-1]
+    shutil.copy(good, folder / "a-good.warc.gz")
+
+    data = other.read_bytes()
+    offset, length = article_response(other, site_archive)
+    # The member of one article's response cut in half: the records after it survive.
+    truncated = data[: offset + length // 2] + data[offset + length :]
+    (folder / "b-truncated.warc.gz").write_bytes(truncated)
+
+    # A payload byte changed and the member re-compressed: the digest no longer holds.
+    record = gzip.decompress(data[offset : offset + length])
+    at = len(record) - 6  # the payload's last byte (before the record's two CRLFs)
+    changed = record[:at] + bytes([record[at] ^ 0xFF]) + record[at + 1 :]
+    assert changed != record
+    (folder / "c-digest.warc.gz").write_bytes(
+        data[:offset] + gzip.compress(changed) + data[offset + length :]
+    )
+    (folder / "d-not-a-warc.warc.gz").write_bytes(b"<html>this is not an archive</html>\n" * 40)
+    (folder / "e-empty.warc").write_bytes(b"")
+    return {"offset": offset, "other": other}
+
+
+def test_damage_is_reported_by_file_and_offset_and_the_rest_replayed(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "damaged"
+    facts = damaged_folder(site_archive, folder)
+    offset = facts["offset"]
+    out = tmp_path / "items.jsonl"
+    result = run_cli("replay", str(folder), "--out", str(out), "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+
+    def reported(name: str) -> list[str]:
+        return [line for line in lines if f"{folder / name}:" in line]
+
+    assert any(f":{offset}: " in line for line in reported("b-truncated.warc.gz")), lines
+    assert any(f":{offset}: " in line and "digest" in line for line in reported("c-digest.warc.gz"))
+    assert re.search(r"d-not-a-warc\.warc\.gz:0: not a WARC file", result.stderr)
+    assert re.search(r"e-empty\.warc:0: empty file", result.stderr)
+
+    items = read_items(out)
+    good = [i for i in items if i["warc"]["filename"] == "a-good.warc.gz"]
+    cut = [i for i in items if i["warc"]["filename"] == "b-truncated.warc.gz"]
+    other_articles = [
+        line for line in store_lines(site_archive)
+        if line["warc"]["filename"] == facts["other"].name  # type: ignore[union-attr]
+    ]  # fmt: skip
+    assert good, "the sound file was not replayed"
+    # Every article of the damaged file but the one whose record was cut.
+    assert len(cut) == len(other_articles) - 1
+    assert all(i["warc"]["offset"] != offset for i in cut)
+
+
+def test_strict_exits_non_zero_on_damage(site_archive: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "damaged"
+    damaged_folder(site_archive, folder)
+    result = run_cli("replay", str(folder), "--out", str(tmp_path / "x.jsonl"), "--strict")
+    assert result.returncode == 1
+    assert "--strict" in result.stderr and "Traceback" not in result.stderr
+    sound = run_cli("replay", str(folder / "a-good.warc.gz"), "--out", str(tmp_path / "y.jsonl"),
+                    "--strict")  # fmt: skip
+    assert sound.returncode == 0, sound.stderr

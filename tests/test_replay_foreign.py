@@ -1,0 +1,192 @@
+"""Other tools' archives: wget, warcio's writer, WARC/1.0 and 1.1, plain and gzip, WACZ."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+from warcio.warcwriter import WARCWriter
+
+from . import test_replay_helpers as helpers
+from .conftest import SiteServer, run_cli, store_lines
+from .test_replay_helpers import STORE_FIELDS, article_fields, read_items
+
+site_archive = helpers.site_archive
+
+
+def ours(data: Path) -> dict[str, dict]:
+    return {line["articleId"]: line for line in store_lines(data)}
+
+
+def mirror_sites(site: SiteServer) -> list[str]:
+    """``--site`` arguments naming the outlet of each test-site host (a mirror's host says none)."""
+    args = []
+    for outlet in ("cnn", "reuters"):
+        args += ["--site", f"{site.url(outlet, '').split('//', 1)[1].rstrip('/')}={outlet}"]
+    return args
+
+
+def replay_items(*args: str, tmp_path: Path) -> list[dict]:
+    out = tmp_path / "items.jsonl"
+    result = run_cli("replay", *args, "--out", str(out), "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert " 0 problems" in result.stderr, result.stderr
+    return read_items(out)
+
+
+def rewrite_with_warcio(
+    source_dir: Path, target: Path, *, version: str, gzip: bool, requests: bool
+) -> None:
+    """Copy every response (and request) record into one file written by warcio itself."""
+    with open(target, "wb") as out:
+        writer = WARCWriter(out, gzip=gzip, warc_version=f"WARC/{version}")
+        for path in sorted(source_dir.glob("*.warc.gz")):
+            with open(path, "rb") as handle:
+                for record in ArchiveIterator(handle):
+                    if record.rec_type not in ("response", "request"):
+                        continue
+                    if record.rec_type == "request" and not requests:
+                        continue
+                    copy = writer.create_warc_record(
+                        record.rec_headers.get_header("WARC-Target-URI"),
+                        record.rec_type,
+                        payload=io.BytesIO(record.raw_stream.read()),
+                        http_headers=record.http_headers,
+                        warc_headers_dict={"WARC-Date": record.rec_headers.get_header("WARC-Date")},
+                    )
+                    writer.write_record(copy)
+
+
+@pytest.mark.parametrize(
+    ("version", "gzip", "requests"),
+    [("1.0", True, True), ("1.1", False, False), ("1.0", False, True), ("1.1", True, False)],
+)
+def test_warcio_written_archives_give_the_same_articles(
+    site_archive: Path, site: SiteServer, tmp_path: Path, version: str, gzip: bool, requests: bool
+) -> None:
+    target = tmp_path / ("foreign.warc.gz" if gzip else "foreign.warc")
+    rewrite_with_warcio(
+        site_archive / "warc", target, version=version, gzip=gzip, requests=requests
+    )
+    expected = ours(site_archive)
+    items = replay_items(str(target), *mirror_sites(site), tmp_path=tmp_path)
+    assert {i["articleId"] for i in items} == set(expected)
+    for item in items:
+        line = expected[item["articleId"]]
+        assert article_fields(item) == article_fields(line)
+        assert item["url"] == line["url"]
+        assert item["metadata"]["dateDownloaded"] == line["metadata"]["dateDownloaded"]
+        assert item["warc"]["filename"] == target.name
+
+
+@pytest.mark.parametrize("compressed", [True, False])
+def test_wget_archives_give_the_same_articles(
+    site_archive: Path, site: SiteServer, tmp_path: Path, compressed: bool
+) -> None:
+    wget = shutil.which("wget")
+    assert wget, "wget is needed (the CI script installs it)"
+    work = tmp_path / "wget"
+    work.mkdir()
+    command = [
+        wget, "--quiet", "--recursive", "--level=3", "-e", "robots=off",
+        "--warc-file=site", "--directory-prefix", str(work / "files"),
+        site.url("cnn", "/world/africa/"),
+    ]  # fmt: skip
+    if not compressed:
+        command.insert(1, "--no-warc-compression")
+    subprocess.run(command, cwd=work, timeout=120, check=False)
+    archive = work / ("site.warc.gz" if compressed else "site.warc")
+    assert archive.exists()
+    with open(archive, "rb") as handle:
+        assert any(r.rec_type == "request" for r in ArchiveIterator(handle))
+    expected = ours(site_archive)
+    items = replay_items(str(archive), *mirror_sites(site), tmp_path=tmp_path)
+    common = [i for i in items if i["articleId"] in expected]
+    assert len(common) >= 4, [i["url"] for i in items]
+    for item in common:
+        assert article_fields(item) == article_fields(expected[item["articleId"]])
+
+
+def test_wacz_gives_the_store_items(site_archive: Path, tmp_path: Path) -> None:
+    from archive.warc.cdxj import index_lines
+
+    warcs = sorted((site_archive / "warc").glob("*.warc.gz"))
+    package = tmp_path / "site.wacz"
+    with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_STORED) as wacz:
+        for path in warcs:
+            wacz.write(path, f"archive/{path.name}")
+        wacz.writestr("indexes/index.cdxj", "".join(index_lines(warcs)))
+        wacz.writestr("datapackage.json", json.dumps({"profile": "data-package"}))
+    items = replay_items(str(package), tmp_path=tmp_path)
+    stored = {line["warc"]["recordId"]: line for line in store_lines(site_archive)}
+    assert len(items) == len(stored)
+    for item in items:
+        line = stored[item["warc"]["recordId"]]
+        assert item == {k: v for k, v in line.items() if k not in STORE_FIELDS}
+
+
+def test_revisits_resolved_within_files_and_through_the_cdxj_index(
+    site_archive: Path, site: SiteServer, tmp_path: Path
+) -> None:
+    """A revisit's payload comes from its original: in the files read, else via index.cdxj."""
+    from archive.warc.cdxj import index_lines
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    original = folder / "original.warc.gz"
+    rewrite_with_warcio(site_archive / "warc", original, version="1.1", gzip=True, requests=False)
+    (folder / "index.cdxj").write_text("".join(index_lines([original])), "utf-8")
+    revisits = folder / "revisits.warc.gz"
+    count = 0
+    with open(original, "rb") as handle, open(revisits, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for record in ArchiveIterator(handle):
+            if record.rec_type != "response" or record.http_headers.get_statuscode() != "200":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            revisit = writer.create_revisit_record(
+                url,
+                digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+                refers_to_uri=url,
+                refers_to_date=record.rec_headers.get_header("WARC-Date"),
+                http_headers=record.http_headers,
+                warc_headers_dict={"WARC-Date": "2030-01-01T00:00:00Z"},
+            )
+            writer.write_record(revisit)
+            count += "html" in (record.http_headers.get_header("Content-Type") or "")
+    articles = len(store_lines(site_archive))
+
+    both = replay_items(str(folder), *mirror_sites(site), tmp_path=tmp_path)
+    assert len(both) == 2 * articles
+    later = [i for i in both if i["metadata"]["dateDownloaded"] == "2030-01-01T00:00:00Z"]
+    assert len(later) == articles and all(i["warc"]["filename"] == revisits.name for i in later)
+
+    alone = run_cli(
+        "replay", str(revisits), *mirror_sites(site), "--out", str(tmp_path / "alone.jsonl")
+    )
+    assert alone.returncode == 0, alone.stderr
+    through_index = read_items(tmp_path / "alone.jsonl")
+    assert len(through_index) == articles
+    assert f"{count}/{count} revisits resolved" in alone.stderr
+    by_id = {i["articleId"]: i for i in both if i in later}
+    for item in through_index:
+        assert item == by_id[item["articleId"]]
+
+
+def test_without_metadata_or_site_the_page_itself_names_the_outlet(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A loopback host names no outlet; og:site_name or the JSON-LD publisher still may."""
+    target = tmp_path / "bare.warc.gz"
+    rewrite_with_warcio(site_archive / "warc", target, version="1.1", gzip=True, requests=False)
+    expected = ours(site_archive)
+    items = replay_items(str(target), tmp_path=tmp_path)
+    assert items, "no page named its outlet"
+    for item in items:
+        assert article_fields(item) == article_fields(expected[item["articleId"]])
