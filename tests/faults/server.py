@@ -98,7 +98,9 @@ def route_body(route: dict[str, Any]) -> bytes:
     if "body_path" in route:
         return Path(route["body_path"]).read_bytes()
     body = route.get("body", "")
-    return body.encode("utf-8") if isinstance(body, str) else bytes(body)
+    for name, url in SITE_URLS.items():  # "@@other@@" is the other site's base URL
+        body = body.replace(f"@@{name}@@", url)
+    return body.encode("utf-8")
 
 
 def head_bytes(route: dict[str, Any], body: bytes) -> bytes:

@@ -156,7 +156,7 @@ def faults(tmp_path_factory: pytest.TempPathFactory) -> Any:
             extra=(
                 "-s", f"DOWNLOAD_MAXSIZE={MAX_BYTES}",
                 "-s", "REDIRECT_MAX_TIMES=3",
-                "-s", "NEWSARCHIVE_LIMITS_MAX_SECONDS=1",
+                "-s", "DOWNLOAD_TIMEOUT=3",  # a trickle is cut at 80%: 2.4 s
             ),
         )  # fmt: skip
         yield Crawl(tmp / "data", server, result)
