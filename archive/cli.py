@@ -15,6 +15,8 @@ COMMANDS = (
     "articles",
     "extract",
     "demo",
+    "index",
+    "verify",
     "replay",
 )
 

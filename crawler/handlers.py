@@ -1,17 +1,131 @@
-"""The HTTP download handler, noting the moment each fetch begins (the capture's WARC-Date)."""
+"""The HTTP download handler, keeping what Twisted parses away and a WARC record needs.
+
+Twisted's client drops the reason phrase, moves ``Content-Length``, ``Transfer-Encoding``
+and ``Connection`` out of the headers, and re-cases and regroups the rest. This handler
+keeps the response's status line and header lines exactly as received, the request's
+header block exactly as sent, and the moment each fetch begins (the capture's WARC-Date),
+all in ``request.meta`` for :mod:`crawler.recorder`.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from typing import Any
 
 from scrapy import Request
+from scrapy.core.downloader.handlers import http11
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
 
 FETCH_START = "newsarchive_fetch_start"
+WIRE = "newsarchive_wire"
+
+
+@dataclass
+class Wire:
+    """A response's status line and header lines as received, the request head as sent."""
+
+    status_line: bytes
+    headers: list[tuple[bytes, bytes]]
+    request_head: bytes | None
+
+
+class _WireParser(http11._LenientHTTPClientParser):
+    """Twisted's (lenient) response parser, also noting the raw status and header lines."""
+
+    def connectionMade(self) -> None:
+        self._newsarchive_headers: list[tuple[bytes, bytes]] = []
+        super().connectionMade()
+
+    def statusReceived(self, status: bytes) -> None:
+        super().statusReceived(status)
+        self.response._newsarchive_status = status
+        self.response._newsarchive_headers = self._newsarchive_headers
+
+    def headerReceived(self, name: bytes, value: bytes) -> None:
+        self._newsarchive_headers.append((name, value))
+        super().headerReceived(name, value)
+
+
+def request_head(request: Any) -> bytes:
+    """The request line and headers Twisted writes for `request` (see ``Request.writeTo``)."""
+    lines = [b"%s %s HTTP/1.1\r\n" % (request.method, request.uri)]
+    if not request.persistent:
+        lines.append(b"Connection: close\r\n")
+    producer = request.bodyProducer
+    if producer is None:
+        if request.method in (b"PUT", b"POST"):
+            lines.append(b"Content-Length: 0\r\n")
+    elif producer.length is http11.UNKNOWN_LENGTH:
+        lines.append(b"Transfer-Encoding: chunked\r\n")
+    else:
+        lines.append(b"Content-Length: %d\r\n" % producer.length)
+    for name, values in request.headers.getAllRawHeaders():
+        lines.extend(name + b": " + value + b"\r\n" for value in values)
+    return b"".join(lines) + b"\r\n"
+
+
+class _WireProtocol(http11._LenientHTTP11ClientProtocol):
+    def request(self, request: Any) -> Any:
+        deferred = super().request(request)
+        assert self._parser is not None
+        self._parser.__class__ = _WireParser
+        self._parser._newsarchive_headers = []  # type: ignore[attr-defined]
+        head = request_head(request)
+
+        def attach(response: Any) -> Any:
+            response._newsarchive_request_head = head
+            return response
+
+        deferred.addCallback(attach)
+        return deferred
+
+
+class _WireFactory(http11._LenientHTTP11ClientFactory):
+    def buildProtocol(self, addr: Any) -> Any:
+        return _WireProtocol(self._quiescentCallback)
+
+
+class _WireAgent(http11._ScrapyAgent):
+    def _cb_bodyready(self, txresponse: Any, request: Request) -> Any:
+        status = getattr(txresponse, "_newsarchive_status", None)
+        if status is not None:
+            request.meta[WIRE] = Wire(
+                status_line=status,
+                headers=list(getattr(txresponse, "_newsarchive_headers", ())),
+                request_head=getattr(txresponse, "_newsarchive_request_head", None),
+            )
+        return super()._cb_bodyready(txresponse, request)
 
 
 class TimedHTTPDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler with the fetch start time and the wire view kept in meta."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self._pool._factory = _WireFactory
+
     async def download_request(self, request: Request) -> Response:
         request.meta[FETCH_START] = time.time()
-        return await super().download_request(request)
+        request.meta.pop(WIRE, None)
+        agent = _WireAgent(
+            contextFactory=self._contextFactory,
+            bindAddress=self._bind_address,
+            pool=self._pool,
+            maxsize=self._default_maxsize,
+            warnsize=self._default_warnsize,
+            fail_on_dataloss=self._fail_on_dataloss,
+            crawler=self._crawler,
+            tls_verbose_logging=self._tls_verbose_logging,
+        )
+        try:
+            with http11.wrap_twisted_exceptions():
+                return await maybe_deferred_to_future(agent.download_request(request))
+        except http11.ResponseDataLossError:
+            if not self._fail_on_dataloss_warned:
+                http11.logger.warning(http11.get_dataloss_msg(request.url))
+                self._fail_on_dataloss_warned = True
+            raise

@@ -3,13 +3,17 @@
 It listens to ``response_downloaded``, which fires before any downloader middleware has
 touched the response, so the payload is the bytes on the wire (``Content-Encoding``
 intact). The metadata record of a page the spider parses waits for the spider's
-``outlinks_chosen`` signal, so it can list what was followed.
+``outlinks_chosen`` signal, so it can list what was followed. A payload already archived
+under the same URL (or a 304 answer) becomes a ``revisit`` record. Before the crawl it
+closes the ``.open`` files a killed run left; after it, it updates ``warc/index.cdxj``.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,10 +24,22 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 
 from archive.warc import Capture, HttpMessage, WarcWriter
-from archive.warc.records import reason_phrase
+from archive.warc.cdxj import refresh_index
+from archive.warc.dedup import DigestIndex, EarlierCapture
+from archive.warc.records import (
+    IDENTICAL_PAYLOAD,
+    SERVER_NOT_MODIFIED,
+    RecordLocation,
+    Revisit,
+    reason_phrase,
+    sha1_digest,
+)
+from archive.warc.recovery import recover_directory
 
-from .handlers import FETCH_START
+from .handlers import FETCH_START, WIRE, Wire
 from .signals import outlinks_chosen
+
+logger = logging.getLogger(__name__)
 
 WARC_META = "newsarchive_warc"
 HOPS = "newsarchive_hops"
@@ -31,9 +47,10 @@ _PENDING = "_newsarchive_pending_metadata"
 
 
 class WarcRecorder:
-    def __init__(self, crawler: Crawler, writer: WarcWriter):
+    def __init__(self, crawler: Crawler, writer: WarcWriter, digests: DigestIndex | None = None):
         self.crawler = crawler
         self.writer = writer
+        self.digests = digests
         self.stats = crawler.stats
         self._pending: dict[str, tuple[Capture, Any]] = {}
 
@@ -42,8 +59,6 @@ class WarcRecorder:
         settings = crawler.settings
         if not settings.getbool("NEWSARCHIVE_WARC_ENABLED"):
             raise NotConfigured
-        from pathlib import Path
-
         spider_name = getattr(crawler.spidercls, "name", "crawl")
         writer = WarcWriter(
             Path(settings.get("NEWSARCHIVE_DATA_DIR")) / "warc",
@@ -57,18 +72,39 @@ class WarcRecorder:
                 "http-header-user-agent": settings.get("USER_AGENT"),
             },
         )
-        recorder = cls(crawler, writer)
+        digests = None
+        if settings.getbool("NEWSARCHIVE_WARC_DEDUP_ENABLED"):
+            digests = DigestIndex(
+                settings.get("NEWSARCHIVE_WARC_DEDUP_INDEX")
+                or Path(settings.get("NEWSARCHIVE_DATA_DIR")) / "state" / "warc-digests.sqlite3"
+            )
+        recorder = cls(crawler, writer, digests)
+        if settings.getbool("NEWSARCHIVE_WARC_RECOVERY_ENABLED"):
+            recorder.recover()
         crawler.signals.connect(recorder.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(recorder.outlinks_chosen, signal=outlinks_chosen)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder
 
+    def recover(self) -> None:
+        """Close the ``.open`` files a killed run left (before this crawl writes anything)."""
+        for recovered in recover_directory(self.writer.directory):
+            if recovered.action == "busy":
+                continue
+            logger.warning("%s", recovered.line())
+            self.stats.inc_value(f"newsarchive/warc/recovered/{recovered.action}")
+
     # -- signals -------------------------------------------------------------------------
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         capture = self._capture(response, request, spider)
-        location = self.writer.write_capture(capture)
+        revisit = self._revisit(capture, response)
+        location = self.writer.write_capture(capture, revisit)
         request.meta[WARC_META] = location
         self.stats.inc_value("newsarchive/warc/records", 2)
+        if revisit is not None:
+            self.stats.inc_value(f"newsarchive/warc/revisits/{revisit.profile}")
+        elif self.digests is not None and _dedupable(capture, response):
+            self.digests.add(_earlier(capture.url, location))
         self.stats.inc_value("newsarchive/warc/payload_bytes", len(response.body))
         if self._reaches_spider(response, request, spider):
             self._pending[location.record_id] = (capture, location)
@@ -87,8 +123,14 @@ class WarcRecorder:
             self._write_metadata(capture, location, outlinks=None)
         self._pending.clear()
         self.writer.close()
+        if self.digests is not None:
+            self.digests.close()
         self.stats.set_value("newsarchive/warc/files", list(self.writer.files_written))
         self.stats.set_value("newsarchive/warc/bytes", self.writer.bytes_written)
+        if self.crawler.settings.getbool("NEWSARCHIVE_WARC_INDEX_ENABLED"):
+            problem = refresh_index(self.writer.directory)
+            if problem:
+                logger.error("%s", problem)
 
     # -- building records ----------------------------------------------------------------
     @staticmethod
@@ -99,6 +141,20 @@ class WarcRecorder:
             return True
         return response.status in getattr(spider, "handle_httpstatus_list", ())
 
+    def _revisit(self, capture: Capture, response: Response) -> Revisit | None:
+        """A revisit when a 304 confirms an earlier capture or the payload is one we hold."""
+        if self.digests is None:
+            return None
+        if response.status == 304:
+            earlier = self.digests.latest(capture.url)
+            if earlier is None:
+                return Revisit(SERVER_NOT_MODIFIED)
+            return _refers_to(SERVER_NOT_MODIFIED, earlier)
+        if not _dedupable(capture, response):
+            return None
+        earlier = self.digests.lookup(capture.url, sha1_digest(response.body))
+        return _refers_to(IDENTICAL_PAYLOAD, earlier) if earlier else None
+
     def _capture(self, response: Response, request: Request, spider: Spider) -> Capture:
         started = request.meta.get(FETCH_START)
         if started is None:
@@ -108,7 +164,7 @@ class WarcRecorder:
         if "partial" in response.flags or "dataloss" in response.flags:
             truncated = "disconnect"
         elif "download_stopped" in response.flags:
-            truncated = "unspecified"
+            truncated = "length"
         # crawler.limits says why it cut a download short ("length" or "time").
         truncated = request.meta.get("newsarchive_truncated") or truncated
         metadata: dict[str, Any] = {
@@ -117,19 +173,21 @@ class WarcRecorder:
             "via": _text(request.headers.get("Referer")) or None,
             "fetchTimeMs": int(float(request.meta.get("download_latency") or 0) * 1000),
         }
+        wire: Wire | None = request.meta.get(WIRE)
+        if wire is not None:
+            status_line, headers = _wire_response(wire, response)
+        else:  # another download handler: rebuild what Twisted and Scrapy left
+            status_line = f"{protocol} {response.status} {reason_phrase(response.status)}"
+            headers = _response_headers(response, protocol)
+        if wire is not None and wire.request_head is not None:
+            sent = _parse_head(wire.request_head)
+        else:
+            sent = (f"{request.method} {_target(request.url)} HTTP/1.1", _request_headers(request))
         return Capture(
             url=response.url,
             date=datetime.fromtimestamp(started, tz=timezone.utc),
-            request=HttpMessage(
-                start_line=f"{request.method} {_target(request.url)} {protocol}",
-                headers=_request_headers(request),
-                body=request.body or b"",
-            ),
-            response=HttpMessage(
-                start_line=f"{protocol} {response.status} {reason_phrase(response.status)}",
-                headers=_response_headers(response, protocol),
-                body=response.body,
-            ),
+            request=HttpMessage(start_line=sent[0], headers=sent[1], body=request.body or b""),
+            response=HttpMessage(start_line=status_line, headers=headers, body=response.body),
             ip_address=str(response.ip_address) if response.ip_address else None,
             truncated=truncated,
             metadata=metadata,
@@ -184,3 +242,76 @@ def _response_headers(response: Response, protocol: str) -> list[tuple[str, str]
             headers.append(("X-Archive-Orig-Transfer-Encoding", "chunked"))
         headers.append(("Content-Length", str(body_length)))
     return headers
+
+
+def _dedupable(capture: Capture, response: Response) -> bool:
+    """Only whole, successful, non-empty payloads are worth a digest entry or a revisit."""
+    return 200 <= response.status < 300 and bool(response.body) and not capture.truncated
+
+
+def _earlier(url: str, location: RecordLocation) -> EarlierCapture:
+    return EarlierCapture(
+        url=url,
+        digest=location.payload_digest or "",
+        record_id=location.record_id,
+        date=location.date,
+        filename=location.filename,
+        offset=location.offset,
+        length=location.length,
+    )
+
+
+def _refers_to(profile: str, earlier: EarlierCapture) -> Revisit:
+    return Revisit(
+        profile,
+        refers_to_uri=earlier.url,
+        refers_to_date=earlier.date,
+        refers_to=earlier.record_id,
+        payload_digest=earlier.digest or None,
+    )
+
+
+def _parse_head(head: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """A request head as sent: its request line and header lines, in order."""
+    lines = head.decode("latin-1").split("\r\n")
+    headers = []
+    for line in lines[1:]:
+        if line:
+            name, _, value = line.partition(":")
+            headers.append((name, value.strip()))
+    return lines[0], headers
+
+
+def _wire_response(wire: Wire, response: Response) -> tuple[str, list[tuple[str, str]]]:
+    """Status line and headers exactly as received, made to describe the stored body.
+
+    Twisted removed any chunking: ``Transfer-Encoding`` becomes
+    ``X-Archive-Orig-Transfer-Encoding`` and a ``Content-Length`` of the stored body is
+    added; a ``Content-Length`` the body does not match (a truncated body) is kept as
+    ``X-Archive-Orig-Content-Length``. Everything else keeps its bytes, case and order.
+    """
+    status_line = wire.status_line.decode("latin-1")
+    parts = status_line.split(" ", 2)
+    if len(parts) < 3 or not parts[2].strip():  # the server sent no reason phrase
+        status_line = f"{parts[0]} {response.status} {reason_phrase(response.status)}"
+    received = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in wire.headers]
+    body_length = len(response.body)
+    bodiless = response.status in (204, 304) or 100 <= response.status < 200
+    headers: list[tuple[str, str]] = []
+    dechunked = False
+    length_kept = False
+    for name, value in received:
+        lower = name.lower()
+        if lower == "transfer-encoding":
+            headers.append(("X-Archive-Orig-Transfer-Encoding", value))
+            dechunked = True
+        elif lower == "content-length" and not bodiless and value.strip() != str(body_length):
+            headers.append(("X-Archive-Orig-Content-Length", value))
+        else:
+            length_kept = length_kept or lower == "content-length"
+            headers.append((name, value))
+    if (dechunked or any(n == "X-Archive-Orig-Content-Length" for n, _ in headers)) and not (
+        length_kept
+    ):
+        headers.append(("Content-Length", str(body_length)))
+    return status_line, headers

@@ -68,6 +68,12 @@ NEWSARCHIVE_WARC_PREFIX = "newsarchive"
 NEWSARCHIVE_WARC_VERSION = "1.1"
 NEWSARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 NEWSARCHIVE_WARC_OPERATOR = ""
+# Revisit records for payloads already archived under the same URL (a digest index on disk).
+NEWSARCHIVE_WARC_DEDUP_ENABLED = True
+NEWSARCHIVE_WARC_DEDUP_INDEX = ""  # default: DATA/state/warc-digests.sqlite3
+# Close leftover .open files before a crawl; bring warc/index.cdxj up to date after it.
+NEWSARCHIVE_WARC_RECOVERY_ENABLED = True
+NEWSARCHIVE_WARC_INDEX_ENABLED = True
 
 NEWSARCHIVE_VALIDATION_ENABLED = True
 NEWSARCHIVE_STORE_ENABLED = True

@@ -49,6 +49,30 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class Revisit:
+    """What makes a capture a ``revisit`` record: its profile and the original it refers to.
+
+    `profile` is ``identical-payload-digest`` (same payload as an earlier capture, body
+    left out) or ``server-not-modified`` (a 304 answer to a conditional request).
+    """
+
+    profile: str
+    refers_to_uri: str | None = None
+    refers_to_date: str | None = None
+    refers_to: str | None = None
+    payload_digest: str | None = None
+
+
+IDENTICAL_PAYLOAD = "identical-payload-digest"
+SERVER_NOT_MODIFIED = "server-not-modified"
+
+
+def revisit_profile(version: str, profile: str) -> str:
+    """The profile URI of the file's WARC version (1.0 and 1.1 name them differently)."""
+    return f"http://netpreserve.org/warc/{version}/revisit/{profile}"
+
+
+@dataclass(frozen=True)
 class RecordLocation:
     """Where a record sits: what the item's ``warc`` provenance field points to."""
 

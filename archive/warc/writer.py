@@ -14,15 +14,33 @@ from .. import __version__
 from .records import (
     Capture,
     RecordLocation,
+    Revisit,
     format_fields,
     new_record_id,
     record_bytes,
+    revisit_profile,
     sha1_digest,
     warc_date,
 )
 
 OPEN_SUFFIX = ".open"
 DEFAULT_MAX_SIZE = 1_000_000_000
+
+
+def try_lock(fd: int) -> bool:
+    """Take the exclusive lock that marks a file as being written; False if another has it.
+
+    The lock dies with its process, so a file whose writer was killed is free to recover.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): rely on the data directory's run lock
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 class WarcWriter:
@@ -80,6 +98,7 @@ class WarcWriter:
             except FileExistsError:
                 continue
             break
+        try_lock(fd)
         self._file = os.fdopen(fd, "wb")
         self._path = path
         self._offset = 0
@@ -156,35 +175,50 @@ class WarcWriter:
             headers.append(("WARC-Warcinfo-ID", self._warcinfo_id))
         return headers
 
-    def write_capture(self, capture: Capture) -> RecordLocation:
-        """Write the response, its request and its metadata; return the response's location."""
+    def write_capture(self, capture: Capture, revisit: Revisit | None = None) -> RecordLocation:
+        """Write the response (or revisit) and its request; return the former's location.
+
+        A revisit record's block is the HTTP header block only; its payload digest is the
+        original's, so a replay tool finds the body by that digest.
+        """
         self._ensure_file(capture.date)
         date = warc_date(capture.date, self.version)
-        response_id = new_record_id()
+        record_id = new_record_id()
         http_head = capture.response.header_block()
-        payload = capture.response.body
-        payload_digest = sha1_digest(payload)
-        headers = self._common("response", response_id, capture.url, date)
+        if revisit is None:
+            block = http_head + capture.response.body
+            payload_digest: str | None = sha1_digest(capture.response.body)
+            headers = self._common("response", record_id, capture.url, date)
+        else:
+            block = http_head
+            payload_digest = revisit.payload_digest
+            headers = self._common("revisit", record_id, capture.url, date)
+            headers.append(("WARC-Profile", revisit_profile(self.version, revisit.profile)))
+            if revisit.refers_to_uri:
+                headers.append(("WARC-Refers-To-Target-URI", revisit.refers_to_uri))
+            if revisit.refers_to_date:
+                headers.append(("WARC-Refers-To-Date", revisit.refers_to_date))
+            if revisit.refers_to:
+                headers.append(("WARC-Refers-To", revisit.refers_to))
         if capture.ip_address:
             headers.append(("WARC-IP-Address", capture.ip_address))
         if capture.truncated:
             headers.append(("WARC-Truncated", capture.truncated))
-        headers.append(("WARC-Block-Digest", sha1_digest(http_head, payload)))
-        headers.append(("WARC-Payload-Digest", payload_digest))
+        headers.append(("WARC-Block-Digest", sha1_digest(block)))
+        if payload_digest:
+            headers.append(("WARC-Payload-Digest", payload_digest))
         offset, length = self._append(
-            record_bytes(
-                self.version, headers, http_head + payload, "application/http; msgtype=response"
-            )
+            record_bytes(self.version, headers, block, "application/http; msgtype=response")
         )
         location = RecordLocation(
             filename=self.filename or "",
             offset=offset,
             length=length,
-            record_id=response_id,
+            record_id=record_id,
             payload_digest=payload_digest,
             date=date,
         )
-        self._write_request(capture, date, response_id)
+        self._write_request(capture, date, record_id)
         self._file.flush()
         return location
 

@@ -1,0 +1,37 @@
+"""``newsarchive index``: rebuild the CDXJ index of the data directory's WARC files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "index",
+        help="rebuild warc/index.cdxj (the pywb / cdxj-indexer index) from the WARC files",
+        description=(
+            "Index every closed WARC file of DATA/warc into DATA/warc/index.cdxj, sorted, "
+            "replacing the index a crawl keeps up to date. Leftover .open files are closed first."
+        ),
+    )
+    parser.add_argument(
+        "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(options: argparse.Namespace) -> int:
+    from ..cli import UsageError
+    from ..warc.cdxj import INDEX_NAME, update_index
+    from ..warc.recovery import recover_directory
+
+    folder = options.data / "warc"
+    if not folder.is_dir():
+        raise UsageError(f"no WARC folder in {options.data} (is it a data directory?)")
+    for recovered in recover_directory(folder):
+        if recovered.action != "busy":
+            print(f"newsarchive: {recovered.action} {recovered.path.name}")
+    lines = update_index(folder, rebuild=True)
+    print(f"newsarchive: indexed {lines} records into {folder / INDEX_NAME}")
+    return 0

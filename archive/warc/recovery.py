@@ -1,0 +1,101 @@
+"""Closing WARC files a killed crawl left behind as ``NAME.warc.gz.open``.
+
+Every record is its own gzip member and is flushed as soon as it is written, so a kill
+can only damage the last member. Recovery keeps the complete members, cuts the rest off,
+and renames the file to ``NAME.warc.gz``. A file still locked by a live writer is left
+alone.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .writer import OPEN_SUFFIX, try_lock
+
+_CHUNK = 1 << 20
+_MAX_OUT = 1 << 22
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """What recovery did to one ``.open`` file."""
+
+    path: Path
+    kept: int
+    cut: int
+    action: str  # "closed", "removed" (nothing complete in it), "busy" (a live writer), "failed"
+    reason: str = ""
+
+    def line(self) -> str:
+        if self.action == "failed":
+            return f"could not close leftover WARC file {self.path.name}: {self.reason}"
+        return f"{self.action} leftover WARC file {self.path.name} (cut {self.cut} bytes)"
+
+
+def complete_length(path: str | os.PathLike[str]) -> int:
+    """Bytes at the head of `path` that form complete gzip members."""
+    good = 0
+    member_start = 0
+    fed = 0
+    decompressor = zlib.decompressobj(31)
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            if not chunk:
+                return good
+            data = chunk
+            while data:
+                try:
+                    decompressor.decompress(data, _MAX_OUT)
+                except zlib.error:
+                    return good
+                consumed = len(data) - len(decompressor.unconsumed_tail)
+                if decompressor.eof:
+                    consumed -= len(decompressor.unused_data)
+                    rest = decompressor.unused_data
+                    fed += consumed
+                    good = member_start + fed
+                    member_start, fed = good, 0
+                    decompressor = zlib.decompressobj(31)
+                    data = rest
+                else:
+                    fed += consumed
+                    data = decompressor.unconsumed_tail
+
+
+def recover_file(path: Path) -> Recovered:
+    """Cut the incomplete tail of one ``.open`` file, then close it under its final name."""
+    with open(path, "r+b") as handle:
+        if not try_lock(handle.fileno()):
+            return Recovered(path, 0, 0, "busy")
+        size = os.fstat(handle.fileno()).st_size
+        kept = complete_length(path)
+        if kept < size:
+            handle.truncate(kept)
+        handle.flush()
+        os.fsync(handle.fileno())
+    final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
+    if kept == 0:
+        path.unlink()
+        return Recovered(path, 0, size, "removed")
+    if final.exists():
+        raise FileExistsError(0, f"{final.name} exists already")
+    os.replace(path, final)
+    return Recovered(final, kept, size - kept, "closed")
+
+
+def recover_directory(directory: str | os.PathLike[str]) -> list[Recovered]:
+    """Recover every leftover ``*.warc.gz.open`` file in `directory`."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        return []
+    done = []
+    for path in sorted(folder.glob(f"*.warc.gz{OPEN_SUFFIX}")):
+        try:
+            done.append(recover_file(path))
+        except OSError as exc:
+            done.append(Recovered(path, 0, 0, "failed", exc.strerror or str(exc)))
+    return done

@@ -1,0 +1,198 @@
+"""WARC files: names, rotation, crash safety and recovery, the CDXJ index, `verify`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from warcio.warcwriter import WARCWriter
+
+from archive.warc import Capture, HttpMessage, WarcWriter
+from archive.warc.cdxj import INDEX_NAME
+from archive.warc.recovery import complete_length, recover_directory
+from archive.warc.verify import verify_file
+
+from .conftest import FAST, REPO, SiteServer, cli_env, run_cli
+from .servers.harness import crawl, read_records, warc_paths
+
+NAME = re.compile(r"^newsarchive-cnn-(\d{14})-(\d{5})-([\w-]+)\.warc\.gz$")
+
+
+def _capture(n: int, size: int = 300) -> Capture:
+    body = os.urandom(size)
+    return Capture(
+        url=f"http://example.org/{n}",
+        date=datetime.now(timezone.utc),
+        request=HttpMessage(f"GET /{n} HTTP/1.1", [("Host", "example.org")]),
+        response=HttpMessage("HTTP/1.1 200 OK", [("Content-Length", str(size))], body),
+    )
+
+
+def test_rotation_gives_well_formed_files_with_increasing_serials(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    crawl(
+        tmp_path,
+        "cnn",
+        site.url("cnn", "/world/africa/"),
+        extra=("-s", "NEWSARCHIVE_WARC_MAX_SIZE=4000"),
+    )
+    paths = warc_paths(tmp_path)
+    assert len(paths) >= 3
+    serials = [int(NAME.match(p.name).group(2)) for p in paths]  # type: ignore[union-attr]
+    assert serials == sorted(serials) and len(set(serials)) == len(serials)
+    for path in paths:
+        records = read_records([path])
+        assert records[0].type == "warcinfo"
+        assert records[0].get("WARC-Filename") == path.name
+        assert verify_file(path).sound
+    assert not list((tmp_path / "warc").glob("*.open"))
+
+
+def test_open_while_written_renamed_when_closed(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path, prefix="newsarchive-cnn")
+    writer.write_capture(_capture(1))
+    assert [p.name for p in tmp_path.iterdir()] == [f"{writer.filename}.open"]
+    writer.close()
+    assert [p.name for p in tmp_path.iterdir()] == [writer.files_written[0]]
+    assert NAME.match(writer.files_written[0])
+
+
+def test_names_unique_across_writers(tmp_path: Path) -> None:
+    writers = [WarcWriter(tmp_path, prefix="newsarchive-cnn") for _ in range(3)]
+    for writer in writers:
+        writer.write_capture(_capture(1))
+    for writer in writers:
+        writer.close()
+    names = [w.files_written[0] for w in writers]
+    assert len(set(names)) == 3
+
+
+def test_recovery_cuts_the_truncated_last_record(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path, prefix="newsarchive-cnn")
+    for n in range(5):
+        writer.write_capture(_capture(n))
+    open_path = tmp_path / f"{writer.filename}.open"
+    writer._file.flush()
+    whole = open_path.read_bytes()
+    os.close(os.dup(0))  # (keep the writer's descriptor open: a "live" file is locked)
+    assert [r.action for r in recover_directory(tmp_path)] == ["busy"]
+    writer._file.close()  # the writer dies without closing the file properly
+    open_path.write_bytes(whole[:-25])  # the kill hit in the middle of the last member
+    results = recover_directory(tmp_path)
+    assert [r.action for r in results] == ["closed"]
+    closed = results[0].path
+    assert closed.name == writer.filename and results[0].cut > 0
+    assert complete_length(closed) == closed.stat().st_size
+    report = verify_file(closed)
+    assert report.sound, report.problems
+    assert report.records == 1 + 5 * 2 - 1  # warcinfo, 5 responses and 4 requests
+
+
+def test_recovery_removes_a_file_with_nothing_complete(tmp_path: Path) -> None:
+    leftover = tmp_path / "newsarchive-cnn-20240101000000-00000-host.warc.gz.open"
+    leftover.write_bytes(gzip.compress(b"WARC/1.1\r\n" * 50)[:20])
+    assert [r.action for r in recover_directory(tmp_path)] == ["removed"]
+    assert not list(tmp_path.iterdir())
+
+
+def test_kill_9_mid_crawl_then_next_run_closes_the_open_file(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    command = [
+        sys.executable, "-m", "archive", "crawl", "cnn", "--data", str(tmp_path),
+        "--start-url", site.url("cnn", "/world/africa/"),
+        "--start-url", site.url("cnn", "/sitemaps/cnn/news.xml"),
+        *FAST, "-s", "DOWNLOAD_DELAY=0.2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=REPO, env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    warc = tmp_path / "warc"
+    deadline = time.monotonic() + 60
+    grown = None
+    while time.monotonic() < deadline and process.poll() is None:
+        opened = list(warc.glob("*.open")) if warc.exists() else []
+        if opened and opened[0].stat().st_size > 6000:
+            grown = opened[0]
+            break
+        time.sleep(0.02)  # polling a file's growth, bounded by the deadline
+    assert grown is not None, "the crawl never had a growing .open file"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    size = grown.stat().st_size
+    kept = complete_length(grown)
+    assert kept > 0 and kept <= size
+    # every record written before the kill reads back
+    prefix = tmp_path / "prefix.warc.gz"
+    prefix.write_bytes(grown.read_bytes()[:kept])
+    assert verify_file(prefix).sound
+    assert len(read_records([prefix])) > 3
+    prefix.unlink()
+    result = run_cli("crawl", "cnn", "--data", str(tmp_path),
+                     "--start-url", site.url("cnn", "/world/africa/"), *FAST)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    logs = sorted((tmp_path / "runs").glob("*.log"), key=lambda p: p.stat().st_mtime)
+    assert f"closed leftover WARC file {grown.name[: -len('.open')]}" in logs[-1].read_text()
+    assert not list(warc.glob("*.open"))
+    closed = warc / grown.name[: -len(".open")]
+    assert closed.exists() and verify_file(closed).sound
+
+
+def test_cdxj_index_kept_current_and_rebuilt(site: SiteServer, tmp_path: Path) -> None:
+    crawl(tmp_path, "cnn", site.url("cnn", "/world/africa/"))
+    index = tmp_path / "warc" / INDEX_NAME
+    lines = index.read_text().splitlines()
+    assert lines == sorted(lines)
+    key, stamp, fields = lines[0].split(" ", 2)
+    record = json.loads(fields)
+    assert key.startswith("1,0,0,127:") and re.fullmatch(r"\d{14}", stamp)
+    for name in ("url", "mime", "status", "digest", "length", "offset", "filename"):
+        assert name in record
+    crawl(tmp_path, "cnn", site.url("cnn", "/world/africa/"))
+    after = index.read_text().splitlines()
+    assert after == sorted(after) and len(after) > len(lines)
+    named = {json.loads(line.split(" ", 2)[2])["filename"] for line in after}
+    assert named == {p.name for p in warc_paths(tmp_path)}
+    index.write_text("")  # damaged or lost: `newsarchive index` rebuilds it
+    result = run_cli("index", "--data", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert index.read_text().splitlines() == after
+
+
+def test_verify_command(site: SiteServer, tmp_path: Path) -> None:
+    crawl(tmp_path, "cnn", site.url("cnn", "/world/africa/"))
+    ours = warc_paths(tmp_path)
+    theirs = tmp_path / "theirs.warc"
+    with open(theirs, "wb") as out:
+        writer = WARCWriter(out, gzip=False)
+        from io import BytesIO
+
+        record = writer.create_warc_record(
+            "http://example.org/", "resource", payload=BytesIO(b"hello world"),
+            warc_content_type="text/plain",
+        )  # fmt: skip
+        writer.write_record(record)
+    good = run_cli("verify", *map(str, ours), str(theirs))
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert good.stdout.count("ok ") == len(ours) + 1
+    tampered = tmp_path / "tampered.warc"
+    tampered.write_bytes(theirs.read_bytes().replace(b"hello world", b"hello World"))
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(ours[0].read_bytes()[:-30])
+    bad = run_cli("verify", str(tampered), str(cut), str(theirs))
+    assert bad.returncode == 1
+    assert "BAD " + str(tampered) in bad.stderr and "digest" in bad.stderr.lower()
+    assert "BAD " + str(cut) in bad.stderr
+    assert "ok " + str(theirs) in bad.stdout
+    assert "1 of 3 WARC files sound" in bad.stdout
+    folder = run_cli("verify", str(tmp_path / "warc"))
+    assert folder.returncode == 0 and f"{len(ours)} of {len(ours)}" in folder.stdout
