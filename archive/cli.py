@@ -13,6 +13,7 @@ from .exitcodes import CRASH, EPILOG, USAGE
 COMMANDS = (
     "crawl",
     "articles",
+    "store",
     "extract",
     "demo",
     "index",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +10,15 @@ from itemadapter import ItemAdapter
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
-from archive.store import ArticleStore
+from archive.store import ArticleStore, InvalidLineError, StoreLockedError
 from archive.validate import problems
+
+log = logging.getLogger(__name__)
+
+STORE_LOCKED = "store_locked"  # the close reason of a crawl that could not get the store
 
 
 class ValidationPipeline:
@@ -35,23 +42,107 @@ class ValidationPipeline:
 
 
 class StorePipeline:
-    """Appends each article to the JSONL store; unchanged content writes nothing."""
+    """Appends each article to the JSONL store; unchanged content writes nothing.
 
-    def __init__(self, crawler: Crawler, store: ArticleStore):
+    Lines go out as they come; the store is flushed (fsync, index commit, lock released)
+    every ``NEWSARCHIVE_STORE_BATCH_SIZE`` articles, every ``NEWSARCHIVE_STORE_BATCH_SECONDS``
+    and at the end of the run. If another writer keeps the store longer than
+    ``NEWSARCHIVE_STORE_LOCK_TIMEOUT``, the crawl stops with close reason ``store_locked``.
+    """
+
+    def __init__(self, crawler: Crawler, store: ArticleStore, batch_seconds: float):
+        self.crawler = crawler
         self.stats = crawler.stats
         self.store = store
+        self.batch_seconds = batch_seconds
+        self.unstored: list[dict[str, Any]] = []
+        self._timer: task.LoopingCall | None = None
+        self._reported = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        if not crawler.settings.getbool("NEWSARCHIVE_STORE_ENABLED"):
+        settings = crawler.settings
+        if not settings.getbool("NEWSARCHIVE_STORE_ENABLED"):
             raise NotConfigured
-        store = ArticleStore(Path(crawler.settings.get("NEWSARCHIVE_DATA_DIR")))
-        return cls(crawler, store)
+        store = ArticleStore(
+            Path(settings.get("NEWSARCHIVE_DATA_DIR")),
+            lock_timeout=settings.getfloat("NEWSARCHIVE_STORE_LOCK_TIMEOUT", 60.0),
+            batch_size=settings.getint("NEWSARCHIVE_STORE_BATCH_SIZE", 100),
+        )
+        return cls(crawler, store, settings.getfloat("NEWSARCHIVE_STORE_BATCH_SECONDS", 5.0))
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        if self.batch_seconds > 0:
+            self._timer = task.LoopingCall(self._flush)
+            self._timer.start(self.batch_seconds, now=False)
 
     def process_item(self, item: Any) -> Any:
-        decision = self.store.add(ItemAdapter(item).asdict())
+        article = ItemAdapter(item).asdict()
+        if self.unstored:  # the store is locked: keep it for one last try at close
+            self.unstored.append(article)
+            return item
+        try:
+            decision = self.store.add(article)
+        except InvalidLineError as exc:
+            self.stats.inc_value("newsarchive/errors/invalid_item")
+            self._example("invalid_item", str(article.get("url")))
+            raise DropItem(str(exc)) from None
+        except StoreLockedError as exc:
+            self.unstored.append(article)
+            # The run's one-line message for exit code 75 (the close reason is store_locked).
+            self.stats.set_value("newsarchive/store/locked", str(exc))
+            log.error("newsarchive: %s; stopping the crawl", exc)
+            if self.crawler.engine is not None:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_LOCKED))
+            return item
         self.stats.inc_value(f"newsarchive/articles/{decision.status}")
+        self._note_quarantine()
         return item
 
+    def _flush(self) -> None:
+        try:
+            self.store.flush()
+        except OSError as exc:
+            log.error("newsarchive: could not flush the article store: %s", exc)
+
     def close_spider(self, spider: Spider | None = None) -> None:
-        self.store.close()
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
+        try:
+            if self.unstored:
+                self._store_unstored()
+            self.store.close()
+        finally:
+            self._note_quarantine()
+            self.stats.set_value("newsarchive/store/lines", self.store.stats.lines)
+            self.stats.set_value("newsarchive/store/bytes", self.store.stats.bytes)
+
+    def _store_unstored(self) -> None:
+        """One more bounded wait for the lock, so what was extracted is not thrown away."""
+        try:
+            decisions = self.store.add_many(self.unstored)
+        except StoreLockedError as exc:
+            self.stats.set_value("newsarchive/store/unstored", len(self.unstored))
+            log.error(
+                "newsarchive: %d articles not stored (%s); their pages are in the WARC files,"
+                " from which `newsarchive replay --store` recovers them",
+                len(self.unstored),
+                exc,
+            )
+            return
+        for decision in decisions:
+            self.stats.inc_value(f"newsarchive/articles/{decision.status}")
+        self.unstored = []
+
+    def _note_quarantine(self) -> None:
+        quarantined = self.store.stats.quarantined
+        if len(quarantined) > self._reported:
+            self.stats.set_value("newsarchive/store/quarantined", len(quarantined))
+            self._reported = len(quarantined)
+
+    def _example(self, kind: str, url: str) -> None:
+        examples = self.stats.get_value("newsarchive/examples") or {}
+        urls = examples.setdefault(kind, [])
+        if len(urls) < 5 and url not in urls:
+            urls.append(url)
+        self.stats.set_value("newsarchive/examples", examples)

@@ -77,6 +77,9 @@ NEWSARCHIVE_WARC_INDEX_ENABLED = True
 
 NEWSARCHIVE_VALIDATION_ENABLED = True
 NEWSARCHIVE_STORE_ENABLED = True
+NEWSARCHIVE_STORE_BATCH_SIZE = 100  # lines per batch: fsync, index commit, lock released
+NEWSARCHIVE_STORE_BATCH_SECONDS = 5.0  # and at least this often while articles come in
+NEWSARCHIVE_STORE_LOCK_TIMEOUT = 60.0  # wait this long for another writer, then stop (75)
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

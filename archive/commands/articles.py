@@ -4,33 +4,75 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
+
+from ..cli import UsageError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "articles",
         help="print stored articles as JSONL (latest version of each by default)",
-        description="Stream the article store to stdout as JSONL, in a stable order.",
+        description=(
+            "Stream the article store to stdout as JSONL, in a stable order (month file, then "
+            "line). --since and --until bound metadata.dateDownloaded, the capture time of a "
+            "version: without --all-versions each article appears as its latest version "
+            "captured before --until, if that version was captured at or after --since."
+        ),
     )
     parser.add_argument(
         "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
     )
     parser.add_argument("--source", choices=("cnn", "reuters"), help="only this outlet")
+    parser.add_argument("--since", metavar="ISO", help="captured at or after (e.g. 2024-05-01)")
+    parser.add_argument("--until", metavar="ISO", help="captured before (e.g. 2024-06-01T00:00Z)")
     parser.add_argument(
         "--all-versions", action="store_true", help="every stored version, not just the latest"
+    )
+    parser.add_argument(
+        "--fields",
+        metavar="A,B,C",
+        help="only these fields, in this order (dotted for metadata.* and warc.*)",
     )
     parser.set_defaults(run=run)
 
 
+def warnings_to_stderr() -> None:
+    """The store's warnings (a skipped torn line) as one ``newsarchive: warning:`` line each."""
+    logger = logging.getLogger("archive.store")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("newsarchive: warning: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
 def run(options: argparse.Namespace) -> int:
     from ..store import ArticleStore
+    from ..store.reading import check_fields, iso_instant
 
+    if not options.data.is_dir():
+        raise UsageError(f"no data directory at {options.data}")
+    try:
+        for moment in (options.since, options.until):
+            if moment:
+                iso_instant(moment)
+        fields = check_fields(options.fields.split(",")) if options.fields else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    warnings_to_stderr()
     store = ArticleStore(options.data)
     out = sys.stdout
-    for article in store.iter_articles(source=options.source, all_versions=options.all_versions):
+    for article in store.iter_articles(
+        source=options.source,
+        since=options.since,
+        until=options.until,
+        all_versions=options.all_versions,
+        fields=fields,
+    ):
         out.write(json.dumps(article, ensure_ascii=True, separators=(",", ":")) + "\n")
     out.flush()
-    store.close()
     return 0

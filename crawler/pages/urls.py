@@ -13,6 +13,24 @@ OUTLET_DOMAINS: dict[str, tuple[str, ...]] = {
     "reuters": ("reuters.com",),
 }
 
+# Hosts that serve one outlet's articles under the same paths, so one story on any of them is
+# one article. Other hosts of the outlet's domain (money.cnn.com, arabic.cnn.com) are sites
+# of their own: their articles keep their host in their identity.
+SAME_SITE_HOSTS: dict[str, frozenset[str]] = {
+    "cnn": frozenset({"cnn.com", "www.cnn.com", "edition.cnn.com", "us.cnn.com"}),
+    "reuters": frozenset(
+        {
+            "reuters.com",
+            "www.reuters.com",
+            "uk.reuters.com",
+            "in.reuters.com",
+            "ca.reuters.com",
+            "af.reuters.com",
+            "mobile.reuters.com",
+        }
+    ),
+}
+
 TRACKING_PARAMS = frozenset(
     {"iid", "cid", "rpc", "hpt", "eref", "on.cnn", "feedtype", "feedname", "soc_src", "soc_trk"}
 )
@@ -29,6 +47,17 @@ def outlet_of_host(host: str | None) -> str | None:
         for domain in domains:
             if host == domain or host.endswith("." + domain):
                 return outlet
+    return None
+
+
+def same_site(host: str | None) -> str | None:
+    """The outlet whose one site this host is (``SAME_SITE_HOSTS``), else None."""
+    if not host:
+        return None
+    host = host.lower().rstrip(".").split(":")[0]
+    for outlet, hosts in SAME_SITE_HOSTS.items():
+        if host in hosts:
+            return outlet
     return None
 
 
@@ -67,7 +96,7 @@ def site_key(canonical_url: str) -> str:
     host = (parts.hostname or "").lower()
     if parts.port:
         host = f"{host}:{parts.port}"
-    site = outlet_of_host(parts.hostname) or host.removeprefix("www.")
+    site = same_site(parts.hostname) or host.removeprefix("www.")
     path = parts.path or "/"
     return f"{site}{path}" + (f"?{parts.query}" if parts.query else "")
 
@@ -75,7 +104,8 @@ def site_key(canonical_url: str) -> str:
 def article_id(canonical_url: str) -> str:
     """Stable id of an article, from its canonical URL alone: ``cnn-1f3a...``."""
     key = site_key(canonical_url)
-    prefix = key.split("/", 1)[0].split(".")[0].split(":")[0]
+    host = key.split("/", 1)[0]
+    prefix = outlet_of_host(host) or host.split(".")[0].split(":")[0]
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
     return f"{prefix}-{digest}"
 

@@ -1,0 +1,123 @@
+"""``newsarchive store stats|rebuild``: look after the article store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..cli import UsageError
+from ..exitcodes import LOCKED
+from .articles import warnings_to_stderr
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "store",
+        help="article store: counts (stats) or rebuild its index from the JSONL files",
+        description="Look after the JSONL article store of a data directory.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    stats = actions.add_parser(
+        "stats", help="articles and lines per source and month, versions, quarantined lines"
+    )
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    rebuild = actions.add_parser(
+        "rebuild", help="recreate state/store.sqlite from the JSONL files (if lost or doubted)"
+    )
+    rebuild.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for a writer to release the store (default 60)",
+    )
+    for sub in (stats, rebuild):
+        sub.add_argument(
+            "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+        )
+    parser.set_defaults(run=run)
+
+
+def run(options: argparse.Namespace) -> int:
+    if not options.data.is_dir():
+        raise UsageError(f"no data directory at {options.data}")
+    warnings_to_stderr()
+    if options.action == "rebuild":
+        return rebuild(options)
+    return stats(options)
+
+
+def rebuild(options: argparse.Namespace) -> int:
+    from ..store import ArticleStore, StoreLockedError
+
+    with ArticleStore(options.data, lock_timeout=options.wait) as store:
+        try:
+            articles = store.rebuild_index()
+        except StoreLockedError as exc:
+            print(f"newsarchive: {exc}", file=sys.stderr)
+            return LOCKED
+        print(
+            f"newsarchive: rebuilt {store.index.path} from {len(store.files())} files:"
+            f" {articles} articles"
+        )
+    return 0
+
+
+def collect(data: Path) -> dict[str, Any]:
+    """Counts over one streaming pass of the store (memory: one small entry per article)."""
+    from ..store import ArticleStore
+    from ..store.reading import downloaded
+
+    store = ArticleStore(data)
+    latest: dict[str, tuple[str, int]] = {}
+    months: dict[str, int] = {}
+    lines: dict[str, int] = {}
+    for line in store.iter_lines():
+        source = str(line.get("source"))
+        lines[source] = lines.get(source, 0) + 1
+        month = downloaded(line)[:7] or "?"
+        months[month] = months.get(month, 0) + 1
+        known = latest.get(line["articleId"])
+        if known is None or line["version"] > known[1]:
+            latest[line["articleId"]] = (source, line["version"])
+    articles: dict[str, int] = {}
+    versions: dict[str, int] = {}
+    for source, version in latest.values():
+        articles[source] = articles.get(source, 0) + 1
+        versions[str(version)] = versions.get(str(version), 0) + 1
+    quarantined = store.quarantined()
+    return {
+        "articles": dict(sorted(articles.items())),
+        "lines": dict(sorted(lines.items())),
+        "linesByMonth": dict(sorted(months.items())),
+        "articlesByVersions": dict(sorted(versions.items(), key=lambda kv: int(kv[0]))),
+        "quarantined": {
+            "files": len(quarantined),
+            "bytes": sum(path.stat().st_size for path in quarantined),
+        },
+    }
+
+
+def stats(options: argparse.Namespace) -> int:
+    counts = collect(options.data)
+    if options.json:
+        print(json.dumps(counts, separators=(",", ":")))
+        return 0
+    out = [f"store {options.data / 'articles'}"]
+    for source, count in counts["articles"].items():
+        out.append(f"  {source}: {count} articles, {counts['lines'][source]} lines")
+    out.append(
+        f"  total: {sum(counts['articles'].values())} articles,"
+        f" {sum(counts['lines'].values())} lines"
+    )
+    out.append("lines by month (dateDownloaded):")
+    out.extend(f"  {month}: {count}" for month, count in counts["linesByMonth"].items())
+    out.append("articles by number of versions:")
+    out.extend(f"  {n}: {count}" for n, count in counts["articlesByVersions"].items())
+    quarantine = counts["quarantined"]
+    out.append(f"quarantined torn lines: {quarantine['files']} ({quarantine['bytes']} bytes)")
+    print("\n".join(out))
+    return 0

@@ -1,0 +1,201 @@
+"""The store's files on disk: the writers' lock, whole-line appends and reads, torn tails.
+
+A line is only ever read up to its newline, so a reader never sees half a line; a line
+is appended with one ``write`` of its full bytes, undone if that write fails part way.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+LOCK_NAME = ".lock"
+QUARANTINE_DIR = "quarantine"
+_CHUNK = 1 << 20
+
+
+class StoreLockedError(RuntimeError):
+    """Another writer held the store for longer than we were willing to wait."""
+
+
+class StoreLock:
+    """An exclusive ``flock`` on ``articles/.lock``, waited for at most ``timeout`` seconds."""
+
+    def __init__(self, directory: Path, timeout: float):
+        self.path = directory / LOCK_NAME
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> None:
+        if self._fd is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + max(self.timeout, 0.0)
+        pause = 0.01
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    os.close(fd)
+                    raise
+            if time.monotonic() >= deadline:
+                holder = _read_holder(fd)
+                os.close(fd)
+                raise StoreLockedError(
+                    f"the article store {self.path.parent} is being written by another process"
+                    f"{f' ({holder})' if holder else ''}; gave up after {self.timeout:g}s,"
+                    " try again later"
+                )
+            time.sleep(pause)  # polling: flock has no timed wait
+            pause = min(pause * 2, 0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}: {' '.join(sys.argv)[:200]}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        return os.pread(fd, 300, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
+def writer_active(directory: Path) -> bool:
+    """Whether a writer holds the store now (a reader's hint that a short tail is in flight)."""
+    try:
+        fd = os.open(directory / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def complete_lines(
+    path: Path, start: int = 0, end: int | None = None
+) -> Iterator[tuple[int, bytes]]:
+    """``(offset, line)`` for each newline-terminated line in ``[start, end)``; no partial tail.
+
+    Lines are yielded without their newline. Bytes after the last newline before ``end``
+    are not a line (yet): a writer is writing it, or died writing it.
+    """
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        limit = end if end is not None else os.fstat(handle.fileno()).st_size
+        read = offset = start  # bytes read so far; where the pending bytes begin
+        pending = b""
+        while read < limit:
+            chunk = handle.read(min(_CHUNK, limit - read))
+            if not chunk:
+                break
+            read += len(chunk)
+            data = pending + chunk
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                pending = data
+                continue
+            for raw in data[:cut].split(b"\n"):
+                yield offset, raw
+                offset += len(raw) + 1
+            pending = data[cut + 1 :]
+
+
+def whole_size(path: Path) -> int:
+    """Bytes up to and including the last newline: the part of the file made of whole lines."""
+    size = path.stat().st_size
+    if size == 0:
+        return 0
+    with open(path, "rb") as handle:
+        position = size
+        while position > 0:
+            step = min(_CHUNK, position)
+            handle.seek(position - step)
+            data = handle.read(step)
+            cut = data.rfind(b"\n")
+            if cut >= 0:
+                return position - step + cut + 1
+            position -= step
+    return 0
+
+
+def quarantine_tail(path: Path, whole: int) -> Path:
+    """Move the bytes after ``whole`` (a torn last line) to ``quarantine/`` and cut them off.
+
+    The torn bytes are written and synced aside before the file is truncated, so nothing is
+    lost even if this is interrupted; only the writer holding the lock may call it.
+    """
+    quarantine = path.parent / QUARANTINE_DIR
+    quarantine.mkdir(exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = quarantine / f"{path.name}.{whole}.{stamp}.torn"
+    with open(path, "rb") as source:
+        source.seek(whole)
+        torn = source.read()
+    with open(target, "xb") as handle:
+        handle.write(torn)
+        handle.flush()
+        os.fsync(handle.fileno())
+    sync_dir(quarantine)
+    with open(path, "r+b") as handle:
+        handle.truncate(whole)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return target
+
+
+def open_append(path: Path) -> int:
+    """An ``O_APPEND`` descriptor; a new file's directory entry is synced at once."""
+    created = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    if created:
+        sync_dir(path.parent)
+    return fd
+
+
+def append_whole(fd: int, data: bytes) -> None:
+    """Append ``data`` in one ``write``; if the write fails part way, take the bytes back."""
+    start = os.fstat(fd).st_size
+    try:
+        written = os.write(fd, data)
+        while written < len(data):  # a short write (a signal, a full disk): finish or undo
+            more = os.write(fd, data[written:])
+            if more == 0:
+                raise OSError(errno.ENOSPC, "short write")
+            written += more
+    except BaseException:
+        os.ftruncate(fd, start)
+        raise
+
+
+def sync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

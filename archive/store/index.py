@@ -1,0 +1,110 @@
+"""The store's index in ``state/store.sqlite``: what deciding "new / unchanged / updated" needs.
+
+Per article: its latest version, content digest and a short hash per field; per JSONL file:
+how many bytes of it the index reflects. It is derived data: the JSONL files are the
+truth, and a lost or stale index is rebuilt from them (``newsarchive store rebuild``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+INDEX_NAME = "store.sqlite"
+INDEX_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Latest:
+    version: int
+    content_digest: str
+    hashes: dict[str, str]
+
+
+class StoreIndex:
+    """A SQLite file used only by the writer holding the store's lock."""
+
+    def __init__(self, state_dir: Path):
+        self.path = state_dir / INDEX_NAME
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            if row is None or row[0] != INDEX_VERSION:
+                db.executescript(
+                    "DROP TABLE IF EXISTS latest; DROP TABLE IF EXISTS files;"
+                    "INSERT OR REPLACE INTO meta VALUES ('version', '" + INDEX_VERSION + "');"
+                )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS latest (article_id TEXT PRIMARY KEY,"
+                " version INTEGER NOT NULL, content_digest TEXT NOT NULL, hashes TEXT NOT NULL)"
+            )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER NOT NULL)"
+            )
+            self._db = db
+        return self._db
+
+    # -- transactions ----------------------------------------------------------------------
+    def begin(self) -> None:
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        if self._db is not None and self._db.in_transaction:
+            self._db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self._db is not None and self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self.rollback()
+            self._db.close()
+            self._db = None
+
+    # -- content ---------------------------------------------------------------------------
+    def clear(self) -> None:
+        self.db.execute("DELETE FROM latest")
+        self.db.execute("DELETE FROM files")
+
+    def latest(self, article_id: str) -> Latest | None:
+        row = self.db.execute(
+            "SELECT version, content_digest, hashes FROM latest WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        return None if row is None else Latest(row[0], row[1], json.loads(row[2]))
+
+    def remember(self, article_id: str, version: int, digest: str, hashes: dict[str, Any]) -> None:
+        """Note a stored line; an older version than the one known changes nothing."""
+        self.db.execute(
+            "INSERT INTO latest (article_id, version, content_digest, hashes) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(article_id) DO UPDATE SET version = excluded.version,"
+            " content_digest = excluded.content_digest, hashes = excluded.hashes"
+            " WHERE excluded.version > latest.version",
+            (article_id, version, digest, json.dumps(hashes, separators=(",", ":"))),
+        )
+
+    def file_sizes(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT name, size FROM files").fetchall())
+
+    def set_file_size(self, name: str, size: int) -> None:
+        self.db.execute(
+            "INSERT INTO files (name, size) VALUES (?, ?)"
+            " ON CONFLICT(name) DO UPDATE SET size = excluded.size",
+            (name, size),
+        )
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM latest").fetchone()[0])

@@ -1,0 +1,173 @@
+"""Reading the store while it is written: whole lines only, from a snapshot of file sizes.
+
+The latest version of each article is found in two streaming passes over the same
+snapshot, so memory grows with the number of articles (a small tuple each), never with
+the size of the store, and a crawl appending meanwhile cannot make the passes disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .files import complete_lines, writer_active
+
+log = logging.getLogger("archive.store")
+
+Position = tuple[int, int]  # (file index in the snapshot, byte offset of the line)
+
+# Names ``fields`` may use: top-level fields, and dotted ones inside these two.
+NESTED_FIELDS = {
+    "metadata": ("dateDownloaded", "extractor", "schemaVersion"),
+    "warc": ("filename", "offset", "length", "recordId", "payloadDigest"),
+}
+
+
+def parse(raw: bytes, path: Path, offset: int) -> dict[str, Any] | None:
+    """A line as a dict, or None (with a warning) for a line that is not a store line."""
+    try:
+        line = json.loads(raw)
+    except ValueError:
+        line = None
+    if (
+        not isinstance(line, dict)
+        or not isinstance(line.get("articleId"), str)
+        or not isinstance(line.get("version"), int)
+    ):
+        log.warning("skipped a line that is not a store line: %s at byte %d", path, offset)
+        return None
+    return line
+
+
+def whole_lines(
+    articles_dir: Path, files: list[Path], sizes: list[int], *, warn: bool = True
+) -> Iterator[tuple[Position, Path, bytes]]:
+    """``(position, path, raw line)`` for each whole line of ``files`` up to ``sizes``."""
+    for number, (path, size) in enumerate(zip(files, sizes, strict=True)):
+        end = 0
+        for offset, raw in complete_lines(path, 0, size):
+            end = offset + len(raw) + 1
+            yield (number, offset), path, raw
+        if end < size and warn:
+            if writer_active(articles_dir):
+                log.debug("%s: a line is being written; it is read next time", path)
+            else:
+                log.warning(
+                    "skipped a torn last line in %s (%d bytes at byte %d): a writer died"
+                    " mid-line; the next writer moves it to quarantine/",
+                    path,
+                    size - end,
+                    end,
+                )
+
+
+def snapshot_lines(
+    articles_dir: Path, files: list[Path], sizes: list[int] | None = None
+) -> Iterator[tuple[Position, dict[str, Any]]]:
+    """``(position, line)`` for each whole, valid line of ``files`` up to ``sizes`` (or now)."""
+    if sizes is None:
+        sizes = [path.stat().st_size for path in files]
+    for position, path, raw in whole_lines(articles_dir, files, sizes):
+        line = parse(raw, path, position[1])
+        if line is not None:
+            yield position, line
+
+
+def iso_instant(text: str) -> str:
+    """``2024-05-01``, ``2024-05-01T10:00`` or with seconds and an offset, as UTC ``...Z``."""
+    value = text.strip()
+    try:
+        moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 date or time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_fields(fields: Iterable[str]) -> list[str]:
+    """The requested field names, or ValueError naming an unknown one."""
+    from ..schema import article_schema
+
+    known = set(article_schema()["properties"])
+    names = [name.strip() for name in fields if name.strip()]
+    for name in names:
+        top, _, sub = name.partition(".")
+        if top not in known or (sub and sub not in NESTED_FIELDS.get(top, ())):
+            raise ValueError(f"unknown field {name!r}")
+    return names
+
+
+def project(line: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """Only the named fields, in the order named; ``metadata.extractor`` stays nested."""
+    out: dict[str, Any] = {}
+    for name in names:
+        top, _, sub = name.partition(".")
+        if not sub:
+            out[top] = line.get(top)
+            continue
+        inner = line.get(top)
+        out.setdefault(top, {})[sub] = inner.get(sub) if isinstance(inner, dict) else None
+    return out
+
+
+def downloaded(line: dict[str, Any]) -> str:
+    metadata = line.get("metadata")
+    return str(metadata.get("dateDownloaded") or "") if isinstance(metadata, dict) else ""
+
+
+def iter_articles(
+    articles_dir: Path,
+    files: list[Path],
+    *,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    all_versions: bool = False,
+    fields: Iterable[str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Stored articles in file-then-line order.
+
+    ``since`` (inclusive) and ``until`` (exclusive) bound ``metadata.dateDownloaded``, the
+    capture time of a version. Without ``all_versions`` each article appears once, as its
+    latest version captured before ``until`` (the store as it stood then), and only if
+    that version was captured at or after ``since`` (what is new since then).
+    """
+    start = iso_instant(since) if since else None
+    stop = iso_instant(until) if until else None
+    names = check_fields(fields) if fields is not None else None
+
+    def wanted(line: dict[str, Any]) -> bool:
+        if source is not None and line.get("source") != source:
+            return False
+        when = downloaded(line)
+        return stop is None or when < stop
+
+    def fresh(line: dict[str, Any]) -> bool:
+        return start is None or downloaded(line) >= start
+
+    sizes = [path.stat().st_size for path in files]
+    if all_versions:
+        for _position, line in snapshot_lines(articles_dir, files, sizes):
+            if wanted(line) and fresh(line):
+                yield project(line, names) if names is not None else line
+        return
+    best: dict[str, tuple[int, Position]] = {}
+    for position, line in snapshot_lines(articles_dir, files, sizes):
+        if not wanted(line):
+            continue
+        known = best.get(line["articleId"])
+        if known is None or line["version"] > known[0]:
+            best[line["articleId"]] = (line["version"], position)
+    chosen = {position for _version, position in best.values()}
+    best.clear()
+    for position, path, raw in whole_lines(articles_dir, files, sizes, warn=False):
+        if position not in chosen:
+            continue
+        chosen_line = parse(raw, path, position[1])
+        if chosen_line is not None and fresh(chosen_line):
+            yield project(chosen_line, names) if names is not None else chosen_line
