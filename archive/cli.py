@@ -13,12 +13,10 @@ from .exitcodes import CRASH, EPILOG, USAGE
 COMMANDS = (
     "crawl",
     "articles",
-    "store",
     "extract",
     "demo",
-    "index",
-    "verify",
     "replay",
+    "browse",
 )
 
 

@@ -1,0 +1,66 @@
+"""``newsarchive browse``: pywb on loopback serves the start page and archived articles."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from . import test_replay_helpers as helpers
+from .conftest import REPO, cli_env, store_lines
+
+site_archive = helpers.site_archive
+
+
+@pytest.fixture
+def browser(site_archive: Path) -> Iterator[str]:
+    """`newsarchive browse` on a free loopback port; yields its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive", "browse", "--data", str(site_archive), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=cli_env(),
+    )  # fmt: skip
+    assert process.stdout is not None
+    line = process.stdout.readline()  # printed once the server listens
+    try:
+        found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert found, line + (process.stderr.read() if process.poll() is not None else "")
+        yield found.group(0)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.status == 200
+        return response.read().decode("utf-8", "replace")
+
+
+@pytest.mark.pywb
+def test_start_page_lists_articles_and_links_to_archived_captures(
+    browser: str, site_archive: Path
+) -> None:
+    page = fetch(browser)
+    stored = store_lines(site_archive)
+    for line in stored:
+        assert line["headline"].replace("'", "&#x27;") in page
+    links = re.findall(r'href="(/news/\d{14}/[^"]+)"', page)
+    assert len(links) == len({line["articleId"] for line in stored})
+    article = next(line for line in stored if line["source"] == "cnn")
+    link = next(link for link in links if link.endswith(article["url"]))
+    archived = fetch(browser.rstrip("/") + link)
+    assert article["headline"] in archived
+    assert article["paragraphs"][0][:40] in archived
+
+
+def test_browse_without_an_archive_is_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "archive", "browse", "--data", str(tmp_path / "none")],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and "no warc/" in result.stderr
