@@ -13,8 +13,11 @@ from .exitcodes import CRASH, EPILOG, USAGE
 COMMANDS = (
     "crawl",
     "articles",
+    "store",
     "extract",
     "demo",
+    "index",
+    "verify",
     "replay",
     "browse",
 )
