@@ -11,7 +11,7 @@ CENTRES = {
     "extraction (crawler.pages.analyse)": ("crawler/pages/__init__.py", "analyse"),
     "WARC writing (WarcWriter.write_capture)": ("archive/warc/writer.py", "write_capture"),
     "WARC metadata records (write_metadata)": ("archive/warc/writer.py", "write_metadata"),
-    "store (ArticleStore.add_many)": ("archive/store.py", "add_many"),
+    "store (ArticleStore.add_many)": ("archive/store", "add_many"),
     "item validation (archive.validate.problems)": ("archive/validate.py", "problems"),
     "gzip compression (zlib Compress.compress)": ("~", "<method 'compress' of 'zlib.Compress"),
     "fsync": ("~", "<built-in method posix.fsync>"),
@@ -38,7 +38,7 @@ def centre_shares(stats: pstats.Stats) -> dict[str, float]:
             if file_part == "~":
                 if filename == "~" and name.startswith(func):
                     shares[label] += cumulative
-            elif filename.endswith(file_part) and name == func:
+            elif (filename.endswith(file_part) or f"/{file_part}/" in filename) and name == func:
                 shares[label] += cumulative
     return shares
 
