@@ -16,6 +16,7 @@ COMMANDS = (
     "store",
     "extract",
     "demo",
+    "runs",
     "index",
     "verify",
     "replay",

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: incremental counts, bytesWritten, resumed, logFile
 
 
 def new_run_id(now: datetime | None = None) -> str:

@@ -1,8 +1,14 @@
-"""One crawl run: the spiders in one process, then the run report and the exit code."""
+"""One crawl run: the lock, the spiders in one process, then the run report and the exit code.
+
+A run holds ``DATA/newsarchive.lock`` throughout (a second run exits at once with 75),
+logs to ``runs/<run-id>.log``, prints a progress line every few seconds on a terminal
+(never with ``-q``), and ends with one summary line and ``runs/<run-id>.json``.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -12,10 +18,13 @@ from typing import Any
 
 from archive import __version__
 from archive.datadir import DataDirError, prepare
-from archive.exitcodes import ERRORS, OK, USAGE
+from archive.exitcodes import CRASH, ERRORS, LOCKED, OK, SIGNALLED, USAGE
+from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
 
 NETWORK_ERRORS = ("dns", "connection_refused", "connection", "timeout", "connection_lost")
+# Spiders that end for these reasons completed their run (a bound is not a failure).
+COMPLETED = ("finished", "closespider_pagecount", "closespider_timeout", "closespider_itemcount")
 
 
 @dataclass
@@ -25,9 +34,12 @@ class CrawlOptions:
     start_urls: dict[str, list[str]] = field(default_factory=dict)
     depth: int = 2
     max_pages: int = 0
+    max_runtime: float = 0
+    recrawl: str = "auto"
     settings: dict[str, Any] = field(default_factory=dict)
     quiet: bool = False
     max_error_rate: float = 0.10
+    progress_interval: float = 10.0
 
 
 def build_settings(options: CrawlOptions, run_id: str) -> Any:
@@ -38,9 +50,12 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
     settings.set("NEWSARCHIVE_DATA_DIR", str(options.data_dir), priority="cmdline")
     settings.set("NEWSARCHIVE_RUN_ID", run_id, priority="cmdline")
     settings.set("NEWSARCHIVE_DEPTH", options.depth, priority="cmdline")
-    settings.set("LOG_FILE", str(options.data_dir / "runs" / f"{run_id}.log"), priority="cmdline")
+    settings.set("NEWSARCHIVE_RECRAWL", options.recrawl, priority="cmdline")
+    settings.set("LOG_FILE", str(log_path(options.data_dir, run_id)), priority="cmdline")
     if options.max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", options.max_pages, priority="cmdline")
+    if options.max_runtime:
+        settings.set("CLOSESPIDER_TIMEOUT", options.max_runtime, priority="cmdline")
     for name, value in options.settings.items():
         settings.set(name, value, priority="cmdline")
     contact = settings.get("NEWSARCHIVE_CONTACT_URL")
@@ -51,31 +66,148 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
     return settings
 
 
+def log_path(data_dir: Path, run_id: str) -> Path:
+    return data_dir / "runs" / f"{run_id}.log"
+
+
 def run_crawl(options: CrawlOptions) -> int:
+    """Lock, crawl, report; returns the exit code (see :mod:`archive.exitcodes`)."""
+    started = datetime.now(timezone.utc)
+    run_id = new_run_id(started)
     try:
-        prepare(options.data_dir)
-    except DataDirError as exc:
+        options.data_dir.mkdir(parents=True, exist_ok=True)
+        lock = RunLock(options.data_dir, run_id).acquire()
+    except LockedError as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
+        return LOCKED
+    except OSError as exc:
+        print(f"newsarchive: data directory {options.data_dir} is not usable: "
+              f"{exc.strerror or exc}", file=sys.stderr)
         return USAGE
+    try:
+        if lock.stale is not None:
+            state = "is gone" if not lock.stale.get("alive") else "no longer holds it"
+            print(
+                f"newsarchive: warning: taking over a stale lock of run "
+                f"{lock.stale.get('runId', '?')} (PID {lock.stale.get('pid')}, which {state})",
+                file=sys.stderr,
+            )
+        try:
+            prepare(options.data_dir)
+        except DataDirError as exc:
+            print(f"newsarchive: {exc}", file=sys.stderr)
+            return USAGE
+        return _crawl(options, run_id, started)
+    finally:
+        lock.release()
+
+
+def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    started = datetime.now(timezone.utc)
     clock = time.monotonic()
-    run_id = new_run_id(started)
+    store_before = store_bytes(options.data_dir)
     settings = build_settings(options, run_id)
-    process = CrawlerProcess(settings)
-    crawlers = []
+    process = _process_class(CrawlerProcess)(settings)
+    crawlers: list[Any] = []
+    failures: dict[str, str] = {}
     for name in options.spiders:
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
-        process.crawl(crawler, start_url=options.start_urls.get(name) or None)
+        deferred = process.crawl(crawler, start_url=options.start_urls.get(name) or None)
+        deferred.addErrback(_note_failure, failures, name)
+    if not options.quiet:
+        print(
+            f"newsarchive: run {run_id}: crawling {', '.join(options.spiders)} into "
+            f"{options.data_dir} (log {log_path(options.data_dir, run_id)})",
+            file=sys.stderr,
+        )
+        if options.progress_interval > 0 and sys.stderr.isatty():
+            _show_progress(crawlers, options.progress_interval, clock)
     process.start()
+    stopped_by = process.stopped_by
     report = build_report(run_id, options, crawlers, started, time.monotonic() - clock)
+    report["bytesWritten"] = {
+        "warc": report["warc"]["bytesWritten"],
+        "store": store_bytes(options.data_dir) - store_before,
+    }
+    report["logFile"] = str(log_path(options.data_dir, run_id))
+    if failures:
+        report["exitCode"] = CRASH
+        report["message"] = "; ".join(f"{n} crashed: {m}" for n, m in failures.items())
+    elif stopped_by and report["exitCode"] != CRASH:
+        report["exitCode"] = SIGNALLED + stopped_by[0]
+        report["message"] = (
+            f"stopped by {signal.Signals(stopped_by[0]).name}; the next run resumes the crawl"
+        )
     path = write_report(options.data_dir / "runs", report)
     print(summary_line(report, path), file=sys.stderr if report["exitCode"] else sys.stdout)
     if report.get("message"):
         print(f"newsarchive: {report['message']}", file=sys.stderr)
     return int(report["exitCode"])
+
+
+def _note_failure(failure: Any, failures: dict[str, str], name: str) -> None:
+    failures[name] = f"{type(failure.value).__name__}: {failure.value}"
+
+
+def _process_class(base: type) -> type:
+    """Scrapy's process, noting which signal (SIGINT, SIGTERM) asked it to stop gracefully."""
+
+    class Process(base):
+        stopped_by: list[int]
+
+        def _signal_shutdown(self, signum: int, frame: Any) -> None:
+            self.stopped_by.append(signum)
+            super()._signal_shutdown(signum, frame)
+
+    Process.stopped_by = []
+    return Process
+
+
+def _show_progress(crawlers: list[Any], interval: float, clock: float) -> None:
+    """A progress line on stderr every `interval` seconds, from the moment the engine starts."""
+    from scrapy import signals
+
+    def start() -> None:
+        from twisted.internet import task
+
+        def show() -> None:
+            print(progress_line(crawlers, time.monotonic() - clock), file=sys.stderr, flush=True)
+
+        loop = task.LoopingCall(show)
+        loop.start(interval, now=True)
+        running = [len(crawlers)]
+
+        def stop(**_: Any) -> None:
+            running[0] -= 1
+            if running[0] <= 0 and loop.running:
+                loop.stop()
+
+        for crawler in crawlers:
+            crawler.signals.connect(stop, signal=signals.engine_stopped, weak=False)
+
+    crawlers[0].signals.connect(start, signal=signals.engine_started, weak=False)
+
+
+def progress_line(crawlers: list[Any], elapsed: float) -> str:
+    pages = articles = errors = 0
+    for crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        pages += int(stats.get("downloader/response_count", 0))
+        articles += sum(
+            int(stats.get(f"newsarchive/articles/{k}", 0)) for k in ("new", "updated")
+        )
+        errors += sum(int(v) for k, v in stats.items() if k.startswith("newsarchive/errors/"))
+    rate = pages / elapsed if elapsed > 0 else 0.0
+    return (
+        f"newsarchive: {elapsed:5.0f}s  {pages} pages ({rate:.1f}/s), "
+        f"{articles} articles new or updated, {errors} errors"
+    )
+
+
+def store_bytes(data_dir: Path) -> int:
+    return sum(p.stat().st_size for p in (data_dir / "articles").glob("articles-*.jsonl"))
 
 
 def build_report(
@@ -86,9 +218,11 @@ def build_report(
     errors: dict[str, dict[str, Any]] = {}
     warc_files: list[str] = []
     finish_reasons = {}
+    resumed = False
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
+        resumed = resumed or bool(stats.get("newsarchive/resumed"))
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
@@ -117,7 +251,7 @@ def build_report(
     exit_code = OK
     message = ""
     if any(reason == "crashed" for reason in finish_reasons.values()):
-        exit_code, message = ERRORS, "a spider did not finish; see the run log"
+        exit_code, message = CRASH, "a spider did not finish; see the run log"
     elif responses == 0 and any(k in errors for k in NETWORK_ERRORS):
         kind = next(k for k in NETWORK_ERRORS if k in errors)
         example = (errors[kind]["examples"] or ["?"])[0]
@@ -137,6 +271,9 @@ def build_report(
         "endTime": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "durationSeconds": round(duration, 3),
         "finishReasons": finish_reasons,
+        "completed": all(reason in COMPLETED for reason in finish_reasons.values()),
+        "resumed": resumed,
+        "recrawl": options.recrawl,
         "pagesFetched": responses,
         "requests": requests,
         "pagesByStatus": dict(sorted(statuses.items())),
@@ -150,10 +287,15 @@ def build_report(
             "listing": totals.get("newsarchive/pages/listing", 0),
             "notArticle": totals.get("newsarchive/pages/not_article", 0),
             "blocked": totals.get("newsarchive/pages/blocked", 0),
+            "notModified": totals.get("newsarchive/pages/not_modified", 0),
+            "identical": totals.get("newsarchive/pages/identical", 0),
+            "skipped": totals.get("newsarchive/pages/skipped", 0),
         },
+        "notModified": totals.get("newsarchive/pages/not_modified", 0),
         "blocked": totals.get("newsarchive/pages/blocked", 0),
         "notArticle": totals.get("newsarchive/pages/not_article", 0),
         "errors": dict(sorted(errors.items())),
+        "errorRate": round(error_count / requests, 4) if requests else 0.0,
         "bytesReceived": totals.get("downloader/response_bytes", 0),
         "warc": {
             "files": sorted(warc_files),
@@ -173,6 +315,6 @@ def summary_line(report: dict[str, Any], path: Path) -> str:
         f"newsarchive: run {report['runId']} {'ok' if report['exitCode'] == 0 else 'FAILED'} "
         f"in {report['durationSeconds']:.1f}s: {report['pagesFetched']} pages, "
         f"{articles['new']} new / {articles['updated']} updated / "
-        f"{articles['unchanged']} unchanged articles, {report['blocked']} blocked, "
-        f"{errors} errors; report {path}"
+        f"{articles['unchanged']} unchanged articles, {report['notModified']} not modified, "
+        f"{report['blocked']} blocked, {errors} errors; report {path}"
     )

@@ -52,6 +52,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.decoding.NamedDecodingMiddleware": 590,
     "crawler.limits.DownloadLimits": 595,
+    # Incremental crawls, below the decoder (590): compares decoded payloads.
+    "crawler.incremental.IncrementalMiddleware": 580,
     "crawler.guards.RedirectGuard": 650,
 }
 ITEM_PIPELINES = {
@@ -77,6 +79,14 @@ NEWSARCHIVE_WARC_INDEX_ENABLED = True
 
 NEWSARCHIVE_VALIDATION_ENABLED = True
 NEWSARCHIVE_STORE_ENABLED = True
+
+# Incremental crawls: fetch history and resumable frontier in DATA/state/fetch.sqlite.
+# Known articles are re-fetched conditionally by age: {age limit: least seconds between
+# fetches} (younger than a day: every run; than a week: daily; older: never), unless
+# NEWSARCHIVE_RECRAWL (--recrawl) is "all" or "none".
+NEWSARCHIVE_INCREMENTAL_ENABLED = True
+NEWSARCHIVE_RECRAWL = "auto"
+NEWSARCHIVE_REFETCH_SCHEDULE = {86400: 0, 7 * 86400: 86400}
 NEWSARCHIVE_STORE_BATCH_SIZE = 100  # lines per batch: fsync, index commit, lock released
 NEWSARCHIVE_STORE_BATCH_SECONDS = 5.0  # and at least this often while articles come in
 NEWSARCHIVE_STORE_LOCK_TIMEOUT = 60.0  # wait this long for another writer, then stop (75)

@@ -144,7 +144,10 @@ def test_second_identical_run_stores_nothing_new(site: SiteServer, tmp_path: Pat
     assert second.returncode == 0, second.stderr
     assert store_lines(tmp_path) == before
     reports = sorted((tmp_path / "runs").glob("*.json"))
-    assert json.loads(reports[-1].read_text())["articles"]["unchanged"] == len(before)
+    # Known articles years old are not due again (incremental crawling): none re-extracted.
+    second_report = json.loads(reports[-1].read_text())
+    assert second_report["pages"]["skipped"] == len(before)
+    assert second_report["articles"] == {"new": 0, "updated": 0, "unchanged": 0}
 
 
 def test_depth_option_limits_hops(site: SiteServer, tmp_path: Path) -> None:

@@ -39,6 +39,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--max-pages", type=int, default=0, help="stop after N responses (0: no limit)"
     )
     parser.add_argument(
+        "--max-runtime",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="end the run cleanly after this long (0: no limit); the next run resumes",
+    )
+    parser.add_argument(
+        "--recrawl",
+        choices=("auto", "all", "none"),
+        default="auto",
+        help="re-fetch known articles: auto by their age (default), all, or none",
+    )
+    parser.add_argument(
+        "--max-error-rate",
+        type=float,
+        default=0.10,
+        metavar="FRACTION",
+        help="exit 1 when more than this share of requests failed (default 0.10)",
+    )
+    parser.add_argument(
         "-s",
         "--set",
         action="append",
@@ -78,6 +98,10 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError("--start-url needs exactly one SPIDER")
     if options.depth < 0 or options.max_pages < 0:
         raise UsageError("--depth and --max-pages take numbers >= 0")
+    if options.max_runtime < 0:
+        raise UsageError("--max-runtime takes seconds >= 0")
+    if not 0 <= options.max_error_rate <= 1:
+        raise UsageError("--max-error-rate takes a fraction between 0 and 1")
     overrides = {}
     for pair in options.settings:
         name, sep, value = pair.partition("=")
@@ -115,6 +139,9 @@ def run(options: argparse.Namespace) -> int:
             start_urls={spiders[0]: options.start_url} if options.start_url else {},
             depth=options.depth,
             max_pages=options.max_pages,
+            max_runtime=options.max_runtime,
+            recrawl=options.recrawl,
+            max_error_rate=options.max_error_rate,
             settings=overrides,
             quiet=options.quiet,
         )

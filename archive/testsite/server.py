@@ -2,8 +2,9 @@
 
 Each site folder (``cnn``, ``reuters``) is served on its own loopback port. Responses are
 gzipped when the client accepts it, chunked where the site's ``_server.json`` says so,
-carry an ETag and Last-Modified, and answer conditional requests with 304. The same file
-lists redirects and fixed statuses per path.
+carry an ETag and Last-Modified, and answer conditional requests with 304 (except paths
+listed as ``unconditional``). The same file lists redirects and fixed statuses per path.
+Files are read on each request, so a test may edit a copy of the site between two crawls.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import gzip
 import hashlib
 import json
 import threading
+import time
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,6 +41,10 @@ class SiteConfig:
         self.chunked: list[str] = data.get("chunked", [])
         self.identity: list[str] = data.get("identity", [])
         self.content_types: dict[str, str] = data.get("content_types", {})
+        # Paths that ignore If-None-Match / If-Modified-Since, like many real servers.
+        self.unconditional: list[str] = data.get("unconditional", [])
+        # Seconds to wait before answering a path: a slow page, for run-time limits.
+        self.delays: dict[str, float] = data.get("delays", {})
 
 
 class SiteHandler(BaseHTTPRequestHandler):
@@ -55,6 +61,8 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def do_GET(self, head: bool = False) -> None:
         path = urlsplit(self.path).path
+        if path in self.config.delays:
+            time.sleep(float(self.config.delays[path]))
         if path in self.config.redirects:
             target, status = self.config.redirects[path]
             self.send_response(int(status))
@@ -70,7 +78,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         status = int(self.config.statuses.get(path, 200))
         etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
         mtime = file.stat().st_mtime
-        if status == 200 and self.not_modified(etag, mtime):
+        conditional = path not in self.config.unconditional
+        if status == 200 and conditional and self.not_modified(etag, mtime):
             self.send_response(304)
             self.send_header("ETag", etag)
             self.end_headers()

@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from ..fromarchive import install as install_from_archive
 from ..limits import truncation_kind
+from ..incremental import LINKS, KnownPage
 from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
 from ..pages import analyse
 from ..pages.capture import capture_item
@@ -37,6 +38,8 @@ class NewsSpider(Spider):
     # Blocked and gone pages reach the callback so they are counted, not just logged.
     handle_httpstatus_list: ClassVar[list[int]] = [401, 403, 404, 410, 451]
     policy: LinkPolicy
+    # Set by crawler.incremental when enabled: the fetch history and the persistent frontier.
+    incremental: Any = None
 
     def __init__(self, *args: Any, start_url: str | list[str] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -45,6 +48,8 @@ class NewsSpider(Spider):
         # so what is crawled does not depend on the order responses arrive in.
         self.hops_by_key: dict[str, int] = {}
         self.follows_by_key: dict[str, list[FollowRequest]] = {}
+        # Frontier entries (key, url, hops, kind, referer) to persist before requests go out.
+        self._planned: list[tuple[str, str, int, str, str | None]] = []
         if isinstance(start_url, str):
             start_url = [u for u in start_url.split(",") if u]
         self.start_urls_given: list[str] = list(start_url or [])
@@ -74,9 +79,51 @@ class NewsSpider(Spider):
 
     # -- start ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
+        pending = self.resume()
         for url in self.start_urls_given or self.default_start_urls:
-            self.hops_by_key[dedup_key(url)] = 0
+            key = dedup_key(url)
+            if key in self.hops_by_key:
+                continue  # planned by the unfinished crawl being resumed
+            self.hops_by_key[key] = 0
+            self._planned.append((key, url, 0, "start", None))
+            self.persist_plan()
             yield self.request(url, hops=0, is_start=True, kind="start")
+        for request in pending:
+            yield request
+
+    def resume(self) -> list[Request]:
+        """Pick up the frontier an interrupted run left: what it did counts as done."""
+        if self.incremental is None:
+            return []
+        entries = self.incremental.resume(self.name)
+        requests = []
+        for entry in entries:
+            self.hops_by_key[entry.key] = entry.hops
+            if entry.done and entry.links is not None:
+                self.follows_by_key[entry.key] = [FollowRequest(u, 0, k) for u, k in entry.links]
+            elif not entry.done:
+                requests.append(
+                    self.request(
+                        entry.url,
+                        hops=entry.hops,
+                        is_start=entry.kind in ("start", "listing"),
+                        kind=entry.kind,
+                        referer=entry.referer,
+                    )
+                )
+        if entries:
+            self.logger.info(
+                "resuming an unfinished crawl: %d pages done, %d to go",
+                len(entries) - len(requests),
+                len(requests),
+            )
+        return requests
+
+    def persist_plan(self) -> None:
+        """Write planned pages to the frontier before their requests (or the page's end)."""
+        if self.incremental is not None and self._planned:
+            self.incremental.planned(self.name, self._planned)
+        self._planned = []
 
     def request(
         self, url: str, *, hops: int, is_start: bool, kind: str, referer: str | None = None
@@ -113,17 +160,39 @@ class NewsSpider(Spider):
         follows: list[FollowRequest] = self.policy.follow(
             analysis, hops, is_start=bool(response.meta.get(START))
         )
+        links = None
         if analysis.kind == "article":
             # Kept to re-follow with fewer hops, should a shorter path to this page turn up.
             self.follows_by_key[key] = self.policy.follow(analysis, -1, is_start=False)
+            links = [(f.url, f.kind) for f in self.follows_by_key[key]]
         self.crawler.signals.send_catch_log(
             outlinks_chosen, response=response, outlinks=[(f.url, f.kind) for f in follows]
         )
         if analysis.kind == "blocked":
             self.note_problem("blocked", response.url)
+        requests = list(self.schedule(follows, referer=response.url))
+        self.persist_plan()
         if analysis.article is not None:
+            response.meta[LINKS] = links  # the history records them once the item is stored
             yield self.finish_item(analysis.article, response)
-        yield from self.schedule(follows, referer=response.url)
+        elif self.incremental is not None:
+            self.incremental.page_done(self.name, response, links)
+        yield from requests
+
+    def known_page(self, request: Request, outcome: KnownPage) -> Iterator[Request]:
+        """Not fetched or not modified: walk the links remembered from its last fetch."""
+        key = dedup_key((request.meta.get("redirect_urls") or [request.url])[0])
+        hops = min(int(request.meta.get(HOPS, 0)), self.hops_by_key.get(key, 1 << 30))
+        follows = []
+        if outcome.links is not None:
+            self.follows_by_key[key] = [FollowRequest(u, 0, k) for u, k in outcome.links]
+            if hops < self.policy.max_hops:
+                follows = [FollowRequest(u, hops + 1, k) for u, k in outcome.links]
+        requests = list(self.schedule(follows, referer=request.url))
+        self.persist_plan()
+        if self.incremental is not None:
+            self.incremental.done(self.name, key, outcome.links)
+        yield from requests
 
     def schedule(self, follows: list[FollowRequest], referer: str) -> Iterator[Request]:
         """Requests for links not yet known at so few hops; re-walks parsed pages reached sooner."""
@@ -133,6 +202,7 @@ class NewsSpider(Spider):
             if known is not None and known <= follow.hops:
                 continue
             self.hops_by_key[key] = follow.hops
+            self._planned.append((key, follow.url, follow.hops, follow.kind, referer))
             if known is None:
                 yield self.request(
                     follow.url,
@@ -159,8 +229,14 @@ class NewsSpider(Spider):
         return capture_item(article, warc_date=now, provenance=None)
 
     # -- failures ------------------------------------------------------------------------
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[Request]:
         request = getattr(failure, "request", None)
+        if request is not None and isinstance(failure.value, KnownPage):
+            yield from self.known_page(request, failure.value)
+            return
+        if request is not None and self.incremental is not None:
+            key = dedup_key((request.meta.get("redirect_urls") or [request.url])[0])
+            self.incremental.done(self.name, key)
         url = request.url if request is not None else "?"
         response = getattr(failure.value, "response", None)
         kind = getattr(failure.value, "newsarchive_kind", None)  # set by crawler.guards etc.

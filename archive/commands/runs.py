@@ -1,0 +1,75 @@
+"""``newsarchive runs``: the run reports in ``DATA/runs/`` as a table, newest last."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..runs import read_reports
+
+COLUMNS = (
+    ("run", lambda r: r.get("runId", "?")),
+    ("started", lambda r: r.get("startTime", "?")),
+    ("secs", lambda r: f"{float(r.get('durationSeconds') or 0):.0f}"),
+    ("spiders", lambda r: ",".join(r.get("spiders") or [])),
+    ("pages", lambda r: r.get("pagesFetched", 0)),
+    ("new", lambda r: (r.get("articles") or {}).get("new", 0)),
+    ("upd", lambda r: (r.get("articles") or {}).get("updated", 0)),
+    ("same", lambda r: (r.get("articles") or {}).get("unchanged", 0)),
+    ("304", lambda r: r.get("notModified", 0)),
+    ("errors", lambda r: sum(e.get("count", 0) for e in (r.get("errors") or {}).values())),
+    ("MB", lambda r: f"{_written(r) / 1e6:.2f}"),
+    ("exit", lambda r: r.get("exitCode", "?")),
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "runs",
+        help="list past crawl runs from their reports",
+        description=(
+            "Print one line per run report in DATA/runs/ (oldest first): pages fetched, "
+            "articles new, updated and unchanged, 304s, errors, megabytes written, exit code."
+        ),
+    )
+    parser.add_argument(
+        "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+    )
+    parser.add_argument("--last", type=int, default=0, metavar="N", help="only the last N runs")
+    parser.set_defaults(run=run)
+
+
+def run(options: argparse.Namespace) -> int:
+    from ..cli import UsageError
+
+    if options.last < 0:
+        raise UsageError("--last takes a number >= 0")
+    if not (options.data / "runs").is_dir():
+        raise UsageError(f"no runs in {options.data} (is it a data directory?)")
+    reports = read_reports(options.data / "runs")
+    if options.last:
+        reports = reports[-options.last :]
+    print(format_table(reports), end="")
+    return 0
+
+
+def format_table(reports: list[dict[str, Any]]) -> str:
+    rows = [[name for name, _ in COLUMNS]]
+    rows += [[str(cell(report)) for _, cell in COLUMNS] for report in reports]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = []
+    for row in rows:
+        cells = [
+            value.ljust(width) if i < 4 else value.rjust(width)
+            for i, (value, width) in enumerate(zip(row, widths, strict=False))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _written(report: dict[str, Any]) -> int:
+    written = report.get("bytesWritten") or {}
+    if isinstance(written, dict):
+        return int(sum(int(v) for v in written.values()))
+    return int((report.get("warc") or {}).get("bytesWritten", 0))

@@ -1,0 +1,129 @@
+"""Exit codes for cron and monitors: 0, 1, 2, 70, 75 (see test_lock), 128+N (see test_kill)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive import exitcodes
+from archive.cli import main
+from archive.testsite import SITE_ROOT
+
+from .conftest import FAST, SiteServer, run_cli, start_site_server, stop_site_server
+
+
+@pytest.fixture(scope="module")
+def odd_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """A copy of the test site with a broken page (500) and a slow section page."""
+    root = tmp_path_factory.mktemp("odd") / "site"
+    shutil.copytree(SITE_ROOT, root)
+    config_path = root / "cnn" / "_server.json"
+    config = json.loads(config_path.read_text())
+    config["statuses"] = {"/2013/01/28/world/africa/mali-gao-airport/index.html": 500}
+    config["delays"] = {"/slow/": 2}
+    config["redirects"] = {**config.get("redirects", {}), "/slow/": ["/world/africa/", 302]}
+    config_path.write_text(json.dumps(config))
+    server = start_site_server(root)
+    yield server
+    stop_site_server(server)
+
+
+def crawl(server: SiteServer, data: Path, *extra: str, start: str = "/world/africa/"):  # type: ignore[no-untyped-def]
+    return run_cli(
+        "crawl", "cnn", "-q", "--data", str(data), "--start-url", server.url("cnn", start),
+        *FAST, "-s", "RETRY_TIMES=0", *extra,
+    )  # fmt: skip
+
+
+def report(data: Path) -> dict:
+    return json.loads(sorted((data / "runs").glob("*.json"))[-1].read_text())
+
+
+def test_0_completed(site: SiteServer, tmp_path: Path) -> None:
+    result = crawl(site, tmp_path)
+    assert result.returncode == exitcodes.OK == 0
+    assert report(tmp_path)["exitCode"] == 0 and report(tmp_path)["completed"] is True
+    assert result.stderr == "" and result.stdout.count("\n") == 1  # -q: the summary line only
+
+
+def test_1_errors_above_the_threshold(odd_site: SiteServer, tmp_path: Path) -> None:
+    result = crawl(odd_site, tmp_path)
+    assert result.returncode == exitcodes.ERRORS == 1
+    assert "above 10%" in result.stderr and "Traceback" not in result.stderr
+    found = report(tmp_path)
+    assert found["exitCode"] == 1 and found["errors"]["http_500"]["count"] == 1
+    (example,) = found["errors"]["http_500"]["examples"]
+    assert example.startswith(odd_site.url("cnn", "/2013/01/28/world/africa/mali-gao-airport/"))
+    assert found["errorRate"] > 0.10
+
+
+def test_max_error_rate_raises_the_threshold(odd_site: SiteServer, tmp_path: Path) -> None:
+    assert crawl(odd_site, tmp_path, "--max-error-rate", "0.5").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["crawl", "cnn", "--recrawl", "sometimes"],
+        ["crawl", "cnn", "--max-runtime", "-1"],
+        ["crawl", "cnn", "--max-error-rate", "1.5"],
+        ["crawl", "cnn", "--max-pages", "-2"],
+        ["runs", "--last", "-1"],
+    ],
+)
+def test_2_usage(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        code = main([*args, "--data", str(tmp_path / "unused")])
+    except SystemExit as exit_info:  # argparse's own usage errors
+        code = int(exit_info.code or 0)
+    assert code == exitcodes.USAGE == 2
+    assert not (tmp_path / "unused").exists()
+
+
+def test_70_crash_is_one_line(site: SiteServer, tmp_path: Path) -> None:
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "fetch.sqlite").write_bytes(b"this is not a database" * 100)
+    result = crawl(site, tmp_path)
+    assert result.returncode == exitcodes.CRASH == 70
+    assert "cnn crashed: DatabaseError" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert report(tmp_path)["exitCode"] == 70
+
+
+def test_max_pages_ends_cleanly_and_the_next_run_goes_on(site: SiteServer, tmp_path: Path) -> None:
+    first = crawl(site, tmp_path, "--max-pages", "3")
+    assert first.returncode == 0, first.stderr
+    bounded = report(tmp_path)
+    assert bounded["finishReasons"] == {"cnn": "closespider_pagecount"}
+    assert bounded["completed"] is True
+    assert not list((tmp_path / "warc").glob("*.open"))  # WARC closed
+    second = crawl(site, tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert report(tmp_path)["resumed"] is True
+    assert report(tmp_path)["articles"]["new"] > 0
+
+
+def test_max_runtime_ends_cleanly(odd_site: SiteServer, tmp_path: Path) -> None:
+    # The start page takes 2 s to answer: a 0.5 s limit always ends the run first.
+    result = crawl(odd_site, tmp_path, "--max-runtime", "0.5", start="/slow/")
+    assert result.returncode == 0, result.stderr
+    found = report(tmp_path)
+    assert found["finishReasons"] == {"cnn": "closespider_timeout"}
+    assert found["completed"] is True and found["exitCode"] == 0
+    assert not list((tmp_path / "warc").glob("*.open"))
+
+
+def test_exit_codes_documented(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["crawl", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for code in ("0 completed", "1 completed with errors", "2 usage", "70 internal", "75 another"):
+        assert code in text
+    assert "130/143" in text
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    for row in ("| 0 |", "| 1 |", "| 2 |", "| 70 |", "| 75 |", "| 130, 143 |"):
+        assert row in readme

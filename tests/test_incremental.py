@@ -1,0 +1,215 @@
+"""Incremental crawls: the schedule by age, conditional requests, pages that change between runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.fetchstate import FetchRecord, FetchState
+from archive.testsite import SITE_ROOT
+from crawler.incremental import refetch_due
+from crawler.linkpolicy import dedup_key
+
+from .conftest import FAST, SiteServer, run_cli, start_site_server, stop_site_server, store_lines
+
+DAY = 86400.0
+NOW = 1_800_000_000.0
+CNN_A = "/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
+CNN_B = "/2013/01/30/world/africa/mali-manuscripts-saved/index.html"
+
+
+def iso(seconds: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def record(*, age: float | None, since: float, first: float | None = None) -> FetchRecord:
+    published = iso(NOW - age) if age is not None else None
+    return FetchRecord(
+        key="k",
+        url="u",
+        fetched_at=NOW - since,
+        first_fetched_at=NOW - (first if first is not None else since),
+        status=200,
+        date_published=published,
+    )
+
+
+# -- the schedule by age ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("age", "since", "due"),
+    [
+        (3600, 60, True),  # younger than a day: every run
+        (DAY - 1, 1, True),
+        (3 * DAY, 3600, False),  # younger than a week: daily
+        (3 * DAY, DAY + 1, True),
+        (6 * DAY, DAY - 60, False),
+        (8 * DAY, 30 * DAY, False),  # older: never
+        (4000 * DAY, 4000 * DAY, False),
+    ],
+)
+def test_schedule_follows_the_articles_age(age: float, since: float, due: bool) -> None:
+    assert refetch_due(record(age=age, since=since), NOW) is due
+
+
+def test_dateModified_makes_an_old_article_young_again() -> None:
+    old = record(age=300 * DAY, since=3600)
+    assert not refetch_due(old, NOW)
+    touched = replace(old, date_modified=iso(NOW - 3600))
+    assert refetch_due(touched, NOW)
+
+
+def test_without_dates_age_runs_from_the_first_fetch() -> None:
+    assert refetch_due(record(age=None, since=60, first=3600), NOW)
+    assert not refetch_due(record(age=None, since=60, first=30 * DAY), NOW)
+
+
+def test_recrawl_modes_override_the_schedule() -> None:
+    young, old = record(age=60, since=1), record(age=900 * DAY, since=900 * DAY)
+    assert refetch_due(old, NOW, "all") and refetch_due(young, NOW, "all")
+    assert not refetch_due(old, NOW, "none") and not refetch_due(young, NOW, "none")
+
+
+def test_schedule_is_a_setting() -> None:
+    hourly_for_a_month = {30 * DAY: 3600}
+    assert refetch_due(record(age=20 * DAY, since=3601), NOW, "auto", hourly_for_a_month)
+    assert not refetch_due(record(age=20 * DAY, since=60), NOW, "auto", hourly_for_a_month)
+
+
+# -- the fetch state ----------------------------------------------------------------------
+def test_fetch_state_round_trip_and_frontier(tmp_path: Path) -> None:
+    state = FetchState(tmp_path / "fetch.sqlite")
+    state.enqueue(
+        "cnn", [("a", "http://a", 2, "related", "http://r"), ("b", "http://b", 0, "start", None)]
+    )
+    state.enqueue("cnn", [("a", "http://a", 1, "related", "http://s")])  # fewer hops win
+    state.enqueue("cnn", [("a", "http://a", 2, "related", "http://t")])  # more hops do not
+    entries = {e.key: e for e in state.frontier("cnn")}
+    assert entries["a"].hops == 1 and not entries["a"].done
+    links = [("http://c", "related")]
+    rec = FetchRecord("a", "http://a", 5.0, 1.0, 200, '"e"', "lm", "sha1:x", None, None, links)
+    state.record(rec, spider="cnn")
+    state.close()
+    again = FetchState(tmp_path / "fetch.sqlite")  # survives a new process
+    assert again.get("a") == rec
+    entries = {e.key: e for e in again.frontier("cnn")}
+    assert entries["a"].done and entries["a"].links == [("http://c", "related")]
+    assert not entries["b"].done
+    assert again.frontier("reuters") == []
+    again.finish("cnn")
+    assert again.frontier("cnn") == [] and again.get("a") == rec
+
+
+# -- against the test site: pages that change between runs --------------------------------
+@pytest.fixture
+def copied_site(tmp_path: Path) -> Iterator[tuple[SiteServer, Path]]:
+    root = tmp_path / "site"
+    shutil.copytree(SITE_ROOT, root)
+    server = start_site_server(root)
+    yield server, root / "cnn"
+    stop_site_server(server)
+
+
+def crawl(server: SiteServer, data: Path, *extra: str):  # type: ignore[no-untyped-def]
+    result = run_cli(
+        "crawl", "cnn", "-q", "--data", str(data),
+        "--start-url", server.url("cnn", "/world/africa/"), *FAST, *extra,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(sorted((data / "runs").glob("*.json"))[-1].read_text())
+
+
+def requests_sent(data: Path, url: str) -> list[dict[str, str]]:
+    sent = []
+    for path in sorted((data / "warc").iterdir()):
+        with open(path, "rb") as handle:
+            for rec in ArchiveIterator(handle):
+                target = rec.rec_headers.get_header("WARC-Target-URI")
+                if rec.rec_type == "request" and target == url:
+                    sent.append(dict(rec.http_headers.headers))
+    return sent
+
+
+def test_changed_page_new_version_unchanged_pages_304(
+    copied_site: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    server, cnn = copied_site
+    data = tmp_path / "data"
+    first = crawl(server, data)
+    stored = store_lines(data)
+    articles = first["articles"]["new"]
+    assert articles == len(stored) >= 3
+    page = cnn / CNN_A.lstrip("/")
+    page.write_text(
+        page.read_text("utf-8").replace("burned a library annex", "burned two library annexes"),
+        "utf-8",
+    )
+    second = crawl(server, data, "--recrawl", "all")
+    assert second["articles"] == {"new": 0, "updated": 1, "unchanged": 0}
+    assert second["notModified"] == articles - 1
+    assert second["pagesByStatus"]["304"] == articles - 1
+    lines = store_lines(data)
+    assert lines[: len(stored)] == stored  # append-only
+    (update,) = lines[len(stored) :]
+    assert update["version"] == 2 and "articleBody" in update["changes"]
+    assert "two library annexes" in update["articleBody"]
+    assert second["bytesWritten"]["store"] > 0
+    # The requests were conditional, with the validators the first fetch returned.
+    sent = requests_sent(data, server.url("cnn", CNN_B))
+    assert len(sent) == 2 and "If-None-Match" not in sent[0]
+    assert sent[1]["If-None-Match"].startswith('"') and sent[1]["If-Modified-Since"]
+    # Nothing changed since: a third run stores nothing, writes nothing to the store.
+    third = crawl(server, data, "--recrawl", "all")
+    assert third["notModified"] == articles and third["articles"]["updated"] == 0
+    assert third["bytesWritten"]["store"] == 0 and store_lines(data) == lines
+
+
+def test_identical_payload_without_304_is_not_extracted(
+    copied_site: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    server, cnn = copied_site
+    data = tmp_path / "data"
+    first = crawl(server, data)
+    config = json.loads((cnn / "_server.json").read_text())
+    config["unconditional"] = [CNN_A, CNN_B]  # these ignore If-None-Match from now on
+    (cnn / "_server.json").write_text(json.dumps(config))
+    stop_site_server(server)
+    restarted = start_site_server(cnn.parent)
+    try:
+        # A new port is a new site to the crawler: copy the history over by crawling it once.
+        crawl(restarted, data)
+        second = crawl(restarted, data, "--recrawl", "all")
+    finally:
+        stop_site_server(restarted)
+    assert second["pages"]["identical"] == 2
+    assert second["notModified"] == first["articles"]["new"] - 2
+    assert second["articles"] == {"new": 0, "updated": 0, "unchanged": 0}
+
+
+def test_schedule_by_age_against_the_site(
+    copied_site: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    server, _ = copied_site
+    data = tmp_path / "data"
+    articles = crawl(server, data)["articles"]["new"]
+    # Every article of the test site is years old: auto re-requests none of them.
+    auto = crawl(server, data)
+    assert auto["pages"]["skipped"] == articles and auto["notModified"] == 0
+    assert auto["pagesFetched"] < articles
+    # One published an hour ago is due on every run.
+    state = FetchState(data / "state" / "fetch.sqlite")
+    state.set_dates(
+        dedup_key(server.url("cnn", CNN_B)), published=iso(time.time() - 3600), modified=None
+    )
+    state.close()
+    young = crawl(server, data)
+    assert young["notModified"] == 1 and young["pages"]["skipped"] == articles - 1
+    assert young["recrawl"] == "auto"
+    none = crawl(server, data, "--recrawl", "none")
+    assert none["notModified"] == 0 and none["pages"]["skipped"] == articles

@@ -1,0 +1,172 @@
+"""A crawl killed at random moments, several times in a row, ends as one clean crawl would.
+
+The kill comes from inside the crawl: :class:`KillSwitch` (enabled only here, through
+``-s EXTENSIONS``) sends its own process SIGKILL at the N-th occurrence of a Scrapy signal,
+N and the signal drawn from a seeded random generator. So the moments are random but
+reproducible, and driven by the crawl's progress, never by a clock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import signals
+from warcio.archiveiterator import ArchiveIterator
+
+from .conftest import FAST, SiteServer, run_cli, store_lines
+
+STARTS = ("/world/africa/", "/sitemaps/cnn/news.xml")
+# Moments to die at: a response just written to the WARC, an item just stored (before the
+# fetch history records it), a request just queued, a response about to be parsed.
+MOMENTS = ("response_downloaded", "item_scraped", "request_scheduled", "response_received")
+
+
+class KillSwitch:
+    """Test-only extension: signals its own process at the N-th `KILL_AT_SIGNAL`."""
+
+    def __init__(self, name: str, count: int, signum: int):
+        self.count = count
+        self.signum = signum
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> KillSwitch:
+        settings = crawler.settings
+        switch = cls(
+            settings.get("KILL_AT_SIGNAL"),
+            settings.getint("KILL_AT_COUNT"),
+            settings.getint("KILL_WITH", signal.SIGKILL),
+        )
+        moment = getattr(signals, settings.get("KILL_AT_SIGNAL"))
+        crawler.signals.connect(switch.tick, signal=moment)
+        return switch
+
+    def tick(self, **_: Any) -> None:
+        self.count -= 1
+        if self.count == 0:
+            os.kill(os.getpid(), self.signum)
+
+
+def switch_settings(moment: str, count: int, signum: int = signal.SIGKILL) -> tuple[str, ...]:
+    from crawler import settings as project
+
+    extensions = {**project.EXTENSIONS, f"{__name__}.KillSwitch": 900}
+    return (
+        "-s", f"EXTENSIONS={json.dumps(extensions)}",
+        "-s", f"KILL_AT_SIGNAL={moment}",
+        "-s", f"KILL_AT_COUNT={count}",
+        "-s", f"KILL_WITH={int(signum)}",
+    )  # fmt: skip
+
+
+def crawl(site: SiteServer, data: Path, *extra: str) -> Any:
+    starts = [arg for path in STARTS for arg in ("--start-url", site.url("cnn", path))]
+    return run_cli("crawl", "cnn", "-q", "--data", str(data), *starts, *FAST, *extra)
+
+
+def versions(data: Path) -> list[tuple[str, int, str]]:
+    return [(x["articleId"], x["version"], x["contentDigest"]) for x in store_lines(data)]
+
+
+def assert_no_half_line(data: Path) -> None:
+    for path in (data / "articles").glob("articles-*.jsonl"):
+        text = path.read_text("utf-8")
+        assert not text or text.endswith("\n"), f"half a line in {path.name}"
+
+
+def warc_records(data: Path) -> int:
+    """Every record of every WARC file, read to the end by warcio (a torn record raises)."""
+    count = 0
+    for path in sorted((data / "warc").iterdir()):
+        if ".warc" not in path.name:
+            continue
+        with open(path, "rb") as handle:
+            count += sum(1 for _ in ArchiveIterator(handle))
+    return count
+
+
+@pytest.fixture(scope="module")
+def clean(site: SiteServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("clean")
+    result = crawl(site, data)
+    assert result.returncode == 0, result.stderr
+    return data
+
+
+@pytest.mark.parametrize("seed", [6, 1917])
+def test_killed_again_and_again_then_resumed_equals_clean_crawl(
+    site: SiteServer, clean: Path, tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    kills = 0
+    for _ in range(8):
+        moment, count = rng.choice(MOMENTS), rng.randint(1, 3)
+        result = crawl(site, tmp_path, *switch_settings(moment, count))
+        assert "Traceback" not in result.stderr
+        assert_no_half_line(tmp_path)
+        if result.returncode != -signal.SIGKILL:
+            assert result.returncode == 0, result.stderr  # finished before its kill point
+            break
+        kills += 1
+        if kills == 4:
+            break
+    assert kills >= 3, f"seed {seed} killed only {kills} runs"
+    final = crawl(site, tmp_path)
+    assert final.returncode == 0, final.stderr
+    found, expected = versions(tmp_path), versions(clean)
+    assert Counter(found) == Counter(set(found)), "duplicate store lines"
+    assert set(found) == set(expected)
+    assert warc_records(tmp_path) > 0  # .open files left by the kills included
+
+
+def test_resumed_run_says_so_and_does_only_what_was_left(
+    site: SiteServer, clean: Path, tmp_path: Path
+) -> None:
+    killed = crawl(site, tmp_path, *switch_settings("item_scraped", 2))
+    assert killed.returncode == -signal.SIGKILL
+    stored = len(store_lines(tmp_path))
+    assert stored >= 1
+    final = crawl(site, tmp_path)
+    assert final.returncode == 0, final.stderr
+    report = json.loads(sorted((tmp_path / "runs").glob("*.json"))[-1].read_text())
+    assert report["resumed"] is True
+    clean_report = json.loads(next((clean / "runs").glob("*.json")).read_text())
+    # Pages finished before the kill are not fetched again.
+    assert report["pagesFetched"] < clean_report["pagesFetched"]
+    assert report["articles"]["new"] == len(versions(clean)) - stored
+    # The section page was parsed before the kill: the resumed crawl does not fetch it again.
+    assert fetches(tmp_path).count(site.url("cnn", "/world/africa/")) == 1
+
+
+def fetches(data: Path) -> list[str]:
+    urls = []
+    for path in sorted((data / "warc").iterdir()):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.rec_type in ("response", "revisit"):
+                    urls.append(record.rec_headers.get_header("WARC-Target-URI"))
+    return urls
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_and_sigint_stop_gracefully(
+    site: SiteServer, clean: Path, tmp_path: Path, signum: int
+) -> None:
+    stopped = crawl(site, tmp_path, *switch_settings("response_downloaded", 3, signum))
+    assert stopped.returncode == 128 + signum, stopped.stderr
+    assert "the next run resumes" in stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    report = json.loads(next((tmp_path / "runs").glob("*.json")).read_text())
+    assert report["finishReasons"] == {"cnn": "shutdown"}
+    assert report["exitCode"] == 128 + signum
+    assert not list((tmp_path / "warc").glob("*.open"))  # the WARC was closed
+    assert warc_records(tmp_path) >= 3 * 2
+    final = crawl(site, tmp_path)
+    assert final.returncode == 0, final.stderr
+    assert set(versions(tmp_path)) == set(versions(clean))

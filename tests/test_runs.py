@@ -1,0 +1,183 @@
+"""What a run leaves for people and monitors: report, log, runs table, progress, the crontab."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from archive.commands.runs import format_table
+
+from .conftest import FAST, REPO, SiteServer, cli_env, run_cli
+
+SCHEMA = json.loads((REPO / "archive" / "schema" / "run-report.schema.json").read_text("utf-8"))
+PROGRESS = re.compile(
+    r"newsarchive: +\d+s +\d+ pages \([\d.]+/s\), \d+ articles new or updated, \d+ errors"
+)
+
+
+def start_args(site: SiteServer) -> list[str]:
+    return ["cnn", "--start-url", site.url("cnn", "/world/africa/"), *FAST]
+
+
+@pytest.fixture(scope="module")
+def two_runs(site: SiteServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("runs")
+    for _ in range(2):
+        result = run_cli("crawl", "-q", "--data", str(data), *start_args(site))
+        assert result.returncode == 0, result.stderr
+    return data
+
+
+def reports(data: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((data / "runs").glob("*.json"))]
+
+
+def test_report_schema(two_runs: Path) -> None:
+    first, second = reports(two_runs)
+    for report in (first, second):
+        jsonschema.Draft202012Validator(SCHEMA).validate(report)
+    assert first["articles"]["new"] > 0 and first["bytesWritten"]["store"] > 0
+    assert first["bytesWritten"]["warc"] == first["warc"]["bytesWritten"] > 0
+    assert second["articles"]["new"] == 0 and second["bytesWritten"]["store"] == 0
+    assert second["pages"]["skipped"] == first["articles"]["new"]
+    assert first["pagesByStatus"]["200"] >= first["articles"]["new"]
+
+
+def test_schema_rejects_a_broken_report(two_runs: Path) -> None:
+    report = reports(two_runs)[0]
+    del report["exitCode"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(report, SCHEMA)
+
+
+def test_one_log_per_run(two_runs: Path) -> None:
+    logs = sorted((two_runs / "runs").glob("*.log"))
+    assert [p.stem for p in logs] == [r["runId"] for r in reports(two_runs)]
+    for log, report in zip(logs, reports(two_runs), strict=True):
+        assert report["logFile"] == str(log)
+        assert "Spider closed (finished)" in log.read_text()
+
+
+def test_runs_table(two_runs: Path) -> None:
+    result = run_cli("runs", "--data", str(two_runs))
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == [
+        "run", "started", "secs", "spiders", "pages", "new", "upd", "same", "304", "errors",
+        "MB", "exit",
+    ]  # fmt: skip
+    first, second = reports(two_runs)
+    assert [row.split()[0] for row in rows] == [first["runId"], second["runId"]]
+    assert rows[0].split()[5] == str(first["articles"]["new"]) and rows[0].split()[-1] == "0"
+    last = run_cli("runs", "--data", str(two_runs), "--last", "1")
+    assert [row.split()[0] for row in last.stdout.splitlines()[1:]] == [second["runId"]]
+
+
+def test_runs_table_of_old_and_odd_reports() -> None:
+    table = format_table([{"runId": "r1", "exitCode": 75}, {}])
+    assert table.splitlines()[1].split()[0] == "r1" and table.splitlines()[1].endswith("75")
+
+
+def test_runs_without_a_data_dir_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("runs", "--data", str(tmp_path / "nothing"))
+    assert result.returncode == 2 and "no runs" in result.stderr
+
+
+def run_on_tty(args: list[str]) -> tuple[int, str, str]:
+    """Run the CLI with stderr on a pseudo-terminal; returns (code, stdout, terminal text)."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive", *args],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        cwd=REPO,
+        env=cli_env(),
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.stdout is not None
+    out = process.stdout.read().decode()
+    code = process.wait()
+    os.close(master)
+    return code, out, b"".join(chunks).decode()
+
+
+def test_progress_line_on_a_terminal(site: SiteServer, tmp_path: Path) -> None:
+    code, out, terminal = run_on_tty(["crawl", "--data", str(tmp_path), *start_args(site)])
+    assert code == 0
+    assert PROGRESS.search(terminal), terminal
+    assert "newsarchive: run" in out
+
+
+def test_quiet_on_a_terminal_prints_the_summary_only(site: SiteServer, tmp_path: Path) -> None:
+    code, out, terminal = run_on_tty(["crawl", "-q", "--data", str(tmp_path), *start_args(site)])
+    assert code == 0
+    assert terminal == ""
+    assert out.count("\n") == 1 and out.startswith("newsarchive: run ") and " ok in " in out
+
+
+def test_no_progress_when_not_a_terminal(site: SiteServer, tmp_path: Path) -> None:
+    result = run_cli("crawl", "--data", str(tmp_path), *start_args(site))
+    assert result.returncode == 0
+    assert not PROGRESS.search(result.stderr)
+    assert "newsarchive: run" in result.stderr and "(log " in result.stderr
+
+
+def cron_lines() -> list[str]:
+    text = (REPO / "README.md").read_text("utf-8")
+    block = re.search(r"```cron\n(.*?)```", text, re.S)
+    assert block, "README has no crontab example"
+    return [line for line in block.group(1).splitlines() if line and not line.startswith("#")]
+
+
+def as_test_command(line: str, home: Path, site: SiteServer) -> str:
+    """The crontab line's command, with its home in `home`, crawling the test site."""
+    command = line.split(None, 5)[5]
+    command = command.replace("/srv/newsarchive", str(home))
+    crawl = f"{shlex.quote(sys.executable)} -m archive crawl " + " ".join(
+        shlex.quote(a) for a in start_args(site)
+    )
+    return command.replace(".venv/bin/newsarchive crawl", crawl)
+
+
+def test_readme_crontab(site: SiteServer, tmp_path: Path) -> None:
+    crawl_line, prune_line = cron_lines()
+    assert "flock" not in crawl_line and " -q " in crawl_line and "--data" in crawl_line
+    assert ">>" in crawl_line and "2>&1" in crawl_line
+    command = as_test_command(crawl_line, tmp_path, site)
+    (tmp_path / "data").mkdir()
+    env = cli_env()
+
+    def cron(cmd: str) -> int:
+        return subprocess.run(["sh", "-c", cmd], env=env, timeout=120).returncode
+
+    assert cron(command) == 0
+    log = (tmp_path / "data" / "cron.log").read_text()
+    assert log.count("\n") == 1 and " ok in " in log  # one summary line per run
+    assert len(list((tmp_path / "data" / "runs").glob("*.log"))) == 1
+    # While a run holds the data directory, the next cron run leaves at once with 75.
+    from archive.lock import RunLock
+
+    with RunLock(tmp_path / "data", "long-run"):
+        assert cron(command) == 75
+    log = (tmp_path / "data" / "cron.log").read_text()
+    assert log.count("\n") == 2 and "another run holds" in log.splitlines()[1]
+    assert cron(as_test_command(prune_line, tmp_path, site)) == 0
+    assert len(list((tmp_path / "data" / "runs").glob("*.log"))) == 1  # young logs stay
