@@ -41,6 +41,40 @@ class ValidationPipeline:
         return item
 
 
+class _SharedStores:
+    """One store writer per data directory in a process, shared by its crawlers' pipelines.
+
+    The store holds its lock for a whole batch and waits for it by blocking; two writers in
+    one process (``crawl cnn reuters``) would wait on each other in the one reactor thread.
+    Sharing the writer makes the process a single lock holder, as it should be.
+    """
+
+    def __init__(self) -> None:
+        self._stores: dict[Path, tuple[ArticleStore, int]] = {}
+
+    def acquire(self, data_dir: Path, factory: Any) -> ArticleStore:
+        key = data_dir.resolve()
+        store, users = self._stores.get(key, (None, 0))
+        if store is None:
+            store = factory()
+        self._stores[key] = (store, users + 1)
+        return store
+
+    def release(self, store: ArticleStore) -> bool:
+        """Forget one user; True when it was the last, and the store should be closed."""
+        for key, (known, users) in list(self._stores.items()):
+            if known is store:
+                if users > 1:
+                    self._stores[key] = (known, users - 1)
+                    return False
+                del self._stores[key]
+                return True
+        return True
+
+
+_shared_stores = _SharedStores()
+
+
 class StorePipeline:
     """Appends each article to the JSONL store; unchanged content writes nothing.
 
@@ -64,10 +98,14 @@ class StorePipeline:
         settings = crawler.settings
         if not settings.getbool("NEWSARCHIVE_STORE_ENABLED"):
             raise NotConfigured
-        store = ArticleStore(
-            Path(settings.get("NEWSARCHIVE_DATA_DIR")),
-            lock_timeout=settings.getfloat("NEWSARCHIVE_STORE_LOCK_TIMEOUT", 60.0),
-            batch_size=settings.getint("NEWSARCHIVE_STORE_BATCH_SIZE", 100),
+        data_dir = Path(settings.get("NEWSARCHIVE_DATA_DIR"))
+        store = _shared_stores.acquire(
+            data_dir,
+            lambda: ArticleStore(
+                data_dir,
+                lock_timeout=settings.getfloat("NEWSARCHIVE_STORE_LOCK_TIMEOUT", 60.0),
+                batch_size=settings.getint("NEWSARCHIVE_STORE_BATCH_SIZE", 100),
+            ),
         )
         return cls(crawler, store, settings.getfloat("NEWSARCHIVE_STORE_BATCH_SECONDS", 5.0))
 
@@ -111,7 +149,10 @@ class StorePipeline:
         try:
             if self.unstored:
                 self._store_unstored()
-            self.store.close()
+            if _shared_stores.release(self.store):
+                self.store.close()
+            else:
+                self.store.flush()
         finally:
             self._note_quarantine()
             self.stats.set_value("newsarchive/store/lines", self.store.stats.lines)
