@@ -35,6 +35,7 @@ DEFAULT_SCHEDULE = {86400: 0, 7 * 86400: 86400}
 ARTICLE_KINDS = ("article", "related", "inline")  # what the spider's KIND meta names
 KNOWN = "newsarchive_known"  # request.meta: the FetchRecord a conditional request came from
 LINKS = "newsarchive_links"  # response.meta: an article's links, for the history
+STORE_LOCKED_STAT = "newsarchive/store/locked"  # set by the store pipeline when it gave up
 
 
 class KnownPage(IgnoreRequest):
@@ -115,6 +116,8 @@ class IncrementalMiddleware:
 
     def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
         """The article is in the store: only now may the history say it was fetched."""
+        if self.stats.get_value(STORE_LOCKED_STAT):
+            return  # kept back by a locked store: left in the frontier for the next run
         key = _key(response.request or response)
         previous = self.state.get(key)
         now = time.time()

@@ -219,9 +219,11 @@ def build_report(
     warc_files: list[str] = []
     finish_reasons = {}
     resumed = False
+    store_locked = ""
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
+        store_locked = store_locked or str(stats.get("newsarchive/store/locked") or "")
         resumed = resumed or bool(stats.get("newsarchive/resumed"))
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
@@ -252,6 +254,8 @@ def build_report(
     message = ""
     if any(reason == "crashed" for reason in finish_reasons.values()):
         exit_code, message = CRASH, "a spider did not finish; see the run log"
+    elif store_locked:
+        exit_code, message = LOCKED, f"{store_locked}; the next run stores what this one could not"
     elif responses == 0 and any(k in errors for k in NETWORK_ERRORS):
         kind = next(k for k in NETWORK_ERRORS if k in errors)
         example = (errors[kind]["examples"] or ["?"])[0]

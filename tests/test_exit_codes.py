@@ -127,3 +127,23 @@ def test_exit_codes_documented(capsys: pytest.CaptureFixture[str]) -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
     for row in ("| 0 |", "| 1 |", "| 2 |", "| 70 |", "| 75 |", "| 130, 143 |"):
         assert row in readme
+
+
+def test_75_when_the_store_stays_locked_and_nothing_is_lost(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    from archive.store.files import StoreLock
+
+    lock = StoreLock(tmp_path / "articles", timeout=0)
+    lock.acquire()
+    try:
+        result = crawl(site, tmp_path, "-s", "NEWSARCHIVE_STORE_LOCK_TIMEOUT=0.2")
+    finally:
+        lock.release()
+    assert result.returncode == exitcodes.LOCKED == 75
+    assert "being written by another process" in result.stderr
+    assert report(tmp_path)["exitCode"] == 75
+    # The history claims none of the articles the store did not take: the next run stores them.
+    again = crawl(site, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert report(tmp_path)["articles"]["new"] > 0

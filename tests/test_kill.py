@@ -8,10 +8,14 @@ reproducible, and driven by the crawl's progress, never by a clock.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
 import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -20,7 +24,7 @@ import pytest
 from scrapy import signals
 from warcio.archiveiterator import ArchiveIterator
 
-from .conftest import FAST, SiteServer, run_cli, store_lines
+from .conftest import FAST, REPO, SiteServer, cli_env, run_cli, store_lines
 
 STARTS = ("/world/africa/", "/sitemaps/cnn/news.xml")
 # Moments to die at: a response just written to the WARC, an item just stored (before the
@@ -170,3 +174,47 @@ def test_sigterm_and_sigint_stop_gracefully(
     final = crawl(site, tmp_path)
     assert final.returncode == 0, final.stderr
     assert set(versions(tmp_path)) == set(versions(clean))
+
+
+def written(data: Path) -> int:
+    """Bytes in the WARC files and the store so far: the crawl's observable progress."""
+    total = 0
+    for folder in ("warc", "articles"):
+        for path in (data / folder).glob("*"):
+            with contextlib.suppress(FileNotFoundError):  # renamed from .open meanwhile
+                total += path.stat().st_size
+    return total
+
+
+def test_killed_from_outside_as_the_archive_grows(
+    site: SiteServer, clean: Path, tmp_path: Path
+) -> None:
+    """SIGKILL from another process at seeded byte counts: anywhere, even mid-record."""
+    rng = random.Random(2026)
+    starts = [arg for path in STARTS for arg in ("--start-url", site.url("cnn", path))]
+    command = [sys.executable, "-m", "archive", "crawl", "cnn", "-q", "--data", str(tmp_path)]
+    kills = 0
+    for _ in range(4):
+        (tmp_path / "warc").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "articles").mkdir(parents=True, exist_ok=True)
+        threshold = written(tmp_path) + rng.randint(500, 9000)
+        process = subprocess.Popen(
+            [*command, *starts, *FAST],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=REPO,
+            env=cli_env(),
+        )
+        while process.poll() is None and written(tmp_path) < threshold:
+            time.sleep(0.001)  # polling the files: the kill follows the bytes, not a clock
+        if process.poll() is None:
+            process.kill()
+            kills += 1
+        process.wait()
+        assert_no_half_line(tmp_path)
+    assert kills >= 2
+    final = crawl(site, tmp_path)
+    assert final.returncode == 0, final.stderr
+    found = versions(tmp_path)
+    assert Counter(found) == Counter(set(found)), "duplicate store lines"
+    assert set(found) == set(versions(clean))

@@ -24,6 +24,9 @@ COLUMNS = (
 )
 
 
+LEFT = (0, 1, 3)  # run, started, spiders; numbers to the right
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "runs",
@@ -61,7 +64,7 @@ def format_table(reports: list[dict[str, Any]]) -> str:
     lines = []
     for row in rows:
         cells = [
-            value.ljust(width) if i < 4 else value.rjust(width)
+            value.ljust(width) if i in LEFT else value.rjust(width)
             for i, (value, width) in enumerate(zip(row, widths, strict=False))
         ]
         lines.append("  ".join(cells).rstrip())
