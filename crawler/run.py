@@ -122,8 +122,9 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
             f"{options.data_dir} (log {log_path(options.data_dir, run_id)})",
             file=sys.stderr,
         )
-        if options.progress_interval > 0 and sys.stderr.isatty():
-            _show_progress(crawlers, options.progress_interval, clock)
+        interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", options.progress_interval)
+        if interval > 0 and sys.stderr.isatty():
+            _show_progress(crawlers, interval, clock)
     process.start()
     stopped_by = process.stopped_by
     report = build_report(run_id, options, crawlers, started, time.monotonic() - clock)

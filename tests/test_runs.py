@@ -126,6 +126,12 @@ def test_progress_line_on_a_terminal(site: SiteServer, tmp_path: Path) -> None:
     assert "newsarchive: run" in out
 
 
+def test_progress_interval_is_a_setting(site: SiteServer, tmp_path: Path) -> None:
+    args = ["crawl", "--data", str(tmp_path), *start_args(site)]
+    code, _, terminal = run_on_tty([*args, "-s", "NEWSARCHIVE_PROGRESS_INTERVAL=0"])
+    assert code == 0 and not PROGRESS.search(terminal)
+
+
 def test_quiet_on_a_terminal_prints_the_summary_only(site: SiteServer, tmp_path: Path) -> None:
     code, out, terminal = run_on_tty(["crawl", "-q", "--data", str(tmp_path), *start_args(site)])
     assert code == 0
