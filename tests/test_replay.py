@@ -73,6 +73,7 @@ def test_stdout_is_jsonl(site_archive: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines and all(json.loads(line)["articleId"] for line in lines)
     assert "newsarchive: replay: " in result.stderr
+    assert ", 1 blocked," in result.stderr  # the 403 challenge page is analysed and counted
 
 
 def test_redirect_chain_followed_item_has_the_final_url(

@@ -24,6 +24,8 @@ from .reader import RecordFacts
 from .sources import Source
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
+# Statuses besides 2xx the spiders analyse (to count block pages); never articles.
+SPIDER_STATUSES = (401, 403, 404, 410, 451)
 DEFAULT_WINDOW = 2000
 MAX_REDIRECTS = 20
 
@@ -52,11 +54,15 @@ class PlanStats:
 
 
 def is_page(facts: RecordFacts) -> bool:
-    """A whole 2xx HTML capture: the only kind that can hold an article.
+    """A whole HTML capture the spider would analyse (2xx ones may hold an article).
 
     A truncated record (``WARC-Truncated``) never becomes an article, as in the live crawl.
     """
-    if facts.truncated or (facts.status is not None and not 200 <= facts.status < 300):
+    if facts.truncated or (
+        facts.status is not None
+        and not 200 <= facts.status < 300
+        and facts.status not in SPIDER_STATUSES
+    ):
         return False
     if facts.rec_type == "response" and not facts.has_http:
         return False
@@ -77,6 +83,7 @@ class Planner:
         self.digests: dict[str, tuple[Source, int]] = {}
         self.deferred: OrderedDict[str, Task] = OrderedDict()
         self.redirects: dict[str, str] = {}
+        self.redirect_records: dict[str, int] = {}
         self.captured: set[bytes] = set()
         self.sources_with_metadata: set[Source] = set()
 
@@ -162,7 +169,9 @@ class Planner:
     def _note_redirect(self, facts: RecordFacts) -> None:
         if facts.status is not None and 300 <= facts.status < 400 and facts.location:
             self.stats.redirects += 1
-            self.redirects[dedup_key(facts.url)] = urljoin(facts.url, facts.location)
+            key = dedup_key(facts.url)
+            self.redirects[key] = urljoin(facts.url, facts.location)
+            self.redirect_records[key] = self.redirect_records.get(key, 0) + 1
 
     def final_url(self, url: str) -> str | None:
         """Where a chain of archived redirects starting at `url` ends, None for a loop."""
@@ -179,12 +188,13 @@ class Planner:
         return None
 
     def _count_redirects(self) -> None:
-        for target in self.redirects.values():
+        for key, target in self.redirects.items():
             final = self.final_url(target)
+            records = self.redirect_records.get(key, 1)
             if final is not None and _key_hash(final) in self.captured:
-                self.stats.redirects_followed += 1
+                self.stats.redirects_followed += records
             else:
-                self.stats.redirects_leaving += 1
+                self.stats.redirects_leaving += records
 
 
 def _key_hash(url: str) -> bytes:
