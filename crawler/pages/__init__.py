@@ -6,6 +6,7 @@ same item, which is what makes an archive re-extractable.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from lxml import etree, html
 
 from .base import SCHEMA_VERSION, Analysis, Link, PageContext, header_value
 from .blocks import is_block_page
-from .encoding import decode_html
+from .encoding import utf8_html
 from .listing import page_links, xml_links, xml_listing_kind
 from .registry import template_for
 from .urls import outlet_of_host
@@ -74,8 +75,8 @@ def analyse(
         return Analysis(kind="not_article", source=source, reason=f"content type {mime}")
 
     try:
-        text, encoding = decode_html(body, content_type)
-        doc = _parse_html(text)
+        data, encoding = utf8_html(body, content_type)
+        doc = parse_html(data)
     except (ValueError, etree.ParserError, RecursionError) as exc:
         return Analysis(kind="not_article", source=source, reason=f"unparseable: {exc}")
     if doc is None:
@@ -102,9 +103,37 @@ def analyse(
     )
 
 
-def _parse_html(text: str) -> html.HtmlElement | None:
-    if not text.strip():
+def parse_html(data: bytes) -> html.HtmlElement | None:
+    """The document tree of UTF-8 page bytes (comments dropped), or None for a blank page.
+
+    Elements are :class:`lxml.html.HtmlElement` through a lookup that runs in C: the
+    default ``lxml.html`` lookup calls back into Python for every element a query returns.
+    """
+    if _blank(data):
         return None
-    # Re-encode so that an XML declaration in the text cannot upset lxml.
-    parser = html.HTMLParser(encoding="utf-8", remove_comments=True)
-    return html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True)
+    parser.set_element_class_lookup(_LOOKUP)
+    doc = etree.fromstring(data, parser=parser)
+    if doc is None:
+        raise etree.ParserError("Document is empty")
+    return doc
+
+
+def _blank(data: bytes) -> bool:
+    """True when the page's text is all whitespace (Unicode whitespace, as ``str.strip``)."""
+    leading = _LEADING_SPACE.match(data)
+    start = leading.end() if leading else 0
+    if start == len(data):
+        return True
+    if data[start] < 0x80 and not 0x1C <= data[start] <= 0x1F:
+        return False
+    return not data.decode("utf-8", "surrogatepass").strip()
+
+
+_LEADING_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=html.HtmlElement,
+    comment=html.HtmlComment,
+    pi=html.HtmlProcessingInstruction,
+    entity=html.HtmlEntity,
+)

@@ -124,11 +124,7 @@ class ArticlePage:
         )
         if not lang:
             # <meta http-equiv="Content-Language" content="en"> (old Reuters pages).
-            stated = self.ctx.xpath(
-                "//meta[translate(@http-equiv, 'CONTENT-LANGUAGE', 'content-language')"
-                " = 'content-language']/@content"
-            )
-            lang = stated[0] if stated else None
+            lang = self.ctx.meta_http_equiv("content-language")
         if not lang:
             ld_lang = self.ld.get("inLanguage")
             lang = ld_lang if isinstance(ld_lang, str) else None

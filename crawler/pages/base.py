@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from lxml import html
+from lxml import etree, html
 
 from .text import normalize_space, text_of
 from .urls import resolve_link
@@ -58,19 +58,30 @@ def header_value(headers: Mapping[str, Any] | None, name: str) -> str | None:
 
 
 class PageContext:
-    """A parsed page with the lookups every template shares (meta tags, JSON-LD, links)."""
+    """A parsed page with the lookups every template shares (meta tags, JSON-LD, links).
+
+    Queries are compiled once per process and answered once per page: templates ask for
+    the same containers from several fields, and each document-wide query walks a whole
+    page (most of it scripts and navigation).
+    """
 
     def __init__(self, url: str, doc: html.HtmlElement, source: str | None, encoding: str):
         self.url = url
         self.doc = doc
         self.source = source
         self.encoding = encoding
+        self._found: dict[str, list[Any]] = {}
 
     def xpath(self, query: str) -> list[Any]:
-        return list(self.doc.xpath(query))
+        found = self._found.get(query)
+        if found is None:
+            found = self._found[query] = list(compiled(query)(self.doc))
+        return list(found)
 
     def first(self, query: str) -> Any:
-        found = self.doc.xpath(query)
+        found = self._found.get(query)
+        if found is None:
+            found = self._found[query] = list(compiled(query)(self.doc))
         return found[0] if found else None
 
     def css_first(self, selector: str) -> html.HtmlElement | None:
@@ -79,27 +90,29 @@ class PageContext:
 
     def meta(self, *names: str) -> str | None:
         """Content of the first ``<meta name|property|itemprop=...>`` among `names` that is set."""
+        index = self._heads.metas
         for name in names:
-            lowered = name.lower()
-            for element in self.doc.iter("meta"):
-                key = element.get("name") or element.get("property") or element.get("itemprop")
-                if key and key.lower() == lowered:
-                    value = element.get("content")
-                    if value is not None and normalize_space(value):
-                        return normalize_space(value)
+            value = index.get(name.lower())
+            if value:
+                return value
         return None
 
+    def meta_http_equiv(self, name: str) -> str | None:
+        """The ``content`` of the first ``<meta http-equiv=name>`` that has one (raw)."""
+        return self._heads.http_equiv.get(name)
+
     def link_rel(self, rel: str) -> str | None:
-        for element in self.doc.iter("link"):
-            if (element.get("rel") or "").lower() == rel and element.get("href"):
-                return element.get("href").strip()
-        return None
+        return self._heads.links.get(rel)
+
+    @cached_property
+    def _heads(self) -> _Heads:
+        return _Heads(self.doc)
 
     @cached_property
     def jsonld(self) -> list[dict[str, Any]]:
         """Every JSON-LD object on the page, ``@graph`` and lists flattened."""
         found: list[dict[str, Any]] = []
-        for script in self.doc.xpath('//script[@type="application/ld+json"]'):
+        for script in self._heads.jsonld_scripts:
             try:
                 data = json.loads(script.text or "", strict=False)
             except ValueError:
@@ -107,14 +120,18 @@ class PageContext:
             found.extend(_flatten_jsonld(data))
         return found
 
-    def jsonld_article(self) -> dict[str, Any] | None:
-        """The page's NewsArticle / Article / ReportageNewsArticle JSON-LD object, if any."""
+    @cached_property
+    def _jsonld_article(self) -> dict[str, Any] | None:
         for obj in self.jsonld:
             types = obj.get("@type")
             names = types if isinstance(types, list) else [types]
             if any(isinstance(t, str) and t.endswith("Article") for t in names):
                 return obj
         return None
+
+    def jsonld_article(self) -> dict[str, Any] | None:
+        """The page's NewsArticle / Article / ReportageNewsArticle JSON-LD object, if any."""
+        return self._jsonld_article
 
     def absolute(self, href: str | None) -> str | None:
         return resolve_link(href, self.url)
@@ -124,6 +141,56 @@ class PageContext:
         if isinstance(element, str):
             return normalize_space(element)
         return text_of(element)
+
+
+# http-equiv names are compared with only these ASCII letters folded (as XPath translate()).
+_HTTP_EQUIV_FOLD = str.maketrans("CONTENT-LANGUAGE", "content-language")
+
+
+class _Heads:
+    """Meta tags, link rels and JSON-LD scripts of a page, read in one walk of its tree."""
+
+    def __init__(self, doc: html.HtmlElement):
+        # name|property|itemprop (lower-cased) -> first non-blank content, normalised
+        self.metas: dict[str, str] = {}
+        # http-equiv (folded) -> first content attribute, as written
+        self.http_equiv: dict[str, str] = {}
+        # rel (lower-cased) -> first non-empty href, stripped
+        self.links: dict[str, str] = {}
+        self.jsonld_scripts: list[html.HtmlElement] = []
+        for element in doc.iter("meta", "link", "script"):
+            tag = element.tag
+            if tag == "meta":
+                content = element.get("content")
+                if content is None:
+                    continue
+                key = element.get("name") or element.get("property") or element.get("itemprop")
+                if key:
+                    lowered = key.lower()
+                    if lowered not in self.metas:
+                        value = normalize_space(content)
+                        if value:
+                            self.metas[lowered] = value
+                equiv = element.get("http-equiv")
+                if equiv is not None:
+                    self.http_equiv.setdefault(equiv.translate(_HTTP_EQUIV_FOLD), content)
+            elif tag == "link":
+                href = element.get("href")
+                if href:
+                    self.links.setdefault((element.get("rel") or "").lower(), href.strip())
+            elif element.get("type") == "application/ld+json":
+                self.jsonld_scripts.append(element)
+
+
+def compiled(query: str) -> etree.XPath:
+    """The compiled form of an XPath query, kept for the life of the process."""
+    found = _COMPILED.get(query)
+    if found is None:
+        found = _COMPILED[query] = etree.XPath(query)
+    return found
+
+
+_COMPILED: dict[str, etree.XPath] = {}
 
 
 def _flatten_jsonld(data: Any) -> Iterator[dict[str, Any]]:

@@ -2,10 +2,62 @@
 
 from __future__ import annotations
 
-from w3lib.encoding import html_to_unicode
+import codecs
+
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    read_bom,
+)
+
+# Single-byte encodings that read ASCII bytes as ASCII: an ASCII body is its own UTF-8.
+_ASCII_SUPERSETS = ("cp125", "iso8859-", "latin-1", "ascii", "koi8-", "mac-")
 
 
 def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
     """Return (text, encoding name). Never raises: undecodable bytes become U+FFFD."""
     encoding, text = html_to_unicode(content_type, body)
     return text, encoding
+
+
+def utf8_html(body: bytes, content_type: str | None) -> tuple[bytes, str]:
+    """The page as UTF-8 bytes for the parser, and the encoding :func:`decode_html` names.
+
+    A body that already is valid UTF-8 in the encoding the page states (most pages) is
+    returned as it is, without the decode and re-encode of a copy of every page.
+    """
+    bom_encoding, _ = read_bom(body)
+    if bom_encoding is None:
+        encoding = declared_encoding(body, content_type)
+        if encoding in ("utf8", "utf-8"):
+            if body.isascii():
+                return body, encoding
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                return body, encoding
+        elif body.isascii() and _ascii_superset(encoding):
+            return body, encoding
+    text, encoding = decode_html(body, content_type)
+    return text.encode("utf-8", "surrogatepass"), encoding
+
+
+def declared_encoding(body: bytes, content_type: str | None) -> str:
+    """The encoding ``html_to_unicode`` picks for a body without a byte-order mark."""
+    encoding = http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+    if encoding is None:
+        return "utf8"
+    if encoding in ("utf-16", "utf-32"):
+        return encoding + "-be"
+    return encoding
+
+
+def _ascii_superset(encoding: str) -> bool:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return False
+    return name.startswith(_ASCII_SUPERSETS)
