@@ -16,7 +16,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 
 class DecodingFailed(IgnoreRequest):
@@ -66,7 +66,7 @@ class NamedDecodingMiddleware(HttpCompressionMiddleware):
         self, request: Request, response: Response, spider: Any = None
     ) -> Request | Response:
         try:
-            return super().process_response(request, response)
+            return super().process_response(request, _untyped(request, response))
         except IgnoreRequest as exc:
             raise DecodingFailed("decompression_bomb", str(exc)) from exc
         except (OSError, EOFError, ValueError, zlib.error, Exception) as exc:
@@ -74,3 +74,19 @@ class NamedDecodingMiddleware(HttpCompressionMiddleware):
             raise DecodingFailed(
                 "bad_encoding", f"body is not {encoding or 'encoded'} as declared: {exc}"
             ) from exc
+
+
+def _untyped(request: Request, response: Response) -> Response:
+    """A still-encoded text response as a plain :class:`Response` (same attributes).
+
+    Scrapy's decoder copies the encoded response with ``replace()``, which reads
+    ``TextResponse.encoding`` on the gzip bytes: no charset is declared there, so Scrapy
+    guessed one with charset_normalizer on every page (~10 ms each) and threw it away.
+    """
+    if (
+        request.method == "HEAD"
+        or not isinstance(response, TextResponse)
+        or not response.headers.getlist("Content-Encoding")
+    ):
+        return response
+    return Response(**{name: getattr(response, name) for name in Response.attributes})

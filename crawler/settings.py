@@ -55,7 +55,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Incremental crawls, below the decoder (590): compares decoded payloads.
     "crawler.incremental.IncrementalMiddleware": 580,
     "crawler.guards.RedirectGuard": 650,
+    # Meta refresh read from the head's bytes instead of a decoded copy of every page.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.metarefresh.HeadMetaRefreshMiddleware": 579,  # after incremental (580)
 }
+NEWSARCHIVE_METAREFRESH_ENABLED = True  # False: Scrapy's reading (decodes every page)
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidationPipeline": 100,
     "crawler.pipelines.StorePipeline": 300,
