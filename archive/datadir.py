@@ -12,6 +12,19 @@ class DataDirError(Exception):
     """The data directory cannot be used; the message says why in one line."""
 
 
+def check_parent(data_dir: Path) -> None:
+    """A missing data directory is created, but never its missing parents.
+
+    A parent that is not there is most often a disk that is not mounted or a mistyped
+    ``--data``: creating the path would fill the wrong disk, from cron, unnoticed.
+    """
+    if not data_dir.exists() and not data_dir.parent.exists():
+        raise DataDirError(
+            f"data directory {data_dir} is not usable: its parent folder {data_dir.parent} "
+            "does not exist (a disk not mounted? a typo?); create it first"
+        )
+
+
 def prepare(data_dir: Path) -> Path:
     """Create the layout if needed and prove it is writable, before anything is fetched."""
     try:

@@ -5,7 +5,8 @@ Last-Modified, payload digest, the article's dates, the links it leads to); a ro
 written only once what the page gave was stored, so after a kill the history never claims
 more than the store holds. ``frontier`` is the persistent queue of the crawl under way:
 every page a spider means to visit, with its hop count, until it is done; a crawl that did
-not finish leaves it behind, and the next run resumes from it.
+not finish leaves it behind, and the next run resumes from it. A write that finds the disk
+full changes nothing and raises :class:`archive.diskspace.DiskFullError` (an ``OSError``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from .diskspace import DiskFullError, is_disk_full
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS fetches ("
@@ -80,6 +84,17 @@ class FetchState:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction, rolled back whole on failure; a full disk raises DiskFullError."""
+        try:
+            with self.db:
+                yield
+        except sqlite3.OperationalError as exc:
+            if is_disk_full(exc):
+                raise DiskFullError(str(self.path)) from exc
+            raise
+
     # -- history -------------------------------------------------------------------------
     def get(self, key: str) -> FetchRecord | None:
         row = self.db.execute(
@@ -100,7 +115,7 @@ class FetchState:
 
     def record(self, record: FetchRecord, *, spider: str | None = None) -> None:
         """Remember a fetch whose outcome is stored (and mark it done in `spider`'s frontier)."""
-        with self.db:
+        with self._transaction():
             self.db.execute(
                 "INSERT INTO fetches (key, url, fetched_at, first_fetched_at, status, etag,"
                 " last_modified, payload_digest, date_published, date_modified, links)"
@@ -130,7 +145,7 @@ class FetchState:
 
     def touch(self, key: str, status: int, *, when: float | None = None) -> None:
         """A fetch that confirmed what is stored (a 304, an identical payload)."""
-        with self.db:
+        with self._transaction():
             self.db.execute(
                 "UPDATE fetches SET fetched_at = ?, status = ? WHERE key = ?",
                 (time.time() if when is None else when, status, key),
@@ -138,7 +153,7 @@ class FetchState:
 
     def set_dates(self, key: str, *, published: str | None, modified: str | None) -> None:
         """Correct an article's dates (used by tests and by tools that know better)."""
-        with self.db:
+        with self._transaction():
             self.db.execute(
                 "UPDATE fetches SET date_published = ?, date_modified = ? WHERE key = ?",
                 (published, modified, key),
@@ -147,7 +162,7 @@ class FetchState:
     # -- frontier ------------------------------------------------------------------------
     def enqueue(self, spider: str, entries: Iterable[Planned]) -> None:
         """Add (key, url, hops, kind, referer) to visit; a known key only ever gets fewer hops."""
-        with self.db:
+        with self._transaction():
             self.db.executemany(
                 "INSERT INTO frontier (spider, key, url, hops, kind, referer)"
                 " VALUES (?, ?, ?, ?, ?, ?)"
@@ -156,7 +171,7 @@ class FetchState:
             )
 
     def done(self, spider: str, key: str, links: Links | None = None) -> None:
-        with self.db:
+        with self._transaction():
             self._done(spider, key, links)
 
     def _done(self, spider: str, key: str, links: Links | None) -> None:
@@ -176,7 +191,7 @@ class FetchState:
 
     def finish(self, spider: str) -> None:
         """The crawl completed: the next run starts afresh from the start points."""
-        with self.db:
+        with self._transaction():
             self.db.execute("DELETE FROM frontier WHERE spider = ?", (spider,))
 
 

@@ -24,6 +24,7 @@ from scrapy.http import Response
 
 from archive.fetchstate import FetchRecord, FetchState, FrontierEntry, Links, Planned
 
+from .diskfull import DISK_FULL_STAT
 from .linkpolicy import dedup_key
 
 if TYPE_CHECKING:
@@ -140,6 +141,8 @@ class IncrementalMiddleware:
 
     def item_dropped(self, item: Any, response: Response, spider: Spider, **_: Any) -> None:
         """Nothing stored: done for this crawl, but the history keeps no validators."""
+        if self.stats.get_value(DISK_FULL_STAT):
+            return  # not stored for want of space: left in the frontier for the next run
         self.state.done(spider.name, _key(response.request or response))
 
     # -- the spider's calls --------------------------------------------------------------

@@ -13,8 +13,11 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+from archive.diskspace import is_disk_full
 from archive.store import ArticleStore, InvalidLineError, StoreLockedError
 from archive.validate import problems
+
+from .diskfull import disk_full, stop_for_disk_full, watch
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +84,9 @@ class StorePipeline:
     Lines go out as they come; the store is flushed (fsync, index commit, lock released)
     every ``NEWSARCHIVE_STORE_BATCH_SIZE`` articles, every ``NEWSARCHIVE_STORE_BATCH_SECONDS``
     and at the end of the run. If another writer keeps the store longer than
-    ``NEWSARCHIVE_STORE_LOCK_TIMEOUT``, the crawl stops with close reason ``store_locked``.
+    ``NEWSARCHIVE_STORE_LOCK_TIMEOUT``, the crawl stops with close reason ``store_locked``;
+    on a full disk it stops with ``disk_full`` and drops the articles it could not store
+    (their pages stay in the frontier for the next run).
     """
 
     def __init__(self, crawler: Crawler, store: ArticleStore, batch_seconds: float):
@@ -107,6 +112,7 @@ class StorePipeline:
                 batch_size=settings.getint("NEWSARCHIVE_STORE_BATCH_SIZE", 100),
             ),
         )
+        watch(crawler)
         return cls(crawler, store, settings.getfloat("NEWSARCHIVE_STORE_BATCH_SECONDS", 5.0))
 
     def open_spider(self, spider: Spider | None = None) -> None:
@@ -116,6 +122,11 @@ class StorePipeline:
 
     def process_item(self, item: Any) -> Any:
         article = ItemAdapter(item).asdict()
+        if disk_full(self.crawler) and article.get("warc") is None:
+            # Its WARC record did not fit: a line must never lack its record. Not "done"
+            # either: the next run fetches and stores it again.
+            self.stats.inc_value("newsarchive/store/unstored_disk_full")
+            raise DropItem(f"not stored, the disk is full: {article.get('url')}")
         if self.unstored:  # the store is locked: keep it for one last try at close
             self.unstored.append(article)
             return item
@@ -133,6 +144,14 @@ class StorePipeline:
             if self.crawler.engine is not None:
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_LOCKED))
             return item
+        except Exception as exc:  # OSError or SQLite's "database or disk is full"
+            if not is_disk_full(exc):
+                raise
+            # The store cut the line back off (or the index lost it): either way, whole lines.
+            where = f"writing the article store in {self.store.data_dir}"
+            stop_for_disk_full(self.crawler, where, exc)
+            self.stats.inc_value("newsarchive/store/unstored_disk_full")
+            raise DropItem(f"not stored, the disk is full: {article.get('url')}") from None
         self.stats.inc_value(f"newsarchive/articles/{decision.status}")
         self._note_quarantine()
         return item
@@ -140,19 +159,34 @@ class StorePipeline:
     def _flush(self) -> None:
         try:
             self.store.flush()
-        except OSError as exc:
-            log.error("newsarchive: could not flush the article store: %s", exc)
+        except Exception as exc:
+            if is_disk_full(exc):
+                stop_for_disk_full(
+                    self.crawler, f"syncing the article store in {self.store.data_dir}", exc
+                )
+            elif isinstance(exc, OSError):
+                log.error("newsarchive: could not flush the article store: %s", exc)
+            else:
+                raise
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self._timer is not None and self._timer.running:
             self._timer.stop()
         try:
-            if self.unstored:
+            if self.unstored and not disk_full(self.crawler):
                 self._store_unstored()
             if _shared_stores.release(self.store):
                 self.store.close()
             else:
                 self.store.flush()
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            # The lock is released and the files keep every whole line; the next writer
+            # re-indexes them (and quarantines a torn tail a lost fsync might leave).
+            stop_for_disk_full(
+                self.crawler, f"syncing the article store in {self.store.data_dir}", exc
+            )
         finally:
             self._note_quarantine()
             self.stats.set_value("newsarchive/store/lines", self.store.stats.lines)

@@ -6,6 +6,8 @@ intact). The metadata record of a page the spider parses waits for the spider's
 ``outlinks_chosen`` signal, so it can list what was followed. A payload already archived
 under the same URL (or a 304 answer) becomes a ``revisit`` record. Before the crawl it
 closes the ``.open`` files a killed run left; after it, it updates ``warc/index.cdxj``.
+A full disk stops the crawl (:mod:`crawler.diskfull`); the record that did not fit is cut
+back off its file and the page gets no article.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 
+from archive.diskspace import is_disk_full
 from archive.warc import Capture, HttpMessage, WarcWriter
 from archive.warc.cdxj import refresh_index
 from archive.warc.dedup import DigestIndex, EarlierCapture
@@ -36,6 +39,7 @@ from archive.warc.records import (
 )
 from archive.warc.recovery import recover_directory
 
+from .diskfull import stop_for_disk_full, watch
 from .handlers import FETCH_START, WIRE, Wire
 from .signals import outlinks_chosen
 
@@ -79,6 +83,7 @@ class WarcRecorder:
                 or Path(settings.get("NEWSARCHIVE_DATA_DIR")) / "state" / "warc-digests.sqlite3"
             )
         recorder = cls(crawler, writer, digests)
+        watch(crawler)
         if settings.getbool("NEWSARCHIVE_WARC_RECOVERY_ENABLED"):
             recorder.recover()
         crawler.signals.connect(recorder.response_downloaded, signal=signals.response_downloaded)
@@ -97,14 +102,26 @@ class WarcRecorder:
     # -- signals -------------------------------------------------------------------------
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         capture = self._capture(response, request, spider)
-        revisit = self._revisit(capture, response)
-        location = self.writer.write_capture(capture, revisit)
+        try:
+            revisit = self._revisit(capture, response)
+            location = self.writer.write_capture(capture, revisit)
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            # Nothing of it was written (the writer cut it back); no WARC_META, no article.
+            stop_for_disk_full(self.crawler, f"writing WARC files in {self.writer.directory}", exc)
+            return
         request.meta[WARC_META] = location
         self.stats.inc_value("newsarchive/warc/records", 2)
         if revisit is not None:
             self.stats.inc_value(f"newsarchive/warc/revisits/{revisit.profile}")
         elif self.digests is not None and _dedupable(capture, response):
-            self.digests.add(_earlier(capture.url, location))
+            try:
+                self.digests.add(_earlier(capture.url, location))
+            except Exception as exc:
+                if not is_disk_full(exc):
+                    raise
+                stop_for_disk_full(self.crawler, "writing the WARC digest index", exc)
         self.stats.inc_value("newsarchive/warc/payload_bytes", len(response.body))
         if self._reaches_spider(response, request, spider):
             self._pending[location.record_id] = (capture, location)
@@ -119,14 +136,23 @@ class WarcRecorder:
             self._write_metadata(pending[0], pending[1], outlinks)
 
     def spider_closed(self, spider: Spider) -> None:
-        for capture, location in list(self._pending.values()):
-            self._write_metadata(capture, location, outlinks=None)
-        self._pending.clear()
-        self.writer.close()
-        if self.digests is not None:
-            self.digests.close()
-        self.stats.set_value("newsarchive/warc/files", list(self.writer.files_written))
-        self.stats.set_value("newsarchive/warc/bytes", self.writer.bytes_written)
+        try:
+            for capture, location in list(self._pending.values()):
+                self._write_metadata(capture, location, outlinks=None)
+        finally:
+            self._pending.clear()
+            try:
+                self.writer.close()
+            except OSError as exc:
+                if not is_disk_full(exc):
+                    raise
+                where = f"closing a WARC file in {self.writer.directory}"
+                stop_for_disk_full(self.crawler, where, exc)
+            finally:
+                if self.digests is not None:
+                    self.digests.close()
+                self.stats.set_value("newsarchive/warc/files", list(self.writer.files_written))
+                self.stats.set_value("newsarchive/warc/bytes", self.writer.bytes_written)
         if self.crawler.settings.getbool("NEWSARCHIVE_WARC_INDEX_ENABLED"):
             problem = refresh_index(self.writer.directory)
             if problem:
@@ -199,7 +225,13 @@ class WarcRecorder:
         fields: list[tuple[str, Any]] = [(k, v) for k, v in capture.metadata.items()]
         for url, kind in outlinks or ():
             fields.append(("outlink", f"{url} {kind}"))
-        self.writer.write_metadata(capture.url, location.date, location.record_id, fields)
+        try:
+            self.writer.write_metadata(capture.url, location.date, location.record_id, fields)
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            stop_for_disk_full(self.crawler, f"writing WARC files in {self.writer.directory}", exc)
+            return
         self.stats.inc_value("newsarchive/warc/records")
 
 

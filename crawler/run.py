@@ -7,6 +7,7 @@ logs to ``runs/<run-id>.log``, prints a progress line every few seconds on a ter
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -17,11 +18,23 @@ from pathlib import Path
 from typing import Any
 
 from archive import __version__
-from archive.datadir import DataDirError, prepare
-from archive.exitcodes import CRASH, ERRORS, LOCKED, OK, SIGNALLED, USAGE
+from archive.datadir import DataDirError, check_parent, prepare
+from archive.dataformat import FormatError
+from archive.dataformat import check as check_format
+from archive.dataformat import mark as mark_format
+from archive.diskspace import is_disk_full, reason
+from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, USAGE
 from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
 
+from .diskfull import DISK_FULL_STAT
+
+# How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
+DISK_FULL_FAILURE = "disk full: "
+STOPPED_CLEANLY = (
+    "; stopped cleanly, every record and line written is whole: free some space and run "
+    "again, the next run continues"
+)
 NETWORK_ERRORS = ("dns", "connection_refused", "connection", "timeout", "connection_lost")
 # Spiders that end for these reasons completed their run (a bound is not a failure).
 COMPLETED = ("finished", "closespider_pagecount", "closespider_timeout", "closespider_itemcount")
@@ -75,12 +88,21 @@ def run_crawl(options: CrawlOptions) -> int:
     started = datetime.now(timezone.utc)
     run_id = new_run_id(started)
     try:
-        options.data_dir.mkdir(parents=True, exist_ok=True)
+        check_parent(options.data_dir)
+        check_format(options.data_dir)  # before anything is written, the lock included
+    except (DataDirError, FormatError) as exc:
+        print(f"newsarchive: {exc}", file=sys.stderr)
+        return USAGE
+    try:
+        options.data_dir.mkdir(exist_ok=True)
         lock = RunLock(options.data_dir, run_id).acquire()
     except LockedError as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return LOCKED
     except OSError as exc:
+        if is_disk_full(exc):
+            print(f"newsarchive: {disk_full_message(options.data_dir, exc)}", file=sys.stderr)
+            return DISK_FULL
         print(f"newsarchive: data directory {options.data_dir} is not usable: "
               f"{exc.strerror or exc}", file=sys.stderr)
         return USAGE
@@ -94,7 +116,11 @@ def run_crawl(options: CrawlOptions) -> int:
             )
         try:
             prepare(options.data_dir)
-        except DataDirError as exc:
+            mark_format(options.data_dir)
+        except (DataDirError, OSError) as exc:
+            if is_disk_full(exc):
+                print(f"newsarchive: {disk_full_message(options.data_dir, exc)}", file=sys.stderr)
+                return DISK_FULL
             print(f"newsarchive: {exc}", file=sys.stderr)
             return USAGE
         return _crawl(options, run_id, started)
@@ -102,10 +128,17 @@ def run_crawl(options: CrawlOptions) -> int:
         lock.release()
 
 
+def disk_full_message(data_dir: Path, exc: BaseException) -> str:
+    """The one line for a disk that was full before the crawl began: nothing was fetched."""
+    return f"the disk of data directory {data_dir} is full ({reason(exc)}); nothing was fetched"
+
+
 def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
     from scrapy.crawler import CrawlerProcess
 
     clock = time.monotonic()
+    # The run log is best effort: a full disk must not print logging's tracebacks on stderr.
+    logging.raiseExceptions = False
     store_before = store_bytes(options.data_dir)
     settings = build_settings(options, run_id)
     process = _process_class(CrawlerProcess)(settings)
@@ -133,7 +166,11 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
         "store": store_bytes(options.data_dir) - store_before,
     }
     report["logFile"] = str(log_path(options.data_dir, run_id))
-    if failures:
+    full = [m for m in failures.values() if m.startswith(DISK_FULL_FAILURE)]
+    if full and report["exitCode"] != DISK_FULL:
+        report["exitCode"] = DISK_FULL
+        report["message"] = full[0][len(DISK_FULL_FAILURE) :] + STOPPED_CLEANLY
+    elif failures and not full:
         report["exitCode"] = CRASH
         report["message"] = "; ".join(f"{n} crashed: {m}" for n, m in failures.items())
     elif stopped_by and report["exitCode"] != CRASH:
@@ -141,7 +178,18 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
         report["message"] = (
             f"stopped by {signal.Signals(stopped_by[0]).name}; the next run resumes the crawl"
         )
-    path = write_report(options.data_dir / "runs", report)
+    try:
+        path: Path | str = write_report(options.data_dir / "runs", report)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        path = "not written (no space left)"
+        if report["exitCode"] != DISK_FULL:
+            report["exitCode"] = DISK_FULL
+            report["message"] = (
+                f"the disk of {options.data_dir} filled up as the run ended (writing its "
+                f"report: {reason(exc)}); free some space: the next run checks what this one did"
+            )
     print(summary_line(report, path), file=sys.stderr if report["exitCode"] else sys.stdout)
     if report.get("message"):
         print(f"newsarchive: {report['message']}", file=sys.stderr)
@@ -149,6 +197,9 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
 
 
 def _note_failure(failure: Any, failures: dict[str, str], name: str) -> None:
+    if is_disk_full(failure.value):  # e.g. opening the fetch history on a full disk
+        failures[name] = f"{DISK_FULL_FAILURE}the disk is full ({reason(failure.value)})"
+        return
     failures[name] = f"{type(failure.value).__name__}: {failure.value}"
 
 
@@ -221,10 +272,12 @@ def build_report(
     finish_reasons = {}
     resumed = False
     store_locked = ""
+    disk_full = ""
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
         store_locked = store_locked or str(stats.get("newsarchive/store/locked") or "")
+        disk_full = disk_full or str(stats.get(DISK_FULL_STAT) or "")
         resumed = resumed or bool(stats.get("newsarchive/resumed"))
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
@@ -253,7 +306,9 @@ def build_report(
     error_count = sum(e["count"] for e in errors.values())
     exit_code = OK
     message = ""
-    if any(reason == "crashed" for reason in finish_reasons.values()):
+    if disk_full:
+        exit_code, message = DISK_FULL, disk_full + STOPPED_CLEANLY
+    elif any(reason == "crashed" for reason in finish_reasons.values()):
         exit_code, message = CRASH, "a spider did not finish; see the run log"
     elif store_locked:
         exit_code, message = LOCKED, f"{store_locked}; the next run stores what this one could not"
@@ -313,7 +368,7 @@ def build_report(
     }
 
 
-def summary_line(report: dict[str, Any], path: Path) -> str:
+def summary_line(report: dict[str, Any], path: Path | str) -> str:
     articles = report["articles"]
     errors = sum(e["count"] for e in report["errors"].values())
     return (

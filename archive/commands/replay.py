@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..exitcodes import ERRORS, OK
+from ..diskspace import is_disk_full
+from ..exitcodes import DISK_FULL, ERRORS, LOCKED, OK
 
 SOURCES = ("cnn", "reuters")
 
@@ -24,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "reported by file and offset and skipped."
         ),
         epilog="exit codes: 0 done (damage reported but tolerated); 1 damage found with "
-        "--strict; 2 usage error; 70 internal error",
+        "--strict; 2 usage error (or a store written by a newer newsarchive); 70 internal "
+        "error; 74 the store's disk is full; 75 another process kept the store past --wait",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="WARC/WACZ files or folders")
     parser.add_argument(
@@ -50,6 +52,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="store nothing; show per article and field what differs from data dir OLD_STORE",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when any archive is damaged")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="with --store: how long to wait for a crawl to release the store (default 60)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -71,7 +80,7 @@ def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
     from ..replay import default_jobs, replay
     from ..replay.diff import StoreDiff
-    from ..store import ArticleStore
+    from ..store import ArticleStore, StoreLockedError
 
     sites = parse_sites(options.site)
     if options.jobs < 0:
@@ -83,6 +92,15 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError("--diff only shows changes; it cannot be combined with --store")
     if options.diff is not None and not (options.diff / "articles").is_dir():
         raise UsageError(f"{options.diff} is not a data directory with a store (no articles/)")
+    if options.store is not None:
+        from ..datadir import DataDirError, check_parent
+        from ..dataformat import FormatError, check
+
+        try:
+            check_parent(options.store)
+            check(options.store)
+        except (DataDirError, FormatError) as exc:
+            raise UsageError(str(exc)) from None
     jobs = options.jobs or default_jobs()
 
     out: TextIO | None = None
@@ -94,7 +112,20 @@ def run(options: argparse.Namespace) -> int:
     elif options.store is None:
         out = sys.stdout
 
-    store = ArticleStore(options.store) if options.store is not None else None
+    store = None
+    if options.store is not None:
+        from ..dataformat import mark
+
+        try:
+            options.store.mkdir(exist_ok=True)
+            mark(options.store)
+        except OSError as exc:
+            if is_disk_full(exc):
+                return _store_failed(options.store, exc, out)
+            raise UsageError(
+                f"cannot write the store {options.store}: {exc.strerror or exc}"
+            ) from None
+        store = ArticleStore(options.store, lock_timeout=options.wait)
     diff = StoreDiff(options.diff, out or sys.stdout) if options.diff is not None else None
     batch: list[dict[str, Any]] = []
     decisions: dict[str, int] = {}
@@ -124,16 +155,28 @@ def run(options: argparse.Namespace) -> int:
             if len(batch) >= 200:
                 flush()
 
+    failed: Exception | None = None  # the store's: locked past --wait, or a full disk
     try:
         report = replay(options.paths, sink, jobs=jobs, sites=sites)
         flush()
+    except Exception as exc:
+        if not (isinstance(exc, StoreLockedError) or is_disk_full(exc)):
+            raise
+        failed = exc
     finally:
         if store is not None:
-            store.close()
+            try:
+                store.close()
+            except Exception as exc:
+                if not is_disk_full(exc):
+                    raise
+                failed = failed or exc
         if out is not None and out is not sys.stdout:
             out.close()
         elif out is not None:
             out.flush()
+    if failed is not None:
+        return _store_failed(options.store, failed, out)
     report.store.update(decisions)
     if diff is not None:
         print(diff.summary(), file=sys.stderr)
@@ -145,3 +188,20 @@ def run(options: argparse.Namespace) -> int:
         )
         return ERRORS
     return OK
+
+
+def _store_failed(data: Path | None, exc: BaseException, out: TextIO | None) -> int:
+    """One line for a store that could not be written: locked (75) or on a full disk (74)."""
+    from ..diskspace import reason
+
+    if out is not None and out is not sys.stdout and not out.closed:
+        out.close()
+    if is_disk_full(exc):
+        print(
+            f"newsarchive: the disk of {data} is full ({reason(exc)}); every line stored is "
+            "whole: free some space and replay again (stored articles are not repeated)",
+            file=sys.stderr,
+        )
+        return DISK_FULL
+    print(f"newsarchive: {exc}; nothing more was stored: replay again later", file=sys.stderr)
+    return LOCKED

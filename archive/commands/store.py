@@ -51,8 +51,13 @@ def run(options: argparse.Namespace) -> int:
 
 
 def rebuild(options: argparse.Namespace) -> int:
+    from ..dataformat import FormatError, check
     from ..store import ArticleStore, StoreLockedError
 
+    try:
+        check(options.data)  # a newer version's store is not ours to re-index
+    except FormatError as exc:
+        raise UsageError(str(exc)) from None
     with ArticleStore(options.data, lock_timeout=options.wait) as store:
         try:
             articles = store.rebuild_index()

@@ -8,6 +8,7 @@ Both write a temporary file and rename it, so a kill never leaves a half index.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 import os
@@ -67,11 +68,16 @@ def update_index(directory: str | os.PathLike[str], *, rebuild: bool = False) ->
         old = iter(handle)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.writelines(heapq.merge(old, added))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, index)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.writelines(heapq.merge(old, added))
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, index)
+        except BaseException:  # a full disk: the old index stays, no half one is left
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
     finally:
         if handle is not None:
             handle.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import socket
 import zlib
@@ -47,7 +49,8 @@ class WarcWriter:
     """Writes captures as request, response and metadata records into rolling files.
 
     Each record is its own gzip member and is flushed to the OS as soon as it is written,
-    so a killed process leaves every earlier record readable.
+    so a killed process leaves every earlier record readable. A write that fails part way
+    (a full disk) is cut back off, so the file always ends with a whole record.
     """
 
     def __init__(
@@ -94,16 +97,35 @@ class WarcWriter:
             if (self.directory / name).exists():
                 continue
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                self._file = self._create(path)
             except FileExistsError:
                 continue
             break
-        try_lock(fd)
-        self._file = os.fdopen(fd, "wb")
         self._path = path
         self._offset = 0
         self._warcinfo_id = None
-        self._write_warcinfo(moment, name)
+        try:
+            self._write_warcinfo(moment, name)
+        except OSError:
+            self._abandon(remove=True)  # a file without its warcinfo is no WARC file of ours
+            raise
+
+    def _create(self, path: Path) -> Any:
+        """A new, locked, unbuffered file: each record reaches the OS in whole writes."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try_lock(fd)
+        return os.fdopen(fd, "wb", buffering=0)
+
+    def _abandon(self, *, remove: bool = False) -> None:
+        """Drop the file being written after a failure: removed, or left ``.open`` for recovery."""
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
+        if remove and self._path is not None:
+            with contextlib.suppress(OSError):
+                self._path.unlink()
+        self._file = None
+        self._path = None
 
     def _write_warcinfo(self, moment: datetime, name: str) -> None:
         record_id = new_record_id()
@@ -127,20 +149,52 @@ class WarcWriter:
             ("WARC-Filename", name),
             ("WARC-Block-Digest", sha1_digest(block)),
         ]
-        self._append(record_bytes(self.version, headers, block, "application/warc-fields"))
-        self._file.flush()
+        self._append(
+            self._member(record_bytes(self.version, headers, block, "application/warc-fields"))
+        )
         self._warcinfo_id = record_id
 
-    def _append(self, data: bytes) -> tuple[int, int]:
-        """Compress `data` as one gzip member, append it, return (offset, length)."""
+    def _member(self, data: bytes) -> bytes:
+        """`data` compressed as one gzip member."""
         compressor = zlib.compressobj(self.compress_level, zlib.DEFLATED, 31)
-        member = compressor.compress(data) + compressor.flush()
-        offset = self._offset
-        self._file.write(member)
-        self._offset += len(member)
-        self.bytes_written += len(member)
-        self.records_written += 1
-        return offset, len(member)
+        return compressor.compress(data) + compressor.flush()
+
+    def _append(self, *members: bytes) -> list[tuple[int, int]]:
+        """Append whole members, return each one's (offset, length).
+
+        All or nothing: if a write fails (a full disk), the file is cut back to where these
+        members began, so it never ends in a record a reader would take for whole.
+        """
+        start = self._offset
+        data = b"".join(members)
+        view = memoryview(data)
+        done = 0
+        try:
+            while done < len(data):
+                written = self._file.write(view[done:])
+                if not written:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                done += written
+        except OSError:
+            self._cut_back(start)
+            raise
+        places = []
+        offset = start
+        for member in members:
+            places.append((offset, len(member)))
+            offset += len(member)
+        self._offset = offset
+        self.bytes_written += len(data)
+        self.records_written += len(members)
+        return places
+
+    def _cut_back(self, size: int) -> None:
+        """Undo a failed append; a file that cannot be cut is left ``.open`` for recovery."""
+        try:
+            self._file.truncate(size)
+            self._file.seek(size)
+        except OSError:
+            self._abandon()
 
     def _ensure_file(self, moment: datetime) -> None:
         if self._file is not None and self._offset >= self.max_size:
@@ -152,11 +206,15 @@ class WarcWriter:
         """Flush, fsync and rename ``NAME.warc.gz.open`` to ``NAME.warc.gz``."""
         if self._file is None or self._path is None:
             return
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        final = self._path.with_name(self._path.name[: -len(OPEN_SUFFIX)])
-        os.replace(self._path, final)
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            final = self._path.with_name(self._path.name[: -len(OPEN_SUFFIX)])
+            os.replace(self._path, final)
+        except OSError:
+            self._abandon()  # still ``.open``: the next run's recovery closes it
+            raise
         self.files_written.append(final.name)
         self._file = None
         self._path = None
@@ -207,9 +265,11 @@ class WarcWriter:
         headers.append(("WARC-Block-Digest", sha1_digest(block)))
         if payload_digest:
             headers.append(("WARC-Payload-Digest", payload_digest))
-        offset, length = self._append(
+        response = self._member(
             record_bytes(self.version, headers, block, "application/http; msgtype=response")
         )
+        # The response and its request go out together, or neither does.
+        (offset, length), _ = self._append(response, self._request(capture, date, record_id))
         location = RecordLocation(
             filename=self.filename or "",
             offset=offset,
@@ -218,18 +278,16 @@ class WarcWriter:
             payload_digest=payload_digest,
             date=date,
         )
-        self._write_request(capture, date, record_id)
-        self._file.flush()
         return location
 
-    def _write_request(self, capture: Capture, date: str, response_id: str) -> None:
+    def _request(self, capture: Capture, date: str, response_id: str) -> bytes:
         block = capture.request.header_block() + capture.request.body
         headers = self._common("request", new_record_id(), capture.url, date)
         headers.append(("WARC-Concurrent-To", response_id))
         if capture.ip_address:
             headers.append(("WARC-IP-Address", capture.ip_address))
         headers.append(("WARC-Block-Digest", sha1_digest(block)))
-        self._append(
+        return self._member(
             record_bytes(self.version, headers, block, "application/http; msgtype=request")
         )
 
@@ -242,5 +300,6 @@ class WarcWriter:
         headers = self._common("metadata", new_record_id(), url, date)
         headers.append(("WARC-Concurrent-To", concurrent_to))
         headers.append(("WARC-Block-Digest", sha1_digest(block)))
-        self._append(record_bytes(self.version, headers, block, "application/warc-fields"))
-        self._file.flush()
+        self._append(
+            self._member(record_bytes(self.version, headers, block, "application/warc-fields"))
+        )

@@ -1,12 +1,40 @@
-"""Local faults: a data directory that cannot be used is refused before anything is fetched."""
+"""Local faults: an unusable data directory, a full disk, a data directory of another version.
+
+A full disk is met two ways: through a test-only extension (``diskfull_ext``) that gives the
+crawl a budget of free bytes, so each writer's failure is reached on purpose; and for real,
+on a small tmpfs mounted for the test (root only: skipped, with the reason, elsewhere).
+"""
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
+import random
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .harness import article_path, crawl, fault_server, hub
+from archive import exitcodes
+from archive.dataformat import FORMAT_NAME, LAYOUT_VERSION, STORE_SCHEMA_VERSION
+from archive.store.files import StoreLock
+from archive.warc import Capture, HttpMessage, WarcWriter
+
+from ..conftest import REPO, run_cli
+from .harness import (
+    HEALTHY_PAGE,
+    article_path,
+    crawl,
+    fault_server,
+    hub,
+    store_lines,
+    variant,
+    warc_records,
+)
 
 
 @pytest.mark.parametrize("where", ["a-file-in-the-way", "under-a-file"])
@@ -21,3 +49,312 @@ def test_unusable_data_directory_refused_before_any_fetch(tmp_path: Path, where:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "data directory" in lines[0] and "Traceback" not in result.stderr
     assert blocker.read_text() == "not a directory"
+
+
+def refused_before_any_fetch(tmp_path: Path, data: Path) -> str:
+    """Crawl into `data`; assert exit 2, one line, nothing requested; return the line."""
+    with fault_server(tmp_path, {"main": {"/": hub([article_path("x")])}}) as server:
+        result = crawl(data, server.url("main", "/"))
+        assert server.requested() == []
+    assert result.returncode == exitcodes.USAGE, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+def test_missing_parent_is_refused_not_created(tmp_path: Path) -> None:
+    data = tmp_path / "not-mounted" / "data"
+    line = refused_before_any_fetch(tmp_path, data)
+    assert f"its parent folder {data.parent} does not exist" in line
+    assert not data.parent.exists()  # never created: it could be a disk that is not mounted
+
+
+def test_data_directory_in_an_unwritable_place(tmp_path: Path) -> None:
+    # /proc takes no new files, not even from root: the path every platform can test.
+    line = refused_before_any_fetch(tmp_path, Path("/proc"))
+    assert "data directory /proc is not usable" in line
+
+
+@contextmanager
+def mounted_tmpfs(where: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` at `where`, for a real full or read-only disk; skip if we cannot mount."""
+    where.mkdir(parents=True, exist_ok=True)
+    try:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+    except OSError as exc:
+        pytest.skip(f"cannot mount a tmpfs here ({exc}); the hook-driven tests still run")
+    if done.returncode != 0:
+        pytest.skip(
+            f"cannot mount a tmpfs here ({done.stderr.strip()}): needs root; "
+            "the hook-driven tests still run"
+        )
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True, timeout=30)
+
+
+def remount(where: Path, options: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{options}", str(where)], check=True, timeout=30)
+
+
+def test_read_only_data_directory_refused_before_any_fetch(tmp_path: Path) -> None:
+    with mounted_tmpfs(tmp_path / "ro", "1m") as disk:
+        data = disk / "data"
+        for name in ("warc", "articles", "runs", "state"):
+            (data / name).mkdir(parents=True)
+        remount(disk, "ro")
+        line = refused_before_any_fetch(tmp_path, data)
+        assert f"data directory {data} is not usable: Read-only file system" in line
+        assert sorted(p.name for p in data.iterdir()) == ["articles", "runs", "state", "warc"]
+
+
+# -- a full disk --------------------------------------------------------------------------
+ARTICLES = [f"full-{n}" for n in range(8)]
+
+
+def full_disk_site(noise: int = 0) -> dict[str, dict[str, dict[str, Any]]]:
+    """Eight articles; with `noise`, each carries that many incompressible bytes (a comment)."""
+    rng = random.Random(7)
+    routes: dict[str, dict[str, Any]] = {}
+    for name in ARTICLES:
+        page = variant(name).decode()
+        if noise:
+            junk = base64.b64encode(rng.randbytes(noise)).decode()
+            page = page.replace("</body>", f"<!-- {junk} --></body>")
+        routes[article_path(name)] = {"body": page}
+    routes["/"] = hub([article_path(n) for n in ARTICLES])
+    return {"main": routes}
+
+
+def filling(free: int, who: str) -> tuple[str, ...]:
+    """Settings that load the test-only full-disk extension into the crawl."""
+    from crawler import settings as project
+
+    extensions = {**project.EXTENSIONS, "tests.faults.diskfull_ext.FillingDisk": 0}
+    return (
+        "-s", f"EXTENSIONS={json.dumps(extensions)}",
+        "-s", f"FAULTS_DISK_FREE_BYTES={free}",
+        "-s", f"FAULTS_DISK_WRITERS={who}",
+    )  # fmt: skip
+
+
+def reports(data: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text("utf-8")) for p in sorted((data / "runs").glob("*.json"))]
+
+
+def assert_whole(data: Path) -> list[dict[str, Any]]:
+    """WARC files closed and sound (warcio and `newsarchive verify`), store lines whole and
+    each traceable to its response record; returns the store lines."""
+    assert not list((data / "warc").glob("*.open"))
+    assert not [p for p in data.rglob("*") if p.name.endswith(".tmp")]
+    records = warc_records(data)  # digests checked: a cut record would fail here
+    verify = run_cli("verify", str(data / "warc"))
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    lines = store_lines(data)  # each file ends with a newline: no torn line
+    ids = {r.rec_headers.get_header("WARC-Record-ID") for r in records}
+    assert all(line["warc"]["recordId"] in ids for line in lines)
+    return lines
+
+
+def assert_stopped_for_disk_full(result: Any) -> None:
+    assert result.returncode == exitcodes.DISK_FULL == 74, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    (line,) = [x for x in result.stderr.splitlines() if "No space left on device" in x]
+    assert line.startswith("newsarchive: the disk is full (")
+    assert "the next run continues" in line
+
+
+def assert_next_run_finishes(data: Path, start: str, before: list[dict[str, Any]]) -> None:
+    again = crawl(data, start, extra=("-q",))
+    assert again.returncode == 0, again.stderr
+    last = reports(data)[-1]
+    assert last["resumed"] is True and last["exitCode"] == 0
+    lines = assert_whole(data)
+    assert lines[: len(before)] == before  # what the full disk left is kept as it was
+    headlines = sorted(line["headline"] for line in lines)
+    assert len(headlines) == len(ARTICLES) == len(set(headlines))  # each stored once
+    assert all(line["version"] == 1 for line in lines)
+
+
+@pytest.mark.parametrize("who", ["warc", "store"])
+def test_disk_full_stops_cleanly_and_the_next_run_continues(tmp_path: Path, who: str) -> None:
+    """The disk fills under the WARC writer, or under the store: exit 74, nothing torn."""
+    data = tmp_path / "data"
+    # Room for the WARC's first records (or the store's first lines), not for all eight.
+    free = 6_000 if who == "warc" else 4_000
+    with fault_server(tmp_path, full_disk_site()) as server:
+        start = server.url("main", "/")
+        result = crawl(data, start, extra=("-q", *filling(free, who)))
+        assert_stopped_for_disk_full(result)
+        (first,) = reports(data)
+        assert first["exitCode"] == 74 and first["finishReasons"] == {"cnn": "disk_full"}
+        assert first["completed"] is False and "disk is full" in first["message"]
+        writer = "WARC files" if who == "warc" else "the article store"
+        assert f"writing {writer}" in first["message"]
+        before = assert_whole(data)
+        assert len(before) < len(ARTICLES)
+        assert_next_run_finishes(data, start, before)
+
+
+def test_disk_full_for_real_on_a_small_tmpfs(tmp_path: Path) -> None:
+    """A real ENOSPC from every writer at once (WARC, store, SQLite state, log, report)."""
+    sites = full_disk_site(noise=150_000)  # ~200 KB of WARC per article: 1.6 MB in all
+    with mounted_tmpfs(tmp_path / "disk", "1m") as disk, fault_server(tmp_path, sites) as server:
+        data = disk / "data"
+        start = server.url("main", "/")
+        result = crawl(data, start, extra=("-q",))
+        assert_stopped_for_disk_full(result)
+        for found in reports(data):  # the report may itself not have fitted
+            assert found["exitCode"] == 74
+        before = assert_whole(data)
+        assert len(before) < len(ARTICLES)
+        remount(disk, "size=16m")
+        assert_next_run_finishes(data, start, before)
+
+
+def test_disk_full_before_the_crawl_is_74_and_fetches_nothing(tmp_path: Path) -> None:
+    with mounted_tmpfs(tmp_path / "disk", "64k") as disk:
+        filler = disk / "filler"
+        with open(filler, "wb", buffering=0) as handle, pytest.raises(OSError):
+            while True:
+                handle.write(b"\0" * 4096)
+        with fault_server(tmp_path, full_disk_site()) as server:
+            result = crawl(disk / "data", server.url("main", "/"))
+            assert server.requested() == []
+        assert result.returncode == exitcodes.DISK_FULL, result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert "is full (No space left on device); nothing was fetched" in line
+
+
+def test_exit_code_74_is_documented() -> None:
+    assert "74 the data directory's disk is full" in " ".join(exitcodes.EPILOG.split())
+    assert "| 74 |" in (REPO / "README.md").read_text("utf-8")
+    assert "| disk full" in (REPO / "docs" / "faults.md").read_text("utf-8")
+
+
+# -- a data directory written by another version ----------------------------------------
+ARTICLE_URL = "http://www.cnn.com/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
+
+
+def article_warc(folder: Path) -> Path:
+    """A WARC file holding one CNN article: something for `replay` to store."""
+    from datetime import datetime, timezone
+
+    body = HEALTHY_PAGE.read_bytes()
+    writer = WarcWriter(folder, prefix="input")
+    writer.write_capture(
+        Capture(
+            url=ARTICLE_URL,
+            date=datetime(2024, 5, 1, tzinfo=timezone.utc),
+            request=HttpMessage("GET /2013/01/29/world/africa/mali-timbuktu-retaken/index.html "
+                                "HTTP/1.1", [("Host", "www.cnn.com")]),
+            response=HttpMessage("HTTP/1.1 200 OK", [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+            ], body),
+        )
+    )  # fmt: skip
+    writer.close()
+    (name,) = writer.files_written
+    return folder / name
+
+
+def newer_store(data: Path) -> None:
+    line = {"articleId": "cnn-x", "version": 1, "metadata": {"schemaVersion": 2}, "x": "y"}
+    (data / "articles").mkdir(parents=True)
+    (data / "articles" / "articles-2031-01.jsonl").write_text(json.dumps(line) + "\n")
+
+
+def newer_format_file(data: Path) -> None:
+    data.mkdir(parents=True)
+    (data / FORMAT_NAME).write_text(
+        json.dumps({"layout": 2, "storeSchemaVersion": 2, "software": "newsarchive/9.0.0"})
+    )
+
+
+def newer_warc(data: Path) -> None:
+    (data / "warc").mkdir(parents=True)
+    record = b"WARC/2.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n"
+    (data / "warc" / "next-20310101000000-00000-host.warc.gz.open").write_bytes(
+        gzip.compress(record)
+    )
+
+
+NEWER = {
+    "format.json": (newer_format_file, "written by newsarchive/9.0.0 (data layout 2"),
+    "store lines": (newer_store, "holds store lines of schemaVersion 2"),
+    "WARC folder": (newer_warc, "is a WARC/2.0 file"),
+}
+
+
+def snapshot(data: Path) -> dict[str, bytes | None]:
+    """Every path under `data` with its bytes (None for a folder)."""
+    return {
+        str(p.relative_to(data)): p.read_bytes() if p.is_file() else None
+        for p in sorted(data.rglob("*"))
+    }
+
+
+@pytest.mark.parametrize("command", ["crawl", "replay --store", "store rebuild"])
+@pytest.mark.parametrize("marker", list(NEWER))
+def test_data_of_a_newer_version_is_refused_and_left_untouched(
+    tmp_path: Path, marker: str, command: str
+) -> None:
+    data = tmp_path / "data"
+    make, found = NEWER[marker]
+    make(data)
+    before = snapshot(data)
+    if command == "crawl":
+        line = refused_before_any_fetch(tmp_path, data)
+    else:
+        if command == "replay --store":
+            args = ["replay", str(article_warc(tmp_path / "input")), "--store", str(data)]
+        else:
+            args = ["store", "rebuild", "--data", str(data)]
+        result = run_cli(*args)
+        assert result.returncode == exitcodes.USAGE, result.stderr
+        (line,) = result.stderr.strip().splitlines()
+    assert found in line
+    assert "this is newsarchive" in line and "refused, nothing written" in line
+    assert snapshot(data) == before  # nothing written, renamed or cut; no lock, no format.json
+
+
+def test_a_new_data_directory_is_marked_with_its_format(tmp_path: Path) -> None:
+    from crawler.pages import SCHEMA_VERSION
+
+    assert STORE_SCHEMA_VERSION == SCHEMA_VERSION  # the store lines say what format.json says
+    data = tmp_path / "data"
+    result = run_cli("replay", str(article_warc(tmp_path / "input")), "--store", str(data))
+    assert result.returncode == 0, result.stderr
+    marked = json.loads((data / FORMAT_NAME).read_text())
+    assert marked["layout"] == LAYOUT_VERSION and marked["storeSchemaVersion"] == SCHEMA_VERSION
+    assert [line["metadata"]["schemaVersion"] for line in store_lines(data)] == [SCHEMA_VERSION]
+    # Our own data directory is accepted again, and the article is not stored twice.
+    again = run_cli("replay", str(article_warc(tmp_path / "input2")), "--store", str(data))
+    assert again.returncode == 0, again.stderr
+    assert len(store_lines(data)) == 1
+
+
+# -- replay into a store another process holds -------------------------------------------
+def test_replay_into_a_locked_store_exits_75_with_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    lock = StoreLock(data / "articles", timeout=0)
+    lock.acquire()
+    try:
+        result = run_cli(
+            "replay", str(article_warc(tmp_path / "input")), "--store", str(data), "--wait", "0.2"
+        )
+    finally:
+        lock.release()
+    assert result.returncode == exitcodes.LOCKED == 75, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "being written by another process" in line and "gave up after 0.2s" in line
+    assert "Traceback" not in result.stderr
+    assert store_lines(data) == []
+    # Once the store is free, the same replay stores the article.
+    assert run_cli("replay", str(tmp_path / "input"), "--store", str(data)).returncode == 0
+    assert len(store_lines(data)) == 1
