@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from archive.schema import article_schema
 from crawler.pages import analyse
 
 PAGES = Path(__file__).parent / "data" / "pages"
@@ -40,6 +42,15 @@ def test_fixture_page_gives_expected_item(html_path: Path) -> None:
     for field, value in expected.items():
         assert item.get(field) == value, f"field {field!r} of {html_path.name}"
     assert set(item) == set(expected), "the item has fields the fixture does not expect"
+
+
+@pytest.mark.parametrize("html_path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_fixture_item_is_valid_against_the_published_schema(html_path: Path) -> None:
+    expected, headers, body = load_fixture(html_path)
+    item = analyse(expected["url"], headers, body, source=expected["source"]).article
+    jsonschema.Draft202012Validator(article_schema()).validate(item)
+    # The expected items are what the published schema describes, too.
+    jsonschema.Draft202012Validator(article_schema()).validate(expected)
 
 
 @pytest.mark.parametrize("html_path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")

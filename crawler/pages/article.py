@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from lxml import html
 
-from .base import SCHEMA_VERSION, Link, PageContext
+from .base import SCHEMA_VERSION, Link, PageContext, compiled, in_regions, once
 from .bylines import parse_byline
 from .dates import parse_iso
 from .text import normalize_space, strip_suffixes, text_of
@@ -38,6 +38,58 @@ class ArticlePage:
     def __init__(self, ctx: PageContext):
         self.ctx = ctx
         self.ld = ctx.jsonld_article() or {}
+        self._found: dict[str, list[Any]] = {}
+
+    # -- queries inside the story's regions ---------------------------------------------
+    # Where the template's document-wide (``//``) queries may start: class and id
+    # fragments, data-testid fragments and tag names. Every query's first step must be
+    # covered, since a query only looks inside the <body> children that hold one of these.
+    REGION_CLASSES: ClassVar[tuple[str, ...]] = ()
+    REGION_IDS: ClassVar[tuple[str, ...]] = ()
+    REGION_TEST_IDS: ClassVar[tuple[str, ...]] = ()
+    REGION_TAGS: ClassVar[tuple[str, ...]] = ("h1",)
+    SCOPED: ClassVar[bool] = False
+
+    def region_starts(self) -> list[html.HtmlElement]:
+        """The elements that may start one of the template's queries."""
+        ctx = self.ctx
+        found = [e for m in self.REGION_CLASSES for e in ctx.classes.containing(m)]
+        found += [e for m in self.REGION_IDS for e in ctx.ids.containing(m)]
+        found += [e for m in self.REGION_TEST_IDS for e in ctx.test_ids.containing(m)]
+        found += ctx.doc.iter(*self.REGION_TAGS)
+        return found
+
+    @once
+    def regions(self) -> list[html.HtmlElement] | None:
+        """The <body> children the queries read (None: the whole page).
+
+        Scripts, ad slots and navigation beside the story are most of a page; a query
+        whose start can only sit in the story's part of the page need not walk them.
+        """
+        return self.ctx.regions_of(self.region_starts()) if self.SCOPED else None
+
+    def xpath(self, query: str) -> list[Any]:
+        """A ``//`` query over the page, answered inside :meth:`regions` (once per page)."""
+        found = self._found.get(query)
+        if found is None:
+            regions = self.regions()
+            if regions is None:
+                found = list(compiled(query)(self.ctx.doc))
+            else:
+                found = list(compiled(in_regions(query))(self.ctx.doc, regions=regions))
+            self._found[query] = found
+        return list(found)
+
+    def first(self, query: str) -> Any:
+        found = self.xpath(query)
+        return found[0] if found else None
+
+    def text(self, query: str) -> str:
+        """The visible text of the first match of `query` (or the string it selects)."""
+        element = self.first(query)
+        if isinstance(element, str):
+            return normalize_space(element)
+        return text_of(element)
 
     # -- template selection -------------------------------------------------------------
     @classmethod
@@ -52,13 +104,15 @@ class ArticlePage:
     def url(self) -> str:
         return self.ctx.url
 
+    @once
     def canonical_url(self) -> str:
         stated = self.ctx.link_rel("canonical") or self.ctx.meta("og:url")
         return canonicalize_url(stated or self.ctx.url, base=self.ctx.url)
 
     # -- text fields --------------------------------------------------------------------
+    @once
     def headline(self) -> str:
-        h1 = self.ctx.first("//h1")
+        h1 = self.first("//h1")
         text = text_of(h1) if h1 is not None else ""
         if not text:
             text = normalize_space(self.ld.get("headline")) or self.ctx.meta("og:title") or ""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Literal
+from functools import cached_property, wraps
+from typing import Any, Literal, TypeVar
 
 from lxml import etree, html
 
@@ -14,6 +14,7 @@ from .text import normalize_space, text_of
 from .urls import resolve_link
 
 SCHEMA_VERSION = 1
+T = TypeVar("T")
 
 PageKind = Literal["article", "listing", "not_article", "blocked"]
 LinkKind = Literal["related", "inline", "listing"]
@@ -142,6 +143,40 @@ class PageContext:
             return normalize_space(element)
         return text_of(element)
 
+    # -- markers: which class names and ids the page uses, from one query each ----------
+    @cached_property
+    def classes(self) -> AttributeIndex:
+        """Every ``class`` attribute of the page, for template markers and anchors."""
+        return AttributeIndex(_CLASS_VALUES(self.doc))
+
+    @cached_property
+    def ids(self) -> AttributeIndex:
+        return AttributeIndex(_ID_VALUES(self.doc))
+
+    @cached_property
+    def test_ids(self) -> AttributeIndex:
+        return AttributeIndex(_TEST_ID_VALUES(self.doc))
+
+    def regions_of(self, elements: list[html.HtmlElement]) -> list[html.HtmlElement] | None:
+        """The children of ``<body>`` holding `elements`, in page order (None: whole page).
+
+        None when one of them is not inside a child of ``<body>`` (``<head>``, ``<body>``).
+        """
+        body = self.doc.find("body")
+        if body is None:
+            return None
+        chosen: set[html.HtmlElement] = set()
+        for element in elements:
+            child = element
+            for ancestor in element.iterancestors():
+                if ancestor is body:
+                    chosen.add(child)
+                    break
+                child = ancestor
+            else:
+                return None
+        return [child for child in body if child in chosen]
+
 
 # http-equiv names are compared with only these ASCII letters folded (as XPath translate()).
 _HTTP_EQUIV_FOLD = str.maketrans("CONTENT-LANGUAGE", "content-language")
@@ -180,6 +215,129 @@ class _Heads:
                     self.links.setdefault((element.get("rel") or "").lower(), href.strip())
             elif element.get("type") == "application/ld+json":
                 self.jsonld_scripts.append(element)
+
+
+class AttributeIndex:
+    """The values of one attribute over a page, in document order, with their elements."""
+
+    def __init__(self, values: Any):
+        self.values: list[Any] = list(values)
+        # No marker holds a newline, so a marker found here lies within one value.
+        self.joined = "\n" + "\n".join(self.values) + "\n"
+
+    def has(self, *fragments: str) -> bool:
+        """Whether some value contains one of `fragments` (XPath ``contains()``)."""
+        return any(fragment in self.joined for fragment in fragments)
+
+    def has_value(self, *values: str) -> bool:
+        """Whether some value is exactly one of `values`."""
+        return any(f"\n{value}\n" in self.joined for value in values)
+
+    def containing(self, fragment: str, tag: str | None = None) -> list[html.HtmlElement]:
+        """Elements (of `tag`, if given) whose value contains `fragment`, in page order."""
+        if fragment not in self.joined:
+            return []
+        found = []
+        for value in self.values:
+            if fragment in value:
+                element = value.getparent()
+                if tag is None or element.tag == tag:
+                    found.append(element)
+        return found
+
+    def matching(self, test: etree.XPath, *fragments: str) -> list[html.HtmlElement]:
+        """Elements whose value contains one of `fragments` and that pass `test`, in order.
+
+        `test` is a ``self::...[...]`` query: the index only narrows what it looks at.
+        """
+        if not self.has(*fragments):
+            return []
+        found = []
+        for value in self.values:
+            if any(fragment in value for fragment in fragments):
+                element = value.getparent()
+                if test(element):
+                    found.append(element)
+        return found
+
+    def equal(self, wanted: str, tag: str | None = None) -> list[html.HtmlElement]:
+        """Elements (of `tag`, if given) whose value is `wanted`, in page order."""
+        if f"\n{wanted}\n" not in self.joined:
+            return []
+        found = []
+        for value in self.values:
+            if value == wanted:
+                element = value.getparent()
+                if tag is None or element.tag == tag:
+                    found.append(element)
+        return found
+
+
+_CLASS_VALUES = etree.XPath("//@class")
+_ID_VALUES = etree.XPath("//@id")
+_TEST_ID_VALUES = etree.XPath("//@data-testid")
+
+
+def in_regions(query: str) -> str:
+    """A document-wide query (``//x|//y``) asked inside the nodes of ``$regions`` (included)."""
+    parts = []
+    depth = 0
+    start = 0
+    quote = ""
+    for index, char in enumerate(query):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(query[start:index])
+            start = index + 1
+    parts.append(query[start:])
+    return "|".join(_in_regions(part) for part in parts)
+
+
+def _in_regions(path: str) -> str:
+    stripped = path.strip()
+    if not stripped.startswith("//"):
+        raise ValueError(f"not a document-wide query: {path!r}")
+    return "$regions/descendant-or-self::" + stripped[2:]
+
+
+def region_holding(
+    elements: Iterable[html.HtmlElement],
+    regions: list[html.HtmlElement] | None,
+    doc: html.HtmlElement,
+) -> html.HtmlElement:
+    """The one region that holds all `elements` (their page order is its order), else `doc`."""
+    wanted = list(elements)
+    for region in regions or ():
+        if all(e is region or region in e.iterancestors() for e in wanted):
+            return region
+    return doc
+
+
+def once(method: Callable[[Any], T]) -> Callable[[Any], T]:
+    """Compute a page object's no-argument method once per page (lists handed out as copies).
+
+    The tree never changes during extraction, and several fields ask for the same
+    containers (the body, the related-coverage modules).
+    """
+    key = method.__qualname__
+
+    @wraps(method)
+    def wrapper(self: Any) -> T:
+        memo = self.__dict__.setdefault("_once", {})
+        if key in memo:
+            value = memo[key]
+        else:
+            value = memo[key] = method(self)
+        return list(value) if isinstance(value, list) else value  # type: ignore[return-value]
+
+    return wrapper
 
 
 def compiled(query: str) -> etree.XPath:

@@ -10,7 +10,7 @@ from typing import Any
 
 from lxml import html
 
-from ..base import Link, PageContext
+from ..base import Link, PageContext, once
 from ..registry import register
 from ..text import normalize_space, text_of
 from .cnn_common import CnnPage, class_xpath
@@ -21,6 +21,8 @@ _NOT_BODY = class_xpath(
     "cnn_stryimg", "cnnstrylccimg", "cnn_stryvid", "cnnVideo", "cnn_vid", "cnn_sharebar",
     "c_sharebar", "cnnStryHghLght", "cnn_strycbftrtxt", "cnnExplainer", "cnn_adspc",
 )
+# Classes of the era's story template and page chrome (on <div>s), or div#cnn_hdr.
+_MARKERS = ("cnn_strycntntlft", "cnnByline", "cnn_strytmstmp", "cnn_maincntnr")
 _BODY_XPATH = (
     "//div[contains(@class, 'cnn_strycntntlft')]//p"
     "[not(@class) or contains(@class, 'cnn_storypgraphtxt') or @class = '']"
@@ -36,41 +38,42 @@ class Cnn2013Page(CnnPage):
     STAMP_XPATH = "//div[contains(@class, 'cnn_strytmstmp')]"
     CREDIT_XPATH = "//p[contains(@class, 'cnn_strycbftrtxt')]"
 
+    REGION_CLASSES = (
+        "cnn_strycntntlft", "cnn_strytmstmp", "cnn_strycbftrtxt", "cnn_storyarea", "cnnByline",
+        "cnnStryHghLght", "cnn_strycrcntr",
+    )
+
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         """The story template's containers, or the era's page chrome (for its video pages)."""
-        return bool(
-            ctx.first(
-                "//div[contains(@class, 'cnn_strycntntlft') or contains(@class, 'cnnByline')"
-                " or contains(@class, 'cnn_strytmstmp') or contains(@class, 'cnn_maincntnr')"
-                " or @id = 'cnn_hdr']"
-            )
-            is not None
+        return any(ctx.classes.containing(marker, "div") for marker in _MARKERS) or bool(
+            ctx.ids.equal("cnn_hdr", "div")
         )
 
     def is_article(self) -> bool:
-        if self.ctx.first("//div[contains(@class, 'cnn_strycntntlft')]") is None:
+        if not self.ctx.classes.containing("cnn_strycntntlft", "div"):
             return False
         return super().is_article()
 
     def headline(self) -> str:
-        h1 = self.ctx.first("//div[contains(@class, 'cnn_storyarea')]//h1")
+        h1 = self.first("//div[contains(@class, 'cnn_storyarea')]//h1")
         return text_of(h1) if h1 is not None else super().headline()
 
     def byline(self) -> str | None:
-        return self.ctx.text("//div[contains(@class, 'cnnByline')]") or None
+        return self.text("//div[contains(@class, 'cnnByline')]") or None
 
     def highlights(self) -> list[str]:
-        items = self.ctx.xpath("//ul[contains(@class, 'cnnStryHghLght')]/li")
+        items = self.xpath("//ul[contains(@class, 'cnnStryHghLght')]/li")
         return [text for text in (text_of(item) for item in items) if text]
 
+    @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        return self.ctx.xpath(_BODY_XPATH)
+        return self.xpath(_BODY_XPATH)
 
     def related_links(self) -> list[Link]:
         """"READ:" lines (inline) and the "Part of complete coverage" cards (related)."""
         found = self.read_line_links()
-        for box in self.ctx.xpath(
+        for box in self.xpath(
             "//div[contains(@class, 'cnn_strycrcntr')]"
             "//div[contains(concat(' ', normalize-space(@class), ' '), ' cnn_stryspcvbx ')]"
         ):
@@ -83,7 +86,7 @@ class Cnn2013Page(CnnPage):
         return self.in_page_order(found)
 
     def topics(self) -> list[str]:
-        topic = self.ctx.text(
+        topic = self.text(
             "//div[contains(@class, 'cnn_strycrcntr')]//*[contains(@class, 'cnn_stryspcvh3')]"
         )
         return [topic] if topic else []
@@ -91,7 +94,7 @@ class Cnn2013Page(CnnPage):
     def images(self) -> list[dict[str, Any]]:
         """Captioned story photos and the photos of an in-story gallery; not video teases."""
         found = []
-        for box in self.ctx.xpath(
+        for box in self.xpath(
             "//div[contains(@class, 'cnn_strycntntlft')]//div["
             "contains(@class, 'cnn_stryimg640captioned')"
             " or contains(@class, 'cnnArticleGalleryPhotoContainer')]"

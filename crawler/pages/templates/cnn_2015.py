@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import html
 
-from ..base import Link, PageContext
+from ..base import Link, PageContext, once
 from ..registry import register
 from ..text import text_of
 from .cnn_common import CnnPage, class_xpath
@@ -46,36 +46,37 @@ class Cnn2015Page(CnnPage):
         "[not(*[self::p or self::div])]"
     )
 
+    REGION_CLASSES = (
+        "zn-body__paragraph", "el__image--", "update-time", "zn-body__footer", "pg-headline",
+        "metadata__byline__author", "el__storyhighlights__item", "el__article--embed",
+    )
+
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
-        return bool(
-            ctx.first(
-                "//*[contains(@class, 'pg-headline') or contains(@class, 'zn-body__paragraph')"
-                " or contains(@class, 'metadata__byline')"
-                " or contains(@class, 'el__storyhighlights')"
-                " or contains(@class, 'pg-rail-tall')]"
-            )
-            is not None
+        return ctx.classes.has(
+            "pg-headline", "zn-body__paragraph", "metadata__byline", "el__storyhighlights",
+            "pg-rail-tall",
         )
 
     def headline(self) -> str:
-        h1 = self.ctx.first("//h1[contains(@class, 'pg-headline')]")
+        h1 = self.first("//h1[contains(@class, 'pg-headline')]")
         return text_of(h1) if h1 is not None else super().headline()
 
     def byline(self) -> str | None:
-        return self.ctx.text("//*[contains(@class, 'metadata__byline__author')]") or None
+        return self.text("//*[contains(@class, 'metadata__byline__author')]") or None
 
     def highlights(self) -> list[str]:
-        items = self.ctx.xpath("//li[contains(@class, 'el__storyhighlights__item')]")
+        items = self.xpath("//li[contains(@class, 'el__storyhighlights__item')]")
         return [text for text in (text_of(item) for item in items) if text]
 
+    @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        return self.ctx.xpath(_BODY_XPATH)
+        return self.xpath(_BODY_XPATH)
 
     def related_links(self) -> list[Link]:
         """"READ:" lines (inline) and the related-story cards embedded in the body (related)."""
         found = self.read_line_links()
-        for card in self.ctx.xpath("//*[contains(@class, 'el__article--embed')]"):
+        for card in self.xpath("//*[contains(@class, 'el__article--embed')]"):
             title = card.xpath(".//*[contains(@class, 'cd__headline-text')]")
             for anchor in card.xpath(".//a[@href]"):
                 headline = text_of(title[0]) if title else text_of(anchor)
@@ -88,7 +89,7 @@ class Cnn2015Page(CnnPage):
     def images(self) -> list[dict[str, Any]]:
         """Story photos (``el__image--*``) with their captions; video and card images left out."""
         found = []
-        for box in self.ctx.xpath(_IMAGE_XPATH):
+        for box in self.xpath(_IMAGE_XPATH):
             caption = box.xpath(".//*[contains(@class, 'media__caption')]")
             entry = self.image(
                 box.find(".//img"), text_of(caption[0]) if caption else "", "data-src-large"

@@ -11,7 +11,7 @@ from typing import Any
 
 from lxml import html
 
-from ..base import Link, PageContext
+from ..base import Link, PageContext, once
 from ..registry import register
 from ..text import normalize_space, text_of
 from .cnn_common import CnnPage, class_xpath
@@ -41,40 +41,39 @@ class Cnn2021Page(CnnPage):
     NAME = "cnn/2021"
     STAMP_XPATH = "//div[contains(@class, 'headline')]//div[contains(@class, 'timestamp')]"
 
+    REGION_CLASSES = ("article__content", "article__main", "headline", "byline__names")
+
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
-        return bool(
-            ctx.first(
-                "//*[contains(@class, 'article__content') or contains(@class, 'headline__text')"
-                " or contains(@class, 'byline__names')"
-                " or contains(@class, 'layout__content-wrapper')]"
-            )
-            is not None
+        return ctx.classes.has(
+            "article__content", "headline__text", "byline__names", "layout__content-wrapper"
         )
 
     def is_article(self) -> bool:
-        if self.ctx.first(_CONTENT) is None:
+        if self.first(_CONTENT) is None:
             return False
         return super().is_article()
 
     def headline(self) -> str:
-        h1 = self.ctx.first("//h1[contains(@class, 'headline__text')]")
+        h1 = self.first("//h1[contains(@class, 'headline__text')]")
         return text_of(h1) if h1 is not None else super().headline()
 
     def byline(self) -> str | None:
-        return self.ctx.text("//div[contains(@class, 'byline__names')]") or None
+        return self.text("//div[contains(@class, 'byline__names')]") or None
 
+    @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        return self.ctx.xpath(_BODY_XPATH)
+        return self.xpath(_BODY_XPATH)
 
     def source_line(self) -> str:
         """"Gao, Mali CNN —": location, outlet and dash, with the spaces a reader sees."""
-        cite = self.ctx.first(_SOURCE_XPATH)
+        cite = self.first(_SOURCE_XPATH)
         return normalize_space(" ".join(cite.itertext())) if cite is not None else ""
 
     def paragraph_text(self, element: html.HtmlElement) -> str:
         return text_of(element, skip=element.xpath(".//cite[contains(@class, 'source__cite')]"))
 
+    @once
     def paragraphs(self) -> list[str]:
         found = super().paragraphs()
         source = self.source_line()
@@ -85,7 +84,7 @@ class Cnn2021Page(CnnPage):
     def related_links(self) -> list[Link]:
         """"READ:" lines (inline) and the ``related-content`` cards of the body (related)."""
         found = self.read_line_links()
-        for card in self.ctx.xpath(f"{_CONTENT}//div[contains(@class, 'related-content')]"
+        for card in self.xpath(f"{_CONTENT}//div[contains(@class, 'related-content')]"
                                    "[not(ancestor::div[contains(@class, 'related-content')])]"):
             title = card.xpath(".//*[contains(@class, 'related-content__headline')]")
             for anchor in card.xpath(".//a[@href]"):
@@ -99,7 +98,7 @@ class Cnn2021Page(CnnPage):
     def images(self) -> list[dict[str, Any]]:
         """Editorial photos (lede and body) with their captions, credits left out."""
         found = []
-        for box in self.ctx.xpath(_IMAGE_XPATH):
+        for box in self.xpath(_IMAGE_XPATH):
             caption = box.xpath(".//*[contains(@class, 'image__caption')]")
             entry = self.image(box.find(".//img"), text_of(caption[0]) if caption else "")
             if entry and entry not in found:

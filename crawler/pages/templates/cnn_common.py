@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lxml import html
 
 from ..article import ArticlePage
-from ..base import Link
+from ..base import Link, once, region_holding
 from ..bylines import contributor_names
 from ..dates import parse_date
 from ..text import normalize_space, text_of
@@ -69,8 +69,7 @@ class CnnPage(ArticlePage):
     """CNN defaults: no dateline, credits from "contributed to this report" lines."""
 
     SOURCE = "cnn"
-    # XPath of the elements that may hold "READ:" lines and credit lines.
-    BODY_XPATH = "//body"
+    SCOPED = True
     # XPath of the visible "Updated ..." stamp.
     STAMP_XPATH = ""
     # XPath of credit lines printed outside the body paragraphs.
@@ -95,6 +94,7 @@ class CnnPage(ArticlePage):
         """The body's paragraph elements in order, before any text filter."""
         return []
 
+    @once
     def body_elements(self) -> list[tuple[html.HtmlElement, str]]:
         """(element, text) of each body paragraph: notes, credits, "READ:" lines left out."""
         found = []
@@ -109,6 +109,7 @@ class CnnPage(ArticlePage):
         """The text of one body paragraph as it reads."""
         return text_of(element)
 
+    @once
     def paragraphs(self) -> list[str]:
         return [text for _, text in self.body_elements()]
 
@@ -129,8 +130,10 @@ class CnnPage(ArticlePage):
         pairs = list(links)
         wanted = {element for element, _ in pairs}
         order: dict[html.HtmlElement, int] = {}
-        # Stop at the last link's element: the scripts and footers after it are most of a page.
-        for index, element in enumerate(self.ctx.doc.iter()):
+        # Walk only the region that holds them all, and stop at the last link's element:
+        # the scripts and footers around it are most of a page.
+        region = region_holding(wanted, self.regions(), self.ctx.doc)
+        for index, element in enumerate(region.iter()):
             if element in wanted:
                 order[element] = index
                 if len(order) == len(wanted):
@@ -138,11 +141,12 @@ class CnnPage(ArticlePage):
         return [link for _, link in sorted(pairs, key=lambda pair: order.get(pair[0], 0))]
 
     # -- dates --------------------------------------------------------------------------
+    @once
     def stamp(self) -> str | None:
         """The visible timestamp text, if the template prints one."""
         if not self.STAMP_XPATH:
             return None
-        return self.ctx.text(self.STAMP_XPATH) or None
+        return self.text(self.STAMP_XPATH) or None
 
     def date_published_raw(self) -> str | None:
         stated = super().date_published_raw()
@@ -172,7 +176,7 @@ class CnnPage(ArticlePage):
     # -- credits ------------------------------------------------------------------------
     def credits(self) -> list[dict[str, str]]:
         """Contributors of the "A and B contributed to this report" lines."""
-        lines = [text_of(e) for e in self.ctx.xpath(self.CREDIT_XPATH)] if self.CREDIT_XPATH else []
+        lines = [text_of(e) for e in self.xpath(self.CREDIT_XPATH)] if self.CREDIT_XPATH else []
         lines += [text_of(e) for e in self.body_candidates()]
         found: list[dict[str, str]] = []
         for line in lines:

@@ -9,9 +9,11 @@ time and ``meta[name=REVISION_DATE]`` the last revision.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from lxml import html
 
-from ..base import PageContext
+from ..base import PageContext, once
 from ..registry import register
 from .reuters_common import ReutersPage, without_descendants_of
 
@@ -28,15 +30,22 @@ class Reuters2013Page(ReutersPage):
     """Reuters article pages of 2010-2016 (the ``articleText`` layout)."""
 
     NAME = "reuters/2013"
-    BODY_XPATH = "//span[@id='articleText']"
+    BODY_ID = "articleText"  # span#articleText
+    SCOPED = True
+    REGION_IDS: ClassVar[tuple[str, ...]] = (
+        "articleInfo", "relatedNews", "relatedTopics", "slideshowInlineLarge", "articleImage",
+    )
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
-        return ctx.first(cls.BODY_XPATH) is not None
+        return bool(ctx.ids.equal(cls.BODY_ID, "span"))
 
+    @once
     def body(self) -> html.HtmlElement | None:
-        return self.ctx.first(self.BODY_XPATH)
+        found = self.ctx.ids.equal(self.BODY_ID, "span")
+        return found[0] if found else None
 
+    @once
     def body_elements(self) -> list[html.HtmlElement]:
         body = self.body()
         if body is None:
@@ -44,27 +53,28 @@ class Reuters2013Page(ReutersPage):
         return without_descendants_of(body.xpath(".//p|.//h2|.//h3"), body.xpath(_INLINE_MODULES))
 
     def byline_element(self) -> html.HtmlElement | None:
-        return self.ctx.first("//div[@id='articleInfo']//*[contains(@class, 'byline')]")
+        return self.first("//div[@id='articleInfo']//*[contains(@class, 'byline')]")
 
     def stamp_element(self) -> html.HtmlElement | None:
-        return self.ctx.first("//div[@id='articleInfo']//span[contains(@class, 'timestamp')]")
+        return self.first("//div[@id='articleInfo']//span[contains(@class, 'timestamp')]")
 
     def dateline_element(self) -> html.HtmlElement | None:
         body = self.body()
         found = body.xpath(".//span[@class='articleLocation']") if body is not None else []
         if found:
             return found[0]
-        return self.ctx.first("//div[@id='articleInfo']//span[@class='location']")
+        return self.first("//div[@id='articleInfo']//span[@class='location']")
 
+    @once
     def related_containers(self) -> list[html.HtmlElement]:
-        return self.ctx.xpath("//div[@id='relatedNews']//div[contains(@class, 'moduleBody')]")
+        return self.xpath("//div[@id='relatedNews']//div[contains(@class, 'moduleBody')]")
 
     def topic_anchors(self) -> list[html.HtmlElement]:
-        return self.ctx.xpath("//div[@id='relatedTopics']//li//a")
+        return self.xpath("//div[@id='relatedTopics']//li//a")
 
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
-        for box in self.ctx.xpath(
+        for box in self.xpath(
             "//div[@id='slideshowInlineLarge' or @id='articleImage' or @id='articleImageLarge']"
         ):
             captions = box.xpath(

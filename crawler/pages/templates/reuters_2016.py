@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lxml import html
 
+from ..base import once
 from ..registry import register
 from ..text import text_of
 from .reuters_2013 import Reuters2013Page
@@ -24,16 +25,21 @@ class Reuters2016Page(Reuters2013Page):
     """Reuters article pages of 2016-2017 (the ``article-text`` layout)."""
 
     NAME = "reuters/2016"
-    BODY_XPATH = "//span[@id='article-text']"
+    BODY_ID = "article-text"  # span#article-text
+    REGION_IDS = (*Reuters2013Page.REGION_IDS, "article-byline")
+    REGION_CLASSES = (
+        "article-header", "article-info", "related-content", "related-topics",
+        "related-photo-container",
+    )
 
     def byline_element(self) -> html.HtmlElement | None:
-        return self.ctx.first(
+        return self.first(
             "//*[@id='article-byline']//*[contains(@class, 'author')]"
             "|//div[contains(@class, 'article-header')]//*[contains(@class, 'byline')]"
         )
 
     def stamp_element(self) -> html.HtmlElement | None:
-        return self.ctx.first(
+        return self.first(
             "//div[contains(@class, 'article-info')]//span[contains(@class, 'timestamp')]"
         )
 
@@ -42,9 +48,10 @@ class Reuters2016Page(Reuters2013Page):
         found = body.xpath(".//span[@class='articleLocation']") if body is not None else []
         return found[0] if found else None
 
+    @once
     def related_containers(self) -> list[html.HtmlElement]:
         boxes = []
-        for box in self.ctx.xpath("//div[contains(concat(' ', @class, ' '), ' related-content ')]"):
+        for box in self.xpath("//div[contains(concat(' ', @class, ' '), ' related-content ')]"):
             titles = box.xpath(".//*[contains(@class, 'related-content-title')]|.//h3")
             title = text_of(titles[0]).lower() if titles else ""
             if not title.startswith(_RECIRCULATION_TITLES):
@@ -52,11 +59,11 @@ class Reuters2016Page(Reuters2013Page):
         return boxes
 
     def topic_anchors(self) -> list[html.HtmlElement]:
-        return self.ctx.xpath("//div[contains(concat(' ', @class, ' '), ' related-topics ')]//a")
+        return self.xpath("//div[contains(concat(' ', @class, ' '), ' related-topics ')]//a")
 
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
-        for box in self.ctx.xpath("//div[contains(@class, 'related-photo-container')]"):
+        for box in self.xpath("//div[contains(@class, 'related-photo-container')]"):
             captions = box.xpath(".//*[contains(@class, 'related-photo-caption')]")
             for img in box.xpath(".//img"):
                 pairs.append((img, captions[0] if captions else None))

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from lxml import html
 
-from ..base import PageContext
+from ..base import PageContext, compiled, once
 from ..registry import register
 from ..text import class_prefix_xpath as has_prefix
 from .reuters_common import ReutersPage, without_descendants_of
 
-_BODY = (
-    f"//div[{has_prefix('StandardArticleBody_body')}]"
-    f"|//div[{has_prefix('ArticleBodyWrapper')}]"
-    f"|//div[{has_prefix('ArticleBody-container')}]"
+_BODY_PREFIXES = ("StandardArticleBody_body", "ArticleBodyWrapper", "ArticleBody-container")
+_PARAGRAPH_PREFIXES = ("Paragraph-paragraph", "ArticleBody-para")
+# The story's container (a <div>) and, on pages without one, the 2020 paragraphs (<p>s).
+_IS_BODY = compiled("self::div[" + " or ".join(has_prefix(p) for p in _BODY_PREFIXES) + "]")
+_IS_PARAGRAPH_2020 = compiled(
+    "self::p[" + " or ".join(has_prefix(p) for p in _PARAGRAPH_PREFIXES) + "]"
 )
-_PARAGRAPHS_2020 = f"//p[{has_prefix('Paragraph-paragraph')} or {has_prefix('ArticleBody-para')}]"
 # Boxes inside the body that are not story text.
 _BODY_MODULES = " or ".join(
     has_prefix(prefix)
@@ -41,42 +42,52 @@ class Reuters2018Page(ReutersPage):
     """Reuters article pages of 2018-2020 (CSS-module class names)."""
 
     NAME = "reuters/2018"
+    SCOPED = True
+    REGION_CLASSES = (
+        "BylineBar_byline", "Byline-byline", "ArticleHeader_date", "ArticleHeader-date",
+        "Attribution_content", "Attribution-attribution", "RelatedCoverage_container",
+        "RelatedCoverage-container",
+    )
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
-        return ctx.first(_BODY) is not None or ctx.first(_PARAGRAPHS_2020) is not None
+        return bool(_bodies(ctx) or _paragraphs_2020(ctx))
 
+    @once
     def body(self) -> html.HtmlElement | None:
-        return self.ctx.first(_BODY)
+        found = _bodies(self.ctx)
+        return found[0] if found else None
 
+    @once
     def body_elements(self) -> list[html.HtmlElement]:
         body = self.body()
         if body is None:
-            return list(self.ctx.xpath(_PARAGRAPHS_2020))
+            return _paragraphs_2020(self.ctx)
         candidates = body.xpath(".//p|.//h2|.//h3")
         return without_descendants_of(candidates, body.xpath(f".//*[{_BODY_MODULES}]"))
 
     def byline_element(self) -> html.HtmlElement | None:
-        return self.ctx.first(
+        return self.first(
             f"//*[{has_prefix('BylineBar_byline')} or {has_prefix('Byline-byline')}]"
         )
 
     def stamp_element(self) -> html.HtmlElement | None:
-        return self.ctx.first(
+        return self.first(
             f"//*[{has_prefix('ArticleHeader_date')} or {has_prefix('ArticleHeader-date')}]"
         )
 
     def credits_elements(self) -> list[html.HtmlElement]:
         return list(
-            self.ctx.xpath(
+            self.xpath(
                 f"//*[{has_prefix('Attribution_content')}"
                 f" or {has_prefix('Attribution-attribution')}]"
             )
         )
 
+    @once
     def related_containers(self) -> list[html.HtmlElement]:
         return list(
-            self.ctx.xpath(
+            self.xpath(
                 f"//div[{has_prefix('RelatedCoverage_container')}"
                 f" or {has_prefix('RelatedCoverage-container')}]"
             )
@@ -93,3 +104,13 @@ class Reuters2018Page(ReutersPage):
             for img in figure.xpath(".//img"):
                 pairs.append((img, captions[0] if captions else None))
         return pairs
+
+
+def _bodies(ctx: PageContext) -> list[html.HtmlElement]:
+    """The page's ``_BODY`` elements, in page order, found from its class names."""
+    return ctx.classes.matching(_IS_BODY, *_BODY_PREFIXES)
+
+
+def _paragraphs_2020(ctx: PageContext) -> list[html.HtmlElement]:
+    """The page's ``_PARAGRAPHS_2020`` elements, in page order."""
+    return ctx.classes.matching(_IS_PARAGRAPH_2020, *_PARAGRAPH_PREFIXES)

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from lxml import html
 
-from ..base import PageContext
+from ..base import PageContext, once, region_holding
 from ..registry import register
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
-from .reuters_common import ReutersPage, modules_headed, without_descendants_of
+from .reuters_common import (
+    ReutersPage,
+    modules_headed,
+    without_descendants_of,
+)
 
 _RELATED_TITLES = ("Related Coverage", "Read Next")
 # Boxes that are not story text wherever they sit (cards, badges, media, ads).
@@ -42,22 +46,38 @@ class Reuters2021Page(ReutersPage):
     """Reuters article pages from 2021 on (Arc/Fusion)."""
 
     NAME = "reuters/2021"
+    SCOPED = True
+    REGION_CLASSES = (
+        "related-coverage", "read-next", "trust-badge", "article-body__trust", "ad-slot",
+        "video-player", "tags-with-label",
+    )
+    REGION_TEST_IDS = (
+        "RelatedCoverage", "ReadNext", "Video", "primary-image", "primary-gallery", "TagsList",
+        "AuthorByline", "Body", "Heading",
+    )
+    REGION_TAGS = ("h1", "h2", "h3", "h4", "header", "article", "main", "figure", "aside")
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         return (
-            ctx.first("//script[@id='fusion-metadata']") is not None
-            or ctx.first("//*[starts-with(@data-testid, 'paragraph-')]") is not None
-            or ctx.first("//*[@data-testid='AuthorByline']") is not None
+            bool(ctx.ids.equal("fusion-metadata", "script"))
+            or any(value.startswith("paragraph-") for value in ctx.test_ids.values)
+            or ctx.test_ids.has_value("AuthorByline")
         )
 
+    def region_starts(self) -> list[html.HtmlElement]:
+        tags = [nav for nav in self.ctx.doc.iter("nav") if nav.get("aria-label") == "Tags"]
+        return super().region_starts() + tags
+
+    @once
     def article(self) -> html.HtmlElement:
         for query in ("//article", "//main"):
-            found = self.ctx.first(query)
+            found = self.first(query)
             if found is not None:
                 return found
         return self.ctx.doc
 
+    @once
     def body(self) -> html.HtmlElement:
         article = self.article()
         found = article.xpath(
@@ -66,9 +86,11 @@ class Reuters2021Page(ReutersPage):
         )
         return found[0] if found else article
 
+    @once
     def modules(self) -> list[html.HtmlElement]:
-        return list(self.ctx.xpath(_MODULES)) + self.related_containers()
+        return list(self.xpath(_MODULES)) + self.related_containers()
 
+    @once
     def body_elements(self) -> list[html.HtmlElement]:
         parts = self.body().xpath(_BODY_PARTS)
         # A paragraph-N wrapper may hold a p.article-body__paragraph: keep the outer one.
@@ -77,7 +99,7 @@ class Reuters2021Page(ReutersPage):
         return without_descendants_of(outer, self.modules())
 
     def headline(self) -> str:
-        found = self.ctx.first("//h1[@data-testid='Heading']")
+        found = self.first("//h1[@data-testid='Heading']")
         if found is not None:
             text = text_of(found)
             if text:
@@ -85,27 +107,34 @@ class Reuters2021Page(ReutersPage):
         return super().headline()
 
     def byline_element(self) -> html.HtmlElement | None:
-        return self.ctx.first("//*[@data-testid='AuthorByline']")
+        return self.first("//*[@data-testid='AuthorByline']")
 
     def stamp_element(self) -> html.HtmlElement | None:
-        return self.ctx.first(
+        return self.first(
             "//article//time|//*[@data-testid='Body' and contains(@class, 'date-line')]"
         )
 
+    @once
     def related_containers(self) -> list[html.HtmlElement]:
-        found = modules_headed(self.ctx.doc, _RELATED_TITLES)
-        for box in self.ctx.xpath("//*[@data-testid='RelatedCoverage' or @data-testid='ReadNext']"):
+        found = modules_headed(self.headings(), _RELATED_TITLES)
+        for box in self.xpath("//*[@data-testid='RelatedCoverage' or @data-testid='ReadNext']"):
             if box not in found and not any(a in found for a in box.iterancestors()):
                 found.append(box)
-        found.sort(key=lambda element: _position(self.ctx.doc, element))
-        return found
+        region = region_holding(found, self.regions(), self.ctx.doc)
+        position = {element: index for index, element in enumerate(region.iter())}
+        return sorted(found, key=lambda element: position.get(element, -1))
+
+    def headings(self) -> list[html.HtmlElement]:
+        """Headings that may title a module (not the page's root element)."""
+        found = self.xpath("//h2|//h3|//h4|//header|//*[@data-testid='Heading']")
+        return [heading for heading in found if heading is not self.ctx.doc]
 
     def topic_anchors(self) -> list[html.HtmlElement]:
-        return list(self.ctx.xpath(_TAGS))
+        return list(self.xpath(_TAGS))
 
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         cards = self.related_containers() + list(
-            self.ctx.xpath("//*[@data-testid='Video' or " + has_prefix("video-player") + "]")
+            self.xpath("//*[@data-testid='Video' or " + has_prefix("video-player") + "]")
         )
         figures = without_descendants_of(self.article().xpath(".//figure"), cards)
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
@@ -115,10 +144,3 @@ class Reuters2021Page(ReutersPage):
                 pairs.append((img, captions[0] if captions else None))
         return pairs
 
-
-def _position(root: html.HtmlElement, element: html.HtmlElement) -> int:
-    """Document order of an element (for sorting modules found by different routes)."""
-    for index, node in enumerate(root.iter()):
-        if node is element:
-            return index
-    return -1

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from lxml import html
 
 from ..article import ArticlePage
-from ..base import Link
+from ..base import Link, once
 from ..credits import is_credits_line, parse_credits
 from ..dates import parse_date
 from ..text import normalize_space, text_of
@@ -108,9 +108,11 @@ class ReutersPage(ArticlePage):
             return False
         return bool(self.headline() and self.paragraphs())
 
+    @once
     def _body_texts(self) -> list[str]:
         return [text for text in (text_of(element) for element in self.body_elements()) if text]
 
+    @once
     def paragraphs(self) -> list[str]:
         return [
             text
@@ -239,11 +241,13 @@ def without_descendants_of(
     ]
 
 
-def modules_headed(root: html.HtmlElement, titles: tuple[str, ...]) -> list[html.HtmlElement]:
+def modules_headed(
+    headings: Iterable[html.HtmlElement], titles: tuple[str, ...]
+) -> list[html.HtmlElement]:
     """Containers whose heading reads one of `titles` ("Related Coverage", "Read Next")."""
     wanted = {title.lower() for title in titles}
     found: list[html.HtmlElement] = []
-    for heading in root.xpath(".//h2|.//h3|.//h4|.//header|.//*[@data-testid='Heading']"):
+    for heading in headings:
         if text_of(heading).lower().rstrip(":") not in wanted:
             continue
         container = heading.getparent()

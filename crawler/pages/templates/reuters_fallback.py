@@ -32,6 +32,6 @@ class ReutersFallbackPage(GenericArticlePage):
         if og_type != "article":
             return False
         # Several <article> cards without structured data: a section front.
-        if not self.ld and len(self.ctx.xpath("//article")) > 1:
+        if not self.ld and len(self.xpath("//article")) > 1:
             return False
         return super().is_article()

@@ -1,0 +1,128 @@
+"""Extraction's shortcuts give the items the long way gives, on every fixture and its variants.
+
+Templates query only the ``<body>`` children where one of their queries can start; the
+page is parsed from its own bytes when they already are UTF-8. Both are checked against the
+plain reading: the whole page queried, the body decoded and re-encoded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree, html
+
+from crawler.pages import analyse, parse_html
+from crawler.pages.article import ArticlePage
+from crawler.pages.base import PageContext
+from crawler.pages.encoding import decode_html, utf8_html
+from crawler.pages.registry import template_for
+
+from .test_pages_fixtures import FIXTURES, load_fixture
+
+PADDING_HEAD = (
+    '<nav class="site-nav"><ul>'
+    + "".join(f'<li><a href="/section-{n}">Section {n}</a></li>' for n in range(60))
+    + "</ul></nav>"
+    + '<div class="ad-slot" id="ad-top"></div><script>var state = {"a": 1};</script>'
+)
+PADDING_TAIL = (
+    '<div class="ad-slot" id="ad-bottom"></div><footer class="site-footer"><h2>More</h2>'
+    '<a href="/about">About</a></footer><script>window.done = true;</script>'
+)
+
+
+def flattened(body: bytes, levels: int) -> bytes:
+    """The page with its <body> children's tags dropped `levels` times (their content lifted)."""
+    doc = html.document_fromstring(body)
+    page_body = doc.find("body")
+    assert page_body is not None
+    for _ in range(levels):
+        for child in list(page_body):
+            if isinstance(child.tag, str) and len(child):
+                child.drop_tag()
+    return etree.tostring(doc, encoding="utf-8", method="html")
+
+
+def padded(body: bytes) -> bytes:
+    text = body.decode("utf-8", "replace")
+    opening = text.lower().find("<body")
+    start = text.index(">", opening) + 1 if opening >= 0 else 0
+    closing = text.lower().rfind("</body>")
+    end = closing if closing >= 0 else len(text)
+    return (text[:start] + PADDING_HEAD + text[start:end] + PADDING_TAIL + text[end:]).encode()
+
+
+def variants(body: bytes) -> dict[str, bytes]:
+    found = {"as is": body, "padded": padded(body)}
+    for levels in range(1, 9):
+        found[f"flattened {levels}"] = flattened(body, levels)
+    return found
+
+
+@pytest.mark.parametrize("html_path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_regions_never_change_what_is_extracted(
+    html_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected, headers, fixture = load_fixture(html_path)
+    if "latin1" in html_path.stem:  # re-serialised as UTF-8 by the variants
+        headers = {"Content-Type": "text/html; charset=utf-8"}
+        fixture = fixture.decode("latin-1").encode()
+    pages = variants(fixture)
+    urls = [(expected["url"], expected["source"]), ("https://mirror.example/a", None)]
+    scoped = {
+        (name, url): analyse(url, headers, body, source=source)
+        for name, body in pages.items()
+        for url, source in urls
+    }
+    assert scoped[("padded", expected["url"])].article == scoped[("as is", expected["url"])].article
+    monkeypatch.setattr(ArticlePage, "regions", lambda self: None)
+    for (name, url), analysis in scoped.items():
+        source = dict(urls)[url]
+        assert analysis == analyse(url, headers, pages[name], source=source), (name, url)
+
+
+def test_regions_leave_out_the_padding() -> None:
+    expected, _, fixture = load_fixture(FIXTURES[0])
+    doc = parse_html(padded(fixture))
+    assert doc is not None
+    ctx = PageContext(expected["url"], doc, expected["source"], "utf-8")
+    regions = template_for(ctx)(ctx).regions()
+    assert regions, "the story's regions"
+    assert not [r for r in regions if r.tag in ("nav", "script", "footer")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.text(max_size=200).map(lambda t: t.encode("cp1252", "ignore")),
+        st.sampled_from(
+            [
+                b"\xef\xbb\xbf<p>caf\xc3\xa9</p>",
+                b"\xff\xfe<\x00p\x00>\x00",
+                b'<meta charset="iso-8859-1"><p>caf\xe9</p>',
+                b'<meta charset="utf-16"><p>x</p>',
+                b"<?xml version='1.0' encoding='latin-1'?><p>caf\xe9</p>",
+            ]
+        ),
+    ),
+    content_type=st.sampled_from(
+        [None, "text/html", "text/html; charset=utf-8", "text/html; charset=windows-1252",
+         "text/html; charset=utf-16", "text/html; charset=shift_jis", "text/html; charset=bogus"]
+    ),
+)
+def test_bytes_given_to_the_parser_are_the_decoded_text(body: bytes, content_type: str) -> None:
+    text, encoding = decode_html(body, content_type)
+    assert utf8_html(body, content_type) == (text.encode("utf-8", "surrogatepass"), encoding)
+
+
+BLANKS = [b"", b" \n\t", "\u00a0 \u2028".encode(), b"\x1c\x1d", b" <p>x</p>", "\u00a0<p>".encode()]
+
+
+@pytest.mark.parametrize("body", BLANKS)
+def test_blank_pages_are_those_whose_text_is_blank(body: bytes) -> None:
+    assert (parse_html(body) is None) == (not body.decode("utf-8").strip())
