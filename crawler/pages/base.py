@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, wraps
+from functools import cache, cached_property, wraps
 from typing import Any, Literal, TypeVar
 
 from lxml import etree, html
@@ -278,6 +278,7 @@ _ID_VALUES = etree.XPath("//@id")
 _TEST_ID_VALUES = etree.XPath("//@data-testid")
 
 
+@cache
 def in_regions(query: str) -> str:
     """A document-wide query (``//x|//y``) asked inside the nodes of ``$regions`` (included)."""
     parts = []
