@@ -126,3 +126,21 @@ BLANKS = [b"", b" \n\t", "\u00a0 \u2028".encode(), b"\x1c\x1d", b" <p>x</p>", "\
 @pytest.mark.parametrize("body", BLANKS)
 def test_blank_pages_are_those_whose_text_is_blank(body: bytes) -> None:
     assert (parse_html(body) is None) == (not body.decode("utf-8").strip())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"var dd={", b"var  dd = {", b"vardd={", b"please enable js", b"please enable jsx",
+             b"please enable javascript", b"px-captcha", b"cf-chl-", b"are you a robot", b"dd",
+             b"captcha-delivery.com", b"access to this page has been denied", b"<p>x</p>", b" "]
+        ),
+        max_size=8,
+    )
+)
+def test_block_markers_ruled_out_as_the_regex_would(parts: list[bytes]) -> None:
+    from crawler.pages.blocks import _MARKERS, has_marker
+
+    head = b"".join(parts)
+    assert has_marker(head) == (_MARKERS.search(head) is not None)
