@@ -7,8 +7,10 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,29 +38,57 @@ class SiteServer:
         return self.urls[site] + path
 
 
-def start_site_server(root: Path | None = None) -> SiteServer:
-    command = [sys.executable, "-m", "archive.testsite"]
-    if root is not None:
-        command += ["--root", str(root)]
+def spawn_line_server(*args: str) -> tuple[subprocess.Popen[str], Any]:
+    """Start ``python ARGS``, a server that prints one JSON line once it listens.
+
+    It serves until its stdin closes (:func:`stop_line_server`), so a test never has to
+    guess when it is ready or kill it blindly.
+    """
     process = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO, env=cli_env()
+        [sys.executable, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=cli_env(),
     )
     assert process.stdout is not None
-    line = process.stdout.readline()  # printed once every port is listening
+    line = process.stdout.readline()
     if not line:
         process.kill()
-        raise RuntimeError("test site server did not start")
-    return SiteServer(process, json.loads(line))
+        process.wait()
+        raise RuntimeError(f"server {' '.join(args)} did not start")
+    return process, json.loads(line)
+
+
+def stop_line_server(process: subprocess.Popen[str]) -> None:
+    assert process.stdin is not None
+    process.stdin.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def line_server(*args: str) -> Iterator[Any]:
+    """:func:`spawn_line_server` for the length of a ``with`` block; yields its JSON line."""
+    process, info = spawn_line_server(*args)
+    try:
+        yield info
+    finally:
+        stop_line_server(process)
+
+
+def start_site_server(root: Path | None = None) -> SiteServer:
+    extra = ["--root", str(root)] if root is not None else []
+    process, urls = spawn_line_server("-m", "archive.testsite", *extra)
+    return SiteServer(process, urls)
 
 
 def stop_site_server(server: SiteServer) -> None:
-    assert server.process.stdin is not None
-    server.process.stdin.close()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    stop_line_server(server.process)
 
 
 @pytest.fixture(scope="session")

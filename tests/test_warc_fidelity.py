@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import line_server
 from .servers.fidelity import RESPONSES
-from .servers.harness import Rec, crawl, line_server, read_records, warc_paths
+from .servers.harness import Rec, crawl, read_records, warc_paths
 
 TARGETS = ["/headers?a=1&b=two%20words", "/moved-1", "/missing", "/gzip", "/chunked", "/short"]
 TARGETS += ["/no-phrase"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-from ..conftest import FAST, REPO, cli_env, run_cli
+from ..conftest import FAST, REPO, run_cli, spawn_line_server, stop_line_server
 
 HEALTHY_PAGE = (
     REPO / "archive/testsite/site/cnn/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
@@ -68,28 +67,11 @@ def fault_server(tmp: Path, sites: dict[str, dict[str, dict[str, Any]]]) -> Iter
     scenario = tmp / "scenario.json"
     log = tmp / "requests.log"
     scenario.write_text(json.dumps({"sites": sites, "log": str(log)}), "utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.faults.server", str(scenario)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-        env=cli_env(),
-    )
-    assert process.stdout is not None and process.stdin is not None
-    line = process.stdout.readline()
-    if not line:
-        process.kill()
-        raise RuntimeError("fault server did not start")
+    process, urls = spawn_line_server("-m", "tests.faults.server", str(scenario))
     try:
-        yield FaultServer(process, json.loads(line), log)
+        yield FaultServer(process, urls, log)
     finally:
-        process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_line_server(process)
 
 
 def crawl(

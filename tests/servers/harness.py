@@ -2,44 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-from ..conftest import FAST, REPO, cli_env, run_cli
-
-
-@contextmanager
-def line_server(*command: str) -> Iterator[dict[str, Any]]:
-    """Run a server that prints one JSON line when listening and serves until stdin closes."""
-    process = subprocess.Popen(
-        [sys.executable, *command],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-        env=cli_env(),
-    )
-    assert process.stdout is not None and process.stdin is not None
-    line = process.stdout.readline()
-    try:
-        if not line:
-            raise RuntimeError(f"{command} did not start")
-        yield json.loads(line)
-    finally:
-        process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+from ..conftest import FAST, run_cli
 
 
 @dataclass
