@@ -11,6 +11,7 @@ links, so what lies behind an unchanged page is still reached.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from datetime import datetime
@@ -119,31 +120,38 @@ class IncrementalMiddleware:
         """The article is in the store: only now may the history say it was fetched."""
         if self.stats.get_value(STORE_LOCKED_STAT):
             return  # kept back by a locked store: left in the frontier for the next run
-        key = _key(response.request or response)
-        previous = self.state.get(key)
-        now = time.time()
-        self.state.record(
-            FetchRecord(
-                key=key,
-                url=response.url,
-                fetched_at=now,
-                first_fetched_at=previous.first_fetched_at if previous else now,
-                status=response.status,
-                etag=_header(response, b"ETag"),
-                last_modified=_header(response, b"Last-Modified"),
-                payload_digest=payload_digest(response.body),
-                date_published=_field(item, "datePublished"),
-                date_modified=_field(item, "dateModified"),
-                links=response.meta.get(LINKS),
-            ),
-            spider=spider.name,
+        record = self._fetch_record(response, links=response.meta.get(LINKS), validators=True)
+        record = dataclasses.replace(
+            record,
+            date_published=_field(item, "datePublished"),
+            date_modified=_field(item, "dateModified"),
         )
+        self.state.record(record, spider=spider.name)
 
     def item_dropped(self, item: Any, response: Response, spider: Spider, **_: Any) -> None:
         """Nothing stored: done for this crawl, but the history keeps no validators."""
         if self.stats.get_value(DISK_FULL_STAT):
             return  # not stored for want of space: left in the frontier for the next run
         self.state.done(spider.name, _key(response.request or response))
+
+    def _fetch_record(
+        self, response: Response, *, links: Links | None, validators: bool
+    ) -> FetchRecord:
+        """What the history keeps of a fetch; validators only for a page worth revalidating."""
+        key = _key(response.request or response)
+        previous = self.state.get(key)
+        now = time.time()
+        return FetchRecord(
+            key=key,
+            url=response.url,
+            fetched_at=now,
+            first_fetched_at=previous.first_fetched_at if previous else now,
+            status=response.status,
+            etag=_header(response, b"ETag") if validators else None,
+            last_modified=_header(response, b"Last-Modified") if validators else None,
+            payload_digest=payload_digest(response.body) if validators else None,
+            links=links,
+        )
 
     # -- the spider's calls --------------------------------------------------------------
     def resume(self, spider: str) -> list[FrontierEntry]:
@@ -157,22 +165,8 @@ class IncrementalMiddleware:
 
     def page_done(self, spider: str, response: Response, links: Links | None) -> None:
         """A page that gives no item (listing, not an article, blocked, gone)."""
-        key = _key(response.request or response)
-        previous = self.state.get(key)
-        now = time.time()
-        ok = response.status == 200
         self.state.record(
-            FetchRecord(
-                key=key,
-                url=response.url,
-                fetched_at=now,
-                first_fetched_at=previous.first_fetched_at if previous else now,
-                status=response.status,
-                etag=_header(response, b"ETag") if ok else None,
-                last_modified=_header(response, b"Last-Modified") if ok else None,
-                payload_digest=payload_digest(response.body) if ok else None,
-                links=links,
-            ),
+            self._fetch_record(response, links=links, validators=response.status == 200),
             spider=spider,
         )
 
