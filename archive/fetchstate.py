@@ -106,7 +106,16 @@ class FetchState:
             return None
         key, url, fetched, first, status, etag, modified, digest, published, changed = row[:10]
         return FetchRecord(
-            key, url, fetched, first, status, etag, modified, digest, published, changed,
+            key,
+            url,
+            fetched,
+            first,
+            status,
+            etag,
+            modified,
+            digest,
+            published,
+            changed,
             _links(row[10]),
         )
 

@@ -103,8 +103,10 @@ def run_crawl(options: CrawlOptions) -> int:
         if is_disk_full(exc):
             print(f"newsarchive: {disk_full_message(options.data_dir, exc)}", file=sys.stderr)
             return DISK_FULL
-        print(f"newsarchive: data directory {options.data_dir} is not usable: "
-              f"{exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"newsarchive: data directory {options.data_dir} is not usable: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
         return USAGE
     try:
         if lock.stale is not None:
@@ -247,9 +249,7 @@ def progress_line(crawlers: list[Any], elapsed: float) -> str:
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         pages += int(stats.get("downloader/response_count", 0))
-        articles += sum(
-            int(stats.get(f"newsarchive/articles/{k}", 0)) for k in ("new", "updated")
-        )
+        articles += sum(int(stats.get(f"newsarchive/articles/{k}", 0)) for k in ("new", "updated"))
         errors += sum(int(v) for k, v in stats.items() if k.startswith("newsarchive/errors/"))
     rate = pages / elapsed if elapsed > 0 else 0.0
     return (

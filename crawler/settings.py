@@ -121,11 +121,3 @@ NEWSARCHIVE_LIMITS_ENABLED = True
 NEWSARCHIVE_DECODING_ENABLED = True
 NEWSARCHIVE_LIMITS_MAX_BYTES = 0  # 0: DOWNLOAD_MAXSIZE
 NEWSARCHIVE_LIMITS_MAX_SECONDS = 0.0  # 0: 80% of DOWNLOAD_TIMEOUT
-
-# -- crawling from archives ---------------------------------------------------------------
-# `newsarchive crawl --from-archive PATH` sets NEWSARCHIVE_FROM_ARCHIVE: requests are then
-# answered from those WARCs by canonical URL (nearest capture to ..._AT, default latest).
-# The spiders install crawler.fromarchive.ArchiveDownloaderMiddleware when it is set.
-NEWSARCHIVE_FROM_ARCHIVE_ENABLED = True
-NEWSARCHIVE_FROM_ARCHIVE: list[str] = []
-NEWSARCHIVE_FROM_ARCHIVE_AT = ""

@@ -19,8 +19,10 @@ EXAMPLES = [
     ("By the CNN Wire Staff", []),
     ("By CNN Staff", []),
     ("Reuters", []),
-    ("By Aminata Diallo, Paul Brenner, and Chloé Martin, CNN",
-     ["Aminata Diallo", "Paul Brenner", "Chloé Martin"]),
+    (
+        "By Aminata Diallo, Paul Brenner, and Chloé Martin, CNN",
+        ["Aminata Diallo", "Paul Brenner", "Chloé Martin"],
+    ),
     ("By A. B. Carter & Lina Hill, CNN", ["A. B. Carter", "Lina Hill"]),
     ("By Tom White, CNN", ["Tom White"]),
     ("By Ana Ruiz, Special to CNN", ["Ana Ruiz"]),
@@ -45,11 +47,15 @@ def test_none_gives_no_authors() -> None:
 @pytest.mark.parametrize(
     ("line", "names"),
     [
-        ("CNN's Ana Ruiz and journalist Moussa Traoré in Bamako contributed to this report.",
-         ["Ana Ruiz", "Moussa Traoré"]),
+        (
+            "CNN's Ana Ruiz and journalist Moussa Traoré in Bamako contributed to this report.",
+            ["Ana Ruiz", "Moussa Traoré"],
+        ),
         ("CNN’s Idrissa Sow contributed reporting.", ["Idrissa Sow"]),
-        ("CNN's Jason Carroll, Ben Brumfield, and Greg Botelho contributed to this report.",
-         ["Jason Carroll", "Ben Brumfield", "Greg Botelho"]),
+        (
+            "CNN's Jason Carroll, Ben Brumfield, and Greg Botelho contributed to this report.",
+            ["Jason Carroll", "Ben Brumfield", "Greg Botelho"],
+        ),
         ("The militants seized Gao last April.", []),
     ],
 )

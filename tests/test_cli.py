@@ -110,8 +110,14 @@ def test_unreachable_site_is_one_line_and_exit_1(tmp_path: Path) -> None:
 def test_dns_failure_is_one_line_and_exit_1(tmp_path: Path) -> None:
     # ".invalid" never resolves (RFC 2606), so no packet leaves the machine for it.
     result = run_cli(
-        "crawl", "cnn", "--data", str(tmp_path), "--start-url", "http://nonexistent.invalid/",
-        "-s", "RETRY_TIMES=0",
+        "crawl",
+        "cnn",
+        "--data",
+        str(tmp_path),
+        "--start-url",
+        "http://nonexistent.invalid/",
+        "-s",
+        "RETRY_TIMES=0",
     )
     assert result.returncode == 1
     assert "no site could be reached (dns for http://nonexistent.invalid/)" in result.stderr

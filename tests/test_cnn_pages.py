@@ -35,10 +35,14 @@ ARTICLE_2021 = b"""<html lang="en"><head><meta property="og:type" content="artic
 @pytest.mark.parametrize(
     ("url", "body"),
     [
-        ("http://edition.cnn.com/video/data/2.0/video/world/2013/01/26/pkg-mali-gao.cnn.html",
-         VIDEO_2013),
-        ("https://edition.cnn.com/videos/world/2015/06/20/mali-peace-deal-explainer.cnn",
-         VIDEO_2015),
+        (
+            "http://edition.cnn.com/video/data/2.0/video/world/2013/01/26/pkg-mali-gao.cnn.html",
+            VIDEO_2013,
+        ),
+        (
+            "https://edition.cnn.com/videos/world/2015/06/20/mali-peace-deal-explainer.cnn",
+            VIDEO_2015,
+        ),
         ("https://www.cnn.com/2023/02/10/africa/gallery/gao-market/index.html", GALLERY_2021),
         ("https://www.cnn.com/world/africa", SECTION_2021),
     ],

@@ -114,7 +114,9 @@ PAGES = {
     "upper case": REFRESH.replace(b"refresh", b"REFRESH"),
     "slow refresh": REFRESH.replace(b'content="0;', b'content="500;'),
     # Within Scrapy's 4,096 characters, beyond 4,096 bytes.
-    "refresh after padding": b"<html><head><title>" + "é".encode() * 2500 + b"</title>"
+    "refresh after padding": b"<html><head><title>"
+    + "é".encode() * 2500
+    + b"</title>"
     + REFRESH[12:],
     "refresh beyond the head": b"<html><head>" + b" " * 20000 + REFRESH[12:],
     "word in a script": b"<html><head><script>refreshAds()</script></head><body>x</body></html>",

@@ -111,8 +111,15 @@ def test_regions_leave_out_the_padding() -> None:
         ),
     ),
     content_type=st.sampled_from(
-        [None, "text/html", "text/html; charset=utf-8", "text/html; charset=windows-1252",
-         "text/html; charset=utf-16", "text/html; charset=shift_jis", "text/html; charset=bogus"]
+        [
+            None,
+            "text/html",
+            "text/html; charset=utf-8",
+            "text/html; charset=windows-1252",
+            "text/html; charset=utf-16",
+            "text/html; charset=shift_jis",
+            "text/html; charset=bogus",
+        ]
     ),
 )
 def test_bytes_given_to_the_parser_are_the_decoded_text(body: bytes, content_type: str) -> None:
@@ -132,9 +139,22 @@ def test_blank_pages_are_those_whose_text_is_blank(body: bytes) -> None:
 @given(
     st.lists(
         st.sampled_from(
-            [b"var dd={", b"var  dd = {", b"vardd={", b"please enable js", b"please enable jsx",
-             b"please enable javascript", b"px-captcha", b"cf-chl-", b"are you a robot", b"dd",
-             b"captcha-delivery.com", b"access to this page has been denied", b"<p>x</p>", b" "]
+            [
+                b"var dd={",
+                b"var  dd = {",
+                b"vardd={",
+                b"please enable js",
+                b"please enable jsx",
+                b"please enable javascript",
+                b"px-captcha",
+                b"cf-chl-",
+                b"are you a robot",
+                b"dd",
+                b"captcha-delivery.com",
+                b"access to this page has been denied",
+                b"<p>x</p>",
+                b" ",
+            ]
         ),
         max_size=8,
     )

@@ -91,8 +91,13 @@ GALLERY_2016 = b"""<!doctype html><html lang="en"><head><title>Pictures: Mali vo
         ("http://www.reuters.com/news/pictures/slideshow/mali-votes-idUSRTX1ABC", GALLERY_2016),
     ],
     ids=[
-        "section-2013", "section-2018", "section-2019-archive", "section-2019-subject",
-        "section-2021", "video-2021", "gallery-2016",
+        "section-2013",
+        "section-2018",
+        "section-2019-archive",
+        "section-2019-subject",
+        "section-2021",
+        "video-2021",
+        "gallery-2016",
     ],
 )
 def test_reuters_non_articles_yield_no_article(url: str, body: bytes) -> None:

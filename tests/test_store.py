@@ -96,9 +96,7 @@ def test_earlier_versions_are_never_rewritten(tmp_path: Path) -> None:
     before = path.read_bytes()
     with ArticleStore(tmp_path) as store:
         for n in range(3):
-            store.add(
-                make_item(1, body=f"Version {n}", downloaded=f"2024-05-0{n + 2}T00:00:00Z")
-            )
+            store.add(make_item(1, body=f"Version {n}", downloaded=f"2024-05-0{n + 2}T00:00:00Z"))
     assert path.read_bytes().startswith(before)
     assert [line["version"] for line in lines_of(tmp_path)] == [1, 2, 3, 4]
 

@@ -35,8 +35,12 @@ def is_block_page(status: int, body: bytes) -> bool:
 
 # Each alternative of _MARKERS holds one of these: a head without them all needs no regex.
 _LITERALS = (
-    b"captcha-delivery.com", b"please enable j", b"are you a robot",
-    b"access to this page has been denied", b"px-captcha", b"cf-chl-",
+    b"captcha-delivery.com",
+    b"please enable j",
+    b"are you a robot",
+    b"access to this page has been denied",
+    b"px-captcha",
+    b"cf-chl-",
 )
 _DD = re.compile(rb"var\s+dd")
 

@@ -14,7 +14,11 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 # Classes marking visually hidden accessibility text (such as Reuters' ", opens new tab").
 HIDDEN_CLASS_MARKERS = (
-    "visually-hidden", "sr-only", "screen-reader", "visuallyhidden", "new-tab-symbol",
+    "visually-hidden",
+    "sr-only",
+    "screen-reader",
+    "visuallyhidden",
+    "new-tab-symbol",
 )
 
 

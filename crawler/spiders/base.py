@@ -18,8 +18,8 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..fromarchive import install as install_from_archive
-from ..limits import truncation_kind
 from ..incremental import LINKS, KnownPage
+from ..limits import truncation_kind
 from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
 from ..pages import analyse
 from ..pages.capture import capture_item

@@ -17,9 +17,22 @@ from .cnn_common import CnnPage, class_xpath
 
 # Regions of the story column that are not body text.
 _NOT_BODY = class_xpath(
-    "cnn_strylftcntnt", "cnn_html_slideshow", "caption", "cnn_stryshrwdgt", "cnn_strybtmcntnt",
-    "cnn_stryimg", "cnnstrylccimg", "cnn_stryvid", "cnnVideo", "cnn_vid", "cnn_sharebar",
-    "c_sharebar", "cnnStryHghLght", "cnn_strycbftrtxt", "cnnExplainer", "cnn_adspc",
+    "cnn_strylftcntnt",
+    "cnn_html_slideshow",
+    "caption",
+    "cnn_stryshrwdgt",
+    "cnn_strybtmcntnt",
+    "cnn_stryimg",
+    "cnnstrylccimg",
+    "cnn_stryvid",
+    "cnnVideo",
+    "cnn_vid",
+    "cnn_sharebar",
+    "c_sharebar",
+    "cnnStryHghLght",
+    "cnn_strycbftrtxt",
+    "cnnExplainer",
+    "cnn_adspc",
 )
 # Classes of the era's story template and page chrome (on <div>s), or div#cnn_hdr.
 _MARKERS = ("cnn_strycntntlft", "cnnByline", "cnn_strytmstmp", "cnn_maincntnr")
@@ -39,8 +52,13 @@ class Cnn2013Page(CnnPage):
     CREDIT_XPATH = "//p[contains(@class, 'cnn_strycbftrtxt')]"
 
     REGION_CLASSES = (
-        "cnn_strycntntlft", "cnn_strytmstmp", "cnn_strycbftrtxt", "cnn_storyarea", "cnnByline",
-        "cnnStryHghLght", "cnn_strycrcntr",
+        "cnn_strycntntlft",
+        "cnn_strytmstmp",
+        "cnn_strycbftrtxt",
+        "cnn_storyarea",
+        "cnnByline",
+        "cnnStryHghLght",
+        "cnn_strycrcntr",
     )
 
     @classmethod
@@ -71,7 +89,7 @@ class Cnn2013Page(CnnPage):
         return self.xpath(_BODY_XPATH)
 
     def related_links(self) -> list[Link]:
-        """"READ:" lines (inline) and the "Part of complete coverage" cards (related)."""
+        """ "READ:" lines (inline) and the "Part of complete coverage" cards (related)."""
         found = self.read_line_links()
         for box in self.xpath(
             "//div[contains(@class, 'cnn_strycrcntr')]"

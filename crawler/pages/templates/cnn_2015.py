@@ -21,9 +21,17 @@ _PARAGRAPH = "contains(concat(' ', normalize-space(@class), ' '), ' zn-body__par
 # Boxes inside the body that are not its text.
 _NOT_BODY = (
     class_xpath(
-        "zn-body__footer", "zn-body__read-more", "el__video", "el__gallery", "media__video",
-        "el__article--embed", "el__storyhighlights", "el__embedded", "el__image",
-        "js-gigya", "el__leafmedia--factbox",
+        "zn-body__footer",
+        "zn-body__read-more",
+        "el__video",
+        "el__gallery",
+        "media__video",
+        "el__article--embed",
+        "el__storyhighlights",
+        "el__embedded",
+        "el__image",
+        "js-gigya",
+        "el__leafmedia--factbox",
     )
     + " or (contains(@class, 'el__leafmedia')"
     " and not(contains(@class, 'el__leafmedia--sourced-paragraph')))"
@@ -47,14 +55,23 @@ class Cnn2015Page(CnnPage):
     )
 
     REGION_CLASSES = (
-        "zn-body__paragraph", "el__image--", "update-time", "zn-body__footer", "pg-headline",
-        "metadata__byline__author", "el__storyhighlights__item", "el__article--embed",
+        "zn-body__paragraph",
+        "el__image--",
+        "update-time",
+        "zn-body__footer",
+        "pg-headline",
+        "metadata__byline__author",
+        "el__storyhighlights__item",
+        "el__article--embed",
     )
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         return ctx.classes.has(
-            "pg-headline", "zn-body__paragraph", "metadata__byline", "el__storyhighlights",
+            "pg-headline",
+            "zn-body__paragraph",
+            "metadata__byline",
+            "el__storyhighlights",
             "pg-rail-tall",
         )
 
@@ -74,7 +91,7 @@ class Cnn2015Page(CnnPage):
         return self.xpath(_BODY_XPATH)
 
     def related_links(self) -> list[Link]:
-        """"READ:" lines (inline) and the related-story cards embedded in the body (related)."""
+        """ "READ:" lines (inline) and the related-story cards embedded in the body (related)."""
         found = self.read_line_links()
         for card in self.xpath("//*[contains(@class, 'el__article--embed')]"):
             title = card.xpath(".//*[contains(@class, 'cd__headline-text')]")

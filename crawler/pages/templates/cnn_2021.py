@@ -18,8 +18,17 @@ from .cnn_common import CnnPage, class_xpath
 
 _CONTENT = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article__content ')]"
 _NOT_BODY = class_xpath(
-    "related-content", "video-resource", "image", "gallery", "factbox", "editor-note",
-    "ad-slot", "interactive", "source", "footnote", "social-share",
+    "related-content",
+    "video-resource",
+    "image",
+    "gallery",
+    "factbox",
+    "editor-note",
+    "ad-slot",
+    "interactive",
+    "source",
+    "footnote",
+    "social-share",
 )
 _BODY_XPATH = (
     f"{_CONTENT}//*[(self::p and contains(@class, 'paragraph'))"
@@ -66,7 +75,7 @@ class Cnn2021Page(CnnPage):
         return self.xpath(_BODY_XPATH)
 
     def source_line(self) -> str:
-        """"Gao, Mali CNN —": location, outlet and dash, with the spaces a reader sees."""
+        """ "Gao, Mali CNN —": location, outlet and dash, with the spaces a reader sees."""
         cite = self.first(_SOURCE_XPATH)
         return normalize_space(" ".join(cite.itertext())) if cite is not None else ""
 
@@ -82,10 +91,12 @@ class Cnn2021Page(CnnPage):
         return found
 
     def related_links(self) -> list[Link]:
-        """"READ:" lines (inline) and the ``related-content`` cards of the body (related)."""
+        """ "READ:" lines (inline) and the ``related-content`` cards of the body (related)."""
         found = self.read_line_links()
-        for card in self.xpath(f"{_CONTENT}//div[contains(@class, 'related-content')]"
-                                   "[not(ancestor::div[contains(@class, 'related-content')])]"):
+        for card in self.xpath(
+            f"{_CONTENT}//div[contains(@class, 'related-content')]"
+            "[not(ancestor::div[contains(@class, 'related-content')])]"
+        ):
             title = card.xpath(".//*[contains(@class, 'related-content__headline')]")
             for anchor in card.xpath(".//a[@href]"):
                 headline = text_of(title[0]) if title else text_of(anchor)

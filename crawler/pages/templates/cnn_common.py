@@ -47,7 +47,7 @@ def is_em_only(element: html.HtmlElement) -> bool:
 
 
 def is_credit_line(text: str) -> bool:
-    """"CNN's A and B contributed to this report." (the credits line)."""
+    """ "CNN's A and B contributed to this report." (the credits line)."""
     return bool(contributor_names(text))
 
 

@@ -33,7 +33,11 @@ class Reuters2013Page(ReutersPage):
     BODY_ID = "articleText"  # span#articleText
     SCOPED = True
     REGION_IDS: ClassVar[tuple[str, ...]] = (
-        "articleInfo", "relatedNews", "relatedTopics", "slideshowInlineLarge", "articleImage",
+        "articleInfo",
+        "relatedNews",
+        "relatedTopics",
+        "slideshowInlineLarge",
+        "articleImage",
     )
 
     @classmethod

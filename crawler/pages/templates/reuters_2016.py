@@ -28,7 +28,10 @@ class Reuters2016Page(Reuters2013Page):
     BODY_ID = "article-text"  # span#article-text
     REGION_IDS = (*Reuters2013Page.REGION_IDS, "article-byline")
     REGION_CLASSES = (
-        "article-header", "article-info", "related-content", "related-topics",
+        "article-header",
+        "article-info",
+        "related-content",
+        "related-topics",
         "related-photo-container",
     )
 

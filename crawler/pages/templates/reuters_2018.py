@@ -28,9 +28,24 @@ _IS_PARAGRAPH_2020 = compiled(
 _BODY_MODULES = " or ".join(
     has_prefix(prefix)
     for prefix in (
-        "RelatedCoverage", "Attribution", "StandardArticleBody_trustBadge", "TrustBadge",
-        "PrimaryAsset", "Image_", "Image-", "Slideshow", "Video", "MoreCoverage", "Factbox",
-        "ArticleBody-byline", "Byline", "AdSlot", "Ad-", "Ad_", "ShareBar", "SocialTools",
+        "RelatedCoverage",
+        "Attribution",
+        "StandardArticleBody_trustBadge",
+        "TrustBadge",
+        "PrimaryAsset",
+        "Image_",
+        "Image-",
+        "Slideshow",
+        "Video",
+        "MoreCoverage",
+        "Factbox",
+        "ArticleBody-byline",
+        "Byline",
+        "AdSlot",
+        "Ad-",
+        "Ad_",
+        "ShareBar",
+        "SocialTools",
     )
 )
 # Figures inside these are card thumbnails or video posters, not editorial photos.
@@ -44,8 +59,13 @@ class Reuters2018Page(ReutersPage):
     NAME = "reuters/2018"
     SCOPED = True
     REGION_CLASSES = (
-        "BylineBar_byline", "Byline-byline", "ArticleHeader_date", "ArticleHeader-date",
-        "Attribution_content", "Attribution-attribution", "RelatedCoverage_container",
+        "BylineBar_byline",
+        "Byline-byline",
+        "ArticleHeader_date",
+        "ArticleHeader-date",
+        "Attribution_content",
+        "Attribution-attribution",
+        "RelatedCoverage_container",
         "RelatedCoverage-container",
     )
 
@@ -67,9 +87,7 @@ class Reuters2018Page(ReutersPage):
         return without_descendants_of(candidates, body.xpath(f".//*[{_BODY_MODULES}]"))
 
     def byline_element(self) -> html.HtmlElement | None:
-        return self.first(
-            f"//*[{has_prefix('BylineBar_byline')} or {has_prefix('Byline-byline')}]"
-        )
+        return self.first(f"//*[{has_prefix('BylineBar_byline')} or {has_prefix('Byline-byline')}]")
 
     def stamp_element(self) -> html.HtmlElement | None:
         return self.first(

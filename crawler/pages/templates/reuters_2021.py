@@ -48,12 +48,24 @@ class Reuters2021Page(ReutersPage):
     NAME = "reuters/2021"
     SCOPED = True
     REGION_CLASSES = (
-        "related-coverage", "read-next", "trust-badge", "article-body__trust", "ad-slot",
-        "video-player", "tags-with-label",
+        "related-coverage",
+        "read-next",
+        "trust-badge",
+        "article-body__trust",
+        "ad-slot",
+        "video-player",
+        "tags-with-label",
     )
     REGION_TEST_IDS = (
-        "RelatedCoverage", "ReadNext", "Video", "primary-image", "primary-gallery", "TagsList",
-        "AuthorByline", "Body", "Heading",
+        "RelatedCoverage",
+        "ReadNext",
+        "Video",
+        "primary-image",
+        "primary-gallery",
+        "TagsList",
+        "AuthorByline",
+        "Body",
+        "Heading",
     )
     REGION_TAGS = ("h1", "h2", "h3", "h4", "header", "article", "main", "figure", "aside")
 
@@ -81,8 +93,7 @@ class Reuters2021Page(ReutersPage):
     def body(self) -> html.HtmlElement:
         article = self.article()
         found = article.xpath(
-            f".//div[{has_prefix('article-body__content')}]"
-            "|.//*[@data-testid='ArticleBody']"
+            f".//div[{has_prefix('article-body__content')}]|.//*[@data-testid='ArticleBody']"
         )
         return found[0] if found else article
 
@@ -143,4 +154,3 @@ class Reuters2021Page(ReutersPage):
             for img in figure.xpath(".//img"):
                 pairs.append((img, captions[0] if captions else None))
         return pairs
-
