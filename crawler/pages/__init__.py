@@ -26,12 +26,21 @@ _XML_TYPES = ("application/xml", "text/xml", "application/rss+xml", "application
 
 
 def detect_source(url: str, doc: html.HtmlElement | None = None) -> str | None:
-    """The outlet of a page: from its host, else from og:site_name / JSON-LD publisher."""
+    """The outlet of a page: its host, else the host its canonical link or og:url names
+    (a mirror or another tool's archive keeps those), else og:site_name / JSON-LD publisher."""
     from urllib.parse import urlsplit
 
     source = outlet_of_host(urlsplit(url).hostname)
     if source or doc is None:
         return source
+    stated = doc.xpath(
+        '//link[translate(@rel, "CANONIC", "canonic")="canonical"]/@href'
+        '|//meta[@property="og:url"]/@content'
+    )
+    for href in stated:
+        source = outlet_of_host(urlsplit(href.strip()).hostname)
+        if source:
+            return source
     for value in doc.xpath('//meta[@property="og:site_name"]/@content'):
         lowered = value.lower()
         if "cnn" in lowered:
