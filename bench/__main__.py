@@ -9,6 +9,7 @@ against a large one), 6 recrawl (bytes an unchanged second run writes).
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import shutil
 import sys
@@ -31,8 +32,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--scale-pages",
         type=int,
-        default=0,
-        help="also crawl a site of this many pages for the scale rows (e.g. 20000; 0: skip)",
+        default=20000,
+        help="crawl a site of this many pages for the scale rows (default 20000; 0: skip)",
     )
     parser.add_argument("--sample", type=int, default=300, help="pages for the extraction rows")
     parser.add_argument("--seed", type=int, default=1)
@@ -44,8 +45,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def machine() -> str:
-    import os
-
     return (
         f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
         f"Python {platform.python_version()}, Scrapy {scrapy.__version__}, "
@@ -229,34 +228,52 @@ def main(argv: list[str] | None = None) -> int:
         "one core, in process",
     )
 
-    crawl_row(report, "5", "scale", f"newsarchive crawl, {args.pages:,} pages", full)
     if args.scale_pages:
         say(f"scale: generating {args.scale_pages} pages")
         big_site = generate(work / "site-scale", args.scale_pages, seed=args.seed)
-        with serve(
-            {o: big_site.folder(o) for o in big_site.articles},
-            work / "nginx-scale",
-            use_nginx=not args.python_server,
-        ) as (_, big_bases):
+        os.sync()  # the site's dirty pages written back now, not during the crawls
+        with (
+            serve(folders, work / "nginx", use_nginx=not args.python_server) as (_, bases),
+            serve(
+                {o: big_site.folder(o) for o in big_site.articles},
+                work / "nginx-scale",
+                use_nginx=not args.python_server,
+            ) as (_, big_bases),
+        ):
+            # The small crawl again right before and after the large one: CPU time on a
+            # shared host drifts by tens of percent over minutes, so the baseline is taken
+            # around the large crawl, not from row 1 minutes earlier.
+            before = newsarchive_crawl(site, bases, work / "data-scale-small-1", logs)
             big = newsarchive_crawl(big_site, big_bases, work / "data-scale", logs)
-        say(f"scale crawl: {big}")
+            after = newsarchive_crawl(site, bases, work / "data-scale-small-2", logs)
+        small = CrawlResult(
+            cost=before.cost + after.cost,
+            pages=before.pages + after.pages,
+            ok=before.ok and after.ok,
+            note=f"two crawls: {before.cpu_per_page_ms():.2f} and "
+            f"{after.cpu_per_page_ms():.2f} ms/page",
+        )
+        say(f"scale crawl: {big}; around it: {before}, {after}")
+        label = f"newsarchive crawl, {args.pages:,} pages (before + after the large one)"
+        crawl_row(report, "5", "scale", label, small)
         crawl_row(report, "5", "scale", f"newsarchive crawl, {args.scale_pages:,} pages", big)
         report.target(
             "5",
             f"CPU/page: {args.scale_pages:,} / {args.pages:,} pages",
-            big.cpu_per_page_ms() / full.cpu_per_page_ms(),
+            big.cpu_per_page_ms() / small.cpu_per_page_ms(),
             "<= 1.10",
             at_most=1.10,
         )
         report.target(
             "5",
             f"peak RSS: {args.scale_pages:,} / {args.pages:,} pages",
-            big.cost.max_rss_mb / full.cost.max_rss_mb,
+            big.cost.max_rss_mb / small.cost.max_rss_mb,
             "<= 1.5",
             at_most=1.5,
         )
     else:
-        report.row("5", "scale", "larger crawl", other="skipped: run with --scale-pages 20000")
+        crawl_row(report, "5", "scale", f"newsarchive crawl, {args.pages:,} pages", full)
+        report.row("5", "scale", "larger crawl", other="skipped: --scale-pages 0")
 
     text = f"Machine: {machine()}. Server: {server}. Seed {args.seed}.\n\n" + report.markdown()
     if profiled is not None:

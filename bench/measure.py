@@ -1,8 +1,16 @@
-"""Measuring a child process: user+sys CPU, wall time and peak RSS, from its own rusage."""
+"""Measuring a child process: user+sys CPU, wall time and peak RSS, from its own rusage.
+
+Linux hands a child the peak RSS of the process that forked it (the copied memory map keeps
+its high-water mark, and exec keeps the larger of the two), so a child started by a bench
+that has grown to 165 MB reports at least 165 MB. Peak RSS is therefore taken from the
+child's rusage only when it exceeds the bench's own peak; otherwise from the child's
+``VmHWM`` (the high-water mark of its own, post-exec memory), sampled while it runs.
+"""
 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -40,17 +48,49 @@ def run_measured(command: list[str], log: Path, *, cwd: Path | None = None) -> M
     with open(log, "ab") as out:
         out.write(("$ " + " ".join(command) + "\n").encode())
         out.flush()
+        inherited_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.monotonic()
         process = subprocess.Popen(command, stdout=out, stderr=out, cwd=cwd, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
+        sampled_kib = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            sampled_kib = max(sampled_kib, tree_peak_kib(process.pid))
+            time.sleep(SAMPLE_SECONDS)
         wall = time.monotonic() - start
     process.returncode = os.waitstatus_to_exitcode(status)
+    # rusage (KiB on Linux) is the child's own only above what it inherited from us
+    peak_kib = usage.ru_maxrss if usage.ru_maxrss > inherited_kib else sampled_kib
     return Measured(
         cpu=usage.ru_utime + usage.ru_stime,
         wall=wall,
-        max_rss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
+        max_rss_mb=peak_kib / 1024,
         returncode=process.returncode,
     )
+
+
+SAMPLE_SECONDS = 0.02
+
+
+def tree_peak_kib(pid: int) -> int:
+    """The largest ``VmHWM`` of `pid` and its child processes (0 once they are gone)."""
+    peak = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for one in pids:
+        try:
+            status = Path(f"/proc/{one}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]))
+    return peak
 
 
 def dir_bytes(path: Path) -> int:

@@ -1,5 +1,6 @@
 """The benchmark script, tiny: the generated site is what the extractors expect, and a
-20-page run of ``python -m bench`` prints every measurement and every target ratio."""
+20-page run of ``python -m bench`` (40 for the scale rows) prints every measurement and every
+target ratio."""
 
 from __future__ import annotations
 
@@ -60,6 +61,34 @@ def test_python_server_gzips_on_loopback(tmp_path: Path) -> None:
             assert gzip.decompress(response.read()) == file.read_bytes()
 
 
+PEAK_PROBE = """
+import sys
+from pathlib import Path
+from bench.measure import PYTHON, run_measured
+grown = bytearray(200 * 1024 * 1024)
+grown[::4096] = b"x" * len(grown[::4096])  # touched: 200 MB resident in the bench
+del grown
+log = Path(sys.argv[1])
+small = run_measured([PYTHON, "-c", "pass"], log)
+big = run_measured([PYTHON, "-c", "b = bytearray(300 << 20); b[::4096] = b'x' * (75 << 10)"], log)
+print(small.max_rss_mb, big.max_rss_mb)
+"""
+
+
+def test_peak_rss_is_the_childs_own_not_the_benchs(tmp_path: Path) -> None:
+    """A child forked by a grown bench inherits its peak RSS: the measure must not report it."""
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_PROBE, str(tmp_path / "probe.log")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    small, big = (float(v) for v in done.stdout.split())
+    assert small < 100  # `python -c pass`, whatever the bench's 200 MB
+    assert big >= 300  # a child above the bench's peak: its own rusage
+
+
 @pytest.mark.slow
 def test_bench_smoke_run_prints_the_table(tmp_path: Path) -> None:
     table = tmp_path / "table.md"
@@ -72,6 +101,8 @@ def test_bench_smoke_run_prints_the_table(tmp_path: Path) -> None:
             "20",
             "--sample",
             "6",
+            "--scale-pages",
+            "40",
             "--python-server",
             "--workdir",
             str(tmp_path / "work"),
@@ -97,5 +128,8 @@ def test_bench_smoke_run_prints_the_table(tmp_path: Path) -> None:
         assert any(key[0] == number for key in measured), number
     assert float(measured[("3", "newsarchive analyse")][4]) > 0
     ratios = [r for r in rows if len(r) == 5]
-    assert {r[0].strip() for r in ratios} >= {"1", "3", "6"}
+    assert {r[0].strip() for r in ratios} >= {"1", "3", "5", "6"}
+    scale = {r[1].strip() for r in ratios if r[0].strip() == "5"}
+    assert scale == {"CPU/page: 40 / 20 pages", "peak RSS: 40 / 20 pages"}
+    assert float(measured[("5", "newsarchive crawl, 40 pages")][4]) > 0
     assert "Machine: " in text and "Scrapy" in text
