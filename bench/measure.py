@@ -48,7 +48,6 @@ def run_measured(command: list[str], log: Path, *, cwd: Path | None = None) -> M
     with open(log, "ab") as out:
         out.write(("$ " + " ".join(command) + "\n").encode())
         out.flush()
-        inherited_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.monotonic()
         process = subprocess.Popen(command, stdout=out, stderr=out, cwd=cwd, env=env)
         sampled_kib = 0
@@ -60,7 +59,9 @@ def run_measured(command: list[str], log: Path, *, cwd: Path | None = None) -> M
             time.sleep(SAMPLE_SECONDS)
         wall = time.monotonic() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    # rusage (KiB on Linux) is the child's own only above what it inherited from us
+    # rusage (KiB on Linux) is the child's own only above what it can have inherited from
+    # us: our peak now, which is at least our peak when it forked
+    inherited_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak_kib = usage.ru_maxrss if usage.ru_maxrss > inherited_kib else sampled_kib
     return Measured(
         cpu=usage.ru_utime + usage.ru_stime,
