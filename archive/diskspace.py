@@ -37,7 +37,13 @@ def is_disk_full(exc: BaseException | None) -> bool:
 
 
 def reason(exc: BaseException) -> str:
-    """A short reason for a one-line message: the OS's words, else the exception's."""
+    """A short reason for a one-line message: the OS's words, else the exception's.
+
+    A full disk reads the same whichever writer met it (a file, or SQLite's "database or
+    disk is full"), so people and monitors can look for one phrase.
+    """
+    if is_disk_full(exc):
+        return os.strerror(errno.ENOSPC)
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__

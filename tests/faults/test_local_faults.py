@@ -8,9 +8,12 @@ on a small tmpfs mounted for the test (root only: skipped, with the reason, else
 from __future__ import annotations
 
 import base64
+import errno
 import gzip
 import json
+import os
 import random
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -358,3 +361,12 @@ def test_replay_into_a_locked_store_exits_75_with_one_line(tmp_path: Path) -> No
     # Once the store is free, the same replay stores the article.
     assert run_cli("replay", str(tmp_path / "input"), "--store", str(data)).returncode == 0
     assert len(store_lines(data)) == 1
+
+
+def test_a_full_disk_reads_the_same_from_sqlite_and_from_a_file() -> None:
+    from archive.diskspace import reason
+
+    from_sqlite = sqlite3.OperationalError("database or disk is full")
+    from_file = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    assert reason(from_sqlite) == reason(from_file) == "No space left on device"
+    assert reason(OSError(errno.EACCES, "Permission denied")) == "Permission denied"
