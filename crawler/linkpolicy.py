@@ -119,6 +119,17 @@ class LinkPolicy:
                     chosen.extend(self._article(link, 0, "article"))
         return _unique(chosen)
 
+    def related(self, analysis: Analysis) -> list[FollowRequest]:
+        """An article's related coverage to follow, hop-independent (hops 0): :meth:`from_page`
+        places it at any depth, so a page reached again by a shorter path needs no re-parse."""
+        return self.follow(analysis, -1, is_start=False) if analysis.kind == "article" else []
+
+    def from_page(self, related: list[FollowRequest], hops: int) -> list[FollowRequest]:
+        """The :meth:`related` links of a page at `hops`, one hop further; none at the limit."""
+        if hops >= self.max_hops:
+            return []
+        return [FollowRequest(f.url, hops + 1, f.kind) for f in related]
+
     def _article(self, link: Link, hops: int, kind: str) -> list[FollowRequest]:
         if not is_article_url(link.url, self.source):
             return []

@@ -116,3 +116,15 @@ def test_listing_pages_expanded_only_as_start_points() -> None:
     follows = policy.follow(listing, 0, is_start=True)
     assert [(f.hops, f.kind) for f in follows] == [(0, "article"), (0, "listing")]
     assert policy.follow(listing, 1, is_start=False) == []
+
+
+def test_related_links_placed_at_any_depth_match_follow() -> None:
+    policy = LinkPolicy("cnn", max_hops=2)
+    page = article(Link(REL, "related"), Link(REL.replace("gao", "kidal"), "inline"))
+    related = policy.related(page)
+    assert [f.hops for f in related] == [0, 0]
+    for hops in range(4):
+        assert policy.from_page(related, hops) == policy.follow(page, hops, is_start=False)
+    assert (
+        policy.related(Analysis(kind="listing", source="cnn", links=[Link(REL, "listing")])) == []
+    )

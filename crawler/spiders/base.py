@@ -157,14 +157,14 @@ class NewsSpider(Spider):
         stats.inc_value(f"newsarchive/pages/{analysis.kind}")
         key = dedup_key((response.meta.get("redirect_urls") or [response.url])[0])
         hops = min(int(response.meta.get(HOPS, 0)), self.hops_by_key.get(key, 1 << 30))
-        follows: list[FollowRequest] = self.policy.follow(
-            analysis, hops, is_start=bool(response.meta.get(START))
-        )
         links = None
         if analysis.kind == "article":
             # Kept to re-follow with fewer hops, should a shorter path to this page turn up.
-            self.follows_by_key[key] = self.policy.follow(analysis, -1, is_start=False)
-            links = [(f.url, f.kind) for f in self.follows_by_key[key]]
+            related = self.follows_by_key[key] = self.policy.related(analysis)
+            links = [(f.url, f.kind) for f in related]
+            follows = self.policy.from_page(related, hops)
+        else:
+            follows = self.policy.follow(analysis, hops, is_start=bool(response.meta.get(START)))
         self.crawler.signals.send_catch_log(
             outlinks_chosen, response=response, outlinks=[(f.url, f.kind) for f in follows]
         )
@@ -185,9 +185,8 @@ class NewsSpider(Spider):
         hops = min(int(request.meta.get(HOPS, 0)), self.hops_by_key.get(key, 1 << 30))
         follows = []
         if outcome.links is not None:
-            self.follows_by_key[key] = [FollowRequest(u, 0, k) for u, k in outcome.links]
-            if hops < self.policy.max_hops:
-                follows = [FollowRequest(u, hops + 1, k) for u, k in outcome.links]
+            related = self.follows_by_key[key] = [FollowRequest(u, 0, k) for u, k in outcome.links]
+            follows = self.policy.from_page(related, hops)
         requests = list(self.schedule(follows, referer=request.url))
         self.persist_plan()
         if self.incremental is not None:
@@ -211,11 +210,9 @@ class NewsSpider(Spider):
                     kind=follow.kind,
                     referer=referer,
                 )
-            elif key in self.follows_by_key and follow.hops < self.policy.max_hops:
+            elif key in self.follows_by_key:
                 # Parsed already at more hops: its links are one hop nearer than thought.
-                again = [
-                    FollowRequest(f.url, follow.hops + 1, f.kind) for f in self.follows_by_key[key]
-                ]
+                again = self.policy.from_page(self.follows_by_key[key], follow.hops)
                 yield from self.schedule(again, referer=follow.url)
 
     def finish_item(self, article: dict[str, Any], response: Response) -> dict[str, Any]:
