@@ -21,7 +21,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = False
+# No control ports: Scrapy's telnet console and its remote-control server (code execution on
+# localhost, with token files left under ~/.local/state/scrapy/ by killed runs) stay off.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # -- fetching -----------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
