@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 from ..fromarchive import install as install_from_archive
 from ..incremental import LINKS, KnownPage
 from ..limits import truncation_kind
-from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
+from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key, site_of
 from ..pages import analyse
 from ..pages.capture import capture_item
 from ..recorder import HOPS, WARC_META
@@ -69,12 +69,12 @@ class NewsSpider(Spider):
 
     def make_policy(self, depth: int) -> LinkPolicy:
         if self.start_urls_given:
-            hosts = frozenset(urlsplit(u).netloc.lower() for u in self.start_urls_given)
+            hosts = frozenset(filter(None, map(site_of, self.start_urls_given)))
             first = urlsplit(self.start_urls_given[0])
             return LinkPolicy(
                 self.source, depth, site_hosts=hosts, mirror=f"{first.scheme}://{first.netloc}"
             )
-        hosts = frozenset(urlsplit(u).hostname or "" for u in self.default_start_urls)
+        hosts = frozenset(filter(None, map(site_of, self.default_start_urls)))
         return LinkPolicy(self.source, depth, site_hosts=hosts)
 
     # -- start ---------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""Defects found by trying to break the crawl and its command line, each a regression test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+import crawler.settings as project_settings
+from crawler.guards import RedirectGuard, Refused, RequestGuard
+from crawler.pages.base import Analysis, Link
+from crawler.pages.urls import resolve_link
+from crawler.spiders.cnn import CnnSpider
+
+ARTICLE = "/2013/01/28/world/africa/mali-gao-airport/index.html"
+
+
+def spider(*start_urls: str) -> Any:
+    """A CNN spider as a crawl builds it, started at `start_urls` (none: its defaults)."""
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("TWISTED_REACTOR_ENABLED", False)  # no crawl, no reactor
+    crawler = get_crawler(CnnSpider, settings.copy_to_dict())
+    made = CnnSpider.from_crawler(crawler, start_url=list(start_urls) or None)
+    crawler.spider = made
+    return made
+
+
+# -- 2: another port of the site's host is another site ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "link", "expected"),
+    [
+        # A start URL without a port means its scheme's default; 80 and 443 are one host.
+        ("http://127.0.0.1/world/africa/", f"http://127.0.0.1:18301{ARTICLE}", None),
+        ("http://127.0.0.1/world/africa/", f"https://127.0.0.1:8443{ARTICLE}", None),
+        ("http://127.0.0.1/world/africa/", f"http://127.0.0.1{ARTICLE}", f"http://127.0.0.1{ARTICLE}"),
+        ("http://127.0.0.1/world/africa/", f"http://127.0.0.1:80{ARTICLE}", f"http://127.0.0.1:80{ARTICLE}"),
+        ("http://127.0.0.1/world/africa/", f"https://127.0.0.1{ARTICLE}", f"https://127.0.0.1{ARTICLE}"),
+        ("https://127.0.0.1:443/world/", f"http://127.0.0.1{ARTICLE}", f"http://127.0.0.1{ARTICLE}"),
+        # The outlet's own hosts map onto the mirror only on their default ports.
+        ("http://127.0.0.1/world/africa/", f"https://www.cnn.com{ARTICLE}", f"http://127.0.0.1{ARTICLE}"),
+        ("http://127.0.0.1/world/africa/", f"https://www.cnn.com:18301{ARTICLE}", None),
+        ("http://127.0.0.1:8000/world/", f"http://127.0.0.1{ARTICLE}", None),
+        ("http://127.0.0.1:8000/world/", f"http://127.0.0.1:8000{ARTICLE}", f"http://127.0.0.1:8000{ARTICLE}"),
+        # Without start URLs: the outlet's hosts, on their default ports only.
+        (None, f"https://www.cnn.com:18301{ARTICLE}", None),
+        (None, f"http://edition.cnn.com:8080{ARTICLE}", None),
+        (None, f"http://edition.cnn.com{ARTICLE}", f"http://edition.cnn.com{ARTICLE}"),
+        (None, f"https://www.cnn.com:443{ARTICLE}", f"https://www.cnn.com:443{ARTICLE}"),
+    ],
+)  # fmt: skip
+def test_another_port_is_off_site(start: str | None, link: str, expected: str | None) -> None:
+    policy = (spider(start) if start else spider()).policy
+    assert policy.on_site(link) == expected
+
+
+def test_protocol_relative_links_and_sitemap_entries_to_another_port_not_followed() -> None:
+    crawl = spider("http://127.0.0.1/world/africa/")
+    base = "http://127.0.0.1/world/africa/"
+    relative = resolve_link(f"//127.0.0.1:18301{ARTICLE}", base)
+    assert relative == f"http://127.0.0.1:18301{ARTICLE}"
+    listing = Analysis(
+        kind="listing",
+        source="cnn",
+        links=[
+            Link(relative, "listing"),
+            Link("http://127.0.0.1:18301/sitemaps/cnn/news-2.xml", "listing"),
+            Link("https://www.cnn.com:18301/sitemaps/cnn/news-3.xml", "listing"),
+            Link(f"http://127.0.0.1{ARTICLE.replace('gao', 'kidal')}", "listing"),
+        ],
+    )
+    follows = crawl.policy.follow(listing, 0, is_start=True)
+    assert [f.url for f in follows] == [f"http://127.0.0.1{ARTICLE.replace('gao', 'kidal')}"]
+    related = Analysis(kind="article", source="cnn", links=[Link(relative, "related")])
+    assert crawl.policy.follow(related, 0, is_start=False) == []
+
+
+def redirect(url: str, location: str) -> Response:
+    return HtmlResponse(url, status=301, headers={"Location": location}, body=b"")
+
+
+@pytest.mark.parametrize(
+    "target", ["http://127.0.0.1:18301/2013/01/29/world/africa/x/index.html", "//127.0.0.1:18301/a"]
+)
+def test_redirect_or_meta_refresh_to_another_port_refused(target: str) -> None:
+    crawl = spider("http://127.0.0.1/world/africa/")
+    start = "http://127.0.0.1/world/africa/"
+    guard = RedirectGuard.from_crawler(crawl.crawler)
+    with pytest.raises(Refused) as refused:
+        guard.process_response(Request(start), redirect(start, target))
+    assert refused.value.newsarchive_kind == "redirect_offsite"
+    # A meta refresh becomes a new request: the request guard refuses it before robots.txt.
+    with pytest.raises(Refused) as refused:
+        RequestGuard.from_crawler(crawl.crawler).process_request(
+            Request(resolve_link(target, start) or target)
+        )
+    assert refused.value.newsarchive_kind == "offsite"
+    same_host = redirect(start, "https://127.0.0.1/2013/01/29/world/africa/x/index.html")
+    assert guard.process_response(Request(start), same_host) is same_host
