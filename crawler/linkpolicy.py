@@ -69,6 +69,28 @@ def site_of(url: str) -> str | None:
     return host if port in (None, 80, 443) else f"{host}:{port}"
 
 
+_BARE_HOST_RE = re.compile(r"^[\w.-]+(?::\d+)?(?:[/?#]|$)")
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be requested (no http(s) scheme, no host, an impossible port), or None."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        if not parts.netloc and _BARE_HOST_RE.match(url.strip()):
+            return f"not an http(s) URL (did you mean https://{url.strip()}?)"
+        return f"not an http(s) URL (scheme {scheme}:)"
+    try:
+        port = parts.port
+    except ValueError:
+        return "its port is not a number from 1 to 65535"
+    if port == 0:
+        return "its port is not a number from 1 to 65535"
+    if not parts.hostname:
+        return "it names no host"
+    return None
+
+
 def dedup_key(url: str) -> str:
     """Two URLs with one key are one page: tracking parameters, fragment, scheme, host alias."""
     return site_key(canonicalize_url(url))

@@ -27,7 +27,10 @@ from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, U
 from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
 
+from .diskfull import DISK_FULL as DISK_FULL_REASON
 from .diskfull import DISK_FULL_STAT
+from .pipelines import STORE_LOCKED
+from .spiders.base import BAD_URL
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
 DISK_FULL_FAILURE = "disk full: "
@@ -38,6 +41,8 @@ STOPPED_CLEANLY = (
 NETWORK_ERRORS = ("dns", "connection_refused", "connection", "timeout", "connection_lost")
 # Spiders that end for these reasons completed their run (a bound is not a failure).
 COMPLETED = ("finished", "closespider_pagecount", "closespider_timeout", "closespider_itemcount")
+# Reasons a spider ends that the report explains; any other (start_error, ...) is a crash.
+ENDED = (*COMPLETED, "shutdown", DISK_FULL_REASON, STORE_LOCKED)
 
 
 @dataclass
@@ -308,10 +313,14 @@ def build_report(
     message = ""
     if disk_full:
         exit_code, message = DISK_FULL, disk_full + STOPPED_CLEANLY
-    elif any(reason == "crashed" for reason in finish_reasons.values()):
+    elif any(reason not in ENDED for reason in finish_reasons.values()):
         exit_code, message = CRASH, "a spider did not finish; see the run log"
     elif store_locked:
         exit_code, message = LOCKED, f"{store_locked}; the next run stores what this one could not"
+    elif BAD_URL in errors:
+        urls = ", ".join(repr(u) for u in errors[BAD_URL]["examples"])
+        exit_code = ERRORS
+        message = f"not http(s) URLs, never requested (dropped from the frontier): {urls}"
     elif responses == 0 and any(k in errors for k in NETWORK_ERRORS):
         kind = next(k for k in NETWORK_ERRORS if k in errors)
         example = (errors[kind]["examples"] or ["?"])[0]

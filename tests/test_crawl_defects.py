@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,10 +13,13 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 import crawler.settings as project_settings
+from archive.fetchstate import FetchState
 from crawler.guards import RedirectGuard, Refused, RequestGuard
 from crawler.pages.base import Analysis, Link
 from crawler.pages.urls import resolve_link
 from crawler.spiders.cnn import CnnSpider
+
+from .conftest import FAST, SiteServer, run_cli
 
 ARTICLE = "/2013/01/28/world/africa/mali-gao-airport/index.html"
 
@@ -103,3 +108,60 @@ def test_redirect_or_meta_refresh_to_another_port_refused(target: str) -> None:
     assert refused.value.newsarchive_kind == "offsite"
     same_host = redirect(start, "https://127.0.0.1/2013/01/29/world/africa/x/index.html")
     assert guard.process_response(Request(start), same_host) is same_host
+
+
+# -- 11: a malformed --start-url is refused before anything is written ------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "cnn.com/world",
+        "http://127.0.0.1:99999/world/",
+        "ftp://127.0.0.1/world/",
+        "file:///etc/passwd",
+        "http:///world/",
+        "http://127.0.0.1:port/",
+    ],
+)
+def test_malformed_start_url_refused_before_anything_is_written(url: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = run_cli("crawl", "cnn", "-q", "--data", str(data), "--start-url", url)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("newsarchive: --start-url") and repr(url) in line
+    assert not data.exists()
+
+
+def test_scheme_missing_suggests_one(tmp_path: Path) -> None:
+    result = run_cli("crawl", "cnn", "--data", str(tmp_path / "d"), "--start-url", "cnn.com/world")
+    assert "https://cnn.com/world" in result.stderr
+
+
+def test_a_frontier_poisoned_by_a_malformed_url_is_dropped_and_reported(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """An earlier version kept such URLs in the frontier: every later run resumed them and
+    ended "ok" having done nothing. Now the run drops them, says so, and is not "ok"."""
+    (tmp_path / "state").mkdir(parents=True)
+    state = FetchState(tmp_path / "state" / "fetch.sqlite")
+    state.enqueue("cnn", [("cnn.com/world", "cnn.com/world", 0, "start", None)])
+    state.close()
+    start = site.url("cnn", "/world/africa/")
+    args = ("crawl", "cnn", "-q", "--data", str(tmp_path), "--start-url", start, *FAST)
+    first = run_cli(*args)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "cnn.com/world" in first.stderr and "Traceback" not in first.stderr
+    found = report(tmp_path)
+    assert found["errors"]["bad_url"]["examples"] == ["cnn.com/world"]
+    assert found["pagesFetched"] > 5 and found["articles"]["new"] > 0  # the crawl went on
+    state = FetchState(tmp_path / "state" / "fetch.sqlite")
+    assert all(entry.url != "cnn.com/world" for entry in state.frontier("cnn"))
+    state.close()
+    second = run_cli(*args)
+    assert second.returncode == 0 and " ok " in second.stdout, second.stdout + second.stderr
+
+
+def report(data: Path) -> dict[str, Any]:
+    return json.loads(sorted((data / "runs").glob("*.json"))[-1].read_text())

@@ -96,6 +96,12 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError(f"unknown spider {unknown[0]!r} (choose from {', '.join(SPIDERS)})")
     if options.start_url and len(spiders) != 1:
         raise UsageError("--start-url needs exactly one SPIDER")
+    from crawler.linkpolicy import url_problem
+
+    for url in options.start_url:
+        problem = url_problem(url)
+        if problem:
+            raise UsageError(f"--start-url {url!r}: {problem}")
     if options.depth < 0 or options.max_pages < 0:
         raise UsageError("--depth and --max-pages take numbers >= 0")
     if options.max_runtime < 0:

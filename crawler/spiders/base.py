@@ -20,13 +20,15 @@ from twisted.python.failure import Failure
 from ..fromarchive import install as install_from_archive
 from ..incremental import LINKS, KnownPage
 from ..limits import truncation_kind
-from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key, site_of
+from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key, site_of, url_problem
 from ..pages import analyse
 from ..pages.capture import capture_item
 from ..recorder import HOPS, WARC_META
 from ..signals import outlinks_chosen
 
 START = "newsarchive_start"
+# The error kind of a URL that cannot be requested, found in the frontier of an earlier run.
+BAD_URL = "bad_url"
 KIND = "newsarchive_kind"
 
 
@@ -81,6 +83,10 @@ class NewsSpider(Spider):
     async def start(self) -> AsyncIterator[Any]:
         pending = self.resume()
         for url in self.start_urls_given or self.default_start_urls:
+            if url_problem(url):  # never planned: a frontier keeps only what can be requested
+                self.logger.error("not a start point: %r, %s", url, url_problem(url))
+                self.note_problem(BAD_URL, url)
+                continue
             key = dedup_key(url)
             if key in self.hops_by_key:
                 continue  # planned by the unfinished crawl being resumed
@@ -98,6 +104,14 @@ class NewsSpider(Spider):
         entries = self.incremental.resume(self.name)
         requests = []
         for entry in entries:
+            if not entry.done and url_problem(entry.url):
+                # Left by a version that did not check start URLs: dropped, and reported.
+                self.logger.error(
+                    "dropped from the frontier: %r, %s", entry.url, url_problem(entry.url)
+                )
+                self.note_problem(BAD_URL, entry.url)
+                self.incremental.done(self.name, entry.key)
+                continue
             self.hops_by_key[entry.key] = entry.hops
             if entry.done and entry.links is not None:
                 self.follows_by_key[entry.key] = [FollowRequest(u, 0, k) for u, k in entry.links]
