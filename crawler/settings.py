@@ -69,7 +69,9 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }
 
-NEWSARCHIVE_DATA_DIR = "data"
+NEWSARCHIVE_DATA_DIR = "data"  # set by --data, which wins over -s NEWSARCHIVE_DATA_DIR
+NEWSARCHIVE_RUN_ID = ""  # set by each run: <run-id> of runs/<run-id>.json
+NEWSARCHIVE_PROGRESS_INTERVAL = 10.0  # seconds between progress lines on a terminal (0: none)
 NEWSARCHIVE_DEPTH = 2
 NEWSARCHIVE_START_URLS: list[str] = []
 

@@ -17,6 +17,7 @@ from archive.fetchstate import FetchState
 from crawler.guards import RedirectGuard, Refused, RequestGuard
 from crawler.pages.base import Analysis, Link
 from crawler.pages.urls import resolve_link
+from crawler.settingscheck import check_overrides
 from crawler.spiders.cnn import CnnSpider
 
 from .conftest import FAST, SiteServer, run_cli
@@ -165,3 +166,58 @@ def test_a_frontier_poisoned_by_a_malformed_url_is_dropped_and_reported(
 
 def report(data: Path) -> dict[str, Any]:
     return json.loads(sorted((data / "runs").glob("*.json"))[-1].read_text())
+
+
+# -- 12: a bad -s value is a configuration error naming its setting ----------------------
+
+
+@pytest.mark.parametrize(
+    ("pair", "name"),
+    [
+        ("DOWNLOAD_DELAY=abc", "DOWNLOAD_DELAY"),
+        ("LOG_LEVEL=NOPE", "LOG_LEVEL"),
+        ("NEWSARCHIVE_REFETCH_SCHEDULE={86400: 0", "NEWSARCHIVE_REFETCH_SCHEDULE"),
+        ('NEWSARCHIVE_REFETCH_SCHEDULE={"day": 0}', "NEWSARCHIVE_REFETCH_SCHEDULE"),
+        ('NEWSARCHIVE_REFETCH_SCHEDULE={"86400": -1}', "NEWSARCHIVE_REFETCH_SCHEDULE"),
+        ("CONCURRENT_REQUESTS=many", "CONCURRENT_REQUESTS"),
+        ("ROBOTSTXT_OBEY=perhaps", "ROBOTSTXT_OBEY"),
+        ("NEWSARCHIVE_RECRAWL=sometimes", "NEWSARCHIVE_RECRAWL"),
+    ],
+)
+def test_bad_setting_value_is_a_configuration_error(pair: str, name: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    url = "http://127.0.0.1:9/world/africa/"  # refused before any request: nothing listens
+    result = run_cli("crawl", "cnn", "-q", "--data", str(data), "--start-url", url, "-s", pair)
+    assert result.returncode == 2, result.stdout + result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"newsarchive: -s {name}:"), line
+    assert not data.exists()
+
+
+def test_unknown_newsarchive_setting_warned_known_and_scrapy_ones_not() -> None:
+    warnings = check_overrides(
+        {"NEWSARCHIVE_WARC_MAXSIZE": "5", "NEWSARCHIVE_WARC_MAX_SIZE": "5", "DOWNLOAD_DELAY": "0"}
+    )
+    assert warnings == ["unknown setting NEWSARCHIVE_WARC_MAXSIZE (a typo?): ignored"]
+
+
+def test_data_option_wins_over_the_data_dir_setting_and_says_so(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    data, other = tmp_path / "data", tmp_path / "other"
+    start = site.url("cnn", "/world/africa/")
+    result = run_cli(
+        "crawl", "cnn", "-q", "--data", str(data), "--start-url", start, *FAST,
+        "-s", f"NEWSARCHIVE_DATA_DIR={other}", "-s", "CLOSESPIDER_PAGECOUNT=3",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"--data {data} wins over -s NEWSARCHIVE_DATA_DIR={other}" in result.stderr
+    assert not other.exists()
+    assert list((data / "warc").glob("*.warc.gz")) and list((data / "state").iterdir())
+    # Given alone, the setting is the data directory.
+    alone = run_cli(
+        "crawl", "cnn", "-q", "--start-url", start, *FAST,
+        "-s", f"NEWSARCHIVE_DATA_DIR={other}", "-s", "CLOSESPIDER_PAGECOUNT=3",
+    )  # fmt: skip
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert list((other / "warc").glob("*.warc.gz")) and list((other / "runs").glob("*.json"))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..exitcodes import EPILOG
 
 SPIDERS = ("cnn", "reuters")
+DEFAULT_DATA = Path("data")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("spiders", nargs="*", metavar="SPIDER", help=f"one of {', '.join(SPIDERS)}")
     parser.add_argument(
-        "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+        "--data",
+        type=Path,
+        default=None,
+        help="data directory (default ./data; wins over -s NEWSARCHIVE_DATA_DIR)",
     )
     parser.add_argument(
         "--start-url",
@@ -114,6 +119,21 @@ def run(options: argparse.Namespace) -> int:
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
         overrides[name.strip()] = value
+    from crawler.settingscheck import SettingError, check_overrides
+
+    try:
+        warnings = check_overrides(overrides)
+    except SettingError as exc:
+        raise UsageError(str(exc)) from None
+    data_dir = overrides.pop("NEWSARCHIVE_DATA_DIR", None)
+    if data_dir is not None and options.data is None:
+        options.data = Path(data_dir)
+    elif data_dir is not None and Path(data_dir) != options.data:
+        warnings.append(f"--data {options.data} wins over -s NEWSARCHIVE_DATA_DIR={data_dir}")
+    if options.data is None:
+        options.data = DEFAULT_DATA
+    for warning in warnings:
+        print(f"newsarchive: warning: {warning}", file=sys.stderr)
     if options.at and not options.from_archive:
         raise UsageError("--at needs --from-archive")
     if options.from_archive:
