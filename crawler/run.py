@@ -7,6 +7,7 @@ logs to ``runs/<run-id>.log``, prints a progress line every few seconds on a ter
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -26,7 +27,9 @@ from archive.diskspace import is_disk_full, reason
 from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, USAGE
 from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
+from archive.wording import counted
 
+from .budget import OVER_LIMIT_STAT, PAGE_LIMIT_REASON
 from .diskfull import DISK_FULL as DISK_FULL_REASON
 from .diskfull import DISK_FULL_STAT
 from .pipelines import STORE_LOCKED
@@ -39,8 +42,12 @@ STOPPED_CLEANLY = (
     "again, the next run continues"
 )
 NETWORK_ERRORS = ("dns", "connection_refused", "connection", "timeout", "connection_lost")
-# Spiders that end for these reasons completed their run (a bound is not a failure).
+# Spiders that end for these reasons completed their run (a bound is not a failure)...
 COMPLETED = ("finished", "closespider_pagecount", "closespider_timeout", "closespider_itemcount")
+# ... but a run a bound ended is cut short: its status says which bound.
+LIMITS = {"closespider_pagecount": "--max-pages", "closespider_timeout": "--max-runtime"}
+# A run's status in its report and in `newsarchive runs`: what the exit code means in a word.
+STATUSES = ("running", "ok", "limited", "interrupted", "failed")
 # Reasons a spider ends that the report explains; any other (start_error, ...) is a crash.
 ENDED = (*COMPLETED, "shutdown", DISK_FULL_REASON, STORE_LOCKED)
 
@@ -71,6 +78,7 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
     settings.set("NEWSARCHIVE_RECRAWL", options.recrawl, priority="cmdline")
     settings.set("LOG_FILE", str(log_path(options.data_dir, run_id)), priority="cmdline")
     if options.max_pages:
+        settings.set("NEWSARCHIVE_MAX_PAGES", options.max_pages, priority="cmdline")
         settings.set("CLOSESPIDER_PAGECOUNT", options.max_pages, priority="cmdline")
     if options.max_runtime:
         settings.set("CLOSESPIDER_TIMEOUT", options.max_runtime, priority="cmdline")
@@ -165,13 +173,11 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
         interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", options.progress_interval)
         if interval > 0 and sys.stderr.isatty():
             _show_progress(crawlers, interval, clock)
+    _write_running_report(options, run_id, started)
     process.start()
     stopped_by = process.stopped_by
     report = build_report(run_id, options, crawlers, started, time.monotonic() - clock)
-    report["bytesWritten"] = {
-        "warc": report["warc"]["bytesWritten"],
-        "store": store_bytes(options.data_dir) - store_before,
-    }
+    report["bytesWritten"]["store"] = store_bytes(options.data_dir) - store_before
     report["logFile"] = str(log_path(options.data_dir, run_id))
     full = [m for m in failures.values() if m.startswith(DISK_FULL_FAILURE)]
     if full and report["exitCode"] != DISK_FULL:
@@ -185,8 +191,9 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
         report["message"] = (
             f"stopped by {signal.Signals(stopped_by[0]).name}; the next run resumes the crawl"
         )
+    report["status"] = run_status(report)
     try:
-        path: Path | str = write_report(options.data_dir / "runs", report)
+        path: Path | str = _write_final_report(options.data_dir / "runs", report)
     except OSError as exc:
         if not is_disk_full(exc):
             raise
@@ -197,10 +204,51 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
                 f"the disk of {options.data_dir} filled up as the run ended (writing its "
                 f"report: {reason(exc)}); free some space: the next run checks what this one did"
             )
-    print(summary_line(report, path), file=sys.stderr if report["exitCode"] else sys.stdout)
+            report["status"] = "failed"
+    print(summary_line(report, path), flush=True)
     if report.get("message"):
         print(f"newsarchive: {report['message']}", file=sys.stderr)
     return int(report["exitCode"])
+
+
+def _write_running_report(options: CrawlOptions, run_id: str, started: datetime) -> None:
+    """A report saying the run is under way: a run killed before its end still shows in
+    ``newsarchive runs`` (as killed, once its lock is free). The final report replaces it."""
+    report = build_report(run_id, options, [], started, 0.0)
+    report.update(status="running", exitCode=None, endTime=None, completed=False)
+    report["logFile"] = str(log_path(options.data_dir, run_id))
+    try:
+        write_report(options.data_dir / "runs", report)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        # A full disk is met, and reported, by the crawl's own writers.
+
+
+def _write_final_report(runs_dir: Path, report: dict[str, Any]) -> Path:
+    """Replace the running report; on a full disk, drop it (its space may let the final one
+    fit) and try once more, so a stale "running" report never outlives the run."""
+    try:
+        return write_report(runs_dir, report)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        with contextlib.suppress(OSError):
+            (runs_dir / f"{report['runId']}.json").unlink()
+        return write_report(runs_dir, report)
+
+
+def run_status(report: dict[str, Any]) -> str:
+    """ok (a whole run), limited (ended by --max-pages/--max-runtime), interrupted (a
+    signal), failed (any other non-zero exit code)."""
+    code = report["exitCode"]
+    if code in (SIGNALLED + signal.SIGINT, SIGNALLED + signal.SIGTERM):
+        return "interrupted"
+    if code != OK:
+        return "failed"
+    if report.get("limitedBy"):
+        return "limited"
+    return "ok"
 
 
 def _note_failure(failure: Any, failures: dict[str, str], name: str) -> None:
@@ -249,20 +297,6 @@ def _show_progress(crawlers: list[Any], interval: float, clock: float) -> None:
     crawlers[0].signals.connect(start, signal=signals.engine_started, weak=False)
 
 
-def progress_line(crawlers: list[Any], elapsed: float) -> str:
-    pages = articles = errors = 0
-    for crawler in crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        pages += int(stats.get("downloader/response_count", 0))
-        articles += sum(int(stats.get(f"newsarchive/articles/{k}", 0)) for k in ("new", "updated"))
-        errors += sum(int(v) for k, v in stats.items() if k.startswith("newsarchive/errors/"))
-    rate = pages / elapsed if elapsed > 0 else 0.0
-    return (
-        f"newsarchive: {elapsed:5.0f}s  {pages} pages ({rate:.1f}/s), "
-        f"{articles} articles new or updated, {errors} errors"
-    )
-
-
 def store_bytes(data_dir: Path) -> int:
     return sum(p.stat().st_size for p in (data_dir / "articles").glob("articles-*.jsonl"))
 
@@ -308,6 +342,10 @@ def build_report(
         warc_files.extend(stats.get("newsarchive/warc/files") or [])
     requests = totals.get("downloader/request_count", 0)
     responses = totals.get("downloader/response_count", 0)
+    limits = {LIMITS[r] for r in finish_reasons.values() if r in LIMITS}
+    if totals.get(OVER_LIMIT_STAT):
+        limits.add(LIMITS[PAGE_LIMIT_REASON])
+    limited_by = sorted(limits)
     error_count = sum(e["count"] for e in errors.values())
     exit_code = OK
     message = ""
@@ -330,7 +368,10 @@ def build_report(
         )
     elif requests and error_count / requests > options.max_error_rate:
         exit_code = ERRORS
-        message = f"{error_count} errors in {requests} requests, above {options.max_error_rate:.0%}"
+        message = (
+            f"{counted(error_count, 'error')} in {counted(requests, 'request')}, "
+            f"above {options.max_error_rate:.0%}"
+        )
     return {
         "reportVersion": REPORT_VERSION,
         "runId": run_id,
@@ -341,6 +382,7 @@ def build_report(
         "durationSeconds": round(duration, 3),
         "finishReasons": finish_reasons,
         "completed": all(reason in COMPLETED for reason in finish_reasons.values()),
+        "limitedBy": limited_by,
         "resumed": resumed,
         "recrawl": options.recrawl,
         "pagesFetched": responses,
@@ -360,17 +402,14 @@ def build_report(
             "identical": totals.get("newsarchive/pages/identical", 0),
             "skipped": totals.get("newsarchive/pages/skipped", 0),
         },
-        "notModified": totals.get("newsarchive/pages/not_modified", 0),
-        "blocked": totals.get("newsarchive/pages/blocked", 0),
-        "notArticle": totals.get("newsarchive/pages/not_article", 0),
         "errors": dict(sorted(errors.items())),
         "errorRate": round(error_count / requests, 4) if requests else 0.0,
         "bytesReceived": totals.get("downloader/response_bytes", 0),
         "warc": {
             "files": sorted(warc_files),
             "records": totals.get("newsarchive/warc/records", 0),
-            "bytesWritten": totals.get("newsarchive/warc/bytes", 0),
         },
+        "bytesWritten": {"warc": totals.get("newsarchive/warc/bytes", 0), "store": 0},
         "dataDir": str(options.data_dir),
         "exitCode": exit_code,
         "message": message,
@@ -378,12 +417,38 @@ def build_report(
 
 
 def summary_line(report: dict[str, Any], path: Path | str) -> str:
+    """The one line a run ends with, on stdout whatever the outcome (details on stderr)."""
     articles = report["articles"]
+    pages = report["pages"]
     errors = sum(e["count"] for e in report["errors"].values())
     return (
-        f"newsarchive: run {report['runId']} {'ok' if report['exitCode'] == 0 else 'FAILED'} "
-        f"in {report['durationSeconds']:.1f}s: {report['pagesFetched']} pages, "
+        f"newsarchive: run {report['runId']} {status_words(report)} "
+        f"in {report['durationSeconds']:.1f}s: {counted(report['pagesFetched'], 'page')}, "
         f"{articles['new']} new / {articles['updated']} updated / "
-        f"{articles['unchanged']} unchanged articles, {report['notModified']} not modified, "
-        f"{report['blocked']} blocked, {errors} errors; report {path}"
+        f"{articles['unchanged']} unchanged articles, "
+        f"{pages['notModified']} not modified, {pages['blocked']} blocked, "
+        f"{counted(errors, 'error')}; report {path}"
+    )
+
+
+def status_words(report: dict[str, Any]) -> str:
+    status = report.get("status") or run_status(report)
+    if status == "limited":
+        return f"cut short by {' and '.join(report['limitedBy'])}"
+    if status == "interrupted":
+        return f"interrupted by {signal.Signals(report['exitCode'] - SIGNALLED).name}"
+    return "ok" if status == "ok" else "FAILED"
+
+
+def progress_line(crawlers: list[Any], elapsed: float) -> str:
+    pages = articles = errors = 0
+    for crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        pages += int(stats.get("downloader/response_count", 0))
+        articles += sum(int(stats.get(f"newsarchive/articles/{k}", 0)) for k in ("new", "updated"))
+        errors += sum(int(v) for k, v in stats.items() if k.startswith("newsarchive/errors/"))
+    rate = pages / elapsed if elapsed > 0 else 0.0
+    return (
+        f"newsarchive: {elapsed:5.0f}s  {counted(pages, 'page')} ({rate:.1f}/s), "
+        f"{counted(articles, 'article')} new or updated, {counted(errors, 'error')}"
     )

@@ -62,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Meta refresh read from the head's bytes instead of a decoded copy of every page.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.metarefresh.HeadMetaRefreshMiddleware": 579,  # after incremental (580)
+    # --max-pages: last before the download, so it counts what reaches the network.
+    "crawler.budget.PageBudget": 990,
 }
 NEWSARCHIVE_METAREFRESH_ENABLED = True  # False: Scrapy's reading (decodes every page)
 ITEM_PIPELINES = {
@@ -73,6 +75,7 @@ NEWSARCHIVE_DATA_DIR = "data"  # set by --data, which wins over -s NEWSARCHIVE_D
 NEWSARCHIVE_RUN_ID = ""  # set by each run: <run-id> of runs/<run-id>.json
 NEWSARCHIVE_PROGRESS_INTERVAL = 10.0  # seconds between progress lines on a terminal (0: none)
 NEWSARCHIVE_DEPTH = 2
+NEWSARCHIVE_MAX_PAGES = 0  # --max-pages: requests that may reach the network (0: no limit)
 NEWSARCHIVE_START_URLS: list[str] = []
 
 NEWSARCHIVE_WARC_ENABLED = True

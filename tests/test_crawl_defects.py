@@ -3,24 +3,44 @@
 from __future__ import annotations
 
 import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
+from warcio.archiveiterator import ArchiveIterator
 
 import crawler.settings as project_settings
 from archive.fetchstate import FetchState
+from archive.testsite import SITE_ROOT
+from archive.wording import counted
 from crawler.guards import RedirectGuard, Refused, RequestGuard
 from crawler.pages.base import Analysis, Link
 from crawler.pages.urls import resolve_link
+from crawler.run import CrawlOptions, build_report, run_status, summary_line
 from crawler.settingscheck import check_overrides
 from crawler.spiders.cnn import CnnSpider
 
-from .conftest import FAST, SiteServer, run_cli
+from .conftest import (
+    FAST,
+    REPO,
+    SiteServer,
+    cli_env,
+    run_cli,
+    start_site_server,
+    stop_site_server,
+)
 
 ARTICLE = "/2013/01/28/world/africa/mali-gao-airport/index.html"
 
@@ -221,3 +241,124 @@ def test_data_option_wins_over_the_data_dir_setting_and_says_so(
     )  # fmt: skip
     assert alone.returncode == 0, alone.stdout + alone.stderr
     assert list((other / "warc").glob("*.warc.gz")) and list((other / "runs").glob("*.json"))
+
+
+# -- 21: reports say what happened -------------------------------------------------------
+
+
+def test_max_pages_2_fetches_at_most_2_pages_and_leaves_the_rest(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    start = site.url("cnn", "/world/africa/")
+    args = ("crawl", "cnn", "-q", "--data", str(tmp_path), "--start-url", start, *FAST)
+    result = run_cli(*args, "--max-pages", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = report(tmp_path)
+    assert found["requests"] <= 2 and found["pagesFetched"] <= 2
+    assert found["status"] == "limited" and "errors" in found and found["errors"] == {}
+    responses = [
+        record
+        for path in (tmp_path / "warc").glob("*.warc.gz")
+        for record in ArchiveIterator(path.open("rb"))
+        if record.rec_type == "response"
+    ]
+    assert len(responses) <= 2
+    table = run_cli("runs", "--data", str(tmp_path)).stdout.splitlines()
+    assert table[-1].split()[1] == "limited"
+    rest = run_cli(*args)
+    assert rest.returncode == 0 and report(tmp_path)["status"] == "ok", rest.stdout
+    assert report(tmp_path)["resumed"] is True and report(tmp_path)["articles"]["new"] > 0
+
+
+def test_each_count_appears_once_in_the_report(site: SiteServer, tmp_path: Path) -> None:
+    start = site.url("cnn", "/world/africa/")
+    run_cli("crawl", "cnn", "-q", "--data", str(tmp_path), "--start-url", start, *FAST)
+    found = report(tmp_path)
+    assert not {"notModified", "blocked", "notArticle"} & set(found)  # in "pages" only
+    assert "bytesWritten" not in found["warc"]  # in "bytesWritten" only
+    validate_report(found)
+
+
+def test_a_failed_run_prints_its_summary_on_stdout_and_the_reason_on_stderr(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/world/africa/"
+    result = run_cli(
+        "crawl", "cnn", "-q", "--data", str(tmp_path), "--start-url", url, *FAST,
+        "-s", "RETRY_TIMES=0",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stdout.startswith("newsarchive: run ") and " FAILED " in result.stdout
+    assert "1 error;" in result.stdout  # not "1 errors"
+    assert "no site could be reached" in result.stderr and "newsarchive: run" not in result.stderr
+
+
+def fake_report(**changes: Any) -> dict[str, Any]:
+    options = CrawlOptions(spiders=["cnn"], data_dir=Path("data"))
+    found = build_report("20261130T000000Z-1", options, [], datetime.now(timezone.utc), 1.0)
+    return {**found, **changes}
+
+
+@pytest.mark.parametrize(
+    ("code", "words"), [(130, "interrupted by SIGINT"), (143, "interrupted by SIGTERM")]
+)
+def test_a_signalled_run_is_interrupted_not_failed(code: int, words: str) -> None:
+    found = fake_report(exitCode=code)
+    found["status"] = run_status(found)
+    assert found["status"] == "interrupted"
+    line = summary_line(found, "r.json")
+    assert f" {words} in " in line and "FAILED" not in line
+
+
+def test_counts_in_words() -> None:
+    assert counted(1, "error") == "1 error" and counted(0, "error") == "0 errors"
+    assert counted(1, "file") == "1 file" and counted(3, "file") == "3 files"
+    found = fake_report(errors={"http_500": {"count": 1, "examples": []}}, pagesFetched=1)
+    assert "1 page, " in summary_line(found, "r.json")
+    assert "1 error;" in summary_line(found, "r.json")
+
+
+@pytest.fixture(scope="module")
+def slow_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The test site with a section page that takes 30 s to answer."""
+    root = tmp_path_factory.mktemp("slow") / "site"
+    shutil.copytree(SITE_ROOT, root)
+    config_path = root / "cnn" / "_server.json"
+    config = json.loads(config_path.read_text())
+    config["delays"] = {"/world/africa/": 30}
+    config_path.write_text(json.dumps(config))
+    server = start_site_server(root)
+    yield server
+    stop_site_server(server)
+
+
+def test_a_running_then_killed_run_shows_in_runs(slow_site: SiteServer, tmp_path: Path) -> None:
+    start = slow_site.url("cnn", "/world/africa/")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive", "crawl", "cnn", "-q", "--data", str(tmp_path),
+         "--start-url", start, *FAST],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO, env=cli_env(),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        table: list[str] = []
+        while time.monotonic() < deadline:  # polling a file another process writes
+            table = run_cli("runs", "--data", str(tmp_path)).stdout.splitlines()
+            if len(table) > 1:
+                break
+        assert len(table) == 2 and table[1].split()[1] == "running", table
+        assert table[1].split()[-1] == "-"  # no exit code yet
+        validate_report(report(tmp_path))
+    finally:
+        process.kill()
+        process.wait()
+    killed = run_cli("runs", "--data", str(tmp_path)).stdout.splitlines()
+    assert killed[1].split()[1] == "killed"
+
+
+def validate_report(found: dict[str, Any]) -> None:
+    schema = json.loads((REPO / "archive" / "schema" / "run-report.schema.json").read_text())
+    jsonschema.validate(found, schema)

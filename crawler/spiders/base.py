@@ -17,6 +17,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from ..budget import PageLimitReached
 from ..fromarchive import install as install_from_archive
 from ..incremental import LINKS, KnownPage
 from ..limits import truncation_kind
@@ -245,6 +246,8 @@ class NewsSpider(Spider):
         if request is not None and isinstance(failure.value, KnownPage):
             yield from self.known_page(request, failure.value)
             return
+        if isinstance(failure.value, PageLimitReached):
+            return  # past --max-pages: left in the frontier for the next run
         if request is not None and self.incremental is not None:
             key = dedup_key((request.meta.get("redirect_urls") or [request.url])[0])
             self.incremental.done(self.name, key)
