@@ -23,6 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 import crawler.settings as project_settings
 from archive.fetchstate import FetchState
+from archive.replay.run import ReplayReport
 from archive.testsite import SITE_ROOT
 from archive.wording import counted
 from crawler.guards import RedirectGuard, Refused, RequestGuard
@@ -316,6 +317,8 @@ def test_a_signalled_run_is_interrupted_not_failed(code: int, words: str) -> Non
 def test_counts_in_words() -> None:
     assert counted(1, "error") == "1 error" and counted(0, "error") == "0 errors"
     assert counted(1, "file") == "1 file" and counted(3, "file") == "3 files"
+    one = ReplayReport(files=1, records=1, articles=1).summary()
+    assert "1 file, 1 record, 0 pages, 1 article," in one and one.endswith("0 problems")
     found = fake_report(errors={"http_500": {"count": 1, "examples": []}}, pagesFetched=1)
     assert "1 page, " in summary_line(found, "r.json")
     assert "1 error;" in summary_line(found, "r.json")
@@ -362,3 +365,28 @@ def test_a_running_then_killed_run_shows_in_runs(slow_site: SiteServer, tmp_path
 def validate_report(found: dict[str, Any]) -> None:
     schema = json.loads((REPO / "archive" / "schema" / "run-report.schema.json").read_text())
     jsonschema.validate(found, schema)
+
+
+def test_articles_by_publication_date_as_well_as_capture_time(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    start = site.url("cnn", "/world/africa/")
+    run_cli("crawl", "cnn", "-q", "--data", str(tmp_path), "--start-url", start, *FAST)
+    every = [
+        json.loads(line)
+        for line in run_cli("articles", "--data", str(tmp_path)).stdout.splitlines()
+    ]
+    published = sorted(a["datePublished"] for a in every if a["datePublished"])
+    assert len(published) >= 3
+    middle = published[len(published) // 2]
+    result = run_cli(
+        "articles", "--data", str(tmp_path), "--published-since", middle,
+        "--published-until", "2030-01-01", "--fields", "datePublished",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    found = sorted(json.loads(line)["datePublished"] for line in result.stdout.splitlines())
+    assert found == [p for p in published if p >= middle]
+    # --since bounds the capture time: every article was captured just now.
+    assert run_cli("articles", "--data", str(tmp_path), "--since", "2013-01-01").stdout
+    bad = run_cli("articles", "--data", str(tmp_path), "--published-since", "yesterday")
+    assert bad.returncode == 2 and "'yesterday'" in bad.stderr
