@@ -18,6 +18,7 @@ from archive.store import ArticleStore, InvalidLineError, StoreLockedError
 from archive.validate import problems
 
 from .diskfull import disk_full, stop_for_disk_full, watch
+from .pages.outlets import names as outlet_names
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class ValidationPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        found = problems(ItemAdapter(item).asdict())
+        found = problems(ItemAdapter(item).asdict(), outlet_names())
         if found:
             self.stats.inc_value("newsarchive/errors/invalid_item")
             raise DropItem(f"item breaks the article contract: {'; '.join(found[:3])}")
