@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .pages.base import Analysis, Link
 from .pages.outlets import by_name, outlets
-from .pages.urls import canonicalize_url, outlet_of_host, site_key
+from .pages.urls import dedup_key, outlet_of_host
 
 MEDIA_PATH_RE = re.compile(
     r"^/(?:videos?|gallery|galleries|pictures?|news/picture|live-news)(?:/|$)"
@@ -35,11 +35,6 @@ def is_article_url(url: str, source: str | None) -> bool:
 def is_listing_url(url: str) -> bool:
     """Sitemaps and feeds named in a sitemap index or robots.txt."""
     return bool(LISTING_PATH_RE.search(urlsplit(url).path))
-
-
-def dedup_key(url: str) -> str:
-    """Two URLs with one key are one page: tracking parameters, fragment, scheme, host alias."""
-    return site_key(canonicalize_url(url))
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,11 @@ def site_key(canonical_url: str) -> str:
     return f"{site}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
+def dedup_key(url: str) -> str:
+    """Two URLs with one key are one page: tracking parameters, fragment, scheme, host alias."""
+    return site_key(canonicalize_url(url))
+
+
 def article_id(canonical_url: str) -> str:
     """Stable id of an article, from its canonical URL alone: ``cnn-1f3a...``."""
     key = site_key(canonical_url)
