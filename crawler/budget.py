@@ -17,10 +17,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
+from .keys import PAGE_STATS
+
 logger = logging.getLogger(__name__)
 
 PAGE_LIMIT_REASON = "closespider_pagecount"
-OVER_LIMIT_STAT = "newsarchive/pages/over_limit"  # requests left for the next run
+OVER_LIMIT_STAT = PAGE_STATS + "over_limit"  # requests left for the next run
 
 
 class PageLimitReached(IgnoreRequest):

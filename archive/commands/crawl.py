@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from crawler.pages.outlets import names as outlet_names
+
 from ..exitcodes import EPILOG
 
-SPIDERS = ("cnn", "reuters")
 DEFAULT_DATA = Path("data")
 
 
@@ -22,7 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
         epilog=EPILOG,
     )
-    parser.add_argument("spiders", nargs="*", metavar="SPIDER", help=f"one of {', '.join(SPIDERS)}")
+    parser.add_argument(
+        "spiders",
+        nargs="*",
+        metavar="SPIDER",
+        help=f"one of {', '.join(outlet_names())} (default: all)",
+    )
     parser.add_argument(
         "--data",
         type=Path,
@@ -95,10 +101,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
 
-    spiders = options.spiders or list(SPIDERS)
-    unknown = [s for s in spiders if s not in SPIDERS]
+    known = outlet_names()
+    spiders = options.spiders or list(known)
+    unknown = [s for s in spiders if s not in known]
     if unknown:
-        raise UsageError(f"unknown spider {unknown[0]!r} (choose from {', '.join(SPIDERS)})")
+        raise UsageError(f"unknown spider {unknown[0]!r} (choose from {', '.join(known)})")
     if options.start_url and len(spiders) != 1:
         raise UsageError("--start-url needs exactly one SPIDER")
     from crawler.linkpolicy import url_problem
