@@ -31,7 +31,7 @@ from crawler.pages.base import Analysis, Link
 from crawler.pages.urls import resolve_link
 from crawler.run import CrawlOptions, build_report, run_status, summary_line
 from crawler.settingscheck import check_overrides
-from crawler.spiders.cnn import CnnSpider
+from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
 
 from .conftest import (
     FAST,

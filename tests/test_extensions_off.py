@@ -11,7 +11,7 @@ from scrapy.extensions.telnet import TelnetConsole
 from scrapy.utils.test import get_crawler
 
 from crawler.run import CrawlOptions, build_settings
-from crawler.spiders.cnn import CnnSpider
+from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("extension", [RemoteControl, TelnetConsole])
