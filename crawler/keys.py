@@ -21,3 +21,4 @@ ERROR_STATS = "newsarchive/errors/"  # + kind: failures by kind
 PAGE_STATS = "newsarchive/pages/"  # + what a page was: article, listing, not_modified, ...
 ARTICLE_STATS = "newsarchive/articles/"  # + new, updated, unchanged
 STORE_LOCKED_STAT = "newsarchive/store/locked"  # the store pipeline gave up waiting for the lock
+CUT_SHORT_STAT = "newsarchive/cut_short"  # a second signal cut the downloads under way

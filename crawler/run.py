@@ -32,7 +32,15 @@ from archive.wording import counted
 from .budget import OVER_LIMIT_STAT, PAGE_LIMIT_REASON
 from .diskfull import DISK_FULL as DISK_FULL_REASON
 from .diskfull import DISK_FULL_STAT
-from .keys import ARTICLE_STATS, ERROR_STATS, EXAMPLES, PAGE_STATS, STORE_LOCKED_STAT
+from .handlers import abort_downloads
+from .keys import (
+    ARTICLE_STATS,
+    CUT_SHORT_STAT,
+    ERROR_STATS,
+    EXAMPLES,
+    PAGE_STATS,
+    STORE_LOCKED_STAT,
+)
 from .pipelines import STORE_LOCKED
 from .spiders.base import BAD_URL
 
@@ -187,10 +195,12 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
     elif failures and not full:
         report["exitCode"] = CRASH
         report["message"] = "; ".join(f"{n} crashed: {m}" for n, m in failures.items())
-    elif stopped_by and report["exitCode"] != CRASH:
+    elif stopped_by and (report["exitCode"] != CRASH or len(stopped_by) > 1):
         report["exitCode"] = SIGNALLED + stopped_by[0]
+        again = " twice (downloads under way cut off)" if len(stopped_by) > 1 else ""
         report["message"] = (
-            f"stopped by {signal.Signals(stopped_by[0]).name}; the next run resumes the crawl"
+            f"stopped by {signal.Signals(stopped_by[0]).name}{again}; "
+            "the next run resumes the crawl"
         )
     report["status"] = run_status(report)
     try:
@@ -260,6 +270,8 @@ def _note_failure(failure: Any, failures: dict[str, str], name: str) -> None:
 
 
 def _process_class(base: type) -> type:
+    from scrapy.utils.ossignal import install_shutdown_handlers
+
     """Scrapy's process, noting which signal (SIGINT, SIGTERM) asked it to stop gracefully."""
 
     class Process(base):
@@ -268,6 +280,25 @@ def _process_class(base: type) -> type:
         def _signal_shutdown(self, signum: int, frame: Any) -> None:
             self.stopped_by.append(signum)
             super()._signal_shutdown(signum, frame)
+            install_shutdown_handlers(self._signal_again)
+
+        def _signal_again(self, signum: int, frame: Any) -> None:
+            """A second signal: cut the downloads under way, so the graceful stop ends now
+            (WARC files closed, store flushed) instead of Scrapy's unclean one. A third
+            signal gets Scrapy's forced stop."""
+            from twisted.internet import reactor
+
+            self.stopped_by.append(signum)
+            install_shutdown_handlers(super()._signal_kill)
+            reactor.callFromThread(self._cut_downloads)
+
+        def _cut_downloads(self) -> None:
+            for crawler in self.crawlers:
+                if crawler.stats is not None:
+                    crawler.stats.set_value(CUT_SHORT_STAT, 1)
+            logging.getLogger(__name__).warning(
+                "stopping now: %d connections cut", abort_downloads()
+            )
 
     Process.stopped_by = []
     return Process

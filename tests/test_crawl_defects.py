@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -15,7 +17,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
@@ -326,12 +328,12 @@ def test_counts_in_words() -> None:
 
 @pytest.fixture(scope="module")
 def slow_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
-    """The test site with a section page that takes 30 s to answer."""
+    """The test site with a section page that takes 10 minutes to answer."""
     root = tmp_path_factory.mktemp("slow") / "site"
     shutil.copytree(SITE_ROOT, root)
     config_path = root / "cnn" / "_server.json"
     config = json.loads(config_path.read_text())
-    config["delays"] = {"/world/africa/": 30}
+    config["delays"] = {"/world/africa/": 600}
     config_path.write_text(json.dumps(config))
     server = start_site_server(root)
     yield server
@@ -390,3 +392,87 @@ def test_articles_by_publication_date_as_well_as_capture_time(
     assert run_cli("articles", "--data", str(tmp_path), "--since", "2013-01-01").stdout
     bad = run_cli("articles", "--data", str(tmp_path), "--published-since", "yesterday")
     assert bad.returncode == 2 and "'yesterday'" in bad.stderr
+
+
+# -- 13: a second Ctrl-C still stops cleanly; output to a full disk is 74 ---------------
+
+
+class SignalTwice:
+    """Test-only extension: SIGINT when the slow page reaches the downloader, again soon after
+    (the graceful stop is then waiting for that page, which takes 10 minutes)."""
+
+    def __init__(self) -> None:
+        self.sent = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SignalTwice:
+        extension = cls()
+        crawler.signals.connect(extension.reached, signal=signals.request_reached_downloader)
+        return extension
+
+    def reached(self, request: Any, **_: Any) -> None:
+        from twisted.internet import reactor
+
+        if self.sent or not request.url.endswith("/world/africa/"):
+            return
+        self.sent = True
+        os.kill(os.getpid(), signal.SIGINT)
+        reactor.callLater(0.5, os.kill, os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_twice_stops_cleanly_with_130(slow_site: SiteServer, tmp_path: Path) -> None:
+    extensions = {**project_settings.EXTENSIONS, f"{__name__}.SignalTwice": 900}
+    start = slow_site.url("cnn", "/world/africa/")
+    # Waiting for the slow page would outlast run_cli's timeout (120 s): the test would fail.
+    result = run_cli(
+        "crawl", "cnn", "-q", "--data", str(tmp_path), "--start-url", start, *FAST,
+        "-s", f"EXTENSIONS={json.dumps(extensions)}",
+    )  # fmt: skip
+    assert result.returncode == 130, result.stdout + result.stderr
+    assert "interrupted by SIGINT" in result.stdout and "Traceback" not in result.stderr
+    assert "stopped by SIGINT twice" in result.stderr
+    assert not list((tmp_path / "warc").glob("*.open"))  # the WARC file was closed
+    found = report(tmp_path)
+    assert found["exitCode"] == 130 and found["status"] == "interrupted"
+    assert found["finishReasons"] == {"cnn": "shutdown"}
+    # The page cut off is still to do: the frontier keeps it for the next run.
+    state = FetchState(tmp_path / "state" / "fetch.sqlite")
+    assert [e.url for e in state.frontier("cnn") if not e.done] == [start]
+    state.close()
+
+
+@pytest.mark.parametrize("command", [["articles"], ["runs"], ["store", "stats"]])
+def test_output_to_a_full_disk_is_74(command: list[str], site: SiteServer, tmp_path: Path) -> None:
+    start = site.url("cnn", "/world/africa/")
+    run_cli("crawl", "cnn", "-q", "--data", str(tmp_path), "--start-url", start, *FAST)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "archive", *command, "--data", str(tmp_path)],
+            stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO, env=cli_env(), timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 74, result.stderr
+    assert result.stderr == "newsarchive: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("free_kb", [6, 10, 30, 120])
+def test_a_nearly_full_disk_is_74_whichever_writer_meets_it(
+    site: SiteServer, tmp_path: Path, free_kb: int
+) -> None:
+    """With a few KB free, the run log, SQLite opening its journal, or the report meet the
+    full disk first (a real tmpfs, root only): each is 74 with one line, never 70."""
+    from .faults.test_local_faults import mounted_tmpfs
+
+    start = site.url("cnn", "/world/africa/")
+    with mounted_tmpfs(tmp_path / "disk", "1m") as disk:
+        data = disk / "data"
+        run_cli("crawl", "cnn", "-q", "--data", str(data), "--start-url", start, *FAST,
+                "--max-pages", "1")  # fmt: skip
+        for folder in ("runs", "warc", "state", "articles"):
+            shutil.rmtree(data / folder)
+            (data / folder).mkdir()
+        free = shutil.disk_usage(disk).free // 1024
+        (disk / "filler").write_bytes(b"\0" * ((free - free_kb) * 1024))
+        result = run_cli("crawl", "cnn", "-q", "--data", str(data), "--start-url", start, *FAST)
+    assert result.returncode == 74, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "No space left on device" in result.stderr

@@ -20,7 +20,17 @@ from twisted.python.failure import Failure
 from ..budget import PageLimitReached
 from ..fromarchive import install as install_from_archive
 from ..incremental import KnownPage
-from ..keys import ERROR_STATS, EXAMPLES, HOPS, KIND, LINKS, PAGE_STATS, START, WARC_META
+from ..keys import (
+    CUT_SHORT_STAT,
+    ERROR_STATS,
+    EXAMPLES,
+    HOPS,
+    KIND,
+    LINKS,
+    PAGE_STATS,
+    START,
+    WARC_META,
+)
 from ..limits import truncation_kind
 from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key, site_of, url_problem
 from ..pages import analyse
@@ -244,8 +254,10 @@ class NewsSpider(Spider):
         if request is not None and isinstance(failure.value, KnownPage):
             yield from self.known_page(request, failure.value)
             return
-        if isinstance(failure.value, PageLimitReached):
-            return  # past --max-pages: left in the frontier for the next run
+        if isinstance(failure.value, PageLimitReached) or self.crawler.stats.get_value(
+            CUT_SHORT_STAT
+        ):
+            return  # past --max-pages, or cut by a second signal: left for the next run
         if request is not None and self.incremental is not None:
             key = dedup_key((request.meta.get("redirect_urls") or [request.url])[0])
             self.incremental.done(self.name, key)
