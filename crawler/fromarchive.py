@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -50,11 +51,47 @@ def install(settings: BaseSettings) -> None:
         settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
 
 
+def other_form(key: str) -> str:
+    """The same page's key with or without the trailing slash of its path (``.../africa`` and
+    ``.../africa/``), which a live crawl folds by the server's redirect."""
+    path, sep, query = key.partition("?")
+    if path.endswith("/"):
+        other = path.rstrip("/")
+        if "/" not in other:  # the site's root keeps its slash
+            return key
+    else:
+        other = path + "/"
+    return other + sep + query
+
+
+_INDEXES: dict[tuple[str, ...], ArchiveIndex] = {}
+
+
+def archive_index(paths: list[str]) -> ArchiveIndex:
+    """One index per set of archives in a process: the spider's start points and the
+    middleware's answers come from one scan."""
+    key = tuple(paths)
+    if key not in _INDEXES:
+        _INDEXES[key] = ArchiveIndex(paths)
+    return _INDEXES[key]
+
+
+def archived_start_points(settings: BaseSettings, spider: str) -> list[str]:
+    """Where `spider` started when it made the archives (none when not crawling from them)."""
+    paths = settings.getlist("NEWSARCHIVE_FROM_ARCHIVE")
+    if not settings.getbool("NEWSARCHIVE_FROM_ARCHIVE_ENABLED", True) or not paths:
+        return []
+    return archive_index(paths).start_points.get(spider, [])
+
+
 class ArchiveIndex:
-    """Captures (responses and revisits) of the archive by canonical URL, oldest first."""
+    """Captures (responses and revisits) of the archive by canonical URL, oldest first, and
+    each spider's start points (pages its metadata records say it fetched first: at hop 0,
+    with no referrer), in the order first fetched."""
 
     def __init__(self, paths: list[str]):
         self.sources = find_sources(paths)
+        self.start_points: dict[str, list[str]] = {}
         self.captures: dict[str, list[tuple[float, RecordFacts]]] = {}
         self.digests: dict[str, tuple[Source, int]] = {}
         self.problems: list[Problem] = []
@@ -65,6 +102,7 @@ class ArchiveIndex:
                     self.problems.append(found)
                     continue
                 if found.rec_type == "metadata":
+                    self._note_start(found)
                     continue
                 found.fields = {}
                 entries = self.captures.setdefault(dedup_key(found.url), [])
@@ -77,8 +115,20 @@ class ArchiveIndex:
         if missing:
             self.digests.update(originals_by_digest(index_files(self.sources), missing))
 
+    def _note_start(self, facts: RecordFacts) -> None:
+        fields = facts.fields
+        spider = fields.get("spider")
+        if not spider or fields.get("via") or fields.get("hops", "0") != "0":
+            return
+        if urlsplit(facts.url).path == "/robots.txt":
+            return
+        starts = self.start_points.setdefault(spider, [])
+        if facts.url not in starts:
+            starts.append(facts.url)
+
     def nearest(self, url: str, at: float | None) -> RecordFacts | None:
-        entries = self.captures.get(dedup_key(url))
+        key = dedup_key(url)
+        entries = self.captures.get(key) or self.captures.get(other_form(key))
         if not entries:
             return None
         if at is None:
@@ -106,7 +156,7 @@ class ArchiveDownloaderMiddleware:
             raise NotConfigured
         at_text = settings.get("NEWSARCHIVE_FROM_ARCHIVE_AT") or ""
         at = parse_at(at_text).timestamp() if at_text else None
-        middleware = cls(crawler, ArchiveIndex(paths), at)
+        middleware = cls(crawler, archive_index(paths), at)
         crawler.stats.set_value("newsarchive/from_archive/captures", len(middleware.index.captures))
         return middleware
 

@@ -35,6 +35,7 @@ from crawler.run import CrawlOptions, build_report, run_status, summary_line
 from crawler.settingscheck import check_overrides
 from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
 
+from . import test_replay_helpers as helpers
 from .conftest import (
     FAST,
     REPO,
@@ -44,6 +45,10 @@ from .conftest import (
     start_site_server,
     stop_site_server,
 )
+from .test_replay_helpers import stores_equal
+
+site_archive = helpers.site_archive
+offline_env = helpers.offline_env
 
 ARTICLE = "/2013/01/28/world/africa/mali-gao-airport/index.html"
 
@@ -476,3 +481,41 @@ def test_a_nearly_full_disk_is_74_whichever_writer_meets_it(
     assert result.returncode == 74, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert "No space left on device" in result.stderr
+
+
+# -- 20: crawling from an archive starts where the archive started ----------------------
+
+
+def test_from_archive_without_start_urls_starts_from_the_archived_start_points(
+    site_archive: Path, tmp_path: Path, offline_env: dict[str, str]
+) -> None:
+    again = tmp_path / "again"
+    for spider in ("cnn", "reuters"):
+        result = run_cli_env(
+            offline_env, "crawl", spider, "-q", "--data", str(again),
+            "--from-archive", str(site_archive / "warc"),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert report(again)["errors"] == {}
+    assert stores_equal(site_archive, again) == []
+
+
+def test_from_archive_folds_a_missing_trailing_slash(
+    site_archive: Path, site: SiteServer, tmp_path: Path, offline_env: dict[str, str]
+) -> None:
+    data = tmp_path / "folded"
+    section = site.url("cnn", "/world/africa")  # archived as .../world/africa/
+    result = run_cli_env(
+        offline_env, "crawl", "cnn", "-q", "--data", str(data),
+        "--from-archive", str(site_archive / "warc"), "--start-url", section,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = report(data)
+    assert found["errors"] == {} and found["articles"]["new"] > 3
+
+
+def run_cli_env(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archive", *args],
+        capture_output=True, text=True, timeout=120, cwd=REPO, env=env,
+    )  # fmt: skip

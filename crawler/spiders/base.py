@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..budget import PageLimitReached
+from ..fromarchive import archived_start_points
 from ..fromarchive import install as install_from_archive
 from ..incremental import KnownPage
 from ..keys import (
@@ -75,6 +76,8 @@ class NewsSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider.start_urls_given:
             spider.start_urls_given = list(crawler.settings.getlist("NEWSARCHIVE_START_URLS"))
+        if not spider.start_urls_given:  # from archives: where this spider started then
+            spider.start_urls_given = archived_start_points(crawler.settings, spider.name)
         spider.policy = spider.make_policy(crawler.settings.getint("NEWSARCHIVE_DEPTH", 2))
         return spider
 
