@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .pages.base import Analysis, Link
 from .pages.outlets import by_name, outlets
-from .pages.urls import dedup_key, outlet_of_host
+from .pages.urls import dedup_key, outlet_of_host, without_tracking
 
 MEDIA_PATH_RE = re.compile(
     r"^/(?:videos?|gallery|galleries|pictures?|news/picture|live-news)(?:/|$)"
@@ -112,6 +112,7 @@ class LinkPolicy:
         site = site_of(url)
         if parts.scheme not in ("http", "https") or not host or site is None:
             return None
+        url = without_tracking(url)  # one page, requested once, without ?iid=... in its url
         if site in self.site_hosts:
             return url
         # The outlet's real hosts count on their default ports only (host == site).

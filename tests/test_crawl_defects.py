@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from lxml import html as lxml_html
 from scrapy import Request, signals
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
@@ -29,6 +32,8 @@ from archive.replay.run import ReplayReport
 from archive.testsite import SITE_ROOT
 from archive.wording import counted
 from crawler.guards import RedirectGuard, Refused, RequestGuard
+from crawler.linkpolicy import is_article_url
+from crawler.pages import analyse
 from crawler.pages.base import Analysis, Link
 from crawler.pages.urls import resolve_link
 from crawler.run import CrawlOptions, build_report, run_status, summary_line
@@ -44,6 +49,7 @@ from .conftest import (
     run_cli,
     start_site_server,
     stop_site_server,
+    store_lines,
 )
 from .test_replay_helpers import stores_equal
 
@@ -519,3 +525,81 @@ def run_cli_env(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[
         [sys.executable, "-m", "archive", *args],
         capture_output=True, text=True, timeout=120, cwd=REPO, env=env,
     )  # fmt: skip
+
+
+# -- 18: the demo's first impression -----------------------------------------------------
+
+
+def site_articles() -> list[tuple[str, Path]]:
+    return [
+        (site_dir.name, page)
+        for site_dir in sorted(p for p in SITE_ROOT.iterdir() if p.is_dir())
+        for page in sorted(site_dir.rglob("index.html"))
+        if is_article_url("/" + str(page.relative_to(site_dir)), site_dir.name)
+    ]
+
+
+def test_the_test_site_prints_no_paragraph_twice_in_a_row() -> None:
+    pages = site_articles()
+    assert len(pages) >= 6
+    for _site, page in pages:
+        texts = [" ".join(p.text_content().split()) for p in lxml_html.parse(str(page)).iter("p")]
+        texts = [t for t in texts if t]
+        assert all(a != b for a, b in itertools.pairwise(texts)), page
+
+
+def test_extraction_drops_a_paragraph_repeated_back_to_back() -> None:
+    page = SITE_ROOT / "cnn" / ARTICLE.lstrip("/")
+    body = page.read_bytes()
+    url = "https://www.cnn.com" + ARTICLE
+    headers = {"Content-Type": "text/html; charset=utf-8"}
+    once = analyse(url, headers, body, status=200, source="cnn").article
+    assert once is not None and len(once["paragraphs"]) >= 3
+    lead = body.index(b'<p class="cnn_storypgraphtxt cnn_storypgraph1">')
+    end = body.index(b"</p>", lead) + len(b"</p>")
+    twice = body[:end] + body[lead:end] + body[end:]
+    repeated = analyse(url, headers, twice, status=200, source="cnn").article
+    assert repeated is not None and repeated["paragraphs"] == once["paragraphs"]
+    assert repeated["articleBody"] == once["articleBody"]
+    # The same paragraph again further down is the page's own choice: kept.
+    last = body.rindex(b'<p class="cnn_storypgraphtxt')
+    later = body[:last] + body[lead:end] + body[last:]
+    kept = analyse(url, headers, later, status=200, source="cnn").article
+    assert kept is not None and len(kept["paragraphs"]) == len(once["paragraphs"]) + 1
+
+
+def test_demo_twice_updates_nothing_and_stores_no_tracking_or_test_port(tmp_path: Path) -> None:
+    first = run_cli("demo", "--data", str(tmp_path))
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = run_cli("demo", "--data", str(tmp_path))
+    assert second.returncode == 0, second.stdout + second.stderr
+    summaries = [line for line in second.stdout.splitlines() if "newsarchive: run " in line]
+    assert summaries and all(" 0 updated " in line for line in summaries), second.stdout
+    lines = store_lines(tmp_path)
+    assert lines
+    for line in lines:
+        assert "iid=" not in line["url"] and "iid=" not in line["canonicalUrl"]
+        for link in line["relatedLinks"]:
+            assert "127.0.0.1" not in link["url"], link  # stored under the outlet's own host
+        assert all(a != b for a, b in zip(line["paragraphs"], line["paragraphs"][1:], strict=False))
+
+
+def test_test_site_on_a_given_port_serves_until_stopped(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive.testsite", "--port", str(port)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, cwd=REPO, env=cli_env(),
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        urls = json.loads(process.stdout.readline())
+        assert urls["cnn"] == f"http://127.0.0.1:{port}"
+        # stdin is at its end already: the server keeps serving until it is stopped.
+        with urllib.request.urlopen(urls["cnn"] + "/robots.txt", timeout=10) as answer:
+            assert answer.status == 200
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
