@@ -46,6 +46,43 @@ def is_em_only(element: html.HtmlElement) -> bool:
     return bool(text_of(children[0]))
 
 
+def is_italic_only(element: html.HtmlElement) -> bool:
+    """A paragraph whose visible text all sits inside ``<em>``/``<i>`` children ("Follow us
+    on Twitter" promos printed as two italic runs), not only inside one."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    if not children or any(child.tag not in ("em", "i") for child in children):
+        return False
+    if normalize_space(element.text) or any(normalize_space(c.tail) for c in children):
+        return False
+    return any(text_of(child) for child in children)
+
+
+def is_link_only(element: html.HtmlElement) -> bool:
+    """A paragraph that is nothing but a link ("Watch the talk", a related headline): a promo."""
+    anchors = [a for a in element.iter("a") if a.get("href")]
+    if not anchors:
+        return False
+    text = text_of(element)
+    return bool(text) and text == normalize_space(" ".join(text_of(a) for a in anchors))
+
+
+# The opening of a CNN story: "Bamako, Mali (CNN) --", "Hong Kong (CNN Business)",
+# "Washington (CNN)", modern "Gao CNN —"; what stands before the outlet is the dateline.
+_DATELINE_RE = re.compile(
+    r"^(?P<place>[^()]{0,60}?)\s*(?:\((?:CNN|CNNMoney|CNN ?Money|CNN Business|CNN Arabic)\)"
+    r"|(?:CNN|CNN Business)\s*[—–-])"
+)
+
+
+def dateline_of(opening: str | None) -> str | None:
+    """The place of a story's opening ("Gao, Mali (CNN) -- ..." gives "Gao, Mali")."""
+    match = _DATELINE_RE.match(opening or "")
+    if not match:
+        return None
+    place = match.group("place").strip(" ,-—–")
+    return place or None
+
+
 def is_credit_line(text: str) -> bool:
     """ "CNN's A and B contributed to this report." (the credits line)."""
     return bool(contributor_names(text))
@@ -102,6 +139,8 @@ class CnnPage(ArticlePage):
             text = self.paragraph_text(element)
             if not text or is_read_line(text) or is_note_or_credit(element, text):
                 continue
+            if is_italic_only(element) or is_link_only(element):
+                continue
             found.append((element, text))
         return found
 
@@ -117,7 +156,7 @@ class CnnPage(ArticlePage):
         """Anchors of "READ: ..." lines, with the element they were found in (for order)."""
         found = []
         for element in self.body_candidates():
-            if not is_read_line(text_of(element)):
+            if not is_read_line(text_of(element)) and not is_link_only(element):
                 continue
             for anchor in element.iter("a"):
                 url = self.ctx.absolute(anchor.get("href"))
@@ -139,6 +178,10 @@ class CnnPage(ArticlePage):
                 if len(order) == len(wanted):
                     break
         return [link for _, link in sorted(pairs, key=lambda pair: order.get(pair[0], 0))]
+
+    def dateline(self) -> str | None:
+        paragraphs = self.paragraphs()
+        return dateline_of(paragraphs[0]) if paragraphs else None
 
     # -- dates --------------------------------------------------------------------------
     @once
