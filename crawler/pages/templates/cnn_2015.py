@@ -15,7 +15,7 @@ from lxml import html
 from ..base import Link, PageContext, once
 from ..registry import register
 from ..text import text_of
-from .cnn_common import CnnPage, class_xpath
+from .cnn_common import CnnPage, class_xpath, dateline_of
 
 _PARAGRAPH = "contains(concat(' ', normalize-space(@class), ' '), ' zn-body__paragraph ')"
 # Boxes inside the body that are not its text.
@@ -37,6 +37,11 @@ _NOT_BODY = (
     " and not(contains(@class, 'el__leafmedia--sourced-paragraph')))"
 )
 _BODY_XPATH = f"//*[{_PARAGRAPH}][not(ancestor::*[{_NOT_BODY}])]"
+_SOURCE_XPATH = f"//cite[contains(@class, 'el-editorial-source')][ancestor::*[{_PARAGRAPH}]]"
+_LEDE_IMAGE_XPATH = (
+    "//section[@id = 'large-media']/div[contains(@class, 'l-container')]"
+    "/img[contains(@class, 'media__image')]"
+)
 _IMAGE_XPATH = (
     "//div[contains(@class, 'el__image--')]"
     "[not(ancestor::*[" + class_xpath("video", "gallery", "el__article--embed") + "])]"
@@ -63,6 +68,8 @@ class Cnn2015Page(CnnPage):
         "metadata__byline__author",
         "el__storyhighlights__item",
         "el__article--embed",
+        "el-editorial-source",
+        "zn-large-media",
     )
 
     @classmethod
@@ -90,6 +97,34 @@ class Cnn2015Page(CnnPage):
     def body_candidates(self) -> list[html.HtmlElement]:
         return self.xpath(_BODY_XPATH)
 
+    @once
+    def source_cite(self) -> str:
+        """The opening's ``cite.el-editorial-source``: "Jerusalem (CNN)", "(CNN)", or a bare
+        place when the CMS dropped the outlet ("Washington")."""
+        cite = self.first(_SOURCE_XPATH)
+        return text_of(cite) if cite is not None else ""
+
+    def paragraph_text(self, element: html.HtmlElement) -> str:
+        text = text_of(element)
+        cite = self.source_cite()
+        # "(CNN)After ..." reads as printed; a bare place is not glued to the first word.
+        if (
+            cite
+            and not cite.endswith(")")
+            and text.startswith(cite)
+            and element.xpath(".//cite[contains(@class, 'el-editorial-source')]")
+        ):
+            rest = text[len(cite) :]
+            if rest and not rest[0].isspace():
+                text = f"{cite} {rest}"
+        return text
+
+    def dateline(self) -> str | None:
+        cite = self.source_cite()
+        if cite and "(" not in cite:
+            return cite.strip(" -—–,") or None
+        return dateline_of(cite) if cite else super().dateline()
+
     def related_links(self) -> list[Link]:
         """ "READ:" lines (inline) and the related-story cards embedded in the body (related)."""
         found = self.read_line_links()
@@ -106,6 +141,12 @@ class Cnn2015Page(CnnPage):
     def images(self) -> list[dict[str, Any]]:
         """Story photos (``el__image--*``) with their captions; video and card images left out."""
         found = []
+        # The lede photo over the story (a lede video's still is not a photo).
+        for img in self.xpath(_LEDE_IMAGE_XPATH):
+            caption = img.xpath("following-sibling::div[contains(@class, 'media__caption')]")
+            entry = self.image(img, text_of(caption[0]) if caption else "", "data-src-large")
+            if entry and entry not in found:
+                found.append(entry)
         for box in self.xpath(_IMAGE_XPATH):
             caption = box.xpath(".//*[contains(@class, 'media__caption')]")
             entry = self.image(

@@ -16,7 +16,7 @@ from lxml import html
 
 from ..article import ArticlePage
 from ..base import Link, once, region_holding
-from ..bylines import contributor_names
+from ..bylines import byline_names, contributor_names
 from ..dates import parse_date
 from ..text import normalize_space, text_of
 
@@ -28,6 +28,7 @@ EDITORS_NOTE_RE = re.compile(r"^editor[’'`]?s[’']?\s+note\b", re.IGNORECASE)
 NON_ARTICLE_PATH_RE = re.compile(
     r"/(?:videos?|gallery|galleries|interactive|specials|live-news)/|/video/data/", re.IGNORECASE
 )
+SOCIAL_HOST_RE = re.compile(r"(?:^|\.)(?:facebook|twitter|instagram|x)\.com$")
 NON_ARTICLE_TYPES = ("video", "gallery", "section", "website", "live")
 
 
@@ -50,11 +51,23 @@ def is_italic_only(element: html.HtmlElement) -> bool:
     """A paragraph whose visible text all sits inside ``<em>``/``<i>`` children ("Follow us
     on Twitter" promos printed as two italic runs), not only inside one."""
     children = [child for child in element if isinstance(child.tag, str)]
-    if not children or any(child.tag not in ("em", "i") for child in children):
+    if not children or not all(_is_italic_run(child) for child in children):
         return False
     if normalize_space(element.text) or any(normalize_space(c.tail) for c in children):
         return False
     return any(text_of(child) for child in children)
+
+
+def _is_italic_run(element: html.HtmlElement) -> bool:
+    """An ``<em>``/``<i>``, or a link whose text is all italic ("Sign up <a><em>here</em></a>")."""
+    if element.tag in ("em", "i"):
+        return True
+    if element.tag != "a" or normalize_space(element.text):
+        return False
+    children = [child for child in element if isinstance(child.tag, str)]
+    return bool(children) and all(
+        child.tag in ("em", "i") and not normalize_space(child.tail) for child in children
+    )
 
 
 def is_link_only(element: html.HtmlElement) -> bool:
@@ -81,6 +94,34 @@ def dateline_of(opening: str | None) -> str | None:
         return None
     place = match.group("place").strip(" ,-—–")
     return place or None
+
+
+# "CNN's A reported from Jerusalem", "B wrote from Hong Kong", "C wrote this story".
+_ROLE_CLAUSE_RE = re.compile(
+    r"^(?P<names>.+?)\s+(?P<verb>reported|wrote|contributed reporting)\b(?:\s+(?:from|in)\s.*)?$"
+)
+_CREDIT_ROLES = {"reported": "reporting", "wrote": "writing", "contributed reporting": "reporting"}
+
+
+def credit_entries(line: str) -> list[dict[str, str]]:
+    """``{name, role}`` of each person a CNN credits line names, sentence by sentence."""
+    entries: list[dict[str, str]] = []
+    sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", normalize_space(line))
+    if not any(contributor_names(s) for s in sentences):
+        return entries
+    for sentence in sentences:
+        names = contributor_names(sentence)
+        if names:
+            entries += [{"name": name, "role": "contributor"} for name in names]
+            continue
+        for clause in re.split(
+            r",?\s+and\s+(?=\S+(?:\s+\S+){0,3}\s+(?:reported|wrote)\b)|;\s*", sentence.rstrip(".")
+        ):
+            match = _ROLE_CLAUSE_RE.match(clause.strip(" ,"))
+            if match:
+                for name in byline_names(match.group("names")):
+                    entries.append({"name": name, "role": _CREDIT_ROLES[match.group("verb")]})
+    return entries
 
 
 def is_credit_line(text: str) -> bool:
@@ -160,7 +201,8 @@ class CnnPage(ArticlePage):
                 continue
             for anchor in element.iter("a"):
                 url = self.ctx.absolute(anchor.get("href"))
-                if url:
+                # "Tell us on our Facebook page" promos link to a social network: not coverage.
+                if url and not SOCIAL_HOST_RE.search(urlsplit(url).hostname or ""):
                     found.append((anchor, Link(url=url, kind="inline", headline=text_of(anchor))))
         return found
 
@@ -218,13 +260,13 @@ class CnnPage(ArticlePage):
 
     # -- credits ------------------------------------------------------------------------
     def credits(self) -> list[dict[str, str]]:
-        """Contributors of the "A and B contributed to this report" lines."""
+        """People of the credits lines: "A reported from X, and B wrote from Y. C and D
+        contributed to this report." gives A (reporting), B (writing), C and D (contributor)."""
         lines = [text_of(e) for e in self.xpath(self.CREDIT_XPATH)] if self.CREDIT_XPATH else []
         lines += [text_of(e) for e in self.body_candidates()]
         found: list[dict[str, str]] = []
         for line in lines:
-            for name in contributor_names(line):
-                entry = {"name": name, "role": "contributor"}
+            for entry in credit_entries(line):
                 if entry not in found:
                     found.append(entry)
         return found
