@@ -262,12 +262,17 @@ def store_bytes(data_dir: Path) -> int:
     return sum(p.stat().st_size for p in (data_dir / "articles").glob("articles-*.jsonl"))
 
 
+TEMPLATE_FAILED = "newsarchive/templates/failed/"
+
+
 def build_report(
     run_id: str, options: CrawlOptions, crawlers: list[Any], started: datetime, duration: float
 ) -> dict[str, Any]:
     totals: dict[str, int] = {}
     statuses: dict[str, int] = {}
     errors: dict[str, dict[str, Any]] = {}
+    # Pages a template raised on (the generic reader answered), by template name.
+    template_failures: dict[str, int] = {}
     warc_files: list[str] = []
     finish_reasons = {}
     resumed = False
@@ -283,6 +288,9 @@ def build_report(
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
                 statuses[code] = statuses.get(code, 0) + int(value)
+            elif key.startswith(TEMPLATE_FAILED):
+                name = key[len(TEMPLATE_FAILED) :]
+                template_failures[name] = template_failures.get(name, 0) + int(value)
             elif key.startswith("newsarchive/errors/"):
                 kind = key.split("/", 2)[2]
                 entry = errors.setdefault(kind, {"count": 0, "examples": []})
@@ -355,6 +363,7 @@ def build_report(
         "blocked": totals.get("newsarchive/pages/blocked", 0),
         "notArticle": totals.get("newsarchive/pages/not_article", 0),
         "errors": dict(sorted(errors.items())),
+        "templateFailures": dict(sorted(template_failures.items())),
         "errorRate": round(error_count / requests, 4) if requests else 0.0,
         "bytesReceived": totals.get("downloader/response_bytes", 0),
         "warc": {

@@ -39,6 +39,8 @@ class Analysis:
     links: list[Link] = field(default_factory=list)
     extractor: str | None = None
     reason: str = ""
+    # The template that raised on this page (the generic reader answered instead).
+    failed_template: str | None = None
 
 
 def header_value(headers: Mapping[str, Any] | None, name: str) -> str | None:

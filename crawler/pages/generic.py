@@ -26,6 +26,11 @@ class GenericArticlePage(ArticlePage):
             and self.ctx.first("//article") is not None
         )
 
+    def not_article_reason(self) -> str:
+        if not self.headline():
+            return "no template matched and the page states no headline"
+        return "no template matched and the page has no article body or structured data"
+
     def byline(self) -> str | None:
         element = self.ctx.first(
             '//*[contains(@class, "byline") or @rel="author" or @itemprop="author"]'

@@ -155,6 +155,14 @@ class NewsSpider(Spider):
             source=self.source,
         )
         stats.inc_value(f"newsarchive/pages/{analysis.kind}")
+        if analysis.failed_template:
+            # The template raised; the generic reader answered. Counted by template name.
+            stats.inc_value(f"newsarchive/templates/failed/{analysis.failed_template}")
+            self.logger.warning(
+                "template %s failed on %s; the generic reader answered",
+                analysis.failed_template,
+                response.url,
+            )
         key = dedup_key((response.meta.get("redirect_urls") or [response.url])[0])
         hops = min(int(response.meta.get(HOPS, 0)), self.hops_by_key.get(key, 1 << 30))
         links = None

@@ -1,13 +1,18 @@
 """One module per outlet template. Importing this package registers them all, in order."""
 
 # The order of the imports is the order in which templates are tried for an outlet.
+# isort: off
 from . import (
+    cnn_ireport,  # noqa: F401 - first: its host says what it is, whatever its markup
     cnn_2013,  # noqa: F401
     cnn_2015,  # noqa: F401
     cnn_2021,  # noqa: F401
+    cnn_money,  # noqa: F401
     reuters_2013,  # noqa: F401
     reuters_2016,  # noqa: F401
     reuters_2018,  # noqa: F401
     reuters_2021,  # noqa: F401
     reuters_fallback,  # noqa: F401
 )
+
+# isort: on
