@@ -8,6 +8,7 @@ from . import (
     cnn_2015,  # noqa: F401
     cnn_2021,  # noqa: F401
     cnn_money,  # noqa: F401
+    cnn_fallback,  # noqa: F401 - last of CNN's: any page the dated ones do not read
     reuters_2013,  # noqa: F401
     reuters_2016,  # noqa: F401
     reuters_2018,  # noqa: F401

@@ -167,6 +167,11 @@ class CnnPage(ArticlePage):
             return False
         return bool(self.headline() and self.paragraphs())
 
+    def not_article_reason(self) -> str:
+        if self.is_non_article_page():
+            return "a video, gallery, live or section page"
+        return f"{self.extractor_name()} page without a headline or body"
+
     # -- body helpers -------------------------------------------------------------------
     def body_candidates(self) -> list[html.HtmlElement]:
         """The body's paragraph elements in order, before any text filter."""
