@@ -22,11 +22,25 @@ HIDDEN_CLASS_MARKERS = (
 )
 
 
+# What str.split() does not treat as whitespace but the rules above do (or drop).
+_ODD_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b\u200c\u200d\ufeff]")
+_ODD_TABLE = {
+    **{code: None for code in (*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0))},
+    **{code: " " for code in (0x200B, 0x200C, 0x200D, 0xFEFF)},
+}
+
+
 def normalize_space(text: str | None) -> str:
-    """Collapse every run of whitespace (NBSP included) into one space and trim."""
+    """Collapse every run of whitespace (NBSP included) into one space and trim.
+
+    Same result as the two regular expressions above; ``str.split`` does the common case
+    several times faster (this runs for every text node extraction reads).
+    """
     if not text:
         return ""
-    return _SPACE_RE.sub(" ", _CONTROL_RE.sub("", text)).strip()
+    if _ODD_RE.search(text):
+        text = text.translate(_ODD_TABLE)
+    return " ".join(text.split())
 
 
 def is_hidden(element: html.HtmlElement) -> bool:

@@ -16,10 +16,10 @@ from ..base import Link, PageContext, once
 from ..dates import parse_date
 from ..registry import register
 from ..text import normalize_space, text_of
-from .cnn_common import CnnPage, class_xpath
+from .cnn_common import CnnPage
 
 # Regions of the story column that are not body text.
-_NOT_BODY = class_xpath(
+_NOT_BODY_CLASSES = (
     "cnn_strylftcntnt",
     "cnn_html_slideshow",
     "caption",
@@ -39,14 +39,13 @@ _NOT_BODY = class_xpath(
 )
 # Classes of the era's story template and page chrome (on <div>s), or div#cnn_hdr.
 _MARKERS = ("cnn_strycntntlft", "cnnByline", "cnn_strytmstmp", "cnn_maincntnr")
-_PARAGRAPHS = (
-    "//p[not(@class) or contains(@class, 'cnn_storypgraphtxt') or @class = ''"
+_PARAGRAPH = (
+    "p[not(@class) or contains(@class, 'cnn_storypgraphtxt') or @class = ''"
     " or contains(@class, 'cnnInline')][not(@style)]"
-    f"[not(ancestor::*[{_NOT_BODY}])]"
 )
-_BODY_XPATH = "//div[contains(@class, 'cnn_strycntntlft')]" + _PARAGRAPHS[1:]
+_COLUMN = "//div[contains(@class, 'cnn_strycntntlft')]"
 # CNN Arabic mirrors the columns: the story sits in the right-hand column, the rail left.
-_BODY_RTL_XPATH = "//div[contains(@class, 'cnn_strycntntrgt')]" + _PARAGRAPHS[1:]
+_COLUMN_RTL = "//div[contains(@class, 'cnn_strycntntrgt')]"
 # Pages of 2010-2011 write the stamp from a script: one text for edition.cnn.com, one for
 # the other hosts ("August 13, 2010 -- Updated 2308 GMT" / "August 13, 2010 7:08 p.m. EDT").
 _SCRIPT_STAMP_RE = re.compile(
@@ -145,7 +144,12 @@ class Cnn2013Page(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        return self.xpath(_BODY_XPATH) or self.xpath(_BODY_RTL_XPATH)
+        banned = self.inside_boxes(_NOT_BODY_CLASSES)
+        for column in (_COLUMN, _COLUMN_RTL):
+            found = [p for p in self.xpath(f"{column}//{_PARAGRAPH}") if p not in banned]
+            if found:
+                return found
+        return []
 
     @once
     def body_container(self) -> html.HtmlElement | None:

@@ -19,24 +19,21 @@ from .cnn_common import CnnPage, class_xpath, dateline_of
 
 _PARAGRAPH = "contains(concat(' ', normalize-space(@class), ' '), ' zn-body__paragraph ')"
 # Boxes inside the body that are not its text.
-_NOT_BODY = (
-    class_xpath(
-        "zn-body__footer",
-        "zn-body__read-more",
-        "el__video",
-        "el__gallery",
-        "media__video",
-        "el__article--embed",
-        "el__storyhighlights",
-        "el__embedded",
-        "el__image",
-        "js-gigya",
-        "el__leafmedia--factbox",
-    )
-    + " or (contains(@class, 'el__leafmedia')"
-    " and not(contains(@class, 'el__leafmedia--sourced-paragraph')))"
+_NOT_BODY_CLASSES = (
+    "zn-body__footer",
+    "zn-body__read-more",
+    "el__video",
+    "el__gallery",
+    "media__video",
+    "el__article--embed",
+    "el__storyhighlights",
+    "el__embedded",
+    "el__image",
+    "js-gigya",
+    "el__leafmedia--factbox",
 )
-_BODY_XPATH = f"//*[{_PARAGRAPH}][not(ancestor::*[{_NOT_BODY}])]"
+# Embedded media boxes, except the one that holds the opening paragraph.
+_LEAFMEDIA, _SOURCED = "el__leafmedia", "el__leafmedia--sourced-paragraph"
 _SOURCE_XPATH = f"//cite[contains(@class, 'el-editorial-source')][ancestor::*[{_PARAGRAPH}]]"
 _LEDE_IMAGE_XPATH = (
     "//section[@id = 'large-media']/div[contains(@class, 'l-container')]"
@@ -95,7 +92,10 @@ class Cnn2015Page(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        return self.xpath(_BODY_XPATH)
+        banned = self.inside_boxes(_NOT_BODY_CLASSES) | self.inside_boxes(
+            [_LEAFMEDIA], unless=_SOURCED
+        )
+        return [e for e in self.with_class("zn-body__paragraph") if e not in banned]
 
     @once
     def source_cite(self) -> str:
@@ -104,8 +104,7 @@ class Cnn2015Page(CnnPage):
         cite = self.first(_SOURCE_XPATH)
         return text_of(cite) if cite is not None else ""
 
-    def paragraph_text(self, element: html.HtmlElement) -> str:
-        text = text_of(element)
+    def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
         cite = self.source_cite()
         # "(CNN)After ..." reads as printed; a bare place is not glued to the first word.
         if (

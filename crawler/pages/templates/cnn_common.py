@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import html
+from lxml import etree, html
 
 from ..article import ArticlePage
 from ..base import Link, once, region_holding
@@ -70,12 +70,15 @@ def _is_italic_run(element: html.HtmlElement) -> bool:
     )
 
 
-def is_link_only(element: html.HtmlElement) -> bool:
-    """A paragraph that is nothing but a link ("Watch the talk", a related headline): a promo."""
+def is_link_only(element: html.HtmlElement, text: str | None = None) -> bool:
+    """A paragraph that is nothing but a link ("Watch the talk", a related headline): a promo.
+
+    `text` is the element's text when the caller has it already.
+    """
     anchors = [a for a in element.iter("a") if a.get("href")]
     if not anchors:
         return False
-    text = text_of(element)
+    text = text_of(element) if text is None else text
     return bool(text) and text == normalize_space(" ".join(text_of(a) for a in anchors))
 
 
@@ -129,12 +132,15 @@ def is_credit_line(text: str) -> bool:
     return bool(contributor_names(text))
 
 
+_HAS_NOTE = etree.XPath(".//*[" + class_xpath("el-editorial-note", "cnnEditorialNote") + "]")
+
+
 def is_note_or_credit(element: html.HtmlElement, text: str) -> bool:
     """Editorial notes (classed, "Editor's note:", or an ``<em>``-only paragraph), credits."""
     cls = (element.get("class") or "").lower()
     if "editorialnote" in cls or "editorial-note" in cls or "editor-note" in cls:
         return True
-    if element.xpath(".//*[" + class_xpath("el-editorial-note", "cnnEditorialNote") + "]"):
+    if _HAS_NOTE(element):
         return True
     return bool(EDITORS_NOTE_RE.match(text) or is_em_only(element) or is_credit_line(text))
 
@@ -173,26 +179,51 @@ class CnnPage(ArticlePage):
         return f"{self.extractor_name()} page without a headline or body"
 
     # -- body helpers -------------------------------------------------------------------
+    def inside_boxes(self, fragments: Iterable[str], unless: str = "") -> set[html.HtmlElement]:
+        """Every element inside an element whose class holds one of `fragments` (and not
+        `unless`): the boxes of a story column that are not its text. Found from the page's
+        class index, so no query tests each candidate's ancestors."""
+        inside: set[html.HtmlElement] = set()
+        for fragment in fragments:
+            for box in self.ctx.classes.containing(fragment):
+                if unless and unless in (box.get("class") or ""):
+                    continue
+                inside.update(box.iterdescendants())
+        return inside
+
+    def with_class(self, name: str) -> list[html.HtmlElement]:
+        """Elements whose class list holds `name` as a whole word, in page order."""
+        return [
+            element
+            for element in self.ctx.classes.containing(name)
+            if name in (element.get("class") or "").split()
+        ]
+
     def body_candidates(self) -> list[html.HtmlElement]:
         """The body's paragraph elements in order, before any text filter."""
         return []
 
     @once
+    def candidate_texts(self) -> list[tuple[html.HtmlElement, str]]:
+        """(element, visible text) of each body candidate, read once for every field."""
+        return [(element, text_of(element)) for element in self.body_candidates()]
+
+    @once
     def body_elements(self) -> list[tuple[html.HtmlElement, str]]:
         """(element, text) of each body paragraph: notes, credits, "READ:" lines left out."""
         found = []
-        for element in self.body_candidates():
-            text = self.paragraph_text(element)
+        for element, raw in self.candidate_texts():
+            text = self.paragraph_text(element, raw)
             if not text or is_read_line(text) or is_note_or_credit(element, text):
                 continue
-            if is_italic_only(element) or is_link_only(element):
+            if is_italic_only(element) or is_link_only(element, raw):
                 continue
             found.append((element, text))
         return found
 
-    def paragraph_text(self, element: html.HtmlElement) -> str:
-        """The text of one body paragraph as it reads."""
-        return text_of(element)
+    def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
+        """The text of one body paragraph as it reads (`text`: its visible text)."""
+        return text
 
     @once
     def paragraphs(self) -> list[str]:
@@ -201,8 +232,8 @@ class CnnPage(ArticlePage):
     def read_line_links(self) -> list[tuple[html.HtmlElement, Link]]:
         """Anchors of "READ: ..." lines, with the element they were found in (for order)."""
         found = []
-        for element in self.body_candidates():
-            if not is_read_line(text_of(element)) and not is_link_only(element):
+        for element, text in self.candidate_texts():
+            if not is_read_line(text) and not is_link_only(element, text):
                 continue
             for anchor in element.iter("a"):
                 url = self.ctx.absolute(anchor.get("href"))
@@ -268,9 +299,11 @@ class CnnPage(ArticlePage):
         """People of the credits lines: "A reported from X, and B wrote from Y. C and D
         contributed to this report." gives A (reporting), B (writing), C and D (contributor)."""
         lines = [text_of(e) for e in self.xpath(self.CREDIT_XPATH)] if self.CREDIT_XPATH else []
-        lines += [text_of(e) for e in self.body_candidates()]
+        lines += [text for _, text in self.candidate_texts()]
         found: list[dict[str, str]] = []
         for line in lines:
+            if "contribut" not in line:
+                continue
             for entry in credit_entries(line):
                 if entry not in found:
                     found.append(entry)
