@@ -247,6 +247,17 @@ class AttributeIndex:
                     found.append(element)
         return found
 
+    def containing_any(self, fragments: Iterable[str]) -> list[html.HtmlElement]:
+        """Elements whose value contains one of `fragments`, in page order (one pass)."""
+        present = [fragment for fragment in fragments if fragment in self.joined]
+        if not present:
+            return []
+        return [
+            value.getparent()
+            for value in self.values
+            if any(fragment in value for fragment in present)
+        ]
+
     def matching(self, test: etree.XPath, *fragments: str) -> list[html.HtmlElement]:
         """Elements whose value contains one of `fragments` and that pass `test`, in order.
 

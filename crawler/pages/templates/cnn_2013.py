@@ -10,7 +10,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import html
+from lxml import etree, html
 
 from ..base import Link, PageContext, once
 from ..dates import parse_date
@@ -43,9 +43,9 @@ _PARAGRAPH = (
     "p[not(@class) or contains(@class, 'cnn_storypgraphtxt') or @class = ''"
     " or contains(@class, 'cnnInline')][not(@style)]"
 )
-_COLUMN = "//div[contains(@class, 'cnn_strycntntlft')]"
-# CNN Arabic mirrors the columns: the story sits in the right-hand column, the rail left.
-_COLUMN_RTL = "//div[contains(@class, 'cnn_strycntntrgt')]"
+# The story column is div.cnn_strycntntlft; CNN Arabic mirrors the columns, so there the
+# story sits in div.cnn_strycntntrgt and the rail on the left.
+_PARAGRAPHS = etree.XPath(f".//{_PARAGRAPH}")
 # Pages of 2010-2011 write the stamp from a script: one text for edition.cnn.com, one for
 # the other hosts ("August 13, 2010 -- Updated 2308 GMT" / "August 13, 2010 7:08 p.m. EDT").
 _SCRIPT_STAMP_RE = re.compile(
@@ -132,8 +132,11 @@ class Cnn2013Page(CnnPage):
         return super().is_article()
 
     def headline(self) -> str:
-        h1 = self.first("//div[contains(@class, 'cnn_storyarea')]//h1")
-        return text_of(h1) if h1 is not None else super().headline()
+        for area in self.ctx.classes.containing("cnn_storyarea", "div"):
+            h1 = next(area.iter("h1"), None)
+            if h1 is not None:
+                return text_of(h1)
+        return super().headline()
 
     def byline(self) -> str | None:
         return self.text("//div[contains(@class, 'cnnByline')]") or None
@@ -145,10 +148,15 @@ class Cnn2013Page(CnnPage):
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
         banned = self.inside_boxes(_NOT_BODY_CLASSES)
-        for column in (_COLUMN, _COLUMN_RTL):
-            found = [p for p in self.xpath(f"{column}//{_PARAGRAPH}") if p not in banned]
+        for column in ("cnn_strycntntlft", "cnn_strycntntrgt"):
+            found = [
+                p
+                for div in self.ctx.classes.containing(column, "div")
+                for p in _PARAGRAPHS(div)
+                if p not in banned
+            ]
             if found:
-                return found
+                return list(dict.fromkeys(found))
         return []
 
     @once
@@ -200,14 +208,16 @@ class Cnn2013Page(CnnPage):
         raw = self.date_modified_raw()
         return parse_date(raw) or parse_date(arabic_stamp_in_english(raw or ""))
 
+    @once
     def related_links(self) -> list[Link]:
         """ "READ:" lines (inline) and the "Part of complete coverage" cards (related)."""
         found = self.read_line_links()
-        for box in self.xpath(
-            "//div[contains(@class, 'cnn_strycrcntr')]"
-            "//div[contains(concat(' ', normalize-space(@class), ' '), ' cnn_stryspcvbx ')]"
-        ):
-            for anchor in box.xpath(".//a[@href]"):
+        for box in self.with_class("cnn_stryspcvbx"):
+            if box.tag != "div" or not self.inside(box, "cnn_strycrcntr"):
+                continue
+            for anchor in box.iter("a"):
+                if anchor.get("href") is None:
+                    continue
                 headline = text_of(anchor)
                 url = self.ctx.absolute(anchor.get("href"))
                 if headline and url:
@@ -218,10 +228,9 @@ class Cnn2013Page(CnnPage):
     def topics(self) -> list[str]:
         """X of "Part of complete coverage on X": the rail's box or the banner over the story."""
         found: list[str] = []
-        for element in self.xpath(
-            "//div[contains(@class, 'cnn_strycrcntr') or contains(@class, 'cnn_stryspccvrgehdr')]"
-            "//*[contains(@class, 'cnn_stryspcvh3')]"
-        ):
+        for element in self.ctx.classes.containing("cnn_stryspcvh3"):
+            if not self.inside(element, "cnn_strycrcntr", "cnn_stryspccvrgehdr"):
+                continue
             topic = text_of(element)
             if topic and topic not in found:
                 found.append(topic)

@@ -124,6 +124,7 @@ class Cnn2015Page(CnnPage):
             return cite.strip(" -—–,") or None
         return dateline_of(cite) if cite else super().dateline()
 
+    @once
     def related_links(self) -> list[Link]:
         """ "READ:" lines (inline) and the related-story cards embedded in the body (related)."""
         found = self.read_line_links()

@@ -105,6 +105,7 @@ class Cnn2021Page(CnnPage):
             found[0] = f"{source} {found[0]}"
         return found
 
+    @once
     def related_links(self) -> list[Link]:
         """ "READ:" lines (inline) and the ``related-content`` cards of the body (related)."""
         found = self.read_line_links()

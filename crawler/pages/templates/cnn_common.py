@@ -184,12 +184,18 @@ class CnnPage(ArticlePage):
         `unless`): the boxes of a story column that are not its text. Found from the page's
         class index, so no query tests each candidate's ancestors."""
         inside: set[html.HtmlElement] = set()
-        for fragment in fragments:
-            for box in self.ctx.classes.containing(fragment):
-                if unless and unless in (box.get("class") or ""):
-                    continue
-                inside.update(box.iterdescendants())
+        for box in self.ctx.classes.containing_any(fragments):
+            if unless and unless in (box.get("class") or ""):
+                continue
+            inside.update(box.iterdescendants())
         return inside
+
+    def inside(self, element: html.HtmlElement, *fragments: str) -> bool:
+        """Whether an ancestor of `element` has a class holding one of `fragments`."""
+        return any(
+            any(fragment in (ancestor.get("class") or "") for fragment in fragments)
+            for ancestor in element.iterancestors()
+        )
 
     def with_class(self, name: str) -> list[html.HtmlElement]:
         """Elements whose class list holds `name` as a whole word, in page order."""

@@ -64,6 +64,7 @@ class CnnMoneyPage(CnnPage):
     def body_elements(self) -> list[tuple[html.HtmlElement, str]]:
         return [(e, t) for e, t in super().body_elements() if not self.is_related_line(e)]
 
+    @once
     def related_links(self) -> list[Link]:
         """The "Related: ..." lines, in page order, their label left off the headline."""
         found = []
