@@ -147,13 +147,12 @@ class Cnn2013Page(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        banned = self.inside_boxes(_NOT_BODY_CLASSES)
         for column in ("cnn_strycntntlft", "cnn_strycntntrgt"):
             found = [
                 p
                 for div in self.ctx.classes.containing(column, "div")
                 for p in _PARAGRAPHS(div)
-                if p not in banned
+                if not self.in_box(p, _NOT_BODY_CLASSES)
             ]
             if found:
                 return list(dict.fromkeys(found))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import html
+from lxml import etree, html
 
 from ..base import Link, PageContext, once
 from ..registry import register
 from ..text import text_of
-from .cnn_common import CnnPage, class_xpath, dateline_of
+from .cnn_common import CnnPage, dateline_of
 
 _PARAGRAPH = "contains(concat(' ', normalize-space(@class), ' '), ' zn-body__paragraph ')"
 # Boxes inside the body that are not its text.
@@ -33,15 +33,13 @@ _NOT_BODY_CLASSES = (
     "el__leafmedia--factbox",
 )
 # Embedded media boxes, except the one that holds the opening paragraph.
-_LEAFMEDIA, _SOURCED = "el__leafmedia", "el__leafmedia--sourced-paragraph"
+_LEAFMEDIA, _SOURCED = ("el__leafmedia",), "el__leafmedia--sourced-paragraph"
 _SOURCE_XPATH = f"//cite[contains(@class, 'el-editorial-source')][ancestor::*[{_PARAGRAPH}]]"
+_HEADLINE_TEXT = etree.XPath(".//*[contains(@class, 'cd__headline-text')]")
+_LINKS = etree.XPath(".//a[@href]")
 _LEDE_IMAGE_XPATH = (
     "//section[@id = 'large-media']/div[contains(@class, 'l-container')]"
     "/img[contains(@class, 'media__image')]"
-)
-_IMAGE_XPATH = (
-    "//div[contains(@class, 'el__image--')]"
-    "[not(ancestor::*[" + class_xpath("video", "gallery", "el__article--embed") + "])]"
 )
 
 
@@ -80,22 +78,24 @@ class Cnn2015Page(CnnPage):
         )
 
     def headline(self) -> str:
-        h1 = self.first("//h1[contains(@class, 'pg-headline')]")
-        return text_of(h1) if h1 is not None else super().headline()
+        found = self.ctx.classes.containing("pg-headline", "h1")
+        return text_of(found[0]) if found else super().headline()
 
     def byline(self) -> str | None:
-        return self.text("//*[contains(@class, 'metadata__byline__author')]") or None
+        found = self.ctx.classes.containing("metadata__byline__author")
+        return (text_of(found[0]) or None) if found else None
 
     def highlights(self) -> list[str]:
-        items = self.xpath("//li[contains(@class, 'el__storyhighlights__item')]")
+        items = self.ctx.classes.containing("el__storyhighlights__item", "li")
         return [text for text in (text_of(item) for item in items) if text]
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        banned = self.inside_boxes(_NOT_BODY_CLASSES) | self.inside_boxes(
-            [_LEAFMEDIA], unless=_SOURCED
-        )
-        return [e for e in self.with_class("zn-body__paragraph") if e not in banned]
+        return [
+            e
+            for e in self.with_class("zn-body__paragraph")
+            if not self.in_box(e, _NOT_BODY_CLASSES) and not self.in_box(e, _LEAFMEDIA, _SOURCED)
+        ]
 
     @once
     def source_cite(self) -> str:
@@ -128,9 +128,9 @@ class Cnn2015Page(CnnPage):
     def related_links(self) -> list[Link]:
         """ "READ:" lines (inline) and the related-story cards embedded in the body (related)."""
         found = self.read_line_links()
-        for card in self.xpath("//*[contains(@class, 'el__article--embed')]"):
-            title = card.xpath(".//*[contains(@class, 'cd__headline-text')]")
-            for anchor in card.xpath(".//a[@href]"):
+        for card in self.ctx.classes.containing("el__article--embed"):
+            title = _HEADLINE_TEXT(card)
+            for anchor in _LINKS(card):
                 headline = text_of(title[0]) if title else text_of(anchor)
                 url = self.ctx.absolute(anchor.get("href"))
                 if headline and url:
@@ -147,7 +147,9 @@ class Cnn2015Page(CnnPage):
             entry = self.image(img, text_of(caption[0]) if caption else "", "data-src-large")
             if entry and entry not in found:
                 found.append(entry)
-        for box in self.xpath(_IMAGE_XPATH):
+        for box in self.ctx.classes.containing("el__image--", "div"):
+            if self.in_box(box, ("video", "gallery", "el__article--embed")):
+                continue
             caption = box.xpath(".//*[contains(@class, 'media__caption')]")
             entry = self.image(
                 box.find(".//img"), text_of(caption[0]) if caption else "", "data-src-large"

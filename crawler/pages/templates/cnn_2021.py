@@ -84,8 +84,12 @@ class Cnn2021Page(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        banned = self.inside_boxes(_NOT_BODY_CLASSES)
-        return [e for content in self.content() for e in _BODY(content) if e not in banned]
+        return [
+            e
+            for content in self.content()
+            for e in _BODY(content)
+            if not self.in_box(e, _NOT_BODY_CLASSES)
+        ]
 
     def source_line(self) -> str:
         """ "Gao, Mali CNN —": location, outlet and dash, with the spaces a reader sees."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +31,12 @@ NON_ARTICLE_PATH_RE = re.compile(
 )
 SOCIAL_HOST_RE = re.compile(r"(?:^|\.)(?:facebook|twitter|instagram|x)\.com$")
 NON_ARTICLE_TYPES = ("video", "gallery", "section", "website", "live")
+
+
+@cache
+def _fragments_re(fragments: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern finding any of `fragments` in a class attribute."""
+    return re.compile("|".join(re.escape(fragment) for fragment in fragments))
 
 
 def class_xpath(*fragments: str) -> str:
@@ -179,16 +186,17 @@ class CnnPage(ArticlePage):
         return f"{self.extractor_name()} page without a headline or body"
 
     # -- body helpers -------------------------------------------------------------------
-    def inside_boxes(self, fragments: Iterable[str], unless: str = "") -> set[html.HtmlElement]:
-        """Every element inside an element whose class holds one of `fragments` (and not
-        `unless`): the boxes of a story column that are not its text. Found from the page's
-        class index, so no query tests each candidate's ancestors."""
-        inside: set[html.HtmlElement] = set()
-        for box in self.ctx.classes.containing_any(fragments):
-            if unless and unless in (box.get("class") or ""):
-                continue
-            inside.update(box.iterdescendants())
-        return inside
+    @staticmethod
+    def in_box(element: html.HtmlElement, fragments: Iterable[str], unless: str = "") -> bool:
+        """Whether an ancestor of `element` has a class holding one of `fragments` (and not
+        `unless`): a box of the story column that is not its text. Walking a paragraph's
+        few ancestors costs less than an XPath ancestor test or collecting every box."""
+        search = _fragments_re(tuple(fragments)).search
+        for ancestor in element.iterancestors():
+            cls = ancestor.get("class")
+            if cls and search(cls) and not (unless and unless in cls):
+                return True
+        return False
 
     def inside(self, element: html.HtmlElement, *fragments: str) -> bool:
         """Whether an ancestor of `element` has a class holding one of `fragments`."""
