@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import html
 
-from .article import HEADLINE_SUFFIXES, ArticlePage, paragraph_texts
+from .article import ArticlePage, headline_suffixes, paragraph_texts
 from .base import PageContext, once
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
@@ -188,10 +188,10 @@ class GenericArticlePage(ArticlePage):
             key = stated.lower()
             for text in texts:
                 if text.lower() in key or key in text.lower():
-                    return strip_suffixes(text, HEADLINE_SUFFIXES)
+                    return strip_suffixes(text, headline_suffixes())
             if not texts or len(texts[0].split()) <= 2:
-                return strip_suffixes(stated, HEADLINE_SUFFIXES)
-        return strip_suffixes(texts[0], HEADLINE_SUFFIXES) if texts else ""
+                return strip_suffixes(stated, headline_suffixes())
+        return strip_suffixes(texts[0], headline_suffixes()) if texts else ""
 
     def description(self) -> str | None:
         stated = super().description()

@@ -1,19 +1,2 @@
-"""One module per outlet template. Importing this package registers them all, in order."""
-
-# The order of the imports is the order in which templates are tried for an outlet.
-# isort: off
-from . import (
-    cnn_ireport,  # noqa: F401 - first: its host says what it is, whatever its markup
-    cnn_2013,  # noqa: F401
-    cnn_2015,  # noqa: F401
-    cnn_2021,  # noqa: F401
-    cnn_money,  # noqa: F401
-    cnn_fallback,  # noqa: F401 - last of CNN's: any page the dated ones do not read
-    reuters_2013,  # noqa: F401
-    reuters_2016,  # noqa: F401
-    reuters_2018,  # noqa: F401
-    reuters_2021,  # noqa: F401
-    reuters_fallback,  # noqa: F401
-)
-
-# isort: on
+"""One module per outlet template era. Which outlet uses which, in what order, is said by
+the outlet's declaration in ``crawler/pages/outlets/``; importing this package does nothing."""

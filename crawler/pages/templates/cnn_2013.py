@@ -14,7 +14,6 @@ from lxml import etree, html
 
 from ..base import Link, PageContext, once
 from ..dates import parse_date
-from ..registry import register
 from ..text import normalize_space, text_of
 from .cnn_common import CnnPage
 
@@ -99,7 +98,6 @@ def arabic_stamp_in_english(stamp: str) -> str | None:
     )
 
 
-@register("cnn")
 class Cnn2013Page(CnnPage):
     """An article of the 2010-2014 CNN.com story template."""
 

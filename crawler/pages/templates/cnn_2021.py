@@ -12,7 +12,6 @@ from typing import Any
 from lxml import etree, html
 
 from ..base import Link, PageContext, once
-from ..registry import register
 from ..text import normalize_space, text_of
 from .cnn_common import CnnPage, class_xpath
 
@@ -46,7 +45,6 @@ _IMAGE_XPATH = (
 _CITE = etree.XPath(".//cite[contains(@class, 'source__cite')]")
 
 
-@register("cnn")
 class Cnn2021Page(CnnPage):
     """An article of the 2021+ CNN.com template."""
 

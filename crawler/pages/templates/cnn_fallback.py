@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from ..base import PageContext
 from ..generic import GenericArticlePage
-from ..registry import register
 from .cnn_common import CnnPage
 
 
-@register("cnn")
 class CnnFallbackPage(GenericArticlePage):
     """Any other CNN page: an article only if it reads as one story."""
 

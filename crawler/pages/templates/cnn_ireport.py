@@ -6,10 +6,8 @@ from urllib.parse import urlsplit
 
 from ..article import ArticlePage
 from ..base import PageContext
-from ..registry import register
 
 
-@register("cnn")
 class CnnIReportPage(ArticlePage):
     """Any page of ireport.cnn.com: counted as not-article, with the reason."""
 

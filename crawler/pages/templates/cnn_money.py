@@ -17,7 +17,6 @@ from lxml import html
 
 from ..base import Link, PageContext, once
 from ..dates import parse_date, parse_iso_in_zone
-from ..registry import register
 from ..text import is_hidden, text_of
 from .cnn_common import CnnPage
 
@@ -29,7 +28,6 @@ _SOURCE_RE = re.compile(r"^CNN\s?Money\s*\((?P<place>[^)]+)\)$", re.IGNORECASE)
 _FIRST_PUBLISHED_RE = re.compile(r"^first published\s+", re.IGNORECASE)
 
 
-@register("cnn")
 class CnnMoneyPage(CnnPage):
     """An article of the CNNMoney story template (money.cnn.com, 2014-2018)."""
 
