@@ -36,13 +36,67 @@ NON_ARTICLE_PATH_RE = re.compile(
 )
 
 
+# An opening that names a date and no place: "14 feb (Reuters) -", "23 Fev (Reuters) -".
+_DATE_ONLY_RE = re.compile(r"^\d{1,2}\.?\s+[^\W\d]{3,}\.?$|^[^\W\d]{3,}\.?\s+\d{1,2}$")
+
+
 def dateline_of(first_paragraph: str) -> str | None:
     """The place a wire story's opening names, without its date: "GAO, Feb 10 (Reuters) -"."""
     match = _DATELINE_RE.match(first_paragraph)
     if not match:
         return None
     place = normalize_space(match.group("place")).rstrip(",")
+    if _DATE_ONLY_RE.match(place):
+        return None
     return place or None
+
+
+# "(Additional reporting by ... in WASHINGTON; Writing by A; Editing by B)": a sign-off in
+# parentheses may run past the length a generic credits line is held to.
+_LONG_CREDITS_RE = re.compile(
+    r"^\(\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|edited|written)\s+by\b.*\)\.?$",
+    re.IGNORECASE,
+)
+# The French desk's sign-off: "(A; B pour le service français, édité par C)".
+_FRENCH_CREDITS_RE = re.compile(
+    r"^\((?P<inner>[^()]*(?:service fran[çc]ais|[ée]dit[ée] par)[^()]*)\)\.?$", re.IGNORECASE
+)
+
+
+def is_sign_off(text: str) -> bool:
+    """A Reuters credits line: the generic forms, a long parenthesised one, the French desk's."""
+    return bool(
+        is_credits_line(text) or _LONG_CREDITS_RE.match(text) or _FRENCH_CREDITS_RE.match(text)
+    )
+
+
+def sign_off_credits(text: str) -> list[dict[str, str]]:
+    """People and roles of a sign-off (see :func:`is_sign_off`)."""
+    french = _FRENCH_CREDITS_RE.match(text)
+    if not french:
+        if _LONG_CREDITS_RE.match(text) and not is_credits_line(text):
+            return parse_credits(text[1:].rstrip(".").rstrip(")"))
+        return parse_credits(text)
+    found: list[dict[str, str]] = []
+    for part in re.split(r"[;,]", french.group("inner")):
+        part = normalize_space(part)
+        edited = re.match(r"^[ée]dit[ée] par\s+(?P<name>.+)$", part, re.IGNORECASE)
+        desk = re.match(r"^(?P<name>.+?)\s+pour le service fran[çc]ais$", part, re.IGNORECASE)
+        if edited:
+            found.append({"name": edited.group("name"), "role": "editing"})
+        elif desk:
+            found.append({"name": desk.group("name"), "role": "writing"})
+        elif part:
+            found.append({"name": part, "role": "reporting"})
+    return found
+
+
+def is_section_url(url: str) -> bool:
+    """A section or category page (``/world/``, ``/fact-check/espanol/``), not a story."""
+    path = urlsplit(url).path
+    if not path or path == "/":
+        return True
+    return path.endswith("/") and not any(ch.isdigit() for ch in path)
 
 
 def is_standards_line(text: str) -> bool:
@@ -117,15 +171,15 @@ class ReutersPage(ArticlePage):
         return [
             text
             for text in self._body_texts()
-            if not is_credits_line(text) and not is_standards_line(text)
+            if not is_sign_off(text) and not is_standards_line(text)
         ]
 
     def credits(self) -> list[dict[str, str]]:
         lines = [text_of(element) for element in self.credits_elements()]
-        lines += [text for text in self._body_texts() if is_credits_line(text)]
+        lines += [text for text in self._body_texts() if is_sign_off(text)]
         found: list[dict[str, str]] = []
         for line in lines:
-            found.extend(parse_credits(line))
+            found.extend(sign_off_credits(line))
         return found
 
     def byline(self) -> str | None:
@@ -177,7 +231,7 @@ class ReutersPage(ArticlePage):
         for container in containers:
             for anchor in container.iter("a"):
                 url = self.ctx.absolute(anchor.get("href"))
-                if not url:
+                if not url or is_section_url(url) or _in_kicker(anchor):
                     continue
                 key = canonicalize_url(url)
                 headline = card_headline(anchor)
@@ -210,6 +264,16 @@ class ReutersPage(ArticlePage):
                 text = clean_caption(text_of(caption, skip=skip))
             found.append({"url": url, "caption": text or None})
         return found
+
+
+def _in_kicker(anchor: html.HtmlElement) -> bool:
+    """Whether a card's link is its section label (``span[data-testid=Label]`` kicker)."""
+    for element in (anchor, *anchor.iterancestors()):
+        if element.get("data-testid") == "Label" or "kicker" in (element.get("class") or ""):
+            return True
+        if element.tag in ("li", "article"):
+            return False
+    return False
 
 
 def card_headline(anchor: html.HtmlElement) -> str:
