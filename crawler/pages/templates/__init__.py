@@ -6,6 +6,7 @@ from . import (
     cnn_2015,  # noqa: F401
     cnn_2021,  # noqa: F401
     reuters_2013,  # noqa: F401
+    reuters_2015,  # noqa: F401
     reuters_2016,  # noqa: F401
     reuters_2018,  # noqa: F401
     reuters_2021,  # noqa: F401

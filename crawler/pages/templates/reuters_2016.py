@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from ..base import once
+from ..base import PageContext, once
 from ..registry import register
 from ..text import text_of
 from .reuters_2013 import Reuters2013Page
@@ -35,6 +35,10 @@ class Reuters2016Page(Reuters2013Page):
         "related-photo-container",
     )
 
+    @classmethod
+    def matches(cls, ctx: PageContext) -> bool:
+        return bool(ctx.ids.equal(cls.BODY_ID, "span"))
+
     def byline_element(self) -> html.HtmlElement | None:
         return self.first(
             "//*[@id='article-byline']//*[contains(@class, 'author')]"
@@ -44,6 +48,7 @@ class Reuters2016Page(Reuters2013Page):
     def stamp_element(self) -> html.HtmlElement | None:
         return self.first(
             "//div[contains(@class, 'article-info')]//span[contains(@class, 'timestamp')]"
+            "|//div[contains(@class, 'article-header')]/span[contains(@class, 'timestamp')]"
         )
 
     def dateline_element(self) -> html.HtmlElement | None:
@@ -67,7 +72,8 @@ class Reuters2016Page(Reuters2013Page):
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
         for box in self.xpath("//div[contains(@class, 'related-photo-container')]"):
-            captions = box.xpath(".//*[contains(@class, 'related-photo-caption')]")
+            # The caption sits beside the container, in div.related-photo-txt.
+            captions = box.xpath("..//*[contains(@class, 'related-photo-caption')]")
             for img in box.xpath(".//img"):
                 pairs.append((img, captions[0] if captions else None))
         return pairs
