@@ -108,7 +108,10 @@ def analyse(
     except RecursionError:
         return Analysis(kind="not_article", source=source, reason="document too deeply nested")
     return Analysis(
-        kind="not_article", source=source, links=page_links(doc, url), reason="no article"
+        kind="not_article",
+        source=source,
+        links=page_links(doc, url),
+        reason=page.not_article_reason(),
     )
 
 

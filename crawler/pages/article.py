@@ -100,6 +100,10 @@ class ArticlePage:
         """A page of the template that is not an article (a video page, say) returns False."""
         return bool(self.headline() and self.paragraphs())
 
+    def not_article_reason(self) -> str:
+        """Why :meth:`is_article` said no, for the run report ("stock key developments page")."""
+        return "no article"
+
     # -- identity -----------------------------------------------------------------------
     def url(self) -> str:
         return self.ctx.url

@@ -10,5 +10,6 @@ from . import (
     reuters_2016,  # noqa: F401
     reuters_2018,  # noqa: F401
     reuters_2021,  # noqa: F401
+    reuters_blogs,  # noqa: F401
     reuters_fallback,  # noqa: F401
 )

@@ -31,13 +31,36 @@ _LICENSING_RE = re.compile(r"\s*purchase licensing rights\s*,?\s*", re.IGNORECAS
 _TOPIC_TAIL_RE = re.compile(r"\s*[»›]+$")
 # Paths of outlet pages that are never articles: video, pictures, section archives.
 NON_ARTICLE_PATH_RE = re.compile(
-    r"^/(?:video|pictures|news/pictures|news/video|news/archive|graphics|markets/quote)(?:/|$)",
+    r"^/(?:video|pictures|news/pictures|news/video|news/archive|graphics|markets/quote"
+    r"|finance/stocks/[^/]+/key-developments)(?:/|$)",
     re.IGNORECASE,
 )
 
 
 # An opening that names a date and no place: "14 feb (Reuters) -", "23 Fev (Reuters) -".
 _DATE_ONLY_RE = re.compile(r"^\d{1,2}\.?\s+[^\W\d]{3,}\.?$|^[^\W\d]{3,}\.?\s+\d{1,2}$")
+
+
+# Pages of the outlet that are never articles, by path, and what to call them.
+_NON_ARTICLE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^/finance/stocks/[^/]+/key-developments(?:/|$)", re.I),
+        "stock key developments page",
+    ),
+    (re.compile(r"^/(?:finance/stocks|markets/quote|companies)(?:/|$)", re.I), "stock quote page"),
+    (re.compile(r"^/(?:news/)?video(?:/|$)", re.I), "video page"),
+    (re.compile(r"^/(?:news/)?pictures(?:/|$)", re.I), "pictures page"),
+    (re.compile(r"^/news/archive(?:/|$)", re.I), "section page"),
+)
+
+
+def non_article_kind(url: str) -> str | None:
+    """What an outlet page that is never an article is ("stock key developments page")."""
+    path = urlsplit(url).path
+    for pattern, kind in _NON_ARTICLE_KINDS:
+        if pattern.match(path):
+            return kind
+    return None
 
 
 def dateline_of(first_paragraph: str) -> str | None:
@@ -151,6 +174,9 @@ class ReutersPage(ArticlePage):
     def caption_skip_xpath(self) -> str:
         """Parts of a caption element that are not the caption (slide counters, say)."""
         return "self::node()[false()]"
+
+    def not_article_reason(self) -> str:
+        return non_article_kind(self.canonical_url()) or super().not_article_reason()
 
     # -- fields -------------------------------------------------------------------------
     def is_article(self) -> bool:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from ..base import PageContext
 from ..generic import GenericArticlePage
 from ..registry import register
-from .reuters_common import NON_ARTICLE_PATH_RE
+from .reuters_common import NON_ARTICLE_PATH_RE, non_article_kind
 
 
 @register("reuters")
@@ -24,6 +24,9 @@ class ReutersFallbackPage(GenericArticlePage):
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         return True
+
+    def not_article_reason(self) -> str:
+        return non_article_kind(self.canonical_url()) or super().not_article_reason()
 
     def is_article(self) -> bool:
         if NON_ARTICLE_PATH_RE.match(urlsplit(self.canonical_url()).path):
