@@ -53,7 +53,11 @@ _BODY_MODULES = " or ".join(
     )
 )
 # Figures inside these are card thumbnails or video posters, not editorial photos.
-_NOT_EDITORIAL = f"ancestor::*[{has_prefix('RelatedCoverage')} or {has_prefix('Video')}]"
+# A slideshow's preview figure ("Slideshow (14 Images)") is a gallery teaser.
+_NOT_EDITORIAL = (
+    f"ancestor::*[{has_prefix('RelatedCoverage')} or {has_prefix('Video')}"
+    f" or {has_prefix('Slideshow')}]"
+)
 
 
 @register("reuters")
@@ -70,6 +74,7 @@ class Reuters2018Page(ReutersPage):
         "Attribution_content",
         "Attribution-attribution",
         "RelatedCoverage_container",
+        "RelatedCoverage_related-coverage-module",
         "RelatedCoverage-container",
     )
 
@@ -124,6 +129,7 @@ class Reuters2018Page(ReutersPage):
         return list(
             self.xpath(
                 f"//div[{has_prefix('RelatedCoverage_container')}"
+                f" or {has_prefix('RelatedCoverage_related-coverage-module')}"
                 f" or {has_prefix('RelatedCoverage-container')}]"
             )
         )
