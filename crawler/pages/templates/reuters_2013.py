@@ -13,8 +13,10 @@ from typing import ClassVar
 
 from lxml import html
 
+from ..article import HEADLINE_SUFFIXES
 from ..base import PageContext, once
 from ..registry import register
+from ..text import strip_suffixes, text_of
 from .reuters_common import ReutersPage, without_descendants_of
 
 # Boxes that may sit inside the story span and are not its text.
@@ -47,6 +49,20 @@ class Reuters2013Page(ReutersPage):
         return bool(ctx.ids.equal(cls.BODY_ID, "span")) and not ctx.classes.has_value(
             "article-header"
         )
+
+    @once
+    def headline(self) -> str:
+        # The breaking-news band and the trackbar above the story carry <h1>s of their own.
+        for h1 in self.xpath("//h1"):
+            if any(
+                "breakingNews" in (a.get("id") or "") or "trackbar" in (a.get("id") or "")
+                for a in (h1, *h1.iterancestors())
+            ):
+                continue
+            text = text_of(h1)
+            if text:
+                return strip_suffixes(text, HEADLINE_SUFFIXES)
+        return super().headline()
 
     @once
     def body(self) -> html.HtmlElement | None:
