@@ -33,6 +33,7 @@ class Reuters2016Page(Reuters2013Page):
         "related-content",
         "related-topics",
         "related-photo-container",
+        "slider-module",
     )
 
     @classmethod
@@ -69,8 +70,21 @@ class Reuters2016Page(Reuters2013Page):
     def topic_anchors(self) -> list[html.HtmlElement]:
         return self.xpath("//div[contains(concat(' ', @class, ' '), ' related-topics ')]//a")
 
+    def caption_skip_xpath(self) -> str:
+        return ".//span[contains(@class, 'module-credit') or contains(@class, 'label')]"
+
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
+        # 2016-2017 photo sliders: one slide per photo, each with its caption and "1/3".
+        for slide in self.xpath(
+            "//div[contains(@class, 'slider-module')]//div[contains(@class, 'module-slide-media')]"
+        ):
+            captions = slide.xpath(
+                "following-sibling::div[contains(@class, 'module-meta')][1]"
+                "//div[contains(@class, 'module-caption')]"
+            )
+            for img in slide.xpath(".//img"):
+                pairs.append((img, captions[0] if captions else None))
         for box in self.xpath("//div[contains(@class, 'related-photo-container')]"):
             # The caption sits beside the container, in div.related-photo-txt.
             captions = box.xpath("..//*[contains(@class, 'related-photo-caption')]")
