@@ -27,6 +27,8 @@ _DATELINE_RE = re.compile(
     r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters Breakingviews|IFR)\)\s*[-–—]"
 )
 _STANDARDS_RE = re.compile(r"^our standards\b", re.IGNORECASE)
+# A pointer to an interactive graphic: "(Graphic: Global assets in 2019 - here)".
+_GRAPHIC_RE = re.compile(r"^\((?:interactive\s+)?graphics?:[^()]*\)$", re.IGNORECASE)
 _LICENSING_RE = re.compile(r"\s*purchase licensing rights\s*,?\s*", re.IGNORECASE)
 _TOPIC_TAIL_RE = re.compile(r"\s*[»›]+$")
 # Paths of outlet pages that are never articles: video, pictures, section archives.
@@ -197,7 +199,7 @@ class ReutersPage(ArticlePage):
         return [
             text
             for text in self._body_texts()
-            if not is_sign_off(text) and not is_standards_line(text)
+            if not is_sign_off(text) and not is_standards_line(text) and not _GRAPHIC_RE.match(text)
         ]
 
     def credits(self) -> list[dict[str, str]]:
