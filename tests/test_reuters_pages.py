@@ -155,7 +155,8 @@ def test_caption_and_topic_cleanup() -> None:
 
 KEY_DEVELOPMENTS_2016 = b"""<html><head><title>Key Developments | Reuters.com</title>
 <meta property="og:type" content="section" />
-<meta property="og:url" content="http://www.reuters.com/finance/stocks/ABC/key-developments/article/1" />
+<meta property="og:url"
+content="http://www.reuters.com/finance/stocks/ABC/key-developments/article/1" />
 </head><body><div class="column2 gridPanel grid6"><h1>Acme reports a stake in Gao Mining</h1>
 <div id="sigDevArticleText" class="gridPanel grid6"><span class="timestamp">Thursday, 28 Jul 2016
 11:35am EDT</span><p>: Acme reports 5.1 pct stake in Gao Mining (Bengaluru Newsroom).</p></div>

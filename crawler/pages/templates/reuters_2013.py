@@ -13,9 +13,8 @@ from typing import ClassVar
 
 from lxml import html
 
-from ..article import HEADLINE_SUFFIXES
+from ..article import headline_suffixes
 from ..base import PageContext, once
-from ..registry import register
 from ..text import strip_suffixes, text_of
 from .reuters_common import ReutersPage, without_descendants_of
 
@@ -28,7 +27,6 @@ _INLINE_MODULES = (
 )
 
 
-@register("reuters")
 class Reuters2013Page(ReutersPage):
     """Reuters article pages of 2010-2016 (the ``articleText`` layout)."""
 
@@ -61,7 +59,7 @@ class Reuters2013Page(ReutersPage):
                 continue
             text = text_of(h1)
             if text:
-                return strip_suffixes(text, HEADLINE_SUFFIXES)
+                return strip_suffixes(text, headline_suffixes())
         return super().headline()
 
     @once

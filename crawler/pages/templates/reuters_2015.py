@@ -9,11 +9,9 @@ with the location and ``span.byline``. The photo sits in ``div.related-photo-con
 from __future__ import annotations
 
 from ..base import PageContext
-from ..registry import register
 from .reuters_2016 import Reuters2016Page
 
 
-@register("reuters")
 class Reuters2015Page(Reuters2016Page):
     """Reuters article pages of 2015-2016 (``articleText`` with the ``article-header``)."""
 

@@ -16,7 +16,6 @@ from lxml import html
 
 from ..base import PageContext, compiled, once
 from ..dates import parse_date
-from ..registry import register
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
 from .reuters_common import ReutersPage, without_descendants_of
@@ -60,7 +59,6 @@ _NOT_EDITORIAL = (
 )
 
 
-@register("reuters")
 class Reuters2018Page(ReutersPage):
     """Reuters article pages of 2018-2020 (CSS-module class names)."""
 

@@ -15,7 +15,6 @@ from lxml import html
 
 from ..base import PageContext, once, region_holding
 from ..credits import is_credits_line
-from ..registry import register
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
 from .reuters_common import (
@@ -62,7 +61,6 @@ _CAPTION = (
 _DESK_BYLINE = re.compile(r"^(?:by\s+)?reuters\b", re.IGNORECASE)
 
 
-@register("reuters")
 class Reuters2021Page(ReutersPage):
     """Reuters article pages from 2021 on (Arc/Fusion)."""
 

@@ -14,12 +14,10 @@ from typing import ClassVar
 from lxml import html
 
 from ..base import PageContext, once
-from ..registry import register
 from ..text import text_of
 from .reuters_common import ReutersPage
 
 
-@register("reuters")
 class ReutersBlogPage(ReutersPage):
     """A blogs.reuters.com post: a Breakingviews column or a correspondent's blog entry."""
 
