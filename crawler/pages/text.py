@@ -54,7 +54,18 @@ def is_hidden(element: html.HtmlElement) -> bool:
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
     style = (element.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style
+    if not style:
+        return False
+    # Screen-reader-only text clipped to nothing (Reuters' "category", ", opens new tab").
+    return "display:none" in style or any(mark in style for mark in _CLIPPED_STYLES)
+
+
+_CLIPPED_STYLES = (
+    "clip:rect(0px,0px,0px,0px)",
+    "clip:rect(0000)",
+    "clip:rect(0,0,0,0)",
+    "clip-path:inset(50%)",
+)
 
 
 def _iter_text(element: html.HtmlElement, skip: Iterable[html.HtmlElement] = ()) -> Iterable[str]:
