@@ -30,6 +30,7 @@ from ..keys import (
     LINKS,
     PAGE_STATS,
     START,
+    TEMPLATE_FAILED_STATS,
     WARC_META,
 )
 from ..limits import truncation_kind
@@ -181,6 +182,14 @@ class NewsSpider(Spider):
             source=self.source,
         )
         stats.inc_value(f"{PAGE_STATS}{analysis.kind}")
+        if analysis.failed_template:
+            # The template raised; the generic reader answered. Counted by template name.
+            stats.inc_value(f"{TEMPLATE_FAILED_STATS}{analysis.failed_template}")
+            self.logger.warning(
+                "template %s failed on %s; the generic reader answered",
+                analysis.failed_template,
+                response.url,
+            )
         key = dedup_key((response.meta.get("redirect_urls") or [response.url])[0])
         hops = min(int(response.meta.get(HOPS, 0)), self.hops_by_key.get(key, 1 << 30))
         links = None
