@@ -32,7 +32,11 @@ def _recrawl(value: str) -> None:
 
 
 def _schedule(value: Any) -> None:
-    parse_schedule(Settings({"S": value}).getdict("S"))
+    try:
+        schedule = Settings({"S": value}).getdict("S")
+    except ValueError as exc:
+        raise ValueError(f"not a JSON object ({exc})") from None
+    parse_schedule(schedule)
 
 
 RULES: dict[str, Callable[[Any], None]] = {
