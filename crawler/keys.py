@@ -23,3 +23,4 @@ TEMPLATE_FAILED_STATS = "newsarchive/templates/failed/"  # + template: it raised
 ARTICLE_STATS = "newsarchive/articles/"  # + new, updated, unchanged
 STORE_LOCKED_STAT = "newsarchive/store/locked"  # the store pipeline gave up waiting for the lock
 CUT_SHORT_STAT = "newsarchive/cut_short"  # a second signal cut the downloads under way
+BAD_URL = "bad_url"  # error kind: a URL that cannot be requested, found in an old frontier

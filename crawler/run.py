@@ -35,6 +35,7 @@ from .diskfull import DISK_FULL_STAT
 from .handlers import abort_downloads
 from .keys import (
     ARTICLE_STATS,
+    BAD_URL,
     CUT_SHORT_STAT,
     ERROR_STATS,
     EXAMPLES,
@@ -43,7 +44,6 @@ from .keys import (
     TEMPLATE_FAILED_STATS,
 )
 from .pipelines import STORE_LOCKED
-from .spiders.base import BAD_URL
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
 DISK_FULL_FAILURE = "disk full: "

@@ -22,6 +22,7 @@ from ..fromarchive import archived_start_points
 from ..fromarchive import install as install_from_archive
 from ..incremental import KnownPage
 from ..keys import (
+    BAD_URL,
     CUT_SHORT_STAT,
     ERROR_STATS,
     EXAMPLES,
@@ -38,9 +39,6 @@ from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key, site_of, url_prob
 from ..pages import analyse
 from ..pages.capture import capture_item
 from ..signals import outlinks_chosen
-
-# The error kind of a URL that cannot be requested, found in the frontier of an earlier run.
-BAD_URL = "bad_url"
 
 
 class NewsSpider(Spider):
