@@ -28,6 +28,7 @@ from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
 
 from .diskfull import DISK_FULL_STAT
+from .handlers import scrapy_version_problem
 from .keys import ARTICLE_STATS, ERROR_STATS, EXAMPLES, PAGE_STATS, STORE_LOCKED_STAT
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
@@ -88,6 +89,10 @@ def run_crawl(options: CrawlOptions) -> int:
     """Lock, crawl, report; returns the exit code (see :mod:`archive.exitcodes`)."""
     started = datetime.now(timezone.utc)
     run_id = new_run_id(started)
+    problem = scrapy_version_problem()
+    if problem:
+        print(f"newsarchive: {problem}", file=sys.stderr)
+        return USAGE
     try:
         check_parent(options.data_dir)
         check_format(options.data_dir)  # before anything is written, the lock included

@@ -86,13 +86,7 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
     item = capture_item(
         analysis.article,
         warc_date=facts.date,
-        provenance={
-            "filename": facts.source.name,
-            "offset": facts.offset,
-            "length": facts.length,
-            "recordId": facts.record_id,
-            "payloadDigest": facts.payload_digest,
-        },
+        provenance=facts.record_location().as_provenance(),
     )
     found = problems(item, outlet_names())
     if found:
