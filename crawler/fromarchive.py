@@ -38,7 +38,7 @@ class NotArchived(IgnoreRequest):
 
 def install(settings: BaseSettings) -> None:
     """Add the middleware when a crawl is to run from archives (called by the spiders)."""
-    if settings.getbool("NEWSARCHIVE_FROM_ARCHIVE_ENABLED", True) and settings.getlist(
+    if settings.getbool("NEWSARCHIVE_FROM_ARCHIVE_ENABLED") and settings.getlist(
         "NEWSARCHIVE_FROM_ARCHIVE"
     ):
         # At spider priority: Scrapy merges the process's (project) settings in later.

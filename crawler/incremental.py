@@ -86,7 +86,7 @@ class IncrementalMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
         settings = crawler.settings
-        if not settings.getbool("NEWSARCHIVE_INCREMENTAL_ENABLED", True):
+        if not settings.getbool("NEWSARCHIVE_INCREMENTAL_ENABLED"):
             raise NotConfigured
         mode = settings.get("NEWSARCHIVE_RECRAWL") or "auto"
         if mode not in RECRAWL_MODES:

@@ -27,6 +27,7 @@ from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, U
 from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
 
+from . import settings as defaults
 from .diskfull import DISK_FULL_STAT
 from .handlers import scrapy_version_problem
 from .keys import ARTICLE_STATS, ERROR_STATS, EXAMPLES, PAGE_STATS, STORE_LOCKED_STAT
@@ -47,14 +48,13 @@ class CrawlOptions:
     spiders: list[str]
     data_dir: Path
     start_urls: dict[str, list[str]] = field(default_factory=dict)
-    depth: int = 2
+    depth: int = defaults.NEWSARCHIVE_DEPTH
     max_pages: int = 0
     max_runtime: float = 0
-    recrawl: str = "auto"
+    recrawl: str = defaults.NEWSARCHIVE_RECRAWL
     settings: dict[str, Any] = field(default_factory=dict)
     quiet: bool = False
-    max_error_rate: float = 0.10
-    progress_interval: float = 10.0
+    max_error_rate: float = defaults.NEWSARCHIVE_MAX_ERROR_RATE
 
 
 def build_settings(options: CrawlOptions, run_id: str) -> Any:
@@ -163,7 +163,7 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
             f"{options.data_dir} (log {log_path(options.data_dir, run_id)})",
             file=sys.stderr,
         )
-        interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", options.progress_interval)
+        interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL")
         if interval > 0 and sys.stderr.isatty():
             _show_progress(crawlers, interval, clock)
     process.start()

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from crawler import settings as defaults
 from crawler.pages.outlets import names as outlet_names
 
 from ..diskspace import is_disk_full
@@ -56,9 +57,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--wait",
         type=float,
-        default=60.0,
+        default=defaults.NEWSARCHIVE_STORE_LOCK_TIMEOUT,
         metavar="SECONDS",
-        help="with --store: how long to wait for a crawl to release the store (default 60)",
+        help="with --store: how long to wait for a crawl to release the store "
+        f"(default {defaults.NEWSARCHIVE_STORE_LOCK_TIMEOUT:g})",
     )
     parser.set_defaults(run=run)
 
