@@ -47,7 +47,7 @@ def choose_source(task: Task, sites: dict[str, str]) -> str | None:
     return task.spider
 
 
-def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
+def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = True) -> Outcome:
     facts = task.facts
     try:
         payload = read_payload(files, task.payload_source, task.payload_offset)
@@ -88,7 +88,7 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
         warc_date=facts.date,
         provenance=facts.record_location().as_provenance(),
     )
-    found = problems(item, outlet_names())
+    found = problems(item, outlet_names()) if check else []
     if found:
         return Outcome(
             "invalid",
@@ -103,14 +103,16 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
 # -- worker processes ----------------------------------------------------------------------
 _worker_sites: dict[str, str] = {}
 _worker_files: OpenFiles | None = None
+_worker_check = True
 
 
-def init_worker(sites: dict[str, str]) -> None:
-    global _worker_files, _worker_sites
+def init_worker(sites: dict[str, str], check: bool = True) -> None:
+    global _worker_files, _worker_sites, _worker_check
     _worker_sites = dict(sites)
     _worker_files = OpenFiles()
+    _worker_check = check
 
 
 def extract_in_worker(task: Task) -> Outcome:
     assert _worker_files is not None
-    return extract(task, _worker_sites, _worker_files)
+    return extract(task, _worker_sites, _worker_files, _worker_check)
