@@ -3,6 +3,7 @@ called directly: what a whole crawl would show of each, in milliseconds."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 import crawler.settings as project_settings
+from archive.exitcodes import ERRORS, OK
 from archive.warc.records import RecordLocation
 from crawler.guards import Refused, RequestGuard
 from crawler.keys import TRUNCATED
@@ -21,6 +23,7 @@ from crawler.pages import analyse
 from crawler.pages.capture import capture_item
 from crawler.pages.outlets import outlets
 from crawler.pipelines import StorePipeline, ValidationPipeline
+from crawler.run import CrawlOptions, build_report
 from crawler.spiders.base import NewsSpider
 from crawler.spiders.outlets import CnnSpider
 
@@ -133,3 +136,24 @@ def test_download_limits_cut_a_body_at_the_byte_limit() -> None:
         limits.bytes_received(b"x" * 600, request)
     assert request.meta[TRUNCATED] == "length"
     assert crawler.stats.get_value("newsarchive/limits/length") == 1
+
+
+def test_the_error_rate_threshold_decides_exit_1(tmp_path: Path) -> None:
+    crawler = project_crawler(CnnSpider)
+    crawler.stats.open_spider()
+    for key, value in {
+        "finish_reason": "finished",
+        "downloader/request_count": 10,
+        "downloader/response_count": 10,
+        "newsarchive/errors/http_500": 2,
+    }.items():
+        crawler.stats.set_value(key, value)
+    started = datetime.now(timezone.utc)
+
+    def exit_code(**options: Any) -> int:
+        run = CrawlOptions(spiders=["cnn"], data_dir=tmp_path, **options)
+        return int(build_report("20240501T100000Z-1", run, [crawler], started, 1.0)["exitCode"])
+
+    assert project_settings.NEWSARCHIVE_MAX_ERROR_RATE < 0.2
+    assert exit_code() == ERRORS  # 20% of requests failed
+    assert exit_code(max_error_rate=0.5) == OK
