@@ -30,7 +30,18 @@ from archive.runs import REPORT_VERSION, new_run_id, write_report
 from . import settings as defaults
 from .diskfull import DISK_FULL_STAT
 from .handlers import scrapy_version_problem
-from .keys import ARTICLE_STATS, ERROR_STATS, EXAMPLES, PAGE_STATS, STORE_LOCKED_STAT
+from .keys import (
+    ARTICLE_STATS,
+    ERROR_STATS,
+    EXAMPLES,
+    PAGE_STATS,
+    RESUMED_STAT,
+    STORE_LOCKED_STAT,
+    WARC_BYTES_STAT,
+    WARC_FILES_STAT,
+    WARC_RECORDS_STAT,
+    WARC_STATS,
+)
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
 DISK_FULL_FAILURE = "disk full: "
@@ -284,7 +295,7 @@ def build_report(
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
         store_locked = store_locked or str(stats.get(STORE_LOCKED_STAT) or "")
         disk_full = disk_full or str(stats.get(DISK_FULL_STAT) or "")
-        resumed = resumed or bool(stats.get("newsarchive/resumed"))
+        resumed = resumed or bool(stats.get(RESUMED_STAT))
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
@@ -299,14 +310,13 @@ def build_report(
                 "downloader/response_bytes",
                 "item_scraped_count",
             ) or (
-                key.startswith((PAGE_STATS, ARTICLE_STATS, "newsarchive/warc/"))
-                and isinstance(value, int)
+                key.startswith((PAGE_STATS, ARTICLE_STATS, WARC_STATS)) and isinstance(value, int)
             ):
                 totals[key] = totals.get(key, 0) + int(value)
         for kind, urls in (stats.get(EXAMPLES) or {}).items():
             if kind in errors:
                 errors[kind]["examples"] = (errors[kind]["examples"] + urls)[:5]
-        warc_files.extend(stats.get("newsarchive/warc/files") or [])
+        warc_files.extend(stats.get(WARC_FILES_STAT) or [])
     requests = totals.get("downloader/request_count", 0)
     responses = totals.get("downloader/response_count", 0)
     error_count = sum(e["count"] for e in errors.values())
@@ -365,8 +375,8 @@ def build_report(
         "bytesReceived": totals.get("downloader/response_bytes", 0),
         "warc": {
             "files": sorted(warc_files),
-            "records": totals.get("newsarchive/warc/records", 0),
-            "bytesWritten": totals.get("newsarchive/warc/bytes", 0),
+            "records": totals.get(WARC_RECORDS_STAT, 0),
+            "bytesWritten": totals.get(WARC_BYTES_STAT, 0),
         },
         "dataDir": str(options.data_dir),
         "exitCode": exit_code,
