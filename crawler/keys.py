@@ -19,6 +19,7 @@ WIRE = "newsarchive_wire"  # the bytes as they came off the wire, for the WARC w
 EXAMPLES = "newsarchive/examples"  # {error kind: a few example URLs}
 ERROR_STATS = "newsarchive/errors/"  # + kind: failures by kind
 PAGE_STATS = "newsarchive/pages/"  # + what a page was: article, listing, not_modified, ...
+TEMPLATE_FAILED_STATS = "newsarchive/templates/failed/"  # + template: it raised on a page
 ARTICLE_STATS = "newsarchive/articles/"  # + new, updated, unchanged
 STORE_LOCKED_STAT = "newsarchive/store/locked"  # the store pipeline gave up waiting for the lock
 RESUMED_STAT = "newsarchive/resumed"  # the run picked up an unfinished crawl's frontier

@@ -37,6 +37,7 @@ from .keys import (
     PAGE_STATS,
     RESUMED_STAT,
     STORE_LOCKED_STAT,
+    TEMPLATE_FAILED_STATS,
     WARC_BYTES_STAT,
     WARC_FILES_STAT,
     WARC_RECORDS_STAT,
@@ -285,6 +286,8 @@ def build_report(
     totals: dict[str, int] = {}
     statuses: dict[str, int] = {}
     errors: dict[str, dict[str, Any]] = {}
+    # Pages a template raised on (the generic reader answered), by template name.
+    template_failures: dict[str, int] = {}
     warc_files: list[str] = []
     finish_reasons = {}
     resumed = False
@@ -300,6 +303,9 @@ def build_report(
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
                 statuses[code] = statuses.get(code, 0) + int(value)
+            elif key.startswith(TEMPLATE_FAILED_STATS):
+                name = key[len(TEMPLATE_FAILED_STATS) :]
+                template_failures[name] = template_failures.get(name, 0) + int(value)
             elif key.startswith(ERROR_STATS):
                 kind = key.split("/", 2)[2]
                 entry = errors.setdefault(kind, {"count": 0, "examples": []})
@@ -371,6 +377,7 @@ def build_report(
         "blocked": totals.get(PAGE_STATS + "blocked", 0),
         "notArticle": totals.get(PAGE_STATS + "not_article", 0),
         "errors": dict(sorted(errors.items())),
+        "templateFailures": dict(sorted(template_failures.items())),
         "errorRate": round(error_count / requests, 4) if requests else 0.0,
         "bytesReceived": totals.get("downloader/response_bytes", 0),
         "warc": {

@@ -19,7 +19,17 @@ from twisted.python.failure import Failure
 
 from ..fromarchive import install as install_from_archive
 from ..incremental import KnownPage
-from ..keys import ERROR_STATS, EXAMPLES, HOPS, KIND, LINKS, PAGE_STATS, START, WARC_META
+from ..keys import (
+    ERROR_STATS,
+    EXAMPLES,
+    HOPS,
+    KIND,
+    LINKS,
+    PAGE_STATS,
+    START,
+    TEMPLATE_FAILED_STATS,
+    WARC_META,
+)
 from ..limits import truncation_kind
 from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
 from ..pages import analyse
@@ -152,6 +162,14 @@ class NewsSpider(Spider):
             source=self.source,
         )
         stats.inc_value(f"{PAGE_STATS}{analysis.kind}")
+        if analysis.failed_template:
+            # The template raised; the generic reader answered. Counted by template name.
+            stats.inc_value(f"{TEMPLATE_FAILED_STATS}{analysis.failed_template}")
+            self.logger.warning(
+                "template %s failed on %s; the generic reader answered",
+                analysis.failed_template,
+                response.url,
+            )
         key = dedup_key((response.meta.get("redirect_urls") or [response.url])[0])
         hops = min(int(response.meta.get(HOPS, 0)), self.hops_by_key.get(key, 1 << 30))
         links = None
