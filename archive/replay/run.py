@@ -47,6 +47,11 @@ class ReplayReport:
             parts.append(
                 f"store {self.store['new']} new / {self.store['updated']} updated / "
                 f"{self.store['unchanged']} unchanged"
+                + (
+                    f" / {self.store['older']} older than the stored version (not stored)"
+                    if self.store["older"]
+                    else ""
+                )
             )
         parts.append(f"{self.pages['blocked']} blocked")
         plan = self.plan

@@ -115,6 +115,11 @@ def versioned_line(
     return line
 
 
+def captured_at(item: dict[str, Any]) -> str:
+    """The capture time of an item or line (``metadata.dateDownloaded``), "" if it has none."""
+    return str((item.get("metadata") or {}).get("dateDownloaded") or "")
+
+
 def month_of(line: dict[str, Any]) -> str:
     """``YYYY-MM`` of the line's ``metadata.dateDownloaded``: the file it belongs in."""
     downloaded = str((line.get("metadata") or {}).get("dateDownloaded") or "")

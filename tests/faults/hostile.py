@@ -17,6 +17,12 @@ from pathlib import Path
 from archive.warc import Capture, HttpMessage, WarcWriter
 
 MiB = 1 << 20
+REPO = Path(__file__).resolve().parents[2]
+ARTICLE_PAGE = (
+    REPO / "archive/testsite/site/cnn/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
+)
+ARTICLE_URL = "https://www.cnn.com/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
+HEADLINE = b"Troops enter Timbuktu as fighters melt into the desert"
 
 
 def capture(n: int, size: int = 300, *, url: str | None = None) -> Capture:
@@ -46,7 +52,47 @@ def big_records_open(folder: Path) -> Path:
     return open_path
 
 
+def page_capture(
+    url: str, body: bytes, when: datetime, headers: list[tuple[str, str]] | None = None
+) -> Capture:
+    """A capture of an HTML page at `url`, fetched at `when`."""
+    head = [("Content-Type", "text/html; charset=utf-8"), *(headers or [])]
+    head.append(("Content-Length", str(len(body))))
+    return Capture(
+        url=url,
+        date=when,
+        request=HttpMessage("GET / HTTP/1.1", [("Host", "www.cnn.com")]),
+        response=HttpMessage("HTTP/1.1 200 OK", head, body),
+    )
+
+
+def article_body(headline: bytes = HEADLINE) -> bytes:
+    """The test site's CNN article page, with another headline if asked."""
+    return ARTICLE_PAGE.read_bytes().replace(HEADLINE, headline)
+
+
+def at(day: int, second: int = 0) -> datetime:
+    return datetime(2024, 1, day, 12, 0, second, tzinfo=timezone.utc)
+
+
+def article_versions(folder: Path) -> Path:
+    """Two versions of one article: A captured on Jan 1, B on Jan 2, in files whose names
+    run against capture time (a clock that went backwards); A captured again under the
+    URL without ``index.html``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    later = WarcWriter(folder, prefix="newsarchive-a")
+    later.write_capture(page_capture(ARTICLE_URL, article_body(b"Second headline"), at(2)))
+    later.close()
+    earlier = WarcWriter(folder, prefix="newsarchive-b")
+    earlier.write_capture(page_capture(ARTICLE_URL, article_body(), at(1)))
+    slug = ARTICLE_URL[: -len("/index.html")]
+    earlier.write_capture(page_capture(slug, article_body(), at(1, 30)))
+    earlier.close()
+    return folder
+
+
 CASES = {
+    "article-versions": article_versions,
     "big-records": big_records_open,
 }
 

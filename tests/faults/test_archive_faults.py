@@ -12,8 +12,8 @@ from archive.warc import WarcWriter
 from archive.warc.recovery import complete_length, recover_directory
 from archive.warc.verify import verify_file
 
-from ..conftest import run_cli
-from .hostile import MiB, big_records_open, capture
+from ..conftest import read_jsonl, run_cli, store_lines
+from .hostile import MiB, article_versions, big_records_open, capture
 
 
 def test_recovery_keeps_complete_records_larger_than_4_mib(tmp_path: Path) -> None:
@@ -48,3 +48,43 @@ def test_index_closes_an_open_file_with_big_records_keeping_them(tmp_path: Path)
     report = verify_file(closed)
     assert report.sound and report.records == 10, report.problems
     assert "indexed 5 records" in result.stdout, result.stdout  # the 5 responses
+
+
+def _versions(lines: list[dict]) -> list[tuple[int, str, str]]:
+    return [(x["version"], x["headline"], x["metadata"]["dateDownloaded"]) for x in lines]
+
+
+def test_replay_into_a_store_adds_no_false_versions_and_follows_capture_time(
+    tmp_path: Path,
+) -> None:
+    warcs = article_versions(tmp_path / "warc")
+    data = tmp_path / "data"
+    first = run_cli("replay", str(warcs), "--store", str(data), "--jobs", "1")
+    assert first.returncode == 0, first.stderr
+    stored = store_lines(data)
+    assert [(v, h[:6], d[:10]) for v, h, d in _versions(stored)] == [
+        (1, "Troops", "2024-01-01"),  # captured first, though its file's name sorts last
+        (2, "Second", "2024-01-02"),
+    ]
+    for _ in range(2):
+        again = run_cli("replay", str(warcs), "--store", str(data), "--jobs", "1")
+        assert again.returncode == 0, again.stderr
+        assert "store 0 new / 0 updated / 3 unchanged" in again.stderr
+        assert store_lines(data) == stored
+
+
+def test_replay_out_gives_the_store_lines_and_all_captures_every_capture(
+    tmp_path: Path,
+) -> None:
+    warcs = article_versions(tmp_path / "warc")
+    out = tmp_path / "items.jsonl"
+    result = run_cli("replay", str(warcs), "--out", str(out), "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    data = tmp_path / "data"
+    assert run_cli("replay", str(warcs), "--store", str(data)).returncode == 0
+    assert read_jsonl(out) == store_lines(data)  # one line per version, as the store holds
+    every = tmp_path / "every.jsonl"
+    result = run_cli("replay", str(warcs), "--out", str(every), "--all-captures")
+    assert result.returncode == 0, result.stderr
+    captures = read_jsonl(every)
+    assert len(captures) == 3 and all("version" not in item for item in captures)
