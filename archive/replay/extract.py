@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.validate import problems
+from archive.warc.encoding import ContentDecodingError
 from crawler.pages import analyse
 from crawler.pages.capture import capture_item
 
@@ -63,6 +64,14 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
     except RecordError as exc:
         return Outcome(
             "problem", facts.url, problem=str(exc), label=facts.source.label, offset=facts.offset
+        )
+    except ContentDecodingError as exc:  # a bomb or a lying encoding, as the live crawl says
+        return Outcome(
+            "problem",
+            facts.url,
+            problem=f"{exc.kind}: {exc}",
+            label=facts.source.label,
+            offset=facts.offset,
         )
     except Exception as exc:  # an undecodable body: reported, never a crash
         return Outcome(

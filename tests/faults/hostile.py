@@ -10,7 +10,9 @@ command against one by hand::
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -91,7 +93,63 @@ def article_versions(folder: Path) -> Path:
     return folder
 
 
+def gzipped(data_chunks: int, chunk: bytes = bytes(MiB)) -> bytes:
+    """gzip of `data_chunks` times `chunk`, built without holding the plain bytes."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    out = [compressor.compress(chunk) for _ in range(data_chunks)]
+    out.append(compressor.flush())
+    return b"".join(out)
+
+
+BOMB_URL = "https://www.cnn.com/2013/01/29/world/africa/bomb/index.html"
+DOUBLE_URL = "https://www.cnn.com/2013/01/29/world/africa/double/index.html"
+
+
+def bombs(folder: Path) -> Path:
+    """A gzip bomb (400 MiB of zeros), a ``gzip, gzip`` stack of the same, then a sound
+    article: each as a crawl would have archived it (bytes as received)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    bomb = gzipped(400)
+    writer = WarcWriter(folder, prefix="newsarchive-cnn")
+    writer.write_capture(page_capture(BOMB_URL, bomb, at(1), [("Content-Encoding", "gzip")]))
+    double = zlib.compress(bomb, 9, wbits=31)
+    writer.write_capture(
+        page_capture(DOUBLE_URL, double, at(1, 1), [("Content-Encoding", "gzip, gzip")])
+    )
+    writer.write_capture(page_capture(ARTICLE_URL, article_body(), at(1, 2)))
+    writer.close()
+    return folder
+
+
+PEAK = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:])\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "sys.stderr.write(f'\\npeak-rss-kib {peak}\\n')\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
+def run_measured(
+    args: list[str], env: dict[str, str], timeout: float = 300
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """``newsarchive ARGS`` in a child; returns the result and the child's peak RSS in MiB
+    (its own, and its workers' if larger: RUSAGE_CHILDREN of a fresh parent)."""
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK, sys.executable, "-m", "archive", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        env=env,
+    )
+    head, _, peak = result.stderr.rpartition("peak-rss-kib ")
+    result.stderr = head.rstrip("\n")
+    return result, int(peak.strip()) // 1024
+
+
 CASES = {
+    "bombs": bombs,
     "article-versions": article_versions,
     "big-records": big_records_open,
 }

@@ -12,8 +12,17 @@ from archive.warc import WarcWriter
 from archive.warc.recovery import complete_length, recover_directory
 from archive.warc.verify import verify_file
 
-from ..conftest import read_jsonl, run_cli, store_lines
-from .hostile import MiB, article_versions, big_records_open, capture
+from ..conftest import cli_env, read_jsonl, run_cli, store_lines
+from .hostile import (
+    BOMB_URL,
+    DOUBLE_URL,
+    MiB,
+    article_versions,
+    big_records_open,
+    bombs,
+    capture,
+    run_measured,
+)
 
 
 def test_recovery_keeps_complete_records_larger_than_4_mib(tmp_path: Path) -> None:
@@ -88,3 +97,19 @@ def test_replay_out_gives_the_store_lines_and_all_captures_every_capture(
     assert result.returncode == 0, result.stderr
     captures = read_jsonl(every)
     assert len(captures) == 3 and all("version" not in item for item in captures)
+
+
+# Generous bounds: the limit (20 MiB) plus the interpreter, far below the unbounded cost.
+MEMORY_BOUND_MIB = 200
+
+
+def test_replay_decodes_payloads_within_the_live_limit(tmp_path: Path) -> None:
+    warcs = bombs(tmp_path / "warc")
+    out = tmp_path / "items.jsonl"
+    result, peak = run_measured(["replay", str(warcs), "--out", str(out), "--jobs", "1"], cli_env())
+    assert result.returncode == 0, result.stderr
+    assert peak < MEMORY_BOUND_MIB, f"replay peaked at {peak} MiB"
+    assert f"{BOMB_URL}" not in out.read_text() and len(read_jsonl(out)) == 1
+    problems = [line for line in result.stderr.splitlines() if "decompression_bomb" in line]
+    assert len(problems) == 2, result.stderr  # the bomb and the gzip, gzip stack
+    assert DOUBLE_URL not in out.read_text()
