@@ -154,9 +154,11 @@ class WarcRecorder:
                 self.stats.set_value("newsarchive/warc/files", list(self.writer.files_written))
                 self.stats.set_value("newsarchive/warc/bytes", self.writer.bytes_written)
         if self.crawler.settings.getbool("NEWSARCHIVE_WARC_INDEX_ENABLED"):
-            problem = refresh_index(self.writer.directory)
-            if problem:
+            problems = refresh_index(self.writer.directory)
+            for problem in problems:
                 logger.error("%s", problem)
+            if problems:
+                self.stats.set_value("newsarchive/warc/not_indexed", problems)
 
     # -- building records ----------------------------------------------------------------
     @staticmethod

@@ -269,6 +269,7 @@ def build_report(
     statuses: dict[str, int] = {}
     errors: dict[str, dict[str, Any]] = {}
     warc_files: list[str] = []
+    not_indexed: list[str] = []
     finish_reasons = {}
     resumed = False
     store_locked = ""
@@ -301,6 +302,11 @@ def build_report(
             if kind in errors:
                 errors[kind]["examples"] = (errors[kind]["examples"] + urls)[:5]
         warc_files.extend(stats.get("newsarchive/warc/files") or [])
+        not_indexed.extend(
+            line
+            for line in stats.get("newsarchive/warc/not_indexed") or []
+            if line not in not_indexed
+        )
     requests = totals.get("downloader/request_count", 0)
     responses = totals.get("downloader/response_count", 0)
     error_count = sum(e["count"] for e in errors.values())
@@ -361,6 +367,7 @@ def build_report(
             "files": sorted(warc_files),
             "records": totals.get("newsarchive/warc/records", 0),
             "bytesWritten": totals.get("newsarchive/warc/bytes", 0),
+            "notIndexed": not_indexed,
         },
         "dataDir": str(options.data_dir),
         "exitCode": exit_code,

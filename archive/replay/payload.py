@@ -13,6 +13,7 @@ from typing import IO
 
 from warcio.bufferedreaders import ChunkedDataReader
 
+from archive.warc.bounded import bounded
 from archive.warc.encoding import decode_content
 from crawler.settings import DOWNLOAD_MAXSIZE
 
@@ -70,7 +71,7 @@ def read_payload(
     """
     handle = files.get(source)
     handle.seek(offset)
-    iterator = QuietArchiveIterator(handle, check_digests=check)
+    iterator = bounded(QuietArchiveIterator(handle, check_digests=check))
     try:
         record = next(iter(iterator))
         block_rest = record.raw_stream.read(max_size + 1)

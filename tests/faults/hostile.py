@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 import zlib
 from datetime import datetime, timezone
 from pathlib import Path
@@ -148,7 +149,69 @@ def run_measured(
     return result, int(peak.strip()) // 1024
 
 
+def sound_warc(folder: Path, prefix: str = "newsarchive-cnn") -> Path:
+    """A small sound WARC file of ours: the reader must still check it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    writer = WarcWriter(folder, prefix=prefix)
+    writer.write_capture(page_capture(ARTICLE_URL, article_body(), at(3)))
+    writer.close()
+    return folder / writer.files_written[0]
+
+
+def no_newlines(folder: Path, mib: int = 64) -> Path:
+    """A ``.warc.gz`` of `mib` MiB of zeros (one gzip member of ~65 KB), named so that it
+    is read before a sound file; and the same zeros as a deflated WACZ member."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "aaa-zeros.warc.gz").write_bytes(gzipped(mib))
+    sound_warc(folder)
+    package = folder / "zeros.wacz"
+    with (
+        zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as wacz,
+        wacz.open("archive/zeros.warc", "w", force_zip64=True) as member,
+    ):
+        for _ in range(mib):
+            member.write(bytes(MiB))
+    return folder
+
+
+def raw_record(headers: list[tuple[str, str]], block: bytes) -> bytes:
+    """One WARC record as a gzip member, written by hand (to break what writers keep)."""
+    lines = ["WARC/1.1", *(f"{name}: {value}" for name, value in headers)]
+    lines.append(f"Content-Length: {len(block)}")
+    record = ("\r\n".join(lines) + "\r\n\r\n").encode() + block + b"\r\n\r\n"
+    return zlib.compress(record, 6, wbits=31)
+
+
+def damaged_headers(folder: Path) -> Path:
+    """A response without ``WARC-Target-URI``, a response whose HTTP header block ends
+    early, each in its own file, then a sound file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    common = [
+        ("WARC-Type", "response"),
+        ("WARC-Date", "2024-01-01T00:00:00Z"),
+        ("Content-Type", "application/http; msgtype=response"),
+    ]
+    page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>hi</html>"
+    (folder / "aa-no-target.warc.gz").write_bytes(
+        raw_record([("WARC-Record-ID", "<urn:uuid:0-1>"), *common], page)
+    )
+    (folder / "ab-short-header.warc.gz").write_bytes(
+        raw_record(
+            [
+                ("WARC-Record-ID", "<urn:uuid:0-2>"),
+                ("WARC-Target-URI", ARTICLE_URL),
+                *common,
+            ],
+            b"HTTP/1.1 200 OK\r\nContent-Ty",
+        )
+    )
+    sound_warc(folder)
+    return folder
+
+
 CASES = {
+    "damaged-headers": damaged_headers,
+    "no-newlines": no_newlines,
     "bombs": bombs,
     "article-versions": article_versions,
     "big-records": big_records_open,

@@ -6,13 +6,17 @@ writer, then cut, bloated or edited), so every case is a regression test of its 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from archive.warc import WarcWriter
 from archive.warc.recovery import complete_length, recover_directory
 from archive.warc.verify import verify_file
 
-from ..conftest import cli_env, read_jsonl, run_cli, store_lines
+from ..conftest import SiteServer, cli_env, read_jsonl, run_cli, store_lines
+from ..servers.harness import crawl
 from .hostile import (
     BOMB_URL,
     DOUBLE_URL,
@@ -21,6 +25,8 @@ from .hostile import (
     big_records_open,
     bombs,
     capture,
+    damaged_headers,
+    no_newlines,
     run_measured,
 )
 
@@ -113,3 +119,67 @@ def test_replay_decodes_payloads_within_the_live_limit(tmp_path: Path) -> None:
     problems = [line for line in result.stderr.splitlines() if "decompression_bomb" in line]
     assert len(problems) == 2, result.stderr  # the bomb and the gzip, gzip stack
     assert DOUBLE_URL not in out.read_text()
+
+
+@pytest.mark.parametrize("command", ["verify", "replay", "index"])
+def test_data_without_newlines_is_damage_reported_with_memory_bounded(
+    tmp_path: Path, command: str
+) -> None:
+    folder = no_newlines(tmp_path / "warc")
+    zeros = folder / "aaa-zeros.warc.gz"
+    if command == "index":
+        (folder / "zeros.wacz").unlink()
+        args = ["index", "--data", str(tmp_path)]
+    elif command == "verify":
+        args = ["verify", str(zeros), *map(str, folder.glob("newsarchive-*.warc.gz"))]
+    else:
+        args = ["replay", str(folder), "--out", str(tmp_path / "items.jsonl"), "--jobs", "1"]
+    result, peak = run_measured(args, cli_env())
+    assert peak < MEMORY_BOUND_MIB, f"{command} peaked at {peak} MiB"
+    assert "Traceback" not in result.stderr and len(result.stderr) < 2000, result.stderr[:2000]
+    if command == "verify":
+        assert result.returncode == 1
+        assert f"BAD {zeros}" in result.stderr and "1 of 2 WARC files sound" in result.stdout
+    elif command == "replay":
+        assert result.returncode == 0, result.stderr
+        assert "aaa-zeros.warc.gz:0:" in result.stderr and "zeros.wacz#" in result.stderr
+        assert len(read_jsonl(tmp_path / "items.jsonl")) == 1  # the sound file's article
+    else:
+        assert "aaa-zeros.warc.gz" in result.stderr, result.stderr
+        index = (folder / "index.cdxj").read_text()
+        assert "newsarchive-cnn" in index and "aaa-zeros" not in index
+
+
+def test_verify_and_index_report_each_damaged_file_and_check_the_rest(tmp_path: Path) -> None:
+    folder = damaged_headers(tmp_path / "warc")
+    checked = run_cli("verify", str(folder))
+    assert checked.returncode == 1, checked.stderr
+    assert "Traceback" not in checked.stderr and "internal error" not in checked.stderr
+    assert "BAD " in checked.stderr and "aa-no-target.warc.gz" in checked.stderr
+    assert "1 of 3 WARC files sound" in checked.stdout
+    indexed = run_cli("index", "--data", str(tmp_path))
+    assert indexed.returncode == 1, indexed.stderr
+    assert "not indexed: aa-no-target.warc.gz" in indexed.stderr
+    assert "newsarchive-cnn" in (folder / "index.cdxj").read_text()
+
+
+def test_an_unreadable_warc_file_does_not_freeze_the_index(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    damaged_headers(tmp_path / "scratch")
+    (tmp_path / "warc").mkdir()
+    bad = tmp_path / "warc" / "aa-no-target.warc.gz"
+    bad.write_bytes((tmp_path / "scratch" / bad.name).read_bytes())
+    for _ in range(2):
+        crawl(tmp_path, "cnn", site.url("cnn", "/world/africa/"))
+        reports = sorted((tmp_path / "runs").glob("*.json"))
+        report = json.loads(reports[-1].read_text())
+        assert [line.split(":")[1].strip() for line in report["warc"]["notIndexed"]] == [
+            bad.name
+        ], report["warc"]
+        index = (tmp_path / "warc" / "index.cdxj").read_text()
+        named = {json.loads(line.split(" ", 2)[2])["filename"] for line in index.splitlines()}
+        ours = {p.name for p in (tmp_path / "warc").glob("newsarchive-*.warc.gz")}
+        assert named == ours
+        log = reports[-1].with_suffix(".log").read_text()
+        assert len(log) < 200_000
