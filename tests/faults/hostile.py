@@ -9,6 +9,7 @@ command against one by hand::
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -209,7 +210,33 @@ def damaged_headers(folder: Path) -> Path:
     return folder
 
 
+def index_pointing_outside(folder: Path) -> Path:
+    """A revisit whose original lies outside the folder, and an ``index.cdxj`` next to it
+    naming that original by a relative path out of the folder, then ``/dev/zero``."""
+    from archive.warc.records import IDENTICAL_PAYLOAD, Revisit
+
+    elsewhere = folder.parent / "elsewhere"
+    elsewhere.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    original = WarcWriter(elsewhere, prefix="newsarchive-cnn")
+    where = original.write_capture(page_capture(ARTICLE_URL, article_body(), at(1)))
+    original.close()
+    writer = WarcWriter(folder, prefix="newsarchive-cnn")
+    revisit = Revisit(IDENTICAL_PAYLOAD, ARTICLE_URL, None, None, where.payload_digest)
+    writer.write_capture(page_capture(ARTICLE_URL, article_body(), at(2)), revisit)
+    writer.close()
+    digest = (where.payload_digest or "").split(":", 1)[1]
+    lines = []
+    for filename in (f"../elsewhere/{original.files_written[0]}", "/dev/zero"):
+        fields = {"url": ARTICLE_URL, "mime": "text/html", "status": "200", "digest": digest}
+        fields.update(length=str(where.length), offset=str(where.offset), filename=filename)
+        lines.append(f"com,cnn)/x 20240101120000 {json.dumps(fields)}\n")
+    (folder / "index.cdxj").write_text("".join(lines))
+    return folder
+
+
 CASES = {
+    "index-outside": index_pointing_outside,
     "damaged-headers": damaged_headers,
     "no-newlines": no_newlines,
     "bombs": bombs,

@@ -26,6 +26,7 @@ from .hostile import (
     bombs,
     capture,
     damaged_headers,
+    index_pointing_outside,
     no_newlines,
     run_measured,
 )
@@ -183,3 +184,13 @@ def test_an_unreadable_warc_file_does_not_freeze_the_index(
         assert named == ours
         log = reports[-1].with_suffix(".log").read_text()
         assert len(log) < 200_000
+
+
+def test_index_entries_resolve_only_to_files_inside_the_folder(tmp_path: Path) -> None:
+    folder = index_pointing_outside(tmp_path / "warc")
+    out = tmp_path / "items.jsonl"
+    result = run_cli("replay", str(folder), "--out", str(out), "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert read_jsonl(out) == []  # the original outside the folder is not used
+    assert "0/1 revisits resolved" in result.stderr
+    assert "revisit without its original payload" in result.stderr
