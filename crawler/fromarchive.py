@@ -26,7 +26,7 @@ from archive.replay.reader import Problem, RecordFacts, scan
 from archive.replay.sources import Source, find_sources, index_files
 from archive.replay.timestamps import parse_at, warc_moment
 from archive.warc.encoding import ContentDecodingError, decode_content
-from archive.warc.records import RecordLocation
+from archive.warc.records import RecordLocation, warc_date_problem
 
 from .decoding import DecodingFailed
 from .linkpolicy import dedup_key
@@ -118,6 +118,10 @@ class ArchiveDownloaderMiddleware:
         if facts is None:
             self.stats.inc_value("newsarchive/from_archive/not_archived")
             raise NotArchived(f"not archived: {request.url}")
+        impossible = warc_date_problem(facts.date)
+        if impossible:
+            self.stats.inc_value("newsarchive/from_archive/damaged")
+            raise NotArchived(f"archived capture refused: {request.url}: {impossible}")
         try:
             response = self._response(request, facts)
         except RecordError as exc:

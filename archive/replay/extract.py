@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from archive.validate import problems
 from archive.warc.encoding import ContentDecodingError
+from archive.warc.records import warc_date_problem
 from crawler.pages import analyse
 from crawler.pages.capture import capture_item
 
@@ -49,6 +50,15 @@ def choose_source(task: Task, sites: dict[str, str]) -> str | None:
 
 def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
     facts = task.facts
+    impossible = warc_date_problem(facts.date)
+    if impossible:
+        return Outcome(
+            "problem",
+            facts.url,
+            problem=f"record refused: {impossible}",
+            label=facts.source.label,
+            offset=facts.offset,
+        )
     try:
         payload = read_payload(files, task.payload_source, task.payload_offset)
         if task.payload_source != facts.source or task.payload_offset != facts.offset:

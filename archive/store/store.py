@@ -147,7 +147,10 @@ class ArticleStore:
             raise InvalidLineError(
                 f"{item.get('url')}: the line breaks the store's contract: {'; '.join(found[:3])}"
             )
-        path = self.articles_dir / file_name(month_of(line))
+        try:
+            path = self.articles_dir / file_name(month_of(line))
+        except ValueError as exc:
+            raise InvalidLineError(f"{item.get('url')}: {exc}") from None
         data = encode_line(line)
         handle = self._handles.get(path)
         if handle is None:

@@ -235,7 +235,32 @@ def index_pointing_outside(folder: Path) -> Path:
     return folder
 
 
+def impossible_dates(folder: Path) -> Path:
+    """Article captures dated ``9999-99-99T99:99:99Z`` and ``9999-12-31T00:00:00Z``, then a
+    sound file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    members = []
+    for number, date in enumerate(("9999-99-99T99:99:99Z", "9999-12-31T00:00:00Z")):
+        block = page_capture(ARTICLE_URL, article_body(), at(1)).response
+        members.append(
+            raw_record(
+                [
+                    ("WARC-Type", "response"),
+                    ("WARC-Record-ID", f"<urn:uuid:0-{number}>"),
+                    ("WARC-Date", date),
+                    ("WARC-Target-URI", ARTICLE_URL),
+                    ("Content-Type", "application/http; msgtype=response"),
+                ],
+                block.header_block() + block.body,
+            )
+        )
+    (folder / "aa-dates.warc.gz").write_bytes(b"".join(members))
+    sound_warc(folder)
+    return folder
+
+
 CASES = {
+    "impossible-dates": impossible_dates,
     "index-outside": index_pointing_outside,
     "damaged-headers": damaged_headers,
     "no-newlines": no_newlines,

@@ -26,6 +26,7 @@ from .hostile import (
     bombs,
     capture,
     damaged_headers,
+    impossible_dates,
     index_pointing_outside,
     no_newlines,
     run_measured,
@@ -194,3 +195,23 @@ def test_index_entries_resolve_only_to_files_inside_the_folder(tmp_path: Path) -
     assert read_jsonl(out) == []  # the original outside the folder is not used
     assert "0/1 revisits resolved" in result.stderr
     assert "revisit without its original payload" in result.stderr
+
+
+def test_impossible_warc_dates_are_refused_with_a_reason(tmp_path: Path) -> None:
+    folder = impossible_dates(tmp_path / "warc")
+    data = tmp_path / "data"
+    result = run_cli("replay", str(folder), "--store", str(data), "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (data / "articles").glob("*.jsonl")] == ["articles-2024-01.jsonl"]
+    assert "'9999-99-99T99:99:99Z' is not a real date and time" in result.stderr
+    assert "'9999-12-31T00:00:00Z' is in the future" in result.stderr
+    assert len(store_lines(data)) == 1
+
+
+def test_warc_date_problem() -> None:
+    from archive.warc.records import warc_date_problem
+
+    assert warc_date_problem("2024-01-31T12:00:00Z") is None
+    assert warc_date_problem("2024-01-31T12:00:00.123456Z") is None
+    for bad in ("", "9999-99-99T99:99:99Z", "2024-02-30T00:00:00Z", "yesterday", "2024-01-31"):
+        assert warc_date_problem(bad), bad
