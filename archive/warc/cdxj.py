@@ -106,6 +106,7 @@ def update_index(
     try:
         fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=folder)
         try:
+            os.fchmod(fd, 0o666 & ~_umask())  # as the WARCs: readable by a pywb of another user
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.writelines(heapq.merge(old, added))
                 out.flush()
@@ -119,6 +120,13 @@ def update_index(
         if handle is not None:
             handle.close()
     return len(added)
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, then setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def refresh_index(directory: str | os.PathLike[str]) -> list[str]:

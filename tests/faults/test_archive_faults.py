@@ -30,6 +30,7 @@ from .hostile import (
     index_pointing_outside,
     no_newlines,
     run_measured,
+    sound_warc,
 )
 
 
@@ -215,3 +216,24 @@ def test_warc_date_problem() -> None:
     assert warc_date_problem("2024-01-31T12:00:00.123456Z") is None
     for bad in ("", "9999-99-99T99:99:99Z", "2024-02-30T00:00:00Z", "yesterday", "2024-01-31"):
         assert warc_date_problem(bad), bad
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_index_takes_the_umask_like_the_warcs(tmp_path: Path, umask: int) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from ..conftest import REPO
+
+    sound_warc(tmp_path / "warc")
+    subprocess.run(
+        [sys.executable, "-m", "archive", "index", "--data", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        cwd=REPO,
+        env=cli_env(),
+        preexec_fn=lambda: os.umask(umask),
+    )
+    mode = (tmp_path / "warc" / "index.cdxj").stat().st_mode & 0o777
+    assert mode == 0o666 & ~umask, oct(mode)
