@@ -7,6 +7,9 @@ body decoded from the WARC record and the outlet chosen as described in :func:`c
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -128,10 +131,20 @@ _worker_sites: dict[str, str] = {}
 _worker_files: OpenFiles | None = None
 
 
-def init_worker(sites: dict[str, str]) -> None:
+def init_worker(sites: dict[str, str], parent: int | None = None) -> None:
     global _worker_files, _worker_sites
     _worker_sites = dict(sites)
     _worker_files = OpenFiles()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int, every: float = 0.5) -> None:
+    """End this worker when the replay that started it is gone (even by ``kill -9``):
+    its parent then changes. A worker has nothing of its own to save."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def extract_in_worker(task: Task) -> Outcome:

@@ -109,7 +109,7 @@ def run_outcomes(tasks: Iterable[Task], jobs: int, sites: dict[str, str]) -> Ite
         return
     in_flight: deque[Future[Outcome]] = deque()
     limit = jobs * 8
-    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(sites,)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(sites, os.getpid())) as pool:
         for task in tasks:
             in_flight.append(pool.submit(extract_in_worker, task))
             if len(in_flight) >= limit:

@@ -259,7 +259,20 @@ def impossible_dates(folder: Path) -> Path:
     return folder
 
 
+def many_articles(folder: Path, count: int = 400) -> Path:
+    """`count` captures of article pages under different URLs: work for several workers."""
+    folder.mkdir(parents=True, exist_ok=True)
+    writer = WarcWriter(folder, prefix="newsarchive-cnn")
+    body = article_body()
+    for n in range(count):
+        url = ARTICLE_URL.replace("mali-timbuktu-retaken", f"story-{n}")
+        writer.write_capture(page_capture(url, body, at(1, n % 60)))
+    writer.close()
+    return folder
+
+
 CASES = {
+    "many-articles": many_articles,
     "impossible-dates": impossible_dates,
     "index-outside": index_pointing_outside,
     "damaged-headers": damaged_headers,

@@ -28,6 +28,7 @@ from .hostile import (
     damaged_headers,
     impossible_dates,
     index_pointing_outside,
+    many_articles,
     no_newlines,
     run_measured,
     sound_warc,
@@ -237,3 +238,56 @@ def test_index_takes_the_umask_like_the_warcs(tmp_path: Path, umask: int) -> Non
     )
     mode = (tmp_path / "warc" / "index.cdxj").stat().st_mode & 0o777
     assert mode == 0o666 & ~umask, oct(mode)
+
+
+def _children(pid: int) -> set[int]:
+    """Processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_kill_9_of_replay_with_jobs_leaves_no_worker_running(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from ..conftest import REPO
+
+    folder = many_articles(tmp_path / "warc")
+    command = [sys.executable, "-m", "archive", "replay", str(folder), "--jobs", "2"]
+    command += ["--out", str(tmp_path / "items.jsonl")]
+    replay = subprocess.Popen(command, cwd=REPO, env=cli_env(), stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and replay.poll() is None and time.monotonic() < deadline:
+            workers = _children(replay.pid)
+        assert len(workers) >= 2, "the replay ended before its workers were seen"
+        os.kill(replay.pid, signal.SIGKILL)
+        replay.wait()
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if _alive(pid)], "workers outlived the replay"
+    finally:
+        for pid in workers:  # only the workers this test started, if the assertion failed
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
