@@ -291,3 +291,39 @@ def test_kill_9_of_replay_with_jobs_leaves_no_worker_running(tmp_path: Path) -> 
         for pid in workers:  # only the workers this test started, if the assertion failed
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_damaged_store_line_is_reported_and_rebuild_makes_the_crawl_fetch_it_again(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    start = site.url("cnn", "/world/africa/")
+    crawl(tmp_path, "cnn", start)
+    month = sorted((tmp_path / "articles").glob("articles-*.jsonl"))[0]
+    lines = month.read_bytes().split(b"\n")
+    assert len(lines) >= 4
+    middle = len(lines) // 2
+    lost = json.loads(lines[middle])
+    lines[middle] = lines[middle][:-40] + b"#" * 40  # a damaged block: still one line
+    month.write_bytes(b"\n".join(lines))
+    stats = run_cli("store", "stats", "--data", str(tmp_path))
+    assert stats.returncode == 0, stats.stderr
+    assert "damaged lines (not store lines, skipped): 1" in stats.stdout, stats.stdout
+    assert f"{month.name}:" in stats.stdout
+    assert (
+        json.loads(run_cli("store", "stats", "--data", str(tmp_path), "--json").stdout)["damaged"][
+            "lines"
+        ]
+        == 1
+    )
+    rebuilt = run_cli("store", "rebuild", "--data", str(tmp_path))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "1 pages whose articles the store lost" in rebuilt.stdout, rebuilt.stdout
+    crawl(tmp_path, "cnn", start)
+    text = b"".join(p.read_bytes() for p in (tmp_path / "articles").glob("articles-*.jsonl"))
+    ids = []
+    for raw in text.splitlines():
+        try:
+            ids.append(json.loads(raw)["articleId"])
+        except ValueError:
+            continue
+    assert lost["articleId"] in ids  # stored again by the crawl after the rebuild
