@@ -264,3 +264,16 @@ def test_tasks_are_pulled_as_workers_need_them() -> None:
     assert first.kind == "problem"
     assert next(pulled) <= 2 * 8 + 1  # never more than a few tasks per worker in flight
     outcomes.close()
+
+
+def test_diff_shows_the_changed_part_of_a_long_value_in_context() -> None:
+    from archive.replay.diff import show_change
+
+    body = "An opening paragraph. " * 40
+    before, after = show_change(body + "The rebels fled north.", body + "The rebels fled south.")
+    assert "north" in before and "south" in after
+    assert before.startswith("...") and len(before) < 120
+    short = show_change("a headline", "another headline")
+    assert short == ('"a headline"', '"another headline"')
+    middle = show_change("x" * 300 + "old" + "y" * 300, "x" * 300 + "new" + "y" * 300)
+    assert "old" in middle[0] and "new" in middle[1] and middle[0].endswith("...")

@@ -327,3 +327,19 @@ def test_a_damaged_store_line_is_reported_and_rebuild_makes_the_crawl_fetch_it_a
         except ValueError:
             continue
     assert lost["articleId"] in ids  # stored again by the crawl after the rebuild
+
+
+def test_replay_diff_shows_a_late_change_in_context(tmp_path: Path) -> None:
+    warcs = article_versions(tmp_path / "warc")
+    old = tmp_path / "old"
+    assert run_cli("replay", str(warcs), "--store", str(old)).returncode == 0
+    month = sorted((old / "articles").glob("*.jsonl"))[0]
+    lines = [json.loads(raw) for raw in month.read_text().splitlines()]
+    body = lines[-1]["articleBody"]
+    assert len(body) > 400
+    lines[-1]["articleBody"] = body[:-12] + "OLD-ENDING"
+    month.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = run_cli("replay", str(warcs), "--diff", str(old), "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    shown = [line for line in result.stdout.splitlines() if "articleBody:" in line]
+    assert shown and "OLD-ENDING" in shown[0] and body[-12:] in shown[0]
