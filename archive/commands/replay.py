@@ -152,7 +152,10 @@ def run(options: argparse.Namespace) -> int:
 
     failed: Exception | None = None  # the store's: locked past --wait, or a full disk
     try:
-        report = replay(options.paths, sink, jobs=jobs, sites=sites)
+        shares_terminal = _is_tty(out or sys.stdout) and _is_tty(sys.stderr)
+        report = replay(
+            options.paths, sink, jobs=jobs, sites=sites, shares_terminal=shares_terminal
+        )
         if spool is not None:
             _store_in_capture_order(spool, store, out, decisions)
     except Exception as exc:
@@ -186,6 +189,13 @@ def run(options: argparse.Namespace) -> int:
         )
         return ERRORS
     return OK
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def _store_in_capture_order(

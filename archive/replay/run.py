@@ -133,8 +133,13 @@ def replay(
     sites: dict[str, str] | None = None,
     err: TextIO | None = None,
     window: int | None = None,
+    shares_terminal: bool = False,
 ) -> ReplayReport:
-    """Replay `paths`, handing each article item to `sink` in capture order."""
+    """Replay `paths`, handing each article item to `sink` in capture order.
+
+    `shares_terminal`: the sink writes to the terminal the progress bar is drawn on, so the
+    bar is taken off its line before each item (output never joins the bar's line).
+    """
     err = err if err is not None else sys.stderr
     sources = find_sources(paths)
     report = ReplayReport()
@@ -168,6 +173,8 @@ def replay(
                 )
             elif outcome.item is not None:
                 report.articles += 1
+                if shares_terminal:
+                    progress.clear()
                 sink(outcome.item)
     finally:
         progress.close()

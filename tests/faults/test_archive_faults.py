@@ -343,3 +343,47 @@ def test_replay_diff_shows_a_late_change_in_context(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     shown = [line for line in result.stdout.splitlines() if "articleBody:" in line]
     assert shown and "OLD-ENDING" in shown[0] and body[-12:] in shown[0]
+
+
+@pytest.mark.parametrize("mode", [(), ("--all-captures",)])
+def test_replay_on_a_terminal_never_puts_output_on_the_progress_line(
+    tmp_path: Path, mode: tuple[str, ...]
+) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from ..conftest import REPO
+
+    folder = many_articles(tmp_path / "warc", count=300)
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "archive", "replay", str(folder), "--jobs", "1", *mode],
+            stdout=slave,
+            stderr=slave,
+            cwd=REPO,
+            env=cli_env(),
+        )
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert process.wait(timeout=120) == 0
+    finally:
+        os.close(master)
+    text = shown.decode("utf-8", "replace")
+    assert "pages/s" in text  # the bar was drawn
+    lines = text.replace("\r\n", "\n").split("\n")
+    items = [line for line in lines if '"articleId"' in line]
+    assert len(items) == (300 if mode else 1)  # one canonical URL: one article version
+    for line in items:
+        visible = line.rsplit("\r", 1)[-1]
+        assert "pages/s" not in visible and visible.lstrip("\x1b[K").startswith("{"), line[:200]
