@@ -29,8 +29,8 @@ from archive.warc.encoding import ContentDecodingError, decode_content
 from archive.warc.records import RecordLocation, warc_date_problem
 
 from .decoding import DecodingFailed
-from .linkpolicy import dedup_key
-from .recorder import WARC_META
+from .keys import WARC_META
+from .pages.urls import dedup_key
 
 MIDDLEWARE = "crawler.fromarchive.ArchiveDownloaderMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response

@@ -21,9 +21,7 @@ from crawler.pages.urls import article_id, canonicalize_url
 
 from .conftest import run_cli, store_lines
 
-BASE = json.loads(
-    (Path(__file__).parent / "data/pages/cnn_2013/mali_gao_airport.json").read_text("utf-8")
-)
+BASE = json.loads((Path(__file__).parent / "data/store_item_cnn.json").read_text("utf-8"))
 
 
 def make_item(

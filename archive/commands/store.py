@@ -85,7 +85,7 @@ def forget_unstored(data: Path, store: Any) -> int:
     when a damaged line has no readable URL, so are those of every article no whole line
     names. Returns the number of rows dropped.
     """
-    from crawler.linkpolicy import dedup_key
+    from crawler.pages.urls import dedup_key
 
     from ..fetchstate import FetchState
     from ..store.reading import damaged_lines

@@ -19,6 +19,7 @@ from archive.warc.encoding import ContentDecodingError
 from archive.warc.records import warc_date_problem
 from crawler.pages import analyse
 from crawler.pages.capture import capture_item
+from crawler.pages.outlets import names as outlet_names
 
 from .payload import OpenFiles, RecordError, decode_body, read_payload
 from .plan import Task
@@ -115,11 +116,12 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
             "payloadDigest": facts.payload_digest,
         },
     )
-    if problems(item):
+    found = problems(item, outlet_names())
+    if found:
         return Outcome(
             "invalid",
             facts.url,
-            problem="; ".join(problems(item)[:3]),
+            problem="; ".join(found[:3]),
             label=facts.source.label,
             offset=facts.offset,
         )
