@@ -63,3 +63,10 @@ def test_a_cut_tail_keeps_what_was_decoded_and_unknown_encodings_stay() -> None:
     cut = gzip.compress(TEXT)[:-12]
     assert TEXT.startswith(decode_content(cut, _enc("gzip"), 1 << 20)[:100])
     assert decode_content(TEXT, _enc("compress"), 1 << 20) == TEXT
+
+
+def test_the_offline_limit_is_the_live_one() -> None:
+    from archive.warc.encoding import DEFAULT_MAX_SIZE
+    from crawler import settings
+
+    assert DEFAULT_MAX_SIZE == settings.DOWNLOAD_MAXSIZE

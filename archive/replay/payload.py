@@ -14,8 +14,8 @@ from typing import IO
 from warcio.bufferedreaders import ChunkedDataReader
 
 from archive.warc.bounded import bounded
+from archive.warc.encoding import DEFAULT_MAX_SIZE as DOWNLOAD_MAXSIZE
 from archive.warc.encoding import decode_content
-from crawler.settings import DOWNLOAD_MAXSIZE
 
 from .reader import QuietArchiveIterator, last_header
 from .sources import Source

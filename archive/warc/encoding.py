@@ -12,6 +12,9 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable
 
+# The live crawl's limit (Scrapy's DOWNLOAD_MAXSIZE as crawler/settings.py sets it), for
+# readers that run without the crawl's settings.
+DEFAULT_MAX_SIZE = 20 * 1024 * 1024
 _CHUNK = 1 << 16
 _STEP = 1 << 20  # output per zlib/zstd call: the limit is never held twice
 # Layers of encodings undone at most; more is no page a server sends.
