@@ -26,6 +26,7 @@ def _enc(value: str) -> list[tuple[str, str]]:
         (gzip.compress(gzip.compress(TEXT)), "gzip, gzip"),
         (TEXT, "identity"),
     ],
+    ids=["gzip", "two-members", "zlib", "raw-deflate", "gzip-gzip", "identity"],
 )
 def test_decodes_what_a_server_sends(encoded: bytes, encoding: str) -> None:
     assert decode_content(encoded, _enc(encoding), 1 << 20) == TEXT

@@ -219,7 +219,7 @@ def test_warc_date_problem() -> None:
         assert warc_date_problem(bad), bad
 
 
-@pytest.mark.parametrize("umask", [0o022, 0o002])
+@pytest.mark.parametrize("umask", [0o022, 0o002], ids=["umask-022", "umask-002"])
 def test_index_takes_the_umask_like_the_warcs(tmp_path: Path, umask: int) -> None:
     import os
     import subprocess
@@ -345,7 +345,7 @@ def test_replay_diff_shows_a_late_change_in_context(tmp_path: Path) -> None:
     assert shown and "OLD-ENDING" in shown[0] and body[-12:] in shown[0]
 
 
-@pytest.mark.parametrize("mode", [(), ("--all-captures",)])
+@pytest.mark.parametrize("mode", [(), ("--all-captures",)], ids=["versions", "all-captures"])
 def test_replay_on_a_terminal_never_puts_output_on_the_progress_line(
     tmp_path: Path, mode: tuple[str, ...]
 ) -> None:
