@@ -24,12 +24,15 @@ from archive.replay.payload import OpenFiles, RecordError, read_payload
 from archive.replay.reader import Problem, RecordFacts, scan
 from archive.replay.sources import find_sources, index_files
 from archive.replay.timestamps import parse_at
+from archive.warc.encoding import ContentDecodingError, decode_content
+from archive.warc.records import warc_date_problem
 
+from .decoding import DecodingFailed
 from .keys import WARC_META
 
 MIDDLEWARE = "crawler.fromarchive.ArchiveDownloaderMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response
-DROPPED_HEADERS = ("transfer-encoding",)
+DROPPED_HEADERS = ("transfer-encoding", "content-encoding")
 
 
 class NotArchived(IgnoreRequest):
@@ -75,6 +78,7 @@ class ArchiveDownloaderMiddleware:
         self.captures = captures
         self.at = at
         self.files = OpenFiles()
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         for problem in problems:
             crawler.stats.inc_value("newsarchive/from_archive/damaged")
             logging.getLogger(__name__).warning("damaged archive: %s", problem)
@@ -96,6 +100,10 @@ class ArchiveDownloaderMiddleware:
         if facts is None:
             self.stats.inc_value("newsarchive/from_archive/not_archived")
             raise NotArchived(f"not archived: {request.url}")
+        impossible = warc_date_problem(facts.date)
+        if impossible:
+            self.stats.inc_value("newsarchive/from_archive/damaged")
+            raise NotArchived(f"archived capture refused: {request.url}: {impossible}")
         try:
             response = self._response(request, facts)
         except RecordError as exc:
@@ -106,16 +114,21 @@ class ArchiveDownloaderMiddleware:
         return response
 
     def _response(self, request: Request, facts: RecordFacts) -> Response:
-        own = read_payload(self.files, facts.source, facts.offset)
+        own = read_payload(self.files, facts.source, facts.offset, max_size=self.max_size)
         status, headers, raw = own.status, own.headers, own.raw
         if facts.rec_type == "revisit" and (status is None or 200 <= status < 300):
             original = self.captures.original(facts.payload_digest)
             if original is None:
                 raise RecordError("revisit whose original payload is not in the archive")
-            payload = read_payload(self.files, *original)
+            payload = read_payload(self.files, *original, max_size=self.max_size)
             raw = payload.raw
             headers = headers or payload.headers
             status = status if status is not None else payload.status
+        # Decoded here, within the live crawl's limit, by the offline readers' one decoder.
+        try:
+            raw = decode_content(raw, headers, self.max_size)
+        except ContentDecodingError as exc:
+            raise DecodingFailed(exc.kind, f"{request.url}: {exc}") from None
         kept = Headers()
         for name, value in headers:
             if name.lower() not in DROPPED_HEADERS:

@@ -27,3 +27,4 @@ WARC_STATS = "newsarchive/warc/"  # the recorder's counts, summed in the run rep
 WARC_RECORDS_STAT = WARC_STATS + "records"  # records written
 WARC_BYTES_STAT = WARC_STATS + "bytes"  # bytes written
 WARC_FILES_STAT = WARC_STATS + "files"  # names of the files written (a list)
+WARC_NOT_INDEXED_STAT = WARC_STATS + "not_indexed"  # files the CDXJ index skipped, why

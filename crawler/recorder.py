@@ -48,6 +48,7 @@ from .keys import (
     WARC_BYTES_STAT,
     WARC_FILES_STAT,
     WARC_META,
+    WARC_NOT_INDEXED_STAT,
     WARC_RECORDS_STAT,
     WIRE,
 )
@@ -162,9 +163,11 @@ class WarcRecorder:
                 self.stats.set_value(WARC_FILES_STAT, list(self.writer.files_written))
                 self.stats.set_value(WARC_BYTES_STAT, self.writer.bytes_written)
         if self.crawler.settings.getbool("NEWSARCHIVE_WARC_INDEX_ENABLED"):
-            problem = refresh_index(self.writer.directory)
-            if problem:
+            problems = refresh_index(self.writer.directory)
+            for problem in problems:
                 logger.error("%s", problem)
+            if problems:
+                self.stats.set_value(WARC_NOT_INDEXED_STAT, problems)
 
     # -- building records ----------------------------------------------------------------
     @staticmethod

@@ -40,6 +40,7 @@ from .keys import (
     TEMPLATE_FAILED_STATS,
     WARC_BYTES_STAT,
     WARC_FILES_STAT,
+    WARC_NOT_INDEXED_STAT,
     WARC_RECORDS_STAT,
     WARC_STATS,
 )
@@ -289,6 +290,7 @@ def build_report(
     # Pages a template raised on (the generic reader answered), by template name.
     template_failures: dict[str, int] = {}
     warc_files: list[str] = []
+    not_indexed: list[str] = []
     finish_reasons = {}
     resumed = False
     store_locked = ""
@@ -323,6 +325,9 @@ def build_report(
             if kind in errors:
                 errors[kind]["examples"] = (errors[kind]["examples"] + urls)[:5]
         warc_files.extend(stats.get(WARC_FILES_STAT) or [])
+        not_indexed.extend(
+            line for line in stats.get(WARC_NOT_INDEXED_STAT) or [] if line not in not_indexed
+        )
     requests = totals.get("downloader/request_count", 0)
     responses = totals.get("downloader/response_count", 0)
     error_count = sum(e["count"] for e in errors.values())
@@ -384,6 +389,7 @@ def build_report(
             "files": sorted(warc_files),
             "records": totals.get(WARC_RECORDS_STAT, 0),
             "bytesWritten": totals.get(WARC_BYTES_STAT, 0),
+            "notIndexed": not_indexed,
         },
         "dataDir": str(options.data_dir),
         "exitCode": exit_code,

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from warcio.archiveiterator import WARCIterator
 
+from archive.warc.bounded import bounded
 from archive.warc.records import RecordLocation
 
 from .sources import Source
@@ -103,7 +104,7 @@ def _scan_from(
     source: Source, handle: IO[bytes], start: int, on_progress: Callable[[int], None] | None
 ) -> Generator[Any, None, int | None]:
     """Scan from `start`; return None at a clean end, else the offset to search on from."""
-    iterator = QuietArchiveIterator(handle)
+    iterator = bounded(QuietArchiveIterator(handle))
     last_end = start
     try:
         for record in iterator:

@@ -47,6 +47,11 @@ class ReplayReport:
             parts.append(
                 f"store {self.store['new']} new / {self.store['updated']} updated / "
                 f"{self.store['unchanged']} unchanged"
+                + (
+                    f" / {self.store['older']} older than the stored version (not stored)"
+                    if self.store["older"]
+                    else ""
+                )
             )
         parts.append(f"{self.pages['blocked']} blocked")
         plan = self.plan
@@ -107,7 +112,8 @@ def run_outcomes(
         return
     in_flight: deque[Future[Outcome]] = deque()
     limit = jobs * 8
-    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(sites, check)) as pool:
+    initargs = (sites, check, os.getpid())
+    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=initargs) as pool:
         for task in tasks:
             in_flight.append(pool.submit(extract_in_worker, task))
             if len(in_flight) >= limit:
@@ -132,9 +138,14 @@ def replay(
     err: TextIO | None = None,
     window: int | None = None,
     check: bool = True,
+    shares_terminal: bool = False,
 ) -> ReplayReport:
     """Replay `paths`, handing each article item to `sink` in capture order; with `check`
-    off, items are not validated here (a store sink checks every line it writes)."""
+    off, items are not validated here (a store sink checks every line it writes).
+
+    `shares_terminal`: the sink writes to the terminal the progress bar is drawn on, so the
+    bar is taken off its line before each item (output never joins the bar's line).
+    """
     err = err if err is not None else sys.stderr
     sources = find_sources(paths)
     report = ReplayReport()
@@ -168,6 +179,8 @@ def replay(
                 )
             elif outcome.item is not None:
                 report.articles += 1
+                if shares_terminal:
+                    progress.clear()
                 sink(outcome.item)
     finally:
         progress.close()
