@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -42,18 +43,23 @@ def fetch(url: str) -> str:
 
 
 @pytest.mark.pywb
-def test_start_page_lists_articles_and_links_to_archived_captures(
+def test_start_page_lists_articles_and_article_pages_link_to_framed_replays(
     browser: str, site_archive: Path
 ) -> None:
     page = fetch(browser)
     stored = store_lines(site_archive)
     for line in stored:
-        assert line["headline"].replace("'", "&#x27;") in page
-    links = re.findall(r'href="(/news/\d{14}/[^"]+)"', page)
+        assert html.escape(line["headline"]) in page
+    links = re.findall(r'href="(/article/[^"]+)"', page)
     assert len(links) == len({line["articleId"] for line in stored})
     article = next(line for line in stored if line["source"] == "cnn")
-    link = next(link for link in links if link.endswith(article["url"]))
-    archived = fetch(browser.rstrip("/") + link)
+    detail = fetch(browser.rstrip("/") + "/article/" + article["articleId"])
+    replays = re.findall(r'class="replay" href="(/news/\d{14}/[^"]+)"', detail)
+    link = next(link for link in replays if link.endswith(article["url"]))
+    framed = fetch(browser.rstrip("/") + link)
+    assert "wb_frame.js" in framed  # pywb's frame, with its banner
+    timestamp, url = re.match(r"/news/(\d{14})/(.+)", link).groups()  # type: ignore[union-attr]
+    archived = fetch(f"{browser.rstrip('/')}/news/{timestamp}mp_/{url}")
     assert article["headline"] in archived
     assert any(paragraph[:30] in archived for paragraph in article["paragraphs"])
 
