@@ -91,10 +91,10 @@ def start(filters: Filters, listing: Listing, sources: list[str], topics: list[s
         '<button type="submit">Show</button></form>'
     )
     items = []
-    for row in listing.rows:
+    for row, found in listing.rows:
         snippet = ""
-        if row["snippet"]:
-            text = escape(row["snippet"])
+        if found:
+            text = escape(found)
             text = text.replace(queries.SNIPPET_OPEN, "<mark>").replace(
                 queries.SNIPPET_CLOSE, "</mark>"
             )

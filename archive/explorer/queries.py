@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 PAGE_SIZE = 50
+MANY_MATCHES = 5000  # a search matching more is read along the date index instead of sorted
 GRAPH_LIMIT = 120  # nodes in a story view
 SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # marks around matches, escaped before HTML
 
@@ -58,31 +59,56 @@ class Filters:
 
 @dataclass
 class Listing:
-    rows: list[sqlite3.Row]
+    rows: list[tuple[sqlite3.Row, str]]  # an article and its search snippet ("" if none)
     more: bool
 
 
 def articles(db: sqlite3.Connection, filters: Filters) -> Listing:
-    """A page of articles, newest publication first; with ``q``, those matching it."""
+    """A page of articles, newest publication first; with ``q``, those matching it.
+
+    The page is read along the date index, with the matches of a search as a set to test
+    against, and snippets are made for that page only: a word in every article costs one
+    pass over its posting list, never a sort or a snippet per match.
+    """
     clauses, args = filters.where()
     offset = (max(1, filters.page) - 1) * PAGE_SIZE
     words = fts_query(filters.q)
-    if words:
-        sql = (
-            "SELECT a.*, snippet(articles_fts, 1, ?, ?, ' … ', 16) AS snippet"
-            " FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH ?"
-        )
-        args = [SNIPPET_OPEN, SNIPPET_CLOSE, words, *args]
-        clauses = ["", *clauses]
-        sql += " AND ".join(clauses)
-    else:
-        sql = "SELECT a.*, NULL AS snippet FROM articles AS a"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
+    if not words:
+        sql = "SELECT a.* FROM articles AS a"
+    elif _matches_at_least(db, words, MANY_MATCHES):
+        # Many matches: walk the date index, testing each article against the match set.
+        sql = "SELECT a.* FROM articles AS a INDEXED BY articles_by_date"
+        clauses.insert(0, "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        args.insert(0, words)
+    else:  # few matches: fetch them and sort them
+        sql = "SELECT a.* FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid"
+        clauses.insert(0, "articles_fts MATCH ?")
+        args.insert(0, words)
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
     sql += " ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?"
     rows = db.execute(sql, [*args, PAGE_SIZE + 1, offset]).fetchall()
-    return Listing(rows[:PAGE_SIZE], len(rows) > PAGE_SIZE)
+    page = rows[:PAGE_SIZE]
+    snippets: dict[int, str] = {}
+    if words and page:
+        marks = ",".join("?" * len(page))
+        snippets = dict(
+            db.execute(
+                "SELECT rowid, snippet(articles_fts, 1, ?, ?, ' … ', 16) FROM articles_fts"
+                f" WHERE articles_fts MATCH ? AND rowid IN ({marks})",
+                [SNIPPET_OPEN, SNIPPET_CLOSE, words, *(row["id"] for row in page)],
+            ).fetchall()
+        )
+    return Listing([(row, snippets.get(row["id"], "")) for row in page], len(rows) > PAGE_SIZE)
+
+
+def _matches_at_least(db: sqlite3.Connection, words: str, count: int) -> bool:
+    """Whether a search matches ``count`` articles or more (reads at most that many)."""
+    row = db.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        (words, count),
+    ).fetchone()
+    return bool(row[0] >= count)
 
 
 def topics(db: sqlite3.Connection, limit: int = 300) -> list[str]:
