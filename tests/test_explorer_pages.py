@@ -3,6 +3,7 @@ The WSGI app is called directly (the browser tests cover the pages in Chromium).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from archive.explorer.app import Explorer
+from archive.explorer.captures import CaptureIndex
 from archive.explorer.queries import PAGE_SIZE
 from archive.store import ArticleStore
 from crawler.pages.urls import article_id
@@ -110,3 +112,17 @@ def test_unknown_article_and_story_are_404(explorer: Explorer) -> None:
     assert get(explorer, "/article/cnn-0000")[0].startswith("404")
     assert get(explorer, "/story", article="nothing")[0].startswith("404")
     assert get(explorer, "/elsewhere")[0].startswith("404")
+
+
+def test_capture_lookup_finds_every_line_of_the_index_by_binary_search(
+    site_archive: Path,
+) -> None:
+    index = site_archive / "warc" / "index.cdxj"
+    lookup = CaptureIndex(index)
+    lines = index.read_text("utf-8").splitlines()
+    assert lines
+    for line in lines:
+        key, stamp, fields = line.split(" ", 2)
+        url = json.loads(fields)["url"]
+        assert (stamp, url) in {(c.timestamp, c.url) for c in lookup.lookup(url)}, key
+    assert lookup.lookup(json.loads(lines[0].split(" ", 2)[2])["url"] + "-not-there") == []

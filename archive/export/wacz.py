@@ -143,7 +143,7 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
             "wacz_version": WACZ_VERSION,
         }
         package_bytes = json.dumps(package, indent=2).encode("utf-8")
-        digest = {
+        package_digest = {
             "path": "datapackage.json",
             "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest(),
         }
@@ -153,6 +153,6 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
             wacz.write(index, "indexes/index.cdx")
             wacz.write(pages, "pages/pages.jsonl")
             wacz.writestr("datapackage.json", package_bytes)
-            wacz.writestr("datapackage-digest.json", json.dumps(digest, indent=2))
+            wacz.writestr("datapackage-digest.json", json.dumps(package_digest, indent=2))
         os.replace(partial, out)
     return Exported(captures, captures, out.stat().st_size)
