@@ -112,7 +112,7 @@ def build(data: Path) -> tuple[float, int]:
     """Seconds and peak RSS (KiB) of building the read model in a child process."""
     code = (
         "import resource, sys;"
-        " from archive.store.readmodel import rebuild; rebuild(sys.argv[1]);"
+        " from archive.explorer.readmodel import rebuild; rebuild(sys.argv[1]);"
         " print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     started = time.perf_counter()

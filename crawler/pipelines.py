@@ -211,7 +211,7 @@ class StorePipeline:
 
     def _catch_up_read_model(self) -> None:
         """The explorer's tables and search index take in what this crawl stored."""
-        from archive.store.readmodel import catch_up
+        from archive.explorer.readmodel import catch_up
 
         try:
             added = catch_up(self.store.data_dir)

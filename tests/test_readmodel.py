@@ -7,8 +7,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from archive.explorer.readmodel import ReadModel, store_files, url_key
 from archive.store import ArticleStore
-from archive.store.readmodel import ReadModel, store_files, url_key
 
 from . import test_replay_helpers as helpers
 from .conftest import run_cli, store_lines

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crawler.pages.outlets import names as outlet_names
+
 from ..cli import UsageError
 from .articles import warnings_to_stderr
 
@@ -33,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         sub.add_argument(
             "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
         )
-        sub.add_argument("--source", choices=("cnn", "reuters"), help="only this outlet")
+        sub.add_argument("--source", choices=outlet_names(), help="only this outlet")
         sub.add_argument("--since", metavar="ISO", help="captured at or after (e.g. 2024-05-01)")
         sub.add_argument("--until", metavar="ISO", help="captured before (e.g. 2024-06-01)")
     parser.set_defaults(run=run)
@@ -87,7 +89,7 @@ def export_wacz(options: argparse.Namespace, since: str | None, until: str | Non
 
 
 def export_sqlite(options: argparse.Namespace, since: str | None, until: str | None) -> int:
-    from ..store.readmodel import ReadModel, store_files
+    from ..explorer.readmodel import ReadModel, store_files
 
     partial = options.out.with_name(options.out.name + ".part")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):

@@ -70,8 +70,8 @@ def rebuild(options: argparse.Namespace) -> int:
             f"newsarchive: rebuilt {store.index.path} from {len(store.files())} files:"
             f" {articles} articles"
         )
-    from ..store.readmodel import ReadModel
-    from ..store.readmodel import rebuild as rebuild_read_model
+    from ..explorer.readmodel import ReadModel
+    from ..explorer.readmodel import rebuild as rebuild_read_model
 
     held = rebuild_read_model(options.data)
     print(f"newsarchive: rebuilt {ReadModel.of(options.data).path}: {held} articles")

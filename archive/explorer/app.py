@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from archive.store.readmodel import ReadModel, store_files
+from archive.explorer.readmodel import ReadModel, store_files
 
 from . import pages, queries
 from .captures import CaptureIndex

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from archive.store.readmodel import url_key
+from archive.explorer.readmodel import url_key
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,19 @@ from datetime import datetime, timezone
 from html import escape
 from urllib.parse import quote
 
+from crawler.pages.outlets import names as outlet_names
+
 from .queries import Graph
 
-COLOURS = {"cnn": "#c0392b", "reuters": "#e67e22"}
+# One colour per declared outlet, in declaration order (cnn red, reuters orange, ...).
+PALETTE = ("#c0392b", "#e67e22", "#2980b9", "#27ae60", "#8e44ad", "#16a085")
 OTHER_COLOUR = "#2c3e50"
 WIDTH, MARGIN, LABEL, LABEL_WIDTH, LANE = 1100, 40, 40, 190, 30
 
 
 def colour(source: str) -> str:
-    return COLOURS.get(source, OTHER_COLOUR)
+    known = outlet_names()
+    return PALETTE[known.index(source) % len(PALETTE)] if source in known else OTHER_COLOUR
 
 
 def _seconds(iso: str) -> float:

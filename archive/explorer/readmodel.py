@@ -9,7 +9,9 @@ count per month file), in bounded transactions, so building it streams: memory d
 grow with the store. The crawl catches it up at its end, ``newsarchive store rebuild``
 recreates it, and the explorer catches it up before it answers.
 
-The same builder writes ``newsarchive export sqlite``, with a filter on the lines.
+The same builder writes ``newsarchive export sqlite``, with a filter on the lines. It sits
+above the store (floor 2, with the offline readers): linking an article to the coverage it
+points to needs the outlets' URL rules from extraction.
 """
 
 from __future__ import annotations
@@ -21,10 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from archive.store.files import complete_lines, whole_size
+from archive.store.reading import parse
 from crawler.pages.urls import canonicalize_url, site_key
-
-from .files import complete_lines, whole_size
-from .reading import parse
 
 log = logging.getLogger("archive.store")
 
