@@ -70,3 +70,14 @@ def test_browse_without_an_archive_is_a_usage_error(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=60,
     )  # fmt: skip
     assert result.returncode == 2 and "no warc/" in result.stderr
+
+
+def test_browse_with_an_unusable_read_model_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "state" / "explorer.sqlite").mkdir(parents=True)  # not a database file
+    result = subprocess.run(
+        [sys.executable, "-m", "archive", "browse", "--data", str(tmp_path), "--port", "0"],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "explorer.sqlite" in result.stderr

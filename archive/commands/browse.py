@@ -10,6 +10,7 @@ replays each capture, framed with its banner. Needs the optional extra
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -95,6 +96,11 @@ def run(options: argparse.Namespace) -> int:
         app = make_app(options.data)
     except ImportError:
         raise UsageError("browse needs pywb: pip install 'newsarchive[browse]'") from None
+    except sqlite3.Error as exc:
+        model = options.data / "state" / "explorer.sqlite"
+        raise UsageError(
+            f"cannot use the read model {model}: {exc} (newsarchive store rebuild recreates it)"
+        ) from None
     server = WSGIServer((options.host, options.port), app, log=None)
     try:
         server.start()

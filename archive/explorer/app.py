@@ -45,20 +45,21 @@ class Explorer:
         self._checked = 0.0
         self._topics: list[str] | None = None
         self._sources: list[str] | None = None
-        self.refresh(force=True)
+        self.model.catch_up(store_files(data))  # an unusable read model stops the start
+        self._checked = time.monotonic()
         self.db = queries.connect(self.model.path)
 
-    def refresh(self, force: bool = False) -> None:
+    def refresh(self) -> None:
         """Catch the read model up with the store, at most every few seconds."""
         now = time.monotonic()
-        if not force and now - self._checked < CHECK_EVERY:
+        if now - self._checked < CHECK_EVERY:
             return
         self._checked = now
         files = store_files(self.data)
         try:
-            if force or self.model.stale(files):
+            if self.model.stale(files):
                 added = self.model.catch_up(files)
-                if added or self._topics is None:
+                if added:
                     self._topics = self._sources = None
         except sqlite3.OperationalError as exc:  # a writer holds it: serve what there is
             log.warning("the read model was not caught up: %s", exc)
