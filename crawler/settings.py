@@ -92,6 +92,9 @@ NEWSARCHIVE_WARC_INDEX_ENABLED = True
 
 NEWSARCHIVE_VALIDATION_ENABLED = True  # with the store off (the store checks what it writes)
 NEWSARCHIVE_STORE_ENABLED = True
+# The explorer's read model (DATA/state/explorer.sqlite: tables and full-text search over the
+# store) caught up at the end of a crawl that wrote to the store.
+NEWSARCHIVE_READ_MODEL_ENABLED = True
 
 # Incremental crawls: fetch history and resumable frontier in DATA/state/fetch.sqlite.
 # Known articles are re-fetched conditionally by age: {age limit: least seconds between
