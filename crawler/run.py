@@ -282,7 +282,10 @@ def build_report(
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
-                statuses[code] = statuses.get(code, 0) + int(value)
+                # A web archive's own answers (--via: index lookups, captures) are not pages.
+                internal = int(stats.get(f"newsarchive/via/internal/status/{code}", 0))
+                if int(value) - internal:
+                    statuses[code] = statuses.get(code, 0) + int(value) - internal
             elif key.startswith("newsarchive/errors/"):
                 kind = key.split("/", 2)[2]
                 entry = errors.setdefault(kind, {"count": 0, "examples": []})
@@ -293,7 +296,14 @@ def build_report(
                 "downloader/response_bytes",
                 "item_scraped_count",
             ) or (
-                key.startswith(("newsarchive/pages/", "newsarchive/articles/", "newsarchive/warc/"))
+                key.startswith(
+                    (
+                        "newsarchive/pages/",
+                        "newsarchive/articles/",
+                        "newsarchive/warc/",
+                        "newsarchive/via/",
+                    )
+                )
                 and isinstance(value, int)
             ):
                 totals[key] = totals.get(key, 0) + int(value)
@@ -301,8 +311,13 @@ def build_report(
             if kind in errors:
                 errors[kind]["examples"] = (errors[kind]["examples"] + urls)[:5]
         warc_files.extend(stats.get("newsarchive/warc/files") or [])
-    requests = totals.get("downloader/request_count", 0)
-    responses = totals.get("downloader/response_count", 0)
+    # A web archive's own requests (--via) are counted apart, in "archive".
+    requests = totals.get("downloader/request_count", 0) - totals.get(
+        "newsarchive/via/internal/request_count", 0
+    )
+    responses = totals.get("downloader/response_count", 0) - totals.get(
+        "newsarchive/via/internal/response_count", 0
+    )
     error_count = sum(e["count"] for e in errors.values())
     exit_code = OK
     message = ""
@@ -322,7 +337,7 @@ def build_report(
     elif requests and error_count / requests > options.max_error_rate:
         exit_code = ERRORS
         message = f"{error_count} errors in {requests} requests, above {options.max_error_rate:.0%}"
-    return {
+    report = {
         "reportVersion": REPORT_VERSION,
         "runId": run_id,
         "software": f"newsarchive/{__version__}",
@@ -366,6 +381,16 @@ def build_report(
         "exitCode": exit_code,
         "message": message,
     }
+    if options.settings.get("NEWSARCHIVE_VIA"):
+        report["archive"] = {
+            "via": str(options.settings["NEWSARCHIVE_VIA"]),
+            "at": str(options.settings.get("NEWSARCHIVE_VIA_AT") or ""),
+            "captures": totals.get("newsarchive/via/answered", 0),
+            "lookups": totals.get("newsarchive/via/lookups", 0),
+            "lookupsCached": totals.get("newsarchive/via/lookups_cached", 0),
+            "requests": totals.get("newsarchive/via/internal/request_count", 0),
+        }
+    return report
 
 
 def summary_line(report: dict[str, Any], path: Path | str) -> str:

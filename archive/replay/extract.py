@@ -92,6 +92,7 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
             "recordId": facts.record_id,
             "payloadDigest": facts.payload_digest,
         },
+        retrieved_from=task.retrieved_from,
     )
     if problems(item):
         return Outcome(

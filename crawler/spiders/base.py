@@ -25,6 +25,8 @@ from ..pages import analyse
 from ..pages.capture import capture_item
 from ..recorder import HOPS, WARC_META
 from ..signals import outlinks_chosen
+from ..viaarchive import RETRIEVED_FROM
+from ..viaarchive import install as install_via_archive
 
 START = "newsarchive_start"
 KIND = "newsarchive_kind"
@@ -58,6 +60,7 @@ class NewsSpider(Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         install_from_archive(settings)  # only when NEWSARCHIVE_FROM_ARCHIVE names archives
+        install_via_archive(settings)  # only when NEWSARCHIVE_VIA names a web archive
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -170,6 +173,8 @@ class NewsSpider(Spider):
         )
         if analysis.kind == "blocked":
             self.note_problem("blocked", response.url)
+            if RETRIEVED_FROM in response.meta:  # the archive kept a block page, not the story
+                self.note_problem("archive_block_page", response.url)
         requests = list(self.schedule(follows, referer=response.url))
         self.persist_plan()
         if analysis.article is not None:
@@ -220,7 +225,10 @@ class NewsSpider(Spider):
         location = response.meta.get(WARC_META)
         if location is not None:
             return capture_item(
-                article, warc_date=location.date, provenance=location.as_provenance()
+                article,
+                warc_date=location.date,
+                provenance=location.as_provenance(),
+                retrieved_from=response.meta.get(RETRIEVED_FROM),
             )
         now = datetime.now(timezone.utc).isoformat()
         return capture_item(article, warc_date=now, provenance=None)

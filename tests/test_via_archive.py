@@ -1,0 +1,208 @@
+"""``newsarchive crawl --via``: the spiders through a public web archive, as of a date.
+
+The archive is real software on loopback: pywb (CDX API, ``id_`` replay, Memento) and a
+Common Crawl stand-in (index API, byte ranges), both over WARCs of the bundled test site
+dated January 2013 and March 2016 (:mod:`tests.servers.pastarchive`). Nothing reaches a
+public archive.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.validate import line_problems
+
+from .conftest import FAST, REPO, cli_env, run_cli, store_lines
+from .servers.pastarchive import (
+    CAMPS,
+    GAO,
+    KIDAL,
+    MANUSCRIPTS,
+    REFUGEES,
+    TIMBUKTU,
+    pywb_serving,
+    write_warcs,
+)
+from .test_pywb import get
+from .test_replay_helpers import stores_equal
+
+pytestmark = pytest.mark.pywb
+
+
+@pytest.fixture(scope="session")
+def past_warcs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return write_warcs(tmp_path_factory.mktemp("past-warcs"))
+
+
+@pytest.fixture(scope="session")
+def past_pywb(past_warcs: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with pywb_serving(tmp_path_factory.mktemp("past-pywb"), "news", past_warcs) as base:
+        yield base
+
+
+def crawl_via(data: Path, via: str, at: str, *extra: str, start: str = TIMBUKTU):
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archive",
+            "crawl",
+            "cnn",
+            "--data",
+            str(data),
+            "--via",
+            via,
+            "--at",
+            at,
+            "--start-url",
+            start,
+            *FAST,
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=REPO,
+        env=cli_env(),
+    )
+
+
+def report(data: Path) -> dict:
+    return json.loads(sorted((data / "runs").glob("*.json"))[-1].read_text())
+
+
+def by_url(data: Path) -> dict[str, dict]:
+    return {line["url"]: line for line in store_lines(data)}
+
+
+def records(data: Path) -> list:
+    found = []
+    for path in sorted((data / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                body = record.content_stream().read() if record.rec_type == "response" else b""
+                found.append((record.rec_type, record.rec_headers, record.http_headers, body))
+    return found
+
+
+@pytest.fixture(scope="module")
+def crawled(past_pywb: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Timbuktu story and its related coverage as of 29 January 2013, via pywb."""
+    data = tmp_path_factory.mktemp("via-pywb")
+    result = crawl_via(data, past_pywb, "20130129")
+    assert "Traceback" not in result.stderr, result.stderr
+    return data
+
+
+def test_at_picks_each_pages_own_nearest_capture(crawled: Path, past_pywb: str) -> None:
+    lines = by_url(crawled)
+    assert set(lines) == {TIMBUKTU, GAO, CAMPS, KIDAL}
+    # 29 January 2013, not the revised page of 2016.
+    assert lines[TIMBUKTU]["headline"].startswith("Troops enter Timbuktu")
+    assert lines[TIMBUKTU]["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    # A related page's own capture nearest 29 January (1 February), not its referrer's date.
+    assert lines[GAO]["headline"].startswith("Late: ")
+    assert lines[GAO]["metadata"]["dateDownloaded"] == "2013-02-01T08:00:00Z"
+    # Reached through an archived 301, resolved to the target's own capture.
+    assert lines[CAMPS]["metadata"]["dateDownloaded"] == "2013-01-27T12:00:00Z"
+    for url, line in lines.items():
+        assert line_problems(line) == [], url
+        source = line["metadata"]["retrievedFrom"]
+        assert source["archive"] == past_pywb
+        stamp = line["metadata"]["dateDownloaded"]
+        digits = "".join(ch for ch in stamp if ch.isdigit())
+        assert source["mementoUrl"] == f"{past_pywb}/{digits}id_/{url}"
+        assert source["retrieved"] > "2020"
+
+
+def test_a_capture_outside_the_window_is_not_archived(crawled: Path) -> None:
+    found = report(crawled)
+    assert found["errors"]["not_archived"]["examples"] == [MANUSCRIPTS]
+    assert set(found["errors"]) == {"not_archived"}
+    # The archive's own requests are reported apart, not as pages.
+    assert found["pagesFetched"] == 5  # 4 articles and the archived redirect
+    assert found["archive"]["captures"] == 5
+    # One index lookup per URL asked: Timbuktu, Gao, the redirect, its target, Kidal,
+    # the manuscripts.
+    assert found["archive"]["lookups"] == 6
+
+
+def test_a_later_at_gets_the_later_captures(past_pywb: str, tmp_path: Path) -> None:
+    result = crawl_via(tmp_path, past_pywb, "2016-03-02", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    (line,) = store_lines(tmp_path)
+    assert line["headline"].startswith("Revised: ")
+    assert line["metadata"]["dateDownloaded"] == "2016-03-01T09:00:00Z"
+
+
+def test_records_say_the_archive_served_them(crawled: Path, past_pywb: str) -> None:
+    found = records(crawled)
+    kinds = [kind for kind, *_ in found]
+    assert "request" not in kinds, "we sent the outlet no request"
+    warcinfo = next(head for kind, head, *_ in found if kind == "warcinfo")
+    assert warcinfo.get_header("WARC-Date") > "2020", "the file is written now, not in 2013"
+    responses = [(head, http) for kind, head, http, _ in found if kind == "response"]
+    assert len(responses) == 5
+    for head, http in responses:
+        assert head.get_header("WARC-Date").startswith("2013-"), head
+        source = head.get_header("WARC-Source-URI")
+        assert source.startswith(f"{past_pywb}/2013") and source.endswith(
+            head.get_header("WARC-Target-URI")
+        )
+        assert head.get_header("WARC-Creation-Date") > "2020"
+        names = {name.lower() for name, _ in http.headers}
+        assert not names & {"memento-datetime", "link", "content-location"}
+        assert "date" not in names, "pywb's Date of today is not the original server's"
+    metadata = [
+        head
+        for kind, head, *_ in found
+        if kind == "metadata" and head.get_header("WARC-Target-URI") == GAO
+    ]
+    assert len(metadata) == 1
+    verify = run_cli("verify", *map(str, (crawled / "warc").glob("*.warc.gz")))
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_our_warc_replays_the_original_urls_at_their_dates(
+    crawled: Path, tmp_path: Path, past_warcs: list[Path]
+) -> None:
+    ours = sorted((crawled / "warc").glob("*.warc.gz"))
+    with pywb_serving(tmp_path / "pywb", "ours", ours) as base:
+        status, headers, body = get(f"{base}/20130201080000id_/{GAO}", {})
+        assert status == 200
+        assert headers["memento-datetime"] == "Fri, 01 Feb 2013 08:00:00 GMT"
+        assert b"<h1>Late: Gao airport" in body
+        status, headers, _ = get(f"{base}/20130129id_/{REFUGEES}", {})
+        assert status == 301 and headers["location"] == CAMPS
+
+
+def test_replaying_our_warc_gives_the_crawls_items(crawled: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    result = run_cli("replay", str(crawled / "warc"), "--store", str(again))
+    assert result.returncode == 0, result.stderr
+    assert stores_equal(crawled, again) == []
+
+
+def test_a_second_run_asks_the_index_nothing(crawled: Path, past_pywb: str, tmp_path: Path) -> None:
+    data = tmp_path / "twice"
+    crawl_via(data, past_pywb, "20130129", "--depth", "0")
+    crawl_via(data, past_pywb, "20130129", "--depth", "0", "--recrawl", "all")
+    second = report(data)["archive"]
+    assert second["lookups"] == 0 and second["lookupsCached"] == 1
+
+
+def test_bad_via_options_are_usage_errors(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    assert run_cli("crawl", "cnn", "--data", data, "--window", "3").returncode == 2
+    bad = run_cli("crawl", "cnn", "--data", data, "--via", "ftp://x", "--at", "2013")
+    assert bad.returncode == 2 and "--via takes" in bad.stderr
+    assert (
+        run_cli("crawl", "cnn", "--data", data, "--via", "wayback", "--at", "soon").returncode == 2
+    )
