@@ -51,6 +51,7 @@ from .archives import (
 )
 from .linkpolicy import dedup_key
 from .lookupcache import LookupCache
+from .pages.urls import canonicalize_url
 from .recorder import ARCHIVE_REQUEST, HOPS, MEMENTO, PENDING_METADATA, WARC_META
 
 logger = logging.getLogger(__name__)
@@ -276,7 +277,8 @@ class ViaArchiveMiddleware:
         if found is not None:
             return found
         found = []
-        for lookup in await self.lookup_urls(url):
+        # Archives match URLs exactly: ask for the page's URL without tracking parameters.
+        for lookup in await self.lookup_urls(canonicalize_url(url)):
             found.extend(await self.lookup(lookup))
         self.looked_up[key] = found
         return found

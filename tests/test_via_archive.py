@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.validate import line_problems
 
-from .conftest import FAST, REPO, cli_env, run_cli, store_lines
+from .conftest import FAST, REPO, cli_env, line_server, run_cli, store_lines
 from .servers.pastarchive import (
     CAMPS,
     GAO,
@@ -206,3 +206,70 @@ def test_bad_via_options_are_usage_errors(tmp_path: Path) -> None:
     assert (
         run_cli("crawl", "cnn", "--data", data, "--via", "wayback", "--at", "soon").returncode == 2
     )
+
+
+# -- Common Crawl ---------------------------------------------------------------------
+def cc_settings(base: str) -> tuple[str, ...]:
+    return (
+        "-s",
+        f"NEWSARCHIVE_VIA_COMMONCRAWL_INDEX_URL={base}",
+        "-s",
+        f"NEWSARCHIVE_VIA_COMMONCRAWL_DATA_URL={base}/data",
+    )
+
+
+def test_commoncrawl_records_are_kept_as_written(past_warcs: list[Path], tmp_path: Path) -> None:
+    directory = str(past_warcs[0].parent)
+    with line_server("-m", "tests.servers.commoncrawl", directory) as server:
+        result = crawl_via(tmp_path, "commoncrawl", "20130129", *cc_settings(server["url"]))
+        asked = Path(server["log"]).read_text().splitlines()
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = by_url(tmp_path)
+    assert set(lines) == {TIMBUKTU, GAO, CAMPS, KIDAL}
+    assert lines[GAO]["headline"].startswith("Late: ")
+    assert lines[GAO]["metadata"]["dateDownloaded"] == "2013-02-01T08:00:00Z"
+    assert lines[GAO]["metadata"]["retrievedFrom"]["archive"] == "commoncrawl"
+    assert report(tmp_path)["errors"]["not_archived"]["examples"] == [MANUSCRIPTS]
+    # The crawl near --at was chosen from collinfo.json; data came as byte ranges.
+    assert any(line.startswith("GET /collinfo.json 200") for line in asked)
+    assert any("/CC-MAIN-2013-05-index?" in line for line in asked)
+    assert not any("CC-MAIN-2016-10" in line for line in asked)
+    ranges = [line for line in asked if line.startswith("GET /data/")]
+    assert ranges and all(" 206 " in line for line in ranges)
+    assert all("newsarchive/" in line for line in asked), "the project's User-Agent"
+    # Each record byte for byte as in Common Crawl's file, with our metadata beside it.
+    theirs = {}
+    for path in past_warcs:
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                theirs[record.rec_headers.get_header("WARC-Record-ID")] = path
+    found = records(tmp_path)
+    ids = [head.get_header("WARC-Record-ID") for kind, head, *_ in found if kind == "response"]
+    assert len(ids) == 5 and all(record_id in theirs for record_id in ids)
+    notes = [head for kind, head, *_ in found if kind == "metadata"]
+    assert {head.get_header("WARC-Concurrent-To") for head in notes} >= set(ids)
+    verify = run_cli("verify", *map(str, (tmp_path / "warc").glob("*.warc.gz")))
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    again = tmp_path / "again"
+    assert run_cli("replay", str(tmp_path / "warc"), "--store", str(again)).returncode == 0
+    assert stores_equal(tmp_path, again) == []
+
+
+def test_too_many_requests_is_waited_out(past_warcs: list[Path], tmp_path: Path) -> None:
+    directory = str(past_warcs[0].parent)
+    with line_server("-m", "tests.servers.commoncrawl", directory, "--throttle", "1") as server:
+        result = crawl_via(
+            tmp_path,
+            "commoncrawl:CC-MAIN-2013-05",
+            "20130129",
+            "--depth",
+            "0",
+            *cc_settings(server["url"]),
+        )
+        asked = Path(server["log"]).read_text().splitlines()
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[2] for line in asked[:2]] == ["429", "200"]
+    assert asked[0].split()[1] == asked[1].split()[1], "the same lookup, asked again"
+    assert len(store_lines(tmp_path)) == 1
+    log = next((tmp_path / "runs").glob("*.log")).read_text()
+    assert "(Retry-After 1s" in log
