@@ -113,6 +113,28 @@ def memento_moment(value: bytes | str | None, fallback: datetime) -> datetime:
         return fallback
 
 
+_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<]+=(?:\"[^\"]*\"|[^;,<]*))*)")
+_PARAM = re.compile(r';\s*([^=\s]+)\s*=\s*(?:"([^"]*)"|([^;,<]*))')
+
+
+def memento_links(link_header: str) -> list[tuple[str, datetime]]:
+    """The mementos a ``Link`` header lists (RFC 7089: rel containing "memento", a datetime)."""
+    found = []
+    for match in _LINK.finditer(link_header or ""):
+        params = {
+            m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3)).strip()
+            for m in _PARAM.finditer(match.group(2))
+        }
+        if "memento" not in params.get("rel", "").split() or "datetime" not in params:
+            continue
+        try:
+            moment = parsedate_to_datetime(params["datetime"]).astimezone(timezone.utc)
+        except (TypeError, ValueError, IndexError):
+            continue
+        found.append((match.group(1), moment))
+    return found
+
+
 def original_of(memento_url: str) -> tuple[str, str] | None:
     """(timestamp, original URL) of a memento URL, or None."""
     found = _MEMENTO.search(urlsplit(memento_url)._replace(scheme="", netloc="").geturl())
@@ -193,8 +215,8 @@ class TimeGateArchive(Archive):
 
 
 def raw_form(memento_url: str) -> str:
-    """``.../TIMESTAMP/URL`` as ``.../TIMESTAMPid_/URL``; other memento URLs as they are."""
-    return re.sub(r"/(\d{4,14})/(https?:/)", r"/\1id_/\2", memento_url, count=1)
+    """``.../TIMESTAMP[mp_]/URL`` as ``.../TIMESTAMPid_/URL``; other memento URLs as they are."""
+    return re.sub(r"/(\d{4,14})(?:[a-z]{2}_)?/(https?:/)", r"/\1id_/\2", memento_url, count=1)
 
 
 class CommonCrawlArchive(Archive):

@@ -28,6 +28,7 @@ from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
 
 from .diskfull import DISK_FULL_STAT
+from .refusal import REFUSED_HOSTS, refusal_message
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
 DISK_FULL_FAILURE = "disk full: "
@@ -273,8 +274,10 @@ def build_report(
     resumed = False
     store_locked = ""
     disk_full = ""
+    refused_hosts: list[str] = []
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
+        refused_hosts.extend(stats.get(REFUSED_HOSTS) or [])
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
         store_locked = store_locked or str(stats.get("newsarchive/store/locked") or "")
         disk_full = disk_full or str(stats.get(DISK_FULL_STAT) or "")
@@ -337,6 +340,10 @@ def build_report(
     elif requests and error_count / requests > options.max_error_rate:
         exit_code = ERRORS
         message = f"{error_count} errors in {requests} requests, above {options.max_error_rate:.0%}"
+    if refused_hosts:
+        refusal = refusal_message(refused_hosts, list(options.spiders))
+        message = f"{refusal}; {message}" if message else refusal
+        exit_code = exit_code or ERRORS
     report = {
         "reportVersion": REPORT_VERSION,
         "runId": run_id,
@@ -377,6 +384,7 @@ def build_report(
             "records": totals.get("newsarchive/warc/records", 0),
             "bytesWritten": totals.get("newsarchive/warc/bytes", 0),
         },
+        "refusedBy": refused_hosts,
         "dataDir": str(options.data_dir),
         "exitCode": exit_code,
         "message": message,

@@ -46,6 +46,7 @@ EXTENSIONS = {
 # size and time limits that keep (and mark truncated) what arrived.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.guards.RequestGuard": 40,
+    "crawler.refusal.RefusingOutletGuard": 45,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.StrictRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -128,6 +129,11 @@ NEWSARCHIVE_VIA_CACHE = ""  # default: DATA/state/archive-lookups.sqlite
 NEWSARCHIVE_VIA_WAYBACK_URL = "https://web.archive.org"
 NEWSARCHIVE_VIA_COMMONCRAWL_INDEX_URL = "https://index.commoncrawl.org"
 NEWSARCHIVE_VIA_COMMONCRAWL_DATA_URL = "https://data.commoncrawl.org"
+
+# An outlet whose first pages are all refused (401/403, challenge pages) is not asked again
+# in the run; the report names --via (crawler/refusal.py).
+NEWSARCHIVE_REFUSAL_ENABLED = True
+NEWSARCHIVE_REFUSAL_AFTER = 3
 
 # -- faults (see docs/faults.md) ------------------------------------------------------------
 # A body cut by the connection is archived (WARC-Truncated) and counted, never extracted.

@@ -45,9 +45,12 @@ from .archives import (
     TimeGateArchive,
     crawls_near,
     make_archive,
+    memento_links,
+    memento_moment,
     nearest,
     original_headers,
     original_of,
+    timestamp14,
 )
 from .linkpolicy import dedup_key
 from .lookupcache import LookupCache
@@ -322,18 +325,30 @@ class ViaArchiveMiddleware:
         return snapshots
 
     def _timegate(self, response: Response, lookup: str) -> list[Snapshot]:
-        location = _text(response.headers.get("Location"))
-        if not 300 <= response.status < 400 or not location:
+        """The memento a TimeGate chose (RFC 7089): the one it redirects to, or, answered
+        in place (200), the memento itself or the ``rel="memento"`` its Link header names."""
+        original = lookup[len(self.archive.base) + 1 :]  # type: ignore[attr-defined]
+        moment: datetime | None = None
+        memento = ""
+        if 300 <= response.status < 400 and response.headers.get("Location"):
+            memento = response.urljoin(_text(response.headers.get("Location")))
+            found = original_of(memento)
+            if found:
+                moment = parse_at(found[0])
+        elif response.status == 200 and response.headers.get("Memento-Datetime"):
+            memento = response.urljoin(_text(response.headers.get("Content-Location")) or lookup)
+            moment = memento_moment(response.headers.get("Memento-Datetime"), self.at)
+        elif response.status == 200:
+            links = memento_links(_text(response.headers.get("Link")))
+            if links:
+                memento, moment = min(links, key=lambda link: abs(link[1] - self.at))
+        else:
             raise ViaArchiveFailure(
                 "archive_down", f"the TimeGate answered {response.status}: {lookup}"
             )
-        memento = response.urljoin(location)
-        found = original_of(memento)
-        original = lookup[len(self.archive.base) + 1 :]  # type: ignore[attr-defined]
-        stamp = found[0] if found else ""
-        if not stamp:
+        if moment is None or not memento:
             return []
-        return [Snapshot(url=original, timestamp=stamp, filename=memento)]
+        return [Snapshot(url=original, timestamp=timestamp14(moment), filename=memento)]
 
     # -- requests to the archive ---------------------------------------------------------
     def internal(self, url: str, headers: dict[str, str], priority: int = 0) -> Request:

@@ -21,9 +21,11 @@ from archive.validate import line_problems
 
 from .conftest import FAST, REPO, cli_env, line_server, run_cli, store_lines
 from .servers.pastarchive import (
+    BLOCKED,
     CAMPS,
     GAO,
     KIDAL,
+    LOGIN,
     MANUSCRIPTS,
     REFUGEES,
     TIMBUKTU,
@@ -273,3 +275,47 @@ def test_too_many_requests_is_waited_out(past_warcs: list[Path], tmp_path: Path)
     assert len(store_lines(tmp_path)) == 1
     log = next((tmp_path / "runs").glob("*.log")).read_text()
     assert "(Retry-After 1s" in log
+
+
+# -- the archive's failures -----------------------------------------------------------
+def test_archive_failures_are_counted_by_kind_never_stored(past_pywb: str, tmp_path: Path) -> None:
+    data = tmp_path / "failures"
+    starts = [arg for url in (BLOCKED, LOGIN) for arg in ("--start-url", url)]
+    result = run_cli(
+        "crawl",
+        "reuters",
+        "--data",
+        str(data),
+        "--via",
+        past_pywb,
+        "--at",
+        "20130120",
+        *starts[2:],
+        *FAST,
+        "--start-url",
+        BLOCKED,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    errors = report(data)["errors"]
+    assert errors["archive_block_page"]["examples"] == [BLOCKED]
+    assert errors["archive_login_redirect"]["examples"] == [LOGIN]
+    assert store_lines(data) == []
+    down = tmp_path / "down"
+    result = crawl_via(
+        down, "http://127.0.0.1:9/news", "20130129", "--depth", "0", "-s", "RETRY_TIMES=0"
+    )
+    found = report(down)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert found["errors"]["archive_down"]["examples"] == [TIMBUKTU]
+
+
+def test_any_memento_timegate_serves(past_pywb: str, tmp_path: Path) -> None:
+    result = crawl_via(tmp_path, f"timegate:{past_pywb}", "20130129", "--depth", "1")
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = by_url(tmp_path)
+    assert lines[TIMBUKTU]["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    assert lines[GAO]["headline"].startswith("Late: ")
+    source = lines[GAO]["metadata"]["retrievedFrom"]
+    assert source["archive"] == f"timegate:{past_pywb}"
+    assert source["mementoUrl"] == f"{past_pywb}/20130201080000id_/{GAO}"
+    assert report(tmp_path)["errors"]["not_archived"]["examples"] == [MANUSCRIPTS]

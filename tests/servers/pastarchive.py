@@ -26,6 +26,8 @@ from warcio.warcwriter import WARCWriter
 REPO = Path(__file__).resolve().parent.parent.parent
 SITE = REPO / "archive" / "testsite" / "site" / "cnn"
 HOST = "https://edition.cnn.com"
+REUTERS_SITE = REPO / "archive" / "testsite" / "site" / "reuters"
+REUTERS = "https://www.reuters.com"
 
 TIMBUKTU = f"{HOST}/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
 GAO = f"{HOST}/2013/01/28/world/africa/mali-gao-airport/index.html"
@@ -48,6 +50,10 @@ CAPTURES: dict[str, list[tuple[str, str]]] = {
     MANUSCRIPTS: [(LATER, "Revised")],
 }
 REDIRECTS = {REFUGEES: (CAMPS, "2013-01-27T11:59:00Z")}
+# The archive's failures: a capture that is itself a block page, one that sends to a login.
+BLOCKED = f"{REUTERS}/article/2013/01/20/us-mali-blocked-idUSBRE90J0ZZ20130120"
+LOGIN = f"{REUTERS}/article/2013/01/21/us-mali-login-idUSBRE90K0AA20130121"
+LOGIN_TARGET = f"{REUTERS}/login?redirect=%2Farticle%2F2013%2F01%2F21"
 
 
 def page(url: str, word: str) -> bytes:
@@ -80,6 +86,14 @@ def write_warcs(directory: Path) -> list[Path]:
                 for url, (target, date) in REDIRECTS.items():
                     headers = [("Location", target), ("Content-Length", "0")]
                     _write(writer, url, date, "301 Moved Permanently", headers, b"")
+                blocked = (REUTERS_SITE / BLOCKED[len(REUTERS) + 1 :]).read_bytes()
+                headers = [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Content-Length", str(len(blocked))),
+                ]
+                _write(writer, BLOCKED, "2013-01-20T10:00:00Z", "403 Forbidden", headers, blocked)
+                headers = [("Location", LOGIN_TARGET), ("Content-Length", "0")]
+                _write(writer, LOGIN, "2013-01-21T10:00:00Z", "302 Found", headers, b"")
         paths.append(path)
     return paths
 
