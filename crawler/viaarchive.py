@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -34,6 +35,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 
 from archive.replay.timestamps import parse_at
 
@@ -129,9 +132,9 @@ class ViaArchiveMiddleware:
         self.at = at
         self.window = window
         self.slot = slot_name(archive.host)
-        self.looked_up: dict[str, list[Snapshot]] = {}
+        self.answers: dict[str, Any] = {}  # index lookups of this run, by page
+        self.in_flight: dict[str, list[Deferred[Any]]] = {}
         self.cache: LookupCache | None = None
-        self._crawls_known = not isinstance(archive, CommonCrawlArchive) or bool(archive.crawls)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ViaArchiveMiddleware:
@@ -275,29 +278,52 @@ class ViaArchiveMiddleware:
     # -- the archive's index -------------------------------------------------------------
     async def snapshots(self, url: str) -> list[Snapshot]:
         """Every capture the index lists for `url` in the window (one lookup per URL a run)."""
-        key = dedup_key(url)
-        found = self.looked_up.get(key)
-        if found is not None:
+
+        async def ask() -> list[Snapshot]:
+            found: list[Snapshot] = []
+            # Archives match URLs exactly: ask for the URL without tracking parameters.
+            for lookup in await self.lookup_urls(canonicalize_url(url)):
+                found.extend(await self.lookup(lookup))
             return found
-        found = []
-        # Archives match URLs exactly: ask for the page's URL without tracking parameters.
-        for lookup in await self.lookup_urls(canonicalize_url(url)):
-            found.extend(await self.lookup(lookup))
-        self.looked_up[key] = found
-        return found
+
+        return await self.once(dedup_key(url), ask)
+
+    async def once(self, key: str, ask: Callable[[], Awaitable[Any]]) -> Any:
+        """`ask()` once per run for `key`; requests asking meanwhile wait for its answer."""
+        if key in self.answers:
+            return self.answers[key]
+        if key in self.in_flight:
+            waiter: Deferred[Any] = Deferred()
+            self.in_flight[key].append(waiter)
+            return await maybe_deferred_to_future(waiter)
+        self.in_flight[key] = []
+        try:
+            answer = await ask()
+        except Exception as exc:
+            for waiter in self.in_flight.pop(key):
+                waiter.errback(exc)
+            raise
+        self.answers[key] = answer
+        for waiter in self.in_flight.pop(key):
+            waiter.callback(answer)
+        return answer
 
     async def lookup_urls(self, url: str) -> list[str]:
         archive = self.archive
         if isinstance(archive, CommonCrawlArchive):
-            if not self._crawls_known:
-                info = await self.download(
-                    self.internal(f"{archive.index_url}/collinfo.json", {}), "index"
-                )
-                archive.crawls = crawls_near(info.body, self.at, self.window)
-                self._crawls_known = True
-                logger.info("Common Crawl crawls near %s: %s", self.at, archive.crawls)
+            if not archive.crawls:
+                archive.crawls = await self.once("\0collinfo", self.crawls_near)
             return archive.lookup_urls(url, self.at, self.window)
         return [archive.lookup_url(url, self.at, self.window)]
+
+    async def crawls_near(self) -> list[str]:
+        """Common Crawl's crawls nearest --at, from its ``collinfo.json``."""
+        archive = self.archive
+        assert isinstance(archive, CommonCrawlArchive)
+        info = await self.download(self.internal(f"{archive.index_url}/collinfo.json", {}), "index")
+        crawls = crawls_near(info.body, self.at, self.window)
+        logger.info("Common Crawl crawls near %s: %s", self.at, crawls or "none")
+        return crawls
 
     async def lookup(self, lookup: str) -> list[Snapshot]:
         if self.cache is not None:

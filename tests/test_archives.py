@@ -138,3 +138,17 @@ def test_wayback_lookup_and_capture_urls() -> None:
     assert "output=json" in lookup and "from=20121230" in lookup and "to=20130228" in lookup
     snap = Snapshot(URL, "20130129223800")
     assert archive.fetch(snap) == (f"https://web.archive.org/web/20130129223800id_/{URL}", {})
+
+
+def test_an_archive_host_gets_one_slot_of_two_requests_at_a_time() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.cnn import CnnSpider
+    from crawler.viaarchive import MIDDLEWARE
+
+    crawler = get_crawler(CnnSpider, {"NEWSARCHIVE_VIA": "wayback"})
+    settings = crawler.settings
+    assert MIDDLEWARE in settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert settings.getdict("DOWNLOAD_SLOTS")["archive:web.archive.org"]["concurrency"] == 2
+    live = get_crawler(CnnSpider, {})
+    assert MIDDLEWARE not in live.settings.getdict("DOWNLOADER_MIDDLEWARES")

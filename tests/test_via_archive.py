@@ -28,6 +28,7 @@ from .servers.pastarchive import (
     LOGIN,
     MANUSCRIPTS,
     REFUGEES,
+    START,
     TIMBUKTU,
     pywb_serving,
     write_warcs,
@@ -122,6 +123,17 @@ def test_at_picks_each_pages_own_nearest_capture(crawled: Path, past_pywb: str) 
         digits = "".join(ch for ch in stamp if ch.isdigit())
         assert source["mementoUrl"] == f"{past_pywb}/{digits}id_/{url}"
         assert source["retrieved"] > "2020"
+
+
+def test_the_default_start_points_through_a_local_pywb(past_pywb: str, tmp_path: Path) -> None:
+    """``crawl cnn --via PYWB --at 20130129``: the 2013 story and its related coverage."""
+    result = run_cli(
+        "crawl", "cnn", "--data", str(tmp_path), "--via", past_pywb, "--at", "20130129", *FAST
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert set(by_url(tmp_path)) == {TIMBUKTU, GAO, CAMPS, KIDAL}
+    missing = report(tmp_path)["errors"]["not_archived"]["examples"]
+    assert f"{START.rsplit('/world', 1)[0]}/sitemaps/cnn/news.xml" in missing
 
 
 def test_a_capture_outside_the_window_is_not_archived(crawled: Path) -> None:

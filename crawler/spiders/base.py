@@ -23,6 +23,7 @@ from ..limits import truncation_kind
 from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
 from ..pages import analyse
 from ..pages.capture import capture_item
+from ..pages.urls import outlet_of_host
 from ..recorder import HOPS, WARC_META
 from ..signals import outlinks_chosen
 from ..viaarchive import RETRIEVED_FROM
@@ -71,6 +72,12 @@ class NewsSpider(Spider):
         return spider
 
     def make_policy(self, depth: int) -> LinkPolicy:
+        given = [urlsplit(u).hostname or "" for u in self.start_urls_given]
+        if given and all(outlet_of_host(host) == self.source for host in given):
+            # The outlet's own pages (e.g. a story to crawl --via an archive): no mirror,
+            # links to any of the outlet's hosts are asked for as they are written.
+            hosts = frozenset(urlsplit(u).hostname or "" for u in self.default_start_urls)
+            return LinkPolicy(self.source, depth, site_hosts=hosts | frozenset(given))
         if self.start_urls_given:
             hosts = frozenset(urlsplit(u).netloc.lower() for u in self.start_urls_given)
             first = urlsplit(self.start_urls_given[0])

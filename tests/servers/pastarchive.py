@@ -36,11 +36,13 @@ CAMPS = f"{HOST}/2013/01/27/world/africa/mali-refugees-niger-camps/index.html"
 MANUSCRIPTS = f"{HOST}/2013/01/30/world/africa/mali-manuscripts-saved/index.html"
 KIDAL = f"{HOST}/2013/01/31/world/africa/mali-kidal-talks/index.html"
 SECTION = f"{HOST}/world/africa/index.html"
+START = f"{HOST}/world/africa"  # the cnn spider's default start point
 
 LATER = "2016-03-01T09:00:00Z"
 # Each page's captures: (WARC-Date, a word put before its headline, "" for the page as is).
 CAPTURES: dict[str, list[tuple[str, str]]] = {
     SECTION: [("2013-01-29T06:00:00Z", "")],
+    START: [("2013-01-29T06:00:00Z", "")],
     TIMBUKTU: [("2013-01-29T10:00:00Z", ""), (LATER, "Revised")],
     # Its referrer is of 29 January; its own nearest capture to 29 January is 1 February.
     GAO: [("2013-01-20T08:00:00Z", "Early"), ("2013-02-01T08:00:00Z", "Late"), (LATER, "Revised")],
@@ -57,7 +59,8 @@ LOGIN_TARGET = f"{REUTERS}/login?redirect=%2Farticle%2F2013%2F01%2F21"
 
 
 def page(url: str, word: str) -> bytes:
-    body = (SITE / url[len(HOST) + 1 :]).read_bytes()
+    path = SECTION if url == START else url
+    body = (SITE / path[len(HOST) + 1 :]).read_bytes()
     if word:
         body = re.sub(rb"(<h1[^>]*>)", rb"\1" + word.encode() + b": ", body, count=1)
         body = re.sub(rb"(<title>)", rb"\1" + word.encode() + b": ", body, count=1)
