@@ -110,11 +110,15 @@ class WarcRecorder:
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         if request.meta.get(ARCHIVE_REQUEST):
             memento = request.meta.get(MEMENTO)
-            if memento is None or not 200 <= response.status < 500 or response.status == 429:
-                return  # an index lookup, or the archive failing: no page of the outlet
+            if memento is None:
+                return  # an index lookup: no page of the outlet
             if memento.whole_record:
+                if response.status != 206:
+                    return  # not the byte range (the record) asked for
                 self._write_whole_record(response, request, memento)
                 return
+            if not response.headers.get("Memento-Datetime"):
+                return  # the archive's own answer (an error, a redirect), not a capture
             capture = self._archived_capture(response, request, spider, memento)
         else:
             capture = self._capture(response, request, spider)

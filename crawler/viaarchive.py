@@ -211,16 +211,12 @@ class ViaArchiveMiddleware:
             response = await self.download(fetch, "capture")
             if memento.retrieved is None:  # the recorder notes it as the capture arrives
                 memento.retrieved = datetime.now(timezone.utc)
-            if response.status in (404, 410) and not response.headers.get("Memento-Datetime"):
+            if response.status in (404, 410) and not is_memento(response, self.archive):
                 self.stats.inc_value("newsarchive/via/not_archived")
                 raise ViaArchiveFailure(
                     "not_archived", f"the archive lost its capture: {memento_url}"
                 )
-            if (
-                300 <= response.status < 400
-                and not self.archive.whole_records
-                and not response.headers.get("Memento-Datetime")
-            ):
+            if 300 <= response.status < 400 and not is_memento(response, self.archive):
                 # The archive's redirect (another timestamp, a canonical form): not a capture.
                 location = _text(response.headers.get("Location"))
                 target = original_of(response.urljoin(location)) if location else None
@@ -232,6 +228,12 @@ class ViaArchiveMiddleware:
                 memento_url = response.urljoin(location)
                 headers = {}
                 continue
+            if not is_memento(response, self.archive):
+                # An answer of the archive's own (a refusal, an error page), not a capture.
+                raise ViaArchiveFailure(
+                    "archive_down",
+                    f"the archive answered {response.status} without a capture: {memento_url}",
+                )
             return response, memento
         raise ViaArchiveFailure(
             "archive_other_url", f"the archive redirects in circles: {memento_url}"
@@ -405,6 +407,14 @@ class ViaArchiveMiddleware:
                 "archive_down", f"the archive's {what} answered {response.status}: {request.url}"
             )
         return response
+
+
+def is_memento(response: Response, archive: Archive) -> bool:
+    """A capture, not the archive's own answer: a ``Memento-Datetime`` (RFC 7089), or for
+    whole records, the byte range asked for (206)."""
+    if archive.whole_records:
+        return response.status == 206
+    return bool(response.headers.get("Memento-Datetime"))
 
 
 def _read_record(data: bytes) -> tuple[int, list[tuple[str, str]], bytes]:

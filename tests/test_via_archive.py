@@ -331,3 +331,17 @@ def test_any_memento_timegate_serves(past_pywb: str, tmp_path: Path) -> None:
     assert source["archive"] == f"timegate:{past_pywb}"
     assert source["mementoUrl"] == f"{past_pywb}/20130201080000id_/{GAO}"
     assert report(tmp_path)["errors"]["not_archived"]["examples"] == [MANUSCRIPTS]
+
+
+def test_an_archive_answer_that_is_no_capture_is_never_archived(
+    past_warcs: list[Path], tmp_path: Path
+) -> None:
+    directory = str(past_warcs[0].parent)
+    with line_server("-m", "tests.servers.commoncrawl", directory, "--ignore-range") as server:
+        result = crawl_via(
+            tmp_path, "commoncrawl", "20130129", "--depth", "0", *cc_settings(server["url"])
+        )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert report(tmp_path)["errors"]["archive_down"]["examples"] == [TIMBUKTU]
+    assert store_lines(tmp_path) == []
+    assert [kind for kind, *_ in records(tmp_path)] == ["warcinfo"] or not records(tmp_path)

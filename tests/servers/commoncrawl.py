@@ -14,7 +14,8 @@ closes:
   file without a Range, 416 for a range past the end).
 
 With ``--throttle N`` the first N requests get ``429 Too Many Requests`` with
-``Retry-After: 1``. Every request is logged (``METHOD PATH STATUS``) to the log file, so a
+``Retry-After: 1``; with ``--ignore-range`` a data request gets the whole file (200), as a
+server that does not do ranges would answer. Every request is logged (``METHOD PATH STATUS``) to the log file, so a
 test reads what was asked and answered.
 """
 
@@ -85,6 +86,7 @@ class Handler(BaseHTTPRequestHandler):
     rows: ClassVar[list[dict[str, str]]] = []
     directory: Path
     throttle: ClassVar[list[int]] = [0]
+    ignore_range = False
     log_path: Path
     lock = threading.Lock()
 
@@ -132,7 +134,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         data = path.read_bytes()
         wanted = re.fullmatch(r"bytes=(\d+)-(\d+)", self.headers.get("Range") or "")
-        if wanted is None:
+        if wanted is None or self.ignore_range:
             self.answer(200, data, "application/octet-stream")
             return
         start, end = int(wanted.group(1)), int(wanted.group(2))
@@ -169,10 +171,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("directory", type=Path)
     parser.add_argument("--throttle", type=int, default=0)
+    parser.add_argument("--ignore-range", action="store_true")
     options = parser.parse_args()
     Handler.rows = index(options.directory)
     Handler.directory = options.directory
     Handler.throttle = [options.throttle]
+    Handler.ignore_range = options.ignore_range
     Handler.log_path = Path(tempfile.mkstemp(prefix="commoncrawl-", suffix=".log")[1])
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
