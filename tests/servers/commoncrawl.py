@@ -15,8 +15,8 @@ closes:
 
 With ``--throttle N`` the first N requests get ``429 Too Many Requests`` with
 ``Retry-After: 1``; with ``--ignore-range`` a data request gets the whole file (200), as a
-server that does not do ranges would answer. Every request is logged (``METHOD PATH STATUS``) to the log file, so a
-test reads what was asked and answered.
+server that does not do ranges would answer. Every request is logged (``METHOD PATH
+STATUS USER-AGENT``) to the log file, so a test reads what was asked and answered.
 """
 
 from __future__ import annotations
