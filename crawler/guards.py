@@ -19,9 +19,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
+from .keys import ARCHIVE_REQUEST
 from .linkpolicy import dedup_key
 from .pages.urls import MAX_URL_LENGTH
-from .recorder import ARCHIVE_REQUEST
 
 
 class Refused(IgnoreRequest):

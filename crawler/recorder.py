@@ -43,18 +43,20 @@ from archive.warc.recovery import recover_directory
 
 from .archives import memento_moment, original_headers
 from .diskfull import stop_for_disk_full, watch
-from .handlers import FETCH_START, WIRE, Wire
+from .handlers import Wire
+from .keys import (
+    ARCHIVE_REQUEST,
+    FETCH_START,
+    HOPS,
+    MEMENTO,
+    PENDING_METADATA,
+    TRUNCATED,
+    WARC_META,
+    WIRE,
+)
 from .signals import outlinks_chosen
 
 logger = logging.getLogger(__name__)
-
-WARC_META = "newsarchive_warc"
-HOPS = "newsarchive_hops"
-PENDING_METADATA = "_newsarchive_pending_metadata"
-# Set by crawler.viaarchive: a request to a web archive (its index or a capture), and on a
-# capture's request, the Memento it fetches (the page's original URL, capture time, ...).
-ARCHIVE_REQUEST = "newsarchive_via_internal"
-MEMENTO = "newsarchive_memento"
 
 
 class WarcRecorder:
@@ -212,7 +214,7 @@ class WarcRecorder:
         elif "download_stopped" in response.flags:
             truncated = "length"
         # crawler.limits says why it cut a download short ("length" or "time").
-        truncated = request.meta.get("newsarchive_truncated") or truncated
+        truncated = request.meta.get(TRUNCATED) or truncated
         metadata: dict[str, Any] = {
             "spider": spider.name,
             "hops": request.meta.get(HOPS, 0),

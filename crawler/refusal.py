@@ -18,13 +18,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
+from .keys import ARCHIVE_REQUEST, KIND
 from .pages.blocks import is_block_page
-from .recorder import ARCHIVE_REQUEST
 
 logger = logging.getLogger(__name__)
 
 REFUSED_HOSTS = "newsarchive/refused_hosts"
-SPIDER_KIND = "newsarchive_kind"  # set on every request the spider makes (its pages)
 
 
 class OutletRefuses(IgnoreRequest):
@@ -55,7 +54,8 @@ class RefusingOutletGuard:
     def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Response:
-        if SPIDER_KIND not in request.meta or "archived" in response.flags:
+        # Only the spider's pages count: robots.txt and the like do not.
+        if KIND not in request.meta or "archived" in response.flags:
             return response
         host = urlsplit(request.url).netloc.lower()
         if host in self.answered or host in self.given_up:

@@ -28,6 +28,7 @@ from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
 
 from .diskfull import DISK_FULL_STAT
+from .keys import ARTICLE_STATS, ERROR_STATS, EXAMPLES, PAGE_STATS, STORE_LOCKED_STAT
 from .refusal import REFUSED_HOSTS, refusal_message
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
@@ -250,8 +251,8 @@ def progress_line(crawlers: list[Any], elapsed: float) -> str:
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         pages += int(stats.get("downloader/response_count", 0))
-        articles += sum(int(stats.get(f"newsarchive/articles/{k}", 0)) for k in ("new", "updated"))
-        errors += sum(int(v) for k, v in stats.items() if k.startswith("newsarchive/errors/"))
+        articles += sum(int(stats.get(f"{ARTICLE_STATS}{k}", 0)) for k in ("new", "updated"))
+        errors += sum(int(v) for k, v in stats.items() if k.startswith(ERROR_STATS))
     rate = pages / elapsed if elapsed > 0 else 0.0
     return (
         f"newsarchive: {elapsed:5.0f}s  {pages} pages ({rate:.1f}/s), "
@@ -279,7 +280,7 @@ def build_report(
         stats = crawler.stats.get_stats() if crawler.stats else {}
         refused_hosts.extend(stats.get(REFUSED_HOSTS) or [])
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
-        store_locked = store_locked or str(stats.get("newsarchive/store/locked") or "")
+        store_locked = store_locked or str(stats.get(STORE_LOCKED_STAT) or "")
         disk_full = disk_full or str(stats.get(DISK_FULL_STAT) or "")
         resumed = resumed or bool(stats.get("newsarchive/resumed"))
         for key, value in stats.items():
@@ -289,7 +290,7 @@ def build_report(
                 internal = int(stats.get(f"newsarchive/via/internal/status/{code}", 0))
                 if int(value) - internal:
                     statuses[code] = statuses.get(code, 0) + int(value) - internal
-            elif key.startswith("newsarchive/errors/"):
+            elif key.startswith(ERROR_STATS):
                 kind = key.split("/", 2)[2]
                 entry = errors.setdefault(kind, {"count": 0, "examples": []})
                 entry["count"] += int(value)
@@ -299,18 +300,11 @@ def build_report(
                 "downloader/response_bytes",
                 "item_scraped_count",
             ) or (
-                key.startswith(
-                    (
-                        "newsarchive/pages/",
-                        "newsarchive/articles/",
-                        "newsarchive/warc/",
-                        "newsarchive/via/",
-                    )
-                )
+                key.startswith((PAGE_STATS, ARTICLE_STATS, "newsarchive/warc/", "newsarchive/via/"))
                 and isinstance(value, int)
             ):
                 totals[key] = totals.get(key, 0) + int(value)
-        for kind, urls in (stats.get("newsarchive/examples") or {}).items():
+        for kind, urls in (stats.get(EXAMPLES) or {}).items():
             if kind in errors:
                 errors[kind]["examples"] = (errors[kind]["examples"] + urls)[:5]
         warc_files.extend(stats.get("newsarchive/warc/files") or [])
@@ -360,22 +354,22 @@ def build_report(
         "requests": requests,
         "pagesByStatus": dict(sorted(statuses.items())),
         "articles": {
-            "new": totals.get("newsarchive/articles/new", 0),
-            "updated": totals.get("newsarchive/articles/updated", 0),
-            "unchanged": totals.get("newsarchive/articles/unchanged", 0),
+            "new": totals.get(ARTICLE_STATS + "new", 0),
+            "updated": totals.get(ARTICLE_STATS + "updated", 0),
+            "unchanged": totals.get(ARTICLE_STATS + "unchanged", 0),
         },
         "pages": {
-            "article": totals.get("newsarchive/pages/article", 0),
-            "listing": totals.get("newsarchive/pages/listing", 0),
-            "notArticle": totals.get("newsarchive/pages/not_article", 0),
-            "blocked": totals.get("newsarchive/pages/blocked", 0),
-            "notModified": totals.get("newsarchive/pages/not_modified", 0),
-            "identical": totals.get("newsarchive/pages/identical", 0),
-            "skipped": totals.get("newsarchive/pages/skipped", 0),
+            "article": totals.get(PAGE_STATS + "article", 0),
+            "listing": totals.get(PAGE_STATS + "listing", 0),
+            "notArticle": totals.get(PAGE_STATS + "not_article", 0),
+            "blocked": totals.get(PAGE_STATS + "blocked", 0),
+            "notModified": totals.get(PAGE_STATS + "not_modified", 0),
+            "identical": totals.get(PAGE_STATS + "identical", 0),
+            "skipped": totals.get(PAGE_STATS + "skipped", 0),
         },
-        "notModified": totals.get("newsarchive/pages/not_modified", 0),
-        "blocked": totals.get("newsarchive/pages/blocked", 0),
-        "notArticle": totals.get("newsarchive/pages/not_article", 0),
+        "notModified": totals.get(PAGE_STATS + "not_modified", 0),
+        "blocked": totals.get(PAGE_STATS + "blocked", 0),
+        "notArticle": totals.get(PAGE_STATS + "not_article", 0),
         "errors": dict(sorted(errors.items())),
         "errorRate": round(error_count / requests, 4) if requests else 0.0,
         "bytesReceived": totals.get("downloader/response_bytes", 0),

@@ -55,17 +55,23 @@ from .archives import (
     original_of,
     timestamp14,
 )
+from .keys import (
+    ARCHIVE_REQUEST,
+    HOPS,
+    MEMENTO,
+    PENDING_METADATA,
+    RETRIEVED_FROM,
+    WARC_META,
+)
 from .linkpolicy import dedup_key
 from .lookupcache import LookupCache
 from .pages.urls import canonicalize_url
-from .recorder import ARCHIVE_REQUEST, HOPS, MEMENTO, PENDING_METADATA, WARC_META
 
 logger = logging.getLogger(__name__)
 
 MIDDLEWARE = "crawler.viaarchive.ViaArchiveMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response
 INTERNAL = ARCHIVE_REQUEST  # a request to the archive itself (index or capture)
-RETRIEVED_FROM = "newsarchive_retrieved_from"  # on the page's request: the item's provenance
 LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "/auth", "account", "subscribe")
 MAX_ARCHIVE_REDIRECTS = 3
 

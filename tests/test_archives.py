@@ -143,7 +143,7 @@ def test_wayback_lookup_and_capture_urls() -> None:
 def test_an_archive_host_gets_one_slot_of_two_requests_at_a_time() -> None:
     from scrapy.utils.test import get_crawler
 
-    from crawler.spiders.cnn import CnnSpider
+    from crawler.spiders.outlets import CnnSpider
     from crawler.viaarchive import MIDDLEWARE
 
     crawler = get_crawler(CnnSpider, {"NEWSARCHIVE_VIA": "wayback"})

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..exitcodes import EPILOG
+from crawler.pages.outlets import names as outlet_names
 
-SPIDERS = ("cnn", "reuters")
+from ..exitcodes import EPILOG
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,7 +20,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
         epilog=EPILOG,
     )
-    parser.add_argument("spiders", nargs="*", metavar="SPIDER", help=f"one of {', '.join(SPIDERS)}")
+    parser.add_argument(
+        "spiders",
+        nargs="*",
+        metavar="SPIDER",
+        help=f"one of {', '.join(outlet_names())} (default: all)",
+    )
     parser.add_argument(
         "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
     )
@@ -104,10 +109,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
 
-    spiders = options.spiders or list(SPIDERS)
-    unknown = [s for s in spiders if s not in SPIDERS]
+    known = outlet_names()
+    spiders = options.spiders or list(known)
+    unknown = [s for s in spiders if s not in known]
     if unknown:
-        raise UsageError(f"unknown spider {unknown[0]!r} (choose from {', '.join(SPIDERS)})")
+        raise UsageError(f"unknown spider {unknown[0]!r} (choose from {', '.join(known)})")
     if options.start_url and len(spiders) != 1:
         raise UsageError("--start-url needs exactly one SPIDER")
     if options.depth < 0 or options.max_pages < 0:

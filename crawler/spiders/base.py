@@ -18,19 +18,25 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..fromarchive import install as install_from_archive
-from ..incremental import LINKS, KnownPage
+from ..incremental import KnownPage
+from ..keys import (
+    ERROR_STATS,
+    EXAMPLES,
+    HOPS,
+    KIND,
+    LINKS,
+    PAGE_STATS,
+    RETRIEVED_FROM,
+    START,
+    WARC_META,
+)
 from ..limits import truncation_kind
 from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
 from ..pages import analyse
 from ..pages.capture import capture_item
 from ..pages.urls import outlet_of_host
-from ..recorder import HOPS, WARC_META
 from ..signals import outlinks_chosen
-from ..viaarchive import RETRIEVED_FROM
 from ..viaarchive import install as install_via_archive
-
-START = "newsarchive_start"
-KIND = "newsarchive_kind"
 
 
 class NewsSpider(Spider):
@@ -153,7 +159,7 @@ class NewsSpider(Spider):
         truncated = truncation_kind(response)
         if truncated:
             # Archived as WARC-Truncated; half a page must never become an article.
-            stats.inc_value("newsarchive/pages/truncated")
+            stats.inc_value(PAGE_STATS + "truncated")
             self.note_problem(truncated, response.url)
             self.crawler.signals.send_catch_log(outlinks_chosen, response=response, outlinks=[])
             return
@@ -164,7 +170,7 @@ class NewsSpider(Spider):
             status=response.status,
             source=self.source,
         )
-        stats.inc_value(f"newsarchive/pages/{analysis.kind}")
+        stats.inc_value(f"{PAGE_STATS}{analysis.kind}")
         key = dedup_key((response.meta.get("redirect_urls") or [response.url])[0])
         hops = min(int(response.meta.get(HOPS, 0)), self.hops_by_key.get(key, 1 << 30))
         links = None
@@ -261,12 +267,12 @@ class NewsSpider(Spider):
         """Count a failure by kind and keep a few example URLs for the run report."""
         stats = self.crawler.stats
         if kind != "blocked":
-            stats.inc_value(f"newsarchive/errors/{kind}")
-        examples = stats.get_value("newsarchive/examples") or {}
+            stats.inc_value(f"{ERROR_STATS}{kind}")
+        examples = stats.get_value(EXAMPLES) or {}
         examples.setdefault(kind, [])
         if len(examples[kind]) < 5 and url not in examples[kind]:
             examples[kind].append(url)
-        stats.set_value("newsarchive/examples", examples)
+        stats.set_value(EXAMPLES, examples)
 
 
 _ERROR_KINDS = (
