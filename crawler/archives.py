@@ -91,13 +91,16 @@ def timestamp14(moment: datetime) -> str:
 
 
 def nearest(snapshots: list[Snapshot], at: datetime, window: timedelta) -> Snapshot | None:
-    """The capture nearest `at` within `window` (of two equally near, the earlier)."""
+    """The capture nearest `at` within `window` (of two equally near, the earlier).
+
+    Captures of a server error (5xx, 429) are taken only when the window holds nothing
+    else: any good capture says more of the page than the error the archive happened on.
+    """
+    within = [s for s in snapshots if abs(s.moment - at) <= window]
+    good = [s for s in within if not (s.status and (s.status >= 500 or s.status == 429))]
     best: Snapshot | None = None
-    for snap in snapshots:
-        distance = abs(snap.moment - at)
-        if distance > window:
-            continue
-        if best is None or distance < abs(best.moment - at):
+    for snap in good or within:
+        if best is None or abs(snap.moment - at) < abs(best.moment - at):
             best = snap
     return best
 

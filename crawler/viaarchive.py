@@ -197,6 +197,7 @@ class ViaArchiveMiddleware:
             if key in response.meta:
                 request.meta[key] = response.meta[key]
         request.meta[RETRIEVED_FROM] = memento.retrieved_from()
+        request.meta["dont_retry"] = True  # an archived 503 stays one: asking again changes nothing
         return self.page_response(request, response, memento)
 
     async def fetch(self, request: Request, snapshot: Snapshot) -> tuple[Response, Memento]:

@@ -52,6 +52,9 @@ def test_nearest_within_the_window() -> None:
     far = Snapshot(URL, "20160301000000")
     assert nearest([early, late, far], AT, timedelta(days=30)) == late
     assert nearest([far], AT, timedelta(days=30)) is None
+    error = Snapshot(URL, "20130129000000", status=503)
+    assert nearest([early, error], AT, timedelta(days=30)) == early, "an error only if alone"
+    assert nearest([error], AT, timedelta(days=30)) == error
     assert nearest([early, late], datetime(2013, 1, 26, tzinfo=timezone.utc), timedelta(30)) == (
         early
     ), "equally near: the earlier"
