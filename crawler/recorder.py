@@ -117,7 +117,7 @@ class WarcRecorder:
             if memento.whole_record:
                 if response.status != 206:
                     return  # not the byte range (the record) asked for
-                self._write_whole_record(response, request, memento)
+                self._write_whole_record(response, request, spider, memento)
                 return
             if not response.headers.get("Memento-Datetime"):
                 return  # the archive's own answer (an error, a redirect), not a capture
@@ -289,7 +289,9 @@ class WarcRecorder:
             "retrieved": retrieved.strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
 
-    def _write_whole_record(self, response: Response, request: Request, memento: Any) -> None:
+    def _write_whole_record(
+        self, response: Response, request: Request, spider: Spider, memento: Any
+    ) -> None:
         """A WARC record fetched by byte range (Common Crawl): kept exactly as it was written.
 
         Our metadata record beside it (WARC-Concurrent-To its record ID) says where it came
@@ -327,7 +329,7 @@ class WarcRecorder:
         request.meta[WARC_META] = location
         self.stats.inc_value("newsarchive/warc/records")
         self.stats.inc_value("newsarchive/warc/payload_bytes", len(response.body))
-        metadata = self._archive_metadata(self.crawler.spider, memento, retrieved)
+        metadata = self._archive_metadata(spider, memento, retrieved)
         range_ = _text(request.headers.get("Range"))
         if range_:
             metadata["range"] = range_

@@ -402,7 +402,8 @@ class ViaArchiveMiddleware:
 
     async def download(self, request: Request, what: str) -> Response:
         try:
-            response = await self.crawler.engine.download_async(request)  # type: ignore[union-attr]
+            assert self.crawler.engine is not None
+            response = await self.crawler.engine.download_async(request)
         except IgnoreRequest:
             raise
         except Exception as exc:
