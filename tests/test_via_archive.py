@@ -345,3 +345,21 @@ def test_an_archive_answer_that_is_no_capture_is_never_archived(
     assert report(tmp_path)["errors"]["archive_down"]["examples"] == [TIMBUKTU]
     assert store_lines(tmp_path) == []
     assert [kind for kind, *_ in records(tmp_path)] == ["warcinfo"] or not records(tmp_path)
+
+
+def test_a_capture_of_another_url_is_refused(past_warcs: list[Path], tmp_path: Path) -> None:
+    directory = str(past_warcs[0].parent)
+    alias = f"{KIDAL}={GAO}"
+    with line_server("-m", "tests.servers.commoncrawl", directory, "--alias", alias) as server:
+        result = crawl_via(
+            tmp_path,
+            "commoncrawl:CC-MAIN-2013-05",
+            "20130129",
+            "--depth",
+            "0",
+            *cc_settings(server["url"]),
+            start=KIDAL,
+        )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert report(tmp_path)["errors"]["archive_other_url"]["examples"] == [KIDAL]
+    assert store_lines(tmp_path) == []

@@ -15,7 +15,8 @@ closes:
 
 With ``--throttle N`` the first N requests get ``429 Too Many Requests`` with
 ``Retry-After: 1``; with ``--ignore-range`` a data request gets the whole file (200), as a
-server that does not do ranges would answer. Every request is logged (``METHOD PATH
+server that does not do ranges would answer; with ``--alias A=B`` a lookup of URL A
+answers B's captures, as an index matching loosely would. Every request is logged (``METHOD PATH
 STATUS USER-AGENT``) to the log file, so a test reads what was asked and answered.
 """
 
@@ -87,6 +88,7 @@ class Handler(BaseHTTPRequestHandler):
     directory: Path
     throttle: ClassVar[list[int]] = [0]
     ignore_range = False
+    aliases: ClassVar[dict[str, str]] = {}
     log_path: Path
     lock = threading.Lock()
 
@@ -110,6 +112,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def lookup(self, crawl: str, query: dict[str, list[str]]) -> None:
         url = (query.get("url") or [""])[0]
+        url = self.aliases.get(url, url)
         low = (query.get("from") or ["0"])[0].ljust(14, "0")
         high = (query.get("to") or ["9"])[0].ljust(14, "9")
         found = [
@@ -172,11 +175,13 @@ def main() -> None:
     parser.add_argument("directory", type=Path)
     parser.add_argument("--throttle", type=int, default=0)
     parser.add_argument("--ignore-range", action="store_true")
+    parser.add_argument("--alias", action="append", default=[], metavar="A=B")
     options = parser.parse_args()
     Handler.rows = index(options.directory)
     Handler.directory = options.directory
     Handler.throttle = [options.throttle]
     Handler.ignore_range = options.ignore_range
+    Handler.aliases = dict(pair.split("=", 1) for pair in options.alias)
     Handler.log_path = Path(tempfile.mkstemp(prefix="commoncrawl-", suffix=".log")[1])
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
