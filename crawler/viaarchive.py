@@ -113,7 +113,7 @@ def slot_name(host: str) -> str:
 def install(settings: BaseSettings) -> None:
     """Add the middleware and the archive host's download slot (called by the spiders)."""
     spec = settings.get("NEWSARCHIVE_VIA")
-    if not spec or not settings.getbool("NEWSARCHIVE_VIA_ENABLED", True):
+    if not spec or not settings.getbool("NEWSARCHIVE_VIA_ENABLED"):
         return
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
     middlewares[MIDDLEWARE] = ORDER
@@ -124,8 +124,8 @@ def install(settings: BaseSettings) -> None:
         return  # from_crawler says so
     slots = settings.getdict("DOWNLOAD_SLOTS")
     slots[slot_name(archive.host)] = {
-        "concurrency": settings.getint("NEWSARCHIVE_VIA_CONCURRENCY", 2),
-        "delay": settings.getfloat("NEWSARCHIVE_VIA_DELAY", 0.0),
+        "concurrency": settings.getint("NEWSARCHIVE_VIA_CONCURRENCY"),
+        "delay": settings.getfloat("NEWSARCHIVE_VIA_DELAY"),
     }
     settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
 

@@ -144,14 +144,22 @@ def test_wayback_lookup_and_capture_urls() -> None:
 
 
 def test_an_archive_host_gets_one_slot_of_two_requests_at_a_time() -> None:
+    from scrapy.settings import Settings
     from scrapy.utils.test import get_crawler
 
-    from crawler.spiders.outlets import CnnSpider
+    import crawler.settings as project_settings
+    from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
     from crawler.viaarchive import MIDDLEWARE
 
-    crawler = get_crawler(CnnSpider, {"NEWSARCHIVE_VIA": "wayback"})
-    settings = crawler.settings
-    assert MIDDLEWARE in settings.getdict("DOWNLOADER_MIDDLEWARES")
-    assert settings.getdict("DOWNLOAD_SLOTS")["archive:web.archive.org"]["concurrency"] == 2
-    live = get_crawler(CnnSpider, {})
-    assert MIDDLEWARE not in live.settings.getdict("DOWNLOADER_MIDDLEWARES")
+    def crawler_with(**extra: str):
+        settings = Settings()
+        settings.setmodule(project_settings, priority="project")
+        settings.set("TWISTED_REACTOR_ENABLED", False)
+        settings.update(extra)
+        return get_crawler(CnnSpider, settings_dict=settings.copy_to_dict())
+
+    via = crawler_with(NEWSARCHIVE_VIA="wayback").settings
+    assert MIDDLEWARE in via.getdict("DOWNLOADER_MIDDLEWARES")
+    assert via.getdict("DOWNLOAD_SLOTS")["archive:web.archive.org"]["concurrency"] == 2
+    live = crawler_with().settings
+    assert MIDDLEWARE not in live.getdict("DOWNLOADER_MIDDLEWARES")
