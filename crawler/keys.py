@@ -14,6 +14,7 @@ KNOWN = "newsarchive_known"  # the FetchRecord a conditional request came from
 TRUNCATED = "newsarchive_truncated"  # WARC-Truncated reason of a cut response: length, time
 FETCH_START = "newsarchive_fetch_start"  # when the download began (a monotonic clock)
 WIRE = "newsarchive_wire"  # the bytes as they came off the wire, for the WARC writer
+UNDECODABLE = "newsarchive_undecodable"  # (kind, message): an archived body that failed decoding
 
 # -- stats (shown in the run report) ---------------------------------------------------
 EXAMPLES = "newsarchive/examples"  # {error kind: a few example URLs}
