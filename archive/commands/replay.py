@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from ..replay.spool import CaptureSpool
 
+from crawler import settings as defaults
 from crawler.pages.outlets import names as outlet_names
 
 from ..diskspace import is_disk_full
@@ -65,9 +66,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--wait",
         type=float,
-        default=60.0,
+        default=defaults.NEWSARCHIVE_STORE_LOCK_TIMEOUT,
         metavar="SECONDS",
-        help="with --store: how long to wait for a crawl to release the store (default 60)",
+        help="with --store: how long to wait for a crawl to release the store "
+        f"(default {defaults.NEWSARCHIVE_STORE_LOCK_TIMEOUT:g})",
     )
     parser.set_defaults(run=run)
 
@@ -139,7 +141,7 @@ def run(options: argparse.Namespace) -> int:
             raise UsageError(
                 f"cannot write the store {options.store}: {exc.strerror or exc}"
             ) from None
-        store = ArticleStore(options.store, lock_timeout=options.wait)
+        store = ArticleStore(options.store, lock_timeout=options.wait, sources=outlet_names())
     diff = StoreDiff(options.diff, out or sys.stdout) if options.diff is not None else None
     decisions: dict[str, int] = {}
     spool = CaptureSpool() if diff is None and not options.all_captures else None
@@ -154,9 +156,15 @@ def run(options: argparse.Namespace) -> int:
 
     failed: Exception | None = None  # the store's: locked past --wait, or a full disk
     try:
+        # A store checks every line it writes: the items need no check of their own then.
         shares_terminal = _is_tty(out or sys.stdout) and _is_tty(sys.stderr)
         report = replay(
-            options.paths, sink, jobs=jobs, sites=sites, shares_terminal=shares_terminal
+            options.paths,
+            sink,
+            jobs=jobs,
+            sites=sites,
+            check=store is None,
+            shares_terminal=shares_terminal,
         )
         if spool is not None:
             _store_in_capture_order(spool, store, out, decisions)

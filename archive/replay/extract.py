@@ -52,7 +52,7 @@ def choose_source(task: Task, sites: dict[str, str]) -> str | None:
     return task.spider
 
 
-def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
+def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = True) -> Outcome:
     facts = task.facts
     impossible = warc_date_problem(facts.date)
     if impossible:
@@ -108,15 +108,9 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
     item = capture_item(
         analysis.article,
         warc_date=facts.date,
-        provenance={
-            "filename": facts.source.name,
-            "offset": facts.offset,
-            "length": facts.length,
-            "recordId": facts.record_id,
-            "payloadDigest": facts.payload_digest,
-        },
+        provenance=facts.record_location().as_provenance(),
     )
-    found = problems(item, outlet_names())
+    found = problems(item, outlet_names()) if check else []
     if found:
         return Outcome(
             "invalid",
@@ -131,12 +125,14 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
 # -- worker processes ----------------------------------------------------------------------
 _worker_sites: dict[str, str] = {}
 _worker_files: OpenFiles | None = None
+_worker_check = True
 
 
-def init_worker(sites: dict[str, str], parent: int | None = None) -> None:
-    global _worker_files, _worker_sites
+def init_worker(sites: dict[str, str], check: bool = True, parent: int | None = None) -> None:
+    global _worker_files, _worker_sites, _worker_check
     _worker_sites = dict(sites)
     _worker_files = OpenFiles()
+    _worker_check = check
     if parent is not None:
         threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
 
@@ -151,4 +147,4 @@ def _end_with(parent: int, every: float = 0.5) -> None:
 
 def extract_in_worker(task: Task) -> Outcome:
     assert _worker_files is not None
-    return extract(task, _worker_sites, _worker_files)
+    return extract(task, _worker_sites, _worker_files, _worker_check)

@@ -15,6 +15,7 @@ from typing import IO, Any
 from warcio.archiveiterator import WARCIterator
 
 from archive.warc.bounded import bounded
+from archive.warc.records import RecordLocation
 
 from .sources import Source
 
@@ -63,6 +64,17 @@ class RecordFacts:
     has_http: bool = False
     truncated: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+
+    def record_location(self) -> RecordLocation:
+        """Where the record sits, as an item's ``warc`` provenance names it."""
+        return RecordLocation(
+            filename=self.source.name,
+            offset=self.offset,
+            length=self.length,
+            record_id=self.record_id,
+            payload_digest=self.payload_digest,
+            date=self.date,
+        )
 
 
 def scan(source: Source, on_progress: Callable[[int], None] | None = None) -> Iterator[Any]:

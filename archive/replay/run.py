@@ -97,19 +97,23 @@ def iter_tasks(
     report.plan = planner.stats
 
 
-def run_outcomes(tasks: Iterable[Task], jobs: int, sites: dict[str, str]) -> Iterator[Outcome]:
-    """Extract tasks, in order, on `jobs` processes (in this one for a single job)."""
+def run_outcomes(
+    tasks: Iterable[Task], jobs: int, sites: dict[str, str], check: bool = True
+) -> Iterator[Outcome]:
+    """Extract tasks, in order, on `jobs` processes (in this one for a single job); `check`
+    validates each item (off when a store, which checks every line it writes, takes them)."""
     if jobs <= 1:
         files = OpenFiles()
         try:
             for task in tasks:
-                yield extract(task, sites, files)
+                yield extract(task, sites, files, check)
         finally:
             files.close()
         return
     in_flight: deque[Future[Outcome]] = deque()
     limit = jobs * 8
-    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(sites, os.getpid())) as pool:
+    initargs = (sites, check, os.getpid())
+    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=initargs) as pool:
         for task in tasks:
             in_flight.append(pool.submit(extract_in_worker, task))
             if len(in_flight) >= limit:
@@ -133,9 +137,11 @@ def replay(
     sites: dict[str, str] | None = None,
     err: TextIO | None = None,
     window: int | None = None,
+    check: bool = True,
     shares_terminal: bool = False,
 ) -> ReplayReport:
-    """Replay `paths`, handing each article item to `sink` in capture order.
+    """Replay `paths`, handing each article item to `sink` in capture order; with `check`
+    off, items are not validated here (a store sink checks every line it writes).
 
     `shares_terminal`: the sink writes to the terminal the progress bar is drawn on, so the
     bar is taken off its line before each item (output never joins the bar's line).
@@ -157,7 +163,7 @@ def replay(
 
     tasks = iter_tasks(sources, planner, report, on_problem, progress)
     try:
-        for outcome in run_outcomes(tasks, jobs, dict(sites or {})):
+        for outcome in run_outcomes(tasks, jobs, dict(sites or {}), check):
             report.pages[outcome.kind] += 1
             progress.update(pages=1)
             if outcome.kind == "problem":

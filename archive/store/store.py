@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,11 +88,13 @@ class ArticleStore:
         *,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        sources: Collection[str] = (),
     ):
         self.data_dir = Path(data_dir)
         self.articles_dir = self.data_dir / "articles"
         self.state_dir = self.data_dir / "state"
         self.batch_size = max(1, batch_size)
+        self.sources = tuple(sources)  # when given, a line's source must be one of these
         self.index = StoreIndex(self.state_dir)
         self.lock = StoreLock(self.articles_dir, lock_timeout)
         self.stats = WriteStats()
@@ -142,7 +144,7 @@ class ArticleStore:
         version = 1 if known is None else known.version + 1
         changes = [] if known is None else changed_fields(known.hashes, hashes)
         line = versioned_line(item, version, digest, changes)
-        found = line_problems(line)
+        found = line_problems(line, self.sources)
         if found:
             raise InvalidLineError(
                 f"{item.get('url')}: the line breaks the store's contract: {'; '.join(found[:3])}"

@@ -73,7 +73,7 @@ class NewsSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider.start_urls_given:
             spider.start_urls_given = list(crawler.settings.getlist("NEWSARCHIVE_START_URLS"))
-        spider.policy = spider.make_policy(crawler.settings.getint("NEWSARCHIVE_DEPTH", 2))
+        spider.policy = spider.make_policy(crawler.settings.getint("NEWSARCHIVE_DEPTH"))
         return spider
 
     def make_policy(self, depth: int) -> LinkPolicy:
