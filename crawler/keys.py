@@ -21,6 +21,7 @@ PENDING_METADATA = "_newsarchive_pending_metadata"  # a metadata record awaiting
 ARCHIVE_REQUEST = "newsarchive_via_internal"
 MEMENTO = "newsarchive_memento"
 RETRIEVED_FROM = "newsarchive_retrieved_from"
+UNDECODABLE = "newsarchive_undecodable"  # (kind, message): an archived body that failed decoding
 
 # -- stats (shown in the run report) ---------------------------------------------------
 EXAMPLES = "newsarchive/examples"  # {error kind: a few example URLs}
