@@ -24,6 +24,7 @@ COMMANDS = (
     "verify",
     "replay",
     "browse",
+    "export",
 )
 
 

@@ -28,8 +28,7 @@ from archive.replay.timestamps import parse_at
 from archive.warc.encoding import ContentDecodingError, decode_content
 from archive.warc.records import warc_date_problem
 
-from .decoding import DecodingFailed
-from .keys import WARC_META
+from .keys import UNDECODABLE, WARC_META
 
 MIDDLEWARE = "crawler.fromarchive.ArchiveDownloaderMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response
@@ -177,10 +176,11 @@ class ArchiveDownloaderMiddleware:
             headers = headers or payload.headers
             status = status if status is not None else payload.status
         # Decoded here, within the live crawl's limit, by the offline readers' one decoder.
+        # The page still counts as fetched, as live: the decoding middleware reports it.
         try:
             raw = decode_content(raw, headers, self.max_size)
         except ContentDecodingError as exc:
-            raise DecodingFailed(exc.kind, f"{request.url}: {exc}") from None
+            request.meta[UNDECODABLE] = (exc.kind, f"{request.url}: {exc}")
         kept = Headers()
         for name, value in headers:
             if name.lower() not in DROPPED_HEADERS:

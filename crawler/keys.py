@@ -14,6 +14,14 @@ KNOWN = "newsarchive_known"  # the FetchRecord a conditional request came from
 TRUNCATED = "newsarchive_truncated"  # WARC-Truncated reason of a cut response: length, time
 FETCH_START = "newsarchive_fetch_start"  # when the download began (a monotonic clock)
 WIRE = "newsarchive_wire"  # the bytes as they came off the wire, for the WARC writer
+PENDING_METADATA = "_newsarchive_pending_metadata"  # a metadata record awaiting outlinks
+# crawl --via (crawler/viaarchive.py): a request to the web archive itself (its index or a
+# capture), the Memento a capture's request fetches (for the recorder), and on the page's
+# request, where the page came from ({archive, mementoUrl, retrieved}, for the item).
+ARCHIVE_REQUEST = "newsarchive_via_internal"
+MEMENTO = "newsarchive_memento"
+RETRIEVED_FROM = "newsarchive_retrieved_from"
+UNDECODABLE = "newsarchive_undecodable"  # (kind, message): an archived body that failed decoding
 
 # -- stats (shown in the run report) ---------------------------------------------------
 EXAMPLES = "newsarchive/examples"  # {error kind: a few example URLs}

@@ -51,6 +51,7 @@ from .keys import (
     WARC_STATS,
 )
 from .pipelines import STORE_LOCKED
+from .refusal import REFUSED_HOSTS, refusal_message
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
 DISK_FULL_FAILURE = "disk full: "
@@ -358,8 +359,10 @@ def build_report(
     resumed = False
     store_locked = ""
     disk_full = ""
+    refused_hosts: list[str] = []
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
+        refused_hosts.extend(stats.get(REFUSED_HOSTS) or [])
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
         store_locked = store_locked or str(stats.get(STORE_LOCKED_STAT) or "")
         disk_full = disk_full or str(stats.get(DISK_FULL_STAT) or "")
@@ -367,7 +370,10 @@ def build_report(
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
-                statuses[code] = statuses.get(code, 0) + int(value)
+                # A web archive's own answers (--via: index lookups, captures) are not pages.
+                internal = int(stats.get(f"newsarchive/via/internal/status/{code}", 0))
+                if int(value) - internal:
+                    statuses[code] = statuses.get(code, 0) + int(value) - internal
             elif key.startswith(TEMPLATE_FAILED_STATS):
                 name = key[len(TEMPLATE_FAILED_STATS) :]
                 template_failures[name] = template_failures.get(name, 0) + int(value)
@@ -381,7 +387,8 @@ def build_report(
                 "downloader/response_bytes",
                 "item_scraped_count",
             ) or (
-                key.startswith((PAGE_STATS, ARTICLE_STATS, WARC_STATS)) and isinstance(value, int)
+                key.startswith((PAGE_STATS, ARTICLE_STATS, WARC_STATS, "newsarchive/via/"))
+                and isinstance(value, int)
             ):
                 totals[key] = totals.get(key, 0) + int(value)
         for kind, urls in (stats.get(EXAMPLES) or {}).items():
@@ -391,8 +398,13 @@ def build_report(
         not_indexed.extend(
             line for line in stats.get(WARC_NOT_INDEXED_STAT) or [] if line not in not_indexed
         )
-    requests = totals.get("downloader/request_count", 0)
-    responses = totals.get("downloader/response_count", 0)
+    # A web archive's own requests (--via) are counted apart, in "archive".
+    requests = totals.get("downloader/request_count", 0) - totals.get(
+        "newsarchive/via/internal/request_count", 0
+    )
+    responses = totals.get("downloader/response_count", 0) - totals.get(
+        "newsarchive/via/internal/response_count", 0
+    )
     limits = {LIMITS[r] for r in finish_reasons.values() if r in LIMITS}
     if totals.get(OVER_LIMIT_STAT):
         limits.add(LIMITS[PAGE_LIMIT_REASON])
@@ -423,7 +435,11 @@ def build_report(
             f"{counted(error_count, 'error')} in {counted(requests, 'request')}, "
             f"above {options.max_error_rate:.0%}"
         )
-    return {
+    if refused_hosts:
+        refusal = refusal_message(refused_hosts, list(options.spiders))
+        message = f"{refusal}; {message}" if message else refusal
+        exit_code = exit_code or ERRORS
+    report = {
         "reportVersion": REPORT_VERSION,
         "runId": run_id,
         "software": f"newsarchive/{__version__}",
@@ -463,10 +479,21 @@ def build_report(
             "notIndexed": not_indexed,
         },
         "bytesWritten": {"warc": totals.get(WARC_BYTES_STAT, 0), "store": 0},
+        "refusedBy": refused_hosts,
         "dataDir": str(options.data_dir),
         "exitCode": exit_code,
         "message": message,
     }
+    if options.settings.get("NEWSARCHIVE_VIA"):
+        report["archive"] = {
+            "via": str(options.settings["NEWSARCHIVE_VIA"]),
+            "at": str(options.settings.get("NEWSARCHIVE_VIA_AT") or ""),
+            "captures": totals.get("newsarchive/via/answered", 0),
+            "lookups": totals.get("newsarchive/via/lookups", 0),
+            "lookupsCached": totals.get("newsarchive/via/lookups_cached", 0),
+            "requests": totals.get("newsarchive/via/internal/request_count", 0),
+        }
+    return report
 
 
 def summary_line(report: dict[str, Any], path: Path | str) -> str:

@@ -95,10 +95,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(a URL they lack fails as 'not archived')",
     )
     parser.add_argument(
+        "--via",
+        metavar="ARCHIVE",
+        help="crawl the past through a public web archive: every request is answered by "
+        "its capture nearest --at (wayback, commoncrawl[:CRAWL], timegate:URL, or the base "
+        "URL of a pywb/OpenWayback collection)",
+    )
+    parser.add_argument(
         "--at",
         metavar="TIMESTAMP",
-        help="with --from-archive: use the captures nearest this time (20130129223800 or "
-        "ISO 8601; default the latest)",
+        help="with --from-archive or --via: use the captures nearest this time "
+        "(20130129223800, 20130129 or ISO 8601; default the latest, or now)",
+    )
+    parser.add_argument(
+        "--window",
+        type=float,
+        metavar="DAYS",
+        help="with --via: a capture further than this from --at counts as not archived "
+        "(default 30)",
     )
     parser.set_defaults(run=run)
 
@@ -146,8 +160,14 @@ def run(options: argparse.Namespace) -> int:
         options.data = DEFAULT_DATA
     for warning in warnings:
         print(f"newsarchive: warning: {warning}", file=sys.stderr)
-    if options.at and not options.from_archive:
-        raise UsageError("--at needs --from-archive")
+    if options.at and not (options.from_archive or options.via):
+        raise UsageError("--at needs --from-archive or --via")
+    if options.window is not None and not options.via:
+        raise UsageError("--window needs --via")
+    if options.via and options.from_archive:
+        raise UsageError("--via and --from-archive exclude each other")
+    if options.via:
+        overrides = {**_via_settings(options), **overrides}
     if options.from_archive:
         from ..replay.timestamps import parse_at
 
@@ -184,3 +204,37 @@ def run(options: argparse.Namespace) -> int:
             quiet=options.quiet,
         )
     )
+
+
+def _via_settings(options: argparse.Namespace) -> dict[str, object]:
+    """Settings of a crawl through a public web archive (``--via``)."""
+    from ..cli import UsageError
+    from ..replay.timestamps import parse_at
+
+    spec = options.via
+    known = spec in ("wayback", "commoncrawl") or spec.startswith(
+        ("commoncrawl:", "timegate:http://", "timegate:https://", "http://", "https://")
+    )
+    if not known:
+        raise UsageError(
+            f"--via takes wayback, commoncrawl[:CRAWL], timegate:URL or an archive's URL, "
+            f"not {spec!r}"
+        )
+    if options.at:
+        try:
+            parse_at(options.at)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if options.window is not None and options.window <= 0:
+        raise UsageError("--window takes days > 0")
+    settings: dict[str, object] = {
+        "NEWSARCHIVE_VIA": spec,
+        # We never contact the outlet: its robots.txt of today does not govern its past,
+        # and the archive applies its own access rules to what it serves.
+        "NEWSARCHIVE_ROBOTS_ENABLED": "False",
+    }
+    if options.at:
+        settings["NEWSARCHIVE_VIA_AT"] = options.at
+    if options.window is not None:
+        settings["NEWSARCHIVE_VIA_WINDOW_DAYS"] = str(options.window)
+    return settings

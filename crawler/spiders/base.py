@@ -30,6 +30,7 @@ from ..keys import (
     KIND,
     LINKS,
     PAGE_STATS,
+    RETRIEVED_FROM,
     START,
     TEMPLATE_FAILED_STATS,
     WARC_META,
@@ -45,7 +46,9 @@ from ..linkpolicy import (
 )
 from ..pages import analyse
 from ..pages.capture import capture_item
+from ..pages.urls import outlet_of_host
 from ..signals import outlinks_chosen
+from ..viaarchive import install as install_via_archive
 
 
 class NewsSpider(Spider):
@@ -78,6 +81,7 @@ class NewsSpider(Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         install_from_archive(settings)  # only when NEWSARCHIVE_FROM_ARCHIVE names archives
+        install_via_archive(settings)  # only when NEWSARCHIVE_VIA names a web archive
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -90,6 +94,12 @@ class NewsSpider(Spider):
         return spider
 
     def make_policy(self, depth: int) -> LinkPolicy:
+        given = [urlsplit(u).hostname or "" for u in self.start_urls_given]
+        if given and all(outlet_of_host(host) == self.source for host in given):
+            # The outlet's own pages (e.g. a story to crawl --via an archive): no mirror,
+            # links to any of the outlet's hosts are asked for as they are written.
+            hosts = frozenset(urlsplit(u).hostname or "" for u in self.default_start_urls)
+            return LinkPolicy(self.source, depth, site_hosts=hosts | frozenset(given))
         if self.start_urls_given:
             hosts = frozenset(filter(None, map(site_of, self.start_urls_given)))
             first = urlsplit(self.start_urls_given[0])
@@ -217,6 +227,8 @@ class NewsSpider(Spider):
         )
         if analysis.kind == "blocked":
             self.note_problem("blocked", response.url)
+            if RETRIEVED_FROM in response.meta:  # the archive kept a block page, not the story
+                self.note_problem("archive_block_page", response.url)
         requests = list(self.schedule(follows, referer=response.url))
         self.persist_plan()
         if analysis.article is not None:
@@ -267,7 +279,10 @@ class NewsSpider(Spider):
         location = response.meta.get(WARC_META)
         if location is not None:
             return capture_item(
-                article, warc_date=location.date, provenance=location.as_provenance()
+                article,
+                warc_date=location.date,
+                provenance=location.as_provenance(),
+                retrieved_from=response.meta.get(RETRIEVED_FROM),
             )
         now = datetime.now(timezone.utc).isoformat()
         return capture_item(article, warc_date=now, provenance=None)
