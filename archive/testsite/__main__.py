@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error("--port takes a number from 0 to 65535")
+    # Stopping is set up before the line that says we listen: a signal sent right after it
+    # finds its handler.
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
     urls = {}
     sites = sorted(p for p in args.root.iterdir() if p.is_dir())
     for number, site in enumerate(sites):
@@ -43,14 +48,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         host, port = str(server.server_address[0]), int(server.server_address[1])
         urls[site.name] = f"http://{host}:{port}"
-    print(json.dumps(urls), flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     if _stdin_is_a_pipe():
         threading.Thread(target=_until_closed, args=(stopped,), daemon=True).start()
-    with contextlib.suppress(KeyboardInterrupt):
-        while not stopped.wait(1.0):
-            pass
+    print(json.dumps(urls), flush=True)
+    while not stopped.wait(1.0):
+        pass
     return 0
 
 
