@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-REPORT_VERSION = 2  # 2: incremental counts, bytesWritten, resumed, logFile
+# 2: incremental counts, bytesWritten, resumed, logFile; 3: status, limitedBy, each count once
+REPORT_VERSION = 3
 
 
 def new_run_id(now: datetime | None = None) -> str:

@@ -21,6 +21,7 @@ PENDING_METADATA = "_newsarchive_pending_metadata"  # a metadata record awaiting
 ARCHIVE_REQUEST = "newsarchive_via_internal"
 MEMENTO = "newsarchive_memento"
 RETRIEVED_FROM = "newsarchive_retrieved_from"
+UNDECODABLE = "newsarchive_undecodable"  # (kind, message): an archived body that failed decoding
 
 # -- stats (shown in the run report) ---------------------------------------------------
 EXAMPLES = "newsarchive/examples"  # {error kind: a few example URLs}
@@ -35,3 +36,5 @@ WARC_RECORDS_STAT = WARC_STATS + "records"  # records written
 WARC_BYTES_STAT = WARC_STATS + "bytes"  # bytes written
 WARC_FILES_STAT = WARC_STATS + "files"  # names of the files written (a list)
 WARC_NOT_INDEXED_STAT = WARC_STATS + "not_indexed"  # files the CDXJ index skipped, why
+CUT_SHORT_STAT = "newsarchive/cut_short"  # a second signal cut the downloads under way
+BAD_URL = "bad_url"  # error kind: a URL that cannot be requested, found in an old frontier

@@ -7,6 +7,7 @@ logs to ``runs/<run-id>.log``, prints a progress line every few seconds on a ter
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -26,12 +27,17 @@ from archive.diskspace import is_disk_full, reason
 from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, USAGE
 from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
+from archive.wording import counted
 
 from . import settings as defaults
+from .budget import OVER_LIMIT_STAT, PAGE_LIMIT_REASON
+from .diskfull import DISK_FULL as DISK_FULL_REASON
 from .diskfull import DISK_FULL_STAT
-from .handlers import scrapy_version_problem
+from .handlers import abort_downloads, scrapy_version_problem
 from .keys import (
     ARTICLE_STATS,
+    BAD_URL,
+    CUT_SHORT_STAT,
     ERROR_STATS,
     EXAMPLES,
     PAGE_STATS,
@@ -44,6 +50,7 @@ from .keys import (
     WARC_RECORDS_STAT,
     WARC_STATS,
 )
+from .pipelines import STORE_LOCKED
 from .refusal import REFUSED_HOSTS, refusal_message
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
@@ -53,8 +60,14 @@ STOPPED_CLEANLY = (
     "again, the next run continues"
 )
 NETWORK_ERRORS = ("dns", "connection_refused", "connection", "timeout", "connection_lost")
-# Spiders that end for these reasons completed their run (a bound is not a failure).
+# Spiders that end for these reasons completed their run (a bound is not a failure)...
 COMPLETED = ("finished", "closespider_pagecount", "closespider_timeout", "closespider_itemcount")
+# ... but a run a bound ended is cut short: its status says which bound.
+LIMITS = {"closespider_pagecount": "--max-pages", "closespider_timeout": "--max-runtime"}
+# A run's status in its report and in `newsarchive runs`: what the exit code means in a word.
+STATUSES = ("running", "ok", "limited", "interrupted", "failed")
+# Reasons a spider ends that the report explains; any other (start_error, ...) is a crash.
+ENDED = (*COMPLETED, "shutdown", DISK_FULL_REASON, STORE_LOCKED)
 
 
 @dataclass
@@ -82,6 +95,7 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
     settings.set("NEWSARCHIVE_RECRAWL", options.recrawl, priority="cmdline")
     settings.set("LOG_FILE", str(log_path(options.data_dir, run_id)), priority="cmdline")
     if options.max_pages:
+        settings.set("NEWSARCHIVE_MAX_PAGES", options.max_pages, priority="cmdline")
         settings.set("CLOSESPIDER_PAGECOUNT", options.max_pages, priority="cmdline")
     if options.max_runtime:
         settings.set("CLOSESPIDER_TIMEOUT", options.max_runtime, priority="cmdline")
@@ -180,13 +194,11 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
         interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL")
         if interval > 0 and sys.stderr.isatty():
             _show_progress(crawlers, interval, clock)
+    _write_running_report(options, run_id, started)
     process.start()
     stopped_by = process.stopped_by
     report = build_report(run_id, options, crawlers, started, time.monotonic() - clock)
-    report["bytesWritten"] = {
-        "warc": report["warc"]["bytesWritten"],
-        "store": store_bytes(options.data_dir) - store_before,
-    }
+    report["bytesWritten"]["store"] = store_bytes(options.data_dir) - store_before
     report["logFile"] = str(log_path(options.data_dir, run_id))
     full = [m for m in failures.values() if m.startswith(DISK_FULL_FAILURE)]
     if full and report["exitCode"] != DISK_FULL:
@@ -195,13 +207,16 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
     elif failures and not full:
         report["exitCode"] = CRASH
         report["message"] = "; ".join(f"{n} crashed: {m}" for n, m in failures.items())
-    elif stopped_by and report["exitCode"] != CRASH:
+    elif stopped_by and (report["exitCode"] != CRASH or len(stopped_by) > 1):
         report["exitCode"] = SIGNALLED + stopped_by[0]
+        again = " twice (downloads under way cut off)" if len(stopped_by) > 1 else ""
         report["message"] = (
-            f"stopped by {signal.Signals(stopped_by[0]).name}; the next run resumes the crawl"
+            f"stopped by {signal.Signals(stopped_by[0]).name}{again}; "
+            "the next run resumes the crawl"
         )
+    report["status"] = run_status(report)
     try:
-        path: Path | str = write_report(options.data_dir / "runs", report)
+        path: Path | str = _write_final_report(options.data_dir / "runs", report)
     except OSError as exc:
         if not is_disk_full(exc):
             raise
@@ -212,10 +227,51 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
                 f"the disk of {options.data_dir} filled up as the run ended (writing its "
                 f"report: {reason(exc)}); free some space: the next run checks what this one did"
             )
-    print(summary_line(report, path), file=sys.stderr if report["exitCode"] else sys.stdout)
+            report["status"] = "failed"
+    print(summary_line(report, path), flush=True)
     if report.get("message"):
         print(f"newsarchive: {report['message']}", file=sys.stderr)
     return int(report["exitCode"])
+
+
+def _write_running_report(options: CrawlOptions, run_id: str, started: datetime) -> None:
+    """A report saying the run is under way: a run killed before its end still shows in
+    ``newsarchive runs`` (as killed, once its lock is free). The final report replaces it."""
+    report = build_report(run_id, options, [], started, 0.0)
+    report.update(status="running", exitCode=None, endTime=None, completed=False)
+    report["logFile"] = str(log_path(options.data_dir, run_id))
+    try:
+        write_report(options.data_dir / "runs", report)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        # A full disk is met, and reported, by the crawl's own writers.
+
+
+def _write_final_report(runs_dir: Path, report: dict[str, Any]) -> Path:
+    """Replace the running report; on a full disk, drop it (its space may let the final one
+    fit) and try once more, so a stale "running" report never outlives the run."""
+    try:
+        return write_report(runs_dir, report)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        with contextlib.suppress(OSError):
+            (runs_dir / f"{report['runId']}.json").unlink()
+        return write_report(runs_dir, report)
+
+
+def run_status(report: dict[str, Any]) -> str:
+    """ok (a whole run), limited (ended by --max-pages/--max-runtime), interrupted (a
+    signal), failed (any other non-zero exit code)."""
+    code = report["exitCode"]
+    if code in (SIGNALLED + signal.SIGINT, SIGNALLED + signal.SIGTERM):
+        return "interrupted"
+    if code != OK:
+        return "failed"
+    if report.get("limitedBy"):
+        return "limited"
+    return "ok"
 
 
 def _note_failure(failure: Any, failures: dict[str, str], name: str) -> None:
@@ -226,6 +282,8 @@ def _note_failure(failure: Any, failures: dict[str, str], name: str) -> None:
 
 
 def _process_class(base: type) -> type:
+    from scrapy.utils.ossignal import install_shutdown_handlers
+
     """Scrapy's process, noting which signal (SIGINT, SIGTERM) asked it to stop gracefully."""
 
     class Process(base):
@@ -234,6 +292,25 @@ def _process_class(base: type) -> type:
         def _signal_shutdown(self, signum: int, frame: Any) -> None:
             self.stopped_by.append(signum)
             super()._signal_shutdown(signum, frame)
+            install_shutdown_handlers(self._signal_again)
+
+        def _signal_again(self, signum: int, frame: Any) -> None:
+            """A second signal: cut the downloads under way, so the graceful stop ends now
+            (WARC files closed, store flushed) instead of Scrapy's unclean one. A third
+            signal gets Scrapy's forced stop."""
+            from twisted.internet import reactor
+
+            self.stopped_by.append(signum)
+            install_shutdown_handlers(super()._signal_kill)
+            reactor.callFromThread(self._cut_downloads)
+
+        def _cut_downloads(self) -> None:
+            for crawler in self.crawlers:
+                if crawler.stats is not None:
+                    crawler.stats.set_value(CUT_SHORT_STAT, 1)
+            logging.getLogger(__name__).warning(
+                "stopping now: %d connections cut", abort_downloads()
+            )
 
     Process.stopped_by = []
     return Process
@@ -262,20 +339,6 @@ def _show_progress(crawlers: list[Any], interval: float, clock: float) -> None:
             crawler.signals.connect(stop, signal=signals.engine_stopped, weak=False)
 
     crawlers[0].signals.connect(start, signal=signals.engine_started, weak=False)
-
-
-def progress_line(crawlers: list[Any], elapsed: float) -> str:
-    pages = articles = errors = 0
-    for crawler in crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        pages += int(stats.get("downloader/response_count", 0))
-        articles += sum(int(stats.get(f"{ARTICLE_STATS}{k}", 0)) for k in ("new", "updated"))
-        errors += sum(int(v) for k, v in stats.items() if k.startswith(ERROR_STATS))
-    rate = pages / elapsed if elapsed > 0 else 0.0
-    return (
-        f"newsarchive: {elapsed:5.0f}s  {pages} pages ({rate:.1f}/s), "
-        f"{articles} articles new or updated, {errors} errors"
-    )
 
 
 def store_bytes(data_dir: Path) -> int:
@@ -342,15 +405,23 @@ def build_report(
     responses = totals.get("downloader/response_count", 0) - totals.get(
         "newsarchive/via/internal/response_count", 0
     )
+    limits = {LIMITS[r] for r in finish_reasons.values() if r in LIMITS}
+    if totals.get(OVER_LIMIT_STAT):
+        limits.add(LIMITS[PAGE_LIMIT_REASON])
+    limited_by = sorted(limits)
     error_count = sum(e["count"] for e in errors.values())
     exit_code = OK
     message = ""
     if disk_full:
         exit_code, message = DISK_FULL, disk_full + STOPPED_CLEANLY
-    elif any(reason == "crashed" for reason in finish_reasons.values()):
+    elif any(reason not in ENDED for reason in finish_reasons.values()):
         exit_code, message = CRASH, "a spider did not finish; see the run log"
     elif store_locked:
         exit_code, message = LOCKED, f"{store_locked}; the next run stores what this one could not"
+    elif BAD_URL in errors:
+        urls = ", ".join(repr(u) for u in errors[BAD_URL]["examples"])
+        exit_code = ERRORS
+        message = f"not http(s) URLs, never requested (dropped from the frontier): {urls}"
     elif responses == 0 and any(k in errors for k in NETWORK_ERRORS):
         kind = next(k for k in NETWORK_ERRORS if k in errors)
         example = (errors[kind]["examples"] or ["?"])[0]
@@ -360,7 +431,10 @@ def build_report(
         )
     elif requests and error_count / requests > options.max_error_rate:
         exit_code = ERRORS
-        message = f"{error_count} errors in {requests} requests, above {options.max_error_rate:.0%}"
+        message = (
+            f"{counted(error_count, 'error')} in {counted(requests, 'request')}, "
+            f"above {options.max_error_rate:.0%}"
+        )
     if refused_hosts:
         refusal = refusal_message(refused_hosts, list(options.spiders))
         message = f"{refusal}; {message}" if message else refusal
@@ -375,6 +449,7 @@ def build_report(
         "durationSeconds": round(duration, 3),
         "finishReasons": finish_reasons,
         "completed": all(reason in COMPLETED for reason in finish_reasons.values()),
+        "limitedBy": limited_by,
         "resumed": resumed,
         "recrawl": options.recrawl,
         "pagesFetched": responses,
@@ -394,9 +469,6 @@ def build_report(
             "identical": totals.get(PAGE_STATS + "identical", 0),
             "skipped": totals.get(PAGE_STATS + "skipped", 0),
         },
-        "notModified": totals.get(PAGE_STATS + "not_modified", 0),
-        "blocked": totals.get(PAGE_STATS + "blocked", 0),
-        "notArticle": totals.get(PAGE_STATS + "not_article", 0),
         "errors": dict(sorted(errors.items())),
         "templateFailures": dict(sorted(template_failures.items())),
         "errorRate": round(error_count / requests, 4) if requests else 0.0,
@@ -404,9 +476,9 @@ def build_report(
         "warc": {
             "files": sorted(warc_files),
             "records": totals.get(WARC_RECORDS_STAT, 0),
-            "bytesWritten": totals.get(WARC_BYTES_STAT, 0),
             "notIndexed": not_indexed,
         },
+        "bytesWritten": {"warc": totals.get(WARC_BYTES_STAT, 0), "store": 0},
         "refusedBy": refused_hosts,
         "dataDir": str(options.data_dir),
         "exitCode": exit_code,
@@ -425,12 +497,38 @@ def build_report(
 
 
 def summary_line(report: dict[str, Any], path: Path | str) -> str:
+    """The one line a run ends with, on stdout whatever the outcome (details on stderr)."""
     articles = report["articles"]
+    pages = report["pages"]
     errors = sum(e["count"] for e in report["errors"].values())
     return (
-        f"newsarchive: run {report['runId']} {'ok' if report['exitCode'] == 0 else 'FAILED'} "
-        f"in {report['durationSeconds']:.1f}s: {report['pagesFetched']} pages, "
+        f"newsarchive: run {report['runId']} {status_words(report)} "
+        f"in {report['durationSeconds']:.1f}s: {counted(report['pagesFetched'], 'page')}, "
         f"{articles['new']} new / {articles['updated']} updated / "
-        f"{articles['unchanged']} unchanged articles, {report['notModified']} not modified, "
-        f"{report['blocked']} blocked, {errors} errors; report {path}"
+        f"{articles['unchanged']} unchanged articles, "
+        f"{pages['notModified']} not modified, {pages['blocked']} blocked, "
+        f"{counted(errors, 'error')}; report {path}"
+    )
+
+
+def status_words(report: dict[str, Any]) -> str:
+    status = report.get("status") or run_status(report)
+    if status == "limited":
+        return f"cut short by {' and '.join(report['limitedBy'])}"
+    if status == "interrupted":
+        return f"interrupted by {signal.Signals(report['exitCode'] - SIGNALLED).name}"
+    return "ok" if status == "ok" else "FAILED"
+
+
+def progress_line(crawlers: list[Any], elapsed: float) -> str:
+    pages = articles = errors = 0
+    for crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        pages += int(stats.get("downloader/response_count", 0))
+        articles += sum(int(stats.get(f"{ARTICLE_STATS}{k}", 0)) for k in ("new", "updated"))
+        errors += sum(int(v) for k, v in stats.items() if k.startswith(ERROR_STATS))
+    rate = pages / elapsed if elapsed > 0 else 0.0
+    return (
+        f"newsarchive: {elapsed:5.0f}s  {counted(pages, 'page')} ({rate:.1f}/s), "
+        f"{counted(articles, 'article')} new or updated, {counted(errors, 'error')}"
     )

@@ -21,7 +21,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = False
+# No control ports: Scrapy's telnet console and its remote-control server (code execution on
+# localhost, with token files left under ~/.local/state/scrapy/ by killed runs) stay off.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # -- fetching -----------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
@@ -60,6 +63,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Meta refresh read from the head's bytes instead of a decoded copy of every page.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.metarefresh.HeadMetaRefreshMiddleware": 579,  # after incremental (580)
+    # --max-pages: last before the download, so it counts what reaches the network.
+    "crawler.budget.PageBudget": 990,
 }
 NEWSARCHIVE_METAREFRESH_ENABLED = True  # False: Scrapy's reading (decodes every page)
 ITEM_PIPELINES = {
@@ -67,8 +72,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }
 
-NEWSARCHIVE_DATA_DIR = "data"
+NEWSARCHIVE_DATA_DIR = "data"  # set by --data, which wins over -s NEWSARCHIVE_DATA_DIR
+NEWSARCHIVE_RUN_ID = ""  # set by each run: <run-id> of runs/<run-id>.json
+NEWSARCHIVE_PROGRESS_INTERVAL = 10.0  # seconds between progress lines on a terminal (0: none)
 NEWSARCHIVE_DEPTH = 2
+NEWSARCHIVE_MAX_PAGES = 0  # --max-pages: requests that may reach the network (0: no limit)
 NEWSARCHIVE_START_URLS: list[str] = []
 
 NEWSARCHIVE_WARC_ENABLED = True
@@ -85,6 +93,9 @@ NEWSARCHIVE_WARC_INDEX_ENABLED = True
 
 NEWSARCHIVE_VALIDATION_ENABLED = True  # with the store off (the store checks what it writes)
 NEWSARCHIVE_STORE_ENABLED = True
+# The explorer's read model (DATA/state/explorer.sqlite: tables and full-text search over the
+# store) caught up at the end of a crawl that wrote to the store.
+NEWSARCHIVE_READ_MODEL_ENABLED = True
 
 # Incremental crawls: fetch history and resumable frontier in DATA/state/fetch.sqlite.
 # Known articles are re-fetched conditionally by age: {age limit: least seconds between

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from crawler import settings as defaults
 from crawler.pages.outlets import names as outlet_names
 
 from ..exitcodes import EPILOG
+
+DEFAULT_DATA = Path("data")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"one of {', '.join(outlet_names())} (default: all)",
     )
     parser.add_argument(
-        "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+        "--data",
+        type=Path,
+        default=None,
+        help="data directory (default ./data; wins over -s NEWSARCHIVE_DATA_DIR)",
     )
     parser.add_argument(
         "--start-url",
@@ -121,6 +127,12 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError(f"unknown spider {unknown[0]!r} (choose from {', '.join(known)})")
     if options.start_url and len(spiders) != 1:
         raise UsageError("--start-url needs exactly one SPIDER")
+    from crawler.linkpolicy import url_problem
+
+    for url in options.start_url:
+        problem = url_problem(url)
+        if problem:
+            raise UsageError(f"--start-url {url!r}: {problem}")
     if options.depth < 0 or options.max_pages < 0:
         raise UsageError("--depth and --max-pages take numbers >= 0")
     if options.max_runtime < 0:
@@ -133,6 +145,21 @@ def run(options: argparse.Namespace) -> int:
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
         overrides[name.strip()] = value
+    from crawler.settingscheck import SettingError, check_overrides
+
+    try:
+        warnings = check_overrides(overrides)
+    except SettingError as exc:
+        raise UsageError(str(exc)) from None
+    data_dir = overrides.pop("NEWSARCHIVE_DATA_DIR", None)
+    if data_dir is not None and options.data is None:
+        options.data = Path(data_dir)
+    elif data_dir is not None and Path(data_dir) != options.data:
+        warnings.append(f"--data {options.data} wins over -s NEWSARCHIVE_DATA_DIR={data_dir}")
+    if options.data is None:
+        options.data = DEFAULT_DATA
+    for warning in warnings:
+        print(f"newsarchive: warning: {warning}", file=sys.stderr)
     if options.at and not (options.from_archive or options.via):
         raise UsageError("--at needs --from-archive or --via")
     if options.window is not None and not options.via:

@@ -17,9 +17,13 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from ..budget import PageLimitReached
+from ..fromarchive import archived_start_points
 from ..fromarchive import install as install_from_archive
 from ..incremental import KnownPage
 from ..keys import (
+    BAD_URL,
+    CUT_SHORT_STAT,
     ERROR_STATS,
     EXAMPLES,
     HOPS,
@@ -32,7 +36,14 @@ from ..keys import (
     WARC_META,
 )
 from ..limits import truncation_kind
-from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key, same_page_form
+from ..linkpolicy import (
+    FollowRequest,
+    LinkPolicy,
+    dedup_key,
+    same_page_form,
+    site_of,
+    url_problem,
+)
 from ..pages import analyse
 from ..pages.capture import capture_item
 from ..pages.urls import outlet_of_host
@@ -77,6 +88,8 @@ class NewsSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider.start_urls_given:
             spider.start_urls_given = list(crawler.settings.getlist("NEWSARCHIVE_START_URLS"))
+        if not spider.start_urls_given:  # from archives: where this spider started then
+            spider.start_urls_given = archived_start_points(crawler.settings, spider.name)
         spider.policy = spider.make_policy(crawler.settings.getint("NEWSARCHIVE_DEPTH"))
         return spider
 
@@ -88,18 +101,22 @@ class NewsSpider(Spider):
             hosts = frozenset(urlsplit(u).hostname or "" for u in self.default_start_urls)
             return LinkPolicy(self.source, depth, site_hosts=hosts | frozenset(given))
         if self.start_urls_given:
-            hosts = frozenset(urlsplit(u).netloc.lower() for u in self.start_urls_given)
+            hosts = frozenset(filter(None, map(site_of, self.start_urls_given)))
             first = urlsplit(self.start_urls_given[0])
             return LinkPolicy(
                 self.source, depth, site_hosts=hosts, mirror=f"{first.scheme}://{first.netloc}"
             )
-        hosts = frozenset(urlsplit(u).hostname or "" for u in self.default_start_urls)
+        hosts = frozenset(filter(None, map(site_of, self.default_start_urls)))
         return LinkPolicy(self.source, depth, site_hosts=hosts)
 
     # -- start ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         pending = self.resume()
         for url in self.start_urls_given or self.default_start_urls:
+            if url_problem(url):  # never planned: a frontier keeps only what can be requested
+                self.logger.error("not a start point: %r, %s", url, url_problem(url))
+                self.note_problem(BAD_URL, url)
+                continue
             key = self.page_key(url)
             if key in self.hops_by_key:
                 continue  # planned by the unfinished crawl being resumed
@@ -117,6 +134,14 @@ class NewsSpider(Spider):
         entries = self.incremental.resume(self.name)
         requests = []
         for entry in entries:
+            if not entry.done and url_problem(entry.url):
+                # Left by a version that did not check start URLs: dropped, and reported.
+                self.logger.error(
+                    "dropped from the frontier: %r, %s", entry.url, url_problem(entry.url)
+                )
+                self.note_problem(BAD_URL, entry.url)
+                self.incremental.done(self.name, entry.key)
+                continue
             self.hops_by_key[entry.key] = entry.hops
             if entry.done and entry.links is not None:
                 self.follows_by_key[entry.key] = [FollowRequest(u, 0, k) for u, k in entry.links]
@@ -268,6 +293,10 @@ class NewsSpider(Spider):
         if request is not None and isinstance(failure.value, KnownPage):
             yield from self.known_page(request, failure.value)
             return
+        if isinstance(failure.value, PageLimitReached) or self.crawler.stats.get_value(
+            CUT_SHORT_STAT
+        ):
+            return  # past --max-pages, or cut by a second signal: left for the next run
         if request is not None and self.incremental is not None:
             key = dedup_key((request.meta.get("redirect_urls") or [request.url])[0])
             self.incremental.done(self.name, key)
