@@ -137,15 +137,14 @@ def test_revisits_resolved_within_files_and_through_the_cdxj_index(
     """A revisit's payload comes from its original: in the files read, else via index.cdxj."""
     from archive.warc.cdxj import index_lines
 
+    # Captured after the crawl, not in the future (a capture from the future is refused).
+    revisit_date = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     folder = tmp_path / "archive"
     folder.mkdir()
     original = folder / "original.warc.gz"
     rewrite_with_warcio(site_archive / "warc", original, version="1.1", gzip=True, requests=False)
     (folder / "index.cdxj").write_text("".join(index_lines([original])), "utf-8")
     revisits = folder / "revisits.warc.gz"
-    # Later than the site's captures (made minutes ago) yet not in the future, which the
-    # readers refuse as a capture time.
-    later_date = (datetime.now(timezone.utc) + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     count = 0
     with open(original, "rb") as handle, open(revisits, "wb") as out:
         writer = WARCWriter(out, gzip=True)
@@ -159,7 +158,7 @@ def test_revisits_resolved_within_files_and_through_the_cdxj_index(
                 refers_to_uri=url,
                 refers_to_date=record.rec_headers.get_header("WARC-Date"),
                 http_headers=record.http_headers,
-                warc_headers_dict={"WARC-Date": later_date},
+                warc_headers_dict={"WARC-Date": revisit_date},
             )
             writer.write_record(revisit)
             count += "html" in (record.http_headers.get_header("Content-Type") or "")
@@ -167,7 +166,7 @@ def test_revisits_resolved_within_files_and_through_the_cdxj_index(
 
     both = replay_items(str(folder), *mirror_sites(site), "--all-captures", tmp_path=tmp_path)
     assert len(both) == 2 * articles
-    later = [i for i in both if i["metadata"]["dateDownloaded"] == later_date]
+    later = [i for i in both if i["metadata"]["dateDownloaded"] == revisit_date]
     assert len(later) == articles and all(i["warc"]["filename"] == revisits.name for i in later)
 
     alone = run_cli(
