@@ -14,10 +14,12 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from archive.diskspace import is_disk_full
+from archive.state import StateUnavailableError
 from archive.store import ArticleStore, InvalidLineError, StoreLockedError
 from archive.validate import problems
 
 from .diskfull import disk_full, stop_for_disk_full, watch
+from .state import crawl_state
 
 log = logging.getLogger(__name__)
 
@@ -104,12 +106,16 @@ class StorePipeline:
         if not settings.getbool("NEWSARCHIVE_STORE_ENABLED"):
             raise NotConfigured
         data_dir = Path(settings.get("NEWSARCHIVE_DATA_DIR"))
+        state = crawl_state(settings)
         store = _shared_stores.acquire(
             data_dir,
             lambda: ArticleStore(
                 data_dir,
                 lock_timeout=settings.getfloat("NEWSARCHIVE_STORE_LOCK_TIMEOUT", 60.0),
                 batch_size=settings.getint("NEWSARCHIVE_STORE_BATCH_SIZE", 100),
+                # A worker of a shared crawl: the shared version index, its own files.
+                index=state.version_index() if state.shared else None,
+                worker=(settings.get("NEWSARCHIVE_WORKER") or None) if state.shared else None,
             ),
         )
         watch(crawler)
@@ -179,6 +185,9 @@ class StorePipeline:
                 self.store.close()
             else:
                 self.store.flush()
+        except StateUnavailableError as exc:
+            # Every line is in the files; the next writer indexes them into the shared state.
+            log.error("newsarchive: the store's index was not updated: %s", exc)
         except Exception as exc:
             if not is_disk_full(exc):
                 raise

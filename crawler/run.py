@@ -26,6 +26,7 @@ from archive.diskspace import is_disk_full, reason
 from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, USAGE
 from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
+from archive.state import StateUnavailableError
 
 from .diskfull import DISK_FULL_STAT
 
@@ -53,6 +54,10 @@ class CrawlOptions:
     quiet: bool = False
     max_error_rate: float = 0.10
     progress_interval: float = 10.0
+    # redis://HOST:PORT/DB: this process is one worker of a crawl shared through Redis.
+    state: str = ""
+    worker: str = ""  # set by run_crawl for a worker: HOST-PID
+    resumed: bool = False  # set by run_crawl: the worker picked up a crawl nobody served
 
 
 def build_settings(options: CrawlOptions, run_id: str) -> Any:
@@ -64,7 +69,17 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
     settings.set("NEWSARCHIVE_RUN_ID", run_id, priority="cmdline")
     settings.set("NEWSARCHIVE_DEPTH", options.depth, priority="cmdline")
     settings.set("NEWSARCHIVE_RECRAWL", options.recrawl, priority="cmdline")
-    settings.set("LOG_FILE", str(log_path(options.data_dir, run_id)), priority="cmdline")
+    settings.set(
+        "LOG_FILE", str(log_path(options.data_dir, run_id, options.worker)), priority="cmdline"
+    )
+    if options.state:
+        from .scale import shared_settings
+
+        for name, value in shared_settings(options.state, options.worker).items():
+            settings.set(name, value, priority="cmdline")
+        extensions = dict(settings.getdict("EXTENSIONS"))
+        extensions["crawler.scale.CrawlCoordinator"] = 50
+        settings.set("EXTENSIONS", extensions, priority="cmdline")
     if options.max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", options.max_pages, priority="cmdline")
     if options.max_runtime:
@@ -79,8 +94,9 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
     return settings
 
 
-def log_path(data_dir: Path, run_id: str) -> Path:
-    return data_dir / "runs" / f"{run_id}.log"
+def log_path(data_dir: Path, run_id: str, worker: str = "") -> Path:
+    """``runs/RUN-ID.log``, or ``runs/RUN-ID.WORKER.log`` for one worker of a shared crawl."""
+    return data_dir / "runs" / (f"{run_id}.{worker}.log" if worker else f"{run_id}.log")
 
 
 def run_crawl(options: CrawlOptions) -> int:
@@ -93,9 +109,16 @@ def run_crawl(options: CrawlOptions) -> int:
     except (DataDirError, FormatError) as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return USAGE
+    if options.state:
+        try:
+            run_id = join_shared_crawl(options, run_id)
+        except StateUnavailableError as exc:
+            print(f"newsarchive: {exc}; nothing was done, try again later", file=sys.stderr)
+            return LOCKED
     try:
         options.data_dir.mkdir(exist_ok=True)
-        lock = RunLock(options.data_dir, run_id).acquire()
+        # Workers of a shared crawl may share a data directory; a lone run may not.
+        lock = RunLock(options.data_dir, run_id).acquire(shared=bool(options.state))
     except LockedError as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return LOCKED
@@ -130,6 +153,24 @@ def run_crawl(options: CrawlOptions) -> int:
         lock.release()
 
 
+def join_shared_crawl(options: CrawlOptions, run_id: str) -> str:
+    """Reach the shared state and join its crawl; the run id is the crawl's, not ours."""
+    from archive.state.redis import RedisState
+
+    from .scale import join_crawl
+    from .state import crawl_state, worker_id
+
+    options.worker = options.worker or worker_id()
+    settings = {"NEWSARCHIVE_STATE": options.state, "NEWSARCHIVE_DATA_DIR": str(options.data_dir)}
+    from scrapy.settings import Settings
+
+    state = crawl_state(Settings(settings))
+    assert isinstance(state, RedisState)
+    state.ping()
+    shared_id, options.resumed = join_crawl(state, run_id)
+    return shared_id
+
+
 def disk_full_message(data_dir: Path, exc: BaseException) -> str:
     """The one line for a disk that was full before the crawl began: nothing was fetched."""
     return f"the disk of data directory {data_dir} is full ({reason(exc)}); nothing was fetched"
@@ -154,7 +195,8 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
     if not options.quiet:
         print(
             f"newsarchive: run {run_id}: crawling {', '.join(options.spiders)} into "
-            f"{options.data_dir} (log {log_path(options.data_dir, run_id)})",
+            f"{options.data_dir} (log {log_path(options.data_dir, run_id, options.worker)})"
+            + (f" as worker {options.worker} of {options.state}" if options.state else ""),
             file=sys.stderr,
         )
         interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", options.progress_interval)
@@ -167,7 +209,10 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
         "warc": report["warc"]["bytesWritten"],
         "store": store_bytes(options.data_dir) - store_before,
     }
-    report["logFile"] = str(log_path(options.data_dir, run_id))
+    report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
+    if options.state:
+        report["worker"] = options.worker
+        report["resumed"] = report["resumed"] or options.resumed
     full = [m for m in failures.values() if m.startswith(DISK_FULL_FAILURE)]
     if full and report["exitCode"] != DISK_FULL:
         report["exitCode"] = DISK_FULL
@@ -181,7 +226,7 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
             f"stopped by {signal.Signals(stopped_by[0]).name}; the next run resumes the crawl"
         )
     try:
-        path: Path | str = write_report(options.data_dir / "runs", report)
+        path: Path | str = write_report(options.data_dir / "runs", report, options.worker)
     except OSError as exc:
         if not is_disk_full(exc):
             raise
@@ -273,11 +318,13 @@ def build_report(
     resumed = False
     store_locked = ""
     disk_full = ""
+    state_lost = ""
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
         store_locked = store_locked or str(stats.get("newsarchive/store/locked") or "")
         disk_full = disk_full or str(stats.get(DISK_FULL_STAT) or "")
+        state_lost = state_lost or str(stats.get("newsarchive/state/lost") or "")
         resumed = resumed or bool(stats.get("newsarchive/resumed"))
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
@@ -308,6 +355,9 @@ def build_report(
     message = ""
     if disk_full:
         exit_code, message = DISK_FULL, disk_full + STOPPED_CLEANLY
+    elif state_lost:
+        exit_code = LOCKED
+        message = f"{state_lost}; stopped cleanly, the next run resumes the crawl"
     elif any(reason == "crashed" for reason in finish_reasons.values()):
         exit_code, message = CRASH, "a spider did not finish; see the run log"
     elif store_locked:

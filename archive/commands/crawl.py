@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from ..exitcodes import EPILOG
+from ..state import ENV as STATE_ENV
 
 SPIDERS = ("cnn", "reuters")
 
@@ -71,6 +73,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "-q", "--quiet", action="store_true", help="print only the summary and errors"
     )
     parser.add_argument(
+        "--state",
+        metavar="redis://HOST:PORT/DB",
+        default=os.environ.get(STATE_ENV) or "",
+        help="run as one worker of a crawl shared through this Redis (queue, seen set, "
+        f"history, indexes); default ${STATE_ENV}, else the embedded state in DATA/state/",
+    )
+    parser.add_argument(
         "--from-archive",
         nargs="+",
         default=[],
@@ -108,6 +117,21 @@ def run(options: argparse.Namespace) -> int:
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
         overrides[name.strip()] = value
+    if options.state:
+        from ..state import check_address
+
+        try:
+            check_address(options.state)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if options.from_archive:
+            raise UsageError("--state and --from-archive do not go together")
+        try:
+            import scrapy_redis  # noqa: F401
+        except ImportError:
+            raise UsageError(
+                "--state needs scrapy-redis: pip install 'newsarchive[scale]'"
+            ) from None
     if options.at and not options.from_archive:
         raise UsageError("--at needs --from-archive")
     if options.from_archive:
@@ -144,5 +168,6 @@ def run(options: argparse.Namespace) -> int:
             max_error_rate=options.max_error_rate,
             settings=overrides,
             quiet=options.quiet,
+            state=options.state,
         )
     )

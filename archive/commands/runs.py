@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..runs import read_reports
+from ..runs import merge_workers, read_reports
 
 COLUMNS = (
-    ("run", lambda r: r.get("runId", "?")),
+    ("run", lambda r: r.get("runId", "?") + _workers(r)),
     ("started", lambda r: r.get("startTime", "?")),
     ("secs", lambda r: f"{float(r.get('durationSeconds') or 0):.0f}"),
     ("spiders", lambda r: ",".join(r.get("spiders") or [])),
@@ -50,7 +50,7 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError("--last takes a number >= 0")
     if not (options.data / "runs").is_dir():
         raise UsageError(f"no runs in {options.data} (is it a data directory?)")
-    reports = read_reports(options.data / "runs")
+    reports = merge_workers(read_reports(options.data / "runs"))
     if options.last:
         reports = reports[-options.last :]
     print(format_table(reports), end="")
@@ -69,6 +69,12 @@ def format_table(reports: list[dict[str, Any]]) -> str:
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def _workers(report: dict[str, Any]) -> str:
+    """`` (3 workers)`` after the run id of a crawl shared by several worker processes."""
+    workers = report.get("workers") or []
+    return f" ({len(workers)} worker{'s' if len(workers) != 1 else ''})" if workers else ""
 
 
 def _written(report: dict[str, Any]) -> int:

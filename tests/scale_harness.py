@@ -1,0 +1,181 @@
+"""Helpers of the several-machines tests: a real redis-server, workers, stores compared."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import FAST, REPO, cli_env, line_server
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RedisServer:
+    """A ``redis-server`` subprocess on a loopback port, persisting into ``directory``."""
+
+    directory: Path
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed (.ci/run installs it)")
+        self.port = self.port or free_port()
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = self.client()
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                return self
+            except Exception:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)  # waiting for the server to listen, not for an outcome
+
+    def client(self) -> Any:
+        import redis
+
+        return redis.Redis(host="127.0.0.1", port=self.port)
+
+    def stop(self, *, save: bool = False) -> None:
+        """SHUTDOWN (writing dump.rdb when `save`), as an operator stopping Redis would."""
+        if self.process is None:
+            return
+        import redis
+
+        with contextlib.suppress(redis.ConnectionError):
+            self.client().shutdown(save=save, nosave=not save)
+        self.process.wait(timeout=30)
+        self.process = None
+
+
+@contextmanager
+def counting_site(*args: str) -> Iterator[dict[str, str]]:
+    """The test site that counts requests per path (tests/servers/counting.py)."""
+    with line_server("-m", "tests.servers.counting", *args) as info:
+        yield info
+
+
+def control(site: dict[str, str], action: str) -> dict[str, int]:
+    with urllib.request.urlopen(f"{site['control']}/{action}", timeout=30) as answer:
+        return dict(json.loads(answer.read()))
+
+
+START = ("/world/africa/", "/sitemaps/cnn/news.xml")
+
+
+def crawl_args(site: dict[str, str], data: Path, *extra: str) -> list[str]:
+    starts = [arg for path in START for arg in ("--start-url", site["url"] + path)]
+    return [
+        sys.executable,
+        "-m",
+        "archive",
+        "crawl",
+        "cnn",
+        "--data",
+        str(data),
+        *starts,
+        *FAST,
+        "-q",
+        *extra,
+    ]
+
+
+def start_worker(
+    site: dict[str, str], data: Path, state: str, *extra: str
+) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        crawl_args(
+            site,
+            data,
+            "--state",
+            state,
+            "-s",
+            "NEWSARCHIVE_STATE_LEASE_SECONDS=2",
+            "-s",
+            "NEWSARCHIVE_STATE_POLL_SECONDS=0.2",
+            *extra,
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=cli_env(),
+    )
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str]:
+    _out, err = process.communicate(timeout=timeout)
+    return process.returncode, err
+
+
+def wait_until(condition: Any, what: str, timeout: float = 60) -> None:
+    """Poll `condition` until true (a state to reach, not a time to wait)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def comparable(data: Path) -> dict[str, dict[str, Any]]:
+    """The store's latest articles without what only says where and when they were captured."""
+    from archive.store import ArticleStore
+
+    found = {}
+    for line in ArticleStore(data).iter_articles():
+        line = dict(line)
+        line.pop("warc", None)
+        line["metadata"] = {k: v for k, v in line["metadata"].items() if k != "dateDownloaded"}
+        found[line["articleId"]] = line
+    return found
+
+
+def all_versions(data: Path) -> list[tuple[str, int]]:
+    from archive.store import ArticleStore
+
+    return sorted(
+        (x["articleId"], x["version"]) for x in ArticleStore(data).iter_articles(all_versions=True)
+    )
