@@ -26,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
         epilog="exit codes: 0 done (damage reported but tolerated); 1 damage found with "
         "--strict; 2 usage error (or a store written by a newer newsarchive); 70 internal "
-        "error; 74 the store's disk is full; 75 another process kept the store past --wait",
+        "error; 74 the store's disk is full; 75 another process kept the store past --wait, or "
+        "the Dask scheduler of --cluster could not be reached",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="WARC/WACZ files or folders")
     parser.add_argument(
@@ -44,6 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--cluster",
+        metavar="tcp://HOST:8786|local:N",
+        help="scan and extract on a Dask cluster: a running scheduler, or N local worker "
+        "processes (pip install 'newsarchive[scale]'); same items, same order",
     )
     parser.add_argument(
         "--diff",
@@ -102,6 +109,13 @@ def run(options: argparse.Namespace) -> int:
         except (DataDirError, FormatError) as exc:
             raise UsageError(str(exc)) from None
     jobs = options.jobs or default_jobs()
+    if options.cluster:
+        from ..replay.cluster import check_spec
+
+        try:
+            check_spec(options.cluster)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
 
     out: TextIO | None = None
     if options.out is not None:
@@ -155,15 +169,32 @@ def run(options: argparse.Namespace) -> int:
             if len(batch) >= 200:
                 flush()
 
+    client = None
+    if options.cluster:
+        from ..replay.cluster import ClusterError, connect
+
+        try:
+            client = connect(options.cluster)
+        except ClusterError as exc:
+            if store is not None:
+                store.close()
+            if out is not None and out is not sys.stdout:
+                out.close()
+            print(f"newsarchive: {exc}; nothing was replayed, try again later", file=sys.stderr)
+            return LOCKED
     failed: Exception | None = None  # the store's: locked past --wait, or a full disk
     try:
-        report = replay(options.paths, sink, jobs=jobs, sites=sites)
+        report = replay(options.paths, sink, jobs=jobs, sites=sites, cluster=client)
         flush()
     except Exception as exc:
         if not (isinstance(exc, StoreLockedError) or is_disk_full(exc)):
             raise
         failed = exc
     finally:
+        if client is not None:
+            from ..replay.cluster import close
+
+            close(client)
         if store is not None:
             try:
                 store.close()

@@ -1,0 +1,72 @@
+"""Replay on a real Dask cluster of local processes: the same bytes as one process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_cli
+from .scale_harness import free_port
+from .test_replay_helpers import site_archive  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.slow
+
+
+def many_files(archive: Path, folder: Path, copies: int) -> Path:
+    """The crawl's WARC files copied under new names: many files, several batches of pages."""
+    folder.mkdir()
+    for number in range(copies):
+        for path in sorted((archive / "warc").glob("*.warc.gz")):
+            shutil.copy(path, folder / f"{number:03d}-{path.name}")
+    return folder
+
+
+def test_dask_replay_equals_a_single_process_replay_byte_for_byte(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    warcs = many_files(site_archive, tmp_path / "warcs", 24)
+    outputs = {}
+    for name, how in (("alone", ("--jobs", "1")), ("dask", ("--cluster", "local:2"))):
+        out, store = tmp_path / f"{name}.jsonl", tmp_path / f"{name}-store"
+        result = run_cli(
+            "replay", str(warcs), "--out", str(out), "--store", str(store), *how, timeout=300
+        )
+        assert result.returncode == 0, result.stderr
+        outputs[name] = (out.read_bytes(), result.stderr.strip().splitlines()[-1], store)
+    alone, dask = outputs["alone"], outputs["dask"]
+    assert alone[0] == dask[0] and alone[0].count(b"\n") > 64  # several batches of items
+    assert alone[1] == dask[1]  # the same summary: files, records, pages, articles, problems
+    files = sorted(p.name for p in (alone[2] / "articles").glob("*.jsonl"))
+    assert files == sorted(p.name for p in (dask[2] / "articles").glob("*.jsonl"))
+    for name in files:
+        assert (alone[2] / "articles" / name).read_bytes() == (
+            dask[2] / "articles" / name
+        ).read_bytes()
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_75(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "items.jsonl"
+    result = run_cli(
+        "replay",
+        str(site_archive / "warc"),
+        "--out",
+        str(out),
+        "--cluster",
+        f"tcp://127.0.0.1:{free_port()}",
+        timeout=120,
+    )
+    assert result.returncode == 75, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "cannot be reached" in result.stderr
+
+
+def test_a_bad_cluster_is_a_usage_error(site_archive: Path) -> None:  # noqa: F811
+    result = run_cli("replay", str(site_archive / "warc"), "--cluster", "somewhere")
+    assert result.returncode == 2
+    assert "tcp://HOST:PORT or local:N" in result.stderr
