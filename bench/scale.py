@@ -80,15 +80,20 @@ def crawl(
         subprocess.Popen(command, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for _ in range(workers)
     ]
+    cpu = 0.0
     for process in processes:
-        _out, err = process.communicate()
+        assert process.stderr is not None
+        err = process.stderr.read()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        cpu += usage.ru_utime + usage.ru_stime
         if process.returncode:
             raise SystemExit(f"bench.scale: a worker failed: {err.decode()[-500:]}")
     wall = time.monotonic() - start
     pages = 0
     for path in (data / "runs").glob("*.json"):
         pages += int(json.loads(path.read_text("utf-8")).get("pagesFetched", 0))
-    return pages, wall
+    return pages, wall, cpu
 
 
 def replay(warcs: list[Path], out: Path, log: Path, *how: str) -> Measured:
@@ -113,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         with serve(folders, work / "server", use_nginx=False, delay=args.delay) as (_kind, bases):
             urls = start_urls(site, bases, "cnn")
             each = f"concurrency {args.concurrency} each, {args.delay * 1000:.0f} ms/page"
-            pages, wall = crawl(urls, work / "crawl-alone", "", 1, args.concurrency)
+            pages, wall, cpu = crawl(urls, work / "crawl-alone", "", 1, args.concurrency)
             rows.append((f"crawl, one process, embedded state ({each})", pages, wall, "wall"))
+            rows.append(("crawl, one process, embedded state", pages, cpu, "CPU"))
             for number, workers in enumerate((1, 3), start=1):
                 data = work / f"crawl-{workers}"
                 # A database of its own: the history of the run before would skip every page.

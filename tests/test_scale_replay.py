@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -70,3 +73,36 @@ def test_a_bad_cluster_is_a_usage_error(site_archive: Path) -> None:  # noqa: F8
     result = run_cli("replay", str(site_archive / "warc"), "--cluster", "somewhere")
     assert result.returncode == 2
     assert "tcp://HOST:PORT or local:N" in result.stderr
+
+
+def test_a_dask_worker_killed_mid_run_costs_a_retry_not_the_run(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from distributed import Client, LocalCluster
+
+    from archive.replay import replay
+
+    warcs = [str(many_files(site_archive, tmp_path / "warcs", 24))]
+    alone: list[dict] = []
+    replay(warcs, alone.append, jobs=1, err=io.StringIO())
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    client = Client(cluster)
+    try:
+        before = client.run(os.getpid)
+        items: list[dict] = []
+
+        def sink(item: dict) -> None:
+            items.append(item)
+            if len(items) == 1:  # batches are in flight on both workers now
+                os.kill(next(iter(before.values())), signal.SIGKILL)
+
+        replay(warcs, sink, cluster=client, err=io.StringIO())
+        after = client.run(os.getpid)
+    finally:
+        client.close()
+        cluster.close()
+    assert set(before.values()) - set(after.values())  # a worker died (its nanny restarted it)
+    assert items == alone
