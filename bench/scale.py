@@ -87,8 +87,10 @@ def crawl(
         _pid, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         cpu += usage.ru_utime + usage.ru_stime
-        if process.returncode:
+        if process.returncode not in (0, 1):  # 1: errors above the threshold, still counted
             raise SystemExit(f"bench.scale: a worker failed: {err.decode()[-500:]}")
+        if process.returncode:
+            print(f"bench.scale: {err.decode().strip()}", file=sys.stderr)
     wall = time.monotonic() - start
     pages = 0
     for path in (data / "runs").glob("*.json"):
@@ -124,11 +126,11 @@ def main(argv: list[str] | None = None) -> int:
             for number, workers in enumerate((1, 3), start=1):
                 data = work / f"crawl-{workers}"
                 # A database of its own: the history of the run before would skip every page.
-                pages, wall = crawl(urls, data, f"{state[:-1]}{number}", workers, args.concurrency)
-                plural = "s" if workers > 1 else ""
-                rows.append(
-                    (f"crawl, {workers} worker{plural} on Redis ({each})", pages, wall, "wall")
-                )
+                address = f"{state[:-1]}{number}"
+                pages, wall, cpu = crawl(urls, data, address, workers, args.concurrency)
+                name = f"crawl, {workers} worker{'s' if workers > 1 else ''} on Redis"
+                rows.append((f"{name} ({each})", pages, wall, "wall"))
+                rows.append((name, pages, cpu, "CPU of all workers"))
     finally:
         server.terminate()
         server.wait()

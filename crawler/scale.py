@@ -183,7 +183,7 @@ class SharedScheduler(Scheduler):
         if not queued:
             self.df.log(request, self.spider)
         elif self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/enqueued/redis")
         return queued
 
     def next_request(self) -> Request | None:

@@ -83,6 +83,21 @@ def test_three_workers_crawl_as_one_process_would(
     # Each worker wrote its own files; one run with three workers.
     names = sorted(p.name for p in (data / "articles").glob("*.jsonl"))
     assert names and all(len(n.split(".")) == 3 for n in names)
+    # One store, in a stable order: month, then the workers' files by name, then line.
+    listed = run_cli("articles", "--data", str(data), "--all-versions", "--fields", "articleId")
+    assert (
+        listed.returncode == 0
+        and listed.stdout
+        == run_cli(
+            "articles", "--data", str(data), "--all-versions", "--fields", "articleId"
+        ).stdout
+    )
+    in_files = [
+        json.loads(line)["articleId"]
+        for name in names
+        for line in (data / "articles" / name).read_text().splitlines()
+    ]
+    assert [json.loads(line)["articleId"] for line in listed.stdout.splitlines()] == in_files
     runs = run_cli("runs", "--data", str(data))
     assert runs.returncode == 0 and "(3 workers)" in runs.stdout
     assert len(runs.stdout.strip().splitlines()) == 2
