@@ -7,8 +7,10 @@ tools validate with; this check runs in the crawl, where a bad item is a bug to 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
+_SOURCE = re.compile(r"^[a-z][a-z0-9_]*$")  # as archive/schema/article.schema.json says
 _ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 REQUIRED: dict[str, type | tuple[type, ...]] = {
@@ -30,14 +32,21 @@ REQUIRED: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def problems(item: dict[str, Any]) -> list[str]:
-    """What is wrong with an item; empty when it keeps the contract."""
+def problems(item: dict[str, Any], sources: Collection[str] = ()) -> list[str]:
+    """What is wrong with an item; empty when it keeps the contract.
+
+    The contract asks a ``source`` shaped like an outlet's name; `sources`, when given (the
+    declared outlets, known only above this floor), must also hold it.
+    """
     found = []
     for name, kind in REQUIRED.items():
         if not isinstance(item.get(name), kind):
             found.append(f"{name} missing or not {getattr(kind, '__name__', kind)}")
-    if item.get("source") not in ("cnn", "reuters"):
-        found.append(f"source {item.get('source')!r} is not cnn or reuters")
+    source = item.get("source")
+    if not (isinstance(source, str) and _SOURCE.match(source)):
+        found.append(f"source {source!r} is not an outlet's name")
+    elif sources and source not in sources:
+        found.append(f"source {source!r} is not a declared outlet ({', '.join(sources)})")
     if not item.get("headline"):
         found.append("headline is empty")
     for name in ("datePublished", "dateModified"):

@@ -27,8 +27,8 @@ from archive.replay.sources import Source, find_sources, index_files
 from archive.replay.timestamps import parse_at, warc_moment
 from archive.warc.records import RecordLocation
 
-from .linkpolicy import dedup_key
-from .recorder import WARC_META
+from .keys import WARC_META
+from .pages.urls import dedup_key
 
 MIDDLEWARE = "crawler.fromarchive.ArchiveDownloaderMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response

@@ -20,8 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
-FETCH_START = "newsarchive_fetch_start"
-WIRE = "newsarchive_wire"
+from .keys import FETCH_START, WIRE
 
 
 @dataclass

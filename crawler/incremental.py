@@ -26,6 +26,7 @@ from archive.fetchstate import FetchRecord, FrontierEntry, Links, Planned
 from archive.state import FetchHistory
 
 from .diskfull import DISK_FULL_STAT
+from .keys import KIND, KNOWN, LINKS, PAGE_STATS, STORE_LOCKED_STAT
 from .linkpolicy import dedup_key
 from .state import crawl_state
 
@@ -36,9 +37,6 @@ RECRAWL_MODES = ("auto", "all", "none")
 # age limit (seconds since the article's latest date) -> least time between two fetches
 DEFAULT_SCHEDULE = {86400: 0, 7 * 86400: 86400}
 ARTICLE_KINDS = ("article", "related", "inline")  # what the spider's KIND meta names
-KNOWN = "newsarchive_known"  # request.meta: the FetchRecord a conditional request came from
-LINKS = "newsarchive_links"  # response.meta: an article's links, for the history
-STORE_LOCKED_STAT = "newsarchive/store/locked"  # set by the store pipeline when it gave up
 
 
 class KnownPage(IgnoreRequest):
@@ -175,8 +173,6 @@ class IncrementalMiddleware:
 
     # -- downloader middleware -----------------------------------------------------------
     def process_request(self, request: Request, spider: Any = None) -> None:
-        from .spiders.base import KIND
-
         if request.meta.get(KIND) not in ARTICLE_KINDS or "redirect_urls" in request.meta:
             return None
         if KNOWN in request.meta:  # a retry of a request already decided
@@ -185,7 +181,7 @@ class IncrementalMiddleware:
         if record is None:
             return None
         if not refetch_due(record, time.time(), self.mode, self.schedule):
-            self.stats.inc_value("newsarchive/pages/skipped")
+            self.stats.inc_value(PAGE_STATS + "skipped")
             raise KnownPage("skipped", record)
         request.meta[KNOWN] = record
         if record.etag:
@@ -201,11 +197,11 @@ class IncrementalMiddleware:
         if record is None:
             return response
         if response.status == 304:
-            self.stats.inc_value("newsarchive/pages/not_modified")
+            self.stats.inc_value(PAGE_STATS + "not_modified")
             self.state.touch(record.key, 304)
             raise KnownPage("not_modified", record)
         if response.status == 200 and record.payload_digest == payload_digest(response.body):
-            self.stats.inc_value("newsarchive/pages/identical")
+            self.stats.inc_value(PAGE_STATS + "identical")
             self.state.touch(record.key, 200)
             raise KnownPage("identical", record)
         return response

@@ -18,9 +18,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured, StopDownload
 from scrapy.http import Response
 
-from .handlers import FETCH_START
+from .keys import FETCH_START, TRUNCATED
 
-TRUNCATED = "newsarchive_truncated"  # WARC-Truncated reason: "length", "time"
 _LIMIT = "newsarchive_maxsize"
 _RECEIVED = "_newsarchive_bytes"
 

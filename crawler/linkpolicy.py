@@ -1,4 +1,4 @@
-"""What the spiders follow: article URL shapes per outlet, hop limits, the site's hosts.
+"""What the spiders follow: the outlets' article URL shapes, hop limits, the site's hosts.
 
 Pure functions and one small class, no Scrapy: replay and tests use them as they are.
 """
@@ -11,24 +11,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from .pages.base import Analysis, Link
-from .pages.urls import canonicalize_url, outlet_of_host, site_key
-
-ARTICLE_PATHS: dict[str, tuple[re.Pattern[str], ...]] = {
-    "cnn": (
-        # /2013/01/29/world/africa/mali-timbuktu/index.html
-        re.compile(r"^/\d{4}/\d{2}/\d{2}/(?:[^/]+/)+index\.html$"),
-        # /2023/05/01/africa/mali-gao-patrol/ (and without the trailing slash)
-        re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/[^/]+/?$"),
-    ),
-    "reuters": (
-        # /article/2013/01/18/us-mali-rebels-idUSBRE90H0AO20130118
-        re.compile(r"^/article/\d{4}/\d{2}/\d{2}/[^/]+-id[A-Za-z0-9]{6,}$"),
-        # /article/us-mali-france-idUSKBN1FB1XX
-        re.compile(r"^/article/(?:[^/]+/)*[^/]+-id[A-Za-z0-9]{6,}$"),
-        # /world/africa/mali-junta-names-new-premier-2021-05-25/
-        re.compile(r"^/(?:[a-z0-9-]+/)+[a-z0-9-]+-\d{4}-\d{2}-\d{2}/?$"),
-    ),
-}
+from .pages.outlets import by_name, outlets
+from .pages.urls import dedup_key, outlet_of_host
 
 MEDIA_PATH_RE = re.compile(
     r"^/(?:videos?|gallery|galleries|pictures?|news/picture|live-news)(?:/|$)"
@@ -41,20 +25,16 @@ def is_article_url(url: str, source: str | None) -> bool:
     path = urlsplit(url).path
     if MEDIA_PATH_RE.match(path):
         return False
-    patterns = ARTICLE_PATHS.get(source or "", ())
-    if not patterns:
-        patterns = tuple(p for group in ARTICLE_PATHS.values() for p in group)
+    outlet = by_name(source)
+    patterns = (
+        outlet.article_paths if outlet else tuple(p for o in outlets() for p in o.article_paths)
+    )
     return any(pattern.match(path) for pattern in patterns)
 
 
 def is_listing_url(url: str) -> bool:
     """Sitemaps and feeds named in a sitemap index or robots.txt."""
     return bool(LISTING_PATH_RE.search(urlsplit(url).path))
-
-
-def dedup_key(url: str) -> str:
-    """Two URLs with one key are one page: tracking parameters, fragment, scheme, host alias."""
-    return site_key(canonicalize_url(url))
 
 
 @dataclass(frozen=True)

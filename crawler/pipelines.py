@@ -19,6 +19,8 @@ from archive.store import ArticleStore, InvalidLineError, StoreLockedError
 from archive.validate import problems
 
 from .diskfull import disk_full, stop_for_disk_full, watch
+from .keys import ARTICLE_STATS, ERROR_STATS, EXAMPLES, STORE_LOCKED_STAT
+from .pages.outlets import names as outlet_names
 from .state import crawl_state
 
 log = logging.getLogger(__name__)
@@ -39,9 +41,9 @@ class ValidationPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        found = problems(ItemAdapter(item).asdict())
+        found = problems(ItemAdapter(item).asdict(), outlet_names())
         if found:
-            self.stats.inc_value("newsarchive/errors/invalid_item")
+            self.stats.inc_value(ERROR_STATS + "invalid_item")
             raise DropItem(f"item breaks the article contract: {'; '.join(found[:3])}")
         return item
 
@@ -139,13 +141,13 @@ class StorePipeline:
         try:
             decision = self.store.add(article)
         except InvalidLineError as exc:
-            self.stats.inc_value("newsarchive/errors/invalid_item")
+            self.stats.inc_value(ERROR_STATS + "invalid_item")
             self._example("invalid_item", str(article.get("url")))
             raise DropItem(str(exc)) from None
         except StoreLockedError as exc:
             self.unstored.append(article)
             # The run's one-line message for exit code 75 (the close reason is store_locked).
-            self.stats.set_value("newsarchive/store/locked", str(exc))
+            self.stats.set_value(STORE_LOCKED_STAT, str(exc))
             log.error("newsarchive: %s; stopping the crawl", exc)
             if self.crawler.engine is not None:
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_LOCKED))
@@ -158,7 +160,7 @@ class StorePipeline:
             stop_for_disk_full(self.crawler, where, exc)
             self.stats.inc_value("newsarchive/store/unstored_disk_full")
             raise DropItem(f"not stored, the disk is full: {article.get('url')}") from None
-        self.stats.inc_value(f"newsarchive/articles/{decision.status}")
+        self.stats.inc_value(f"{ARTICLE_STATS}{decision.status}")
         self._note_quarantine()
         return item
 
@@ -215,7 +217,7 @@ class StorePipeline:
             )
             return
         for decision in decisions:
-            self.stats.inc_value(f"newsarchive/articles/{decision.status}")
+            self.stats.inc_value(f"{ARTICLE_STATS}{decision.status}")
         self.unstored = []
 
     def _note_quarantine(self) -> None:
@@ -225,8 +227,8 @@ class StorePipeline:
             self._reported = len(quarantined)
 
     def _example(self, kind: str, url: str) -> None:
-        examples = self.stats.get_value("newsarchive/examples") or {}
+        examples = self.stats.get_value(EXAMPLES) or {}
         urls = examples.setdefault(kind, [])
         if len(urls) < 5 and url not in urls:
             urls.append(url)
-        self.stats.set_value("newsarchive/examples", examples)
+        self.stats.set_value(EXAMPLES, examples)

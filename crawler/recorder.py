@@ -41,14 +41,13 @@ from archive.warc.records import (
 from archive.warc.recovery import recover_directory
 
 from .diskfull import stop_for_disk_full, watch
-from .handlers import FETCH_START, WIRE, Wire
+from .handlers import Wire
+from .keys import FETCH_START, HOPS, TRUNCATED, WARC_META, WIRE
 from .signals import outlinks_chosen
 from .state import crawl_state
 
 logger = logging.getLogger(__name__)
 
-WARC_META = "newsarchive_warc"
-HOPS = "newsarchive_hops"
 _PENDING = "_newsarchive_pending_metadata"
 
 
@@ -193,7 +192,7 @@ class WarcRecorder:
         elif "download_stopped" in response.flags:
             truncated = "length"
         # crawler.limits says why it cut a download short ("length" or "time").
-        truncated = request.meta.get("newsarchive_truncated") or truncated
+        truncated = request.meta.get(TRUNCATED) or truncated
         metadata: dict[str, Any] = {
             "spider": spider.name,
             "hops": request.meta.get(HOPS, 0),

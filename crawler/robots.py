@@ -19,6 +19,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 
+from .keys import ERROR_STATS
+
 logger = logging.getLogger(__name__)
 
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
@@ -82,4 +84,4 @@ def _note(crawler: Crawler, kind: str, url: str) -> None:
     if note is not None:
         note(kind, url)
     elif crawler.stats is not None:
-        crawler.stats.inc_value(f"newsarchive/errors/{kind}")
+        crawler.stats.inc_value(f"{ERROR_STATS}{kind}")

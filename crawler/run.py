@@ -29,6 +29,14 @@ from archive.runs import REPORT_VERSION, new_run_id, write_report
 from archive.state import StateUnavailableError
 
 from .diskfull import DISK_FULL_STAT
+from .keys import (
+    ARTICLE_STATS,
+    ERROR_STATS,
+    EXAMPLES,
+    PAGE_STATS,
+    STATE_LOST_STAT,
+    STORE_LOCKED_STAT,
+)
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
 DISK_FULL_FAILURE = "disk full: "
@@ -294,8 +302,8 @@ def progress_line(crawlers: list[Any], elapsed: float) -> str:
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         pages += int(stats.get("downloader/response_count", 0))
-        articles += sum(int(stats.get(f"newsarchive/articles/{k}", 0)) for k in ("new", "updated"))
-        errors += sum(int(v) for k, v in stats.items() if k.startswith("newsarchive/errors/"))
+        articles += sum(int(stats.get(f"{ARTICLE_STATS}{k}", 0)) for k in ("new", "updated"))
+        errors += sum(int(v) for k, v in stats.items() if k.startswith(ERROR_STATS))
     rate = pages / elapsed if elapsed > 0 else 0.0
     return (
         f"newsarchive: {elapsed:5.0f}s  {pages} pages ({rate:.1f}/s), "
@@ -322,15 +330,15 @@ def build_report(
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
-        store_locked = store_locked or str(stats.get("newsarchive/store/locked") or "")
+        store_locked = store_locked or str(stats.get(STORE_LOCKED_STAT) or "")
         disk_full = disk_full or str(stats.get(DISK_FULL_STAT) or "")
-        state_lost = state_lost or str(stats.get("newsarchive/state/lost") or "")
+        state_lost = state_lost or str(stats.get(STATE_LOST_STAT) or "")
         resumed = resumed or bool(stats.get("newsarchive/resumed"))
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
                 statuses[code] = statuses.get(code, 0) + int(value)
-            elif key.startswith("newsarchive/errors/"):
+            elif key.startswith(ERROR_STATS):
                 kind = key.split("/", 2)[2]
                 entry = errors.setdefault(kind, {"count": 0, "examples": []})
                 entry["count"] += int(value)
@@ -340,11 +348,11 @@ def build_report(
                 "downloader/response_bytes",
                 "item_scraped_count",
             ) or (
-                key.startswith(("newsarchive/pages/", "newsarchive/articles/", "newsarchive/warc/"))
+                key.startswith((PAGE_STATS, ARTICLE_STATS, "newsarchive/warc/"))
                 and isinstance(value, int)
             ):
                 totals[key] = totals.get(key, 0) + int(value)
-        for kind, urls in (stats.get("newsarchive/examples") or {}).items():
+        for kind, urls in (stats.get(EXAMPLES) or {}).items():
             if kind in errors:
                 errors[kind]["examples"] = (errors[kind]["examples"] + urls)[:5]
         warc_files.extend(stats.get("newsarchive/warc/files") or [])
@@ -388,22 +396,22 @@ def build_report(
         "requests": requests,
         "pagesByStatus": dict(sorted(statuses.items())),
         "articles": {
-            "new": totals.get("newsarchive/articles/new", 0),
-            "updated": totals.get("newsarchive/articles/updated", 0),
-            "unchanged": totals.get("newsarchive/articles/unchanged", 0),
+            "new": totals.get(ARTICLE_STATS + "new", 0),
+            "updated": totals.get(ARTICLE_STATS + "updated", 0),
+            "unchanged": totals.get(ARTICLE_STATS + "unchanged", 0),
         },
         "pages": {
-            "article": totals.get("newsarchive/pages/article", 0),
-            "listing": totals.get("newsarchive/pages/listing", 0),
-            "notArticle": totals.get("newsarchive/pages/not_article", 0),
-            "blocked": totals.get("newsarchive/pages/blocked", 0),
-            "notModified": totals.get("newsarchive/pages/not_modified", 0),
-            "identical": totals.get("newsarchive/pages/identical", 0),
-            "skipped": totals.get("newsarchive/pages/skipped", 0),
+            "article": totals.get(PAGE_STATS + "article", 0),
+            "listing": totals.get(PAGE_STATS + "listing", 0),
+            "notArticle": totals.get(PAGE_STATS + "not_article", 0),
+            "blocked": totals.get(PAGE_STATS + "blocked", 0),
+            "notModified": totals.get(PAGE_STATS + "not_modified", 0),
+            "identical": totals.get(PAGE_STATS + "identical", 0),
+            "skipped": totals.get(PAGE_STATS + "skipped", 0),
         },
-        "notModified": totals.get("newsarchive/pages/not_modified", 0),
-        "blocked": totals.get("newsarchive/pages/blocked", 0),
-        "notArticle": totals.get("newsarchive/pages/not_article", 0),
+        "notModified": totals.get(PAGE_STATS + "not_modified", 0),
+        "blocked": totals.get(PAGE_STATS + "blocked", 0),
+        "notArticle": totals.get(PAGE_STATS + "not_article", 0),
         "errors": dict(sorted(errors.items())),
         "errorRate": round(error_count / requests, 4) if requests else 0.0,
         "bytesReceived": totals.get("downloader/response_bytes", 0),

@@ -37,11 +37,11 @@ from archive.state import StateUnavailableError
 from archive.state.redis import PREFIX, RedisState
 
 from .fingerprint import CanonicalRequestFingerprinter
+from .keys import LEASE, STATE_LOST_STAT
 from .state import crawl_state, worker_id
 
 log = logging.getLogger(__name__)
 
-LEASE = "newsarchive_lease"  # request.meta: the lease a request was taken under
 STATE_LOST = "state_lost"  # the close reason of a worker that lost the shared state
 
 
@@ -286,7 +286,7 @@ class CrawlCoordinator:
         except StateUnavailableError:
             return  # lost(): the worker is closing
         if finished:
-            self.clear_crawl()
+            self.leave_crawl()
             return
         from twisted.internet import reactor  # the installed one (never at import time)
 
@@ -315,7 +315,7 @@ class CrawlCoordinator:
             return
         self.closing = True
         self.crawler.stats.set_value(
-            "newsarchive/state/lost", f"lost the shared state at {self.state.address} ({exc})"
+            STATE_LOST_STAT, f"lost the shared state at {self.state.address} ({exc})"
         )
         log.error(
             "newsarchive: lost the shared state at %s (%s); stopping", self.state.address, exc
@@ -384,6 +384,20 @@ class CrawlCoordinator:
         if seeding not in (None, b"done"):
             return False
         return queued == 0 and not any(leased)
+
+    def leave_crawl(self) -> None:
+        """The crawl is over for this worker; the last to leave clears it, so a worker that
+        joined but has not looked yet still finds the crawl seeded, not a new one to seed."""
+        try:
+            with self.state.guard():
+                pipe = self.client.pipeline(transaction=True)
+                pipe.srem(self.keys["workers"], self.worker)
+                pipe.scard(self.keys["workers"])
+                _removed, left = pipe.execute()
+        except StateUnavailableError:
+            return
+        if not left:
+            self.clear_crawl()
 
     def clear_crawl(self) -> None:
         """The crawl is over: the next run starts from the start points with a new seen set."""

@@ -124,20 +124,18 @@ def crawl_args(site: dict[str, str], data: Path, *extra: str) -> list[str]:
 
 
 def start_worker(
-    site: dict[str, str], data: Path, state: str, *extra: str
+    site: dict[str, str], data: Path, state: str, *extra: str, lease: float = 30
 ) -> subprocess.Popen[str]:
+    """One worker of the crawl at `state`; a short `lease` lets others take over quickly
+    from a killed worker (and from one merely starved of CPU for that long)."""
+    settings = [
+        "-s",
+        f"NEWSARCHIVE_STATE_LEASE_SECONDS={lease}",
+        "-s",
+        "NEWSARCHIVE_STATE_POLL_SECONDS=0.2",
+    ]
     return subprocess.Popen(
-        crawl_args(
-            site,
-            data,
-            "--state",
-            state,
-            "-s",
-            "NEWSARCHIVE_STATE_LEASE_SECONDS=2",
-            "-s",
-            "NEWSARCHIVE_STATE_POLL_SECONDS=0.2",
-            *extra,
-        ),
+        crawl_args(site, data, "--state", state, *settings, *extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -168,6 +166,9 @@ def comparable(data: Path) -> dict[str, dict[str, Any]]:
     for line in ArticleStore(data).iter_articles():
         line = dict(line)
         line.pop("warc", None)
+        # Which of a page's URLs (tracking parameters, aliases) reached it first depends on
+        # the order responses arrive in, with one worker or three; canonicalUrl does not.
+        line.pop("url", None)
         line["metadata"] = {k: v for k, v in line["metadata"].items() if k != "dateDownloaded"}
         found[line["articleId"]] = line
     return found

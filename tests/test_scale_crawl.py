@@ -109,7 +109,7 @@ def test_a_killed_worker_loses_nothing(
 ) -> None:
     with counting_site(*GATED, "--delay", "0.2") as site:
         data = tmp_path / "shared"
-        first, second = (start_worker(site, data, state) for _ in range(2))
+        first, second = (start_worker(site, data, state, lease=2) for _ in range(2))
         wait_until(lambda: workers_joined(redis_server, 2), "two workers to join")
         control(site, "open")
         wait_until(lambda: len(article_fetches(control(site, "counts"))) >= 5, "some progress")
@@ -129,7 +129,7 @@ def test_redis_lost_mid_crawl_stops_cleanly_and_resumes(tmp_path: Path) -> None:
     try:
         with counting_site(*GATED, "--delay", "0.2") as site:
             data = tmp_path / "shared"
-            worker = start_worker(site, data, redis.address)
+            worker = start_worker(site, data, redis.address, lease=2)
             wait_until(lambda: workers_joined(redis, 1), "the worker to join")
             control(site, "open")
             wait_until(lambda: len(article_fetches(control(site, "counts"))) >= 4, "progress")
@@ -138,7 +138,7 @@ def test_redis_lost_mid_crawl_stops_cleanly_and_resumes(tmp_path: Path) -> None:
             assert code == 75, err
             assert "lost the shared state" in err and "Traceback" not in err
             redis.start()  # the same port and directory: what was saved comes back
-            again = start_worker(site, data, redis.address)
+            again = start_worker(site, data, redis.address, lease=2)
             code, err = finish(again)
             assert code == 0, err
             alone = reference(site, tmp_path / "alone")

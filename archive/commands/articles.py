@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from crawler.pages.outlets import names as outlet_names
+
 from ..cli import UsageError
 
 
@@ -25,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
     )
-    parser.add_argument("--source", choices=("cnn", "reuters"), help="only this outlet")
+    parser.add_argument("--source", choices=outlet_names(), help="only this outlet")
     parser.add_argument("--since", metavar="ISO", help="captured at or after (e.g. 2024-05-01)")
     parser.add_argument("--until", metavar="ISO", help="captured before (e.g. 2024-06-01T00:00Z)")
     parser.add_argument(

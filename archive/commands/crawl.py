@@ -6,10 +6,10 @@ import argparse
 import os
 from pathlib import Path
 
+from crawler.pages.outlets import names as outlet_names
+
 from ..exitcodes import EPILOG
 from ..state import ENV as STATE_ENV
-
-SPIDERS = ("cnn", "reuters")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +22,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
         epilog=EPILOG,
     )
-    parser.add_argument("spiders", nargs="*", metavar="SPIDER", help=f"one of {', '.join(SPIDERS)}")
+    parser.add_argument(
+        "spiders",
+        nargs="*",
+        metavar="SPIDER",
+        help=f"one of {', '.join(outlet_names())} (default: all)",
+    )
     parser.add_argument(
         "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
     )
@@ -99,10 +104,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
 
-    spiders = options.spiders or list(SPIDERS)
-    unknown = [s for s in spiders if s not in SPIDERS]
+    known = outlet_names()
+    spiders = options.spiders or list(known)
+    unknown = [s for s in spiders if s not in known]
     if unknown:
-        raise UsageError(f"unknown spider {unknown[0]!r} (choose from {', '.join(SPIDERS)})")
+        raise UsageError(f"unknown spider {unknown[0]!r} (choose from {', '.join(known)})")
     if options.start_url and len(spiders) != 1:
         raise UsageError("--start-url needs exactly one SPIDER")
     if options.depth < 0 or options.max_pages < 0:

@@ -31,18 +31,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(options: argparse.Namespace) -> int:
     from crawler.run import CrawlOptions, run_crawl
 
-    from ..testsite import SITE_ROOT
+    from ..testsite import SITE_ROOT, START_PATHS
     from ..testsite.server import serve_site
 
-    servers = {name: serve_site(SITE_ROOT / name) for name in ("cnn", "reuters")}
-    start = {
-        "cnn": ["/world/africa/", "/sitemaps/cnn/news.xml"],
-        "reuters": ["/world/africa/", "/sitemaps/news.xml"],
-    }
+    servers = {name: serve_site(SITE_ROOT / name) for name in START_PATHS}
     start_urls = {}
     for name, server in servers.items():
         host, port = str(server.server_address[0]), int(server.server_address[1])
-        start_urls[name] = [f"http://{host}:{port}{path}" for path in start[name]]
+        start_urls[name] = [f"http://{host}:{port}{path}" for path in START_PATHS[name]]
         print(f"test site {name}: http://{host}:{port}/")
     code = run_crawl(
         CrawlOptions(

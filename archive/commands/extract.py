@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from crawler.pages.outlets import names as outlet_names
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -17,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("file", type=Path, metavar="FILE.html")
     parser.add_argument("--url", required=True, help="the URL the page was fetched from")
     parser.add_argument(
-        "--source", choices=("cnn", "reuters"), help="the outlet (default: from the URL or page)"
+        "--source", choices=outlet_names(), help="the outlet (default: from the URL or page)"
     )
     parser.add_argument(
         "--content-type", default="text/html", help="the HTTP Content-Type, charset included"

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from crawler.pages.outlets import names as outlet_names
+
 from ..diskspace import is_disk_full
 from ..exitcodes import DISK_FULL, ERRORS, LOCKED, OK
-
-SOURCES = ("cnn", "reuters")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="HOST=SOURCE",
-        help="read pages of HOST (a mirror, host or host:port) as outlet SOURCE (cnn, reuters)",
+        help="read pages of HOST (a mirror, host or host:port) as outlet SOURCE "
+        f"({', '.join(outlet_names())})",
     )
     parser.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)"
@@ -75,9 +76,10 @@ def parse_sites(pairs: list[str]) -> dict[str, str]:
     sites: dict[str, str] = {}
     for pair in pairs:
         host, sep, source = pair.partition("=")
-        if not sep or not host.strip() or source.strip() not in SOURCES:
+        if not sep or not host.strip() or source.strip() not in outlet_names():
             raise UsageError(
-                f"--site takes HOST=SOURCE with SOURCE one of cnn, reuters, not {pair!r}"
+                f"--site takes HOST=SOURCE with SOURCE one of {', '.join(outlet_names())}, "
+                f"not {pair!r}"
             )
         sites[host.strip().lower()] = source.strip()
     return sites

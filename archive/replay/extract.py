@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from archive.validate import problems
 from crawler.pages import analyse
 from crawler.pages.capture import capture_item
+from crawler.pages.outlets import names as outlet_names
 
 from .payload import OpenFiles, RecordError, decode_body, read_payload
 from .plan import Task
@@ -93,11 +94,12 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
             "payloadDigest": facts.payload_digest,
         },
     )
-    if problems(item):
+    found = problems(item, outlet_names())
+    if found:
         return Outcome(
             "invalid",
             facts.url,
-            problem="; ".join(problems(item)[:3]),
+            problem="; ".join(found[:3]),
             label=facts.source.label,
             offset=facts.offset,
         )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from crawler.linkpolicy import dedup_key
+from crawler.pages.urls import dedup_key
 
 from .index import originals_by_digest
 from .reader import RecordFacts

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 INDEX_NAME = "store.sqlite"
 INDEX_VERSION = "1"
@@ -22,6 +22,25 @@ class Latest:
     version: int
     content_digest: str
     hashes: dict[str, str]
+
+
+class VersionIndex(Protocol):
+    """What the store needs of its index: this SQLite file, or a shared one (archive.state)."""
+
+    path: Any
+
+    def begin(self) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def close(self) -> None: ...
+    def clear(self) -> None: ...
+    def latest(self, article_id: str) -> Latest | None: ...
+    def remember(
+        self, article_id: str, version: int, digest: str, hashes: dict[str, Any]
+    ) -> None: ...
+    def file_sizes(self) -> dict[str, int]: ...
+    def set_file_size(self, name: str, size: int) -> None: ...
+    def count(self) -> int: ...
 
 
 class StoreIndex:

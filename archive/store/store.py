@@ -20,7 +20,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..validate import line_problems
 from . import reading
@@ -33,7 +33,7 @@ from .files import (
     quarantine_tail,
     whole_size,
 )
-from .index import StoreIndex
+from .index import StoreIndex, VersionIndex
 from .lines import (
     changed_fields,
     content_digest,
@@ -43,9 +43,6 @@ from .lines import (
     month_of,
     versioned_line,
 )
-
-if TYPE_CHECKING:
-    from ..state import VersionIndex
 
 log = logging.getLogger("archive.store")
 

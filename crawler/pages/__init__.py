@@ -16,6 +16,7 @@ from .base import SCHEMA_VERSION, Analysis, Link, PageContext, header_value
 from .blocks import is_block_page
 from .encoding import utf8_html
 from .listing import page_links, xml_links, xml_listing_kind
+from .outlets import outlets
 from .registry import template_for
 from .urls import outlet_of_host
 
@@ -41,17 +42,14 @@ def detect_source(url: str, doc: html.HtmlElement | None = None) -> str | None:
         source = outlet_of_host(urlsplit(href.strip()).hostname)
         if source:
             return source
-    for value in doc.xpath('//meta[@property="og:site_name"]/@content'):
-        lowered = value.lower()
-        if "cnn" in lowered:
-            return "cnn"
-        if "reuters" in lowered:
-            return "reuters"
+    site_names = [v.lower() for v in doc.xpath('//meta[@property="og:site_name"]/@content')]
+    for outlet in outlets():
+        if any(word in name for word in outlet.site_names for name in site_names):
+            return outlet.name
     text = " ".join(doc.xpath('//script[@type="application/ld+json"]/text()')).lower()
-    if '"cnn' in text:
-        return "cnn"
-    if '"reuters' in text:
-        return "reuters"
+    for outlet in outlets():
+        if any(f'"{word}' in text for word in outlet.site_names):  # a JSON-LD string
+            return outlet.name
     return None
 
 

@@ -7,6 +7,7 @@ the fields its markup shows. :meth:`to_item` assembles the item in the spec's or
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, ClassVar
 
 from lxml import html
@@ -14,19 +15,16 @@ from lxml import html
 from .base import SCHEMA_VERSION, Link, PageContext, compiled, in_regions, once
 from .bylines import parse_byline
 from .dates import parse_iso
+from .outlets import outlets
 from .text import normalize_space, strip_suffixes, text_of
 from .urls import article_id, canonicalize_url
 
-HEADLINE_SUFFIXES = (
-    " - CNN.com",
-    " - CNN",
-    " | CNN Politics",
-    " | CNN Business",
-    " | CNN",
-    " | Reuters",
-    " | Reuters.com",
-    " - Reuters",
-)
+
+@cache
+def headline_suffixes() -> tuple[str, ...]:
+    """What the outlets append to a headline (" - CNN.com", " | Reuters"), all of them: a
+    page may carry another outlet's story under its own title."""
+    return tuple(s for o in outlets() for s in o.headline_suffixes)
 
 
 class ArticlePage:
@@ -116,7 +114,7 @@ class ArticlePage:
         text = text_of(h1) if h1 is not None else ""
         if not text:
             text = normalize_space(self.ld.get("headline")) or self.ctx.meta("og:title") or ""
-        return strip_suffixes(text, HEADLINE_SUFFIXES)
+        return strip_suffixes(text, headline_suffixes())
 
     def description(self) -> str | None:
         return self.ctx.meta("description", "og:description")

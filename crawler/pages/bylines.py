@@ -9,7 +9,9 @@ Wire Staff", "Reuters") gives no author at all.
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from .outlets import outlets
 from .text import normalize_space
 
 # Lead words of a byline or of one of its parts ("Analysis by", "From").
@@ -21,23 +23,9 @@ _LEAD_RE = re.compile(
 # Separators between people: ", and", " and ", ",", ";", "&", " with ".
 _SPLIT_RE = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s+with\s+|[,;&|/])\s*", re.IGNORECASE)
 
-# Words that name an outlet, never a person (compared lower-cased, possessive dropped).
-OUTLET_WORDS = frozenset(
-    {
-        "cnn",
-        "cnn.com",
-        "cnni",
-        "cnnmoney",
-        "cnn.money",
-        "hln",
-        "reuters",
-        "thomson",
-        "reuters.com",
-        "ap",
-        "afp",
-        "ireport",
-    }
-)
+# Words that name a wire agency or another outlet's service, never a person; each declared
+# outlet adds its own ``byline_words`` (compared lower-cased, possessive dropped).
+WIRE_WORDS = frozenset({"ap", "afp"})
 # The words that make a phrase a job title; everything up to the last one is the title.
 TITLE_WORDS = frozenset(
     {
@@ -143,7 +131,13 @@ def _word_key(token: str) -> str:
 
 
 def _is_outlet(token: str) -> bool:
-    return _word_key(token) in OUTLET_WORDS
+    return _word_key(token) in outlet_words()
+
+
+@cache
+def outlet_words() -> frozenset[str]:
+    """Words that name an outlet in a byline: every declared outlet's, and the wires'."""
+    return WIRE_WORDS.union(*(o.byline_words for o in outlets()))
 
 
 def _is_title_word(token: str) -> bool:

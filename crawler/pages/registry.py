@@ -1,37 +1,39 @@
-"""Which template reads a page: each outlet's templates in order, then the generic fallback."""
+"""Which template reads a page: its outlet's templates in their declared order.
+
+The order is the outlet declaration's (``crawler/pages/outlets/<name>.py``), never the
+order modules happen to be imported in; a page of no known outlet gets the generic reading.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import cache
+from importlib import import_module
 
 from .article import ArticlePage
 from .base import PageContext
 from .generic import GenericArticlePage
-
-# Filled by the template modules below; order matters (the most specific first).
-TEMPLATES: dict[str, list[type[ArticlePage]]] = {"cnn": [], "reuters": []}
-
-
-def register(source: str) -> Callable[[type[ArticlePage]], type[ArticlePage]]:
-    """Class decorator adding a template to an outlet's list."""
-
-    def add(cls: type[ArticlePage]) -> type[ArticlePage]:
-        TEMPLATES.setdefault(source, []).append(cls)
-        return cls
-
-    return add
+from .outlets import by_name
 
 
 def template_for(ctx: PageContext) -> type[ArticlePage]:
-    for template in TEMPLATES.get(ctx.source or "", []):
+    for template in templates_of(ctx.source):
         if template.matches(ctx):
             return template
     return GenericArticlePage
 
 
-def _load_templates() -> None:
-    # Imported for their @register side effect.
-    from . import templates  # noqa: F401
+@cache
+def templates_of(source: str | None) -> tuple[type[ArticlePage], ...]:
+    """The outlet's template classes in priority order; () for no declared outlet."""
+    outlet = by_name(source)
+    return tuple(resolve(t) for t in outlet.templates) if outlet else ()
 
 
-_load_templates()
+def resolve(template: str | type) -> type[ArticlePage]:
+    """A template class from its ``"package.module:Class"`` name (or the class itself)."""
+    if isinstance(template, str):
+        module, _, name = template.partition(":")
+        template = getattr(import_module(module), name)
+    if not (isinstance(template, type) and issubclass(template, ArticlePage)):
+        raise TypeError(f"{template!r} is not an ArticlePage template")
+    return template

@@ -5,31 +5,10 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from functools import cache
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
-# Hosts that are one site. A host ending in one of these suffixes belongs to the outlet.
-OUTLET_DOMAINS: dict[str, tuple[str, ...]] = {
-    "cnn": ("cnn.com",),
-    "reuters": ("reuters.com",),
-}
-
-# Hosts that serve one outlet's articles under the same paths, so one story on any of them is
-# one article. Other hosts of the outlet's domain (money.cnn.com, arabic.cnn.com) are sites
-# of their own: their articles keep their host in their identity.
-SAME_SITE_HOSTS: dict[str, frozenset[str]] = {
-    "cnn": frozenset({"cnn.com", "www.cnn.com", "edition.cnn.com", "us.cnn.com"}),
-    "reuters": frozenset(
-        {
-            "reuters.com",
-            "www.reuters.com",
-            "uk.reuters.com",
-            "in.reuters.com",
-            "ca.reuters.com",
-            "af.reuters.com",
-            "mobile.reuters.com",
-        }
-    ),
-}
+from .outlets import outlets
 
 TRACKING_PARAMS = frozenset(
     {"iid", "cid", "rpc", "hpt", "eref", "on.cnn", "feedtype", "feedname", "soc_src", "soc_trk"}
@@ -39,26 +18,27 @@ MAX_URL_LENGTH = 2083
 
 
 def outlet_of_host(host: str | None) -> str | None:
-    """ "cnn" for edition.cnn.com, "reuters" for uk.reuters.com, else None."""
+    """ "cnn" for edition.cnn.com, "reuters" for uk.reuters.com (the outlets' ``domains``)."""
     if not host:
         return None
-    host = host.lower().rstrip(".").split(":")[0]
-    for outlet, domains in OUTLET_DOMAINS.items():
-        for domain in domains:
-            if host == domain or host.endswith("." + domain):
-                return outlet
-    return None
+    return _outlet_of_host(host.lower().rstrip(".").split(":")[0])
+
+
+@cache
+def _outlet_of_host(host: str) -> str | None:
+    return next((o.name for o in outlets() if o.owns_host(host)), None)
 
 
 def same_site(host: str | None) -> str | None:
-    """The outlet whose one site this host is (``SAME_SITE_HOSTS``), else None."""
+    """The outlet whose one site this host is (its ``same_site_hosts``), else None."""
     if not host:
         return None
-    host = host.lower().rstrip(".").split(":")[0]
-    for outlet, hosts in SAME_SITE_HOSTS.items():
-        if host in hosts:
-            return outlet
-    return None
+    return _same_site_hosts().get(host.lower().rstrip(".").split(":")[0])
+
+
+@cache
+def _same_site_hosts() -> dict[str, str]:
+    return {host: o.name for o in outlets() for host in o.same_site_hosts}
 
 
 def is_tracking_param(name: str) -> bool:
@@ -99,6 +79,11 @@ def site_key(canonical_url: str) -> str:
     site = same_site(parts.hostname) or host.removeprefix("www.")
     path = parts.path or "/"
     return f"{site}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def dedup_key(url: str) -> str:
+    """Two URLs with one key are one page: tracking parameters, fragment, scheme, host alias."""
+    return site_key(canonicalize_url(url))
 
 
 def article_id(canonical_url: str) -> str:

@@ -1,1 +1,1 @@
-"""The outlets' spiders: ``cnn`` and ``reuters``, both built on :class:`NewsSpider`."""
+"""The spiders: one per declared outlet (``spiders/outlets.py``), all :class:`NewsSpider`."""

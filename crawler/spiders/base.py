@@ -18,16 +18,13 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..fromarchive import install as install_from_archive
-from ..incremental import LINKS, KnownPage
+from ..incremental import KnownPage
+from ..keys import ERROR_STATS, EXAMPLES, HOPS, KIND, LINKS, PAGE_STATS, START, WARC_META
 from ..limits import truncation_kind
 from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
 from ..pages import analyse
 from ..pages.capture import capture_item
-from ..recorder import HOPS, WARC_META
 from ..signals import outlinks_chosen
-
-START = "newsarchive_start"
-KIND = "newsarchive_kind"
 
 
 class NewsSpider(Spider):
@@ -170,7 +167,7 @@ class NewsSpider(Spider):
         truncated = truncation_kind(response)
         if truncated:
             # Archived as WARC-Truncated; half a page must never become an article.
-            stats.inc_value("newsarchive/pages/truncated")
+            stats.inc_value(PAGE_STATS + "truncated")
             self.note_problem(truncated, response.url)
             self.crawler.signals.send_catch_log(outlinks_chosen, response=response, outlinks=[])
             return
@@ -181,7 +178,7 @@ class NewsSpider(Spider):
             status=response.status,
             source=self.source,
         )
-        stats.inc_value(f"newsarchive/pages/{analysis.kind}")
+        stats.inc_value(f"{PAGE_STATS}{analysis.kind}")
         key = dedup_key((response.meta.get("redirect_urls") or [response.url])[0])
         hops = min(int(response.meta.get(HOPS, 0)), self.hops_by_key.get(key, 1 << 30))
         links = None
@@ -287,12 +284,12 @@ class NewsSpider(Spider):
         """Count a failure by kind and keep a few example URLs for the run report."""
         stats = self.crawler.stats
         if kind != "blocked":
-            stats.inc_value(f"newsarchive/errors/{kind}")
-        examples = stats.get_value("newsarchive/examples") or {}
+            stats.inc_value(f"{ERROR_STATS}{kind}")
+        examples = stats.get_value(EXAMPLES) or {}
         examples.setdefault(kind, [])
         if len(examples[kind]) < 5 and url not in examples[kind]:
             examples[kind].append(url)
-        stats.set_value("newsarchive/examples", examples)
+        stats.set_value(EXAMPLES, examples)
 
 
 def leased(spider: Spider, request: Request | None, output: Iterator[Any]) -> Iterator[Any]:

@@ -11,7 +11,6 @@ from typing import Any
 from lxml import html
 
 from ..base import Link, PageContext, once
-from ..registry import register
 from ..text import normalize_space, text_of
 from .cnn_common import CnnPage, class_xpath
 
@@ -43,7 +42,6 @@ _BODY_XPATH = (
 )
 
 
-@register("cnn")
 class Cnn2013Page(CnnPage):
     """An article of the 2010-2014 CNN.com story template."""
 

@@ -13,7 +13,6 @@ from typing import Any
 from lxml import html
 
 from ..base import Link, PageContext, once
-from ..registry import register
 from ..text import text_of
 from .cnn_common import CnnPage, class_xpath
 
@@ -43,7 +42,6 @@ _IMAGE_XPATH = (
 )
 
 
-@register("cnn")
 class Cnn2015Page(CnnPage):
     """An article of the 2015-2020 CNN.com "zone" template."""
 

@@ -12,7 +12,6 @@ from typing import Any
 from lxml import html
 
 from ..base import Link, PageContext, once
-from ..registry import register
 from ..text import normalize_space, text_of
 from .cnn_common import CnnPage, class_xpath
 
@@ -43,7 +42,6 @@ _IMAGE_XPATH = (
 _SOURCE_XPATH = f"{_CONTENT}//cite[contains(@class, 'source__cite')]"
 
 
-@register("cnn")
 class Cnn2021Page(CnnPage):
     """An article of the 2021+ CNN.com template."""
 

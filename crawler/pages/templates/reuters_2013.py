@@ -14,7 +14,6 @@ from typing import ClassVar
 from lxml import html
 
 from ..base import PageContext, once
-from ..registry import register
 from .reuters_common import ReutersPage, without_descendants_of
 
 # Boxes that may sit inside the story span and are not its text.
@@ -25,7 +24,6 @@ _INLINE_MODULES = (
 )
 
 
-@register("reuters")
 class Reuters2013Page(ReutersPage):
     """Reuters article pages of 2010-2016 (the ``articleText`` layout)."""
 

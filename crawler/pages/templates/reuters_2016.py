@@ -12,7 +12,6 @@ from __future__ import annotations
 from lxml import html
 
 from ..base import once
-from ..registry import register
 from ..text import text_of
 from .reuters_2013 import Reuters2013Page
 
@@ -20,7 +19,6 @@ from .reuters_2013 import Reuters2013Page
 _RECIRCULATION_TITLES = ("also in", "next in", "more from", "trending", "most popular")
 
 
-@register("reuters")
 class Reuters2016Page(Reuters2013Page):
     """Reuters article pages of 2016-2017 (the ``article-text`` layout)."""
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from lxml import html
 
 from ..base import PageContext, compiled, once
-from ..registry import register
 from ..text import class_prefix_xpath as has_prefix
 from .reuters_common import ReutersPage, without_descendants_of
 
@@ -52,7 +51,6 @@ _BODY_MODULES = " or ".join(
 _NOT_EDITORIAL = f"ancestor::*[{has_prefix('RelatedCoverage')} or {has_prefix('Video')}]"
 
 
-@register("reuters")
 class Reuters2018Page(ReutersPage):
     """Reuters article pages of 2018-2020 (CSS-module class names)."""
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from lxml import html
 
 from ..base import PageContext, once, region_holding
-from ..registry import register
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
 from .reuters_common import (
@@ -41,7 +40,6 @@ _TAGS = (
 )
 
 
-@register("reuters")
 class Reuters2021Page(ReutersPage):
     """Reuters article pages from 2021 on (Arc/Fusion)."""
 

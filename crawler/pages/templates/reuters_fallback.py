@@ -10,11 +10,9 @@ from urllib.parse import urlsplit
 
 from ..base import PageContext
 from ..generic import GenericArticlePage
-from ..registry import register
 from .reuters_common import NON_ARTICLE_PATH_RE
 
 
-@register("reuters")
 class ReutersFallbackPage(GenericArticlePage):
     """Any other Reuters page: an article only if it looks like one story."""
 

@@ -1,0 +1,25 @@
+"""Names shared by the crawl's components, defined once: request-meta keys and stat names.
+
+A key here is read by one component and written by another; spelling it twice is how two
+components stop hearing each other. Stats a single component keeps to itself stay there.
+"""
+
+# -- request.meta / response.meta ------------------------------------------------------
+HOPS = "newsarchive_hops"  # related-coverage hops from a start article (the spider)
+START = "newsarchive_start"  # the page is a start point: its listing links are followed
+KIND = "newsarchive_kind"  # why it is requested: start, listing, article, related, inline
+WARC_META = "newsarchive_warc"  # the RecordLocation of the response's WARC record
+LINKS = "newsarchive_links"  # an article's chosen links, recorded in the fetch history
+KNOWN = "newsarchive_known"  # the FetchRecord a conditional request came from
+TRUNCATED = "newsarchive_truncated"  # WARC-Truncated reason of a cut response: length, time
+FETCH_START = "newsarchive_fetch_start"  # when the download began (a monotonic clock)
+WIRE = "newsarchive_wire"  # the bytes as they came off the wire, for the WARC writer
+LEASE = "newsarchive_lease"  # a shared crawl's lease on a request taken from the queue
+
+# -- stats (shown in the run report) ---------------------------------------------------
+EXAMPLES = "newsarchive/examples"  # {error kind: a few example URLs}
+ERROR_STATS = "newsarchive/errors/"  # + kind: failures by kind
+PAGE_STATS = "newsarchive/pages/"  # + what a page was: article, listing, not_modified, ...
+ARTICLE_STATS = "newsarchive/articles/"  # + new, updated, unchanged
+STATE_LOST_STAT = "newsarchive/state/lost"  # a shared crawl's worker lost its Redis: why
+STORE_LOCKED_STAT = "newsarchive/store/locked"  # the store pipeline gave up waiting for the lock

@@ -1,0 +1,48 @@
+"""The outlets, one declaration each: ``outlets/cnn.py``, ``outlets/reuters.py``.
+
+Every module of this package that defines ``OUTLET`` is an outlet; so is each module named
+in the environment variable ``NEWSARCHIVE_OUTLETS`` (comma-separated dotted names), which
+lets an outlet kept outside the tree (or a test's) join without an edit here.
+"""
+
+from __future__ import annotations
+
+import os
+import pkgutil
+from functools import cache
+from importlib import import_module
+
+from .base import Outlet
+
+__all__ = ["Outlet", "by_name", "names", "outlets"]
+
+EXTRA_ENV = "NEWSARCHIVE_OUTLETS"
+
+
+@cache
+def outlets() -> tuple[Outlet, ...]:
+    """All declared outlets: this package's modules by name, then the extra ones."""
+    modules = [
+        f"{__name__}.{info.name}"
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)
+        if info.name != "base"
+    ]
+    modules += [m.strip() for m in os.environ.get(EXTRA_ENV, "").split(",") if m.strip()]
+    found: dict[str, Outlet] = {}
+    for module_name in modules:
+        declared = getattr(import_module(module_name), "OUTLET", None)
+        if not isinstance(declared, Outlet):
+            raise TypeError(f"{module_name} declares no OUTLET = Outlet(...)")
+        if declared.name in found:
+            raise ValueError(f"outlet {declared.name!r} is declared twice ({module_name})")
+        found[declared.name] = declared
+    return tuple(found.values())
+
+
+def names() -> tuple[str, ...]:
+    """The outlets' names, for command-line choices and checks of a ``source``."""
+    return tuple(o.name for o in outlets())
+
+
+def by_name(name: str | None) -> Outlet | None:
+    return next((o for o in outlets() if o.name == name), None)

@@ -1,0 +1,25 @@
+"""One spider per declared outlet, named after it: ``newsarchive crawl cnn`` runs the ``cnn``
+spider, a :class:`NewsSpider` that starts at the outlet's declared start points."""
+
+from __future__ import annotations
+
+from ..pages.outlets import outlets
+from .base import NewsSpider
+
+
+def _class_name(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_")) + "Spider"
+
+
+for _outlet in outlets():
+    globals()[_class_name(_outlet.name)] = type(
+        _class_name(_outlet.name),
+        (NewsSpider,),
+        {
+            "__module__": __name__,
+            "__doc__": f"Crawls {_outlet.name} from its declared start points.",
+            "name": _outlet.name,
+            "source": _outlet.name,
+            "default_start_urls": _outlet.start_points,
+        },
+    )
