@@ -86,7 +86,7 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
         for name, value in shared_settings(options.state, options.worker).items():
             settings.set(name, value, priority="cmdline")
         extensions = dict(settings.getdict("EXTENSIONS"))
-        extensions["crawler.scale.CrawlCoordinator"] = 50
+        extensions["crawler.coordinator.CrawlCoordinator"] = 50
         settings.set("EXTENSIONS", extensions, priority="cmdline")
     if options.max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", options.max_pages, priority="cmdline")
@@ -165,7 +165,7 @@ def join_shared_crawl(options: CrawlOptions, run_id: str) -> str:
     """Reach the shared state and join its crawl; the run id is the crawl's, not ours."""
     from archive.state.redis import RedisState
 
-    from .scale import join_crawl
+    from .coordinator import join_crawl
     from .state import crawl_state, worker_id
 
     options.worker = options.worker or worker_id()

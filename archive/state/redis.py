@@ -143,7 +143,7 @@ class RedisFetchHistory:
         """Planned pages are in the shared request queue already."""
 
     def done(self, spider: str, key: str, links: Links | None = None) -> None:
-        """A page is done when its lease is released (crawler.scale)."""
+        """A page is done when its lease is released (crawler.coordinator)."""
 
     def frontier(self, spider: str) -> list[FrontierEntry]:
         """Nothing to replay into the spider: the shared queue resumes by itself."""

@@ -77,7 +77,7 @@ class NewsSpider(Spider):
     # -- start ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         coordinator = getattr(self, "coordinator", None)
-        if coordinator is not None:  # one worker of a shared crawl (crawler.scale)
+        if coordinator is not None:  # one worker of a shared crawl (crawler.coordinator)
             async for request in self.shared_start(coordinator):
                 yield request
             return
