@@ -20,7 +20,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from archive.state import StateUnavailableError
-from archive.state.redis import PREFIX, RedisState
+from archive.state.redis import PREFIX, RedisState, text
 
 from .keys import LEASE, STATE_LOST_STAT
 from .scale import alive_key, keys
@@ -132,7 +132,7 @@ class CrawlCoordinator:
             return
         from twisted.internet import reactor  # the installed one (never at import time)
 
-        reactor.callLater(self.poll_seconds, self._wake)  # type: ignore[attr-defined]
+        reactor.callLater(self.poll_seconds, self._wake)  # type: ignore[arg-type]
         raise DontCloseSpider
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -172,7 +172,7 @@ class CrawlCoordinator:
             field = f"seeding:{spider}"
             if self.client.hsetnx(self.keys["crawl"], field, self.worker):
                 return True
-            holder = (self.client.hget(self.keys["crawl"], field) or b"").decode()
+            holder = text(self.client.hget(self.keys["crawl"], field))
             if holder in ("done", self.worker):
                 return False
             if not self.client.exists(alive_key(holder)):
@@ -205,7 +205,7 @@ class CrawlCoordinator:
     def crawl_finished(self) -> bool:
         """Reclaim dead workers' leases; True when the queue is empty and nothing is leased."""
         spider = self.spider.name if self.spider else ""
-        workers = [w.decode() for w in self.client.smembers(self.keys["workers"])]
+        workers = [text(w) for w in self.client.smembers(self.keys["workers"])]
         for worker in workers:
             if worker != self.worker and not self.client.exists(alive_key(worker)):
                 handed = self._reclaim(
@@ -253,7 +253,7 @@ class CrawlCoordinator:
                 pipe.hdel(self.keys["crawl"], f"seeding:{spider}", f"resumed:{spider}")
                 pipe.execute()
                 if not any(
-                    k.startswith(b"seeding:") for k in self.client.hkeys(self.keys["crawl"])
+                    text(k).startswith("seeding:") for k in self.client.hkeys(self.keys["crawl"])
                 ):
                     self.client.delete(self.keys["crawl"])
         except StateUnavailableError:
@@ -292,7 +292,7 @@ def join_crawl(state: RedisState, run_id: str) -> tuple[str, bool]:
     with state.guard():
         crawl = f"{PREFIX}:crawl"
         client.hsetnx(crawl, "run", run_id)
-        shared = (client.hget(crawl, "run") or run_id.encode()).decode()
+        shared = text(client.hget(crawl, "run")) or run_id
         resumed = False
         if shared != run_id:
             alive = [k for k in client.scan_iter(f"{PREFIX}:alive:*", count=100)]

@@ -160,12 +160,12 @@ def replay(
         tasks = iter_tasks(
             sources, planner, report, on_problem, progress, dask_cluster.scanned(cluster, sources)
         )
-        found = dask_cluster.outcomes(cluster, tasks, dict(sites or {}))
+        results = dask_cluster.outcomes(cluster, tasks, dict(sites or {}))
     else:
         tasks = iter_tasks(sources, planner, report, on_problem, progress)
-        found = run_outcomes(tasks, jobs, dict(sites or {}))
+        results = run_outcomes(tasks, jobs, dict(sites or {}))
     try:
-        for outcome in found:
+        for outcome in results:
             report.pages[outcome.kind] += 1
             progress.update(pages=1)
             if outcome.kind == "problem":

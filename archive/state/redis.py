@@ -95,6 +95,13 @@ class RedisState:
         return RedisVersionIndex(self)
 
 
+def text(value: bytes | str | None) -> str:
+    """A Redis reply as text (the client gives bytes)."""
+    if value is None:
+        return ""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]
@@ -221,7 +228,7 @@ class RedisVersionIndex:
             if args:
                 self._remember(keys=[self.latest_key], args=args, client=pipe)
             if self._sizes:
-                pipe.hset(self.files_key, mapping=self._sizes)
+                pipe.hset(self.files_key, mapping=dict(self._sizes.items()))
             pipe.execute()
         self._latest.clear()
         self._sizes.clear()
@@ -257,7 +264,7 @@ class RedisVersionIndex:
     def file_sizes(self) -> dict[str, int]:
         with self.state.guard():
             stored = self.client.hgetall(self.files_key)
-        sizes = {k.decode(): int(v) for k, v in stored.items()}
+        sizes = {text(k): int(v) for k, v in stored.items()}
         return {**sizes, **self._sizes}
 
     def set_file_size(self, name: str, size: int) -> None:
