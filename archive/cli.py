@@ -42,7 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(args: list[str] | None = None) -> int:
-    parser = build_parser()
+    from crawler.pages.outlets import OutletError
+
+    try:
+        parser = build_parser()  # the commands' choices read the outlet declarations
+    except OutletError as exc:
+        print(f"newsarchive: {exc}", file=sys.stderr)
+        return USAGE
     options = parser.parse_args(args)
     if not getattr(options, "run", None):
         parser.print_help()

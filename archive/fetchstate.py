@@ -122,6 +122,22 @@ class FetchState:
     def __len__(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM fetches").fetchone()[0])
 
+    def pages(self) -> list[tuple[str, str, bool]]:
+        """``(key, final URL, is an article)`` of every page in the history (an article's
+        row keeps its dates)."""
+        rows = self.db.execute(
+            "SELECT key, url, date_published IS NOT NULL OR date_modified IS NOT NULL FROM fetches"
+        )
+        return [(row[0], row[1], bool(row[2])) for row in rows]
+
+    def forget(self, keys: Iterable[str]) -> int:
+        """Drop the history of these pages: the next crawl fetches them as new."""
+        wanted = list(keys)
+        with self._transaction():
+            before = self.db.total_changes
+            self.db.executemany("DELETE FROM fetches WHERE key = ?", [(k,) for k in wanted])
+            return self.db.total_changes - before
+
     def record(self, record: FetchRecord, *, spider: str | None = None) -> None:
         """Remember a fetch whose outcome is stored (and mark it done in `spider`'s frontier)."""
         with self._transaction():

@@ -66,9 +66,9 @@ WARC_FIELDS: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def line_problems(line: dict[str, Any]) -> list[str]:
+def line_problems(line: dict[str, Any], sources: Collection[str] = ()) -> list[str]:
     """What is wrong with a store line: the item's contract plus version and provenance."""
-    found = problems(line)
+    found = problems(line, sources)
     version = line.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         found.append(f"version {version!r} is not a positive integer")

@@ -213,7 +213,8 @@ def _page(
         return f'href="{prefix}{target}"'
 
     html = _HREF_RE.sub(relink, html)
-    head, tail = padding.head_and_tail(rng, rng.randint(97_000, 260_000))
+    # Padded to a total of about 100-260 KB, whatever the fixture page weighs itself.
+    head, tail = padding.head_and_tail(rng, max(0, rng.randint(103_000, 260_000) - len(html)))
     opened = _BODY_OPEN_RE.search(html)
     if opened:
         html = html[: opened.end()] + head + html[opened.end() :]

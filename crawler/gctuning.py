@@ -29,7 +29,7 @@ class GcTuning:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GcTuning:
         settings = crawler.settings
-        if not settings.getbool("NEWSARCHIVE_GC_TUNING_ENABLED", True):
+        if not settings.getbool("NEWSARCHIVE_GC_TUNING_ENABLED"):
             raise NotConfigured
         values = [int(v) for v in settings.getlist("NEWSARCHIVE_GC_THRESHOLDS")]
         if len(values) != 3 or values[0] <= 0:

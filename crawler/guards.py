@@ -89,7 +89,7 @@ class _Guard:
         self.max_length = crawler.settings.getint("NEWSARCHIVE_GUARDS_MAX_URL_LENGTH") or (
             MAX_URL_LENGTH
         )
-        self.public_setting = str(crawler.settings.get("NEWSARCHIVE_GUARDS_PUBLIC_SITE", "auto"))
+        self.public_setting = str(crawler.settings.get("NEWSARCHIVE_GUARDS_PUBLIC_SITE"))
         self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
         self._public: bool | None = None
 

@@ -22,6 +22,29 @@ from scrapy.utils.defer import maybe_deferred_to_future
 
 from .keys import FETCH_START, WIRE
 
+# The Scrapy releases this module (the one that subclasses and copies Scrapy's internals)
+# is tested with, as pyproject.toml pins them: [first, beyond).
+SCRAPY_TESTED = ((2, 13), (2, 20))
+
+
+def scrapy_version_problem(version: str | None = None) -> str | None:
+    """One line saying why the installed Scrapy cannot be used, or None when it can."""
+    import scrapy
+
+    version = version or scrapy.__version__
+    try:
+        found = tuple(int(part) for part in version.split(".")[:2])
+    except ValueError:
+        found = ()
+    first, beyond = SCRAPY_TESTED
+    if len(found) == 2 and first <= found < beyond:
+        return None
+    return (
+        f"Scrapy {version} is not one the download handler is tested with "
+        f"(>={first[0]}.{first[1]},<{beyond[0]}.{beyond[1]}); "
+        f"install 'scrapy>={first[0]}.{first[1]},<{beyond[0]}.{beyond[1]}'"
+    )
+
 
 @dataclass
 class Wire:

@@ -26,7 +26,7 @@ from archive.fetchstate import FetchRecord, FrontierEntry, Links, Planned
 from archive.state import FetchHistory
 
 from .diskfull import DISK_FULL_STAT
-from .keys import KIND, KNOWN, LINKS, PAGE_STATS, STORE_LOCKED_STAT
+from .keys import KIND, KNOWN, LINKS, PAGE_STATS, RESUMED_STAT, STORE_LOCKED_STAT
 from .linkpolicy import dedup_key
 from .state import crawl_state
 
@@ -87,7 +87,7 @@ class IncrementalMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
         settings = crawler.settings
-        if not settings.getbool("NEWSARCHIVE_INCREMENTAL_ENABLED", True):
+        if not settings.getbool("NEWSARCHIVE_INCREMENTAL_ENABLED"):
             raise NotConfigured
         mode = settings.get("NEWSARCHIVE_RECRAWL") or "auto"
         if mode not in RECRAWL_MODES:
@@ -155,7 +155,7 @@ class IncrementalMiddleware:
     def resume(self, spider: str) -> list[FrontierEntry]:
         entries = self.state.frontier(spider)
         if entries:
-            self.stats.set_value("newsarchive/resumed", 1)
+            self.stats.set_value(RESUMED_STAT, 1)
         return entries
 
     def planned(self, spider: str, entries: list[Planned]) -> None:

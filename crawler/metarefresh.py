@@ -27,7 +27,7 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     def __init__(self, settings: BaseSettings):
         super().__init__(settings)
         # Off: every page goes through Scrapy's reading, as with its own middleware.
-        self.prefilter = settings.getbool("NEWSARCHIVE_METAREFRESH_ENABLED", True)
+        self.prefilter = settings.getbool("NEWSARCHIVE_METAREFRESH_ENABLED")
 
     def process_response(
         self, request: Request, response: Response, spider: Any = None

@@ -29,15 +29,22 @@ STORE_LOCKED = "store_locked"  # the close reason of a crawl that could not get 
 
 
 class ValidationPipeline:
-    """Drops (and counts) an item that breaks the store's contract: that is a bug to report."""
+    """Drops (and counts) an item that breaks the store's contract: that is a bug to report.
+
+    Only when nothing is stored: the store checks every line it writes (against the declared
+    outlets too), so with it on this would check each item a second time.
+    """
 
     def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
-        if not crawler.settings.getbool("NEWSARCHIVE_VALIDATION_ENABLED"):
+        settings = crawler.settings
+        if not settings.getbool("NEWSARCHIVE_VALIDATION_ENABLED"):
             raise NotConfigured
+        if settings.getbool("NEWSARCHIVE_STORE_ENABLED"):
+            raise NotConfigured("the store validates every line it writes")
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
@@ -113,15 +120,16 @@ class StorePipeline:
             data_dir,
             lambda: ArticleStore(
                 data_dir,
-                lock_timeout=settings.getfloat("NEWSARCHIVE_STORE_LOCK_TIMEOUT", 60.0),
-                batch_size=settings.getint("NEWSARCHIVE_STORE_BATCH_SIZE", 100),
+                lock_timeout=settings.getfloat("NEWSARCHIVE_STORE_LOCK_TIMEOUT"),
+                batch_size=settings.getint("NEWSARCHIVE_STORE_BATCH_SIZE"),
+                sources=outlet_names(),
                 # A worker of a shared crawl: the shared version index, its own files.
                 index=state.version_index() if state.shared else None,
                 worker=(settings.get("NEWSARCHIVE_WORKER") or None) if state.shared else None,
             ),
         )
         watch(crawler)
-        return cls(crawler, store, settings.getfloat("NEWSARCHIVE_STORE_BATCH_SECONDS", 5.0))
+        return cls(crawler, store, settings.getfloat("NEWSARCHIVE_STORE_BATCH_SECONDS"))
 
     def open_spider(self, spider: Spider | None = None) -> None:
         if self.batch_seconds > 0:

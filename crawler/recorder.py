@@ -42,7 +42,17 @@ from archive.warc.recovery import recover_directory
 
 from .diskfull import stop_for_disk_full, watch
 from .handlers import Wire
-from .keys import FETCH_START, HOPS, TRUNCATED, WARC_META, WIRE
+from .keys import (
+    FETCH_START,
+    HOPS,
+    TRUNCATED,
+    WARC_BYTES_STAT,
+    WARC_FILES_STAT,
+    WARC_META,
+    WARC_NOT_INDEXED_STAT,
+    WARC_RECORDS_STAT,
+    WIRE,
+)
 from .signals import outlinks_chosen
 from .state import crawl_state
 
@@ -112,7 +122,7 @@ class WarcRecorder:
             stop_for_disk_full(self.crawler, f"writing WARC files in {self.writer.directory}", exc)
             return
         request.meta[WARC_META] = location
-        self.stats.inc_value("newsarchive/warc/records", 2)
+        self.stats.inc_value(WARC_RECORDS_STAT, 2)
         if revisit is not None:
             self.stats.inc_value(f"newsarchive/warc/revisits/{revisit.profile}")
         elif self.digests is not None and _dedupable(capture, response):
@@ -151,12 +161,14 @@ class WarcRecorder:
             finally:
                 if self.digests is not None:
                     self.digests.close()
-                self.stats.set_value("newsarchive/warc/files", list(self.writer.files_written))
-                self.stats.set_value("newsarchive/warc/bytes", self.writer.bytes_written)
+                self.stats.set_value(WARC_FILES_STAT, list(self.writer.files_written))
+                self.stats.set_value(WARC_BYTES_STAT, self.writer.bytes_written)
         if self.crawler.settings.getbool("NEWSARCHIVE_WARC_INDEX_ENABLED"):
-            problem = refresh_index(self.writer.directory)
-            if problem:
+            problems = refresh_index(self.writer.directory)
+            for problem in problems:
                 logger.error("%s", problem)
+            if problems:
+                self.stats.set_value(WARC_NOT_INDEXED_STAT, problems)
 
     # -- building records ----------------------------------------------------------------
     @staticmethod
@@ -232,7 +244,7 @@ class WarcRecorder:
                 raise
             stop_for_disk_full(self.crawler, f"writing WARC files in {self.writer.directory}", exc)
             return
-        self.stats.inc_value("newsarchive/warc/records")
+        self.stats.inc_value(WARC_RECORDS_STAT)
 
 
 def _text(value: bytes | str | None) -> str:

@@ -28,14 +28,23 @@ from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, write_report
 from archive.state import StateUnavailableError
 
+from . import settings as defaults
 from .diskfull import DISK_FULL_STAT
+from .handlers import scrapy_version_problem
 from .keys import (
     ARTICLE_STATS,
     ERROR_STATS,
     EXAMPLES,
     PAGE_STATS,
+    RESUMED_STAT,
     STATE_LOST_STAT,
     STORE_LOCKED_STAT,
+    TEMPLATE_FAILED_STATS,
+    WARC_BYTES_STAT,
+    WARC_FILES_STAT,
+    WARC_NOT_INDEXED_STAT,
+    WARC_RECORDS_STAT,
+    WARC_STATS,
 )
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
@@ -54,14 +63,13 @@ class CrawlOptions:
     spiders: list[str]
     data_dir: Path
     start_urls: dict[str, list[str]] = field(default_factory=dict)
-    depth: int = 2
+    depth: int = defaults.NEWSARCHIVE_DEPTH
     max_pages: int = 0
     max_runtime: float = 0
-    recrawl: str = "auto"
+    recrawl: str = defaults.NEWSARCHIVE_RECRAWL
     settings: dict[str, Any] = field(default_factory=dict)
     quiet: bool = False
-    max_error_rate: float = 0.10
-    progress_interval: float = 10.0
+    max_error_rate: float = defaults.NEWSARCHIVE_MAX_ERROR_RATE
     # redis://HOST:PORT/DB: this process is one worker of a crawl shared through Redis.
     state: str = ""
     worker: str = ""  # set by run_crawl for a worker: HOST-PID
@@ -111,6 +119,10 @@ def run_crawl(options: CrawlOptions) -> int:
     """Lock, crawl, report; returns the exit code (see :mod:`archive.exitcodes`)."""
     started = datetime.now(timezone.utc)
     run_id = new_run_id(started)
+    problem = scrapy_version_problem()
+    if problem:
+        print(f"newsarchive: {problem}", file=sys.stderr)
+        return USAGE
     try:
         check_parent(options.data_dir)
         check_format(options.data_dir)  # before anything is written, the lock included
@@ -207,7 +219,7 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
             + (f" as worker {options.worker} of {options.state}" if options.state else ""),
             file=sys.stderr,
         )
-        interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", options.progress_interval)
+        interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL")
         if interval > 0 and sys.stderr.isatty():
             _show_progress(crawlers, interval, clock)
     process.start()
@@ -321,7 +333,10 @@ def build_report(
     totals: dict[str, int] = {}
     statuses: dict[str, int] = {}
     errors: dict[str, dict[str, Any]] = {}
+    # Pages a template raised on (the generic reader answered), by template name.
+    template_failures: dict[str, int] = {}
     warc_files: list[str] = []
+    not_indexed: list[str] = []
     finish_reasons = {}
     resumed = False
     store_locked = ""
@@ -333,11 +348,14 @@ def build_report(
         store_locked = store_locked or str(stats.get(STORE_LOCKED_STAT) or "")
         disk_full = disk_full or str(stats.get(DISK_FULL_STAT) or "")
         state_lost = state_lost or str(stats.get(STATE_LOST_STAT) or "")
-        resumed = resumed or bool(stats.get("newsarchive/resumed"))
+        resumed = resumed or bool(stats.get(RESUMED_STAT))
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
                 statuses[code] = statuses.get(code, 0) + int(value)
+            elif key.startswith(TEMPLATE_FAILED_STATS):
+                name = key[len(TEMPLATE_FAILED_STATS) :]
+                template_failures[name] = template_failures.get(name, 0) + int(value)
             elif key.startswith(ERROR_STATS):
                 kind = key.split("/", 2)[2]
                 entry = errors.setdefault(kind, {"count": 0, "examples": []})
@@ -348,14 +366,16 @@ def build_report(
                 "downloader/response_bytes",
                 "item_scraped_count",
             ) or (
-                key.startswith((PAGE_STATS, ARTICLE_STATS, "newsarchive/warc/"))
-                and isinstance(value, int)
+                key.startswith((PAGE_STATS, ARTICLE_STATS, WARC_STATS)) and isinstance(value, int)
             ):
                 totals[key] = totals.get(key, 0) + int(value)
         for kind, urls in (stats.get(EXAMPLES) or {}).items():
             if kind in errors:
                 errors[kind]["examples"] = (errors[kind]["examples"] + urls)[:5]
-        warc_files.extend(stats.get("newsarchive/warc/files") or [])
+        warc_files.extend(stats.get(WARC_FILES_STAT) or [])
+        not_indexed.extend(
+            line for line in stats.get(WARC_NOT_INDEXED_STAT) or [] if line not in not_indexed
+        )
     requests = totals.get("downloader/request_count", 0)
     responses = totals.get("downloader/response_count", 0)
     error_count = sum(e["count"] for e in errors.values())
@@ -413,12 +433,14 @@ def build_report(
         "blocked": totals.get(PAGE_STATS + "blocked", 0),
         "notArticle": totals.get(PAGE_STATS + "not_article", 0),
         "errors": dict(sorted(errors.items())),
+        "templateFailures": dict(sorted(template_failures.items())),
         "errorRate": round(error_count / requests, 4) if requests else 0.0,
         "bytesReceived": totals.get("downloader/response_bytes", 0),
         "warc": {
             "files": sorted(warc_files),
-            "records": totals.get("newsarchive/warc/records", 0),
-            "bytesWritten": totals.get("newsarchive/warc/bytes", 0),
+            "records": totals.get(WARC_RECORDS_STAT, 0),
+            "bytesWritten": totals.get(WARC_BYTES_STAT, 0),
+            "notIndexed": not_indexed,
         },
         "dataDir": str(options.data_dir),
         "exitCode": exit_code,

@@ -82,7 +82,7 @@ NEWSARCHIVE_WARC_DEDUP_INDEX = ""  # default: DATA/state/warc-digests.sqlite3
 NEWSARCHIVE_WARC_RECOVERY_ENABLED = True
 NEWSARCHIVE_WARC_INDEX_ENABLED = True
 
-NEWSARCHIVE_VALIDATION_ENABLED = True
+NEWSARCHIVE_VALIDATION_ENABLED = True  # with the store off (the store checks what it writes)
 NEWSARCHIVE_STORE_ENABLED = True
 
 # Incremental crawls: fetch history and resumable frontier in DATA/state/fetch.sqlite.
@@ -110,6 +110,10 @@ NEWSARCHIVE_STATE_LEASE_SECONDS = 30.0  # a silent worker's requests go back aft
 NEWSARCHIVE_STATE_POLL_SECONDS = 0.5  # an idle worker looks at the shared queue this often
 
 LOG_LEVEL = "INFO"
+# On a terminal without -q, a progress line every this many seconds.
+NEWSARCHIVE_PROGRESS_INTERVAL = 10.0
+# A run ends with exit 1 when more than this share of its requests failed (--max-error-rate).
+NEWSARCHIVE_MAX_ERROR_RATE = 0.10
 FEED_EXPORT_ENCODING = "utf-8"
 
 # -- crawling from archives ---------------------------------------------------------------

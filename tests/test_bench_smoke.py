@@ -90,6 +90,7 @@ def test_peak_rss_is_the_childs_own_not_the_benchs(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.bench
 def test_bench_smoke_run_prints_the_table(tmp_path: Path) -> None:
     table = tmp_path / "table.md"
     done = subprocess.run(

@@ -61,10 +61,6 @@ def test_1_errors_above_the_threshold(odd_site: SiteServer, tmp_path: Path) -> N
     assert found["errorRate"] > 0.10
 
 
-def test_max_error_rate_raises_the_threshold(odd_site: SiteServer, tmp_path: Path) -> None:
-    assert crawl(odd_site, tmp_path, "--max-error-rate", "0.5").returncode == 0
-
-
 @pytest.mark.parametrize(
     "args",
     [

@@ -128,3 +128,25 @@ def test_related_links_placed_at_any_depth_match_follow() -> None:
     assert (
         policy.related(Analysis(kind="listing", source="cnn", links=[Link(REL, "listing")])) == []
     )
+
+
+def test_a_page_under_two_url_forms_is_requested_once() -> None:
+    from scrapy.settings import Settings
+    from scrapy.utils.test import get_crawler
+
+    import crawler.settings as project_settings
+    from crawler.linkpolicy import FollowRequest
+    from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
+
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("TWISTED_REACTOR_ENABLED", False)
+    crawler = get_crawler(CnnSpider, settings_dict=settings.copy_to_dict())
+    spider = CnnSpider.from_crawler(crawler)
+    slug = "https://www.cnn.com/2023/05/01/africa/mali-gao-patrol-intl"
+    forms = [slug, slug + "/index.html", slug + "/", slug + "/index.html?iid=x"]
+    follows = [FollowRequest(url, 1, "related") for url in forms]
+    requests = list(spider.schedule(follows, referer="https://www.cnn.com/"))
+    assert [r.url for r in requests] == [slug]
+    other = list(spider.schedule([FollowRequest(slug + "-2/index.html", 1, "related")], "x"))
+    assert len(other) == 1

@@ -120,6 +120,24 @@ def test_a_declared_outlet_is_crawled_stored_and_replayed(
     assert len(listed.stdout.splitlines()) == 2, listed.stderr
 
 
+@pytest.mark.parametrize(
+    ("modules", "says"),
+    [
+        ("tests.no_such_outlet", "outlet module tests.no_such_outlet cannot be imported"),
+        ("tests.conftest", "tests.conftest declares no OUTLET = Outlet(...)"),
+        ("tests.outlet_example,tests.outlet_example", "outlet 'example' is declared twice"),
+    ],
+)
+def test_a_bad_declaration_is_one_line_and_exit_2(modules: str, says: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "archive", "runs", "--data", "nowhere"],
+        capture_output=True, text=True, timeout=60, cwd=REPO,
+        env={**cli_env(), "NEWSARCHIVE_OUTLETS": modules},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"newsarchive: {says}") and result.stderr.count("\n") == 1
+
+
 def test_without_the_declaration_the_outlet_is_unknown() -> None:
     env = {k: v for k, v in cli_env().items() if k != "NEWSARCHIVE_OUTLETS"}
     result = subprocess.run(

@@ -16,7 +16,7 @@ from lxml import etree, html
 
 from crawler.pages import analyse, parse_html
 from crawler.pages.article import ArticlePage
-from crawler.pages.base import PageContext
+from crawler.pages.base import AttributeIndex, PageContext
 from crawler.pages.encoding import decode_html, utf8_html
 from crawler.pages.registry import template_for
 
@@ -164,3 +164,37 @@ def test_block_markers_ruled_out_as_the_regex_would(parts: list[bytes]) -> None:
 
     head = b"".join(parts)
     assert has_marker(head) == (_MARKERS.search(head) is not None)
+
+
+@pytest.mark.parametrize(
+    "fragments",
+    [["el__video"], ["el__leafmedia", "el__video", "zn-body"], ["nothing-here"], ["a", "b"]],
+)
+def test_containing_any_agrees_with_a_scan_of_every_value(fragments: list[str]) -> None:
+    doc = html.fromstring(
+        "<div class='zn-body a'><p class='el__leafmedia el__leafmedia--x'>x</p>"
+        "<div class='el__video b'><span class='el__video__play'>y</span></div>"
+        "<i class=''>z</i><b class='ab'>w</b><em class='zn-body__paragraph'>v</em></div>"
+    )
+    index = AttributeIndex(doc.xpath("//@class"))
+    scanned = [v.getparent() for v in index.values if any(f in v for f in fragments)]
+    assert index.containing_any(fragments) == scanned
+
+
+@pytest.mark.parametrize(
+    ("fragment", "tag"),
+    [("el__video", None), ("a", None), ("zn-body", "em"), ("el__leafmedia", "p"), ("zz", None)],
+)
+def test_containing_agrees_with_a_scan_of_every_value(fragment: str, tag: str | None) -> None:
+    doc = html.fromstring(
+        "<div class='zn-body a'><p class='el__leafmedia el__leafmedia--x'>x</p>"
+        "<div class='el__video b'><span class='el__video__play'>y</span></div>"
+        "<i class=''>z</i><b class='ab aa'>w</b><em class='zn-body__paragraph'>v</em></div>"
+    )
+    index = AttributeIndex(doc.xpath("//@class"))
+    scanned = [
+        v.getparent()
+        for v in index.values
+        if fragment in v and (tag is None or v.getparent().tag == tag)
+    ]
+    assert index.containing(fragment, tag) == scanned

@@ -20,7 +20,7 @@ from archive.replay.sources import Source
 
 from . import test_replay_helpers as helpers
 from .conftest import REPO, SiteServer, cli_env, run_cli, store_lines
-from .test_replay_helpers import STORE_FIELDS, read_items, stores_equal
+from .test_replay_helpers import read_items, stores_equal
 
 site_archive = helpers.site_archive
 no_network = helpers.no_network
@@ -51,7 +51,7 @@ def test_replaying_again_adds_nothing(site_archive: Path, tmp_path: Path) -> Non
     assert f"store 0 new / 0 updated / {len(before)} unchanged" in second.stderr
 
 
-def test_jsonl_output_is_the_store_items_in_the_same_order_with_any_jobs(
+def test_jsonl_output_is_the_store_lines_in_the_same_order_with_any_jobs(
     site_archive: Path, tmp_path: Path
 ) -> None:
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
@@ -63,8 +63,7 @@ def test_jsonl_output_is_the_store_items_in_the_same_order_with_any_jobs(
     items = read_items(one)
     assert len(items) == len(stored)
     for item in items:
-        line = {k: v for k, v in stored[item["warc"]["recordId"]].items() if k not in STORE_FIELDS}
-        assert item == line
+        assert item == stored[item["warc"]["recordId"]]
 
 
 def test_stdout_is_jsonl(site_archive: Path) -> None:
@@ -265,3 +264,16 @@ def test_tasks_are_pulled_as_workers_need_them() -> None:
     assert first.kind == "problem"
     assert next(pulled) <= 2 * 8 + 1  # never more than a few tasks per worker in flight
     outcomes.close()
+
+
+def test_diff_shows_the_changed_part_of_a_long_value_in_context() -> None:
+    from archive.replay.diff import show_change
+
+    body = "An opening paragraph. " * 40
+    before, after = show_change(body + "The rebels fled north.", body + "The rebels fled south.")
+    assert "north" in before and "south" in after
+    assert before.startswith("...") and len(before) < 120
+    short = show_change("a headline", "another headline")
+    assert short == ('"a headline"', '"another headline"')
+    middle = show_change("x" * 300 + "old" + "y" * 300, "x" * 300 + "new" + "y" * 300)
+    assert "old" in middle[0] and "new" in middle[1] and middle[0].endswith("...")

@@ -15,7 +15,7 @@ from warcio.warcwriter import WARCWriter
 
 from . import test_replay_helpers as helpers
 from .conftest import SiteServer, run_cli, store_lines
-from .test_replay_helpers import STORE_FIELDS, article_fields, read_items
+from .test_replay_helpers import article_fields, read_items
 
 site_archive = helpers.site_archive
 
@@ -127,8 +127,7 @@ def test_wacz_gives_the_store_items(site_archive: Path, tmp_path: Path) -> None:
     stored = {line["warc"]["recordId"]: line for line in store_lines(site_archive)}
     assert len(items) == len(stored)
     for item in items:
-        line = stored[item["warc"]["recordId"]]
-        assert item == {k: v for k, v in line.items() if k not in STORE_FIELDS}
+        assert item == stored[item["warc"]["recordId"]]
 
 
 def test_revisits_resolved_within_files_and_through_the_cdxj_index(
@@ -162,13 +161,18 @@ def test_revisits_resolved_within_files_and_through_the_cdxj_index(
             count += "html" in (record.http_headers.get_header("Content-Type") or "")
     articles = len(store_lines(site_archive))
 
-    both = replay_items(str(folder), *mirror_sites(site), tmp_path=tmp_path)
+    both = replay_items(str(folder), *mirror_sites(site), "--all-captures", tmp_path=tmp_path)
     assert len(both) == 2 * articles
     later = [i for i in both if i["metadata"]["dateDownloaded"] == "2030-01-01T00:00:00Z"]
     assert len(later) == articles and all(i["warc"]["filename"] == revisits.name for i in later)
 
     alone = run_cli(
-        "replay", str(revisits), *mirror_sites(site), "--out", str(tmp_path / "alone.jsonl")
+        "replay",
+        str(revisits),
+        *mirror_sites(site),
+        "--all-captures",
+        "--out",
+        str(tmp_path / "alone.jsonl"),
     )
     assert alone.returncode == 0, alone.stderr
     through_index = read_items(tmp_path / "alone.jsonl")

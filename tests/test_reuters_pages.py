@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from crawler.pages import analyse
-from crawler.pages.templates.reuters_common import clean_caption, clean_topic, dateline_of
+from crawler.pages.templates.reuters_common import (
+    clean_caption,
+    clean_topic,
+    dateline_of,
+    is_section_url,
+    is_sign_off,
+    sign_off_credits,
+)
+from crawler.pages.text import text_of
 
 HEADERS = {"Content-Type": "text/html; charset=utf-8"}
 
@@ -127,6 +135,9 @@ def test_dateline_is_the_place_without_the_date(opening: str, dateline: str) -> 
     [
         "French and Malian soldiers moved north (Reuters reported) on Friday.",
         "ALGIERS Algeria's court jailed two executives.",
+        "14 feb (Reuters) - Un texto circula en redes.",
+        "23 Fev (Reuters) - Um video circula nas redes.",
+        "Aug 23 (Reuters) - Canadian Solar Inc said.",
         "",
     ],
 )
@@ -140,3 +151,66 @@ def test_caption_and_topic_cleanup() -> None:
     )
     assert clean_topic("Energy & Environment \u00bb") == "Energy & Environment"
     assert clean_topic("Africa") == "Africa"
+
+
+KEY_DEVELOPMENTS_2016 = b"""<html><head><title>Key Developments | Reuters.com</title>
+<meta property="og:type" content="section" />
+<meta property="og:url"
+content="http://www.reuters.com/finance/stocks/ABC/key-developments/article/1" />
+</head><body><div class="column2 gridPanel grid6"><h1>Acme reports a stake in Gao Mining</h1>
+<div id="sigDevArticleText" class="gridPanel grid6"><span class="timestamp">Thursday, 28 Jul 2016
+11:35am EDT</span><p>: Acme reports 5.1 pct stake in Gao Mining (Bengaluru Newsroom).</p></div>
+</div></body></html>"""
+
+
+def test_key_developments_page_is_not_an_article_and_says_so() -> None:
+    url = "http://www.reuters.com/finance/stocks/ABC/key-developments/article/1"
+    analysis = analyse(url, HEADERS, KEY_DEVELOPMENTS_2016, source="reuters")
+    assert analysis.kind == "not_article"
+    assert analysis.reason == "stock key developments page"
+
+
+@pytest.mark.parametrize(
+    ("url", "section"),
+    [
+        ("https://www.reuters.com/world/", True),
+        ("https://www.reuters.com/fact-check/espanol/", True),
+        ("https://www.reuters.com/world/africa/mali-vote-2024-02-14/", False),
+        ("http://www.reuters.com/article/us-mali-idUSKCN0Y41DQ", False),
+    ],
+)
+def test_section_links_are_told_from_stories(url: str, section: bool) -> None:
+    assert is_section_url(url) is section
+
+
+def test_long_and_french_sign_offs_are_credits() -> None:
+    names = ", ".join(f"Reporter{n} Name" for n in range(40))
+    long_line = f"(Additional reporting by {names} in BAMAKO; Editing by Ruth Galloway)"
+    assert len(long_line) > 400
+    assert is_sign_off(long_line)
+    credits = sign_off_credits(long_line)
+    assert credits[0] == {"name": "Reporter0 Name", "role": "additional reporting"}
+    assert credits[-1] == {"name": "Ruth Galloway", "role": "editing"}
+    french = "(Awa Traore; Paul Girard pour le service français, édité par Ines Morel)"
+    assert is_sign_off(french)
+    assert sign_off_credits(french) == [
+        {"name": "Awa Traore", "role": "reporting"},
+        {"name": "Paul Girard", "role": "writing"},
+        {"name": "Ines Morel", "role": "editing"},
+    ]
+    assert not is_sign_off("(The talks resume on Monday in Bamako.)")
+
+
+def test_clipped_screen_reader_text_is_not_text() -> None:
+    from lxml import html
+
+    card = html.fromstring(
+        '<a href="/world/">World<span style="border: 0px none; clip: rect(0px, 0px, 0px, 0px);'
+        ' clip-path: inset(50%); height: 1px; position: absolute;">category</span></a>'
+    )
+    assert text_of(card) == "World"
+    compact = html.fromstring(
+        '<a href="/x">Gao<span style="border:0;clip:rect(0 0 0 0);clip-path:inset(50%)">'
+        ", opens new tab</span></a>"
+    )
+    assert text_of(compact) == "Gao"

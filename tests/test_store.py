@@ -21,9 +21,7 @@ from crawler.pages.urls import article_id, canonicalize_url
 
 from .conftest import run_cli, store_lines
 
-BASE = json.loads(
-    (Path(__file__).parent / "data/pages/cnn_2013/mali_gao_airport.json").read_text("utf-8")
-)
+BASE = json.loads((Path(__file__).parent / "data/store_item_cnn.json").read_text("utf-8"))
 
 
 def make_item(
@@ -425,6 +423,7 @@ def test_store_stats_command(filled: Path) -> None:
         "linesByMonth": {"2024-05": 4, "2024-06": 3},
         "articlesByVersions": {"1": 2, "2": 1, "3": 1},
         "quarantined": {"files": 0, "bytes": 0},
+        "damaged": {"lines": 0, "examples": []},
     }
     text = run_cli("store", "stats", "--data", str(filled))
     assert "cnn: 3 articles, 5 lines" in text.stdout

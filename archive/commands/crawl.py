@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from crawler import settings as defaults
 from crawler.pages.outlets import names as outlet_names
 
 from ..exitcodes import EPILOG
@@ -40,7 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(how a mirror or a test server is crawled); needs exactly one SPIDER",
     )
     parser.add_argument(
-        "--depth", type=int, default=2, help="related-coverage hops to follow (default 2)"
+        "--depth",
+        type=int,
+        default=defaults.NEWSARCHIVE_DEPTH,
+        help=f"related-coverage hops to follow (default {defaults.NEWSARCHIVE_DEPTH})",
     )
     parser.add_argument(
         "--max-pages", type=int, default=0, help="stop after N responses (0: no limit)"
@@ -55,15 +59,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--recrawl",
         choices=("auto", "all", "none"),
-        default="auto",
+        default=defaults.NEWSARCHIVE_RECRAWL,
         help="re-fetch known articles: auto by their age (default), all, or none",
     )
     parser.add_argument(
         "--max-error-rate",
         type=float,
-        default=0.10,
+        default=defaults.NEWSARCHIVE_MAX_ERROR_RATE,
         metavar="FRACTION",
-        help="exit 1 when more than this share of requests failed (default 0.10)",
+        help="exit 1 when more than this share of requests failed "
+        f"(default {defaults.NEWSARCHIVE_MAX_ERROR_RATE:.2f})",
     )
     parser.add_argument(
         "-s",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+from ..exitcodes import ERRORS, OK
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,6 +35,9 @@ def run(options: argparse.Namespace) -> int:
     for recovered in recover_directory(folder):
         if recovered.action != "busy":
             print(f"newsarchive: {recovered.action} {recovered.path.name}")
-    lines = update_index(folder, rebuild=True)
+    skipped: list[str] = []
+    lines = update_index(folder, rebuild=True, skipped=skipped)
+    for line in skipped:
+        print(f"newsarchive: not indexed: {line}", file=sys.stderr)
     print(f"newsarchive: indexed {lines} records into {folder / INDEX_NAME}")
-    return 0
+    return ERRORS if skipped else OK

@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+if TYPE_CHECKING:
+    from ..replay.spool import CaptureSpool
+
+from crawler import settings as defaults
 from crawler.pages.outlets import names as outlet_names
 
 from ..diskspace import is_disk_full
@@ -59,13 +63,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="OLD_STORE",
         help="store nothing; show per article and field what differs from data dir OLD_STORE",
     )
+    parser.add_argument(
+        "--all-captures",
+        action="store_true",
+        help="write every capture as an item, in archive order (default: the lines a store "
+        "would hold, each article version once, by capture time)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when any archive is damaged")
     parser.add_argument(
         "--wait",
         type=float,
-        default=60.0,
+        default=defaults.NEWSARCHIVE_STORE_LOCK_TIMEOUT,
         metavar="SECONDS",
-        help="with --store: how long to wait for a crawl to release the store (default 60)",
+        help="with --store: how long to wait for a crawl to release the store "
+        f"(default {defaults.NEWSARCHIVE_STORE_LOCK_TIMEOUT:g})",
     )
     parser.set_defaults(run=run)
 
@@ -89,6 +100,7 @@ def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
     from ..replay import default_jobs, replay
     from ..replay.diff import StoreDiff
+    from ..replay.spool import CaptureSpool
     from ..store import ArticleStore, StoreLockedError
 
     sites = parse_sites(options.site)
@@ -99,6 +111,8 @@ def run(options: argparse.Namespace) -> int:
             raise UsageError(f"no such file or folder: {path}")
     if options.diff is not None and options.store is not None:
         raise UsageError("--diff only shows changes; it cannot be combined with --store")
+    if options.all_captures and (options.store is not None or options.diff is not None):
+        raise UsageError("--all-captures is for --out (or stdout), not --store or --diff")
     if options.diff is not None and not (options.diff / "articles").is_dir():
         raise UsageError(f"{options.diff} is not a data directory with a store (no articles/)")
     if options.store is not None:
@@ -141,35 +155,18 @@ def run(options: argparse.Namespace) -> int:
             raise UsageError(
                 f"cannot write the store {options.store}: {exc.strerror or exc}"
             ) from None
-        store = ArticleStore(options.store, lock_timeout=options.wait)
+        store = ArticleStore(options.store, lock_timeout=options.wait, sources=outlet_names())
     diff = StoreDiff(options.diff, out or sys.stdout) if options.diff is not None else None
-    batch: list[dict[str, Any]] = []
     decisions: dict[str, int] = {}
-
-    def flush() -> None:
-        if store is not None:
-            for item in batch:
-                try:
-                    status = store.add(item).status
-                except ValueError as exc:  # the store refuses a line breaking its contract
-                    print(f"newsarchive: not stored: {exc}", file=sys.stderr)
-                    status = "invalid"
-                decisions[status] = decisions.get(status, 0) + 1
-            flush_store = getattr(store, "flush", None)
-            if flush_store is not None:
-                flush_store()
-        batch.clear()
+    spool = CaptureSpool() if diff is None and not options.all_captures else None
 
     def sink(item: dict[str, Any]) -> None:
         if diff is not None:
             diff.add(item)
-            return
-        if out is not None:
+        elif spool is not None:
+            spool.add(item)
+        elif out is not None:
             out.write(json.dumps(item, ensure_ascii=True, separators=(",", ":")) + "\n")
-        if store is not None:
-            batch.append(item)
-            if len(batch) >= 200:
-                flush()
 
     client = None
     if options.cluster:
@@ -186,8 +183,19 @@ def run(options: argparse.Namespace) -> int:
             return LOCKED
     failed: Exception | None = None  # the store's: locked past --wait, or a full disk
     try:
-        report = replay(options.paths, sink, jobs=jobs, sites=sites, cluster=client)
-        flush()
+        # A store checks every line it writes: the items need no check of their own then.
+        shares_terminal = _is_tty(out or sys.stdout) and _is_tty(sys.stderr)
+        report = replay(
+            options.paths,
+            sink,
+            jobs=jobs,
+            sites=sites,
+            check=store is None,
+            shares_terminal=shares_terminal,
+            cluster=client,
+        )
+        if spool is not None:
+            _store_in_capture_order(spool, store, out, decisions)
     except Exception as exc:
         if not (isinstance(exc, StoreLockedError) or is_disk_full(exc)):
             raise
@@ -197,6 +205,8 @@ def run(options: argparse.Namespace) -> int:
             from ..replay.cluster import close
 
             close(client)
+        if spool is not None:
+            spool.close()
         if store is not None:
             try:
                 store.close()
@@ -221,6 +231,46 @@ def run(options: argparse.Namespace) -> int:
         )
         return ERRORS
     return OK
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _store_in_capture_order(
+    spool: CaptureSpool, store: Any, out: TextIO | None, decisions: dict[str, int]
+) -> None:
+    """Add the spooled items by capture time to the store and, for ``--out``, to a
+    temporary store whose lines (each version once, as the store holds them) are written."""
+    import tempfile
+
+    from ..store import ArticleStore
+
+    with tempfile.TemporaryDirectory(prefix="newsarchive-replay-") as scratch:
+        lines = ArticleStore(scratch) if out is not None else None
+        for item in spool.in_capture_order():
+            if store is not None:
+                try:
+                    status = store.add(item).status
+                except ValueError as exc:  # the store refuses a line breaking its contract
+                    print(f"newsarchive: not stored: {exc}", file=sys.stderr)
+                    status = "invalid"
+                decisions[status] = decisions.get(status, 0) + 1
+            if lines is not None:
+                try:
+                    lines.add(item)
+                except ValueError as exc:
+                    if store is None:
+                        print(f"newsarchive: not written: {exc}", file=sys.stderr)
+        if store is not None:
+            store.flush()
+        if lines is not None and out is not None:
+            lines.close()
+            for line in lines.iter_lines():
+                out.write(json.dumps(line, ensure_ascii=True, separators=(",", ":")) + "\n")
 
 
 def _store_failed(data: Path | None, exc: BaseException, out: TextIO | None) -> int:

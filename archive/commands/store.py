@@ -68,13 +68,59 @@ def rebuild(options: argparse.Namespace) -> int:
             f"newsarchive: rebuilt {store.index.path} from {len(store.files())} files:"
             f" {articles} articles"
         )
+        forgotten = forget_unstored(options.data, store)
+    if forgotten:
+        print(
+            f"newsarchive: {forgotten} pages whose articles the store lost (damaged lines) are"
+            " forgotten by the fetch history: the next crawl fetches them again"
+        )
     return 0
+
+
+def forget_unstored(data: Path, store: Any) -> int:
+    """Make the fetch history claim no article the store does not hold.
+
+    A damaged line hides its article: a re-crawl would get 304 for it and never store it
+    again. The history's rows for the URLs still readable in damaged lines are dropped;
+    when a damaged line has no readable URL, so are those of every article no whole line
+    names. Returns the number of rows dropped.
+    """
+    from crawler.pages.urls import dedup_key
+
+    from ..fetchstate import FetchState
+    from ..store.reading import damaged_lines
+
+    history = data / "state" / "fetch.sqlite"
+    if not history.exists():
+        return 0
+    stored: set[str] = set()
+    for line in store.iter_lines():
+        for name in ("url", "canonicalUrl"):
+            if isinstance(line.get(name), str):
+                stored.add(dedup_key(line[name]))
+    damaged = list(damaged_lines(store.articles_dir, store.files()))
+    if not damaged:
+        return 0
+    lost = {dedup_key(url) for line in damaged for url in line.urls} - stored
+    unnamed = any(not line.urls for line in damaged)
+    state = FetchState(history)
+    try:
+        keys = [
+            key
+            for key, url, article in state.pages()
+            if dedup_key(url) in lost
+            or key in lost
+            or (unnamed and article and dedup_key(url) not in stored)
+        ]
+        return state.forget(keys)
+    finally:
+        state.close()
 
 
 def collect(data: Path) -> dict[str, Any]:
     """Counts over one streaming pass of the store (memory: one small entry per article)."""
     from ..store import ArticleStore
-    from ..store.reading import downloaded
+    from ..store.reading import damaged_lines, downloaded
 
     store = ArticleStore(data)
     latest: dict[str, tuple[str, int]] = {}
@@ -94,6 +140,7 @@ def collect(data: Path) -> dict[str, Any]:
         articles[source] = articles.get(source, 0) + 1
         versions[str(version)] = versions.get(str(version), 0) + 1
     quarantined = store.quarantined()
+    damaged = list(damaged_lines(store.articles_dir, store.files()))
     return {
         "articles": dict(sorted(articles.items())),
         "lines": dict(sorted(lines.items())),
@@ -102,6 +149,10 @@ def collect(data: Path) -> dict[str, Any]:
         "quarantined": {
             "files": len(quarantined),
             "bytes": sum(path.stat().st_size for path in quarantined),
+        },
+        "damaged": {
+            "lines": len(damaged),
+            "examples": [f"{d.path.name}:{d.offset}" for d in damaged[:5]],
         },
     }
 
@@ -124,5 +175,10 @@ def stats(options: argparse.Namespace) -> int:
     out.extend(f"  {n}: {count}" for n, count in counts["articlesByVersions"].items())
     quarantine = counts["quarantined"]
     out.append(f"quarantined torn lines: {quarantine['files']} ({quarantine['bytes']} bytes)")
+    damaged = counts["damaged"]
+    out.append(f"damaged lines (not store lines, skipped): {damaged['lines']}")
+    out.extend(f"  at {where}" for where in damaged["examples"])
+    if damaged["lines"]:
+        out.append("  `newsarchive store rebuild` makes the next crawl fetch their articles again")
     print("\n".join(out))
     return 0

@@ -82,11 +82,11 @@ def scan_file(source: Source) -> list[Any]:
     return list(scan(source))
 
 
-def extract_batch(tasks: list[Task], sites: dict[str, str]) -> list[Outcome]:
+def extract_batch(tasks: list[Task], sites: dict[str, str], check: bool = True) -> list[Outcome]:
     """Outcomes of a batch of captures, in order (runs on a worker)."""
     files = OpenFiles()
     try:
-        return [extract(task, sites, files) for task in tasks]
+        return [extract(task, sites, files, check) for task in tasks]
     finally:
         files.close()
 
@@ -107,7 +107,9 @@ def scanned(client: Any, sources: list[Source]) -> Iterator[tuple[Source, list[A
         future.release()
 
 
-def outcomes(client: Any, tasks: Iterable[Task], sites: dict[str, str]) -> Iterator[Outcome]:
+def outcomes(
+    client: Any, tasks: Iterable[Task], sites: dict[str, str], check: bool = True
+) -> Iterator[Outcome]:
     """Outcomes of `tasks` in the order given, extracted in batches on the cluster."""
     limit = workers(client) * 4
     in_flight: deque[Any] = deque()
@@ -116,7 +118,7 @@ def outcomes(client: Any, tasks: Iterable[Task], sites: dict[str, str]) -> Itera
 
     def submit(part: list[Task]) -> None:
         in_flight.append(
-            client.submit(extract_batch, part, shared_sites, pure=False, retries=RETRIES)
+            client.submit(extract_batch, part, shared_sites, check, pure=False, retries=RETRIES)
         )
 
     def take() -> Iterator[Outcome]:

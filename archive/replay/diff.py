@@ -55,7 +55,8 @@ class StoreDiff:
         self.out.write(f"~ {item['articleId']} {item['url']} ({extractor})\n")
         for name, before, after in changes:
             self.fields[name] += 1
-            self.out.write(f"    {name}: {_show(before)} -> {_show(after)}\n")
+            shown_before, shown_after = show_change(before, after)
+            self.out.write(f"    {name}: {shown_before} -> {shown_after}\n")
 
     def summary(self) -> str:
         fields = ", ".join(f"{name} {count}" for name, count in sorted(self.fields.items()))
@@ -81,6 +82,31 @@ def field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, A
     return changes
 
 
-def _show(value: Any, limit: int = 160) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def show_change(before: Any, after: Any, limit: int = 160, context: int = 40) -> tuple[str, str]:
+    """Two values as JSON, cut to the part that differs with `context` characters around it.
+
+    Values up to `limit` characters are shown whole; longer ones from a little before the
+    first difference to a little after the last, so a change late in a body shows.
+    """
+    old = json.dumps(before, ensure_ascii=False)
+    new = json.dumps(after, ensure_ascii=False)
+    if len(old) <= limit and len(new) <= limit:
+        return old, new
+    prefix = 0
+    shortest = min(len(old), len(new))
+    while prefix < shortest and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < shortest - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    start = max(0, prefix - context)
+    return (
+        _window(old, start, len(old) - suffix + context, limit),
+        _window(new, start, len(new) - suffix + context, limit),
+    )
+
+
+def _window(text: str, start: int, end: int, limit: int) -> str:
+    """``text[start:end]`` (at most `limit` characters), marked where it was cut."""
+    end = min(len(text), end, start + limit)
+    return ("..." if start > 0 else "") + text[start:end] + ("..." if end < len(text) else "")

@@ -7,11 +7,16 @@ body decoded from the WARC record and the outlet chosen as described in :func:`c
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from archive.validate import problems
+from archive.warc.encoding import ContentDecodingError
+from archive.warc.records import warc_date_problem
 from crawler.pages import analyse
 from crawler.pages.capture import capture_item
 from crawler.pages.outlets import names as outlet_names
@@ -47,8 +52,17 @@ def choose_source(task: Task, sites: dict[str, str]) -> str | None:
     return task.spider
 
 
-def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
+def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = True) -> Outcome:
     facts = task.facts
+    impossible = warc_date_problem(facts.date)
+    if impossible:
+        return Outcome(
+            "problem",
+            facts.url,
+            problem=f"record refused: {impossible}",
+            label=facts.source.label,
+            offset=facts.offset,
+        )
     try:
         payload = read_payload(files, task.payload_source, task.payload_offset)
         if task.payload_source != facts.source or task.payload_offset != facts.offset:
@@ -64,6 +78,14 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
     except RecordError as exc:
         return Outcome(
             "problem", facts.url, problem=str(exc), label=facts.source.label, offset=facts.offset
+        )
+    except ContentDecodingError as exc:  # a bomb or a lying encoding, as the live crawl says
+        return Outcome(
+            "problem",
+            facts.url,
+            problem=f"{exc.kind}: {exc}",
+            label=facts.source.label,
+            offset=facts.offset,
         )
     except Exception as exc:  # an undecodable body: reported, never a crash
         return Outcome(
@@ -86,15 +108,9 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
     item = capture_item(
         analysis.article,
         warc_date=facts.date,
-        provenance={
-            "filename": facts.source.name,
-            "offset": facts.offset,
-            "length": facts.length,
-            "recordId": facts.record_id,
-            "payloadDigest": facts.payload_digest,
-        },
+        provenance=facts.record_location().as_provenance(),
     )
-    found = problems(item, outlet_names())
+    found = problems(item, outlet_names()) if check else []
     if found:
         return Outcome(
             "invalid",
@@ -109,14 +125,26 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles) -> Outcome:
 # -- worker processes ----------------------------------------------------------------------
 _worker_sites: dict[str, str] = {}
 _worker_files: OpenFiles | None = None
+_worker_check = True
 
 
-def init_worker(sites: dict[str, str]) -> None:
-    global _worker_files, _worker_sites
+def init_worker(sites: dict[str, str], check: bool = True, parent: int | None = None) -> None:
+    global _worker_files, _worker_sites, _worker_check
     _worker_sites = dict(sites)
     _worker_files = OpenFiles()
+    _worker_check = check
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int, every: float = 0.5) -> None:
+    """End this worker when the replay that started it is gone (even by ``kill -9``):
+    its parent then changes. A worker has nothing of its own to save."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def extract_in_worker(task: Task) -> Outcome:
     assert _worker_files is not None
-    return extract(task, _worker_sites, _worker_files)
+    return extract(task, _worker_sites, _worker_files, _worker_check)

@@ -2,25 +2,41 @@
 
 Lines look like ``SURT TIMESTAMP {"url": ..., "digest": ..., "filename": ..., "offset": ...}``
 (the form cdxj-indexer and pywb write). The index is streamed once for all revisits left
-unresolved by the records themselves.
+unresolved by the records themselves. An index is read as data, not trusted: a line longer
+than :data:`MAX_INDEX_LINE` is skipped, and an entry resolves only to a WARC file inside the
+index's own folder (or a member of its own WACZ), never to another path of the machine.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .sources import Source
+from .sources import Source, is_warc_name
+
+MAX_INDEX_LINE = 64 * 1024
+
+
+def _bounded(handle: io.TextIOBase) -> Iterator[str]:
+    """The lines of `handle`, each at most :data:`MAX_INDEX_LINE` characters (longer skipped)."""
+    while True:
+        line = handle.readline(MAX_INDEX_LINE + 1)
+        if not line:
+            return
+        if len(line) <= MAX_INDEX_LINE or line.endswith("\n"):
+            yield line
+            continue
+        while line and not line.endswith("\n"):  # skip the rest of an overlong line
+            line = handle.readline(MAX_INDEX_LINE + 1)
 
 
 def _lines(entry: tuple[Source | None, Path]) -> Iterator[str]:
     member, path = entry
     if member is None:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            yield from handle
+            yield from _bounded(handle)
         return
     assert member.member is not None
     import gzip
@@ -29,9 +45,9 @@ def _lines(entry: tuple[Source | None, Path]) -> Iterator[str]:
     with zipfile.ZipFile(member.path) as package, package.open(member.member) as raw:
         if member.member.endswith(".gz"):
             with gzip.open(raw) as unpacked:
-                yield from io.TextIOWrapper(unpacked, encoding="utf-8", errors="replace")
+                yield from _bounded(io.TextIOWrapper(unpacked, encoding="utf-8", errors="replace"))
         else:
-            yield from io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+            yield from _bounded(io.TextIOWrapper(raw, encoding="utf-8", errors="replace"))
 
 
 def originals_by_digest(
@@ -58,16 +74,27 @@ def originals_by_digest(
                 offset = int(fields["offset"])
             except (KeyError, TypeError, ValueError):
                 continue
-            found[wanted[digest]] = (_source_for(entry, str(fields["filename"])), offset)
+            source = _source_for(entry, str(fields["filename"]))
+            if source is not None and offset >= 0:
+                found[wanted[digest]] = (source, offset)
     return found
 
 
-def _source_for(entry: tuple[Source | None, Path], filename: str) -> Source:
+def _source_for(entry: tuple[Source | None, Path], filename: str) -> Source | None:
+    """The WARC an entry names, if it lies inside the index's folder (or its WACZ)."""
     member, path = entry
+    if not is_warc_name(filename) or "\0" in filename:
+        return None
     if member is not None:
         name = filename if filename.startswith("archive/") else f"archive/{filename}"
+        if ".." in name.split("/"):
+            return None
         return Source(member.path, name)
-    return Source(str(path.parent / filename) if not os.path.isabs(filename) else filename)
+    folder = path.parent.resolve()
+    target = (folder / filename).resolve()
+    if folder not in target.parents or not target.is_file():
+        return None
+    return Source(str(target))
 
 
 def _bare(digest: str) -> str:

@@ -8,13 +8,14 @@ does exactly that, so replayed pages are the bytes the spider analysed.
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from dataclasses import dataclass
-from gzip import GzipFile
 from typing import IO
 
 from warcio.bufferedreaders import ChunkedDataReader
+
+from archive.warc.bounded import bounded
+from archive.warc.encoding import DEFAULT_MAX_SIZE as DOWNLOAD_MAXSIZE
+from archive.warc.encoding import decode_content
 
 from .reader import QuietArchiveIterator, last_header
 from .sources import Source
@@ -56,17 +57,31 @@ class OpenFiles:
         self.handles.clear()
 
 
-def read_payload(files: OpenFiles, source: Source, offset: int, *, check: bool = True) -> Payload:
-    """The HTTP message of the record at `offset`; RecordError if unreadable or corrupt."""
+def read_payload(
+    files: OpenFiles,
+    source: Source,
+    offset: int,
+    *,
+    check: bool = True,
+    max_size: int = DOWNLOAD_MAXSIZE,
+) -> Payload:
+    """The HTTP message of the record at `offset`; RecordError if unreadable or corrupt.
+
+    A payload longer than `max_size` (the live crawl's limit) is refused, not read whole.
+    """
     handle = files.get(source)
     handle.seek(offset)
-    iterator = QuietArchiveIterator(handle, check_digests=check)
+    iterator = bounded(QuietArchiveIterator(handle, check_digests=check))
     try:
         record = next(iter(iterator))
-        block_rest = record.raw_stream.read()
+        block_rest = record.raw_stream.read(max_size + 1)
+        if len(block_rest) > max_size:
+            raise RecordError(f"too_large: payload longer than the limit of {max_size} bytes")
         missing = getattr(record.raw_stream, "limit", 0)
     except StopIteration:
         raise RecordError("no record at this offset") from None
+    except RecordError:
+        raise
     except Exception as exc:  # damage of any kind: one line for the report
         raise RecordError(f"unreadable record ({type(exc).__name__}: {exc})") from None
     if missing:
@@ -96,78 +111,12 @@ def dechunk(data: bytes) -> bytes:
         return data
 
 
-def decode_body(raw: bytes, headers: list[tuple[str, str]]) -> bytes:
-    """Undo ``Content-Encoding`` as Scrapy's HttpCompressionMiddleware does."""
-    encodings = [
-        part.strip().lower()
-        for name, value in headers
-        if name.lower() == "content-encoding"
-        for part in value.split(",")
-    ]
-    body = raw
-    while encodings:
-        encoding = encodings.pop()
-        decoder = _DECODERS.get(encoding)
-        if decoder is None:
-            break
-        body = decoder(body)
-    return body
+def decode_body(
+    raw: bytes, headers: list[tuple[str, str]], max_size: int = DOWNLOAD_MAXSIZE
+) -> bytes:
+    """Undo ``Content-Encoding`` as the live crawl does, never past `max_size` bytes.
 
-
-def _gunzip(data: bytes) -> bytes:
-    stream = GzipFile(fileobj=io.BytesIO(data))
-    out = io.BytesIO()
-    while True:
-        try:
-            chunk = stream.read1(65536)
-        except (OSError, EOFError, struct.error):
-            if out.getbuffer().nbytes > 0:
-                break
-            raise
-        if not chunk:
-            break
-        out.write(chunk)
-    return out.getvalue()
-
-
-def _inflate(data: bytes) -> bytes:
-    try:
-        return zlib.decompressobj().decompress(data)
-    except zlib.error:
-        return zlib.decompressobj(wbits=-15).decompress(data)
-
-
-def _unbrotli(data: bytes) -> bytes:
-    try:
-        import brotli
-    except ImportError:
-        import brotlicffi as brotli
-    decompressed: bytes = brotli.Decompressor().process(data)
-    return decompressed
-
-
-def _unzstd(data: bytes) -> bytes:
-    try:
-        from compression import zstd
-    except ImportError:
-        from backports import zstd
-    out = io.BytesIO()
-    reader = zstd.ZstdFile(io.BytesIO(data))
-    while True:
-        try:
-            chunk = reader.read(65536)
-        except EOFError:
-            break
-        if not chunk:
-            break
-        out.write(chunk)
-    return out.getvalue()
-
-
-_DECODERS = {
-    "gzip": _gunzip,
-    "x-gzip": _gunzip,
-    "deflate": _inflate,
-    "br": _unbrotli,
-    "zstd": _unzstd,
-}
+    Raises :class:`~archive.warc.encoding.ContentDecodingError` (a bomb, or a body that
+    is not encoded as declared).
+    """
+    return decode_content(raw, headers, max_size)

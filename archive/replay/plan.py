@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from crawler.pages.urls import dedup_key
 
-from .index import originals_by_digest
+from .captures import Captures
 from .reader import RecordFacts
 from .sources import Source
 
@@ -76,11 +76,10 @@ class Planner:
     def __init__(
         self, indexes: Iterable[tuple[Source | None, Path]] = (), window: int = DEFAULT_WINDOW
     ):
-        self.indexes = list(indexes)
+        self.captures = Captures(indexes)
         self.window = window
         self.stats = PlanStats()
         self.pending: OrderedDict[str, Task] = OrderedDict()
-        self.digests: dict[str, tuple[Source, int]] = {}
         self.deferred: OrderedDict[str, Task] = OrderedDict()
         self.redirects: dict[str, str] = {}
         self.redirect_records: dict[str, int] = {}
@@ -108,11 +107,10 @@ class Planner:
             self.stats.revisits += 1  # of pages: the revisits whose payload matters
         self.captured.add(_key_hash(facts.url))
         if facts.rec_type == "response":
-            if facts.payload_digest:
-                self.digests.setdefault(facts.payload_digest, (facts.source, facts.offset))
+            self.captures.add(facts)
             task = Task(facts, facts.source, facts.offset)
         else:
-            original = self.digests.get(facts.payload_digest or "")
+            original = self.captures.original(facts.payload_digest)
             if original is None:
                 self.deferred[facts.record_id] = Task(facts, facts.source, -1)
                 return
@@ -148,11 +146,7 @@ class Planner:
     def _resolve_deferred(self) -> Iterator[Task]:
         if not self.deferred:
             return
-        wanted = {t.facts.payload_digest for t in self.deferred.values() if t.facts.payload_digest}
-        missing = wanted - set(self.digests)
-        found = dict(self.digests)
-        if missing and self.indexes:
-            found.update(originals_by_digest(self.indexes, missing))
+        found = self.captures.resolve(t.facts.payload_digest for t in self.deferred.values())
         for task in self.deferred.values():
             original = found.get(task.facts.payload_digest or "")
             if original is None:

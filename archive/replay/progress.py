@@ -55,6 +55,14 @@ class Progress:
         self.stream.flush()
         self.drawn = True
 
+    def clear(self) -> None:
+        """Take the bar off its line, so output to the same terminal starts a clean line;
+        the next update draws it again."""
+        if self.enabled and self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.drawn = False
+
     def close(self) -> None:
         if self.enabled and self.drawn:
             self.stream.write("\r\x1b[K")

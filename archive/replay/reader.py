@@ -14,6 +14,9 @@ from typing import IO, Any
 
 from warcio.archiveiterator import WARCIterator
 
+from archive.warc.bounded import bounded
+from archive.warc.records import RecordLocation
+
 from .sources import Source
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -62,6 +65,17 @@ class RecordFacts:
     truncated: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
 
+    def record_location(self) -> RecordLocation:
+        """Where the record sits, as an item's ``warc`` provenance names it."""
+        return RecordLocation(
+            filename=self.source.name,
+            offset=self.offset,
+            length=self.length,
+            record_id=self.record_id,
+            payload_digest=self.payload_digest,
+            date=self.date,
+        )
+
 
 def scan(source: Source, on_progress: Callable[[int], None] | None = None) -> Iterator[Any]:
     """Yield :class:`RecordFacts` for the records replay uses and :class:`Problem` for damage."""
@@ -90,7 +104,7 @@ def _scan_from(
     source: Source, handle: IO[bytes], start: int, on_progress: Callable[[int], None] | None
 ) -> Generator[Any, None, int | None]:
     """Scan from `start`; return None at a clean end, else the offset to search on from."""
-    iterator = QuietArchiveIterator(handle)
+    iterator = bounded(QuietArchiveIterator(handle))
     last_end = start
     try:
         for record in iterator:

@@ -47,6 +47,11 @@ class ReplayReport:
             parts.append(
                 f"store {self.store['new']} new / {self.store['updated']} updated / "
                 f"{self.store['unchanged']} unchanged"
+                + (
+                    f" / {self.store['older']} older than the stored version (not stored)"
+                    if self.store["older"]
+                    else ""
+                )
             )
         parts.append(f"{self.pages['blocked']} blocked")
         plan = self.plan
@@ -96,19 +101,23 @@ def iter_tasks(
     report.plan = planner.stats
 
 
-def run_outcomes(tasks: Iterable[Task], jobs: int, sites: dict[str, str]) -> Iterator[Outcome]:
-    """Extract tasks, in order, on `jobs` processes (in this one for a single job)."""
+def run_outcomes(
+    tasks: Iterable[Task], jobs: int, sites: dict[str, str], check: bool = True
+) -> Iterator[Outcome]:
+    """Extract tasks, in order, on `jobs` processes (in this one for a single job); `check`
+    validates each item (off when a store, which checks every line it writes, takes them)."""
     if jobs <= 1:
         files = OpenFiles()
         try:
             for task in tasks:
-                yield extract(task, sites, files)
+                yield extract(task, sites, files, check)
         finally:
             files.close()
         return
     in_flight: deque[Future[Outcome]] = deque()
     limit = jobs * 8
-    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(sites,)) as pool:
+    initargs = (sites, check, os.getpid())
+    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=initargs) as pool:
         for task in tasks:
             in_flight.append(pool.submit(extract_in_worker, task))
             if len(in_flight) >= limit:
@@ -132,10 +141,15 @@ def replay(
     sites: dict[str, str] | None = None,
     err: TextIO | None = None,
     window: int | None = None,
+    check: bool = True,
+    shares_terminal: bool = False,
     cluster: Any = None,
 ) -> ReplayReport:
-    """Replay `paths`, handing each article item to `sink` in capture order.
+    """Replay `paths`, handing each article item to `sink` in capture order; with `check`
+    off, items are not validated here (a store sink checks every line it writes).
 
+    `shares_terminal`: the sink writes to the terminal the progress bar is drawn on, so the
+    bar is taken off its line before each item (output never joins the bar's line).
     With `cluster` (a Dask client) the files are scanned and the captures extracted on
     its workers instead of `jobs` local processes; the items and their order are the same.
     """
@@ -160,10 +174,10 @@ def replay(
         tasks = iter_tasks(
             sources, planner, report, on_problem, progress, dask_cluster.scanned(cluster, sources)
         )
-        results = dask_cluster.outcomes(cluster, tasks, dict(sites or {}))
+        results = dask_cluster.outcomes(cluster, tasks, dict(sites or {}), check)
     else:
         tasks = iter_tasks(sources, planner, report, on_problem, progress)
-        results = run_outcomes(tasks, jobs, dict(sites or {}))
+        results = run_outcomes(tasks, jobs, dict(sites or {}), check)
     try:
         for outcome in results:
             report.pages[outcome.kind] += 1
@@ -181,6 +195,8 @@ def replay(
                 )
             elif outcome.item is not None:
                 report.articles += 1
+                if shares_terminal:
+                    progress.clear()
                 sink(outcome.item)
     finally:
         progress.close()

@@ -1,8 +1,10 @@
 """The store's index in ``state/store.sqlite``: what deciding "new / unchanged / updated" needs.
 
-Per article: its latest version, content digest and a short hash per field; per JSONL file:
-how many bytes of it the index reflects. It is derived data: the JSONL files are the
-truth, and a lost or stale index is rebuilt from them (``newsarchive store rebuild``).
+Per article: its latest version, content digest, capture time and a short hash per field;
+per stored line: the article, content digest and capture time it holds (so a capture
+already stored is known again); per JSONL file: how many bytes of it the index reflects.
+It is derived data: the JSONL files are the truth, and a lost or stale index is rebuilt
+from them (``newsarchive store rebuild``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 INDEX_NAME = "store.sqlite"
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Latest:
     version: int
     content_digest: str
     hashes: dict[str, str]
+    captured: str = ""
 
 
 class VersionIndex(Protocol):
@@ -62,11 +65,18 @@ class StoreIndex:
             if row is None or row[0] != INDEX_VERSION:
                 db.executescript(
                     "DROP TABLE IF EXISTS latest; DROP TABLE IF EXISTS files;"
+                    "DROP TABLE IF EXISTS captures;"
                     "INSERT OR REPLACE INTO meta VALUES ('version', '" + INDEX_VERSION + "');"
                 )
             db.execute(
                 "CREATE TABLE IF NOT EXISTS latest (article_id TEXT PRIMARY KEY,"
-                " version INTEGER NOT NULL, content_digest TEXT NOT NULL, hashes TEXT NOT NULL)"
+                " version INTEGER NOT NULL, content_digest TEXT NOT NULL, hashes TEXT NOT NULL,"
+                " captured TEXT NOT NULL DEFAULT '')"
+            )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS captures (article_id TEXT NOT NULL,"
+                " content_digest TEXT NOT NULL, captured TEXT NOT NULL,"
+                " PRIMARY KEY (article_id, content_digest, captured)) WITHOUT ROWID"
             )
             db.execute(
                 "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER NOT NULL)"
@@ -97,22 +107,54 @@ class StoreIndex:
     def clear(self) -> None:
         self.db.execute("DELETE FROM latest")
         self.db.execute("DELETE FROM files")
+        self.db.execute("DELETE FROM captures")
 
     def latest(self, article_id: str) -> Latest | None:
         row = self.db.execute(
-            "SELECT version, content_digest, hashes FROM latest WHERE article_id = ?",
+            "SELECT version, content_digest, hashes, captured FROM latest WHERE article_id = ?",
             (article_id,),
         ).fetchone()
-        return None if row is None else Latest(row[0], row[1], json.loads(row[2]))
+        return None if row is None else Latest(row[0], row[1], json.loads(row[2]), row[3])
 
-    def remember(self, article_id: str, version: int, digest: str, hashes: dict[str, Any]) -> None:
+    def has_capture(self, article_id: str, digest: str, captured: str) -> bool:
+        """Whether a line of this article with this content and capture time is stored."""
+        row = self.db.execute(
+            "SELECT 1 FROM captures WHERE article_id = ? AND content_digest = ? AND captured = ?",
+            (article_id, digest, captured),
+        ).fetchone()
+        return row is not None
+
+    def digest_at(self, article_id: str, captured: str) -> str | None:
+        """The content digest of the version that was current at capture time `captured`."""
+        row = self.db.execute(
+            "SELECT content_digest FROM captures WHERE article_id = ? AND captured <= ?"
+            " ORDER BY captured DESC LIMIT 1",
+            (article_id, captured),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def remember(
+        self,
+        article_id: str,
+        version: int,
+        digest: str,
+        hashes: dict[str, Any],
+        captured: str = "",
+    ) -> None:
         """Note a stored line; an older version than the one known changes nothing."""
         self.db.execute(
-            "INSERT INTO latest (article_id, version, content_digest, hashes) VALUES (?, ?, ?, ?)"
+            "INSERT INTO latest (article_id, version, content_digest, hashes, captured)"
+            " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(article_id) DO UPDATE SET version = excluded.version,"
-            " content_digest = excluded.content_digest, hashes = excluded.hashes"
+            " content_digest = excluded.content_digest, hashes = excluded.hashes,"
+            " captured = excluded.captured"
             " WHERE excluded.version > latest.version",
-            (article_id, version, digest, json.dumps(hashes, separators=(",", ":"))),
+            (article_id, version, digest, json.dumps(hashes, separators=(",", ":")), captured),
+        )
+        self.db.execute(
+            "INSERT OR IGNORE INTO captures (article_id, content_digest, captured)"
+            " VALUES (?, ?, ?)",
+            (article_id, digest, captured),
         )
 
     def file_sizes(self) -> dict[str, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from datetime import datetime
 from typing import Any
 
 # Fields whose change makes a new version.
@@ -115,13 +116,19 @@ def versioned_line(
     return line
 
 
+def captured_at(item: dict[str, Any]) -> str:
+    """The capture time of an item or line (``metadata.dateDownloaded``), "" if it has none."""
+    return str((item.get("metadata") or {}).get("dateDownloaded") or "")
+
+
 def month_of(line: dict[str, Any]) -> str:
     """``YYYY-MM`` of the line's ``metadata.dateDownloaded``: the file it belongs in."""
     downloaded = str((line.get("metadata") or {}).get("dateDownloaded") or "")
-    month = downloaded[:7]
-    if len(month) != 7 or not (month[:4].isdigit() and month[4] == "-" and month[5:].isdigit()):
-        raise ValueError(f"dateDownloaded {downloaded!r} is not an ISO date")
-    return month
+    try:
+        datetime.fromisoformat(downloaded.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"dateDownloaded {downloaded[:40]!r} is not a real ISO date") from None
+    return downloaded[:7]
 
 
 def file_name(month: str, worker: str | None = None) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -171,3 +173,39 @@ def iter_articles(
         chosen_line = parse(raw, path, position[1])
         if chosen_line is not None and fresh(chosen_line):
             yield project(chosen_line, names) if names is not None else chosen_line
+
+
+@dataclass(frozen=True)
+class DamagedLine:
+    """A whole line of a month file that is not a store line, and what can be read of it."""
+
+    path: Path
+    offset: int
+    urls: tuple[str, ...]  # the ``url`` and ``canonicalUrl`` still readable in it
+
+
+_URL_FIELD = re.compile(rb'"(?:url|canonicalUrl)":"((?:[^"\\]|\\.){1,4096})"')
+
+
+def damaged_lines(articles_dir: Path, files: list[Path]) -> Iterator[DamagedLine]:
+    """Every whole line that does not parse as a store line (a corrupted disk block, an
+    editor's slip): where it is, and the URLs still readable in it."""
+    sizes = [path.stat().st_size for path in files]
+    for (_number, offset), path, raw in whole_lines(articles_dir, files, sizes, warn=False):
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            line = None
+        if (
+            isinstance(line, dict)
+            and isinstance(line.get("articleId"), str)
+            and isinstance(line.get("version"), int)
+        ):
+            continue
+        urls = []
+        for match in _URL_FIELD.finditer(raw):
+            try:
+                urls.append(json.loads(b'"' + match.group(1) + b'"'))
+            except ValueError:
+                continue
+        yield DamagedLine(path, offset, tuple(dict.fromkeys(urls)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from .files import (
 )
 from .index import StoreIndex, VersionIndex
 from .lines import (
+    captured_at,
     changed_fields,
     content_digest,
     encode_line,
@@ -56,7 +57,7 @@ class InvalidLineError(ValueError):
 
 @dataclass(frozen=True)
 class StoreDecision:
-    status: str  # "new", "updated" or "unchanged"
+    status: str  # "new", "updated", "unchanged" or "older" (captured before the latest version)
     article_id: str
     version: int
     changes: tuple[str, ...] = ()
@@ -87,6 +88,7 @@ class ArticleStore:
         *,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        sources: Collection[str] = (),
         index: VersionIndex | None = None,
         worker: str | None = None,
     ):
@@ -94,6 +96,7 @@ class ArticleStore:
         self.articles_dir = self.data_dir / "articles"
         self.state_dir = self.data_dir / "state"
         self.batch_size = max(1, batch_size)
+        self.sources = tuple(sources)  # when given, a line's source must be one of these
         # A shared index (several workers, each writing its own files) or state/store.sqlite.
         self.index: VersionIndex = index if index is not None else StoreIndex(self.state_dir)
         self.worker = worker
@@ -130,24 +133,36 @@ class ArticleStore:
             raise InvalidLineError(f"item has no articleId: {item.get('url')!r}")
         digest = content_digest(item)
         hashes = field_hashes(item)
+        captured = captured_at(item)
         known = self.index.latest(article_id)
-        if known is not None and known.content_digest == digest:
+        if known is not None and (
+            known.content_digest == digest or self.index.has_capture(article_id, digest, captured)
+        ):
             return StoreDecision("unchanged", article_id, known.version)
+        if known is not None and captured and captured < known.captured:
+            # Captured before the latest version: versions follow capture time, so it
+            # cannot become a newer one (a replay of older files, a clock that went back).
+            if self.index.digest_at(article_id, captured) == digest:
+                return StoreDecision("unchanged", article_id, known.version)
+            return StoreDecision("older", article_id, known.version)
         version = 1 if known is None else known.version + 1
         changes = [] if known is None else changed_fields(known.hashes, hashes)
         line = versioned_line(item, version, digest, changes)
-        found = line_problems(line)
+        found = line_problems(line, self.sources)
         if found:
             raise InvalidLineError(
                 f"{item.get('url')}: the line breaks the store's contract: {'; '.join(found[:3])}"
             )
-        path = self.articles_dir / file_name(month_of(line), self.worker)
+        try:
+            path = self.articles_dir / file_name(month_of(line), self.worker)
+        except ValueError as exc:
+            raise InvalidLineError(f"{item.get('url')}: {exc}") from None
         data = encode_line(line)
         handle = self._handles.get(path)
         if handle is None:
             handle = self._handles[path] = open_append(path)
         append_whole(handle, data)
-        self.index.remember(article_id, version, digest, hashes)
+        self.index.remember(article_id, version, digest, hashes, captured)
         self.index.set_file_size(path.name, os.fstat(handle).st_size)
         self._in_batch += 1
         self.stats.lines += 1
@@ -224,7 +239,11 @@ class ArticleStore:
                     self.stats.skipped_lines += 1
                     continue
                 self.index.remember(
-                    line["articleId"], line["version"], line["contentDigest"], field_hashes(line)
+                    line["articleId"],
+                    line["version"],
+                    line["contentDigest"],
+                    field_hashes(line),
+                    captured_at(line),
                 )
             self.index.set_file_size(path.name, whole)
 

@@ -15,22 +15,50 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from cdxj_indexer.main import CDXJIndexer
+
+from .bounded import bounded
 
 INDEX_NAME = "index.cdxj"
 
 
-def index_lines(paths: Iterable[Path]) -> list[str]:
-    """The sorted CDXJ lines of the given WARC files (filenames relative to their folder)."""
-    files = [str(p) for p in paths]
-    if not files:
-        return []
+class BoundedIndexer(CDXJIndexer):
+    """cdxj-indexer reading records with bounded header lines (see :mod:`.bounded`)."""
+
+    def _create_record_iter(self, input_: Any) -> Any:
+        return bounded(super()._create_record_iter(input_))
+
+
+def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list[str]:
+    """The sorted CDXJ lines of the given WARC files (filenames relative to their folder).
+
+    With `skipped` given, a file that cannot be indexed (damaged, unreadable) is left out
+    and named there with the reason, and the others are indexed; without it, it raises.
+    """
+    lines: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
         out = os.path.join(scratch, "out.cdxj")
-        CDXJIndexer(output=out, inputs=files).process_all()
-        with open(out, encoding="utf-8") as handle:
-            return sorted(line for line in handle if line.strip())
+        for path in paths:
+            try:
+                BoundedIndexer(output=out, inputs=[str(path)]).process_all()
+                with open(out, encoding="utf-8") as handle:
+                    found = [line for line in handle if line.strip()]
+            except Exception as exc:  # any damage: this file is left out, the rest indexed
+                if skipped is None:
+                    raise
+                skipped.append(f"{Path(path).name}: {_short(exc)}")
+                continue
+            lines.extend(found)
+    return sorted(lines)
+
+
+def _short(exc: BaseException) -> str:
+    """An exception as one short printable line (a damaged record may quote its bytes)."""
+    text = (str(exc).strip().splitlines() or [""])[0]
+    text = "".join(c if c.isprintable() and ord(c) < 127 else "?" for c in text)[:100]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def indexed_filenames(index: Path) -> set[str]:
@@ -50,8 +78,17 @@ def warc_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.name.endswith((".warc.gz", ".warc")))
 
 
-def update_index(directory: str | os.PathLike[str], *, rebuild: bool = False) -> int:
-    """Bring ``DIRECTORY/index.cdxj`` up to date; return the number of lines added."""
+def update_index(
+    directory: str | os.PathLike[str],
+    *,
+    rebuild: bool = False,
+    skipped: list[str] | None = None,
+) -> int:
+    """Bring ``DIRECTORY/index.cdxj`` up to date; return the number of lines added.
+
+    A WARC file that cannot be indexed is named in `skipped` and left out (the next
+    update tries it again); the others are indexed.
+    """
     folder = Path(directory)
     if not folder.is_dir():
         return 0
@@ -60,7 +97,7 @@ def update_index(directory: str | os.PathLike[str], *, rebuild: bool = False) ->
     new = [p for p in warc_files(folder) if p.name not in known]
     if not new and (index.exists() or not rebuild):
         return 0
-    added = index_lines(new)
+    added = index_lines(new, skipped if skipped is not None else [])
     old: Iterator[str] = iter(())
     handle = None
     if not rebuild and index.exists():
@@ -69,6 +106,7 @@ def update_index(directory: str | os.PathLike[str], *, rebuild: bool = False) ->
     try:
         fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=folder)
         try:
+            os.fchmod(fd, 0o666 & ~_umask())  # as the WARCs: readable by a pywb of another user
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.writelines(heapq.merge(old, added))
                 out.flush()
@@ -84,10 +122,18 @@ def update_index(directory: str | os.PathLike[str], *, rebuild: bool = False) ->
     return len(added)
 
 
-def refresh_index(directory: str | os.PathLike[str]) -> str | None:
-    """`update_index` after a crawl: a problem is one line to report, never a crash."""
+def _umask() -> int:
+    """The process umask (read by setting it, then setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def refresh_index(directory: str | os.PathLike[str]) -> list[str]:
+    """`update_index` after a crawl: each problem is one line to report, never a crash."""
+    skipped: list[str] = []
     try:
-        update_index(directory)
-    except Exception as exc:  # an unreadable WARC must not turn a good run into a crash
-        return f"could not update {Path(directory) / INDEX_NAME}: {type(exc).__name__}: {exc}"
-    return None
+        update_index(directory, skipped=skipped)
+    except Exception as exc:  # the index itself unwritable: the run is still good
+        return [f"could not update {Path(directory) / INDEX_NAME}: {_short(exc)}"]
+    return [f"not indexed: {line}" for line in skipped]

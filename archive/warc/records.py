@@ -113,6 +113,27 @@ def warc_date(moment: datetime, version: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def warc_date_problem(text: str, *, now: datetime | None = None) -> str | None:
+    """Why a WARC-Date cannot be a capture time (None when it can).
+
+    A capture time is a real UTC instant (``2024-01-31T12:00:00Z``, fractions allowed),
+    not later than a day from now: ``9999-99-99T99:99:99Z`` names no moment, and a
+    capture from the future would sort after every real one.
+    """
+    if not text:
+        return "no WARC-Date"
+    if not text.endswith("Z") or len(text) < 20 or text[10] != "T":
+        return f"WARC-Date {text[:40]!r} is not a UTC date and time (YYYY-MM-DDThh:mm:ssZ)"
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00")
+    except ValueError:
+        return f"WARC-Date {text[:40]!r} is not a real date and time"
+    limit = (now or datetime.now(timezone.utc)).timestamp() + 86400
+    if moment.timestamp() > limit:
+        return f"WARC-Date {text[:40]!r} is in the future"
+    return None
+
+
 def reason_phrase(status: int) -> str:
     try:
         return HTTPStatus(status).phrase

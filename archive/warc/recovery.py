@@ -52,17 +52,17 @@ def complete_length(path: str | os.PathLike[str]) -> int:
                     decompressor.decompress(data, _MAX_OUT)
                 except zlib.error:
                     return good
-                consumed = len(data) - len(decompressor.unconsumed_tail)
                 if decompressor.eof:
-                    consumed -= len(decompressor.unused_data)
+                    # At the end of a member zlib leaves what follows it in unused_data and
+                    # may also keep a stale unconsumed_tail: count the input from one only.
                     rest = decompressor.unused_data
-                    fed += consumed
+                    fed += len(data) - len(rest)
                     good = member_start + fed
                     member_start, fed = good, 0
                     decompressor = zlib.decompressobj(31)
                     data = rest
                 else:
-                    fed += consumed
+                    fed += len(data) - len(decompressor.unconsumed_tail)
                     data = decompressor.unconsumed_tail
 
 

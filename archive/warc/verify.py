@@ -15,6 +15,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from .bounded import bounded
 from .recovery import complete_length
 
 REQUIRED = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length")
@@ -54,7 +55,7 @@ def verify_file(path: str | os.PathLike[str]) -> FileReport:
     report = FileReport(str(path))
     try:
         with open(path, "rb") as stream:
-            iterator = ArchiveIterator(stream, check_digests=True)
+            iterator = bounded(ArchiveIterator(stream, check_digests=True))
             for record in iterator:
                 report.records += 1
                 read = len(record.http_headers.to_bytes()) if record.http_headers else 0
@@ -85,6 +86,10 @@ def verify_file(path: str | os.PathLike[str]) -> FileReport:
                 report.problems.append(f"incomplete gzip member at offset {complete}")
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         report.problems.append(f"unreadable after {report.records} records: {_short(exc)}")
+    except Exception as exc:  # a record warcio trips on (no WARC-Target-URI, ...): damage too
+        report.problems.append(
+            f"unreadable after {report.records} records: {type(exc).__name__}: {_short(exc)}"
+        )
     return report
 
 

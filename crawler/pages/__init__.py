@@ -12,9 +12,11 @@ from typing import Any
 
 from lxml import etree, html
 
+from .article import ArticlePage
 from .base import SCHEMA_VERSION, Analysis, Link, PageContext, header_value
 from .blocks import is_block_page
 from .encoding import utf8_html
+from .generic import GenericArticlePage
 from .listing import page_links, xml_links, xml_listing_kind
 from .outlets import outlets
 from .registry import template_for
@@ -91,23 +93,55 @@ def analyse(
 
     source = source or detect_source(url, doc)
     ctx = PageContext(url=url, doc=doc, source=source, encoding=encoding)
-    template = template_for(ctx)
-    page = template(ctx)
+    failed: str | None = None
     try:
-        if page.is_article():
-            item = page.to_item()
-            return Analysis(
-                kind="article",
-                source=source,
-                article=item,
-                links=list(page.related_links()),
-                extractor=item["metadata"]["extractor"],
-            )
+        template = template_for(ctx)
+        return _read(template(ctx), url, doc, source)
     except RecursionError:
         return Analysis(kind="not_article", source=source, reason="document too deeply nested")
+    except Exception:
+        # A template that breaks on markup it did not foresee: the generic reader answers,
+        # and the run report counts the failure under the template's name.
+        failed = _template_name(ctx)
+    try:
+        analysis = _read(
+            GenericArticlePage(PageContext(url, doc, source, encoding)), url, doc, source
+        )
+    except RecursionError:
+        analysis = Analysis(kind="not_article", source=source, reason="document too deeply nested")
+    except Exception as exc:
+        analysis = Analysis(kind="not_article", source=source, reason=f"extraction failed: {exc!r}")
+    analysis.failed_template = failed
+    return analysis
+
+
+def _read(page: ArticlePage, url: str, doc: html.HtmlElement, source: str | None) -> Analysis:
+    """The analysis one page object gives: its item, or why it has none."""
+    if page.is_article():
+        item = page.to_item()
+        return Analysis(
+            kind="article",
+            source=source,
+            article=item,
+            links=list(page.related_links()),
+            extractor=item["metadata"]["extractor"],
+        )
     return Analysis(
-        kind="not_article", source=source, links=page_links(doc, url), reason="no article"
+        kind="not_article",
+        source=source,
+        links=page_links(doc, url),
+        reason=page.not_article_reason(),
     )
+
+
+def _template_name(ctx: PageContext) -> str:
+    """The name of the template that reads `ctx` ("cnn/2013"), or "?" if choosing one failed."""
+    try:
+        template = template_for(ctx)
+    except Exception:
+        return f"{ctx.source or 'unknown'}/?"
+    name = template.NAME
+    return name if "/" in name else f"{ctx.source}/{name}"
 
 
 def parse_html(data: bytes) -> html.HtmlElement | None:

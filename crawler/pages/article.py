@@ -98,6 +98,10 @@ class ArticlePage:
         """A page of the template that is not an article (a video page, say) returns False."""
         return bool(self.headline() and self.paragraphs())
 
+    def not_article_reason(self) -> str:
+        """Why :meth:`is_article` said no, in a few words for the run report and the CLI."""
+        return "no article"
+
     # -- identity -----------------------------------------------------------------------
     def url(self) -> str:
         return self.ctx.url

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, wraps
@@ -39,6 +42,8 @@ class Analysis:
     links: list[Link] = field(default_factory=list)
     extractor: str | None = None
     reason: str = ""
+    # The template that raised on this page (the generic reader answered instead).
+    failed_template: str | None = None
 
 
 def header_value(headers: Mapping[str, Any] | None, name: str) -> str | None:
@@ -234,16 +239,43 @@ class AttributeIndex:
         return any(f"\n{value}\n" in self.joined for value in values)
 
     def containing(self, fragment: str, tag: str | None = None) -> list[html.HtmlElement]:
-        """Elements (of `tag`, if given) whose value contains `fragment`, in page order."""
-        if fragment not in self.joined:
+        """Elements (of `tag`, if given) whose value contains `fragment`, in page order.
+
+        Found by searching the joined values (C speed) and mapping each hit back to its
+        value: a page has thousands of class values and a fragment sits in a few.
+        """
+        joined = self.joined
+        hit = joined.find(fragment)
+        if hit < 0:
             return []
+        starts = self._starts
         found = []
-        for value in self.values:
-            if fragment in value:
-                element = value.getparent()
-                if tag is None or element.tag == tag:
-                    found.append(element)
+        while hit >= 0:
+            index = bisect.bisect_right(starts, hit) - 1
+            element = self.values[index].getparent()
+            if tag is None or element.tag == tag:
+                found.append(element)
+            # Go on after this value: one entry per value, whatever its hits.
+            hit = joined.find(fragment, starts[index] + len(self.values[index]))
         return found
+
+    def containing_any(self, fragments: Iterable[str]) -> list[html.HtmlElement]:
+        """Elements whose value contains one of `fragments`, in page order (one pass)."""
+        present = [fragment for fragment in fragments if fragment in self.joined]
+        if not present:
+            return []
+        # Search the joined values once and map each hit back to its value.
+        pattern = re.compile("|".join(re.escape(fragment) for fragment in present))
+        starts = self._starts
+        indexes = dict.fromkeys(
+            bisect.bisect_right(starts, hit.start()) - 1 for hit in pattern.finditer(self.joined)
+        )
+        return [self.values[index].getparent() for index in indexes]
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        """Offset in :attr:`joined` where each value starts."""
+        return list(itertools.accumulate((len(v) + 1 for v in self.values), initial=1))[:-1]
 
     def matching(self, test: etree.XPath, *fragments: str) -> list[html.HtmlElement]:
         """Elements whose value contains one of `fragments` and that pass `test`, in order.

@@ -168,6 +168,14 @@ def person_of(part: str) -> str | None:
     title_at = [i for i, token in enumerate(tokens) if _is_title_word(token)]
     if title_at and title_at[-1] < len(tokens) - 1:
         tokens = tokens[title_at[-1] + 1 :]
+    # A title alone after a name ("Senior Sahel Correspondent"): no person.
+    if tokens and _is_title_token(tokens[0]) and any(_is_title_word(t) for t in tokens[1:]):
+        return None
+    # An outlet and a title with no name ("CNN Business", "CNN Senior Legal Analyst").
+    if tokens and _is_outlet(tokens[0]):
+        rest = tokens[1:]
+        if all(_is_title_token(t) for t in rest) or any(_is_title_word(t) for t in rest):
+            return None
     # An outlet before the name ("CNN's Nima Elbagir").
     while tokens and (_is_outlet(tokens[0]) or _is_title_word(tokens[0])):
         tokens = tokens[1:]

@@ -92,6 +92,29 @@ def parse_iso(value: str | None) -> str | None:
     return _to_utc(moment, zone or "Z")
 
 
+def parse_iso_in_zone(value: str | None, zone: str) -> str | None:
+    """An ISO value that states no zone read as wall-clock time in `zone` ("ET" by US rules).
+
+    Some pages state local time without saying so (CNNMoney's ``meta[name=date]`` is US
+    Eastern, as its "First published ... ET" line shows); a stated zone still wins.
+    """
+    if not value:
+        return None
+    match = _ISO_RE.match(value)
+    if not match:
+        return None
+    if match.group(8):
+        return parse_iso(value)
+    year, month, day, hour, minute, second = match.groups()[:6]
+    try:
+        local = datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+        )
+    except ValueError:
+        return None
+    return _to_utc(local, zone)
+
+
 def zone_offset(zone: str) -> timedelta | None:
     """The UTC offset of ``EST``, ``+05:30``, ``-0500``, ``GMT+1`` or ``Z``; None if unknown."""
     zone = zone.strip()

@@ -1,16 +1,151 @@
-"""Fallback for an outlet page in a template we do not know yet: structured data and <p>s."""
+"""Fallback for an outlet page in a template we do not know yet: what every news page carries.
+
+Outlets redesign every few years; until a template is written, a story still gives its
+headline, authors, dates, body and dateline from structured data (JSON-LD in any shape,
+OpenGraph and ``article:*`` meta, Parse.ly, Sailthru and Dublin Core meta, ``<time>``),
+the visible byline and the opening of its first paragraph.
+"""
 
 from __future__ import annotations
 
-from .article import ArticlePage, paragraph_texts
-from .base import PageContext
-from .text import normalize_space
+import re
+from typing import Any
+
+from lxml import html
+
+from .article import ArticlePage, headline_suffixes, paragraph_texts
+from .base import PageContext, once
+from .bylines import parse_byline
+from .credits import is_credits_line, parse_credits
+from .dates import parse_date
+from .text import normalize_space, strip_suffixes, text_of
+
+# Structured-data types that are one story (the JSON-LD "@type" values).
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "BlogPosting",
+        "LiveBlogPosting",
+    }
+)
+# Meta tags naming the publication and update times, in the order they are trusted.
+PUBLISHED_METAS = (
+    "article:published_time",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+    "datepublished",
+)
+MODIFIED_METAS = (
+    "article:modified_time",
+    "lastmod",
+    "og:updated_time",
+    "dcterms.modified",
+    "dc.date.modified",
+    "datemodified",
+)
+AUTHOR_METAS = (
+    "author",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "article:author",
+)
+# A story's opening: "GAO, Mali (Reuters) -", "GAO, Feb 10 (Reuters) -", "Bamako, Mali
+# (CNN) --", modern "Gao CNN —"; what stands before the outlet is the dateline.
+_DATELINE_RE = re.compile(
+    r"^(?P<place>[^()]{0,60}?)"
+    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
+    r"\s*(?:\((?:CNN|CNN Business|CNNMoney|Reuters|AP|AFP)\)\s*[-–—]*|(?<!\S)CNN\s*[—–-])"
+)
+_BYLINE_XPATH = (
+    "//*[@rel='author' or @itemprop='author'"
+    " or contains(translate(@class, 'BYLINE', 'byline'), 'byline')"
+    " or contains(@class, 'author-name') or contains(@data-testid, 'byline')]"
+)
+
+
+# "@CRrileyCNN": a social handle printed beside a name, not part of it.
+_HANDLE_RE = re.compile(r"(?<!\S)@\w+")
+
+
+def _paragraph_elements(container: html.HtmlElement) -> list[html.HtmlElement]:
+    """``<p>`` elements, and ``<div>`` paragraphs (``class="...paragraph..."``) holding none."""
+    return container.xpath(
+        ".//p|.//div[contains(@class, 'paragraph')][not(.//p)][not(.//div[contains(@class,"
+        " 'paragraph')])]"
+    )
+
+
+def jsonld_types(obj: dict[str, Any]) -> list[str]:
+    types = obj.get("@type")
+    return [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+
+
+def jsonld_story(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The story object of a page's JSON-LD: an Article type, else one a WebPage holds
+    (``mainEntity``), else a WebPage that carries a headline and a body."""
+    for obj in objects:
+        if ARTICLE_TYPES.intersection(jsonld_types(obj)):
+            return obj
+    for obj in objects:
+        entity = obj.get("mainEntity") or obj.get("mainEntityOfPage")
+        for candidate in entity if isinstance(entity, list) else [entity]:
+            if isinstance(candidate, dict) and ARTICLE_TYPES.intersection(jsonld_types(candidate)):
+                return candidate
+    for obj in objects:
+        if "WebPage" in jsonld_types(obj) and obj.get("headline") and obj.get("articleBody"):
+            return obj
+    return {}
+
+
+def jsonld_people(value: Any) -> list[str]:
+    """Names of JSON-LD ``author`` values: strings, Person objects, lists of either."""
+    names: list[str] = []
+    for entry in value if isinstance(value, list) else [value]:
+        if isinstance(entry, str):
+            name = normalize_space(entry)
+        elif isinstance(entry, dict) and "Organization" not in jsonld_types(entry):
+            name = normalize_space(entry.get("name") if isinstance(entry.get("name"), str) else "")
+        else:
+            name = ""
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def dateline_of(opening: str | None) -> str | None:
+    """The place a story's opening names, without date or outlet; None for a bare "(CNN)"."""
+    match = _DATELINE_RE.match(opening or "")
+    if not match:
+        return None
+    place = normalize_space(match.group("place")).strip(" ,-—–")
+    # A date standing alone ("14 feb (Reuters) -") names no place.
+    return place if place and not any(ch.isdigit() for ch in place) else None
 
 
 class GenericArticlePage(ArticlePage):
-    """Headline from <h1>, body from the <article> (or JSON-LD articleBody), dates from JSON-LD."""
+    """Headline, dates, authors and body from what any news page states about itself."""
 
     NAME = "generic"
+
+    def __init__(self, ctx: PageContext):
+        super().__init__(ctx)
+        if not self.ld:
+            self.ld = jsonld_story(ctx.jsonld)
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
@@ -19,28 +154,214 @@ class GenericArticlePage(ArticlePage):
     def is_article(self) -> bool:
         if self.ld:
             return bool(self.headline() and self.paragraphs())
-        # Without structured data, insist on an <article> with a real body.
+        # Without structured data, insist on a real body and a page that says it is a
+        # story (an <article>, og:type article, or a publication time).
         return bool(
             self.headline()
             and len(self.paragraphs()) >= 2
-            and self.ctx.first("//article") is not None
+            and (
+                self.ctx.first("//article") is not None
+                or (self.ctx.meta("og:type") or "").lower() == "article"
+                or self.ctx.meta(*PUBLISHED_METAS) is not None
+            )
         )
 
-    def byline(self) -> str | None:
-        element = self.ctx.first(
-            '//*[contains(@class, "byline") or @rel="author" or @itemprop="author"]'
-        )
-        return normalize_space(element.text_content()) if element is not None else None
+    def not_article_reason(self) -> str:
+        if not self.headline():
+            return "no template matched and the page states no headline"
+        return "no template matched and the page has no article body or structured data"
 
-    def paragraphs(self) -> list[str]:
-        container = self.ctx.first("//article")
+    # -- text ---------------------------------------------------------------------------
+    @once
+    def headline(self) -> str:
+        """The ``<h1>`` that states the story's title (og:title or JSON-LD says which, when a
+        page also has a masthead ``<h1>``), else the stated title."""
+        stated = (
+            normalize_space(
+                self.ld.get("headline") if isinstance(self.ld.get("headline"), str) else ""
+            )
+            or self.ctx.meta("og:title")
+            or ""
+        )
+        texts = [t for t in (text_of(h1) for h1 in self.ctx.doc.iter("h1")) if t]
+        if stated:
+            key = stated.lower()
+            for text in texts:
+                if text.lower() in key or key in text.lower():
+                    return strip_suffixes(text, headline_suffixes())
+            if not texts or len(texts[0].split()) <= 2:
+                return strip_suffixes(stated, headline_suffixes())
+        return strip_suffixes(texts[0], headline_suffixes()) if texts else ""
+
+    def description(self) -> str | None:
+        stated = super().description()
+        if stated:
+            return stated
+        value = self.ld.get("description")
+        return normalize_space(value) or None if isinstance(value, str) else None
+
+    @once
+    def container(self) -> html.HtmlElement | None:
+        """The story's element: the ``<article>`` (or ``articleBody``) holding the most
+        paragraph text, else ``<main>``, else the element whose own paragraphs hold the
+        most text (pages of before ``<article>``)."""
+        best, best_size = None, 0
+        for element in self.ctx.xpath("//article|//*[@itemprop='articleBody']"):
+            size = sum(len(text_of(p)) for p in _paragraph_elements(element))
+            if size > best_size:
+                best, best_size = element, size
+        if best is not None:
+            return best
+        main = self.ctx.first("//main")
+        if main is not None:
+            return main
+        sizes: dict[html.HtmlElement, int] = {}
+        for p in self.ctx.xpath("//body//p"):
+            parent = p.getparent()
+            if parent is not None:
+                sizes[parent] = sizes.get(parent, 0) + len(text_of(p))
+        if not sizes:
+            return None
+        chosen = max(sizes, key=lambda element: sizes[element])
+        return chosen if sizes[chosen] >= 200 else None
+
+    @once
+    def body_texts(self) -> list[str]:
+        """Text of the story's paragraphs, credits lines included."""
+        container = self.container()
         if container is None:
-            container = self.ctx.first("//main")
-        if container is not None:
-            found = paragraph_texts(container.xpath(".//p"))
-            if found:
-                return found
+            return []
+        return paragraph_texts(
+            [
+                p
+                for p in _paragraph_elements(container)
+                if not p.xpath(
+                    "ancestor::figure|ancestor::aside|ancestor::footer|ancestor::header"
+                    "|ancestor::*[contains(@class, 'byline') or contains(@class, 'caption')]"
+                )
+            ]
+        )
+
+    def credits(self) -> list[dict[str, str]]:
+        """People of the credits line ("(Reporting by A; Editing by B)", "A contributed ...")."""
+        found: list[dict[str, str]] = []
+        for text in self.body_texts():
+            if is_credits_line(text):
+                found += [entry for entry in parse_credits(text) if entry not in found]
+        return found
+
+    @once
+    def paragraphs(self) -> list[str]:
+        found = [text for text in self.body_texts() if not is_credits_line(text)]
+        if found:
+            return found
         body = self.ld.get("articleBody")
         if isinstance(body, str) and body.strip():
             return [p for p in (normalize_space(x) for x in body.split("\n")) if p]
         return []
+
+    def dateline(self) -> str | None:
+        paragraphs = self.paragraphs()
+        return dateline_of(paragraphs[0]) if paragraphs else None
+
+    # -- people -------------------------------------------------------------------------
+    def byline(self) -> str | None:
+        """The byline element's text, its stamp, reading time and handles left out."""
+        scope = self.container()
+        for root in ([scope] if scope is not None else []) + [self.ctx.doc]:
+            found = root.xpath("." + _BYLINE_XPATH)
+            chosen = set(found)
+            # The outermost: a byline element holds its rel=author links and their "and".
+            outer = [e for e in found if not any(a in chosen for a in e.iterancestors())]
+            for element in outer:
+                skip = element.xpath(
+                    ".//time|.//*[contains(@class, 'time') or contains(@class, 'date')"
+                    " or contains(@class, 'stamp') or contains(@class, 'read')]"
+                )
+                text = normalize_space(_HANDLE_RE.sub(" ", text_of(element, skip=skip)))
+                if text and len(text) < 200 and not parse_date(text):
+                    return text
+        return None
+
+    def authors(self) -> list[dict[str, str]]:
+        """The visible byline's people; without one, JSON-LD authors, then author meta."""
+        found = parse_byline(self.byline())
+        if found:
+            return found
+        names = jsonld_people(self.ld.get("author"))
+        if not names:
+            stated = self.ctx.meta(*AUTHOR_METAS)
+            if stated and not stated.startswith(("http://", "https://")):
+                return parse_byline(stated)
+        raw = ", ".join(names)
+        people = []
+        for name in names:
+            for person in parse_byline(name):
+                people.append({"name": person["name"], "nameRaw": raw})
+        return people
+
+    # -- dates --------------------------------------------------------------------------
+    def time_datetime(self) -> list[str]:
+        """``<time datetime>`` values inside the story, in page order."""
+        scope = self.container()
+        root = scope if scope is not None else self.ctx.doc
+        return [v.strip() for v in root.xpath(".//time/@datetime") if v.strip()]
+
+    def date_published_raw(self) -> str | None:
+        value = self.ld.get("datePublished")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        stated = self.ctx.meta(*PUBLISHED_METAS)
+        if stated and parse_date(stated):
+            return stated
+        times = self.time_datetime()
+        return times[0] if times else None
+
+    def date_published(self) -> str | None:
+        return parse_date(self.date_published_raw())
+
+    def date_modified_raw(self) -> str | None:
+        value = self.ld.get("dateModified")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        stated = self.ctx.meta(*MODIFIED_METAS)
+        if stated and parse_date(stated):
+            return stated
+        times = self.time_datetime()
+        return times[1] if len(times) > 1 else None
+
+    def date_modified(self) -> str | None:
+        return parse_date(self.date_modified_raw())
+
+    # -- the rest -----------------------------------------------------------------------
+    def keywords(self) -> list[str]:
+        found = super().keywords()
+        if found:
+            return found
+        raw = self.ctx.meta("news_keywords", "parsely-tags", "sailthru.tags")
+        value = self.ld.get("keywords")
+        if not raw and isinstance(value, list):
+            return [w for w in (normalize_space(str(v)) for v in value) if w]
+        if not raw and isinstance(value, str):
+            raw = value
+        return [w for w in (normalize_space(w) for w in (raw or "").split(",")) if w]
+
+    def images(self) -> list[dict[str, Any]]:
+        """Photos of the story's ``<figure>`` elements with their captions."""
+        scope = self.container()
+        if scope is None:
+            return []
+        found: list[dict[str, Any]] = []
+        for figure in scope.iter("figure"):
+            img = figure.find(".//img")
+            if img is None or figure.xpath(".//video|.//iframe"):
+                continue
+            src = next(
+                (img.get(a) for a in ("src", "data-src") if (img.get(a) or "").strip()), None
+            )
+            url = self.ctx.absolute(src) if src and not src.startswith("data:") else None
+            caption = figure.find(".//figcaption")
+            entry = {"url": url, "caption": text_of(caption) or None}
+            if url and entry not in found:
+                found.append(entry)
+        return found

@@ -22,11 +22,25 @@ HIDDEN_CLASS_MARKERS = (
 )
 
 
+# What str.split() does not treat as whitespace but the rules above do (or drop).
+_ODD_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b\u200c\u200d\ufeff]")
+_ODD_TABLE = {
+    **{code: None for code in (*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0))},
+    **{code: " " for code in (0x200B, 0x200C, 0x200D, 0xFEFF)},
+}
+
+
 def normalize_space(text: str | None) -> str:
-    """Collapse every run of whitespace (NBSP included) into one space and trim."""
+    """Collapse every run of whitespace (NBSP included) into one space and trim.
+
+    Same result as the two regular expressions above; ``str.split`` does the common case
+    several times faster (this runs for every text node extraction reads).
+    """
     if not text:
         return ""
-    return _SPACE_RE.sub(" ", _CONTROL_RE.sub("", text)).strip()
+    if _ODD_RE.search(text):
+        text = text.translate(_ODD_TABLE)
+    return " ".join(text.split())
 
 
 def is_hidden(element: html.HtmlElement) -> bool:
@@ -40,7 +54,18 @@ def is_hidden(element: html.HtmlElement) -> bool:
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
     style = (element.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style
+    if not style:
+        return False
+    # Screen-reader-only text clipped to nothing (Reuters' "category", ", opens new tab").
+    return "display:none" in style or any(mark in style for mark in _CLIPPED_STYLES)
+
+
+_CLIPPED_STYLES = (
+    "clip:rect(0px,0px,0px,0px)",
+    "clip:rect(0000)",
+    "clip:rect(0,0,0,0)",
+    "clip-path:inset(50%)",
+)
 
 
 def _iter_text(element: html.HtmlElement, skip: Iterable[html.HtmlElement] = ()) -> Iterable[str]:

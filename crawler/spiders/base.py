@@ -19,9 +19,19 @@ from twisted.python.failure import Failure
 
 from ..fromarchive import install as install_from_archive
 from ..incremental import KnownPage
-from ..keys import ERROR_STATS, EXAMPLES, HOPS, KIND, LINKS, PAGE_STATS, START, WARC_META
+from ..keys import (
+    ERROR_STATS,
+    EXAMPLES,
+    HOPS,
+    KIND,
+    LINKS,
+    PAGE_STATS,
+    START,
+    TEMPLATE_FAILED_STATS,
+    WARC_META,
+)
 from ..limits import truncation_kind
-from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key
+from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key, same_page_form
 from ..pages import analyse
 from ..pages.capture import capture_item
 from ..signals import outlinks_chosen
@@ -45,6 +55,8 @@ class NewsSpider(Spider):
         # so what is crawled does not depend on the order responses arrive in.
         self.hops_by_key: dict[str, int] = {}
         self.follows_by_key: dict[str, list[FollowRequest]] = {}
+        # The key each page form (``.../slug``, ``.../slug/index.html``) was first planned under.
+        self.key_by_form: dict[str, str] = {}
         # Frontier entries (key, url, hops, kind, referer) to persist before requests go out.
         self._planned: list[tuple[str, str, int, str, str | None]] = []
         if isinstance(start_url, str):
@@ -61,7 +73,7 @@ class NewsSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider.start_urls_given:
             spider.start_urls_given = list(crawler.settings.getlist("NEWSARCHIVE_START_URLS"))
-        spider.policy = spider.make_policy(crawler.settings.getint("NEWSARCHIVE_DEPTH", 2))
+        spider.policy = spider.make_policy(crawler.settings.getint("NEWSARCHIVE_DEPTH"))
         return spider
 
     def make_policy(self, depth: int) -> LinkPolicy:
@@ -83,7 +95,7 @@ class NewsSpider(Spider):
             return
         pending = self.resume()
         for url in self.start_urls_given or self.default_start_urls:
-            key = dedup_key(url)
+            key = self.page_key(url)
             if key in self.hops_by_key:
                 continue  # planned by the unfinished crawl being resumed
             self.hops_by_key[key] = 0
@@ -146,6 +158,11 @@ class NewsSpider(Spider):
             self.incremental.planned(self.name, self._planned)
         self._planned = []
 
+    def page_key(self, url: str) -> str:
+        """The dedup key a link is planned under: that of the first URL form of its page met."""
+        key = dedup_key(url)
+        return self.key_by_form.setdefault(same_page_form(key), key)
+
     def request(
         self, url: str, *, hops: int, is_start: bool, kind: str, referer: str | None = None
     ) -> Request:
@@ -179,6 +196,14 @@ class NewsSpider(Spider):
             source=self.source,
         )
         stats.inc_value(f"{PAGE_STATS}{analysis.kind}")
+        if analysis.failed_template:
+            # The template raised; the generic reader answered. Counted by template name.
+            stats.inc_value(f"{TEMPLATE_FAILED_STATS}{analysis.failed_template}")
+            self.logger.warning(
+                "template %s failed on %s; the generic reader answered",
+                analysis.failed_template,
+                response.url,
+            )
         key = dedup_key((response.meta.get("redirect_urls") or [response.url])[0])
         hops = min(int(response.meta.get(HOPS, 0)), self.hops_by_key.get(key, 1 << 30))
         links = None
@@ -223,7 +248,7 @@ class NewsSpider(Spider):
         """Requests for links not yet known at so few hops; re-walks parsed pages reached sooner."""
         shared = getattr(self, "coordinator", None) is not None
         for follow in follows:
-            key = dedup_key(follow.url)
+            key = self.page_key(follow.url)
             known = self.hops_by_key.get(key)
             if known is not None and known <= follow.hops:
                 if shared:  # a worker killed after noting the hops may not have queued it:

@@ -14,9 +14,14 @@ from importlib import import_module
 
 from .base import Outlet
 
-__all__ = ["Outlet", "by_name", "names", "outlets"]
+__all__ = ["Outlet", "OutletError", "by_name", "names", "outlets"]
 
 EXTRA_ENV = "NEWSARCHIVE_OUTLETS"
+
+
+class OutletError(ValueError):
+    """A declaration that cannot be read: a module that does not import, declares no
+    ``OUTLET``, or declares one twice. One line, for the command line to print."""
 
 
 @cache
@@ -30,11 +35,15 @@ def outlets() -> tuple[Outlet, ...]:
     modules += [m.strip() for m in os.environ.get(EXTRA_ENV, "").split(",") if m.strip()]
     found: dict[str, Outlet] = {}
     for module_name in modules:
-        declared = getattr(import_module(module_name), "OUTLET", None)
+        try:
+            module = import_module(module_name)
+        except ImportError as exc:
+            raise OutletError(f"outlet module {module_name} cannot be imported: {exc}") from None
+        declared = getattr(module, "OUTLET", None)
         if not isinstance(declared, Outlet):
-            raise TypeError(f"{module_name} declares no OUTLET = Outlet(...)")
+            raise OutletError(f"{module_name} declares no OUTLET = Outlet(...)")
         if declared.name in found:
-            raise ValueError(f"outlet {declared.name!r} is declared twice ({module_name})")
+            raise OutletError(f"outlet {declared.name!r} is declared twice ({module_name})")
         found[declared.name] = declared
     return tuple(found.values())
 

@@ -21,10 +21,14 @@ OUTLET = Outlet(
         "https://edition.cnn.com/sitemaps/cnn/news.xml",
     ),
     templates=(
+        # iReport first: its host says what it is (readers' submissions), whatever its markup.
+        f"{_TEMPLATES}.cnn_ireport:CnnIReportPage",
         f"{_TEMPLATES}.cnn_2013:Cnn2013Page",
         f"{_TEMPLATES}.cnn_2015:Cnn2015Page",
         f"{_TEMPLATES}.cnn_2021:Cnn2021Page",
-        "crawler.pages.generic:GenericArticlePage",
+        f"{_TEMPLATES}.cnn_money:CnnMoneyPage",
+        # Any other CNN page: the generic reading, minus video, gallery and section pages.
+        f"{_TEMPLATES}.cnn_fallback:CnnFallbackPage",
     ),
     byline_words=frozenset({"cnn", "cnn.com", "cnni", "cnnmoney", "cnn.money", "hln", "ireport"}),
     headline_suffixes=(" - CNN.com", " - CNN", " | CNN Politics", " | CNN Business", " | CNN"),

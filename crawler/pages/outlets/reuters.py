@@ -33,10 +33,12 @@ OUTLET = Outlet(
         "https://www.reuters.com/arc/outboundfeeds/news-sitemap/?outputType=xml",
     ),
     templates=(
+        f"{_TEMPLATES}.reuters_2015:Reuters2015Page",
         f"{_TEMPLATES}.reuters_2013:Reuters2013Page",
         f"{_TEMPLATES}.reuters_2016:Reuters2016Page",
         f"{_TEMPLATES}.reuters_2018:Reuters2018Page",
         f"{_TEMPLATES}.reuters_2021:Reuters2021Page",
+        f"{_TEMPLATES}.reuters_blogs:ReutersBlogPage",
         f"{_TEMPLATES}.reuters_fallback:ReutersFallbackPage",
     ),
     byline_words=frozenset({"reuters", "thomson", "reuters.com"}),

@@ -6,16 +6,19 @@ last update, so it feeds dateModified only; the publication time is ``meta[name=
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
-from lxml import html
+from lxml import etree, html
 
 from ..base import Link, PageContext, once
+from ..dates import parse_date
 from ..text import normalize_space, text_of
-from .cnn_common import CnnPage, class_xpath
+from .cnn_common import CnnPage
 
 # Regions of the story column that are not body text.
-_NOT_BODY = class_xpath(
+_NOT_BODY_CLASSES = (
     "cnn_strylftcntnt",
     "cnn_html_slideshow",
     "caption",
@@ -35,11 +38,64 @@ _NOT_BODY = class_xpath(
 )
 # Classes of the era's story template and page chrome (on <div>s), or div#cnn_hdr.
 _MARKERS = ("cnn_strycntntlft", "cnnByline", "cnn_strytmstmp", "cnn_maincntnr")
-_BODY_XPATH = (
-    "//div[contains(@class, 'cnn_strycntntlft')]//p"
-    "[not(@class) or contains(@class, 'cnn_storypgraphtxt') or @class = '']"
-    f"[not(ancestor::*[{_NOT_BODY}])]"
+_PARAGRAPH = (
+    "p[not(@class) or contains(@class, 'cnn_storypgraphtxt') or @class = ''"
+    " or contains(@class, 'cnnInline')][not(@style)]"
 )
+# The story column is div.cnn_strycntntlft; CNN Arabic mirrors the columns, so there the
+# story sits in div.cnn_strycntntrgt and the rail on the left.
+_PARAGRAPHS = etree.XPath(f".//{_PARAGRAPH}")
+# Pages of 2010-2011 write the stamp from a script: one text for edition.cnn.com, one for
+# the other hosts ("August 13, 2010 -- Updated 2308 GMT" / "August 13, 2010 7:08 p.m. EDT").
+_SCRIPT_STAMP_RE = re.compile(
+    r"indexOf\(\s*'edition\.'\s*\)\s*>\s*-1\)\s*\{\s*document\.write\('(?P<edition>[^']*)'\)"
+    r".*?else\s*\{\s*document\.write\('(?P<other>[^']*)'\)",
+    re.DOTALL,
+)
+# The first-publication time the same pages keep in a script variable.
+_FIRST_PUB_RE = re.compile(r"cnnFirstPub\s*=\s*new Date\('(?P<stamp>[^']+)'\)")
+# CNN Arabic's stamp: "<weekday>، 04 آب/اغسطس 2013، آخر تحديث 02:21 (GMT+0400)".
+_ARABIC_MONTHS = {
+    "كانون الثاني": 1, "يناير": 1, "شباط": 2, "فبراير": 2, "آذار": 3, "مارس": 3,
+    "نيسان": 4, "أبريل": 4, "ابريل": 4, "أيار": 5, "مايو": 5, "حزيران": 6, "يونيو": 6,
+    "تموز": 7, "يوليو": 7, "آب": 8, "اغسطس": 8, "أغسطس": 8, "أيلول": 9, "سبتمبر": 9,
+    "تشرين الأول": 10, "أكتوبر": 10, "اكتوبر": 10, "تشرين الثاني": 11, "نوفمبر": 11,
+    "كانون الأول": 12, "ديسمبر": 12,
+}  # fmt: skip
+_ARABIC_STAMP_RE = re.compile(
+    r"(?P<day>\d{1,2})\s+(?P<month>[^\d،,]+?)\s+(?P<year>\d{4}).*?"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*\((?P<zone>GMT[+-]\d{2,4})\)"
+)
+_ENGLISH_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def arabic_stamp_in_english(stamp: str) -> str | None:
+    """CNN Arabic's stamp rewritten as "04 August 2013 02:21 GMT+0400", for the date parser."""
+    match = _ARABIC_STAMP_RE.search(stamp)
+    if not match:
+        return None
+    number = None
+    for name in match.group("month").split("/"):
+        number = number or _ARABIC_MONTHS.get(name.strip())
+    if number is None:
+        return None
+    return (
+        f"{match.group('day')} {_ENGLISH_MONTHS[number - 1]} {match.group('year')} "
+        f"{match.group('hour')}:{match.group('minute')} {match.group('zone')}"
+    )
 
 
 class Cnn2013Page(CnnPage):
@@ -57,6 +113,8 @@ class Cnn2013Page(CnnPage):
         "cnnByline",
         "cnnStryHghLght",
         "cnn_strycrcntr",
+        "cnn_strycntntrgt",
+        "cnn_stryspccvrgehdr",
     )
 
     @classmethod
@@ -72,8 +130,11 @@ class Cnn2013Page(CnnPage):
         return super().is_article()
 
     def headline(self) -> str:
-        h1 = self.first("//div[contains(@class, 'cnn_storyarea')]//h1")
-        return text_of(h1) if h1 is not None else super().headline()
+        for area in self.ctx.classes.containing("cnn_storyarea", "div"):
+            h1 = next(area.iter("h1"), None)
+            if h1 is not None:
+                return text_of(h1)
+        return super().headline()
 
     def byline(self) -> str | None:
         return self.text("//div[contains(@class, 'cnnByline')]") or None
@@ -84,16 +145,76 @@ class Cnn2013Page(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        return self.xpath(_BODY_XPATH)
+        for column in ("cnn_strycntntlft", "cnn_strycntntrgt"):
+            found = [
+                p
+                for div in self.ctx.classes.containing(column, "div")
+                for p in _PARAGRAPHS(div)
+                if not self.in_box(p, _NOT_BODY_CLASSES)
+            ]
+            if found:
+                return list(dict.fromkeys(found))
+        return []
 
+    @once
+    def body_container(self) -> html.HtmlElement | None:
+        """The story column: the left one, or the right one on the mirrored Arabic pages."""
+        candidates = self.body_candidates()
+        for ancestor in candidates[0].iterancestors() if candidates else ():
+            cls = ancestor.get("class") or ""
+            if "cnn_strycntntlft" in cls or "cnn_strycntntrgt" in cls:
+                return ancestor
+        return self.first("//div[contains(@class, 'cnn_strycntntlft')]")
+
+    # -- dates: the visible stamp is the last update -----------------------------------
+    @once
+    def stamp(self) -> str | None:
+        """The stamp as a reader saw it; 2010-2011 pages write it from a script by host."""
+        element = self.first(self.STAMP_XPATH)
+        if element is None:
+            return None
+        text = text_of(element)
+        if text:
+            return text
+        match = _SCRIPT_STAMP_RE.search(" ".join(element.xpath(".//script/text()")))
+        if not match:
+            return None
+        host = urlsplit(self.ctx.url).hostname or ""
+        return normalize_space(match.group("edition" if "edition." in host else "other")) or None
+
+    def date_published_raw(self) -> str | None:
+        stated = super(CnnPage, self).date_published_raw()
+        if stated:
+            return stated
+        for script in self.ctx.xpath("//script[contains(text(), 'cnnFirstPub')]/text()"):
+            match = _FIRST_PUB_RE.search(script)
+            if match and parse_date(match.group("stamp")):
+                return match.group("stamp")
+        return None
+
+    def date_modified_raw(self) -> str | None:
+        stated = super(CnnPage, self).date_modified_raw()
+        if stated:
+            return stated
+        stamp = self.stamp()
+        if stamp and (parse_date(stamp) or parse_date(arabic_stamp_in_english(stamp))):
+            return stamp
+        return None
+
+    def date_modified(self) -> str | None:
+        raw = self.date_modified_raw()
+        return parse_date(raw) or parse_date(arabic_stamp_in_english(raw or ""))
+
+    @once
     def related_links(self) -> list[Link]:
         """ "READ:" lines (inline) and the "Part of complete coverage" cards (related)."""
         found = self.read_line_links()
-        for box in self.xpath(
-            "//div[contains(@class, 'cnn_strycrcntr')]"
-            "//div[contains(concat(' ', normalize-space(@class), ' '), ' cnn_stryspcvbx ')]"
-        ):
-            for anchor in box.xpath(".//a[@href]"):
+        for box in self.with_class("cnn_stryspcvbx"):
+            if box.tag != "div" or not self.inside(box, "cnn_strycrcntr"):
+                continue
+            for anchor in box.iter("a"):
+                if anchor.get("href") is None:
+                    continue
                 headline = text_of(anchor)
                 url = self.ctx.absolute(anchor.get("href"))
                 if headline and url:
@@ -102,24 +223,43 @@ class Cnn2013Page(CnnPage):
         return self.in_page_order(found)
 
     def topics(self) -> list[str]:
-        topic = self.text(
-            "//div[contains(@class, 'cnn_strycrcntr')]//*[contains(@class, 'cnn_stryspcvh3')]"
-        )
-        return [topic] if topic else []
+        """X of "Part of complete coverage on X": the rail's box or the banner over the story."""
+        found: list[str] = []
+        for element in self.ctx.classes.containing("cnn_stryspcvh3"):
+            if not self.inside(element, "cnn_strycrcntr", "cnn_stryspccvrgehdr"):
+                continue
+            topic = text_of(element)
+            if topic and topic not in found:
+                found.append(topic)
+        return found
 
     def images(self) -> list[dict[str, Any]]:
         """Captioned story photos and the photos of an in-story gallery; not video teases."""
-        found = []
-        for box in self.xpath(
-            "//div[contains(@class, 'cnn_strycntntlft')]//div["
-            "contains(@class, 'cnn_stryimg640captioned')"
-            " or contains(@class, 'cnnArticleGalleryPhotoContainer')]"
+        found: list[dict[str, Any]] = []
+        column = self.body_container()
+        if column is None:
+            return found
+        for box in column.xpath(
+            ".//div[contains(@class, 'cnn_stryimg640captioned')"
+            " or contains(@class, 'cnnArticleGalleryPhotoContainer')"
+            " or contains(concat(' ', normalize-space(@class), ' '), ' cnn_stryimg640 ')"
+            " or contains(concat(' ', normalize-space(@class), ' '), ' cnn_strylccimg300 ')]"
+            # A still with a play button over it is a video's tease, not a photo.
+            "[not(ancestor::*[contains(@class, 'cnnStryVidCont')])]"
+            "[not(.//*[contains(@class, 'plybttn')])]"
         ):
-            caption_element = box.xpath(
-                ".//*[contains(@class, 'cnn_strycaptiontxt') or self::cite]"
-            )
-            # Gallery captions are display:none until their slide shows; still captions.
-            caption = normalize_space(caption_element[0].text_content()) if caption_element else ""
+            if "cnn_strylccimg300" in (box.get("class") or ""):
+                # The caption is the <div> beside the image's own container.
+                holder = box.find("div")
+                caption = text_of(box, skip=[holder] if holder is not None else [])
+            else:
+                caption_element = box.xpath(
+                    ".//*[contains(@class, 'cnn_strycaptiontxt') or self::cite]"
+                )
+                # Gallery captions are display:none until their slide shows; still captions.
+                caption = (
+                    normalize_space(caption_element[0].text_content()) if caption_element else ""
+                )
             entry = self.image(box.find(".//img"), caption)
             if entry:
                 found.append(entry)

@@ -10,35 +10,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import html
+from lxml import etree, html
 
 from ..base import Link, PageContext, once
 from ..text import text_of
-from .cnn_common import CnnPage, class_xpath
+from .cnn_common import CnnPage, dateline_of
 
 _PARAGRAPH = "contains(concat(' ', normalize-space(@class), ' '), ' zn-body__paragraph ')"
 # Boxes inside the body that are not its text.
-_NOT_BODY = (
-    class_xpath(
-        "zn-body__footer",
-        "zn-body__read-more",
-        "el__video",
-        "el__gallery",
-        "media__video",
-        "el__article--embed",
-        "el__storyhighlights",
-        "el__embedded",
-        "el__image",
-        "js-gigya",
-        "el__leafmedia--factbox",
-    )
-    + " or (contains(@class, 'el__leafmedia')"
-    " and not(contains(@class, 'el__leafmedia--sourced-paragraph')))"
+_NOT_BODY_CLASSES = (
+    "zn-body__footer",
+    "zn-body__read-more",
+    "el__video",
+    "el__gallery",
+    "media__video",
+    "el__article--embed",
+    "el__storyhighlights",
+    "el__embedded",
+    "el__image",
+    "js-gigya",
+    "el__leafmedia--factbox",
 )
-_BODY_XPATH = f"//*[{_PARAGRAPH}][not(ancestor::*[{_NOT_BODY}])]"
-_IMAGE_XPATH = (
-    "//div[contains(@class, 'el__image--')]"
-    "[not(ancestor::*[" + class_xpath("video", "gallery", "el__article--embed") + "])]"
+# Embedded media boxes, except the one that holds the opening paragraph.
+_LEAFMEDIA, _SOURCED = ("el__leafmedia",), "el__leafmedia--sourced-paragraph"
+_SOURCE_XPATH = f"//cite[contains(@class, 'el-editorial-source')][ancestor::*[{_PARAGRAPH}]]"
+_HEADLINE_TEXT = etree.XPath(".//*[contains(@class, 'cd__headline-text')]")
+_LINKS = etree.XPath(".//a[@href]")
+_LEDE_IMAGE_XPATH = (
+    "//section[@id = 'large-media']/div[contains(@class, 'l-container')]"
+    "/img[contains(@class, 'media__image')]"
 )
 
 
@@ -61,6 +61,8 @@ class Cnn2015Page(CnnPage):
         "metadata__byline__author",
         "el__storyhighlights__item",
         "el__article--embed",
+        "el-editorial-source",
+        "zn-large-media",
     )
 
     @classmethod
@@ -74,26 +76,59 @@ class Cnn2015Page(CnnPage):
         )
 
     def headline(self) -> str:
-        h1 = self.first("//h1[contains(@class, 'pg-headline')]")
-        return text_of(h1) if h1 is not None else super().headline()
+        found = self.ctx.classes.containing("pg-headline", "h1")
+        return text_of(found[0]) if found else super().headline()
 
     def byline(self) -> str | None:
-        return self.text("//*[contains(@class, 'metadata__byline__author')]") or None
+        found = self.ctx.classes.containing("metadata__byline__author")
+        return (text_of(found[0]) or None) if found else None
 
     def highlights(self) -> list[str]:
-        items = self.xpath("//li[contains(@class, 'el__storyhighlights__item')]")
+        items = self.ctx.classes.containing("el__storyhighlights__item", "li")
         return [text for text in (text_of(item) for item in items) if text]
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        return self.xpath(_BODY_XPATH)
+        return [
+            e
+            for e in self.with_class("zn-body__paragraph")
+            if not self.in_box(e, _NOT_BODY_CLASSES) and not self.in_box(e, _LEAFMEDIA, _SOURCED)
+        ]
 
+    @once
+    def source_cite(self) -> str:
+        """The opening's ``cite.el-editorial-source``: "Jerusalem (CNN)", "(CNN)", or a bare
+        place when the CMS dropped the outlet ("Washington")."""
+        cite = self.first(_SOURCE_XPATH)
+        return text_of(cite) if cite is not None else ""
+
+    def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
+        cite = self.source_cite()
+        # "(CNN)After ..." reads as printed; a bare place is not glued to the first word.
+        if (
+            cite
+            and not cite.endswith(")")
+            and text.startswith(cite)
+            and element.xpath(".//cite[contains(@class, 'el-editorial-source')]")
+        ):
+            rest = text[len(cite) :]
+            if rest and not rest[0].isspace():
+                text = f"{cite} {rest}"
+        return text
+
+    def dateline(self) -> str | None:
+        cite = self.source_cite()
+        if cite and "(" not in cite:
+            return cite.strip(" -—–,") or None
+        return dateline_of(cite) if cite else super().dateline()
+
+    @once
     def related_links(self) -> list[Link]:
         """ "READ:" lines (inline) and the related-story cards embedded in the body (related)."""
         found = self.read_line_links()
-        for card in self.xpath("//*[contains(@class, 'el__article--embed')]"):
-            title = card.xpath(".//*[contains(@class, 'cd__headline-text')]")
-            for anchor in card.xpath(".//a[@href]"):
+        for card in self.ctx.classes.containing("el__article--embed"):
+            title = _HEADLINE_TEXT(card)
+            for anchor in _LINKS(card):
                 headline = text_of(title[0]) if title else text_of(anchor)
                 url = self.ctx.absolute(anchor.get("href"))
                 if headline and url:
@@ -104,7 +139,15 @@ class Cnn2015Page(CnnPage):
     def images(self) -> list[dict[str, Any]]:
         """Story photos (``el__image--*``) with their captions; video and card images left out."""
         found = []
-        for box in self.xpath(_IMAGE_XPATH):
+        # The lede photo over the story (a lede video's still is not a photo).
+        for img in self.xpath(_LEDE_IMAGE_XPATH):
+            caption = img.xpath("following-sibling::div[contains(@class, 'media__caption')]")
+            entry = self.image(img, text_of(caption[0]) if caption else "", "data-src-large")
+            if entry and entry not in found:
+                found.append(entry)
+        for box in self.ctx.classes.containing("el__image--", "div"):
+            if self.in_box(box, ("video", "gallery", "el__article--embed")):
+                continue
             caption = box.xpath(".//*[contains(@class, 'media__caption')]")
             entry = self.image(
                 box.find(".//img"), text_of(caption[0]) if caption else "", "data-src-large"

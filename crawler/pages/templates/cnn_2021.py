@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import html
+from lxml import etree, html
 
 from ..base import Link, PageContext, once
 from ..text import normalize_space, text_of
 from .cnn_common import CnnPage, class_xpath
 
-_CONTENT = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article__content ')]"
-_NOT_BODY = class_xpath(
+_NOT_BODY_CLASSES = (
     "related-content",
     "video-resource",
     "image",
@@ -29,17 +28,21 @@ _NOT_BODY = class_xpath(
     "footnote",
     "social-share",
 )
-_BODY_XPATH = (
-    f"{_CONTENT}//*[(self::p and contains(@class, 'paragraph'))"
+_TEXT = (
+    "*[(self::p and contains(@class, 'paragraph'))"
     " or ((self::h2 or self::h3) and contains(@class, 'subheader'))]"
-    f"[not(ancestor::*[{_NOT_BODY}])]"
+)
+_BODY = etree.XPath(f".//{_TEXT}")
+_RELATED = etree.XPath(
+    ".//div[contains(@class, 'related-content')]"
+    "[not(ancestor::div[contains(@class, 'related-content')])]"
 )
 _IMAGE_XPATH = (
     "//main[contains(@class, 'article__main')]//div[@data-component-name = 'image'"
     " or contains(concat(' ', normalize-space(@class), ' '), ' image ')]"
     "[not(ancestor::*[" + class_xpath("related-content", "video-resource", "gallery") + "])]"
 )
-_SOURCE_XPATH = f"{_CONTENT}//cite[contains(@class, 'source__cite')]"
+_CITE = etree.XPath(".//cite[contains(@class, 'source__cite')]")
 
 
 class Cnn2021Page(CnnPage):
@@ -56,8 +59,17 @@ class Cnn2021Page(CnnPage):
             "article__content", "headline__text", "byline__names", "layout__content-wrapper"
         )
 
+    @once
+    def content(self) -> list[html.HtmlElement]:
+        """The ``div.article__content`` elements (from the page's class index)."""
+        return [
+            element
+            for element in self.ctx.classes.containing("article__content", "div")
+            if "article__content" in (element.get("class") or "").split()
+        ]
+
     def is_article(self) -> bool:
-        if self.first(_CONTENT) is None:
+        if not self.content():
             return False
         return super().is_article()
 
@@ -70,15 +82,22 @@ class Cnn2021Page(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        return self.xpath(_BODY_XPATH)
+        return [
+            e
+            for content in self.content()
+            for e in _BODY(content)
+            if not self.in_box(e, _NOT_BODY_CLASSES)
+        ]
 
     def source_line(self) -> str:
         """ "Gao, Mali CNN —": location, outlet and dash, with the spaces a reader sees."""
-        cite = self.first(_SOURCE_XPATH)
+        cites = [cite for content in self.content() for cite in _CITE(content)]
+        cite = cites[0] if cites else None
         return normalize_space(" ".join(cite.itertext())) if cite is not None else ""
 
-    def paragraph_text(self, element: html.HtmlElement) -> str:
-        return text_of(element, skip=element.xpath(".//cite[contains(@class, 'source__cite')]"))
+    def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
+        cites = _CITE(element)
+        return text_of(element, skip=cites) if cites else text
 
     @once
     def paragraphs(self) -> list[str]:
@@ -88,13 +107,11 @@ class Cnn2021Page(CnnPage):
             found[0] = f"{source} {found[0]}"
         return found
 
+    @once
     def related_links(self) -> list[Link]:
         """ "READ:" lines (inline) and the ``related-content`` cards of the body (related)."""
         found = self.read_line_links()
-        for card in self.xpath(
-            f"{_CONTENT}//div[contains(@class, 'related-content')]"
-            "[not(ancestor::div[contains(@class, 'related-content')])]"
-        ):
+        for card in [card for content in self.content() for card in _RELATED(content)]:
             title = card.xpath(".//*[contains(@class, 'related-content__headline')]")
             for anchor in card.xpath(".//a[@href]"):
                 headline = text_of(title[0]) if title else text_of(anchor)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import html
+from lxml import etree, html
 
 from ..article import ArticlePage
 from ..base import Link, once, region_holding
-from ..bylines import contributor_names
+from ..bylines import byline_names, contributor_names
 from ..dates import parse_date
 from ..text import normalize_space, text_of
 
@@ -28,7 +29,14 @@ EDITORS_NOTE_RE = re.compile(r"^editor[’'`]?s[’']?\s+note\b", re.IGNORECASE)
 NON_ARTICLE_PATH_RE = re.compile(
     r"/(?:videos?|gallery|galleries|interactive|specials|live-news)/|/video/data/", re.IGNORECASE
 )
+SOCIAL_HOST_RE = re.compile(r"(?:^|\.)(?:facebook|twitter|instagram|x)\.com$")
 NON_ARTICLE_TYPES = ("video", "gallery", "section", "website", "live")
+
+
+@cache
+def _fragments_re(fragments: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern finding any of `fragments` in a class attribute."""
+    return re.compile("|".join(re.escape(fragment) for fragment in fragments))
 
 
 def class_xpath(*fragments: str) -> str:
@@ -46,9 +54,92 @@ def is_em_only(element: html.HtmlElement) -> bool:
     return bool(text_of(children[0]))
 
 
+def is_italic_only(element: html.HtmlElement) -> bool:
+    """A paragraph whose visible text all sits inside ``<em>``/``<i>`` children ("Follow us
+    on Twitter" promos printed as two italic runs), not only inside one."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    if not children or not all(_is_italic_run(child) for child in children):
+        return False
+    if normalize_space(element.text) or any(normalize_space(c.tail) for c in children):
+        return False
+    return any(text_of(child) for child in children)
+
+
+def _is_italic_run(element: html.HtmlElement) -> bool:
+    """An ``<em>``/``<i>``, or a link whose text is all italic ("Sign up <a><em>here</em></a>")."""
+    if element.tag in ("em", "i"):
+        return True
+    if element.tag != "a" or normalize_space(element.text):
+        return False
+    children = [child for child in element if isinstance(child.tag, str)]
+    return bool(children) and all(
+        child.tag in ("em", "i") and not normalize_space(child.tail) for child in children
+    )
+
+
+def is_link_only(element: html.HtmlElement, text: str | None = None) -> bool:
+    """A paragraph that is nothing but a link ("Watch the talk", a related headline): a promo.
+
+    `text` is the element's text when the caller has it already.
+    """
+    anchors = [a for a in element.iter("a") if a.get("href")]
+    if not anchors:
+        return False
+    text = text_of(element) if text is None else text
+    return bool(text) and text == normalize_space(" ".join(text_of(a) for a in anchors))
+
+
+# The opening of a CNN story: "Bamako, Mali (CNN) --", "Hong Kong (CNN Business)",
+# "Washington (CNN)", modern "Gao CNN —"; what stands before the outlet is the dateline.
+_DATELINE_RE = re.compile(
+    r"^(?P<place>[^()]{0,60}?)\s*(?:\((?:CNN|CNNMoney|CNN ?Money|CNN Business|CNN Arabic)\)"
+    r"|(?:CNN|CNN Business)\s*[—–-])"
+)
+
+
+def dateline_of(opening: str | None) -> str | None:
+    """The place of a story's opening ("Gao, Mali (CNN) -- ..." gives "Gao, Mali")."""
+    match = _DATELINE_RE.match(opening or "")
+    if not match:
+        return None
+    place = match.group("place").strip(" ,-—–")
+    return place or None
+
+
+# "CNN's A reported from Jerusalem", "B wrote from Hong Kong", "C wrote this story".
+_ROLE_CLAUSE_RE = re.compile(
+    r"^(?P<names>.+?)\s+(?P<verb>reported|wrote|contributed reporting)\b(?:\s+(?:from|in)\s.*)?$"
+)
+_CREDIT_ROLES = {"reported": "reporting", "wrote": "writing", "contributed reporting": "reporting"}
+
+
+def credit_entries(line: str) -> list[dict[str, str]]:
+    """``{name, role}`` of each person a CNN credits line names, sentence by sentence."""
+    entries: list[dict[str, str]] = []
+    sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", normalize_space(line))
+    if not any(contributor_names(s) for s in sentences):
+        return entries
+    for sentence in sentences:
+        names = contributor_names(sentence)
+        if names:
+            entries += [{"name": name, "role": "contributor"} for name in names]
+            continue
+        for clause in re.split(
+            r",?\s+and\s+(?=\S+(?:\s+\S+){0,3}\s+(?:reported|wrote)\b)|;\s*", sentence.rstrip(".")
+        ):
+            match = _ROLE_CLAUSE_RE.match(clause.strip(" ,"))
+            if match:
+                for name in byline_names(match.group("names")):
+                    entries.append({"name": name, "role": _CREDIT_ROLES[match.group("verb")]})
+    return entries
+
+
 def is_credit_line(text: str) -> bool:
     """ "CNN's A and B contributed to this report." (the credits line)."""
     return bool(contributor_names(text))
+
+
+_HAS_NOTE = etree.XPath(".//*[" + class_xpath("el-editorial-note", "cnnEditorialNote") + "]")
 
 
 def is_note_or_credit(element: html.HtmlElement, text: str) -> bool:
@@ -56,7 +147,7 @@ def is_note_or_credit(element: html.HtmlElement, text: str) -> bool:
     cls = (element.get("class") or "").lower()
     if "editorialnote" in cls or "editorial-note" in cls or "editor-note" in cls:
         return True
-    if element.xpath(".//*[" + class_xpath("el-editorial-note", "cnnEditorialNote") + "]"):
+    if _HAS_NOTE(element):
         return True
     return bool(EDITORS_NOTE_RE.match(text) or is_em_only(element) or is_credit_line(text))
 
@@ -89,25 +180,64 @@ class CnnPage(ArticlePage):
             return False
         return bool(self.headline() and self.paragraphs())
 
+    def not_article_reason(self) -> str:
+        if self.is_non_article_page():
+            return "a video, gallery, live or section page"
+        return f"{self.extractor_name()} page without a headline or body"
+
     # -- body helpers -------------------------------------------------------------------
+    @staticmethod
+    def in_box(element: html.HtmlElement, fragments: Iterable[str], unless: str = "") -> bool:
+        """Whether an ancestor of `element` has a class holding one of `fragments` (and not
+        `unless`): a box of the story column that is not its text. Walking a paragraph's
+        few ancestors costs less than an XPath ancestor test or collecting every box."""
+        search = _fragments_re(tuple(fragments)).search
+        for ancestor in element.iterancestors():
+            cls = ancestor.get("class")
+            if cls and search(cls) and not (unless and unless in cls):
+                return True
+        return False
+
+    def inside(self, element: html.HtmlElement, *fragments: str) -> bool:
+        """Whether an ancestor of `element` has a class holding one of `fragments`."""
+        return any(
+            any(fragment in (ancestor.get("class") or "") for fragment in fragments)
+            for ancestor in element.iterancestors()
+        )
+
+    def with_class(self, name: str) -> list[html.HtmlElement]:
+        """Elements whose class list holds `name` as a whole word, in page order."""
+        return [
+            element
+            for element in self.ctx.classes.containing(name)
+            if name in (element.get("class") or "").split()
+        ]
+
     def body_candidates(self) -> list[html.HtmlElement]:
         """The body's paragraph elements in order, before any text filter."""
         return []
 
     @once
+    def candidate_texts(self) -> list[tuple[html.HtmlElement, str]]:
+        """(element, visible text) of each body candidate, read once for every field."""
+        return [(element, text_of(element)) for element in self.body_candidates()]
+
+    @once
     def body_elements(self) -> list[tuple[html.HtmlElement, str]]:
         """(element, text) of each body paragraph: notes, credits, "READ:" lines left out."""
         found = []
-        for element in self.body_candidates():
-            text = self.paragraph_text(element)
+        for element, raw in self.candidate_texts():
+            text = self.paragraph_text(element, raw)
             if not text or is_read_line(text) or is_note_or_credit(element, text):
+                continue
+            if is_italic_only(element) or is_link_only(element, raw):
                 continue
             found.append((element, text))
         return found
 
-    def paragraph_text(self, element: html.HtmlElement) -> str:
-        """The text of one body paragraph as it reads."""
-        return text_of(element)
+    def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
+        """The text of one body paragraph as it reads (`text`: its visible text)."""
+        return text
 
     @once
     def paragraphs(self) -> list[str]:
@@ -116,12 +246,13 @@ class CnnPage(ArticlePage):
     def read_line_links(self) -> list[tuple[html.HtmlElement, Link]]:
         """Anchors of "READ: ..." lines, with the element they were found in (for order)."""
         found = []
-        for element in self.body_candidates():
-            if not is_read_line(text_of(element)):
+        for element, text in self.candidate_texts():
+            if not is_read_line(text) and not is_link_only(element, text):
                 continue
             for anchor in element.iter("a"):
                 url = self.ctx.absolute(anchor.get("href"))
-                if url:
+                # "Tell us on our Facebook page" promos link to a social network: not coverage.
+                if url and not SOCIAL_HOST_RE.search(urlsplit(url).hostname or ""):
                     found.append((anchor, Link(url=url, kind="inline", headline=text_of(anchor))))
         return found
 
@@ -139,6 +270,10 @@ class CnnPage(ArticlePage):
                 if len(order) == len(wanted):
                     break
         return [link for _, link in sorted(pairs, key=lambda pair: order.get(pair[0], 0))]
+
+    def dateline(self) -> str | None:
+        paragraphs = self.paragraphs()
+        return dateline_of(paragraphs[0]) if paragraphs else None
 
     # -- dates --------------------------------------------------------------------------
     @once
@@ -175,13 +310,15 @@ class CnnPage(ArticlePage):
 
     # -- credits ------------------------------------------------------------------------
     def credits(self) -> list[dict[str, str]]:
-        """Contributors of the "A and B contributed to this report" lines."""
+        """People of the credits lines: "A reported from X, and B wrote from Y. C and D
+        contributed to this report." gives A (reporting), B (writing), C and D (contributor)."""
         lines = [text_of(e) for e in self.xpath(self.CREDIT_XPATH)] if self.CREDIT_XPATH else []
-        lines += [text_of(e) for e in self.body_candidates()]
+        lines += [text for _, text in self.candidate_texts()]
         found: list[dict[str, str]] = []
         for line in lines:
-            for name in contributor_names(line):
-                entry = {"name": name, "role": "contributor"}
+            if "contribut" not in line:
+                continue
+            for entry in credit_entries(line):
                 if entry not in found:
                     found.append(entry)
         return found

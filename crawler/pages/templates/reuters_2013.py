@@ -13,12 +13,15 @@ from typing import ClassVar
 
 from lxml import html
 
+from ..article import headline_suffixes
 from ..base import PageContext, once
+from ..text import strip_suffixes, text_of
 from .reuters_common import ReutersPage, without_descendants_of
 
 # Boxes that may sit inside the story span and are not its text.
 _INLINE_MODULES = (
-    ".//div[contains(@class, 'module') or contains(@class, 'inlineRelated')"
+    ".//div[@id='articleInfo']"
+    "|.//div[contains(@class, 'module') or contains(@class, 'inlineRelated')"
     " or contains(@class, 'related') or contains(@class, 'factBox')]"
     "|.//table|.//*[contains(@class, 'shareLinks')]"
 )
@@ -40,7 +43,24 @@ class Reuters2013Page(ReutersPage):
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
-        return bool(ctx.ids.equal(cls.BODY_ID, "span"))
+        # The 2015-2016 pages keep span#articleText under the newer header (reuters/2015).
+        return bool(ctx.ids.equal(cls.BODY_ID, "span")) and not ctx.classes.has_value(
+            "article-header"
+        )
+
+    @once
+    def headline(self) -> str:
+        # The breaking-news band and the trackbar above the story carry <h1>s of their own.
+        for h1 in self.xpath("//h1"):
+            if any(
+                "breakingNews" in (a.get("id") or "") or "trackbar" in (a.get("id") or "")
+                for a in (h1, *h1.iterancestors())
+            ):
+                continue
+            text = text_of(h1)
+            if text:
+                return strip_suffixes(text, headline_suffixes())
+        return super().headline()
 
     @once
     def body(self) -> html.HtmlElement | None:
@@ -83,8 +103,11 @@ class Reuters2013Page(ReutersPage):
                 ".//*[contains(@class, 'captionText')]/p[not(contains(@class, 'credit'))]"
                 "|.//*[contains(@class, 'caption')]/p[not(contains(@class, 'credit'))]"
             )
-            for img in box.xpath(".//img"):
-                pairs.append((img, captions[0] if captions else None))
+            # The slideshow's previous/next buttons are images too.
+            imgs = box.xpath(".//img[not(ancestor::*[@id='photoControls'])]")
+            for index, img in enumerate(imgs):
+                # The caption box shows the first slide's caption; the others load by script.
+                pairs.append((img, captions[0] if captions and index == 0 else None))
         return pairs
 
     def caption_skip_xpath(self) -> str:

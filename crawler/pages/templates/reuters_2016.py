@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from ..base import once
+from ..base import PageContext, once
 from ..text import text_of
 from .reuters_2013 import Reuters2013Page
 
@@ -31,7 +31,12 @@ class Reuters2016Page(Reuters2013Page):
         "related-content",
         "related-topics",
         "related-photo-container",
+        "slider-module",
     )
+
+    @classmethod
+    def matches(cls, ctx: PageContext) -> bool:
+        return bool(ctx.ids.equal(cls.BODY_ID, "span"))
 
     def byline_element(self) -> html.HtmlElement | None:
         return self.first(
@@ -42,6 +47,7 @@ class Reuters2016Page(Reuters2013Page):
     def stamp_element(self) -> html.HtmlElement | None:
         return self.first(
             "//div[contains(@class, 'article-info')]//span[contains(@class, 'timestamp')]"
+            "|//div[contains(@class, 'article-header')]/span[contains(@class, 'timestamp')]"
         )
 
     def dateline_element(self) -> html.HtmlElement | None:
@@ -62,10 +68,24 @@ class Reuters2016Page(Reuters2013Page):
     def topic_anchors(self) -> list[html.HtmlElement]:
         return self.xpath("//div[contains(concat(' ', @class, ' '), ' related-topics ')]//a")
 
+    def caption_skip_xpath(self) -> str:
+        return ".//span[contains(@class, 'module-credit') or contains(@class, 'label')]"
+
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
+        # 2016-2017 photo sliders: one slide per photo, each with its caption and "1/3".
+        for slide in self.xpath(
+            "//div[contains(@class, 'slider-module')]//div[contains(@class, 'module-slide-media')]"
+        ):
+            captions = slide.xpath(
+                "following-sibling::div[contains(@class, 'module-meta')][1]"
+                "//div[contains(@class, 'module-caption')]"
+            )
+            for img in slide.xpath(".//img"):
+                pairs.append((img, captions[0] if captions else None))
         for box in self.xpath("//div[contains(@class, 'related-photo-container')]"):
-            captions = box.xpath(".//*[contains(@class, 'related-photo-caption')]")
+            # The caption sits beside the container, in div.related-photo-txt.
+            captions = box.xpath("..//*[contains(@class, 'related-photo-caption')]")
             for img in box.xpath(".//img"):
                 pairs.append((img, captions[0] if captions else None))
         return pairs

@@ -10,10 +10,14 @@ Classes are matched on their stable prefix only: 2018-2019 pages use underscore 
 
 from __future__ import annotations
 
+import re
+
 from lxml import html
 
 from ..base import PageContext, compiled, once
+from ..dates import parse_date
 from ..text import class_prefix_xpath as has_prefix
+from ..text import text_of
 from .reuters_common import ReutersPage, without_descendants_of
 
 _BODY_PREFIXES = ("StandardArticleBody_body", "ArticleBodyWrapper", "ArticleBody-container")
@@ -48,7 +52,11 @@ _BODY_MODULES = " or ".join(
     )
 )
 # Figures inside these are card thumbnails or video posters, not editorial photos.
-_NOT_EDITORIAL = f"ancestor::*[{has_prefix('RelatedCoverage')} or {has_prefix('Video')}]"
+# A slideshow's preview figure ("Slideshow (14 Images)") is a gallery teaser.
+_NOT_EDITORIAL = (
+    f"ancestor::*[{has_prefix('RelatedCoverage')} or {has_prefix('Video')}"
+    f" or {has_prefix('Slideshow')}]"
+)
 
 
 class Reuters2018Page(ReutersPage):
@@ -64,6 +72,7 @@ class Reuters2018Page(ReutersPage):
         "Attribution_content",
         "Attribution-attribution",
         "RelatedCoverage_container",
+        "RelatedCoverage_related-coverage-module",
         "RelatedCoverage-container",
     )
 
@@ -92,6 +101,19 @@ class Reuters2018Page(ReutersPage):
             f"//*[{has_prefix('ArticleHeader_date')} or {has_prefix('ArticleHeader-date')}]"
         )
 
+    def date_published_raw(self) -> str | None:
+        """The first publication: JSON-LD ``datePublished`` unless it only repeats the last
+        revision (2019-2020 pages state it so), then the header stamp (printed in UTC)."""
+        stated = super().date_published_raw()
+        modified = self.date_modified_raw()
+        element = self.stamp_element()
+        stamp = text_of(element) if element is not None else ""
+        if stamp and (not stated or stated == modified):
+            first, latest = parse_date(stamp), parse_date(stated)
+            if first and (not latest or first < latest):
+                return stamp
+        return stated
+
     def credits_elements(self) -> list[html.HtmlElement]:
         return list(
             self.xpath(
@@ -105,9 +127,17 @@ class Reuters2018Page(ReutersPage):
         return list(
             self.xpath(
                 f"//div[{has_prefix('RelatedCoverage_container')}"
+                f" or {has_prefix('RelatedCoverage_related-coverage-module')}"
                 f" or {has_prefix('RelatedCoverage-container')}]"
             )
         )
+
+    def images(self) -> list[dict[str, object]]:
+        # A lazy image's src is a 20-pixel placeholder of the photo; its URL without the width.
+        found = super().images()
+        for image in found:
+            image["url"] = _LAZY_WIDTH_RE.sub("", str(image["url"]))
+        return found
 
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         body = self.body()
@@ -116,10 +146,14 @@ class Reuters2018Page(ReutersPage):
         for figure in root.xpath(".//figure"):
             if figure.xpath(_NOT_EDITORIAL):
                 continue
-            captions = figure.xpath(".//figcaption")
+            # 2019-2020 pages close the <figure> before its <figcaption> (both in Image_container).
+            captions = figure.xpath(".//figcaption|following-sibling::figcaption[1]")
             for img in figure.xpath(".//img"):
                 pairs.append((img, captions[0] if captions else None))
         return pairs
+
+
+_LAZY_WIDTH_RE = re.compile(r"&w=20$")
 
 
 def _bodies(ctx: PageContext) -> list[html.HtmlElement]:

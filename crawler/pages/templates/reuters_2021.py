@@ -9,9 +9,12 @@ Dates come from JSON-LD ``datePublished``: its ``dateCreated`` and the Fusion pa
 
 from __future__ import annotations
 
+import re
+
 from lxml import html
 
 from ..base import PageContext, once, region_holding
+from ..credits import is_credits_line
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
 from .reuters_common import (
@@ -36,8 +39,26 @@ _BODY_PARTS = (
 )
 _TAGS = (
     "//nav[@aria-label='Tags']//a|//*[@data-testid='TagsList']//a"
-    f"|//*[{has_prefix('tags-with-label')}]//a"
+    f"|//*[{has_prefix('tags-with-label')}]//a|//nav[{has_prefix('article-header__tags')}]//a"
 )
+# The header's byline: a data-testid hook (2021-2022), else the author block of the header
+# ("article-header__author" in 2023, "info-content__author" in 2024).
+_BYLINE = (
+    "//*[@data-testid='AuthorByline']"
+    f"|//*[{has_prefix('article-header__author__')} or {has_prefix('info-content__author__')}]"
+)
+# The sign-off under the story ("Reporting by ...; Editing by ..."): a sign-off span, or a
+# plain Body paragraph after the numbered ones.
+_SIGN_OFF = f".//*[{has_prefix('sign-off__text')}]|.//p[@data-testid='Body']"
+# A gallery's slides and the caption it shows (of the first slide, "[1/5]" before it).
+_GALLERY_SLIDE = f".//*[{has_prefix('primary-gallery__slide')}]"
+_GALLERY_CAPTION = f".//*[{has_prefix('primary-gallery__caption')}]"
+_CAPTION = (
+    f".//figcaption|.//*[{has_prefix('primary-image__caption')}]"
+    f"|.//*[@data-testid='Body' and {has_prefix('article-image__figcaption')}]"
+)
+# A byline naming a desk, not people ("By Reuters Fact Check").
+_DESK_BYLINE = re.compile(r"^(?:by\s+)?reuters\b", re.IGNORECASE)
 
 
 class Reuters2021Page(ReutersPage):
@@ -46,6 +67,9 @@ class Reuters2021Page(ReutersPage):
     NAME = "reuters/2021"
     SCOPED = True
     REGION_CLASSES = (
+        "article-header__author",
+        "article-header__tags",
+        "info-content__author",
         "related-coverage",
         "read-next",
         "trust-badge",
@@ -62,6 +86,7 @@ class Reuters2021Page(ReutersPage):
         "primary-gallery",
         "TagsList",
         "AuthorByline",
+        "PrimaryGalleryWrapper",
         "Body",
         "Heading",
     )
@@ -116,7 +141,17 @@ class Reuters2021Page(ReutersPage):
         return super().headline()
 
     def byline_element(self) -> html.HtmlElement | None:
-        return self.first("//*[@data-testid='AuthorByline']")
+        return self.first(_BYLINE)
+
+    def authors(self) -> list[dict[str, str]]:
+        byline = self.byline()
+        if not byline or _DESK_BYLINE.match(byline):
+            return []
+        return super().authors()
+
+    def credits_elements(self) -> list[html.HtmlElement]:
+        found = without_descendants_of(self.body().xpath(_SIGN_OFF), self.modules())
+        return [element for element in found if is_credits_line(text_of(element))]
 
     def stamp_element(self) -> html.HtmlElement | None:
         return self.first(
@@ -148,7 +183,16 @@ class Reuters2021Page(ReutersPage):
         figures = without_descendants_of(self.article().xpath(".//figure"), cards)
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
         for figure in figures:
-            captions = figure.xpath(".//figcaption")
+            captions = figure.xpath(_CAPTION)
             for img in figure.xpath(".//img"):
                 pairs.append((img, captions[0] if captions else None))
+        for gallery in self.xpath("//*[@data-testid='PrimaryGalleryWrapper']"):
+            captions = gallery.xpath(_GALLERY_CAPTION)
+            for index, slide in enumerate(gallery.xpath(_GALLERY_SLIDE)):
+                caption = captions[0] if captions and index == 0 else None
+                for img in slide.xpath(".//img")[:1]:
+                    pairs.append((img, caption))
         return pairs
+
+    def caption_skip_xpath(self) -> str:
+        return f".//*[{has_prefix('primary-gallery__pagination')}]"

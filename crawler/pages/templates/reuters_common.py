@@ -27,13 +27,42 @@ _DATELINE_RE = re.compile(
     r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters Breakingviews|IFR)\)\s*[-–—]"
 )
 _STANDARDS_RE = re.compile(r"^our standards\b", re.IGNORECASE)
+# A pointer to an interactive graphic: "(Graphic: Global assets in 2019 - here)".
+_GRAPHIC_RE = re.compile(r"^\((?:interactive\s+)?graphics?:[^()]*\)$", re.IGNORECASE)
 _LICENSING_RE = re.compile(r"\s*purchase licensing rights\s*,?\s*", re.IGNORECASE)
 _TOPIC_TAIL_RE = re.compile(r"\s*[»›]+$")
 # Paths of outlet pages that are never articles: video, pictures, section archives.
 NON_ARTICLE_PATH_RE = re.compile(
-    r"^/(?:video|pictures|news/pictures|news/video|news/archive|graphics|markets/quote)(?:/|$)",
+    r"^/(?:video|pictures|news/pictures|news/video|news/archive|graphics|markets/quote"
+    r"|finance/stocks/[^/]+/key-developments)(?:/|$)",
     re.IGNORECASE,
 )
+
+
+# An opening that names a date and no place: "14 feb (Reuters) -", "23 Fev (Reuters) -".
+_DATE_ONLY_RE = re.compile(r"^\d{1,2}\.?\s+[^\W\d]{3,}\.?$|^[^\W\d]{3,}\.?\s+\d{1,2}$")
+
+
+# Pages of the outlet that are never articles, by path, and what to call them.
+_NON_ARTICLE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^/finance/stocks/[^/]+/key-developments(?:/|$)", re.I),
+        "stock key developments page",
+    ),
+    (re.compile(r"^/(?:finance/stocks|markets/quote|companies)(?:/|$)", re.I), "stock quote page"),
+    (re.compile(r"^/(?:news/)?video(?:/|$)", re.I), "video page"),
+    (re.compile(r"^/(?:news/)?pictures(?:/|$)", re.I), "pictures page"),
+    (re.compile(r"^/news/archive(?:/|$)", re.I), "section page"),
+)
+
+
+def non_article_kind(url: str) -> str | None:
+    """What an outlet page that is never an article is ("stock key developments page")."""
+    path = urlsplit(url).path
+    for pattern, kind in _NON_ARTICLE_KINDS:
+        if pattern.match(path):
+            return kind
+    return None
 
 
 def dateline_of(first_paragraph: str) -> str | None:
@@ -42,7 +71,57 @@ def dateline_of(first_paragraph: str) -> str | None:
     if not match:
         return None
     place = normalize_space(match.group("place")).rstrip(",")
+    if _DATE_ONLY_RE.match(place):
+        return None
     return place or None
+
+
+# "(Additional reporting by ... in WASHINGTON; Writing by A; Editing by B)": a sign-off in
+# parentheses may run past the length a generic credits line is held to.
+_LONG_CREDITS_RE = re.compile(
+    r"^\(\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|edited|written)\s+by\b.*\)\.?$",
+    re.IGNORECASE,
+)
+# The French desk's sign-off: "(A; B pour le service français, édité par C)".
+_FRENCH_CREDITS_RE = re.compile(
+    r"^\((?P<inner>[^()]*(?:service fran[çc]ais|[ée]dit[ée] par)[^()]*)\)\.?$", re.IGNORECASE
+)
+
+
+def is_sign_off(text: str) -> bool:
+    """A Reuters credits line: the generic forms, a long parenthesised one, the French desk's."""
+    return bool(
+        is_credits_line(text) or _LONG_CREDITS_RE.match(text) or _FRENCH_CREDITS_RE.match(text)
+    )
+
+
+def sign_off_credits(text: str) -> list[dict[str, str]]:
+    """People and roles of a sign-off (see :func:`is_sign_off`)."""
+    french = _FRENCH_CREDITS_RE.match(text)
+    if not french:
+        if _LONG_CREDITS_RE.match(text) and not is_credits_line(text):
+            return parse_credits(text[1:].rstrip(".").rstrip(")"))
+        return parse_credits(text)
+    found: list[dict[str, str]] = []
+    for part in re.split(r"[;,]", french.group("inner")):
+        part = normalize_space(part)
+        edited = re.match(r"^[ée]dit[ée] par\s+(?P<name>.+)$", part, re.IGNORECASE)
+        desk = re.match(r"^(?P<name>.+?)\s+pour le service fran[çc]ais$", part, re.IGNORECASE)
+        if edited:
+            found.append({"name": edited.group("name"), "role": "editing"})
+        elif desk:
+            found.append({"name": desk.group("name"), "role": "writing"})
+        elif part:
+            found.append({"name": part, "role": "reporting"})
+    return found
+
+
+def is_section_url(url: str) -> bool:
+    """A section or category page (``/world/``, ``/fact-check/espanol/``), not a story."""
+    path = urlsplit(url).path
+    if not path or path == "/":
+        return True
+    return path.endswith("/") and not any(ch.isdigit() for ch in path)
 
 
 def is_standards_line(text: str) -> bool:
@@ -98,6 +177,9 @@ class ReutersPage(ArticlePage):
         """Parts of a caption element that are not the caption (slide counters, say)."""
         return "self::node()[false()]"
 
+    def not_article_reason(self) -> str:
+        return non_article_kind(self.canonical_url()) or super().not_article_reason()
+
     # -- fields -------------------------------------------------------------------------
     def is_article(self) -> bool:
         path = urlsplit(self.canonical_url()).path
@@ -117,15 +199,15 @@ class ReutersPage(ArticlePage):
         return [
             text
             for text in self._body_texts()
-            if not is_credits_line(text) and not is_standards_line(text)
+            if not is_sign_off(text) and not is_standards_line(text) and not _GRAPHIC_RE.match(text)
         ]
 
     def credits(self) -> list[dict[str, str]]:
         lines = [text_of(element) for element in self.credits_elements()]
-        lines += [text for text in self._body_texts() if is_credits_line(text)]
+        lines += [text for text in self._body_texts() if is_sign_off(text)]
         found: list[dict[str, str]] = []
         for line in lines:
-            found.extend(parse_credits(line))
+            found.extend(sign_off_credits(line))
         return found
 
     def byline(self) -> str | None:
@@ -177,7 +259,7 @@ class ReutersPage(ArticlePage):
         for container in containers:
             for anchor in container.iter("a"):
                 url = self.ctx.absolute(anchor.get("href"))
-                if not url:
+                if not url or is_section_url(url) or _in_kicker(anchor):
                     continue
                 key = canonicalize_url(url)
                 headline = card_headline(anchor)
@@ -210,6 +292,16 @@ class ReutersPage(ArticlePage):
                 text = clean_caption(text_of(caption, skip=skip))
             found.append({"url": url, "caption": text or None})
         return found
+
+
+def _in_kicker(anchor: html.HtmlElement) -> bool:
+    """Whether a card's link is its section label (``span[data-testid=Label]`` kicker)."""
+    for element in (anchor, *anchor.iterancestors()):
+        if element.get("data-testid") == "Label" or "kicker" in (element.get("class") or ""):
+            return True
+        if element.tag in ("li", "article"):
+            return False
+    return False
 
 
 def card_headline(anchor: html.HtmlElement) -> str:

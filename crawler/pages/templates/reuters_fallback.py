@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from ..base import PageContext
 from ..generic import GenericArticlePage
-from .reuters_common import NON_ARTICLE_PATH_RE
+from .reuters_common import NON_ARTICLE_PATH_RE, non_article_kind
 
 
 class ReutersFallbackPage(GenericArticlePage):
@@ -22,6 +22,9 @@ class ReutersFallbackPage(GenericArticlePage):
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         return True
+
+    def not_article_reason(self) -> str:
+        return non_article_kind(self.canonical_url()) or super().not_article_reason()
 
     def is_article(self) -> bool:
         if NON_ARTICLE_PATH_RE.match(urlsplit(self.canonical_url()).path):

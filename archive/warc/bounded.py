@@ -1,0 +1,69 @@
+"""Reading WARC records with bounded header lines, for every reader of archives.
+
+warcio reads a record's WARC and HTTP header lines with an unbounded ``readline``: a file
+of data without newlines (64 MiB of zeros in a 65 KB ``.warc.gz``) makes one line of all
+of it, and each reader held it, copied it and printed it. Here a header line longer than
+:data:`MAX_LINE`, or a header block longer than :data:`MAX_HEADER_BLOCK`, is damage:
+:class:`LineTooLong` names it, and the reader reports the record and goes on.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any, TypeVar
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
+
+# A header line, WARC or HTTP (the live crawl's HTTP client allows 16 KiB per line).
+MAX_LINE = 64 * 1024
+# All header lines of one block together.
+MAX_HEADER_BLOCK = 1024 * 1024
+
+
+class LineTooLong(ValueError):
+    """A header line or header block over its bound: damage, not a record."""
+
+
+class BoundedReader(DecompressingBufferedReader):
+    """warcio's reader whose ``readline`` stops at :data:`MAX_LINE` bytes.
+
+    Consecutive lines (a header block) are also counted: a blank line or a block read
+    (``read``) starts a new count.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._block = 0
+
+    def readline(self, length: int | None = None) -> bytes:
+        bound = MAX_LINE + 1 if length is None or length > MAX_LINE + 1 else length
+        line: bytes = super().readline(bound)
+        if len(line) > MAX_LINE:
+            raise LineTooLong(f"a header line longer than {MAX_LINE} bytes")
+        if line.strip():
+            self._block += len(line)
+            if self._block > MAX_HEADER_BLOCK:
+                raise LineTooLong(f"a header block longer than {MAX_HEADER_BLOCK} bytes")
+        else:
+            self._block = 0
+        return line
+
+    def read(self, length: int | None = None) -> bytes:
+        self._block = 0
+        data: bytes = super().read(length)
+        return data
+
+
+Iterator = TypeVar("Iterator", bound=ArchiveIterator)
+
+
+def bounded(iterator: Iterator) -> Iterator:
+    """`iterator` (an ArchiveIterator just made) reading through a :class:`BoundedReader`."""
+    old = iterator.reader
+    iterator.reader = BoundedReader(iterator.fh, block_size=old.block_size)
+    return iterator
+
+
+def bounded_records(stream: IO[bytes], **options: Any) -> ArchiveIterator:
+    """``ArchiveIterator(stream, **options)`` with bounded header lines."""
+    return bounded(ArchiveIterator(stream, **options))

@@ -1,0 +1,159 @@
+"""Crawl components built from the project's settings with Scrapy's ``get_crawler`` and
+called directly: what a whole crawl would show of each, in milliseconds."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import DropItem, NotConfigured, StopDownload
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+import crawler.settings as project_settings
+from archive.exitcodes import ERRORS, OK
+from archive.warc.records import RecordLocation
+from crawler.guards import Refused, RequestGuard
+from crawler.keys import TRUNCATED
+from crawler.limits import DownloadLimits
+from crawler.pages import analyse
+from crawler.pages.capture import capture_item
+from crawler.pages.outlets import outlets
+from crawler.pipelines import StorePipeline, ValidationPipeline
+from crawler.run import CrawlOptions, build_report
+from crawler.spiders.base import NewsSpider
+from crawler.spiders.outlets import CnnSpider
+
+from .conftest import store_lines
+
+SITE = Path(__file__).resolve().parent.parent / "archive" / "testsite" / "site" / "cnn"
+CAMPS = "/2013/01/27/world/africa/mali-refugees-niger-camps/index.html"
+
+
+def project_crawler(spidercls: type | None = None, **overrides: Any) -> Any:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("TWISTED_REACTOR_ENABLED", False)  # components only: no crawl, no reactor
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
+    return get_crawler(spidercls, settings_dict=settings.copy_to_dict())
+
+
+def stored_item(source: str = "cnn") -> dict[str, Any]:
+    body = (SITE / CAMPS.lstrip("/")).read_bytes()
+    article = analyse("https://edition.cnn.com" + CAMPS, {"Content-Type": "text/html"}, body)
+    assert article.article is not None
+    location = RecordLocation("a.warc.gz", 0, 10, "<urn:uuid:1>", None, "2024-05-01T10:00:00Z")
+    item = capture_item(
+        article.article, warc_date=location.date, provenance=location.as_provenance()
+    )
+    if source != item["source"]:  # another article, so the store does not call it unchanged
+        item["articleId"] = f"{source}-{item['articleId']}"
+    return {**item, "source": source}
+
+
+def test_one_spider_per_declared_outlet_starting_at_its_start_points() -> None:
+    from crawler.spiders import outlets as spiders
+
+    for outlet in outlets():
+        found = [
+            cls
+            for cls in vars(spiders).values()
+            if isinstance(cls, type) and getattr(cls, "name", None) == outlet.name
+        ]
+        assert len(found) == 1 and issubclass(found[0], NewsSpider), outlet.name
+        assert found[0].default_start_urls == outlet.start_points
+
+
+def test_the_spiders_depth_is_the_setting() -> None:
+    crawler = project_crawler(CnnSpider, NEWSARCHIVE_DEPTH=5)
+    spider = CnnSpider.from_crawler(crawler)
+    assert spider.policy.max_hops == 5
+    assert CnnSpider.from_crawler(project_crawler(CnnSpider)).policy.max_hops == (
+        project_settings.NEWSARCHIVE_DEPTH
+    )
+
+
+def test_validation_runs_once_per_item_in_the_store_when_there_is_one() -> None:
+    with pytest.raises(NotConfigured):
+        ValidationPipeline.from_crawler(project_crawler())
+    pipeline = ValidationPipeline.from_crawler(project_crawler(NEWSARCHIVE_STORE_ENABLED=False))
+    item = stored_item()
+    assert pipeline.process_item(item) is item
+    with pytest.raises(DropItem, match="not a declared outlet"):
+        pipeline.process_item(stored_item(source="nobody"))
+    assert pipeline.stats.get_value("newsarchive/errors/invalid_item") == 1
+
+
+def test_the_store_pipeline_writes_a_line_and_refuses_an_undeclared_outlet(
+    tmp_path: Path,
+) -> None:
+    crawler = project_crawler(NEWSARCHIVE_DATA_DIR=str(tmp_path), NEWSARCHIVE_STORE_BATCH_SECONDS=0)
+    crawler.stats.open_spider()
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider(None)
+    try:
+        pipeline.process_item(stored_item())
+        pipeline.process_item(stored_item())  # the same content again: nothing written
+        with pytest.raises(DropItem, match="not a declared outlet"):
+            pipeline.process_item(stored_item(source="nobody"))
+    finally:
+        pipeline.close_spider(None)
+    (line,) = store_lines(tmp_path)
+    assert line["source"] == "cnn" and line["warc"]["filename"] == "a.warc.gz"
+    assert crawler.stats.get_value("newsarchive/articles/new") == 1
+    assert crawler.stats.get_value("newsarchive/articles/unchanged") == 1
+    assert crawler.stats.get_value("newsarchive/errors/invalid_item") == 1
+
+
+def test_the_request_guard_refuses_what_the_spider_must_not_fetch() -> None:
+    crawler = project_crawler(CnnSpider)
+    crawler.spider = CnnSpider.from_crawler(crawler, start_url="http://127.0.0.1:8000/")
+    guard = RequestGuard.from_crawler(crawler)
+    assert guard.process_request(Request("http://127.0.0.1:8000" + CAMPS)) is None
+    refused = {
+        "offsite": "https://example.org" + CAMPS,
+        "url_too_long": "http://127.0.0.1:8000/" + "a" * 3000,
+    }
+    for kind, url in refused.items():
+        with pytest.raises(Refused) as caught:
+            guard.process_request(Request(url))
+        assert caught.value.newsarchive_kind == kind
+
+
+def test_download_limits_cut_a_body_at_the_byte_limit() -> None:
+    crawler = project_crawler(NEWSARCHIVE_LIMITS_MAX_BYTES=1000)
+    crawler.stats.open_spider()
+    limits = DownloadLimits.from_crawler(crawler)
+    request = Request("http://127.0.0.1:8000/big")
+    limits.process_request(request)
+    assert request.meta["download_maxsize"] == 0  # the limit cuts, the handler does not cancel
+    limits.bytes_received(b"x" * 600, request)
+    with pytest.raises(StopDownload):
+        limits.bytes_received(b"x" * 600, request)
+    assert request.meta[TRUNCATED] == "length"
+    assert crawler.stats.get_value("newsarchive/limits/length") == 1
+
+
+def test_the_error_rate_threshold_decides_exit_1(tmp_path: Path) -> None:
+    crawler = project_crawler(CnnSpider)
+    crawler.stats.open_spider()
+    for key, value in {
+        "finish_reason": "finished",
+        "downloader/request_count": 10,
+        "downloader/response_count": 10,
+        "newsarchive/errors/http_500": 2,
+    }.items():
+        crawler.stats.set_value(key, value)
+    started = datetime.now(timezone.utc)
+
+    def exit_code(**options: Any) -> int:
+        run = CrawlOptions(spiders=["cnn"], data_dir=tmp_path, **options)
+        return int(build_report("20240501T100000Z-1", run, [crawler], started, 1.0)["exitCode"])
+
+    assert project_settings.NEWSARCHIVE_MAX_ERROR_RATE < 0.2
+    assert exit_code() == ERRORS  # 20% of requests failed
+    assert exit_code(max_error_rate=0.5) == OK

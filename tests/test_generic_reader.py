@@ -1,0 +1,93 @@
+"""The generic reader on invented templates: what any news page states about itself.
+
+The fixture pages under ``data/pages/generic/`` cover JSON-LD ``@graph``, arrays and
+``mainEntity``, nested authors and OpenGraph pages without JSON-LD; these cases cover the
+meta tags and ``<time>`` elements one at a time.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.pages import analyse
+
+HTML = {"Content-Type": "text/html"}
+URL = "https://www.cnn.com/2032/04/01/africa/segou-rice-mill/index.html"
+BODY = (
+    "<p>Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday.</p>"
+    "<p>It can husk forty tonnes a day, its owners said.</p>"
+)
+
+
+def page(head: str, body: str = BODY, byline: str = "") -> bytes:
+    return (
+        f"<html><head>{head}<meta property='og:type' content='article'></head><body>"
+        f"<div class='wrap'><h1>Segou gets a rice mill</h1>{byline}<article>{body}</article>"
+        "</div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "names"),
+    [
+        ("<meta name='byl' content='By Awa Diarra'>", "", ["Awa Diarra"]),
+        ("<meta name='parsely-author' content='Seydou Kone'>", "", ["Seydou Kone"]),
+        ("<meta name='sailthru.author' content='Fanta Coulibaly'>", "", ["Fanta Coulibaly"]),
+        ("<meta name='dc.creator' content='Modibo Doumbia'>", "", ["Modibo Doumbia"]),
+        # The visible byline wins over meta, which may name an editor; its title goes.
+        (
+            "<meta name='author' content='Africa desk'>",
+            "<p class='article-byline'>By Mariam Sangare, Chief Africa Correspondent</p>",
+            ["Mariam Sangare"],
+        ),
+        (
+            "",
+            "<div class='ByLine'>By <span itemprop='author'>Oumar Toure</span> "
+            "<time datetime='2032-04-01T10:00:00Z'>April 1</time></div>",
+            ["Oumar Toure"],
+        ),
+    ],
+)
+def test_authors_from_the_byline_else_the_meta_tags(
+    head: str, byline: str, names: list[str]
+) -> None:
+    item = analyse(URL, HTML, page(head, byline=byline), source="cnn").article
+    assert item is not None
+    assert [a["name"] for a in item["authors"]] == names
+    assert item["dateline"] == "Segou, Mali"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "published"),
+    [
+        (
+            "<meta name='sailthru.date' content='2032-04-01 10:00:00'>",
+            BODY,
+            "2032-04-01T10:00:00Z",
+        ),
+        (
+            "<meta name='parsely-pub-date' content='2032-04-01T06:00:00-04:00'>",
+            BODY,
+            "2032-04-01T10:00:00Z",
+        ),
+        ("<meta name='dc.date.issued' content='2032-04-01'>", BODY, "2032-04-01T00:00:00Z"),
+        (
+            "",
+            "<time datetime='2032-04-01T11:30:00+01:00'>1 April</time>" + BODY,
+            "2032-04-01T10:30:00Z",
+        ),
+    ],
+)
+def test_publication_time_from_meta_else_time_elements(
+    head: str, body: str, published: str
+) -> None:
+    item = analyse(URL, HTML, page(head, body=body), source="cnn").article
+    assert item is not None
+    assert item["datePublished"] == published
+
+
+def test_a_cnn_video_page_in_an_unknown_template_is_not_an_article() -> None:
+    url = "https://www.cnn.com/videos/world/2032/04/01/segou-rice-mill.cnn"
+    analysis = analyse(url, HTML, page(""), source="cnn")
+    assert analysis.kind == "not_article"
+    assert "video" in analysis.reason

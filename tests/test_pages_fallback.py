@@ -1,0 +1,114 @@
+"""Bad input: pages no template reads, templates that fail, and pages that are not articles.
+
+A page no template matches and that states no usable structured data gives no item and a
+reason (never an item with an empty headline or body); a template that raises hands the
+page to the generic reader and the failure is counted under the template's name.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+import crawler.settings as project_settings
+from crawler.pages import analyse
+from crawler.pages.templates.cnn_2021 import Cnn2021Page
+from crawler.run import CrawlOptions, build_report
+from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
+
+HTML = {"Content-Type": "text/html"}
+URL_2021 = "https://www.cnn.com/2024/05/02/africa/kidal-water-wells/index.html"
+# The 2021 template's markup, with structured data the generic reader can fall back on.
+PAGE_2021 = b"""<html lang="en"><head>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+ "headline": "Kidal digs new wells", "datePublished": "2024-05-02T08:00:00Z",
+ "author": [{"@type": "Person", "name": "Awa Traore"}],
+ "articleBody": "Kidal CNN \\u2014 Three wells opened on Thursday.\\nThe council paid for them."}
+</script></head><body><div class="layout__content-wrapper">
+<h1 class="headline__text">Kidal digs new wells</h1>
+<div class="article__content"><p class="paragraph">Three wells opened on Thursday.</p></div>
+</div></body></html>"""
+
+
+def test_an_ireport_page_is_not_an_article_and_says_why() -> None:
+    body = (
+        b"<html><head><meta property='og:type' content='article'></head><body>"
+        b"<div id='cnn_hdr'></div><div class='cnn_strycntntlft'><h1>My trip to Gao</h1>"
+        b"<p>I went to the market.</p><p>It was busy.</p></div></body></html>"
+    )
+    analysis = analyse("http://ireport.cnn.com/docs/DOC-912345", HTML, body, source="cnn")
+    assert analysis.kind == "not_article"
+    assert analysis.article is None
+    assert "iReport" in analysis.reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A headline and no body.
+        b"<html><body><h1>Gao market reopens</h1><div>Share</div></body></html>",
+        # A body and no headline.
+        b"<html><body><article><p>Traders came back.</p><p>Prices fell.</p></article>"
+        b"</body></html>",
+        # Structured data naming the page but holding no text, and no body.
+        b'<html><head><script type="application/ld+json">{"@type": "NewsArticle",'
+        b' "headline": "Gao market reopens"}</script></head><body><h1>Gao</h1></body></html>',
+        # Nothing at all a reader would call an article.
+        b"<html><body><div><a href='/africa'>Africa</a></div></body></html>",
+    ],
+)
+def test_a_page_no_template_reads_gives_no_item_and_a_reason(body: bytes) -> None:
+    analysis = analyse("https://www.cnn.com/2024/05/02/africa/x/index.html", HTML, body)
+    assert analysis.kind == "not_article"
+    assert analysis.article is None
+    assert analysis.reason.startswith("no template matched")
+
+
+def test_a_template_that_raises_hands_the_page_to_the_generic_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert analyse(URL_2021, HTML, PAGE_2021, source="cnn").extractor == "cnn/2021"
+
+    def broken(self: Any) -> list[str]:
+        raise IndexError("markup the template did not foresee")
+
+    monkeypatch.setattr(Cnn2021Page, "paragraphs", broken)
+    analysis = analyse(URL_2021, HTML, PAGE_2021, source="cnn")
+    assert analysis.failed_template == "cnn/2021"
+    assert analysis.kind == "article"
+    assert analysis.extractor == "cnn/generic"
+    assert analysis.article is not None
+    assert analysis.article["headline"] == "Kidal digs new wells"
+    assert analysis.article["paragraphs"]
+
+
+def test_a_failed_template_is_counted_by_name_in_the_run_report(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.set("TWISTED_REACTOR_ENABLED", False)
+    crawler = get_crawler(CnnSpider, settings_dict=settings.copy_to_dict())
+    spider = CnnSpider.from_crawler(crawler)
+    crawler.spider = spider
+    response = HtmlResponse(URL_2021, body=PAGE_2021, headers=HTML, request=Request(URL_2021))
+
+    list(spider.parse_page(response))
+    assert not any(k.startswith("newsarchive/templates/") for k in crawler.stats.get_stats())
+
+    monkeypatch.setattr(Cnn2021Page, "paragraphs", lambda self: [][0])
+    items = [x for x in spider.parse_page(response) if isinstance(x, dict)]
+    assert items and items[0]["metadata"]["extractor"] == "cnn/generic"
+    assert crawler.stats.get_value("newsarchive/templates/failed/cnn/2021") == 1
+
+    crawler.stats.set_value("finish_reason", "finished")
+    options = CrawlOptions(spiders=["cnn"], data_dir=tmp_path)
+    report = build_report("20260101T000000Z-1", options, [crawler], datetime.now(timezone.utc), 1)
+    assert report["templateFailures"] == {"cnn/2021": 1}

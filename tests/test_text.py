@@ -1,0 +1,56 @@
+"""Text helpers made fast keep their rules: whitespace normalising, the UTF-8 check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from crawler.pages.text import normalize_space
+
+# The rule as written: control characters dropped, whitespace runs (NBSP and zero-width
+# characters included) made one space, trimmed.
+SPACE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "  Gao  market\n\treopens ",
+        "Bamako\u00a0(CNN)\u00a0--",
+        "zero\u200bwidth\u200c and\u200d\ufeffjoiners",
+        "bell\x07 and\x1c file\x1d separators\x85 next-line",
+        "line\u2028separator\u3000ideographic\u2009thin",
+        "\x0b\x0c vertical tab and form feed \r\n",
+        "\u0645\u0635\u0631 \u060c \u0633\u0648\u0631\u064a\u0627",
+    ],
+)
+def test_normalize_space_follows_the_rule(text: str) -> None:
+    assert normalize_space(text) == SPACE.sub(" ", CONTROL.sub("", text)).strip()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"plain ascii",
+        "Gao \u2014 Tombouctou \u00e9t\u00e9 \U0001f600".encode() * 30000,
+        # A multi-byte character split across the 64 KiB chunk boundary.
+        b"a" * 65535 + "\u2014".encode() + b"b",
+        b"a" * 65535 + b"\xe2\x80",  # cut short at the end
+        b"caf\xe9 latin-1",
+        b"a" * 70000 + b"\xff",
+    ],
+)
+def test_chunked_utf8_check_agrees_with_decoding(body: bytes) -> None:
+    from crawler.pages.encoding import is_utf8
+
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        valid = False
+    else:
+        valid = True
+    assert is_utf8(body) == valid
