@@ -43,12 +43,23 @@ return #leases
 """
 
 
+# Keep the lower of two numbers under a hash field; give back the one it held.
+_LOWER = """
+local known = redis.call('HGET', KEYS[1], ARGV[1])
+if (not known) or tonumber(ARGV[2]) < tonumber(known) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+return known
+"""
+
+
 class SharedMap:
     """A spider's ``key -> value`` map kept in a Redis hash, so every worker sees one map."""
 
     def __init__(self, state: RedisState, key: str, encode: Any, decode: Any):
         self.state = state
         self.client = state.client
+        self._lower = state.client.register_script(_LOWER)
         self.key = key
         self.encode = encode
         self.decode = decode
@@ -67,6 +78,21 @@ class SharedMap:
     def __setitem__(self, name: str, value: Any) -> None:
         with self.state.guard():
             self.client.hset(self.key, name, self.encode(value))
+
+    def setdefault(self, name: str, default: Any) -> Any:
+        """The value of `name`, set to `default` first if it has none (in one step)."""
+        with self.state.guard():
+            pipe = self.client.pipeline(transaction=True)
+            pipe.hsetnx(self.key, name, self.encode(default))
+            pipe.hget(self.key, name)
+            _set, raw = pipe.execute()
+        return self.decode(raw)
+
+    def lower(self, name: str, value: int) -> Any:
+        """Set `name` to `value` if it has none or a greater one; the value it had (atomic)."""
+        with self.state.guard():
+            raw = self._lower(keys=[self.key], args=[name, value])
+        return None if raw is None else self.decode(raw)
 
     def __contains__(self, name: object) -> bool:
         with self.state.guard():
@@ -112,6 +138,7 @@ class CrawlCoordinator:
         spider.follows_by_key = SharedMap(  # type: ignore[attr-defined]
             self.state, self.keys["follows"], _encode_follows, _decode_follows
         )
+        spider.key_by_form = SharedMap(self.state, self.keys["forms"], str, text)  # type: ignore[attr-defined]
         with self.state.guard():
             self.beat()
             self.client.sadd(self.keys["workers"], self.worker)
@@ -248,7 +275,11 @@ class CrawlCoordinator:
             with self.state.guard():
                 pipe = self.client.pipeline(transaction=True)
                 pipe.delete(
-                    self.keys["queue"], self.keys["seen"], self.keys["hops"], self.keys["follows"]
+                    self.keys["queue"],
+                    self.keys["seen"],
+                    self.keys["hops"],
+                    self.keys["follows"],
+                    self.keys["forms"],
                 )
                 pipe.hdel(self.keys["crawl"], f"seeding:{spider}", f"resumed:{spider}")
                 pipe.execute()

@@ -44,6 +44,7 @@ def keys(spider: str) -> dict[str, str]:
         "seen": f"{base}:dupefilter",
         "hops": f"{base}:hops",
         "follows": f"{base}:follows",
+        "forms": f"{base}:forms",
         "workers": f"{base}:workers",
         "leases": f"{base}:leases",  # + ":WORKER": lease id -> score and request
         "crawl": f"{PREFIX}:crawl",

@@ -117,10 +117,8 @@ class NewsSpider(Spider):
             pause = deferLater(reactor, coordinator.poll_seconds, lambda: None)
             await maybe_deferred_to_future(pause)
         for url in self.start_urls_given or self.default_start_urls:
-            key = dedup_key(url)
-            if key in self.hops_by_key:
+            if self.note_hops(self.page_key(url), 0) is not None:
                 continue
-            self.hops_by_key[key] = 0
             yield self.request(url, hops=0, is_start=True, kind="start")
         coordinator.mark_seeded(self.name)
 
@@ -157,6 +155,18 @@ class NewsSpider(Spider):
         if self.incremental is not None and self._planned:
             self.incremental.planned(self.name, self._planned)
         self._planned = []
+
+    def note_hops(self, key: str, hops: int) -> int | None:
+        """The hops `key` was known at before; `hops` kept if fewer (in one step when the
+        map is shared by several workers, so two paths found at once keep the shorter)."""
+        lower = getattr(self.hops_by_key, "lower", None)
+        if lower is not None:
+            known: int | None = lower(key, hops)
+            return known
+        known = self.hops_by_key.get(key)
+        if known is None or hops < known:
+            self.hops_by_key[key] = hops
+        return known
 
     def page_key(self, url: str) -> str:
         """The dedup key a link is planned under: that of the first URL form of its page met."""
@@ -249,10 +259,12 @@ class NewsSpider(Spider):
         shared = getattr(self, "coordinator", None) is not None
         for follow in follows:
             key = self.page_key(follow.url)
-            known = self.hops_by_key.get(key)
+            known = self.note_hops(key, follow.hops)
             if known is not None and known <= follow.hops:
-                if shared:  # a worker killed after noting the hops may not have queued it:
-                    yield self.request(  # the shared seen set drops it if it was
+                if shared and dedup_key(follow.url) == key:
+                    # A worker killed after noting the hops may not have queued it: the
+                    # shared seen set drops it if it was.
+                    yield self.request(
                         follow.url,
                         hops=known,
                         is_start=follow.kind == "listing",
@@ -260,9 +272,8 @@ class NewsSpider(Spider):
                         referer=referer,
                     )
                 continue
-            self.hops_by_key[key] = follow.hops
             self._planned.append((key, follow.url, follow.hops, follow.kind, referer))
-            if known is None or shared:
+            if known is None or (shared and dedup_key(follow.url) == key):
                 yield self.request(
                     follow.url,
                     hops=follow.hops,
