@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from importlib import import_module
 
 from . import __version__
-from .exitcodes import CRASH, EPILOG, USAGE
+from .diskspace import is_disk_full, reason
+from .exitcodes import CRASH, DISK_FULL, EPILOG, USAGE
 
 # Each module has ``register(subparsers)``, which adds its parser and sets ``run``.
 COMMANDS = (
@@ -21,6 +24,7 @@ COMMANDS = (
     "verify",
     "replay",
     "browse",
+    "export",
 )
 
 
@@ -63,9 +67,25 @@ def main(args: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if not is_disk_full(exc):
+            print(f"newsarchive: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return CRASH
+        # Output to a full disk (`articles > /dev/full`): stdout is dropped so the interpreter
+        # does not fail again flushing it at exit.
+        _drop_stdout()
+        print(f"newsarchive: cannot write the output: {reason(exc)}", file=sys.stderr)
+        return DISK_FULL
     except Exception as exc:  # the last line of defence: one line, never a traceback dump
         print(f"newsarchive: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return CRASH
+
+
+def _drop_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 if __name__ == "__main__":

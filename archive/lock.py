@@ -87,6 +87,21 @@ class RunLock:
         self.release()
 
 
+def held_by(data_dir: Path) -> str | None:
+    """The run id of the run holding `data_dir` now, or None (no run, or a dead one's file)."""
+    try:
+        handle = open(Path(data_dir) / LOCK_NAME, encoding="utf-8")  # noqa: SIM115
+    except OSError:
+        return None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return str(_read(handle).get("runId") or "?")
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return None
+
+
 def pid_alive(pid: int) -> bool:
     """True when a process with this PID exists (ours to signal or not)."""
     if pid <= 0:

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-REPORT_VERSION = 2  # 2: incremental counts, bytesWritten, resumed, logFile
+# 2: incremental counts, bytesWritten, resumed, logFile; 3: status, limitedBy, each count once
+REPORT_VERSION = 3
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -18,14 +19,17 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{os.getpid()}"
 
 
-def write_report(runs_dir: Path, report: dict[str, Any], worker: str = "") -> Path:
-    """Write atomically (temp file, fsync, rename), so a reader never sees half a report.
+def report_name(report: dict[str, Any]) -> str:
+    """``RUN-ID.json``; one worker of a shared crawl (its ``worker`` named) writes
+    ``RUN-ID.WORKER.json``: one run, one file per worker."""
+    worker = report.get("worker")
+    return f"{report['runId']}.{worker}.json" if worker else f"{report['runId']}.json"
 
-    One worker of a shared crawl writes ``RUN-ID.WORKER.json``: one run, one file per worker.
-    """
+
+def write_report(runs_dir: Path, report: dict[str, Any]) -> Path:
+    """Write atomically (temp file, fsync, rename), so a reader never sees half a report."""
     runs_dir.mkdir(parents=True, exist_ok=True)
-    name = f"{report['runId']}.{worker}" if worker else report["runId"]
-    path = runs_dir / f"{name}.json"
+    path = runs_dir / report_name(report)
     temp = path.with_suffix(".json.tmp")
     try:
         with open(temp, "w", encoding="utf-8") as handle:

@@ -3,7 +3,8 @@
 1 crawl CPU per page (newsarchive crawl against a bare Scrapy spider), 2 WARC bytes and
 writer CPU (against wget --warc-file), 3 extraction (against trafilatura and a bare lxml
 parse), 4 replay (against warcio iteration plus a bare parse), 5 scale (a small crawl
-against a large one), 6 recrawl (bytes an unchanged second run writes).
+against a large one), 6 recrawl (bytes an unchanged second run writes), 7 crawling the
+past (``crawl --via`` a loopback pywb holding the crawl's WARCs, against the live crawl).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import scrapy
 
-from . import offline, profiling
+from . import offline, pastcrawl, profiling
 from .crawls import CrawlResult, bare_crawl, newsarchive_crawl, wget_crawl
 from .report import Report
 from .server import serve
@@ -40,6 +41,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, default=None, help="keep everything here")
     parser.add_argument("--python-server", action="store_true", help="do not use nginx")
     parser.add_argument("--no-profile", action="store_true", help="skip the profiled crawl")
+    parser.add_argument("--no-past", action="store_true", help="skip the --via rows (7)")
     parser.add_argument("--output", type=Path, default=None, help="also write the table here")
     return parser.parse_args(argv)
 
@@ -102,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
             "<= 1.3",
             at_most=1.3,
         )
+        if not args.no_past:
+            say("crawling the past through pywb (--via)")
+            pastcrawl.past_rows(report, site, bases, full, data, work, logs)
 
         writer = offline.warc_writer_cpu(data)
         report.row(

@@ -18,6 +18,8 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
 
+from .keys import UNDECODABLE
+
 
 class DecodingFailed(IgnoreRequest):
     def __init__(self, kind: str, message: str):
@@ -65,6 +67,9 @@ class NamedDecodingMiddleware(HttpCompressionMiddleware):
     def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Request | Response:
+        failed = request.meta.get(UNDECODABLE)
+        if failed:  # an archived body crawler.fromarchive could not decode within the limit
+            raise DecodingFailed(*failed)
         try:
             return super().process_response(request, _untyped(request, response))
         except IgnoreRequest as exc:

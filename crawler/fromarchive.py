@@ -11,6 +11,7 @@ archived response goes through the same middlewares and spider callbacks.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -27,8 +28,7 @@ from archive.replay.timestamps import parse_at
 from archive.warc.encoding import ContentDecodingError, decode_content
 from archive.warc.records import warc_date_problem
 
-from .decoding import DecodingFailed
-from .keys import WARC_META
+from .keys import UNDECODABLE, WARC_META
 
 MIDDLEWARE = "crawler.fromarchive.ArchiveDownloaderMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response
@@ -50,23 +50,72 @@ def install(settings: BaseSettings) -> None:
         settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
 
 
+# One scan per set of archives in a process: the spiders' start points and the middleware's
+# answers come from it.
+_READ: dict[tuple[str, ...], tuple[Captures, list[Problem], dict[str, list[str]]]] = {}
+
+
 def read_archive(paths: list[str]) -> tuple[Captures, list[Problem]]:
     """Every capture of the archives by page, revisits' originals resolved, and the damage."""
+    captures, problems, _starts = _read(paths)
+    return captures, problems
+
+
+def archived_start_points(settings: BaseSettings, spider: str) -> list[str]:
+    """Where `spider` started when it made the archives (none when not crawling from them):
+    the pages its metadata records say it fetched at hop 0 with no referrer, in order."""
+    paths = settings.getlist("NEWSARCHIVE_FROM_ARCHIVE")
+    if not settings.getbool("NEWSARCHIVE_FROM_ARCHIVE_ENABLED") or not paths:
+        return []
+    return _read(paths)[2].get(spider, [])
+
+
+def _read(paths: list[str]) -> tuple[Captures, list[Problem], dict[str, list[str]]]:
+    key = tuple(paths)
+    if key in _READ:
+        return _READ[key]
     sources = find_sources(paths)
     captures = Captures(index_files(sources), by_url=True)
     problems: list[Problem] = []
     revisits: list[str | None] = []
+    starts: dict[str, list[str]] = {}
     for source in sources:
         for found in scan(source):
             if isinstance(found, Problem):
                 problems.append(found)
-            elif found.rec_type != "metadata":
+            elif found.rec_type == "metadata":
+                _note_start(starts, found)
+            else:
                 found.fields = {}
                 captures.add(found)
                 if found.rec_type == "revisit":
                     revisits.append(found.payload_digest)
     captures.resolve(revisits)
-    return captures, problems
+    _READ[key] = (captures, problems, starts)
+    return _READ[key]
+
+
+def _note_start(starts: dict[str, list[str]], facts: RecordFacts) -> None:
+    fields = facts.fields
+    spider = fields.get("spider")
+    if not spider or fields.get("via") or fields.get("hops", "0") != "0":
+        return
+    if urlsplit(facts.url).path == "/robots.txt":
+        return
+    if facts.url not in starts.setdefault(spider, []):
+        starts[spider].append(facts.url)
+
+
+def other_form(url: str) -> str:
+    """The same URL with or without the trailing slash of its path (``.../africa`` and
+    ``.../africa/``), which a live crawl folds by the server's redirect; the root stays."""
+    parts = urlsplit(url)
+    path = parts.path
+    if path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    elif path:
+        path += "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
 
 
 class ArchiveDownloaderMiddleware:
@@ -96,7 +145,9 @@ class ArchiveDownloaderMiddleware:
         return middleware
 
     def process_request(self, request: Request) -> Response:
-        facts = self.captures.nearest(request.url, self.at)
+        facts = self.captures.nearest(request.url, self.at) or self.captures.nearest(
+            other_form(request.url), self.at
+        )
         if facts is None:
             self.stats.inc_value("newsarchive/from_archive/not_archived")
             raise NotArchived(f"not archived: {request.url}")
@@ -125,10 +176,11 @@ class ArchiveDownloaderMiddleware:
             headers = headers or payload.headers
             status = status if status is not None else payload.status
         # Decoded here, within the live crawl's limit, by the offline readers' one decoder.
+        # The page still counts as fetched, as live: the decoding middleware reports it.
         try:
             raw = decode_content(raw, headers, self.max_size)
         except ContentDecodingError as exc:
-            raise DecodingFailed(exc.kind, f"{request.url}: {exc}") from None
+            request.meta[UNDECODABLE] = (exc.kind, f"{request.url}: {exc}")
         kept = Headers()
         for name, value in headers:
             if name.lower() not in DROPPED_HEADERS:

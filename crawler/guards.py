@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
+from .keys import ARCHIVE_REQUEST
 from .linkpolicy import dedup_key
 from .pages.urls import MAX_URL_LENGTH
 
@@ -110,6 +111,8 @@ class RequestGuard(_Guard):
     """Before robots.txt and the download: refuse what the spider must never fetch."""
 
     def process_request(self, request: Request, spider: Any = None) -> None:
+        if request.meta.get(ARCHIVE_REQUEST):
+            return None  # a web archive's index or capture (--via), not the outlet's site
         found = refusal(
             request.url, self.crawler.spider, public_site=self.public, max_length=self.max_length
         )
@@ -124,6 +127,8 @@ class RedirectGuard(_Guard):
     def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Response:
+        if request.meta.get(ARCHIVE_REQUEST):
+            return response
         if (
             self.public
             and response.ip_address is not None

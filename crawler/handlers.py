@@ -10,6 +10,7 @@ all in ``request.meta`` for :mod:`crawler.recorder`.
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,9 +91,39 @@ def request_head(request: Any) -> bytes:
     return b"".join(lines) + b"\r\n"
 
 
+# Connections that carried a request (idle ones wait in the pool): a second Ctrl-C cuts them.
+_IN_FLIGHT: weakref.WeakSet[Any] = weakref.WeakSet()
+_STOPPING: list[bool] = []
+
+
+def abort_downloads() -> int:
+    """Cut every open connection and every one opened from now on, so a stopping crawl need
+    not wait for slow servers (a second SIGINT/SIGTERM); returns how many were cut.
+
+    (Twisted retries a GET whose reused connection dies on a new connection: that one is
+    cut as soon as its request is written.)"""
+    _STOPPING.append(True)
+    cut = 0
+    for protocol in list(_IN_FLIGHT):
+        transport = getattr(protocol, "transport", None)
+        if transport is not None:
+            transport.abortConnection()
+            cut += 1
+    _IN_FLIGHT.clear()
+    return cut
+
+
+def stopping() -> bool:
+    """Whether :func:`abort_downloads` has been called in this process."""
+    return bool(_STOPPING)
+
+
 class _WireProtocol(http11._LenientHTTP11ClientProtocol):
     def request(self, request: Any) -> Any:
+        _IN_FLIGHT.add(self)
         deferred = super().request(request)
+        if _STOPPING and self.transport is not None:
+            self.transport.abortConnection()
         assert self._parser is not None
         self._parser.__class__ = _WireParser
         self._parser._newsarchive_headers = []  # type: ignore[attr-defined]

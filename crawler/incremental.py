@@ -48,6 +48,24 @@ class KnownPage(IgnoreRequest):
         self.links: Links | None = record.links
 
 
+def parse_schedule(schedule: dict[Any, Any]) -> dict[float, float]:
+    """``NEWSARCHIVE_REFETCH_SCHEDULE`` as numbers: {age limit: least seconds between fetches},
+    both seconds >= 0; a ValueError names what is wrong."""
+    parsed = {}
+    for limit, interval in schedule.items():
+        try:
+            key, value = float(limit), float(interval)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{limit!r}: {interval!r} is not seconds: seconds (age limit): seconds (least "
+                'time between fetches), e.g. {"86400": 0, "604800": 86400}'
+            ) from None
+        if key < 0 or value < 0:
+            raise ValueError(f"{limit!r}: {interval!r}: seconds cannot be negative")
+        parsed[key] = value
+    return parsed
+
+
 def refetch_due(
     record: FetchRecord, now: float, mode: str = "auto", schedule: dict[Any, Any] | None = None
 ) -> bool:
@@ -92,7 +110,9 @@ class IncrementalMiddleware:
         mode = settings.get("NEWSARCHIVE_RECRAWL") or "auto"
         if mode not in RECRAWL_MODES:
             raise ValueError(f"NEWSARCHIVE_RECRAWL must be one of {', '.join(RECRAWL_MODES)}")
-        schedule = settings.getdict("NEWSARCHIVE_REFETCH_SCHEDULE") or DEFAULT_SCHEDULE
+        schedule = parse_schedule(
+            settings.getdict("NEWSARCHIVE_REFETCH_SCHEDULE") or DEFAULT_SCHEDULE
+        )
         middleware = cls(crawler, crawl_state(settings).fetch_history(), mode, schedule)
         for handler, signal in (
             (middleware.spider_opened, signals.spider_opened),

@@ -15,6 +15,14 @@ TRUNCATED = "newsarchive_truncated"  # WARC-Truncated reason of a cut response: 
 FETCH_START = "newsarchive_fetch_start"  # when the download began (a monotonic clock)
 WIRE = "newsarchive_wire"  # the bytes as they came off the wire, for the WARC writer
 LEASE = "newsarchive_lease"  # a shared crawl's lease on a request taken from the queue
+PENDING_METADATA = "_newsarchive_pending_metadata"  # a metadata record awaiting outlinks
+# crawl --via (crawler/viaarchive.py): a request to the web archive itself (its index or a
+# capture), the Memento a capture's request fetches (for the recorder), and on the page's
+# request, where the page came from ({archive, mementoUrl, retrieved}, for the item).
+ARCHIVE_REQUEST = "newsarchive_via_internal"
+MEMENTO = "newsarchive_memento"
+RETRIEVED_FROM = "newsarchive_retrieved_from"
+UNDECODABLE = "newsarchive_undecodable"  # (kind, message): an archived body that failed decoding
 
 # -- stats (shown in the run report) ---------------------------------------------------
 EXAMPLES = "newsarchive/examples"  # {error kind: a few example URLs}
@@ -30,3 +38,5 @@ WARC_RECORDS_STAT = WARC_STATS + "records"  # records written
 WARC_BYTES_STAT = WARC_STATS + "bytes"  # bytes written
 WARC_FILES_STAT = WARC_STATS + "files"  # names of the files written (a list)
 WARC_NOT_INDEXED_STAT = WARC_STATS + "not_indexed"  # files the CDXJ index skipped, why
+CUT_SHORT_STAT = "newsarchive/cut_short"  # a second signal cut the downloads under way
+BAD_URL = "bad_url"  # error kind: a URL that cannot be requested, found in an old frontier

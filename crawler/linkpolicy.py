@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .pages.base import Analysis, Link
 from .pages.outlets import by_name, outlets
-from .pages.urls import dedup_key, outlet_of_host
+from .pages.urls import dedup_key, outlet_of_host, without_tracking
 
 MEDIA_PATH_RE = re.compile(
     r"^/(?:videos?|gallery|galleries|pictures?|news/picture|live-news)(?:/|$)"
@@ -35,6 +35,45 @@ def is_article_url(url: str, source: str | None) -> bool:
 def is_listing_url(url: str) -> bool:
     """Sitemaps and feeds named in a sitemap index or robots.txt."""
     return bool(LISTING_PATH_RE.search(urlsplit(url).path))
+
+
+def site_of(url: str) -> str | None:
+    """The site a URL is on: its host, with its port unless that is 80 or 443 (a URL without
+    a port has its scheme's default, and http and https of one host are one site); None when
+    the URL names no host or an impossible port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    return host if port in (None, 80, 443) else f"{host}:{port}"
+
+
+_BARE_HOST_RE = re.compile(r"^[\w.-]+(?::\d+)?(?:[/?#]|$)")
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be requested (no http(s) scheme, no host, an impossible port), or None."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        if not parts.netloc and _BARE_HOST_RE.match(url.strip()):
+            return f"not an http(s) URL (did you mean https://{url.strip()}?)"
+        return f"not an http(s) URL (scheme {scheme}:)"
+    try:
+        port = parts.port
+    except ValueError:
+        return "its port is not a number from 1 to 65535"
+    if port == 0:
+        return "its port is not a number from 1 to 65535"
+    if not parts.hostname:
+        return "it names no host"
+    return None
 
 
 def same_page_form(key: str) -> str:
@@ -65,7 +104,8 @@ class FollowRequest:
 class LinkPolicy:
     """Decides which of a page's links are followed.
 
-    `site_hosts` are the hosts that count as the outlet's own site. In mirror mode
+    `site_hosts` are the sites (:func:`site_of`: host, and port unless 80 or 443) that count
+    as the outlet's own. In mirror mode
     (`mirror` set to a scheme://host of a test server or mirror), links that point at the
     outlet's real hosts are mapped onto the mirror, and nothing else leaves it.
     Hops count related-coverage links followed from a start article; articles listed on a
@@ -78,22 +118,25 @@ class LinkPolicy:
     mirror: str | None = None
 
     def on_site(self, url: str) -> str | None:
-        """The URL to request for a link, or None when it leaves the site."""
+        """The URL to request for a link, or None when it leaves the site.
+
+        A site is a host with its port: another port of the same host is another site.
+        """
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        if parts.scheme not in ("http", "https") or not host:
+        site = site_of(url)
+        if parts.scheme not in ("http", "https") or not host or site is None:
+            return None
+        url = without_tracking(url)  # one page, requested once, without ?iid=... in its url
+        if site in self.site_hosts:
+            return url
+        # The outlet's real hosts count on their default ports only (host == site).
+        if site != host or outlet_of_host(host) != self.source:
             return None
         if self.mirror:
             mirror = urlsplit(self.mirror)
-            netloc = parts.netloc.lower()
-            if netloc in self.site_hosts or host in self.site_hosts:
-                return url
-            if outlet_of_host(host) == self.source:
-                return urlunsplit((mirror.scheme, mirror.netloc, parts.path, parts.query, ""))
-            return None
-        if host in self.site_hosts or outlet_of_host(host) == self.source:
-            return url
-        return None
+            return urlunsplit((mirror.scheme, mirror.netloc, parts.path, parts.query, ""))
+        return url
 
     def follow(self, analysis: Analysis, hops: int, *, is_start: bool) -> list[FollowRequest]:
         """The requests a page leads to."""

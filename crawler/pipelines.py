@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -100,11 +101,18 @@ class StorePipeline:
     (their pages stay in the frontier for the next run).
     """
 
-    def __init__(self, crawler: Crawler, store: ArticleStore, batch_seconds: float):
+    def __init__(
+        self,
+        crawler: Crawler,
+        store: ArticleStore,
+        batch_seconds: float,
+        read_model: bool = False,
+    ):
         self.crawler = crawler
         self.stats = crawler.stats
         self.store = store
         self.batch_seconds = batch_seconds
+        self.read_model = read_model
         self.unstored: list[dict[str, Any]] = []
         self._timer: task.LoopingCall | None = None
         self._reported = 0
@@ -129,7 +137,12 @@ class StorePipeline:
             ),
         )
         watch(crawler)
-        return cls(crawler, store, settings.getfloat("NEWSARCHIVE_STORE_BATCH_SECONDS"))
+        return cls(
+            crawler,
+            store,
+            settings.getfloat("NEWSARCHIVE_STORE_BATCH_SECONDS"),
+            settings.getbool("NEWSARCHIVE_READ_MODEL_ENABLED"),
+        )
 
     def open_spider(self, spider: Spider | None = None) -> None:
         if self.batch_seconds > 0:
@@ -193,6 +206,8 @@ class StorePipeline:
                 self._store_unstored()
             if _shared_stores.release(self.store):
                 self.store.close()
+                if self.read_model and self.store.stats.lines:
+                    self._catch_up_read_model()
             else:
                 self.store.flush()
         except StateUnavailableError as exc:
@@ -210,6 +225,20 @@ class StorePipeline:
             self._note_quarantine()
             self.stats.set_value("newsarchive/store/lines", self.store.stats.lines)
             self.stats.set_value("newsarchive/store/bytes", self.store.stats.bytes)
+
+    def _catch_up_read_model(self) -> None:
+        """The explorer's tables and search index take in what this crawl stored."""
+        from archive.explorer.readmodel import catch_up
+
+        try:
+            added = catch_up(self.store.data_dir)
+        except sqlite3.Error as exc:
+            if is_disk_full(exc):
+                raise
+            # Derived data: the explorer catches it up (or `store rebuild` recreates it).
+            log.warning("newsarchive: the read model was not updated: %s", exc)
+            return
+        self.stats.set_value("newsarchive/store/read_model_lines", added)
 
     def _store_unstored(self) -> None:
         """One more bounded wait for the lock, so what was extracted is not thrown away."""

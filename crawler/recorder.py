@@ -12,6 +12,7 @@ back off its file and the page gets no article.
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from datetime import datetime, timezone
@@ -37,14 +38,19 @@ from archive.warc.records import (
     Revisit,
     reason_phrase,
     sha1_digest,
+    warc_date,
 )
 from archive.warc.recovery import recover_directory
 
+from .archives import memento_moment, original_headers
 from .diskfull import stop_for_disk_full, watch
 from .handlers import Wire
 from .keys import (
+    ARCHIVE_REQUEST,
     FETCH_START,
     HOPS,
+    MEMENTO,
+    PENDING_METADATA,
     TRUNCATED,
     WARC_BYTES_STAT,
     WARC_FILES_STAT,
@@ -57,8 +63,6 @@ from .signals import outlinks_chosen
 from .state import crawl_state
 
 logger = logging.getLogger(__name__)
-
-_PENDING = "_newsarchive_pending_metadata"
 
 
 class WarcRecorder:
@@ -111,7 +115,20 @@ class WarcRecorder:
 
     # -- signals -------------------------------------------------------------------------
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
-        capture = self._capture(response, request, spider)
+        if request.meta.get(ARCHIVE_REQUEST):
+            memento = request.meta.get(MEMENTO)
+            if memento is None:
+                return  # an index lookup: no page of the outlet
+            if memento.whole_record:
+                if response.status != 206:
+                    return  # not the byte range (the record) asked for
+                self._write_whole_record(response, request, spider, memento)
+                return
+            if not response.headers.get("Memento-Datetime"):
+                return  # the archive's own answer (an error, a redirect), not a capture
+            capture = self._archived_capture(response, request, spider, memento)
+        else:
+            capture = self._capture(response, request, spider)
         try:
             revisit = self._revisit(capture, response)
             location = self.writer.write_capture(capture, revisit)
@@ -122,7 +139,7 @@ class WarcRecorder:
             stop_for_disk_full(self.crawler, f"writing WARC files in {self.writer.directory}", exc)
             return
         request.meta[WARC_META] = location
-        self.stats.inc_value(WARC_RECORDS_STAT, 2)
+        self.stats.inc_value(WARC_RECORDS_STAT, 2 if capture.request is not None else 1)
         if revisit is not None:
             self.stats.inc_value(f"newsarchive/warc/revisits/{revisit.profile}")
         elif self.digests is not None and _dedupable(capture, response):
@@ -135,12 +152,12 @@ class WarcRecorder:
         self.stats.inc_value("newsarchive/warc/payload_bytes", len(response.body))
         if self._reaches_spider(response, request, spider):
             self._pending[location.record_id] = (capture, location)
-            request.meta[_PENDING] = location.record_id
+            request.meta[PENDING_METADATA] = location.record_id
         else:
             self._write_metadata(capture, location, outlinks=None)
 
     def outlinks_chosen(self, response: Response, outlinks: list[tuple[str, str]]) -> None:
-        record_id = response.meta.get(_PENDING)
+        record_id = response.meta.get(PENDING_METADATA)
         pending = self._pending.pop(record_id, None) if record_id else None
         if pending:
             self._write_metadata(pending[0], pending[1], outlinks)
@@ -230,6 +247,108 @@ class WarcRecorder:
             truncated=truncated,
             metadata=metadata,
         )
+
+    def _archived_capture(
+        self, response: Response, request: Request, spider: Spider, memento: Any
+    ) -> Capture:
+        """A web archive's raw capture, recorded as the original server's answer.
+
+        WARC-Date is the archive's capture time (its ``Memento-Datetime``), WARC-Target-URI
+        the original URL, the HTTP headers the original server's (``x-archive-orig-*``
+        unprefixed; the archive's own Memento headers dropped). There is no request record:
+        we never asked the outlet. ``WARC-Source-URI`` (the memento) and
+        ``WARC-Creation-Date`` (our retrieval) say where the copy came from, as pywb writes
+        records it copies from a remote archive; the metadata record says it again.
+        """
+        retrieved = datetime.now(timezone.utc)
+        memento.retrieved = retrieved
+        memento.moment = memento_moment(response.headers.get("Memento-Datetime"), memento.moment)
+        wire: Wire | None = request.meta.get(WIRE)
+        if wire is not None:
+            served = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in wire.headers]
+            status_line = wire.status_line
+        else:
+            served = _response_headers(response, response.protocol or "HTTP/1.1")
+            status_line = f"HTTP/1.1 {response.status} {reason_phrase(response.status)}".encode()
+        original = original_headers(served, captured=memento.moment)
+        kept = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in original]
+        status_line_text, headers = _wire_response(Wire(status_line, kept, None), response)
+        return Capture(
+            url=memento.original_url,
+            date=memento.moment,
+            request=None,
+            response=HttpMessage(start_line=status_line_text, headers=headers, body=response.body),
+            metadata=self._archive_metadata(spider, memento, retrieved),
+            warc_headers=[
+                ("WARC-Source-URI", memento.memento_url),
+                ("WARC-Creation-Date", warc_date(retrieved, self.writer.version)),
+            ],
+        )
+
+    @staticmethod
+    def _archive_metadata(spider: Spider, memento: Any, retrieved: datetime) -> dict[str, Any]:
+        return {
+            "spider": spider.name,
+            "hops": memento.hops,
+            "via": memento.referer,
+            "archive": memento.archive,
+            "mementoUrl": memento.memento_url,
+            "retrieved": retrieved.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
+    def _write_whole_record(
+        self, response: Response, request: Request, spider: Spider, memento: Any
+    ) -> None:
+        """A WARC record fetched by byte range (Common Crawl): kept exactly as it was written.
+
+        Our metadata record beside it (WARC-Concurrent-To its record ID) says where it came
+        from and when we fetched it.
+        """
+        from warcio.archiveiterator import ArchiveIterator
+
+        retrieved = datetime.now(timezone.utc)
+        memento.retrieved = retrieved
+        try:
+            record = next(iter(ArchiveIterator(io.BytesIO(response.body))))
+            head = record.rec_headers
+            record_id = head.get_header("WARC-Record-ID") or ""
+            date = head.get_header("WARC-Date") or ""
+            digest = head.get_header("WARC-Payload-Digest")
+        except Exception:
+            return  # crawler.viaarchive reports the unreadable range
+        try:
+            filename, offset, length = self.writer.write_verbatim(response.body)
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            stop_for_disk_full(self.crawler, f"writing WARC files in {self.writer.directory}", exc)
+            return
+        if date:
+            memento.moment = datetime.fromisoformat(date.replace("Z", "+00:00"))
+        location = RecordLocation(
+            filename=filename,
+            offset=offset,
+            length=length,
+            record_id=record_id,
+            payload_digest=digest,
+            date=date,
+        )
+        request.meta[WARC_META] = location
+        self.stats.inc_value(WARC_RECORDS_STAT)
+        self.stats.inc_value("newsarchive/warc/payload_bytes", len(response.body))
+        metadata = self._archive_metadata(spider, memento, retrieved)
+        range_ = _text(request.headers.get("Range"))
+        if range_:
+            metadata["range"] = range_
+        capture = Capture(
+            url=memento.original_url,
+            date=memento.moment,
+            request=None,
+            response=HttpMessage("", []),
+            metadata=metadata,
+        )
+        self._pending[record_id] = (capture, location)
+        request.meta[PENDING_METADATA] = record_id
 
     def _write_metadata(
         self, capture: Capture, location: Any, outlinks: list[tuple[str, str]] | None

@@ -23,6 +23,8 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet.error import DNSLookupError
 from twisted.internet.task import deferLater
 
+from .handlers import stopping
+
 logger = logging.getLogger(__name__)
 
 
@@ -81,8 +83,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception, spider: Any = None
     ) -> Request | Response | None:
-        if isinstance(exception, (DNSLookupError, CannotResolveHostError)):
-            return None
+        if isinstance(exception, (DNSLookupError, CannotResolveHostError)) or stopping():
+            return None  # not retried: no such host, or a second signal cut the download
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
         retry = self._retry(request, exception)

@@ -7,6 +7,7 @@ logs to ``runs/<run-id>.log``, prints a progress line every few seconds on a ter
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -25,14 +26,19 @@ from archive.dataformat import mark as mark_format
 from archive.diskspace import is_disk_full, reason
 from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, USAGE
 from archive.lock import LockedError, RunLock
-from archive.runs import REPORT_VERSION, new_run_id, write_report
+from archive.runs import REPORT_VERSION, new_run_id, report_name, write_report
 from archive.state import StateUnavailableError
+from archive.wording import counted
 
 from . import settings as defaults
+from .budget import OVER_LIMIT_STAT, PAGE_LIMIT_REASON
+from .diskfull import DISK_FULL as DISK_FULL_REASON
 from .diskfull import DISK_FULL_STAT
-from .handlers import scrapy_version_problem
+from .handlers import abort_downloads, scrapy_version_problem
 from .keys import (
     ARTICLE_STATS,
+    BAD_URL,
+    CUT_SHORT_STAT,
     ERROR_STATS,
     EXAMPLES,
     PAGE_STATS,
@@ -46,6 +52,8 @@ from .keys import (
     WARC_RECORDS_STAT,
     WARC_STATS,
 )
+from .pipelines import STORE_LOCKED
+from .refusal import REFUSED_HOSTS, refusal_message
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
 DISK_FULL_FAILURE = "disk full: "
@@ -54,8 +62,14 @@ STOPPED_CLEANLY = (
     "again, the next run continues"
 )
 NETWORK_ERRORS = ("dns", "connection_refused", "connection", "timeout", "connection_lost")
-# Spiders that end for these reasons completed their run (a bound is not a failure).
+# Spiders that end for these reasons completed their run (a bound is not a failure)...
 COMPLETED = ("finished", "closespider_pagecount", "closespider_timeout", "closespider_itemcount")
+# ... but a run a bound ended is cut short: its status says which bound.
+LIMITS = {"closespider_pagecount": "--max-pages", "closespider_timeout": "--max-runtime"}
+# A run's status in its report and in `newsarchive runs`: what the exit code means in a word.
+STATUSES = ("running", "ok", "limited", "interrupted", "failed")
+# Reasons a spider ends that the report explains; any other (start_error, ...) is a crash.
+ENDED = (*COMPLETED, "shutdown", DISK_FULL_REASON, STORE_LOCKED)
 
 
 @dataclass
@@ -97,6 +111,7 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
         extensions["crawler.coordinator.CrawlCoordinator"] = 50
         settings.set("EXTENSIONS", extensions, priority="cmdline")
     if options.max_pages:
+        settings.set("NEWSARCHIVE_MAX_PAGES", options.max_pages, priority="cmdline")
         settings.set("CLOSESPIDER_PAGECOUNT", options.max_pages, priority="cmdline")
     if options.max_runtime:
         settings.set("CLOSESPIDER_TIMEOUT", options.max_runtime, priority="cmdline")
@@ -222,17 +237,12 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
         interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL")
         if interval > 0 and sys.stderr.isatty():
             _show_progress(crawlers, interval, clock)
+    _write_running_report(options, run_id, started)
     process.start()
     stopped_by = process.stopped_by
     report = build_report(run_id, options, crawlers, started, time.monotonic() - clock)
-    report["bytesWritten"] = {
-        "warc": report["warc"]["bytesWritten"],
-        "store": store_bytes(options.data_dir) - store_before,
-    }
+    report["bytesWritten"]["store"] = store_bytes(options.data_dir) - store_before
     report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
-    if options.state:
-        report["worker"] = options.worker
-        report["resumed"] = report["resumed"] or options.resumed
     full = [m for m in failures.values() if m.startswith(DISK_FULL_FAILURE)]
     if full and report["exitCode"] != DISK_FULL:
         report["exitCode"] = DISK_FULL
@@ -240,13 +250,16 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
     elif failures and not full:
         report["exitCode"] = CRASH
         report["message"] = "; ".join(f"{n} crashed: {m}" for n, m in failures.items())
-    elif stopped_by and report["exitCode"] != CRASH:
+    elif stopped_by and (report["exitCode"] != CRASH or len(stopped_by) > 1):
         report["exitCode"] = SIGNALLED + stopped_by[0]
+        again = " twice (downloads under way cut off)" if len(stopped_by) > 1 else ""
         report["message"] = (
-            f"stopped by {signal.Signals(stopped_by[0]).name}; the next run resumes the crawl"
+            f"stopped by {signal.Signals(stopped_by[0]).name}{again}; "
+            "the next run resumes the crawl"
         )
+    report["status"] = run_status(report)
     try:
-        path: Path | str = write_report(options.data_dir / "runs", report, options.worker)
+        path: Path | str = _write_final_report(options.data_dir / "runs", report)
     except OSError as exc:
         if not is_disk_full(exc):
             raise
@@ -257,10 +270,51 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
                 f"the disk of {options.data_dir} filled up as the run ended (writing its "
                 f"report: {reason(exc)}); free some space: the next run checks what this one did"
             )
-    print(summary_line(report, path), file=sys.stderr if report["exitCode"] else sys.stdout)
+            report["status"] = "failed"
+    print(summary_line(report, path), flush=True)
     if report.get("message"):
         print(f"newsarchive: {report['message']}", file=sys.stderr)
     return int(report["exitCode"])
+
+
+def _write_running_report(options: CrawlOptions, run_id: str, started: datetime) -> None:
+    """A report saying the run is under way: a run killed before its end still shows in
+    ``newsarchive runs`` (as killed, once its lock is free). The final report replaces it."""
+    report = build_report(run_id, options, [], started, 0.0)
+    report.update(status="running", exitCode=None, endTime=None, completed=False)
+    report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
+    try:
+        write_report(options.data_dir / "runs", report)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        # A full disk is met, and reported, by the crawl's own writers.
+
+
+def _write_final_report(runs_dir: Path, report: dict[str, Any]) -> Path:
+    """Replace the running report; on a full disk, drop it (its space may let the final one
+    fit) and try once more, so a stale "running" report never outlives the run."""
+    try:
+        return write_report(runs_dir, report)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        with contextlib.suppress(OSError):
+            (runs_dir / report_name(report)).unlink()
+        return write_report(runs_dir, report)
+
+
+def run_status(report: dict[str, Any]) -> str:
+    """ok (a whole run), limited (ended by --max-pages/--max-runtime), interrupted (a
+    signal), failed (any other non-zero exit code)."""
+    code = report["exitCode"]
+    if code in (SIGNALLED + signal.SIGINT, SIGNALLED + signal.SIGTERM):
+        return "interrupted"
+    if code != OK:
+        return "failed"
+    if report.get("limitedBy"):
+        return "limited"
+    return "ok"
 
 
 def _note_failure(failure: Any, failures: dict[str, str], name: str) -> None:
@@ -271,6 +325,8 @@ def _note_failure(failure: Any, failures: dict[str, str], name: str) -> None:
 
 
 def _process_class(base: type) -> type:
+    from scrapy.utils.ossignal import install_shutdown_handlers
+
     """Scrapy's process, noting which signal (SIGINT, SIGTERM) asked it to stop gracefully."""
 
     class Process(base):
@@ -279,6 +335,25 @@ def _process_class(base: type) -> type:
         def _signal_shutdown(self, signum: int, frame: Any) -> None:
             self.stopped_by.append(signum)
             super()._signal_shutdown(signum, frame)
+            install_shutdown_handlers(self._signal_again)
+
+        def _signal_again(self, signum: int, frame: Any) -> None:
+            """A second signal: cut the downloads under way, so the graceful stop ends now
+            (WARC files closed, store flushed) instead of Scrapy's unclean one. A third
+            signal gets Scrapy's forced stop."""
+            from twisted.internet import reactor
+
+            self.stopped_by.append(signum)
+            install_shutdown_handlers(super()._signal_kill)
+            reactor.callFromThread(self._cut_downloads)
+
+        def _cut_downloads(self) -> None:
+            for crawler in self.crawlers:
+                if crawler.stats is not None:
+                    crawler.stats.set_value(CUT_SHORT_STAT, 1)
+            logging.getLogger(__name__).warning(
+                "stopping now: %d connections cut", abort_downloads()
+            )
 
     Process.stopped_by = []
     return Process
@@ -309,20 +384,6 @@ def _show_progress(crawlers: list[Any], interval: float, clock: float) -> None:
     crawlers[0].signals.connect(start, signal=signals.engine_started, weak=False)
 
 
-def progress_line(crawlers: list[Any], elapsed: float) -> str:
-    pages = articles = errors = 0
-    for crawler in crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        pages += int(stats.get("downloader/response_count", 0))
-        articles += sum(int(stats.get(f"{ARTICLE_STATS}{k}", 0)) for k in ("new", "updated"))
-        errors += sum(int(v) for k, v in stats.items() if k.startswith(ERROR_STATS))
-    rate = pages / elapsed if elapsed > 0 else 0.0
-    return (
-        f"newsarchive: {elapsed:5.0f}s  {pages} pages ({rate:.1f}/s), "
-        f"{articles} articles new or updated, {errors} errors"
-    )
-
-
 def store_bytes(data_dir: Path) -> int:
     return sum(p.stat().st_size for p in (data_dir / "articles").glob("articles-*.jsonl"))
 
@@ -342,8 +403,10 @@ def build_report(
     store_locked = ""
     disk_full = ""
     state_lost = ""
+    refused_hosts: list[str] = []
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
+        refused_hosts.extend(stats.get(REFUSED_HOSTS) or [])
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
         store_locked = store_locked or str(stats.get(STORE_LOCKED_STAT) or "")
         disk_full = disk_full or str(stats.get(DISK_FULL_STAT) or "")
@@ -352,7 +415,10 @@ def build_report(
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
-                statuses[code] = statuses.get(code, 0) + int(value)
+                # A web archive's own answers (--via: index lookups, captures) are not pages.
+                internal = int(stats.get(f"newsarchive/via/internal/status/{code}", 0))
+                if int(value) - internal:
+                    statuses[code] = statuses.get(code, 0) + int(value) - internal
             elif key.startswith(TEMPLATE_FAILED_STATS):
                 name = key[len(TEMPLATE_FAILED_STATS) :]
                 template_failures[name] = template_failures.get(name, 0) + int(value)
@@ -366,7 +432,8 @@ def build_report(
                 "downloader/response_bytes",
                 "item_scraped_count",
             ) or (
-                key.startswith((PAGE_STATS, ARTICLE_STATS, WARC_STATS)) and isinstance(value, int)
+                key.startswith((PAGE_STATS, ARTICLE_STATS, WARC_STATS, "newsarchive/via/"))
+                and isinstance(value, int)
             ):
                 totals[key] = totals.get(key, 0) + int(value)
         for kind, urls in (stats.get(EXAMPLES) or {}).items():
@@ -376,8 +443,17 @@ def build_report(
         not_indexed.extend(
             line for line in stats.get(WARC_NOT_INDEXED_STAT) or [] if line not in not_indexed
         )
-    requests = totals.get("downloader/request_count", 0)
-    responses = totals.get("downloader/response_count", 0)
+    # A web archive's own requests (--via) are counted apart, in "archive".
+    requests = totals.get("downloader/request_count", 0) - totals.get(
+        "newsarchive/via/internal/request_count", 0
+    )
+    responses = totals.get("downloader/response_count", 0) - totals.get(
+        "newsarchive/via/internal/response_count", 0
+    )
+    limits = {LIMITS[r] for r in finish_reasons.values() if r in LIMITS}
+    if totals.get(OVER_LIMIT_STAT):
+        limits.add(LIMITS[PAGE_LIMIT_REASON])
+    limited_by = sorted(limits)
     error_count = sum(e["count"] for e in errors.values())
     exit_code = OK
     message = ""
@@ -386,10 +462,14 @@ def build_report(
     elif state_lost:
         exit_code = LOCKED
         message = f"{state_lost}; stopped cleanly, the next run resumes the crawl"
-    elif any(reason == "crashed" for reason in finish_reasons.values()):
+    elif any(reason not in ENDED for reason in finish_reasons.values()):
         exit_code, message = CRASH, "a spider did not finish; see the run log"
     elif store_locked:
         exit_code, message = LOCKED, f"{store_locked}; the next run stores what this one could not"
+    elif BAD_URL in errors:
+        urls = ", ".join(repr(u) for u in errors[BAD_URL]["examples"])
+        exit_code = ERRORS
+        message = f"not http(s) URLs, never requested (dropped from the frontier): {urls}"
     elif responses == 0 and any(k in errors for k in NETWORK_ERRORS):
         kind = next(k for k in NETWORK_ERRORS if k in errors)
         example = (errors[kind]["examples"] or ["?"])[0]
@@ -399,8 +479,15 @@ def build_report(
         )
     elif requests and error_count / requests > options.max_error_rate:
         exit_code = ERRORS
-        message = f"{error_count} errors in {requests} requests, above {options.max_error_rate:.0%}"
-    return {
+        message = (
+            f"{counted(error_count, 'error')} in {counted(requests, 'request')}, "
+            f"above {options.max_error_rate:.0%}"
+        )
+    if refused_hosts:
+        refusal = refusal_message(refused_hosts, list(options.spiders))
+        message = f"{refusal}; {message}" if message else refusal
+        exit_code = exit_code or ERRORS
+    report = {
         "reportVersion": REPORT_VERSION,
         "runId": run_id,
         "software": f"newsarchive/{__version__}",
@@ -410,6 +497,7 @@ def build_report(
         "durationSeconds": round(duration, 3),
         "finishReasons": finish_reasons,
         "completed": all(reason in COMPLETED for reason in finish_reasons.values()),
+        "limitedBy": limited_by,
         "resumed": resumed,
         "recrawl": options.recrawl,
         "pagesFetched": responses,
@@ -429,9 +517,6 @@ def build_report(
             "identical": totals.get(PAGE_STATS + "identical", 0),
             "skipped": totals.get(PAGE_STATS + "skipped", 0),
         },
-        "notModified": totals.get(PAGE_STATS + "not_modified", 0),
-        "blocked": totals.get(PAGE_STATS + "blocked", 0),
-        "notArticle": totals.get(PAGE_STATS + "not_article", 0),
         "errors": dict(sorted(errors.items())),
         "templateFailures": dict(sorted(template_failures.items())),
         "errorRate": round(error_count / requests, 4) if requests else 0.0,
@@ -439,22 +524,62 @@ def build_report(
         "warc": {
             "files": sorted(warc_files),
             "records": totals.get(WARC_RECORDS_STAT, 0),
-            "bytesWritten": totals.get(WARC_BYTES_STAT, 0),
             "notIndexed": not_indexed,
         },
+        "bytesWritten": {"warc": totals.get(WARC_BYTES_STAT, 0), "store": 0},
+        "refusedBy": refused_hosts,
         "dataDir": str(options.data_dir),
         "exitCode": exit_code,
         "message": message,
     }
+    if options.settings.get("NEWSARCHIVE_VIA"):
+        report["archive"] = {
+            "via": str(options.settings["NEWSARCHIVE_VIA"]),
+            "at": str(options.settings.get("NEWSARCHIVE_VIA_AT") or ""),
+            "captures": totals.get("newsarchive/via/answered", 0),
+            "lookups": totals.get("newsarchive/via/lookups", 0),
+            "lookupsCached": totals.get("newsarchive/via/lookups_cached", 0),
+            "requests": totals.get("newsarchive/via/internal/request_count", 0),
+        }
+    if options.state:  # one worker of a shared crawl: its own report, RUN-ID.WORKER.json
+        report["worker"] = options.worker
+        report["resumed"] = report["resumed"] or options.resumed
+    return report
 
 
 def summary_line(report: dict[str, Any], path: Path | str) -> str:
+    """The one line a run ends with, on stdout whatever the outcome (details on stderr)."""
     articles = report["articles"]
+    pages = report["pages"]
     errors = sum(e["count"] for e in report["errors"].values())
     return (
-        f"newsarchive: run {report['runId']} {'ok' if report['exitCode'] == 0 else 'FAILED'} "
-        f"in {report['durationSeconds']:.1f}s: {report['pagesFetched']} pages, "
+        f"newsarchive: run {report['runId']} {status_words(report)} "
+        f"in {report['durationSeconds']:.1f}s: {counted(report['pagesFetched'], 'page')}, "
         f"{articles['new']} new / {articles['updated']} updated / "
-        f"{articles['unchanged']} unchanged articles, {report['notModified']} not modified, "
-        f"{report['blocked']} blocked, {errors} errors; report {path}"
+        f"{articles['unchanged']} unchanged articles, "
+        f"{pages['notModified']} not modified, {pages['blocked']} blocked, "
+        f"{counted(errors, 'error')}; report {path}"
+    )
+
+
+def status_words(report: dict[str, Any]) -> str:
+    status = report.get("status") or run_status(report)
+    if status == "limited":
+        return f"cut short by {' and '.join(report['limitedBy'])}"
+    if status == "interrupted":
+        return f"interrupted by {signal.Signals(report['exitCode'] - SIGNALLED).name}"
+    return "ok" if status == "ok" else "FAILED"
+
+
+def progress_line(crawlers: list[Any], elapsed: float) -> str:
+    pages = articles = errors = 0
+    for crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        pages += int(stats.get("downloader/response_count", 0))
+        articles += sum(int(stats.get(f"{ARTICLE_STATS}{k}", 0)) for k in ("new", "updated"))
+        errors += sum(int(v) for k, v in stats.items() if k.startswith(ERROR_STATS))
+    rate = pages / elapsed if elapsed > 0 else 0.0
+    return (
+        f"newsarchive: {elapsed:5.0f}s  {counted(pages, 'page')} ({rate:.1f}/s), "
+        f"{counted(articles, 'article')} new or updated, {counted(errors, 'error')}"
     )

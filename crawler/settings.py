@@ -21,7 +21,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = False
+# No control ports: Scrapy's telnet console and its remote-control server (code execution on
+# localhost, with token files left under ~/.local/state/scrapy/ by killed runs) stay off.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # -- fetching -----------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
@@ -46,6 +49,7 @@ EXTENSIONS = {
 # size and time limits that keep (and mark truncated) what arrived.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.guards.RequestGuard": 40,
+    "crawler.refusal.RefusingOutletGuard": 45,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.StrictRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -59,6 +63,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Meta refresh read from the head's bytes instead of a decoded copy of every page.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.metarefresh.HeadMetaRefreshMiddleware": 579,  # after incremental (580)
+    # --max-pages: last before the download, so it counts what reaches the network.
+    "crawler.budget.PageBudget": 990,
 }
 NEWSARCHIVE_METAREFRESH_ENABLED = True  # False: Scrapy's reading (decodes every page)
 ITEM_PIPELINES = {
@@ -66,8 +72,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }
 
-NEWSARCHIVE_DATA_DIR = "data"
+NEWSARCHIVE_DATA_DIR = "data"  # set by --data, which wins over -s NEWSARCHIVE_DATA_DIR
+NEWSARCHIVE_RUN_ID = ""  # set by each run: <run-id> of runs/<run-id>.json
+NEWSARCHIVE_PROGRESS_INTERVAL = 10.0  # seconds between progress lines on a terminal (0: none)
 NEWSARCHIVE_DEPTH = 2
+NEWSARCHIVE_MAX_PAGES = 0  # --max-pages: requests that may reach the network (0: no limit)
 NEWSARCHIVE_START_URLS: list[str] = []
 
 NEWSARCHIVE_WARC_ENABLED = True
@@ -84,6 +93,9 @@ NEWSARCHIVE_WARC_INDEX_ENABLED = True
 
 NEWSARCHIVE_VALIDATION_ENABLED = True  # with the store off (the store checks what it writes)
 NEWSARCHIVE_STORE_ENABLED = True
+# The explorer's read model (DATA/state/explorer.sqlite: tables and full-text search over the
+# store) caught up at the end of a crawl that wrote to the store.
+NEWSARCHIVE_READ_MODEL_ENABLED = True
 
 # Incremental crawls: fetch history and resumable frontier in DATA/state/fetch.sqlite.
 # Known articles are re-fetched conditionally by age: {age limit: least seconds between
@@ -123,6 +135,28 @@ FEED_EXPORT_ENCODING = "utf-8"
 NEWSARCHIVE_FROM_ARCHIVE_ENABLED = True
 NEWSARCHIVE_FROM_ARCHIVE: list[str] = []
 NEWSARCHIVE_FROM_ARCHIVE_AT = ""
+
+# -- crawling the past through a public web archive ---------------------------------------
+# `newsarchive crawl SPIDER --via ARCHIVE --at WHEN` sets NEWSARCHIVE_VIA: every request is
+# answered by the archive's capture nearest NEWSARCHIVE_VIA_AT within the window
+# (crawler/viaarchive.py). ARCHIVE: wayback, commoncrawl[:CRAWL], timegate:URL, or the base
+# URL of a pywb/OpenWayback collection (its CDX endpoint BASE/cdx, raw captures BASE/TSid_/URL).
+NEWSARCHIVE_VIA_ENABLED = True
+NEWSARCHIVE_VIA = ""
+NEWSARCHIVE_VIA_AT = ""  # default: now
+NEWSARCHIVE_VIA_WINDOW_DAYS = 30.0  # a capture further than this from --at is not_archived
+NEWSARCHIVE_VIA_CONCURRENCY = 2  # requests at a time per archive host
+NEWSARCHIVE_VIA_DELAY = 0.0  # seconds between requests to an archive host (AutoThrottle adapts)
+NEWSARCHIVE_VIA_CACHE_ENABLED = True  # index lookups remembered across runs
+NEWSARCHIVE_VIA_CACHE = ""  # default: DATA/state/archive-lookups.sqlite
+NEWSARCHIVE_VIA_WAYBACK_URL = "https://web.archive.org"
+NEWSARCHIVE_VIA_COMMONCRAWL_INDEX_URL = "https://index.commoncrawl.org"
+NEWSARCHIVE_VIA_COMMONCRAWL_DATA_URL = "https://data.commoncrawl.org"
+
+# An outlet whose first pages are all refused (401/403, challenge pages) is not asked again
+# in the run; the report names --via (crawler/refusal.py).
+NEWSARCHIVE_REFUSAL_ENABLED = True
+NEWSARCHIVE_REFUSAL_AFTER = 3
 
 # -- faults (see docs/faults.md) ------------------------------------------------------------
 # A body cut by the connection is archived (WARC-Truncated) and counted, never extracted.

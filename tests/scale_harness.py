@@ -40,39 +40,54 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> RedisServer:
+        """Start and wait until *this* server answers (another test's Redis may have taken a
+        free port first: then, unless the port was chosen, try another)."""
         binary = shutil.which("redis-server")
         if binary is None:
             pytest.fail("redis-server is not installed (.ci/run installs it)")
-        self.port = self.port or free_port()
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                str(self.directory),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--protected-mode",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        chosen = bool(self.port)
+        for _attempt in range(5):
+            self.port = self.port if chosen else free_port()
+            self.process = subprocess.Popen(
+                [
+                    binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(self.directory),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--protected-mode",
+                    "no",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            if self._answers():
+                return self
+            self.process.kill()
+            self.process.wait()
+            if chosen:
+                break
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def _answers(self) -> bool:
+        """True once our process answers on the port; False if it exited (port taken)."""
+        assert self.process is not None
         client = self.client()
         deadline = time.monotonic() + 20
-        while True:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                client.ping()
-                return self
+                if int(client.info("server")["process_id"]) == self.process.pid:
+                    return True
             except Exception:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)  # waiting for the server to listen, not for an outcome
+                pass
+            time.sleep(0.05)  # waiting for the server to listen, not for an outcome
+        return False
 
     def client(self) -> Any:
         import redis

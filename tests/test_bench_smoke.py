@@ -125,11 +125,11 @@ def test_bench_smoke_run_prints_the_table(tmp_path: Path) -> None:
     pages = int(crawl[3].replace(",", ""))
     assert pages == int(bare[3].replace(",", "")) and pages >= 20  # articles + listings
     assert float(crawl[4]) > 0 and float(bare[4]) > 0
-    for number in ("2", "3", "4", "5", "6"):
+    for number in ("2", "3", "4", "5", "6", "7"):
         assert any(key[0] == number for key in measured), number
     assert float(measured[("3", "newsarchive analyse")][4]) > 0
     ratios = [r for r in rows if len(r) == 5]
-    assert {r[0].strip() for r in ratios} >= {"1", "3", "5", "6"}
+    assert {r[0].strip() for r in ratios} >= {"1", "3", "5", "6", "7"}
     scale = {r[1].strip() for r in ratios if r[0].strip() == "5"}
     assert scale == {"CPU/page: 40 / 20 pages", "peak RSS: 40 / 20 pages"}
     assert float(measured[("5", "newsarchive crawl, 40 pages")][4]) > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -42,18 +43,23 @@ def fetch(url: str) -> str:
 
 
 @pytest.mark.pywb
-def test_start_page_lists_articles_and_links_to_archived_captures(
+def test_start_page_lists_articles_and_article_pages_link_to_framed_replays(
     browser: str, site_archive: Path
 ) -> None:
     page = fetch(browser)
     stored = store_lines(site_archive)
     for line in stored:
-        assert line["headline"].replace("'", "&#x27;") in page
-    links = re.findall(r'href="(/news/\d{14}/[^"]+)"', page)
+        assert html.escape(line["headline"]) in page
+    links = re.findall(r'href="(/article/[^"]+)"', page)
     assert len(links) == len({line["articleId"] for line in stored})
     article = next(line for line in stored if line["source"] == "cnn")
-    link = next(link for link in links if link.endswith(article["url"]))
-    archived = fetch(browser.rstrip("/") + link)
+    detail = fetch(browser.rstrip("/") + "/article/" + article["articleId"])
+    replays = re.findall(r'class="replay" href="(/news/\d{14}/[^"]+)"', detail)
+    link = next(link for link in replays if link.endswith(article["url"]))
+    framed = fetch(browser.rstrip("/") + link)
+    assert "wb_frame.js" in framed  # pywb's frame, with its banner
+    timestamp, url = re.match(r"/news/(\d{14})/(.+)", link).groups()  # type: ignore[union-attr]
+    archived = fetch(f"{browser.rstrip('/')}/news/{timestamp}mp_/{url}")
     assert article["headline"] in archived
     assert any(paragraph[:30] in archived for paragraph in article["paragraphs"])
 
@@ -64,3 +70,14 @@ def test_browse_without_an_archive_is_a_usage_error(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=60,
     )  # fmt: skip
     assert result.returncode == 2 and "no warc/" in result.stderr
+
+
+def test_browse_with_an_unusable_read_model_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "state" / "explorer.sqlite").mkdir(parents=True)  # not a database file
+    result = subprocess.run(
+        [sys.executable, "-m", "archive", "browse", "--data", str(tmp_path), "--port", "0"],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "explorer.sqlite" in result.stderr

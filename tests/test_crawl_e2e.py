@@ -162,7 +162,7 @@ def test_blocked_page_counted_not_stored(site: SiteServer, tmp_path: Path) -> No
     result = crawl(site, tmp_path, "reuters", "/world/africa/", REUTERS_BLOCKED)
     assert result.returncode == 0, result.stderr
     report = json.loads(next((tmp_path / "runs").glob("*.json")).read_text())
-    assert report["blocked"] == 1
+    assert report["pages"]["blocked"] == 1
     assert all("blocked" not in line["url"] for line in store_lines(tmp_path))
     statuses = [
         h.get_header("WARC-Target-URI")
@@ -186,6 +186,6 @@ def test_reuters_related_news_followed_across_templates(site: SiteServer, tmp_pa
     assert rebels["dateline"] == "SEGOU/BAMAKO, Mali"
     assert [c["role"] for c in rebels["credits"]] == ["additional reporting", "writing", "editing"]
     report = json.loads(next((tmp_path / "runs").glob("*.json")).read_text())
-    assert report["blocked"] == 1  # the related link to a DataDome challenge page
+    assert report["pages"]["blocked"] == 1  # the related link to a DataDome challenge page
     for line in lines:
         jsonschema.validate(line, article_schema())

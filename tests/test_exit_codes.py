@@ -47,6 +47,7 @@ def test_0_completed(site: SiteServer, tmp_path: Path) -> None:
     result = crawl(site, tmp_path)
     assert result.returncode == exitcodes.OK == 0
     assert report(tmp_path)["exitCode"] == 0 and report(tmp_path)["completed"] is True
+    assert report(tmp_path)["status"] == "ok" and " ok " in result.stdout
     assert result.stderr == "" and result.stdout.count("\n") == 1  # -q: the summary line only
 
 
@@ -96,6 +97,9 @@ def test_max_pages_ends_cleanly_and_the_next_run_goes_on(site: SiteServer, tmp_p
     bounded = report(tmp_path)
     assert bounded["finishReasons"] == {"cnn": "closespider_pagecount"}
     assert bounded["completed"] is True
+    # Cut short is not "ok": a status of its own, in the report and the summary line.
+    assert bounded["status"] == "limited" and bounded["limitedBy"] == ["--max-pages"]
+    assert " cut short by --max-pages " in first.stdout and " ok " not in first.stdout
     assert not list((tmp_path / "warc").glob("*.open"))  # WARC closed
     second = crawl(site, tmp_path)
     assert second.returncode == 0, second.stderr
@@ -110,6 +114,8 @@ def test_max_runtime_ends_cleanly(odd_site: SiteServer, tmp_path: Path) -> None:
     found = report(tmp_path)
     assert found["finishReasons"] == {"cnn": "closespider_timeout"}
     assert found["completed"] is True and found["exitCode"] == 0
+    assert found["status"] == "limited" and found["limitedBy"] == ["--max-runtime"]
+    assert " cut short by --max-runtime " in result.stdout
     assert not list((tmp_path / "warc").glob("*.open"))
 
 

@@ -4,7 +4,9 @@ goes to its own package or to a floor below, and no two packages import each oth
 1  extraction   crawler/pages (pure)           the archive  archive/warc, store, schema,
                                                             and the state modules
 2  crawling     crawler/ (Scrapy), spiders     reading      archive/replay (replay,
-                                                            from-archive's readers)
+                                                            from-archive's readers),
+                                                            archive/explorer (the read
+                                                            model, browse), archive/export
 3  command line archive/cli.py, archive/commands
 
 On floor 1 the two rooms do not import each other: extraction knows no archive, the
@@ -33,6 +35,8 @@ FLOORS: dict[str, int] = {
     "crawler": 2,
     "crawler.spiders": 2,
     "archive.replay": 2,
+    "archive.explorer": 2,
+    "archive.export": 2,
     "archive.cli": 3,
     "archive.commands": 3,
     "archive.__main__": 3,

@@ -152,7 +152,7 @@ def test_changed_page_new_version_unchanged_pages_304(
     )
     second = crawl(server, data, "--recrawl", "all")
     assert second["articles"] == {"new": 0, "updated": 1, "unchanged": 0}
-    assert second["notModified"] == articles - 1
+    assert second["pages"]["notModified"] == articles - 1
     assert second["pagesByStatus"]["304"] == articles - 1
     lines = store_lines(data)
     assert lines[: len(stored)] == stored  # append-only
@@ -166,7 +166,7 @@ def test_changed_page_new_version_unchanged_pages_304(
     assert sent[1]["If-None-Match"].startswith('"') and sent[1]["If-Modified-Since"]
     # Nothing changed since: a third run stores nothing, writes nothing to the store.
     third = crawl(server, data, "--recrawl", "all")
-    assert third["notModified"] == articles and third["articles"]["updated"] == 0
+    assert third["pages"]["notModified"] == articles and third["articles"]["updated"] == 0
     assert third["bytesWritten"]["store"] == 0 and store_lines(data) == lines
 
 
@@ -188,7 +188,7 @@ def test_identical_payload_without_304_is_not_extracted(
     finally:
         stop_site_server(restarted)
     assert second["pages"]["identical"] == 2
-    assert second["notModified"] == first["articles"]["new"] - 2
+    assert second["pages"]["notModified"] == first["articles"]["new"] - 2
     assert second["articles"] == {"new": 0, "updated": 0, "unchanged": 0}
 
 
@@ -200,7 +200,7 @@ def test_schedule_by_age_against_the_site(
     articles = crawl(server, data)["articles"]["new"]
     # Every article of the test site is years old: auto re-requests none of them.
     auto = crawl(server, data)
-    assert auto["pages"]["skipped"] == articles and auto["notModified"] == 0
+    assert auto["pages"]["skipped"] == articles and auto["pages"]["notModified"] == 0
     assert auto["pagesFetched"] < articles
     # One published an hour ago is due on every run.
     state = FetchState(data / "state" / "fetch.sqlite")
@@ -209,7 +209,7 @@ def test_schedule_by_age_against_the_site(
     )
     state.close()
     young = crawl(server, data)
-    assert young["notModified"] == 1 and young["pages"]["skipped"] == articles - 1
+    assert young["pages"]["notModified"] == 1 and young["pages"]["skipped"] == articles - 1
     assert young["recrawl"] == "auto"
     none = crawl(server, data, "--recrawl", "none")
-    assert none["notModified"] == 0 and none["pages"]["skipped"] == articles
+    assert none["pages"]["notModified"] == 0 and none["pages"]["skipped"] == articles

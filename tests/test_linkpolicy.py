@@ -130,6 +130,20 @@ def test_related_links_placed_at_any_depth_match_follow() -> None:
     )
 
 
+def test_start_urls_on_the_outlets_own_hosts_are_no_mirror() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
+
+    start = "https://edition.cnn.com/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
+    spider = CnnSpider.from_crawler(get_crawler(CnnSpider), start_url=start)
+    assert spider.policy.mirror is None
+    www = "http://www.cnn.com/2013/01/28/world/africa/mali-gao-airport/index.html"
+    assert spider.policy.on_site(www) == www, "asked for as the page links it"
+    mirrored = CnnSpider.from_crawler(get_crawler(CnnSpider), start_url="http://127.0.0.1:8/")
+    assert mirrored.policy.mirror == "http://127.0.0.1:8"
+
+
 def test_a_page_under_two_url_forms_is_requested_once() -> None:
     from scrapy.settings import Settings
     from scrapy.utils.test import get_crawler

@@ -24,7 +24,7 @@ from .scale_harness import (
     wait_until,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.scale]
 
 GATED = ("--gated", "--ungated", "/world/africa/", "--ungated", "/sitemaps/cnn/news.xml")
 

@@ -16,7 +16,7 @@ import pytest
 from .conftest import FAST, REPO, SiteServer, cli_env
 from .scale_harness import RedisServer, free_port, wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.scale]
 
 
 def section_commands() -> list[str]:

@@ -14,7 +14,7 @@ from .conftest import run_cli
 from .scale_harness import free_port
 from .test_replay_helpers import site_archive  # noqa: F401 (a fixture)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.scale]
 
 
 def many_files(archive: Path, folder: Path, copies: int) -> Path:

@@ -21,15 +21,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Stream the article store to stdout as JSONL, in a stable order (month file, then "
             "line). --since and --until bound metadata.dateDownloaded, the capture time of a "
             "version: without --all-versions each article appears as its latest version "
-            "captured before --until, if that version was captured at or after --since."
+            "captured before --until, if that version was captured at or after --since. "
+            "--published-since and --published-until bound the article's datePublished "
+            "(articles without one are left out when either is given)."
         ),
     )
     parser.add_argument(
         "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
     )
     parser.add_argument("--source", choices=outlet_names(), help="only this outlet")
-    parser.add_argument("--since", metavar="ISO", help="captured at or after (e.g. 2024-05-01)")
-    parser.add_argument("--until", metavar="ISO", help="captured before (e.g. 2024-06-01T00:00Z)")
+    parser.add_argument(
+        "--since", metavar="ISO", help="captured (downloaded) at or after (e.g. 2024-05-01)"
+    )
+    parser.add_argument(
+        "--until", metavar="ISO", help="captured (downloaded) before (e.g. 2024-06-01T00:00Z)"
+    )
+    parser.add_argument(
+        "--published-since", metavar="ISO", help="datePublished at or after (e.g. 2013-01-01)"
+    )
+    parser.add_argument(
+        "--published-until", metavar="ISO", help="datePublished before (e.g. 2013-02-01)"
+    )
     parser.add_argument(
         "--all-versions", action="store_true", help="every stored version, not just the latest"
     )
@@ -59,7 +71,12 @@ def run(options: argparse.Namespace) -> int:
     if not options.data.is_dir():
         raise UsageError(f"no data directory at {options.data}")
     try:
-        for moment in (options.since, options.until):
+        for moment in (
+            options.since,
+            options.until,
+            options.published_since,
+            options.published_until,
+        ):
             if moment:
                 iso_instant(moment)
         fields = check_fields(options.fields.split(",")) if options.fields else None
@@ -74,6 +91,8 @@ def run(options: argparse.Namespace) -> int:
         until=options.until,
         all_versions=options.all_versions,
         fields=fields,
+        published_since=options.published_since,
+        published_until=options.published_until,
     ):
         out.write(json.dumps(article, ensure_ascii=True, separators=(",", ":")) + "\n")
     out.flush()

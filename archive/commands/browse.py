@@ -1,17 +1,18 @@
-"""``newsarchive browse``: read the archive in a browser, offline, through pywb.
+"""``newsarchive browse``: the story explorer, and replay of the archive through pywb, offline.
 
-A pywb collection ``news`` over ``DATA/warc`` with our CDXJ index (``warc/index.cdxj``, or
-one built into ``state/browse/`` when there is none), and a start page at ``/`` listing the
-stored articles (headline, source, date) linked to their archived captures. Needs the
-optional extra ``newsarchive[browse]`` (pywb).
+The explorer (:mod:`archive.explorer`) answers ``/``, ``/article/ID`` and ``/story`` from the
+read model in ``state/explorer.sqlite``; a pywb collection ``news`` over ``DATA/warc`` with our
+CDXJ index (``warc/index.cdxj``, or one built into ``state/browse/`` when there is none)
+replays each capture, framed with its banner. Needs the optional extra
+``newsarchive[browse]`` (pywb).
 """
 
 from __future__ import annotations
 
 import argparse
-import html
+import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "browse",
         help="serve the archive for reading in a browser, offline (needs newsarchive[browse])",
         description=(
-            "Serve DATA/warc through pywb, with a start page listing the stored articles. "
-            "Nothing is fetched from the network."
+            "Serve the story explorer (articles, search, versions, related coverage, story "
+            "graphs) and replay DATA/warc through pywb. Nothing is fetched from the network."
         ),
     )
     parser.add_argument(
@@ -58,63 +59,28 @@ def cdxj_index(data: Path) -> Path:
     return target
 
 
-def start_page(articles: Iterable[dict[str, Any]]) -> bytes:
-    """The article list: headline, source and date, each linked to its archived capture."""
-    from ..replay.timestamps import wayback_timestamp
-
-    rows = []
-    for article in articles:
-        when = wayback_timestamp(article["metadata"]["dateDownloaded"])
-        link = f"/{COLLECTION}/{when}/{article['url']}"
-        date = article.get("datePublished") or article["metadata"]["dateDownloaded"]
-        rows.append(
-            f'<li><a href="{html.escape(link)}">{html.escape(article["headline"])}</a> '
-            f"<span>{html.escape(article['source'])}</span> <time>{html.escape(date)}</time></li>"
-        )
-    body = "\n".join(rows) or "<li>No articles stored yet.</li>"
-    page = (
-        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>newsarchive</title>"
-        f"</head><body><h1>newsarchive</h1><ul>\n{body}\n</ul></body></html>"
-    )
-    return page.encode("utf-8")
-
-
 def make_app(data: Path) -> Callable[..., Any]:
-    """pywb for everything under ``/news/``, the start page at ``/``."""
+    """The story explorer, with pywb (framed, banner on) for everything under ``/news/``."""
     from pywb.apps.frontendapp import FrontEndApp
 
-    from ..store import ArticleStore
+    from ..explorer.app import Explorer
 
+    index = cdxj_index(data)
     config = {
         "collections": {
             COLLECTION: {
-                "index_paths": str(cdxj_index(data)),
+                "index_paths": str(index),
                 "archive_paths": str((data / "warc").resolve()) + "/",
             }
         },
-        "framed_replay": False,
+        "framed_replay": True,
         "enable_memento": True,
     }
     settings = data / "state" / "browse" / "config.yaml"
     settings.parent.mkdir(parents=True, exist_ok=True)
     settings.write_text("# written by newsarchive browse; the collection is set in code\n")
     pywb = FrontEndApp(config_file=str(settings), custom_config=config)
-
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if environ.get("PATH_INFO", "/") in ("/", "/index.html"):
-            store = ArticleStore(data)
-            try:
-                page = start_page(store.iter_articles())
-            finally:
-                store.close()
-            start_response(
-                "200 OK",
-                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page)))],
-            )
-            return [page]
-        return pywb(environ, start_response)
-
-    return app
+    return Explorer(data, index, pywb)
 
 
 def run(options: argparse.Namespace) -> int:
@@ -130,6 +96,11 @@ def run(options: argparse.Namespace) -> int:
         app = make_app(options.data)
     except ImportError:
         raise UsageError("browse needs pywb: pip install 'newsarchive[browse]'") from None
+    except sqlite3.Error as exc:
+        model = options.data / "state" / "explorer.sqlite"
+        raise UsageError(
+            f"cannot use the read model {model}: {exc} (newsarchive store rebuild recreates it)"
+        ) from None
     server = WSGIServer((options.host, options.port), app, log=None)
     try:
         server.start()

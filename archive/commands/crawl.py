@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from crawler import settings as defaults
@@ -11,6 +12,8 @@ from crawler.pages.outlets import names as outlet_names
 
 from ..exitcodes import EPILOG
 from ..state import ENV as STATE_ENV
+
+DEFAULT_DATA = Path("data")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,7 +33,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"one of {', '.join(outlet_names())} (default: all)",
     )
     parser.add_argument(
-        "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+        "--data",
+        type=Path,
+        default=None,
+        help="data directory (default ./data; wins over -s NEWSARCHIVE_DATA_DIR)",
     )
     parser.add_argument(
         "--start-url",
@@ -98,10 +104,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "(a URL they lack fails as 'not archived')",
     )
     parser.add_argument(
+        "--via",
+        metavar="ARCHIVE",
+        help="crawl the past through a public web archive: every request is answered by "
+        "its capture nearest --at (wayback, commoncrawl[:CRAWL], timegate:URL, or the base "
+        "URL of a pywb/OpenWayback collection)",
+    )
+    parser.add_argument(
         "--at",
         metavar="TIMESTAMP",
-        help="with --from-archive: use the captures nearest this time (20130129223800 or "
-        "ISO 8601; default the latest)",
+        help="with --from-archive or --via: use the captures nearest this time "
+        "(20130129223800, 20130129 or ISO 8601; default the latest, or now)",
+    )
+    parser.add_argument(
+        "--window",
+        type=float,
+        metavar="DAYS",
+        help="with --via: a capture further than this from --at counts as not archived "
+        "(default 30)",
     )
     parser.set_defaults(run=run)
 
@@ -116,6 +136,12 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError(f"unknown spider {unknown[0]!r} (choose from {', '.join(known)})")
     if options.start_url and len(spiders) != 1:
         raise UsageError("--start-url needs exactly one SPIDER")
+    from crawler.linkpolicy import url_problem
+
+    for url in options.start_url:
+        problem = url_problem(url)
+        if problem:
+            raise UsageError(f"--start-url {url!r}: {problem}")
     if options.depth < 0 or options.max_pages < 0:
         raise UsageError("--depth and --max-pages take numbers >= 0")
     if options.max_runtime < 0:
@@ -128,6 +154,27 @@ def run(options: argparse.Namespace) -> int:
         if not sep or not name:
             raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
         overrides[name.strip()] = value
+    from crawler.settingscheck import SettingError, check_overrides
+
+    try:
+        warnings = check_overrides(overrides)
+    except SettingError as exc:
+        raise UsageError(str(exc)) from None
+    data_dir = overrides.pop("NEWSARCHIVE_DATA_DIR", None)
+    if data_dir is not None and options.data is None:
+        options.data = Path(data_dir)
+    elif data_dir is not None and Path(data_dir) != options.data:
+        warnings.append(f"--data {options.data} wins over -s NEWSARCHIVE_DATA_DIR={data_dir}")
+    if options.data is None:
+        options.data = DEFAULT_DATA
+    for warning in warnings:
+        print(f"newsarchive: warning: {warning}", file=sys.stderr)
+    if options.at and not (options.from_archive or options.via):
+        raise UsageError("--at needs --from-archive or --via")
+    if options.window is not None and not options.via:
+        raise UsageError("--window needs --via")
+    if options.via and options.from_archive:
+        raise UsageError("--via and --from-archive exclude each other")
     if options.state:
         from ..state import check_address
 
@@ -135,16 +182,16 @@ def run(options: argparse.Namespace) -> int:
             check_address(options.state)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        if options.from_archive:
-            raise UsageError("--state and --from-archive do not go together")
+        if options.from_archive or options.via:
+            raise UsageError("--state does not go with --from-archive or --via")
         try:
             import scrapy_redis  # noqa: F401
         except ImportError:
             raise UsageError(
                 "--state needs scrapy-redis: pip install 'newsarchive[scale]'"
             ) from None
-    if options.at and not options.from_archive:
-        raise UsageError("--at needs --from-archive")
+    if options.via:
+        overrides = {**_via_settings(options), **overrides}
     if options.from_archive:
         from ..replay.timestamps import parse_at
 
@@ -182,3 +229,37 @@ def run(options: argparse.Namespace) -> int:
             state=options.state,
         )
     )
+
+
+def _via_settings(options: argparse.Namespace) -> dict[str, object]:
+    """Settings of a crawl through a public web archive (``--via``)."""
+    from ..cli import UsageError
+    from ..replay.timestamps import parse_at
+
+    spec = options.via
+    known = spec in ("wayback", "commoncrawl") or spec.startswith(
+        ("commoncrawl:", "timegate:http://", "timegate:https://", "http://", "https://")
+    )
+    if not known:
+        raise UsageError(
+            f"--via takes wayback, commoncrawl[:CRAWL], timegate:URL or an archive's URL, "
+            f"not {spec!r}"
+        )
+    if options.at:
+        try:
+            parse_at(options.at)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if options.window is not None and options.window <= 0:
+        raise UsageError("--window takes days > 0")
+    settings: dict[str, object] = {
+        "NEWSARCHIVE_VIA": spec,
+        # We never contact the outlet: its robots.txt of today does not govern its past,
+        # and the archive applies its own access rules to what it serves.
+        "NEWSARCHIVE_ROBOTS_ENABLED": "False",
+    }
+    if options.at:
+        settings["NEWSARCHIVE_VIA_AT"] = options.at
+    if options.window is not None:
+        settings["NEWSARCHIVE_VIA_WINDOW_DAYS"] = str(options.window)
+    return settings

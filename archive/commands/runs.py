@@ -6,10 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..lock import held_by
 from ..runs import merge_workers, read_reports
 
 COLUMNS = (
     ("run", lambda r: r.get("runId", "?") + _workers(r)),
+    ("status", lambda r: r.get("status", "?")),
     ("started", lambda r: r.get("startTime", "?")),
     ("secs", lambda r: f"{float(r.get('durationSeconds') or 0):.0f}"),
     ("spiders", lambda r: ",".join(r.get("spiders") or [])),
@@ -17,14 +19,14 @@ COLUMNS = (
     ("new", lambda r: (r.get("articles") or {}).get("new", 0)),
     ("upd", lambda r: (r.get("articles") or {}).get("updated", 0)),
     ("same", lambda r: (r.get("articles") or {}).get("unchanged", 0)),
-    ("304", lambda r: r.get("notModified", 0)),
+    ("304", lambda r: (r.get("pages") or {}).get("notModified", r.get("notModified", 0))),
     ("errors", lambda r: sum(e.get("count", 0) for e in (r.get("errors") or {}).values())),
     ("MB", lambda r: f"{_written(r) / 1e6:.2f}"),
-    ("exit", lambda r: r.get("exitCode", "?")),
+    ("exit", lambda r: "-" if r.get("exitCode") is None else r.get("exitCode", "?")),
 )
 
 
-LEFT = (0, 1, 3)  # run, started, spiders; numbers to the right
+LEFT = (0, 1, 2, 4)  # run, status, started, spiders; numbers to the right
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,8 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "runs",
         help="list past crawl runs from their reports",
         description=(
-            "Print one line per run report in DATA/runs/ (oldest first): pages fetched, "
-            "articles new, updated and unchanged, 304s, errors, megabytes written, exit code."
+            "Print one line per run report in DATA/runs/ (oldest first): its status (ok, "
+            "limited by --max-pages/--max-runtime, interrupted, failed, running, or killed: "
+            "a run that died before its end), pages fetched, articles new, updated and "
+            "unchanged, 304s, errors, megabytes written, exit code."
         ),
     )
     parser.add_argument(
@@ -50,7 +54,14 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError("--last takes a number >= 0")
     if not (options.data / "runs").is_dir():
         raise UsageError(f"no runs in {options.data} (is it a data directory?)")
-    reports = merge_workers(read_reports(options.data / "runs"))
+    reports = read_reports(options.data / "runs")
+    live = held_by(options.data)
+    for report in reports:
+        if report.get("status") == "running" and report.get("runId") != live:
+            report["status"] = "killed"  # its report was never finished: the run died
+        elif "status" not in report:  # written before reports had one
+            report["status"] = "ok" if report.get("exitCode") == 0 else "failed"
+    reports = merge_workers(reports)
     if options.last:
         reports = reports[-options.last :]
     print(format_table(reports), end="")

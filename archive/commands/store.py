@@ -25,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     rebuild = actions.add_parser(
-        "rebuild", help="recreate state/store.sqlite from the JSONL files (if lost or doubted)"
+        "rebuild",
+        help="recreate state/store.sqlite and the explorer's state/explorer.sqlite from the"
+        " JSONL files (if lost or doubted)",
     )
     rebuild.add_argument(
         "--wait",
@@ -74,6 +76,11 @@ def rebuild(options: argparse.Namespace) -> int:
             f"newsarchive: {forgotten} pages whose articles the store lost (damaged lines) are"
             " forgotten by the fetch history: the next crawl fetches them again"
         )
+    from ..explorer.readmodel import ReadModel
+    from ..explorer.readmodel import rebuild as rebuild_read_model
+
+    held = rebuild_read_model(options.data)
+    print(f"newsarchive: rebuilt {ReadModel.of(options.data).path}: {held} articles")
     return 0
 
 

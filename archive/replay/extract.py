@@ -109,6 +109,7 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
         analysis.article,
         warc_date=facts.date,
         provenance=facts.record_location().as_provenance(),
+        retrieved_from=task.retrieved_from,
     )
     found = problems(item, outlet_names()) if check else []
     if found:

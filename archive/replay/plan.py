@@ -39,6 +39,8 @@ class Task:
     payload_offset: int
     spider: str | None = None
     paired: bool = False
+    # A capture copied from a web archive (crawl --via): {archive, mementoUrl, retrieved}.
+    retrieved_from: dict[str, str] | None = None
 
 
 @dataclass
@@ -51,6 +53,17 @@ class PlanStats:
     redirects_followed: int = 0
     redirects_leaving: int = 0
     unresolved_examples: list[str] = field(default_factory=list)
+
+
+def retrieved_from(fields: dict[str, str]) -> dict[str, str] | None:
+    """Where a capture copied from a web archive came from, as our metadata record says."""
+    if not fields.get("archive") or not fields.get("mementoUrl"):
+        return None
+    return {
+        "archive": fields["archive"],
+        "mementoUrl": fields["mementoUrl"],
+        "retrieved": fields.get("retrieved", ""),
+    }
 
 
 def is_page(facts: RecordFacts) -> bool:
@@ -95,6 +108,7 @@ class Planner:
                 task = self.pending.get(record_id) or self.deferred.get(record_id)
                 if task is not None and not task.paired:
                     task.spider = facts.fields.get("spider") or None
+                    task.retrieved_from = retrieved_from(facts.fields)
                     task.paired = True
             yield from self._release()
             return

@@ -16,6 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from ..wording import counted
 from .extract import Outcome, extract, extract_in_worker, init_worker
 from .payload import OpenFiles
 from .plan import Planner, PlanStats, Task
@@ -38,10 +39,10 @@ class ReplayReport:
     def summary(self) -> str:
         pages = sum(n for kind, n in self.pages.items() if kind != "problem")
         parts = [
-            f"{self.files} files",
-            f"{self.records} records",
-            f"{pages} pages",
-            f"{self.articles} articles",
+            counted(self.files, "file"),
+            counted(self.records, "record"),
+            counted(pages, "page"),
+            counted(self.articles, "article"),
         ]
         if self.store:
             parts.append(
@@ -59,7 +60,7 @@ class ReplayReport:
             parts.append(f"{plan.revisits_resolved}/{plan.revisits} revisits resolved")
         if plan.redirects:
             parts.append(f"{plan.redirects_followed}/{plan.redirects} redirects followed")
-        parts.append(f"{len(self.problems)} problems")
+        parts.append(counted(len(self.problems), "problem"))
         return "newsarchive: replay: " + ", ".join(parts)
 
 

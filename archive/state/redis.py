@@ -209,19 +209,21 @@ class RedisVersionIndex:
         self.path = f"{state.address} ({state.key('store')})"
         self.latest_key = state.key("store", "latest")
         self.files_key = state.key("store", "files")
+        self.captures_key = state.key("store", "captures")  # article -> [[captured, digest]]
         self._remember = self.client.register_script(_REMEMBER)
         self._latest: dict[str, Latest] = {}
         self._sizes: dict[str, int] = {}
+        self._captures: dict[str, list[list[str]]] = {}
 
     def begin(self) -> None:
         """Changes wait in memory until commit."""
 
     def commit(self) -> None:
-        if not (self._latest or self._sizes):
+        if not (self._latest or self._sizes or self._captures):
             return
         args: list[Any] = []
         for article_id, known in self._latest.items():
-            value = json.dumps([known.version, known.content_digest, known.hashes])
+            value = json.dumps([known.version, known.content_digest, known.hashes, known.captured])
             args += [article_id, known.version, value]
         with self.state.guard():
             pipe = self.client.pipeline(transaction=True)
@@ -229,13 +231,16 @@ class RedisVersionIndex:
                 self._remember(keys=[self.latest_key], args=args, client=pipe)
             if self._sizes:
                 pipe.hset(self.files_key, mapping=dict(self._sizes.items()))
+            if self._captures:
+                captures = {a: json.dumps(self._all_captures(a)) for a in self._captures}
+                pipe.hset(self.captures_key, mapping=captures)  # type: ignore[arg-type]
             pipe.execute()
-        self._latest.clear()
-        self._sizes.clear()
+        self.rollback()
 
     def rollback(self) -> None:
         self._latest.clear()
         self._sizes.clear()
+        self._captures.clear()
 
     def close(self) -> None:
         self.rollback()
@@ -243,7 +248,7 @@ class RedisVersionIndex:
     def clear(self) -> None:
         self.rollback()
         with self.state.guard():
-            self.client.delete(self.latest_key, self.files_key)
+            self.client.delete(self.latest_key, self.files_key, self.captures_key)
 
     def latest(self, article_id: str) -> Latest | None:
         pending = self._latest.get(article_id)
@@ -253,13 +258,37 @@ class RedisVersionIndex:
             raw = self.client.hget(self.latest_key, article_id)
         if raw is None:
             return None
-        version, digest, hashes = json.loads(raw)
-        return Latest(version, digest, hashes)
+        version, digest, hashes, *captured = json.loads(raw)
+        return Latest(version, digest, hashes, captured[0] if captured else "")
 
-    def remember(self, article_id: str, version: int, digest: str, hashes: dict[str, Any]) -> None:
+    def _all_captures(self, article_id: str) -> list[list[str]]:
+        """[[captured, digest], ...] of an article's stored lines, the batch's included."""
+        pending = self._captures.get(article_id, [])
+        with self.state.guard():
+            raw = self.client.hget(self.captures_key, article_id)
+        stored: list[list[str]] = json.loads(raw) if raw else []
+        unique = {(str(c), str(d)) for c, d in [*stored, *pending]}
+        return [[c, d] for c, d in sorted(unique)]
+
+    def has_capture(self, article_id: str, digest: str, captured: str) -> bool:
+        return (captured, digest) in {tuple(p) for p in self._all_captures(article_id)}
+
+    def digest_at(self, article_id: str, captured: str) -> str | None:
+        earlier = [d for c, d in self._all_captures(article_id) if c <= captured]
+        return earlier[-1] if earlier else None
+
+    def remember(
+        self,
+        article_id: str,
+        version: int,
+        digest: str,
+        hashes: dict[str, Any],
+        captured: str = "",
+    ) -> None:
         known = self.latest(article_id)
         if known is None or version > known.version:
-            self._latest[article_id] = Latest(version, digest, dict(hashes))
+            self._latest[article_id] = Latest(version, digest, dict(hashes), captured)
+        self._captures.setdefault(article_id, []).append([captured, digest])
 
     def file_sizes(self) -> dict[str, int]:
         with self.state.guard():

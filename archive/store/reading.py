@@ -131,6 +131,8 @@ def iter_articles(
     until: str | None = None,
     all_versions: bool = False,
     fields: Iterable[str] | None = None,
+    published_since: str | None = None,
+    published_until: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Stored articles in file-then-line order.
 
@@ -138,9 +140,13 @@ def iter_articles(
     capture time of a version. Without ``all_versions`` each article appears once, as its
     latest version captured before ``until`` (the store as it stood then), and only if
     that version was captured at or after ``since`` (what is new since then).
+    ``published_since`` (inclusive) and ``published_until`` (exclusive) then bound the
+    version's ``datePublished``; a version without one is left out when either is given.
     """
     start = iso_instant(since) if since else None
     stop = iso_instant(until) if until else None
+    first = iso_instant(published_since) if published_since else None
+    last = iso_instant(published_until) if published_until else None
     names = check_fields(fields) if fields is not None else None
 
     def wanted(line: dict[str, Any]) -> bool:
@@ -150,7 +156,14 @@ def iter_articles(
         return stop is None or when < stop
 
     def fresh(line: dict[str, Any]) -> bool:
-        return start is None or downloaded(line) >= start
+        if start is not None and downloaded(line) < start:
+            return False
+        if first is None and last is None:
+            return True
+        published = line.get("datePublished")
+        if not isinstance(published, str) or not published:
+            return False
+        return (first is None or published >= first) and (last is None or published < last)
 
     sizes = [path.stat().st_size for path in files]
     if all_versions:

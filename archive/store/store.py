@@ -282,6 +282,8 @@ class ArticleStore:
         until: str | None = None,
         all_versions: bool = False,
         fields: Iterable[str] | None = None,
+        published_since: str | None = None,
+        published_until: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Stored articles in a stable order (month file, then line); see :mod:`.reading`."""
         return reading.iter_articles(
@@ -292,4 +294,6 @@ class ArticleStore:
             until=until,
             all_versions=all_versions,
             fields=fields,
+            published_since=published_since,
+            published_until=published_until,
         )

@@ -1,7 +1,9 @@
-"""``python -m archive.testsite``: serve each site folder on a free loopback port.
+"""``python -m archive.testsite``: serve each site folder on a loopback port.
 
-Prints one JSON line ``{"cnn": "http://127.0.0.1:PORT", ...}`` once listening, then
-serves until stdin closes or the process is terminated.
+Prints one JSON line ``{"cnn": "http://127.0.0.1:PORT", ...}`` once listening, then serves
+until stopped (Ctrl-C, SIGTERM) or, when its stdin is a pipe, until the parent closes it.
+``--port P`` serves the first site (in name order) on P, the next on P+1, and so on;
+without it each site gets a free port.
 """
 
 from __future__ import annotations
@@ -9,8 +11,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
+import signal
+import stat
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 from . import SITE_ROOT
 from .server import serve_site
@@ -20,16 +27,45 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m archive.testsite", description=__doc__)
     parser.add_argument("--root", type=Path, default=SITE_ROOT, help="folder of site folders")
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--port", type=int, default=0, help="port of the first site, the next on the next port"
+    )
     args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        parser.error("--port takes a number from 0 to 65535")
     urls = {}
-    for site in sorted(p for p in args.root.iterdir() if p.is_dir()):
-        server = serve_site(site, args.host)
+    sites = sorted(p for p in args.root.iterdir() if p.is_dir())
+    for number, site in enumerate(sites):
+        try:
+            server = serve_site(site, args.host, args.port + number if args.port else 0)
+        except OSError as exc:
+            print(f"python -m archive.testsite: cannot listen: {exc.strerror}", file=sys.stderr)
+            return 2
         host, port = str(server.server_address[0]), int(server.server_address[1])
         urls[site.name] = f"http://{host}:{port}"
     print(json.dumps(urls), flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    if _stdin_is_a_pipe():
+        threading.Thread(target=_until_closed, args=(stopped,), daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):
-        sys.stdin.read()  # serve until the parent closes our stdin (or kills us)
+        while not stopped.wait(1.0):
+            pass
     return 0
+
+
+def _stdin_is_a_pipe() -> bool:
+    try:
+        return stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # no stdin at all
+        return False
+
+
+def _until_closed(stopped: threading.Event, *_: Any) -> None:
+    """Read stdin to its end (the parent closed the pipe or died), then stop."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdin.read()
+    stopped.set()
 
 
 if __name__ == "__main__":

@@ -37,15 +37,21 @@ class HttpMessage:
 
 @dataclass
 class Capture:
-    """One fetch: the request sent, the response received, and what the crawl knew of it."""
+    """One fetch: the request sent, the response received, and what the crawl knew of it.
+
+    A capture copied from a web archive has the archive's capture time as `date`, no
+    request of ours, and `warc_headers` naming where and when we copied it.
+    """
 
     url: str
     date: datetime
-    request: HttpMessage
+    request: HttpMessage | None  # None: we sent no request for it (a copy from an archive)
     response: HttpMessage
     ip_address: str | None = None
     truncated: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # More WARC headers for the response record (e.g. WARC-Source-URI of an archive's copy).
+    warc_headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -241,7 +241,10 @@ class WarcWriter:
         A revisit record's block is the HTTP header block only; its payload digest is the
         original's, so a replay tool finds the body by that digest.
         """
-        self._ensure_file(capture.date)
+        # A copy from a web archive is dated by its capture; the file, by when we write it.
+        self._ensure_file(
+            capture.date if capture.request is not None else datetime.now(timezone.utc)
+        )
         date = warc_date(capture.date, self.version)
         record_id = new_record_id()
         http_head = capture.response.header_block()
@@ -264,6 +267,7 @@ class WarcWriter:
             headers.append(("WARC-IP-Address", capture.ip_address))
         if capture.truncated:
             headers.append(("WARC-Truncated", capture.truncated))
+        headers.extend(capture.warc_headers)
         headers.append(("WARC-Block-Digest", sha1_digest(block)))
         if payload_digest:
             headers.append(("WARC-Payload-Digest", payload_digest))
@@ -271,7 +275,10 @@ class WarcWriter:
             record_bytes(self.version, headers, block, "application/http; msgtype=response")
         )
         # The response and its request go out together, or neither does.
-        (offset, length), _ = self._append(response, self._request(capture, date, record_id))
+        members = [response]
+        if capture.request is not None:
+            members.append(self._request(capture, date, record_id))
+        (offset, length), *_ = self._append(*members)
         location = RecordLocation(
             filename=self.filename or "",
             offset=offset,
@@ -282,7 +289,19 @@ class WarcWriter:
         )
         return location
 
+    def write_verbatim(self, record: bytes) -> tuple[str, int, int]:
+        """Append a record exactly as another archive wrote it (one gzip member, or plain).
+
+        Returns (filename, offset, length). A plain record is compressed as one member;
+        its bytes are not otherwise touched, so its own digests still hold.
+        """
+        self._ensure_file(datetime.now(timezone.utc))
+        member = record if record[:2] == b"\x1f\x8b" else self._member(record)
+        ((offset, length),) = self._append(member)
+        return self.filename or "", offset, length
+
     def _request(self, capture: Capture, date: str, response_id: str) -> bytes:
+        assert capture.request is not None
         block = capture.request.header_block() + capture.request.body
         headers = self._common("request", new_record_id(), capture.url, date)
         headers.append(("WARC-Concurrent-To", response_id))

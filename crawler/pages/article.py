@@ -17,7 +17,7 @@ from .bylines import parse_byline
 from .dates import parse_iso
 from .outlets import outlets
 from .text import normalize_space, strip_suffixes, text_of
-from .urls import article_id, canonicalize_url
+from .urls import article_id, canonicalize_url, link_home
 
 
 @cache
@@ -196,7 +196,7 @@ class ArticlePage:
 
     def to_item(self) -> dict[str, Any]:
         canonical = self.canonical_url()
-        paragraphs = self.paragraphs()
+        paragraphs = without_repeats(self.paragraphs())
         related = self.related_links()
         return {
             "url": self.url(),
@@ -215,7 +215,11 @@ class ArticlePage:
             "articleBody": "\n\n".join(paragraphs),
             "paragraphs": paragraphs,
             "relatedLinks": [
-                {"url": canonicalize_url(link.url), "headline": link.headline, "kind": link.kind}
+                {
+                    "url": link_home(canonicalize_url(link.url), self.url(), canonical),
+                    "headline": link.headline,
+                    "kind": link.kind,
+                }
                 for link in related
             ],
             "topics": self.topics(),
@@ -225,6 +229,12 @@ class ArticlePage:
             "inLanguage": self.in_language(),
             "metadata": {"extractor": self.extractor_name(), "schemaVersion": SCHEMA_VERSION},
         }
+
+
+def without_repeats(paragraphs: list[str]) -> list[str]:
+    """The paragraphs less any that repeats the one just before it (a lead printed twice by
+    the page's template); a paragraph repeated further down is kept."""
+    return [p for i, p in enumerate(paragraphs) if i == 0 or p != paragraphs[i - 1]]
 
 
 def paragraph_texts(elements: list[html.HtmlElement]) -> list[str]:

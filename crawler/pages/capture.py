@@ -16,14 +16,22 @@ def iso_seconds(warc_date: str) -> str:
 
 
 def capture_item(
-    article: dict[str, Any], *, warc_date: str, provenance: dict[str, Any] | None
+    article: dict[str, Any],
+    *,
+    warc_date: str,
+    provenance: dict[str, Any] | None,
+    retrieved_from: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The store item: the article plus its capture time and its WARC record's location.
 
     `warc_date` is the response record's WARC-Date (``dateDownloaded`` is it truncated to
-    seconds); `provenance` is ``{filename, offset, length, recordId, payloadDigest}``.
+    seconds: for a page copied from a web archive, the archive's capture time);
+    `provenance` is ``{filename, offset, length, recordId, payloadDigest}``;
+    `retrieved_from` is ``{archive, mementoUrl, retrieved}`` for a page copied from an archive.
     """
     item = dict(article)
     item["metadata"] = {"dateDownloaded": iso_seconds(warc_date), **article["metadata"]}
+    if retrieved_from:
+        item["metadata"]["retrievedFrom"] = dict(retrieved_from)
     item["warc"] = dict(provenance) if provenance is not None else None
     return item

@@ -70,6 +70,30 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", "&".join(kept), ""))
 
 
+def without_tracking(url: str) -> str:
+    """`url` as given, less its tracking query parameters and fragment: what a crawl requests,
+    so the page's ``url`` (the URL fetched) carries no ``?iid=...``."""
+    parts = urlsplit(url)
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and not is_tracking_param(unquote_plus(pair.split("=", 1)[0]))
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+
+
+def link_home(link: str, page_url: str, canonical_url: str) -> str:
+    """A link of a page served by a mirror (a host that is not the outlet's, such as a test
+    server) that points at the mirror itself, moved to the host of the page's canonical URL:
+    a mirror's host and port never reach an item. Any other link is returned as it is."""
+    page, home, target = urlsplit(page_url), urlsplit(canonical_url), urlsplit(link)
+    if outlet_of_host(page.hostname) is not None or outlet_of_host(home.hostname) is None:
+        return link  # not a mirror, or a canonical URL that names no outlet host
+    if urlsplit(canonicalize_url(page_url)).netloc != target.netloc:
+        return link
+    return urlunsplit((home.scheme, home.netloc, target.path, target.query, ""))
+
+
 def site_key(canonical_url: str) -> str:
     """The identity of a canonical URL with scheme ignored and an outlet's hosts folded."""
     parts = urlsplit(canonical_url)

@@ -17,24 +17,38 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from ..budget import PageLimitReached
+from ..fromarchive import archived_start_points
 from ..fromarchive import install as install_from_archive
 from ..incremental import KnownPage
 from ..keys import (
+    BAD_URL,
+    CUT_SHORT_STAT,
     ERROR_STATS,
     EXAMPLES,
     HOPS,
     KIND,
     LINKS,
     PAGE_STATS,
+    RETRIEVED_FROM,
     START,
     TEMPLATE_FAILED_STATS,
     WARC_META,
 )
 from ..limits import truncation_kind
-from ..linkpolicy import FollowRequest, LinkPolicy, dedup_key, same_page_form
+from ..linkpolicy import (
+    FollowRequest,
+    LinkPolicy,
+    dedup_key,
+    same_page_form,
+    site_of,
+    url_problem,
+)
 from ..pages import analyse
 from ..pages.capture import capture_item
+from ..pages.urls import outlet_of_host
 from ..signals import outlinks_chosen
+from ..viaarchive import install as install_via_archive
 
 
 class NewsSpider(Spider):
@@ -67,23 +81,32 @@ class NewsSpider(Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         install_from_archive(settings)  # only when NEWSARCHIVE_FROM_ARCHIVE names archives
+        install_via_archive(settings)  # only when NEWSARCHIVE_VIA names a web archive
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider.start_urls_given:
             spider.start_urls_given = list(crawler.settings.getlist("NEWSARCHIVE_START_URLS"))
+        if not spider.start_urls_given:  # from archives: where this spider started then
+            spider.start_urls_given = archived_start_points(crawler.settings, spider.name)
         spider.policy = spider.make_policy(crawler.settings.getint("NEWSARCHIVE_DEPTH"))
         return spider
 
     def make_policy(self, depth: int) -> LinkPolicy:
+        given = [urlsplit(u).hostname or "" for u in self.start_urls_given]
+        if given and all(outlet_of_host(host) == self.source for host in given):
+            # The outlet's own pages (e.g. a story to crawl --via an archive): no mirror,
+            # links to any of the outlet's hosts are asked for as they are written.
+            hosts = frozenset(urlsplit(u).hostname or "" for u in self.default_start_urls)
+            return LinkPolicy(self.source, depth, site_hosts=hosts | frozenset(given))
         if self.start_urls_given:
-            hosts = frozenset(urlsplit(u).netloc.lower() for u in self.start_urls_given)
+            hosts = frozenset(filter(None, map(site_of, self.start_urls_given)))
             first = urlsplit(self.start_urls_given[0])
             return LinkPolicy(
                 self.source, depth, site_hosts=hosts, mirror=f"{first.scheme}://{first.netloc}"
             )
-        hosts = frozenset(urlsplit(u).hostname or "" for u in self.default_start_urls)
+        hosts = frozenset(filter(None, map(site_of, self.default_start_urls)))
         return LinkPolicy(self.source, depth, site_hosts=hosts)
 
     # -- start ---------------------------------------------------------------------------
@@ -95,6 +118,10 @@ class NewsSpider(Spider):
             return
         pending = self.resume()
         for url in self.start_urls_given or self.default_start_urls:
+            if url_problem(url):  # never planned: a frontier keeps only what can be requested
+                self.logger.error("not a start point: %r, %s", url, url_problem(url))
+                self.note_problem(BAD_URL, url)
+                continue
             key = self.page_key(url)
             if key in self.hops_by_key:
                 continue  # planned by the unfinished crawl being resumed
@@ -129,6 +156,14 @@ class NewsSpider(Spider):
         entries = self.incremental.resume(self.name)
         requests = []
         for entry in entries:
+            if not entry.done and url_problem(entry.url):
+                # Left by a version that did not check start URLs: dropped, and reported.
+                self.logger.error(
+                    "dropped from the frontier: %r, %s", entry.url, url_problem(entry.url)
+                )
+                self.note_problem(BAD_URL, entry.url)
+                self.incremental.done(self.name, entry.key)
+                continue
             self.hops_by_key[entry.key] = entry.hops
             if entry.done and entry.links is not None:
                 self.follows_by_key[entry.key] = [FollowRequest(u, 0, k) for u, k in entry.links]
@@ -231,6 +266,8 @@ class NewsSpider(Spider):
         )
         if analysis.kind == "blocked":
             self.note_problem("blocked", response.url)
+            if RETRIEVED_FROM in response.meta:  # the archive kept a block page, not the story
+                self.note_problem("archive_block_page", response.url)
         requests = list(self.schedule(follows, referer=response.url))
         self.persist_plan()
         if analysis.article is not None:
@@ -291,7 +328,10 @@ class NewsSpider(Spider):
         location = response.meta.get(WARC_META)
         if location is not None:
             return capture_item(
-                article, warc_date=location.date, provenance=location.as_provenance()
+                article,
+                warc_date=location.date,
+                provenance=location.as_provenance(),
+                retrieved_from=response.meta.get(RETRIEVED_FROM),
             )
         now = datetime.now(timezone.utc).isoformat()
         return capture_item(article, warc_date=now, provenance=None)
@@ -305,6 +345,10 @@ class NewsSpider(Spider):
         if request is not None and isinstance(failure.value, KnownPage):
             yield from self.known_page(request, failure.value)
             return
+        if isinstance(failure.value, PageLimitReached) or self.crawler.stats.get_value(
+            CUT_SHORT_STAT
+        ):
+            return  # past --max-pages, or cut by a second signal: left for the next run
         if request is not None and self.incremental is not None:
             key = dedup_key((request.meta.get("redirect_urls") or [request.url])[0])
             self.incremental.done(self.name, key)

@@ -18,6 +18,7 @@ from archive.warc.verify import verify_file
 from ..conftest import SiteServer, cli_env, read_jsonl, run_cli, store_lines
 from ..servers.harness import crawl
 from .hostile import (
+    ARTICLE_URL,
     BOMB_URL,
     DOUBLE_URL,
     MiB,
@@ -387,3 +388,20 @@ def test_replay_on_a_terminal_never_puts_output_on_the_progress_line(
     for line in items:
         visible = line.rsplit("\r", 1)[-1]
         assert "pages/s" not in visible and visible.lstrip("\x1b[K").startswith("{"), line[:200]
+
+
+def test_crawl_from_archive_decodes_within_the_live_limit(tmp_path: Path) -> None:
+    """Through the same bounded decoder as replay; the pages count as fetched, as live."""
+    warcs = bombs(tmp_path / "warc")
+    data = tmp_path / "data"
+    starts = [arg for url in (BOMB_URL, DOUBLE_URL, ARTICLE_URL) for arg in ("--start-url", url)]
+    result, peak = run_measured(
+        ["crawl", "cnn", "--from-archive", str(warcs), "--data", str(data), "-q", *starts],
+        cli_env(),
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert peak < MEMORY_BOUND_MIB, f"crawl --from-archive peaked at {peak} MiB"
+    report = json.loads(sorted((data / "runs").glob("*.json"))[-1].read_text())
+    assert report["errors"]["decompression_bomb"]["count"] == 2
+    assert report["articles"]["new"] == 1
+    assert report["pagesFetched"] >= 3

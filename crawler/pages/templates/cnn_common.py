@@ -136,7 +136,8 @@ def credit_entries(line: str) -> list[dict[str, str]]:
 
 def is_credit_line(text: str) -> bool:
     """ "CNN's A and B contributed to this report." (the credits line)."""
-    return bool(contributor_names(text))
+    # The substring test first: the pattern scans a whole paragraph to say no.
+    return "contribut" in text.lower() and bool(contributor_names(text))
 
 
 _HAS_NOTE = etree.XPath(".//*[" + class_xpath("el-editorial-note", "cnnEditorialNote") + "]")
@@ -316,7 +317,7 @@ class CnnPage(ArticlePage):
         lines += [text for _, text in self.candidate_texts()]
         found: list[dict[str, str]] = []
         for line in lines:
-            if "contribut" not in line:
+            if "contribut" not in line.lower():
                 continue
             for entry in credit_entries(line):
                 if entry not in found:

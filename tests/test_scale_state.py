@@ -14,6 +14,8 @@ from archive.warc.dedup import EarlierCapture
 
 from .scale_harness import RedisServer
 
+pytestmark = pytest.mark.scale  # needs the redis client: `pytest -m scale`
+
 
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:

@@ -1,0 +1,179 @@
+"""The explorer as a WSGI app: ``/`` (articles, filters, search), ``/article/ID``,
+``/story?article=ID|topic=T``; every other path goes to the replay app (pywb)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from archive.explorer.readmodel import ReadModel, store_files
+
+from . import pages, queries
+from .captures import CaptureIndex
+from .queries import Filters
+
+log = logging.getLogger("archive.explorer")
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+# Explorer pages run no script at all and load only from this server: a hostile headline
+# that slipped through escaping still could not run.
+SECURITY_HEADERS = [
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"
+        " form-action 'self'; frame-ancestors 'self'; base-uri 'none'",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+]
+CHECK_EVERY = 2.0  # seconds between checks that the store grew
+
+
+class Explorer:
+    def __init__(self, data: Path, index: Path, replay: WSGIApp | None):
+        self.data = data
+        self.model = ReadModel.of(data)
+        self.captures = CaptureIndex(index)
+        self.replay = replay
+        self._checked = 0.0
+        self._topics: list[str] | None = None
+        self._sources: list[str] | None = None
+        self.model.catch_up(store_files(data))  # an unusable read model stops the start
+        self._checked = time.monotonic()
+        self.db = queries.connect(self.model.path)
+
+    def refresh(self) -> None:
+        """Catch the read model up with the store, at most every few seconds."""
+        now = time.monotonic()
+        if now - self._checked < CHECK_EVERY:
+            return
+        self._checked = now
+        files = store_files(self.data)
+        try:
+            if self.model.stale(files):
+                added = self.model.catch_up(files)
+                if added:
+                    self._topics = self._sources = None
+        except sqlite3.OperationalError as exc:  # a writer holds it: serve what there is
+            log.warning("the read model was not caught up: %s", exc)
+
+    def topics(self) -> list[str]:
+        if self._topics is None:
+            self._topics = queries.topics(self.db)
+        return self._topics
+
+    def sources(self) -> list[str]:
+        if self._sources is None:
+            self._sources = queries.sources(self.db)
+        return self._sources
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "/") or "/"
+        params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        try:
+            if path in ("/", "/index.html"):
+                self.refresh()
+                return self._send(start_response, "200 OK", self.start(params))
+            if path.startswith("/article/"):
+                found = self.article(unquote(path[len("/article/") :]))
+                if found is not None:
+                    return self._send(start_response, "200 OK", found)
+                return self._send(
+                    start_response, "404 Not Found", pages.message("Not found", "No such article.")
+                )
+            if path == "/story":
+                found = self.story(params)
+                if found is not None:
+                    return self._send(start_response, "200 OK", found)
+                return self._send(
+                    start_response,
+                    "404 Not Found",
+                    pages.message("Not found", "No stored article for this story."),
+                )
+        except sqlite3.Error as exc:
+            log.error("explorer query failed: %s", exc)
+            return self._send(
+                start_response,
+                "503 Service Unavailable",
+                pages.message("Unavailable", "The read model could not answer; try again."),
+            )
+        if self.replay is not None:
+            return self.replay(environ, start_response)
+        return self._send(
+            start_response, "404 Not Found", pages.message("Not found", "No such page.")
+        )
+
+    @staticmethod
+    def _send(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
+        start_response(
+            status,
+            [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                *SECURITY_HEADERS,
+            ],
+        )
+        return [body]
+
+    def start(self, params: dict[str, str]) -> bytes:
+        try:
+            page = max(1, min(int(params.get("page", "1")), 100_000))
+        except ValueError:
+            page = 1
+        filters = Filters(
+            q=params.get("q", "").strip()[:200],
+            source=params.get("source", ""),
+            topic=params.get("topic", ""),
+            since=params.get("since", "")[:10],
+            until=params.get("until", "")[:10],
+            page=page,
+        )
+        listing = queries.articles(self.db, filters)
+        return pages.start(filters, listing, self.sources(), self.topics())
+
+    def article(self, article_id: str) -> bytes | None:
+        row = queries.article(self.db, article_id)
+        if row is None:
+            return None
+        versions = queries.versions(self.db, article_id)
+        urls = dict.fromkeys(
+            [row["url"], *(v["capture_url"] for v in versions if v["capture_url"])]
+        )
+        captures = sorted(
+            {c for url in urls for c in self.captures.lookup(url)}, key=lambda c: c.timestamp
+        )
+        out_links = []
+        for link in queries.links_out(self.db, article_id):
+            found = [c for c in self.captures.lookup(link["url"]) if c.kind != "redirect"]
+            found = found or self.captures.lookup(link["url"])
+            out_links.append((link, found[-1] if found else None))
+        return pages.article(
+            row,
+            queries.authors(self.db, article_id),
+            versions,
+            captures,
+            out_links,
+            queries.links_in(self.db, article_id),
+        )
+
+    def story(self, params: dict[str, str]) -> bytes | None:
+        if params.get("article"):
+            row = queries.article(self.db, params["article"])
+            if row is None:
+                return None
+            graph = queries.story(self.db, [row["article_id"]])
+            return pages.story(f"Story around “{row['headline']}”", graph)
+        if params.get("topic"):
+            seeds = queries.topic_seeds(self.db, params["topic"])
+            if not seeds:
+                return None
+            graph = queries.story(self.db, seeds)
+            return pages.story(f"Story of the topic “{params['topic']}”", graph)
+        return None

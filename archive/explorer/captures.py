@@ -1,0 +1,108 @@
+"""Captures of a URL from a sorted CDXJ index, found by binary search: no index in memory.
+
+A URL's captures are every line whose key (pywb's SURT form) has the URL's key without its
+query as prefix and whose URL names the same page (tracking parameters, scheme and host
+aliases ignored), so ``...?iid=sidebar`` and a redirect's 301 are among them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from archive.explorer.readmodel import url_key
+
+
+@dataclass(frozen=True)
+class Capture:
+    timestamp: str  # 14 digits, as in replay URLs
+    url: str
+    status: str
+    mime: str
+    kind: str  # "response", "revisit" or "redirect"
+
+    @property
+    def when(self) -> str:
+        t = self.timestamp
+        return f"{t[0:4]}-{t[4:6]}-{t[6:8]} {t[8:10]}:{t[10:12]}:{t[12:14]}Z"
+
+
+def surt_key(url: str) -> str:
+    from pywb.utils.canonicalize import canonicalize
+
+    try:
+        return str(canonicalize(url))
+    except Exception:  # pywb raises its own error on a URL it cannot parse
+        return ""
+
+
+class CaptureIndex:
+    """Lookups in ``warc/index.cdxj`` (sorted by key, as pywb and cdxj-indexer write it)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @staticmethod
+    def _seek_first(f: BinaryIO, prefix: bytes) -> None:
+        """Leave ``f`` at the start of the first line that sorts at or after ``prefix``."""
+        low, high = 0, os.fstat(f.fileno()).st_size
+        while low < high:  # the line starting after byte ``middle`` decides
+            middle = (low + high) // 2
+            f.seek(middle)
+            if middle:
+                f.readline()
+            line = f.readline()
+            if line and line < prefix:
+                low = middle + 1
+            else:
+                high = middle
+        f.seek(low)
+        if low:
+            f.readline()
+
+    def lookup(self, url: str, limit: int = 200) -> list[Capture]:
+        """The captures of ``url``, oldest first (at most ``limit``)."""
+        if not self.path.is_file():
+            return []
+        key = surt_key(url)
+        want = url_key(url)
+        if not key or not want:
+            return []
+        prefix = key.split("?", 1)[0].encode("utf-8")
+        found: list[Capture] = []
+        with open(self.path, "rb") as f:
+            self._seek_first(f, prefix)
+            for raw in f:
+                if raw < prefix:
+                    continue
+                if not raw.startswith(prefix):
+                    break
+                rest = raw[len(prefix) :]
+                if rest[:1] not in (b" ", b"?"):
+                    continue
+                parts = raw.decode("utf-8", "replace").split(" ", 2)
+                if len(parts) < 3:
+                    continue
+                try:
+                    fields = json.loads(parts[2])
+                except ValueError:
+                    continue
+                if url_key(str(fields.get("url", ""))) != want:
+                    continue
+                status = str(fields.get("status", ""))
+                mime = str(fields.get("mime", ""))
+                kind = (
+                    "revisit"
+                    if mime == "warc/revisit"
+                    else "redirect"
+                    if status.startswith("3")
+                    else "response"
+                )
+                found.append(Capture(parts[1], str(fields.get("url", "")), status, mime, kind))
+                if len(found) >= limit:
+                    break
+        found.sort(key=lambda c: c.timestamp)
+        return found

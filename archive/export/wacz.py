@@ -1,0 +1,158 @@
+"""``newsarchive export wacz``: the WARC records of chosen captures as a WACZ 1.1.1 file.
+
+Layout (WACZ 1.1.1): ``archive/data.warc.gz`` (a ``warcinfo`` record, then the response
+record of each stored article version chosen, copied byte for byte from our WARC files),
+``indexes/index.cdx`` (its CDXJ index, sorted, as pywb and cdxj-indexer write it),
+``pages/pages.jsonl`` (one page per capture: URL, ISO time and the article's headline),
+``datapackage.json`` (every file with its size and sha256) and ``datapackage-digest.json``
+(the sha256 of ``datapackage.json``). WARCs are stored in the ZIP uncompressed, as the
+spec asks, so a reader can seek into them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.warcwriter import WARCWriter
+
+from .. import __version__
+from ..warc.cdxj import index_lines
+
+WACZ_VERSION = "1.1.1"
+WARC_NAME = "data.warc.gz"
+SOFTWARE = f"newsarchive {__version__}"
+
+
+class ExportError(Exception):
+    """A WACZ cannot be written as asked (nothing to export, a record missing)."""
+
+
+@dataclass
+class Exported:
+    captures: int
+    pages: int
+    bytes: int
+
+
+def _warcinfo(out: Any) -> None:
+    writer = WARCWriter(out, gzip=True)
+    record = writer.create_warcinfo_record(
+        WARC_NAME, {"software": SOFTWARE, "format": "WARC File Format 1.1"}
+    )
+    writer.write_record(record)
+
+
+def _record(warc_dir: Path, provenance: dict[str, Any]) -> tuple[bytes, str, str]:
+    """The bytes of one record (a whole gzip member), its target URI and WARC-Date."""
+    path = warc_dir / str(provenance["filename"])
+    with open(path, "rb") as handle:
+        handle.seek(int(provenance["offset"]))
+        raw = handle.read(int(provenance["length"]))
+    if len(raw) != int(provenance["length"]):
+        raise ExportError(f"{path}: the record at {provenance['offset']} is cut short")
+    for record in ArchiveIterator(io.BytesIO(raw)):
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        date = record.rec_headers.get_header("WARC-Date") or ""
+        return raw, uri, date
+    raise ExportError(f"{path}: no WARC record at {provenance['offset']}")
+
+
+def _iso(warc_date: str, fallback: str) -> str:
+    value = warc_date or fallback
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return fallback
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sha256(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, "sha256:" + digest.hexdigest()
+
+
+def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title: str) -> Exported:
+    """Write ``out`` from store lines (each version's ``warc`` provenance); streams the
+    records through a temporary WARC, so memory holds only the index."""
+    with tempfile.TemporaryDirectory(dir=out.parent) as scratch:
+        folder = Path(scratch)
+        (folder / "archive").mkdir()
+        (folder / "indexes").mkdir()
+        (folder / "pages").mkdir()
+        warc = folder / "archive" / WARC_NAME
+        pages = folder / "pages" / "pages.jsonl"
+        seen: set[tuple[str, int]] = set()
+        captures = 0
+        with open(warc, "wb") as warc_out, open(pages, "w", encoding="utf-8") as pages_out:
+            _warcinfo(warc_out)
+            header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
+            pages_out.write(json.dumps(header) + "\n")
+            for line in lines:
+                provenance = line.get("warc")
+                if not provenance:
+                    continue
+                key = (str(provenance["filename"]), int(provenance["offset"]))
+                if key in seen:
+                    continue
+                seen.add(key)
+                raw, uri, date = _record(warc_dir, provenance)
+                warc_out.write(raw)
+                captures += 1
+                downloaded = str((line.get("metadata") or {}).get("dateDownloaded") or "")
+                page = {
+                    "id": f"{line['articleId']}-v{line['version']}",
+                    "url": uri or line["url"],
+                    "ts": _iso(date, downloaded),
+                    "title": line.get("headline") or "",
+                }
+                pages_out.write(json.dumps(page, ensure_ascii=False) + "\n")
+        if not captures:
+            raise ExportError("no stored capture matches: nothing to export")
+        index = folder / "indexes" / "index.cdx"
+        index.write_text("".join(index_lines([warc])), "utf-8")
+        files = [warc, index, pages]
+        resources = []
+        for path in files:
+            size, digest = _sha256(path)
+            relative = path.relative_to(folder).as_posix()
+            resources.append(
+                {"name": path.name.lower(), "path": relative, "hash": digest, "bytes": size}
+            )
+        package = {
+            "profile": "data-package",
+            "resources": resources,
+            "title": title,
+            "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "software": SOFTWARE,
+            "wacz_version": WACZ_VERSION,
+        }
+        package_bytes = json.dumps(package, indent=2).encode("utf-8")
+        package_digest = {
+            "path": "datapackage.json",
+            "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest(),
+        }
+        partial = out.with_name(out.name + ".part")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as wacz:
+            wacz.write(warc, f"archive/{WARC_NAME}", compress_type=zipfile.ZIP_STORED)
+            wacz.write(index, "indexes/index.cdx")
+            wacz.write(pages, "pages/pages.jsonl")
+            wacz.writestr("datapackage.json", package_bytes)
+            wacz.writestr("datapackage-digest.json", json.dumps(package_digest, indent=2))
+        os.replace(partial, out)
+    return Exported(captures, captures, out.stat().st_size)

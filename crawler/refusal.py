@@ -1,0 +1,96 @@
+"""An outlet that refuses every request: stop asking after a few, and say where to go.
+
+Some outlets answer crawlers only with 401/403 or a challenge page (live Reuters, since
+2024). When the first ``NEWSARCHIVE_REFUSAL_AFTER`` pages the spider asks of a host are all
+refused and none was answered, the host is given up for the run: its remaining requests
+are dropped unsent (counted as ``outlet_refuses``), one line is logged, and the run report
+says so and names ``--via``, the way to crawl that outlet's past through a web archive.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+
+from .keys import ARCHIVE_REQUEST, KIND
+from .pages.blocks import is_block_page
+
+logger = logging.getLogger(__name__)
+
+REFUSED_HOSTS = "newsarchive/refused_hosts"
+
+
+class OutletRefuses(IgnoreRequest):
+    newsarchive_kind = "outlet_refuses"
+
+
+class RefusingOutletGuard:
+    def __init__(self, crawler: Crawler, after: int):
+        self.crawler = crawler
+        self.after = after
+        self.refused: dict[str, int] = {}
+        self.answered: set[str] = set()
+        self.given_up: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RefusingOutletGuard:
+        settings = crawler.settings
+        if not settings.getbool("NEWSARCHIVE_REFUSAL_ENABLED") or settings.get("NEWSARCHIVE_VIA"):
+            raise NotConfigured
+        return cls(crawler, max(1, settings.getint("NEWSARCHIVE_REFUSAL_AFTER")))
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        host = urlsplit(request.url).netloc.lower()
+        if host in self.given_up and not request.meta.get(ARCHIVE_REQUEST):
+            raise OutletRefuses(f"{host} refuses every request: not asked {request.url}")
+        return None
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
+        # Only the spider's pages count: robots.txt and the like do not.
+        if KIND not in request.meta or "archived" in response.flags:
+            return response
+        host = urlsplit(request.url).netloc.lower()
+        if host in self.answered or host in self.given_up:
+            return response
+        if response.status in (401, 403) or is_block_page(response.status, response.body):
+            self.refused[host] = self.refused.get(host, 0) + 1
+            if self.refused[host] >= self.after:
+                self.give_up(host, response.status)
+        elif 200 <= response.status < 400:
+            self.answered.add(host)
+        return response
+
+    def give_up(self, host: str, status: int) -> None:
+        self.given_up.add(host)
+        stats = self.crawler.stats
+        hosts = list(stats.get_value(REFUSED_HOSTS) or []) if stats else []
+        hosts.append(host)
+        if stats is not None:
+            stats.set_value(REFUSED_HOSTS, hosts)
+        spider = getattr(self.crawler.spider, "name", "SPIDER")
+        logger.warning(
+            "%s refused the first %d requests (last: %s): not asking it again this run; "
+            "crawl its past through a web archive: newsarchive crawl %s --via wayback --at WHEN",
+            host,
+            self.after,
+            f"{status} or a challenge page" if status < 400 else status,
+            spider,
+        )
+
+
+def refusal_message(hosts: list[str], spiders: list[str]) -> str:
+    """The run report's line about outlets given up (see :class:`RefusingOutletGuard`)."""
+    spider = spiders[0] if len(spiders) == 1 else "SPIDER"
+    return (
+        f"{', '.join(hosts)} refused every request (401/403 or a challenge page): stopped "
+        f"asking; crawl its past through a web archive instead: "
+        f"newsarchive crawl {spider} --via wayback --at WHEN"
+    )

@@ -1,0 +1,96 @@
+"""``-s NAME=VALUE`` checked before a crawl starts: a value its setting cannot take is a
+configuration error named by the setting (exit 2), not a crash in the middle of a run.
+
+A value is read as its default's type (bool, int, float, dict, list); a few settings have
+their own rule. ``NEWSARCHIVE_*`` names that no default declares are typos: warned about.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from scrapy.settings import Settings
+
+from . import settings as project_settings
+from .incremental import RECRAWL_MODES, parse_schedule
+
+
+class SettingError(ValueError):
+    """A ``-s`` value its setting cannot take; the message names the setting."""
+
+
+def _log_level(value: str) -> None:
+    if not (str(value).isdigit() or isinstance(logging.getLevelName(str(value).upper()), int)):
+        raise ValueError("not a log level (DEBUG, INFO, WARNING, ERROR, CRITICAL)")
+
+
+def _recrawl(value: str) -> None:
+    if value not in RECRAWL_MODES:
+        raise ValueError(f"one of {', '.join(RECRAWL_MODES)}")
+
+
+def _schedule(value: Any) -> None:
+    try:
+        schedule = Settings({"S": value}).getdict("S")
+    except ValueError as exc:
+        raise ValueError(f"not a JSON object ({exc})") from None
+    parse_schedule(schedule)
+
+
+RULES: dict[str, Callable[[Any], None]] = {
+    "LOG_LEVEL": _log_level,
+    "NEWSARCHIVE_RECRAWL": _recrawl,
+    "NEWSARCHIVE_REFETCH_SCHEDULE": _schedule,
+}
+
+
+def defaults() -> Settings:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    return settings
+
+
+def _number(read: Callable[[str], Any], name: str, what: str) -> None:
+    try:
+        read(name)
+    except (TypeError, ValueError):
+        raise ValueError(f"not {what}") from None
+
+
+def check_value(name: str, value: Any, default: Any) -> None:
+    """Raise :class:`SettingError` when `value` cannot be read as `default`'s type."""
+    probe = Settings({name: value})
+    try:
+        if name in RULES:
+            RULES[name](value)
+        elif isinstance(default, bool):
+            probe.getbool(name)
+        elif isinstance(default, int):
+            _number(probe.getint, name, "a whole number")
+        elif isinstance(default, float):
+            _number(probe.getfloat, name, "a number")
+        elif isinstance(default, dict):
+            try:
+                probe.getdict(name)
+            except ValueError as exc:
+                raise ValueError(f"not a JSON object ({exc})") from None
+        elif isinstance(default, list):
+            probe.getlist(name)
+    except (ValueError, TypeError) as exc:
+        kind = type(default).__name__ if default is not None else "value"
+        reason = str(exc).splitlines()[0] if str(exc) else f"not a {kind}"
+        raise SettingError(f"-s {name}: {value!r} cannot be used: {reason}") from None
+
+
+def check_overrides(overrides: dict[str, Any]) -> list[str]:
+    """Check every override; returns warnings (unknown names), raises :class:`SettingError`."""
+    known = defaults()
+    warnings = []
+    for name, value in overrides.items():
+        if name.startswith("NEWSARCHIVE_") and name not in known:
+            warnings.append(f"unknown setting {name} (a typo?): ignored")
+            continue
+        check_value(name, value, known.get(name))
+    return warnings

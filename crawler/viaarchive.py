@@ -1,0 +1,449 @@
+"""Crawling the past through a public web archive: a downloader middleware (``--via``).
+
+With ``NEWSARCHIVE_VIA`` set (``wayback``, ``commoncrawl[:CRAWL]``, ``timegate:URL`` or an
+archive's base URL), every request the spider makes is answered by the archive's capture
+of that URL nearest ``NEWSARCHIVE_VIA_AT``, within ``NEWSARCHIVE_VIA_WINDOW_DAYS``: the
+spider runs as it runs live (redirects, related coverage, extraction, store), and each
+related link is looked up on its own, nearest ``--at``, not nearest its referrer.
+
+The archive's index and its captures are fetched through Scrapy itself
+(``engine.download_async``), so they get the downloader's slots (at most
+``NEWSARCHIVE_VIA_CONCURRENCY`` requests at a time per archive host), retries with
+``Retry-After`` honoured, and the project's User-Agent. Lookups are asked once per run
+and remembered in ``state/archive-lookups.sqlite`` across runs.
+
+:mod:`crawler.recorder` writes each capture as the archive holds it: WARC-Date the original
+capture time, WARC-Target-URI the original URL, and the archive, memento URL and our
+retrieval time beside it. Failures are counted by kind: ``not_archived``, ``archive_down``,
+``archive_other_url`` (the archive answered with another page), ``archive_login_redirect``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+
+from archive.replay.timestamps import parse_at
+
+from .archives import (
+    FRAMING,
+    Archive,
+    CommonCrawlArchive,
+    Snapshot,
+    TimeGateArchive,
+    crawls_near,
+    make_archive,
+    memento_links,
+    memento_moment,
+    nearest,
+    original_headers,
+    original_of,
+    timestamp14,
+)
+from .keys import (
+    ARCHIVE_REQUEST,
+    HOPS,
+    MEMENTO,
+    PENDING_METADATA,
+    RETRIEVED_FROM,
+    WARC_META,
+)
+from .linkpolicy import dedup_key
+from .lookupcache import LookupCache
+from .pages.urls import canonicalize_url
+
+logger = logging.getLogger(__name__)
+
+MIDDLEWARE = "crawler.viaarchive.ViaArchiveMiddleware"
+ORDER = 950  # next to the downloader: every other middleware sees the archived response
+INTERNAL = ARCHIVE_REQUEST  # a request to the archive itself (index or capture)
+LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "/auth", "account", "subscribe")
+MAX_ARCHIVE_REDIRECTS = 3
+
+
+class ViaArchiveFailure(IgnoreRequest):
+    """The archive did not give the page; ``newsarchive_kind`` says why (for the report)."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.newsarchive_kind = kind
+
+
+@dataclass
+class Memento:
+    """One capture fetched from an archive, as the recorder and the item describe it."""
+
+    original_url: str
+    moment: datetime  # the archive's capture time
+    archive: str
+    memento_url: str
+    whole_record: bool
+    hops: int
+    referer: str | None
+    retrieved: datetime | None = None
+
+    def retrieved_from(self) -> dict[str, str]:
+        retrieved = self.retrieved or datetime.now(timezone.utc)
+        return {
+            "archive": self.archive,
+            "mementoUrl": self.memento_url,
+            "retrieved": retrieved.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
+
+def slot_name(host: str) -> str:
+    return f"archive:{host}"
+
+
+def install(settings: BaseSettings) -> None:
+    """Add the middleware and the archive host's download slot (called by the spiders)."""
+    spec = settings.get("NEWSARCHIVE_VIA")
+    if not spec or not settings.getbool("NEWSARCHIVE_VIA_ENABLED"):
+        return
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    middlewares[MIDDLEWARE] = ORDER
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
+    try:
+        archive = make_archive(spec, settings, datetime.now(timezone.utc), timedelta(0))
+    except ValueError:
+        return  # from_crawler says so
+    slots = settings.getdict("DOWNLOAD_SLOTS")
+    slots[slot_name(archive.host)] = {
+        "concurrency": settings.getint("NEWSARCHIVE_VIA_CONCURRENCY"),
+        "delay": settings.getfloat("NEWSARCHIVE_VIA_DELAY"),
+    }
+    settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+
+
+class ViaArchiveMiddleware:
+    def __init__(self, crawler: Crawler, archive: Archive, at: datetime, window: timedelta):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.archive = archive
+        self.at = at
+        self.window = window
+        self.slot = slot_name(archive.host)
+        self.answers: dict[str, Any] = {}  # index lookups of this run, by page
+        self.in_flight: dict[str, list[Deferred[Any]]] = {}
+        self.cache: LookupCache | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ViaArchiveMiddleware:
+        settings = crawler.settings
+        spec = settings.get("NEWSARCHIVE_VIA")
+        if not spec or not settings.getbool("NEWSARCHIVE_VIA_ENABLED"):
+            raise NotConfigured
+        at_text = settings.get("NEWSARCHIVE_VIA_AT") or ""
+        at = parse_at(at_text) if at_text else datetime.now(timezone.utc)
+        window = timedelta(days=settings.getfloat("NEWSARCHIVE_VIA_WINDOW_DAYS"))
+        middleware = cls(crawler, make_archive(spec, settings, at, window), at, window)
+        if settings.getbool("NEWSARCHIVE_VIA_CACHE_ENABLED"):
+            path = settings.get("NEWSARCHIVE_VIA_CACHE") or (
+                Path(settings.get("NEWSARCHIVE_DATA_DIR")) / "state" / "archive-lookups.sqlite"
+            )
+            middleware.cache = LookupCache(path)
+        crawler.signals.connect(
+            middleware.request_reached, signal=signals.request_reached_downloader
+        )
+        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    # -- accounting: the archive's own requests are not pages ---------------------------
+    def request_reached(self, request: Request, spider: Any = None) -> None:
+        if request.meta.get(INTERNAL):
+            self.stats.inc_value("newsarchive/via/internal/request_count")
+
+    def response_downloaded(self, response: Response, request: Request, spider: Any = None) -> None:
+        if request.meta.get(INTERNAL):
+            self.stats.inc_value("newsarchive/via/internal/response_count")
+            self.stats.inc_value(f"newsarchive/via/internal/status/{response.status}")
+
+    def spider_closed(self, spider: Any = None) -> None:
+        if self.cache is not None:
+            self.cache.close()
+
+    # -- answering a page's request ------------------------------------------------------
+    async def process_request(self, request: Request, spider: Any = None) -> Response | None:
+        if request.meta.get(INTERNAL):
+            return None
+        url = request.url
+        snapshot = nearest(await self.snapshots(url), self.at, self.window)
+        if snapshot is None:
+            self.stats.inc_value("newsarchive/via/not_archived")
+            raise ViaArchiveFailure("not_archived", f"not archived within the window: {url}")
+        if dedup_key(snapshot.url) != dedup_key(url):
+            raise ViaArchiveFailure(
+                "archive_other_url", f"the archive's capture is of {snapshot.url}, not {url}"
+            )
+        response, memento = await self.fetch(request, snapshot)
+        self.stats.inc_value("newsarchive/via/answered")
+        for key in (WARC_META, PENDING_METADATA):
+            if key in response.meta:
+                request.meta[key] = response.meta[key]
+        request.meta[RETRIEVED_FROM] = memento.retrieved_from()
+        request.meta["dont_retry"] = True  # an archived 503 stays one: asking again changes nothing
+        return self.page_response(request, response, memento)
+
+    async def fetch(self, request: Request, snapshot: Snapshot) -> tuple[Response, Memento]:
+        """The capture, following the archive's own redirects to the same page only."""
+        memento_url, headers = self.archive.fetch(snapshot)
+        for _ in range(MAX_ARCHIVE_REDIRECTS + 1):
+            memento = Memento(
+                original_url=snapshot.url,
+                moment=snapshot.moment,
+                archive=self.archive.name,
+                memento_url=memento_url,
+                whole_record=self.archive.whole_records,
+                hops=int(request.meta.get(HOPS, 0)),
+                referer=_text(request.headers.get("Referer")) or None,
+            )
+            fetch = self.internal(memento_url, headers, priority=request.priority)
+            fetch.meta[MEMENTO] = memento
+            response = await self.download(fetch, "capture")
+            if memento.retrieved is None:  # the recorder notes it as the capture arrives
+                memento.retrieved = datetime.now(timezone.utc)
+            if response.status in (404, 410) and not is_memento(response, self.archive):
+                self.stats.inc_value("newsarchive/via/not_archived")
+                raise ViaArchiveFailure(
+                    "not_archived", f"the archive lost its capture: {memento_url}"
+                )
+            if 300 <= response.status < 400 and not is_memento(response, self.archive):
+                # The archive's redirect (another timestamp, a canonical form): not a capture.
+                location = _text(response.headers.get("Location"))
+                target = original_of(response.urljoin(location)) if location else None
+                if target is None or dedup_key(target[1]) != dedup_key(snapshot.url):
+                    raise ViaArchiveFailure(
+                        "archive_other_url",
+                        f"the archive sent {request.url} on to {location or 'nowhere'}",
+                    )
+                memento_url = response.urljoin(location)
+                headers = {}
+                continue
+            if not is_memento(response, self.archive):
+                # An answer of the archive's own (a refusal, an error page), not a capture.
+                raise ViaArchiveFailure(
+                    "archive_down",
+                    f"the archive answered {response.status} without a capture: {memento_url}",
+                )
+            return response, memento
+        raise ViaArchiveFailure(
+            "archive_other_url", f"the archive redirects in circles: {memento_url}"
+        )
+
+    def page_response(self, request: Request, fetched: Response, memento: Memento) -> Response:
+        """The page as the original server answered it (the archive's framing removed)."""
+        if memento.whole_record:
+            status, headers, body = _read_record(fetched.body)
+        else:
+            status = fetched.status
+            served = [
+                (_text(name), _text(value))
+                for name, values in fetched.headers.items()
+                for value in values
+            ]
+            headers = original_headers(served)
+            body = fetched.body
+        kept = Headers()
+        for name, value in headers:
+            lower = name.lower()
+            # The body here is decoded already: its encoding and length are the archive's.
+            if lower in FRAMING or lower.startswith("x-archive-orig-"):
+                continue
+            if lower == "location":
+                value = (original_of(urljoin(fetched.url, value)) or ("", value))[1]
+            kept.appendlist(name, value.encode("latin-1", "replace"))
+        if 300 <= status < 400:
+            location = _text(kept.get("Location"))
+            if any(word in location.lower() for word in LOGIN_WORDS):
+                raise ViaArchiveFailure(
+                    "archive_login_redirect", f"the capture of {request.url} sends to a login"
+                )
+        cls = responsetypes.from_args(headers=kept, url=memento.original_url, body=body)
+        return cls(
+            url=memento.original_url,
+            status=status,
+            headers=kept,
+            body=body,
+            request=request,
+            flags=["archived"],
+        )
+
+    # -- the archive's index -------------------------------------------------------------
+    async def snapshots(self, url: str) -> list[Snapshot]:
+        """Every capture the index lists for `url` in the window (one lookup per URL a run)."""
+
+        async def ask() -> list[Snapshot]:
+            found: list[Snapshot] = []
+            # Archives match URLs exactly: ask for the URL without tracking parameters.
+            for lookup in await self.lookup_urls(canonicalize_url(url)):
+                found.extend(await self.lookup(lookup))
+            return found
+
+        return await self.once(dedup_key(url), ask)
+
+    async def once(self, key: str, ask: Callable[[], Awaitable[Any]]) -> Any:
+        """`ask()` once per run for `key`; requests asking meanwhile wait for its answer."""
+        if key in self.answers:
+            return self.answers[key]
+        if key in self.in_flight:
+            waiter: Deferred[Any] = Deferred()
+            self.in_flight[key].append(waiter)
+            return await maybe_deferred_to_future(waiter)
+        self.in_flight[key] = []
+        try:
+            answer = await ask()
+        except Exception as exc:
+            for waiter in self.in_flight.pop(key):
+                waiter.errback(exc)
+            raise
+        self.answers[key] = answer
+        for waiter in self.in_flight.pop(key):
+            waiter.callback(answer)
+        return answer
+
+    async def lookup_urls(self, url: str) -> list[str]:
+        archive = self.archive
+        if isinstance(archive, CommonCrawlArchive):
+            if not archive.crawls:
+                archive.crawls = await self.once("\0collinfo", self.crawls_near)
+            return archive.lookup_urls(url, self.at, self.window)
+        return [archive.lookup_url(url, self.at, self.window)]
+
+    async def crawls_near(self) -> list[str]:
+        """Common Crawl's crawls nearest --at, from its ``collinfo.json``."""
+        archive = self.archive
+        assert isinstance(archive, CommonCrawlArchive)
+        info = await self.download(self.internal(f"{archive.index_url}/collinfo.json", {}), "index")
+        crawls = crawls_near(info.body, self.at, self.window)
+        logger.info("Common Crawl crawls near %s: %s", self.at, crawls or "none")
+        return crawls
+
+    async def lookup(self, lookup: str) -> list[Snapshot]:
+        if self.cache is not None:
+            cached = self.cache.get(self.archive.name, lookup)
+            if cached is not None:
+                self.stats.inc_value("newsarchive/via/lookups_cached")
+                return cached
+        headers = {}
+        if isinstance(self.archive, TimeGateArchive):
+            headers = self.archive.lookup_headers(self.at)
+        response = await self.download(self.internal(lookup, headers), "index")
+        self.stats.inc_value("newsarchive/via/lookups")
+        if response.status in (404, 410):
+            snapshots: list[Snapshot] = []  # the index's "no captures"
+        elif isinstance(self.archive, TimeGateArchive):
+            snapshots = self._timegate(response, lookup)
+        elif response.status == 200:
+            snapshots = self.archive.parse_lookup(response.body)
+        else:
+            raise ViaArchiveFailure(
+                "archive_down", f"the archive's index answered {response.status}: {lookup}"
+            )
+        if self.cache is not None:
+            self.cache.put(self.archive.name, lookup, snapshots)
+        return snapshots
+
+    def _timegate(self, response: Response, lookup: str) -> list[Snapshot]:
+        """The memento a TimeGate chose (RFC 7089): the one it redirects to, or, answered
+        in place (200), the memento itself or the ``rel="memento"`` its Link header names."""
+        original = lookup[len(self.archive.base) + 1 :]  # type: ignore[attr-defined]
+        moment: datetime | None = None
+        memento = ""
+        if 300 <= response.status < 400 and response.headers.get("Location"):
+            memento = response.urljoin(_text(response.headers.get("Location")))
+            found = original_of(memento)
+            if found:
+                moment = parse_at(found[0])
+        elif response.status == 200 and response.headers.get("Memento-Datetime"):
+            memento = response.urljoin(_text(response.headers.get("Content-Location")) or lookup)
+            moment = memento_moment(response.headers.get("Memento-Datetime"), self.at)
+        elif response.status == 200:
+            links = memento_links(_text(response.headers.get("Link")))
+            if links:
+                memento, moment = min(links, key=lambda link: abs(link[1] - self.at))
+        else:
+            raise ViaArchiveFailure(
+                "archive_down", f"the TimeGate answered {response.status}: {lookup}"
+            )
+        if moment is None or not memento:
+            return []
+        return [Snapshot(url=original, timestamp=timestamp14(moment), filename=memento)]
+
+    # -- requests to the archive ---------------------------------------------------------
+    def internal(self, url: str, headers: dict[str, str], priority: int = 0) -> Request:
+        return Request(
+            url,
+            headers=headers or None,
+            priority=priority,
+            dont_filter=True,
+            meta={
+                INTERNAL: True,
+                "dont_redirect": True,
+                "dont_obey_robotstxt": True,
+                "download_slot": self.slot,
+            },
+        )
+
+    async def download(self, request: Request, what: str) -> Response:
+        try:
+            assert self.crawler.engine is not None
+            response = await self.crawler.engine.download_async(request)
+        except IgnoreRequest:
+            raise
+        except Exception as exc:
+            raise ViaArchiveFailure(
+                "archive_down", f"the archive's {what} is unreachable: {request.url} ({exc})"
+            ) from None
+        if response.status == 429 or response.status >= 500:
+            raise ViaArchiveFailure(
+                "archive_down", f"the archive's {what} answered {response.status}: {request.url}"
+            )
+        return response
+
+
+def is_memento(response: Response, archive: Archive) -> bool:
+    """A capture, not the archive's own answer: a ``Memento-Datetime`` (RFC 7089), or for
+    whole records, the byte range asked for (206)."""
+    if archive.whole_records:
+        return response.status == 206
+    return bool(response.headers.get("Memento-Datetime"))
+
+
+def _read_record(data: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and decoded payload of one WARC response record (a Common Crawl range)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    try:
+        for record in ArchiveIterator(io.BytesIO(data)):
+            if record.rec_type != "response" or record.http_headers is None:
+                break
+            status = int(record.http_headers.get_statuscode() or 200)
+            body = record.content_stream().read()
+            return status, list(record.http_headers.headers), body
+    except Exception as exc:
+        raise ViaArchiveFailure(
+            "archive_down", f"the archive's record is unreadable ({exc})"
+        ) from None
+    raise ViaArchiveFailure("archive_down", "the archive's range holds no response record")
+
+
+def _text(value: bytes | str | None) -> str:
+    if value is None:
+        return ""
+    return value.decode("latin-1") if isinstance(value, bytes) else value

@@ -1,0 +1,160 @@
+"""A public web archive's holdings, made from the bundled test site, for the ``--via`` tests.
+
+The CNN test site's pages are written as captures of their real URLs
+(``https://edition.cnn.com/...``) dated January 2013, and again in 2016 with other
+content, into WARC files (one gzip member per record, as Common Crawl and pywb keep them).
+A real pywb serves them (its CDX API and ``id_`` replay), and so does
+:mod:`tests.servers.commoncrawl` (the Common Crawl index API and byte ranges).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+REPO = Path(__file__).resolve().parent.parent.parent
+SITE = REPO / "archive" / "testsite" / "site" / "cnn"
+HOST = "https://edition.cnn.com"
+REUTERS_SITE = REPO / "archive" / "testsite" / "site" / "reuters"
+REUTERS = "https://www.reuters.com"
+
+TIMBUKTU = f"{HOST}/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
+GAO = f"{HOST}/2013/01/28/world/africa/mali-gao-airport/index.html"
+REFUGEES = f"{HOST}/2013/01/27/world/africa/mali-refugees-niger/index.html"
+CAMPS = f"{HOST}/2013/01/27/world/africa/mali-refugees-niger-camps/index.html"
+MANUSCRIPTS = f"{HOST}/2013/01/30/world/africa/mali-manuscripts-saved/index.html"
+KIDAL = f"{HOST}/2013/01/31/world/africa/mali-kidal-talks/index.html"
+SECTION = f"{HOST}/world/africa/index.html"
+START = f"{HOST}/world/africa"  # the cnn spider's default start point
+
+LATER = "2016-03-01T09:00:00Z"
+# Each page's captures: (WARC-Date, a word put before its headline, "" for the page as is).
+CAPTURES: dict[str, list[tuple[str, str]]] = {
+    SECTION: [("2013-01-29T06:00:00Z", "")],
+    START: [("2013-01-29T06:00:00Z", "")],
+    TIMBUKTU: [("2013-01-29T10:00:00Z", ""), (LATER, "Revised")],
+    # Its referrer is of 29 January; its own nearest capture to 29 January is 1 February.
+    GAO: [("2013-01-20T08:00:00Z", "Early"), ("2013-02-01T08:00:00Z", "Late"), (LATER, "Revised")],
+    CAMPS: [("2013-01-27T12:00:00Z", ""), (LATER, "Revised")],
+    KIDAL: [("2013-01-31T15:00:00Z", ""), (LATER, "Revised")],
+    # Only a capture years later: not archived near January 2013.
+    MANUSCRIPTS: [(LATER, "Revised")],
+}
+REDIRECTS = {REFUGEES: (CAMPS, "2013-01-27T11:59:00Z")}
+# The archive's failures: a capture that is itself a block page, one that sends to a login.
+BLOCKED = f"{REUTERS}/article/2013/01/20/us-mali-blocked-idUSBRE90J0ZZ20130120"
+LOGIN = f"{REUTERS}/article/2013/01/21/us-mali-login-idUSBRE90K0AA20130121"
+LOGIN_TARGET = f"{REUTERS}/login?redirect=%2Farticle%2F2013%2F01%2F21"
+
+
+def page(url: str, word: str) -> bytes:
+    path = SECTION if url == START else url
+    body = (SITE / path[len(HOST) + 1 :]).read_bytes()
+    if word:
+        body = re.sub(rb"(<h1[^>]*>)", rb"\1" + word.encode() + b": ", body, count=1)
+        body = re.sub(rb"(<title>)", rb"\1" + word.encode() + b": ", body, count=1)
+    return body
+
+
+def write_warcs(directory: Path) -> list[Path]:
+    """The captures as two WARC files: January 2013 and the later year."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, early in (("cnn-2013.warc.gz", True), ("cnn-2016.warc.gz", False)):
+        path = directory / name
+        with open(path, "wb") as handle:
+            writer = WARCWriter(handle, gzip=True)
+            for url, captures in CAPTURES.items():
+                for date, word in captures:
+                    if date.startswith("2013") != early:
+                        continue
+                    body = page(url, word)
+                    headers = [
+                        ("Content-Type", "text/html; charset=utf-8"),
+                        ("Content-Length", str(len(body))),
+                    ]
+                    _write(writer, url, date, "200 OK", headers, body)
+            if early:
+                for url, (target, date) in REDIRECTS.items():
+                    headers = [("Location", target), ("Content-Length", "0")]
+                    _write(writer, url, date, "301 Moved Permanently", headers, b"")
+                blocked = (REUTERS_SITE / BLOCKED[len(REUTERS) + 1 :]).read_bytes()
+                headers = [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Content-Length", str(len(blocked))),
+                ]
+                _write(writer, BLOCKED, "2013-01-20T10:00:00Z", "403 Forbidden", headers, blocked)
+                headers = [("Location", LOGIN_TARGET), ("Content-Length", "0")]
+                _write(writer, LOGIN, "2013-01-21T10:00:00Z", "302 Found", headers, b"")
+        paths.append(path)
+    return paths
+
+
+def _write(
+    writer: WARCWriter, url: str, date: str, status: str, headers: list, body: bytes
+) -> None:
+    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    record = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": date},
+    )
+    writer.write_record(record)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def pywb_serving(root: Path, collection: str, warcs: list[Path]) -> Iterator[str]:
+    """A real pywb on loopback with `warcs` in `collection`; yields the collection's URL."""
+    tools = Path(sys.executable).parent
+    manager = str(tools / "wb-manager")
+    root.mkdir(parents=True, exist_ok=True)
+    subprocess.run([manager, "init", collection], cwd=root, check=True, capture_output=True)
+    files = [str(p) for p in warcs]
+    subprocess.run([manager, "add", collection, *files], cwd=root, check=True, capture_output=True)
+    port = free_port()
+    binary = tools / "pywb" if (tools / "pywb").exists() else Path(shutil.which("wayback") or "")
+    process = subprocess.Popen(
+        [str(binary), "-p", str(port), "-b", "127.0.0.1"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("pywb exited")
+            if time.monotonic() > deadline:
+                raise RuntimeError("pywb did not start listening")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)  # polling the port, bounded by the deadline
+        yield f"http://127.0.0.1:{port}/{collection}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

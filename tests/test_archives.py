@@ -1,0 +1,165 @@
+"""The archive kinds' protocol rules (pure functions: no network, no Scrapy)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from crawler.archives import (
+    CommonCrawlArchive,
+    Snapshot,
+    WaybackArchive,
+    crawls_near,
+    make_archive,
+    memento_links,
+    nearest,
+    original_headers,
+    original_of,
+    parse_cdx,
+    raw_form,
+)
+
+AT = datetime(2013, 1, 29, tzinfo=timezone.utc)
+URL = "http://www.cnn.com/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
+
+
+def test_wayback_cdx_rows_with_a_header_row() -> None:
+    body = json.dumps(
+        [
+            ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"],
+            ["com,cnn)/x", "20130129223800", URL, "text/html", "200", "ABC", "9000"],
+            ["com,cnn)/x", "20130202010101", URL, "warc/revisit", "-", "ABC", "700"],
+        ]
+    ).encode()
+    first, second = parse_cdx(body)
+    assert first == Snapshot(URL, "20130129223800", 200, "text/html", "ABC", "", -1, 9000)
+    assert second.status is None and second.timestamp == "20130202010101"
+    assert parse_cdx(b"") == [] and parse_cdx(b"[]") == []
+
+
+def test_pywb_and_commoncrawl_answer_one_object_a_line() -> None:
+    body = (
+        b'{"urlkey": "k", "timestamp": "20130129100000", "url": "' + URL.encode() + b'", '
+        b'"status": "301", "offset": "790", "length": "1654", "filename": "a.warc.gz"}\n'
+    )
+    (snap,) = parse_cdx(body)
+    assert (snap.status, snap.offset, snap.length, snap.filename) == (301, 790, 1654, "a.warc.gz")
+
+
+def test_nearest_within_the_window() -> None:
+    early = Snapshot(URL, "20130120000000")
+    late = Snapshot(URL, "20130201000000")
+    far = Snapshot(URL, "20160301000000")
+    assert nearest([early, late, far], AT, timedelta(days=30)) == late
+    assert nearest([far], AT, timedelta(days=30)) is None
+    error = Snapshot(URL, "20130129000000", status=503)
+    assert nearest([early, error], AT, timedelta(days=30)) == early, "an error only if alone"
+    assert nearest([error], AT, timedelta(days=30)) == error
+    assert nearest([early, late], datetime(2013, 1, 26, tzinfo=timezone.utc), timedelta(30)) == (
+        early
+    ), "equally near: the earlier"
+
+
+def test_wayback_original_headers_from_x_archive_orig() -> None:
+    served = [
+        ("Server", "nginx"),
+        ("Date", "Mon, 30 Nov 2026 01:00:00 GMT"),
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("x-archive-orig-server", "Apache"),
+        ("x-archive-orig-date", "Tue, 29 Jan 2013 22:38:00 GMT"),
+        ("x-archive-orig-content-encoding", "gzip"),
+        ("x-archive-orig-set-cookie", "a=1"),
+        ("Memento-Datetime", "Tue, 29 Jan 2013 22:38:00 GMT"),
+        ("Content-Length", "9000"),
+    ]
+    assert original_headers(served) == [
+        ("server", "Apache"),
+        ("date", "Tue, 29 Jan 2013 22:38:00 GMT"),
+        ("X-Archive-Orig-content-encoding", "gzip"),
+        ("set-cookie", "a=1"),
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Length", "9000"),
+    ]
+
+
+def test_pywb_original_headers_without_its_own() -> None:
+    captured = datetime(2013, 1, 29, 10, tzinfo=timezone.utc)
+    served = [
+        ("Content-Type", "text/html"),
+        ("Memento-Datetime", "Tue, 29 Jan 2013 10:00:00 GMT"),
+        ("Link", "<x>; rel=original"),
+        ("Date", "Mon, 30 Nov 2026 01:00:00 GMT"),
+    ]
+    assert original_headers(served, captured=captured) == [("Content-Type", "text/html")]
+    kept = [("Date", "Tue, 29 Jan 2013 10:00:01 GMT")]
+    assert original_headers(kept, captured=captured) == kept
+
+
+def test_memento_urls_and_links() -> None:
+    memento = f"https://web.archive.org/web/20130129223800/{URL}"
+    assert original_of(memento) == ("20130129223800", URL)
+    assert original_of(f"http://127.0.0.1:8080/news/20130129id_/{URL}") == ("20130129", URL)
+    assert original_of("https://example.org/no/memento") is None
+    assert raw_form(memento) == f"https://web.archive.org/web/20130129223800id_/{URL}"
+    header = (
+        f'<{URL}>; rel="original", <http://a/tg/{URL}>; rel="timegate", '
+        f'<http://a/20130101000000/{URL}>; rel="first memento"; datetime="Tue, 01 Jan 2013 '
+        f'00:00:00 GMT", <http://a/20130129100000mp_/{URL}>; rel="memento"; '
+        f'datetime="Tue, 29 Jan 2013 10:00:00 GMT"; collection="news"'
+    )
+    assert [url for url, _ in memento_links(header)] == [
+        f"http://a/20130101000000/{URL}",
+        f"http://a/20130129100000mp_/{URL}",
+    ]
+
+
+def test_commoncrawl_crawls_near_at_and_ranges() -> None:
+    collinfo = json.dumps(
+        [
+            {"id": "CC-MAIN-2013-20", "from": "2013-05-18T00:00:00", "to": "2013-05-31T23:59:59"},
+            {"id": "CC-MAIN-2013-48", "from": "2013-12-04T00:00:00", "to": "2013-12-21T23:59:59"},
+            {"id": "CC-MAIN-2020-05", "from": "2020-01-17T00:00:00", "to": "2020-01-29T23:59:59"},
+        ]
+    ).encode()
+    at = datetime(2013, 5, 25, tzinfo=timezone.utc)
+    assert crawls_near(collinfo, at, timedelta(days=30)) == ["CC-MAIN-2013-20"]
+    assert crawls_near(collinfo, AT, timedelta(days=30)) == []
+    archive = make_archive("commoncrawl:CC-MAIN-2013-20", {}, AT, timedelta(days=30))
+    assert isinstance(archive, CommonCrawlArchive) and archive.crawls == ["CC-MAIN-2013-20"]
+    snap = Snapshot(URL, "20130520000000", filename="crawl-data/x.warc.gz", offset=10, length=5)
+    assert archive.fetch(snap) == (
+        "https://data.commoncrawl.org/crawl-data/x.warc.gz",
+        {"Range": "bytes=10-14"},
+    )
+
+
+def test_wayback_lookup_and_capture_urls() -> None:
+    archive = make_archive("wayback", {}, AT, timedelta(days=30))
+    assert isinstance(archive, WaybackArchive)
+    lookup = archive.lookup_url(URL, AT, timedelta(days=30))
+    assert lookup.startswith("https://web.archive.org/cdx/search/cdx?url=http")
+    assert "output=json" in lookup and "from=20121230" in lookup and "to=20130228" in lookup
+    snap = Snapshot(URL, "20130129223800")
+    assert archive.fetch(snap) == (f"https://web.archive.org/web/20130129223800id_/{URL}", {})
+
+
+def test_an_archive_host_gets_one_slot_of_two_requests_at_a_time() -> None:
+    from scrapy.settings import Settings
+    from scrapy.utils.test import get_crawler
+
+    import crawler.settings as project_settings
+    from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
+    from crawler.viaarchive import MIDDLEWARE
+
+    def crawler_with(**extra: str):
+        settings = Settings()
+        settings.setmodule(project_settings, priority="project")
+        settings.set("TWISTED_REACTOR_ENABLED", False)
+        settings.update(extra)
+        return get_crawler(CnnSpider, settings_dict=settings.copy_to_dict())
+
+    via = crawler_with(NEWSARCHIVE_VIA="wayback").settings
+    assert MIDDLEWARE in via.getdict("DOWNLOADER_MIDDLEWARES")
+    assert via.getdict("DOWNLOAD_SLOTS")["archive:web.archive.org"]["concurrency"] == 2
+    live = crawler_with().settings
+    assert MIDDLEWARE not in live.getdict("DOWNLOADER_MIDDLEWARES")

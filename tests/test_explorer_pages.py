@@ -1,0 +1,128 @@
+"""The explorer's answers over a generated store: order, filters, paging, search, story graph.
+The WSGI app is called directly (the browser tests cover the pages in Chromium)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from archive.explorer.app import Explorer
+from archive.explorer.captures import CaptureIndex
+from archive.explorer.queries import PAGE_SIZE
+from archive.store import ArticleStore
+from crawler.pages.urls import article_id
+
+from . import test_replay_helpers as helpers
+from .conftest import store_lines
+
+site_archive = helpers.site_archive
+COUNT = 2 * PAGE_SIZE + 20
+
+
+def generated(line: dict[str, Any], n: int) -> dict[str, Any]:
+    """Article ``n``: published on day ``n`` of 2020, outlet and topic alternating, linking to
+    article ``n - 1`` (so all of them are one story)."""
+    base = "https://www.reuters.com/world/generated-{}/"
+    item = {k: v for k, v in line.items() if k not in ("version", "contentDigest", "changes")}
+    canonical = base.format(n)
+    day = f"2020-{1 + n // 28:02d}-{1 + n % 28:02d}"
+    item.update(
+        url=canonical,
+        canonicalUrl=canonical,
+        articleId=article_id(canonical),
+        source="reuters" if n % 2 else "cnn",
+        headline=f"Generated story number {n}",
+        datePublished=f"{day}T12:00:00Z",
+        topics=["Even" if n % 2 == 0 else "Odd"],
+        relatedLinks=(
+            [{"url": base.format(n - 1), "headline": f"number {n - 1}", "kind": "related"}]
+            if n
+            else []
+        ),
+    )
+    return item
+
+
+@pytest.fixture(scope="module")
+def explorer(site_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Explorer:
+    data = tmp_path_factory.mktemp("generated") / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    line = store_lines(site_archive)[0]
+    with ArticleStore(data) as store:
+        store.add_many(generated(line, n) for n in range(COUNT))
+    return Explorer(data, data / "warc" / "index.cdxj", None)
+
+
+def get(app: Explorer, path: str, **params: str) -> tuple[str, str]:
+    environ = {"PATH_INFO": path, "QUERY_STRING": urlencode(params), "REQUEST_METHOD": "GET"}
+    seen: list[str] = []
+    body = b"".join(app(environ, lambda status, headers: seen.append(status)))
+    return seen[0], body.decode("utf-8")
+
+
+def numbers(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r"Generated story number (\d+)</a>", page)]
+
+
+def test_pages_walk_every_article_newest_publication_first(explorer: Explorer) -> None:
+    found: list[int] = []
+    page = 1
+    while True:
+        status, body = get(explorer, "/", page=str(page))
+        assert status == "200 OK"
+        found += numbers(body)
+        if 'rel="next"' not in body:
+            break
+        page += 1
+    assert page == 3 and len(found) == COUNT
+    assert found == sorted(found, reverse=True)
+
+
+def test_filters_by_outlet_topic_and_publication_dates(explorer: Explorer) -> None:
+    assert all(n % 2 for n in numbers(get(explorer, "/", source="reuters")[1]))
+    assert all(n % 2 == 0 for n in numbers(get(explorer, "/", topic="Even")[1]))
+    _status, body = get(explorer, "/", since="2020-01-03", until="2020-01-05")
+    assert numbers(body) == [4, 3, 2]
+
+
+def test_search_finds_by_headline_and_survives_any_input(explorer: Explorer) -> None:
+    assert numbers(get(explorer, "/", q="number 17")[1]) == [17]
+    for hostile in ('"', "AND (", "*", "NEAR(", "-x", "\x00", "' OR 1=1 --"):
+        status, _body = get(explorer, "/", q=hostile)
+        assert status == "200 OK", hostile
+
+
+def test_story_of_a_topic_and_of_an_article_follow_links_both_ways(explorer: Explorer) -> None:
+    status, body = get(explorer, "/story", topic="Odd")
+    assert status == "200 OK"
+    assert body.count('class="node"') > COUNT // 2  # the odd ones and the even ones between
+    middle = article_id("https://www.reuters.com/world/generated-40/")
+    status, body = get(explorer, "/story", article=middle)
+    assert status == "200 OK" and body.count('class="edge"') >= 2
+
+
+def test_unknown_article_and_story_are_404(explorer: Explorer) -> None:
+    assert get(explorer, "/article/cnn-0000")[0].startswith("404")
+    assert get(explorer, "/story", article="nothing")[0].startswith("404")
+    assert get(explorer, "/elsewhere")[0].startswith("404")
+
+
+def test_capture_lookup_finds_every_line_of_the_index_by_binary_search(
+    site_archive: Path,
+) -> None:
+    index = site_archive / "warc" / "index.cdxj"
+    lookup = CaptureIndex(index)
+    lines = index.read_text("utf-8").splitlines()
+    assert lines
+    for line in lines:
+        key, stamp, fields = line.split(" ", 2)
+        url = json.loads(fields)["url"]
+        assert (stamp, url) in {(c.timestamp, c.url) for c in lookup.lookup(url)}, key
+    assert lookup.lookup(json.loads(lines[0].split(" ", 2)[2])["url"] + "-not-there") == []

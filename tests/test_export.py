@@ -1,0 +1,154 @@
+"""``newsarchive export wacz|sqlite``: a WACZ the wacz package validates and pywb replays; a
+SQLite file with the store's tables and full-text search."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from . import test_replay_helpers as helpers
+from .conftest import run_cli, store_lines
+
+site_archive = helpers.site_archive
+TOOLS = Path(sys.executable).parent
+
+
+def validate(wacz: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(TOOLS / "wacz"), "validate", "-f", str(wacz)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def wacz(site_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wacz") / "site.wacz"
+    result = run_cli("export", "wacz", str(out), "--data", str(site_archive))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_the_wacz_holds_every_stored_capture_and_validates(wacz: Path, site_archive: Path) -> None:
+    result = validate(wacz)
+    assert result.returncode == 0 and "is valid" in result.stdout, result.stdout + result.stderr
+    with zipfile.ZipFile(wacz) as archive:
+        names = set(archive.namelist())
+        assert names == {
+            "archive/data.warc.gz",
+            "indexes/index.cdx",
+            "pages/pages.jsonl",
+            "datapackage.json",
+            "datapackage-digest.json",
+        }
+        assert archive.getinfo("archive/data.warc.gz").compress_type == zipfile.ZIP_STORED
+        package = json.loads(archive.read("datapackage.json"))
+        pages = [json.loads(x) for x in archive.read("pages/pages.jsonl").splitlines()]
+        index = archive.read("indexes/index.cdx").decode().splitlines()
+    assert package["wacz_version"] == "1.1.1" and package["profile"] == "data-package"
+    assert all(r["hash"].startswith("sha256:") for r in package["resources"])
+    assert pages[0]["format"] == "json-pages-1.0"
+    lines = store_lines(site_archive)
+    assert sorted(p["title"] for p in pages[1:]) == sorted(line["headline"] for line in lines)
+    assert all(p["ts"].endswith("Z") for p in pages[1:])
+    assert index == sorted(index) and len(index) >= len(lines)
+
+
+def test_a_tampered_wacz_fails_validation(wacz: Path, tmp_path: Path) -> None:
+    tampered = tmp_path / "tampered.wacz"
+    with zipfile.ZipFile(wacz) as source, zipfile.ZipFile(tampered, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "pages/pages.jsonl":
+                data = data.replace(b"Gao", b"Goa", 1)
+            target.writestr(info, data)
+    assert validate(tampered).returncode == 1
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def pywb_of_wacz(wacz: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """pywb serving a collection made with `wb-manager add --unpack-wacz`."""
+    root = tmp_path_factory.mktemp("pywb-wacz")
+    manager = str(TOOLS / "wb-manager")
+    subprocess.run([manager, "init", "export"], cwd=root, check=True, capture_output=True)
+    subprocess.run(
+        [manager, "add", "--unpack-wacz", "export", str(wacz)],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+    port = free_port()
+    process = subprocess.Popen(
+        [str(TOOLS / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, "pywb exited"
+            assert time.monotonic() < deadline, "pywb did not start listening"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)  # polling the port, bounded by the deadline
+        yield f"http://127.0.0.1:{port}/export"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@pytest.mark.pywb
+def test_every_page_of_the_wacz_replays_in_pywb(wacz: Path, pywb_of_wacz: str) -> None:
+    with zipfile.ZipFile(wacz) as archive:
+        pages = [json.loads(x) for x in archive.read("pages/pages.jsonl").splitlines()][1:]
+    for page in pages:
+        stamp = "".join(ch for ch in page["ts"] if ch.isdigit())
+        url = f"{pywb_of_wacz}/{stamp}id_/{page['url']}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.status == 200
+            body = response.read().decode("utf-8", "replace")
+        assert page["title"].split(" ")[0] in body, url
+
+
+def test_export_sqlite_has_the_tables_and_search(site_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "news.db"
+    result = run_cli("export", "sqlite", str(out), "--data", str(site_archive), "--source", "cnn")
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in store_lines(site_archive) if line["source"] == "cnn"]
+    with sqlite3.connect(out) as db:
+        for table in ("articles", "versions", "authors", "related_links", "captures"):
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
+        ids = {row[0] for row in db.execute("SELECT article_id FROM articles")}
+        assert ids == {line["articleId"] for line in lines}
+        word = lines[0]["headline"].split()[-1]
+        hits = db.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (f'"{word}"',)
+        ).fetchone()[0]
+        assert hits >= 1
+    assert not list(tmp_path.glob("*.part*"))
+
+
+def test_export_of_nothing_is_one_line_and_exit_1(site_archive: Path, tmp_path: Path) -> None:
+    result = run_cli(
+        "export", "wacz", str(tmp_path / "x.wacz"), "--data", str(site_archive),
+        "--since", "2999-01-01",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip() == "newsarchive: no stored capture matches: nothing to export"
+    assert not (tmp_path / "x.wacz").exists()
+    bad = run_cli("export", "sqlite", str(tmp_path / "x.db"), "--data", str(tmp_path / "none"))
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1

@@ -1,0 +1,109 @@
+"""The read model (``state/explorer.sqlite``): kept current by the crawl, caught up line by line,
+recreated by ``store rebuild``."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from archive.explorer.readmodel import ReadModel, store_files, url_key
+from archive.store import ArticleStore
+
+from . import test_replay_helpers as helpers
+from .conftest import run_cli, store_lines
+
+site_archive = helpers.site_archive
+
+
+def query(data: Path, sql: str, *args: object) -> list[tuple]:
+    with sqlite3.connect(data / "state" / "explorer.sqlite") as db:
+        return db.execute(sql, args).fetchall()
+
+
+def test_the_crawl_leaves_every_stored_article_in_the_read_model(site_archive: Path) -> None:
+    lines = store_lines(site_archive)
+    latest = {line["articleId"]: line for line in sorted(lines, key=lambda x: x["version"])}
+    rows = query(site_archive, "SELECT article_id, headline, dateline, source FROM articles")
+    assert {r[0]: (r[1], r[2], r[3]) for r in rows} == {
+        a: (line["headline"], line["dateline"], line["source"]) for a, line in latest.items()
+    }
+    assert query(site_archive, "SELECT count(*) FROM versions")[0][0] == len(lines)
+    assert query(site_archive, "SELECT count(*) FROM captures")[0][0] == len(lines)
+    authors = {a: [x["name"] for x in line["authors"]] for a, line in latest.items()}
+    for article, names in authors.items():
+        got = query(
+            site_archive,
+            "SELECT name FROM authors WHERE article_id = ? ORDER BY position",
+            article,
+        )
+        assert [r[0] for r in got] == names
+
+
+def test_full_text_search_over_headline_and_body(site_archive: Path) -> None:
+    line = next(x for x in store_lines(site_archive) if x["paragraphs"])
+    word = max(line["paragraphs"][0].split(), key=len).strip(".,;:'\"()")
+    hits = query(
+        site_archive,
+        "SELECT a.article_id FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid"
+        " WHERE articles_fts MATCH ?",
+        f'"{word}"',
+    )
+    assert line["articleId"] in {h[0] for h in hits}
+
+
+def test_related_links_resolve_to_stored_articles_through_mirror_and_canonical_urls(
+    site_archive: Path,
+) -> None:
+    lines = store_lines(site_archive)
+    by_key = {
+        url_key(url): line["articleId"]
+        for line in lines
+        for url in (line["url"], line["canonicalUrl"])
+    }
+    rows = query(site_archive, "SELECT article_id, url, target_id FROM related_coverage")
+    assert rows
+    for source, url, target in rows:
+        assert target == by_key.get(url_key(url)), (source, url)
+    assert any(target for _s, _u, target in rows)
+
+
+def test_a_new_version_replaces_the_searchable_text_and_keeps_both_versions(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(site_archive, data)
+    line = store_lines(data)[0]
+    changed = {k: v for k, v in line.items() if k not in ("version", "contentDigest", "changes")}
+    changed["headline"] = "Zanzibarite rewrite of the story"
+    with ArticleStore(data) as store:
+        assert store.add(changed).status == "updated"
+    with ReadModel.of(data) as model:
+        assert model.catch_up(store_files(data)) == 1
+        assert model.catch_up(store_files(data)) == 0
+    hits = query(data, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'zanzibarite'")
+    assert len(hits) == 1
+    old = line["headline"].split()[0]
+    assert (line["articleId"], line["version"] + 1) in query(
+        data, "SELECT article_id, version FROM versions"
+    )
+    assert query(data, "SELECT headline FROM articles WHERE article_id = ?", line["articleId"]) == [
+        ("Zanzibarite rewrite of the story",)
+    ]
+    assert old  # the old headline stays in the versions table
+    assert (line["headline"],) in query(
+        data, "SELECT headline FROM versions WHERE article_id = ?", line["articleId"]
+    )
+
+
+def test_store_rebuild_recreates_a_lost_read_model(site_archive: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(site_archive, data)
+    before = query(data, "SELECT article_id, headline, version FROM articles ORDER BY article_id")
+    for path in (data / "state").glob("explorer.sqlite*"):
+        path.unlink()
+    result = run_cli("store", "rebuild", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert "explorer.sqlite" in result.stdout
+    after = query(data, "SELECT article_id, headline, version FROM articles ORDER BY article_id")
+    assert after == before

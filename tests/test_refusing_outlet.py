@@ -1,0 +1,44 @@
+"""A live crawl of an outlet that refuses every request stops asking and names ``--via``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from .conftest import FAST, REPO, run_cli, start_site_server, stop_site_server
+
+SITE = REPO / "archive" / "testsite" / "site" / "reuters"
+ARTICLES = [
+    "/article/2013/01/17/us-mali-algeria-idUSBRE90G0XY20130117",
+    "/article/2013/01/18/us-mali-rebels-idUSBRE90H0AO20130118",
+    "/article/2013/01/19/us-mali-segou-idUSBRE90I0QQ20130119",
+    "/article/2013/01/20/us-mali-blocked-idUSBRE90J0ZZ20130120",
+    "/world/africa/mali-gao-market-reopens-2021-05-25/",
+]
+
+
+def test_an_outlet_refusing_every_request_is_given_up(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root / "reuters")
+    config = {"statuses": {path: 401 for path in ARTICLES}}
+    (root / "reuters" / "_server.json").write_text(json.dumps(config))
+    server = start_site_server(root)
+    try:
+        starts = [arg for path in ARTICLES for arg in ("--start-url", server.url("reuters", path))]
+        data = tmp_path / "data"
+        # One request at a time, so the decision comes before the next request is sent.
+        result = run_cli(
+            "crawl", "reuters", "--data", str(data), *starts, *FAST, "-s", "CONCURRENT_REQUESTS=1"
+        )
+    finally:
+        stop_site_server(server)
+    report = json.loads(next((data / "runs").glob("*.json")).read_text())
+    host = server.url("reuters", "")[len("http://") :]
+    assert report["refusedBy"] == [host]
+    assert report["pagesByStatus"]["401"] == 3
+    assert report["errors"]["outlet_refuses"]["count"] == 2
+    assert report["exitCode"] == 1 and "--via wayback" in report["message"]
+    lines = [line for line in result.stderr.splitlines() if "refused every request" in line]
+    assert len(lines) == 1 and "newsarchive crawl reuters --via" in lines[0]
+    assert "Traceback" not in result.stderr
