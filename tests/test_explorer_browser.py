@@ -189,6 +189,12 @@ def test_read_a_story_in_the_browser(watched: Watched, explorer_data: Path) -> N
     outgoing = page.locator("ul.links-out li")
     assert outgoing.count() == len(rich["relatedLinks"])
     assert page.locator("ul.links-out li", has_text="not stored").count() >= 1
+    # A related link the site redirects: the article stored at the redirect's end.
+    archived = page.locator("ul.links-out li a.replay").count()
+    assert archived == sum(1 for link in rich["relatedLinks"] if "video" not in link["url"])
+    redirected = page.locator("ul.links-out li", has_text="through a redirect")
+    assert redirected.count() == 1
+    assert redirected.locator("a[href^='/article/']").count() == 1
     watched.check_links()
     watched.shot("article")
     article_url = page.url

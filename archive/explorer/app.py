@@ -9,12 +9,12 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 from archive.explorer.readmodel import ReadModel, store_files
 
 from . import pages, queries
-from .captures import CaptureIndex
+from .captures import Capture, CaptureIndex, redirect_target
 from .queries import Filters
 
 log = logging.getLogger("archive.explorer")
@@ -34,6 +34,13 @@ SECURITY_HEADERS = [
     ("Referrer-Policy", "no-referrer"),
 ]
 CHECK_EVERY = 2.0  # seconds between checks that the store grew
+
+
+def on_host_of(page: str, link: str) -> str:
+    """``link`` moved to ``page``'s scheme and host: a mirror's archive holds the outlet's
+    pages under the mirror's host, while related links are stored under the outlet's."""
+    here, there = urlsplit(page), urlsplit(link)
+    return urlunsplit((here.scheme, here.netloc, there.path, there.query, ""))
 
 
 class Explorer:
@@ -151,9 +158,14 @@ class Explorer:
         )
         out_links = []
         for link in queries.links_out(self.db, article_id):
-            found = [c for c in self.captures.lookup(link["url"]) if c.kind != "redirect"]
-            found = found or self.captures.lookup(link["url"])
-            out_links.append((link, found[-1] if found else None))
+            every = self.captures.lookup(link["url"]) or self.captures.lookup(
+                on_host_of(row["url"], link["url"])
+            )
+            found = [c for c in every if c.kind != "redirect"] or every
+            target = None
+            if link["target_id"] is None:
+                target = self._through_redirects(every)
+            out_links.append((link, found[-1] if found else None, target))
         return pages.article(
             row,
             queries.authors(self.db, article_id),
@@ -162,6 +174,21 @@ class Explorer:
             out_links,
             queries.links_in(self.db, article_id),
         )
+
+    def _through_redirects(self, captures: list[Capture], hops: int = 3) -> sqlite3.Row | None:
+        """The stored article an archived redirect (or a short chain of them) leads to."""
+        for _ in range(hops):
+            redirect = next((c for c in reversed(captures) if c.kind == "redirect"), None)
+            if redirect is None:
+                return None
+            location = redirect_target(self.data / "warc", redirect)
+            if location is None:
+                return None
+            row = queries.article_at(self.db, location)
+            if row is not None:
+                return row
+            captures = self.captures.lookup(location)
+        return None
 
     def story(self, params: dict[str, str]) -> bytes | None:
         if params.get("article"):

@@ -7,6 +7,7 @@ aliases ignored), so ``...?iid=sidebar`` and a redirect's 301 are among them.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ class Capture:
     status: str
     mime: str
     kind: str  # "response", "revisit" or "redirect"
+    filename: str = ""
+    offset: int = 0
+    length: int = 0
 
     @property
     def when(self) -> str:
@@ -101,8 +105,42 @@ class CaptureIndex:
                     if status.startswith("3")
                     else "response"
                 )
-                found.append(Capture(parts[1], str(fields.get("url", "")), status, mime, kind))
+                found.append(
+                    Capture(
+                        parts[1],
+                        str(fields.get("url", "")),
+                        status,
+                        mime,
+                        kind,
+                        str(fields.get("filename", "")),
+                        int(fields.get("offset", 0) or 0),
+                        int(fields.get("length", 0) or 0),
+                    )
+                )
                 if len(found) >= limit:
                     break
         found.sort(key=lambda c: c.timestamp)
         return found
+
+
+def redirect_target(warc_dir: Path, capture: Capture) -> str | None:
+    """Where an archived redirect leads: its ``Location``, read from its WARC record."""
+    from urllib.parse import urljoin
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    if capture.kind != "redirect" or not capture.filename or capture.length <= 0:
+        return None
+    path = warc_dir / capture.filename
+    if path.name != capture.filename or not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(capture.offset)
+            raw = handle.read(capture.length)
+        for record in ArchiveIterator(io.BytesIO(raw)):
+            location = record.http_headers.get_header("Location") if record.http_headers else None
+            return urljoin(capture.url, location) if location else None
+    except Exception:  # a damaged record: the link stays unresolved
+        return None
+    return None

@@ -149,7 +149,7 @@ def article(
     authors: list[str],
     versions: list[sqlite3.Row],
     captures: list[Capture],
-    out_links: list[tuple[sqlite3.Row, Capture | None]],
+    out_links: list[tuple[sqlite3.Row, Capture | None, sqlite3.Row | None]],
     in_links: list[sqlite3.Row],
 ) -> bytes:
     topics = queries.json_list(row["topics"])
@@ -233,15 +233,22 @@ def _captures(captures: list[Capture]) -> str:
 
 
 def _related(
-    out_links: list[tuple[sqlite3.Row, Capture | None]], in_links: list[sqlite3.Row]
+    out_links: list[tuple[sqlite3.Row, Capture | None, sqlite3.Row | None]],
+    in_links: list[sqlite3.Row],
 ) -> str:
     out = ['<section class="related"><h2>Related coverage</h2><h3>This article points to</h3>']
     if not out_links:
         out.append("<p>No related links.</p>")
     else:
         out.append('<ul class="links-out">')
-        for link, capture in out_links:
-            if link["target_id"]:
+        for link, capture, redirected in out_links:
+            if redirected is not None:
+                text = escape(link["headline"] or redirected["headline"])
+                name = (
+                    f'<a href="{article_href(redirected["article_id"])}">{text}</a>'
+                    ' <span class="meta">stored, through a redirect</span>'
+                )
+            elif link["target_id"]:
                 text = escape(link["headline"] or link["target_headline"])
                 name = (
                     f'<a href="{article_href(link["target_id"])}">{text}</a>'

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .readmodel import url_key
+
 PAGE_SIZE = 50
 MANY_MATCHES = 5000  # a search matching more is read along the date index instead of sorted
 GRAPH_LIMIT = 120  # nodes in a story view
@@ -125,6 +127,16 @@ def sources(db: sqlite3.Connection) -> list[str]:
 def article(db: sqlite3.Connection, article_id: str) -> sqlite3.Row | None:
     row: sqlite3.Row | None = db.execute(
         "SELECT * FROM articles WHERE article_id = ?", (article_id,)
+    ).fetchone()
+    return row
+
+
+def article_at(db: sqlite3.Connection, url: str) -> sqlite3.Row | None:
+    """The stored article at ``url`` (its URL or canonical URL, as related links match)."""
+    row: sqlite3.Row | None = db.execute(
+        "SELECT a.* FROM article_urls AS u JOIN articles AS a ON a.article_id = u.article_id"
+        " WHERE u.key = ?",
+        (url_key(url),),
     ).fetchone()
     return row
 

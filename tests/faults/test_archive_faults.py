@@ -337,7 +337,7 @@ def test_replay_diff_shows_a_late_change_in_context(tmp_path: Path) -> None:
     month = sorted((old / "articles").glob("*.jsonl"))[0]
     lines = [json.loads(raw) for raw in month.read_text().splitlines()]
     body = lines[-1]["articleBody"]
-    assert len(body) > 400
+    assert len(body) > 300  # past what the diff shows whole (160 characters)
     lines[-1]["articleBody"] = body[:-12] + "OLD-ENDING"
     month.write_text("".join(json.dumps(line) + "\n" for line in lines))
     result = run_cli("replay", str(warcs), "--diff", str(old), "--jobs", "1")
