@@ -29,11 +29,14 @@ class RunLock:
         self.run_id = run_id
         self.stale: dict[str, Any] | None = None
         self._handle: IO[str] | None = None
+        self._shared = False
 
-    def acquire(self) -> RunLock:
+    def acquire(self, *, shared: bool = False) -> RunLock:
+        """Take the lock; `shared`: as one of several workers of a shared crawl, which may
+        hold it together (a lone run then finds the directory busy, and they find it so)."""
         handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the run)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = _read(handle)
             handle.close()
@@ -42,6 +45,10 @@ class RunLock:
                 f"run {holder.get('runId', '?')}, started {holder.get('started', '?')}); "
                 "not starting"
             ) from None
+        if shared:
+            self._handle = handle
+            self._shared = True
+            return self
         previous = _read(handle)
         if previous.get("pid"):
             # A holder named but the lock free: it died without releasing. (A live PID here
@@ -60,6 +67,11 @@ class RunLock:
     def release(self) -> None:
         """Empty the file (a clean end leaves no holder named), then drop the lock."""
         if self._handle is None:
+            return
+        if self._shared:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
             return
         self._handle.seek(0)
         self._handle.truncate()

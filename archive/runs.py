@@ -19,10 +19,17 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{os.getpid()}"
 
 
+def report_name(report: dict[str, Any]) -> str:
+    """``RUN-ID.json``; one worker of a shared crawl (its ``worker`` named) writes
+    ``RUN-ID.WORKER.json``: one run, one file per worker."""
+    worker = report.get("worker")
+    return f"{report['runId']}.{worker}.json" if worker else f"{report['runId']}.json"
+
+
 def write_report(runs_dir: Path, report: dict[str, Any]) -> Path:
     """Write atomically (temp file, fsync, rename), so a reader never sees half a report."""
     runs_dir.mkdir(parents=True, exist_ok=True)
-    path = runs_dir / f"{report['runId']}.json"
+    path = runs_dir / report_name(report)
     temp = path.with_suffix(".json.tmp")
     try:
         with open(temp, "w", encoding="utf-8") as handle:
@@ -46,3 +53,53 @@ def read_reports(runs_dir: Path) -> list[dict[str, Any]]:
         except (OSError, ValueError):
             continue
     return reports
+
+
+def merge_workers(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One report per run: the reports of a shared crawl's workers summed into one.
+
+    The merged report keeps the first report's order and names its ``workers``.
+    """
+    merged: list[dict[str, Any]] = []
+    by_run: dict[str, dict[str, Any]] = {}
+    for report in reports:
+        worker = report.get("worker")
+        if not worker:
+            merged.append(report)
+            continue
+        run = by_run.get(report.get("runId", ""))
+        if run is None:
+            run = by_run[report.get("runId", "")] = {**report, "workers": [worker]}
+            run.pop("worker", None)
+            merged.append(run)
+            continue
+        run["workers"].append(worker)
+        _add_into(run, report)
+    return merged
+
+
+_SUMMED = ("pagesFetched", "requests", "notModified", "blocked", "notArticle", "bytesReceived")
+
+
+def _add_into(run: dict[str, Any], report: dict[str, Any]) -> None:
+    for key in _SUMMED:
+        run[key] = int(run.get(key) or 0) + int(report.get(key) or 0)
+    for group in ("articles", "pages", "bytesWritten", "pagesByStatus"):
+        total = dict(run.get(group) or {})
+        for name, value in (report.get(group) or {}).items():
+            total[name] = int(total.get(name) or 0) + int(value or 0)
+        run[group] = total
+    errors = {k: dict(v) for k, v in (run.get("errors") or {}).items()}
+    for kind, entry in (report.get("errors") or {}).items():
+        known = errors.setdefault(kind, {"count": 0, "examples": []})
+        known["count"] = int(known.get("count", 0)) + int(entry.get("count", 0))
+        known["examples"] = (known.get("examples", []) + entry.get("examples", []))[:5]
+    run["errors"] = errors
+    run["startTime"] = min(str(run.get("startTime", "")), str(report.get("startTime", "")))
+    run["endTime"] = max(str(run.get("endTime", "")), str(report.get("endTime", "")))
+    run["durationSeconds"] = max(
+        float(run.get("durationSeconds") or 0), float(report.get("durationSeconds") or 0)
+    )
+    run["spiders"] = sorted(set(run.get("spiders") or []) | set(report.get("spiders") or []))
+    run["exitCode"] = max(int(run.get("exitCode") or 0), int(report.get("exitCode") or 0))
+    run["resumed"] = bool(run.get("resumed")) or bool(report.get("resumed"))

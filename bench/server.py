@@ -75,11 +75,14 @@ class GzipStaticHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     root: Path
+    delay: float = 0.0  # seconds before each answer: a distant server
 
     def log_message(self, format: str, *args: Any) -> None:
         return
 
     def do_GET(self) -> None:
+        if self.delay:
+            time.sleep(self.delay)
         relative = unquote(urlsplit(self.path).path).lstrip("/")
         file = (self.root / relative).resolve()
         if file.is_dir():
@@ -103,9 +106,14 @@ class GzipStaticHandler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(folders: dict[str, Path], run_dir: Path, *, use_nginx: bool = True) -> Iterator[Any]:
-    """Serve each folder on its own loopback port; yields (kind, {name: base URL})."""
-    binary = nginx_binary() if use_nginx else None
+def serve(
+    folders: dict[str, Path], run_dir: Path, *, use_nginx: bool = True, delay: float = 0.0
+) -> Iterator[Any]:
+    """Serve each folder on its own loopback port; yields (kind, {name: base URL}).
+
+    `delay` (Python server only) answers each request after that many seconds.
+    """
+    binary = nginx_binary() if use_nginx and not delay else None
     if binary:
         ports = {name: free_port() for name in folders}
         run_dir.mkdir(parents=True, exist_ok=True)
@@ -130,7 +138,7 @@ def serve(folders: dict[str, Path], run_dir: Path, *, use_nginx: bool = True) ->
         return
     started = []
     for folder in folders.values():
-        handler = type("Bound", (GzipStaticHandler,), {"root": folder.resolve()})
+        handler = type("Bound", (GzipStaticHandler,), {"root": folder.resolve(), "delay": delay})
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()

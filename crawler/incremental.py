@@ -15,7 +15,6 @@ import dataclasses
 import hashlib
 import time
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider, signals
@@ -23,11 +22,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from archive.fetchstate import FetchRecord, FetchState, FrontierEntry, Links, Planned
+from archive.fetchstate import FetchRecord, FrontierEntry, Links, Planned
+from archive.state import FetchHistory
 
 from .diskfull import DISK_FULL_STAT
 from .keys import KIND, KNOWN, LINKS, PAGE_STATS, RESUMED_STAT, STORE_LOCKED_STAT
 from .linkpolicy import dedup_key
+from .state import crawl_state
 
 if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
@@ -94,7 +95,7 @@ def payload_digest(body: bytes) -> str:
 class IncrementalMiddleware:
     """Makes known pages' requests conditional or skips them; keeps history and frontier."""
 
-    def __init__(self, crawler: Crawler, state: FetchState, mode: str, schedule: dict[Any, Any]):
+    def __init__(self, crawler: Crawler, state: FetchHistory, mode: str, schedule: dict[Any, Any]):
         self.crawler = crawler
         self.state = state
         self.mode = mode
@@ -112,8 +113,7 @@ class IncrementalMiddleware:
         schedule = parse_schedule(
             settings.getdict("NEWSARCHIVE_REFETCH_SCHEDULE") or DEFAULT_SCHEDULE
         )
-        path = Path(settings.get("NEWSARCHIVE_DATA_DIR") or "data") / "state" / "fetch.sqlite"
-        middleware = cls(crawler, FetchState(path), mode, schedule)
+        middleware = cls(crawler, crawl_state(settings).fetch_history(), mode, schedule)
         for handler, signal in (
             (middleware.spider_opened, signals.spider_opened),
             (middleware.spider_closed, signals.spider_closed),

@@ -14,6 +14,7 @@ KNOWN = "newsarchive_known"  # the FetchRecord a conditional request came from
 TRUNCATED = "newsarchive_truncated"  # WARC-Truncated reason of a cut response: length, time
 FETCH_START = "newsarchive_fetch_start"  # when the download began (a monotonic clock)
 WIRE = "newsarchive_wire"  # the bytes as they came off the wire, for the WARC writer
+LEASE = "newsarchive_lease"  # a shared crawl's lease on a request taken from the queue
 PENDING_METADATA = "_newsarchive_pending_metadata"  # a metadata record awaiting outlinks
 # crawl --via (crawler/viaarchive.py): a request to the web archive itself (its index or a
 # capture), the Memento a capture's request fetches (for the recorder), and on the page's
@@ -29,6 +30,7 @@ ERROR_STATS = "newsarchive/errors/"  # + kind: failures by kind
 PAGE_STATS = "newsarchive/pages/"  # + what a page was: article, listing, not_modified, ...
 TEMPLATE_FAILED_STATS = "newsarchive/templates/failed/"  # + template: it raised on a page
 ARTICLE_STATS = "newsarchive/articles/"  # + new, updated, unchanged
+STATE_LOST_STAT = "newsarchive/state/lost"  # a shared crawl's worker lost its Redis: why
 STORE_LOCKED_STAT = "newsarchive/store/locked"  # the store pipeline gave up waiting for the lock
 RESUMED_STAT = "newsarchive/resumed"  # the run picked up an unfinished crawl's frontier
 WARC_STATS = "newsarchive/warc/"  # the recorder's counts, summed in the run report

@@ -15,12 +15,14 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from archive.diskspace import is_disk_full
+from archive.state import StateUnavailableError
 from archive.store import ArticleStore, InvalidLineError, StoreLockedError
 from archive.validate import problems
 
 from .diskfull import disk_full, stop_for_disk_full, watch
 from .keys import ARTICLE_STATS, ERROR_STATS, EXAMPLES, STORE_LOCKED_STAT
 from .pages.outlets import names as outlet_names
+from .state import crawl_state
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,7 @@ class StorePipeline:
         if not settings.getbool("NEWSARCHIVE_STORE_ENABLED"):
             raise NotConfigured
         data_dir = Path(settings.get("NEWSARCHIVE_DATA_DIR"))
+        state = crawl_state(settings)
         store = _shared_stores.acquire(
             data_dir,
             lambda: ArticleStore(
@@ -128,6 +131,9 @@ class StorePipeline:
                 lock_timeout=settings.getfloat("NEWSARCHIVE_STORE_LOCK_TIMEOUT"),
                 batch_size=settings.getint("NEWSARCHIVE_STORE_BATCH_SIZE"),
                 sources=outlet_names(),
+                # A worker of a shared crawl: the shared version index, its own files.
+                index=state.version_index() if state.shared else None,
+                worker=(settings.get("NEWSARCHIVE_WORKER") or None) if state.shared else None,
             ),
         )
         watch(crawler)
@@ -204,6 +210,9 @@ class StorePipeline:
                     self._catch_up_read_model()
             else:
                 self.store.flush()
+        except StateUnavailableError as exc:
+            # Every line is in the files; the next writer indexes them into the shared state.
+            log.error("newsarchive: the store's index was not updated: %s", exc)
         except Exception as exc:
             if not is_disk_full(exc):
                 raise

@@ -27,9 +27,10 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 
 from archive.diskspace import is_disk_full
+from archive.state import PayloadDigests
 from archive.warc import Capture, HttpMessage, WarcWriter
 from archive.warc.cdxj import refresh_index
-from archive.warc.dedup import DigestIndex, EarlierCapture
+from archive.warc.dedup import EarlierCapture
 from archive.warc.records import (
     IDENTICAL_PAYLOAD,
     SERVER_NOT_MODIFIED,
@@ -59,12 +60,13 @@ from .keys import (
     WIRE,
 )
 from .signals import outlinks_chosen
+from .state import crawl_state
 
 logger = logging.getLogger(__name__)
 
 
 class WarcRecorder:
-    def __init__(self, crawler: Crawler, writer: WarcWriter, digests: DigestIndex | None = None):
+    def __init__(self, crawler: Crawler, writer: WarcWriter, digests: PayloadDigests | None = None):
         self.crawler = crawler
         self.writer = writer
         self.digests = digests
@@ -82,6 +84,8 @@ class WarcRecorder:
             prefix=f"{settings.get('NEWSARCHIVE_WARC_PREFIX')}-{spider_name}",
             max_size=settings.getint("NEWSARCHIVE_WARC_MAX_SIZE"),
             version=settings.get("NEWSARCHIVE_WARC_VERSION"),
+            # One worker of a shared crawl: HOST-PID in the name, unique across machines.
+            worker=settings.get("NEWSARCHIVE_WORKER") or None,
             info={
                 "isPartOf": settings.get("NEWSARCHIVE_RUN_ID") or spider_name,
                 "operator": settings.get("NEWSARCHIVE_WARC_OPERATOR") or None,
@@ -91,10 +95,7 @@ class WarcRecorder:
         )
         digests = None
         if settings.getbool("NEWSARCHIVE_WARC_DEDUP_ENABLED"):
-            digests = DigestIndex(
-                settings.get("NEWSARCHIVE_WARC_DEDUP_INDEX")
-                or Path(settings.get("NEWSARCHIVE_DATA_DIR")) / "state" / "warc-digests.sqlite3"
-            )
+            digests = crawl_state(settings).payload_digests()
         recorder = cls(crawler, writer, digests)
         watch(crawler)
         if settings.getbool("NEWSARCHIVE_WARC_RECOVERY_ENABLED"):

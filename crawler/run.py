@@ -26,7 +26,8 @@ from archive.dataformat import mark as mark_format
 from archive.diskspace import is_disk_full, reason
 from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, USAGE
 from archive.lock import LockedError, RunLock
-from archive.runs import REPORT_VERSION, new_run_id, write_report
+from archive.runs import REPORT_VERSION, new_run_id, report_name, write_report
+from archive.state import StateUnavailableError
 from archive.wording import counted
 
 from . import settings as defaults
@@ -42,6 +43,7 @@ from .keys import (
     EXAMPLES,
     PAGE_STATS,
     RESUMED_STAT,
+    STATE_LOST_STAT,
     STORE_LOCKED_STAT,
     TEMPLATE_FAILED_STATS,
     WARC_BYTES_STAT,
@@ -82,6 +84,10 @@ class CrawlOptions:
     settings: dict[str, Any] = field(default_factory=dict)
     quiet: bool = False
     max_error_rate: float = defaults.NEWSARCHIVE_MAX_ERROR_RATE
+    # redis://HOST:PORT/DB: this process is one worker of a crawl shared through Redis.
+    state: str = ""
+    worker: str = ""  # set by run_crawl for a worker: HOST-PID
+    resumed: bool = False  # set by run_crawl: the worker picked up a crawl nobody served
 
 
 def build_settings(options: CrawlOptions, run_id: str) -> Any:
@@ -93,7 +99,17 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
     settings.set("NEWSARCHIVE_RUN_ID", run_id, priority="cmdline")
     settings.set("NEWSARCHIVE_DEPTH", options.depth, priority="cmdline")
     settings.set("NEWSARCHIVE_RECRAWL", options.recrawl, priority="cmdline")
-    settings.set("LOG_FILE", str(log_path(options.data_dir, run_id)), priority="cmdline")
+    settings.set(
+        "LOG_FILE", str(log_path(options.data_dir, run_id, options.worker)), priority="cmdline"
+    )
+    if options.state:
+        from .scale import shared_settings
+
+        for name, value in shared_settings(options.state, options.worker).items():
+            settings.set(name, value, priority="cmdline")
+        extensions = dict(settings.getdict("EXTENSIONS"))
+        extensions["crawler.coordinator.CrawlCoordinator"] = 50
+        settings.set("EXTENSIONS", extensions, priority="cmdline")
     if options.max_pages:
         settings.set("NEWSARCHIVE_MAX_PAGES", options.max_pages, priority="cmdline")
         settings.set("CLOSESPIDER_PAGECOUNT", options.max_pages, priority="cmdline")
@@ -109,8 +125,9 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
     return settings
 
 
-def log_path(data_dir: Path, run_id: str) -> Path:
-    return data_dir / "runs" / f"{run_id}.log"
+def log_path(data_dir: Path, run_id: str, worker: str = "") -> Path:
+    """``runs/RUN-ID.log``, or ``runs/RUN-ID.WORKER.log`` for one worker of a shared crawl."""
+    return data_dir / "runs" / (f"{run_id}.{worker}.log" if worker else f"{run_id}.log")
 
 
 def run_crawl(options: CrawlOptions) -> int:
@@ -127,9 +144,16 @@ def run_crawl(options: CrawlOptions) -> int:
     except (DataDirError, FormatError) as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return USAGE
+    if options.state:
+        try:
+            run_id = join_shared_crawl(options, run_id)
+        except StateUnavailableError as exc:
+            print(f"newsarchive: {exc}; nothing was done, try again later", file=sys.stderr)
+            return LOCKED
     try:
         options.data_dir.mkdir(exist_ok=True)
-        lock = RunLock(options.data_dir, run_id).acquire()
+        # Workers of a shared crawl may share a data directory; a lone run may not.
+        lock = RunLock(options.data_dir, run_id).acquire(shared=bool(options.state))
     except LockedError as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return LOCKED
@@ -164,6 +188,24 @@ def run_crawl(options: CrawlOptions) -> int:
         lock.release()
 
 
+def join_shared_crawl(options: CrawlOptions, run_id: str) -> str:
+    """Reach the shared state and join its crawl; the run id is the crawl's, not ours."""
+    from archive.state.redis import RedisState
+
+    from .coordinator import join_crawl
+    from .state import crawl_state, worker_id
+
+    options.worker = options.worker or worker_id()
+    settings = {"NEWSARCHIVE_STATE": options.state, "NEWSARCHIVE_DATA_DIR": str(options.data_dir)}
+    from scrapy.settings import Settings
+
+    state = crawl_state(Settings(settings))
+    assert isinstance(state, RedisState)
+    state.ping()
+    shared_id, options.resumed = join_crawl(state, run_id)
+    return shared_id
+
+
 def disk_full_message(data_dir: Path, exc: BaseException) -> str:
     """The one line for a disk that was full before the crawl began: nothing was fetched."""
     return f"the disk of data directory {data_dir} is full ({reason(exc)}); nothing was fetched"
@@ -188,7 +230,8 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
     if not options.quiet:
         print(
             f"newsarchive: run {run_id}: crawling {', '.join(options.spiders)} into "
-            f"{options.data_dir} (log {log_path(options.data_dir, run_id)})",
+            f"{options.data_dir} (log {log_path(options.data_dir, run_id, options.worker)})"
+            + (f" as worker {options.worker} of {options.state}" if options.state else ""),
             file=sys.stderr,
         )
         interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL")
@@ -199,7 +242,7 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
     stopped_by = process.stopped_by
     report = build_report(run_id, options, crawlers, started, time.monotonic() - clock)
     report["bytesWritten"]["store"] = store_bytes(options.data_dir) - store_before
-    report["logFile"] = str(log_path(options.data_dir, run_id))
+    report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
     full = [m for m in failures.values() if m.startswith(DISK_FULL_FAILURE)]
     if full and report["exitCode"] != DISK_FULL:
         report["exitCode"] = DISK_FULL
@@ -239,7 +282,7 @@ def _write_running_report(options: CrawlOptions, run_id: str, started: datetime)
     ``newsarchive runs`` (as killed, once its lock is free). The final report replaces it."""
     report = build_report(run_id, options, [], started, 0.0)
     report.update(status="running", exitCode=None, endTime=None, completed=False)
-    report["logFile"] = str(log_path(options.data_dir, run_id))
+    report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
     try:
         write_report(options.data_dir / "runs", report)
     except OSError as exc:
@@ -257,7 +300,7 @@ def _write_final_report(runs_dir: Path, report: dict[str, Any]) -> Path:
         if not is_disk_full(exc):
             raise
         with contextlib.suppress(OSError):
-            (runs_dir / f"{report['runId']}.json").unlink()
+            (runs_dir / report_name(report)).unlink()
         return write_report(runs_dir, report)
 
 
@@ -359,6 +402,7 @@ def build_report(
     resumed = False
     store_locked = ""
     disk_full = ""
+    state_lost = ""
     refused_hosts: list[str] = []
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
@@ -366,6 +410,7 @@ def build_report(
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
         store_locked = store_locked or str(stats.get(STORE_LOCKED_STAT) or "")
         disk_full = disk_full or str(stats.get(DISK_FULL_STAT) or "")
+        state_lost = state_lost or str(stats.get(STATE_LOST_STAT) or "")
         resumed = resumed or bool(stats.get(RESUMED_STAT))
         for key, value in stats.items():
             if key.startswith("downloader/response_status_count/"):
@@ -414,6 +459,9 @@ def build_report(
     message = ""
     if disk_full:
         exit_code, message = DISK_FULL, disk_full + STOPPED_CLEANLY
+    elif state_lost:
+        exit_code = LOCKED
+        message = f"{state_lost}; stopped cleanly, the next run resumes the crawl"
     elif any(reason not in ENDED for reason in finish_reasons.values()):
         exit_code, message = CRASH, "a spider did not finish; see the run log"
     elif store_locked:
@@ -493,6 +541,9 @@ def build_report(
             "lookupsCached": totals.get("newsarchive/via/lookups_cached", 0),
             "requests": totals.get("newsarchive/via/internal/request_count", 0),
         }
+    if options.state:  # one worker of a shared crawl: its own report, RUN-ID.WORKER.json
+        report["worker"] = options.worker
+        report["resumed"] = report["resumed"] or options.resumed
     return report
 
 

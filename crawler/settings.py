@@ -113,6 +113,14 @@ NEWSARCHIVE_STORE_LOCK_TIMEOUT = 60.0  # wait this long for another writer, then
 NEWSARCHIVE_GC_TUNING_ENABLED = True
 NEWSARCHIVE_GC_THRESHOLDS = [10_000, 10, 10]
 
+# -- several machines (README "Several machines") --------------------------------------------
+# `newsarchive crawl --state redis://HOST:PORT/DB` (or NEWSARCHIVE_STATE) makes the process one
+# worker of a shared crawl (crawler/scale.py sets scrapy-redis's scheduler and dupe filter).
+NEWSARCHIVE_STATE = ""
+NEWSARCHIVE_WORKER = ""  # HOST-PID, set per worker: names its WARC, store, log, report files
+NEWSARCHIVE_STATE_LEASE_SECONDS = 30.0  # a silent worker's requests go back after this long
+NEWSARCHIVE_STATE_POLL_SECONDS = 0.5  # an idle worker looks at the shared queue this often
+
 LOG_LEVEL = "INFO"
 # On a terminal without -q, a progress line every this many seconds.
 NEWSARCHIVE_PROGRESS_INTERVAL = 10.0

@@ -30,6 +30,7 @@ FLOORS: dict[str, int] = {
     "archive.warc": 1,
     "archive.store": 1,
     "archive.schema": 1,
+    "archive.state": 1,
     "archive.testsite": 1,
     "crawler": 2,
     "crawler.spiders": 2,

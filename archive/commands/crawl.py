@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from crawler import settings as defaults
 from crawler.pages.outlets import names as outlet_names
 
 from ..exitcodes import EPILOG
+from ..state import ENV as STATE_ENV
 
 DEFAULT_DATA = Path("data")
 
@@ -85,6 +87,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print only the summary and errors"
+    )
+    parser.add_argument(
+        "--state",
+        metavar="redis://HOST:PORT/DB",
+        default=os.environ.get(STATE_ENV) or "",
+        help="run as one worker of a crawl shared through this Redis (queue, seen set, "
+        f"history, indexes); default ${STATE_ENV}, else the embedded state in DATA/state/",
     )
     parser.add_argument(
         "--from-archive",
@@ -166,6 +175,21 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError("--window needs --via")
     if options.via and options.from_archive:
         raise UsageError("--via and --from-archive exclude each other")
+    if options.state:
+        from ..state import check_address
+
+        try:
+            check_address(options.state)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if options.from_archive or options.via:
+            raise UsageError("--state does not go with --from-archive or --via")
+        try:
+            import scrapy_redis  # noqa: F401
+        except ImportError:
+            raise UsageError(
+                "--state needs scrapy-redis: pip install 'newsarchive[scale]'"
+            ) from None
     if options.via:
         overrides = {**_via_settings(options), **overrides}
     if options.from_archive:
@@ -202,6 +226,7 @@ def run(options: argparse.Namespace) -> int:
             max_error_rate=options.max_error_rate,
             settings=overrides,
             quiet=options.quiet,
+            state=options.state,
         )
     )
 

@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
         epilog="exit codes: 0 done (damage reported but tolerated); 1 damage found with "
         "--strict; 2 usage error (or a store written by a newer newsarchive); 70 internal "
-        "error; 74 the store's disk is full; 75 another process kept the store past --wait",
+        "error; 74 the store's disk is full; 75 another process kept the store past --wait, or "
+        "the Dask scheduler of --cluster could not be reached",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="WARC/WACZ files or folders")
     parser.add_argument(
@@ -49,6 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--cluster",
+        metavar="tcp://HOST:8786|local:N",
+        help="scan and extract on a Dask cluster: a running scheduler, or N local worker "
+        "processes (pip install 'newsarchive[scale]'); same items, same order",
     )
     parser.add_argument(
         "--diff",
@@ -118,6 +125,13 @@ def run(options: argparse.Namespace) -> int:
         except (DataDirError, FormatError) as exc:
             raise UsageError(str(exc)) from None
     jobs = options.jobs or default_jobs()
+    if options.cluster:
+        from ..replay.cluster import check_spec
+
+        try:
+            check_spec(options.cluster)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
 
     out: TextIO | None = None
     if options.out is not None:
@@ -154,6 +168,19 @@ def run(options: argparse.Namespace) -> int:
         elif out is not None:
             out.write(json.dumps(item, ensure_ascii=True, separators=(",", ":")) + "\n")
 
+    client = None
+    if options.cluster:
+        from ..replay.cluster import ClusterError, connect
+
+        try:
+            client = connect(options.cluster)
+        except ClusterError as exc:
+            if store is not None:
+                store.close()
+            if out is not None and out is not sys.stdout:
+                out.close()
+            print(f"newsarchive: {exc}; nothing was replayed, try again later", file=sys.stderr)
+            return LOCKED
     failed: Exception | None = None  # the store's: locked past --wait, or a full disk
     try:
         # A store checks every line it writes: the items need no check of their own then.
@@ -165,6 +192,7 @@ def run(options: argparse.Namespace) -> int:
             sites=sites,
             check=store is None,
             shares_terminal=shares_terminal,
+            cluster=client,
         )
         if spool is not None:
             _store_in_capture_order(spool, store, out, decisions)
@@ -173,6 +201,10 @@ def run(options: argparse.Namespace) -> int:
             raise
         failed = exc
     finally:
+        if client is not None:
+            from ..replay.cluster import close
+
+            close(client)
         if spool is not None:
             spool.close()
         if store is not None:

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from ..lock import held_by
-from ..runs import read_reports
+from ..runs import merge_workers, read_reports
 
 COLUMNS = (
-    ("run", lambda r: r.get("runId", "?")),
+    ("run", lambda r: r.get("runId", "?") + _workers(r)),
     ("status", lambda r: r.get("status", "?")),
     ("started", lambda r: r.get("startTime", "?")),
     ("secs", lambda r: f"{float(r.get('durationSeconds') or 0):.0f}"),
@@ -61,6 +61,7 @@ def run(options: argparse.Namespace) -> int:
             report["status"] = "killed"  # its report was never finished: the run died
         elif "status" not in report:  # written before reports had one
             report["status"] = "ok" if report.get("exitCode") == 0 else "failed"
+    reports = merge_workers(reports)
     if options.last:
         reports = reports[-options.last :]
     print(format_table(reports), end="")
@@ -79,6 +80,12 @@ def format_table(reports: list[dict[str, Any]]) -> str:
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def _workers(report: dict[str, Any]) -> str:
+    """`` (3 workers)`` after the run id of a crawl shared by several worker processes."""
+    workers = report.get("workers") or []
+    return f" ({len(workers)} worker{'s' if len(workers) != 1 else ''})" if workers else ""
 
 
 def _written(report: dict[str, Any]) -> int:

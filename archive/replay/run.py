@@ -73,17 +73,21 @@ def iter_tasks(
     report: ReplayReport,
     on_problem: Callable[[Problem], None],
     progress: Progress | None = None,
+    scanned: Iterable[tuple[Source, list[Any] | None]] | None = None,
 ) -> Iterator[Task]:
-    """Scan every source in order and yield tasks as the planner releases them."""
+    """Scan every source in order and yield tasks as the planner releases them.
+
+    `scanned` gives each source with its records already scanned (on a cluster), in order.
+    """
     done_bytes = 0
-    for source in sources:
+    for source, records in scanned or ((s, None) for s in sources):
         report.files += 1
 
         def moved(position: int, base: int = done_bytes) -> None:
             if progress is not None:
                 progress.update(bytes_done=base + position, records=1)
 
-        for found in scan(source, moved):
+        for found in records if records is not None else scan(source, moved):
             if isinstance(found, Problem):
                 report.problems.append(found)
                 on_problem(found)
@@ -140,12 +144,15 @@ def replay(
     window: int | None = None,
     check: bool = True,
     shares_terminal: bool = False,
+    cluster: Any = None,
 ) -> ReplayReport:
     """Replay `paths`, handing each article item to `sink` in capture order; with `check`
     off, items are not validated here (a store sink checks every line it writes).
 
     `shares_terminal`: the sink writes to the terminal the progress bar is drawn on, so the
     bar is taken off its line before each item (output never joins the bar's line).
+    With `cluster` (a Dask client) the files are scanned and the captures extracted on
+    its workers instead of `jobs` local processes; the items and their order are the same.
     """
     err = err if err is not None else sys.stderr
     sources = find_sources(paths)
@@ -162,9 +169,18 @@ def replay(
     def on_problem(problem: Problem) -> None:
         _say(err, progress, f"newsarchive: {problem}")
 
-    tasks = iter_tasks(sources, planner, report, on_problem, progress)
+    if cluster is not None:  # archive.replay.cluster: a Dask client
+        from . import cluster as dask_cluster
+
+        tasks = iter_tasks(
+            sources, planner, report, on_problem, progress, dask_cluster.scanned(cluster, sources)
+        )
+        results = dask_cluster.outcomes(cluster, tasks, dict(sites or {}), check)
+    else:
+        tasks = iter_tasks(sources, planner, report, on_problem, progress)
+        results = run_outcomes(tasks, jobs, dict(sites or {}), check)
     try:
-        for outcome in run_outcomes(tasks, jobs, dict(sites or {}), check):
+        for outcome in results:
             report.pages[outcome.kind] += 1
             progress.update(pages=1)
             if outcome.kind == "problem":

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 INDEX_NAME = "store.sqlite"
 INDEX_VERSION = "2"
@@ -25,6 +25,32 @@ class Latest:
     content_digest: str
     hashes: dict[str, str]
     captured: str = ""
+
+
+class VersionIndex(Protocol):
+    """What the store needs of its index: this SQLite file, or a shared one (archive.state)."""
+
+    path: Any
+
+    def begin(self) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def close(self) -> None: ...
+    def clear(self) -> None: ...
+    def latest(self, article_id: str) -> Latest | None: ...
+    def has_capture(self, article_id: str, digest: str, captured: str) -> bool: ...
+    def digest_at(self, article_id: str, captured: str) -> str | None: ...
+    def remember(
+        self,
+        article_id: str,
+        version: int,
+        digest: str,
+        hashes: dict[str, Any],
+        captured: str = "",
+    ) -> None: ...
+    def file_sizes(self) -> dict[str, int]: ...
+    def set_file_size(self, name: str, size: int) -> None: ...
+    def count(self) -> int: ...
 
 
 class StoreIndex:

@@ -131,8 +131,9 @@ def month_of(line: dict[str, Any]) -> str:
     return downloaded[:7]
 
 
-def file_name(month: str) -> str:
-    return f"articles-{month}.jsonl"
+def file_name(month: str, worker: str | None = None) -> str:
+    """``articles-YYYY-MM.jsonl``, or ``articles-YYYY-MM.WORKER.jsonl`` for one crawl worker."""
+    return f"articles-{month}.{worker}.jsonl" if worker else f"articles-{month}.jsonl"
 
 
 def encode_line(line: dict[str, Any]) -> bytes:

@@ -33,7 +33,7 @@ from .files import (
     quarantine_tail,
     whole_size,
 )
-from .index import StoreIndex
+from .index import StoreIndex, VersionIndex
 from .lines import (
     captured_at,
     changed_fields,
@@ -89,13 +89,17 @@ class ArticleStore:
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         batch_size: int = DEFAULT_BATCH_SIZE,
         sources: Collection[str] = (),
+        index: VersionIndex | None = None,
+        worker: str | None = None,
     ):
         self.data_dir = Path(data_dir)
         self.articles_dir = self.data_dir / "articles"
         self.state_dir = self.data_dir / "state"
         self.batch_size = max(1, batch_size)
         self.sources = tuple(sources)  # when given, a line's source must be one of these
-        self.index = StoreIndex(self.state_dir)
+        # A shared index (several workers, each writing its own files) or state/store.sqlite.
+        self.index: VersionIndex = index if index is not None else StoreIndex(self.state_dir)
+        self.worker = worker
         self.lock = StoreLock(self.articles_dir, lock_timeout)
         self.stats = WriteStats()
         self._handles: dict[Path, int] = {}
@@ -150,7 +154,7 @@ class ArticleStore:
                 f"{item.get('url')}: the line breaks the store's contract: {'; '.join(found[:3])}"
             )
         try:
-            path = self.articles_dir / file_name(month_of(line))
+            path = self.articles_dir / file_name(month_of(line), self.worker)
         except ValueError as exc:
             raise InvalidLineError(f"{item.get('url')}: {exc}") from None
         data = encode_line(line)
@@ -207,9 +211,11 @@ class ArticleStore:
         """Index what other writers (or a killed one) appended; quarantine torn last lines."""
         known = self.index.file_sizes()
         files = self.files()
-        if any(known.get(p.name, 0) > p.stat().st_size for p in files) or (
-            set(known) - {p.name for p in files}
-        ):
+        # A shared index also knows other machines' files, which need not be here.
+        missing = (
+            set() if getattr(self.index, "shared", False) else set(known) - {p.name for p in files}
+        )
+        if any(known.get(p.name, 0) > p.stat().st_size for p in files) or missing:
             log.warning("the store index is ahead of the files; rebuilding it")
             self.index.clear()
             known = {}
@@ -257,7 +263,7 @@ class ArticleStore:
 
     # -- reading -----------------------------------------------------------------------------
     def files(self) -> list[Path]:
-        """The month files, oldest first."""
+        """The month files, oldest first; a month's worker files side by side, by name."""
         return sorted(self.articles_dir.glob("articles-*.jsonl"))
 
     def quarantined(self) -> list[Path]:

@@ -62,6 +62,7 @@ class WarcWriter:
         version: str = "1.1",
         info: dict[str, Any] | None = None,
         compress_level: int = 6,
+        worker: str | None = None,
     ):
         if version not in ("1.0", "1.1"):
             raise ValueError(f"unsupported WARC version {version!r} (1.0 or 1.1)")
@@ -71,7 +72,8 @@ class WarcWriter:
         self.version = version
         self.info = dict(info or {})
         self.compress_level = compress_level
-        self.hostname = socket.gethostname().split(".")[0] or "localhost"
+        # The last part of each name: this host, or HOST-PID for one worker of a shared crawl.
+        self.hostname = worker or socket.gethostname().split(".")[0] or "localhost"
         self.files_written: list[str] = []
         self.records_written = 0
         self.bytes_written = 0

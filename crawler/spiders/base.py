@@ -111,6 +111,11 @@ class NewsSpider(Spider):
 
     # -- start ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
+        coordinator = getattr(self, "coordinator", None)
+        if coordinator is not None:  # one worker of a shared crawl (crawler.coordinator)
+            async for request in self.shared_start(coordinator):
+                yield request
+            return
         pending = self.resume()
         for url in self.start_urls_given or self.default_start_urls:
             if url_problem(url):  # never planned: a frontier keeps only what can be requested
@@ -126,6 +131,23 @@ class NewsSpider(Spider):
             yield self.request(url, hops=0, is_start=True, kind="start")
         for request in pending:
             yield request
+
+    async def shared_start(self, coordinator: Any) -> AsyncIterator[Request]:
+        """Seed the shared queue once per crawl (first worker), or wait until it is seeded."""
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
+        from twisted.internet.task import deferLater
+
+        while not coordinator.claim_seeding(self.name):
+            if coordinator.seeded(self.name):
+                return
+            pause = deferLater(reactor, coordinator.poll_seconds, lambda: None)
+            await maybe_deferred_to_future(pause)
+        for url in self.start_urls_given or self.default_start_urls:
+            if self.note_hops(self.page_key(url), 0) is not None:
+                continue
+            yield self.request(url, hops=0, is_start=True, kind="start")
+        coordinator.mark_seeded(self.name)
 
     def resume(self) -> list[Request]:
         """Pick up the frontier an interrupted run left: what it did counts as done."""
@@ -169,6 +191,18 @@ class NewsSpider(Spider):
             self.incremental.planned(self.name, self._planned)
         self._planned = []
 
+    def note_hops(self, key: str, hops: int) -> int | None:
+        """The hops `key` was known at before; `hops` kept if fewer (in one step when the
+        map is shared by several workers, so two paths found at once keep the shorter)."""
+        lower = getattr(self.hops_by_key, "lower", None)
+        if lower is not None:
+            known: int | None = lower(key, hops)
+            return known
+        known = self.hops_by_key.get(key)
+        if known is None or hops < known:
+            self.hops_by_key[key] = hops
+        return known
+
     def page_key(self, url: str) -> str:
         """The dedup key a link is planned under: that of the first URL form of its page met."""
         key = dedup_key(url)
@@ -188,6 +222,9 @@ class NewsSpider(Spider):
 
     # -- pages ---------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
+        return leased(self, response.request, self._parse_page(response))
+
+    def _parse_page(self, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
         truncated = truncation_kind(response)
         if truncated:
@@ -219,6 +256,8 @@ class NewsSpider(Spider):
             # Kept to re-follow with fewer hops, should a shorter path to this page turn up.
             related = self.follows_by_key[key] = self.policy.related(analysis)
             links = [(f.url, f.kind) for f in related]
+            # Read again once the links are known: another worker may have found it sooner.
+            hops = min(hops, self.hops_by_key.get(key, 1 << 30))
             follows = self.policy.from_page(related, hops)
         else:
             follows = self.policy.follow(analysis, hops, is_start=bool(response.meta.get(START)))
@@ -254,14 +293,24 @@ class NewsSpider(Spider):
 
     def schedule(self, follows: list[FollowRequest], referer: str) -> Iterator[Request]:
         """Requests for links not yet known at so few hops; re-walks parsed pages reached sooner."""
+        shared = getattr(self, "coordinator", None) is not None
         for follow in follows:
             key = self.page_key(follow.url)
-            known = self.hops_by_key.get(key)
+            known = self.note_hops(key, follow.hops)
             if known is not None and known <= follow.hops:
+                if shared and dedup_key(follow.url) == key:
+                    # A worker killed after noting the hops may not have queued it: the
+                    # shared seen set drops it if it was.
+                    yield self.request(
+                        follow.url,
+                        hops=known,
+                        is_start=follow.kind == "listing",
+                        kind=follow.kind,
+                        referer=referer,
+                    )
                 continue
-            self.hops_by_key[key] = follow.hops
             self._planned.append((key, follow.url, follow.hops, follow.kind, referer))
-            if known is None:
+            if known is None or (shared and dedup_key(follow.url) == key):
                 yield self.request(
                     follow.url,
                     hops=follow.hops,
@@ -269,7 +318,7 @@ class NewsSpider(Spider):
                     kind=follow.kind,
                     referer=referer,
                 )
-            elif key in self.follows_by_key:
+            if known is not None and key in self.follows_by_key:
                 # Parsed already at more hops: its links are one hop nearer than thought.
                 again = self.policy.from_page(self.follows_by_key[key], follow.hops)
                 yield from self.schedule(again, referer=follow.url)
@@ -289,6 +338,9 @@ class NewsSpider(Spider):
 
     # -- failures ------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> Iterator[Request]:
+        return leased(self, getattr(failure, "request", None), self._on_error(failure))
+
+    def _on_error(self, failure: Failure) -> Iterator[Request]:
         request = getattr(failure, "request", None)
         if request is not None and isinstance(failure.value, KnownPage):
             yield from self.known_page(request, failure.value)
@@ -318,6 +370,16 @@ class NewsSpider(Spider):
         if len(examples[kind]) < 5 and url not in examples[kind]:
             examples[kind].append(url)
         stats.set_value(EXAMPLES, examples)
+
+
+def leased(spider: Spider, request: Request | None, output: Iterator[Any]) -> Iterator[Any]:
+    """`output` of a callback or errback, then the request's lease ended (shared crawls)."""
+    try:
+        yield from output
+    finally:
+        coordinator = getattr(spider, "coordinator", None)
+        if coordinator is not None:
+            coordinator.release(request)
 
 
 _ERROR_KINDS = (

@@ -1,0 +1,139 @@
+"""Replay on a Dask cluster: files scanned and captures extracted on its workers.
+
+``--cluster tcp://SCHEDULER:8786`` joins a running Dask scheduler (its workers must have
+newsarchive installed and see the archives at the same paths); ``--cluster local:N``
+starts a local cluster of N worker processes. The plan stays here, in record order, as in
+a single-process replay: each WARC file is scanned on a worker (headers only) and its
+records come back in order; the captures to extract go out in batches and their outcomes
+are taken back in the order they were sent. So the items, their order and the store
+written are exactly those of ``--jobs 1``. A worker lost mid-run costs a retry of the
+batches it held (Dask reschedules them); a bounded number of files and batches are in
+flight, so memory per worker stays flat whatever the archive's size.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .extract import Outcome, extract
+from .payload import OpenFiles
+from .plan import Task
+from .reader import scan
+from .sources import Source
+
+BATCH = 64  # captures per task: enough to make a task's overhead small
+RETRIES = 3  # a batch whose worker died is run again, up to this many times
+
+
+class ClusterError(RuntimeError):
+    """The cluster named by --cluster could not be reached or started."""
+
+
+def check_spec(spec: str) -> str:
+    """``tcp://HOST:PORT`` or ``local:N``, else ValueError."""
+    if spec.startswith("local:"):
+        count = spec.split(":", 1)[1]
+        if not count.isdigit() or int(count) < 1:
+            raise ValueError(f"--cluster local:N takes N >= 1, not {spec!r}")
+        return spec
+    if spec.startswith(("tcp://", "tls://")) and ":" in spec.split("://", 1)[1]:
+        return spec
+    raise ValueError(f"--cluster takes tcp://HOST:PORT or local:N, not {spec!r}")
+
+
+def connect(spec: str, timeout: float = 10.0) -> Any:
+    """A Dask client for `spec` (a local cluster of processes is closed with the client)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ClusterError("--cluster needs Dask: pip install 'newsarchive[scale]'") from None
+    try:
+        if spec.startswith("local:"):
+            cluster = LocalCluster(
+                n_workers=int(spec.split(":", 1)[1]),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                host="127.0.0.1",
+            )
+            client = Client(cluster, timeout=timeout)
+            client._newsarchive_cluster = cluster  # type: ignore[attr-defined]
+            return client
+        return Client(spec, timeout=timeout)
+    except OSError as exc:
+        raise ClusterError(f"the Dask scheduler {spec} cannot be reached ({exc})") from None
+
+
+def close(client: Any) -> None:
+    cluster = getattr(client, "_newsarchive_cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def workers(client: Any) -> int:
+    return max(1, len(client.scheduler_info().get("workers", {})))
+
+
+def scan_file(source: Source) -> list[Any]:
+    """Every RecordFacts and Problem of one file, in record order (runs on a worker)."""
+    return list(scan(source))
+
+
+def extract_batch(tasks: list[Task], sites: dict[str, str], check: bool = True) -> list[Outcome]:
+    """Outcomes of a batch of captures, in order (runs on a worker)."""
+    files = OpenFiles()
+    try:
+        return [extract(task, sites, files, check) for task in tasks]
+    finally:
+        files.close()
+
+
+def scanned(client: Any, sources: list[Source]) -> Iterator[tuple[Source, list[Any]]]:
+    """Each source with its scanned records, in order; a few files scanned ahead."""
+    ahead = workers(client) * 2
+    in_flight: deque[tuple[Source, Any]] = deque()
+    for source in sources:
+        in_flight.append((source, client.submit(scan_file, source, pure=False, retries=RETRIES)))
+        if len(in_flight) > ahead:
+            done, future = in_flight.popleft()
+            yield done, future.result()
+            future.release()
+    while in_flight:
+        done, future = in_flight.popleft()
+        yield done, future.result()
+        future.release()
+
+
+def outcomes(
+    client: Any, tasks: Iterable[Task], sites: dict[str, str], check: bool = True
+) -> Iterator[Outcome]:
+    """Outcomes of `tasks` in the order given, extracted in batches on the cluster."""
+    limit = workers(client) * 4
+    in_flight: deque[Any] = deque()
+    batch: list[Task] = []
+    shared_sites = dict(sites)
+
+    def submit(part: list[Task]) -> None:
+        in_flight.append(
+            client.submit(extract_batch, part, shared_sites, check, pure=False, retries=RETRIES)
+        )
+
+    def take() -> Iterator[Outcome]:
+        future = in_flight.popleft()
+        yield from future.result()
+        future.release()
+
+    for task in tasks:
+        batch.append(task)
+        if len(batch) >= BATCH:
+            submit(batch)
+            batch = []
+            if len(in_flight) >= limit:
+                yield from take()
+    if batch:
+        submit(batch)
+    while in_flight:
+        yield from take()

@@ -1,0 +1,106 @@
+"""Where a crawl keeps what must outlive it: embedded SQLite files, or one shared Redis.
+
+Five things make up the state: the frontier, the seen set, the fetch history, the WARC
+payload-digest index and the store's version index. By default they are SQLite files in
+``DATA/state/`` (nothing to start); ``--state redis://HOST:PORT/DB`` puts them in one Redis
+that several crawl workers share (the frontier and the seen set as scrapy-redis's queue and
+dupe filter, see :mod:`crawler.scale`). Both give the same small interface.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from ..fetchstate import FetchRecord, FetchState, FrontierEntry, Links, Planned
+from ..store.index import StoreIndex, VersionIndex
+from ..warc.dedup import DigestIndex, EarlierCapture
+
+ENV = "NEWSARCHIVE_STATE"  # the environment variable that names a shared state
+
+
+class StateUnavailableError(OSError):
+    """The shared state cannot be reached (down, refused, wrong address): try again later."""
+
+
+class FetchHistory(Protocol):
+    """Fetch history and frontier (:class:`archive.fetchstate.FetchState` is the embedded one)."""
+
+    def get(self, key: str) -> FetchRecord | None: ...
+    def record(self, record: FetchRecord, *, spider: str | None = None) -> None: ...
+    def touch(self, key: str, status: int, *, when: float | None = None) -> None: ...
+    def set_dates(self, key: str, *, published: str | None, modified: str | None) -> None: ...
+    def enqueue(self, spider: str, entries: list[Planned]) -> None: ...
+    def done(self, spider: str, key: str, links: Links | None = None) -> None: ...
+    def frontier(self, spider: str) -> list[FrontierEntry]: ...
+    def finish(self, spider: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class PayloadDigests(Protocol):
+    """Earlier captures by URL and payload digest (:class:`archive.warc.dedup.DigestIndex`)."""
+
+    def lookup(self, url: str, digest: str) -> EarlierCapture | None: ...
+    def latest(self, url: str) -> EarlierCapture | None: ...
+    def add(self, capture: EarlierCapture) -> None: ...
+    def close(self) -> None: ...
+
+
+class State(Protocol):
+    """Opens the three stores of the state; ``shared`` says whether other workers see them."""
+
+    shared: bool
+    address: str
+
+    def fetch_history(self) -> FetchHistory: ...
+    def payload_digests(self) -> PayloadDigests: ...
+    def version_index(self) -> VersionIndex: ...
+
+
+class EmbeddedState:
+    """SQLite files in ``DATA/state/``: the default, as it always was."""
+
+    shared = False
+
+    def __init__(self, data_dir: str | Path, digest_index: str | Path | None = None):
+        self.state_dir = Path(data_dir) / "state"
+        self.address = str(self.state_dir)
+        self._digest_index = digest_index
+
+    def fetch_history(self) -> FetchState:
+        return FetchState(self.state_dir / "fetch.sqlite")
+
+    def payload_digests(self) -> DigestIndex:
+        return DigestIndex(self._digest_index or self.state_dir / "warc-digests.sqlite3")
+
+    def version_index(self) -> StoreIndex:
+        return StoreIndex(self.state_dir)
+
+
+def check_address(address: str) -> str:
+    """``redis://HOST:PORT/DB`` as given, or ValueError saying what is wrong with it."""
+    parts = urlsplit(address)
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(f"--state takes redis://HOST:PORT/DB, not {address!r}")
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ValueError(f"--state {address!r} names no host")
+    db = parts.path.strip("/")
+    if db and not db.isdigit():
+        raise ValueError(f"--state {address!r}: the database must be a number")
+    try:
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError:
+        raise ValueError(f"--state {address!r} has a bad port") from None
+    return address
+
+
+def open_state(
+    address: str | None, data_dir: str | Path, *, digest_index: str | Path | None = None
+) -> State:
+    """The embedded state of `data_dir`, or the shared one at `address` (``redis://...``)."""
+    if not address:
+        return EmbeddedState(data_dir, digest_index)
+    from .redis import RedisState
+
+    return RedisState(check_address(address))

@@ -1,0 +1,304 @@
+"""The shared state in Redis: what several crawl workers on several machines must agree on.
+
+Keys live under ``newsarchive:``. The fetch history is one hash (canonical key -> record),
+the payload-digest index two (the first capture of each URL and digest, and each URL's
+latest), the store's version index two (each article's latest version, and how much of
+each worker's JSONL file it reflects). The frontier is not here: a shared crawl's frontier
+is scrapy-redis's request queue and the hop counts kept with it (:mod:`crawler.scale`).
+
+A lost connection raises :class:`StateUnavailableError` at once and tells the ``on_lost``
+listeners, so a worker stops cleanly instead of failing request by request.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from typing import Any
+
+import redis
+
+from ..fetchstate import FetchRecord, FrontierEntry, Links, Planned
+from ..store.index import Latest
+from ..warc.dedup import EarlierCapture
+from . import StateUnavailableError
+
+PREFIX = "newsarchive"
+CONNECT_TIMEOUT = 5.0
+SOCKET_TIMEOUT = 30.0
+
+# Set each article's latest version only if it is newer than the one known.
+_REMEMBER = """
+for i = 1, #ARGV, 3 do
+  local known = redis.call('HGET', KEYS[1], ARGV[i])
+  if (not known) or (cjson.decode(known)[1] < tonumber(ARGV[i + 1])) then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+  end
+end
+return 1
+"""
+
+
+class RedisState:
+    """One Redis database as the state of a shared crawl."""
+
+    shared = True
+
+    def __init__(self, address: str):
+        self.address = address
+        self.client = redis.Redis.from_url(
+            address, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=SOCKET_TIMEOUT
+        )
+        self.lost = False
+        self.on_lost: list[Callable[[Exception], None]] = []
+
+    def key(self, *parts: str) -> str:
+        return ":".join((PREFIX, *parts))
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn a lost connection into StateUnavailableError, telling the listeners once."""
+        if self.lost:
+            raise StateUnavailableError(f"the shared state at {self.address} was lost")
+        try:
+            yield
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise self.fail(exc) from exc
+
+    def fail(self, exc: Exception) -> StateUnavailableError:
+        """Note the connection lost (telling the listeners once); the error to raise."""
+        if not self.lost:
+            self.lost = True
+            for listener in list(self.on_lost):
+                listener(exc)
+        return StateUnavailableError(f"the shared state at {self.address} was lost ({exc})")
+
+    def ping(self) -> None:
+        """Raise StateUnavailableError unless Redis answers."""
+        try:
+            self.client.ping()
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            raise StateUnavailableError(
+                f"the shared state at {self.address} cannot be reached ({_reason(exc)})"
+            ) from exc
+
+    def fetch_history(self) -> RedisFetchHistory:
+        return RedisFetchHistory(self)
+
+    def payload_digests(self) -> RedisDigests:
+        return RedisDigests(self)
+
+    def version_index(self) -> RedisVersionIndex:
+        return RedisVersionIndex(self)
+
+
+def text(value: bytes | str | None) -> str:
+    """A Redis reply as text (the client gives bytes)."""
+    if value is None:
+        return ""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+class RedisFetchHistory:
+    """The fetch history in one hash; the frontier is the shared queue's (no-ops here)."""
+
+    def __init__(self, state: RedisState):
+        self.state = state
+        self.client = state.client
+        self.key = state.key("fetches")
+
+    def get(self, key: str) -> FetchRecord | None:
+        with self.state.guard():
+            raw = self.client.hget(self.key, key)
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        links = data.pop("links")
+        return FetchRecord(**data, links=None if links is None else [tuple(p) for p in links])
+
+    def __len__(self) -> int:
+        with self.state.guard():
+            return int(self.client.hlen(self.key))
+
+    def record(self, record: FetchRecord, *, spider: str | None = None) -> None:
+        with self.state.guard():
+            self.client.hset(self.key, record.key, json.dumps(asdict(record)))
+
+    def _update(self, key: str, **changes: Any) -> None:
+        record = self.get(key)
+        if record is None:
+            return
+        data = {**asdict(record), **changes}
+        with self.state.guard():
+            self.client.hset(self.key, key, json.dumps(data))
+
+    def touch(self, key: str, status: int, *, when: float | None = None) -> None:
+        self._update(key, fetched_at=time.time() if when is None else when, status=status)
+
+    def set_dates(self, key: str, *, published: str | None, modified: str | None) -> None:
+        self._update(key, date_published=published, date_modified=modified)
+
+    def enqueue(self, spider: str, entries: list[Planned]) -> None:
+        """Planned pages are in the shared request queue already."""
+
+    def done(self, spider: str, key: str, links: Links | None = None) -> None:
+        """A page is done when its lease is released (crawler.coordinator)."""
+
+    def frontier(self, spider: str) -> list[FrontierEntry]:
+        """Nothing to replay into the spider: the shared queue resumes by itself."""
+        return []
+
+    def finish(self, spider: str) -> None:
+        """The shared crawl's keys are cleared by the worker that sees it end."""
+
+    def close(self) -> None:
+        """The connection is the state's, shared by every component of the worker."""
+
+
+class RedisDigests:
+    """The first capture of each (URL, payload digest), and each URL's latest capture."""
+
+    def __init__(self, state: RedisState):
+        self.state = state
+        self.client = state.client
+        self.first = state.key("digests")
+        self.last = state.key("digests", "latest")
+
+    def lookup(self, url: str, digest: str) -> EarlierCapture | None:
+        with self.state.guard():
+            raw = self.client.hget(self.first, f"{digest} {url}")
+        return EarlierCapture(**json.loads(raw)) if raw else None
+
+    def latest(self, url: str) -> EarlierCapture | None:
+        with self.state.guard():
+            raw = self.client.hget(self.last, url)
+        return EarlierCapture(**json.loads(raw)) if raw else None
+
+    def add(self, capture: EarlierCapture) -> None:
+        data = json.dumps(asdict(capture))
+        with self.state.guard():
+            pipe = self.client.pipeline()
+            pipe.hsetnx(self.first, f"{capture.digest} {capture.url}", data)
+            pipe.hset(self.last, capture.url, data)
+            pipe.execute()
+
+    def add_many(self, captures: list[EarlierCapture]) -> None:
+        for capture in captures:
+            self.add(capture)
+
+    def close(self) -> None:
+        """Shared connection: nothing to close."""
+
+
+class RedisVersionIndex:
+    """The store's index shared by every worker; a batch is sent to Redis at commit."""
+
+    shared = True
+
+    def __init__(self, state: RedisState):
+        self.state = state
+        self.client = state.client
+        self.path = f"{state.address} ({state.key('store')})"
+        self.latest_key = state.key("store", "latest")
+        self.files_key = state.key("store", "files")
+        self.captures_key = state.key("store", "captures")  # article -> [[captured, digest]]
+        self._remember = self.client.register_script(_REMEMBER)
+        self._latest: dict[str, Latest] = {}
+        self._sizes: dict[str, int] = {}
+        self._captures: dict[str, list[list[str]]] = {}
+
+    def begin(self) -> None:
+        """Changes wait in memory until commit."""
+
+    def commit(self) -> None:
+        if not (self._latest or self._sizes or self._captures):
+            return
+        args: list[Any] = []
+        for article_id, known in self._latest.items():
+            value = json.dumps([known.version, known.content_digest, known.hashes, known.captured])
+            args += [article_id, known.version, value]
+        with self.state.guard():
+            pipe = self.client.pipeline(transaction=True)
+            if args:
+                self._remember(keys=[self.latest_key], args=args, client=pipe)
+            if self._sizes:
+                pipe.hset(self.files_key, mapping=dict(self._sizes.items()))
+            if self._captures:
+                captures = {a: json.dumps(self._all_captures(a)) for a in self._captures}
+                pipe.hset(self.captures_key, mapping=captures)  # type: ignore[arg-type]
+            pipe.execute()
+        self.rollback()
+
+    def rollback(self) -> None:
+        self._latest.clear()
+        self._sizes.clear()
+        self._captures.clear()
+
+    def close(self) -> None:
+        self.rollback()
+
+    def clear(self) -> None:
+        self.rollback()
+        with self.state.guard():
+            self.client.delete(self.latest_key, self.files_key, self.captures_key)
+
+    def latest(self, article_id: str) -> Latest | None:
+        pending = self._latest.get(article_id)
+        if pending is not None:
+            return pending
+        with self.state.guard():
+            raw = self.client.hget(self.latest_key, article_id)
+        if raw is None:
+            return None
+        version, digest, hashes, *captured = json.loads(raw)
+        return Latest(version, digest, hashes, captured[0] if captured else "")
+
+    def _all_captures(self, article_id: str) -> list[list[str]]:
+        """[[captured, digest], ...] of an article's stored lines, the batch's included."""
+        pending = self._captures.get(article_id, [])
+        with self.state.guard():
+            raw = self.client.hget(self.captures_key, article_id)
+        stored: list[list[str]] = json.loads(raw) if raw else []
+        unique = {(str(c), str(d)) for c, d in [*stored, *pending]}
+        return [[c, d] for c, d in sorted(unique)]
+
+    def has_capture(self, article_id: str, digest: str, captured: str) -> bool:
+        return (captured, digest) in {tuple(p) for p in self._all_captures(article_id)}
+
+    def digest_at(self, article_id: str, captured: str) -> str | None:
+        earlier = [d for c, d in self._all_captures(article_id) if c <= captured]
+        return earlier[-1] if earlier else None
+
+    def remember(
+        self,
+        article_id: str,
+        version: int,
+        digest: str,
+        hashes: dict[str, Any],
+        captured: str = "",
+    ) -> None:
+        known = self.latest(article_id)
+        if known is None or version > known.version:
+            self._latest[article_id] = Latest(version, digest, dict(hashes), captured)
+        self._captures.setdefault(article_id, []).append([captured, digest])
+
+    def file_sizes(self) -> dict[str, int]:
+        with self.state.guard():
+            stored = self.client.hgetall(self.files_key)
+        sizes = {text(k): int(v) for k, v in stored.items()}
+        return {**sizes, **self._sizes}
+
+    def set_file_size(self, name: str, size: int) -> None:
+        self._sizes[name] = size
+
+    def count(self) -> int:
+        with self.state.guard():
+            return int(self.client.hlen(self.latest_key))

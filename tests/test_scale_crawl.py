@@ -1,0 +1,166 @@
+"""Crawl workers sharing one crawl through a real Redis (``--state redis://...``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_cli
+from .scale_harness import (
+    RedisServer,
+    all_versions,
+    comparable,
+    control,
+    counting_site,
+    crawl_args,
+    finish,
+    free_port,
+    start_worker,
+    wait_until,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.scale]
+
+GATED = ("--gated", "--ungated", "/world/africa/", "--ungated", "/sitemaps/cnn/news.xml")
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def state(redis_server: RedisServer) -> str:
+    redis_server.client().flushall()
+    return redis_server.address
+
+
+def workers_joined(address_server: RedisServer, count: int) -> bool:
+    return int(address_server.client().scard("newsarchive:cnn:workers")) >= count
+
+
+def reference(site: dict[str, str], data: Path) -> Path:
+    """The same crawl by one process with the embedded state."""
+    import subprocess
+
+    from .conftest import REPO, cli_env
+
+    result = subprocess.run(
+        crawl_args(site, data), capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return data
+
+
+def article_fetches(counts: dict[str, int]) -> dict[str, int]:
+    return {p: n for p, n in counts.items() if p != "/robots.txt"}
+
+
+def test_three_workers_crawl_as_one_process_would(
+    state: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    with counting_site(*GATED) as site:
+        data = tmp_path / "shared"
+        workers = [start_worker(site, data, state) for _ in range(3)]
+        wait_until(lambda: workers_joined(redis_server, 3), "three workers to join")
+        control(site, "open")
+        outcomes = [finish(worker) for worker in workers]
+        assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
+        counts = control(site, "counts")
+        # No page fetched twice (robots.txt is each worker's own to obey).
+        assert counts and all(n == 1 for n in article_fetches(counts).values()), counts
+        assert counts["/robots.txt"] <= 3
+        alone = reference(site, tmp_path / "alone")
+    assert comparable(data) == comparable(alone)
+    assert all_versions(data) == all_versions(alone)
+    # Each worker wrote its own files; one run with three workers.
+    names = sorted(p.name for p in (data / "articles").glob("*.jsonl"))
+    assert names and all(len(n.split(".")) == 3 for n in names)
+    # One store, in a stable order: month, then the workers' files by name, then line.
+    listed = run_cli("articles", "--data", str(data), "--all-versions", "--fields", "articleId")
+    assert (
+        listed.returncode == 0
+        and listed.stdout
+        == run_cli(
+            "articles", "--data", str(data), "--all-versions", "--fields", "articleId"
+        ).stdout
+    )
+    in_files = [
+        json.loads(line)["articleId"]
+        for name in names
+        for line in (data / "articles" / name).read_text().splitlines()
+    ]
+    assert [json.loads(line)["articleId"] for line in listed.stdout.splitlines()] == in_files
+    runs = run_cli("runs", "--data", str(data))
+    assert runs.returncode == 0 and "(3 workers)" in runs.stdout
+    assert len(runs.stdout.strip().splitlines()) == 2
+    assert not redis_server.client().exists("newsarchive:cnn:requests")
+
+
+def test_a_killed_worker_loses_nothing(
+    state: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    with counting_site(*GATED, "--delay", "0.2") as site:
+        data = tmp_path / "shared"
+        first, second = (start_worker(site, data, state, lease=2) for _ in range(2))
+        wait_until(lambda: workers_joined(redis_server, 2), "two workers to join")
+        control(site, "open")
+        wait_until(lambda: len(article_fetches(control(site, "counts"))) >= 5, "some progress")
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        code, err = finish(second)
+        assert code == 0, err
+        alone = reference(site, tmp_path / "alone")
+    assert comparable(data) == comparable(alone)
+    assert all_versions(data) == all_versions(alone)
+
+
+def test_redis_lost_mid_crawl_stops_cleanly_and_resumes(tmp_path: Path) -> None:
+    redis = RedisServer(tmp_path / "redis-data")
+    redis.directory.mkdir()
+    redis.start()
+    try:
+        with counting_site(*GATED, "--delay", "0.2") as site:
+            data = tmp_path / "shared"
+            worker = start_worker(site, data, redis.address, lease=2)
+            wait_until(lambda: workers_joined(redis, 1), "the worker to join")
+            control(site, "open")
+            wait_until(lambda: len(article_fetches(control(site, "counts"))) >= 4, "progress")
+            redis.stop(save=True)
+            code, err = finish(worker)
+            assert code == 75, err
+            assert "lost the shared state" in err and "Traceback" not in err
+            redis.start()  # the same port and directory: what was saved comes back
+            again = start_worker(site, data, redis.address, lease=2)
+            code, err = finish(again)
+            assert code == 0, err
+            alone = reference(site, tmp_path / "alone")
+        reports = [json.loads(p.read_text()) for p in sorted((data / "runs").glob("*.json"))]
+        assert any(r["resumed"] for r in reports)
+        assert comparable(data) == comparable(alone)
+        assert all_versions(data) == all_versions(alone)
+    finally:
+        redis.stop()
+
+
+def test_unreachable_redis_is_one_line_and_exit_75(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    address = f"redis://127.0.0.1:{free_port()}/0"
+    result = run_cli("crawl", "cnn", "--data", str(data), "--state", address)
+    assert result.returncode == 75
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "cannot be reached" in result.stderr
+    assert not data.exists()
+
+
+def test_a_bad_state_address_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("crawl", "cnn", "--data", str(tmp_path), "--state", "http://x")
+    assert result.returncode == 2
+    assert "redis://HOST:PORT/DB" in result.stderr

@@ -1,0 +1,111 @@
+"""Replay on a real Dask cluster of local processes: the same bytes as one process."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_cli
+from .scale_harness import free_port
+from .test_replay_helpers import site_archive  # noqa: F401 (a fixture)
+
+pytestmark = [pytest.mark.slow, pytest.mark.scale]
+
+
+def many_files(archive: Path, folder: Path, copies: int) -> Path:
+    """The crawl's WARC files copied under new names: many files, several batches of pages."""
+    folder.mkdir()
+    for number in range(copies):
+        for path in sorted((archive / "warc").glob("*.warc.gz")):
+            shutil.copy(path, folder / f"{number:03d}-{path.name}")
+    return folder
+
+
+def test_dask_replay_equals_a_single_process_replay_byte_for_byte(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    warcs = many_files(site_archive, tmp_path / "warcs", 24)
+    found = {}
+    for name, how in (("alone", ("--jobs", "1")), ("dask", ("--cluster", "local:2"))):
+        out, store = tmp_path / f"{name}.jsonl", tmp_path / f"{name}-store"
+        every = run_cli(
+            "replay", str(warcs), "--out", str(out), "--all-captures", *how, timeout=300
+        )
+        assert every.returncode == 0, every.stderr
+        stored = run_cli("replay", str(warcs), "--store", str(store), *how, timeout=300)
+        assert stored.returncode == 0, stored.stderr
+        # The same summary: files, records, pages, articles, problems.
+        found[name] = (out.read_bytes(), every.stderr.strip().splitlines()[-1], store)
+    alone, dask = found["alone"], found["dask"]
+    assert alone[0] == dask[0] and alone[0].count(b"\n") > 64  # several batches of items
+    assert alone[1] == dask[1]
+    files = sorted(p.name for p in (alone[2] / "articles").glob("*.jsonl"))
+    assert files and files == sorted(p.name for p in (dask[2] / "articles").glob("*.jsonl"))
+    for name in files:
+        assert (alone[2] / "articles" / name).read_bytes() == (
+            dask[2] / "articles" / name
+        ).read_bytes()
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_75(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "items.jsonl"
+    result = run_cli(
+        "replay",
+        str(site_archive / "warc"),
+        "--out",
+        str(out),
+        "--cluster",
+        f"tcp://127.0.0.1:{free_port()}",
+        timeout=120,
+    )
+    assert result.returncode == 75, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "cannot be reached" in result.stderr
+
+
+def test_a_bad_cluster_is_a_usage_error(site_archive: Path) -> None:  # noqa: F811
+    result = run_cli("replay", str(site_archive / "warc"), "--cluster", "somewhere")
+    assert result.returncode == 2
+    assert "tcp://HOST:PORT or local:N" in result.stderr
+
+
+def test_a_dask_worker_killed_mid_run_costs_a_retry_not_the_run(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from distributed import Client, LocalCluster
+
+    from archive.replay import replay
+
+    warcs = [str(many_files(site_archive, tmp_path / "warcs", 24))]
+    alone: list[dict] = []
+    replay(warcs, alone.append, jobs=1, err=io.StringIO())
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    client = Client(cluster)
+    try:
+        before = client.run(os.getpid)
+        items: list[dict] = []
+
+        def sink(item: dict) -> None:
+            items.append(item)
+            if len(items) == 1:  # batches are in flight on both workers now
+                os.kill(next(iter(before.values())), signal.SIGKILL)
+
+        replay(warcs, sink, cluster=client, err=io.StringIO())
+        after = client.run(os.getpid)
+    finally:
+        client.close()
+        cluster.close()
+    assert set(before.values()) - set(after.values())  # a worker died (its nanny restarted it)
+    assert items == alone

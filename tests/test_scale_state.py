@@ -1,0 +1,111 @@
+"""The state interface: the embedded (SQLite) and shared (Redis) states answer alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.fetchstate import FetchRecord
+from archive.state import EmbeddedState, State, check_address, open_state
+from archive.state.redis import RedisState
+from archive.warc.dedup import EarlierCapture
+
+from .scale_harness import RedisServer
+
+pytestmark = pytest.mark.scale  # needs the redis client: `pytest -m scale`
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def state(request: pytest.FixtureRequest, tmp_path: Path) -> State:
+    if request.param == "embedded":
+        return open_state(None, tmp_path)
+    server: RedisServer = request.getfixturevalue("redis_server")
+    server.client().flushall()
+    return open_state(server.address, tmp_path)
+
+
+def test_the_default_is_the_embedded_state_in_the_data_directory(tmp_path: Path) -> None:
+    state = open_state(None, tmp_path)
+    assert isinstance(state, EmbeddedState) and not state.shared
+    state.fetch_history().close()
+    assert (tmp_path / "state" / "fetch.sqlite").exists()
+
+
+def test_fetch_history(state: State) -> None:
+    history = state.fetch_history()
+    assert history.get("k") is None
+    record = FetchRecord(
+        "k", "https://x/a", 10.0, 5.0, 200, '"e"', None, "sha1:1", links=[("u", "related")]
+    )
+    history.record(record)
+    assert history.get("k") == record
+    history.touch("k", 304, when=20.0)
+    touched = history.get("k")
+    assert touched is not None and (touched.fetched_at, touched.status) == (20.0, 304)
+    history.set_dates("k", published="2024-01-01T00:00:00Z", modified=None)
+    dated = history.get("k")
+    assert dated is not None and dated.date_published == "2024-01-01T00:00:00Z"
+    history.close()
+
+
+def test_payload_digests(state: State) -> None:
+    digests = state.payload_digests()
+    first = EarlierCapture("https://x/a", "sha1:A", "<urn:1>", "2024", "f.warc.gz", 0, 10)
+    later = EarlierCapture("https://x/a", "sha1:A", "<urn:2>", "2025", "g.warc.gz", 5, 10)
+    digests.add(first)
+    digests.add(later)
+    assert digests.lookup("https://x/a", "sha1:A") == first  # the first holder of the payload
+    assert digests.latest("https://x/a") == later
+    assert digests.lookup("https://x/a", "sha1:B") is None
+    digests.close()
+
+
+def test_version_index_keeps_the_newest_version_and_commits_whole(state: State) -> None:
+    index = state.version_index()
+    index.begin()
+    index.remember("a", 1, "d1", {"headline": "h"})
+    index.set_file_size("articles-2024-01.jsonl", 10)
+    index.rollback()
+    assert index.latest("a") is None
+    index.begin()
+    index.remember("a", 2, "d2", {"headline": "h2"})
+    index.remember("a", 1, "d1", {"headline": "h"})  # older: changes nothing
+    index.set_file_size("articles-2024-01.jsonl", 20)
+    index.commit()
+    known = index.latest("a")
+    assert known is not None and (known.version, known.content_digest) == (2, "d2")
+    assert index.file_sizes() == {"articles-2024-01.jsonl": 20}
+    assert index.count() == 1
+    index.close()
+
+
+def test_a_lost_redis_raises_one_error_and_tells_the_listeners(tmp_path: Path) -> None:
+    from .scale_harness import free_port
+
+    state = RedisState(f"redis://127.0.0.1:{free_port()}/0")
+    heard: list[Exception] = []
+    state.on_lost.append(heard.append)
+    with pytest.raises(OSError, match="cannot be reached"):
+        state.ping()
+    with pytest.raises(OSError, match="was lost"):
+        state.fetch_history().get("k")
+    with pytest.raises(OSError, match="was lost"):
+        state.payload_digests().latest("u")
+    assert len(heard) == 1
+
+
+@pytest.mark.parametrize(
+    "address", ["http://h:1/0", "redis://", "redis://h:1/x", "redis://h:port/0"]
+)
+def test_bad_addresses_are_refused(address: str) -> None:
+    with pytest.raises(ValueError):
+        check_address(address)
