@@ -19,6 +19,8 @@ from .outlets import outlets
 from .text import normalize_space, strip_suffixes, text_of
 from .urls import article_id, canonicalize_url, link_home
 
+_IN_PAGE_ORDER = compiled("$found/self::*")
+
 
 @cache
 def headline_suffixes() -> tuple[str, ...]:
@@ -76,6 +78,40 @@ class ArticlePage:
             else:
                 found = list(compiled(in_regions(query))(self.ctx.doc, regions=regions))
             self._found[query] = found
+        return list(found)
+
+    def indexed(
+        self,
+        test: str,
+        *,
+        classes: tuple[str, ...] = (),
+        test_ids: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+    ) -> list[html.HtmlElement]:
+        """What ``//*[test]`` finds inside :meth:`regions`, from the attribute indexes.
+
+        The elements whose class holds one of `classes`, whose data-testid holds one of
+        `test_ids` or whose tag is one of `tags` must include every element passing `test`:
+        only they are tested, not every element of the story's regions.
+        """
+        key = f"indexed:{test}"
+        found = self._found.get(key)
+        if found is None:
+            ctx = self.ctx
+            candidates = [e for m in classes for e in ctx.classes.containing(m)]
+            candidates += [e for m in test_ids for e in ctx.test_ids.containing(m)]
+            if tags:
+                candidates += ctx.doc.iter(*tags)
+            passes = compiled(f"self::*[{test}]")
+            kept = [e for e in candidates if passes(e)]
+            regions = self.regions()
+            if regions is not None:
+                inside = set(regions)
+                kept = [
+                    e for e in kept if e in inside or any(a in inside for a in e.iterancestors())
+                ]
+            # One entry per element, in page order (as the query gives them).
+            found = self._found[key] = list(_IN_PAGE_ORDER(self.ctx.doc, found=kept))
         return list(found)
 
     def first(self, query: str) -> Any:

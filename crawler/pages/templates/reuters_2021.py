@@ -13,7 +13,7 @@ import re
 
 from lxml import html
 
-from ..base import PageContext, once, region_holding
+from ..base import PageContext, compiled, once, region_holding
 from ..credits import is_credits_line
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
@@ -26,26 +26,37 @@ from .reuters_common import (
 _RELATED_TITLES = ("Related Coverage", "Read Next")
 # Boxes that are not story text wherever they sit (cards, badges, media, ads).
 _MODULES = (
-    "//*[@data-testid='RelatedCoverage' or @data-testid='ReadNext' or @data-testid='Video'"
+    "@data-testid='RelatedCoverage' or @data-testid='ReadNext' or @data-testid='Video'"
     " or @data-testid='primary-image' or @data-testid='primary-gallery'"
     f" or {has_prefix('related-coverage')} or {has_prefix('read-next')}"
     f" or {has_prefix('trust-badge')} or {has_prefix('article-body__trust')}"
-    f" or {has_prefix('ad-slot')} or {has_prefix('video-player')} or self::figure or self::aside]"
+    f" or {has_prefix('ad-slot')} or {has_prefix('video-player')} or self::figure or self::aside"
+)
+_MODULE_TEST_IDS = ("RelatedCoverage", "ReadNext", "Video", "primary-image", "primary-gallery")
+_MODULE_CLASSES = (
+    "related-coverage",
+    "read-next",
+    "trust-badge",
+    "article-body__trust",
+    "ad-slot",
+    "video-player",
 )
 _BODY_PARTS = (
     ".//*[starts-with(@data-testid, 'paragraph-')"
     " or ((self::h2 or self::h3) and @data-testid='Heading')"
     f" or {has_prefix('article-body__paragraph')} or {has_prefix('article-body__heading')}]"
 )
-_TAGS = (
-    "//nav[@aria-label='Tags']//a|//*[@data-testid='TagsList']//a"
-    f"|//*[{has_prefix('tags-with-label')}]//a|//nav[{has_prefix('article-header__tags')}]//a"
+# The tag navigation's boxes (their links are the topics).
+_TAG_BOXES = (
+    "(self::nav and @aria-label='Tags') or @data-testid='TagsList'"
+    f" or {has_prefix('tags-with-label')} or (self::nav and {has_prefix('article-header__tags')})"
 )
+_LINKS_IN = compiled("$boxes//a")
 # The header's byline: a data-testid hook (2021-2022), else the author block of the header
 # ("article-header__author" in 2023, "info-content__author" in 2024).
 _BYLINE = (
-    "//*[@data-testid='AuthorByline']"
-    f"|//*[{has_prefix('article-header__author__')} or {has_prefix('info-content__author__')}]"
+    "@data-testid='AuthorByline'"
+    f" or {has_prefix('article-header__author__')} or {has_prefix('info-content__author__')}"
 )
 # The sign-off under the story ("Reporting by ...; Editing by ..."): a sign-off span, or a
 # plain Body paragraph after the numbered ones.
@@ -122,7 +133,10 @@ class Reuters2021Page(ReutersPage):
 
     @once
     def modules(self) -> list[html.HtmlElement]:
-        return list(self.xpath(_MODULES)) + self.related_containers()
+        found = self.indexed(
+            _MODULES, classes=_MODULE_CLASSES, test_ids=_MODULE_TEST_IDS, tags=("figure", "aside")
+        )
+        return found + self.related_containers()
 
     @once
     def body_elements(self) -> list[html.HtmlElement]:
@@ -141,7 +155,12 @@ class Reuters2021Page(ReutersPage):
         return super().headline()
 
     def byline_element(self) -> html.HtmlElement | None:
-        return self.first(_BYLINE)
+        found = self.indexed(
+            _BYLINE,
+            classes=("article-header__author__", "info-content__author__"),
+            test_ids=("AuthorByline",),
+        )
+        return found[0] if found else None
 
     def authors(self) -> list[dict[str, str]]:
         byline = self.byline()
@@ -161,7 +180,10 @@ class Reuters2021Page(ReutersPage):
     @once
     def related_containers(self) -> list[html.HtmlElement]:
         found = modules_headed(self.headings(), _RELATED_TITLES)
-        for box in self.xpath("//*[@data-testid='RelatedCoverage' or @data-testid='ReadNext']"):
+        for box in self.indexed(
+            "@data-testid='RelatedCoverage' or @data-testid='ReadNext'",
+            test_ids=("RelatedCoverage", "ReadNext"),
+        ):
             if box not in found and not any(a in found for a in box.iterancestors()):
                 found.append(box)
         region = region_holding(found, self.regions(), self.ctx.doc)
@@ -174,11 +196,16 @@ class Reuters2021Page(ReutersPage):
         return [heading for heading in found if heading is not self.ctx.doc]
 
     def topic_anchors(self) -> list[html.HtmlElement]:
-        return list(self.xpath(_TAGS))
+        boxes = self.indexed(
+            _TAG_BOXES, classes=("tags-with-label",), test_ids=("TagsList",), tags=("nav",)
+        )
+        return list(_LINKS_IN(self.ctx.doc, boxes=boxes))
 
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
-        cards = self.related_containers() + list(
-            self.xpath("//*[@data-testid='Video' or " + has_prefix("video-player") + "]")
+        cards = self.related_containers() + self.indexed(
+            "@data-testid='Video' or " + has_prefix("video-player"),
+            classes=("video-player",),
+            test_ids=("Video",),
         )
         figures = without_descendants_of(self.article().xpath(".//figure"), cards)
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
@@ -186,7 +213,9 @@ class Reuters2021Page(ReutersPage):
             captions = figure.xpath(_CAPTION)
             for img in figure.xpath(".//img"):
                 pairs.append((img, captions[0] if captions else None))
-        for gallery in self.xpath("//*[@data-testid='PrimaryGalleryWrapper']"):
+        for gallery in self.indexed(
+            "@data-testid='PrimaryGalleryWrapper'", test_ids=("PrimaryGalleryWrapper",)
+        ):
             captions = gallery.xpath(_GALLERY_CAPTION)
             for index, slide in enumerate(gallery.xpath(_GALLERY_SLIDE)):
                 caption = captions[0] if captions and index == 0 else None
