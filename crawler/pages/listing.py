@@ -14,15 +14,31 @@ _XML_START_RE = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(urlset|sitemapindex|rss|feed|rdf:RDF)\b", re.S
 )
 
-# Page regions whose links are navigation, never coverage.
-_CHROME_XPATH = (
-    "ancestor-or-self::*[self::nav or self::footer or self::header"
-    " or contains(@class, 'nav') or contains(@class, 'footer') or contains(@class, 'header')"
-    " or contains(@class, 'ad-') or contains(@class, 'advert') or contains(@id, 'nav')"
-    " or contains(@id, 'footer') or contains(@id, 'header') or contains(@id, 'ftr')"
-    " or contains(@id, 'hdr') or contains(@id, 'masthead') or contains(@class, 'mostPopular')"
-    " or contains(@class, 'most-popular') or contains(@class, 'mtpmost')]"
+# Page regions whose links are navigation, never coverage: these tags, and elements whose
+# class or id contains one of these fragments (XPath contains(), case as written).
+_CHROME_TAGS = frozenset(("nav", "footer", "header"))
+_CHROME_CLASSES = (
+    "nav",
+    "footer",
+    "header",
+    "ad-",
+    "advert",
+    "mostPopular",
+    "most-popular",
+    "mtpmost",
 )
+_CHROME_IDS = ("nav", "footer", "header", "ftr", "hdr", "masthead")
+
+
+def _is_chrome(element: html.HtmlElement) -> bool:
+    """Whether `element` itself is navigation, a header, a footer or an ad slot."""
+    if element.tag in _CHROME_TAGS:
+        return True
+    classes = element.get("class")
+    if classes and any(fragment in classes for fragment in _CHROME_CLASSES):
+        return True
+    ids = element.get("id")
+    return bool(ids) and any(fragment in ids for fragment in _CHROME_IDS)
 
 
 def xml_listing_kind(body: bytes) -> str | None:
@@ -65,6 +81,25 @@ def xml_links(body: bytes, base: str) -> list[Link]:
     return links
 
 
+def _within_chrome(element: html.HtmlElement, known: dict[html.HtmlElement, bool]) -> bool:
+    """Whether `element` or one of its ancestors is chrome (answers kept in `known`)."""
+    walked = []
+    answer = False
+    node: html.HtmlElement | None = element
+    while node is not None:
+        if node in known:
+            answer = known[node]
+            break
+        walked.append(node)
+        if _is_chrome(node):
+            answer = True
+            break
+        node = node.getparent()
+    for node in walked:
+        known[node] = answer
+    return answer
+
+
 def _child_text(element: etree._Element, name: str) -> str | None:
     for child in element.iter():
         if isinstance(child.tag, str) and etree.QName(child).localname == name:
@@ -76,12 +111,33 @@ def page_links(doc: html.HtmlElement, base: str) -> list[Link]:
     """Links of a section page outside navigation, headers, footers and ad slots."""
     links: list[Link] = []
     seen: set[str] = set()
+    # Whether an element is or sits in chrome, for the ancestors the anchors share.
+    in_chrome: dict[html.HtmlElement, bool] = {}
     for anchor in doc.iter("a"):
         url = resolve_link(anchor.get("href"), base)
         if not url or url in seen:
             continue
-        if anchor.xpath(_CHROME_XPATH):
+        if _within_chrome(anchor, in_chrome):
             continue
         seen.add(url)
         links.append(Link(url=url, kind="listing", headline=text_of(anchor)))
     return links
+
+
+def _within_chrome(element: html.HtmlElement, known: dict[html.HtmlElement, bool]) -> bool:
+    """Whether `element` or one of its ancestors is chrome (answers kept in `known`)."""
+    walked = []
+    answer = False
+    node: html.HtmlElement | None = element
+    while node is not None:
+        if node in known:
+            answer = known[node]
+            break
+        walked.append(node)
+        if _is_chrome(node):
+            answer = True
+            break
+        node = node.getparent()
+    for node in walked:
+        known[node] = answer
+    return answer
