@@ -13,6 +13,9 @@ from .urls import resolve_link
 _XML_START_RE = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(urlset|sitemapindex|rss|feed|rdf:RDF)\b", re.S
 )
+# The root tag alone, looked for first: on an HTML page opening with several comments,
+# the full pattern backtracks through every way of grouping them before it fails.
+_XML_ROOT_RE = re.compile(rb"<(?:urlset|sitemapindex|rss|feed|rdf:RDF)\b")
 
 # Page regions whose links are navigation, never coverage: these tags, and elements whose
 # class or id contains one of these fragments (XPath contains(), case as written).
@@ -43,7 +46,8 @@ def _is_chrome(element: html.HtmlElement) -> bool:
 
 def xml_listing_kind(body: bytes) -> str | None:
     """``urlset``, ``sitemapindex``, ``rss``, ``feed`` or ``rdf:RDF`` when the body is one."""
-    match = _XML_START_RE.match(body[:4096])
+    head = body[:4096]
+    match = _XML_START_RE.match(head) if _XML_ROOT_RE.search(head) else None
     return match.group(1).decode() if match else None
 
 
