@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from lxml import html
 
-from crawler.pages.text import normalize_space
+from crawler.pages.text import normalize_space, short_text_of, text_of
 
 # The rule as written: control characters dropped, whitespace runs (NBSP and zero-width
 # characters included) made one space, trimmed.
@@ -54,3 +55,34 @@ def test_chunked_utf8_check_agrees_with_decoding(body: bytes) -> None:
     else:
         valid = True
     assert is_utf8(body) == valid
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<h2>Read Next</h2>",
+        "<h2> Read\u00a0 <span>Next</span>:::: </h2>",
+        "<h2>Re<br>ad\u200bNext</h2>",
+        "<h2>Read<span class='visually-hidden'> a long hidden part of the heading</span></h2>",
+        "<h2 hidden>Read Next but hidden</h2>",
+        "<header><h2>Read</h2><script>var long = 'script text';</script>Next</header>",
+        "<h2>Re\x01ad Ne\x02xt</h2>",
+    ],
+)
+def test_short_text_of_is_text_of_when_short(markup: str) -> None:
+    element = html.fragment_fromstring(markup)
+    assert short_text_of(element, 8, uncounted=":") == text_of(element)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<h2>Read Next Week</h2>",
+        "<header><h2>Read</h2><p>Next <b>and more</b> after it</p></header>",
+        "<h2>Read<br>Nexts</h2>",
+    ],
+)
+def test_short_text_of_gives_up_past_the_limit(markup: str) -> None:
+    element = html.fragment_fromstring(markup)
+    assert len(text_of(element).replace(" ", "")) > 8
+    assert short_text_of(element, 8) is None

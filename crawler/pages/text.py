@@ -91,6 +91,51 @@ def text_of(element: html.HtmlElement | None, skip: Iterable[html.HtmlElement] =
     return normalize_space("".join(_iter_text(element, skip)))
 
 
+def short_text_of(element: html.HtmlElement, limit: int, uncounted: str = "") -> str | None:
+    """:func:`text_of` `element`, or None once its text shows more than `limit` characters.
+
+    Spaces, dropped characters and `uncounted` ones are not counted. For tests like "is this
+    heading 'Read Next'": a long heading is told apart without reading all of its text.
+    """
+    pieces: list[str] = []
+    if _collect_short(element, pieces, limit, uncounted) < 0:
+        return None
+    return normalize_space("".join(pieces))
+
+
+def _collect_short(element: html.HtmlElement, pieces: list[str], left: int, uncounted: str) -> int:
+    """Append the visible text pieces of `element` to `pieces` while `left` stays >= 0."""
+    if is_hidden(element):
+        return left
+    if element.text:
+        pieces.append(element.text)
+        left -= _shown(element.text, uncounted)
+        if left < 0:
+            return left
+    for child in element:
+        if isinstance(child.tag, str):
+            if child.tag == "br":
+                pieces.append(" ")
+            else:
+                left = _collect_short(child, pieces, left, uncounted)
+                if left < 0:
+                    return left
+        if child.tail:
+            pieces.append(child.tail)
+            left -= _shown(child.tail, uncounted)
+            if left < 0:
+                return left
+    return left
+
+
+def _shown(text: str, uncounted: str) -> int:
+    """At most how many characters of `text` :func:`normalize_space` keeps, spaces aside."""
+    shown = len("".join(text.split())) - sum(text.count(char) for char in uncounted)
+    if _ODD_RE.search(text):
+        shown -= len(_ODD_RE.findall(text))
+    return shown
+
+
 def strip_suffixes(text: str, suffixes: Iterable[str]) -> str:
     """Drop a trailing outlet suffix such as " - CNN.com" or " | Reuters"."""
     for suffix in suffixes:

@@ -17,7 +17,7 @@ from ..article import ArticlePage
 from ..base import Link, once
 from ..credits import is_credits_line, parse_credits
 from ..dates import parse_date
-from ..text import normalize_space, text_of
+from ..text import normalize_space, short_text_of, text_of
 from ..urls import canonicalize_url
 
 # "GAO, Mali (Reuters) - ", "GAO, Feb 10 (Reuters) - ", "SEGOU/BAMAKO, Mali, Jan 18 (Reuters) -"
@@ -338,9 +338,12 @@ def modules_headed(
 ) -> list[html.HtmlElement]:
     """Containers whose heading reads one of `titles` ("Related Coverage", "Read Next")."""
     wanted = {title.lower() for title in titles}
+    # A heading showing more letters than the longest title (colons aside) is none of them.
+    longest = max(len("".join(title.split())) for title in wanted)
     found: list[html.HtmlElement] = []
     for heading in headings:
-        if text_of(heading).lower().rstrip(":") not in wanted:
+        text = short_text_of(heading, longest, uncounted=":")
+        if text is None or text.lower().rstrip(":") not in wanted:
             continue
         container = heading.getparent()
         while container is not None and not container.xpath(".//a[@href]"):
