@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.pages.credits import ROLES, is_credits_line, parse_credits
+from crawler.pages.credits import _SPACES, ROLES, _strip_edges, is_credits_line, parse_credits
 
 
 def _pairs(line: str) -> list[tuple[str, str]]:
@@ -154,3 +156,23 @@ def test_any_text_gives_known_roles(text: str) -> None:
     for credit in parse_credits(text):
         assert credit["role"] in ROLES
         assert credit["name"] == credit["name"].strip() and credit["name"]
+
+
+# The edge rule as a regular expression: spaces and "([;:,." lead, spaces and ")];:,." trail.
+EDGE = re.compile(r"^[\s(\[;:,.]+|[\s)\];:,.]+$")
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [*"ab ;:,.()[]\t\n\x0b\x1c\x85\xa0\u2009\u2028\u3000\u200b", "Reporting by "]
+        )
+    ).map("".join)
+)
+def test_strip_edges_follows_the_rule(text: str) -> None:
+    assert _strip_edges(text) == EDGE.sub("", text)
+
+
+def test_edge_spaces_are_what_regular_expressions_call_whitespace() -> None:
+    spaces = "".join(chr(code) for code in range(0x110000) if re.match(r"\s", chr(code)))
+    assert sorted(_SPACES) == sorted(spaces)

@@ -35,7 +35,14 @@ _CONTRIBUTED_RE = re.compile(
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s*&\s*|,|;)\s*", re.IGNORECASE)
 # "A in Cairo", "A in Washington", "A from Bamako": the place is not part of the name.
 _PLACE_RE = re.compile(r"\s+(?:in|from|at)\s+\S.*$")
-_EDGE_RE = re.compile(r"^[\s(\[;:,.]+|[\s)\];:,.]+$")
+# What str.isspace() (and so the regular expressions' \s) calls whitespace.
+_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# Punctuation and spaces around a credits line or a name: "(", "[" open, ")", "]" close.
+_LEADING_EDGE = _SPACES + "([;:,."
+_TRAILING_EDGE = _SPACES + ")];:,."
 
 
 def is_credits_line(text: str | None) -> bool:
@@ -95,4 +102,4 @@ def _names(segment: str) -> list[str]:
 
 
 def _strip_edges(text: str) -> str:
-    return _EDGE_RE.sub("", text)
+    return text.lstrip(_LEADING_EDGE).rstrip(_TRAILING_EDGE)
