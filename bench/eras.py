@@ -44,8 +44,9 @@ ERAS: tuple[Era, ...] = (
     Era("reuters_2016", "Reuters 2015-2018 (2016 variant)", 86_575, 9),
     Era("reuters_2018", "Reuters 2019-2020", 261_926, 4),
     Era("reuters_2021", "Reuters 2021-", 562_761, 5),
-    Era("reuters_blogs", "Reuters blogs / Breakingviews", 35_861, 1),
 )
+# Not here: reuters_blogs (blogs.reuters.com, a host the generated site does not serve) and
+# generic (no era of its own).
 
 
 def select(names: str | None) -> list[Era]:

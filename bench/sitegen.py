@@ -153,13 +153,19 @@ class Padding:
         return '<nav class="bench-nav"><ul>' + "".join(links) + "</ul></nav>\n"
 
     def head_and_tail(self, rng: random.Random, target: int) -> tuple[str, str]:
-        """Markup for after ``<body>`` and before ``</body>``, about `target` characters."""
-        head = [self.nav]
-        tail = ['<footer class="bench-footer">', self.nav, "</footer>\n"]
-        size = 2 * len(self.nav)
+        """Markup for after ``<body>`` and before ``</body>``, about `target` characters
+        (within half a chunk: light eras' pages stay near their weight)."""
+        if 2 * len(self.nav) <= target:
+            head = [self.nav]
+            tail = ['<footer class="bench-footer">', self.nav, "</footer>\n"]
+            size = 2 * len(self.nav)
+        else:
+            head, tail, size = [], [], 0
         slot = 0
         while size < target:
             chunk = rng.choice(self.chunks)
+            if size + len(chunk) // 2 > target:
+                break
             ad = (
                 f'<div class="ad-slot" id="ad-slot-{slot}" data-pos="{rng.choice(self.words)}"'
                 f' data-sizes="300x250,728x90"></div>\n'
