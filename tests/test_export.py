@@ -4,11 +4,9 @@ SQLite file with the store's tables and full-text search."""
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -18,6 +16,7 @@ import pytest
 
 from . import test_replay_helpers as helpers
 from .conftest import run_cli, store_lines
+from .servers.pywb import pywb_serving
 
 site_archive = helpers.site_archive
 TOOLS = Path(sys.executable).parent
@@ -74,41 +73,12 @@ def test_a_tampered_wacz_fails_validation(wacz: Path, tmp_path: Path) -> None:
     assert validate(tampered).returncode == 1
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def pywb_of_wacz(wacz: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """pywb serving a collection made with `wb-manager add --unpack-wacz`."""
     root = tmp_path_factory.mktemp("pywb-wacz")
-    manager = str(TOOLS / "wb-manager")
-    subprocess.run([manager, "init", "export"], cwd=root, check=True, capture_output=True)
-    subprocess.run(
-        [manager, "add", "--unpack-wacz", "export", str(wacz)],
-        cwd=root, check=True, capture_output=True,
-    )  # fmt: skip
-    port = free_port()
-    process = subprocess.Popen(
-        [str(TOOLS / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, "pywb exited"
-            assert time.monotonic() < deadline, "pywb did not start listening"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)  # polling the port, bounded by the deadline
-        yield f"http://127.0.0.1:{port}/export"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+    with pywb_serving(root, "export", [wacz], unpack_wacz=True) as base:
+        yield base
 
 
 @pytest.mark.pywb

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,10 +11,10 @@ import pytest
 
 from .conftest import SiteServer
 from .servers.harness import Rec, crawl, read_records, warc_paths
+from .servers.pywb import pywb_serving
 
 pytestmark = pytest.mark.pywb
 
-TOOLS = Path(sys.executable).parent
 NO_INCREMENTAL = ("-s", "NEWSARCHIVE_INCREMENTAL_ENABLED=False")
 CHUNKED = "/2013/01/28/world/africa/mali-gao-airport/index.html"
 IDENTITY = "/2013/01/31/world/africa/mali-kidal-talks/index.html"
@@ -39,12 +34,6 @@ def get(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         conn.close()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def archive(site: SiteServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Rec]]:
     """Two crawls of the test site: the second, unchanged, is written as revisits."""
@@ -59,37 +48,9 @@ def archive(site: SiteServer, tmp_path_factory: pytest.TempPathFactory) -> tuple
 def pywb(
     archive: tuple[Path, list[Rec]], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("pywb")
-    manager = str(TOOLS / "wb-manager")
-    subprocess.run([manager, "init", "news"], cwd=root, check=True, capture_output=True)
-    files = [str(p) for p in warc_paths(archive[0])]
-    subprocess.run([manager, "add", "news", *files], cwd=root, check=True, capture_output=True)
-    port = free_port()
-    binary = TOOLS / "pywb" if (TOOLS / "pywb").exists() else Path(shutil.which("wayback") or "")
-    process = subprocess.Popen(
-        [str(binary), "-p", str(port), "-b", "127.0.0.1"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, "pywb exited"
-            assert time.monotonic() < deadline, "pywb did not start listening"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)  # polling the port, bounded by the deadline
-        yield f"http://127.0.0.1:{port}/news"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    files = warc_paths(archive[0])
+    with pywb_serving(tmp_path_factory.mktemp("pywb"), "news", files) as base:
+        yield base
 
 
 def timestamp(record: Rec) -> str:

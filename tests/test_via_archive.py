@@ -30,9 +30,9 @@ from .servers.pastarchive import (
     REFUGEES,
     START,
     TIMBUKTU,
-    pywb_serving,
     write_warcs,
 )
+from .servers.pywb import pywb_serving
 from .test_pywb import get
 from .test_replay_helpers import stores_equal
 

@@ -11,13 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -113,48 +106,3 @@ def _write(
         warc_headers_dict={"WARC-Date": date},
     )
     writer.write_record(record)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def pywb_serving(root: Path, collection: str, warcs: list[Path]) -> Iterator[str]:
-    """A real pywb on loopback with `warcs` in `collection`; yields the collection's URL."""
-    tools = Path(sys.executable).parent
-    manager = str(tools / "wb-manager")
-    root.mkdir(parents=True, exist_ok=True)
-    subprocess.run([manager, "init", collection], cwd=root, check=True, capture_output=True)
-    files = [str(p) for p in warcs]
-    subprocess.run([manager, "add", collection, *files], cwd=root, check=True, capture_output=True)
-    port = free_port()
-    binary = tools / "pywb" if (tools / "pywb").exists() else Path(shutil.which("wayback") or "")
-    process = subprocess.Popen(
-        [str(binary), "-p", str(port), "-b", "127.0.0.1"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("pywb exited")
-            if time.monotonic() > deadline:
-                raise RuntimeError("pywb did not start listening")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)  # polling the port, bounded by the deadline
-        yield f"http://127.0.0.1:{port}/{collection}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
