@@ -4,7 +4,9 @@
 writer CPU (against wget --warc-file), 3 extraction (against trafilatura and a bare lxml
 parse), 4 replay (against warcio iteration plus a bare parse), 5 scale (a small crawl
 against a large one), 6 recrawl (bytes an unchanged second run writes), 7 crawling the
-past (``crawl --via`` a loopback pywb holding the crawl's WARCs, against the live crawl).
+past (``crawl --via`` a loopback pywb holding the crawl's WARCs, against the live crawl),
+8 per template era, on pages of the era's real weight: crawl CPU against the bare spider,
+extraction against a bare parse and trafilatura (``--eras-only`` runs just these).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import scrapy
 
-from . import offline, pastcrawl, profiling
+from . import eras, offline, pastcrawl, profiling
 from .crawls import CrawlResult, bare_crawl, newsarchive_crawl, wget_crawl
 from .report import Report
 from .server import serve
@@ -43,6 +46,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-profile", action="store_true", help="skip the profiled crawl")
     parser.add_argument("--no-past", action="store_true", help="skip the --via rows (7)")
     parser.add_argument("--output", type=Path, default=None, help="also write the table here")
+    parser.add_argument(
+        "--era-pages",
+        type=int,
+        default=40,
+        help="article pages of each template era's own site for rows 8 (default 40; 0: skip)",
+    )
+    parser.add_argument(
+        "--era-sample", type=int, default=20, help="pages per era for its extraction rows"
+    )
+    parser.add_argument(
+        "--eras", default=None, help="comma-separated template eras for rows 8 (default: all)"
+    )
+    parser.add_argument("--eras-only", action="store_true", help="run rows 8 only")
     return parser.parse_args(argv)
 
 
@@ -80,6 +96,27 @@ def main(argv: list[str] | None = None) -> int:
 
     def say(message: str) -> None:
         print(f"[{time.monotonic() - clock:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    selected = eras.select(args.eras)
+
+    def era_rows() -> str:
+        if not args.era_pages:
+            return "none"
+        say(f"template eras: {', '.join(e.folder for e in selected)}")
+        return eras.era_rows(
+            report,
+            selected,
+            args.era_pages,
+            args.era_sample,
+            work,
+            seed=args.seed,
+            use_nginx=not args.python_server,
+            say=say,
+        )
+
+    if args.eras_only:
+        served_by = era_rows()
+        return finish(args, work, f"Server: {served_by}", report, None, say, clock)
 
     say(f"generating {args.pages} pages under {work}")
     site = generate(work / "site", args.pages, seed=args.seed)
@@ -280,7 +317,21 @@ def main(argv: list[str] | None = None) -> int:
         crawl_row(report, "5", "scale", f"newsarchive crawl, {args.pages:,} pages", full)
         report.row("5", "scale", "larger crawl", other="skipped: --scale-pages 0")
 
-    text = f"Machine: {machine()}. Server: {server}. Seed {args.seed}.\n\n" + report.markdown()
+    era_rows()
+    return finish(args, work, f"Server: {server}", report, profiled, say, clock)
+
+
+def finish(
+    args: argparse.Namespace,
+    work: Path,
+    server: str,
+    report: Report,
+    profiled: CrawlResult | None,
+    say: Callable[[str], None],
+    clock: float,
+) -> int:
+    """Print (and write) the tables, clean up the work files unless they are to be kept."""
+    text = f"Machine: {machine()}. {server}. Seed {args.seed}.\n\n" + report.markdown()
     if profiled is not None:
         text += profile_section(work)
     print(text)

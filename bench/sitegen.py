@@ -2,7 +2,8 @@
 
 Each page is one of the saved fixture pages (``tests/data/pages/<template>/``) moved to a
 URL of its own, its article-shaped links pointed at other generated pages (so related
-coverage links pages together), and padded to 100-300 KB with what makes real pages heavy:
+coverage links pages together), and padded to 100-260 KB (or to one template era's real
+weight, see ``bench/eras.py``) with what makes real pages heavy:
 inline scripts and state blobs, navigation, ad slots, footers. Each outlet gets a folder
 with paginated section pages, a news sitemap index and robots.txt. Same seed, same bytes.
 """
@@ -66,10 +67,11 @@ class Site:
         return out
 
 
-def load_templates() -> list[Template]:
-    """Fixture pages that extract as articles at an article-shaped URL of their own."""
+def load_templates(era: str | None = None) -> list[Template]:
+    """Fixture pages that extract as articles at an article-shaped URL of their own (of one
+    template era, ``tests/data/pages/<era>/``, when `era` is given)."""
     templates = []
-    for page in sorted(FIXTURES.glob("*/*.html")):
+    for page in sorted(FIXTURES.glob(f"{era or '*'}/*.html")):
         expected_file = page.with_suffix(".json")
         if not expected_file.exists() or page.with_suffix(".headers.json").exists():
             continue  # in progress, or needs headers a static server does not send
@@ -151,13 +153,19 @@ class Padding:
         return '<nav class="bench-nav"><ul>' + "".join(links) + "</ul></nav>\n"
 
     def head_and_tail(self, rng: random.Random, target: int) -> tuple[str, str]:
-        """Markup for after ``<body>`` and before ``</body>``, about `target` characters."""
-        head = [self.nav]
-        tail = ['<footer class="bench-footer">', self.nav, "</footer>\n"]
-        size = 2 * len(self.nav)
+        """Markup for after ``<body>`` and before ``</body>``, about `target` characters
+        (within half a chunk: light eras' pages stay near their weight)."""
+        if 2 * len(self.nav) <= target:
+            head = [self.nav]
+            tail = ['<footer class="bench-footer">', self.nav, "</footer>\n"]
+            size = 2 * len(self.nav)
+        else:
+            head, tail, size = [], [], 0
         slot = 0
         while size < target:
             chunk = rng.choice(self.chunks)
+            if size + len(chunk) // 2 > target:
+                break
             ad = (
                 f'<div class="ad-slot" id="ad-slot-{slot}" data-pos="{rng.choice(self.words)}"'
                 f' data-sizes="300x250,728x90"></div>\n'
@@ -168,12 +176,22 @@ class Padding:
         return "".join(head), "".join(tail)
 
 
-def generate(root: Path, pages: int, *, seed: int = 1) -> Site:
-    """Write a site of about `pages` article pages (split over the outlets) under `root`."""
+def generate(
+    root: Path, pages: int, *, seed: int = 1, era: str | None = None, weight: int | None = None
+) -> Site:
+    """Write a site of about `pages` article pages (split over the outlets) under `root`.
+
+    With `era`, only that template era's fixtures are used; with `weight`, each article page
+    is padded to that many bytes (within 15%) instead of 100-260 KB, the weight of the pages
+    the outlet served in that era.
+    """
     rng = random.Random(seed)
-    templates = load_templates()
+    templates = load_templates(era)
     if not templates:
-        raise RuntimeError("no fixture page extracts as an article: nothing to generate from")
+        raise RuntimeError(
+            f"no fixture page{f' of {era}' if era else ''} extracts as an article:"
+            " nothing to generate from"
+        )
     padding = Padding(rng)
     site = Site(root=root, seed=seed, pages=pages, templates=[t.name for t in templates])
     plan: list[tuple[Template, str]] = []
@@ -185,7 +203,12 @@ def generate(root: Path, pages: int, *, seed: int = 1) -> Site:
         by_outlet[template.outlet].append(path)
     site.articles = {o: p for o, p in by_outlet.items() if p}
     for template, path in plan:
-        html = _page(template, path, site.articles[template.outlet], padding, rng)
+        size = (
+            rng.randint(int(weight * 0.85), int(weight * 1.15))
+            if weight
+            else rng.randint(103_000, 260_000)
+        )
+        html = _page(template, path, site.articles[template.outlet], padding, rng, size)
         file = file_for(site.folder(template.outlet), path)
         file.parent.mkdir(parents=True, exist_ok=True)
         data = html.encode("utf-8")
@@ -197,7 +220,12 @@ def generate(root: Path, pages: int, *, seed: int = 1) -> Site:
 
 
 def _page(
-    template: Template, path: str, peers: list[str], padding: Padding, rng: random.Random
+    template: Template,
+    path: str,
+    peers: list[str],
+    padding: Padding,
+    rng: random.Random,
+    size: int,
 ) -> str:
     html = template.html.replace(template.path, path)
 
@@ -213,8 +241,8 @@ def _page(
         return f'href="{prefix}{target}"'
 
     html = _HREF_RE.sub(relink, html)
-    # Padded to a total of about 100-260 KB, whatever the fixture page weighs itself.
-    head, tail = padding.head_and_tail(rng, max(0, rng.randint(103_000, 260_000) - len(html)))
+    # Padded to a total of about `size` characters, whatever the fixture page weighs itself.
+    head, tail = padding.head_and_tail(rng, max(0, size - len(html)))
     opened = _BODY_OPEN_RE.search(html)
     if opened:
         html = html[: opened.end()] + head + html[opened.end() :]

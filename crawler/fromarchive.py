@@ -20,15 +20,16 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings
 
-from archive.replay.captures import Captures
-from archive.replay.payload import OpenFiles, RecordError, read_payload
-from archive.replay.reader import Problem, RecordFacts, scan
-from archive.replay.sources import find_sources, index_files
-from archive.replay.timestamps import parse_at
 from archive.warc.encoding import ContentDecodingError, decode_content
+from archive.warc.read.captures import Captures
+from archive.warc.read.payload import OpenFiles, RecordError, read_payload
+from archive.warc.read.reader import Problem, RecordFacts, scan
+from archive.warc.read.sources import find_sources, index_files
+from archive.warc.read.timestamps import parse_at
 from archive.warc.records import warc_date_problem
 
 from .keys import UNDECODABLE, WARC_META
+from .pages.urls import dedup_key
 
 MIDDLEWARE = "crawler.fromarchive.ArchiveDownloaderMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response
@@ -75,7 +76,7 @@ def _read(paths: list[str]) -> tuple[Captures, list[Problem], dict[str, list[str
     if key in _READ:
         return _READ[key]
     sources = find_sources(paths)
-    captures = Captures(index_files(sources), by_url=True)
+    captures = Captures(index_files(sources), page_key=dedup_key)
     problems: list[Problem] = []
     revisits: list[str | None] = []
     starts: dict[str, list[str]] = {}

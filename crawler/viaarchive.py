@@ -38,7 +38,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from archive.replay.timestamps import parse_at
+from archive.warc.read.timestamps import parse_at
 
 from .archives import (
     FRAMING,

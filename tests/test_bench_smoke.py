@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.eras import ERAS
 from bench.server import serve
 from bench.sitegen import generate
 from crawler.linkpolicy import is_article_url
@@ -48,6 +49,29 @@ def test_site_is_deterministic_heavy_and_extractable(tmp_path: Path) -> None:
         sitemap = (one.folder(outlet) / "sitemaps" / "news-0.xml").read_text("utf-8")
         assert all(path in sitemap for path in one.articles[outlet])
         assert (one.folder(outlet) / "world" / "africa" / "index.html").exists()
+
+
+@pytest.mark.parametrize("era", ["cnn_2021", "reuters_2021", "cnn_2013"])
+def test_era_site_has_the_eras_templates_at_its_real_weight(tmp_path: Path, era: str) -> None:
+    """An era's site is built from that era's fixtures only, padded to its real weight."""
+    weight = {e.folder: e.weight for e in ERAS}[era]
+    site = generate(tmp_path / "site", 3, seed=2, era=era, weight=weight)
+    assert site.templates and all(name.startswith(f"{era}/") for name in site.templates)
+    for outlet, path, file in site.article_files():
+        body = file.read_bytes()
+        assert 0.8 * weight <= len(body) <= 1.2 * weight, (path, len(body))
+        found = analyse(
+            "http://127.0.0.1:8000" + path, {"Content-Type": "text/html"}, body, source=outlet
+        )
+        assert found.kind == "article", path
+
+
+def test_every_era_has_fixtures_that_extract() -> None:
+    """Each era of the table names a fixture folder with at least one article page."""
+    from bench.sitegen import load_templates
+
+    for era in ERAS:
+        assert load_templates(era.folder), era.folder
 
 
 def test_python_server_gzips_on_loopback(tmp_path: Path) -> None:
@@ -104,6 +128,12 @@ def test_bench_smoke_run_prints_the_table(tmp_path: Path) -> None:
             "6",
             "--scale-pages",
             "40",
+            "--era-pages",
+            "2",
+            "--era-sample",
+            "2",
+            "--eras",
+            "reuters_2021",
             "--python-server",
             "--workdir",
             str(tmp_path / "work"),
@@ -134,3 +164,17 @@ def test_bench_smoke_run_prints_the_table(tmp_path: Path) -> None:
     assert scale == {"CPU/page: 40 / 20 pages", "peak RSS: 40 / 20 pages"}
     assert float(measured[("5", "newsarchive crawl, 40 pages")][4]) > 0
     assert "Machine: " in text and "Scrapy" in text
+    era = [key for key in measured if key[0] == "8"]
+    assert {key[1] for key in era} == {
+        "newsarchive crawl",
+        "bare Scrapy spider",
+        "analyse",
+        "lxml.html.fromstring",
+        "trafilatura extract",
+    }
+    era_ratios = {r[1].strip() for r in ratios if r[0].strip() == "8"}
+    assert era_ratios == {
+        "reuters_2021: crawl CPU/page, newsarchive / bare spider",
+        "reuters_2021: extraction pages/s, newsarchive / trafilatura",
+        "reuters_2021: extraction CPU/page, newsarchive / bare lxml parse",
+    }

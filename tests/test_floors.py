@@ -1,16 +1,19 @@
 """Floors that only look down: every import of the tree (function-level ones included)
 goes to its own package or to a floor below, and no two packages import each other.
 
-1  extraction   crawler/pages (pure)           the archive  archive/warc, store, schema,
+1  extraction   crawler/pages (pure)           the archive  archive/warc (writing, and
+                                                            reading back in warc/read:
+                                                            sources, records, CDXJ,
+                                                            captures), store, schema,
                                                             and the state modules
-2  crawling     crawler/ (Scrapy), spiders     reading      archive/replay (replay,
-                                                            from-archive's readers),
+2  crawling     crawler/ (Scrapy), spiders     reading      archive/replay (replay),
                                                             archive/explorer (the read
                                                             model, browse), archive/export
 3  command line archive/cli.py, archive/commands
 
 On floor 1 the two rooms do not import each other: extraction knows no archive, the
-archive's formats know no crawler.
+archive's formats know no crawler. One captures index, on the archive floor, serves both
+replay and ``crawl --from-archive``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ FLOORS: dict[str, int] = {
     "crawler.pages.templates": 1,
     "archive": 1,  # the version, data directory, state and format modules at its top
     "archive.warc": 1,
+    "archive.warc.read": 1,  # sources, records reader, payloads, CDXJ index, captures
     "archive.store": 1,
     "archive.schema": 1,
     "archive.state": 1,
@@ -125,6 +129,25 @@ def test_no_package_cycle() -> None:
                 elif nxt not in path:
                     stack.append((nxt, [*path, nxt]))
     assert not cycles, "package cycles:\n" + "\n".join(sorted(set(cycles)))
+
+
+def test_replay_and_from_archive_share_the_archive_floors_captures_index() -> None:
+    """Replay and ``crawl --from-archive`` import the one captures index from the archive
+    floor; no other module defines one."""
+    captures = "archive.warc.read.captures"
+    assert FLOORS[group(captures)] == 1 and _room(group(captures)) == "archive"
+    importers = {group(source) for source, _, target in edges() if target == captures}
+    assert {"archive.replay", "crawler"} <= importers, importers
+    assert any(
+        source == "crawler.fromarchive" and target == captures for source, _, target in edges()
+    )
+    defined = [
+        name
+        for name, path in modules().items()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.ClassDef) and node.name == "Captures"
+    ]
+    assert defined == [captures], defined
 
 
 def _room(group_name: str) -> str:

@@ -12,7 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.replay.timestamps import parse_at
+from archive.warc.read.timestamps import parse_at
 
 from . import test_replay_helpers as helpers
 from .conftest import REPO, SiteServer, run_cli, store_lines

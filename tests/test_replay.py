@@ -14,9 +14,9 @@ import pytest
 
 from archive.cli import main
 from archive.replay.plan import Planner, Task
-from archive.replay.reader import RecordFacts
 from archive.replay.run import run_outcomes
-from archive.replay.sources import Source
+from archive.warc.read.reader import RecordFacts
+from archive.warc.read.sources import Source
 
 from . import test_replay_helpers as helpers
 from .conftest import REPO, SiteServer, cli_env, run_cli, store_lines

@@ -193,7 +193,7 @@ def run(options: argparse.Namespace) -> int:
     if options.via:
         overrides = {**_via_settings(options), **overrides}
     if options.from_archive:
-        from ..replay.timestamps import parse_at
+        from ..warc.read.timestamps import parse_at
 
         missing = [p for p in options.from_archive if not Path(p).exists()]
         if missing:
@@ -234,7 +234,7 @@ def run(options: argparse.Namespace) -> int:
 def _via_settings(options: argparse.Namespace) -> dict[str, object]:
     """Settings of a crawl through a public web archive (``--via``)."""
     from ..cli import UsageError
-    from ..replay.timestamps import parse_at
+    from ..warc.read.timestamps import parse_at
 
     spec = options.via
     known = spec in ("wayback", "commoncrawl") or spec.startswith(

@@ -17,11 +17,12 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from archive.warc.read.payload import OpenFiles
+from archive.warc.read.reader import scan
+from archive.warc.read.sources import Source
+
 from .extract import Outcome, extract
-from .payload import OpenFiles
 from .plan import Task
-from .reader import scan
-from .sources import Source
 
 BATCH = 64  # captures per task: enough to make a task's overhead small
 RETRIES = 3  # a batch whose worker died is run again, up to this many times

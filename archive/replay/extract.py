@@ -16,14 +16,14 @@ from urllib.parse import urlsplit
 
 from archive.validate import problems
 from archive.warc.encoding import ContentDecodingError
+from archive.warc.read.payload import OpenFiles, RecordError, decode_body, read_payload
+from archive.warc.read.reader import last_header
 from archive.warc.records import warc_date_problem
 from crawler.pages import analyse
 from crawler.pages.capture import capture_item
 from crawler.pages.outlets import names as outlet_names
 
-from .payload import OpenFiles, RecordError, decode_body, read_payload
 from .plan import Task
-from .reader import last_header
 
 
 @dataclass

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
+from archive.warc.read.captures import Captures
+from archive.warc.read.reader import RecordFacts
+from archive.warc.read.sources import Source
 from crawler.pages.urls import dedup_key
-
-from .captures import Captures
-from .reader import RecordFacts
-from .sources import Source
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 # Statuses besides 2xx the spiders analyse (to count block pages); never articles.

@@ -16,13 +16,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from archive.warc.read.payload import OpenFiles
+from archive.warc.read.reader import Problem, RecordFacts, scan
+from archive.warc.read.sources import Source, find_sources, index_files
+
 from ..wording import counted
 from .extract import Outcome, extract, extract_in_worker, init_worker
-from .payload import OpenFiles
 from .plan import Planner, PlanStats, Task
 from .progress import Progress
-from .reader import Problem, RecordFacts, scan
-from .sources import Source, find_sources, index_files
 
 
 @dataclass

@@ -3,29 +3,37 @@
 One index serves replay (:class:`~archive.replay.plan.Planner` resolves revisits through it
 while streaming) and ``crawl --from-archive`` (which also asks for the capture of a URL
 nearest a moment). A revisit's payload is the response with the same payload digest, in the
-files read or, failing that, in their CDXJ indexes.
+files read or, failing that, in their CDXJ indexes. Which URLs are one page is the caller's
+rule (`page_key`), so the archive floor knows nothing of extraction.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from crawler.pages.urls import dedup_key
-
-from .index import originals_by_digest
+from .cdxj import originals_by_digest
 from .reader import RecordFacts
 from .sources import Source
 from .timestamps import warc_moment
 
 
 class Captures:
-    """Responses by payload digest; with `by_url`, every capture by page (oldest first)."""
+    """Responses by payload digest; with `page_key` (a URL's page), every capture by page
+    (oldest first)."""
 
-    def __init__(self, indexes: Iterable[tuple[Source | None, Path]] = (), *, by_url: bool = False):
+    def __init__(
+        self,
+        indexes: Iterable[tuple[Source | None, Path]] = (),
+        *,
+        page_key: Callable[[str], str] | None = None,
+    ):
         self.indexes = list(indexes)
-        self.by_url: dict[str, list[tuple[float, RecordFacts]]] | None = {} if by_url else None
+        self.page_key = page_key
+        self.by_url: dict[str, list[tuple[float, RecordFacts]]] | None = (
+            {} if page_key is not None else None
+        )
         self.digests: dict[str, tuple[Source, int]] = {}
 
     def add(self, facts: RecordFacts) -> None:
@@ -33,7 +41,8 @@ class Captures:
         if facts.rec_type == "response" and facts.payload_digest:
             self.digests.setdefault(facts.payload_digest, (facts.source, facts.offset))
         if self.by_url is not None and facts.rec_type in ("response", "revisit"):
-            entries = self.by_url.setdefault(dedup_key(facts.url), [])
+            assert self.page_key is not None
+            entries = self.by_url.setdefault(self.page_key(facts.url), [])
             bisect.insort(entries, (warc_moment(facts.date), facts), key=lambda e: e[0])
 
     def original(self, digest: str | None) -> tuple[Source, int] | None:
@@ -51,9 +60,11 @@ class Captures:
 
     def nearest(self, url: str, at: float | None) -> RecordFacts | None:
         """The capture of the page nearest to `at` (a POSIX time), the latest for None; of two
-        equally near, the later. Needs `by_url`."""
-        assert self.by_url is not None, "Captures(by_url=True) answers nearest()"
-        entries = self.by_url.get(dedup_key(url))
+        equally near, the later. Needs `page_key`."""
+        assert self.by_url is not None and self.page_key is not None, (
+            "Captures(page_key=...) answers nearest()"
+        )
+        entries = self.by_url.get(self.page_key(url))
         if not entries:
             return None
         if at is None:
@@ -61,5 +72,5 @@ class Captures:
         return min(reversed(entries), key=lambda e: abs(e[0] - at))[1]
 
     def __len__(self) -> int:
-        """The pages captured (with `by_url`), else the payloads known."""
+        """The pages captured (with `page_key`), else the payloads known."""
         return len(self.by_url) if self.by_url is not None else len(self.digests)
