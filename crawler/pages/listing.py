@@ -126,22 +126,3 @@ def page_links(doc: html.HtmlElement, base: str) -> list[Link]:
         seen.add(url)
         links.append(Link(url=url, kind="listing", headline=text_of(anchor)))
     return links
-
-
-def _within_chrome(element: html.HtmlElement, known: dict[html.HtmlElement, bool]) -> bool:
-    """Whether `element` or one of its ancestors is chrome (answers kept in `known`)."""
-    walked = []
-    answer = False
-    node: html.HtmlElement | None = element
-    while node is not None:
-        if node in known:
-            answer = known[node]
-            break
-        walked.append(node)
-        if _is_chrome(node):
-            answer = True
-            break
-        node = node.getparent()
-    for node in walked:
-        known[node] = answer
-    return answer
