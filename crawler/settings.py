@@ -4,6 +4,7 @@ A test-server or mirror run overrides politeness with ``-s`` (see the README).
 """
 
 from archive import __version__
+from archive.store import store as _store
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -104,9 +105,10 @@ NEWSARCHIVE_READ_MODEL_ENABLED = True
 NEWSARCHIVE_INCREMENTAL_ENABLED = True
 NEWSARCHIVE_RECRAWL = "auto"
 NEWSARCHIVE_REFETCH_SCHEDULE = {86400: 0, 7 * 86400: 86400}
-NEWSARCHIVE_STORE_BATCH_SIZE = 100  # lines per batch: fsync, index commit, lock released
+# The store library (floor 1, below these settings) owns the two values; named here once.
+NEWSARCHIVE_STORE_BATCH_SIZE = _store.DEFAULT_BATCH_SIZE  # lines per fsync and index commit
 NEWSARCHIVE_STORE_BATCH_SECONDS = 5.0  # and at least this often while articles come in
-NEWSARCHIVE_STORE_LOCK_TIMEOUT = 60.0  # wait this long for another writer, then stop (75)
+NEWSARCHIVE_STORE_LOCK_TIMEOUT = _store.DEFAULT_LOCK_TIMEOUT  # wait for another writer, then 75
 
 # Cyclic GC: start-up heap frozen, young generation collected every 10,000 allocations
 # instead of 700 (crawler/gctuning.py; about 9% of a crawl's CPU was the collector).
