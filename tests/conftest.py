@@ -16,6 +16,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+# No test may reach the internet. Every HTTP client the tests start (Scrapy, urllib, wget,
+# Chromium) inherits these: what is not for loopback goes to a closed loopback port and fails
+# at once, so a stray request for a real outlet or archive never leaves the machine. Names
+# under .invalid stay direct, so a DNS failure is still a DNS failure.
+NOWHERE = "http://127.0.0.1:9"
+for _name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+    os.environ[_name] = NOWHERE
+os.environ["no_proxy"] = os.environ["NO_PROXY"] = "127.0.0.1,localhost,::1,invalid"
+
 # A loopback server is owed no politeness; robots.txt stays obeyed.
 FAST = [
     "-s",

@@ -103,7 +103,8 @@ def test_unreachable_site_is_one_line_and_exit_1(tmp_path: Path) -> None:
         "RETRY_TIMES=0",
     )
     assert result.returncode == 1
-    assert "no site could be reached" in result.stderr
+    # Refused by the closed loopback port: not even a DNS lookup of the real host went out.
+    assert "no site could be reached (connection refused for https://www.cnn.com" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
@@ -130,3 +131,23 @@ def test_demo_runs_offline(tmp_path: Path) -> None:
     assert "WARC files:" in result.stdout
     assert list((tmp_path / "demo" / "warc").glob("*.warc.gz"))
     assert list((tmp_path / "demo" / "articles").glob("*.jsonl"))
+
+
+def test_a_real_outlet_url_never_leaves_the_machine(tmp_path: Path) -> None:
+    # The suite's proxy settings (conftest) send every non-loopback request to a closed
+    # loopback port: a crawl started at the outlet's real site fetches nothing at all.
+    result = run_cli(
+        "crawl",
+        "cnn",
+        "--data",
+        str(tmp_path),
+        "--start-url",
+        "https://www.cnn.com/2013/01/29/world/africa/mali-timbuktu-retaken/index.html",
+        "-s",
+        "RETRY_TIMES=0",
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = json.loads(next((tmp_path / "runs").glob("*.json")).read_text())
+    assert report["pagesFetched"] == 0 and report["articles"]["new"] == 0
+    # Refused by the closed loopback port: not even a DNS lookup of the real host went out.
+    assert "no site could be reached (connection refused for https://www.cnn.com" in result.stderr
