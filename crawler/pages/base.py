@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, wraps
@@ -258,19 +257,6 @@ class AttributeIndex:
             # Go on after this value: one entry per value, whatever its hits.
             hit = joined.find(fragment, starts[index] + len(self.values[index]))
         return found
-
-    def containing_any(self, fragments: Iterable[str]) -> list[html.HtmlElement]:
-        """Elements whose value contains one of `fragments`, in page order (one pass)."""
-        present = [fragment for fragment in fragments if fragment in self.joined]
-        if not present:
-            return []
-        # Search the joined values once and map each hit back to its value.
-        pattern = re.compile("|".join(re.escape(fragment) for fragment in present))
-        starts = self._starts
-        indexes = dict.fromkeys(
-            bisect.bisect_right(starts, hit.start()) - 1 for hit in pattern.finditer(self.joined)
-        )
-        return [self.values[index].getparent() for index in indexes]
 
     @cached_property
     def _starts(self) -> list[int]:

@@ -301,12 +301,14 @@ class GenericArticlePage(ArticlePage):
         return people
 
     # -- dates --------------------------------------------------------------------------
+    @once
     def time_datetime(self) -> list[str]:
         """``<time datetime>`` values inside the story, in page order."""
         scope = self.container()
         root = scope if scope is not None else self.ctx.doc
         return [v.strip() for v in root.xpath(".//time/@datetime") if v.strip()]
 
+    @once
     def date_published_raw(self) -> str | None:
         value = self.ld.get("datePublished")
         if isinstance(value, str) and value.strip():
@@ -320,6 +322,7 @@ class GenericArticlePage(ArticlePage):
     def date_published(self) -> str | None:
         return parse_date(self.date_published_raw())
 
+    @once
     def date_modified_raw(self) -> str | None:
         value = self.ld.get("dateModified")
         if isinstance(value, str) and value.strip():

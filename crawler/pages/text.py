@@ -7,11 +7,6 @@ from collections.abc import Iterable
 
 from lxml import html
 
-# Unicode whitespace (U+00A0 and U+2028 included) plus zero-width characters.
-_SPACE_RE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
-# C0/C1 control characters other than whitespace: never part of an item's text.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-
 # Classes marking visually hidden accessibility text (such as Reuters' ", opens new tab").
 HIDDEN_CLASS_MARKERS = (
     "visually-hidden",
@@ -22,7 +17,8 @@ HIDDEN_CLASS_MARKERS = (
 )
 
 
-# What str.split() does not treat as whitespace but the rules above do (or drop).
+# What str.split() does not take as whitespace but the spec's rule does: zero-width characters
+# (read as spaces) and C0/C1 control characters other than whitespace (dropped).
 _ODD_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b\u200c\u200d\ufeff]")
 _ODD_TABLE = {
     **{code: None for code in (*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0))},
@@ -31,11 +27,9 @@ _ODD_TABLE = {
 
 
 def normalize_space(text: str | None) -> str:
-    """Collapse every run of whitespace (NBSP included) into one space and trim.
-
-    Same result as the two regular expressions above; ``str.split`` does the common case
-    several times faster (this runs for every text node extraction reads).
-    """
+    """Collapse every run of whitespace (NBSP and zero-width characters included) into one
+    space, drop control characters, and trim. ``str.split`` does the common case; this runs
+    for every text node extraction reads."""
     if not text:
         return ""
     if _ODD_RE.search(text):
@@ -131,9 +125,7 @@ def _collect_short(element: html.HtmlElement, pieces: list[str], left: int, unco
 def _shown(text: str, uncounted: str) -> int:
     """At most how many characters of `text` :func:`normalize_space` keeps, spaces aside."""
     shown = len("".join(text.split())) - sum(text.count(char) for char in uncounted)
-    if _ODD_RE.search(text):
-        shown -= len(_ODD_RE.findall(text))
-    return shown
+    return shown - len(_ODD_RE.findall(text))
 
 
 def strip_suffixes(text: str, suffixes: Iterable[str]) -> str:

@@ -210,7 +210,7 @@ class Cnn2013Page(CnnPage):
         """ "READ:" lines (inline) and the "Part of complete coverage" cards (related)."""
         found = self.read_line_links()
         for box in self.with_class("cnn_stryspcvbx"):
-            if box.tag != "div" or not self.inside(box, "cnn_strycrcntr"):
+            if box.tag != "div" or not self.in_box(box, ("cnn_strycrcntr",)):
                 continue
             for anchor in box.iter("a"):
                 if anchor.get("href") is None:
@@ -226,7 +226,7 @@ class Cnn2013Page(CnnPage):
         """X of "Part of complete coverage on X": the rail's box or the banner over the story."""
         found: list[str] = []
         for element in self.ctx.classes.containing("cnn_stryspcvh3"):
-            if not self.inside(element, "cnn_strycrcntr", "cnn_stryspccvrgehdr"):
+            if not self.in_box(element, ("cnn_strycrcntr", "cnn_stryspccvrgehdr")):
                 continue
             topic = text_of(element)
             if topic and topic not in found:

@@ -199,13 +199,6 @@ class CnnPage(ArticlePage):
                 return True
         return False
 
-    def inside(self, element: html.HtmlElement, *fragments: str) -> bool:
-        """Whether an ancestor of `element` has a class holding one of `fragments`."""
-        return any(
-            any(fragment in (ancestor.get("class") or "") for fragment in fragments)
-            for ancestor in element.iterancestors()
-        )
-
     def with_class(self, name: str) -> list[html.HtmlElement]:
         """Elements whose class list holds `name` as a whole word, in page order."""
         return [
