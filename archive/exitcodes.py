@@ -12,6 +12,7 @@ EPILOG = (
     "exit codes: 0 completed; 1 completed with errors above the threshold or no site "
     "reachable (--max-error-rate); 2 usage or configuration error; 70 internal error (a "
     "crash); 74 the data directory's disk is full (stopped cleanly; with space, the next "
-    "run continues); 75 another run holds the data directory; 130/143 stopped by SIGINT/SIGTERM "
+    "run continues); 75 another run holds the data directory, or the shared state (--state) "
+    "cannot be reached or was lost (the next run resumes); 130/143 stopped by SIGINT/SIGTERM "
     "(the next run resumes)"
 )

@@ -67,7 +67,6 @@ COMPLETED = ("finished", "closespider_pagecount", "closespider_timeout", "closes
 # ... but a run a bound ended is cut short: its status says which bound.
 LIMITS = {"closespider_pagecount": "--max-pages", "closespider_timeout": "--max-runtime"}
 # A run's status in its report and in `newsarchive runs`: what the exit code means in a word.
-STATUSES = ("running", "ok", "limited", "interrupted", "failed")
 # Reasons a spider ends that the report explains; any other (start_error, ...) is a crash.
 ENDED = (*COMPLETED, "shutdown", DISK_FULL_REASON, STORE_LOCKED)
 

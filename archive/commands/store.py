@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crawler import settings as defaults
+
 from ..cli import UsageError
 from ..exitcodes import LOCKED
 from .articles import warnings_to_stderr
@@ -16,7 +18,7 @@ from .articles import warnings_to_stderr
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "store",
-        help="article store: counts (stats) or rebuild its index from the JSONL files",
+        help="article store: counts (stats), or rebuild its indexes from the JSONL files (rebuild)",
         description="Look after the JSONL article store of a data directory.",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -32,9 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rebuild.add_argument(
         "--wait",
         type=float,
-        default=60.0,
+        default=defaults.NEWSARCHIVE_STORE_LOCK_TIMEOUT,
         metavar="SECONDS",
-        help="how long to wait for a writer to release the store (default 60)",
+        help="how long to wait for a writer to release the store (default %(default)s)",
     )
     for sub in (stats, rebuild):
         sub.add_argument(

@@ -9,7 +9,7 @@ of it, and each reader held it, copied it and printed it. Here a header line lon
 
 from __future__ import annotations
 
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
@@ -62,8 +62,3 @@ def bounded(iterator: Iterator) -> Iterator:
     old = iterator.reader
     iterator.reader = BoundedReader(iterator.fh, block_size=old.block_size)
     return iterator
-
-
-def bounded_records(stream: IO[bytes], **options: Any) -> ArchiveIterator:
-    """``ArchiveIterator(stream, **options)`` with bounded header lines."""
-    return bounded(ArchiveIterator(stream, **options))
