@@ -225,7 +225,7 @@ class WarcRecorder:
         metadata: dict[str, Any] = {
             "spider": spider.name,
             "hops": request.meta.get(HOPS, 0),
-            "via": _text(request.headers.get("Referer")) or None,
+            "via": header_text(request.headers.get("Referer")) or None,
             "fetchTimeMs": int(float(request.meta.get("download_latency") or 0) * 1000),
         }
         wire: Wire | None = request.meta.get(WIRE)
@@ -337,7 +337,7 @@ class WarcRecorder:
         self.stats.inc_value(WARC_RECORDS_STAT)
         self.stats.inc_value("newsarchive/warc/payload_bytes", len(response.body))
         metadata = self._archive_metadata(spider, memento, retrieved)
-        range_ = _text(request.headers.get("Range"))
+        range_ = header_text(request.headers.get("Range"))
         if range_:
             metadata["range"] = range_
         capture = Capture(
@@ -366,7 +366,8 @@ class WarcRecorder:
         self.stats.inc_value(WARC_RECORDS_STAT)
 
 
-def _text(value: bytes | str | None) -> str:
+def header_text(value: bytes | str | None) -> str:
+    """A header value as text: bytes are read as latin-1, as HTTP/1.1 sends them."""
     if value is None:
         return ""
     return value.decode("latin-1") if isinstance(value, bytes) else value
@@ -383,7 +384,7 @@ def _request_headers(request: Request) -> list[tuple[str, str]]:
         headers.append(("Host", urlsplit(request.url).netloc))
     for name, values in request.headers.items():
         for value in values:
-            headers.append((_text(name), _text(value)))
+            headers.append((header_text(name), header_text(value)))
     return headers
 
 
@@ -392,7 +393,7 @@ def _response_headers(response: Response, protocol: str) -> list[tuple[str, str]
     headers: list[tuple[str, str]] = []
     for name, values in response.headers.items():
         for value in values:
-            headers.append((_text(name), _text(value)))
+            headers.append((header_text(name), header_text(value)))
     body_length = len(response.body)
     lengths = [v for n, v in headers if n.lower() == "content-length"]
     if lengths and lengths[-1] != str(body_length):

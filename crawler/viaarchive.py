@@ -66,6 +66,7 @@ from .keys import (
 from .linkpolicy import dedup_key
 from .lookupcache import LookupCache
 from .pages.urls import canonicalize_url
+from .recorder import header_text
 
 logger = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ class ViaArchiveMiddleware:
                 memento_url=memento_url,
                 whole_record=self.archive.whole_records,
                 hops=int(request.meta.get(HOPS, 0)),
-                referer=_text(request.headers.get("Referer")) or None,
+                referer=header_text(request.headers.get("Referer")) or None,
             )
             fetch = self.internal(memento_url, headers, priority=request.priority)
             fetch.meta[MEMENTO] = memento
@@ -225,7 +226,7 @@ class ViaArchiveMiddleware:
                 )
             if 300 <= response.status < 400 and not is_memento(response, self.archive):
                 # The archive's redirect (another timestamp, a canonical form): not a capture.
-                location = _text(response.headers.get("Location"))
+                location = header_text(response.headers.get("Location"))
                 target = original_of(response.urljoin(location)) if location else None
                 if target is None or dedup_key(target[1]) != dedup_key(snapshot.url):
                     raise ViaArchiveFailure(
@@ -253,7 +254,7 @@ class ViaArchiveMiddleware:
         else:
             status = fetched.status
             served = [
-                (_text(name), _text(value))
+                (header_text(name), header_text(value))
                 for name, values in fetched.headers.items()
                 for value in values
             ]
@@ -269,7 +270,7 @@ class ViaArchiveMiddleware:
                 value = (original_of(urljoin(fetched.url, value)) or ("", value))[1]
             kept.appendlist(name, value.encode("latin-1", "replace"))
         if 300 <= status < 400:
-            location = _text(kept.get("Location"))
+            location = header_text(kept.get("Location"))
             if any(word in location.lower() for word in LOGIN_WORDS):
                 raise ViaArchiveFailure(
                     "archive_login_redirect", f"the capture of {request.url} sends to a login"
@@ -366,15 +367,17 @@ class ViaArchiveMiddleware:
         moment: datetime | None = None
         memento = ""
         if 300 <= response.status < 400 and response.headers.get("Location"):
-            memento = response.urljoin(_text(response.headers.get("Location")))
+            memento = response.urljoin(header_text(response.headers.get("Location")))
             found = original_of(memento)
             if found:
                 moment = parse_at(found[0])
         elif response.status == 200 and response.headers.get("Memento-Datetime"):
-            memento = response.urljoin(_text(response.headers.get("Content-Location")) or lookup)
+            memento = response.urljoin(
+                header_text(response.headers.get("Content-Location")) or lookup
+            )
             moment = memento_moment(response.headers.get("Memento-Datetime"), self.at)
         elif response.status == 200:
-            links = memento_links(_text(response.headers.get("Link")))
+            links = memento_links(header_text(response.headers.get("Link")))
             if links:
                 memento, moment = min(links, key=lambda link: abs(link[1] - self.at))
         else:
@@ -441,9 +444,3 @@ def _read_record(data: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
             "archive_down", f"the archive's record is unreadable ({exc})"
         ) from None
     raise ViaArchiveFailure("archive_down", "the archive's range holds no response record")
-
-
-def _text(value: bytes | str | None) -> str:
-    if value is None:
-        return ""
-    return value.decode("latin-1") if isinstance(value, bytes) else value

@@ -18,10 +18,11 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
@@ -53,12 +54,18 @@ def _warcinfo(out: Any) -> None:
     writer.write_record(record)
 
 
-def _record(warc_dir: Path, provenance: dict[str, Any]) -> tuple[bytes, str, str]:
-    """The bytes of one record (a whole gzip member), its target URI and WARC-Date."""
-    path = warc_dir / str(provenance["filename"])
-    with open(path, "rb") as handle:
-        handle.seek(int(provenance["offset"]))
-        raw = handle.read(int(provenance["length"]))
+def _record(
+    warc_dir: Path, provenance: dict[str, Any], handles: dict[str, BinaryIO], stack: ExitStack
+) -> tuple[bytes, str, str]:
+    """The bytes of one record (a whole gzip member), its target URI and WARC-Date; each WARC
+    file is opened once for the whole export (`handles`, closed by `stack`)."""
+    name = str(provenance["filename"])
+    path = warc_dir / name
+    handle = handles.get(name)
+    if handle is None:
+        handle = handles[name] = stack.enter_context(open(path, "rb"))  # noqa: SIM115 (closed by stack)
+    handle.seek(int(provenance["offset"]))
+    raw = handle.read(int(provenance["length"]))
     if len(raw) != int(provenance["length"]):
         raise ExportError(f"{path}: the record at {provenance['offset']} is cut short")
     for record in ArchiveIterator(io.BytesIO(raw)):
@@ -99,7 +106,12 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
         pages = folder / "pages" / "pages.jsonl"
         seen: set[tuple[str, int]] = set()
         captures = 0
-        with open(warc, "wb") as warc_out, open(pages, "w", encoding="utf-8") as pages_out:
+        handles: dict[str, BinaryIO] = {}
+        with (
+            ExitStack() as stack,
+            open(warc, "wb") as warc_out,
+            open(pages, "w", encoding="utf-8") as pages_out,
+        ):
             _warcinfo(warc_out)
             header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
             pages_out.write(json.dumps(header) + "\n")
@@ -111,7 +123,7 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
                 if key in seen:
                     continue
                 seen.add(key)
-                raw, uri, date = _record(warc_dir, provenance)
+                raw, uri, date = _record(warc_dir, provenance, handles, stack)
                 warc_out.write(raw)
                 captures += 1
                 downloaded = str((line.get("metadata") or {}).get("dateDownloaded") or "")
