@@ -16,6 +16,7 @@ from archive.warc.read.reader import Problem, RecordFacts, scan
 from archive.warc.read.sources import Source
 
 from . import test_replay_helpers as helpers
+from .conftest import run_cli
 
 site_archive = helpers.site_archive
 
@@ -133,3 +134,10 @@ def test_a_boundary_that_is_not_a_record_start_is_scanned_again(large: dict[str,
     found = list(joined(((p, lambda p=p: scan_part(p)) for p in parts), rescan))
     assert found == list(scan(source))
     assert rescanned == [Part(source, starts[7], starts[20])]
+
+
+def test_a_negative_part_size_is_a_usage_error(large: dict[str, Path]) -> None:
+    result = run_cli("replay", str(large["gz"]), "--cluster", "local:1", "--part-size", "-1")
+    assert result.returncode == 2
+    assert "--part-size takes a number of bytes" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
