@@ -38,5 +38,8 @@ WARC_RECORDS_STAT = WARC_STATS + "records"  # records written
 WARC_BYTES_STAT = WARC_STATS + "bytes"  # bytes written
 WARC_FILES_STAT = WARC_STATS + "files"  # names of the files written (a list)
 WARC_NOT_INDEXED_STAT = WARC_STATS + "not_indexed"  # files the CDXJ index skipped, why
+VIA_STATS = "newsarchive/via/"  # crawl --via: what was asked of the archive, summed in the report
+# an archived record whose WARC-Date names no moment: dated by the archive's index instead
+VIA_DATED_BY_INDEX_STAT = VIA_STATS + "dated_by_index"
 CUT_SHORT_STAT = "newsarchive/cut_short"  # a second signal cut the downloads under way
 BAD_URL = "bad_url"  # error kind: a URL that cannot be requested, found in an old frontier

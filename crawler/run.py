@@ -46,6 +46,7 @@ from .keys import (
     STATE_LOST_STAT,
     STORE_LOCKED_STAT,
     TEMPLATE_FAILED_STATS,
+    VIA_DATED_BY_INDEX_STAT,
     WARC_BYTES_STAT,
     WARC_FILES_STAT,
     WARC_NOT_INDEXED_STAT,
@@ -539,6 +540,7 @@ def build_report(
             "lookups": totals.get("newsarchive/via/lookups", 0),
             "lookupsCached": totals.get("newsarchive/via/lookups_cached", 0),
             "requests": totals.get("newsarchive/via/internal/request_count", 0),
+            "datedByIndex": totals.get(VIA_DATED_BY_INDEX_STAT, 0),
         }
     if options.state:  # one worker of a shared crawl: its own report, RUN-ID.WORKER.json
         report["worker"] = options.worker
