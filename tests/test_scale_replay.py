@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_cli
-from .scale_harness import free_port
+from .conftest import free_port, run_cli
 from .test_replay_helpers import site_archive  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.scale]

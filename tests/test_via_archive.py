@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from warcio.warcwriter import WARCWriter
 
 from archive.validate import line_problems
 
-from .conftest import FAST, REPO, cli_env, line_server, run_cli, store_lines
+from .conftest import FAST, line_server, run_cli, store_lines
 from .servers.pastarchive import (
     BLOCKED,
     CAMPS,
@@ -55,30 +53,10 @@ def past_pywb(past_warcs: list[Path], tmp_path_factory: pytest.TempPathFactory) 
 
 
 def crawl_via(data: Path, via: str, at: str, *extra: str, start: str = TIMBUKTU):
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "archive",
-            "crawl",
-            "cnn",
-            "--data",
-            str(data),
-            "--via",
-            via,
-            "--at",
-            at,
-            "--start-url",
-            start,
-            *FAST,
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=REPO,
-        env=cli_env(),
-    )
+    return run_cli(
+        "crawl", "cnn", "--data", str(data), "--via", via, "--at", at, "--start-url", start,
+        *FAST, *extra, timeout=180,
+    )  # fmt: skip
 
 
 def report(data: Path) -> dict:
