@@ -28,6 +28,7 @@ from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, U
 from archive.lock import LockedError, RunLock
 from archive.runs import REPORT_VERSION, new_run_id, report_name, write_report
 from archive.state import StateUnavailableError
+from archive.store.files import month_files
 from archive.wording import counted
 
 from . import settings as defaults
@@ -392,7 +393,7 @@ def _show_progress(crawlers: list[Any], interval: float, clock: float) -> None:
 
 
 def store_bytes(data_dir: Path) -> int:
-    return sum(p.stat().st_size for p in (data_dir / "articles").glob("articles-*.jsonl"))
+    return sum(p.stat().st_size for p in month_files(data_dir / "articles"))
 
 
 def build_report(
