@@ -20,7 +20,7 @@ from typing import Any
 from cdxj_indexer.main import CDXJIndexer
 from warcio.timeutils import iso_date_to_timestamp
 
-from .bounded import bounded
+from .bounded import MissingTargetURI, bounded
 
 INDEX_NAME = "index.cdxj"
 
@@ -85,6 +85,8 @@ def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list
 
 def _short(exc: BaseException) -> str:
     """An exception as one short printable line (a damaged record may quote its bytes)."""
+    if isinstance(exc, MissingTargetURI):
+        return exc.line()  # a line of our own, which names its record
     text = (str(exc).strip().splitlines() or [""])[0]
     text = "".join(c if c.isprintable() and ord(c) < 127 else "?" for c in text)[:100]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
