@@ -13,7 +13,7 @@ import re
 
 from lxml import html
 
-from ..base import PageContext, compiled, once, region_holding
+from ..base import PageContext, compiled, once
 from ..credits import is_credits_line
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
@@ -52,6 +52,7 @@ _TAG_BOXES = (
     f" or {has_prefix('tags-with-label')} or (self::nav and {has_prefix('article-header__tags')})"
 )
 _LINKS_IN = compiled("$boxes//a")
+_IN_PAGE_ORDER = compiled("$found/self::*")
 # The header's byline: a data-testid hook (2021-2022), else the author block of the header
 # ("article-header__author" in 2023, "info-content__author" in 2024).
 _BYLINE = (
@@ -186,9 +187,8 @@ class Reuters2021Page(ReutersPage):
         ):
             if box not in found and not any(a in found for a in box.iterancestors()):
                 found.append(box)
-        region = region_holding(found, self.regions(), self.ctx.doc)
-        position = {element: index for index, element in enumerate(region.iter())}
-        return sorted(found, key=lambda element: position.get(element, -1))
+        # In page order (an XPath node set is), without numbering every element of the page.
+        return list(_IN_PAGE_ORDER(self.ctx.doc, found=found))
 
     def headings(self) -> list[html.HtmlElement]:
         """Headings that may title a module (not the page's root element)."""

@@ -248,7 +248,9 @@ class ReutersPage(ArticlePage):
     def date_modified(self) -> str | None:
         return parse_date(self.date_modified_raw())
 
+    @once
     def related_links(self) -> list[Link]:
+        # Asked twice per page: for the item and for the analysis' links.
         return self.links_in(self.related_containers())
 
     def links_in(self, containers: Iterable[html.HtmlElement]) -> list[Link]:
