@@ -201,6 +201,39 @@ def test_long_and_french_sign_offs_are_credits() -> None:
     assert not is_sign_off("(The talks resume on Monday in Bamako.)")
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reporting by Awa Traore; Editing by Ines Morel",
+        "REPORTING BY AWA TRAORE",
+        "Writing\tby Paul Girard",
+        "Edited\u00a0by Ines Morel",
+        "Compiled\u200bby the Bamako newsroom",
+        "Editing by\u00a0Ines Morel",
+        "REPORT\u0130NG BY AWA TRAORE",
+        "Awa Traore contr\u0131buted reporting.",
+        "Awa Traore CONTR\u0130BUTED TO THIS REPORT",
+        "\u201cThe road stayed open,\u201d said a man reporting by phone.",
+        "(Awa Traore\u00a0; \u00e9dit\u00e9 par Ines Morel)",
+        "Troops moved north on Friday, officials said.",
+        "Standby generators kept the clinic in Gao running.",
+        "",
+    ],
+)
+def test_sign_off_shortcut_agrees_with_the_full_check(line: str) -> None:
+    """is_sign_off skips the credits search on lines without " by"/" contributed": the
+    answer must be the one the full check gives, whatever the case or spaces."""
+    from crawler.pages.credits import is_credits_line
+    from crawler.pages.templates import reuters_common
+
+    full = bool(
+        is_credits_line(line)
+        or reuters_common._LONG_CREDITS_RE.match(line)
+        or reuters_common._FRENCH_CREDITS_RE.match(line)
+    )
+    assert is_sign_off(line) is full
+
+
 def test_clipped_screen_reader_text_is_not_text() -> None:
     from lxml import html
 
