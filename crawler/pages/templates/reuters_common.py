@@ -7,7 +7,7 @@ A template names the elements of its markup (body paragraphs, byline, stamp, mod
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -339,6 +339,16 @@ _CARD_HEADING_XPATH = (
     ".//*[@data-testid='Heading' or self::h2 or self::h3 or self::h4"
     " or contains(@class, 'title') or contains(@class, 'heading')]"
 )
+
+
+def class_prefix_test(*prefixes: str) -> Callable[[html.HtmlElement], bool]:
+    """Whether an element has a class name starting with one of `prefixes`: what
+    :func:`~crawler.pages.text.class_prefix_xpath` tests, in Python. Over a story's few
+    hundred elements it is many times faster than the XPath's concat and normalize-space
+    on each (XPath splits class names on its four whitespace characters only)."""
+    alternatives = "|".join(re.escape(prefix) for prefix in prefixes)
+    search = re.compile(rf"(?:^|[ \t\n\r])(?:{alternatives})").search
+    return lambda element: search(element.get("class") or "") is not None
 
 
 def without_descendants_of(
