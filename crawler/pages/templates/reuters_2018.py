@@ -18,7 +18,12 @@ from ..base import PageContext, compiled, once
 from ..dates import parse_date
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
-from .reuters_common import ReutersPage, class_prefix_test, without_descendants_of
+from .reuters_common import (
+    ReutersPage,
+    class_prefix_test,
+    classes_passing,
+    without_descendants_of,
+)
 
 _BODY_PREFIXES = ("StandardArticleBody_body", "ArticleBodyWrapper", "ArticleBody-container")
 _PARAGRAPH_PREFIXES = ("Paragraph-paragraph", "ArticleBody-para")
@@ -158,9 +163,9 @@ _LAZY_WIDTH_RE = re.compile(r"&w=20$")
 
 def _bodies(ctx: PageContext) -> list[html.HtmlElement]:
     """The page's ``_BODY`` elements, in page order, found from its class names."""
-    return ctx.classes.matching(_IS_BODY, *_BODY_PREFIXES)
+    return classes_passing(ctx, _IS_BODY, _BODY_PREFIXES)
 
 
 def _paragraphs_2020(ctx: PageContext) -> list[html.HtmlElement]:
     """The page's ``_PARAGRAPHS_2020`` elements, in page order."""
-    return ctx.classes.matching(_IS_PARAGRAPH_2020, *_PARAGRAPH_PREFIXES)
+    return classes_passing(ctx, _IS_PARAGRAPH_2020, _PARAGRAPH_PREFIXES)

@@ -19,6 +19,7 @@ from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
 from .reuters_common import (
     ReutersPage,
+    in_page_order,
     modules_headed,
     without_descendants_of,
 )
@@ -55,7 +56,6 @@ _TAG_BOXES = (
     f" or {has_prefix('tags-with-label')} or (self::nav and {has_prefix('article-header__tags')})"
 )
 _LINKS_IN = compiled("$boxes//a")
-_IN_PAGE_ORDER = compiled("$found/self::*")
 # The header's byline: a data-testid hook (2021-2022), else the author block of the header
 # ("article-header__author" in 2023, "info-content__author" in 2024).
 _BYLINE = (
@@ -188,7 +188,7 @@ class Reuters2021Page(ReutersPage):
             if box not in found and not any(a in found for a in box.iterancestors()):
                 found.append(box)
         # In page order (an XPath node set is), without numbering every element of the page.
-        return list(_IN_PAGE_ORDER(self.ctx.doc, found=found))
+        return in_page_order(self.ctx.doc, found)
 
     def headings(self) -> list[html.HtmlElement]:
         """Headings that may title a module (not the page's root element), each once."""

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from lxml import html
+from lxml import etree, html
 
 from ..article import ArticlePage
-from ..base import Link, once
+from ..base import Link, PageContext, compiled, once
 from ..credits import is_credits_line, parse_credits
 from ..dates import parse_date
 from ..text import normalize_space, short_text_of, text_of
@@ -195,6 +195,25 @@ class ReutersPage(ArticlePage):
     def not_article_reason(self) -> str:
         return non_article_kind(self.canonical_url()) or super().not_article_reason()
 
+    # -- queries from the attribute indexes ---------------------------------------------
+    def under(self, roots: Iterable[html.HtmlElement], query: str) -> list[html.HtmlElement]:
+        """What ``//root<query>`` finds (`query` a relative ``//x`` or ``/x`` path), asked
+        of `roots` only, in page order: `roots` come from the id or class index, so the
+        query does not test every element of the page for its first step."""
+        step = compiled("." + query)
+        roots = list(roots)
+        found = [element for root in roots for element in step(root)]
+        return found if len(roots) <= 1 else in_page_order(self.ctx.doc, found)
+
+    def with_id(self, tag: str, *values: str) -> list[html.HtmlElement]:
+        """``//tag[@id=value or ...]``, from the id index, in page order."""
+        found = [element for value in values for element in self.ctx.ids.equal(value, tag)]
+        return found if len(values) <= 1 else in_page_order(self.ctx.doc, found)
+
+    def with_class(self, tag: str, fragment: str) -> list[html.HtmlElement]:
+        """``//tag[contains(@class, fragment)]``, from the class index, in page order."""
+        return self.ctx.classes.containing(fragment, tag)
+
     # -- fields -------------------------------------------------------------------------
     def is_article(self) -> bool:
         path = urlsplit(self.canonical_url()).path
@@ -339,6 +358,25 @@ _CARD_HEADING_XPATH = (
     ".//*[@data-testid='Heading' or self::h2 or self::h3 or self::h4"
     " or contains(@class, 'title') or contains(@class, 'heading')]"
 )
+
+
+_PAGE_ORDER = compiled("$found/self::*")
+
+
+def in_page_order(doc: html.HtmlElement, elements: Iterable[html.HtmlElement]) -> list:
+    """`elements` in page order, each once (an XPath node set is ordered so)."""
+    return list(_PAGE_ORDER(doc, found=list(elements)))
+
+
+def classes_passing(
+    ctx: PageContext, test: etree.XPath, prefixes: tuple[str, ...]
+) -> list[html.HtmlElement]:
+    """The elements whose class holds one of `prefixes` and that pass `test` (a compiled
+    ``self::...[...]`` query), in page order: found from the class index's joined values,
+    not by testing every class value in Python (AttributeIndex.matching)."""
+    candidates = [element for prefix in prefixes for element in ctx.classes.containing(prefix)]
+    kept = [element for element in candidates if test(element)]
+    return in_page_order(ctx.doc, kept) if len(prefixes) > 1 else kept
 
 
 def class_prefix_test(*prefixes: str) -> Callable[[html.HtmlElement], bool]:
