@@ -170,6 +170,46 @@ def test_key_developments_page_is_not_an_article_and_says_so() -> None:
     assert analysis.reason == "stock key developments page"
 
 
+STORY_2016 = b"""<html lang="en"><head><title>Gao Mining lifts its forecast | Reuters</title>
+<meta property="og:type" content="article"/></head><body>
+<h1 class="article-headline">Gao Mining lifts its forecast</h1>
+<span id="article-text"><p>Gao Mining raised its output forecast on Monday after a dry season
+that kept its pits open for longer than planned.</p>
+<p>The company said its new crushing plant near Gao would start work before the rains.</p></span>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/finance/stocks/GAO.N/key-developments/article/1", "stock key developments page"),
+        ("/finance/stocks/overview/GAO.N", "stock quote page"),
+        ("/companies/GAO.N", "stock quote page"),
+        ("/markets/quote/GAO.N", "stock quote page"),
+        ("/news/video/story-id1", "video page"),
+        ("/pictures/mali-votes-id2", "pictures page"),
+        ("/news/archive/africaNews", "section page"),
+        ("/graphics/MALI-COTTON/abc/", "graphics page"),
+    ],
+)
+@pytest.mark.parametrize("template", ["2016", "generic"])
+def test_non_article_paths_are_refused_and_named(path: str, reason: str, template: str) -> None:
+    """One list of the outlet's non-article paths: a page under one is no article, whatever
+    it carries, and the reason names its kind (the dated templates and the fallback alike)."""
+    body = STORY_2016
+    if template == "generic":  # no span#article-text: the fallback reads the <article>
+        body = body.replace(b'<span id="article-text">', b"<article>")
+        body = body.replace(b"</span>", b"</article>")
+    analysis = analyse(f"https://www.reuters.com{path}", HEADERS, body, source="reuters")
+    assert analysis.kind == "not_article"
+    assert analysis.reason == reason
+    article = analyse(
+        "https://www.reuters.com/article/us-gao-mining-idUSKBN1AA", HEADERS, body, source="reuters"
+    )
+    assert article.kind == "article"
+    assert article.extractor == ("reuters/2016" if template == "2016" else "reuters/generic")
+
+
 @pytest.mark.parametrize(
     ("url", "section"),
     [

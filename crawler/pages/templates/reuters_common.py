@@ -31,19 +31,14 @@ _STANDARDS_RE = re.compile(r"^our standards\b", re.IGNORECASE)
 _GRAPHIC_RE = re.compile(r"^\((?:interactive\s+)?graphics?:[^()]*\)$", re.IGNORECASE)
 _LICENSING_RE = re.compile(r"\s*purchase licensing rights\s*,?\s*", re.IGNORECASE)
 _TOPIC_TAIL_RE = re.compile(r"\s*[»›]+$")
-# Paths of outlet pages that are never articles: video, pictures, section archives.
-NON_ARTICLE_PATH_RE = re.compile(
-    r"^/(?:video|pictures|news/pictures|news/video|news/archive|graphics|markets/quote"
-    r"|finance/stocks/[^/]+/key-developments)(?:/|$)",
-    re.IGNORECASE,
-)
 
 
 # An opening that names a date and no place: "14 feb (Reuters) -", "23 Fev (Reuters) -".
 _DATE_ONLY_RE = re.compile(r"^\d{1,2}\.?\s+[^\W\d]{3,}\.?$|^[^\W\d]{3,}\.?\s+\d{1,2}$")
 
 
-# Pages of the outlet that are never articles, by path, and what to call them.
+# Pages of the outlet that are never articles, by path, and what to call them: every
+# Reuters template refuses these paths and names the kind as the reason.
 _NON_ARTICLE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"^/finance/stocks/[^/]+/key-developments(?:/|$)", re.I),
@@ -53,11 +48,13 @@ _NON_ARTICLE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^/(?:news/)?video(?:/|$)", re.I), "video page"),
     (re.compile(r"^/(?:news/)?pictures(?:/|$)", re.I), "pictures page"),
     (re.compile(r"^/news/archive(?:/|$)", re.I), "section page"),
+    (re.compile(r"^/graphics(?:/|$)", re.I), "graphics page"),
 )
 
 
 def non_article_kind(url: str) -> str | None:
-    """What an outlet page that is never an article is ("stock key developments page")."""
+    """What an outlet page that is never an article is ("stock key developments page"),
+    from its path; None for any other page."""
     path = urlsplit(url).path
     for pattern, kind in _NON_ARTICLE_KINDS:
         if pattern.match(path):
@@ -216,8 +213,7 @@ class ReutersPage(ArticlePage):
 
     # -- fields -------------------------------------------------------------------------
     def is_article(self) -> bool:
-        path = urlsplit(self.canonical_url()).path
-        if NON_ARTICLE_PATH_RE.match(path):
+        if non_article_kind(self.canonical_url()):
             return False
         og_type = (self.ctx.meta("og:type") or "article").lower()
         if og_type not in ("article", "news", "newsarticle"):
