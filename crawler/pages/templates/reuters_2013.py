@@ -51,11 +51,10 @@ class Reuters2013Page(ReutersPage):
     @once
     def headline(self) -> str:
         # The breaking-news band and the trackbar above the story carry <h1>s of their own.
+        ids = self.ctx.ids
+        bands = {*ids.containing("breakingNews"), *ids.containing("trackbar")}
         for h1 in self.ctx.doc.iter("h1"):
-            if any(
-                "breakingNews" in (a.get("id") or "") or "trackbar" in (a.get("id") or "")
-                for a in (h1, *h1.iterancestors())
-            ):
+            if bands and any(a in bands for a in (h1, *h1.iterancestors())):
                 continue
             text = text_of(h1)
             if text:

@@ -293,14 +293,25 @@ class ReutersPage(ArticlePage):
         links: list[Link] = []
         seen: set[str] = set()
         own = self.canonical_url()
+        # A card links its picture and its headline to one story: each href is resolved
+        # once, and a card's headline is read only for a story not linked yet.
+        resolved: dict[str | None, str | None] = {}
+        keys: dict[str, str] = {}
         for container in containers:
             for anchor in container.iter("a"):
-                url = self.ctx.absolute(anchor.get("href"))
+                href = anchor.get("href")
+                if href not in resolved:
+                    resolved[href] = self.ctx.absolute(href)
+                url = resolved[href]
                 if not url or is_section_url(url) or _in_kicker(anchor):
                     continue
-                key = canonicalize_url(url)
+                if url not in keys:
+                    keys[url] = canonicalize_url(url)
+                key = keys[url]
+                if key in seen or key == own:
+                    continue
                 headline = card_headline(anchor)
-                if not headline or key in seen or key == own:
+                if not headline:
                     continue
                 seen.add(key)
                 links.append(Link(url=url, kind="related", headline=headline))
@@ -343,17 +354,21 @@ def _in_kicker(anchor: html.HtmlElement) -> bool:
 
 def card_headline(anchor: html.HtmlElement) -> str:
     """The headline of a link or card: its heading element if it has one, else its text."""
-    for heading in anchor.xpath(_CARD_HEADING_XPATH):
-        text = text_of(heading)
-        if text:
-            return text
+    for heading in anchor.iter(etree.Element):
+        if heading is not anchor and _is_card_heading(heading):
+            text = text_of(heading)
+            if text:
+                return text
     return text_of(anchor)
 
 
-_CARD_HEADING_XPATH = (
-    ".//*[@data-testid='Heading' or self::h2 or self::h3 or self::h4"
-    " or contains(@class, 'title') or contains(@class, 'heading')]"
-)
+def _is_card_heading(element: html.HtmlElement) -> bool:
+    """``*[@data-testid='Heading' or self::h2 or self::h3 or self::h4 or contains(@class,
+    'title') or contains(@class, 'heading')]``, tested in Python (a card is a few elements)."""
+    if element.tag in ("h2", "h3", "h4") or element.get("data-testid") == "Heading":
+        return True
+    classes = element.get("class")
+    return classes is not None and ("title" in classes or "heading" in classes)
 
 
 _PAGE_ORDER = compiled("$found/self::*")
