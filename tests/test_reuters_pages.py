@@ -274,6 +274,41 @@ def test_sign_off_shortcut_agrees_with_the_full_check(line: str) -> None:
     assert is_sign_off(line) is full
 
 
+@pytest.mark.parametrize(
+    "classes",
+    [
+        None,
+        "",
+        "Ad-slot",
+        "  Ad-slot",
+        "x\tAd-slot",
+        "x\nAd-slot y",
+        "x\rAd-slot",
+        "xAd-slot",
+        "x\u00a0Ad-slot",
+        "x\u3000Ad-slot",
+        "Ad",
+        "shareBar ShareBar_x",
+        "a  b ShareBar",
+    ],
+)
+def test_class_prefix_test_is_the_xpath_test(classes: str | None) -> None:
+    """The Python class-prefix test answers what class_prefix_xpath does (XPath splits
+    class names on space, tab, CR and LF only)."""
+    from lxml import etree
+
+    from crawler.pages.templates.reuters_common import class_prefix_test
+    from crawler.pages.text import class_prefix_xpath
+
+    element = etree.Element("div")
+    if classes is not None:
+        element.set("class", classes)
+    for prefixes in (("Ad-",), ("Ad-", "ShareBar")):
+        query = " or ".join(class_prefix_xpath(prefix) for prefix in prefixes)
+        expected = bool(element.xpath(f"boolean(self::*[{query}])"))
+        assert class_prefix_test(*prefixes)(element) is expected
+
+
 def test_clipped_screen_reader_text_is_not_text() -> None:
     from lxml import html
 

@@ -396,8 +396,16 @@ def class_prefix_test(*prefixes: str) -> Callable[[html.HtmlElement], bool]:
     hundred elements it is many times faster than the XPath's concat and normalize-space
     on each (XPath splits class names on its four whitespace characters only)."""
     alternatives = "|".join(re.escape(prefix) for prefix in prefixes)
-    search = re.compile(rf"(?:^|[ \t\n\r])(?:{alternatives})").search
-    return lambda element: search(element.get("class") or "") is not None
+    # The prefixes anywhere first: a search that does not try every position as a word
+    # start runs several times faster, and most classes hold none of them.
+    anywhere = re.compile(alternatives).search
+    at_start = re.compile(rf"(?:^|[ \t\n\r])(?:{alternatives})").search
+
+    def test(element: html.HtmlElement) -> bool:
+        classes = element.get("class")
+        return classes is not None and anywhere(classes) is not None and bool(at_start(classes))
+
+    return test
 
 
 def without_descendants_of(
