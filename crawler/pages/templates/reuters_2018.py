@@ -115,6 +115,7 @@ class Reuters2018Page(ReutersPage):
         found = self.indexed(_any_prefix(_STAMP_CLASSES), classes=_STAMP_CLASSES)
         return found[0] if found else None
 
+    @once
     def date_published_raw(self) -> str | None:
         """The first publication: JSON-LD ``datePublished`` unless it only repeats the last
         revision (2019-2020 pages state it so), then the header stamp (printed in UTC)."""

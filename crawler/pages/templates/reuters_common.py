@@ -245,6 +245,7 @@ class ReutersPage(ArticlePage):
             found.extend(sign_off_credits(line))
         return found
 
+    @once
     def byline(self) -> str | None:
         element = self.byline_element()
         text = text_of(element) if element is not None else ""
@@ -259,6 +260,7 @@ class ReutersPage(ArticlePage):
         paragraphs = self.paragraphs()
         return dateline_of(paragraphs[0]) if paragraphs else None
 
+    @once
     def date_published_raw(self) -> str | None:
         value = self.ld.get("datePublished")
         if isinstance(value, str) and value.strip():
@@ -272,6 +274,7 @@ class ReutersPage(ArticlePage):
     def date_published(self) -> str | None:
         return parse_date(self.date_published_raw())
 
+    @once
     def date_modified_raw(self) -> str | None:
         value = self.ld.get("dateModified")
         if isinstance(value, str) and value.strip():
