@@ -9,8 +9,6 @@ time and ``meta[name=REVISION_DATE]`` the last revision.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from lxml import html
 
 from ..article import headline_suffixes
@@ -32,14 +30,8 @@ class Reuters2013Page(ReutersPage):
 
     NAME = "reuters/2013"
     BODY_ID = "articleText"  # span#articleText
-    SCOPED = True
-    REGION_IDS: ClassVar[tuple[str, ...]] = (
-        "articleInfo",
-        "relatedNews",
-        "relatedTopics",
-        "slideshowInlineLarge",
-        "articleImage",
-    )
+    # Not scoped: every box is found from the id or class index (ReutersPage.under), so no
+    # query walks the page for its first step.
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:

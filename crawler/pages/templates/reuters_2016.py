@@ -28,15 +28,6 @@ class Reuters2016Page(Reuters2013Page):
 
     NAME = "reuters/2016"
     BODY_ID = "article-text"  # span#article-text
-    REGION_IDS = (*Reuters2013Page.REGION_IDS, "article-byline")
-    REGION_CLASSES = (
-        "article-header",
-        "article-info",
-        "related-content",
-        "related-topics",
-        "related-photo-container",
-        "slider-module",
-    )
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:

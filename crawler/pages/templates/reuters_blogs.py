@@ -9,8 +9,6 @@ columnist ..."). ``meta[name=CREATION_DATE]`` is the post's creation time, witho
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from lxml import html
 
 from ..base import PageContext, once
@@ -22,8 +20,7 @@ class ReutersBlogPage(ReutersPage):
     """A blogs.reuters.com post: a Breakingviews column or a correspondent's blog entry."""
 
     NAME = "reuters/blogs"
-    SCOPED = True
-    REGION_IDS: ClassVar[tuple[str, ...]] = ("single", "thebyline", "postcontent")
+    # Not scoped: the post's boxes are found from the id index.
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
