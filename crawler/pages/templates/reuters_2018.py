@@ -75,18 +75,8 @@ class Reuters2018Page(ReutersPage):
     """Reuters article pages of 2018-2020 (CSS-module class names)."""
 
     NAME = "reuters/2018"
-    SCOPED = True
-    REGION_CLASSES = (
-        "BylineBar_byline",
-        "Byline-byline",
-        "ArticleHeader_date",
-        "ArticleHeader-date",
-        "Attribution_content",
-        "Attribution-attribution",
-        "RelatedCoverage_container",
-        "RelatedCoverage_related-coverage-module",
-        "RelatedCoverage-container",
-    )
+    # Not scoped: the header parts come from the class index and the story is walked in
+    # Python, so the regions would only filter answers that already lie in them.
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
