@@ -48,11 +48,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(args: list[str] | None = None) -> int:
-    from crawler.pages.outlets import OutletError
+    from crawler.pages.outlets import OutletError, outlets
 
     argv = sys.argv[1:] if args is None else args
     command = argv[0] if argv and argv[0] in COMMANDS else None
     try:
+        outlets()  # a bad declaration stops every command, whether it reads them or not
         parser = build_parser(command)  # the commands' choices read the outlet declarations
     except OutletError as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
