@@ -80,6 +80,11 @@ def _outcome(body: bytes, encoding: str) -> tuple[str, bytes | str]:
         return exc.kind, str(exc)
 
 
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
 GZ = gzip.compress(TEXT)
 DAMAGED = [
     (GZ, "gzip"),
@@ -91,7 +96,7 @@ DAMAGED = [
     (GZ[:-4] + b"\1\0\0\0", "gzip"),  # a wrong length
     (GZ[:10] + b"\xff" * 40, "gzip"),  # garbage after a header
     (zlib.compress(TEXT)[:-1] + b"\0", "deflate"),  # a wrong Adler-32
-    (zlib.compress(TEXT, wbits=-15)[:-3], "deflate"),  # raw deflate cut short
+    (_raw_deflate(TEXT)[:-3], "deflate"),  # raw deflate cut short
     (gzip.compress(bytes(3 << 20)), "gzip"),  # a bomb
     (gzip.compress(bytes(1 << 20)), "gzip"),  # exactly the limit
     (gzip.compress(bytes((1 << 20) + 1)), "gzip"),  # one byte past it

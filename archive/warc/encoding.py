@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from types import ModuleType
 
+_fast_zlib: ModuleType | None
 try:  # ISA-L's inflate: the same bytes as zlib's, in less than half the CPU
     from isal import isal_zlib as _fast_zlib
 except ImportError:  # pragma: no cover - a platform without its wheel: zlib alone
