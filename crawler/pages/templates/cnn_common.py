@@ -8,15 +8,15 @@ says "Updated ..." and so is a last-update time; video and gallery pages are not
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import etree, html
+from lxml import html
 
 from ..article import ArticlePage
-from ..base import Link, once, region_holding
+from ..base import Link, compiled, once
 from ..bylines import byline_names, contributor_names
 from ..dates import parse_date
 from ..text import normalize_space, text_of
@@ -140,17 +140,9 @@ def is_credit_line(text: str) -> bool:
     return "contribut" in text.lower() and bool(contributor_names(text))
 
 
-_HAS_NOTE = etree.XPath(".//*[" + class_xpath("el-editorial-note", "cnnEditorialNote") + "]")
-
-
-def is_note_or_credit(element: html.HtmlElement, text: str) -> bool:
-    """Editorial notes (classed, "Editor's note:", or an ``<em>``-only paragraph), credits."""
-    cls = (element.get("class") or "").lower()
-    if "editorialnote" in cls or "editorial-note" in cls or "editor-note" in cls:
-        return True
-    if _HAS_NOTE(element):
-        return True
-    return bool(EDITORS_NOTE_RE.match(text) or is_em_only(element) or is_credit_line(text))
+# Classes of editorial notes; a paragraph holding one is a note.
+_NOTE_CLASSES = ("el-editorial-note", "cnnEditorialNote")
+_IN_PAGE_ORDER = compiled("$found/self::*")
 
 
 def is_read_line(text: str) -> bool:
@@ -187,17 +179,21 @@ class CnnPage(ArticlePage):
         return f"{self.extractor_name()} page without a headline or body"
 
     # -- body helpers -------------------------------------------------------------------
-    @staticmethod
-    def in_box(element: html.HtmlElement, fragments: Iterable[str], unless: str = "") -> bool:
+    def in_box(self, element: html.HtmlElement, fragments: Iterable[str], unless: str = "") -> bool:
         """Whether an ancestor of `element` has a class holding one of `fragments` (and not
-        `unless`): a box of the story column that is not its text. Walking a paragraph's
-        few ancestors costs less than an XPath ancestor test or collecting every box."""
-        search = _fragments_re(tuple(fragments)).search
-        for ancestor in element.iterancestors():
-            cls = ancestor.get("class")
-            if cls and search(cls) and not (unless and unless in cls):
-                return True
-        return False
+        `unless`): a box of the story column that is not its text."""
+        return self.box_test(tuple(fragments), unless)(element)
+
+    def box_test(
+        self, fragments: tuple[str, ...], unless: str = ""
+    ) -> Callable[[html.HtmlElement], bool]:
+        """:meth:`in_box` for one set of boxes, remembering per page which elements lie in
+        one: the paragraphs of a story share their ancestors, so each class is read once."""
+        tests = self.__dict__.setdefault("_box_tests", {})
+        test = tests.get((fragments, unless))
+        if test is None:
+            test = tests[fragments, unless] = _box_test(fragments, unless)
+        return test
 
     def with_class(self, name: str) -> list[html.HtmlElement]:
         """Elements whose class list holds `name` as a whole word, in page order."""
@@ -222,12 +218,45 @@ class CnnPage(ArticlePage):
         found = []
         for element, raw in self.candidate_texts():
             text = self.paragraph_text(element, raw)
-            if not text or is_read_line(text) or is_note_or_credit(element, text):
+            if not text or is_read_line(text) or self.is_note_or_credit(element, text):
                 continue
-            if is_italic_only(element) or is_link_only(element, raw):
+            if is_italic_only(element) or self.is_link_only(element):
                 continue
             found.append((element, text))
         return found
+
+    @once
+    def note_holders(self) -> frozenset[html.HtmlElement]:
+        """The elements holding a classed editorial note (each note's ancestors)."""
+        classes = self.ctx.classes
+        if not classes.has(*_NOTE_CLASSES):
+            return frozenset()
+        return frozenset(
+            ancestor
+            for fragment in _NOTE_CLASSES
+            for note in classes.containing(fragment)
+            for ancestor in note.iterancestors()
+        )
+
+    def is_note_or_credit(self, element: html.HtmlElement, text: str) -> bool:
+        """Editorial notes (classed, "Editor's note:", or an ``<em>``-only paragraph), credits."""
+        cls = (element.get("class") or "").lower()
+        if "editorialnote" in cls or "editorial-note" in cls or "editor-note" in cls:
+            return True
+        if element in self.note_holders():
+            return True
+        return bool(EDITORS_NOTE_RE.match(text) or is_em_only(element) or is_credit_line(text))
+
+    @once
+    def link_only(self) -> frozenset[html.HtmlElement]:
+        """The body candidates that are nothing but a link (promos, related headlines)."""
+        return frozenset(
+            element for element, text in self.candidate_texts() if is_link_only(element, text)
+        )
+
+    def is_link_only(self, element: html.HtmlElement) -> bool:
+        """:func:`is_link_only` of a body candidate, from :meth:`link_only`."""
+        return element in self.link_only()
 
     def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
         """The text of one body paragraph as it reads (`text`: its visible text)."""
@@ -241,7 +270,7 @@ class CnnPage(ArticlePage):
         """Anchors of "READ: ..." lines, with the element they were found in (for order)."""
         found = []
         for element, text in self.candidate_texts():
-            if not is_read_line(text) and not is_link_only(element, text):
+            if not is_read_line(text) and not self.is_link_only(element):
                 continue
             for anchor in element.iter("a"):
                 url = self.ctx.absolute(anchor.get("href"))
@@ -253,16 +282,11 @@ class CnnPage(ArticlePage):
     def in_page_order(self, links: Iterable[tuple[html.HtmlElement, Link]]) -> list[Link]:
         """Links sorted by where their elements sit in the document."""
         pairs = list(links)
-        wanted = {element for element, _ in pairs}
-        order: dict[html.HtmlElement, int] = {}
-        # Walk only the region that holds them all, and stop at the last link's element:
-        # the scripts and footers around it are most of a page.
-        region = region_holding(wanted, self.regions(), self.ctx.doc)
-        for index, element in enumerate(region.iter()):
-            if element in wanted:
-                order[element] = index
-                if len(order) == len(wanted):
-                    break
+        if len(pairs) < 2:
+            return [link for _, link in pairs]
+        # A node-set is in document order: the query sorts them in C.
+        elements = list({element: None for element, _ in pairs})
+        order = {e: i for i, e in enumerate(_IN_PAGE_ORDER(self.ctx.doc, found=elements))}
         return [link for _, link in sorted(pairs, key=lambda pair: order.get(pair[0], 0))]
 
     def dateline(self) -> str | None:
@@ -331,3 +355,30 @@ class CnnPage(ArticlePage):
                 if url:
                     return {"url": url, "caption": caption or None}
         return None
+
+
+def _box_test(fragments: tuple[str, ...], unless: str) -> Callable[[html.HtmlElement], bool]:
+    """A test "has `element` an ancestor whose class holds one of `fragments` (not
+    `unless`)", remembering the answer for every ancestor it walks."""
+    search = _fragments_re(fragments).search
+    # element -> whether it or one of its ancestors is such a box
+    boxed: dict[html.HtmlElement, bool] = {}
+
+    def inside(element: html.HtmlElement) -> bool:
+        walked = []
+        found = False
+        for ancestor in element.iterancestors():
+            known = boxed.get(ancestor)
+            if known is not None:
+                found = known
+                break
+            walked.append(ancestor)
+            cls = ancestor.get("class")
+            if cls and search(cls) and not (unless and unless in cls):
+                found = True
+                break
+        for ancestor in walked:
+            boxed[ancestor] = found
+        return found
+
+    return inside
