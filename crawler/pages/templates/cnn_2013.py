@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..base import Link, PageContext, once
-from ..dates import parse_date
 from ..text import normalize_space, text_of
 from .cnn_common import CnnPage
 
@@ -45,6 +44,20 @@ _PARAGRAPH = (
 # The story column is div.cnn_strycntntlft; CNN Arabic mirrors the columns, so there the
 # story sits in div.cnn_strycntntrgt and the rail on the left.
 _PARAGRAPHS = etree.XPath(f".//{_PARAGRAPH}")
+_SCRIPT_TEXT = etree.XPath(".//script/text()")
+_ITEMS = etree.XPath("li")
+# Story photos and in-story gallery photos; a still with a play button over it is a video's
+# tease, not a photo. Every such box has one of these fragments in its class.
+_IMAGE_FRAGMENTS = ("cnn_stryimg640", "cnnArticleGalleryPhotoContainer", "cnn_strylccimg300")
+_IS_IMAGE_BOX = etree.XPath(
+    "self::div[contains(@class, 'cnn_stryimg640captioned')"
+    " or contains(@class, 'cnnArticleGalleryPhotoContainer')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' cnn_stryimg640 ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' cnn_strylccimg300 ')]"
+    "[not(ancestor::*[contains(@class, 'cnnStryVidCont')])]"
+    "[not(.//*[contains(@class, 'plybttn')])]"
+)
+_CAPTION = etree.XPath(".//*[contains(@class, 'cnn_strycaptiontxt') or self::cite]")
 # Pages of 2010-2011 write the stamp from a script: one text for edition.cnn.com, one for
 # the other hosts ("August 13, 2010 -- Updated 2308 GMT" / "August 13, 2010 7:08 p.m. EDT").
 _SCRIPT_STAMP_RE = re.compile(
@@ -102,8 +115,6 @@ class Cnn2013Page(CnnPage):
     """An article of the 2010-2014 CNN.com story template."""
 
     NAME = "cnn/2013"
-    STAMP_XPATH = "//div[contains(@class, 'cnn_strytmstmp')]"
-    CREDIT_XPATH = "//p[contains(@class, 'cnn_strycbftrtxt')]"
 
     REGION_CLASSES = (
         "cnn_strycntntlft",
@@ -137,10 +148,10 @@ class Cnn2013Page(CnnPage):
         return super().headline()
 
     def byline(self) -> str | None:
-        return self.text("//div[contains(@class, 'cnnByline')]") or None
+        return text_of(self.first_classed("cnnByline", "div")) or None
 
     def highlights(self) -> list[str]:
-        items = self.xpath("//ul[contains(@class, 'cnnStryHghLght')]/li")
+        items = self.inside(self.classed("cnnStryHghLght", "ul"), _ITEMS)
         return [text for text in (text_of(item) for item in items) if text]
 
     @once
@@ -164,46 +175,54 @@ class Cnn2013Page(CnnPage):
             cls = ancestor.get("class") or ""
             if "cnn_strycntntlft" in cls or "cnn_strycntntrgt" in cls:
                 return ancestor
-        return self.first("//div[contains(@class, 'cnn_strycntntlft')]")
+        return self.first_classed("cnn_strycntntlft", "div")
 
     # -- dates: the visible stamp is the last update -----------------------------------
+    def stamp_element(self) -> html.HtmlElement | None:
+        return self.first_classed("cnn_strytmstmp", "div")
+
+    def credit_elements(self) -> list[html.HtmlElement]:
+        return self.classed("cnn_strycbftrtxt", "p")
+
     @once
     def stamp(self) -> str | None:
         """The stamp as a reader saw it; 2010-2011 pages write it from a script by host."""
-        element = self.first(self.STAMP_XPATH)
+        element = self.stamp_element()
         if element is None:
             return None
         text = text_of(element)
         if text:
             return text
-        match = _SCRIPT_STAMP_RE.search(" ".join(element.xpath(".//script/text()")))
+        match = _SCRIPT_STAMP_RE.search(" ".join(_SCRIPT_TEXT(element)))
         if not match:
             return None
         host = urlsplit(self.ctx.url).hostname or ""
         return normalize_space(match.group("edition" if "edition." in host else "other")) or None
 
+    @once
     def date_published_raw(self) -> str | None:
         stated = super(CnnPage, self).date_published_raw()
         if stated:
             return stated
         for script in self.ctx.xpath("//script[contains(text(), 'cnnFirstPub')]/text()"):
             match = _FIRST_PUB_RE.search(script)
-            if match and parse_date(match.group("stamp")):
+            if match and self.parsed(match.group("stamp")):
                 return match.group("stamp")
         return None
 
+    @once
     def date_modified_raw(self) -> str | None:
         stated = super(CnnPage, self).date_modified_raw()
         if stated:
             return stated
         stamp = self.stamp()
-        if stamp and (parse_date(stamp) or parse_date(arabic_stamp_in_english(stamp))):
+        if stamp and (self.parsed(stamp) or self.parsed(arabic_stamp_in_english(stamp))):
             return stamp
         return None
 
     def date_modified(self) -> str | None:
         raw = self.date_modified_raw()
-        return parse_date(raw) or parse_date(arabic_stamp_in_english(raw or ""))
+        return self.parsed(raw) or self.parsed(arabic_stamp_in_english(raw or ""))
 
     @once
     def related_links(self) -> list[Link]:
@@ -239,23 +258,19 @@ class Cnn2013Page(CnnPage):
         column = self.body_container()
         if column is None:
             return found
-        for box in column.xpath(
-            ".//div[contains(@class, 'cnn_stryimg640captioned')"
-            " or contains(@class, 'cnnArticleGalleryPhotoContainer')"
-            " or contains(concat(' ', normalize-space(@class), ' '), ' cnn_stryimg640 ')"
-            " or contains(concat(' ', normalize-space(@class), ' '), ' cnn_strylccimg300 ')]"
-            # A still with a play button over it is a video's tease, not a photo.
-            "[not(ancestor::*[contains(@class, 'cnnStryVidCont')])]"
-            "[not(.//*[contains(@class, 'plybttn')])]"
-        ):
+        candidates = [
+            box
+            for fragment in _IMAGE_FRAGMENTS
+            for box in self.classed(fragment, "div")
+            if _IS_IMAGE_BOX(box) and column in box.iterancestors()
+        ]
+        for box in self.page_ordered(candidates):
             if "cnn_strylccimg300" in (box.get("class") or ""):
                 # The caption is the <div> beside the image's own container.
                 holder = box.find("div")
                 caption = text_of(box, skip=[holder] if holder is not None else [])
             else:
-                caption_element = box.xpath(
-                    ".//*[contains(@class, 'cnn_strycaptiontxt') or self::cite]"
-                )
+                caption_element = _CAPTION(box)
                 # Gallery captions are display:none until their slide shows; still captions.
                 caption = (
                     normalize_space(caption_element[0].text_content()) if caption_element else ""

@@ -33,24 +33,25 @@ _NOT_BODY_CLASSES = (
 )
 # Embedded media boxes, except the one that holds the opening paragraph.
 _LEAFMEDIA, _SOURCED = ("el__leafmedia",), "el__leafmedia--sourced-paragraph"
-_SOURCE_XPATH = f"//cite[contains(@class, 'el-editorial-source')][ancestor::*[{_PARAGRAPH}]]"
+# The opening's source (a cite.el-editorial-source) sits inside a body paragraph.
+_IN_PARAGRAPH = etree.XPath(f"ancestor::*[{_PARAGRAPH}]")
 _HEADLINE_TEXT = etree.XPath(".//*[contains(@class, 'cd__headline-text')]")
 _LINKS = etree.XPath(".//a[@href]")
-_LEDE_IMAGE_XPATH = (
-    "//section[@id = 'large-media']/div[contains(@class, 'l-container')]"
-    "/img[contains(@class, 'media__image')]"
+_SOURCE_CITE = etree.XPath(".//cite[contains(@class, 'el-editorial-source')]")
+_CAPTION = etree.XPath(".//*[contains(@class, 'media__caption')]")
+_CAPTION_BESIDE = etree.XPath("following-sibling::div[contains(@class, 'media__caption')]")
+# The lede photo, in section#large-media.
+_LEDE_IMAGE = etree.XPath(
+    "div[contains(@class, 'l-container')]/img[contains(@class, 'media__image')]"
 )
+# Credit lines of the body's footer: its innermost paragraphs.
+_CREDIT_LINES = etree.XPath(".//*[self::p or self::div][not(*[self::p or self::div])]")
 
 
 class Cnn2015Page(CnnPage):
     """An article of the 2015-2020 CNN.com "zone" template."""
 
     NAME = "cnn/2015"
-    STAMP_XPATH = "//p[contains(@class, 'update-time')]"
-    CREDIT_XPATH = (
-        "//*[contains(@class, 'zn-body__footer')]//*[self::p or self::div]"
-        "[not(*[self::p or self::div])]"
-    )
 
     REGION_CLASSES = (
         "zn-body__paragraph",
@@ -99,18 +100,21 @@ class Cnn2015Page(CnnPage):
     def source_cite(self) -> str:
         """The opening's ``cite.el-editorial-source``: "Jerusalem (CNN)", "(CNN)", or a bare
         place when the CMS dropped the outlet ("Washington")."""
-        cite = self.first(_SOURCE_XPATH)
-        return text_of(cite) if cite is not None else ""
+        for cite in self.classed("el-editorial-source", "cite"):
+            if _IN_PARAGRAPH(cite):
+                return text_of(cite)
+        return ""
+
+    def stamp_element(self) -> html.HtmlElement | None:
+        return self.first_classed("update-time", "p")
+
+    def credit_elements(self) -> list[html.HtmlElement]:
+        return self.inside(self.classed("zn-body__footer"), _CREDIT_LINES)
 
     def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
         cite = self.source_cite()
         # "(CNN)After ..." reads as printed; a bare place is not glued to the first word.
-        if (
-            cite
-            and not cite.endswith(")")
-            and text.startswith(cite)
-            and element.xpath(".//cite[contains(@class, 'el-editorial-source')]")
-        ):
+        if cite and not cite.endswith(")") and text.startswith(cite) and _SOURCE_CITE(element):
             rest = text[len(cite) :]
             if rest and not rest[0].isspace():
                 text = f"{cite} {rest}"
@@ -140,15 +144,16 @@ class Cnn2015Page(CnnPage):
         """Story photos (``el__image--*``) with their captions; video and card images left out."""
         found = []
         # The lede photo over the story (a lede video's still is not a photo).
-        for img in self.xpath(_LEDE_IMAGE_XPATH):
-            caption = img.xpath("following-sibling::div[contains(@class, 'media__caption')]")
+        sections = [s for s in self.ctx.ids.equal("large-media", "section") if self.in_story(s)]
+        for img in self.inside(sections, _LEDE_IMAGE):
+            caption = _CAPTION_BESIDE(img)
             entry = self.image(img, text_of(caption[0]) if caption else "", "data-src-large")
             if entry and entry not in found:
                 found.append(entry)
         for box in self.ctx.classes.containing("el__image--", "div"):
             if self.in_box(box, ("video", "gallery", "el__article--embed")):
                 continue
-            caption = box.xpath(".//*[contains(@class, 'media__caption')]")
+            caption = _CAPTION(box)
             entry = self.image(
                 box.find(".//img"), text_of(caption[0]) if caption else "", "data-src-large"
             )

@@ -37,19 +37,24 @@ _RELATED = etree.XPath(
     ".//div[contains(@class, 'related-content')]"
     "[not(ancestor::div[contains(@class, 'related-content')])]"
 )
-_IMAGE_XPATH = (
-    "//main[contains(@class, 'article__main')]//div[@data-component-name = 'image'"
+# Editorial photos of the article's <main>.
+_IMAGES = etree.XPath(
+    ".//div[@data-component-name = 'image'"
     " or contains(concat(' ', normalize-space(@class), ' '), ' image ')]"
     "[not(ancestor::*[" + class_xpath("related-content", "video-resource", "gallery") + "])]"
 )
+# The stamp sits in the headline block.
+_IN_HEADLINE = etree.XPath("ancestor::div[contains(@class, 'headline')]")
 _CITE = etree.XPath(".//cite[contains(@class, 'source__cite')]")
+_CARD_HEADLINE = etree.XPath(".//*[contains(@class, 'related-content__headline')]")
+_LINKS = etree.XPath(".//a[@href]")
+_CAPTION = etree.XPath(".//*[contains(@class, 'image__caption')]")
 
 
 class Cnn2021Page(CnnPage):
     """An article of the 2021+ CNN.com template."""
 
     NAME = "cnn/2021"
-    STAMP_XPATH = "//div[contains(@class, 'headline')]//div[contains(@class, 'timestamp')]"
 
     REGION_CLASSES = ("article__content", "article__main", "headline", "byline__names")
 
@@ -74,11 +79,17 @@ class Cnn2021Page(CnnPage):
         return super().is_article()
 
     def headline(self) -> str:
-        h1 = self.first("//h1[contains(@class, 'headline__text')]")
+        h1 = self.first_classed("headline__text", "h1")
         return text_of(h1) if h1 is not None else super().headline()
 
     def byline(self) -> str | None:
-        return self.text("//div[contains(@class, 'byline__names')]") or None
+        return text_of(self.first_classed("byline__names", "div")) or None
+
+    def stamp_element(self) -> html.HtmlElement | None:
+        for element in self.classed("timestamp", "div"):
+            if _IN_HEADLINE(element):
+                return element
+        return None
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
@@ -112,8 +123,8 @@ class Cnn2021Page(CnnPage):
         """ "READ:" lines (inline) and the ``related-content`` cards of the body (related)."""
         found = self.read_line_links()
         for card in [card for content in self.content() for card in _RELATED(content)]:
-            title = card.xpath(".//*[contains(@class, 'related-content__headline')]")
-            for anchor in card.xpath(".//a[@href]"):
+            title = _CARD_HEADLINE(card)
+            for anchor in _LINKS(card):
                 headline = text_of(title[0]) if title else text_of(anchor)
                 url = self.ctx.absolute(anchor.get("href"))
                 if headline and url:
@@ -124,8 +135,8 @@ class Cnn2021Page(CnnPage):
     def images(self) -> list[dict[str, Any]]:
         """Editorial photos (lede and body) with their captions, credits left out."""
         found = []
-        for box in self.xpath(_IMAGE_XPATH):
-            caption = box.xpath(".//*[contains(@class, 'image__caption')]")
+        for box in self.inside(self.classed("article__main", "main"), _IMAGES):
+            caption = _CAPTION(box)
             entry = self.image(box.find(".//img"), text_of(caption[0]) if caption else "")
             if entry and entry not in found:
                 found.append(entry)

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import html
+from lxml import etree, html
 
 from ..article import ArticlePage
 from ..base import Link, compiled, once
@@ -113,14 +113,19 @@ _ROLE_CLAUSE_RE = re.compile(
 _CREDIT_ROLES = {"reported": "reporting", "wrote": "writing", "contributed reporting": "reporting"}
 
 
-def credit_entries(line: str) -> list[dict[str, str]]:
-    """``{name, role}`` of each person a CNN credits line names, sentence by sentence."""
+def credit_entries(
+    line: str, names_of: Callable[[str], list[str]] = contributor_names
+) -> list[dict[str, str]]:
+    """``{name, role}`` of each person a CNN credits line names, sentence by sentence.
+
+    `names_of` reads a "contributed to this report" sentence (:func:`contributor_names`).
+    """
     entries: list[dict[str, str]] = []
     sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", normalize_space(line))
-    if not any(contributor_names(s) for s in sentences):
+    contributors = [names_of(sentence) for sentence in sentences]
+    if not any(contributors):
         return entries
-    for sentence in sentences:
-        names = contributor_names(sentence)
+    for sentence, names in zip(sentences, contributors, strict=True):
         if names:
             entries += [{"name": name, "role": "contributor"} for name in names]
             continue
@@ -134,10 +139,10 @@ def credit_entries(line: str) -> list[dict[str, str]]:
     return entries
 
 
-def is_credit_line(text: str) -> bool:
+def is_credit_line(text: str, names_of: Callable[[str], list[str]] = contributor_names) -> bool:
     """ "CNN's A and B contributed to this report." (the credits line)."""
     # The substring test first: the pattern scans a whole paragraph to say no.
-    return "contribut" in text.lower() and bool(contributor_names(text))
+    return "contribut" in text.lower() and bool(names_of(text))
 
 
 # Classes of editorial notes; a paragraph holding one is a note.
@@ -150,14 +155,15 @@ def is_read_line(text: str) -> bool:
 
 
 class CnnPage(ArticlePage):
-    """CNN defaults: no dateline, credits from "contributed to this report" lines."""
+    """CNN defaults: no dateline, credits from "contributed to this report" lines.
+
+    The templates find their containers in the page's class index (``ctx.classes``) rather
+    than by a ``//`` query: a query tests every element of the story's regions, the index
+    finds a class in one string search.
+    """
 
     SOURCE = "cnn"
     SCOPED = True
-    # XPath of the visible "Updated ..." stamp.
-    STAMP_XPATH = ""
-    # XPath of credit lines printed outside the body paragraphs.
-    CREDIT_XPATH = ""
 
     # -- page kind ----------------------------------------------------------------------
     def is_non_article_page(self) -> bool:
@@ -194,6 +200,37 @@ class CnnPage(ArticlePage):
         if test is None:
             test = tests[fragments, unless] = _box_test(fragments, unless)
         return test
+
+    def classed(self, fragment: str, tag: str | None = None) -> list[html.HtmlElement]:
+        """What ``//tag[contains(@class, fragment)]`` finds, from the class index."""
+        return self.ctx.classes.containing(fragment, tag)
+
+    def first_classed(self, fragment: str, tag: str | None = None) -> html.HtmlElement | None:
+        found = self.ctx.classes.containing(fragment, tag)
+        return found[0] if found else None
+
+    def inside(self, containers: list[html.HtmlElement], query: etree.XPath) -> list[Any]:
+        """What `query` (a ``.//`` query) finds inside `containers`, each element once, in
+        page order: what ``//container//...`` gives."""
+        if len(containers) == 1:
+            return list(query(containers[0]))
+        return self.page_ordered(
+            [element for container in containers for element in query(container)]
+        )
+
+    def in_story(self, element: html.HtmlElement) -> bool:
+        """Whether `element` lies in the regions the template's queries read."""
+        regions = self.regions()
+        if regions is None:
+            return True
+        inside = set(regions)
+        return element in inside or any(a in inside for a in element.iterancestors())
+
+    def page_ordered(self, elements: list[html.HtmlElement]) -> list[html.HtmlElement]:
+        """`elements` each once, in page order."""
+        if len(elements) < 2:
+            return elements
+        return list(_IN_PAGE_ORDER(self.ctx.doc, found=elements))
 
     def with_class(self, name: str) -> list[html.HtmlElement]:
         """Elements whose class list holds `name` as a whole word, in page order."""
@@ -245,7 +282,11 @@ class CnnPage(ArticlePage):
             return True
         if element in self.note_holders():
             return True
-        return bool(EDITORS_NOTE_RE.match(text) or is_em_only(element) or is_credit_line(text))
+        return bool(
+            EDITORS_NOTE_RE.match(text)
+            or is_em_only(element)
+            or is_credit_line(text, self.contributors)
+        )
 
     @once
     def link_only(self) -> frozenset[html.HtmlElement]:
@@ -294,49 +335,77 @@ class CnnPage(ArticlePage):
         return dateline_of(paragraphs[0]) if paragraphs else None
 
     # -- dates --------------------------------------------------------------------------
+    def parsed(
+        self, value: str | None, parse: Callable[..., str | None] = parse_date
+    ) -> str | None:
+        """``parse(value)``, once per page: a stamp is first tested, then read."""
+        memo = self.__dict__.setdefault("_parsed", {})
+        key = (parse, value)
+        if key not in memo:
+            memo[key] = parse(value)
+        result: str | None = memo[key]
+        return result
+
+    def stamp_element(self) -> html.HtmlElement | None:
+        """The visible "Updated ..." stamp, if the template prints one."""
+        return None
+
     @once
     def stamp(self) -> str | None:
         """The visible timestamp text, if the template prints one."""
-        if not self.STAMP_XPATH:
-            return None
-        return self.text(self.STAMP_XPATH) or None
+        return text_of(self.stamp_element()) or None
 
+    @once
     def date_published_raw(self) -> str | None:
         stated = super().date_published_raw()
         if stated:
             return stated
         stamp = self.stamp()
         # Only a stamp that says "Published" is a publication time; "Updated" is not.
-        if stamp and stamp.lower().startswith("published") and parse_date(stamp):
+        if stamp and stamp.lower().startswith("published") and self.parsed(stamp):
             return stamp
         return None
 
     def date_published(self) -> str | None:
-        return parse_date(self.date_published_raw())
+        return self.parsed(self.date_published_raw())
 
+    @once
     def date_modified_raw(self) -> str | None:
         stated = super().date_modified_raw()
         if stated:
             return stated
         stamp = self.stamp()
-        if stamp and "updated" in stamp.lower() and parse_date(stamp):
+        if stamp and "updated" in stamp.lower() and self.parsed(stamp):
             return stamp
         return None
 
     def date_modified(self) -> str | None:
-        return parse_date(self.date_modified_raw())
+        return self.parsed(self.date_modified_raw())
 
     # -- credits ------------------------------------------------------------------------
+    def credit_elements(self) -> list[html.HtmlElement]:
+        """Credit lines printed outside the body paragraphs."""
+        return []
+
+    def contributors(self, line: str) -> list[str]:
+        """:func:`contributor_names` of `line`, once per page: the body filter and the
+        credits read the same lines."""
+        memo = self.__dict__.setdefault("_contributors", {})
+        names = memo.get(line)
+        if names is None:
+            names = memo[line] = contributor_names(line)
+        return list(names)
+
     def credits(self) -> list[dict[str, str]]:
         """People of the credits lines: "A reported from X, and B wrote from Y. C and D
         contributed to this report." gives A (reporting), B (writing), C and D (contributor)."""
-        lines = [text_of(e) for e in self.xpath(self.CREDIT_XPATH)] if self.CREDIT_XPATH else []
+        lines = [text_of(e) for e in self.credit_elements()]
         lines += [text for _, text in self.candidate_texts()]
         found: list[dict[str, str]] = []
         for line in lines:
             if "contribut" not in line.lower():
                 continue
-            for entry in credit_entries(line):
+            for entry in credit_entries(line, self.contributors):
                 if entry not in found:
                     found.append(entry)
         return found
