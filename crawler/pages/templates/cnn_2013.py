@@ -151,7 +151,7 @@ class Cnn2013Page(CnnPage):
         return text_of(self.first_classed("cnnByline", "div")) or None
 
     def highlights(self) -> list[str]:
-        items = self.inside(self.classed("cnnStryHghLght", "ul"), _ITEMS)
+        items = self.within(self.classed("cnnStryHghLght", "ul"), _ITEMS)
         return [text for text in (text_of(item) for item in items) if text]
 
     @once

@@ -65,6 +65,7 @@ class Cnn2015Page(CnnPage):
         "el-editorial-source",
         "zn-large-media",
     )
+    REGION_IDS = ("large-media",)
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
@@ -109,7 +110,7 @@ class Cnn2015Page(CnnPage):
         return self.first_classed("update-time", "p")
 
     def credit_elements(self) -> list[html.HtmlElement]:
-        return self.inside(self.classed("zn-body__footer"), _CREDIT_LINES)
+        return self.within(self.classed("zn-body__footer"), _CREDIT_LINES)
 
     def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
         cite = self.source_cite()
@@ -144,8 +145,7 @@ class Cnn2015Page(CnnPage):
         """Story photos (``el__image--*``) with their captions; video and card images left out."""
         found = []
         # The lede photo over the story (a lede video's still is not a photo).
-        sections = [s for s in self.ctx.ids.equal("large-media", "section") if self.in_story(s)]
-        for img in self.inside(sections, _LEDE_IMAGE):
+        for img in self.within(self.ctx.ids.equal("large-media", "section"), _LEDE_IMAGE):
             caption = _CAPTION_BESIDE(img)
             entry = self.image(img, text_of(caption[0]) if caption else "", "data-src-large")
             if entry and entry not in found:

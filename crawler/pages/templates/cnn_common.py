@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml import etree, html
+from lxml import html
 
 from ..article import ArticlePage
 from ..base import Link, compiled, once
@@ -39,17 +39,44 @@ def _fragments_re(fragments: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(fragment) for fragment in fragments))
 
 
+def has_token(cls: str | None, token: str) -> bool:
+    """Whether a class attribute lists `token` as a whole word, as XPath's
+    ``contains(concat(' ', normalize-space(@class), ' '), ' token ')`` says (XML whitespace
+    only: a no-break space joins words)."""
+    if not cls or token not in cls:
+        return False
+    return f" {token} " in f" {cls.translate(_XML_SPACE)} "
+
+
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
+
+
 def class_xpath(*fragments: str) -> str:
     """XPath predicate: the @class attribute holds one of the fragments."""
     return " or ".join(f"contains(@class, '{fragment}')" for fragment in fragments)
 
 
+def shows_text(text: str | None) -> bool:
+    """``bool(normalize_space(text))``, mostly without normalising all of `text`: the rule
+    works character by character, so a first visible character the rule keeps says yes."""
+    if not text:
+        return False
+    stripped = text.lstrip()
+    if not stripped:
+        return False
+    # A first character the rule keeps answers at once; else normalise it all to be sure.
+    return bool(normalize_space(stripped[0])) or bool(normalize_space(stripped))
+
+
 def is_em_only(element: html.HtmlElement) -> bool:
     """A paragraph whose whole visible text sits inside one ``<em>``/``<i>`` (a note)."""
+    # Most paragraphs open with text: that answers at once.
+    if shows_text(element.text):
+        return False
     children = [child for child in element if isinstance(child.tag, str)]
     if len(children) != 1 or children[0].tag not in ("em", "i"):
         return False
-    if normalize_space(element.text) or normalize_space(children[0].tail):
+    if shows_text(children[0].tail):
         return False
     return bool(text_of(children[0]))
 
@@ -57,10 +84,12 @@ def is_em_only(element: html.HtmlElement) -> bool:
 def is_italic_only(element: html.HtmlElement) -> bool:
     """A paragraph whose visible text all sits inside ``<em>``/``<i>`` children ("Follow us
     on Twitter" promos printed as two italic runs), not only inside one."""
+    if shows_text(element.text):
+        return False
     children = [child for child in element if isinstance(child.tag, str)]
     if not children or not all(_is_italic_run(child) for child in children):
         return False
-    if normalize_space(element.text) or any(normalize_space(c.tail) for c in children):
+    if any(shows_text(c.tail) for c in children):
         return False
     return any(text_of(child) for child in children)
 
@@ -69,11 +98,11 @@ def _is_italic_run(element: html.HtmlElement) -> bool:
     """An ``<em>``/``<i>``, or a link whose text is all italic ("Sign up <a><em>here</em></a>")."""
     if element.tag in ("em", "i"):
         return True
-    if element.tag != "a" or normalize_space(element.text):
+    if element.tag != "a" or shows_text(element.text):
         return False
     children = [child for child in element if isinstance(child.tag, str)]
     return bool(children) and all(
-        child.tag in ("em", "i") and not normalize_space(child.tail) for child in children
+        child.tag in ("em", "i") and not shows_text(child.tail) for child in children
     )
 
 
@@ -209,22 +238,31 @@ class CnnPage(ArticlePage):
         found = self.ctx.classes.containing(fragment, tag)
         return found[0] if found else None
 
-    def inside(self, containers: list[html.HtmlElement], query: etree.XPath) -> list[Any]:
-        """What `query` (a ``.//`` query) finds inside `containers`, each element once, in
-        page order: what ``//container//...`` gives."""
+    def holders(self, fragment: str) -> frozenset[html.HtmlElement]:
+        """The elements holding one whose class contains `fragment` (what passes
+        ``.//*[contains(@class, fragment)]``), from the class index, once per page."""
+        memo = self.__dict__.setdefault("_holders", {})
+        found = memo.get(fragment)
+        if found is None:
+            found = memo[fragment] = frozenset(
+                ancestor
+                for element in self.ctx.classes.containing(fragment)
+                for ancestor in element.iterancestors()
+            )
+        return found
+
+    def within(
+        self,
+        containers: list[html.HtmlElement],
+        query: Callable[[html.HtmlElement], list[Any]],
+    ) -> list[Any]:
+        """What `query` (a ``.//`` query, or a function finding the same) finds inside
+        `containers`, each element once, in page order: what ``//container//...`` gives."""
         if len(containers) == 1:
             return list(query(containers[0]))
         return self.page_ordered(
             [element for container in containers for element in query(container)]
         )
-
-    def in_story(self, element: html.HtmlElement) -> bool:
-        """Whether `element` lies in the regions the template's queries read."""
-        regions = self.regions()
-        if regions is None:
-            return True
-        inside = set(regions)
-        return element in inside or any(a in inside for a in element.iterancestors())
 
     def page_ordered(self, elements: list[html.HtmlElement]) -> list[html.HtmlElement]:
         """`elements` each once, in page order."""
@@ -262,25 +300,12 @@ class CnnPage(ArticlePage):
             found.append((element, text))
         return found
 
-    @once
-    def note_holders(self) -> frozenset[html.HtmlElement]:
-        """The elements holding a classed editorial note (each note's ancestors)."""
-        classes = self.ctx.classes
-        if not classes.has(*_NOTE_CLASSES):
-            return frozenset()
-        return frozenset(
-            ancestor
-            for fragment in _NOTE_CLASSES
-            for note in classes.containing(fragment)
-            for ancestor in note.iterancestors()
-        )
-
     def is_note_or_credit(self, element: html.HtmlElement, text: str) -> bool:
         """Editorial notes (classed, "Editor's note:", or an ``<em>``-only paragraph), credits."""
         cls = (element.get("class") or "").lower()
         if "editorialnote" in cls or "editorial-note" in cls or "editor-note" in cls:
             return True
-        if element in self.note_holders():
+        if any(element in self.holders(fragment) for fragment in _NOTE_CLASSES):
             return True
         return bool(
             EDITORS_NOTE_RE.match(text)

@@ -58,7 +58,7 @@ class CnnMoneyPage(CnnPage):
         return text_of(h1) if h1 is not None else super().headline()
 
     def byline(self) -> str | None:
-        bylines = self.inside(self.classed("cnnbyline", "span"), _BYLINE)
+        bylines = self.within(self.classed("cnnbyline", "span"), _BYLINE)
         return (text_of(bylines[0]) or None) if bylines else None
 
     @once
@@ -68,7 +68,7 @@ class CnnMoneyPage(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
-        return self.inside(self.story(), _BODY)
+        return self.within(self.story(), _BODY)
 
     @once
     def related_lines(self) -> list[html.HtmlElement]:
@@ -133,7 +133,7 @@ class CnnMoneyPage(CnnPage):
     def images(self) -> list[dict[str, Any]]:
         """Photos in the story (a video's poster is not one)."""
         found = []
-        for img in self.inside(self.story(), _IMAGES):
+        for img in self.within(self.story(), _IMAGES):
             # Widgets' tracking pixels are hidden or have no size.
             if any(is_hidden(e) for e in (img, *img.iterancestors())) or "0px" in (
                 img.get("style") or ""
