@@ -14,7 +14,7 @@ from lxml import etree, html
 
 from ..base import Link, PageContext, once
 from ..text import normalize_space, text_of
-from .cnn_common import CnnPage
+from .cnn_common import CnnPage, has_token
 
 # Regions of the story column that are not body text.
 _NOT_BODY_CLASSES = (
@@ -37,27 +37,46 @@ _NOT_BODY_CLASSES = (
 )
 # Classes of the era's story template and page chrome (on <div>s), or div#cnn_hdr.
 _MARKERS = ("cnn_strycntntlft", "cnnByline", "cnn_strytmstmp", "cnn_maincntnr")
-_PARAGRAPH = (
-    "p[not(@class) or contains(@class, 'cnn_storypgraphtxt') or @class = ''"
-    " or contains(@class, 'cnnInline')][not(@style)]"
-)
-# The story column is div.cnn_strycntntlft; CNN Arabic mirrors the columns, so there the
-# story sits in div.cnn_strycntntrgt and the rail on the left.
-_PARAGRAPHS = etree.XPath(f".//{_PARAGRAPH}")
 _SCRIPT_TEXT = etree.XPath(".//script/text()")
 _ITEMS = etree.XPath("li")
 # Story photos and in-story gallery photos; a still with a play button over it is a video's
 # tease, not a photo. Every such box has one of these fragments in its class.
 _IMAGE_FRAGMENTS = ("cnn_stryimg640", "cnnArticleGalleryPhotoContainer", "cnn_strylccimg300")
-_IS_IMAGE_BOX = etree.XPath(
-    "self::div[contains(@class, 'cnn_stryimg640captioned')"
-    " or contains(@class, 'cnnArticleGalleryPhotoContainer')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' cnn_stryimg640 ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' cnn_strylccimg300 ')]"
-    "[not(ancestor::*[contains(@class, 'cnnStryVidCont')])]"
-    "[not(.//*[contains(@class, 'plybttn')])]"
-)
-_CAPTION = etree.XPath(".//*[contains(@class, 'cnn_strycaptiontxt') or self::cite]")
+
+
+def _paragraphs(column: html.HtmlElement) -> list[html.HtmlElement]:
+    """The ``<p>`` of `column` that may be body text: unclassed or of the story's paragraph
+    classes, and not styled."""
+    found = []
+    for p in column.iter("p"):
+        cls = p.get("class")
+        if (
+            cls is None or cls == "" or "cnn_storypgraphtxt" in cls or "cnnInline" in cls
+        ) and p.get("style") is None:
+            found.append(p)
+    return found
+
+
+def _is_photo_class(cls: str) -> bool:
+    """A captioned photo, a gallery photo, or a plain or 300-pixel still."""
+    return (
+        "cnn_stryimg640captioned" in cls
+        or "cnnArticleGalleryPhotoContainer" in cls
+        or has_token(cls, "cnn_stryimg640")
+        or has_token(cls, "cnn_strylccimg300")
+    )
+
+
+def _captions(box: html.HtmlElement) -> list[html.HtmlElement]:
+    """``.//*[contains(@class, 'cnn_strycaptiontxt') or self::cite]`` of `box`."""
+    return [
+        found
+        for found in box.iter(etree.Element)
+        if (found.tag == "cite" or "cnn_strycaptiontxt" in (found.get("class") or ""))
+        and found is not box
+    ]
+
+
 # Pages of 2010-2011 write the stamp from a script: one text for edition.cnn.com, one for
 # the other hosts ("August 13, 2010 -- Updated 2308 GMT" / "August 13, 2010 7:08 p.m. EDT").
 _SCRIPT_STAMP_RE = re.compile(
@@ -160,7 +179,7 @@ class Cnn2013Page(CnnPage):
             found = [
                 p
                 for div in self.ctx.classes.containing(column, "div")
-                for p in _PARAGRAPHS(div)
+                for p in _paragraphs(div)
                 if not self.in_box(p, _NOT_BODY_CLASSES)
             ]
             if found:
@@ -262,7 +281,10 @@ class Cnn2013Page(CnnPage):
             box
             for fragment in _IMAGE_FRAGMENTS
             for box in self.classed(fragment, "div")
-            if _IS_IMAGE_BOX(box) and column in box.iterancestors()
+            if _is_photo_class(box.get("class") or "")
+            and column in box.iterancestors()
+            and not self.in_box(box, ("cnnStryVidCont",))
+            and box not in self.holders("plybttn")
         ]
         for box in self.page_ordered(candidates):
             if "cnn_strylccimg300" in (box.get("class") or ""):
@@ -270,7 +292,7 @@ class Cnn2013Page(CnnPage):
                 holder = box.find("div")
                 caption = text_of(box, skip=[holder] if holder is not None else [])
             else:
-                caption_element = _CAPTION(box)
+                caption_element = _captions(box)
                 # Gallery captions are display:none until their slide shows; still captions.
                 caption = (
                     normalize_space(caption_element[0].text_content()) if caption_element else ""

@@ -14,9 +14,8 @@ from lxml import etree, html
 
 from ..base import Link, PageContext, once
 from ..text import text_of
-from .cnn_common import CnnPage, dateline_of
+from .cnn_common import CnnPage, classed_in, dateline_of, has_token
 
-_PARAGRAPH = "contains(concat(' ', normalize-space(@class), ' '), ' zn-body__paragraph ')"
 # Boxes inside the body that are not its text.
 _NOT_BODY_CLASSES = (
     "zn-body__footer",
@@ -33,12 +32,8 @@ _NOT_BODY_CLASSES = (
 )
 # Embedded media boxes, except the one that holds the opening paragraph.
 _LEAFMEDIA, _SOURCED = ("el__leafmedia",), "el__leafmedia--sourced-paragraph"
-# The opening's source (a cite.el-editorial-source) sits inside a body paragraph.
-_IN_PARAGRAPH = etree.XPath(f"ancestor::*[{_PARAGRAPH}]")
-_HEADLINE_TEXT = etree.XPath(".//*[contains(@class, 'cd__headline-text')]")
 _LINKS = etree.XPath(".//a[@href]")
 _SOURCE_CITE = etree.XPath(".//cite[contains(@class, 'el-editorial-source')]")
-_CAPTION = etree.XPath(".//*[contains(@class, 'media__caption')]")
 _CAPTION_BESIDE = etree.XPath("following-sibling::div[contains(@class, 'media__caption')]")
 # The lede photo, in section#large-media.
 _LEDE_IMAGE = etree.XPath(
@@ -102,7 +97,8 @@ class Cnn2015Page(CnnPage):
         """The opening's ``cite.el-editorial-source``: "Jerusalem (CNN)", "(CNN)", or a bare
         place when the CMS dropped the outlet ("Washington")."""
         for cite in self.classed("el-editorial-source", "cite"):
-            if _IN_PARAGRAPH(cite):
+            # The opening's source sits inside a body paragraph.
+            if any(has_token(a.get("class"), "zn-body__paragraph") for a in cite.iterancestors()):
                 return text_of(cite)
         return ""
 
@@ -132,7 +128,7 @@ class Cnn2015Page(CnnPage):
         """ "READ:" lines (inline) and the related-story cards embedded in the body (related)."""
         found = self.read_line_links()
         for card in self.ctx.classes.containing("el__article--embed"):
-            title = _HEADLINE_TEXT(card)
+            title = classed_in(card, "cd__headline-text")
             for anchor in _LINKS(card):
                 headline = text_of(title[0]) if title else text_of(anchor)
                 url = self.ctx.absolute(anchor.get("href"))
@@ -153,7 +149,7 @@ class Cnn2015Page(CnnPage):
         for box in self.ctx.classes.containing("el__image--", "div"):
             if self.in_box(box, ("video", "gallery", "el__article--embed")):
                 continue
-            caption = _CAPTION(box)
+            caption = classed_in(box, "media__caption")
             entry = self.image(
                 box.find(".//img"), text_of(caption[0]) if caption else "", "data-src-large"
             )

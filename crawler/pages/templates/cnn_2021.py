@@ -13,7 +13,7 @@ from lxml import etree, html
 
 from ..base import Link, PageContext, once
 from ..text import normalize_space, text_of
-from .cnn_common import CnnPage, has_token
+from .cnn_common import CnnPage, classed_in, has_token
 
 _NOT_BODY_CLASSES = (
     "related-content",
@@ -62,9 +62,7 @@ def _cites(element: html.HtmlElement) -> list[html.HtmlElement]:
     ]
 
 
-_CARD_HEADLINE = etree.XPath(".//*[contains(@class, 'related-content__headline')]")
 _LINKS = etree.XPath(".//a[@href]")
-_CAPTION = etree.XPath(".//*[contains(@class, 'image__caption')]")
 
 
 class Cnn2021Page(CnnPage):
@@ -141,7 +139,7 @@ class Cnn2021Page(CnnPage):
         """ "READ:" lines (inline) and the ``related-content`` cards of the body (related)."""
         found = self.read_line_links()
         for card in self.related_cards():
-            title = _CARD_HEADLINE(card)
+            title = classed_in(card, "related-content__headline")
             for anchor in _LINKS(card):
                 headline = text_of(title[0]) if title else text_of(anchor)
                 url = self.ctx.absolute(anchor.get("href"))
@@ -177,7 +175,7 @@ class Cnn2021Page(CnnPage):
         """Editorial photos (lede and body) with their captions, credits left out."""
         found = []
         for box in self.within(self.classed("article__main", "main"), self.image_boxes):
-            caption = _CAPTION(box)
+            caption = classed_in(box, "image__caption")
             entry = self.image(box.find(".//img"), text_of(caption[0]) if caption else "")
             if entry and entry not in found:
                 found.append(entry)

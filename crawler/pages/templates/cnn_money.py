@@ -24,12 +24,10 @@ from .cnn_common import CnnPage
 # widgets'.
 _BODY = etree.XPath("*[self::p or self::h2 or self::h3][not(contains(@class, 'module'))]")
 # The story's images; a video's poster is not one.
-_IMAGES = etree.XPath(".//img[not(ancestor::*[contains(@class, 'cnnplayer')])]")
 _BYLINE = etree.XPath(".//span[@class = 'byline']")
 _RELATED_LINE_RE = re.compile(r"^related\s*:\s*", re.IGNORECASE)
 _SOURCE_RE = re.compile(r"^CNN\s?Money\s*\((?P<place>[^)]+)\)$", re.IGNORECASE)
 _FIRST_PUBLISHED_RE = re.compile(r"^first published\s+", re.IGNORECASE)
-_HEADING = etree.XPath(".//*[contains(@class, 'inStoryHeading')]")
 # A caption anywhere in the image's parent.
 _CAPTION = etree.XPath("ancestor::*[1]//*[contains(@class, 'caption')]")
 
@@ -76,7 +74,7 @@ class CnnMoneyPage(CnnPage):
         return [
             element
             for element, text in self.candidate_texts()
-            if _HEADING(element) or _RELATED_LINE_RE.match(text)
+            if element in self.holders("inStoryHeading") or _RELATED_LINE_RE.match(text)
         ]
 
     @once
@@ -133,7 +131,9 @@ class CnnMoneyPage(CnnPage):
     def images(self) -> list[dict[str, Any]]:
         """Photos in the story (a video's poster is not one)."""
         found = []
-        for img in self.within(self.story(), _IMAGES):
+        in_player = self.box_test(("cnnplayer",))
+        images = self.within(self.story(), lambda story: list(story.iter("img")))
+        for img in [img for img in images if not in_player(img)]:
             # Widgets' tracking pixels are hidden or have no size.
             if any(is_hidden(e) for e in (img, *img.iterancestors())) or "0px" in (
                 img.get("style") or ""
