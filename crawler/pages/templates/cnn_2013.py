@@ -159,6 +159,7 @@ class Cnn2013Page(CnnPage):
             return False
         return super().is_article()
 
+    @once
     def headline(self) -> str:
         for area in self.ctx.classes.containing("cnn_storyarea", "div"):
             h1 = next(area.iter("h1"), None)
@@ -175,12 +176,13 @@ class Cnn2013Page(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
+        in_other_box = self.box_test(_NOT_BODY_CLASSES)
         for column in ("cnn_strycntntlft", "cnn_strycntntrgt"):
             found = [
                 p
                 for div in self.ctx.classes.containing(column, "div")
                 for p in _paragraphs(div)
-                if not self.in_box(p, _NOT_BODY_CLASSES)
+                if not in_other_box(p)
             ]
             if found:
                 return list(dict.fromkeys(found))

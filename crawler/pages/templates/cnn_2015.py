@@ -72,6 +72,7 @@ class Cnn2015Page(CnnPage):
             "pg-rail-tall",
         )
 
+    @once
     def headline(self) -> str:
         found = self.ctx.classes.containing("pg-headline", "h1")
         return text_of(found[0]) if found else super().headline()
@@ -86,10 +87,12 @@ class Cnn2015Page(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
+        in_other_box = self.box_test(_NOT_BODY_CLASSES)
+        in_media = self.box_test(_LEAFMEDIA, _SOURCED)
         return [
             e
             for e in self.with_class("zn-body__paragraph")
-            if not self.in_box(e, _NOT_BODY_CLASSES) and not self.in_box(e, _LEAFMEDIA, _SOURCED)
+            if not in_other_box(e) and not in_media(e)
         ]
 
     @once

@@ -92,6 +92,7 @@ class Cnn2021Page(CnnPage):
             return False
         return super().is_article()
 
+    @once
     def headline(self) -> str:
         h1 = self.first_classed("headline__text", "h1")
         return text_of(h1) if h1 is not None else super().headline()
@@ -107,11 +108,9 @@ class Cnn2021Page(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
+        in_other_box = self.box_test(_NOT_BODY_CLASSES)
         return [
-            e
-            for content in self.content()
-            for e in _text_elements(content)
-            if not self.in_box(e, _NOT_BODY_CLASSES)
+            e for content in self.content() for e in _text_elements(content) if not in_other_box(e)
         ]
 
     def source_line(self) -> str:

@@ -178,12 +178,6 @@ def credit_entries(
     return entries
 
 
-def is_credit_line(text: str, names_of: Callable[[str], list[str]] = contributor_names) -> bool:
-    """ "CNN's A and B contributed to this report." (the credits line)."""
-    # The substring test first: the pattern scans a whole paragraph to say no.
-    return "contribut" in text.lower() and bool(names_of(text))
-
-
 # Classes of editorial notes; a paragraph holding one is a note.
 _NOTE_CLASSES = ("el-editorial-note", "cnnEditorialNote")
 _IN_PAGE_ORDER = compiled("$found/self::*")
@@ -321,7 +315,7 @@ class CnnPage(ArticlePage):
         return bool(
             EDITORS_NOTE_RE.match(text)
             or is_em_only(element)
-            or is_credit_line(text, self.contributors)
+            or (self.mentions_contribution(text) and bool(self.contributors(text)))
         )
 
     @once
@@ -425,6 +419,15 @@ class CnnPage(ArticlePage):
         """Credit lines printed outside the body paragraphs."""
         return []
 
+    def mentions_contribution(self, line: str) -> bool:
+        """Whether `line` says "contribut..." (any case): the cheap test before the credits
+        parser, asked of each paragraph by the body filter and again by the credits."""
+        memo = self.__dict__.setdefault("_mentions", {})
+        found = memo.get(line)
+        if found is None:
+            found = memo[line] = "contribut" in line.lower()
+        return found
+
     def contributors(self, line: str) -> list[str]:
         """:func:`contributor_names` of `line`, once per page: the body filter and the
         credits read the same lines."""
@@ -441,7 +444,7 @@ class CnnPage(ArticlePage):
         lines += [text for _, text in self.candidate_texts()]
         found: list[dict[str, str]] = []
         for line in lines:
-            if "contribut" not in line.lower():
+            if not self.mentions_contribution(line):
                 continue
             for entry in credit_entries(line, self.contributors):
                 if entry not in found:

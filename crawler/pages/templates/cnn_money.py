@@ -51,6 +51,7 @@ class CnnMoneyPage(CnnPage):
             host.startswith("money.") or ctx.classes.has_value("article-title")
         )
 
+    @once
     def headline(self) -> str:
         h1 = self.first_classed("article-title", "h1")
         return text_of(h1) if h1 is not None else super().headline()
