@@ -239,6 +239,7 @@ class CnnPage(ArticlePage):
         return self.ctx.classes.containing(fragment, tag)
 
     def first_classed(self, fragment: str, tag: str | None = None) -> html.HtmlElement | None:
+        """The first element :meth:`classed` finds, or None."""
         found = self.ctx.classes.containing(fragment, tag)
         return found[0] if found else None
 
