@@ -256,7 +256,8 @@ class Cnn2013Page(CnnPage):
                 if anchor.get("href") is None:
                     continue
                 headline = text_of(anchor)
-                url = self.ctx.absolute(anchor.get("href"))
+                # The photo's link (no text) comes first; its URL is the headline's.
+                url = self.ctx.absolute(anchor.get("href")) if headline else None
                 if headline and url:
                     found.append((anchor, Link(url=url, kind="related", headline=headline)))
                     break

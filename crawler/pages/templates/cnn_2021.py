@@ -139,9 +139,10 @@ class Cnn2021Page(CnnPage):
         found = self.read_line_links()
         for card in self.related_cards():
             title = classed_in(card, "related-content__headline")
+            title_text = text_of(title[0]) if title else ""
             for anchor in _LINKS(card):
-                headline = text_of(title[0]) if title else text_of(anchor)
-                url = self.ctx.absolute(anchor.get("href"))
+                headline = title_text if title else text_of(anchor)
+                url = self.ctx.absolute(anchor.get("href")) if headline else None
                 if headline and url:
                     found.append((card, Link(url=url, kind="related", headline=headline)))
                     break

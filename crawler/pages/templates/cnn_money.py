@@ -89,8 +89,8 @@ class CnnMoneyPage(CnnPage):
         found = []
         for element in self.related_lines():
             for anchor in element.iter("a"):
-                url = self.ctx.absolute(anchor.get("href"))
                 headline = _RELATED_LINE_RE.sub("", text_of(anchor))
+                url = self.ctx.absolute(anchor.get("href")) if headline else None
                 if url and headline:
                     found.append(Link(url=url, kind="inline", headline=headline))
         return found
