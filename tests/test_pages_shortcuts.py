@@ -183,3 +183,48 @@ def test_containing_agrees_with_a_scan_of_every_value(fragment: str, tag: str | 
         if fragment in v and (tag is None or v.getparent().tag == tag)
     ]
     assert index.containing(fragment, tag) == scanned
+
+
+_HREF_PIECES = [
+    "/", "//", "/..", "/./", ".", "a", "B9", "%2e", "-_~", ":", "@", ";p", "?", "&", "=",
+    "#", "#top", "?utm_source=x&id=1", "http://", "https://", "HTTP://", "www.cnn.com",
+    ":8080", "[::1]", "user@", " ", "\t", "\n", "\\", "é", "javascript:", "x" * 1100,
+]  # fmt: skip
+_BASES = [
+    "https://edition.cnn.com/2013/01/29/world/index.html?x=1#f",
+    "http://www.reuters.com:8080/article/",
+    "HTTPS://WWW.REUTERS.COM",
+    "http://[::1]/x",
+    "http://[::1/x",
+    "ftp://host/file",
+    "http://user@host/p;q",
+    "https://www.reuters.com/" + "a" * 1100,
+    "",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    prefix=st.sampled_from(["", "/", "http://a.b/", "https://A.b:81", "/2013/01/"]),
+    pieces=st.lists(st.sampled_from(_HREF_PIECES), max_size=6),
+    base=st.sampled_from(_BASES),
+)
+def test_hrefs_resolve_as_urljoin_would(prefix: str, pieces: list[str], base: str) -> None:
+    """Plain hrefs skip urljoin; every href still resolves as through it."""
+    from urllib.parse import urljoin
+
+    from crawler.pages.urls import _resolve, canonicalize_url, resolve_link
+
+    def outcome(read, *args):  # type: ignore[no-untyped-def]
+        try:
+            return read(*args)
+        except ValueError as exc:
+            return type(exc)
+
+    href = prefix + "".join(pieces)
+    stripped = href.strip()
+    joined = None if not stripped or stripped.startswith("#") else outcome(_resolve, stripped, base)
+    assert outcome(resolve_link, href, base) == joined
+    if base:
+        through_urljoin = outcome(lambda: canonicalize_url(urljoin(base, stripped)))
+        assert outcome(canonicalize_url, href, base) == through_urljoin
