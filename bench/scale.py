@@ -4,7 +4,9 @@ Crawl pages per second with 1 and with 3 workers (``crawl --state redis://...``)
 generated site whose server answers each page after ``--delay`` seconds, every worker at
 the same concurrency; replay pages per second of that crawl's WARCs with ``--jobs 1``,
 ``--jobs 2`` and ``--cluster local:2``, against the floor (warcio iteration plus a bare
-lxml parse, one core, in process). Needs ``redis-server`` and ``pip install '.[scale]'``.
+lxml parse, one core, in process); and those WARCs joined into one large file, replayed on
+``--cluster local:2`` whole and cut into ``--parts`` parts (``--part-size``). Needs
+``redis-server`` and ``pip install '.[scale]'``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--delay", type=float, default=0.05, help="server delay per page")
     parser.add_argument("--concurrency", type=int, default=4, help="requests per worker")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--parts", type=int, default=4, help="parts of the one large file replayed (default 4)"
+    )
     return parser.parse_args(argv)
 
 
@@ -106,6 +111,34 @@ def replay(warcs: list[Path], out: Path, log: Path, *how: str) -> Measured:
     return measured
 
 
+def large_file_rows(
+    warcs: list[Path], work: Path, pages: int, parts: int
+) -> list[tuple[str, int, float, str]]:
+    """The crawl's WARCs as one large file, replayed on Dask whole and in `parts` parts
+    (``--part-size``); the two give the same lines or the bench stops."""
+    large = work / "large" / "one-large.warc.gz"
+    large.parent.mkdir(exist_ok=True)
+    with open(large, "wb") as joined:
+        for path in warcs:
+            joined.write(path.read_bytes())
+    part_size = max(1, large.stat().st_size // parts)
+    rows: list[tuple[str, int, float, str]] = []
+    outputs = []
+    for name, size in (
+        ("replay --cluster local:2, one large file whole", 0),
+        (f"replay --cluster local:2, one large file in {parts} parts", part_size),
+    ):
+        out = work / f"large-{size}.jsonl"
+        how = ("--cluster", "local:2", "--part-size", str(size))
+        cost = replay([large], out, work / f"large-{size}.log", *how)
+        outputs.append(out.read_bytes())
+        rows.append((name, pages, cost.wall, "wall, start-up included"))
+        rows.append((name, pages, cost.cpu, "CPU of all its processes"))
+    if outputs[0] != outputs[1]:
+        raise SystemExit("bench.scale: the large file in parts gave other lines than whole")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="newsarchive-bench-scale-"))
@@ -147,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         cost = replay(warcs, work / f"{label}.jsonl", work / f"{label}.log", *how)
         rows.append((name, pages, cost.wall, "wall, start-up included"))
         rows.append((name, pages, cost.cpu, "CPU of all its processes"))
+    rows += large_file_rows(warcs, work, pages, args.parts)
     print("| measure | pages | seconds | pages/s | clock |\n|---|---:|---:|---:|---|")
     for name, count, seconds, clock in rows:
         print(f"| {name} | {count} | {seconds:.2f} | {count / seconds:.1f} | {clock} |")

@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from archive.warc.read.parts import split
+from archive.warc.read.sources import Source
+
 from .conftest import run_cli
 from .scale_harness import free_port
 from .test_replay_helpers import site_archive  # noqa: F401 (a fixture)
+from .test_replay_parts import one_large_file
 
 pytestmark = [pytest.mark.slow, pytest.mark.scale]
 
@@ -108,4 +112,76 @@ def test_a_dask_worker_killed_mid_run_costs_a_retry_not_the_run(
         client.close()
         cluster.close()
     assert set(before.values()) - set(after.values())  # a worker died (its nanny restarted it)
+    assert items == alone
+
+
+def test_large_files_replayed_in_parts_give_the_bytes_of_one_process(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Large files (.warc.gz and .warc, sound and damaged in the middle) cut into parts
+    scanned on several workers: the items, the store and the damage reported are those
+    of ``--jobs 1``."""
+    files = one_large_file(site_archive, tmp_path / "warcs")
+    part_size = 20_000
+    for path in files.values():
+        assert len(split(Source(str(path)), part_size)) >= 8
+    warcs = str(tmp_path / "warcs")
+    found = {}
+    for name, how in (
+        ("alone", ("--jobs", "1")),
+        ("dask", ("--cluster", "local:2", "--part-size", str(part_size))),
+    ):
+        out, store = tmp_path / f"{name}.jsonl", tmp_path / f"{name}-store"
+        every = run_cli("replay", warcs, "--out", str(out), "--all-captures", *how, timeout=300)
+        assert every.returncode == 0, every.stderr
+        stored = run_cli("replay", warcs, "--store", str(store), *how, timeout=300)
+        assert stored.returncode == 0, stored.stderr
+        said = [line for line in every.stderr.splitlines() if line.startswith("newsarchive:")]
+        found[name] = (out.read_bytes(), said, store)
+    alone, dask = found["alone"], found["dask"]
+    assert alone[0] == dask[0] and alone[0].count(b"\n") > 64
+    # The same damage, each by file and offset, and the same summary line.
+    assert sorted(alone[1]) == sorted(dask[1])
+    assert any("large-damaged.warc.gz:" in line for line in alone[1])
+    assert any("large-damaged.warc:" in line for line in alone[1])
+    assert alone[1][-1] == dask[1][-1]
+    files_alone = sorted(p.name for p in (alone[2] / "articles").glob("*.jsonl"))
+    assert files_alone == sorted(p.name for p in (dask[2] / "articles").glob("*.jsonl"))
+    for name in files_alone:
+        assert (alone[2] / "articles" / name).read_bytes() == (
+            dask[2] / "articles" / name
+        ).read_bytes()
+
+
+def test_a_part_lost_with_its_worker_is_scanned_again_not_the_run(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from distributed import Client, LocalCluster
+
+    from archive.replay import replay
+
+    large = one_large_file(site_archive, tmp_path / "warcs", copies=12)["gz"]
+    alone: list[dict] = []
+    replay([str(large)], alone.append, jobs=1, err=io.StringIO())
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    client = Client(cluster)
+    try:
+        before = client.run(os.getpid)
+        items: list[dict] = []
+
+        def sink(item: dict) -> None:
+            items.append(item)
+            if len(items) == 1:  # parts and batches are in flight on both workers now
+                os.kill(next(iter(before.values())), signal.SIGKILL)
+
+        replay([str(large)], sink, cluster=client, part_size=10_000, err=io.StringIO())
+        after = client.run(os.getpid)
+    finally:
+        client.close()
+        cluster.close()
+    assert set(before.values()) - set(after.values())
     assert items == alone

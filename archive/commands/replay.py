@@ -58,6 +58,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "processes (pip install 'newsarchive[scale]'); same items, same order",
     )
     parser.add_argument(
+        "--part-size",
+        type=int,
+        default=defaults.NEWSARCHIVE_REPLAY_PART_SIZE,
+        metavar="BYTES",
+        help="with --cluster: scan a WARC file larger than this in parts of about this size, "
+        "each on a worker, cut at record starts; 0: whole files "
+        f"(default {defaults.NEWSARCHIVE_REPLAY_PART_SIZE})",
+    )
+    parser.add_argument(
         "--diff",
         type=Path,
         metavar="OLD_STORE",
@@ -106,6 +115,8 @@ def run(options: argparse.Namespace) -> int:
     sites = parse_sites(options.site)
     if options.jobs < 0:
         raise UsageError("--jobs takes a number >= 1 (0: all cores)")
+    if options.part_size < 0:
+        raise UsageError("--part-size takes a number of bytes >= 1 (0: whole files)")
     for path in options.paths:
         if not Path(path).exists():
             raise UsageError(f"no such file or folder: {path}")
@@ -193,6 +204,7 @@ def run(options: argparse.Namespace) -> int:
             check=store is None,
             shares_terminal=shares_terminal,
             cluster=client,
+            part_size=options.part_size,
         )
         if spool is not None:
             _store_in_capture_order(spool, store, out, decisions)

@@ -3,22 +3,24 @@
 ``--cluster tcp://SCHEDULER:8786`` joins a running Dask scheduler (its workers must have
 newsarchive installed and see the archives at the same paths); ``--cluster local:N``
 starts a local cluster of N worker processes. The plan stays here, in record order, as in
-a single-process replay: each WARC file is scanned on a worker (headers only) and its
-records come back in order; the captures to extract go out in batches and their outcomes
+a single-process replay: each WARC file, or each part of a large one (cut at record starts,
+``archive.warc.read.parts``), is scanned on a worker (headers only) and its records come
+back in (file, offset) order; the captures to extract go out in batches and their outcomes
 are taken back in the order they were sent. So the items, their order and the store
 written are exactly those of ``--jobs 1``. A worker lost mid-run costs a retry of the
-batches it held (Dask reschedules them); a bounded number of files and batches are in
-flight, so memory per worker stays flat whatever the archive's size.
+parts and batches it held (Dask reschedules them); a bounded number of parts and batches
+are in flight, so memory per worker stays flat whatever the size of the archive or of one
+file in it.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
+from archive.warc.read.parts import Part, PartScan, joined, scan_part, split
 from archive.warc.read.payload import OpenFiles
-from archive.warc.read.reader import scan
 from archive.warc.read.sources import Source
 
 from .extract import Outcome, extract
@@ -78,11 +80,6 @@ def workers(client: Any) -> int:
     return max(1, len(client.scheduler_info().get("workers", {})))
 
 
-def scan_file(source: Source) -> list[Any]:
-    """Every RecordFacts and Problem of one file, in record order (runs on a worker)."""
-    return list(scan(source))
-
-
 def extract_batch(tasks: list[Task], sites: dict[str, str], check: bool = True) -> list[Outcome]:
     """Outcomes of a batch of captures, in order (runs on a worker)."""
     files = OpenFiles()
@@ -92,20 +89,46 @@ def extract_batch(tasks: list[Task], sites: dict[str, str], check: bool = True) 
         files.close()
 
 
-def scanned(client: Any, sources: list[Source]) -> Iterator[tuple[Source, list[Any]]]:
-    """Each source with its scanned records, in order; a few files scanned ahead."""
+def scanned(
+    client: Any, sources: list[Source], part_size: int
+) -> Iterator[tuple[Source, Iterator[Any]]]:
+    """Each source with its records and damage in order, scanned on the cluster in parts
+    (a file larger than `part_size` bytes is cut at record starts); a few parts ahead.
+
+    Each source's records must be read to their end before the next source's."""
     ahead = workers(client) * 2
-    in_flight: deque[tuple[Source, Any]] = deque()
-    for source in sources:
-        in_flight.append((source, client.submit(scan_file, source, pure=False, retries=RETRIES)))
-        if len(in_flight) > ahead:
-            done, future = in_flight.popleft()
-            yield done, future.result()
+    parts = (part for source in sources for part in split(source, part_size))
+    in_flight: deque[tuple[Part, Any]] = deque()
+
+    def submit(part: Part) -> Any:
+        return client.submit(scan_part, part, pure=False, retries=RETRIES)
+
+    def fill() -> None:
+        while len(in_flight) < ahead:
+            part = next(parts, None)
+            if part is None:
+                return
+            in_flight.append((part, submit(part)))
+
+    def parts_of(source: Source) -> Iterator[tuple[Part, Any]]:
+        while True:
+            fill()
+            if not in_flight or in_flight[0][0].source != source:
+                return
+            part, future = in_flight.popleft()
+            fill()
+            yield part, future.result
             future.release()
-    while in_flight:
-        done, future = in_flight.popleft()
-        yield done, future.result()
-        future.release()
+
+    def rescan(part: Part) -> PartScan:
+        future = submit(part)
+        try:
+            return cast(PartScan, future.result())
+        finally:
+            future.release()
+
+    for source in sources:
+        yield source, joined(parts_of(source), rescan)
 
 
 def outcomes(

@@ -74,11 +74,11 @@ def iter_tasks(
     report: ReplayReport,
     on_problem: Callable[[Problem], None],
     progress: Progress | None = None,
-    scanned: Iterable[tuple[Source, list[Any] | None]] | None = None,
+    scanned: Iterable[tuple[Source, Iterable[Any] | None]] | None = None,
 ) -> Iterator[Task]:
     """Scan every source in order and yield tasks as the planner releases them.
 
-    `scanned` gives each source with its records already scanned (on a cluster), in order.
+    `scanned` gives each source with its records scanned elsewhere (on a cluster), in order.
     """
     done_bytes = 0
     for source, records in scanned or ((s, None) for s in sources):
@@ -146,6 +146,7 @@ def replay(
     check: bool = True,
     shares_terminal: bool = False,
     cluster: Any = None,
+    part_size: int = 0,
 ) -> ReplayReport:
     """Replay `paths`, handing each article item to `sink` in capture order; with `check`
     off, items are not validated here (a store sink checks every line it writes).
@@ -153,7 +154,8 @@ def replay(
     `shares_terminal`: the sink writes to the terminal the progress bar is drawn on, so the
     bar is taken off its line before each item (output never joins the bar's line).
     With `cluster` (a Dask client) the files are scanned and the captures extracted on
-    its workers instead of `jobs` local processes; the items and their order are the same.
+    its workers instead of `jobs` local processes, a file larger than `part_size` bytes (if
+    not 0) scanned in parts; the items and their order are the same.
     """
     err = err if err is not None else sys.stderr
     sources = find_sources(paths)
@@ -173,9 +175,8 @@ def replay(
     if cluster is not None:  # archive.replay.cluster: a Dask client
         from . import cluster as dask_cluster
 
-        tasks = iter_tasks(
-            sources, planner, report, on_problem, progress, dask_cluster.scanned(cluster, sources)
-        )
+        scanned = dask_cluster.scanned(cluster, sources, part_size)
+        tasks = iter_tasks(sources, planner, report, on_problem, progress, scanned)
         results = dask_cluster.outcomes(cluster, tasks, dict(sites or {}), check)
     else:
         tasks = iter_tasks(sources, planner, report, on_problem, progress)

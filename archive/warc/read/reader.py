@@ -8,7 +8,7 @@ next record boundary it can find.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -23,6 +23,7 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 WARC_MAGIC = b"WARC/1."
 # Record types the replay uses; others (warcinfo, request, resource, conversion) are skipped.
 USED_TYPES = ("response", "revisit", "metadata")
+CLEAN_END = -1  # _scan_from read on to the file's end without damage
 
 
 class QuietArchiveIterator(WARCIterator):
@@ -77,33 +78,52 @@ class RecordFacts:
         )
 
 
-def scan(source: Source, on_progress: Callable[[int], None] | None = None) -> Iterator[Any]:
-    """Yield :class:`RecordFacts` for the records replay uses and :class:`Problem` for damage."""
+def scan(
+    source: Source,
+    on_progress: Callable[[int], None] | None = None,
+    start: int = 0,
+    end: int | None = None,
+) -> Generator[Any, None, int]:
+    """Yield :class:`RecordFacts` for the records replay uses and :class:`Problem` for damage.
+
+    From `start` (a record boundary) to the file's end, or with `end` to the first point
+    past it where a scan of the whole file would begin afresh: a record read whole at or
+    past `end` (not yielded), or where the scan resumes after damage. Returns that point
+    (the file's size at its end), so a part of a file scanned alone gives what the whole
+    scan gives between the same points.
+    """
     try:
         size = source.size()
     except (OSError, KeyError) as exc:
         yield Problem(source.label, 0, f"cannot read: {exc}")
-        return
+        return 0
     if size == 0:
         yield Problem(source.label, 0, "empty file (zero length)")
-        return
+        return 0
     magic = GZIP_MAGIC if source.gzipped else WARC_MAGIC
-    start = 0
     with source.open() as handle:
         while start < size:
+            if end is not None and start >= end:
+                return start
             handle.seek(start)
-            resume = yield from _scan_from(source, handle, start, on_progress)
-            if resume is None:
-                return
-            start = _find(handle, magic, resume, size)
+            resume, ahead = yield from _scan_from(source, handle, start, on_progress, end)
+            if not ahead:
+                return size if resume == CLEAN_END else resume
+            start = find_magic(handle, magic, resume, size)
             if start < 0:
-                return
+                return size
+    return size
 
 
 def _scan_from(
-    source: Source, handle: IO[bytes], start: int, on_progress: Callable[[int], None] | None
-) -> Generator[Any, None, int | None]:
-    """Scan from `start`; return None at a clean end, else the offset to search on from."""
+    source: Source,
+    handle: IO[bytes],
+    start: int,
+    on_progress: Callable[[int], None] | None,
+    end: int | None = None,
+) -> Generator[Any, None, tuple[int, bool]]:
+    """Scan from `start`: (CLEAN_END, False) at the file's clean end, (the offset of a whole
+    record at or past `end`, False), or (the offset to search on from after damage, True)."""
     iterator = bounded(QuietArchiveIterator(handle))
     last_end = start
     try:
@@ -116,7 +136,9 @@ def _scan_from(
                 yield Problem(
                     source.label, offset, f"record truncated: {missing} bytes of its block missing"
                 )
-                return offset + 1
+                return offset + 1, True
+            if end is not None and offset >= end:
+                return offset, False
             last_end = offset + length
             if on_progress is not None:
                 on_progress(last_end)
@@ -126,8 +148,8 @@ def _scan_from(
     except Exception as exc:  # warcio and zlib raise many kinds; each is damage to report
         at = max(last_end, start)
         yield Problem(source.label, at, _describe(exc, whole_file=at == 0, gz=source.gzipped))
-        return at + 1
-    return None
+        return at + 1, True
+    return CLEAN_END, False
 
 
 def _describe(exc: Exception, *, whole_file: bool, gz: bool) -> str:
@@ -143,7 +165,7 @@ def _describe(exc: Exception, *, whole_file: bool, gz: bool) -> str:
     return f"unreadable record ({type(exc).__name__}: {text[:120]})"
 
 
-def _find(handle: IO[bytes], magic: bytes, start: int, size: int) -> int:
+def find_magic(handle: IO[bytes], magic: bytes, start: int, size: int) -> int:
     """Offset of the next `magic` at or after `start`, or -1."""
     block = 1 << 16
     position = start

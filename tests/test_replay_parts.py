@@ -1,0 +1,143 @@
+"""A large WARC file cut into parts scanned apart: the parts start at records, and joined
+they give exactly the records and damage of one scan of the whole file, damaged or not."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import itertools
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.warc.read.parts import Part, PartScan, joined, scan_part, split
+from archive.warc.read.reader import Problem, RecordFacts, scan
+from archive.warc.read.sources import Source
+
+from . import test_replay_helpers as helpers
+from .conftest import run_cli
+
+site_archive = helpers.site_archive
+
+
+def one_large_file(site_archive: Path, folder: Path, copies: int = 6) -> dict[str, Path]:
+    """The crawl's WARC files, `copies` times, as one large ``.warc.gz`` and one ``.warc``,
+    each also damaged in the middle: a gzip member cut short, bytes cut out of a block."""
+    folder.mkdir(exist_ok=True)
+    warcs = sorted((site_archive / "warc").glob("*.warc.gz"))
+    joined_gz = b"".join(p.read_bytes() for _ in range(copies) for p in warcs)
+    plain = gzip.decompress(joined_gz)
+    starts = record_offsets(joined_gz)
+    middle = starts[len(starts) // 2]
+    following = starts[len(starts) // 2 + 1]
+    cut_gz = joined_gz[: middle + (following - middle) // 2] + joined_gz[following:]
+    plain_starts = record_offsets(plain)
+    at = plain_starts[len(plain_starts) // 2] + 600
+    cut_plain = plain[:at] + plain[at + 900 :]
+    files = {
+        "gz": folder / "large.warc.gz",
+        "plain": folder / "large.warc",
+        "gz-damaged": folder / "large-damaged.warc.gz",
+        "plain-damaged": folder / "large-damaged.warc",
+    }
+    for name, data in (
+        ("gz", joined_gz),
+        ("plain", plain),
+        ("gz-damaged", cut_gz),
+        ("plain-damaged", cut_plain),
+    ):
+        files[name].write_bytes(data)
+    return files
+
+
+def record_offsets(data: bytes) -> list[int]:
+    """Where warcio finds each record of a sound WARC (gzipped or not)."""
+    iterator = ArchiveIterator(io.BytesIO(data))
+    found = []
+    for _record in iterator:
+        iterator.read_to_end()
+        found.append(iterator.get_record_offset())
+    return found
+
+
+def scanned_in_parts(source: Source, part_size: int) -> list[object]:
+    parts = split(source, part_size)
+    return list(joined(((part, lambda p=part: scan_part(p)) for part in parts), scan_part))
+
+
+@pytest.fixture(scope="module")
+def large(site_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return one_large_file(site_archive, tmp_path_factory.mktemp("large"))
+
+
+@pytest.mark.parametrize("kind", ["gz", "plain"])
+def test_parts_start_at_records_and_cover_the_file(large: dict[str, Path], kind: str) -> None:
+    path = large[kind]
+    starts = set(record_offsets(path.read_bytes()))
+    size = path.stat().st_size
+    for part_size in (4_000, 25_000, size // 3 + 1):
+        parts = split(Source(str(path)), part_size)
+        assert len(parts) >= 3
+        assert parts[0].start == 0 and parts[-1].end is None
+        for before, after in itertools.pairwise(parts):
+            assert before.end == after.start and after.start in starts
+            # The first record starting at or after a multiple of the part size.
+            previous = max(start for start in starts if start < after.start)
+            assert previous < after.start // part_size * part_size <= after.start
+    assert split(Source(str(path)), size) == [Part(Source(str(path)), 0, None)]
+    assert split(Source(str(path)), 0) == [Part(Source(str(path)), 0, None)]
+
+
+@pytest.mark.parametrize("kind", ["gz", "plain", "gz-damaged", "plain-damaged"])
+def test_parts_scanned_apart_give_the_whole_scan(large: dict[str, Path], kind: str) -> None:
+    source = Source(str(large[kind]))
+    whole = list(scan(source))
+    assert sum(isinstance(f, RecordFacts) for f in whole) > 20
+    problems = [f for f in whole if isinstance(f, Problem)]
+    assert bool(problems) == kind.endswith("damaged")
+    size = large[kind].stat().st_size
+    # Many part sizes: boundaries fall before, on and after the damage.
+    for part_size in (1, 3_000, 7_919, 20_000, 50_021, size // 4, size // 2, size):
+        assert scanned_in_parts(source, part_size) == whole, part_size
+
+
+def test_a_part_stops_at_the_first_record_past_its_end(large: dict[str, Path]) -> None:
+    source = Source(str(large["gz"]))
+    starts = record_offsets(large["gz"].read_bytes())
+    first, second, third = starts[3], starts[4], starts[5]
+    done = scan_part(Part(source, first, second))
+    assert done.stop == second
+    assert all(f.offset == first for f in done.found)
+    # A boundary inside a record: the record is read whole, the scan stops after it.
+    inside = scan_part(Part(source, first, second + 1))
+    assert inside.stop == third
+
+
+def test_a_boundary_that_is_not_a_record_start_is_scanned_again(large: dict[str, Path]) -> None:
+    """A part starting inside a record (as a payload looking like a record could make it)
+    is scanned again from where the previous part's scan stopped."""
+    source = Source(str(large["gz"]))
+    starts = record_offsets(large["gz"].read_bytes())
+    wrong = starts[6] + 10
+    parts = [
+        Part(source, 0, wrong),
+        Part(source, wrong, starts[20]),
+        Part(source, starts[20], None),
+    ]
+    rescanned: list[Part] = []
+
+    def rescan(part: Part) -> PartScan:
+        rescanned.append(part)
+        return scan_part(part)
+
+    found = list(joined(((p, lambda p=p: scan_part(p)) for p in parts), rescan))
+    assert found == list(scan(source))
+    assert rescanned == [Part(source, starts[7], starts[20])]
+
+
+def test_a_negative_part_size_is_a_usage_error(large: dict[str, Path]) -> None:
+    result = run_cli("replay", str(large["gz"]), "--cluster", "local:1", "--part-size", "-1")
+    assert result.returncode == 2
+    assert "--part-size takes a number of bytes" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
