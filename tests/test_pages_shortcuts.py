@@ -228,3 +228,32 @@ def test_hrefs_resolve_as_urljoin_would(prefix: str, pieces: list[str], base: st
     if base:
         through_urljoin = outcome(lambda: canonicalize_url(urljoin(base, stripped)))
         assert outcome(canonicalize_url, href, base) == through_urljoin
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    classes=st.lists(
+        st.sampled_from(["a", "ab", "b a", "a\nb", "", "\n", "ba-b", "x"]), max_size=12
+    ),
+    tags=st.lists(st.sampled_from(["div", "p"]), min_size=12, max_size=12),
+    fragments=st.lists(st.sampled_from(["a", "b", "a\nb", "", "-b", "x"]), min_size=1, max_size=3),
+    wanted=st.sampled_from(["a", "b a", "", "\n", "a\nb", "x", "zz"]),
+    tag=st.sampled_from([None, "div", "p"]),
+)
+def test_index_lookups_agree_with_a_scan_of_every_value(
+    classes: list[str], tags: list[str], fragments: list[str], wanted: str, tag: str | None
+) -> None:
+    """matching() and equal() find from the joined values what a scan of each value finds."""
+    root = etree.Element("div")
+    for value, name in zip(classes, tags, strict=False):
+        etree.SubElement(root, name, {"class": value})
+    index = AttributeIndex(root.xpath("//@class"))
+    is_div = etree.XPath("self::div")
+    assert index.matching(is_div, *fragments) == [
+        v.getparent()
+        for v in index.values
+        if any(f in v for f in fragments) and v.getparent().tag == "div"
+    ]
+    assert index.equal(wanted, tag) == [
+        v.getparent() for v in index.values if v == wanted and tag in (None, v.getparent().tag)
+    ]
