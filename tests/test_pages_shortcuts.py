@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree, html
 
@@ -257,3 +257,37 @@ def test_index_lookups_agree_with_a_scan_of_every_value(
     assert index.equal(wanted, tag) == [
         v.getparent() for v in index.values if v == wanted and tag in (None, v.getparent().tag)
     ]
+
+
+_CREDIT_PIECES = [
+    "Reporting", "REPORTED", "reportıng", "wrıtten", "Written", "compiled", "Edited",
+    "editing", "Additional\u00a0 reporting", "by", "BY", "bY", " ", "\u00a0", "\u2009", "\n",
+    "\u200b", "(", ")", ".", ";", ",", "-", "and", "Jane Doe", "contributed", "CONTRİBUTED",
+    "contrıbuted", "to this report", "story", "reporting", "\u212a", "x" * 390, "in Cairo",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CREDIT_PIECES), min_size=1, max_size=9))
+@example(["reportıng", "by", "Jane Doe"])
+@example(["Jane Doe", "CONTRİBUTED", "to this report"])
+@example(["(", "Jane Doe", "wrıtten", "BY", "x", ")"])
+def test_credits_lines_found_as_the_patterns_would(pieces: list[str]) -> None:
+    """The substring tests before the credits patterns never turn a line away they match."""
+    from crawler.pages.credits import _CONTRIBUTED_RE, _MARKER_RE, _strip_edges, is_credits_line
+    from crawler.pages.text import normalize_space
+
+    text = " ".join(pieces)
+    line = normalize_space(text)
+    inner = _strip_edges(line)
+    first = _MARKER_RE.search(inner)
+    wrapped = line.startswith("(") and line.rstrip(". ").endswith(")")
+    expected = (
+        bool(line)
+        and len(line) <= 400
+        and (
+            _CONTRIBUTED_RE.match(inner) is not None
+            or (first is not None and (first.start() == 0 or (wrapped and first.start() < 40)))
+        )
+    )
+    assert is_credits_line(text) == expected
