@@ -229,6 +229,7 @@ class AttributeIndex:
         self.values: list[Any] = list(values)
         # No marker holds a newline, so a marker found here lies within one value.
         self.joined = "\n" + "\n".join(self.values) + "\n"
+        self._held: dict[str, list[int]] = {}
 
     def has(self, *fragments: str) -> bool:
         """Whether some value contains one of `fragments` (XPath ``contains()``)."""
@@ -253,13 +254,20 @@ class AttributeIndex:
         return found
 
     def _holding(self, fragment: str) -> list[int]:
-        """Indexes of the values that contain `fragment` (no newline in it), in order."""
+        """Indexes of the values that contain `fragment` (no newline in it), in order.
+
+        Remembered: templates ask for the same fragments from several fields, and each
+        search of an absent one reads all of a large page's class values.
+        """
+        found = self._held.get(fragment)
+        if found is not None:
+            return found
+        found = self._held[fragment] = []
         joined = self.joined
         hit = joined.find(fragment)
         if hit < 0:
-            return []
+            return found
         starts, values = self._starts, self.values
-        found = []
         while hit >= 0:
             index = bisect.bisect_right(starts, hit) - 1
             found.append(index)
