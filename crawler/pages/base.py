@@ -170,16 +170,31 @@ class PageContext:
         body = self.doc.find("body")
         if body is None:
             return None
+        # The <body> child above each element walked (None: not under one). Starts share
+        # most of their ancestors, so each walk stops at the first one already placed.
+        placed: dict[html.HtmlElement, html.HtmlElement | None] = {}
         chosen: set[html.HtmlElement] = set()
         for element in elements:
-            child = element
-            for ancestor in element.iterancestors():
-                if ancestor is body:
-                    chosen.add(child)
+            walked = []
+            node = element
+            while True:
+                if node in placed:
+                    child = placed[node]
                     break
-                child = ancestor
-            else:
+                walked.append(node)
+                parent = node.getparent()
+                if parent is body:
+                    child = node
+                    break
+                if parent is None:
+                    child = None
+                    break
+                node = parent
+            for node in walked:
+                placed[node] = child
+            if child is None:
                 return None
+            chosen.add(child)
         return [child for child in body if child in chosen]
 
 
