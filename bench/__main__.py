@@ -5,8 +5,8 @@ writer CPU (against wget --warc-file), 3 extraction (against trafilatura and a b
 parse), 4 replay (against warcio iteration plus a bare parse), 5 scale (a small crawl
 against a large one), 6 recrawl (bytes an unchanged second run writes), 7 crawling the
 past (``crawl --via`` a loopback pywb holding the crawl's WARCs, against the live crawl),
-8 per template era, on pages of the era's real weight: crawl CPU against the bare spider,
-extraction against a bare parse and trafilatura (``--eras-only`` runs just these).
+8 per template era, on pages of the era's real weight and density: crawl CPU against the bare
+spider, extraction against a bare parse and trafilatura (``--eras-only`` runs just these).
 """
 
 from __future__ import annotations

@@ -2,10 +2,12 @@
 
 Each page is one of the saved fixture pages (``tests/data/pages/<template>/``) moved to a
 URL of its own, its article-shaped links pointed at other generated pages (so related
-coverage links pages together), and padded to 100-260 KB (or to one template era's real
-weight, see ``bench/eras.py``) with what makes real pages heavy:
-inline scripts and state blobs, navigation, ad slots, footers. Each outlet gets a folder
-with paginated section pages, a news sitemap index and robots.txt. Same seed, same bytes.
+coverage links pages together), and padded to 100-260 KB with what makes real pages heavy:
+inline scripts and state blobs, navigation, ad slots, footers. An era's site (see
+``bench/eras.py``) gets instead chrome up to the measured density of the pages the outlet
+served in that era: weight, elements, attributes, links, depth, script and style shares
+(``bench/filler.py``). Each outlet gets a folder with paginated section pages, a news
+sitemap index and robots.txt. Same seed, same bytes.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.linkpolicy import is_article_url
 from crawler.pages import analyse
+
+from .density import Density, measure
+from .filler import Chrome, Parts
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "data" / "pages"
 OUTLETS = ("cnn", "reuters")
@@ -29,6 +35,8 @@ HOSTS = {"cnn": "https://www.cnn.com", "reuters": "https://www.reuters.com"}
 
 _HREF_RE = re.compile(r'href="([^"]*)"')
 _BODY_OPEN_RE = re.compile(r"<body[^>]*>", re.I)
+_HEAD_CLOSE_RE = re.compile(r"</head\s*>", re.I)
+_HEAD_OPEN_RE = re.compile(r"<head(?:\s[^>]*)?>", re.I)
 
 
 @dataclass
@@ -177,13 +185,19 @@ class Padding:
 
 
 def generate(
-    root: Path, pages: int, *, seed: int = 1, era: str | None = None, weight: int | None = None
+    root: Path,
+    pages: int,
+    *,
+    seed: int = 1,
+    era: str | None = None,
+    profiles: Sequence[Density] = (),
 ) -> Site:
     """Write a site of about `pages` article pages (split over the outlets) under `root`.
 
-    With `era`, only that template era's fixtures are used; with `weight`, each article page
-    is padded to that many bytes (within 15%) instead of 100-260 KB, the weight of the pages
-    the outlet served in that era.
+    With `era`, only that template era's fixtures are used; with `profiles` (the measured
+    densities of the pages the outlet served in that era), article page N gets chrome of
+    our own that brings it to the density of profile N modulo their count, its weight
+    within 5%, instead of 100-260 KB of padding.
     """
     rng = random.Random(seed)
     templates = load_templates(era)
@@ -193,6 +207,8 @@ def generate(
             " nothing to generate from"
         )
     padding = Padding(rng)
+    chrome = Chrome(rng) if profiles else None
+    own: dict[str, Density] = {}
     site = Site(root=root, seed=seed, pages=pages, templates=[t.name for t in templates])
     plan: list[tuple[Template, str]] = []
     for serial in range(pages):
@@ -202,13 +218,17 @@ def generate(
     for template, path in plan:
         by_outlet[template.outlet].append(path)
     site.articles = {o: p for o, p in by_outlet.items() if p}
-    for template, path in plan:
-        size = (
-            rng.randint(int(weight * 0.85), int(weight * 1.15))
-            if weight
-            else rng.randint(103_000, 260_000)
-        )
-        html = _page(template, path, site.articles[template.outlet], padding, rng, size)
+    for serial, (template, path) in enumerate(plan):
+        if chrome:
+            profile = profiles[serial % len(profiles)]
+            size = rng.randint(int(profile.bytes * 0.95), int(profile.bytes * 1.05))
+            if template.name not in own:
+                own[template.name] = measure(template.html.encode("utf-8"))
+            html = _page(template, path, site.articles[template.outlet], None, rng, size)
+            html = _dress(html, chrome.page(rng, profile, own[template.name], size))
+        else:
+            size = rng.randint(103_000, 260_000)
+            html = _page(template, path, site.articles[template.outlet], padding, rng, size)
         file = file_for(site.folder(template.outlet), path)
         file.parent.mkdir(parents=True, exist_ok=True)
         data = html.encode("utf-8")
@@ -223,10 +243,12 @@ def _page(
     template: Template,
     path: str,
     peers: list[str],
-    padding: Padding,
+    padding: Padding | None,
     rng: random.Random,
     size: int,
 ) -> str:
+    """The fixture moved to `path`, its article links pointed at `peers`, padded to about
+    `size` characters (not padded without `padding`)."""
     html = template.html.replace(template.path, path)
 
     def relink(match: re.Match[str]) -> str:
@@ -241,6 +263,8 @@ def _page(
         return f'href="{prefix}{target}"'
 
     html = _HREF_RE.sub(relink, html)
+    if padding is None:
+        return html
     # Padded to a total of about `size` characters, whatever the fixture page weighs itself.
     head, tail = padding.head_and_tail(rng, max(0, size - len(html)))
     opened = _BODY_OPEN_RE.search(html)
@@ -252,6 +276,27 @@ def _page(
     if closing < 0:
         return html + tail
     return html[:closing] + tail + html[closing:]
+
+
+def _dress(html: str, parts: Parts) -> str:
+    """The page with its chrome: style sheets before ``</head>``, the rest around the story."""
+    top, bottom = parts.top, parts.bottom
+    at = _HEAD_OPEN_RE.search(html) if parts.early else None
+    if at:  # before the page's charset declaration
+        html = html[: at.end()] + parts.head + html[at.end() :]
+    elif at := _HEAD_CLOSE_RE.search(html):
+        html = html[: at.start()] + parts.head + html[at.start() :]
+    else:
+        top = parts.head + top
+    opened = _BODY_OPEN_RE.search(html)
+    if opened:
+        html = html[: opened.end()] + top + html[opened.end() :]
+    else:
+        bottom = top + bottom
+    closing = html.lower().rfind("</body>")
+    if closing < 0:
+        return html + bottom
+    return html[:closing] + bottom + html[closing:]
 
 
 def _write_listings(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.density import Density, measure
 from bench.eras import ERAS
 from bench.server import serve
 from bench.sitegen import generate
@@ -51,19 +52,29 @@ def test_site_is_deterministic_heavy_and_extractable(tmp_path: Path) -> None:
         assert (one.folder(outlet) / "world" / "africa" / "index.html").exists()
 
 
-@pytest.mark.parametrize("era", ["cnn_2021", "reuters_2021", "cnn_2013"])
-def test_era_site_has_the_eras_templates_at_its_real_weight(tmp_path: Path, era: str) -> None:
-    """An era's site is built from that era's fixtures only, padded to its real weight."""
-    weight = {e.folder: e.weight for e in ERAS}[era]
-    site = generate(tmp_path / "site", 3, seed=2, era=era, weight=weight)
+@pytest.mark.parametrize("era", ["cnn_2021", "reuters_2021", "cnn_2015"])
+def test_era_site_has_the_eras_templates_at_its_real_density(tmp_path: Path, era: str) -> None:
+    """An era's site is built from that era's fixtures only; page N has the weight of the
+    era's real page N and, over the pages, the era's elements, attributes and links."""
+    chosen = {e.folder: e for e in ERAS}[era]
+    site = generate(tmp_path / "site", len(chosen.pages), seed=2, era=era, profiles=chosen.pages)
     assert site.templates and all(name.startswith(f"{era}/") for name in site.templates)
-    for outlet, path, file in site.article_files():
+    measured = []
+    for (outlet, path, file), real in zip(site.article_files(), chosen.pages, strict=True):
         body = file.read_bytes()
-        assert 0.8 * weight <= len(body) <= 1.2 * weight, (path, len(body))
+        measured.append(measure(body))
+        if len(body) > 1.3 * real.bytes:  # the fixture alone outweighs that real page
+            assert measured[-1].links < 1.6 * real.links, (path, measured[-1], real)
+        else:
+            assert 0.9 * real.bytes <= len(body) <= 1.1 * real.bytes, (path, len(body))
         found = analyse(
             "http://127.0.0.1:8000" + path, {"Content-Type": "text/html"}, body, source=outlet
         )
         assert found.kind == "article", path
+    ours, theirs = Density.mean(measured), chosen.profile
+    for name in ("elements", "attributes", "links", "script_share", "style_share"):
+        assert 0.85 <= getattr(ours, name) / getattr(theirs, name) <= 1.15, (name, ours, theirs)
+    assert ours.depth >= theirs.depth - 4
 
 
 def test_every_era_has_fixtures_that_extract() -> None:
@@ -178,3 +189,27 @@ def test_bench_smoke_run_prints_the_table(tmp_path: Path) -> None:
         "reuters_2021: extraction pages/s, newsarchive / trafilatura",
         "reuters_2021: extraction CPU/page, newsarchive / bare lxml parse",
     }
+
+
+def test_era_chrome_leaves_every_fixtures_item_as_it_was() -> None:
+    """The chrome of each era goes around the story: every fixture of the era gives the
+    same item with it as without it, at every real page's density of the era."""
+    import random
+
+    from bench.filler import Chrome
+    from bench.sitegen import _dress, load_templates
+
+    chrome = Chrome(random.Random(3))
+    headers = {"Content-Type": "text/html"}
+    for era in ERAS:
+        for index, template in enumerate(load_templates(era.folder)):
+            url = "https://example.com" + template.path
+            profile = era.pages[index % len(era.pages)]
+            plain = analyse(url, headers, template.html.encode("utf-8"), source=template.outlet)
+            own = measure(template.html.encode("utf-8"))
+            parts = chrome.page(random.Random(index), profile, own, profile.bytes)
+            dressed = _dress(template.html, parts).encode("utf-8")
+            found = analyse(url, headers, dressed, source=template.outlet)
+            assert found.kind == plain.kind == "article", template.name
+            assert found.extractor == plain.extractor, template.name
+            assert found.article == plain.article, template.name
