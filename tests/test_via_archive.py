@@ -425,3 +425,9 @@ def test_a_record_with_a_malformed_warc_date_is_kept_and_dated_by_the_index(
     assert GAO in index and TIMBUKTU not in index
     (left_out,) = found_report["warc"]["notIndexed"]
     assert TIMBUKTU in left_out and "names no moment" in left_out
+    # Replaying our WARC gives the crawl's items, the one dated by the index included: the
+    # metadata record beside it says the capture time the crawl used.
+    again = tmp_path / "again"
+    replayed = run_cli("replay", str(data / "warc"), "--store", str(again))
+    assert replayed.returncode == 0, replayed.stderr
+    assert stores_equal(data, again) == []
