@@ -71,6 +71,8 @@ _DATELINE_RE = re.compile(
     r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
     r"\s*(?:\((?:CNN|CNN Business|CNNMoney|Reuters|AP|AFP)\)\s*[-–—]*|(?<!\S)CNN\s*[—–-])"
 )
+# A source line is a place and an outlet, never a sentence.
+_OPENING_LENGTH = 80
 _BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author'"
     " or contains(translate(@class, 'BYLINE', 'byline'), 'byline')"
@@ -279,7 +281,28 @@ class GenericArticlePage(ArticlePage):
 
     def dateline(self) -> str | None:
         paragraphs = self.paragraphs()
-        return dateline_of(paragraphs[0]) if paragraphs else None
+        found = dateline_of(paragraphs[0]) if paragraphs else None
+        if found is None:
+            opening = self.opening()
+            found = dateline_of(opening + " ") if opening else None
+        return found
+
+    def opening(self) -> str | None:
+        """A source line printed apart, before the first paragraph ("Gao CNN —" in a
+        ``cite`` since 2022, or an element whose class says dateline), else None."""
+        container = self.container()
+        if container is None:
+            return None
+        elements = self.paragraph_elements(container)
+        first = elements[0] if elements else None
+        for element in container.iter():
+            if element is first:
+                break
+            if element.tag == "cite" or "dateline" in (element.get("class") or "").lower():
+                text = text_of(element)
+                if text and len(text) <= _OPENING_LENGTH:
+                    return text
+        return None
 
     # -- people -------------------------------------------------------------------------
     def byline(self) -> str | None:
