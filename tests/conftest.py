@@ -14,8 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Property tests draw the same examples on every run and every machine, and keep no
+# example database: a run's outcome depends on the code alone.
+hypothesis_settings.register_profile("newsarchive", derandomize=True, database=None)
+hypothesis_settings.load_profile("newsarchive")
 
 # No test may reach the internet. Every HTTP client the tests start (Scrapy, urllib, wget,
 # Chromium) inherits these: what is not for loopback goes to a closed loopback port and fails

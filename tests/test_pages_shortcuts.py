@@ -226,7 +226,9 @@ def test_hrefs_resolve_as_urljoin_would(prefix: str, pieces: list[str], base: st
     joined = None if not stripped or stripped.startswith("#") else outcome(_resolve, stripped, base)
     assert outcome(resolve_link, href, base) == joined
     if base:
-        through_urljoin = outcome(lambda: canonicalize_url(urljoin(base, stripped)))
+        # The "#" keeps a joined URL's own trailing space ("/ #" joins to ".../ ") from the
+        # strip canonicalize_url gives what it is handed; the fragment goes anyway.
+        through_urljoin = outcome(lambda: canonicalize_url(urljoin(base, stripped) + "#"))
         assert outcome(canonicalize_url, href, base) == through_urljoin
 
 
