@@ -170,6 +170,46 @@ def test_key_developments_page_is_not_an_article_and_says_so() -> None:
     assert analysis.reason == "stock key developments page"
 
 
+STORY_2016 = b"""<html lang="en"><head><title>Gao Mining lifts its forecast | Reuters</title>
+<meta property="og:type" content="article"/></head><body>
+<h1 class="article-headline">Gao Mining lifts its forecast</h1>
+<span id="article-text"><p>Gao Mining raised its output forecast on Monday after a dry season
+that kept its pits open for longer than planned.</p>
+<p>The company said its new crushing plant near Gao would start work before the rains.</p></span>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/finance/stocks/GAO.N/key-developments/article/1", "stock key developments page"),
+        ("/finance/stocks/overview/GAO.N", "stock quote page"),
+        ("/companies/GAO.N", "stock quote page"),
+        ("/markets/quote/GAO.N", "stock quote page"),
+        ("/news/video/story-id1", "video page"),
+        ("/pictures/mali-votes-id2", "pictures page"),
+        ("/news/archive/africaNews", "section page"),
+        ("/graphics/MALI-COTTON/abc/", "graphics page"),
+    ],
+)
+@pytest.mark.parametrize("template", ["2016", "generic"])
+def test_non_article_paths_are_refused_and_named(path: str, reason: str, template: str) -> None:
+    """One list of the outlet's non-article paths: a page under one is no article, whatever
+    it carries, and the reason names its kind (the dated templates and the fallback alike)."""
+    body = STORY_2016
+    if template == "generic":  # no span#article-text: the fallback reads the <article>
+        body = body.replace(b'<span id="article-text">', b"<article>")
+        body = body.replace(b"</span>", b"</article>")
+    analysis = analyse(f"https://www.reuters.com{path}", HEADERS, body, source="reuters")
+    assert analysis.kind == "not_article"
+    assert analysis.reason == reason
+    article = analyse(
+        "https://www.reuters.com/article/us-gao-mining-idUSKBN1AA", HEADERS, body, source="reuters"
+    )
+    assert article.kind == "article"
+    assert article.extractor == ("reuters/2016" if template == "2016" else "reuters/generic")
+
+
 @pytest.mark.parametrize(
     ("url", "section"),
     [
@@ -199,6 +239,74 @@ def test_long_and_french_sign_offs_are_credits() -> None:
         {"name": "Ines Morel", "role": "editing"},
     ]
     assert not is_sign_off("(The talks resume on Monday in Bamako.)")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reporting by Awa Traore; Editing by Ines Morel",
+        "REPORTING BY AWA TRAORE",
+        "Writing\tby Paul Girard",
+        "Edited\u00a0by Ines Morel",
+        "Compiled\u200bby the Bamako newsroom",
+        "Editing by\u00a0Ines Morel",
+        "REPORT\u0130NG BY AWA TRAORE",
+        "Awa Traore contr\u0131buted reporting.",
+        "Awa Traore CONTR\u0130BUTED TO THIS REPORT",
+        "\u201cThe road stayed open,\u201d said a man reporting by phone.",
+        "(Awa Traore\u00a0; \u00e9dit\u00e9 par Ines Morel)",
+        "Troops moved north on Friday, officials said.",
+        "Standby generators kept the clinic in Gao running.",
+        "",
+    ],
+)
+def test_sign_off_shortcut_agrees_with_the_full_check(line: str) -> None:
+    """is_sign_off skips the credits search on lines without " by"/" contributed": the
+    answer must be the one the full check gives, whatever the case or spaces."""
+    from crawler.pages.credits import is_credits_line
+    from crawler.pages.templates import reuters_common
+
+    full = bool(
+        is_credits_line(line)
+        or reuters_common._LONG_CREDITS_RE.match(line)
+        or reuters_common._FRENCH_CREDITS_RE.match(line)
+    )
+    assert is_sign_off(line) is full
+
+
+@pytest.mark.parametrize(
+    "classes",
+    [
+        None,
+        "",
+        "Ad-slot",
+        "  Ad-slot",
+        "x\tAd-slot",
+        "x\nAd-slot y",
+        "x\rAd-slot",
+        "xAd-slot",
+        "x\u00a0Ad-slot",
+        "x\u3000Ad-slot",
+        "Ad",
+        "shareBar ShareBar_x",
+        "a  b ShareBar",
+    ],
+)
+def test_class_prefix_test_is_the_xpath_test(classes: str | None) -> None:
+    """The Python class-prefix test answers what class_prefix_xpath does (XPath splits
+    class names on space, tab, CR and LF only)."""
+    from lxml import etree
+
+    from crawler.pages.templates.reuters_common import class_prefix_test
+    from crawler.pages.text import class_prefix_xpath
+
+    element = etree.Element("div")
+    if classes is not None:
+        element.set("class", classes)
+    for prefixes in (("Ad-",), ("Ad-", "ShareBar")):
+        query = " or ".join(class_prefix_xpath(prefix) for prefix in prefixes)
+        expected = bool(element.xpath(f"boolean(self::*[{query}])"))
+        assert class_prefix_test(*prefixes)(element) is expected
 
 
 def test_clipped_screen_reader_text_is_not_text() -> None:

@@ -9,8 +9,6 @@ time and ``meta[name=REVISION_DATE]`` the last revision.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from lxml import html
 
 from ..article import headline_suffixes
@@ -32,14 +30,8 @@ class Reuters2013Page(ReutersPage):
 
     NAME = "reuters/2013"
     BODY_ID = "articleText"  # span#articleText
-    SCOPED = True
-    REGION_IDS: ClassVar[tuple[str, ...]] = (
-        "articleInfo",
-        "relatedNews",
-        "relatedTopics",
-        "slideshowInlineLarge",
-        "articleImage",
-    )
+    # Not scoped: every box is found from the id or class index (ReutersPage.under), so no
+    # query walks the page for its first step.
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
@@ -51,11 +43,10 @@ class Reuters2013Page(ReutersPage):
     @once
     def headline(self) -> str:
         # The breaking-news band and the trackbar above the story carry <h1>s of their own.
-        for h1 in self.xpath("//h1"):
-            if any(
-                "breakingNews" in (a.get("id") or "") or "trackbar" in (a.get("id") or "")
-                for a in (h1, *h1.iterancestors())
-            ):
+        ids = self.ctx.ids
+        bands = {*ids.containing("breakingNews"), *ids.containing("trackbar")}
+        for h1 in self.ctx.doc.iter("h1"):
+            if bands and any(a in bands for a in (h1, *h1.iterancestors())):
                 continue
             text = text_of(h1)
             if text:
@@ -74,31 +65,39 @@ class Reuters2013Page(ReutersPage):
             return []
         return without_descendants_of(body.xpath(".//p|.//h2|.//h3"), body.xpath(_INLINE_MODULES))
 
+    @once
+    def article_info(self) -> list[html.HtmlElement]:
+        """The ``div#articleInfo`` boxes (location, stamp, byline)."""
+        return self.with_id("div", "articleInfo")
+
     def byline_element(self) -> html.HtmlElement | None:
-        return self.first("//div[@id='articleInfo']//*[contains(@class, 'byline')]")
+        found = self.under(self.article_info(), "//*[contains(@class, 'byline')]")
+        return found[0] if found else None
 
     def stamp_element(self) -> html.HtmlElement | None:
-        return self.first("//div[@id='articleInfo']//span[contains(@class, 'timestamp')]")
+        found = self.under(self.article_info(), "//span[contains(@class, 'timestamp')]")
+        return found[0] if found else None
 
     def dateline_element(self) -> html.HtmlElement | None:
         body = self.body()
         found = body.xpath(".//span[@class='articleLocation']") if body is not None else []
         if found:
             return found[0]
-        return self.first("//div[@id='articleInfo']//span[@class='location']")
+        found = self.under(self.article_info(), "//span[@class='location']")
+        return found[0] if found else None
 
     @once
     def related_containers(self) -> list[html.HtmlElement]:
-        return self.xpath("//div[@id='relatedNews']//div[contains(@class, 'moduleBody')]")
+        return self.under(
+            self.with_id("div", "relatedNews"), "//div[contains(@class, 'moduleBody')]"
+        )
 
     def topic_anchors(self) -> list[html.HtmlElement]:
-        return self.xpath("//div[@id='relatedTopics']//li//a")
+        return self.under(self.with_id("div", "relatedTopics"), "//li//a")
 
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
-        for box in self.xpath(
-            "//div[@id='slideshowInlineLarge' or @id='articleImage' or @id='articleImageLarge']"
-        ):
+        for box in self.with_id("div", "slideshowInlineLarge", "articleImage", "articleImageLarge"):
             captions = box.xpath(
                 ".//*[contains(@class, 'captionText')]/p[not(contains(@class, 'credit'))]"
                 "|.//*[contains(@class, 'caption')]/p[not(contains(@class, 'credit'))]"

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from lxml import html
 
-from ..base import PageContext, once
+from ..base import PageContext, compiled, once
 from ..text import text_of
 from .reuters_2013 import Reuters2013Page
+from .reuters_common import in_page_order
 
 # Titles of related-content boxes that list the section's other stories, not coverage.
 _RECIRCULATION_TITLES = ("also in", "next in", "more from", "trending", "most popular")
+# A class attribute naming the class itself, not a longer one ("related-content-title").
+_IS_RELATED_CONTENT = compiled("self::*[contains(concat(' ', @class, ' '), ' related-content ')]")
+_IS_RELATED_TOPICS = compiled("self::*[contains(concat(' ', @class, ' '), ' related-topics ')]")
 
 
 class Reuters2016Page(Reuters2013Page):
@@ -24,31 +28,33 @@ class Reuters2016Page(Reuters2013Page):
 
     NAME = "reuters/2016"
     BODY_ID = "article-text"  # span#article-text
-    REGION_IDS = (*Reuters2013Page.REGION_IDS, "article-byline")
-    REGION_CLASSES = (
-        "article-header",
-        "article-info",
-        "related-content",
-        "related-topics",
-        "related-photo-container",
-        "slider-module",
-    )
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         return bool(ctx.ids.equal(cls.BODY_ID, "span"))
 
     def byline_element(self) -> html.HtmlElement | None:
-        return self.first(
-            "//*[@id='article-byline']//*[contains(@class, 'author')]"
-            "|//div[contains(@class, 'article-header')]//*[contains(@class, 'byline')]"
+        found = in_page_order(
+            self.ctx.doc,
+            self.under(self.ctx.ids.equal("article-byline"), "//*[contains(@class, 'author')]")
+            + self.under(self.article_header(), "//*[contains(@class, 'byline')]"),
         )
+        return found[0] if found else None
 
     def stamp_element(self) -> html.HtmlElement | None:
-        return self.first(
-            "//div[contains(@class, 'article-info')]//span[contains(@class, 'timestamp')]"
-            "|//div[contains(@class, 'article-header')]/span[contains(@class, 'timestamp')]"
+        found = in_page_order(
+            self.ctx.doc,
+            self.under(
+                self.with_class("div", "article-info"), "//span[contains(@class, 'timestamp')]"
+            )
+            + self.under(self.article_header(), "/span[contains(@class, 'timestamp')]"),
         )
+        return found[0] if found else None
+
+    @once
+    def article_header(self) -> list[html.HtmlElement]:
+        """The ``div.article-header`` boxes (section, stamp, headline, byline)."""
+        return self.with_class("div", "article-header")
 
     def dateline_element(self) -> html.HtmlElement | None:
         body = self.body()
@@ -58,7 +64,9 @@ class Reuters2016Page(Reuters2013Page):
     @once
     def related_containers(self) -> list[html.HtmlElement]:
         boxes = []
-        for box in self.xpath("//div[contains(concat(' ', @class, ' '), ' related-content ')]"):
+        for box in self.with_class("div", "related-content"):
+            if not _IS_RELATED_CONTENT(box):
+                continue
             titles = box.xpath(".//*[contains(@class, 'related-content-title')]|.//h3")
             title = text_of(titles[0]).lower() if titles else ""
             if not title.startswith(_RECIRCULATION_TITLES):
@@ -66,7 +74,8 @@ class Reuters2016Page(Reuters2013Page):
         return boxes
 
     def topic_anchors(self) -> list[html.HtmlElement]:
-        return self.xpath("//div[contains(concat(' ', @class, ' '), ' related-topics ')]//a")
+        boxes = [box for box in self.with_class("div", "related-topics") if _IS_RELATED_TOPICS(box)]
+        return self.under(boxes, "//a")
 
     def caption_skip_xpath(self) -> str:
         return ".//span[contains(@class, 'module-credit') or contains(@class, 'label')]"
@@ -74,8 +83,9 @@ class Reuters2016Page(Reuters2013Page):
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
         # 2016-2017 photo sliders: one slide per photo, each with its caption and "1/3".
-        for slide in self.xpath(
-            "//div[contains(@class, 'slider-module')]//div[contains(@class, 'module-slide-media')]"
+        for slide in self.under(
+            self.with_class("div", "slider-module"),
+            "//div[contains(@class, 'module-slide-media')]",
         ):
             captions = slide.xpath(
                 "following-sibling::div[contains(@class, 'module-meta')][1]"
@@ -83,7 +93,7 @@ class Reuters2016Page(Reuters2013Page):
             )
             for img in slide.xpath(".//img"):
                 pairs.append((img, captions[0] if captions else None))
-        for box in self.xpath("//div[contains(@class, 'related-photo-container')]"):
+        for box in self.with_class("div", "related-photo-container"):
             # The caption sits beside the container, in div.related-photo-txt.
             captions = box.xpath("..//*[contains(@class, 'related-photo-caption')]")
             for img in box.xpath(".//img"):

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import re
 
-from lxml import html
+from lxml import etree, html
 
 from ..base import PageContext, compiled, once
 from ..dates import parse_date
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
-from .reuters_common import ReutersPage, without_descendants_of
+from .reuters_common import (
+    ReutersPage,
+    class_prefix_test,
+    classes_passing,
+    without_descendants_of,
+)
 
 _BODY_PREFIXES = ("StandardArticleBody_body", "ArticleBodyWrapper", "ArticleBody-container")
 _PARAGRAPH_PREFIXES = ("Paragraph-paragraph", "ArticleBody-para")
@@ -28,53 +33,50 @@ _IS_PARAGRAPH_2020 = compiled(
     "self::p[" + " or ".join(has_prefix(p) for p in _PARAGRAPH_PREFIXES) + "]"
 )
 # Boxes inside the body that are not story text.
-_BODY_MODULES = " or ".join(
-    has_prefix(prefix)
-    for prefix in (
-        "RelatedCoverage",
-        "Attribution",
-        "StandardArticleBody_trustBadge",
-        "TrustBadge",
-        "PrimaryAsset",
-        "Image_",
-        "Image-",
-        "Slideshow",
-        "Video",
-        "MoreCoverage",
-        "Factbox",
-        "ArticleBody-byline",
-        "Byline",
-        "AdSlot",
-        "Ad-",
-        "Ad_",
-        "ShareBar",
-        "SocialTools",
-    )
+_is_body_module = class_prefix_test(
+    "RelatedCoverage",
+    "Attribution",
+    "StandardArticleBody_trustBadge",
+    "TrustBadge",
+    "PrimaryAsset",
+    "Image_",
+    "Image-",
+    "Slideshow",
+    "Video",
+    "MoreCoverage",
+    "Factbox",
+    "ArticleBody-byline",
+    "Byline",
+    "AdSlot",
+    "Ad-",
+    "Ad_",
+    "ShareBar",
+    "SocialTools",
 )
 # Figures inside these are card thumbnails or video posters, not editorial photos.
 # A slideshow's preview figure ("Slideshow (14 Images)") is a gallery teaser.
-_NOT_EDITORIAL = (
-    f"ancestor::*[{has_prefix('RelatedCoverage')} or {has_prefix('Video')}"
-    f" or {has_prefix('Slideshow')}]"
+_is_not_editorial_box = class_prefix_test("RelatedCoverage", "Video", "Slideshow")
+_BYLINE_CLASSES = ("BylineBar_byline", "Byline-byline")
+_STAMP_CLASSES = ("ArticleHeader_date", "ArticleHeader-date")
+_CREDITS_CLASSES = ("Attribution_content", "Attribution-attribution")
+_RELATED_CLASSES = (
+    "RelatedCoverage_container",
+    "RelatedCoverage_related-coverage-module",
+    "RelatedCoverage-container",
 )
+
+
+def _any_prefix(prefixes: tuple[str, ...]) -> str:
+    """The XPath test: a class name starts with one of `prefixes`."""
+    return " or ".join(has_prefix(prefix) for prefix in prefixes)
 
 
 class Reuters2018Page(ReutersPage):
     """Reuters article pages of 2018-2020 (CSS-module class names)."""
 
     NAME = "reuters/2018"
-    SCOPED = True
-    REGION_CLASSES = (
-        "BylineBar_byline",
-        "Byline-byline",
-        "ArticleHeader_date",
-        "ArticleHeader-date",
-        "Attribution_content",
-        "Attribution-attribution",
-        "RelatedCoverage_container",
-        "RelatedCoverage_related-coverage-module",
-        "RelatedCoverage-container",
-    )
+    # Not scoped: the header parts come from the class index and the story is walked in
+    # Python, so the regions would only filter answers that already lie in them.
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
@@ -90,17 +92,20 @@ class Reuters2018Page(ReutersPage):
         body = self.body()
         if body is None:
             return _paragraphs_2020(self.ctx)
-        candidates = body.xpath(".//p|.//h2|.//h3")
-        return without_descendants_of(candidates, body.xpath(f".//*[{_BODY_MODULES}]"))
+        # The story is a few hundred elements: walked in Python, not by class-predicate XPath.
+        candidates = [e for e in body.iter("p", "h2", "h3") if e is not body]
+        modules = [e for e in body.iter(etree.Element) if e is not body and _is_body_module(e)]
+        return without_descendants_of(candidates, modules)
 
     def byline_element(self) -> html.HtmlElement | None:
-        return self.first(f"//*[{has_prefix('BylineBar_byline')} or {has_prefix('Byline-byline')}]")
+        found = self.indexed(_any_prefix(_BYLINE_CLASSES), classes=_BYLINE_CLASSES)
+        return found[0] if found else None
 
     def stamp_element(self) -> html.HtmlElement | None:
-        return self.first(
-            f"//*[{has_prefix('ArticleHeader_date')} or {has_prefix('ArticleHeader-date')}]"
-        )
+        found = self.indexed(_any_prefix(_STAMP_CLASSES), classes=_STAMP_CLASSES)
+        return found[0] if found else None
 
+    @once
     def date_published_raw(self) -> str | None:
         """The first publication: JSON-LD ``datePublished`` unless it only repeats the last
         revision (2019-2020 pages state it so), then the header stamp (printed in UTC)."""
@@ -115,21 +120,12 @@ class Reuters2018Page(ReutersPage):
         return stated
 
     def credits_elements(self) -> list[html.HtmlElement]:
-        return list(
-            self.xpath(
-                f"//*[{has_prefix('Attribution_content')}"
-                f" or {has_prefix('Attribution-attribution')}]"
-            )
-        )
+        return self.indexed(_any_prefix(_CREDITS_CLASSES), classes=_CREDITS_CLASSES)
 
     @once
     def related_containers(self) -> list[html.HtmlElement]:
-        return list(
-            self.xpath(
-                f"//div[{has_prefix('RelatedCoverage_container')}"
-                f" or {has_prefix('RelatedCoverage_related-coverage-module')}"
-                f" or {has_prefix('RelatedCoverage-container')}]"
-            )
+        return self.indexed(
+            f"self::div and ({_any_prefix(_RELATED_CLASSES)})", classes=_RELATED_CLASSES
         )
 
     def images(self) -> list[dict[str, object]]:
@@ -144,7 +140,7 @@ class Reuters2018Page(ReutersPage):
         root = body if body is not None else self.ctx.doc
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
         for figure in root.xpath(".//figure"):
-            if figure.xpath(_NOT_EDITORIAL):
+            if any(_is_not_editorial_box(box) for box in figure.iterancestors()):
                 continue
             # 2019-2020 pages close the <figure> before its <figcaption> (both in Image_container).
             captions = figure.xpath(".//figcaption|following-sibling::figcaption[1]")
@@ -158,9 +154,9 @@ _LAZY_WIDTH_RE = re.compile(r"&w=20$")
 
 def _bodies(ctx: PageContext) -> list[html.HtmlElement]:
     """The page's ``_BODY`` elements, in page order, found from its class names."""
-    return ctx.classes.matching(_IS_BODY, *_BODY_PREFIXES)
+    return classes_passing(ctx, _IS_BODY, _BODY_PREFIXES)
 
 
 def _paragraphs_2020(ctx: PageContext) -> list[html.HtmlElement]:
     """The page's ``_PARAGRAPHS_2020`` elements, in page order."""
-    return ctx.classes.matching(_IS_PARAGRAPH_2020, *_PARAGRAPH_PREFIXES)
+    return classes_passing(ctx, _IS_PARAGRAPH_2020, _PARAGRAPH_PREFIXES)

@@ -10,15 +10,18 @@ Dates come from JSON-LD ``datePublished``: its ``dateCreated`` and the Fusion pa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from lxml import html
+from lxml import etree, html
 
-from ..base import PageContext, compiled, once, region_holding
+from ..base import PageContext, compiled, once
 from ..credits import is_credits_line
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
 from .reuters_common import (
     ReutersPage,
+    class_prefix_test,
+    in_page_order,
     modules_headed,
     without_descendants_of,
 )
@@ -41,11 +44,22 @@ _MODULE_CLASSES = (
     "ad-slot",
     "video-player",
 )
-_BODY_PARTS = (
-    ".//*[starts-with(@data-testid, 'paragraph-')"
-    " or ((self::h2 or self::h3) and @data-testid='Heading')"
-    f" or {has_prefix('article-body__paragraph')} or {has_prefix('article-body__heading')}]"
-)
+# The story's container inside the <article>.
+_BODY = f"(self::div and {has_prefix('article-body__content')}) or @data-testid='ArticleBody'"
+# Paragraphs and sub-heads inside the story's container: data-testid "paragraph-N", an
+# <h2>/<h3> "Heading", or a class starting "article-body__paragraph"/"article-body__heading".
+_has_body_part_class = class_prefix_test("article-body__paragraph", "article-body__heading")
+
+
+def _is_body_part(element: html.HtmlElement) -> bool:
+    test_id = element.get("data-testid") or ""
+    return (
+        test_id.startswith("paragraph-")
+        or (test_id == "Heading" and element.tag in ("h2", "h3"))
+        or _has_body_part_class(element)
+    )
+
+
 # The tag navigation's boxes (their links are the topics).
 _TAG_BOXES = (
     "(self::nav and @aria-label='Tags') or @data-testid='TagsList'"
@@ -60,7 +74,15 @@ _BYLINE = (
 )
 # The sign-off under the story ("Reporting by ...; Editing by ..."): a sign-off span, or a
 # plain Body paragraph after the numbered ones.
-_SIGN_OFF = f".//*[{has_prefix('sign-off__text')}]|.//p[@data-testid='Body']"
+_has_sign_off_class = class_prefix_test("sign-off__text")
+
+
+def _is_sign_off(element: html.HtmlElement) -> bool:
+    return _has_sign_off_class(element) or (
+        element.tag == "p" and element.get("data-testid") == "Body"
+    )
+
+
 # A gallery's slides and the caption it shows (of the first slide, "[1/5]" before it).
 _GALLERY_SLIDE = f".//*[{has_prefix('primary-gallery__slide')}]"
 _GALLERY_CAPTION = f".//*[{has_prefix('primary-gallery__caption')}]"
@@ -76,49 +98,22 @@ class Reuters2021Page(ReutersPage):
     """Reuters article pages from 2021 on (Arc/Fusion)."""
 
     NAME = "reuters/2021"
-    SCOPED = True
-    REGION_CLASSES = (
-        "article-header__author",
-        "article-header__tags",
-        "info-content__author",
-        "related-coverage",
-        "read-next",
-        "trust-badge",
-        "article-body__trust",
-        "ad-slot",
-        "video-player",
-        "tags-with-label",
-    )
-    REGION_TEST_IDS = (
-        "RelatedCoverage",
-        "ReadNext",
-        "Video",
-        "primary-image",
-        "primary-gallery",
-        "TagsList",
-        "AuthorByline",
-        "PrimaryGalleryWrapper",
-        "Body",
-        "Heading",
-    )
-    REGION_TAGS = ("h1", "h2", "h3", "h4", "header", "article", "main", "figure", "aside")
+    # Not scoped: the Fusion app is one <body> child holding the whole page but its
+    # scripts, so finding the story's regions cost more than it saved. Queries go through
+    # the attribute indexes and tag iterators instead of class-predicate XPath.
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         return (
             bool(ctx.ids.equal("fusion-metadata", "script"))
-            or any(value.startswith("paragraph-") for value in ctx.test_ids.values)
+            or "\nparagraph-" in ctx.test_ids.joined
             or ctx.test_ids.has_value("AuthorByline")
         )
 
-    def region_starts(self) -> list[html.HtmlElement]:
-        tags = [nav for nav in self.ctx.doc.iter("nav") if nav.get("aria-label") == "Tags"]
-        return super().region_starts() + tags
-
     @once
     def article(self) -> html.HtmlElement:
-        for query in ("//article", "//main"):
-            found = self.first(query)
+        for tag in ("article", "main"):
+            found = next(self.ctx.doc.iter(tag), None)
             if found is not None:
                 return found
         return self.ctx.doc
@@ -126,10 +121,25 @@ class Reuters2021Page(ReutersPage):
     @once
     def body(self) -> html.HtmlElement:
         article = self.article()
-        found = article.xpath(
-            f".//div[{has_prefix('article-body__content')}]|.//*[@data-testid='ArticleBody']"
+        found = self.indexed_inside(
+            article, _BODY, classes=("article-body__content",), test_ids=("ArticleBody",)
         )
         return found[0] if found else article
+
+    def indexed_inside(
+        self,
+        root: html.HtmlElement,
+        test: str,
+        *,
+        classes: tuple[str, ...] = (),
+        test_ids: tuple[str, ...] = (),
+    ) -> list[html.HtmlElement]:
+        """What ``root.xpath(".//*[test]")`` finds, from the attribute indexes (see
+        :meth:`indexed`): a class-predicate query walks every element of `root` slowly."""
+        found = self.indexed(test, classes=classes, test_ids=test_ids)
+        if root is self.ctx.doc:
+            return [element for element in found if element is not root]
+        return [element for element in found if root in element.iterancestors()]
 
     @once
     def modules(self) -> list[html.HtmlElement]:
@@ -140,18 +150,19 @@ class Reuters2021Page(ReutersPage):
 
     @once
     def body_elements(self) -> list[html.HtmlElement]:
-        parts = self.body().xpath(_BODY_PARTS)
+        parts = _inside(self.body(), _is_body_part)
         # A paragraph-N wrapper may hold a p.article-body__paragraph: keep the outer one.
         inside = set(parts)
         outer = [p for p in parts if not any(a in inside for a in p.iterancestors())]
         return without_descendants_of(outer, self.modules())
 
     def headline(self) -> str:
-        found = self.first("//h1[@data-testid='Heading']")
-        if found is not None:
-            text = text_of(found)
-            if text:
-                return text
+        for found in self.ctx.doc.iter("h1"):
+            if found.get("data-testid") == "Heading":
+                text = text_of(found)
+                if text:
+                    return text
+                break
         return super().headline()
 
     def byline_element(self) -> html.HtmlElement | None:
@@ -169,7 +180,7 @@ class Reuters2021Page(ReutersPage):
         return super().authors()
 
     def credits_elements(self) -> list[html.HtmlElement]:
-        found = without_descendants_of(self.body().xpath(_SIGN_OFF), self.modules())
+        found = without_descendants_of(_inside(self.body(), _is_sign_off), self.modules())
         return [element for element in found if is_credits_line(text_of(element))]
 
     def stamp_element(self) -> html.HtmlElement | None:
@@ -186,14 +197,14 @@ class Reuters2021Page(ReutersPage):
         ):
             if box not in found and not any(a in found for a in box.iterancestors()):
                 found.append(box)
-        region = region_holding(found, self.regions(), self.ctx.doc)
-        position = {element: index for index, element in enumerate(region.iter())}
-        return sorted(found, key=lambda element: position.get(element, -1))
+        # In page order (an XPath node set is), without numbering every element of the page.
+        return in_page_order(self.ctx.doc, found)
 
     def headings(self) -> list[html.HtmlElement]:
-        """Headings that may title a module (not the page's root element)."""
-        found = self.xpath("//h2|//h3|//h4|//header|//*[@data-testid='Heading']")
-        return [heading for heading in found if heading is not self.ctx.doc]
+        """Headings that may title a module (not the page's root element), each once."""
+        doc = self.ctx.doc
+        found = [*doc.iter("h2", "h3", "h4", "header"), *self.ctx.test_ids.equal("Heading")]
+        return [heading for heading in dict.fromkeys(found) if heading is not doc]
 
     def topic_anchors(self) -> list[html.HtmlElement]:
         boxes = self.indexed(
@@ -225,3 +236,9 @@ class Reuters2021Page(ReutersPage):
 
     def caption_skip_xpath(self) -> str:
         return f".//*[{has_prefix('primary-gallery__pagination')}]"
+
+
+def _inside(root: html.HtmlElement, passes: Callable[[html.HtmlElement], bool]) -> list:
+    """The elements under `root` (not itself) that pass, in page order: the story's few
+    hundred elements tested in Python, faster than class-predicate XPath over them."""
+    return [e for e in root.iter(etree.Element) if e is not root and passes(e)]

@@ -9,8 +9,6 @@ columnist ..."). ``meta[name=CREATION_DATE]`` is the post's creation time, witho
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from lxml import html
 
 from ..base import PageContext, once
@@ -22,8 +20,7 @@ class ReutersBlogPage(ReutersPage):
     """A blogs.reuters.com post: a Breakingviews column or a correspondent's blog entry."""
 
     NAME = "reuters/blogs"
-    SCOPED = True
-    REGION_IDS: ClassVar[tuple[str, ...]] = ("single", "thebyline", "postcontent")
+    # Not scoped: the post's boxes are found from the id index.
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
@@ -31,28 +28,32 @@ class ReutersBlogPage(ReutersPage):
 
     @once
     def headline(self) -> str:
-        text = self.text("//div[@id='single']/h2")
-        return text or super().headline()
+        found = self.under(self.with_id("div", "single"), "/h2")
+        return (text_of(found[0]) if found else "") or super().headline()
+
+    @once
+    def post(self) -> list[html.HtmlElement]:
+        """The ``div#postcontent`` boxes (the post's text)."""
+        return self.with_id("div", "postcontent")
 
     def body_elements(self) -> list[html.HtmlElement]:
-        return [
-            p
-            for p in self.xpath("//div[@id='postcontent']/p|//div[@id='postcontent']/h3")
-            if not _is_editorial_note(p)
-        ]
+        parts = self.under(self.post(), "/*[self::p or self::h3]")
+        return [p for p in parts if not _is_editorial_note(p)]
 
     def byline_element(self) -> html.HtmlElement | None:
-        return self.first("//div[@id='thebyline']/div[contains(@class, 'author')]")
+        found = self.under(self.with_id("div", "thebyline"), "/div[contains(@class, 'author')]")
+        return found[0] if found else None
 
     def stamp_element(self) -> html.HtmlElement | None:
-        return self.first("//div[@id='thebyline']/div[contains(@class, 'timestamp')]")
+        found = self.under(self.with_id("div", "thebyline"), "/div[contains(@class, 'timestamp')]")
+        return found[0] if found else None
 
     def topic_anchors(self) -> list[html.HtmlElement]:
-        return self.xpath("//div[@id='single']/div[contains(@class, 'posttags')]/a")
+        return self.under(self.with_id("div", "single"), "/div[contains(@class, 'posttags')]/a")
 
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
-        for img in self.xpath("//div[@id='postcontent']//img"):
+        for img in self.under(self.post(), "//img"):
             caption = img.xpath("ancestor::*[contains(@class, 'wp-caption')][1]")
             texts = caption[0].xpath(".//*[contains(@class, 'wp-caption-text')]") if caption else []
             pairs.append((img, texts[0] if texts else None))

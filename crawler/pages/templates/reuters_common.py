@@ -7,14 +7,14 @@ A template names the elements of its markup (body paragraphs, byline, stamp, mod
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from lxml import html
+from lxml import etree, html
 
 from ..article import ArticlePage
-from ..base import Link, once
+from ..base import Link, PageContext, compiled, once
 from ..credits import is_credits_line, parse_credits
 from ..dates import parse_date
 from ..text import normalize_space, short_text_of, text_of
@@ -31,19 +31,14 @@ _STANDARDS_RE = re.compile(r"^our standards\b", re.IGNORECASE)
 _GRAPHIC_RE = re.compile(r"^\((?:interactive\s+)?graphics?:[^()]*\)$", re.IGNORECASE)
 _LICENSING_RE = re.compile(r"\s*purchase licensing rights\s*,?\s*", re.IGNORECASE)
 _TOPIC_TAIL_RE = re.compile(r"\s*[»›]+$")
-# Paths of outlet pages that are never articles: video, pictures, section archives.
-NON_ARTICLE_PATH_RE = re.compile(
-    r"^/(?:video|pictures|news/pictures|news/video|news/archive|graphics|markets/quote"
-    r"|finance/stocks/[^/]+/key-developments)(?:/|$)",
-    re.IGNORECASE,
-)
 
 
 # An opening that names a date and no place: "14 feb (Reuters) -", "23 Fev (Reuters) -".
 _DATE_ONLY_RE = re.compile(r"^\d{1,2}\.?\s+[^\W\d]{3,}\.?$|^[^\W\d]{3,}\.?\s+\d{1,2}$")
 
 
-# Pages of the outlet that are never articles, by path, and what to call them.
+# Pages of the outlet that are never articles, by path, and what to call them: every
+# Reuters template refuses these paths and names the kind as the reason.
 _NON_ARTICLE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"^/finance/stocks/[^/]+/key-developments(?:/|$)", re.I),
@@ -53,11 +48,13 @@ _NON_ARTICLE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^/(?:news/)?video(?:/|$)", re.I), "video page"),
     (re.compile(r"^/(?:news/)?pictures(?:/|$)", re.I), "pictures page"),
     (re.compile(r"^/news/archive(?:/|$)", re.I), "section page"),
+    (re.compile(r"^/graphics(?:/|$)", re.I), "graphics page"),
 )
 
 
 def non_article_kind(url: str) -> str | None:
-    """What an outlet page that is never an article is ("stock key developments page")."""
+    """What an outlet page that is never an article is ("stock key developments page"),
+    from its path; None for any other page."""
     path = urlsplit(url).path
     for pattern, kind in _NON_ARTICLE_KINDS:
         if pattern.match(path):
@@ -90,9 +87,24 @@ _FRENCH_CREDITS_RE = re.compile(
 
 def is_sign_off(text: str) -> bool:
     """A Reuters credits line: the generic forms, a long parenthesised one, the French desk's."""
+    if not text.startswith("(") and not _may_be_credits_line(text):
+        return False
     return bool(
         is_credits_line(text) or _LONG_CREDITS_RE.match(text) or _FRENCH_CREDITS_RE.match(text)
     )
+
+
+def _may_be_credits_line(text: str) -> bool:
+    """False only where :func:`is_credits_line` is: each of its forms has a space, then "by"
+    or "contributed" (its whitespace is a single space once the line is normalised).
+
+    Two substring tests instead of the role-marker search, which costs tens of
+    microseconds a paragraph. Case is folded as that search's IGNORECASE does: besides
+    another case, only U+0130 and U+0131 (dotted capital, dotless small I) match a letter
+    of these words.
+    """
+    folded = normalize_space(text).replace("\u0130", "i").lower().replace("\u0131", "i")
+    return " by" in folded or " contributed" in folded
 
 
 def sign_off_credits(text: str) -> list[dict[str, str]]:
@@ -180,10 +192,28 @@ class ReutersPage(ArticlePage):
     def not_article_reason(self) -> str:
         return non_article_kind(self.canonical_url()) or super().not_article_reason()
 
+    # -- queries from the attribute indexes ---------------------------------------------
+    def under(self, roots: Iterable[html.HtmlElement], query: str) -> list[html.HtmlElement]:
+        """What ``//root<query>`` finds (`query` a relative ``//x`` or ``/x`` path), asked
+        of `roots` only, in page order: `roots` come from the id or class index, so the
+        query does not test every element of the page for its first step."""
+        step = compiled("." + query)
+        roots = list(roots)
+        found = [element for root in roots for element in step(root)]
+        return found if len(roots) <= 1 else in_page_order(self.ctx.doc, found)
+
+    def with_id(self, tag: str, *values: str) -> list[html.HtmlElement]:
+        """``//tag[@id=value or ...]``, from the id index, in page order."""
+        found = [element for value in values for element in self.ctx.ids.equal(value, tag)]
+        return found if len(values) <= 1 else in_page_order(self.ctx.doc, found)
+
+    def with_class(self, tag: str, fragment: str) -> list[html.HtmlElement]:
+        """``//tag[contains(@class, fragment)]``, from the class index, in page order."""
+        return self.ctx.classes.containing(fragment, tag)
+
     # -- fields -------------------------------------------------------------------------
     def is_article(self) -> bool:
-        path = urlsplit(self.canonical_url()).path
-        if NON_ARTICLE_PATH_RE.match(path):
+        if non_article_kind(self.canonical_url()):
             return False
         og_type = (self.ctx.meta("og:type") or "article").lower()
         if og_type not in ("article", "news", "newsarticle"):
@@ -195,21 +225,27 @@ class ReutersPage(ArticlePage):
         return [text for text in (text_of(element) for element in self.body_elements()) if text]
 
     @once
+    def _body_lines(self) -> list[tuple[str, bool]]:
+        """Each body text and whether it is a sign-off (paragraphs and credits both ask)."""
+        return [(text, is_sign_off(text)) for text in self._body_texts()]
+
+    @once
     def paragraphs(self) -> list[str]:
         return [
             text
-            for text in self._body_texts()
-            if not is_sign_off(text) and not is_standards_line(text) and not _GRAPHIC_RE.match(text)
+            for text, sign_off in self._body_lines()
+            if not sign_off and not is_standards_line(text) and not _GRAPHIC_RE.match(text)
         ]
 
     def credits(self) -> list[dict[str, str]]:
         lines = [text_of(element) for element in self.credits_elements()]
-        lines += [text for text in self._body_texts() if is_sign_off(text)]
+        lines += [text for text, sign_off in self._body_lines() if sign_off]
         found: list[dict[str, str]] = []
         for line in lines:
             found.extend(sign_off_credits(line))
         return found
 
+    @once
     def byline(self) -> str | None:
         element = self.byline_element()
         text = text_of(element) if element is not None else ""
@@ -224,6 +260,7 @@ class ReutersPage(ArticlePage):
         paragraphs = self.paragraphs()
         return dateline_of(paragraphs[0]) if paragraphs else None
 
+    @once
     def date_published_raw(self) -> str | None:
         value = self.ld.get("datePublished")
         if isinstance(value, str) and value.strip():
@@ -237,6 +274,7 @@ class ReutersPage(ArticlePage):
     def date_published(self) -> str | None:
         return parse_date(self.date_published_raw())
 
+    @once
     def date_modified_raw(self) -> str | None:
         value = self.ld.get("dateModified")
         if isinstance(value, str) and value.strip():
@@ -248,7 +286,9 @@ class ReutersPage(ArticlePage):
     def date_modified(self) -> str | None:
         return parse_date(self.date_modified_raw())
 
+    @once
     def related_links(self) -> list[Link]:
+        # Asked twice per page: for the item and for the analysis' links.
         return self.links_in(self.related_containers())
 
     def links_in(self, containers: Iterable[html.HtmlElement]) -> list[Link]:
@@ -256,14 +296,25 @@ class ReutersPage(ArticlePage):
         links: list[Link] = []
         seen: set[str] = set()
         own = self.canonical_url()
+        # A card links its picture and its headline to one story: each href is resolved
+        # once, and a card's headline is read only for a story not linked yet.
+        resolved: dict[str | None, str | None] = {}
+        keys: dict[str, str] = {}
         for container in containers:
             for anchor in container.iter("a"):
-                url = self.ctx.absolute(anchor.get("href"))
+                href = anchor.get("href")
+                if href not in resolved:
+                    resolved[href] = self.ctx.absolute(href)
+                url = resolved[href]
                 if not url or is_section_url(url) or _in_kicker(anchor):
                     continue
-                key = canonicalize_url(url)
+                if url not in keys:
+                    keys[url] = canonicalize_url(url)
+                key = keys[url]
+                if key in seen or key == own:
+                    continue
                 headline = card_headline(anchor)
-                if not headline or key in seen or key == own:
+                if not headline:
                     continue
                 seen.add(key)
                 links.append(Link(url=url, kind="related", headline=headline))
@@ -306,17 +357,58 @@ def _in_kicker(anchor: html.HtmlElement) -> bool:
 
 def card_headline(anchor: html.HtmlElement) -> str:
     """The headline of a link or card: its heading element if it has one, else its text."""
-    for heading in anchor.xpath(_CARD_HEADING_XPATH):
-        text = text_of(heading)
-        if text:
-            return text
+    for heading in anchor.iter(etree.Element):
+        if heading is not anchor and _is_card_heading(heading):
+            text = text_of(heading)
+            if text:
+                return text
     return text_of(anchor)
 
 
-_CARD_HEADING_XPATH = (
-    ".//*[@data-testid='Heading' or self::h2 or self::h3 or self::h4"
-    " or contains(@class, 'title') or contains(@class, 'heading')]"
-)
+def _is_card_heading(element: html.HtmlElement) -> bool:
+    """``*[@data-testid='Heading' or self::h2 or self::h3 or self::h4 or contains(@class,
+    'title') or contains(@class, 'heading')]``, tested in Python (a card is a few elements)."""
+    if element.tag in ("h2", "h3", "h4") or element.get("data-testid") == "Heading":
+        return True
+    classes = element.get("class")
+    return classes is not None and ("title" in classes or "heading" in classes)
+
+
+_PAGE_ORDER = compiled("$found/self::*")
+
+
+def in_page_order(doc: html.HtmlElement, elements: Iterable[html.HtmlElement]) -> list:
+    """`elements` in page order, each once (an XPath node set is ordered so)."""
+    return list(_PAGE_ORDER(doc, found=list(elements)))
+
+
+def classes_passing(
+    ctx: PageContext, test: etree.XPath, prefixes: tuple[str, ...]
+) -> list[html.HtmlElement]:
+    """The elements whose class holds one of `prefixes` and that pass `test` (a compiled
+    ``self::...[...]`` query), in page order: found from the class index's joined values,
+    not by testing every class value in Python (AttributeIndex.matching)."""
+    candidates = [element for prefix in prefixes for element in ctx.classes.containing(prefix)]
+    kept = [element for element in candidates if test(element)]
+    return in_page_order(ctx.doc, kept) if len(prefixes) > 1 else kept
+
+
+def class_prefix_test(*prefixes: str) -> Callable[[html.HtmlElement], bool]:
+    """Whether an element has a class name starting with one of `prefixes`: what
+    :func:`~crawler.pages.text.class_prefix_xpath` tests, in Python. Over a story's few
+    hundred elements it is many times faster than the XPath's concat and normalize-space
+    on each (XPath splits class names on its four whitespace characters only)."""
+    alternatives = "|".join(re.escape(prefix) for prefix in prefixes)
+    # The prefixes anywhere first: a search that does not try every position as a word
+    # start runs several times faster, and most classes hold none of them.
+    anywhere = re.compile(alternatives).search
+    at_start = re.compile(rf"(?:^|[ \t\n\r])(?:{alternatives})").search
+
+    def test(element: html.HtmlElement) -> bool:
+        classes = element.get("class")
+        return classes is not None and anywhere(classes) is not None and bool(at_start(classes))
+
+    return test
 
 
 def without_descendants_of(

@@ -6,11 +6,9 @@ carry a headline and captions, which the generic reading could mistake for a sto
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from ..base import PageContext
 from ..generic import GenericArticlePage
-from .reuters_common import NON_ARTICLE_PATH_RE, non_article_kind
+from .reuters_common import non_article_kind
 
 
 class ReutersFallbackPage(GenericArticlePage):
@@ -27,7 +25,7 @@ class ReutersFallbackPage(GenericArticlePage):
         return non_article_kind(self.canonical_url()) or super().not_article_reason()
 
     def is_article(self) -> bool:
-        if NON_ARTICLE_PATH_RE.match(urlsplit(self.canonical_url()).path):
+        if non_article_kind(self.canonical_url()):
             return False
         og_type = (self.ctx.meta("og:type") or "article").lower()
         if og_type != "article":
