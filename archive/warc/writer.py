@@ -270,11 +270,19 @@ class WarcWriter:
             headers.append(("WARC-Warcinfo-ID", self._warcinfo_id))
         return headers
 
-    def write_capture(self, capture: Capture, revisit: Revisit | None = None) -> RecordLocation:
+    def write_capture(
+        self,
+        capture: Capture,
+        revisit: Revisit | None = None,
+        *,
+        body_digest: str | None = None,
+    ) -> RecordLocation:
         """Write the response (or revisit) and its request; return the former's location.
 
         A revisit record's block is the HTTP header block only; its payload digest is the
-        original's, so a replay tool finds the body by that digest.
+        original's, so a replay tool finds the body by that digest. `body_digest` is
+        ``sha1_digest(capture.response.body)`` when the caller already made it (the dedup
+        lookup does), so the body is not hashed twice for the same digest.
         """
         # A copy from a web archive is dated by its capture; the file, by when we write it.
         self._ensure_file(
@@ -285,7 +293,7 @@ class WarcWriter:
         http_head = capture.response.header_block()
         if revisit is None:
             block = http_head + capture.response.body
-            payload_digest: str | None = sha1_digest(capture.response.body)
+            payload_digest: str | None = body_digest or sha1_digest(capture.response.body)
             headers = self._common("response", record_id, capture.url, date)
         else:
             block = http_head
