@@ -140,6 +140,7 @@ class FetchState:
 
     def record(self, record: FetchRecord, *, spider: str | None = None) -> None:
         """Remember a fetch whose outcome is stored (and mark it done in `spider`'s frontier)."""
+        links = _dumps(record.links)  # once, for both rows
         with self._transaction():
             self.db.execute(
                 "INSERT INTO fetches (key, url, fetched_at, first_fetched_at, status, etag,"
@@ -162,11 +163,11 @@ class FetchState:
                     record.payload_digest,
                     record.date_published,
                     record.date_modified,
-                    _dumps(record.links),
+                    links,
                 ),
             )
             if spider is not None:
-                self._done(spider, record.key, record.links)
+                self._done(spider, record.key, links)
 
     def touch(self, key: str, status: int, *, when: float | None = None) -> None:
         """A fetch that confirmed what is stored (a 304, an identical payload)."""
@@ -197,12 +198,13 @@ class FetchState:
 
     def done(self, spider: str, key: str, links: Links | None = None) -> None:
         with self._transaction():
-            self._done(spider, key, links)
+            self._done(spider, key, _dumps(links))
 
-    def _done(self, spider: str, key: str, links: Links | None) -> None:
+    def _done(self, spider: str, key: str, links: str | None) -> None:
+        """Mark `key` visited; `links` is the JSON text of its links (None: keep the known)."""
         self.db.execute(
             "UPDATE frontier SET done = 1, links = COALESCE(?, links) WHERE spider = ? AND key = ?",
-            (_dumps(links), spider, key),
+            (links, spider, key),
         )
 
     def frontier(self, spider: str) -> list[FrontierEntry]:

@@ -131,9 +131,11 @@ class WarcRecorder:
             capture = self._archived_capture(response, request, spider, memento)
         else:
             capture = self._capture(response, request, spider)
+        # The payload digest, made once: for the dedup lookup and for the record.
+        digest = sha1_digest(capture.response.body)
         try:
-            revisit = self._revisit(capture, response)
-            location = self.writer.write_capture(capture, revisit)
+            revisit = self._revisit(capture, response, digest)
+            location = self.writer.write_capture(capture, revisit, body_digest=digest)
         except Exception as exc:
             if not is_disk_full(exc):
                 raise
@@ -198,8 +200,9 @@ class WarcRecorder:
             return True
         return response.status in getattr(spider, "handle_httpstatus_list", ())
 
-    def _revisit(self, capture: Capture, response: Response) -> Revisit | None:
-        """A revisit when a 304 confirms an earlier capture or the payload is one we hold."""
+    def _revisit(self, capture: Capture, response: Response, digest: str) -> Revisit | None:
+        """A revisit when a 304 confirms an earlier capture or the payload is one we hold
+        (`digest`: the payload's)."""
         if self.digests is None:
             return None
         if response.status == 304:
@@ -209,7 +212,7 @@ class WarcRecorder:
             return _refers_to(SERVER_NOT_MODIFIED, earlier)
         if not _dedupable(capture, response):
             return None
-        earlier = self.digests.lookup(capture.url, sha1_digest(response.body))
+        earlier = self.digests.lookup(capture.url, digest)
         return _refers_to(IDENTICAL_PAYLOAD, earlier) if earlier else None
 
     def _capture(self, response: Response, request: Request, spider: Spider) -> Capture:

@@ -3,6 +3,8 @@ called directly: what a whole crawl would show of each, in milliseconds."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,12 +24,12 @@ from crawler.limits import DownloadLimits
 from crawler.pages import analyse
 from crawler.pages.capture import capture_item
 from crawler.pages.outlets import outlets
-from crawler.pipelines import StorePipeline, ValidationPipeline
+from crawler.pipelines import StorePipeline, ValidationPipeline, as_dict
 from crawler.run import CrawlOptions, build_report
 from crawler.spiders.base import NewsSpider
 from crawler.spiders.outlets import CnnSpider
 
-from .conftest import store_lines
+from .conftest import REPO, store_lines
 
 SITE = Path(__file__).resolve().parent.parent / "archive" / "testsite" / "site" / "cnn"
 CAMPS = "/2013/01/27/world/africa/mali-refugees-niger-camps/index.html"
@@ -107,6 +109,34 @@ def test_the_store_pipeline_writes_a_line_and_refuses_an_undeclared_outlet(
     assert crawler.stats.get_value("newsarchive/articles/new") == 1
     assert crawler.stats.get_value("newsarchive/articles/unchanged") == 1
     assert crawler.stats.get_value("newsarchive/errors/invalid_item") == 1
+
+
+def test_pipelines_copy_a_dict_item_as_itemadapter_does_without_loading_it() -> None:
+    """Our items are plain dicts: copied directly, nested values too; itemadapter (whose
+    import probes pydantic and attrs) is loaded only for another kind of item."""
+    from dataclasses import dataclass
+
+    from itemadapter import ItemAdapter
+
+    item = stored_item()
+    item["extra"] = {"list": [{"a": 1}], "tuple": ("x", 2.5), "set": {3}, "none": None}
+    copied = as_dict(item)
+    assert copied == ItemAdapter(item).asdict() and type(copied) is dict
+    assert copied["extra"]["list"][0] is not item["extra"]["list"][0]  # a copy, not a view
+
+    @dataclass
+    class Related:
+        url: str
+
+    item["extra"]["nested"] = Related("https://example.org/")
+    assert as_dict(item) == ItemAdapter(item).asdict()
+    assert as_dict(item)["extra"]["nested"] == {"url": "https://example.org/"}
+
+    code = "import sys, crawler.pipelines; print('itemadapter' in sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert loaded.stdout.strip() == "False"
 
 
 def test_the_request_guard_refuses_what_the_spider_must_not_fetch() -> None:

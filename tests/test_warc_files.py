@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import os
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from archive.warc import Capture, HttpMessage, WarcWriter
 from archive.warc.cdxj import INDEX_NAME
 from archive.warc.recovery import complete_length, recover_directory
 from archive.warc.verify import verify_file
+from archive.warc.writer import gzip_member
 
 from .conftest import FAST, REPO, SiteServer, cli_env, run_cli
 from .servers.harness import crawl, read_records, warc_paths
@@ -64,6 +67,61 @@ def test_open_while_written_renamed_when_closed(tmp_path: Path) -> None:
     writer.close()
     assert [p.name for p in tmp_path.iterdir()] == [writer.files_written[0]]
     assert NAME.match(writer.files_written[0])
+
+
+def _members(path: Path) -> list[bytes]:
+    """The gzip members of a WARC file, each as its compressed bytes."""
+    data, members, start = path.read_bytes(), [], 0
+    while start < len(data):
+        unpack = zlib.decompressobj(31)
+        unpack.decompress(data[start:])
+        end = len(data) - len(unpack.unused_data)
+        members.append(data[start:end])
+        start = end
+    return members
+
+
+def test_content_coded_body_stored_in_its_member_not_deflated_again(tmp_path: Path) -> None:
+    """A gzip-coded body is incompressible: its member keeps it as is (stored blocks) behind
+    a deflated head, and reads back to the same record, digests right; plain bodies still
+    deflate as before."""
+    words = base64.b64encode(os.urandom(200_000)).replace(b"+", b" ")
+    html = b"<html><body>" + b"<p>A paragraph of our own.</p>" * 2000 + words + b"</body></html>"
+    coded = gzip.compress(html, mtime=0)
+    assert len(coded) > 2 * 0xFFFF  # over several stored blocks
+    encoded = Capture(
+        url="http://example.org/coded",
+        date=datetime.now(timezone.utc),
+        request=HttpMessage("GET /coded HTTP/1.1", [("Host", "example.org")]),
+        response=HttpMessage(
+            "HTTP/1.1 200 OK",
+            [("Content-Encoding", "gzip"), ("Content-Length", str(len(coded)))],
+            coded,
+        ),
+    )
+    plain = Capture(
+        url="http://example.org/plain",
+        date=encoded.date,
+        request=encoded.request,
+        response=HttpMessage("HTTP/1.1 200 OK", [("Content-Length", str(len(html)))], html),
+    )
+    writer = WarcWriter(tmp_path, prefix="newsarchive-cnn")
+    coded_at = writer.write_capture(encoded)
+    plain_at = writer.write_capture(plain)
+    writer.close()
+    path = tmp_path / writer.files_written[0]
+    assert verify_file(path).sound
+    members = {len(m): m for m in _members(path)}
+    coded_member, plain_member = members[coded_at.length], members[plain_at.length]
+    pieces = [coded[i : i + 0xFFFF] for i in range(0, len(coded), 0xFFFF)]
+    assert all(piece in coded_member for piece in pieces)  # verbatim: not deflated again
+    assert len(coded_member) < len(coded) + 1000
+    record = gzip.decompress(coded_member)
+    assert record.startswith(b"WARC/1.1\r\n") and record.endswith(coded + b"\r\n\r\n")
+    assert plain_member == gzip_member(gzip.decompress(plain_member), 6)  # level 6 as before
+    assert len(plain_member) < len(html) * 0.8
+    payloads = {r.url: r.payload for r in read_records([path]) if r.type == "response"}
+    assert payloads == {"http://example.org/coded": coded, "http://example.org/plain": html}
 
 
 def test_names_unique_across_writers(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import socket
+import struct
 import zlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -14,7 +15,9 @@ from typing import Any
 
 from .. import __version__
 from .records import (
+    CRLF,
     Capture,
+    HttpMessage,
     RecordLocation,
     Revisit,
     format_fields,
@@ -27,6 +30,39 @@ from .records import (
 
 OPEN_SUFFIX = ".open"
 DEFAULT_MAX_SIZE = 1_000_000_000
+# The gzip member header zlib writes on Unix (no name, no time, OS 3); RFC 1952, 2.3.
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
+_RECORD_END = CRLF + CRLF  # what record_bytes puts after the block
+_STORED_MAX = 0xFFFF  # the most bytes one DEFLATE stored block holds
+
+
+def is_encoded(message: HttpMessage) -> bool:
+    """Whether the server sent the body content-coded (gzip, br, ...): already compressed."""
+    coding = (message.header("Content-Encoding") or "").strip().lower()
+    return coding not in ("", "identity")
+
+
+def gzip_member(data: bytes, level: int, stored_from: int | None = None) -> bytes:
+    """`data` as one gzip member: deflated at `level`, or, from `stored_from` on, stored.
+
+    A body the server already compressed does not shrink when deflated again; deflating it
+    cost a crawl about as much CPU per page as all its other WARC work. Such a body goes
+    into DEFLATE stored blocks (RFC 1951, 3.2.4) after the record's head, which is deflated
+    and sync-flushed to a byte boundary: one ordinary gzip member, the same record bytes.
+    """
+    if stored_from is None or stored_from >= len(data):
+        compressor = zlib.compressobj(level, zlib.DEFLATED, 31)
+        return compressor.compress(data) + compressor.flush()
+    view = memoryview(data)
+    head = zlib.compressobj(level, zlib.DEFLATED, -15)
+    parts = [_GZIP_HEADER, head.compress(view[:stored_from]), head.flush(zlib.Z_SYNC_FLUSH)]
+    for start in range(stored_from, len(data), _STORED_MAX):
+        chunk = view[start : start + _STORED_MAX]
+        final = start + _STORED_MAX >= len(data)
+        parts.append(struct.pack("<BHH", final, len(chunk), len(chunk) ^ 0xFFFF))
+        parts.append(chunk)
+    parts.append(struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF))
+    return b"".join(parts)
 
 
 def try_lock(fd: int) -> bool:
@@ -156,10 +192,9 @@ class WarcWriter:
         )
         self._warcinfo_id = record_id
 
-    def _member(self, data: bytes) -> bytes:
-        """`data` compressed as one gzip member."""
-        compressor = zlib.compressobj(self.compress_level, zlib.DEFLATED, 31)
-        return compressor.compress(data) + compressor.flush()
+    def _member(self, data: bytes, stored_from: int | None = None) -> bytes:
+        """`data` compressed as one gzip member (from `stored_from` on: stored as it is)."""
+        return gzip_member(data, self.compress_level, stored_from)
 
     def _append(self, *members: bytes) -> list[tuple[int, int]]:
         """Append whole members, return each one's (offset, length).
@@ -235,11 +270,19 @@ class WarcWriter:
             headers.append(("WARC-Warcinfo-ID", self._warcinfo_id))
         return headers
 
-    def write_capture(self, capture: Capture, revisit: Revisit | None = None) -> RecordLocation:
+    def write_capture(
+        self,
+        capture: Capture,
+        revisit: Revisit | None = None,
+        *,
+        body_digest: str | None = None,
+    ) -> RecordLocation:
         """Write the response (or revisit) and its request; return the former's location.
 
         A revisit record's block is the HTTP header block only; its payload digest is the
-        original's, so a replay tool finds the body by that digest.
+        original's, so a replay tool finds the body by that digest. `body_digest` is
+        ``sha1_digest(capture.response.body)`` when the caller already made it (the dedup
+        lookup does), so the body is not hashed twice for the same digest.
         """
         # A copy from a web archive is dated by its capture; the file, by when we write it.
         self._ensure_file(
@@ -250,7 +293,7 @@ class WarcWriter:
         http_head = capture.response.header_block()
         if revisit is None:
             block = http_head + capture.response.body
-            payload_digest: str | None = sha1_digest(capture.response.body)
+            payload_digest: str | None = body_digest or sha1_digest(capture.response.body)
             headers = self._common("response", record_id, capture.url, date)
         else:
             block = http_head
@@ -271,9 +314,12 @@ class WarcWriter:
         headers.append(("WARC-Block-Digest", sha1_digest(block)))
         if payload_digest:
             headers.append(("WARC-Payload-Digest", payload_digest))
-        response = self._member(
-            record_bytes(self.version, headers, block, "application/http; msgtype=response")
-        )
+        record = record_bytes(self.version, headers, block, "application/http; msgtype=response")
+        # A content-coded body is stored, not deflated a second time (see gzip_member).
+        stored_from = None
+        if revisit is None and capture.response.body and is_encoded(capture.response):
+            stored_from = len(record) - len(_RECORD_END) - len(capture.response.body)
+        response = self._member(record, stored_from)
         # The response and its request go out together, or neither does.
         members = [response]
         if capture.request is not None:
