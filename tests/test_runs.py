@@ -230,3 +230,37 @@ def test_a_shared_crawl_that_did_not_finish_shows_its_worst_worker(tmp_path: Pat
     _worker_report(runs, "host-200", "running", None)
     row = _shared_row(tmp_path)
     assert row[1] == "killed" and row[-1] == "-"
+
+
+def test_a_running_worker_of_a_shared_crawl_is_not_shown_killed(tmp_path: Path) -> None:
+    """Workers share the data directory's lock, so it cannot say which of them still runs:
+    each holds its own log while it runs, and a worker whose log nobody holds died."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    _worker_report(runs, "host-100", "running", None)
+    _worker_report(runs, "host-200", "running", None)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from archive.lock import hold\n"
+        "with hold(Path(sys.argv[1])):\n"
+        "    print('holding', flush=True)\n"
+        "    sys.stdin.read()\n"
+    )
+    live = subprocess.Popen(
+        [sys.executable, "-c", script, str(runs / "20261130T060000Z-1.host-200.log")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=cli_env(),
+    )
+    try:
+        assert live.stdout is not None and live.stdout.readline() == "holding\n"
+        row = _shared_row(tmp_path)
+        assert row[1] == "running" and row[-1] == "-"
+        assert row[0] == "20261130T060000Z-1 (2 workers, 1 killed)"
+    finally:
+        live.communicate("")
+    row = _shared_row(tmp_path)
+    assert row[1] == "killed" and row[0] == "20261130T060000Z-1 (2 workers, 2 killed)"

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..lock import held_by
+from ..lock import held, held_by
 from ..runs import merge_workers, read_reports
 
 COLUMNS = (
@@ -63,7 +63,7 @@ def run(options: argparse.Namespace) -> int:
     reports = read_reports(options.data / "runs")
     live = held_by(options.data)
     for report in reports:
-        if report.get("status") == "running" and report.get("runId") != live:
+        if report.get("status") == "running" and not _alive(options.data, report, live):
             report["status"] = "killed"  # its report was never finished: the run died
         elif "status" not in report:  # written before reports had one
             report["status"] = "ok" if report.get("exitCode") == 0 else "failed"
@@ -72,6 +72,14 @@ def run(options: argparse.Namespace) -> int:
         reports = reports[-options.last :]
     print(format_table(reports), end="")
     return 0
+
+
+def _alive(data: Path, report: dict[str, Any], live: str | None) -> bool:
+    """A lone run holds the data directory's lock; a worker of a shared crawl, its log."""
+    worker = report.get("worker")
+    if worker:
+        return held(data / "runs" / f"{report.get('runId')}.{worker}.log")
+    return report.get("runId") == live
 
 
 def format_table(reports: list[dict[str, Any]]) -> str:
