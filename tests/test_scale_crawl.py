@@ -151,6 +151,12 @@ def test_redis_lost_mid_crawl_stops_cleanly_and_resumes(tmp_path: Path) -> None:
             alone = reference(site, tmp_path / "alone")
         reports = [json.loads(p.read_text()) for p in sorted((data / "runs").glob("*.json"))]
         assert any(r["resumed"] for r in reports)
+        # The restarted worker (a new process, a new id) rejoined the same run.
+        assert len({r["runId"] for r in reports}) == 1
+        assert len({r["worker"] for r in reports}) == 2
+        header, row = run_cli("runs", "--data", str(data)).stdout.splitlines()
+        assert "(2 workers, 1 failed)" in row
+        assert row[header.index("status") :].split()[0] == "ok" and row.split()[-1] == "0"
         assert comparable(data) == comparable(alone)
         assert all_versions(data) == all_versions(alone)
     finally:
