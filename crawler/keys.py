@@ -38,5 +38,16 @@ WARC_RECORDS_STAT = WARC_STATS + "records"  # records written
 WARC_BYTES_STAT = WARC_STATS + "bytes"  # bytes written
 WARC_FILES_STAT = WARC_STATS + "files"  # names of the files written (a list)
 WARC_NOT_INDEXED_STAT = WARC_STATS + "not_indexed"  # files the CDXJ index skipped, why
+VIA_STATS = "newsarchive/via/"  # crawl --via: what was asked of the archive, summed in the report
+VIA_ANSWERED_STAT = VIA_STATS + "answered"  # pages answered by a capture
+VIA_NOT_ARCHIVED_STAT = VIA_STATS + "not_archived"  # pages with no capture in the window
+VIA_LOOKUPS_STAT = VIA_STATS + "lookups"  # index lookups sent to the archive
+VIA_LOOKUPS_CACHED_STAT = VIA_STATS + "lookups_cached"  # answered by the lookup cache
+# The archive's own requests and answers (index, captures): not pages, taken off the totals.
+VIA_INTERNAL_REQUESTS_STAT = VIA_STATS + "internal/request_count"
+VIA_INTERNAL_RESPONSES_STAT = VIA_STATS + "internal/response_count"
+VIA_INTERNAL_STATUS_STATS = VIA_STATS + "internal/status/"  # + HTTP status
+# an archived record whose WARC-Date names no moment: dated by the archive's index instead
+VIA_DATED_BY_INDEX_STAT = VIA_STATS + "dated_by_index"
 CUT_SHORT_STAT = "newsarchive/cut_short"  # a second signal cut the downloads under way
 BAD_URL = "bad_url"  # error kind: a URL that cannot be requested, found in an old frontier

@@ -39,6 +39,7 @@ from archive.warc.records import (
     reason_phrase,
     sha1_digest,
     warc_date,
+    warc_date_problem,
 )
 from archive.warc.recovery import recover_directory
 
@@ -52,6 +53,7 @@ from .keys import (
     MEMENTO,
     PENDING_METADATA,
     TRUNCATED,
+    VIA_DATED_BY_INDEX_STAT,
     WARC_BYTES_STAT,
     WARC_FILES_STAT,
     WARC_META,
@@ -323,7 +325,20 @@ class WarcRecorder:
                 raise
             stop_for_disk_full(self.crawler, f"writing WARC files in {self.writer.directory}", exc)
             return
-        if date:
+        problem = warc_date_problem(date)
+        if problem:
+            # Kept as written all the same; the capture time is the one the archive's index
+            # gave for it (already in memento.moment), never the time we fetched it.
+            date = warc_date(memento.moment, "1.0")
+            self.stats.inc_value(VIA_DATED_BY_INDEX_STAT)
+            logger.warning(
+                "%s: the archived record's %s; its capture time is the archive's index "
+                "timestamp, %s",
+                memento.original_url,
+                problem,
+                date,
+            )
+        else:
             memento.moment = datetime.fromisoformat(date.replace("Z", "+00:00"))
         location = RecordLocation(
             filename=filename,
@@ -337,6 +352,8 @@ class WarcRecorder:
         self.stats.inc_value(WARC_RECORDS_STAT)
         self.stats.inc_value("newsarchive/warc/payload_bytes", len(response.body))
         metadata = self._archive_metadata(spider, memento, retrieved)
+        if problem:
+            metadata["warcDateProblem"] = problem
         range_ = header_text(request.headers.get("Range"))
         if range_:
             metadata["range"] = range_

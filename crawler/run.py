@@ -28,6 +28,7 @@ from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, U
 from archive.lock import LockedError, RunLock, hold
 from archive.runs import REPORT_VERSION, new_run_id, report_name, write_report
 from archive.state import StateUnavailableError
+from archive.store.files import month_files
 from archive.wording import counted
 
 from . import settings as defaults
@@ -46,6 +47,14 @@ from .keys import (
     STATE_LOST_STAT,
     STORE_LOCKED_STAT,
     TEMPLATE_FAILED_STATS,
+    VIA_ANSWERED_STAT,
+    VIA_DATED_BY_INDEX_STAT,
+    VIA_INTERNAL_REQUESTS_STAT,
+    VIA_INTERNAL_RESPONSES_STAT,
+    VIA_INTERNAL_STATUS_STATS,
+    VIA_LOOKUPS_CACHED_STAT,
+    VIA_LOOKUPS_STAT,
+    VIA_STATS,
     WARC_BYTES_STAT,
     WARC_FILES_STAT,
     WARC_NOT_INDEXED_STAT,
@@ -387,7 +396,7 @@ def _show_progress(crawlers: list[Any], interval: float, clock: float) -> None:
 
 
 def store_bytes(data_dir: Path) -> int:
-    return sum(p.stat().st_size for p in (data_dir / "articles").glob("articles-*.jsonl"))
+    return sum(p.stat().st_size for p in month_files(data_dir / "articles"))
 
 
 def build_report(
@@ -418,7 +427,7 @@ def build_report(
             if key.startswith("downloader/response_status_count/"):
                 code = key.rsplit("/", 1)[1]
                 # A web archive's own answers (--via: index lookups, captures) are not pages.
-                internal = int(stats.get(f"newsarchive/via/internal/status/{code}", 0))
+                internal = int(stats.get(f"{VIA_INTERNAL_STATUS_STATS}{code}", 0))
                 if int(value) - internal:
                     statuses[code] = statuses.get(code, 0) + int(value) - internal
             elif key.startswith(TEMPLATE_FAILED_STATS):
@@ -434,7 +443,7 @@ def build_report(
                 "downloader/response_bytes",
                 "item_scraped_count",
             ) or (
-                key.startswith((PAGE_STATS, ARTICLE_STATS, WARC_STATS, "newsarchive/via/"))
+                key.startswith((PAGE_STATS, ARTICLE_STATS, WARC_STATS, VIA_STATS))
                 and isinstance(value, int)
             ):
                 totals[key] = totals.get(key, 0) + int(value)
@@ -446,11 +455,9 @@ def build_report(
             line for line in stats.get(WARC_NOT_INDEXED_STAT) or [] if line not in not_indexed
         )
     # A web archive's own requests (--via) are counted apart, in "archive".
-    requests = totals.get("downloader/request_count", 0) - totals.get(
-        "newsarchive/via/internal/request_count", 0
-    )
+    requests = totals.get("downloader/request_count", 0) - totals.get(VIA_INTERNAL_REQUESTS_STAT, 0)
     responses = totals.get("downloader/response_count", 0) - totals.get(
-        "newsarchive/via/internal/response_count", 0
+        VIA_INTERNAL_RESPONSES_STAT, 0
     )
     limits = {LIMITS[r] for r in finish_reasons.values() if r in LIMITS}
     if totals.get(OVER_LIMIT_STAT):
@@ -538,10 +545,11 @@ def build_report(
         report["archive"] = {
             "via": str(options.settings["NEWSARCHIVE_VIA"]),
             "at": str(options.settings.get("NEWSARCHIVE_VIA_AT") or ""),
-            "captures": totals.get("newsarchive/via/answered", 0),
-            "lookups": totals.get("newsarchive/via/lookups", 0),
-            "lookupsCached": totals.get("newsarchive/via/lookups_cached", 0),
-            "requests": totals.get("newsarchive/via/internal/request_count", 0),
+            "captures": totals.get(VIA_ANSWERED_STAT, 0),
+            "lookups": totals.get(VIA_LOOKUPS_STAT, 0),
+            "lookupsCached": totals.get(VIA_LOOKUPS_CACHED_STAT, 0),
+            "requests": totals.get(VIA_INTERNAL_REQUESTS_STAT, 0),
+            "datedByIndex": totals.get(VIA_DATED_BY_INDEX_STAT, 0),
         }
     if options.state:  # one worker of a shared crawl: its own report, RUN-ID.WORKER.json
         report["worker"] = options.worker

@@ -61,6 +61,13 @@ from .keys import (
     MEMENTO,
     PENDING_METADATA,
     RETRIEVED_FROM,
+    VIA_ANSWERED_STAT,
+    VIA_INTERNAL_REQUESTS_STAT,
+    VIA_INTERNAL_RESPONSES_STAT,
+    VIA_INTERNAL_STATUS_STATS,
+    VIA_LOOKUPS_CACHED_STAT,
+    VIA_LOOKUPS_STAT,
+    VIA_NOT_ARCHIVED_STAT,
     WARC_META,
 )
 from .linkpolicy import dedup_key
@@ -168,12 +175,12 @@ class ViaArchiveMiddleware:
     # -- accounting: the archive's own requests are not pages ---------------------------
     def request_reached(self, request: Request, spider: Any = None) -> None:
         if request.meta.get(INTERNAL):
-            self.stats.inc_value("newsarchive/via/internal/request_count")
+            self.stats.inc_value(VIA_INTERNAL_REQUESTS_STAT)
 
     def response_downloaded(self, response: Response, request: Request, spider: Any = None) -> None:
         if request.meta.get(INTERNAL):
-            self.stats.inc_value("newsarchive/via/internal/response_count")
-            self.stats.inc_value(f"newsarchive/via/internal/status/{response.status}")
+            self.stats.inc_value(VIA_INTERNAL_RESPONSES_STAT)
+            self.stats.inc_value(f"{VIA_INTERNAL_STATUS_STATS}{response.status}")
 
     def spider_closed(self, spider: Any = None) -> None:
         if self.cache is not None:
@@ -186,14 +193,14 @@ class ViaArchiveMiddleware:
         url = request.url
         snapshot = nearest(await self.snapshots(url), self.at, self.window)
         if snapshot is None:
-            self.stats.inc_value("newsarchive/via/not_archived")
+            self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
             raise ViaArchiveFailure("not_archived", f"not archived within the window: {url}")
         if dedup_key(snapshot.url) != dedup_key(url):
             raise ViaArchiveFailure(
                 "archive_other_url", f"the archive's capture is of {snapshot.url}, not {url}"
             )
         response, memento = await self.fetch(request, snapshot)
-        self.stats.inc_value("newsarchive/via/answered")
+        self.stats.inc_value(VIA_ANSWERED_STAT)
         for key in (WARC_META, PENDING_METADATA):
             if key in response.meta:
                 request.meta[key] = response.meta[key]
@@ -220,7 +227,7 @@ class ViaArchiveMiddleware:
             if memento.retrieved is None:  # the recorder notes it as the capture arrives
                 memento.retrieved = datetime.now(timezone.utc)
             if response.status in (404, 410) and not is_memento(response, self.archive):
-                self.stats.inc_value("newsarchive/via/not_archived")
+                self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
                 raise ViaArchiveFailure(
                     "not_archived", f"the archive lost its capture: {memento_url}"
                 )
@@ -339,13 +346,13 @@ class ViaArchiveMiddleware:
         if self.cache is not None:
             cached = self.cache.get(self.archive.name, lookup)
             if cached is not None:
-                self.stats.inc_value("newsarchive/via/lookups_cached")
+                self.stats.inc_value(VIA_LOOKUPS_CACHED_STAT)
                 return cached
         headers = {}
         if isinstance(self.archive, TimeGateArchive):
             headers = self.archive.lookup_headers(self.at)
         response = await self.download(self.internal(lookup, headers), "index")
-        self.stats.inc_value("newsarchive/via/lookups")
+        self.stats.inc_value(VIA_LOOKUPS_STAT)
         if response.status in (404, 410):
             snapshots: list[Snapshot] = []  # the index's "no captures"
         elif isinstance(self.archive, TimeGateArchive):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -114,16 +115,28 @@ def cli_env() -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``newsarchive ARGS`` in a subprocess, as cron would."""
+def run_cli(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``newsarchive ARGS`` in a subprocess, as cron would.
+
+    `env` is the whole environment it gets (default :func:`cli_env`).
+    """
     return subprocess.run(
         [sys.executable, "-m", "archive", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         cwd=REPO,
-        env=cli_env(),
+        env=cli_env() if env is None else env,
     )
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (the system's pick), for a server or a refusal."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def read_jsonl(path: Path) -> list[dict]:

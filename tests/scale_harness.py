@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,13 +17,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import FAST, REPO, cli_env, line_server
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from .conftest import FAST, REPO, cli_env, free_port, line_server
 
 
 @dataclass

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -46,6 +45,7 @@ from .conftest import (
     REPO,
     SiteServer,
     cli_env,
+    free_port,
     run_cli,
     start_site_server,
     stop_site_server,
@@ -297,10 +297,7 @@ def test_each_count_appears_once_in_the_report(site: SiteServer, tmp_path: Path)
 def test_a_failed_run_prints_its_summary_on_stdout_and_the_reason_on_stderr(
     tmp_path: Path,
 ) -> None:
-    with socket.socket() as closed:  # a port nothing listens on
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/world/africa/"
+    url = f"http://127.0.0.1:{free_port()}/world/africa/"  # a port nothing listens on
     result = run_cli(
         "crawl", "cnn", "-q", "--data", str(tmp_path), "--start-url", url, *FAST,
         "-s", "RETRY_TIMES=0",
@@ -498,9 +495,9 @@ def test_from_archive_without_start_urls_starts_from_the_archived_start_points(
 ) -> None:
     again = tmp_path / "again"
     for spider in ("cnn", "reuters"):
-        result = run_cli_env(
-            offline_env, "crawl", spider, "-q", "--data", str(again),
-            "--from-archive", str(site_archive / "warc"),
+        result = run_cli(
+            "crawl", spider, "-q", "--data", str(again),
+            "--from-archive", str(site_archive / "warc"), env=offline_env,
         )  # fmt: skip
         assert result.returncode == 0, result.stdout + result.stderr
         assert report(again)["errors"] == {}
@@ -512,20 +509,13 @@ def test_from_archive_folds_a_missing_trailing_slash(
 ) -> None:
     data = tmp_path / "folded"
     section = site.url("cnn", "/world/africa")  # archived as .../world/africa/
-    result = run_cli_env(
-        offline_env, "crawl", "cnn", "-q", "--data", str(data),
-        "--from-archive", str(site_archive / "warc"), "--start-url", section,
+    result = run_cli(
+        "crawl", "cnn", "-q", "--data", str(data),
+        "--from-archive", str(site_archive / "warc"), "--start-url", section, env=offline_env,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     found = report(data)
     assert found["errors"] == {} and found["articles"]["new"] > 3
-
-
-def run_cli_env(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archive", *args],
-        capture_output=True, text=True, timeout=120, cwd=REPO, env=env,
-    )  # fmt: skip
 
 
 # -- 18: the demo's first impression -----------------------------------------------------
@@ -586,9 +576,7 @@ def test_demo_twice_updates_nothing_and_stores_no_tracking_or_test_port(tmp_path
 
 
 def test_test_site_on_a_given_port_serves_until_stopped(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "archive.testsite", "--port", str(port)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, cwd=REPO, env=cli_env(),

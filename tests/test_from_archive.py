@@ -29,26 +29,10 @@ def crawl_from(
     archive: Path, data: Path, spider: str, *starts: str, env: dict[str, str], extra: tuple = ()
 ) -> subprocess.CompletedProcess[str]:
     args = [arg for url in starts for arg in ("--start-url", url)]
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "archive",
-            "crawl",
-            spider,
-            "--data",
-            str(data),
-            "--from-archive",
-            str(archive),
-            *args,
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
+    return run_cli(
+        "crawl", spider, "--data", str(data), "--from-archive", str(archive), *args, *extra,
         env=env,
-    )
+    )  # fmt: skip
 
 
 def report(data: Path) -> dict:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -15,7 +14,7 @@ import pytest
 
 from archive.schema import article_schema
 
-from .conftest import FAST, REPO, cli_env, line_server, read_jsonl, store_lines
+from .conftest import FAST, cli_env, line_server, read_jsonl, run_cli, store_lines
 
 OUTLET_ENV = {"NEWSARCHIVE_OUTLETS": "tests.outlet_example"}
 REAL = "https://www.example-news.test"
@@ -72,14 +71,8 @@ def names(line: dict) -> list[str]:
 
 
 def run_example(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archive", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-        env={**cli_env(), **OUTLET_ENV},
-    )
+    """The CLI with the example outlet declared."""
+    return run_cli(*args, env={**cli_env(), **OUTLET_ENV})
 
 
 def test_a_declared_outlet_is_crawled_stored_and_replayed(
@@ -129,21 +122,16 @@ def test_a_declared_outlet_is_crawled_stored_and_replayed(
     ],
 )
 def test_a_bad_declaration_is_one_line_and_exit_2(modules: str, says: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "archive", "runs", "--data", "nowhere"],
-        capture_output=True, text=True, timeout=60, cwd=REPO,
-        env={**cli_env(), "NEWSARCHIVE_OUTLETS": modules},
-    )  # fmt: skip
+    result = run_cli(
+        "runs", "--data", "nowhere", timeout=60, env={**cli_env(), "NEWSARCHIVE_OUTLETS": modules}
+    )
     assert result.returncode == 2
     assert result.stderr.startswith(f"newsarchive: {says}") and result.stderr.count("\n") == 1
 
 
 def test_without_the_declaration_the_outlet_is_unknown() -> None:
     env = {k: v for k, v in cli_env().items() if k != "NEWSARCHIVE_OUTLETS"}
-    result = subprocess.run(
-        [sys.executable, "-m", "archive", "crawl", "example"],
-        capture_output=True, text=True, timeout=60, cwd=REPO, env=env,
-    )  # fmt: skip
+    result = run_cli("crawl", "example", timeout=60, env=env)
     assert result.returncode == 2
     assert "unknown spider 'example' (choose from cnn, reuters)" in result.stderr
     assert os.environ.get("NEWSARCHIVE_OUTLETS") is None

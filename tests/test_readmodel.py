@@ -7,8 +7,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from archive.explorer.readmodel import ReadModel, store_files, url_key
+from archive.explorer.readmodel import ReadModel, url_key
 from archive.store import ArticleStore
+from archive.store.files import month_files
 
 from . import test_replay_helpers as helpers
 from .conftest import run_cli, store_lines
@@ -79,8 +80,8 @@ def test_a_new_version_replaces_the_searchable_text_and_keeps_both_versions(
     with ArticleStore(data) as store:
         assert store.add(changed).status == "updated"
     with ReadModel.of(data) as model:
-        assert model.catch_up(store_files(data)) == 1
-        assert model.catch_up(store_files(data)) == 0
+        assert model.catch_up(month_files(data / "articles")) == 1
+        assert model.catch_up(month_files(data / "articles")) == 0
     hits = query(data, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'zanzibarite'")
     assert len(hits) == 1
     old = line["headline"].split()[0]

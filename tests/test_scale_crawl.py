@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_cli
+from .conftest import free_port, run_cli
 from .scale_harness import (
     RedisServer,
     all_versions,
@@ -19,7 +19,6 @@ from .scale_harness import (
     counting_site,
     crawl_args,
     finish,
-    free_port,
     start_worker,
     wait_until,
 )

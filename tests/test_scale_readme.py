@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FAST, REPO, SiteServer, cli_env
-from .scale_harness import RedisServer, free_port, wait_until
+from .conftest import FAST, REPO, SiteServer, cli_env, free_port
+from .scale_harness import RedisServer, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.scale]
 

@@ -13,8 +13,7 @@ import pytest
 from archive.warc.read.parts import split
 from archive.warc.read.sources import Source
 
-from .conftest import run_cli
-from .scale_harness import free_port
+from .conftest import free_port, run_cli
 from .test_replay_helpers import site_archive  # noqa: F401 (a fixture)
 from .test_replay_parts import one_large_file
 

@@ -89,7 +89,7 @@ def test_version_index_keeps_the_newest_version_and_commits_whole(state: State) 
 
 
 def test_a_lost_redis_raises_one_error_and_tells_the_listeners(tmp_path: Path) -> None:
-    from .scale_harness import free_port
+    from .conftest import free_port
 
     state = RedisState(f"redis://127.0.0.1:{free_port()}/0")
     heard: list[Exception] = []

@@ -8,18 +8,19 @@ public archive.
 
 from __future__ import annotations
 
+import io
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from archive.validate import line_problems
 
-from .conftest import FAST, REPO, cli_env, line_server, run_cli, store_lines
+from .conftest import FAST, line_server, run_cli, store_lines
 from .servers.pastarchive import (
     BLOCKED,
     CAMPS,
@@ -30,6 +31,7 @@ from .servers.pastarchive import (
     REFUGEES,
     START,
     TIMBUKTU,
+    page,
     write_warcs,
 )
 from .servers.pywb import pywb_serving
@@ -51,30 +53,10 @@ def past_pywb(past_warcs: list[Path], tmp_path_factory: pytest.TempPathFactory) 
 
 
 def crawl_via(data: Path, via: str, at: str, *extra: str, start: str = TIMBUKTU):
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "archive",
-            "crawl",
-            "cnn",
-            "--data",
-            str(data),
-            "--via",
-            via,
-            "--at",
-            at,
-            "--start-url",
-            start,
-            *FAST,
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=REPO,
-        env=cli_env(),
-    )
+    return run_cli(
+        "crawl", "cnn", "--data", str(data), "--via", via, "--at", at, "--start-url", start,
+        *FAST, *extra, timeout=180,
+    )  # fmt: skip
 
 
 def report(data: Path) -> dict:
@@ -363,3 +345,89 @@ def test_a_capture_of_another_url_is_refused(past_warcs: list[Path], tmp_path: P
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert report(tmp_path)["errors"]["archive_other_url"]["examples"] == [KIDAL]
     assert store_lines(tmp_path) == []
+
+
+def test_a_record_with_a_malformed_warc_date_is_kept_and_dated_by_the_index(
+    tmp_path: Path,
+) -> None:
+    """A foreign record's WARC-Date that names no moment: the record is still appended as
+    written, and the capture time is the archive index's timestamp for it (never our
+    fetch time), said once in the log and counted in the run report. The CDXJ index
+    leaves that one record out, by name, and indexes the rest of the file."""
+    served = tmp_path / "commoncrawl"
+    served.mkdir()
+    malformed = "2013-01-29T10:00:00 GMT"
+    with open(served / "cc.warc.gz", "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, date in ((TIMBUKTU, malformed), (GAO, "2013-02-01T08:00:00Z")):
+            body = page(url, "")
+            http = StatusAndHeaders(
+                "200 OK",
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+                protocol="HTTP/1.1",
+            )
+            record = writer.create_warc_record(
+                url,
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": date},
+            )
+            writer.write_record(record)
+    whole = (served / "cc.warc.gz").read_bytes()
+    theirs = []  # each record's gzip member, as the archive serves it by byte range
+    with open(served / "cc.warc.gz", "rb") as handle:
+        stream = ArchiveIterator(handle)
+        for record in stream:
+            record.content_stream().read()
+            start = stream.get_record_offset()
+            theirs.append(whole[start : start + stream.get_record_length()])
+    data = tmp_path / "data"
+    with line_server("-m", "tests.servers.commoncrawl", str(served)) as server:
+        result = crawl_via(
+            data,
+            "commoncrawl",
+            "20130129",
+            "--depth",
+            "0",
+            "--start-url",
+            GAO,
+            *cc_settings(server["url"]),
+        )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 0, result.stderr
+    # Kept byte for byte, its WARC-Date as Common Crawl wrote it.
+    ours = b"".join(path.read_bytes() for path in sorted((data / "warc").glob("*.warc.gz")))
+    assert len(theirs) == 2 and all(member in ours for member in theirs)
+    found = records(data)
+    kept = {
+        head.get_header("WARC-Target-URI"): head for kind, head, *_ in found if kind == "response"
+    }
+    assert kept[TIMBUKTU].get_header("WARC-Date") == malformed
+    notes = {
+        head.get_header("WARC-Target-URI"): head for kind, head, *_ in found if kind == "metadata"
+    }
+    assert notes[TIMBUKTU].get_header("WARC-Date") == "2013-01-29T10:00:00Z"
+    # The capture time is the index's (2013-01-29 10:00), not the time we fetched it.
+    lines = by_url(data)
+    assert lines[TIMBUKTU]["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    assert lines[TIMBUKTU]["warc"]["recordId"] == kept[TIMBUKTU].get_header("WARC-Record-ID")
+    assert lines[GAO]["metadata"]["dateDownloaded"] == "2013-02-01T08:00:00Z"
+    assert [line_problems(line) for line in lines.values()] == [[], []]
+    log = next((data / "runs").glob("*.log")).read_text()
+    warnings = [row for row in log.splitlines() if "WARNING" in row and malformed in row]
+    assert len(warnings) == 1, log
+    assert "the archive's index timestamp, 2013-01-29T10:00:00Z" in warnings[0]
+    found_report = report(data)
+    assert found_report["archive"]["datedByIndex"] == 1
+    # The index has Gao; Timbuktu's record, with no date to index it under, is named.
+    index = (data / "warc" / "index.cdxj").read_text()
+    assert GAO in index and TIMBUKTU not in index
+    (left_out,) = found_report["warc"]["notIndexed"]
+    assert TIMBUKTU in left_out and "names no moment" in left_out
+    # Replaying our WARC gives the crawl's items, the one dated by the index included: the
+    # metadata record beside it says the capture time the crawl used.
+    again = tmp_path / "again"
+    replayed = run_cli("replay", str(data / "warc"), "--store", str(again))
+    assert replayed.returncode == 0, replayed.stderr
+    assert stores_equal(data, again) == []

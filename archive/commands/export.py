@@ -89,13 +89,16 @@ def export_wacz(options: argparse.Namespace, since: str | None, until: str | Non
 
 
 def export_sqlite(options: argparse.Namespace, since: str | None, until: str | None) -> int:
-    from ..explorer.readmodel import ReadModel, store_files
+    from ..explorer.readmodel import ReadModel
+    from ..store.files import month_files
 
     partial = options.out.with_name(options.out.name + ".part")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     with ReadModel(partial) as model:
-        count = model.rebuild(store_files(options.data), _accept(options.source, since, until))
+        count = model.rebuild(
+            month_files(options.data / "articles"), _accept(options.source, since, until)
+        )
         model.db.execute("DELETE FROM files")
         model.db.execute("PRAGMA journal_mode=DELETE")
     partial.replace(options.out)

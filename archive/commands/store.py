@@ -102,14 +102,14 @@ def forget_unstored(data: Path, store: Any) -> int:
     history = data / "state" / "fetch.sqlite"
     if not history.exists():
         return 0
+    damaged = list(damaged_lines(store.articles_dir, store.files()))
+    if not damaged:
+        return 0  # the usual case: one pass over the store, not two
     stored: set[str] = set()
     for line in store.iter_lines():
         for name in ("url", "canonicalUrl"):
             if isinstance(line.get(name), str):
                 stored.add(dedup_key(line[name]))
-    damaged = list(damaged_lines(store.articles_dir, store.files()))
-    if not damaged:
-        return 0
     lost = {dedup_key(url) for line in damaged for url in line.urls} - stored
     unnamed = any(not line.urls for line in damaged)
     state = FetchState(history)

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
-from archive.explorer.readmodel import ReadModel, store_files
+from archive.explorer.readmodel import ReadModel
+from archive.store.files import month_files
 
 from . import pages, queries
 from .captures import Capture, CaptureIndex, redirect_target
@@ -52,7 +53,9 @@ class Explorer:
         self._checked = 0.0
         self._topics: list[str] | None = None
         self._sources: list[str] | None = None
-        self.model.catch_up(store_files(data))  # an unusable read model stops the start
+        self.model.catch_up(
+            month_files(data / "articles")
+        )  # an unusable read model stops the start
         self._checked = time.monotonic()
         self.db = queries.connect(self.model.path)
 
@@ -62,7 +65,7 @@ class Explorer:
         if now - self._checked < CHECK_EVERY:
             return
         self._checked = now
-        files = store_files(self.data)
+        files = month_files(self.data / "articles")
         try:
             if self.model.stale(files):
                 added = self.model.catch_up(files)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from archive.store.files import complete_lines, whole_size
+from archive.store.files import complete_lines, month_files, whole_size
 from archive.store.reading import parse
 from crawler.pages.urls import canonicalize_url, site_key
 
@@ -384,18 +384,13 @@ class ReadModel:
         )
 
 
-def store_files(data_dir: Path) -> list[Path]:
-    """The store's month files, oldest first (as :meth:`ArticleStore.files` lists them)."""
-    return sorted((Path(data_dir) / "articles").glob("articles-*.jsonl"))
-
-
 def catch_up(data_dir: Path) -> int:
     """Bring ``state/explorer.sqlite`` up to date with the store; the lines added."""
     with ReadModel.of(data_dir) as model:
-        return model.catch_up(store_files(data_dir))
+        return model.catch_up(month_files(Path(data_dir) / "articles"))
 
 
 def rebuild(data_dir: Path) -> int:
     """Recreate ``state/explorer.sqlite`` from the store; the articles it holds."""
     with ReadModel.of(data_dir) as model:
-        return model.rebuild(store_files(data_dir))
+        return model.rebuild(month_files(Path(data_dir) / "articles"))

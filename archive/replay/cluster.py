@@ -62,7 +62,7 @@ def connect(spec: str, timeout: float = 10.0) -> Any:
                 host="127.0.0.1",
             )
             client = Client(cluster, timeout=timeout)
-            client._newsarchive_cluster = cluster  # type: ignore[attr-defined]
+            client._newsarchive_cluster = cluster  # type: ignore[attr-defined, unused-ignore]
             return client
         return Client(spec, timeout=timeout)
     except OSError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,7 +54,11 @@ def choose_source(task: Task, sites: dict[str, str]) -> str | None:
 
 def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = True) -> Outcome:
     facts = task.facts
-    impossible = warc_date_problem(facts.date)
+    date = facts.date
+    impossible = warc_date_problem(date)
+    if impossible and task.capture_date and not warc_date_problem(task.capture_date):
+        # Kept as an archive wrote it; dated, as the crawl dated it, by our metadata record.
+        date, impossible = task.capture_date, None
     if impossible:
         return Outcome(
             "problem",
@@ -107,8 +111,8 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
         return Outcome(analysis.kind, facts.url)
     item = capture_item(
         analysis.article,
-        warc_date=facts.date,
-        provenance=facts.record_location().as_provenance(),
+        warc_date=date,
+        provenance=replace(facts.record_location(), date=date).as_provenance(),
         retrieved_from=task.retrieved_from,
     )
     found = problems(item, outlet_names()) if check else []

@@ -40,6 +40,9 @@ class Task:
     paired: bool = False
     # A capture copied from a web archive (crawl --via): {archive, mementoUrl, retrieved}.
     retrieved_from: dict[str, str] | None = None
+    # Where the record's own WARC-Date names no moment, the capture time the crawl used
+    # instead (the archive index's), as our metadata record beside it says.
+    capture_date: str | None = None
 
 
 @dataclass
@@ -108,6 +111,8 @@ class Planner:
                 if task is not None and not task.paired:
                     task.spider = facts.fields.get("spider") or None
                     task.retrieved_from = retrieved_from(facts.fields)
+                    if facts.fields.get("warcDateProblem"):
+                        task.capture_date = facts.date
                     task.paired = True
             yield from self._release()
             return

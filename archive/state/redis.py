@@ -233,7 +233,7 @@ class RedisVersionIndex:
                 pipe.hset(self.files_key, mapping=dict(self._sizes.items()))
             if self._captures:
                 captures = {a: json.dumps(self._all_captures(a)) for a in self._captures}
-                pipe.hset(self.captures_key, mapping=captures)  # type: ignore[arg-type]
+                pipe.hset(self.captures_key, mapping=captures)  # type: ignore[arg-type, unused-ignore]
             pipe.execute()
         self.rollback()
 

@@ -20,6 +20,11 @@ QUARANTINE_DIR = "quarantine"
 _CHUNK = 1 << 20
 
 
+def month_files(articles_dir: Path) -> list[Path]:
+    """The store's month files, oldest first; a month's worker files side by side, by name."""
+    return sorted(Path(articles_dir).glob("articles-*.jsonl"))
+
+
 class StoreLockedError(RuntimeError):
     """Another writer held the store for longer than we were willing to wait."""
 

@@ -29,6 +29,7 @@ from .files import (
     StoreLock,
     append_whole,
     complete_lines,
+    month_files,
     open_append,
     quarantine_tail,
     whole_size,
@@ -264,7 +265,7 @@ class ArticleStore:
     # -- reading -----------------------------------------------------------------------------
     def files(self) -> list[Path]:
         """The month files, oldest first; a month's worker files side by side, by name."""
-        return sorted(self.articles_dir.glob("articles-*.jsonl"))
+        return month_files(self.articles_dir)
 
     def quarantined(self) -> list[Path]:
         return sorted((self.articles_dir / QUARANTINE_DIR).glob("*.torn"))

@@ -24,6 +24,19 @@ class LineTooLong(ValueError):
     """A header line or header block over its bound: damage, not a record."""
 
 
+class MissingTargetURI(ValueError):
+    """A request, response or revisit with no ``WARC-Target-URI``: nothing says what it
+    captured (warcio itself fails on it with a Python error of its own)."""
+
+    def __init__(self, rec_type: str, offset: int):
+        super().__init__(f"a {rec_type} record with no WARC-Target-URI")
+        self.offset = offset  # where the record starts
+
+    def line(self) -> str:
+        """The one line a reader prints: which record, and what it lacks."""
+        return f"record at offset {self.offset}: {self}"
+
+
 class BoundedReader(DecompressingBufferedReader):
     """warcio's reader whose ``readline`` stops at :data:`MAX_LINE` bytes.
 
@@ -58,7 +71,18 @@ Iterator = TypeVar("Iterator", bound=ArchiveIterator)
 
 
 def bounded(iterator: Iterator) -> Iterator:
-    """`iterator` (an ArchiveIterator just made) reading through a :class:`BoundedReader`."""
+    """`iterator` (an ArchiveIterator just made) reading through a :class:`BoundedReader`,
+    a record with no ``WARC-Target-URI`` named by :class:`MissingTargetURI`."""
     old = iterator.reader
     iterator.reader = BoundedReader(iterator.fh, block_size=old.block_size)
+    loader = iterator.loader
+    read_http_headers = loader.load_http_headers
+
+    def load_http_headers(rec_type: str, uri: str | None, stream: Any, length: int) -> Any:
+        # warcio calls uri.startswith() here for the record types with HTTP headers.
+        if uri is None and length != 0 and rec_type in loader.HTTP_RECORDS:
+            raise MissingTargetURI(rec_type, iterator.offset)
+        return read_http_headers(rec_type, uri, stream, length)
+
+    loader.load_http_headers = load_http_headers
     return iterator

@@ -21,32 +21,57 @@ from pathlib import Path
 from typing import Any
 
 from cdxj_indexer.main import CDXJIndexer
+from warcio.timeutils import iso_date_to_timestamp
 
-from .bounded import bounded
+from .bounded import MissingTargetURI, bounded
 
 INDEX_NAME = "index.cdxj"
 LOCK_NAME = ".index.cdxj.lock"  # hidden: pywb and cdxj-indexer read only the index
 
 
 class BoundedIndexer(CDXJIndexer):
-    """cdxj-indexer reading records with bounded header lines (see :mod:`.bounded`)."""
+    """cdxj-indexer reading records with bounded header lines (see :mod:`.bounded`).
+
+    A record whose WARC-Date names no moment (a foreign record kept as its archive wrote
+    it) has no timestamp to be indexed under: it is left out and named in ``undated``,
+    and the rest of its file is indexed.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.undated: list[str] = []
 
     def _create_record_iter(self, input_: Any) -> Any:
         return bounded(super()._create_record_iter(input_))
+
+    def _write_line(self, out: Any, index: Any, record: Any, filename: str) -> None:
+        date = record.rec_headers.get_header("WARC-Date") or ""
+        try:
+            iso_date_to_timestamp(date)
+        except (ValueError, TypeError):
+            url = record.rec_headers.get_header("WARC-Target-URI") or "no URL"
+            self.undated.append(
+                f"{Path(filename).name}: the record of {url[:200]} at offset "
+                f"{index.get('offset', '?')} left out: its WARC-Date {date[:40]!r} names no moment"
+            )
+            return
+        super()._write_line(out, index, record, filename)
 
 
 def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list[str]:
     """The sorted CDXJ lines of the given WARC files (filenames relative to their folder).
 
     With `skipped` given, a file that cannot be indexed (damaged, unreadable) is left out
-    and named there with the reason, and the others are indexed; without it, it raises.
+    and named there with the reason, and the others are indexed; so is a record whose
+    WARC-Date names no moment, and the rest of its file is indexed. Without it, it raises.
     """
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as scratch:
         out = os.path.join(scratch, "out.cdxj")
         for path in paths:
+            indexer = BoundedIndexer(output=out, inputs=[str(path)])
             try:
-                BoundedIndexer(output=out, inputs=[str(path)]).process_all()
+                indexer.process_all()
                 with open(out, encoding="utf-8") as handle:
                     found = [line for line in handle if line.strip()]
             except Exception as exc:  # any damage: this file is left out, the rest indexed
@@ -54,12 +79,18 @@ def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list
                     raise
                 skipped.append(f"{Path(path).name}: {_short(exc)}")
                 continue
+            if indexer.undated:
+                if skipped is None:
+                    raise ValueError(indexer.undated[0])
+                skipped.extend(indexer.undated)
             lines.extend(found)
     return sorted(lines)
 
 
 def _short(exc: BaseException) -> str:
     """An exception as one short printable line (a damaged record may quote its bytes)."""
+    if isinstance(exc, MissingTargetURI):
+        return exc.line()  # a line of our own, which names its record
     text = (str(exc).strip().splitlines() or [""])[0]
     text = "".join(c if c.isprintable() and ord(c) < 127 else "?" for c in text)[:100]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -91,7 +122,8 @@ def update_index(
     """Bring ``DIRECTORY/index.cdxj`` up to date; return the number of lines added.
 
     A WARC file that cannot be indexed is named in `skipped` and left out (the next
-    update tries it again); the others are indexed.
+    update tries it again); the others are indexed. A record with no usable WARC-Date is
+    named there too, and the rest of its file indexed.
     """
     folder = Path(directory)
     if not folder.is_dir():

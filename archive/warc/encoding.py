@@ -135,7 +135,7 @@ def _unbrotli(data: bytes, max_size: int) -> bytes:
 
 def _unzstd(data: bytes, max_size: int) -> bytes:
     try:
-        from compression import zstd  # type: ignore[import-not-found]
+        from compression import zstd  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         from backports import zstd
     out = bytearray()

@@ -15,7 +15,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from .bounded import bounded
+from .bounded import MissingTargetURI, bounded
 from .recovery import complete_length
 
 REQUIRED = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length")
@@ -84,9 +84,11 @@ def verify_file(path: str | os.PathLike[str]) -> FileReport:
             size = os.path.getsize(path)
             if complete < size:
                 report.problems.append(f"incomplete gzip member at offset {complete}")
+    except MissingTargetURI as exc:  # its own line: which record, which header
+        report.problems.append(exc.line())
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         report.problems.append(f"unreadable after {report.records} records: {_short(exc)}")
-    except Exception as exc:  # a record warcio trips on (no WARC-Target-URI, ...): damage too
+    except Exception as exc:  # a record warcio trips on in a way of its own: damage too
         report.problems.append(
             f"unreadable after {report.records} records: {type(exc).__name__}: {_short(exc)}"
         )

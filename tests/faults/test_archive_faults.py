@@ -168,6 +168,24 @@ def test_verify_and_index_report_each_damaged_file_and_check_the_rest(tmp_path: 
     assert "newsarchive-cnn" in (folder / "index.cdxj").read_text()
 
 
+def test_a_record_without_warc_target_uri_is_named_in_one_line_of_our_own(
+    tmp_path: Path,
+) -> None:
+    """Not warcio's (or Python's) error text: which record, and which header it lacks."""
+    folder = damaged_headers(tmp_path / "warc")
+    says = "record at offset 0: a response record with no WARC-Target-URI"
+    bad = folder / "aa-no-target.warc.gz"
+    checked = run_cli("verify", str(bad))
+    assert checked.returncode == 1
+    assert checked.stderr == f"BAD {bad}: 0 records, {says}\n"
+    indexed = run_cli("index", "--data", str(tmp_path))
+    assert indexed.returncode == 1
+    assert f"newsarchive: not indexed: aa-no-target.warc.gz: {says}\n" in indexed.stderr
+    replayed = run_cli("replay", str(bad), "--out", str(tmp_path / "items.jsonl"))
+    lacks = "a response record with no WARC-Target-URI"
+    assert f"newsarchive: {bad}:0: {lacks}\n" in replayed.stderr, replayed.stderr
+
+
 def test_an_unreadable_warc_file_does_not_freeze_the_index(
     site: SiteServer, tmp_path: Path
 ) -> None:

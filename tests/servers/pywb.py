@@ -12,13 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..conftest import free_port
+
 TOOLS = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -32,7 +28,7 @@ def pywb_serving(
     subprocess.run([manager, "init", collection], cwd=root, check=True, capture_output=True)
     add = [manager, "add", *(["--unpack-wacz"] if unpack_wacz else []), collection]
     subprocess.run([*add, *map(str, archives)], cwd=root, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     binary = TOOLS / "pywb" if (TOOLS / "pywb").exists() else Path(shutil.which("wayback") or "")
     process = subprocess.Popen(
         [str(binary), "-p", str(port), "-b", "127.0.0.1"],

@@ -13,7 +13,7 @@ from typing import IO
 
 from warcio.bufferedreaders import ChunkedDataReader
 
-from archive.warc.bounded import bounded
+from archive.warc.bounded import MissingTargetURI, bounded
 from archive.warc.encoding import DEFAULT_MAX_SIZE as DOWNLOAD_MAXSIZE
 from archive.warc.encoding import decode_content
 
@@ -82,6 +82,8 @@ def read_payload(
         raise RecordError("no record at this offset") from None
     except RecordError:
         raise
+    except MissingTargetURI as exc:
+        raise RecordError(str(exc)) from None
     except Exception as exc:  # damage of any kind: one line for the report
         raise RecordError(f"unreadable record ({type(exc).__name__}: {exc})") from None
     if missing:

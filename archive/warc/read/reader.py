@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from warcio.archiveiterator import WARCIterator
 
-from archive.warc.bounded import bounded
+from archive.warc.bounded import MissingTargetURI, bounded
 from archive.warc.records import RecordLocation
 
 from .sources import Source
@@ -157,6 +157,8 @@ def _describe(exc: Exception, *, whole_file: bool, gz: bool) -> str:
         c if c.isprintable() and ord(c) < 127 else "?" for c in " ".join(str(exc).split())
     )
     text = text or type(exc).__name__
+    if isinstance(exc, MissingTargetURI):
+        return str(exc)  # the problem's own line names the file and offset
     if gz and not whole_file:
         return "damaged gzip member (a truncated or corrupt record); skipped to the next record"
     if "Unknown archive format" in text or "Invalid WARC record" in text:
