@@ -32,7 +32,9 @@ class UsageError(Exception):
     """A problem with what the user asked for: one line on stderr, exit code 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or with `only` of that one command (what running it
+    needs: the other commands' modules are not imported)."""
     parser = argparse.ArgumentParser(
         prog="newsarchive",
         description="Crawl news coverage into WARC archives and a JSONL article store.",
@@ -40,20 +42,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         import_module(f"archive.commands.{name}").register(subparsers)
     return parser
 
 
 def main(args: list[str] | None = None) -> int:
-    from crawler.pages.outlets import OutletError
+    from crawler.pages.outlets import OutletError, outlets
 
+    argv = sys.argv[1:] if args is None else args
+    command = argv[0] if argv and argv[0] in COMMANDS else None
     try:
-        parser = build_parser()  # the commands' choices read the outlet declarations
+        outlets()  # a bad declaration stops every command, whether it reads them or not
+        parser = build_parser(command)  # the commands' choices read the outlet declarations
     except OutletError as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return USAGE
-    options = parser.parse_args(args)
+    options = parser.parse_args(argv)
     if not getattr(options, "run", None):
         parser.print_help()
         return USAGE

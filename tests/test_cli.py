@@ -150,3 +150,19 @@ def test_a_real_outlet_url_never_leaves_the_machine(tmp_path: Path) -> None:
     assert report["pagesFetched"] == 0 and report["articles"]["new"] == 0
     # Refused by the closed loopback port: not even a DNS lookup of the real host went out.
     assert "no site could be reached (connection refused for https://www.cnn.com" in result.stderr
+
+
+def test_a_command_imports_its_own_module_only(tmp_path: Path) -> None:
+    """Running replay (one job) loads neither the other commands nor multiprocessing: start-up
+    is part of every run's cost."""
+    code = (
+        "import sys; from archive.cli import main; "
+        f"main(['replay', {str(tmp_path / 'none')!r}]); "
+        "print(sorted(m for m in sys.modules if m.startswith('archive.commands.') "
+        "or m == 'concurrent.futures.process'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), cwd=REPO
+    )
+    assert done.stdout.strip() == "['archive.commands.replay']"
+    assert "no such file or folder" in done.stderr

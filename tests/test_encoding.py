@@ -71,3 +71,55 @@ def test_the_offline_limit_is_the_live_one() -> None:
     from crawler import settings
 
     assert DEFAULT_MAX_SIZE == settings.DOWNLOAD_MAXSIZE
+
+
+def _outcome(body: bytes, encoding: str) -> tuple[str, bytes | str]:
+    try:
+        return "body", decode_content(body, _enc(encoding), 1 << 20)
+    except ContentDecodingError as exc:
+        return exc.kind, str(exc)
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+GZ = gzip.compress(TEXT)
+DAMAGED = [
+    (GZ, "gzip"),
+    (GZ + GZ, "gzip"),
+    (GZ + b"\0\0\0", "gzip"),  # zero padding after the member
+    (GZ + b"trailing junk", "gzip"),  # kept: the good member, as zlib keeps it
+    (GZ[:-12], "gzip"),  # a cut tail
+    (GZ[:-8] + b"\0\0\0\0" + GZ[-4:], "gzip"),  # a wrong CRC
+    (GZ[:-4] + b"\1\0\0\0", "gzip"),  # a wrong length
+    (GZ[:10] + b"\xff" * 40, "gzip"),  # garbage after a header
+    (zlib.compress(TEXT)[:-1] + b"\0", "deflate"),  # a wrong Adler-32
+    (_raw_deflate(TEXT)[:-3], "deflate"),  # raw deflate cut short
+    (gzip.compress(bytes(3 << 20)), "gzip"),  # a bomb
+    (gzip.compress(bytes(1 << 20)), "gzip"),  # exactly the limit
+    (gzip.compress(bytes((1 << 20) + 1)), "gzip"),  # one byte past it
+]
+
+
+@pytest.mark.parametrize(("body", "encoding"), DAMAGED, ids=range(len(DAMAGED)))
+def test_isa_l_decodes_exactly_as_zlib(
+    body: bytes, encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast inflate is used only where it gives zlib's bytes; damage is zlib's to judge."""
+    from archive.warc import encoding as module
+
+    pytest.importorskip("isal")
+    assert module._fast_zlib is not None
+    fast = _outcome(body, encoding)
+    monkeypatch.setattr(module, "_fast_zlib", None)
+    assert fast == _outcome(body, encoding)
+
+
+def test_a_clean_stream_is_inflated_by_isa_l() -> None:
+    from archive.warc import encoding as module
+
+    isal_zlib = pytest.importorskip("isal.isal_zlib")
+    assert module._clean_stream(isal_zlib, GZ + GZ, 31, 1 << 20, members=True) == TEXT + TEXT
+    assert module._clean_stream(isal_zlib, GZ[:-12], 31, 1 << 20, members=True) is None

@@ -91,3 +91,30 @@ def test_a_cnn_video_page_in_an_unknown_template_is_not_an_article() -> None:
     analysis = analyse(url, HTML, page(""), source="cnn")
     assert analysis.kind == "not_article"
     assert "video" in analysis.reason
+
+
+@pytest.mark.parametrize(
+    ("opening", "dateline"),
+    [
+        # A source line of its own before the first paragraph, as CNN has printed since 2022.
+        (
+            "<div class='source'><cite class='source__cite'><span>Segou, Mali</span>"
+            " <span>CNN</span> — </cite></div>",
+            "Segou, Mali",
+        ),
+        ("<span class='story-dateline'>Segou (CNN) --</span>", "Segou"),
+        # A bare outlet names no place.
+        ("<div class='source'><cite><span>CNN</span> — </cite></div>", None),
+    ],
+)
+def test_a_dateline_printed_apart_from_the_first_paragraph(
+    opening: str, dateline: str | None
+) -> None:
+    body = (
+        f"{opening}<p>A rice mill opened in Segou on Tuesday.</p>"
+        "<p>It can husk forty tonnes a day, its owners said.</p>"
+    )
+    item = analyse(URL, HTML, page("", body=body), source="cnn").article
+    assert item is not None
+    assert item["dateline"] == dateline
+    assert item["paragraphs"][0] == "A rice mill opened in Segou on Tuesday."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree, html
 
@@ -183,3 +183,111 @@ def test_containing_agrees_with_a_scan_of_every_value(fragment: str, tag: str | 
         if fragment in v and (tag is None or v.getparent().tag == tag)
     ]
     assert index.containing(fragment, tag) == scanned
+
+
+_HREF_PIECES = [
+    "/", "//", "/..", "/./", ".", "a", "B9", "%2e", "-_~", ":", "@", ";p", "?", "&", "=",
+    "#", "#top", "?utm_source=x&id=1", "http://", "https://", "HTTP://", "www.cnn.com",
+    ":8080", "[::1]", "user@", " ", "\t", "\n", "\\", "é", "javascript:", "x" * 1100,
+]  # fmt: skip
+_BASES = [
+    "https://edition.cnn.com/2013/01/29/world/index.html?x=1#f",
+    "http://www.reuters.com:8080/article/",
+    "HTTPS://WWW.REUTERS.COM",
+    "http://[::1]/x",
+    "http://[::1/x",
+    "ftp://host/file",
+    "http://user@host/p;q",
+    "https://www.reuters.com/" + "a" * 1100,
+    "",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    prefix=st.sampled_from(["", "/", "http://a.b/", "https://A.b:81", "/2013/01/"]),
+    pieces=st.lists(st.sampled_from(_HREF_PIECES), max_size=6),
+    base=st.sampled_from(_BASES),
+)
+def test_hrefs_resolve_as_urljoin_would(prefix: str, pieces: list[str], base: str) -> None:
+    """Plain hrefs skip urljoin; every href still resolves as through it."""
+    from urllib.parse import urljoin
+
+    from crawler.pages.urls import _resolve, canonicalize_url, resolve_link
+
+    def outcome(read, *args):  # type: ignore[no-untyped-def]
+        try:
+            return read(*args)
+        except ValueError as exc:
+            return type(exc)
+
+    href = prefix + "".join(pieces)
+    stripped = href.strip()
+    joined = None if not stripped or stripped.startswith("#") else outcome(_resolve, stripped, base)
+    assert outcome(resolve_link, href, base) == joined
+    if base:
+        through_urljoin = outcome(lambda: canonicalize_url(urljoin(base, stripped)))
+        assert outcome(canonicalize_url, href, base) == through_urljoin
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    classes=st.lists(
+        st.sampled_from(["a", "ab", "b a", "a\nb", "", "\n", "ba-b", "x"]), max_size=12
+    ),
+    tags=st.lists(st.sampled_from(["div", "p"]), min_size=12, max_size=12),
+    fragments=st.lists(st.sampled_from(["a", "b", "a\nb", "", "-b", "x"]), min_size=1, max_size=3),
+    wanted=st.sampled_from(["a", "b a", "", "\n", "a\nb", "x", "zz"]),
+    tag=st.sampled_from([None, "div", "p"]),
+)
+def test_index_lookups_agree_with_a_scan_of_every_value(
+    classes: list[str], tags: list[str], fragments: list[str], wanted: str, tag: str | None
+) -> None:
+    """matching() and equal() find from the joined values what a scan of each value finds."""
+    root = etree.Element("div")
+    for value, name in zip(classes, tags, strict=False):
+        etree.SubElement(root, name, {"class": value})
+    index = AttributeIndex(root.xpath("//@class"))
+    is_div = etree.XPath("self::div")
+    assert index.matching(is_div, *fragments) == [
+        v.getparent()
+        for v in index.values
+        if any(f in v for f in fragments) and v.getparent().tag == "div"
+    ]
+    assert index.equal(wanted, tag) == [
+        v.getparent() for v in index.values if v == wanted and tag in (None, v.getparent().tag)
+    ]
+
+
+_CREDIT_PIECES = [
+    "Reporting", "REPORTED", "reportıng", "wrıtten", "Written", "compiled", "Edited",
+    "editing", "Additional\u00a0 reporting", "by", "BY", "bY", " ", "\u00a0", "\u2009", "\n",
+    "\u200b", "(", ")", ".", ";", ",", "-", "and", "Jane Doe", "contributed", "CONTRİBUTED",
+    "contrıbuted", "to this report", "story", "reporting", "\u212a", "x" * 390, "in Cairo",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CREDIT_PIECES), min_size=1, max_size=9))
+@example(["reportıng", "by", "Jane Doe"])
+@example(["Jane Doe", "CONTRİBUTED", "to this report"])
+@example(["(", "Jane Doe", "wrıtten", "BY", "x", ")"])
+def test_credits_lines_found_as_the_patterns_would(pieces: list[str]) -> None:
+    """The substring tests before the credits patterns never turn a line away they match."""
+    from crawler.pages.credits import _CONTRIBUTED_RE, _MARKER_RE, _strip_edges, is_credits_line
+    from crawler.pages.text import normalize_space
+
+    text = " ".join(pieces)
+    line = normalize_space(text)
+    inner = _strip_edges(line)
+    first = _MARKER_RE.search(inner)
+    wrapped = line.startswith("(") and line.rstrip(". ").endswith(")")
+    expected = (
+        bool(line)
+        and len(line) <= 400
+        and (
+            _CONTRIBUTED_RE.match(inner) is not None
+            or (first is not None and (first.start() == 0 or (wrapped and first.start() < 40)))
+        )
+    )
+    assert is_credits_line(text) == expected

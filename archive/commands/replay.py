@@ -252,17 +252,27 @@ def _is_tty(stream: TextIO) -> bool:
         return False
 
 
+# Lines of the temporary store behind --out per flush: it need not survive a crash.
+SCRATCH_BATCH = 1 << 30
+
+
 def _store_in_capture_order(
     spool: CaptureSpool, store: Any, out: TextIO | None, decisions: dict[str, int]
 ) -> None:
     """Add the spooled items by capture time to the store and, for ``--out``, to a
-    temporary store whose lines (each version once, as the store holds them) are written."""
+    temporary store whose lines (each version once, as the store holds them) are written.
+
+    The temporary store's files are copied to ``--out`` as they are: its lines are the
+    bytes ``--out`` writes (the same JSON encoding), so they are not decoded and encoded
+    again; and it is flushed (fsynced) once, at the end, not every few lines.
+    """
+    import shutil
     import tempfile
 
     from ..store import ArticleStore
 
     with tempfile.TemporaryDirectory(prefix="newsarchive-replay-") as scratch:
-        lines = ArticleStore(scratch) if out is not None else None
+        lines = ArticleStore(scratch, batch_size=SCRATCH_BATCH) if out is not None else None
         for item in spool.in_capture_order():
             if store is not None:
                 try:
@@ -281,8 +291,9 @@ def _store_in_capture_order(
             store.flush()
         if lines is not None and out is not None:
             lines.close()
-            for line in lines.iter_lines():
-                out.write(json.dumps(line, ensure_ascii=True, separators=(",", ":")) + "\n")
+            for path in lines.files():
+                with open(path, encoding="ascii") as handle:
+                    shutil.copyfileobj(handle, out)
 
 
 def _store_failed(data: Path | None, exc: BaseException, out: TextIO | None) -> int:

@@ -12,7 +12,7 @@ import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -116,6 +116,8 @@ def run_outcomes(
         finally:
             files.close()
         return
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: not for one job
+
     in_flight: deque[Future[Outcome]] = deque()
     limit = jobs * 8
     initargs = (sites, check, os.getpid())

@@ -49,6 +49,11 @@ TRACKED_FIELDS = (
 STORE_FIELDS = ("version", "contentDigest", "changes")
 
 
+# One encoder each, made once: json.dumps with options builds a new encoder every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_LINE = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+
+
 def _normalised(value: Any) -> Any:
     """NFC strings, recursively: the same text in another Unicode form is the same content."""
     if isinstance(value, str):
@@ -70,7 +75,7 @@ def field_value(item: dict[str, Any], name: str) -> Any:
 
 
 def _canonical_json(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return _CANONICAL.encode(value).encode()
 
 
 def content_digest(item: dict[str, Any]) -> str:
@@ -138,4 +143,4 @@ def file_name(month: str, worker: str | None = None) -> str:
 
 def encode_line(line: dict[str, Any]) -> bytes:
     """One JSONL line as bytes; ``ensure_ascii`` keeps every newline-like character escaped."""
-    return (json.dumps(line, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
+    return (_LINE.encode(line) + "\n").encode("ascii")

@@ -50,7 +50,11 @@ class BoundedReader(DecompressingBufferedReader):
 
     def readline(self, length: int | None = None) -> bytes:
         bound = MAX_LINE + 1 if length is None or length > MAX_LINE + 1 else length
-        line: bytes = super().readline(bound)
+        buff = self.buff
+        if bound > 0 and buff is not None and buff.tell() < self.buff_size:
+            line = self._buffered_line(buff, bound)
+        else:
+            line = super().readline(bound)
         if len(line) > MAX_LINE:
             raise LineTooLong(f"a header line longer than {MAX_LINE} bytes")
         if line.strip():
@@ -60,6 +64,20 @@ class BoundedReader(DecompressingBufferedReader):
         else:
             self._block = 0
         return line
+
+    def _buffered_line(self, buff: Any, length: int) -> bytes:
+        """warcio's ``readline`` for a buffer holding data, without its per-line checks
+        (the line, and any part of it in the next buffers, exactly as warcio reads them)."""
+        linebuff: bytes = buff.readline(length)
+        while not linebuff.endswith(b"\n"):
+            length -= len(linebuff)
+            if length <= 0:
+                break
+            self._fillbuff()
+            if self.empty():
+                break
+            linebuff += self.buff.readline(length)
+        return linebuff
 
     def read(self, length: int | None = None) -> bytes:
         self._block = 0

@@ -11,6 +11,13 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterable
+from types import ModuleType
+
+_fast_zlib: ModuleType | None
+try:  # ISA-L's inflate: the same bytes as zlib's, in less than half the CPU
+    from isal import isal_zlib as _fast_zlib
+except ImportError:  # pragma: no cover - a platform without its wheel: zlib alone
+    _fast_zlib = None
 
 # The live crawl's limit (Scrapy's DOWNLOAD_MAXSIZE as crawler/settings.py sets it), for
 # readers that run without the crawl's settings.
@@ -76,9 +83,45 @@ def _bomb(max_size: int) -> ContentDecodingError:
 
 
 def _zlib_stream(data: bytes, wbits: int, max_size: int, *, members: bool) -> bytes:
-    """Inflate `data` (several gzip members when `members`), never past `max_size` bytes."""
+    """Inflate `data` (several gzip members when `members`), never past `max_size` bytes.
+
+    A stream that ISA-L inflates cleanly (every member ends, checksums hold, within the
+    limit) is taken from it; anything else (damage, a cut tail, a bomb) is inflated again
+    by zlib, so what is kept and what is reported stays exactly zlib's.
+    """
+    if _fast_zlib is not None:
+        clean = _clean_stream(_fast_zlib, data, wbits, max_size, members=members)
+        if clean is not None:
+            return clean
+    return _zlib_stream_with(zlib, data, wbits, max_size, members=members)
+
+
+def _clean_stream(
+    module: ModuleType, data: bytes, wbits: int, max_size: int, *, members: bool
+) -> bytes | None:
+    """`data` inflated by `module` if every member ends cleanly within `max_size`, else None."""
+    parts: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            decompressor = module.decompressobj(wbits)
+            part = decompressor.decompress(data, max_size + 1 - size)
+            parts.append(part)
+            size += len(part)
+            if size > max_size or not decompressor.eof:
+                return None
+            data = decompressor.unused_data
+            if not members or not data.strip(b"\0"):
+                return part if len(parts) == 1 else b"".join(parts)
+    except Exception:  # damage: zlib decides what of it is kept
+        return None
+
+
+def _zlib_stream_with(
+    module: ModuleType, data: bytes, wbits: int, max_size: int, *, members: bool
+) -> bytes:
     out = bytearray()
-    decompressor = zlib.decompressobj(wbits)
+    decompressor = module.decompressobj(wbits)
     while True:
         try:
             chunk = decompressor.decompress(data, min(_STEP, max_size + 1 - len(out)))
@@ -93,7 +136,7 @@ def _zlib_stream(data: bytes, wbits: int, max_size: int, *, members: bool) -> by
             data = decompressor.unused_data
             if not members or not data.strip(b"\0"):
                 break
-            decompressor = zlib.decompressobj(wbits)
+            decompressor = module.decompressobj(wbits)
             continue
         data = decompressor.unconsumed_tail
         if not data and not chunk:  # input used up and nothing more pending

@@ -118,12 +118,12 @@ def analyse(
 def _read(page: ArticlePage, url: str, doc: html.HtmlElement, source: str | None) -> Analysis:
     """The analysis one page object gives: its item, or why it has none."""
     if page.is_article():
-        item = page.to_item()
+        item, related = page.item_and_links()
         return Analysis(
             kind="article",
             source=source,
             article=item,
-            links=list(page.related_links()),
+            links=list(related),
             extractor=item["metadata"]["extractor"],
         )
     return Analysis(

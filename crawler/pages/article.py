@@ -231,10 +231,15 @@ class ArticlePage:
         return self.NAME if "/" in self.NAME else f"{self.ctx.source}/{self.NAME}"
 
     def to_item(self) -> dict[str, Any]:
+        return self.item_and_links()[0]
+
+    def item_and_links(self) -> tuple[dict[str, Any], list[Link]]:
+        """The item and the related links it lists, read once: a template's
+        :meth:`related_links` may walk the page's related-coverage modules each time."""
         canonical = self.canonical_url()
         paragraphs = without_repeats(self.paragraphs())
         related = self.related_links()
-        return {
+        item = {
             "url": self.url(),
             "canonicalUrl": canonical,
             "source": self.SOURCE or self.ctx.source,
@@ -265,6 +270,7 @@ class ArticlePage:
             "inLanguage": self.in_language(),
             "metadata": {"extractor": self.extractor_name(), "schemaVersion": SCHEMA_VERSION},
         }
+        return item, related
 
 
 def without_repeats(paragraphs: list[str]) -> list[str]:

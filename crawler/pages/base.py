@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, wraps
@@ -169,16 +170,31 @@ class PageContext:
         body = self.doc.find("body")
         if body is None:
             return None
+        # The <body> child above each element walked (None: not under one). Starts share
+        # most of their ancestors, so each walk stops at the first one already placed.
+        placed: dict[html.HtmlElement, html.HtmlElement | None] = {}
         chosen: set[html.HtmlElement] = set()
         for element in elements:
-            child = element
-            for ancestor in element.iterancestors():
-                if ancestor is body:
-                    chosen.add(child)
+            walked = []
+            node = element
+            while True:
+                if node in placed:
+                    child = placed[node]
                     break
-                child = ancestor
-            else:
+                walked.append(node)
+                parent = node.getparent()
+                if parent is body:
+                    child = node
+                    break
+                if parent is None:
+                    child = None
+                    break
+                node = parent
+            for node in walked:
+                placed[node] = child
+            if child is None:
                 return None
+            chosen.add(child)
         return [child for child in body if child in chosen]
 
 
@@ -228,6 +244,7 @@ class AttributeIndex:
         self.values: list[Any] = list(values)
         # No marker holds a newline, so a marker found here lies within one value.
         self.joined = "\n" + "\n".join(self.values) + "\n"
+        self._held: dict[str, list[int]] = {}
 
     def has(self, *fragments: str) -> bool:
         """Whether some value contains one of `fragments` (XPath ``contains()``)."""
@@ -243,25 +260,42 @@ class AttributeIndex:
         Found by searching the joined values (C speed) and mapping each hit back to its
         value: a page has thousands of class values and a fragment sits in a few.
         """
+        values = self.values
+        found = []
+        for index in self._holding(fragment):
+            element = values[index].getparent()
+            if tag is None or element.tag == tag:
+                found.append(element)
+        return found
+
+    def _holding(self, fragment: str) -> list[int]:
+        """Indexes of the values that contain `fragment` (no newline in it), in order.
+
+        Remembered: templates ask for the same fragments from several fields, and each
+        search of an absent one reads all of a large page's class values.
+        """
+        found = self._held.get(fragment)
+        if found is not None:
+            return found
+        found = self._held[fragment] = []
         joined = self.joined
         hit = joined.find(fragment)
         if hit < 0:
-            return []
-        starts = self._starts
-        found = []
+            return found
+        starts, values = self._starts, self.values
         while hit >= 0:
             index = bisect.bisect_right(starts, hit) - 1
-            element = self.values[index].getparent()
-            if tag is None or element.tag == tag:
-                found.append(element)
+            found.append(index)
             # Go on after this value: one entry per value, whatever its hits.
-            hit = joined.find(fragment, starts[index] + len(self.values[index]))
+            hit = joined.find(fragment, starts[index] + len(values[index]))
         return found
 
     @cached_property
     def _starts(self) -> list[int]:
-        """Offset in :attr:`joined` where each value starts."""
-        return list(itertools.accumulate((len(v) + 1 for v in self.values), initial=1))[:-1]
+        """Offset in :attr:`joined` where each value starts (1 + the lengths and newlines
+        before it), summed in C: a page has thousands of values."""
+        lengths = itertools.accumulate(map(len, self.values), initial=1)
+        return list(map(operator.add, lengths, range(len(self.values))))
 
     def matching(self, test: etree.XPath, *fragments: str) -> list[html.HtmlElement]:
         """Elements whose value contains one of `fragments` and that pass `test`, in order.
@@ -270,24 +304,46 @@ class AttributeIndex:
         """
         if not self.has(*fragments):
             return []
+        if any(not fragment or "\n" in fragment for fragment in fragments):
+            indexes: Iterable[int] = (
+                index
+                for index, value in enumerate(self.values)
+                if any(fragment in value for fragment in fragments)
+            )
+        else:
+            indexes = sorted({index for f in fragments for index in self._holding(f)})
         found = []
-        for value in self.values:
-            if any(fragment in value for fragment in fragments):
-                element = value.getparent()
-                if test(element):
-                    found.append(element)
+        for index in indexes:
+            element = self.values[index].getparent()
+            if test(element):
+                found.append(element)
         return found
 
     def equal(self, wanted: str, tag: str | None = None) -> list[html.HtmlElement]:
         """Elements (of `tag`, if given) whose value is `wanted`, in page order."""
-        if f"\n{wanted}\n" not in self.joined:
+        framed = f"\n{wanted}\n"
+        joined = self.joined
+        hit = joined.find(framed)
+        if hit < 0:
             return []
+        values = self.values
+        if "\n" in wanted or not values:
+            indexes: Iterable[int] = (i for i, value in enumerate(values) if value == wanted)
+        else:
+            # Each value equal to `wanted` sits framed by newlines; a frame found may also
+            # lie across values holding newlines of their own, hence the check.
+            starts = self._starts
+            indexes = []
+            while hit >= 0:
+                index = bisect.bisect_right(starts, hit + 1) - 1
+                if starts[index] == hit + 1 and values[index] == wanted:
+                    indexes.append(index)
+                hit = joined.find(framed, hit + 1)
         found = []
-        for value in self.values:
-            if value == wanted:
-                element = value.getparent()
-                if tag is None or element.tag == tag:
-                    found.append(element)
+        for index in indexes:
+            element = values[index].getparent()
+            if tag is None or element.tag == tag:
+                found.append(element)
         return found
 
 

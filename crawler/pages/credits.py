@@ -27,6 +27,9 @@ _MARKER_RE = re.compile(
     r"(?<![\w-])(?P<marker>" + "|".join(pattern for pattern, _ in _MARKERS) + r")\s+by\b\s*",
     re.IGNORECASE,
 )
+# How every marker ends in a normalised line (its last letters, a space, "by"), spelt
+# without the letters that match others under IGNORECASE ("i" also matches a dotless one).
+_MARKER_ENDS = ("ng by", "ed by", "en by")
 _CONTRIBUTED_RE = re.compile(
     r"^(?P<names>.+?)\s+contributed\s+(?:to\s+this\s+(?:report|story|article)|reporting)\.?$",
     re.IGNORECASE,
@@ -51,8 +54,13 @@ def is_credits_line(text: str | None) -> bool:
     if not line or len(line) > 400:
         return False
     inner = _strip_edges(line)
-    if _CONTRIBUTED_RE.match(inner):
+    # Every paragraph is asked; most hold neither "...buted to" nor "...ed by", and these
+    # substring tests cost a fraction of the case-insensitive patterns they guard.
+    lowered = inner.lower()
+    if "buted " in lowered and _CONTRIBUTED_RE.match(inner):
         return True
+    if not any(end in lowered for end in _MARKER_ENDS):
+        return False
     first = _MARKER_RE.search(inner)
     if first is None:
         return False

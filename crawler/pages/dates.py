@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 # Offsets of the zone abbreviations the outlets print. "ET" is resolved by US rules.
 ZONE_OFFSETS: dict[str, float] = {
@@ -66,7 +67,12 @@ def format_utc(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, truncated to seconds."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(timezone.utc)
+    # As strftime("%Y-%m-%dT%H:%M:%SZ") writes it (the year unpadded), at a fifth of its cost.
+    return (
+        f"{utc.year}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+    )
 
 
 _ISO_RE = re.compile(
@@ -79,6 +85,18 @@ def parse_iso(value: str | None) -> str | None:
     """ISO 8601 (with an offset, ``Z`` or a zone name; naive means UTC) to the normal form."""
     if not value:
         return None
+    if isinstance(value, str):
+        return _parse_iso_text(value)
+    return _parse_iso(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_iso_text(value: str) -> str | None:
+    """:func:`parse_iso` of a string, remembered: templates read one stamp several times."""
+    return _parse_iso(value)
+
+
+def _parse_iso(value: str) -> str | None:
     match = _ISO_RE.match(value)
     if not match:
         return None
@@ -120,12 +138,14 @@ def zone_offset(zone: str) -> timedelta | None:
     zone = zone.strip()
     if zone.upper() in ZONE_OFFSETS:
         return timedelta(hours=ZONE_OFFSETS[zone.upper()])
-    match = re.fullmatch(r"(?:GMT|UTC)?\s*([+-])(\d{1,2}):?(\d{2})?", zone, re.IGNORECASE)
+    match = _OFFSET_RE.fullmatch(zone)
     if not match:
         return None
     sign = -1 if match.group(1) == "-" else 1
     return sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
 
+
+_OFFSET_RE = re.compile(r"(?:GMT|UTC)?\s*([+-])(\d{1,2}):?(\d{2})?", re.IGNORECASE)
 
 # -- printed stamps ---------------------------------------------------------------------
 
@@ -162,6 +182,18 @@ def parse_date(value: str | None, default_zone: str = "UTC") -> str | None:
 
     A stamp without a zone is read in `default_zone`; without a time it is midnight.
     """
+    if isinstance(value, str) and isinstance(default_zone, str):
+        return _parse_date_text(value, default_zone)
+    return _parse_date(value, default_zone)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(value: str, default_zone: str) -> str | None:
+    """:func:`parse_date` of a string, remembered: templates read one stamp several times."""
+    return _parse_date(value, default_zone)
+
+
+def _parse_date(value: str | None, default_zone: str) -> str | None:
     if not value or not value.strip():
         return None
     iso = parse_iso(value)

@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import html
 
-from .article import ArticlePage, headline_suffixes, paragraph_texts
+from .article import ArticlePage, headline_suffixes
 from .base import PageContext, once
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
@@ -71,6 +71,8 @@ _DATELINE_RE = re.compile(
     r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
     r"\s*(?:\((?:CNN|CNN Business|CNNMoney|Reuters|AP|AFP)\)\s*[-–—]*|(?<!\S)CNN\s*[—–-])"
 )
+# A source line is a place and an outlet, never a sentence.
+_OPENING_LENGTH = 80
 _BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author'"
     " or contains(translate(@class, 'BYLINE', 'byline'), 'byline')"
@@ -207,7 +209,7 @@ class GenericArticlePage(ArticlePage):
         most text (pages of before ``<article>``)."""
         best, best_size = None, 0
         for element in self.ctx.xpath("//article|//*[@itemprop='articleBody']"):
-            size = sum(len(text_of(p)) for p in _paragraph_elements(element))
+            size = sum(len(self.visible_text(p)) for p in self.paragraph_elements(element))
             if size > best_size:
                 best, best_size = element, size
         if best is not None:
@@ -219,7 +221,7 @@ class GenericArticlePage(ArticlePage):
         for p in self.ctx.xpath("//body//p"):
             parent = p.getparent()
             if parent is not None:
-                sizes[parent] = sizes.get(parent, 0) + len(text_of(p))
+                sizes[parent] = sizes.get(parent, 0) + len(self.visible_text(p))
         if not sizes:
             return None
         chosen = max(sizes, key=lambda element: sizes[element])
@@ -231,16 +233,33 @@ class GenericArticlePage(ArticlePage):
         container = self.container()
         if container is None:
             return []
-        return paragraph_texts(
-            [
-                p
-                for p in _paragraph_elements(container)
-                if not p.xpath(
-                    "ancestor::figure|ancestor::aside|ancestor::footer|ancestor::header"
-                    "|ancestor::*[contains(@class, 'byline') or contains(@class, 'caption')]"
-                )
-            ]
+        texts = (
+            self.visible_text(p)
+            for p in self.paragraph_elements(container)
+            if not p.xpath(
+                "ancestor::figure|ancestor::aside|ancestor::footer|ancestor::header"
+                "|ancestor::*[contains(@class, 'byline') or contains(@class, 'caption')]"
+            )
         )
+        return [text for text in texts if text]
+
+    # The container is chosen by the text of its paragraphs, which are then its body: each
+    # paragraph's query and text are computed once.
+    def paragraph_elements(self, container: html.HtmlElement) -> list[html.HtmlElement]:
+        """:func:`_paragraph_elements` of `container`, once per page."""
+        memo = self.__dict__.setdefault("_paragraph_memo", {})
+        found = memo.get(container)
+        if found is None:
+            found = memo[container] = _paragraph_elements(container)
+        return found
+
+    def visible_text(self, element: html.HtmlElement) -> str:
+        """:func:`text_of` `element`, once per page."""
+        memo = self.__dict__.setdefault("_text_memo", {})
+        found = memo.get(element)
+        if found is None:
+            found = memo[element] = text_of(element)
+        return found
 
     def credits(self) -> list[dict[str, str]]:
         """People of the credits line ("(Reporting by A; Editing by B)", "A contributed ...")."""
@@ -262,7 +281,28 @@ class GenericArticlePage(ArticlePage):
 
     def dateline(self) -> str | None:
         paragraphs = self.paragraphs()
-        return dateline_of(paragraphs[0]) if paragraphs else None
+        found = dateline_of(paragraphs[0]) if paragraphs else None
+        if found is None:
+            opening = self.opening()
+            found = dateline_of(opening + " ") if opening else None
+        return found
+
+    def opening(self) -> str | None:
+        """A source line printed apart, before the first paragraph ("Gao CNN —" in a
+        ``cite`` since 2022, or an element whose class says dateline), else None."""
+        container = self.container()
+        if container is None:
+            return None
+        elements = self.paragraph_elements(container)
+        first = elements[0] if elements else None
+        for element in container.iter():
+            if element is first:
+                break
+            if element.tag == "cite" or "dateline" in (element.get("class") or "").lower():
+                text = text_of(element)
+                if text and len(text) <= _OPENING_LENGTH:
+                    return text
+        return None
 
     # -- people -------------------------------------------------------------------------
     def byline(self) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from lxml import html
 
@@ -39,21 +40,25 @@ def normalize_space(text: str | None) -> str:
 
 def is_hidden(element: html.HtmlElement) -> bool:
     """True for elements that are not text to a reader: hidden, scripts, accessibility-only."""
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in ("script", "style", "noscript", "template"):
+    if element.tag in _NOT_TEXT_TAGS:
         return True
-    cls = element.get("class") or ""
-    if any(marker in cls for marker in HIDDEN_CLASS_MARKERS):
+    get = element.get
+    cls = get("class")
+    if cls:
+        for marker in HIDDEN_CLASS_MARKERS:
+            if marker in cls:
+                return True
+    if get("hidden") is not None or get("aria-hidden") == "true":
         return True
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
-        return True
-    style = (element.get("style") or "").replace(" ", "").lower()
+    style = get("style")
     if not style:
         return False
+    style = style.replace(" ", "").lower()
     # Screen-reader-only text clipped to nothing (Reuters' "category", ", opens new tab").
     return "display:none" in style or any(mark in style for mark in _CLIPPED_STYLES)
 
 
+_NOT_TEXT_TAGS = frozenset(("script", "style", "noscript", "template"))
 _CLIPPED_STYLES = (
     "clip:rect(0px,0px,0px,0px)",
     "clip:rect(0000)",
@@ -62,27 +67,32 @@ _CLIPPED_STYLES = (
 )
 
 
-def _iter_text(element: html.HtmlElement, skip: Iterable[html.HtmlElement] = ()) -> Iterable[str]:
-    skipped = set(skip)
-    if element in skipped or is_hidden(element):
+def _collect_text(element: html.HtmlElement, skipped: set[Any], pieces: list[str]) -> None:
+    """Append the visible text pieces of `element` (less `skipped` subtrees) to `pieces`."""
+    if (skipped and element in skipped) or is_hidden(element):
         return
-    if element.text:
-        yield element.text
+    text = element.text
+    if text:
+        pieces.append(text)
     for child in element:
-        if isinstance(child.tag, str):
-            if child.tag == "br":
-                yield " "
+        tag = child.tag
+        if tag.__class__ is str:
+            if tag == "br":
+                pieces.append(" ")
             else:
-                yield from _iter_text(child, skipped)
-        if child.tail:
-            yield child.tail
+                _collect_text(child, skipped, pieces)
+        tail = child.tail
+        if tail:
+            pieces.append(tail)
 
 
 def text_of(element: html.HtmlElement | None, skip: Iterable[html.HtmlElement] = ()) -> str:
     """The visible, normalised text of an element (hidden children and `skip` left out)."""
     if element is None:
         return ""
-    return normalize_space("".join(_iter_text(element, skip)))
+    pieces: list[str] = []
+    _collect_text(element, set(skip), pieces)
+    return normalize_space("".join(pieces))
 
 
 def short_text_of(element: html.HtmlElement, limit: int, uncounted: str = "") -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from .outlets import outlets
@@ -53,7 +53,13 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     """
     url = url.strip()
     if base:
-        url = urljoin(base, url)
+        # A plain href resolves as urljoin would, less what is dropped below anyway.
+        plain = (
+            _resolve_plain(url, base)
+            if len(url) < _PLAIN_LENGTH and len(base) < _PLAIN_LENGTH
+            else None
+        )
+        url = plain or urljoin(base, url)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -121,6 +127,16 @@ def article_id(canonical_url: str) -> str:
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
+# An href whose resolution needs none of urljoin's cases: an absolute http(s) URL with a
+# plain host, or a path from the root; no params (";"), dot segments, spaces or controls.
+_PLAIN_HREF_RE = re.compile(
+    r"(?P<origin>(?P<scheme>https?)://(?P<netloc>[A-Za-z0-9.-]+(?::[0-9]{1,5})?)(?=[/?#]|$))?"
+    r"(?P<path>(?:/(?![/.])[A-Za-z0-9_~%!$&'()*+,=:@.-]*)*)"
+    r"(?:\?(?P<query>[!-\"$-~]*))?(?:#[!-~]*)?"
+)
+# Any href and base this short resolve to a URL within MAX_URL_LENGTH.
+_PLAIN_LENGTH = MAX_URL_LENGTH // 2 - 16
+
 
 def resolve_link(href: str | None, base: str) -> str | None:
     """Absolute http(s) URL for an href, or None for javascript:, data:, mailto:, junk."""
@@ -129,6 +145,50 @@ def resolve_link(href: str | None, base: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#") or "\x00" in href:
         return None
+    if len(href) < _PLAIN_LENGTH and len(base) < _PLAIN_LENGTH:
+        plain = _resolve_plain(href, base)
+        if plain is not None:
+            return plain
+    return _resolve(href, base)
+
+
+def _resolve_plain(href: str, base: str) -> str | None:
+    """:func:`_resolve` of the hrefs most pages hold (an absolute http(s) URL, a path from
+    the root), without urljoin's general case; None where the general case must answer."""
+    match = _PLAIN_HREF_RE.fullmatch(href)
+    if match is None:
+        return None
+    path, query = match.group("path"), match.group("query")
+    scheme, netloc = _origin(base)
+    if not netloc:
+        return None
+    if match.group("origin"):
+        scheme, netloc = match.group("scheme"), match.group("netloc")
+    elif not path:
+        return None
+    url = f"{scheme}://{netloc}{path}"
+    return f"{url}?{query}" if query else url
+
+
+@lru_cache(maxsize=256)
+def _origin(base: str) -> tuple[str, str]:
+    """The scheme and host a root path resolves against ("", "" for a page URL that is not
+    a plain http(s) one: urljoin's general case reads it)."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return "", ""
+    netloc = parts.netloc
+    if parts.scheme not in ("http", "https") or not _PLAIN_NETLOC_RE.fullmatch(netloc):
+        return "", ""
+    return parts.scheme, netloc
+
+
+_PLAIN_NETLOC_RE = re.compile(r"[A-Za-z0-9.-]*[A-Za-z0-9-][A-Za-z0-9.-]*(?::[0-9]{1,5})?")
+
+
+def _resolve(href: str, base: str) -> str | None:
+    """:func:`resolve_link` of a stripped, non-empty href, through urljoin."""
     if _SCHEME_RE.match(href) and not href.lower().startswith(("http:", "https:")):
         return None
     absolute = urljoin(base, href)

@@ -13,9 +13,8 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..base import Link, PageContext, once
-from ..dates import parse_date
 from ..text import normalize_space, text_of
-from .cnn_common import CnnPage
+from .cnn_common import CnnPage, has_token
 
 # Regions of the story column that are not body text.
 _NOT_BODY_CLASSES = (
@@ -38,13 +37,46 @@ _NOT_BODY_CLASSES = (
 )
 # Classes of the era's story template and page chrome (on <div>s), or div#cnn_hdr.
 _MARKERS = ("cnn_strycntntlft", "cnnByline", "cnn_strytmstmp", "cnn_maincntnr")
-_PARAGRAPH = (
-    "p[not(@class) or contains(@class, 'cnn_storypgraphtxt') or @class = ''"
-    " or contains(@class, 'cnnInline')][not(@style)]"
-)
-# The story column is div.cnn_strycntntlft; CNN Arabic mirrors the columns, so there the
-# story sits in div.cnn_strycntntrgt and the rail on the left.
-_PARAGRAPHS = etree.XPath(f".//{_PARAGRAPH}")
+_SCRIPT_TEXT = etree.XPath(".//script/text()")
+_ITEMS = etree.XPath("li")
+# Story photos and in-story gallery photos; a still with a play button over it is a video's
+# tease, not a photo. Every such box has one of these fragments in its class.
+_IMAGE_FRAGMENTS = ("cnn_stryimg640", "cnnArticleGalleryPhotoContainer", "cnn_strylccimg300")
+
+
+def _paragraphs(column: html.HtmlElement) -> list[html.HtmlElement]:
+    """The ``<p>`` of `column` that may be body text: unclassed or of the story's paragraph
+    classes, and not styled."""
+    found = []
+    for p in column.iter("p"):
+        cls = p.get("class")
+        if (
+            cls is None or cls == "" or "cnn_storypgraphtxt" in cls or "cnnInline" in cls
+        ) and p.get("style") is None:
+            found.append(p)
+    return found
+
+
+def _is_photo_class(cls: str) -> bool:
+    """A captioned photo, a gallery photo, or a plain or 300-pixel still."""
+    return (
+        "cnn_stryimg640captioned" in cls
+        or "cnnArticleGalleryPhotoContainer" in cls
+        or has_token(cls, "cnn_stryimg640")
+        or has_token(cls, "cnn_strylccimg300")
+    )
+
+
+def _captions(box: html.HtmlElement) -> list[html.HtmlElement]:
+    """``.//*[contains(@class, 'cnn_strycaptiontxt') or self::cite]`` of `box`."""
+    return [
+        found
+        for found in box.iter(etree.Element)
+        if (found.tag == "cite" or "cnn_strycaptiontxt" in (found.get("class") or ""))
+        and found is not box
+    ]
+
+
 # Pages of 2010-2011 write the stamp from a script: one text for edition.cnn.com, one for
 # the other hosts ("August 13, 2010 -- Updated 2308 GMT" / "August 13, 2010 7:08 p.m. EDT").
 _SCRIPT_STAMP_RE = re.compile(
@@ -102,8 +134,6 @@ class Cnn2013Page(CnnPage):
     """An article of the 2010-2014 CNN.com story template."""
 
     NAME = "cnn/2013"
-    STAMP_XPATH = "//div[contains(@class, 'cnn_strytmstmp')]"
-    CREDIT_XPATH = "//p[contains(@class, 'cnn_strycbftrtxt')]"
 
     REGION_CLASSES = (
         "cnn_strycntntlft",
@@ -129,6 +159,7 @@ class Cnn2013Page(CnnPage):
             return False
         return super().is_article()
 
+    @once
     def headline(self) -> str:
         for area in self.ctx.classes.containing("cnn_storyarea", "div"):
             h1 = next(area.iter("h1"), None)
@@ -137,20 +168,21 @@ class Cnn2013Page(CnnPage):
         return super().headline()
 
     def byline(self) -> str | None:
-        return self.text("//div[contains(@class, 'cnnByline')]") or None
+        return text_of(self.first_classed("cnnByline", "div")) or None
 
     def highlights(self) -> list[str]:
-        items = self.xpath("//ul[contains(@class, 'cnnStryHghLght')]/li")
+        items = self.within(self.classed("cnnStryHghLght", "ul"), _ITEMS)
         return [text for text in (text_of(item) for item in items) if text]
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
+        in_other_box = self.box_test(_NOT_BODY_CLASSES)
         for column in ("cnn_strycntntlft", "cnn_strycntntrgt"):
             found = [
                 p
                 for div in self.ctx.classes.containing(column, "div")
-                for p in _PARAGRAPHS(div)
-                if not self.in_box(p, _NOT_BODY_CLASSES)
+                for p in _paragraphs(div)
+                if not in_other_box(p)
             ]
             if found:
                 return list(dict.fromkeys(found))
@@ -164,46 +196,54 @@ class Cnn2013Page(CnnPage):
             cls = ancestor.get("class") or ""
             if "cnn_strycntntlft" in cls or "cnn_strycntntrgt" in cls:
                 return ancestor
-        return self.first("//div[contains(@class, 'cnn_strycntntlft')]")
+        return self.first_classed("cnn_strycntntlft", "div")
 
     # -- dates: the visible stamp is the last update -----------------------------------
+    def stamp_element(self) -> html.HtmlElement | None:
+        return self.first_classed("cnn_strytmstmp", "div")
+
+    def credit_elements(self) -> list[html.HtmlElement]:
+        return self.classed("cnn_strycbftrtxt", "p")
+
     @once
     def stamp(self) -> str | None:
         """The stamp as a reader saw it; 2010-2011 pages write it from a script by host."""
-        element = self.first(self.STAMP_XPATH)
+        element = self.stamp_element()
         if element is None:
             return None
         text = text_of(element)
         if text:
             return text
-        match = _SCRIPT_STAMP_RE.search(" ".join(element.xpath(".//script/text()")))
+        match = _SCRIPT_STAMP_RE.search(" ".join(_SCRIPT_TEXT(element)))
         if not match:
             return None
         host = urlsplit(self.ctx.url).hostname or ""
         return normalize_space(match.group("edition" if "edition." in host else "other")) or None
 
+    @once
     def date_published_raw(self) -> str | None:
         stated = super(CnnPage, self).date_published_raw()
         if stated:
             return stated
         for script in self.ctx.xpath("//script[contains(text(), 'cnnFirstPub')]/text()"):
             match = _FIRST_PUB_RE.search(script)
-            if match and parse_date(match.group("stamp")):
+            if match and self.parsed(match.group("stamp")):
                 return match.group("stamp")
         return None
 
+    @once
     def date_modified_raw(self) -> str | None:
         stated = super(CnnPage, self).date_modified_raw()
         if stated:
             return stated
         stamp = self.stamp()
-        if stamp and (parse_date(stamp) or parse_date(arabic_stamp_in_english(stamp))):
+        if stamp and (self.parsed(stamp) or self.parsed(arabic_stamp_in_english(stamp))):
             return stamp
         return None
 
     def date_modified(self) -> str | None:
         raw = self.date_modified_raw()
-        return parse_date(raw) or parse_date(arabic_stamp_in_english(raw or ""))
+        return self.parsed(raw) or self.parsed(arabic_stamp_in_english(raw or ""))
 
     @once
     def related_links(self) -> list[Link]:
@@ -216,7 +256,8 @@ class Cnn2013Page(CnnPage):
                 if anchor.get("href") is None:
                     continue
                 headline = text_of(anchor)
-                url = self.ctx.absolute(anchor.get("href"))
+                # The photo's link (no text) comes first; its URL is the headline's.
+                url = self.ctx.absolute(anchor.get("href")) if headline else None
                 if headline and url:
                     found.append((anchor, Link(url=url, kind="related", headline=headline)))
                     break
@@ -239,23 +280,22 @@ class Cnn2013Page(CnnPage):
         column = self.body_container()
         if column is None:
             return found
-        for box in column.xpath(
-            ".//div[contains(@class, 'cnn_stryimg640captioned')"
-            " or contains(@class, 'cnnArticleGalleryPhotoContainer')"
-            " or contains(concat(' ', normalize-space(@class), ' '), ' cnn_stryimg640 ')"
-            " or contains(concat(' ', normalize-space(@class), ' '), ' cnn_strylccimg300 ')]"
-            # A still with a play button over it is a video's tease, not a photo.
-            "[not(ancestor::*[contains(@class, 'cnnStryVidCont')])]"
-            "[not(.//*[contains(@class, 'plybttn')])]"
-        ):
+        candidates = [
+            box
+            for fragment in _IMAGE_FRAGMENTS
+            for box in self.classed(fragment, "div")
+            if _is_photo_class(box.get("class") or "")
+            and column in box.iterancestors()
+            and not self.in_box(box, ("cnnStryVidCont",))
+            and box not in self.holders("plybttn")
+        ]
+        for box in self.page_ordered(candidates):
             if "cnn_strylccimg300" in (box.get("class") or ""):
                 # The caption is the <div> beside the image's own container.
                 holder = box.find("div")
                 caption = text_of(box, skip=[holder] if holder is not None else [])
             else:
-                caption_element = box.xpath(
-                    ".//*[contains(@class, 'cnn_strycaptiontxt') or self::cite]"
-                )
+                caption_element = _captions(box)
                 # Gallery captions are display:none until their slide shows; still captions.
                 caption = (
                     normalize_space(caption_element[0].text_content()) if caption_element else ""

@@ -14,9 +14,8 @@ from lxml import etree, html
 
 from ..base import Link, PageContext, once
 from ..text import text_of
-from .cnn_common import CnnPage, dateline_of
+from .cnn_common import CnnPage, classed_in, dateline_of, has_token
 
-_PARAGRAPH = "contains(concat(' ', normalize-space(@class), ' '), ' zn-body__paragraph ')"
 # Boxes inside the body that are not its text.
 _NOT_BODY_CLASSES = (
     "zn-body__footer",
@@ -33,24 +32,21 @@ _NOT_BODY_CLASSES = (
 )
 # Embedded media boxes, except the one that holds the opening paragraph.
 _LEAFMEDIA, _SOURCED = ("el__leafmedia",), "el__leafmedia--sourced-paragraph"
-_SOURCE_XPATH = f"//cite[contains(@class, 'el-editorial-source')][ancestor::*[{_PARAGRAPH}]]"
-_HEADLINE_TEXT = etree.XPath(".//*[contains(@class, 'cd__headline-text')]")
 _LINKS = etree.XPath(".//a[@href]")
-_LEDE_IMAGE_XPATH = (
-    "//section[@id = 'large-media']/div[contains(@class, 'l-container')]"
-    "/img[contains(@class, 'media__image')]"
+_SOURCE_CITE = etree.XPath(".//cite[contains(@class, 'el-editorial-source')]")
+_CAPTION_BESIDE = etree.XPath("following-sibling::div[contains(@class, 'media__caption')]")
+# The lede photo, in section#large-media.
+_LEDE_IMAGE = etree.XPath(
+    "div[contains(@class, 'l-container')]/img[contains(@class, 'media__image')]"
 )
+# Credit lines of the body's footer: its innermost paragraphs.
+_CREDIT_LINES = etree.XPath(".//*[self::p or self::div][not(*[self::p or self::div])]")
 
 
 class Cnn2015Page(CnnPage):
     """An article of the 2015-2020 CNN.com "zone" template."""
 
     NAME = "cnn/2015"
-    STAMP_XPATH = "//p[contains(@class, 'update-time')]"
-    CREDIT_XPATH = (
-        "//*[contains(@class, 'zn-body__footer')]//*[self::p or self::div]"
-        "[not(*[self::p or self::div])]"
-    )
 
     REGION_CLASSES = (
         "zn-body__paragraph",
@@ -64,6 +60,7 @@ class Cnn2015Page(CnnPage):
         "el-editorial-source",
         "zn-large-media",
     )
+    REGION_IDS = ("large-media",)
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
@@ -75,6 +72,7 @@ class Cnn2015Page(CnnPage):
             "pg-rail-tall",
         )
 
+    @once
     def headline(self) -> str:
         found = self.ctx.classes.containing("pg-headline", "h1")
         return text_of(found[0]) if found else super().headline()
@@ -89,28 +87,34 @@ class Cnn2015Page(CnnPage):
 
     @once
     def body_candidates(self) -> list[html.HtmlElement]:
+        in_other_box = self.box_test(_NOT_BODY_CLASSES)
+        in_media = self.box_test(_LEAFMEDIA, _SOURCED)
         return [
             e
             for e in self.with_class("zn-body__paragraph")
-            if not self.in_box(e, _NOT_BODY_CLASSES) and not self.in_box(e, _LEAFMEDIA, _SOURCED)
+            if not in_other_box(e) and not in_media(e)
         ]
 
     @once
     def source_cite(self) -> str:
         """The opening's ``cite.el-editorial-source``: "Jerusalem (CNN)", "(CNN)", or a bare
         place when the CMS dropped the outlet ("Washington")."""
-        cite = self.first(_SOURCE_XPATH)
-        return text_of(cite) if cite is not None else ""
+        for cite in self.classed("el-editorial-source", "cite"):
+            # The opening's source sits inside a body paragraph.
+            if any(has_token(a.get("class"), "zn-body__paragraph") for a in cite.iterancestors()):
+                return text_of(cite)
+        return ""
+
+    def stamp_element(self) -> html.HtmlElement | None:
+        return self.first_classed("update-time", "p")
+
+    def credit_elements(self) -> list[html.HtmlElement]:
+        return self.within(self.classed("zn-body__footer"), _CREDIT_LINES)
 
     def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
         cite = self.source_cite()
         # "(CNN)After ..." reads as printed; a bare place is not glued to the first word.
-        if (
-            cite
-            and not cite.endswith(")")
-            and text.startswith(cite)
-            and element.xpath(".//cite[contains(@class, 'el-editorial-source')]")
-        ):
+        if cite and not cite.endswith(")") and text.startswith(cite) and _SOURCE_CITE(element):
             rest = text[len(cite) :]
             if rest and not rest[0].isspace():
                 text = f"{cite} {rest}"
@@ -127,10 +131,11 @@ class Cnn2015Page(CnnPage):
         """ "READ:" lines (inline) and the related-story cards embedded in the body (related)."""
         found = self.read_line_links()
         for card in self.ctx.classes.containing("el__article--embed"):
-            title = _HEADLINE_TEXT(card)
+            title = classed_in(card, "cd__headline-text")
+            title_text = text_of(title[0]) if title else ""
             for anchor in _LINKS(card):
-                headline = text_of(title[0]) if title else text_of(anchor)
-                url = self.ctx.absolute(anchor.get("href"))
+                headline = title_text if title else text_of(anchor)
+                url = self.ctx.absolute(anchor.get("href")) if headline else None
                 if headline and url:
                     found.append((card, Link(url=url, kind="related", headline=headline)))
                     break
@@ -140,15 +145,15 @@ class Cnn2015Page(CnnPage):
         """Story photos (``el__image--*``) with their captions; video and card images left out."""
         found = []
         # The lede photo over the story (a lede video's still is not a photo).
-        for img in self.xpath(_LEDE_IMAGE_XPATH):
-            caption = img.xpath("following-sibling::div[contains(@class, 'media__caption')]")
+        for img in self.within(self.ctx.ids.equal("large-media", "section"), _LEDE_IMAGE):
+            caption = _CAPTION_BESIDE(img)
             entry = self.image(img, text_of(caption[0]) if caption else "", "data-src-large")
             if entry and entry not in found:
                 found.append(entry)
         for box in self.ctx.classes.containing("el__image--", "div"):
             if self.in_box(box, ("video", "gallery", "el__article--embed")):
                 continue
-            caption = box.xpath(".//*[contains(@class, 'media__caption')]")
+            caption = classed_in(box, "media__caption")
             entry = self.image(
                 box.find(".//img"), text_of(caption[0]) if caption else "", "data-src-large"
             )

@@ -8,7 +8,7 @@ says "Updated ..." and so is a last-update time; video and gallery pages are not
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..article import ArticlePage
-from ..base import Link, once, region_holding
+from ..base import Link, compiled, once
 from ..bylines import byline_names, contributor_names
 from ..dates import parse_date
 from ..text import normalize_space, text_of
@@ -39,17 +39,54 @@ def _fragments_re(fragments: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(fragment) for fragment in fragments))
 
 
+def has_token(cls: str | None, token: str) -> bool:
+    """Whether a class attribute lists `token` as a whole word, as XPath's
+    ``contains(concat(' ', normalize-space(@class), ' '), ' token ')`` says (XML whitespace
+    only: a no-break space joins words)."""
+    if not cls or token not in cls:
+        return False
+    return f" {token} " in f" {cls.translate(_XML_SPACE)} "
+
+
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
+
+
+def classed_in(element: html.HtmlElement, fragment: str) -> list[html.HtmlElement]:
+    """``.//*[contains(@class, fragment)]`` of `element`, in page order. A Python walk: libxml2
+    reads each class attribute for a contains() test far slower than Python does."""
+    return [
+        found
+        for found in element.iter(etree.Element)
+        if fragment in (found.get("class") or "") and found is not element
+    ]
+
+
 def class_xpath(*fragments: str) -> str:
     """XPath predicate: the @class attribute holds one of the fragments."""
     return " or ".join(f"contains(@class, '{fragment}')" for fragment in fragments)
 
 
+def shows_text(text: str | None) -> bool:
+    """``bool(normalize_space(text))``, mostly without normalising all of `text`: the rule
+    works character by character, so a first visible character the rule keeps says yes."""
+    if not text:
+        return False
+    stripped = text.lstrip()
+    if not stripped:
+        return False
+    # A first character the rule keeps answers at once; else normalise it all to be sure.
+    return bool(normalize_space(stripped[0])) or bool(normalize_space(stripped))
+
+
 def is_em_only(element: html.HtmlElement) -> bool:
     """A paragraph whose whole visible text sits inside one ``<em>``/``<i>`` (a note)."""
+    # Most paragraphs open with text: that answers at once.
+    if shows_text(element.text):
+        return False
     children = [child for child in element if isinstance(child.tag, str)]
     if len(children) != 1 or children[0].tag not in ("em", "i"):
         return False
-    if normalize_space(element.text) or normalize_space(children[0].tail):
+    if shows_text(children[0].tail):
         return False
     return bool(text_of(children[0]))
 
@@ -57,10 +94,12 @@ def is_em_only(element: html.HtmlElement) -> bool:
 def is_italic_only(element: html.HtmlElement) -> bool:
     """A paragraph whose visible text all sits inside ``<em>``/``<i>`` children ("Follow us
     on Twitter" promos printed as two italic runs), not only inside one."""
+    if shows_text(element.text):
+        return False
     children = [child for child in element if isinstance(child.tag, str)]
     if not children or not all(_is_italic_run(child) for child in children):
         return False
-    if normalize_space(element.text) or any(normalize_space(c.tail) for c in children):
+    if any(shows_text(c.tail) for c in children):
         return False
     return any(text_of(child) for child in children)
 
@@ -69,11 +108,11 @@ def _is_italic_run(element: html.HtmlElement) -> bool:
     """An ``<em>``/``<i>``, or a link whose text is all italic ("Sign up <a><em>here</em></a>")."""
     if element.tag in ("em", "i"):
         return True
-    if element.tag != "a" or normalize_space(element.text):
+    if element.tag != "a" or shows_text(element.text):
         return False
     children = [child for child in element if isinstance(child.tag, str)]
     return bool(children) and all(
-        child.tag in ("em", "i") and not normalize_space(child.tail) for child in children
+        child.tag in ("em", "i") and not shows_text(child.tail) for child in children
     )
 
 
@@ -113,14 +152,19 @@ _ROLE_CLAUSE_RE = re.compile(
 _CREDIT_ROLES = {"reported": "reporting", "wrote": "writing", "contributed reporting": "reporting"}
 
 
-def credit_entries(line: str) -> list[dict[str, str]]:
-    """``{name, role}`` of each person a CNN credits line names, sentence by sentence."""
+def credit_entries(
+    line: str, names_of: Callable[[str], list[str]] = contributor_names
+) -> list[dict[str, str]]:
+    """``{name, role}`` of each person a CNN credits line names, sentence by sentence.
+
+    `names_of` reads a "contributed to this report" sentence (:func:`contributor_names`).
+    """
     entries: list[dict[str, str]] = []
     sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", normalize_space(line))
-    if not any(contributor_names(s) for s in sentences):
+    contributors = [names_of(sentence) for sentence in sentences]
+    if not any(contributors):
         return entries
-    for sentence in sentences:
-        names = contributor_names(sentence)
+    for sentence, names in zip(sentences, contributors, strict=True):
         if names:
             entries += [{"name": name, "role": "contributor"} for name in names]
             continue
@@ -134,23 +178,9 @@ def credit_entries(line: str) -> list[dict[str, str]]:
     return entries
 
 
-def is_credit_line(text: str) -> bool:
-    """ "CNN's A and B contributed to this report." (the credits line)."""
-    # The substring test first: the pattern scans a whole paragraph to say no.
-    return "contribut" in text.lower() and bool(contributor_names(text))
-
-
-_HAS_NOTE = etree.XPath(".//*[" + class_xpath("el-editorial-note", "cnnEditorialNote") + "]")
-
-
-def is_note_or_credit(element: html.HtmlElement, text: str) -> bool:
-    """Editorial notes (classed, "Editor's note:", or an ``<em>``-only paragraph), credits."""
-    cls = (element.get("class") or "").lower()
-    if "editorialnote" in cls or "editorial-note" in cls or "editor-note" in cls:
-        return True
-    if _HAS_NOTE(element):
-        return True
-    return bool(EDITORS_NOTE_RE.match(text) or is_em_only(element) or is_credit_line(text))
+# Classes of editorial notes; a paragraph holding one is a note.
+_NOTE_CLASSES = ("el-editorial-note", "cnnEditorialNote")
+_IN_PAGE_ORDER = compiled("$found/self::*")
 
 
 def is_read_line(text: str) -> bool:
@@ -158,14 +188,15 @@ def is_read_line(text: str) -> bool:
 
 
 class CnnPage(ArticlePage):
-    """CNN defaults: no dateline, credits from "contributed to this report" lines."""
+    """CNN defaults: no dateline, credits from "contributed to this report" lines.
+
+    The templates find their containers in the page's class index (``ctx.classes``) rather
+    than by a ``//`` query: a query tests every element of the story's regions, the index
+    finds a class in one string search.
+    """
 
     SOURCE = "cnn"
     SCOPED = True
-    # XPath of the visible "Updated ..." stamp.
-    STAMP_XPATH = ""
-    # XPath of credit lines printed outside the body paragraphs.
-    CREDIT_XPATH = ""
 
     # -- page kind ----------------------------------------------------------------------
     def is_non_article_page(self) -> bool:
@@ -187,17 +218,62 @@ class CnnPage(ArticlePage):
         return f"{self.extractor_name()} page without a headline or body"
 
     # -- body helpers -------------------------------------------------------------------
-    @staticmethod
-    def in_box(element: html.HtmlElement, fragments: Iterable[str], unless: str = "") -> bool:
+    def in_box(self, element: html.HtmlElement, fragments: Iterable[str], unless: str = "") -> bool:
         """Whether an ancestor of `element` has a class holding one of `fragments` (and not
-        `unless`): a box of the story column that is not its text. Walking a paragraph's
-        few ancestors costs less than an XPath ancestor test or collecting every box."""
-        search = _fragments_re(tuple(fragments)).search
-        for ancestor in element.iterancestors():
-            cls = ancestor.get("class")
-            if cls and search(cls) and not (unless and unless in cls):
-                return True
-        return False
+        `unless`): a box of the story column that is not its text."""
+        return self.box_test(tuple(fragments), unless)(element)
+
+    def box_test(
+        self, fragments: tuple[str, ...], unless: str = ""
+    ) -> Callable[[html.HtmlElement], bool]:
+        """:meth:`in_box` for one set of boxes, remembering per page which elements lie in
+        one: the paragraphs of a story share their ancestors, so each class is read once."""
+        tests = self.__dict__.setdefault("_box_tests", {})
+        test = tests.get((fragments, unless))
+        if test is None:
+            test = tests[fragments, unless] = _box_test(fragments, unless)
+        return test
+
+    def classed(self, fragment: str, tag: str | None = None) -> list[html.HtmlElement]:
+        """What ``//tag[contains(@class, fragment)]`` finds, from the class index."""
+        return self.ctx.classes.containing(fragment, tag)
+
+    def first_classed(self, fragment: str, tag: str | None = None) -> html.HtmlElement | None:
+        """The first element :meth:`classed` finds, or None."""
+        found = self.ctx.classes.containing(fragment, tag)
+        return found[0] if found else None
+
+    def holders(self, fragment: str) -> frozenset[html.HtmlElement]:
+        """The elements holding one whose class contains `fragment` (what passes
+        ``.//*[contains(@class, fragment)]``), from the class index, once per page."""
+        memo = self.__dict__.setdefault("_holders", {})
+        found = memo.get(fragment)
+        if found is None:
+            found = memo[fragment] = frozenset(
+                ancestor
+                for element in self.ctx.classes.containing(fragment)
+                for ancestor in element.iterancestors()
+            )
+        return found
+
+    def within(
+        self,
+        containers: list[html.HtmlElement],
+        query: Callable[[html.HtmlElement], list[Any]],
+    ) -> list[Any]:
+        """What `query` (a ``.//`` query, or a function finding the same) finds inside
+        `containers`, each element once, in page order: what ``//container//...`` gives."""
+        if len(containers) == 1:
+            return list(query(containers[0]))
+        return self.page_ordered(
+            [element for container in containers for element in query(container)]
+        )
+
+    def page_ordered(self, elements: list[html.HtmlElement]) -> list[html.HtmlElement]:
+        """`elements` each once, in page order."""
+        if len(elements) < 2:
+            return elements
+        return list(_IN_PAGE_ORDER(self.ctx.doc, found=elements))
 
     def with_class(self, name: str) -> list[html.HtmlElement]:
         """Elements whose class list holds `name` as a whole word, in page order."""
@@ -220,14 +296,40 @@ class CnnPage(ArticlePage):
     def body_elements(self) -> list[tuple[html.HtmlElement, str]]:
         """(element, text) of each body paragraph: notes, credits, "READ:" lines left out."""
         found = []
+        link_only = self.link_only()
         for element, raw in self.candidate_texts():
             text = self.paragraph_text(element, raw)
-            if not text or is_read_line(text) or is_note_or_credit(element, text):
+            if not text or is_read_line(text) or self.is_note_or_credit(element, text):
                 continue
-            if is_italic_only(element) or is_link_only(element, raw):
+            if is_italic_only(element) or element in link_only:
                 continue
             found.append((element, text))
         return found
+
+    def is_note_or_credit(self, element: html.HtmlElement, text: str) -> bool:
+        """Editorial notes (classed, "Editor's note:", or an ``<em>``-only paragraph), credits."""
+        cls = (element.get("class") or "").lower()
+        if "editorialnote" in cls or "editorial-note" in cls or "editor-note" in cls:
+            return True
+        if element in self.note_holders():
+            return True
+        return bool(
+            EDITORS_NOTE_RE.match(text)
+            or is_em_only(element)
+            or (self.mentions_contribution(text) and bool(self.contributors(text)))
+        )
+
+    @once
+    def note_holders(self) -> frozenset[html.HtmlElement]:
+        """The elements holding a classed editorial note."""
+        return frozenset().union(*(self.holders(fragment) for fragment in _NOTE_CLASSES))
+
+    @once
+    def link_only(self) -> frozenset[html.HtmlElement]:
+        """The body candidates that are nothing but a link (promos, related headlines)."""
+        return frozenset(
+            element for element, text in self.candidate_texts() if is_link_only(element, text)
+        )
 
     def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
         """The text of one body paragraph as it reads (`text`: its visible text)."""
@@ -240,8 +342,9 @@ class CnnPage(ArticlePage):
     def read_line_links(self) -> list[tuple[html.HtmlElement, Link]]:
         """Anchors of "READ: ..." lines, with the element they were found in (for order)."""
         found = []
+        link_only = self.link_only()
         for element, text in self.candidate_texts():
-            if not is_read_line(text) and not is_link_only(element, text):
+            if not is_read_line(text) and element not in link_only:
                 continue
             for anchor in element.iter("a"):
                 url = self.ctx.absolute(anchor.get("href"))
@@ -253,16 +356,11 @@ class CnnPage(ArticlePage):
     def in_page_order(self, links: Iterable[tuple[html.HtmlElement, Link]]) -> list[Link]:
         """Links sorted by where their elements sit in the document."""
         pairs = list(links)
-        wanted = {element for element, _ in pairs}
-        order: dict[html.HtmlElement, int] = {}
-        # Walk only the region that holds them all, and stop at the last link's element:
-        # the scripts and footers around it are most of a page.
-        region = region_holding(wanted, self.regions(), self.ctx.doc)
-        for index, element in enumerate(region.iter()):
-            if element in wanted:
-                order[element] = index
-                if len(order) == len(wanted):
-                    break
+        if len(pairs) < 2:
+            return [link for _, link in pairs]
+        # A node-set is in document order: the query sorts them in C.
+        elements = list({element: None for element, _ in pairs})
+        order = {e: i for i, e in enumerate(_IN_PAGE_ORDER(self.ctx.doc, found=elements))}
         return [link for _, link in sorted(pairs, key=lambda pair: order.get(pair[0], 0))]
 
     def dateline(self) -> str | None:
@@ -270,49 +368,86 @@ class CnnPage(ArticlePage):
         return dateline_of(paragraphs[0]) if paragraphs else None
 
     # -- dates --------------------------------------------------------------------------
+    def parsed(
+        self, value: str | None, parse: Callable[..., str | None] = parse_date
+    ) -> str | None:
+        """``parse(value)``, once per page: a stamp is first tested, then read."""
+        memo = self.__dict__.setdefault("_parsed", {})
+        key = (parse, value)
+        if key not in memo:
+            memo[key] = parse(value)
+        result: str | None = memo[key]
+        return result
+
+    def stamp_element(self) -> html.HtmlElement | None:
+        """The visible "Updated ..." stamp, if the template prints one."""
+        return None
+
     @once
     def stamp(self) -> str | None:
         """The visible timestamp text, if the template prints one."""
-        if not self.STAMP_XPATH:
-            return None
-        return self.text(self.STAMP_XPATH) or None
+        return text_of(self.stamp_element()) or None
 
+    @once
     def date_published_raw(self) -> str | None:
         stated = super().date_published_raw()
         if stated:
             return stated
         stamp = self.stamp()
         # Only a stamp that says "Published" is a publication time; "Updated" is not.
-        if stamp and stamp.lower().startswith("published") and parse_date(stamp):
+        if stamp and stamp.lower().startswith("published") and self.parsed(stamp):
             return stamp
         return None
 
     def date_published(self) -> str | None:
-        return parse_date(self.date_published_raw())
+        return self.parsed(self.date_published_raw())
 
+    @once
     def date_modified_raw(self) -> str | None:
         stated = super().date_modified_raw()
         if stated:
             return stated
         stamp = self.stamp()
-        if stamp and "updated" in stamp.lower() and parse_date(stamp):
+        if stamp and "updated" in stamp.lower() and self.parsed(stamp):
             return stamp
         return None
 
     def date_modified(self) -> str | None:
-        return parse_date(self.date_modified_raw())
+        return self.parsed(self.date_modified_raw())
 
     # -- credits ------------------------------------------------------------------------
+    def credit_elements(self) -> list[html.HtmlElement]:
+        """Credit lines printed outside the body paragraphs."""
+        return []
+
+    def mentions_contribution(self, line: str) -> bool:
+        """Whether `line` says "contribut..." (any case): the cheap test before the credits
+        parser, asked of each paragraph by the body filter and again by the credits."""
+        memo = self.__dict__.setdefault("_mentions", {})
+        found = memo.get(line)
+        if found is None:
+            found = memo[line] = "contribut" in line.lower()
+        return found
+
+    def contributors(self, line: str) -> list[str]:
+        """:func:`contributor_names` of `line`, once per page: the body filter and the
+        credits read the same lines."""
+        memo = self.__dict__.setdefault("_contributors", {})
+        names = memo.get(line)
+        if names is None:
+            names = memo[line] = contributor_names(line)
+        return list(names)
+
     def credits(self) -> list[dict[str, str]]:
         """People of the credits lines: "A reported from X, and B wrote from Y. C and D
         contributed to this report." gives A (reporting), B (writing), C and D (contributor)."""
-        lines = [text_of(e) for e in self.xpath(self.CREDIT_XPATH)] if self.CREDIT_XPATH else []
+        lines = [text_of(e) for e in self.credit_elements()]
         lines += [text for _, text in self.candidate_texts()]
         found: list[dict[str, str]] = []
         for line in lines:
-            if "contribut" not in line.lower():
+            if not self.mentions_contribution(line):
                 continue
-            for entry in credit_entries(line):
+            for entry in credit_entries(line, self.contributors):
                 if entry not in found:
                     found.append(entry)
         return found
@@ -331,3 +466,30 @@ class CnnPage(ArticlePage):
                 if url:
                     return {"url": url, "caption": caption or None}
         return None
+
+
+def _box_test(fragments: tuple[str, ...], unless: str) -> Callable[[html.HtmlElement], bool]:
+    """A test "has `element` an ancestor whose class holds one of `fragments` (not
+    `unless`)", remembering the answer for every ancestor it walks."""
+    search = _fragments_re(fragments).search
+    # element -> whether it or one of its ancestors is such a box
+    boxed: dict[html.HtmlElement, bool] = {}
+
+    def inside(element: html.HtmlElement) -> bool:
+        walked = []
+        found = False
+        for ancestor in element.iterancestors():
+            known = boxed.get(ancestor)
+            if known is not None:
+                found = known
+                break
+            walked.append(ancestor)
+            cls = ancestor.get("class")
+            if cls and search(cls) and not (unless and unless in cls):
+                found = True
+                break
+        for ancestor in walked:
+            boxed[ancestor] = found
+        return found
+
+    return inside
