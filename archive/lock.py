@@ -11,6 +11,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -100,6 +102,35 @@ def held_by(data_dir: Path) -> str | None:
             return str(_read(handle).get("runId") or "?")
         fcntl.flock(handle, fcntl.LOCK_UN)
         return None
+
+
+@contextmanager
+def hold(path: Path) -> Iterator[None]:
+    """Hold `path` (created if missing) with ``flock`` while the block runs: one worker of a
+    shared crawl holds its log, as the data directory's lock, shared, cannot name it."""
+    try:
+        handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError:  # a full disk: the run goes on, and meets it in its writers
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # a reader's `held` holds it only for a moment
+        yield
+
+
+def held(path: Path) -> bool:
+    """True when a live process holds `path` with `hold` (the kernel drops it at death)."""
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
 
 
 def pid_alive(pid: int) -> bool:

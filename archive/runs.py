@@ -58,24 +58,53 @@ def read_reports(runs_dir: Path) -> list[dict[str, Any]]:
 def merge_workers(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One report per run: the reports of a shared crawl's workers summed into one.
 
-    The merged report keeps the first report's order and names its ``workers``.
+    The merged report keeps the first report's order, names its ``workers`` and their
+    ``workerStatus``, and takes its status and exit code by `shared_outcome`.
     """
     merged: list[dict[str, Any]] = []
     by_run: dict[str, dict[str, Any]] = {}
+    ends: dict[str, list[tuple[str, int | None]]] = {}
     for report in reports:
         worker = report.get("worker")
         if not worker:
             merged.append(report)
             continue
-        run = by_run.get(report.get("runId", ""))
+        run_id = report.get("runId", "")
+        ends.setdefault(run_id, []).append(
+            (str(report.get("status") or "?"), report.get("exitCode"))
+        )
+        run = by_run.get(run_id)
         if run is None:
-            run = by_run[report.get("runId", "")] = {**report, "workers": [worker]}
+            run = by_run[run_id] = {**report, "workers": [worker]}
             run.pop("worker", None)
             merged.append(run)
             continue
         run["workers"].append(worker)
         _add_into(run, report)
+    for run_id, run in by_run.items():
+        run["workerStatus"] = [status for status, _ in ends[run_id]]
+        run["status"], run["exitCode"] = shared_outcome(ends[run_id])
     return merged
+
+
+# The worse of two ends of a crawl that did not finish: failed, killed, interrupted, limited.
+_WORSE = {"running": 5, "failed": 4, "killed": 3, "interrupted": 2, "limited": 1, "ok": 0}
+
+
+def shared_outcome(outcomes: list[tuple[str, int | None]]) -> tuple[str, int | None]:
+    """The status and exit code of a shared crawl from its workers' (status, exit code).
+
+    A worker ends ``ok`` only when the shared queue is empty and no worker holds a request,
+    so one ``ok`` worker means the crawl finished: the requests of workers killed, stopped
+    or failed on the way went back to the queue and were done by the others, and the crawl
+    is ``ok``, exit 0. Otherwise a worker still running makes it ``running``; else the
+    crawl ends as its worst worker (failed, killed, interrupted, limited, in that order),
+    with that worker's exit code.
+    """
+    if any(status == "ok" for status, _ in outcomes):
+        return "ok", 0
+    status, code = max(outcomes, key=lambda o: (_WORSE.get(o[0], 4), o[1] or 0))
+    return status, code
 
 
 _SUMMED = ("pagesFetched", "requests", "notModified", "blocked", "notArticle", "bytesReceived")

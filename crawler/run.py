@@ -25,7 +25,7 @@ from archive.dataformat import check as check_format
 from archive.dataformat import mark as mark_format
 from archive.diskspace import is_disk_full, reason
 from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, USAGE
-from archive.lock import LockedError, RunLock
+from archive.lock import LockedError, RunLock, hold
 from archive.runs import REPORT_VERSION, new_run_id, report_name, write_report
 from archive.state import StateUnavailableError
 from archive.store.files import month_files
@@ -191,7 +191,10 @@ def run_crawl(options: CrawlOptions) -> int:
                 return DISK_FULL
             print(f"newsarchive: {exc}", file=sys.stderr)
             return USAGE
-        return _crawl(options, run_id, started)
+        if not options.state:
+            return _crawl(options, run_id, started)
+        with hold(log_path(options.data_dir, run_id, options.worker)):  # this worker runs
+            return _crawl(options, run_id, started)
     finally:
         lock.release()
 

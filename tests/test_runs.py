@@ -188,3 +188,79 @@ def test_readme_crontab(site: SiteServer, tmp_path: Path) -> None:
     assert log.count("\n") == 2 and "another run holds" in log.splitlines()[1]
     assert cron(as_test_command(prune_line, tmp_path, site)) == 0
     assert len(list((tmp_path / "data" / "runs").glob("*.log"))) == 1  # young logs stay
+
+
+def _worker_report(runs: Path, worker: str, status: str, code: int | None) -> None:
+    """A worker's report of the shared crawl RUN (its running report, when `code` is None)."""
+    report = {"runId": "20261130T060000Z-1", "worker": worker, "status": status, "exitCode": code}
+    report.update(spiders=["cnn"], pagesFetched=1, startTime="2026-11-30T06:00:00Z")
+    (runs / f"{report['runId']}.{worker}.json").write_text(json.dumps(report))
+
+
+def _shared_row(data: Path) -> list[str]:
+    result = run_cli("runs", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()
+    return [row[: header.index("status")].strip(), *row[header.index("status") :].split()]
+
+
+def test_a_shared_crawl_that_finished_is_ok_whatever_its_replaced_workers(
+    tmp_path: Path,
+) -> None:
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    _worker_report(runs, "host-100", "running", None)  # killed with kill -9
+    _worker_report(runs, "host-200", "failed", 75)  # lost Redis for a while
+    _worker_report(runs, "host-300", "ok", 0)  # their replacement saw the crawl to its end
+    row = _shared_row(tmp_path)
+    assert row[1] == "ok" and row[-1] == "0"
+    assert row[0] == "20261130T060000Z-1 (3 workers, 1 failed, 1 killed)"
+
+
+def test_a_shared_crawl_that_did_not_finish_shows_its_worst_worker(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    _worker_report(runs, "host-100", "limited", 0)
+    _worker_report(runs, "host-200", "failed", 75)
+    _worker_report(runs, "host-300", "interrupted", 143)
+    row = _shared_row(tmp_path)
+    assert row[1] == "failed" and row[-1] == "75"
+    assert row[0] == "20261130T060000Z-1 (3 workers, 1 failed, 1 interrupted, 1 limited)"
+    (runs / "20261130T060000Z-1.host-200.json").unlink()
+    _worker_report(runs, "host-200", "running", None)
+    row = _shared_row(tmp_path)
+    assert row[1] == "killed" and row[-1] == "-"
+
+
+def test_a_running_worker_of_a_shared_crawl_is_not_shown_killed(tmp_path: Path) -> None:
+    """Workers share the data directory's lock, so it cannot say which of them still runs:
+    each holds its own log while it runs, and a worker whose log nobody holds died."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    _worker_report(runs, "host-100", "running", None)
+    _worker_report(runs, "host-200", "running", None)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from archive.lock import hold\n"
+        "with hold(Path(sys.argv[1])):\n"
+        "    print('holding', flush=True)\n"
+        "    sys.stdin.read()\n"
+    )
+    live = subprocess.Popen(
+        [sys.executable, "-c", script, str(runs / "20261130T060000Z-1.host-200.log")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=cli_env(),
+    )
+    try:
+        assert live.stdout is not None and live.stdout.readline() == "holding\n"
+        row = _shared_row(tmp_path)
+        assert row[1] == "running" and row[-1] == "-"
+        assert row[0] == "20261130T060000Z-1 (2 workers, 1 killed)"
+    finally:
+        live.communicate("")
+    row = _shared_row(tmp_path)
+    assert row[1] == "killed" and row[0] == "20261130T060000Z-1 (2 workers, 2 killed)"

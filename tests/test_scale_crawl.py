@@ -69,6 +69,9 @@ def test_three_workers_crawl_as_one_process_would(
         data = tmp_path / "shared"
         workers = [start_worker(site, data, state) for _ in range(3)]
         wait_until(lambda: workers_joined(redis_server, 3), "three workers to join")
+        # Held at the site's gate, all three run: none is taken for killed.
+        header, row = run_cli("runs", "--data", str(data)).stdout.splitlines()
+        assert "(3 workers)" in row and row[header.index("status") :].split()[0] == "running"
         control(site, "open")
         outcomes = [finish(worker) for worker in workers]
         assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
@@ -119,6 +122,10 @@ def test_a_killed_worker_loses_nothing(
         alone = reference(site, tmp_path / "alone")
     assert comparable(data) == comparable(alone)
     assert all_versions(data) == all_versions(alone)
+    # One run: the crawl finished, so it is ok although one of its workers was killed.
+    header, row = run_cli("runs", "--data", str(data)).stdout.splitlines()
+    assert "(2 workers, 1 killed)" in row
+    assert row[header.index("status") :].split()[0] == "ok" and row.split()[-1] == "0"
 
 
 def test_redis_lost_mid_crawl_stops_cleanly_and_resumes(tmp_path: Path) -> None:
@@ -143,6 +150,12 @@ def test_redis_lost_mid_crawl_stops_cleanly_and_resumes(tmp_path: Path) -> None:
             alone = reference(site, tmp_path / "alone")
         reports = [json.loads(p.read_text()) for p in sorted((data / "runs").glob("*.json"))]
         assert any(r["resumed"] for r in reports)
+        # The restarted worker (a new process, a new id) rejoined the same run.
+        assert len({r["runId"] for r in reports}) == 1
+        assert len({r["worker"] for r in reports}) == 2
+        header, row = run_cli("runs", "--data", str(data)).stdout.splitlines()
+        assert "(2 workers, 1 failed)" in row
+        assert row[header.index("status") :].split()[0] == "ok" and row.split()[-1] == "0"
         assert comparable(data) == comparable(alone)
         assert all_versions(data) == all_versions(alone)
     finally:

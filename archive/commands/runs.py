@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..lock import held_by
+from ..lock import held, held_by
 from ..runs import merge_workers, read_reports
 
 COLUMNS = (
@@ -37,7 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Print one line per run report in DATA/runs/ (oldest first): its status (ok, "
             "limited by --max-pages/--max-runtime, interrupted, failed, running, or killed: "
             "a run that died before its end), pages fetched, articles new, updated and "
-            "unchanged, 304s, errors, megabytes written, exit code."
+            "unchanged, 304s, errors, megabytes written, exit code. A crawl shared by "
+            "workers is one line, its workers counted after its run id with how many ended "
+            "other than ok; it is ok (exit 0) when one worker saw it to its end, as "
+            "workers killed or failed on the way had their requests done by the others; "
+            "otherwise it is running while a worker runs, else it ends as its worst worker "
+            "(failed, killed, interrupted, limited) with that worker's exit code."
         ),
     )
     parser.add_argument(
@@ -57,7 +63,7 @@ def run(options: argparse.Namespace) -> int:
     reports = read_reports(options.data / "runs")
     live = held_by(options.data)
     for report in reports:
-        if report.get("status") == "running" and report.get("runId") != live:
+        if report.get("status") == "running" and not _alive(options.data, report, live):
             report["status"] = "killed"  # its report was never finished: the run died
         elif "status" not in report:  # written before reports had one
             report["status"] = "ok" if report.get("exitCode") == 0 else "failed"
@@ -66,6 +72,14 @@ def run(options: argparse.Namespace) -> int:
         reports = reports[-options.last :]
     print(format_table(reports), end="")
     return 0
+
+
+def _alive(data: Path, report: dict[str, Any], live: str | None) -> bool:
+    """A lone run holds the data directory's lock; a worker of a shared crawl, its log."""
+    worker = report.get("worker")
+    if worker:
+        return held(data / "runs" / f"{report.get('runId')}.{worker}.log")
+    return report.get("runId") == live
 
 
 def format_table(reports: list[dict[str, Any]]) -> str:
@@ -83,9 +97,14 @@ def format_table(reports: list[dict[str, Any]]) -> str:
 
 
 def _workers(report: dict[str, Any]) -> str:
-    """`` (3 workers)`` after the run id of a crawl shared by several worker processes."""
+    """`` (3 workers)`` after the run id of a crawl shared by several worker processes, with
+    how many ended other than ok: `` (3 workers, 1 killed)``."""
     workers = report.get("workers") or []
-    return f" ({len(workers)} worker{'s' if len(workers) != 1 else ''})" if workers else ""
+    if not workers:
+        return ""
+    ends = Counter(s for s in report.get("workerStatus") or [] if s not in ("ok", "running"))
+    counts = "".join(f", {n} {status}" for status, n in sorted(ends.items()))
+    return f" ({len(workers)} worker{'s' if len(workers) != 1 else ''}{counts})"
 
 
 def _written(report: dict[str, Any]) -> int:

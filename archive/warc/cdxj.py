@@ -3,12 +3,15 @@
 Lines come from cdxj-indexer (SURT key, 14-digit timestamp, JSON with url, mime, status,
 digest, length, offset, filename) and are kept sorted. An update indexes only the WARC
 files the index does not name yet and merges their lines in; a rebuild starts over.
-Both write a temporary file and rename it, so a kill never leaves a half index.
+Both write a temporary file and rename it, so a kill never leaves a half index, and both
+hold ``.index.cdxj.lock`` (``flock``) from reading the index to the rename, so workers that
+share one folder update it in turn: none overwrites another's lines or adds them twice.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import heapq
 import json
 import os
@@ -23,6 +26,7 @@ from warcio.timeutils import iso_date_to_timestamp
 from .bounded import MissingTargetURI, bounded
 
 INDEX_NAME = "index.cdxj"
+LOCK_NAME = ".index.cdxj.lock"  # hidden: pywb and cdxj-indexer read only the index
 
 
 class BoundedIndexer(CDXJIndexer):
@@ -124,6 +128,13 @@ def update_index(
     folder = Path(directory)
     if not folder.is_dir():
         return 0
+    with open(folder / LOCK_NAME, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed, or when the process dies
+        return _update(folder, rebuild=rebuild, skipped=skipped)
+
+
+def _update(folder: Path, *, rebuild: bool, skipped: list[str] | None) -> int:
+    """`update_index` under its lock."""
     index = folder / INDEX_NAME
     known = set() if rebuild else indexed_filenames(index)
     new = [p for p in warc_files(folder) if p.name not in known]
