@@ -55,7 +55,11 @@ def gzip_member(data: bytes, level: int, stored_from: int | None = None) -> byte
         return compressor.compress(data) + compressor.flush()
     view = memoryview(data)
     head = zlib.compressobj(level, zlib.DEFLATED, -15)
-    parts = [_GZIP_HEADER, head.compress(view[:stored_from]), head.flush(zlib.Z_SYNC_FLUSH)]
+    parts: list[bytes | memoryview] = [
+        _GZIP_HEADER,
+        head.compress(view[:stored_from]),
+        head.flush(zlib.Z_SYNC_FLUSH),
+    ]
     for start in range(stored_from, len(data), _STORED_MAX):
         chunk = view[start : start + _STORED_MAX]
         final = start + _STORED_MAX >= len(data)
