@@ -96,12 +96,7 @@ def held_by(data_dir: Path) -> str | None:
     except OSError:
         return None
     with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return str(_read(handle).get("runId") or "?")
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return None
+        return str(_read(handle).get("runId") or "?") if _locked(handle) else None
 
 
 @contextmanager
@@ -125,12 +120,17 @@ def held(path: Path) -> bool:
     except OSError:
         return False
     with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
+        return _locked(handle)
+
+
+def _locked(handle: IO[str]) -> bool:
+    """Whether another process holds `handle`'s file exclusively (probed, not waited on)."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 def pid_alive(pid: int) -> bool:

@@ -29,6 +29,14 @@ def many_files(archive: Path, folder: Path, copies: int) -> Path:
     return folder
 
 
+def assert_same_store_files(one: Path, other: Path) -> None:
+    """The two stores' month files: the same names, byte for byte the same lines."""
+    names = sorted(p.name for p in (one / "articles").glob("*.jsonl"))
+    assert names and names == sorted(p.name for p in (other / "articles").glob("*.jsonl"))
+    for name in names:
+        assert (one / "articles" / name).read_bytes() == (other / "articles" / name).read_bytes()
+
+
 def test_dask_replay_equals_a_single_process_replay_byte_for_byte(
     site_archive: Path,  # noqa: F811
     tmp_path: Path,
@@ -48,12 +56,7 @@ def test_dask_replay_equals_a_single_process_replay_byte_for_byte(
     alone, dask = found["alone"], found["dask"]
     assert alone[0] == dask[0] and alone[0].count(b"\n") > 64  # several batches of items
     assert alone[1] == dask[1]
-    files = sorted(p.name for p in (alone[2] / "articles").glob("*.jsonl"))
-    assert files and files == sorted(p.name for p in (dask[2] / "articles").glob("*.jsonl"))
-    for name in files:
-        assert (alone[2] / "articles" / name).read_bytes() == (
-            dask[2] / "articles" / name
-        ).read_bytes()
+    assert_same_store_files(alone[2], dask[2])
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_75(
@@ -145,12 +148,7 @@ def test_large_files_replayed_in_parts_give_the_bytes_of_one_process(
     assert any("large-damaged.warc.gz:" in line for line in alone[1])
     assert any("large-damaged.warc:" in line for line in alone[1])
     assert alone[1][-1] == dask[1][-1]
-    files_alone = sorted(p.name for p in (alone[2] / "articles").glob("*.jsonl"))
-    assert files_alone == sorted(p.name for p in (dask[2] / "articles").glob("*.jsonl"))
-    for name in files_alone:
-        assert (alone[2] / "articles" / name).read_bytes() == (
-            dask[2] / "articles" / name
-        ).read_bytes()
+    assert_same_store_files(alone[2], dask[2])
 
 
 def test_a_part_lost_with_its_worker_is_scanned_again_not_the_run(
