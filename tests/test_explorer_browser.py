@@ -12,8 +12,10 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from archive.store import ArticleStore
@@ -24,6 +26,7 @@ from .conftest import REPO, cli_env, store_lines
 
 site_archive = helpers.site_archive
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -108,6 +111,17 @@ class Watched:
         self.errors: list[str] = []
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        # Stories link to cnn.com and reuters.com: nothing the browser loads may go there
+        # (the suite's proxy refuses it as well; this names it and fails the test).
+        self.context.route("**/*", self._loopback_only)
+
+    def _loopback_only(self, route: Any) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname in LOOPBACK:
+            route.continue_()
+            return
+        self.errors.append(f"a request left the machine: {url}")
+        route.abort()
 
     def _console(self, message: Any) -> None:
         if message.type != "error":
@@ -219,6 +233,20 @@ def test_read_a_story_in_the_browser(watched: Watched, explorer_data: Path) -> N
     banner = page.locator("text=Current Capture")
     banner.wait_for()
     watched.shot("replay")
+
+
+def test_a_request_for_an_outlet_is_stopped_and_counted(
+    chromium: Any, explorer: str, tmp_path: Path
+) -> None:
+    """The guard every browser test runs under: a request off loopback never leaves and
+    fails the test that made it."""
+    page = Watched(chromium, explorer, tmp_path)
+    try:
+        with pytest.raises(PlaywrightError, match="ERR_FAILED"):
+            page.page.goto("https://www.cnn.com/")
+        assert page.errors == ["a request left the machine: https://www.cnn.com/"]
+    finally:
+        page.close()
 
 
 def test_a_hostile_headline_is_shown_as_text_and_never_runs(watched: Watched) -> None:
