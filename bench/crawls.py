@@ -49,6 +49,15 @@ def crawl_command(urls: list[str], outlet: str, data: Path) -> list[str]:
     return command
 
 
+def reported_run(command: list[str], data: Path, log: Path) -> tuple[Measured, list[dict]]:
+    """Run a ``newsarchive crawl`` command, measured; with the run reports it wrote in `data`."""
+    runs = data / "runs"
+    known = set(runs.glob("*.json")) if runs.exists() else set()
+    measured = run_measured(command, log)
+    fresh = sorted(set(runs.glob("*.json")) - known) if runs.exists() else []
+    return measured, [json.loads(path.read_text("utf-8")) for path in fresh]
+
+
 def newsarchive_crawl(
     site: Site, bases: dict[str, str], data: Path, logs: Path, *, profile_dir: Path | None = None
 ) -> CrawlResult:
@@ -62,13 +71,10 @@ def newsarchive_crawl(
             profile_dir.mkdir(parents=True, exist_ok=True)
             out = profile_dir / f"crawl-{outlet}.prof"
             command = [PYTHON, "-m", "cProfile", "-o", str(out), *command[1:]]
-        runs = data / "runs"
-        known = set(runs.glob("*.json")) if runs.exists() else set()
-        measured = run_measured(command, logs / f"newsarchive-{outlet}.log")
+        measured, reports = reported_run(command, data, logs / f"newsarchive-{outlet}.log")
         cost = cost + measured
         codes.append(measured.returncode)
-        for path in sorted(set(runs.glob("*.json")) - known):
-            report = json.loads(path.read_text("utf-8"))
+        for report in reports:
             pages += int(report.get("pagesFetched", 0))
             articles += sum(int(v) for v in (report.get("articles") or {}).values())
     return CrawlResult(

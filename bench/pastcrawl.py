@@ -11,7 +11,6 @@ and is not counted. ``python -m bench.pastcrawl [--pages N]`` runs this alone.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import socket
 import subprocess
@@ -24,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .crawls import CrawlResult, crawl_command, newsarchive_crawl, start_urls
-from .measure import ZERO, run_measured
+from .crawls import CrawlResult, crawl_command, newsarchive_crawl, reported_run, start_urls
+from .measure import ZERO
 from .report import Report
 from .server import free_port, serve
 from .sitegen import Site, generate
@@ -80,13 +79,10 @@ def via_crawl(
     for outlet in site.articles:
         command = crawl_command(start_urls(site, bases, outlet), outlet, data)
         command += ["--via", archive, "--at", at, "-s", "NEWSARCHIVE_VIA_CONCURRENCY=4"]
-        runs = data / "runs"
-        known = set(runs.glob("*.json")) if runs.exists() else set()
-        measured = run_measured(command, logs / f"via-{outlet}.log")
+        measured, reports = reported_run(command, data, logs / f"via-{outlet}.log")
         cost = cost + measured
         codes.append(measured.returncode)
-        for path in sorted(set(runs.glob("*.json")) - known):
-            report = json.loads(path.read_text("utf-8"))
+        for report in reports:
             pages += int(report.get("pagesFetched", 0))
             articles += sum(int(v) for v in (report.get("articles") or {}).values())
             found = report.get("archive") or {}
