@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -136,6 +137,25 @@ def run_cli(
         cwd=REPO,
         env=cli_env() if env is None else env,
     )
+
+
+@contextmanager
+def browsing(data: Path) -> Iterator[str]:
+    """`newsarchive browse` of `data` on a free loopback port; yields its base URL (no
+    trailing /) once it listens, and stops it after."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive", "browse", "--data", str(data), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=cli_env(),
+    )  # fmt: skip
+    assert process.stdout is not None
+    line = process.stdout.readline()  # printed once the server listens
+    try:
+        found = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert found, line + (process.stderr.read() if process.poll() is not None else "")
+        yield found.group(0)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from . import test_replay_helpers as helpers
-from .conftest import REPO, cli_env, store_lines
+from .conftest import REPO, browsing, cli_env, store_lines
 
 site_archive = helpers.site_archive
 
@@ -21,19 +21,8 @@ site_archive = helpers.site_archive
 @pytest.fixture
 def browser(site_archive: Path) -> Iterator[str]:
     """`newsarchive browse` on a free loopback port; yields its base URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archive", "browse", "--data", str(site_archive), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=cli_env(),
-    )  # fmt: skip
-    assert process.stdout is not None
-    line = process.stdout.readline()  # printed once the server listens
-    try:
-        found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert found, line + (process.stderr.read() if process.poll() is not None else "")
-        yield found.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with browsing(site_archive) as base:
+        yield base + "/"
 
 
 def fetch(url: str) -> str:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +20,7 @@ from archive.store import ArticleStore
 from crawler.pages.urls import article_id
 
 from . import test_replay_helpers as helpers
-from .conftest import REPO, cli_env, store_lines
+from .conftest import browsing, store_lines
 
 site_archive = helpers.site_archive
 
@@ -74,19 +72,8 @@ def explorer_data(site_archive: Path, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.fixture(scope="module")
 def explorer(explorer_data: Path) -> Iterator[str]:
     """`newsarchive browse` on a free loopback port; yields its base URL (no trailing /)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archive", "browse", "--data", str(explorer_data), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=cli_env(),
-    )  # fmt: skip
-    assert process.stdout is not None
-    line = process.stdout.readline()  # printed once the server listens
-    try:
-        found = re.search(r"http://127\.0\.0\.1:\d+", line)
-        assert found, line + (process.stderr.read() if process.poll() is not None else "")
-        yield found.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with browsing(explorer_data) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
