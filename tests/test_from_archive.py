@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.warc.read.timestamps import parse_at
 
 from . import test_replay_helpers as helpers
 from .conftest import REPO, SiteServer, run_cli, store_lines
+from .servers.pastarchive import write_response
 from .test_replay_helpers import SITE_STARTS, stores_equal
 
 site_archive = helpers.site_archive
@@ -106,20 +105,7 @@ def test_at_picks_the_nearest_capture(
             ("2013-01-29T22:00:00Z", b"Day one"),
             ("2013-01-31T08:00:00Z", b"Day two"),
         ):
-            page = body.replace(b"Troops enter Timbuktu", title)
-            headers = StatusAndHeaders(
-                "200 OK",
-                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page)))],
-                protocol="HTTP/1.1",
-            )
-            record = writer.create_warc_record(
-                url,
-                "response",
-                payload=io.BytesIO(page),
-                http_headers=headers,
-                warc_headers_dict={"WARC-Date": date},
-            )
-            writer.write_record(record)
+            write_response(writer, url, date, body.replace(b"Troops enter Timbuktu", title))
 
     def headline(at: str | None) -> str:
         data = tmp_path / f"at-{at}"

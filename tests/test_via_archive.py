@@ -8,14 +8,12 @@ public archive.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.validate import line_problems
@@ -32,6 +30,7 @@ from .servers.pastarchive import (
     START,
     TIMBUKTU,
     page,
+    write_response,
     write_warcs,
 )
 from .servers.pywb import pywb_serving
@@ -360,20 +359,7 @@ def test_a_record_with_a_malformed_warc_date_is_kept_and_dated_by_the_index(
     with open(served / "cc.warc.gz", "wb") as handle:
         writer = WARCWriter(handle, gzip=True)
         for url, date in ((TIMBUKTU, malformed), (GAO, "2013-02-01T08:00:00Z")):
-            body = page(url, "")
-            http = StatusAndHeaders(
-                "200 OK",
-                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
-                protocol="HTTP/1.1",
-            )
-            record = writer.create_warc_record(
-                url,
-                "response",
-                payload=io.BytesIO(body),
-                http_headers=http,
-                warc_headers_dict={"WARC-Date": date},
-            )
-            writer.write_record(record)
+            write_response(writer, url, date, page(url, ""))
     whole = (served / "cc.warc.gz").read_bytes()
     theirs = []  # each record's gzip member, as the archive serves it by byte range
     with open(served / "cc.warc.gz", "rb") as handle:

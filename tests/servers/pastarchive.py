@@ -72,31 +72,33 @@ def write_warcs(directory: Path) -> list[Path]:
                 for date, word in captures:
                     if date.startswith("2013") != early:
                         continue
-                    body = page(url, word)
-                    headers = [
-                        ("Content-Type", "text/html; charset=utf-8"),
-                        ("Content-Length", str(len(body))),
-                    ]
-                    _write(writer, url, date, "200 OK", headers, body)
+                    write_response(writer, url, date, page(url, word))
             if early:
                 for url, (target, date) in REDIRECTS.items():
                     headers = [("Location", target), ("Content-Length", "0")]
-                    _write(writer, url, date, "301 Moved Permanently", headers, b"")
+                    write_response(writer, url, date, b"", "301 Moved Permanently", headers)
                 blocked = (REUTERS_SITE / BLOCKED[len(REUTERS) + 1 :]).read_bytes()
-                headers = [
-                    ("Content-Type", "text/html; charset=utf-8"),
-                    ("Content-Length", str(len(blocked))),
-                ]
-                _write(writer, BLOCKED, "2013-01-20T10:00:00Z", "403 Forbidden", headers, blocked)
+                write_response(writer, BLOCKED, "2013-01-20T10:00:00Z", blocked, "403 Forbidden")
                 headers = [("Location", LOGIN_TARGET), ("Content-Length", "0")]
-                _write(writer, LOGIN, "2013-01-21T10:00:00Z", "302 Found", headers, b"")
+                write_response(writer, LOGIN, "2013-01-21T10:00:00Z", b"", "302 Found", headers)
         paths.append(path)
     return paths
 
 
-def _write(
-    writer: WARCWriter, url: str, date: str, status: str, headers: list, body: bytes
+HTML_HEADERS = [("Content-Type", "text/html; charset=utf-8")]
+
+
+def write_response(
+    writer: WARCWriter,
+    url: str,
+    date: str,
+    body: bytes,
+    status: str = "200 OK",
+    headers: list | None = None,
 ) -> None:
+    """One response record as an archive wrote it, under the WARC-Date given (as is)."""
+    if headers is None:
+        headers = [*HTML_HEADERS, ("Content-Length", str(len(body)))]
     http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
     record = writer.create_warc_record(
         url,
