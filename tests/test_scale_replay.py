@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,17 +85,15 @@ def test_a_bad_cluster_is_a_usage_error(site_archive: Path) -> None:  # noqa: F8
     assert "tcp://HOST:PORT or local:N" in result.stderr
 
 
-def test_a_dask_worker_killed_mid_run_costs_a_retry_not_the_run(
-    site_archive: Path,  # noqa: F811
-    tmp_path: Path,
-) -> None:
+def replay_losing_a_worker(paths: list[str], **options: Any) -> tuple[list[dict], list[dict]]:
+    """The items of a one-process replay of `paths`, and those of a replay on a local Dask
+    cluster that loses one of its two workers (``kill -9``) once the first item is back."""
     from distributed import Client, LocalCluster
 
     from archive.replay import replay
 
-    warcs = [str(many_files(site_archive, tmp_path / "warcs", 24))]
     alone: list[dict] = []
-    replay(warcs, alone.append, jobs=1, err=io.StringIO())
+    replay(paths, alone.append, jobs=1, err=io.StringIO())
     cluster = LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
@@ -105,15 +104,23 @@ def test_a_dask_worker_killed_mid_run_costs_a_retry_not_the_run(
 
         def sink(item: dict) -> None:
             items.append(item)
-            if len(items) == 1:  # batches are in flight on both workers now
+            if len(items) == 1:  # parts and batches are in flight on both workers now
                 os.kill(next(iter(before.values())), signal.SIGKILL)
 
-        replay(warcs, sink, cluster=client, err=io.StringIO())
+        replay(paths, sink, cluster=client, err=io.StringIO(), **options)
         after = client.run(os.getpid)
     finally:
         client.close()
         cluster.close()
     assert set(before.values()) - set(after.values())  # a worker died (its nanny restarted it)
+    return alone, items
+
+
+def test_a_dask_worker_killed_mid_run_costs_a_retry_not_the_run(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    alone, items = replay_losing_a_worker([str(many_files(site_archive, tmp_path / "warcs", 24))])
     assert items == alone
 
 
@@ -155,30 +162,6 @@ def test_a_part_lost_with_its_worker_is_scanned_again_not_the_run(
     site_archive: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    from distributed import Client, LocalCluster
-
-    from archive.replay import replay
-
     large = one_large_file(site_archive, tmp_path / "warcs", copies=12)["gz"]
-    alone: list[dict] = []
-    replay([str(large)], alone.append, jobs=1, err=io.StringIO())
-    cluster = LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    client = Client(cluster)
-    try:
-        before = client.run(os.getpid)
-        items: list[dict] = []
-
-        def sink(item: dict) -> None:
-            items.append(item)
-            if len(items) == 1:  # parts and batches are in flight on both workers now
-                os.kill(next(iter(before.values())), signal.SIGKILL)
-
-        replay([str(large)], sink, cluster=client, part_size=10_000, err=io.StringIO())
-        after = client.run(os.getpid)
-    finally:
-        client.close()
-        cluster.close()
-    assert set(before.values()) - set(after.values())
+    alone, items = replay_losing_a_worker([str(large)], part_size=10_000)
     assert items == alone
