@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from lxml import html
 
 from crawler.pages.encoding import is_utf8
 
@@ -48,3 +50,142 @@ def test_chunked_utf8_check_at_the_default_chunk_boundary() -> None:
         body = b"x" * offset + "😀".encode() + b"y"
         assert is_utf8(body)
         assert not is_utf8(body[:-2] + b"y")
+
+
+# -- parsing without the code: long script and style contents cut before the parse -------
+
+# Pieces of markup that decide where the tokenizer reads a script or style as text: end
+# tags in any case and with or without a delimiter, comments and escapes inside scripts
+# (a "<script" after "<!--" hides the next "</script"), quotes around a ">", and places
+# where "<script" is no tag at all (an attribute, a comment, a <textarea>, a <title>).
+_MARKUP = [
+    b"<script>",
+    b"<SCRIPT>",
+    b"<script src='a>b'>",
+    b'<script type="application/ld+json">',
+    b"</script>",
+    b"</SCRIPT >",
+    b"</scriptx>",
+    b"</script",
+    b"<style>",
+    b"<Style media=x>",
+    b"</style>",
+    b"</STYLE/>",
+    b"<!--",
+    b"-->",
+    b"<!-->",
+    b"<p>",
+    b"</p>",
+    b'<div title="',
+    b'">',
+    b"<textarea>",
+    b"</textarea>",
+    b"<title>",
+    b"</title>",
+    b"<svg>",
+    b"</html><html>",
+    b"'",
+    b"<",
+    b">",
+    b"-",
+    b" ",
+    b"\n",
+    "é".encode(),
+    b"var a = 1;",
+    b"some words of text",
+]
+
+
+def _parse(data: bytes) -> html.HtmlElement:
+    from crawler.pages import _parse as parse
+
+    return parse(data)
+
+
+def _differences(whole: html.HtmlElement, cut: html.HtmlElement, min_cut: int) -> list[str]:
+    """Where the tree of the cut page differs from the whole page's, other than a long
+    script or style content left out (empty in the cut tree)."""
+    found = []
+    ours, theirs = list(cut.iter()), list(whole.iter())
+    if len(ours) != len(theirs):
+        return [f"{len(ours)} nodes, not {len(theirs)}"]
+    for mine, full in zip(ours, theirs, strict=True):
+        if mine.tag != full.tag or mine.tail != full.tail or dict(mine.attrib) != dict(full.attrib):
+            found.append(f"{mine.tag!r} differs from {full.tag!r}")
+        elif mine.text != full.text and not (
+            mine.tag in ("script", "style")
+            and mine.text is None
+            and len((full.text or "").encode()) >= min_cut
+        ):
+            found.append(f"<{mine.tag}> text {mine.text!r}, not {full.text!r}")
+    return found
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_MARKUP), max_size=30))
+@example([b"<style>", b"var a = 1;", b"</style>"])
+@example([b"<script>", b"<!--", b"<script>", b"</script>", b"var a = 1;", b"</script>"])
+@example([b"<script>", b"<!--", b"-->", b"<script>", b"var a = 1;", b"</script>"])
+@example([b"<script>", b"<!-->", b"<script>", b"var a = 1;", b"</script>", b"</script>"])
+@example([b'<div title="', b"<script>", b"var a = 1;", b"</script>", b'">'])
+@example([b"<textarea>", b"<script>", b"var a = 1;", b"</script>", b"</textarea>"])
+@example([b"<script>", b"var a = 1;", b"</SCRIPT >", b"var a = 1;", b"</script>"])
+@example([b"<style>", b"var a = 1;", b"</STYLE/>", b"var a = 1;", b"</style>"])
+def test_a_page_parsed_without_its_code_is_the_whole_page_less_that_code(
+    pieces: list[bytes],
+) -> None:
+    from crawler.pages.rawtext import parse_without_code
+
+    data = b"<html><body><p>x</p>" + b"".join(pieces)
+    whole = _parse(data)
+    cut = parse_without_code(data, _parse, min_page=0, min_cut=8)
+    assert _differences(whole, cut, 8) == []
+
+
+def test_long_styles_and_scripts_are_cut_short_ones_and_json_ld_kept() -> None:
+    from crawler.pages.rawtext import parse_without_code, without_code
+
+    code = b"var x = 1; " * 500
+    data = (
+        b"<html><head><style>" + b"p { color: red }" * 300 + b"</style>"
+        b'<script type="application/ld+json">{"@type": "NewsArticle", "x": "'
+        + b"y"
+        * 5000
+        + b'"}</script><script>var cnnFirstPub = 1;</script></head><body><p>Text</p>'
+        b"<script>" + code + b"</script></body></html>"
+    )
+    cut, tags = without_code(data)
+    assert tags == ["style", "script"]
+    assert len(cut) < len(data) - len(code)
+    doc = parse_without_code(data, _parse, min_page=0)
+    assert [(e.tag, e.text is None) for e in doc.iter("script", "style")] == [
+        ("style", True),
+        ("script", False),
+        ("script", False),
+        ("script", True),
+    ]
+    assert doc.findtext(".//p") == "Text"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"a<!--b<script>c</script>d",  # double-escaped: the first </script> is not the end
+        b"a</scriptx>b",  # no end tag, yet a "</script" a simpler scan would stop at
+    ],
+)
+def test_a_script_the_tokenizer_may_read_otherwise_is_not_cut(content: bytes) -> None:
+    from crawler.pages.rawtext import without_code
+
+    data = b"<script>" + content + b"x" * 5000 + b"</script><p>after</p>"
+    assert without_code(data) == (data, [])
+
+
+def test_a_marker_the_tree_does_not_show_in_its_element_means_the_whole_page_is_parsed() -> None:
+    from crawler.pages.rawtext import parse_without_code, without_code
+
+    # The "<script>" is inside an attribute value: no element holds the marker.
+    data = b'<html><body><div title="<script>' + b"x" * 5000 + b'</script>">y</div></body></html>'
+    assert without_code(data)[1] == ["script"]
+    doc = parse_without_code(data, _parse, min_page=0)
+    assert doc.find(".//div").get("title") == "<script>" + "x" * 5000 + "</script>"

@@ -19,6 +19,7 @@ from .encoding import utf8_html
 from .generic import GenericArticlePage
 from .listing import page_links, xml_links, xml_listing_kind
 from .outlets import outlets
+from .rawtext import parse_without_code
 from .registry import template_for
 from .urls import outlet_of_host
 
@@ -152,6 +153,10 @@ def parse_html(data: bytes) -> html.HtmlElement | None:
     """
     if _blank(data):
         return None
+    return parse_without_code(data, _parse)
+
+
+def _parse(data: bytes) -> html.HtmlElement:
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True)
     parser.set_element_class_lookup(_LOOKUP)
     doc = etree.fromstring(data, parser=parser)
