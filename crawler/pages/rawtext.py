@@ -132,7 +132,8 @@ def parse_without_code(
     min_page: int = MIN_PAGE,
     min_cut: int = MIN_CUT,
 ) -> html.HtmlElement:
-    """The tree `parse` gives of `data`, with the long script and style contents empty."""
+    """The tree `parse` gives of `data`, with the script and style contents of `min_cut`
+    bytes or more empty when `data` has `min_page` bytes or more (tests lower both)."""
     if len(data) < min_page:
         return parse(data)
     cut, tags = without_code(data, min_cut)
