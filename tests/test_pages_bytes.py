@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from lxml import html
+from lxml import etree, html
 
 from crawler.pages.encoding import is_utf8
 
@@ -189,3 +189,53 @@ def test_a_marker_the_tree_does_not_show_in_its_element_means_the_whole_page_is_
     assert without_code(data)[1] == ["script"]
     doc = parse_without_code(data, _parse, min_page=0)
     assert doc.find(".//div").get("title") == "<script>" + "x" * 5000 + "</script>"
+
+
+# Bytes that are not UTF-8 (a stray continuation byte, a cut sequence, a byte no UTF-8
+# holds, a lead byte before ASCII) and some that are.
+_BYTES = [b"\xff", b"\x80", b"\xe2\x82", b"\xc3", "é".encode(), "😀".encode(), b"x"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    inside=st.lists(st.sampled_from(_BYTES), max_size=4),
+    at_edges=st.sampled_from([b"", b"\xe2\x82", b"\x82", b"\xff"]),
+    pieces=st.lists(st.sampled_from(_MARKUP + _BYTES), max_size=12),
+    charset=st.sampled_from(["<meta charset=utf-8>", "", "<meta charset=iso-8859-1>"]),
+)
+@example(inside=[b"\xff"], at_edges=b"", pieces=[], charset="<meta charset=utf-8>")
+@example(inside=[], at_edges=b"\xe2\x82", pieces=[b"\xff"], charset="")
+def test_a_large_page_checked_outside_its_cuts_reads_as_one_checked_whole(
+    inside: list[bytes], at_edges: bytes, pieces: list[bytes], charset: str
+) -> None:
+    from crawler.pages import _large_utf8_page, parse_html
+    from crawler.pages.encoding import utf8_html
+
+    code = at_edges + b"var a = 1; " * 20_000 + b"".join(inside) + b"var b;" * 15_000 + at_edges
+    body = (
+        f"<html><head>{charset}</head><body><p>caf\u00e9</p><script>".encode()
+        + code
+        + b"</script>"
+        + b"".join(pieces)
+        + b"</body></html>"
+    )
+    data, _ = utf8_html(body, "text/html")
+    whole = parse_html(data)
+    found = _large_utf8_page(body, "text/html")
+    if found is not None:
+        assert whole is not None
+        assert etree.tostring(found[0]) == etree.tostring(whole)
+
+
+def test_a_large_page_with_bad_bytes_only_in_its_code_is_checked_outside_it() -> None:
+    from crawler.pages import _large_utf8_page
+
+    body = (
+        b"<html><head><meta charset=utf-8></head><body><p>caf\xc3\xa9</p><script>"
+        + b"var a = '\xff'; " * 30_000
+        + b"</script></body></html>"
+    )
+    found = _large_utf8_page(body, "text/html")
+    assert found is not None
+    assert found[0].findtext(".//p") == "café"
+    assert _large_utf8_page(body.replace(b"caf\xc3\xa9", b"caf\xe9"), "text/html") is None

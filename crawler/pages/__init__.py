@@ -15,11 +15,11 @@ from lxml import etree, html
 from .article import ArticlePage
 from .base import SCHEMA_VERSION, Analysis, Link, PageContext, header_value
 from .blocks import is_block_page
-from .encoding import utf8_html
+from .encoding import is_utf8, read_as_utf8, utf8_html
 from .generic import GenericArticlePage
 from .listing import page_links, xml_links, xml_listing_kind
 from .outlets import outlets
-from .rawtext import parse_without_code
+from .rawtext import MAX_PAGE, MIN_PAGE, parse_cut, parse_without_code, without_code
 from .registry import template_for
 from .urls import outlet_of_host
 
@@ -85,8 +85,12 @@ def analyse(
         return Analysis(kind="not_article", source=source, reason=f"content type {mime}")
 
     try:
-        data, encoding = utf8_html(body, content_type)
-        doc = parse_html(data)
+        found = _large_utf8_page(body, content_type)
+        if found is None:
+            data, encoding = utf8_html(body, content_type)
+            doc = parse_html(data)
+        else:
+            doc, encoding = found
     except (ValueError, etree.ParserError, RecursionError) as exc:
         return Analysis(kind="not_article", source=source, reason=f"unparseable: {exc}")
     if doc is None:
@@ -155,6 +159,27 @@ def parse_html(data: bytes) -> html.HtmlElement | None:
     if _blank(data):
         return None
     return parse_without_code(data, _parse)
+
+
+def _large_utf8_page(body: bytes, content_type: str | None) -> tuple[html.HtmlElement, str] | None:
+    """The tree of a large UTF-8 page (:func:`parse_html`'s) and its encoding, its bytes
+    checked for UTF-8 only where they are not cut (None: read it the usual way).
+
+    A cut content needs no check: where its bytes are not UTF-8, decoding puts U+FFFD in
+    their place, inside the same content (a bad byte never takes an ASCII one with it, and
+    the cuts start after a ``>`` and end before a ``<``): the same elements are cut (if
+    anything, longer), the same bytes kept.
+    """
+    if not MIN_PAGE <= len(body) <= MAX_PAGE // 3 or body.isascii():
+        return None
+    encoding = read_as_utf8(body, content_type)
+    if encoding is None:
+        return None
+    cut, tags = without_code(body)
+    if not tags or not is_utf8(cut):
+        return None
+    doc = parse_cut(cut, tags, _parse)
+    return None if doc is None else (doc, encoding)
 
 
 def _parse(data: bytes) -> html.HtmlElement:

@@ -41,6 +41,15 @@ def utf8_html(body: bytes, content_type: str | None) -> tuple[bytes, str]:
     return text.encode("utf-8", "surrogatepass"), encoding
 
 
+def read_as_utf8(body: bytes, content_type: str | None) -> str | None:
+    """The encoding name :func:`utf8_html` gives a `body` it reads as UTF-8 by what the page
+    states (no byte-order mark; a UTF-8 charset, or none), else None."""
+    if read_bom(body)[0] is not None:
+        return None
+    encoding = declared_encoding(body, content_type)
+    return encoding if encoding in ("utf8", "utf-8") else None
+
+
 def is_utf8(body: bytes, chunk: int = 1 << 14) -> bool:
     """Whether `body` is valid UTF-8, checked in chunks.
 

@@ -137,21 +137,29 @@ def parse_without_code(
     if len(data) < min_page:
         return parse(data)
     cut, tags = without_code(data, min_cut)
-    if not tags:
-        return parse(data)
+    doc = parse_cut(cut, tags, parse) if tags else None
+    return parse(data) if doc is None else doc
+
+
+def parse_cut(
+    cut: bytes, tags: list[str], parse: Callable[[bytes], html.HtmlElement]
+) -> html.HtmlElement | None:
+    """The tree of the page :func:`without_code` gave as `cut` and `tags`, the cut elements
+    emptied; None where the tree shows a marker elsewhere than as the whole text of the
+    element it was put in (the page must then be parsed as it is)."""
     try:
         doc = parse(cut)
     except Exception:
-        return parse(data)
+        return None
     marked = _MARKED(doc)
-    if len(marked) == len(tags) and all(
+    if len(marked) != len(tags) or not all(
         element.tag == tag and element.text == f"{_TOKEN}{index}" and not len(element)
         for index, (element, tag) in enumerate(zip(marked, tags, strict=True))
     ):
-        for element in marked:
-            element.text = None
-        return doc
-    return parse(data)
+        return None
+    for element in marked:
+        element.text = None
+    return doc
 
 
 # The elements whose text starts with the markers' prefix, found in C: the scripts not cut
