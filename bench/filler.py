@@ -5,12 +5,13 @@ it in navigation, card grids of other stories, icons, ad slots, style sheets and
 blocks, and those, not the story, set the page's element count, link count and weight.
 ``Chrome`` makes that wrapping for one page from the era's measured ``Density`` minus the
 fixture's own: nested navigation lists and card grids up to the era's links, inline SVG
-icons and ad slots up to its elements, wrappers down to its depth, ``<style>`` blocks,
-JavaScript and JSON state up to its shares, its count of non-ASCII characters inside
-scripts, and attribute bytes for whatever weight is left; of its attributes, as many
-``class``, ``id`` and ``data-testid`` ones as the era's page has (the templates index those,
-so their count sets part of extraction's cost). All of it goes outside the
-story's container, after ``<body>`` and before ``</body>`` (style sheets in ``<head>``).
+icons and empty boxes (a few of them ad slots) up to its elements, wrappers down to its
+depth, ``<style>`` blocks, JavaScript and JSON state up to its shares, its count of
+non-ASCII characters inside scripts, and attribute bytes for whatever weight is left; of
+its attributes, as many ``class``, ``id`` and ``data-testid`` ones as the era's page has
+(the templates index those, so their count sets part of extraction's cost). All of it goes
+outside the story's container, after ``<body>`` and before ``</body>`` (style sheets in
+``<head>``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ _ICON_PATHS = (
     "M10 4a6 6 0 1 0 3.5 10.9l5.3 5.3 1.4-1.4-5.3-5.3A6 6 0 0 0 10 4z",
     "M7 10l5 5 5-5z",
 )
+
+
+def _box_class(index: int) -> str:
+    """The class of the `index`-th empty box: one in 16 an ad slot, as on the real pages
+    (a few dozen at most), the others grid cells. Templates leave ad slots out of the story,
+    so hundreds of them would cost what no real page does."""
+    return "ad-slot" if index % 16 == 0 else "grid__cell"
 
 
 class _Quota:
@@ -303,8 +311,8 @@ class Chrome:
                 )
             for i in range(slots):
                 others_html.append(
-                    f"<div {cls('ad-slot', False)}"
-                    f' {"id" if slot_ids.take() else "data-id"}="ad-{i}"'
+                    f"<div {cls(_box_class(i), False)}"
+                    f' {"id" if slot_ids.take() else "data-id"}="box-{i}"'
                     f' data-pos="{rng.choice(self.words)}"'
                     f"{tags[nav_links + card_links + i]}></div>"
                 )
