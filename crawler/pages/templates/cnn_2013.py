@@ -150,8 +150,8 @@ class Cnn2013Page(CnnPage):
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         """The story template's containers, or the era's page chrome (for its video pages)."""
-        return any(ctx.classes.containing(marker, "div") for marker in _MARKERS) or bool(
-            ctx.ids.equal("cnn_hdr", "div")
+        return any(ctx.classes.containing(marker, "div") for marker in _MARKERS) or ctx.has_id(
+            "cnn_hdr", "div"
         )
 
     def is_article(self) -> bool:

@@ -105,7 +105,7 @@ class Reuters2021Page(ReutersPage):
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         return (
-            bool(ctx.ids.equal("fusion-metadata", "script"))
+            ctx.has_id("fusion-metadata", "script")
             or "\nparagraph-" in ctx.test_ids.joined
             or ctx.test_ids.has_value("AuthorByline")
         )
