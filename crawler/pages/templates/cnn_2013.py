@@ -225,8 +225,12 @@ class Cnn2013Page(CnnPage):
         stated = super(CnnPage, self).date_published_raw()
         if stated:
             return stated
-        for script in self.ctx.xpath("//script[contains(text(), 'cnnFirstPub')]/text()"):
-            match = _FIRST_PUB_RE.search(script)
+        # The page's scripts read in Python: a contains() query tests every element's text.
+        for script in self.ctx.doc.iter("script"):
+            text = script.text
+            if not text or "cnnFirstPub" not in text:
+                continue
+            match = _FIRST_PUB_RE.search(text)
             if match and self.parsed(match.group("stamp")):
                 return match.group("stamp")
         return None
