@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from crawler.linkpolicy import is_article_url
 from crawler.pages import analyse
@@ -291,11 +291,11 @@ def _page(
     html = template.html.replace(template.path, path)
 
     def relink(match: re.Match[str]) -> str:
-        href = match.group(1)
-        parts = urlsplit(href.replace("&amp;", "&"))
-        if parts.path == path or not is_article_url(
-            HOSTS[template.outlet] + parts.path, template.outlet
-        ):
+        href = match.group(1).replace("&amp;", "&")
+        parts = urlsplit(href)
+        # A relative link is read from the page's new place (a crawler follows it there).
+        where = urlsplit(urljoin(HOSTS[template.outlet] + path, href)).path
+        if where == path or not is_article_url(HOSTS[template.outlet] + where, template.outlet):
             return match.group(0)
         target = rng.choice(peers)
         prefix = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""

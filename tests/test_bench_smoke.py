@@ -54,6 +54,30 @@ def test_site_is_deterministic_heavy_and_extractable(tmp_path: Path) -> None:
         assert (one.folder(outlet) / "world" / "africa" / "index.html").exists()
 
 
+def test_every_article_link_of_the_site_leads_to_a_page_it_serves(tmp_path: Path) -> None:
+    """An article-shaped link, read from where its page now lives (relative ones too), is
+    one of the site's pages: a crawler following every such link (the bare spider) fetches
+    no page the other crawlers do not."""
+    from urllib.parse import urljoin, urlsplit
+
+    from lxml import html
+
+    site = generate(tmp_path / "site", 40)
+    for outlet in site.articles:
+        folder = site.folder(outlet)
+        served = {"/" + str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+        for page in folder.rglob("*.html"):
+            base = "http://127.0.0.1:8000/" + str(page.relative_to(folder))
+            for href in html.fromstring(page.read_bytes()).xpath("//a/@href"):
+                url = urljoin(base, href)
+                if is_article_url(url, outlet):
+                    path = urlsplit(url).path
+                    assert path in served or path.rstrip("/") + "/index.html" in served, (
+                        page,
+                        href,
+                    )
+
+
 @pytest.mark.parametrize(
     "era", ["cnn_2021", "reuters_2021", "cnn_2015", "cnn_2013", "reuters_2013"]
 )
