@@ -163,18 +163,12 @@ class PageContext:
         return AttributeIndex(_TEST_ID_VALUES(self.doc))
 
     def has_id(self, value: str, tag: str | None = None) -> bool:
-        """``bool(ids.equal(value, tag))``, from the parser's table of ids where it answers:
-        template selection asks this of every page, and indexing every id walks the page.
+        """Whether an element (of `tag`, if given) has the id `value`: ``ids.equal``.
 
-        The table keeps the first element of each id (or of an ``<a name>``): an element of
-        another tag or name there leaves the answer to the index.
+        The parser keeps no table of ids to ask instead (XPath's ``id()``): keeping one
+        costs more of the parse (each id hashed, each repeated id logged as an error) than
+        the index of ids costs the pages whose templates ask.
         """
-        found = _BY_ID(self.doc, value=value)
-        if not found:
-            return False
-        element = found[0]
-        if element.get("id") == value and (tag is None or element.tag == tag):
-            return True
         return bool(self.ids.equal(value, tag))
 
     def regions_of(self, elements: list[html.HtmlElement]) -> list[html.HtmlElement] | None:
@@ -365,7 +359,6 @@ class AttributeIndex:
 _CLASS_VALUES = etree.XPath("//@class")
 _ID_VALUES = etree.XPath("//@id")
 _TEST_ID_VALUES = etree.XPath("//@data-testid")
-_BY_ID = etree.XPath("id($value)")
 
 
 @cache
