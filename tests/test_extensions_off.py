@@ -22,3 +22,13 @@ def test_no_remote_control_or_telnet_console(tmp_path: Path, extension: type) ->
     crawler = get_crawler(CnnSpider, settings.copy_to_dict())
     with pytest.raises(NotConfigured):
         extension.from_crawler(crawler)
+
+
+def test_remote_control_is_not_even_loaded(tmp_path: Path) -> None:
+    """Its module imports aiohttp, a cost at every run's start for an extension left off."""
+    from scrapy.utils.conf import build_component_list
+
+    settings = build_settings(CrawlOptions(spiders=["cnn"], data_dir=tmp_path), "run-1")
+    loaded = build_component_list(settings.getwithbase("EXTENSIONS"))
+    assert "scrapy.extensions.remote_control.RemoteControl" not in loaded
+    assert "crawler.recorder.WarcRecorder" in loaded
