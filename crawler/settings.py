@@ -3,6 +3,8 @@
 A test-server or mirror run overrides politeness with ``-s`` (see the README).
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 from archive import __version__
 from archive.store import store as _store
 
@@ -26,6 +28,14 @@ COOKIES_ENABLED = False
 # localhost, with token files left under ~/.local/state/scrapy/ by killed runs) stay off.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+# ... and the remote-control extension is not even loaded: Scrapy imports every extension it
+# lists to order them, enabled or not, and its module imports aiohttp (about 0.1 s of CPU at
+# the start of every run). Scrapy's other base extensions stay as Scrapy lists them.
+EXTENSIONS_BASE = {
+    name: order
+    for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if name != "scrapy.extensions.remote_control.RemoteControl"
+}
 
 # -- fetching -----------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
@@ -45,9 +55,6 @@ DOWNLOAD_HANDLERS = {
 EXTENSIONS = {
     "crawler.recorder.WarcRecorder": 100,
     "crawler.gctuning.GcTuning": 0,
-    # Off above (REMOTE_CONTROL_ENABLED), and not even loaded: its module imports aiohttp,
-    # about 0.1 s of CPU at the start of every run for an extension that does nothing.
-    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 # Faults: robots.txt per RFC 9309, guards on where requests go, retries with backoff,
 # size and time limits that keep (and mark truncated) what arrived.
