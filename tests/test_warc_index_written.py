@@ -178,3 +178,46 @@ def test_a_writer_without_index_keeps_no_lines(tmp_path: Path) -> None:
     _ordinary(writer)
     writer.close()
     assert writer.index_lines() == {}
+
+
+_LIGHT = """
+import sys
+from archive.warc.cdxj import IndexEntry, entry_lines
+entry = IndexEntry("http://www.example.org/a?b=1", "2024-03-01T12:00:00Z", "text/html", "200",
+                   "sha1:AAAA", 0, 10)
+print(entry_lines("x.warc.gz", [entry])[0], end="")
+print(sorted(m for m in ("tldextract", "requests", "cdxj_indexer") if m in sys.modules
+             and type(sys.modules[m]).__name__ == "module"))
+"""
+
+_STAND_IN = """
+import sys
+from archive.warc.cdxj import _OnFirstUse
+stand_in = _OnFirstUse("wave")
+stand_in.__spec__ = None
+sys.modules["wave"] = stand_in
+import wave
+assert wave is stand_in
+assert callable(wave.open)  # first use: the real module, which takes its place
+assert sys.modules["wave"] is not stand_in and type(sys.modules["wave"]).__name__ == "module"
+from wave import Wave_read
+print("ok", Wave_read.__module__)
+"""
+
+
+def test_the_lines_are_made_without_tldextract_or_requests() -> None:
+    """surt imports tldextract (and with it requests) for lookups its key never makes."""
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    out = subprocess.run(
+        [sys.executable, "-c", _LIGHT], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0].startswith("org,example)/a?b=1 20240301120000 {")
+    assert out[1] == "[]"
+    stand_in = subprocess.run(
+        [sys.executable, "-c", _STAND_IN], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert stand_in.stdout.strip() == "ok wave"
