@@ -77,7 +77,7 @@ def _bounded_indexer() -> type:
     return BoundedIndexer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexEntry:
     """What cdxj-indexer reads of one response or revisit record, known when it is written."""
 
