@@ -111,7 +111,8 @@ NEWSARCHIVE_STORE_BATCH_SECONDS = 5.0  # and at least this often while articles 
 NEWSARCHIVE_STORE_LOCK_TIMEOUT = _store.DEFAULT_LOCK_TIMEOUT  # wait for another writer, then 75
 
 # Cyclic GC: start-up heap frozen, young generation collected every 10,000 allocations
-# instead of 700 (crawler/gctuning.py; about 9% of a crawl's CPU was the collector).
+# instead of 700 (crawler/gctuning.py; about 9% of a crawl's CPU was the collector; replay
+# tunes it the same way).
 NEWSARCHIVE_GC_TUNING_ENABLED = True
 NEWSARCHIVE_GC_THRESHOLDS = [10_000, 10, 10]
 

@@ -192,6 +192,11 @@ def run(options: argparse.Namespace) -> int:
                 out.close()
             print(f"newsarchive: {exc}; nothing was replayed, try again later", file=sys.stderr)
             return LOCKED
+    if defaults.NEWSARCHIVE_GC_TUNING_ENABLED:
+        from ..replay.run import tune_gc
+
+        thresholds = defaults.NEWSARCHIVE_GC_THRESHOLDS
+        tune_gc((thresholds[0], thresholds[1], thresholds[2]))
     failed: Exception | None = None  # the store's: locked past --wait, or a full disk
     try:
         # A store checks every line it writes: the items need no check of their own then.

@@ -8,6 +8,7 @@ are in flight; payloads are read by the workers, one record at a time.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections import Counter, deque
@@ -75,11 +76,15 @@ def iter_tasks(
     on_problem: Callable[[Problem], None],
     progress: Progress | None = None,
     scanned: Iterable[tuple[Source, Iterable[Any] | None]] | None = None,
+    payloads: bool = False,
 ) -> Iterator[Task]:
     """Scan every source in order and yield tasks as the planner releases them.
 
     `scanned` gives each source with its records scanned elsewhere (on a cluster), in order.
+    With `payloads`, the scan reads the payloads of the pages with their headers (for
+    extraction in this process: each record is read once).
     """
+    keep = planner.wants_payload if payloads else None
     done_bytes = 0
     for source, records in scanned or ((s, None) for s in sources):
         report.files += 1
@@ -88,7 +93,7 @@ def iter_tasks(
             if progress is not None:
                 progress.update(bytes_done=base + position, records=1)
 
-        for found in records if records is not None else scan(source, moved):
+        for found in records if records is not None else scan(source, moved, keep=keep):
             if isinstance(found, Problem):
                 report.problems.append(found)
                 on_problem(found)
@@ -128,6 +133,16 @@ def run_outcomes(
                 yield in_flight.popleft().result()
         while in_flight:
             yield in_flight.popleft().result()
+
+
+def tune_gc(thresholds: tuple[int, int, int]) -> None:
+    """Cyclic GC as a crawl tunes it (``crawler.gctuning``): the start-up heap frozen, the
+    young generation collected less often. Reference counting frees each page's objects;
+    the collector otherwise re-scanned every imported module's objects while a replay ran
+    (about 2% of its CPU). Worker processes forked after this inherit it."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*thresholds)
 
 
 def default_jobs() -> int:
@@ -181,7 +196,8 @@ def replay(
         tasks = iter_tasks(sources, planner, report, on_problem, progress, scanned)
         results = dask_cluster.outcomes(cluster, tasks, dict(sites or {}), check)
     else:
-        tasks = iter_tasks(sources, planner, report, on_problem, progress)
+        payloads = jobs <= 1  # extracted here: read with the scan, not again by offset
+        tasks = iter_tasks(sources, planner, report, on_problem, progress, payloads=payloads)
         results = run_outcomes(tasks, jobs, dict(sites or {}), check)
     try:
         for outcome in results:
