@@ -62,8 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=defaults.NEWSARCHIVE_REPLAY_PART_SIZE,
         metavar="BYTES",
-        help="with --cluster: scan a WARC file larger than this in parts of about this size, "
-        "each on a worker, cut at record starts; 0: whole files "
+        help="with --cluster or --jobs N > 1: scan a WARC file larger than this in parts of "
+        "about this size, each on a worker, cut at record starts; 0: whole files "
         f"(default {defaults.NEWSARCHIVE_REPLAY_PART_SIZE})",
     )
     parser.add_argument(

@@ -1,8 +1,10 @@
 """A whole replay: scan the archives, plan captures, extract them on N cores, write items.
 
-Memory stays flat whatever the archive's size: the scan holds headers only, at most a
-bounded window of captures waits for its metadata, and at most a few tasks per worker
-are in flight; payloads are read by the workers, one record at a time.
+Memory stays flat whatever the archive's size: the scan holds headers only (in one
+process, also the payloads of the captures waiting for their metadata, up to a budget), at
+most a bounded window of captures waits for its metadata, and at most a few parts and
+tasks per worker are in flight; with N processes, the workers scan the files (in parts)
+and read each payload by offset, one record at a time.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from archive.warc.read import parts
+from archive.warc.read.parts import Part, PartScan, scan_part
 from archive.warc.read.payload import OpenFiles
 from archive.warc.read.reader import Problem, RecordFacts, scan
 from archive.warc.read.sources import Source, find_sources, index_files
@@ -99,6 +103,8 @@ def iter_tasks(
                 on_problem(found)
                 continue
             assert isinstance(found, RecordFacts)
+            if records is not None and progress is not None:  # scanned elsewhere
+                progress.update(bytes_done=done_bytes + found.offset + found.length, records=1)
             report.records += 1
             yield from planner.feed(found)
         yield from planner.end_of_source(source)
@@ -109,10 +115,15 @@ def iter_tasks(
 
 
 def run_outcomes(
-    tasks: Iterable[Task], jobs: int, sites: dict[str, str], check: bool = True
+    tasks: Iterable[Task],
+    jobs: int,
+    sites: dict[str, str],
+    check: bool = True,
+    pool: Executor | None = None,
 ) -> Iterator[Outcome]:
     """Extract tasks, in order, on `jobs` processes (in this one for a single job); `check`
-    validates each item (off when a store, which checks every line it writes, takes them)."""
+    validates each item (off when a store, which checks every line it writes, takes them).
+    `pool`: the worker processes to use (see :func:`worker_pool`), else some started here."""
     if jobs <= 1:
         files = OpenFiles()
         try:
@@ -121,18 +132,38 @@ def run_outcomes(
         finally:
             files.close()
         return
-    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: not for one job
-
+    if pool is None:
+        with worker_pool(jobs, sites, check) as own:
+            yield from run_outcomes(tasks, jobs, sites, check, own)
+        return
     in_flight: deque[Future[Outcome]] = deque()
     limit = jobs * 8
-    initargs = (sites, check, os.getpid())
-    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=initargs) as pool:
-        for task in tasks:
-            in_flight.append(pool.submit(extract_in_worker, task))
-            if len(in_flight) >= limit:
-                yield in_flight.popleft().result()
-        while in_flight:
+    for task in tasks:
+        in_flight.append(pool.submit(extract_in_worker, task))
+        if len(in_flight) >= limit:
             yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()
+
+
+def worker_pool(jobs: int, sites: dict[str, str], check: bool = True) -> Executor:
+    """`jobs` worker processes that scan parts of files and extract captures."""
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: not for one job
+
+    initargs = (sites, check, os.getpid())
+    return ProcessPoolExecutor(jobs, initializer=init_worker, initargs=initargs)
+
+
+def scanned_in_pool(
+    pool: Executor, sources: list[Source], part_size: int, jobs: int
+) -> Iterator[tuple[Source, Iterator[Any]]]:
+    """Each source's records, scanned by the pool's workers in parts as on a cluster (a
+    file larger than `part_size` bytes cut at record starts), in order; a few parts ahead."""
+
+    def submit(part: Part) -> Callable[[], PartScan]:
+        return pool.submit(scan_part, part).result
+
+    return parts.scanned(sources, part_size, submit, jobs * 2)
 
 
 def tune_gc(thresholds: tuple[int, int, int]) -> None:
@@ -170,9 +201,10 @@ def replay(
 
     `shares_terminal`: the sink writes to the terminal the progress bar is drawn on, so the
     bar is taken off its line before each item (output never joins the bar's line).
-    With `cluster` (a Dask client) the files are scanned and the captures extracted on
-    its workers instead of `jobs` local processes, a file larger than `part_size` bytes (if
-    not 0) scanned in parts; the items and their order are the same.
+    With `jobs` > 1 the files are scanned and the captures extracted by that many worker
+    processes, with `cluster` (a Dask client) on its workers; a file larger than
+    `part_size` bytes (if not 0) is scanned in parts. The items and their order are the
+    same.
     """
     err = err if err is not None else sys.stderr
     sources = find_sources(paths)
@@ -189,15 +221,20 @@ def replay(
     def on_problem(problem: Problem) -> None:
         _say(err, progress, f"newsarchive: {problem}")
 
+    pool = None
     if cluster is not None:  # archive.replay.cluster: a Dask client
         from . import cluster as dask_cluster
 
         scanned = dask_cluster.scanned(cluster, sources, part_size)
         tasks = iter_tasks(sources, planner, report, on_problem, progress, scanned)
         results = dask_cluster.outcomes(cluster, tasks, dict(sites or {}), check)
-    else:
-        payloads = jobs <= 1  # extracted here: read with the scan, not again by offset
-        tasks = iter_tasks(sources, planner, report, on_problem, progress, payloads=payloads)
+    elif jobs > 1:  # the workers scan the files, in parts, and extract
+        pool = worker_pool(jobs, dict(sites or {}), check)
+        scanned = scanned_in_pool(pool, sources, part_size, jobs)
+        tasks = iter_tasks(sources, planner, report, on_problem, progress, scanned)
+        results = run_outcomes(tasks, jobs, dict(sites or {}), check, pool)
+    else:  # extracted here: the payloads read with the scan, not again by offset
+        tasks = iter_tasks(sources, planner, report, on_problem, progress, payloads=True)
         results = run_outcomes(tasks, jobs, dict(sites or {}), check)
     try:
         for outcome in results:
@@ -221,6 +258,8 @@ def replay(
                 sink(outcome.item)
     finally:
         progress.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     for url in planner.stats.unresolved_examples:
         err.write(f"newsarchive: revisit without its original payload: {url}\n")
     return report
