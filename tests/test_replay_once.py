@@ -43,6 +43,9 @@ def test_a_scan_keeping_payloads_reads_what_a_read_by_offset_reads(damaged: Path
         plain = list(scan(source))
         with_payloads = list(scan(source, keep=lambda f: True))
         assert with_payloads == plain  # the same records and damage, at the same offsets
+        none_kept = list(scan(source, keep=lambda f: False))  # digests then not computed
+        assert none_kept == plain
+        assert all(getattr(f, "payload", None) is None for f in none_kept)
         for facts in with_payloads:
             if not isinstance(facts, RecordFacts) or facts.rec_type == "metadata":
                 continue

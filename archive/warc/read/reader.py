@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from warcio.archiveiterator import WARCIterator
 from warcio.bufferedreaders import ChunkedDataReader
+from warcio.digestverifyingreader import DigestVerifyingReader
 
 from archive.warc.bounded import MissingTargetURI, bounded
 from archive.warc.encoding import DEFAULT_MAX_SIZE as DOWNLOAD_MAXSIZE
@@ -161,16 +162,14 @@ def _scan_from(
     try:
         for record in iterator:
             facts = _facts(source, record)
-            if (
-                keep is not None
-                and facts is not None
-                and facts.rec_type in PAYLOAD_TYPES
-                and keep(facts)
-            ):
-                try:
-                    facts.payload = payload_of(record, read_block(record))
-                except RecordError as exc:
-                    facts.payload = exc
+            if keep is not None and facts is not None and facts.rec_type in PAYLOAD_TYPES:
+                if keep(facts):
+                    try:
+                        facts.payload = payload_of(record, read_block(record))
+                    except RecordError as exc:
+                        facts.payload = exc
+                else:
+                    unchecked(record)
             iterator.read_to_end()
             offset, length = iterator.get_record_offset(), iterator.get_record_length()
             missing = getattr(record.raw_stream, "limit", 0)
@@ -279,6 +278,13 @@ def checking(iterator: Any, types: tuple[str, ...]) -> Any:
 
     loader.wrap_digest_verifying_stream = wrap_if_used
     return iterator
+
+
+def unchecked(record: Any) -> None:
+    """The rest of `record` read without computing its digests (its payload is not used)."""
+    stream = record.raw_stream
+    if isinstance(stream, DigestVerifyingReader):
+        stream.block_digester = stream.payload_digester = stream.payload_digester_obj = None
 
 
 def read_block(record: Any, max_size: int = DOWNLOAD_MAXSIZE) -> bytes:
