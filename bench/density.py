@@ -58,6 +58,11 @@ class Density:
     # 1 when a non-ASCII character comes before any charset declaration: libxml2 then
     # switches encoding mid-parse, which slows the whole parse (share of pages in a mean).
     late_charset: float = 0.0
+    # Attributes the templates index (a query of the whole page each, one string per value):
+    # ``class``, ``id`` and ``data-testid``.
+    classes: int = 0
+    ids: int = 0
+    test_ids: int = 0
 
     @classmethod
     def mean(cls, many: list[Density]) -> Density:
@@ -74,6 +79,9 @@ class Density:
             text_share=sum(d.text_share for d in many) / count,
             non_ascii=round(sum(d.non_ascii for d in many) / count),
             late_charset=sum(d.late_charset for d in many) / count,
+            classes=round(sum(d.classes for d in many) / count),
+            ids=round(sum(d.ids for d in many) / count),
+            test_ids=round(sum(d.test_ids for d in many) / count),
         )
 
 
@@ -83,13 +91,18 @@ def measure(body: bytes) -> Density:
     decoded = body.decode("utf-8", "replace")
     total = max(1, len(decoded))
     elements = attributes = links = depth = script = inline_json = style = text = 0
+    classes = ids = test_ids = 0
     stack: list[tuple[etree._Element, int]] = [(root, 1)]
     while stack:
         node, level = stack.pop()
         if not isinstance(node.tag, str):
             continue  # comments and processing instructions
         elements += 1
-        attributes += len(node.attrib)
+        attrib = node.attrib
+        attributes += len(attrib)
+        classes += "class" in attrib
+        ids += "id" in attrib
+        test_ids += "data-testid" in attrib
         depth = max(depth, level)
         tag = node.tag.lower()
         if tag == "a" and node.get("href"):
@@ -118,6 +131,9 @@ def measure(body: bytes) -> Density:
         text_share=text / total,
         non_ascii=len(decoded) - len(decoded.encode("ascii", "ignore")),
         late_charset=float(_late_charset(decoded)),
+        classes=classes,
+        ids=ids,
+        test_ids=test_ids,
     )
 
 
@@ -192,6 +208,7 @@ def generated_pages(era: str, count: int | None = None, seed: int = 1) -> list[b
             seed=seed,
             era=era,
             profiles=chosen.pages,
+            fixtures=chosen.fixtures,
         )
         return [file.read_bytes() for _, _, file in site.article_files()]
 
@@ -201,14 +218,15 @@ def _row(name: str, pages: int, d: Density, parse: float) -> str:
         f"| {name} | {pages} | {d.bytes:,} | {d.elements:,} | {d.attributes:,} | {d.links:,} | "
         f"{d.depth} | "
         f"{100 * d.script_share:.0f}% | {100 * d.json_share:.0f}% | {100 * d.style_share:.0f}% | "
-        f"{100 * d.text_share:.1f}% | {d.non_ascii:,} | {d.late_charset:.2f} | {parse:.2f} |"
+        f"{100 * d.text_share:.1f}% | {d.non_ascii:,} | {d.late_charset:.2f} | "
+        f"{d.classes:,} | {d.ids:,} | {d.test_ids:,} | {parse:.2f} |"
     )
 
 
 HEADER = (
     "| pages of | n | bytes | elements | attributes | links | depth | script | of which JSON |"
-    " style | text | non-ASCII | late charset | bare parse ms |\n"
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    " style | text | non-ASCII | late charset | class | id | data-testid | bare parse ms |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
@@ -242,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"{prefix}: {d.bytes} {d.elements} {d.attributes} {d.links} {d.depth} "
                     f"{d.script_share:.3f} {d.json_share:.3f} {d.style_share:.3f} "
-                    f"{d.text_share:.3f} {d.non_ascii} {d.late_charset:.0f}"
+                    f"{d.text_share:.3f} {d.non_ascii} {d.late_charset:.0f} "
+                    f"{d.classes} {d.ids} {d.test_ids}"
                 )
         return 0
     print(HEADER)

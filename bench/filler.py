@@ -5,10 +5,13 @@ it in navigation, card grids of other stories, icons, ad slots, style sheets and
 blocks, and those, not the story, set the page's element count, link count and weight.
 ``Chrome`` makes that wrapping for one page from the era's measured ``Density`` minus the
 fixture's own: nested navigation lists and card grids up to the era's links, inline SVG
-icons and ad slots up to its elements, wrappers down to its depth, ``<style>`` blocks,
-JavaScript and JSON state up to its shares, its count of non-ASCII characters inside
-scripts, and attribute bytes for whatever weight is left. All of it goes outside the
-story's container, after ``<body>`` and before ``</body>`` (style sheets in ``<head>``).
+icons and empty boxes (a few of them ad slots) up to its elements, wrappers down to its
+depth, ``<style>`` blocks, JavaScript and JSON state up to its shares, its count of
+non-ASCII characters inside scripts, and attribute bytes for whatever weight is left; of
+its attributes, as many ``class``, ``id`` and ``data-testid`` ones as the era's page has
+(the templates index those, so their count sets part of extraction's cost). All of it goes
+outside the story's container, after ``<body>`` and before ``</body>`` (style sheets in
+``<head>``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,37 @@ _ICON_PATHS = (
     "M10 4a6 6 0 1 0 3.5 10.9l5.3 5.3 1.4-1.4-5.3-5.3A6 6 0 0 0 10 4z",
     "M7 10l5 5 5-5z",
 )
+
+
+def _box_class(index: int) -> str:
+    """The class of the `index`-th empty box: one in 16 an ad slot, as on the real pages
+    (a few dozen at most), the others grid cells. Templates leave ad slots out of the story,
+    so hundreds of them would cost what no real page does."""
+    return "ad-slot" if index % 16 == 0 else "grid__cell"
+
+
+class _Quota:
+    """Says yes to `wanted` of `slots` questions, spread evenly over them (all of them when
+    `wanted` >= `slots`)."""
+
+    def __init__(self, wanted: int, slots: int):
+        self.wanted = wanted
+        self.share = min(1.0, wanted / slots) if slots else 0.0
+        self.reset()
+
+    def reset(self) -> None:
+        self.asked = self.given = 0
+
+    def left(self) -> int:
+        """How many of `wanted` were not given (the slots ran out)."""
+        return self.wanted - self.given
+
+    def take(self) -> bool:
+        self.asked += 1
+        if self.given < round(self.asked * self.share):
+            self.given += 1
+            return True
+        return False
 
 
 @dataclass
@@ -171,29 +205,78 @@ class Chrome:
         own_attrs = 3 * nav_links + 7 * card_links + 4 * icons + 3 * slots
         own_attrs += 2 * json_blocks + 2 * wrappers + 8
         extra_attrs = max(0, era.attributes - own.attributes - own_attrs)
+        # The templates index every class, id and data-testid of a page: of the attributes
+        # above, as many are of those names as on the era's page, the rest data-* ones.
+        # Classes: 2 a nav link (and 2 a sub-menu), 4 a card, 1 an icon, an ad slot and a
+        # wrapper, 7 section containers; ids: the ad slots', then extra attributes', then
+        # (with data-testids) those of the class slots left over.
+        class_slots = 2 * nav_links + 2 * (nav_links // 12) + 4 * card_links + icons + slots
+        class_slots += 2 * wrappers + 7
+        wanted_classes = max(0, era.classes - own.classes)
+        classes = _Quota(wanted_classes, class_slots)
+        # Where the markup's own attributes exceed the era's, the class slots left over carry
+        # no attribute at all.
+        over = max(0, own_attrs - (era.attributes - own.attributes))
+        bare = _Quota(over, max(0, class_slots - wanted_classes))
+        wanted_ids = max(0, era.ids - own.ids)
+        slot_ids = _Quota(wanted_ids, slots)
+        extra_ids = max(0, wanted_ids - slots)
+        extra_test_ids = max(0, era.test_ids - own.test_ids)
+
+        unplaced = {"id": 0, "data-testid": 0}  # what attrs() found no carrier for
+
+        def cls(name: str, spare: bool = True) -> str:
+            """A class attribute; once the era's classes are all placed, an id or data-testid
+            still unplaced (on a `spare` element: one without either), else a data-* one, or
+            none while the markup has more attributes than the era's page."""
+            if classes.take():
+                return f'class="{name}"'
+            if bare.take():
+                return ""
+            for kind, count in unplaced.items():
+                if spare and count:
+                    unplaced[kind] -= 1
+                    return f'{kind}="{name.split()[0]}-{count}"'
+            return f'data-c="{name}"'
 
         def attrs(extra: int) -> list[str]:
             """For each carrier, its extra attributes: `extra_attrs` of them over all,
-            about `extra` characters long together."""
+            about `extra` characters long together; the first of a carrier's may be an id,
+            the next a data-testid, up to the era's counts of those."""
             if not carriers:
                 return []
             count = extra_attrs
             each = max(0, extra - 12 * count) // max(1, count)
             pad = "".join(rng.choice(self.words) for _ in range(each // 3 + 2))
+            holding = min(count, carriers)  # carriers with at least one extra attribute
+            ids = _Quota(extra_ids, holding)
+            test_ids = _Quota(extra_test_ids, holding)
             out = []
             for i in range(carriers):
                 mine = count // carriers + (i < count % carriers)
+                names = []
+                if mine and ids.take():
+                    names.append("id")
+                if len(names) < mine and test_ids.take():
+                    names.append("data-testid")
+                names += [f"data-v{j}" for j in range(len(names), mine)]
                 parts = []
-                for j in range(mine):
+                for name in names:
                     start = rng.randrange(max(1, len(pad) - each))
-                    parts.append(f' data-v{j}="{pad[start : start + each]}"')
+                    value = pad[start : start + each]
+                    parts.append(f' {name}="{f"x{i}-{value}" if name == "id" else value}"')
                 out.append("".join(parts))
+            unplaced.update({"id": ids.left(), "data-testid": test_ids.left()})
             return out
 
         def render(extra: int) -> tuple[str, str]:
             # The weight left goes into new attributes' values, or, when the era has no
             # attributes to spare, into the icons' path data (long SVG paths, as served),
             # else into card headlines.
+            classes.reset()
+            bare.reset()
+            slot_ids.reset()
+            unplaced.update({"id": extra_ids, "data-testid": extra_test_ids})
             tags = attrs(extra) if extra_attrs or not (icons or card_links) else [""] * carriers
             spare = 0 if extra_attrs else max(0, extra)
             drawn = spare // icons if icons else 0
@@ -201,31 +284,36 @@ class Chrome:
             nav = []
             for i in range(nav_links):
                 words = self._phrase(rng, 1, 3)
+                href = f"/{words.replace(' ', '-')}/"
                 nav.append(
-                    f'<li class="nav__item"><a class="nav__link" href="/{words.replace(" ", "-")}/"'
+                    f'<li {cls("nav__item")}><a {cls("nav__link", False)} href="{href}"'
                     f"{tags[i]}>{words.title()}</a></li>"
                 )
                 if i % 12 == 11:  # a sub-menu every twelve items
-                    nav.append('<li class="nav__item nav__item--more"><ul class="nav__sub">')
+                    nav.append(f"<li {cls('nav__item nav__item--more')}><ul {cls('nav__sub')}>")
                     nav.append("</ul></li>")
             cards = []
             for i in range(card_links):
                 slug = "-".join(rng.choice(self.words) for _ in range(3))
                 cards.append(
-                    f'<div class="card container__item"><a class="container__link" href="/{slug}"'
-                    f'{tags[nav_links + i]}><img class="image__dam-img" src="/i/{slug}.jpg" alt="">'
-                    f'<span class="container__headline">{self._phrase(rng, 3, 8)}'
+                    f"<div {cls('card container__item')}>"
+                    f'<a {cls("container__link", False)} href="/{slug}"'
+                    f'{tags[nav_links + i]}><img {cls("image__dam-img")} src="/i/{slug}.jpg"'
+                    ' alt="">'
+                    f"<span {cls('container__headline')}>{self._phrase(rng, 3, 8)}"
                     f"{self._words_of(rng, more)}</span></a></div>"
                 )
             others_html = []
             for _ in range(icons):
                 others_html.append(
-                    '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true">'
+                    f'<svg {cls("icon")} viewBox="0 0 24 24" aria-hidden="true">'
                     f'<path d="{rng.choice(_ICON_PATHS)}{self._path_of(rng, drawn)}"></path></svg>'
                 )
             for i in range(slots):
                 others_html.append(
-                    f'<div class="ad-slot" id="ad-{i}" data-pos="{rng.choice(self.words)}"'
+                    f"<div {cls(_box_class(i), False)}"
+                    f' {"id" if slot_ids.take() else "data-id"}="box-{i}"'
+                    f' data-pos="{rng.choice(self.words)}"'
                     f"{tags[nav_links + card_links + i]}></div>"
                 )
             scripts = [
@@ -237,21 +325,22 @@ class Chrome:
                 for text in self._fill(self.states, rng, json_chars, json_blocks)
             ]
             half = len(nav) // 2
-            open_wrap = '<div class="layout__wrapper">' * wrappers
+            open_wrap = "".join(f"<div {cls('layout__wrapper')}>" for _ in range(wrappers))
+            open_wrap2 = "".join(f"<div {cls('layout__wrapper')}>" for _ in range(wrappers))
             close_wrap = "</div>" * wrappers
             cut = len(cards) // 3
             top = (
-                f'<header class="header">{open_wrap}<nav class="header__nav"><ul class="nav">'
+                f"<header {cls('header')}>{open_wrap}<nav {cls('header__nav')}><ul {cls('nav')}>"
                 + "".join(nav[:half])
-                + f'</ul></nav>{close_wrap}</header><section class="zone">{"".join(cards[:cut])}'
+                + f"</ul></nav>{close_wrap}</header><section {cls('zone')}>{''.join(cards[:cut])}"
                 + "".join(others_html[: len(others_html) // 2])
                 + "</section>"
                 + "".join(scripts[: len(scripts) // 3])
             )
             bottom = (
-                f'<section class="zone">{open_wrap}{"".join(cards[cut:])}{close_wrap}</section>'
+                f"<section {cls('zone')}>{open_wrap2}{''.join(cards[cut:])}{close_wrap}</section>"
                 + "".join(others_html[len(others_html) // 2 :])
-                + '<footer class="footer"><nav><ul class="nav">'
+                + f"<footer {cls('footer')}><nav><ul {cls('nav')}>"
                 + "".join(nav[half:])
                 + "</ul></nav></footer>"
                 + "".join(states)

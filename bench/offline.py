@@ -45,34 +45,60 @@ def sample_pages(site: Site, count: int) -> list[tuple[str, str, bytes]]:
     return [(o, "https://www.example.com" + p, f.read_bytes()) for o, p, f in chosen]
 
 
-def _timed(pages: list[tuple[str, str, bytes]], work: Callable[[str, str, bytes], Any]) -> Rate:
-    start_cpu, start_wall = time.process_time(), time.monotonic()
-    for outlet, url, body in pages:
-        work(outlet, url, body)
-    return Rate(len(pages), time.process_time() - start_cpu, time.monotonic() - start_wall)
+def extraction(pages: list[tuple[str, str, bytes]], repeat: int = 1) -> dict[str, Rate]:
+    """Our analyse() against trafilatura (if installed) and a bare lxml parse, same bytes.
 
-
-def extraction(pages: list[tuple[str, str, bytes]]) -> dict[str, Rate]:
-    """Our analyse() against trafilatura (if installed) and a bare lxml parse, same bytes."""
+    Page by page, each contender in turn, so that a machine whose load changes weighs on
+    all of them alike; with `repeat`, each page's median of that many runs (trafilatura,
+    ten times slower, runs half as often), which leaves out a run another process or a
+    garbage collection slowed down.
+    """
     from lxml import html
 
     from crawler.pages import analyse
 
     headers = {"Content-Type": "text/html"}
-    rates = {
-        "newsarchive analyse": _timed(
-            pages, lambda o, u, b: analyse(u, headers, b, source=o.split("_")[0])
+    work: dict[str, tuple[Callable[[str, str, bytes], Any], int]] = {
+        "newsarchive analyse": (
+            lambda o, u, b: analyse(u, headers, b, source=o.split("_")[0]),
+            repeat,
         ),
-        "lxml.html.fromstring": _timed(pages, lambda o, u, b: html.fromstring(b)),
+        "lxml.html.fromstring": (lambda o, u, b: html.fromstring(b), repeat),
     }
     try:
         import trafilatura
     except ImportError:
-        rates["trafilatura extract"] = Rate(0, 0.0, note="not installed (pip install .[bench])")
+        trafilatura = None
     else:
-        rates["trafilatura extract"] = _timed(
-            pages, lambda o, u, b: trafilatura.extract(b, url=u, with_metadata=True)
+        work["trafilatura extract"] = (
+            lambda o, u, b: trafilatura.extract(b, url=u, with_metadata=True),
+            max(1, repeat // 2),
         )
+    runs: dict[str, list[list[tuple[float, float]]]] = {name: [[] for _ in pages] for name in work}
+    for round_ in range(max(1, repeat)):
+        for index, (outlet, url, body) in enumerate(pages):
+            for name, (read, times) in work.items():
+                if round_ < times:
+                    start_cpu, start_wall = time.process_time(), time.monotonic()
+                    read(outlet, url, body)
+                    runs[name][index].append(
+                        (time.process_time() - start_cpu, time.monotonic() - start_wall)
+                    )
+
+    def median(values: list[float]) -> float:
+        ordered = sorted(values)
+        return ordered[len(ordered) // 2]
+
+    rates = {
+        name: Rate(
+            len(pages),
+            sum(median([cpu for cpu, _ in page]) for page in per_page),
+            sum(median([wall for _, wall in page]) for page in per_page),
+        )
+        for name, per_page in runs.items()
+    }
+    if trafilatura is None:
+        rates["trafilatura extract"] = Rate(0, 0.0, note="not installed (pip install .[bench])")
     return rates
 
 

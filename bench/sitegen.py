@@ -6,7 +6,8 @@ coverage links pages together), and padded to 100-260 KB with what makes real pa
 inline scripts and state blobs, navigation, ad slots, footers. An era's site (see
 ``bench/eras.py``) gets instead chrome up to the measured density of the pages the outlet
 served in that era: weight, elements, attributes, links, depth, script and style shares
-(``bench/filler.py``). Each outlet gets a folder with paginated section pages, a news
+(``bench/filler.py``), each page made from the fixture that follows that real page's
+story where the era names one. Each outlet gets a folder with paginated section pages, a news
 sitemap index and robots.txt. Same seed, same bytes.
 """
 
@@ -18,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from crawler.linkpolicy import is_article_url
 from crawler.pages import analyse
@@ -87,10 +88,10 @@ def load_templates(era: str | None = None) -> list[Template]:
         html = page.read_text("utf-8")
         path = urlsplit(expected["canonicalUrl"]).path
         template = Template(f"{page.parent.name}/{page.stem}", expected["source"], html, path)
-        new_path = _moved_path(path, 0)
-        url = HOSTS[template.outlet] + new_path
-        if not is_article_url(url, template.outlet):
+        new_path = _moved_path(path, 0, template.outlet)
+        if new_path is None:
             continue
+        url = HOSTS[template.outlet] + new_path
         body = html.replace(path, new_path).encode("utf-8")
         found = analyse(url, {"Content-Type": "text/html"}, body, source=template.outlet)
         if found.kind == "article":
@@ -98,14 +99,40 @@ def load_templates(era: str | None = None) -> list[Template]:
     return templates
 
 
-def _moved_path(path: str, serial: int) -> str:
-    """The fixture's path with a serial in front of its slug: still the outlet's URL shape."""
+def _moved_path(path: str, serial: int, outlet: str) -> str | None:
+    """The fixture's path with a serial in front of its slug, in a shape the outlet's
+    article links have today (so the crawl follows it), or None if none fits.
+
+    Older shapes are moved to a newer one: CNN's ``/2010/POLITICS/08/13/slug/index.html``
+    and CNN Arabic's ``/2013/section/8/3/slug/index.html`` to ``/2010/08/13/politics/...``;
+    a Reuters slug in capitals to lower case.
+    """
     parts = path.split("/")
     index = len(parts) - 1
     while index > 0 and parts[index] in ("", "index.html"):
         index -= 1
     parts[index] = f"b{serial:06d}-{parts[index]}"
-    return "/".join(parts)
+    moved = "/".join(parts)
+    dated = _DATE_AFTER_SECTION_RE.match(moved)
+    for candidate in (
+        moved,
+        moved.lower(),
+        dated
+        and (
+            f"/{dated['year']}/{int(dated['month']):02d}/{int(dated['day']):02d}/"
+            f"{dated['section'].lower()}/{dated['slug']}/index.html"
+        ),
+    ):
+        if candidate and is_article_url(HOSTS[outlet] + candidate, outlet):
+            return candidate
+    return None
+
+
+# /2010/POLITICS/08/13/slug/index.html, /2011/WORLD/africa/04/06/slug/index.html
+_DATE_AFTER_SECTION_RE = re.compile(
+    r"^/(?P<year>\d{4})/(?P<section>[A-Za-z_-]+)/(?:[A-Za-z_-]+/)?"
+    r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<slug>[^/]+)/index\.html$"
+)
 
 
 def file_for(folder: Path, path: str) -> Path:
@@ -191,13 +218,16 @@ def generate(
     seed: int = 1,
     era: str | None = None,
     profiles: Sequence[Density] = (),
+    fixtures: Sequence[str | None] = (),
 ) -> Site:
     """Write a site of about `pages` article pages (split over the outlets) under `root`.
 
     With `era`, only that template era's fixtures are used; with `profiles` (the measured
     densities of the pages the outlet served in that era), article page N gets chrome of
     our own that brings it to the density of profile N modulo their count, its weight
-    within 5%, instead of 100-260 KB of padding.
+    within 5%, instead of 100-260 KB of padding. `fixtures` names, per profile, the fixture
+    (file name without ``.html``) that follows that real page; its pages are made from it,
+    the others' from the era's fixtures in turn.
     """
     rng = random.Random(seed)
     templates = load_templates(era)
@@ -210,10 +240,19 @@ def generate(
     chrome = Chrome(rng) if profiles else None
     own: dict[str, Density] = {}
     site = Site(root=root, seed=seed, pages=pages, templates=[t.name for t in templates])
+    by_name = {t.name.split("/", 1)[1]: t for t in templates}
+    missing = {name for name in fixtures if name and name not in by_name}
+    if missing:
+        raise RuntimeError(
+            f"fixture {', '.join(sorted(missing))} of {era} does not extract as an article"
+        )
     plan: list[tuple[Template, str]] = []
     for serial in range(pages):
-        template = templates[serial % len(templates)]
-        plan.append((template, _moved_path(template.path, serial)))
+        named = fixtures[serial % len(profiles)] if fixtures and profiles else None
+        template = by_name[named] if named else templates[serial % len(templates)]
+        moved = _moved_path(template.path, serial, template.outlet)
+        assert moved is not None  # load_templates kept only fixtures whose path moves
+        plan.append((template, moved))
     by_outlet: dict[str, list[str]] = {o: [] for o in OUTLETS}
     for template, path in plan:
         by_outlet[template.outlet].append(path)
@@ -252,11 +291,11 @@ def _page(
     html = template.html.replace(template.path, path)
 
     def relink(match: re.Match[str]) -> str:
-        href = match.group(1)
-        parts = urlsplit(href.replace("&amp;", "&"))
-        if parts.path == path or not is_article_url(
-            HOSTS[template.outlet] + parts.path, template.outlet
-        ):
+        href = match.group(1).replace("&amp;", "&")
+        parts = urlsplit(href)
+        # A relative link is read from the page's new place (a crawler follows it there).
+        where = urlsplit(urljoin(HOSTS[template.outlet] + path, href)).path
+        if where == path or not is_article_url(HOSTS[template.outlet] + where, template.outlet):
             return match.group(0)
         target = rng.choice(peers)
         prefix = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""

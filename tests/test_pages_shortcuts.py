@@ -261,6 +261,31 @@ def test_index_lookups_agree_with_a_scan_of_every_value(
     ]
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    elements=st.lists(
+        st.tuples(
+            st.sampled_from(["div", "span", "a", "script"]),
+            st.sampled_from(["id", "name", "class"]),
+            st.sampled_from(["x", "y", "x y", " x", ""]),
+        ),
+        max_size=8,
+    ),
+    value=st.sampled_from(["x", "y", "z"]),
+    tag=st.sampled_from([None, "div", "span", "script"]),
+)
+def test_has_id_agrees_with_the_index_of_ids(
+    elements: list[tuple[str, str, str]], value: str, tag: str | None
+) -> None:
+    """has_id() answers from the parser's table of ids what the index of ids says, with
+    ids repeated, on other tags, and ``<a name>`` (which the table also holds)."""
+    markup = "".join(f'<{t} {attr}="{v}">.</{t}>' for t, attr, v in elements)
+    doc = parse_html(f"<html><body>{markup}</body></html>".encode())
+    assert doc is not None
+    ctx = PageContext("https://example.com/", doc, None, "utf-8")
+    assert ctx.has_id(value, tag) == bool(ctx.ids.equal(value, tag))
+
+
 _CREDIT_PIECES = [
     "Reporting", "REPORTED", "reportıng", "wrıtten", "Written", "compiled", "Edited",
     "editing", "Additional\u00a0 reporting", "by", "BY", "bY", " ", "\u00a0", "\u2009", "\n",

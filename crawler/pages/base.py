@@ -162,6 +162,21 @@ class PageContext:
     def test_ids(self) -> AttributeIndex:
         return AttributeIndex(_TEST_ID_VALUES(self.doc))
 
+    def has_id(self, value: str, tag: str | None = None) -> bool:
+        """``bool(ids.equal(value, tag))``, from the parser's table of ids where it answers:
+        template selection asks this of every page, and indexing every id walks the page.
+
+        The table keeps the first element of each id (or of an ``<a name>``): an element of
+        another tag or name there leaves the answer to the index.
+        """
+        found = _BY_ID(self.doc, value=value)
+        if not found:
+            return False
+        element = found[0]
+        if element.get("id") == value and (tag is None or element.tag == tag):
+            return True
+        return bool(self.ids.equal(value, tag))
+
     def regions_of(self, elements: list[html.HtmlElement]) -> list[html.HtmlElement] | None:
         """The children of ``<body>`` holding `elements`, in page order (None: whole page).
 
@@ -350,6 +365,7 @@ class AttributeIndex:
 _CLASS_VALUES = etree.XPath("//@class")
 _ID_VALUES = etree.XPath("//@id")
 _TEST_ID_VALUES = etree.XPath("//@data-testid")
+_BY_ID = etree.XPath("id($value)")
 
 
 @cache

@@ -150,8 +150,8 @@ class Cnn2013Page(CnnPage):
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         """The story template's containers, or the era's page chrome (for its video pages)."""
-        return any(ctx.classes.containing(marker, "div") for marker in _MARKERS) or bool(
-            ctx.ids.equal("cnn_hdr", "div")
+        return any(ctx.classes.containing(marker, "div") for marker in _MARKERS) or ctx.has_id(
+            "cnn_hdr", "div"
         )
 
     def is_article(self) -> bool:
@@ -225,8 +225,12 @@ class Cnn2013Page(CnnPage):
         stated = super(CnnPage, self).date_published_raw()
         if stated:
             return stated
-        for script in self.ctx.xpath("//script[contains(text(), 'cnnFirstPub')]/text()"):
-            match = _FIRST_PUB_RE.search(script)
+        # The page's scripts read in Python: a contains() query tests every element's text.
+        for script in self.ctx.doc.iter("script"):
+            text = script.text
+            if not text or "cnnFirstPub" not in text:
+                continue
+            match = _FIRST_PUB_RE.search(text)
             if match and self.parsed(match.group("stamp")):
                 return match.group("stamp")
         return None

@@ -47,7 +47,7 @@ class CnnMoneyPage(CnnPage):
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         host = urlsplit(ctx.url).hostname or ""
-        return bool(ctx.ids.equal("storytext", "div")) and (
+        return ctx.has_id("storytext", "div") and (
             host.startswith("money.") or ctx.classes.has_value("article-title")
         )
 

@@ -36,9 +36,7 @@ class Reuters2013Page(ReutersPage):
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         # The 2015-2016 pages keep span#articleText under the newer header (reuters/2015).
-        return bool(ctx.ids.equal(cls.BODY_ID, "span")) and not ctx.classes.has_value(
-            "article-header"
-        )
+        return ctx.has_id(cls.BODY_ID, "span") and not ctx.classes.has_value("article-header")
 
     @once
     def headline(self) -> str:

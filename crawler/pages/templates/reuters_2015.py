@@ -20,4 +20,4 @@ class Reuters2015Page(Reuters2016Page):
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
-        return bool(ctx.ids.equal(cls.BODY_ID, "span")) and ctx.classes.has_value("article-header")
+        return ctx.has_id(cls.BODY_ID, "span") and ctx.classes.has_value("article-header")

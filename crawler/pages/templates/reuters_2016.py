@@ -31,7 +31,7 @@ class Reuters2016Page(Reuters2013Page):
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
-        return bool(ctx.ids.equal(cls.BODY_ID, "span"))
+        return ctx.has_id(cls.BODY_ID, "span")
 
     def byline_element(self) -> html.HtmlElement | None:
         found = in_page_order(

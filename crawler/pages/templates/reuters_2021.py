@@ -105,7 +105,7 @@ class Reuters2021Page(ReutersPage):
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
         return (
-            bool(ctx.ids.equal("fusion-metadata", "script"))
+            ctx.has_id("fusion-metadata", "script")
             or "\nparagraph-" in ctx.test_ids.joined
             or ctx.test_ids.has_value("AuthorByline")
         )
@@ -143,9 +143,27 @@ class Reuters2021Page(ReutersPage):
 
     @once
     def modules(self) -> list[html.HtmlElement]:
-        found = self.indexed(
-            _MODULES, classes=_MODULE_CLASSES, test_ids=_MODULE_TEST_IDS, tags=("figure", "aside")
-        )
+        """Boxes that are not story text, where one can hold a part of the story: inside its
+        container or around it. The page's other ad slots, cards and asides (most of a page's
+        modules) hold none, so they are not tested."""
+        body = self.body()
+        if body is self.ctx.doc:
+            found = self.indexed(
+                _MODULES,
+                classes=_MODULE_CLASSES,
+                test_ids=_MODULE_TEST_IDS,
+                tags=("figure", "aside"),
+            )
+            return found + self.related_containers()
+        around = list(body.iterancestors())
+        near = {*around, *body.iter(etree.Element)}
+        ctx = self.ctx
+        candidates = [e for m in _MODULE_CLASSES for e in ctx.classes.containing(m)]
+        candidates += [e for m in _MODULE_TEST_IDS for e in ctx.test_ids.containing(m)]
+        candidates += [e for e in around if e.tag in ("figure", "aside")]
+        candidates += body.iter("figure", "aside")
+        passes = compiled(f"self::*[{_MODULES}]")
+        found = [e for e in dict.fromkeys(candidates) if e in near and passes(e)]
         return found + self.related_containers()
 
     @once

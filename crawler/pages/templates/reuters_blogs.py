@@ -24,7 +24,7 @@ class ReutersBlogPage(ReutersPage):
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
-        return bool(ctx.ids.equal("postcontent", "div")) and bool(ctx.ids.equal("thebyline"))
+        return ctx.has_id("postcontent", "div") and ctx.has_id("thebyline")
 
     @once
     def headline(self) -> str:
