@@ -127,6 +127,9 @@ NEWSARCHIVE_STATE_POLL_SECONDS = 0.5  # an idle worker looks at the shared queue
 # in parts of about this size, each on a worker, cut at record starts (--part-size; 0: whole
 # files).
 NEWSARCHIVE_REPLAY_PART_SIZE = 64 * 1024 * 1024
+# The same for `replay --jobs N`: smaller, as the first captures wait for the first part's
+# scan, and a local worker's part costs no network.
+NEWSARCHIVE_REPLAY_JOBS_PART_SIZE = 4 * 1024 * 1024
 
 LOG_LEVEL = "INFO"
 # On a terminal without -q, a progress line every this many seconds.

@@ -60,11 +60,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--part-size",
         type=int,
-        default=defaults.NEWSARCHIVE_REPLAY_PART_SIZE,
+        default=None,
         metavar="BYTES",
         help="with --cluster or --jobs N > 1: scan a WARC file larger than this in parts of "
         "about this size, each on a worker, cut at record starts; 0: whole files "
-        f"(default {defaults.NEWSARCHIVE_REPLAY_PART_SIZE})",
+        f"(default {defaults.NEWSARCHIVE_REPLAY_PART_SIZE} with --cluster, "
+        f"{defaults.NEWSARCHIVE_REPLAY_JOBS_PART_SIZE} with --jobs)",
     )
     parser.add_argument(
         "--diff",
@@ -115,6 +116,12 @@ def run(options: argparse.Namespace) -> int:
     sites = parse_sites(options.site)
     if options.jobs < 0:
         raise UsageError("--jobs takes a number >= 1 (0: all cores)")
+    if options.part_size is None:
+        options.part_size = (
+            defaults.NEWSARCHIVE_REPLAY_PART_SIZE
+            if options.cluster
+            else defaults.NEWSARCHIVE_REPLAY_JOBS_PART_SIZE
+        )
     if options.part_size < 0:
         raise UsageError("--part-size takes a number of bytes >= 1 (0: whole files)")
     for path in options.paths:
