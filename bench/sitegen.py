@@ -103,9 +103,10 @@ def _moved_path(path: str, serial: int, outlet: str) -> str | None:
     """The fixture's path with a serial in front of its slug, in a shape the outlet's
     article links have today (so the crawl follows it), or None if none fits.
 
-    Older shapes are moved to a newer one: CNN's ``/2010/POLITICS/08/13/slug/index.html``
-    and CNN Arabic's ``/2013/section/8/3/slug/index.html`` to ``/2010/08/13/politics/...``;
-    a Reuters slug in capitals to lower case.
+    The fixture's own shape is kept when the outlet declares it (every fixture's is, CNN's
+    ``/2010/POLITICS/08/13/slug/index.html`` and CNN Arabic's ``/2013/section/8/3/...``
+    among them); a shape it does not declare is tried in lower case, then with the date
+    moved before the section (``/2010/08/13/politics/...``).
     """
     parts = path.split("/")
     index = len(parts) - 1

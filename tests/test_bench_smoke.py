@@ -127,8 +127,7 @@ def test_era_site_has_the_eras_templates_at_its_real_density(tmp_path: Path, era
 
 
 def test_every_fixture_of_an_era_is_on_its_site() -> None:
-    """Fixtures whose own path is not of a shape the crawl follows today (CNN's 2010-2011
-    ``/2010/POLITICS/08/13/...``, CNN Arabic, a Reuters slug in capitals) get one that is."""
+    """Every fixture of an era is on its site, at a path of a shape the crawl follows."""
     from bench.sitegen import load_templates
 
     for era in ERAS:

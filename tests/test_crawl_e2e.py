@@ -12,7 +12,14 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.schema import article_schema
 
-from .conftest import FAST, SiteServer, run_cli, store_lines
+from .conftest import (
+    FAST,
+    SiteServer,
+    run_cli,
+    start_site_server,
+    stop_site_server,
+    store_lines,
+)
 
 CNN_A = "/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
 CNN_F = "/2013/01/31/world/africa/mali-kidal-talks/index.html"
@@ -189,3 +196,62 @@ def test_reuters_related_news_followed_across_templates(site: SiteServer, tmp_pa
     assert report["pages"]["blocked"] == 1  # the related link to a DataDome challenge page
     for line in lines:
         jsonschema.validate(line, article_schema())
+
+
+PAGES = Path(__file__).parent / "data" / "pages" / "cnn_2013"
+OLD_CNN = "/2011/WORLD/africa/04/06/seed.closed/index.html"
+OLD_CNN_READ = "/2011/WORLD/africa/04/06/seed.port.near/index.html"
+OLD_ARABIC = "/2013/flour_crowd/8/3/teacher.year/index.html"
+OLD_SECTIONS = ["/2011/WORLD/africa/", "/2010/POLITICS/", "/WORLD/"]
+OLD_FRONT = """<!DOCTYPE html><html lang="en"><head><title>World - CNN.com</title></head><body>
+<div id="cnn_hdr"><a href="/WORLD/">World</a></div>
+<div class="cnn_sectbin"><h2>Latest news</h2><ul>
+<li><a href="/2011/WORLD/africa/04/06/seed.closed/index.html">Djeneba basin reopens</a></li>
+<li><a href="/2013/flour_crowd/8/3/teacher.year/index.html">Teacher of the year</a></li>
+<li><a href="/2011/WORLD/africa/">More from Africa</a></li>
+<li><a href="/2010/POLITICS/">Politics</a></li>
+</ul></div></body></html>
+"""
+
+
+def test_a_listing_of_2010_2013_shapes_leads_to_their_capture(tmp_path: Path) -> None:
+    """A section page of 2011 links stories of the shapes CNN used then (the section before
+    the date; CNN Arabic's month and day without zeros): each is captured and stored, and
+    the related coverage of the 2011 story is followed one hop; its section links are not."""
+    root = tmp_path / "site" / "cnn"
+    pages = {
+        "/world/index.html": OLD_FRONT.encode(),
+        OLD_CNN: (PAGES / "script_stamp_wire_staff_video_tease.html").read_bytes(),
+        OLD_CNN_READ: (PAGES / "script_stamp_banner_topic.html").read_bytes(),
+        OLD_ARABIC: (PAGES / "arabic_rtl_columns.html").read_bytes(),
+        **{f"{section}index.html": OLD_FRONT.encode() for section in OLD_SECTIONS},
+    }
+    for path, body in pages.items():
+        (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (root / path.lstrip("/")).write_bytes(body)
+    server = start_site_server(root.parent)
+    try:
+        data = tmp_path / "data"
+        start = server.url("cnn", "/world/")
+        # The story's other related links are not on this site: their 404s are no failure.
+        result = run_cli(
+            "crawl", "cnn", "--data", str(data), "--start-url", start, "--depth", "1",
+            "--max-error-rate", "1", *FAST,
+        )  # fmt: skip
+        requested = [url for kind, url, *_ in records(data) if kind == "request"]
+    finally:
+        stop_site_server(server)
+    assert result.returncode == 0, result.stderr
+    base = server.url("cnn", "")
+    paths = [url[len(base) :] for url in requested]
+    assert {OLD_CNN, OLD_CNN_READ, OLD_ARABIC} <= set(paths)
+    assert not set(OLD_SECTIONS) & set(paths)
+    assert "/2011/WORLD/journey/04/12/stove.aid/index.html" in paths  # hop 1, not on the site
+    headlines = {line["headline"] for line in store_lines(data)}
+    for fixture in (
+        "script_stamp_wire_staff_video_tease",
+        "script_stamp_banner_topic",
+        "arabic_rtl_columns",
+    ):
+        expected = json.loads((PAGES / f"{fixture}.json").read_text("utf-8"))
+        assert expected["headline"] in headlines, fixture

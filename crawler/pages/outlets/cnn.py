@@ -11,10 +11,27 @@ OUTLET = Outlet(
     domains=("cnn.com",),
     same_site_hosts=frozenset({"cnn.com", "www.cnn.com", "edition.cnn.com", "us.cnn.com"}),
     article_paths=(
-        # /2013/01/29/world/africa/mali-timbuktu/index.html
-        re.compile(r"^/\d{4}/\d{2}/\d{2}/(?:[^/]+/)+index\.html$"),
-        # /2023/05/01/africa/mali-gao-patrol/ (and without the trailing slash)
+        # 2012-2022: /2013/01/29/world/africa/mali-timbuktu/index.html; CNNMoney until
+        # 2013 ends in index.htm. A gallery or video under a section is none.
+        re.compile(
+            r"^/\d{4}/\d{2}/\d{2}/(?!(?:[^/]+/)*(?:galler(?:y|ies)|videos?|interactive)/)"
+            r"(?:[^/]+/)+index\.html?$"
+        ),
+        # Since 2023: /2023/05/01/africa/mali-gao-patrol/ (and without the trailing slash)
         re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/[^/]+/?$"),
+        # 2000-2012: the section in capitals, a subsection under it, then the date:
+        # /2010/POLITICS/08/13/senate.vote/index.html, /2011/WORLD/africa/04/06/mali.road/
+        re.compile(r"^/\d{4}/[A-Z]+/(?:[A-Za-z][\w.-]*/)?\d{2}/\d{2}/[^/]+/(?:index\.html)?$"),
+        # CNN Arabic 2010-2013, month and day without a leading zero:
+        # /2013/middle_east/8/3/market.reopens/index.html
+        re.compile(r"^/\d{4}/[a-z_]+/\d{1,2}/\d{1,2}/[^/]+/(?:index\.html)?$"),
+        # CNN Arabic since 2014, the section first: /middleeast/2014/01/26/slug, since 2019
+        # /middle-east/article/2023/10/30/slug (its videos are /middle-east/video/...).
+        re.compile(
+            r"^/(?!article/|interactive/|specials/)[a-z-]+/(?:article/)?\d{4}/\d{2}/\d{2}/[^/]+/?$"
+        ),
+        # CNN Travel and Style 2016-2022, undated: /travel/article/slug/index.html
+        re.compile(r"^/[a-z]+/article/[^/]+/(?:index\.html)?$"),
     ),
     start_points=(
         "https://edition.cnn.com/world/africa",

@@ -21,12 +21,26 @@ OUTLET = Outlet(
         }
     ),
     article_paths=(
-        # /article/2013/01/18/us-mali-rebels-idUSBRE90H0AO20130118
-        re.compile(r"^/article/\d{4}/\d{2}/\d{2}/[^/]+-id[A-Za-z0-9]{6,}$"),
-        # /article/us-mali-france-idUSKBN1FB1XX
-        re.compile(r"^/article/(?:[^/]+/)*[^/]+-id[A-Za-z0-9]{6,}$"),
-        # /world/africa/mali-junta-names-new-premier-2021-05-25/
-        re.compile(r"^/(?:[a-z0-9-]+/)+[a-z0-9-]+-\d{4}-\d{2}-\d{2}/?$"),
+        # /article/2013/01/18/us-mali-rebels-idUSBRE90H0AO20130118 (2010-2015),
+        # /article/us-mali-france-idUSKBN1FB1XX (2015-2020), with a section slug before it
+        # (2019-2020), or the id alone: /article/idUSFWN1B40B5 (briefs),
+        # /article/worldNews/idUSTRE5A11DA20091102 (2008-2010); a trailing slash since 2023.
+        re.compile(
+            r"^/article/(?:[^/]+/)*(?:[^/]+-id[A-Za-z0-9]{6,}|id[A-Z]{2}[A-Za-z0-9]{6,})/?$"
+        ),
+        # Since 2020: /world/africa/mali-junta-names-new-premier-2021-05-25/; a fact check's
+        # id in capitals: /fact-check/espanol/ABC123DEF-2024-02-14/
+        re.compile(r"^/(?:[a-z0-9-]+/)+[A-Za-z0-9-]+-\d{4}-\d{2}-\d{2}/?$"),
+        # Reuters Investigates (2014-2024): /investigates/special-report/mali-gold-route/
+        re.compile(r"^/investigates/special-report/[a-z0-9-]+/?$"),
+        # blogs.reuters.com (2008-2018, Breakingviews among them): /BLOG/YYYY/MM/DD/slug/
+        re.compile(r"^/[a-z0-9-]+/\d{4}/\d{2}/\d{2}/[^/]+/?$"),
+        # feeds.reuters.com (FeedBurner) lists each story under a redirect of its own:
+        # /~r/reuters/topNews/~3/TOKEN/slug-idUSKBN1ZC1DA, until 2015 .../TOKEN/story01.htm
+        re.compile(
+            r"^/~r/[^/]+/[^/]+/~3/[^/]+/"
+            r"(?:story01\.htm|[^/]+-id[A-Za-z0-9]{6,}|id[A-Z]{2}[A-Za-z0-9]{6,})$"
+        ),
     ),
     start_points=(
         "https://www.reuters.com/world/africa/",
