@@ -88,6 +88,8 @@ class WarcRecorder:
             version=settings.get("NEWSARCHIVE_WARC_VERSION"),
             # One worker of a shared crawl: HOST-PID in the name, unique across machines.
             worker=settings.get("NEWSARCHIVE_WORKER") or None,
+            # The index lines of its files, made as they are written, not read back at the end.
+            index=settings.getbool("NEWSARCHIVE_WARC_INDEX_ENABLED"),
             info={
                 "isPartOf": settings.get("NEWSARCHIVE_RUN_ID") or spider_name,
                 "operator": settings.get("NEWSARCHIVE_WARC_OPERATOR") or None,
@@ -185,7 +187,7 @@ class WarcRecorder:
                 self.stats.set_value(WARC_FILES_STAT, list(self.writer.files_written))
                 self.stats.set_value(WARC_BYTES_STAT, self.writer.bytes_written)
         if self.crawler.settings.getbool("NEWSARCHIVE_WARC_INDEX_ENABLED"):
-            problems = refresh_index(self.writer.directory)
+            problems = refresh_index(self.writer.directory, self.writer.index_lines())
             for problem in problems:
                 logger.error("%s", problem)
             if problems:

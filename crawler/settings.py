@@ -3,6 +3,8 @@
 A test-server or mirror run overrides politeness with ``-s`` (see the README).
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 from archive import __version__
 from archive.store import store as _store
 
@@ -26,6 +28,14 @@ COOKIES_ENABLED = False
 # localhost, with token files left under ~/.local/state/scrapy/ by killed runs) stay off.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+# ... and the remote-control extension is not even loaded: Scrapy imports every extension it
+# lists to order them, enabled or not, and its module imports aiohttp (about 0.1 s of CPU at
+# the start of every run). Scrapy's other base extensions stay as Scrapy lists them.
+EXTENSIONS_BASE = {
+    name: order
+    for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if name != "scrapy.extensions.remote_control.RemoteControl"
+}
 
 # -- fetching -----------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
@@ -111,7 +121,8 @@ NEWSARCHIVE_STORE_BATCH_SECONDS = 5.0  # and at least this often while articles 
 NEWSARCHIVE_STORE_LOCK_TIMEOUT = _store.DEFAULT_LOCK_TIMEOUT  # wait for another writer, then 75
 
 # Cyclic GC: start-up heap frozen, young generation collected every 10,000 allocations
-# instead of 700 (crawler/gctuning.py; about 9% of a crawl's CPU was the collector).
+# instead of 700 (crawler/gctuning.py; about 9% of a crawl's CPU was the collector; replay
+# tunes it the same way).
 NEWSARCHIVE_GC_TUNING_ENABLED = True
 NEWSARCHIVE_GC_THRESHOLDS = [10_000, 10, 10]
 
@@ -122,9 +133,13 @@ NEWSARCHIVE_STATE = ""
 NEWSARCHIVE_WORKER = ""  # HOST-PID, set per worker: names its WARC, store, log, report files
 NEWSARCHIVE_STATE_LEASE_SECONDS = 30.0  # a silent worker's requests go back after this long
 NEWSARCHIVE_STATE_POLL_SECONDS = 0.5  # an idle worker looks at the shared queue this often
-# `newsarchive replay --cluster`: a WARC file larger than this (bytes) is scanned in parts of
-# about this size, each on a worker, cut at record starts (--part-size; 0: whole files).
+# `newsarchive replay --cluster` or `--jobs N`: a WARC file larger than this (bytes) is scanned
+# in parts of about this size, each on a worker, cut at record starts (--part-size; 0: whole
+# files).
 NEWSARCHIVE_REPLAY_PART_SIZE = 64 * 1024 * 1024
+# The same for `replay --jobs N`: smaller, as the first captures wait for the first part's
+# scan, and a local worker's part costs no network.
+NEWSARCHIVE_REPLAY_JOBS_PART_SIZE = 4 * 1024 * 1024
 
 LOG_LEVEL = "INFO"
 # On a terminal without -q, a progress line every this many seconds.

@@ -8,7 +8,7 @@ import re
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,6 +163,34 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def free_ports(count: int, pick: Callable[[], int] = free_port) -> int:
+    """The first of `count` consecutive loopback ports a server can listen on now.
+
+    :func:`free_port` vouches for one port only. A server told "P, and P+1 for the next
+    site" needs P+1 too, and Linux hands ``bind(0)`` and ``connect()`` ports of opposite
+    parity: P+1 is of the kind every loopback client connection of the test run takes, and
+    keeps through its TIME_WAIT, so it is often taken. Each port is probed as the servers
+    bind (``SO_REUSEADDR``). Another process can still take one before the server binds:
+    a caller retries with another run when its server says it cannot listen.
+    """
+    for _attempt in range(50):
+        first = pick()
+        probes: list[socket.socket] = []
+        try:
+            for port in range(first, first + count):
+                probe = socket.socket()
+                probes.append(probe)
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+    raise RuntimeError(f"no {count} consecutive free loopback ports in 50 tries")
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -46,6 +48,7 @@ from .conftest import (
     SiteServer,
     cli_env,
     free_port,
+    free_ports,
     run_cli,
     start_site_server,
     stop_site_server,
@@ -576,15 +579,26 @@ def test_demo_twice_updates_nothing_and_stores_no_tracking_or_test_port(tmp_path
 
 
 def test_test_site_on_a_given_port_serves_until_stopped(tmp_path: Path) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archive.testsite", "--port", str(port)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, cwd=REPO, env=cli_env(),
-    )  # fmt: skip
+    for _attempt in range(5):
+        port = free_ports(2)  # the CNN site on it, the Reuters one on the next
+        process = subprocess.Popen(
+            [sys.executable, "-m", "archive.testsite", "--port", str(port)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, cwd=REPO, env=cli_env(),
+        )  # fmt: skip
+        assert process.stdout is not None and process.stderr is not None
+        line = process.stdout.readline()
+        if line:
+            break
+        # It could not listen: another process took a port between our probe and its bind.
+        assert process.wait(timeout=10) == 2
+        assert "cannot listen" in process.stderr.read()
+    else:
+        pytest.fail("the test site found no free pair of ports in 5 tries")
     try:
-        assert process.stdout is not None
-        urls = json.loads(process.stdout.readline())
+        urls = json.loads(line)
         assert urls["cnn"] == f"http://127.0.0.1:{port}"
+        assert urls["reuters"] == f"http://127.0.0.1:{port + 1}"
         # stdin is at its end already: the server keeps serving until it is stopped.
         with urllib.request.urlopen(urls["cnn"] + "/robots.txt", timeout=10) as answer:
             assert answer.status == 200
@@ -592,3 +606,27 @@ def test_test_site_on_a_given_port_serves_until_stopped(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_free_ports_vouches_for_every_port_of_the_run() -> None:
+    """The test above once failed: ``free_port()`` vouched for the CNN site's port only, and
+    the next one, the Reuters site's, was held by a loopback client connection."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with socket.socket() as client:
+            while True:  # a first port whose next one a client connection holds
+                taken = free_port()
+                with contextlib.suppress(OSError):
+                    client.bind(("127.0.0.1", taken + 1))
+                    break
+            client.connect(listener.getsockname())
+            picks = itertools.chain([taken], iter(free_port, None))
+            first = free_ports(2, pick=lambda: next(picks))
+            assert first != taken
+            for port in (first, first + 1):
+                with socket.socket() as server:
+                    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    server.bind(("127.0.0.1", port))

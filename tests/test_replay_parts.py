@@ -6,11 +6,14 @@ from __future__ import annotations
 import gzip
 import io
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.replay.run import scanned_in_pool, worker_pool
+from archive.warc.read import parts
 from archive.warc.read.parts import Part, PartScan, joined, scan_part, split
 from archive.warc.read.reader import Problem, RecordFacts, scan
 from archive.warc.read.sources import Source
@@ -141,3 +144,40 @@ def test_a_negative_part_size_is_a_usage_error(large: dict[str, Path]) -> None:
     assert result.returncode == 2
     assert "--part-size takes a number of bytes" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("kind", ["gz", "plain-damaged"])
+def test_a_process_pool_scans_parts_as_one_scan_of_the_file(
+    large: dict[str, Path], kind: str
+) -> None:
+    source = Source(str(large[kind]))
+    submitted: list[Part] = []
+    with worker_pool(2, {}) as pool:
+
+        def submit(part: Part) -> Callable[[], PartScan]:
+            submitted.append(part)
+            return pool.submit(scan_part, part).result
+
+        found = [(s, list(records)) for s, records in parts.scanned([source], 20_000, submit, 4)]
+        assert found == [(source, list(scan(source)))]
+        assert [(s, list(r)) for s, r in scanned_in_pool(pool, [source], 20_000, 2)] == found
+    assert len(submitted) >= 3 and len({p.start for p in submitted}) == len(submitted)
+
+
+@pytest.mark.parametrize("kind", ["gz", "gz-damaged"])
+@pytest.mark.parametrize("mode", [(), ("--all-captures",)])
+def test_jobs_replay_one_large_file_in_parts_as_one_process_does(
+    large: dict[str, Path], kind: str, mode: tuple[str, ...], tmp_path: Path
+) -> None:
+    results = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"items-{jobs}.jsonl"
+        command = ["replay", str(large[kind]), "--out", str(out), "--jobs", jobs, *mode]
+        result = run_cli(*command, "--part-size", "20000")
+        assert result.returncode == 0, result.stderr
+        # Lines on stderr come in another order: workers run ahead of the scan's own lines.
+        results[jobs] = (out.read_bytes(), sorted(result.stderr.splitlines()))
+    assert results["2"] == results["1"]
+    items, stderr = results["1"]
+    assert items.count(b"\n") > (20 if mode else 5)
+    assert any(line.endswith(", 1 problem") for line in stderr) == (kind == "gz-damaged")

@@ -16,6 +16,14 @@ import pytest
 from archive.schema import store_line_validator
 from archive.store import ArticleStore, InvalidLineError
 from archive.store.files import append_whole, complete_lines, open_append
+from archive.store.index import Latest, MemoryIndex, StoreIndex
+from archive.store.lines import (
+    CONTENT_FIELDS,
+    TRACKED_FIELDS,
+    content_digest,
+    digest_and_hashes,
+    field_hashes,
+)
 from archive.validate import line_problems
 from crawler.pages.urls import article_id, canonicalize_url
 
@@ -429,3 +437,66 @@ def test_store_stats_command(filled: Path) -> None:
     assert "cnn: 3 articles, 5 lines" in text.stdout
     assert "2024-06: 3" in text.stdout
     assert "quarantined torn lines: 0" in text.stdout
+
+
+# -- the scratch store's index and the one-pass digests ------------------------------------------
+def test_digest_and_hashes_are_the_content_digest_and_the_field_hashes() -> None:
+    items = [make_item(1), make_item(2, body="Caf\u00e9 au lait.\n\nA second\u2028paragraph.")]
+    items[1]["authors"] = [{"name": "Ana\u0301 Example", "url": None}]
+    items[1]["dateModifiedRaw"] = "May 2, 2024"
+    items[1]["dateModified"] = "2024-05-02T10:00:00Z"
+    for item in items:
+        assert digest_and_hashes(item) == (content_digest(item), field_hashes(item))
+    assert set(CONTENT_FIELDS) <= set(TRACKED_FIELDS)
+
+
+def versions_to_store() -> list[dict[str, Any]]:
+    """New, the same again, changed, changed back, an older capture, the same article later."""
+    return [
+        make_item(1, body="One.", downloaded="2024-05-01T10:00:00Z"),
+        make_item(1, body="One.", downloaded="2024-05-02T10:00:00Z"),
+        make_item(1, body="Two.", downloaded="2024-05-03T10:00:00Z"),
+        make_item(2, body="Other.", downloaded="2024-05-03T11:00:00Z"),
+        make_item(1, body="One.", downloaded="2024-05-04T10:00:00Z"),
+        make_item(1, body="Two.", downloaded="2024-05-03T12:00:00Z"),  # older than the latest
+        make_item(1, body="Three.", downloaded="2024-05-02T12:00:00Z"),  # older, new content
+        make_item(1, body="Two.", downloaded="2024-06-01T10:00:00Z"),
+    ]
+
+
+def test_a_store_indexed_in_memory_decides_and_writes_as_one_indexed_in_sqlite(
+    tmp_path: Path,
+) -> None:
+    results = {}
+    for name, index in (("sqlite", None), ("memory", MemoryIndex())):
+        data = tmp_path / name
+        with ArticleStore(data, index=index) as store:
+            decisions = [store.add(item) for item in versions_to_store()]
+        files = {p.name: p.read_bytes() for p in sorted((data / "articles").glob("*.jsonl"))}
+        results[name] = (decisions, files)
+    assert results["memory"] == results["sqlite"]
+    statuses = [d.status for d in results["memory"][0]]
+    assert statuses == ["new", "unchanged", "updated", "new", "updated", "unchanged", "older",
+                        "updated"]  # fmt: skip
+
+
+def test_the_memory_index_answers_as_the_sqlite_one(tmp_path: Path) -> None:
+    sqlite, memory = StoreIndex(tmp_path), MemoryIndex()
+    for index in (sqlite, memory):
+        index.begin()
+        index.remember("a", 1, "sha1:1", {"headline": "x"}, "2024-05-01T10:00:00Z")
+        index.remember("a", 2, "sha1:2", {"headline": "y"}, "2024-05-03T10:00:00Z")
+        index.remember("a", 1, "sha1:1", {"headline": "x"}, "2024-05-02T10:00:00Z")
+        index.set_file_size("articles-2024-05.jsonl", 10)
+        index.commit()
+    for index in (sqlite, memory):
+        assert index.latest("a") == Latest(2, "sha1:2", {"headline": "y"}, "2024-05-03T10:00:00Z")
+        assert index.latest("b") is None
+        assert index.has_capture("a", "sha1:1", "2024-05-02T10:00:00Z")
+        assert not index.has_capture("a", "sha1:2", "2024-05-02T10:00:00Z")
+        assert index.digest_at("a", "2024-05-02T11:00:00Z") == "sha1:1"
+        assert index.digest_at("a", "2024-05-03T10:00:00Z") == "sha1:2"
+        assert index.digest_at("a", "2024-04-01T00:00:00Z") is None
+        assert index.file_sizes() == {"articles-2024-05.jsonl": 10}
+        assert index.count() == 1
+    sqlite.close()

@@ -60,11 +60,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--part-size",
         type=int,
-        default=defaults.NEWSARCHIVE_REPLAY_PART_SIZE,
+        default=None,
         metavar="BYTES",
-        help="with --cluster: scan a WARC file larger than this in parts of about this size, "
-        "each on a worker, cut at record starts; 0: whole files "
-        f"(default {defaults.NEWSARCHIVE_REPLAY_PART_SIZE})",
+        help="with --cluster or --jobs N > 1: scan a WARC file larger than this in parts of "
+        "about this size, each on a worker, cut at record starts; 0: whole files "
+        f"(default {defaults.NEWSARCHIVE_REPLAY_PART_SIZE} with --cluster, "
+        f"{defaults.NEWSARCHIVE_REPLAY_JOBS_PART_SIZE} with --jobs)",
     )
     parser.add_argument(
         "--diff",
@@ -115,6 +116,12 @@ def run(options: argparse.Namespace) -> int:
     sites = parse_sites(options.site)
     if options.jobs < 0:
         raise UsageError("--jobs takes a number >= 1 (0: all cores)")
+    if options.part_size is None:
+        options.part_size = (
+            defaults.NEWSARCHIVE_REPLAY_PART_SIZE
+            if options.cluster
+            else defaults.NEWSARCHIVE_REPLAY_JOBS_PART_SIZE
+        )
     if options.part_size < 0:
         raise UsageError("--part-size takes a number of bytes >= 1 (0: whole files)")
     for path in options.paths:
@@ -192,6 +199,11 @@ def run(options: argparse.Namespace) -> int:
                 out.close()
             print(f"newsarchive: {exc}; nothing was replayed, try again later", file=sys.stderr)
             return LOCKED
+    if defaults.NEWSARCHIVE_GC_TUNING_ENABLED:
+        from ..replay.run import tune_gc
+
+        thresholds = defaults.NEWSARCHIVE_GC_THRESHOLDS
+        tune_gc((thresholds[0], thresholds[1], thresholds[2]))
     failed: Exception | None = None  # the store's: locked past --wait, or a full disk
     try:
         # A store checks every line it writes: the items need no check of their own then.
@@ -264,15 +276,21 @@ def _store_in_capture_order(
 
     The temporary store's files are copied to ``--out`` as they are: its lines are the
     bytes ``--out`` writes (the same JSON encoding), so they are not decoded and encoded
-    again; and it is flushed (fsynced) once, at the end, not every few lines.
+    again; it is flushed (fsynced) once, at the end, not every few lines; and its index
+    lives in memory (it is thrown away with the store).
     """
     import shutil
     import tempfile
 
     from ..store import ArticleStore
+    from ..store.index import MemoryIndex
 
     with tempfile.TemporaryDirectory(prefix="newsarchive-replay-") as scratch:
-        lines = ArticleStore(scratch, batch_size=SCRATCH_BATCH) if out is not None else None
+        lines = (
+            ArticleStore(scratch, batch_size=SCRATCH_BATCH, index=MemoryIndex())
+            if out is not None
+            else None
+        )
         for item in spool.in_capture_order():
             if store is not None:
                 try:

@@ -16,10 +16,11 @@ file in it.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
-from archive.warc.read.parts import Part, PartScan, joined, scan_part, split
+from archive.warc.read import parts
+from archive.warc.read.parts import Part, PartScan, scan_part
 from archive.warc.read.payload import OpenFiles
 from archive.warc.read.sources import Source
 
@@ -96,39 +97,19 @@ def scanned(
     (a file larger than `part_size` bytes is cut at record starts); a few parts ahead.
 
     Each source's records must be read to their end before the next source's."""
-    ahead = workers(client) * 2
-    parts = (part for source in sources for part in split(source, part_size))
-    in_flight: deque[tuple[Part, Any]] = deque()
 
-    def submit(part: Part) -> Any:
-        return client.submit(scan_part, part, pure=False, retries=RETRIES)
+    def submit(part: Part) -> Callable[[], PartScan]:
+        future = client.submit(scan_part, part, pure=False, retries=RETRIES)
 
-    def fill() -> None:
-        while len(in_flight) < ahead:
-            part = next(parts, None)
-            if part is None:
-                return
-            in_flight.append((part, submit(part)))
+        def result() -> PartScan:
+            try:
+                return cast(PartScan, future.result())
+            finally:
+                future.release()
 
-    def parts_of(source: Source) -> Iterator[tuple[Part, Any]]:
-        while True:
-            fill()
-            if not in_flight or in_flight[0][0].source != source:
-                return
-            part, future = in_flight.popleft()
-            fill()
-            yield part, future.result
-            future.release()
+        return result
 
-    def rescan(part: Part) -> PartScan:
-        future = submit(part)
-        try:
-            return cast(PartScan, future.result())
-        finally:
-            future.release()
-
-    for source in sources:
-        yield source, joined(parts_of(source), rescan)
+    return parts.scanned(sources, part_size, submit, workers(client) * 2)
 
 
 def outcomes(

@@ -16,8 +16,14 @@ from urllib.parse import urlsplit
 
 from archive.validate import problems
 from archive.warc.encoding import ContentDecodingError
-from archive.warc.read.payload import OpenFiles, RecordError, decode_body, read_payload
-from archive.warc.read.reader import last_header
+from archive.warc.read.payload import (
+    OpenFiles,
+    Payload,
+    RecordError,
+    decode_body,
+    read_payload,
+)
+from archive.warc.read.reader import RecordFacts, last_header
 from archive.warc.records import warc_date_problem
 from crawler.pages import analyse
 from crawler.pages.capture import capture_item
@@ -52,6 +58,16 @@ def choose_source(task: Task, sites: dict[str, str]) -> str | None:
     return task.spider
 
 
+def own_payload(facts: RecordFacts, files: OpenFiles) -> Payload:
+    """The record's HTTP message: as its scan read it, else read by its offset."""
+    found, facts.payload = facts.payload, None  # held once: the capture is extracted once
+    if found is None:
+        return read_payload(files, facts.source, facts.offset)
+    if isinstance(found, RecordError):
+        raise RecordError(str(found))
+    return found
+
+
 def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = True) -> Outcome:
     facts = task.facts
     date = facts.date
@@ -68,15 +84,16 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
             offset=facts.offset,
         )
     try:
-        payload = read_payload(files, task.payload_source, task.payload_offset)
         if task.payload_source != facts.source or task.payload_offset != facts.offset:
+            payload = read_payload(files, task.payload_source, task.payload_offset)
             # A revisit: the record itself must be sound too, and its headers win.
-            own = read_payload(files, facts.source, facts.offset)
+            own = own_payload(facts, files)
             if own.headers:
                 status, headers = own.status, own.headers
             else:
                 status, headers = payload.status, payload.headers
         else:
+            payload = own_payload(facts, files)
             status, headers = payload.status, payload.headers
         body = decode_body(payload.raw, payload.headers)
     except RecordError as exc:

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from archive.warc.read.captures import Captures
-from archive.warc.read.reader import RecordFacts
+from archive.warc.read.reader import Payload, RecordFacts
 from archive.warc.read.sources import Source
 from crawler.pages.urls import dedup_key
 
@@ -27,6 +27,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 SPIDER_STATUSES = (401, 403, 404, 410, 451)
 DEFAULT_WINDOW = 2000
 MAX_REDIRECTS = 20
+# Payloads read by the scan that waiting captures may hold; past it, a capture's payload is
+# dropped and read again by offset when it is extracted (same bytes, same outcome).
+PAYLOAD_BUDGET = 64 * 1024 * 1024
 
 
 @dataclass
@@ -89,10 +92,15 @@ class Planner:
     """Feed it scanned records in order; it hands back tasks in record order."""
 
     def __init__(
-        self, indexes: Iterable[tuple[Source | None, Path]] = (), window: int = DEFAULT_WINDOW
+        self,
+        indexes: Iterable[tuple[Source | None, Path]] = (),
+        window: int = DEFAULT_WINDOW,
+        payload_budget: int = PAYLOAD_BUDGET,
     ):
         self.captures = Captures(indexes)
         self.window = window
+        self.payload_budget = payload_budget
+        self.payload_bytes = 0  # of the payloads the captures waiting here hold
         self.stats = PlanStats()
         self.pending: OrderedDict[str, Task] = OrderedDict()
         self.deferred: OrderedDict[str, Task] = OrderedDict()
@@ -102,6 +110,26 @@ class Planner:
         self.sources_with_metadata: set[Source] = set()
 
     # -- feeding -------------------------------------------------------------------------
+    def wants_payload(self, facts: RecordFacts) -> bool:
+        """Whether a scan should read this record's payload with it: a page, while the
+        captures waiting hold less than the budget."""
+        return self.payload_bytes < self.payload_budget and is_page(facts)
+
+    def _hold(self, task: Task) -> Task:
+        payload = task.facts.payload
+        if isinstance(payload, Payload):
+            if self.payload_bytes + len(payload.raw) > self.payload_budget:
+                task.facts.payload = None  # read again by offset when extracted
+            else:
+                self.payload_bytes += len(payload.raw)
+        return task
+
+    def _let_go(self, task: Task) -> Task:
+        payload = task.facts.payload
+        if isinstance(payload, Payload):
+            self.payload_bytes -= len(payload.raw)
+        return task
+
     def feed(self, facts: RecordFacts) -> Iterator[Task]:
         if facts.rec_type == "metadata":
             if "spider" in facts.fields:
@@ -130,11 +158,11 @@ class Planner:
         else:
             original = self.captures.original(facts.payload_digest)
             if original is None:
-                self.deferred[facts.record_id] = Task(facts, facts.source, -1)
+                self.deferred[facts.record_id] = self._hold(Task(facts, facts.source, -1))
                 return
             self.stats.revisits_resolved += 1
             task = Task(facts, original[0], original[1])
-        self.pending[facts.record_id or f"{facts.source.label}:{facts.offset}"] = task
+        self.pending[facts.record_id or f"{facts.source.label}:{facts.offset}"] = self._hold(task)
         yield from self._release()
 
     def end_of_source(self, source: Source) -> Iterator[Task]:
@@ -152,12 +180,12 @@ class Planner:
             if not task.paired and len(self.pending) <= self.window:
                 return
             del self.pending[record_id]
-            yield task
+            yield self._let_go(task)
 
     def finish(self) -> Iterator[Task]:
         """Everything still waiting, then revisits resolved through the CDXJ indexes."""
         while self.pending:
-            yield self.pending.popitem(last=False)[1]
+            yield self._let_go(self.pending.popitem(last=False)[1])
         yield from self._resolve_deferred()
         self._count_redirects()
 
@@ -166,6 +194,7 @@ class Planner:
             return
         found = self.captures.resolve(t.facts.payload_digest for t in self.deferred.values())
         for task in self.deferred.values():
+            self._let_go(task)
             original = found.get(task.facts.payload_digest or "")
             if original is None:
                 self.stats.revisits_unresolved += 1

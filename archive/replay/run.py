@@ -1,21 +1,26 @@
 """A whole replay: scan the archives, plan captures, extract them on N cores, write items.
 
-Memory stays flat whatever the archive's size: the scan holds headers only, at most a
-bounded window of captures waits for its metadata, and at most a few tasks per worker
-are in flight; payloads are read by the workers, one record at a time.
+Memory stays flat whatever the archive's size: the scan holds headers only (in one
+process, also the payloads of the captures waiting for their metadata, up to a budget), at
+most a bounded window of captures waits for its metadata, and at most a few parts and
+tasks per worker are in flight; with N processes, the workers scan the files (in parts)
+and read each payload by offset, one record at a time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from archive.warc.read import parts
+from archive.warc.read.parts import Part, PartScan, scan_part
 from archive.warc.read.payload import OpenFiles
 from archive.warc.read.reader import Problem, RecordFacts, scan
 from archive.warc.read.sources import Source, find_sources, index_files
@@ -75,11 +80,15 @@ def iter_tasks(
     on_problem: Callable[[Problem], None],
     progress: Progress | None = None,
     scanned: Iterable[tuple[Source, Iterable[Any] | None]] | None = None,
+    payloads: bool = False,
 ) -> Iterator[Task]:
     """Scan every source in order and yield tasks as the planner releases them.
 
     `scanned` gives each source with its records scanned elsewhere (on a cluster), in order.
+    With `payloads`, the scan reads the payloads of the pages with their headers (for
+    extraction in this process: each record is read once).
     """
+    keep = planner.wants_payload if payloads else None
     done_bytes = 0
     for source, records in scanned or ((s, None) for s in sources):
         report.files += 1
@@ -88,12 +97,14 @@ def iter_tasks(
             if progress is not None:
                 progress.update(bytes_done=base + position, records=1)
 
-        for found in records if records is not None else scan(source, moved):
+        for found in records if records is not None else scan(source, moved, keep=keep):
             if isinstance(found, Problem):
                 report.problems.append(found)
                 on_problem(found)
                 continue
             assert isinstance(found, RecordFacts)
+            if records is not None and progress is not None:  # scanned elsewhere
+                progress.update(bytes_done=done_bytes + found.offset + found.length, records=1)
             report.records += 1
             yield from planner.feed(found)
         yield from planner.end_of_source(source)
@@ -104,10 +115,15 @@ def iter_tasks(
 
 
 def run_outcomes(
-    tasks: Iterable[Task], jobs: int, sites: dict[str, str], check: bool = True
+    tasks: Iterable[Task],
+    jobs: int,
+    sites: dict[str, str],
+    check: bool = True,
+    pool: Executor | None = None,
 ) -> Iterator[Outcome]:
     """Extract tasks, in order, on `jobs` processes (in this one for a single job); `check`
-    validates each item (off when a store, which checks every line it writes, takes them)."""
+    validates each item (off when a store, which checks every line it writes, takes them).
+    `pool`: the worker processes to use (see :func:`worker_pool`), else some started here."""
     if jobs <= 1:
         files = OpenFiles()
         try:
@@ -116,18 +132,48 @@ def run_outcomes(
         finally:
             files.close()
         return
-    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: not for one job
-
+    if pool is None:
+        with worker_pool(jobs, sites, check) as own:
+            yield from run_outcomes(tasks, jobs, sites, check, own)
+        return
     in_flight: deque[Future[Outcome]] = deque()
     limit = jobs * 8
-    initargs = (sites, check, os.getpid())
-    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=initargs) as pool:
-        for task in tasks:
-            in_flight.append(pool.submit(extract_in_worker, task))
-            if len(in_flight) >= limit:
-                yield in_flight.popleft().result()
-        while in_flight:
+    for task in tasks:
+        in_flight.append(pool.submit(extract_in_worker, task))
+        if len(in_flight) >= limit:
             yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()
+
+
+def worker_pool(jobs: int, sites: dict[str, str], check: bool = True) -> Executor:
+    """`jobs` worker processes that scan parts of files and extract captures."""
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: not for one job
+
+    initargs = (sites, check, os.getpid())
+    return ProcessPoolExecutor(jobs, initializer=init_worker, initargs=initargs)
+
+
+def scanned_in_pool(
+    pool: Executor, sources: list[Source], part_size: int, jobs: int
+) -> Iterator[tuple[Source, Iterator[Any]]]:
+    """Each source's records, scanned by the pool's workers in parts as on a cluster (a
+    file larger than `part_size` bytes cut at record starts), in order; a few parts ahead."""
+
+    def submit(part: Part) -> Callable[[], PartScan]:
+        return pool.submit(scan_part, part).result
+
+    return parts.scanned(sources, part_size, submit, jobs * 2)
+
+
+def tune_gc(thresholds: tuple[int, int, int]) -> None:
+    """Cyclic GC as a crawl tunes it (``crawler.gctuning``): the start-up heap frozen, the
+    young generation collected less often. Reference counting frees each page's objects;
+    the collector otherwise re-scanned every imported module's objects while a replay ran
+    (about 2% of its CPU). Worker processes forked after this inherit it."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*thresholds)
 
 
 def default_jobs() -> int:
@@ -155,9 +201,10 @@ def replay(
 
     `shares_terminal`: the sink writes to the terminal the progress bar is drawn on, so the
     bar is taken off its line before each item (output never joins the bar's line).
-    With `cluster` (a Dask client) the files are scanned and the captures extracted on
-    its workers instead of `jobs` local processes, a file larger than `part_size` bytes (if
-    not 0) scanned in parts; the items and their order are the same.
+    With `jobs` > 1 the files are scanned and the captures extracted by that many worker
+    processes, with `cluster` (a Dask client) on its workers; a file larger than
+    `part_size` bytes (if not 0) is scanned in parts. The items and their order are the
+    same.
     """
     err = err if err is not None else sys.stderr
     sources = find_sources(paths)
@@ -174,14 +221,20 @@ def replay(
     def on_problem(problem: Problem) -> None:
         _say(err, progress, f"newsarchive: {problem}")
 
+    pool = None
     if cluster is not None:  # archive.replay.cluster: a Dask client
         from . import cluster as dask_cluster
 
         scanned = dask_cluster.scanned(cluster, sources, part_size)
         tasks = iter_tasks(sources, planner, report, on_problem, progress, scanned)
         results = dask_cluster.outcomes(cluster, tasks, dict(sites or {}), check)
-    else:
-        tasks = iter_tasks(sources, planner, report, on_problem, progress)
+    elif jobs > 1:  # the workers scan the files, in parts, and extract
+        pool = worker_pool(jobs, dict(sites or {}), check)
+        scanned = scanned_in_pool(pool, sources, part_size, jobs)
+        tasks = iter_tasks(sources, planner, report, on_problem, progress, scanned)
+        results = run_outcomes(tasks, jobs, dict(sites or {}), check, pool)
+    else:  # extracted here: the payloads read with the scan, not again by offset
+        tasks = iter_tasks(sources, planner, report, on_problem, progress, payloads=True)
         results = run_outcomes(tasks, jobs, dict(sites or {}), check)
     try:
         for outcome in results:
@@ -205,6 +258,8 @@ def replay(
                 sink(outcome.item)
     finally:
         progress.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     for url in planner.stats.unresolved_examples:
         err.write(f"newsarchive: revisit without its original payload: {url}\n")
     return report

@@ -176,3 +176,71 @@ class StoreIndex:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM latest").fetchone()[0])
+
+
+class MemoryIndex:
+    """The index of a store that lives no longer than its process (the scratch store behind
+    ``replay --out``): :class:`StoreIndex`'s answers from dicts, without SQLite. It has no
+    transactions: what it remembered stays, as the scratch store's files do."""
+
+    path = None
+
+    def __init__(self) -> None:
+        self._latest: dict[str, Latest] = {}
+        self._captures: dict[str, dict[tuple[str, str], None]] = {}
+        self._files: dict[str, int] = {}
+
+    def begin(self) -> None:
+        pass
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def clear(self) -> None:
+        self._latest.clear()
+        self._captures.clear()
+        self._files.clear()
+
+    def latest(self, article_id: str) -> Latest | None:
+        return self._latest.get(article_id)
+
+    def has_capture(self, article_id: str, digest: str, captured: str) -> bool:
+        return (digest, captured) in self._captures.get(article_id, {})
+
+    def digest_at(self, article_id: str, captured: str) -> str | None:
+        """The content digest of the version that was current at capture time `captured`
+        (of two lines captured the same second, the one remembered last)."""
+        found: tuple[str, str] | None = None
+        for digest, when in self._captures.get(article_id, {}):
+            if when <= captured and (found is None or when >= found[1]):
+                found = (digest, when)
+        return None if found is None else found[0]
+
+    def remember(
+        self,
+        article_id: str,
+        version: int,
+        digest: str,
+        hashes: dict[str, Any],
+        captured: str = "",
+    ) -> None:
+        """Note a stored line; an older version than the one known changes nothing."""
+        known = self._latest.get(article_id)
+        if known is None or version > known.version:
+            self._latest[article_id] = Latest(version, digest, dict(hashes), captured)
+        self._captures.setdefault(article_id, {})[(digest, captured)] = None
+
+    def file_sizes(self) -> dict[str, int]:
+        return dict(self._files)
+
+    def set_file_size(self, name: str, size: int) -> None:
+        self._files[name] = size
+
+    def count(self) -> int:
+        return len(self._latest)

@@ -92,6 +92,22 @@ def field_hashes(item: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def digest_and_hashes(item: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """``content_digest(item)`` and ``field_hashes(item)`` at once, each field normalised and
+    encoded once: the digest's view is the content fields' encodings joined as the canonical
+    encoder joins a dict's (keys sorted, no spaces)."""
+    encoded = {
+        name: _canonical_json(_normalised(field_value(item, name))) for name in TRACKED_FIELDS
+    }
+    hashes = {name: hashlib.sha1(encoded[name]).hexdigest()[:16] for name in TRACKED_FIELDS}
+    view = b",".join(_CONTENT_KEYS[name] + encoded[name] for name in _CONTENT_ORDER)
+    return "sha1:" + hashlib.sha1(b"{" + view + b"}").hexdigest(), hashes
+
+
+_CONTENT_ORDER = sorted(CONTENT_FIELDS)
+_CONTENT_KEYS = {name: _CANONICAL.encode(name).encode() + b":" for name in CONTENT_FIELDS}
+
+
 def changed_fields(before: dict[str, str], after: dict[str, str]) -> list[str]:
     """Names of the tracked fields whose hash differs, in the item's field order."""
     return [name for name in TRACKED_FIELDS if before.get(name) != after.get(name)]

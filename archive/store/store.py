@@ -38,7 +38,7 @@ from .index import StoreIndex, VersionIndex
 from .lines import (
     captured_at,
     changed_fields,
-    content_digest,
+    digest_and_hashes,
     encode_line,
     field_hashes,
     file_name,
@@ -132,8 +132,7 @@ class ArticleStore:
         article_id = item.get("articleId")
         if not isinstance(article_id, str):
             raise InvalidLineError(f"item has no articleId: {item.get('url')!r}")
-        digest = content_digest(item)
-        hashes = field_hashes(item)
+        digest, hashes = digest_and_hashes(item)
         captured = captured_at(item)
         known = self.index.latest(article_id)
         if known is not None and (

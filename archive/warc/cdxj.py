@@ -3,6 +3,10 @@
 Lines come from cdxj-indexer (SURT key, 14-digit timestamp, JSON with url, mime, status,
 digest, length, offset, filename) and are kept sorted. An update indexes only the WARC
 files the index does not name yet and merges their lines in; a rebuild starts over.
+A crawl's writer knows every line of the files it wrote as it writes them
+(:func:`index_entry`): the crawl's update takes them from it rather than reading its files
+back, the same lines cdxj-indexer makes; a file it cannot vouch for is indexed by
+cdxj-indexer.
 Both write a temporary file and rename it, so a kill never leaves a half index, and both
 hold ``.index.cdxj.lock`` (``flock``) from reading the index to the rename, so workers that
 share one folder update it in turn: none overwrites another's lines or adds them twice.
@@ -13,49 +17,197 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import heapq
+import importlib
+import io
 import json
 import os
+import re
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+import types
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from cdxj_indexer.main import CDXJIndexer
+from warcio.statusandheaders import StatusAndHeadersParser
 from warcio.timeutils import iso_date_to_timestamp
 
-from .bounded import MissingTargetURI, bounded
+from .bounded import MAX_LINE, MissingTargetURI, bounded
 
 INDEX_NAME = "index.cdxj"
 LOCK_NAME = ".index.cdxj.lock"  # hidden: pywb and cdxj-indexer read only the index
 
 
-class BoundedIndexer(CDXJIndexer):
-    """cdxj-indexer reading records with bounded header lines (see :mod:`.bounded`).
+@cache
+def _bounded_indexer() -> type:
+    """cdxj-indexer's indexer reading records with bounded header lines (see :mod:`.bounded`).
 
+    Made on first use: importing cdxj-indexer (surt, tldextract, requests, pyamf) costs
+    more CPU than a small crawl's WARC writing, and a crawl's own files rarely need it.
     A record whose WARC-Date names no moment (a foreign record kept as its archive wrote
     it) has no timestamp to be indexed under: it is left out and named in ``undated``,
     and the rest of its file is indexed.
     """
+    from cdxj_indexer.main import CDXJIndexer
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.undated: list[str] = []
+    class BoundedIndexer(CDXJIndexer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.undated: list[str] = []
 
-    def _create_record_iter(self, input_: Any) -> Any:
-        return bounded(super()._create_record_iter(input_))
+        def _create_record_iter(self, input_: Any) -> Any:
+            return bounded(super()._create_record_iter(input_))
 
-    def _write_line(self, out: Any, index: Any, record: Any, filename: str) -> None:
-        date = record.rec_headers.get_header("WARC-Date") or ""
+        def _write_line(self, out: Any, index: Any, record: Any, filename: str) -> None:
+            date = record.rec_headers.get_header("WARC-Date") or ""
+            try:
+                iso_date_to_timestamp(date)
+            except (ValueError, TypeError):
+                url = record.rec_headers.get_header("WARC-Target-URI") or "no URL"
+                self.undated.append(
+                    f"{Path(filename).name}: the record of {url[:200]} at offset "
+                    f"{index.get('offset', '?')} left out: its WARC-Date {date[:40]!r} "
+                    "names no moment"
+                )
+                return
+            super()._write_line(out, index, record, filename)
+
+    return BoundedIndexer
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """What cdxj-indexer reads of one response or revisit record, known when it is written."""
+
+    url: str
+    date: str  # its WARC-Date
+    mime: str | None
+    status: str | None
+    digest: str
+    offset: int
+    length: int
+
+
+# As cdxj-indexer reads them: HTTP heads through warcio's lenient parser, a media type up to
+# its first ";" or blank, the WARC headers it takes its fields from.
+_HTTP_PARSER = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
+_MIME_END = re.compile(r"[;\s]")
+_READ_HEADERS = frozenset(
+    {"warc-type", "warc-target-uri", "warc-date", "warc-payload-digest"}
+    | {"content-type", "content-length"}  # added by the writer itself, never twice
+)
+
+
+def index_entry(
+    record_type: str,
+    headers: list[tuple[str, str]],
+    http_head: bytes,
+    *,
+    offset: int,
+    length: int,
+) -> IndexEntry | None:
+    """The index entry of a response or revisit record we wrote: its WARC headers (as
+    written, before Content-Type and Content-Length), its block's HTTP head, its place.
+
+    None where the record is not one whose line we can vouch for (cdxj-indexer reading the
+    file would correct, skip or compute something): an unusual URL, a header line near
+    the readers' bound, a missing payload digest, a date that names no moment. Its file is
+    then indexed by cdxj-indexer, as every file was before.
+    """
+    url = date = digest = None
+    size = len(http_head)
+    for name, value in headers:
+        size += len(name) + len(value) + 4
+        if "\r" in value or "\n" in value:
+            return None  # a value that would read as more than one header line
+        lowered = name.lower()
+        if lowered in _READ_HEADERS:
+            if lowered == "warc-target-uri" and url is None:
+                url = value
+            elif lowered == "warc-date" and date is None:
+                date = value
+            elif lowered == "warc-payload-digest" and digest is None:
+                digest = value
+            elif lowered != "warc-type" or value != record_type:
+                return None  # a header read twice, or one the writer adds itself
+    if record_type not in ("response", "revisit") or size >= MAX_LINE:
+        return None
+    if not url or not date or not digest or not http_head:
+        return None
+    if url != url.strip() or any(c.isspace() for c in url) or url.startswith("<"):
+        return None  # warcio would rewrite it
+    try:
+        iso_date_to_timestamp(date)
+    except (ValueError, TypeError):
+        return None
+    http = None
+    if url.startswith(("http:", "https:")):
         try:
-            iso_date_to_timestamp(date)
-        except (ValueError, TypeError):
-            url = record.rec_headers.get_header("WARC-Target-URI") or "no URL"
-            self.undated.append(
-                f"{Path(filename).name}: the record of {url[:200]} at offset "
-                f"{index.get('offset', '?')} left out: its WARC-Date {date[:40]!r} names no moment"
-            )
-            return
-        super()._write_line(out, index, record, filename)
+            http = _HTTP_PARSER.parse(io.BytesIO(http_head))
+        except EOFError:
+            if record_type != "revisit":
+                return None
+        except Exception:  # cdxj-indexer would fail on the file: let it say so
+            return None
+    if record_type == "revisit":
+        mime: str | None = "warc/revisit"
+    else:
+        mime = http.get_header("content-type") if http else None
+        if mime:
+            mime = _MIME_END.split(mime, 1)[0].strip()
+    status = http.get_statuscode() if http else None
+    return IndexEntry(url, date, mime, status, digest, offset, length)
+
+
+class _OnFirstUse(types.ModuleType):
+    """Stands in ``sys.modules`` for a module until one of its attributes is first asked for;
+    then imports it, takes its place there, and answers from it."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attribute)
+
+
+def _surt() -> Callable[[str], str]:
+    """surt's key function (cdxj-indexer's own), imported without tldextract.
+
+    surt imports tldextract (which imports requests) for public-suffix lookups its key
+    function never makes: a third of a crawl's start-up imports. Until something asks
+    tldextract for anything, it stays a stand-in (:class:`_OnFirstUse`).
+    """
+    if "tldextract" not in sys.modules:
+        stand_in = _OnFirstUse("tldextract")
+        stand_in.__spec__ = None  # what the import system reads of a module it already has
+        sys.modules["tldextract"] = stand_in
+    from surt import surt
+
+    return cast(Callable[[str], str], surt)
+
+
+def entry_lines(filename: str, entries: Iterable[IndexEntry]) -> list[str]:
+    """The CDXJ lines of a file's entries, exactly as cdxj-indexer writes them."""
+    surt = _surt()
+    lines = []
+    for entry in entries:
+        try:
+            key = surt(entry.url)
+        except Exception:  # as cdxj-indexer: a URL surt cannot read is its own key
+            key = entry.url
+        fields: dict[str, str] = {"url": entry.url}
+        if entry.mime is not None:
+            fields["mime"] = entry.mime
+        if entry.status is not None:
+            fields["status"] = entry.status
+        fields["digest"] = entry.digest
+        fields["length"] = str(entry.length)
+        fields["offset"] = str(entry.offset)
+        fields["filename"] = filename
+        stamp = iso_date_to_timestamp(entry.date)
+        lines.append(f"{key} {stamp} {json.dumps(fields)}\n")
+    return lines
 
 
 def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list[str]:
@@ -69,7 +221,7 @@ def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list
     with tempfile.TemporaryDirectory() as scratch:
         out = os.path.join(scratch, "out.cdxj")
         for path in paths:
-            indexer = BoundedIndexer(output=out, inputs=[str(path)])
+            indexer = _bounded_indexer()(output=out, inputs=[str(path)])
             try:
                 indexer.process_all()
                 with open(out, encoding="utf-8") as handle:
@@ -118,29 +270,36 @@ def update_index(
     *,
     rebuild: bool = False,
     skipped: list[str] | None = None,
+    known: Mapping[str, list[str]] | None = None,
 ) -> int:
     """Bring ``DIRECTORY/index.cdxj`` up to date; return the number of lines added.
 
     A WARC file that cannot be indexed is named in `skipped` and left out (the next
     update tries it again); the others are indexed. A record with no usable WARC-Date is
-    named there too, and the rest of its file indexed.
+    named there too, and the rest of its file indexed. `known` gives the lines of files
+    by name (their writer's, :func:`entry_lines`): those files are not read.
     """
     folder = Path(directory)
     if not folder.is_dir():
         return 0
     with open(folder / LOCK_NAME, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed, or when the process dies
-        return _update(folder, rebuild=rebuild, skipped=skipped)
+        return _update(folder, rebuild=rebuild, skipped=skipped, written=known or {})
 
 
-def _update(folder: Path, *, rebuild: bool, skipped: list[str] | None) -> int:
+def _update(
+    folder: Path, *, rebuild: bool, skipped: list[str] | None, written: Mapping[str, list[str]]
+) -> int:
     """`update_index` under its lock."""
     index = folder / INDEX_NAME
     known = set() if rebuild else indexed_filenames(index)
     new = [p for p in warc_files(folder) if p.name not in known]
     if not new and (index.exists() or not rebuild):
         return 0
-    added = index_lines(new, skipped if skipped is not None else [])
+    unread = [p for p in new if p.name not in written]
+    added = index_lines(unread, skipped if skipped is not None else []) if unread else []
+    if len(unread) < len(new):  # the writer's lines of its files, as cdxj-indexer would read
+        added = sorted(added + [line for p in new if p.name in written for line in written[p.name]])
     old: Iterator[str] = iter(())
     handle = None
     if not rebuild and index.exists():
@@ -172,11 +331,13 @@ def _umask() -> int:
     return mask
 
 
-def refresh_index(directory: str | os.PathLike[str]) -> list[str]:
+def refresh_index(
+    directory: str | os.PathLike[str], known: Mapping[str, list[str]] | None = None
+) -> list[str]:
     """`update_index` after a crawl: each problem is one line to report, never a crash."""
     skipped: list[str] = []
     try:
-        update_index(directory, skipped=skipped)
+        update_index(directory, skipped=skipped, known=known)
     except Exception as exc:  # the index itself unwritable: the run is still good
         return [f"could not update {Path(directory) / INDEX_NAME}: {_short(exc)}"]
     return [f"not indexed: {line}" for line in skipped]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from .cdxj import IndexEntry, entry_lines, index_entry
 from .records import (
     CRLF,
     Capture,
@@ -103,6 +104,7 @@ class WarcWriter:
         info: dict[str, Any] | None = None,
         compress_level: int = 6,
         worker: str | None = None,
+        index: bool = False,
     ):
         if version not in ("1.0", "1.1"):
             raise ValueError(f"unsupported WARC version {version!r} (1.0 or 1.1)")
@@ -122,6 +124,9 @@ class WarcWriter:
         self._path: Path | None = None
         self._offset = 0
         self._warcinfo_id: str | None = None
+        # With `index`: each file's CDXJ entries, made as its records are written; None for
+        # a file holding a record they cannot vouch for (cdxj-indexer reads that file).
+        self._index: dict[str, list[IndexEntry] | None] | None = {} if index else None
 
     # -- files ---------------------------------------------------------------------------
     @property
@@ -146,6 +151,8 @@ class WarcWriter:
         self._path = path
         self._offset = 0
         self._warcinfo_id = None
+        if self._index is not None:
+            self._index[name] = []
         try:
             self._write_warcinfo(moment, name)
         except OSError:
@@ -329,6 +336,15 @@ class WarcWriter:
         if capture.request is not None:
             members.append(self._request(capture, date, record_id))
         (offset, length), *_ = self._append(*members)
+        if self._index is not None:
+            entry = index_entry(
+                "response" if revisit is None else "revisit",
+                headers,
+                http_head,
+                offset=offset,
+                length=length,
+            )
+            self._index_add(entry)
         location = RecordLocation(
             filename=self.filename or "",
             offset=offset,
@@ -348,7 +364,30 @@ class WarcWriter:
         self._ensure_file(datetime.now(timezone.utc))
         member = record if record[:2] == b"\x1f\x8b" else self._member(record)
         ((offset, length),) = self._append(member)
+        self._index_add(None)  # another archive's record: read by cdxj-indexer
         return self.filename or "", offset, length
+
+    def _index_add(self, entry: IndexEntry | None) -> None:
+        """Note a written record's CDXJ entry (None: the file must be read to be indexed)."""
+        if self._index is None or self.filename is None:
+            return
+        entries = self._index.get(self.filename)
+        if entries is not None:
+            if entry is None:
+                self._index[self.filename] = None
+            else:
+                entries.append(entry)
+
+    def index_lines(self) -> dict[str, list[str]]:
+        """The CDXJ lines of the closed files this writer can vouch for, by file name
+        (empty without `index`): what :func:`.cdxj.update_index` takes as `known`."""
+        if self._index is None:
+            return {}
+        return {
+            name: entry_lines(name, entries)
+            for name in self.files_written
+            if (entries := self._index.get(name)) is not None
+        }
 
     def _request(self, capture: Capture, date: str, response_id: str) -> bytes:
         assert capture.request is not None

@@ -28,26 +28,21 @@ def pywb_serving(
     subprocess.run([manager, "init", collection], cwd=root, check=True, capture_output=True)
     add = [manager, "add", *(["--unpack-wacz"] if unpack_wacz else []), collection]
     subprocess.run([*add, *map(str, archives)], cwd=root, check=True, capture_output=True)
-    port = free_port()
     binary = TOOLS / "pywb" if (TOOLS / "pywb").exists() else Path(shutil.which("wayback") or "")
-    process = subprocess.Popen(
-        [str(binary), "-p", str(port), "-b", "127.0.0.1"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    for attempt in range(3):
+        port = free_port()
+        process = subprocess.Popen(
+            [str(binary), "-p", str(port), "-b", "127.0.0.1"],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if _listening(process, port):
+            break
+        # It exited first: another process may have taken the port while pywb started.
+        if attempt == 2:
+            raise RuntimeError("pywb exited")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("pywb exited")
-            if time.monotonic() > deadline:
-                raise RuntimeError("pywb did not start listening")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)  # polling the port, bounded by the deadline
         yield f"http://127.0.0.1:{port}/{collection}"
     finally:
         process.terminate()
@@ -56,3 +51,20 @@ def pywb_serving(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _listening(process: subprocess.Popen[bytes], port: int) -> bool:
+    """Wait until `process` listens on `port` (True) or exits (False)."""
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            return False
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            raise RuntimeError("pywb did not start listening")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.1)  # polling the port, bounded by the deadline

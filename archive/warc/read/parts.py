@@ -13,6 +13,7 @@ joined give exactly the records and the damage of one scan of the whole file.
 from __future__ import annotations
 
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -126,3 +127,41 @@ def joined(
             done = rescan(Part(part.source, position, part.end))
         yield from done.found
         position = done.stop
+
+
+def scanned(
+    sources: list[Source],
+    part_size: int,
+    submit: Callable[[Part], Callable[[], PartScan]],
+    ahead: int,
+) -> Iterator[tuple[Source, Iterator[Any]]]:
+    """Each source with its records and damage in order, as one scan of it gives them; its
+    parts (a file larger than `part_size` bytes cut at record starts) scanned elsewhere:
+    `submit` starts a part's :func:`scan_part` (on a Dask worker, in a process pool) and
+    gives a way to its result. `ahead` parts are in flight at a time.
+
+    Each source's records must be read to their end before the next source's."""
+    parts = (part for source in sources for part in split(source, part_size))
+    in_flight: deque[tuple[Part, Callable[[], PartScan]]] = deque()
+
+    def fill() -> None:
+        while len(in_flight) < max(1, ahead):
+            part = next(parts, None)
+            if part is None:
+                return
+            in_flight.append((part, submit(part)))
+
+    def parts_of(source: Source) -> Iterator[tuple[Part, Callable[[], PartScan]]]:
+        while True:
+            fill()
+            if not in_flight or in_flight[0][0].source != source:
+                return
+            part, result = in_flight.popleft()
+            fill()
+            yield part, result
+
+    def rescan(part: Part) -> PartScan:
+        return submit(part)()
+
+    for source in sources:
+        yield source, joined(parts_of(source), rescan)

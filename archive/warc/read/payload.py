@@ -7,32 +7,30 @@ does exactly that, so replayed pages are the bytes the spider analysed.
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from typing import IO
-
-from warcio.bufferedreaders import ChunkedDataReader
 
 from archive.warc.bounded import MissingTargetURI, bounded
 from archive.warc.encoding import DEFAULT_MAX_SIZE as DOWNLOAD_MAXSIZE
 from archive.warc.encoding import decode_content
 
-from .reader import QuietArchiveIterator, last_header
+from .reader import (
+    Payload,
+    QuietArchiveIterator,
+    RecordError,
+    dechunk,
+    payload_of,
+    read_block,
+)
 from .sources import Source
 
-
-class RecordError(Exception):
-    """A record that cannot be used: unreadable at its offset, or failing its digests."""
-
-
-@dataclass
-class Payload:
-    """An HTTP message read from a record: headers and the payload as transferred."""
-
-    headers: list[tuple[str, str]]
-    raw: bytes  # de-chunked, content encodings intact (what Scrapy's downloader returns)
-    status: int | None
-    protocol: str
+__all__ = [
+    "OpenFiles",
+    "Payload",
+    "RecordError",
+    "dechunk",
+    "decode_body",
+    "read_payload",
+]
 
 
 class OpenFiles:
@@ -74,9 +72,7 @@ def read_payload(
     iterator = bounded(QuietArchiveIterator(handle, check_digests=check))
     try:
         record = next(iter(iterator))
-        block_rest = record.raw_stream.read(max_size + 1)
-        if len(block_rest) > max_size:
-            raise RecordError(f"too_large: payload longer than the limit of {max_size} bytes")
+        block_rest = read_block(record, max_size)
         missing = getattr(record.raw_stream, "limit", 0)
     except StopIteration:
         raise RecordError("no record at this offset") from None
@@ -88,29 +84,7 @@ def read_payload(
         raise RecordError(f"unreadable record ({type(exc).__name__}: {exc})") from None
     if missing:
         raise RecordError(f"record truncated: {missing} bytes of its block missing")
-    checker = getattr(record, "digest_checker", None)
-    if check and checker is not None and checker.passed is False:
-        raise RecordError("; ".join(checker.problems) or "digest mismatch")
-    http = record.http_headers
-    if http is None:
-        return Payload(headers=[], raw=block_rest, status=None, protocol="")
-    headers = list(http.headers)
-    try:
-        status = int(http.get_statuscode())
-    except (TypeError, ValueError):
-        status = None
-    raw = block_rest
-    if (last_header(headers, "transfer-encoding") or "").lower() == "chunked":
-        raw = dechunk(raw)
-    return Payload(headers=headers, raw=raw, status=status, protocol=http.protocol)
-
-
-def dechunk(data: bytes) -> bytes:
-    """Remove HTTP chunking (tools like wget store the body as it crossed the wire)."""
-    try:
-        return ChunkedDataReader(io.BytesIO(data)).read()
-    except Exception:
-        return data
+    return payload_of(record, block_rest, check)
 
 
 def decode_body(

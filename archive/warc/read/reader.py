@@ -1,20 +1,26 @@
 """Scanning WARC files record by record, reporting damage by file and offset and going on.
 
-The scan reads headers (and the small blocks of ``metadata`` records) only; payloads are
-read later, by offset, where they are extracted. A damaged stretch of a file (a truncated
-gzip member, garbage, a non-WARC file) is reported and skipped: the scan resumes at the
-next record boundary it can find.
+The scan reads headers (and the small blocks of ``metadata`` records); payloads are read
+later, by offset, where they are extracted, or, for the records a caller asks for
+(``scan(..., keep=...)``), in the same pass, digests checked, so that a replay in one
+process reads each record once. A damaged stretch of a file (a truncated gzip member,
+garbage, a non-WARC file) is reported and skipped: the scan resumes at the next record
+boundary it can find.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from warcio.archiveiterator import WARCIterator
+from warcio.bufferedreaders import ChunkedDataReader
+from warcio.digestverifyingreader import DigestVerifyingReader
 
 from archive.warc.bounded import MissingTargetURI, bounded
+from archive.warc.encoding import DEFAULT_MAX_SIZE as DOWNLOAD_MAXSIZE
 from archive.warc.records import RecordLocation
 
 from .sources import Source
@@ -23,6 +29,8 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 WARC_MAGIC = b"WARC/1."
 # Record types the replay uses; others (warcinfo, request, resource, conversion) are skipped.
 USED_TYPES = ("response", "revisit", "metadata")
+# Record types whose payload a scan may keep (their digests are checked as they are read).
+PAYLOAD_TYPES = ("response", "revisit")
 CLEAN_END = -1  # _scan_from read on to the file's end without damage
 
 
@@ -30,6 +38,20 @@ class QuietArchiveIterator(WARCIterator):
     """warcio's WARC-only iterator (no ARC guessing) without its stderr warnings."""
 
     INC_RECORD = ""
+
+
+class RecordError(Exception):
+    """A record that cannot be used: unreadable at its offset, or failing its digests."""
+
+
+@dataclass
+class Payload:
+    """An HTTP message read from a record: headers and the payload as transferred."""
+
+    headers: list[tuple[str, str]]
+    raw: bytes  # de-chunked, content encodings intact (what Scrapy's downloader returns)
+    status: int | None
+    protocol: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,9 @@ class RecordFacts:
     has_http: bool = False
     truncated: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    # The record's HTTP message, read by a scan asked to keep it (or why it is unusable);
+    # None: read it by offset. Not part of what the record is (equality, repr).
+    payload: Payload | RecordError | None = field(default=None, compare=False, repr=False)
 
     def record_location(self) -> RecordLocation:
         """Where the record sits, as an item's ``warc`` provenance names it."""
@@ -83,6 +108,7 @@ def scan(
     on_progress: Callable[[int], None] | None = None,
     start: int = 0,
     end: int | None = None,
+    keep: Callable[[RecordFacts], bool] | None = None,
 ) -> Generator[Any, None, int]:
     """Yield :class:`RecordFacts` for the records replay uses and :class:`Problem` for damage.
 
@@ -91,6 +117,10 @@ def scan(
     past `end` (not yielded), or where the scan resumes after damage. Returns that point
     (the file's size at its end), so a part of a file scanned alone gives what the whole
     scan gives between the same points.
+
+    With `keep`, a response or revisit for which it answers True comes with its
+    ``payload``: what :func:`~archive.warc.read.payload.read_payload` would read at its
+    offset, read in the same pass.
     """
     try:
         size = source.size()
@@ -106,7 +136,7 @@ def scan(
             if end is not None and start >= end:
                 return start
             handle.seek(start)
-            resume, ahead = yield from _scan_from(source, handle, start, on_progress, end)
+            resume, ahead = yield from _scan_from(source, handle, start, on_progress, end, keep)
             if not ahead:
                 return size if resume == CLEAN_END else resume
             start = find_magic(handle, magic, resume, size)
@@ -121,14 +151,25 @@ def _scan_from(
     start: int,
     on_progress: Callable[[int], None] | None,
     end: int | None = None,
+    keep: Callable[[RecordFacts], bool] | None = None,
 ) -> Generator[Any, None, tuple[int, bool]]:
     """Scan from `start`: (CLEAN_END, False) at the file's clean end, (the offset of a whole
     record at or past `end`, False), or (the offset to search on from after damage, True)."""
     iterator = bounded(QuietArchiveIterator(handle))
+    if keep is not None:
+        checking(iterator, PAYLOAD_TYPES)
     last_end = start
     try:
         for record in iterator:
             facts = _facts(source, record)
+            if keep is not None and facts is not None and facts.rec_type in PAYLOAD_TYPES:
+                if keep(facts):
+                    try:
+                        facts.payload = payload_of(record, read_block(record))
+                    except RecordError as exc:
+                        facts.payload = exc
+                else:
+                    unchecked(record)
             iterator.read_to_end()
             offset, length = iterator.get_record_offset(), iterator.get_record_length()
             missing = getattr(record.raw_stream, "limit", 0)
@@ -221,6 +262,71 @@ def _facts(source: Source, record: Any) -> RecordFacts | None:
         facts.content_type = last_header(http.headers, "content-type")
         facts.location = last_header(http.headers, "location")
     return facts
+
+
+def checking(iterator: Any, types: tuple[str, ...]) -> Any:
+    """`iterator` (an ArchiveIterator just made) checking the digests of records of `types`
+    as they are read (the others are read as without checks)."""
+    iterator.check_digests = True
+    loader = iterator.loader
+    wrap = loader.wrap_digest_verifying_stream
+
+    def wrap_if_used(stream: Any, rec_type: str, *args: Any, **kwargs: Any) -> Any:
+        if rec_type not in types:
+            return stream, False
+        return wrap(stream, rec_type, *args, **kwargs)
+
+    loader.wrap_digest_verifying_stream = wrap_if_used
+    return iterator
+
+
+def unchecked(record: Any) -> None:
+    """The rest of `record` read without computing its digests (its payload is not used)."""
+    stream = record.raw_stream
+    if isinstance(stream, DigestVerifyingReader):
+        stream.block_digester = stream.payload_digester = stream.payload_digester_obj = None
+
+
+def read_block(record: Any, max_size: int = DOWNLOAD_MAXSIZE) -> bytes:
+    """The rest of the block of a record whose headers were just parsed (read to its end:
+    its digests, if its reader checks them, are then checked). RecordError for a block
+    longer than `max_size` (the live crawl's limit): refused, not read whole.
+
+    A block cut short (the file ends inside it) is the caller's to see, from the record's
+    ``raw_stream.limit``, before it uses the block.
+    """
+    block_rest: bytes = record.raw_stream.read(max_size + 1)
+    if len(block_rest) > max_size:
+        raise RecordError(f"too_large: payload longer than the limit of {max_size} bytes")
+    return block_rest
+
+
+def payload_of(record: Any, block_rest: bytes, check: bool = True) -> Payload:
+    """The HTTP message of a record read whole (:func:`read_block`); RecordError if `check`
+    and its digests failed."""
+    checker = getattr(record, "digest_checker", None)
+    if check and checker is not None and checker.passed is False:
+        raise RecordError("; ".join(checker.problems) or "digest mismatch")
+    http = record.http_headers
+    if http is None:
+        return Payload(headers=[], raw=block_rest, status=None, protocol="")
+    headers = list(http.headers)
+    try:
+        status = int(http.get_statuscode())
+    except (TypeError, ValueError):
+        status = None
+    raw = block_rest
+    if (last_header(headers, "transfer-encoding") or "").lower() == "chunked":
+        raw = dechunk(raw)
+    return Payload(headers=headers, raw=raw, status=status, protocol=http.protocol)
+
+
+def dechunk(data: bytes) -> bytes:
+    """Remove HTTP chunking (tools like wget store the body as it crossed the wire)."""
+    try:
+        return bytes(ChunkedDataReader(io.BytesIO(data)).read())
+    except Exception:
+        return data
 
 
 def last_header(headers: list[tuple[str, str]], name: str) -> str | None:

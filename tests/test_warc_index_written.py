@@ -1,0 +1,223 @@
+"""The CDXJ lines a writer makes as it writes are cdxj-indexer's lines of the same files.
+
+A crawl indexes its own WARC files from what its writer knew at write time instead of
+reading them back; here each file a writer vouches for is read by cdxj-indexer too, and the
+two must agree byte for byte. A file holding a record the writer cannot vouch for is left
+to cdxj-indexer.
+"""
+
+from __future__ import annotations
+
+import gzip
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from archive.warc import Capture, HttpMessage, WarcWriter
+from archive.warc.cdxj import INDEX_NAME, index_lines, update_index
+from archive.warc.records import (
+    IDENTICAL_PAYLOAD,
+    SERVER_NOT_MODIFIED,
+    Revisit,
+    sha1_digest,
+    warc_date,
+)
+
+WHEN = datetime(2024, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
+
+
+def _capture(
+    url: str,
+    start_line: str,
+    headers: list[tuple[str, str]],
+    body: bytes = b"",
+    *,
+    n: int = 0,
+    request: bool = True,
+    **extra: object,
+) -> Capture:
+    return Capture(
+        url=url,
+        date=WHEN + timedelta(seconds=n, microseconds=1234 * n),
+        request=HttpMessage("GET / HTTP/1.1", [("Host", "example.org")]) if request else None,
+        response=HttpMessage(start_line, headers, body),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _ordinary(writer: WarcWriter) -> None:
+    """Responses and revisits of every shape a crawl writes, into the file being written."""
+    page = b"<html><p>one page</p></html>"
+    packed = gzip.compress(b"<html><p>packed page</p></html>" * 50)
+    first = writer.write_capture(
+        _capture(
+            "http://example.org/a/page.html?b=2&a=1",
+            "HTTP/1.1 200 OK",
+            [("Content-Type", "text/html; charset=UTF-8"), ("Content-Length", str(len(page)))],
+            page,
+            ip_address="127.0.0.1",
+        )
+    )
+    writer.write_capture(
+        _capture(
+            "https://www.example.org:8443/caf\u00e9/",
+            "HTTP/1.1 200 OK",
+            [("content-encoding", "gzip"), ("CONTENT-TYPE", "Text/HTML ;charset=latin-1")],
+            packed,
+            n=1,
+        )
+    )
+    writer.write_capture(
+        _capture(
+            "http://example.org/gone", "HTTP/1.1 404 Not Found", [("X-Note", "caf\u00e9")], n=2
+        )
+    )
+    writer.write_capture(
+        _capture("http://example.org/bare", "HTTP/1.0 200", [("Content-Type", "")], b"x", n=3)
+    )
+    writer.write_capture(
+        _capture(
+            "http://example.org/moved",
+            "HTTP/1.1 301 Moved Permanently",
+            [("Location", "/a/page.html"), ("Content-Type", "  text/plain\tx")],
+            n=4,
+            truncated="length",
+        )
+    )
+    writer.write_capture(
+        _capture("ftp://example.org/file.txt", "HTTP/1.1 200 OK", [], b"plain", n=5)
+    )
+    writer.write_capture(
+        _capture(
+            "http://example.org/a/page.html?b=2&a=1",
+            "HTTP/1.1 200 OK",
+            [("Content-Type", "text/html; charset=UTF-8")],
+            page,
+            n=6,
+        ),
+        Revisit(
+            IDENTICAL_PAYLOAD,
+            refers_to_uri="http://example.org/a/page.html?b=2&a=1",
+            refers_to_date=first.date,
+            refers_to=first.record_id,
+            payload_digest=sha1_digest(page),
+        ),
+        body_digest=sha1_digest(page),
+    )
+    writer.write_capture(
+        _capture("http://example.org/a/", "HTTP/1.1 304 Not Modified", [], n=7),
+        Revisit(SERVER_NOT_MODIFIED, payload_digest=sha1_digest(page), refers_to=first.record_id),
+    )
+    writer.write_capture(
+        _capture(
+            "http://example.org/archived",
+            "HTTP/1.1 200 OK",
+            [("Content-Type", "text/html")],
+            page,
+            n=8,
+            request=False,
+            warc_headers=[("WARC-Source-URI", "http://archive.example/web/2024id_/x")],
+        )
+    )
+    writer.write_metadata(
+        "http://example.org/a/", warc_date(WHEN, "1.1"), first.record_id, [("hops", 0)]
+    )
+
+
+def test_the_writers_lines_are_cdxj_indexers(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path, prefix="newsarchive-cnn", index=True)
+    _ordinary(writer)
+    writer.close()
+    # a second file: rolled over into as a long crawl does
+    writer.max_size = 1
+    _ordinary(writer)
+    _ordinary(writer)
+    writer.close()
+    assert len(writer.files_written) >= 3
+    ours = writer.index_lines()
+    assert set(ours) == set(writer.files_written)
+    indexed = 0
+    for name in writer.files_written:
+        theirs = index_lines([tmp_path / name])
+        assert sorted(ours[name]) == theirs, name
+        indexed += len(theirs)
+    assert indexed == 3 * 9  # every response and revisit; no request, metadata or warcinfo
+
+
+def test_files_it_cannot_vouch_for_are_left_to_cdxj_indexer(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path, prefix="newsarchive-cnn", index=True)
+    _ordinary(writer)
+    writer.close()
+    # a 304 with no earlier capture has no payload digest: cdxj-indexer computes one
+    writer.write_capture(
+        _capture("http://example.org/new", "HTTP/1.1 304 Not Modified", [], n=9),
+        Revisit(SERVER_NOT_MODIFIED),
+    )
+    writer.close()
+    # another archive's record, kept as it was written
+    _ordinary(writer)
+    writer.write_verbatim(
+        b"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: http://example.org/r\r\n"
+        b"WARC-Date: 2013-01-29T22:38:00Z\r\nContent-Type: text/plain\r\n"
+        b"Content-Length: 2\r\n\r\nhi\r\n\r\n"
+    )
+    writer.close()
+    # a URL warcio would rewrite
+    writer.write_capture(_capture("http://example.org/a b", "HTTP/1.1 200 OK", [], b"x"))
+    writer.close()
+    vouched, *others = writer.files_written
+    assert set(writer.index_lines()) == {vouched}
+    assert len(others) == 3
+
+    update_index(tmp_path, known=writer.index_lines())
+    index = (tmp_path / INDEX_NAME).read_text("utf-8")
+    assert index == "".join(index_lines([tmp_path / n for n in writer.files_written]))
+
+
+def test_a_writer_without_index_keeps_no_lines(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path, prefix="newsarchive-cnn")
+    _ordinary(writer)
+    writer.close()
+    assert writer.index_lines() == {}
+
+
+_LIGHT = """
+import sys
+from archive.warc.cdxj import IndexEntry, entry_lines
+entry = IndexEntry("http://www.example.org/a?b=1", "2024-03-01T12:00:00Z", "text/html", "200",
+                   "sha1:AAAA", 0, 10)
+print(entry_lines("x.warc.gz", [entry])[0], end="")
+print(sorted(m for m in ("tldextract", "requests", "cdxj_indexer") if m in sys.modules
+             and type(sys.modules[m]).__name__ == "module"))
+"""
+
+_STAND_IN = """
+import sys
+from archive.warc.cdxj import _OnFirstUse
+stand_in = _OnFirstUse("wave")
+stand_in.__spec__ = None
+sys.modules["wave"] = stand_in
+import wave
+assert wave is stand_in
+assert callable(wave.open)  # first use: the real module, which takes its place
+assert sys.modules["wave"] is not stand_in and type(sys.modules["wave"]).__name__ == "module"
+from wave import Wave_read
+print("ok", Wave_read.__module__)
+"""
+
+
+def test_the_lines_are_made_without_tldextract_or_requests() -> None:
+    """surt imports tldextract (and with it requests) for lookups its key never makes."""
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    out = subprocess.run(
+        [sys.executable, "-c", _LIGHT], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0].startswith("org,example)/a?b=1 20240301120000 {")
+    assert out[1] == "[]"
+    stand_in = subprocess.run(
+        [sys.executable, "-c", _STAND_IN], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert stand_in.stdout.strip() == "ok wave"
