@@ -16,7 +16,7 @@ from lxml import etree, html
 
 from crawler.pages import analyse, parse_html
 from crawler.pages.article import ArticlePage
-from crawler.pages.base import AttributeIndex, PageContext
+from crawler.pages.base import _DISTINCT_FROM, AttributeIndex, PageContext
 from crawler.pages.encoding import decode_html, utf8_html
 from crawler.pages.registry import template_for
 
@@ -241,15 +241,31 @@ def test_hrefs_resolve_as_urljoin_would(prefix: str, pieces: list[str], base: st
     fragments=st.lists(st.sampled_from(["a", "b", "a\nb", "", "-b", "x"]), min_size=1, max_size=3),
     wanted=st.sampled_from(["a", "b a", "", "\n", "a\nb", "x", "zz"]),
     tag=st.sampled_from([None, "div", "p"]),
+    large=st.booleans(),
 )
 def test_index_lookups_agree_with_a_scan_of_every_value(
-    classes: list[str], tags: list[str], fragments: list[str], wanted: str, tag: str | None
+    classes: list[str],
+    tags: list[str],
+    fragments: list[str],
+    wanted: str,
+    tag: str | None,
+    large: bool,
 ) -> None:
-    """matching() and equal() find from the joined values what a scan of each value finds."""
+    """matching(), containing() and equal() find from the joined values what a scan of
+    each value finds; on a large page too, where absent ones are ruled out first."""
     root = etree.Element("div")
     for value, name in zip(classes, tags, strict=False):
         etree.SubElement(root, name, {"class": value})
+    for number in range(_DISTINCT_FROM // 14 if large else 0):
+        # Repeated values, as a large page's are.
+        etree.SubElement(root, "p", {"class": f"filler-value-{number % 5}"})
     index = AttributeIndex(root.xpath("//@class"))
+    assert (index._distinct is not None) == large
+    for fragment in fragments:
+        if fragment and "\n" not in fragment:
+            assert index.containing(fragment) == [
+                v.getparent() for v in index.values if fragment in v
+            ]
     is_div = etree.XPath("self::div")
     assert index.matching(is_div, *fragments) == [
         v.getparent()

@@ -255,6 +255,23 @@ class AttributeIndex:
         self.joined = "\n" + "\n".join(self.values) + "\n"
         self._held: dict[str, list[int]] = {}
 
+    @cached_property
+    def _distinct(self) -> str | None:
+        """:attr:`joined` with each value once, on a page with many values (else None).
+
+        A large page repeats most of its class values; a fragment it lacks is told from a
+        fraction of the text, where each such search would read all of :attr:`joined`.
+        """
+        if len(self.joined) < _DISTINCT_FROM:
+            return None
+        return "\n" + "\n".join(dict.fromkeys(self.values)) + "\n"
+
+    def _lacks(self, fragment: str) -> bool:
+        """True if surely no value holds `fragment` (no newline in it, or one value framed by
+        newlines): such a hit lies within one framed value, and each is in :attr:`_distinct`."""
+        distinct = self._distinct
+        return distinct is not None and fragment not in distinct
+
     def has(self, *fragments: str) -> bool:
         """Whether some value contains one of `fragments` (XPath ``contains()``)."""
         return any(fragment in self.joined for fragment in fragments)
@@ -287,6 +304,8 @@ class AttributeIndex:
         if found is not None:
             return found
         found = self._held[fragment] = []
+        if self._lacks(fragment):
+            return found
         joined = self.joined
         hit = joined.find(fragment)
         if hit < 0:
@@ -331,6 +350,8 @@ class AttributeIndex:
     def equal(self, wanted: str, tag: str | None = None) -> list[html.HtmlElement]:
         """Elements (of `tag`, if given) whose value is `wanted`, in page order."""
         framed = f"\n{wanted}\n"
+        if "\n" not in wanted and self._lacks(framed):
+            return []
         joined = self.joined
         hit = joined.find(framed)
         if hit < 0:
@@ -356,6 +377,9 @@ class AttributeIndex:
         return found
 
 
+# From this length of :attr:`AttributeIndex.joined` on (a large modern page's class values),
+# absent fragments are looked for among the distinct values first.
+_DISTINCT_FROM = 16384
 _CLASS_VALUES = etree.XPath("//@class")
 _ID_VALUES = etree.XPath("//@id")
 _TEST_ID_VALUES = etree.XPath("//@data-testid")
