@@ -262,7 +262,7 @@ def test_index_lookups_agree_with_a_scan_of_every_value(
     index = AttributeIndex(root.xpath("//@class"))
     assert (index._distinct is not None) == large
     for fragment in fragments:
-        if fragment and "\n" not in fragment:
+        if "\n" not in fragment:
             assert index.containing(fragment) == [
                 v.getparent() for v in index.values if fragment in v
             ]
@@ -339,3 +339,24 @@ def test_credits_lines_found_as_the_patterns_would(pieces: list[str]) -> None:
         )
     )
     assert is_credits_line(text) == expected
+
+
+def test_an_empty_fragment_is_in_every_value() -> None:
+    """containing("") gives every element with the attribute (it looped forever)."""
+    import signal
+
+    def stuck(_signum: int, _frame: object) -> None:
+        raise AssertionError("containing('') did not return")
+
+    root = etree.Element("div")
+    for value in ("a", "", "b c"):
+        etree.SubElement(root, "p", {"class": value})
+    index = AttributeIndex(root.xpath("//@class"))
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(10)  # a guard against a hang, not a measure of speed
+    try:
+        found = index.containing("")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert found == [v.getparent() for v in index.values]

@@ -303,6 +303,9 @@ class AttributeIndex:
         found = self._held.get(fragment)
         if found is not None:
             return found
+        if not fragment:  # in every value; a search for it would find it anywhere, forever
+            found = self._held[fragment] = list(range(len(self.values)))
+            return found
         found = self._held[fragment] = []
         if self._lacks(fragment):
             return found
