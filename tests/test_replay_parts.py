@@ -181,3 +181,34 @@ def test_jobs_replay_one_large_file_in_parts_as_one_process_does(
     items, stderr = results["1"]
     assert items.count(b"\n") > (20 if mode else 5)
     assert any(line.endswith(", 1 problem") for line in stderr) == (kind == "gz-damaged")
+
+
+@pytest.mark.parametrize("kind", ["gz", "plain"])
+def test_records_scanned_in_parts_move_the_progress_by_their_bytes(
+    large: dict[str, Path], kind: str
+) -> None:
+    """Records scanned elsewhere (by the pool, on a cluster) advance the progress bar's bytes
+    and records as a scan in this process does, up to the file's end."""
+    from archive.replay.plan import Planner
+    from archive.replay.progress import Progress
+    from archive.replay.run import ReplayReport, iter_tasks
+
+    path = large[kind]
+    source = Source(str(path))
+    counts = {}
+    for name, scanned in (
+        ("here", None),
+        ("in parts", [(source, scanned_in_parts(source, path.stat().st_size // 5))]),
+    ):
+        progress = Progress(io.StringIO(), path.stat().st_size)
+        report = ReplayReport()
+        seen = []
+        for _task in iter_tasks([source], Planner(), report, lambda _p: None, progress, scanned):
+            seen.append(progress.bytes_done)
+        assert seen == sorted(seen)  # never backwards
+        counts[name] = (progress.bytes_done, progress.records, report.records)
+    assert counts["in parts"] == counts["here"]
+    # At the end of the last record: the file's end (an uncompressed WARC's last record may
+    # leave its closing CRLF CRLF out of its length).
+    assert path.stat().st_size - 4 <= counts["here"][0] <= path.stat().st_size
+    assert counts["here"][1] == counts["here"][2] > 10

@@ -95,7 +95,7 @@ def iter_tasks(
 
         def moved(position: int, base: int = done_bytes) -> None:
             if progress is not None:
-                progress.update(bytes_done=base + position, records=1)
+                progress.update(bytes_done=base + position)
 
         for found in records if records is not None else scan(source, moved, keep=keep):
             if isinstance(found, Problem):
@@ -103,8 +103,11 @@ def iter_tasks(
                 on_problem(found)
                 continue
             assert isinstance(found, RecordFacts)
-            if records is not None and progress is not None:  # scanned elsewhere
-                progress.update(bytes_done=done_bytes + found.offset + found.length, records=1)
+            if progress is not None:  # records as the report counts them
+                if records is None:
+                    progress.update(records=1)
+                else:  # scanned elsewhere: the bytes too
+                    progress.update(bytes_done=done_bytes + found.offset + found.length, records=1)
             report.records += 1
             yield from planner.feed(found)
         yield from planner.end_of_source(source)
