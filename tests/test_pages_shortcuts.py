@@ -360,3 +360,16 @@ def test_an_empty_fragment_is_in_every_value() -> None:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert found == [v.getparent() for v in index.values]
+
+
+def test_a_value_spanning_lines_is_not_each_of_its_lines() -> None:
+    """has_value() means the whole value, as equal() does, also where a value holds a
+    newline (a class attribute written over two lines)."""
+    root = etree.Element("div")
+    for value in ("story\nbody", "x"):
+        etree.SubElement(root, "p", {"class": value})
+    index = AttributeIndex(root.xpath("//@class"))
+    assert not index.has_value("story") and not index.has_value("body")
+    assert not index.has_value("body\nx")  # across two values
+    assert index.has_value("story\nbody") and index.has_value("x")
+    assert index.has_value("story") == bool(index.equal("story"))

@@ -278,7 +278,7 @@ class AttributeIndex:
 
     def has_value(self, *values: str) -> bool:
         """Whether some value is exactly one of `values`."""
-        return any(f"\n{value}\n" in self.joined for value in values)
+        return any(self._equal(value) for value in values)
 
     def containing(self, fragment: str, tag: str | None = None) -> list[html.HtmlElement]:
         """Elements (of `tag`, if given) whose value contains `fragment`, in page order.
@@ -350,8 +350,8 @@ class AttributeIndex:
                 found.append(element)
         return found
 
-    def equal(self, wanted: str, tag: str | None = None) -> list[html.HtmlElement]:
-        """Elements (of `tag`, if given) whose value is `wanted`, in page order."""
+    def _equal(self, wanted: str) -> list[int]:
+        """Indexes of the values that are `wanted`, in order."""
         framed = f"\n{wanted}\n"
         if "\n" not in wanted and self._lacks(framed):
             return []
@@ -361,19 +361,23 @@ class AttributeIndex:
             return []
         values = self.values
         if "\n" in wanted or not values:
-            indexes: Iterable[int] = (i for i, value in enumerate(values) if value == wanted)
-        else:
-            # Each value equal to `wanted` sits framed by newlines; a frame found may also
-            # lie across values holding newlines of their own, hence the check.
-            starts = self._starts
-            indexes = []
-            while hit >= 0:
-                index = bisect.bisect_right(starts, hit + 1) - 1
-                if starts[index] == hit + 1 and values[index] == wanted:
-                    indexes.append(index)
-                hit = joined.find(framed, hit + 1)
+            return [i for i, value in enumerate(values) if value == wanted]
+        # Each value equal to `wanted` sits framed by newlines; a frame found may also lie
+        # across values holding newlines of their own, hence the check.
+        starts = self._starts
+        indexes = []
+        while hit >= 0:
+            index = bisect.bisect_right(starts, hit + 1) - 1
+            if starts[index] == hit + 1 and values[index] == wanted:
+                indexes.append(index)
+            hit = joined.find(framed, hit + 1)
+        return indexes
+
+    def equal(self, wanted: str, tag: str | None = None) -> list[html.HtmlElement]:
+        """Elements (of `tag`, if given) whose value is `wanted`, in page order."""
+        values = self.values
         found = []
-        for index in indexes:
+        for index in self._equal(wanted):
             element = values[index].getparent()
             if tag is None or element.tag == tag:
                 found.append(element)
