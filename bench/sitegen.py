@@ -100,40 +100,15 @@ def load_templates(era: str | None = None) -> list[Template]:
 
 
 def _moved_path(path: str, serial: int, outlet: str) -> str | None:
-    """The fixture's path with a serial in front of its slug, in a shape the outlet's
-    article links have today (so the crawl follows it), or None if none fits.
-
-    The fixture's own shape is kept when the outlet declares it (every fixture's is, CNN's
-    ``/2010/POLITICS/08/13/slug/index.html`` and CNN Arabic's ``/2013/section/8/3/...``
-    among them); a shape it does not declare is tried in lower case, then with the date
-    moved before the section (``/2010/08/13/politics/...``).
-    """
+    """The fixture's path with a serial in front of its slug (its own shape, which the
+    outlet declares: the crawl follows it), or None if the outlet would not follow it."""
     parts = path.split("/")
     index = len(parts) - 1
     while index > 0 and parts[index] in ("", "index.html"):
         index -= 1
     parts[index] = f"b{serial:06d}-{parts[index]}"
     moved = "/".join(parts)
-    dated = _DATE_AFTER_SECTION_RE.match(moved)
-    for candidate in (
-        moved,
-        moved.lower(),
-        dated
-        and (
-            f"/{dated['year']}/{int(dated['month']):02d}/{int(dated['day']):02d}/"
-            f"{dated['section'].lower()}/{dated['slug']}/index.html"
-        ),
-    ):
-        if candidate and is_article_url(HOSTS[outlet] + candidate, outlet):
-            return candidate
-    return None
-
-
-# /2010/POLITICS/08/13/slug/index.html, /2011/WORLD/africa/04/06/slug/index.html
-_DATE_AFTER_SECTION_RE = re.compile(
-    r"^/(?P<year>\d{4})/(?P<section>[A-Za-z_-]+)/(?:[A-Za-z_-]+/)?"
-    r"(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<slug>[^/]+)/index\.html$"
-)
+    return moved if is_article_url(HOSTS[outlet] + moved, outlet) else None
 
 
 def file_for(folder: Path, path: str) -> Path:
@@ -307,15 +282,21 @@ def _page(
         return html
     # Padded to a total of about `size` characters, whatever the fixture page weighs itself.
     head, tail = padding.head_and_tail(rng, max(0, size - len(html)))
+    return _around_body(html, head, tail)
+
+
+def _around_body(html: str, top: str, bottom: str) -> str:
+    """`top` right after ``<body>`` and `bottom` right before ``</body>`` (both at the end
+    of a page without them)."""
     opened = _BODY_OPEN_RE.search(html)
     if opened:
-        html = html[: opened.end()] + head + html[opened.end() :]
+        html = html[: opened.end()] + top + html[opened.end() :]
     else:
-        tail = head + tail
+        bottom = top + bottom
     closing = html.lower().rfind("</body>")
     if closing < 0:
-        return html + tail
-    return html[:closing] + tail + html[closing:]
+        return html + bottom
+    return html[:closing] + bottom + html[closing:]
 
 
 def _dress(html: str, parts: Parts) -> str:
@@ -328,15 +309,7 @@ def _dress(html: str, parts: Parts) -> str:
         html = html[: at.start()] + parts.head + html[at.start() :]
     else:
         top = parts.head + top
-    opened = _BODY_OPEN_RE.search(html)
-    if opened:
-        html = html[: opened.end()] + top + html[opened.end() :]
-    else:
-        bottom = top + bottom
-    closing = html.lower().rfind("</body>")
-    if closing < 0:
-        return html + bottom
-    return html[:closing] + bottom + html[closing:]
+    return _around_body(html, top, bottom)
 
 
 def _write_listings(
