@@ -286,13 +286,7 @@ class AttributeIndex:
         Found by searching the joined values (C speed) and mapping each hit back to its
         value: a page has thousands of class values and a fragment sits in a few.
         """
-        values = self.values
-        found = []
-        for index in self._holding(fragment):
-            element = values[index].getparent()
-            if tag is None or element.tag == tag:
-                found.append(element)
-        return found
+        return self._elements(self._holding(fragment), tag)
 
     def _holding(self, fragment: str) -> list[int]:
         """Indexes of the values that contain `fragment` (no newline in it), in order.
@@ -375,9 +369,13 @@ class AttributeIndex:
 
     def equal(self, wanted: str, tag: str | None = None) -> list[html.HtmlElement]:
         """Elements (of `tag`, if given) whose value is `wanted`, in page order."""
+        return self._elements(self._equal(wanted), tag)
+
+    def _elements(self, indexes: list[int], tag: str | None) -> list[html.HtmlElement]:
+        """The elements (of `tag`, if given) holding the values at `indexes`, in order."""
         values = self.values
         found = []
-        for index in self._equal(wanted):
+        for index in indexes:
             element = values[index].getparent()
             if tag is None or element.tag == tag:
                 found.append(element)
