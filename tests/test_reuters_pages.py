@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from crawler.pages import analyse
@@ -322,3 +325,25 @@ def test_clipped_screen_reader_text_is_not_text() -> None:
         ", opens new tab</span></a>"
     )
     assert text_of(compact) == "Gao"
+
+
+REUTERS_FIXTURES = sorted(
+    (Path(__file__).parent / "data" / "pages").glob("reuters_*/*.html"),
+)
+
+
+@pytest.mark.parametrize("html_path", REUTERS_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_each_page_matches_one_dated_template_only(html_path: Path) -> None:
+    """The dated templates' markers exclude each other: their declared order only decides
+    how much a page pays to be matched, never which template reads it."""
+    from crawler.pages import parse_html
+    from crawler.pages.base import PageContext
+    from crawler.pages.registry import templates_of
+
+    expected = json.loads(html_path.with_suffix(".json").read_text("utf-8"))
+    doc = parse_html(html_path.read_bytes())
+    ctx = PageContext(url=expected["url"], doc=doc, source="reuters", encoding="utf-8")
+    dated = templates_of("reuters")[:-1]  # the last one is the fallback, matching any page
+    matching = [template.NAME for template in dated if template.matches(ctx)]
+    assert matching == [expected["metadata"]["extractor"]]
+    assert matching == [html_path.parent.name.replace("_", "/")]
