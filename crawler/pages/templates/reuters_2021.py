@@ -89,7 +89,7 @@ def _is_sign_off(element: html.HtmlElement) -> bool:
 # A gallery's slides and the caption it shows (of the first slide, "[1/5]" before it).
 _GALLERY_SLIDE = f".//*[{has_prefix('primary-gallery__slide')}]"
 _GALLERY_CAPTION = f".//*[{has_prefix('primary-gallery__caption')}]"
-_CAPTION = (
+_CAPTION = compiled(
     f".//figcaption|.//*[{has_prefix('primary-image__caption')}]"
     f"|.//*[@data-testid='Body' and {has_prefix('article-image__figcaption')}]"
 )
@@ -253,11 +253,11 @@ class Reuters2021Page(ReutersPage):
             classes=("video-player",),
             test_ids=("Video",),
         )
-        figures = without_descendants_of(self.article().xpath(".//figure"), cards)
+        figures = without_descendants_of(self.article().iter("figure"), cards)
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
         for figure in figures:
-            captions = figure.xpath(_CAPTION)
-            for img in figure.xpath(".//img"):
+            captions = _CAPTION(figure)
+            for img in figure.iter("img"):
                 pairs.append((img, captions[0] if captions else None))
         for gallery in self.indexed(
             "@data-testid='PrimaryGalleryWrapper'", test_ids=("PrimaryGalleryWrapper",)

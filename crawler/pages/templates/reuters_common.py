@@ -133,7 +133,7 @@ def is_section_url(url: str) -> bool:
     path = urlsplit(url).path
     if not path or path == "/":
         return True
-    return path.endswith("/") and not any(ch.isdigit() for ch in path)
+    return path.endswith("/") and not any(map(str.isdigit, path))
 
 
 def is_standards_line(text: str) -> bool:
