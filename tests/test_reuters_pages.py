@@ -275,6 +275,11 @@ def test_sign_off_shortcut_agrees_with_the_full_check(line: str) -> None:
         or reuters_common._FRENCH_CREDITS_RE.match(line)
     )
     assert is_sign_off(line) is full
+    # Body lines come normalised (text_of): told the same without normalising them again.
+    from crawler.pages.text import normalize_space
+
+    line = normalize_space(line)
+    assert is_sign_off(line, normalized=True) is is_sign_off(line)
 
 
 @pytest.mark.parametrize(

@@ -85,16 +85,20 @@ _FRENCH_CREDITS_RE = re.compile(
 )
 
 
-def is_sign_off(text: str) -> bool:
-    """A Reuters credits line: the generic forms, a long parenthesised one, the French desk's."""
-    if not text.startswith("(") and not _may_be_credits_line(text):
+def is_sign_off(text: str, *, normalized: bool = False) -> bool:
+    """A Reuters credits line: the generic forms, a long parenthesised one, the French desk's.
+
+    `normalized` says `text` is already :func:`normalize_space`'s (as :func:`text_of`
+    gives it), which spares normalising every paragraph again (most of this test's cost).
+    """
+    if not text.startswith("(") and not _may_be_credits_line(text, normalized):
         return False
     return bool(
         is_credits_line(text) or _LONG_CREDITS_RE.match(text) or _FRENCH_CREDITS_RE.match(text)
     )
 
 
-def _may_be_credits_line(text: str) -> bool:
+def _may_be_credits_line(text: str, normalized: bool = False) -> bool:
     """False only where :func:`is_credits_line` is: each of its forms has a space, then "by"
     or "contributed" (its whitespace is a single space once the line is normalised).
 
@@ -103,7 +107,8 @@ def _may_be_credits_line(text: str) -> bool:
     another case, only U+0130 and U+0131 (dotted capital, dotless small I) match a letter
     of these words.
     """
-    folded = normalize_space(text).replace("\u0130", "i").lower().replace("\u0131", "i")
+    line = text if normalized else normalize_space(text)
+    folded = line.replace("\u0130", "i").lower().replace("\u0131", "i")
     return " by" in folded or " contributed" in folded
 
 
@@ -227,7 +232,7 @@ class ReutersPage(ArticlePage):
     @once
     def _body_lines(self) -> list[tuple[str, bool]]:
         """Each body text and whether it is a sign-off (paragraphs and credits both ask)."""
-        return [(text, is_sign_off(text)) for text in self._body_texts()]
+        return [(text, is_sign_off(text, normalized=True)) for text in self._body_texts()]
 
     @once
     def paragraphs(self) -> list[str]:
