@@ -352,3 +352,37 @@ def test_each_page_matches_one_dated_template_only(html_path: Path) -> None:
     matching = [template.NAME for template in dated if template.matches(ctx)]
     assert matching == [expected["metadata"]["extractor"]]
     assert matching == [html_path.parent.name.replace("_", "/")]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<div id="articleInfo"></div>',
+        '<span id="articleInfo"></span>',
+        '<div class="module"></div>',
+        '<div class="linebreak inlineRelatedBox"></div>',
+        '<div class="unrelated"></div>',
+        '<div class="factBoxes"></div>',
+        '<div class="factbox"></div>',
+        '<span class="module"></span>',
+        "<table></table>",
+        '<p class="shareLinks"></p>',
+        '<div class="x"></div>',
+        "<div></div>",
+        "<p></p>",
+    ],
+)
+def test_inline_module_test_is_the_xpath_test(markup: str) -> None:
+    """The 2010-2016 story's modules, told in Python as the XPath query told them."""
+    from lxml import html
+
+    from crawler.pages.templates.reuters_2013 import _is_inline_module
+
+    query = (
+        "self::div[@id='articleInfo']"
+        "|self::div[contains(@class, 'module') or contains(@class, 'inlineRelated')"
+        " or contains(@class, 'related') or contains(@class, 'factBox')]"
+        "|self::table|self::*[contains(@class, 'shareLinks')]"
+    )
+    element = html.fragment_fromstring(markup)
+    assert _is_inline_module(element) is bool(element.xpath(query))

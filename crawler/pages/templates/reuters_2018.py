@@ -22,6 +22,7 @@ from .reuters_common import (
     ReutersPage,
     class_prefix_test,
     classes_passing,
+    outside_modules,
 )
 
 _BODY_PREFIXES = ("StandardArticleBody_body", "ArticleBodyWrapper", "ArticleBody-container")
@@ -91,30 +92,8 @@ class Reuters2018Page(ReutersPage):
         body = self.body()
         if body is None:
             return _paragraphs_2020(self.ctx)
-        # A module matters only around a paragraph: the elements between each paragraph
-        # and the body are tested (each once, in Python), not every element of the story.
-        inside_module: dict[html.HtmlElement, bool] = {}
-        kept = []
-        for candidate in body.iter("p", "h2", "h3"):
-            if candidate is body:
-                continue
-            walked = []
-            node = candidate
-            boxed = False
-            while node is not None and node is not body:
-                if node in inside_module:
-                    boxed = inside_module[node]
-                    break
-                walked.append(node)
-                if _is_body_module(node):
-                    boxed = True
-                    break
-                node = node.getparent()
-            for node in walked:
-                inside_module[node] = boxed
-            if not boxed:
-                kept.append(candidate)
-        return kept
+        paragraphs = [e for e in body.iter("p", "h2", "h3") if e is not body]
+        return outside_modules(body, paragraphs, _is_body_module)
 
     def byline_element(self) -> html.HtmlElement | None:
         found = self.indexed(_any_prefix(_BYLINE_CLASSES), classes=_BYLINE_CLASSES)

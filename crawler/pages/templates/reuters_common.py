@@ -430,6 +430,39 @@ def without_descendants_of(
     ]
 
 
+def outside_modules(
+    root: html.HtmlElement,
+    elements: Iterable[html.HtmlElement],
+    is_module: Callable[[html.HtmlElement], bool],
+) -> list[html.HtmlElement]:
+    """The `elements` (inside `root`) neither in nor under a module below `root`: what
+    ``without_descendants_of(elements, <root's descendants passing is_module>)`` keeps.
+
+    Only the elements between each one and `root` are tested, each once: a story's
+    modules matter only around its paragraphs, not over every element of the story.
+    """
+    inside: dict[html.HtmlElement, bool] = {}
+    kept = []
+    for element in elements:
+        walked = []
+        node = element
+        boxed = False
+        while node is not None and node is not root:
+            if node in inside:
+                boxed = inside[node]
+                break
+            walked.append(node)
+            if is_module(node):
+                boxed = True
+                break
+            node = node.getparent()
+        for node in walked:
+            inside[node] = boxed
+        if not boxed:
+            kept.append(element)
+    return kept
+
+
 def modules_headed(
     headings: Iterable[html.HtmlElement], titles: tuple[str, ...]
 ) -> list[html.HtmlElement]:
