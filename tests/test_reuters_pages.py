@@ -386,3 +386,29 @@ def test_inline_module_test_is_the_xpath_test(markup: str) -> None:
     )
     element = html.fragment_fromstring(markup)
     assert _is_inline_module(element) is bool(element.xpath(query))
+
+
+def test_outside_modules_keeps_what_without_descendants_of_keeps() -> None:
+    """The paragraphs kept by walking up from each are those a barrier of every module
+    below the story's container keeps (modules nested, beside, around and as paragraphs)."""
+    from lxml import etree, html
+
+    from crawler.pages.templates.reuters_common import outside_modules, without_descendants_of
+
+    page = html.fromstring(
+        '<div class="Module-around"><div id="story"><p>a</p>'
+        '<div class="Module-x"><p>b</p><div><p>c</p></div></div>'
+        '<div><div><p>d</p><h2 class="Module-y">e</h2></div><p>f</p></div>'
+        '<div class="Module-z"><div class="Module-w"><h3>g</h3></div></div>'
+        "<p>h<span><p>i</p></span></p></div></div>"
+    )
+    story = page.get_element_by_id("story")
+
+    def is_module(element: html.HtmlElement) -> bool:
+        return (element.get("class") or "").startswith("Module-")
+
+    paragraphs = [e for e in story.iter("p", "h2", "h3") if e is not story]
+    modules = [e for e in story.iter(etree.Element) if e is not story and is_module(e)]
+    kept = outside_modules(story, paragraphs, is_module)
+    assert kept == without_descendants_of(paragraphs, modules)
+    assert [e.text for e in kept] == ["a", "d", "f", "h", "i"]
