@@ -239,3 +239,48 @@ def test_a_large_page_with_bad_bytes_only_in_its_code_is_checked_outside_it() ->
     assert found is not None
     assert found[0].findtext(".//p") == "café"
     assert _large_utf8_page(body.replace(b"caf\xc3\xa9", b"caf\xe9"), "text/html") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*_MARKUP, b"a < b", b"x" * 40]), max_size=30),
+    st.integers(min_value=9, max_value=64),
+    st.integers(min_value=0, max_value=12),
+)
+@example([b"x" * 40, b"</script>"], 45, 0)
+@example([b"a < b", b"x" * 40, b"a < b", b"</style>"], 48, 0)
+def test_signs_found_from_each_lt_are_the_regex_scans(
+    pieces: list[bytes], stretch: int, start: int
+) -> None:
+    from crawler.pages.rawtext import _SCRIPT_SIGNS, _STYLE_END, signs_from
+
+    data = b"".join(pieces)
+    for signs in (_SCRIPT_SIGNS, _STYLE_END):
+        found = [m.span() for m in signs_from(data, start, signs, stretch)]
+        assert found == [m.span() for m in signs.finditer(data, start)]
+
+
+def _tag_end_by_quotes(data: bytes, at: int) -> int:
+    """The ``>`` ending a start tag, found quote by quote (what the regex must agree with)."""
+    while True:
+        close = data.find(b">", at)
+        if close < 0:
+            return -1
+        double = data.find(b'"', at, close)
+        single = data.find(b"'", at, close)
+        if double < 0 and single < 0:
+            return close
+        quote = double if single < 0 or 0 <= double < single else single
+        closing = data.find(data[quote : quote + 1], quote + 1)
+        if closing < 0:
+            return -1
+        at = closing + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b'"', b"'", b">", b"a", b" ", b"=", b"<"]), max_size=20))
+def test_the_end_of_a_start_tag_is_the_first_unquoted_gt(pieces: list[bytes]) -> None:
+    from crawler.pages.rawtext import _tag_end
+
+    data = b"".join(pieces)
+    assert _tag_end(data, 0) == _tag_end_by_quotes(data, 0)
