@@ -125,23 +125,30 @@ def signs_from(
     """``signs.finditer(data, start)`` for a pattern whose every match holds one ``<``, its
     first byte, and is shorter than `stretch`.
 
-    A long script or style holds few ``<``: the next is found by ``bytes.find`` (a memchr,
-    some thirty times the speed of the regex's own scan), and the regex scans a `stretch`
-    from there (in code full of comparisons, most bytes are in one). A match crossing the
-    stretch's end starts at its last ``<`` (a match holds no other): the next starts there.
+    The regex scans a stretch from each ``<`` that ``bytes.find`` reaches (a memchr, some
+    thirty times the speed of the regex's own scan): a long script or style holds few ``<``
+    and most of its bytes are skipped. A match crossing a stretch's end starts at its last
+    ``<`` (a match holds no other). Where a ``<`` follows close on the last scan (code full
+    of comparisons), the stretches grow, so the regex scans nearly all by itself.
     """
+    size = stretch
+    scanned = start  # where the last scan stopped
     at = data.find(b"<", start)
     while at >= 0:
-        end = at + stretch
+        size = min(size * 8, stretch * 64) if at - scanned < stretch // 4 else stretch
+        end = at + size
         found = signs.search(data, at, end)
+        if found is None and end < len(data):
+            last = data.rfind(b"<", at + 1, end)
+            found = signs.match(data, last) if last >= 0 else None
         if found is not None:
             yield found
-            at = data.find(b"<", found.end())
+            scanned = found.end()
         elif end >= len(data):
             return
         else:
-            last = data.rfind(b"<", at + 1, end)
-            at = last if last >= 0 else data.find(b"<", end)
+            scanned = end
+        at = data.find(b"<", scanned)
 
 
 def parse_without_code(
