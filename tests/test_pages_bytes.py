@@ -106,7 +106,9 @@ def _differences(whole: html.HtmlElement, cut: html.HtmlElement, min_cut: int) -
     """Where the tree of the cut page differs from the whole page's, other than a long
     script or style content left out (empty in the cut tree)."""
     found = []
-    ours, theirs = list(cut.iter()), list(whole.iter())
+    # Every root of each document: a page may hold a second <html> after the first.
+    ours = [e for root in (cut, *cut.itersiblings()) for e in root.iter()]
+    theirs = [e for root in (whole, *whole.itersiblings()) for e in root.iter()]
     if len(ours) != len(theirs):
         return [f"{len(ours)} nodes, not {len(theirs)}"]
     for mine, full in zip(ours, theirs, strict=True):
@@ -131,6 +133,7 @@ def _differences(whole: html.HtmlElement, cut: html.HtmlElement, min_cut: int) -
 @example([b"<textarea>", b"<script>", b"var a = 1;", b"</script>", b"</textarea>"])
 @example([b"<script>", b"var a = 1;", b"</SCRIPT >", b"var a = 1;", b"</script>"])
 @example([b"<style>", b"var a = 1;", b"</STYLE/>", b"var a = 1;", b"</style>"])
+@example([b"</html><html>", b"<script>", b"var a = 1;", b"</script>"])
 def test_a_page_parsed_without_its_code_is_the_whole_page_less_that_code(
     pieces: list[bytes],
 ) -> None:
@@ -189,6 +192,17 @@ def test_a_marker_the_tree_does_not_show_in_its_element_means_the_whole_page_is_
     assert without_code(data)[1] == ["script"]
     doc = parse_without_code(data, _parse, min_page=0)
     assert doc.find(".//div").get("title") == "<script>" + "x" * 5000 + "</script>"
+
+
+def test_code_after_a_second_html_root_is_cut_too() -> None:
+    from crawler.pages.rawtext import parse_cut, without_code
+
+    data = b"<html><body><p>x</p></html><html><body><script>" + b"var a = 1;" * 500 + b"</script>"
+    cut, tags = without_code(data)
+    doc = parse_cut(cut, tags, _parse)
+    assert tags == ["script"] and doc is not None
+    (second,) = doc.itersiblings()
+    assert [(e.tag, e.text) for e in second.iter("script")] == [("script", None)]
 
 
 # Bytes that are not UTF-8 (a stray continuation byte, a cut sequence, a byte no UTF-8

@@ -20,7 +20,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 
-from lxml import etree, html
+from lxml import html
 
 # Contents shorter than this are kept: templates read short scripts (a stamp written by
 # ``document.write``, ``cnnFirstPub``), and cutting them saves next to nothing.
@@ -177,7 +177,7 @@ def parse_cut(
         doc = parse(cut)
     except Exception:
         return None
-    marked = _MARKED(doc)
+    marked = _marked(doc)
     if len(marked) != len(tags) or not all(
         element.tag == tag and element.text == f"{_TOKEN}{index}" and not len(element)
         for index, (element, tag) in enumerate(zip(marked, tags, strict=True))
@@ -188,8 +188,16 @@ def parse_cut(
     return doc
 
 
-# The elements whose text starts with the markers' prefix, found in C: the scripts not cut
-# may hold megabytes.
-_MARKED = etree.XPath(
-    f"//script[starts-with(text(), '{_TOKEN}')]|//style[starts-with(text(), '{_TOKEN}')]"
-)
+def _marked(doc: html.HtmlElement) -> list[html.HtmlElement]:
+    """The scripts and styles whose text starts with the markers' prefix, in page order.
+
+    One walk of each root of the document (a page may hold a second ``<html>`` after the
+    first), where a query for either tag walks the tree twice and sorts what both found.
+    """
+    found = []
+    for root in (doc, *doc.itersiblings()):
+        for element in root.iter("script", "style"):
+            text = element.text
+            if text is not None and text.startswith(_TOKEN):
+                found.append(element)
+    return found
