@@ -80,13 +80,16 @@ def without_code(data: bytes, min_cut: int = MIN_CUT) -> tuple[bytes, list[str]]
 def _tag_end(data: bytes, at: int) -> int:
     """Index of the ``>`` closing the start tag whose attributes begin at `at` (quoted
     values skipped), or -1."""
+    if data.find(b">", at) < 0:  # a page cut off inside a tag: no regex pass over its rest
+        return -1
     found = _TAG_REST.match(data, at)
     return -1 if found is None else found.end() - 1
 
 
-# A start tag's rest: unquoted bytes and whole quoted values up to the first ">" outside
-# them. Possessive: a tag whose quote is never closed fails at once, without backtracking.
-_TAG_REST = re.compile(rb"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")
+# A start tag's rest: unquoted runs and whole quoted values up to the first ">" outside
+# them. A run must reach a ">" or a quote, so a tag that fails (a quote never closed, no
+# ">") fails in one pass back, not by trying every way to split its runs.
+_TAG_REST = re.compile(rb"""(?:[^>"']+(?=[>"'])|"[^"]*"|'[^']*')*>""")
 
 
 def _delimited(data: bytes, at: int) -> bool:
