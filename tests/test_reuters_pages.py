@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from crawler.pages import analyse
@@ -272,6 +275,11 @@ def test_sign_off_shortcut_agrees_with_the_full_check(line: str) -> None:
         or reuters_common._FRENCH_CREDITS_RE.match(line)
     )
     assert is_sign_off(line) is full
+    # Body lines come normalised (text_of): told the same without normalising them again.
+    from crawler.pages.text import normalize_space
+
+    line = normalize_space(line)
+    assert is_sign_off(line, normalized=True) is is_sign_off(line)
 
 
 @pytest.mark.parametrize(
@@ -322,3 +330,85 @@ def test_clipped_screen_reader_text_is_not_text() -> None:
         ", opens new tab</span></a>"
     )
     assert text_of(compact) == "Gao"
+
+
+REUTERS_FIXTURES = sorted(
+    (Path(__file__).parent / "data" / "pages").glob("reuters_*/*.html"),
+)
+
+
+@pytest.mark.parametrize("html_path", REUTERS_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_each_page_matches_one_dated_template_only(html_path: Path) -> None:
+    """The dated templates' markers exclude each other: their declared order only decides
+    how much a page pays to be matched, never which template reads it."""
+    from crawler.pages import parse_html
+    from crawler.pages.base import PageContext
+    from crawler.pages.registry import templates_of
+
+    expected = json.loads(html_path.with_suffix(".json").read_text("utf-8"))
+    doc = parse_html(html_path.read_bytes())
+    ctx = PageContext(url=expected["url"], doc=doc, source="reuters", encoding="utf-8")
+    dated = templates_of("reuters")[:-1]  # the last one is the fallback, matching any page
+    matching = [template.NAME for template in dated if template.matches(ctx)]
+    assert matching == [expected["metadata"]["extractor"]]
+    assert matching == [html_path.parent.name.replace("_", "/")]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<div id="articleInfo"></div>',
+        '<span id="articleInfo"></span>',
+        '<div class="module"></div>',
+        '<div class="linebreak inlineRelatedBox"></div>',
+        '<div class="unrelated"></div>',
+        '<div class="factBoxes"></div>',
+        '<div class="factbox"></div>',
+        '<span class="module"></span>',
+        "<table></table>",
+        '<p class="shareLinks"></p>',
+        '<div class="x"></div>',
+        "<div></div>",
+        "<p></p>",
+    ],
+)
+def test_inline_module_test_is_the_xpath_test(markup: str) -> None:
+    """The 2010-2016 story's modules, told in Python as the XPath query told them."""
+    from lxml import html
+
+    from crawler.pages.templates.reuters_2013 import _is_inline_module
+
+    query = (
+        "self::div[@id='articleInfo']"
+        "|self::div[contains(@class, 'module') or contains(@class, 'inlineRelated')"
+        " or contains(@class, 'related') or contains(@class, 'factBox')]"
+        "|self::table|self::*[contains(@class, 'shareLinks')]"
+    )
+    element = html.fragment_fromstring(markup)
+    assert _is_inline_module(element) is bool(element.xpath(query))
+
+
+def test_outside_modules_keeps_what_without_descendants_of_keeps() -> None:
+    """The paragraphs kept by walking up from each are those a barrier of every module
+    below the story's container keeps (modules nested, beside, around and as paragraphs)."""
+    from lxml import etree, html
+
+    from crawler.pages.templates.reuters_common import outside_modules, without_descendants_of
+
+    page = html.fromstring(
+        '<div class="Module-around"><div id="story"><p>a</p>'
+        '<div class="Module-x"><p>b</p><div><p>c</p></div></div>'
+        '<div><div><p>d</p><h2 class="Module-y">e</h2></div><p>f</p></div>'
+        '<div class="Module-z"><div class="Module-w"><h3>g</h3></div></div>'
+        "<p>h<span><p>i</p></span></p></div></div>"
+    )
+    story = page.get_element_by_id("story")
+
+    def is_module(element: html.HtmlElement) -> bool:
+        return (element.get("class") or "").startswith("Module-")
+
+    paragraphs = [e for e in story.iter("p", "h2", "h3") if e is not story]
+    modules = [e for e in story.iter(etree.Element) if e is not story and is_module(e)]
+    kept = outside_modules(story, paragraphs, is_module)
+    assert kept == without_descendants_of(paragraphs, modules)
+    assert [e.text for e in kept] == ["a", "d", "f", "h", "i"]

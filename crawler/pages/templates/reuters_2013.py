@@ -14,15 +14,22 @@ from lxml import html
 from ..article import headline_suffixes
 from ..base import PageContext, once
 from ..text import strip_suffixes, text_of
-from .reuters_common import ReutersPage, without_descendants_of
+from .reuters_common import ReutersPage, outside_modules
 
-# Boxes that may sit inside the story span and are not its text.
-_INLINE_MODULES = (
-    ".//div[@id='articleInfo']"
-    "|.//div[contains(@class, 'module') or contains(@class, 'inlineRelated')"
-    " or contains(@class, 'related') or contains(@class, 'factBox')]"
-    "|.//table|.//*[contains(@class, 'shareLinks')]"
-)
+# Boxes that may sit inside the story span and are not its text: div#articleInfo, a div
+# whose class holds "module", "inlineRelated", "related" or "factBox", a table, and
+# anything whose class holds "shareLinks" (substrings, as XPath contains() tests them).
+_INLINE_MODULE_CLASSES = ("module", "inlineRelated", "related", "factBox")
+
+
+def _is_inline_module(element: html.HtmlElement) -> bool:
+    tag = element.tag
+    classes = element.get("class") or ""
+    if tag == "div" and (
+        element.get("id") == "articleInfo" or any(c in classes for c in _INLINE_MODULE_CLASSES)
+    ):
+        return True
+    return tag == "table" or "shareLinks" in classes
 
 
 class Reuters2013Page(ReutersPage):
@@ -61,7 +68,8 @@ class Reuters2013Page(ReutersPage):
         body = self.body()
         if body is None:
             return []
-        return without_descendants_of(body.xpath(".//p|.//h2|.//h3"), body.xpath(_INLINE_MODULES))
+        paragraphs = [e for e in body.iter("p", "h2", "h3") if e is not body]
+        return outside_modules(body, paragraphs, _is_inline_module)
 
     @once
     def article_info(self) -> list[html.HtmlElement]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html
+from lxml import html
 
 from ..base import PageContext, compiled, once
 from ..dates import parse_date
@@ -22,7 +22,7 @@ from .reuters_common import (
     ReutersPage,
     class_prefix_test,
     classes_passing,
-    without_descendants_of,
+    outside_modules,
 )
 
 _BODY_PREFIXES = ("StandardArticleBody_body", "ArticleBodyWrapper", "ArticleBody-container")
@@ -92,10 +92,8 @@ class Reuters2018Page(ReutersPage):
         body = self.body()
         if body is None:
             return _paragraphs_2020(self.ctx)
-        # The story is a few hundred elements: walked in Python, not by class-predicate XPath.
-        candidates = [e for e in body.iter("p", "h2", "h3") if e is not body]
-        modules = [e for e in body.iter(etree.Element) if e is not body and _is_body_module(e)]
-        return without_descendants_of(candidates, modules)
+        paragraphs = [e for e in body.iter("p", "h2", "h3") if e is not body]
+        return outside_modules(body, paragraphs, _is_body_module)
 
     def byline_element(self) -> html.HtmlElement | None:
         found = self.indexed(_any_prefix(_BYLINE_CLASSES), classes=_BYLINE_CLASSES)

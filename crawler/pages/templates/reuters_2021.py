@@ -65,7 +65,10 @@ _TAG_BOXES = (
     "(self::nav and @aria-label='Tags') or @data-testid='TagsList'"
     f" or {has_prefix('tags-with-label')} or (self::nav and {has_prefix('article-header__tags')})"
 )
+_IS_TAG_BOX = compiled(f"self::*[{_TAG_BOXES}]")
 _LINKS_IN = compiled("$boxes//a")
+# Tags looked for anywhere on the page, found in one walk (Reuters2021Page.walked).
+_WALKED_TAGS = ("article", "main", "h1", "h2", "h3", "h4", "header", "nav")
 # The header's byline: a data-testid hook (2021-2022), else the author block of the header
 # ("article-header__author" in 2023, "info-content__author" in 2024).
 _BYLINE = (
@@ -86,7 +89,7 @@ def _is_sign_off(element: html.HtmlElement) -> bool:
 # A gallery's slides and the caption it shows (of the first slide, "[1/5]" before it).
 _GALLERY_SLIDE = f".//*[{has_prefix('primary-gallery__slide')}]"
 _GALLERY_CAPTION = f".//*[{has_prefix('primary-gallery__caption')}]"
-_CAPTION = (
+_CAPTION = compiled(
     f".//figcaption|.//*[{has_prefix('primary-image__caption')}]"
     f"|.//*[@data-testid='Body' and {has_prefix('article-image__figcaption')}]"
 )
@@ -111,11 +114,22 @@ class Reuters2021Page(ReutersPage):
         )
 
     @once
+    def walked(self) -> list[html.HtmlElement]:
+        """The page's elements of :data:`_WALKED_TAGS`, in page order: one walk of the page
+        for the article, the headline, the module headings and the tag navigation (each
+        walk of a large page costs about as much, wherever it stops)."""
+        return list(self.ctx.doc.iter(*_WALKED_TAGS))
+
+    def tagged(self, *tags: str) -> list[html.HtmlElement]:
+        """The page's elements of `tags` (among :data:`_WALKED_TAGS`), in page order."""
+        return [element for element in self.walked() if element.tag in tags]
+
+    @once
     def article(self) -> html.HtmlElement:
         for tag in ("article", "main"):
-            found = next(self.ctx.doc.iter(tag), None)
-            if found is not None:
-                return found
+            found = self.tagged(tag)
+            if found:
+                return found[0]
         return self.ctx.doc
 
     @once
@@ -174,8 +188,9 @@ class Reuters2021Page(ReutersPage):
         outer = [p for p in parts if not any(a in inside for a in p.iterancestors())]
         return without_descendants_of(outer, self.modules())
 
+    @once
     def headline(self) -> str:
-        for found in self.ctx.doc.iter("h1"):
+        for found in self.tagged("h1"):
             if found.get("data-testid") == "Heading":
                 text = text_of(found)
                 if text:
@@ -221,14 +236,16 @@ class Reuters2021Page(ReutersPage):
     def headings(self) -> list[html.HtmlElement]:
         """Headings that may title a module (not the page's root element), each once."""
         doc = self.ctx.doc
-        found = [*doc.iter("h2", "h3", "h4", "header"), *self.ctx.test_ids.equal("Heading")]
+        found = [*self.tagged("h2", "h3", "h4", "header"), *self.ctx.test_ids.equal("Heading")]
         return [heading for heading in dict.fromkeys(found) if heading is not doc]
 
     def topic_anchors(self) -> list[html.HtmlElement]:
-        boxes = self.indexed(
-            _TAG_BOXES, classes=("tags-with-label",), test_ids=("TagsList",), tags=("nav",)
-        )
-        return list(_LINKS_IN(self.ctx.doc, boxes=boxes))
+        # What self.indexed(_TAG_BOXES, ..., tags=("nav",)) finds, the <nav>s from the walk.
+        ctx = self.ctx
+        candidates = [*ctx.classes.containing("tags-with-label"), *self.tagged("nav")]
+        candidates += ctx.test_ids.containing("TagsList")
+        boxes = [element for element in candidates if _IS_TAG_BOX(element)]
+        return list(_LINKS_IN(ctx.doc, boxes=boxes))
 
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         cards = self.related_containers() + self.indexed(
@@ -236,11 +253,11 @@ class Reuters2021Page(ReutersPage):
             classes=("video-player",),
             test_ids=("Video",),
         )
-        figures = without_descendants_of(self.article().xpath(".//figure"), cards)
+        figures = without_descendants_of(self.article().iter("figure"), cards)
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
         for figure in figures:
-            captions = figure.xpath(_CAPTION)
-            for img in figure.xpath(".//img"):
+            captions = _CAPTION(figure)
+            for img in figure.iter("img"):
                 pairs.append((img, captions[0] if captions else None))
         for gallery in self.indexed(
             "@data-testid='PrimaryGalleryWrapper'", test_ids=("PrimaryGalleryWrapper",)

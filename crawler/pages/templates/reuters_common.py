@@ -85,16 +85,20 @@ _FRENCH_CREDITS_RE = re.compile(
 )
 
 
-def is_sign_off(text: str) -> bool:
-    """A Reuters credits line: the generic forms, a long parenthesised one, the French desk's."""
-    if not text.startswith("(") and not _may_be_credits_line(text):
+def is_sign_off(text: str, *, normalized: bool = False) -> bool:
+    """A Reuters credits line: the generic forms, a long parenthesised one, the French desk's.
+
+    `normalized` says `text` is already :func:`normalize_space`'s (as :func:`text_of`
+    gives it), which spares normalising every paragraph again (most of this test's cost).
+    """
+    if not text.startswith("(") and not _may_be_credits_line(text, normalized):
         return False
     return bool(
         is_credits_line(text) or _LONG_CREDITS_RE.match(text) or _FRENCH_CREDITS_RE.match(text)
     )
 
 
-def _may_be_credits_line(text: str) -> bool:
+def _may_be_credits_line(text: str, normalized: bool = False) -> bool:
     """False only where :func:`is_credits_line` is: each of its forms has a space, then "by"
     or "contributed" (its whitespace is a single space once the line is normalised).
 
@@ -103,7 +107,8 @@ def _may_be_credits_line(text: str) -> bool:
     another case, only U+0130 and U+0131 (dotted capital, dotless small I) match a letter
     of these words.
     """
-    folded = normalize_space(text).replace("\u0130", "i").lower().replace("\u0131", "i")
+    line = text if normalized else normalize_space(text)
+    folded = line.replace("\u0130", "i").lower().replace("\u0131", "i")
     return " by" in folded or " contributed" in folded
 
 
@@ -133,7 +138,7 @@ def is_section_url(url: str) -> bool:
     path = urlsplit(url).path
     if not path or path == "/":
         return True
-    return path.endswith("/") and not any(ch.isdigit() for ch in path)
+    return path.endswith("/") and not any(map(str.isdigit, path))
 
 
 def is_standards_line(text: str) -> bool:
@@ -227,7 +232,7 @@ class ReutersPage(ArticlePage):
     @once
     def _body_lines(self) -> list[tuple[str, bool]]:
         """Each body text and whether it is a sign-off (paragraphs and credits both ask)."""
-        return [(text, is_sign_off(text)) for text in self._body_texts()]
+        return [(text, is_sign_off(text, normalized=True)) for text in self._body_texts()]
 
     @once
     def paragraphs(self) -> list[str]:
@@ -423,6 +428,39 @@ def without_descendants_of(
         for element in elements
         if element not in barrier and not any(a in barrier for a in element.iterancestors())
     ]
+
+
+def outside_modules(
+    root: html.HtmlElement,
+    elements: Iterable[html.HtmlElement],
+    is_module: Callable[[html.HtmlElement], bool],
+) -> list[html.HtmlElement]:
+    """The `elements` (inside `root`) neither in nor under a module below `root`: what
+    ``without_descendants_of(elements, <root's descendants passing is_module>)`` keeps.
+
+    Only the elements between each one and `root` are tested, each once: a story's
+    modules matter only around its paragraphs, not over every element of the story.
+    """
+    inside: dict[html.HtmlElement, bool] = {}
+    kept = []
+    for element in elements:
+        walked = []
+        node = element
+        boxed = False
+        while node is not None and node is not root:
+            if node in inside:
+                boxed = inside[node]
+                break
+            walked.append(node)
+            if is_module(node):
+                boxed = True
+                break
+            node = node.getparent()
+        for node in walked:
+            inside[node] = boxed
+        if not boxed:
+            kept.append(element)
+    return kept
 
 
 def modules_headed(
