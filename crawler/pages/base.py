@@ -263,6 +263,7 @@ class _Heads:
         return value
 
     def _first_non_blank(self, name: str) -> str:
+        """:meth:`meta` the long way, for a name whose first content is blank."""
         for element in self._doc.iter("meta"):
             get = element.get
             content = get("content")
