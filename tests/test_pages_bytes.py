@@ -106,7 +106,9 @@ def _differences(whole: html.HtmlElement, cut: html.HtmlElement, min_cut: int) -
     """Where the tree of the cut page differs from the whole page's, other than a long
     script or style content left out (empty in the cut tree)."""
     found = []
-    ours, theirs = list(cut.iter()), list(whole.iter())
+    # Every root of each document: a page may hold a second <html> after the first.
+    ours = [e for root in (cut, *cut.itersiblings()) for e in root.iter()]
+    theirs = [e for root in (whole, *whole.itersiblings()) for e in root.iter()]
     if len(ours) != len(theirs):
         return [f"{len(ours)} nodes, not {len(theirs)}"]
     for mine, full in zip(ours, theirs, strict=True):
@@ -131,6 +133,7 @@ def _differences(whole: html.HtmlElement, cut: html.HtmlElement, min_cut: int) -
 @example([b"<textarea>", b"<script>", b"var a = 1;", b"</script>", b"</textarea>"])
 @example([b"<script>", b"var a = 1;", b"</SCRIPT >", b"var a = 1;", b"</script>"])
 @example([b"<style>", b"var a = 1;", b"</STYLE/>", b"var a = 1;", b"</style>"])
+@example([b"</html><html>", b"<script>", b"var a = 1;", b"</script>"])
 def test_a_page_parsed_without_its_code_is_the_whole_page_less_that_code(
     pieces: list[bytes],
 ) -> None:
@@ -191,6 +194,17 @@ def test_a_marker_the_tree_does_not_show_in_its_element_means_the_whole_page_is_
     assert doc.find(".//div").get("title") == "<script>" + "x" * 5000 + "</script>"
 
 
+def test_code_after_a_second_html_root_is_cut_too() -> None:
+    from crawler.pages.rawtext import parse_cut, without_code
+
+    data = b"<html><body><p>x</p></html><html><body><script>" + b"var a = 1;" * 500 + b"</script>"
+    cut, tags = without_code(data)
+    doc = parse_cut(cut, tags, _parse)
+    assert tags == ["script"] and doc is not None
+    (second,) = doc.itersiblings()
+    assert [(e.tag, e.text) for e in second.iter("script")] == [("script", None)]
+
+
 # Bytes that are not UTF-8 (a stray continuation byte, a cut sequence, a byte no UTF-8
 # holds, a lead byte before ASCII) and some that are.
 _BYTES = [b"\xff", b"\x80", b"\xe2\x82", b"\xc3", "é".encode(), "😀".encode(), b"x"]
@@ -239,3 +253,48 @@ def test_a_large_page_with_bad_bytes_only_in_its_code_is_checked_outside_it() ->
     assert found is not None
     assert found[0].findtext(".//p") == "café"
     assert _large_utf8_page(body.replace(b"caf\xc3\xa9", b"caf\xe9"), "text/html") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*_MARKUP, b"a < b", b"x" * 40]), max_size=30),
+    st.integers(min_value=9, max_value=64),
+    st.integers(min_value=0, max_value=12),
+)
+@example([b"x" * 40, b"</script>"], 45, 0)
+@example([b"a < b", b"x" * 40, b"a < b", b"</style>"], 48, 0)
+def test_signs_found_from_each_lt_are_the_regex_scans(
+    pieces: list[bytes], stretch: int, start: int
+) -> None:
+    from crawler.pages.rawtext import _SCRIPT_SIGNS, _STYLE_END, signs_from
+
+    data = b"".join(pieces)
+    for signs in (_SCRIPT_SIGNS, _STYLE_END):
+        found = [m.span() for m in signs_from(data, start, signs, stretch)]
+        assert found == [m.span() for m in signs.finditer(data, start)]
+
+
+def _tag_end_by_quotes(data: bytes, at: int) -> int:
+    """The ``>`` ending a start tag, found quote by quote (what the regex must agree with)."""
+    while True:
+        close = data.find(b">", at)
+        if close < 0:
+            return -1
+        double = data.find(b'"', at, close)
+        single = data.find(b"'", at, close)
+        if double < 0 and single < 0:
+            return close
+        quote = double if single < 0 or 0 <= double < single else single
+        closing = data.find(data[quote : quote + 1], quote + 1)
+        if closing < 0:
+            return -1
+        at = closing + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b'"', b"'", b">", b"a", b" ", b"=", b"<"]), max_size=20))
+def test_the_end_of_a_start_tag_is_the_first_unquoted_gt(pieces: list[bytes]) -> None:
+    from crawler.pages.rawtext import _tag_end
+
+    data = b"".join(pieces)
+    assert _tag_end(data, 0) == _tag_end_by_quotes(data, 0)

@@ -373,3 +373,39 @@ def test_a_value_spanning_lines_is_not_each_of_its_lines() -> None:
     assert not index.has_value("body\nx")  # across two values
     assert index.has_value("story\nbody") and index.has_value("x")
     assert index.has_value("story") == bool(index.equal("story"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["name", "property", "itemprop", "http-equiv"]),
+            st.sampled_from(["author", "Author", "og:title"]),
+            st.sampled_from(["", " ", "\u200b", "\x07", "Jane  Doe", " Ann\nLee ", None]),
+        ),
+        max_size=6,
+    )
+)
+def test_meta_contents_normalised_when_asked_are_the_first_non_blank(
+    metas: list[tuple[str, str, str | None]],
+) -> None:
+    from crawler.pages.text import normalize_space
+
+    tags = "".join(
+        f'<meta {attr}="{name}">'
+        if content is None
+        else f'<meta {attr}="{name}" content="{content}">'
+        for attr, name, content in metas
+    )
+    doc = html.fromstring(f"<html><head>{tags}</head><body><p>x</p></body></html>")
+    ctx = PageContext("https://example.com/a", doc, None, "utf-8")
+    for wanted in ("author", "og:title"):
+        expected = next(
+            (
+                normalize_space(content)
+                for attr, name, content in metas
+                if attr != "http-equiv" and name.lower() == wanted and normalize_space(content)
+            ),
+            None,
+        )
+        assert ctx.meta(wanted) == expected

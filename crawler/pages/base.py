@@ -96,9 +96,9 @@ class PageContext:
 
     def meta(self, *names: str) -> str | None:
         """Content of the first ``<meta name|property|itemprop=...>`` among `names` that is set."""
-        index = self._heads.metas
+        heads = self._heads
         for name in names:
-            value = index.get(name.lower())
+            value = heads.meta(name.lower())
             if value:
                 return value
         return None
@@ -212,38 +212,67 @@ _HTTP_EQUIV_FOLD = str.maketrans("CONTENT-LANGUAGE", "content-language")
 
 
 class _Heads:
-    """Meta tags, link rels and JSON-LD scripts of a page, read in one walk of its tree."""
+    """Meta tags, link rels and JSON-LD scripts of a page, read in one walk of its tree.
+
+    Meta contents are kept as written and normalised when asked for: a page has some fifty
+    meta tags, and templates ask for a few.
+    """
 
     def __init__(self, doc: html.HtmlElement):
-        # name|property|itemprop (lower-cased) -> first non-blank content, normalised
-        self.metas: dict[str, str] = {}
+        self._doc = doc
+        # name|property|itemprop (lower-cased) -> first non-empty content, as written
+        self._contents: dict[str, str] = {}
+        # the same names -> first non-blank content, normalised ("": none), once asked for
+        self._metas: dict[str, str] = {}
         # http-equiv (folded) -> first content attribute, as written
         self.http_equiv: dict[str, str] = {}
         # rel (lower-cased) -> first non-empty href, stripped
         self.links: dict[str, str] = {}
         self.jsonld_scripts: list[html.HtmlElement] = []
+        contents = self._contents
         for element in doc.iter("meta", "link", "script"):
             tag = element.tag
+            get = element.get
             if tag == "meta":
-                content = element.get("content")
+                content = get("content")
                 if content is None:
                     continue
-                key = element.get("name") or element.get("property") or element.get("itemprop")
-                if key:
-                    lowered = key.lower()
-                    if lowered not in self.metas:
-                        value = normalize_space(content)
-                        if value:
-                            self.metas[lowered] = value
-                equiv = element.get("http-equiv")
+                key = get("name") or get("property") or get("itemprop")
+                if key and content:
+                    contents.setdefault(key.lower(), content)
+                equiv = get("http-equiv")
                 if equiv is not None:
                     self.http_equiv.setdefault(equiv.translate(_HTTP_EQUIV_FOLD), content)
             elif tag == "link":
-                href = element.get("href")
+                href = get("href")
                 if href:
-                    self.links.setdefault((element.get("rel") or "").lower(), href.strip())
-            elif element.get("type") == "application/ld+json":
+                    self.links.setdefault((get("rel") or "").lower(), href.strip())
+            elif get("type") == "application/ld+json":
                 self.jsonld_scripts.append(element)
+
+    def meta(self, name: str) -> str:
+        """The first non-blank content of the meta tags called `name` (lower-cased),
+        normalised; "" when none has one."""
+        value = self._metas.get(name)
+        if value is None:
+            content = self._contents.get(name)
+            value = normalize_space(content) if content else ""
+            if content and not value:  # blank once normalised: a later one may not be
+                value = self._first_non_blank(name)
+            self._metas[name] = value
+        return value
+
+    def _first_non_blank(self, name: str) -> str:
+        """:meth:`meta` the long way, for a name whose first content is blank."""
+        for element in self._doc.iter("meta"):
+            get = element.get
+            content = get("content")
+            key = get("name") or get("property") or get("itemprop")
+            if content is not None and key and key.lower() == name:
+                value = normalize_space(content)
+                if value:
+                    return value
+        return ""
 
 
 class AttributeIndex:

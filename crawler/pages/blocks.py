@@ -27,8 +27,10 @@ def is_block_page(status: int, body: bytes) -> bool:
     """True for a challenge page, whatever its status; 401/403 count as blocked too."""
     if status in (401, 403):
         return True
+    if len(body) >= 200_000:
+        return False
     head = body[:65536]
-    if len(body) >= 200_000 or not has_marker(head.lower()):
+    if not has_marker(head.lower()):
         return False
     return len(visible_text(head)) < MAX_CHALLENGE_TEXT
 
