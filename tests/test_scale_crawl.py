@@ -62,12 +62,21 @@ def article_fetches(counts: dict[str, int]) -> dict[str, int]:
     return {p: n for p, n in counts.items() if p != "/robots.txt"}
 
 
+# Each worker's store batch open from its first article to its end, with no wait allowed for
+# the store's lock: workers on one data directory must not hold each other back.
+LONG_BATCHES = (
+    *("-s", "NEWSARCHIVE_STORE_BATCH_SECONDS=0", "-s", "NEWSARCHIVE_STORE_BATCH_SIZE=100000"),
+    *("-s", "NEWSARCHIVE_STORE_LOCK_TIMEOUT=0"),
+)
+
+
+@pytest.mark.parametrize("store", [(), LONG_BATCHES], ids=["default", "long-batches"])
 def test_three_workers_crawl_as_one_process_would(
-    state: str, redis_server: RedisServer, tmp_path: Path
+    state: str, redis_server: RedisServer, tmp_path: Path, store: tuple[str, ...]
 ) -> None:
     with counting_site(*GATED) as site:
         data = tmp_path / "shared"
-        workers = [start_worker(site, data, state) for _ in range(3)]
+        workers = [start_worker(site, data, state, *store) for _ in range(3)]
         wait_until(lambda: workers_joined(redis_server, 3), "three workers to join")
         # Held at the site's gate, all three run: none is taken for killed.
         header, row = run_cli("runs", "--data", str(data)).stdout.splitlines()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-LOCK_NAME = ".lock"
+LOCK_NAME = ".lock"  # the single writer's; a crawl worker's is ".lock.WORKER" (lock_name)
 QUARANTINE_DIR = "quarantine"
 _CHUNK = 1 << 20
 
@@ -25,15 +25,23 @@ def month_files(articles_dir: Path) -> list[Path]:
     return sorted(Path(articles_dir).glob("articles-*.jsonl"))
 
 
+def lock_name(worker: str | None) -> str:
+    """The lock of the writer of a store's files: the single writer's, or one crawl worker's
+    (each worker appends to its own files only, so workers never wait for each other)."""
+    return f"{LOCK_NAME}.{worker}" if worker else LOCK_NAME
+
+
 class StoreLockedError(RuntimeError):
     """Another writer held the store for longer than we were willing to wait."""
 
 
 class StoreLock:
-    """An exclusive ``flock`` on ``articles/.lock``, waited for at most ``timeout`` seconds."""
+    """An exclusive ``flock`` on ``articles/.lock`` (or a worker's ``.lock.WORKER``), waited
+    for at most ``timeout`` seconds."""
 
-    def __init__(self, directory: Path, timeout: float):
-        self.path = directory / LOCK_NAME
+    def __init__(self, directory: Path, timeout: float, name: str = LOCK_NAME):
+        self.name = name
+        self.path = directory / name
         self.timeout = timeout
         self._fd: int | None = None
 
@@ -70,6 +78,17 @@ class StoreLock:
         os.pwrite(fd, f"pid {os.getpid()}: {' '.join(sys.argv)[:200]}\n".encode(), 0)
         self._fd = fd
 
+    def try_acquire(self) -> bool:
+        """Take the lock if no process holds it, without waiting; whether it was taken."""
+        timeout, self.timeout = self.timeout, 0.0
+        try:
+            self.acquire()
+        except StoreLockedError:
+            return False
+        finally:
+            self.timeout = timeout
+        return True
+
     def release(self) -> None:
         if self._fd is None:
             return
@@ -85,10 +104,11 @@ def _read_holder(fd: int) -> str:
         return ""
 
 
-def writer_active(directory: Path) -> bool:
-    """Whether a writer holds the store now (a reader's hint that a short tail is in flight)."""
+def writer_active(directory: Path, name: str = LOCK_NAME) -> bool:
+    """Whether the writer of lock `name` holds it now (a reader's hint that a short tail of
+    its file is a line in flight)."""
     try:
-        fd = os.open(directory / LOCK_NAME, os.O_RDONLY)
+        fd = os.open(directory / name, os.O_RDONLY)
     except OSError:
         return False
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from datetime import datetime
 from typing import Any
@@ -155,6 +156,16 @@ def month_of(line: dict[str, Any]) -> str:
 def file_name(month: str, worker: str | None = None) -> str:
     """``articles-YYYY-MM.jsonl``, or ``articles-YYYY-MM.WORKER.jsonl`` for one crawl worker."""
     return f"articles-{month}.{worker}.jsonl" if worker else f"articles-{month}.jsonl"
+
+
+def worker_of(name: str) -> str | None:
+    """The crawl worker whose file `name` is (:func:`file_name`'s), or None for the single
+    writer's ``articles-YYYY-MM.jsonl``. A worker's name may hold dots (a host name)."""
+    found = _WORKER_FILE.fullmatch(name)
+    return found.group(1) if found else None
+
+
+_WORKER_FILE = re.compile(r"articles-\d{4}-\d{2}\.(.+)\.jsonl")
 
 
 def encode_line(line: dict[str, Any]) -> bytes:

@@ -16,7 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .files import complete_lines, writer_active
+from .files import complete_lines, lock_name, writer_active
+from .lines import worker_of
 
 log = logging.getLogger("archive.store")
 
@@ -55,7 +56,7 @@ def whole_lines(
             end = offset + len(raw) + 1
             yield (number, offset), path, raw
         if end < size and warn:
-            if writer_active(articles_dir):
+            if writer_active(articles_dir, lock_name(worker_of(path.name))):
                 log.debug("%s: a line is being written; it is read next time", path)
             else:
                 log.warning(

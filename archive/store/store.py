@@ -29,6 +29,7 @@ from .files import (
     StoreLock,
     append_whole,
     complete_lines,
+    lock_name,
     month_files,
     open_append,
     quarantine_tail,
@@ -44,6 +45,7 @@ from .lines import (
     file_name,
     month_of,
     versioned_line,
+    worker_of,
 )
 
 log = logging.getLogger("archive.store")
@@ -101,7 +103,9 @@ class ArticleStore:
         # A shared index (several workers, each writing its own files) or state/store.sqlite.
         self.index: VersionIndex = index if index is not None else StoreIndex(self.state_dir)
         self.worker = worker
-        self.lock = StoreLock(self.articles_dir, lock_timeout)
+        # A worker's own lock: it appends to its own files only, and waiting for another
+        # worker's batch would stall its crawl (its heartbeat included).
+        self.lock = StoreLock(self.articles_dir, lock_timeout, lock_name(worker))
         self.stats = WriteStats()
         self._handles: dict[Path, int] = {}
         self._in_batch = 0
@@ -225,14 +229,7 @@ class ArticleStore:
                 continue
             whole = whole_size(path)
             if whole < path.stat().st_size:
-                target = quarantine_tail(path, whole)
-                self.stats.quarantined.append(str(target))
-                log.warning(
-                    "torn last line in %s (a writer died mid-line): moved %s bytes to %s",
-                    path,
-                    target.stat().st_size,
-                    target,
-                )
+                whole = self._quarantine_torn_tail(path)
             for offset, raw in complete_lines(path, indexed, whole):
                 line = reading.parse(raw, path, offset)
                 if line is None:
@@ -246,6 +243,29 @@ class ArticleStore:
                     captured_at(line),
                 )
             self.index.set_file_size(path.name, whole)
+
+    def _quarantine_torn_tail(self, path: Path) -> int:
+        """Move a torn last line of `path` to quarantine unless its writer is alive (then it
+        is a line in flight, read next time); the size of the whole lines to index."""
+        name = lock_name(worker_of(path.name))
+        writer = None if name == self.lock.name else StoreLock(self.articles_dir, 0, name)
+        if writer is not None and not writer.try_acquire():
+            return whole_size(path)
+        try:
+            whole = whole_size(path)  # again, under the writer's lock: it may have finished
+            if whole < path.stat().st_size:
+                target = quarantine_tail(path, whole)
+                self.stats.quarantined.append(str(target))
+                log.warning(
+                    "torn last line in %s (a writer died mid-line): moved %s bytes to %s",
+                    path,
+                    target.stat().st_size,
+                    target,
+                )
+            return whole
+        finally:
+            if writer is not None:
+                writer.release()
 
     def rebuild_index(self) -> int:
         """Recreate the index from the JSONL files under the lock; returns the articles known."""
