@@ -462,6 +462,32 @@ def region_holding(
     return doc
 
 
+def in_box(
+    element: html.HtmlElement,
+    is_box: Callable[[html.HtmlElement], bool],
+    known: dict[html.HtmlElement, bool],
+    root: html.HtmlElement | None = None,
+) -> bool:
+    """Whether `element` or an ancestor below `root` passes `is_box`. The answers of the
+    elements walked are kept in `known`: elements asked in turn share most of their
+    ancestors, so each is tested once."""
+    walked = []
+    answer = False
+    node: html.HtmlElement | None = element
+    while node is not None and node is not root:
+        if node in known:
+            answer = known[node]
+            break
+        walked.append(node)
+        if is_box(node):
+            answer = True
+            break
+        node = node.getparent()
+    for node in walked:
+        known[node] = answer
+    return answer
+
+
 def once(method: Callable[[Any], T]) -> Callable[[Any], T]:
     """Compute a page object's no-argument method once per page (lists handed out as copies).
 

@@ -6,7 +6,7 @@ import re
 
 from lxml import etree, html
 
-from .base import Link
+from .base import Link, in_box
 from .text import text_of
 from .urls import resolve_link
 
@@ -85,25 +85,6 @@ def xml_links(body: bytes, base: str) -> list[Link]:
     return links
 
 
-def _within_chrome(element: html.HtmlElement, known: dict[html.HtmlElement, bool]) -> bool:
-    """Whether `element` or one of its ancestors is chrome (answers kept in `known`)."""
-    walked = []
-    answer = False
-    node: html.HtmlElement | None = element
-    while node is not None:
-        if node in known:
-            answer = known[node]
-            break
-        walked.append(node)
-        if _is_chrome(node):
-            answer = True
-            break
-        node = node.getparent()
-    for node in walked:
-        known[node] = answer
-    return answer
-
-
 def _child_text(element: etree._Element, name: str) -> str | None:
     for child in element.iter():
         if isinstance(child.tag, str) and etree.QName(child).localname == name:
@@ -121,7 +102,7 @@ def page_links(doc: html.HtmlElement, base: str) -> list[Link]:
         url = resolve_link(anchor.get("href"), base)
         if not url or url in seen:
             continue
-        if _within_chrome(anchor, in_chrome):
+        if in_box(anchor, _is_chrome, in_chrome):
             continue
         seen.add(url)
         links.append(Link(url=url, kind="listing", headline=text_of(anchor)))

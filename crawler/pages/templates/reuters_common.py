@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..article import ArticlePage
-from ..base import Link, PageContext, compiled, once
+from ..base import Link, PageContext, compiled, in_box, once
 from ..credits import is_credits_line, parse_credits
 from ..dates import parse_date
 from ..text import normalize_space, short_text_of, text_of
@@ -442,25 +442,7 @@ def outside_modules(
     modules matter only around its paragraphs, not over every element of the story.
     """
     inside: dict[html.HtmlElement, bool] = {}
-    kept = []
-    for element in elements:
-        walked = []
-        node = element
-        boxed = False
-        while node is not None and node is not root:
-            if node in inside:
-                boxed = inside[node]
-                break
-            walked.append(node)
-            if is_module(node):
-                boxed = True
-                break
-            node = node.getparent()
-        for node in walked:
-            inside[node] = boxed
-        if not boxed:
-            kept.append(element)
-    return kept
+    return [element for element in elements if not in_box(element, is_module, inside, root)]
 
 
 def modules_headed(
