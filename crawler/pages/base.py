@@ -351,28 +351,6 @@ class AttributeIndex:
         lengths = itertools.accumulate(map(len, self.values), initial=1)
         return list(map(operator.add, lengths, range(len(self.values))))
 
-    def matching(self, test: etree.XPath, *fragments: str) -> list[html.HtmlElement]:
-        """Elements whose value contains one of `fragments` and that pass `test`, in order.
-
-        `test` is a ``self::...[...]`` query: the index only narrows what it looks at.
-        """
-        if not self.has(*fragments):
-            return []
-        if any(not fragment or "\n" in fragment for fragment in fragments):
-            indexes: Iterable[int] = (
-                index
-                for index, value in enumerate(self.values)
-                if any(fragment in value for fragment in fragments)
-            )
-        else:
-            indexes = sorted({index for f in fragments for index in self._holding(f)})
-        found = []
-        for index in indexes:
-            element = self.values[index].getparent()
-            if test(element):
-                found.append(element)
-        return found
-
     def _equal(self, wanted: str) -> list[int]:
         """Indexes of the values that are `wanted`, in order."""
         framed = f"\n{wanted}\n"

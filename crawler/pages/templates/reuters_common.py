@@ -392,7 +392,7 @@ def classes_passing(
 ) -> list[html.HtmlElement]:
     """The elements whose class holds one of `prefixes` and that pass `test` (a compiled
     ``self::...[...]`` query), in page order: found from the class index's joined values,
-    not by testing every class value in Python (AttributeIndex.matching)."""
+    not by testing every class value in Python."""
     candidates = [element for prefix in prefixes for element in ctx.classes.containing(prefix)]
     kept = [element for element in candidates if test(element)]
     return in_page_order(ctx.doc, kept) if len(prefixes) > 1 else kept
