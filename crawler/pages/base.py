@@ -6,7 +6,7 @@ import bisect
 import itertools
 import json
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, wraps
 from typing import Any, Literal, TypeVar
@@ -88,10 +88,6 @@ class PageContext:
         found = self._found.get(query)
         if found is None:
             found = self._found[query] = list(compiled(query)(self.doc))
-        return found[0] if found else None
-
-    def css_first(self, selector: str) -> html.HtmlElement | None:
-        found = self.doc.cssselect(selector)
         return found[0] if found else None
 
     def meta(self, *names: str) -> str | None:
@@ -425,19 +421,6 @@ def _in_regions(path: str) -> str:
     if not stripped.startswith("//"):
         raise ValueError(f"not a document-wide query: {path!r}")
     return "$regions/descendant-or-self::" + stripped[2:]
-
-
-def region_holding(
-    elements: Iterable[html.HtmlElement],
-    regions: list[html.HtmlElement] | None,
-    doc: html.HtmlElement,
-) -> html.HtmlElement:
-    """The one region that holds all `elements` (their page order is its order), else `doc`."""
-    wanted = list(elements)
-    for region in regions or ():
-        if all(e is region or region in e.iterancestors() for e in wanted):
-            return region
-    return doc
 
 
 def in_box(
