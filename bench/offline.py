@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from .measure import PYTHON, Measured, run_measured
@@ -50,8 +51,9 @@ def extraction(pages: list[tuple[str, str, bytes]], repeat: int = 1) -> dict[str
 
     Page by page, each contender in turn, so that a machine whose load changes weighs on
     all of them alike; with `repeat`, each page's median of that many runs (trafilatura,
-    ten times slower, runs half as often), which leaves out a run another process or a
-    garbage collection slowed down.
+    ten times slower, runs about half as often, an odd number of times so that its median is
+    a run, not the slower of two), which leaves out a run another process or a garbage
+    collection slowed down.
     """
     from lxml import html
 
@@ -72,7 +74,7 @@ def extraction(pages: list[tuple[str, str, bytes]], repeat: int = 1) -> dict[str
     else:
         work["trafilatura extract"] = (
             lambda o, u, b: trafilatura.extract(b, url=u, with_metadata=True),
-            max(1, repeat // 2),
+            max(1, repeat // 2) | 1,
         )
     runs: dict[str, list[list[tuple[float, float]]]] = {name: [[] for _ in pages] for name in work}
     for round_ in range(max(1, repeat)):
@@ -84,10 +86,6 @@ def extraction(pages: list[tuple[str, str, bytes]], repeat: int = 1) -> dict[str
                     runs[name][index].append(
                         (time.process_time() - start_cpu, time.monotonic() - start_wall)
                     )
-
-    def median(values: list[float]) -> float:
-        ordered = sorted(values)
-        return ordered[len(ordered) // 2]
 
     rates = {
         name: Rate(

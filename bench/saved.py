@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -36,8 +37,7 @@ def cpu_ms(work: Callable[[], Any], repeat: int) -> float:
         start = time.process_time()
         work()
         times.append(time.process_time() - start)
-    times.sort()
-    return 1000 * times[len(times) // 2]
+    return 1000 * statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         theirs = (
             cpu_ms(
                 lambda u=url, b=body: trafilatura.extract(b, url=u, with_metadata=True),
-                max(1, args.repeat // 2),
+                max(1, args.repeat // 2) | 1,  # odd: the median is one run
             )
             if trafilatura
             else None
