@@ -8,22 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
-from .pages import urls
 from .pages.base import Analysis, Link
 from .pages.outlets import by_name, outlets
-from .pages.urls import outlet_of_host, without_tracking
-
-
-@lru_cache(maxsize=16384)
-def dedup_key(url: str) -> str:
-    """:func:`crawler.pages.urls.dedup_key`, remembered: a crawl asks it of each URL about
-    eight times (scheduling, fingerprint, history, parsing), and the outlets it reads are
-    fixed for the process."""
-    return urls.dedup_key(url)
-
+from .pages.urls import dedup_key, outlet_of_host, without_tracking
 
 MEDIA_PATH_RE = re.compile(
     r"^/(?:videos?|gallery|galleries|pictures?|news/picture|live-news)(?:/|$)"

@@ -111,8 +111,12 @@ def site_key(canonical_url: str) -> str:
     return f"{site}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
+@lru_cache(maxsize=16384)
 def dedup_key(url: str) -> str:
-    """Two URLs with one key are one page: tracking parameters, fragment, scheme, host alias."""
+    """Two URLs with one key are one page: tracking parameters, fragment, scheme, host alias.
+
+    Remembered: a crawl asks it of each URL about eight times (scheduling, fingerprint,
+    history, parsing), and the outlets it reads are fixed for the process."""
     return site_key(canonicalize_url(url))
 
 
