@@ -49,38 +49,7 @@ class Era:
         return self.profile.bytes
 
 
-def _real(
-    size: int,
-    elements: int,
-    attributes: int,
-    links: int,
-    depth: int,
-    script: float,
-    inline_json: float,
-    style: float,
-    text: float,
-    non_ascii: int,
-    late_charset: int,
-    classes: int,
-    ids: int,
-    test_ids: int,
-) -> Density:
-    return Density(
-        size,
-        elements,
-        attributes,
-        links,
-        depth,
-        script,
-        inline_json,
-        style,
-        text,
-        non_ascii,
-        late_charset,
-        classes,
-        ids,
-        test_ids,
-    )
+_real = Density  # a real page's counts, in the order of its fields
 
 
 # What each saved real page of an era is made of, as ``python -m bench.density DIR --pages``

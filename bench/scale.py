@@ -70,8 +70,9 @@ def start_redis(directory: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 def crawl(
     urls: list[str], data: Path, state: str, workers: int, concurrency: int
-) -> tuple[int, float]:
-    """`workers` worker processes of one crawl; (pages fetched, wall seconds)."""
+) -> tuple[int, float, float]:
+    """`workers` worker processes of one crawl; (pages fetched, wall seconds, CPU seconds of
+    all the workers)."""
     settings = dict(
         BENCH_SETTINGS, CONCURRENT_REQUESTS=concurrency, CONCURRENT_REQUESTS_PER_DOMAIN=concurrency
     )
