@@ -617,11 +617,13 @@ def test_free_ports_vouches_for_every_port_of_the_run() -> None:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         with socket.socket() as client:
-            while True:  # a first port whose next one a client connection holds
+            for _attempt in range(100):  # a first port whose next one a client can hold
                 taken = free_port()
                 with contextlib.suppress(OSError):
                     client.bind(("127.0.0.1", taken + 1))
                     break
+            else:
+                pytest.fail("no free port with a free next one")
             client.connect(listener.getsockname())
             picks = itertools.chain([taken], iter(free_port, None))
             first = free_ports(2, pick=lambda: next(picks))
