@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from archive.fetchstate import FetchRecord
 from archive.state import EmbeddedState, State, check_address, open_state
 from archive.state.redis import RedisState
+from archive.store import ArticleStore
 from archive.warc.dedup import EarlierCapture
 
 from .scale_harness import RedisServer
+from .test_store import lines_of, make_item
 
 pytestmark = pytest.mark.scale  # needs the redis client: `pytest -m scale`
 
@@ -109,3 +112,57 @@ def test_a_lost_redis_raises_one_error_and_tells_the_listeners(tmp_path: Path) -
 def test_bad_addresses_are_refused(address: str) -> None:
     with pytest.raises(ValueError):
         check_address(address)
+
+
+# -- workers of a shared crawl on one data directory ---------------------------------------------
+@pytest.fixture
+def shared_index(redis_server: RedisServer, tmp_path: Path) -> Any:
+    """The store's version index of a shared crawl, in a real Redis."""
+    redis_server.client().flushall()
+    return open_state(redis_server.address, tmp_path).version_index()
+
+
+def test_workers_on_one_data_dir_never_wait_for_each_others_batches(
+    tmp_path: Path, shared_index: Any
+) -> None:
+    """Each worker writes only its own files, so one's open batch does not hold another back
+    (a worker waiting for the store's lock stops its whole crawl, heartbeat included)."""
+    index = shared_index
+    first = ArticleStore(tmp_path, worker="vm-1", index=index, lock_timeout=0)
+    second = ArticleStore(tmp_path, worker="vm-2", index=index, lock_timeout=0)
+    first.add(make_item(1))  # vm-1's batch stays open
+    assert second.add(make_item(2)).status == "new"
+    assert second.add(make_item(1)).status == "unchanged"  # the index is one
+    first.close()
+    second.close()
+    names = sorted(p.name for p in (tmp_path / "articles").glob("*.jsonl"))
+    assert names == ["articles-2024-05.vm-1.jsonl", "articles-2024-05.vm-2.jsonl"]
+    assert sorted(line["articleId"] for line in lines_of(tmp_path)) == sorted(
+        make_item(n)["articleId"] for n in (1, 2)
+    )
+
+
+def test_a_live_workers_line_in_flight_is_left_to_it_a_dead_ones_is_quarantined(
+    tmp_path: Path, shared_index: Any
+) -> None:
+    """The tail of another worker's file is torn while that worker writes it: quarantined
+    only once no process holds that worker's lock (it died mid-line)."""
+    index = shared_index
+    live = ArticleStore(tmp_path, worker="vm-1", index=index, lock_timeout=0)
+    other = ArticleStore(tmp_path, worker="vm-2", index=index, lock_timeout=0)
+    live.add(make_item(1))
+    path = tmp_path / "articles" / "articles-2024-05.vm-1.jsonl"
+    whole = path.stat().st_size
+    with open(path, "ab") as handle:
+        handle.write(b'{"articleId": "in fli')  # vm-1 is writing a line
+    other.add(make_item(2))
+    other.flush()
+    assert path.stat().st_size > whole and not other.quarantined()
+    # vm-1 dies mid-line: its lock is released with the process, its tail stays torn.
+    live.lock.release()
+    other.add(make_item(3))
+    other.close()
+    assert path.stat().st_size == whole and len(other.quarantined()) == 1
+    assert {line["articleId"] for line in lines_of(tmp_path)} == {
+        make_item(n)["articleId"] for n in (1, 2, 3)
+    }

@@ -16,7 +16,6 @@ import pytest
 from archive.schema import store_line_validator
 from archive.store import ArticleStore, InvalidLineError
 from archive.store.files import append_whole, complete_lines, open_append
-from archive.store.index import Latest, MemoryIndex, StoreIndex
 from archive.store.lines import (
     CONTENT_FIELDS,
     TRACKED_FIELDS,
@@ -464,84 +463,8 @@ def versions_to_store() -> list[dict[str, Any]]:
     ]
 
 
-def test_a_store_indexed_in_memory_decides_and_writes_as_one_indexed_in_sqlite(
-    tmp_path: Path,
-) -> None:
-    results = {}
-    for name, index in (("sqlite", None), ("memory", MemoryIndex())):
-        data = tmp_path / name
-        with ArticleStore(data, index=index) as store:
-            decisions = [store.add(item) for item in versions_to_store()]
-        files = {p.name: p.read_bytes() for p in sorted((data / "articles").glob("*.jsonl"))}
-        results[name] = (decisions, files)
-    assert results["memory"] == results["sqlite"]
-    statuses = [d.status for d in results["memory"][0]]
+def test_versions_decided_by_content_and_capture_time(tmp_path: Path) -> None:
+    with ArticleStore(tmp_path) as store:
+        statuses = [store.add(item).status for item in versions_to_store()]
     assert statuses == ["new", "unchanged", "updated", "new", "updated", "unchanged", "older",
                         "updated"]  # fmt: skip
-
-
-def test_the_memory_index_answers_as_the_sqlite_one(tmp_path: Path) -> None:
-    sqlite, memory = StoreIndex(tmp_path), MemoryIndex()
-    for index in (sqlite, memory):
-        index.begin()
-        index.remember("a", 1, "sha1:1", {"headline": "x"}, "2024-05-01T10:00:00Z")
-        index.remember("a", 2, "sha1:2", {"headline": "y"}, "2024-05-03T10:00:00Z")
-        index.remember("a", 1, "sha1:1", {"headline": "x"}, "2024-05-02T10:00:00Z")
-        index.set_file_size("articles-2024-05.jsonl", 10)
-        index.commit()
-    for index in (sqlite, memory):
-        assert index.latest("a") == Latest(2, "sha1:2", {"headline": "y"}, "2024-05-03T10:00:00Z")
-        assert index.latest("b") is None
-        assert index.has_capture("a", "sha1:1", "2024-05-02T10:00:00Z")
-        assert not index.has_capture("a", "sha1:2", "2024-05-02T10:00:00Z")
-        assert index.digest_at("a", "2024-05-02T11:00:00Z") == "sha1:1"
-        assert index.digest_at("a", "2024-05-03T10:00:00Z") == "sha1:2"
-        assert index.digest_at("a", "2024-04-01T00:00:00Z") is None
-        assert index.file_sizes() == {"articles-2024-05.jsonl": 10}
-        assert index.count() == 1
-    sqlite.close()
-
-
-# -- workers of a shared crawl on one data directory ---------------------------------------------
-def test_workers_on_one_data_dir_never_wait_for_each_others_batches(tmp_path: Path) -> None:
-    """Each worker writes only its own files, so one's open batch does not hold another back
-    (a worker waiting for the store's lock stops its whole crawl, heartbeat included)."""
-    index = MemoryIndex()  # stands for the shared index (Redis) of the crawl
-    first = ArticleStore(tmp_path, worker="vm-1", index=index, lock_timeout=0)
-    second = ArticleStore(tmp_path, worker="vm-2", index=index, lock_timeout=0)
-    first.add(make_item(1))  # vm-1's batch stays open
-    assert second.add(make_item(2)).status == "new"
-    assert second.add(make_item(1)).status == "unchanged"  # the index is one
-    first.close()
-    second.close()
-    names = sorted(p.name for p in (tmp_path / "articles").glob("*.jsonl"))
-    assert names == ["articles-2024-05.vm-1.jsonl", "articles-2024-05.vm-2.jsonl"]
-    assert sorted(line["articleId"] for line in lines_of(tmp_path)) == sorted(
-        make_item(n)["articleId"] for n in (1, 2)
-    )
-
-
-def test_a_live_workers_line_in_flight_is_left_to_it_a_dead_ones_is_quarantined(
-    tmp_path: Path,
-) -> None:
-    """The tail of another worker's file is torn while that worker writes it: quarantined
-    only once no process holds that worker's lock (it died mid-line)."""
-    index = MemoryIndex()
-    live = ArticleStore(tmp_path, worker="vm-1", index=index, lock_timeout=0)
-    other = ArticleStore(tmp_path, worker="vm-2", index=index, lock_timeout=0)
-    live.add(make_item(1))
-    path = tmp_path / "articles" / "articles-2024-05.vm-1.jsonl"
-    whole = path.stat().st_size
-    with open(path, "ab") as handle:
-        handle.write(b'{"articleId": "in fli')  # vm-1 is writing a line
-    other.add(make_item(2))
-    other.flush()
-    assert path.stat().st_size > whole and not other.quarantined()
-    # vm-1 dies mid-line: its lock is released with the process, its tail stays torn.
-    live.lock.release()
-    other.add(make_item(3))
-    other.close()
-    assert path.stat().st_size == whole and len(other.quarantined()) == 1
-    assert {line["articleId"] for line in lines_of(tmp_path)} == {
-        make_item(n)["articleId"] for n in (1, 2, 3)
-    }

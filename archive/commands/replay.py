@@ -276,21 +276,17 @@ def _store_in_capture_order(
 
     The temporary store's files are copied to ``--out`` as they are: its lines are the
     bytes ``--out`` writes (the same JSON encoding), so they are not decoded and encoded
-    again; it is flushed (fsynced) once, at the end, not every few lines; and its index
-    lives in memory (it is thrown away with the store).
+    again; it is flushed (fsynced) once, at the end, not every few lines. Its index is its
+    own SQLite file, so memory stays flat whatever the archive's size (an index in memory
+    grew by about 2 KB an article, for no time saved).
     """
     import shutil
     import tempfile
 
     from ..store import ArticleStore
-    from ..store.index import MemoryIndex
 
     with tempfile.TemporaryDirectory(prefix="newsarchive-replay-") as scratch:
-        lines = (
-            ArticleStore(scratch, batch_size=SCRATCH_BATCH, index=MemoryIndex())
-            if out is not None
-            else None
-        )
+        lines = ArticleStore(scratch, batch_size=SCRATCH_BATCH) if out is not None else None
         for item in spool.in_capture_order():
             if store is not None:
                 try:
