@@ -17,19 +17,16 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import heapq
-import importlib
 import io
 import json
 import os
 import re
-import sys
 import tempfile
-import types
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from warcio.statusandheaders import StatusAndHeadersParser
 from warcio.timeutils import iso_date_to_timestamp
@@ -161,35 +158,10 @@ def index_entry(
     return IndexEntry(url, date, mime, status, digest, offset, length)
 
 
-class _OnFirstUse(types.ModuleType):
-    """Stands in ``sys.modules`` for a module until one of its attributes is first asked for;
-    then imports it, takes its place there, and answers from it."""
-
-    def __getattr__(self, attribute: str) -> Any:
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        return getattr(importlib.import_module(self.__name__), attribute)
-
-
-def _surt() -> Callable[[str], str]:
-    """surt's key function (cdxj-indexer's own), imported without tldextract.
-
-    surt imports tldextract (which imports requests) for public-suffix lookups its key
-    function never makes: a third of a crawl's start-up imports. Until something asks
-    tldextract for anything, it stays a stand-in (:class:`_OnFirstUse`).
-    """
-    if "tldextract" not in sys.modules:
-        stand_in = _OnFirstUse("tldextract")
-        stand_in.__spec__ = None  # what the import system reads of a module it already has
-        sys.modules["tldextract"] = stand_in
-    from surt import surt
-
-    return cast(Callable[[str], str], surt)
-
-
 def entry_lines(filename: str, entries: Iterable[IndexEntry]) -> list[str]:
     """The CDXJ lines of a file's entries, exactly as cdxj-indexer writes them."""
-    surt = _surt()
+    from surt import surt  # cdxj-indexer's key function; imported when a crawl ends
+
     lines = []
     for entry in entries:
         try:
