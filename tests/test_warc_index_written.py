@@ -178,3 +178,19 @@ def test_a_writer_without_index_keeps_no_lines(tmp_path: Path) -> None:
     _ordinary(writer)
     writer.close()
     assert writer.index_lines() == {}
+
+
+def test_the_entries_kept_are_bounded_and_the_rest_left_to_cdxj_indexer(tmp_path: Path) -> None:
+    """A long crawl keeps at most `index_entries` entries in memory; the files written once
+    they are spent are read back by cdxj-indexer, and the index is the same."""
+    writer = WarcWriter(tmp_path, prefix="newsarchive-cnn", index=True, index_entries=12)
+    writer.max_size = 1  # a new file for each record, as a long crawl rolls over
+    for _ in range(3):
+        _ordinary(writer)  # nine entries each
+    writer.close()
+    kept = writer.index_lines()
+    assert 0 < sum(map(len, kept.values())) <= 12
+    assert set(kept) < set(writer.files_written)
+    update_index(tmp_path, known=kept)
+    index = (tmp_path / INDEX_NAME).read_text("utf-8")
+    assert index == "".join(index_lines([tmp_path / n for n in writer.files_written]))

@@ -31,6 +31,9 @@ from .records import (
 
 OPEN_SUFFIX = ".open"
 DEFAULT_MAX_SIZE = 1_000_000_000
+# CDXJ entries a writer keeps for its files until the crawl ends (about 450 bytes each); the
+# files written once they are spent are indexed by cdxj-indexer, reading them back.
+INDEX_ENTRIES = 100_000
 # The gzip member header zlib writes on Unix (no name, no time, OS 3); RFC 1952, 2.3.
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
 _RECORD_END = CRLF + CRLF  # what record_bytes puts after the block
@@ -105,6 +108,7 @@ class WarcWriter:
         compress_level: int = 6,
         worker: str | None = None,
         index: bool = False,
+        index_entries: int = INDEX_ENTRIES,
     ):
         if version not in ("1.0", "1.1"):
             raise ValueError(f"unsupported WARC version {version!r} (1.0 or 1.1)")
@@ -127,6 +131,7 @@ class WarcWriter:
         # With `index`: each file's CDXJ entries, made as its records are written; None for
         # a file holding a record they cannot vouch for (cdxj-indexer reads that file).
         self._index: dict[str, list[IndexEntry] | None] | None = {} if index else None
+        self._entries_left = index_entries  # kept in memory until the crawl ends
 
     # -- files ---------------------------------------------------------------------------
     @property
@@ -372,11 +377,14 @@ class WarcWriter:
         if self._index is None or self.filename is None:
             return
         entries = self._index.get(self.filename)
-        if entries is not None:
-            if entry is None:
-                self._index[self.filename] = None
-            else:
-                entries.append(entry)
+        if entries is None:
+            return
+        if entry is None or not self._entries_left:
+            self._index[self.filename] = None
+            self._entries_left += len(entries)
+        else:
+            entries.append(entry)
+            self._entries_left -= 1
 
     def index_lines(self) -> dict[str, list[str]]:
         """The CDXJ lines of the closed files this writer can vouch for, by file name
