@@ -112,3 +112,25 @@ def test_one_job_and_two_give_the_same_items_and_report(damaged: Path, tmp_path:
     assert results["1"] == results["2"]
     assert b'"articleId"' in results["1"][0]
     assert any("digest failed" in line for line in results["1"][1])
+
+
+def test_a_record_id_seen_twice_lets_go_of_the_first_payload(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """Another tool's archive (no metadata records of ours) merged with a copy of itself:
+    each record id comes twice while the first is still waiting, and the payload held for
+    it must leave the budget when the second takes its place."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.warcwriter import WARCWriter
+
+    merged = tmp_path / "merged.warc.gz"
+    with open(merged, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for _copy in range(2):
+            for path in sorted((site_archive / "warc").glob("*.warc.gz")):
+                with open(path, "rb") as stream:
+                    for record in ArchiveIterator(stream):
+                        if record.rec_type == "response":
+                            writer.write_record(record)
+    done, held = outcomes(find_sources([merged]), Planner())  # asserts the budget is back to 0
+    assert held and done

@@ -124,6 +124,14 @@ class Planner:
                 self.payload_bytes += len(payload.raw)
         return task
 
+    def _wait(self, waiting: OrderedDict[str, Task], key: str, task: Task) -> None:
+        """`task` waits under `key`, in the place of one with the same record id (a merged
+        archive's copy), whose payload leaves the budget."""
+        replaced = waiting.get(key)
+        if replaced is not None:
+            self._let_go(replaced)
+        waiting[key] = self._hold(task)
+
     def _let_go(self, task: Task) -> Task:
         payload = task.facts.payload
         if isinstance(payload, Payload):
@@ -158,11 +166,11 @@ class Planner:
         else:
             original = self.captures.original(facts.payload_digest)
             if original is None:
-                self.deferred[facts.record_id] = self._hold(Task(facts, facts.source, -1))
+                self._wait(self.deferred, facts.record_id, Task(facts, facts.source, -1))
                 return
             self.stats.revisits_resolved += 1
             task = Task(facts, original[0], original[1])
-        self.pending[facts.record_id or f"{facts.source.label}:{facts.offset}"] = self._hold(task)
+        self._wait(self.pending, facts.record_id or f"{facts.source.label}:{facts.offset}", task)
         yield from self._release()
 
     def end_of_source(self, source: Source) -> Iterator[Task]:
