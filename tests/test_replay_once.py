@@ -4,6 +4,7 @@ and the items and the report are those of a replay that reads payloads by offset
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,25 @@ def test_a_record_id_seen_twice_lets_go_of_the_first_payload(
                             writer.write_record(record)
     done, held = outcomes(find_sources([merged]), Planner())  # asserts the budget is back to 0
     assert held and done
+
+
+def test_one_job_reads_a_pages_own_record_once(
+    site_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one job the scan's copy of each page is extracted: a payload is read again by
+    offset only for a revisit, whose payload is its original's."""
+    from archive.replay import extract as extract_module
+    from archive.replay.run import replay
+
+    reads: list[tuple[object, int]] = []
+    read_payload = extract_module.read_payload
+
+    def counted(files: OpenFiles, source: Source, offset: int) -> Payload:
+        reads.append((source, offset))
+        return read_payload(files, source, offset)
+
+    monkeypatch.setattr(extract_module, "read_payload", counted)
+    items: list[dict[str, object]] = []
+    report = replay([site_archive / "warc"], items.append, jobs=1, err=io.StringIO())
+    assert items and report.plan.responses
+    assert len(reads) == report.plan.revisits_resolved
