@@ -78,17 +78,6 @@ class StoreLock:
         os.pwrite(fd, f"pid {os.getpid()}: {' '.join(sys.argv)[:200]}\n".encode(), 0)
         self._fd = fd
 
-    def try_acquire(self) -> bool:
-        """Take the lock if no process holds it, without waiting; whether it was taken."""
-        timeout, self.timeout = self.timeout, 0.0
-        try:
-            self.acquire()
-        except StoreLockedError:
-            return False
-        finally:
-            self.timeout = timeout
-        return True
-
     def release(self) -> None:
         if self._fd is None:
             return

@@ -27,6 +27,7 @@ from . import reading
 from .files import (
     QUARANTINE_DIR,
     StoreLock,
+    StoreLockedError,
     append_whole,
     complete_lines,
     lock_name,
@@ -229,7 +230,7 @@ class ArticleStore:
                 continue
             whole = whole_size(path)
             if whole < path.stat().st_size:
-                whole = self._quarantine_torn_tail(path)
+                whole = self._quarantine_torn_tail(path, whole)
             for offset, raw in complete_lines(path, indexed, whole):
                 line = reading.parse(raw, path, offset)
                 if line is None:
@@ -244,15 +245,19 @@ class ArticleStore:
                 )
             self.index.set_file_size(path.name, whole)
 
-    def _quarantine_torn_tail(self, path: Path) -> int:
-        """Move a torn last line of `path` to quarantine unless its writer is alive (then it
-        is a line in flight, read next time); the size of the whole lines to index."""
+    def _quarantine_torn_tail(self, path: Path, whole: int) -> int:
+        """Move the torn last line of `path` (its whole lines end at `whole`) to quarantine,
+        unless its writer is alive: then it is a line in flight, read next time. The size
+        of the whole lines to index."""
         name = lock_name(worker_of(path.name))
         writer = None if name == self.lock.name else StoreLock(self.articles_dir, 0, name)
-        if writer is not None and not writer.try_acquire():
-            return whole_size(path)
+        if writer is not None:
+            try:
+                writer.acquire()
+            except StoreLockedError:
+                return whole
+            whole = whole_size(path)  # again, under its lock: the writer may have finished
         try:
-            whole = whole_size(path)  # again, under the writer's lock: it may have finished
             if whole < path.stat().st_size:
                 target = quarantine_tail(path, whole)
                 self.stats.quarantined.append(str(target))
