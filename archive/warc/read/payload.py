@@ -17,7 +17,6 @@ from .reader import (
     Payload,
     QuietArchiveIterator,
     RecordError,
-    dechunk,
     payload_of,
     read_block,
 )
@@ -27,7 +26,6 @@ __all__ = [
     "OpenFiles",
     "Payload",
     "RecordError",
-    "dechunk",
     "decode_body",
     "read_payload",
 ]
