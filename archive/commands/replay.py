@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=None,
         metavar="BYTES",
-        help="with --cluster or --jobs N > 1: scan a WARC file larger than this in parts of "
+        help="with --cluster, or more than one job: scan a WARC file larger than this in parts of "
         "about this size, each on a worker, cut at record starts; 0: whole files "
         f"(default {defaults.NEWSARCHIVE_REPLAY_PART_SIZE} with --cluster, "
         f"{defaults.NEWSARCHIVE_REPLAY_JOBS_PART_SIZE} with --jobs)",
