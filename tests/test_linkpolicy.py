@@ -11,6 +11,8 @@ from crawler.linkpolicy import LinkPolicy, dedup_key, is_article_url
 from crawler.pages import analyse
 from crawler.pages.base import Analysis, Link
 
+from .test_pages_fixtures import FIXTURES, load_fixture
+
 PAGES = Path(__file__).parent / "data" / "pages"
 
 
@@ -114,11 +116,7 @@ def test_not_article_shapes(url: str, source: str) -> None:
 
 
 def fixture_items() -> list[dict]:
-    return [
-        json.loads(path.read_text("utf-8"))
-        for path in sorted(PAGES.glob("*/*.json"))
-        if not path.name.endswith(".headers.json")
-    ]
+    return [load_fixture(path)[0] for path in FIXTURES]
 
 
 def test_every_fixture_article_is_at_a_url_its_outlet_follows() -> None:
