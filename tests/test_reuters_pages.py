@@ -260,14 +260,27 @@ def test_long_and_french_sign_offs_are_credits() -> None:
         "(Awa Traore\u00a0; \u00e9dit\u00e9 par Ines Morel)",
         "Troops moved north on Friday, officials said.",
         "Standby generators kept the clinic in Gao running.",
+        "Prices rose by 3% in Bamako, traders said.",
+        "Cotton output fell by a third, the ministry said.",
+        "Awa Traore, reporting by phone from Gao, said the road was open.",
+        ". Reporting by Awa Traore",
+        "[Editing by Ines Morel]",
+        "\u00a0; Writing by Paul Girard",
+        "\u201cReporting by Awa Traore\u201d",
+        "\u0130diting by Ines Morel",
         "",
     ],
 )
 def test_sign_off_shortcut_agrees_with_the_full_check(line: str) -> None:
-    """is_sign_off skips the credits search on lines without " by"/" contributed": the
-    answer must be the one the full check gives, whatever the case or spaces."""
+    """is_sign_off skips the credits search on lines without " by"/" contributed", and on
+    lines outside parentheses whose first letter opens no role marker: the answer must be
+    the one the full check gives, whatever the case, spaces or edge punctuation."""
+    from crawler.pages import credits
     from crawler.pages.credits import is_credits_line
     from crawler.pages.templates import reuters_common
+
+    # The shortcut skips the edge characters the full check strips before its marker.
+    assert reuters_common._LEADING_EDGE == credits._LEADING_EDGE
 
     full = bool(
         is_credits_line(line)
