@@ -425,3 +425,41 @@ def test_outside_modules_keeps_what_without_descendants_of_keeps() -> None:
     kept = outside_modules(story, paragraphs, is_module)
     assert kept == without_descendants_of(paragraphs, modules)
     assert [e.text for e in kept] == ["a", "d", "f", "h", "i"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "read"),
+    [
+        ("<h2>Read Next</h2>", True),
+        ("<h2>READ NEXT:</h2>", True),
+        ("<h2>Re<span>ad</span> N<b>ext</b></h2>", True),
+        ('<h2>Rea<span class="sr-only">zz</span>d Next</h2>', True),
+        ('<h2><span style="display:none">Most read</span>Related<br>Coverage</h2>', True),
+        ("<h2>Related\u00a0\u200bCoverage</h2>", True),
+        ("<h3>Related Coverage<svg><path/></svg></h3>", True),
+        ("<h2>Latest</h2>", False),
+        ("<h2>Read more from Reuters</h2>", False),
+        # Read in full, but shows another title: the letters test lets it through.
+        ('<h2>Next<span class="sr-only">Read</span> read next</h2>', True),
+        ('<h2>Next<span class="sr-only">Read</span></h2>', False),
+    ],
+)
+def test_a_module_heading_is_passed_over_only_where_it_shows_no_title(
+    heading: str, read: bool
+) -> None:
+    """modules_headed reads a heading's shown text only where all its text holds a title's
+    letters in order: a heading it passes over shows none of the titles."""
+    from lxml import html
+
+    from crawler.pages.templates.reuters_common import _STRING_VALUE, may_show_one_of
+    from crawler.pages.text import short_text_of
+
+    element = html.fragment_fromstring(heading)
+    shown = short_text_of(element, 15, uncounted=":")
+    shows_a_title = shown is not None and shown.lower().rstrip(":") in {
+        "read next",
+        "related coverage",
+    }
+    letters = ("readnext", "relatedcoverage")
+    assert may_show_one_of(_STRING_VALUE(element), letters) is read
+    assert read or not shows_a_title

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -467,14 +468,38 @@ def modules_headed(
     wanted = {title.lower() for title in titles}
     # A heading showing more letters than the longest title (colons aside) is none of them.
     longest = max(len("".join(title.split())) for title in wanted)
+    letters = tuple(sorted("".join(title.split()) for title in wanted))
     found: list[html.HtmlElement] = []
     for heading in headings:
+        if not may_show_one_of(_STRING_VALUE(heading), letters):
+            continue
         text = short_text_of(heading, longest, uncounted=":")
         if text is None or text.lower().rstrip(":") not in wanted:
             continue
         container = heading.getparent()
-        while container is not None and not container.xpath(".//a[@href]"):
+        while container is not None and not _HAS_LINK(container):
             container = container.getparent()
         if container is not None and container not in found:
             found.append(container)
     return found
+
+
+_STRING_VALUE = compiled("string(.)")
+_HAS_LINK = compiled("boolean(.//a[@href])")
+
+
+@cache
+def _subsequence(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches a text holding the letters of one of `words` in their order, other
+    characters between them: possessive runs, so each word is one pass over the text."""
+    alternatives = ("".join(f"[^{re.escape(c)}]*+{re.escape(c)}" for c in w) for w in words)
+    return re.compile("|".join(alternatives))
+
+
+def may_show_one_of(raw: str, letters: tuple[str, ...]) -> bool:
+    """False only where no text an element shows reads one of `letters` (lower-case
+    titles without their spaces), from `raw`, all the text under the element: what it
+    shows is some of these text nodes in their order, each letter lower-cased alone, so a
+    title's letters must come in `raw` in their order. One regex match in C, where reading
+    each heading's visible text walks it in Python."""
+    return _subsequence(letters).match(raw.lower()) is not None
