@@ -137,17 +137,19 @@ class Reuters2018Page(ReutersPage):
         body = self.body()
         root = body if body is not None else self.ctx.doc
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
-        for figure in root.xpath(".//figure"):
+        for figure in _FIGURES(root):
             if any(_is_not_editorial_box(box) for box in figure.iterancestors()):
                 continue
             # 2019-2020 pages close the <figure> before its <figcaption> (both in Image_container).
-            captions = figure.xpath(".//figcaption|following-sibling::figcaption[1]")
-            for img in figure.xpath(".//img"):
+            captions = _CAPTIONS(figure)
+            for img in figure.iter("img"):
                 pairs.append((img, captions[0] if captions else None))
         return pairs
 
 
 _LAZY_WIDTH_RE = re.compile(r"&w=20$")
+_FIGURES = compiled(".//figure")
+_CAPTIONS = compiled(".//figcaption|following-sibling::figcaption[1]")
 
 
 def _bodies(ctx: PageContext) -> list[html.HtmlElement]:

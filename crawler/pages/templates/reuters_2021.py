@@ -87,8 +87,9 @@ def _is_sign_off(element: html.HtmlElement) -> bool:
 
 
 # A gallery's slides and the caption it shows (of the first slide, "[1/5]" before it).
-_GALLERY_SLIDE = f".//*[{has_prefix('primary-gallery__slide')}]"
-_GALLERY_CAPTION = f".//*[{has_prefix('primary-gallery__caption')}]"
+_GALLERY_SLIDE = compiled(f".//*[{has_prefix('primary-gallery__slide')}]")
+_GALLERY_CAPTION = compiled(f".//*[{has_prefix('primary-gallery__caption')}]")
+_IMAGES = compiled(".//img")
 _CAPTION = compiled(
     f".//figcaption|.//*[{has_prefix('primary-image__caption')}]"
     f"|.//*[@data-testid='Body' and {has_prefix('article-image__figcaption')}]"
@@ -262,10 +263,10 @@ class Reuters2021Page(ReutersPage):
         for gallery in self.indexed(
             "@data-testid='PrimaryGalleryWrapper'", test_ids=("PrimaryGalleryWrapper",)
         ):
-            captions = gallery.xpath(_GALLERY_CAPTION)
-            for index, slide in enumerate(gallery.xpath(_GALLERY_SLIDE)):
+            captions = _GALLERY_CAPTION(gallery)
+            for index, slide in enumerate(_GALLERY_SLIDE(gallery)):
                 caption = captions[0] if captions and index == 0 else None
-                for img in slide.xpath(".//img")[:1]:
+                for img in _IMAGES(slide)[:1]:
                     pairs.append((img, caption))
         return pairs
 

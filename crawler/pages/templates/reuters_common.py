@@ -360,7 +360,7 @@ class ReutersPage(ArticlePage):
             seen.add(url)
             text = ""
             if caption is not None:
-                skip = caption.xpath(self.caption_skip_xpath())
+                skip = compiled(self.caption_skip_xpath())(caption)
                 text = clean_caption(text_of(caption, skip=skip))
             found.append({"url": url, "caption": text or None})
         return found
@@ -411,7 +411,7 @@ def classes_passing(
     not by testing every class value in Python."""
     candidates = [element for prefix in prefixes for element in ctx.classes.containing(prefix)]
     kept = [element for element in candidates if test(element)]
-    return in_page_order(ctx.doc, kept) if len(prefixes) > 1 else kept
+    return in_page_order(ctx.doc, kept) if len(kept) > 1 and len(prefixes) > 1 else kept
 
 
 def class_prefix_test(*prefixes: str) -> Callable[[html.HtmlElement], bool]:
