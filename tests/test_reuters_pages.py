@@ -463,3 +463,14 @@ def test_a_module_heading_is_passed_over_only_where_it_shows_no_title(
     letters = ("readnext", "relatedcoverage")
     assert may_show_one_of(_STRING_VALUE(element), letters) is read
     assert read or not shows_a_title
+
+
+def test_story_classes_are_all_told_by_the_first_search() -> None:
+    """Reuters2021Page.story_lines tests an element's class names for a paragraph or a
+    sign-off only where one search finds a fragment that each of those classes holds."""
+    from crawler.pages.templates import reuters_2021
+
+    for prefix in reuters_2021._BODY_PART_CLASSES + reuters_2021._SIGN_OFF_CLASSES:
+        assert reuters_2021._MAY_MARK(prefix)
+        assert reuters_2021._MAY_MARK(f"text__text__1FZLe {prefix}__2-BtD")
+    assert not reuters_2021._MAY_MARK("text__text__1FZLe body__full_width__ekUdw")

@@ -10,7 +10,6 @@ Dates come from JSON-LD ``datePublished``: its ``dateCreated`` and the Fusion pa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from lxml import etree, html
 
@@ -48,16 +47,8 @@ _MODULE_CLASSES = (
 _BODY = f"(self::div and {has_prefix('article-body__content')}) or @data-testid='ArticleBody'"
 # Paragraphs and sub-heads inside the story's container: data-testid "paragraph-N", an
 # <h2>/<h3> "Heading", or a class starting "article-body__paragraph"/"article-body__heading".
-_has_body_part_class = class_prefix_test("article-body__paragraph", "article-body__heading")
-
-
-def _is_body_part(element: html.HtmlElement) -> bool:
-    test_id = element.get("data-testid") or ""
-    return (
-        test_id.startswith("paragraph-")
-        or (test_id == "Heading" and element.tag in ("h2", "h3"))
-        or _has_body_part_class(element)
-    )
+_BODY_PART_CLASSES = ("article-body__paragraph", "article-body__heading")
+_has_body_part_class = class_prefix_test(*_BODY_PART_CLASSES)
 
 
 # The tag navigation's boxes (their links are the topics).
@@ -77,13 +68,11 @@ _BYLINE = (
 )
 # The sign-off under the story ("Reporting by ...; Editing by ..."): a sign-off span, or a
 # plain Body paragraph after the numbered ones.
-_has_sign_off_class = class_prefix_test("sign-off__text")
-
-
-def _is_sign_off(element: html.HtmlElement) -> bool:
-    return _has_sign_off_class(element) or (
-        element.tag == "p" and element.get("data-testid") == "Body"
-    )
+_SIGN_OFF_CLASSES = ("sign-off__text",)
+_has_sign_off_class = class_prefix_test(*_SIGN_OFF_CLASSES)
+# Every class the two tests above look for holds one of these: most of a story's elements
+# hold none and are told by one search.
+_MAY_MARK = re.compile("article-body__|sign-off__").search
 
 
 # A gallery's slides and the caption it shows (of the first slide, "[1/5]" before it).
@@ -182,8 +171,35 @@ class Reuters2021Page(ReutersPage):
         return found + self.related_containers()
 
     @once
+    def story_lines(self) -> tuple[list[html.HtmlElement], list[html.HtmlElement]]:
+        """The story's paragraphs and sub-heads, and its sign-off lines, in page order:
+        found in one walk of its container, each element's attributes read once."""
+        body = self.body()
+        parts: list[html.HtmlElement] = []
+        sign_offs: list[html.HtmlElement] = []
+        for element in body.iter(etree.Element):
+            if element is body:
+                continue
+            test_id = element.get("data-testid")
+            classes = element.get("class")
+            marked = classes is not None and _MAY_MARK(classes) is not None
+            if (
+                test_id is not None
+                and (
+                    test_id.startswith("paragraph-")
+                    or (test_id == "Heading" and element.tag in ("h2", "h3"))
+                )
+            ) or (marked and _has_body_part_class(element)):
+                parts.append(element)
+            if (marked and _has_sign_off_class(element)) or (
+                test_id == "Body" and element.tag == "p"
+            ):
+                sign_offs.append(element)
+        return parts, sign_offs
+
+    @once
     def body_elements(self) -> list[html.HtmlElement]:
-        parts = _inside(self.body(), _is_body_part)
+        parts = self.story_lines()[0]
         # A paragraph-N wrapper may hold a p.article-body__paragraph: keep the outer one.
         inside = set(parts)
         outer = [p for p in parts if not any(a in inside for a in p.iterancestors())]
@@ -214,7 +230,7 @@ class Reuters2021Page(ReutersPage):
         return super().authors()
 
     def credits_elements(self) -> list[html.HtmlElement]:
-        found = without_descendants_of(_inside(self.body(), _is_sign_off), self.modules())
+        found = without_descendants_of(self.story_lines()[1], self.modules())
         return [element for element in found if is_credits_line(text_of(element))]
 
     def stamp_element(self) -> html.HtmlElement | None:
@@ -272,9 +288,3 @@ class Reuters2021Page(ReutersPage):
 
     def caption_skip_xpath(self) -> str:
         return f".//*[{has_prefix('primary-gallery__pagination')}]"
-
-
-def _inside(root: html.HtmlElement, passes: Callable[[html.HtmlElement], bool]) -> list:
-    """The elements under `root` (not itself) that pass, in page order: the story's few
-    hundred elements tested in Python, faster than class-predicate XPath over them."""
-    return [e for e in root.iter(etree.Element) if e is not root and passes(e)]
