@@ -404,11 +404,11 @@ def in_page_order(doc: html.HtmlElement, elements: Iterable[html.HtmlElement]) -
 
 
 def classes_passing(
-    ctx: PageContext, test: etree.XPath, prefixes: tuple[str, ...]
+    ctx: PageContext, test: Callable[[html.HtmlElement], Any], prefixes: tuple[str, ...]
 ) -> list[html.HtmlElement]:
     """The elements whose class holds one of `prefixes` and that pass `test` (a compiled
-    ``self::...[...]`` query), in page order: found from the class index's joined values,
-    not by testing every class value in Python."""
+    ``self::...[...]`` query or a Python test), each once, in page order: found from the
+    class index's joined values, not by testing every class value in Python."""
     candidates = [element for prefix in prefixes for element in ctx.classes.containing(prefix)]
     kept = [element for element in candidates if test(element)]
     return in_page_order(ctx.doc, kept) if len(kept) > 1 and len(prefixes) > 1 else kept
