@@ -471,6 +471,6 @@ def test_story_classes_are_all_told_by_the_first_search() -> None:
     from crawler.pages.templates import reuters_2021
 
     for prefix in reuters_2021._BODY_PART_CLASSES + reuters_2021._SIGN_OFF_CLASSES:
-        assert reuters_2021._MAY_MARK(prefix)
-        assert reuters_2021._MAY_MARK(f"text__text__1FZLe {prefix}__2-BtD")
-    assert not reuters_2021._MAY_MARK("text__text__1FZLe body__full_width__ekUdw")
+        assert reuters_2021._may_mark(prefix)
+        assert reuters_2021._may_mark(f"text__text__1FZLe {prefix}__2-BtD")
+    assert not reuters_2021._may_mark("text__text__1FZLe body__full_width__ekUdw")
