@@ -491,8 +491,10 @@ _HAS_LINK = compiled("boolean(.//a[@href])")
 @cache
 def _subsequence(words: tuple[str, ...]) -> re.Pattern[str]:
     """Matches a text holding the letters of one of `words` in their order, other
-    characters between them: possessive runs, so each word is one pass over the text."""
-    alternatives = ("".join(f"[^{re.escape(c)}]*+{re.escape(c)}" for c in w) for w in words)
+    characters between them. Each run stops at its letter's first occurrence, and giving
+    any of it back never finds that letter, so a word costs one pass over the text (no
+    possessive ``*+``: Python 3.10 lacks it)."""
+    alternatives = ("".join(f"[^{re.escape(c)}]*{re.escape(c)}" for c in w) for w in words)
     return re.compile("|".join(alternatives))
 
 
