@@ -403,3 +403,55 @@ def test_meta_contents_normalised_when_asked_are_the_first_non_blank(
             None,
         )
         assert ctx.meta(wanted) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    elements=st.lists(
+        st.tuples(
+            st.sampled_from(["div", "span", "a", "p"]),
+            st.sampled_from(["class", "rel", "itemprop", "data-testid", "id"]),
+            st.sampled_from(
+                [
+                    "byline",
+                    "ByLine",
+                    "BYLINE",
+                    "x-bYlInE-y",
+                    "by line",
+                    "author",
+                    "Author",
+                    "author-name",
+                    "Author-Name",
+                    "bylıne",
+                    "a\nbyline",
+                    "",
+                ]
+            ),
+            st.integers(min_value=0, max_value=3),
+        ),
+        max_size=10,
+    ),
+    scoped=st.booleans(),
+)
+def test_byline_candidates_are_what_the_byline_query_finds(
+    elements: list[tuple[str, str, str, int]], scoped: bool
+) -> None:
+    """The generic reading's byline candidates come from the class and data-testid indexes:
+    the same elements, in the same order, as its query (case folded as translate() folds
+    it), under the story's element or the whole page, nested or not."""
+    from crawler.pages.generic import _BYLINE_XPATH, GenericArticlePage
+
+    markup, open_tags = "", []
+    for tag, attr, value, depth in elements:
+        while len(open_tags) > depth:
+            markup += f"</{open_tags.pop()}>"
+        markup += f'<{tag} {attr}="{value}">t'
+        open_tags.append(tag)
+    while open_tags:
+        markup += f"</{open_tags.pop()}>"
+    page_text = f"<html class='byline'><body><main class='byline'>{markup}</main></body></html>"
+    doc = parse_html(page_text.encode())
+    assert doc is not None
+    page = GenericArticlePage(PageContext("https://example.com/", doc, None, "utf-8"))
+    root = doc.find(".//main") if scoped else doc
+    assert page.byline_elements(root) == root.xpath("." + _BYLINE_XPATH)
