@@ -58,3 +58,28 @@ def test_the_same_markup_at_an_article_url_is_an_article() -> None:
     analysis = analyse(url, {"Content-Type": "text/html"}, ARTICLE_2021, source="cnn")
     assert analysis.kind == "article"
     assert analysis.extractor == "cnn/2021"
+
+
+NOTES_2021 = b"""<html lang="en"><head><meta property="og:type" content="article"></head><body>
+<div class="layout__content-wrapper"><h1 class="headline__text">Gao's market hums again</h1>
+<div class="article__content">
+<p class="paragraph"><em>This story has been updated with the mayor's reply.</em></p>
+<p class="paragraph">Traders at dawn.</p>
+<p class="paragraph editor-note">A note the desk classed as one.</p>
+<p class="paragraph"><span class="el-editorial-note">A paragraph holding a classed note.</span></p>
+<p class="paragraph"><em>Follow us</em> <i>on the radio</i></p>
+<p class="paragraph">READ: <a href="/2023/02/09/africa/x/index.html">Another story</a></p>
+<p class="paragraph"><a href="/2023/02/08/africa/y/index.html">A related headline</a></p>
+<p class="paragraph">Prices held <em>all week</em>.</p>
+<p class="paragraph">Ama Owusu contributed to this report.</p>
+</div></div></body></html>"""
+
+
+def test_notes_promos_and_credits_leave_the_body() -> None:
+    """An ``<em>``-only note is dropped as an all-italic paragraph; classed notes, "READ:"
+    and link-only lines, and credits lines leave the body too."""
+    url = "https://www.cnn.com/2023/02/10/africa/gao-market/index.html"
+    analysis = analyse(url, {"Content-Type": "text/html"}, NOTES_2021, source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == ["Traders at dawn.", "Prices held all week."]
+    assert analysis.article["credits"] == [{"name": "Ama Owusu", "role": "contributor"}]

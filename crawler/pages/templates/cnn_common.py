@@ -78,19 +78,6 @@ def shows_text(text: str | None) -> bool:
     return bool(normalize_space(stripped[0])) or bool(normalize_space(stripped))
 
 
-def is_em_only(element: html.HtmlElement) -> bool:
-    """A paragraph whose whole visible text sits inside one ``<em>``/``<i>`` (a note)."""
-    # Most paragraphs open with text: that answers at once.
-    if shows_text(element.text):
-        return False
-    children = [child for child in element if isinstance(child.tag, str)]
-    if len(children) != 1 or children[0].tag not in ("em", "i"):
-        return False
-    if shows_text(children[0].tail):
-        return False
-    return bool(text_of(children[0]))
-
-
 def is_italic_only(element: html.HtmlElement) -> bool:
     """A paragraph whose visible text all sits inside ``<em>``/``<i>`` children ("Follow us
     on Twitter" promos printed as two italic runs), not only inside one."""
@@ -181,6 +168,14 @@ def credit_entries(
 # Classes of editorial notes; a paragraph holding one is a note.
 _NOTE_CLASSES = ("el-editorial-note", "cnnEditorialNote")
 _IN_PAGE_ORDER = compiled("$found/self::*")
+
+
+def is_note_class(cls: str | None) -> bool:
+    """Whether a class attribute names an editorial note (any case)."""
+    if not cls:
+        return False
+    cls = cls.lower()
+    return "editorialnote" in cls or "editorial-note" in cls or "editor-note" in cls
 
 
 def is_read_line(text: str) -> bool:
@@ -295,29 +290,23 @@ class CnnPage(ArticlePage):
     @once
     def body_elements(self) -> list[tuple[html.HtmlElement, str]]:
         """(element, text) of each body paragraph: notes, credits, "READ:" lines left out."""
+        # Editorial notes (classed, "Editor's note:", or all in italics, which an
+        # ``<em>``-only note is), credits lines and promos, tested in one pass.
         found = []
-        link_only = self.link_only()
+        skipped = self.link_only() | self.note_holders()
+        paragraph_text, mentions = self.paragraph_text, self.mentions_contribution
         for element, raw in self.candidate_texts():
-            text = self.paragraph_text(element, raw)
-            if not text or is_read_line(text) or self.is_note_or_credit(element, text):
+            if element in skipped:
                 continue
-            if is_italic_only(element) or element in link_only:
+            text = paragraph_text(element, raw)
+            if not text or READ_LINE_RE.match(text) or EDITORS_NOTE_RE.match(text):
+                continue
+            if is_note_class(element.get("class")) or is_italic_only(element):
+                continue
+            if mentions(text) and self.contributors(text):
                 continue
             found.append((element, text))
         return found
-
-    def is_note_or_credit(self, element: html.HtmlElement, text: str) -> bool:
-        """Editorial notes (classed, "Editor's note:", or an ``<em>``-only paragraph), credits."""
-        cls = (element.get("class") or "").lower()
-        if "editorialnote" in cls or "editorial-note" in cls or "editor-note" in cls:
-            return True
-        if element in self.note_holders():
-            return True
-        return bool(
-            EDITORS_NOTE_RE.match(text)
-            or is_em_only(element)
-            or (self.mentions_contribution(text) and bool(self.contributors(text)))
-        )
 
     @once
     def note_holders(self) -> frozenset[html.HtmlElement]:
