@@ -45,11 +45,11 @@ def test_each_outlets_last_template_is_a_fallback_that_reads_any_page() -> None:
 
 def test_templates_are_tried_in_the_declared_order() -> None:
     assert [t.NAME for t in templates_of("reuters")] == [
+        "reuters/2018",
         "reuters/blogs",
         "reuters/2015",
         "reuters/2013",
         "reuters/2016",
-        "reuters/2018",
         "reuters/2021",
         "reuters/generic",
     ]

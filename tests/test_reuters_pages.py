@@ -260,14 +260,27 @@ def test_long_and_french_sign_offs_are_credits() -> None:
         "(Awa Traore\u00a0; \u00e9dit\u00e9 par Ines Morel)",
         "Troops moved north on Friday, officials said.",
         "Standby generators kept the clinic in Gao running.",
+        "Prices rose by 3% in Bamako, traders said.",
+        "Cotton output fell by a third, the ministry said.",
+        "Awa Traore, reporting by phone from Gao, said the road was open.",
+        ". Reporting by Awa Traore",
+        "[Editing by Ines Morel]",
+        "\u00a0; Writing by Paul Girard",
+        "\u201cReporting by Awa Traore\u201d",
+        "\u0130diting by Ines Morel",
         "",
     ],
 )
 def test_sign_off_shortcut_agrees_with_the_full_check(line: str) -> None:
-    """is_sign_off skips the credits search on lines without " by"/" contributed": the
-    answer must be the one the full check gives, whatever the case or spaces."""
+    """is_sign_off skips the credits search on lines without " by"/" contributed", and on
+    lines outside parentheses whose first letter opens no role marker: the answer must be
+    the one the full check gives, whatever the case, spaces or edge punctuation."""
+    from crawler.pages import credits
     from crawler.pages.credits import is_credits_line
     from crawler.pages.templates import reuters_common
+
+    # The shortcut skips the edge characters the full check strips before its marker.
+    assert reuters_common._LEADING_EDGE == credits._LEADING_EDGE
 
     full = bool(
         is_credits_line(line)
@@ -412,3 +425,52 @@ def test_outside_modules_keeps_what_without_descendants_of_keeps() -> None:
     kept = outside_modules(story, paragraphs, is_module)
     assert kept == without_descendants_of(paragraphs, modules)
     assert [e.text for e in kept] == ["a", "d", "f", "h", "i"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "read"),
+    [
+        ("<h2>Read Next</h2>", True),
+        ("<h2>READ NEXT:</h2>", True),
+        ("<h2>Re<span>ad</span> N<b>ext</b></h2>", True),
+        ('<h2>Rea<span class="sr-only">zz</span>d Next</h2>', True),
+        ('<h2><span style="display:none">Most read</span>Related<br>Coverage</h2>', True),
+        ("<h2>Related\u00a0\u200bCoverage</h2>", True),
+        ("<h3>Related Coverage<svg><path/></svg></h3>", True),
+        ("<h2>Latest</h2>", False),
+        ("<h2>Read more from Reuters</h2>", False),
+        # Read in full, but shows another title: the letters test lets it through.
+        ('<h2>Next<span class="sr-only">Read</span> read next</h2>', True),
+        ('<h2>Next<span class="sr-only">Read</span></h2>', False),
+    ],
+)
+def test_a_module_heading_is_passed_over_only_where_it_shows_no_title(
+    heading: str, read: bool
+) -> None:
+    """modules_headed reads a heading's shown text only where all its text holds a title's
+    letters in order: a heading it passes over shows none of the titles."""
+    from lxml import html
+
+    from crawler.pages.templates.reuters_common import _STRING_VALUE, may_show_one_of
+    from crawler.pages.text import short_text_of
+
+    element = html.fragment_fromstring(heading)
+    shown = short_text_of(element, 15, uncounted=":")
+    shows_a_title = shown is not None and shown.lower().rstrip(":") in {
+        "read next",
+        "related coverage",
+    }
+    letters = ("readnext", "relatedcoverage")
+    assert may_show_one_of(_STRING_VALUE(element), letters) is read
+    assert read or not shows_a_title
+
+
+def test_story_classes_are_all_told_by_the_first_search() -> None:
+    """Reuters2021Page.story_lines tests an element's class names for a paragraph or a
+    sign-off only where one search finds a fragment that each of those classes holds."""
+    from crawler.pages.templates import reuters_2021
+
+    for prefix in reuters_2021._BODY_PART_CLASSES + reuters_2021._SIGN_OFF_CLASSES:
+        assert reuters_2021._may_mark(prefix)
+        assert reuters_2021._may_mark(f"text__text__1FZLe {prefix}__2-BtD")
+    assert not reuters_2021._may_mark("text__text__1FZLe body__full_width__ekUdw")

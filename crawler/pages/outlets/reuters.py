@@ -47,14 +47,15 @@ OUTLET = Outlet(
         "https://www.reuters.com/arc/outboundfeeds/news-sitemap/?outputType=xml",
     ),
     # The dated templates' markers exclude each other (tests/test_reuters_pages.py), so the
-    # order only decides what a page pays to be matched: blog posts match on two ids alone,
-    # before the markers that need the page's class names.
+    # order only decides what a page pays to be matched. 2018-2020 pages match on class
+    # names alone, first: their template never needs the index of the page's ids, which
+    # the others' markers build. Blog posts then match on two ids.
     templates=(
+        f"{_TEMPLATES}.reuters_2018:Reuters2018Page",
         f"{_TEMPLATES}.reuters_blogs:ReutersBlogPage",
         f"{_TEMPLATES}.reuters_2015:Reuters2015Page",
         f"{_TEMPLATES}.reuters_2013:Reuters2013Page",
         f"{_TEMPLATES}.reuters_2016:Reuters2016Page",
-        f"{_TEMPLATES}.reuters_2018:Reuters2018Page",
         f"{_TEMPLATES}.reuters_2021:Reuters2021Page",
         f"{_TEMPLATES}.reuters_fallback:ReutersFallbackPage",
     ),

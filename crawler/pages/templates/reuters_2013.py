@@ -12,7 +12,7 @@ from __future__ import annotations
 from lxml import html
 
 from ..article import headline_suffixes
-from ..base import PageContext, once
+from ..base import PageContext, compiled, once
 from ..text import strip_suffixes, text_of
 from .reuters_common import ReutersPage, outside_modules
 
@@ -20,6 +20,12 @@ from .reuters_common import ReutersPage, outside_modules
 # whose class holds "module", "inlineRelated", "related" or "factBox", a table, and
 # anything whose class holds "shareLinks" (substrings, as XPath contains() tests them).
 _INLINE_MODULE_CLASSES = ("module", "inlineRelated", "related", "factBox")
+_LOCATION = compiled(".//span[@class='articleLocation']")
+_CAPTIONS = compiled(
+    ".//*[contains(@class, 'captionText')]/p[not(contains(@class, 'credit'))]"
+    "|.//*[contains(@class, 'caption')]/p[not(contains(@class, 'credit'))]"
+)
+_IMAGES = compiled(".//img[not(ancestor::*[@id='photoControls'])]")
 
 
 def _is_inline_module(element: html.HtmlElement) -> bool:
@@ -86,7 +92,7 @@ class Reuters2013Page(ReutersPage):
 
     def dateline_element(self) -> html.HtmlElement | None:
         body = self.body()
-        found = body.xpath(".//span[@class='articleLocation']") if body is not None else []
+        found = _LOCATION(body) if body is not None else []
         if found:
             return found[0]
         found = self.under(self.article_info(), "//span[@class='location']")
@@ -104,12 +110,9 @@ class Reuters2013Page(ReutersPage):
     def image_elements(self) -> list[tuple[html.HtmlElement, html.HtmlElement | None]]:
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
         for box in self.with_id("div", "slideshowInlineLarge", "articleImage", "articleImageLarge"):
-            captions = box.xpath(
-                ".//*[contains(@class, 'captionText')]/p[not(contains(@class, 'credit'))]"
-                "|.//*[contains(@class, 'caption')]/p[not(contains(@class, 'credit'))]"
-            )
+            captions = _CAPTIONS(box)
             # The slideshow's previous/next buttons are images too.
-            imgs = box.xpath(".//img[not(ancestor::*[@id='photoControls'])]")
+            imgs = _IMAGES(box)
             for index, img in enumerate(imgs):
                 # The caption box shows the first slide's caption; the others load by script.
                 pairs.append((img, captions[0] if captions and index == 0 else None))

@@ -21,6 +21,13 @@ _RECIRCULATION_TITLES = ("also in", "next in", "more from", "trending", "most po
 # A class attribute naming the class itself, not a longer one ("related-content-title").
 _IS_RELATED_CONTENT = compiled("self::*[contains(concat(' ', @class, ' '), ' related-content ')]")
 _IS_RELATED_TOPICS = compiled("self::*[contains(concat(' ', @class, ' '), ' related-topics ')]")
+_LOCATION = compiled(".//span[@class='articleLocation']")
+_RELATED_TITLES = compiled(".//*[contains(@class, 'related-content-title')]|.//h3")
+_SLIDE_CAPTIONS = compiled(
+    "following-sibling::div[contains(@class, 'module-meta')][1]"
+    "//div[contains(@class, 'module-caption')]"
+)
+_PHOTO_CAPTIONS = compiled("..//*[contains(@class, 'related-photo-caption')]")
 
 
 class Reuters2016Page(Reuters2013Page):
@@ -58,7 +65,7 @@ class Reuters2016Page(Reuters2013Page):
 
     def dateline_element(self) -> html.HtmlElement | None:
         body = self.body()
-        found = body.xpath(".//span[@class='articleLocation']") if body is not None else []
+        found = _LOCATION(body) if body is not None else []
         return found[0] if found else None
 
     @once
@@ -67,7 +74,7 @@ class Reuters2016Page(Reuters2013Page):
         for box in self.with_class("div", "related-content"):
             if not _IS_RELATED_CONTENT(box):
                 continue
-            titles = box.xpath(".//*[contains(@class, 'related-content-title')]|.//h3")
+            titles = _RELATED_TITLES(box)
             title = text_of(titles[0]).lower() if titles else ""
             if not title.startswith(_RECIRCULATION_TITLES):
                 boxes.append(box)
@@ -87,15 +94,12 @@ class Reuters2016Page(Reuters2013Page):
             self.with_class("div", "slider-module"),
             "//div[contains(@class, 'module-slide-media')]",
         ):
-            captions = slide.xpath(
-                "following-sibling::div[contains(@class, 'module-meta')][1]"
-                "//div[contains(@class, 'module-caption')]"
-            )
-            for img in slide.xpath(".//img"):
+            captions = _SLIDE_CAPTIONS(slide)
+            for img in slide.iter("img"):
                 pairs.append((img, captions[0] if captions else None))
         for box in self.with_class("div", "related-photo-container"):
             # The caption sits beside the container, in div.related-photo-txt.
-            captions = box.xpath("..//*[contains(@class, 'related-photo-caption')]")
-            for img in box.xpath(".//img"):
+            captions = _PHOTO_CAPTIONS(box)
+            for img in box.iter("img"):
                 pairs.append((img, captions[0] if captions else None))
         return pairs

@@ -64,11 +64,14 @@ _RELATED_CLASSES = (
     "RelatedCoverage_related-coverage-module",
     "RelatedCoverage-container",
 )
+_has_byline_class = class_prefix_test(*_BYLINE_CLASSES)
+_has_stamp_class = class_prefix_test(*_STAMP_CLASSES)
+_has_credits_class = class_prefix_test(*_CREDITS_CLASSES)
+_has_related_class = class_prefix_test(*_RELATED_CLASSES)
 
 
-def _any_prefix(prefixes: tuple[str, ...]) -> str:
-    """The XPath test: a class name starts with one of `prefixes`."""
-    return " or ".join(has_prefix(prefix) for prefix in prefixes)
+def _is_related_box(element: html.HtmlElement) -> bool:
+    return element.tag == "div" and _has_related_class(element)
 
 
 class Reuters2018Page(ReutersPage):
@@ -95,12 +98,15 @@ class Reuters2018Page(ReutersPage):
         paragraphs = [e for e in body.iter("p", "h2", "h3") if e is not body]
         return outside_modules(body, paragraphs, _is_body_module)
 
+    # The header's parts and the story's modules, each from the class index: the few
+    # elements holding a prefix are tested in Python (class_prefix_test), in page order.
     def byline_element(self) -> html.HtmlElement | None:
-        found = self.indexed(_any_prefix(_BYLINE_CLASSES), classes=_BYLINE_CLASSES)
+        found = classes_passing(self.ctx, _has_byline_class, _BYLINE_CLASSES)
         return found[0] if found else None
 
+    @once
     def stamp_element(self) -> html.HtmlElement | None:
-        found = self.indexed(_any_prefix(_STAMP_CLASSES), classes=_STAMP_CLASSES)
+        found = classes_passing(self.ctx, _has_stamp_class, _STAMP_CLASSES)
         return found[0] if found else None
 
     @once
@@ -118,13 +124,11 @@ class Reuters2018Page(ReutersPage):
         return stated
 
     def credits_elements(self) -> list[html.HtmlElement]:
-        return self.indexed(_any_prefix(_CREDITS_CLASSES), classes=_CREDITS_CLASSES)
+        return classes_passing(self.ctx, _has_credits_class, _CREDITS_CLASSES)
 
     @once
     def related_containers(self) -> list[html.HtmlElement]:
-        return self.indexed(
-            f"self::div and ({_any_prefix(_RELATED_CLASSES)})", classes=_RELATED_CLASSES
-        )
+        return classes_passing(self.ctx, _is_related_box, _RELATED_CLASSES)
 
     def images(self) -> list[dict[str, object]]:
         # A lazy image's src is a 20-pixel placeholder of the photo; its URL without the width.
@@ -137,17 +141,19 @@ class Reuters2018Page(ReutersPage):
         body = self.body()
         root = body if body is not None else self.ctx.doc
         pairs: list[tuple[html.HtmlElement, html.HtmlElement | None]] = []
-        for figure in root.xpath(".//figure"):
+        for figure in _FIGURES(root):
             if any(_is_not_editorial_box(box) for box in figure.iterancestors()):
                 continue
             # 2019-2020 pages close the <figure> before its <figcaption> (both in Image_container).
-            captions = figure.xpath(".//figcaption|following-sibling::figcaption[1]")
-            for img in figure.xpath(".//img"):
+            captions = _CAPTIONS(figure)
+            for img in figure.iter("img"):
                 pairs.append((img, captions[0] if captions else None))
         return pairs
 
 
 _LAZY_WIDTH_RE = re.compile(r"&w=20$")
+_FIGURES = compiled(".//figure")
+_CAPTIONS = compiled(".//figcaption|following-sibling::figcaption[1]")
 
 
 def _bodies(ctx: PageContext) -> list[html.HtmlElement]:

@@ -10,7 +10,6 @@ Dates come from JSON-LD ``datePublished``: its ``dateCreated`` and the Fusion pa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from lxml import etree, html
 
@@ -48,16 +47,8 @@ _MODULE_CLASSES = (
 _BODY = f"(self::div and {has_prefix('article-body__content')}) or @data-testid='ArticleBody'"
 # Paragraphs and sub-heads inside the story's container: data-testid "paragraph-N", an
 # <h2>/<h3> "Heading", or a class starting "article-body__paragraph"/"article-body__heading".
-_has_body_part_class = class_prefix_test("article-body__paragraph", "article-body__heading")
-
-
-def _is_body_part(element: html.HtmlElement) -> bool:
-    test_id = element.get("data-testid") or ""
-    return (
-        test_id.startswith("paragraph-")
-        or (test_id == "Heading" and element.tag in ("h2", "h3"))
-        or _has_body_part_class(element)
-    )
+_BODY_PART_CLASSES = ("article-body__paragraph", "article-body__heading")
+_has_body_part_class = class_prefix_test(*_BODY_PART_CLASSES)
 
 
 # The tag navigation's boxes (their links are the topics).
@@ -77,18 +68,22 @@ _BYLINE = (
 )
 # The sign-off under the story ("Reporting by ...; Editing by ..."): a sign-off span, or a
 # plain Body paragraph after the numbered ones.
-_has_sign_off_class = class_prefix_test("sign-off__text")
+_SIGN_OFF_CLASSES = ("sign-off__text",)
+_has_sign_off_class = class_prefix_test(*_SIGN_OFF_CLASSES)
+# Every class the two tests above look for holds one of these: most of a story's elements
+# hold none and are told by two substring tests (a regex alternation of the two, without a
+# common prefix, tries every position and costs several times more).
+_MARKING = ("article-body__", "sign-off__")
 
 
-def _is_sign_off(element: html.HtmlElement) -> bool:
-    return _has_sign_off_class(element) or (
-        element.tag == "p" and element.get("data-testid") == "Body"
-    )
+def _may_mark(classes: str) -> bool:
+    return _MARKING[0] in classes or _MARKING[1] in classes
 
 
 # A gallery's slides and the caption it shows (of the first slide, "[1/5]" before it).
-_GALLERY_SLIDE = f".//*[{has_prefix('primary-gallery__slide')}]"
-_GALLERY_CAPTION = f".//*[{has_prefix('primary-gallery__caption')}]"
+_GALLERY_SLIDE = compiled(f".//*[{has_prefix('primary-gallery__slide')}]")
+_GALLERY_CAPTION = compiled(f".//*[{has_prefix('primary-gallery__caption')}]")
+_IMAGES = compiled(".//img")
 _CAPTION = compiled(
     f".//figcaption|.//*[{has_prefix('primary-image__caption')}]"
     f"|.//*[@data-testid='Body' and {has_prefix('article-image__figcaption')}]"
@@ -181,8 +176,35 @@ class Reuters2021Page(ReutersPage):
         return found + self.related_containers()
 
     @once
+    def story_lines(self) -> tuple[list[html.HtmlElement], list[html.HtmlElement]]:
+        """The story's paragraphs and sub-heads, and its sign-off lines, in page order:
+        found in one walk of its container, each element's attributes read once."""
+        body = self.body()
+        parts: list[html.HtmlElement] = []
+        sign_offs: list[html.HtmlElement] = []
+        for element in body.iter(etree.Element):
+            if element is body:
+                continue
+            test_id = element.get("data-testid")
+            classes = element.get("class")
+            marked = classes is not None and _may_mark(classes)
+            if (
+                test_id is not None
+                and (
+                    test_id.startswith("paragraph-")
+                    or (test_id == "Heading" and element.tag in ("h2", "h3"))
+                )
+            ) or (marked and _has_body_part_class(element)):
+                parts.append(element)
+            if (marked and _has_sign_off_class(element)) or (
+                test_id == "Body" and element.tag == "p"
+            ):
+                sign_offs.append(element)
+        return parts, sign_offs
+
+    @once
     def body_elements(self) -> list[html.HtmlElement]:
-        parts = _inside(self.body(), _is_body_part)
+        parts = self.story_lines()[0]
         # A paragraph-N wrapper may hold a p.article-body__paragraph: keep the outer one.
         inside = set(parts)
         outer = [p for p in parts if not any(a in inside for a in p.iterancestors())]
@@ -213,7 +235,7 @@ class Reuters2021Page(ReutersPage):
         return super().authors()
 
     def credits_elements(self) -> list[html.HtmlElement]:
-        found = without_descendants_of(_inside(self.body(), _is_sign_off), self.modules())
+        found = without_descendants_of(self.story_lines()[1], self.modules())
         return [element for element in found if is_credits_line(text_of(element))]
 
     def stamp_element(self) -> html.HtmlElement | None:
@@ -262,18 +284,12 @@ class Reuters2021Page(ReutersPage):
         for gallery in self.indexed(
             "@data-testid='PrimaryGalleryWrapper'", test_ids=("PrimaryGalleryWrapper",)
         ):
-            captions = gallery.xpath(_GALLERY_CAPTION)
-            for index, slide in enumerate(gallery.xpath(_GALLERY_SLIDE)):
+            captions = _GALLERY_CAPTION(gallery)
+            for index, slide in enumerate(_GALLERY_SLIDE(gallery)):
                 caption = captions[0] if captions and index == 0 else None
-                for img in slide.xpath(".//img")[:1]:
+                for img in _IMAGES(slide)[:1]:
                     pairs.append((img, caption))
         return pairs
 
     def caption_skip_xpath(self) -> str:
         return f".//*[{has_prefix('primary-gallery__pagination')}]"
-
-
-def _inside(root: html.HtmlElement, passes: Callable[[html.HtmlElement], bool]) -> list:
-    """The elements under `root` (not itself) that pass, in page order: the story's few
-    hundred elements tested in Python, faster than class-predicate XPath over them."""
-    return [e for e in root.iter(etree.Element) if e is not root and passes(e)]

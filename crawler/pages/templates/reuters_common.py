@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -100,16 +101,31 @@ def is_sign_off(text: str, *, normalized: bool = False) -> bool:
 
 def _may_be_credits_line(text: str, normalized: bool = False) -> bool:
     """False only where :func:`is_credits_line` is: each of its forms has a space, then "by"
-    or "contributed" (its whitespace is a single space once the line is normalised).
+    or "contributed" (its whitespace is a single space once the line is normalised), and
+    outside parentheses a role marker ("Reporting by", "Edited by", "Additional reporting
+    by", "Compiled by", "Written by") opens the line, past its edge punctuation.
 
-    Two substring tests instead of the role-marker search, which costs tens of
-    microseconds a paragraph. Case is folded as that search's IGNORECASE does: besides
-    another case, only U+0130 and U+0131 (dotted capital, dotless small I) match a letter
-    of these words.
+    Substring tests instead of the role-marker search, which costs microseconds a
+    paragraph, and news paragraphs often say "by". Case is folded as that search's
+    IGNORECASE does: besides another case, only U+0130 and U+0131 (dotted capital,
+    dotless small I) match a letter of these words, and none of their first letters.
     """
     line = text if normalized else normalize_space(text)
     folded = line.replace("\u0130", "i").lower().replace("\u0131", "i")
-    return " by" in folded or " contributed" in folded
+    if " contributed" in folded:
+        return True
+    if " by" not in folded:
+        return False
+    return line.startswith("(") or folded.lstrip(_LEADING_EDGE)[:1] in _MARKER_INITIALS
+
+
+# What a credits line may open with before its role marker (credits._strip_edges strips
+# them), and the first letters of the role markers.
+_LEADING_EDGE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000([;:,."
+)
+_MARKER_INITIALS = frozenset("arwce")
 
 
 def sign_off_credits(text: str) -> list[dict[str, str]]:
@@ -344,7 +360,7 @@ class ReutersPage(ArticlePage):
             seen.add(url)
             text = ""
             if caption is not None:
-                skip = caption.xpath(self.caption_skip_xpath())
+                skip = compiled(self.caption_skip_xpath())(caption)
                 text = clean_caption(text_of(caption, skip=skip))
             found.append({"url": url, "caption": text or None})
         return found
@@ -388,14 +404,14 @@ def in_page_order(doc: html.HtmlElement, elements: Iterable[html.HtmlElement]) -
 
 
 def classes_passing(
-    ctx: PageContext, test: etree.XPath, prefixes: tuple[str, ...]
+    ctx: PageContext, test: Callable[[html.HtmlElement], Any], prefixes: tuple[str, ...]
 ) -> list[html.HtmlElement]:
     """The elements whose class holds one of `prefixes` and that pass `test` (a compiled
-    ``self::...[...]`` query), in page order: found from the class index's joined values,
-    not by testing every class value in Python."""
+    ``self::...[...]`` query or a Python test), each once, in page order: found from the
+    class index's joined values, not by testing every class value in Python."""
     candidates = [element for prefix in prefixes for element in ctx.classes.containing(prefix)]
     kept = [element for element in candidates if test(element)]
-    return in_page_order(ctx.doc, kept) if len(prefixes) > 1 else kept
+    return in_page_order(ctx.doc, kept) if len(kept) > 1 and len(prefixes) > 1 else kept
 
 
 def class_prefix_test(*prefixes: str) -> Callable[[html.HtmlElement], bool]:
@@ -452,14 +468,38 @@ def modules_headed(
     wanted = {title.lower() for title in titles}
     # A heading showing more letters than the longest title (colons aside) is none of them.
     longest = max(len("".join(title.split())) for title in wanted)
+    letters = tuple(sorted("".join(title.split()) for title in wanted))
     found: list[html.HtmlElement] = []
     for heading in headings:
+        if not may_show_one_of(_STRING_VALUE(heading), letters):
+            continue
         text = short_text_of(heading, longest, uncounted=":")
         if text is None or text.lower().rstrip(":") not in wanted:
             continue
         container = heading.getparent()
-        while container is not None and not container.xpath(".//a[@href]"):
+        while container is not None and not _HAS_LINK(container):
             container = container.getparent()
         if container is not None and container not in found:
             found.append(container)
     return found
+
+
+_STRING_VALUE = compiled("string(.)")
+_HAS_LINK = compiled("boolean(.//a[@href])")
+
+
+@cache
+def _subsequence(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches a text holding the letters of one of `words` in their order, other
+    characters between them: possessive runs, so each word is one pass over the text."""
+    alternatives = ("".join(f"[^{re.escape(c)}]*+{re.escape(c)}" for c in w) for w in words)
+    return re.compile("|".join(alternatives))
+
+
+def may_show_one_of(raw: str, letters: tuple[str, ...]) -> bool:
+    """False only where no text an element shows reads one of `letters` (lower-case
+    titles without their spaces), from `raw`, all the text under the element: what it
+    shows is some of these text nodes in their order, each letter lower-cased alone, so a
+    title's letters must come in `raw` in their order. One regex match in C, where reading
+    each heading's visible text walks it in Python."""
+    return _subsequence(letters).match(raw.lower()) is not None
