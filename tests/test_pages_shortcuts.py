@@ -403,3 +403,99 @@ def test_meta_contents_normalised_when_asked_are_the_first_non_blank(
             None,
         )
         assert ctx.meta(wanted) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    elements=st.lists(
+        st.tuples(
+            st.sampled_from(["div", "span", "a", "p"]),
+            st.sampled_from(["class", "rel", "itemprop", "data-testid", "id"]),
+            st.sampled_from(
+                [
+                    "byline",
+                    "ByLine",
+                    "BYLINE",
+                    "x-bYlInE-y",
+                    "by line",
+                    "author",
+                    "Author",
+                    "author-name",
+                    "Author-Name",
+                    "bylıne",
+                    "a\nbyline",
+                    "",
+                ]
+            ),
+            st.integers(min_value=0, max_value=3),
+        ),
+        max_size=10,
+    ),
+    scoped=st.booleans(),
+)
+def test_byline_candidates_are_what_the_byline_query_finds(
+    elements: list[tuple[str, str, str, int]], scoped: bool
+) -> None:
+    """The generic reading's byline candidates come from the class and data-testid indexes:
+    the same elements, in the same order, as its query (case folded as translate() folds
+    it), under the story's element or the whole page, nested or not."""
+    from crawler.pages.generic import _BYLINE_XPATH, GenericArticlePage
+
+    markup, open_tags = "", []
+    for tag, attr, value, depth in elements:
+        while len(open_tags) > depth:
+            markup += f"</{open_tags.pop()}>"
+        markup += f'<{tag} {attr}="{value}">t'
+        open_tags.append(tag)
+    while open_tags:
+        markup += f"</{open_tags.pop()}>"
+    page_text = f"<html class='byline'><body><main class='byline'>{markup}</main></body></html>"
+    doc = parse_html(page_text.encode())
+    assert doc is not None
+    page = GenericArticlePage(PageContext("https://example.com/", doc, None, "utf-8"))
+    root = doc.find(".//main") if scoped else doc
+    assert page.byline_elements(root) == root.xpath("." + _BYLINE_XPATH)
+
+
+_PAGE_URLS = [
+    "https://edition.cnn.com/2013/01/29/world/index.html",
+    "http://127.0.0.1:8080/2013/01/29/world/index.html?x=1",
+    "http://localhost/a",
+    "http://mirror.example:80/a#f",
+    "https://www.reuters.com/article/x",
+]
+_LINK_URLS = [
+    "http://127.0.0.1:8080/2013/other.html?y=2",
+    "http://127.0.0.1:8081/x",
+    "http://localhost/b",
+    "http://mirror.example/c",
+    "https://edition.cnn.com/d",
+    "https://www.reuters.com/e?f=1",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    link=st.sampled_from(_LINK_URLS),
+    page_url=st.sampled_from(_PAGE_URLS),
+    canonical=st.sampled_from([*_PAGE_URLS, "https://example.org/z"]),
+)
+def test_links_move_home_as_each_link_was_tested_alone(
+    link: str, page_url: str, canonical: str
+) -> None:
+    """Whether a page is on a mirror is found once per page; each link comes out as when
+    the page and its canonical URL were read again for it."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from crawler.pages.urls import canonicalize_url, link_home, outlet_of_host
+
+    def alone(link: str, page_url: str, canonical_url: str) -> str:
+        page, home, target = urlsplit(page_url), urlsplit(canonical_url), urlsplit(link)
+        if outlet_of_host(page.hostname) is not None or outlet_of_host(home.hostname) is None:
+            return link
+        if urlsplit(canonicalize_url(page_url)).netloc != target.netloc:
+            return link
+        return urlunsplit((home.scheme, home.netloc, target.path, target.query, ""))
+
+    link = canonicalize_url(link)
+    assert link_home(link, page_url, canonical) == alone(link, page_url, canonical)

@@ -6,6 +6,7 @@ import bisect
 import itertools
 import json
 import operator
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, wraps
@@ -339,6 +340,22 @@ class AttributeIndex:
             # Go on after this value: one entry per value, whatever its hits.
             hit = joined.find(fragment, starts[index] + len(values[index]))
         return found
+
+    def searching(self, pattern: re.Pattern[str], tag: str | None = None) -> list[html.HtmlElement]:
+        """Elements (of `tag`, if given) whose value `pattern` finds a match in, in page
+        order. No match of `pattern` may hold a newline (then each lies within one value)."""
+        distinct = self._distinct
+        if distinct is not None and pattern.search(distinct) is None:
+            return []
+        joined, starts, values = self.joined, self._starts, self.values
+        indexes: list[int] = []
+        found = pattern.search(joined)
+        while found is not None:
+            index = bisect.bisect_right(starts, found.start()) - 1
+            indexes.append(index)
+            # Go on after this value: one entry per value, whatever its matches.
+            found = pattern.search(joined, starts[index] + len(values[index]))
+        return self._elements(indexes, tag)
 
     @cached_property
     def _starts(self) -> list[int]:

@@ -9,7 +9,7 @@ Wire Staff", "Reuters") gives no author at all.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from .outlets import outlets
 from .text import normalize_space
@@ -121,8 +121,12 @@ _NON_NAME_OPENERS = frozenset({"the", "for", "special", "with", "in", "and", "a"
 _EDGE_PUNCT = " .,:;-–—()[]\"'“”‘’*|"
 
 
+@lru_cache(maxsize=8192)
 def _word_key(token: str) -> str:
-    """Lower-cased token without edge punctuation and possessive ('CNN's' -> 'cnn')."""
+    """Lower-cased token without edge punctuation and possessive ('CNN's' -> 'cnn').
+
+    Remembered: a byline's tokens are each asked about several times (title word,
+    qualifier, outlet), and the same names and titles recur from page to page."""
     key = token.strip(_EDGE_PUNCT).lower()
     for suffix in ("'s", "’s"):
         if key.endswith(suffix):
@@ -140,6 +144,7 @@ def outlet_words() -> frozenset[str]:
     return WIRE_WORDS.union(*(o.byline_words for o in outlets()))
 
 
+@lru_cache(maxsize=8192)
 def _is_title_word(token: str) -> bool:
     key = _word_key(token)
     return key in TITLE_WORDS or any(part in TITLE_WORDS for part in key.split("-"))

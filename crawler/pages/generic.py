@@ -14,7 +14,7 @@ from typing import Any
 from lxml import html
 
 from .article import ArticlePage, headline_suffixes
-from .base import PageContext, once
+from .base import PageContext, compiled, once
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
 from .dates import parse_date
@@ -79,6 +79,17 @@ _BYLINE_XPATH = (
     " or contains(@class, 'author-name') or contains(@data-testid, 'byline')]"
 )
 
+
+# The parts of _BYLINE_XPATH read from the page's indexes: translate() folds only these six
+# letters, so a folded class value holds "byline" where the value holds this.
+_BYLINE_CLASS = re.compile("[bB][yY][lL][iI][nN][eE]")
+_AUTHOR_ATTRIBUTES = compiled(".//*[@rel='author' or @itemprop='author']")
+_IN_PAGE_ORDER = compiled("$found/self::*")
+# A byline's stamp and reading time, left out of its text.
+_BYLINE_SKIPPED = compiled(
+    ".//time|.//*[contains(@class, 'time') or contains(@class, 'date')"
+    " or contains(@class, 'stamp') or contains(@class, 'read')]"
+)
 
 # "@CRrileyCNN": a social handle printed beside a name, not part of it.
 _HANDLE_RE = re.compile(r"(?<!\S)@\w+")
@@ -309,19 +320,28 @@ class GenericArticlePage(ArticlePage):
         """The byline element's text, its stamp, reading time and handles left out."""
         scope = self.container()
         for root in ([scope] if scope is not None else []) + [self.ctx.doc]:
-            found = root.xpath("." + _BYLINE_XPATH)
+            found = self.byline_elements(root)
             chosen = set(found)
             # The outermost: a byline element holds its rel=author links and their "and".
             outer = [e for e in found if not any(a in chosen for a in e.iterancestors())]
             for element in outer:
-                skip = element.xpath(
-                    ".//time|.//*[contains(@class, 'time') or contains(@class, 'date')"
-                    " or contains(@class, 'stamp') or contains(@class, 'read')]"
-                )
+                skip = _BYLINE_SKIPPED(element)
                 text = normalize_space(_HANDLE_RE.sub(" ", text_of(element, skip=skip)))
                 if text and len(text) < 200 and not parse_date(text):
                     return text
         return None
+
+    def byline_elements(self, root: html.HtmlElement) -> list[html.HtmlElement]:
+        """What ``root.xpath("." + _BYLINE_XPATH)`` finds (the elements under `root` that
+        may be a byline), in page order: the class and data-testid parts from the page's
+        indexes, where the query would fold the case of every class value of the page."""
+        ctx = self.ctx
+        found = _AUTHOR_ATTRIBUTES(root)
+        indexed = ctx.classes.searching(_BYLINE_CLASS)
+        indexed += ctx.classes.containing("author-name")
+        indexed += ctx.test_ids.containing("byline")
+        found += [e for e in indexed if root in e.iterancestors()]
+        return list(_IN_PAGE_ORDER(root, found=found)) if found else []
 
     def authors(self) -> list[dict[str, str]]:
         """The visible byline's people; without one, JSON-LD authors, then author meta."""

@@ -6,7 +6,7 @@ import hashlib
 import posixpath
 import re
 from functools import cache, lru_cache
-from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote_plus, urljoin, urlsplit, urlunsplit
 
 from .outlets import outlets
 
@@ -63,11 +63,10 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    port = parts.port  # each read of it (and of hostname) parses the netloc again
     netloc = host
-    if parts.port and not (
-        (scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)
-    ):
-        netloc = f"{host}:{parts.port}"
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        netloc = f"{host}:{port}"
     kept = [
         pair
         for pair in parts.query.split("&")
@@ -92,12 +91,25 @@ def link_home(link: str, page_url: str, canonical_url: str) -> str:
     """A link of a page served by a mirror (a host that is not the outlet's, such as a test
     server) that points at the mirror itself, moved to the host of the page's canonical URL:
     a mirror's host and port never reach an item. Any other link is returned as it is."""
-    page, home, target = urlsplit(page_url), urlsplit(canonical_url), urlsplit(link)
-    if outlet_of_host(page.hostname) is not None or outlet_of_host(home.hostname) is None:
-        return link  # not a mirror, or a canonical URL that names no outlet host
-    if urlsplit(canonicalize_url(page_url)).netloc != target.netloc:
+    mirror = _mirror(page_url, canonical_url)
+    if mirror is None:
+        return link
+    netloc, home = mirror
+    target = urlsplit(link)
+    if netloc != target.netloc:
         return link
     return urlunsplit((home.scheme, home.netloc, target.path, target.query, ""))
+
+
+@lru_cache(maxsize=64)
+def _mirror(page_url: str, canonical_url: str) -> tuple[str, SplitResult] | None:
+    """Where `page_url` is on a mirror: the mirror's canonical host and port, and the parts
+    of `canonical_url`; else None (not a mirror, or a canonical URL that names no outlet
+    host). The same for each link of a page: found once per page, not once per link."""
+    page, home = urlsplit(page_url), urlsplit(canonical_url)
+    if outlet_of_host(page.hostname) is not None or outlet_of_host(home.hostname) is None:
+        return None
+    return urlsplit(canonicalize_url(page_url)).netloc, home
 
 
 def site_key(canonical_url: str) -> str:
