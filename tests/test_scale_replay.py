@@ -165,29 +165,3 @@ def test_a_part_lost_with_its_worker_is_scanned_again_not_the_run(
     large = one_large_file(site_archive, tmp_path / "warcs", copies=12)["gz"]
     alone, items = replay_losing_a_worker([str(large)], part_size=10_000)
     assert items == alone
-
-
-def test_the_warc_readers_start_without_fsspec_and_warcio_opens_local_files(
-    site_archive: Path,  # noqa: F811
-) -> None:
-    """Dask brings fsspec, which warcio would import at every start of a reader; the WARC
-    package imports warcio without it, warcio opens a local file by name with ``open``
-    (the same bytes), and fsspec still imports afterwards for whoever needs it."""
-    import subprocess
-    import sys
-
-    warc = sorted((site_archive / "warc").glob("*.warc.gz"))[0]
-    script = (
-        "import sys\n"
-        "import archive.warc.read.reader\n"
-        "assert 'fsspec' not in sys.modules, 'fsspec imported'\n"
-        "from warcio.utils import HAS_FSSPEC, fsspec_open\n"
-        "assert not HAS_FSSPEC\n"
-        "with fsspec_open(sys.argv[1], 'rb') as handle:\n"
-        "    assert handle.read() == open(sys.argv[1], 'rb').read()\n"
-        "import fsspec\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(warc)], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
