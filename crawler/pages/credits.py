@@ -44,7 +44,7 @@ _SPACES = (
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 # Punctuation and spaces around a credits line or a name: "(", "[" open, ")", "]" close.
-_LEADING_EDGE = _SPACES + "([;:,."
+LEADING_EDGE = _SPACES + "([;:,."
 _TRAILING_EDGE = _SPACES + ")];:,."
 
 
@@ -110,4 +110,4 @@ def _names(segment: str) -> list[str]:
 
 
 def _strip_edges(text: str) -> str:
-    return text.lstrip(_LEADING_EDGE).rstrip(_TRAILING_EDGE)
+    return text.lstrip(LEADING_EDGE).rstrip(_TRAILING_EDGE)

@@ -16,7 +16,7 @@ from lxml import etree, html
 
 from ..article import ArticlePage
 from ..base import Link, PageContext, compiled, in_box, once
-from ..credits import is_credits_line, parse_credits
+from ..credits import LEADING_EDGE, is_credits_line, parse_credits
 from ..dates import parse_date
 from ..text import normalize_space, short_text_of, text_of
 from ..urls import canonicalize_url
@@ -116,15 +116,10 @@ def _may_be_credits_line(text: str, normalized: bool = False) -> bool:
         return True
     if " by" not in folded:
         return False
-    return line.startswith("(") or folded.lstrip(_LEADING_EDGE)[:1] in _MARKER_INITIALS
+    return line.startswith("(") or folded.lstrip(LEADING_EDGE)[:1] in _MARKER_INITIALS
 
 
-# What a credits line may open with before its role marker (credits._strip_edges strips
-# them), and the first letters of the role markers.
-_LEADING_EDGE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
-    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000([;:,."
-)
+# The first letters of the role markers (after the edge punctuation the credits check strips).
 _MARKER_INITIALS = frozenset("arwce")
 
 
