@@ -12,6 +12,12 @@ from archive.warc.encoding import ContentDecodingError, decode_content
 TEXT = b"<html><body>" + b"a fine page " * 1000 + b"</body></html>"
 
 
+def raw_deflate(data: bytes) -> bytes:
+    """A raw deflate stream (no zlib header), as some servers send ``deflate``."""
+    compressor = zlib.compressobj(wbits=-15)
+    return compressor.compress(data) + compressor.flush()
+
+
 def _enc(value: str) -> list[tuple[str, str]]:
     return [("Content-Type", "text/html"), ("Content-Encoding", value)]
 
@@ -22,7 +28,7 @@ def _enc(value: str) -> list[tuple[str, str]]:
         (gzip.compress(TEXT), "gzip"),
         (gzip.compress(TEXT[:500]) + gzip.compress(TEXT[500:]), "gzip"),  # two members
         (zlib.compress(TEXT), "deflate"),
-        (zlib.compress(TEXT, wbits=-15), "deflate"),  # raw deflate
+        (raw_deflate(TEXT), "deflate"),
         (gzip.compress(gzip.compress(TEXT)), "gzip, gzip"),
         (TEXT, "identity"),
     ],

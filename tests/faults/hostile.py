@@ -9,6 +9,7 @@ command against one by hand::
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -114,7 +115,7 @@ def bombs(folder: Path) -> Path:
     bomb = gzipped(400)
     writer = WarcWriter(folder, prefix="newsarchive-cnn")
     writer.write_capture(page_capture(BOMB_URL, bomb, at(1), [("Content-Encoding", "gzip")]))
-    double = zlib.compress(bomb, 9, wbits=31)
+    double = gzip.compress(bomb, 9, mtime=0)
     writer.write_capture(
         page_capture(DOUBLE_URL, double, at(1, 1), [("Content-Encoding", "gzip, gzip")])
     )
@@ -180,7 +181,7 @@ def raw_record(headers: list[tuple[str, str]], block: bytes) -> bytes:
     lines = ["WARC/1.1", *(f"{name}: {value}" for name, value in headers)]
     lines.append(f"Content-Length: {len(block)}")
     record = ("\r\n".join(lines) + "\r\n\r\n").encode() + block + b"\r\n\r\n"
-    return zlib.compress(record, 6, wbits=31)
+    return gzip.compress(record, 6, mtime=0)
 
 
 def damaged_headers(folder: Path) -> Path:
