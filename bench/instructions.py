@@ -1,0 +1,172 @@
+"""``python -m bench.instructions DIR``: instructions per page of ``analyse``, per template.
+
+CPU time on a shared or virtual machine drifts by tens of percent within minutes, more than
+most changes to extraction save; the instructions a page's analysis executes do not. This
+runs the pages of DIR (read as ``bench.saved`` reads them) once under valgrind's callgrind,
+each template's pages in turn, and prints millions of instructions per page of ``analyse``
+and of a bare ``lxml.html.fromstring`` parse. To compare two versions of the code, run it in
+each (``--code OTHER_CHECKOUT`` measures another checkout's ``crawler`` package with this
+tool): runs of the same code agree to well under 1%. Instructions are not time
+(Python's interpreter and libxml2 do different work per instruction): the goals stay stated
+in ``bench.saved``'s CPU time; this is for telling whether a change removed work.
+
+Needs valgrind; about a minute for 43 pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Callgrind writes its counts so far to a new file each time this C function is entered:
+# ``time.process_time()`` marks where one measured stretch ends and the next begins.
+MARK_FUNCTION = "time_process_time"
+_SUMMARY = re.compile(rb"^summary:\s+(\d+)", re.MULTILINE)
+_PART = re.compile(r"\.(\d+)$")
+
+
+def part_counts(folder: Path) -> list[int]:
+    """The instructions of each part callgrind dumped into `folder`, in dump order (the
+    numbered files ``NAME.1``, ``NAME.2``, ...; the unnumbered one, after the last mark,
+    is left out)."""
+    numbered = []
+    for path in folder.iterdir():
+        found = _PART.search(path.name)
+        if found:
+            numbered.append((int(found.group(1)), path))
+    counts = []
+    for _, path in sorted(numbered):
+        summary = _SUMMARY.search(path.read_bytes())
+        if summary is None:
+            raise ValueError(f"{path.name}: no summary line (not a callgrind output)")
+        counts.append(int(summary.group(1)))
+    return counts
+
+
+def table(groups: list[tuple[str, int]], counts: list[int], repeat: int) -> list[str]:
+    """Markdown rows: for each (template, pages) group, the parse and analyse parts (after
+    the first part, start-up) as millions of instructions per page and run."""
+    if len(counts) != 1 + 2 * len(groups):
+        raise ValueError(f"{len(counts)} parts for {len(groups)} templates")
+    rows = [
+        "| template | pages | lxml parse Minstr | analyse Minstr | analyse / parse |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for index, (name, pages) in enumerate(groups):
+        rows.append(_row(name, pages, counts[2 + 2 * index], counts[1 + 2 * index], repeat))
+    rows.append(
+        _row(
+            "all",
+            sum(pages for _, pages in groups),
+            sum(counts[2::2]),
+            sum(counts[1::2]),
+            repeat,
+        )
+    )
+    return rows
+
+
+def _row(name: str, pages: int, parse: int, analyse: int, repeat: int) -> str:
+    per = 1e6 * pages * repeat
+    return (
+        f"| {name} | {pages} | {parse / per:.2f} | {analyse / per:.2f} | {analyse / parse:.2f}x |"
+    )
+
+
+def measure(folder: Path, repeat: int, code: Path | None) -> None:
+    """Under callgrind: each template's pages, ``analyse`` then the bare parse, `repeat`
+    times each, one mark after each; prints the templates and their page counts."""
+    if code is not None:
+        sys.path.insert(0, str(code.resolve()))
+    from lxml import html
+
+    from bench.saved import load
+    from crawler.pages import analyse
+
+    headers = {"Content-Type": "text/html"}
+    pages = load(folder)
+    groups: dict[str, list[tuple[str, str | None, bytes]]] = {}
+    for url, source, body in pages:
+        analysis = analyse(url, headers, body, source=source)
+        groups.setdefault(analysis.extractor or f"({analysis.kind})", []).append(
+            (url, source, body)
+        )
+    for url, source, body in pages:  # every cache and lazy import filled before counting
+        analyse(url, headers, body, source=source)
+        html.fromstring(body)
+    names = sorted(groups)
+    print("\t".join(f"{name}={len(groups[name])}" for name in names))
+    time.process_time()
+    for name in names:
+        for _ in range(repeat):
+            for url, source, body in groups[name]:
+                analyse(url, headers, body, source=source)
+        time.process_time()
+        for _ in range(repeat):
+            for _url, _source, body in groups[name]:
+                html.fromstring(body)
+        time.process_time()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__)
+    parser.add_argument("folder", type=Path, help="saved pages (NAME.html, NAME.json)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each page counted")
+    parser.add_argument(
+        "--code", type=Path, help="a checkout whose crawler package is measured (default: this)"
+    )
+    parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.inside:
+        measure(args.folder, args.repeat, args.code)
+        return 0
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        print("bench.instructions: valgrind is not installed", file=sys.stderr)
+        return 2
+    if not any(args.folder.glob("*.html")):
+        print(f"bench.instructions: no .html pages in {args.folder}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="bench-instructions-") as scratch:
+        command = [
+            valgrind,
+            "--tool=callgrind",
+            f"--dump-before={MARK_FUNCTION}",
+            f"--callgrind-out-file={scratch}/callgrind.out",
+            sys.executable,
+            "-m",
+            "bench.instructions",
+            "--inside",
+            "--repeat",
+            str(args.repeat),
+            *(["--code", str(args.code)] if args.code else []),
+            str(args.folder),
+        ]
+        env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same dict layouts in every run
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            print(done.stderr[-2000:], file=sys.stderr)
+            print("bench.instructions: the counted run failed", file=sys.stderr)
+            return 1
+        groups = [
+            (name, int(pages))
+            for name, pages in (entry.rsplit("=", 1) for entry in done.stdout.strip().split("\t"))
+        ]
+        try:
+            rows = table(groups, part_counts(Path(scratch)), args.repeat)
+        except ValueError as exc:
+            print(f"bench.instructions: {exc}", file=sys.stderr)
+            return 1
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""``bench.instructions``: callgrind's dumped parts read in order and turned into rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.instructions import part_counts, table
+
+
+def _dump(folder: Path, name: str, instructions: int) -> None:
+    (folder / name).write_bytes(
+        b"# callgrind format\nversion: 1\ncmd: python\nevents: Ir\n"
+        + f"summary: {instructions}\n\nfn=(1) main\n0 {instructions}\n".encode()
+    )
+
+
+def test_parts_are_read_in_dump_order_and_the_exit_dump_is_left_out(tmp_path: Path) -> None:
+    for number, instructions in [(10, 1000), (2, 20), (1, 1), (9, 900), (3, 30)]:
+        _dump(tmp_path, f"callgrind.out.{number}", instructions)
+    _dump(tmp_path, "callgrind.out", 5)  # counts after the last mark: not a measured part
+    assert part_counts(tmp_path) == [1, 20, 30, 900, 1000]
+
+
+def test_a_file_without_a_summary_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "callgrind.out.1").write_bytes(b"not a callgrind dump\n")
+    with pytest.raises(ValueError, match="no summary"):
+        part_counts(tmp_path)
+
+
+def test_rows_give_instructions_per_page_and_run() -> None:
+    # start-up, then (analyse, parse) for each template: 2 pages counted 3 times each.
+    counts = [10**9, 60 * 10**6, 30 * 10**6, 12 * 10**6, 24 * 10**6]
+    rows = table([("cnn/2013", 2), ("reuters/2018", 2)], counts, repeat=3)
+    assert rows[2] == "| cnn/2013 | 2 | 5.00 | 10.00 | 2.00x |"
+    assert rows[3] == "| reuters/2018 | 2 | 4.00 | 2.00 | 0.50x |"
+    assert rows[4] == "| all | 4 | 4.50 | 6.00 | 1.33x |"
+
+
+def test_parts_that_do_not_match_the_templates_are_refused() -> None:
+    with pytest.raises(ValueError, match="4 parts for 2 templates"):
+        table([("a", 1), ("b", 1)], [1, 2, 3, 4], repeat=1)
