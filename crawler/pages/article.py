@@ -12,14 +12,12 @@ from typing import Any, ClassVar
 
 from lxml import html
 
-from .base import SCHEMA_VERSION, Link, PageContext, compiled, in_regions, once
+from .base import SCHEMA_VERSION, Link, PageContext, compiled, in_page_order, in_regions, once
 from .bylines import parse_byline
 from .dates import parse_iso
 from .outlets import outlets
 from .text import normalize_space, strip_suffixes, text_of
 from .urls import article_id, canonicalize_url, link_home
-
-_IN_PAGE_ORDER = compiled("$found/self::*")
 
 
 @cache
@@ -111,7 +109,7 @@ class ArticlePage:
                     e for e in kept if e in inside or any(a in inside for a in e.iterancestors())
                 ]
             # One entry per element, in page order (as the query gives them).
-            found = self._found[key] = list(_IN_PAGE_ORDER(self.ctx.doc, found=kept))
+            found = self._found[key] = in_page_order(self.ctx.doc, kept)
         return list(found)
 
     def first(self, query: str) -> Any:

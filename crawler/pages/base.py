@@ -7,7 +7,7 @@ import itertools
 import json
 import operator
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, wraps
 from typing import Any, Literal, TypeVar
@@ -495,6 +495,15 @@ def compiled(query: str) -> etree.XPath:
 
 
 _COMPILED: dict[str, etree.XPath] = {}
+
+
+def in_page_order(root: html.HtmlElement, elements: Iterable[html.HtmlElement]) -> list[Any]:
+    """`elements` (in `root`'s document) each once, in page order: an XPath node set is in
+    document order, so the query sorts them in C."""
+    return list(_PAGE_ORDER(root, found=list(elements)))
+
+
+_PAGE_ORDER = etree.XPath("$found/self::*")
 
 
 def _flatten_jsonld(data: Any) -> Iterator[dict[str, Any]]:

@@ -14,7 +14,7 @@ from typing import Any
 from lxml import html
 
 from .article import ArticlePage, headline_suffixes
-from .base import PageContext, compiled, once
+from .base import PageContext, compiled, in_page_order, once
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
 from .dates import parse_date
@@ -84,7 +84,6 @@ _BYLINE_XPATH = (
 # letters, so a folded class value holds "byline" where the value holds this.
 _BYLINE_CLASS = re.compile("[bB][yY][lL][iI][nN][eE]")
 _AUTHOR_ATTRIBUTES = compiled(".//*[@rel='author' or @itemprop='author']")
-_IN_PAGE_ORDER = compiled("$found/self::*")
 # A byline's stamp and reading time, left out of its text.
 _BYLINE_SKIPPED = compiled(
     ".//time|.//*[contains(@class, 'time') or contains(@class, 'date')"
@@ -341,7 +340,7 @@ class GenericArticlePage(ArticlePage):
         indexed += ctx.classes.containing("author-name")
         indexed += ctx.test_ids.containing("byline")
         found += [e for e in indexed if root in e.iterancestors()]
-        return list(_IN_PAGE_ORDER(root, found=found)) if found else []
+        return in_page_order(root, found) if found else []
 
     def authors(self) -> list[dict[str, str]]:
         """The visible byline's people; without one, JSON-LD authors, then author meta."""

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..article import ArticlePage
-from ..base import Link, compiled, once
+from ..base import Link, in_page_order, once
 from ..bylines import byline_names, contributor_names
 from ..dates import parse_date
 from ..text import normalize_space, text_of
@@ -167,7 +167,6 @@ def credit_entries(
 
 # Classes of editorial notes; a paragraph holding one is a note.
 _NOTE_CLASSES = ("el-editorial-note", "cnnEditorialNote")
-_IN_PAGE_ORDER = compiled("$found/self::*")
 
 
 def is_note_class(cls: str | None) -> bool:
@@ -268,7 +267,7 @@ class CnnPage(ArticlePage):
         """`elements` each once, in page order."""
         if len(elements) < 2:
             return elements
-        return list(_IN_PAGE_ORDER(self.ctx.doc, found=elements))
+        return in_page_order(self.ctx.doc, elements)
 
     def with_class(self, name: str) -> list[html.HtmlElement]:
         """Elements whose class list holds `name` as a whole word, in page order."""
@@ -349,7 +348,7 @@ class CnnPage(ArticlePage):
             return [link for _, link in pairs]
         # A node-set is in document order: the query sorts them in C.
         elements = list({element: None for element, _ in pairs})
-        order = {e: i for i, e in enumerate(_IN_PAGE_ORDER(self.ctx.doc, found=elements))}
+        order = {e: i for i, e in enumerate(in_page_order(self.ctx.doc, elements))}
         return [link for _, link in sorted(pairs, key=lambda pair: order.get(pair[0], 0))]
 
     def dateline(self) -> str | None:

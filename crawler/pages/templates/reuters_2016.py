@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from lxml import html
 
-from ..base import PageContext, compiled, once
+from ..base import PageContext, compiled, in_page_order, once
 from ..text import text_of
 from .reuters_2013 import Reuters2013Page
-from .reuters_common import in_page_order
 
 # Titles of related-content boxes that list the section's other stories, not coverage.
 _RECIRCULATION_TITLES = ("also in", "next in", "more from", "trending", "most popular")

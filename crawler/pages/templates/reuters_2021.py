@@ -13,14 +13,13 @@ import re
 
 from lxml import etree, html
 
-from ..base import PageContext, compiled, once
+from ..base import PageContext, compiled, in_page_order, once
 from ..credits import is_credits_line
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
 from .reuters_common import (
     ReutersPage,
     class_prefix_test,
-    in_page_order,
     modules_headed,
     without_descendants_of,
 )

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..article import ArticlePage
-from ..base import Link, PageContext, compiled, in_box, once
+from ..base import Link, PageContext, compiled, in_box, in_page_order, once
 from ..credits import LEADING_EDGE, is_credits_line, parse_credits
 from ..dates import parse_date
 from ..text import normalize_space, short_text_of, text_of
@@ -388,14 +388,6 @@ def _is_card_heading(element: html.HtmlElement) -> bool:
         return True
     classes = element.get("class")
     return classes is not None and ("title" in classes or "heading" in classes)
-
-
-_PAGE_ORDER = compiled("$found/self::*")
-
-
-def in_page_order(doc: html.HtmlElement, elements: Iterable[html.HtmlElement]) -> list:
-    """`elements` in page order, each once (an XPath node set is ordered so)."""
-    return list(_PAGE_ORDER(doc, found=list(elements)))
 
 
 def classes_passing(
