@@ -9,7 +9,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache, cached_property, wraps
+from functools import cache, cached_property, partial, wraps
 from typing import Any, Literal, TypeVar
 
 from lxml import etree, html
@@ -326,19 +326,10 @@ class AttributeIndex:
         if not fragment:  # in every value; a search for it would find it anywhere, forever
             found = self._held[fragment] = list(range(len(self.values)))
             return found
-        found = self._held[fragment] = []
-        if self._lacks(fragment):
-            return found
         joined = self.joined
-        hit = joined.find(fragment)
-        if hit < 0:
-            return found
-        starts, values = self._starts, self.values
-        while hit >= 0:
-            index = bisect.bisect_right(starts, hit) - 1
-            found.append(index)
-            # Go on after this value: one entry per value, whatever its hits.
-            hit = joined.find(fragment, starts[index] + len(values[index]))
+        found = self._held[fragment] = (
+            [] if self._lacks(fragment) else self._values_hit(partial(joined.find, fragment))
+        )
         return found
 
     def searching(self, pattern: re.Pattern[str], tag: str | None = None) -> list[html.HtmlElement]:
@@ -347,15 +338,27 @@ class AttributeIndex:
         distinct = self._distinct
         if distinct is not None and pattern.search(distinct) is None:
             return []
-        joined, starts, values = self.joined, self._starts, self.values
-        indexes: list[int] = []
-        found = pattern.search(joined)
-        while found is not None:
-            index = bisect.bisect_right(starts, found.start()) - 1
-            indexes.append(index)
-            # Go on after this value: one entry per value, whatever its matches.
-            found = pattern.search(joined, starts[index] + len(values[index]))
-        return self._elements(indexes, tag)
+        joined = self.joined
+
+        def find(at: int) -> int:
+            found = pattern.search(joined, at)
+            return -1 if found is None else found.start()
+
+        return self._elements(self._values_hit(find), tag)
+
+    def _values_hit(self, find: Callable[[int], int]) -> list[int]:
+        """Indexes of the values holding a hit, in order, each once whatever its hits:
+        `find(at)` is the offset in :attr:`joined` of the first hit from `at` (-1: none)."""
+        hit = find(0)
+        if hit < 0:
+            return []
+        starts, values = self._starts, self.values
+        found = []
+        while hit >= 0:
+            index = bisect.bisect_right(starts, hit) - 1
+            found.append(index)
+            hit = find(starts[index] + len(values[index]))  # on after this value
+        return found
 
     @cached_property
     def _starts(self) -> list[int]:
