@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from crawler.pages import analyse
 from crawler.pages.blocks import is_block_page
+
+from .test_pages_fixtures import load_fixture
 
 DATADOME_CHALLENGE = b"""<html lang="en"><head><title>reuters.com</title>
 <style>#cmsg{animation: A 1.5s;}@keyframes A{0%{opacity:0;}99%{opacity:0;}100%{opacity:1;}}</style>
@@ -64,3 +70,42 @@ def test_other_challenges() -> None:
 def test_ordinary_pages_are_not_blocked() -> None:
     assert not is_block_page(200, b"<html><body><p>Hello</p></body></html>")
     assert not is_block_page(404, b"<html><body>Not found</body></html>")
+
+
+def _with_long_head(page: bytes, notice: bytes) -> bytes:
+    """`page` with `notice` and 70 KB of inline styles closing its ``<head>``: its first
+    64 KB then show a challenge's phrase and next to no readable text."""
+    rules = b"".join(b".rule-%d{margin:0 %dpx;color:#%06x}" % (i, i % 9, i) for i in range(30))
+    styles = b"".join(b"<style>%s</style>\n" % rules for _ in range(70))
+    notice = b"<noscript>" + notice + b"</noscript>"
+    return page.replace(b"</head>", notice + styles + b"</head>", 1)
+
+
+def test_an_article_in_its_outlets_markup_is_never_taken_for_a_challenge() -> None:
+    pages = Path(__file__).parent / "data" / "pages"
+    expected, headers, body = load_fixture(pages / "cnn_2013" / "script_stamp_banner_topic.html")
+    page = _with_long_head(body, b"Please enable JavaScript to watch this video.")
+    assert 65536 < len(page) < 200_000
+    assert is_block_page(200, page)  # what the bytes alone say: a phrase, no text to read
+    analysis = analyse(expected["url"], headers, page, source="cnn")
+    assert analysis.kind == "article"
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == expected["paragraphs"]
+
+
+@pytest.mark.parametrize(
+    ("url", "source"),
+    [
+        ("https://www.cnn.com/2013/01/12/world/africa/x/index.html", "cnn"),
+        ("https://ireport.cnn.com/docs/DOC-1", "cnn"),
+        ("https://blogs.reuters.com/great-debate/2013/01/12/x/", "reuters"),
+        ("https://example.org/news/x", None),
+    ],
+)
+def test_a_challenge_page_is_blocked_whichever_template_would_read_it(
+    url: str, source: str | None
+) -> None:
+    analysis = analyse(url, {"Content-Type": "text/html"}, DATADOME_CHALLENGE, source=source)
+    assert analysis.kind == "blocked"
+    assert analysis.reason == "challenge page"
+    assert analysis.source == source

@@ -69,20 +69,30 @@ def analyse(
     `body` is the payload after content decoding (gzip removed); `source` forces the
     outlet (a mirror's host says nothing about it). Never raises on bad input.
     """
-    content_type = header_value(headers, "content-type")
-    mime = (content_type or "").split(";")[0].strip().lower()
-
     if status >= 400 or status < 200:
         if is_block_page(status, body):
             return Analysis(kind="blocked", source=source, reason=f"status {status}")
         return Analysis(kind="not_article", source=source, reason=f"status {status}")
-    if is_block_page(status, body):
+    analysis, own_markup = _analyse_page(url, headers, body, source)
+    # An article read by a template of its outlet's own markup is no challenge page, which
+    # carries none; only the rest pay for the check (substring searches of 64 KB).
+    if not own_markup and is_block_page(status, body):
         return Analysis(kind="blocked", source=source, reason="challenge page")
+    return analysis
 
+
+def _analyse_page(
+    url: str, headers: Mapping[str, Any] | None, body: bytes, source: str | None
+) -> tuple[Analysis, bool]:
+    """:func:`analyse` of a page answered with success, and whether an outlet's template
+    (not a generic reading) read it as an article."""
+    content_type = header_value(headers, "content-type")
+    mime = (content_type or "").split(";")[0].strip().lower()
     if mime in _XML_TYPES or xml_listing_kind(body):
-        return Analysis(kind="listing", source=source, links=xml_links(body, url), reason="feed")
+        links = xml_links(body, url)
+        return Analysis(kind="listing", source=source, links=links, reason="feed"), False
     if mime not in _HTML_TYPES:
-        return Analysis(kind="not_article", source=source, reason=f"content type {mime}")
+        return Analysis(kind="not_article", source=source, reason=f"content type {mime}"), False
 
     try:
         found = _large_utf8_page(body, content_type)
@@ -92,18 +102,21 @@ def analyse(
         else:
             doc, encoding = found
     except (ValueError, etree.ParserError, RecursionError) as exc:
-        return Analysis(kind="not_article", source=source, reason=f"unparseable: {exc}")
+        return Analysis(kind="not_article", source=source, reason=f"unparseable: {exc}"), False
     if doc is None:
-        return Analysis(kind="not_article", source=source, reason="empty document")
+        return Analysis(kind="not_article", source=source, reason="empty document"), False
 
     source = source or detect_source(url, doc)
     ctx = PageContext(url=url, doc=doc, source=source, encoding=encoding)
     failed: str | None = None
     try:
         template = template_for(ctx)
-        return _read(template(ctx), url, doc, source)
+        analysis = _read(template(ctx), url, doc, source)
+        own_markup = analysis.kind == "article" and not issubclass(template, GenericArticlePage)
+        return analysis, own_markup
     except RecursionError:
-        return Analysis(kind="not_article", source=source, reason="document too deeply nested")
+        reason = "document too deeply nested"
+        return Analysis(kind="not_article", source=source, reason=reason), False
     except Exception:
         # A template that breaks on markup it did not foresee: the generic reader answers,
         # and the run report counts the failure under the template's name.
@@ -117,7 +130,7 @@ def analyse(
     except Exception as exc:
         analysis = Analysis(kind="not_article", source=source, reason=f"extraction failed: {exc!r}")
     analysis.failed_template = failed
-    return analysis
+    return analysis, False
 
 
 def _read(page: ArticlePage, url: str, doc: html.HtmlElement, source: str | None) -> Analysis:
