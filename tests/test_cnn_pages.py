@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from crawler.pages import analyse
@@ -83,3 +86,34 @@ def test_notes_promos_and_credits_leave_the_body() -> None:
     assert analysis.article is not None
     assert analysis.article["paragraphs"] == ["Traders at dawn.", "Prices held all week."]
     assert analysis.article["credits"] == [{"name": "Ama Owusu", "role": "contributor"}]
+
+
+CNN_FIXTURES = sorted((Path(__file__).parent / "data" / "pages").glob("cnn_*/*.html"))
+
+
+@pytest.mark.parametrize("html_path", CNN_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_each_page_matches_one_dated_template_only(html_path: Path) -> None:
+    """The dated templates' markers exclude each other: their declared order only decides
+    how much a page pays to be matched, never which template reads it."""
+    from crawler.pages import parse_html
+    from crawler.pages.base import PageContext
+    from crawler.pages.encoding import utf8_html
+    from crawler.pages.registry import templates_of
+
+    expected = json.loads(html_path.with_suffix(".json").read_text("utf-8"))
+    doc = parse_html(utf8_html(html_path.read_bytes(), "text/html")[0])
+    ctx = PageContext(url=expected["url"], doc=doc, source="cnn", encoding="utf-8")
+    dated = templates_of("cnn")[1:-1]  # after iReport (told by its host), before the fallback
+    matching = [template.NAME for template in dated if template.matches(ctx)]
+    assert matching == [expected["metadata"]["extractor"]]
+    assert matching == [html_path.parent.name.replace("_", "/")]
+
+
+def test_the_2010_2014_markers_are_asked_after_the_later_templates() -> None:
+    """Pages of 2015 on match on class names alone; the 2010-2014 markers may ask for the
+    index of the page's ids, which those templates never need."""
+    from crawler.pages.registry import templates_of
+
+    names = [template.NAME for template in templates_of("cnn")]
+    assert names.index("cnn/2015") < names.index("cnn/2013")
+    assert names.index("cnn/2021") < names.index("cnn/2013")

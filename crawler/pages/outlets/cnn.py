@@ -37,12 +37,16 @@ OUTLET = Outlet(
         "https://edition.cnn.com/world/africa",
         "https://edition.cnn.com/sitemaps/cnn/news.xml",
     ),
+    # The dated templates' markers exclude each other (tests/test_cnn_pages.py), so their
+    # order only decides what a page pays to be matched. Pages of 2015 on match on class
+    # names alone, first: the 2010-2014 markers may need the index of the page's ids,
+    # which only the 2010-2014 and CNNMoney templates read.
     templates=(
         # iReport first: its host says what it is (readers' submissions), whatever its markup.
         f"{_TEMPLATES}.cnn_ireport:CnnIReportPage",
-        f"{_TEMPLATES}.cnn_2013:Cnn2013Page",
         f"{_TEMPLATES}.cnn_2015:Cnn2015Page",
         f"{_TEMPLATES}.cnn_2021:Cnn2021Page",
+        f"{_TEMPLATES}.cnn_2013:Cnn2013Page",
         f"{_TEMPLATES}.cnn_money:CnnMoneyPage",
         # Any other CNN page: the generic reading, minus video, gallery and section pages.
         f"{_TEMPLATES}.cnn_fallback:CnnFallbackPage",
