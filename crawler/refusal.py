@@ -19,6 +19,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from .keys import ARCHIVE_REQUEST, KIND
+from .pages import analyse
 from .pages.blocks import is_block_page
 
 logger = logging.getLogger(__name__)
@@ -60,13 +61,26 @@ class RefusingOutletGuard:
         host = urlsplit(request.url).netloc.lower()
         if host in self.answered or host in self.given_up:
             return response
-        if response.status in (401, 403) or is_block_page(response.status, response.body):
+        if self.is_refusal(response):
             self.refused[host] = self.refused.get(host, 0) + 1
             if self.refused[host] >= self.after:
                 self.give_up(host, response.status)
         elif 200 <= response.status < 400:
             self.answered.add(host)
         return response
+
+    def is_refusal(self, response: Response) -> bool:
+        """401/403, or a challenge page. A page with success is one only if the spider's
+        analysis will say so: an article in its outlet's markup never is, whatever its
+        bytes show. Asked only until the host has answered once."""
+        status = response.status
+        if not 200 <= status < 300:
+            return status in (401, 403) or is_block_page(status, response.body)
+        source = getattr(self.crawler.spider, "source", None)
+        analysis = analyse(
+            response.url, response.headers, response.body, status=status, source=source
+        )
+        return analysis.kind == "blocked"
 
     def give_up(self, host: str, status: int) -> None:
         self.given_up.add(host)

@@ -109,3 +109,52 @@ def test_a_challenge_page_is_blocked_whichever_template_would_read_it(
     assert analysis.kind == "blocked"
     assert analysis.reason == "challenge page"
     assert analysis.source == source
+
+
+def test_the_refusal_guard_counts_such_an_article_as_an_answer() -> None:
+    """The guard that gives up an outlet answering only with challenges must not give up
+    one whose first articles merely look like challenges to the bytes alone."""
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.keys import KIND
+    from crawler.refusal import RefusingOutletGuard
+    from crawler.spiders.outlets import CnnSpider
+
+    from .test_components import project_crawler
+
+    crawler = project_crawler(CnnSpider)
+    crawler.spider = crawler._create_spider()
+    guard = RefusingOutletGuard.from_crawler(crawler)
+    pages = Path(__file__).parent / "data" / "pages"
+    expected, _, body = load_fixture(pages / "cnn_2013" / "script_stamp_banner_topic.html")
+    page = _with_long_head(body, b"Please enable JavaScript to watch this video.")
+    for _ in range(guard.after + 1):
+        request = Request(expected["url"], meta={KIND: "article"})
+        response = HtmlResponse(expected["url"], body=page, request=request)
+        guard.process_response(request, response)
+    assert guard.given_up == set()
+    challenge = expected["url"].replace("/index.html", "-challenged/index.html")
+    request = Request(challenge, meta={KIND: "article"})
+    guard.process_response(
+        request, HtmlResponse(challenge, body=DATADOME_CHALLENGE, request=request)
+    )
+    assert guard.refused == {}  # the host has answered: a later challenge changes nothing
+
+
+def test_the_refusal_guard_gives_up_an_outlet_answering_only_challenges() -> None:
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.keys import KIND
+    from crawler.refusal import RefusingOutletGuard
+    from crawler.spiders.outlets import ReutersSpider
+
+    from .test_components import project_crawler
+
+    crawler = project_crawler(ReutersSpider)
+    crawler.spider = crawler._create_spider()
+    guard = RefusingOutletGuard.from_crawler(crawler)
+    for number in range(guard.after):
+        url = f"https://www.reuters.com/world/africa/story-{number}/"
+        request = Request(url, meta={KIND: "article"})
+        guard.process_response(request, HtmlResponse(url, body=DATADOME_CHALLENGE, request=request))
+    assert guard.given_up == {"www.reuters.com"}
