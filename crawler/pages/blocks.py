@@ -2,6 +2,8 @@
 
 A challenge page is a marker plus next to no readable text: real article pages also load
 DataDome's tag script or say "please enable JavaScript" in a ``<noscript>``, and must pass.
+The bytes alone can still mistake a story for one (a notice after many inline styles):
+:func:`crawler.pages.analyse` asks only about pages no outlet template reads as an article.
 """
 
 from __future__ import annotations
