@@ -107,13 +107,3 @@ def test_each_page_matches_one_dated_template_only(html_path: Path) -> None:
     matching = [template.NAME for template in dated if template.matches(ctx)]
     assert matching == [expected["metadata"]["extractor"]]
     assert matching == [html_path.parent.name.replace("_", "/")]
-
-
-def test_the_2010_2014_markers_are_asked_after_the_later_templates() -> None:
-    """Pages of 2015 on match on class names alone; the 2010-2014 markers may ask for the
-    index of the page's ids, which those templates never need."""
-    from crawler.pages.registry import templates_of
-
-    names = [template.NAME for template in templates_of("cnn")]
-    assert names.index("cnn/2015") < names.index("cnn/2013")
-    assert names.index("cnn/2021") < names.index("cnn/2013")

@@ -55,9 +55,9 @@ def test_templates_are_tried_in_the_declared_order() -> None:
     ]
     assert [t.NAME for t in templates_of("cnn")] == [
         "cnn/ireport",
-        "cnn/2013",
         "cnn/2015",
         "cnn/2021",
+        "cnn/2013",
         "cnn/money",
         "cnn/generic",
     ]
