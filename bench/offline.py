@@ -67,6 +67,7 @@ def extraction(pages: list[tuple[str, str, bytes]], repeat: int = 1) -> dict[str
         ),
         "lxml.html.fromstring": (lambda o, u, b: html.fromstring(b), repeat),
     }
+    trafilatura: Any
     try:
         import trafilatura
     except ImportError:

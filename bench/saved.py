@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from crawler.pages import analyse
 
+    trafilatura: Any
     try:
         import trafilatura
     except ImportError:
@@ -62,11 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     for url, source, body in pages:
         analysis = analyse(url, headers, body, source=source)
         name = analysis.extractor or f"({analysis.kind})"
-        parse = cpu_ms(lambda b=body: html.fromstring(b), args.repeat)
-        ours = cpu_ms(lambda u=url, b=body, s=source: analyse(u, headers, b, source=s), args.repeat)
+        parse = cpu_ms(partial(html.fromstring, body), args.repeat)
+        ours = cpu_ms(partial(analyse, url, headers, body, source=source), args.repeat)
         theirs = (
             cpu_ms(
-                lambda u=url, b=body: trafilatura.extract(b, url=u, with_metadata=True),
+                partial(trafilatura.extract, body, url=url, with_metadata=True),
                 max(1, args.repeat // 2) | 1,  # odd: the median is one run
             )
             if trafilatura

@@ -151,7 +151,7 @@ def browsing(data: Path) -> Iterator[str]:
     line = process.stdout.readline()  # printed once the server listens
     try:
         found = re.search(r"http://127\.0\.0\.1:\d+", line)
-        assert found, line + (process.stderr.read() if process.poll() is not None else "")
+        assert found, line + (process.stderr.read() if process.poll() is not None else "")  # type: ignore[union-attr]
         yield found.group(0)
     finally:
         process.terminate()

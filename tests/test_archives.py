@@ -148,7 +148,7 @@ def test_an_archive_host_gets_one_slot_of_two_requests_at_a_time() -> None:
     from scrapy.utils.test import get_crawler
 
     import crawler.settings as project_settings
-    from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
+    from crawler.spiders.outlets import CnnSpider
     from crawler.viaarchive import MIDDLEWARE
 
     def crawler_with(**extra: str):

@@ -39,7 +39,7 @@ from crawler.pages.base import Analysis, Link
 from crawler.pages.urls import resolve_link
 from crawler.run import CrawlOptions, build_report, run_status, summary_line
 from crawler.settingscheck import check_overrides
-from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
+from crawler.spiders.outlets import CnnSpider
 
 from . import test_replay_helpers as helpers
 from .conftest import (
@@ -429,7 +429,7 @@ class SignalTwice:
             return
         self.sent = True
         os.kill(os.getpid(), signal.SIGINT)
-        reactor.callLater(0.5, os.kill, os.getpid(), signal.SIGINT)
+        reactor.callLater(0.5, os.kill, os.getpid(), signal.SIGINT)  # type: ignore[arg-type]
 
 
 def test_ctrl_c_twice_stops_cleanly_with_130(slow_site: SiteServer, tmp_path: Path) -> None:

@@ -139,7 +139,7 @@ ROLE_PHRASES = {
 )
 def test_generated_lines_round_trip(groups: list[tuple[str, list[str]]], wrapped: bool) -> None:
     segments = []
-    expected = []
+    expected: list[tuple[str, str]] = []
     for role, names in groups:
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         segments.append(f"{ROLE_PHRASES[role]} {joined}")

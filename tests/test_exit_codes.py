@@ -32,7 +32,7 @@ def odd_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
     stop_site_server(server)
 
 
-def crawl(server: SiteServer, data: Path, *extra: str, start: str = "/world/africa/"):  # type: ignore[no-untyped-def]
+def crawl(server: SiteServer, data: Path, *extra: str, start: str = "/world/africa/"):
     return run_cli(
         "crawl", "cnn", "-q", "--data", str(data), "--start-url", server.url("cnn", start),
         *FAST, "-s", "RETRY_TIMES=0", *extra,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scrapy.exceptions import NotConfigured
@@ -11,11 +12,11 @@ from scrapy.extensions.telnet import TelnetConsole
 from scrapy.utils.test import get_crawler
 
 from crawler.run import CrawlOptions, build_settings
-from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
+from crawler.spiders.outlets import CnnSpider
 
 
 @pytest.mark.parametrize("extension", [RemoteControl, TelnetConsole])
-def test_no_remote_control_or_telnet_console(tmp_path: Path, extension: type) -> None:
+def test_no_remote_control_or_telnet_console(tmp_path: Path, extension: Any) -> None:
     settings = build_settings(CrawlOptions(spiders=["cnn"], data_dir=tmp_path), "run-1")
     # listed as off, or (the remote control) not listed at all
     assert not settings["EXTENSIONS_BASE"].get(f"{extension.__module__}.{extension.__name__}")

@@ -99,8 +99,8 @@ def test_at_picks_the_nearest_capture(
     assert head is not None
     archive = tmp_path / "two-days"
     archive.mkdir()
-    with open(archive / "days.warc.gz", "wb") as handle:
-        writer = WARCWriter(handle, gzip=True)
+    with open(archive / "days.warc.gz", "wb") as out:
+        writer = WARCWriter(out, gzip=True)
         for date, title in (
             ("2013-01-29T22:00:00Z", b"Day one"),
             ("2013-01-31T08:00:00Z", b"Day two"),

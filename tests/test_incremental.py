@@ -116,7 +116,7 @@ def copied_site(tmp_path: Path) -> Iterator[tuple[SiteServer, Path]]:
     stop_site_server(server)
 
 
-def crawl(server: SiteServer, data: Path, *extra: str):  # type: ignore[no-untyped-def]
+def crawl(server: SiteServer, data: Path, *extra: str):
     result = run_cli(
         "crawl", "cnn", "-q", "--data", str(data),
         "--start-url", server.url("cnn", "/world/africa/"), *FAST, *extra,

@@ -276,7 +276,7 @@ def test_related_links_placed_at_any_depth_match_follow() -> None:
 def test_start_urls_on_the_outlets_own_hosts_are_no_mirror() -> None:
     from scrapy.utils.test import get_crawler
 
-    from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
+    from crawler.spiders.outlets import CnnSpider
 
     start = "https://edition.cnn.com/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"
     spider = CnnSpider.from_crawler(get_crawler(CnnSpider), start_url=start)
@@ -293,7 +293,7 @@ def test_a_page_under_two_url_forms_is_requested_once() -> None:
 
     import crawler.settings as project_settings
     from crawler.linkpolicy import FollowRequest
-    from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
+    from crawler.spiders.outlets import CnnSpider
 
     settings = Settings()
     settings.setmodule(project_settings, priority="project")

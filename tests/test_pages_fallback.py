@@ -21,7 +21,7 @@ import crawler.settings as project_settings
 from crawler.pages import analyse
 from crawler.pages.templates.cnn_2021 import Cnn2021Page
 from crawler.run import CrawlOptions, build_report
-from crawler.spiders.outlets import CnnSpider  # type: ignore[attr-defined]
+from crawler.spiders.outlets import CnnSpider
 
 HTML = {"Content-Type": "text/html"}
 URL_2021 = "https://www.cnn.com/2024/05/02/africa/kidal-water-wells/index.html"

@@ -215,7 +215,7 @@ def test_hrefs_resolve_as_urljoin_would(prefix: str, pieces: list[str], base: st
 
     from crawler.pages.urls import _resolve, canonicalize_url, resolve_link
 
-    def outcome(read, *args):  # type: ignore[no-untyped-def]
+    def outcome(read, *args):
         try:
             return read(*args)
         except ValueError as exc:
@@ -441,7 +441,7 @@ def test_byline_candidates_are_what_the_byline_query_finds(
     it), under the story's element or the whole page, nested or not."""
     from crawler.pages.generic import _BYLINE_XPATH, GenericArticlePage
 
-    markup, open_tags = "", []
+    markup, open_tags = "", list[str]()
     for tag, attr, value, depth in elements:
         while len(open_tags) > depth:
             markup += f"</{open_tags.pop()}>"

@@ -263,7 +263,7 @@ def test_tasks_are_pulled_as_workers_need_them() -> None:
     first = next(outcomes)
     assert first.kind == "problem"
     assert next(pulled) <= 2 * 8 + 1  # never more than a few tasks per worker in flight
-    outcomes.close()
+    outcomes.close()  # type: ignore[attr-defined]  # a generator
 
 
 def test_diff_shows_the_changed_part_of_a_long_value_in_context() -> None:

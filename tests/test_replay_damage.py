@@ -90,7 +90,7 @@ def test_damage_is_reported_by_file_and_offset_and_the_rest_replayed(
     cut = [i for i in items if i["warc"]["filename"] == "b-truncated.warc.gz"]
     other_articles = [
         line for line in store_lines(site_archive)
-        if line["warc"]["filename"] == facts["other"].name  # type: ignore[union-attr]
+        if line["warc"]["filename"] == facts["other"].name  # type: ignore[attr-defined]
     ]  # fmt: skip
     assert good, "the sound file was not replayed"
     # Every article of the damaged file but the one whose record was cut.

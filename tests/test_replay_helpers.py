@@ -92,7 +92,7 @@ def refuse_connections() -> tuple[Any, Any]:
 
 
 def restore_connections(originals: tuple[Any, Any]) -> None:
-    socket.socket.connect, socket.socket.connect_ex = originals
+    socket.socket.connect, socket.socket.connect_ex = originals  # type: ignore[method-assign]
 
 
 # -- fixtures (imported by the replay, from-archive and browse tests) ------------------------

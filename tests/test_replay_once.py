@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.replay.extract import extract
+from archive.replay.extract import Outcome, extract
 from archive.replay.plan import Planner, is_page
 from archive.warc.read.payload import OpenFiles, Payload, RecordError, read_payload
 from archive.warc.read.reader import RecordFacts, scan
@@ -51,7 +51,7 @@ def test_a_scan_keeping_payloads_reads_what_a_read_by_offset_reads(damaged: Path
             if not isinstance(facts, RecordFacts) or facts.rec_type == "metadata":
                 continue
             assert facts.payload is not None, facts
-            found = facts.payload
+            found: object = facts.payload
             if isinstance(found, RecordError):
                 failed += 1
                 found = f"RecordError: {found}"
@@ -70,7 +70,7 @@ def test_a_scan_keeps_only_the_payloads_asked_for(site_archive: Path) -> None:
     assert all(f.payload is None for f in found if f not in pages)
 
 
-def outcomes(sources: list[Source], planner: Planner) -> tuple[list[object], int]:
+def outcomes(sources: list[Source], planner: Planner) -> tuple[list[Outcome], int]:
     files = OpenFiles()
     done = []
     held = 0
@@ -97,8 +97,8 @@ def test_payloads_past_the_budget_are_read_again_by_offset(damaged: Path) -> Non
     dropped, none_held = outcomes(sources, Planner(payload_budget=1))
     assert held > 10 and none_held == 0
     assert dropped == kept
-    assert any(o.kind == "article" for o in kept)  # type: ignore[attr-defined]
-    assert any(o.kind == "problem" for o in kept)  # type: ignore[attr-defined]
+    assert any(o.kind == "article" for o in kept)
+    assert any(o.kind == "problem" for o in kept)
 
 
 def test_one_job_and_two_give_the_same_items_and_report(damaged: Path, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import gzip
 import io
 import itertools
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def record_offsets(data: bytes) -> list[int]:
 
 def scanned_in_parts(source: Source, part_size: int) -> list[object]:
     parts = split(source, part_size)
-    return list(joined(((part, lambda p=part: scan_part(p)) for part in parts), scan_part))
+    return list(joined(((part, partial(scan_part, part)) for part in parts), scan_part))
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +135,7 @@ def test_a_boundary_that_is_not_a_record_start_is_scanned_again(large: dict[str,
         rescanned.append(part)
         return scan_part(part)
 
-    found = list(joined(((p, lambda p=p: scan_part(p)) for p in parts), rescan))
+    found = list(joined(((p, partial(scan_part, p)) for p in parts), rescan))
     assert found == list(scan(source))
     assert rescanned == [Part(source, starts[7], starts[20])]
 

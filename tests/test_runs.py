@@ -10,6 +10,7 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -192,8 +193,10 @@ def test_readme_crontab(site: SiteServer, tmp_path: Path) -> None:
 
 def _worker_report(runs: Path, worker: str, status: str, code: int | None) -> None:
     """A worker's report of the shared crawl RUN (its running report, when `code` is None)."""
-    report = {"runId": "20261130T060000Z-1", "worker": worker, "status": status, "exitCode": code}
-    report.update(spiders=["cnn"], pagesFetched=1, startTime="2026-11-30T06:00:00Z")
+    report: dict[str, Any] = {
+        "runId": "20261130T060000Z-1", "worker": worker, "status": status, "exitCode": code,
+        "spiders": ["cnn"], "pagesFetched": 1, "startTime": "2026-11-30T06:00:00Z",
+    }  # fmt: skip
     (runs / f"{report['runId']}.{worker}.json").write_text(json.dumps(report))
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,7 +106,7 @@ def test_the_several_machines_commands_work_on_loopback(site: SiteServer, tmp_pa
         redis.stop()
 
 
-def _dask_client(port: int) -> object:
+def _dask_client(port: int) -> Any:
     from distributed import Client
 
     deadline = time.monotonic() + 60

@@ -29,7 +29,8 @@ def test_digest_index_at_100k_records(tmp_path: Path) -> None:
     assert index.lookup("http://example.org/7", "sha1:D7") == batch[7]  # the earliest
     assert index.lookup("http://example.org/7", "sha1:D8") is None
     assert index.lookup("http://example.org/none", "sha1:D7") is None
-    assert index.latest("http://example.org/7").record_id == "<urn:again>"
+    latest = index.latest("http://example.org/7")
+    assert latest is not None and latest.record_id == "<urn:again>"
     plan = index._db.execute(
         "EXPLAIN QUERY PLAN SELECT * FROM captures WHERE url = ? AND digest = ?", ("a", "b")
     ).fetchall()

@@ -45,7 +45,7 @@ def _first_worker(folder: str, conn: Connection) -> None:
         assert conn.recv() == "go"
         return real(*args, **kwargs)
 
-    cdxj.index_lines = paused  # type: ignore[assignment]
+    cdxj.index_lines = paused
     update_index(folder)
     conn.send("done")
 
@@ -63,8 +63,8 @@ def _second_worker(folder: str, conn: Connection) -> None:
         conn.send("listed")
         return real_lines(*args, **kwargs)
 
-    fcntl.flock = flock  # type: ignore[assignment]
-    cdxj.index_lines = lines  # type: ignore[assignment]
+    fcntl.flock = flock
+    cdxj.index_lines = lines
     update_index(folder)
     conn.send("done")
 

@@ -14,7 +14,7 @@ import gc
 import os
 import sys
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -187,7 +187,7 @@ def default_jobs() -> int:
 
 
 def replay(
-    paths: list[str | os.PathLike[str]],
+    paths: Sequence[str | os.PathLike[str]],
     sink: ItemSink,
     *,
     jobs: int = 1,

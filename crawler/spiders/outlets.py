@@ -7,6 +7,11 @@ from ..pages.outlets import outlets
 from .base import NewsSpider
 
 
+def __getattr__(name: str) -> type[NewsSpider]:
+    """What type checkers see of the spider classes made below (``CnnSpider``, ...)."""
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _class_name(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_")) + "Spider"
 

@@ -190,8 +190,9 @@ def test_articles_from_broken_pages_are_correct_or_absent(content: Content) -> N
         assert content.url(name) not in by_url, name
     # Pages whose bytes can be decoded carry the right story.
     for name in ("missing-charset", "double-charset", "utf-16", "invalid-utf8", "nul-bytes"):
-        line = by_url.get(content.url(name))
-        assert line is not None, name
+        found = by_url.get(content.url(name))
+        assert found is not None, name
+        line = found
         assert line["headline"] == f"{HEALTHY_HEADLINE} ({name})"
         assert "Timbuktu" in line["articleBody"]
     line = by_url[content.url("ten-mb-line")]

@@ -48,9 +48,9 @@ def gzip_bomb() -> bytes:
 
 def zstd_compress(data: bytes) -> bytes:
     try:
-        from compression import zstd  # type: ignore[import-not-found]
+        from compression import zstd
     except ImportError:
-        from backports import zstd  # type: ignore[import-not-found,no-redef]
+        from backports import zstd
     return bytes(zstd.compress(data))
 
 
