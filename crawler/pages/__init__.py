@@ -84,8 +84,8 @@ def analyse(
 def _analyse_page(
     url: str, headers: Mapping[str, Any] | None, body: bytes, source: str | None
 ) -> tuple[Analysis, bool]:
-    """:func:`analyse` of a page answered with success, and whether an outlet's template
-    (not a generic reading) read it as an article."""
+    """:func:`analyse` of a page whose status is no error, and whether a template of its
+    outlet's own markup (not a generic reading) read it as an article."""
     content_type = header_value(headers, "content-type")
     mime = (content_type or "").split(";")[0].strip().lower()
     if mime in _XML_TYPES or xml_listing_kind(body):
