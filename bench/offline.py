@@ -7,6 +7,7 @@ its pages per second are per core whatever else the machine is doing.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import subprocess
 import tempfile
@@ -46,6 +47,17 @@ def sample_pages(site: Site, count: int) -> list[tuple[str, str, bytes]]:
     return [(o, "https://www.example.com" + p, f.read_bytes()) for o, p, f in chosen]
 
 
+def optional_trafilatura() -> Any:
+    """The trafilatura module (``pip install '.[bench]'``), or None when it is not installed.
+
+    Imported by name, so that type checking says the same with it installed or not.
+    """
+    try:
+        return importlib.import_module("trafilatura")
+    except ImportError:
+        return None
+
+
 def extraction(pages: list[tuple[str, str, bytes]], repeat: int = 1) -> dict[str, Rate]:
     """Our analyse() against trafilatura (if installed) and a bare lxml parse, same bytes.
 
@@ -67,12 +79,8 @@ def extraction(pages: list[tuple[str, str, bytes]], repeat: int = 1) -> dict[str
         ),
         "lxml.html.fromstring": (lambda o, u, b: html.fromstring(b), repeat),
     }
-    trafilatura: Any
-    try:
-        import trafilatura
-    except ImportError:
-        trafilatura = None
-    else:
+    trafilatura = optional_trafilatura()
+    if trafilatura is not None:
         work["trafilatura extract"] = (
             lambda o, u, b: trafilatura.extract(b, url=u, with_metadata=True),
             max(1, repeat // 2) | 1,

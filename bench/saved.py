@@ -50,11 +50,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from crawler.pages import analyse
 
-    trafilatura: Any
-    try:
-        import trafilatura
-    except ImportError:
-        trafilatura = None
+    from .offline import optional_trafilatura
+
+    trafilatura = optional_trafilatura()
     pages = load(args.folder)
     if not pages:
         print(f"bench.saved: no .html pages in {args.folder}", file=sys.stderr)
