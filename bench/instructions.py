@@ -32,17 +32,20 @@ _SUMMARY = re.compile(rb"^summary:\s+(\d+)", re.MULTILINE)
 _PART = re.compile(r"\.(\d+)$")
 
 
-def part_counts(folder: Path) -> list[int]:
+def part_counts(folder: Path, *, last: bool = False) -> list[int]:
     """The instructions of each part callgrind dumped into `folder`, in dump order (the
     numbered files ``NAME.1``, ``NAME.2``, ...; the unnumbered one, after the last mark,
-    is left out)."""
+    only with `last`, at the end)."""
     numbered = []
+    rest = []
     for path in folder.iterdir():
         found = _PART.search(path.name)
         if found:
             numbered.append((int(found.group(1)), path))
+        elif last and path.is_file():
+            rest.append((0, path))
     counts = []
-    for _, path in sorted(numbered):
+    for _, path in [*sorted(numbered), *rest]:
         summary = _SUMMARY.search(path.read_bytes())
         if summary is None:
             raise ValueError(f"{path.name}: no summary line (not a callgrind output)")

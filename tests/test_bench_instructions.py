@@ -41,3 +41,29 @@ def test_rows_give_instructions_per_page_and_run() -> None:
 def test_parts_that_do_not_match_the_templates_are_refused() -> None:
     with pytest.raises(ValueError, match="4 parts for 2 templates"):
         table([("a", 1), ("b", 1)], [1, 2, 3, 4], repeat=1)
+
+
+def test_the_stretch_after_the_last_mark_comes_last_when_asked_for(tmp_path: Path) -> None:
+    for number, instructions in [(2, 20), (1, 1)]:
+        _dump(tmp_path, f"callgrind.out.{number}", instructions)
+    _dump(tmp_path, "callgrind.out", 5)
+    assert part_counts(tmp_path, last=True) == [1, 20, 5]
+    assert part_counts(tmp_path) == [1, 20]
+
+
+def test_replay_rows_give_the_floor_as_a_share_of_replay() -> None:
+    from bench.replay_instructions import rows
+
+    found = rows(replay=31_200_000_000, floor=18_570_000_000)
+    assert found[2] == "| floor: warcio iteration + bare lxml parse | 18.57 | 100% |"
+    assert found[3] == "| replay --jobs 1 --out | 31.20 | 59.5% |"
+
+
+def test_a_missing_warc_gets_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench.replay_instructions import main
+
+    assert main([str(tmp_path / "none.warc.gz")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such file" in err
