@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from crawler.pages import analyse
 from crawler.pages.blocks import is_block_page
+from crawler.spiders.base import NewsSpider
 
 from .test_pages_fixtures import load_fixture
 
@@ -111,50 +115,48 @@ def test_a_challenge_page_is_blocked_whichever_template_would_read_it(
     assert analysis.source == source
 
 
-def test_the_refusal_guard_counts_such_an_article_as_an_answer() -> None:
-    """The guard that gives up an outlet answering only with challenges must not give up
-    one whose first articles merely look like challenges to the bytes alone."""
+def _guard_of(spider_class: type[NewsSpider]) -> tuple[Any, Callable[[str, bytes], None]]:
+    """The refusal guard of a crawl of `spider_class`, built from the project's settings,
+    and a function handing it a page answered at a URL with success."""
     from scrapy.http import HtmlResponse, Request
 
     from crawler.keys import KIND
     from crawler.refusal import RefusingOutletGuard
-    from crawler.spiders.outlets import CnnSpider
 
     from .test_components import project_crawler
 
-    crawler = project_crawler(CnnSpider)
-    crawler.spider = crawler._create_spider()
+    crawler = project_crawler(spider_class)
+    crawler.spider = spider_class.from_crawler(crawler)
     guard = RefusingOutletGuard.from_crawler(crawler)
+
+    def answer(url: str, body: bytes) -> None:
+        request = Request(url, meta={KIND: "article"})
+        guard.process_response(request, HtmlResponse(url, body=body, request=request))
+
+    return guard, answer
+
+
+def test_the_refusal_guard_counts_such_an_article_as_an_answer() -> None:
+    """The guard that gives up an outlet answering only with challenges must not give up
+    one whose first articles merely look like challenges to the bytes alone."""
+    from crawler.spiders.outlets import CnnSpider
+
+    guard, answer = _guard_of(CnnSpider)
     pages = Path(__file__).parent / "data" / "pages"
     expected, _, body = load_fixture(pages / "cnn_2013" / "script_stamp_banner_topic.html")
     page = _with_long_head(body, b"Please enable JavaScript to watch this video.")
     for _ in range(guard.after + 1):
-        request = Request(expected["url"], meta={KIND: "article"})
-        response = HtmlResponse(expected["url"], body=page, request=request)
-        guard.process_response(request, response)
+        answer(expected["url"], page)
     assert guard.given_up == set()
-    challenge = expected["url"].replace("/index.html", "-challenged/index.html")
-    request = Request(challenge, meta={KIND: "article"})
-    guard.process_response(
-        request, HtmlResponse(challenge, body=DATADOME_CHALLENGE, request=request)
-    )
+    assert guard.answered == {urlsplit(expected["url"]).netloc}
+    answer(expected["url"].replace("/index.html", "-challenged/index.html"), DATADOME_CHALLENGE)
     assert guard.refused == {}  # the host has answered: a later challenge changes nothing
 
 
 def test_the_refusal_guard_gives_up_an_outlet_answering_only_challenges() -> None:
-    from scrapy.http import HtmlResponse, Request
-
-    from crawler.keys import KIND
-    from crawler.refusal import RefusingOutletGuard
     from crawler.spiders.outlets import ReutersSpider
 
-    from .test_components import project_crawler
-
-    crawler = project_crawler(ReutersSpider)
-    crawler.spider = crawler._create_spider()
-    guard = RefusingOutletGuard.from_crawler(crawler)
+    guard, answer = _guard_of(ReutersSpider)
     for number in range(guard.after):
-        url = f"https://www.reuters.com/world/africa/story-{number}/"
-        request = Request(url, meta={KIND: "article"})
-        guard.process_response(request, HtmlResponse(url, body=DATADOME_CHALLENGE, request=request))
+        answer(f"https://www.reuters.com/world/africa/story-{number}/", DATADOME_CHALLENGE)
     assert guard.given_up == {"www.reuters.com"}
