@@ -53,6 +53,24 @@ def part_counts(folder: Path, *, last: bool = False) -> list[int]:
     return counts
 
 
+def callgrind(
+    valgrind: str,
+    folder: Path,
+    command: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`command` run under callgrind (in `cwd`, if given), its counts dumped into `folder`
+    at each mark (see :func:`part_counts`); `env` added to this process's environment.
+    Hash seeds are fixed, so every run lays out its dicts alike."""
+    return subprocess.run(
+        [valgrind, "--tool=callgrind", f"--dump-before={MARK_FUNCTION}",
+         f"--callgrind-out-file={folder / 'callgrind.out'}", *command],
+        env={**os.environ, **(env or {}), "PYTHONHASHSEED": "0"},
+        capture_output=True, text=True, cwd=cwd,
+    )  # fmt: skip
+
+
 def table(groups: list[tuple[str, int]], counts: list[int], repeat: int) -> list[str]:
     """Markdown rows: for each (template, pages) group, the parse and analyse parts (after
     the first part, start-up) as millions of instructions per page and run."""
@@ -139,10 +157,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="bench-instructions-") as scratch:
         command = [
-            valgrind,
-            "--tool=callgrind",
-            f"--dump-before={MARK_FUNCTION}",
-            f"--callgrind-out-file={scratch}/callgrind.out",
             sys.executable,
             "-m",
             "bench.instructions",
@@ -152,8 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             *(["--code", str(args.code)] if args.code else []),
             str(args.folder),
         ]
-        env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same dict layouts in every run
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        done = callgrind(valgrind, Path(scratch), command)
         if done.returncode != 0:
             print(done.stderr[-2000:], file=sys.stderr)
             print("bench.instructions: the counted run failed", file=sys.stderr)

@@ -14,14 +14,12 @@ does more per instruction than the interpreter.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from .instructions import MARK_FUNCTION, part_counts
+from .instructions import callgrind, part_counts
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -41,12 +39,8 @@ def _counted(valgrind: str, folder: Path, command: list[str], code: Path) -> lis
     count per stretch between ``time.process_time()`` calls, the stretch after the last one
     included."""
     folder.mkdir()
-    done = subprocess.run(
-        [valgrind, "--tool=callgrind", f"--dump-before={MARK_FUNCTION}",
-         f"--callgrind-out-file={folder / 'callgrind.out'}", *command],
-        env={**os.environ, "PYTHONPATH": str(code), "PYTHONHASHSEED": "0"},
-        capture_output=True, text=True, cwd=folder.parent,
-    )  # fmt: skip
+    # Run outside any checkout: ``-m`` puts the working directory first on the path.
+    done = callgrind(valgrind, folder, command, {"PYTHONPATH": str(code)}, cwd=folder.parent)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     return part_counts(folder, last=True)
