@@ -298,7 +298,7 @@ class CnnPage(ArticlePage):
             if element in skipped:
                 continue
             text = paragraph_text(element, raw)
-            if not text or READ_LINE_RE.match(text) or EDITORS_NOTE_RE.match(text):
+            if not text or is_read_line(text) or EDITORS_NOTE_RE.match(text):
                 continue
             if is_note_class(element.get("class")) or is_italic_only(element):
                 continue
