@@ -127,7 +127,7 @@ def crawl(server: SiteServer, data: Path, *extra: str):
 
 def requests_sent(data: Path, url: str) -> list[dict[str, str]]:
     sent = []
-    for path in sorted((data / "warc").iterdir()):
+    for path in sorted((data / "warc").glob("*.warc.gz")):
         with open(path, "rb") as handle:
             for rec in ArchiveIterator(handle):
                 target = rec.rec_headers.get_header("WARC-Target-URI")

@@ -11,29 +11,13 @@ import fcntl
 import json
 import multiprocessing
 import os
-from datetime import datetime, timezone
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from archive.warc import Capture, HttpMessage, WarcWriter, cdxj
+from archive.warc import cdxj
 from archive.warc.cdxj import INDEX_NAME, update_index
-
-
-def _write_warc(folder: Path, n: int) -> str:
-    """One closed WARC file of one capture, as a worker's writer leaves it."""
-    body = f"<p>page {n}</p>".encode()
-    writer = WarcWriter(folder, prefix=f"newsarchive-cnn-w{n}")
-    writer.write_capture(
-        Capture(
-            url=f"http://example.org/{n}",
-            date=datetime.now(timezone.utc),
-            request=HttpMessage(f"GET /{n} HTTP/1.1", [("Host", "example.org")]),
-            response=HttpMessage("HTTP/1.1 200 OK", [("Content-Length", str(len(body)))], body),
-        )
-    )
-    writer.close()
-    return writer.files_written[0]
+from tests.one_capture import write_one_capture
 
 
 def _first_worker(folder: str, conn: Connection) -> None:
@@ -79,10 +63,10 @@ def _start(target: Any, folder: Path) -> tuple[Any, Connection]:
 
 
 def test_two_workers_updating_the_index_at_once_lose_and_repeat_nothing(tmp_path: Path) -> None:
-    first_file = _write_warc(tmp_path, 1)
+    first_file = write_one_capture(tmp_path, 1)
     first, to_first = _start(_first_worker, tmp_path)
     assert to_first.recv() == "listed"  # it knows its new files: only the first one
-    second_file = _write_warc(tmp_path, 2)  # meanwhile the other worker closes its file
+    second_file = write_one_capture(tmp_path, 2)  # meanwhile the other worker closes its file
     second, to_second = _start(_second_worker, tmp_path)
     if to_second.recv() == "listed":  # no lock: it reads the index the first has not written
         assert to_second.recv() == "done"

@@ -10,23 +10,27 @@ cdxj-indexer.
 Both write a temporary file and rename it, so a kill never leaves a half index, and both
 hold ``.index.cdxj.lock`` (``flock``) from reading the index to the rename, so workers that
 share one folder update it in turn: none overwrites another's lines or adds them twice.
+
+An update costs what it adds, not what the index holds: the old lines are copied in
+stretches between the places of the new ones (each found by a binary search), and which
+WARC files the index names is kept beside it (``.index.cdxj.files``), so a cron job years
+old does not parse every line of its index each run to learn that.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import heapq
 import io
 import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.statusandheaders import StatusAndHeadersParser
 from warcio.timeutils import iso_date_to_timestamp
@@ -35,6 +39,10 @@ from .bounded import MAX_LINE, MissingTargetURI, bounded
 
 INDEX_NAME = "index.cdxj"
 LOCK_NAME = ".index.cdxj.lock"  # hidden: pywb and cdxj-indexer read only the index
+# The WARC files the index names, and which index that was (its inode, size, mtime).
+NAMES_NAME = ".index.cdxj.files"
+# Bytes of the old index copied at a time.
+_COPY_CHUNK = 1 << 20
 
 
 @cache
@@ -264,27 +272,33 @@ def _update(
 ) -> int:
     """`update_index` under its lock."""
     index = folder / INDEX_NAME
-    known = set() if rebuild else indexed_filenames(index)
+    # The files the index names: listed by the last update, else read from every line.
+    listed = None if rebuild else _listed_names(folder)
+    if rebuild:
+        known: set[str] = set()
+    else:
+        known = listed if listed is not None else indexed_filenames(index)
     new = [p for p in warc_files(folder) if p.name not in known]
     if not new and (index.exists() or not rebuild):
+        if listed is None and index.exists():
+            _list_names(folder, os.stat(index), known)  # the next update reads no line
         return 0
     unread = [p for p in new if p.name not in written]
     added = index_lines(unread, skipped if skipped is not None else []) if unread else []
     if len(unread) < len(new):  # the writer's lines of its files, as cdxj-indexer would read
         added = sorted(added + [line for p in new if p.name in written for line in written[p.name]])
-    old: Iterator[str] = iter(())
     handle = None
     if not rebuild and index.exists():
-        handle = open(index, encoding="utf-8")  # noqa: SIM115 (closed below)
-        old = iter(handle)
+        handle = open(index, "rb")  # noqa: SIM115 (closed below)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=folder)
         try:
             os.fchmod(fd, 0o666 & ~_umask())  # as the WARCs: readable by a pywb of another user
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.writelines(heapq.merge(old, added))
+            with os.fdopen(fd, "wb") as out:
+                write_merged(handle, [line.encode("utf-8") for line in added], out)
                 out.flush()
                 os.fsync(out.fileno())
+                written_index = os.fstat(out.fileno())
             os.replace(tmp, index)
         except BaseException:  # a full disk: the old index stays, no half one is left
             with contextlib.suppress(OSError):
@@ -293,7 +307,117 @@ def _update(
     finally:
         if handle is not None:
             handle.close()
+    _list_names(folder, written_index, known | _filenames(added))
     return len(added)
+
+
+def write_merged(old: BinaryIO | None, added: list[bytes], out: BinaryIO) -> None:
+    """The sorted lines of `old` with the sorted `added` merged in, as ``heapq.merge(old,
+    added)`` orders them (an old line before an equal new one), to `out`.
+
+    The old lines between two places where new ones go are copied as bytes, unread: each
+    place is found by a binary search of the old file, so the cost is the copy and a few
+    reads per new line, whatever the old index holds.
+    """
+    if old is None:
+        out.writelines(added)
+        return
+    size = old.seek(0, os.SEEK_END)
+    copied = 0
+    for line in added:
+        at = _first_line_after(old, line, copied, size)
+        _copy(old, copied, at, out)
+        if at == size and copied < size and not _ends_line(old, size):
+            out.write(b"\n")  # an old last line without its end: not glued to a new one
+        copied = at
+        out.write(line)
+    _copy(old, copied, size, out)
+
+
+def _first_line_after(old: BinaryIO, line: bytes, low: int, size: int) -> int:
+    """Where the first line of `old` at or after `low` (a line's start) that sorts after
+    `line` starts; `size` when none does."""
+    high = size
+    while low < high:
+        middle = (low + high) // 2
+        start = _line_start(old, middle)
+        if start < size and old.readline() <= line:
+            low = middle + 1
+        else:
+            high = middle
+    return _line_start(old, low)
+
+
+def _line_start(old: BinaryIO, position: int) -> int:
+    """The start of the first line at or after `position`; `old` is left there."""
+    if position:
+        old.seek(position - 1)
+        old.readline()
+    else:
+        old.seek(0)
+    return old.tell()
+
+
+def _ends_line(old: BinaryIO, size: int) -> bool:
+    old.seek(size - 1)
+    return old.read(1) == b"\n"
+
+
+def _copy(old: BinaryIO, start: int, end: int, out: BinaryIO) -> None:
+    """Bytes `start` to `end` of `old`, as they are, to `out`."""
+    if start >= end:
+        return
+    old.seek(start)
+    left = end - start
+    while left:
+        chunk = old.read(min(left, _COPY_CHUNK))
+        if not chunk:
+            return
+        out.write(chunk)
+        left -= len(chunk)
+
+
+def _filenames(lines: Iterable[str]) -> set[str]:
+    """The WARC files some of `lines` name."""
+    return {json.loads(line.split(" ", 2)[2])["filename"] for line in lines}
+
+
+def _listed_names(folder: Path) -> set[str] | None:
+    """The WARC files ``index.cdxj`` names, as the last update listed them; None when that
+    list is missing, unreadable or of another index (one rewritten since by another tool,
+    or a kill between the index's rename and the list's): the index is then read."""
+    try:
+        listed = json.loads((folder / NAMES_NAME).read_text("utf-8"))
+        now = os.stat(folder / INDEX_NAME)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(listed, dict) or listed.get("index") != _identity(now):
+        return None
+    files = listed.get("files")
+    if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
+        return None
+    return set(files)
+
+
+def _list_names(folder: Path, index: os.stat_result, names: set[str]) -> None:
+    """Keep `names` beside the index they belong to (replaced whole, as the index is)."""
+    data = json.dumps({"index": _identity(index), "files": sorted(names)}, separators=(",", ":"))
+    fd, tmp = tempfile.mkstemp(prefix=".index-files-", dir=folder)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, folder / NAMES_NAME)
+    except OSError:  # the list is a saving, never a failure: the next update reads the index
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _identity(index: os.stat_result) -> dict[str, int]:
+    """What tells one index file from another that replaced it: inode, size, mtime."""
+    return {"inode": index.st_ino, "size": index.st_size, "mtime_ns": index.st_mtime_ns}
 
 
 def _umask() -> int:

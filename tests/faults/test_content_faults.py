@@ -218,7 +218,7 @@ def test_malicious_links_never_followed(content: Content) -> None:
 
 def test_no_file_name_comes_from_page_content(content: Content) -> None:
     pattern = re.compile(
-        r"^(warc/[\w.-]+\.warc\.gz|warc/index\.cdxj|warc/\.index\.cdxj\.lock"
+        r"^(warc/[\w.-]+\.warc\.gz|warc/index\.cdxj|warc/\.index\.cdxj\.(lock|files)"
         r"|articles/articles-\d{4}-\d{2}\.jsonl"
         r"|articles/\.[\w.-]+|runs/[\w.-]+\.(json|log)|state/[\w.-]+|[\w.-]+)$"
     )
