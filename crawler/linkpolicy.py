@@ -59,7 +59,10 @@ _BARE_HOST_RE = re.compile(r"^[\w.-]+(?::\d+)?(?:[/?#]|$)")
 
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be requested (no http(s) scheme, no host, an impossible port), or None."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # an unclosed IPv6 bracket, a bracketed name
+        return f"not a URL ({exc})"
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         if not parts.netloc and _BARE_HOST_RE.match(url.strip()):

@@ -210,7 +210,9 @@ _BASES = [
     base=st.sampled_from(_BASES),
 )
 def test_hrefs_resolve_as_urljoin_would(prefix: str, pieces: list[str], base: str) -> None:
-    """Plain hrefs skip urljoin; every href still resolves as through it."""
+    """Plain hrefs skip urljoin; every href still resolves as through it. Neither raises:
+    what urljoin cannot read (an unclosed IPv6 bracket) is no link, and its canonical form
+    an opaque string."""
     from urllib.parse import urljoin
 
     from crawler.pages.urls import _resolve, canonicalize_url, resolve_link
@@ -224,12 +226,13 @@ def test_hrefs_resolve_as_urljoin_would(prefix: str, pieces: list[str], base: st
     href = prefix + "".join(pieces)
     stripped = href.strip()
     joined = None if not stripped or stripped.startswith("#") else outcome(_resolve, stripped, base)
-    assert outcome(resolve_link, href, base) == joined
+    assert resolve_link(href, base) == (None if joined is ValueError else joined)
     if base:
         # The "#" keeps a joined URL's own trailing space ("/ #" joins to ".../ ") from the
         # strip canonicalize_url gives what it is handed; the fragment goes anyway.
         through_urljoin = outcome(lambda: canonicalize_url(urljoin(base, stripped) + "#"))
-        assert outcome(canonicalize_url, href, base) == through_urljoin
+        found = canonicalize_url(href, base)
+        assert found == through_urljoin or (through_urljoin is ValueError and found)
 
 
 @settings(max_examples=300, deadline=None)

@@ -245,6 +245,12 @@ def _via_settings(options: argparse.Namespace) -> dict[str, object]:
             f"--via takes wayback, commoncrawl[:CRAWL], timegate:URL or an archive's URL, "
             f"not {spec!r}"
         )
+    if spec.startswith(("timegate:", "http:", "https:")):
+        from crawler.linkpolicy import url_problem
+
+        problem = url_problem(spec.removeprefix("timegate:"))
+        if problem:
+            raise UsageError(f"--via {spec!r}: {problem}")
     if options.at:
         try:
             parse_at(options.at)

@@ -29,9 +29,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(options: argparse.Namespace) -> int:
     from crawler.pages import analyse
+    from crawler.pages.urls import url_error
 
     from ..cli import UsageError
 
+    unreadable = url_error(options.url)
+    if unreadable:
+        raise UsageError(f"--url takes the URL the page was fetched from: {unreadable}")
     try:
         body = options.file.read_bytes()
     except OSError as exc:

@@ -28,6 +28,7 @@ from archive.warc.records import warc_date_problem
 from crawler.pages import analyse
 from crawler.pages.capture import capture_item
 from crawler.pages.outlets import names as outlet_names
+from crawler.pages.urls import url_error
 
 from .plan import Task
 
@@ -80,6 +81,16 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
             "problem",
             facts.url,
             problem=f"record refused: {impossible}",
+            label=facts.source.label,
+            offset=facts.offset,
+        )
+    unreadable = url_error(facts.url)
+    if unreadable:  # no page to name, and no canonical URL or article id to give it
+        return Outcome(
+            "problem",
+            facts.url,
+            problem=f"record refused: its WARC-Target-URI {facts.url[:200]!r} is not a URL "
+            f"({unreadable})",
             label=facts.source.label,
             offset=facts.offset,
         )

@@ -21,7 +21,7 @@ from .listing import page_links, xml_links, xml_listing_kind
 from .outlets import outlets
 from .rawtext import MAX_PAGE, MIN_PAGE, parse_cut, parse_without_code, without_code
 from .registry import template_for
-from .urls import outlet_of_host
+from .urls import outlet_of_host, url_error
 
 __all__ = ["SCHEMA_VERSION", "Analysis", "Link", "analyse", "detect_source"]
 
@@ -73,6 +73,9 @@ def analyse(
         if is_block_page(status, body):
             return Analysis(kind="blocked", source=source, reason=f"status {status}")
         return Analysis(kind="not_article", source=source, reason=f"status {status}")
+    unreadable = url_error(url)
+    if unreadable:  # no canonical URL or article id could be given to its item
+        return Analysis(kind="not_article", source=source, reason=f"not a URL: {unreadable}")
     analysis, own_markup = _analyse_page(url, headers, body, source)
     # An article read by a template of its outlet's own markup is no challenge page, which
     # carries none; only the rest pay for the check (substring searches of 64 KB).

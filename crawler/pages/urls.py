@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import posixpath
 import re
 from functools import cache, lru_cache
-from urllib.parse import SplitResult, unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 from .outlets import outlets
 
@@ -46,12 +47,51 @@ def is_tracking_param(name: str) -> bool:
     return lowered.startswith("utm_") or lowered in TRACKING_PARAMS
 
 
+def url_error(url: str) -> str | None:
+    """Why `url` cannot be read as a URL at all (an unclosed IPv6 bracket, a port out of
+    range or not a number), or None. Other schemes (``dns:``, ``mailto:``) are URLs."""
+    try:
+        urlsplit(url.strip()).port  # noqa: B018 (reading it is the check)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def canonicalize_url(url: str, base: str | None = None) -> str:
     """Absolute URL, scheme and host lower-cased, fragment and tracking parameters dropped.
 
-    The path is kept as the page states it (no case folding, no trailing-slash games).
+    The path is kept as the page states it (no case folding, no trailing-slash games). A
+    string that is no URL (:func:`url_error`) gets an opaque form that every later
+    ``urlsplit`` reads: the characters that broke it percent-encoded in its host.
     """
     url = url.strip()
+    try:
+        return _canonicalize(url, base)
+    except ValueError:
+        pass
+    if base and not url.split("#", 1)[0]:
+        url = base  # the page itself, as urljoin gives it
+    elif base:
+        with contextlib.suppress(ValueError):  # else neither reads: the URL as given
+            url = urljoin(base, url)
+    return _opaque(url)
+
+
+def _opaque(url: str) -> str:
+    """`url` without its fragment, its host part (after ``//``) lower-cased and its
+    brackets and colons percent-encoded."""
+    url = url.split("#", 1)[0]
+    head, sep, rest = url.partition("//")
+    if not sep:
+        return quote(url, safe=_OPAQUE_SAFE + ":/?")
+    cut = min((i for i in (rest.find(c) for c in "/?") if i >= 0), default=len(rest))
+    return f"{head.lower()}//{quote(rest[:cut].lower(), safe=_OPAQUE_SAFE)}{rest[cut:]}"
+
+
+_OPAQUE_SAFE = "-._~!$&'()*+,;=@%"
+
+
+def _canonicalize(url: str, base: str | None) -> str:
     if base:
         # A plain href resolves as urljoin would, less what is dropped below anyway.
         plain = (
@@ -114,7 +154,7 @@ def _mirror(page_url: str, canonical_url: str) -> tuple[str, SplitResult] | None
 
 def site_key(canonical_url: str) -> str:
     """The identity of a canonical URL with scheme ignored and an outlet's hosts folded."""
-    parts = urlsplit(canonical_url)
+    parts = urlsplit(canonicalize_url(canonical_url) if url_error(canonical_url) else canonical_url)
     host = (parts.hostname or "").lower()
     if parts.port:
         host = f"{host}:{parts.port}"
@@ -165,7 +205,10 @@ def resolve_link(href: str | None, base: str) -> str | None:
         plain = _resolve_plain(href, base)
         if plain is not None:
             return plain
-    return _resolve(href, base)
+    try:
+        return _resolve(href, base)
+    except ValueError:  # an unclosed IPv6 bracket, a port out of range: junk, as javascript:
+        return None
 
 
 def _resolve_plain(href: str, base: str) -> str | None:
@@ -180,6 +223,8 @@ def _resolve_plain(href: str, base: str) -> str | None:
         return None
     if match.group("origin"):
         scheme, netloc = match.group("scheme"), match.group("netloc")
+        if ":" in netloc and not 0 < int(netloc.rsplit(":", 1)[1]) <= 65535:
+            return None  # no port: the general case refuses the href
     elif not path:
         return None
     url = f"{scheme}://{netloc}{path}"
@@ -209,8 +254,8 @@ def _resolve(href: str, base: str) -> str | None:
         return None
     absolute = urljoin(base, href)
     parts = urlsplit(absolute)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.port == 0:
+        return None  # (reading the port raises ValueError for one out of range)
     if len(absolute) > MAX_URL_LENGTH:
         return None
     # Resolve dot segments so "/a/../b" cannot escape anything later on.
