@@ -208,13 +208,19 @@ class StorePipeline:
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_LOCKED))
             return item
         except Exception as exc:  # OSError or SQLite's "database or disk is full"
-            if not is_disk_full(exc):
-                raise
-            # The store cut the line back off (or the index lost it): either way, whole lines.
-            where = f"writing the article store in {self.store.data_dir}"
-            stop_for_disk_full(self.crawler, where, exc)
-            self.stats.inc_value("newsarchive/store/unstored_disk_full")
-            raise DropItem(f"not stored, the disk is full: {article.get('url')}") from None
+            if is_disk_full(exc):
+                # The store cut the line back off (or the index lost it): whole lines.
+                where = f"writing the article store in {self.store.data_dir}"
+                stop_for_disk_full(self.crawler, where, exc)
+                self.stats.inc_value("newsarchive/store/unstored_disk_full")
+                raise DropItem(f"not stored, the disk is full: {article.get('url')}") from None
+            # Anything else (a damaged index, a bug): an error of the run, never a silent
+            # drop; the page's history keeps no validators, so the next run stores it.
+            self.stats.inc_value(ERROR_STATS + "store_failed")
+            self._example("store_failed", str(article.get("url")))
+            message = f"not stored ({type(exc).__name__}: {exc}): {article.get('url')}"
+            log.error("newsarchive: %s", message)
+            raise DropItem(message) from None
         self.stats.inc_value(f"{ARTICLE_STATS}{decision.status}")
         self._note_quarantine()
         return item

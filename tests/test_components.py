@@ -3,6 +3,7 @@ called directly: what a whole crawl would show of each, in milliseconds."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -109,6 +110,31 @@ def test_the_store_pipeline_writes_a_line_and_refuses_an_undeclared_outlet(
     assert crawler.stats.get_value("newsarchive/articles/new") == 1
     assert crawler.stats.get_value("newsarchive/articles/unchanged") == 1
     assert crawler.stats.get_value("newsarchive/errors/invalid_item") == 1
+
+
+def test_the_store_pipeline_counts_an_item_it_cannot_store_as_an_error(tmp_path: Path) -> None:
+    """An item of the wrong shape (a template's slip), or a store that fails in a way no one
+    foresaw (a file it cannot open): each is an error of the run, never a silent drop."""
+    crawler = project_crawler(NEWSARCHIVE_DATA_DIR=str(tmp_path), NEWSARCHIVE_STORE_BATCH_SECONDS=0)
+    crawler.stats.open_spider()
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider(None)
+    try:
+        with pytest.raises(DropItem, match="of another JSON type"):
+            pipeline.process_item({**stored_item(), "authors": ["A Byline As A String"]})
+        pipeline.process_item(stored_item())
+        # The next month's file cannot be opened: a folder stands in its place.
+        june = stored_item(source="reuters")
+        june["metadata"] = {**june["metadata"], "dateDownloaded": "2024-06-01T10:00:00Z"}
+        (tmp_path / "articles" / "articles-2024-06.jsonl").mkdir()
+        with pytest.raises(DropItem, match="IsADirectoryError"):
+            pipeline.process_item(june)
+    finally:
+        with contextlib.suppress(Exception):
+            pipeline.close_spider(None)
+    assert crawler.stats.get_value("newsarchive/errors/invalid_item") == 1
+    assert crawler.stats.get_value("newsarchive/errors/store_failed") == 1
+    assert crawler.stats.get_value("newsarchive/articles/new") == 1
 
 
 def test_pipelines_copy_a_dict_item_as_itemadapter_does_without_loading_it() -> None:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,19 +32,95 @@ NESTED_FIELDS = {
 
 
 def parse(raw: bytes, path: Path, offset: int) -> dict[str, Any] | None:
-    """A line as a dict, or None (with a warning) for a line that is not a store line."""
+    """A line as a dict, or None (with a warning) for a line that is not a store line:
+    not a JSON object, no ``articleId`` or ``version``, or a field of another JSON type
+    than the schema gives it (a damaged or hand-edited line, which a reader would trip on)."""
     try:
         line = json.loads(raw)
     except ValueError:
         line = None
-    if (
-        not isinstance(line, dict)
-        or not isinstance(line.get("articleId"), str)
-        or not isinstance(line.get("version"), int)
-    ):
+    if not is_store_line(line):
         log.warning("skipped a line that is not a store line: %s at byte %d", path, offset)
         return None
     return line
+
+
+def is_store_line(line: Any) -> bool:
+    """Whether a parsed line is a store line every reader can take (see :func:`parse`)."""
+    return isinstance(line, dict) and isinstance(line.get("articleId"), str) and well_shaped(line)
+
+
+def well_shaped(line: dict[str, Any]) -> bool:
+    """Whether every field of `line` the article schema names has a JSON type it allows
+    (``metadata`` and ``warc`` field by field, arrays item by item), and ``version`` is a
+    whole number from 1 to SQLite's largest. The store writes only such lines; this is what
+    every reader may then take for granted, checked without a schema validator's cost."""
+    version = line.get("version")
+    if type(version) is not int or not 1 <= version < 1 << 63:
+        return False
+    return fields_well_shaped(line)
+
+
+def fields_well_shaped(item: dict[str, Any]) -> bool:
+    """:func:`well_shaped` but for ``version``: what an item must be before it is stored."""
+    shapes = _shapes()
+    for name, value in item.items():
+        shape = shapes.get(name)
+        if shape is None:
+            continue
+        kinds, items, inner = shape
+        if type(value) not in kinds:
+            return False
+        if items is not None and not items.issuperset(map(type, value)):
+            return False
+        if inner is not None and type(value) is dict:
+            for key, nested in value.items():
+                allowed = inner.get(key)
+                if allowed is not None and type(nested) not in allowed:
+                    return False
+    return True
+
+
+# JSON Schema types as the Python types json.loads gives (a bool is no integer here).
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+    "null": (type(None),),
+}
+
+_Shape = tuple[tuple[type, ...], frozenset[type] | None, dict[str, tuple[type, ...]] | None]
+
+
+@cache
+def _shapes() -> dict[str, _Shape]:
+    """Per top-level field of the article schema: its allowed types, its items' (arrays),
+    and its properties' (objects)."""
+    from ..schema import article_schema
+
+    def types(schema: dict[str, Any]) -> tuple[type, ...] | None:
+        named = schema.get("type")
+        if named is None:
+            return None
+        names = [named] if isinstance(named, str) else named
+        return tuple(kind for name in names for kind in _JSON_TYPES[name])
+
+    found: dict[str, _Shape] = {}
+    for name, schema in article_schema()["properties"].items():
+        kinds = types(schema)
+        if kinds is None:
+            continue
+        item_types = types(schema.get("items") or {})
+        items = frozenset(item_types) if item_types is not None else None
+        properties = schema.get("properties")
+        inner = None
+        if properties:
+            inner = {key: allowed for key, sub in properties.items() if (allowed := types(sub))}
+        found[name] = (kinds, items, inner)
+    return found
 
 
 def whole_lines(
@@ -210,11 +287,7 @@ def damaged_lines(articles_dir: Path, files: list[Path]) -> Iterator[DamagedLine
             line = json.loads(raw)
         except ValueError:
             line = None
-        if (
-            isinstance(line, dict)
-            and isinstance(line.get("articleId"), str)
-            and isinstance(line.get("version"), int)
-        ):
+        if is_store_line(line):
             continue
         urls = []
         for match in _URL_FIELD.finditer(raw):

@@ -137,6 +137,11 @@ class ArticleStore:
         article_id = item.get("articleId")
         if not isinstance(article_id, str):
             raise InvalidLineError(f"item has no articleId: {item.get('url')!r}")
+        if not reading.fields_well_shaped(item):  # before its digest is taken from those
+            raise InvalidLineError(
+                f"{item.get('url')}: the item breaks the store's contract: a field of another "
+                "JSON type than the schema gives it"
+            )
         digest, hashes = digest_and_hashes(item)
         captured = captured_at(item)
         known = self.index.latest(article_id)
