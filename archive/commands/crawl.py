@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
@@ -144,7 +145,7 @@ def run(options: argparse.Namespace) -> int:
             raise UsageError(f"--start-url {url!r}: {problem}")
     if options.depth < 0 or options.max_pages < 0:
         raise UsageError("--depth and --max-pages take numbers >= 0")
-    if options.max_runtime < 0:
+    if not 0 <= options.max_runtime < math.inf:  # NaN included
         raise UsageError("--max-runtime takes seconds >= 0")
     if not 0 <= options.max_error_rate <= 1:
         raise UsageError("--max-error-rate takes a fraction between 0 and 1")
@@ -256,7 +257,7 @@ def _via_settings(options: argparse.Namespace) -> dict[str, object]:
             parse_at(options.at)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    if options.window is not None and options.window <= 0:
+    if options.window is not None and not 0 < options.window < math.inf:  # NaN included
         raise UsageError("--window takes days > 0")
     settings: dict[str, object] = {
         "NEWSARCHIVE_VIA": spec,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -124,6 +125,8 @@ def run(options: argparse.Namespace) -> int:
         )
     if options.part_size < 0:
         raise UsageError("--part-size takes a number of bytes >= 1 (0: whole files)")
+    if not 0 <= options.wait < math.inf:  # NaN included: it would wait forever
+        raise UsageError("--wait takes seconds >= 0")
     for path in options.paths:
         if not Path(path).exists():
             raise UsageError(f"no such file or folder: {path}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ def rebuild(options: argparse.Namespace) -> int:
     from ..dataformat import FormatError, check
     from ..store import ArticleStore, StoreLockedError
 
+    if not 0 <= options.wait < math.inf:  # NaN included: it would wait forever
+        raise UsageError("--wait takes seconds >= 0")
     try:
         check(options.data)  # a newer version's store is not ours to re-index
     except FormatError as exc:

@@ -74,8 +74,16 @@ class StoreLock:
                 )
             time.sleep(pause)  # polling: flock has no timed wait
             pause = min(pause * 2, 0.2)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}: {' '.join(sys.argv)[:200]}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            holder = f"pid {os.getpid()}: {' '.join(sys.argv)[:200]}\n"
+            # An argument the file system gave as bytes that are not UTF-8 (a file name)
+            # is written escaped: a holder line that cannot be written must not keep the lock.
+            os.pwrite(fd, holder.encode("utf-8", "backslashreplace"), 0)
+        except BaseException:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise
         self._fd = fd
 
     def release(self) -> None:

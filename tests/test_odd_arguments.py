@@ -1,0 +1,81 @@
+"""Arguments a command parses but no run can use, and file names that are not UTF-8: each is
+one line and exit 2, or a run as usual; never a wait without end, a crash or a held lock."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.store.files import StoreLock
+
+from .conftest import run_cli
+from .test_pages_fixtures import PAGES, load_fixture
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["crawl", "cnn", "--max-runtime", "nan"],
+        ["crawl", "cnn", "--max-runtime", "inf"],
+        ["crawl", "cnn", "--via", "wayback", "--at", "2013", "--window", "nan"],
+        ["replay", "{warc}", "--store", "{data}", "--wait", "nan"],
+        ["replay", "{warc}", "--store", "{data}", "--wait", "-5"],
+        ["store", "rebuild", "--data", "{data}", "--wait", "nan"],
+    ],
+)
+def test_a_number_no_run_can_use_is_a_usage_error(args: list[str], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    if args[0] == "store":
+        data.mkdir()
+    warc = tmp_path / "none.warc.gz"
+    warc.write_bytes(b"")
+    filled = [a.format(warc=warc, data=data) for a in args]
+    if args[0] == "crawl":  # a closed loopback port: nothing is asked of an outlet, ever
+        filled += ["--data", str(data), "--start-url", "http://127.0.0.1:9/world/africa/"]
+    result = run_cli(*filled)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "takes" in result.stderr
+    assert not (data / "articles").exists()
+
+
+def test_a_lock_taken_by_a_command_naming_a_file_that_is_not_utf8_is_released(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["newsarchive", "replay", os.fsdecode(b"/tmp/a\xff.warc")])
+    lock = StoreLock(tmp_path, timeout=0)
+    lock.acquire()
+    assert (tmp_path / lock.path.name).read_bytes().endswith(b"a\\udcff.warc\n")
+    lock.release()
+    again = StoreLock(tmp_path, timeout=0)
+    again.acquire()  # raised StoreLockedError when the first one leaked its lock
+    again.release()
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file names must be UTF-8")
+def test_replay_of_a_file_whose_name_is_not_utf8_stores_its_article(tmp_path: Path) -> None:
+    story = PAGES / "cnn_2013" / "gallery_two_authors_no_place.html"
+    expected, _headers, body = load_fixture(story)
+    name = tmp_path / os.fsdecode(b"caf\xe9.warc.gz")
+    with open(name, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        head = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], "HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                expected["url"],
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=head,
+                warc_headers_dict={"WARC-Date": "2013-11-27T12:00:00Z"},
+            )
+        )
+    data = tmp_path / "data"
+    result = run_cli("replay", str(name), "--store", str(data), "--wait", "0")
+    assert result.returncode == 0, result.stderr
+    assert "not stored" not in result.stderr
+    assert len(list((data / "articles").glob("articles-*.jsonl"))) == 1
