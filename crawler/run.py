@@ -486,6 +486,9 @@ def build_report(
         message = (
             f"no site could be reached ({kind.replace('_', ' ')} for {example}): is the network up?"
         )
+    elif error_count and not requests:  # every request failed before it was sent
+        exit_code = ERRORS
+        message = f"{counted(error_count, 'error')} and no request sent"
     elif requests and error_count / requests > options.max_error_rate:
         exit_code = ERRORS
         message = (

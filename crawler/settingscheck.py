@@ -39,10 +39,18 @@ def _schedule(value: Any) -> None:
     parse_schedule(schedule)
 
 
+def _header_text(value: Any) -> None:
+    text = str(value)
+    if not (text.isascii() and text.isprintable()):
+        raise ValueError("not printable ASCII: it is sent in the User-Agent of every request")
+
+
 RULES: dict[str, Callable[[Any], None]] = {
     "LOG_LEVEL": _log_level,
     "NEWSARCHIVE_RECRAWL": _recrawl,
     "NEWSARCHIVE_REFETCH_SCHEDULE": _schedule,
+    "NEWSARCHIVE_CONTACT_URL": _header_text,
+    "USER_AGENT": _header_text,
 }
 
 

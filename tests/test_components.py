@@ -30,7 +30,7 @@ from crawler.run import CrawlOptions, build_report
 from crawler.spiders.base import NewsSpider
 from crawler.spiders.outlets import CnnSpider
 
-from .conftest import REPO, store_lines
+from .conftest import REPO, run_cli, store_lines
 
 SITE = Path(__file__).resolve().parent.parent / "archive" / "testsite" / "site" / "cnn"
 CAMPS = "/2013/01/27/world/africa/mali-refugees-niger-camps/index.html"
@@ -213,3 +213,26 @@ def test_the_error_rate_threshold_decides_exit_1(tmp_path: Path) -> None:
     assert project_settings.NEWSARCHIVE_MAX_ERROR_RATE < 0.2
     assert exit_code() == ERRORS  # 20% of requests failed
     assert exit_code(max_error_rate=0.5) == OK
+
+
+def test_errors_before_any_request_was_sent_are_no_ok_run(tmp_path: Path) -> None:
+    """A request that fails before it is sent (a header that cannot be encoded) counts no
+    request: one such error and nothing sent was a rate of none, and the run was ok."""
+    crawler = project_crawler(CnnSpider)
+    crawler.stats.open_spider()
+    for key, value in {"finish_reason": "finished", "newsarchive/errors/unicodeencode": 1}.items():
+        crawler.stats.set_value(key, value)
+    run = CrawlOptions(spiders=["cnn"], data_dir=tmp_path, max_error_rate=1.0)
+    report = build_report("20240501T100000Z-1", run, [crawler], datetime.now(timezone.utc), 1.0)
+    assert report["exitCode"] == ERRORS
+    assert report["message"] == "1 error and no request sent"
+
+
+def test_a_contact_url_no_header_can_carry_is_a_setting_error(tmp_path: Path) -> None:
+    result = run_cli(
+        "crawl", "cnn", "--data", str(tmp_path / "data"),
+        "--start-url", "http://127.0.0.1:9/world/africa/",
+        "-s", "NEWSARCHIVE_CONTACT_URL=https://example.org/caf\u00e9",
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "NEWSARCHIVE_CONTACT_URL" in result.stderr and result.stderr.count("\n") == 1
