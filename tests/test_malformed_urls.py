@@ -4,18 +4,16 @@ links, of an article, or of a replay."""
 
 from __future__ import annotations
 
-import io
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.pages import analyse
 from crawler.pages.urls import canonicalize_url, dedup_key, resolve_link
 
 from .conftest import run_cli, store_lines
+from .one_capture import write_foreign_response
 from .test_pages_fixtures import PAGES, load_fixture
 from .test_replay_helpers import read_items
 
@@ -64,21 +62,6 @@ def test_an_article_with_a_malformed_related_link_keeps_its_item(url: str) -> No
     assert found.article["paragraphs"] == expected["paragraphs"]
 
 
-def _record(writer: WARCWriter, url: str, body: bytes) -> None:
-    head = StatusAndHeaders(
-        "200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))], "HTTP/1.1"
-    )
-    stamp = datetime(2013, 1, 18, 12, tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    record = writer.create_warc_record(
-        url,
-        "response",
-        payload=io.BytesIO(body),
-        http_headers=head,
-        warc_headers_dict={"WARC-Date": stamp},
-    )
-    writer.write_record(record)
-
-
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_record_whose_target_is_no_url_is_reported_and_the_rest_replayed(
     tmp_path: Path, jobs: str
@@ -88,9 +71,9 @@ def test_a_record_whose_target_is_no_url_is_reported_and_the_rest_replayed(
     with open(warc, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         for bad in MALFORMED[2:]:
-            _record(writer, bad, body)
-        _record(writer, "http://[::1/2013/x/index.html", body)
-        _record(writer, expected["url"], body)
+            write_foreign_response(writer, bad, body)
+        write_foreign_response(writer, "http://[::1/2013/x/index.html", body)
+        write_foreign_response(writer, expected["url"], body)
     items = tmp_path / "items.jsonl"
     result = run_cli("replay", str(warc), "--out", str(items), "--jobs", jobs)
     assert result.returncode == 0, result.stderr
@@ -107,8 +90,8 @@ def test_a_crawl_from_such_an_archive_stores_what_it_can(tmp_path: Path) -> None
     with open(warc, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         for bad in MALFORMED[2:]:
-            _record(writer, bad, body)
-        _record(writer, expected["url"], body)
+            write_foreign_response(writer, bad, body)
+        write_foreign_response(writer, expected["url"], body)
     data = tmp_path / "data"
     result = run_cli(
         "crawl", "cnn", "--from-archive", str(warc), "--data", str(data),

@@ -3,18 +3,17 @@ one line and exit 2, or a run as usual; never a wait without end, a crash or a h
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from pathlib import Path
 
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.store.files import StoreLock
 
 from .conftest import run_cli
+from .one_capture import write_foreign_response
 from .test_pages_fixtures import PAGES, load_fixture
 
 
@@ -63,19 +62,22 @@ def test_replay_of_a_file_whose_name_is_not_utf8_stores_its_article(tmp_path: Pa
     expected, _headers, body = load_fixture(story)
     name = tmp_path / os.fsdecode(b"caf\xe9.warc.gz")
     with open(name, "wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        head = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], "HTTP/1.1")
-        writer.write_record(
-            writer.create_warc_record(
-                expected["url"],
-                "response",
-                payload=io.BytesIO(body),
-                http_headers=head,
-                warc_headers_dict={"WARC-Date": "2013-11-27T12:00:00Z"},
-            )
-        )
+        write_foreign_response(WARCWriter(out, gzip=True), expected["url"], body)
     data = tmp_path / "data"
     result = run_cli("replay", str(name), "--store", str(data), "--wait", "0")
     assert result.returncode == 0, result.stderr
     assert "not stored" not in result.stderr
     assert len(list((data / "articles").glob("articles-*.jsonl"))) == 1
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_replay_out_to_a_full_disk_names_the_output(tmp_path: Path) -> None:
+    story = PAGES / "cnn_2013" / "gallery_two_authors_no_place.html"
+    expected, _headers, body = load_fixture(story)
+    warc = tmp_path / "one.warc.gz"
+    with open(warc, "wb") as out:
+        write_foreign_response(WARCWriter(out, gzip=True), expected["url"], body)
+    result = run_cli("replay", str(warc), "--out", "/dev/full")
+    assert result.returncode == 74, result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("newsarchive: cannot write /dev/full: the disk is full"), last

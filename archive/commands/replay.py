@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
@@ -246,7 +247,7 @@ def run(options: argparse.Namespace) -> int:
         elif out is not None:
             out.flush()
     if failed is not None:
-        return _store_failed(options.store, failed, out)
+        return _store_failed(options.store, failed, out, options.out)
     report.store.update(decisions)
     if diff is not None:
         print(diff.summary(), file=sys.stderr)
@@ -313,12 +314,23 @@ def _store_in_capture_order(
                     shutil.copyfileobj(handle, out)
 
 
-def _store_failed(data: Path | None, exc: BaseException, out: TextIO | None) -> int:
-    """One line for a store that could not be written: locked (75) or on a full disk (74)."""
+def _store_failed(
+    data: Path | None, exc: BaseException, out: TextIO | None, output: Path | None = None
+) -> int:
+    """One line for a store that could not be written: locked (75) or on a full disk (74);
+    with no store (`data` None), for the output (`output`, else standard output)."""
     from ..diskspace import reason
 
     if out is not None and out is not sys.stdout and not out.closed:
-        out.close()
+        with contextlib.suppress(OSError):  # the same full disk, flushing the rest
+            out.close()
+    if is_disk_full(exc) and data is None:
+        print(
+            f"newsarchive: cannot write {output or 'the output'}: the disk is full "
+            f"({reason(exc)}); it is cut short: free some space and replay again",
+            file=sys.stderr,
+        )
+        return DISK_FULL
     if is_disk_full(exc):
         print(
             f"newsarchive: the disk of {data} is full ({reason(exc)}); every line stored is "
