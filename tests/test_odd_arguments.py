@@ -26,12 +26,15 @@ from .test_pages_fixtures import PAGES, load_fixture
         ["replay", "{warc}", "--store", "{data}", "--wait", "nan"],
         ["replay", "{warc}", "--store", "{data}", "--wait", "-5"],
         ["store", "rebuild", "--data", "{data}", "--wait", "nan"],
+        ["replay", "{warc}", "--out", "{data}.jsonl", "--jobs", "1000000"],
+        ["browse", "--data", "{data}", "--port", "-1"],
+        ["browse", "--data", "{data}", "--port", "70000"],
     ],
 )
 def test_a_number_no_run_can_use_is_a_usage_error(args: list[str], tmp_path: Path) -> None:
     data = tmp_path / "data"
-    if args[0] == "store":
-        data.mkdir()
+    if args[0] in ("store", "browse"):
+        (data / "warc").mkdir(parents=True)
     warc = tmp_path / "none.warc.gz"
     warc.write_bytes(b"")
     filled = [a.format(warc=warc, data=data) for a in args]
@@ -40,6 +43,7 @@ def test_a_number_no_run_can_use_is_a_usage_error(args: list[str], tmp_path: Pat
     result = run_cli(*filled)
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "takes" in result.stderr
+    assert not (tmp_path / "data.jsonl").exists()
     assert not (data / "articles").exists()
 
 

@@ -86,6 +86,8 @@ def make_app(data: Path) -> Callable[..., Any]:
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
 
+    if not 0 <= options.port <= 65535:
+        raise UsageError(f"--port takes a number from 0 to 65535, not {options.port}")
     if not (options.data / "warc").is_dir():
         raise UsageError(f"{options.data} has no warc/ folder: nothing to browse")
     try:

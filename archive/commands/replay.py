@@ -108,6 +108,10 @@ def parse_sites(pairs: list[str]) -> dict[str, str]:
     return sites
 
 
+# Replay is CPU-bound: processes beyond a few per core add start-up and memory, not speed.
+MAX_JOBS_PER_CORE = 4
+
+
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
     from ..replay import default_jobs, replay
@@ -118,6 +122,12 @@ def run(options: argparse.Namespace) -> int:
     sites = parse_sites(options.site)
     if options.jobs < 0:
         raise UsageError("--jobs takes a number >= 1 (0: all cores)")
+    most = MAX_JOBS_PER_CORE * default_jobs()
+    if options.jobs > most:  # each one a process: thousands take minutes just to start
+        raise UsageError(
+            f"--jobs takes at most {most} here ({MAX_JOBS_PER_CORE} per core): more processes"
+            " than that only slow a replay down"
+        )
     if options.part_size is None:
         options.part_size = (
             defaults.NEWSARCHIVE_REPLAY_PART_SIZE
