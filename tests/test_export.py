@@ -4,6 +4,8 @@ SQLite file with the store's tables and full-text search."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -122,3 +124,37 @@ def test_export_of_nothing_is_one_line_and_exit_1(site_archive: Path, tmp_path: 
     assert not (tmp_path / "x.wacz").exists()
     bad = run_cli("export", "sqlite", str(tmp_path / "x.db"), "--data", str(tmp_path / "none"))
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["wacz", "sqlite"])
+def test_export_to_a_folder_or_a_device_is_a_usage_error(
+    site_archive: Path, tmp_path: Path, fmt: str
+) -> None:
+    pipe = tmp_path / "pipe"  # not a regular file, as a device is: never renamed over
+    os.mkfifo(pipe)
+    for out in (tmp_path, pipe):
+        result = run_cli("export", fmt, str(out), "--data", str(site_archive))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and str(out) in result.stderr
+    assert pipe.is_fifo()
+    assert not list(tmp_path.parent.glob(f"{tmp_path.name}.part*"))
+    assert not list(tmp_path.glob("*.part*"))
+
+
+def test_a_damaged_record_of_an_exported_capture_is_one_line_and_exit_1(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(site_archive, data)
+    line = store_lines(data)[0]
+    warc = data / "warc" / line["warc"]["filename"]
+    raw = bytearray(warc.read_bytes())
+    at = line["warc"]["offset"] + 20  # inside the record's gzip member, past its header
+    raw[at : at + 16] = bytes(16)
+    warc.write_bytes(bytes(raw))
+    out = tmp_path / "x.wacz"
+    result = run_cli("export", "wacz", str(out), "--data", str(data))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and "is damaged" in result.stderr, result.stderr
+    assert f"{warc}: the record at {line['warc']['offset']}" in result.stderr
+    assert not out.exists() and not (tmp_path / "x.wacz.part").exists()

@@ -48,6 +48,11 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError(f"{options.data} has no articles/ folder: nothing to export")
     if not options.out.parent.is_dir():
         raise UsageError(f"no folder {options.out.parent} to write {options.out.name} in")
+    if options.out.is_dir():
+        raise UsageError(f"{options.out} is a folder: name the file to write")
+    if options.out.exists() and not options.out.is_file():
+        # Written whole beside it, then renamed over it: a device or a pipe would be replaced.
+        raise UsageError(f"{options.out} is not a regular file: name the file to write")
     try:
         since = iso_instant(options.since) if options.since else None
         until = iso_instant(options.until) if options.until else None

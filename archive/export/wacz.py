@@ -68,10 +68,16 @@ def _record(
     raw = handle.read(int(provenance["length"]))
     if len(raw) != int(provenance["length"]):
         raise ExportError(f"{path}: the record at {provenance['offset']} is cut short")
-    for record in ArchiveIterator(io.BytesIO(raw)):
-        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-        date = record.rec_headers.get_header("WARC-Date") or ""
-        return raw, uri, date
+    try:
+        for record in ArchiveIterator(io.BytesIO(raw)):
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            date = record.rec_headers.get_header("WARC-Date") or ""
+            return raw, uri, date
+    except Exception as exc:  # a damaged member: ArchiveLoadFailed, zlib.error, EOFError
+        raise ExportError(
+            f"{path}: the record at {provenance['offset']} is damaged ({type(exc).__name__}); "
+            "newsarchive verify names what is wrong with the file"
+        ) from None
     raise ExportError(f"{path}: no WARC record at {provenance['offset']}")
 
 
