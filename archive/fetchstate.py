@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diskspace import DiskFullError, is_disk_full
+from .statedb import open_state_db
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS fetches ("
@@ -72,14 +73,7 @@ class FetchState:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path)
-        # WAL with NORMAL sync survives a killed process (not a power cut) and is fast.
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        for statement in SCHEMA:
-            self.db.execute(statement)
-        self.db.commit()
+        self.db = open_state_db(self.path, _set_up)
 
     def close(self) -> None:
         self.db.close()
@@ -228,3 +222,12 @@ def _dumps(links: Links | None) -> str | None:
 
 def _links(text: str | None) -> Links | None:
     return None if text is None else [(str(u), str(k)) for u, k in json.loads(text)]
+
+
+def _set_up(db: sqlite3.Connection) -> None:
+    # WAL with NORMAL sync survives a killed process (not a power cut) and is fast.
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    for statement in SCHEMA:
+        db.execute(statement)
+    db.commit()

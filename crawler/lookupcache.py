@@ -11,18 +11,14 @@ import sqlite3
 import time
 from pathlib import Path
 
+from archive.statedb import open_state_db
+
 from .archives import Snapshot
 
 
 class LookupCache:
     def __init__(self, path: str | Path):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS lookups (archive TEXT, lookup TEXT, asked REAL,"
-            " snapshots TEXT, PRIMARY KEY (archive, lookup))"
-        )
+        self.db = open_state_db(Path(path), _set_up, isolation_level=None)
 
     def get(self, archive: str, lookup: str) -> list[Snapshot] | None:
         row = self.db.execute(
@@ -40,3 +36,11 @@ class LookupCache:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _set_up(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS lookups (archive TEXT, lookup TEXT, asked REAL,"
+        " snapshots TEXT, PRIMARY KEY (archive, lookup))"
+    )

@@ -27,6 +27,8 @@ from archive.store.files import complete_lines, month_files, whole_size
 from archive.store.reading import parse
 from crawler.pages.urls import canonicalize_url, site_key
 
+from ..statedb import open_state_db
+
 log = logging.getLogger("archive.store")
 
 READ_MODEL_NAME = "explorer.sqlite"
@@ -153,30 +155,7 @@ class ReadModel:
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-            if row is None or row[0] != READ_MODEL_VERSION:
-                db.executescript(
-                    "".join(f"DROP TABLE IF EXISTS {name};" for name in TABLES)
-                    + "DROP TABLE IF EXISTS articles_fts; DROP VIEW IF EXISTS related_coverage;"
-                )
-                db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('version', ?)", (READ_MODEL_VERSION,)
-                )
-            fresh = not db.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'"
-            ).fetchone()
-            db.executescript(SCHEMA)
-            if fresh:
-                # FTS5's automatic merges hold a growing share of the index in memory as it
-                # grows (100 MiB at 100,000 articles against 33 without them); its crisis
-                # merges alone keep the segments few, in constant memory.
-                db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 0)")
-            self._db = db
+            self._db = open_state_db(self.path, _set_up, isolation_level=None, timeout=60)
         return self._db
 
     def close(self) -> None:
@@ -394,3 +373,24 @@ def rebuild(data_dir: Path) -> int:
     """Recreate ``state/explorer.sqlite`` from the store; the articles it holds."""
     with ReadModel.of(data_dir) as model:
         return model.rebuild(month_files(Path(data_dir) / "articles"))
+
+
+def _set_up(db: sqlite3.Connection) -> None:
+    """The read model's pragmas and tables; its tables dropped when made by another version."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    if row is None or row[0] != READ_MODEL_VERSION:
+        db.executescript(
+            "".join(f"DROP TABLE IF EXISTS {name};" for name in TABLES)
+            + "DROP TABLE IF EXISTS articles_fts; DROP VIEW IF EXISTS related_coverage;"
+        )
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (READ_MODEL_VERSION,))
+    fresh = not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
+    db.executescript(SCHEMA)
+    if fresh:
+        # FTS5's automatic merges hold a growing share of the index in memory as it
+        # grows (100 MiB at 100,000 articles against 33 without them); its crisis
+        # merges alone keep the segments few, in constant memory.
+        db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 0)")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..statedb import open_state_db
+
 INDEX_NAME = "store.sqlite"
 INDEX_VERSION = "2"
 
@@ -63,32 +65,7 @@ class StoreIndex:
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-            if row is None or row[0] != INDEX_VERSION:
-                db.executescript(
-                    "DROP TABLE IF EXISTS latest; DROP TABLE IF EXISTS files;"
-                    "DROP TABLE IF EXISTS captures;"
-                    "INSERT OR REPLACE INTO meta VALUES ('version', '" + INDEX_VERSION + "');"
-                )
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS latest (article_id TEXT PRIMARY KEY,"
-                " version INTEGER NOT NULL, content_digest TEXT NOT NULL, hashes TEXT NOT NULL,"
-                " captured TEXT NOT NULL DEFAULT '')"
-            )
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS captures (article_id TEXT NOT NULL,"
-                " content_digest TEXT NOT NULL, captured TEXT NOT NULL,"
-                " PRIMARY KEY (article_id, content_digest, captured)) WITHOUT ROWID"
-            )
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER NOT NULL)"
-            )
-            self._db = db
+            self._db = open_state_db(self.path, _set_up_index, isolation_level=None)
         return self._db
 
     # -- transactions ----------------------------------------------------------------------
@@ -176,3 +153,28 @@ class StoreIndex:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM latest").fetchone()[0])
+
+
+def _set_up_index(db: sqlite3.Connection) -> None:
+    """The index's pragmas and tables; its tables dropped when made by another version."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    if row is None or row[0] != INDEX_VERSION:
+        db.executescript(
+            "DROP TABLE IF EXISTS latest; DROP TABLE IF EXISTS files;"
+            "DROP TABLE IF EXISTS captures;"
+            "INSERT OR REPLACE INTO meta VALUES ('version', '" + INDEX_VERSION + "');"
+        )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS latest (article_id TEXT PRIMARY KEY,"
+        " version INTEGER NOT NULL, content_digest TEXT NOT NULL, hashes TEXT NOT NULL,"
+        " captured TEXT NOT NULL DEFAULT '')"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS captures (article_id TEXT NOT NULL,"
+        " content_digest TEXT NOT NULL, captured TEXT NOT NULL,"
+        " PRIMARY KEY (article_id, content_digest, captured)) WITHOUT ROWID"
+    )
+    db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER NOT NULL)")

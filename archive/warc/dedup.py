@@ -13,6 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..statedb import open_state_db
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS captures (
     url TEXT NOT NULL,
@@ -45,11 +47,7 @@ class DigestIndex:
 
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db = open_state_db(self.path, _set_up, timeout=30, isolation_level=None)
 
     def lookup(self, url: str, digest: str) -> EarlierCapture | None:
         """The earliest capture of `url` with this payload digest, if any."""
@@ -88,3 +86,9 @@ class DigestIndex:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _set_up(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(SCHEMA)

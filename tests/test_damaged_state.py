@@ -1,0 +1,66 @@
+"""A file of ``state/`` that is no database any more (a damaged block, a copy cut short):
+set aside as ``NAME.damaged`` with a warning, and started afresh from what it was made of,
+never an internal error on every run until someone moves it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archive.store import ArticleStore
+
+from .conftest import FAST, run_cli
+from .test_store import make_item
+
+GARBAGE = b"this was a database once\n" * 200
+
+
+def _stored(data: Path) -> None:
+    with ArticleStore(data) as store:
+        for n in range(3):
+            store.add(make_item(n))
+
+
+@pytest.mark.parametrize("name", ["store.sqlite", "explorer.sqlite"])
+def test_store_rebuild_recreates_a_damaged_index(tmp_path: Path, name: str) -> None:
+    data = tmp_path / "data"
+    _stored(data)
+    assert run_cli("store", "rebuild", "--data", str(data)).returncode == 0
+    (data / "state" / name).write_bytes(GARBAGE)
+    for extra in ("-wal", "-shm"):
+        (data / "state" / f"{name}{extra}").unlink(missing_ok=True)
+
+    result = run_cli("store", "rebuild", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert f"{name} was not a usable database" in result.stderr
+    assert (data / "state" / f"{name}.damaged").read_bytes() == GARBAGE
+    assert "3 articles" in result.stdout
+    listed = run_cli("articles", "--data", str(data))
+    assert len(listed.stdout.splitlines()) == 3, listed.stderr
+    stats = run_cli("store", "stats", "--data", str(data), "--json")
+    assert json.loads(stats.stdout)["articles"] == {"cnn": 3}, stats.stderr
+
+
+def test_a_damaged_store_index_is_rebuilt_by_the_next_writer(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _stored(data)
+    (data / "state" / "store.sqlite").write_bytes(GARBAGE)
+    with ArticleStore(data) as store:
+        assert store.add(make_item(1)).status == "unchanged"  # known again, from the lines
+        assert store.add(make_item(9)).status == "new"
+
+
+@pytest.mark.parametrize("name", ["fetch.sqlite", "warc-digests.sqlite3"])
+def test_a_crawl_with_a_damaged_state_file_runs(tmp_path: Path, name: str) -> None:
+    data = tmp_path / "data"
+    (data / "state").mkdir(parents=True)
+    (data / "state" / name).write_bytes(GARBAGE)
+    start = ["--start-url", "http://127.0.0.1:9/world/africa/"]
+    result = run_cli("crawl", "cnn", "--data", str(data), *start, *FAST, "-s", "RETRY_TIMES=0")
+    assert "crashed" not in result.stderr and "internal error" not in result.stderr
+    assert result.returncode == 1, result.stderr  # the closed port: no site reached
+    assert (data / "state" / f"{name}.damaged").read_bytes() == GARBAGE
+    log = next((data / "runs").glob("*.log")).read_text()
+    assert f"{name} was not a usable database" in log
