@@ -1,10 +1,12 @@
 """A file of ``state/`` that is no database any more (a damaged block, a copy cut short):
 set aside as ``NAME.damaged`` with a warning, and started afresh from what it was made of,
-never an internal error on every run until someone moves it."""
+never an internal error on every run until someone moves it. And a data directory that
+is not one a command can use: one line, exit 2."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from archive.store import ArticleStore
 
 from .conftest import FAST, run_cli
+from .one_capture import write_one_capture
 from .test_store import make_item
 
 GARBAGE = b"this was a database once\n" * 200
@@ -64,3 +67,28 @@ def test_a_crawl_with_a_damaged_state_file_runs(tmp_path: Path, name: str) -> No
     assert (data / "state" / f"{name}.damaged").read_bytes() == GARBAGE
     log = next((data / "runs").glob("*.log")).read_text()
     assert f"{name} was not a usable database" in log
+
+
+def test_store_rebuild_where_state_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _stored(data)
+    shutil.rmtree(data / "state")
+    (data / "state").write_bytes(b"")
+    result = run_cli("store", "rebuild", "--data", str(data))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().endswith("is not usable: state is no folder")
+
+
+def test_index_refuses_a_newer_archive_and_an_index_it_cannot_write(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    write_one_capture(data / "warc", 1)
+    (data / "format.json").write_text('{"layout": 99}')
+    newer = run_cli("index", "--data", str(data))
+    assert newer.returncode == 2 and "refused, nothing written" in newer.stderr, newer.stderr
+    assert not (data / "warc" / "index.cdxj").exists()
+    (data / "format.json").unlink()
+    (data / "warc" / "index.cdxj").mkdir()
+    blocked = run_cli("index", "--data", str(data))
+    assert blocked.returncode == 2, blocked.stderr
+    assert blocked.stderr.strip().endswith("index.cdxj: Is a directory")

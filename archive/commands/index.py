@@ -26,17 +26,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
+    from ..dataformat import FormatError, check
+    from ..diskspace import is_disk_full
     from ..warc.cdxj import INDEX_NAME, update_index
     from ..warc.recovery import recover_directory
 
     folder = options.data / "warc"
     if not folder.is_dir():
         raise UsageError(f"no WARC folder in {options.data} (is it a data directory?)")
+    try:
+        check(options.data)  # a newer version's archive is not ours to re-index
+    except FormatError as exc:
+        raise UsageError(str(exc)) from None
     for recovered in recover_directory(folder):
         if recovered.action != "busy":
             print(f"newsarchive: {recovered.action} {recovered.path.name}")
     skipped: list[str] = []
-    lines = update_index(folder, rebuild=True, skipped=skipped)
+    try:
+        lines = update_index(folder, rebuild=True, skipped=skipped)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise  # exit 74, as every command on a full disk
+        raise UsageError(f"cannot write {folder / INDEX_NAME}: {exc.strerror or exc}") from None
     for line in skipped:
         print(f"newsarchive: not indexed: {line}", file=sys.stderr)
     print(f"newsarchive: indexed {lines} records into {folder / INDEX_NAME}")

@@ -61,6 +61,9 @@ def rebuild(options: argparse.Namespace) -> int:
 
     if not 0 <= options.wait < math.inf:  # NaN included: it would wait forever
         raise UsageError("--wait takes seconds >= 0")
+    for name in ("articles", "state"):  # what a rebuild reads and writes
+        if (options.data / name).exists() and not (options.data / name).is_dir():
+            raise UsageError(f"data directory {options.data} is not usable: {name} is no folder")
     try:
         check(options.data)  # a newer version's store is not ours to re-index
     except FormatError as exc:
