@@ -6,8 +6,11 @@ import contextlib
 import json
 import os
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from .schema import Shape, conforms, field_shapes, run_report_schema
 
 # 2: incremental counts, bytesWritten, resumed, logFile; 3: status, limitedBy, each count once
 REPORT_VERSION = 3
@@ -45,14 +48,29 @@ def write_report(runs_dir: Path, report: dict[str, Any]) -> Path:
     return path
 
 
-def read_reports(runs_dir: Path) -> list[dict[str, Any]]:
+def read_reports(runs_dir: Path, unreadable: list[str] | None = None) -> list[dict[str, Any]]:
+    """The run reports in `runs_dir`, by name; each file that is none (torn, empty, not an
+    object of the report's shape) is left out and named in `unreadable`, with why."""
     reports = []
     for path in sorted(runs_dir.glob("*.json")):
         try:
-            reports.append(json.loads(path.read_text("utf-8")))
-        except (OSError, ValueError):
+            report = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not JSON"
+            if unreadable is not None:
+                unreadable.append(f"{path}: {reason or exc}")
             continue
+        if not (isinstance(report, dict) and conforms(report, _report_shapes())):
+            if unreadable is not None:
+                unreadable.append(f"{path}: not a run report of this version's shape")
+            continue
+        reports.append(report)
     return reports
+
+
+@cache
+def _report_shapes() -> dict[str, Shape]:
+    return field_shapes(run_report_schema())
 
 
 def merge_workers(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:

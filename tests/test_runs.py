@@ -267,3 +267,31 @@ def test_a_running_worker_of_a_shared_crawl_is_not_shown_killed(tmp_path: Path) 
         live.communicate("")
     row = _shared_row(tmp_path)
     assert row[1] == "killed" and row[0] == "20261130T060000Z-1 (2 workers, 2 killed)"
+
+
+def test_runs_names_each_file_that_is_no_report_and_lists_the_rest(
+    two_runs: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    (data / "runs").mkdir(parents=True)
+    for path in (two_runs / "runs").glob("*.json"):
+        (data / "runs" / path.name).write_bytes(path.read_bytes())
+    broken = {
+        "a-list.json": "[]",
+        "b-wrong-types.json": json.dumps({"runId": "x", "status": 5, "pages": "x"}),
+        "c-torn.json": '{"status": "ok"',
+        "d-empty.json": "",
+    }
+    for name, text in broken.items():
+        (data / "runs" / name).write_text(text)
+    (data / "runs" / "e-folder.json").mkdir()
+    result = run_cli("runs", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    skipped = result.stderr.splitlines()
+    assert [line.split(": ")[1].rsplit("/", 1)[1] for line in skipped] == [
+        *broken,
+        "e-folder.json",
+    ]
+    assert all(line.startswith("newsarchive: skipped ") for line in skipped)
+    table = result.stdout.splitlines()
+    assert len(table) == 1 + len(reports(two_runs))

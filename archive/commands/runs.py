@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,10 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError("--last takes a number >= 0")
     if not (options.data / "runs").is_dir():
         raise UsageError(f"no runs in {options.data} (is it a data directory?)")
-    reports = read_reports(options.data / "runs")
+    unreadable: list[str] = []
+    reports = read_reports(options.data / "runs", unreadable)
+    for line in unreadable:
+        print(f"newsarchive: skipped {line}", file=sys.stderr)
     live = held_by(options.data)
     for report in reports:
         if report.get("status") == "running" and not _alive(options.data, report, live):

@@ -12,6 +12,7 @@ from typing import Any
 
 SCHEMA_PATH = Path(__file__).with_name("article.schema.json")
 STORE_LINE_SCHEMA_PATH = Path(__file__).with_name("store-line.schema.json")
+RUN_REPORT_SCHEMA_PATH = Path(__file__).with_name("run-report.schema.json")
 
 
 @lru_cache(maxsize=1)
@@ -32,3 +33,70 @@ def store_line_validator() -> Any:
     article = article_schema()
     registry: Any = Registry().with_resource(article["$id"], Resource.from_contents(article))
     return jsonschema.Draft202012Validator(store_line_schema(), registry=registry)
+
+
+@lru_cache(maxsize=1)
+def run_report_schema() -> dict[str, Any]:
+    return json.loads(RUN_REPORT_SCHEMA_PATH.read_text("utf-8"))
+
+
+# -- shapes: the JSON types a schema gives each top-level field, checked without a validator --
+# JSON Schema types as the Python types json.loads gives (a bool is no integer here).
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+    "null": (type(None),),
+}
+
+# A field's allowed types, its items' (an array), its properties' (an object).
+Shape = tuple[tuple[type, ...], frozenset[type] | None, dict[str, tuple[type, ...]] | None]
+
+
+def _types(schema: dict[str, Any]) -> tuple[type, ...] | None:
+    named = schema.get("type")
+    if named is None:
+        return None
+    names = [named] if isinstance(named, str) else named
+    return tuple(kind for name in names for kind in _JSON_TYPES[name])
+
+
+def field_shapes(schema: dict[str, Any]) -> dict[str, Shape]:
+    """Per top-level property of `schema` that states a type: its :data:`Shape`."""
+    found: dict[str, Shape] = {}
+    for name, field in schema["properties"].items():
+        kinds = _types(field)
+        if kinds is None:
+            continue
+        item_types = _types(field.get("items") or {})
+        items = frozenset(item_types) if item_types is not None else None
+        properties = field.get("properties")
+        inner = None
+        if properties:
+            inner = {key: allowed for key, sub in properties.items() if (allowed := _types(sub))}
+        found[name] = (kinds, items, inner)
+    return found
+
+
+def conforms(obj: dict[str, Any], shapes: dict[str, Shape]) -> bool:
+    """Whether each field of `obj` that `shapes` names has one of its types (arrays item by
+    item, objects property by property): what a reader may take for granted, at a small
+    fraction of a schema validator's cost. Fields missing, or not named, are not checked."""
+    for name, value in obj.items():
+        shape = shapes.get(name)
+        if shape is None:
+            continue
+        kinds, items, inner = shape
+        if type(value) not in kinds:
+            return False
+        if items is not None and not items.issuperset(map(type, value)):
+            return False
+        if inner is not None and type(value) is dict:
+            for key, nested in value.items():
+                allowed = inner.get(key)
+                if allowed is not None and type(nested) not in allowed:
+                    return False
+    return True

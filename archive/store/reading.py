@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..schema import Shape, conforms, field_shapes
 from .files import complete_lines, lock_name, writer_active
 from .lines import worker_of
 
@@ -63,64 +64,14 @@ def well_shaped(line: dict[str, Any]) -> bool:
 
 def fields_well_shaped(item: dict[str, Any]) -> bool:
     """:func:`well_shaped` but for ``version``: what an item must be before it is stored."""
-    shapes = _shapes()
-    for name, value in item.items():
-        shape = shapes.get(name)
-        if shape is None:
-            continue
-        kinds, items, inner = shape
-        if type(value) not in kinds:
-            return False
-        if items is not None and not items.issuperset(map(type, value)):
-            return False
-        if inner is not None and type(value) is dict:
-            for key, nested in value.items():
-                allowed = inner.get(key)
-                if allowed is not None and type(nested) not in allowed:
-                    return False
-    return True
-
-
-# JSON Schema types as the Python types json.loads gives (a bool is no integer here).
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "object": (dict,),
-    "array": (list,),
-    "null": (type(None),),
-}
-
-_Shape = tuple[tuple[type, ...], frozenset[type] | None, dict[str, tuple[type, ...]] | None]
+    return conforms(item, _shapes())
 
 
 @cache
-def _shapes() -> dict[str, _Shape]:
-    """Per top-level field of the article schema: its allowed types, its items' (arrays),
-    and its properties' (objects)."""
+def _shapes() -> dict[str, Shape]:
     from ..schema import article_schema
 
-    def types(schema: dict[str, Any]) -> tuple[type, ...] | None:
-        named = schema.get("type")
-        if named is None:
-            return None
-        names = [named] if isinstance(named, str) else named
-        return tuple(kind for name in names for kind in _JSON_TYPES[name])
-
-    found: dict[str, _Shape] = {}
-    for name, schema in article_schema()["properties"].items():
-        kinds = types(schema)
-        if kinds is None:
-            continue
-        item_types = types(schema.get("items") or {})
-        items = frozenset(item_types) if item_types is not None else None
-        properties = schema.get("properties")
-        inner = None
-        if properties:
-            inner = {key: allowed for key, sub in properties.items() if (allowed := types(sub))}
-        found[name] = (kinds, items, inner)
-    return found
+    return field_shapes(article_schema())
 
 
 def whole_lines(
