@@ -123,18 +123,19 @@ def cli_env() -> dict[str, str]:
 
 
 def run_cli(
-    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None, cwd: Path = REPO
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``newsarchive ARGS`` in a subprocess, as cron would.
+    """Run ``newsarchive ARGS`` in a subprocess, as cron would, in `cwd`.
 
-    `env` is the whole environment it gets (default :func:`cli_env`).
+    `env` is the whole environment it gets (default :func:`cli_env`, which puts this
+    checkout first on the path, wherever `cwd` is).
     """
     return subprocess.run(
         [sys.executable, "-m", "archive", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
-        cwd=REPO,
+        cwd=cwd,
         env=cli_env() if env is None else env,
     )
 

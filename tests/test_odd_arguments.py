@@ -85,3 +85,27 @@ def test_replay_out_to_a_full_disk_names_the_output(tmp_path: Path) -> None:
     assert result.returncode == 74, result.stderr
     last = result.stderr.splitlines()[-1]
     assert last.startswith("newsarchive: cannot write /dev/full: the disk is full"), last
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["replay", "{empty}", "--out", "{empty}/items.jsonl"], "no WARC or WACZ files in"),
+        (["verify"], "no WARC files named, and no data/warc here"),
+        (["crawl", "cnn", "--via", "wayback", "--at", "99999999999999"], "not a timestamp"),
+        (["crawl", "cnn", "--from-archive", "{empty}", "--at", "20131399"], "not a timestamp"),
+        (["crawl", "cnn", "--via", "commoncrawl:", "--at", "2013"], "--via takes"),
+    ],
+)
+def test_nothing_to_read_or_no_moment_is_a_usage_error(
+    args: list[str], says: str, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    filled = [a.format(empty=empty) for a in args]
+    if args[0] == "crawl":
+        filled += ["--data", str(tmp_path / "data")]
+    result = run_cli(*filled, cwd=empty)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and says in result.stderr, result.stderr
+    assert not (empty / "items.jsonl").exists() and not (tmp_path / "data").exists()

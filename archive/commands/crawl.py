@@ -241,6 +241,8 @@ def _via_settings(options: argparse.Namespace) -> dict[str, object]:
     known = spec in ("wayback", "commoncrawl") or spec.startswith(
         ("commoncrawl:", "timegate:http://", "timegate:https://", "http://", "https://")
     )
+    if spec.startswith("commoncrawl:") and not spec.removeprefix("commoncrawl:").strip():
+        known = False  # a crawl named by nothing
     if not known:
         raise UsageError(
             f"--via takes wayback, commoncrawl[:CRAWL], timegate:URL or an archive's URL, "

@@ -141,6 +141,10 @@ def run(options: argparse.Namespace) -> int:
     for path in options.paths:
         if not Path(path).exists():
             raise UsageError(f"no such file or folder: {path}")
+    from ..warc.read.sources import find_sources
+
+    if not find_sources(options.paths):  # folders only: a file named is read whatever it is
+        raise UsageError(f"no WARC or WACZ files in {' '.join(map(str, options.paths))}")
     if options.diff is not None and options.store is not None:
         raise UsageError("--diff only shows changes; it cannot be combined with --store")
     if options.all_captures and (options.store is not None or options.diff is not None):

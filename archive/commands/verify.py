@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ..exitcodes import ERRORS, OK
 
@@ -31,6 +32,8 @@ def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
     from ..warc.verify import expand, verify_file
 
+    if not options.paths and not Path("data/warc").is_dir():
+        raise UsageError("no WARC files named, and no data/warc here to verify")
     files = expand(options.paths or ["data/warc"])
     if not files:
         raise UsageError(f"no WARC files in {' '.join(options.paths or ['data/warc'])}")

@@ -8,12 +8,12 @@ from datetime import datetime, timezone
 def parse_at(text: str) -> datetime:
     """``20130129223800`` (any prefix of it, as in Wayback URLs) or ISO 8601, in UTC."""
     text = text.strip()
-    if text.isdigit() and 4 <= len(text) <= 14:
-        padded = text + "0101000000"[len(text) - 4 :] if len(text) < 14 else text
-        return datetime.strptime(padded[:14], "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
     try:
+        if text.isdigit() and 4 <= len(text) <= 14:
+            padded = text + "0101000000"[len(text) - 4 :] if len(text) < 14 else text
+            return datetime.strptime(padded[:14], "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+    except ValueError:  # also 20131399..., a month or second that no calendar has
         raise ValueError(f"not a timestamp: {text!r} (use 20130129223800 or ISO 8601)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
