@@ -78,3 +78,15 @@ def is_damage(exc: sqlite3.DatabaseError) -> bool:
         return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
     text = str(exc)
     return "file is not a database" in text or "disk image is malformed" in text
+
+
+def versioned_tables(db: sqlite3.Connection, version: str, drop: str) -> None:
+    """WAL with NORMAL sync, and a ``meta`` table naming the version of the tables: tables
+    made by another version are dropped first (`drop`, a script), to be made again."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    if row is None or row[0] != version:
+        db.executescript(drop)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))

@@ -5,6 +5,7 @@ links, of an article, or of a replay."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.warcwriter import WARCWriter
@@ -62,18 +63,22 @@ def test_an_article_with_a_malformed_related_link_keeps_its_item(url: str) -> No
     assert found.article["paragraphs"] == expected["paragraphs"]
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_record_whose_target_is_no_url_is_reported_and_the_rest_replayed(
-    tmp_path: Path, jobs: str
-) -> None:
+def _foreign_warc(tmp_path: Path, targets: list[str]) -> tuple[Path, dict[str, Any]]:
+    """Another tool's WARC: the story under each of `targets`, then under its own URL."""
     expected, _headers, body = load_fixture(STORY)
     warc = tmp_path / "foreign.warc.gz"
     with open(warc, "wb") as out:
         writer = WARCWriter(out, gzip=True)
-        for bad in MALFORMED[2:]:
-            write_foreign_response(writer, bad, body)
-        write_foreign_response(writer, "http://[::1/2013/x/index.html", body)
-        write_foreign_response(writer, expected["url"], body)
+        for target in [*targets, expected["url"]]:
+            write_foreign_response(writer, target, body)
+    return warc, expected
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_record_whose_target_is_no_url_is_reported_and_the_rest_replayed(
+    tmp_path: Path, jobs: str
+) -> None:
+    warc, expected = _foreign_warc(tmp_path, [*MALFORMED[2:], "http://[::1/2013/x/index.html"])
     items = tmp_path / "items.jsonl"
     result = run_cli("replay", str(warc), "--out", str(items), "--jobs", jobs)
     assert result.returncode == 0, result.stderr
@@ -85,13 +90,7 @@ def test_a_record_whose_target_is_no_url_is_reported_and_the_rest_replayed(
 
 
 def test_a_crawl_from_such_an_archive_stores_what_it_can(tmp_path: Path) -> None:
-    expected, _headers, body = load_fixture(STORY)
-    warc = tmp_path / "foreign.warc.gz"
-    with open(warc, "wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        for bad in MALFORMED[2:]:
-            write_foreign_response(writer, bad, body)
-        write_foreign_response(writer, expected["url"], body)
+    warc, expected = _foreign_warc(tmp_path, MALFORMED[2:])
     data = tmp_path / "data"
     result = run_cli(
         "crawl", "cnn", "--from-archive", str(warc), "--data", str(data),

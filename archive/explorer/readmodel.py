@@ -27,7 +27,7 @@ from archive.store.files import complete_lines, month_files, whole_size
 from archive.store.reading import parse
 from crawler.pages.urls import canonicalize_url, site_key
 
-from ..statedb import open_state_db
+from ..statedb import open_state_db, versioned_tables
 
 log = logging.getLogger("archive.store")
 
@@ -377,16 +377,12 @@ def rebuild(data_dir: Path) -> int:
 
 def _set_up(db: sqlite3.Connection) -> None:
     """The read model's pragmas and tables; its tables dropped when made by another version."""
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-    row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-    if row is None or row[0] != READ_MODEL_VERSION:
-        db.executescript(
-            "".join(f"DROP TABLE IF EXISTS {name};" for name in TABLES)
-            + "DROP TABLE IF EXISTS articles_fts; DROP VIEW IF EXISTS related_coverage;"
-        )
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (READ_MODEL_VERSION,))
+    versioned_tables(
+        db,
+        READ_MODEL_VERSION,
+        "".join(f"DROP TABLE IF EXISTS {name};" for name in TABLES)
+        + "DROP TABLE IF EXISTS articles_fts; DROP VIEW IF EXISTS related_coverage;",
+    )
     fresh = not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
     db.executescript(SCHEMA)
     if fresh:

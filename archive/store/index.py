@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..statedb import open_state_db
+from ..statedb import open_state_db, versioned_tables
 
 INDEX_NAME = "store.sqlite"
 INDEX_VERSION = "2"
@@ -157,16 +157,11 @@ class StoreIndex:
 
 def _set_up_index(db: sqlite3.Connection) -> None:
     """The index's pragmas and tables; its tables dropped when made by another version."""
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-    row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-    if row is None or row[0] != INDEX_VERSION:
-        db.executescript(
-            "DROP TABLE IF EXISTS latest; DROP TABLE IF EXISTS files;"
-            "DROP TABLE IF EXISTS captures;"
-            "INSERT OR REPLACE INTO meta VALUES ('version', '" + INDEX_VERSION + "');"
-        )
+    versioned_tables(
+        db,
+        INDEX_VERSION,
+        "DROP TABLE IF EXISTS latest; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS captures;",
+    )
     db.execute(
         "CREATE TABLE IF NOT EXISTS latest (article_id TEXT PRIMARY KEY,"
         " version INTEGER NOT NULL, content_digest TEXT NOT NULL, hashes TEXT NOT NULL,"
