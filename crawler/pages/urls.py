@@ -224,7 +224,7 @@ def _resolve_plain(href: str, base: str) -> str | None:
     if match.group("origin"):
         scheme, netloc = match.group("scheme"), match.group("netloc")
         if ":" in netloc and not 0 < int(netloc.rsplit(":", 1)[1]) <= 65535:
-            return None  # no port: the general case refuses the href
+            return None  # a port no host has: the general case refuses the href
     elif not path:
         return None
     url = f"{scheme}://{netloc}{path}"
