@@ -3,6 +3,8 @@ SQLite file with the store's tables and full-text search."""
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import shutil
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from . import test_replay_helpers as helpers
 from .conftest import run_cli, store_lines
@@ -158,3 +161,47 @@ def test_a_damaged_record_of_an_exported_capture_is_one_line_and_exit_1(
     assert result.stderr.count("\n") == 1 and "is damaged" in result.stderr, result.stderr
     assert f"{warc}: the record at {line['warc']['offset']}" in result.stderr
     assert not out.exists() and not (tmp_path / "x.wacz.part").exists()
+
+
+def test_verify_checks_the_warc_a_wacz_holds(wacz: Path, tmp_path: Path) -> None:
+    sound = run_cli("verify", str(wacz))
+    assert sound.returncode == 0, sound.stderr
+    assert sound.stdout.splitlines() == [
+        f"ok {wacz}#archive/data.warc.gz: {len(_records(wacz))} records",
+        "newsarchive: 1 of 1 WARC files sound",
+    ]
+    # One payload byte of the held WARC changed: its digest no longer holds.
+    tampered = tmp_path / "tampered.wacz"
+    with zipfile.ZipFile(wacz) as source, zipfile.ZipFile(tampered, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "archive/data.warc.gz":
+                data = _changed_payload_byte(data)
+            target.writestr(item, data)
+    bad = run_cli("verify", str(tampered))
+    assert bad.returncode == 1, bad.stderr
+    assert bad.stderr.startswith(f"BAD {tampered}#archive/data.warc.gz: ")
+    assert "digest" in bad.stderr
+    not_zip = tmp_path / "x.wacz"
+    not_zip.write_bytes(b"not a zip")
+    assert run_cli("verify", str(not_zip)).returncode == 1
+
+
+def _records(wacz: Path) -> list[str]:
+    with zipfile.ZipFile(wacz) as package, package.open("archive/data.warc.gz") as stream:
+        return [record.rec_type for record in ArchiveIterator(stream)]
+
+
+def _changed_payload_byte(warc: bytes) -> bytes:
+    """The WARC with the last payload byte of its last record flipped (each record its own
+    gzip member, re-compressed)."""
+    members = []
+    iterator = ArchiveIterator(io.BytesIO(warc))
+    for _record in iterator:
+        iterator.read_to_end()
+        members.append((iterator.get_record_offset(), iterator.get_record_length()))
+    offset, length = members[-1]
+    record = gzip.decompress(warc[offset : offset + length])
+    at = len(record) - 5  # the payload's last byte, before the record's two CRLFs
+    changed = record[:at] + bytes([record[at] ^ 0xFF]) + record[at + 1 :]
+    return warc[:offset] + gzip.compress(changed) + warc[offset + length :]

@@ -14,34 +14,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "verify",
         help="check WARC files (ours or anyone's): structure, gzip members, every digest",
         description=(
-            "Read every record of each WARC file, checking the headers it must have, its "
-            "length, and its block and payload digests. Prints one line per file; exits 0 "
-            "only if every file is sound, 1 otherwise."
+            "Read every record of each WARC file (and of each WARC file a WACZ holds), "
+            "checking the headers it must have, its length, and its block and payload "
+            "digests. Prints one line per file; exits 0 only if every file is sound, 1 "
+            "otherwise."
         ),
     )
     parser.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
-        help="WARC files or folders holding them (default: data/warc)",
+        help="WARC or WACZ files, or folders holding them (default: data/warc)",
     )
     parser.set_defaults(run=run)
 
 
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
-    from ..warc.verify import expand, verify_file
+    from ..warc.verify import expand, verify_file, verify_wacz
 
     if not options.paths and not Path("data/warc").is_dir():
         raise UsageError("no WARC files named, and no data/warc here to verify")
     files = expand(options.paths or ["data/warc"])
     if not files:
         raise UsageError(f"no WARC files in {' '.join(options.paths or ['data/warc'])}")
-    bad = 0
+    bad = total = 0
     for path in files:
-        report = verify_file(path)
-        bad += not report.sound
-        print(report.line(), file=sys.stdout if report.sound else sys.stderr)
-    total = len(files)
+        wacz = path.name.lower().endswith(".wacz")
+        for report in verify_wacz(path) if wacz else [verify_file(path)]:
+            total += 1
+            bad += not report.sound
+            print(report.line(), file=sys.stdout if report.sound else sys.stderr)
     print(f"newsarchive: {total - bad} of {total} WARC files sound")
     return OK if bad == 0 else ERRORS

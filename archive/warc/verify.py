@@ -9,8 +9,10 @@ not there to check, so only their block digests are.
 from __future__ import annotations
 
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -55,44 +57,79 @@ def verify_file(path: str | os.PathLike[str]) -> FileReport:
     report = FileReport(str(path))
     try:
         with open(path, "rb") as stream:
-            iterator = bounded(ArchiveIterator(stream, check_digests=True))
-            for record in iterator:
-                report.records += 1
-                read = len(record.http_headers.to_bytes()) if record.http_headers else 0
-                while chunk := record.raw_stream.read(1 << 20):
-                    read += len(chunk)
-                where = f"record at offset {iterator.get_record_offset()}"
-                headers = record.rec_headers
-                missing = [name for name in REQUIRED if not headers.get_header(name)]
-                if missing:
-                    report.problems.append(f"{where}: missing {', '.join(missing)}")
-                if record.rec_type not in _KNOWN_TYPES:
-                    report.problems.append(f"{where}: unknown WARC-Type {record.rec_type!r}")
-                declared = int(headers.get_header("Content-Length") or -1)
-                if read < declared:
-                    report.problems.append(
-                        f"{where}: block of {read} bytes, Content-Length says {declared}"
-                    )
-                if record.digest_checker.passed is False:
-                    report.problems.extend(
-                        f"{where}: {problem}" for problem in record.digest_checker.problems
-                    )
-            if report.records == 0:
-                report.problems.append("no WARC records")
+            _check_records(stream, report)
         if str(path).endswith((".gz", ".gz.open")):
             complete = complete_length(path)
             size = os.path.getsize(path)
             if complete < size:
                 report.problems.append(f"incomplete gzip member at offset {complete}")
-    except MissingTargetURI as exc:  # its own line: which record, which header
+    except Exception as exc:
+        _unreadable(report, exc)
+    return report
+
+
+def verify_wacz(path: str | os.PathLike[str]) -> list[FileReport]:
+    """A report for each WARC file a WACZ holds (``archive/...``), read as it is stored;
+    one report naming the WACZ when it is no ZIP or holds none."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = [
+                name
+                for name in package.namelist()
+                if name.startswith("archive/") and name.endswith((".warc", ".warc.gz"))
+            ]
+            reports = []
+            for name in members:
+                report = FileReport(f"{path}#{name}")
+                try:
+                    with package.open(name) as stream:
+                        _check_records(stream, report)
+                except Exception as exc:
+                    _unreadable(report, exc)
+                reports.append(report)
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [FileReport(str(path), problems=[f"not a WACZ (a ZIP file): {_short(exc)}"])]
+    return reports or [FileReport(str(path), problems=["a WACZ holding no WARC file"])]
+
+
+def _check_records(stream: IO[bytes], report: FileReport) -> None:
+    """Every record of `stream` into `report`: its count, and each problem by offset."""
+    iterator = bounded(ArchiveIterator(stream, check_digests=True))
+    for record in iterator:
+        report.records += 1
+        read = len(record.http_headers.to_bytes()) if record.http_headers else 0
+        while chunk := record.raw_stream.read(1 << 20):
+            read += len(chunk)
+        where = f"record at offset {iterator.get_record_offset()}"
+        headers = record.rec_headers
+        missing = [name for name in REQUIRED if not headers.get_header(name)]
+        if missing:
+            report.problems.append(f"{where}: missing {', '.join(missing)}")
+        if record.rec_type not in _KNOWN_TYPES:
+            report.problems.append(f"{where}: unknown WARC-Type {record.rec_type!r}")
+        declared = int(headers.get_header("Content-Length") or -1)
+        if read < declared:
+            report.problems.append(
+                f"{where}: block of {read} bytes, Content-Length says {declared}"
+            )
+        if record.digest_checker.passed is False:
+            report.problems.extend(
+                f"{where}: {problem}" for problem in record.digest_checker.problems
+            )
+    if report.records == 0:
+        report.problems.append("no WARC records")
+
+
+def _unreadable(report: FileReport, exc: Exception) -> None:
+    """Where reading stopped, and why, as the report's last problem."""
+    if isinstance(exc, MissingTargetURI):  # its own line: which record, which header
         report.problems.append(exc.line())
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+    elif isinstance(exc, (ArchiveLoadFailed, OSError, EOFError, ValueError)):
         report.problems.append(f"unreadable after {report.records} records: {_short(exc)}")
-    except Exception as exc:  # a record warcio trips on in a way of its own: damage too
+    else:  # a record warcio trips on in a way of its own: damage too
         report.problems.append(
             f"unreadable after {report.records} records: {type(exc).__name__}: {_short(exc)}"
         )
-    return report
 
 
 def _short(exc: BaseException) -> str:
@@ -103,7 +140,7 @@ def _short(exc: BaseException) -> str:
 
 
 def expand(paths: list[str]) -> list[Path]:
-    """Files as given; folders give the WARC files inside them (``.open`` ones too)."""
+    """Files as given; folders give the WARC and WACZ files inside them (``.open`` ones too)."""
     found: list[Path] = []
     for name in paths:
         path = Path(name)
@@ -112,7 +149,8 @@ def expand(paths: list[str]) -> list[Path]:
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file() and p.name.endswith((".warc", ".warc.gz", ".warc.gz.open"))
+                    if p.is_file()
+                    and p.name.endswith((".warc", ".warc.gz", ".warc.gz.open", ".wacz"))
                 )
             )
         else:
