@@ -107,3 +107,27 @@ def test_strict_exits_non_zero_on_damage(site_archive: Path, tmp_path: Path) -> 
     sound = run_cli("replay", str(folder / "a-good.warc.gz"), "--out", str(tmp_path / "y.jsonl"),
                     "--strict")  # fmt: skip
     assert sound.returncode == 0, sound.stderr
+
+
+def test_a_damaged_record_holding_a_gzip_body_is_one_problem(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """The writer stores a gzip-encoded body as it came, magic bytes and all: after a record
+    is found damaged, the search for the next one must not stop inside it."""
+    warc = sorted((site_archive / "warc").glob("*.warc.gz"))[-1]
+    data = warc.read_bytes()
+    for offset, length, kind, _url in members(warc):
+        if kind == "response" and b"\x1f\x8b\x08" in data[offset + 3 : offset + length]:
+            break
+    else:
+        raise AssertionError("no response holding a gzip body as it came")
+    damaged = bytearray(data)
+    damaged[offset + 40 : offset + 56] = bytes(16)  # in the record's head, before its body
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    (folder / warc.name).write_bytes(bytes(damaged))
+    out = tmp_path / "items.jsonl"
+    result = run_cli("replay", str(folder), "--out", str(out), "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    problems = [line for line in result.stderr.splitlines() if f"{folder / warc.name}:" in line]
+    assert len(problems) == 1 and f":{offset}: " in problems[0], problems

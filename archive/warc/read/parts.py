@@ -12,16 +12,13 @@ joined give exactly the records and the damage of one scan of the whole file.
 
 from __future__ import annotations
 
-import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
-from .reader import GZIP_MAGIC, WARC_MAGIC, find_magic, scan
+from .reader import record_start, scan
 from .sources import Source
-
-PROBE_BYTES = 1 << 16  # read of a candidate gzip member to see a WARC record start in it
 
 
 @dataclass(frozen=True)
@@ -61,39 +58,6 @@ def split(source: Source, part_size: int) -> list[Part]:
             target = max(target + part_size, found + 1)
     ends: list[int | None] = [*starts[1:], None]
     return [Part(source, start, end) for start, end in zip(starts, ends, strict=True)]
-
-
-def record_start(handle: IO[bytes], position: int, size: int, gzipped: bool) -> int:
-    """Offset of the first record start found at or after `position`, or -1."""
-    magic = GZIP_MAGIC if gzipped else WARC_MAGIC
-    looks = _gzip_record if gzipped else _warc_record
-    while position < size:
-        found = find_magic(handle, magic, position, size)
-        if found < 0:
-            return -1
-        if looks(handle, found):
-            return found
-        position = found + 1
-    return -1
-
-
-def _gzip_record(handle: IO[bytes], at: int) -> bool:
-    """A gzip member starts at `at` and its first bytes are a WARC record's."""
-    handle.seek(at)
-    unpack = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    try:
-        head = unpack.decompress(handle.read(PROBE_BYTES), len(WARC_MAGIC))
-    except zlib.error:
-        return False
-    return head == WARC_MAGIC
-
-
-def _warc_record(handle: IO[bytes], at: int) -> bool:
-    """``WARC/1.x`` begins a line at `at` that follows a blank line (records end in two CRLFs)."""
-    handle.seek(max(0, at - 4))
-    before = handle.read(at - max(0, at - 4))
-    version = handle.read(len(WARC_MAGIC) + 1)[len(WARC_MAGIC) :]
-    return before.endswith((b"\n\n", b"\n\r\n")) and version.isdigit()
 
 
 def scan_part(part: Part) -> PartScan:

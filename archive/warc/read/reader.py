@@ -11,6 +11,7 @@ boundary it can find.
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -27,6 +28,7 @@ from .sources import Source
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 WARC_MAGIC = b"WARC/1."
+PROBE_BYTES = 1 << 16  # read of a candidate gzip member to see a WARC record start in it
 # Record types the replay uses; others (warcinfo, request, resource, conversion) are skipped.
 USED_TYPES = ("response", "revisit", "metadata")
 # Record types whose payload a scan may keep (their digests are checked as they are read).
@@ -130,7 +132,6 @@ def scan(
     if size == 0:
         yield Problem(source.label, 0, "empty file (zero length)")
         return 0
-    magic = GZIP_MAGIC if source.gzipped else WARC_MAGIC
     with source.open() as handle:
         while start < size:
             if end is not None and start >= end:
@@ -139,7 +140,9 @@ def scan(
             resume, ahead = yield from _scan_from(source, handle, start, on_progress, end, keep)
             if not ahead:
                 return size if resume == CLEAN_END else resume
-            start = find_magic(handle, magic, resume, size)
+            # The next record: not a gzip body stored inside the damaged one (a WARC record
+            # with a gzip-encoded payload holds its magic bytes as they came).
+            start = record_start(handle, resume, size, source.gzipped)
             if start < 0:
                 return size
     return size
@@ -225,6 +228,39 @@ def find_magic(handle: IO[bytes], magic: bytes, start: int, size: int) -> int:
         carry = data[-(len(magic) - 1) :]
         position += len(chunk)
     return -1
+
+
+def record_start(handle: IO[bytes], position: int, size: int, gzipped: bool) -> int:
+    """Offset of the first record start found at or after `position`, or -1."""
+    magic = GZIP_MAGIC if gzipped else WARC_MAGIC
+    looks = _gzip_record if gzipped else _warc_record
+    while position < size:
+        found = find_magic(handle, magic, position, size)
+        if found < 0:
+            return -1
+        if looks(handle, found):
+            return found
+        position = found + 1
+    return -1
+
+
+def _gzip_record(handle: IO[bytes], at: int) -> bool:
+    """A gzip member starts at `at` and its first bytes are a WARC record's."""
+    handle.seek(at)
+    unpack = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        head = unpack.decompress(handle.read(PROBE_BYTES), len(WARC_MAGIC))
+    except zlib.error:
+        return False
+    return head == WARC_MAGIC
+
+
+def _warc_record(handle: IO[bytes], at: int) -> bool:
+    """``WARC/1.x`` begins a line at `at` that follows a blank line (records end in two CRLFs)."""
+    handle.seek(max(0, at - 4))
+    before = handle.read(at - max(0, at - 4))
+    version = handle.read(len(WARC_MAGIC) + 1)[len(WARC_MAGIC) :]
+    return before.endswith((b"\n\n", b"\n\r\n")) and version.isdigit()
 
 
 def _facts(source: Source, record: Any) -> RecordFacts | None:
