@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from warcio.warcwriter import WARCWriter
 
+from archive.store import ArticleStore
 from archive.store.files import StoreLock
 
 from .conftest import run_cli
 from .one_capture import write_foreign_response
 from .test_pages_fixtures import PAGES, load_fixture
+from .test_store import make_item
 
 
 @pytest.mark.parametrize(
@@ -109,3 +111,42 @@ def test_nothing_to_read_or_no_moment_is_a_usage_error(
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and says in result.stderr, result.stderr
     assert not (empty / "items.jsonl").exists() and not (tmp_path / "data").exists()
+
+
+@pytest.fixture
+def small_store(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    with ArticleStore(data) as store:
+        for n in range(3):
+            store.add(make_item(n))
+    return data
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["articles", "--since", "9999-12-31T23:59:59-01:00"],
+        ["articles", "--until", "0001-01-01T00:00+01:00"],
+        ["articles", "--since="],
+        ["articles", "--published-until="],
+        ["articles", "--fields=,"],
+        ["articles", "--fields=metadata."],
+        ["export", "sqlite", "{out}", "--until="],
+        ["export", "sqlite", "{out}", "--since", "9999-12-31T23:59-01:00"],
+    ],
+)
+def test_a_reader_given_no_moment_or_no_field_says_so(
+    small_store: Path, tmp_path: Path, args: list[str]
+) -> None:
+    filled = [a.format(out=tmp_path / "out.db") for a in args]
+    result = run_cli(*filled, "--data", str(small_store))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and not result.stdout
+    assert not (tmp_path / "out.db").exists()
+
+
+def test_a_year_before_1000_bounds_as_any_other(small_store: Path) -> None:
+    since = run_cli("articles", "--data", str(small_store), "--since", "0999-01-01")
+    until = run_cli("articles", "--data", str(small_store), "--until", "0999-01-01")
+    assert len(since.stdout.splitlines()) == 3, since.stderr
+    assert until.stdout == "", until.stderr

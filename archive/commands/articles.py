@@ -77,9 +77,9 @@ def run(options: argparse.Namespace) -> int:
             options.published_since,
             options.published_until,
         ):
-            if moment:
+            if moment is not None:  # an empty value too: it names no moment
                 iso_instant(moment)
-        fields = check_fields(options.fields.split(",")) if options.fields else None
+        fields = check_fields(options.fields.split(",")) if options.fields is not None else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     warnings_to_stderr()

@@ -54,8 +54,8 @@ def run(options: argparse.Namespace) -> int:
         # Written whole beside it, then renamed over it: a device or a pipe would be replaced.
         raise UsageError(f"{options.out} is not a regular file: name the file to write")
     try:
-        since = iso_instant(options.since) if options.since else None
-        until = iso_instant(options.until) if options.until else None
+        since = iso_instant(options.since) if options.since is not None else None
+        until = iso_instant(options.until) if options.until is not None else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     warnings_to_stderr()

@@ -117,7 +117,16 @@ def iso_instant(text: str) -> str:
         raise ValueError(f"{text!r} is not an ISO 8601 date or time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # its offset moves it out of years 1 to 9999
+        raise ValueError(f"{text!r} is not within years 1 to 9999 in UTC") from None
+    # Four digits of year whatever the platform's strftime does with years before 1000:
+    # the filters compare these strings with the lines' own.
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+        f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
+    )
 
 
 def check_fields(fields: Iterable[str]) -> list[str]:
@@ -126,9 +135,11 @@ def check_fields(fields: Iterable[str]) -> list[str]:
 
     known = set(article_schema()["properties"])
     names = [name.strip() for name in fields if name.strip()]
+    if not names:
+        raise ValueError("no field named")
     for name in names:
-        top, _, sub = name.partition(".")
-        if top not in known or (sub and sub not in NESTED_FIELDS.get(top, ())):
+        top, dot, sub = name.partition(".")
+        if top not in known or (dot and sub not in NESTED_FIELDS.get(top, ())):
             raise ValueError(f"unknown field {name!r}")
     return names
 
