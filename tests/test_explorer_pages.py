@@ -126,3 +126,43 @@ def test_capture_lookup_finds_every_line_of_the_index_by_binary_search(
         url = json.loads(fields)["url"]
         assert (stamp, url) in {(c.timestamp, c.url) for c in lookup.lookup(url)}, key
     assert lookup.lookup(json.loads(lines[0].split(" ", 2)[2])["url"] + "-not-there") == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"since": "garbage"},
+        {"since": "2023-5-1"},
+        {"until": "x"},
+        {"until": "2024-02-30"},
+        {"q": " ".join(["gao"] * 20 + ["absent"])},
+        {"q": "word " * 41},
+    ],
+)
+def test_a_filter_the_explorer_cannot_read_is_a_400_not_a_quiet_answer(
+    explorer: Explorer, params: dict[str, str]
+) -> None:
+    """A date that is none matched everything or nothing; words past the twentieth, or past
+    200 characters, were dropped, so a search could list articles lacking a word."""
+    status, body = get(explorer, "/", **params)
+    assert status == "400 Bad Request", params
+    assert "Bad request" in body
+
+
+def test_an_article_stored_after_the_explorer_started_is_found_by_its_page(
+    site_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("archive.explorer.app.CHECK_EVERY", 0.0)  # each request checks
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    line = store_lines(site_archive)[0]
+    with ArticleStore(data) as store:
+        store.add(generated(line, 1))
+    app = Explorer(data, data / "warc" / "index.cdxj", None)
+    assert get(app, "/")[0] == "200 OK"
+    later = generated(line, 2)
+    with ArticleStore(data) as store:
+        store.add(later)
+    assert get(app, f"/article/{later['articleId']}")[0] == "200 OK"
+    assert get(app, "/story", article=later["articleId"])[0] == "200 OK"

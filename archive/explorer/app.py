@@ -7,6 +7,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
@@ -35,6 +36,7 @@ SECURITY_HEADERS = [
     ("Referrer-Policy", "no-referrer"),
 ]
 CHECK_EVERY = 2.0  # seconds between checks that the store grew
+MAX_QUERY_CHARACTERS = 200  # of a search; a longer one is refused, never cut
 
 
 def on_host_of(page: str, link: str) -> str:
@@ -88,9 +90,16 @@ class Explorer:
         path = environ.get("PATH_INFO", "/") or "/"
         params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         try:
+            if path in ("/", "/index.html", "/story") or path.startswith("/article/"):
+                self.refresh()  # new store lines first, whichever page is asked for
             if path in ("/", "/index.html"):
-                self.refresh()
-                return self._send(start_response, "200 OK", self.start(params))
+                try:
+                    filters = self.filters(params)
+                except ValueError as exc:
+                    return self._send(
+                        start_response, "400 Bad Request", pages.message("Bad request", str(exc))
+                    )
+                return self._send(start_response, "200 OK", self.start(filters))
             if path.startswith("/article/"):
                 found = self.article(unquote(path[len("/article/") :]))
                 if found is not None:
@@ -132,19 +141,41 @@ class Explorer:
         )
         return [body]
 
-    def start(self, params: dict[str, str]) -> bytes:
+    @staticmethod
+    def filters(params: dict[str, str]) -> Filters:
+        """The start page's filters from its query; ValueError, saying why, for a date that
+        is none or a search longer than the explorer reads (never a part of it silently)."""
         try:
             page = max(1, min(int(params.get("page", "1")), 100_000))
         except ValueError:
             page = 1
-        filters = Filters(
-            q=params.get("q", "").strip()[:200],
+        q = params.get("q", "").strip()
+        if len(q) > MAX_QUERY_CHARACTERS or len(queries.words(q)) > queries.MAX_WORDS:
+            raise ValueError(
+                f"A search takes at most {queries.MAX_WORDS} words and {MAX_QUERY_CHARACTERS}"
+                " characters."
+            )
+        dates = {}
+        for name in ("since", "until"):
+            value = params.get(name, "").strip()
+            if value:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    raise ValueError(f"{name} takes a date as YYYY-MM-DD.") from None
+                if len(value) != 10:
+                    raise ValueError(f"{name} takes a date as YYYY-MM-DD.")
+            dates[name] = value
+        return Filters(
+            q=q,
             source=params.get("source", ""),
             topic=params.get("topic", ""),
-            since=params.get("since", "")[:10],
-            until=params.get("until", "")[:10],
+            since=dates["since"],
+            until=dates["until"],
             page=page,
         )
+
+    def start(self, filters: Filters) -> bytes:
         listing = queries.articles(self.db, filters)
         return pages.start(filters, listing, self.sources(), self.topics())
 

@@ -27,9 +27,18 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+# The words a search reads; the explorer refuses a longer one rather than drop words.
+MAX_WORDS = 20
+
+
+def words(text: str) -> list[str]:
+    """The words of a user's search, as the full-text index splits text into them."""
+    return _WORD.findall(text)
+
+
 def fts_query(text: str) -> str:
     """A user's words as an FTS5 query: every word must occur (no FTS syntax to get wrong)."""
-    return " ".join(f'"{word}"' for word in _WORD.findall(text)[:20])
+    return " ".join(f'"{word}"' for word in words(text)[:MAX_WORDS])
 
 
 @dataclass
