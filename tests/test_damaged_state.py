@@ -92,3 +92,15 @@ def test_index_refuses_a_newer_archive_and_an_index_it_cannot_write(tmp_path: Pa
     blocked = run_cli("index", "--data", str(data))
     assert blocked.returncode == 2, blocked.stderr
     assert blocked.stderr.strip().endswith("index.cdxj: Is a directory")
+
+
+@pytest.mark.parametrize("args", [["articles"], ["store", "stats"], ["store", "rebuild"]])
+def test_a_reader_where_articles_is_a_file_is_a_usage_error(
+    tmp_path: Path, args: list[str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "articles").write_bytes(b"")
+    result = run_cli(*args, "--data", str(data))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().endswith("is not usable: articles is no folder")

@@ -94,9 +94,12 @@ def test_filters_by_outlet_topic_and_publication_dates(explorer: Explorer) -> No
 
 def test_search_finds_by_headline_and_survives_any_input(explorer: Explorer) -> None:
     assert numbers(get(explorer, "/", q="number 17")[1]) == [17]
-    for hostile in ('"', "AND (", "*", "NEAR(", "-x", "\x00", "' OR 1=1 --"):
+    for hostile in ("AND (", "NEAR(", "-x", "' OR 1=1 --", 'x"y*'):
         status, _body = get(explorer, "/", q=hostile)
         assert status == "200 OK", hostile
+    for no_word in ('"', "*", "\x00", "-- :"):  # a search for nothing would list everything
+        status, body = get(explorer, "/", q=no_word)
+        assert status == "400 Bad Request" and "holds none" in body, no_word
 
 
 def test_story_of_a_topic_and_of_an_article_follow_links_both_ways(explorer: Explorer) -> None:
@@ -166,3 +169,18 @@ def test_an_article_stored_after_the_explorer_started_is_found_by_its_page(
         store.add(later)
     assert get(app, f"/article/{later['articleId']}")[0] == "200 OK"
     assert get(app, "/story", article=later["articleId"])[0] == "200 OK"
+
+
+def _answer(app: Explorer, method: str, path: str) -> tuple[str, list[tuple[str, str]]]:
+    environ = {"PATH_INFO": path, "QUERY_STRING": "", "REQUEST_METHOD": method}
+    seen: list[tuple[str, list[tuple[str, str]]]] = []
+    b"".join(app(environ, lambda status, headers: seen.append((status, headers))))
+    return seen[0]
+
+
+def test_the_explorer_only_reads(explorer: Explorer) -> None:
+    for method in ("POST", "PUT", "DELETE"):
+        for path in ("/", "/story", "/article/cnn-0000"):
+            status, headers = _answer(explorer, method, path)
+            assert status == "405 Method Not Allowed" and ("Allow", "GET, HEAD") in headers
+    assert _answer(explorer, "HEAD", "/")[0] == "200 OK"

@@ -70,6 +70,8 @@ def run(options: argparse.Namespace) -> int:
 
     if not options.data.is_dir():
         raise UsageError(f"no data directory at {options.data}")
+    if (options.data / "articles").exists() and not (options.data / "articles").is_dir():
+        raise UsageError(f"data directory {options.data} is not usable: articles is no folder")
     try:
         for moment in (
             options.since,

@@ -49,6 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(options: argparse.Namespace) -> int:
     if not options.data.is_dir():
         raise UsageError(f"no data directory at {options.data}")
+    if (options.data / "articles").exists() and not (options.data / "articles").is_dir():
+        raise UsageError(f"data directory {options.data} is not usable: articles is no folder")
     warnings_to_stderr()
     if options.action == "rebuild":
         return rebuild(options)

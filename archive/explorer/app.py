@@ -89,8 +89,21 @@ class Explorer:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/") or "/"
         params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        own = path in ("/", "/index.html", "/story") or path.startswith("/article/")
+        if own and environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):  # it reads
+            body = pages.message("Method not allowed", "The explorer only reads.")
+            start_response(
+                "405 Method Not Allowed",
+                [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Content-Length", str(len(body))),
+                    ("Allow", "GET, HEAD"),
+                    *SECURITY_HEADERS,
+                ],
+            )
+            return [body]
         try:
-            if path in ("/", "/index.html", "/story") or path.startswith("/article/"):
+            if own:
                 self.refresh()  # new store lines first, whichever page is asked for
             if path in ("/", "/index.html"):
                 try:
@@ -150,6 +163,8 @@ class Explorer:
         except ValueError:
             page = 1
         q = params.get("q", "").strip()
+        if q and not queries.words(q):  # punctuation only: a search for nothing lists all
+            raise ValueError("A search takes words: this one holds none.")
         if len(q) > MAX_QUERY_CHARACTERS or len(queries.words(q)) > queries.MAX_WORDS:
             raise ValueError(
                 f"A search takes at most {queries.MAX_WORDS} words and {MAX_QUERY_CHARACTERS}"
