@@ -140,3 +140,16 @@ def test_an_index_of_an_older_version_gets_its_list(tmp_path: Path) -> None:
     (tmp_path / INDEX_NAME).write_text("".join(_index_of_alone(tmp_path, [first])))
     assert update_index(tmp_path) == 0
     assert json.loads((tmp_path / NAMES_NAME).read_text())["files"] == [first]
+
+
+def test_an_update_that_adds_no_line_leaves_the_index_file_alone(tmp_path: Path) -> None:
+    """A WARC file that gives no line (a gzip member cut short) is tried again every run:
+    the index holding everything else is not copied again for it."""
+    sound = write_one_capture(tmp_path, 1)
+    update_index(tmp_path)
+    before = (tmp_path / INDEX_NAME).stat()
+    cut = (tmp_path / sound).read_bytes()[:40]  # a gzip member cut short
+    (tmp_path / "newsarchive-cnn-damaged.warc.gz").write_bytes(cut)
+    assert update_index(tmp_path, skipped=[]) == 0
+    after = (tmp_path / INDEX_NAME).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

@@ -163,24 +163,19 @@ class Explorer:
         except ValueError:
             page = 1
         q = params.get("q", "").strip()
-        if q and not queries.words(q):  # punctuation only: a search for nothing lists all
+        words = queries.words(q)
+        if q and not words:  # punctuation only: a search for nothing would list all
             raise ValueError("A search takes words: this one holds none.")
-        if len(q) > MAX_QUERY_CHARACTERS or len(queries.words(q)) > queries.MAX_WORDS:
+        if len(q) > MAX_QUERY_CHARACTERS or len(words) > queries.MAX_WORDS:
             raise ValueError(
                 f"A search takes at most {queries.MAX_WORDS} words and {MAX_QUERY_CHARACTERS}"
                 " characters."
             )
         dates = {}
         for name in ("since", "until"):
-            value = params.get(name, "").strip()
-            if value:
-                try:
-                    date.fromisoformat(value)
-                except ValueError:
-                    raise ValueError(f"{name} takes a date as YYYY-MM-DD.") from None
-                if len(value) != 10:
-                    raise ValueError(f"{name} takes a date as YYYY-MM-DD.")
-            dates[name] = value
+            value = dates[name] = params.get(name, "").strip()
+            if value and not _is_date(value):
+                raise ValueError(f"{name} takes a date as YYYY-MM-DD.")
         return Filters(
             q=q,
             source=params.get("source", ""),
@@ -253,3 +248,12 @@ class Explorer:
             graph = queries.story(self.db, seeds)
             return pages.story(f"Story of the topic “{params['topic']}”", graph)
         return None
+
+
+def _is_date(text: str) -> bool:
+    """``YYYY-MM-DD`` naming a day of the calendar (not ISO 8601's other forms)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10

@@ -27,7 +27,7 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-# The words a search reads; the explorer refuses a longer one rather than drop words.
+# The words a search may hold; the explorer refuses a longer one rather than drop words.
 MAX_WORDS = 20
 
 
@@ -38,7 +38,7 @@ def words(text: str) -> list[str]:
 
 def fts_query(text: str) -> str:
     """A user's words as an FTS5 query: every word must occur (no FTS syntax to get wrong)."""
-    return " ".join(f'"{word}"' for word in words(text)[:MAX_WORDS])
+    return " ".join(f'"{word}"' for word in words(text))
 
 
 @dataclass

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..schema import Shape, conforms, field_shapes
+from ..schema import Shape, article_schema, conforms, field_shapes
 from .files import complete_lines, lock_name, writer_active
 from .lines import worker_of
 
@@ -69,8 +69,6 @@ def fields_well_shaped(item: dict[str, Any]) -> bool:
 
 @cache
 def _shapes() -> dict[str, Shape]:
-    from ..schema import article_schema
-
     return field_shapes(article_schema())
 
 
@@ -131,8 +129,6 @@ def iso_instant(text: str) -> str:
 
 def check_fields(fields: Iterable[str]) -> list[str]:
     """The requested field names, or ValueError naming an unknown one."""
-    from ..schema import article_schema
-
     known = set(article_schema()["properties"])
     names = [name.strip() for name in fields if name.strip()]
     if not names:

@@ -287,6 +287,10 @@ def _update(
     added = index_lines(unread, skipped if skipped is not None else []) if unread else []
     if len(unread) < len(new):  # the writer's lines of its files, as cdxj-indexer would read
         added = sorted(added + [line for p in new if p.name in written for line in written[p.name]])
+    if not added and not rebuild and index.exists():  # only files that could not be indexed
+        if listed is None:
+            _list_names(folder, os.stat(index), known)
+        return 0
     handle = None
     if not rebuild and index.exists():
         handle = open(index, "rb")  # noqa: SIM115 (closed below)
