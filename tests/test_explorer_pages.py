@@ -140,13 +140,18 @@ def test_capture_lookup_finds_every_line_of_the_index_by_binary_search(
         {"until": "2024-02-30"},
         {"q": " ".join(["gao"] * 20 + ["absent"])},
         {"q": "word " * 41},
+        {"page": "abc"},
+        {"page": "0"},
+        {"page": "-3"},
+        {"page": "2.5"},
     ],
 )
 def test_a_filter_the_explorer_cannot_read_is_a_400_not_a_quiet_answer(
     explorer: Explorer, params: dict[str, str]
 ) -> None:
     """A date that is none matched everything or nothing; words past the twentieth, or past
-    200 characters, were dropped, so a search could list articles lacking a word."""
+    200 characters, were dropped, so a search could list articles lacking a word; a page
+    number that is none gave the first page, as if the link followed had been right."""
     status, body = get(explorer, "/", **params)
     assert status == "400 Bad Request", params
     assert "Bad request" in body

@@ -156,12 +156,13 @@ class Explorer:
 
     @staticmethod
     def filters(params: dict[str, str]) -> Filters:
-        """The start page's filters from its query; ValueError, saying why, for a date that
-        is none or a search longer than the explorer reads (never a part of it silently)."""
-        try:
-            page = max(1, min(int(params.get("page", "1")), 100_000))
-        except ValueError:
-            page = 1
+        """The start page's filters from its query; ValueError, saying why, for a date or
+        page number that is none, or a search longer than the explorer reads (never a part
+        of it silently)."""
+        number = params.get("page", "1").strip()
+        if not (number.isascii() and number.isdigit()) or int(number) < 1:
+            raise ValueError("page takes a whole number from 1.")
+        page = min(int(number), 100_000)
         q = params.get("q", "").strip()
         words = queries.words(q)
         if q and not words:  # punctuation only: a search for nothing would list all
