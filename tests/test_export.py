@@ -125,6 +125,16 @@ def test_export_of_nothing_is_one_line_and_exit_1(site_archive: Path, tmp_path: 
     assert result.returncode == 1
     assert result.stderr.strip() == "newsarchive: no stored capture matches: nothing to export"
     assert not (tmp_path / "x.wacz").exists()
+    # The same for sqlite: an empty database written with exit 0 read as "exported".
+    (tmp_path / "x.db").write_bytes(b"an older export, kept")
+    result = run_cli(
+        "export", "sqlite", str(tmp_path / "x.db"), "--data", str(site_archive),
+        "--since", "2999-01-01",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip() == "newsarchive: no stored article matches: nothing to export"
+    assert (tmp_path / "x.db").read_bytes() == b"an older export, kept"
+    assert not list(tmp_path.glob("x.db.part*"))
     bad = run_cli("export", "sqlite", str(tmp_path / "x.db"), "--data", str(tmp_path / "none"))
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
 

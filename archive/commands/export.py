@@ -106,6 +106,11 @@ def export_sqlite(options: argparse.Namespace, since: str | None, until: str | N
         )
         model.db.execute("DELETE FROM files")
         model.db.execute("PRAGMA journal_mode=DELETE")
+    if not count:  # as an export of WARC captures: an empty file is no export
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+        print("newsarchive: no stored article matches: nothing to export", file=sys.stderr)
+        return 1
     partial.replace(options.out)
     print(f"newsarchive: wrote {options.out}: {count} articles")
     return 0
