@@ -129,3 +129,18 @@ def test_a_clean_stream_is_inflated_by_isa_l() -> None:
     isal_zlib = pytest.importorskip("isal.isal_zlib")
     assert module._clean_stream(isal_zlib, GZ + GZ, 31, 1 << 20, members=True) == TEXT + TEXT
     assert module._clean_stream(isal_zlib, GZ[:-12], 31, 1 << 20, members=True) is None
+
+
+def test_brotli_decodes_and_stops_at_the_limit_whatever_module_is_called_brotli() -> None:
+    """pywb pulls in brotlipy, whose module of Google's name ``brotli`` cannot stop at a
+    size: archived ``br`` bodies (every browser-driven crawler's WARCs hold them) were
+    refused as ``bad_encoding`` wherever it was installed."""
+    import brotlicffi
+
+    assert decode_content(brotlicffi.compress(TEXT), _enc("br"), 1 << 20) == TEXT
+    with pytest.raises(ContentDecodingError) as caught:
+        decode_content(brotlicffi.compress(bytes(8 << 20)), _enc("br"), 1 << 20)
+    assert caught.value.kind == "decompression_bomb"
+    with pytest.raises(ContentDecodingError) as caught:
+        decode_content(TEXT, _enc("br"), 1 << 20)
+    assert caught.value.kind == "bad_encoding"

@@ -156,14 +156,16 @@ def _inflate(data: bytes, max_size: int) -> bytes:
 
 
 def _unbrotli(data: bytes, max_size: int) -> bytes:
+    # brotlicffi first: its name is its own, where ``brotli`` may be brotlipy (pywb pulls it
+    # in, and it shadows Google's module of that name) which cannot stop at a size.
     try:
-        import brotli
-    except ImportError:
         import brotlicffi as brotli
+    except ImportError:
+        import brotli
     decompressor = brotli.Decompressor()
     if not hasattr(decompressor, "is_finished"):
-        # Only Google's brotli >= 1.2 can stop at a size; the live crawl does not offer br
-        # without it, and reports a server that sends it anyway the same way.
+        # Only brotlicffi and Google's brotli >= 1.2 can stop at a size; the live crawl does
+        # not offer br without one, and reports a server that sends it anyway the same way.
         raise ContentDecodingError("bad_encoding", "br cannot be decoded within a limit here")
     out = bytearray(decompressor.process(data, output_buffer_limit=_CHUNK))
     while not decompressor.is_finished() and len(out) <= max_size:
