@@ -98,11 +98,7 @@ def nearest(snapshots: list[Snapshot], at: datetime, window: timedelta) -> Snaps
     """
     within = [s for s in snapshots if abs(s.moment - at) <= window]
     good = [s for s in within if not (s.status and (s.status >= 500 or s.status == 429))]
-    best: Snapshot | None = None
-    for snap in good or within:
-        if best is None or abs(snap.moment - at) < abs(best.moment - at):
-            best = snap
-    return best
+    return min(good or within, key=lambda s: (abs(s.moment - at), s.moment), default=None)
 
 
 def memento_moment(value: bytes | str | None, fallback: datetime) -> datetime:
@@ -138,6 +134,31 @@ def memento_links(link_header: str) -> list[tuple[str, datetime]]:
     return found
 
 
+# Path segments (and first host labels) of the pages a site sends a reader to sign in or pay.
+LOGIN_SEGMENTS = frozenset(
+    {
+        "login", "log-in", "logon", "signin", "sign-in", "sign_in", "auth", "sso",
+        "account", "accounts", "myaccount", "subscribe", "subscription", "register",
+        "signup", "sign-up", "paywall",
+    }
+)  # fmt: skip
+
+
+def sends_to_login(location: str) -> bool:
+    """Whether a redirect's target is a sign-in or subscription page: one of its path
+    segments (its extension aside), or its host's first label, is such a word. A story
+    whose slug merely holds one ("accountability", "subscribers") is none."""
+    parts = urlsplit(location.strip())
+    labels = (parts.hostname or "").split(".")
+    if len(labels) > 2 and labels[0] in LOGIN_SEGMENTS:
+        return True
+    return any(
+        segment.lower().rsplit(".", 1)[0] in LOGIN_SEGMENTS
+        for segment in parts.path.split("/")
+        if segment
+    )
+
+
 def original_of(memento_url: str) -> tuple[str, str] | None:
     """(timestamp, original URL) of a memento URL, or None."""
     found = _MEMENTO.search(urlsplit(memento_url)._replace(scheme="", netloc="").geturl())
@@ -156,6 +177,10 @@ class Archive:
 
     def lookup_url(self, url: str, at: datetime, window: timedelta) -> str:
         raise NotImplementedError
+
+    def cache_key(self, lookup: str, at: datetime) -> str:
+        """What a lookup is remembered by: all it asked (the URL, for a CDX query)."""
+        return lookup
 
     def parse_lookup(self, body: bytes) -> list[Snapshot]:
         return parse_cdx(body)
@@ -207,6 +232,10 @@ class TimeGateArchive(Archive):
 
     def lookup_url(self, url: str, at: datetime, window: timedelta) -> str:
         return f"{self.base}/{url}"
+
+    def cache_key(self, lookup: str, at: datetime) -> str:
+        # The date travels in Accept-Datetime, not in the URL: the TimeGate answers per date.
+        return f"{lookup} {timestamp14(at)}"
 
     def lookup_headers(self, at: datetime) -> dict[str, str]:
         return {"Accept-Datetime": format_datetime(at.astimezone(timezone.utc), usegmt=True)}
@@ -277,39 +306,105 @@ def _iso(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+class IndexUnreadable(ValueError):
+    """An index answer that is no CDX (an error page served with 200, an answer cut short):
+    the archive's failure, never "no captures"."""
+
+
 def parse_cdx(body: bytes) -> list[Snapshot]:
-    """CDX answers: a JSON array with a header row (Wayback), or one object per line (pywb, CC)."""
+    """CDX answers: a JSON array with a header row (Wayback), or one object per line (pywb, CC).
+
+    A row the index could not fill (``-`` for an offset, an impossible timestamp) is skipped;
+    an answer that is not CDX raises :class:`IndexUnreadable`.
+    """
     text = body.decode("utf-8", "replace").strip()
     if not text:
         return []
-    rows: list[dict[str, Any]] = []
-    if text.startswith("["):
-        table = json.loads(text)
-        if table:
-            head = table[0]
-            rows = [dict(zip(head, row, strict=False)) for row in table[1:]]
-    else:
-        rows = [json.loads(line) for line in text.splitlines() if line.strip().startswith("{")]
+    try:
+        rows = _cdx_rows(text)
+    except (ValueError, TypeError) as exc:  # json's errors, a header row that is no list
+        raise IndexUnreadable(f"the index's answer is no CDX ({exc})") from None
     snapshots = []
     for row in rows:
-        url = row.get("original") or row.get("url")
-        stamp = str(row.get("timestamp") or "")
-        if not url or not stamp.isdigit():
-            continue
-        status = str(row.get("statuscode") or row.get("status") or "")
-        snapshots.append(
-            Snapshot(
-                url=url,
-                timestamp=stamp,
-                status=int(status) if status.isdigit() else None,
-                mime=str(row.get("mimetype") or row.get("mime") or ""),
-                digest=str(row.get("digest") or ""),
-                filename=str(row.get("filename") or ""),
-                offset=int(row.get("offset") or -1),
-                length=int(row.get("length") or -1),
-            )
-        )
+        snapshot = _snapshot(row)
+        if snapshot is not None:
+            snapshots.append(snapshot)
     return snapshots
+
+
+def _cdx_rows(text: str) -> list[dict[str, Any]]:
+    """The rows of a CDX answer as dicts; ValueError for one that is not CDX."""
+    if text.startswith("["):
+        table = json.loads(text)
+        if not isinstance(table, list) or not all(isinstance(row, list) for row in table):
+            raise ValueError("a JSON array that is no table")
+        if not table:
+            return []
+        head = table[0]
+        return [dict(zip(head, row, strict=False)) for row in table[1:]]
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not text.startswith("{"):
+        return [_plain_cdx_row(line) for line in lines]
+    rows = [json.loads(line) for line in lines]
+    if not all(isinstance(row, dict) and "timestamp" in row for row in rows):
+        raise ValueError("lines that are no CDX objects")
+    return rows
+
+
+# Plain CDX lines by their number of fields (the CDX legend: N b a m s k [r [M]] [S] [V g]):
+# a Wayback CDX server's default 7, the 9 of " CDX N b a m s k r V g" and the 11 of
+# "CDX N b a m s k r M S V g".
+_PLAIN_CDX_FIELDS = {
+    7: ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"),
+    9: ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "redirect",
+        "offset", "filename"),
+    11: ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "redirect",
+         "metatags", "length", "offset", "filename"),
+}  # fmt: skip
+
+
+def _plain_cdx_row(line: str) -> dict[str, Any]:
+    """One line of a plain (space-separated) CDX answer as a dict; ValueError for other text."""
+    fields = line.split()
+    names = _PLAIN_CDX_FIELDS.get(len(fields))
+    if names is None or not fields[1].isdigit() or "://" not in fields[2]:
+        raise ValueError("text that is no CDX")
+    return dict(zip(names, fields, strict=True))
+
+
+def _snapshot(row: dict[str, Any]) -> Snapshot | None:
+    """One row as a :class:`Snapshot`, or None for a row that names no capture."""
+    url = row.get("original") or row.get("url")
+    stamp = str(row.get("timestamp") or "")
+    if not isinstance(url, str) or not url or not stamp.isdigit():
+        return None
+    snapshot = Snapshot(
+        url=url,
+        timestamp=stamp,
+        status=_number(row.get("statuscode") or row.get("status")),
+        mime=str(row.get("mimetype") or row.get("mime") or ""),
+        digest=str(row.get("digest") or ""),
+        filename=str(row.get("filename") or ""),
+        offset=_place(row.get("offset")),
+        length=_place(row.get("length")),
+    )
+    try:
+        _ = snapshot.moment
+    except ValueError:  # 14 digits that name no moment (a 13th month)
+        return None
+    return snapshot
+
+
+def _number(value: Any) -> int | None:
+    """A CDX field as a number; None for ``-``, empty or anything else."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _place(value: Any) -> int:
+    """An offset or length of a CDX row; -1 where the index gives none."""
+    number = _number(value)
+    return -1 if number is None else number
 
 
 def original_headers(

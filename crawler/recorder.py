@@ -93,7 +93,12 @@ class WarcRecorder:
             info={
                 "isPartOf": settings.get("NEWSARCHIVE_RUN_ID") or spider_name,
                 "operator": settings.get("NEWSARCHIVE_WARC_OPERATOR") or None,
-                "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+                # Through an archive (--via) no robots.txt is fetched: the outlet is never asked.
+                "robots": "obey"
+                if settings.getbool("ROBOTSTXT_OBEY")
+                and settings.getbool("NEWSARCHIVE_ROBOTS_ENABLED")
+                else "ignore",
+                "via": settings.get("NEWSARCHIVE_VIA") or None,
                 "http-header-user-agent": settings.get("USER_AGENT"),
             },
         )

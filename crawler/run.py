@@ -519,6 +519,8 @@ def build_report(
             "new": totals.get(ARTICLE_STATS + "new", 0),
             "updated": totals.get(ARTICLE_STATS + "updated", 0),
             "unchanged": totals.get(ARTICLE_STATS + "unchanged", 0),
+            # captured before the stored latest version: in the WARC, not a store version
+            "older": totals.get(ARTICLE_STATS + "older", 0),
         },
         "pages": {
             "article": totals.get(PAGE_STATS + "article", 0),
@@ -570,7 +572,12 @@ def summary_line(report: dict[str, Any], path: Path | str) -> str:
         f"in {report['durationSeconds']:.1f}s: {counted(report['pagesFetched'], 'page')}, "
         f"{articles['new']} new / {articles['updated']} updated / "
         f"{articles['unchanged']} unchanged articles, "
-        f"{pages['notModified']} not modified, {pages['blocked']} blocked, "
+        + (
+            f"{articles['older']} older than the stored version (not stored), "
+            if articles.get("older")
+            else ""
+        )
+        + f"{pages['notModified']} not modified, {pages['blocked']} blocked, "
         f"{counted(errors, 'error')}; report {path}"
     )
 

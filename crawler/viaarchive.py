@@ -44,6 +44,7 @@ from .archives import (
     FRAMING,
     Archive,
     CommonCrawlArchive,
+    IndexUnreadable,
     Snapshot,
     TimeGateArchive,
     crawls_near,
@@ -53,6 +54,7 @@ from .archives import (
     nearest,
     original_headers,
     original_of,
+    sends_to_login,
     timestamp14,
 )
 from .keys import (
@@ -80,7 +82,6 @@ logger = logging.getLogger(__name__)
 MIDDLEWARE = "crawler.viaarchive.ViaArchiveMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response
 INTERNAL = ARCHIVE_REQUEST  # a request to the archive itself (index or capture)
-LOGIN_WORDS = ("login", "signin", "sign-in", "sign_in", "/auth", "account", "subscribe")
 MAX_ARCHIVE_REDIRECTS = 3
 
 
@@ -201,12 +202,31 @@ class ViaArchiveMiddleware:
             )
         response, memento = await self.fetch(request, snapshot)
         self.stats.inc_value(VIA_ANSWERED_STAT)
+        captured = self.captured(response, memento)
+        if abs(captured - self.at) > self.window:
+            # The archive's replay (its redirect, its Memento-Datetime) dates the capture
+            # elsewhere than its index did: recorded as fetched, never an article of --at.
+            self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
+            raise ViaArchiveFailure(
+                "not_archived",
+                f"the archive's capture of {url} is of {timestamp14(captured)}, outside the window",
+            )
         for key in (WARC_META, PENDING_METADATA):
             if key in response.meta:
                 request.meta[key] = response.meta[key]
         request.meta[RETRIEVED_FROM] = memento.retrieved_from()
         request.meta["dont_retry"] = True  # an archived 503 stays one: asking again changes nothing
         return self.page_response(request, response, memento)
+
+    def captured(self, response: Response, memento: Memento) -> datetime:
+        """When the capture fetched was made: its ``Memento-Datetime``, else the timestamp
+        of the memento URL it was fetched from (the archive may have redirected to another),
+        else the index's. A whole record (Common Crawl) is the index's own."""
+        if memento.whole_record:
+            return memento.moment
+        found = original_of(memento.memento_url)
+        dated = parse_at(found[0]) if found else memento.moment
+        return memento_moment(response.headers.get("Memento-Datetime"), dated)
 
     async def fetch(self, request: Request, snapshot: Snapshot) -> tuple[Response, Memento]:
         """The capture, following the archive's own redirects to the same page only."""
@@ -278,7 +298,7 @@ class ViaArchiveMiddleware:
             kept.appendlist(name, value.encode("latin-1", "replace"))
         if 300 <= status < 400:
             location = header_text(kept.get("Location"))
-            if any(word in location.lower() for word in LOGIN_WORDS):
+            if sends_to_login(location):
                 raise ViaArchiveFailure(
                     "archive_login_redirect", f"the capture of {request.url} sends to a login"
                 )
@@ -343,8 +363,9 @@ class ViaArchiveMiddleware:
         return crawls
 
     async def lookup(self, lookup: str) -> list[Snapshot]:
+        key = self.archive.cache_key(lookup, self.at)
         if self.cache is not None:
-            cached = self.cache.get(self.archive.name, lookup)
+            cached = self.cache.get(self.archive.name, key)
             if cached is not None:
                 self.stats.inc_value(VIA_LOOKUPS_CACHED_STAT)
                 return cached
@@ -358,13 +379,16 @@ class ViaArchiveMiddleware:
         elif isinstance(self.archive, TimeGateArchive):
             snapshots = self._timegate(response, lookup)
         elif response.status == 200:
-            snapshots = self.archive.parse_lookup(response.body)
+            try:
+                snapshots = self.archive.parse_lookup(response.body)
+            except IndexUnreadable as exc:  # never remembered: the next run asks again
+                raise ViaArchiveFailure("archive_down", f"{exc}: {lookup}") from None
         else:
             raise ViaArchiveFailure(
                 "archive_down", f"the archive's index answered {response.status}: {lookup}"
             )
         if self.cache is not None:
-            self.cache.put(self.archive.name, lookup, snapshots)
+            self.cache.put(self.archive.name, key, snapshots)
         return snapshots
 
     def _timegate(self, response: Response, lookup: str) -> list[Snapshot]:
@@ -378,6 +402,11 @@ class ViaArchiveMiddleware:
             found = original_of(memento)
             if found:
                 moment = parse_at(found[0])
+                original = found[1]  # another page's memento is refused as archive_other_url
+            else:
+                # A memento named by an id (archive.today, perma.cc): the TimeGate's choice
+                # for --at, dated by its Memento-Datetime once fetched.
+                moment = self.at
         elif response.status == 200 and response.headers.get("Memento-Datetime"):
             memento = response.urljoin(
                 header_text(response.headers.get("Content-Location")) or lookup
@@ -420,10 +449,20 @@ class ViaArchiveMiddleware:
             raise ViaArchiveFailure(
                 "archive_down", f"the archive's {what} is unreachable: {request.url} ({exc})"
             ) from None
-        if response.status == 429 or response.status >= 500:
+        archived = what == "capture" and is_memento(response, self.archive)
+        if (response.status == 429 or response.status >= 500) and not archived:
             raise ViaArchiveFailure(
                 "archive_down", f"the archive's {what} answered {response.status}: {request.url}"
             )
+        return response
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
+        """An archived server error is a capture of that error, not the archive failing:
+        asking again gives the same capture, so it is neither retried nor recorded twice."""
+        if request.meta.get(INTERNAL) and is_memento(response, self.archive):
+            request.meta["dont_retry"] = True
         return response
 
 

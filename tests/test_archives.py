@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from crawler.archives import (
     CommonCrawlArchive,
+    IndexUnreadable,
     Snapshot,
+    TimeGateArchive,
     WaybackArchive,
     crawls_near,
     make_archive,
@@ -17,6 +21,7 @@ from crawler.archives import (
     original_of,
     parse_cdx,
     raw_form,
+    sends_to_login,
 )
 
 AT = datetime(2013, 1, 29, tzinfo=timezone.utc)
@@ -55,9 +60,10 @@ def test_nearest_within_the_window() -> None:
     error = Snapshot(URL, "20130129000000", status=503)
     assert nearest([early, error], AT, timedelta(days=30)) == early, "an error only if alone"
     assert nearest([error], AT, timedelta(days=30)) == error
-    assert nearest([early, late], datetime(2013, 1, 26, tzinfo=timezone.utc), timedelta(30)) == (
-        early
-    ), "equally near: the earlier"
+    for listed in ([early, late], [late, early]):  # whichever the index lists first
+        assert nearest(listed, datetime(2013, 1, 26, tzinfo=timezone.utc), timedelta(30)) == (
+            early
+        ), "equally near: the earlier"
 
 
 def test_wayback_original_headers_from_x_archive_orig() -> None:
@@ -163,3 +169,96 @@ def test_an_archive_host_gets_one_slot_of_two_requests_at_a_time() -> None:
     assert via.getdict("DOWNLOAD_SLOTS")["archive:web.archive.org"]["concurrency"] == 2
     live = crawler_with().settings
     assert MIDDLEWARE not in live.getdict("DOWNLOADER_MIDDLEWARES")
+
+
+def test_a_cdx_row_the_index_could_not_fill_is_skipped_not_the_whole_answer() -> None:
+    """CDX servers print ``-`` for a field they lack (9-field CDX: no offset, no length),
+    and a row may carry an impossible timestamp: that row is skipped; before, the whole
+    answer failed with an error named after Python's (``value``)."""
+    body = (
+        b'{"timestamp": "20130129100000", "url": "' + URL.encode() + b'", "offset": "-", '
+        b'"length": "-"}\n'
+        b'{"timestamp": "20131399000000", "url": "' + URL.encode() + b'"}\n'
+        b'{"timestamp": "20130130100000", "url": "' + URL.encode() + b'", "length": "12", '
+        b'"offset": "0"}\n'
+    )
+    first, second = parse_cdx(body)
+    assert (first.timestamp, first.offset, first.length) == ("20130129100000", -1, -1)
+    assert (second.timestamp, second.length, second.offset) == ("20130130100000", 12, 0)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html><body>The archive is down for maintenance</body></html>",
+        b"com,cnn)/x 20130129100000 http://www.cnn.com/x text/html 200 ABC 900\nthen prose",
+        b'[["urlkey", "timestamp", "original"], ["com,cnn)/x", "2013012910',  # cut short
+        b'{"timestamp": "20130129100000", "url": "http://www.cnn.com/x"',
+        b'{"a": 1}',  # JSON, but no CDX row
+        b"[1, 2]",
+    ],
+)
+def test_an_index_answer_that_is_no_cdx_is_unreadable_not_no_captures(body: bytes) -> None:
+    """An archive's maintenance page or a cut answer said "no captures" (cached for good)."""
+    with pytest.raises(IndexUnreadable):
+        parse_cdx(body)
+
+
+def test_plain_cdx_lines_of_7_9_and_11_fields() -> None:
+    """What an OpenWayback or Wayback CDX server prints where it answers no JSON."""
+    body = (
+        f"com,cnn)/x 20130129100000 {URL} text/html 200 ABC 900\n"
+        f"com,cnn)/x 20130130100000 {URL} text/html 301 ABC - 790 a.warc.gz\n"
+        f"com,cnn)/x 20130131100000 {URL} text/html 200 ABC - - 1654 790 b.warc.gz\n"
+    ).encode()
+    first, second, third = parse_cdx(body)
+    assert (first.timestamp, first.status, first.length) == ("20130129100000", 200, 900)
+    assert (second.status, second.offset, second.filename) == (301, 790, "a.warc.gz")
+    assert (third.length, third.offset, third.filename) == (1654, 790, "b.warc.gz")
+
+
+def test_a_timegate_lookup_is_remembered_per_date() -> None:
+    """The TimeGate is asked with Accept-Datetime, not in its URL: a lookup remembered by
+    URL alone answered a later run at another --at with the first run's memento."""
+    archive = TimeGateArchive("http://archive.example/tg")
+    lookup = archive.lookup_url(URL, AT, timedelta(days=30))
+    later = AT + timedelta(days=7)
+    assert archive.lookup_url(URL, later, timedelta(days=30)) == lookup
+    assert archive.cache_key(lookup, AT) != archive.cache_key(lookup, later)
+    cdx = make_archive("http://archive.example/coll", {}, AT, timedelta(days=30))
+    cdx_lookup = cdx.lookup_url(URL, AT, timedelta(days=30))
+    assert cdx.cache_key(cdx_lookup, AT) == cdx.cache_key(cdx_lookup, later) == cdx_lookup
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "https://www.reuters.com/login?redirect=%2Farticle",
+        "/signin",
+        "https://www.cnn.com/account/log-in",
+        "https://www.cnn.com/accounts/sign-in/",
+        "https://login.example.com/",
+        "https://auth.cnn.com/callback",
+        "/subscribe?from=paywall",
+        "/auth/start",
+        "/Login.aspx?ReturnUrl=%2F",
+    ],
+)
+def test_a_redirect_to_a_login_is_told_by_its_path(location: str) -> None:
+    assert sends_to_login(location)
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "https://edition.cnn.com/2013/01/29/world/africa/mali-accountability-hearing/index.html",
+        "/2013/01/29/business/ad-subscribers-fall/index.html",
+        "https://www.reuters.com/journalists/author-name",
+        "/2013/01/21/tech/login-troubles-for-voters/index.html",
+        "https://www.reuters.com/article/us-mali-authority-idUSBRE90K0AA20130121",
+    ],
+)
+def test_a_story_whose_slug_holds_such_a_word_is_no_login(location: str) -> None:
+    """A substring test took "accountability", "subscribers" and "/author" for logins, so
+    an archived redirect to such a story was dropped as ``archive_login_redirect``."""
+    assert not sends_to_login(location)

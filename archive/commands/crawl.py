@@ -6,6 +6,7 @@ import argparse
 import math
 import os
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from crawler import settings as defaults
@@ -232,6 +233,27 @@ def run(options: argparse.Namespace) -> int:
     )
 
 
+# The years an archive's 14-digit timestamps can name.
+_FIRST_LOOKUP = datetime(1000, 1, 1, tzinfo=timezone.utc)
+_LAST_LOOKUP = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+
+
+def _lookup_span(at: datetime, days: float) -> None:
+    """Refuse an --at and --window whose lookups would reach outside the years 1000-9999."""
+    from ..cli import UsageError
+
+    try:
+        window = timedelta(days=days)
+        inside = at - window >= _FIRST_LOOKUP and at + window <= _LAST_LOOKUP
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise UsageError(
+            f"--at {at:%Y-%m-%d} with --window {days:g} reaches outside the years 1000-9999"
+            " that archives' timestamps name"
+        )
+
+
 def _via_settings(options: argparse.Namespace) -> dict[str, object]:
     """Settings of a crawl through a public web archive (``--via``)."""
     from ..cli import UsageError
@@ -254,13 +276,18 @@ def _via_settings(options: argparse.Namespace) -> dict[str, object]:
         problem = url_problem(spec.removeprefix("timegate:"))
         if problem:
             raise UsageError(f"--via {spec!r}: {problem}")
+    at = None
     if options.at:
         try:
-            parse_at(options.at)
+            at = parse_at(options.at)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     if options.window is not None and not 0 < options.window < math.inf:  # NaN included
         raise UsageError("--window takes days > 0")
+    if at is not None:
+        _lookup_span(
+            at, defaults.NEWSARCHIVE_VIA_WINDOW_DAYS if options.window is None else options.window
+        )
     settings: dict[str, object] = {
         "NEWSARCHIVE_VIA": spec,
         # We never contact the outlet: its robots.txt of today does not govern its past,

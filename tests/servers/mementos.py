@@ -1,0 +1,152 @@
+"""A web archive whose every answer a test scripts: CDX index, raw captures, a TimeGate.
+
+``python -m tests.servers.mementos CONFIG.json`` prints ``{"url": BASE, "log": PATH}`` once
+listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
+
+- ``url``, ``ts`` (14 digits): the capture, listed by the index under that timestamp;
+- ``word``: put before the test site page's headline (``tests.servers.pastarchive.page``),
+  the page of ``page_of`` when given, else of ``url``;
+- ``status`` (default 200) and ``headers``: the original server's answer, served as is;
+- ``dated``: the ``Memento-Datetime`` served, when it is not ``ts`` (an archive whose
+  index and replay disagree);
+- ``moved_to``: the archive's own redirect of this capture to another of its timestamps
+  (as the Wayback Machine does where a listed capture cannot be served);
+- ``id``: the capture's memento URL is ``BASE/m/ID``, with no timestamp in it
+  (archive.today, perma.cc).
+
+Endpoints: ``BASE/coll/cdx?url=U&from=F&to=T`` (one JSON object per line, as pywb answers;
+``cdx_body`` in CONFIG replaces the answer), ``BASE/coll/TSid_/URL`` (the raw capture),
+``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, by 302 to its memento;
+``timegate_other`` in CONFIG names another URL whose memento it sends to instead), and
+``BASE/m/ID``. CONFIG is read again for each request, so a test changes the archive
+between runs. Every request is logged (``METHOD PATH STATUS``) to the log file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import threading
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+from .pastarchive import page
+
+
+def moment(stamp: str) -> datetime:
+    return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+
+
+class Handler(BaseHTTPRequestHandler):
+    config_path: ClassVar[Path]
+    log_path: ClassVar[Path]
+    lock = threading.Lock()
+    config: dict[str, Any]
+
+    @property
+    def captures(self) -> list[dict[str, Any]]:
+        return list(self.config["captures"])
+
+    def do_GET(self) -> None:
+        self.config = json.loads(self.config_path.read_text())
+        parts = urlsplit(self.path)
+        path = parts.path
+        if path == "/coll/cdx":
+            self.index(parse_qs(parts.query))
+        elif path.startswith("/coll/"):
+            stamp, _, url = path[len("/coll/") :].partition("/")
+            self.capture(
+                stamp.removesuffix("id_"), url + (f"?{parts.query}" if parts.query else "")
+            )
+        elif path.startswith("/tg/"):
+            self.timegate(path[len("/tg/") :])
+        elif path.startswith("/m/"):
+            found = [c for c in self.captures if c.get("id") == path[len("/m/") :]]
+            if found:
+                self.memento(found[0])
+            else:
+                self.answer(404, [], b"no such memento\n")
+        else:
+            self.answer(404, [], b"not found\n")
+
+    def index(self, query: dict[str, list[str]]) -> None:
+        if "cdx_body" in self.config:
+            self.answer(200, [("Content-Type", "text/plain")], self.config["cdx_body"].encode())
+            return
+        url = (query.get("url") or [""])[0]
+        low = (query.get("from") or ["0"])[0].ljust(14, "0")
+        high = (query.get("to") or ["9"])[0].ljust(14, "9")
+        rows = [
+            json.dumps({"urlkey": url, "timestamp": c["ts"], "url": c["url"],
+                        "status": str(c.get("status", 200)), "mime": "text/html"})
+            for c in self.captures
+            if c["url"] == url and low <= c["ts"] <= high
+        ]  # fmt: skip
+        if not rows:
+            self.answer(404, [], b"No Captures found\n")
+            return
+        self.answer(200, [("Content-Type", "text/x-ndjson")], ("\n".join(rows) + "\n").encode())
+
+    def capture(self, stamp: str, url: str) -> None:
+        found = [c for c in self.captures if c["url"] == url and c["ts"] == stamp]
+        if not found:
+            self.answer(404, [], b"not in this archive\n")
+        elif "moved_to" in found[0]:
+            self.answer(302, [("Location", f"/coll/{found[0]['moved_to']}id_/{url}")], b"")
+        else:
+            self.memento(found[0])
+
+    def timegate(self, url: str) -> None:
+        wanted = parsedate_to_datetime(self.headers.get("Accept-Datetime") or "")
+        found = [c for c in self.captures if c["url"] == url]
+        if not found:
+            self.answer(404, [], b"no mementos\n")
+            return
+        best = min(found, key=lambda c: abs(moment(c["ts"]) - wanted))
+        target = self.config.get("timegate_other", url)
+        location = f"/m/{best['id']}" if "id" in best else f"/coll/{best['ts']}/{target}"
+        self.answer(302, [("Location", location), ("Vary", "accept-datetime")], b"")
+
+    def memento(self, capture: dict[str, Any]) -> None:
+        dated = format_datetime(moment(capture.get("dated", capture["ts"])), usegmt=True)
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            *map(tuple, capture.get("headers", [])),
+        ]
+        body = page(capture.get("page_of", capture["url"]), capture.get("word", ""))
+        self.answer(int(capture.get("status", 200)), [*headers, ("Memento-Datetime", dated)], body)
+
+    def answer(self, status: int, headers: list[Any], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        with self.lock, open(self.log_path, "a") as log:
+            log.write(f"GET {self.path} {status}\n")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def main() -> None:
+    Handler.config_path = Path(sys.argv[1])
+    Handler.log_path = Path(tempfile.mkstemp(prefix="mementos-", suffix=".log")[1])
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    print(json.dumps({"url": f"http://127.0.0.1:{port}", "log": str(Handler.log_path)}))
+    sys.stdout.flush()
+    sys.stdin.read()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

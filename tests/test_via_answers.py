@@ -1,0 +1,204 @@
+"""``crawl --via`` against archives that answer oddly: each answer scripted on loopback.
+
+:mod:`tests.servers.mementos` serves the bundled test site's pages as captures of their
+real URLs, with the index, replay and TimeGate answers a test asks for. Nothing reaches a
+public archive.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import line_server, run_cli, store_lines
+from .servers.pastarchive import GAO, TIMBUKTU
+from .test_via_archive import crawl_via, records, report
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The scripted archive's base URL and its CONFIG file (rewritten by the test at will)."""
+    config = tmp_path / "archive.json"
+    config.write_text(json.dumps({"captures": []}))
+    with line_server("-m", "tests.servers.mementos", str(config)) as server:
+        yield server["url"], config
+
+
+def holds(config: Path, *captures: dict[str, Any], **extra: Any) -> None:
+    config.write_text(json.dumps({"captures": list(captures), **extra}))
+
+
+def one_line(data: Path) -> dict[str, Any]:
+    (line,) = store_lines(data)
+    return line
+
+
+def test_a_timegate_is_asked_again_for_another_date(archive: tuple[str, Path], tmp_path) -> None:
+    """The TimeGate's answer was remembered by URL alone: a run at a later --at got the
+    first run's memento again ("unchanged"), and one years later "not archived"."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        {"url": TIMBUKTU, "ts": "20130205100000", "word": "Later"},
+    )
+    data = tmp_path / "data"
+    for at in ("20130129", "20130205"):
+        result = crawl_via(data, f"timegate:{base}/tg", at, "--depth", "0", "--recrawl", "all")
+        assert result.returncode == 0, result.stderr
+    latest = max(store_lines(data), key=lambda line: line["version"])
+    assert latest["headline"].startswith("Later: ")
+    assert latest["metadata"]["dateDownloaded"] == "2013-02-05T10:00:00Z"
+
+
+def test_a_timegate_sending_to_another_pages_memento_is_refused(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """That page was stored, and recorded, under the URL asked for."""
+    base, config = archive
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000"}, timegate_other=GAO)
+    result = crawl_via(tmp_path, f"timegate:{base}/tg", "20130129", "--depth", "0")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert report(tmp_path)["errors"]["archive_other_url"]["examples"] == [TIMBUKTU]
+    assert store_lines(tmp_path) == []
+
+
+def test_a_timegate_whose_mementos_carry_no_timestamp(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """archive.today and perma.cc name a memento by an id: it was never fetched."""
+    base, config = archive
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000", "id": "AbCd1"})
+    result = crawl_via(tmp_path, f"timegate:{base}/tg", "20130130", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    assert line["metadata"]["retrievedFrom"]["mementoUrl"] == f"{base}/m/AbCd1"
+    # The same memento past the window: the TimeGate's choice is dated by its capture.
+    late = tmp_path / "late"
+    result = crawl_via(late, f"timegate:{base}/tg", "20130601", "--depth", "0")
+    assert result.returncode == 1
+    assert report(late)["errors"]["not_archived"]["examples"] == [TIMBUKTU]
+    assert store_lines(late) == []
+
+
+@pytest.mark.parametrize(
+    "capture",
+    [
+        # The archive redirects the capture its index lists to one of 2016.
+        {"url": TIMBUKTU, "ts": "20130129100000", "moved_to": "20160301090000"},
+        # The index lists it in the window; its replay says it was captured in 2016.
+        {"url": TIMBUKTU, "ts": "20130129100000", "dated": "20160301090000", "word": "Late"},
+    ],
+    ids=["redirected", "dated"],
+)
+def test_a_capture_that_turns_out_outside_the_window_is_not_archived(
+    archive: tuple[str, Path], tmp_path: Path, capture: dict[str, Any]
+) -> None:
+    """Only the index's timestamp was held to --window: the page was stored as of 2016."""
+    base, config = archive
+    holds(config, capture, {"url": TIMBUKTU, "ts": "20160301090000", "word": "Late"})
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0", "--window", "7")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert report(tmp_path)["errors"]["not_archived"]["examples"] == [TIMBUKTU]
+    assert store_lines(tmp_path) == []
+
+
+def test_an_index_answer_that_is_no_cdx_is_the_archive_down_and_not_remembered(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A maintenance page served with 200 was read as "no captures", and remembered: the
+    archive, healthy again, was never asked again."""
+    base, config = archive
+    holds(config, cdx_body="<html><body>Down for maintenance</body></html>")
+    data = tmp_path / "data"
+    result = crawl_via(data, f"{base}/coll", "20130129", "--depth", "0")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert set(report(data)["errors"]) == {"archive_down"}
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000"})
+    result = crawl_via(data, f"{base}/coll", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert report(data)["archive"]["lookupsCached"] == 0
+    assert one_line(data)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+
+
+def test_an_archived_server_error_is_one_capture_of_that_status(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The outlet's own 503, replayed with Memento-Datetime, was taken for the archive
+    failing: asked three times, written three times, reported as ``archive_down``."""
+    base, config = archive
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000", "status": 503})
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0", "-s", "RETRY_TIMES=2")
+    assert "Traceback" not in result.stderr, result.stderr
+    found = report(tmp_path)
+    assert "archive_down" not in found["errors"], found["errors"]
+    assert found["archive"]["captures"] == 1
+    assert found["pagesByStatus"] == {"503": 1}
+    responses = [r for r in records(tmp_path) if r[0] == "response"]
+    assert len(responses) == 1 and responses[0][2].get_statuscode() == "503"
+    assert store_lines(tmp_path) == []
+
+
+def test_an_earlier_capture_after_a_later_one_is_counted_not_stored_silently(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The store's versions follow capture time: a crawl of 2013 after one of 2016 into
+    the same data directory cannot add 2013 as a version. The run said "0 new / 0 updated
+    / 0 unchanged", as if nothing had been found."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        {"url": TIMBUKTU, "ts": "20160301090000", "word": "Revised"},
+    )
+    data = tmp_path / "data"
+    assert crawl_via(data, f"{base}/coll", "20160302", "--depth", "0").returncode == 0
+    result = crawl_via(data, f"{base}/coll", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert report(data)["articles"]["older"] == 1
+    assert "1 older than the stored version (not stored)" in result.stdout
+    assert one_line(data)["headline"].startswith("Revised: ")
+
+
+def test_a_via_warcinfo_says_what_was_asked(archive: tuple[str, Path], tmp_path: Path) -> None:
+    """It said ``robots: obey`` of a crawl that fetched no robots.txt, and named no archive."""
+    base, config = archive
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000"})
+    assert crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0").returncode == 0
+    (warcinfo,) = _warcinfo_bodies(tmp_path)
+    assert "robots: ignore" in warcinfo and "robots: obey" not in warcinfo
+    assert f"via: {base}/coll" in warcinfo
+
+
+def _warcinfo_bodies(data: Path) -> list[str]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    found = []
+    for path in sorted((data / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.rec_type == "warcinfo":
+                    found.append(record.content_stream().read().decode("utf-8"))
+    return found
+
+
+@pytest.mark.parametrize(
+    "option", [["--window", "1000000"], ["--at", "99991231"], ["--at", "0001"]]
+)
+def test_a_date_or_window_past_the_calendar_is_a_usage_error(
+    option: list[str], tmp_path: Path
+) -> None:
+    """Every page failed as ``overflow`` (a Python exception's name), exit 1."""
+    args = ["--at", "20130129", *option] if option[0] == "--window" else option
+    result = run_cli(
+        "crawl", "cnn", "--data", str(tmp_path / "d"), "--via", "http://127.0.0.1:9/coll",
+        *args, "--start-url", TIMBUKTU,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "d").exists()
