@@ -83,6 +83,10 @@ MIDDLEWARE = "crawler.viaarchive.ViaArchiveMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response
 INTERNAL = ARCHIVE_REQUEST  # a request to the archive itself (index or capture)
 MAX_ARCHIVE_REDIRECTS = 3
+# Scrapy's downloader (asyncio) starts a slot's queued requests as tasks that count as
+# transferring only once they run: with no delay it starts the whole queue at once, past
+# the slot's concurrency. Any delay makes it start one at a time, so the limit holds.
+MIN_SLOT_DELAY = 0.001
 
 
 class ViaArchiveFailure(IgnoreRequest):
@@ -134,7 +138,7 @@ def install(settings: BaseSettings) -> None:
     slots = settings.getdict("DOWNLOAD_SLOTS")
     slots[slot_name(archive.host)] = {
         "concurrency": settings.getint("NEWSARCHIVE_VIA_CONCURRENCY"),
-        "delay": settings.getfloat("NEWSARCHIVE_VIA_DELAY"),
+        "delay": max(settings.getfloat("NEWSARCHIVE_VIA_DELAY"), MIN_SLOT_DELAY),
     }
     settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
 

@@ -167,6 +167,12 @@ def test_an_archive_host_gets_one_slot_of_two_requests_at_a_time() -> None:
     via = crawler_with(NEWSARCHIVE_VIA="wayback").settings
     assert MIDDLEWARE in via.getdict("DOWNLOADER_MIDDLEWARES")
     assert via.getdict("DOWNLOAD_SLOTS")["archive:web.archive.org"]["concurrency"] == 2
+    # With no delay at all (AutoThrottle off, NEWSARCHIVE_VIA_DELAY=0), Scrapy's asyncio
+    # downloader started a slot's whole queue at once: six lookups at one archive.
+    bare = crawler_with(
+        NEWSARCHIVE_VIA="wayback", AUTOTHROTTLE_ENABLED="False", NEWSARCHIVE_VIA_DELAY="0"
+    ).settings
+    assert bare.getdict("DOWNLOAD_SLOTS")["archive:web.archive.org"]["delay"] > 0
     live = crawler_with().settings
     assert MIDDLEWARE not in live.getdict("DOWNLOADER_MIDDLEWARES")
 

@@ -154,7 +154,7 @@ def test_second_identical_run_stores_nothing_new(site: SiteServer, tmp_path: Pat
     # Known articles years old are not due again (incremental crawling): none re-extracted.
     second_report = json.loads(reports[-1].read_text())
     assert second_report["pages"]["skipped"] == len(before)
-    assert second_report["articles"] == {"new": 0, "updated": 0, "unchanged": 0}
+    assert second_report["articles"] == {"new": 0, "updated": 0, "unchanged": 0, "older": 0}
 
 
 def test_depth_option_limits_hops(site: SiteServer, tmp_path: Path) -> None:

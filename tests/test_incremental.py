@@ -151,7 +151,7 @@ def test_changed_page_new_version_unchanged_pages_304(
         "utf-8",
     )
     second = crawl(server, data, "--recrawl", "all")
-    assert second["articles"] == {"new": 0, "updated": 1, "unchanged": 0}
+    assert second["articles"] == {"new": 0, "updated": 1, "unchanged": 0, "older": 0}
     assert second["pages"]["notModified"] == articles - 1
     assert second["pagesByStatus"]["304"] == articles - 1
     lines = store_lines(data)
@@ -189,7 +189,7 @@ def test_identical_payload_without_304_is_not_extracted(
         stop_site_server(restarted)
     assert second["pages"]["identical"] == 2
     assert second["pages"]["notModified"] == first["articles"]["new"] - 2
-    assert second["articles"] == {"new": 0, "updated": 0, "unchanged": 0}
+    assert second["articles"] == {"new": 0, "updated": 0, "unchanged": 0, "older": 0}
 
 
 def test_schedule_by_age_against_the_site(
