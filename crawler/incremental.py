@@ -28,7 +28,7 @@ from archive.state import FetchHistory
 from .diskfull import DISK_FULL_STAT
 from .keys import KIND, KNOWN, LINKS, PAGE_STATS, RESUMED_STAT, STORE_LOCKED_STAT
 from .linkpolicy import dedup_key
-from .state import crawl_state
+from .state import crawl_state, history_context
 
 if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
@@ -113,7 +113,8 @@ class IncrementalMiddleware:
         schedule = parse_schedule(
             settings.getdict("NEWSARCHIVE_REFETCH_SCHEDULE") or DEFAULT_SCHEDULE
         )
-        middleware = cls(crawler, crawl_state(settings).fetch_history(), mode, schedule)
+        history = crawl_state(settings).fetch_history(history_context(settings))
+        middleware = cls(crawler, history, mode, schedule)
         for handler, signal in (
             (middleware.spider_opened, signals.spider_opened),
             (middleware.spider_closed, signals.spider_closed),

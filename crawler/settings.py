@@ -105,7 +105,8 @@ NEWSARCHIVE_STORE_ENABLED = True
 # store) caught up at the end of a crawl that wrote to the store.
 NEWSARCHIVE_READ_MODEL_ENABLED = True
 
-# Incremental crawls: fetch history and resumable frontier in DATA/state/fetch.sqlite.
+# Incremental crawls: fetch history and resumable frontier in DATA/state/fetch.sqlite
+# (a crawl through an archive: one file per archive, --at and --window, fetch-via-*.sqlite).
 # Known articles are re-fetched conditionally by age: {age limit: least seconds between
 # fetches} (younger than a day: every run; than a week: daily; older: never), unless
 # NEWSARCHIVE_RECRAWL (--recrawl) is "all" or "none".

@@ -7,6 +7,7 @@ when it is lost. Nothing here imports Redis unless ``NEWSARCHIVE_STATE`` names o
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 
@@ -26,6 +27,20 @@ def crawl_state(settings: BaseSettings) -> State:
     if key not in _states:
         _states[key] = open_state(address or None, data_dir, digest_index=digests or None)
     return _states[key]
+
+
+def history_context(settings: BaseSettings) -> str:
+    """Which fetch history a crawl keeps: "" for the live web; for a crawl through an archive
+    (``--via``), one per archive, ``--at`` (as given) and ``--window``. A page's history of
+    one past says nothing of another: a run at another date fetches every page again, and
+    a killed one resumes only its own frontier."""
+    via = settings.get("NEWSARCHIVE_VIA") or ""
+    if not via or not settings.getbool("NEWSARCHIVE_VIA_ENABLED"):
+        return ""
+    at = settings.get("NEWSARCHIVE_VIA_AT") or ""
+    window = settings.getfloat("NEWSARCHIVE_VIA_WINDOW_DAYS")
+    named = f"{via}\n{at}\n{window!r}".encode()
+    return "via-" + hashlib.sha1(named).hexdigest()[:16]
 
 
 def worker_id() -> str:

@@ -202,3 +202,31 @@ def test_a_date_or_window_past_the_calendar_is_a_usage_error(
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "d").exists()
+
+
+def test_a_run_at_another_date_fetches_known_articles_as_of_that_date(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The fetch history of a run at one --at made a run at another skip every article it
+    had fetched (old articles are not due again): they kept the first date's version."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        {"url": TIMBUKTU, "ts": "20130301100000", "word": "Later"},
+        {"url": GAO, "ts": "20130129120000"},
+        {"url": GAO, "ts": "20130301120000", "word": "Later"},
+    )
+    data = tmp_path / "data"
+    for at in ("20130129", "20130301", "20130301"):
+        # The story's other related pages are not in this archive: not_archived, not a failure.
+        result = crawl_via(
+            data, f"{base}/coll", at, "--depth", "1", "--window", "7", "--max-error-rate", "1"
+        )
+        assert result.returncode == 0, result.stderr
+        assert set(report(data)["errors"]) <= {"not_archived"}
+    latest = {line["url"]: line for line in sorted(store_lines(data), key=lambda x: x["version"])}
+    assert latest[GAO]["headline"].startswith("Later: ")
+    assert latest[GAO]["metadata"]["dateDownloaded"] == "2013-03-01T12:00:00Z"
+    # The same --at again is an incremental run: nothing due, nothing fetched again.
+    assert report(data)["archive"]["captures"] == 1  # the start page only

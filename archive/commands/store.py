@@ -107,8 +107,8 @@ def forget_unstored(data: Path, store: Any) -> int:
     from ..fetchstate import FetchState
     from ..store.reading import damaged_lines
 
-    history = data / "state" / "fetch.sqlite"
-    if not history.exists():
+    histories = sorted((data / "state").glob("fetch*.sqlite"))  # the live web's, each past's
+    if not histories:
         return 0
     damaged = list(damaged_lines(store.articles_dir, store.files()))
     if not damaged:
@@ -120,18 +120,21 @@ def forget_unstored(data: Path, store: Any) -> int:
                 stored.add(dedup_key(line[name]))
     lost = {dedup_key(url) for line in damaged for url in line.urls} - stored
     unnamed = any(not line.urls for line in damaged)
-    state = FetchState(history)
-    try:
-        keys = [
-            key
-            for key, url, article in state.pages()
-            if dedup_key(url) in lost
-            or key in lost
-            or (unnamed and article and dedup_key(url) not in stored)
-        ]
-        return state.forget(keys)
-    finally:
-        state.close()
+    dropped = 0
+    for history in histories:
+        state = FetchState(history)
+        try:
+            keys = [
+                key
+                for key, url, article in state.pages()
+                if dedup_key(url) in lost
+                or key in lost
+                or (unnamed and article and dedup_key(url) not in stored)
+            ]
+            dropped += state.forget(keys)
+        finally:
+            state.close()
+    return dropped
 
 
 def collect(data: Path) -> dict[str, Any]:

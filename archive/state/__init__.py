@@ -53,9 +53,16 @@ class State(Protocol):
     shared: bool
     address: str
 
-    def fetch_history(self) -> FetchHistory: ...
+    def fetch_history(self, context: str = "") -> FetchHistory: ...
     def payload_digests(self) -> PayloadDigests: ...
     def version_index(self) -> VersionIndex: ...
+
+
+def history_file(context: str = "") -> str:
+    """The file of a fetch history: ``fetch.sqlite`` for the live web, one of its own for
+    each past a crawl reads through an archive (``fetch-CONTEXT.sqlite``, see
+    :func:`crawler.state.history_context`)."""
+    return f"fetch-{context}.sqlite" if context else "fetch.sqlite"
 
 
 class EmbeddedState:
@@ -68,8 +75,8 @@ class EmbeddedState:
         self.address = str(self.state_dir)
         self._digest_index = digest_index
 
-    def fetch_history(self) -> FetchState:
-        return FetchState(self.state_dir / "fetch.sqlite")
+    def fetch_history(self, context: str = "") -> FetchState:
+        return FetchState(self.state_dir / history_file(context))
 
     def payload_digests(self) -> DigestIndex:
         return DigestIndex(self._digest_index or self.state_dir / "warc-digests.sqlite3")

@@ -85,8 +85,8 @@ class RedisState:
                 f"the shared state at {self.address} cannot be reached ({_reason(exc)})"
             ) from exc
 
-    def fetch_history(self) -> RedisFetchHistory:
-        return RedisFetchHistory(self)
+    def fetch_history(self, context: str = "") -> RedisFetchHistory:
+        return RedisFetchHistory(self, context)
 
     def payload_digests(self) -> RedisDigests:
         return RedisDigests(self)
@@ -110,10 +110,10 @@ def _reason(exc: BaseException) -> str:
 class RedisFetchHistory:
     """The fetch history in one hash; the frontier is the shared queue's (no-ops here)."""
 
-    def __init__(self, state: RedisState):
+    def __init__(self, state: RedisState, context: str = ""):
         self.state = state
         self.client = state.client
-        self.key = state.key("fetches")
+        self.key = state.key("fetches", context) if context else state.key("fetches")
 
     def get(self, key: str) -> FetchRecord | None:
         with self.state.guard():
