@@ -281,7 +281,13 @@ class ViaArchiveMiddleware:
     def page_response(self, request: Request, fetched: Response, memento: Memento) -> Response:
         """The page as the original server answered it (the archive's framing removed)."""
         if memento.whole_record:
-            status, headers, body = _read_record(fetched.body)
+            target, status, headers, body = _read_record(fetched.body)
+            if dedup_key(target) != dedup_key(memento.original_url):
+                # A damaged or loose index: the range holds another page's record.
+                raise ViaArchiveFailure(
+                    "archive_other_url",
+                    f"the archive's record at that range is of {target}, not {request.url}",
+                )
         else:
             status = fetched.status
             served = [
@@ -478,8 +484,9 @@ def is_memento(response: Response, archive: Archive) -> bool:
     return bool(response.headers.get("Memento-Datetime"))
 
 
-def _read_record(data: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Status, headers and decoded payload of one WARC response record (a Common Crawl range)."""
+def _read_record(data: bytes) -> tuple[str, int, list[tuple[str, str]], bytes]:
+    """Target URI, status, headers and decoded payload of one WARC response record (a Common
+    Crawl range)."""
     from warcio.archiveiterator import ArchiveIterator
 
     try:
@@ -488,7 +495,8 @@ def _read_record(data: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
                 break
             status = int(record.http_headers.get_statuscode() or 200)
             body = record.content_stream().read()
-            return status, list(record.http_headers.headers), body
+            target = record.rec_headers.get_header("WARC-Target-URI") or ""
+            return target, status, list(record.http_headers.headers), body
     except Exception as exc:
         raise ViaArchiveFailure(
             "archive_down", f"the archive's record is unreadable ({exc})"

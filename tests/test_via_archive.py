@@ -346,6 +346,23 @@ def test_a_capture_of_another_url_is_refused(past_warcs: list[Path], tmp_path: P
     assert store_lines(tmp_path) == []
 
 
+def test_a_byte_range_holding_another_urls_record_is_refused(
+    past_warcs: list[Path], tmp_path: Path
+) -> None:
+    """The index names the URL, the range holds another page's record: that page was
+    stored under the URL asked for, where replaying our WARC gives it under its own."""
+    directory = str(past_warcs[0].parent)
+    misplaced = f"{KIDAL}={GAO}"
+    with line_server("-m", "tests.servers.commoncrawl", directory, "--misplace", misplaced) as cc:
+        result = crawl_via(
+            tmp_path, "commoncrawl:CC-MAIN-2013-05", "20130129", "--depth", "0",
+            *cc_settings(cc["url"]), start=KIDAL,
+        )  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert report(tmp_path)["errors"]["archive_other_url"]["examples"] == [KIDAL]
+    assert store_lines(tmp_path) == []
+
+
 def test_a_record_with_a_malformed_warc_date_is_kept_and_dated_by_the_index(
     tmp_path: Path,
 ) -> None:

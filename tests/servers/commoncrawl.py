@@ -16,7 +16,9 @@ closes:
 With ``--throttle N`` the first N requests get ``429 Too Many Requests`` with
 ``Retry-After: 1``; with ``--ignore-range`` a data request gets the whole file (200), as a
 server that does not do ranges would answer; with ``--alias A=B`` a lookup of URL A
-answers B's captures, as an index matching loosely would. Every request is logged (``METHOD PATH
+answers B's captures, as an index matching loosely would; with ``--misplace A=B`` the
+index lists A's captures at the byte range of B's record, as a damaged index would. Every
+request is logged (``METHOD PATH
 STATUS USER-AGENT``) to the log file, so a test reads what was asked and answered.
 """
 
@@ -89,6 +91,7 @@ class Handler(BaseHTTPRequestHandler):
     throttle: ClassVar[list[int]] = [0]
     ignore_range = False
     aliases: ClassVar[dict[str, str]] = {}
+    misplaced: ClassVar[dict[str, str]] = {}
     log_path: Path
     lock = threading.Lock()
 
@@ -126,6 +129,10 @@ class Handler(BaseHTTPRequestHandler):
             body = json.dumps({"message": f"No Captures found for: {url}"}).encode()
             self.answer(404, body + b"\n", "application/json")
             return
+        if url in self.misplaced:
+            where = next(row for row in self.rows if row["url"] == self.misplaced[url])
+            places = ("offset", "length", "filename")
+            found = [{**row, **{name: where[name] for name in places}} for row in found]
         key = "urlkey"
         lines = [json.dumps({key: url, **row}) for row in found]
         self.answer(200, ("\n".join(lines) + "\n").encode(), "text/x-ndjson")
@@ -176,12 +183,14 @@ def main() -> None:
     parser.add_argument("--throttle", type=int, default=0)
     parser.add_argument("--ignore-range", action="store_true")
     parser.add_argument("--alias", action="append", default=[], metavar="A=B")
+    parser.add_argument("--misplace", action="append", default=[], metavar="A=B")
     options = parser.parse_args()
     Handler.rows = index(options.directory)
     Handler.directory = options.directory
     Handler.throttle = [options.throttle]
     Handler.ignore_range = options.ignore_range
     Handler.aliases = dict(pair.split("=", 1) for pair in options.alias)
+    Handler.misplaced = dict(pair.split("=", 1) for pair in options.misplace)
     Handler.log_path = Path(tempfile.mkstemp(prefix="commoncrawl-", suffix=".log")[1])
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
