@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from ..budget import PageLimitReached
+from ..errorkinds import error_kind
 from ..fromarchive import archived_start_points
 from ..fromarchive import install as install_from_archive
 from ..incremental import KnownPage
@@ -356,7 +357,7 @@ class NewsSpider(Spider):
         response = getattr(failure.value, "response", None)
         kind = getattr(failure.value, "newsarchive_kind", None)  # set by crawler.guards etc.
         if not kind:
-            kind = f"http_{response.status}" if response is not None else _error_kind(failure)
+            kind = f"http_{response.status}" if response is not None else error_kind(failure.value)
         self.note_problem(kind, url)
         self.logger.warning("%s: %s (%s)", kind, url, failure.getErrorMessage())
 
@@ -380,30 +381,3 @@ def leased(spider: Spider, request: Request | None, output: Iterator[Any]) -> It
         coordinator = getattr(spider, "coordinator", None)
         if coordinator is not None:
             coordinator.release(request)
-
-
-_ERROR_KINDS = (
-    ("dns", "dns"),
-    ("downloadfailed", "connection_lost"),
-    ("resolve", "dns"),
-    ("refused", "connection_refused"),
-    ("timeout", "timeout"),
-    ("timedout", "timeout"),
-    ("dataloss", "dataloss"),
-    ("cancelled", "too_large"),
-    ("neverreceived", "connection_lost"),
-    ("connectionlost", "connection_lost"),
-    ("responsefailed", "connection_lost"),
-    ("connect", "connection"),
-    ("ignore", "ignored"),
-    ("notarchived", "not_archived"),
-)
-
-
-def _error_kind(failure: Failure) -> str:
-    """A short, stable name for a download failure (Scrapy and Twisted name them variously)."""
-    name = type(failure.value).__name__.lower()
-    for marker, kind in _ERROR_KINDS:
-        if marker in name:
-            return kind
-    return name.removesuffix("error") or "error"

@@ -60,6 +60,9 @@ def robots(tmp_path_factory: pytest.TempPathFactory) -> Any:
             tmp, "closed", {"headers": [["Content-Type", "text/plain"]],
                             "body": "User-agent: *\nDisallow: /\n"}
         ),
+        # The server is there, its robots.txt is cut off by a reset (as a stall would be
+        # by the timeout): unreachable, as a 5xx is (RFC 9309 2.3.1.4).
+        "reset": robots_site(tmp, "reset", {"mode": "reset_headers"}),
     }  # fmt: skip
     with fault_server(tmp, sites) as server:
         result = crawl(tmp / "data", *(server.url(name, "/") for name in sites))
@@ -75,9 +78,19 @@ def test_robots_outcomes(robots: Any) -> None:
     assert f"{HEALTHY_HEADLINE} (robots-missing)" in headlines
     assert f"{HEALTHY_HEADLINE} (early-missing)" in headlines
     # 500: the site is closed for this run, and the report says why.
-    assert errors["robots_unavailable"]["examples"] == [server.url("broken", "/robots.txt")]
+    assert server.url("broken", "/robots.txt") in errors["robots_unavailable"]["examples"]
     assert server.url("broken", "/") in errors["robots_disallowed"]["examples"]
     assert not [line for line in server.requested() if line.startswith("broken /2013")]
+    # A robots.txt that never arrives: closed too; before, taken for "no rules", and the
+    # whole site was crawled with nothing in the report.
+    assert sorted(errors["robots_unavailable"]["examples"]) == sorted(
+        [server.url("broken", "/robots.txt"), server.url("reset", "/robots.txt")]
+    )
+    assert server.url("reset", "/") in errors["robots_disallowed"]["examples"]
+    assert not [line for line in server.requested() if line.startswith("reset /2013")]
+    assert {line for line in server.requested() if line.startswith("reset ")} == {
+        "reset /robots.txt"
+    }
     # Huge: the first 500 KiB count (the early rule), the Disallow: / after them does not.
     assert f"{HEALTHY_HEADLINE} (robots-huge)" in headlines
     assert f"{HEALTHY_HEADLINE} (early-huge)" not in headlines
