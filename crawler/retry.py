@@ -20,12 +20,48 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import CannotResolveHostError, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_to_future
+from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
-from twisted.internet.task import deferLater
 
 from .handlers import stopping
 
 logger = logging.getLogger(__name__)
+
+
+# Waits before a retry, each with the timer that ends it: a run that starts to close cuts
+# them (cut_waits), so --max-runtime and a first SIGTERM are not held by a Retry-After.
+_WAITS: dict[Deferred[None], Any] = {}
+_CUT: list[bool] = []
+
+
+def _waiting(delay: float) -> Deferred[None]:
+    """A Deferred fired after `delay` seconds, or at once by :func:`cut_waits`."""
+    from twisted.internet import reactor  # the installed one; importing early installs one
+
+    waiter: Deferred[None] = Deferred()
+
+    def done() -> None:
+        _WAITS.pop(waiter, None)
+        if not waiter.called:
+            waiter.callback(None)
+
+    _WAITS[waiter] = reactor.callLater(delay, done)  # type: ignore[arg-type]
+    return waiter
+
+
+def cut_waits() -> int:
+    """End every wait before a retry now, and those to come: the run is closing, and what
+    the retries would fetch stays in the frontier for the next run. Returns how many."""
+    _CUT.append(True)
+    cut = 0
+    for waiter, timer in list(_WAITS.items()):
+        if timer.active():
+            timer.cancel()
+        _WAITS.pop(waiter, None)
+        if not waiter.called:
+            waiter.callback(None)
+            cut += 1
+    return cut
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -111,7 +147,5 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if retry_after is not None
             else "",
         )
-        if delay > 0:
-            from twisted.internet import reactor  # the installed one; importing early installs one
-
-            await deferred_to_future(deferLater(reactor, delay, lambda: None))
+        if delay > 0 and not _CUT:
+            await deferred_to_future(_waiting(delay))

@@ -63,6 +63,7 @@ from .keys import (
 )
 from .pipelines import STORE_LOCKED
 from .refusal import REFUSED_HOSTS, refusal_message
+from .retry import cut_waits
 
 # How a spider's failure to start on a full disk is noted (then reported as 74, not 70).
 DISK_FULL_FAILURE = "disk full: "
@@ -344,9 +345,13 @@ def _process_class(base: type) -> type:
         stopped_by: list[int]
 
         def _signal_shutdown(self, signum: int, frame: Any) -> None:
+            """A first signal: Scrapy's graceful stop, not held by waits before retries."""
+            from twisted.internet import reactor
+
             self.stopped_by.append(signum)
             super()._signal_shutdown(signum, frame)
             install_shutdown_handlers(self._signal_again)
+            reactor.callFromThread(cut_waits)
 
         def _signal_again(self, signum: int, frame: Any) -> None:
             """A second signal: cut the downloads under way, so the graceful stop ends now

@@ -52,6 +52,9 @@ DOWNLOAD_HANDLERS = {
 EXTENSIONS = {
     "crawler.recorder.WarcRecorder": 100,
     "crawler.gctuning.GcTuning": 0,
+    # --max-pages and --max-runtime: Scrapy's CloseSpider, cutting waits before retries.
+    "scrapy.extensions.closespider.CloseSpider": None,
+    "crawler.closespider.GracefulCloseSpider": 0,
 }
 # Faults: robots.txt per RFC 9309, guards on where requests go, retries with backoff,
 # size and time limits that keep (and mark truncated) what arrived.

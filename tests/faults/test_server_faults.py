@@ -303,3 +303,26 @@ def test_lying_content_encoding_reported_raw_bytes_archived(faults: Crawl, name:
     (record,) = faults.responses(name)
     assert record.payload == variant(name)
     faults.error("bad_encoding", name)
+
+
+def test_max_runtime_cuts_a_retry_waiting_out_retry_after(tmp_path: Path) -> None:
+    """The wait before a retry held the graceful close: ``--max-runtime 2`` with a page
+    answering 503 and ``Retry-After: 600`` ran for the whole ten minutes. The subprocess's
+    timeout is the bound that failed before; the page is left for the next run."""
+    story = article_path("retry-after-long")
+    sites = {
+        "main": {
+            "/": hub([story]),
+            story: {"status": 503, "headers": [["Retry-After", "600"]], "body": "busy"},
+        }
+    }
+    with fault_server(tmp_path, sites) as server:
+        result = crawl(
+            tmp_path / "data", server.url("main", "/"),
+            extra=("--max-runtime", "2", "-s", "NEWSARCHIVE_RETRY_MAX_DELAY=600"),
+            timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "cut short by --max-runtime" in result.stdout
+    assert "in 600.00s (Retry-After 600s" in run_log(tmp_path / "data")
+    assert report(tmp_path / "data")["status"] == "limited"
