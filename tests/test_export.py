@@ -20,7 +20,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from . import test_replay_helpers as helpers
-from .conftest import run_cli, store_lines
+from .conftest import REPO, run_cli, store_lines
 from .servers.pywb import pywb_serving
 
 site_archive = helpers.site_archive
@@ -215,3 +215,58 @@ def _changed_payload_byte(warc: bytes) -> bytes:
     at = len(record) - 5  # the payload's last byte, before the record's two CRLFs
     changed = record[:at] + bytes([record[at] ^ 0xFF]) + record[at + 1 :]
     return warc[:offset] + gzip.compress(changed) + warc[offset + length :]
+
+
+def test_a_version_captured_as_a_revisit_is_exported_with_its_original(tmp_path: Path) -> None:
+    """A stored version whose capture is a revisit (the page came back to a payload the
+    archive already held: a revert, or a version stored again after a full disk): the WACZ
+    held the revisit alone, so its page replayed from nothing."""
+    from datetime import datetime, timezone
+
+    from archive.export.wacz import write_wacz
+    from archive.warc import Capture, HttpMessage, WarcWriter
+    from archive.warc.cdxj import update_index
+    from archive.warc.records import IDENTICAL_PAYLOAD, Revisit
+
+    page = (REPO / "tests/data/pages/cnn_2013/script_stamp_banner_topic.html").read_bytes()
+    url = "http://www.cnn.com/2010/POLITICS/08/13/stock.waited.river/index.html"
+    warc_dir = tmp_path / "warc"
+    writer = WarcWriter(warc_dir, prefix="newsarchive-cnn")
+
+    def capture(day: int) -> Capture:
+        return Capture(
+            url=url,
+            date=datetime(2024, 1, day, tzinfo=timezone.utc),
+            request=HttpMessage("GET / HTTP/1.1", [("Host", "www.cnn.com")]),
+            response=HttpMessage(
+                "HTTP/1.1 200 OK", [("Content-Type", "text/html; charset=utf-8")], page
+            ),
+        )
+
+    first = writer.write_capture(capture(1))
+    again = writer.write_capture(
+        capture(2),
+        Revisit(IDENTICAL_PAYLOAD, url, first.date, first.record_id, first.payload_digest),
+    )
+    writer.close()
+    update_index(warc_dir)
+    line = {
+        "articleId": "cnn-x", "version": 2, "url": url, "headline": "A story",
+        "metadata": {"dateDownloaded": "2024-01-02T00:00:00Z"}, "warc": again.as_provenance(),
+    }  # fmt: skip
+    out = tmp_path / "out.wacz"
+    write_wacz(out, warc_dir, [line], "a revisit")
+    with zipfile.ZipFile(out) as package:
+        held = package.read("archive/data.warc.gz")
+    kinds = [
+        (r.rec_type, r.rec_headers.get_header("WARC-Payload-Digest"))
+        for r in ArchiveIterator(io.BytesIO(held))
+    ]
+    assert ("revisit", first.payload_digest) in kinds
+    assert ("response", first.payload_digest) in kinds
+    checked = validate(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    replayed = run_cli("replay", str(out), "--out", str(tmp_path / "items.jsonl"))
+    assert replayed.returncode == 0, replayed.stderr
+    assert "1/1 revisits resolved" in replayed.stderr or "revisit" not in replayed.stderr
+    assert len((tmp_path / "items.jsonl").read_text().splitlines()) == 1

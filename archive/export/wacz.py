@@ -5,7 +5,9 @@ record of each stored article version chosen, copied byte for byte from our WARC
 ``indexes/index.cdx`` (its CDXJ index, sorted, as pywb and cdxj-indexer write it),
 ``pages/pages.jsonl`` (one page per capture: URL, ISO time and the article's headline),
 ``datapackage.json`` (every file with its size and sha256) and ``datapackage-digest.json``
-(the sha256 of ``datapackage.json``). WARCs are stored in the ZIP uncompressed, as the
+(the sha256 of ``datapackage.json``). A version whose capture is a revisit brings the
+response record holding its payload along (found through ``warc/index.cdxj``), so every
+page listed replays from the WACZ alone. WARCs are stored in the ZIP uncompressed, as the
 spec asks, so a reader can seek into them.
 """
 
@@ -29,6 +31,7 @@ from warcio.warcwriter import WARCWriter
 
 from .. import __version__
 from ..warc.cdxj import index_lines
+from ..warc.read.cdxj import originals_by_digest
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
@@ -54,11 +57,22 @@ def _warcinfo(out: Any) -> None:
     writer.write_record(record)
 
 
+@dataclass
+class _Held:
+    """One record copied: its bytes (a whole gzip member) and the headers the export reads."""
+
+    raw: bytes
+    uri: str
+    date: str
+    rec_type: str
+    payload_digest: str
+
+
 def _record(
     warc_dir: Path, provenance: dict[str, Any], handles: dict[str, BinaryIO], stack: ExitStack
-) -> tuple[bytes, str, str]:
-    """The bytes of one record (a whole gzip member), its target URI and WARC-Date; each WARC
-    file is opened once for the whole export (`handles`, closed by `stack`)."""
+) -> _Held:
+    """One record by its provenance (file, offset, length); each WARC file is opened once
+    for the whole export (`handles`, closed by `stack`)."""
     name = str(provenance["filename"])
     path = warc_dir / name
     handle = handles.get(name)
@@ -70,15 +84,48 @@ def _record(
         raise ExportError(f"{path}: the record at {provenance['offset']} is cut short")
     try:
         for record in ArchiveIterator(io.BytesIO(raw)):
-            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-            date = record.rec_headers.get_header("WARC-Date") or ""
-            return raw, uri, date
+            head = record.rec_headers
+            return _Held(
+                raw,
+                head.get_header("WARC-Target-URI") or "",
+                head.get_header("WARC-Date") or "",
+                record.rec_type,
+                head.get_header("WARC-Payload-Digest") or "",
+            )
     except Exception as exc:  # a damaged member: ArchiveLoadFailed, zlib.error, EOFError
         raise ExportError(
             f"{path}: the record at {provenance['offset']} is damaged ({type(exc).__name__}); "
             "newsarchive verify names what is wrong with the file"
         ) from None
     raise ExportError(f"{path}: no WARC record at {provenance['offset']}")
+
+
+def _originals(
+    warc_dir: Path, digests: set[str], seen: set[tuple[str, int]]
+) -> list[dict[str, Any]]:
+    """Where the payloads of the revisits copied lie (file, offset, length), those not copied
+    already: found in ``warc/index.cdxj``, so that the WACZ replays every capture it lists."""
+    index = warc_dir / "index.cdxj"
+    if not digests or not index.is_file():
+        return []
+    found = []
+    for source, offset in originals_by_digest([(None, index)], digests).values():
+        name = Path(source.path).name
+        if (name, offset) in seen:
+            continue
+        seen.add((name, offset))
+        found.append({"filename": name, "offset": offset, "length": _length(source.path, offset)})
+    return sorted(found, key=lambda p: (p["filename"], p["offset"]))
+
+
+def _length(path: str | Path, offset: int) -> int:
+    """The length of the record at `offset` (its whole gzip member in a ``.warc.gz``)."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        records = ArchiveIterator(handle)
+        for _record_read in records:
+            return int(records.get_record_length())
+    raise ExportError(f"{path}: no WARC record at {offset}")
 
 
 def _iso(warc_date: str, fallback: str) -> str:
@@ -111,6 +158,7 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
         warc = folder / "archive" / WARC_NAME
         pages = folder / "pages" / "pages.jsonl"
         seen: set[tuple[str, int]] = set()
+        revisited: set[str] = set()  # payload digests of the revisits copied
         captures = 0
         handles: dict[str, BinaryIO] = {}
         with (
@@ -129,9 +177,12 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
                 if key in seen:
                     continue
                 seen.add(key)
-                raw, uri, date = _record(warc_dir, provenance, handles, stack)
-                warc_out.write(raw)
+                held = _record(warc_dir, provenance, handles, stack)
+                warc_out.write(held.raw)
                 captures += 1
+                if held.rec_type == "revisit" and held.payload_digest:
+                    revisited.add(held.payload_digest)
+                uri, date = held.uri, held.date
                 downloaded = str((line.get("metadata") or {}).get("dateDownloaded") or "")
                 page = {
                     "id": f"{line['articleId']}-v{line['version']}",
@@ -140,8 +191,10 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
                     "title": line.get("headline") or "",
                 }
                 pages_out.write(json.dumps(page, ensure_ascii=False) + "\n")
-        if not captures:
-            raise ExportError("no stored capture matches: nothing to export")
+            if not captures:
+                raise ExportError("no stored capture matches: nothing to export")
+            for provenance in _originals(warc_dir, revisited, seen):
+                warc_out.write(_record(warc_dir, provenance, handles, stack).raw)
         index = folder / "indexes" / "index.cdx"
         index.write_text("".join(index_lines([warc])), "utf-8")
         files = [warc, index, pages]
