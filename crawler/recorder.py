@@ -141,7 +141,7 @@ class WarcRecorder:
         # The payload digest, made once: for the dedup lookup and for the record.
         digest = sha1_digest(capture.response.body)
         try:
-            revisit = self._revisit(capture, response, digest)
+            revisit, back_to = self._revisit(capture, response, digest)
             location = self.writer.write_capture(capture, revisit, body_digest=digest)
         except Exception as exc:
             if not is_disk_full(exc):
@@ -153,9 +153,14 @@ class WarcRecorder:
         self.stats.inc_value(WARC_RECORDS_STAT, 2 if capture.request is not None else 1)
         if revisit is not None:
             self.stats.inc_value(f"newsarchive/warc/revisits/{revisit.profile}")
-        elif self.digests is not None and _dedupable(capture, response):
+        if back_to is not None or (
+            revisit is None and self.digests is not None and _dedupable(capture, response)
+        ):
+            assert self.digests is not None
             try:
-                self.digests.add(_earlier(capture.url, location))
+                # The page's latest payload, which a later 304 confirms: this capture's, or
+                # the earlier one it came back to (a revert), whose record holds it.
+                self.digests.add(back_to or _earlier(capture.url, location))
             except Exception as exc:
                 if not is_disk_full(exc):
                     raise
@@ -207,20 +212,27 @@ class WarcRecorder:
             return True
         return response.status in getattr(spider, "handle_httpstatus_list", ())
 
-    def _revisit(self, capture: Capture, response: Response, digest: str) -> Revisit | None:
+    def _revisit(
+        self, capture: Capture, response: Response, digest: str
+    ) -> tuple[Revisit | None, EarlierCapture | None]:
         """A revisit when a 304 confirms an earlier capture or the payload is one we hold
-        (`digest`: the payload's)."""
+        (`digest`: the payload's); and, when the page came back to a payload older than its
+        latest (a revert), that earlier capture, to become its latest again."""
         if self.digests is None:
-            return None
+            return None, None
         if response.status == 304:
             earlier = self.digests.latest(capture.url)
             if earlier is None:
-                return Revisit(SERVER_NOT_MODIFIED)
-            return _refers_to(SERVER_NOT_MODIFIED, earlier)
+                return Revisit(SERVER_NOT_MODIFIED), None
+            return _refers_to(SERVER_NOT_MODIFIED, earlier), None
         if not _dedupable(capture, response):
-            return None
+            return None, None
         earlier = self.digests.lookup(capture.url, digest)
-        return _refers_to(IDENTICAL_PAYLOAD, earlier) if earlier else None
+        if earlier is None:
+            return None, None
+        latest = self.digests.latest(capture.url)
+        back_to = earlier if latest is not None and latest.digest != earlier.digest else None
+        return _refers_to(IDENTICAL_PAYLOAD, earlier), back_to
 
     def _capture(self, response: Response, request: Request, spider: Spider) -> Capture:
         started = request.meta.get(FETCH_START)

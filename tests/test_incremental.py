@@ -213,3 +213,36 @@ def test_schedule_by_age_against_the_site(
     assert young["recrawl"] == "auto"
     none = crawl(server, data, "--recrawl", "none")
     assert none["pages"]["notModified"] == 0 and none["pages"]["skipped"] == articles
+
+
+def test_a_page_reverted_to_an_earlier_text_is_confirmed_as_that_text(
+    copied_site: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    """A -> B -> A, then 304s: the revisit of the revert names A's record, but each later
+    304 was archived as confirming B (the digest index's latest capture of the URL), so
+    pywb and the explorer replayed B for every moment after the revert."""
+    server, cnn = copied_site
+    data = tmp_path / "data"
+    page = cnn / CNN_A.lstrip("/")
+    original = page.read_bytes()
+    crawl(server, data)  # A
+    page.write_bytes(original.replace(b"burned a library annex", b"burned two library annexes"))
+    crawl(server, data, "--recrawl", "all")  # B
+    page.write_bytes(original)
+    crawl(server, data, "--recrawl", "all")  # A again: an identical-payload revisit
+    crawl(server, data, "--recrawl", "all")  # 304
+    url = server.url("cnn", CNN_A)
+    records = []
+    for path in sorted((data / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            for rec in ArchiveIterator(handle):
+                head = rec.rec_headers
+                if rec.rec_type in ("response", "revisit") and head.get_header(
+                    "WARC-Target-URI"
+                ) == url:
+                    records.append((rec.rec_type, head.get_header("WARC-Payload-Digest"),
+                                    head.get_header("WARC-Refers-To")))  # fmt: skip
+    first_a, b, reverted, confirmed = records
+    assert first_a[0] == b[0] == "response" and first_a[1] != b[1]
+    assert reverted[0] == "revisit" and reverted[1] == first_a[1]
+    assert confirmed[0] == "revisit" and confirmed[1] == first_a[1], "the 304 confirms A"
