@@ -223,6 +223,11 @@ class StorePipeline:
             raise DropItem(message) from None
         self.stats.inc_value(f"{ARTICLE_STATS}{decision.status}")
         self._note_quarantine()
+        if decision.status == "older":
+            # Captured before the stored version (a clock stepped back, a --via run at an
+            # earlier date): in the WARC, no version. Dropped, so the page's history keeps no
+            # validators and a later run fetches it whole again.
+            raise DropItem(f"older than the stored version, not stored: {article.get('url')}")
         return item
 
     def _flush(self) -> None:

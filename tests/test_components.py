@@ -137,6 +137,28 @@ def test_the_store_pipeline_counts_an_item_it_cannot_store_as_an_error(tmp_path:
     assert crawler.stats.get_value("newsarchive/articles/new") == 1
 
 
+def test_a_capture_older_than_the_stored_version_is_dropped_so_its_page_is_fetched_again(
+    tmp_path: Path,
+) -> None:
+    """A changed page captured before the stored version (a clock stepped back, a --via run
+    at an earlier date) is not a version; it went through as scraped, so the fetch history
+    kept its validators, every later run got a 304, and the change was never stored."""
+    crawler = project_crawler(NEWSARCHIVE_DATA_DIR=str(tmp_path), NEWSARCHIVE_STORE_BATCH_SECONDS=0)
+    crawler.stats.open_spider()
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider(None)
+    try:
+        pipeline.process_item(stored_item())
+        earlier = stored_item()
+        earlier["headline"] = "A headline changed before its time"
+        earlier["metadata"] = {**earlier["metadata"], "dateDownloaded": "2024-04-30T10:00:00Z"}
+        with pytest.raises(DropItem, match="older than the stored version"):
+            pipeline.process_item(earlier)
+    finally:
+        pipeline.close_spider(None)
+    assert crawler.stats.get_value("newsarchive/articles/older") == 1
+
+
 def test_pipelines_copy_a_dict_item_as_itemadapter_does_without_loading_it() -> None:
     """Our items are plain dicts: copied directly, nested values too; itemadapter (whose
     import probes pydantic and attrs) is loaded only for another kind of item."""
