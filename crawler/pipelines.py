@@ -14,14 +14,17 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from archive.diskspace import is_disk_full
+from archive.fetchstate import FetchState
 from archive.state import StateUnavailableError
 from archive.store import ArticleStore, InvalidLineError, StoreLockedError
+from archive.store.files import torn_urls
 from archive.validate import problems
 
 from .diskfull import disk_full, stop_for_disk_full, watch
 from .keys import ARTICLE_STATS, ERROR_STATS, EXAMPLES, STORE_LOCKED_STAT
+from .linkpolicy import dedup_key
 from .pages.outlets import names as outlet_names
-from .state import crawl_state
+from .state import crawl_state, history_context
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +185,35 @@ class StorePipeline:
         if self.batch_seconds > 0:
             self._timer = task.LoopingCall(self._flush)
             self._timer.start(self.batch_seconds, now=False)
+        self._forget_torn()
+
+    def _forget_torn(self) -> None:
+        """Lines a power cut tore are quarantined before the crawl asks for anything, and
+        their pages' history forgotten: kept, it would make each later fetch of them a 304,
+        and their articles would never be stored again."""
+        try:
+            torn = self.store.mend_torn()
+        except StoreLockedError:
+            return  # another writer holds the store: it quarantines them, the next run forgets
+        self._note_quarantine()
+        urls = {dedup_key(url) for path in torn for url in torn_urls(path)}
+        if not urls:
+            return
+        history = crawl_state(self.crawler.settings).fetch_history(
+            history_context(self.crawler.settings)
+        )
+        if not isinstance(history, FetchState):
+            log.warning("torn store lines of %d pages: `newsarchive store rebuild`", len(urls))
+            return
+        try:
+            keys = [key for key, url, _ in history.pages() if dedup_key(url) in urls or key in urls]
+            forgotten = history.forget(keys)
+        finally:
+            history.close()
+        log.warning(
+            "newsarchive: %d pages whose store lines a crash tore will be fetched whole again",
+            forgotten,
+        )
 
     def process_item(self, item: Any) -> Any:
         article = as_dict(item)

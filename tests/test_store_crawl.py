@@ -102,3 +102,48 @@ def test_a_crawl_that_cannot_get_the_store_stops_and_says_so(
     assert "is being written by another process" in log
     assert "1 articles not stored" in log and "replay --store" in log
     assert store_lines(tmp_path) == []
+
+
+def test_an_article_whose_line_a_power_cut_tore_is_stored_again(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """The torn last line goes to quarantine; its page's history kept the ETag, so every
+    later run got a 304 and the article was never stored again (``store rebuild`` and
+    ``--recrawl all`` did not help)."""
+    first = crawl(site, tmp_path, "cnn", "/world/africa/")
+    assert first.returncode == 0, first.stderr
+    before = store_lines(tmp_path)
+    (month,) = sorted((tmp_path / "articles").glob("articles-*.jsonl"))
+    raw = month.read_bytes()
+    last = raw.rstrip(b"\n").rfind(b"\n") + 1
+    month.write_bytes(raw[: last + 300])  # what a power cut leaves: part of the last line
+    torn = json.loads(raw[last:])
+    second = crawl(site, tmp_path, "cnn", "/world/africa/")
+    assert second.returncode == 0, second.stderr
+    assert list((tmp_path / "articles" / "quarantine").glob("*.torn"))
+    after = store_lines(tmp_path)
+    assert {line["articleId"] for line in after} == {line["articleId"] for line in before}
+    again = [line for line in after if line["articleId"] == torn["articleId"]]
+    assert len(again) == 1 and again[0]["contentDigest"] == torn["contentDigest"]
+
+
+def test_store_rebuild_forgets_the_pages_of_torn_lines(site: SiteServer, tmp_path: Path) -> None:
+    """``store rebuild`` forgot the history of damaged lines' pages, not of torn ones."""
+    from archive.fetchstate import FetchState
+    from crawler.linkpolicy import dedup_key
+
+    assert crawl(site, tmp_path, "cnn", "/world/africa/").returncode == 0
+    (month,) = sorted((tmp_path / "articles").glob("articles-*.jsonl"))
+    raw = month.read_bytes()
+    last = raw.rstrip(b"\n").rfind(b"\n") + 1
+    month.write_bytes(raw[: last + 300])
+    torn = json.loads(raw[last:])
+    rebuilt = run_cli("store", "rebuild", "--data", str(tmp_path))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    history = FetchState(tmp_path / "state" / "fetch.sqlite")
+    try:
+        known = {dedup_key(url) for _key, url, _article in history.pages()}
+    finally:
+        history.close()
+    assert dedup_key(torn["url"]) not in known
+    assert list((tmp_path / "articles" / "quarantine").glob("*.torn"))

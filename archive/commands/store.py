@@ -97,28 +97,33 @@ def rebuild(options: argparse.Namespace) -> int:
 def forget_unstored(data: Path, store: Any) -> int:
     """Make the fetch history claim no article the store does not hold.
 
-    A damaged line hides its article: a re-crawl would get 304 for it and never store it
-    again. The history's rows for the URLs still readable in damaged lines are dropped;
+    A damaged line, or a torn one a writer quarantined, hides its article: a re-crawl would
+    get 304 for it and never store it again. The history's rows for the URLs still
+    readable in damaged and torn lines (but stored by no whole line) are dropped;
     when a damaged line has no readable URL, so are those of every article no whole line
     names. Returns the number of rows dropped.
     """
     from crawler.pages.urls import dedup_key
 
     from ..fetchstate import FetchState
+    from ..store.files import torn_urls
     from ..store.reading import damaged_lines
 
     histories = sorted((data / "state").glob("fetch*.sqlite"))  # the live web's, each past's
     if not histories:
         return 0
     damaged = list(damaged_lines(store.articles_dir, store.files()))
-    if not damaged:
+    # Lines a crash tore, quarantined by a writer: their pages are lost as a damaged line's.
+    torn = {url for path in store.quarantined() for url in torn_urls(path)}
+    if not damaged and not torn:
         return 0  # the usual case: one pass over the store, not two
     stored: set[str] = set()
     for line in store.iter_lines():
         for name in ("url", "canonicalUrl"):
             if isinstance(line.get(name), str):
                 stored.add(dedup_key(line[name]))
-    lost = {dedup_key(url) for line in damaged for url in line.urls} - stored
+    lost = {dedup_key(url) for line in damaged for url in line.urls}
+    lost = (lost | {dedup_key(url) for url in torn}) - stored
     unnamed = any(not line.urls for line in damaged)
     dropped = 0
     for history in histories:

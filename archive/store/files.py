@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -189,6 +191,33 @@ def quarantine_tail(path: Path, whole: int) -> Path:
         handle.flush()
         os.fsync(handle.fileno())
     return target
+
+
+# A JSON string field of a store line, as the store writes it (ASCII, escapes as JSON's).
+_URL_FIELD = re.compile(rb'"(?:url|canonicalUrl)":("(?:[^"\\]|\\.)*")')
+
+
+def torn_urls(path: Path) -> set[str]:
+    """The page URLs a torn line (a quarantined ``.torn`` file) still names: its ``url`` and
+    ``canonicalUrl`` where they were written whole before the tear."""
+    found = set()
+    for match in _URL_FIELD.finditer(path.read_bytes()):
+        try:
+            value = json.loads(match.group(1))
+        except ValueError:
+            continue
+        if isinstance(value, str) and value:
+            found.add(value)
+    return found
+
+
+def ends_torn(path: Path) -> bool:
+    """Whether a store file's last line lacks its newline (a writer died mid-line)."""
+    with open(path, "rb") as handle:
+        if handle.seek(0, os.SEEK_END) == 0:
+            return False
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) != b"\n"
 
 
 def open_append(path: Path) -> int:

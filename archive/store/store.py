@@ -30,6 +30,7 @@ from .files import (
     StoreLockedError,
     append_whole,
     complete_lines,
+    ends_torn,
     lock_name,
     month_files,
     open_append,
@@ -276,6 +277,17 @@ class ArticleStore:
         finally:
             if writer is not None:
                 writer.release()
+
+    def mend_torn(self) -> list[Path]:
+        """Quarantine now the torn last lines the files hold (a power cut, a writer killed
+        mid-line), where the first batch of a run would; the quarantined files made. A run
+        that stores nothing still does it, so that its caller can learn what was lost."""
+        if not any(ends_torn(path) for path in self.files()):
+            return []
+        before = len(self.stats.quarantined)
+        self._begin_batch()
+        self.flush()
+        return [Path(p) for p in self.stats.quarantined[before:]]
 
     def rebuild_index(self) -> int:
         """Recreate the index from the JSONL files under the lock; returns the articles known."""
