@@ -237,9 +237,10 @@ def test_a_page_reverted_to_an_earlier_text_is_confirmed_as_that_text(
         with open(path, "rb") as handle:
             for rec in ArchiveIterator(handle):
                 head = rec.rec_headers
-                if rec.rec_type in ("response", "revisit") and head.get_header(
-                    "WARC-Target-URI"
-                ) == url:
+                if (
+                    rec.rec_type in ("response", "revisit")
+                    and head.get_header("WARC-Target-URI") == url
+                ):
                     records.append((rec.rec_type, head.get_header("WARC-Payload-Digest"),
                                     head.get_header("WARC-Refers-To")))  # fmt: skip
     first_a, b, reverted, confirmed = records
