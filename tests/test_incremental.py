@@ -247,3 +247,33 @@ def test_a_page_reverted_to_an_earlier_text_is_confirmed_as_that_text(
     assert first_a[0] == b[0] == "response" and first_a[1] != b[1]
     assert reverted[0] == "revisit" and reverted[1] == first_a[1]
     assert confirmed[0] == "revisit" and confirmed[1] == first_a[1], "the 304 confirms A"
+
+
+def test_a_resumed_crawl_reads_its_sections_again(
+    copied_site: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    """A crawl cut short (--max-pages, --max-runtime, a kill) is resumed by the next run,
+    which did not request the section pages its predecessor had read: a story added
+    meanwhile was missed, and by a cron crawl cut short every run, missed for good."""
+    server, cnn = copied_site
+    data = tmp_path / "data"
+    first = crawl(server, data, "--max-pages", "3")
+    assert first["status"] == "limited"
+    story = "/2013/02/01/world/africa/mali-new-story/index.html"
+    source = (cnn / CNN_A.lstrip("/")).read_text("utf-8")
+    page = cnn / story.lstrip("/")
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        source.replace(CNN_A, story).replace("Troops enter Timbuktu", "A story added later"),
+        "utf-8",
+    )
+    section = cnn / "world" / "africa" / "index.html"
+    section.write_text(
+        section.read_text("utf-8").replace(
+            f'href="{CNN_A}"', f'href="{story}">A story added later</a> <a href="{CNN_A}"', 1
+        ),
+        "utf-8",
+    )
+    second = crawl(server, data)
+    assert second["resumed"] is True
+    assert story in {line["url"].removeprefix(server.url("cnn", "")) for line in store_lines(data)}

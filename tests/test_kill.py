@@ -144,8 +144,10 @@ def test_resumed_run_says_so_and_does_only_what_was_left(
     # Pages finished before the kill are not fetched again.
     assert report["pagesFetched"] < clean_report["pagesFetched"]
     assert report["articles"]["new"] == len(versions(clean)) - stored
-    # The section page was parsed before the kill: the resumed crawl does not fetch it again.
-    assert fetches(tmp_path).count(site.url("cnn", "/world/africa/")) == 1
+    # The section page was parsed before the kill; the resumed crawl reads it again (start
+    # points are read on every run, or stories added since would wait for a run that is
+    # not resumed), and fetches again none of the articles done before the kill.
+    assert fetches(tmp_path).count(site.url("cnn", "/world/africa/")) == 2
 
 
 def fetches(data: Path) -> list[str]:

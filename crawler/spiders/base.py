@@ -74,6 +74,8 @@ class NewsSpider(Spider):
         self.key_by_form: dict[str, str] = {}
         # Frontier entries (key, url, hops, kind, referer) to persist before requests go out.
         self._planned: list[tuple[str, str, int, str, str | None]] = []
+        # Start points the resumed crawl had read already: read again this run.
+        self._read_starts: set[str] = set()
         if isinstance(start_url, str):
             start_url = [u for u in start_url.split(",") if u]
         self.start_urls_given: list[str] = list(start_url or [])
@@ -125,7 +127,12 @@ class NewsSpider(Spider):
                 continue
             key = self.page_key(url)
             if key in self.hops_by_key:
-                continue  # planned by the unfinished crawl being resumed
+                # Planned by the unfinished crawl being resumed: left to it, unless it read
+                # the page already. A start point is read on every run, resumed or not, or a
+                # crawl cut short every run would never see a story added since.
+                if key in self._read_starts:
+                    yield self.request(url, hops=0, is_start=True, kind="start")
+                continue
             self.hops_by_key[key] = 0
             self._planned.append((key, url, 0, "start", None))
             self.persist_plan()
@@ -166,6 +173,8 @@ class NewsSpider(Spider):
                 self.incremental.done(self.name, entry.key)
                 continue
             self.hops_by_key[entry.key] = entry.hops
+            if entry.done and entry.kind == "start":
+                self._read_starts.add(entry.key)
             if entry.done and entry.links is not None:
                 self.follows_by_key[entry.key] = [FollowRequest(u, 0, k) for u, k in entry.links]
             elif not entry.done:
