@@ -70,3 +70,19 @@ def test_polite_defaults_and_contact_in_the_user_agent(tmp_path: Path) -> None:
     user_agent = settings.get("USER_AGENT")
     assert user_agent.startswith("newsarchive/")
     assert "+https://archive.example.org/contact" in user_agent
+
+
+def test_a_start_point_that_is_gone_is_an_error_of_the_run(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """A section that moved (404) gave exit 0, "ok" and no error, run after run: the cron
+    mail that should say the start points need updating never came."""
+    import json
+
+    gone = site.url("cnn", "/world/no-such-section/")
+    result = run_cli(
+        "crawl", "cnn", "--data", str(tmp_path), "--start-url", gone, "--depth", "0", *FAST
+    )  # fmt: skip
+    report = json.loads(next((tmp_path / "runs").glob("*.json")).read_text())
+    assert report["errors"]["start_gone"]["examples"] == [gone]
+    assert result.returncode == 1 and "FAILED" in result.stdout

@@ -274,6 +274,9 @@ class NewsSpider(Spider):
         self.crawler.signals.send_catch_log(
             outlinks_chosen, response=response, outlinks=[(f.url, f.kind) for f in follows]
         )
+        if response.status in (404, 410) and response.meta.get(KIND) == "start":
+            # A start point that moved: an error, so that cron says the crawl needs new ones.
+            self.note_problem("start_gone", response.url)
         if analysis.kind == "blocked":
             self.note_problem("blocked", response.url)
             if RETRIEVED_FROM in response.meta:  # the archive kept a block page, not the story
