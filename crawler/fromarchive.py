@@ -11,6 +11,7 @@ archived response goes through the same middlewares and spider callbacks.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
@@ -26,9 +27,9 @@ from archive.warc.read.payload import OpenFiles, RecordError, read_payload
 from archive.warc.read.reader import Problem, RecordFacts, scan
 from archive.warc.read.sources import find_sources, index_files
 from archive.warc.read.timestamps import parse_at
-from archive.warc.records import warc_date_problem
+from archive.warc.records import retrieved_from, warc_date_problem
 
-from .keys import UNDECODABLE, WARC_META
+from .keys import RETRIEVED_FROM, UNDECODABLE, WARC_META
 from .pages.urls import dedup_key
 
 MIDDLEWARE = "crawler.fromarchive.ArchiveDownloaderMiddleware"
@@ -53,13 +54,24 @@ def install(settings: BaseSettings) -> None:
 
 # One scan per set of archives in a process: the spiders' start points and the middleware's
 # answers come from it.
-_READ: dict[tuple[str, ...], tuple[Captures, list[Problem], dict[str, list[str]]]] = {}
+@dataclass
+class _Read:
+    """What one pass over the archives learns."""
+
+    captures: Captures
+    problems: list[Problem]
+    starts: dict[str, list[str]]  # spider -> the pages it started from, in order
+    # record ID of a capture copied from a web archive -> {archive, mementoUrl, retrieved}
+    copied: dict[str, dict[str, str]]
+
+
+_READ: dict[tuple[str, ...], _Read] = {}
 
 
 def read_archive(paths: list[str]) -> tuple[Captures, list[Problem]]:
     """Every capture of the archives by page, revisits' originals resolved, and the damage."""
-    captures, problems, _starts = _read(paths)
-    return captures, problems
+    read = _read(paths)
+    return read.captures, read.problems
 
 
 def archived_start_points(settings: BaseSettings, spider: str) -> list[str]:
@@ -68,32 +80,34 @@ def archived_start_points(settings: BaseSettings, spider: str) -> list[str]:
     paths = settings.getlist("NEWSARCHIVE_FROM_ARCHIVE")
     if not settings.getbool("NEWSARCHIVE_FROM_ARCHIVE_ENABLED") or not paths:
         return []
-    return _read(paths)[2].get(spider, [])
+    return _read(paths).starts.get(spider, [])
 
 
-def _read(paths: list[str]) -> tuple[Captures, list[Problem], dict[str, list[str]]]:
+def _read(paths: list[str]) -> _Read:
     key = tuple(paths)
     if key in _READ:
         return _READ[key]
     sources = find_sources(paths)
-    captures = Captures(index_files(sources), page_key=dedup_key)
-    problems: list[Problem] = []
+    read = _Read(Captures(index_files(sources), page_key=dedup_key), [], {}, {})
     revisits: list[str | None] = []
-    starts: dict[str, list[str]] = {}
     for source in sources:
         for found in scan(source):
             if isinstance(found, Problem):
-                problems.append(found)
+                read.problems.append(found)
             elif found.rec_type == "metadata":
-                _note_start(starts, found)
+                _note_start(read.starts, found)
+                copied = retrieved_from(found.fields)
+                if copied is not None:
+                    for record_id in found.concurrent_to:
+                        read.copied[record_id] = copied
             else:
                 found.fields = {}
-                captures.add(found)
+                read.captures.add(found)
                 if found.rec_type == "revisit":
                     revisits.append(found.payload_digest)
-    captures.resolve(revisits)
-    _READ[key] = (captures, problems, starts)
-    return _READ[key]
+    read.captures.resolve(revisits)
+    _READ[key] = read
+    return read
 
 
 def _note_start(starts: dict[str, list[str]], facts: RecordFacts) -> None:
@@ -121,9 +135,15 @@ def other_form(url: str) -> str:
 
 class ArchiveDownloaderMiddleware:
     def __init__(
-        self, crawler: Crawler, captures: Captures, problems: list[Problem], at: float | None
+        self,
+        crawler: Crawler,
+        captures: Captures,
+        problems: list[Problem],
+        at: float | None,
+        copied: dict[str, dict[str, str]] | None = None,
     ):
         self.crawler = crawler
+        self.copied = copied or {}
         self.stats = crawler.stats
         self.captures = captures
         self.at = at
@@ -141,7 +161,8 @@ class ArchiveDownloaderMiddleware:
             raise NotConfigured
         at_text = settings.get("NEWSARCHIVE_FROM_ARCHIVE_AT") or ""
         at = parse_at(at_text).timestamp() if at_text else None
-        middleware = cls(crawler, *read_archive(paths), at)
+        read = _read(paths)
+        middleware = cls(crawler, read.captures, read.problems, at, read.copied)
         crawler.stats.set_value("newsarchive/from_archive/captures", len(middleware.captures))
         return middleware
 
@@ -163,6 +184,9 @@ class ArchiveDownloaderMiddleware:
             raise NotArchived(f"archived capture unreadable: {request.url}: {exc}") from None
         self.stats.inc_value("newsarchive/from_archive/answered")
         request.meta[WARC_META] = facts.record_location()
+        copied = self.copied.get(facts.record_id)
+        if copied is not None:  # a page a --via crawl copied from a web archive, as replay says
+            request.meta[RETRIEVED_FROM] = copied
         return response
 
     def _response(self, request: Request, facts: RecordFacts) -> Response:

@@ -185,6 +185,22 @@ def test_replaying_our_warc_gives_the_crawls_items(crawled: Path, tmp_path: Path
     assert stores_equal(crawled, again) == []
 
 
+def test_crawling_our_warc_from_the_archive_keeps_where_each_page_came_from(
+    crawled: Path, tmp_path: Path
+) -> None:
+    """``crawl --from-archive`` of a --via crawl's WARC dropped ``retrievedFrom``, where
+    ``replay`` of the same WARC keeps it (from the metadata record)."""
+    again = tmp_path / "again"
+    result = run_cli(
+        "crawl", "cnn", "--data", str(again), "--from-archive", str(crawled / "warc"),
+        "--start-url", TIMBUKTU, *FAST,
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    ours = {url: line["metadata"].get("retrievedFrom") for url, line in by_url(again).items()}
+    theirs = {url: line["metadata"].get("retrievedFrom") for url, line in by_url(crawled).items()}
+    assert ours and ours == {url: theirs[url] for url in ours}
+
+
 def test_a_second_run_asks_the_index_nothing(crawled: Path, past_pywb: str, tmp_path: Path) -> None:
     data = tmp_path / "twice"
     crawl_via(data, past_pywb, "20130129", "--depth", "0")

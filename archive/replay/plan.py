@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from archive.warc.read.captures import Captures
 from archive.warc.read.reader import Payload, RecordFacts
 from archive.warc.read.sources import Source
+from archive.warc.records import retrieved_from
 from crawler.pages.urls import dedup_key
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
@@ -58,17 +59,6 @@ class PlanStats:
     redirects_followed: int = 0
     redirects_leaving: int = 0
     unresolved_examples: list[str] = field(default_factory=list)
-
-
-def retrieved_from(fields: dict[str, str]) -> dict[str, str] | None:
-    """Where a capture copied from a web archive came from, as our metadata record says."""
-    if not fields.get("archive") or not fields.get("mementoUrl"):
-        return None
-    return {
-        "archive": fields["archive"],
-        "mementoUrl": fields["mementoUrl"],
-        "retrieved": fields.get("retrieved", ""),
-    }
 
 
 def is_page(facts: RecordFacts) -> bool:

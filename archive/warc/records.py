@@ -171,3 +171,14 @@ def format_fields(fields: Iterable[tuple[str, Any]]) -> bytes:
         text = str(value).replace("\r", " ").replace("\n", " ")
         out.append(f"{name}: {text}\r\n")
     return "".join(out).encode("utf-8")
+
+
+def retrieved_from(fields: dict[str, str]) -> dict[str, str] | None:
+    """Where a capture copied from a web archive came from, as our metadata record says."""
+    if not fields.get("archive") or not fields.get("mementoUrl"):
+        return None
+    return {
+        "archive": fields["archive"],
+        "mementoUrl": fields["mementoUrl"],
+        "retrieved": fields.get("retrieved", ""),
+    }
