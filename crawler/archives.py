@@ -270,6 +270,11 @@ class CommonCrawlArchive(Archive):
         # One crawl per lookup: the caller asks each crawl in turn (see lookup_urls).
         raise NotImplementedError
 
+    def parse_lookup(self, body: bytes) -> list[Snapshot]:
+        # A revisit row's range holds no page (its payload lies in another record, maybe of
+        # another crawl): only responses are captures to fetch.
+        return [s for s in parse_cdx(body) if s.mime != "warc/revisit"]
+
     def lookup_urls(self, url: str, at: datetime, window: timedelta) -> list[str]:
         query = urlencode(
             {

@@ -268,3 +268,21 @@ def test_a_story_whose_slug_holds_such_a_word_is_no_login(location: str) -> None
     """A substring test took "accountability", "subscribers" and "/author" for logins, so
     an archived redirect to such a story was dropped as ``archive_login_redirect``."""
     assert not sends_to_login(location)
+
+
+def test_commoncrawl_revisit_rows_are_no_captures_to_fetch() -> None:
+    """A Common Crawl range is fetched as the record it holds: a revisit row's range holds
+    no page (its payload lies in another crawl's file), so the nearest row being a revisit
+    made the page ``archive_down`` though a response lay in the window."""
+    archive = make_archive("commoncrawl:CC-MAIN-2013-05", {}, AT, timedelta(days=30))
+    body = (
+        b'{"timestamp": "20130120100000", "url": "' + URL.encode() + b'", "mime": "text/html",'
+        b' "status": "200", "offset": "0", "length": "900", "filename": "a.warc.gz"}\n'
+        b'{"timestamp": "20130129100000", "url": "' + URL.encode() + b'", "mime": '
+        b'"warc/revisit", "status": "-", "offset": "900", "length": "400", '
+        b'"filename": "a.warc.gz"}\n'
+    )
+    (snap,) = archive.parse_lookup(body)
+    assert snap.timestamp == "20130120100000"
+    wayback = make_archive("wayback", {}, AT, timedelta(days=30))
+    assert len(wayback.parse_lookup(body)) == 2  # Wayback serves a revisit's payload itself
