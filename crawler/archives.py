@@ -93,11 +93,12 @@ def timestamp14(moment: datetime) -> str:
 def nearest(snapshots: list[Snapshot], at: datetime, window: timedelta) -> Snapshot | None:
     """The capture nearest `at` within `window` (of two equally near, the earlier).
 
-    Captures of a server error (5xx, 429) are taken only when the window holds nothing
-    else: any good capture says more of the page than the error the archive happened on.
+    Captures of a server error (5xx, 429), or of a 304 (the archive's crawler asked
+    conditionally: no page in it), are taken only when the window holds nothing else: any
+    good capture says more of the page than the answer the archive happened on.
     """
     within = [s for s in snapshots if abs(s.moment - at) <= window]
-    good = [s for s in within if not (s.status and (s.status >= 500 or s.status == 429))]
+    good = [s for s in within if not (s.status and (s.status in (304, 429) or s.status >= 500))]
     return min(good or within, key=lambda s: (abs(s.moment - at), s.moment), default=None)
 
 

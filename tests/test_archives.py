@@ -60,6 +60,10 @@ def test_nearest_within_the_window() -> None:
     error = Snapshot(URL, "20130129000000", status=503)
     assert nearest([early, error], AT, timedelta(days=30)) == early, "an error only if alone"
     assert nearest([error], AT, timedelta(days=30)) == error
+    # A 304 the archive kept (its crawler asked conditionally) holds no page either: a
+    # revisit of nothing, and an http_304 error, though a page lay in the window.
+    unmodified = Snapshot(URL, "20130129000000", status=304)
+    assert nearest([early, unmodified], AT, timedelta(days=30)) == early
     for listed in ([early, late], [late, early]):  # whichever the index lists first
         assert nearest(listed, datetime(2013, 1, 26, tzinfo=timezone.utc), timedelta(30)) == (
             early
