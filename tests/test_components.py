@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -91,20 +92,29 @@ def test_validation_runs_once_per_item_in_the_store_when_there_is_one() -> None:
     assert pipeline.stats.get_value("newsarchive/errors/invalid_item") == 1
 
 
-def test_the_store_pipeline_writes_a_line_and_refuses_an_undeclared_outlet(
-    tmp_path: Path,
-) -> None:
-    crawler = project_crawler(NEWSARCHIVE_DATA_DIR=str(tmp_path), NEWSARCHIVE_STORE_BATCH_SECONDS=0)
+@contextlib.contextmanager
+def store_pipeline(data: Path, *, close_may_fail: bool = False) -> Iterator[tuple[Any, Any]]:
+    """A crawler of the project's settings storing into `data` and its opened store
+    pipeline (closed at the end; `close_may_fail` for a store a test damaged)."""
+    crawler = project_crawler(NEWSARCHIVE_DATA_DIR=str(data), NEWSARCHIVE_STORE_BATCH_SECONDS=0)
     crawler.stats.open_spider()
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider(None)
     try:
+        yield crawler, pipeline
+    finally:
+        with contextlib.suppress(Exception) if close_may_fail else contextlib.nullcontext():
+            pipeline.close_spider(None)
+
+
+def test_the_store_pipeline_writes_a_line_and_refuses_an_undeclared_outlet(
+    tmp_path: Path,
+) -> None:
+    with store_pipeline(tmp_path) as (crawler, pipeline):
         pipeline.process_item(stored_item())
         pipeline.process_item(stored_item())  # the same content again: nothing written
         with pytest.raises(DropItem, match="not a declared outlet"):
             pipeline.process_item(stored_item(source="nobody"))
-    finally:
-        pipeline.close_spider(None)
     (line,) = store_lines(tmp_path)
     assert line["source"] == "cnn" and line["warc"]["filename"] == "a.warc.gz"
     assert crawler.stats.get_value("newsarchive/articles/new") == 1
@@ -115,11 +125,7 @@ def test_the_store_pipeline_writes_a_line_and_refuses_an_undeclared_outlet(
 def test_the_store_pipeline_counts_an_item_it_cannot_store_as_an_error(tmp_path: Path) -> None:
     """An item of the wrong shape (a template's slip), or a store that fails in a way no one
     foresaw (a file it cannot open): each is an error of the run, never a silent drop."""
-    crawler = project_crawler(NEWSARCHIVE_DATA_DIR=str(tmp_path), NEWSARCHIVE_STORE_BATCH_SECONDS=0)
-    crawler.stats.open_spider()
-    pipeline = StorePipeline.from_crawler(crawler)
-    pipeline.open_spider(None)
-    try:
+    with store_pipeline(tmp_path, close_may_fail=True) as (crawler, pipeline):
         with pytest.raises(DropItem, match="of another JSON type"):
             pipeline.process_item({**stored_item(), "authors": ["A Byline As A String"]})
         pipeline.process_item(stored_item())
@@ -129,9 +135,6 @@ def test_the_store_pipeline_counts_an_item_it_cannot_store_as_an_error(tmp_path:
         (tmp_path / "articles" / "articles-2024-06.jsonl").mkdir()
         with pytest.raises(DropItem, match="IsADirectoryError"):
             pipeline.process_item(june)
-    finally:
-        with contextlib.suppress(Exception):
-            pipeline.close_spider(None)
     assert crawler.stats.get_value("newsarchive/errors/invalid_item") == 1
     assert crawler.stats.get_value("newsarchive/errors/store_failed") == 1
     assert crawler.stats.get_value("newsarchive/articles/new") == 1
@@ -143,19 +146,13 @@ def test_a_capture_older_than_the_stored_version_is_dropped_so_its_page_is_fetch
     """A changed page captured before the stored version (a clock stepped back, a --via run
     at an earlier date) is not a version; it went through as scraped, so the fetch history
     kept its validators, every later run got a 304, and the change was never stored."""
-    crawler = project_crawler(NEWSARCHIVE_DATA_DIR=str(tmp_path), NEWSARCHIVE_STORE_BATCH_SECONDS=0)
-    crawler.stats.open_spider()
-    pipeline = StorePipeline.from_crawler(crawler)
-    pipeline.open_spider(None)
-    try:
+    with store_pipeline(tmp_path) as (crawler, pipeline):
         pipeline.process_item(stored_item())
         earlier = stored_item()
         earlier["headline"] = "A headline changed before its time"
         earlier["metadata"] = {**earlier["metadata"], "dateDownloaded": "2024-04-30T10:00:00Z"}
         with pytest.raises(DropItem, match="older than the stored version"):
             pipeline.process_item(earlier)
-    finally:
-        pipeline.close_spider(None)
     assert crawler.stats.get_value("newsarchive/articles/older") == 1
 
 

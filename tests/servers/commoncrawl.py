@@ -27,15 +27,16 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import tempfile
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+
+from .loopback import serve_until_stdin_closes
 
 CRAWLS = [
     {
@@ -192,14 +193,7 @@ def main() -> None:
     Handler.aliases = dict(pair.split("=", 1) for pair in options.alias)
     Handler.misplaced = dict(pair.split("=", 1) for pair in options.misplace)
     Handler.log_path = Path(tempfile.mkstemp(prefix="commoncrawl-", suffix=".log")[1])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    print(json.dumps({"url": f"http://127.0.0.1:{port}", "log": str(Handler.log_path)}))
-    sys.stdout.flush()
-    sys.stdin.read()
-    server.shutdown()
+    serve_until_stdin_closes(Handler, log=str(Handler.log_path))
 
 
 if __name__ == "__main__":

@@ -30,11 +30,12 @@ import tempfile
 import threading
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
+from .loopback import serve_until_stdin_closes
 from .pastarchive import page
 
 
@@ -138,14 +139,7 @@ class Handler(BaseHTTPRequestHandler):
 def main() -> None:
     Handler.config_path = Path(sys.argv[1])
     Handler.log_path = Path(tempfile.mkstemp(prefix="mementos-", suffix=".log")[1])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    print(json.dumps({"url": f"http://127.0.0.1:{port}", "log": str(Handler.log_path)}))
-    sys.stdout.flush()
-    sys.stdin.read()
-    server.shutdown()
+    serve_until_stdin_closes(Handler, log=str(Handler.log_path))
 
 
 if __name__ == "__main__":
