@@ -27,7 +27,7 @@ from archive.diskspace import is_disk_full, reason
 from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, USAGE
 from archive.lock import LockedError, RunLock, hold
 from archive.runs import REPORT_VERSION, new_run_id, report_name, write_report
-from archive.state import StateUnavailableError
+from archive.state import StateRefusedError, StateUnavailableError
 from archive.store.files import month_files
 from archive.wording import counted
 
@@ -159,6 +159,9 @@ def run_crawl(options: CrawlOptions) -> int:
         except StateUnavailableError as exc:
             print(f"newsarchive: {exc}; nothing was done, try again later", file=sys.stderr)
             return LOCKED
+        except StateRefusedError as exc:
+            print(f"newsarchive: {exc}; nothing was done", file=sys.stderr)
+            return USAGE
     try:
         options.data_dir.mkdir(exist_ok=True)
         # Workers of a shared crawl may share a data directory; a lone run may not.

@@ -185,3 +185,13 @@ def test_a_bad_state_address_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("crawl", "cnn", "--data", str(tmp_path), "--state", "http://x")
     assert result.returncode == 2
     assert "redis://HOST:PORT/DB" in result.stderr
+
+
+def test_a_database_the_redis_server_lacks_is_a_usage_error(tmp_path: Path, state: str) -> None:
+    """Redis refuses to select DB 99 (16 by default): an internal error, exit 70, before."""
+    address = state.rsplit("/", 1)[0] + "/99"
+    data = tmp_path / "data"
+    result = run_cli("crawl", "cnn", "--data", str(data), "--state", address)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "--state" in result.stderr
+    assert "internal error" not in result.stderr and not data.exists()

@@ -24,6 +24,11 @@ class StateUnavailableError(OSError):
     """The shared state cannot be reached (down, refused, wrong address): try again later."""
 
 
+class StateRefusedError(ValueError):
+    """The shared state answers but refuses what ``--state`` asks (a database it lacks):
+    trying later changes nothing."""
+
+
 class FetchHistory(Protocol):
     """Fetch history and frontier (:class:`archive.fetchstate.FetchState` is the embedded one)."""
 

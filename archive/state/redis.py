@@ -24,7 +24,7 @@ import redis
 from ..fetchstate import FetchRecord, FrontierEntry, Links, Planned
 from ..store.index import Latest
 from ..warc.dedup import EarlierCapture
-from . import StateUnavailableError
+from . import StateRefusedError, StateUnavailableError
 
 PREFIX = "newsarchive"
 CONNECT_TIMEOUT = 5.0
@@ -84,6 +84,8 @@ class RedisState:
             raise StateUnavailableError(
                 f"the shared state at {self.address} cannot be reached ({_reason(exc)})"
             ) from exc
+        except redis.ResponseError as exc:  # "DB index is out of range", a password asked
+            raise StateRefusedError(f"--state {self.address}: Redis refuses it ({exc})") from exc
 
     def fetch_history(self, context: str = "") -> RedisFetchHistory:
         return RedisFetchHistory(self, context)
