@@ -78,11 +78,15 @@ def test_the_several_machines_commands_work_on_loopback(site: SiteServer, tmp_pa
         assert articles.returncode == 0 and articles.stdout.count("\n") >= 3, articles.stderr
         runs = run(local(commands[3], ports, tmp_path))
         assert runs.returncode == 0 and "(2 workers)" in runs.stdout, runs.stdout
+        # The scheduler and workers run elsewhere (on other machines, another folder): the
+        # replay's relative `data/warc` must reach them as a path they can open.
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
         for line in commands[4:6]:
             background.append(
                 subprocess.Popen(
                     local(line, ports, tmp_path),
-                    cwd=tmp_path,
+                    cwd=elsewhere,
                     env=cli_env(),
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -145,6 +146,10 @@ def run(options: argparse.Namespace) -> int:
 
     if not find_sources(options.paths):  # folders only: a file named is read whatever it is
         raise UsageError(f"no WARC or WACZ files in {' '.join(map(str, options.paths))}")
+    if options.cluster:
+        # A cluster's workers run in folders (on machines) of their own: they open the
+        # archives by the paths given, which must not be relative to this one.
+        options.paths = [os.path.abspath(path) for path in options.paths]
     if options.diff is not None and options.store is not None:
         raise UsageError("--diff only shows changes; it cannot be combined with --store")
     if options.all_captures and (options.store is not None or options.diff is not None):

@@ -1,7 +1,7 @@
 """Replay on a Dask cluster: files scanned and captures extracted on its workers.
 
 ``--cluster tcp://SCHEDULER:8786`` joins a running Dask scheduler (its workers must have
-newsarchive installed and see the archives at the same paths); ``--cluster local:N``
+newsarchive installed and see the archives at the same absolute paths); ``--cluster local:N``
 starts a local cluster of N worker processes. The plan stays here, in record order, as in
 a single-process replay: each WARC file, or each part of a large one (cut at record starts,
 ``archive.warc.read.parts``), is scanned on a worker (headers only) and its records come
