@@ -171,6 +171,21 @@ def test_redis_lost_mid_crawl_stops_cleanly_and_resumes(tmp_path: Path) -> None:
         redis.stop()
 
 
+def test_a_worker_stopped_by_max_pages_hands_back_what_it_took(
+    state: str, tmp_path: Path
+) -> None:
+    """A request refused past --max-pages had its lease ended as if done: it never went
+    back to the queue, and the crawl that went on after finished without that page."""
+    with counting_site() as site:
+        data = tmp_path / "shared"
+        code, err = finish(start_worker(site, data, state, "--max-pages", "4"))
+        assert code == 0, err
+        code, err = finish(start_worker(site, data, state))
+        assert code == 0, err
+        alone = reference(site, tmp_path / "alone")
+    assert comparable(data) == comparable(alone)
+
+
 def test_unreachable_redis_is_one_line_and_exit_75(tmp_path: Path) -> None:
     data = tmp_path / "data"
     address = f"redis://127.0.0.1:{free_port()}/0"

@@ -351,6 +351,12 @@ class NewsSpider(Spider):
 
     # -- failures ------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> Iterator[Request]:
+        if isinstance(failure.value, PageLimitReached) or self.crawler.stats.get_value(
+            CUT_SHORT_STAT
+        ):
+            # Past --max-pages, or cut by a second signal: left for the next run, its lease
+            # kept, so that a worker of a shared crawl hands it back to the queue at its end.
+            return iter(())
         return leased(self, getattr(failure, "request", None), self._on_error(failure))
 
     def _on_error(self, failure: Failure) -> Iterator[Request]:
@@ -358,10 +364,6 @@ class NewsSpider(Spider):
         if request is not None and isinstance(failure.value, KnownPage):
             yield from self.known_page(request, failure.value)
             return
-        if isinstance(failure.value, PageLimitReached) or self.crawler.stats.get_value(
-            CUT_SHORT_STAT
-        ):
-            return  # past --max-pages, or cut by a second signal: left for the next run
         if request is not None and self.incremental is not None:
             key = dedup_key((request.meta.get("redirect_urls") or [request.url])[0])
             self.incremental.done(self.name, key)
