@@ -171,9 +171,7 @@ def test_redis_lost_mid_crawl_stops_cleanly_and_resumes(tmp_path: Path) -> None:
         redis.stop()
 
 
-def test_a_worker_stopped_by_max_pages_hands_back_what_it_took(
-    state: str, tmp_path: Path
-) -> None:
+def test_a_worker_stopped_by_max_pages_hands_back_what_it_took(state: str, tmp_path: Path) -> None:
     """A request refused past --max-pages had its lease ended as if done: it never went
     back to the queue, and the crawl that went on after finished without that page."""
     with counting_site() as site:

@@ -79,6 +79,27 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_75(
     assert "cannot be reached" in result.stderr
 
 
+def test_a_port_that_is_no_dask_scheduler_is_one_line_and_exit_75(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Something else listening there (the dashboard's port, a web server) accepted the
+    connection and never answered Dask's handshake: the replay hung with no output."""
+    import socket
+
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()  # connections complete, and nothing is ever said on them
+        port = listening.getsockname()[1]
+        result = run_cli(
+            "replay", str(site_archive / "warc"), "--out", str(tmp_path / "items.jsonl"),
+            "--cluster", f"tcp://127.0.0.1:{port}", timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 75, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "does not answer as a Dask scheduler" in result.stderr
+
+
 def test_a_bad_cluster_is_a_usage_error(site_archive: Path) -> None:  # noqa: F811
     result = run_cli("replay", str(site_archive / "warc"), "--cluster", "somewhere")
     assert result.returncode == 2

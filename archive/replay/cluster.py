@@ -15,6 +15,7 @@ file in it.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
@@ -65,9 +66,34 @@ def connect(spec: str, timeout: float = 10.0) -> Any:
             client = Client(cluster, timeout=timeout)
             client._newsarchive_cluster = cluster  # type: ignore[attr-defined, unused-ignore]
             return client
-        return Client(spec, timeout=timeout)
+        return _client_within(Client, spec, timeout)
     except OSError as exc:
         raise ClusterError(f"the Dask scheduler {spec} cannot be reached ({exc})") from None
+
+
+def _client_within(client: Any, spec: str, timeout: float) -> Any:
+    """``Client(spec)``, given up after `timeout` (and a second): Dask's own timeout bounds
+    the connection, not a handshake that a peer other than a scheduler (its dashboard's
+    port, a web server) accepts and never answers. The attempt left runs on, as a daemon."""
+    made: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            made["client"] = client(spec, timeout=timeout)
+        except BaseException as exc:  # handed to the caller's thread
+            made["error"] = exc
+
+    thread = threading.Thread(target=attempt, name="newsarchive-dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout + 1)
+    if thread.is_alive():
+        raise ClusterError(
+            f"{spec} does not answer as a Dask scheduler within {timeout + 1:g}s"
+            " (is it the scheduler's port, not its dashboard's?)"
+        )
+    if "error" in made:
+        raise made["error"]
+    return made["client"]
 
 
 def close(client: Any) -> None:
