@@ -81,16 +81,19 @@ def merge_workers(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     merged: list[dict[str, Any]] = []
     by_run: dict[str, dict[str, Any]] = {}
-    ends: dict[str, list[tuple[str, int | None]]] = {}
+    # run -> the spiders a worker crawled -> those workers' (status, exit code)
+    ends: dict[str, dict[tuple[str, ...], list[tuple[str, int | None]]]] = {}
+    statuses: dict[str, list[str]] = {}
     for report in reports:
         worker = report.get("worker")
         if not worker:
             merged.append(report)
             continue
         run_id = report.get("runId", "")
-        ends.setdefault(run_id, []).append(
-            (str(report.get("status") or "?"), report.get("exitCode"))
-        )
+        end = (str(report.get("status") or "?"), report.get("exitCode"))
+        spiders = tuple(sorted(report.get("spiders") or ()))
+        ends.setdefault(run_id, {}).setdefault(spiders, []).append(end)
+        statuses.setdefault(run_id, []).append(end[0])
         run = by_run.get(run_id)
         if run is None:
             run = by_run[run_id] = {**report, "workers": [worker]}
@@ -100,8 +103,11 @@ def merge_workers(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
         run["workers"].append(worker)
         _add_into(run, report)
     for run_id, run in by_run.items():
-        run["workerStatus"] = [status for status, _ in ends[run_id]]
-        run["status"], run["exitCode"] = shared_outcome(ends[run_id])
+        run["workerStatus"] = statuses[run_id]
+        # Each spider's crawl is its own queue: the run is ok once each of them is.
+        outcomes = [shared_outcome(group) for group in ends[run_id].values()]
+        ok = all(status == "ok" for status, _ in outcomes)
+        run["status"], run["exitCode"] = ("ok", 0) if ok else _worst(outcomes)
     return merged
 
 
@@ -121,6 +127,11 @@ def shared_outcome(outcomes: list[tuple[str, int | None]]) -> tuple[str, int | N
     """
     if any(status == "ok" for status, _ in outcomes):
         return "ok", 0
+    return _worst(outcomes)
+
+
+def _worst(outcomes: list[tuple[str, int | None]]) -> tuple[str, int | None]:
+    """The worst of these ends (failed, killed, interrupted, limited), with its exit code."""
     status, code = max(outcomes, key=lambda o: (_WORSE.get(o[0], 4), o[1] or 0))
     return status, code
 

@@ -191,11 +191,13 @@ def test_readme_crontab(site: SiteServer, tmp_path: Path) -> None:
     assert len(list((tmp_path / "data" / "runs").glob("*.log"))) == 1  # young logs stay
 
 
-def _worker_report(runs: Path, worker: str, status: str, code: int | None) -> None:
+def _worker_report(
+    runs: Path, worker: str, status: str, code: int | None, spider: str = "cnn"
+) -> None:
     """A worker's report of the shared crawl RUN (its running report, when `code` is None)."""
     report: dict[str, Any] = {
         "runId": "20261130T060000Z-1", "worker": worker, "status": status, "exitCode": code,
-        "spiders": ["cnn"], "pagesFetched": 1, "startTime": "2026-11-30T06:00:00Z",
+        "spiders": [spider], "pagesFetched": 1, "startTime": "2026-11-30T06:00:00Z",
     }  # fmt: skip
     (runs / f"{report['runId']}.{worker}.json").write_text(json.dumps(report))
 
@@ -218,6 +220,20 @@ def test_a_shared_crawl_that_finished_is_ok_whatever_its_replaced_workers(
     row = _shared_row(tmp_path)
     assert row[1] == "ok" and row[-1] == "0"
     assert row[0] == "20261130T060000Z-1 (3 workers, 1 failed, 1 killed)"
+
+
+def test_a_shared_crawl_is_ok_only_when_each_of_its_spiders_finished(tmp_path: Path) -> None:
+    """A cnn worker and a reuters worker on one Redis are one run: the reuters worker ending
+    ok said nothing of the cnn crawl, killed and left in the queue, yet the run was ok."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    _worker_report(runs, "host-100", "running", None, spider="cnn")  # killed with kill -9
+    _worker_report(runs, "host-200", "ok", 0, spider="reuters")
+    row = _shared_row(tmp_path)
+    assert row[1] == "killed" and row[-1] == "-"
+    _worker_report(runs, "host-300", "ok", 0, spider="cnn")  # its replacement finished it
+    row = _shared_row(tmp_path)
+    assert row[1] == "ok" and row[-1] == "0"
 
 
 def test_a_shared_crawl_that_did_not_finish_shows_its_worst_worker(tmp_path: Path) -> None:
