@@ -19,7 +19,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from archive.state import StateUnavailableError
+from archive.state import StateRefusedError, StateUnavailableError
 from archive.state.redis import PREFIX, RedisState, text
 
 from .keys import LEASE, STATE_LOST_STAT
@@ -281,7 +281,12 @@ class CrawlCoordinator:
                     self.keys["follows"],
                     self.keys["forms"],
                 )
-                pipe.hdel(self.keys["crawl"], f"seeding:{spider}", f"resumed:{spider}")
+                pipe.hdel(
+                    self.keys["crawl"],
+                    f"seeding:{spider}",
+                    f"resumed:{spider}",
+                    f"starts:{spider}",
+                )
                 pipe.execute()
                 if not any(
                     text(k).startswith("seeding:") for k in self.client.hkeys(self.keys["crawl"])
@@ -313,15 +318,30 @@ class CrawlCoordinator:
             slot.nextcall.schedule()
 
 
-def join_crawl(state: RedisState, run_id: str) -> tuple[str, bool]:
+def join_crawl(
+    state: RedisState, run_id: str, starts: dict[str, list[str]] | None = None
+) -> tuple[str, bool]:
     """The run id of the crawl under way (or `run_id`, starting one); and whether it resumes.
 
     A crawl whose start points were seeded but which no live worker serves any more is
-    being resumed.
+    being resumed. A worker whose spider starts elsewhere than the crawl under way
+    (`starts`: the start URLs given, per spider; none for its defaults) is refused with
+    :class:`StateRefusedError`: its link policy would take the crawl's pages for off-site
+    ones and drop them.
     """
     client = state.client
     with state.guard():
         crawl = f"{PREFIX}:crawl"
+        for spider, urls in (starts or {}).items():
+            wanted = json.dumps(sorted(urls))
+            client.hsetnx(crawl, f"starts:{spider}", wanted)
+            theirs = text(client.hget(crawl, f"starts:{spider}"))
+            if theirs != wanted:
+                named = ", ".join(json.loads(theirs)) or "its default start points"
+                raise StateRefusedError(
+                    f"--state {state.address}: the shared crawl of {spider} under way starts "
+                    f"from {named}; give the same --start-url, or use another Redis database"
+                )
         client.hsetnx(crawl, "run", run_id)
         shared = text(client.hget(crawl, "run")) or run_id
         resumed = False

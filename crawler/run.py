@@ -217,7 +217,8 @@ def join_shared_crawl(options: CrawlOptions, run_id: str) -> str:
     state = crawl_state(Settings(settings))
     assert isinstance(state, RedisState)
     state.ping()
-    shared_id, options.resumed = join_crawl(state, run_id)
+    starts = {name: list(options.start_urls.get(name) or ()) for name in options.spiders}
+    shared_id, options.resumed = join_crawl(state, run_id, starts)
     return shared_id
 
 

@@ -184,6 +184,28 @@ def test_a_worker_stopped_by_max_pages_hands_back_what_it_took(state: str, tmp_p
     assert comparable(data) == comparable(alone)
 
 
+def test_a_worker_starting_elsewhere_than_the_crawl_under_way_is_refused(
+    state: str, tmp_path: Path
+) -> None:
+    """A worker given another --start-url took the crawl's requests for off-site pages,
+    dropped them, and the crawl still ended ok without them."""
+    with counting_site(*GATED) as site:
+        data = tmp_path / "shared"
+        first = start_worker(site, data, state)
+        wait_until(lambda: bool(control(site, "counts")), "the first worker to start")
+        other = run_cli(
+            "crawl", "cnn", "--data", str(data), "--state", state,
+            "--start-url", site["url"] + "/world/", "-q",
+        )  # fmt: skip
+        control(site, "open")
+        code, err = finish(first)
+        alone = reference(site, tmp_path / "alone")
+    assert other.returncode == 2, other.stderr
+    assert other.stderr.count("\n") == 1 and "starts from" in other.stderr
+    assert code == 0, err
+    assert comparable(data) == comparable(alone)
+
+
 def test_unreachable_redis_is_one_line_and_exit_75(tmp_path: Path) -> None:
     data = tmp_path / "data"
     address = f"redis://127.0.0.1:{free_port()}/0"
