@@ -104,6 +104,10 @@ def test_a_bad_cluster_is_a_usage_error(site_archive: Path) -> None:  # noqa: F8
     result = run_cli("replay", str(site_archive / "warc"), "--cluster", "somewhere")
     assert result.returncode == 2
     assert "tcp://HOST:PORT or local:N" in result.stderr
+    # A local cluster of a million processes started spawning them, as --jobs once did.
+    many = run_cli("replay", str(site_archive / "warc"), "--cluster", "local:1000000")
+    assert many.returncode == 2 and many.stderr.count("\n") == 1, many.stderr
+    assert "per core" in many.stderr
 
 
 def replay_losing_a_worker(paths: list[str], **options: Any) -> tuple[list[dict], list[dict]]:

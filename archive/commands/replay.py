@@ -173,6 +173,11 @@ def run(options: argparse.Namespace) -> int:
             check_spec(options.cluster)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+        local = options.cluster.removeprefix("local:")
+        if local != options.cluster and int(local) > most:  # processes, as --jobs starts
+            raise UsageError(
+                f"--cluster local:N takes at most {most} here ({MAX_JOBS_PER_CORE} per core)"
+            )
 
     out: TextIO | None = None
     if options.out is not None:
