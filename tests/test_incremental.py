@@ -277,3 +277,34 @@ def test_a_resumed_crawl_reads_its_sections_again(
     second = crawl(server, data)
     assert second["resumed"] is True
     assert story in {line["url"].removeprefix(server.url("cnn", "")) for line in store_lines(data)}
+
+
+def test_store_rebuild_forgets_a_torn_later_version_of_a_stored_article(
+    copied_site: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    """The torn line was version 2 of an article whose version 1 is whole: its page's
+    history was kept (the URL is stored), every later fetch was a 304, and the change
+    version 2 held was never stored again."""
+    from archive.fetchstate import FetchState
+
+    server, cnn = copied_site
+    data = tmp_path / "data"
+    crawl(server, data)
+    page = cnn / CNN_A.lstrip("/")
+    page.write_bytes(page.read_bytes().replace(b"burned a library annex", b"burned two"))
+    crawl(server, data, "--recrawl", "all")
+    (month,) = sorted((data / "articles").glob("articles-*.jsonl"))
+    raw = month.read_bytes()
+    last = raw.rstrip(b"\n").rfind(b"\n") + 1
+    assert json.loads(raw[last:])["version"] == 2
+    month.write_bytes(raw[: last + 300])
+    assert run_cli("store", "rebuild", "--data", str(data)).returncode == 0
+    history = FetchState(data / "state" / "fetch.sqlite")
+    try:
+        known = {dedup_key(url) for _key, url, _article in history.pages()}
+    finally:
+        history.close()
+    assert dedup_key(server.url("cnn", CNN_A)) not in known
+    crawl(server, data)  # fetched whole again: its version 2 is stored once more
+    versions = [line["version"] for line in store_lines(data) if "two" in line["articleBody"]]
+    assert versions == [2]

@@ -99,7 +99,7 @@ def forget_unstored(data: Path, store: Any) -> int:
 
     A damaged line, or a torn one a writer quarantined, hides its article: a re-crawl would
     get 304 for it and never store it again. The history's rows for the URLs still
-    readable in damaged and torn lines (but stored by no whole line) are dropped;
+    readable in torn lines, and in damaged ones but stored by no whole line, are dropped;
     when a damaged line has no readable URL, so are those of every article no whole line
     names. Returns the number of rows dropped.
     """
@@ -122,8 +122,10 @@ def forget_unstored(data: Path, store: Any) -> int:
         for name in ("url", "canonicalUrl"):
             if isinstance(line.get(name), str):
                 stored.add(dedup_key(line[name]))
-    lost = {dedup_key(url) for line in damaged for url in line.urls}
-    lost = (lost | {dedup_key(url) for url in torn}) - stored
+    # A torn line's page is forgotten even where an earlier version is whole: the torn one
+    # may hold a change the store lacks (a re-fetch of an unchanged page stores nothing).
+    lost = {dedup_key(url) for line in damaged for url in line.urls} - stored
+    lost |= {dedup_key(url) for url in torn}
     unnamed = any(not line.urls for line in damaged)
     dropped = 0
     for history in histories:
