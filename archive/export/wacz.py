@@ -182,12 +182,11 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
                 captures += 1
                 if held.rec_type == "revisit" and held.payload_digest:
                     revisited.add(held.payload_digest)
-                uri, date = held.uri, held.date
                 downloaded = str((line.get("metadata") or {}).get("dateDownloaded") or "")
                 page = {
                     "id": f"{line['articleId']}-v{line['version']}",
-                    "url": uri or line["url"],
-                    "ts": _iso(date, downloaded),
+                    "url": held.uri or line["url"],
+                    "ts": _iso(held.date, downloaded),
                     "title": line.get("headline") or "",
                 }
                 pages_out.write(json.dumps(page, ensure_ascii=False) + "\n")
