@@ -350,7 +350,8 @@ def _cdx_rows(text: str) -> list[dict[str, Any]]:
         return [dict(zip(head, row, strict=False)) for row in table[1:]]
     lines = [line for line in text.splitlines() if line.strip()]
     if not text.startswith("{"):
-        return [_plain_cdx_row(line) for line in lines]
+        # A plain answer may open with the CDX legend (" CDX N b a m s k ..."), no capture.
+        return [_plain_cdx_row(line) for line in lines if line.split()[0] != "CDX"]
     rows = [json.loads(line) for line in lines]
     if not all(isinstance(row, dict) and "timestamp" in row for row in rows):
         raise ValueError("lines that are no CDX objects")

@@ -217,6 +217,7 @@ def test_an_index_answer_that_is_no_cdx_is_unreadable_not_no_captures(body: byte
 def test_plain_cdx_lines_of_7_9_and_11_fields() -> None:
     """What an OpenWayback or Wayback CDX server prints where it answers no JSON."""
     body = (
+        " CDX N b a m s k r M S V g\n"  # the legend line an OpenWayback CDX file opens with
         f"com,cnn)/x 20130129100000 {URL} text/html 200 ABC 900\n"
         f"com,cnn)/x 20130130100000 {URL} text/html 301 ABC - 790 a.warc.gz\n"
         f"com,cnn)/x 20130131100000 {URL} text/html 200 ABC - - 1654 790 b.warc.gz\n"
