@@ -32,6 +32,13 @@ def holds(config: Path, *captures: dict[str, Any], **extra: Any) -> None:
     config.write_text(json.dumps({"captures": list(captures), **extra}))
 
 
+def refused(result: Any, data: Path, kind: str) -> None:
+    """The crawl of Timbuktu failed as `kind`, cleanly, and stored nothing."""
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert report(data)["errors"][kind]["examples"] == [TIMBUKTU]
+    assert store_lines(data) == []
+
+
 def one_line(data: Path) -> dict[str, Any]:
     (line,) = store_lines(data)
     return line
@@ -62,9 +69,7 @@ def test_a_timegate_sending_to_another_pages_memento_is_refused(
     base, config = archive
     holds(config, {"url": TIMBUKTU, "ts": "20130129100000"}, timegate_other=GAO)
     result = crawl_via(tmp_path, f"timegate:{base}/tg", "20130129", "--depth", "0")
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert report(tmp_path)["errors"]["archive_other_url"]["examples"] == [TIMBUKTU]
-    assert store_lines(tmp_path) == []
+    refused(result, tmp_path, "archive_other_url")
 
 
 def test_a_timegate_whose_mementos_carry_no_timestamp(
@@ -81,9 +86,7 @@ def test_a_timegate_whose_mementos_carry_no_timestamp(
     # The same memento past the window: the TimeGate's choice is dated by its capture.
     late = tmp_path / "late"
     result = crawl_via(late, f"timegate:{base}/tg", "20130601", "--depth", "0")
-    assert result.returncode == 1
-    assert report(late)["errors"]["not_archived"]["examples"] == [TIMBUKTU]
-    assert store_lines(late) == []
+    refused(result, late, "not_archived")
 
 
 @pytest.mark.parametrize(
@@ -103,9 +106,7 @@ def test_a_capture_that_turns_out_outside_the_window_is_not_archived(
     base, config = archive
     holds(config, capture, {"url": TIMBUKTU, "ts": "20160301090000", "word": "Late"})
     result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0", "--window", "7")
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert report(tmp_path)["errors"]["not_archived"]["examples"] == [TIMBUKTU]
-    assert store_lines(tmp_path) == []
+    refused(result, tmp_path, "not_archived")
 
 
 def test_an_index_answer_that_is_no_cdx_is_the_archive_down_and_not_remembered(
