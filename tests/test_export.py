@@ -15,6 +15,7 @@ import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -173,6 +174,26 @@ def test_a_damaged_record_of_an_exported_capture_is_one_line_and_exit_1(
     assert not out.exists() and not (tmp_path / "x.wacz.part").exists()
 
 
+def test_a_missing_warc_file_of_an_exported_capture_is_named_in_one_line(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    # Old WARC files moved to other storage: the export says which file it lacks and how
+    # many chosen versions it holds, in our words, and writes nothing.
+    data = tmp_path / "data"
+    shutil.copytree(site_archive, data)
+    lines = store_lines(data)
+    name = lines[0]["warc"]["filename"]
+    (data / "warc" / name).unlink()
+    naming = sum(1 for line in lines if line["warc"]["filename"] == name)
+    out = tmp_path / "x.wacz"
+    result = run_cli("export", "wacz", str(out), "--data", str(data))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and "Errno" not in result.stderr, result.stderr
+    assert f"{data / 'warc' / name} is missing" in result.stderr, result.stderr
+    assert f"{naming} chosen version" in result.stderr, result.stderr
+    assert not out.exists() and not list(tmp_path.glob("x.wacz*"))
+
+
 def test_verify_checks_the_warc_a_wacz_holds(wacz: Path, tmp_path: Path) -> None:
     sound = run_cli("verify", str(wacz))
     assert sound.returncode == 0, sound.stderr
@@ -270,3 +291,65 @@ def test_a_version_captured_as_a_revisit_is_exported_with_its_original(tmp_path:
     assert replayed.returncode == 0, replayed.stderr
     assert "1/1 revisits resolved" in replayed.stderr or "revisit" not in replayed.stderr
     assert len((tmp_path / "items.jsonl").read_text().splitlines()) == 1
+
+
+def _revisit_of_an_older_file(tmp_path: Path) -> tuple[Path, dict[str, Any], Path]:
+    """A WARC folder (indexed) whose newer file holds a revisit of a payload in an older
+    file: the folder, the store line of the revisit and the older file."""
+    from datetime import datetime, timezone
+
+    from archive.warc import Capture, HttpMessage, WarcWriter
+    from archive.warc.cdxj import update_index
+    from archive.warc.records import IDENTICAL_PAYLOAD, Revisit
+
+    page = b"<html><head><title>A page</title></head><body><p>Words.</p></body></html>"
+    url = "http://www.cnn.com/2010/POLITICS/08/13/stock.waited.river/index.html"
+    warc_dir = tmp_path / "warc"
+
+    def capture(day: int) -> Capture:
+        return Capture(
+            url=url,
+            date=datetime(2024, 1, day, tzinfo=timezone.utc),
+            request=HttpMessage("GET / HTTP/1.1", [("Host", "www.cnn.com")]),
+            response=HttpMessage("HTTP/1.1 200 OK", [("Content-Type", "text/html")], page),
+        )
+
+    old = WarcWriter(warc_dir, prefix="newsarchive-old")
+    first = old.write_capture(capture(1))
+    old.close()
+    new = WarcWriter(warc_dir, prefix="newsarchive-new")
+    again = new.write_capture(
+        capture(2),
+        Revisit(IDENTICAL_PAYLOAD, url, first.date, first.record_id, first.payload_digest),
+    )
+    new.close()
+    update_index(warc_dir)
+    line = {
+        "articleId": "cnn-x", "version": 2, "url": url, "headline": "A story",
+        "metadata": {"dateDownloaded": "2024-01-02T00:00:00Z"}, "warc": again.as_provenance(),
+    }  # fmt: skip
+    return warc_dir, line, warc_dir / first.as_provenance()["filename"]
+
+
+def test_a_missing_file_holding_a_revisits_original_is_named(tmp_path: Path) -> None:
+    """The original of an exported revisit lies in a WARC file moved away since the index
+    was built: the export names that file; before, it wrote the revisit alone, a page that
+    replays from nothing."""
+    from archive.export.wacz import MissingWarcError, write_wacz
+
+    warc_dir, line, older = _revisit_of_an_older_file(tmp_path)
+    older.unlink()
+    with pytest.raises(MissingWarcError) as raised:
+        write_wacz(tmp_path / "out.wacz", warc_dir, [line], "a revisit")
+    assert raised.value.path == older
+    assert not list(tmp_path.glob("out.wacz*"))
+
+
+def test_a_revisit_whose_original_no_index_lists_stops_the_export(tmp_path: Path) -> None:
+    from archive.export.wacz import ExportError, write_wacz
+
+    warc_dir, line, _older = _revisit_of_an_older_file(tmp_path)
+    (warc_dir / "index.cdxj").unlink()
+    with pytest.raises(ExportError, match="run newsarchive index"):
+        write_wacz(tmp_path / "out.wacz", warc_dir, [line], "a revisit")
+    assert not list(tmp_path.glob("out.wacz*"))

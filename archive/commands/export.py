@@ -10,6 +10,7 @@ from typing import Any
 from crawler.pages.outlets import names as outlet_names
 
 from ..cli import UsageError
+from ..wording import counted
 from .articles import warnings_to_stderr
 
 
@@ -77,7 +78,7 @@ def _accept(source: str | None, since: str | None, until: str | None) -> Any:
 
 
 def export_wacz(options: argparse.Namespace, since: str | None, until: str | None) -> int:
-    from ..export.wacz import ExportError, write_wacz
+    from ..export.wacz import ExportError, MissingWarcError, write_wacz
     from ..store import ArticleStore
 
     accept = _accept(options.source, since, until)
@@ -86,6 +87,25 @@ def export_wacz(options: argparse.Namespace, since: str | None, until: str | Non
     title = "newsarchive export" + (f" ({options.source})" if options.source else "")
     try:
         done = write_wacz(options.out, options.data / "warc", lines, title)
+    except MissingWarcError as exc:
+        # WARC files moved to other storage: say which, and how much of the export needs it.
+        name = exc.path.name
+        naming = sum(
+            1
+            for line in store.iter_lines()
+            if accept(line) and (line.get("warc") or {}).get("filename") == name
+        )
+        why = (
+            f"{counted(naming, 'chosen version')} of the store name it"
+            if naming
+            else "warc/index.cdxj names it for the payload of a revisit"
+        )
+        print(
+            f"newsarchive: {exc.path} is missing ({why}): put it back, or narrow"
+            " --source/--since/--until; nothing written",
+            file=sys.stderr,
+        )
+        return 1
     except (ExportError, OSError) as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return 1

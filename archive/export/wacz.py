@@ -32,6 +32,7 @@ from warcio.warcwriter import WARCWriter
 from .. import __version__
 from ..warc.cdxj import index_lines
 from ..warc.read.cdxj import originals_by_digest
+from ..wording import counted
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
@@ -40,6 +41,14 @@ SOFTWARE = f"newsarchive {__version__}"
 
 class ExportError(Exception):
     """A WACZ cannot be written as asked (nothing to export, a record missing)."""
+
+
+class MissingWarcError(ExportError):
+    """A WARC file the store names for a chosen version is not in the WARC folder."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path} is missing")
+        self.path = path
 
 
 @dataclass
@@ -77,7 +86,11 @@ def _record(
     path = warc_dir / name
     handle = handles.get(name)
     if handle is None:
-        handle = handles[name] = stack.enter_context(open(path, "rb"))  # noqa: SIM115 (closed by stack)
+        try:
+            handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115 (closed by stack)
+        except FileNotFoundError:
+            raise MissingWarcError(path) from None
+        handles[name] = handle
     handle.seek(int(provenance["offset"]))
     raw = handle.read(int(provenance["length"]))
     if len(raw) != int(provenance["length"]):
@@ -104,12 +117,26 @@ def _originals(
     warc_dir: Path, digests: set[str], seen: set[tuple[str, int]]
 ) -> list[dict[str, Any]]:
     """Where the payloads of the revisits copied lie (file, offset, length), those not copied
-    already: found in ``warc/index.cdxj``, so that the WACZ replays every capture it lists."""
-    index = warc_dir / "index.cdxj"
-    if not digests or not index.is_file():
+    already: found in ``warc/index.cdxj``, so that the WACZ replays every capture it lists.
+
+    A payload the index places in no file there stops the export: a WACZ holding a revisit
+    without its payload would list a page that replays from nothing.
+    """
+    if not digests:
         return []
+    index = warc_dir / "index.cdxj"
+    entries = [(None, index)] if index.is_file() else []
+    located = originals_by_digest(entries, digests)
+    lost = digests - located.keys()
+    if lost:
+        for source, _offset in originals_by_digest(entries, lost, existing=False).values():
+            raise MissingWarcError(Path(source.path))
+        raise ExportError(
+            f"the payload of {counted(len(lost), 'revisit')} to copy is in no record that"
+            f" {index} lists: run newsarchive index; nothing written"
+        )
     found = []
-    for source, offset in originals_by_digest([(None, index)], digests).values():
+    for source, offset in located.values():
         name = Path(source.path).name
         if (name, offset) in seen:
             continue
@@ -120,7 +147,11 @@ def _originals(
 
 def _length(path: str | Path, offset: int) -> int:
     """The length of the record at `offset` (its whole gzip member in a ``.warc.gz``)."""
-    with open(path, "rb") as handle:
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
+        raise MissingWarcError(Path(path)) from None
+    with handle:
         handle.seek(offset)
         records = ArchiveIterator(handle)
         for _record_read in records:

@@ -51,9 +51,10 @@ def _lines(entry: tuple[Source | None, Path]) -> Iterator[str]:
 
 
 def originals_by_digest(
-    indexes: Iterable[tuple[Source | None, Path]], digests: set[str]
+    indexes: Iterable[tuple[Source | None, Path]], digests: set[str], *, existing: bool = True
 ) -> dict[str, tuple[Source, int]]:
-    """For each wanted payload digest, the WARC record (source, offset) holding the payload."""
+    """For each wanted payload digest, the WARC record (source, offset) holding the payload;
+    with `existing` off, also those in files the index names that are not there (any more)."""
     found: dict[str, tuple[Source, int]] = {}
     wanted = {_bare(d): d for d in digests}
     for entry in indexes:
@@ -74,14 +75,17 @@ def originals_by_digest(
                 offset = int(fields["offset"])
             except (KeyError, TypeError, ValueError):
                 continue
-            source = _source_for(entry, str(fields["filename"]))
+            source = _source_for(entry, str(fields["filename"]), existing)
             if source is not None and offset >= 0:
                 found[wanted[digest]] = (source, offset)
     return found
 
 
-def _source_for(entry: tuple[Source | None, Path], filename: str) -> Source | None:
-    """The WARC an entry names, if it lies inside the index's folder (or its WACZ)."""
+def _source_for(
+    entry: tuple[Source | None, Path], filename: str, existing: bool = True
+) -> Source | None:
+    """The WARC an entry names, if it lies inside the index's folder (or its WACZ) and, if
+    `existing`, is there."""
     member, path = entry
     if not is_warc_name(filename) or "\0" in filename:
         return None
@@ -92,7 +96,7 @@ def _source_for(entry: tuple[Source | None, Path], filename: str) -> Source | No
         return Source(member.path, name)
     folder = path.parent.resolve()
     target = (folder / filename).resolve()
-    if folder not in target.parents or not target.is_file():
+    if folder not in target.parents or (existing and not target.is_file()):
         return None
     return Source(str(target))
 
