@@ -9,6 +9,7 @@ import sys
 from importlib import import_module
 
 from . import __version__
+from .datadir import DataDirError
 from .diskspace import is_disk_full, reason
 from .exitcodes import CRASH, DISK_FULL, EPILOG, USAGE
 
@@ -64,7 +65,7 @@ def main(args: list[str] | None = None) -> int:
         return USAGE
     try:
         return int(options.run(options) or 0)
-    except UsageError as exc:
+    except (UsageError, DataDirError) as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:

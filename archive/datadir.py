@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 SUBDIRS = ("warc", "articles", "runs", "state")
+# The SQLite files of state/ (with their WAL and shared-memory files).
+_STATE_DB = re.compile(r"\.sqlite3?(-wal|-shm)?$")
 
 
 class DataDirError(Exception):
@@ -33,7 +36,18 @@ def prepare(data_dir: Path) -> Path:
         probe = data_dir / "state" / f".write-test-{os.getpid()}"
         probe.write_bytes(b"ok")
         probe.unlink()
+        for entry in os.scandir(data_dir / "state"):
+            if _STATE_DB.search(entry.name):
+                check_state_file(Path(entry.path))
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise DataDirError(f"data directory {data_dir} is not usable: {reason}") from exc
     return data_dir
+
+
+def check_state_file(path: Path) -> None:
+    """Refuse a state database that is a folder (or a device, a pipe): SQLite cannot open
+    it, and setting it aside as damaged would move someone's folder."""
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        raise DataDirError(f"{path} is {kind}, where a database file goes: move it away")

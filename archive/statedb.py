@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .datadir import check_state_file
+
 log = logging.getLogger("archive.state")
 
 DAMAGED_SUFFIX = ".damaged"
@@ -29,8 +31,10 @@ def open_state_db(
     path: Path, setup: Callable[[sqlite3.Connection], None], **connect: Any
 ) -> sqlite3.Connection:
     """A connection to the database at `path`, `setup` run on it (pragmas, tables); a file
-    that is no database is set aside first (see the module's docstring)."""
+    that is no database is set aside first (see the module's docstring); a folder in its
+    place is a :class:`~archive.datadir.DataDirError`."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    check_state_file(path)
     try:
         before = os.stat(path).st_ino
     except FileNotFoundError:

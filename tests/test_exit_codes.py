@@ -82,14 +82,37 @@ def test_2_usage(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_70_crash_is_one_line(site: SiteServer, tmp_path: Path) -> None:
-    # A folder where the fetch history's database goes: SQLite cannot open it at all (a
-    # file that is no database is set aside and started afresh: tests/test_damaged_state.py).
-    (tmp_path / "state" / "fetch.sqlite").mkdir(parents=True)
-    result = crawl(site, tmp_path)
-    assert result.returncode == exitcodes.CRASH == 70
-    assert "cnn crashed: OperationalError" in result.stderr
+    # A component that raises as the crawl starts (tests/servers/crashing.py).
+    breaks = '{"tests.servers.crashing.Breaks": 0}'
+    result = crawl(site, tmp_path, "-s", f"EXTENSIONS={breaks}")
+    assert result.returncode == exitcodes.CRASH == 70, result.stderr
+    assert "cnn crashed: RuntimeError" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert report(tmp_path)["exitCode"] == 70
+
+
+@pytest.mark.parametrize("name", ["fetch.sqlite", "store.sqlite", "warc-digests.sqlite3"])
+def test_a_folder_where_a_state_database_goes_is_a_usage_error(
+    site: SiteServer, tmp_path: Path, name: str
+) -> None:
+    # SQLite cannot open a folder: before, the crawl started and crashed (exit 70). A file
+    # that is no database is set aside and started afresh (tests/test_damaged_state.py).
+    (tmp_path / "state" / name).mkdir(parents=True)
+    result = crawl(site, tmp_path)
+    assert result.returncode == exitcodes.USAGE, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"{tmp_path / 'state' / name} is a folder" in result.stderr, result.stderr
+    assert not list((tmp_path / "warc").glob("*.warc*"))
+    assert not list((tmp_path / "runs").glob("*.json"))
+
+
+def test_a_folder_where_the_store_index_goes_stops_store_rebuild(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "state" / "store.sqlite").mkdir(parents=True)
+    result = run_cli("store", "rebuild", "--data", str(tmp_path))
+    assert result.returncode == exitcodes.USAGE, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "store.sqlite is a folder" in result.stderr, result.stderr
 
 
 def test_max_pages_ends_cleanly_and_the_next_run_goes_on(site: SiteServer, tmp_path: Path) -> None:
