@@ -14,7 +14,6 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from archive.diskspace import is_disk_full
-from archive.fetchstate import FetchState
 from archive.state import StateUnavailableError
 from archive.store import ArticleStore, InvalidLineError, StoreLockedError
 from archive.store.files import torn_urls
@@ -202,9 +201,6 @@ class StorePipeline:
         history = crawl_state(self.crawler.settings).fetch_history(
             history_context(self.crawler.settings)
         )
-        if not isinstance(history, FetchState):
-            log.warning("torn store lines of %d pages: `newsarchive store rebuild`", len(urls))
-            return
         try:
             keys = [key for key, url, _ in history.pages() if dedup_key(url) in urls or key in urls]
             forgotten = history.forget(keys)

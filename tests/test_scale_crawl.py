@@ -184,6 +184,27 @@ def test_a_worker_stopped_by_max_pages_hands_back_what_it_took(state: str, tmp_p
     assert comparable(data) == comparable(alone)
 
 
+def test_a_store_line_torn_in_a_shared_crawl_is_fetched_again(state: str, tmp_path: Path) -> None:
+    """A power cut tore a worker's last store line: the next worker quarantines it, and the
+    page's history in Redis is forgotten, so the article is fetched and stored again.
+    Before, the shared history still knew the page and the article was lost for good."""
+    with counting_site() as site:
+        data = tmp_path / "shared"
+        code, err = finish(start_worker(site, data, state))
+        assert code == 0, err
+        stored = all_versions(data)
+        (month,) = sorted((data / "articles").glob("articles-*.jsonl"))
+        raw = month.read_bytes()
+        last = raw.rstrip(b"\n").rfind(b"\n") + 1
+        month.write_bytes(raw[: last + 300])
+        torn = json.loads(raw[last:])["articleId"]
+        assert torn not in {a for a, _v in all_versions(data)}
+        code, err = finish(start_worker(site, data, state))
+        assert code == 0, err
+    assert all_versions(data) == stored
+    assert list((data / "articles" / "quarantine").glob("*.torn"))
+
+
 def test_a_worker_starting_elsewhere_than_the_crawl_under_way_is_refused(
     state: str, tmp_path: Path
 ) -> None:

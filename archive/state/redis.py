@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
@@ -133,6 +133,25 @@ class RedisFetchHistory:
     def record(self, record: FetchRecord, *, spider: str | None = None) -> None:
         with self.state.guard():
             self.client.hset(self.key, record.key, json.dumps(asdict(record)))
+
+    def pages(self) -> list[tuple[str, str, bool]]:
+        """``(key, final URL, is an article)`` of every page in the history, as
+        :meth:`archive.fetchstate.FetchState.pages`."""
+        found = []
+        with self.state.guard():
+            for key, raw in self.client.hscan_iter(self.key, count=1000):
+                data = json.loads(raw)
+                article = data.get("date_published") or data.get("date_modified")
+                found.append((text(key), str(data.get("url") or ""), bool(article)))
+        return found
+
+    def forget(self, keys: Iterable[str]) -> int:
+        """Drop the history of these pages: the next crawl fetches them as new."""
+        wanted = list(keys)
+        if not wanted:
+            return 0
+        with self.state.guard():
+            return int(self.client.hdel(self.key, *wanted))
 
     def _update(self, key: str, **changes: Any) -> None:
         record = self.get(key)
