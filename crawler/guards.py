@@ -64,12 +64,17 @@ def refusal(url: str, spider: Any, *, public_site: bool, max_length: int) -> Ref
         return Refused("url_too_long", f"URL of {len(url)} characters: {url[:200]}...")
     if public_site and is_inward_host(parts.hostname):
         return Refused("private_address", f"a private address, from a public site: {url}")
-    policy = getattr(spider, "policy", None)
-    if policy is not None:
-        target = policy.on_site(url)
-        if target is None or urlsplit(target).netloc != parts.netloc:
-            return Refused("offsite", f"not on the spider's site: {url}")
+    if is_offsite(url, getattr(spider, "policy", None)):
+        return Refused("offsite", f"not on the spider's site: {url}")
     return None
+
+
+def is_offsite(url: str, policy: Any) -> bool:
+    """Whether `url` lies outside the site a spider's link policy crawls (None: no policy)."""
+    if policy is None:
+        return False
+    target = policy.on_site(url)
+    return target is None or urlsplit(target).netloc != urlsplit(url).netloc
 
 
 def site_is_public(spider: Any, setting: str) -> bool:

@@ -308,3 +308,26 @@ def test_store_rebuild_forgets_a_torn_later_version_of_a_stored_article(
     crawl(server, data)  # fetched whole again: its version 2 is stored once more
     versions = [line["version"] for line in store_lines(data) if "two" in line["articleBody"]]
     assert versions == [2]
+
+
+def test_a_frontier_left_on_another_site_is_dropped_not_failed(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """A crawl cut short on one mirror, the next run started on another (the mirror moved to
+    another port): the old frontier's pages are not this crawl's site. Before, each was
+    refused as offsite, an error, and the run failed (exit 1) once."""
+    first = crawl(site, tmp_path, "--max-pages", "3")
+    assert first["limitedBy"], first
+    moved = start_site_server()
+    try:
+        result = run_cli(
+            "crawl", "cnn", "-q", "--data", str(tmp_path),
+            "--start-url", moved.url("cnn", "/world/africa/"), *FAST,
+        )  # fmt: skip
+    finally:
+        stop_site_server(moved)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(sorted((tmp_path / "runs").glob("*.json"))[-1].read_text())
+    assert "offsite" not in report["errors"], report["errors"]
+    assert report["articles"]["new"] > 0
+    assert "of an unfinished crawl of another site" in Path(report["logFile"]).read_text()

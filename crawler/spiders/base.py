@@ -21,6 +21,7 @@ from ..budget import PageLimitReached
 from ..errorkinds import error_kind
 from ..fromarchive import archived_start_points
 from ..fromarchive import install as install_from_archive
+from ..guards import is_offsite
 from ..incremental import KnownPage
 from ..keys import (
     BAD_URL,
@@ -163,7 +164,14 @@ class NewsSpider(Spider):
             return []
         entries = self.incremental.resume(self.name)
         requests = []
+        elsewhere: list[str] = []
         for entry in entries:
+            if not entry.done and is_offsite(entry.url, self.policy):
+                # Left by a crawl of another site (a mirror moved to another port, another
+                # --start-url): not this crawl's to fetch, and no error of it either.
+                elsewhere.append(entry.url)
+                self.incremental.done(self.name, entry.key)
+                continue
             if not entry.done and url_problem(entry.url):
                 # Left by a version that did not check start URLs: dropped, and reported.
                 self.logger.error(
@@ -187,10 +195,17 @@ class NewsSpider(Spider):
                         referer=entry.referer,
                     )
                 )
+        if elsewhere:
+            self.logger.warning(
+                "dropped %d pages of an unfinished crawl of another site (such as %s): "
+                "not on the site this crawl starts at",
+                len(elsewhere),
+                elsewhere[0],
+            )
         if entries:
             self.logger.info(
                 "resuming an unfinished crawl: %d pages done, %d to go",
-                len(entries) - len(requests),
+                len(entries) - len(requests) - len(elsewhere),
                 len(requests),
             )
         return requests
