@@ -206,3 +206,25 @@ def test_eastern_time_follows_new_york_clocks(moment: datetime) -> None:
 def test_any_text_gives_none_or_the_normal_form(text: str) -> None:
     parsed = parse_date(text)
     assert parsed is None or NORMAL_FORM.match(parsed)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01T00:00:00+01:00",  # .NET's DateTime.MinValue, a CMS placeholder
+        "9999-12-31T23:00:00-05:00",
+        "2016-12-18T15:43:31+25:00",
+        "2016-12-18T15:43:31+24:00",
+        "2016-12-18T15:43:31-99:99",
+        "December 18, 2016 3:43 PM GMT+25",
+    ],
+)
+def test_a_date_past_the_calendar_or_an_offset_no_clock_has_is_none(value: str) -> None:
+    # Before, OverflowError or ValueError escaped, and the whole article was dropped.
+    assert parse_date(value) is None
+    assert parse_iso(value) is None
+
+
+def test_a_year_before_1000_keeps_four_digits() -> None:
+    assert parse_iso("0201-03-04T00:00:00Z") == "0201-03-04T00:00:00Z"
+    assert format_utc(datetime(999, 1, 2, tzinfo=timezone.utc)) == "0999-01-02T00:00:00Z"

@@ -200,8 +200,12 @@ def _large_utf8_page(body: bytes, content_type: str | None) -> tuple[html.HtmlEl
 
 def _parse(data: bytes) -> html.HtmlElement:
     # No table of the page's ids (collect_ids): no query uses XPath's id(), and keeping
-    # one costs a tenth of the parse (each id hashed, each repeated id logged).
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, collect_ids=False)
+    # one costs a tenth of the parse (each id hashed, each repeated id logged). huge_tree:
+    # past depth 256 or a text node of 10 MB, libxml2 otherwise drops the rest of the page
+    # without a word (bodies are bounded by DOWNLOAD_MAXSIZE before they get here).
+    parser = etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, collect_ids=False, huge_tree=True
+    )
     parser.set_element_class_lookup(_LOOKUP)
     doc = etree.fromstring(data, parser=parser)
     if doc is None:

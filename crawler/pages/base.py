@@ -118,7 +118,7 @@ class PageContext:
         for script in self._heads.jsonld_scripts:
             try:
                 data = json.loads(script.text or "", strict=False)
-            except ValueError:
+            except (ValueError, RecursionError):  # broken, or nested past any reading
                 continue
             found.extend(_flatten_jsonld(data))
         return found
