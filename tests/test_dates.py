@@ -228,3 +228,10 @@ def test_a_date_past_the_calendar_or_an_offset_no_clock_has_is_none(value: str) 
 def test_a_year_before_1000_keeps_four_digits() -> None:
     assert parse_iso("0201-03-04T00:00:00Z") == "0201-03-04T00:00:00Z"
     assert format_utc(datetime(999, 1, 2, tzinfo=timezone.utc)) == "0999-01-02T00:00:00Z"
+
+
+def test_iso_offsets_of_hours_alone_and_the_basic_format() -> None:
+    assert parse_iso("2016-12-18T10:43:31-05") == "2016-12-18T15:43:31Z"
+    assert parse_iso("20161218T104331-0500") == "2016-12-18T15:43:31Z"
+    assert parse_iso("20161218") == "2016-12-18T00:00:00Z"
+    assert parse_iso("2016-1218") is None  # the two forms mixed

@@ -71,3 +71,25 @@ def test_a_json_ld_block_nested_past_the_recursion_limit_is_skipped() -> None:
     deep = b'<script type="application/ld+json">' + b"[" * 5000 + b"]" * 5000 + b"</script>"
     head = body.index(b"</head>")
     assert _item(url, body[:head] + deep + body[head:]) == _item(url, body)
+
+
+@pytest.mark.parametrize(
+    ("page", "stated"),
+    [
+        ("cnn_2021/older_story_video_lede", "2016-12-18T15:43:31Z"),
+        ("reuters_2015/bamako_startups_2016", "2016-05-13T16:43:53+0000"),
+    ],
+)
+def test_a_json_ld_date_no_reader_can_read_hands_over_to_the_meta_date(
+    page: str, stated: str
+) -> None:
+    # The spec's sources in order: one that yields no date gives way to the next. Before,
+    # the unreadable JSON-LD string was taken, and datePublished was null.
+    path = Path(__file__).parent / "data" / "pages" / page
+    url = json.loads(path.with_suffix(".json").read_text())["url"]
+    body = path.with_suffix(".html").read_bytes()
+    broken = body.replace(f'"datePublished": "{stated}"'.encode(), b'"datePublished": "2016-02-30"')
+    assert broken != body
+    item = _item(url, broken)
+    assert item["datePublished"] == _item(url, body)["datePublished"] is not None
+    assert item["datePublishedRaw"] != "2016-02-30"

@@ -7,6 +7,7 @@ the fields its markup shows. :meth:`to_item` assembles the item in the spec's or
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any, ClassVar
 
@@ -157,20 +158,22 @@ class ArticlePage:
     def description(self) -> str | None:
         return self.ctx.meta("description", "og:description")
 
-    def date_published_raw(self) -> str | None:
-        value = self.ld.get("datePublished")
-        if isinstance(value, str) and value.strip():
+    def ld_date(self, name: str, parse: Callable[[str], str | None] = parse_iso) -> str | None:
+        """The JSON-LD date `name` as written, if `parse` reads it: a source that yields no
+        date gives way to the next one, as the spec orders them."""
+        value = self.ld.get(name)
+        if isinstance(value, str) and value.strip() and parse(value.strip()):
             return value.strip()
-        return self.ctx.meta("pubdate", "article:published_time")
+        return None
+
+    def date_published_raw(self) -> str | None:
+        return self.ld_date("datePublished") or self.ctx.meta("pubdate", "article:published_time")
 
     def date_published(self) -> str | None:
         return parse_iso(self.date_published_raw())
 
     def date_modified_raw(self) -> str | None:
-        value = self.ld.get("dateModified")
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        return self.ctx.meta("lastmod", "article:modified_time")
+        return self.ld_date("dateModified") or self.ctx.meta("lastmod", "article:modified_time")
 
     def date_modified(self) -> str | None:
         return parse_iso(self.date_modified_raw())

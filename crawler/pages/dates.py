@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any
 
 # Offsets of the zone abbreviations the outlets print. "ET" is resolved by US rules.
 ZONE_OFFSETS: dict[str, float] = {
@@ -76,10 +77,19 @@ def format_utc(moment: datetime) -> str:
     )
 
 
+# Extended (2016-12-18T10:43:31-05:00) or basic (20161218T104331-0500) form, not mixed; an
+# offset of hours alone (-05) as ISO 8601 allows.
 _ISO_RE = re.compile(
-    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2}|[A-Z]{2,4})?\s*$"
+    r"^\s*(?:(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
+    r"|(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?)?)"
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?|[A-Z]{2,4})?\s*$"
 )
+
+
+def _iso_groups(match: re.Match[str]) -> tuple[Any, ...]:
+    """(year, month, day, hour, minute, second, fraction, zone) of either form."""
+    groups = match.groups()
+    return (groups[:7] if groups[0] is not None else groups[7:14]) + (groups[14],)
 
 
 def parse_iso(value: str | None) -> str | None:
@@ -101,7 +111,7 @@ def _parse_iso(value: str) -> str | None:
     match = _ISO_RE.match(value)
     if not match:
         return None
-    year, month, day, hour, minute, second, _fraction, zone = match.groups()
+    year, month, day, hour, minute, second, _fraction, zone = _iso_groups(match)
     try:
         moment = datetime(
             int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
@@ -122,9 +132,9 @@ def parse_iso_in_zone(value: str | None, zone: str) -> str | None:
     match = _ISO_RE.match(value)
     if not match:
         return None
-    if match.group(8):
+    year, month, day, hour, minute, second, _fraction, stated = _iso_groups(match)
+    if stated:
         return parse_iso(value)
-    year, month, day, hour, minute, second = match.groups()[:6]
     try:
         local = datetime(
             int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)

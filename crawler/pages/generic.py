@@ -369,9 +369,9 @@ class GenericArticlePage(ArticlePage):
 
     @once
     def date_published_raw(self) -> str | None:
-        value = self.ld.get("datePublished")
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        value = self.ld_date("datePublished", parse_date)
+        if value:
+            return value
         stated = self.ctx.meta(*PUBLISHED_METAS)
         if stated and parse_date(stated):
             return stated
@@ -383,9 +383,9 @@ class GenericArticlePage(ArticlePage):
 
     @once
     def date_modified_raw(self) -> str | None:
-        value = self.ld.get("dateModified")
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        value = self.ld_date("dateModified", parse_date)
+        if value:
+            return value
         stated = self.ctx.meta(*MODIFIED_METAS)
         if stated and parse_date(stated):
             return stated

@@ -278,9 +278,9 @@ class ReutersPage(ArticlePage):
 
     @once
     def date_published_raw(self) -> str | None:
-        value = self.ld.get("datePublished")
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        value = self.ld_date("datePublished", parse_date)
+        if value:
+            return value
         meta = self.ctx.meta("pubdate", "article:published_time", "og:article:published_time")
         if meta:
             return meta
@@ -292,9 +292,9 @@ class ReutersPage(ArticlePage):
 
     @once
     def date_modified_raw(self) -> str | None:
-        value = self.ld.get("dateModified")
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        value = self.ld_date("dateModified", parse_date)
+        if value:
+            return value
         return self.ctx.meta(
             "lastmod", "article:modified_time", "og:article:modified_time", "REVISION_DATE"
         )
