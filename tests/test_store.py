@@ -406,6 +406,16 @@ def test_fields_projection(filled: Path) -> None:
         list(ArticleStore(filled).iter_articles(fields=["nope"]))
 
 
+def test_every_metadata_field_of_the_schema_can_be_chosen() -> None:
+    # metadata.retrievedFrom (a --via capture's archive) was refused as an unknown field.
+    from archive.schema import article_schema
+    from archive.store.reading import check_fields
+
+    nested = [f"metadata.{n}" for n in article_schema()["properties"]["metadata"]["properties"]]
+    assert "metadata.retrievedFrom" in nested
+    assert check_fields(nested) == nested
+
+
 def test_articles_command(filled: Path) -> None:
     result = run_cli(
         "articles", "--data", str(filled), "--since", "2024-06-01", "--fields", "articleId,version"

@@ -27,7 +27,7 @@ Position = tuple[int, int]  # (file index in the snapshot, byte offset of the li
 
 # Names ``fields`` may use: top-level fields, and dotted ones inside these two.
 NESTED_FIELDS = {
-    "metadata": ("dateDownloaded", "extractor", "schemaVersion"),
+    "metadata": ("dateDownloaded", "retrievedFrom", "extractor", "schemaVersion"),
     "warc": ("filename", "offset", "length", "recordId", "payloadDigest"),
 }
 
