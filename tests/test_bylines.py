@@ -30,6 +30,13 @@ EXAMPLES = [
     ("Opinion by Moussa Traoré", ["Moussa Traoré"]),
     ("By\u00a0 Faith  Okafor ,\u00a0CNN", ["Faith Okafor"]),
     ("", []),
+    # An outlet's section or service after the people is no person.
+    ("By Dana Ford, CNN Travel", ["Dana Ford"]),
+    ("By Dana Ford and Tom Watkins, CNN Politics", ["Dana Ford", "Tom Watkins"]),
+    ("By Lena Weiss, Reuters Breakingviews", ["Lena Weiss"]),
+    # "of CNN", places after each name.
+    ("By Dana Ford and Moussa Keita of CNN", ["Dana Ford", "Moussa Keita"]),
+    ("By Dana Ford in Bamako and Moussa Keita in Gao, CNN", ["Dana Ford", "Moussa Keita"]),
 ]
 
 
@@ -57,6 +64,10 @@ def test_none_gives_no_authors() -> None:
             ["Jason Carroll", "Ben Brumfield", "Greg Botelho"],
         ),
         ("The militants seized Gao last April.", []),
+        (
+            "CNN Business' Bourem Mopti and CNN Travel's Bla Nioro contributed to this report.",
+            ["Bourem Mopti", "Bla Nioro"],
+        ),
     ],
 )
 def test_contributor_lines(line: str, names: list[str]) -> None:

@@ -119,6 +119,13 @@ _STAFF_RE = re.compile(
 # Lower-case words that can open a part but never a name ("the", "for CNN").
 _NON_NAME_OPENERS = frozenset({"the", "for", "special", "with", "in", "and", "a", "an", "of"})
 _EDGE_PUNCT = " .,:;-–—()[]\"'“”‘’*|"
+# Lower-case words between a name and its outlet ("Moussa Keita of CNN").
+_LINKING_WORDS = frozenset({"of", "for", "at", "from", "with"})
+
+
+def _possessive(token: str) -> bool:
+    """'CNN's', 'Business'' (a possessive, as the page writes it)."""
+    return token.endswith(("'s", "’s", "'", "’"))
 
 
 @lru_cache(maxsize=8192)
@@ -169,6 +176,18 @@ def person_of(part: str) -> str | None:
     if not part or _STAFF_RE.search(part):
         return None
     tokens = part.split()
+    # A place after the name ("Dana Ford in Bamako"): not part of it.
+    for i in range(1, len(tokens) - 1):
+        if tokens[i] in ("in", "from") and tokens[i + 1][:1].isupper():
+            tokens = tokens[:i]
+            break
+    # An outlet's section or service ("CNN Travel", "Reuters Breakingviews") names no one;
+    # a possessive after it does: the person follows ("CNN Business' Bourem Mopti").
+    if len(tokens) > 1 and _is_outlet(tokens[0]) and not _possessive(tokens[0]):
+        owners = [i for i, token in enumerate(tokens[1:], 1) if _possessive(token)]
+        if not owners:
+            return None
+        tokens = tokens[owners[-1] + 1 :]
     # A title before the name: the name is what follows the last title word.
     title_at = [i for i, token in enumerate(tokens) if _is_title_word(token)]
     if title_at and title_at[-1] < len(tokens) - 1:
@@ -184,11 +203,11 @@ def person_of(part: str) -> str | None:
     # An outlet before the name ("CNN's Nima Elbagir").
     while tokens and (_is_outlet(tokens[0]) or _is_title_word(tokens[0])):
         tokens = tokens[1:]
-    # A title or outlet after the name: the name is what precedes it.
+    # A title or outlet after the name: the name is what precedes it ("... of CNN").
     for i, token in enumerate(tokens):
         if _is_title_word(token) or _is_outlet(token):
             tokens = tokens[:i]
-            while tokens and _is_title_token(tokens[-1]):
+            while tokens and (_is_title_token(tokens[-1]) or tokens[-1] in _LINKING_WORDS):
                 tokens = tokens[:-1]
             break
     if not tokens or tokens[0].lower() in _NON_NAME_OPENERS:
