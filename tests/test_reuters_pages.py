@@ -127,6 +127,10 @@ def test_reuters_non_articles_yield_no_article(url: str, body: bytes) -> None:
         ("ALGIERS (Reuters) - Algerian forces ended a siege.", "ALGIERS"),
         ("DAKAR, June 30 (Reuters) \u2014 The council voted.", "DAKAR"),
         ("LONDON, Jan 5 (Thomson Reuters Foundation) - A charity said.", "LONDON"),
+        # The day first, as Reuters' Spanish, French and Portuguese services write it.
+        ("MADRID, 14 feb (Reuters) - Un texto circula.", "MADRID"),
+        ("BAMAKO, 14 février (Reuters) - Un texte circule.", "BAMAKO"),
+        ("SAO PAULO, 23 Fev. (Reuters) - Um video circula.", "SAO PAULO"),
     ],
 )
 def test_dateline_is_the_place_without_the_date(opening: str, dateline: str) -> None:

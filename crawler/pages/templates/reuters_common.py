@@ -24,7 +24,9 @@ from ..urls import canonicalize_url
 # "GAO, Mali (Reuters) - ", "GAO, Feb 10 (Reuters) - ", "SEGOU/BAMAKO, Mali, Jan 18 (Reuters) -"
 _DATELINE_RE = re.compile(
     r"^(?P<place>[^()]{2,60}?)"
-    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
+    r"(?:,\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+    # The day first, the month in the service's language ("14 feb", "14 février").
+    r"|\d{1,2}\s+[^\W\d]{3,}\.?))?"
     r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters Breakingviews|IFR)\)\s*[-–—]"
 )
 _STANDARDS_RE = re.compile(r"^our standards\b", re.IGNORECASE)
