@@ -27,6 +27,29 @@ def test_the_full_reuters_form() -> None:
     ]
 
 
+def test_the_contact_tail_of_old_reuters_stories_names_no_one() -> None:
+    line = (
+        "(Reporting by Oumar Sidibe; Editing by Ruth Galloway) ((fanta.coulibaly@example.com;"
+        " +223 20 00 00 00; Reuters Messaging: fanta.coulibaly.example.com@reuters.net))"
+    )
+    assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")]
+
+
+def test_roles_after_a_full_stop() -> None:
+    line = "(Reporting by Oumar Sidibe in Bamako. Editing by Ruth Galloway)"
+    assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")]
+
+
+@pytest.mark.parametrize("other", ["Graphics by Lena Weiss", "Photo editing by Lena Weiss"])
+def test_a_role_outside_the_specs_gives_no_person(other: str) -> None:
+    # Before: a person "Graphics by Lena Weiss" of the role before it, or a person "Photo".
+    line = f"(Additional reporting by Oumar Sidibe in Bamako; {other}; Editing by Ruth Galloway)"
+    assert _pairs(line) == [
+        ("Oumar Sidibe", "additional reporting"),
+        ("Ruth Galloway", "editing"),
+    ]
+
+
 def test_several_names_and_places() -> None:
     line = (
         "(Reporting by Moussa Diallo in Bamako and Tiemoko Sangare in Gao;"

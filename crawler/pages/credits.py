@@ -36,6 +36,10 @@ _CONTRIBUTED_RE = re.compile(
 )
 # "A and B", "A, B and C", "A, B, and C", "A & B"
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s*&\s*|,|;)\s*", re.IGNORECASE)
+# A role of no marker above ("Graphics by", "Photo editing by"): no name holds " by ".
+_OTHER_ROLE_RE = re.compile(r"\bby\b", re.IGNORECASE)
+# The contacts old Reuters stories print after the credits: "((mail; phone; Messaging: ...))".
+_CONTACT_TAIL_RE = re.compile(r"\s*\(\(.*$")
 # "A in Cairo", "A in Washington", "A from Bamako": the place is not part of the name.
 _PLACE_RE = re.compile(r"\s+(?:in|from|at)\s+\S.*$")
 # What str.isspace() (and so the regular expressions' \s) calls whitespace.
@@ -71,7 +75,8 @@ def is_credits_line(text: str | None) -> bool:
 
 def parse_credits(text: str | None) -> list[dict[str, str]]:
     """People and roles of a credits line, in order: ``[{"name", "role"}]``."""
-    line = _strip_edges(normalize_space(text))
+    # Old Reuters stories close with the reporter's contacts: "((mail; phone; ...))".
+    line = _strip_edges(_CONTACT_TAIL_RE.sub("", normalize_space(text)))
     if not line:
         return []
     contributed = _CONTRIBUTED_RE.match(line)
@@ -80,7 +85,8 @@ def parse_credits(text: str | None) -> list[dict[str, str]]:
             {"name": name, "role": "contributor"} for name in _names(contributed.group("names"))
         ]
     credits: list[dict[str, str]] = []
-    markers = list(_MARKER_RE.finditer(line))
+    # A marker opens a role: "Photo editing by" is another role ("editing by" inside it).
+    markers = [m for m in _MARKER_RE.finditer(line) if _opens_role(line, m.start())]
     for index, marker in enumerate(markers):
         end = markers[index + 1].start() if index + 1 < len(markers) else len(line)
         role = _role_of(marker.group("marker"))
@@ -100,9 +106,18 @@ def _role_of(marker: str) -> str:
     return "reporting"
 
 
+def _opens_role(line: str, at: int) -> bool:
+    """Whether a role marker at `at` opens a role: at the start, or after "(", ";", ",",
+    "." or "and" ("Writing by B and editing by C", "Reporting by A. Editing by B")."""
+    before = line[:at].rstrip()
+    return not before or before.endswith(("(", ";", ",", ".")) or before.lower().endswith(" and")
+
+
 def _names(segment: str) -> list[str]:
     names = []
     for part in _NAME_SPLIT_RE.split(segment):
+        if _OTHER_ROLE_RE.search(part):  # "Graphics by L": a role the spec does not keep
+            continue
         name = _strip_edges(_PLACE_RE.sub("", part.strip()))
         if name and any(char.isalpha() for char in name):
             names.append(name)
