@@ -293,6 +293,23 @@ def test_a_version_captured_as_a_revisit_is_exported_with_its_original(tmp_path:
     assert len((tmp_path / "items.jsonl").read_text().splitlines()) == 1
 
 
+def test_a_capture_in_a_warc_file_still_being_written_is_exported(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    # A crawl running (or killed before the next run recovered its file): the store names
+    # NAME.warc.gz, whose records lie in NAME.warc.gz.open, whole, as replay reads them.
+    data = tmp_path / "data"
+    shutil.copytree(site_archive, data)
+    name = store_lines(data)[0]["warc"]["filename"]
+    warc = data / "warc" / name
+    warc.rename(warc.with_name(name + ".open"))
+    out = tmp_path / "x.wacz"
+    result = run_cli("export", "wacz", str(out), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    checked = validate(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def _revisit_of_an_older_file(tmp_path: Path) -> tuple[Path, dict[str, Any], Path]:
     """A WARC folder (indexed) whose newer file holds a revisit of a payload in an older
     file: the folder, the store line of the revisit and the older file."""

@@ -32,6 +32,7 @@ from warcio.warcwriter import WARCWriter
 from .. import __version__
 from ..warc.cdxj import index_lines
 from ..warc.read.cdxj import originals_by_digest
+from ..warc.read.sources import OPEN_SUFFIX
 from ..wording import counted
 
 WACZ_VERSION = "1.1.1"
@@ -86,11 +87,7 @@ def _record(
     path = warc_dir / name
     handle = handles.get(name)
     if handle is None:
-        try:
-            handle = stack.enter_context(open(path, "rb"))  # noqa: SIM115 (closed by stack)
-        except FileNotFoundError:
-            raise MissingWarcError(path) from None
-        handles[name] = handle
+        handle = handles[name] = stack.enter_context(_open_warc(path))
     handle.seek(int(provenance["offset"]))
     raw = handle.read(int(provenance["length"]))
     if len(raw) != int(provenance["length"]):
@@ -111,6 +108,17 @@ def _record(
             "newsarchive verify names what is wrong with the file"
         ) from None
     raise ExportError(f"{path}: no WARC record at {provenance['offset']}")
+
+
+def _open_warc(path: Path) -> BinaryIO:
+    """The WARC file a store line names, or the ``.open`` file it still is while its crawl
+    runs (or until the run after a killed one recovers it): its records are whole."""
+    for candidate in (path, path.with_name(path.name + OPEN_SUFFIX)):
+        try:
+            return open(candidate, "rb")
+        except FileNotFoundError:
+            continue
+    raise MissingWarcError(path)
 
 
 def _originals(
@@ -147,11 +155,7 @@ def _originals(
 
 def _length(path: str | Path, offset: int) -> int:
     """The length of the record at `offset` (its whole gzip member in a ``.warc.gz``)."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 (closed below)
-    except FileNotFoundError:
-        raise MissingWarcError(Path(path)) from None
-    with handle:
+    with _open_warc(Path(path)) as handle:
         handle.seek(offset)
         records = ArchiveIterator(handle)
         for _record_read in records:
