@@ -29,7 +29,7 @@ from archive.warc.read.sources import find_sources, index_files
 from archive.warc.read.timestamps import parse_at
 from archive.warc.records import retrieved_from, warc_date_problem
 
-from .keys import RETRIEVED_FROM, UNDECODABLE, WARC_META
+from .keys import RETRIEVED_FROM, TRUNCATED, UNDECODABLE, WARC_META
 from .pages.urls import dedup_key
 
 MIDDLEWARE = "crawler.fromarchive.ArchiveDownloaderMiddleware"
@@ -183,6 +183,10 @@ class ArchiveDownloaderMiddleware:
             self.stats.inc_value("newsarchive/from_archive/damaged")
             raise NotArchived(f"archived capture unreadable: {request.url}: {exc}") from None
         self.stats.inc_value("newsarchive/from_archive/answered")
+        if facts.truncated and facts.rec_type != "revisit":
+            # Cut where it was archived: half a page, never an article (as replay says); a
+            # revisit's mark is of the payload it leaves out, which its original holds.
+            request.meta[TRUNCATED] = facts.truncated
         request.meta[WARC_META] = facts.record_location()
         copied = self.copied.get(facts.record_id)
         if copied is not None:  # a page a --via crawl copied from a web archive, as replay says

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -129,3 +130,38 @@ def test_at_without_archive_and_bad_at_are_usage_errors(tmp_path: Path) -> None:
     assert run_cli("crawl", "cnn", "--at", "2013").returncode == 2
     bad = run_cli("crawl", "cnn", "--from-archive", str(tmp_path), "--at", "yesterday")
     assert bad.returncode == 2 and "not a timestamp" in bad.stderr
+
+
+def test_a_truncated_archived_capture_gives_no_article(
+    site_archive: Path, site: SiteServer, tmp_path: Path, offline_env: dict[str, str]
+) -> None:
+    """An archive's record marked ``WARC-Truncated`` (cut at its crawler's size limit) holds
+    half a page: replay never makes it an article, and the crawl from the archive made one."""
+    from warcio.statusandheaders import StatusAndHeaders
+
+    url = site.url("cnn", CNN_A)
+    body = b""
+    for path in sorted((site_archive / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                if (
+                    record.rec_type == "response"
+                    and record.rec_headers.get_header("WARC-Target-URI") == url
+                ):
+                    body = record.content_stream().read()
+    assert body
+    archive = tmp_path / "cut"
+    archive.mkdir()
+    with open(archive / "cut.warc.gz", "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        cut = {"WARC-Date": "2013-01-29T22:00:00Z", "WARC-Truncated": "length"}
+        record = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), http_headers=http, warc_headers_dict=cut
+        )
+        writer.write_record(record)
+    data = tmp_path / "data"
+    result = crawl_from(archive, data, "cnn", url, env=offline_env, extra=("--depth", "0"))
+    assert "Traceback" not in result.stderr
+    assert store_lines(data) == []
+    assert report(data)["pages"]["article"] == 0, result.stderr

@@ -131,10 +131,13 @@ def test_wacz_gives_the_store_items(site_archive: Path, tmp_path: Path) -> None:
         assert item == stored[item["warc"]["recordId"]]
 
 
+@pytest.mark.parametrize("marked", [{}, {"WARC-Truncated": "length"}], ids=["plain", "wget"])
 def test_revisits_resolved_within_files_and_through_the_cdxj_index(
-    site_archive: Path, site: SiteServer, tmp_path: Path
+    site_archive: Path, site: SiteServer, tmp_path: Path, marked: dict[str, str]
 ) -> None:
-    """A revisit's payload comes from its original: in the files read, else via index.cdxj."""
+    """A revisit's payload comes from its original: in the files read, else via index.cdxj.
+    wget marks each revisit ``WARC-Truncated: length`` (the payload it leaves out by
+    design): such revisits were dropped as truncated records, without a word."""
     from archive.warc.cdxj import index_lines
 
     # Captured after the crawl, not in the future (a capture from the future is refused).
@@ -158,7 +161,7 @@ def test_revisits_resolved_within_files_and_through_the_cdxj_index(
                 refers_to_uri=url,
                 refers_to_date=record.rec_headers.get_header("WARC-Date"),
                 http_headers=record.http_headers,
-                warc_headers_dict={"WARC-Date": revisit_date},
+                warc_headers_dict={"WARC-Date": revisit_date, **marked},
             )
             writer.write_record(revisit)
             count += "html" in (record.http_headers.get_header("Content-Type") or "")

@@ -64,9 +64,11 @@ class PlanStats:
 def is_page(facts: RecordFacts) -> bool:
     """A whole HTML capture the spider would analyse (2xx ones may hold an article).
 
-    A truncated record (``WARC-Truncated``) never becomes an article, as in the live crawl.
+    A truncated record (``WARC-Truncated``) never becomes an article, as in the live crawl;
+    a revisit's mark (wget writes ``length`` on each) is of the payload it leaves out by
+    design, which its original holds whole.
     """
-    if facts.truncated or (
+    if (facts.truncated and facts.rec_type != "revisit") or (
         facts.status is not None
         and not 200 <= facts.status < 300
         and facts.status not in SPIDER_STATUSES
