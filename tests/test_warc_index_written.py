@@ -194,3 +194,30 @@ def test_the_entries_kept_are_bounded_and_the_rest_left_to_cdxj_indexer(tmp_path
     update_index(tmp_path, known=kept)
     index = (tmp_path / INDEX_NAME).read_text("utf-8")
     assert index == "".join(index_lines([tmp_path / n for n in writer.files_written]))
+
+
+def test_a_record_dated_in_the_14_digit_form_is_left_out_and_the_rest_indexed(
+    tmp_path: Path,
+) -> None:
+    """``WARC-Date: 20230502120000`` (as WARCs converted from ARC files carry) made warcio
+    raise OverflowError, and the whole file was left out of the index."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "mixed.warc.gz"
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        dates = ("2023-05-01T12:00:00Z", "20230502120000", "2023-05-03T12:00:00Z")
+        for n, date in enumerate(dates):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                f"http://www.cnn.com/{n}.html", "response", payload=io.BytesIO(b"<p>x</p>"),
+                http_headers=http, warc_headers_dict={"WARC-Date": date},
+            )  # fmt: skip
+            writer.write_record(record)
+    skipped: list[str] = []
+    lines = index_lines([path], skipped)
+    assert len(lines) == 2, skipped
+    assert len(skipped) == 1 and "1.html" in skipped[0] and "names no moment" in skipped[0]

@@ -69,7 +69,7 @@ def _bounded_indexer() -> type:
             date = record.rec_headers.get_header("WARC-Date") or ""
             try:
                 iso_date_to_timestamp(date)
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, OverflowError):  # "20230502120000" overflows
                 url = record.rec_headers.get_header("WARC-Target-URI") or "no URL"
                 self.undated.append(
                     f"{Path(filename).name}: the record of {url[:200]} at offset "
@@ -145,7 +145,7 @@ def index_entry(
         return None  # warcio would rewrite it
     try:
         iso_date_to_timestamp(date)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return None
     http = None
     if url.startswith(("http:", "https:")):
