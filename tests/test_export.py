@@ -21,8 +21,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from . import test_replay_helpers as helpers
-from .conftest import REPO, run_cli, store_lines
+from .conftest import REPO, SiteServer, run_cli, store_lines
 from .servers.pywb import pywb_serving
+from .test_replay_helpers import read_items
 
 site_archive = helpers.site_archive
 TOOLS = Path(sys.executable).parent
@@ -370,3 +371,30 @@ def test_a_revisit_whose_original_no_index_lists_stops_the_export(tmp_path: Path
     with pytest.raises(ExportError, match="run newsarchive index"):
         write_wacz(tmp_path / "out.wacz", warc_dir, [line], "a revisit")
     assert not list(tmp_path.glob("out.wacz*"))
+
+
+def test_captures_of_an_uncompressed_warc_are_exported_gzipped(
+    site_archive: Path, site: SiteServer, tmp_path: Path
+) -> None:
+    """A data directory whose WARC is uncompressed (``wget --no-warc-compression``, replayed
+    into it with --store): the WACZ's data.warc.gz must be gzip throughout. Before, the
+    raw record was copied as it was: a crash (exit 70), or an invalid WACZ and exit 0."""
+    from .test_replay_foreign import mirror_sites, rewrite_with_warcio
+
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    rewrite_with_warcio(
+        site_archive / "warc", data / "warc" / "plain.warc", version="1.1", gzip=False,
+        requests=False,
+    )  # fmt: skip
+    stored = run_cli("replay", str(data / "warc"), "--store", str(data), *mirror_sites(site))
+    assert stored.returncode == 0, stored.stderr
+    assert store_lines(data)
+    out = tmp_path / "x.wacz"
+    result = run_cli("export", "wacz", str(out), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    checked = validate(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    replayed = run_cli("replay", str(out), "--out", str(tmp_path / "items.jsonl"))
+    assert replayed.returncode == 0, replayed.stderr
+    assert len(read_items(tmp_path / "items.jsonl")) == len(store_lines(data))

@@ -13,6 +13,7 @@ spec asks, so a reader can seek into them.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -38,6 +39,9 @@ from ..wording import counted
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
 SOFTWARE = f"newsarchive {__version__}"
+
+
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class ExportError(Exception):
@@ -92,6 +96,10 @@ def _record(
     raw = handle.read(int(provenance["length"]))
     if len(raw) != int(provenance["length"]):
         raise ExportError(f"{path}: the record at {provenance['offset']} is cut short")
+    if not raw.startswith(GZIP_MAGIC):
+        # From an uncompressed WARC (wget --no-warc-compression): a member of its own, as
+        # data.warc.gz must be gzip throughout; mtime 0, so an export is the same each time.
+        raw = gzip.compress(raw, mtime=0)
     try:
         for record in ArchiveIterator(io.BytesIO(raw)):
             head = record.rec_headers
