@@ -12,7 +12,7 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -58,7 +58,9 @@ def verify_file(path: str | os.PathLike[str]) -> FileReport:
     try:
         with open(path, "rb") as stream:
             _check_records(stream, report)
-        if str(path).endswith((".gz", ".gz.open")):
+        if str(path).endswith((".gz", ".gz.open")) and _starts_gzip(path):
+            # (A file named .gz that is not gzip at all, uncompressed by a download tool,
+            # is read as the readers read it: record by record.)
             complete = complete_length(path)
             size = os.path.getsize(path)
             if complete < size:
@@ -92,22 +94,85 @@ def verify_wacz(path: str | os.PathLike[str]) -> list[FileReport]:
     return reports or [FileReport(str(path), problems=["a WACZ holding no WARC file"])]
 
 
+def _starts_gzip(path: str | os.PathLike[str]) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
+class _Iterator(ArchiveIterator):
+    """warcio's iterator, its warning of a record not followed by blank lines (a block
+    longer than its Content-Length) counted in ``err_count`` instead of printed."""
+
+    INC_RECORD = ""
+
+
+class _LastLine:
+    """A record's block stream as warcio reads its HTTP headers, keeping the last line read:
+    a header block must end with a blank line, not with the end of the block."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+        self.last: bytes | None = None
+
+    def readline(self, *args: Any) -> bytes:
+        line: bytes = self.stream.readline(*args)
+        self.last = line
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _watch_header_ends(iterator: Any) -> dict[str, bool]:
+    """Have `iterator` note, for each record, whether its HTTP header block ran into the end
+    of the block (``"open"``) instead of ending with a blank line."""
+    loader = iterator.loader
+    read_http_headers = loader.load_http_headers
+    state = {"open": False}
+
+    def load_http_headers(rec_type: str, uri: str | None, stream: Any, length: int) -> Any:
+        watcher = _LastLine(stream)
+        headers = read_http_headers(rec_type, uri, watcher, length)
+        last = watcher.last
+        # A blank line ends the block; the end of the block (b"") or a cut line does not.
+        ended = last is not None and last.endswith(b"\n") and not last.strip()
+        state["open"] = headers is not None and not ended
+        return headers
+
+    loader.load_http_headers = load_http_headers
+    return state
+
+
 def _check_records(stream: IO[bytes], report: FileReport) -> None:
     """Every record of `stream` into `report`: its count, and each problem by offset."""
-    iterator = bounded(ArchiveIterator(stream, check_digests=True))
+    iterator = bounded(_Iterator(stream, check_digests=True))
+    header_ends = _watch_header_ends(iterator)
+    where = ""
+    errors = 0
     for record in iterator:
+        if iterator.err_count > errors:  # found moving past the record before this one
+            errors = iterator.err_count
+            report.problems.append(_longer_block(where))
         report.records += 1
+        declared = int(record.rec_headers.get_header("Content-Length") or -1)
+        stream_read = record.raw_stream
         read = len(record.http_headers.to_bytes()) if record.http_headers else 0
-        while chunk := record.raw_stream.read(1 << 20):
+        while chunk := stream_read.read(1 << 20):
             read += len(chunk)
+        left = getattr(stream_read, "limit", None)
+        if isinstance(left, int) and declared >= 0:
+            # The block's bytes as they are (headers included), not as warcio re-writes
+            # its headers: spaces around a value, a folded line.
+            read = declared - left
         where = f"record at offset {iterator.get_record_offset()}"
+        if header_ends["open"]:
+            report.problems.append(f"{where}: its HTTP header block ends before a blank line")
         headers = record.rec_headers
         missing = [name for name in REQUIRED if not headers.get_header(name)]
         if missing:
             report.problems.append(f"{where}: missing {', '.join(missing)}")
         if record.rec_type not in _KNOWN_TYPES:
             report.problems.append(f"{where}: unknown WARC-Type {record.rec_type!r}")
-        declared = int(headers.get_header("Content-Length") or -1)
         if read < declared:
             report.problems.append(
                 f"{where}: block of {read} bytes, Content-Length says {declared}"
@@ -116,8 +181,17 @@ def _check_records(stream: IO[bytes], report: FileReport) -> None:
             report.problems.extend(
                 f"{where}: {problem}" for problem in record.digest_checker.problems
             )
+    if iterator.err_count > errors:
+        report.problems.append(_longer_block(where))
     if report.records == 0:
         report.problems.append("no WARC records")
+
+
+def _longer_block(where: str) -> str:
+    return (
+        f"{where}: not followed by the blank lines that end a record: its block is longer "
+        "than its Content-Length says"
+    )
 
 
 def _unreadable(report: FileReport, exc: Exception) -> None:
