@@ -277,3 +277,36 @@ def test_diff_shows_the_changed_part_of_a_long_value_in_context() -> None:
     assert short == ('"a headline"', '"another headline"')
     middle = show_change("x" * 300 + "old" + "y" * 300, "x" * 300 + "new" + "y" * 300)
     assert "old" in middle[0] and "new" in middle[1] and middle[0].endswith("...")
+
+
+def test_diff_of_the_captures_a_store_was_made_from_shows_nothing(tmp_path: Path) -> None:
+    """Three captures of one article: A (stored as version 1), A again (an unchanged
+    re-fetch: no line of its own), B (version 2). The same extraction of the same captures
+    changes nothing; before, the re-fetch was compared with the latest version (B), and
+    showed a body change back to A, its capture time and its WARC record."""
+    import io
+
+    from archive.replay.diff import StoreDiff
+    from archive.store import ArticleStore
+
+    from .test_store import make_item
+
+    def capture(n: int, day: int, body: str) -> dict:
+        item = make_item(1, body=body, downloaded=f"2024-05-0{day}T10:00:00Z")
+        item["warc"] = {**item["warc"], "offset": n * 1000, "recordId": f"<urn:uuid:0-{n}>"}
+        return item
+
+    first, again, later = capture(1, 1, "Text A."), capture(2, 2, "Text A."), capture(3, 3, "B.")
+    with ArticleStore(tmp_path) as store:
+        decisions = [store.add(i).status for i in (first, again, later)]
+    assert decisions == ["new", "unchanged", "updated"]
+    shown = io.StringIO()
+    diff = StoreDiff(tmp_path, shown)
+    for item in (first, again, later):
+        diff.add(item)
+    assert shown.getvalue() == ""
+    assert " 0 would change" in diff.summary()
+    # An extractor that reads the re-fetch otherwise: that capture would be a new version.
+    changed = capture(2, 2, "Text C.")
+    diff.add(changed)
+    assert "~ " in shown.getvalue() and "Text C." in shown.getvalue()

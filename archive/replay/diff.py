@@ -1,8 +1,11 @@
 """``replay --diff OLD_STORE``: per article and field, what re-extraction would change.
 
 Each replayed item is compared with the stored line of the same capture (same WARC record
-id), else with the latest stored version of the same article, so a parser change can be
-reviewed before it is applied.
+id), field by field. A capture with no line of its own (an unchanged re-fetch, which the
+store kept no line of) is compared with the version the store held at its capture time,
+by the store's own test: only a content digest that differs would write a line, and then
+the content fields that differ are shown. So the same extraction of the captures a store
+was made from shows nothing, and a parser change can be reviewed before it is applied.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from archive.store import ArticleStore
+from archive.store.lines import TRACKED_FIELDS, captured_at, digest_and_hashes
 
 # Added by the store, not by extraction.
 STORE_FIELDS = ("version", "contentDigest", "changes")
@@ -22,18 +26,19 @@ class StoreDiff:
     def __init__(self, old_store: Path, out: TextIO):
         self.out = out
         self.by_record: dict[str, dict[str, Any]] = {}
-        self.by_article: dict[str, dict[str, Any]] = {}
+        # Each article's versions, by version number.
+        self.by_article: dict[str, list[dict[str, Any]]] = {}
         store = ArticleStore(old_store)
         try:
             for line in store.iter_lines():
                 record_id = (line.get("warc") or {}).get("recordId")
                 if record_id:
                     self.by_record[record_id] = line
-                previous = self.by_article.get(line["articleId"])
-                if previous is None or line.get("version", 0) >= previous.get("version", 0):
-                    self.by_article[line["articleId"]] = line
+                self.by_article.setdefault(line["articleId"], []).append(line)
         finally:
             store.close()
+        for versions in self.by_article.values():
+            versions.sort(key=lambda line: line.get("version", 0))
         self.compared = 0
         self.changed = 0
         self.new = 0
@@ -41,13 +46,18 @@ class StoreDiff:
 
     def add(self, item: dict[str, Any]) -> None:
         record_id = (item.get("warc") or {}).get("recordId")
-        old = self.by_record.get(record_id or "") or self.by_article.get(item["articleId"])
-        if old is None:
+        own = self.by_record.get(record_id or "")
+        versions = self.by_article.get(item["articleId"])
+        if own is None and not versions:
             self.new += 1
             self.out.write(f"+ {item['articleId']} {item['url']}: not in the old store\n")
             return
         self.compared += 1
-        changes = field_changes(old, item)
+        if own is not None:
+            changes = field_changes(own, item)
+        else:
+            assert versions
+            changes = _content_changes(_held_at(versions, captured_at(item)), item)
         if not changes:
             return
         self.changed += 1
@@ -61,16 +71,46 @@ class StoreDiff:
     def summary(self) -> str:
         fields = ", ".join(f"{name} {count}" for name, count in sorted(self.fields.items()))
         return (
-            f"diff: {self.compared} articles compared, {self.changed} would change, "
+            f"diff: {self.compared} captures compared, {self.changed} would change, "
             f"{self.new} not in the old store" + (f"; fields: {fields}" if fields else "")
         )
 
 
+def _held_at(versions: list[dict[str, Any]], captured: str) -> dict[str, Any]:
+    """The version the store held when `captured` was taken (the first, if before it)."""
+    held = versions[0]
+    for line in versions:
+        if captured_at(line) <= captured:
+            held = line
+    return held
+
+
+def _content_changes(held: dict[str, Any], item: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """What a capture with no line of its own would change: nothing when the store would
+    find its content unchanged (the same content digest), else the content fields that
+    differ (a dateModified the store filled in for a later version is not the page's)."""
+    if digest_and_hashes(item)[0] == held.get("contentDigest"):
+        return []
+    filled = _store_filled(held, item)
+    return [
+        (name, held.get(name), item.get(name))
+        for name in TRACKED_FIELDS
+        if held.get(name) != item.get(name) and not (filled and name == "dateModified")
+    ]
+
+
+def _store_filled(line: dict[str, Any], item: dict[str, Any]) -> bool:
+    """Whether the line's dateModified is the store's (its capture time, for a later
+    version of a page that states none) where the item states none either."""
+    return line.get("dateModifiedRaw") is None and item.get("dateModified") is None
+
+
 def field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
-    """(field, old value, new value) for every field that differs; nested metadata by key."""
+    """(field, old value, new value) for every field that differs; nested metadata by key
+    (a dateModified the store filled in for a later version is not the page's)."""
     changes: list[tuple[str, Any, Any]] = []
     for name in sorted(set(old) | set(new)):
-        if name in STORE_FIELDS:
+        if name in STORE_FIELDS or (name == "dateModified" and _store_filled(old, new)):
             continue
         before, after = old.get(name), new.get(name)
         if name == "metadata" and isinstance(before, dict) and isinstance(after, dict):
