@@ -200,3 +200,54 @@ def test_without_metadata_or_site_the_page_itself_names_the_outlet(
     assert items, "no page named its outlet"
     for item in items:
         assert article_fields(item) == article_fields(expected[item["articleId"]])
+
+
+def test_a_segmented_record_is_never_half_an_article(site_archive: Path, tmp_path: Path) -> None:
+    """A response split into segments (WARC 1.1: ``WARC-Segment-Number`` 1, then a
+    ``continuation`` record): its first segment alone gave an article of half the page,
+    silently. Continuations are not joined: the segment is a truncated capture."""
+    from warcio.statusandheaders import StatusAndHeaders
+
+    from archive.store import ArticleStore
+
+    line = next(iter(ArticleStore(site_archive).iter_lines()))
+    url = line["url"]
+    body = b""
+    for path in sorted((site_archive / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                if (
+                    record.rec_type == "response"
+                    and record.rec_headers.get_header("WARC-Target-URI") == url
+                ):
+                    body = record.content_stream().read()
+    assert body
+    head = StatusAndHeaders(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+    )
+    # Cut inside the story: after its second paragraph.
+    second = line["paragraphs"][1].split()[-1].encode()
+    cut = body.index(second, body.index(line["paragraphs"][0].split()[-1].encode())) + len(second)
+    segmented = tmp_path / "segmented.warc.gz"
+    with open(segmented, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        first = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body[:cut]), http_headers=head,
+            warc_headers_dict={"WARC-Date": line["metadata"]["dateDownloaded"],
+                               "WARC-Segment-Number": "1"},
+        )  # fmt: skip
+        writer.write_record(first)
+        origin = first.rec_headers.get_header("WARC-Record-ID")
+        rest = writer.create_warc_record(
+            url, "continuation", payload=io.BytesIO(body[cut:]),
+            warc_headers_dict={"WARC-Date": line["metadata"]["dateDownloaded"],
+                               "WARC-Segment-Number": "2", "WARC-Segment-Origin-ID": origin,
+                               "WARC-Segment-Total-Length": str(len(body))},
+        )  # fmt: skip
+        writer.write_record(rest)
+    out = tmp_path / "items.jsonl"
+    site = f"--site={url.split('/')[2]}=cnn"
+    result = run_cli("replay", str(segmented), site, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert " 0 articles" in result.stderr, result.stderr
+    assert read_items(out) == []

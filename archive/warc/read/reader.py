@@ -282,7 +282,10 @@ def _facts(source: Source, record: Any) -> RecordFacts | None:
         ),
         refers_to_url=headers.get_header("WARC-Refers-To-Target-URI"),
         refers_to_date=headers.get_header("WARC-Refers-To-Date"),
-        truncated=headers.get_header("WARC-Truncated"),
+        # A segment of a record split in several (WARC 1.1, section 6.9) holds part of its
+        # block: continuation records are not joined, so it is a truncated capture.
+        truncated=headers.get_header("WARC-Truncated")
+        or ("segment" if headers.get_header("WARC-Segment-Number") else None),
     )
     if rec_type == "metadata":
         block = record.raw_stream.read(1 << 20)
