@@ -245,9 +245,9 @@ def test_a_segmented_record_is_never_half_an_article(site_archive: Path, tmp_pat
                                "WARC-Segment-Total-Length": str(len(body))},
         )  # fmt: skip
         writer.write_record(rest)
-    out = tmp_path / "items.jsonl"
+    items = tmp_path / "items.jsonl"
     site = f"--site={url.split('/')[2]}=cnn"
-    result = run_cli("replay", str(segmented), site, "--out", str(out))
+    result = run_cli("replay", str(segmented), site, "--out", str(items))
     assert result.returncode == 0, result.stderr
     assert " 0 articles" in result.stderr, result.stderr
-    assert read_items(out) == []
+    assert read_items(items) == []

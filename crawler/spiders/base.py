@@ -166,18 +166,18 @@ class NewsSpider(Spider):
         requests = []
         elsewhere: list[str] = []
         for entry in entries:
-            if not entry.done and is_offsite(entry.url, self.policy):
-                # Left by a crawl of another site (a mirror moved to another port, another
-                # --start-url): not this crawl's to fetch, and no error of it either.
-                elsewhere.append(entry.url)
-                self.incremental.done(self.name, entry.key)
-                continue
             if not entry.done and url_problem(entry.url):
                 # Left by a version that did not check start URLs: dropped, and reported.
                 self.logger.error(
                     "dropped from the frontier: %r, %s", entry.url, url_problem(entry.url)
                 )
                 self.note_problem(BAD_URL, entry.url)
+                self.incremental.done(self.name, entry.key)
+                continue
+            if not entry.done and is_offsite(entry.url, self.policy):
+                # Left by a crawl of another site (a mirror moved to another port, another
+                # --start-url): not this crawl's to fetch, and no error of it either.
+                elsewhere.append(entry.url)
                 self.incremental.done(self.name, entry.key)
                 continue
             self.hops_by_key[entry.key] = entry.hops
