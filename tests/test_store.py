@@ -386,6 +386,16 @@ def test_source_since_until(filled: Path) -> None:
     ) == [("a1", 2), ("a2", 2), ("a4", 1)]
 
 
+def test_a_month_or_a_year_bounds_from_its_first_instant() -> None:
+    # ISO 8601's reduced precision ("2026-10", "2026") was refused as no date.
+    from archive.store.reading import iso_instant
+
+    assert iso_instant("2026-10") == "2026-10-01T00:00:00Z"
+    assert iso_instant("2026") == "2026-01-01T00:00:00Z"
+    with pytest.raises(ValueError):
+        iso_instant("2026-13")
+
+
 def test_fields_projection(filled: Path) -> None:
     got = list(
         ArticleStore(filled).iter_articles(

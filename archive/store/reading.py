@@ -106,9 +106,15 @@ def snapshot_lines(
             yield position, line
 
 
+_REDUCED_RE = re.compile(r"\d{4}(?:-\d{2})?")
+
+
 def iso_instant(text: str) -> str:
-    """``2024-05-01``, ``2024-05-01T10:00`` or with seconds and an offset, as UTC ``...Z``."""
+    """``2024-05-01``, ``2024-05-01T10:00`` or with seconds and an offset, as UTC ``...Z``;
+    a month (``2024-05``) or a year (``2024``) stands for its first instant."""
     value = text.strip()
+    if _REDUCED_RE.fullmatch(value):
+        value += "-01-01"[: 10 - len(value)]
     try:
         moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
     except ValueError:
