@@ -200,7 +200,9 @@ class ArchiveDownloaderMiddleware:
             original = self.captures.original(facts.payload_digest)
             if original is None:
                 raise RecordError("revisit whose original payload is not in the archive")
-            payload = read_payload(self.files, *original, max_size=self.max_size)
+            payload = read_payload(
+                self.files, *original, max_size=self.max_size, payload_digest=facts.payload_digest
+            )
             raw = payload.raw
             headers = headers or payload.headers
             status = status if status is not None else payload.status

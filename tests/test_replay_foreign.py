@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -251,3 +252,49 @@ def test_a_segmented_record_is_never_half_an_article(site_archive: Path, tmp_pat
     assert result.returncode == 0, result.stderr
     assert " 0 articles" in result.stderr, result.stderr
     assert read_items(items) == []
+
+
+def test_a_revisit_whose_index_names_another_payload_is_not_resolved(
+    site_archive: Path, site: SiteServer, tmp_path: Path
+) -> None:
+    """A stale ``index.cdxj`` (a WARC rewritten under the same name, a repacked WACZ) names,
+    for a revisit's payload digest, the record of another page: the revisit was given that
+    page's text under its own URL, with "0 problems"."""
+    from archive.warc.cdxj import index_lines
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    original = folder / "original.warc.gz"
+    rewrite_with_warcio(site_archive / "warc", original, version="1.1", gzip=True, requests=False)
+    lines = index_lines([original])
+    # A revisit of a payload nobody holds, and an index line for that digest that points
+    # at the first page's record.
+    with open(original, "rb") as handle:
+        first = next(
+            r
+            for r in ArchiveIterator(handle)
+            if r.rec_type == "response"
+            and "html" in (r.http_headers.get_header("Content-Type") or "")
+            and "/20" in r.rec_headers.get_header("WARC-Target-URI")  # an article
+        )
+        url, http = first.rec_headers.get_header("WARC-Target-URI"), first.http_headers
+    other = "sha1:" + "A" * 32
+    stale = next(line for line in lines if f'"url": "{url}"' in line)
+    stale = re.sub(r'"digest": "[^"]*"', f'"digest": "{other}"', stale)
+    (folder / "index.cdxj").write_text(stale, "utf-8")
+    revisits = tmp_path / "revisits.warc.gz"
+    with open(revisits, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        later = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        revisit = writer.create_revisit_record(
+            url + "?another", digest=other, refers_to_uri=url, refers_to_date=later,
+            http_headers=http, warc_headers_dict={"WARC-Date": later},
+        )  # fmt: skip
+        writer.write_record(revisit)
+    shutil.copy(revisits, folder / revisits.name)
+    out = tmp_path / "items.jsonl"
+    result = run_cli(
+        "replay", str(folder / revisits.name), *mirror_sites(site), "--out", str(out)
+    )  # fmt: skip
+    assert read_items(out) == [], result.stderr
+    assert "0/1 revisits resolved" in result.stderr or "1 problem" in result.stderr

@@ -96,7 +96,9 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
         )
     try:
         if task.payload_source != facts.source or task.payload_offset != facts.offset:
-            payload = read_payload(files, task.payload_source, task.payload_offset)
+            payload = read_payload(
+                files, task.payload_source, task.payload_offset, payload_digest=facts.payload_digest
+            )
             # A revisit: the record itself must be sound too, and its headers win.
             own = own_payload(facts, files)
             if own.headers:

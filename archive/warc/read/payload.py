@@ -7,6 +7,7 @@ does exactly that, so replayed pages are the bytes the spider analysed.
 
 from __future__ import annotations
 
+import base64
 from typing import IO
 
 from archive.warc.bounded import MissingTargetURI, bounded
@@ -60,10 +61,13 @@ def read_payload(
     *,
     check: bool = True,
     max_size: int = DOWNLOAD_MAXSIZE,
+    payload_digest: str | None = None,
 ) -> Payload:
     """The HTTP message of the record at `offset`; RecordError if unreadable or corrupt.
 
     A payload longer than `max_size` (the live crawl's limit) is refused, not read whole.
+    With `payload_digest` (a revisit's, whose original an index placed here), a record that
+    states another payload digest is refused: a stale index names another page's record.
     """
     handle = files.get(source)
     handle.seek(offset)
@@ -82,7 +86,29 @@ def read_payload(
         raise RecordError(f"unreadable record ({type(exc).__name__}: {exc})") from None
     if missing:
         raise RecordError(f"record truncated: {missing} bytes of its block missing")
+    stated = record.rec_headers.get_header("WARC-Payload-Digest")
+    if payload_digest and stated and not same_digest(stated, payload_digest):
+        raise RecordError(
+            f"the record named as the original of a revisit holds another payload ({stated},"
+            f" not {payload_digest}): a stale index?"
+        )
     return payload_of(record, block_rest, check)
+
+
+def same_digest(one: str, other: str) -> bool:
+    """Whether two WARC payload digests name one payload: ``sha1:ABC``, ``ABC`` and the
+    hexadecimal form of the same SHA-1 are one."""
+    return _base32(one) == _base32(other)
+
+
+def _base32(digest: str) -> str:
+    value = digest.split(":", 1)[-1].strip()
+    if len(value) == 40:  # SHA-1 in hexadecimal, as some tools write it
+        try:
+            return base64.b32encode(bytes.fromhex(value)).decode()
+        except ValueError:
+            pass
+    return value.upper()
 
 
 def decode_body(
