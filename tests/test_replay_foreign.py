@@ -298,3 +298,40 @@ def test_a_revisit_whose_index_names_another_payload_is_not_resolved(
     )  # fmt: skip
     assert read_items(out) == [], result.stderr
     assert "0/1 revisits resolved" in result.stderr or "1 problem" in result.stderr
+
+
+def test_two_records_sharing_a_record_id_are_two_captures(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """Record ids are unique by the spec, but a tool that reuses one gave two pages one
+    item, silently: a second record under an id is one record again (a merged archive's
+    copy) only when it is the same capture, the same URL and payload."""
+    with open(sorted((site_archive / "warc").glob("*.warc.gz"))[0], "rb") as handle:
+        pages = [
+            (r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
+            for r in ArchiveIterator(handle)
+            if r.rec_type == "response"
+            and "/20" in r.rec_headers.get_header("WARC-Target-URI")
+            and "html" in (r.http_headers.get_header("Content-Type") or "")
+        ][:2]
+    assert len(pages) == 2
+    from warcio.statusandheaders import StatusAndHeaders
+
+    same = "<urn:uuid:00000000-0000-0000-0000-000000000001>"
+    shared = tmp_path / "shared-id.warc.gz"
+    with open(shared, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for url, body in pages:
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            record = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), http_headers=http,
+                warc_headers_dict={"WARC-Date": "2024-01-01T00:00:00Z", "WARC-Record-ID": same},
+            )  # fmt: skip
+            writer.write_record(record)
+    items = tmp_path / "items.jsonl"
+    host = pages[0][0].split("/")[2]
+    result = run_cli("replay", str(shared), f"--site={host}=cnn", "--out", str(items))
+    assert result.returncode == 0, result.stderr
+    assert len(read_items(items)) == 2, result.stderr

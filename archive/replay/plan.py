@@ -118,10 +118,17 @@ class Planner:
 
     def _wait(self, waiting: OrderedDict[str, Task], key: str, task: Task) -> None:
         """`task` waits under `key`, in the place of one with the same record id (a merged
-        archive's copy), whose payload leaves the budget."""
+        archive's copy), whose payload leaves the budget. A record reusing the id of another
+        capture (another URL or payload) waits as well, under a key of its own."""
         replaced = waiting.get(key)
         if replaced is not None:
-            self._let_go(replaced)
+            if (replaced.facts.url, replaced.facts.payload_digest) != (
+                task.facts.url,
+                task.facts.payload_digest,
+            ):
+                key = f"{key} {task.facts.source.label}:{task.facts.offset}"
+            else:
+                self._let_go(replaced)
         waiting[key] = self._hold(task)
 
     def _let_go(self, task: Task) -> Task:
