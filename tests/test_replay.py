@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
@@ -310,3 +311,55 @@ def test_diff_of_the_captures_a_store_was_made_from_shows_nothing(tmp_path: Path
     changed = capture(2, 2, "Text C.")
     diff.add(changed)
     assert "~ " in shown.getvalue() and "Text C." in shown.getvalue()
+
+
+def test_diff_names_the_articles_re_extraction_no_longer_gives(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """The regression a parser review most needs to see: a stored article whose capture
+    now gives no item. Before, it was not listed, and the summary did not count it."""
+    from archive.replay.diff import StoreDiff
+    from archive.replay.extract import Outcome
+
+    line = store_lines(site_archive)[0]
+    shown = io.StringIO()
+    diff = StoreDiff(site_archive, shown)
+    diff.gone(
+        Outcome(
+            "not_article", line["url"], problem="no headline", record_id=line["warc"]["recordId"]
+        )
+    )
+    diff.gone(Outcome("listing", "http://other/", record_id="<urn:uuid:not-stored>"))
+    assert (
+        shown.getvalue()
+        == f"- {line['articleId']} {line['url']}: no article now (not_article: no headline)\n"
+    )
+    assert "1 no longer an article" in diff.summary()
+
+
+def test_diff_lists_a_stored_article_whose_capture_gives_no_item_now(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    section = None
+    for path in sorted((site_archive / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.rec_type == "response" and record.rec_headers.get_header(
+                    "WARC-Target-URI"
+                ).endswith("/world/africa/"):
+                    section = record.rec_headers.get_header("WARC-Record-ID")
+    assert section is not None
+    old = tmp_path / "old"
+    (old / "articles").mkdir(parents=True)
+    lines = store_lines(site_archive)
+    lines[0]["warc"]["recordId"] = section  # as if the section page had been an article
+    month = lines[0]["metadata"]["dateDownloaded"][:7]
+    with open(old / "articles" / f"articles-{month}.jsonl", "w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line) + "\n")
+    result = run_cli("replay", str(site_archive / "warc"), "--diff", str(old))
+    assert result.returncode == 0, result.stderr
+    assert f"- {lines[0]['articleId']} {lines[0]['url']}: no article now (" in result.stdout
+    assert " 1 no longer an article" in result.stderr

@@ -245,6 +245,7 @@ def run(options: argparse.Namespace) -> int:
             shares_terminal=shares_terminal,
             cluster=client,
             part_size=options.part_size,
+            on_outcome=diff.gone if diff is not None else None,
         )
         if spool is not None:
             _store_in_capture_order(spool, store, out, decisions)

@@ -18,6 +18,8 @@ from typing import Any, TextIO
 from archive.store import ArticleStore
 from archive.store.lines import TRACKED_FIELDS, captured_at, digest_and_hashes
 
+from .extract import Outcome
+
 # Added by the store, not by extraction.
 STORE_FIELDS = ("version", "contentDigest", "changes")
 
@@ -42,6 +44,7 @@ class StoreDiff:
         self.compared = 0
         self.changed = 0
         self.new = 0
+        self.lost = 0
         self.fields: Counter[str] = Counter()
 
     def add(self, item: dict[str, Any]) -> None:
@@ -68,11 +71,21 @@ class StoreDiff:
             shown_before, shown_after = show_change(before, after)
             self.out.write(f"    {name}: {shown_before} -> {shown_after}\n")
 
+    def gone(self, outcome: Outcome) -> None:
+        """A capture that gave no item: listed if the old store holds its article."""
+        old = self.by_record.get(outcome.record_id) if outcome.record_id else None
+        if old is None:
+            return
+        self.lost += 1
+        why = outcome.kind + (f": {outcome.problem}" if outcome.problem else "")
+        self.out.write(f"- {old['articleId']} {old['url']}: no article now ({why})\n")
+
     def summary(self) -> str:
         fields = ", ".join(f"{name} {count}" for name, count in sorted(self.fields.items()))
         return (
             f"diff: {self.compared} captures compared, {self.changed} would change, "
-            f"{self.new} not in the old store" + (f"; fields: {fields}" if fields else "")
+            f"{self.new} not in the old store, {self.lost} no longer an article"
+            + (f"; fields: {fields}" if fields else "")
         )
 
 

@@ -43,6 +43,7 @@ class Outcome:
     problem: str | None = None
     label: str = ""
     offset: int = 0
+    record_id: str = ""  # the capture's WARC-Record-ID, when it gave no item
 
 
 def choose_source(task: Task, sites: dict[str, str]) -> str | None:
@@ -138,7 +139,7 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
         source=choose_source(task, sites),
     )
     if analysis.article is None:
-        return Outcome(analysis.kind, facts.url)
+        return Outcome(analysis.kind, facts.url, problem=analysis.reason, record_id=facts.record_id)
     item = capture_item(
         analysis.article,
         warc_date=date,
@@ -153,6 +154,7 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
             problem="; ".join(found[:3]),
             label=facts.source.label,
             offset=facts.offset,
+            record_id=facts.record_id,
         )
     return Outcome("article", facts.url, item=item)
 

@@ -198,6 +198,7 @@ def replay(
     shares_terminal: bool = False,
     cluster: Any = None,
     part_size: int = 0,
+    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> ReplayReport:
     """Replay `paths`, handing each article item to `sink` in capture order; with `check`
     off, items are not validated here (a store sink checks every line it writes).
@@ -207,7 +208,7 @@ def replay(
     With `jobs` > 1 the files are scanned and the captures extracted by that many worker
     processes, with `cluster` (a Dask client) on its workers; a file larger than
     `part_size` bytes (if not 0) is scanned in parts. The items and their order are the
-    same.
+    same. `on_outcome` hears of each capture that gave no item (``replay --diff``).
     """
     err = err if err is not None else sys.stderr
     sources = find_sources(paths)
@@ -243,6 +244,8 @@ def replay(
         for outcome in results:
             report.pages[outcome.kind] += 1
             progress.update(pages=1)
+            if on_outcome is not None and outcome.item is None:
+                on_outcome(outcome)
             if outcome.kind == "problem":
                 found = Problem(outcome.label, outcome.offset, outcome.problem or "unusable")
                 report.problems.append(found)
