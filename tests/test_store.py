@@ -488,3 +488,24 @@ def test_versions_decided_by_content_and_capture_time(tmp_path: Path) -> None:
         statuses = [store.add(item).status for item in versions_to_store()]
     assert statuses == ["new", "unchanged", "updated", "new", "updated", "unchanged", "older",
                         "updated"]  # fmt: skip
+
+
+def test_a_line_without_a_content_digest_is_no_store_line(tmp_path: Path) -> None:
+    """A hand-written line with an articleId and a version but no contentDigest was read as
+    a store line: the writer's index then failed on it (every later crawl FAILED with
+    store_failed) and `store rebuild` crashed (exit 70)."""
+    with ArticleStore(tmp_path) as store:
+        store.add(make_item(1))
+    (path,) = (tmp_path / "articles").glob("*.jsonl")
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"articleId": "cnn-hand", "version": 1, "headline": "x"}) + "\n")
+    with ArticleStore(tmp_path) as store:
+        assert store.add(make_item(2)).status == "new"
+        assert [line["articleId"] for line in store.iter_lines()] == [
+            make_item(1)["articleId"],
+            make_item(2)["articleId"],
+        ]
+    rebuilt = run_cli("store", "rebuild", "--data", str(tmp_path))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    stats = run_cli("store", "stats", "--json", "--data", str(tmp_path))
+    assert json.loads(stats.stdout)["damaged"]["lines"] == 1, stats.stdout

@@ -47,8 +47,14 @@ def parse(raw: bytes, path: Path, offset: int) -> dict[str, Any] | None:
 
 
 def is_store_line(line: Any) -> bool:
-    """Whether a parsed line is a store line every reader can take (see :func:`parse`)."""
-    return isinstance(line, dict) and isinstance(line.get("articleId"), str) and well_shaped(line)
+    """Whether a parsed line is a store line every reader can take (see :func:`parse`): the
+    store's own fields there (the writer indexes each line by them), the rest well shaped."""
+    return (
+        isinstance(line, dict)
+        and isinstance(line.get("articleId"), str)
+        and isinstance(line.get("contentDigest"), str)
+        and well_shaped(line)
+    )
 
 
 def well_shaped(line: dict[str, Any]) -> bool:
