@@ -189,3 +189,51 @@ def test_the_explorer_only_reads(explorer: Explorer) -> None:
             status, headers = _answer(explorer, method, path)
             assert status == "405 Method Not Allowed" and ("Allow", "GET, HEAD") in headers
     assert _answer(explorer, "HEAD", "/")[0] == "200 OK"
+
+
+def _cdxj_line(url: str, stamp: str, status: str, mime: str) -> str:
+    from archive.explorer.captures import surt_key
+
+    fields = {"url": url, "mime": mime, "status": status, "filename": "a.warc.gz"}
+    fields.update(offset="0", length="1")
+    return f"{surt_key(url)} {stamp} {json.dumps(fields)}\n"
+
+
+def test_a_page_captured_more_than_the_list_holds_keeps_its_newest_captures(
+    tmp_path: Path,
+) -> None:
+    """Captures were read oldest first and cut at 200: the newest were dropped, those of the
+    latest versions included, without a word."""
+    url = "https://www.cnn.com/2024/05/01/world/story/index.html"
+    stamps = [
+        f"2024{month:02d}{day:02d}120000"
+        for month in (5, 6, 7, 8, 9, 10, 11)
+        for day in range(1, 31)
+    ]
+    index = tmp_path / "index.cdxj"
+    index.write_text("".join(sorted(_cdxj_line(url, s, "200", "text/html") for s in stamps)))
+    every = CaptureIndex(index).lookup(url)
+    assert len(every) == len(stamps) > 200
+    assert every[-1].timestamp == max(stamps)
+    from archive.explorer import pages
+
+    table = pages._captures(every)
+    assert f"Captures (the newest 200 of {len(stamps)})" in table
+    assert pages.replay_href(every[-1]) in table and pages.replay_href(every[0]) not in table
+
+
+def test_a_not_modified_capture_replays_the_page_it_confirmed() -> None:
+    """A 304 revisit replays as pywb holds it: a 304 with no body, a blank page. Its link,
+    and an 'archived' link of a related story, go to the capture holding the page."""
+    from archive.explorer import pages
+    from archive.explorer.captures import Capture, newest_page, showing
+
+    url = "https://www.cnn.com/2024/05/01/world/story/index.html"
+    first = Capture("20240501120000", url, "200", "text/html", "response")
+    same = Capture("20240502120000", url, "200", "warc/revisit", "revisit")
+    confirmed = Capture("20240503120000", url, "304", "warc/revisit", "revisit")
+    assert showing([first, same, confirmed], confirmed) == same
+    assert showing([confirmed], confirmed) is None
+    assert newest_page([first, same, confirmed]) == same
+    table = pages._captures([first, same, confirmed])
+    assert table.count(pages.replay_href(same)) == 2  # its own row, and the 304's

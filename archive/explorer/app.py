@@ -16,7 +16,7 @@ from archive.explorer.readmodel import ReadModel
 from archive.store.files import month_files
 
 from . import pages, queries
-from .captures import Capture, CaptureIndex, redirect_target
+from .captures import Capture, CaptureIndex, newest_page, redirect_target
 from .queries import Filters
 
 log = logging.getLogger("archive.explorer")
@@ -206,11 +206,10 @@ class Explorer:
             every = self.captures.lookup(link["url"]) or self.captures.lookup(
                 on_host_of(row["url"], link["url"])
             )
-            found = [c for c in every if c.kind != "redirect"] or every
             target = None
             if link["target_id"] is None:
                 target = self._through_redirects(every)
-            out_links.append((link, found[-1] if found else None, target))
+            out_links.append((link, newest_page(every), target))
         return pages.article(
             row,
             queries.authors(self.db, article_id),

@@ -67,8 +67,8 @@ class CaptureIndex:
         if low:
             f.readline()
 
-    def lookup(self, url: str, limit: int = 200) -> list[Capture]:
-        """The captures of ``url``, oldest first (at most ``limit``)."""
+    def lookup(self, url: str) -> list[Capture]:
+        """Every capture of ``url``, oldest first."""
         if not self.path.is_file():
             return []
         key = surt_key(url)
@@ -117,10 +117,32 @@ class CaptureIndex:
                         int(fields.get("length", 0) or 0),
                     )
                 )
-                if len(found) >= limit:
-                    break
         found.sort(key=lambda c: c.timestamp)
         return found
+
+
+def not_modified(capture: Capture) -> bool:
+    """A revisit recorded from a 304: replayed as it was answered, with no page."""
+    return capture.kind == "revisit" and capture.status == "304"
+
+
+def showing(captures: list[Capture], capture: Capture) -> Capture | None:
+    """The capture whose replay shows the page `capture` saw: itself, or for a 304 the
+    latest earlier capture that holds the page (None if the index has none)."""
+    if not not_modified(capture):
+        return capture
+    earlier = [
+        c
+        for c in captures
+        if c.timestamp <= capture.timestamp and c.kind != "redirect" and not not_modified(c)
+    ]
+    return earlier[-1] if earlier else None
+
+
+def newest_page(captures: list[Capture]) -> Capture | None:
+    """The newest capture holding the page (no redirect, no 304), else the newest one."""
+    held = [c for c in captures if c.kind != "redirect" and not not_modified(c)]
+    return held[-1] if held else (captures[-1] if captures else None)
 
 
 def redirect_target(warc_dir: Path, capture: Capture) -> str | None:

@@ -8,12 +8,14 @@ from html import escape
 from urllib.parse import quote, urlencode
 
 from . import queries
-from .captures import Capture
+from .captures import Capture, showing
 from .graph import colour, svg
 from .queries import Filters, Graph, Listing
 from .textdiff import diff_html, inline_diff, paragraphs
 
 COLLECTION = "news"
+# At most this many captures listed on an article page: the newest.
+MAX_CAPTURES = 200
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#222;background:#fff}
@@ -220,15 +222,34 @@ def _captures(captures: list[Capture]) -> str:
         return (
             '<section class="captures"><h2>Captures</h2><p>No capture in the index.</p></section>'
         )
+    shown = captures[-MAX_CAPTURES:]
     rows = "".join(
         f"<tr><td>{escape(c.when)}</td><td>{escape(c.kind)}</td><td>{escape(c.status)}</td>"
-        f'<td><a class="replay" href="{escape(replay_href(c))}">replay</a></td></tr>'
-        for c in captures
+        f"<td>{_replay_link(captures, c)}</td></tr>"
+        for c in shown
+    )
+    count = (
+        f"{len(captures)}"
+        if len(shown) == len(captures)
+        else f"the newest {len(shown)} of {len(captures)}"
     )
     return (
-        f'<section class="captures"><h2>Captures ({len(captures)})</h2>'
+        f'<section class="captures"><h2>Captures ({count})</h2>'
         f"<table><tr><th>captured</th><th>record</th><th>status</th><th></th></tr>{rows}"
         "</table></section>"
+    )
+
+
+def _replay_link(captures: list[Capture], capture: Capture) -> str:
+    """A capture's replay link; a 304's goes to the capture holding the page it confirmed."""
+    page = showing(captures, capture)
+    if page is None:
+        return '<span class="meta">not modified; no earlier capture</span>'
+    if page is capture:
+        return f'<a class="replay" href="{escape(replay_href(capture))}">replay</a>'
+    return (
+        f'<a class="replay" href="{escape(replay_href(page))}">'
+        f"replay (unchanged since {escape(page.when)})</a>"
     )
 
 
