@@ -79,21 +79,6 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-def same_page_form(key: str) -> str:
-    """A dedup key with ``/index.html`` and a trailing slash dropped from its path.
-
-    News sites answer ``.../slug``, ``.../slug/`` and ``.../slug/index.html`` with one page;
-    the spiders request only the first form they meet. (The keys themselves stay apart, so
-    a redirect from one form to another is still followed.)
-    """
-    path, mark, query = key.partition("?")
-    if path.endswith("/index.html"):
-        path = path[: -len("index.html")]
-    if path.endswith("/") and path.count("/") > 1:
-        path = path.rstrip("/")
-    return path + mark + query
-
-
 @dataclass(frozen=True)
 class FollowRequest:
     """A link the spider should request, with its hop count and why."""

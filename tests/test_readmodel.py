@@ -108,3 +108,20 @@ def test_store_rebuild_recreates_a_lost_read_model(site_archive: Path, tmp_path:
     assert "explorer.sqlite" in result.stdout
     after = query(data, "SELECT article_id, headline, version FROM articles ORDER BY article_id")
     assert after == before
+
+
+def test_every_form_of_one_page_has_one_url_key() -> None:
+    """The crawl fetches .../slug/, .../slug and .../slug/index.html once, as one page, and
+    a path written with é or %C3%A9 is one path: the explorer said "not stored" or "not
+    archived" of a related link written in another form than the stored or indexed one."""
+    from archive.explorer.readmodel import url_key
+
+    forms = [
+        "https://www.cnn.com/2024/05/01/world/café-story/index.html",
+        "https://www.cnn.com/2024/05/01/world/café-story/",
+        "https://www.cnn.com/2024/05/01/world/café-story",
+        "http://edition.cnn.com/2024/05/01/world/caf%C3%A9-story",
+        "https://www.cnn.com/2024/05/01/world/caf%c3%a9-story/index.html",
+    ]
+    assert len({url_key(form) for form in forms}) == 1
+    assert url_key(forms[0]) != url_key("https://www.cnn.com/2024/05/01/world/cafe-story")

@@ -292,11 +292,11 @@ def test_a_revisit_whose_index_names_another_payload_is_not_resolved(
         )  # fmt: skip
         writer.write_record(revisit)
     shutil.copy(revisits, folder / revisits.name)
-    out = tmp_path / "items.jsonl"
+    items = tmp_path / "items.jsonl"
     result = run_cli(
-        "replay", str(folder / revisits.name), *mirror_sites(site), "--out", str(out)
+        "replay", str(folder / revisits.name), *mirror_sites(site), "--out", str(items)
     )  # fmt: skip
-    assert read_items(out) == [], result.stderr
+    assert read_items(items) == [], result.stderr
     assert "0/1 revisits resolved" in result.stderr or "1 problem" in result.stderr
 
 

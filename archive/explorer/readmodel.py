@@ -18,21 +18,23 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from archive.store.files import complete_lines, month_files, whole_size
 from archive.store.reading import parse
-from crawler.pages.urls import canonicalize_url, site_key
+from crawler.pages.urls import canonicalize_url, same_page_form, site_key
 
 from ..statedb import open_state_db, versioned_tables
 
 log = logging.getLogger("archive.store")
 
 READ_MODEL_NAME = "explorer.sqlite"
-READ_MODEL_VERSION = "1"
+READ_MODEL_VERSION = "2"  # 2: one url_key for every form of a page
 COMMIT_EVERY = 2000  # lines per transaction while catching up
 
 SCHEMA = """
@@ -134,11 +136,20 @@ LineFilter = Callable[[dict[str, Any]], bool]
 
 def url_key(url: str) -> str:
     """What a link and an article's URL or canonical URL share when they name one page:
-    tracking parameters, fragment, scheme and an outlet's host aliases ignored."""
+    tracking parameters, fragment, scheme and an outlet's host aliases ignored, the forms
+    the crawl takes for one page (``slug``, ``slug/``, ``slug/index.html``) made one, and
+    non-ASCII characters written percent-encoded (``é`` as ``%C3%A9``)."""
     try:
-        return site_key(canonicalize_url(url))
+        key = same_page_form(site_key(canonicalize_url(url)))
     except ValueError:
         return ""
+    if not key.isascii():
+        key = _NON_ASCII_RE.sub(lambda m: quote(m.group(), safe=""), key)
+    return _ESCAPE_RE.sub(lambda m: m.group().upper(), key)
+
+
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+_ESCAPE_RE = re.compile(r"%[0-9a-f][0-9a-fA-F]|%[0-9A-F][a-f]")
 
 
 class ReadModel:

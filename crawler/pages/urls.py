@@ -172,6 +172,21 @@ def dedup_key(url: str) -> str:
     return site_key(canonicalize_url(url))
 
 
+def same_page_form(key: str) -> str:
+    """A dedup key with ``/index.html`` and a trailing slash dropped from its path.
+
+    News sites answer ``.../slug``, ``.../slug/`` and ``.../slug/index.html`` with one page;
+    the spiders request only the first form they meet. (The keys themselves stay apart, so
+    a redirect from one form to another is still followed.)
+    """
+    path, mark, query = key.partition("?")
+    if path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    if path.endswith("/") and path.count("/") > 1:
+        path = path.rstrip("/")
+    return path + mark + query
+
+
 def article_id(canonical_url: str) -> str:
     """Stable id of an article, from its canonical URL alone: ``cnn-1f3a...``."""
     key = site_key(canonical_url)

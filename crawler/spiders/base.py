@@ -42,13 +42,12 @@ from ..linkpolicy import (
     FollowRequest,
     LinkPolicy,
     dedup_key,
-    same_page_form,
     site_of,
     url_problem,
 )
 from ..pages import analyse
 from ..pages.capture import capture_item
-from ..pages.urls import outlet_of_host
+from ..pages.urls import outlet_of_host, same_page_form
 from ..signals import outlinks_chosen
 from ..viaarchive import install as install_via_archive
 
