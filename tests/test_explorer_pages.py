@@ -237,3 +237,23 @@ def test_a_not_modified_capture_replays_the_page_it_confirmed() -> None:
     assert newest_page([first, same, confirmed]) == same
     table = pages._captures([first, same, confirmed])
     assert table.count(pages.replay_href(same)) == 2  # its own row, and the 304's
+
+
+@pytest.mark.parametrize(
+    "indexed",
+    [
+        "https://www.cnn.com/2024/05/01/world/caf%C3%A9-story/index.html",
+        "https://www.cnn.com/2024/05/01/world/caf%C3%A9-story/",
+        "https://www.cnn.com/2024/05/01/world/caf%C3%A9-story",
+    ],
+)
+def test_a_capture_is_found_by_any_form_of_its_url(tmp_path: Path, indexed: str) -> None:
+    index = tmp_path / "index.cdxj"
+    index.write_text(_cdxj_line(indexed, "20240501120000", "200", "text/html"))
+    lookup = CaptureIndex(index)
+    for asked in (
+        "https://www.cnn.com/2024/05/01/world/café-story/index.html",
+        "https://www.cnn.com/2024/05/01/world/café-story/",
+        "http://www.cnn.com/2024/05/01/world/caf%c3%a9-story",
+    ):
+        assert [c.url for c in lookup.lookup(asked)] == [indexed], asked

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from archive.explorer.readmodel import url_key
 
@@ -68,57 +69,78 @@ class CaptureIndex:
             f.readline()
 
     def lookup(self, url: str) -> list[Capture]:
-        """Every capture of ``url``, oldest first."""
+        """Every capture of ``url`` under any form of it (see :func:`url_forms`), oldest
+        first."""
         if not self.path.is_file():
             return []
-        key = surt_key(url)
         want = url_key(url)
-        if not key or not want:
+        if not want:
             return []
-        prefix = key.split("?", 1)[0].encode("utf-8")
-        found: list[Capture] = []
+        prefixes = {surt_key(form).split("?", 1)[0] for form in url_forms(url)} - {""}
+        found: set[Capture] = set()
         with open(self.path, "rb") as f:
-            self._seek_first(f, prefix)
-            for raw in f:
-                if raw < prefix:
-                    continue
-                if not raw.startswith(prefix):
-                    break
-                rest = raw[len(prefix) :]
-                if rest[:1] not in (b" ", b"?"):
-                    continue
-                parts = raw.decode("utf-8", "replace").split(" ", 2)
-                if len(parts) < 3:
-                    continue
-                try:
-                    fields = json.loads(parts[2])
-                except ValueError:
-                    continue
-                if url_key(str(fields.get("url", ""))) != want:
-                    continue
-                status = str(fields.get("status", ""))
-                mime = str(fields.get("mime", ""))
-                kind = (
-                    "revisit"
-                    if mime == "warc/revisit"
-                    else "redirect"
-                    if status.startswith("3")
-                    else "response"
+            for prefix in sorted(prefixes):
+                found.update(self._lookup(f, prefix.encode("utf-8"), want))
+        return sorted(found, key=lambda c: (c.timestamp, c.url))
+
+    def _lookup(self, f: BinaryIO, prefix: bytes, want: str) -> list[Capture]:
+        """The captures under one SURT key (its query variants included) of the page `want`."""
+        found: list[Capture] = []
+        self._seek_first(f, prefix)
+        for raw in f:
+            if raw < prefix:
+                continue
+            if not raw.startswith(prefix):
+                break
+            rest = raw[len(prefix) :]
+            if rest[:1] not in (b" ", b"?"):
+                continue
+            parts = raw.decode("utf-8", "replace").split(" ", 2)
+            if len(parts) < 3:
+                continue
+            try:
+                fields = json.loads(parts[2])
+            except ValueError:
+                continue
+            if url_key(str(fields.get("url", ""))) != want:
+                continue
+            status = str(fields.get("status", ""))
+            mime = str(fields.get("mime", ""))
+            kind = (
+                "revisit"
+                if mime == "warc/revisit"
+                else "redirect"
+                if status.startswith("3")
+                else "response"
+            )
+            found.append(
+                Capture(
+                    parts[1],
+                    str(fields.get("url", "")),
+                    status,
+                    mime,
+                    kind,
+                    str(fields.get("filename", "")),
+                    int(fields.get("offset", 0) or 0),
+                    int(fields.get("length", 0) or 0),
                 )
-                found.append(
-                    Capture(
-                        parts[1],
-                        str(fields.get("url", "")),
-                        status,
-                        mime,
-                        kind,
-                        str(fields.get("filename", "")),
-                        int(fields.get("offset", 0) or 0),
-                        int(fields.get("length", 0) or 0),
-                    )
-                )
-        found.sort(key=lambda c: c.timestamp)
+            )
         return found
+
+
+def url_forms(url: str) -> list[str]:
+    """The URLs one page may be indexed under: ``slug``, ``slug/`` and ``slug/index.html``
+    (the crawl takes them as one page), each with its path as written and percent-encoded."""
+    parts = urlsplit(url)
+    path = parts.path
+    base = path[: -len("index.html")] if path.endswith("/index.html") else path
+    base = base.rstrip("/") if base.count("/") > 1 else base
+    paths = {path, base, base + "/", base + "/index.html"} if base.count("/") > 1 else {path}
+    forms = []
+    for each in sorted(paths):
+        for spelled in dict.fromkeys((each, quote(each, safe="/%:@!$&'()*+,;=-._~"))):
+            forms.append(urlunsplit(parts._replace(path=spelled)))
+    return forms
 
 
 def not_modified(capture: Capture) -> bool:
