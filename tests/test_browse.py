@@ -70,3 +70,32 @@ def test_browse_with_an_unusable_read_model_is_one_line(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "explorer.sqlite" in result.stderr
+
+
+def _browse(data: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archive", "browse", "--data", str(data), "--port", "0"],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=60,
+    )  # fmt: skip
+
+
+def test_browse_refuses_a_data_directory_of_a_newer_newsarchive(tmp_path: Path) -> None:
+    """As store rebuild and index do: before, browse served it, wrote its own config into
+    it and dropped the newer read model's tables to build its own."""
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "format.json").write_text('{"layout": 99, "storeSchemaVersion": 1}')
+    result = _browse(tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "refused" in result.stderr, result.stderr
+    assert not (tmp_path / "state").exists()
+
+
+def test_browse_where_it_cannot_write_its_state_is_one_line(tmp_path: Path) -> None:
+    # (A read-only data directory meets the same: its config for pywb cannot be written.)
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "browse").write_text("a file where a folder goes")
+    result = _browse(tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+    assert "state/browse" in result.stderr, result.stderr

@@ -90,6 +90,12 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError(f"--port takes a number from 0 to 65535, not {options.port}")
     if not (options.data / "warc").is_dir():
         raise UsageError(f"{options.data} has no warc/ folder: nothing to browse")
+    from ..dataformat import FormatError, check
+
+    try:
+        check(options.data)  # browse writes its read model and pywb's config into state/
+    except FormatError as exc:
+        raise UsageError(str(exc)) from None
     try:
         from gevent.pywsgi import WSGIServer
     except ImportError:
@@ -102,6 +108,16 @@ def run(options: argparse.Namespace) -> int:
         model = options.data / "state" / "explorer.sqlite"
         raise UsageError(
             f"cannot use the read model {model}: {exc} (newsarchive store rebuild recreates it)"
+        ) from None
+    except OSError as exc:  # a read-only data directory, a file where state/browse goes
+        from ..diskspace import is_disk_full
+
+        if is_disk_full(exc):
+            raise  # exit 74, as every command on a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise UsageError(
+            f"cannot write the explorer's state in {options.data / 'state'} ({where}"
+            f"{exc.strerror or exc}): browse keeps its read model and pywb's config there"
         ) from None
     server = WSGIServer((options.host, options.port), app, log=None)
     try:
