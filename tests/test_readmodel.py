@@ -125,3 +125,33 @@ def test_every_form_of_one_page_has_one_url_key() -> None:
     ]
     assert len({url_key(form) for form in forms}) == 1
     assert url_key(forms[0]) != url_key("https://www.cnn.com/2024/05/01/world/cafe-story")
+
+
+def test_a_rebuild_shows_readers_the_old_model_until_the_new_one_is_whole(
+    site_archive: Path, tmp_path: Path, monkeypatch: object
+) -> None:
+    """`store rebuild` while the explorer runs: the tables were emptied and committed first,
+    then filled in transactions of 2000 lines, so the explorer said "No stored article
+    matches" and showed a part of the store until the end."""
+    import pytest
+
+    from archive.explorer import readmodel
+
+    data = tmp_path / "data"
+    shutil.copytree(site_archive, data)
+    path = data / "state" / "explorer.sqlite"
+    before = query(data, "SELECT count(*) FROM articles")[0][0]
+    assert before > 2
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.setattr(readmodel, "COMMIT_EVERY", 1)
+    seen: list[int] = []
+
+    class Watched(ReadModel):
+        def _add(self, line: dict) -> None:
+            super()._add(line)
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as reader:
+                seen.append(reader.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    with Watched(path) as model:
+        assert model.rebuild(month_files(data / "articles")) == before
+    assert seen and set(seen) == {before}

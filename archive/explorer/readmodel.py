@@ -5,8 +5,9 @@ Derived data, like the store's index: the JSONL files are the truth. Tables ``ar
 ``related_links`` (with the stored article each points to, when there is one), ``topics``,
 ``captures`` (the WARC record of each version) and ``articles_fts`` (FTS5 over headline and
 body of the latest version). It is caught up line by line from where it stopped (a byte
-count per month file), in bounded transactions, so building it streams: memory does not
-grow with the store. The crawl catches it up at its end, ``newsarchive store rebuild``
+count per month file), in bounded transactions; a rebuild is one transaction, so readers
+see the old model until the new one is whole. Building it streams: memory does not grow
+with the store. The crawl catches it up at its end, ``newsarchive store rebuild``
 recreates it, and the explorer catches it up before it answers.
 
 The same builder writes ``newsarchive export sqlite``, with a filter on the lines. It sits
@@ -190,18 +191,24 @@ class ReadModel:
             set(known) - {path.name for path in files}
         )
 
-    def catch_up(self, files: list[Path], accept: LineFilter | None = None) -> int:
-        """Read the lines appended since the last call (all, after :meth:`clear`); returns
-        how many were added. A file that shrank or vanished means a rebuild."""
+    def catch_up(
+        self, files: list[Path], accept: LineFilter | None = None, *, clear: bool = False
+    ) -> int:
+        """Read the lines appended since the last call; returns how many were added. With
+        `clear` (or when a file shrank or vanished), the model is made anew from all lines
+        in one transaction: readers see the old model until the new one is whole."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
             known = dict(db.execute("SELECT name, size FROM files").fetchall())
             names = {path.name for path in files}
-            if set(known) - names or any(
-                known.get(path.name, 0) > path.stat().st_size for path in files
+            if not clear and (
+                set(known) - names
+                or any(known.get(path.name, 0) > path.stat().st_size for path in files)
             ):
                 log.warning("the read model is ahead of the store's files; rebuilding it")
+                clear = True
+            if clear:
                 self._clear()
                 known = {}
             added = pending = 0
@@ -217,7 +224,7 @@ class ReadModel:
                     self._add(line)
                     added += 1
                     pending += 1
-                    if pending >= COMMIT_EVERY:
+                    if pending >= COMMIT_EVERY and not clear:
                         self._set_size(path.name, offset + len(raw) + 1)
                         db.execute("COMMIT")
                         db.execute("BEGIN IMMEDIATE")
@@ -232,10 +239,7 @@ class ReadModel:
 
     def rebuild(self, files: list[Path], accept: LineFilter | None = None) -> int:
         """Recreate the model from the files; returns the articles it holds."""
-        self.db.execute("BEGIN IMMEDIATE")
-        self._clear()
-        self.db.execute("COMMIT")
-        self.catch_up(files, accept)
+        self.catch_up(files, accept, clear=True)
         return self.count()
 
     def count(self) -> int:
