@@ -99,3 +99,12 @@ def test_browse_where_it_cannot_write_its_state_is_one_line(tmp_path: Path) -> N
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
     assert "state/browse" in result.stderr, result.stderr
+
+
+def test_the_address_printed_for_an_ipv6_host_is_a_usable_url() -> None:
+    # `browse --host ::1` printed http://::1:8000/, which no browser opens.
+    from archive.commands.browse import base_url
+
+    assert base_url("::1", 8000) == "http://[::1]:8000/"
+    assert base_url("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
+    assert base_url("localhost", 80) == "http://localhost:80/"

@@ -83,6 +83,11 @@ def make_app(data: Path) -> Callable[..., Any]:
     return Explorer(data, index, pywb)
 
 
+def base_url(host: str, port: int) -> str:
+    """The explorer's address as a browser takes it: an IPv6 literal in brackets."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
 
@@ -124,7 +129,7 @@ def run(options: argparse.Namespace) -> int:
         server.start()
     except OSError as exc:
         raise UsageError(f"cannot listen on {options.host}:{options.port}: {exc}") from None
-    print(f"newsarchive: browsing {options.data} at http://{options.host}:{server.server_port}/")
+    print(f"newsarchive: browsing {options.data} at {base_url(options.host, server.server_port)}")
     sys.stdout.flush()
     server.serve_forever()
     return 0
