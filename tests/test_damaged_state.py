@@ -104,3 +104,26 @@ def test_a_reader_where_articles_is_a_file_is_a_usage_error(
     result = run_cli(*args, "--data", str(data))
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().endswith("is not usable: articles is no folder")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["articles"],
+        ["store", "stats"],
+        ["export", "sqlite", "OUT"],
+        ["export", "wacz", "OUT"],
+    ],
+)
+def test_a_reader_refuses_a_data_directory_of_a_newer_newsarchive(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """A newer layout may keep its files otherwise: read as ours, it gave nothing or the
+    wrong thing, and exit 0. Readers now refuse it as the writers do."""
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    (data / "format.json").write_text('{"layout": 99}')
+    args = [str(tmp_path / "out.file") if a == "OUT" else a for a in args]
+    result = run_cli(*args, "--data", str(data))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "refused" in result.stderr, result.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 from crawler.pages.outlets import names as outlet_names
 
 from ..cli import UsageError
+from . import refuse_newer
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -72,6 +73,7 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError(f"no data directory at {options.data}")
     if (options.data / "articles").exists() and not (options.data / "articles").is_dir():
         raise UsageError(f"data directory {options.data} is not usable: articles is no folder")
+    refuse_newer(options.data)
     try:
         for moment in (
             options.since,

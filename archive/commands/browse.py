@@ -90,17 +90,13 @@ def base_url(host: str, port: int) -> str:
 
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
+    from . import refuse_newer
 
     if not 0 <= options.port <= 65535:
         raise UsageError(f"--port takes a number from 0 to 65535, not {options.port}")
     if not (options.data / "warc").is_dir():
         raise UsageError(f"{options.data} has no warc/ folder: nothing to browse")
-    from ..dataformat import FormatError, check
-
-    try:
-        check(options.data)  # browse writes its read model and pywb's config into state/
-    except FormatError as exc:
-        raise UsageError(str(exc)) from None
+    refuse_newer(options.data)  # browse writes its read model and pywb's config into state/
     try:
         from gevent.pywsgi import WSGIServer
     except ImportError:

@@ -11,6 +11,7 @@ from crawler.pages.outlets import names as outlet_names
 
 from ..cli import UsageError
 from ..wording import counted
+from . import refuse_newer
 from .articles import warnings_to_stderr
 
 
@@ -47,6 +48,7 @@ def run(options: argparse.Namespace) -> int:
 
     if not (options.data / "articles").is_dir():
         raise UsageError(f"{options.data} has no articles/ folder: nothing to export")
+    refuse_newer(options.data)
     if not options.out.parent.is_dir():
         raise UsageError(f"no folder {options.out.parent} to write {options.out.name} in")
     if options.out.is_dir():

@@ -119,6 +119,7 @@ def run(options: argparse.Namespace) -> int:
     from ..replay.diff import StoreDiff
     from ..replay.spool import CaptureSpool
     from ..store import ArticleStore, StoreLockedError
+    from . import refuse_newer
 
     sites = parse_sites(options.site)
     if options.jobs < 0:
@@ -156,6 +157,8 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError("--all-captures is for --out (or stdout), not --store or --diff")
     if options.diff is not None and not (options.diff / "articles").is_dir():
         raise UsageError(f"{options.diff} is not a data directory with a store (no articles/)")
+    if options.diff is not None:
+        refuse_newer(options.diff)
     if options.store is not None:
         from ..datadir import DataDirError, check_parent
         from ..dataformat import FormatError, check

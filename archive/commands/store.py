@@ -13,6 +13,7 @@ from crawler import settings as defaults
 
 from ..cli import UsageError
 from ..exitcodes import LOCKED
+from . import refuse_newer
 from .articles import warnings_to_stderr
 
 
@@ -51,6 +52,7 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError(f"no data directory at {options.data}")
     if (options.data / "articles").exists() and not (options.data / "articles").is_dir():
         raise UsageError(f"data directory {options.data} is not usable: articles is no folder")
+    refuse_newer(options.data)
     warnings_to_stderr()
     if options.action == "rebuild":
         return rebuild(options)
@@ -58,7 +60,6 @@ def run(options: argparse.Namespace) -> int:
 
 
 def rebuild(options: argparse.Namespace) -> int:
-    from ..dataformat import FormatError, check
     from ..store import ArticleStore, StoreLockedError
 
     if not 0 <= options.wait < math.inf:  # NaN included: it would wait forever
@@ -66,10 +67,6 @@ def rebuild(options: argparse.Namespace) -> int:
     for name in ("articles", "state"):  # what a rebuild reads and writes
         if (options.data / name).exists() and not (options.data / name).is_dir():
             raise UsageError(f"data directory {options.data} is not usable: {name} is no folder")
-    try:
-        check(options.data)  # a newer version's store is not ours to re-index
-    except FormatError as exc:
-        raise UsageError(str(exc)) from None
     with ArticleStore(options.data, lock_timeout=options.wait) as store:
         try:
             articles = store.rebuild_index()
