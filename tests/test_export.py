@@ -243,39 +243,10 @@ def test_a_version_captured_as_a_revisit_is_exported_with_its_original(tmp_path:
     """A stored version whose capture is a revisit (the page came back to a payload the
     archive already held: a revert, or a version stored again after a full disk): the WACZ
     held the revisit alone, so its page replayed from nothing."""
-    from datetime import datetime, timezone
-
     from archive.export.wacz import write_wacz
-    from archive.warc import Capture, HttpMessage, WarcWriter
-    from archive.warc.cdxj import update_index
-    from archive.warc.records import IDENTICAL_PAYLOAD, Revisit
 
     page = (REPO / "tests/data/pages/cnn_2013/script_stamp_banner_topic.html").read_bytes()
-    url = "http://www.cnn.com/2010/POLITICS/08/13/stock.waited.river/index.html"
-    warc_dir = tmp_path / "warc"
-    writer = WarcWriter(warc_dir, prefix="newsarchive-cnn")
-
-    def capture(day: int) -> Capture:
-        return Capture(
-            url=url,
-            date=datetime(2024, 1, day, tzinfo=timezone.utc),
-            request=HttpMessage("GET / HTTP/1.1", [("Host", "www.cnn.com")]),
-            response=HttpMessage(
-                "HTTP/1.1 200 OK", [("Content-Type", "text/html; charset=utf-8")], page
-            ),
-        )
-
-    first = writer.write_capture(capture(1))
-    again = writer.write_capture(
-        capture(2),
-        Revisit(IDENTICAL_PAYLOAD, url, first.date, first.record_id, first.payload_digest),
-    )
-    writer.close()
-    update_index(warc_dir)
-    line = {
-        "articleId": "cnn-x", "version": 2, "url": url, "headline": "A story",
-        "metadata": {"dateDownloaded": "2024-01-02T00:00:00Z"}, "warc": again.as_provenance(),
-    }  # fmt: skip
+    warc_dir, line, _original = _revisit_capture(tmp_path, page, apart=False)
     out = tmp_path / "out.wacz"
     write_wacz(out, warc_dir, [line], "a revisit")
     with zipfile.ZipFile(out) as package:
@@ -284,8 +255,8 @@ def test_a_version_captured_as_a_revisit_is_exported_with_its_original(tmp_path:
         (r.rec_type, r.rec_headers.get_header("WARC-Payload-Digest"))
         for r in ArchiveIterator(io.BytesIO(held))
     ]
-    assert ("revisit", first.payload_digest) in kinds
-    assert ("response", first.payload_digest) in kinds
+    assert ("revisit", line["warc"]["payloadDigest"]) in kinds
+    assert ("response", line["warc"]["payloadDigest"]) in kinds
     checked = validate(out)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     replayed = run_cli("replay", str(out), "--out", str(tmp_path / "items.jsonl"))
@@ -311,16 +282,18 @@ def test_a_capture_in_a_warc_file_still_being_written_is_exported(
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def _revisit_of_an_older_file(tmp_path: Path) -> tuple[Path, dict[str, Any], Path]:
-    """A WARC folder (indexed) whose newer file holds a revisit of a payload in an older
-    file: the folder, the store line of the revisit and the older file."""
+def _revisit_capture(
+    tmp_path: Path, page: bytes, *, apart: bool
+) -> tuple[Path, dict[str, Any], Path]:
+    """A WARC folder (indexed) holding a capture of a page and, a day later, a revisit of
+    its payload: in the same file, or (`apart`) in a newer one. The folder, the store line
+    of the revisit and the file of the original."""
     from datetime import datetime, timezone
 
     from archive.warc import Capture, HttpMessage, WarcWriter
     from archive.warc.cdxj import update_index
     from archive.warc.records import IDENTICAL_PAYLOAD, Revisit
 
-    page = b"<html><head><title>A page</title></head><body><p>Words.</p></body></html>"
     url = "http://www.cnn.com/2010/POLITICS/08/13/stock.waited.river/index.html"
     warc_dir = tmp_path / "warc"
 
@@ -329,24 +302,32 @@ def _revisit_of_an_older_file(tmp_path: Path) -> tuple[Path, dict[str, Any], Pat
             url=url,
             date=datetime(2024, 1, day, tzinfo=timezone.utc),
             request=HttpMessage("GET / HTTP/1.1", [("Host", "www.cnn.com")]),
-            response=HttpMessage("HTTP/1.1 200 OK", [("Content-Type", "text/html")], page),
+            response=HttpMessage(
+                "HTTP/1.1 200 OK", [("Content-Type", "text/html; charset=utf-8")], page
+            ),
         )
 
-    old = WarcWriter(warc_dir, prefix="newsarchive-old")
-    first = old.write_capture(capture(1))
-    old.close()
-    new = WarcWriter(warc_dir, prefix="newsarchive-new")
-    again = new.write_capture(
+    writer = WarcWriter(warc_dir, prefix="newsarchive-old")
+    first = writer.write_capture(capture(1))
+    if apart:
+        writer.close()
+        writer = WarcWriter(warc_dir, prefix="newsarchive-new")
+    again = writer.write_capture(
         capture(2),
         Revisit(IDENTICAL_PAYLOAD, url, first.date, first.record_id, first.payload_digest),
     )
-    new.close()
+    writer.close()
     update_index(warc_dir)
     line = {
         "articleId": "cnn-x", "version": 2, "url": url, "headline": "A story",
         "metadata": {"dateDownloaded": "2024-01-02T00:00:00Z"}, "warc": again.as_provenance(),
     }  # fmt: skip
     return warc_dir, line, warc_dir / first.as_provenance()["filename"]
+
+
+def _revisit_of_an_older_file(tmp_path: Path) -> tuple[Path, dict[str, Any], Path]:
+    page = b"<html><head><title>A page</title></head><body><p>Words.</p></body></html>"
+    return _revisit_capture(tmp_path, page, apart=True)
 
 
 def test_a_missing_file_holding_a_revisits_original_is_named(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from archive.warc.read.timestamps import parse_at
@@ -16,7 +15,7 @@ from archive.warc.read.timestamps import parse_at
 from . import test_replay_helpers as helpers
 from .conftest import REPO, SiteServer, run_cli, store_lines
 from .servers.pastarchive import write_response
-from .test_replay_helpers import SITE_STARTS, stores_equal
+from .test_replay_helpers import SITE_STARTS, archived_response, stores_equal
 
 site_archive = helpers.site_archive
 offline_env = helpers.offline_env
@@ -87,16 +86,7 @@ def test_at_picks_the_nearest_capture(
     site_archive: Path, site: SiteServer, tmp_path: Path, offline_env: dict[str, str]
 ) -> None:
     url = site.url("cnn", CNN_A)
-    head, body = None, b""
-    for path in sorted((site_archive / "warc").glob("*.warc.gz")):
-        with open(path, "rb") as handle:
-            for record in ArchiveIterator(handle):
-                if (
-                    record.rec_type == "response"
-                    and record.rec_headers.get_header("WARC-Target-URI") == url
-                ):
-                    head = record.http_headers
-                    body = record.content_stream().read()
+    head, body = archived_response(site_archive, url)
     assert head is not None
     archive = tmp_path / "two-days"
     archive.mkdir()
@@ -140,15 +130,7 @@ def test_a_truncated_archived_capture_gives_no_article(
     from warcio.statusandheaders import StatusAndHeaders
 
     url = site.url("cnn", CNN_A)
-    body = b""
-    for path in sorted((site_archive / "warc").glob("*.warc.gz")):
-        with open(path, "rb") as handle:
-            for record in ArchiveIterator(handle):
-                if (
-                    record.rec_type == "response"
-                    and record.rec_headers.get_header("WARC-Target-URI") == url
-                ):
-                    body = record.content_stream().read()
+    _head, body = archived_response(site_archive, url)
     assert body
     archive = tmp_path / "cut"
     archive.mkdir()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,6 +115,17 @@ def test_planner_follows_redirects_through_the_archive() -> None:
     assert planner.final_url("http://a/loop") is None
 
 
+def _old_store(tmp_path: Path, lines: list[dict[str, Any]]) -> Path:
+    """A data directory whose store is `lines` (in the month file of the first)."""
+    old = tmp_path / "old"
+    (old / "articles").mkdir(parents=True)
+    month = lines[0]["metadata"]["dateDownloaded"][:7]
+    with open(old / "articles" / f"articles-{month}.jsonl", "w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line) + "\n")
+    return old
+
+
 def test_diff_shows_per_article_and_field_what_would_change(
     site_archive: Path, tmp_path: Path
 ) -> None:
@@ -122,15 +134,10 @@ def test_diff_shows_per_article_and_field_what_would_change(
     assert same.stdout == ""
     assert " 0 would change" in same.stderr
 
-    old = tmp_path / "old"
-    (old / "articles").mkdir(parents=True)
     lines = store_lines(site_archive)
     lines[0]["headline"] = "An older headline"
     lines[0]["authors"] = []
-    month = lines[0]["metadata"]["dateDownloaded"][:7]
-    with open(old / "articles" / f"articles-{month}.jsonl", "w", encoding="utf-8") as handle:
-        for line in lines:
-            handle.write(json.dumps(line) + "\n")
+    old = _old_store(tmp_path, lines)
     changed = run_cli("replay", str(site_archive / "warc"), "--diff", str(old))
     assert changed.returncode == 0, changed.stderr
     assert f"~ {lines[0]['articleId']} " in changed.stdout
@@ -351,14 +358,9 @@ def test_diff_lists_a_stored_article_whose_capture_gives_no_item_now(
                 ).endswith("/world/africa/"):
                     section = record.rec_headers.get_header("WARC-Record-ID")
     assert section is not None
-    old = tmp_path / "old"
-    (old / "articles").mkdir(parents=True)
     lines = store_lines(site_archive)
     lines[0]["warc"]["recordId"] = section  # as if the section page had been an article
-    month = lines[0]["metadata"]["dateDownloaded"][:7]
-    with open(old / "articles" / f"articles-{month}.jsonl", "w", encoding="utf-8") as handle:
-        for line in lines:
-            handle.write(json.dumps(line) + "\n")
+    old = _old_store(tmp_path, lines)
     result = run_cli("replay", str(site_archive / "warc"), "--diff", str(old))
     assert result.returncode == 0, result.stderr
     assert f"- {lines[0]['articleId']} {lines[0]['url']}: no article now (" in result.stdout

@@ -213,15 +213,7 @@ def test_a_segmented_record_is_never_half_an_article(site_archive: Path, tmp_pat
 
     line = next(iter(ArticleStore(site_archive).iter_lines()))
     url = line["url"]
-    body = b""
-    for path in sorted((site_archive / "warc").glob("*.warc.gz")):
-        with open(path, "rb") as handle:
-            for record in ArchiveIterator(handle):
-                if (
-                    record.rec_type == "response"
-                    and record.rec_headers.get_header("WARC-Target-URI") == url
-                ):
-                    body = record.content_stream().read()
+    _head, body = helpers.archived_response(site_archive, url)
     assert body
     head = StatusAndHeaders(
         "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"

@@ -44,6 +44,23 @@ def article_fields(item: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def archived_response(archive: Path, url: str) -> tuple[Any, bytes]:
+    """The HTTP headers and the decoded body of the last response for `url` in the WARC
+    files of a data directory (``None, b""`` when there is none)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    head, body = None, b""
+    for path in sorted((archive / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                if (
+                    record.rec_type == "response"
+                    and record.rec_headers.get_header("WARC-Target-URI") == url
+                ):
+                    head, body = record.http_headers, record.content_stream().read()
+    return head, body
+
+
 def stores_equal(a: Path, b: Path) -> list[str]:
     """Differences between two stores, field by field (empty when equal)."""
     left, right = by_version(store_lines(a)), by_version(store_lines(b))
