@@ -408,6 +408,11 @@ def store_bytes(data_dir: Path) -> int:
     return sum(p.stat().st_size for p in month_files(data_dir / "articles"))
 
 
+# Scrapy's stats of the exceptions spider callbacks raised, and our error kind for them.
+SPIDER_EXCEPTIONS = "spider_exceptions/"
+SPIDER_EXCEPTION = "spider_exception"
+
+
 def build_report(
     run_id: str, options: CrawlOptions, crawlers: list[Any], started: datetime, duration: float
 ) -> dict[str, Any]:
@@ -424,6 +429,7 @@ def build_report(
     disk_full = ""
     state_lost = ""
     refused_hosts: list[str] = []
+    raised: dict[str, int] = {}  # exceptions the spider's callbacks raised, by class
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         refused_hosts.extend(stats.get(REFUSED_HOSTS) or [])
@@ -442,6 +448,13 @@ def build_report(
             elif key.startswith(TEMPLATE_FAILED_STATS):
                 name = key[len(TEMPLATE_FAILED_STATS) :]
                 template_failures[name] = template_failures.get(name, 0) + int(value)
+            elif key.startswith(SPIDER_EXCEPTIONS):  # Scrapy's: a callback that raised
+                name = key[len(SPIDER_EXCEPTIONS) :]
+                if name == "count":  # Scrapy's total beside the count per class
+                    continue
+                raised[name] = raised.get(name, 0) + int(value)
+                entry = errors.setdefault(SPIDER_EXCEPTION, {"count": 0, "examples": []})
+                entry["count"] += int(value)
             elif key.startswith(ERROR_STATS):
                 kind = key.split("/", 2)[2]
                 entry = errors.setdefault(kind, {"count": 0, "examples": []})
@@ -482,6 +495,11 @@ def build_report(
         message = f"{state_lost}; stopped cleanly, the next run resumes the crawl"
     elif any(reason not in ENDED for reason in finish_reasons.values()):
         exit_code, message = CRASH, "a spider did not finish; see the run log"
+    elif raised:  # a bug: the pages it broke on gave nothing, whatever the rest did
+        kinds = ", ".join(f"{name} {count}" for name, count in sorted(raised.items()))
+        exit_code = CRASH
+        pages = counted(sum(raised.values()), "page")
+        message = f"the spider raised on {pages} ({kinds}); see the run log"
     elif store_locked:
         exit_code, message = LOCKED, f"{store_locked}; the next run stores what this one could not"
     elif BAD_URL in errors:

@@ -173,3 +173,17 @@ def test_75_when_the_store_stays_locked_and_nothing_is_lost(
     again = crawl(site, tmp_path)
     assert again.returncode == 0, again.stderr
     assert report(tmp_path)["articles"]["new"] > 0
+
+
+def test_a_spider_that_raises_on_its_pages_is_no_ok_run(site: SiteServer, tmp_path: Path) -> None:
+    """A bug that makes the spider raise on every page (an outlet declaration's slip): the
+    tracebacks were in the run log only, and the report said ok, 0 errors, exit 0."""
+    raises = '{"tests.servers.crashing.RaisesOnPages": 1}'
+    result = crawl(site, tmp_path, "-s", f"SPIDER_MIDDLEWARES={raises}")
+    assert result.returncode == exitcodes.CRASH, result.stdout + result.stderr
+    found = report(tmp_path)
+    assert found["status"] == "failed" and found["exitCode"] == exitcodes.CRASH
+    assert found["errors"]["spider_exception"]["count"] >= 1
+    assert "(TypeError " in found["message"] and "count" not in found["message"]
+    assert "run log" in found["message"]
+    assert result.stderr.count("\n") == 1, result.stderr

@@ -12,3 +12,16 @@ class Breaks:
     @classmethod
     def from_crawler(cls, crawler: Any) -> Breaks:
         raise RuntimeError("a component broke as the crawl started")
+
+
+class RaisesOnPages:
+    """A spider middleware that raises as the spider reads each page, as a bug in a callback
+    would (``-s SPIDER_MIDDLEWARES='{"tests.servers.crashing.RaisesOnPages": 1}'``)."""
+
+    async def process_spider_output_async(self, response: Any, result: Any) -> Any:
+        raise TypeError("a callback broke on this page")
+        yield  # an async generator, as Scrapy asks of this method
+
+    def process_spider_output(self, response: Any, result: Any) -> Any:
+        raise TypeError("a callback broke on this page")
+        yield
