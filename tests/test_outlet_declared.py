@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -14,7 +15,7 @@ import pytest
 
 from archive.schema import article_schema
 
-from .conftest import FAST, cli_env, line_server, read_jsonl, run_cli, store_lines
+from .conftest import FAST, REPO, cli_env, line_server, read_jsonl, run_cli, store_lines
 
 OUTLET_ENV = {"NEWSARCHIVE_OUTLETS": "tests.outlet_example"}
 REAL = "https://www.example-news.test"
@@ -119,6 +120,21 @@ def test_a_declared_outlet_is_crawled_stored_and_replayed(
         ("tests.no_such_outlet", "outlet module tests.no_such_outlet cannot be imported"),
         ("tests.conftest", "tests.conftest declares no OUTLET = Outlet(...)"),
         ("tests.outlet_example,tests.outlet_example", "outlet 'example' is declared twice"),
+        # Before, each of these was a traceback and exit 1, on every command.
+        (
+            "tests.outlets_bad.raises",
+            "outlet module tests.outlets_bad.raises cannot be imported: RuntimeError:",
+        ),
+        (
+            "tests.outlets_bad.bare_pattern",
+            "outlet module tests.outlets_bad.bare_pattern cannot be imported: ValueError: "
+            "outlet 'bare': article_paths",
+        ),
+        # Before, accepted: CNN's stories on that host took the other outlet's article ids.
+        (
+            "tests.outlets_bad.cnn_host",
+            "outlet 'mirrorsite' (tests.outlets_bad.cnn_host) claims the host edition.cnn.com",
+        ),
     ],
 )
 def test_a_bad_declaration_is_one_line_and_exit_2(modules: str, says: str) -> None:
@@ -135,3 +151,22 @@ def test_without_the_declaration_the_outlet_is_unknown() -> None:
     assert result.returncode == 2
     assert "unknown spider 'example' (choose from cnn, reuters)" in result.stderr
     assert os.environ.get("NEWSARCHIVE_OUTLETS") is None
+
+
+def test_outlets_whose_names_differ_by_an_underscore_each_have_their_spider() -> None:
+    """``harbour`` and ``harbour_`` made one spider class name: the second overwrote the
+    first, and ``crawl harbour`` was an internal error (exit 70) with no report."""
+    env = {
+        **cli_env(),
+        "NEWSARCHIVE_OUTLETS": "tests.outlets_bad.harbour,tests.outlets_bad.harbour_",
+    }
+    probe = (
+        "from scrapy.spiderloader import SpiderLoader; from scrapy.utils.project import"
+        " get_project_settings; print(sorted(SpiderLoader(get_project_settings()).list()))"
+    )
+    listed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=REPO,
+        timeout=60,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert "'harbour'" in listed.stdout and "'harbour_'" in listed.stdout, listed.stdout

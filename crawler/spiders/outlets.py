@@ -17,8 +17,11 @@ def _class_name(name: str) -> str:
 
 
 for _outlet in outlets():
-    globals()[_class_name(_outlet.name)] = type(
-        _class_name(_outlet.name),
+    _name = _class_name(_outlet.name)
+    if _name in globals():  # "harbour" and "harbour_": each outlet keeps a spider
+        _name = f"{_name}_{_outlet.name}"
+    globals()[_name] = type(
+        _name,
         (NewsSpider,),
         {
             "__module__": __name__,

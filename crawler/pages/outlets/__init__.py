@@ -39,13 +39,36 @@ def outlets() -> tuple[Outlet, ...]:
             module = import_module(module_name)
         except ImportError as exc:
             raise OutletError(f"outlet module {module_name} cannot be imported: {exc}") from None
+        except Exception as exc:  # a declaration Outlet refuses, a slip in the module itself
+            line = (str(exc).strip().splitlines() or [""])[0]
+            raise OutletError(
+                f"outlet module {module_name} cannot be imported: {type(exc).__name__}: {line}"
+            ) from None
         declared = getattr(module, "OUTLET", None)
         if not isinstance(declared, Outlet):
             raise OutletError(f"{module_name} declares no OUTLET = Outlet(...)")
         if declared.name in found:
             raise OutletError(f"outlet {declared.name!r} is declared twice ({module_name})")
+        for other in found.values():
+            taken = _shared_host(declared, other)
+            if taken:
+                raise OutletError(
+                    f"outlet {declared.name!r} ({module_name}) claims the host {taken}, "
+                    f"which is outlet {other.name!r}'s: a host belongs to one outlet"
+                )
         found[declared.name] = declared
     return tuple(found.values())
+
+
+def _shared_host(one: Outlet, other: Outlet) -> str | None:
+    """A host of `one` (a domain or a same-site host) that `other` owns too, if any."""
+    for host in (*one.domains, *sorted(one.same_site_hosts)):
+        if other.owns_host(host) or host in other.same_site_hosts:
+            return host
+    for host in (*other.domains, *sorted(other.same_site_hosts)):
+        if one.owns_host(host):
+            return host
+    return None
 
 
 def names() -> tuple[str, ...]:

@@ -38,8 +38,31 @@ class Outlet:
     are recognised in another tool's archive, whose host is not the outlet's."""
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", self.name):
+        if not isinstance(self.name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", self.name):
             raise ValueError(f"outlet name {self.name!r}: lower-case letters, digits, '_'")
+        # A collection of the right items, not one item where several go (a missing comma
+        # makes ("x.test") a string, whose every letter would then be a domain).
+        for field, kind in (
+            ("domains", str),
+            ("same_site_hosts", str),
+            ("article_paths", re.Pattern),
+            ("start_points", str),
+            ("templates", (str, type)),
+            ("byline_words", str),
+            ("headline_suffixes", str),
+            ("site_names", str),
+        ):
+            value = getattr(self, field)
+            if isinstance(value, (str, bytes, re.Pattern)) or not isinstance(
+                value, (tuple, list, frozenset, set)
+            ):
+                raise ValueError(
+                    f"outlet {self.name!r}: {field} takes a tuple (or set) of values, not "
+                    f"{type(value).__name__} {value!r:.60}"
+                )
+            wrong = [item for item in value if not isinstance(item, kind)]
+            if wrong:
+                raise ValueError(f"outlet {self.name!r}: {field} holds {wrong[0]!r:.60}")
         if not self.templates:
             raise ValueError(f"outlet {self.name!r} declares no template")
 

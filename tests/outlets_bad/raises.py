@@ -1,0 +1,3 @@
+"""A module that fails as it is imported, with an error other than ImportError."""
+
+raise RuntimeError("this declaration cannot be read")
