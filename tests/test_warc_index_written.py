@@ -9,6 +9,7 @@ to cdxj-indexer.
 from __future__ import annotations
 
 import gzip
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -221,3 +222,35 @@ def test_a_record_dated_in_the_14_digit_form_is_left_out_and_the_rest_indexed(
     lines = index_lines([path], skipped)
     assert len(lines) == 2, skipped
     assert len(skipped) == 1 and "1.html" in skipped[0] and "names no moment" in skipped[0]
+
+
+def test_a_warc_file_cut_short_is_named_and_its_whole_records_indexed(tmp_path: Path) -> None:
+    """A copy or a restore that stopped early: cdxj-indexer stopped quietly at the cut, the
+    record it cut listed as whole, and `index` exited 0 while `verify` called the file BAD."""
+    import io
+
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    whole = tmp_path / "whole.warc.gz"
+    with open(whole, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for n in range(3):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            body = io.BytesIO(os.urandom(4000))  # incompressible: the cut falls inside it
+            record = writer.create_warc_record(
+                f"http://www.cnn.com/{n}.html", "response", payload=body, http_headers=http,
+                warc_headers_dict={"WARC-Date": f"2023-05-0{n + 1}T12:00:00Z"},
+            )  # fmt: skip
+            writer.write_record(record)
+    with open(whole, "rb") as handle:
+        iterator = ArchiveIterator(handle)
+        starts = [iterator.get_record_offset() for _ in iterator]
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[: starts[2] + 2000])
+    skipped: list[str] = []
+    lines = index_lines([cut], skipped)
+    assert len(lines) == 2, lines
+    assert len(skipped) == 1 and skipped[0].startswith("cut.warc.gz: its records from byte")
+    assert "cut short" in skipped[0]

@@ -26,6 +26,7 @@ import json
 import os
 import re
 import tempfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -215,8 +216,59 @@ def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list
                 if skipped is None:
                     raise ValueError(indexer.undated[0])
                 skipped.extend(indexer.undated)
+            cut = _cut_short(Path(path), max((_start(line) for line in found), default=0))
+            if cut is not None:
+                # A copy or restore that stopped early: cdxj-indexer stops quietly at the cut,
+                # listing the record it cut as whole. Only the whole records are indexed.
+                message = (
+                    f"{Path(path).name}: its records from byte {cut} on are left out: the file "
+                    "is cut short there (an incomplete gzip member)"
+                )
+                if skipped is None:
+                    raise ValueError(message)
+                skipped.append(message)
+                found = [line for line in found if _ends(line) <= cut]
             lines.extend(found)
     return sorted(lines)
+
+
+def _cut_short(path: Path, last: int) -> int | None:
+    """Where a gzip WARC file stops holding whole members, if before its end (None: whole,
+    or not gzip at all). A cut spoils only the member it falls in, the last one: the check
+    reads from `last` (where the last record indexed starts) on, not the whole file."""
+    with open(path, "rb") as handle:
+        if handle.read(2) != b"\x1f\x8b":
+            return None
+        handle.seek(last)
+        tail = handle.read()
+    at = 0
+    while at < len(tail):
+        member = zlib.decompressobj(31)
+        try:
+            member.decompress(tail[at:])
+        except zlib.error:
+            return last + at
+        if not member.eof:
+            return last + at
+        at = len(tail) - len(member.unused_data)
+    return None
+
+
+def _start(line: str) -> int:
+    """Where the record a CDXJ line names starts in its file."""
+    try:
+        return int(json.loads(line.split(" ", 2)[2])["offset"])
+    except (IndexError, KeyError, TypeError, ValueError):
+        return 0
+
+
+def _ends(line: str) -> int:
+    """Where the record a CDXJ line names ends in its file (its offset and length)."""
+    try:
+        fields = json.loads(line.split(" ", 2)[2])
+        return int(fields["offset"]) + int(fields["length"])
+    except (IndexError, KeyError, TypeError, ValueError):
+        return 1 << 62  # a line that names no place: never taken for a whole record
 
 
 def _short(exc: BaseException) -> str:
