@@ -127,3 +127,18 @@ def test_a_reader_refuses_a_data_directory_of_a_newer_newsarchive(
     result = run_cli(*args, "--data", str(data))
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "refused" in result.stderr, result.stderr
+
+
+def test_index_names_a_leftover_file_it_cannot_close_and_exits_1(tmp_path: Path) -> None:
+    """A leftover ``.open`` file whose closed name is taken: index printed "failed NAME" on
+    stdout, without the reason, and exited 0 with its records out of the index."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    write_one_capture(data / "warc", 1)
+    (closed,) = list((data / "warc").glob("*.warc.gz"))
+    leftover = closed.with_name(closed.name + ".open")
+    leftover.write_bytes(closed.read_bytes())
+    result = run_cli("index", "--data", str(data))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"could not close leftover WARC file {leftover.name}: " in result.stderr, result.stderr
+    assert "failed" not in result.stdout

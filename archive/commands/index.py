@@ -38,8 +38,12 @@ def run(options: argparse.Namespace) -> int:
         check(options.data)  # a newer version's archive is not ours to re-index
     except FormatError as exc:
         raise UsageError(str(exc)) from None
+    failed = False
     for recovered in recover_directory(folder):
-        if recovered.action != "busy":
+        if recovered.action == "failed":  # its records stay out of the index: say why
+            failed = True
+            print(f"newsarchive: {recovered.line()}", file=sys.stderr)
+        elif recovered.action != "busy":
             print(f"newsarchive: {recovered.action} {recovered.path.name}")
     skipped: list[str] = []
     try:
@@ -51,4 +55,4 @@ def run(options: argparse.Namespace) -> int:
     for line in skipped:
         print(f"newsarchive: not indexed: {line}", file=sys.stderr)
     print(f"newsarchive: indexed {lines} records into {folder / INDEX_NAME}")
-    return ERRORS if skipped else OK
+    return ERRORS if skipped or failed else OK
