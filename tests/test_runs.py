@@ -311,3 +311,29 @@ def test_runs_names_each_file_that_is_no_report_and_lists_the_rest(
     assert all(line.startswith("newsarchive: skipped ") for line in skipped)
     table = result.stdout.splitlines()
     assert len(table) == 1 + len(reports(two_runs))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("errors", {"http_500": 3}),  # an entry that is no object
+        ("bytesWritten", {"warc": "12k", "store": 0}),  # a count that is no number
+        ("pagesByStatus", {"200": "many"}),
+    ],
+)
+def test_a_hand_edited_report_is_named_and_the_other_runs_listed(
+    two_runs: Path, tmp_path: Path, field: str, value: object
+) -> None:
+    """Such a report made `runs` an internal error (exit 70), the table of every run lost."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(two_runs / "runs", data / "runs")
+    first = sorted((data / "runs").glob("*.json"))[0]
+    report = json.loads(first.read_text())
+    report[field] = value
+    first.write_text(json.dumps(report))
+    result = run_cli("runs", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert f"skipped {first}: not a run report" in result.stderr
+    assert reports(two_runs)[1]["runId"] in result.stdout
