@@ -19,3 +19,24 @@ def test_outlet_of_a_mirrored_page_comes_from_its_canonical_link() -> None:
     )
     assert detect_source("http://mirror.example/2013/01/29/a/index.html", og_only) == "cnn"
     assert detect_source("http://mirror.example/x", html.fromstring("<p>x</p>")) is None
+
+
+def test_the_json_ld_publisher_names_the_outlet_not_any_string_of_it() -> None:
+    """A Reuters story in another tool's archive, its headline about CNN: any JSON-LD string
+    opening with "CNN" made the page CNN's, read by CNN's templates."""
+    page = html.fromstring(
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "headline": "CNN names a new chief", "publisher": {"@type": "Organization",'
+        ' "name": "Reuters"}}</script></head><body></body></html>'
+    )
+    assert detect_source("http://mirror.example/x", page) == "reuters"
+    listed = html.fromstring(
+        '<html><head><script type="application/ld+json">[{"@type": "NewsArticle",'
+        ' "publisher": [{"name": "CNN International"}]}]</script></head><body></body></html>'
+    )
+    assert detect_source("http://mirror.example/x", listed) == "cnn"
+    unnamed = html.fromstring(
+        '<html><head><script type="application/ld+json">{"headline": "CNN names a chief"}'
+        "</script></head><body></body></html>"
+    )
+    assert detect_source("http://mirror.example/x", unnamed) is None

@@ -49,11 +49,39 @@ def detect_source(url: str, doc: html.HtmlElement | None = None) -> str | None:
     for outlet in outlets():
         if any(word in name for word in outlet.site_names for name in site_names):
             return outlet.name
-    text = " ".join(doc.xpath('//script[@type="application/ld+json"]/text()')).lower()
+    publishers = " ".join(_jsonld_publishers(doc)).lower()
     for outlet in outlets():
-        if any(f'"{word}' in text for word in outlet.site_names):  # a JSON-LD string
+        if any(word in publishers for word in outlet.site_names):
             return outlet.name
     return None
+
+
+def _jsonld_publishers(doc: html.HtmlElement) -> list[str]:
+    """The names of the publishers the page's JSON-LD states (``publisher.name``, or the
+    string itself), in every block and object of it; not any string that names an outlet
+    (a headline about CNN on a Reuters page)."""
+    import json
+
+    names: list[str] = []
+    pending: list[Any] = []
+    for text in doc.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            pending.append(json.loads(text, strict=False))
+        except (ValueError, RecursionError):
+            continue
+    while pending and len(names) < 100:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node[:100])
+        elif isinstance(node, dict):
+            pending.extend(v for k, v in node.items() if k in ("@graph", "mainEntity"))
+            publisher = node.get("publisher")
+            for each in publisher if isinstance(publisher, list) else [publisher]:
+                if isinstance(each, str):
+                    names.append(each)
+                elif isinstance(each, dict) and isinstance(each.get("name"), str):
+                    names.append(each["name"])
+    return names
 
 
 def analyse(
