@@ -327,3 +327,28 @@ def test_two_records_sharing_a_record_id_are_two_captures(
     result = run_cli("replay", str(shared), f"--site={host}=cnn", "--out", str(items))
     assert result.returncode == 0, result.stderr
     assert len(read_items(items)) == 2, result.stderr
+
+
+def test_strict_counts_a_revisit_without_its_original_as_a_capture_lost(
+    site_archive: Path, site: SiteServer, tmp_path: Path
+) -> None:
+    """--strict exited 0 when revisits could not be resolved: the captures were lost as
+    surely as by damage, and a rebuilt store lacked them without a failing exit code."""
+    line = store_lines(site_archive)[0]
+    head, _body = helpers.archived_response(site_archive, line["url"])
+    assert head is not None
+    alone = tmp_path / "revisit.warc.gz"
+    with open(alone, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        revisit = writer.create_revisit_record(
+            line["url"], digest="sha1:" + "B" * 32, refers_to_uri=line["url"],
+            refers_to_date=line["metadata"]["dateDownloaded"], http_headers=head,
+            warc_headers_dict={"WARC-Date": line["metadata"]["dateDownloaded"]},
+        )  # fmt: skip
+        writer.write_record(revisit)
+    items = tmp_path / "items.jsonl"
+    args = ("replay", str(alone), *mirror_sites(site), "--out", str(items))
+    assert run_cli(*args).returncode == 0
+    strict = run_cli(*args, "--strict")
+    assert strict.returncode == 1, strict.stderr
+    assert "1 revisit without its original" in strict.stderr and "(--strict)" in strict.stderr

@@ -19,6 +19,7 @@ from crawler.pages.outlets import names as outlet_names
 
 from ..diskspace import is_disk_full
 from ..exitcodes import DISK_FULL, ERRORS, LOCKED, OK
+from ..wording import counted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,10 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "(stdout, --out FILE) or into a store (--store DATA). Damaged archives are "
             "reported by file and offset and skipped."
         ),
-        epilog="exit codes: 0 done (damage reported but tolerated); 1 damage found with "
-        "--strict; 2 usage error (or a store written by a newer newsarchive); 70 internal "
-        "error; 74 the store's disk is full; 75 another process kept the store past --wait, or "
-        "the Dask scheduler of --cluster could not be reached",
+        epilog="exit codes: 0 done (damage reported but tolerated); 1 with --strict, captures "
+        "lost (damage, items that break the contract, revisits without their original); 2 "
+        "usage error (or a store written by a newer newsarchive); 70 internal error; 74 the "
+        "store's disk is full; 75 another process kept the store past --wait, or the Dask "
+        "scheduler of --cluster could not be reached",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="WARC/WACZ files or folders")
     parser.add_argument(
@@ -82,7 +84,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write every capture as an item, in archive order (default: the lines a store "
         "would hold, each article version once, by capture time)",
     )
-    parser.add_argument("--strict", action="store_true", help="exit 1 when any archive is damaged")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when any capture is lost: damage, an item that breaks the contract, a "
+        "revisit without its original",
+    )
     parser.add_argument(
         "--wait",
         type=float,
@@ -280,11 +287,21 @@ def run(options: argparse.Namespace) -> int:
     if diff is not None:
         print(diff.summary(), file=sys.stderr)
     print(report.summary(), file=sys.stderr)
-    if report.problems and options.strict:
-        print(
-            f"newsarchive: {len(report.problems)} damaged records or files (--strict)",
-            file=sys.stderr,
-        )
+    # Captures lost: damage, items that break the store's contract, revisits whose payload
+    # is nowhere. --strict fails the run on any (a store rebuilt without them is short).
+    lost = [
+        counted(len(report.problems), "damaged record or file", "damaged records or files"),
+        counted(
+            len(report.invalid), "item that breaks the contract", "items that break the contract"
+        ),
+        counted(
+            report.plan.revisits_unresolved,
+            "revisit without its original",
+            "revisits without their original",
+        ),
+    ]
+    if options.strict and (report.problems or report.invalid or report.plan.revisits_unresolved):
+        print(f"newsarchive: {', '.join(lost)} (--strict)", file=sys.stderr)
         return ERRORS
     return OK
 
