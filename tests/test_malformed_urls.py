@@ -107,6 +107,12 @@ def test_a_crawl_from_such_an_archive_stores_what_it_can(tmp_path: Path) -> None
         ["crawl", "cnn", "--via", "http://[::1/collection", "--at", "2013"],
         ["crawl", "cnn", "--via", "timegate:http://archive.example:99999/", "--at", "2013"],
         ["extract", str(STORY), "--url", "http://[::1/x"],
+        # Not the http(s) URL of a page: the item's url broke its own schema, exit 0.
+        ["extract", str(STORY), "--url", ""],
+        ["extract", str(STORY), "--url", "not a url"],
+        ["extract", str(STORY), "--url", "ftp://www.cnn.com/x.html"],
+        ["extract", str(STORY), "--url", "javascript:alert(1)"],
+        ["extract", str(STORY), "--url", "http:///x.html"],
     ],
 )
 def test_a_malformed_url_given_on_the_command_line_is_a_usage_error(

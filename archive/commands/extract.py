@@ -28,12 +28,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
     from crawler.pages import analyse
     from crawler.pages.urls import url_error
 
     from ..cli import UsageError
 
     unreadable = url_error(options.url)
+    if not unreadable:
+        parts = urlsplit(options.url.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            unreadable = f"{options.url!r} is not an http(s) URL with a host"
     if unreadable:
         raise UsageError(f"--url takes the URL the page was fetched from: {unreadable}")
     try:
