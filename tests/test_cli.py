@@ -166,3 +166,23 @@ def test_a_command_imports_its_own_module_only(tmp_path: Path) -> None:
     )
     assert done.stdout.strip() == "['archive.commands.replay']"
     assert "no such file or folder" in done.stderr
+
+
+def test_demo_that_cannot_run_prints_only_why(tmp_path: Path) -> None:
+    """`demo --data FILE` exited 2 and still printed where its WARCs and articles went."""
+    data = tmp_path / "a-file"
+    data.write_text("not a folder")
+    result = run_cli("demo", "--data", str(data))
+    assert result.returncode == 2, result.stderr
+    assert "WARC files:" not in result.stdout and "articles:" not in result.stdout
+    assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_the_test_site_on_a_port_whose_next_is_past_the_last_is_one_line() -> None:
+    # `--port 65535` puts the second site on 65536: an OverflowError traceback, exit 1.
+    result = subprocess.run(
+        [sys.executable, "-m", "archive.testsite", "--port", "65535"],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "--port takes a number" in result.stderr

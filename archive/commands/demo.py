@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..exitcodes import USAGE
+
 # A loopback server needs none of the politeness a real site is owed.
 TEST_SERVER_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
@@ -50,6 +52,8 @@ def run(options: argparse.Namespace) -> int:
     )
     for server in servers.values():
         server.shutdown()
+    if code == USAGE:  # nothing was written: its one line said why
+        return code
     data = options.data
     print(f"WARC files:   {data / 'warc'}")
     print(f"articles:     {data / 'articles'}  (newsarchive articles --data {data})")

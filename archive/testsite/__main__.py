@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         "--port", type=int, default=0, help="port of the first site, the next on the next port"
     )
     args = parser.parse_args(argv)
+    sites = sorted(p for p in args.root.iterdir() if p.is_dir())
+    if args.port and not 0 < args.port <= 65536 - len(sites):
+        # Each site on the next port: the last one must be a port too.
+        parser.error(f"--port takes a number from 1 to {65536 - len(sites)} (0: free ports)")
     if not 0 <= args.port <= 65535:
         parser.error("--port takes a number from 0 to 65535")
     # Stopping is set up before the line that says we listen: a signal sent right after it
@@ -39,7 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
     urls = {}
-    sites = sorted(p for p in args.root.iterdir() if p.is_dir())
     for number, site in enumerate(sites):
         try:
             server = serve_site(site, args.host, args.port + number if args.port else 0)
