@@ -152,3 +152,39 @@ def test_replay_and_from_archive_share_the_archive_floors_captures_index() -> No
 
 def _room(group_name: str) -> str:
     return next(r for r in ROOMS_OF_FLOOR_1 if group_name == r or group_name.startswith(r + "."))
+
+
+# Floor 2's two rooms: the crawl may read archives (the store pipeline catches up the
+# explorer's read model), never the reverse.
+CRAWL_ROOM = ("crawler", "crawler.spiders")
+READING_ROOM = ("archive.replay", "archive.explorer", "archive.export")
+
+
+def test_reading_archives_never_imports_the_crawl() -> None:
+    wrong = [
+        f"{source}:{line} imports {target}"
+        for source, line, target in edges()
+        if group(source) in READING_ROOM and group(target) in CRAWL_ROOM
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_extraction_the_archive_and_its_readers_run_without_scrapy() -> None:
+    """What docs/floors.md calls pure or offline imports neither Scrapy nor Twisted: replay
+    of an archive must not need the crawler's engine."""
+    wrong = []
+    for name, path in modules().items():
+        if FLOORS[group(name)] == 1 or group(name) in READING_ROOM:
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.Import):
+                    targets = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level:
+                    targets = [node.module or ""]
+                else:
+                    continue
+                wrong += [
+                    f"{name}:{node.lineno} imports {t}"
+                    for t in targets
+                    if t.split(".")[0] in ("scrapy", "twisted", "scrapy_redis")
+                ]
+    assert not wrong, "\n".join(wrong)
