@@ -78,6 +78,10 @@ def test_a_tampered_wacz_fails_validation(wacz: Path, tmp_path: Path) -> None:
                 data = data.replace(b"Gao", b"Goa", 1)
             target.writestr(info, data)
     assert validate(tampered).returncode == 1
+    # newsarchive verify checks the package's digests too (it said ok: only its WARC).
+    checked = run_cli("verify", str(tampered))
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert f"BAD {tampered}#datapackage.json: pages/pages.jsonl" in checked.stderr
 
 
 @pytest.fixture(scope="module")

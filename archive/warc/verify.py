@@ -8,6 +8,8 @@ not there to check, so only their block digests are.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import zipfile
 from dataclasses import dataclass, field
@@ -40,16 +42,19 @@ class FileReport:
     path: str
     records: int = 0
     problems: list[str] = field(default_factory=list)
+    holds_records: bool = True  # False: a file of no records (a WACZ's datapackage.json)
 
     @property
     def sound(self) -> bool:
         return not self.problems
 
     def line(self) -> str:
+        counted = f"{self.records} records" if self.holds_records else ""
         if self.sound:
-            return f"ok {self.path}: {self.records} records"
+            return f"ok {self.path}: {counted}"
         more = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        return f"BAD {self.path}: {self.records} records, {self.problems[0]}{more}"
+        counted += ", " if counted else ""
+        return f"BAD {self.path}: {counted}{self.problems[0]}{more}"
 
 
 def verify_file(path: str | os.PathLike[str]) -> FileReport:
@@ -89,6 +94,10 @@ def verify_wacz(path: str | os.PathLike[str]) -> list[FileReport]:
                 except Exception as exc:
                     _unreadable(report, exc)
                 reports.append(report)
+            stated = FileReport(f"{path}#datapackage.json", holds_records=False)
+            stated.problems.extend(_package_problems(package))
+            if stated.problems:  # a sound package adds no line
+                reports.append(stated)
     except (zipfile.BadZipFile, OSError) as exc:
         return [FileReport(str(path), problems=[f"not a WACZ (a ZIP file): {_short(exc)}"])]
     return reports or [FileReport(str(path), problems=["a WACZ holding no WARC file"])]
@@ -141,6 +150,42 @@ def _watch_header_ends(iterator: Any) -> dict[str, bool]:
 
     loader.load_http_headers = load_http_headers
     return state
+
+
+def _package_problems(package: zipfile.ZipFile) -> list[str]:
+    """Each file of a WACZ whose sha256 or size is not what ``datapackage.json`` states (and
+    the datapackage itself, against ``datapackage-digest.json``), as the WACZ spec has it."""
+    names = set(package.namelist())
+    if "datapackage.json" not in names:
+        return ["no datapackage.json"]
+    problems = []
+    try:
+        declared = json.loads(package.read("datapackage.json"))
+        resources = declared.get("resources") if isinstance(declared, dict) else None
+        if not isinstance(resources, list):
+            return ["datapackage.json lists no resources"]
+        checks = [
+            (str(r.get("path")), str(r.get("hash") or ""), r.get("bytes"))
+            for r in resources
+            if isinstance(r, dict)
+        ]
+        if "datapackage-digest.json" in names:
+            digest = json.loads(package.read("datapackage-digest.json"))
+            if isinstance(digest, dict):
+                checks.append(("datapackage.json", str(digest.get("hash") or ""), None))
+    except (ValueError, KeyError) as exc:
+        return [f"datapackage.json unreadable: {_short(exc)}"]
+    for name, stated, size in checks:
+        if name not in names:
+            problems.append(f"{name}: listed, not in the package")
+            continue
+        data = package.read(name)
+        algorithm, _, value = stated.partition(":")
+        if algorithm == "sha256" and hashlib.sha256(data).hexdigest() != value:
+            problems.append(f"{name}: its sha256 is not the one stated")
+        elif isinstance(size, int) and size != len(data):
+            problems.append(f"{name}: {len(data)} bytes, {size} stated")
+    return problems
 
 
 def _check_records(stream: IO[bytes], report: FileReport) -> None:
