@@ -144,6 +144,7 @@ def test_capture_lookup_finds_every_line_of_the_index_by_binary_search(
         {"page": "0"},
         {"page": "-3"},
         {"page": "2.5"},
+        {"q": "_"},  # no word to the full-text index, which splits at "_": 200, nothing
     ],
 )
 def test_a_filter_the_explorer_cannot_read_is_a_400_not_a_quiet_answer(
@@ -257,3 +258,11 @@ def test_a_capture_is_found_by_any_form_of_its_url(tmp_path: Path, indexed: str)
         "http://www.cnn.com/2024/05/01/world/caf%c3%a9-story",
     ):
         assert [c.url for c in lookup.lookup(asked)] == [indexed], asked
+
+
+def test_a_control_character_in_a_search_is_not_echoed_into_the_page(explorer: Explorer) -> None:
+    # A NUL (or another C0 control) was written into the page's search box as it came.
+    status, body = get(explorer, "/", q="gao\x00\x07 timbuktu")
+    assert status == "200 OK"
+    assert "\x00" not in body and "\x07" not in body
+    assert 'value="gao timbuktu"' in body

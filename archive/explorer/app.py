@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -36,6 +37,7 @@ SECURITY_HEADERS = [
     ("Referrer-Policy", "no-referrer"),
 ]
 CHECK_EVERY = 2.0  # seconds between checks that the store grew
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_QUERY_CHARACTERS = 200  # of a search; a longer one is refused, never cut
 
 
@@ -163,9 +165,11 @@ class Explorer:
         if not (number.isascii() and number.isdigit()) or int(number) < 1:
             raise ValueError("page takes a whole number from 1.")
         page = min(int(number), 100_000)
-        q = params.get("q", "").strip()
+        # Control characters are no text to search for, nor to write back into the page.
+        asked = params.get("q", "")
+        q = " ".join(_CONTROLS.sub(" ", asked).split())
         words = queries.words(q)
-        if q and not words:  # punctuation only: a search for nothing would list all
+        if asked.strip() and not words:  # punctuation only: a search for nothing lists all
             raise ValueError("A search takes words: this one holds none.")
         if len(q) > MAX_QUERY_CHARACTERS or len(words) > queries.MAX_WORDS:
             raise ValueError(

@@ -17,7 +17,8 @@ MANY_MATCHES = 5000  # a search matching more is read along the date index inste
 GRAPH_LIMIT = 120  # nodes in a story view
 SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # marks around matches, escaped before HTML
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Runs of letters and digits: the words FTS5's unicode61 tokenizer makes ("_" splits).
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def connect(path: Path) -> sqlite3.Connection:
