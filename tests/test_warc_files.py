@@ -326,3 +326,15 @@ def test_verify_of_an_uncompressed_warc_named_gz_agrees_with_the_readers(tmp_pat
     path.write_bytes(_hand_record("response", block, http=True))
     report = verify_file(path)
     assert report.sound, report.problems
+
+
+def test_verify_of_a_folder_takes_its_files_whatever_the_case_of_their_names(
+    tmp_path: Path,
+) -> None:
+    """``CAPTURE.WARC.GZ`` (copied off a system that upper-cases names) was skipped by the
+    folder's walk, which replay and index read."""
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
+    (tmp_path / "CAPTURE.WARC").write_bytes(_hand_record("response", block, http=True))
+    result = run_cli("verify", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok " in result.stdout and "CAPTURE.WARC: 1 records" in result.stdout

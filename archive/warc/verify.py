@@ -83,7 +83,7 @@ def verify_wacz(path: str | os.PathLike[str]) -> list[FileReport]:
             members = [
                 name
                 for name in package.namelist()
-                if name.startswith("archive/") and name.endswith((".warc", ".warc.gz"))
+                if name.startswith("archive/") and name.lower().endswith((".warc", ".warc.gz"))
             ]
             reports = []
             for name in members:
@@ -269,7 +269,7 @@ def expand(paths: list[str]) -> list[Path]:
                     p
                     for p in path.rglob("*")
                     if p.is_file()
-                    and p.name.endswith((".warc", ".warc.gz", ".warc.gz.open", ".wacz"))
+                    and p.name.lower().endswith((".warc", ".warc.gz", ".warc.gz.open", ".wacz"))
                 )
             )
         else:
