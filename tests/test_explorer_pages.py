@@ -266,3 +266,24 @@ def test_a_control_character_in_a_search_is_not_echoed_into_the_page(explorer: E
     assert status == "200 OK"
     assert "\x00" not in body and "\x07" not in body
     assert 'value="gao timbuktu"' in body
+
+
+def test_an_archived_link_whose_capture_is_an_error_says_so() -> None:
+    """A related story archived only as a 404 was shown as "archived DATE", as if its page
+    were there to read."""
+    import sqlite3
+
+    from archive.explorer import pages
+    from archive.explorer.captures import Capture
+
+    db = sqlite3.connect(":memory:")
+    db.row_factory = sqlite3.Row
+    link = db.execute(
+        "SELECT 'A story' AS headline, NULL AS target_id, NULL AS target_headline,"
+        " 'https://www.cnn.com/2024/05/01/world/gone/index.html' AS url, 'related' AS kind"
+    ).fetchone()
+    gone = Capture("20240501120000", link["url"], "404", "text/html", "response")
+    shown = pages._related([(link, gone, None)], [])
+    assert "archived 2024-05-01 12:00:00Z (404)" in shown
+    fine = Capture("20240501120000", link["url"], "200", "text/html", "response")
+    assert "archived 2024-05-01 12:00:00Z</a>" in pages._related([(link, fine, None)], [])

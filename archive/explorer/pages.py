@@ -253,6 +253,11 @@ def _replay_link(captures: list[Capture], capture: Capture) -> str:
     )
 
 
+def _error_status(capture: Capture) -> str:
+    """`` (404)`` for a capture of an error page: archived, but no story to read."""
+    return f" ({escape(capture.status)})" if capture.status[:1] in ("4", "5") else ""
+
+
 def _related(
     out_links: list[tuple[sqlite3.Row, Capture | None, sqlite3.Row | None]],
     in_links: list[sqlite3.Row],
@@ -280,7 +285,7 @@ def _related(
                 name = f'{text} <span class="meta">not stored</span>'
             archived = (
                 f' · <a class="replay" href="{escape(replay_href(capture))}">'
-                f"archived {escape(capture.when)}</a>"
+                f"archived {escape(capture.when)}{_error_status(capture)}</a>"
                 if capture is not None
                 else ' · <span class="meta">not archived</span>'
             )
