@@ -108,3 +108,22 @@ def test_the_address_printed_for_an_ipv6_host_is_a_usable_url() -> None:
     assert base_url("::1", 8000) == "http://[::1]:8000/"
     assert base_url("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
     assert base_url("localhost", 80) == "http://localhost:80/"
+
+
+def test_the_index_browse_builds_holds_a_killed_crawls_open_warc(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A first crawl killed before its end leaves no warc/index.cdxj and its WARC as
+    NAME.warc.gz.open: browse indexed *.warc.gz only, so every article said "No capture in
+    the index" until the next crawl recovered the file."""
+    import shutil
+
+    from archive.commands.browse import cdxj_index
+
+    data = tmp_path / "data"
+    shutil.copytree(site_archive, data)
+    (data / "warc" / "index.cdxj").unlink()
+    (warc,) = sorted((data / "warc").glob("*cnn*.warc.gz"))
+    warc.rename(warc.with_name(warc.name + ".open"))
+    index = cdxj_index(data)
+    assert f'"filename": "{warc.name}.open"' in index.read_text("utf-8")

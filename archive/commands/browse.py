@@ -43,19 +43,18 @@ def cdxj_index(data: Path) -> Path:
     existing = data / "warc" / "index.cdxj"
     if existing.is_file():
         return existing
-    from cdxj_indexer.main import CDXJIndexer
+    from ..warc.cdxj import index_lines
 
     folder = data / "state" / "browse"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "index.cdxj"
-    warcs = sorted(str(p) for p in (data / "warc").glob("*.warc.gz"))
-    unsorted = folder / "index.cdxj.tmp"
-    CDXJIndexer(output=str(unsorted), inputs=warcs).process_all() if warcs else unsorted.write_text(
-        ""
+    # The WARC files a killed crawl left open too (the next crawl closes them): their whole
+    # records replay; a damaged file or record is left out, as `newsarchive index` does.
+    warcs = sorted(
+        p for pattern in ("*.warc.gz", "*.warc.gz.open") for p in (data / "warc").glob(pattern)
     )
-    lines = sorted(unsorted.read_text("utf-8").splitlines(keepends=True))
-    target.write_text("".join(lines), "utf-8")
-    unsorted.unlink()
+    skipped: list[str] = []
+    target.write_text("".join(index_lines(warcs, skipped)), "utf-8")
     return target
 
 
