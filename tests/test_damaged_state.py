@@ -142,3 +142,18 @@ def test_index_names_a_leftover_file_it_cannot_close_and_exits_1(tmp_path: Path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"could not close leftover WARC file {leftover.name}: " in result.stderr, result.stderr
     assert "failed" not in result.stdout
+
+
+def test_index_names_what_it_leaves_out_of_the_warc_folder(tmp_path: Path) -> None:
+    """A WACZ put into warc/ and an empty WARC file were passed over without a word (exit 0):
+    pywb and browse then showed none of their captures, and nothing said why."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    write_one_capture(data / "warc", 1)
+    (data / "warc" / "other.wacz").write_bytes(b"PK\x05\x06" + bytes(18))
+    (data / "warc" / "empty.warc.gz").write_bytes(b"")
+    result = run_cli("index", "--data", str(data))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "not indexed: other.wacz: a WACZ" in result.stderr, result.stderr
+    assert "not indexed: empty.warc.gz: an empty file" in result.stderr, result.stderr
+    assert "indexed 1 records" in result.stdout

@@ -52,6 +52,9 @@ def run(options: argparse.Namespace) -> int:
         if is_disk_full(exc):
             raise  # exit 74, as every command on a full disk
         raise UsageError(f"cannot write {folder / INDEX_NAME}: {exc.strerror or exc}") from None
+    for wacz in sorted(p for p in folder.iterdir() if p.name.lower().endswith(".wacz")):
+        # The index lists the WARC files of warc/ (what pywb and browse replay from).
+        skipped.append(f"{wacz.name}: a WACZ (replay and verify read it; unpack it for pywb)")
     for line in skipped:
         print(f"newsarchive: not indexed: {line}", file=sys.stderr)
     print(f"newsarchive: indexed {lines} records into {folder / INDEX_NAME}")

@@ -202,6 +202,12 @@ def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list
     with tempfile.TemporaryDirectory() as scratch:
         out = os.path.join(scratch, "out.cdxj")
         for path in paths:
+            if os.path.getsize(path) == 0:  # no record to index: said, not passed over
+                message = f"{Path(path).name}: an empty file"
+                if skipped is None:
+                    raise ValueError(message)
+                skipped.append(message)
+                continue
             indexer = _bounded_indexer()(output=out, inputs=[str(path)])
             try:
                 indexer.process_all()
