@@ -3,7 +3,8 @@
 A file is sound when every record parses, carries the headers the WARC spec requires,
 has a Content-Length its block matches, and every block and payload digest it states
 verifies (warcio's digest checker, the same as ``warcio check``). Revisit payloads are
-not there to check, so only their block digests are.
+not there to check, so only their block digests are. A WACZ is sound when its WARC files
+are and each of its files has the sha256 its ``datapackage.json`` states.
 """
 
 from __future__ import annotations
