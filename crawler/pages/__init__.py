@@ -6,6 +6,7 @@ same item, which is what makes an archive re-extractable.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -60,8 +61,6 @@ def _jsonld_publishers(doc: html.HtmlElement) -> list[str]:
     """The names of the publishers the page's JSON-LD states (``publisher.name``, or the
     string itself), in every block and object of it; not any string that names an outlet
     (a headline about CNN on a Reuters page)."""
-    import json
-
     names: list[str] = []
     pending: list[Any] = []
     for text in doc.xpath('//script[@type="application/ld+json"]/text()'):
