@@ -10,8 +10,12 @@ replays each capture, framed with its banner. Needs the optional extra
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
+import shutil
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,14 +42,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def cdxj_index(data: Path) -> Path:
-    """The crawl's ``warc/index.cdxj``, or one built now for the WARCs there are."""
+def cdxj_index(data: Path, folder: Path | None = None) -> Path:
+    """The crawl's ``warc/index.cdxj``, or one built now for the WARCs there are, into
+    `folder` (default ``state/browse/``)."""
     existing = data / "warc" / "index.cdxj"
     if existing.is_file():
         return existing
     from ..warc.cdxj import index_lines
 
-    folder = data / "state" / "browse"
+    folder = folder or data / "state" / "browse"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "index.cdxj"
     # The WARC files a killed crawl left open too (the next crawl closes them): their whole
@@ -64,7 +69,21 @@ def make_app(data: Path) -> Callable[..., Any]:
 
     from ..explorer.app import Explorer
 
-    index = cdxj_index(data)
+    folder = _writable(data / "state" / "browse")
+    model = None  # the data directory's own read model
+    if folder is None:  # read-only: everything browse writes goes to a scratch folder
+        folder = Path(tempfile.mkdtemp(prefix="newsarchive-browse-"))
+        atexit.register(shutil.rmtree, folder, True)
+        print(
+            f"newsarchive: {data / 'state'} cannot be written: browsing with the read model "
+            f"and index kept in {folder}",
+            file=sys.stderr,
+        )
+        model = folder / "explorer.sqlite"
+        stored = data / "state" / "explorer.sqlite"
+        if stored.is_file():  # caught up from where it stands, not rebuilt
+            shutil.copyfile(stored, model)
+    index = cdxj_index(data, folder)
     config = {
         "collections": {
             COLLECTION: {
@@ -75,11 +94,27 @@ def make_app(data: Path) -> Callable[..., Any]:
         "framed_replay": True,
         "enable_memento": True,
     }
-    settings = data / "state" / "browse" / "config.yaml"
-    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings = folder / "config.yaml"
     settings.write_text("# written by newsarchive browse; the collection is set in code\n")
     pywb = FrontEndApp(config_file=str(settings), custom_config=config)
-    return Explorer(data, index, pywb)
+    return Explorer(data, index, pywb, model=model)
+
+
+def _writable(folder: Path) -> Path | None:
+    """`folder`, made if needed, when browse can write into it; else None (a read-only
+    data directory, a file where it goes)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        from ..diskspace import is_disk_full
+
+        if is_disk_full(exc):
+            raise
+        return None
+    return folder
 
 
 def base_url(host: str, port: int) -> str:

@@ -49,9 +49,11 @@ def on_host_of(page: str, link: str) -> str:
 
 
 class Explorer:
-    def __init__(self, data: Path, index: Path, replay: WSGIApp | None):
+    def __init__(self, data: Path, index: Path, replay: WSGIApp | None, model: Path | None = None):
+        """`model`: the read model's file, when not the data directory's own (a read-only
+        data directory is browsed with a copy kept elsewhere)."""
         self.data = data
-        self.model = ReadModel.of(data)
+        self.model = ReadModel.of(data) if model is None else ReadModel(model)
         self.captures = CaptureIndex(index)
         self.replay = replay
         self._checked = 0.0
