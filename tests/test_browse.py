@@ -106,10 +106,9 @@ def test_browse_of_a_data_directory_it_cannot_write_serves_from_a_scratch_copy(
     (data / "state" / "browse").write_text("a file where a folder goes")
     (data / "warc" / "index.cdxj").unlink()  # the index is to be built too
     before = sorted(p.name for p in (data / "state").iterdir())
-    with browsing(data) as base:
-        with urllib.request.urlopen(base + "/") as answer:
-            assert answer.status == 200
-            page = answer.read().decode()
+    with browsing(data) as base, urllib.request.urlopen(base + "/") as answer:
+        assert answer.status == 200
+        page = answer.read().decode()
     line = store_lines(site_archive)[0]
     assert html.escape(line["headline"]) in page
     assert sorted(p.name for p in (data / "state").iterdir()) == before
