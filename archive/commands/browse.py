@@ -45,14 +45,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cdxj_index(data: Path, folder: Path | None = None) -> Path:
     """The crawl's ``warc/index.cdxj``, or one built now for the WARCs there are, into
     `folder` (default ``state/browse/``)."""
-    existing = data / "warc" / "index.cdxj"
+    from ..warc.cdxj import INDEX_NAME, index_lines
+
+    existing = data / "warc" / INDEX_NAME
     if existing.is_file():
         return existing
-    from ..warc.cdxj import index_lines
 
     folder = folder or data / "state" / "browse"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "index.cdxj"
+    target = folder / INDEX_NAME
     # The WARC files a killed crawl left open too (the next crawl closes them): their whole
     # records replay; a damaged file or record is left out, as `newsarchive index` does.
     warcs = sorted(

@@ -16,6 +16,7 @@ from typing import BinaryIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from archive.explorer.readmodel import url_key
+from crawler.pages.urls import same_page_form
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,7 @@ def url_forms(url: str) -> list[str]:
     (the crawl takes them as one page), each with its path as written and percent-encoded."""
     parts = urlsplit(url)
     path = parts.path
-    base = path[: -len("index.html")] if path.endswith("/index.html") else path
-    base = base.rstrip("/") if base.count("/") > 1 else base
+    base = same_page_form(path)  # the crawl's one form of them
     paths = {path, base, base + "/", base + "/index.html"} if base.count("/") > 1 else {path}
     forms = []
     for each in sorted(paths):

@@ -31,17 +31,15 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from .. import __version__
-from ..warc.cdxj import index_lines
+from ..warc.cdxj import INDEX_NAME, index_lines
 from ..warc.read.cdxj import originals_by_digest
+from ..warc.read.reader import GZIP_MAGIC
 from ..warc.read.sources import OPEN_SUFFIX
 from ..wording import counted
 
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
 SOFTWARE = f"newsarchive {__version__}"
-
-
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 class ExportError(Exception):
@@ -140,7 +138,7 @@ def _originals(
     """
     if not digests:
         return []
-    index = warc_dir / "index.cdxj"
+    index = warc_dir / INDEX_NAME
     entries = [(None, index)] if index.is_file() else []
     located = originals_by_digest(entries, digests)
     lost = digests - located.keys()

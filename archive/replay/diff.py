@@ -16,12 +16,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from archive.store import ArticleStore
-from archive.store.lines import TRACKED_FIELDS, captured_at, digest_and_hashes
+from archive.store.lines import STORE_FIELDS, TRACKED_FIELDS, captured_at, digest_and_hashes
 
 from .extract import Outcome
-
-# Added by the store, not by extraction.
-STORE_FIELDS = ("version", "contentDigest", "changes")
 
 
 class StoreDiff:
