@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
+from archive.store.lines import STORE_FIELDS
+
 from .conftest import FAST, SiteServer, cli_env, run_cli, store_lines
 
 SITE_STARTS = {
     "cnn": ("/world/africa/", "/sitemaps/cnn/news.xml"),
     "reuters": ("/world/africa/", "/sitemaps/news.xml"),
 }
-# What a store adds to an item, and what depends on which file and URL a capture sits in.
-STORE_FIELDS = ("version", "contentDigest", "changes")
 
 
 def crawl_site(site: SiteServer, data: Path, *extra: str) -> None:
