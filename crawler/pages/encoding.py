@@ -17,8 +17,27 @@ _ASCII_SUPERSETS = ("cp125", "iso8859-", "latin-1", "ascii", "koi8-", "mac-")
 
 def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
     """Return (text, encoding name). Never raises: undecodable bytes become U+FFFD."""
-    encoding, text = html_to_unicode(content_type, body)
+    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=undeclared_encoding)
     return text, encoding
+
+
+def undeclared_encoding(body: bytes) -> str | None:
+    """The encoding of a page that states none and is no valid UTF-8: Windows-1252 (what
+    browsers read such pages as) unless most of its non-ASCII characters read as UTF-8 (a
+    UTF-8 page with a stray byte), or a byte has no character there; None: UTF-8.
+    """
+    text = body.decode("utf-8", "replace")
+    broken = text.count("\ufffd") - body.count("\ufffd".encode())
+    if not broken:
+        return None
+    read = len(text) - len(text.encode("ascii", "ignore")) - broken
+    if read > broken:
+        return None
+    try:
+        body.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return "cp1252"
 
 
 def utf8_html(body: bytes, content_type: str | None) -> tuple[bytes, str]:
@@ -43,11 +62,17 @@ def utf8_html(body: bytes, content_type: str | None) -> tuple[bytes, str]:
 
 def read_as_utf8(body: bytes, content_type: str | None) -> str | None:
     """The encoding name :func:`utf8_html` gives a `body` it reads as UTF-8 by what the page
-    states (no byte-order mark; a UTF-8 charset, or none), else None."""
+    states (no byte-order mark; a UTF-8 charset, or none and all of it UTF-8), else None.
+
+    A page that states nothing and is no valid UTF-8 is read as :func:`undeclared_encoding`
+    finds from all its bytes, those of its scripts too.
+    """
     if read_bom(body)[0] is not None:
         return None
-    encoding = declared_encoding(body, content_type)
-    return encoding if encoding in ("utf8", "utf-8") else None
+    stated = stated_encoding(body, content_type)
+    if stated is None:
+        return "utf8" if is_utf8(body) else None
+    return stated if stated in ("utf8", "utf-8") else None
 
 
 def is_utf8(body: bytes, chunk: int = 1 << 14) -> bool:
@@ -67,9 +92,15 @@ def is_utf8(body: bytes, chunk: int = 1 << 14) -> bool:
     return True
 
 
+def stated_encoding(body: bytes, content_type: str | None) -> str | None:
+    """The charset of the HTTP header, else of the page's meta tags (None: neither states one)."""
+    return http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+
+
 def declared_encoding(body: bytes, content_type: str | None) -> str:
-    """The encoding ``html_to_unicode`` picks for a body without a byte-order mark."""
-    encoding = http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+    """The encoding ``html_to_unicode`` picks for a body without a byte-order mark that
+    states one, or is valid UTF-8 ("utf8" for one that states none)."""
+    encoding = stated_encoding(body, content_type)
     if encoding is None:
         return "utf8"
     if encoding in ("utf-16", "utf-32"):
