@@ -100,6 +100,31 @@ def test_a_port_that_is_no_dask_scheduler_is_one_line_and_exit_75(
     assert "does not answer as a Dask scheduler" in result.stderr
 
 
+def test_a_scheduler_without_workers_is_one_line_and_exit_75(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A scheduler no worker has joined (yet) took the replay's tasks and waited for one
+    forever, saying nothing. It waits --cluster-wait seconds for a first worker now."""
+    from distributed import LocalCluster
+
+    out = tmp_path / "items.jsonl"
+    with LocalCluster(
+        n_workers=0, processes=True, dashboard_address=None, host="127.0.0.1"
+    ) as cluster:
+        result = run_cli(
+            "replay", str(site_archive / "warc"), "--out", str(out),
+            "--cluster", cluster.scheduler_address, "--cluster-wait", "0.5", timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 75, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "no worker" in result.stderr and "0.5s" in result.stderr
+    assert not out.exists() or out.read_bytes() == b""
+    bad = run_cli("replay", str(site_archive / "warc"), "--cluster", "local:1",
+                  "--cluster-wait", "-1")  # fmt: skip
+    assert bad.returncode == 2 and "--cluster-wait" in bad.stderr
+
+
 def test_a_bad_cluster_is_a_usage_error(site_archive: Path) -> None:  # noqa: F811
     result = run_cli("replay", str(site_archive / "warc"), "--cluster", "somewhere")
     assert result.returncode == 2

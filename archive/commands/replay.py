@@ -63,6 +63,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "processes (pip install 'newsarchive[scale]'); same items, same order",
     )
     parser.add_argument(
+        "--cluster-wait",
+        type=float,
+        default=defaults.NEWSARCHIVE_CLUSTER_WAIT,
+        metavar="SECONDS",
+        help="with --cluster tcp://...: how long to wait for the scheduler's first worker "
+        f"before giving up with exit 75 (default {defaults.NEWSARCHIVE_CLUSTER_WAIT:g})",
+    )
+    parser.add_argument(
         "--part-size",
         type=int,
         default=None,
@@ -147,6 +155,8 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError("--part-size takes a number of bytes >= 1 (0: whole files)")
     if not 0 <= options.wait < math.inf:  # NaN included: it would wait forever
         raise UsageError("--wait takes seconds >= 0")
+    if not 0 <= options.cluster_wait < math.inf:
+        raise UsageError("--cluster-wait takes seconds >= 0")
     for path in options.paths:
         if not Path(path).exists():
             raise UsageError(f"no such file or folder: {path}")
@@ -229,7 +239,7 @@ def run(options: argparse.Namespace) -> int:
         from ..replay.cluster import ClusterError, connect
 
         try:
-            client = connect(options.cluster)
+            client = connect(options.cluster, wait=options.cluster_wait)
         except ClusterError as exc:
             if store is not None:
                 store.close()

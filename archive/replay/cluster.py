@@ -15,6 +15,7 @@ file in it.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -48,8 +49,9 @@ def check_spec(spec: str) -> str:
     raise ValueError(f"--cluster takes tcp://HOST:PORT or local:N, not {spec!r}")
 
 
-def connect(spec: str, timeout: float = 10.0) -> Any:
-    """A Dask client for `spec` (a local cluster of processes is closed with the client)."""
+def connect(spec: str, timeout: float = 10.0, wait: float = 60.0) -> Any:
+    """A Dask client for `spec` (a local cluster of processes is closed with the client);
+    a running scheduler must have a worker within `wait` seconds."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -66,7 +68,7 @@ def connect(spec: str, timeout: float = 10.0) -> Any:
             client = Client(cluster, timeout=timeout)
             client._newsarchive_cluster = cluster  # type: ignore[attr-defined, unused-ignore]
             return client
-        return _client_within(Client, spec, timeout)
+        return _with_a_worker(_client_within(Client, spec, timeout), spec, wait)
     except OSError as exc:
         raise ClusterError(f"the Dask scheduler {spec} cannot be reached ({exc})") from None
 
@@ -94,6 +96,17 @@ def _client_within(client: Any, spec: str, timeout: float) -> Any:
     if "error" in made:
         raise made["error"]
     return made["client"]
+
+
+def _with_a_worker(client: Any, spec: str, wait: float) -> Any:
+    """`client` once its scheduler has a worker: one without any takes the tasks and runs
+    none, for ever (closed, and ClusterError, after `wait` seconds)."""
+    try:
+        client.wait_for_workers(1, timeout=wait)
+    except (TimeoutError, asyncio.TimeoutError):  # one class from Python 3.11 on
+        client.close()
+        raise ClusterError(f"the Dask scheduler {spec} has no worker (waited {wait:g}s)") from None
+    return client
 
 
 def close(client: Any) -> None:
