@@ -92,6 +92,28 @@ def test_filters_by_outlet_topic_and_publication_dates(explorer: Explorer) -> No
     assert numbers(body) == [4, 3, 2]
 
 
+def test_publication_dates_leave_out_undated_articles_as_the_cli_does(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """An article stating no datePublished was listed under "Published from/to" by the day
+    it was captured, which `articles --published-since` leaves it out for."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    line = store_lines(site_archive)[0]
+    dated, undated = generated(line, 3), generated(line, 4)
+    undated.update(datePublished=None, datePublishedRaw=None, dateModified=None)
+    undated["dateModifiedRaw"] = None
+    undated["metadata"] = {**undated["metadata"], "dateDownloaded": "2020-01-04T08:00:00Z"}
+    with ArticleStore(data) as store:
+        store.add_many([dated, undated])
+    app = Explorer(data, data / "warc" / "index.cdxj", None)
+    assert sorted(numbers(get(app, "/")[1])) == [3, 4]  # listed without a date filter
+    assert numbers(get(app, "/", since="2020-01-03", until="2020-01-05")[1]) == [3]
+    assert numbers(get(app, "/", since="2020-01-01")[1]) == [3]
+    assert numbers(get(app, "/", until="2020-12-31")[1]) == [3]
+
+
 def test_search_finds_by_headline_and_survives_any_input(explorer: Explorer) -> None:
     assert numbers(get(explorer, "/", q="number 17")[1]) == [17]
     for hostile in ("AND (", "NEAR(", "-x", "' OR 1=1 --", 'x"y*'):

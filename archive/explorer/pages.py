@@ -87,7 +87,8 @@ def start(filters: Filters, listing: Listing, sources: list[str], topics: list[s
         "</select></label>"
         f'<label>Topic<select name="topic">{_options(topics, filters.topic, "any")}'
         "</select></label>"
-        '<label>Published from<input type="date" name="since"'
+        '<label title="articles without a publication date are left out">'
+        'Published from<input type="date" name="since"'
         f' value="{escape(filters.since)}"></label>'
         f'<label>to<input type="date" name="until" value="{escape(filters.until)}"></label>'
         '<button type="submit">Show</button></form>'

@@ -60,6 +60,8 @@ class Filters:
         if self.topic:
             clauses.append("a.article_id IN (SELECT article_id FROM topics WHERE topic = ?)")
             args.append(self.topic)
+        if self.since or self.until:  # by publication: undated articles are left out
+            clauses.append("a.date_published IS NOT NULL")
         if self.since:
             clauses.append("a.sort_date >= ?")
             args.append(self.since)
