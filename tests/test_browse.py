@@ -53,6 +53,27 @@ def test_start_page_lists_articles_and_article_pages_link_to_framed_replays(
     assert any(paragraph[:30] in archived for paragraph in article["paragraphs"])
 
 
+@pytest.mark.pywb
+def test_options_on_a_replay_path_is_answered_whole(browser: str) -> None:
+    """pywb answered OPTIONS with a 200 stating a Content-Length and sent no body: the
+    client waited for the body until its own timeout."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(browser)
+    for path in ("/news/", "/static/wb.js"):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        try:
+            connection.request("OPTIONS", path)
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        assert response.status == 204, path
+        assert body == b"" and response.getheader("Content-Length") in (None, "0")
+        assert response.getheader("Allow") == "GET, HEAD, POST"
+
+
 def test_browse_without_an_archive_is_a_usage_error(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "archive", "browse", "--data", str(tmp_path / "none")],

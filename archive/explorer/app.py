@@ -140,6 +140,10 @@ class Explorer:
                 "503 Service Unavailable",
                 pages.message("Unavailable", "The read model could not answer; try again."),
             )
+        if environ.get("REQUEST_METHOD") == "OPTIONS":
+            # pywb answers it with a Content-Length and no body: a client waits for ever.
+            start_response("204 No Content", [("Allow", "GET, HEAD, POST"), *SECURITY_HEADERS])
+            return []
         if self.replay is not None:
             return self.replay(environ, start_response)
         return self._send(
