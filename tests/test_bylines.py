@@ -37,6 +37,12 @@ EXAMPLES = [
     # "of CNN", places after each name.
     ("By Dana Ford and Moussa Keita of CNN", ["Dana Ford", "Moussa Keita"]),
     ("By Dana Ford in Bamako and Moussa Keita in Gao, CNN", ["Dana Ford", "Moussa Keita"]),
+    # A surname that is a title word: one name word and one title word make a person.
+    ("By Hunt Writer, CNN", ["Hunt Writer"]),
+    ("By Tom Chief and Ana Host, Reuters", ["Tom Chief", "Ana Host"]),
+    ("By Jane Smith Writer", ["Jane Smith"]),
+    ("By Jane Senior Writer", ["Jane"]),
+    ("By Jane CNN", ["Jane"]),
 ]
 
 

@@ -206,6 +206,8 @@ def person_of(part: str) -> str | None:
     # A title or outlet after the name: the name is what precedes it ("... of CNN").
     for i, token in enumerate(tokens):
         if _is_title_word(token) or _is_outlet(token):
+            if len(tokens) == 2 == i + 1 and not _is_outlet(token):
+                break  # "Hunt Writer": a surname, not a title of a one-word name
             tokens = tokens[:i]
             while tokens and (_is_title_token(tokens[-1]) or tokens[-1] in _LINKING_WORDS):
                 tokens = tokens[:-1]
