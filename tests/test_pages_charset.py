@@ -64,3 +64,26 @@ def test_bytes_windows_1252_leaves_undefined_are_read_as_utf8_with_replacements(
     text, _ = decode_html(body, None)
     assert text == "<p>caf\ufffd \ufffd</p>"
     assert utf8_html(body, None)[0] == text.encode()
+
+
+def test_a_meta_stating_utf16_on_a_page_it_was_read_from_means_utf8() -> None:
+    """A meta tag read as ASCII cannot be UTF-16 (the WHATWG prescan reads it as UTF-8):
+    the page was decoded as big-endian UTF-16, every character a CJK one."""
+    body = page("utf-8").replace(b"<head>", b'<head><meta charset="utf-16">')
+    analysis = analyse(URL, HTML, body)
+    assert analysis.article is not None
+    assert analysis.article["headline"] == HEADLINE
+    assert decode_html(body, None)[1] in ("utf8", "utf-8")
+
+
+@pytest.mark.parametrize("stated", ["utf-16", "UTF-16", "utf-16le"])
+def test_utf16_stated_by_the_header_without_a_byte_order_mark_is_little_endian(
+    stated: str,
+) -> None:
+    """The WHATWG label "utf-16" is UTF-16LE, as browsers and Windows write it."""
+    body = page("utf-16-le")
+    analysis = analyse(URL, {"Content-Type": f"text/html; charset={stated}"}, body)
+    assert analysis.article is not None
+    assert analysis.article["headline"] == HEADLINE
+    big = page("utf-16-be")
+    assert decode_html(big, "text/html; charset=utf-16be")[0].startswith("<html>")

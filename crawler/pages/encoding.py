@@ -9,6 +9,7 @@ from w3lib.encoding import (
     html_to_unicode,
     http_content_type_encoding,
     read_bom,
+    to_unicode,
 )
 
 # Single-byte encodings that read ASCII bytes as ASCII: an ASCII body is its own UTF-8.
@@ -16,7 +17,17 @@ _ASCII_SUPERSETS = ("cp125", "iso8859-", "latin-1", "ascii", "koi8-", "mac-")
 
 
 def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
-    """Return (text, encoding name). Never raises: undecodable bytes become U+FFFD."""
+    """Return (text, encoding name). Never raises: undecodable bytes become U+FFFD.
+
+    A byte-order mark, then the HTTP charset, then the page's meta charset (w3lib's
+    order), then :func:`undeclared_encoding`; UTF-16 labels as the WHATWG reads them.
+    """
+    bom_encoding, _ = read_bom(body)
+    if bom_encoding is None:
+        stated = stated_encoding(body, content_type)
+        if stated is not None:
+            encoding = declared_encoding(body, content_type)
+            return to_unicode(body, encoding), encoding
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=undeclared_encoding)
     return text, encoding
 
@@ -93,18 +104,31 @@ def is_utf8(body: bytes, chunk: int = 1 << 14) -> bool:
 
 
 def stated_encoding(body: bytes, content_type: str | None) -> str | None:
-    """The charset of the HTTP header, else of the page's meta tags (None: neither states one)."""
-    return http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+    """The charset of the HTTP header, else of the page's meta tags (None: neither states one).
+
+    A meta tag stating UTF-16 or UTF-32 was read from bytes in an ASCII-compatible
+    encoding, so it is wrong about them: UTF-8, as the WHATWG prescan takes it.
+    """
+    header = http_content_type_encoding(content_type)
+    if header is not None:
+        return header
+    meta = html_body_declared_encoding(body)
+    if meta is not None and meta.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return meta
 
 
 def declared_encoding(body: bytes, content_type: str | None) -> str:
-    """The encoding ``html_to_unicode`` picks for a body without a byte-order mark that
-    states one, or is valid UTF-8 ("utf8" for one that states none)."""
+    """The encoding :func:`decode_html` picks for a body without a byte-order mark that
+    states one, or is valid UTF-8 ("utf8" for one that states none). "utf-16" without a
+    byte-order mark is little-endian (the WHATWG label), "utf-32" big-endian (w3lib's)."""
     encoding = stated_encoding(body, content_type)
     if encoding is None:
         return "utf8"
-    if encoding in ("utf-16", "utf-32"):
-        return encoding + "-be"
+    if encoding == "utf-16":
+        return "utf-16-le"
+    if encoding == "utf-32":
+        return "utf-32-be"
     return encoding
 
 
