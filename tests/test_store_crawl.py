@@ -102,6 +102,10 @@ def test_a_crawl_that_cannot_get_the_store_stops_and_says_so(
     assert "is being written by another process" in log
     assert "1 articles not stored" in log and "replay --store" in log
     assert store_lines(tmp_path) == []
+    # README (exit 75): the next run stores them, its page fetched again.
+    again = crawl(site, tmp_path, "cnn", CAMPS, extra=("--depth", "0"))
+    assert again.returncode == 0, again.stderr
+    assert len(store_lines(tmp_path)) == 1
 
 
 def test_an_article_whose_line_a_power_cut_tore_is_stored_again(
