@@ -62,7 +62,7 @@ def test_options_on_a_replay_path_is_answered_whole(browser: str) -> None:
 
     parts = urlsplit(browser)
     for path in ("/news/", "/static/wb.js"):
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        connection = http.client.HTTPConnection(parts.netloc, timeout=30)
         try:
             connection.request("OPTIONS", path)
             response = connection.getresponse()
