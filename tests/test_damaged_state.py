@@ -113,6 +113,7 @@ def test_a_reader_where_articles_is_a_file_is_a_usage_error(
         ["store", "stats"],
         ["export", "sqlite", "OUT"],
         ["export", "wacz", "OUT"],
+        ["runs"],
     ],
 )
 def test_a_reader_refuses_a_data_directory_of_a_newer_newsarchive(
@@ -122,6 +123,7 @@ def test_a_reader_refuses_a_data_directory_of_a_newer_newsarchive(
     wrong thing, and exit 0. Readers now refuse it as the writers do."""
     data = tmp_path / "data"
     (data / "articles").mkdir(parents=True)
+    (data / "runs").mkdir()
     (data / "format.json").write_text('{"layout": 99}')
     args = [str(tmp_path / "out.file") if a == "OUT" else a for a in args]
     result = run_cli(*args, "--data", str(data))

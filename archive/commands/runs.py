@@ -56,11 +56,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
+    from . import refuse_newer
 
     if options.last < 0:
         raise UsageError("--last takes a number >= 0")
     if not (options.data / "runs").is_dir():
         raise UsageError(f"no runs in {options.data} (is it a data directory?)")
+    refuse_newer(options.data)
     unreadable: list[str] = []
     reports = read_reports(options.data / "runs", unreadable)
     for line in unreadable:
