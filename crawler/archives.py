@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 WAYBACK_URL = "https://web.archive.org"
 COMMONCRAWL_INDEX_URL = "https://index.commoncrawl.org"
@@ -415,20 +415,22 @@ def _place(value: Any) -> int:
 
 
 def original_headers(
-    served: list[tuple[str, str]], captured: datetime | None = None
+    served: list[tuple[str, str]], captured: datetime | None = None, memento_url: str = ""
 ) -> list[tuple[str, str]]:
     """The original server's headers, from what the archive served with a raw capture.
 
     Wayback gives them as ``x-archive-orig-NAME`` and the rest are its own; pywb serves the
-    original headers as they were, adding Memento ones. Framing headers (length, encoding)
-    always describe the bytes as served; the original's, where they differ, stay
-    ``X-Archive-Orig-...``.
+    original headers as they were, adding Memento ones, and prefixes the original's Date
+    and Server where it has its own. Framing headers (length, encoding) always describe
+    the bytes as served; the original's, where they differ, stay ``X-Archive-Orig-...``.
+    Neither prefixes ``Location``: an archive rewrites it into its own URLs (given back as
+    the original's, resolved against `memento_url`) or leaves it as it was.
     """
     prefixed = [(n, v) for n, v in served if n.lower().startswith(ORIG_PREFIX)]
     if not prefixed:
         # pywb serves the original headers, and a Date of its own where the capture had none.
         return [
-            (n, v)
+            (n, _original_location(v, memento_url) if n.lower() == "location" else v)
             for n, v in served
             if n.lower() not in ARCHIVE_HEADERS
             and not (n.lower() == "date" and not _near(v, captured))
@@ -448,7 +450,16 @@ def original_headers(
         lower = name.lower()
         if lower in FRAMING or (lower == "content-type" and "content-type" not in have):
             headers.append((name, value))
+        elif lower == "location" and "location" not in have:
+            headers.append((name, _original_location(value, memento_url)))
     return headers
+
+
+def _original_location(value: str, memento_url: str) -> str:
+    """A served ``Location`` as the original server sent it: an archive's rewritten URL
+    (``/web/TIMESTAMPid_/URL``) gives URL back; any other value is kept as it is."""
+    found = original_of(urljoin(memento_url, value.strip())) if memento_url else None
+    return found[1] if found else value
 
 
 def _near(http_date: str, captured: datetime | None) -> bool:

@@ -92,6 +92,28 @@ def test_wayback_original_headers_from_x_archive_orig() -> None:
     ]
 
 
+def test_a_location_is_the_originals_whatever_the_archive_prefixes() -> None:
+    """pywb prefixes a capture's Date and Server, never its Location (nor does Wayback,
+    which rewrites it into its own URLs): the redirect was kept without its Location."""
+    memento = f"https://web.archive.org/web/20130129223800id_/{URL}"
+    served = [
+        ("X-Archive-Orig-Date", "Tue, 29 Jan 2013 22:38:00 GMT"),
+        ("X-Archive-Orig-Server", "Apache"),
+        ("Location", "/2013/01/29/world/africa/moved/index.html"),
+        ("Content-Length", "0"),
+    ]
+    assert ("Location", "/2013/01/29/world/africa/moved/index.html") in original_headers(
+        served, memento_url=memento
+    )
+    rewritten = [*served[:2], ("Location", f"/web/20130129223800id_/{URL}x"), served[3]]
+    assert ("Location", f"{URL}x") in original_headers(rewritten, memento_url=memento)
+    stated = [*served, ("X-Archive-Orig-Location", f"{URL}y")]
+    assert [v for n, v in original_headers(stated) if n.lower() == "location"] == [f"{URL}y"]
+    assert ("Location", f"{URL}x") in original_headers(
+        [("Location", f"https://web.archive.org/web/20130129223800id_/{URL}x")], memento_url=memento
+    )
+
+
 def test_pywb_original_headers_without_its_own() -> None:
     captured = datetime(2013, 1, 29, 10, tzinfo=timezone.utc)
     served = [

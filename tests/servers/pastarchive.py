@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -75,7 +77,9 @@ def write_warcs(directory: Path) -> list[Path]:
                     write_response(writer, url, date, page(url, word))
             if early:
                 for url, (target, date) in REDIRECTS.items():
-                    headers = [("Location", target), ("Content-Length", "0")]
+                    # A server's own Date and Server: pywb serves them prefixed (its Location not).
+                    headers = [("Date", http_date(date)), ("Server", "Apache/2.2.3")]
+                    headers += [("Location", target), ("Content-Length", "0")]
                     write_response(writer, url, date, b"", "301 Moved Permanently", headers)
                 blocked = (REUTERS_SITE / BLOCKED[len(REUTERS) + 1 :]).read_bytes()
                 write_response(writer, BLOCKED, "2013-01-20T10:00:00Z", blocked, "403 Forbidden")
@@ -86,6 +90,12 @@ def write_warcs(directory: Path) -> list[Path]:
 
 
 HTML_HEADERS = [("Content-Type", "text/html; charset=utf-8")]
+
+
+def http_date(iso: str) -> str:
+    """An HTTP date ("Sun, 27 Jan 2013 11:59:00 GMT") of an ISO 8601 UTC time."""
+    moment = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return format_datetime(moment, usegmt=True)
 
 
 def write_response(
