@@ -27,7 +27,7 @@ SCHEMA = (
     " key TEXT PRIMARY KEY, url TEXT NOT NULL, fetched_at REAL NOT NULL,"
     " first_fetched_at REAL NOT NULL, status INTEGER NOT NULL, etag TEXT,"
     " last_modified TEXT, payload_digest TEXT, date_published TEXT, date_modified TEXT,"
-    " links TEXT)",
+    " links TEXT, warc_digest TEXT)",
     "CREATE TABLE IF NOT EXISTS frontier ("
     " spider TEXT NOT NULL, key TEXT NOT NULL, url TEXT NOT NULL, hops INTEGER NOT NULL,"
     " kind TEXT NOT NULL, referer TEXT, done INTEGER NOT NULL DEFAULT 0, links TEXT,"
@@ -53,6 +53,9 @@ class FetchRecord:
     date_published: str | None = None
     date_modified: str | None = None
     links: Links | None = None
+    # The WARC payload digest of the capture the validators (etag, last_modified) are of:
+    # the capture a later 304 confirms. ``payload_digest`` is of the decoded body.
+    warc_digest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,8 @@ class FetchState:
     def get(self, key: str) -> FetchRecord | None:
         row = self.db.execute(
             "SELECT key, url, fetched_at, first_fetched_at, status, etag, last_modified,"
-            " payload_digest, date_published, date_modified, links FROM fetches WHERE key = ?",
+            " payload_digest, date_published, date_modified, links, warc_digest"
+            " FROM fetches WHERE key = ?",
             (key,),
         ).fetchone()
         if row is None:
@@ -111,6 +115,7 @@ class FetchState:
             published,
             changed,
             _links(row[10]),
+            row[11],
         )
 
     def __len__(self) -> int:
@@ -138,14 +143,15 @@ class FetchState:
         with self._transaction():
             self.db.execute(
                 "INSERT INTO fetches (key, url, fetched_at, first_fetched_at, status, etag,"
-                " last_modified, payload_digest, date_published, date_modified, links)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " last_modified, payload_digest, date_published, date_modified, links,"
+                " warc_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(key) DO UPDATE SET url = excluded.url,"
                 " fetched_at = excluded.fetched_at, status = excluded.status,"
                 " etag = excluded.etag, last_modified = excluded.last_modified,"
                 " payload_digest = excluded.payload_digest,"
                 " date_published = excluded.date_published,"
-                " date_modified = excluded.date_modified, links = excluded.links",
+                " date_modified = excluded.date_modified, links = excluded.links,"
+                " warc_digest = excluded.warc_digest",
                 (
                     record.key,
                     record.url,
@@ -158,6 +164,7 @@ class FetchState:
                     record.date_published,
                     record.date_modified,
                     links,
+                    record.warc_digest,
                 ),
             )
             if spider is not None:
@@ -230,4 +237,7 @@ def _set_up(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA synchronous=NORMAL")
     for statement in SCHEMA:
         db.execute(statement)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(fetches)")}
+    if "warc_digest" not in columns:  # a history kept before it was
+        db.execute("ALTER TABLE fetches ADD COLUMN warc_digest TEXT")
     db.commit()

@@ -26,7 +26,7 @@ from archive.fetchstate import FetchRecord, FrontierEntry, Links, Planned
 from archive.state import FetchHistory
 
 from .diskfull import DISK_FULL_STAT
-from .keys import KIND, KNOWN, LINKS, PAGE_STATS, RESUMED_STAT, STORE_LOCKED_STAT
+from .keys import KIND, KNOWN, LINKS, PAGE_STATS, RESUMED_STAT, STORE_LOCKED_STAT, WARC_META
 from .linkpolicy import dedup_key
 from .state import crawl_state, history_context
 
@@ -170,6 +170,7 @@ class IncrementalMiddleware:
             last_modified=_header(response, b"Last-Modified") if validators else None,
             payload_digest=payload_digest(response.body) if validators else None,
             links=links,
+            warc_digest=_warc_digest(response) if validators else None,
         )
 
     # -- the spider's calls --------------------------------------------------------------
@@ -230,6 +231,12 @@ class IncrementalMiddleware:
 
 def _key(request: Request | Response) -> str:
     return dedup_key((request.meta.get("redirect_urls") or [request.url])[0])
+
+
+def _warc_digest(response: Response) -> str | None:
+    """The payload digest of the WARC record the response was archived as, if it was."""
+    location = (response.request.meta if response.request else {}).get(WARC_META)
+    return getattr(location, "payload_digest", None)
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -50,6 +50,7 @@ from .keys import (
     ARCHIVE_REQUEST,
     FETCH_START,
     HOPS,
+    KNOWN,
     MEMENTO,
     PENDING_METADATA,
     TRUNCATED,
@@ -141,7 +142,7 @@ class WarcRecorder:
         # The payload digest, made once: for the dedup lookup and for the record.
         digest = sha1_digest(capture.response.body)
         try:
-            revisit, back_to = self._revisit(capture, response, digest)
+            revisit, back_to = self._revisit(capture, response, digest, request.meta.get(KNOWN))
             location = self.writer.write_capture(capture, revisit, body_digest=digest)
         except Exception as exc:
             if not is_disk_full(exc):
@@ -213,18 +214,26 @@ class WarcRecorder:
         return response.status in getattr(spider, "handle_httpstatus_list", ())
 
     def _revisit(
-        self, capture: Capture, response: Response, digest: str
+        self, capture: Capture, response: Response, digest: str, known: Any = None
     ) -> tuple[Revisit | None, EarlierCapture | None]:
         """A revisit when a 304 confirms an earlier capture or the payload is one we hold
         (`digest`: the payload's); and, when the page came back to a payload older than its
-        latest (a revert), that earlier capture, to become its latest again."""
+        latest (a revert), that earlier capture, to become its latest again.
+
+        A 304 confirms the capture whose validators the request sent (`known`: the fetch
+        history's record), which need not be the latest archived: one archived but never
+        stored (a crawl killed, a store left locked) gave no validators.
+        """
         if self.digests is None:
             return None, None
         if response.status == 304:
-            earlier = self.digests.latest(capture.url)
+            latest = self.digests.latest(capture.url)
+            sent = getattr(known, "warc_digest", None)
+            earlier = (self.digests.lookup(capture.url, sent) if sent else None) or latest
             if earlier is None:
                 return Revisit(SERVER_NOT_MODIFIED), None
-            return _refers_to(SERVER_NOT_MODIFIED, earlier), None
+            back_to = earlier if latest is not None and latest.digest != earlier.digest else None
+            return _refers_to(SERVER_NOT_MODIFIED, earlier), back_to
         if not _dedupable(capture, response):
             return None, None
         earlier = self.digests.lookup(capture.url, digest)

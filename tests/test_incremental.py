@@ -249,6 +249,81 @@ def test_a_page_reverted_to_an_earlier_text_is_confirmed_as_that_text(
     assert confirmed[0] == "revisit" and confirmed[1] == first_a[1], "the 304 confirms A"
 
 
+def _captures_of(data: Path, url: str) -> list[tuple[str, str, str | None]]:
+    """(record type, payload digest, WARC-Refers-To) of the page's captures, in order."""
+    found = []
+    for path in sorted((data / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            for rec in ArchiveIterator(handle):
+                head = rec.rec_headers
+                if (
+                    rec.rec_type in ("response", "revisit")
+                    and head.get_header("WARC-Target-URI") == url
+                ):
+                    found.append((rec.rec_type, head.get_header("WARC-Payload-Digest"),
+                                  head.get_header("WARC-Refers-To")))  # fmt: skip
+    return found
+
+
+def test_a_304_confirms_the_text_its_validators_came_from_not_the_last_archived(
+    copied_site: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    """A stored; B archived but not stored (the store stayed locked: exit 75); the page
+    back to A answers the next run's If-None-Match (A's) with a 304. It was archived as
+    confirming B, the last payload archived: pywb showed B, `replay --store` ended on B."""
+    from archive.store.files import StoreLock
+
+    server, cnn = copied_site
+    data = tmp_path / "data"
+    page = cnn / CNN_A.lstrip("/")
+    original = page.read_bytes()
+    crawl(server, data)  # A, stored
+    page.write_bytes(original.replace(b"burned a library annex", b"burned two library annexes"))
+    lock = StoreLock(data / "articles", timeout=0)
+    lock.acquire()
+    try:
+        locked = run_cli(
+            "crawl", "cnn", "-q", "--data", str(data), "--recrawl", "all",
+            "--start-url", server.url("cnn", "/world/africa/"), *FAST,
+            "-s", "NEWSARCHIVE_STORE_LOCK_TIMEOUT=0.2",
+        )  # fmt: skip
+    finally:
+        lock.release()
+    assert locked.returncode == 75, locked.stderr  # B archived, its article not stored
+    page.write_bytes(original)
+    crawl(server, data, "--recrawl", "all")  # A again: 304 to A's validators
+    first_a, b, confirmed = _captures_of(data, server.url("cnn", CNN_A))
+    assert first_a[0] == b[0] == "response" and first_a[1] != b[1]
+    assert confirmed[0] == "revisit" and confirmed[1] == first_a[1], "the 304 confirms A"
+
+
+def test_a_history_kept_before_warc_digests_reads_and_learns_them(tmp_path: Path) -> None:
+    """A fetch history written by an earlier version lacks the column of the capture its
+    validators are of: it is added, old rows read without it."""
+    import sqlite3
+
+    path = tmp_path / "fetch.sqlite"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE fetches (key TEXT PRIMARY KEY, url TEXT NOT NULL, fetched_at REAL NOT"
+        " NULL, first_fetched_at REAL NOT NULL, status INTEGER NOT NULL, etag TEXT,"
+        " last_modified TEXT, payload_digest TEXT, date_published TEXT, date_modified TEXT,"
+        " links TEXT)"
+    )
+    old.execute("INSERT INTO fetches VALUES ('k', 'u', 1.0, 1.0, 200, '\"e\"', NULL, 'sha1:x',"
+                " NULL, NULL, NULL)")  # fmt: skip
+    old.commit()
+    old.close()
+    state = FetchState(path)
+    try:
+        kept = state.get("k")
+        assert kept is not None and kept.etag == '"e"' and kept.warc_digest is None
+        state.record(replace(kept, key="n", warc_digest="sha1:ABC"))
+        assert state.get("n") == replace(kept, key="n", warc_digest="sha1:ABC")
+    finally:
+        state.close()
+
+
 def test_a_resumed_crawl_reads_its_sections_again(
     copied_site: tuple[SiteServer, Path], tmp_path: Path
 ) -> None:
