@@ -173,6 +173,10 @@ class ArchiveDownloaderMiddleware:
         if facts is None:
             self.stats.inc_value("newsarchive/from_archive/not_archived")
             raise NotArchived(f"not archived: {request.url}")
+        if facts.rec_type == "revisit" and facts.status == 304:
+            # An incremental crawl's "not modified": the page it confirms, from the response
+            # record holding it (its status, headers and provenance), as replay reads it.
+            facts = self.captures.confirmed(facts) or facts
         impossible = warc_date_problem(facts.date)
         if impossible:
             self.stats.inc_value("newsarchive/from_archive/damaged")

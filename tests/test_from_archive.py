@@ -147,3 +147,40 @@ def test_a_truncated_archived_capture_gives_no_article(
     assert "Traceback" not in result.stderr
     assert store_lines(data) == []
     assert report(data)["pages"]["article"] == 0, result.stderr
+
+
+def test_an_archive_of_incremental_crawls_gives_the_pages_its_304s_confirm(
+    site_archive: Path, site: SiteServer, tmp_path: Path, offline_env: dict[str, str]
+) -> None:
+    """After a second crawl, each unchanged page's latest capture is a 304 revisit: it was
+    handed to the spider as a bare 304 (http_304 errors, no article, exit 1). It is the page
+    it confirms, read from the response record holding it, as replay reads it."""
+    import shutil
+
+    from .conftest import FAST
+
+    data = tmp_path / "data"
+    shutil.copytree(site_archive, data)
+    again = run_cli(
+        "crawl", "cnn", "--data", str(data), "--recrawl", "all",
+        "--start-url", site.url("cnn", "/world/africa/"), *FAST,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert report(data)["pages"].get("notModified", 0) >= 1, report(data)["pages"]
+    copy = tmp_path / "copy"
+    result = crawl_from(
+        data / "warc", copy, "cnn", site.url("cnn", "/world/africa/"), env=offline_env
+    )
+    assert result.returncode == 0, result.stderr
+    assert report(copy)["errors"] == {}
+    cnn = [line for line in store_lines(site_archive) if line["source"] == "cnn"]
+    assert stores_equal_lines(cnn, store_lines(copy))
+    for line in store_lines(copy):  # each names the response record it was read from
+        assert line["warc"]["recordId"] in {c["warc"]["recordId"] for c in cnn}
+
+
+def stores_equal_lines(one: list[dict], other: list[dict]) -> bool:
+    """The same articles with the same content (digests), whichever order."""
+    return sorted((x["articleId"], x["contentDigest"]) for x in one) == sorted(
+        (x["articleId"], x["contentDigest"]) for x in other
+    )

@@ -71,6 +71,24 @@ class Captures:
             return entries[-1][1]
         return min(reversed(entries), key=lambda e: abs(e[0] - at))[1]
 
+    def confirmed(self, revisit: RecordFacts) -> RecordFacts | None:
+        """The response record of the page that a revisit of it stands for (a 304's: the
+        capture it confirms): the latest before it with its payload digest, else the first
+        after it; None when no response of the page holds that payload. Needs `page_key`."""
+        assert self.by_url is not None and self.page_key is not None, (
+            "Captures(page_key=...) answers confirmed()"
+        )
+        moment = warc_moment(revisit.date)
+        before = after = None
+        for when, facts in self.by_url.get(self.page_key(revisit.url), []):
+            if facts.rec_type != "response" or facts.payload_digest != revisit.payload_digest:
+                continue
+            if when <= moment:
+                before = facts
+            elif after is None:
+                after = facts
+        return before or after
+
     def __len__(self) -> int:
         """The pages captured (with `page_key`), else the payloads known."""
         return len(self.by_url) if self.by_url is not None else len(self.digests)
