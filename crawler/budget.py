@@ -14,9 +14,10 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
+from .closespider import LeftForNextRun
 from .keys import PAGE_STATS
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ PAGE_LIMIT_REASON = "closespider_pagecount"
 OVER_LIMIT_STAT = PAGE_STATS + "over_limit"  # requests left for the next run
 
 
-class PageLimitReached(IgnoreRequest):
+class PageLimitReached(LeftForNextRun):
     """A request past ``--max-pages``: not fetched, not an error, left for the next run."""
 
 

@@ -1,19 +1,92 @@
-"""Scrapy's CloseSpider (``--max-pages``, ``--max-runtime``), cutting the waits of retries.
+"""Scrapy's CloseSpider (``--max-pages``, ``--max-runtime``), sending nothing past its bound.
 
-A graceful close waits for every request in the downloader, and a retry waiting out a
-``Retry-After`` (up to ``NEWSARCHIVE_RETRY_MAX_DELAY``) is one: the run went on for the
-whole wait past its bound. Closing cuts the waits first; the retries' pages stay in the
-frontier, so the next run fetches them.
+A graceful close waits for every request in the downloader: a retry waiting out a
+``Retry-After`` (up to ``NEWSARCHIVE_RETRY_MAX_DELAY``), and requests queued behind
+``DOWNLOAD_DELAY``, each sent a delay after the one before. The run went on past its bound,
+fetching and storing pages. Closing cuts the waits and fails the queued requests as
+:class:`LeftForNextRun`; their pages stay in the frontier, so the next run fetches them.
 """
 
 from __future__ import annotations
 
-from scrapy.extensions.closespider import CloseSpider
+import logging
+import weakref
+from typing import Any
 
+from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.closespider import CloseSpider
+from twisted.python.failure import Failure
+
+from .keys import KIND
 from .retry import cut_waits
+
+logger = logging.getLogger(__name__)
+
+NOT_SENT_STAT = "newsarchive/closing/not_sent"  # requests a closing run left unsent
+
+
+class LeftForNextRun(IgnoreRequest):
+    """A request a closing run does not send: no error, its page left in the frontier."""
+
+
+# The crawlers that send no page any more (a bound reached, a signal): see stop_sending().
+_STOPPED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def stop_sending(crawler: Any) -> int:
+    """From now on `crawler` sends no page: those queued in the downloader fail now, those
+    still on their way to it (waiting for robots.txt, say) when they reach
+    :class:`StopSending`; the downloads under way finish. Returns how many failed now."""
+    _STOPPED.add(crawler)
+    return drop_queued(crawler)
+
+
+class StopSending:
+    """Last before the download: a page of a run that stopped sending is left unsent.
+
+    Only the spider's pages: robots.txt and an archive's answers for a page already on
+    its way are the fetches of that page.
+    """
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StopSending:
+        return cls(crawler)
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        if self.crawler in _STOPPED and KIND in request.meta:
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value(NOT_SENT_STAT)
+            raise LeftForNextRun(f"not sent, the run is closing: {request.url}")
+
+
+def drop_queued(crawler: Any) -> int:
+    """Fail every request waiting in the downloader's slots (behind ``DOWNLOAD_DELAY`` or a
+    full slot) with :class:`LeftForNextRun`; the ones under way finish. Returns how many.
+
+    Scrapy keeps them as ``(request, deferred)`` in each slot's ``queue``
+    (``scrapy.core.downloader.Slot``, the releases ``crawler.handlers`` is tested with).
+    """
+    downloader = getattr(getattr(crawler, "engine", None), "downloader", None)
+    dropped = 0
+    for slot in list(getattr(downloader, "slots", {}).values()):
+        queue = getattr(slot, "queue", None)
+        while queue:
+            request, deferred = queue.popleft()
+            reason = LeftForNextRun(f"not sent, the run is closing: {request.url}")
+            deferred.errback(Failure(reason))
+            dropped += 1
+    if dropped:
+        if crawler.stats is not None:
+            crawler.stats.inc_value(NOT_SENT_STAT, dropped)
+        logger.info("closing: %d requests not sent, left for the next run", dropped)
+    return dropped
 
 
 class GracefulCloseSpider(CloseSpider):
     def _close_spider(self, reason: str) -> None:
         cut_waits()
+        stop_sending(self.crawler)
         super()._close_spider(reason)

@@ -33,6 +33,7 @@ from archive.wording import counted
 
 from . import settings as defaults
 from .budget import OVER_LIMIT_STAT, PAGE_LIMIT_REASON
+from .closespider import stop_sending
 from .diskfull import DISK_FULL as DISK_FULL_REASON
 from .diskfull import DISK_FULL_STAT
 from .handlers import abort_downloads, scrapy_version_problem
@@ -355,7 +356,13 @@ def _process_class(base: type) -> type:
             self.stopped_by.append(signum)
             super()._signal_shutdown(signum, frame)
             install_shutdown_handlers(self._signal_again)
-            reactor.callFromThread(cut_waits)
+            reactor.callFromThread(self._stop_sending)
+
+        def _stop_sending(self) -> None:
+            """No wait before a retry, no request queued behind DOWNLOAD_DELAY sent."""
+            cut_waits()
+            for crawler in self.crawlers:
+                stop_sending(crawler)
 
         def _signal_again(self, signum: int, frame: Any) -> None:
             """A second signal: cut the downloads under way, so the graceful stop ends now
@@ -371,6 +378,7 @@ def _process_class(base: type) -> type:
             for crawler in self.crawlers:
                 if crawler.stats is not None:
                     crawler.stats.set_value(CUT_SHORT_STAT, 1)
+                stop_sending(crawler)
             logging.getLogger(__name__).warning(
                 "stopping now: %d connections cut", abort_downloads()
             )

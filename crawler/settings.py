@@ -74,6 +74,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Meta refresh read from the head's bytes instead of a decoded copy of every page.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.metarefresh.HeadMetaRefreshMiddleware": 579,  # after incremental (580)
+    # A run closing (--max-runtime, a signal) sends no more pages: unsent, left for the next.
+    "crawler.closespider.StopSending": 985,
     # --max-pages: last before the download, so it counts what reaches the network.
     "crawler.budget.PageBudget": 990,
 }

@@ -17,7 +17,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from ..budget import PageLimitReached
+from ..closespider import LeftForNextRun
 from ..errorkinds import error_kind
 from ..fromarchive import archived_start_points
 from ..fromarchive import install as install_from_archive
@@ -365,10 +365,11 @@ class NewsSpider(Spider):
 
     # -- failures ------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> Iterator[Request]:
-        if isinstance(failure.value, PageLimitReached) or self.crawler.stats.get_value(
+        if isinstance(failure.value, LeftForNextRun) or self.crawler.stats.get_value(
             CUT_SHORT_STAT
         ):
-            # Past --max-pages, or cut by a second signal: left for the next run, its lease
+            # Past --max-pages or --max-runtime, unsent as the run closed, or cut by a second
+            # signal: left for the next run, its lease
             # kept, so that a worker of a shared crawl hands it back to the queue at its end.
             return iter(())
         return leased(self, getattr(failure, "request", None), self._on_error(failure))
