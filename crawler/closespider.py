@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Callable
 from typing import Any
 
+from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.extensions.closespider import CloseSpider
 from twisted.python.failure import Failure
@@ -62,9 +64,14 @@ class StopSending:
             raise LeftForNextRun(f"not sent, the run is closing: {request.url}")
 
 
-def drop_queued(crawler: Any) -> int:
-    """Fail every request waiting in the downloader's slots (behind ``DOWNLOAD_DELAY`` or a
-    full slot) with :class:`LeftForNextRun`; the ones under way finish. Returns how many.
+def drop_queued(
+    crawler: Any,
+    which: Callable[[Request], bool] = lambda request: True,
+    reason: Callable[[Request], Exception] | None = None,
+) -> int:
+    """Fail the requests (`which` of them) waiting in the downloader's slots, behind
+    ``DOWNLOAD_DELAY`` or a full slot, with `reason` (:class:`LeftForNextRun`, counted and
+    logged); the ones under way finish. Returns how many.
 
     Scrapy keeps them as ``(request, deferred)`` in each slot's ``queue``
     (``scrapy.core.downloader.Slot``, the releases ``crawler.handlers`` is tested with).
@@ -73,12 +80,17 @@ def drop_queued(crawler: Any) -> int:
     dropped = 0
     for slot in list(getattr(downloader, "slots", {}).values()):
         queue = getattr(slot, "queue", None)
-        while queue:
-            request, deferred = queue.popleft()
-            reason = LeftForNextRun(f"not sent, the run is closing: {request.url}")
-            deferred.errback(Failure(reason))
-            dropped += 1
-    if dropped:
+        if not queue:
+            continue
+        kept = [(request, deferred) for request, deferred in queue if not which(request)]
+        failed = [(request, deferred) for request, deferred in queue if which(request)]
+        queue.clear()
+        queue.extend(kept)
+        for request, deferred in failed:
+            made = reason(request) if reason else LeftForNextRun(f"not sent: {request.url}")
+            deferred.errback(Failure(made))
+        dropped += len(failed)
+    if dropped and reason is None:
         if crawler.stats is not None:
             crawler.stats.inc_value(NOT_SENT_STAT, dropped)
         logger.info("closing: %d requests not sent, left for the next run", dropped)

@@ -5,6 +5,8 @@ Some outlets answer crawlers only with 401/403 or a challenge page (live Reuters
 refused and none was answered, the host is given up for the run: its remaining requests
 are dropped unsent (counted as ``outlet_refuses``), one line is logged, and the run report
 says so and names ``--via``, the way to crawl that outlet's past through a web archive.
+A run that ends before that many were asked (an outlet's two start points) and was
+answered by no host gives up the hosts that refused it all the same.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
+from .closespider import drop_queued
 from .keys import ARCHIVE_REQUEST, KIND
 from .pages import analyse
 from .pages.blocks import is_block_page
@@ -44,7 +47,28 @@ class RefusingOutletGuard:
         settings = crawler.settings
         if not settings.getbool("NEWSARCHIVE_REFUSAL_ENABLED") or settings.get("NEWSARCHIVE_VIA"):
             raise NotConfigured
-        return cls(crawler, max(1, settings.getint("NEWSARCHIVE_REFUSAL_AFTER")))
+        guard = cls(crawler, max(1, settings.getint("NEWSARCHIVE_REFUSAL_AFTER")))
+        crawler.signals.connect(guard.spider_closed, signal=signals.spider_closed)
+        return guard
+
+    def spider_closed(self, spider: Any = None, reason: str = "") -> None:
+        """No host answered a page: those that refused every page asked are given up,
+        however few they were asked."""
+        if self.answered:
+            return
+        spider_name = getattr(spider, "name", "SPIDER")
+        for host, refused in self.refused.items():
+            if host in self.given_up or not refused:
+                continue
+            self._note_given_up(host)
+            logger.warning(
+                "%s refused all %d requests asked of it (401/403 or a challenge page); "
+                "crawl its past through a web archive: newsarchive crawl %s --via wayback "
+                "--at WHEN",
+                host,
+                refused,
+                spider_name,
+            )
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         host = urlsplit(request.url).netloc.lower()
@@ -83,12 +107,16 @@ class RefusingOutletGuard:
         return analysis.kind == "blocked"
 
     def give_up(self, host: str, status: int) -> None:
-        self.given_up.add(host)
-        stats = self.crawler.stats
-        hosts = list(stats.get_value(REFUSED_HOSTS) or []) if stats else []
-        hosts.append(host)
-        if stats is not None:
-            stats.set_value(REFUSED_HOSTS, hosts)
+        self._note_given_up(host)
+        # Those already past this guard, waiting behind DOWNLOAD_DELAY: not sent either.
+        drop_queued(
+            self.crawler,
+            lambda request: (
+                urlsplit(request.url).netloc.lower() == host
+                and not request.meta.get(ARCHIVE_REQUEST)
+            ),
+            lambda request: OutletRefuses(f"{host} refuses every request: not asked {request.url}"),
+        )
         spider = getattr(self.crawler.spider, "name", "SPIDER")
         logger.warning(
             "%s refused the first %d requests (last: %s): not asking it again this run; "
@@ -98,6 +126,15 @@ class RefusingOutletGuard:
             f"{status} or a challenge page" if status < 400 else status,
             spider,
         )
+
+    def _note_given_up(self, host: str) -> None:
+        """`host` is asked nothing more, and the run report names it (``refusedBy``)."""
+        self.given_up.add(host)
+        stats = self.crawler.stats
+        if stats is not None:
+            hosts = list(stats.get_value(REFUSED_HOSTS) or [])
+            hosts.append(host)
+            stats.set_value(REFUSED_HOSTS, hosts)
 
 
 def refusal_message(hosts: list[str], spiders: list[str]) -> str:

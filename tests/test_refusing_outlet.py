@@ -42,3 +42,52 @@ def test_an_outlet_refusing_every_request_is_given_up(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if "refused every request" in line]
     assert len(lines) == 1 and "newsarchive crawl reuters --via" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_an_outlet_refusing_the_few_pages_it_was_asked_is_given_up_too(tmp_path: Path) -> None:
+    """Each outlet starts from two pages (its section and its sitemap): both refused, the
+    count stopped at 2 of the 3 the rule waits for, and the run said "ok", exit 0."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root / "reuters")
+    asked = ARTICLES[:2]
+    (root / "reuters" / "_server.json").write_text(
+        json.dumps({"statuses": dict.fromkeys(asked, 403)})
+    )
+    server = start_site_server(root)
+    try:
+        starts = [arg for path in asked for arg in ("--start-url", server.url("reuters", path))]
+        data = tmp_path / "data"
+        result = run_cli("crawl", "reuters", "--data", str(data), *starts, *FAST)
+    finally:
+        stop_site_server(server)
+    report = json.loads(next((data / "runs").glob("*.json")).read_text())
+    host = server.url("reuters", "")[len("http://") :]
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert report["refusedBy"] == [host]
+    assert report["exitCode"] == 1 and "--via wayback" in report["message"]
+    assert "ok" not in result.stdout.split()
+
+
+def test_requests_queued_behind_the_delay_are_not_sent_once_the_outlet_is_given_up(
+    tmp_path: Path,
+) -> None:
+    """The guard stood at the downloader's door: requests already past it, waiting out
+    ``DOWNLOAD_DELAY``, were sent after the outlet was given up."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root / "reuters")
+    (root / "reuters" / "_server.json").write_text(
+        json.dumps({"statuses": dict.fromkeys(ARTICLES, 401)})
+    )
+    server = start_site_server(root)
+    try:
+        starts = [arg for path in ARTICLES for arg in ("--start-url", server.url("reuters", path))]
+        data = tmp_path / "data"
+        run_cli(
+            "crawl", "reuters", "--data", str(data), *starts, *FAST,
+            "-s", "DOWNLOAD_DELAY=0.3", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
+        )  # fmt: skip
+    finally:
+        stop_site_server(server)
+    report = json.loads(next((data / "runs").glob("*.json")).read_text())
+    assert report["pagesByStatus"]["401"] == 3
+    assert report["errors"]["outlet_refuses"]["count"] == 2
