@@ -45,8 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="URL",
-        help="start here instead of the defaults; the URL's host is treated as the site "
-        "(how a mirror or a test server is crawled); needs exactly one SPIDER",
+        help="start here instead of the defaults; the URLs' hosts, with their ports, are the "
+        "site (how a mirror or a test server is crawled); needs exactly one SPIDER",
     )
     parser.add_argument(
         "--depth",
@@ -55,7 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"related-coverage hops to follow (default {defaults.NEWSARCHIVE_DEPTH})",
     )
     parser.add_argument(
-        "--max-pages", type=int, default=0, help="stop after N responses (0: no limit)"
+        "--max-pages",
+        type=int,
+        default=0,
+        metavar="N",
+        help="send at most N requests (robots.txt and retries count), then stop; 0: no limit",
     )
     parser.add_argument(
         "--max-runtime",
