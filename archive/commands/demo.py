@@ -41,7 +41,6 @@ def run(options: argparse.Namespace) -> int:
     for name, server in servers.items():
         host, port = str(server.server_address[0]), int(server.server_address[1])
         start_urls[name] = [f"http://{host}:{port}{path}" for path in START_PATHS[name]]
-        print(f"test site {name}: http://{host}:{port}/")
     code = run_crawl(
         CrawlOptions(
             spiders=list(servers),
@@ -54,6 +53,9 @@ def run(options: argparse.Namespace) -> int:
         server.shutdown()
     if code == USAGE:  # nothing was written: its one line said why
         return code
+    for name, server in servers.items():
+        host, port = str(server.server_address[0]), int(server.server_address[1])
+        print(f"test site {name}: http://{host}:{port}/ (served for this crawl)")
     data = options.data
     print(f"WARC files:   {data / 'warc'}")
     print(f"articles:     {data / 'articles'}  (newsarchive articles --data {data})")
