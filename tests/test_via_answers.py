@@ -203,6 +203,8 @@ def test_a_date_or_window_past_the_calendar_is_a_usage_error(
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "d").exists()
+    if option == ["--at", "0001"]:  # the year as given, in four digits ("1-01-01" before)
+        assert "--at 0001-01-01 " in result.stderr, result.stderr
 
 
 def test_a_run_at_another_date_fetches_known_articles_as_of_that_date(

@@ -253,7 +253,8 @@ def _lookup_span(at: datetime, days: float) -> None:
         inside = False
     if not inside:
         raise UsageError(
-            f"--at {at:%Y-%m-%d} with --window {days:g} reaches outside the years 1000-9999"
+            f"--at {at.year:04d}-{at:%m-%d} with --window {days:g} reaches outside the years"
+            " 1000-9999"
             " that archives' timestamps name"
         )
 
