@@ -76,7 +76,11 @@ def drop_queued(
     Scrapy keeps them as ``(request, deferred)`` in each slot's ``queue``
     (``scrapy.core.downloader.Slot``, the releases ``crawler.handlers`` is tested with).
     """
-    downloader = getattr(getattr(crawler, "engine", None), "downloader", None)
+    try:
+        engine = crawler.engine
+    except (AttributeError, RuntimeError):  # not started yet: nothing is queued
+        return 0
+    downloader = getattr(engine, "downloader", None)
     dropped = 0
     for slot in list(getattr(downloader, "slots", {}).values()):
         queue = getattr(slot, "queue", None)
