@@ -320,6 +320,27 @@ def test_diff_of_the_captures_a_store_was_made_from_shows_nothing(tmp_path: Path
     assert "~ " in shown.getvalue() and "Text C." in shown.getvalue()
 
 
+def test_diff_names_an_article_new_to_the_old_store_once(tmp_path: Path) -> None:
+    """An article captured under two URLs (a mirror on two ports, ``.../slug`` and
+    ``.../slug/index.html``) was listed as new once per capture."""
+    from archive.replay.diff import StoreDiff
+    from archive.store import ArticleStore
+
+    from .test_store import make_item
+
+    with ArticleStore(tmp_path):
+        pass  # an empty store
+    one = make_item(1, downloaded="2024-05-01T10:00:00Z")
+    other = make_item(1, downloaded="2024-05-02T10:00:00Z")
+    other["url"] = one["url"].replace("/index.html", "/")
+    shown = io.StringIO()
+    diff = StoreDiff(tmp_path, shown)
+    diff.add(one)
+    diff.add(other)
+    assert shown.getvalue().count("not in the old store") == 1, shown.getvalue()
+    assert "1 not in the old store" in diff.summary()
+
+
 def test_diff_names_the_articles_re_extraction_no_longer_gives(
     site_archive: Path, tmp_path: Path
 ) -> None:

@@ -40,7 +40,7 @@ class StoreDiff:
             versions.sort(key=lambda line: line.get("version", 0))
         self.compared = 0
         self.changed = 0
-        self.new = 0
+        self.new_articles: set[str] = set()
         self.lost = 0
         self.fields: Counter[str] = Counter()
 
@@ -49,8 +49,9 @@ class StoreDiff:
         own = self.by_record.get(record_id or "")
         versions = self.by_article.get(item["articleId"])
         if own is None and not versions:
-            self.new += 1
-            self.out.write(f"+ {item['articleId']} {item['url']}: not in the old store\n")
+            if item["articleId"] not in self.new_articles:  # once, whatever its URLs
+                self.new_articles.add(item["articleId"])
+                self.out.write(f"+ {item['articleId']} {item['url']}: not in the old store\n")
             return
         self.compared += 1
         if own is not None:
@@ -81,7 +82,7 @@ class StoreDiff:
         fields = ", ".join(f"{name} {count}" for name, count in sorted(self.fields.items()))
         return (
             f"diff: {self.compared} captures compared, {self.changed} would change, "
-            f"{self.new} not in the old store, {self.lost} no longer an article"
+            f"{len(self.new_articles)} not in the old store, {self.lost} no longer an article"
             + (f"; fields: {fields}" if fields else "")
         )
 
