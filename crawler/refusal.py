@@ -40,6 +40,7 @@ class RefusingOutletGuard:
         self.after = after
         self.refused: dict[str, int] = {}
         self.answered: set[str] = set()
+        self.heard: set[str] = set()  # hosts that gave any answer but a refusal (a 404 too)
         self.given_up: set[str] = set()
 
     @classmethod
@@ -52,13 +53,13 @@ class RefusingOutletGuard:
         return guard
 
     def spider_closed(self, spider: Any = None, reason: str = "") -> None:
-        """No host answered a page: those that refused every page asked are given up,
-        however few they were asked."""
+        """No host answered a page: those that refused every page asked of them (no 404,
+        no 5xx either) are given up, however few they were asked."""
         if self.answered:
             return
         spider_name = getattr(spider, "name", "SPIDER")
         for host, refused in self.refused.items():
-            if host in self.given_up or not refused:
+            if host in self.given_up or host in self.heard or not refused:
                 continue
             self._note_given_up(host)
             logger.warning(
@@ -89,7 +90,9 @@ class RefusingOutletGuard:
             self.refused[host] = self.refused.get(host, 0) + 1
             if self.refused[host] >= self.after:
                 self.give_up(host, response.status)
-        elif 200 <= response.status < 400:
+            return response
+        self.heard.add(host)
+        if 200 <= response.status < 400:
             self.answered.add(host)
         return response
 

@@ -91,3 +91,26 @@ def test_requests_queued_behind_the_delay_are_not_sent_once_the_outlet_is_given_
     report = json.loads(next((data / "runs").glob("*.json")).read_text())
     assert report["pagesByStatus"]["401"] == 3
     assert report["errors"]["outlet_refuses"]["count"] == 2
+
+
+def test_a_host_that_answered_anything_but_refusals_is_not_given_up_at_the_end(
+    tmp_path: Path,
+) -> None:
+    """A 404 is an answer: a host answering 404 to three pages and 403 to one was told it
+    "refused every request" and the run exited 1, naming --via."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE, root / "reuters")
+    statuses = {ARTICLES[0]: 403, **dict.fromkeys(ARTICLES[1:4], 404)}
+    (root / "reuters" / "_server.json").write_text(json.dumps({"statuses": statuses}))
+    server = start_site_server(root)
+    try:
+        starts = [arg for path in statuses for arg in ("--start-url", server.url("reuters", path))]
+        data = tmp_path / "data"
+        result = run_cli(
+            "crawl", "reuters", "--data", str(data), *starts, *FAST, "--max-error-rate", "1"
+        )
+    finally:
+        stop_site_server(server)
+    report = json.loads(next((data / "runs").glob("*.json")).read_text())
+    assert report["refusedBy"] == [], report["refusedBy"]
+    assert result.returncode == 0, result.stdout + result.stderr
