@@ -116,9 +116,14 @@ def test_a_scheduler_without_workers_is_one_line_and_exit_75(
             "replay", str(site_archive / "warc"), "--out", str(out),
             "--cluster", cluster.scheduler_address, "--cluster-wait", "0.5", timeout=120,
         )  # fmt: skip
+        at_once = run_cli(  # 0: no wait at all (Dask's own 0 means no deadline)
+            "replay", str(site_archive / "warc"), "--out", str(out),
+            "--cluster", cluster.scheduler_address, "--cluster-wait", "0", timeout=120,
+        )  # fmt: skip
     assert result.returncode == 75, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "no worker" in result.stderr and "0.5s" in result.stderr
+    assert at_once.returncode == 75 and "no worker" in at_once.stderr, at_once.stderr
     assert not out.exists() or out.read_bytes() == b""
     bad = run_cli("replay", str(site_archive / "warc"), "--cluster", "local:1",
                   "--cluster-wait", "-1")  # fmt: skip

@@ -102,7 +102,10 @@ def _with_a_worker(client: Any, spec: str, wait: float) -> Any:
     """`client` once its scheduler has a worker: one without any takes the tasks and runs
     none, for ever (closed, and ClusterError, after `wait` seconds)."""
     try:
-        client.wait_for_workers(1, timeout=wait)
+        if wait > 0:
+            client.wait_for_workers(1, timeout=wait)
+        elif not client.scheduler_info().get("workers"):  # Dask's timeout=0 waits for ever
+            raise TimeoutError
     except (TimeoutError, asyncio.TimeoutError):  # one class from Python 3.11 on
         client.close()
         raise ClusterError(f"the Dask scheduler {spec} has no worker (waited {wait:g}s)") from None
