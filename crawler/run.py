@@ -33,7 +33,7 @@ from archive.wording import counted
 
 from . import settings as defaults
 from .budget import OVER_LIMIT_STAT, PAGE_LIMIT_REASON
-from .closespider import stop_sending
+from .closespider import NOT_SENT_STAT, stop_sending
 from .diskfull import DISK_FULL as DISK_FULL_REASON
 from .diskfull import DISK_FULL_STAT
 from .handlers import abort_downloads, scrapy_version_problem
@@ -472,6 +472,7 @@ def build_report(
                 "downloader/response_count",
                 "downloader/response_bytes",
                 "item_scraped_count",
+                NOT_SENT_STAT,
             ) or (
                 key.startswith((PAGE_STATS, ARTICLE_STATS, WARC_STATS, VIA_STATS))
                 and isinstance(value, int)
@@ -484,8 +485,15 @@ def build_report(
         not_indexed.extend(
             line for line in stats.get(WARC_NOT_INDEXED_STAT) or [] if line not in not_indexed
         )
-    # A web archive's own requests (--via) are counted apart, in "archive".
-    requests = totals.get("downloader/request_count", 0) - totals.get(VIA_INTERNAL_REQUESTS_STAT, 0)
+    # A web archive's own requests (--via) are counted apart, in "archive"; Scrapy counts
+    # requests as they enter the downloader, those a closing run or --max-pages left unsent
+    # too.
+    requests = (
+        totals.get("downloader/request_count", 0)
+        - totals.get(VIA_INTERNAL_REQUESTS_STAT, 0)
+        - totals.get(NOT_SENT_STAT, 0)
+        - totals.get(OVER_LIMIT_STAT, 0)
+    )
     responses = totals.get("downloader/response_count", 0) - totals.get(
         VIA_INTERNAL_RESPONSES_STAT, 0
     )

@@ -348,6 +348,7 @@ def test_max_runtime_sends_nothing_still_waiting_out_the_download_delay(tmp_path
     assert not [line for line in requested if "/faults/queued-" in line], requested
     assert report(tmp_path / "data")["status"] == "limited"
     assert report(tmp_path / "data")["errors"] == {}
+    assert report(tmp_path / "data")["requests"] == len(requested), "the requests sent"
 
 
 def test_a_first_sigterm_sends_nothing_still_waiting_out_the_download_delay(
