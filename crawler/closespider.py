@@ -58,20 +58,25 @@ class StopSending:
         return cls(crawler)
 
     def process_request(self, request: Any, spider: Any = None) -> None:
-        if self.crawler in _STOPPED and KIND in request.meta:
+        if self.crawler in _STOPPED and _a_page(request):
             if self.crawler.stats is not None:
                 self.crawler.stats.inc_value(NOT_SENT_STAT)
             raise LeftForNextRun(f"not sent, the run is closing: {request.url}")
 
 
+def _a_page(request: Request) -> bool:
+    """A page the spider asked for (not robots.txt, not an archive's answer for one)."""
+    return KIND in request.meta
+
+
 def drop_queued(
     crawler: Any,
-    which: Callable[[Request], bool] = lambda request: True,
+    which: Callable[[Request], bool] = _a_page,
     reason: Callable[[Request], Exception] | None = None,
 ) -> int:
-    """Fail the requests (`which` of them) waiting in the downloader's slots, behind
-    ``DOWNLOAD_DELAY`` or a full slot, with `reason` (:class:`LeftForNextRun`, counted and
-    logged); the ones under way finish. Returns how many.
+    """Fail the requests (`which` of them: the spider's pages) waiting in the downloader's
+    slots, behind ``DOWNLOAD_DELAY`` or a full slot, with `reason` (:class:`LeftForNextRun`,
+    counted and logged); the ones under way finish. Returns how many.
 
     Scrapy keeps them as ``(request, deferred)`` in each slot's ``queue``
     (``scrapy.core.downloader.Slot``, the releases ``crawler.handlers`` is tested with).

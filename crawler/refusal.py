@@ -116,6 +116,7 @@ class RefusingOutletGuard:
             self.crawler,
             lambda request: (
                 urlsplit(request.url).netloc.lower() == host
+                and KIND in request.meta
                 and not request.meta.get(ARCHIVE_REQUEST)
             ),
             lambda request: OutletRefuses(f"{host} refuses every request: not asked {request.url}"),
