@@ -27,6 +27,7 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 
 from archive.diskspace import is_disk_full
+from archive.fetchstate import FetchRecord
 from archive.state import PayloadDigests
 from archive.warc import Capture, HttpMessage, WarcWriter
 from archive.warc.cdxj import refresh_index
@@ -214,7 +215,11 @@ class WarcRecorder:
         return response.status in getattr(spider, "handle_httpstatus_list", ())
 
     def _revisit(
-        self, capture: Capture, response: Response, digest: str, known: Any = None
+        self,
+        capture: Capture,
+        response: Response,
+        digest: str,
+        known: FetchRecord | None = None,
     ) -> tuple[Revisit | None, EarlierCapture | None]:
         """A revisit when a 304 confirms an earlier capture or the payload is one we hold
         (`digest`: the payload's); and, when the page came back to a payload older than its
@@ -228,7 +233,7 @@ class WarcRecorder:
             return None, None
         if response.status == 304:
             latest = self.digests.latest(capture.url)
-            sent = getattr(known, "warc_digest", None)
+            sent = known.warc_digest if known is not None else None
             earlier = (self.digests.lookup(capture.url, sent) if sent else None) or latest
             if earlier is None:
                 return Revisit(SERVER_NOT_MODIFIED), None
