@@ -24,7 +24,7 @@ from .retry import cut_waits
 
 logger = logging.getLogger(__name__)
 
-NOT_SENT_STAT = "newsarchive/closing/not_sent"  # requests a closing run left unsent
+NOT_SENT_STAT = "newsarchive/closing/not_sent"  # requests counted by Scrapy, never sent
 
 
 class LeftForNextRun(IgnoreRequest):
@@ -99,9 +99,9 @@ def drop_queued(
             made = reason(request) if reason else LeftForNextRun(f"not sent: {request.url}")
             deferred.errback(Failure(made))
         dropped += len(failed)
+    if dropped and crawler.stats is not None:  # Scrapy counted them as requests already
+        crawler.stats.inc_value(NOT_SENT_STAT, dropped)
     if dropped and reason is None:
-        if crawler.stats is not None:
-            crawler.stats.inc_value(NOT_SENT_STAT, dropped)
         logger.info("closing: %d requests not sent, left for the next run", dropped)
     return dropped
 

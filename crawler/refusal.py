@@ -84,14 +84,14 @@ class RefusingOutletGuard:
         if KIND not in request.meta or "archived" in response.flags:
             return response
         host = urlsplit(request.url).netloc.lower()
-        if host in self.answered or host in self.given_up:
-            return response
+        if host in self.answered or host in self.heard or host in self.given_up:
+            return response  # a host that answered anything but a refusal refuses not all
         if self.is_refusal(response):
             self.refused[host] = self.refused.get(host, 0) + 1
             if self.refused[host] >= self.after:
                 self.give_up(host, response.status)
             return response
-        self.heard.add(host)
+        self.heard.add(host)  # a 404 or a 5xx too: an answer, not a refusal
         if 200 <= response.status < 400:
             self.answered.add(host)
         return response

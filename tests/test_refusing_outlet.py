@@ -91,6 +91,7 @@ def test_requests_queued_behind_the_delay_are_not_sent_once_the_outlet_is_given_
     report = json.loads(next((data / "runs").glob("*.json")).read_text())
     assert report["pagesByStatus"]["401"] == 3
     assert report["errors"]["outlet_refuses"]["count"] == 2
+    assert report["requests"] == 4, "robots.txt and the three pages refused: those sent"
 
 
 def test_a_host_that_answered_anything_but_refusals_is_not_given_up_at_the_end(
@@ -114,3 +115,24 @@ def test_a_host_that_answered_anything_but_refusals_is_not_given_up_at_the_end(
     report = json.loads(next((data / "runs").glob("*.json")).read_text())
     assert report["refusedBy"] == [], report["refusedBy"]
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_host_that_answered_a_404_is_not_given_up_by_the_refusals_after_it() -> None:
+    """A 404 is an answer: a host answering 404, then 403 three times, was given up in the
+    middle of the run, its open pages not asked and the run exiting 1 naming --via."""
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.keys import KIND
+    from crawler.refusal import RefusingOutletGuard
+    from crawler.spiders.outlets import ReutersSpider
+
+    from .test_components import project_crawler
+
+    crawler = project_crawler(ReutersSpider)
+    crawler.spider = ReutersSpider.from_crawler(crawler)
+    guard = RefusingOutletGuard.from_crawler(crawler)
+    for number, status in enumerate([404, 403, 403, 403, 403]):
+        url = f"https://www.reuters.com/world/africa/story-{number}/"
+        request = Request(url, meta={KIND: "article"})
+        guard.process_response(request, HtmlResponse(url, status=status, request=request))
+    assert guard.given_up == set()
