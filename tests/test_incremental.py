@@ -231,19 +231,7 @@ def test_a_page_reverted_to_an_earlier_text_is_confirmed_as_that_text(
     page.write_bytes(original)
     crawl(server, data, "--recrawl", "all")  # A again: an identical-payload revisit
     crawl(server, data, "--recrawl", "all")  # 304
-    url = server.url("cnn", CNN_A)
-    records = []
-    for path in sorted((data / "warc").glob("*.warc.gz")):
-        with open(path, "rb") as handle:
-            for rec in ArchiveIterator(handle):
-                head = rec.rec_headers
-                if (
-                    rec.rec_type in ("response", "revisit")
-                    and head.get_header("WARC-Target-URI") == url
-                ):
-                    records.append((rec.rec_type, head.get_header("WARC-Payload-Digest"),
-                                    head.get_header("WARC-Refers-To")))  # fmt: skip
-    first_a, b, reverted, confirmed = records
+    first_a, b, reverted, confirmed = _captures_of(data, server.url("cnn", CNN_A))
     assert first_a[0] == b[0] == "response" and first_a[1] != b[1]
     assert reverted[0] == "revisit" and reverted[1] == first_a[1]
     assert confirmed[0] == "revisit" and confirmed[1] == first_a[1], "the 304 confirms A"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 from .conftest import FAST, REPO, run_cli, start_site_server, stop_site_server
@@ -18,23 +19,29 @@ ARTICLES = [
 ]
 
 
-def test_an_outlet_refusing_every_request_is_given_up(tmp_path: Path) -> None:
+def refused_crawl(
+    tmp_path: Path, statuses: dict[str, int], *extra: str
+) -> tuple[subprocess.CompletedProcess[str], dict, str]:
+    """A crawl of the Reuters test site from the pages of `statuses`, which answer those
+    statuses: its result, its run report and the site's host."""
     root = tmp_path / "site"
     shutil.copytree(SITE, root / "reuters")
-    config = {"statuses": {path: 401 for path in ARTICLES}}
-    (root / "reuters" / "_server.json").write_text(json.dumps(config))
+    (root / "reuters" / "_server.json").write_text(json.dumps({"statuses": statuses}))
     server = start_site_server(root)
     try:
-        starts = [arg for path in ARTICLES for arg in ("--start-url", server.url("reuters", path))]
+        starts = [arg for path in statuses for arg in ("--start-url", server.url("reuters", path))]
         data = tmp_path / "data"
-        # One request at a time, so the decision comes before the next request is sent.
-        result = run_cli(
-            "crawl", "reuters", "--data", str(data), *starts, *FAST, "-s", "CONCURRENT_REQUESTS=1"
-        )
+        result = run_cli("crawl", "reuters", "--data", str(data), *starts, *FAST, *extra)
     finally:
         stop_site_server(server)
     report = json.loads(next((data / "runs").glob("*.json")).read_text())
-    host = server.url("reuters", "")[len("http://") :]
+    return result, report, server.url("reuters", "")[len("http://") :]
+
+
+def test_an_outlet_refusing_every_request_is_given_up(tmp_path: Path) -> None:
+    # One request at a time, so the decision comes before the next request is sent.
+    statuses = dict.fromkeys(ARTICLES, 401)
+    result, report, host = refused_crawl(tmp_path, statuses, "-s", "CONCURRENT_REQUESTS=1")
     assert report["refusedBy"] == [host]
     assert report["pagesByStatus"]["401"] == 3
     assert report["errors"]["outlet_refuses"]["count"] == 2
@@ -47,21 +54,7 @@ def test_an_outlet_refusing_every_request_is_given_up(tmp_path: Path) -> None:
 def test_an_outlet_refusing_the_few_pages_it_was_asked_is_given_up_too(tmp_path: Path) -> None:
     """Each outlet starts from two pages (its section and its sitemap): both refused, the
     count stopped at 2 of the 3 the rule waits for, and the run said "ok", exit 0."""
-    root = tmp_path / "site"
-    shutil.copytree(SITE, root / "reuters")
-    asked = ARTICLES[:2]
-    (root / "reuters" / "_server.json").write_text(
-        json.dumps({"statuses": dict.fromkeys(asked, 403)})
-    )
-    server = start_site_server(root)
-    try:
-        starts = [arg for path in asked for arg in ("--start-url", server.url("reuters", path))]
-        data = tmp_path / "data"
-        result = run_cli("crawl", "reuters", "--data", str(data), *starts, *FAST)
-    finally:
-        stop_site_server(server)
-    report = json.loads(next((data / "runs").glob("*.json")).read_text())
-    host = server.url("reuters", "")[len("http://") :]
+    result, report, host = refused_crawl(tmp_path, dict.fromkeys(ARTICLES[:2], 403))
     assert result.returncode == 1, result.stdout + result.stderr
     assert report["refusedBy"] == [host]
     assert report["exitCode"] == 1 and "--via wayback" in report["message"]
@@ -73,22 +66,10 @@ def test_requests_queued_behind_the_delay_are_not_sent_once_the_outlet_is_given_
 ) -> None:
     """The guard stood at the downloader's door: requests already past it, waiting out
     ``DOWNLOAD_DELAY``, were sent after the outlet was given up."""
-    root = tmp_path / "site"
-    shutil.copytree(SITE, root / "reuters")
-    (root / "reuters" / "_server.json").write_text(
-        json.dumps({"statuses": dict.fromkeys(ARTICLES, 401)})
-    )
-    server = start_site_server(root)
-    try:
-        starts = [arg for path in ARTICLES for arg in ("--start-url", server.url("reuters", path))]
-        data = tmp_path / "data"
-        run_cli(
-            "crawl", "reuters", "--data", str(data), *starts, *FAST,
-            "-s", "DOWNLOAD_DELAY=0.3", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
-        )  # fmt: skip
-    finally:
-        stop_site_server(server)
-    report = json.loads(next((data / "runs").glob("*.json")).read_text())
+    _result, report, _host = refused_crawl(
+        tmp_path, dict.fromkeys(ARTICLES, 401),
+        "-s", "DOWNLOAD_DELAY=0.3", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
+    )  # fmt: skip
     assert report["pagesByStatus"]["401"] == 3
     assert report["errors"]["outlet_refuses"]["count"] == 2
     assert report["requests"] == 4, "robots.txt and the three pages refused: those sent"
@@ -99,20 +80,8 @@ def test_a_host_that_answered_anything_but_refusals_is_not_given_up_at_the_end(
 ) -> None:
     """A 404 is an answer: a host answering 404 to three pages and 403 to one was told it
     "refused every request" and the run exited 1, naming --via."""
-    root = tmp_path / "site"
-    shutil.copytree(SITE, root / "reuters")
     statuses = {ARTICLES[0]: 403, **dict.fromkeys(ARTICLES[1:4], 404)}
-    (root / "reuters" / "_server.json").write_text(json.dumps({"statuses": statuses}))
-    server = start_site_server(root)
-    try:
-        starts = [arg for path in statuses for arg in ("--start-url", server.url("reuters", path))]
-        data = tmp_path / "data"
-        result = run_cli(
-            "crawl", "reuters", "--data", str(data), *starts, *FAST, "--max-error-rate", "1"
-        )
-    finally:
-        stop_site_server(server)
-    report = json.loads(next((data / "runs").glob("*.json")).read_text())
+    result, report, _host = refused_crawl(tmp_path, statuses, "--max-error-rate", "1")
     assert report["refusedBy"] == [], report["refusedBy"]
     assert result.returncode == 0, result.stdout + result.stderr
 

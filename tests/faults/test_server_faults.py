@@ -328,20 +328,25 @@ def test_max_runtime_cuts_a_retry_waiting_out_retry_after(tmp_path: Path) -> Non
     assert report(tmp_path / "data")["status"] == "limited"
 
 
-def test_max_runtime_sends_nothing_still_waiting_out_the_download_delay(tmp_path: Path) -> None:
-    """Requests queued behind ``DOWNLOAD_DELAY`` when ``--max-runtime`` fell were sent one a
-    delay after it, and their pages fetched and stored past the bound. They are not sent
-    now, and stay in the frontier for the next run."""
+def crawl_behind_a_delay(tmp_path: Path, *extra: str) -> tuple[Any, list[str]]:
+    """A crawl of three stories queued behind a 30 s ``DOWNLOAD_DELAY`` (after robots.txt),
+    with `extra` options: its result, and the requests the server saw."""
     stories = [article_path(f"queued-{n}") for n in range(3)]
     sites = {"main": {"/": hub(stories), **{story: healthy() for story in stories}}}
     with fault_server(tmp_path, sites) as server:
         result = crawl(
             tmp_path / "data", *(server.url("main", story) for story in stories),
-            extra=("--max-runtime", "1", "-s", "DOWNLOAD_DELAY=30",
-                   "-s", "RANDOMIZE_DOWNLOAD_DELAY=False"),
+            extra=("-s", "DOWNLOAD_DELAY=30", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", *extra),
             timeout=150,
         )  # fmt: skip
-        requested = server.requested()
+        return result, server.requested()
+
+
+def test_max_runtime_sends_nothing_still_waiting_out_the_download_delay(tmp_path: Path) -> None:
+    """Requests queued behind ``DOWNLOAD_DELAY`` when ``--max-runtime`` fell were sent one a
+    delay after it, and their pages fetched and stored past the bound. They are not sent
+    now, and stay in the frontier for the next run."""
+    result, requested = crawl_behind_a_delay(tmp_path, "--max-runtime", "1")
     assert result.returncode == 0, result.stderr
     assert "cut short by --max-runtime" in result.stdout
     # robots.txt went out at once; the first story would have gone 30 s later.
@@ -360,16 +365,8 @@ def test_a_first_sigterm_sends_nothing_still_waiting_out_the_download_delay(
 
     from tests.test_kill import switch_settings
 
-    stories = [article_path(f"queued-{n}") for n in range(3)]
-    sites = {"main": {"/": hub(stories), **{story: healthy() for story in stories}}}
-    with fault_server(tmp_path, sites) as server:
-        result = crawl(
-            tmp_path / "data", *(server.url("main", story) for story in stories),
-            extra=("-s", "DOWNLOAD_DELAY=30", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
-                   *switch_settings("response_downloaded", 1, signal.SIGTERM)),
-            timeout=150,
-        )  # fmt: skip
-        requested = server.requested()
+    signalled = switch_settings("response_downloaded", 1, signal.SIGTERM)
+    result, requested = crawl_behind_a_delay(tmp_path, *signalled)
     assert result.returncode == 143, result.stderr
     assert not [line for line in requested if "/faults/queued-" in line], requested
     assert report(tmp_path / "data")["status"] == "interrupted"
