@@ -183,6 +183,7 @@ def test_read_a_story_in_the_browser(watched: Watched, explorer_data: Path) -> N
 
     page.goto(watched.base + "/?q=quartermasters")
     page.click("ol.articles li a.headline")
+    page.wait_for_url(re.compile(r"/article/"))  # loaded: counts below do not wait
     assert page.locator("h1.headline").inner_text() == rich["headline"]
     assert page.locator("section.versions article.version").count() == 2
     assert UPDATED_WORDS in page.locator("section.versions ins").first.inner_text()
@@ -201,6 +202,7 @@ def test_read_a_story_in_the_browser(watched: Watched, explorer_data: Path) -> N
     article_url = page.url
 
     page.click("a.story")
+    page.wait_for_url(re.compile(r"/story\?"))
     svg = page.locator("svg.story")
     assert svg.count() == 1
     nodes = svg.locator("a.node")
@@ -244,10 +246,12 @@ def test_a_hostile_headline_is_shown_as_text_and_never_runs(watched: Watched) ->
     assert link.all_inner_texts() == [HOSTILE]
     assert page.locator("ol.articles img").count() == 0
     link.click()
+    page.wait_for_url(re.compile(r"/article/"))
     assert page.locator("h1.headline").inner_text() == HOSTILE
     assert page.locator("main script, main img").count() == 0
     assert page.title() != "pwned"
     page.click("a.story")
+    page.wait_for_url(re.compile(r"/story\?"))
     assert page.locator("svg.story a.node title", has_text="<script>").count() == 1
     assert page.evaluate("document.title") != "pwned"
 
