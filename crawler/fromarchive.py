@@ -33,7 +33,9 @@ from .keys import RETRIEVED_FROM, TRUNCATED, UNDECODABLE, WARC_META
 from .pages.urls import dedup_key
 
 MIDDLEWARE = "crawler.fromarchive.ArchiveDownloaderMiddleware"
-ORDER = 950  # next to the downloader: every other middleware sees the archived response
+# Last before the download, as the network is: every other middleware sees the request
+# first (--max-pages counts it, a closing run keeps it) and the archived response after.
+ORDER = 995
 DROPPED_HEADERS = ("transfer-encoding", "content-encoding")
 
 

@@ -184,3 +184,25 @@ def stores_equal_lines(one: list[dict], other: list[dict]) -> bool:
     return sorted((x["articleId"], x["contentDigest"]) for x in one) == sorted(
         (x["articleId"], x["contentDigest"]) for x in other
     )
+
+
+def test_max_pages_bounds_a_crawl_from_the_archive(
+    site_archive: Path, site: SiteServer, tmp_path: Path, offline_env: dict[str, str]
+) -> None:
+    """The archive answered before --max-pages counted a request: ``--max-pages 3`` let a
+    crawl from the archive answer every page it asked for."""
+    data = tmp_path / "bounded"
+    result = crawl_from(
+        site_archive / "warc", data, "cnn", site.url("cnn", "/world/africa/"),
+        env=offline_env, extra=("--max-pages", "3"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    bounded = report(data)
+    assert bounded["status"] == "limited" and bounded["limitedBy"] == ["--max-pages"]
+    assert bounded["pagesFetched"] <= 3 and bounded["requests"] <= 3, bounded
+    rest = crawl_from(
+        site_archive / "warc", data, "cnn", site.url("cnn", "/world/africa/"), env=offline_env
+    )
+    assert rest.returncode == 0 and report(data)["status"] == "ok", rest.stderr
+    cnn = [line for line in store_lines(site_archive) if line["source"] == "cnn"]
+    assert stores_equal_lines(cnn, store_lines(data))
