@@ -47,8 +47,9 @@ def test_fetch_history(state: State) -> None:
     history = state.fetch_history()
     assert history.get("k") is None
     record = FetchRecord(
-        "k", "https://x/a", 10.0, 5.0, 200, '"e"', None, "sha1:1", links=[("u", "related")]
-    )
+        "k", "https://x/a", 10.0, 5.0, 200, '"e"', None, "sha1:1", links=[("u", "related")],
+        warc_digest="sha1:W",
+    )  # fmt: skip
     history.record(record)
     assert history.get("k") == record
     history.touch("k", 304, when=20.0)
@@ -57,6 +58,27 @@ def test_fetch_history(state: State) -> None:
     history.set_dates("k", published="2024-01-01T00:00:00Z", modified=None)
     dated = history.get("k")
     assert dated is not None and dated.date_published == "2024-01-01T00:00:00Z"
+    history.close()
+
+
+def test_a_shared_history_reads_records_of_older_and_newer_releases(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """A record written before ``warc_digest`` existed reads without it; one written by a
+    newer release, with a field this one does not know, reads without that field (it
+    raised TypeError in every worker reading it)."""
+    import json
+
+    redis_server.client().flushall()
+    history = open_state(redis_server.address, tmp_path).fetch_history()
+    history.record(FetchRecord("k", "https://x/a", 10.0, 5.0, 200, '"e"'))
+    key = history.key  # type: ignore[attr-defined]
+    stored = json.loads(redis_server.client().hget(key, "k"))
+    older = {name: value for name, value in stored.items() if name != "warc_digest"}
+    redis_server.client().hset(key, "old", json.dumps({**older, "key": "old"}))
+    redis_server.client().hset(key, "new", json.dumps({**stored, "key": "new", "later": 1}))
+    assert history.get("old") == FetchRecord("old", "https://x/a", 10.0, 5.0, 200, '"e"')
+    assert history.get("new") == FetchRecord("new", "https://x/a", 10.0, 5.0, 200, '"e"')
     history.close()
 
 

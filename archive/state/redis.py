@@ -16,7 +16,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 import redis
@@ -109,6 +109,9 @@ def _reason(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
+_RECORD_FIELDS = frozenset(field.name for field in fields(FetchRecord))
+
+
 class RedisFetchHistory:
     """The fetch history in one hash; the frontier is the shared queue's (no-ops here)."""
 
@@ -123,8 +126,10 @@ class RedisFetchHistory:
         if raw is None:
             return None
         data = json.loads(raw)
-        links = data.pop("links")
-        return FetchRecord(**data, links=None if links is None else [tuple(p) for p in links])
+        links = data.pop("links", None)
+        # A field of a newer release is left out; one a record predates takes its default.
+        known = {name: value for name, value in data.items() if name in _RECORD_FIELDS}
+        return FetchRecord(**known, links=None if links is None else [tuple(p) for p in links])
 
     def __len__(self) -> int:
         with self.state.guard():
