@@ -65,10 +65,11 @@ def test_requests_queued_behind_the_delay_are_not_sent_once_the_outlet_is_given_
     tmp_path: Path,
 ) -> None:
     """The guard stood at the downloader's door: requests already past it, waiting out
-    ``DOWNLOAD_DELAY``, were sent after the outlet was given up."""
+    ``DOWNLOAD_DELAY``, were sent after the outlet was given up. (A second between
+    requests: the third refusal is read long before the fourth request is due.)"""
     _result, report, _host = refused_crawl(
         tmp_path, dict.fromkeys(ARTICLES, 401),
-        "-s", "DOWNLOAD_DELAY=0.3", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
+        "-s", "DOWNLOAD_DELAY=1", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
     )  # fmt: skip
     assert report["pagesByStatus"]["401"] == 3
     assert report["errors"]["outlet_refuses"]["count"] == 2
