@@ -237,8 +237,9 @@ def test_a_page_reverted_to_an_earlier_text_is_confirmed_as_that_text(
     assert confirmed[0] == "revisit" and confirmed[1] == first_a[1], "the 304 confirms A"
 
 
-def _captures_of(data: Path, url: str) -> list[tuple[str, str, str | None]]:
-    """(record type, payload digest, WARC-Refers-To) of the page's captures, in order."""
+def _captures_of(data: Path, url: str) -> list[tuple[str, str, str | None, str]]:
+    """(record type, payload digest, WARC-Refers-To, WARC-Record-ID) of the page's
+    captures, in order."""
     found = []
     for path in sorted((data / "warc").glob("*.warc.gz")):
         with open(path, "rb") as handle:
@@ -249,20 +250,16 @@ def _captures_of(data: Path, url: str) -> list[tuple[str, str, str | None]]:
                     and head.get_header("WARC-Target-URI") == url
                 ):
                     found.append((rec.rec_type, head.get_header("WARC-Payload-Digest"),
-                                  head.get_header("WARC-Refers-To")))  # fmt: skip
+                                  head.get_header("WARC-Refers-To"),
+                                  head.get_header("WARC-Record-ID")))  # fmt: skip
     return found
 
 
-def test_a_304_confirms_the_text_its_validators_came_from_not_the_last_archived(
-    copied_site: tuple[SiteServer, Path], tmp_path: Path
-) -> None:
+def _stored_a_archived_b_then_304_to_a(server: SiteServer, cnn: Path, data: Path) -> None:
     """A stored; B archived but not stored (the store stayed locked: exit 75); the page
-    back to A answers the next run's If-None-Match (A's) with a 304. It was archived as
-    confirming B, the last payload archived: pywb showed B, `replay --store` ended on B."""
+    back to A answers the next run's If-None-Match (A's) with a 304."""
     from archive.store.files import StoreLock
 
-    server, cnn = copied_site
-    data = tmp_path / "data"
     page = cnn / CNN_A.lstrip("/")
     original = page.read_bytes()
     crawl(server, data)  # A, stored
@@ -280,9 +277,42 @@ def test_a_304_confirms_the_text_its_validators_came_from_not_the_last_archived(
     assert locked.returncode == 75, locked.stderr  # B archived, its article not stored
     page.write_bytes(original)
     crawl(server, data, "--recrawl", "all")  # A again: 304 to A's validators
+
+
+def test_a_304_confirms_the_text_its_validators_came_from_not_the_last_archived(
+    copied_site: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    """The 304 was archived as confirming B, the last payload archived: pywb showed B."""
+    server, cnn = copied_site
+    data = tmp_path / "data"
+    _stored_a_archived_b_then_304_to_a(server, cnn, data)
     first_a, b, confirmed = _captures_of(data, server.url("cnn", CNN_A))
     assert first_a[0] == b[0] == "response" and first_a[1] != b[1]
     assert confirmed[0] == "revisit" and confirmed[1] == first_a[1], "the 304 confirms A"
+
+
+def test_a_store_rebuilt_from_the_archive_ends_on_the_text_a_304_confirmed(
+    copied_site: tuple[SiteServer, Path], tmp_path: Path
+) -> None:
+    """Replay left 304 revisits out: the store rebuilt from the WARCs ended on B, a text
+    the server had since said the page no longer had (the live store holds A)."""
+    server, cnn = copied_site
+    data = tmp_path / "data"
+    _stored_a_archived_b_then_304_to_a(server, cnn, data)
+    rebuilt = tmp_path / "rebuilt"
+    done = run_cli("replay", str(data / "warc"), "--store", str(rebuilt))
+    assert done.returncode == 0, done.stderr
+    url = server.url("cnn", CNN_A)
+    versions = [line for line in store_lines(rebuilt) if line["url"] == url]
+    assert [v["version"] for v in versions] == [1, 2, 3]
+    assert "two library annexes" in versions[1]["articleBody"]
+    latest = versions[-1]
+    assert "two library annexes" not in latest["articleBody"]
+    assert latest["articleBody"] == versions[0]["articleBody"]
+    # The version comes from the 304: its line points at that revisit record.
+    assert latest["warc"]["recordId"] == _captures_of(data, url)[-1][3]
+    (live,) = [line for line in store_lines(data) if line["url"] == url]
+    assert live["contentDigest"] == latest["contentDigest"]
 
 
 def test_a_history_kept_before_warc_digests_reads_and_learns_them(tmp_path: Path) -> None:

@@ -115,6 +115,42 @@ def test_planner_follows_redirects_through_the_archive() -> None:
     assert planner.final_url("http://a/loop") is None
 
 
+def test_planner_reads_a_304_from_the_capture_it_confirms() -> None:
+    """A 304 revisit naming a payload is a capture of the page at its own time; one that
+    names none (it confirms nothing we can read) stays out."""
+    source = Source("x.warc")
+    planner = Planner()
+
+    def record(offset: int, rec_type: str, status: int, digest: str | None) -> RecordFacts:
+        return RecordFacts(
+            source,
+            offset,
+            1,
+            rec_type,
+            "http://a/story",
+            f"2024-01-0{offset}T00:00:00Z",
+            f"<r{offset}>",
+            payload_digest=digest,
+            status=status,
+            content_type="text/html" if status == 200 else None,
+            has_http=True,
+        )
+
+    tasks = [
+        task
+        for facts in (
+            record(1, "response", 200, "sha1:A"),
+            record(2, "response", 200, "sha1:B"),
+            record(3, "revisit", 304, "sha1:A"),
+            record(4, "revisit", 304, None),
+        )
+        for task in planner.feed(facts)
+    ]
+    tasks += planner.finish()
+    assert [(t.facts.offset, t.payload_offset) for t in tasks] == [(1, 1), (2, 2), (3, 1)]
+    assert (planner.stats.revisits, planner.stats.revisits_resolved) == (1, 1)
+
+
 def _old_store(tmp_path: Path, lines: list[dict[str, Any]]) -> Path:
     """A data directory whose store is `lines` (in the month file of the first)."""
     old = tmp_path / "old"

@@ -30,7 +30,7 @@ from crawler.pages.capture import capture_item
 from crawler.pages.outlets import names as outlet_names
 from crawler.pages.urls import url_error
 
-from .plan import Task
+from .plan import Task, confirms_payload
 
 
 @dataclass
@@ -100,9 +100,10 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
             payload = read_payload(
                 files, task.payload_source, task.payload_offset, payload_digest=facts.payload_digest
             )
-            # A revisit: the record itself must be sound too, and its headers win.
+            # A revisit: the record itself must be sound too, and its headers win, except
+            # a 304's: it confirms the page its original holds, status and all.
             own = own_payload(facts, files)
-            if own.headers:
+            if own.headers and not confirms_payload(facts):
                 status, headers = own.status, own.headers
             else:
                 status, headers = payload.status, payload.headers

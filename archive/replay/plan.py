@@ -3,7 +3,8 @@
 * A response is paired with our ``metadata`` record (``WARC-Concurrent-To``) for the
   spider that fetched it; responses wait for it in a bounded window, in record order.
 * A revisit gets its payload from the response with the same payload digest, found in
-  the files being read or, failing that, through a CDXJ index.
+  the files being read or, failing that, through a CDXJ index; a 304's, from the
+  response it confirms.
 * Redirects (3xx with a Location) are followed through the archive; the capture at the
   end of a chain is what yields the item, under its own (final) URL.
 """
@@ -66,18 +67,25 @@ def is_page(facts: RecordFacts) -> bool:
 
     A truncated record (``WARC-Truncated``) never becomes an article, as in the live crawl;
     a revisit's mark (wget writes ``length`` on each) is of the payload it leaves out by
-    design, which its original holds whole.
+    design, which its original holds whole. A 304 revisit naming the payload it confirms
+    is a capture of that page at its own time (a page can come back to an earlier text).
     """
     if (facts.truncated and facts.rec_type != "revisit") or (
         facts.status is not None
         and not 200 <= facts.status < 300
         and facts.status not in SPIDER_STATUSES
+        and not confirms_payload(facts)
     ):
         return False
     if facts.rec_type == "response" and not facts.has_http:
         return False
     mime = (facts.content_type or "").split(";")[0].strip().lower()
     return (facts.content_type is None and facts.rec_type == "revisit") or mime in HTML_TYPES
+
+
+def confirms_payload(facts: RecordFacts) -> bool:
+    """Whether `facts` is a revisit of a 304 that names the payload it confirms."""
+    return facts.rec_type == "revisit" and facts.status == 304 and bool(facts.payload_digest)
 
 
 class Planner:
