@@ -356,6 +356,39 @@ def test_diff_of_the_captures_a_store_was_made_from_shows_nothing(tmp_path: Path
     assert "~ " in shown.getvalue() and "Text C." in shown.getvalue()
 
 
+def test_diff_holds_no_line_of_the_old_store_in_memory(tmp_path: Path) -> None:
+    """``replay --diff`` read every line of the old store into memory: a store of years
+    of news ran the replay out of memory before it compared anything."""
+    import tracemalloc
+
+    from archive.replay.diff import StoreDiff
+    from archive.store import ArticleStore
+
+    from .test_store import make_item
+
+    items = [make_item(n, body=f"Paragraph {n} " + "word " * 8000) for n in range(120)]
+    with ArticleStore(tmp_path) as store:
+        for item in items:
+            store.add(item)
+    stored = sum(path.stat().st_size for path in (tmp_path / "articles").glob("*.jsonl"))
+    assert stored > 4_000_000
+    tracemalloc.start()
+    try:
+        diff = StoreDiff(tmp_path, io.StringIO())
+        held, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    try:
+        assert held < stored // 8, f"{held} bytes held for a store of {stored}"
+        for item in items:  # each line still read when it is compared
+            diff.add(item)
+        changed = make_item(7, body="Another text")
+        diff.add(changed)
+    finally:
+        diff.close()
+    assert " 1 would change" in diff.summary() and "121 captures compared" in diff.summary()
+
+
 def test_diff_names_an_article_new_to_the_old_store_once(tmp_path: Path) -> None:
     """An article captured under two URLs (a mirror on two ports, ``.../slug`` and
     ``.../slug/index.html``) was listed as new once per capture."""

@@ -243,6 +243,8 @@ def run(options: argparse.Namespace) -> int:
         except ClusterError as exc:
             if store is not None:
                 store.close()
+            if diff is not None:
+                diff.close()
             if out is not None and out is not sys.stdout:
                 out.close()
             print(f"newsarchive: {exc}; nothing was replayed, try again later", file=sys.stderr)
@@ -280,6 +282,8 @@ def run(options: argparse.Namespace) -> int:
             close(client)
         if spool is not None:
             spool.close()
+        if diff is not None:
+            diff.close()
         if store is not None:
             try:
                 store.close()

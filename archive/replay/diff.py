@@ -10,45 +10,111 @@ was made from shows nothing, and a parser change can be reviewed before it is ap
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
+import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from archive.store import ArticleStore
 from archive.store.lines import STORE_FIELDS, TRACKED_FIELDS, captured_at, digest_and_hashes
+from archive.store.reading import snapshot_lines
 
 from .extract import Outcome
 
 
 class StoreDiff:
+    """Compares replayed items with an old store, holding an index of its lines (where each
+    lies, by capture and by article) in a scratch SQLite file, not the lines: memory stays
+    flat whatever the store's size, and a line is read again when an item is compared."""
+
     def __init__(self, old_store: Path, out: TextIO):
         self.out = out
-        self.by_record: dict[str, dict[str, Any]] = {}
-        # Each article's versions, by version number.
-        self.by_article: dict[str, list[dict[str, Any]]] = {}
+        self._scratch = tempfile.TemporaryDirectory(prefix="newsarchive-diff-")
+        self._index = sqlite3.connect(Path(self._scratch.name) / "lines.sqlite")
+        self._index.execute(
+            "CREATE TABLE lines (seq INTEGER PRIMARY KEY, record_id TEXT, article_id TEXT,"
+            " version INTEGER, captured TEXT, file INTEGER, offset INTEGER)"
+        )
         store = ArticleStore(old_store)
         try:
-            for line in store.iter_lines():
-                record_id = (line.get("warc") or {}).get("recordId")
-                if record_id:
-                    self.by_record[record_id] = line
-                self.by_article.setdefault(line["articleId"], []).append(line)
+            self._files = store.files()
+            sizes = [path.stat().st_size for path in self._files]
+            rows = (
+                (
+                    (line.get("warc") or {}).get("recordId") or None,
+                    line["articleId"],
+                    line.get("version", 0),
+                    captured_at(line),
+                    number,
+                    offset,
+                )
+                for (number, offset), line in snapshot_lines(store.articles_dir, self._files, sizes)
+            )
+            self._index.executemany(
+                "INSERT INTO lines (record_id, article_id, version, captured, file, offset)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
         finally:
             store.close()
-        for versions in self.by_article.values():
-            versions.sort(key=lambda line: line.get("version", 0))
+        self._index.execute("CREATE INDEX by_record ON lines (record_id)")
+        self._index.execute("CREATE INDEX by_article ON lines (article_id, version, seq)")
+        self._handles: dict[int, BinaryIO] = {}
+        self._open = contextlib.ExitStack()
         self.compared = 0
         self.changed = 0
         self.new_articles: set[str] = set()
         self.lost = 0
         self.fields: Counter[str] = Counter()
 
+    def close(self) -> None:
+        """Drop the scratch index and close the store's files."""
+        self._open.close()
+        self._handles.clear()
+        self._index.close()
+        self._scratch.cleanup()
+
+    def _line_at(self, number: int, offset: int) -> dict[str, Any]:
+        """The stored line at `offset` of the snapshot's file `number` (read and checked
+        whole when the index was made)."""
+        handle = self._handles.get(number)
+        if handle is None:
+            handle = self._handles[number] = self._open.enter_context(
+                self._files[number].open("rb")
+            )
+        handle.seek(offset)
+        line: dict[str, Any] = json.loads(handle.readline())
+        return line
+
+    def _own_line(self, record_id: str | None) -> dict[str, Any] | None:
+        """The stored line of the capture `record_id` (the last, if the store holds several)."""
+        if not record_id:
+            return None
+        found = self._index.execute(
+            "SELECT file, offset FROM lines WHERE record_id = ? ORDER BY seq DESC LIMIT 1",
+            (record_id,),
+        ).fetchone()
+        return None if found is None else self._line_at(*found)
+
+    def _held_at(self, article_id: str, captured: str) -> dict[str, Any] | None:
+        """The version of `article_id` the store held when `captured` was taken (the
+        first, if before it), None for an article the store lacks."""
+        held = None
+        for when, number, offset in self._index.execute(
+            "SELECT captured, file, offset FROM lines WHERE article_id = ? ORDER BY version, seq",
+            (article_id,),
+        ):
+            if held is None or when <= captured:
+                held = (number, offset)
+        return None if held is None else self._line_at(*held)
+
     def add(self, item: dict[str, Any]) -> None:
-        record_id = (item.get("warc") or {}).get("recordId")
-        own = self.by_record.get(record_id or "")
-        versions = self.by_article.get(item["articleId"])
-        if own is None and not versions:
+        own = self._own_line((item.get("warc") or {}).get("recordId"))
+        held = self._held_at(item["articleId"], captured_at(item)) if own is None else None
+        if own is None and held is None:
             if item["articleId"] not in self.new_articles:  # once, whatever its URLs
                 self.new_articles.add(item["articleId"])
                 self.out.write(f"+ {item['articleId']} {item['url']}: not in the old store\n")
@@ -57,8 +123,8 @@ class StoreDiff:
         if own is not None:
             changes = field_changes(own, item)
         else:
-            assert versions
-            changes = _content_changes(_held_at(versions, captured_at(item)), item)
+            assert held is not None
+            changes = _content_changes(held, item)
         if not changes:
             return
         self.changed += 1
@@ -71,7 +137,7 @@ class StoreDiff:
 
     def gone(self, outcome: Outcome) -> None:
         """A capture that gave no item: listed if the old store holds its article."""
-        old = self.by_record.get(outcome.record_id) if outcome.record_id else None
+        old = self._own_line(outcome.record_id)
         if old is None:
             return
         self.lost += 1
@@ -85,15 +151,6 @@ class StoreDiff:
             f"{len(self.new_articles)} not in the old store, {self.lost} no longer an article"
             + (f"; fields: {fields}" if fields else "")
         )
-
-
-def _held_at(versions: list[dict[str, Any]], captured: str) -> dict[str, Any]:
-    """The version the store held when `captured` was taken (the first, if before it)."""
-    held = versions[0]
-    for line in versions:
-        if captured_at(line) <= captured:
-            held = line
-    return held
 
 
 def _content_changes(held: dict[str, Any], item: dict[str, Any]) -> list[tuple[str, Any, Any]]:
