@@ -112,3 +112,60 @@ def test_a_failed_template_is_counted_by_name_in_the_run_report(
     options = CrawlOptions(spiders=["cnn"], data_dir=tmp_path)
     report = build_report("20260101T000000Z-1", options, [crawler], datetime.now(timezone.utc), 1)
     assert report["templateFailures"] == {"cnn/2021": 1}
+
+
+# A redesign keeping one marker of a dated template: the template matches and finds nothing.
+REDESIGNED_CNN = b"""<!DOCTYPE html><html lang="en"><head>
+<meta property="og:type" content="article">
+<meta property="article:published_time" content="2027-05-02T13:02:00Z">
+</head><body><article>
+<h1>Menaka clinic opens a maternity ward</h1>
+<div class="byline"><span class="byline__names">By Fanta Keita, CNN</span></div>
+<p>Menaka, Mali (CNN) -- A maternity ward with twelve beds opened on Sunday.</p>
+<p>Midwives trained in Gao will staff it in shifts, the clinic said.</p>
+</article></body></html>"""
+REDESIGNED_REUTERS = b"""<!DOCTYPE html><html lang="en"><head>
+<meta property="og:type" content="article">
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+ "headline": "Niamey bridge reopens to lorries", "datePublished": "2027-09-01T08:00:00Z",
+ "author": [{"@type": "Person", "name": "Idrissa Maiga"}]}</script>
+<script id="fusion-metadata" type="application/javascript">window.Fusion = {};</script>
+</head><body><main><article>
+<h1>Niamey bridge reopens to lorries</h1>
+<div class="story-text">
+<p>NIAMEY, Sept 1 (Reuters) - Lorries crossed the Kennedy bridge again on Wednesday.</p>
+<p>Engineers had closed it for a month to mend two of its piers.</p>
+</div></article></main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "source", "template"),
+    [
+        ("https://edition.cnn.com/2027/05/02/africa/menaka-clinic/index.html",
+         REDESIGNED_CNN, "cnn", "cnn/2021"),
+        ("https://www.reuters.com/world/africa/niamey-bridge-reopens-2027-09-01/",
+         REDESIGNED_REUTERS, "reuters", "reuters/2021"),
+    ],
+)  # fmt: skip
+def test_a_template_that_finds_no_story_on_a_page_it_chose_hands_it_to_the_generic_reader(
+    url: str, body: bytes, source: str, template: str
+) -> None:
+    """A redesign keeping one class or id a dated template is chosen by: the template
+    found no headline or body, and its "not an article" was final, so a crawl stored
+    nothing and said "ok". The outlet's generic reader reads it, and the run report counts
+    the page under the template's name, as for a template that raises."""
+    analysis = analyse(url, HTML, body, source=source)
+    assert analysis.kind == "article", analysis.reason
+    assert analysis.extractor == f"{source}/generic"
+    assert analysis.failed_template == template
+    assert analysis.article is not None and len(analysis.article["paragraphs"]) == 2
+
+
+def test_a_page_its_template_knows_is_no_article_is_not_read_again() -> None:
+    """A video page of a dated template's markup stays a video page: the generic reader
+    is asked only when the template found nothing, not when it knows what the page is."""
+    url = "https://edition.cnn.com/videos/world/2027/05/02/menaka-clinic.cnn"
+    analysis = analyse(url, HTML, REDESIGNED_CNN, source="cnn")
+    assert analysis.kind == "not_article"
+    assert analysis.reason == "a video, gallery, live or section page"
+    assert analysis.failed_template is None

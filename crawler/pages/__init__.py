@@ -21,7 +21,7 @@ from .generic import GenericArticlePage
 from .listing import page_links, xml_links, xml_listing_kind
 from .outlets import outlets
 from .rawtext import MAX_PAGE, MIN_PAGE, parse_cut, parse_without_code, without_code
-from .registry import template_for
+from .registry import generic_reader, template_for
 from .urls import outlet_of_host, url_error
 
 __all__ = ["SCHEMA_VERSION", "Analysis", "Link", "analyse", "detect_source"]
@@ -138,29 +138,34 @@ def _analyse_page(
 
     source = source or detect_source(url, doc)
     ctx = PageContext(url=url, doc=doc, source=source, encoding=encoding)
-    failed: str | None = None
+    template = None
     try:
         template = template_for(ctx)
-        analysis = _read(template(ctx), url, doc, source)
-        own_markup = analysis.kind == "article" and not issubclass(template, GenericArticlePage)
-        return analysis, own_markup
+        page = template(ctx)
+        analysis = _read(page, url, doc, source)
+        generic = issubclass(template, GenericArticlePage)
+        if analysis.kind == "article" or generic or page.is_non_article_page():
+            return analysis, analysis.kind == "article" and not generic
+        found_nothing: Analysis | None = analysis
     except RecursionError:
         reason = "document too deeply nested"
         return Analysis(kind="not_article", source=source, reason=reason), False
     except Exception:
-        # A template that breaks on markup it did not foresee: the generic reader answers,
-        # and the run report counts the failure under the template's name.
-        failed = _template_name(ctx)
+        found_nothing = None
+    # A template that breaks on markup it did not foresee, or finds no story on a page it
+    # was chosen for (a redesign keeping one of its markers): the outlet's generic reader
+    # answers, and the run report counts the page under the template's name.
     try:
-        analysis = _read(
-            GenericArticlePage(PageContext(url, doc, source, encoding)), url, doc, source
-        )
+        reader = generic_reader(source)(PageContext(url, doc, source, encoding))
+        fallback = _read(reader, url, doc, source)
     except RecursionError:
-        analysis = Analysis(kind="not_article", source=source, reason="document too deeply nested")
+        fallback = Analysis(kind="not_article", source=source, reason="document too deeply nested")
     except Exception as exc:
-        analysis = Analysis(kind="not_article", source=source, reason=f"extraction failed: {exc!r}")
-    analysis.failed_template = failed
-    return analysis, False
+        fallback = Analysis(kind="not_article", source=source, reason=f"extraction failed: {exc!r}")
+    if found_nothing is not None and fallback.kind != "article":
+        return found_nothing, False  # no story either way: the template's reason stands
+    fallback.failed_template = _template_name(ctx) if template is None else _name_of(template, ctx)
+    return fallback, False
 
 
 def _read(page: ArticlePage, url: str, doc: html.HtmlElement, source: str | None) -> Analysis:
@@ -188,6 +193,10 @@ def _template_name(ctx: PageContext) -> str:
         template = template_for(ctx)
     except Exception:
         return f"{ctx.source or 'unknown'}/?"
+    return _name_of(template, ctx)
+
+
+def _name_of(template: type[ArticlePage], ctx: PageContext) -> str:
     name = template.NAME
     return name if "/" in name else f"{ctx.source}/{name}"
 

@@ -137,6 +137,13 @@ class ArticlePage:
         """Why :meth:`is_article` said no, in a few words for the run report and the CLI."""
         return "no article"
 
+    def is_non_article_page(self) -> bool:
+        """Whether the page is of a kind that holds no story (a video, gallery or section
+        page). Then :meth:`is_article`'s no is final; a template that finds no story on
+        any other page it was chosen for meets markup it does not know, and the outlet's
+        generic reader is asked."""
+        return False
+
     # -- identity -----------------------------------------------------------------------
     def url(self) -> str:
         return self.ctx.url

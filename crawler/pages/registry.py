@@ -37,3 +37,13 @@ def resolve(template: str | type) -> type[ArticlePage]:
     if not (isinstance(template, type) and issubclass(template, ArticlePage)):
         raise TypeError(f"{template!r} is not an ArticlePage template")
     return template
+
+
+@cache
+def generic_reader(source: str | None) -> type[ArticlePage]:
+    """The outlet's generic reading (its last template reading any page of it, minus its
+    non-articles), else the generic reader: what reads a page its template could not."""
+    for template in reversed(templates_of(source)):
+        if issubclass(template, GenericArticlePage):
+            return template
+    return GenericArticlePage

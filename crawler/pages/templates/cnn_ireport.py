@@ -22,5 +22,8 @@ class CnnIReportPage(ArticlePage):
     def is_article(self) -> bool:
         return False
 
+    def is_non_article_page(self) -> bool:
+        return True
+
     def not_article_reason(self) -> str:
         return "CNN iReport: a reader's submission CNN did not vet, not a CNN article"

@@ -230,11 +230,16 @@ class ReutersPage(ArticlePage):
         return self.ctx.classes.containing(fragment, tag)
 
     # -- fields -------------------------------------------------------------------------
-    def is_article(self) -> bool:
+    def is_non_article_page(self) -> bool:
+        """A page kind the outlet never publishes a story as (by path), or one whose
+        og:type says it is no story."""
         if non_article_kind(self.canonical_url()):
-            return False
+            return True
         og_type = (self.ctx.meta("og:type") or "article").lower()
-        if og_type not in ("article", "news", "newsarticle"):
+        return og_type not in ("article", "news", "newsarticle")
+
+    def is_article(self) -> bool:
+        if self.is_non_article_page():
             return False
         return bool(self.headline() and self.paragraphs())
 
