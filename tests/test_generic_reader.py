@@ -118,3 +118,25 @@ def test_a_dateline_printed_apart_from_the_first_paragraph(
     assert item is not None
     assert item["dateline"] == dateline
     assert item["paragraphs"][0] == "A rice mill opened in Segou on Tuesday."
+
+
+def test_json_ld_text_is_entity_decoded() -> None:
+    """CMSs write JSON-LD strings HTML-escaped (``&#39;``, ``&amp;``): the item kept the
+    entities, and an author ``O&#39;Brien`` became two people at its ``;``."""
+    ld = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "headline": "Millers &amp; growers agree a price",'
+        ' "description": "Segou&#39;s mill sets a price &#8211; for now.",'
+        ' "datePublished": "2032-04-01T09:00:00Z",'
+        ' "author": {"@type": "Person", "name": "Aminata O&#39;Brien"},'
+        ' "articleBody": "Segou, Mali (CNN) -- Millers &amp; growers met.\\nThey agreed."}'
+    )
+    script = f"<script type='application/ld+json'>{ld}</script>"
+    body = f"<html><head>{script}</head><body></body></html>"
+    analysis = analyse(URL, HTML, body.encode())
+    item = analysis.article
+    assert item is not None, analysis.reason
+    assert item["headline"] == "Millers & growers agree a price"
+    assert item["description"] == "Segou's mill sets a price \u2013 for now."
+    assert [author["name"] for author in item["authors"]] == ["Aminata O'Brien"]
+    assert item["paragraphs"][0] == "Segou, Mali (CNN) -- Millers & growers met."

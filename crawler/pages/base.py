@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import html as html_module
 import itertools
 import json
 import operator
@@ -116,10 +117,13 @@ class PageContext:
         """Every JSON-LD object on the page, ``@graph`` and lists flattened."""
         found: list[dict[str, Any]] = []
         for script in self._heads.jsonld_scripts:
+            text = script.text or ""
             try:
-                data = json.loads(script.text or "", strict=False)
+                data = json.loads(text, strict=False)
             except (ValueError, RecursionError):  # broken, or nested past any reading
                 continue
+            if "&" in text:
+                data = _entities_decoded(data)
             found.extend(_flatten_jsonld(data))
         return found
 
@@ -507,6 +511,33 @@ def in_page_order(root: html.HtmlElement, elements: Iterable[html.HtmlElement]) 
 
 
 _PAGE_ORDER = etree.XPath("$found/self::*")
+
+
+# A character reference closed by its ";" (``&amp;``, ``&#39;``, ``&#x2019;``): the legacy
+# forms without one (``&copy``) are left, as they are query strings in URLs.
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _entity_decoded(text: str) -> str:
+    return _ENTITY_RE.sub(lambda found: html_module.unescape(found.group()), text)
+
+
+def _entities_decoded(data: Any) -> Any:
+    """JSON-LD with its strings' character references decoded: CMSs write the text they
+    hold HTML-escaped (``O&#39;Brien``), and every text value of an item is decoded."""
+    if isinstance(data, str):
+        return _entity_decoded(data) if "&" in data else data
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            if isinstance(value, str):
+                if "&" in value:
+                    node[key] = _entity_decoded(value)
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+    return data
 
 
 def _flatten_jsonld(data: Any) -> Iterator[dict[str, Any]]:
