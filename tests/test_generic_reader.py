@@ -140,3 +140,20 @@ def test_json_ld_text_is_entity_decoded() -> None:
     assert item["description"] == "Segou's mill sets a price \u2013 for now."
     assert [author["name"] for author in item["authors"]] == ["Aminata O'Brien"]
     assert item["paragraphs"][0] == "Segou, Mali (CNN) -- Millers & growers met."
+
+
+@pytest.mark.parametrize(
+    "kind", ["Organization", "NewsMediaOrganization", "Corporation", "GovernmentOrganization"]
+)
+def test_an_organisation_named_as_json_ld_author_is_no_person(kind: str) -> None:
+    """Only the exact type ``Organization`` was left out: an agency typed by a subtype of
+    it became a person in ``authors``."""
+    ld = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "headline": "Segou gets a rice mill", "datePublished": "2032-04-01T09:00:00Z",'
+        f' "author": [{{"@type": "{kind}", "name": "Sahel Dispatch"}},'
+        ' {"@type": "Person", "name": "Awa Diarra"}]}'
+    )
+    analysis = analyse(URL, HTML, page(f"<script type='application/ld+json'>{ld}</script>"))
+    assert analysis.article is not None, analysis.reason
+    assert [author["name"] for author in analysis.article["authors"]] == ["Awa Diarra"]

@@ -124,13 +124,23 @@ def jsonld_story(objects: list[dict[str, Any]]) -> dict[str, Any]:
     return {}
 
 
+# schema.org's types of organisations not named "...Organization".
+_ORGANISATION_TYPES = frozenset({"Corporation", "NGO", "Consortium", "Airline", "SportsTeam"})
+
+
+def is_organisation_type(name: str) -> bool:
+    """Whether a JSON-LD ``@type`` is an organisation (``NewsMediaOrganization`` and every
+    other subtype of ``Organization``), not a person."""
+    return name.endswith("Organization") or name in _ORGANISATION_TYPES
+
+
 def jsonld_people(value: Any) -> list[str]:
     """Names of JSON-LD ``author`` values: strings, Person objects, lists of either."""
     names: list[str] = []
     for entry in value if isinstance(value, list) else [value]:
         if isinstance(entry, str):
             name = normalize_space(entry)
-        elif isinstance(entry, dict) and "Organization" not in jsonld_types(entry):
+        elif isinstance(entry, dict) and not any(map(is_organisation_type, jsonld_types(entry))):
             name = normalize_space(entry.get("name") if isinstance(entry.get("name"), str) else "")
         else:
             name = ""
