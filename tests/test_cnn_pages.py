@@ -107,3 +107,28 @@ def test_each_page_matches_one_dated_template_only(html_path: Path) -> None:
     matching = [template.NAME for template in dated if template.matches(ctx)]
     assert matching == [expected["metadata"]["extractor"]]
     assert matching == [html_path.parent.name.replace("_", "/")]
+
+
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        ("The finance minister told CNN \u2014 the levy will rise in June.", None),
+        ("Officials told CNN \u2013 talks would resume.", None),
+        ("Rio de Janeiro CNN \u2014 Rain closed the port.", "Rio de Janeiro"),
+        ("Port-au-Prince, Haiti (CNN) -- Schools reopened.", "Port-au-Prince, Haiti"),
+        ("Dar es Salaam, Tanzania (CNN) -- The ferry sailed.", "Dar es Salaam, Tanzania"),
+        ("Sarajevo, Bosnia and Herzegovina (CNN) -- A bridge opened.",
+         "Sarajevo, Bosnia and Herzegovina"),
+        ("\u062f\u0645\u0634\u0642 (CNN) -- \u0646\u0635", "\u062f\u0645\u0634\u0642"),
+    ],
+)  # fmt: skip
+def test_a_dateline_names_a_place_not_the_start_of_a_sentence(
+    opening: str, place: str | None
+) -> None:
+    """ "The finance minister told CNN — ..." gave the dateline "The finance minister
+    told": a place is words each capitalised, but for the particles of place names."""
+    from crawler.pages.generic import dateline_of as generic_dateline
+    from crawler.pages.templates.cnn_common import dateline_of
+
+    assert dateline_of(opening) == place
+    assert generic_dateline(opening) == place

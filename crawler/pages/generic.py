@@ -18,7 +18,7 @@ from .base import PageContext, compiled, in_page_order, once
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
 from .dates import parse_date
-from .text import normalize_space, strip_suffixes, text_of
+from .text import normalize_space, reads_as_place, strip_suffixes, text_of
 
 # Structured-data types that are one story (the JSON-LD "@type" values).
 ARTICLE_TYPES = frozenset(
@@ -156,7 +156,9 @@ def dateline_of(opening: str | None) -> str | None:
         return None
     place = normalize_space(match.group("place")).strip(" ,-—–")
     # A date standing alone ("14 feb (Reuters) -") names no place.
-    return place if place and not any(ch.isdigit() for ch in place) else None
+    if not place or any(ch.isdigit() for ch in place) or not reads_as_place(place):
+        return None
+    return place
 
 
 class GenericArticlePage(ArticlePage):

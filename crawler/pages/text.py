@@ -153,3 +153,21 @@ def has_class(element: html.HtmlElement, name: str) -> bool:
 def class_prefix_xpath(prefix: str) -> str:
     """XPath predicate for CSS-module classes like ``StandardArticleBody_body_3ntUm``."""
     return f"contains(concat(' ', normalize-space(@class)), ' {prefix}')"
+
+
+# Words of place names that stay lower case: "Rio de Janeiro", "Dar es Salaam",
+# "Bosnia and Herzegovina", "Frankfurt am Main".
+_PLACE_PARTICLES = frozenset(
+    {"de", "del", "della", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el"}
+    | {"al", "es", "of", "on", "upon", "am", "an", "and", "der", "den", "van", "von"}
+    | {"y", "e", "i", "sur", "en", "au", "aux"}
+)
+
+
+def reads_as_place(text: str) -> bool:
+    """Whether `text` could be a dateline's place: no word of it starts in lower case but
+    the particles of place names ("The minister told" is the start of a sentence)."""
+    for word in text.replace(",", " ").split():
+        if word[0].islower() and word not in _PLACE_PARTICLES:
+            return False
+    return True

@@ -19,7 +19,7 @@ from ..article import ArticlePage
 from ..base import Link, in_page_order, once
 from ..bylines import byline_names, contributor_names
 from ..dates import parse_date
-from ..text import normalize_space, text_of
+from ..text import normalize_space, reads_as_place, text_of
 
 # "READ: Mali's army ...", "READ MORE: ..." lines: inline links, not body text.
 READ_LINE_RE = re.compile(r"^(?:READ(?: MORE)?|Read(?: more)?)\s*:", re.UNICODE)
@@ -129,7 +129,7 @@ def dateline_of(opening: str | None) -> str | None:
     if not match:
         return None
     place = match.group("place").strip(" ,-—–")
-    return place or None
+    return place if place and reads_as_place(place) else None
 
 
 # "CNN's A reported from Jerusalem", "B wrote from Hong Kong", "C wrote this story".
