@@ -157,3 +157,27 @@ def test_an_organisation_named_as_json_ld_author_is_no_person(kind: str) -> None
     analysis = analyse(URL, HTML, page(f"<script type='application/ld+json'>{ld}</script>"))
     assert analysis.article is not None, analysis.reason
     assert [author["name"] for author in analysis.article["authors"]] == ["Awa Diarra"]
+
+
+@pytest.mark.parametrize(
+    "masthead",
+    [
+        "<header><h1 class='brand'><a href='/'>CNN</a></h1></header>",
+        "<div class='section-name'><h1>Africa</h1></div>",
+    ],
+)
+def test_a_masthead_or_section_heading_is_not_the_headline(masthead: str) -> None:
+    """Any ``<h1>`` whose text lay inside og:title was taken, and og:title carries the
+    outlet's name: a logo ``<h1>CNN</h1>`` before the story's own became the headline."""
+    head = (
+        "<meta property='og:title' content='Segou gets a rice mill in Africa | CNN'>"
+        "<meta property='article:published_time' content='2032-04-01T09:00:00Z'>"
+    )
+    body = (
+        f"<html><head>{head}<meta property='og:type' content='article'></head><body>"
+        f"{masthead}<article><h1>Segou gets a rice mill in Africa</h1>{BODY}</article>"
+        "</body></html>"
+    )
+    analysis = analyse(URL, HTML, body.encode())
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["headline"] == "Segou gets a rice mill in Africa"

@@ -207,15 +207,19 @@ class GenericArticlePage(ArticlePage):
             or self.ctx.meta("og:title")
             or ""
         )
-        texts = [t for t in (text_of(h1) for h1 in self.ctx.doc.iter("h1")) if t]
+        suffixes = headline_suffixes()
+        texts = [strip_suffixes(t, suffixes) for t in map(text_of, self.ctx.doc.iter("h1")) if t]
         if stated:
-            key = stated.lower()
+            key = strip_suffixes(stated, suffixes).lower()
+            # The h1 stating the title, or most of it: a logo or section name ("CNN",
+            # "Africa") within og:title is no headline.
             for text in texts:
-                if text.lower() in key or key in text.lower():
-                    return strip_suffixes(text, headline_suffixes())
+                lowered = text.lower()
+                if key in lowered or (lowered in key and 2 * len(lowered) >= len(key)):
+                    return text
             if not texts or len(texts[0].split()) <= 2:
-                return strip_suffixes(stated, headline_suffixes())
-        return strip_suffixes(texts[0], headline_suffixes()) if texts else ""
+                return strip_suffixes(stated, suffixes)
+        return texts[0] if texts else ""
 
     def description(self) -> str | None:
         stated = super().description()
