@@ -16,6 +16,7 @@ from lxml import etree, html
 
 from ..article import ArticlePage
 from ..base import Link, PageContext, compiled, in_box, in_page_order, once
+from ..boilerplate import is_standards_line
 from ..credits import LEADING_EDGE, is_credits_line, parse_credits
 from ..dates import parse_date
 from ..text import normalize_space, short_text_of, text_of
@@ -29,7 +30,6 @@ _DATELINE_RE = re.compile(
     r"|\d{1,2}\s+[^\W\d]{3,}\.?))?"
     r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters Breakingviews|IFR)\)\s*[-–—]"
 )
-_STANDARDS_RE = re.compile(r"^our standards\b", re.IGNORECASE)
 # A pointer to an interactive graphic: "(Graphic: Global assets in 2019 - here)".
 _GRAPHIC_RE = re.compile(r"^\((?:interactive\s+)?graphics?:[^()]*\)$", re.IGNORECASE)
 _LICENSING_RE = re.compile(r"\s*purchase licensing rights\s*,?\s*", re.IGNORECASE)
@@ -152,11 +152,6 @@ def is_section_url(url: str) -> bool:
     if not path or path == "/":
         return True
     return path.endswith("/") and not any(map(str.isdigit, path))
-
-
-def is_standards_line(text: str) -> bool:
-    """The "Our Standards: The Thomson Reuters Trust Principles." line under a story."""
-    return bool(_STANDARDS_RE.match(text))
 
 
 def clean_caption(text: str) -> str:
