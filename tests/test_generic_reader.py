@@ -94,22 +94,24 @@ def test_a_cnn_video_page_in_an_unknown_template_is_not_an_article() -> None:
 
 
 @pytest.mark.parametrize(
-    ("opening", "dateline"),
+    ("opening", "dateline", "joined"),
     [
         # A source line of its own before the first paragraph, as CNN has printed since 2022.
         (
             "<div class='source'><cite class='source__cite'><span>Segou, Mali</span>"
             " <span>CNN</span> — </cite></div>",
             "Segou, Mali",
+            "Segou, Mali CNN —",
         ),
-        ("<span class='story-dateline'>Segou (CNN) --</span>", "Segou"),
+        ("<span class='story-dateline'>Segou (CNN) --</span>", "Segou", "Segou (CNN) --"),
         # A bare outlet names no place.
-        ("<div class='source'><cite><span>CNN</span> — </cite></div>", None),
+        ("<div class='source'><cite><span>CNN</span> — </cite></div>", None, "CNN —"),
     ],
 )
 def test_a_dateline_printed_apart_from_the_first_paragraph(
-    opening: str, dateline: str | None
+    opening: str, dateline: str | None, joined: str
 ) -> None:
+    """The spec joins a source line printed apart to the first paragraph, as it reads."""
     body = (
         f"{opening}<p>A rice mill opened in Segou on Tuesday.</p>"
         "<p>It can husk forty tonnes a day, its owners said.</p>"
@@ -117,7 +119,7 @@ def test_a_dateline_printed_apart_from_the_first_paragraph(
     item = analyse(URL, HTML, page("", body=body), source="cnn").article
     assert item is not None
     assert item["dateline"] == dateline
-    assert item["paragraphs"][0] == "A rice mill opened in Segou on Tuesday."
+    assert item["paragraphs"][0] == f"{joined} A rice mill opened in Segou on Tuesday."
 
 
 def test_json_ld_text_is_entity_decoded() -> None:
@@ -181,3 +183,43 @@ def test_a_masthead_or_section_heading_is_not_the_headline(masthead: str) -> Non
     analysis = analyse(URL, HTML, body.encode())
     assert analysis.article is not None, analysis.reason
     assert analysis.article["headline"] == "Segou gets a rice mill in Africa"
+
+
+STORY_WITH_BOILERPLATE = """<html><head>
+<meta property='og:type' content='article'>
+<meta property='article:published_time' content='2032-04-01T09:00:00Z'>
+</head><body><article class='zz-story'>
+<h1>Segou gets a rice mill</h1>
+<p class='StoryByline_root'>By Awa Diarra and Seydou Kone, CNN</p>
+<p class='zz-when'>April 1, 2032 9:00 AM UTC</p>
+<cite class='zz-source'>Segou CNN \u2014</cite>
+<p>A rice mill opened in Segou on Tuesday.</p>
+<p><em>Editor's note: This story was updated with the mill's output.</em></p>
+<p><strong>READ:</strong> <a href='/2032/03/30/africa/niger-river-rice/index.html'>Rice along
+ the river</a></p>
+<p class='zz-photo-caption'>Sacks wait at the mill door. Photo: Modibo Doumbia</p>
+<p>It can husk forty tonnes a day, its owners said.</p>
+<h2>Queues at dawn</h2>
+<p>Farmers queued with their sacks before sunrise.</p>
+<p><a href='/2032/03/01/africa/bakeries/index.html'>Bamako bakeries run short of flour</a></p>
+<p>Our Standards: Our own principles of reporting.</p>
+<h2>More from Africa</h2>
+</article></body></html>"""
+
+
+def test_the_generic_body_leaves_out_what_the_spec_excludes_and_keeps_sub_headings() -> None:
+    """The generic reader kept bylines and stamps printed as paragraphs (and any byline
+    class not in lower case), editorial notes, READ lines, captions classed on the
+    paragraph itself, related headlines and the standards line; it dropped sub-headings
+    and did not join a source line printed apart to the first paragraph."""
+    analysis = analyse(URL, HTML, STORY_WITH_BOILERPLATE.encode())
+    item = analysis.article
+    assert item is not None, analysis.reason
+    assert item["paragraphs"] == [
+        "Segou CNN \u2014 A rice mill opened in Segou on Tuesday.",
+        "It can husk forty tonnes a day, its owners said.",
+        "Queues at dawn",
+        "Farmers queued with their sacks before sunrise.",
+    ]
+    assert item["dateline"] == "Segou"
+    assert [author["name"] for author in item["authors"]] == ["Awa Diarra", "Seydou Kone"]

@@ -15,6 +15,14 @@ from lxml import html
 
 from .article import ArticlePage, headline_suffixes
 from .base import PageContext, compiled, in_page_order, once
+from .boilerplate import (
+    EDITORS_NOTE_RE,
+    is_italic_only,
+    is_link_only,
+    is_note_class,
+    is_read_line,
+    is_standards_line,
+)
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
 from .dates import parse_date
@@ -92,6 +100,26 @@ _BYLINE_SKIPPED = compiled(
 
 # "@CRrileyCNN": a social handle printed beside a name, not part of it.
 _HANDLE_RE = re.compile(r"(?<!\S)@\w+")
+
+
+# Boxes among a story's paragraphs that are not its text (a caption or byline class on the
+# paragraph itself, in any case).
+_OUT_OF_BODY = compiled(
+    "ancestor-or-self::figure|ancestor-or-self::aside|ancestor::footer|ancestor::header"
+    "|ancestor-or-self::*[contains(translate(@class, 'BYLINECAPT', 'bylinecapt'), 'byline')"
+    " or contains(translate(@class, 'BYLINECAPT', 'bylinecapt'), 'caption')]"
+)
+# A paragraph this short that reads as a date is a stamp; one opening "By " a byline.
+_STAMP_LENGTH = 80
+_BYLINE_LENGTH = 120
+
+
+def _body_elements(container: html.HtmlElement) -> list[html.HtmlElement]:
+    """:func:`_paragraph_elements` and the sub-headings among them, in page order."""
+    return container.xpath(
+        ".//p|.//h2|.//h3|.//div[contains(@class, 'paragraph')][not(.//p)]"
+        "[not(.//div[contains(@class, 'paragraph')])]"
+    )
 
 
 def _paragraph_elements(container: html.HtmlElement) -> list[html.HtmlElement]:
@@ -254,20 +282,39 @@ class GenericArticlePage(ArticlePage):
         return chosen if sizes[chosen] >= 200 else None
 
     @once
-    def body_texts(self) -> list[str]:
-        """Text of the story's paragraphs, credits lines included."""
+    def body_lines(self) -> list[tuple[html.HtmlElement, str, bool]]:
+        """(element, text, whether a sub-heading) of the story's paragraphs and headings,
+        credits lines included; what the spec excludes from the body left out."""
         container = self.container()
         if container is None:
             return []
-        texts = (
-            self.visible_text(p)
-            for p in self.paragraph_elements(container)
-            if not p.xpath(
-                "ancestor::figure|ancestor::aside|ancestor::footer|ancestor::header"
-                "|ancestor::*[contains(@class, 'byline') or contains(@class, 'caption')]"
-            )
-        )
-        return [text for text in texts if text]
+        lines = []
+        for element in _body_elements(container):
+            if _OUT_OF_BODY(element):
+                continue
+            text = self.visible_text(element)
+            heading = element.tag in ("h2", "h3")
+            if text and (heading or not self._not_story_text(element, text)):
+                lines.append((element, text, heading))
+        return lines
+
+    def _not_story_text(self, element: html.HtmlElement, text: str) -> bool:
+        """A paragraph printed among the story's that is none of its text: a byline or
+        stamp, an editorial note, a "READ:" line, a promo that is only a link, the
+        outlet's standards line."""
+        if is_read_line(text) or EDITORS_NOTE_RE.match(text) or is_standards_line(text):
+            return True
+        if is_note_class(element.get("class")) or is_italic_only(element):
+            return True
+        if is_link_only(element, text):
+            return True
+        if len(text) <= _STAMP_LENGTH and parse_date(text):
+            return True
+        return text.startswith("By ") and len(text) <= _BYLINE_LENGTH and bool(parse_byline(text))
+
+    def body_texts(self) -> list[str]:
+        """Text of the story's paragraphs and sub-headings, credits lines included."""
+        return [text for _, text, _ in self.body_lines()]
 
     # The container is chosen by the text of its paragraphs, which are then its body: each
     # paragraph's query and text are computed once.
@@ -296,9 +343,23 @@ class GenericArticlePage(ArticlePage):
         return found
 
     @once
+    def story_lines(self) -> list[tuple[html.HtmlElement, str, bool]]:
+        """:meth:`body_lines` without credits lines, and without a sub-heading before the
+        story or after it (one there heads a box, not a part of the story)."""
+        lines = [line for line in self.body_lines() if not is_credits_line(line[1])]
+        while lines and lines[0][2]:
+            lines.pop(0)
+        while lines and lines[-1][2]:
+            lines.pop()
+        return lines
+
+    @once
     def paragraphs(self) -> list[str]:
-        found = [text for text in self.body_texts() if not is_credits_line(text)]
+        found = [text for _, text, _ in self.story_lines()]
         if found:
+            opening = self.opening()
+            if opening and not found[0].startswith(opening):
+                found[0] = f"{opening} {found[0]}"  # a source line printed apart
             return found
         body = self.ld.get("articleBody")
         if isinstance(body, str) and body.strip():
@@ -319,8 +380,8 @@ class GenericArticlePage(ArticlePage):
         container = self.container()
         if container is None:
             return None
-        elements = self.paragraph_elements(container)
-        first = elements[0] if elements else None
+        lines = self.story_lines()
+        first = lines[0][0] if lines else None
         for element in container.iter():
             if element is first:
                 break
