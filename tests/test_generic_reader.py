@@ -223,3 +223,77 @@ def test_the_generic_body_leaves_out_what_the_spec_excludes_and_keeps_sub_headin
     ]
     assert item["dateline"] == "Segou"
     assert [author["name"] for author in item["authors"]] == ["Awa Diarra", "Seydou Kone"]
+
+
+def test_a_card_whose_paragraph_sits_inside_a_link_is_no_body_text() -> None:
+    """A related card printed as ``<a><p>headline</p></a>`` among the paragraphs."""
+    body = (
+        "<p>A rice mill opened in Segou on Tuesday.</p>"
+        "<div class='zz-card'><a href='/2032/03/30/africa/river/index.html'>"
+        "<p class='zz-card__title'>Rice along the river</p></a></div>"
+        "<p>It can husk forty tonnes a day, its owners said.</p>"
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert item["paragraphs"] == [
+        "A rice mill opened in Segou on Tuesday.",
+        "It can husk forty tonnes a day, its owners said.",
+    ]
+
+
+def test_json_ld_article_body_wins_over_page_text_it_does_not_hold() -> None:
+    """A page whose story is drawn by script: its only paragraphs were a consent banner,
+    which became the body though the JSON-LD held the story's text."""
+    ld = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "headline": "Segou gets a rice mill", "datePublished": "2032-04-01T09:00:00Z",'
+        ' "articleBody": "Segou, Mali (CNN) -- A rice mill opened on Tuesday.\\nIt can husk'
+        ' forty tonnes a day."}'
+    )
+    banner = (
+        "<div class='consent'><p>We and the companies we work with use cookies to keep this"
+        " site running, to measure its audience and to show you advertising; choose which"
+        " ones you accept in Settings, where you can change your mind at any time.</p>"
+        "<p>Accept all</p></div>"
+    )
+    body = (
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body>"
+        f"<h1>Segou gets a rice mill</h1><div id='root'></div>{banner}</body></html>"
+    )
+    item = analyse(URL, HTML, body.encode()).article
+    assert item is not None
+    assert item["paragraphs"] == [
+        "Segou, Mali (CNN) -- A rice mill opened on Tuesday.",
+        "It can husk forty tonnes a day.",
+    ]
+
+
+@pytest.mark.parametrize("first", ["short", "long"])
+def test_paragraphs_each_in_a_wrapper_of_their_own(first: str) -> None:
+    """``<div class="txt"><p>...</p></div>`` per paragraph: the container was the one
+    wrapper holding the most text, so the page gave no item (under 200 characters) or
+    only its longest paragraph."""
+    opening = (
+        "Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday, the first of its kind."
+        if first == "short"
+        else "Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday, the first in"
+        " the region to husk and sort the grain of a whole season's harvest in one place."
+        " Its owners say farmers from four districts have asked for a turn."
+    )
+    texts = [
+        opening,
+        "It can husk forty tonnes a day, its owners said, and sort as much again.",
+        "Rice is the region's main crop, grown along the river and in its flood plains.",
+    ]
+    wrapped = "".join(
+        f"<div class='txt'><p>{text}</p></div><div class='ad'></div>" for text in texts
+    )
+    body = (
+        "<html><head><meta property='og:type' content='article'>"
+        "<meta property='article:published_time' content='2032-04-01T09:00:00Z'></head>"
+        f"<body><div class='layout'><h1>Segou gets a rice mill</h1>"
+        f"<div class='body-wrap'>{wrapped}</div></div></body></html>"
+    )
+    analysis = analyse(URL, HTML, body.encode())
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"] == texts

@@ -106,12 +106,19 @@ _HANDLE_RE = re.compile(r"(?<!\S)@\w+")
 # paragraph itself, in any case).
 _OUT_OF_BODY = compiled(
     "ancestor-or-self::figure|ancestor-or-self::aside|ancestor::footer|ancestor::header"
+    "|ancestor::a"  # a card: its headline printed as a paragraph inside the link
     "|ancestor-or-self::*[contains(translate(@class, 'BYLINECAPT', 'bylinecapt'), 'byline')"
     " or contains(translate(@class, 'BYLINECAPT', 'bylinecapt'), 'caption')]"
 )
 # A paragraph this short that reads as a date is a stamp; one opening "By " a byline.
 _STAMP_LENGTH = 80
 _BYLINE_LENGTH = 120
+
+
+def _mostly_within(texts: list[str], body: str) -> bool:
+    """Whether most of `texts` (by length) is found in `body`."""
+    total = sum(map(len, texts))
+    return 2 * sum(len(text) for text in texts if text in body) >= total
 
 
 def _body_elements(container: html.HtmlElement) -> list[html.HtmlElement]:
@@ -279,6 +286,17 @@ class GenericArticlePage(ArticlePage):
         if not sizes:
             return None
         chosen = max(sizes, key=lambda element: sizes[element])
+        # Each paragraph in a wrapper of its own (<div class="txt"><p>): the wrappers' parent.
+        parent = chosen.getparent()
+        kin = [
+            element
+            for element in sizes
+            if element.getparent() is parent
+            and element.tag == chosen.tag
+            and element.get("class") == chosen.get("class")
+        ]
+        if parent is not None and len(kin) > 1:
+            chosen, sizes[parent] = parent, sum(sizes[element] for element in kin)
         return chosen if sizes[chosen] >= 200 else None
 
     @once
@@ -356,11 +374,19 @@ class GenericArticlePage(ArticlePage):
     @once
     def paragraphs(self) -> list[str]:
         found = [text for _, text, _ in self.story_lines()]
+        stated = self.stated_body()
+        if stated and not _mostly_within(found, " ".join(stated)):
+            return stated  # the page's paragraphs are not the story's (a consent banner)
         if found:
             opening = self.opening()
             if opening and not found[0].startswith(opening):
                 found[0] = f"{opening} {found[0]}"  # a source line printed apart
             return found
+        return stated
+
+    @once
+    def stated_body(self) -> list[str]:
+        """The paragraphs of the JSON-LD ``articleBody``, if it states one."""
         body = self.ld.get("articleBody")
         if isinstance(body, str) and body.strip():
             return [p for p in (normalize_space(x) for x in body.split("\n")) if p]
