@@ -297,3 +297,36 @@ def test_paragraphs_each_in_a_wrapper_of_their_own(first: str) -> None:
     analysis = analyse(URL, HTML, body.encode())
     assert analysis.article is not None, analysis.reason
     assert analysis.article["paragraphs"] == texts
+
+
+def test_a_byline_box_printing_its_stamp_without_a_class_still_names_its_people() -> None:
+    """The whole box was refused as a byline once a date read out of it: no authors."""
+    byline = "<div class='zz-by'>By Awa Diarra and Seydou Kone, CNN<br>Updated 9:02 AM EDT,"
+    byline += " Sun May 2, 2032</div>"
+    item = analyse(URL, HTML, page("", byline=byline.replace("zz-by", "byline"))).article
+    assert item is not None
+    assert [author["name"] for author in item["authors"]] == ["Awa Diarra", "Seydou Kone"]
+
+
+def test_a_visible_stamp_is_the_last_source_of_the_dates() -> None:
+    """A page stating its time only in a printed stamp had no datePublished."""
+    stamp = "<div class='zz-timestamp'>Published 6:15 AM EDT, Mon July 5, 2032</div>"
+    body = f"<html><body><article><h1>Segou gets a rice mill</h1>{stamp}{BODY}</article>"
+    item = analyse(URL, HTML, (body + "</body></html>").encode()).article
+    assert item is not None
+    assert item["datePublished"] == "2032-07-05T10:15:00Z"
+    assert item["datePublishedRaw"] == "Published 6:15 AM EDT, Mon July 5, 2032"
+
+
+def test_time_elements_are_read_by_what_they_are_labelled() -> None:
+    """ "Updated <time> · Published <time>": the first was taken as the publication time,
+    so dateModified came before datePublished."""
+    stamps = (
+        "<div class='zz-stamps'>Updated <time datetime='2032-07-06T14:40:00Z'>2:40 PM UTC,"
+        " July 6, 2032</time> \u00b7 Published <time datetime='2032-07-05T10:15:00Z'>10:15"
+        " AM UTC, July 5, 2032</time></div>"
+    )
+    item = analyse(URL, HTML, page("", body=stamps + BODY)).article
+    assert item is not None
+    assert item["datePublished"] == "2032-07-05T10:15:00Z"
+    assert item["dateModified"] == "2032-07-06T14:40:00Z"

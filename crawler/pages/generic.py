@@ -115,6 +115,22 @@ _STAMP_LENGTH = 80
 _BYLINE_LENGTH = 120
 
 
+# A stamp printed at the end of a byline box without an element of its own.
+_STAMP_TAIL_RE = re.compile(r"\s*\b(?:updated|published|posted)\b.*$", re.IGNORECASE)
+# Classes of visible timestamps ("timestamp", "story__date", "ArticleTime"), any case.
+_STAMP_CLASS = re.compile("(?i)stamp|date|time")
+# What a stamp or the text before a <time> says it is: "Updated ...", "Published ...".
+_STAMP_LABEL_RE = re.compile(r"\b(?:(updated|modified)|(published|posted))\b", re.IGNORECASE)
+
+
+def _stamp_label(text: str) -> str | None:
+    """ "updated" or "published" for the last such word of `text`, else None."""
+    found = None
+    for match in _STAMP_LABEL_RE.finditer(text):
+        found = "updated" if match.group(1) else "published"
+    return found
+
+
 def _mostly_within(texts: list[str], body: str) -> bool:
     """Whether most of `texts` (by length) is found in `body`."""
     total = sum(map(len, texts))
@@ -429,6 +445,8 @@ class GenericArticlePage(ArticlePage):
             for element in outer:
                 skip = _BYLINE_SKIPPED(element)
                 text = normalize_space(_HANDLE_RE.sub(" ", text_of(element, skip=skip)))
+                if parse_date(text):  # its stamp printed in it: "By A, CNN Updated 9:02 AM ..."
+                    text = _STAMP_TAIL_RE.sub("", text)
                 if text and len(text) < 200 and not parse_date(text):
                     return text
         return None
@@ -464,11 +482,42 @@ class GenericArticlePage(ArticlePage):
 
     # -- dates --------------------------------------------------------------------------
     @once
-    def time_datetime(self) -> list[str]:
-        """``<time datetime>`` values inside the story, in page order."""
+    def time_datetime(self) -> list[tuple[str, str | None]]:
+        """``<time datetime>`` values inside the story, in page order, each with what the
+        text before it labels it: "published", "updated" or None."""
         scope = self.container()
         root = scope if scope is not None else self.ctx.doc
-        return [v.strip() for v in root.xpath(".//time/@datetime") if v.strip()]
+        found = []
+        for element in root.iter("time"):
+            value = (element.get("datetime") or "").strip()
+            if value:
+                before, parent = element.getprevious(), element.getparent()
+                label = before.tail if before is not None else parent.text
+                found.append((value, _stamp_label(label or "")))
+        return found
+
+    def _time_labelled(self, label: str, unlabelled: int) -> str | None:
+        """The first ``<time>`` labelled `label`, else the unlabelled one at index `unlabelled`."""
+        times = self.time_datetime()
+        for value, said in times:
+            if said == label:
+                return value
+        plain = [value for value, said in times if said is None]
+        return plain[unlabelled] if len(plain) > unlabelled else None
+
+    @once
+    def stamp(self) -> str | None:
+        """A visible timestamp inside the story ("Published 6:15 AM EDT, Mon July 5, 2032"),
+        read from an element whose class says stamp, date or time."""
+        scope = self.container()
+        for element in self.ctx.classes.searching(_STAMP_CLASS):
+            outside = scope is not None and scope not in element.iterancestors()
+            if element.tag == "time" or outside:
+                continue
+            text = text_of(element)
+            if text and len(text) <= _STAMP_LENGTH and parse_date(text):
+                return text
+        return None
 
     @once
     def date_published_raw(self) -> str | None:
@@ -478,8 +527,11 @@ class GenericArticlePage(ArticlePage):
         stated = self.ctx.meta(*PUBLISHED_METAS)
         if stated and parse_date(stated):
             return stated
-        times = self.time_datetime()
-        return times[0] if times else None
+        value = self._time_labelled("published", 0)
+        if value:
+            return value
+        stamp = self.stamp()  # the last source: a printed stamp, unless it says "Updated"
+        return stamp if stamp and _stamp_label(stamp) != "updated" else None
 
     def date_published(self) -> str | None:
         return parse_date(self.date_published_raw())
@@ -492,8 +544,11 @@ class GenericArticlePage(ArticlePage):
         stated = self.ctx.meta(*MODIFIED_METAS)
         if stated and parse_date(stated):
             return stated
-        times = self.time_datetime()
-        return times[1] if len(times) > 1 else None
+        value = self._time_labelled("updated", 1)
+        if value:
+            return value
+        stamp = self.stamp()
+        return stamp if stamp and _stamp_label(stamp) == "updated" else None
 
     def date_modified(self) -> str | None:
         return parse_date(self.date_modified_raw())
