@@ -330,3 +330,19 @@ def test_time_elements_are_read_by_what_they_are_labelled() -> None:
     assert item is not None
     assert item["datePublished"] == "2032-07-05T10:15:00Z"
     assert item["dateModified"] == "2032-07-06T14:40:00Z"
+
+
+@pytest.mark.parametrize(
+    "kind", ["application/ld+json; charset=utf-8", "Application/LD+JSON", " application/ld+json "]
+)
+def test_json_ld_is_read_whatever_the_spelling_of_its_type(kind: str) -> None:
+    """Only the exact ``type="application/ld+json"`` was read."""
+    ld = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "headline": "Segou gets a rice mill", "datePublished": "2032-04-01T09:00:00Z",'
+        ' "author": {"@type": "Person", "name": "Awa Diarra"}}'
+    )
+    item = analyse(URL, HTML, page(f"<script type='{kind}'>{ld}</script>")).article
+    assert item is not None
+    assert item["datePublished"] == "2032-04-01T09:00:00Z"
+    assert [author["name"] for author in item["authors"]] == ["Awa Diarra"]

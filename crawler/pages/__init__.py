@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree, html
 
 from .article import ArticlePage
-from .base import SCHEMA_VERSION, Analysis, Link, PageContext, header_value
+from .base import SCHEMA_VERSION, Analysis, Link, PageContext, header_value, is_jsonld_type
 from .blocks import is_block_page
 from .encoding import is_utf8, read_as_utf8, utf8_html
 from .generic import GenericArticlePage
@@ -63,7 +63,8 @@ def _jsonld_publishers(doc: html.HtmlElement) -> list[str]:
     (a headline about CNN on a Reuters page)."""
     names: list[str] = []
     pending: list[Any] = []
-    for text in doc.xpath('//script[@type="application/ld+json"]/text()'):
+    scripts = doc.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]")
+    for text in (script.text or "" for script in scripts if is_jsonld_type(script.get("type"))):
         try:
             pending.append(json.loads(text, strict=False))
         except (ValueError, RecursionError):

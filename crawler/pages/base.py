@@ -248,7 +248,7 @@ class _Heads:
                 href = get("href")
                 if href:
                     self.links.setdefault((get("rel") or "").lower(), href.strip())
-            elif get("type") == "application/ld+json":
+            elif is_jsonld_type(get("type")):
                 self.jsonld_scripts.append(element)
 
     def meta(self, name: str) -> str:
@@ -538,6 +538,14 @@ def _entities_decoded(data: Any) -> Any:
             elif isinstance(value, (dict, list)):
                 stack.append(value)
     return data
+
+
+def is_jsonld_type(value: str | None) -> bool:
+    """Whether a script's ``type`` is JSON-LD, in any case, with parameters or spaces
+    (``application/ld+json; charset=utf-8``)."""
+    if not value:
+        return False
+    return value.split(";", 1)[0].strip().lower() == "application/ld+json"
 
 
 def _flatten_jsonld(data: Any) -> Iterator[dict[str, Any]]:
