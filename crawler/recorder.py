@@ -254,7 +254,10 @@ class WarcRecorder:
             started = time.time() - float(request.meta.get("download_latency") or 0)
         protocol = response.protocol or "HTTP/1.1"
         truncated = None
-        if "partial" in response.flags or "dataloss" in response.flags:
+        # "dataloss": the connection was lost before the body's stated end. Scrapy's
+        # "partial" only says a body without Content-Length ended with the connection, the
+        # way HTTP ends such a body: whole, as far as anyone can tell.
+        if "dataloss" in response.flags:
             truncated = "disconnect"
         elif "download_stopped" in response.flags:
             truncated = "length"

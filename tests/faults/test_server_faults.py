@@ -8,6 +8,7 @@ store.
 from __future__ import annotations
 
 import gzip
+import json
 import resource
 import zlib
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 
 from crawler.decoding import brotli_decodes
 
+from ..conftest import run_cli
 from .harness import (
     HEALTHY_HEADLINE,
     HEALTHY_PATH,
@@ -84,6 +86,8 @@ def scenario(tmp: Path) -> dict[str, Any]:
         "redirect-ftp-scheme": {"status": 302, "headers": [["Location", "ftp://127.0.0.1/x"]]},
         "oversize-with-length": {"body_path": write(tmp, "oversize", oversize)},
         "oversize-no-length": {"body_path": write(tmp, "oversize", oversize), "length": None},
+        # A whole body whose end is the connection's close (no Content-Length): legal HTTP.
+        "close-delimited": {"body": variant("close-delimited").decode(), "length": None},
         "gzip-bomb": {
             "headers": [["Content-Encoding", "gzip"]],
             "body_path": write(tmp, "bomb", gzip_bomb()),
@@ -269,6 +273,22 @@ def test_gzip_bomb_stopped_bytes_archived_as_received(faults: Crawl) -> None:
     # The crawl process never held the 2 GiB: peak memory of any child stays far below.
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert peak_kib < 600 * 1024
+
+
+def test_a_body_ended_by_the_close_is_whole_not_truncated(faults: Crawl, tmp_path: Path) -> None:
+    """Without Content-Length a body ends when the server closes: Scrapy flags it
+    "partial" (completeness cannot be checked), which was archived as WARC-Truncated:
+    disconnect. The crawl stored the article, but replay, --from-archive and dedup
+    refused the record, so a store rebuilt from the WARCs lacked it."""
+    (record,) = faults.responses("close-delimited")
+    assert record.rec_headers.get_header("WARC-Truncated") is None
+    assert record.http_headers.get_header("Content-Length") is None
+    headline = f"{HEALTHY_HEADLINE} (close-delimited)"
+    assert headline in {line["headline"] for line in store_lines(faults.data)}
+    out = tmp_path / "replayed.jsonl"
+    done = run_cli("replay", str(faults.data / "warc"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert headline in {json.loads(line)["headline"] for line in out.read_text().splitlines()}
 
 
 @pytest.mark.parametrize("name", ["deflate", "zstd"])
