@@ -95,11 +95,20 @@ def nearest(snapshots: list[Snapshot], at: datetime, window: timedelta) -> Snaps
 
     Captures of a server error (5xx, 429), or of a 304 (the archive's crawler asked
     conditionally: no page in it), are taken only when the window holds nothing else: any
-    good capture says more of the page than the answer the archive happened on.
+    good capture says more of the page than the answer the archive happened on. A revisit
+    listed without its status (pywb's) may be such a 304: it comes after the good ones.
     """
-    within = [s for s in snapshots if abs(s.moment - at) <= window]
-    good = [s for s in within if not (s.status and (s.status in (304, 429) or s.status >= 500))]
-    return min(good or within, key=lambda s: (abs(s.moment - at), s.moment), default=None)
+    within = (s for s in snapshots if abs(s.moment - at) <= window)
+    return min(within, key=lambda s: (_doubt(s), abs(s.moment - at), s.moment), default=None)
+
+
+def _doubt(snapshot: Snapshot) -> int:
+    """0 for a capture of the page, 1 for a revisit of unknown status, 2 for an error or
+    a 304."""
+    status = snapshot.status
+    if status and (status in (304, 429) or status >= 500):
+        return 2
+    return 1 if status is None and snapshot.mime == "warc/revisit" else 0
 
 
 def memento_moment(value: bytes | str | None, fallback: datetime) -> datetime:

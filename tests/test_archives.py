@@ -64,6 +64,12 @@ def test_nearest_within_the_window() -> None:
     # revisit of nothing, and an http_304 error, though a page lay in the window.
     unmodified = Snapshot(URL, "20130129000000", status=304)
     assert nearest([early, unmodified], AT, timedelta(days=30)) == early
+    # pywb lists a revisit with no status: it may be a 304 (pywb then answers an empty
+    # 304), so a capture known to hold the page is taken first; a revisit before an error.
+    revisit = Snapshot(URL, "20130129100000", mime="warc/revisit")
+    assert nearest([early, revisit], AT, timedelta(days=30)) == early
+    assert nearest([revisit, error], AT, timedelta(days=30)) == revisit
+    assert nearest([revisit], AT, timedelta(days=30)) == revisit
     for listed in ([early, late], [late, early]):  # whichever the index lists first
         assert nearest(listed, datetime(2013, 1, 26, tzinfo=timezone.utc), timedelta(30)) == (
             early
