@@ -23,7 +23,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from archive.fetchstate import FetchRecord, FrontierEntry, Links, Planned
-from archive.state import FetchHistory
+from archive.state import FetchHistory, PayloadDigests
 
 from .diskfull import DISK_FULL_STAT
 from .keys import KIND, KNOWN, LINKS, PAGE_STATS, RESUMED_STAT, STORE_LOCKED_STAT, WARC_META
@@ -95,11 +95,20 @@ def payload_digest(body: bytes) -> str:
 class IncrementalMiddleware:
     """Makes known pages' requests conditional or skips them; keeps history and frontier."""
 
-    def __init__(self, crawler: Crawler, state: FetchHistory, mode: str, schedule: dict[Any, Any]):
+    def __init__(
+        self,
+        crawler: Crawler,
+        state: FetchHistory,
+        mode: str,
+        schedule: dict[Any, Any],
+        digests: PayloadDigests | None = None,
+    ):
         self.crawler = crawler
         self.state = state
         self.mode = mode
         self.schedule = schedule
+        # The recorder's index of captures: what a 304 would confirm must be in it.
+        self.digests = digests
         self.stats: StatsCollector = crawler.stats
 
     @classmethod
@@ -113,8 +122,12 @@ class IncrementalMiddleware:
         schedule = parse_schedule(
             settings.getdict("NEWSARCHIVE_REFETCH_SCHEDULE") or DEFAULT_SCHEDULE
         )
-        history = crawl_state(settings).fetch_history(history_context(settings))
-        middleware = cls(crawler, history, mode, schedule)
+        state = crawl_state(settings)
+        history = state.fetch_history(history_context(settings))
+        digests = (
+            state.payload_digests() if settings.getbool("NEWSARCHIVE_WARC_DEDUP_ENABLED") else None
+        )
+        middleware = cls(crawler, history, mode, schedule, digests)
         for handler, signal in (
             (middleware.spider_opened, signals.spider_opened),
             (middleware.spider_closed, signals.spider_closed),
@@ -134,6 +147,8 @@ class IncrementalMiddleware:
         if reason == "finished":
             self.state.finish(spider.name)
         self.state.close()
+        if self.digests is not None:
+            self.digests.close()
 
     def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
         """The article is in the store: only now may the history say it was fetched."""
@@ -206,11 +221,25 @@ class IncrementalMiddleware:
             self.stats.inc_value(PAGE_STATS + "skipped")
             raise KnownPage("skipped", record)
         request.meta[KNOWN] = record
+        if not self._confirmable(record.url, record):
+            return None  # fetched whole: its capture fills the index again
         if record.etag:
             request.headers["If-None-Match"] = record.etag
         if record.last_modified:
             request.headers["If-Modified-Since"] = record.last_modified
         return None
+
+    def _confirmable(self, url: str, record: FetchRecord) -> bool:
+        """Whether a 304 to the record's validators could be archived as confirming the
+        capture they came from: the recorder's index of captures holds it (or, for a
+        history kept before it noted that capture, some capture of the page). An index
+        set aside as damaged, or off for an earlier run, holds none: a 304 would then
+        name nothing, and would never fill the index again."""
+        if self.digests is None:
+            return True
+        if record.warc_digest:
+            return self.digests.lookup(url, record.warc_digest) is not None
+        return self.digests.latest(url) is not None
 
     def process_response(
         self, request: Request, response: Response, spider: Any = None

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -164,6 +165,19 @@ def test_changed_page_new_version_unchanged_pages_304(
     sent = requests_sent(data, server.url("cnn", CNN_B))
     assert len(sent) == 2 and "If-None-Match" not in sent[0]
     assert sent[1]["If-None-Match"].startswith('"') and sent[1]["If-Modified-Since"]
+    # Each 304 is archived naming the capture it confirms, a page linked with a tracking
+    # parameter (archived under the URL asked, "?utm_source=...") as well.
+    revisits = [
+        rec
+        for rec in _records(data, "revisit")
+        if rec.rec_headers.get_header("WARC-Profile", "").endswith("server-not-modified")
+    ]
+    assert len(revisits) == articles - 1
+    assert all(rec.rec_headers.get_header("WARC-Refers-To") for rec in revisits), [
+        rec.rec_headers.get_header("WARC-Target-URI")
+        for rec in revisits
+        if not rec.rec_headers.get_header("WARC-Refers-To")
+    ]
     # Nothing changed since: a third run stores nothing, writes nothing to the store.
     third = crawl(server, data, "--recrawl", "all")
     assert third["pages"]["notModified"] == articles and third["articles"]["updated"] == 0
@@ -235,6 +249,15 @@ def test_a_page_reverted_to_an_earlier_text_is_confirmed_as_that_text(
     assert first_a[0] == b[0] == "response" and first_a[1] != b[1]
     assert reverted[0] == "revisit" and reverted[1] == first_a[1]
     assert confirmed[0] == "revisit" and confirmed[1] == first_a[1], "the 304 confirms A"
+
+
+def _records(data: Path, kind: str) -> list[Any]:
+    """The WARC records of `kind` the crawls wrote, in order (headers only)."""
+    found = []
+    for path in sorted((data / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            found += [rec for rec in ArchiveIterator(handle) if rec.rec_type == kind]
+    return found
 
 
 def _captures_of(data: Path, url: str) -> list[tuple[str, str, str | None, str]]:
@@ -313,6 +336,36 @@ def test_a_store_rebuilt_from_the_archive_ends_on_the_text_a_304_confirmed(
     assert latest["warc"]["recordId"] == _captures_of(data, url)[-1][3]
     (live,) = [line for line in store_lines(data) if line["url"] == url]
     assert live["contentDigest"] == latest["contentDigest"]
+
+
+@pytest.mark.parametrize("lost", ["damaged", "dedup off"])
+def test_a_page_the_digest_index_does_not_know_is_fetched_whole_not_confirmed_blind(
+    copied_site: tuple[SiteServer, Path], tmp_path: Path, lost: str
+) -> None:
+    """The digest index set aside as damaged (or off for the first run) while the fetch
+    history kept its validators: every later run got 304s archived as revisits that
+    named nothing (no WARC-Refers-To, no payload digest), and a 304 never filled the
+    index again. The page is fetched whole once instead, and confirmed after."""
+    server, _cnn = copied_site
+    data = tmp_path / "data"
+    url = server.url("cnn", CNN_A)
+    if lost == "dedup off":
+        crawl(server, data, "-s", "NEWSARCHIVE_WARC_DEDUP_ENABLED=False")
+    else:
+        crawl(server, data)
+        index = data / "state" / "warc-digests.sqlite3"
+        for extra in ("-wal", "-shm"):
+            index.with_name(index.name + extra).unlink(missing_ok=True)
+        index.write_bytes(b"this was a database once\n" * 200)
+    crawl(server, data, "--recrawl", "all")
+    crawl(server, data, "--recrawl", "all")
+    sent = requests_sent(data, url)
+    assert len(sent) == 3
+    assert "If-None-Match" not in sent[1], "validators of a capture the index does not know"
+    assert "If-None-Match" in sent[2]
+    captures = _captures_of(data, url)
+    assert [kind for kind, *_ in captures] == ["response", "response", "revisit"]
+    assert captures[2][2] == captures[1][3], "the 304 names the capture it confirms"
 
 
 def test_a_history_kept_before_warc_digests_reads_and_learns_them(tmp_path: Path) -> None:
