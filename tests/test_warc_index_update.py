@@ -153,3 +153,17 @@ def test_an_update_that_adds_no_line_leaves_the_index_file_alone(tmp_path: Path)
     assert update_index(tmp_path, skipped=[]) == 0
     after = (tmp_path / INDEX_NAME).stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_an_update_clears_what_a_killed_update_left(tmp_path: Path) -> None:
+    """A kill -9 while the index was rewritten left its half copy (``.index-XXXX.cdxj``,
+    cut mid-line) for good: pywb, pointed at the folder, read its lines as captures too."""
+    write_one_capture(tmp_path, 1)
+    update_index(tmp_path)
+    left = [tmp_path / ".index-k1ll3d.cdxj", tmp_path / ".index-files-k1ll3d"]
+    for path in left:
+        path.write_bytes(b"com,cnn)/ 2024 {\"url\": \"https://www.cnn.com/\", \"off")
+    write_one_capture(tmp_path, 2)
+    assert update_index(tmp_path) >= 1
+    assert not any(path.exists() for path in left)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".index-")) == []

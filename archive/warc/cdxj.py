@@ -42,6 +42,8 @@ INDEX_NAME = "index.cdxj"
 LOCK_NAME = ".index.cdxj.lock"  # hidden: pywb and cdxj-indexer read only the index
 # The WARC files the index names, and which index that was (its inode, size, mtime).
 NAMES_NAME = ".index.cdxj.files"
+# The copies an update writes before renaming them into place.
+_TEMP_PREFIX = ".index-"
 # Bytes of the old index copied at a time.
 _COPY_CHUNK = 1 << 20
 
@@ -329,6 +331,7 @@ def _update(
     folder: Path, *, rebuild: bool, skipped: list[str] | None, written: Mapping[str, list[str]]
 ) -> int:
     """`update_index` under its lock."""
+    _clear_leftovers(folder)
     index = folder / INDEX_NAME
     # The files the index names: listed by the last update, else read from every line.
     listed = None if rebuild else _listed_names(folder)
@@ -353,7 +356,7 @@ def _update(
     if not rebuild and index.exists():
         handle = open(index, "rb")  # noqa: SIM115 (closed below)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".cdxj", dir=folder)
         try:
             os.fchmod(fd, 0o666 & ~_umask())  # as the WARCs: readable by a pywb of another user
             with os.fdopen(fd, "wb") as out:
@@ -371,6 +374,14 @@ def _update(
             handle.close()
     _list_names(folder, written_index, known | _filenames(added))
     return len(added)
+
+
+def _clear_leftovers(folder: Path) -> None:
+    """Remove the copies an update killed mid-write left (``.index-*``): under the lock,
+    none is being written, and pywb pointed at the folder would read one as an index."""
+    for leftover in folder.glob(f"{_TEMP_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def write_merged(old: BinaryIO | None, added: list[bytes], out: BinaryIO) -> None:
@@ -464,7 +475,7 @@ def _listed_names(folder: Path) -> set[str] | None:
 def _list_names(folder: Path, index: os.stat_result, names: set[str]) -> None:
     """Keep `names` beside the index they belong to (replaced whole, as the index is)."""
     data = json.dumps({"index": _identity(index), "files": sorted(names)}, separators=(",", ":"))
-    fd, tmp = tempfile.mkstemp(prefix=".index-files-", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f"{_TEMP_PREFIX}files-", dir=folder)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as out:
