@@ -59,6 +59,19 @@ ARCHIVE_HEADERS = frozenset(
     }
 )
 ORIG_PREFIX = "x-archive-orig-"
+# The headers pywb serves prefixed (its header rules' "prefix" ones; Wayback prefixes every
+# header of the original): an answer prefixing only these is pywb's, which serves the
+# original's others as they were.
+PYWB_PREFIXED = frozenset(
+    {"access-control-allow-origin", "access-control-allow-credentials", "age", "alt-svc"}
+    | {"access-control-expose-headers", "access-control-max-age", "cache-control"}
+    | {"access-control-allow-methods", "access-control-allow-headers", "connection"}
+    | {"content-encoding", "content-md5", "content-security-policy", "date", "etag"}
+    | {"content-security-policy-report-only", "expires", "last-modified", "p3p", "pragma"}
+    | {"public-key-pins", "retry-after", "server", "status", "strict-transport-security"}
+    | {"trailer", "tk", "upgrade", "upgrade-insecure-requests", "vary", "via", "warning"}
+    | {"x-frame-options", "x-xss-protection"}
+)
 # Framing headers describe the bytes as the archive sent them, so they are the archive's.
 FRAMING = frozenset({"content-length", "content-encoding", "transfer-encoding"})
 
@@ -436,6 +449,8 @@ def original_headers(
     the original's, resolved against `memento_url`) or leaves it as it was.
     """
     prefixed = [(n, v) for n, v in served if n.lower().startswith(ORIG_PREFIX)]
+    if prefixed and all(n[len(ORIG_PREFIX) :].lower() in PYWB_PREFIXED for n, _ in prefixed):
+        return _pywb_originals(served, memento_url)
     if not prefixed:
         # pywb serves the original headers, and a Date of its own where the capture had none.
         return [
@@ -461,6 +476,27 @@ def original_headers(
             headers.append((name, value))
         elif lower == "location" and "location" not in have:
             headers.append((name, _original_location(value, memento_url)))
+    return headers
+
+
+def _pywb_originals(served: list[tuple[str, str]], memento_url: str) -> list[tuple[str, str]]:
+    """The original's headers from pywb's answer, in their order: those it prefixed given
+    back, the others as served but for its own (Memento ones, a Date where it prefixed
+    the original's, anything it also served prefixed)."""
+    prefixed = {
+        n.lower()[len(ORIG_PREFIX) :] for n, _ in served if n.lower().startswith(ORIG_PREFIX)
+    }
+    headers: list[tuple[str, str]] = []
+    for name, value in served:
+        lower = name.lower()
+        if lower.startswith(ORIG_PREFIX):
+            bare = name[len(ORIG_PREFIX) :]
+            keep_prefixed = bare.lower() in FRAMING or bare.lower() == "connection"
+            headers.append((name if keep_prefixed else bare, value))
+        elif lower == "location":
+            headers.append((name, _original_location(value, memento_url)))
+        elif lower not in ARCHIVE_HEADERS and lower not in prefixed and lower != "date":
+            headers.append((name, value))
     return headers
 
 

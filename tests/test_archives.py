@@ -133,6 +133,32 @@ def test_pywb_original_headers_without_its_own() -> None:
     assert original_headers(kept, captured=captured) == kept
 
 
+def test_pywb_prefixing_some_headers_serves_the_others_as_they_were() -> None:
+    """pywb prefixes only the headers of its list (Cache-Control, ETag, Date, Server ...)
+    and serves the original's others as they were: they were dropped as the archive's."""
+    served = [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("X-Archive-Orig-Cache-Control", "max-age=60"),
+        ("Set-Cookie", "edition=intl; Path=/"),
+        ("X-Served-By", "cache-a1"),
+        ("Content-Language", "en"),
+        ("X-Archive-Orig-Date", "Tue, 29 Jan 2013 22:38:00 GMT"),
+        ("Content-Length", "973"),
+        ("Memento-Datetime", "Tue, 29 Jan 2013 22:38:00 GMT"),
+        ("Content-Location", f"http://127.0.0.1:8080/news/20130129223800id_/{URL}"),
+        ("Date", "Mon, 30 Nov 2026 01:00:00 GMT"),
+    ]
+    assert original_headers(served) == [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Cache-Control", "max-age=60"),
+        ("Set-Cookie", "edition=intl; Path=/"),
+        ("X-Served-By", "cache-a1"),
+        ("Content-Language", "en"),
+        ("Date", "Tue, 29 Jan 2013 22:38:00 GMT"),
+        ("Content-Length", "973"),
+    ]
+
+
 def test_memento_urls_and_links() -> None:
     memento = f"https://web.archive.org/web/20130129223800/{URL}"
     assert original_of(memento) == ("20130129223800", URL)
