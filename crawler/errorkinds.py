@@ -28,8 +28,20 @@ ERROR_KINDS = (
 SITE_UNREACHABLE = frozenset({"dns", "connection_refused"})
 
 
+# Failures Twisted hands on inside ``ResponseFailed(reasons)``, named by their own kind.
+INNER_KINDS = (("headerblocktoolarge", "headers_too_large"),)
+
+
 def error_kind(exc: BaseException | None) -> str:
     """A short, stable name for a download failure."""
+    cause: BaseException | None = exc
+    for _ in range(3):  # Scrapy's DownloadFailedError, from Twisted's ResponseFailed
+        for reason in getattr(cause, "reasons", None) or ():
+            inner = type(getattr(reason, "value", reason)).__name__.lower()
+            for marker, kind in INNER_KINDS:
+                if marker in inner:
+                    return kind
+        cause = getattr(cause, "__cause__", None)
     name = type(exc).__name__.lower()
     for marker, kind in ERROR_KINDS:
         if marker in name:

@@ -21,6 +21,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from archive.warc.bounded import MAX_HEADER_BLOCK
+
 from .keys import FETCH_START, WIRE
 
 # The Scrapy releases this module (the one that subclasses and copies Scrapy's internals)
@@ -70,7 +72,18 @@ class _WireParser(http11._LenientHTTPClientParser):
 
     def headerReceived(self, name: bytes, value: bytes) -> None:
         self._newsarchive_headers.append((name, value))
+        self._newsarchive_head_bytes = (
+            getattr(self, "_newsarchive_head_bytes", 0) + len(name) + len(value) + 4
+        )  # ": " and CRLF
+        if self._newsarchive_head_bytes > MAX_HEADER_BLOCK:
+            raise HeaderBlockTooLarge(f"a header block longer than {MAX_HEADER_BLOCK} bytes")
         super().headerReceived(name, value)
+
+
+class HeaderBlockTooLarge(Exception):
+    """A response whose header block is longer than newsarchive's readers take of a record
+    (:data:`archive.warc.bounded.MAX_HEADER_BLOCK`): archived, it would be damage to them.
+    Twisted bounds each header line, not their sum."""
 
 
 def request_head(request: Any) -> bytes:

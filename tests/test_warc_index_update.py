@@ -162,7 +162,7 @@ def test_an_update_clears_what_a_killed_update_left(tmp_path: Path) -> None:
     update_index(tmp_path)
     left = [tmp_path / ".index-k1ll3d.cdxj", tmp_path / ".index-files-k1ll3d"]
     for path in left:
-        path.write_bytes(b"com,cnn)/ 2024 {\"url\": \"https://www.cnn.com/\", \"off")
+        path.write_bytes(b'com,cnn)/ 2024 {"url": "https://www.cnn.com/", "off')
     write_one_capture(tmp_path, 2)
     assert update_index(tmp_path) >= 1
     assert not any(path.exists() for path in left)

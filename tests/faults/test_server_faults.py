@@ -86,6 +86,11 @@ def scenario(tmp: Path) -> dict[str, Any]:
         "redirect-ftp-scheme": {"status": 302, "headers": [["Location", "ftp://127.0.0.1/x"]]},
         "oversize-with-length": {"body_path": write(tmp, "oversize", oversize)},
         "oversize-no-length": {"body_path": write(tmp, "oversize", oversize), "length": None},
+        # Header lines each under Twisted's 16 KiB limit, 1.2 MB of them in all.
+        "huge-headers": {
+            "headers": [[f"X-Pad-{n}", "p" * 15_000] for n in range(80)],
+            "body": variant("huge-headers").decode(),
+        },
         # A whole body whose end is the connection's close (no Content-Length): legal HTTP.
         "close-delimited": {"body": variant("close-delimited").decode(), "length": None},
         "gzip-bomb": {
@@ -273,6 +278,18 @@ def test_gzip_bomb_stopped_bytes_archived_as_received(faults: Crawl) -> None:
     # The crawl process never held the 2 GiB: peak memory of any child stays far below.
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert peak_kib < 600 * 1024
+
+
+def test_a_header_block_past_the_readers_bound_is_refused_not_archived(faults: Crawl) -> None:
+    """1.2 MB of header lines, each within Twisted's line limit: archived as received,
+    then newsarchive's own readers (index, verify, replay) refused the record, and the
+    whole file was left out of index.cdxj, run after run. Refused at the download now,
+    at the bound the readers hold every record to."""
+    assert faults.responses("huge-headers") == []
+    faults.error("headers_too_large", "huge-headers")
+    listed = (faults.data / "warc" / "index.cdxj").read_text()
+    for path in (faults.data / "warc").glob("*.warc.gz"):
+        assert path.name in listed
 
 
 def test_a_body_ended_by_the_close_is_whole_not_truncated(faults: Crawl, tmp_path: Path) -> None:
