@@ -346,3 +346,23 @@ def test_json_ld_is_read_whatever_the_spelling_of_its_type(kind: str) -> None:
     assert item is not None
     assert item["datePublished"] == "2032-04-01T09:00:00Z"
     assert [author["name"] for author in item["authors"]] == ["Awa Diarra"]
+
+
+def test_read_lines_and_link_promos_among_the_paragraphs_are_inline_related_links() -> None:
+    """The generic reader left them out of the body but listed none as related links."""
+    body = (
+        "<p>A rice mill opened in Segou on Tuesday.</p>"
+        "<p>READ: <a href='/2032/03/30/africa/river-rice/index.html'>Rice along the river</a></p>"
+        "<p>It can husk forty tonnes a day, its owners said.</p>"
+        "<p><a href='https://www.cnn.com/2032/03/01/africa/bakeries/index.html'>Bamako"
+        " bakeries run short of flour</a></p>"
+        "<p><a href='https://www.facebook.com/cnn'>Tell us on Facebook</a></p>"
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert [(link["url"], link["headline"], link["kind"]) for link in item["relatedLinks"]] == [
+        ("https://www.cnn.com/2032/03/30/africa/river-rice/index.html", "Rice along the river",
+         "inline"),
+        ("https://www.cnn.com/2032/03/01/africa/bakeries/index.html",
+         "Bamako bakeries run short of flour", "inline"),
+    ]  # fmt: skip

@@ -16,6 +16,8 @@ from .text import normalize_space, text_of
 READ_LINE_RE = re.compile(r"^(?:READ(?: MORE)?|Read(?: more)?)\s*:", re.UNICODE)
 # "Editor's note: ..." (straight or curly apostrophe) opens an editorial note.
 EDITORS_NOTE_RE = re.compile(r"^editor[’'`]?s[’']?\s+note\b", re.IGNORECASE)
+# A promo's link to a social network ("Tell us on our Facebook page"): not coverage.
+SOCIAL_HOST_RE = re.compile(r"(?:^|\.)(?:facebook|twitter|instagram|x)\.com$")
 # "Our Standards: ..." under a Reuters story: the outlet's principles, not the story.
 _STANDARDS_RE = re.compile(r"^our standards\b", re.IGNORECASE)
 

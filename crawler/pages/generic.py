@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import html
 
 from .article import ArticlePage, headline_suffixes
-from .base import PageContext, compiled, in_page_order, once
+from .base import Link, PageContext, compiled, in_page_order, once
 from .boilerplate import (
     EDITORS_NOTE_RE,
+    SOCIAL_HOST_RE,
     is_italic_only,
     is_link_only,
     is_note_class,
@@ -349,6 +351,25 @@ class GenericArticlePage(ArticlePage):
     def body_texts(self) -> list[str]:
         """Text of the story's paragraphs and sub-headings, credits lines included."""
         return [text for _, text, _ in self.body_lines()]
+
+    def related_links(self) -> list[Link]:
+        """The links of "READ: ..." lines and of promos that are only a link, among the
+        story's paragraphs (kind "inline"), but those to social networks."""
+        container = self.container()
+        if container is None:
+            return []
+        found = []
+        for element in _body_elements(container):
+            if element.tag in ("h2", "h3") or _OUT_OF_BODY(element):
+                continue
+            text = self.visible_text(element)
+            if not text or not (is_read_line(text) or is_link_only(element, text)):
+                continue
+            for anchor in element.iter("a"):
+                url = self.ctx.absolute(anchor.get("href"))
+                if url and not SOCIAL_HOST_RE.search(urlsplit(url).hostname or ""):
+                    found.append(Link(url=url, kind="inline", headline=text_of(anchor)))
+        return found
 
     # The container is chosen by the text of its paragraphs, which are then its body: each
     # paragraph's query and text are computed once.

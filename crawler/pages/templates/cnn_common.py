@@ -19,6 +19,7 @@ from ..article import ArticlePage
 from ..base import Link, in_page_order, once
 from ..boilerplate import (
     EDITORS_NOTE_RE,
+    SOCIAL_HOST_RE,
     is_italic_only,
     is_link_only,
     is_note_class,
@@ -32,7 +33,6 @@ from ..text import normalize_space, reads_as_place, text_of
 NON_ARTICLE_PATH_RE = re.compile(
     r"/(?:videos?|gallery|galleries|interactive|specials|live-news)/|/video/data/", re.IGNORECASE
 )
-SOCIAL_HOST_RE = re.compile(r"(?:^|\.)(?:facebook|twitter|instagram|x)\.com$")
 NON_ARTICLE_TYPES = ("video", "gallery", "section", "website", "live")
 
 
