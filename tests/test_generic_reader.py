@@ -366,3 +366,18 @@ def test_read_lines_and_link_promos_among_the_paragraphs_are_inline_related_link
         ("https://www.cnn.com/2032/03/01/africa/bakeries/index.html",
          "Bamako bakeries run short of flour", "inline"),
     ]  # fmt: skip
+
+
+def test_a_json_ld_author_given_by_reference_is_read_from_its_node() -> None:
+    """An ``@graph`` naming its author by ``@id`` (Yoast-style) gave no authors."""
+    ld = (
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "NewsArticle", "headline": "Segou gets a rice mill",'
+        ' "datePublished": "2032-04-01T09:00:00Z",'
+        ' "author": [{"@id": "https://www.cnn.com/#/person/awa"}]},'
+        '{"@type": "Person", "@id": "https://www.cnn.com/#/person/awa", "name": "Awa Diarra"}'
+        "]}"
+    )
+    item = analyse(URL, HTML, page(f"<script type='application/ld+json'>{ld}</script>")).article
+    assert item is not None
+    assert [author["name"] for author in item["authors"]] == ["Awa Diarra"]

@@ -9,6 +9,7 @@ the visible byline and the opening of its first paragraph.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -187,10 +188,13 @@ def is_organisation_type(name: str) -> bool:
     return name.endswith("Organization") or name in _ORGANISATION_TYPES
 
 
-def jsonld_people(value: Any) -> list[str]:
-    """Names of JSON-LD ``author`` values: strings, Person objects, lists of either."""
+def jsonld_people(value: Any, nodes: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
+    """Names of JSON-LD ``author`` values: strings, Person objects, lists of either; an
+    object that is only a reference (``{"@id": ...}``) read from the node of that id."""
     names: list[str] = []
     for entry in value if isinstance(value, list) else [value]:
+        if isinstance(entry, dict) and "name" not in entry and nodes:
+            entry = nodes.get(str(entry.get("@id")), entry)
         if isinstance(entry, str):
             name = normalize_space(entry)
         elif isinstance(entry, dict) and not any(map(is_organisation_type, jsonld_types(entry))):
@@ -484,12 +488,17 @@ class GenericArticlePage(ArticlePage):
         found += [e for e in indexed if root in e.iterancestors()]
         return in_page_order(root, found) if found else []
 
+    @once
+    def jsonld_nodes(self) -> dict[str, dict[str, Any]]:
+        """The page's JSON-LD objects by their ``@id``, for references to them."""
+        return {node["@id"]: node for node in self.ctx.jsonld if isinstance(node.get("@id"), str)}
+
     def authors(self) -> list[dict[str, str]]:
         """The visible byline's people; without one, JSON-LD authors, then author meta."""
         found = parse_byline(self.byline())
         if found:
             return found
-        names = jsonld_people(self.ld.get("author"))
+        names = jsonld_people(self.ld.get("author"), self.jsonld_nodes())
         if not names:
             stated = self.ctx.meta(*AUTHOR_METAS)
             if stated and not stated.startswith(("http://", "https://")):
