@@ -383,3 +383,14 @@ def test_captures_of_an_uncompressed_warc_are_exported_gzipped(
     replayed = run_cli("replay", str(out), "--out", str(tmp_path / "items.jsonl"))
     assert replayed.returncode == 0, replayed.stderr
     assert len(read_items(tmp_path / "items.jsonl")) == len(store_lines(data))
+
+
+def test_each_record_copied_names_a_warcinfo_record_the_wacz_holds(wacz: Path) -> None:
+    """Records are copied byte for byte, their WARC-Warcinfo-ID included: it named the
+    warcinfo record of the crawl's file, which the WACZ did not hold."""
+    with zipfile.ZipFile(wacz) as package, package.open("archive/data.warc.gz") as stream:
+        records = [record.rec_headers for record in ArchiveIterator(stream)]
+    infos = {head.get_header("WARC-Record-ID") for head in records if head.get_header(
+        "WARC-Type") == "warcinfo"}  # fmt: skip
+    named = {head.get_header("WARC-Warcinfo-ID") for head in records} - {None}
+    assert named and named <= infos, named - infos

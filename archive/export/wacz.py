@@ -1,7 +1,8 @@
 """``newsarchive export wacz``: the WARC records of chosen captures as a WACZ 1.1.1 file.
 
 Layout (WACZ 1.1.1): ``archive/data.warc.gz`` (a ``warcinfo`` record, then the response
-record of each stored article version chosen, copied byte for byte from our WARC files),
+record of each stored article version chosen, copied byte for byte from our WARC files,
+each file's own ``warcinfo`` record before the first record copied from it),
 ``indexes/index.cdx`` (its CDXJ index, sorted, as pywb and cdxj-indexer write it),
 ``pages/pages.jsonl`` (one page per capture: URL, ISO time and the article's headline),
 ``datapackage.json`` (every file with its size and sha256) and ``datapackage-digest.json``
@@ -80,16 +81,49 @@ class _Held:
     payload_digest: str
 
 
-def _record(
-    warc_dir: Path, provenance: dict[str, Any], handles: dict[str, BinaryIO], stack: ExitStack
-) -> _Held:
-    """One record by its provenance (file, offset, length); each WARC file is opened once
-    for the whole export (`handles`, closed by `stack`)."""
+class _Sources:
+    """The WARC files records are copied from, each opened once for the whole export and
+    its ``warcinfo`` record copied before its first record: the records copied name it
+    (``WARC-Warcinfo-ID``)."""
+
+    def __init__(self, warc_dir: Path, out: BinaryIO, stack: ExitStack):
+        self.warc_dir = warc_dir
+        self.out = out
+        self.stack = stack
+        self.handles: dict[str, BinaryIO] = {}
+
+    def handle(self, name: str) -> BinaryIO:
+        handle = self.handles.get(name)
+        if handle is None:
+            handle = self.handles[name] = self.stack.enter_context(_open_warc(self.warc_dir / name))
+            info = _warcinfo_of(handle)
+            if info is not None:
+                self.out.write(info)
+        return handle
+
+
+def _warcinfo_of(handle: BinaryIO) -> bytes | None:
+    """The file's first record, as a gzip member, if it is a ``warcinfo`` record."""
+    handle.seek(0)
+    records = ArchiveIterator(handle)
+    try:
+        first = next(records)
+        if first.rec_type != "warcinfo":
+            return None
+        records.read_to_end(first)
+        offset, length = records.get_record_offset(), records.get_record_length()
+    except Exception:  # a file that does not open with a record: its records say the rest
+        return None
+    handle.seek(offset)
+    raw = handle.read(length)
+    return raw if raw.startswith(GZIP_MAGIC) else gzip.compress(raw, mtime=0)
+
+
+def _record(sources: _Sources, provenance: dict[str, Any]) -> _Held:
+    """One record by its provenance (file, offset, length)."""
     name = str(provenance["filename"])
-    path = warc_dir / name
-    handle = handles.get(name)
-    if handle is None:
-        handle = handles[name] = stack.enter_context(_open_warc(path))
+    path = sources.warc_dir / name
+    handle = sources.handle(name)
     handle.seek(int(provenance["offset"]))
     raw = handle.read(int(provenance["length"]))
     if len(raw) != int(provenance["length"]):
@@ -201,13 +235,13 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
         seen: set[tuple[str, int]] = set()
         revisited: set[str] = set()  # payload digests of the revisits copied
         captures = 0
-        handles: dict[str, BinaryIO] = {}
         with (
             ExitStack() as stack,
             open(warc, "wb") as warc_out,
             open(pages, "w", encoding="utf-8") as pages_out,
         ):
             _warcinfo(warc_out)
+            sources = _Sources(warc_dir, warc_out, stack)
             header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
             pages_out.write(json.dumps(header) + "\n")
             for line in lines:
@@ -218,7 +252,7 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
                 if key in seen:
                     continue
                 seen.add(key)
-                held = _record(warc_dir, provenance, handles, stack)
+                held = _record(sources, provenance)
                 warc_out.write(held.raw)
                 captures += 1
                 if held.rec_type == "revisit" and held.payload_digest:
@@ -234,7 +268,7 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
             if not captures:
                 raise ExportError("no stored capture matches: nothing to export")
             for provenance in _originals(warc_dir, revisited, seen):
-                warc_out.write(_record(warc_dir, provenance, handles, stack).raw)
+                warc_out.write(_record(sources, provenance).raw)
         index = folder / "indexes" / "index.cdx"
         index.write_text("".join(index_lines([warc])), "utf-8")
         files = [warc, index, pages]
