@@ -381,3 +381,49 @@ def test_a_json_ld_author_given_by_reference_is_read_from_its_node() -> None:
     item = analyse(URL, HTML, page(f"<script type='application/ld+json'>{ld}</script>")).article
     assert item is not None
     assert [author["name"] for author in item["authors"]] == ["Awa Diarra"]
+
+
+def test_a_story_outside_the_pages_article_cards_is_found() -> None:
+    """A page listing related stories as ``<article>`` cards, its own story in a plain
+    ``<div>``: the card with the most text was taken for the story."""
+    story = [
+        "Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday, the first in the"
+        f" region able to husk a whole harvest, and farmers came from far to see it ({n})."
+        for n in range(4)
+    ]
+    cards = "".join(
+        f"<article class='zz-card'><h3>Another story {n}</h3><p>A teaser of a few words"
+        f" about another story ({n}).</p></article>"
+        for n in range(5)
+    )
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        "<h1>Segou gets a rice mill</h1><div class='zz-body'>"
+        + "".join(f"<p>{text}</p>" for text in story)
+        + f"</div><section class='zz-more'>{cards}</section></body></html>"
+    )
+    analysis = analyse(URL, HTML, body.encode())
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"] == story
+
+
+def test_a_wire_opening_says_a_page_is_a_story() -> None:
+    """A page of before OpenGraph and ``<article>`` (Reuters until about 2014) states no
+    kind; its opening "MUMBAI (Reuters) - ..." says it is a story."""
+    paragraphs = [
+        "MUMBAI (Reuters) - Shares ended flat on Tuesday as gains in banks offset losses in"
+        " carmakers, dealers said.",
+        "Traders said the market would wait for the central bank's meeting next week,"
+        " when most expect rates to be held where they are for another quarter.",
+    ]
+    body = (
+        "<html><head><title>Shares end flat | Reuters</title></head><body>"
+        "<h1>Shares end flat</h1><div id='zz-text'><span>"
+        + "".join(f"<p>{text}</p>" for text in paragraphs)
+        + "</span></div></body></html>"
+    )
+    url = "https://www.reuters.com/article/2012/10/02/markets-shares-idUSL1E8L20AB20121002"
+    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"] == paragraphs
+    assert analysis.article["dateline"] == "MUMBAI"

@@ -236,7 +236,7 @@ class GenericArticlePage(ArticlePage):
         if self.ld:
             return bool(self.headline() and self.paragraphs())
         # Without structured data, insist on a real body and a page that says it is a
-        # story (an <article>, og:type article, or a publication time).
+        # story (an <article>, og:type article, a publication time, a dateline opening).
         return bool(
             self.headline()
             and len(self.paragraphs()) >= 2
@@ -244,6 +244,8 @@ class GenericArticlePage(ArticlePage):
                 self.ctx.first("//article") is not None
                 or (self.ctx.meta("og:type") or "").lower() == "article"
                 or self.ctx.meta(*PUBLISHED_METAS) is not None
+                # A wire or CNN opening: "MUMBAI (Reuters) -", "(CNN) --".
+                or _DATELINE_RE.match(self.paragraphs()[0]) is not None
             )
         )
 
@@ -288,25 +290,32 @@ class GenericArticlePage(ArticlePage):
     @once
     def container(self) -> html.HtmlElement | None:
         """The story's element: the ``<article>`` (or ``articleBody``) holding the most
-        paragraph text, else ``<main>``, else the element whose own paragraphs hold the
-        most text (pages of before ``<article>``)."""
+        paragraph text, unless the page's paragraphs hold twice as much elsewhere (the
+        ``<article>`` elements are cards of other stories); else ``<main>``; else the
+        element whose own paragraphs hold the most text (pages of before ``<article>``)."""
         best, best_size = None, 0
         for element in self.ctx.xpath("//article|//*[@itemprop='articleBody']"):
             size = sum(len(self.visible_text(p)) for p in self.paragraph_elements(element))
             if size > best_size:
                 best, best_size = element, size
-        if best is not None:
+        if best is None:
+            main = self.ctx.first("//main")
+            if main is not None:
+                return main
+        grouped, grouped_size = self._paragraphs_parent()
+        if best is not None and 2 * best_size >= grouped_size:
             return best
-        main = self.ctx.first("//main")
-        if main is not None:
-            return main
+        return grouped if grouped_size >= 200 else best
+
+    def _paragraphs_parent(self) -> tuple[html.HtmlElement | None, int]:
+        """The element whose own paragraphs hold the most text, and how much."""
         sizes: dict[html.HtmlElement, int] = {}
         for p in self.ctx.xpath("//body//p"):
             parent = p.getparent()
             if parent is not None:
                 sizes[parent] = sizes.get(parent, 0) + len(self.visible_text(p))
         if not sizes:
-            return None
+            return None, 0
         chosen = max(sizes, key=lambda element: sizes[element])
         # Each paragraph in a wrapper of its own (<div class="txt"><p>): the wrappers' parent.
         parent = chosen.getparent()
@@ -319,7 +328,7 @@ class GenericArticlePage(ArticlePage):
         ]
         if parent is not None and len(kin) > 1:
             chosen, sizes[parent] = parent, sum(sizes[element] for element in kin)
-        return chosen if sizes[chosen] >= 200 else None
+        return chosen, sizes[chosen]
 
     @once
     def body_lines(self) -> list[tuple[html.HtmlElement, str, bool]]:
