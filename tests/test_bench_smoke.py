@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -274,3 +275,25 @@ def test_era_chrome_leaves_every_fixtures_item_as_it_was() -> None:
             assert found.kind == plain.kind == "article", template.name
             assert found.extractor == plain.extractor, template.name
             assert found.article == plain.article, template.name
+
+
+def test_redesign_compares_the_generic_item_of_a_renamed_page_with_the_templates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench.redesign import main, redesigned
+
+    from .conftest import REPO
+
+    assert redesigned(b'<p class="a b" id="x" data-testid="t">') == (
+        b'<p class="zzb a" id="zzx" data-testid="zzt">'
+    )
+    fixture = REPO / "tests" / "data" / "pages" / "cnn_2021" / "analysis_related_card_subheads"
+    stated = json.loads(fixture.with_suffix(".json").read_text("utf-8"))
+    shutil.copy(fixture.with_suffix(".html"), tmp_path / "story.html")
+    side = {"url": stated["url"], "source": stated["source"]}
+    (tmp_path / "story.json").write_text(json.dumps(side), "utf-8")
+    assert main([str(tmp_path)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    (row,) = [line for line in table if line.startswith("| story |")]
+    assert row.startswith("| story | cnn/2021 | cnn/generic | 1 | 1 |"), row
+    assert table[-1].startswith("| all 1 |")
