@@ -427,3 +427,25 @@ def test_a_wire_opening_says_a_page_is_a_story() -> None:
     assert analysis.article is not None, analysis.reason
     assert analysis.article["paragraphs"] == paragraphs
     assert analysis.article["dateline"] == "MUMBAI"
+
+
+def test_a_story_printed_in_div_blocks_without_paragraph_elements() -> None:
+    """Reuters has printed each paragraph as a ``<div>`` since 2021: renamed away from its
+    "paragraph" class, such a story gave no item."""
+    story = [
+        "NIAMEY, Sept 1 (Reuters) - Lorries crossed the Kennedy bridge again on Wednesday,"
+        " a month after engineers closed it to mend two of its piers.",
+        "Traders said the closure had doubled the price of onions in the capital's markets.",
+        "The bridge carries most of the city's traffic across the <em>Niger</em> river.",
+    ]
+    blocks = "".join(f"<div class='zz-q{n}'>{text}</div>" for n, text in enumerate(story))
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body><article>"
+        f"<h1>Niamey bridge reopens to lorries</h1><div class='zz-body'>{blocks}</div>"
+        "</article></body></html>"
+    )
+    url = "https://www.reuters.com/world/africa/niamey-bridge-reopens-2032-09-01/"
+    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"] == [text.replace("<em>", "").replace("</em>", "")
+                                              for text in story]  # fmt: skip

@@ -140,20 +140,24 @@ def _mostly_within(texts: list[str], body: str) -> bool:
     return 2 * sum(len(text) for text in texts if text in body) >= total
 
 
-def _body_elements(container: html.HtmlElement) -> list[html.HtmlElement]:
-    """:func:`_paragraph_elements` and the sub-headings among them, in page order."""
-    return container.xpath(
-        ".//p|.//h2|.//h3|.//div[contains(@class, 'paragraph')][not(.//p)]"
-        "[not(.//div[contains(@class, 'paragraph')])]"
-    )
+# A story's paragraphs: <p>, and <div> paragraphs (class="...paragraph...", or
+# data-testid="paragraph-N") holding none.
+_PARAGRAPHS = (
+    ".//p|.//div[contains(@class, 'paragraph') or starts-with(@data-testid, 'paragraph')]"
+    "[not(.//p)][not(.//div[contains(@class, 'paragraph')])]"
+)
+# Where a story has none of those (each paragraph a plain <div>): the blocks of text, the
+# <div> elements holding no block of their own.
+_TEXT_BLOCKS = (
+    ".//div[not(.//div|.//p|.//ul|.//ol|.//table|.//figure|.//section|.//article|.//h1"
+    "|.//h2|.//h3)][normalize-space()]"
+)
 
 
-def _paragraph_elements(container: html.HtmlElement) -> list[html.HtmlElement]:
-    """``<p>`` elements, and ``<div>`` paragraphs (``class="...paragraph..."``) holding none."""
-    return container.xpath(
-        ".//p|.//div[contains(@class, 'paragraph')][not(.//p)][not(.//div[contains(@class,"
-        " 'paragraph')])]"
-    )
+# A story whose <p> and <div> paragraphs hold less text than this is read in text blocks
+# (each paragraph a plain <div>), when those hold more.
+_BLOCKS_BELOW = 200
+_HEADINGS = ".//h2|.//h3"
 
 
 def jsonld_types(obj: dict[str, Any]) -> list[str]:
@@ -338,7 +342,7 @@ class GenericArticlePage(ArticlePage):
         if container is None:
             return []
         lines = []
-        for element in _body_elements(container):
+        for element in self.body_elements(container):
             if _OUT_OF_BODY(element):
                 continue
             text = self.visible_text(element)
@@ -372,7 +376,7 @@ class GenericArticlePage(ArticlePage):
         if container is None:
             return []
         found = []
-        for element in _body_elements(container):
+        for element in self.body_elements(container):
             if element.tag in ("h2", "h3") or _OUT_OF_BODY(element):
                 continue
             text = self.visible_text(element)
@@ -387,12 +391,25 @@ class GenericArticlePage(ArticlePage):
     # The container is chosen by the text of its paragraphs, which are then its body: each
     # paragraph's query and text are computed once.
     def paragraph_elements(self, container: html.HtmlElement) -> list[html.HtmlElement]:
-        """:func:`_paragraph_elements` of `container`, once per page."""
+        """The paragraphs of `container` (once per page): its ``<p>`` and ``<div>``
+        paragraphs, or its blocks of text where those hold more text than they do."""
         memo = self.__dict__.setdefault("_paragraph_memo", {})
         found = memo.get(container)
         if found is None:
-            found = memo[container] = _paragraph_elements(container)
+            found = container.xpath(_PARAGRAPHS)
+            size = sum(len(self.visible_text(p)) for p in found)
+            if size < _BLOCKS_BELOW:
+                blocks = container.xpath(_TEXT_BLOCKS)
+                if sum(len(self.visible_text(block)) for block in blocks) > size:
+                    found = blocks
+            memo[container] = found
         return found
+
+    def body_elements(self, container: html.HtmlElement) -> list[html.HtmlElement]:
+        """:meth:`paragraph_elements` of `container` and the sub-headings among them."""
+        paragraphs = self.paragraph_elements(container)
+        headings = container.xpath(_HEADINGS)
+        return in_page_order(container, paragraphs + headings) if headings else paragraphs
 
     def visible_text(self, element: html.HtmlElement) -> str:
         """:func:`text_of` `element`, once per page."""
