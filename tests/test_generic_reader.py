@@ -439,6 +439,10 @@ def test_a_story_printed_in_div_blocks_without_paragraph_elements() -> None:
         "The bridge carries most of the city's traffic across the <em>Niger</em> river.",
     ]
     blocks = "".join(f"<div class='zz-q{n}'>{text}</div>" for n, text in enumerate(story))
+    # A video box's labels among them are no prose: neither a sentence nor long.
+    blocks = blocks.replace(
+        "</div>", "</div><div class='zz-v'>Replay</div><div>(3 Videos)</div>", 1
+    )
     body = (
         "<html><head><meta property='og:type' content='article'></head><body><article>"
         f"<h1>Niamey bridge reopens to lorries</h1><div class='zz-body'>{blocks}</div>"

@@ -154,10 +154,15 @@ _TEXT_BLOCKS = (
 )
 
 
-# A story whose <p> and <div> paragraphs hold less text than this is read in text blocks
-# (each paragraph a plain <div>), when those hold more.
-_BLOCKS_BELOW = 200
 _HEADINGS = ".//h2|.//h3"
+# A block of text is prose if it ends a sentence or runs this long (a card's headline, a
+# "Replay" or "(16 Videos)" label does neither).
+_PROSE_LENGTH = 120
+_SENTENCE_END = (".", "!", "?", '"', "\u201d", "\u2019")
+
+
+def _reads_as_prose(text: str) -> bool:
+    return len(text) >= _PROSE_LENGTH or text.endswith(_SENTENCE_END)
 
 
 def jsonld_types(obj: dict[str, Any]) -> list[str]:
@@ -392,16 +397,19 @@ class GenericArticlePage(ArticlePage):
     # paragraph's query and text are computed once.
     def paragraph_elements(self, container: html.HtmlElement) -> list[html.HtmlElement]:
         """The paragraphs of `container` (once per page): its ``<p>`` and ``<div>``
-        paragraphs, or its blocks of text where those hold more text than they do."""
+        paragraphs, with its blocks of text that read as prose where those hold twice
+        their text (a story printed in plain ``<div>`` elements, a ``<p>`` or two among
+        them)."""
         memo = self.__dict__.setdefault("_paragraph_memo", {})
         found = memo.get(container)
         if found is None:
             found = container.xpath(_PARAGRAPHS)
             size = sum(len(self.visible_text(p)) for p in found)
-            if size < _BLOCKS_BELOW:
-                blocks = container.xpath(_TEXT_BLOCKS)
-                if sum(len(self.visible_text(block)) for block in blocks) > size:
-                    found = blocks
+            blocks = [
+                b for b in container.xpath(_TEXT_BLOCKS) if _reads_as_prose(self.visible_text(b))
+            ]
+            if sum(len(self.visible_text(block)) for block in blocks) > 2 * size:
+                found = in_page_order(container, found + blocks)
             memo[container] = found
         return found
 
