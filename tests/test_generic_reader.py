@@ -453,3 +453,17 @@ def test_a_story_printed_in_div_blocks_without_paragraph_elements() -> None:
     assert analysis.article is not None, analysis.reason
     assert analysis.article["paragraphs"] == [text.replace("<em>", "").replace("</em>", "")
                                               for text in story]  # fmt: skip
+
+
+def test_teasers_each_opening_with_the_outlet_are_no_story() -> None:
+    """A listing of an unknown layout whose teasers each open "(Reuters) -" was taken for
+    a story: an opening says "story" only when one paragraph has one."""
+    teasers = "".join(
+        f"<p>NIAMEY (Reuters) - Teaser {n} of a story listed here, long enough to pass for a"
+        " paragraph of a story with a few more words in it.</p>"
+        for n in range(3)
+    )
+    body = f"<html><body><h1>Niger news</h1><div class='zz-list'>{teasers}</div></body></html>"
+    url = "https://www.reuters.com/places/niger"
+    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    assert analysis.kind == "not_article", analysis.extractor

@@ -169,3 +169,27 @@ def test_a_page_its_template_knows_is_no_article_is_not_read_again() -> None:
     assert analysis.kind == "not_article"
     assert analysis.reason == "a video, gallery, live or section page"
     assert analysis.failed_template is None
+
+
+SECTION_FRONT_2013 = b"""<html><head><title>Africa news - CNN.com</title></head><body>
+<div id="cnn_hdr"><a href="/">CNN</a></div>
+<div class="cnn_sectt4cntnt"><h1>Africa</h1>
+<p>BAMAKO, Mali (CNN) -- Troops pressed north on Tuesday toward the last towns the rebels
+hold, officials said, as aid groups warned of shortages in the camps.</p>
+<p>Gao, Mali (CNN) -- Markets reopened in the river town this week after months of
+closure, and traders said prices were already falling as supplies returned.</p>
+<ul><li><a href="/2013/01/29/world/africa/mali-story/index.html">A story</a></li></ul>
+</div></body></html>"""
+
+
+def test_a_section_front_its_template_rejects_is_no_article_for_the_generic_reader() -> None:
+    """A 2013 section front (the era's chrome, teasers opening "(CNN) --") that the
+    template rightly rejected was handed to the generic reader, which took the teasers'
+    openings for a story's: the front was stored as an article, its stories never
+    crawled. A template's page is read again only where the page states it is a story."""
+    analysis = analyse(
+        "https://edition.cnn.com/world/africa/", HTML, SECTION_FRONT_2013, source="cnn"
+    )
+    assert analysis.kind == "not_article", analysis.extractor
+    assert analysis.failed_template is None
+    assert any(link.url.endswith("mali-story/index.html") for link in analysis.links)

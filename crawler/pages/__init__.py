@@ -163,8 +163,10 @@ def _analyse_page(
         fallback = Analysis(kind="not_article", source=source, reason="document too deeply nested")
     except Exception as exc:
         fallback = Analysis(kind="not_article", source=source, reason=f"extraction failed: {exc!r}")
-    if found_nothing is not None and fallback.kind != "article":
-        return found_nothing, False  # no story either way: the template's reason stands
+    if found_nothing is not None and not (fallback.kind == "article" and reader.states_a_story()):
+        # No story either way, or only one the page does not state (a section front whose
+        # teasers open like stories): the template's reason stands.
+        return found_nothing, False
     fallback.failed_template = _template_name(ctx) if template is None else _name_of(template, ctx)
     return fallback, False
 

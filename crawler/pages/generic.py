@@ -251,12 +251,26 @@ class GenericArticlePage(ArticlePage):
             and len(self.paragraphs()) >= 2
             and (
                 self.ctx.first("//article") is not None
-                or (self.ctx.meta("og:type") or "").lower() == "article"
-                or self.ctx.meta(*PUBLISHED_METAS) is not None
-                # A wire or CNN opening: "MUMBAI (Reuters) -", "(CNN) --".
-                or _DATELINE_RE.match(self.paragraphs()[0]) is not None
+                or self.states_a_story()
+                or self._opens_once()
             )
         )
+
+    def states_a_story(self) -> bool:
+        """Whether the page says it is a story: JSON-LD of one, og:type article, a
+        publication time."""
+        return bool(
+            self.ld
+            or (self.ctx.meta("og:type") or "").lower() == "article"
+            or self.ctx.meta(*PUBLISHED_METAS) is not None
+        )
+
+    def _opens_once(self) -> bool:
+        """A wire or CNN opening ("MUMBAI (Reuters) -", "(CNN) --") first, and in no other
+        paragraph: a listing's teasers each open so."""
+        paragraphs = self.paragraphs()
+        openings = [_DATELINE_RE.match(text) is not None for text in paragraphs]
+        return bool(openings) and openings[0] and openings.count(True) == 1
 
     def not_article_reason(self) -> str:
         if not self.headline():

@@ -40,7 +40,7 @@ def resolve(template: str | type) -> type[ArticlePage]:
 
 
 @cache
-def generic_reader(source: str | None) -> type[ArticlePage]:
+def generic_reader(source: str | None) -> type[GenericArticlePage]:
     """The outlet's generic reading (its last template reading any page of it, minus its
     non-articles), else the generic reader: what reads a page its template could not."""
     for template in reversed(templates_of(source)):
