@@ -120,6 +120,10 @@ def test_each_page_matches_one_dated_template_only(html_path: Path) -> None:
         ("Sarajevo, Bosnia and Herzegovina (CNN) -- A bridge opened.",
          "Sarajevo, Bosnia and Herzegovina"),
         ("\u062f\u0645\u0634\u0642 (CNN) -- \u0646\u0635", "\u062f\u0645\u0634\u0642"),
+        # Arabic names' articles, joined by a hyphen and in lower case.
+        ("Deir al-Balah, Gaza (CNN) -- Tents went up.", "Deir al-Balah, Gaza"),
+        ("Sharm el-Sheikh, Egypt CNN \u2014 Talks opened.", "Sharm el-Sheikh, Egypt"),
+        ("Deir ez-Zor, Syria (CNN) -- The river rose.", "Deir ez-Zor, Syria"),
     ],
 )  # fmt: skip
 def test_a_dateline_names_a_place_not_the_start_of_a_sentence(

@@ -7,6 +7,8 @@ meta tags and ``<time>`` elements one at a time.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from crawler.pages import analyse
@@ -467,3 +469,61 @@ def test_teasers_each_opening_with_the_outlet_are_no_story() -> None:
     url = "https://www.reuters.com/places/niger"
     analysis = analyse(url, HTML, body.encode(), source="reuters")
     assert analysis.kind == "not_article", analysis.extractor
+
+
+def test_story_sentences_that_look_like_a_byline_or_a_stamp_stay() -> None:
+    """The body filters took story text for boilerplate: a sentence opening "By ...", a
+    short one stating a date; a credit or a date printed before the first paragraph was
+    joined to it as if a source line; a box's heading was kept as a sub-heading."""
+    body = (
+        "<figure><img src='/a.jpg'><cite>Photo: Segou council</cite></figure>"
+        "<p class='dateline'>April 2, 2032</p>"
+        "<p>Volunteers cleared the canal on Saturday, working from dawn to dusk.</p>"
+        "<p>By then it was too late for the first crop, farmers said.</p>"
+        "<div class='zz-box'><h3>More on this</h3><ul><li><a href='/x'>Another story</a></li>"
+        "</ul></div>"
+        "<p>The deadline is June 30, 2032.</p>"
+        "<p>By contrast, the north bank stayed dry all season.</p>"
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert item["paragraphs"] == [
+        "Volunteers cleared the canal on Saturday, working from dawn to dusk.",
+        "By then it was too late for the first crop, farmers said.",
+        "The deadline is June 30, 2032.",
+        "By contrast, the north bank stayed dry all season.",
+    ]
+
+
+@pytest.mark.parametrize("stated", ["teaser", "straight quotes"])
+def test_a_json_ld_body_that_is_a_teaser_or_typed_otherwise_leaves_the_page_text(
+    stated: str,
+) -> None:
+    """A JSON-LD ``articleBody`` holding a teaser of the story, or the story typed with
+    straight quotes where the page prints curly ones, replaced the page's paragraphs."""
+    story = [
+        "Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday, its owners\u2019 first.",
+        "\u201cIt can husk forty tonnes a day,\u201d the miller said, as farmers queued.",
+        "Rice is the region\u2019s main crop, grown along the river and its flood plains.",
+    ]
+    if stated == "teaser":
+        ld_body = story[0][:60] + "..."
+    else:
+        straight = str.maketrans({"\u2019": "'", "\u201c": '"', "\u201d": '"'})
+        lines = [*story, "Farmers said they would come back next season."]
+        ld_body = "\n".join(lines).translate(straight)
+    ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": "Segou gets a rice mill",
+            "datePublished": "2032-04-01T09:00:00Z",
+            "articleBody": ld_body,
+        }
+    )
+    body = "".join(f"<p>{text}</p>" for text in story)
+    item = analyse(
+        URL, HTML, page(f"<script type='application/ld+json'>{ld}</script>", body=body)
+    ).article
+    assert item is not None
+    assert item["paragraphs"] == story

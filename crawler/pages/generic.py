@@ -29,7 +29,7 @@ from .boilerplate import (
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
 from .dates import parse_date
-from .text import normalize_space, reads_as_place, strip_suffixes, text_of
+from .text import normalize_space, reads_as_proper_name, strip_suffixes, text_of
 
 # Structured-data types that are one story (the JSON-LD "@type" values).
 ARTICLE_TYPES = frozenset(
@@ -134,10 +134,16 @@ def _stamp_label(text: str) -> str | None:
     return found
 
 
+# Typography a page and its JSON-LD may print apart: curly and straight quotes.
+_PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def _mostly_within(texts: list[str], body: str) -> bool:
-    """Whether most of `texts` (by length) is found in `body`."""
+    """Whether most of `texts` (by length) is found in `body`, quotes as typed aside."""
+    body = body.translate(_PLAIN_QUOTES)
     total = sum(map(len, texts))
-    return 2 * sum(len(text) for text in texts if text in body) >= total
+    within = sum(len(text) for text in texts if text.translate(_PLAIN_QUOTES) in body)
+    return 2 * within >= total
 
 
 # A story's paragraphs: <p>, and <div> paragraphs (class="...paragraph...", or
@@ -222,7 +228,7 @@ def dateline_of(opening: str | None) -> str | None:
         return None
     place = normalize_space(match.group("place")).strip(" ,-—–")
     # A date standing alone ("14 feb (Reuters) -") names no place.
-    if not place or any(ch.isdigit() for ch in place) or not reads_as_place(place):
+    if not place or any(ch.isdigit() for ch in place) or not reads_as_proper_name(place):
         return None
     return place
 
@@ -380,9 +386,13 @@ class GenericArticlePage(ArticlePage):
             return True
         if is_link_only(element, text):
             return True
-        if len(text) <= _STAMP_LENGTH and parse_date(text):
-            return True
-        return text.startswith("By ") and len(text) <= _BYLINE_LENGTH and bool(parse_byline(text))
+        if len(text) <= _STAMP_LENGTH and not text.endswith((".", "!", "?")) and parse_date(text):
+            return True  # a stamp, not a sentence stating a date
+        if not text.startswith("By ") or len(text) > _BYLINE_LENGTH:
+            return False
+        # "By Awa Diarra and Seydou Kone, CNN", not "By then it was too late."
+        names = text[3:].split(",", 1)[0]
+        return reads_as_proper_name(names) and bool(parse_byline(text))
 
     def body_texts(self) -> list[str]:
         """Text of the story's paragraphs and sub-headings, credits lines included."""
@@ -454,6 +464,15 @@ class GenericArticlePage(ArticlePage):
         """:meth:`body_lines` without credits lines, and without a sub-heading before the
         story or after it (one there heads a box, not a part of the story)."""
         lines = [line for line in self.body_lines() if not is_credits_line(line[1])]
+        # A sub-heading of the story stands among its paragraphs: one whose parent holds
+        # none of them heads a box (related stories, a newsletter) set among them.
+        holders = {
+            ancestor
+            for element, _, heading in lines
+            if not heading
+            for ancestor in element.iterancestors()
+        }
+        lines = [line for line in lines if not line[2] or line[0].getparent() in holders]
         while lines and lines[0][2]:
             lines.pop(0)
         while lines and lines[-1][2]:
@@ -464,7 +483,11 @@ class GenericArticlePage(ArticlePage):
     def paragraphs(self) -> list[str]:
         found = [text for _, text, _ in self.story_lines()]
         stated = self.stated_body()
-        if stated and not _mostly_within(found, " ".join(stated)):
+        if (
+            stated
+            and not _mostly_within(found, " ".join(stated))
+            and not _mostly_within([text.rstrip(".\u2026 ") for text in stated], " ".join(found))
+        ):
             return stated  # the page's paragraphs are not the story's (a consent banner)
         if found:
             opening = self.opening()
@@ -502,7 +525,8 @@ class GenericArticlePage(ArticlePage):
                 break
             if element.tag == "cite" or "dateline" in (element.get("class") or "").lower():
                 text = text_of(element)
-                if text and len(text) <= _OPENING_LENGTH:
+                # A source line names the outlet: not a photo credit, not a bare date.
+                if text and len(text) <= _OPENING_LENGTH and _DATELINE_RE.match(f"{text} "):
                     return text
         return None
 

@@ -155,19 +155,26 @@ def class_prefix_xpath(prefix: str) -> str:
     return f"contains(concat(' ', normalize-space(@class)), ' {prefix}')"
 
 
-# Words of place names that stay lower case: "Rio de Janeiro", "Dar es Salaam",
-# "Bosnia and Herzegovina", "Frankfurt am Main".
+# Words of proper names that stay lower case: "Rio de Janeiro", "Dar es Salaam",
+# "Bosnia and Herzegovina", "Frankfurt am Main", "Awa Diarra and Seydou Kone".
 _PLACE_PARTICLES = frozenset(
     {"de", "del", "della", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el"}
     | {"al", "es", "of", "on", "upon", "am", "an", "and", "der", "den", "van", "von"}
-    | {"y", "e", "i", "sur", "en", "au", "aux"}
+    | {"y", "e", "i", "sur", "en", "au", "aux", "bin", "ibn", "bint", "ben"}
+)
+# The Arabic article as names join it to the next word: "Deir al-Balah", "Deir ez-Zor".
+_JOINED_ARTICLES = frozenset(
+    {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ez", "es", "ed", "en", "er", "et"}
+    | {"an", "ul", "ur", "un"}
 )
 
 
-def reads_as_place(text: str) -> bool:
-    """Whether `text` could be a dateline's place: no word of it starts in lower case but
-    the particles of place names ("The minister told" is the start of a sentence)."""
+def reads_as_proper_name(text: str) -> bool:
+    """Whether `text` could be proper names (a dateline's place, a byline's people): no
+    word of it starts in lower case but their particles ("The minister told" and "By then
+    it was too late" are the starts of sentences)."""
     for word in text.replace(",", " ").split():
-        if word[0].islower() and word not in _PLACE_PARTICLES:
+        joined = "-" in word and word.split("-", 1)[0] in _JOINED_ARTICLES
+        if word[0].islower() and word not in _PLACE_PARTICLES and not joined:
             return False
     return True
