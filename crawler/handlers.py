@@ -66,18 +66,22 @@ class _WireParser(http11._LenientHTTPClientParser):
         super().connectionMade()
 
     def statusReceived(self, status: bytes) -> None:
+        self._newsarchive_head_bytes = len(status) + 2  # and its CRLF, as readers count it
         super().statusReceived(status)
         self.response._newsarchive_status = status
         self.response._newsarchive_headers = self._newsarchive_headers
 
     def headerReceived(self, name: bytes, value: bytes) -> None:
         self._newsarchive_headers.append((name, value))
-        self._newsarchive_head_bytes = (
-            getattr(self, "_newsarchive_head_bytes", 0) + len(name) + len(value) + 4
-        )  # ": " and CRLF
-        if self._newsarchive_head_bytes > MAX_HEADER_BLOCK:
-            raise HeaderBlockTooLarge(f"a header block longer than {MAX_HEADER_BLOCK} bytes")
+        self._newsarchive_head_bytes += len(name) + len(value) + 4  # ": " and CRLF
+        if self._newsarchive_head_bytes > HEAD_LIMIT:
+            raise HeaderBlockTooLarge(f"a header block longer than {HEAD_LIMIT} bytes")
         super().headerReceived(name, value)
+
+
+# The longest status line and header block taken: what newsarchive's readers take of a
+# record's, less room for the lines the record adds (X-Archive-Orig-... of framing).
+HEAD_LIMIT = MAX_HEADER_BLOCK - 4096
 
 
 class HeaderBlockTooLarge(Exception):

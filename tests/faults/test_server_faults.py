@@ -17,6 +17,7 @@ from typing import Any
 import brotli
 import pytest
 
+from archive.warc.bounded import MAX_HEADER_BLOCK
 from crawler.decoding import brotli_decodes
 
 from ..conftest import run_cli
@@ -56,6 +57,22 @@ def zstd_compress(data: bytes) -> bytes:
     return bytes(zstd.compress(data))
 
 
+def headers_totalling(size: int) -> list[list[str]]:
+    """Header lines of `size` bytes in all ("Name: value" and CRLF each), each within
+    Twisted's 16 KiB line limit."""
+    headers = []
+    left = size
+    n = 0
+    while left > 0:
+        name = f"X-Pad-{n:03d}"
+        value = "p" * min(15_000, left - len(name) - 4)
+        headers.append([name, value])
+        left -= len(name) + len(value) + 4
+        n += 1
+    assert left == 0 and all(value for _, value in headers)
+    return headers
+
+
 def scenario(tmp: Path) -> dict[str, Any]:
     page = variant("healthy")
     oversize = b"<html><body>" + b"<p>too much</p>\n" * (OVERSIZE // 16) + b"</body></html>"
@@ -90,6 +107,14 @@ def scenario(tmp: Path) -> dict[str, Any]:
         "huge-headers": {
             "headers": [[f"X-Pad-{n}", "p" * 15_000] for n in range(80)],
             "body": variant("huge-headers").decode(),
+        },
+        # Header lines just under the readers' bound, the status line not counted.
+        "headers-at-the-bound": {
+            # 10 bytes under the bound with the server's Content-Type, Content-Length and
+            # Connection lines (81 bytes), which the crawl counted; the readers count the
+            # status line too.
+            "headers": headers_totalling(MAX_HEADER_BLOCK - 10 - 81),
+            "body": variant("headers-at-the-bound").decode(),
         },
         # A whole body whose end is the connection's close (no Content-Length): legal HTTP.
         "close-delimited": {"body": variant("close-delimited").decode(), "length": None},
@@ -287,6 +312,9 @@ def test_a_header_block_past_the_readers_bound_is_refused_not_archived(faults: C
     at the bound the readers hold every record to."""
     assert faults.responses("huge-headers") == []
     faults.error("headers_too_large", "huge-headers")
+    # At the bound, the status line and the lines the WARC record adds count too.
+    assert faults.responses("headers-at-the-bound") == []
+    faults.error("headers_too_large", "headers-at-the-bound")
     listed = (faults.data / "warc" / "index.cdxj").read_text()
     for path in (faults.data / "warc").glob("*.warc.gz"):
         assert path.name in listed
