@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import Request
@@ -20,6 +20,9 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.error import ConnectionDone
+from twisted.internet.protocol import connectionDone
+from twisted.python.failure import Failure
 
 from archive.warc.bounded import MAX_HEADER_BLOCK
 
@@ -51,11 +54,22 @@ def scrapy_version_problem(version: str | None = None) -> str | None:
 
 @dataclass
 class Wire:
-    """A response's status line and header lines as received, the request head as sent."""
+    """A response's status line and header lines as received, the request head as sent,
+    and how its connection ended (filled in when it does)."""
 
     status_line: bytes
     headers: list[tuple[bytes, bytes]]
     request_head: bytes | None
+    # "clean" (the server closed it: the end of a body without Content-Length) or "reset"
+    # (lost: such a body is cut short); empty while the connection stays open for more.
+    closed: list[str] = field(default_factory=list)
+
+
+def cut_by_reset(request: Request | None) -> bool:
+    """Whether the response to `request` ended with its connection reset, not closed: a
+    body without Content-Length then stops where the reset fell."""
+    wire = request.meta.get(WIRE) if request is not None else None
+    return isinstance(wire, Wire) and "reset" in wire.closed
 
 
 class _WireParser(http11._LenientHTTPClientParser):
@@ -70,6 +84,7 @@ class _WireParser(http11._LenientHTTPClientParser):
         super().statusReceived(status)
         self.response._newsarchive_status = status
         self.response._newsarchive_headers = self._newsarchive_headers
+        self.response._newsarchive_closed = []
 
     def headerReceived(self, name: bytes, value: bytes) -> None:
         self._newsarchive_headers.append((name, value))
@@ -153,6 +168,15 @@ class _WireProtocol(http11._LenientHTTP11ClientProtocol):
         deferred.addCallback(attach)
         return deferred
 
+    def connectionLost(self, reason: Failure = connectionDone) -> None:
+        # Twisted reads the end of a body without Content-Length the same way whether the
+        # server closed the connection or it was reset: note which, for the record.
+        response = getattr(self._parser, "response", None)
+        closed = getattr(response, "_newsarchive_closed", None)
+        if closed is not None:
+            closed.append("clean" if reason.check(ConnectionDone) else "reset")
+        super().connectionLost(reason)
+
 
 class _WireFactory(http11._LenientHTTP11ClientFactory):
     def buildProtocol(self, addr: Any) -> Any:
@@ -167,6 +191,7 @@ class _WireAgent(http11._ScrapyAgent):
                 status_line=status,
                 headers=list(getattr(txresponse, "_newsarchive_headers", ())),
                 request_head=getattr(txresponse, "_newsarchive_request_head", None),
+                closed=getattr(txresponse, "_newsarchive_closed", []),
             )
         return super()._cb_bodyready(txresponse, request)
 

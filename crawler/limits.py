@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured, StopDownload
 from scrapy.http import Response
 
+from .handlers import cut_by_reset
 from .keys import FETCH_START, TRUNCATED
 
 _LIMIT = "newsarchive_maxsize"
@@ -32,7 +33,9 @@ def truncation_kind(response: Response) -> str | None:
     reason = response.meta.get(TRUNCATED) if response.request is not None else None
     if reason:
         return TRUNCATION_KINDS.get(reason, "truncated")
-    if "dataloss" in response.flags:
+    if "dataloss" in response.flags or (
+        "partial" in response.flags and cut_by_reset(response.request)
+    ):
         return "dataloss"
     return None
 

@@ -46,7 +46,7 @@ from archive.warc.recovery import recover_directory
 
 from .archives import memento_moment, original_headers
 from .diskfull import stop_for_disk_full, watch
-from .handlers import Wire
+from .handlers import Wire, cut_by_reset
 from .keys import (
     ARCHIVE_REQUEST,
     FETCH_START,
@@ -255,9 +255,9 @@ class WarcRecorder:
         protocol = response.protocol or "HTTP/1.1"
         truncated = None
         # "dataloss": the connection was lost before the body's stated end. Scrapy's
-        # "partial" only says a body without Content-Length ended with the connection, the
-        # way HTTP ends such a body: whole, as far as anyone can tell.
-        if "dataloss" in response.flags:
+        # "partial" says a body without Content-Length ended with the connection: the way
+        # HTTP ends such a body when the server closes it, cut short when it was reset.
+        if "dataloss" in response.flags or ("partial" in response.flags and cut_by_reset(request)):
             truncated = "disconnect"
         elif "download_stopped" in response.flags:
             truncated = "length"

@@ -94,6 +94,8 @@ def scenario(tmp: Path) -> dict[str, Any]:
         "reset-mid-headers": {"mode": "reset_headers", "body": page.decode()},
         "reset-mid-body": {"mode": "reset_body", "body": page.decode()},
         "short-body": {"mode": "short", "body": page.decode()},
+        # No Content-Length, half the body, then a reset: not the close that ends a body.
+        "reset-no-length": {"mode": "reset_body", "body": page.decode(), "length": None},
         "stall-after-headers": {"mode": "stall", "body": page.decode()},
         "trickle": {"mode": "trickle", "body": page.decode(), "interval": 0.25},
         "redirect-loop": {"status": 302, "headers": [["Location", article_path("loop-back")]]},
@@ -247,6 +249,7 @@ def test_nothing_received_nothing_archived_failure_reported(faults: Crawl, name:
     "name, kind, reason",
     [
         ("reset-mid-body", "dataloss", "disconnect"),
+        ("reset-no-length", "dataloss", "disconnect"),
         ("short-body", "dataloss", "disconnect"),
         ("trickle", "too_slow", "time"),
         ("oversize-with-length", "too_large", "length"),
