@@ -121,7 +121,9 @@ def test_planner_reads_a_304_from_the_capture_it_confirms() -> None:
     source = Source("x.warc")
     planner = Planner()
 
-    def record(offset: int, rec_type: str, status: int, digest: str | None) -> RecordFacts:
+    def record(
+        offset: int, rec_type: str, status: int, digest: str | None, refers: bool = True
+    ) -> RecordFacts:
         return RecordFacts(
             source,
             offset,
@@ -131,11 +133,13 @@ def test_planner_reads_a_304_from_the_capture_it_confirms() -> None:
             f"2024-01-0{offset}T00:00:00Z",
             f"<r{offset}>",
             payload_digest=digest,
+            refers_to_url="http://a/story" if rec_type == "revisit" and refers else None,
             status=status,
-            content_type="text/html" if status == 200 else None,
+            content_type="text/html" if status in (200, 301) else None,
             has_http=True,
         )
 
+    empty = "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"  # the digest of no bytes
     tasks = [
         task
         for facts in (
@@ -143,6 +147,9 @@ def test_planner_reads_a_304_from_the_capture_it_confirms() -> None:
             record(2, "response", 200, "sha1:B"),
             record(3, "revisit", 304, "sha1:A"),
             record(4, "revisit", 304, None),
+            # Another tool's: the digest of the 304's own empty body, or no capture named.
+            record(5, "revisit", 304, empty),
+            record(6, "revisit", 304, "sha1:A", refers=False),
         )
         for task in planner.feed(facts)
     ]

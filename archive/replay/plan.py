@@ -83,9 +83,21 @@ def is_page(facts: RecordFacts) -> bool:
     return (facts.content_type is None and facts.rec_type == "revisit") or mime in HTML_TYPES
 
 
+# The payload digest of no bytes: what another tool may write on a 304 (its own empty
+# body), which names no payload it confirms.
+EMPTY_PAYLOAD = "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"
+
+
 def confirms_payload(facts: RecordFacts) -> bool:
-    """Whether `facts` is a revisit of a 304 that names the payload it confirms."""
-    return facts.rec_type == "revisit" and facts.status == 304 and bool(facts.payload_digest)
+    """Whether `facts` is a revisit of a 304 that names the capture it confirms (as ours
+    do: its payload digest, and WARC-Refers-To-Target-URI)."""
+    return (
+        facts.rec_type == "revisit"
+        and facts.status == 304
+        and bool(facts.payload_digest)
+        and facts.payload_digest != EMPTY_PAYLOAD
+        and bool(facts.refers_to_url)
+    )
 
 
 class Planner:
