@@ -109,10 +109,28 @@ def nearest(snapshots: list[Snapshot], at: datetime, window: timedelta) -> Snaps
     Captures of a server error (5xx, 429), or of a 304 (the archive's crawler asked
     conditionally: no page in it), are taken only when the window holds nothing else: any
     good capture says more of the page than the answer the archive happened on. A revisit
-    listed without its status (pywb's) may be such a 304: it comes after the good ones.
+    listed without its status (pywb's) may be such a 304: it comes after the good ones,
+    unless a capture in the window holds the payload it names, which is then taken.
     """
-    within = (s for s in snapshots if abs(s.moment - at) <= window)
-    return min(within, key=lambda s: (_doubt(s), abs(s.moment - at), s.moment), default=None)
+    within = [s for s in snapshots if abs(s.moment - at) <= window]
+    holding = {s.digest for s in within if s.digest and _doubt(s) == 0}
+    chosen = min(
+        within,
+        key=lambda s: (0 if _confirms(s, holding) else _doubt(s), abs(s.moment - at), s.moment),
+        default=None,
+    )
+    if chosen is not None and _confirms(chosen, holding):
+        # A revisit naming a payload a capture in the window holds: that capture, nearest.
+        holders = [s for s in within if s.digest == chosen.digest and _doubt(s) == 0]
+        return min(holders, key=lambda s: (abs(s.moment - chosen.moment), s.moment))
+    return chosen
+
+
+def _confirms(snapshot: Snapshot, holding: set[str]) -> bool:
+    """A revisit listed without its status whose payload a listed capture holds."""
+    return (
+        snapshot.status is None and snapshot.mime == "warc/revisit" and snapshot.digest in holding
+    )
 
 
 def _doubt(snapshot: Snapshot) -> int:

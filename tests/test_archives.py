@@ -70,6 +70,13 @@ def test_nearest_within_the_window() -> None:
     assert nearest([early, revisit], AT, timedelta(days=30)) == early
     assert nearest([revisit, error], AT, timedelta(days=30)) == revisit
     assert nearest([revisit], AT, timedelta(days=30)) == revisit
+    # A page back to an earlier text: the revisit names that text's digest, so the
+    # capture holding it is taken (pywb replays a 304 revisit as an empty 304, an
+    # identical-payload one as that text; the capture gives the text either way).
+    alpha = Snapshot(URL, "20130120000000", 200, "text/html", "A")
+    bravo = Snapshot(URL, "20130125000000", 200, "text/html", "B")
+    back = Snapshot(URL, "20130129000000", mime="warc/revisit", digest="A")
+    assert nearest([alpha, bravo, back], AT, timedelta(days=30)) == alpha
     for listed in ([early, late], [late, early]):  # whichever the index lists first
         assert nearest(listed, datetime(2013, 1, 26, tzinfo=timezone.utc), timedelta(30)) == (
             early
