@@ -527,3 +527,21 @@ def test_a_json_ld_body_that_is_a_teaser_or_typed_otherwise_leaves_the_page_text
     ).article
     assert item is not None
     assert item["paragraphs"] == story
+
+
+def test_a_stamp_between_the_headline_and_the_story_is_read_whatever_its_class() -> None:
+    """A page of an unknown layout whose only date is a printed stamp under the headline,
+    in an element whose class says nothing of dates, had no datePublished."""
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        "<div class='zz-a'><h1>Segou gets a rice mill</h1>"
+        "<div class='zz-b'><span class='zz-c'>By Awa Diarra</span>"
+        "<span class='zz-d'>Tue Mar 30, 2032 4:33pm GMT</span></div>"
+        f"<div class='zz-e'>{BODY}<p>Farmers queued with their sacks before sunrise, some"
+        " of them from villages two days away by cart along the river road.</p>"
+        "</div></div></body></html>"
+    )
+    item = analyse(URL, HTML, body.encode()).article
+    assert item is not None
+    assert item["datePublished"] == "2032-03-30T16:33:00Z"
+    assert item["datePublishedRaw"] == "Tue Mar 30, 2032 4:33pm GMT"

@@ -138,6 +138,13 @@ def _stamp_label(text: str) -> str | None:
 _PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
+def _is_stamp(text: str) -> bool:
+    """Whether `text` is a printed timestamp: a date, short, not a sentence stating one."""
+    if not text or len(text) > _STAMP_LENGTH or text.endswith((".", "!", "?")):
+        return False
+    return parse_date(text) is not None
+
+
 def _mostly_within(texts: list[str], body: str) -> bool:
     """Whether most of `texts` (by length) is found in `body`, quotes as typed aside."""
     body = body.translate(_PLAIN_QUOTES)
@@ -386,8 +393,8 @@ class GenericArticlePage(ArticlePage):
             return True
         if is_link_only(element, text):
             return True
-        if len(text) <= _STAMP_LENGTH and not text.endswith((".", "!", "?")) and parse_date(text):
-            return True  # a stamp, not a sentence stating a date
+        if _is_stamp(text):
+            return True
         if not text.startswith("By ") or len(text) > _BYLINE_LENGTH:
             return False
         # "By Awa Diarra and Seydou Kone, CNN", not "By then it was too late."
@@ -609,16 +616,38 @@ class GenericArticlePage(ArticlePage):
 
     @once
     def stamp(self) -> str | None:
-        """A visible timestamp inside the story ("Published 6:15 AM EDT, Mon July 5, 2032"),
-        read from an element whose class says stamp, date or time."""
+        """A visible timestamp ("Published 6:15 AM EDT, Mon July 5, 2032"): in the story,
+        an element whose class says stamp, date or time; else, whatever its class, an
+        element between the headline and the story's first paragraph that is one."""
         scope = self.container()
         for element in self.ctx.classes.searching(_STAMP_CLASS):
             outside = scope is not None and scope not in element.iterancestors()
             if element.tag == "time" or outside:
                 continue
             text = text_of(element)
-            if text and len(text) <= _STAMP_LENGTH and parse_date(text):
+            if _is_stamp(text):
                 return text
+        return self._stamp_under_headline()
+
+    def _stamp_under_headline(self) -> str | None:
+        """The first element after the headline's ``<h1>``, and before the story's first
+        paragraph, whose whole text is a stamp."""
+        lines = self.story_lines()
+        headline = self.headline()
+        h1 = next((h for h in self.ctx.doc.iter("h1") if headline and headline in text_of(h)), None)
+        if h1 is None or not lines:
+            return None
+        first = lines[0][0]
+        seen = False
+        for element in self.ctx.doc.iter():
+            if element is h1:
+                seen = True
+            elif element is first:
+                break
+            elif seen and len(element) == 0 and isinstance(element.tag, str):
+                text = text_of(element)  # a leaf: a byline beside it is not read with it
+                if _is_stamp(text):
+                    return text
         return None
 
     @once
