@@ -28,6 +28,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
+from archive.warc.records import is_empty_payload_digest
+
 WAYBACK_URL = "https://web.archive.org"
 COMMONCRAWL_INDEX_URL = "https://index.commoncrawl.org"
 COMMONCRAWL_DATA_URL = "https://data.commoncrawl.org"
@@ -113,23 +115,39 @@ def nearest(snapshots: list[Snapshot], at: datetime, window: timedelta) -> Snaps
     unless a capture in the window holds the payload it names, which is then taken.
     """
     within = [s for s in snapshots if abs(s.moment - at) <= window]
-    holding = {s.digest for s in within if s.digest and _doubt(s) == 0}
+    anywhere = {s.digest for s in snapshots if _holds_page(s)}
     chosen = min(
         within,
-        key=lambda s: (0 if _confirms(s, holding) else _doubt(s), abs(s.moment - at), s.moment),
+        key=lambda s: (
+            (0 if s.digest in anywhere else 1) if _unsure(s) else _doubt(s),
+            abs(s.moment - at),
+            s.moment,
+        ),
         default=None,
     )
-    if chosen is not None and _confirms(chosen, holding):
-        # A revisit naming a payload a capture in the window holds: that capture, nearest.
-        holders = [s for s in within if s.digest == chosen.digest and _doubt(s) == 0]
-        return min(holders, key=lambda s: (abs(s.moment - chosen.moment), s.moment))
+    if chosen is not None and _unsure(chosen):
+        # A revisit naming a payload a capture in the window holds: that capture, nearest
+        # (pywb answers a 304 revisit with an empty 304). One held only outside the window
+        # is taken itself: an identical-payload revisit replays as that payload.
+        holders = [s for s in within if s.digest == chosen.digest and _holds_page(s)]
+        if holders:
+            return min(holders, key=lambda s: (abs(s.moment - chosen.moment), s.moment))
     return chosen
 
 
-def _confirms(snapshot: Snapshot, holding: set[str]) -> bool:
-    """A revisit listed without its status whose payload a listed capture holds."""
+def _unsure(snapshot: Snapshot) -> bool:
+    """A revisit listed without its status: identical payload, or a 304."""
+    return snapshot.status is None and snapshot.mime == "warc/revisit"
+
+
+def _holds_page(snapshot: Snapshot) -> bool:
+    """A capture (no revisit) of a page with a payload: a 2xx, or a status not listed."""
+    status = snapshot.status
     return (
-        snapshot.status is None and snapshot.mime == "warc/revisit" and snapshot.digest in holding
+        snapshot.mime != "warc/revisit"
+        and bool(snapshot.digest)
+        and not is_empty_payload_digest(snapshot.digest)
+        and (status is None or 200 <= status < 300)
     )
 
 
@@ -139,7 +157,7 @@ def _doubt(snapshot: Snapshot) -> int:
     status = snapshot.status
     if status and (status in (304, 429) or status >= 500):
         return 2
-    return 1 if status is None and snapshot.mime == "warc/revisit" else 0
+    return 1 if _unsure(snapshot) else 0
 
 
 def memento_moment(value: bytes | str | None, fallback: datetime) -> datetime:

@@ -77,6 +77,17 @@ def test_nearest_within_the_window() -> None:
     bravo = Snapshot(URL, "20130125000000", 200, "text/html", "B")
     back = Snapshot(URL, "20130129000000", mime="warc/revisit", digest="A")
     assert nearest([alpha, bravo, back], AT, timedelta(days=30)) == alpha
+    # Its text held only outside the window: the revisit itself (pywb replays an identical
+    # payload one as that text), not the later version.
+    early_alpha = Snapshot(URL, "20121201000000", 200, "text/html", "A")
+    later = Snapshot(URL, "20130131000000", 200, "text/html", "B")
+    assert nearest([early_alpha, back, later], AT, timedelta(days=30)) == back
+    # A revisit bearing an empty body's digest (another tool's 304) names no page: never
+    # an empty redirect with the same digest.
+    empty = "3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"
+    moved = Snapshot(URL, "20130110000000", 301, "text/html", empty)
+    blank = Snapshot(URL, "20130129000000", mime="warc/revisit", digest=empty.lower())
+    assert nearest([moved, alpha, blank], AT, timedelta(days=30)) == alpha
     for listed in ([early, late], [late, early]):  # whichever the index lists first
         assert nearest(listed, datetime(2013, 1, 26, tzinfo=timezone.utc), timedelta(30)) == (
             early
@@ -352,3 +363,20 @@ def test_commoncrawl_revisit_rows_are_no_captures_to_fetch() -> None:
     assert snap.timestamp == "20130120100000"
     wayback = make_archive("wayback", {}, AT, timedelta(days=30))
     assert len(wayback.parse_lookup(body)) == 2  # Wayback serves a revisit's payload itself
+
+
+@pytest.mark.parametrize(
+    "digest",
+    [
+        "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ",
+        "sha1:3i42h3s6nnfq2msvx7xzkyayscx5qbyj",
+        "3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ",
+        "sha1:da39a3ee5e6b4b0d3255bfef95601890afd80709",
+        "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    ],
+)
+def test_an_empty_bodys_digest_in_any_spelling(digest: str) -> None:
+    from archive.warc.records import is_empty_payload_digest
+
+    assert is_empty_payload_digest(digest)
+    assert not is_empty_payload_digest("sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")

@@ -149,6 +149,8 @@ def test_planner_reads_a_304_from_the_capture_it_confirms() -> None:
             record(4, "revisit", 304, None),
             # Another tool's: the digest of the 304's own empty body, or no capture named.
             record(5, "revisit", 304, empty),
+            record(7, "revisit", 304, empty.lower()),
+            record(8, "revisit", 304, "sha1:da39a3ee5e6b4b0d3255bfef95601890afd80709"),
             record(6, "revisit", 304, "sha1:A", refers=False),
         )
         for task in planner.feed(facts)

@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 from archive.warc.read.captures import Captures
 from archive.warc.read.reader import Payload, RecordFacts
 from archive.warc.read.sources import Source
-from archive.warc.records import retrieved_from
+from archive.warc.records import is_empty_payload_digest, retrieved_from
 from crawler.pages.urls import dedup_key
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
@@ -83,19 +83,15 @@ def is_page(facts: RecordFacts) -> bool:
     return (facts.content_type is None and facts.rec_type == "revisit") or mime in HTML_TYPES
 
 
-# The payload digest of no bytes: what another tool may write on a 304 (its own empty
-# body), which names no payload it confirms.
-EMPTY_PAYLOAD = "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ"
-
-
 def confirms_payload(facts: RecordFacts) -> bool:
     """Whether `facts` is a revisit of a 304 that names the capture it confirms (as ours
-    do: its payload digest, and WARC-Refers-To-Target-URI)."""
+    do: its payload digest, not an empty body's in any spelling, and
+    WARC-Refers-To-Target-URI)."""
     return (
         facts.rec_type == "revisit"
         and facts.status == 304
         and bool(facts.payload_digest)
-        and facts.payload_digest != EMPTY_PAYLOAD
+        and not is_empty_payload_digest(facts.payload_digest)
         and bool(facts.refers_to_url)
     )
 

@@ -99,6 +99,27 @@ class RecordLocation:
         }
 
 
+# The digests of no bytes, by algorithm: base32 (WARC's usual form) and hex.
+_EMPTY_DIGESTS = {
+    name: (
+        base64.b32encode(hashlib.new(name, b"").digest()).decode("ascii").rstrip("="),
+        hashlib.new(name, b"").hexdigest(),
+    )
+    for name in ("sha1", "sha256")
+}
+
+
+def is_empty_payload_digest(value: str | None) -> bool:
+    """Whether a payload digest (``sha1:BASE32``, in hex or lower case, ``sha256:...``, or a
+    CDX digest without its algorithm) is that of no bytes: what a tool writes for a 304's
+    or a redirect's empty body, which names no page."""
+    if not value:
+        return False
+    algorithm, _, digest = value.strip().rpartition(":")
+    forms = _EMPTY_DIGESTS.get(algorithm.lower() or "sha1")
+    return forms is not None and digest.rstrip("=").upper() in (forms[0], forms[1].upper())
+
+
 def sha1_digest(*chunks: bytes) -> str:
     """``sha1:`` plus the base32 SHA-1, the form WARC digests take."""
     hasher = hashlib.sha1()
