@@ -124,6 +124,10 @@ def test_each_page_matches_one_dated_template_only(html_path: Path) -> None:
         ("Deir al-Balah, Gaza (CNN) -- Tents went up.", "Deir al-Balah, Gaza"),
         ("Sharm el-Sheikh, Egypt CNN \u2014 Talks opened.", "Sharm el-Sheikh, Egypt"),
         ("Deir ez-Zor, Syria (CNN) -- The river rose.", "Deir ez-Zor, Syria"),
+        ("Cortina d'Ampezzo, Italy (CNN) -- Snow fell.", "Cortina d'Ampezzo, Italy"),
+        ("Reggio di Calabria, Italy (CNN) -- Ferries ran.", "Reggio di Calabria, Italy"),
+        ("Bergen op Zoom, Netherlands (CNN) -- Dykes held.", "Bergen op Zoom, Netherlands"),
+        ("Alphen aan den Rijn CNN \u2014 A bridge opened.", "Alphen aan den Rijn"),
     ],
 )  # fmt: skip
 def test_a_dateline_names_a_place_not_the_start_of_a_sentence(

@@ -545,3 +545,46 @@ def test_a_stamp_between_the_headline_and_the_story_is_read_whatever_its_class()
     assert item is not None
     assert item["datePublished"] == "2032-03-30T16:33:00Z"
     assert item["datePublishedRaw"] == "Tue Mar 30, 2032 4:33pm GMT"
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "By Awa Diarra for CNN",
+        "By Awa Diarra and Seydou Kone for CNN",
+        "By Awa Diarra via Reuters",
+        "By Awa Diarra | Updated 2 hours ago",
+    ],
+)
+def test_a_byline_printed_as_a_paragraph_in_its_other_forms_is_no_body_text(byline: str) -> None:
+    item = analyse(URL, HTML, page("", body=f"<p>{byline}</p>{BODY}")).article
+    assert item is not None
+    assert item["paragraphs"][0].startswith("Segou, Mali (CNN)"), item["paragraphs"][0]
+
+
+@pytest.mark.parametrize(
+    ("line", "story"),
+    [
+        ("Published April 2, 2032 at 9:02 a.m.", False),
+        ("April 2, 2032, 4:15 p.m.", False),
+        ("Last updated on 2 April 2032.", False),
+        ("By Monday, the river had risen a metre.", True),
+        ("By March, the mill will husk rice for four districts.", True),
+    ],
+)
+def test_stamps_in_their_other_forms_go_and_sentences_opening_by_a_date_stay(
+    line: str, story: bool
+) -> None:
+    item = analyse(URL, HTML, page("", body=f"{BODY}<p>{line}</p>")).article
+    assert item is not None
+    assert (line in item["paragraphs"]) is story, item["paragraphs"]
+
+
+def test_a_sub_heading_in_a_wrapper_of_its_own_stays() -> None:
+    body = (
+        f"{BODY}<div class='zz-subhead'><h2>Queues at dawn</h2></div>"
+        "<p>Farmers queued with their sacks before sunrise.</p>"
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert "Queues at dawn" in item["paragraphs"]

@@ -193,3 +193,20 @@ def test_a_section_front_its_template_rejects_is_no_article_for_the_generic_read
     assert analysis.kind == "not_article", analysis.extractor
     assert analysis.failed_template is None
     assert any(link.url.endswith("mali-story/index.html") for link in analysis.links)
+
+
+def test_a_story_its_template_rejects_stating_nothing_but_its_opening_is_read() -> None:
+    """A story of the 2013 chrome the template does not read, stating neither og:type,
+    JSON-LD nor a publication time (as the era's pages did not): its one outlet opening
+    says it is a story, as it does for a page no template matches."""
+    story = SECTION_FRONT_2013.replace(
+        b"Gao, Mali (CNN) -- Markets", b"Traders said markets"
+    ).replace(b"<h1>Africa</h1>", b"<h1>Troops press north</h1>")
+    analysis = analyse(
+        "https://edition.cnn.com/2013/01/29/world/africa/mali-north/index.html",
+        HTML,
+        story,
+        source="cnn",
+    )
+    assert analysis.kind == "article", analysis.reason
+    assert analysis.failed_template == "cnn/2013"

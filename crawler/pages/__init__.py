@@ -156,15 +156,17 @@ def _analyse_page(
     # A template that breaks on markup it did not foresee, or finds no story on a page it
     # was chosen for (a redesign keeping one of its markers): the outlet's generic reader
     # answers, and the run report counts the page under the template's name.
+    told = False  # whether the page tells it is a story, as a template's page must
     try:
         reader = generic_reader(source)(PageContext(url, doc, source, encoding))
         fallback = _read(reader, url, doc, source)
+        told = fallback.kind == "article" and (reader.states_a_story() or reader.opens_once())
     except RecursionError:
         fallback = Analysis(kind="not_article", source=source, reason="document too deeply nested")
     except Exception as exc:
         fallback = Analysis(kind="not_article", source=source, reason=f"extraction failed: {exc!r}")
-    if found_nothing is not None and not (fallback.kind == "article" and reader.states_a_story()):
-        # No story either way, or only one the page does not state (a section front whose
+    if found_nothing is not None and not told:
+        # No story either way, or only one the page does not tell (a section front whose
         # teasers open like stories): the template's reason stands.
         return found_nothing, False
     fallback.failed_template = _template_name(ctx) if template is None else _name_of(template, ctx)

@@ -138,11 +138,34 @@ def _stamp_label(text: str) -> str | None:
 _PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
+# Where a byline's names end: "By A and B, CNN", "By A for CNN", "By A | Updated ...".
+_BYLINE_NAMES_END = re.compile(r",|\s(?:for|via|in|\||[-\u2013\u2014])\s")
+# What ends a sentence; a stamp ends so only in "a.m." or when it says what it is.
+_ENDS = (".", "!", "?")
+_STAMP_START = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
+
+
 def _is_stamp(text: str) -> bool:
-    """Whether `text` is a printed timestamp: a date, short, not a sentence stating one."""
-    if not text or len(text) > _STAMP_LENGTH or text.endswith((".", "!", "?")):
+    """Whether `text` is a printed timestamp: a date, short, not a sentence stating one
+    ("Published April 2, 2032 at 9:02 a.m." and "Last updated on 2 April 2032." are
+    stamps; "The deadline is June 30, 2032." is a sentence)."""
+    if not text or len(text) > _STAMP_LENGTH:
+        return False
+    if text.endswith(_ENDS) and not (
+        text.lower().endswith(("a.m.", "p.m.")) or _STAMP_START.match(text)
+    ):
         return False
     return parse_date(text) is not None
+
+
+def _heading_parent(heading: html.HtmlElement) -> html.HtmlElement | None:
+    """The element a heading stands in: its parent, or past wrappers holding only the
+    heading (``<div class="subhead"><h2>``), the first holding more."""
+    text = text_of(heading)
+    parent = heading.getparent()
+    while parent is not None and text_of(parent) == text:
+        parent = parent.getparent()
+    return parent
 
 
 def _mostly_within(texts: list[str], body: str) -> bool:
@@ -265,7 +288,7 @@ class GenericArticlePage(ArticlePage):
             and (
                 self.ctx.first("//article") is not None
                 or self.states_a_story()
-                or self._opens_once()
+                or self.opens_once()
             )
         )
 
@@ -278,7 +301,7 @@ class GenericArticlePage(ArticlePage):
             or self.ctx.meta(*PUBLISHED_METAS) is not None
         )
 
-    def _opens_once(self) -> bool:
+    def opens_once(self) -> bool:
         """A wire or CNN opening ("MUMBAI (Reuters) -", "(CNN) --") first, and in no other
         paragraph: a listing's teasers each open so."""
         paragraphs = self.paragraphs()
@@ -395,10 +418,11 @@ class GenericArticlePage(ArticlePage):
             return True
         if _is_stamp(text):
             return True
-        if not text.startswith("By ") or len(text) > _BYLINE_LENGTH:
+        if not text.startswith("By ") or len(text) > _BYLINE_LENGTH or text.endswith(_ENDS):
             return False
-        # "By Awa Diarra and Seydou Kone, CNN", not "By then it was too late."
-        names = text[3:].split(",", 1)[0]
+        # "By Awa Diarra and Seydou Kone, CNN", "By Awa Diarra for CNN"; not "By then it
+        # was too late", not "By Monday, the river had risen." (a sentence ends).
+        names = _BYLINE_NAMES_END.split(text[3:], maxsplit=1)[0]
         return reads_as_proper_name(names) and bool(parse_byline(text))
 
     def body_texts(self) -> list[str]:
@@ -479,7 +503,7 @@ class GenericArticlePage(ArticlePage):
             if not heading
             for ancestor in element.iterancestors()
         }
-        lines = [line for line in lines if not line[2] or line[0].getparent() in holders]
+        lines = [line for line in lines if not line[2] or _heading_parent(line[0]) in holders]
         while lines and lines[0][2]:
             lines.pop(0)
         while lines and lines[-1][2]:

@@ -160,8 +160,12 @@ def class_prefix_xpath(prefix: str) -> str:
 _PLACE_PARTICLES = frozenset(
     {"de", "del", "della", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el"}
     | {"al", "es", "of", "on", "upon", "am", "an", "and", "der", "den", "van", "von"}
-    | {"y", "e", "i", "sur", "en", "au", "aux", "bin", "ibn", "bint", "ben"}
+    | {"y", "e", "i", "sur", "en", "au", "aux", "bin", "ibn", "bint", "ben", "di", "dei"}
+    | {"degli", "delle", "sul", "op", "ob", "aan", "ter", "ten", "te", "zu", "zum", "zur"}
+    | {"im"}
 )
+# Particles joined by an apostrophe: "Cortina d'Ampezzo", "Villeneuve-d'Ascq".
+_ELIDED = re.compile(r"^(?:d|l|dell)['\u2019]")
 # The Arabic article as names join it to the next word: "Deir al-Balah", "Deir ez-Zor".
 _JOINED_ARTICLES = frozenset(
     {"al", "el", "ad", "ar", "as", "ash", "at", "az", "ez", "es", "ed", "en", "er", "et"}
@@ -174,7 +178,9 @@ def reads_as_proper_name(text: str) -> bool:
     word of it starts in lower case but their particles ("The minister told" and "By then
     it was too late" are the starts of sentences)."""
     for word in text.replace(",", " ").split():
-        joined = "-" in word and word.split("-", 1)[0] in _JOINED_ARTICLES
+        joined = ("-" in word and word.split("-", 1)[0] in _JOINED_ARTICLES) or bool(
+            _ELIDED.match(word)
+        )
         if word[0].islower() and word not in _PLACE_PARTICLES and not joined:
             return False
     return True
