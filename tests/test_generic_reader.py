@@ -250,7 +250,9 @@ def test_json_ld_article_body_wins_over_page_text_it_does_not_hold() -> None:
         '{"@context": "https://schema.org", "@type": "NewsArticle",'
         ' "headline": "Segou gets a rice mill", "datePublished": "2032-04-01T09:00:00Z",'
         ' "articleBody": "Segou, Mali (CNN) -- A rice mill opened on Tuesday.\\nIt can husk'
-        ' forty tonnes a day."}'
+        " forty tonnes a day, its owners said, and sort as much again before the rains.\\n"
+        "Farmers from four districts have asked for a turn, and the first came by cart at"
+        ' dawn, their sacks piled high."}'
     )
     banner = (
         "<div class='consent'><p>We and the companies we work with use cookies to keep this"
@@ -266,7 +268,9 @@ def test_json_ld_article_body_wins_over_page_text_it_does_not_hold() -> None:
     assert item is not None
     assert item["paragraphs"] == [
         "Segou, Mali (CNN) -- A rice mill opened on Tuesday.",
-        "It can husk forty tonnes a day.",
+        "It can husk forty tonnes a day, its owners said, and sort as much again before the rains.",
+        "Farmers from four districts have asked for a turn, and the first came by cart at"
+        " dawn, their sacks piled high.",
     ]
 
 
@@ -495,7 +499,7 @@ def test_story_sentences_that_look_like_a_byline_or_a_stamp_stay() -> None:
     ]
 
 
-@pytest.mark.parametrize("stated", ["teaser", "straight quotes"])
+@pytest.mark.parametrize("stated", ["teaser", "shortened teaser", "straight quotes", "dashes"])
 def test_a_json_ld_body_that_is_a_teaser_or_typed_otherwise_leaves_the_page_text(
     stated: str,
 ) -> None:
@@ -508,6 +512,10 @@ def test_a_json_ld_body_that_is_a_teaser_or_typed_otherwise_leaves_the_page_text
     ]
     if stated == "teaser":
         ld_body = story[0][:60] + "..."
+    elif stated == "shortened teaser":
+        ld_body = story[0] + " Farmers along the river said..."
+    elif stated == "dashes":
+        ld_body = "\n".join(story).replace("--", "\u2014")
     else:
         straight = str.maketrans({"\u2019": "'", "\u201c": '"', "\u201d": '"'})
         lines = [*story, "Farmers said they would come back next season."]

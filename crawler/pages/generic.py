@@ -134,8 +134,12 @@ def _stamp_label(text: str) -> str | None:
     return found
 
 
-# Typography a page and its JSON-LD may print apart: curly and straight quotes.
-_PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+# Typography a page and its JSON-LD may print apart: curly and straight quotes, dashes
+# and ellipses spelt out.
+_PLAIN_QUOTES = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+    | {"\u2014": "--", "\u2013": "-", "\u2026": "...", "\xa0": " "}
+)
 
 
 # Where a byline's names end: "By A and B, CNN", "By A for CNN", "By A | Updated ...".
@@ -169,7 +173,7 @@ def _heading_parent(heading: html.HtmlElement) -> html.HtmlElement | None:
 
 
 def _mostly_within(texts: list[str], body: str) -> bool:
-    """Whether most of `texts` (by length) is found in `body`, quotes as typed aside."""
+    """Whether most of `texts` (by length) is found in `body`, typography aside."""
     body = body.translate(_PLAIN_QUOTES)
     total = sum(map(len, texts))
     within = sum(len(text) for text in texts if text.translate(_PLAIN_QUOTES) in body)
@@ -516,6 +520,7 @@ class GenericArticlePage(ArticlePage):
         stated = self.stated_body()
         if (
             stated
+            and sum(map(len, stated)) >= sum(map(len, found))  # a teaser is shorter
             and not _mostly_within(found, " ".join(stated))
             and not _mostly_within([text.rstrip(".\u2026 ") for text in stated], " ".join(found))
         ):
