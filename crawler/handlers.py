@@ -89,14 +89,18 @@ class _WireParser(http11._LenientHTTPClientParser):
     def headerReceived(self, name: bytes, value: bytes) -> None:
         self._newsarchive_headers.append((name, value))
         self._newsarchive_head_bytes += len(name) + len(value) + 4  # ": " and CRLF
+        if name.lower() in _RENAMED:  # archived as X-Archive-Orig-NAME
+            self._newsarchive_head_bytes += len(b"X-Archive-Orig-")
         if self._newsarchive_head_bytes > HEAD_LIMIT:
             raise HeaderBlockTooLarge(f"a header block longer than {HEAD_LIMIT} bytes")
         super().headerReceived(name, value)
 
 
 # The longest status line and header block taken: what newsarchive's readers take of a
-# record's, less room for the lines the record adds (X-Archive-Orig-... of framing).
+# record's, less room for the line the record adds (its Content-Length); each line it
+# renames (X-Archive-Orig-Transfer-Encoding, ...) is counted as renamed.
 HEAD_LIMIT = MAX_HEADER_BLOCK - 4096
+_RENAMED = frozenset({b"transfer-encoding", b"content-length"})
 
 
 class HeaderBlockTooLarge(Exception):
