@@ -596,3 +596,22 @@ def test_a_sub_heading_in_a_wrapper_of_its_own_stays() -> None:
     item = analyse(URL, HTML, page("", body=body)).article
     assert item is not None
     assert "Queues at dawn" in item["paragraphs"]
+
+
+def test_a_list_of_links_with_one_teaser_is_no_story() -> None:
+    """A topic page: one lead teaser opening "(CNN) --" above a list of headlines. The
+    opening said "story"; most of its text is the links' own."""
+    links = "".join(
+        f"<li><a href='/2032/03/{n:02d}/africa/story-{n}/index.html'>Another headline about"
+        f" the Sahel, number {n}, with a few more words</a></li>"
+        for n in range(1, 11)
+    )
+    body = (
+        "<html><body><div class='zz-topic'><h1>Mali</h1>"
+        "<p>Segou, Mali (CNN) -- The latest on the rice harvest along the Niger, where mills"
+        " opened this week and farmers from four districts queued with their sacks.</p>"
+        "<p>More from the region, every day: the river, the markets, the towns along it and"
+        f" the people who live there.</p><ul>{links}</ul></div></body></html>"
+    )
+    analysis = analyse("https://edition.cnn.com/africa/mali-latest", HTML, body.encode())
+    assert analysis.kind == "not_article", analysis.extractor

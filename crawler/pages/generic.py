@@ -294,7 +294,17 @@ class GenericArticlePage(ArticlePage):
                 or self.states_a_story()
                 or self.opens_once()
             )
+            and not self.mostly_links()
         )
+
+    def mostly_links(self) -> bool:
+        """Whether most of the story element's text is the text of its links: a list of
+        headlines (a topic page, a section front), not a story."""
+        container = self.container()
+        if container is None:
+            return False
+        linked = sum(len(text_of(anchor)) for anchor in container.iter("a"))
+        return 2 * linked > len(self.visible_text(container))
 
     def states_a_story(self) -> bool:
         """Whether the page says it is a story: JSON-LD of one, og:type article, a
