@@ -615,3 +615,29 @@ def test_a_list_of_links_with_one_teaser_is_no_story() -> None:
     )
     analysis = analyse("https://edition.cnn.com/africa/mali-latest", HTML, body.encode())
     assert analysis.kind == "not_article", analysis.extractor
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_a_short_story_is_found_beside_a_long_blurb(wrapped: bool) -> None:
+    """A short wire story (three paragraphs) and the site's blurb in its footer, one long
+    paragraph holding more text: the blurb was taken for the story."""
+    story = [
+        "NIAMEY (Reuters) - The ferry across the Niger ran again on Wednesday.",
+        "Operators said the crossing would run twice a day until the water drops.",
+        "Traders welcomed the news, saying goods had been stuck for weeks.",
+    ]
+    blurb = "This site is the news service of a company that " + "says a lot about itself " * 16
+    footer = f"<div class='zz-foot'><p>{blurb}</p></div>"
+    if wrapped:
+        text = "".join(f"<div class='zz-t'><p>{p}</p></div>" for p in story)
+    else:
+        text = "<span>" + "".join(f"<p>{p}</p>" for p in story) + "</span>"
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<h1>Niger ferry runs again</h1><div class='zz-text'>{text}</div>{footer}"
+        "</body></html>"
+    )
+    url = "https://www.reuters.com/article/niger-ferry-idUSKBN0000001"
+    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"] == story

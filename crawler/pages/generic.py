@@ -162,6 +162,20 @@ def _is_stamp(text: str) -> bool:
     return parse_date(text) is not None
 
 
+def _wrappers_parent(wrapper: html.HtmlElement) -> html.HtmlElement | None:
+    """The parent of `wrapper` where a sibling of the same tag and class wraps a paragraph
+    too (``<div class="txt"><p>`` each), else None."""
+    parent = wrapper.getparent()
+    if parent is None:
+        return None
+    tag, cls = wrapper.tag, wrapper.get("class")
+    for sibling in parent:
+        kin = sibling is not wrapper and sibling.tag == tag and sibling.get("class") == cls
+        if kin and sibling.find("p") is not None:
+            return parent
+    return None
+
+
 def _heading_parent(heading: html.HtmlElement) -> html.HtmlElement | None:
     """The element a heading stands in: its parent, or past wrappers holding only the
     heading (``<div class="subhead"><h2>``), the first holding more."""
@@ -381,26 +395,27 @@ class GenericArticlePage(ArticlePage):
         return grouped if grouped_size >= 200 else best
 
     def _paragraphs_parent(self) -> tuple[html.HtmlElement | None, int]:
-        """The element whose own paragraphs hold the most text, and how much."""
+        """The element whose own paragraphs hold the most text, and how much: of those
+        holding two paragraphs or more, if any (a story has several; a site's blurb in
+        its footer may be one long one). Paragraphs each in a wrapper of their own
+        (``<div class="txt"><p>``) count as their wrappers' parent's."""
         sizes: dict[html.HtmlElement, int] = {}
+        counts: dict[html.HtmlElement, int] = {}
+        wrapped: dict[html.HtmlElement, html.HtmlElement | None] = {}
         for p in self.ctx.xpath("//body//p"):
+            text = self.visible_text(p)
             parent = p.getparent()
-            if parent is not None:
-                sizes[parent] = sizes.get(parent, 0) + len(self.visible_text(p))
+            if parent is None or not text:
+                continue
+            if parent not in wrapped:
+                wrapped[parent] = _wrappers_parent(parent)
+            for holder in (parent, wrapped[parent]):
+                if holder is not None:
+                    sizes[holder] = sizes.get(holder, 0) + len(text)
+                    counts[holder] = counts.get(holder, 0) + 1
         if not sizes:
             return None, 0
-        chosen = max(sizes, key=lambda element: sizes[element])
-        # Each paragraph in a wrapper of its own (<div class="txt"><p>): the wrappers' parent.
-        parent = chosen.getparent()
-        kin = [
-            element
-            for element in sizes
-            if element.getparent() is parent
-            and element.tag == chosen.tag
-            and element.get("class") == chosen.get("class")
-        ]
-        if parent is not None and len(kin) > 1:
-            chosen, sizes[parent] = parent, sum(sizes[element] for element in kin)
+        chosen = max(sizes, key=lambda element: (counts[element] > 1, sizes[element]))
         return chosen, sizes[chosen]
 
     @once
