@@ -641,3 +641,120 @@ def test_a_short_story_is_found_beside_a_long_blurb(wrapped: bool) -> None:
     analysis = analyse(url, HTML, body.encode(), source="reuters")
     assert analysis.article is not None, analysis.reason
     assert analysis.article["paragraphs"] == story
+
+
+FRONT_CARDS = "".join(
+    f"<article class='card'><h3><a href='/2032/04/0{n}/africa/story-{n}/index.html'>Story"
+    f" number {n} along the river</a></h3><p>A teaser of story {n}, a sentence long enough to"
+    " read like a paragraph of a story, with a few more words.</p></article>"
+    for n in range(1, 4)
+)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "",
+        # A collection whose JSON-LD lists its stories.
+        '<script type=\'application/ld+json\'>{"@context": "https://schema.org",'
+        ' "@type": "CollectionPage", "headline": "Africa", "mainEntity": ['
+        '{"@type": "NewsArticle", "headline": "Story number 1",'
+        ' "datePublished": "2032-04-01T09:00:00Z"},'
+        '{"@type": "NewsArticle", "headline": "Story number 2",'
+        ' "datePublished": "2032-04-02T09:00:00Z"}]}</script>',
+    ],
+)
+def test_a_front_of_story_cards_is_no_story(head: str) -> None:
+    """A section front whose cards are ``<article>`` elements with teasers: any
+    ``<article>`` said "story", and a JSON-LD list of stories gave its first one's."""
+    body = (
+        f"<html><head>{head}</head><body><main><h1>Africa</h1><section>{FRONT_CARDS}"
+        "</section></main></body></html>"
+    )
+    analysis = analyse("https://edition.cnn.com/africa", HTML, body.encode())
+    assert analysis.kind == "not_article", analysis.extractor
+
+
+def test_a_short_story_with_related_links_stays_a_story() -> None:
+    """Its related links outweighed its text, and "mostly links" overrode what the page
+    states (og:type article, a publication time)."""
+    links = "".join(
+        f"<li><a href='/2032/03/{n:02d}/africa/s-{n}/index.html'>Another headline about the"
+        f" river, number {n}</a></li>"
+        for n in range(1, 7)
+    )
+    body = (
+        "<html><head><meta property='og:type' content='article'>"
+        "<meta property='article:published_time' content='2032-04-01T09:00:00Z'></head>"
+        "<body><article><h1>Ferry runs again</h1>"
+        "<p>BAMAKO, April 1 (Reuters) - The ferry across the Niger ran again on Tuesday.</p>"
+        "<p>Operators said it would run twice a day.</p>"
+        f"<h3>Related</h3><ul>{links}</ul></article></body></html>"
+    )
+    url = "https://www.reuters.com/world/africa/ferry-runs-again-2032-04-01/"
+    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    assert analysis.kind == "article", analysis.reason
+
+
+def test_a_byline_printed_as_a_plain_paragraph_names_the_authors() -> None:
+    body = "<p>By <a href='/p/awa'>Awa Diarra</a> and <a href='/p/kadi'>Kadi Sy</a>, CNN</p>"
+    item = analyse(URL, HTML, page("", body=body + BODY)).article
+    assert item is not None
+    assert [author["name"] for author in item["authors"]] == ["Awa Diarra", "Kadi Sy"]
+
+
+def test_a_source_line_printed_in_a_plain_element_is_joined_and_read() -> None:
+    body = "<div class='zz-s'><span>Gao</span> <span>CNN</span> \u2014</div>" + BODY.replace(
+        "Segou, Mali (CNN) -- ", ""
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert item["dateline"] == "Gao"
+    assert item["paragraphs"][0].startswith("Gao CNN \u2014 A rice mill")
+
+
+def test_ad_and_share_labels_printed_as_paragraphs_are_no_body_text() -> None:
+    labels = "<p>Advertisement</p><p>Share this article</p><p>Ad Feedback</p>"
+    item = analyse(URL, HTML, page("", body=BODY.replace("</p>", f"</p>{labels}", 1))).article
+    assert item is not None
+    assert not {"Advertisement", "Share this article", "Ad Feedback"} & set(item["paragraphs"])
+
+
+def test_a_story_in_plain_divs_outside_any_article_or_main_element() -> None:
+    story = [
+        "NIAMEY, Sept 1 (Reuters) - Lorries crossed the Kennedy bridge again on Wednesday,"
+        " a month after engineers closed it to mend two of its piers.",
+        "Traders said the closure had doubled the price of onions in the capital's markets.",
+        "The bridge carries most of the city's traffic across the river, officials said.",
+    ]
+    blocks = "".join(f"<div class='zz-q'>{text}</div>" for text in story)
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<div class='zz-page'><h1>Niamey bridge reopens</h1><div class='zz-b'>{blocks}</div>"
+        "</div></body></html>"
+    )
+    url = "https://www.reuters.com/world/africa/niamey-bridge-reopens-2032-09-01/"
+    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"] == story
+
+
+def test_a_consent_wall_is_no_story_body() -> None:
+    """A page whose JSON-LD names a story but holds no body, its only paragraphs a
+    consent wall: the wall was the item's body."""
+    ld = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "headline": "Segou gets a rice mill", "datePublished": "2032-04-01T09:00:00Z"}'
+    )
+    wall = (
+        "<div class='zz-w'><p>We and our partners use cookies and similar technologies to"
+        " store and access information on your device, to personalise content and ads and to"
+        " measure how our services are used.</p><p>You can change your choices at any time"
+        " by clicking Manage preferences at the foot of every page.</p><p>Accept all</p></div>"
+    )
+    body = (
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body>"
+        f"<h1>Segou gets a rice mill</h1>{wall}</body></html>"
+    )
+    analysis = analyse(URL, HTML, body.encode())
+    assert analysis.kind == "not_article", analysis.article and analysis.article["paragraphs"]

@@ -149,6 +149,33 @@ _ENDS = (".", "!", "?")
 _STAMP_START = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
 
 
+def _is_byline_text(text: str) -> bool:
+    """ "By Awa Diarra and Seydou Kone, CNN", "By Awa Diarra for CNN"; not "By then it was
+    too late", not "By Monday, the river had risen." (a sentence ends)."""
+    if not text.startswith("By ") or len(text) > _BYLINE_LENGTH or text.endswith(_ENDS):
+        return False
+    names = _BYLINE_NAMES_END.split(text[3:], maxsplit=1)[0]
+    return reads_as_proper_name(names) and bool(parse_byline(text))
+
+
+# Labels of ad slots and share widgets a page prints as text, and the lines of a consent
+# or registration wall (short ones: a story about cookies keeps its paragraphs).
+_WIDGET_RE = re.compile(
+    r"^(?:advertisement|ad feedback|story continues below(?: this)? advertisement|share"
+    r"(?: this(?: article| story)?)?|accept all|reject all)$"
+    r"|\b(?:use|uses) cookies\b|\bcookie (?:settings|preferences)\b"
+    r"|\bmanage (?:preferences|cookies)\b"
+    r"|^(?:register|subscribe|sign in|log in)\b.{0,60}\b(?:continue reading|to read)\b",
+    re.IGNORECASE,
+)
+_WALL_LENGTH = 300
+
+
+def _is_widget_label(text: str) -> bool:
+    """An ad slot's or share widget's label, or a line of a consent or registration wall."""
+    return len(text) <= _WALL_LENGTH and bool(_WIDGET_RE.search(text))
+
+
 def _is_stamp(text: str) -> bool:
     """Whether `text` is a printed timestamp: a date, short, not a sentence stating one
     ("Published April 2, 2032 at 9:02 a.m." and "Last updated on 2 April 2032." are
@@ -232,9 +259,14 @@ def jsonld_story(objects: list[dict[str, Any]]) -> dict[str, Any]:
             return obj
     for obj in objects:
         entity = obj.get("mainEntity") or obj.get("mainEntityOfPage")
-        for candidate in entity if isinstance(entity, list) else [entity]:
-            if isinstance(candidate, dict) and ARTICLE_TYPES.intersection(jsonld_types(candidate)):
-                return candidate
+        candidates = entity if isinstance(entity, list) else [entity]
+        stories = [
+            c
+            for c in candidates
+            if isinstance(c, dict) and ARTICLE_TYPES.intersection(jsonld_types(c))
+        ]
+        if len(stories) == 1:  # several: a collection (a section front) lists its stories
+            return stories[0]
     for obj in objects:
         if "WebPage" in jsonld_types(obj) and obj.get("headline") and obj.get("articleBody"):
             return obj
@@ -300,16 +332,14 @@ class GenericArticlePage(ArticlePage):
             return bool(self.headline() and self.paragraphs())
         # Without structured data, insist on a real body and a page that says it is a
         # story (an <article>, og:type article, a publication time, a dateline opening).
-        return bool(
-            self.headline()
-            and len(self.paragraphs()) >= 2
-            and (
-                self.ctx.first("//article") is not None
-                or self.states_a_story()
-                or self.opens_once()
-            )
-            and not self.mostly_links()
-        )
+        if not self.headline() or len(self.paragraphs()) < 2:
+            return False
+        if self.states_a_story():
+            return True
+        # Weaker signs: one <article> (a front's cards are several), or one outlet opening;
+        # and not a list of headlines.
+        one_article = len(self.ctx.xpath("//article")) == 1
+        return (one_article or self.opens_once()) and not self.mostly_links()
 
     def mostly_links(self) -> bool:
         """Whether most of the story element's text is the text of its links: a list of
@@ -402,7 +432,11 @@ class GenericArticlePage(ArticlePage):
         sizes: dict[html.HtmlElement, int] = {}
         counts: dict[html.HtmlElement, int] = {}
         wrapped: dict[html.HtmlElement, html.HtmlElement | None] = {}
-        for p in self.ctx.xpath("//body//p"):
+        paragraphs = self.ctx.xpath("//body//p")
+        if not paragraphs:  # each paragraph a plain <div>: the blocks of prose
+            blocks = self.ctx.xpath("//body" + _TEXT_BLOCKS[1:])
+            paragraphs = [b for b in blocks if _reads_as_prose(self.visible_text(b))]
+        for p in paragraphs:
             text = self.visible_text(p)
             parent = p.getparent()
             if parent is None or not text:
@@ -447,12 +481,7 @@ class GenericArticlePage(ArticlePage):
             return True
         if _is_stamp(text):
             return True
-        if not text.startswith("By ") or len(text) > _BYLINE_LENGTH or text.endswith(_ENDS):
-            return False
-        # "By Awa Diarra and Seydou Kone, CNN", "By Awa Diarra for CNN"; not "By then it
-        # was too late", not "By Monday, the river had risen." (a sentence ends).
-        names = _BYLINE_NAMES_END.split(text[3:], maxsplit=1)[0]
-        return reads_as_proper_name(names) and bool(parse_byline(text))
+        return _is_byline_text(text) or _is_widget_label(text)
 
     def body_texts(self) -> list[str]:
         """Text of the story's paragraphs and sub-headings, credits lines included."""
@@ -575,7 +604,7 @@ class GenericArticlePage(ArticlePage):
 
     def opening(self) -> str | None:
         """A source line printed apart, before the first paragraph ("Gao CNN —" in a
-        ``cite`` since 2022, or an element whose class says dateline), else None."""
+        ``cite`` since 2022, or any element holding only it), else None."""
         container = self.container()
         if container is None:
             return None
@@ -584,11 +613,12 @@ class GenericArticlePage(ArticlePage):
         for element in container.iter():
             if element is first:
                 break
-            if element.tag == "cite" or "dateline" in (element.get("class") or "").lower():
-                text = text_of(element)
-                # A source line names the outlet: not a photo credit, not a bare date.
-                if text and len(text) <= _OPENING_LENGTH and _DATELINE_RE.match(f"{text} "):
-                    return text
+            if not isinstance(element.tag, str) or element.tag in ("p", "h1", "h2", "h3"):
+                continue
+            text = text_of(element)
+            # A source line names the outlet ("Gao CNN —"): not a photo credit, not a date.
+            if text and len(text) <= _OPENING_LENGTH and _DATELINE_RE.match(f"{text} "):
+                return text
         return None
 
     # -- people -------------------------------------------------------------------------
@@ -607,6 +637,22 @@ class GenericArticlePage(ArticlePage):
                     text = _STAMP_TAIL_RE.sub("", text)
                 if text and len(text) < 200 and not parse_date(text):
                     return text
+        return self.byline_paragraph()
+
+    def byline_paragraph(self) -> str | None:
+        """A byline printed as a plain paragraph before the story ("By A and B, CNN"),
+        which the body leaves out."""
+        container = self.container()
+        if container is None:
+            return None
+        lines = self.story_lines()
+        first = lines[0][0] if lines else None
+        for element in self.body_elements(container):
+            if element is first:
+                break
+            text = self.visible_text(element)
+            if _is_byline_text(text):
+                return text
         return None
 
     def byline_elements(self, root: html.HtmlElement) -> list[html.HtmlElement]:
