@@ -758,3 +758,27 @@ def test_a_consent_wall_is_no_story_body() -> None:
     )
     analysis = analyse(URL, HTML, body.encode())
     assert analysis.kind == "not_article", analysis.article and analysis.article["paragraphs"]
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "headline"),
+    [
+        ("https://edition.cnn.com/2032/04/01/africa/gone/index.html", "Page not found | CNN",
+         "Sorry, we can't find that page"),
+        ("https://edition.cnn.com/profiles/awa-diarra", "Awa Diarra | CNN", "Awa Diarra"),
+        ("https://www.reuters.com/authors/awa-diarra/", "Awa Diarra | Reuters", "Awa Diarra"),
+    ],
+)  # fmt: skip
+def test_an_error_page_served_200_or_an_author_page_is_no_story(
+    url: str, title: str, headline: str
+) -> None:
+    body = (
+        f"<html><head><title>{title}</title></head><body><main><article><h1>{headline}</h1>"
+        "<p>The page you asked for may have moved, or this one tells of a reporter who has"
+        " covered the Sahel, its rivers and its markets for ten years.</p>"
+        "<p>Try the search box above, or go back to the home page to find the latest news"
+        " from around the world.</p></article></main></body></html>"
+    )
+    source = "reuters" if "reuters" in url else "cnn"
+    analysis = analyse(url, HTML, body.encode(), source=source)
+    assert analysis.kind == "not_article", analysis.extractor

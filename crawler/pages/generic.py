@@ -149,6 +149,14 @@ _ENDS = (".", "!", "?")
 _STAMP_START = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
 
 
+# What an error page served with status 200 says of itself.
+_NOT_FOUND_RE = re.compile(
+    r"\bpage not found\b|\bcan(?:no|['\u2019])t (?:find|be found)\b.{0,12}\bpage\b"
+    r"|\b(?:404|error) (?:error|not found|page)\b|\bpage (?:is )?no longer available\b",
+    re.IGNORECASE,
+)
+
+
 def _is_byline_text(text: str) -> bool:
     """ "By Awa Diarra and Seydou Kone, CNN", "By Awa Diarra for CNN"; not "By then it was
     too late", not "By Monday, the river had risen." (a sentence ends)."""
@@ -329,10 +337,10 @@ class GenericArticlePage(ArticlePage):
 
     def is_article(self) -> bool:
         if self.ld:
-            return bool(self.headline() and self.paragraphs())
+            return bool(self.headline() and self.paragraphs()) and not self.says_not_found()
         # Without structured data, insist on a real body and a page that says it is a
         # story (an <article>, og:type article, a publication time, a dateline opening).
-        if not self.headline() or len(self.paragraphs()) < 2:
+        if not self.headline() or len(self.paragraphs()) < 2 or self.says_not_found():
             return False
         if self.states_a_story():
             return True
@@ -340,6 +348,13 @@ class GenericArticlePage(ArticlePage):
         # and not a list of headlines.
         one_article = len(self.ctx.xpath("//article")) == 1
         return (one_article or self.opens_once()) and not self.mostly_links()
+
+    def says_not_found(self) -> bool:
+        """Whether the page's headline or title says it is an error page ("Page not found"),
+        which a site may serve with status 200."""
+        title = self.ctx.first("//title")
+        texts = (self.headline(), text_of(title) if title is not None else "")
+        return any(_NOT_FOUND_RE.search(text) for text in texts)
 
     def mostly_links(self) -> bool:
         """Whether most of the story element's text is the text of its links: a list of

@@ -31,7 +31,8 @@ from ..text import normalize_space, reads_as_proper_name, text_of
 
 # URL paths of pages that are coverage but not articles.
 NON_ARTICLE_PATH_RE = re.compile(
-    r"/(?:videos?|gallery|galleries|interactive|specials|live-news)/|/video/data/", re.IGNORECASE
+    r"/(?:videos?|gallery|galleries|interactive|specials|live-news|profiles)/|/video/data/",
+    re.IGNORECASE,
 )
 NON_ARTICLE_TYPES = ("video", "gallery", "section", "website", "live")
 

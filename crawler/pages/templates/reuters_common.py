@@ -52,6 +52,7 @@ _NON_ARTICLE_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^/(?:news/)?pictures(?:/|$)", re.I), "pictures page"),
     (re.compile(r"^/news/archive(?:/|$)", re.I), "section page"),
     (re.compile(r"^/graphics(?:/|$)", re.I), "graphics page"),
+    (re.compile(r"^/(?:authors|journalists)(?:/|$)", re.I), "author page"),
 )
 
 
