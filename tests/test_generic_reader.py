@@ -782,3 +782,74 @@ def test_an_error_page_served_200_or_an_author_page_is_no_story(
     source = "reuters" if "reuters" in url else "cnn"
     analysis = analyse(url, HTML, body.encode(), source=source)
     assert analysis.kind == "not_article", analysis.extractor
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["Bank's error page showed customers' balances, watchdog says", "A 404 page for the mill"],
+)
+def test_a_story_about_an_error_page_is_a_story(headline: str) -> None:
+    item = analyse(URL, HTML, page("", body=BODY).replace(b"Segou gets a rice mill",
+                                                          headline.encode())).article  # fmt: skip
+    assert item is not None
+
+
+def test_a_story_with_link_cards_in_an_aside_stays_a_story() -> None:
+    cards = "".join(
+        f"<article class='card'><a href='/2032/03/0{n}/africa/s/index.html'>Card {n}</a></article>"
+        for n in range(1, 3)
+    )
+    body = (
+        "<html><body><div class='zz-page'><article><h1>Ferry runs again</h1>"
+        "<p>The ferry across the Niger ran again on Tuesday after three weeks of floods, its"
+        " operators said, and lorries queued at both landings.</p>"
+        "<p>It will run twice a day until the water drops, the port office said in a notice"
+        " posted at the landing.</p></article>"
+        f"<aside>{cards}</aside></div></body></html>"
+    )
+    assert analyse(URL, HTML, body.encode()).kind == "article"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "<header><h1>Mali court rules against CNN \u2014 again</h1></header>",
+        "<div class='zz-m'>Awa Diarra, CNN \u2014 4 min read</div>",
+        "<figure><img src='/a.jpg'><figcaption>The court house on Friday. (AFP)</figcaption>"
+        "</figure>",
+    ],
+)
+def test_only_a_source_line_is_joined_to_the_first_paragraph(before: str) -> None:
+    item = analyse(URL, HTML, page("", body=before + BODY)).article
+    assert item is not None
+    assert item["paragraphs"][0].startswith("Segou, Mali (CNN) --"), item["paragraphs"][0]
+
+
+def test_story_sentences_about_cookies_stay() -> None:
+    lines = [
+        "The baker said the shop uses cookies to record which loaves sell out first.",
+        "Visitors could not manage cookies and bread at once, she added with a laugh.",
+    ]
+    item = analyse(URL, HTML, page("", body=BODY + "".join(f"<p>{t}</p>" for t in lines)))
+    assert item.article is not None
+    assert item.article["paragraphs"][-2:] == lines
+
+
+def test_a_div_story_beside_a_footer_paragraph_is_read() -> None:
+    story = [
+        "NIAMEY, Sept 1 (Reuters) - Lorries crossed the Kennedy bridge again on Wednesday,"
+        " a month after engineers closed it to mend two of its piers.",
+        "Traders said the closure had doubled the price of onions in the capital's markets.",
+        "The bridge carries most of the city's traffic across the river, officials said.",
+    ]
+    blocks = "".join(f"<div class='zz-q'>{text}</div>" for text in story)
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<div class='zz-page'><h1>Niamey bridge reopens</h1><div class='zz-b'>{blocks}</div>"
+        "</div><div class='zz-f'><p>All rights reserved by the news service.</p></div>"
+        "</body></html>"
+    )
+    url = "https://www.reuters.com/world/africa/niamey-bridge-reopens-2032-09-01/"
+    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"] == story

@@ -149,12 +149,29 @@ _ENDS = (".", "!", "?")
 _STAMP_START = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
 
 
+# <article> elements that may be the story: not cards in an aside, a nav or a footer.
+_STORY_ARTICLES = "//article[not(ancestor::aside or ancestor::nav or ancestor::footer)]"
 # What an error page served with status 200 says of itself.
+# What an error page served with status 200 says of itself, as its headline or title
+# (less the outlet's suffix): the whole of it, not a story's words about one.
 _NOT_FOUND_RE = re.compile(
-    r"\bpage not found\b|\bcan(?:no|['\u2019])t (?:find|be found)\b.{0,12}\bpage\b"
-    r"|\b(?:404|error) (?:error|not found|page)\b|\bpage (?:is )?no longer available\b",
+    r"^(?:sorry[,!.]?\s*)?(?:(?:this |the )?page not found|(?:error )?404(?: error| not found)?"
+    r"|(?:we|you) can(?:no|['\u2019])t find (?:that|the|this) page|this page (?:is )?no"
+    r" longer available|not found)[.!]?$",
     re.IGNORECASE,
 )
+
+
+def _is_source_line(text: str, element: html.HtmlElement) -> bool:
+    """A source line ("Gao CNN —", "Bamako, Mali (CNN) --"): a place (or none) and the
+    outlet, nothing after; not in a header, a caption or a heading's wrapper."""
+    found = _DATELINE_RE.match(f"{text} ")
+    if found is None or text[found.end() :].strip(" -\u2014\u2013"):
+        return False
+    place = found.group("place").strip(" ,-\u2014\u2013")
+    if place and not reads_as_proper_name(place):
+        return False
+    return not (_OUT_OF_BODY(element) or element.xpath(".//h1|.//h2|.//h3|.//p"))
 
 
 def _is_byline_text(text: str) -> bool:
@@ -171,8 +188,9 @@ def _is_byline_text(text: str) -> bool:
 _WIDGET_RE = re.compile(
     r"^(?:advertisement|ad feedback|story continues below(?: this)? advertisement|share"
     r"(?: this(?: article| story)?)?|accept all|reject all)$"
-    r"|\b(?:use|uses) cookies\b|\bcookie (?:settings|preferences)\b"
-    r"|\bmanage (?:preferences|cookies)\b"
+    r"|\bcookies?\b.*\b(?:partners|consent|your device|your choices|preferences)\b"
+    r"|\b(?:partners|consent|your device|your choices|preferences)\b.*\bcookies?\b"
+    r"|\bmanage (?:your )?(?:privacy )?preferences\b"
     r"|^(?:register|subscribe|sign in|log in)\b.{0,60}\b(?:continue reading|to read)\b",
     re.IGNORECASE,
 )
@@ -346,7 +364,7 @@ class GenericArticlePage(ArticlePage):
             return True
         # Weaker signs: one <article> (a front's cards are several), or one outlet opening;
         # and not a list of headlines.
-        one_article = len(self.ctx.xpath("//article")) == 1
+        one_article = len(self.ctx.xpath(_STORY_ARTICLES)) == 1
         return (one_article or self.opens_once()) and not self.mostly_links()
 
     def says_not_found(self) -> bool:
@@ -354,7 +372,8 @@ class GenericArticlePage(ArticlePage):
         which a site may serve with status 200."""
         title = self.ctx.first("//title")
         texts = (self.headline(), text_of(title) if title is not None else "")
-        return any(_NOT_FOUND_RE.search(text) for text in texts)
+        suffixes = headline_suffixes()
+        return any(_NOT_FOUND_RE.match(strip_suffixes(text, suffixes).strip()) for text in texts)
 
     def mostly_links(self) -> bool:
         """Whether most of the story element's text is the text of its links: a list of
@@ -443,14 +462,25 @@ class GenericArticlePage(ArticlePage):
         """The element whose own paragraphs hold the most text, and how much: of those
         holding two paragraphs or more, if any (a story has several; a site's blurb in
         its footer may be one long one). Paragraphs each in a wrapper of their own
-        (``<div class="txt"><p>``) count as their wrappers' parent's."""
+        (``<div class="txt"><p>``) count as their wrappers' parent's. Where no element
+        holds two ``<p>``, each paragraph may be a plain ``<div>``: blocks of prose."""
+        chosen, size, count = self._holder_of(self.ctx.xpath("//body//p"))
+        if count < 2:
+            blocks = self.ctx.xpath("//body" + _TEXT_BLOCKS[1:])
+            prose = [b for b in blocks if _reads_as_prose(self.visible_text(b))]
+            in_blocks, block_size, block_count = self._holder_of(prose)
+            if block_count >= 2:
+                return in_blocks, block_size
+        return chosen, size
+
+    def _holder_of(
+        self, paragraphs: list[html.HtmlElement]
+    ) -> tuple[html.HtmlElement | None, int, int]:
+        """Of the elements holding `paragraphs`, the one holding the most text, those with
+        two paragraphs or more first, with its text's length and its paragraphs."""
         sizes: dict[html.HtmlElement, int] = {}
         counts: dict[html.HtmlElement, int] = {}
         wrapped: dict[html.HtmlElement, html.HtmlElement | None] = {}
-        paragraphs = self.ctx.xpath("//body//p")
-        if not paragraphs:  # each paragraph a plain <div>: the blocks of prose
-            blocks = self.ctx.xpath("//body" + _TEXT_BLOCKS[1:])
-            paragraphs = [b for b in blocks if _reads_as_prose(self.visible_text(b))]
         for p in paragraphs:
             text = self.visible_text(p)
             parent = p.getparent()
@@ -463,9 +493,9 @@ class GenericArticlePage(ArticlePage):
                     sizes[holder] = sizes.get(holder, 0) + len(text)
                     counts[holder] = counts.get(holder, 0) + 1
         if not sizes:
-            return None, 0
+            return None, 0, 0
         chosen = max(sizes, key=lambda element: (counts[element] > 1, sizes[element]))
-        return chosen, sizes[chosen]
+        return chosen, sizes[chosen], counts[chosen]
 
     @once
     def body_lines(self) -> list[tuple[html.HtmlElement, str, bool]]:
@@ -631,8 +661,7 @@ class GenericArticlePage(ArticlePage):
             if not isinstance(element.tag, str) or element.tag in ("p", "h1", "h2", "h3"):
                 continue
             text = text_of(element)
-            # A source line names the outlet ("Gao CNN —"): not a photo credit, not a date.
-            if text and len(text) <= _OPENING_LENGTH and _DATELINE_RE.match(f"{text} "):
+            if text and len(text) <= _OPENING_LENGTH and _is_source_line(text, element):
                 return text
         return None
 
