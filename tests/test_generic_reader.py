@@ -853,3 +853,9 @@ def test_a_div_story_beside_a_footer_paragraph_is_read() -> None:
     analysis = analyse(url, HTML, body.encode(), source="reuters")
     assert analysis.article is not None, analysis.reason
     assert analysis.article["paragraphs"] == story
+
+
+def test_a_story_whose_path_holds_profiles_deeper_down_is_a_story() -> None:
+    """CNN's profiles sit at ``/profiles/NAME``; a story's path may hold the word."""
+    url = "https://edition.cnn.com/2032/06/03/world/profiles/index.html"
+    assert analyse(url, HTML, page("", body=BODY)).kind == "article"

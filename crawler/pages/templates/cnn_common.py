@@ -31,7 +31,7 @@ from ..text import normalize_space, reads_as_proper_name, text_of
 
 # URL paths of pages that are coverage but not articles.
 NON_ARTICLE_PATH_RE = re.compile(
-    r"/(?:videos?|gallery|galleries|interactive|specials|live-news|profiles)/|/video/data/",
+    r"/(?:videos?|gallery|galleries|interactive|specials|live-news)/|/video/data/|^/profiles/",
     re.IGNORECASE,
 )
 NON_ARTICLE_TYPES = ("video", "gallery", "section", "website", "live")
