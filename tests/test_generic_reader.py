@@ -720,7 +720,12 @@ def test_ad_and_share_labels_printed_as_paragraphs_are_no_body_text() -> None:
     assert not {"Advertisement", "Share this article", "Ad Feedback"} & set(item["paragraphs"])
 
 
-def test_a_story_in_plain_divs_outside_any_article_or_main_element() -> None:
+@pytest.mark.parametrize(
+    "footer", ["", "<div class='zz-f'><p>All rights reserved by the news service.</p></div>"]
+)
+def test_a_story_in_plain_divs_outside_any_article_or_main_element(footer: str) -> None:
+    """Each paragraph a plain ``<div>``, no ``<article>`` or ``<main>``: no item, also
+    where one ``<p>`` stood elsewhere on the page (a footer's)."""
     story = [
         "NIAMEY, Sept 1 (Reuters) - Lorries crossed the Kennedy bridge again on Wednesday,"
         " a month after engineers closed it to mend two of its piers.",
@@ -731,7 +736,7 @@ def test_a_story_in_plain_divs_outside_any_article_or_main_element() -> None:
     body = (
         "<html><head><meta property='og:type' content='article'></head><body>"
         f"<div class='zz-page'><h1>Niamey bridge reopens</h1><div class='zz-b'>{blocks}</div>"
-        "</div></body></html>"
+        f"</div>{footer}</body></html>"
     )
     url = "https://www.reuters.com/world/africa/niamey-bridge-reopens-2032-09-01/"
     analysis = analyse(url, HTML, body.encode(), source="reuters")
@@ -833,26 +838,6 @@ def test_story_sentences_about_cookies_stay() -> None:
     item = analyse(URL, HTML, page("", body=BODY + "".join(f"<p>{t}</p>" for t in lines)))
     assert item.article is not None
     assert item.article["paragraphs"][-2:] == lines
-
-
-def test_a_div_story_beside_a_footer_paragraph_is_read() -> None:
-    story = [
-        "NIAMEY, Sept 1 (Reuters) - Lorries crossed the Kennedy bridge again on Wednesday,"
-        " a month after engineers closed it to mend two of its piers.",
-        "Traders said the closure had doubled the price of onions in the capital's markets.",
-        "The bridge carries most of the city's traffic across the river, officials said.",
-    ]
-    blocks = "".join(f"<div class='zz-q'>{text}</div>" for text in story)
-    body = (
-        "<html><head><meta property='og:type' content='article'></head><body>"
-        f"<div class='zz-page'><h1>Niamey bridge reopens</h1><div class='zz-b'>{blocks}</div>"
-        "</div><div class='zz-f'><p>All rights reserved by the news service.</p></div>"
-        "</body></html>"
-    )
-    url = "https://www.reuters.com/world/africa/niamey-bridge-reopens-2032-09-01/"
-    analysis = analyse(url, HTML, body.encode(), source="reuters")
-    assert analysis.article is not None, analysis.reason
-    assert analysis.article["paragraphs"] == story
 
 
 def test_a_story_whose_path_holds_profiles_deeper_down_is_a_story() -> None:
