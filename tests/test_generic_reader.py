@@ -844,3 +844,21 @@ def test_a_story_whose_path_holds_profiles_deeper_down_is_a_story() -> None:
     """CNN's profiles sit at ``/profiles/NAME``; a story's path may hold the word."""
     url = "https://edition.cnn.com/2032/06/03/world/profiles/index.html"
     assert analyse(url, HTML, page("", body=BODY)).kind == "article"
+
+
+def test_a_json_ld_main_entity_listing_the_page_and_a_related_story_reads_the_pages() -> None:
+    """Of several stories a page's JSON-LD lists, the one of the page (its URL) is its
+    story; none of them only where none is the page's (a collection)."""
+    ld = (
+        '{"@context": "https://schema.org", "@type": "WebPage", "mainEntity": ['
+        '{"@type": "NewsArticle", "headline": "Another story",'
+        ' "url": "https://www.cnn.com/2032/03/30/africa/other/index.html",'
+        ' "author": {"@type": "Person", "name": "Kadi Sy"}},'
+        '{"@type": "NewsArticle", "headline": "Segou gets a rice mill",'
+        f' "url": "{URL}", "datePublished": "2032-04-01T09:00:00Z",'
+        ' "author": {"@type": "Person", "name": "Awa Diarra"}}]}'
+    )
+    item = analyse(URL, HTML, page(f"<script type='application/ld+json'>{ld}</script>")).article
+    assert item is not None
+    assert [author["name"] for author in item["authors"]] == ["Awa Diarra"]
+    assert item["datePublished"] == "2032-04-01T09:00:00Z"

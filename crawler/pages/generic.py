@@ -277,9 +277,10 @@ def jsonld_types(obj: dict[str, Any]) -> list[str]:
     return [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
 
 
-def jsonld_story(objects: list[dict[str, Any]]) -> dict[str, Any]:
+def jsonld_story(objects: list[dict[str, Any]], url: str = "") -> dict[str, Any]:
     """The story object of a page's JSON-LD: an Article type, else one a WebPage holds
-    (``mainEntity``), else a WebPage that carries a headline and a body."""
+    (``mainEntity``: of several, the one at the page's `url`), else a WebPage that
+    carries a headline and a body."""
     for obj in objects:
         if ARTICLE_TYPES.intersection(jsonld_types(obj)):
             return obj
@@ -291,7 +292,9 @@ def jsonld_story(objects: list[dict[str, Any]]) -> dict[str, Any]:
             for c in candidates
             if isinstance(c, dict) and ARTICLE_TYPES.intersection(jsonld_types(c))
         ]
-        if len(stories) == 1:  # several: a collection (a section front) lists its stories
+        if len(stories) > 1:  # a collection (a section front) lists its stories...
+            stories = [c for c in stories if url and _same_page(c.get("url") or c.get("@id"), url)]
+        if len(stories) == 1:  # ...unless one of them is the page's
             return stories[0]
     for obj in objects:
         if "WebPage" in jsonld_types(obj) and obj.get("headline") and obj.get("articleBody"):
@@ -307,6 +310,20 @@ def is_organisation_type(name: str) -> bool:
     """Whether a JSON-LD ``@type`` is an organisation (``NewsMediaOrganization`` and every
     other subtype of ``Organization``), not a person."""
     return name.endswith("Organization") or name in _ORGANISATION_TYPES
+
+
+def _same_page(stated: Any, url: str) -> bool:
+    """Whether a JSON-LD ``url`` names the page at `url` (scheme, "www." and a final
+    slash aside)."""
+    if not isinstance(stated, str):
+        return False
+
+    def key(value: str) -> str:
+        parts = urlsplit(value.strip())
+        host = (parts.hostname or "").removeprefix("www.")
+        return f"{host}{parts.path.rstrip('/')}"
+
+    return key(stated) == key(url)
 
 
 def jsonld_people(value: Any, nodes: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
@@ -347,7 +364,7 @@ class GenericArticlePage(ArticlePage):
     def __init__(self, ctx: PageContext):
         super().__init__(ctx)
         if not self.ld:
-            self.ld = jsonld_story(ctx.jsonld)
+            self.ld = jsonld_story(ctx.jsonld, ctx.url)
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
