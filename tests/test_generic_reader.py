@@ -862,3 +862,13 @@ def test_a_json_ld_main_entity_listing_the_page_and_a_related_story_reads_the_pa
     assert item is not None
     assert [author["name"] for author in item["authors"]] == ["Awa Diarra"]
     assert item["datePublished"] == "2032-04-01T09:00:00Z"
+
+
+def test_a_registration_walls_heading_is_no_sub_heading() -> None:
+    body = (
+        f"{BODY}<h2>Register for free to continue reading</h2>"
+        "<p>Farmers queued with their sacks before sunrise.</p>"
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert "Register for free to continue reading" not in item["paragraphs"]

@@ -527,6 +527,8 @@ class GenericArticlePage(ArticlePage):
                 continue
             text = self.visible_text(element)
             heading = element.tag in ("h2", "h3")
+            if heading and _is_widget_label(text):
+                continue  # a wall's heading ("Register for free to continue reading")
             if text and (heading or not self._not_story_text(element, text)):
                 lines.append((element, text, heading))
         return lines
