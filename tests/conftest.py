@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -203,3 +204,10 @@ def store_lines(data: Path) -> list[dict]:
     for path in sorted((data / "articles").glob("articles-*.jsonl")):
         lines.extend(read_jsonl(path))
     return lines
+
+
+def copy_data_dir(source: Path, target: Path) -> None:
+    """A copy of a data directory other tests may read meanwhile: SQLite's ``-shm`` and
+    ``-wal`` files come and go with its readers, and a store no one writes holds all of
+    its data in its main files."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*-shm", "*-wal"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from . import test_replay_helpers as helpers
-from .conftest import REPO, browsing, cli_env, store_lines
+from .conftest import REPO, browsing, cli_env, copy_data_dir, store_lines
 
 site_archive = helpers.site_archive
 
@@ -122,7 +122,7 @@ def test_browse_of_a_data_directory_it_cannot_write_serves_from_a_scratch_copy(
     import shutil
 
     data = tmp_path / "data"
-    shutil.copytree(site_archive, data)
+    copy_data_dir(site_archive, data)
     shutil.rmtree(data / "state" / "browse", ignore_errors=True)
     (data / "state" / "browse").write_text("a file where a folder goes")
     (data / "warc" / "index.cdxj").unlink()  # the index is to be built too
@@ -151,12 +151,11 @@ def test_the_index_browse_builds_holds_a_killed_crawls_open_warc(
     """A first crawl killed before its end leaves no warc/index.cdxj and its WARC as
     NAME.warc.gz.open: browse indexed *.warc.gz only, so every article said "No capture in
     the index" until the next crawl recovered the file."""
-    import shutil
 
     from archive.commands.browse import cdxj_index
 
     data = tmp_path / "data"
-    shutil.copytree(site_archive, data)
+    copy_data_dir(site_archive, data)
     (data / "warc" / "index.cdxj").unlink()
     (warc,) = sorted((data / "warc").glob("*cnn*.warc.gz"))
     warc.rename(warc.with_name(warc.name + ".open"))

@@ -20,7 +20,7 @@ from archive.store import ArticleStore
 from crawler.pages.urls import article_id
 
 from . import test_replay_helpers as helpers
-from .conftest import browsing, store_lines
+from .conftest import browsing, copy_data_dir, store_lines
 
 site_archive = helpers.site_archive
 
@@ -48,7 +48,7 @@ def derived(line: dict[str, Any], **changes: Any) -> dict[str, Any]:
 def explorer_data(site_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The crawled test site, plus a second version of one article and a hostile article."""
     data = tmp_path_factory.mktemp("explorer") / "data"
-    shutil.copytree(site_archive, data)
+    copy_data_dir(site_archive, data)
     lines = store_lines(data)
     rich = max(lines, key=lambda line: len(line["relatedLinks"]))
     paragraphs = [*rich["paragraphs"]]

@@ -7,7 +7,6 @@ import gzip
 import io
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from . import test_replay_helpers as helpers
-from .conftest import REPO, SiteServer, run_cli, store_lines
+from .conftest import REPO, SiteServer, copy_data_dir, run_cli, store_lines
 from .servers.pywb import pywb_serving
 from .test_replay_helpers import read_items
 
@@ -164,7 +163,7 @@ def test_a_damaged_record_of_an_exported_capture_is_one_line_and_exit_1(
     site_archive: Path, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
-    shutil.copytree(site_archive, data)
+    copy_data_dir(site_archive, data)
     line = store_lines(data)[0]
     warc = data / "warc" / line["warc"]["filename"]
     raw = bytearray(warc.read_bytes())
@@ -185,7 +184,7 @@ def test_a_missing_warc_file_of_an_exported_capture_is_named_in_one_line(
     # Old WARC files moved to other storage: the export says which file it lacks and how
     # many chosen versions it holds, in our words, and writes nothing.
     data = tmp_path / "data"
-    shutil.copytree(site_archive, data)
+    copy_data_dir(site_archive, data)
     lines = store_lines(data)
     name = lines[0]["warc"]["filename"]
     (data / "warc" / name).unlink()
@@ -275,7 +274,7 @@ def test_a_capture_in_a_warc_file_still_being_written_is_exported(
     # A crawl running (or killed before the next run recovered its file): the store names
     # NAME.warc.gz, whose records lie in NAME.warc.gz.open, whole, as replay reads them.
     data = tmp_path / "data"
-    shutil.copytree(site_archive, data)
+    copy_data_dir(site_archive, data)
     name = store_lines(data)[0]["warc"]["filename"]
     warc = data / "warc" / name
     warc.rename(warc.with_name(name + ".open"))

@@ -13,7 +13,7 @@ from warcio.warcwriter import WARCWriter
 from archive.warc.read.timestamps import parse_at
 
 from . import test_replay_helpers as helpers
-from .conftest import REPO, SiteServer, run_cli, store_lines
+from .conftest import REPO, SiteServer, copy_data_dir, run_cli, store_lines
 from .servers.pastarchive import write_response
 from .test_replay_helpers import SITE_STARTS, archived_response, stores_equal
 
@@ -155,12 +155,11 @@ def test_an_archive_of_incremental_crawls_gives_the_pages_its_304s_confirm(
     """After a second crawl, each unchanged page's latest capture is a 304 revisit: it was
     handed to the spider as a bare 304 (http_304 errors, no article, exit 1). It is the page
     it confirms, read from the response record holding it, as replay reads it."""
-    import shutil
 
     from .conftest import FAST
 
     data = tmp_path / "data"
-    shutil.copytree(site_archive, data)
+    copy_data_dir(site_archive, data)
     again = run_cli(
         "crawl", "cnn", "--data", str(data), "--recrawl", "all",
         "--start-url", site.url("cnn", "/world/africa/"), *FAST,

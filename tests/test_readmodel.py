@@ -3,7 +3,6 @@ recreated by ``store rebuild``."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from archive.store import ArticleStore
 from archive.store.files import month_files
 
 from . import test_replay_helpers as helpers
-from .conftest import run_cli, store_lines
+from .conftest import copy_data_dir, run_cli, store_lines
 
 site_archive = helpers.site_archive
 
@@ -73,7 +72,7 @@ def test_a_new_version_replaces_the_searchable_text_and_keeps_both_versions(
     site_archive: Path, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
-    shutil.copytree(site_archive, data)
+    copy_data_dir(site_archive, data)
     line = store_lines(data)[0]
     changed = {k: v for k, v in line.items() if k not in ("version", "contentDigest", "changes")}
     changed["headline"] = "Zanzibarite rewrite of the story"
@@ -99,7 +98,7 @@ def test_a_new_version_replaces_the_searchable_text_and_keeps_both_versions(
 
 def test_store_rebuild_recreates_a_lost_read_model(site_archive: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    shutil.copytree(site_archive, data)
+    copy_data_dir(site_archive, data)
     before = query(data, "SELECT article_id, headline, version FROM articles ORDER BY article_id")
     for path in (data / "state").glob("explorer.sqlite*"):
         path.unlink()
@@ -138,7 +137,7 @@ def test_a_rebuild_shows_readers_the_old_model_until_the_new_one_is_whole(
     from archive.explorer import readmodel
 
     data = tmp_path / "data"
-    shutil.copytree(site_archive, data)
+    copy_data_dir(site_archive, data)
     path = data / "state" / "explorer.sqlite"
     before = query(data, "SELECT count(*) FROM articles")[0][0]
     assert before > 2
