@@ -555,6 +555,53 @@ def test_a_stamp_between_the_headline_and_the_story_is_read_whatever_its_class()
     assert item["datePublishedRaw"] == "Tue Mar 30, 2032 4:33pm GMT"
 
 
+def stamped_page(between: str) -> bytes:
+    """A page of an unknown layout stating no date but what lies between its headline and
+    its story (`between`)."""
+    return (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<div class='zz-a'><h1>Segou gets a rice mill</h1>{between}"
+        f"<div class='zz-e'>{BODY}<p>Farmers queued with their sacks before sunrise, some"
+        " of them from villages two days away by cart along the river road.</p>"
+        "</div></div></body></html>"
+    ).encode()
+
+
+def test_a_highlight_stating_a_date_is_no_stamp() -> None:
+    """A story highlight under the headline ("The first mill was built on August 14,
+    1935") gave the story that date: a line of words holding a date is no stamp."""
+    highlights = (
+        "<ul class='zz-h'><li>The first mill on the river was built on August 14, 1935</li>"
+        "<li>The new one husks forty tonnes a day</li></ul>"
+    )
+    item = analyse(URL, HTML, stamped_page(highlights)).article
+    assert item is not None
+    assert (item["datePublished"], item["datePublishedRaw"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("own", "published"),
+    [("", None), ("<div class='zz-s'>Fri Aug 3, 2032 5:10am EDT</div>", "2032-08-03T09:10:00Z")],
+)
+def test_the_stamps_of_other_stories_cards_are_not_the_storys(
+    own: str, published: str | None
+) -> None:
+    """A rail of related stories between the headline and the story, each card a link (or
+    a heading holding one) and its stamp, gave the story the first card's date."""
+    rail = (
+        "<div class='zz-r'><h3>Related News</h3><ul>"
+        "<li><a href='/article/2032/08/02/a'>Millers ask for a new road</a>"
+        "<div class='zz-t'>Thu, Aug 2 2032</div></li>"
+        "<li><a href='/article/2032/08/01/b'>Rice prices fall</a>"
+        "<div class='zz-t'>Wed, Aug 1 2032</div></li></ul>"
+        "<div class='zz-v'><h2><a href='/video/2032/07/31/c'>The mill at work</a></h2>"
+        "<div class='zz-t'>Tue, Jul 31 2032</div></div></div>"
+    )
+    item = analyse(URL, HTML, stamped_page(own + rail)).article
+    assert item is not None
+    assert item["datePublished"] == published
+
+
 @pytest.mark.parametrize(
     "byline",
     [

@@ -28,7 +28,7 @@ from .boilerplate import (
 )
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
-from .dates import parse_date
+from .dates import MONTHS, ZONE_OFFSETS, parse_date
 from .text import normalize_space, reads_as_proper_name, strip_suffixes, text_of
 
 # Structured-data types that are one story (the JSON-LD "@type" values).
@@ -205,14 +205,41 @@ def _is_widget_label(text: str) -> bool:
 def _is_stamp(text: str) -> bool:
     """Whether `text` is a printed timestamp: a date, short, not a sentence stating one
     ("Published April 2, 2032 at 9:02 a.m." and "Last updated on 2 April 2032." are
-    stamps; "The deadline is June 30, 2032." is a sentence)."""
+    stamps; "The deadline is June 30, 2032." and a highlight "The mill was built on
+    August 14, 1935" are sentences: words beyond what a stamp says besides its date)."""
     if not text or len(text) > _STAMP_LENGTH:
         return False
     if text.endswith(_ENDS) and not (
         text.lower().endswith(("a.m.", "p.m.")) or _STAMP_START.match(text)
     ):
         return False
-    return parse_date(text) is not None
+    other = [word for word in _WORD_RE.findall(text) if not _is_stamp_word(word)]
+    return len(other) <= _STAMP_OTHER_WORDS and parse_date(text) is not None
+
+
+# Words of a stamp besides month names and zones: what it says it is, days, clock words.
+_STAMP_WORDS = frozenset(
+    {"updated", "published", "posted", "modified", "last", "first", "on", "at"}
+    | {"am", "pm", "a", "m", "p", "ago", "hour", "hours", "minute", "minutes", "min", "mins"}
+    | {"read", "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur"}
+    | {"thurs", "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday"}
+)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+# Words a stamp may hold beyond those (a zone no table names, "HKT"; a "CNN"): a few.
+_STAMP_OTHER_WORDS = 2
+
+
+def _is_stamp_word(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in _STAMP_WORDS or lowered in MONTHS or word.upper() in ZONE_OFFSETS
+
+
+# A stamp inside a link, in a list item holding a link, or right after a heading holding
+# one: another story's card.
+_IN_CARD = compiled(
+    "ancestor::a or ancestor::li[1][.//a]"
+    " or preceding-sibling::*[1][self::h2 or self::h3 or self::h4 or self::h5][.//a]"
+)
 
 
 def _wrappers_parent(wrapper: html.HtmlElement) -> html.HtmlElement | None:
@@ -785,7 +812,7 @@ class GenericArticlePage(ArticlePage):
         scope = self.container()
         for element in self.ctx.classes.searching(_STAMP_CLASS):
             outside = scope is not None and scope not in element.iterancestors()
-            if element.tag == "time" or outside:
+            if element.tag == "time" or outside or _IN_CARD(element):
                 continue
             text = text_of(element)
             if _is_stamp(text):
@@ -794,7 +821,7 @@ class GenericArticlePage(ArticlePage):
 
     def _stamp_under_headline(self) -> str | None:
         """The first element after the headline's ``<h1>``, and before the story's first
-        paragraph, whose whole text is a stamp."""
+        paragraph, whose whole text is a stamp (not a card's, of another story)."""
         lines = self.story_lines()
         headline = self.headline()
         h1 = next((h for h in self.ctx.doc.iter("h1") if headline and headline in text_of(h)), None)
@@ -809,7 +836,7 @@ class GenericArticlePage(ArticlePage):
                 break
             elif seen and len(element) == 0 and isinstance(element.tag, str):
                 text = text_of(element)  # a leaf: a byline beside it is not read with it
-                if _is_stamp(text):
+                if _is_stamp(text) and not _IN_CARD(element):
                     return text
         return None
 
