@@ -555,6 +555,69 @@ def test_a_stamp_between_the_headline_and_the_story_is_read_whatever_its_class()
     assert item["datePublishedRaw"] == "Tue Mar 30, 2032 4:33pm GMT"
 
 
+@pytest.mark.parametrize(
+    "before",
+    [
+        "<p>4 Min Read</p>",
+        "<div class='zz-m'><p>Talk to us on a messenger app. Hear what is happening as it"
+        " happens.</p><div class='zz-b'></div></div>",
+    ],
+)
+def test_what_stands_before_the_storys_opening_is_none_of_it(before: str) -> None:
+    """A reading time or a promo printed as a paragraph ahead of the story's opening
+    ("Segou, Mali (CNN) --") was its first paragraph, and the dateline was lost."""
+    item = analyse(URL, HTML, page("", body=before + BODY)).article
+    assert item is not None
+    assert item["paragraphs"][0].startswith("Segou, Mali (CNN)"), item["paragraphs"]
+    assert item["dateline"] == "Segou, Mali"
+
+
+def test_a_reading_time_is_no_paragraph_on_a_page_without_an_opening() -> None:
+    body = "<p>3 min read</p><p>A rice mill opened on Tuesday.</p><p>It husks rice.</p>"
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert item["paragraphs"] == ["A rice mill opened on Tuesday.", "It husks rice."]
+
+
+def test_the_heading_of_a_box_of_links_among_the_paragraphs_is_no_paragraph() -> None:
+    """A "Related Coverage" box set among the paragraphs: its label, printed as a ``<p>``,
+    was kept as one."""
+    box = (
+        "<div class='zz-r'><p class='zz-l'>Related Coverage</p><div class='zz-s'>"
+        "<div class='zz-i'><a href='/article/2032/08/01/b'><div class='zz-t'></div></a></div>"
+        "<div class='zz-c'><p class='zz-k'></p><a href='/article/2032/08/01/b'>Rice prices"
+        " fall as the harvest comes in</a></div></div></div>"
+    )
+    body = BODY.replace("</p><p>", f"</p>{box}<p>", 1)
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert "Related Coverage" not in item["paragraphs"], item["paragraphs"]
+    assert len(item["paragraphs"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("cited", "first", "dateline"),
+    [
+        ("Segou, Mali", "Segou, Mali A rice mill opened in Segou on Tuesday.", "Segou, Mali"),
+        ("Segou (CNN)", "Segou (CNN)A rice mill opened in Segou on Tuesday.", "Segou"),
+        (" (CNN)", "(CNN)A rice mill opened in Segou on Tuesday.", None),
+    ],
+)
+def test_a_source_cited_at_the_start_of_the_first_paragraph_is_its_dateline(
+    cited: str, first: str, dateline: str | None
+) -> None:
+    """CNN 2015-2021 printed the place in a ``<cite>`` its style sheet followed with
+    "(CNN)": the generic reader glued it to the sentence ("SegouA rice mill") and gave no
+    dateline. A cite holding the outlet's mark is read as any opening."""
+    body = (
+        f"<p><cite class='zz-c'>{cited}</cite>A rice mill opened in Segou on Tuesday.</p>"
+        "<p>It can husk forty tonnes a day, its owners said.</p>"
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert (item["paragraphs"][0], item["dateline"]) == (first, dateline)
+
+
 def stamped_page(between: str) -> bytes:
     """A page of an unknown layout stating no date but what lies between its headline and
     its story (`between`)."""

@@ -191,7 +191,8 @@ _WIDGET_RE = re.compile(
     r"|\bcookies?\b.*\b(?:partners|consent|your device|your choices|preferences)\b"
     r"|\b(?:partners|consent|your device|your choices|preferences)\b.*\bcookies?\b"
     r"|\bmanage (?:your )?(?:privacy )?preferences\b"
-    r"|^(?:register|subscribe|sign in|log in)\b.{0,60}\b(?:continue reading|to read)\b",
+    r"|^(?:register|subscribe|sign in|log in)\b.{0,60}\b(?:continue reading|to read)\b"
+    r"|^\d{1,3}\s*min(?:ute)?s?\.?\s+read$",  # a reading time: "4 Min Read"
     re.IGNORECASE,
 )
 _WALL_LENGTH = 300
@@ -200,6 +201,52 @@ _WALL_LENGTH = 300
 def _is_widget_label(text: str) -> bool:
     """An ad slot's or share widget's label, or a line of a consent or registration wall."""
     return len(text) <= _WALL_LENGTH and bool(_WIDGET_RE.search(text))
+
+
+# A box's label: a few words ending no sentence ("Related Coverage").
+_BOX_LABEL_LENGTH = 40
+# Text of a paragraph's parent outside links.
+_TEXT_OUTSIDE_LINKS = compiled("../descendant::text()[normalize-space()][not(ancestor::a)]")
+
+
+def _heads_a_box_of_links(element: html.HtmlElement, text: str) -> bool:
+    """Whether `element` is the label of a box whose other text is all links (related
+    stories set among the paragraphs), not a paragraph of the story."""
+    if len(text) > _BOX_LABEL_LENGTH or text.endswith(_SENTENCE_END):
+        return False
+    parent = element.getparent()
+    if parent is None or next(parent.iter("a"), None) is None:
+        return False
+    return all(
+        node.getparent() is element or element in node.getparent().iterancestors()
+        for node in _TEXT_OUTSIDE_LINKS(element)
+    )
+
+
+def _opens_story(text: str) -> bool:
+    """Whether `text` opens with the outlet's source line, a place or none before it
+    ("LOS ANGELES (Reuters) -", "(CNN) --"); not a sentence naming the outlet."""
+    found = _DATELINE_RE.match(text)
+    if found is None:
+        return False
+    place = found.group("place").strip(" ,-\u2014\u2013")
+    return not place or reads_as_proper_name(place)
+
+
+def _cited_place(element: html.HtmlElement) -> str | None:
+    """The place a paragraph opens with alone in a ``<cite>`` (CNN 2015-2021: "Washington",
+    its "(CNN)" added by the style sheet), else None; a cite holding the outlet's mark
+    ("Hong Kong (CNN Business)") is an opening read as such."""
+    if (element.text or "").strip() or not len(element) or element[0].tag != "cite":
+        return None
+    place = text_of(element[0])
+    if not place or len(place) > _OPENING_LENGTH or _DATELINE_RE.match(f"{place} "):
+        return None
+    return place if reads_as_proper_name(place) else None
+
+
+# How far into the story's element its opening is looked for, past what precedes it.
+_OPENING_WITHIN = 4
 
 
 def _is_stamp(text: str) -> bool:
@@ -568,7 +615,7 @@ class GenericArticlePage(ArticlePage):
             return True
         if is_note_class(element.get("class")) or is_italic_only(element):
             return True
-        if is_link_only(element, text):
+        if is_link_only(element, text) or _heads_a_box_of_links(element, text):
             return True
         if _is_stamp(text):
             return True
@@ -628,7 +675,11 @@ class GenericArticlePage(ArticlePage):
         memo = self.__dict__.setdefault("_text_memo", {})
         found = memo.get(element)
         if found is None:
-            found = memo[element] = text_of(element)
+            found = text_of(element)
+            place = _cited_place(element)
+            if place and found.startswith(place) and found[len(place) :][:1].isalnum():
+                found = f"{place} {found[len(place) :]}"  # the cite is a label of its own
+            memo[element] = found
         return found
 
     def credits(self) -> list[dict[str, str]]:
@@ -653,6 +704,11 @@ class GenericArticlePage(ArticlePage):
             for ancestor in element.iterancestors()
         }
         lines = [line for line in lines if not line[2] or _heading_parent(line[0]) in holders]
+        # The story begins with its opening, where it has one: a reading time or a promo
+        # printed as a paragraph before it is none of it (several openings: a listing).
+        openings = [i for i, line in enumerate(lines) if not line[2] and _opens_story(line[1])]
+        if len(openings) == 1 and openings[0] <= _OPENING_WITHIN:
+            del lines[: openings[0]]
         while lines and lines[0][2]:
             lines.pop(0)
         while lines and lines[-1][2]:
@@ -691,6 +747,9 @@ class GenericArticlePage(ArticlePage):
         if found is None:
             opening = self.opening()
             found = dateline_of(opening + " ") if opening else None
+        lines = self.story_lines()
+        if found is None and lines and paragraphs and paragraphs[0] == lines[0][1]:
+            found = _cited_place(lines[0][0])
         return found
 
     def opening(self) -> str | None:
