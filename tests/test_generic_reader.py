@@ -537,12 +537,15 @@ def test_a_json_ld_body_that_is_a_teaser_or_typed_otherwise_leaves_the_page_text
     assert item["paragraphs"] == story
 
 
-def test_a_stamp_between_the_headline_and_the_story_is_read_whatever_its_class() -> None:
+@pytest.mark.parametrize("tag", ["h1", "h2"])
+def test_a_stamp_between_the_headline_and_the_story_is_read_whatever_its_class(tag: str) -> None:
     """A page of an unknown layout whose only date is a printed stamp under the headline,
-    in an element whose class says nothing of dates, had no datePublished."""
+    in an element whose class says nothing of dates, had no datePublished; nor had one
+    whose headline is an ``<h2>`` (a blog's, the ``<h1>`` its name)."""
     body = (
-        "<html><head><meta property='og:type' content='article'></head><body>"
-        "<div class='zz-a'><h1>Segou gets a rice mill</h1>"
+        "<html><head><meta property='og:type' content='article'>"
+        "<meta property='og:title' content='Segou gets a rice mill'></head><body>"
+        f"<div class='zz-a'><{tag}>Segou gets a rice mill</{tag}>"
         "<div class='zz-b'><span class='zz-c'>By Awa Diarra</span>"
         "<span class='zz-d'>Tue Mar 30, 2032 4:33pm GMT</span></div>"
         f"<div class='zz-e'>{BODY}<p>Farmers queued with their sacks before sunrise, some"

@@ -879,11 +879,15 @@ class GenericArticlePage(ArticlePage):
         return self._stamp_under_headline()
 
     def _stamp_under_headline(self) -> str | None:
-        """The first element after the headline's ``<h1>``, and before the story's first
-        paragraph, whose whole text is a stamp (not a card's, of another story)."""
+        """The first element after the headline's ``<h1>`` (or ``<h2>``: a blog's ``<h1>``
+        is its name), and before the story's first paragraph, whose whole text is a stamp
+        (not a card's, of another story)."""
         lines = self.story_lines()
         headline = self.headline()
-        h1 = next((h for h in self.ctx.doc.iter("h1") if headline and headline in text_of(h)), None)
+        h1 = next(
+            (h for h in self.ctx.doc.iter("h1", "h2") if headline and headline in text_of(h)),
+            None,
+        )
         if h1 is None or not lines:
             return None
         first = lines[0][0]
