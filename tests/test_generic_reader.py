@@ -621,6 +621,27 @@ def test_a_source_cited_at_the_start_of_the_first_paragraph_is_its_dateline(
     assert (item["paragraphs"][0], item["dateline"]) == (first, dateline)
 
 
+def test_a_lede_printed_as_a_heading_is_the_first_paragraph() -> None:
+    """CNNMoney printed a story's first sentence as an ``<h2>``: read as a sub-heading
+    before the story, it was dropped."""
+    lede = (
+        "A court in Segou has found the owner of a rice mill guilty of selling husks as"
+        " grain to the farmers who had brought their harvest to him."
+    )
+    body = (
+        f"<h2>{lede}</h2><p>He was convicted on Tuesday on four charges.</p>"
+        "<h2>What comes next</h2><p>He will be sentenced in March, the court said.</p>"
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert item["paragraphs"] == [
+        lede,
+        "He was convicted on Tuesday on four charges.",
+        "What comes next",
+        "He will be sentenced in March, the court said.",
+    ]
+
+
 def stamped_page(between: str) -> bytes:
     """A page of an unknown layout stating no date but what lies between its headline and
     its story (`between`)."""

@@ -346,6 +346,11 @@ def _reads_as_prose(text: str) -> bool:
     return len(text) >= _PROSE_LENGTH or text.endswith(_SENTENCE_END)
 
 
+def _is_lede(text: str) -> bool:
+    """Whether a heading's text is a sentence of prose, long and ended, not a sub-heading."""
+    return len(text) >= _PROSE_LENGTH and text.endswith(_SENTENCE_END)
+
+
 def jsonld_types(obj: dict[str, Any]) -> list[str]:
     types = obj.get("@type")
     return [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
@@ -600,7 +605,8 @@ class GenericArticlePage(ArticlePage):
             if _OUT_OF_BODY(element):
                 continue
             text = self.visible_text(element)
-            heading = element.tag in ("h2", "h3")
+            # A heading that reads as a sentence of prose is the story's lede (CNNMoney).
+            heading = element.tag in ("h2", "h3") and not _is_lede(text)
             if heading and _is_widget_label(text):
                 continue  # a wall's heading ("Register for free to continue reading")
             if text and (heading or not self._not_story_text(element, text)):
