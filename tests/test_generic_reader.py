@@ -809,6 +809,31 @@ def test_a_front_of_story_cards_is_no_story(head: str) -> None:
     assert analysis.kind == "not_article", analysis.extractor
 
 
+def test_a_reuters_story_beside_cards_of_links_only_stays_a_story() -> None:
+    """A Reuters story of an unknown layout with an "Editor's pick" module of ``<article>``
+    cards, each only a link, was taken for a section front: no item."""
+    cards = "".join(
+        f"<section><article><a href='/article/pick-{n}'><img src='/p{n}.jpg'></a>"
+        f"<div class='zz-c'><h2><a href='/article/pick-{n}'>Picked story {n}</a></h2></div>"
+        "</article></section>"
+        for n in (1, 2)
+    )
+    body = (
+        "<html><head><meta property='og:type' content='article'>"
+        "<meta property='og:article:published_time' content='2032-04-01T09:00:00+0000'>"
+        "</head><body><div class='zz-a'><h1>Ferry runs again</h1><div class='zz-b'>"
+        "<p>BAMAKO, April 1 (Reuters) - The ferry across the Niger ran again on Tuesday,"
+        " after a week in which the river was too low for it to cross.</p>"
+        "<p>Operators said it would run twice a day until the rains came, and that fares"
+        " would stay as they were.</p></div></div>"
+        f"<div class='zz-s'>{cards}</div></body></html>"
+    )
+    url = "https://www.reuters.com/article/us-mali-ferry-idUSKBN00000001"
+    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    assert analysis.kind == "article", analysis.reason
+    assert analysis.extractor == "reuters/generic"
+
+
 def test_a_short_story_with_related_links_stays_a_story() -> None:
     """Its related links outweighed its text, and "mostly links" overrode what the page
     states (og:type article, a publication time)."""

@@ -10,6 +10,10 @@ from ..base import PageContext
 from ..generic import GenericArticlePage
 from .reuters_common import non_article_kind
 
+# <article> cards holding text besides their links (a teaser): an "Editor's pick" module's
+# cards, all link, stand beside a story too.
+_TEASER_CARDS = "//article[.//text()[normalize-space()][not(ancestor::a)]]"
+
 
 class ReutersFallbackPage(GenericArticlePage):
     """Any other Reuters page: an article only if it looks like one story."""
@@ -30,7 +34,7 @@ class ReutersFallbackPage(GenericArticlePage):
         og_type = (self.ctx.meta("og:type") or "article").lower()
         if og_type != "article":
             return False
-        # Several <article> cards without structured data: a section front.
-        if not self.ld and len(self.xpath("//article")) > 1:
+        # Several <article> cards with teasers and no structured data: a section front.
+        if not self.ld and len(self.xpath(_TEASER_CARDS)) > 1:
             return False
         return super().is_article()
