@@ -233,14 +233,15 @@ def byline_names(raw: str | None) -> list[str]:
     return names
 
 
-# A no-break space's UTF-8 bytes read as ISO-8859-1 ("Â" and a no-break space).
-_LATIN1_NBSP = "\u00c2\u00a0"
+# A no-break space's UTF-8 bytes read as ISO-8859-1: "Â" and a no-break space (or the space
+# a meta tag's normalising made of it), the "Â" glued to a word.
+_LATIN1_NBSP = re.compile(r"(?<=\w)\u00c2(?=[\s\u00a0])")
 
 
 def parse_byline(raw: str | None) -> list[dict[str, str]]:
     """People named by a visible byline, each ``{"name", "nameRaw"}``; ``[]`` for staff lines."""
-    if raw and _LATIN1_NBSP in raw:  # a UTF-8 no-break space on a page declared Latin-1
-        raw = raw.replace(_LATIN1_NBSP, " ")
+    if raw and "\u00c2" in raw:  # a UTF-8 no-break space on a page declared Latin-1
+        raw = _LATIN1_NBSP.sub("", raw)
     text = normalize_space(raw)
     if not text:
         return []
