@@ -1031,3 +1031,51 @@ def test_a_registration_walls_heading_is_no_sub_heading() -> None:
     item = analyse(URL, HTML, page("", body=body)).article
     assert item is not None
     assert "Register for free to continue reading" not in item["paragraphs"]
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("<div class='zz-x'>By Ana Perez and Tom Reyes</div>", ["Ana Perez", "Tom Reyes"]),
+        # A social handle printed beside the name is no part of it.
+        ("<div class='zz-x'>By Ana Perez <a href='/h'>@AnaPerezNews</a></div>", ["Ana Perez"]),
+        (
+            "<div class='zz-x'>By <a href='/p/ana'>Ana Perez</a> in SAN FRANCISCO and"
+            " <a href='/p/tom'>Tom Reyes</a> in WASHINGTON</div>",
+            ["Ana Perez", "Tom Reyes"],
+        ),
+        # A wire byline box of 2016: the names, a bar, then where they wrote from.
+        (
+            "<div class='zz-x'><span class='zz-a'>By <a href='/j/ana'>Ana Perez</a> and"
+            " <a href='/j/tom'>Tom Reyes</a></span> <span class='zz-l'><span>|</span>"
+            " SAN FRANCISCO/WASHINGTON</span></div>",
+            ["Ana Perez", "Tom Reyes"],
+        ),
+    ],
+)
+@pytest.mark.parametrize("inside", [False, True])
+def test_a_byline_printed_in_a_plain_div_names_the_authors(
+    byline: str, names: list[str], inside: bool
+) -> None:
+    """A byline in a ``<div>`` holding only it, above the story (between the headline and
+    the story's element, or in it): no authors; the places it names are no people."""
+    body = byline + BODY if inside else BODY
+    item = analyse(URL, HTML, page("", body=body, byline="" if inside else byline)).article
+    assert item is not None
+    assert [author["name"] for author in item["authors"]] == names
+    assert item["paragraphs"][0].startswith("Segou, Mali (CNN)"), item["paragraphs"]
+
+
+@pytest.mark.parametrize(
+    "line", ["By then it was too late", "By Monday, the river had risen a metre"]
+)
+def test_a_plain_div_opening_by_in_a_sentence_is_no_byline(line: str) -> None:
+    """Story text in a ``<div>`` above the paragraphs that opens "By" names nobody."""
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<h1>Segou gets a rice mill</h1><div class='zz-x'>{line}</div>"
+        f"<article>{BODY}</article></body></html>"
+    )
+    item = analyse(URL, HTML, body.encode()).article
+    assert item is not None
+    assert item["authors"] == []

@@ -174,6 +174,20 @@ def _is_source_line(text: str, element: html.HtmlElement) -> bool:
     return not (_OUT_OF_BODY(element) or element.xpath(".//h1|.//h2|.//h3|.//p"))
 
 
+# Lower-case words a byline printed in a plain <div> may hold between its names and places:
+# "By A in SAN FRANCISCO and B for CNN".
+_BYLINE_LINKS = frozenset({"and", "in", "for", "via", "of", "with", "at", "from"})
+# What a <div> byline holds after its names: "By A and B | SAN FRANCISCO/WASHINGTON".
+_BYLINE_BAR = re.compile(r"\s\|\s")
+
+
+def _is_byline_block(text: str) -> bool:
+    """A byline printed in a plain ``<div>``: :func:`_is_byline_text`, its words but the
+    links between names proper names ("By Monday, the river had risen" is a sentence)."""
+    words = [word for word in text[3:].split() if word not in _BYLINE_LINKS]
+    return _is_byline_text(text) and reads_as_proper_name(" ".join(words))
+
+
 def _is_byline_text(text: str) -> bool:
     """ "By Awa Diarra and Seydou Kone, CNN", "By Awa Diarra for CNN"; not "By then it was
     too late", not "By Monday, the river had risen." (a sentence ends)."""
@@ -335,6 +349,8 @@ _TEXT_BLOCKS = (
 )
 
 
+# What a block of text holds none of: a block, a paragraph or a heading of its own.
+_BLOCK_CHILD = ".//div|.//p|.//h1|.//h2|.//h3|.//ul|.//ol|.//table"
 _HEADINGS = ".//h2|.//h3"
 # A block of text is prose if it ends a sentence or runs this long (a card's headline, a
 # "Replay" or "(16 Videos)" label does neither).
@@ -808,7 +824,36 @@ class GenericArticlePage(ArticlePage):
             text = self.visible_text(element)
             if _is_byline_text(text):
                 return text
+        return self.byline_block()
+
+    def byline_block(self) -> str | None:
+        """A byline printed in a plain ``<div>`` holding only it, between the headline (or
+        the start of the story's element) and the story, its handles left out; up to a
+        bar, past which a wire prints where its reporters wrote from, no people."""
+        lines = self.story_lines()
+        if not lines:
+            return None
+        starts = {self.headline_element(), self.container()}
+        seen = False
+        for element in self.ctx.doc.iter():
+            if element in starts:
+                seen = True
+            elif element is lines[0][0]:
+                break
+            elif seen and element.tag == "div" and not element.xpath(_BLOCK_CHILD):
+                text = normalize_space(_HANDLE_RE.sub(" ", self.visible_text(element)))
+                if _is_byline_block(text):
+                    return _BYLINE_BAR.split(text, maxsplit=1)[0]
         return None
+
+    @once
+    def headline_element(self) -> html.HtmlElement | None:
+        """The ``<h1>`` printing the headline (or ``<h2>``: a blog's ``<h1>`` is its name),
+        if any."""
+        headline = self.headline()
+        if not headline:
+            return None
+        return next((h for h in self.ctx.doc.iter("h1", "h2") if headline in text_of(h)), None)
 
     def byline_elements(self, root: html.HtmlElement) -> list[html.HtmlElement]:
         """What ``root.xpath("." + _BYLINE_XPATH)`` finds (the elements under `root` that
@@ -889,11 +934,7 @@ class GenericArticlePage(ArticlePage):
         is its name), and before the story's first paragraph, whose whole text is a stamp
         (not a card's, of another story)."""
         lines = self.story_lines()
-        headline = self.headline()
-        h1 = next(
-            (h for h in self.ctx.doc.iter("h1", "h2") if headline and headline in text_of(h)),
-            None,
-        )
+        h1 = self.headline_element()
         if h1 is None or not lines:
             return None
         first = lines[0][0]
