@@ -1079,3 +1079,46 @@ def test_a_plain_div_opening_by_in_a_sentence_is_no_byline(line: str) -> None:
     item = analyse(URL, HTML, body.encode()).article
     assert item is not None
     assert item["authors"] == []
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<div class='zz-newsletter-promo'><p>Get our daily briefing in your inbox.</p></div>",
+        "<div class='zz-SignUp'><h3>Morning Digest</h3>"
+        "<p>Get our daily briefing in your inbox.</p></div>",
+        "<div class='zz-box'><p>Get our daily briefing in your inbox.</p><form action='/s'>"
+        "<input type='email' name='e'><button>Sign up</button></form></div>",
+        "<div class='zz-box'><div class='zz-in'><p>Get our daily briefing in your inbox.</p>"
+        "</div><input type='email' name='e'><button>Sign up</button></div>",
+        "<form action='/s'><p>Get our daily briefing in your inbox.</p>"
+        "<input type='email' name='e'><button>Sign up</button></form>",
+    ],
+)
+def test_a_newsletter_sign_up_box_among_the_paragraphs_is_no_body_text(box: str) -> None:
+    """A sign-up box in the story's element (a class naming a newsletter, sign-up or
+    subscription, or a form or e-mail field) printed its line as a paragraph."""
+    item = analyse(URL, HTML, page("", body=BODY.replace("</p>", f"</p>{box}", 1))).article
+    assert item is not None
+    assert "Get our daily briefing in your inbox." not in item["paragraphs"], item["paragraphs"]
+    assert "Morning Digest" not in item["paragraphs"]
+    assert len(item["paragraphs"]) == 2
+
+
+def test_story_paragraphs_about_a_newsletter_or_beside_a_form_stay() -> None:
+    """A paragraph that speaks of a newsletter is story text; so are paragraphs of a
+    story's element that also holds a comment form, or whose class says "subscriber"."""
+    story = [
+        "Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday.",
+        "The council's newsletter said the mill would husk forty tonnes a day.",
+        "Sign up sheets for the farmers' cooperative filled within an hour, its owners said.",
+    ]
+    paragraphs = "".join(f"<p>{text}</p>" for text in story)
+    body = (
+        f"<div class='zz-subscriber-content'>{paragraphs}</div>"
+        "<form class='zz-comments'><textarea name='c'></textarea>"
+        "<input type='email' name='e'><button>Post</button></form>"
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert item["paragraphs"] == story

@@ -113,6 +113,13 @@ _OUT_OF_BODY = compiled(
     "|ancestor-or-self::*[contains(translate(@class, 'BYLINECAPT', 'bylinecapt'), 'byline')"
     " or contains(translate(@class, 'BYLINECAPT', 'bylinecapt'), 'caption')]"
 )
+# A newsletter's sign-up box among the paragraphs: a class naming a newsletter, a sign-up or
+# subscribing (not "subscriber", as a paywalled story's own element may be), any case, or a
+# form or e-mail field; a few lines at most (a wrapper holding the story and a form is none).
+_SIGNUP_CLASS = re.compile(r"(?i)newsletter|sign[-_]?up|subscribe(?!r)")
+_SIGNUP_FIELD = ".//form|.//input[@type='email']"
+_SIGNUP_LENGTH = 300
+_SIGNUP_PARAGRAPHS = 2
 # A paragraph this short that reads as a date is a stamp; one opening "By " a byline.
 _STAMP_LENGTH = 80
 _BYLINE_LENGTH = 120
@@ -617,8 +624,9 @@ class GenericArticlePage(ArticlePage):
         if container is None:
             return []
         lines = []
+        boxes = self.signup_boxes()
         for element in self.body_elements(container):
-            if _OUT_OF_BODY(element):
+            if _OUT_OF_BODY(element) or (boxes and self._in_box(element, boxes)):
                 continue
             text = self.visible_text(element)
             # A heading that reads as a sentence of prose is the story's lede (CNNMoney).
@@ -628,6 +636,38 @@ class GenericArticlePage(ArticlePage):
             if text and (heading or not self._not_story_text(element, text)):
                 lines.append((element, text, heading))
         return lines
+
+    @once
+    def signup_boxes(self) -> set[html.HtmlElement]:
+        """Newsletter sign-up boxes in the story's element: those a class names, and the
+        outermost few lines around a form or an e-mail field."""
+        container = self.container()
+        if container is None:
+            return set()
+        found = {
+            element
+            for element in self.ctx.classes.searching(_SIGNUP_CLASS)
+            if container in element.iterancestors() and self._is_box(element)
+        }
+        for field in container.xpath(_SIGNUP_FIELD):
+            box = None
+            for ancestor in (field, *field.iterancestors()):
+                if ancestor is container or not self._is_box(ancestor):
+                    break
+                box = ancestor
+            if box is not None:
+                found.add(box)
+        return found
+
+    def _is_box(self, element: html.HtmlElement) -> bool:
+        """Whether `element` is a few lines: short, of two paragraphs at most."""
+        short = len(self.visible_text(element)) <= _SIGNUP_LENGTH
+        return short and len(element.xpath(".//p")) <= _SIGNUP_PARAGRAPHS
+
+    @staticmethod
+    def _in_box(element: html.HtmlElement, boxes: set[html.HtmlElement]) -> bool:
+        """Whether `element` is one of `boxes` or lies in one."""
+        return element in boxes or any(ancestor in boxes for ancestor in element.iterancestors())
 
     def _not_story_text(self, element: html.HtmlElement, text: str) -> bool:
         """A paragraph printed among the story's that is none of its text: a byline or
