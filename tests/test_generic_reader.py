@@ -1122,3 +1122,76 @@ def test_story_paragraphs_about_a_newsletter_or_beside_a_form_stay() -> None:
     item = analyse(URL, HTML, page("", body=body)).article
     assert item is not None
     assert item["paragraphs"] == story
+
+
+NIAMEY_STORY = [
+    "NIAMEY, Sept 1 (Reuters) - Lorries crossed the Kennedy bridge again on Wednesday,"
+    " a month after engineers closed it to mend two of its piers.",
+    "Traders said the closure had doubled the price of onions in the capital's markets.",
+    "The bridge carries most of the city's traffic across the river, officials said.",
+]
+# Teaser cards of other stories: a headline link and a one-line teaser, or a section
+# link, a headline link and a time.
+NIAMEY_CARDS = (
+    "<div class='zz-c'><a href='/world/africa/mopti-rains-2032-09-01/'>Rains swell the river"
+    " at Mopti as farmers wait for the flood to leave their fields</a>"
+    "<div class='zz-t'>Farmers in the delta say the water came two weeks early.</div></div>"
+    "<div class='zz-c'><a href='/world/africa/'>Africa</a><a href='/world/africa/"
+    "tema-cocoa-2032-09-01/'>Cocoa buyers at Tema raise the farm-gate price for the second"
+    " time this season as the rains delay the harvest</a><time>2:15 PM UTC</time></div>"
+)
+
+
+def niamey_page(inner: str) -> bytes:
+    """A story of plain ``<div>`` blocks, no ``<article>`` or ``<main>``, `inner` its body."""
+    return (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<div class='zz-page'><h1>Niamey bridge reopens</h1>{inner}</div></body></html>"
+    ).encode()
+
+
+NIAMEY_URL = "https://www.reuters.com/world/africa/niamey-bridge-reopens-2032-09-01/"
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        f"<div class='zz-rn'><h2>Read next</h2>{NIAMEY_CARDS}</div>",
+        f"<h2>Read Next</h2>{NIAMEY_CARDS}",
+        f"<div class='zz-rn'><div class='zz-l'>More from Africa</div>{NIAMEY_CARDS}</div>",
+        "<div class='zz-rn'><h2><span>Related stories</span></h2><ul><li>"
+        + NIAMEY_CARDS.replace("</div><div class='zz-c'>", "</div></li><li><div class='zz-c'>")
+        + "</li></ul></div>",
+    ],
+)
+def test_read_next_cards_after_a_story_in_plain_divs_are_no_body_text(after: str) -> None:
+    """Cards of other stories after a story printed in plain ``<div>`` blocks (a heading
+    "Read next" or "More from ...", then a headline link and a teaser each) were read as
+    paragraphs, the heading as a sub-heading."""
+    blocks = "".join(f"<div class='zz-q'>{text}</div>" for text in NIAMEY_STORY)
+    body = niamey_page(f"<div class='zz-b'>{blocks}{after}</div>")
+    analysis = analyse(NIAMEY_URL, HTML, body, source="reuters")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"] == NIAMEY_STORY
+
+
+def test_a_sub_heading_like_a_box_label_and_the_story_after_cards_stay() -> None:
+    """What the cards' rule must not catch: a sub-heading "More from the minister" over
+    story text; the story going on after a box of cards set in it."""
+    story = [
+        *NIAMEY_STORY,
+        "More from the minister",
+        "The minister said a second bridge would open <a href='/x'>next year</a>.",
+        "<a href='/p/ali'>Ali Moussa</a>, a trader, said lorries had queued since dawn.",
+    ]
+    blocks = "".join(f"<div class='zz-q'>{text}</div>" for text in NIAMEY_STORY)
+    rest = (
+        "<h2>More from the minister</h2>"
+        f"<div class='zz-q'>{story[4]}</div><div class='zz-rn'><h2>Read next</h2>"
+        f"{NIAMEY_CARDS}</div><div class='zz-q'>{story[5]}</div>"
+    )
+    body = niamey_page(f"<div class='zz-b'>{blocks}{rest}</div>")
+    analysis = analyse(NIAMEY_URL, HTML, body, source="reuters")
+    assert analysis.article is not None, analysis.reason
+    texts = [p.replace("<a href='/x'>", "").replace("<a href='/p/ali'>", "") for p in story]
+    assert analysis.article["paragraphs"] == [t.replace("</a>", "") for t in texts]

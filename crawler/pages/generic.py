@@ -29,7 +29,13 @@ from .boilerplate import (
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
 from .dates import MONTHS, ZONE_OFFSETS, parse_date
-from .text import normalize_space, reads_as_proper_name, strip_suffixes, text_of
+from .text import (
+    normalize_space,
+    reads_as_proper_name,
+    short_text_of,
+    strip_suffixes,
+    text_of,
+)
 
 # Structured-data types that are one story (the JSON-LD "@type" values).
 ARTICLE_TYPES = frozenset(
@@ -359,6 +365,19 @@ _TEXT_BLOCKS = (
 # What a block of text holds none of: a block, a paragraph or a heading of its own.
 _BLOCK_CHILD = ".//div|.//p|.//h1|.//h2|.//h3|.//ul|.//ol|.//table"
 _HEADINGS = ".//h2|.//h3"
+# The label of a box of other stories' cards, the whole of its text ("Read next", "More
+# from Africa", "Related stories"; not "Read more", the button that unfolds a CNN story);
+# and a card's length: a headline and a one-line teaser.
+_RECIRCULATION_RE = re.compile(
+    r"^(?:read next|up next|what to read next|more (?:from|in|on)\b.*"
+    r"|more (?:stories|news|coverage|to read|to explore)"
+    r"|related(?: stories| news| coverage| articles| content| reading)?"
+    r"|recommended(?: for you| stories| reading)?|you (?:may|might) also (?:like|enjoy)"
+    r"|most (?:read|popular|viewed)|(?:latest|top) (?:news|stories))$",
+    re.IGNORECASE,
+)
+_RECIRCULATION_LENGTH = 60
+_CARD_LENGTH = 300
 # A block of text is prose if it ends a sentence or runs this long (a card's headline, a
 # "Replay" or "(16 Videos)" label does neither).
 _PROSE_LENGTH = 120
@@ -757,6 +776,7 @@ class GenericArticlePage(ArticlePage):
         """:meth:`body_lines` without credits lines, and without a sub-heading before the
         story or after it (one there heads a box, not a part of the story)."""
         lines = [line for line in self.body_lines() if not is_credits_line(line[1])]
+        lines = self._without_cards(lines)
         # A sub-heading of the story stands among its paragraphs: one whose parent holds
         # none of them heads a box (related stories, a newsletter) set among them.
         holders = {
@@ -776,6 +796,78 @@ class GenericArticlePage(ArticlePage):
         while lines and lines[-1][2]:
             lines.pop()
         return lines
+
+    def _without_cards(
+        self, lines: list[tuple[html.HtmlElement, str, bool]]
+    ) -> list[tuple[html.HtmlElement, str, bool]]:
+        """`lines` without the cards of other stories that follow a box's label ("Read
+        next", "More from ...") in its box, and without that label where a card follows."""
+        container = self.container()
+        if container is None or not lines:
+            return lines
+        labels = self._recirculation_labels(container)
+        if not labels:
+            return lines
+        order = {element: n for n, element in enumerate(container.iter())}
+        dropped: set[int] = set()
+        for label in labels:
+            box = _heading_parent(label)
+            cards = [n for n in self._cards_after(lines, label, box, order) if n not in dropped]
+            if not cards:
+                continue
+            dropped.update(cards)
+            wrappers = {label, *label.iterancestors()}
+            dropped.update(n for n, line in enumerate(lines) if line[2] and line[0] in wrappers)
+        return [line for n, line in enumerate(lines) if n not in dropped]
+
+    def _recirculation_labels(self, container: html.HtmlElement) -> list[html.HtmlElement]:
+        """The elements in `container` whose text, starting in their own, is the whole
+        label of a box of other stories' cards."""
+        found = []
+        for element in container.iter():
+            own = element.text
+            if not own or not isinstance(element.tag, str) or not own.strip():
+                continue
+            if not _RECIRCULATION_RE.match(normalize_space(own)):
+                continue
+            text = short_text_of(element, _RECIRCULATION_LENGTH)
+            if text and _RECIRCULATION_RE.match(text):
+                found.append(element)
+        return found
+
+    def _cards_after(
+        self,
+        lines: list[tuple[html.HtmlElement, str, bool]],
+        label: html.HtmlElement,
+        box: html.HtmlElement | None,
+        order: dict[html.HtmlElement, int],
+    ) -> list[int]:
+        """Indexes of the `lines` in `box` right after `label` that are cards, up to the
+        first that is none."""
+        if box is None:
+            return []
+        at = order[label]
+        found = []
+        for n, (element, _, heading) in enumerate(lines):
+            if order.get(element, -1) <= at:
+                continue
+            if heading or box not in element.iterancestors() or not self._in_card(element, box):
+                break
+            found.append(n)
+        return found
+
+    def _in_card(self, element: html.HtmlElement, box: html.HtmlElement) -> bool:
+        """Whether `element` is in a card of `box`: the outermost element around it in
+        the box that is a headline and a teaser long at most, and opens with a link."""
+        card = None
+        for ancestor in (element, *element.iterancestors()):
+            if ancestor is box or len(self.visible_text(ancestor)) > _CARD_LENGTH:
+                break
+            card = ancestor
+        if card is None:
+            return False
+        first = next((a for a in card.iter("a") if a.get("href") and self.visible_text(a)), None)
+        return first is not None and self.visible_text(card).startswith(self.visible_text(first))
 
     @once
     def paragraphs(self) -> list[str]:
