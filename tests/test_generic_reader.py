@@ -642,6 +642,20 @@ def test_a_lede_printed_as_a_heading_is_the_first_paragraph() -> None:
     ]
 
 
+def test_author_links_printed_side_by_side_name_every_author() -> None:
+    """A byline of ``rel=author`` links in an element whose class says nothing ("By <a>A</a>
+    and <a>B</a>", Reuters since 2021 redesigned) named only the first link's author."""
+    byline = (
+        "<div class='zz-i'><div class='zz-a'><span class='zz-t'>By </span>"
+        "<a rel='author' href='/authors/awa-diarra/'>Awa Diarra</a><span class='zz-t'> and"
+        " </span><a rel='author' href='/authors/seydou-kone/'>Seydou Kone</a></div>"
+        "<time class='zz-d'>April 1, 2032</time></div>"
+    )
+    item = analyse(URL, HTML, page("", byline=byline)).article
+    assert item is not None
+    assert [a["name"] for a in item["authors"]] == ["Awa Diarra", "Seydou Kone"]
+
+
 def stamped_page(between: str) -> bytes:
     """A page of an unknown layout stating no date but what lies between its headline and
     its story (`between`)."""

@@ -260,6 +260,28 @@ def _opens_story(text: str) -> bool:
     return not place or reads_as_proper_name(place)
 
 
+def _sharing_parents(elements: list[html.HtmlElement]) -> list[html.HtmlElement]:
+    """`elements` in order, author links sharing a parent given as that parent, once: links
+    printed side by side ("By <a>A</a> and <a>B</a>") are one byline, their parent's."""
+    siblings: dict[html.HtmlElement, int] = {}
+    for element in elements:
+        parent = element.getparent()
+        if parent is not None and _is_author_link(element):
+            siblings[parent] = siblings.get(parent, 0) + 1
+    found: list[html.HtmlElement] = []
+    for element in elements:
+        parent = element.getparent()
+        shared = parent is not None and siblings.get(parent, 0) > 1 and _is_author_link(element)
+        chosen = parent if shared and parent is not None else element
+        if chosen not in found:
+            found.append(chosen)
+    return found
+
+
+def _is_author_link(element: html.HtmlElement) -> bool:
+    return element.get("rel") == "author" or element.get("itemprop") == "author"
+
+
 def _cited_place(element: html.HtmlElement) -> str | None:
     """The place a paragraph opens with alone in a ``<cite>`` (CNN 2015-2021: "Washington",
     its "(CNN)" added by the style sheet), else None; a cite holding the outlet's mark
@@ -933,6 +955,7 @@ class GenericArticlePage(ArticlePage):
             chosen = set(found)
             # The outermost: a byline element holds its rel=author links and their "and".
             outer = [e for e in found if not any(a in chosen for a in e.iterancestors())]
+            outer = _sharing_parents(outer)
             for element in outer:
                 skip = _BYLINE_SKIPPED(element)
                 text = normalize_space(_HANDLE_RE.sub(" ", text_of(element, skip=skip)))
