@@ -127,6 +127,10 @@ def test_reuters_non_articles_yield_no_article(url: str, body: bytes) -> None:
         ("ALGIERS (Reuters) - Algerian forces ended a siege.", "ALGIERS"),
         ("DAKAR, June 30 (Reuters) \u2014 The council voted.", "DAKAR"),
         ("LONDON, Jan 5 (Thomson Reuters Foundation) - A charity said.", "LONDON"),
+        # The outlet's health and lifestyle services sign their openings with their names.
+        ("NEW YORK (Reuters Health) - Walkers slept longer, a study found.", "NEW YORK"),
+        ("CHICAGO, March 3 (Reuters Health) - Fewer teens smoke.", "CHICAGO"),
+        ("LONDON (Reuters Life!) - A village fair drew crowds.", "LONDON"),
         # The day first, as Reuters' Spanish, French and Portuguese services write it.
         ("MADRID, 14 feb (Reuters) - Un texto circula.", "MADRID"),
         ("BAMAKO, 14 février (Reuters) - Un texte circule.", "BAMAKO"),

@@ -22,13 +22,15 @@ from ..dates import parse_date
 from ..text import normalize_space, short_text_of, text_of
 from ..urls import canonicalize_url
 
-# "GAO, Mali (Reuters) - ", "GAO, Feb 10 (Reuters) - ", "SEGOU/BAMAKO, Mali, Jan 18 (Reuters) -"
+# "GAO, Mali (Reuters) - ", "GAO, Feb 10 (Reuters) - ", "SEGOU/BAMAKO, Mali, Jan 18 (Reuters) -";
+# the outlet's services sign with their own names ("NEW YORK (Reuters Health) -").
 _DATELINE_RE = re.compile(
     r"^(?P<place>[^()]{2,60}?)"
     r"(?:,\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
     # The day first, the month in the service's language ("14 feb", "14 février").
     r"|\d{1,2}\s+[^\W\d]{3,}\.?))?"
-    r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters Breakingviews|IFR)\)\s*[-–—]"
+    r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters (?:Breakingviews|Health|Life!)|IFR)\)"
+    r"\s*[-–—]"
 )
 # A pointer to an interactive graphic: "(Graphic: Global assets in 2019 - here)".
 _GRAPHIC_RE = re.compile(r"^\((?:interactive\s+)?graphics?:[^()]*\)$", re.IGNORECASE)
