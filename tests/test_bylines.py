@@ -28,6 +28,7 @@ EXAMPLES = [
     ("By Ana Ruiz, Special to CNN", ["Ana Ruiz"]),
     ("By Aïssata Maïga, for CNN", ["Aïssata Maïga"]),
     ("Opinion by Moussa Traoré", ["Moussa Traoré"]),
+    ("Review by Mara Quint, CNN", ["Mara Quint"]),
     ("By\u00a0 Faith  Okafor ,\u00a0CNN", ["Faith Okafor"]),
     ("", []),
     # An outlet's section or service after the people is no person.

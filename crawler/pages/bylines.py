@@ -14,9 +14,10 @@ from functools import cache, lru_cache
 from .outlets import outlets
 from .text import normalize_space
 
-# Lead words of a byline or of one of its parts ("Analysis by", "From").
+# Lead words of a byline or of one of its parts ("Analysis by", "Review by", "From").
 _LEAD_RE = re.compile(
-    r"^(?:(?:analysis|opinion|commentary|story|text|written|interview|words|photos?)\s+by|by|from)"
+    r"^(?:(?:analysis|opinion|commentary|review|story|text|written|interview|words|photos?)"
+    r"\s+by|by|from)"
     r"(?:\s*:)?\s+",
     re.IGNORECASE,
 )
