@@ -14,6 +14,10 @@ EXAMPLES = [
     ("From Jim Bittermann, CNN", ["Jim Bittermann"]),
     ("By Chief Washington Correspondent Jake Tapper", ["Jake Tapper"]),
     ("By Senior International Correspondent Nima Elbagir, CNN", ["Nima Elbagir"]),
+    # The outlet before the title: the person still follows the title.
+    ("By CNN Senior International Correspondent Nima Elbagir", ["Nima Elbagir"]),
+    ("By CNN Chief Medical Correspondent Dr. Amara Sow", ["Dr. Amara Sow"]),
+    ("By CNN Senior Legal Analyst", []),
     ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"]),
     ("Jake Tapper CNN Senior Washington Correspondent", ["Jake Tapper"]),
     ("By the CNN Wire Staff", []),

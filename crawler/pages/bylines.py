@@ -183,9 +183,12 @@ def person_of(part: str) -> str | None:
             tokens = tokens[:i]
             break
     # An outlet's section or service ("CNN Travel", "Reuters Breakingviews") names no one;
-    # a possessive after it does: the person follows ("CNN Business' Bourem Mopti").
+    # a possessive after it does: the person follows ("CNN Business' Bourem Mopti"), as
+    # does a job title with a name after it ("CNN Senior Correspondent Bourem Mopti").
     if len(tokens) > 1 and _is_outlet(tokens[0]) and not _possessive(tokens[0]):
         owners = [i for i, token in enumerate(tokens[1:], 1) if _possessive(token)]
+        if not owners:
+            owners = [i for i, token in enumerate(tokens[1:-1], 1) if _is_title_word(token)]
         if not owners:
             return None
         tokens = tokens[owners[-1] + 1 :]
