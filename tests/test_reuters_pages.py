@@ -478,3 +478,45 @@ def test_story_classes_are_all_told_by_the_first_search() -> None:
         assert reuters_2021._may_mark(prefix)
         assert reuters_2021._may_mark(f"text__text__1FZLe {prefix}__2-BtD")
     assert not reuters_2021._may_mark("text__text__1FZLe body__full_width__ekUdw")
+
+
+_PAGES = Path(__file__).parent / "data" / "pages"
+_NOTES = (
+    # Service notes the wire prints over a corrected or updated story.
+    "(This version of the story corrects the name of the festival in paragraph 3)",
+    "(Refiles to add a dropped word in paragraph 2)",
+    "(Adds quotes from the organisers)",
+    # An editor's note, and a note printed in italics only.
+    "Editor's note: Some names in this story have been changed.",
+    "<em>The opinions expressed here are those of the author, a columnist for Reuters.</em>",
+)
+
+
+def _with_notes_first(name: str, opening_tag: str, note_tag: str) -> tuple[str, dict]:
+    """A fixture page with every note of _NOTES printed ahead of its opening paragraph."""
+    page = (_PAGES / f"{name}.html").read_text(encoding="utf-8")
+    expected = json.loads((_PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    at = page.index(opening_tag)
+    notes = "".join(note_tag.format(note) for note in _NOTES)
+    return page[:at] + notes + page[at:], expected
+
+
+@pytest.mark.parametrize(
+    ("name", "opening_tag", "note_tag"),
+    [
+        ("reuters_2018/timbuktu_festival_returns_2020", "<p>TIMBUKTU, Mali (Reuters)", "<p>{}</p>"),
+        (
+            "reuters_2021/gao_convoy_report_2024",
+            '<div data-testid="paragraph-0"',
+            '<div data-testid="paragraph-n" class="article-body__paragraph__2-BtD">{}</div>',
+        ),
+    ],
+)
+def test_editorial_notes_leave_the_body_and_the_opening_stays_first(
+    name: str, opening_tag: str, note_tag: str
+) -> None:
+    page, expected = _with_notes_first(name, opening_tag, note_tag)
+    analysis = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters")
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == expected["paragraphs"]
+    assert analysis.article["dateline"] == expected["dateline"]

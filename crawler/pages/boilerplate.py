@@ -20,6 +20,15 @@ EDITORS_NOTE_RE = re.compile(r"^editor[’'`]?s[’']?\s+note\b", re.IGNORECASE)
 SOCIAL_HOST_RE = re.compile(r"(?:^|\.)(?:facebook|twitter|instagram|x)\.com$")
 # "Our Standards: ..." under a Reuters story: the outlet's principles, not the story.
 _STANDARDS_RE = re.compile(r"^our standards\b", re.IGNORECASE)
+# A wire service note over a corrected or updated story: "(Corrects paragraph 3 ...)",
+# "(Refiles to ...)", "(Adds quotes)", "(This version of the story corrects ...)".
+_SERVICE_NOTE_RE = re.compile(
+    r"^\((?:(?:corrects|refiles|adds|updates|changes|removes|fixes|recasts|rewrites|repeats"
+    r"|inserts|deletes|clarifies|replaces|amends|restores|reissues)\b"
+    r"|this\b[^()]*\b(?:story|version|article)\b[^()]*\b(?:correct|refil|updat|clarif|amend)\w*)"
+    r"[^()]*\)\.?$",
+    re.IGNORECASE,
+)
 
 
 def shows_text(text: str | None) -> bool:
@@ -87,3 +96,8 @@ def is_read_line(text: str) -> bool:
 def is_standards_line(text: str) -> bool:
     """The "Our Standards: ..." line under a story."""
     return bool(_STANDARDS_RE.match(text))
+
+
+def is_service_note(text: str) -> bool:
+    """A wire service note ("(Corrects ...)", "(Refiles ...)"): an editorial note."""
+    return text.startswith("(") and bool(_SERVICE_NOTE_RE.match(text))

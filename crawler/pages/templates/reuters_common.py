@@ -16,7 +16,7 @@ from lxml import etree, html
 
 from ..article import ArticlePage
 from ..base import Link, PageContext, compiled, in_box, in_page_order, once
-from ..boilerplate import is_standards_line
+from ..boilerplate import EDITORS_NOTE_RE, is_italic_only, is_service_note, is_standards_line
 from ..credits import LEADING_EDGE, is_credits_line, parse_credits
 from ..dates import parse_date
 from ..text import normalize_space, short_text_of, text_of
@@ -242,21 +242,30 @@ class ReutersPage(ArticlePage):
         return bool(self.headline() and self.paragraphs())
 
     @once
-    def _body_texts(self) -> list[str]:
-        return [text for text in (text_of(element) for element in self.body_elements()) if text]
+    def _body_texts(self) -> list[tuple[html.HtmlElement, str]]:
+        """(element, text) of each body element that shows text."""
+        pairs = ((element, text_of(element)) for element in self.body_elements())
+        return [(element, text) for element, text in pairs if text]
 
     @once
     def _body_lines(self) -> list[tuple[str, bool]]:
         """Each body text and whether it is a sign-off (paragraphs and credits both ask)."""
-        return [(text, is_sign_off(text, normalized=True)) for text in self._body_texts()]
+        return [(text, is_sign_off(text, normalized=True)) for _, text in self._body_texts()]
 
     @once
     def paragraphs(self) -> list[str]:
-        return [
-            text
-            for text, sign_off in self._body_lines()
-            if not sign_off and not is_standards_line(text) and not _GRAPHIC_RE.match(text)
-        ]
+        """The story's text: no sign-off, standards line, graphic pointer or editorial note
+        (a service note, an "Editor's note:", a note all in italics), as the spec asks."""
+        found = []
+        for (element, text), (_, sign_off) in zip(
+            self._body_texts(), self._body_lines(), strict=True
+        ):
+            if sign_off or is_standards_line(text) or _GRAPHIC_RE.match(text):
+                continue
+            if is_service_note(text) or EDITORS_NOTE_RE.match(text) or is_italic_only(element):
+                continue
+            found.append(text)
+        return found
 
     def credits(self) -> list[dict[str, str]]:
         lines = [text_of(element) for element in self.credits_elements()]
