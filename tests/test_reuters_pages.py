@@ -492,13 +492,17 @@ _NOTES = (
 )
 
 
-def _with_notes_first(name: str, opening_tag: str, note_tag: str) -> tuple[str, dict]:
-    """A fixture page with every note of _NOTES printed ahead of its opening paragraph."""
+def _inserted(name: str, before: str, markup: str) -> tuple[str, dict]:
+    """A fixture page with `markup` printed just before `before`, and its expected item."""
     page = (_PAGES / f"{name}.html").read_text(encoding="utf-8")
     expected = json.loads((_PAGES / f"{name}.json").read_text(encoding="utf-8"))
-    at = page.index(opening_tag)
-    notes = "".join(note_tag.format(note) for note in _NOTES)
-    return page[:at] + notes + page[at:], expected
+    at = page.index(before)
+    return page[:at] + markup + page[at:], expected
+
+
+def _with_notes_first(name: str, opening_tag: str, note_tag: str) -> tuple[str, dict]:
+    """A fixture page with every note of _NOTES printed ahead of its opening paragraph."""
+    return _inserted(name, opening_tag, "".join(note_tag.format(note) for note in _NOTES))
 
 
 @pytest.mark.parametrize(
@@ -520,3 +524,42 @@ def test_editorial_notes_leave_the_body_and_the_opening_stays_first(
     assert analysis.article is not None
     assert analysis.article["paragraphs"] == expected["paragraphs"]
     assert analysis.article["dateline"] == expected["dateline"]
+
+
+@pytest.mark.parametrize(
+    "pointer",
+    [
+        '(Graphic: Cotton harvests since 2010 - <a href="http://tmsnrt.rs/x">here</a>)',
+        '(For a graphic on cotton harvests, click <a href="http://link.reuters.com/x">'
+        "link.reuters.com/x</a>)",
+        'For an interactive graphic on the harvest, click <a href="http://tmsnrt.rs/x">here</a>',
+        '(Click <a href="http://link.reuters.com/x">here</a> for a graphic on the harvest)',
+    ],
+)
+def test_graphic_pointers_leave_the_body(pointer: str) -> None:
+    page, expected = _inserted(
+        "reuters_2013/segou_hostage_threat_2013",
+        '<span id="midArticle_1"></span>',
+        f"<p>{pointer}</p>",
+    )
+    analysis = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters")
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == expected["paragraphs"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A graphic designer in Bamako said she would click through every bid before deciding.",
+        "(Graphic designers were among the 40 people hired, the company said.)",
+    ],
+)
+def test_sentences_about_graphics_stay(sentence: str) -> None:
+    page, expected = _inserted(
+        "reuters_2013/segou_hostage_threat_2013",
+        '<span id="midArticle_1"></span>',
+        f"<p>{sentence}</p>",
+    )
+    analysis = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters")
+    assert analysis.article is not None
+    assert sentence in analysis.article["paragraphs"]

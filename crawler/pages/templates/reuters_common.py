@@ -32,8 +32,15 @@ _DATELINE_RE = re.compile(
     r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters (?:Breakingviews|Health|Life!)|IFR)\)"
     r"\s*[-–—]"
 )
-# A pointer to an interactive graphic: "(Graphic: Global assets in 2019 - here)".
-_GRAPHIC_RE = re.compile(r"^\((?:interactive\s+)?graphics?:[^()]*\)$", re.IGNORECASE)
+# A pointer to an interactive graphic: "(Graphic: Global assets in 2019 - here)", and the
+# older wording, "(For a graphic on X, click link.reuters.com/...)", "(Click here for a
+# graphic on X)".
+_A_GRAPHIC = r"for\s+an?\s+(?:interactive\s+)?graphics?\b"
+_GRAPHIC_RE = re.compile(
+    r"^\((?:interactive\s+)?graphics?:[^()]*\)$"
+    rf"|^\(?(?:{_A_GRAPHIC}[^()]*,\s*click\b|click\s+(?:here|\S+\.\S+)\s+{_A_GRAPHIC})[^()]*\)?\.?$",
+    re.IGNORECASE,
+)
 _LICENSING_RE = re.compile(r"\s*purchase licensing rights\s*,?\s*", re.IGNORECASE)
 _TOPIC_TAIL_RE = re.compile(r"\s*[»›]+$")
 
