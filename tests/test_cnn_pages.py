@@ -140,3 +140,36 @@ def test_a_dateline_names_a_place_not_the_start_of_a_sentence(
 
     assert dateline_of(opening) == place
     assert generic_dateline(opening) == place
+
+
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        ("London (CNN Sport) -- The final was delayed.", "London"),
+        ("Caracas (CNN Español) -- Prices rose again.", "Caracas"),
+        ("Caracas (CNN en Español) -- Prices rose again.", "Caracas"),
+        ("(CNN Travel) -- The old bridge reopened.", None),
+        ("Officials (CNN affiliate WXYZ reported) said the road was closed.", None),
+    ],
+)
+def test_an_opening_sourced_to_another_cnn_service_names_its_place(
+    opening: str, place: str | None
+) -> None:
+    from crawler.pages.templates.cnn_common import dateline_of
+
+    assert dateline_of(opening) == place
+
+
+@pytest.mark.parametrize("service", ["CNN Sport", "CNN Español"])
+def test_the_2021_dateline_is_the_source_lines_location(service: str) -> None:
+    """The 2021 source line holds the place in a span of its own, whatever CNN service the
+    next span names."""
+    folder = Path(__file__).parent / "data" / "pages" / "cnn_2021"
+    page = (folder / "empty_related_card_videos.html").read_text(encoding="utf-8")
+    expected = json.loads((folder / "empty_related_card_videos.json").read_text(encoding="utf-8"))
+    marker = 'data-editable="delay">CNN</span>'
+    assert marker in page
+    page = page.replace(marker, f'data-editable="delay">{service}</span>', 1)
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["dateline"] == expected["dateline"] == "New Tominian"

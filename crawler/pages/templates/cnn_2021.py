@@ -113,11 +113,25 @@ class Cnn2021Page(CnnPage):
             e for content in self.content() for e in _text_elements(content) if not in_other_box(e)
         ]
 
+    @once
+    def source_cite(self) -> html.HtmlElement | None:
+        """The story's first ``cite.source__cite``: its source line."""
+        cites = [cite for content in self.content() for cite in _cites(content)]
+        return cites[0] if cites else None
+
     def source_line(self) -> str:
         """ "Gao, Mali CNN —": location, outlet and dash, with the spaces a reader sees."""
-        cites = [cite for content in self.content() for cite in _cites(content)]
-        cite = cites[0] if cites else None
+        cite = self.source_cite()
         return normalize_space(" ".join(cite.itertext())) if cite is not None else ""
+
+    def dateline(self) -> str | None:
+        """The source line's place, which it prints in a span of its own whatever CNN
+        service the next span names ("London CNN Sport —"); else the opening's."""
+        cite = self.source_cite()
+        for span in cite.iter("span") if cite is not None else ():
+            if "source__location" in (span.get("class") or ""):
+                return text_of(span) or None
+        return super().dateline()
 
     def paragraph_text(self, element: html.HtmlElement, text: str) -> str:
         if element not in self.holders("source__cite"):
