@@ -228,6 +228,9 @@ def test_non_article_paths_are_refused_and_named(path: str, reason: str, templat
         ("https://www.reuters.com/fact-check/espanol/", True),
         ("https://www.reuters.com/world/africa/mali-vote-2024-02-14/", False),
         ("http://www.reuters.com/article/us-mali-idUSKCN0Y41DQ", False),
+        # The 2010-2020 section pages, which name no story.
+        ("http://www.reuters.com/news/archive/technologyNews", True),
+        ("https://www.reuters.com/news/archive/africaNews?view=page", True),
     ],
 )
 def test_section_links_are_told_from_stories(url: str, section: bool) -> None:

@@ -157,9 +157,12 @@ def sign_off_credits(text: str) -> list[dict[str, str]]:
 
 
 def is_section_url(url: str) -> bool:
-    """A section or category page (``/world/``, ``/fact-check/espanol/``), not a story."""
+    """A section or category page (``/world/``, ``/fact-check/espanol/``, the older
+    ``/news/archive/technologyNews``), not a story."""
     path = urlsplit(url).path
     if not path or path == "/":
+        return True
+    if non_article_kind(url) == "section page":
         return True
     return path.endswith("/") and not any(map(str.isdigit, path))
 
