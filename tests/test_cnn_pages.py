@@ -173,3 +173,24 @@ def test_the_2021_dateline_is_the_source_lines_location(service: str) -> None:
     analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
     assert analysis.article is not None
     assert analysis.article["dateline"] == expected["dateline"] == "New Tominian"
+
+
+_TWEET = (
+    '<blockquote class="twitter-tweet"><p lang="en">Heavy rain in Mopti tonight, the river is'
+    ' rising <a href="https://t.co/x">pic.twitter.com/x</a></p>&mdash; A Reader (@reader)'
+    ' <a href="https://twitter.com/reader/status/1">May 3, 2013</a></blockquote>'
+    '<script async src="//platform.twitter.com/widgets.js"></script>'
+)
+
+
+def test_an_embedded_post_is_no_paragraph_of_the_2013_story() -> None:
+    folder = Path(__file__).parent / "data" / "pages" / "cnn_2013"
+    page = (folder / "gallery_two_authors_no_place.html").read_text(encoding="utf-8")
+    expected = json.loads(
+        (folder / "gallery_two_authors_no_place.json").read_text(encoding="utf-8")
+    )
+    at = page.index('<p class="cnn_storypgraphtxt cnn_storypgraph2">')
+    page = page[:at] + _TWEET + page[at:]
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == expected["paragraphs"]

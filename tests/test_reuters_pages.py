@@ -387,6 +387,8 @@ def test_each_page_matches_one_dated_template_only(html_path: Path) -> None:
         '<span class="module"></span>',
         "<table></table>",
         '<p class="shareLinks"></p>',
+        '<blockquote class="twitter-tweet"></blockquote>',
+        '<blockquote class="instagram-media"></blockquote>',
         '<div class="x"></div>',
         "<div></div>",
         "<p></p>",
@@ -403,6 +405,7 @@ def test_inline_module_test_is_the_xpath_test(markup: str) -> None:
         "|self::div[contains(@class, 'module') or contains(@class, 'inlineRelated')"
         " or contains(@class, 'related') or contains(@class, 'factBox')]"
         "|self::table|self::*[contains(@class, 'shareLinks')]"
+        "|self::*[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')]"
     )
     element = html.fragment_fromstring(markup)
     assert _is_inline_module(element) is bool(element.xpath(query))
@@ -566,3 +569,16 @@ def test_sentences_about_graphics_stay(sentence: str) -> None:
     analysis = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters")
     assert analysis.article is not None
     assert sentence in analysis.article["paragraphs"]
+
+
+def test_an_embedded_post_is_no_paragraph_of_the_story() -> None:
+    post = (
+        '<blockquote class="twitter-tweet"><p lang="en">Cotton trucks queue at the Segou depot'
+        ' <a href="https://t.co/x">pic.twitter.com/x</a></p>&mdash; A Trader (@trader)</blockquote>'
+    )
+    page, expected = _inserted(
+        "reuters_2013/segou_hostage_threat_2013", '<span id="midArticle_1"></span>', post
+    )
+    analysis = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters")
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == expected["paragraphs"]

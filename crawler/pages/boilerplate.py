@@ -18,6 +18,9 @@ READ_LINE_RE = re.compile(r"^(?:READ(?: MORE)?|Read(?: more)?)\s*:", re.UNICODE)
 EDITORS_NOTE_RE = re.compile(r"^editor[’'`]?s[’']?\s+note\b", re.IGNORECASE)
 # A promo's link to a social network ("Tell us on our Facebook page"): not coverage.
 SOCIAL_HOST_RE = re.compile(r"(?:^|\.)(?:facebook|twitter|instagram|x)\.com$")
+# Classes of a social network's embedded post (a tweet, an Instagram post) printed among a
+# story's paragraphs: someone else's words, not the story's.
+EMBEDDED_POST_CLASSES = ("twitter-tweet", "instagram-media")
 # "Our Standards: ..." under a Reuters story: the outlet's principles, not the story.
 _STANDARDS_RE = re.compile(r"^our standards\b", re.IGNORECASE)
 # A wire service note over a corrected or updated story: "(Corrects paragraph 3 ...)",

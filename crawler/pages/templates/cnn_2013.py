@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..base import Link, PageContext, once
+from ..boilerplate import EMBEDDED_POST_CLASSES
 from ..text import normalize_space, text_of
 from .cnn_common import CnnPage, has_token
 
@@ -34,6 +35,7 @@ _NOT_BODY_CLASSES = (
     "cnn_strycbftrtxt",
     "cnnExplainer",
     "cnn_adspc",
+    *EMBEDDED_POST_CLASSES,
 )
 # Classes of the era's story template and page chrome (on <div>s), or div#cnn_hdr.
 _MARKERS = ("cnn_strycntntlft", "cnnByline", "cnn_strytmstmp", "cnn_maincntnr")

@@ -13,12 +13,14 @@ from lxml import html
 
 from ..article import headline_suffixes
 from ..base import PageContext, compiled, once
+from ..boilerplate import EMBEDDED_POST_CLASSES
 from ..text import strip_suffixes, text_of
 from .reuters_common import ReutersPage, outside_modules
 
 # Boxes that may sit inside the story span and are not its text: div#articleInfo, a div
 # whose class holds "module", "inlineRelated", "related" or "factBox", a table, and
-# anything whose class holds "shareLinks" (substrings, as XPath contains() tests them).
+# anything whose class holds "shareLinks" (substrings, as XPath contains() tests them) or
+# names an embedded post (a tweet).
 _INLINE_MODULE_CLASSES = ("module", "inlineRelated", "related", "factBox")
 _LOCATION = compiled(".//span[@class='articleLocation']")
 _CAPTIONS = compiled(
@@ -35,7 +37,11 @@ def _is_inline_module(element: html.HtmlElement) -> bool:
         element.get("id") == "articleInfo" or any(c in classes for c in _INLINE_MODULE_CLASSES)
     ):
         return True
-    return tag == "table" or "shareLinks" in classes
+    return (
+        tag == "table"
+        or "shareLinks" in classes
+        or any(name in classes for name in EMBEDDED_POST_CLASSES)
+    )
 
 
 class Reuters2013Page(ReutersPage):
