@@ -47,6 +47,13 @@ NORMAL_FORM = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         ("Jan 18, 2013 8:08 AM +05:30", "2013-01-18T02:38:00Z"),
         ("Fri, 18 Jan 2013 13:08:21 GMT", "2013-01-18T13:08:21Z"),
         ("18 January 2013 14:00 WAT", "2013-01-18T13:00:00Z"),
+        # Zones of the editions' own cities.
+        ("Fri Jan 18, 2013 3:08pm SAST", "2013-01-18T13:08:00Z"),
+        ("Fri Jan 18, 2013 8:08pm WIB", "2013-01-18T13:08:00Z"),
+        ("Fri Jan 18, 2013 10:08pm KST", "2013-01-18T13:08:00Z"),
+        ("Fri Jan 18, 2013 6:08pm PKT", "2013-01-18T13:08:00Z"),
+        ("Fri Jan 18, 2013 10:08am BRT", "2013-01-18T13:08:00Z"),
+        ("Sat Jan 19, 2013 2:08am NZDT", "2013-01-18T13:08:00Z"),
         # Non-breaking spaces as printed.
         ("Fri\u00a0Jan\u00a018, 2013\u00a08:08am\u00a0EST", "2013-01-18T13:08:00Z"),
         # ISO values go through the same door.
@@ -72,6 +79,20 @@ def test_printed_stamps(printed: str, expected: str) -> None:
 )
 def test_non_dates_give_none(junk: str | None) -> None:
     assert parse_date(junk) is None
+
+
+@pytest.mark.parametrize(
+    "printed",
+    ["Fri Jan 18, 2013 3:08pm XST", "January 18, 2013 8:08 AM QQTUpdated 6 hours ago"],
+)
+def test_a_zone_no_table_names_gives_no_instant(printed: str) -> None:
+    """A stamp in a zone newsarchive does not know was read as UTC: a wrong instant, where
+    none is the truth."""
+    assert parse_date(printed) is None
+
+
+def test_words_after_the_time_that_are_no_zone_leave_it_in_the_default_zone() -> None:
+    assert parse_date("Updated 10:02 AM MON January 7, 2013") == "2013-01-07T10:02:00Z"
 
 
 def test_a_stamp_without_time_is_midnight_in_the_default_zone() -> None:

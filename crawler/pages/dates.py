@@ -39,6 +39,32 @@ ZONE_OFFSETS: dict[str, float] = {
     "JST": 9,
     "AEST": 10,
     "AEDT": 11,
+    # The zones of other cities the editions print stamps in.
+    "WET": 0,
+    "WEST": 1,
+    "EET": 2,
+    "EEST": 3,
+    "SAST": 2,
+    "GST": 4,  # Gulf
+    "PKT": 5,
+    "NPT": 5.75,
+    "ICT": 7,
+    "WIB": 7,
+    "WITA": 8,
+    "PHT": 8,
+    "MYT": 8,
+    "AWST": 8,
+    "KST": 9,
+    "ACST": 9.5,
+    "ACDT": 10.5,
+    "NZST": 12,
+    "NZDT": 13,
+    "BRT": -3,
+    "BRST": -2,
+    "ART": -3,
+    "AKST": -9,
+    "AKDT": -8,
+    "HST": -10,
 }
 
 MONTHS: dict[str, int] = {
@@ -188,6 +214,12 @@ _ZONE_RE = re.compile(
 )
 
 
+# Capitals where a zone stands, glued to a word after them or not ("XSTUpdated").
+_OTHER_ZONE_RE = re.compile(r"^\s*([A-Z]{2,5})(?![a-z])")
+# Capitals printed after a time that are no zone: days and months, spelt short.
+_NO_ZONES = frozenset(MONTHS) | {"mon", "tue", "tues", "wed", "thu", "thur", "fri", "sat", "sun"}
+
+
 def parse_date(value: str | None, default_zone: str = "UTC") -> str | None:
     """An ISO value or a printed stamp, in any format the outlets use, to the normal form.
 
@@ -267,13 +299,21 @@ def _find_clock(text: str) -> tuple[str, str, str | None, str | None, str | None
 
 
 def _zone_after(text: str) -> str | None:
+    """The zone printed right after a time: a name or an offset; an abbreviation no table
+    here names is returned as it is, which no offset is found for (the stamp gives no
+    instant: a wrong one would be worse than none); None when none is printed."""
     found = _ZONE_RE.match(text)
     if not found:
         return None
     name, offset = found.group("name"), found.group("offset")
     if offset:
         return offset
-    return name
+    if name:
+        return name
+    other = _OTHER_ZONE_RE.match(text)
+    if other and other.group(1).lower() not in _NO_ZONES:
+        return other.group(1)
+    return None
 
 
 def _assemble(
