@@ -88,6 +88,22 @@ def test_notes_promos_and_credits_leave_the_body() -> None:
     assert analysis.article["credits"] == [{"name": "Ama Owusu", "role": "contributor"}]
 
 
+@pytest.mark.parametrize("label", ["RELATED:", "Related:", "Read More:", "READ MORE:"])
+def test_related_and_read_more_lines_are_read_lines(label: str) -> None:
+    """ "RELATED: ..." and title-case "Read More: ..." lines stayed as body paragraphs and
+    gave no related link, where "READ: ..." lines give an inline one."""
+    line = f"{label} <a href='/2023/02/09/africa/x/index.html'>Another story</a>"
+    page = NOTES_2021.replace(
+        b'READ: <a href="/2023/02/09/africa/x/index.html">Another story</a>', line.encode()
+    )
+    url = "https://www.cnn.com/2023/02/10/africa/gao-market/index.html"
+    analysis = analyse(url, {"Content-Type": "text/html"}, page, source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == ["Traders at dawn.", "Prices held all week."]
+    inline = [(link.url, link.headline) for link in analysis.links if link.kind == "inline"]
+    assert ("https://www.cnn.com/2023/02/09/africa/x/index.html", "Another story") in inline
+
+
 CNN_FIXTURES = sorted((Path(__file__).parent / "data" / "pages").glob("cnn_*/*.html"))
 
 

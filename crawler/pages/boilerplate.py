@@ -12,8 +12,9 @@ from lxml import html
 
 from .text import normalize_space, text_of
 
-# "READ: Mali's army ...", "READ MORE: ..." lines: inline links, not body text.
-READ_LINE_RE = re.compile(r"^(?:READ(?: MORE)?|Read(?: more)?)\s*:", re.UNICODE)
+# "READ: Mali's army ...", "READ MORE: ...", "Read More: ...", "RELATED: ..." lines: inline
+# links, not body text.
+READ_LINE_RE = re.compile(r"^(?:READ(?: MORE)?|Read(?: [Mm]ore)?|RELATED|Related)\s*:", re.UNICODE)
 # "Editor's note: ..." (straight or curly apostrophe) opens an editorial note.
 EDITORS_NOTE_RE = re.compile(r"^editor[’'`]?s[’']?\s+note\b", re.IGNORECASE)
 # A promo's link to a social network ("Tell us on our Facebook page"): not coverage.
