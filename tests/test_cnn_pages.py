@@ -191,6 +191,21 @@ def test_the_2021_dateline_is_the_source_lines_location(service: str) -> None:
     assert analysis.article["dateline"] == expected["dateline"] == "New Tominian"
 
 
+@pytest.mark.parametrize("brand", ["CNNMoney", "CNNTech", "CNN Tech", "CNN Business"])
+def test_a_cnnmoney_source_line_of_any_brand_names_its_place(brand: str) -> None:
+    """money.cnn.com signed stories "CNNTech (San Francisco)" too: only "CNNMoney (...)"
+    gave the dateline."""
+    folder = Path(__file__).parent / "data" / "pages" / "cnn_money"
+    page = (folder / "first_published_widget.html").read_text(encoding="utf-8")
+    expected = json.loads((folder / "first_published_widget.json").read_text(encoding="utf-8"))
+    marker = "> CNNMoney (New Tominian) <"
+    assert marker in page
+    page = page.replace(marker, f"> {brand} (New Tominian) <", 1)
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["dateline"] == expected["dateline"] == "New Tominian"
+
+
 _TWEET = (
     '<blockquote class="twitter-tweet"><p lang="en">Heavy rain in Mopti tonight, the river is'
     ' rising <a href="https://t.co/x">pic.twitter.com/x</a></p>&mdash; A Reader (@reader)'
