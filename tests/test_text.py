@@ -58,6 +58,23 @@ def test_chunked_utf8_check_agrees_with_decoding(body: bytes) -> None:
 
 
 @pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<div><ul><li>Gao is 40 km away</li><li>Kidal is 300</li></ul></div>",
+         "Gao is 40 km away Kidal is 300"),
+        ("<div><p>First line.</p><p>Second line.</p></div>", "First line. Second line."),
+        ("<table><tr><td>City</td><td>Rain</td></tr></table>", "City Rain"),
+        ("<p>Wash<b>ing</b><a href='/x'>ton</a> and <em>Gao</em></p>", "Washington and Gao"),
+    ],
+)  # fmt: skip
+def test_blocks_are_words_apart_and_inline_elements_are_not(markup: str, text: str) -> None:
+    """Block children were joined with no space ("Gao is 40 km awayKidal is 300")."""
+    element = html.fragment_fromstring(markup)
+    assert text_of(element) == text
+    assert short_text_of(element, 100) == text
+
+
+@pytest.mark.parametrize(
     "markup",
     [
         "<h2>Read Next</h2>",

@@ -67,6 +67,15 @@ _CLIPPED_STYLES = (
 )
 
 
+# Elements a browser shows as blocks of their own: their text is never one word with the
+# text around them ("<li>A</li><li>B</li>" reads "A B").
+BLOCK_TAGS = frozenset(
+    {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption"}
+    | {"figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main"}
+    | {"nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"}
+)
+
+
 def _collect_text(element: html.HtmlElement, skipped: set[Any], pieces: list[str]) -> None:
     """Append the visible text pieces of `element` (less `skipped` subtrees) to `pieces`."""
     if (skipped and element in skipped) or is_hidden(element):
@@ -78,6 +87,10 @@ def _collect_text(element: html.HtmlElement, skipped: set[Any], pieces: list[str
         tag = child.tag
         if tag.__class__ is str:
             if tag == "br":
+                pieces.append(" ")
+            elif tag in BLOCK_TAGS:  # a block stands apart from the words around it
+                pieces.append(" ")
+                _collect_text(child, skipped, pieces)
                 pieces.append(" ")
             else:
                 _collect_text(child, skipped, pieces)
@@ -121,9 +134,14 @@ def _collect_short(element: html.HtmlElement, pieces: list[str], left: int, unco
             if child.tag == "br":
                 pieces.append(" ")
             else:
+                block = child.tag in BLOCK_TAGS
+                if block:
+                    pieces.append(" ")
                 left = _collect_short(child, pieces, left, uncounted)
                 if left < 0:
                     return left
+                if block:
+                    pieces.append(" ")
         if child.tail:
             pieces.append(child.tail)
             left -= _shown(child.tail, uncounted)
