@@ -8,10 +8,12 @@ import io
 import json
 import os
 import sqlite3
+import struct
 import subprocess
 import sys
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -159,16 +161,53 @@ def test_export_to_a_folder_or_a_device_is_a_usage_error(
     assert not list(tmp_path.glob("*.part*"))
 
 
+def _is_response(data: Path, where: dict[str, Any]) -> bool:
+    """Whether the record a store line's provenance names is a response (it holds a page)."""
+    with open(data / "warc" / where["filename"], "rb") as handle:
+        handle.seek(where["offset"])
+        return gzip.decompress(handle.read(where["length"])).find(b"WARC-Type: response") >= 0
+
+
+def _payload_changed(member: bytes) -> bytes:
+    """`member` (one record's gzip member) with one byte of its payload changed, its CRC-32
+    made right again: a whole member, the same length, whose record's digests are wrong.
+
+    A compressed payload (the test site's are gzip) is written as stored deflate blocks,
+    so a byte of it changes in place.
+    """
+    changed = bytearray(member)
+    changed[-8 - 10] ^= 0xFF  # a byte of the payload, before the record's closing CRLFs
+    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+    block = inflate.decompress(bytes(changed[10:-8]))  # after the 10-byte header
+    assert inflate.eof and len(block) == struct.unpack("<I", member[-4:])[0]
+    changed[-8:-4] = struct.pack("<I", zlib.crc32(block))
+    assert gzip.decompress(bytes(changed)) == block != gzip.decompress(member)
+    return bytes(changed)
+
+
+@pytest.mark.parametrize("damage", ["deflate", "checksum", "digests"])
 def test_a_damaged_record_of_an_exported_capture_is_one_line_and_exit_1(
-    site_archive: Path, tmp_path: Path
+    site_archive: Path, tmp_path: Path, damage: str
 ) -> None:
+    """Zeroed bytes inside a record's compressed data may still inflate, to garbage that
+    warcio reads as a record (its checksum, which it never checks, says otherwise): the
+    export copied it and failed later, an internal error (70). A member whose checksum is
+    wrong is damaged as surely, and so is a whole member holding a record whose digests
+    are not of its bytes."""
     data = tmp_path / "data"
     copy_data_dir(site_archive, data)
-    line = store_lines(data)[0]
+    line = next(line for line in store_lines(data) if _is_response(data, line["warc"]))
     warc = data / "warc" / line["warc"]["filename"]
     raw = bytearray(warc.read_bytes())
-    at = line["warc"]["offset"] + 20  # inside the record's gzip member, past its header
-    raw[at : at + 16] = bytes(16)
+    if damage == "deflate":
+        at = line["warc"]["offset"] + 20  # inside the record's gzip member, past its header
+        raw[at : at + 16] = bytes(16)
+    elif damage == "checksum":  # the member's CRC-32, the trailer's first four bytes
+        at = line["warc"]["offset"] + line["warc"]["length"] - 8
+        raw[at : at + 4] = bytes(b ^ 0xFF for b in raw[at : at + 4])
+    else:
+        start, end = line["warc"]["offset"], line["warc"]["offset"] + line["warc"]["length"]
+        raw[start:end] = _payload_changed(bytes(raw[start:end]))
     warc.write_bytes(bytes(raw))
     out = tmp_path / "x.wacz"
     result = run_cli("export", "wacz", str(out), "--data", str(data))

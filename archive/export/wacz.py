@@ -133,8 +133,12 @@ def _record(sources: _Sources, provenance: dict[str, Any]) -> _Held:
         # data.warc.gz must be gzip throughout; mtime 0, so an export is the same each time.
         raw = gzip.compress(raw, mtime=0)
     try:
-        for record in ArchiveIterator(io.BytesIO(raw)):
+        # Inflated whole, its CRC-32 checked, and read to its end, its digests checked: a
+        # damaged member may still inflate, to bytes warcio would read as a record.
+        records = ArchiveIterator(io.BytesIO(gzip.decompress(raw)), check_digests="raise")
+        for record in records:
             head = record.rec_headers
+            records.read_to_end(record)
             return _Held(
                 raw,
                 head.get_header("WARC-Target-URI") or "",
