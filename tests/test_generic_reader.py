@@ -1209,3 +1209,21 @@ def test_a_sub_heading_like_a_box_label_and_the_story_after_cards_stay() -> None
     assert analysis.article is not None, analysis.reason
     texts = [p.replace("<a href='/x'>", "").replace("<a href='/p/ali'>", "") for p in story]
     assert analysis.article["paragraphs"] == [t.replace("</a>", "") for t in texts]
+
+
+def test_a_wire_service_note_over_the_opening_is_no_body_text() -> None:
+    """A wire story read generically: "(Corrects ...)" printed over the opening is an
+    editorial note; the opening stays first and gives the dateline."""
+    body = (
+        "<p>(Corrects the mill's daily output in paragraph 2)</p>"
+        "<p>SEGOU, Mali (Reuters) - A rice mill opened in Segou on Tuesday.</p>"
+        "<p>It can husk forty tonnes a day, its owners said.</p>"
+    )
+    url = "https://www.reuters.com/world/africa/segou-rice-mill-2032-04-01/"
+    item = analyse(url, HTML, page("", body=body), source="reuters").article
+    assert item is not None
+    assert item["paragraphs"] == [
+        "SEGOU, Mali (Reuters) - A rice mill opened in Segou on Tuesday.",
+        "It can husk forty tonnes a day, its owners said.",
+    ]
+    assert item["dateline"] == "SEGOU, Mali"

@@ -24,6 +24,7 @@ from .boilerplate import (
     is_link_only,
     is_note_class,
     is_read_line,
+    is_service_note,
     is_standards_line,
 )
 from .bylines import parse_byline
@@ -712,9 +713,11 @@ class GenericArticlePage(ArticlePage):
 
     def _not_story_text(self, element: html.HtmlElement, text: str) -> bool:
         """A paragraph printed among the story's that is none of its text: a byline or
-        stamp, an editorial note, a "READ:" line, a promo that is only a link, the
-        outlet's standards line."""
+        stamp, an editorial note (a wire service note among them), a "READ:" line, a promo
+        that is only a link, the outlet's standards line."""
         if is_read_line(text) or EDITORS_NOTE_RE.match(text) or is_standards_line(text):
+            return True
+        if is_service_note(text):
             return True
         if is_note_class(element.get("class")) or is_italic_only(element):
             return True
