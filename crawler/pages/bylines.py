@@ -2,7 +2,7 @@
 
 A byline names people, outlets and job titles in one line; only the people are authors.
 Job titles may stand before a name ("By Chief Washington Correspondent Jake Tapper") or
-after it ("Chris Cillizza, CNN Editor-at-large"); a line naming no person ("By the CNN
+after it ("Mariam Sangare, CNN Editor-at-large"); a line naming no person ("By the CNN
 Wire Staff", "Reuters") gives no author at all.
 """
 

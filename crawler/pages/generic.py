@@ -108,7 +108,7 @@ _BYLINE_SKIPPED = compiled(
     " or contains(@class, 'stamp') or contains(@class, 'read')]"
 )
 
-# "@CRrileyCNN": a social handle printed beside a name, not part of it.
+# "@AwaDiarraCNN": a social handle printed beside a name, not part of it.
 _HANDLE_RE = re.compile(r"(?<!\S)@\w+")
 
 

@@ -26,7 +26,7 @@ _BODY = etree.XPath("*[self::p or self::h2 or self::h3][not(contains(@class, 'mo
 # The story's images; a video's poster is not one.
 _BYLINE = etree.XPath(".//span[@class = 'byline']")
 _RELATED_LINE_RE = re.compile(r"^related\s*:\s*", re.IGNORECASE)
-# "CNNMoney (New Delhi)", and the site's other brands: "CNNTech (...)", "CNN Business (...)".
+# "CNNMoney (Bamako)", and the site's other brands: "CNNTech (...)", "CNN Business (...)".
 _SOURCE_RE = re.compile(r"^CNN\s?(?:Money|Tech|Business)\s*\((?P<place>[^)]+)\)$", re.IGNORECASE)
 _FIRST_PUBLISHED_RE = re.compile(r"^first published\s+", re.IGNORECASE)
 # A caption anywhere in the image's parent.

@@ -1,7 +1,7 @@
 """Reuters blogs and Breakingviews columns (blogs.reuters.com, WordPress, 2008-2018).
 
 The post sits in ``div#single``: the headline is its ``<h2>`` (the page has no ``<h1>``),
-``div#thebyline`` holds ``div.author`` ("By Robert Cyran") and ``div.timestamp`` (the day
+``div#thebyline`` holds ``div.author`` ("By Lena Weiss") and ``div.timestamp`` (the day
 only: "August 22, 2016"), ``div.posttags`` the tags and ``div#postcontent`` the text,
 opened by an editorial note in ``<em>`` ("The author is a Reuters Breakingviews
 columnist ..."). ``meta[name=CREATION_DATE]`` is the post's creation time, without a zone.
