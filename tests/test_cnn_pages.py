@@ -151,7 +151,7 @@ def test_a_dateline_names_a_place_not_the_start_of_a_sentence(
 ) -> None:
     """ "The finance minister told CNN — ..." gave the dateline "The finance minister
     told": a place is words each capitalised, but for the particles of place names."""
-    from crawler.pages.generic import dateline_of as generic_dateline
+    from crawler.pages.lines import dateline_of as generic_dateline
     from crawler.pages.templates.cnn_common import dateline_of
 
     assert dateline_of(opening) == place

@@ -9,7 +9,6 @@ the visible byline and the opening of its first paragraph.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,7 +28,25 @@ from .boilerplate import (
 )
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
-from .dates import MONTHS, ZONE_OFFSETS, parse_date
+from .dates import parse_date
+from .jsonld import jsonld_people, jsonld_story
+from .lines import (
+    DATELINE_RE,
+    NOT_FOUND_RE,
+    OPENING_LENGTH,
+    RECIRCULATION_RE,
+    SENTENCE_END,
+    dateline_of,
+    is_byline_block,
+    is_byline_text,
+    is_lede,
+    is_stamp,
+    is_widget_label,
+    mostly_within,
+    opens_story,
+    reads_as_prose,
+    stamp_label,
+)
 from .text import (
     normalize_space,
     reads_as_proper_name,
@@ -38,20 +55,6 @@ from .text import (
     text_of,
 )
 
-# Structured-data types that are one story (the JSON-LD "@type" values).
-ARTICLE_TYPES = frozenset(
-    {
-        "Article",
-        "NewsArticle",
-        "ReportageNewsArticle",
-        "AnalysisNewsArticle",
-        "OpinionNewsArticle",
-        "BackgroundNewsArticle",
-        "ReviewNewsArticle",
-        "BlogPosting",
-        "LiveBlogPosting",
-    }
-)
 # Meta tags naming the publication and update times, in the order they are trusted.
 PUBLISHED_METAS = (
     "article:published_time",
@@ -82,15 +85,6 @@ AUTHOR_METAS = (
     "dc.creator",
     "article:author",
 )
-# A story's opening: "GAO, Mali (Reuters) -", "GAO, Feb 10 (Reuters) -", "Bamako, Mali
-# (CNN) --", modern "Gao CNN —"; what stands before the outlet is the dateline.
-_DATELINE_RE = re.compile(
-    r"^(?P<place>[^()]{0,60}?)"
-    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
-    r"\s*(?:\((?:CNN|CNN Business|CNNMoney|Reuters|AP|AFP)\)\s*[-–—]*|(?<!\S)CNN\s*[—–-])"
-)
-# A source line is a place and an outlet, never a sentence.
-_OPENING_LENGTH = 80
 _BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author'"
     " or contains(translate(@class, 'BYLINE', 'byline'), 'byline')"
@@ -127,108 +121,28 @@ _SIGNUP_CLASS = re.compile(r"(?i)newsletter|sign[-_]?up|subscribe(?!r)")
 _SIGNUP_FIELD = ".//form|.//input[@type='email']"
 _SIGNUP_LENGTH = 300
 _SIGNUP_PARAGRAPHS = 2
-# A paragraph this short that reads as a date is a stamp; one opening "By " a byline.
-_STAMP_LENGTH = 80
-_BYLINE_LENGTH = 120
 
 
 # A stamp printed at the end of a byline box without an element of its own.
 _STAMP_TAIL_RE = re.compile(r"\s*\b(?:updated|published|posted)\b.*$", re.IGNORECASE)
 # Classes of visible timestamps ("timestamp", "story__date", "ArticleTime"), any case.
 _STAMP_CLASS = re.compile("(?i)stamp|date|time")
-# What a stamp or the text before a <time> says it is: "Updated ...", "Published ...".
-_STAMP_LABEL_RE = re.compile(r"\b(?:(updated|modified)|(published|posted))\b", re.IGNORECASE)
-
-
-def _stamp_label(text: str) -> str | None:
-    """ "updated" or "published" for the last such word of `text`, else None."""
-    found = None
-    for match in _STAMP_LABEL_RE.finditer(text):
-        found = "updated" if match.group(1) else "published"
-    return found
-
-
-# Typography a page and its JSON-LD may print apart: curly and straight quotes, dashes
-# and ellipses spelt out.
-_PLAIN_QUOTES = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
-    | {"\u2014": "--", "\u2013": "-", "\u2026": "...", "\xa0": " "}
-)
-
-
-# Where a byline's names end: "By A and B, CNN", "By A for CNN", "By A | Updated ...".
-_BYLINE_NAMES_END = re.compile(r",|\s(?:for|via|in|\||[-\u2013\u2014])\s")
-# What ends a sentence; a stamp ends so only in "a.m." or when it says what it is.
-_ENDS = (".", "!", "?")
-_STAMP_START = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
 
 
 # <article> elements that may be the story: not cards in an aside, a nav or a footer.
 _STORY_ARTICLES = "//article[not(ancestor::aside or ancestor::nav or ancestor::footer)]"
-# What an error page served with status 200 says of itself.
-# What an error page served with status 200 says of itself, as its headline or title
-# (less the outlet's suffix): the whole of it, not a story's words about one.
-_NOT_FOUND_RE = re.compile(
-    r"^(?:sorry[,!.]?\s*)?(?:(?:this |the )?page not found|(?:error )?404(?: error| not found)?"
-    r"|(?:we|you) can(?:no|['\u2019])t find (?:that|the|this) page|this page (?:is )?no"
-    r" longer available|not found)[.!]?$",
-    re.IGNORECASE,
-)
 
 
 def _is_source_line(text: str, element: html.HtmlElement) -> bool:
     """A source line ("Gao CNN —", "Bamako, Mali (CNN) --"): a place (or none) and the
     outlet, nothing after; not in a header, a caption or a heading's wrapper."""
-    found = _DATELINE_RE.match(f"{text} ")
+    found = DATELINE_RE.match(f"{text} ")
     if found is None or text[found.end() :].strip(" -\u2014\u2013"):
         return False
     place = found.group("place").strip(" ,-\u2014\u2013")
     if place and not reads_as_proper_name(place):
         return False
     return not (_OUT_OF_BODY(element) or element.xpath(".//h1|.//h2|.//h3|.//p"))
-
-
-# Lower-case words a byline printed in a plain <div> may hold between its names and places:
-# "By A in SAN FRANCISCO and B for CNN".
-_BYLINE_LINKS = frozenset({"and", "in", "for", "via", "of", "with", "at", "from"})
-# What a <div> byline holds after its names: "By A and B | SAN FRANCISCO/WASHINGTON".
-_BYLINE_BAR = re.compile(r"\s\|\s")
-
-
-def _is_byline_block(text: str) -> bool:
-    """A byline printed in a plain ``<div>``: :func:`_is_byline_text`, its words but the
-    links between names proper names ("By Monday, the river had risen" is a sentence)."""
-    words = [word for word in text[3:].split() if word not in _BYLINE_LINKS]
-    return _is_byline_text(text) and reads_as_proper_name(" ".join(words))
-
-
-def _is_byline_text(text: str) -> bool:
-    """ "By Awa Diarra and Seydou Kone, CNN", "By Awa Diarra for CNN"; not "By then it was
-    too late", not "By Monday, the river had risen." (a sentence ends)."""
-    if not text.startswith("By ") or len(text) > _BYLINE_LENGTH or text.endswith(_ENDS):
-        return False
-    names = _BYLINE_NAMES_END.split(text[3:], maxsplit=1)[0]
-    return reads_as_proper_name(names) and bool(parse_byline(text))
-
-
-# Labels of ad slots and share widgets a page prints as text, and the lines of a consent
-# or registration wall (short ones: a story about cookies keeps its paragraphs).
-_WIDGET_RE = re.compile(
-    r"^(?:advertisement|ad feedback|story continues below(?: this)? advertisement|share"
-    r"(?: this(?: article| story)?)?|accept all|reject all)$"
-    r"|\bcookies?\b.*\b(?:partners|consent|your device|your choices|preferences)\b"
-    r"|\b(?:partners|consent|your device|your choices|preferences)\b.*\bcookies?\b"
-    r"|\bmanage (?:your )?(?:privacy )?preferences\b"
-    r"|^(?:register|subscribe|sign in|log in)\b.{0,60}\b(?:continue reading|to read)\b"
-    r"|^\d{1,3}\s*min(?:ute)?s?\.?\s+read$",  # a reading time: "4 Min Read"
-    re.IGNORECASE,
-)
-_WALL_LENGTH = 300
-
-
-def _is_widget_label(text: str) -> bool:
-    """An ad slot's or share widget's label, or a line of a consent or registration wall."""
-    return len(text) <= _WALL_LENGTH and bool(_WIDGET_RE.search(text))
 
 
 # A box's label: a few words ending no sentence ("Related Coverage").
@@ -240,7 +154,7 @@ _TEXT_OUTSIDE_LINKS = compiled("../descendant::text()[normalize-space()][not(anc
 def _heads_a_box_of_links(element: html.HtmlElement, text: str) -> bool:
     """Whether `element` is the label of a box whose other text is all links (related
     stories set among the paragraphs), not a paragraph of the story."""
-    if len(text) > _BOX_LABEL_LENGTH or text.endswith(_SENTENCE_END):
+    if len(text) > _BOX_LABEL_LENGTH or text.endswith(SENTENCE_END):
         return False
     parent = element.getparent()
     if parent is None or next(parent.iter("a"), None) is None:
@@ -249,16 +163,6 @@ def _heads_a_box_of_links(element: html.HtmlElement, text: str) -> bool:
         node.getparent() is element or element in node.getparent().iterancestors()
         for node in _TEXT_OUTSIDE_LINKS(element)
     )
-
-
-def _opens_story(text: str) -> bool:
-    """Whether `text` opens with the outlet's source line, a place or none before it
-    ("LOS ANGELES (Reuters) -", "(CNN) --"); not a sentence naming the outlet."""
-    found = _DATELINE_RE.match(text)
-    if found is None:
-        return False
-    place = found.group("place").strip(" ,-\u2014\u2013")
-    return not place or reads_as_proper_name(place)
 
 
 def _sharing_parents(elements: list[html.HtmlElement]) -> list[html.HtmlElement]:
@@ -290,45 +194,13 @@ def _cited_place(element: html.HtmlElement) -> str | None:
     if (element.text or "").strip() or not len(element) or element[0].tag != "cite":
         return None
     place = text_of(element[0])
-    if not place or len(place) > _OPENING_LENGTH or _DATELINE_RE.match(f"{place} "):
+    if not place or len(place) > OPENING_LENGTH or DATELINE_RE.match(f"{place} "):
         return None
     return place if reads_as_proper_name(place) else None
 
 
 # How far into the story's element its opening is looked for, past what precedes it.
 _OPENING_WITHIN = 4
-
-
-def _is_stamp(text: str) -> bool:
-    """Whether `text` is a printed timestamp: a date, short, not a sentence stating one
-    ("Published April 2, 2032 at 9:02 a.m." and "Last updated on 2 April 2032." are
-    stamps; "The deadline is June 30, 2032." and a highlight "The mill was built on
-    August 14, 1935" are sentences: words beyond what a stamp says besides its date)."""
-    if not text or len(text) > _STAMP_LENGTH:
-        return False
-    if text.endswith(_ENDS) and not (
-        text.lower().endswith(("a.m.", "p.m.")) or _STAMP_START.match(text)
-    ):
-        return False
-    other = [word for word in _WORD_RE.findall(text) if not _is_stamp_word(word)]
-    return len(other) <= _STAMP_OTHER_WORDS and parse_date(text) is not None
-
-
-# Words of a stamp besides month names and zones: what it says it is, days, clock words.
-_STAMP_WORDS = frozenset(
-    {"updated", "published", "posted", "modified", "last", "first", "on", "at"}
-    | {"am", "pm", "a", "m", "p", "ago", "hour", "hours", "minute", "minutes", "min", "mins"}
-    | {"read", "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur"}
-    | {"thurs", "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday"}
-)
-_WORD_RE = re.compile(r"[^\W\d_]+")
-# Words a stamp may hold beyond those (a zone no table names, "HKT"; a "CNN"): a few.
-_STAMP_OTHER_WORDS = 2
-
-
-def _is_stamp_word(word: str) -> bool:
-    lowered = word.lower()
-    return lowered in _STAMP_WORDS or lowered in MONTHS or word.upper() in ZONE_OFFSETS
 
 
 # A stamp inside a link, in a list item holding a link, or right after a heading holding
@@ -363,14 +235,6 @@ def _heading_parent(heading: html.HtmlElement) -> html.HtmlElement | None:
     return parent
 
 
-def _mostly_within(texts: list[str], body: str) -> bool:
-    """Whether most of `texts` (by length) is found in `body`, typography aside."""
-    body = body.translate(_PLAIN_QUOTES)
-    total = sum(map(len, texts))
-    within = sum(len(text) for text in texts if text.translate(_PLAIN_QUOTES) in body)
-    return 2 * within >= total
-
-
 # A story's paragraphs: <p>, and <div> paragraphs (class="...paragraph...", or
 # data-testid="paragraph-N") holding none.
 _PARAGRAPHS = (
@@ -386,118 +250,13 @@ _TEXT_BLOCKS = (
 
 
 # What a block of text holds none of: a block, a paragraph or a heading of its own.
+# What a <div> byline holds after its names: "By A and B | SAN FRANCISCO/WASHINGTON".
+_BYLINE_BAR = re.compile(r"\s\|\s")
 _BLOCK_CHILD = ".//div|.//p|.//h1|.//h2|.//h3|.//ul|.//ol|.//table"
 _HEADINGS = ".//h2|.//h3"
-# The label of a box of other stories' cards, the whole of its text ("Read next", "More
-# from Africa", "Related stories"; not "Read more", the button that unfolds a CNN story);
-# and a card's length: a headline and a one-line teaser.
-_RECIRCULATION_RE = re.compile(
-    r"^(?:read next|up next|what to read next|more (?:from|in|on)\b.*"
-    r"|more (?:stories|news|coverage|to read|to explore)"
-    r"|related(?: stories| news| coverage| articles| content| reading)?"
-    r"|recommended(?: for you| stories| reading)?|you (?:may|might) also (?:like|enjoy)"
-    r"|most (?:read|popular|viewed)|(?:latest|top) (?:news|stories))$",
-    re.IGNORECASE,
-)
+# A card of another story: a headline and a one-line teaser; and its box's label, at most.
 _RECIRCULATION_LENGTH = 60
 _CARD_LENGTH = 300
-# A block of text is prose if it ends a sentence or runs this long (a card's headline, a
-# "Replay" or "(16 Videos)" label does neither).
-_PROSE_LENGTH = 120
-_SENTENCE_END = (".", "!", "?", '"', "\u201d", "\u2019")
-
-
-def _reads_as_prose(text: str) -> bool:
-    return len(text) >= _PROSE_LENGTH or text.endswith(_SENTENCE_END)
-
-
-def _is_lede(text: str) -> bool:
-    """Whether a heading's text is a sentence of prose, long and ended, not a sub-heading."""
-    return len(text) >= _PROSE_LENGTH and text.endswith(_SENTENCE_END)
-
-
-def jsonld_types(obj: dict[str, Any]) -> list[str]:
-    types = obj.get("@type")
-    return [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
-
-
-def jsonld_story(objects: list[dict[str, Any]], url: str = "") -> dict[str, Any]:
-    """The story object of a page's JSON-LD: an Article type, else one a WebPage holds
-    (``mainEntity``: of several, the one at the page's `url`), else a WebPage that
-    carries a headline and a body."""
-    for obj in objects:
-        if ARTICLE_TYPES.intersection(jsonld_types(obj)):
-            return obj
-    for obj in objects:
-        entity = obj.get("mainEntity") or obj.get("mainEntityOfPage")
-        candidates = entity if isinstance(entity, list) else [entity]
-        stories = [
-            c
-            for c in candidates
-            if isinstance(c, dict) and ARTICLE_TYPES.intersection(jsonld_types(c))
-        ]
-        if len(stories) > 1:  # a collection (a section front) lists its stories...
-            stories = [c for c in stories if url and _same_page(c.get("url") or c.get("@id"), url)]
-        if len(stories) == 1:  # ...unless one of them is the page's
-            return stories[0]
-    for obj in objects:
-        if "WebPage" in jsonld_types(obj) and obj.get("headline") and obj.get("articleBody"):
-            return obj
-    return {}
-
-
-# schema.org's types of organisations not named "...Organization".
-_ORGANISATION_TYPES = frozenset({"Corporation", "NGO", "Consortium", "Airline", "SportsTeam"})
-
-
-def is_organisation_type(name: str) -> bool:
-    """Whether a JSON-LD ``@type`` is an organisation (``NewsMediaOrganization`` and every
-    other subtype of ``Organization``), not a person."""
-    return name.endswith("Organization") or name in _ORGANISATION_TYPES
-
-
-def _same_page(stated: Any, url: str) -> bool:
-    """Whether a JSON-LD ``url`` names the page at `url` (scheme, "www." and a final
-    slash aside)."""
-    if not isinstance(stated, str):
-        return False
-
-    def key(value: str) -> str:
-        parts = urlsplit(value.strip())
-        host = (parts.hostname or "").removeprefix("www.")
-        return f"{host}{parts.path.rstrip('/')}"
-
-    return key(stated) == key(url)
-
-
-def jsonld_people(value: Any, nodes: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
-    """Names of JSON-LD ``author`` values: strings, Person objects, lists of either; an
-    object that is only a reference (``{"@id": ...}``) read from the node of that id."""
-    names: list[str] = []
-    for entry in value if isinstance(value, list) else [value]:
-        if isinstance(entry, dict) and "name" not in entry and nodes:
-            entry = nodes.get(str(entry.get("@id")), entry)
-        if isinstance(entry, str):
-            name = normalize_space(entry)
-        elif isinstance(entry, dict) and not any(map(is_organisation_type, jsonld_types(entry))):
-            name = normalize_space(entry.get("name") if isinstance(entry.get("name"), str) else "")
-        else:
-            name = ""
-        if name and name not in names:
-            names.append(name)
-    return names
-
-
-def dateline_of(opening: str | None) -> str | None:
-    """The place a story's opening names, without date or outlet; None for a bare "(CNN)"."""
-    match = _DATELINE_RE.match(opening or "")
-    if not match:
-        return None
-    place = normalize_space(match.group("place")).strip(" ,-—–")
-    # A date standing alone ("14 feb (Reuters) -") names no place.
-    if not place or any(ch.isdigit() for ch in place) or not reads_as_proper_name(place):
-        return None
-    return place
 
 
 class GenericArticlePage(ArticlePage):
@@ -534,7 +293,7 @@ class GenericArticlePage(ArticlePage):
         title = self.ctx.first("//title")
         texts = (self.headline(), text_of(title) if title is not None else "")
         suffixes = headline_suffixes()
-        return any(_NOT_FOUND_RE.match(strip_suffixes(text, suffixes).strip()) for text in texts)
+        return any(NOT_FOUND_RE.match(strip_suffixes(text, suffixes).strip()) for text in texts)
 
     def mostly_links(self) -> bool:
         """Whether most of the story element's text is the text of its links: a list of
@@ -558,7 +317,7 @@ class GenericArticlePage(ArticlePage):
         """A wire or CNN opening ("MUMBAI (Reuters) -", "(CNN) --") first, and in no other
         paragraph: a listing's teasers each open so."""
         paragraphs = self.paragraphs()
-        openings = [_DATELINE_RE.match(text) is not None for text in paragraphs]
+        openings = [DATELINE_RE.match(text) is not None for text in paragraphs]
         return bool(openings) and openings[0] and openings.count(True) == 1
 
     def not_article_reason(self) -> str:
@@ -628,7 +387,7 @@ class GenericArticlePage(ArticlePage):
         chosen, size, count = self._holder_of(self.ctx.xpath("//body//p"))
         if count < 2:
             blocks = self.ctx.xpath("//body" + _TEXT_BLOCKS[1:])
-            prose = [b for b in blocks if _reads_as_prose(self.visible_text(b))]
+            prose = [b for b in blocks if reads_as_prose(self.visible_text(b))]
             in_blocks, block_size, block_count = self._holder_of(prose)
             if block_count >= 2:
                 return in_blocks, block_size
@@ -672,8 +431,8 @@ class GenericArticlePage(ArticlePage):
                 continue
             text = self.visible_text(element)
             # A heading that reads as a sentence of prose is the story's lede (CNNMoney).
-            heading = element.tag in ("h2", "h3") and not _is_lede(text)
-            if heading and _is_widget_label(text):
+            heading = element.tag in ("h2", "h3") and not is_lede(text)
+            if heading and is_widget_label(text):
                 continue  # a wall's heading ("Register for free to continue reading")
             if text and (heading or not self._not_story_text(element, text)):
                 lines.append((element, text, heading))
@@ -723,9 +482,9 @@ class GenericArticlePage(ArticlePage):
             return True
         if is_link_only(element, text) or _heads_a_box_of_links(element, text):
             return True
-        if _is_stamp(text):
+        if is_stamp(text):
             return True
-        return _is_byline_text(text) or _is_widget_label(text)
+        return is_byline_text(text) or is_widget_label(text)
 
     def body_texts(self) -> list[str]:
         """Text of the story's paragraphs and sub-headings, credits lines included."""
@@ -763,7 +522,7 @@ class GenericArticlePage(ArticlePage):
             found = container.xpath(_PARAGRAPHS)
             size = sum(len(self.visible_text(p)) for p in found)
             blocks = [
-                b for b in container.xpath(_TEXT_BLOCKS) if _reads_as_prose(self.visible_text(b))
+                b for b in container.xpath(_TEXT_BLOCKS) if reads_as_prose(self.visible_text(b))
             ]
             if sum(len(self.visible_text(block)) for block in blocks) > 2 * size:
                 found = in_page_order(container, found + blocks)
@@ -813,7 +572,7 @@ class GenericArticlePage(ArticlePage):
         lines = [line for line in lines if not line[2] or _heading_parent(line[0]) in holders]
         # The story begins with its opening, where it has one: a reading time or a promo
         # printed as a paragraph before it is none of it (several openings: a listing).
-        openings = [i for i, line in enumerate(lines) if not line[2] and _opens_story(line[1])]
+        openings = [i for i, line in enumerate(lines) if not line[2] and opens_story(line[1])]
         if len(openings) == 1 and openings[0] <= _OPENING_WITHIN:
             del lines[: openings[0]]
         while lines and lines[0][2]:
@@ -853,10 +612,10 @@ class GenericArticlePage(ArticlePage):
             own = element.text
             if not own or not isinstance(element.tag, str) or not own.strip():
                 continue
-            if not _RECIRCULATION_RE.match(normalize_space(own)):
+            if not RECIRCULATION_RE.match(normalize_space(own)):
                 continue
             text = short_text_of(element, _RECIRCULATION_LENGTH)
-            if text and _RECIRCULATION_RE.match(text):
+            if text and RECIRCULATION_RE.match(text):
                 found.append(element)
         return found
 
@@ -901,8 +660,8 @@ class GenericArticlePage(ArticlePage):
         if (
             stated
             and sum(map(len, stated)) >= sum(map(len, found))  # a teaser is shorter
-            and not _mostly_within(found, " ".join(stated))
-            and not _mostly_within([text.rstrip(".\u2026 ") for text in stated], " ".join(found))
+            and not mostly_within(found, " ".join(stated))
+            and not mostly_within([text.rstrip(".\u2026 ") for text in stated], " ".join(found))
         ):
             return stated  # the page's paragraphs are not the story's (a consent banner)
         if found:
@@ -945,7 +704,7 @@ class GenericArticlePage(ArticlePage):
             if not isinstance(element.tag, str) or element.tag in ("p", "h1", "h2", "h3"):
                 continue
             text = text_of(element)
-            if text and len(text) <= _OPENING_LENGTH and _is_source_line(text, element):
+            if text and len(text) <= OPENING_LENGTH and _is_source_line(text, element):
                 return text
         return None
 
@@ -980,7 +739,7 @@ class GenericArticlePage(ArticlePage):
             if element is first:
                 break
             text = self.visible_text(element)
-            if _is_byline_text(text):
+            if is_byline_text(text):
                 return text
         return self.byline_block()
 
@@ -1000,7 +759,7 @@ class GenericArticlePage(ArticlePage):
                 break
             elif seen and element.tag == "div" and not element.xpath(_BLOCK_CHILD):
                 text = normalize_space(_HANDLE_RE.sub(" ", self.visible_text(element)))
-                if _is_byline_block(text):
+                if is_byline_block(text):
                     return _BYLINE_BAR.split(text, maxsplit=1)[0]
         return None
 
@@ -1060,7 +819,7 @@ class GenericArticlePage(ArticlePage):
             if value:
                 before, parent = element.getprevious(), element.getparent()
                 label = before.tail if before is not None else parent.text
-                found.append((value, _stamp_label(label or "")))
+                found.append((value, stamp_label(label or "")))
         return found
 
     def _time_labelled(self, label: str, unlabelled: int) -> str | None:
@@ -1083,7 +842,7 @@ class GenericArticlePage(ArticlePage):
             if element.tag == "time" or outside or _IN_CARD(element):
                 continue
             text = text_of(element)
-            if _is_stamp(text):
+            if is_stamp(text):
                 return text
         return self._stamp_under_headline()
 
@@ -1104,7 +863,7 @@ class GenericArticlePage(ArticlePage):
                 break
             elif seen and len(element) == 0 and isinstance(element.tag, str):
                 text = text_of(element)  # a leaf: a byline beside it is not read with it
-                if _is_stamp(text) and not _IN_CARD(element):
+                if is_stamp(text) and not _IN_CARD(element):
                     return text
         return None
 
@@ -1120,7 +879,7 @@ class GenericArticlePage(ArticlePage):
         if value:
             return value
         stamp = self.stamp()  # the last source: a printed stamp, unless it says "Updated"
-        return stamp if stamp and _stamp_label(stamp) != "updated" else None
+        return stamp if stamp and stamp_label(stamp) != "updated" else None
 
     def date_published(self) -> str | None:
         return parse_date(self.date_published_raw())
@@ -1137,7 +896,7 @@ class GenericArticlePage(ArticlePage):
         if value:
             return value
         stamp = self.stamp()
-        return stamp if stamp and _stamp_label(stamp) == "updated" else None
+        return stamp if stamp and stamp_label(stamp) == "updated" else None
 
     def date_modified(self) -> str | None:
         return parse_date(self.date_modified_raw())
