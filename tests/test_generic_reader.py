@@ -656,6 +656,25 @@ def test_author_links_printed_side_by_side_name_every_author() -> None:
     assert [a["name"] for a in item["authors"]] == ["Awa Diarra", "Seydou Kone"]
 
 
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        ("NEW SEGOU (Reuters Health) - ", "NEW SEGOU"),
+        ("GAO (Reuters Breakingviews) - ", "GAO"),
+        ("BAMAKO (Thomson Reuters Foundation) - ", "BAMAKO"),
+        ("Segou, Mali (CNN Sport) -- ", "Segou, Mali"),
+        ("Kayes (CNN en Español) — ", "Kayes"),
+    ],
+)
+def test_openings_of_the_outlets_services_name_their_place(opening: str, place: str) -> None:
+    """The templates read the openings of the outlets' services ("(Reuters Health) -",
+    "(CNN Sport)"); the generic reader knew only "(Reuters)" and a few CNN names."""
+    body = f"<p>{opening}A rice mill opened on Tuesday.</p><p>It husks forty tonnes a day.</p>"
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert item["dateline"] == place
+
+
 def stamped_page(between: str) -> bytes:
     """A page of an unknown layout stating no date but what lies between its headline and
     its story (`between`)."""

@@ -18,7 +18,9 @@ from .text import normalize_space, reads_as_proper_name
 DATELINE_RE = re.compile(
     r"^(?P<place>[^()]{0,60}?)"
     r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
-    r"\s*(?:\((?:CNN|CNN Business|CNNMoney|Reuters|AP|AFP)\)\s*[-–—]*|(?<!\S)CNN\s*[—–-])"
+    r"\s*(?:\((?:CNN(?:\s?Money|\s+(?:en\s+)?[A-Z][\w'’!]*)?"  # CNN and its services
+    r"|Reuters(?: Breakingviews| Health| Life!)?|Thomson Reuters Foundation|IFR|AP|AFP)\)"
+    r"\s*[-–—]*|(?<!\S)CNN\s*[—–-])"
 )
 # A source line is a place and an outlet, never a sentence.
 OPENING_LENGTH = 80
