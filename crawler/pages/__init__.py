@@ -143,8 +143,11 @@ def _analyse_page(
     try:
         template = template_for(ctx)
         page = template(ctx)
-        analysis = _read(page, url, doc, source)
         generic = issubclass(template, GenericArticlePage)
+        if not generic and is_cut_short(body):  # its links are links all the same
+            links = page_links(doc, url)
+            return Analysis("not_article", source, links=links, reason=CUT_SHORT), False
+        analysis = _read(page, url, doc, source)
         if analysis.kind == "article" or generic or page.is_non_article_page():
             return analysis, analysis.kind == "article" and not generic
         found_nothing: Analysis | None = analysis
@@ -171,6 +174,19 @@ def _analyse_page(
         return found_nothing, False
     fallback.failed_template = _template_name(ctx) if template is None else _name_of(template, ctx)
     return fallback, False
+
+
+# An outlet's own pages end with their </html> (its scripts may follow): a page a template
+# of its markup reads without one was cut short on the way, an archive's capture that was
+# without saying so (no WARC-Truncated). Half a story is no item.
+CUT_SHORT = "page cut short: no </html> at its end (a truncated capture)"
+_HTML_END = re.compile(rb"</[hH][tT][mM][lL]")
+_END_STRETCH = 1 << 16
+
+
+def is_cut_short(body: bytes) -> bool:
+    """Whether `body` lacks the ``</html>`` an outlet's page ends with (in its last 64 KiB)."""
+    return _HTML_END.search(body, max(0, len(body) - _END_STRETCH)) is None
 
 
 def _read(page: ArticlePage, url: str, doc: html.HtmlElement, source: str | None) -> Analysis:
