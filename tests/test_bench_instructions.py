@@ -38,6 +38,16 @@ def test_rows_give_instructions_per_page_and_run() -> None:
     assert rows[4] == "| all | 4 | 4.50 | 6.00 | 1.33x |"
 
 
+def test_rows_with_trafilatura_give_how_many_times_analyse_it_takes() -> None:
+    # start-up, then (analyse, parse, trafilatura) for each template: 1 page, counted once.
+    counts = [10**9, 5 * 10**6, 2 * 10**6, 60 * 10**6, 10 * 10**6, 4 * 10**6, 80 * 10**6]
+    rows = table([("cnn/2021", 1), ("reuters/2018", 1)], counts, repeat=1, trafilatura=True)
+    assert rows[0].endswith("| trafilatura Minstr | trafilatura / analyse |")
+    assert rows[2] == "| cnn/2021 | 1 | 2.00 | 5.00 | 2.50x | 60.00 | 12.0x |"
+    assert rows[3] == "| reuters/2018 | 1 | 4.00 | 10.00 | 2.50x | 80.00 | 8.0x |"
+    assert rows[4] == "| all | 2 | 3.00 | 7.50 | 2.50x | 70.00 | 9.3x |"
+
+
 def test_parts_that_do_not_match_the_templates_are_refused() -> None:
     with pytest.raises(ValueError, match="4 parts for 2 templates"):
         table([("a", 1), ("b", 1)], [1, 2, 3, 4], repeat=1)
