@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.warcwriter import WARCWriter
 
 from .. import __version__
@@ -119,6 +120,13 @@ def _warcinfo_of(handle: BinaryIO) -> bytes | None:
     return raw if raw.startswith(GZIP_MAGIC) else gzip.compress(raw, mtime=0)
 
 
+# What warcio says of a record whose block digest is wrong (or names no known algorithm):
+# its bytes are not the ones written. A payload digest is not held to: a record copied as
+# another archive wrote it (Common Crawl's) may give one computed otherwise (over the block,
+# or over the whole payload of a record cut at a size limit), its bytes all the same whole.
+_BLOCK_PROBLEM = "block digest"
+
+
 def _record(sources: _Sources, provenance: dict[str, Any]) -> _Held:
     """One record by its provenance (file, offset, length)."""
     name = str(provenance["filename"])
@@ -133,12 +141,14 @@ def _record(sources: _Sources, provenance: dict[str, Any]) -> _Held:
         # data.warc.gz must be gzip throughout; mtime 0, so an export is the same each time.
         raw = gzip.compress(raw, mtime=0)
     try:
-        # Inflated whole, its CRC-32 checked, and read to its end, its digests checked: a
-        # damaged member may still inflate, to bytes warcio would read as a record.
-        records = ArchiveIterator(io.BytesIO(gzip.decompress(raw)), check_digests="raise")
+        # Inflated whole, its CRC-32 checked, and read to its end, its block digest checked:
+        # a damaged member may still inflate, to bytes warcio would read as a record.
+        records = ArchiveIterator(io.BytesIO(gzip.decompress(raw)), check_digests=True)
         for record in records:
             head = record.rec_headers
             records.read_to_end(record)
+            if any(_BLOCK_PROBLEM in problem for problem in record.digest_checker.problems):
+                raise ArchiveLoadFailed("its block digest is not of its bytes")
             return _Held(
                 raw,
                 head.get_header("WARC-Target-URI") or "",
