@@ -1246,3 +1246,31 @@ def test_a_wire_service_note_over_the_opening_is_no_body_text() -> None:
         "It can husk forty tonnes a day, its owners said.",
     ]
     assert item["dateline"] == "SEGOU, Mali"
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        # Instagram's embed: the post's text in a link, then "A photo posted by ... on <time>".
+        "<blockquote class='instagram-media' data-instgrm-captioned><div><p><a"
+        " href='https://www.instagram.com/p/Zx1/'>Back at the mill at dawn, the first sacks are"
+        " out.</a></p><p>A photo posted by Awa Diarra (@awadiarra) on <time"
+        " datetime='2032-04-01T06:50:35+00:00'>Apr 1, 2032 at 6:50am PDT</time></p></div>"
+        "</blockquote>",
+        # Twitter's embed: the tweet, then its author and date.
+        "<blockquote class='twitter-tweet'><p>The mill is open and the queue is long.</p>"
+        "&mdash; Seydou Kone (@seydoukone) <a href='https://twitter.com/seydoukone/status/1'>"
+        "April 1, 2032</a></blockquote>",
+    ],
+)
+def test_a_social_post_embedded_among_the_paragraphs_is_no_body_text(post: str) -> None:
+    """An embedded post is someone else's words, not the story's, as the templates read it;
+    the generic reader printed Instagram's "A photo posted by ... on <date>" line (once a
+    stamp, no longer one) and a tweet's text as paragraphs."""
+    body = BODY.replace("</p>", "</p>" + post, 1)
+    item = analyse(URL, HTML, page("", body=body), source="cnn").article
+    assert item is not None
+    assert item["paragraphs"] == [
+        "Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday.",
+        "It can husk forty tonnes a day, its owners said.",
+    ]

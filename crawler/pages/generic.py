@@ -18,6 +18,7 @@ from .article import ArticlePage, headline_suffixes
 from .base import Link, PageContext, compiled, in_page_order, once
 from .boilerplate import (
     EDITORS_NOTE_RE,
+    EMBEDDED_POST_CLASSES,
     SOCIAL_HOST_RE,
     is_italic_only,
     is_link_only,
@@ -113,6 +114,10 @@ _OUT_OF_BODY = compiled(
     "|ancestor::a"  # a card: its headline printed as a paragraph inside the link
     "|ancestor-or-self::*[contains(translate(@class, 'BYLINECAPT', 'bylinecapt'), 'byline')"
     " or contains(translate(@class, 'BYLINECAPT', 'bylinecapt'), 'caption')]"
+    # A social network's embedded post (a tweet, an Instagram post): someone else's words.
+    "|ancestor-or-self::*["
+    + " or ".join(f"contains(@class, '{name}')" for name in EMBEDDED_POST_CLASSES)
+    + "]"
 )
 # A newsletter's sign-up box among the paragraphs: a class naming a newsletter, a sign-up or
 # subscribing (not "subscriber", as a paywalled story's own element may be), any case, or a
