@@ -206,6 +206,25 @@ def test_a_cnnmoney_source_line_of_any_brand_names_its_place(brand: str) -> None
     assert analysis.article["dateline"] == expected["dateline"] == "New Tominian"
 
 
+@pytest.mark.parametrize("label", ["Read More:", "READ MORE:", "READ:"])
+def test_a_cnnmoney_read_line_lists_its_link(label: str) -> None:
+    """A CNNMoney "Read More: ..." line leaves the body as a read line does: its link is
+    an inline related link, as "Related: ..." lines' are; it was listed nowhere."""
+    folder = Path(__file__).parent / "data" / "pages" / "cnn_money"
+    page = (folder / "footer_stamp_related_lines.html").read_text(encoding="utf-8")
+    expected = json.loads((folder / "footer_stamp_related_lines.json").read_text("utf-8"))
+    marker = '<div id="storyFooter"></div>'
+    assert marker in page
+    url = "http://money.cnn.com/2015/10/01/news/world/dao-ferry-fares/"
+    line = f'<p> {label} <a href="{url}">Dao ferry fares rise again</a> </p> '
+    page = page.replace(marker, line + marker, 1)
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == expected["paragraphs"]
+    wanted = {"url": url, "headline": "Dao ferry fares rise again", "kind": "inline"}
+    assert analysis.article["relatedLinks"] == [*expected["relatedLinks"], wanted]
+
+
 _TWEET = (
     '<blockquote class="twitter-tweet"><p lang="en">Heavy rain in Mopti tonight, the river is'
     ' rising <a href="https://t.co/x">pic.twitter.com/x</a></p>&mdash; A Reader (@reader)'

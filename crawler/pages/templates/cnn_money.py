@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..base import Link, PageContext, once
+from ..boilerplate import is_read_line
 from ..dates import parse_iso_in_zone
 from ..text import is_hidden, text_of
 from .cnn_common import CnnPage
@@ -72,11 +73,14 @@ class CnnMoneyPage(CnnPage):
 
     @once
     def related_lines(self) -> list[html.HtmlElement]:
-        """The body candidates that are "Related: ..." lines."""
+        """The body candidates that are "Related: ..." lines, or read lines ("Read More:
+        ...", "READ: ..."), which leave the body too: their links are listed."""
         return [
             element
             for element, text in self.candidate_texts()
-            if element in self.holders("inStoryHeading") or _RELATED_LINE_RE.match(text)
+            if element in self.holders("inStoryHeading")
+            or _RELATED_LINE_RE.match(text)
+            or is_read_line(text)
         ]
 
     @once
