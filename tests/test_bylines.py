@@ -18,6 +18,11 @@ EXAMPLES = [
     ("By CNN Senior International Correspondent Nima Elbagir", ["Nima Elbagir"]),
     ("By CNN Chief Medical Correspondent Dr. Amara Sow", ["Dr. Amara Sow"]),
     ("By CNN Senior Legal Analyst", []),
+    # A title spelt in words ("Editor at Large"), after the name or alone: no "at Large".
+    ("By Mariam Sangare, CNN Editor at Large", ["Mariam Sangare"]),
+    ("By CNN Editor At Large", []),
+    ("By CNN Editor at large Mariam Sangare", ["Mariam Sangare"]),
+    ("By Senior Editor at Large Mariam Sangare", ["Mariam Sangare"]),
     ("Analysis by Mariam Sangare, CNN Editor-at-large", ["Mariam Sangare"]),
     ("Jake Tapper CNN Senior Washington Correspondent", ["Jake Tapper"]),
     ("By the CNN Wire Staff", []),

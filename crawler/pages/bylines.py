@@ -171,6 +171,15 @@ def _strip_lead(text: str) -> str:
     return text
 
 
+def _after_title(tokens: list[str], title: int) -> list[str]:
+    """The tokens after the title word at `title`, past the "at large" a title may end
+    with ("Editor at Large"): a title's words, not a name's."""
+    rest = tokens[title + 1 :]
+    if [_word_key(token) for token in rest[:2]] == ["at", "large"]:
+        rest = rest[2:]
+    return rest
+
+
 def person_of(part: str) -> str | None:
     """The person's name in one byline part, or None when the part names nobody."""
     part = _strip_lead(normalize_space(part).strip(_EDGE_PUNCT))
@@ -191,11 +200,11 @@ def person_of(part: str) -> str | None:
             owners = [i for i, token in enumerate(tokens[1:-1], 1) if _is_title_word(token)]
         if not owners:
             return None
-        tokens = tokens[owners[-1] + 1 :]
+        tokens = _after_title(tokens, owners[-1])
     # A title before the name: the name is what follows the last title word.
     title_at = [i for i, token in enumerate(tokens) if _is_title_word(token)]
     if title_at and title_at[-1] < len(tokens) - 1:
-        tokens = tokens[title_at[-1] + 1 :]
+        tokens = _after_title(tokens, title_at[-1])
     # A title alone after a name ("Senior Sahel Correspondent"): no person.
     if tokens and _is_title_token(tokens[0]) and any(_is_title_word(t) for t in tokens[1:]):
         return None
