@@ -91,8 +91,29 @@ def test_a_zone_no_table_names_gives_no_instant(printed: str) -> None:
     assert parse_date(printed) is None
 
 
-def test_words_after_the_time_that_are_no_zone_leave_it_in_the_default_zone() -> None:
-    assert parse_date("Updated 10:02 AM MON January 7, 2013") == "2013-01-07T10:02:00Z"
+@pytest.mark.parametrize(
+    "after",
+    ["MON", "THURS", "SATURDAY", "CNN", "UPDATED", "LONDON", "LOCAL", "HRS", "AFP", "AP"],
+)
+def test_words_after_the_time_that_are_no_zone_leave_it_in_the_default_zone(after: str) -> None:
+    """Only an abbreviation shaped as zones are ("...T": XST, NZT) is an unknown zone: a
+    day, an outlet, a place or a label after the time said nothing of it, and lost the date."""
+    assert parse_date(f"January 7, 2013 10:02 AM {after}") == "2013-01-07T10:02:00Z"
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Jun 5, 2013 10:30 AM PT", "2013-06-05T17:30:00Z"),
+        ("Jan 5, 2013 10:30 AM PT", "2013-01-05T18:30:00Z"),
+        ("Jun 5, 2013 10:30 AM MT", "2013-06-05T16:30:00Z"),
+        ("Jan 5, 2013 10:30 AM CT", "2013-01-05T16:30:00Z"),
+    ],
+)
+def test_us_zones_named_without_standard_or_daylight_follow_us_clocks(
+    printed: str, expected: str
+) -> None:
+    assert parse_date(printed) == expected
 
 
 def test_a_stamp_without_time_is_midnight_in_the_default_zone() -> None:

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
-# Offsets of the zone abbreviations the outlets print. "ET" is resolved by US rules.
+# Offsets of the zone abbreviations the outlets print. "ET", "CT", "MT" and "PT" (standard
+# or daylight, as the date has it) are resolved by US rules.
 ZONE_OFFSETS: dict[str, float] = {
     "UTC": 0,
     "GMT": 0,
@@ -20,6 +21,9 @@ ZONE_OFFSETS: dict[str, float] = {
     "EST": -5,
     "EDT": -4,
     "ET": -5,
+    "CT": -6,
+    "MT": -7,
+    "PT": -8,
     "CST": -6,
     "CDT": -5,
     "MST": -7,
@@ -214,8 +218,10 @@ _ZONE_RE = re.compile(
 )
 
 
-# Capitals where a zone stands, glued to a word after them or not ("XSTUpdated").
-_OTHER_ZONE_RE = re.compile(r"^\s*([A-Z]{2,5})(?![a-z])")
+# An abbreviation shaped as a zone's ("XST", "NZT": three capitals or more ending in T) where
+# a zone stands, alone or glued to a word ("XSTUpdated"); a day, an outlet, a place or a
+# label ("THURS", "CNN", "LONDON", "UPDATED") is none.
+_OTHER_ZONE_RE = re.compile(r"^\s*([A-Z]{2,4}T)(?=[^A-Za-z]|[A-Z][a-z]|$)")
 # Capitals printed after a time that are no zone: days and months, spelt short.
 _NO_ZONES = frozenset(MONTHS) | {"mon", "tue", "tues", "wed", "thu", "thur", "fri", "sat", "sun"}
 
@@ -343,8 +349,9 @@ def _assemble(
 
 def _to_utc(local: datetime, zone: str) -> str | None:
     """A wall-clock time in `zone` (``ET`` following US daylight-saving rules) as UTC."""
-    if zone.strip().upper() == "ET":
-        offset: timedelta | None = timedelta(hours=-4 if us_eastern_dst(local) else -5)
+    us_zone = _US_ZONES.get(zone.strip().upper())
+    if us_zone is not None:
+        offset: timedelta | None = timedelta(hours=us_zone + (1 if us_eastern_dst(local) else 0))
     else:
         offset = zone_offset(zone)
     if offset is None or abs(offset) >= _DAY:  # no clock is a day or more off UTC
@@ -356,6 +363,8 @@ def _to_utc(local: datetime, zone: str) -> str | None:
 
 
 _DAY = timedelta(days=1)
+# US zones printed without saying standard or daylight time: their standard offsets.
+_US_ZONES = {"ET": -5, "CT": -6, "MT": -7, "PT": -8}
 
 
 def us_eastern_dst(local: datetime) -> bool:
