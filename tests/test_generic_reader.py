@@ -675,6 +675,32 @@ def test_openings_of_the_outlets_services_name_their_place(opening: str, place: 
     assert item["dateline"] == place
 
 
+def test_author_links_in_a_contributor_line_name_no_author() -> None:
+    """Author links side by side in the closing "CNN's A and B contributed to this report."
+    were read as the byline: "B contributed to this report" became an author."""
+    credits = (
+        "<p>CNN's <a rel='author' href='/profiles/awa'>Awa Diarra</a> and <a rel='author'"
+        " href='/profiles/seydou'>Seydou Kone</a> contributed to this report.</p>"
+    )
+    item = analyse(URL, HTML, page("", body=BODY + credits)).article
+    assert item is not None
+    assert item["authors"] == []
+    assert [c["name"] for c in item["credits"]] == ["Awa Diarra", "Seydou Kone"]
+
+
+def test_a_title_cited_at_the_start_of_the_first_paragraph_is_no_dateline() -> None:
+    """ "<cite>The Segou Herald</cite> reported on Sunday ..." (a work's title, the
+    sentence going on after it) gave the dateline "The Segou Herald"."""
+    body = (
+        "<p><cite>The Segou Herald</cite> reported on Sunday that a rice mill had opened.</p>"
+        "<p>It can husk forty tonnes a day, its owners said.</p>"
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert item["dateline"] is None
+    assert item["paragraphs"][0].startswith("The Segou Herald reported on Sunday")
+
+
 def stamped_page(between: str) -> bytes:
     """A page of an unknown layout stating no date but what lies between its headline and
     its story (`between`)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .bylines import person_of
 from .text import normalize_space
 
 ROLES = ("additional reporting", "reporting", "writing", "editing", "contributor")
@@ -81,9 +82,9 @@ def parse_credits(text: str | None) -> list[dict[str, str]]:
         return []
     contributed = _CONTRIBUTED_RE.match(line)
     if contributed:
-        return [
-            {"name": name, "role": "contributor"} for name in _names(contributed.group("names"))
-        ]
+        # "CNN's A and B contributed ...": the people, not the outlet that employs them.
+        people = (person_of(name) for name in _names(contributed.group("names")))
+        return [{"name": name, "role": "contributor"} for name in people if name]
     credits: list[dict[str, str]] = []
     # A marker opens a role: "Photo editing by" is another role ("editing by" inside it).
     markers = [m for m in _MARKER_RE.finditer(line) if _opens_role(line, m.start())]

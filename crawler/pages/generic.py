@@ -172,15 +172,19 @@ def _heads_a_box_of_links(element: html.HtmlElement, text: str) -> bool:
 
 def _sharing_parents(elements: list[html.HtmlElement]) -> list[html.HtmlElement]:
     """`elements` in order, author links sharing a parent given as that parent, once: links
-    printed side by side ("By <a>A</a> and <a>B</a>") are one byline, their parent's."""
+    printed side by side ("By <a>A</a> and <a>B</a>") are one byline, their parent's; those
+    of a contributor line ("A and B contributed to this report.") are credits, no byline."""
     siblings: dict[html.HtmlElement, int] = {}
     for element in elements:
         parent = element.getparent()
         if parent is not None and _is_author_link(element):
             siblings[parent] = siblings.get(parent, 0) + 1
+    credits = {parent for parent in siblings if is_credits_line(text_of(parent))}
     found: list[html.HtmlElement] = []
     for element in elements:
         parent = element.getparent()
+        if parent in credits:
+            continue
         shared = parent is not None and siblings.get(parent, 0) > 1 and _is_author_link(element)
         chosen = parent if shared and parent is not None else element
         if chosen not in found:
@@ -194,9 +198,12 @@ def _is_author_link(element: html.HtmlElement) -> bool:
 
 def _cited_place(element: html.HtmlElement) -> str | None:
     """The place a paragraph opens with alone in a ``<cite>`` (CNN 2015-2021: "Washington",
-    its "(CNN)" added by the style sheet), else None; a cite holding the outlet's mark
-    ("Hong Kong (CNN Business)") is an opening read as such."""
+    its "(CNN)" added by the style sheet, the sentence glued after it), else None; a cite
+    holding the outlet's mark ("Hong Kong (CNN Business)") is an opening read as such, and
+    one the sentence goes on after ("<cite>The Herald</cite> reported") a work's title."""
     if (element.text or "").strip() or not len(element) or element[0].tag != "cite":
+        return None
+    if element[0].tail and element[0].tail[:1].isspace():  # a work's title, then its sentence
         return None
     place = text_of(element[0])
     if not place or len(place) > OPENING_LENGTH or DATELINE_RE.match(f"{place} "):
