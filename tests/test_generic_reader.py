@@ -701,6 +701,24 @@ def test_a_title_cited_at_the_start_of_the_first_paragraph_is_no_dateline() -> N
     assert item["paragraphs"][0].startswith("The Segou Herald reported on Sunday")
 
 
+def test_story_paragraphs_opening_with_a_link_after_a_more_on_sub_heading_stay() -> None:
+    """A sub-heading "More on the vote" followed by story paragraphs that open with a link
+    was taken for the label of a box of cards: it and those paragraphs were dropped."""
+    body = (
+        f"{BODY}<h3>More on the vote</h3>"
+        "<p><a href='/2032/03/30/africa/poll/index.html'>A poll last week</a> had shown the"
+        " two sides level, with one voter in five still undecided.</p>"
+        "<p><a href='/profiles/awa-diarra'>Mayor Awa Diarra</a>, who backed the mill, said"
+        " she accepted the result.</p>"
+        "<p>The ministry said it would now look at smaller mills further up the river.</p>"
+    )
+    item = analyse(URL, HTML, page("", body=body)).article
+    assert item is not None
+    assert "More on the vote" in item["paragraphs"]
+    assert any(p.startswith("A poll last week") for p in item["paragraphs"])
+    assert any(p.startswith("Mayor Awa Diarra") for p in item["paragraphs"])
+
+
 def stamped_page(between: str) -> bytes:
     """A page of an unknown layout stating no date but what lies between its headline and
     its story (`between`)."""

@@ -269,6 +269,8 @@ _HEADINGS = ".//h2|.//h3"
 # A card of another story: a headline and a one-line teaser; and its box's label, at most.
 _RECIRCULATION_LENGTH = 60
 _CARD_LENGTH = 300
+# A card's headline is this share of its text at least (a teaser of a line or two after it).
+_HEADLINE_SHARE = 0.3
 
 
 class GenericArticlePage(ArticlePage):
@@ -654,7 +656,9 @@ class GenericArticlePage(ArticlePage):
 
     def _in_card(self, element: html.HtmlElement, box: html.HtmlElement) -> bool:
         """Whether `element` is in a card of `box`: the outermost element around it in
-        the box that is a headline and a teaser long at most, and opens with a link."""
+        the box that is a headline and a teaser long at most, opens with a link, and whose
+        longest link, its headline, is a good share of it (a story's sentence opening with
+        a link has more words after it)."""
         card = None
         for ancestor in (element, *element.iterancestors()):
             if ancestor is box or len(self.visible_text(ancestor)) > _CARD_LENGTH:
@@ -662,8 +666,11 @@ class GenericArticlePage(ArticlePage):
             card = ancestor
         if card is None:
             return False
-        first = next((a for a in card.iter("a") if a.get("href") and self.visible_text(a)), None)
-        return first is not None and self.visible_text(card).startswith(self.visible_text(first))
+        links = [text for a in card.iter("a") if a.get("href") and (text := self.visible_text(a))]
+        if not links:
+            return False
+        text = self.visible_text(card)  # its longest link is its headline
+        return text.startswith(links[0]) and len(max(links, key=len)) >= _HEADLINE_SHARE * len(text)
 
     @once
     def paragraphs(self) -> list[str]:
