@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,28 +181,35 @@ def test_an_opening_sourced_to_another_cnn_service_names_its_place(
 def test_the_2021_dateline_is_the_source_lines_location(service: str) -> None:
     """The 2021 source line holds the place in a span of its own, whatever CNN service the
     next span names."""
-    folder = Path(__file__).parent / "data" / "pages" / "cnn_2021"
-    page = (folder / "empty_related_card_videos.html").read_text(encoding="utf-8")
-    expected = json.loads((folder / "empty_related_card_videos.json").read_text(encoding="utf-8"))
     marker = 'data-editable="delay">CNN</span>'
-    assert marker in page
-    page = page.replace(marker, f'data-editable="delay">{service}</span>', 1)
-    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    expected, analysis = _fixture_changed(
+        "cnn_2021/empty_related_card_videos", marker, marker.replace(">CNN<", f">{service}<")
+    )
     assert analysis.article is not None
     assert analysis.article["dateline"] == expected["dateline"] == "New Tominian"
+
+
+def _fixture_changed(name: str, marker: str, replacement: str) -> tuple[dict, Any]:
+    """A fixture's expected item, and the analysis of its page with `marker` (which it
+    holds) replaced, once."""
+    path = Path(__file__).parent / "data" / "pages" / f"{name}.html"
+    page = path.read_text(encoding="utf-8")
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert marker in page
+    page = page.replace(marker, replacement, 1)
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    return expected, analysis
 
 
 @pytest.mark.parametrize("brand", ["CNNMoney", "CNNTech", "CNN Tech", "CNN Business"])
 def test_a_cnnmoney_source_line_of_any_brand_names_its_place(brand: str) -> None:
     """money.cnn.com signed stories "CNNTech (San Francisco)" too: only "CNNMoney (...)"
     gave the dateline."""
-    folder = Path(__file__).parent / "data" / "pages" / "cnn_money"
-    page = (folder / "first_published_widget.html").read_text(encoding="utf-8")
-    expected = json.loads((folder / "first_published_widget.json").read_text(encoding="utf-8"))
-    marker = "> CNNMoney (New Tominian) <"
-    assert marker in page
-    page = page.replace(marker, f"> {brand} (New Tominian) <", 1)
-    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    expected, analysis = _fixture_changed(
+        "cnn_money/first_published_widget",
+        "> CNNMoney (New Tominian) <",
+        f"> {brand} (New Tominian) <",
+    )
     assert analysis.article is not None
     assert analysis.article["dateline"] == expected["dateline"] == "New Tominian"
 
@@ -210,15 +218,12 @@ def test_a_cnnmoney_source_line_of_any_brand_names_its_place(brand: str) -> None
 def test_a_cnnmoney_read_line_lists_its_link(label: str) -> None:
     """A CNNMoney "Read More: ..." line leaves the body as a read line does: its link is
     an inline related link, as "Related: ..." lines' are; it was listed nowhere."""
-    folder = Path(__file__).parent / "data" / "pages" / "cnn_money"
-    page = (folder / "footer_stamp_related_lines.html").read_text(encoding="utf-8")
-    expected = json.loads((folder / "footer_stamp_related_lines.json").read_text("utf-8"))
     marker = '<div id="storyFooter"></div>'
-    assert marker in page
     url = "http://money.cnn.com/2015/10/01/news/world/dao-ferry-fares/"
     line = f'<p> {label} <a href="{url}">Dao ferry fares rise again</a> </p> '
-    page = page.replace(marker, line + marker, 1)
-    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    expected, analysis = _fixture_changed(
+        "cnn_money/footer_stamp_related_lines", marker, line + marker
+    )
     assert analysis.article is not None
     assert analysis.article["paragraphs"] == expected["paragraphs"]
     wanted = {"url": url, "headline": "Dao ferry fares rise again", "kind": "inline"}

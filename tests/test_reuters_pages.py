@@ -533,42 +533,43 @@ def test_editorial_notes_leave_the_body_and_the_opening_stays_first(
 
 
 @pytest.mark.parametrize(
-    "pointer",
+    ("line", "story"),
     [
-        '(Graphic: Cotton harvests since 2010 - <a href="http://tmsnrt.rs/x">here</a>)',
-        '(For a graphic on cotton harvests, click <a href="http://link.reuters.com/x">'
-        "link.reuters.com/x</a>)",
-        'For an interactive graphic on the harvest, click <a href="http://tmsnrt.rs/x">here</a>',
-        '(Click <a href="http://link.reuters.com/x">here</a> for a graphic on the harvest)',
+        ('(Graphic: Cotton harvests since 2010 - <a href="http://tmsnrt.rs/x">here</a>)', False),
+        (
+            '(For a graphic on cotton harvests, click <a href="http://link.reuters.com/x">'
+            "link.reuters.com/x</a>)",
+            False,
+        ),
+        (
+            'For an interactive graphic on the harvest, click <a href="http://tmsnrt.rs/x">here</a>',
+            False,
+        ),
+        (
+            '(Click <a href="http://link.reuters.com/x">here</a> for a graphic on the harvest)',
+            False,
+        ),
+        (
+            "A graphic designer in Bamako said she would click through every bid before deciding.",
+            True,
+        ),
+        ("(Graphic designers were among the 40 people hired, the company said.)", True),
     ],
 )
-def test_graphic_pointers_leave_the_body(pointer: str) -> None:
+def test_graphic_pointers_leave_the_body_and_sentences_about_graphics_stay(
+    line: str, story: bool
+) -> None:
     page, expected = _inserted(
         "reuters_2013/segou_hostage_threat_2013",
         '<span id="midArticle_1"></span>',
-        f"<p>{pointer}</p>",
+        f"<p>{line}</p>",
     )
     analysis = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters")
     assert analysis.article is not None
-    assert analysis.article["paragraphs"] == expected["paragraphs"]
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "A graphic designer in Bamako said she would click through every bid before deciding.",
-        "(Graphic designers were among the 40 people hired, the company said.)",
-    ],
-)
-def test_sentences_about_graphics_stay(sentence: str) -> None:
-    page, expected = _inserted(
-        "reuters_2013/segou_hostage_threat_2013",
-        '<span id="midArticle_1"></span>',
-        f"<p>{sentence}</p>",
-    )
-    analysis = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters")
-    assert analysis.article is not None
-    assert sentence in analysis.article["paragraphs"]
+    if story:
+        assert line in analysis.article["paragraphs"]
+    else:
+        assert analysis.article["paragraphs"] == expected["paragraphs"]
 
 
 def test_an_embedded_post_is_no_paragraph_of_the_story() -> None:
