@@ -64,6 +64,19 @@ def test_a_page_cut_short_gives_no_half_item(html_path: Path) -> None:
     assert analysis.kind == "not_article" and "cut short" in (analysis.reason or "")
 
 
+def test_a_whole_page_in_utf_16_is_not_cut_short() -> None:
+    """Its ``</html>`` is in UTF-16 too: looked for in the raw bytes, it was not found."""
+    path = PAGES / "cnn_2021" / "empty_related_card_videos.html"
+    expected, _, body = load_fixture(path)
+    page = body.decode("utf-8").replace('charset="utf-8"', 'charset="utf-16"')
+    headers = {"Content-Type": "text/html; charset=utf-16"}
+    utf16 = b"\xff\xfe" + page.encode("utf-16-le")
+    analysis = analyse(expected["url"], headers, utf16, source=expected["source"])
+    assert analysis.kind == "article", analysis.reason
+    cut = utf16[: (len(utf16) // 4) * 2]
+    assert "cut short" in analyse(expected["url"], headers, cut, source="cnn").reason
+
+
 @pytest.mark.parametrize("html_path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_fixture_item_is_valid_against_the_published_schema(html_path: Path) -> None:
     expected, headers, body = load_fixture(html_path)

@@ -130,8 +130,8 @@ def _analyse_page(
         if found is None:
             data, encoding = utf8_html(body, content_type)
             doc = parse_html(data)
-        else:
-            doc, encoding = found
+        else:  # the body is UTF-8 as it is
+            (doc, encoding), data = found, body
     except (ValueError, etree.ParserError, RecursionError) as exc:
         return Analysis(kind="not_article", source=source, reason=f"unparseable: {exc}"), False
     if doc is None:
@@ -144,7 +144,7 @@ def _analyse_page(
         template = template_for(ctx)
         page = template(ctx)
         generic = issubclass(template, GenericArticlePage)
-        if not generic and is_cut_short(body):  # its links are links all the same
+        if not generic and is_cut_short(data):  # its links are links all the same
             links = page_links(doc, url)
             return Analysis("not_article", source, links=links, reason=CUT_SHORT), False
         analysis = _read(page, url, doc, source)
@@ -184,9 +184,10 @@ _HTML_END = re.compile(rb"</[hH][tT][mM][lL]")
 _END_STRETCH = 1 << 16
 
 
-def is_cut_short(body: bytes) -> bool:
-    """Whether `body` lacks the ``</html>`` an outlet's page ends with (in its last 64 KiB)."""
-    return _HTML_END.search(body, max(0, len(body) - _END_STRETCH)) is None
+def is_cut_short(data: bytes) -> bool:
+    """Whether a page (its UTF-8 bytes, as parsed) lacks the ``</html>`` an outlet's page
+    ends with (in its last 64 KiB)."""
+    return _HTML_END.search(data, max(0, len(data) - _END_STRETCH)) is None
 
 
 def _read(page: ArticlePage, url: str, doc: html.HtmlElement, source: str | None) -> Analysis:
