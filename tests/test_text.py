@@ -65,6 +65,7 @@ def test_chunked_utf8_check_agrees_with_decoding(body: bytes) -> None:
         ("<div><p>First line.</p><p>Second line.</p></div>", "First line. Second line."),
         ("<table><tr><td>City</td><td>Rain</td></tr></table>", "City Rain"),
         ("<p>Wash<b>ing</b><a href='/x'>ton</a> and <em>Gao</em></p>", "Washington and Gao"),
+        ("<div>By <div class='a'>Awa Diarra</div>, CNN</div>", "By Awa Diarra, CNN"),
     ],
 )  # fmt: skip
 def test_blocks_are_words_apart_and_inline_elements_are_not(markup: str, text: str) -> None:

@@ -76,6 +76,10 @@ BLOCK_TAGS = frozenset(
 )
 
 
+# What follows a word with no space: a block's text is not set apart from it.
+_CLOSING_PUNCTUATION = frozenset(",.;:!?)")
+
+
 def _collect_text(element: html.HtmlElement, skipped: set[Any], pieces: list[str]) -> None:
     """Append the visible text pieces of `element` (less `skipped` subtrees) to `pieces`."""
     if (skipped and element in skipped) or is_hidden(element):
@@ -91,7 +95,8 @@ def _collect_text(element: html.HtmlElement, skipped: set[Any], pieces: list[str
             elif tag in BLOCK_TAGS:  # a block stands apart from the words around it
                 pieces.append(" ")
                 _collect_text(child, skipped, pieces)
-                pieces.append(" ")
+                if not (child.tail and child.tail[:1] in _CLOSING_PUNCTUATION):
+                    pieces.append(" ")
             else:
                 _collect_text(child, skipped, pieces)
         tail = child.tail
@@ -140,7 +145,7 @@ def _collect_short(element: html.HtmlElement, pieces: list[str], left: int, unco
                 left = _collect_short(child, pieces, left, uncounted)
                 if left < 0:
                     return left
-                if block:
+                if block and not (child.tail and child.tail[:1] in _CLOSING_PUNCTUATION):
                     pieces.append(" ")
         if child.tail:
             pieces.append(child.tail)
