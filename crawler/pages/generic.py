@@ -44,6 +44,7 @@ from .lines import (
     is_stamp,
     is_widget_label,
     mostly_within,
+    opening_of,
     opens_story,
     reads_as_prose,
     stamp_label,
@@ -141,11 +142,8 @@ _STORY_ARTICLES = "//article[not(ancestor::aside or ancestor::nav or ancestor::f
 def _is_source_line(text: str, element: html.HtmlElement) -> bool:
     """A source line ("Gao CNN —", "Bamako, Mali (CNN) --"): a place (or none) and the
     outlet, nothing after; not in a header, a caption or a heading's wrapper."""
-    found = DATELINE_RE.match(f"{text} ")
+    found = opening_of(f"{text} ")
     if found is None or text[found.end() :].strip(" -\u2014\u2013"):
-        return False
-    place = found.group("place").strip(" ,-\u2014\u2013")
-    if place and not reads_as_proper_name(place):
         return False
     return not (_OUT_OF_BODY(element) or element.xpath(".//h1|.//h2|.//h3|.//p"))
 

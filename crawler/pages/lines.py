@@ -109,14 +109,19 @@ def is_widget_label(text: str) -> bool:
     return len(text) <= _WALL_LENGTH and bool(_WIDGET_RE.search(text))
 
 
-def opens_story(text: str) -> bool:
-    """Whether `text` opens with the outlet's source line, a place or none before it
-    ("LOS ANGELES (Reuters) -", "(CNN) --"); not a sentence naming the outlet."""
+def opening_of(text: str) -> re.Match[str] | None:
+    """The outlet's source line `text` opens with, a place or none before it ("LOS ANGELES
+    (Reuters) -", "(CNN) --"), else None; not a sentence naming the outlet."""
     found = DATELINE_RE.match(text)
     if found is None:
-        return False
+        return None
     place = found.group("place").strip(" ,-\u2014\u2013")
-    return not place or reads_as_proper_name(place)
+    return found if not place or reads_as_proper_name(place) else None
+
+
+def opens_story(text: str) -> bool:
+    """Whether `text` opens with the outlet's source line (:func:`opening_of`)."""
+    return opening_of(text) is not None
 
 
 def is_stamp(text: str) -> bool:
