@@ -240,7 +240,8 @@ def parse_html(data: bytes) -> html.HtmlElement | None:
 
 def _large_utf8_page(body: bytes, content_type: str | None) -> tuple[html.HtmlElement, str] | None:
     """The tree of a large UTF-8 page (:func:`parse_html`'s) and its encoding, its bytes
-    checked for UTF-8 only where they are not cut (None: read it the usual way).
+    checked for UTF-8 only where they are not cut, or all of them once when it states no
+    charset (None: read it the usual way).
 
     A cut content needs no check: where its bytes are not UTF-8, decoding puts U+FFFD in
     their place, inside the same content (a bad byte never takes an ASCII one with it, and
@@ -249,11 +250,12 @@ def _large_utf8_page(body: bytes, content_type: str | None) -> tuple[html.HtmlEl
     """
     if not MIN_PAGE <= len(body) <= MAX_PAGE // 3 or body.isascii():
         return None
-    encoding = read_as_utf8(body, content_type)
-    if encoding is None:
+    reading = read_as_utf8(body, content_type)
+    if reading is None:
         return None
+    encoding, checked = reading
     cut, tags = without_code(body)
-    if not tags or not is_utf8(cut):
+    if not tags or not (checked or is_utf8(cut)):
         return None
     doc = parse_cut(cut, tags, _parse)
     return None if doc is None else (doc, encoding)

@@ -66,9 +66,11 @@ def utf8_html(body: bytes, content_type: str | None) -> tuple[bytes, str]:
     return text.encode("utf-8", "surrogatepass"), encoding
 
 
-def read_as_utf8(body: bytes, content_type: str | None) -> str | None:
+def read_as_utf8(body: bytes, content_type: str | None) -> tuple[str, bool] | None:
     """The encoding name :func:`utf8_html` gives a `body` it reads as UTF-8 by what the page
-    states (no byte-order mark; a UTF-8 charset, or none and all of it UTF-8), else None.
+    states (no byte-order mark; a UTF-8 charset, or none and all of it UTF-8), and whether
+    all of `body` was found UTF-8 on the way (so no part of it needs the check again); else
+    None.
 
     A page that states nothing and is no valid UTF-8 is read as :func:`undeclared_encoding`
     finds from all its bytes, those of its scripts too.
@@ -77,8 +79,8 @@ def read_as_utf8(body: bytes, content_type: str | None) -> str | None:
         return None
     stated = stated_encoding(body, content_type)
     if stated is None:
-        return "utf8" if is_utf8(body) else None
-    return stated if stated in ("utf8", "utf-8") else None
+        return ("utf8", True) if is_utf8(body) else None
+    return (stated, False) if stated in ("utf8", "utf-8") else None
 
 
 def is_utf8(body: bytes, chunk: int = 1 << 14) -> bool:
