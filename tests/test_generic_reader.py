@@ -1318,3 +1318,49 @@ def test_a_social_post_embedded_among_the_paragraphs_is_no_body_text(post: str) 
         "Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday.",
         "It can husk forty tonnes a day, its owners said.",
     ]
+
+
+def _brief(head: str) -> bytes:
+    """A wire brief of two lines (under 200 characters) in a layout of no template, its
+    first paragraph in a wrapper of its own, a long blurb about the outlet in the footer."""
+    blurb = "The wire is the news division of a company that " + "sells data to banks. " * 12
+    return (
+        f"<html><head>{head}</head><body>"
+        "<div class='k1'><h1 class='k2'>BRIEF-Kayes Solar finishes its Nioro plant</h1></div>"
+        "<span id='k3'><span class='k4'><p>Aug 23 (Reuters) - Kayes Solar Inc</p></span>"
+        "<p>* Says its 40 MW plant at Nioro is now in commercial operation</p></span>"
+        f"<div class='k5'><p>{blurb}</p></div></body></html>"
+    ).encode()
+
+
+BRIEF_URL = "https://www.reuters.com/article/idUSFWN9Z00AB"
+
+
+def test_a_wire_brief_of_two_short_lines_is_read_from_its_wrapped_json_ld() -> None:
+    """Its JSON-LD story wrapped in an object of no type (Reuters 2016): the brief is the
+    story, not the footer's blurb."""
+    story = {
+        "@type": "NewsArticle",
+        "headline": "BRIEF-Kayes Solar finishes its Nioro plant",
+        "datePublished": "2032-08-23T12:24:03+0000",
+    }
+    wrapped = json.dumps({"@context": "http://schema.org", "article": story})
+    head = f"<script type='application/ld+json'>{wrapped}</script>"
+    item = analyse(BRIEF_URL, HTML, _brief(head), source="reuters").article
+    assert item is not None
+    assert item["headline"] == "BRIEF-Kayes Solar finishes its Nioro plant"
+    assert item["paragraphs"] == [
+        "Aug 23 (Reuters) - Kayes Solar Inc",
+        "* Says its 40 MW plant at Nioro is now in commercial operation",
+    ]
+    assert item["datePublished"] == "2032-08-23T12:24:03Z"
+
+
+def test_two_short_lines_of_a_page_stating_no_story_are_no_item() -> None:
+    """Without structured data, two lines under 200 characters are no story's body (nor is
+    the footer's blurb): no item, and the reason."""
+    head = "<meta property='og:type' content='article'>"
+    analysis = analyse(BRIEF_URL, HTML, _brief(head), source="reuters")
+    assert analysis.article is None
+    assert analysis.kind == "not_article"
+    assert analysis.reason

@@ -223,14 +223,18 @@ _IN_CARD = compiled(
 
 def _wrappers_parent(wrapper: html.HtmlElement) -> html.HtmlElement | None:
     """The parent of `wrapper` where a sibling of the same tag and class wraps a paragraph
-    too (``<div class="txt"><p>`` each), else None."""
+    too (``<div class="txt"><p>`` each), or is one (``<span><p>A</p></span><p>B</p>``: a
+    lead paragraph wrapped, the rest not), else None."""
     parent = wrapper.getparent()
     if parent is None:
         return None
     tag, cls = wrapper.tag, wrapper.get("class")
     for sibling in parent:
-        kin = sibling is not wrapper and sibling.tag == tag and sibling.get("class") == cls
-        if kin and sibling.find("p") is not None:
+        if sibling is wrapper:
+            continue
+        if sibling.tag == "p":
+            return parent
+        if sibling.tag == tag and sibling.get("class") == cls and sibling.find("p") is not None:
             return parent
     return None
 
@@ -385,15 +389,19 @@ class GenericArticlePage(ArticlePage):
             main = self.ctx.first("//main")
             if main is not None:
                 return main
-        grouped, grouped_size = self._paragraphs_parent()
+        grouped, grouped_size, count = self._paragraphs_parent()
         if best is not None and 2 * best_size >= grouped_size:
             return best
-        return grouped if grouped_size >= 200 else best
+        # Under 200 characters, paragraphs are a story only where the page's JSON-LD states
+        # one and they are several (a wire brief of two lines), not a footer's blurb.
+        if grouped_size >= 200 or (best is None and self.ld and count >= 2):
+            return grouped
+        return best
 
-    def _paragraphs_parent(self) -> tuple[html.HtmlElement | None, int]:
-        """The element whose own paragraphs hold the most text, and how much: of those
-        holding two paragraphs or more, if any (a story has several; a site's blurb in
-        its footer may be one long one). Paragraphs each in a wrapper of their own
+    def _paragraphs_parent(self) -> tuple[html.HtmlElement | None, int, int]:
+        """The element whose own paragraphs hold the most text, how much and how many: of
+        those holding two paragraphs or more, if any (a story has several; a site's blurb
+        in its footer may be one long one). Paragraphs each in a wrapper of their own
         (``<div class="txt"><p>``) count as their wrappers' parent's. Where no element
         holds two ``<p>``, each paragraph may be a plain ``<div>``: blocks of prose."""
         chosen, size, count = self._holder_of(self.ctx.xpath("//body//p"))
@@ -402,8 +410,8 @@ class GenericArticlePage(ArticlePage):
             prose = [b for b in blocks if reads_as_prose(self.visible_text(b))]
             in_blocks, block_size, block_count = self._holder_of(prose)
             if block_count >= 2:
-                return in_blocks, block_size
-        return chosen, size
+                return in_blocks, block_size, block_count
+        return chosen, size, count
 
     def _holder_of(
         self, paragraphs: list[html.HtmlElement]

@@ -36,7 +36,8 @@ def jsonld_types(obj: dict[str, Any]) -> list[str]:
 def jsonld_story(objects: list[dict[str, Any]], url: str = "") -> dict[str, Any]:
     """The story object of a page's JSON-LD: an Article type, else one a WebPage holds
     (``mainEntity``: of several, the one at the page's `url`), else a WebPage that
-    carries a headline and a body."""
+    carries a headline and a body, else one an object of no type wraps (Reuters 2016:
+    ``{"@context": ..., "article": {"@type": "NewsArticle", ...}}``)."""
     for obj in objects:
         if ARTICLE_TYPES.intersection(jsonld_types(obj)):
             return obj
@@ -55,6 +56,12 @@ def jsonld_story(objects: list[dict[str, Any]], url: str = "") -> dict[str, Any]
     for obj in objects:
         if "WebPage" in jsonld_types(obj) and obj.get("headline") and obj.get("articleBody"):
             return obj
+    for obj in objects:  # an object of no type holding the story under a key of its own
+        if not jsonld_types(obj):
+            held = [v for v in obj.values() if isinstance(v, dict)]
+            stories = [v for v in held if ARTICLE_TYPES.intersection(jsonld_types(v))]
+            if len(stories) == 1:
+                return stories[0]
     return {}
 
 
