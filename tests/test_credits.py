@@ -90,6 +90,33 @@ def test_roles_joined_by_and() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(Additional reporting by Oumar Sidibe in Paris; with additional reporting by Lena Weiss"
+        " in Rome)",
+        "Additional reporting by Oumar Sidibe in Paris and with additional reporting by Lena Weiss",
+        "(Additional reporting by Oumar Sidibe in Paris, with additional reporting by Lena Weiss)",
+    ],
+)
+def test_a_second_role_opened_by_with_names_its_people(line: str) -> None:
+    # Before: "with additional reporting by" opened no role, and its person was lost.
+    assert _pairs(line) == [
+        ("Oumar Sidibe", "additional reporting"),
+        ("Lena Weiss", "additional reporting"),
+    ]
+
+
+def test_a_role_opened_by_with_after_a_name() -> None:
+    # Before: the first person was lost too, his part holding the next marker's "by".
+    line = "(Reporting by Oumar Sidibe with additional reporting by Lena Weiss; Editing by Jo Hale)"
+    assert _pairs(line) == [
+        ("Oumar Sidibe", "reporting"),
+        ("Lena Weiss", "additional reporting"),
+        ("Jo Hale", "editing"),
+    ]
+
+
 def test_contributors() -> None:
     assert _pairs("Moussa Diallo and Tiemoko Sangare contributed to this report.") == [
         ("Moussa Diallo", "contributor"),

@@ -37,6 +37,10 @@ _CONTRIBUTED_RE = re.compile(
 )
 # "A and B", "A, B and C", "A, B, and C", "A & B"
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s*&\s*|,|;)\s*", re.IGNORECASE)
+# The words that join a role to the one before it: "and", "with", "and with".
+_CONNECTOR_END_RE = re.compile(r"(?:^|\s)(?:and|with)$", re.IGNORECASE)
+# What ends a role's part before the next marker: separators and those words.
+_CONNECTOR_TAIL_RE = re.compile(r"(?:[;,\s]+(?:and|with)\b)*[;,\s]*$", re.IGNORECASE)
 # A role of no marker above ("Graphics by", "Photo editing by"): no name holds " by ".
 _OTHER_ROLE_RE = re.compile(r"\bby\b", re.IGNORECASE)
 # The contacts old Reuters stories print after the credits: "((mail; phone; Messaging: ...))".
@@ -92,8 +96,9 @@ def parse_credits(text: str | None) -> list[dict[str, str]]:
         end = markers[index + 1].start() if index + 1 < len(markers) else len(line)
         role = _role_of(marker.group("marker"))
         segment = line[marker.end() : end]
-        # "Writing by B and editing by C": the connector before the next marker goes.
-        segment = re.sub(r"(?:[;,]|\s)+(?:and\s*)?$", "", segment, flags=re.IGNORECASE)
+        # "Writing by B and editing by C", "A; with additional reporting by B": the
+        # connector before the next marker goes.
+        segment = _CONNECTOR_TAIL_RE.sub("", segment)
         for name in _names(segment):
             credits.append({"name": name, "role": role})
     return credits
@@ -109,9 +114,14 @@ def _role_of(marker: str) -> str:
 
 def _opens_role(line: str, at: int) -> bool:
     """Whether a role marker at `at` opens a role: at the start, or after "(", ";", ",",
-    "." or "and" ("Writing by B and editing by C", "Reporting by A. Editing by B")."""
+    ".", "and" or "with" ("Writing by B and editing by C", "Reporting by A. Editing by B",
+    "A in Paris; with additional reporting by B")."""
     before = line[:at].rstrip()
-    return not before or before.endswith(("(", ";", ",", ".")) or before.lower().endswith(" and")
+    return (
+        not before
+        or before.endswith(("(", ";", ",", "."))
+        or _CONNECTOR_END_RE.search(before) is not None
+    )
 
 
 def _names(segment: str) -> list[str]:
