@@ -338,6 +338,34 @@ def test_time_elements_are_read_by_what_they_are_labelled() -> None:
     assert item["dateModified"] == "2032-07-06T14:40:00Z"
 
 
+PUBLISHED_STAMP = "Published 9:00 AM EST, Mon March 4, 2033"
+UPDATED_STAMP = "Updated 11:30 AM EST, Mon March 4, 2033"
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        f"{PUBLISHED_STAMP} | {UPDATED_STAMP}",
+        f"{UPDATED_STAMP} | {PUBLISHED_STAMP}",
+        f"{UPDATED_STAMP} {PUBLISHED_STAMP}",
+        f"{PUBLISHED_STAMP} \u00b7 {UPDATED_STAMP}",
+    ],
+)
+@pytest.mark.parametrize("element", ["div class='zz-timestamp'", "p"])
+def test_a_stamp_printing_both_times_gives_each_its_own(stamp: str, element: str) -> None:
+    """One line "Published ... | Updated ...": too long for a stamp, it gave no dates, and
+    in the other order the whole line was the publication time and no dateModified."""
+    tag = element.split()[0]
+    body = f"<html><body><article><h1>Segou gets a rice mill</h1><{element}>{stamp}</{tag}>"
+    item = analyse(URL, HTML, (body + BODY + "</article></body></html>").encode()).article
+    assert item is not None
+    assert item["datePublished"] == "2033-03-04T14:00:00Z"
+    assert item["datePublishedRaw"] == PUBLISHED_STAMP
+    assert item["dateModified"] == "2033-03-04T16:30:00Z"
+    assert item["dateModifiedRaw"] == UPDATED_STAMP
+    assert stamp not in item["paragraphs"]
+
+
 @pytest.mark.parametrize(
     "kind", ["application/ld+json; charset=utf-8", "Application/LD+JSON", " application/ld+json "]
 )

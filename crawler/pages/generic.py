@@ -43,6 +43,7 @@ from .lines import (
     is_lede,
     is_stamp,
     is_widget_label,
+    labelled_stamp,
     mostly_within,
     opening_of,
     opens_story,
@@ -903,8 +904,8 @@ class GenericArticlePage(ArticlePage):
         value = self._time_labelled("published", 0)
         if value:
             return value
-        stamp = self.stamp()  # the last source: a printed stamp, unless it says "Updated"
-        return stamp if stamp and stamp_label(stamp) != "updated" else None
+        # The last source: a printed stamp, unless it says "Updated" (or its "Published" part).
+        return labelled_stamp(self.stamp(), "published")
 
     def date_published(self) -> str | None:
         return parse_date(self.date_published_raw())
@@ -920,8 +921,7 @@ class GenericArticlePage(ArticlePage):
         value = self._time_labelled("updated", 1)
         if value:
             return value
-        stamp = self.stamp()
-        return stamp if stamp and stamp_label(stamp) == "updated" else None
+        return labelled_stamp(self.stamp(), "updated")
 
     def date_modified(self) -> str | None:
         return parse_date(self.date_modified_raw())

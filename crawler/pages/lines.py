@@ -31,8 +31,11 @@ _STAMP_LENGTH = 80
 _BYLINE_LENGTH = 120
 
 
-# What a stamp or the text before a <time> says it is: "Updated ...", "Published ...".
-_STAMP_LABEL_RE = re.compile(r"\b(?:(updated|modified)|(published|posted))\b", re.IGNORECASE)
+# What a stamp or the text before a <time> says it is: "Updated ...", "Published ..."; a
+# labelled part of a stamp starts there, with the "Last" or "First" before it.
+_STAMP_LABEL_RE = re.compile(
+    r"(?:\b(?:last|first)\s+)?\b(?:(updated|modified)|(published|posted))\b", re.IGNORECASE
+)
 
 
 def stamp_label(text: str) -> str | None:
@@ -41,6 +44,41 @@ def stamp_label(text: str) -> str | None:
     for match in _STAMP_LABEL_RE.finditer(text):
         found = "updated" if match.group(1) else "published"
     return found
+
+
+# What stands between two stamps printed in one line: "|", "·", "-", ",", ";".
+_STAMP_JOINERS = " |\u00b7\u2022,;-\u2013\u2014/"
+
+
+def stamp_parts(text: str) -> dict[str, str]:
+    """The stamps of a line printing both times, each under its label ("Published 9:00 AM
+    EST, Mon March 4, 2013 | Updated 11:30 AM ..." gives a "published" and an "updated"
+    part, from each label to the next); ``{}`` unless both are there, each a date."""
+    starts = list(_STAMP_LABEL_RE.finditer(text))
+    if len(starts) < 2 or text[: starts[0].start()].strip(_STAMP_JOINERS):
+        return {}  # one label, or words before the first: no line of labelled stamps
+    parts: dict[str, str] = {}
+    for index, start in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        part = text[start.start() : end].rstrip(_STAMP_JOINERS)
+        label = "updated" if start.group(1) else "published"
+        if label in parts or parse_date(part) is None:
+            return {}
+        parts[label] = part
+    return parts if len(parts) == 2 else {}
+
+
+def labelled_stamp(text: str | None, label: str) -> str | None:
+    """The stamp of `text` that gives the `label` ("published" or "updated") time: its part
+    of a line printing both (:func:`stamp_parts`), else the whole stamp where its last
+    label says so (a stamp with no label is a publication time), else None."""
+    if not text:
+        return None
+    parts = stamp_parts(text)
+    if parts:
+        return parts[label]
+    said = stamp_label(text)
+    return text if said == label or (said is None and label == "published") else None
 
 
 # Typography a page and its JSON-LD may print apart: curly and straight quotes, dashes
@@ -129,8 +167,11 @@ def is_stamp(text: str) -> bool:
     ("Published April 2, 2032 at 9:02 a.m." and "Last updated on 2 April 2032." are
     stamps; "The deadline is June 30, 2032." and a highlight "The mill was built on
     August 14, 1935" are sentences: words beyond what a stamp says besides its date)."""
-    if not text or len(text) > _STAMP_LENGTH:
+    if not text:
         return False
+    if len(text) > _STAMP_LENGTH:  # a line of both stamps is a stamp if each part is one
+        parts = stamp_parts(text) if len(text) <= 2 * _STAMP_LENGTH else {}
+        return bool(parts) and all(is_stamp(part) for part in parts.values())
     if text.endswith(_ENDS) and not (
         text.lower().endswith(("a.m.", "p.m.")) or _STAMP_START.match(text)
     ):
