@@ -586,6 +586,52 @@ def test_a_stamp_between_the_headline_and_the_story_is_read_whatever_its_class(t
     assert item["datePublishedRaw"] == "Tue Mar 30, 2032 4:33pm GMT"
 
 
+BLOG_POST = (
+    "<p>A rice mill opened in Segou on Tuesday, its owners said.</p>"
+    "<p>It can husk forty tonnes a day, and the farmers around it are glad of that.</p>"
+    "<p>Farmers queued with their sacks before sunrise, some from villages two days away.</p>"
+)
+
+
+def blog_page(line: str, inside: bool) -> bytes:
+    """A blog's post: the blog's name in the ``<h1>``, the post's headline an ``<h2>``, a
+    line under it, then the post's text (the line in the text's element, or before it)."""
+    if inside:
+        post = f"<div class='zz-entry'>{line}{BLOG_POST}</div>"
+    else:
+        post = f"{line}<div class='zz-entry'>{BLOG_POST}</div>"
+    return (
+        "<html><head><meta property='og:type' content='article'>"
+        "<meta property='og:title' content='Segou gets a rice mill'></head><body>"
+        "<h1>Rice notes</h1><div class='zz-post'><h2>Segou gets a rice mill</h2>"
+        f"{post}</div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("inside", [False, True])
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("<p class='zz-m'>March 3, 2034 by <a href='/a'>Awa Diarra</a></p>", ["Awa Diarra"]),
+        ("<p>March 3, 2034 by Awa Diarra</p>", ["Awa Diarra"]),
+        ("<p class='zz-m'>Posted March 3, 2034 by <a href='/a'>Awa Diarra</a></p>", ["Awa Diarra"]),
+        ("<div>March 3rd, 2034 by Awa Diarra and Seydou Kone</div>", ["Awa Diarra", "Seydou Kone"]),
+    ],
+)
+def test_a_blogs_line_of_date_then_byline_gives_both(
+    line: str, names: list[str], inside: bool
+) -> None:
+    """ "March 3, 2034 by A" under a blog post's ``<h2>`` headline: neither a stamp nor a
+    byline alone, it gave no date and no author, and printed in the post's element it was
+    the post's first paragraph."""
+    item = analyse(URL, HTML, blog_page(line, inside)).article
+    assert item is not None
+    assert item["datePublished"] == "2034-03-03T00:00:00Z"
+    assert [author["name"] for author in item["authors"]] == names
+    assert item["paragraphs"][0] == "A rice mill opened in Segou on Tuesday, its owners said."
+    assert len(item["paragraphs"]) == 3
+
+
 @pytest.mark.parametrize(
     "before",
     [

@@ -9,6 +9,7 @@ the visible byline and the opening of its first paragraph.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,6 +49,7 @@ from .lines import (
     opening_of,
     opens_story,
     reads_as_prose,
+    stamp_and_byline,
     stamp_label,
 )
 from .text import (
@@ -503,7 +505,7 @@ class GenericArticlePage(ArticlePage):
             return True
         if is_link_only(element, text) or _heads_a_box_of_links(element, text):
             return True
-        if is_stamp(text):
+        if is_stamp(text) or stamp_and_byline(text):
             return True
         return is_byline_text(text) or is_widget_label(text)
 
@@ -787,7 +789,8 @@ class GenericArticlePage(ArticlePage):
                 text = normalize_space(_HANDLE_RE.sub(" ", self.visible_text(element)))
                 if is_byline_block(text):
                     return _BYLINE_BAR.split(text, maxsplit=1)[0]
-        return None
+        line = self.stamp_line()
+        return line[1] if line else None
 
     @once
     def headline_element(self) -> html.HtmlElement | None:
@@ -870,27 +873,49 @@ class GenericArticlePage(ArticlePage):
             text = text_of(element)
             if is_stamp(text):
                 return text
-        return self._stamp_under_headline()
+        stamp = self._stamp_under_headline()
+        if stamp:
+            return stamp
+        line = self.stamp_line()
+        return line[0] if line else None
 
-    def _stamp_under_headline(self) -> str | None:
-        """The first element after the headline's ``<h1>`` (or ``<h2>``: a blog's ``<h1>``
-        is its name), and before the story's first paragraph, whose whole text is a stamp
-        (not a card's, of another story)."""
+    def _under_headline(self) -> Iterator[html.HtmlElement]:
+        """The elements after the headline's ``<h1>`` (or ``<h2>``: a blog's ``<h1>`` is
+        its name) and before the story's first paragraph, in page order; not those holding
+        that paragraph."""
         lines = self.story_lines()
         h1 = self.headline_element()
         if h1 is None or not lines:
-            return None
+            return
         first = lines[0][0]
+        holders = set(first.iterancestors())
         seen = False
         for element in self.ctx.doc.iter():
             if element is h1:
                 seen = True
             elif element is first:
-                break
-            elif seen and len(element) == 0 and isinstance(element.tag, str):
-                text = text_of(element)  # a leaf: a byline beside it is not read with it
+                return
+            elif seen and isinstance(element.tag, str) and element not in holders:
+                yield element
+
+    def _stamp_under_headline(self) -> str | None:
+        """The first element under the headline whose whole text is a stamp (a leaf, so a
+        byline beside it is not read with it), not a card's (of another story)."""
+        for element in self._under_headline():
+            if len(element) == 0:
+                text = text_of(element)
                 if is_stamp(text) and not _IN_CARD(element):
                     return text
+        return None
+
+    @once
+    def stamp_line(self) -> tuple[str, str] | None:
+        """A blog's line under the headline printing its date, then its byline ("March 3,
+        2014 by A"): (stamp, byline), each as printed; not a card's."""
+        for element in self._under_headline():
+            found = stamp_and_byline(text_of(element))
+            if found and not _IN_CARD(element):
+                return found
         return None
 
     @once

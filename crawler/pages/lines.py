@@ -197,6 +197,22 @@ def _is_stamp_word(word: str) -> bool:
     return lowered in _STAMP_WORDS or lowered in MONTHS or word.upper() in ZONE_OFFSETS
 
 
+# Where a blog's line of date and byline turns from one to the other: "... 2034 by A".
+_STAMP_THEN_BY_RE = re.compile(r"\s+by\s+", re.IGNORECASE)
+
+
+def stamp_and_byline(text: str) -> tuple[str, str] | None:
+    """A blog's line printing its date, then its byline: "March 3, 2014 by A" gives
+    ("March 3, 2014", "by A"), each as printed; None for any other line."""
+    parts = _STAMP_THEN_BY_RE.split(text, maxsplit=1)
+    if len(parts) != 2 or len(text) > _STAMP_LENGTH + _BYLINE_LENGTH:
+        return None
+    stamp, names = parts[0], parts[1]
+    if not (is_stamp(stamp) and is_byline_text("By " + names)):
+        return None
+    return stamp, text[len(stamp) :].strip()
+
+
 def mostly_within(texts: list[str], body: str) -> bool:
     """Whether most of `texts` (by length) is found in `body`, typography aside."""
     body = body.translate(_PLAIN_QUOTES)
