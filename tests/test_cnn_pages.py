@@ -249,3 +249,17 @@ def test_an_embedded_post_is_no_paragraph_of_the_2013_story() -> None:
     analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
     assert analysis.article is not None
     assert analysis.article["paragraphs"] == expected["paragraphs"]
+
+
+@pytest.mark.parametrize("tag", ["div", "span"])
+def test_a_drop_cap_reads_as_the_first_letter_of_its_word(tag: str) -> None:
+    """A story's first letter in an element of its own (a drop cap) joined the word's rest:
+    a ``<div>`` one was read as a block apart, "S amake of coin ..."."""
+    marker = "Samake of coin near the plot chicken"
+    expected, analysis = _fixture_changed(
+        "cnn_2015/div_paragraphs_embeds_service_notes",
+        f">{marker}",
+        f'><{tag} class="zz-dropcap">S</{tag}>{marker[1:]}',
+    )
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == expected["paragraphs"]

@@ -104,3 +104,26 @@ def test_short_text_of_gives_up_past_the_limit(markup: str) -> None:
     element = html.fragment_fromstring(markup)
     assert len(text_of(element).replace(" ", "")) > 8
     assert short_text_of(element, 8) is None
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        # A drop cap: one capital letter in an element of its own, the word's rest after it.
+        ("<div><div class='cap'>T</div>he mill opened.</div>", "The mill opened."),
+        ("<div><p>\u00c9</p>t\u00e9 came early.</div>", "\u00c9t\u00e9 came early."),
+        ("<div><div><b>T</b></div>he mill opened.</div>", "The mill opened."),
+        ("<div><span>T</span>he mill opened.</div>", "The mill opened."),
+        # Blocks that are no drop cap stand apart as before.
+        ("<div><div>T</div> he mill</div>", "T he mill"),
+        ("<div><div>T</div>He mill</div>", "T He mill"),
+        ("<div><div>Tr</div>he mill</div>", "Tr he mill"),
+        ("<div><div>t</div>he mill</div>", "t he mill"),
+        ("<div><div>4</div>th mill</div>", "4 th mill"),
+        ("<ul><li>A</li><li>B</li></ul>", "A B"),
+    ],
+)
+def test_a_drop_cap_joins_its_word_and_other_blocks_stand_apart(markup: str, text: str) -> None:
+    element = html.fromstring(markup)
+    assert text_of(element) == text
+    assert short_text_of(element, 100) == text

@@ -80,6 +80,17 @@ BLOCK_TAGS = frozenset(
 _CLOSING_PUNCTUATION = frozenset(",.;:!?)")
 
 
+def _is_drop_cap(block: html.HtmlElement) -> bool:
+    """Whether `block` is a drop cap: a word's first letter in a block of its own, one
+    capital letter, the word's rest right after it ("<div>T</div>he ..."); it joins that
+    word as an inline element would, where another block stands apart."""
+    tail = block.tail
+    if not (tail and tail[0].islower()):  # most blocks are followed by a space or nothing
+        return False
+    letter = text_of(block)
+    return len(letter) == 1 and letter.isupper()
+
+
 def _collect_text(element: html.HtmlElement, skipped: set[Any], pieces: list[str]) -> None:
     """Append the visible text pieces of `element` (less `skipped` subtrees) to `pieces`."""
     if (skipped and element in skipped) or is_hidden(element):
@@ -92,7 +103,7 @@ def _collect_text(element: html.HtmlElement, skipped: set[Any], pieces: list[str
         if tag.__class__ is str:
             if tag == "br":
                 pieces.append(" ")
-            elif tag in BLOCK_TAGS:  # a block stands apart from the words around it
+            elif tag in BLOCK_TAGS and not _is_drop_cap(child):  # a block stands apart
                 pieces.append(" ")
                 _collect_text(child, skipped, pieces)
                 if not (child.tail and child.tail[:1] in _CLOSING_PUNCTUATION):
@@ -139,7 +150,7 @@ def _collect_short(element: html.HtmlElement, pieces: list[str], left: int, unco
             if child.tag == "br":
                 pieces.append(" ")
             else:
-                block = child.tag in BLOCK_TAGS
+                block = child.tag in BLOCK_TAGS and not _is_drop_cap(child)
                 if block:
                     pieces.append(" ")
                 left = _collect_short(child, pieces, left, uncounted)
