@@ -263,3 +263,37 @@ def test_a_drop_cap_reads_as_the_first_letter_of_its_word(tag: str) -> None:
     )
     assert analysis.article is not None
     assert analysis.article["paragraphs"] == expected["paragraphs"]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "By Awa Diarra (CNN International) -- The ferry sailed.",
+        "By Awa Diarra and Seydou Kone (CNN) -- The ferry sailed.",
+        "BY AWA DIARRA (CNN) -- The ferry sailed.",
+        "From Awa Diarra (CNN) -- The ferry sailed.",
+    ],
+)
+def test_an_opening_signed_by_its_writer_names_no_place(opening: str) -> None:
+    """ "By A (CNN International) --": the writer was taken for the place, "By A"."""
+    from crawler.pages.lines import dateline_of as generic_dateline
+    from crawler.pages.templates.cnn_common import dateline_of
+
+    assert dateline_of(opening) is None
+    assert generic_dateline(opening) is None
+
+
+@pytest.mark.parametrize("signed", ["By Ed Tiemoko", "Ed Tiemoko"])
+def test_the_author_before_the_outlet_in_the_opening_is_no_dateline(signed: str) -> None:
+    """A 2013 story opening "Ed Tiemoko (CNN International) --", its byline naming him:
+    his name was the dateline."""
+    expected, analysis = _fixture_changed(
+        "cnn_2013/script_stamp_banner_topic",
+        "<p><b>Washington (CNN)</b> --",
+        f"<p><b>{signed} (CNN International)</b> --",
+    )
+    assert analysis.article is not None
+    assert expected["authors"][0]["name"] == "Ed Tiemoko"
+    assert analysis.article["authors"] == expected["authors"]
+    assert analysis.article["dateline"] is None
+    assert analysis.article["paragraphs"][0].startswith(f"{signed} (CNN International) -- ")

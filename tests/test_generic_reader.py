@@ -1438,3 +1438,21 @@ def test_two_short_lines_of_a_page_stating_no_story_are_no_item() -> None:
     assert analysis.article is None
     assert analysis.kind == "not_article"
     assert analysis.reason
+
+
+@pytest.mark.parametrize(
+    ("byline", "signed"),
+    [
+        ("", "By Awa Diarra"),
+        ("<p class='article-byline'>By Awa Diarra, CNN</p>", "Awa Diarra"),
+        ("<div class='byline'>By <a rel='author' href='/p/ad'>Awa Diarra</a></div>", "Awa Diarra"),
+    ],
+)
+def test_the_writer_signing_the_opening_is_no_dateline(byline: str, signed: str) -> None:
+    """ "By A (CNN International) -- ...", or "A (CNN International) -- ..." under a byline
+    naming A: the writer's name was taken for the place the story was filed from."""
+    body = BODY.replace("Segou, Mali (CNN)", f"{signed} (CNN International)")
+    item = analyse(URL, HTML, page("", body=body, byline=byline)).article
+    assert item is not None
+    assert item["dateline"] is None
+    assert item["paragraphs"][0].startswith(f"{signed} (CNN International) -- ")

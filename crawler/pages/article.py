@@ -247,6 +247,7 @@ class ArticlePage:
         canonical = self.canonical_url()
         paragraphs = without_repeats(self.paragraphs())
         related = self.related_links()
+        authors = self.authors()
         item = {
             "url": self.url(),
             "canonicalUrl": canonical,
@@ -258,8 +259,8 @@ class ArticlePage:
             "datePublishedRaw": self.date_published_raw(),
             "dateModified": self.date_modified(),
             "dateModifiedRaw": self.date_modified_raw(),
-            "authors": self.authors(),
-            "dateline": self.dateline(),
+            "authors": authors,
+            "dateline": not_a_writer(self.dateline(), authors),
             "highlights": self.highlights(),
             "articleBody": "\n\n".join(paragraphs),
             "paragraphs": paragraphs,
@@ -279,6 +280,14 @@ class ArticlePage:
             "metadata": {"extractor": self.extractor_name(), "schemaVersion": SCHEMA_VERSION},
         }
         return item, related
+
+
+def not_a_writer(dateline: str | None, authors: list[dict[str, str]]) -> str | None:
+    """`dateline`, unless it is an author's name: an opening "A (CNN International) --"
+    under a byline naming A is signed by its writer and names no place."""
+    if dateline and any(dateline.casefold() == a["name"].casefold() for a in authors):
+        return None
+    return dateline
 
 
 def without_repeats(paragraphs: list[str]) -> list[str]:

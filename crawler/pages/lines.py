@@ -252,7 +252,18 @@ def dateline_of(opening: str | None) -> str | None:
     if not match:
         return None
     place = normalize_space(match.group("place")).strip(" ,-—–")
-    # A date standing alone ("14 feb (Reuters) -") names no place.
+    # A date standing alone ("14 feb (Reuters) -") names no place; nor does the writer
+    # signing the opening ("By A (CNN International) --").
     if not place or any(ch.isdigit() for ch in place) or not reads_as_proper_name(place):
         return None
-    return place
+    return None if is_signature(place) else place
+
+
+# An opening signed by its writer: "By A (CNN) --", "From A (CNN) --".
+_SIGNED_RE = re.compile(r"(?:by|from)\s", re.IGNORECASE)
+
+
+def is_signature(place: str) -> bool:
+    """Whether what stands before an opening's outlet is its writer's signature ("By A",
+    "From A"), not the place the story was filed from."""
+    return _SIGNED_RE.match(place) is not None

@@ -27,6 +27,7 @@ from ..boilerplate import (
 )
 from ..bylines import byline_names, contributor_names
 from ..dates import parse_date
+from ..lines import is_signature
 from ..text import normalize_space, reads_as_proper_name, text_of
 
 # URL paths of pages that are coverage but not articles.
@@ -85,7 +86,7 @@ def dateline_of(opening: str | None) -> str | None:
     if not match:
         return None
     place = match.group("place").strip(" ,-—–")
-    return place if place and reads_as_proper_name(place) else None
+    return place if place and reads_as_proper_name(place) and not is_signature(place) else None
 
 
 # "CNN's A reported from Jerusalem", "B wrote from Hong Kong", "C wrote this story".
