@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -297,3 +298,29 @@ def test_the_author_before_the_outlet_in_the_opening_is_no_dateline(signed: str)
     assert analysis.article["authors"] == expected["authors"]
     assert analysis.article["dateline"] is None
     assert analysis.article["paragraphs"][0].startswith(f"{signed} (CNN International) -- ")
+
+
+@pytest.mark.parametrize("updated_first", [False, True])
+def test_a_stamp_printing_both_times_gives_each_its_own(updated_first: bool) -> None:
+    """A 2021 stamp "Published ... | Updated ..." on a page stating no time elsewhere: the
+    whole stamp was the publication time, read as the first clock after its first date,
+    the update's."""
+    published = "Published 10:43 AM EST, Sun December 18, 2016"
+    updated = "Updated 10:53 AM EST, Sun December 18, 2016"
+    stamps = f"{updated} | {published}" if updated_first else f"{published} | {updated}"
+    path = Path(__file__).parent / "data" / "pages" / "cnn_2021" / "older_story_video_lede.html"
+    page = path.read_text(encoding="utf-8")
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    for meta in ("published_time", "modified_time"):
+        page = re.sub(f'<meta property="article:{meta}"[^>]*>', "", page)
+    page = re.sub(r'"date(?:Published|Modified)": "[^"]*"', '"x": ""', page)
+    stamp = "Updated\n        10:53 AM EST, Sun December 18, 2016"
+    assert stamp in page
+    page = page.replace(stamp, stamps, 1)
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["metadata"]["extractor"] == "cnn/2021"
+    assert analysis.article["datePublished"] == "2016-12-18T15:43:00Z"
+    assert analysis.article["datePublishedRaw"] == published
+    assert analysis.article["dateModified"] == "2016-12-18T15:53:00Z"
+    assert analysis.article["dateModifiedRaw"] == updated

@@ -27,7 +27,7 @@ from ..boilerplate import (
 )
 from ..bylines import byline_names, contributor_names
 from ..dates import parse_date
-from ..lines import is_signature
+from ..lines import is_signature, stamp_parts
 from ..text import normalize_space, reads_as_proper_name, text_of
 
 # URL paths of pages that are coverage but not articles.
@@ -321,12 +321,18 @@ class CnnPage(ArticlePage):
         """The visible timestamp text, if the template prints one."""
         return text_of(self.stamp_element()) or None
 
+    def stamp_part(self, label: str) -> str | None:
+        """The stamp, or of a stamp printing both times ("Published ... | Updated ..."),
+        its part labelled `label` ("published" or "updated")."""
+        stamp = self.stamp()
+        return stamp_parts(stamp).get(label, stamp) if stamp else None
+
     @once
     def date_published_raw(self) -> str | None:
         stated = super().date_published_raw()
         if stated:
             return stated
-        stamp = self.stamp()
+        stamp = self.stamp_part("published")
         # Only a stamp that says "Published" is a publication time; "Updated" is not.
         if stamp and stamp.lower().startswith("published") and self.parsed(stamp):
             return stamp
@@ -340,7 +346,7 @@ class CnnPage(ArticlePage):
         stated = super().date_modified_raw()
         if stated:
             return stated
-        stamp = self.stamp()
+        stamp = self.stamp_part("updated")
         if stamp and "updated" in stamp.lower() and self.parsed(stamp):
             return stamp
         return None
