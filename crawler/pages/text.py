@@ -87,8 +87,8 @@ def _is_drop_cap(block: html.HtmlElement) -> bool:
     tail = block.tail
     if not (tail and tail[0].islower()):  # most blocks are followed by a space or nothing
         return False
-    letter = text_of(block)
-    return len(letter) == 1 and letter.isupper()
+    letter = short_text_of(block, 1)  # a big block is told apart after its second letter
+    return letter is not None and len(letter) == 1 and letter.isupper()
 
 
 def _collect_text(element: html.HtmlElement, skipped: set[Any], pieces: list[str]) -> None:
