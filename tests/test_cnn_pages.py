@@ -324,3 +324,55 @@ def test_a_stamp_printing_both_times_gives_each_its_own(updated_first: bool) -> 
     assert analysis.article["datePublishedRaw"] == published
     assert analysis.article["dateModified"] == "2016-12-18T15:53:00Z"
     assert analysis.article["dateModifiedRaw"] == updated
+
+
+_CARD_2013 = (
+    '<div><a href="/video/pot/2.0/video/slow/2014/04/24/clinic-night-port-trip.cnn.html'
+    '?camel=coin_river">10 loan to hall queue smoke</a></div>'
+)
+
+
+def _coverage_box_2013(page: str) -> str:
+    """The "Part of complete coverage" box of the 2013 gallery fixture, as markup."""
+    from lxml import html
+
+    box = html.fromstring(page).find_class("cnn_strycrcntr")[0]
+    box.tail = None
+    return html.tostring(box, encoding="unicode")
+
+
+def test_a_coverage_box_printed_twice_lists_each_card_once() -> None:
+    """The 2013 template printed its "Part of complete coverage" box above and below the
+    story on some pages: each card was listed twice."""
+    path = (
+        Path(__file__).parent / "data" / "pages" / "cnn_2013" / "gallery_two_authors_no_place.html"
+    )
+    page = path.read_text(encoding="utf-8")
+    marker = '<div class="cnn_divline cnn_divlscrc"></div>'
+    expected, analysis = _fixture_changed(
+        "cnn_2013/gallery_two_authors_no_place", marker, _coverage_box_2013(page) + marker
+    )
+    assert analysis.article is not None
+    assert analysis.article["relatedLinks"] == expected["relatedLinks"]
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/2013/11/27/dam/slow-rice/index.html?iid=article_sidebar",
+        "http://edition.cnn.com/2013/11/27/dam/slow-rice/index.html#comments",
+    ],
+)
+def test_a_card_linking_to_the_page_itself_is_no_related_link(href: str) -> None:
+    """A coverage box listing the story it sits on (it is part of that coverage) gave the
+    page as its own related link."""
+    self_card = _CARD_2013.replace(
+        "/video/pot/2.0/video/slow/2014/04/24/clinic-night-port-trip.cnn.html?camel=coin_river",
+        href,
+    )
+    expected, analysis = _fixture_changed(
+        "cnn_2013/gallery_two_authors_no_place", _CARD_2013, self_card
+    )
+    assert analysis.article is not None
+    wanted = [link for link in expected["relatedLinks"] if "clinic-night-port" not in link["url"]]
+    assert analysis.article["relatedLinks"] == wanted

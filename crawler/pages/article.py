@@ -18,7 +18,7 @@ from .bylines import parse_byline
 from .dates import parse_iso
 from .outlets import outlets
 from .text import normalize_space, strip_suffixes, text_of
-from .urls import article_id, canonicalize_url, link_home
+from .urls import article_id, canonicalize_url, dedup_key, link_home, same_page_form
 
 
 @cache
@@ -246,7 +246,13 @@ class ArticlePage:
         :meth:`related_links` may walk the page's related-coverage modules each time."""
         canonical = self.canonical_url()
         paragraphs = without_repeats(self.paragraphs())
-        related = self.related_links()
+        related = listed_once(
+            [
+                (link, link_home(canonicalize_url(link.url), self.url(), canonical))
+                for link in self.related_links()
+            ],
+            canonical,
+        )
         authors = self.authors()
         item = {
             "url": self.url(),
@@ -265,12 +271,7 @@ class ArticlePage:
             "articleBody": "\n\n".join(paragraphs),
             "paragraphs": paragraphs,
             "relatedLinks": [
-                {
-                    "url": link_home(canonicalize_url(link.url), self.url(), canonical),
-                    "headline": link.headline,
-                    "kind": link.kind,
-                }
-                for link in related
+                {"url": url, "headline": link.headline, "kind": link.kind} for link, url in related
             ],
             "topics": self.topics(),
             "keywords": self.keywords(),
@@ -279,7 +280,23 @@ class ArticlePage:
             "inLanguage": self.in_language(),
             "metadata": {"extractor": self.extractor_name(), "schemaVersion": SCHEMA_VERSION},
         }
-        return item, related
+        return item, [link for link, _ in related]
+
+
+def listed_once(links: list[tuple[Link, str]], own: str) -> list[tuple[Link, str]]:
+    """The (link, canonical URL) pairs less those to the page itself (`own`, its canonical
+    URL) and each repeat of a page already listed with the same kind: a coverage box printed
+    twice, or one listing the story it sits on, adds no coverage."""
+    itself = same_page_form(dedup_key(own))
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for link, url in links:
+        page = same_page_form(dedup_key(url))
+        if page == itself or (page, link.kind) in seen:
+            continue
+        seen.add((page, link.kind))
+        kept.append((link, url))
+    return kept
 
 
 def not_a_writer(dateline: str | None, authors: list[dict[str, str]]) -> str | None:

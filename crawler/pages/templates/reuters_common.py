@@ -332,10 +332,10 @@ class ReutersPage(ArticlePage):
         return self.links_in(self.related_containers())
 
     def links_in(self, containers: Iterable[html.HtmlElement]) -> list[Link]:
-        """One related link per anchor (or card) of the containers, in page order."""
+        """One related link per anchor (or card) of the containers, in page order (a link to
+        the page itself is left out with the item's other links, ``listed_once``)."""
         links: list[Link] = []
         seen: set[str] = set()
-        own = self.canonical_url()
         # A card links its picture and its headline to one story: each href is resolved
         # once, and a card's headline is read only for a story not linked yet.
         resolved: dict[str | None, str | None] = {}
@@ -351,7 +351,7 @@ class ReutersPage(ArticlePage):
                 if url not in keys:
                     keys[url] = canonicalize_url(url)
                 key = keys[url]
-                if key in seen or key == own:
+                if key in seen:
                     continue
                 headline = card_headline(anchor)
                 if not headline:
