@@ -376,3 +376,34 @@ def test_a_card_linking_to_the_page_itself_is_no_related_link(href: str) -> None
     assert analysis.article is not None
     wanted = [link for link in expected["relatedLinks"] if "clinic-night-port" not in link["url"]]
     assert analysis.article["relatedLinks"] == wanted
+
+
+@pytest.mark.parametrize("label", ["READ:", "READ MORE:", "Read more:", "RELATED:"])
+def test_a_read_label_inside_the_link_is_not_its_headline(label: str) -> None:
+    """A "READ: ..." line whose link holds the label too ("<a>READ: Headline</a>") gave the
+    headline "READ: Headline"; the label is the line's, not the story's."""
+    line = (
+        '<a href="http://www.cnn.com/2013/11/26/dam/rice-dam-slow/index.html" target="_blank">'
+        "Ansongo get wind by season Alou slow: Adama truck</a>"
+    )
+    labelled = line.replace('target="_blank">', f'target="_blank">{label} ')
+    expected, analysis = _fixture_changed("cnn_2013/gallery_two_authors_no_place", line, labelled)
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == expected["paragraphs"]
+    assert analysis.article["relatedLinks"] == expected["relatedLinks"]
+
+
+@pytest.mark.parametrize("label", ["Related:", "Read More:", "READ:"])
+def test_a_cnnmoney_label_inside_the_link_is_not_its_headline(label: str) -> None:
+    """CNNMoney's "Related: ..." lines left the label off only when it stood before the
+    link: "<a>Read More: Headline</a>" kept it."""
+    marker = '<div id="storyFooter"></div>'
+    url = "http://money.cnn.com/2015/10/01/news/world/dao-ferry-fares/"
+    line = f'<p><a href="{url}">{label} Dao ferry fares rise again</a></p> '
+    expected, analysis = _fixture_changed(
+        "cnn_money/footer_stamp_related_lines", marker, line + marker
+    )
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == expected["paragraphs"]
+    wanted = {"url": url, "headline": "Dao ferry fares rise again", "kind": "inline"}
+    assert analysis.article["relatedLinks"] == [*expected["relatedLinks"], wanted]

@@ -97,6 +97,13 @@ def is_read_line(text: str) -> bool:
     return bool(READ_LINE_RE.match(text))
 
 
+def read_link_headline(anchor: html.HtmlElement) -> str:
+    """The headline of a read line's link: its text less a "READ:" label the link holds
+    too ("<a>READ: Headline</a>"), which is the line's, not the story's."""
+    text = text_of(anchor)
+    return normalize_space(READ_LINE_RE.sub("", text, count=1)) if is_read_line(text) else text
+
+
 def is_standards_line(text: str) -> bool:
     """The "Our Standards: ..." line under a story."""
     return bool(_STANDARDS_RE.match(text))

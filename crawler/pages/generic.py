@@ -27,6 +27,7 @@ from .boilerplate import (
     is_read_line,
     is_service_note,
     is_standards_line,
+    read_link_headline,
 )
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
@@ -529,7 +530,7 @@ class GenericArticlePage(ArticlePage):
             for anchor in element.iter("a"):
                 url = self.ctx.absolute(anchor.get("href"))
                 if url and not SOCIAL_HOST_RE.search(urlsplit(url).hostname or ""):
-                    found.append(Link(url=url, kind="inline", headline=text_of(anchor)))
+                    found.append(Link(url=url, kind="inline", headline=read_link_headline(anchor)))
         return found
 
     # The container is chosen by the text of its paragraphs, which are then its body: each

@@ -24,6 +24,7 @@ from ..boilerplate import (
     is_link_only,
     is_note_class,
     is_read_line,
+    read_link_headline,
 )
 from ..bylines import byline_names, contributor_names
 from ..dates import parse_date
@@ -283,7 +284,8 @@ class CnnPage(ArticlePage):
                 url = self.ctx.absolute(anchor.get("href"))
                 # "Tell us on our Facebook page" promos link to a social network: not coverage.
                 if url and not SOCIAL_HOST_RE.search(urlsplit(url).hostname or ""):
-                    found.append((anchor, Link(url=url, kind="inline", headline=text_of(anchor))))
+                    link = Link(url=url, kind="inline", headline=read_link_headline(anchor))
+                    found.append((anchor, link))
         return found
 
     def in_page_order(self, links: Iterable[tuple[html.HtmlElement, Link]]) -> list[Link]:

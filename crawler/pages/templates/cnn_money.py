@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..base import Link, PageContext, once
-from ..boilerplate import is_read_line
+from ..boilerplate import is_read_line, read_link_headline
 from ..dates import parse_iso_in_zone
 from ..text import is_hidden, text_of
 from .cnn_common import CnnPage
@@ -94,7 +94,7 @@ class CnnMoneyPage(CnnPage):
         found = []
         for element in self.related_lines():
             for anchor in element.iter("a"):
-                headline = _RELATED_LINE_RE.sub("", text_of(anchor))
+                headline = _RELATED_LINE_RE.sub("", read_link_headline(anchor))
                 url = self.ctx.absolute(anchor.get("href")) if headline else None
                 if url and headline:
                     found.append(Link(url=url, kind="inline", headline=headline))
