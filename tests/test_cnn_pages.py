@@ -407,3 +407,28 @@ def test_a_cnnmoney_label_inside_the_link_is_not_its_headline(label: str) -> Non
     assert analysis.article["paragraphs"] == expected["paragraphs"]
     wanted = {"url": url, "headline": "Dao ferry fares rise again", "kind": "inline"}
     assert analysis.article["relatedLinks"] == [*expected["relatedLinks"], wanted]
+
+
+_PHOTO_2013 = "http://i2.cdn.turner.com/cnn/dam/assets/131129200805-01-slow-1128-yard-gallery.jpg"
+_PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
+
+
+@pytest.mark.parametrize(
+    "img",
+    [
+        f'<img src="{_PLACEHOLDER}" data-src="{_PHOTO_2013}"',
+        f'<img src="http://i.cdn.turner.com/cnn/.element/img/3.0/1px.gif" data-src="{_PHOTO_2013}"',
+        f'<img data-original="{_PHOTO_2013}"',
+        f'<img srcset="{_PHOTO_2013}?w=480 480w, {_PHOTO_2013} 1280w"',
+        f'<img src="{_PLACEHOLDER}"><noscript><img src="{_PHOTO_2013}"></noscript><img hidden',
+    ],
+)
+def test_a_lazy_loaded_photo_gives_its_own_address(img: str) -> None:
+    """A photo whose ``<img>`` waits for a script (its address in ``data-src`` or
+    ``srcset``, a placeholder or nothing in ``src``, a copy in ``<noscript>``) was left out
+    or listed as the placeholder."""
+    expected, analysis = _fixture_changed(
+        "cnn_2013/gallery_two_authors_no_place", f'<img src="{_PHOTO_2013}"', img
+    )
+    assert analysis.article is not None
+    assert analysis.article["images"] == expected["images"]

@@ -583,3 +583,32 @@ def test_an_embedded_post_is_no_paragraph_of_the_story() -> None:
     analysis = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters")
     assert analysis.article is not None
     assert analysis.article["paragraphs"] == expected["paragraphs"]
+
+
+_PHOTO_2021 = (
+    "https://cloudfront-us-east-2.images.arcpublishing.com/reuters/GAOPLANEAAAAAAAAAAAAAAAAAA.jpg"
+)
+
+
+@pytest.mark.parametrize(
+    "img",
+    [
+        f'<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="{_PHOTO_2021}"',
+        f'<img srcset="{_PHOTO_2021}?w=480 480w,{_PHOTO_2021} 1200w"',
+        f'<img class="lazy"><noscript><img src="{_PHOTO_2021}"></noscript><img hidden',
+    ],
+)
+def test_a_lazy_loaded_photo_is_listed(img: str) -> None:
+    """A primary photo whose ``<img>`` has no ``src`` yet (its address in ``data-src``,
+    ``srcset`` or a ``<noscript>`` copy) was left out of the images."""
+    path = Path(__file__).parent / "data" / "pages" / "reuters_2021" / "gao_cargo_plane_2023.html"
+    page = path.read_text(encoding="utf-8")
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    marker = f'<img src="{_PHOTO_2021}"'
+    assert page.count(marker) == 1
+    page = page.replace(marker, img)
+    analysis = analyse(
+        expected["url"], {"Content-Type": "text/html"}, page.encode(), source="reuters"
+    )
+    assert analysis.article is not None
+    assert analysis.article["images"] == expected["images"]

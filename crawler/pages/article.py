@@ -7,6 +7,7 @@ the fields its markup shows. :meth:`to_item` assembles the item in the spec's or
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any, ClassVar
@@ -316,3 +317,58 @@ def without_repeats(paragraphs: list[str]) -> list[str]:
 def paragraph_texts(elements: list[html.HtmlElement]) -> list[str]:
     """Normalised text of each element, empty ones dropped."""
     return [text for text in (text_of(element) for element in elements) if text]
+
+
+# Attributes a lazy-loading script copies into ``src`` when the picture comes into view:
+# they hold the picture's address where ``src`` holds a placeholder, or nothing.
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy")
+
+
+def image_source(img: html.HtmlElement, *preferred: str) -> str | None:
+    """The address of the picture an ``<img>`` shows, as written: the first of `preferred`
+    it sets, a lazy loader's attribute, its ``src`` (not a ``data:`` placeholder), the widest
+    candidate of its ``srcset``, or the ``src`` of its copy in a ``<noscript>`` after it."""
+    for attr in (*preferred, *LAZY_SOURCES, "src"):
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    widest = srcset_widest(img.get("srcset") or img.get("data-srcset") or "")
+    if widest:
+        return widest
+    for sibling in img.itersiblings("noscript"):
+        copy = next(sibling.iter("img"), None)
+        value = (copy.get("src") or "").strip() if copy is not None else ""
+        if value and not value.startswith("data:"):
+            return value
+    return None
+
+
+def srcset_widest(srcset: str) -> str | None:
+    """The URL of a ``srcset``'s widest candidate (by its ``480w`` or ``2x`` descriptor; the
+    first when none says), read as browsers do: a URL is a run without spaces, so one may
+    hold commas (``...?q=w_1280,c_fill 1280w``)."""
+    best, best_size = None, -1.0
+    at, end = 0, len(srcset)
+    while at < end:
+        while at < end and (srcset[at].isspace() or srcset[at] == ","):
+            at += 1
+        start = at
+        while at < end and not srcset[at].isspace():
+            at += 1
+        url, descriptor = srcset[start:at], ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            stop = srcset.find(",", at)
+            stop = end if stop < 0 else stop
+            descriptor, at = srcset[at:stop].strip(), stop + 1
+        if not url or url.startswith("data:"):
+            continue
+        size = _DESCRIPTOR_RE.fullmatch(descriptor)
+        value = float(size.group(1)) if size else 0.0
+        if value > best_size:
+            best, best_size = url, value
+    return best
+
+
+_DESCRIPTOR_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)[wx]")

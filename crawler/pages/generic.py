@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml import html
 
-from .article import ArticlePage, headline_suffixes
+from .article import ArticlePage, headline_suffixes, image_source
 from .base import Link, PageContext, compiled, in_page_order, once
 from .boilerplate import (
     EDITORS_NOTE_RE,
@@ -975,10 +975,7 @@ class GenericArticlePage(ArticlePage):
             img = figure.find(".//img")
             if img is None or figure.xpath(".//video|.//iframe"):
                 continue
-            src = next(
-                (img.get(a) for a in ("src", "data-src") if (img.get(a) or "").strip()), None
-            )
-            url = self.ctx.absolute(src) if src and not src.startswith("data:") else None
+            url = self.ctx.absolute(image_source(img))
             caption = figure.find(".//figcaption")
             entry = {"url": url, "caption": text_of(caption) or None}
             if url and entry not in found:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree, html
 
-from ..article import ArticlePage
+from ..article import ArticlePage, image_source
 from ..base import Link, in_page_order, once
 from ..boilerplate import (
     EDITORS_NOTE_RE,
@@ -397,16 +397,12 @@ class CnnPage(ArticlePage):
     def image(
         self, img: html.HtmlElement | None, caption: str, *attrs: str
     ) -> dict[str, Any] | None:
-        """An ``{url, caption}`` entry from the first of `attrs` the ``<img>`` sets."""
+        """An ``{url, caption}`` entry of the ``<img>``'s picture (:func:`image_source`, the
+        first of `attrs` it sets preferred)."""
         if img is None:
             return None
-        for attr in (*attrs, "src"):
-            value = (img.get(attr) or "").strip()
-            if value and not value.startswith("data:"):
-                url = self.ctx.absolute(value)
-                if url:
-                    return {"url": url, "caption": caption or None}
-        return None
+        url = self.ctx.absolute(image_source(img, *attrs))
+        return {"url": url, "caption": caption or None} if url else None
 
 
 def _box_test(fragments: tuple[str, ...], unless: str) -> Callable[[html.HtmlElement], bool]:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree, html
 
-from ..article import ArticlePage
+from ..article import ArticlePage, image_source
 from ..base import Link, PageContext, compiled, in_box, in_page_order, once
 from ..boilerplate import EDITORS_NOTE_RE, is_italic_only, is_service_note, is_standards_line
 from ..credits import LEADING_EDGE, is_credits_line, parse_credits
@@ -372,8 +372,7 @@ class ReutersPage(ArticlePage):
         found: list[dict[str, Any]] = []
         seen: set[str] = set()
         for img, caption in self.image_elements():
-            src = img.get("src") or img.get("data-src") or img.get("data-lazy")
-            url = self.ctx.absolute(src)
+            url = self.ctx.absolute(image_source(img))
             if not url or url in seen:
                 continue
             seen.add(url)
