@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -612,3 +613,53 @@ def test_a_lazy_loaded_photo_is_listed(img: str) -> None:
     )
     assert analysis.article is not None
     assert analysis.article["images"] == expected["images"]
+
+
+def _reuters_fixture_changed(name: str, marker: str, replacement: str) -> tuple[dict, Any]:
+    """A Reuters fixture's expected item, and the analysis of its page with `marker` (which
+    it holds once) replaced."""
+    path = Path(__file__).parent / "data" / "pages" / f"{name}.html"
+    page = path.read_text(encoding="utf-8")
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert page.count(marker) == 1
+    page = page.replace(marker, replacement)
+    analysis = analyse(
+        expected["url"], {"Content-Type": "text/html"}, page.encode(), source="reuters"
+    )
+    return expected, analysis
+
+
+@pytest.mark.parametrize(
+    ("name", "marker", "replacement"),
+    [
+        (
+            "reuters_2013/segou_hostage_threat_2013",
+            'Segou</a> <div class="timestamp">7:01am EST</div>',
+            'Segou <span class="timestamp">7:01am EST</span></a>',
+        ),
+        (
+            "reuters_2013/segou_hostage_threat_2013",
+            'Segou</a> <div class="timestamp">7:01am EST</div>',
+            'Segou<time datetime="2013-01-18T12:01:00Z">7:01am EST</time></a>',
+        ),
+        (
+            "reuters_2013/segou_hostage_threat_2013",
+            '-idUSBRE90H0KQ20130118">Ferry',
+            '-idUSBRE90H0KQ20130118"><svg role="img"><title>article with video</title>'
+            "<path></path></svg>Ferry",
+        ),
+        (
+            "reuters_2021/bamako_video_fact_check_es_2024",
+            "Foto de Gao es de 2013</a>",
+            'Foto de Gao es de 2013<span data-testid="Label">13 de febrero de 2024</span></a>',
+        ),
+    ],
+)
+def test_a_timestamp_or_icon_inside_a_card_link_is_not_its_headline(
+    name: str, marker: str, replacement: str
+) -> None:
+    """A related card whose link holds its time (a ``<time>``, a timestamp span, a label) or
+    an icon's SVG title besides the headline gave them glued to it ("...Segou7:01am EST")."""
+    expected, analysis = _reuters_fixture_changed(name, marker, replacement)
+    assert analysis.article is not None
+    assert analysis.article["relatedLinks"] == expected["relatedLinks"]

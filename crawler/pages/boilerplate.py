@@ -10,7 +10,7 @@ import re
 
 from lxml import html
 
-from .text import normalize_space, text_of
+from .text import headline_text, normalize_space, text_of
 
 # "READ: Mali's army ...", "READ MORE: ...", "Read More: ...", "RELATED: ..." lines: inline
 # links, not body text.
@@ -98,9 +98,9 @@ def is_read_line(text: str) -> bool:
 
 
 def read_link_headline(anchor: html.HtmlElement) -> str:
-    """The headline of a read line's link: its text less a "READ:" label the link holds
-    too ("<a>READ: Headline</a>"), which is the line's, not the story's."""
-    text = text_of(anchor)
+    """The headline of a read line's link: its :func:`headline_text` less a "READ:" label
+    the link holds too ("<a>READ: Headline</a>"), which is the line's, not the story's."""
+    text = headline_text(anchor)
     return normalize_space(READ_LINE_RE.sub("", text, count=1)) if is_read_line(text) else text
 
 

@@ -124,6 +124,26 @@ def text_of(element: html.HtmlElement | None, skip: Iterable[html.HtmlElement] =
     return normalize_space("".join(pieces))
 
 
+def headline_text(element: html.HtmlElement) -> str:
+    """The visible text of a link or card's headline, less what it prints beside the headline
+    inside it: a time (``<time>``, a timestamp or label element, a kicker) or an icon's SVG,
+    whose ``<title>`` is a tooltip, not text."""
+    skip = [
+        inner
+        for inner in element.iterdescendants()
+        if isinstance(inner.tag, str) and _is_beside_headline(inner)
+    ]
+    return text_of(element, skip=skip)
+
+
+def _is_beside_headline(element: html.HtmlElement) -> bool:
+    """A time, label or icon printed inside a link beside its headline."""
+    if element.tag in ("time", "svg") or element.get("data-testid") == "Label":
+        return True
+    classes = element.get("class")
+    return classes is not None and ("timestamp" in classes or "kicker" in classes)
+
+
 def short_text_of(element: html.HtmlElement, limit: int, uncounted: str = "") -> str | None:
     """:func:`text_of` `element`, or None once its text shows more than `limit` characters.
 

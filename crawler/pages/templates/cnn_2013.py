@@ -14,7 +14,7 @@ from lxml import etree, html
 
 from ..base import Link, PageContext, once
 from ..boilerplate import EMBEDDED_POST_CLASSES
-from ..text import normalize_space, text_of
+from ..text import headline_text, normalize_space, text_of
 from .cnn_common import CnnPage, has_token
 
 # Regions of the story column that are not body text.
@@ -261,7 +261,7 @@ class Cnn2013Page(CnnPage):
             for anchor in box.iter("a"):
                 if anchor.get("href") is None:
                     continue
-                headline = text_of(anchor)
+                headline = headline_text(anchor)
                 # The photo's link (no text) comes first; its URL is the headline's.
                 url = self.ctx.absolute(anchor.get("href")) if headline else None
                 if headline and url:

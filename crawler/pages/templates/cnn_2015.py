@@ -13,7 +13,7 @@ from typing import Any
 from lxml import etree, html
 
 from ..base import Link, PageContext, once
-from ..text import text_of
+from ..text import headline_text, text_of
 from .cnn_common import CnnPage, classed_in, dateline_of, has_token
 
 # Boxes inside the body that are not its text.
@@ -132,9 +132,9 @@ class Cnn2015Page(CnnPage):
         found = self.read_line_links()
         for card in self.ctx.classes.containing("el__article--embed"):
             title = classed_in(card, "cd__headline-text")
-            title_text = text_of(title[0]) if title else ""
+            title_text = headline_text(title[0]) if title else ""
             for anchor in _LINKS(card):
-                headline = title_text if title else text_of(anchor)
+                headline = title_text if title else headline_text(anchor)
                 url = self.ctx.absolute(anchor.get("href")) if headline else None
                 if headline and url:
                     found.append((card, Link(url=url, kind="related", headline=headline)))

@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree, html
 
 from ..base import Link, PageContext, once
-from ..text import normalize_space, text_of
+from ..text import headline_text, normalize_space, text_of
 from .cnn_common import CnnPage, classed_in, has_token
 
 _NOT_BODY_CLASSES = (
@@ -153,9 +153,9 @@ class Cnn2021Page(CnnPage):
         found = self.read_line_links()
         for card in self.related_cards():
             title = classed_in(card, "related-content__headline")
-            title_text = text_of(title[0]) if title else ""
+            title_text = headline_text(title[0]) if title else ""
             for anchor in _LINKS(card):
-                headline = title_text if title else text_of(anchor)
+                headline = title_text if title else headline_text(anchor)
                 url = self.ctx.absolute(anchor.get("href")) if headline else None
                 if headline and url:
                     found.append((card, Link(url=url, kind="related", headline=headline)))

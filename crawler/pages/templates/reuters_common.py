@@ -19,7 +19,7 @@ from ..base import Link, PageContext, compiled, in_box, in_page_order, once
 from ..boilerplate import EDITORS_NOTE_RE, is_italic_only, is_service_note, is_standards_line
 from ..credits import LEADING_EDGE, is_credits_line, parse_credits
 from ..dates import parse_date
-from ..text import normalize_space, short_text_of, text_of
+from ..text import headline_text, normalize_space, short_text_of, text_of
 from ..urls import canonicalize_url
 
 # "GAO, Mali (Reuters) - ", "GAO, Feb 10 (Reuters) - ", "SEGOU/BAMAKO, Mali, Jan 18 (Reuters) -";
@@ -395,13 +395,14 @@ def _in_kicker(anchor: html.HtmlElement) -> bool:
 
 
 def card_headline(anchor: html.HtmlElement) -> str:
-    """The headline of a link or card: its heading element if it has one, else its text."""
+    """The headline of a link or card: its heading element if it has one, else its text (a
+    time, label or icon beside the headline left out, :func:`headline_text`)."""
     for heading in anchor.iter(etree.Element):
         if heading is not anchor and _is_card_heading(heading):
-            text = text_of(heading)
+            text = headline_text(heading)
             if text:
                 return text
-    return text_of(anchor)
+    return headline_text(anchor)
 
 
 def _is_card_heading(element: html.HtmlElement) -> bool:
