@@ -432,3 +432,20 @@ def test_a_lazy_loaded_photo_gives_its_own_address(img: str) -> None:
     )
     assert analysis.article is not None
     assert analysis.article["images"] == expected["images"]
+
+
+def test_a_photo_printed_twice_is_listed_once() -> None:
+    """A 2013 story printing one photo twice (a gallery slide repeated, the lede photo again
+    in the gallery) listed it twice; the 2015 and 2021 templates list it once."""
+    path = (
+        Path(__file__).parent / "data" / "pages" / "cnn_2013" / "gallery_two_authors_no_place.html"
+    )
+    page = path.read_text(encoding="utf-8")
+    start = page.index('<div class="cnnArticleGalleryPhotoContainer">')
+    end = page.index('<div class="cnnArticleGalleryPhotoContainer">', start + 1)
+    slide = page[start:end]
+    expected, analysis = _fixture_changed(
+        "cnn_2013/gallery_two_authors_no_place", slide, slide + slide.replace("001", "099")
+    )
+    assert analysis.article is not None
+    assert analysis.article["images"] == expected["images"]

@@ -276,12 +276,24 @@ class ArticlePage:
             ],
             "topics": self.topics(),
             "keywords": self.keywords(),
-            "images": self.images(),
+            "images": photos_once(self.images()),
             "credits": self.credits(),
             "inLanguage": self.in_language(),
             "metadata": {"extractor": self.extractor_name(), "schemaVersion": SCHEMA_VERSION},
         }
         return item, [link for link, _ in related]
+
+
+def photos_once(images: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each photo once, the first time it is printed: a page may show one twice (its lede
+    photo again in a gallery, a slide repeated)."""
+    seen: set[str] = set()
+    kept = []
+    for image in images:
+        if image["url"] not in seen:
+            seen.add(image["url"])
+            kept.append(image)
+    return kept
 
 
 def listed_once(links: list[tuple[Link, str]], own: str) -> list[tuple[Link, str]]:
