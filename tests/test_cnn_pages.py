@@ -449,3 +449,18 @@ def test_a_photo_printed_twice_is_listed_once() -> None:
     )
     assert analysis.article is not None
     assert analysis.article["images"] == expected["images"]
+
+
+@pytest.mark.parametrize(
+    ("attribute", "language"), [('xml:lang="en"', "en"), ('xml:lang="es-MX"', "es")]
+)
+def test_an_xhtml_page_states_its_language_in_xml_lang(attribute: str, language: str) -> None:
+    """An XHTML page (CNNMoney's) stating its language only in ``xml:lang``, XHTML's form
+    of ``lang``, gave no inLanguage."""
+    marker = '<html xmlns="http://www.w3.coin/1999/closed">'
+    expected, analysis = _fixture_changed(
+        "cnn_money/footer_stamp_related_lines", marker, marker.replace(">", f" {attribute}>")
+    )
+    assert expected["inLanguage"] is None
+    assert analysis.article is not None
+    assert analysis.article["inLanguage"] == language

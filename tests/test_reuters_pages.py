@@ -663,3 +663,14 @@ def test_a_timestamp_or_icon_inside_a_card_link_is_not_its_headline(
     expected, analysis = _reuters_fixture_changed(name, marker, replacement)
     assert analysis.article is not None
     assert analysis.article["relatedLinks"] == expected["relatedLinks"]
+
+
+def test_an_xhtml_page_in_xml_lang_gives_its_language() -> None:
+    """A 2013 page (XHTML) stating its language in ``xml:lang`` only gave no inLanguage."""
+    marker = '<html xmlns="http://www.w3.org/1999/xhtml">'
+    expected, analysis = _reuters_fixture_changed(
+        "reuters_2013/bamako_telecom_fr_2014", marker, marker.replace(">", ' xml:lang="fr">')
+    )
+    assert expected["inLanguage"] is None
+    assert analysis.article is not None
+    assert analysis.article["inLanguage"] == "fr"

@@ -219,9 +219,13 @@ class ArticlePage:
         return []
 
     def in_language(self) -> str | None:
-        # itemprop="inLanguage" meta tags state it too (CNN's 2013 pages do).
-        lang = self.ctx.doc.get("lang") or self.ctx.meta(
-            "content-language", "language", "inLanguage"
+        # itemprop="inLanguage" meta tags state it too (CNN's 2013 pages do); an XHTML page
+        # may state it in xml:lang, XHTML's form of lang, alone.
+        doc = self.ctx.doc
+        lang = (
+            doc.get("lang")
+            or doc.get("xml:lang")
+            or self.ctx.meta("content-language", "language", "inLanguage")
         )
         if not lang:
             # <meta http-equiv="Content-Language" content="en"> (old Reuters pages).
