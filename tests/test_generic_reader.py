@@ -1456,3 +1456,31 @@ def test_the_writer_signing_the_opening_is_no_dateline(byline: str, signed: str)
     assert item is not None
     assert item["dateline"] is None
     assert item["paragraphs"][0].startswith(f"{signed} (CNN International) -- ")
+
+
+STORY = "".join(
+    f"<p>Farmers in Segou brought sacks of rice to the new mill on day {n}, its owners said.</p>"
+    for n in ("one", "two", "three", "four")
+)
+
+
+@pytest.mark.parametrize(
+    "beside",
+    [
+        "<p class='zz-legal'>Copyright 2032 Segou Post. All rights reserved.</p>",
+        "<p class='zz-count'>12 comments</p><div class='zz-c'><p>Nice story, thanks.</p></div>",
+    ],
+)
+def test_a_paragraph_beside_the_storys_element_does_not_widen_it(beside: str) -> None:
+    """A ``<p>`` beside the element holding the story's paragraphs (a copyright line, a
+    comment count) made their parent the story's element, so the line and the comments
+    were paragraphs: only a paragraph wrapped alone counts with the ones beside it."""
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<div class='zz-a'><h1>Segou gets a rice mill</h1><div class='zz-b'>{STORY}</div>"
+        f"{beside}</div></body></html>"
+    )
+    item = analyse(URL, HTML, body.encode()).article
+    assert item is not None
+    assert len(item["paragraphs"]) == 4
+    assert item["paragraphs"][0].startswith("Farmers in Segou brought sacks of rice")

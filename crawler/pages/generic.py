@@ -227,18 +227,19 @@ _IN_CARD = compiled(
 
 def _wrappers_parent(wrapper: html.HtmlElement) -> html.HtmlElement | None:
     """The parent of `wrapper` where a sibling of the same tag and class wraps a paragraph
-    too (``<div class="txt"><p>`` each), or is one (``<span><p>A</p></span><p>B</p>``: a
-    lead paragraph wrapped, the rest not), else None."""
+    too (``<div class="txt"><p>`` each), or where `wrapper` holds one paragraph alone and
+    paragraphs follow it bare (``<span><p>A</p></span><p>B</p>``: a lead wrapped, the rest
+    not; a story's element with a copyright line beside it is no such lead), else None."""
     parent = wrapper.getparent()
     if parent is None:
         return None
     tag, cls = wrapper.tag, wrapper.get("class")
     for sibling in parent:
-        if sibling is wrapper:
-            continue
-        if sibling.tag == "p":
-            return parent
-        if sibling.tag == tag and sibling.get("class") == cls and sibling.find("p") is not None:
+        if sibling is not wrapper and sibling.tag == tag and sibling.get("class") == cls:
+            if sibling.find("p") is not None:
+                return parent
+    if len(wrapper.findall(".//p")) == 1:
+        if any(sibling.tag == "p" for sibling in wrapper.itersiblings()):
             return parent
     return None
 
