@@ -235,12 +235,12 @@ def _wrappers_parent(wrapper: html.HtmlElement) -> html.HtmlElement | None:
         return None
     tag, cls = wrapper.tag, wrapper.get("class")
     for sibling in parent:
-        if sibling is not wrapper and sibling.tag == tag and sibling.get("class") == cls:
-            if sibling.find("p") is not None:
-                return parent
-    if len(wrapper.findall(".//p")) == 1:
-        if any(sibling.tag == "p" for sibling in wrapper.itersiblings()):
+        kin = sibling is not wrapper and sibling.tag == tag and sibling.get("class") == cls
+        if kin and sibling.find("p") is not None:
             return parent
+    alone = len(wrapper.findall(".//p")) == 1
+    if alone and any(sibling.tag == "p" for sibling in wrapper.itersiblings()):
+        return parent
     return None
 
 
