@@ -8,6 +8,7 @@ meta tags and ``<time>`` elements one at a time.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -1484,3 +1485,32 @@ def test_a_paragraph_beside_the_storys_element_does_not_widen_it(beside: str) ->
     assert item is not None
     assert len(item["paragraphs"]) == 4
     assert item["paragraphs"][0].startswith("Farmers in Segou brought sacks of rice")
+
+
+def test_the_line_under_the_headline_is_looked_for_without_reading_big_elements(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Between the headline and the story, a menu nested deep: each element's whole text
+    was read to look for a blog's line "March 3, 2014 by A", its menu's text once per
+    level (a page of 750 KB took seconds). The text read stays a few times the page's."""
+    import crawler.pages.generic as generic
+
+    read: list[int] = []
+
+    def counting_text_of(element: Any, *args: Any, **kwargs: Any) -> str:
+        text = real_text_of(element, *args, **kwargs)
+        read.append(len(text))
+        return text
+
+    real_text_of = generic.text_of
+    monkeypatch.setattr(generic, "text_of", counting_text_of)
+    links = "".join(f"<span>Menu entry {n} of the site</span>" for n in range(300))
+    menu = "<div class='zz-m'>" * 100 + links + "</div>" * 100
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<h1>Segou gets a rice mill</h1>{menu}<div class='zz-s'>{STORY}</div></body></html>"
+    )
+    item = analyse(URL, HTML, body.encode()).article
+    assert item is not None
+    assert len(item["paragraphs"]) == 4
+    assert sum(read) < 5 * len(body)

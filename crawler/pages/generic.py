@@ -39,6 +39,7 @@ from .lines import (
     OPENING_LENGTH,
     RECIRCULATION_RE,
     SENTENCE_END,
+    STAMP_LINE_LENGTH,
     dateline_of,
     is_byline_block,
     is_byline_text,
@@ -913,9 +914,11 @@ class GenericArticlePage(ArticlePage):
     @once
     def stamp_line(self) -> tuple[str, str] | None:
         """A blog's line under the headline printing its date, then its byline ("March 3,
-        2014 by A"): (stamp, byline), each as printed; not a card's."""
+        2014 by A"): (stamp, byline), each as printed; not a card's. An element's text is
+        read no further than such a line's length (a menu nested deep is passed in steps)."""
         for element in self._under_headline():
-            found = stamp_and_byline(text_of(element))
+            text = short_text_of(element, STAMP_LINE_LENGTH)
+            found = stamp_and_byline(text) if text else None
             if found and not _IN_CARD(element):
                 return found
         return None

@@ -29,6 +29,8 @@ OPENING_LENGTH = 80
 # A paragraph this short that reads as a date is a stamp; one opening "By " a byline.
 _STAMP_LENGTH = 80
 _BYLINE_LENGTH = 120
+# A blog's line of a date, then a byline ("March 3, 2014 by A"), is at most this long.
+STAMP_LINE_LENGTH = _STAMP_LENGTH + _BYLINE_LENGTH
 
 
 # What a stamp or the text before a <time> says it is: "Updated ...", "Published ..."; a
@@ -205,7 +207,7 @@ def stamp_and_byline(text: str) -> tuple[str, str] | None:
     """A blog's line printing its date, then its byline: "March 3, 2014 by A" gives
     ("March 3, 2014", "by A"), each as printed; None for any other line."""
     parts = _STAMP_THEN_BY_RE.split(text, maxsplit=1)
-    if len(parts) != 2 or len(text) > _STAMP_LENGTH + _BYLINE_LENGTH:
+    if len(parts) != 2 or len(text) > STAMP_LINE_LENGTH:
         return None
     stamp, names = parts[0], parts[1]
     if not (is_stamp(stamp) and is_byline_text("By " + names)):
