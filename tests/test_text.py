@@ -121,6 +121,11 @@ def test_short_text_of_gives_up_past_the_limit(markup: str) -> None:
         ("<div><div>t</div>he mill</div>", "t he mill"),
         ("<div><div>4</div>th mill</div>", "4 th mill"),
         ("<ul><li>A</li><li>B</li></ul>", "A B"),
+        # A drop cap opens its paragraph: a capital block after words is one of them.
+        ("<div>Plan<div>B</div>was dropped</div>", "Plan B was dropped"),
+        ("<div>Grade: <div class='g'>A</div>minus</div>", "Grade: A minus"),
+        ("<div><b>Gao</b><p>I</p>t rained.</div>", "Gao I t rained."),
+        ("<div><a name='top'></a><!-- ad --><div>T</div>he mill opened.</div>", "The mill opened."),
     ],
 )
 def test_a_drop_cap_joins_its_word_and_other_blocks_stand_apart(markup: str, text: str) -> None:

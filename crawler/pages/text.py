@@ -82,13 +82,31 @@ _CLOSING_PUNCTUATION = frozenset(",.;:!?)")
 
 def _is_drop_cap(block: html.HtmlElement) -> bool:
     """Whether `block` is a drop cap: a word's first letter in a block of its own, one
-    capital letter, the word's rest right after it ("<div>T</div>he ..."); it joins that
-    word as an inline element would, where another block stands apart."""
+    capital letter opening its parent's text, the word's rest right after it
+    ("<div>T</div>he ..."); it joins that word as an inline element would, where another
+    block stands apart."""
     tail = block.tail
     if not (tail and tail[0].islower()):  # most blocks are followed by a space or nothing
         return False
     letter = short_text_of(block, 1)  # a big block is told apart after its second letter
-    return letter is not None and len(letter) == 1 and letter.isupper()
+    if letter is None or len(letter) != 1 or not letter.isupper():
+        return False
+    return not _text_before(block)  # it opens its paragraph: "Plan <div>B</div>was" is no cap
+
+
+def _text_before(block: html.HtmlElement) -> bool:
+    """Whether words stand before `block` within its parent."""
+    parent = block.getparent()
+    if parent is None:
+        return False
+    if (parent.text or "").strip():
+        return True
+    for sibling in block.itersiblings(preceding=True):  # a comment's text is not shown
+        if (sibling.tail or "").strip() or (
+            isinstance(sibling.tag, str) and sibling.text_content().strip()
+        ):
+            return True
+    return False
 
 
 def _collect_text(element: html.HtmlElement, skipped: set[Any], pieces: list[str]) -> None:
