@@ -1514,3 +1514,21 @@ def test_the_line_under_the_headline_is_looked_for_without_reading_big_elements(
     assert item is not None
     assert len(item["paragraphs"]) == 4
     assert sum(read) < 5 * len(body)
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "<p class='article-byline'>By Awa Diarra, Bamako</p>",
+        "<p class='article-byline'>By Awa Diarra | BAMAKO</p>",
+    ],
+)
+def test_a_byline_naming_the_reporters_city_keeps_the_dateline(byline: str) -> None:
+    """A byline printing the reporter's city after a comma or a bar, the opening filed from
+    that city: the city is no writer signing the opening (its dateline was dropped as an
+    author's name, the byline's city being read as one)."""
+    body = BODY.replace("Segou, Mali (CNN) --", "BAMAKO (Reuters) -")
+    item = analyse(URL, HTML, page("", body=body, byline=byline)).article
+    assert item is not None
+    assert item["authors"][0]["name"] == "Awa Diarra"
+    assert item["dateline"] == "BAMAKO"

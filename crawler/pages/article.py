@@ -316,11 +316,22 @@ def listed_once(links: list[tuple[Link, str]], own: str) -> list[tuple[Link, str
     return kept
 
 
+# Where a byline turns from its people to where they write from: "By A, Bamako", "By A | X".
+_BYLINE_PLACE = re.compile(r",|\s\|\s")
+
+
 def not_a_writer(dateline: str | None, authors: list[dict[str, str]]) -> str | None:
     """`dateline`, unless it is an author's name: an opening "A (CNN International) --"
-    under a byline naming A is signed by its writer and names no place."""
-    if dateline and any(dateline.casefold() == a["name"].casefold() for a in authors):
-        return None
+    under a byline naming A is signed by its writer and names no place. Only names the
+    byline prints before a comma or a bar count: "By A, Bamako" and "By A | BAMAKO" print
+    the reporter's city there, which an opening "BAMAKO (Reuters) -" names."""
+    if not dateline:
+        return dateline
+    key = dateline.casefold()
+    for author in authors:
+        names = _BYLINE_PLACE.split(author.get("nameRaw") or author["name"], maxsplit=1)[0]
+        if key == author["name"].casefold() and key in names.casefold():
+            return None
     return dateline
 
 
