@@ -368,6 +368,28 @@ def test_a_stamp_printing_both_times_gives_each_its_own(stamp: str, element: str
 
 
 @pytest.mark.parametrize(
+    ("stamp", "published", "modified"),
+    [
+        ("Published March 4, 2033 | Updated 2 hours ago", "2033-03-04T00:00:00Z", None),
+        ("Updated 2 hours ago | Published March 4, 2033", "2033-03-04T00:00:00Z", None),
+        (f"Published 9:00 AM EST | {UPDATED_STAMP}", None, "2033-03-04T16:30:00Z"),
+    ],
+)
+def test_a_stamp_printing_both_times_gives_no_time_from_the_other_part(
+    stamp: str, published: str | None, modified: str | None
+) -> None:
+    """One line of both labels, one part no date of its own ("Updated 2 hours ago", a clock
+    without its day): the line was taken whole as the time of its last label, so the
+    publication date became dateModified (or the update time datePublished)."""
+    body = f"<html><body><article><h1>Segou gets a rice mill</h1><p>{stamp}</p>"
+    item = analyse(URL, HTML, (body + BODY + "</article></body></html>").encode()).article
+    assert item is not None
+    assert item["datePublished"] == published
+    assert item["dateModified"] == modified
+    assert stamp not in item["paragraphs"]
+
+
+@pytest.mark.parametrize(
     "kind", ["application/ld+json; charset=utf-8", "Application/LD+JSON", " application/ld+json "]
 )
 def test_json_ld_is_read_whatever_the_spelling_of_its_type(kind: str) -> None:

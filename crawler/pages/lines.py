@@ -55,7 +55,8 @@ _STAMP_JOINERS = " |\u00b7\u2022,;-\u2013\u2014/"
 def stamp_parts(text: str) -> dict[str, str]:
     """The stamps of a line printing both times, each under its label ("Published 9:00 AM
     EST, Mon March 4, 2013 | Updated 11:30 AM ..." gives a "published" and an "updated"
-    part, from each label to the next); ``{}`` unless both are there, each a date."""
+    part, from each label to the next); ``{}`` unless both are there, each once. A part
+    may be no date ("Updated 2 hours ago"): it then gives no time, nor does the other's."""
     starts = list(_STAMP_LABEL_RE.finditer(text))
     if len(starts) < 2 or text[: starts[0].start()].strip(_STAMP_JOINERS):
         return {}  # one label, or words before the first: no line of labelled stamps
@@ -64,7 +65,7 @@ def stamp_parts(text: str) -> dict[str, str]:
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
         part = text[start.start() : end].rstrip(_STAMP_JOINERS)
         label = "updated" if start.group(1) else "published"
-        if label in parts or parse_date(part) is None:
+        if label in parts:
             return {}
         parts[label] = part
     return parts if len(parts) == 2 else {}
@@ -72,13 +73,14 @@ def stamp_parts(text: str) -> dict[str, str]:
 
 def labelled_stamp(text: str | None, label: str) -> str | None:
     """The stamp of `text` that gives the `label` ("published" or "updated") time: its part
-    of a line printing both (:func:`stamp_parts`), else the whole stamp where its last
-    label says so (a stamp with no label is a publication time), else None."""
+    of a line printing both (:func:`stamp_parts`) where that part is a date, else the
+    whole stamp where its last label says so (a stamp with no label is a publication
+    time), else None."""
     if not text:
         return None
     parts = stamp_parts(text)
     if parts:
-        return parts[label]
+        return parts[label] if parse_date(parts[label]) else None
     said = stamp_label(text)
     return text if said == label or (said is None and label == "published") else None
 
