@@ -464,3 +464,27 @@ def test_an_xhtml_page_states_its_language_in_xml_lang(attribute: str, language:
     assert expected["inLanguage"] is None
     assert analysis.article is not None
     assert analysis.article["inLanguage"] == language
+
+
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        "Published 10:43 AM EST, Sun December 18, 2016 | Updated 2 hours ago",
+        "Updated 2 hours ago | Published 10:43 AM EST, Sun December 18, 2016",
+    ],
+)
+def test_a_stamp_whose_update_part_is_no_date_gives_no_update_time(stamps: str) -> None:
+    """ "Updated 2 hours ago" beside the publication time: the whole stamp was read as the
+    update time too, so dateModified was the publication time (or, in the other order, no
+    datePublished at all)."""
+    path = Path(__file__).parent / "data" / "pages" / "cnn_2021" / "older_story_video_lede.html"
+    page = path.read_text(encoding="utf-8")
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    for meta in ("published_time", "modified_time"):
+        page = re.sub(f'<meta property="article:{meta}"[^>]*>', "", page)
+    page = re.sub(r'"date(?:Published|Modified)": "[^"]*"', '"x": ""', page)
+    page = page.replace("Updated\n        10:53 AM EST, Sun December 18, 2016", stamps, 1)
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["datePublished"] == "2016-12-18T15:43:00Z"
+    assert analysis.article["dateModified"] is None
