@@ -1554,3 +1554,48 @@ def test_a_byline_naming_the_reporters_city_keeps_the_dateline(byline: str) -> N
     assert item is not None
     assert item["authors"][0]["name"] == "Awa Diarra"
     assert item["dateline"] == "BAMAKO"
+
+
+@pytest.mark.parametrize(
+    "stub",
+    [
+        "<p>This article is for subscribers only.</p><p>Already a subscriber? Log in.</p>",
+        "<p>This story is no longer available.</p><p>Return to the home page.</p>",
+        "<p>We use cookies to improve your visit.</p><p>Accept and continue.</p>",
+    ],
+)
+def test_two_short_lines_in_place_of_a_stated_story_are_no_item(stub: str) -> None:
+    """A page whose JSON-LD states a story (no articleBody) but which shows two short lines
+    in its place (a paywall, a story taken down, a consent notice) was stored as the story
+    with those lines for its body: lines this short are a brief's only where they hold the
+    page's description or open with the outlet's source line."""
+    story = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Segou gets a rice mill",
+        "datePublished": "2032-04-01T10:00:00Z",
+        "description": "A rice mill opened in Segou on Tuesday, and the farmers are glad.",
+    }
+    body = (
+        f"<html><head><script type='application/ld+json'>{json.dumps(story)}</script></head>"
+        f"<body><h1>Segou gets a rice mill</h1><div class='zz-gate'>{stub}</div></body></html>"
+    )
+    analysis = analyse(URL, HTML, body.encode())
+    assert analysis.article is None
+    assert analysis.kind == "not_article"
+
+
+def test_a_wire_brief_holding_its_description_is_read() -> None:
+    """A brief of two short lines whose first holds the page's description (the Reuters
+    2016 brief's "Aug 23 Kayes Solar Inc", described "Kayes Solar Inc"), no source line."""
+    story = {
+        "@type": "NewsArticle",
+        "headline": "BRIEF-Kayes Solar finishes its Nioro plant",
+        "description": "Kayes Solar Inc",
+    }
+    wrapped = json.dumps({"@context": "http://schema.org", "article": story})
+    head = f"<script type='application/ld+json'>{wrapped}</script>"
+    page_ = _brief(head).replace(b"Aug 23 (Reuters) - Kayes", b"Aug 23 Kayes")
+    item = analyse(BRIEF_URL, HTML, page_, source="reuters").article
+    assert item is not None
+    assert item["paragraphs"][0] == "Aug 23 Kayes Solar Inc"

@@ -399,10 +399,28 @@ class GenericArticlePage(ArticlePage):
         if best is not None and 2 * best_size >= grouped_size:
             return best
         # Under 200 characters, paragraphs are a story only where the page's JSON-LD states
-        # one and they are several (a wire brief of two lines), not a footer's blurb.
-        if grouped_size >= 200 or (best is None and self.ld and count >= 2):
+        # one, they are several and they read as its brief (a wire brief of two lines), not
+        # a footer's blurb, nor a paywall's or consent notice's lines in the story's place.
+        if grouped_size >= 200:
+            return grouped
+        if best is None and self.ld and count >= 2 and self._is_brief(grouped):
             return grouped
         return best
+
+    def _is_brief(self, element: html.HtmlElement | None) -> bool:
+        """Whether the short paragraphs of `element` are the story's brief: they hold the
+        page's description ("Aug 23 Kayes Solar Inc", described "Kayes Solar Inc"), or the
+        first opens with the outlet's source line ("Aug 23 (Reuters) - ...")."""
+        if element is None:
+            return False
+        texts = [self.visible_text(p) for p in self.paragraph_elements(element)]
+        texts = [text for text in texts if text]
+        if not texts:
+            return False
+        if DATELINE_RE.match(texts[0]):
+            return True
+        described = self.description() or ""
+        return bool(described) and mostly_within([described], " ".join(texts))
 
     def _paragraphs_parent(self) -> tuple[html.HtmlElement | None, int, int]:
         """The element whose own paragraphs hold the most text, how much and how many: of
