@@ -1599,3 +1599,26 @@ def test_a_wire_brief_holding_its_description_is_read() -> None:
     item = analyse(BRIEF_URL, HTML, page_, source="reuters").article
     assert item is not None
     assert item["paragraphs"][0] == "Aug 23 Kayes Solar Inc"
+
+
+def test_a_story_wrapped_in_an_untyped_object_is_the_page_only_under_its_headline() -> None:
+    """A section front whose JSON-LD wraps its featured story in an object of no type: that
+    story is not the page's (the page prints another headline), so the front's teasers are
+    no article's body. Before, the wrapped story was taken as the page's, and a page
+    stating a story needs no more signs."""
+    featured = {"@type": "NewsArticle", "headline": "Rains come early to Gao"}
+    wrapped = json.dumps({"@context": "http://schema.org", "article": featured})
+    teasers = "".join(
+        f"<div class='zz-t'><h3><a href='/article/mill-{n}'>Story {n} of the day</a></h3>"
+        f"<p>Farmers around Segou said on day {n} that this year's harvest would be larger"
+        " than last year's, officials of the region said.</p></div>"
+        for n in range(6)
+    )
+    body = (
+        f"<html><head><script type='application/ld+json'>{wrapped}</script>"
+        "<meta property='og:type' content='website'></head><body>"
+        f"<h1>Africa news and analysis</h1><div class='zz-list'>{teasers}</div></body></html>"
+    )
+    analysis = analyse("https://www.example.com/news/africa", HTML, body.encode())
+    assert analysis.article is None
+    assert analysis.kind == "not_article"

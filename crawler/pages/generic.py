@@ -289,7 +289,8 @@ class GenericArticlePage(ArticlePage):
     def __init__(self, ctx: PageContext):
         super().__init__(ctx)
         if not self.ld:
-            self.ld = jsonld_story(ctx.jsonld, ctx.url)
+            titles = [text_of(h1) for h1 in ctx.doc.iter("h1")] + [ctx.meta("og:title") or ""]
+            self.ld = jsonld_story(ctx.jsonld, ctx.url, titles)
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:

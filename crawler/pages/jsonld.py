@@ -6,7 +6,7 @@ A page's JSON-LD objects come flattened from :attr:`crawler.pages.base.PageConte
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,11 +33,14 @@ def jsonld_types(obj: dict[str, Any]) -> list[str]:
     return [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
 
 
-def jsonld_story(objects: list[dict[str, Any]], url: str = "") -> dict[str, Any]:
+def jsonld_story(
+    objects: list[dict[str, Any]], url: str = "", titles: Collection[str] = ()
+) -> dict[str, Any]:
     """The story object of a page's JSON-LD: an Article type, else one a WebPage holds
     (``mainEntity``: of several, the one at the page's `url`), else a WebPage that
     carries a headline and a body, else one an object of no type wraps (Reuters 2016:
-    ``{"@context": ..., "article": {"@type": "NewsArticle", ...}}``)."""
+    ``{"@context": ..., "article": {"@type": "NewsArticle", ...}}``) whose headline is
+    within one of the page's `titles` (not a section front's featured story)."""
     for obj in objects:
         if ARTICLE_TYPES.intersection(jsonld_types(obj)):
             return obj
@@ -60,9 +63,18 @@ def jsonld_story(objects: list[dict[str, Any]], url: str = "") -> dict[str, Any]
         if not jsonld_types(obj):
             held = [v for v in obj.values() if isinstance(v, dict)]
             stories = [v for v in held if ARTICLE_TYPES.intersection(jsonld_types(v))]
-            if len(stories) == 1:
+            if len(stories) == 1 and _titled(stories[0], titles):
                 return stories[0]
     return {}
+
+
+def _titled(story: dict[str, Any], titles: Collection[str]) -> bool:
+    """Whether `story`'s headline is within one of `titles` (case aside)."""
+    headline = story.get("headline")
+    if not isinstance(headline, str) or not normalize_space(headline):
+        return False
+    key = normalize_space(headline).casefold()
+    return any(key in normalize_space(title).casefold() for title in titles)
 
 
 # schema.org's types of organisations not named "...Organization".
