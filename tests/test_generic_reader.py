@@ -1622,3 +1622,27 @@ def test_a_story_wrapped_in_an_untyped_object_is_the_page_only_under_its_headlin
     analysis = analyse("https://www.example.com/news/africa", HTML, body.encode())
     assert analysis.article is None
     assert analysis.kind == "not_article"
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "<figure><img src='/m.jpg'><figcaption>Picture taken March 3, 2034 by Awa Diarra"
+        "</figcaption></figure>",
+        "<div class='zz-photo'><img src='/m.jpg'><p class='zz-caption'>March 3, 2034 by Awa"
+        " Diarra</p></div>",
+    ],
+)
+def test_a_photos_caption_under_the_headline_is_no_stamp_and_byline(caption: str) -> None:
+    """A photo's caption between the headline and the story, naming when and by whom it was
+    taken ("Picture taken March 3, 2034 by A"): the photographer is no author (a caption is
+    no byline) and the photo's day no publication date."""
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<h1>Segou gets a rice mill</h1>{caption}<div class='zz-s'>{STORY}</div></body></html>"
+    )
+    item = analyse(URL, HTML, body.encode()).article
+    assert item is not None
+    assert item["authors"] == []
+    assert item["datePublished"] is None
+    assert len(item["paragraphs"]) == 4

@@ -226,6 +226,16 @@ _IN_CARD = compiled(
 )
 
 
+# A photo's caption (a <figure>, its <figcaption>, an element classed "caption"), or an
+# element holding one: when and by whom the photo was taken ("Picture taken March 3, 2014
+# by A") is no stamp and no byline.
+_CAPTION = (
+    "self::figure or self::figcaption"
+    " or self::*[contains(translate(@class, 'CAPTION', 'caption'), 'caption')]"
+)
+_IN_CAPTION = compiled(f"ancestor-or-self::*[{_CAPTION}] or descendant::*[{_CAPTION}]")
+
+
 def _wrappers_parent(wrapper: html.HtmlElement) -> html.HtmlElement | None:
     """The parent of `wrapper` where a sibling of the same tag and class wraps a paragraph
     too (``<div class="txt"><p>`` each), or where `wrapper` holds one paragraph alone and
@@ -922,23 +932,25 @@ class GenericArticlePage(ArticlePage):
 
     def _stamp_under_headline(self) -> str | None:
         """The first element under the headline whose whole text is a stamp (a leaf, so a
-        byline beside it is not read with it), not a card's (of another story)."""
+        byline beside it is not read with it), not a card's (of another story) nor a
+        photo's caption."""
         for element in self._under_headline():
             if len(element) == 0:
                 text = text_of(element)
-                if is_stamp(text) and not _IN_CARD(element):
+                if is_stamp(text) and not (_IN_CARD(element) or _IN_CAPTION(element)):
                     return text
         return None
 
     @once
     def stamp_line(self) -> tuple[str, str] | None:
         """A blog's line under the headline printing its date, then its byline ("March 3,
-        2014 by A"): (stamp, byline), each as printed; not a card's. An element's text is
-        read no further than such a line's length (a menu nested deep is passed in steps)."""
+        2014 by A"): (stamp, byline), each as printed; not a card's nor a photo's caption.
+        An element's text is read no further than such a line's length (a menu nested deep
+        is passed in steps)."""
         for element in self._under_headline():
             text = short_text_of(element, STAMP_LINE_LENGTH)
             found = stamp_and_byline(text) if text else None
-            if found and not _IN_CARD(element):
+            if found and not (_IN_CARD(element) or _IN_CAPTION(element)):
                 return found
         return None
 
