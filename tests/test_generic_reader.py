@@ -1646,3 +1646,28 @@ def test_a_photos_caption_under_the_headline_is_no_stamp_and_byline(caption: str
     assert item["authors"] == []
     assert item["datePublished"] is None
     assert len(item["paragraphs"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        # A blog's line going on past a bar: its comment count, its category, no person.
+        ("<p>March 3, 2034 by Awa Diarra | 12 Comments</p>", ["Awa Diarra"]),
+        ("<p>March 3, 2034 by Awa Diarra | Rice Notes</p>", ["Awa Diarra"]),
+        # Another post's card between the headline and the post: not this post's line.
+        (
+            "<ul class='zz-cards'><li><a href='/x'>Earlier post</a> March 3, 2034 by Seydou"
+            " Kone</li></ul><p class='zz-m'>March 4, 2034 by Awa Diarra</p>",
+            ["Awa Diarra"],
+        ),
+    ],
+)
+def test_a_blogs_line_names_no_comment_count_nor_another_posts_writer(
+    line: str, names: list[str]
+) -> None:
+    """ "March 3, 2034 by A | 12 Comments": "12 Comments" was an author; a card of another
+    post ("Earlier post March 3, 2034 by B") gave its writer and day to this post."""
+    item = analyse(URL, HTML, blog_page(line, inside=False)).article
+    assert item is not None
+    assert [author["name"] for author in item["authors"]] == names
+    assert item["paragraphs"][0] == "A rice mill opened in Segou on Tuesday, its owners said."

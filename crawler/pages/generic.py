@@ -218,10 +218,10 @@ def _cited_place(element: html.HtmlElement) -> str | None:
 _OPENING_WITHIN = 4
 
 
-# A stamp inside a link, in a list item holding a link, or right after a heading holding
-# one: another story's card.
+# A stamp inside a link, in a list item holding a link (or a list of such items), or right
+# after a heading holding one: another story's card.
 _IN_CARD = compiled(
-    "ancestor::a or ancestor::li[1][.//a]"
+    "ancestor::a or ancestor-or-self::li[1][.//a] or descendant::li[.//a]"
     " or preceding-sibling::*[1][self::h2 or self::h3 or self::h4 or self::h5][.//a]"
 )
 
@@ -821,8 +821,8 @@ class GenericArticlePage(ArticlePage):
                 text = normalize_space(_HANDLE_RE.sub(" ", self.visible_text(element)))
                 if is_byline_block(text):
                     return _BYLINE_BAR.split(text, maxsplit=1)[0]
-        line = self.stamp_line()
-        return line[1] if line else None
+        line = self.stamp_line()  # up to a bar, past which a blog counts its comments
+        return _BYLINE_BAR.split(line[1], maxsplit=1)[0] if line else None
 
     @once
     def headline_element(self) -> html.HtmlElement | None:
