@@ -53,6 +53,12 @@ EXAMPLES = [
     ("By Jane Smith Writer", ["Jane Smith"]),
     ("By Jane Senior Writer", ["Jane"]),
     ("By Jane CNN", ["Jane"]),
+    # Where the reporters are, in capitals after the people: no person.
+    ("By Dana Ford | BAMAKO", ["Dana Ford"]),
+    ("By Dana Ford and Tom Watkins | SAN FRANCISCO/WASHINGTON", ["Dana Ford", "Tom Watkins"]),
+    ("By Dana Ford, GAO", ["Dana Ford"]),
+    # A byline all in capitals names its people all the same.
+    ("By DANA FORD AND TOM WATKINS", ["DANA FORD", "TOM WATKINS"]),
 ]
 
 

@@ -117,6 +117,16 @@ def test_a_role_opened_by_with_after_a_name() -> None:
     ]
 
 
+def test_a_role_of_two_people_joined_by_with() -> None:
+    # Before: one person "Jo Hale with Lena Weiss".
+    line = "(Reporting by Oumar Sidibe; Editing by Jo Hale with Lena Weiss)"
+    assert _pairs(line) == [
+        ("Oumar Sidibe", "reporting"),
+        ("Jo Hale", "editing"),
+        ("Lena Weiss", "editing"),
+    ]
+
+
 def test_contributors() -> None:
     assert _pairs("Moussa Diallo and Tiemoko Sangare contributed to this report.") == [
         ("Moussa Diallo", "contributor"),

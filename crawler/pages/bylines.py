@@ -236,14 +236,23 @@ def person_of(part: str) -> str | None:
 
 
 def byline_names(raw: str | None) -> list[str]:
-    """The people a byline or contributor line names, in order, each once."""
+    """The people a byline or contributor line names, in order, each once. Where the names
+    are printed in lower case, a part all in capitals after them is where the reporters
+    are ("By A and B | SAN FRANCISCO/WASHINGTON", "By A, GAO"), or an agency, not a person."""
     text = _strip_lead(normalize_space(raw))
     names: list[str] = []
     for part in _SPLIT_RE.split(text):
+        if names and _in_capitals(part) and not _in_capitals(text):
+            continue
         name = person_of(part)
         if name and name not in names:
             names.append(name)
     return names
+
+
+def _in_capitals(text: str) -> bool:
+    """Whether `text` has letters and none of them in lower case."""
+    return any(ch.isalpha() for ch in text) and not any(ch.islower() for ch in text)
 
 
 # A no-break space's UTF-8 bytes read as ISO-8859-1: "Â" and a no-break space (or the space
