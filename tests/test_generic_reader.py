@@ -1671,3 +1671,19 @@ def test_a_blogs_line_names_no_comment_count_nor_another_posts_writer(
     assert item is not None
     assert [author["name"] for author in item["authors"]] == names
     assert item["paragraphs"][0] == "A rice mill opened in Segou on Tuesday, its owners said."
+
+
+@pytest.mark.parametrize(
+    "byline", ["By Mariam Sangare, Segou", "By Mariam Sangare and Oumar Toure, Segou, Mali"]
+)
+def test_the_place_a_byline_prints_after_its_people_is_the_datelines_not_an_author(
+    byline: str,
+) -> None:
+    """The byline names where its reporters are, the place the opening names: no author."""
+    body = page("", byline=f"<p class='article-byline'>{byline}</p>")
+    item = analyse(URL, HTML, body, source="cnn").article
+    assert item is not None
+    assert item["dateline"] == "Segou, Mali"
+    assert "Segou" not in [a["name"] for a in item["authors"]]
+    assert "Mali" not in [a["name"] for a in item["authors"]]
+    assert item["authors"][0]["name"] == "Mariam Sangare"

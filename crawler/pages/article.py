@@ -258,7 +258,8 @@ class ArticlePage:
             ],
             canonical,
         )
-        authors = self.authors()
+        dateline = not_a_writer(self.dateline(), self.authors())
+        authors = not_the_dateline(self.authors(), dateline)
         item = {
             "url": self.url(),
             "canonicalUrl": canonical,
@@ -271,7 +272,7 @@ class ArticlePage:
             "dateModified": self.date_modified(),
             "dateModifiedRaw": self.date_modified_raw(),
             "authors": authors,
-            "dateline": not_a_writer(self.dateline(), authors),
+            "dateline": dateline,
             "highlights": self.highlights(),
             "articleBody": "\n\n".join(paragraphs),
             "paragraphs": paragraphs,
@@ -333,6 +334,22 @@ def not_a_writer(dateline: str | None, authors: list[dict[str, str]]) -> str | N
         if key == author["name"].casefold() and key in names.casefold():
             return None
     return dateline
+
+
+def not_the_dateline(authors: list[dict[str, str]], dateline: str | None) -> list[dict[str, str]]:
+    """`authors` less the places of the dateline a byline prints after its people, past a
+    comma or a bar ("By A, Segou" over "Segou, Mali (CNN) --"): where they are, not who."""
+    if not dateline:
+        return authors
+    places = {part.strip().casefold() for part in dateline.split(",")}
+    kept = []
+    for author in authors:
+        lead = _BYLINE_PLACE.split(author.get("nameRaw") or author["name"], maxsplit=1)[0]
+        key = author["name"].casefold()
+        if key in places and key not in lead.casefold():
+            continue
+        kept.append(author)
+    return kept
 
 
 def without_repeats(paragraphs: list[str]) -> list[str]:
