@@ -1687,3 +1687,97 @@ def test_the_place_a_byline_prints_after_its_people_is_the_datelines_not_an_auth
     assert "Segou" not in [a["name"] for a in item["authors"]]
     assert "Mali" not in [a["name"] for a in item["authors"]]
     assert item["authors"][0]["name"] == "Mariam Sangare"
+
+
+FRONT_URL = "https://www.example.com/world/africa"
+LISTED_URL = "https://www.example.com/2032/04/01/africa/gao-rains/index.html"
+
+
+def _front(story: dict[str, Any], og_type: str = "website") -> bytes:
+    """A section front listing six stories' teaser cards (each a linked headline and a
+    line of text), its JSON-LD stating `story`."""
+    teasers = "".join(
+        f"<div class='zz-card'><h3><a href='/2032/04/0{n}/africa/story-{n}/index.html'>"
+        f"Story {n} of the day in the Sahel</a></h3><p>Farmers around Segou said on day {n}"
+        " that this year's harvest would be larger than last year's, officials said.</p></div>"
+        for n in range(1, 7)
+    )
+    return (
+        f"<html><head><script type='application/ld+json'>{json.dumps(story)}</script>"
+        f"<meta property='og:title' content='Africa news'><link rel='canonical' href='{FRONT_URL}'>"
+        f"<meta property='og:type' content='{og_type}'></head><body><h1>Africa news</h1>"
+        f"<main><div class='zz-list'>{teasers}</div></main></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        {"url": LISTED_URL},
+        {"@id": f"{LISTED_URL}#article"},
+        {"mainEntityOfPage": LISTED_URL},
+        {"mainEntityOfPage": {"@type": "WebPage", "@id": LISTED_URL}},
+        {"url": LISTED_URL, "mainEntityOfPage": {"@type": "WebPage", "url": LISTED_URL}},
+        {},  # no address: its headline is none the page prints
+    ],
+)
+def test_a_section_fronts_jsonld_of_a_listed_story_makes_no_article(
+    names: dict[str, Any],
+) -> None:
+    """A section front whose JSON-LD holds a typed NewsArticle of one story it lists (its
+    address another page's, its headline not the page's): that story is not the page's, so
+    the front's teasers are no article's body. Before, any NewsArticle of the page's JSON-LD
+    was taken as the page's, and a page stating a story needs no more signs."""
+    story = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Rains come early to Gao",
+        "datePublished": "2032-04-01T10:00:00Z",
+        **names,
+    }
+    analysis = analyse(FRONT_URL, HTML, _front(story))
+    assert analysis.article is None
+    assert analysis.kind == "not_article"
+    assert "another page's story" in analysis.reason
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        {"url": URL},
+        {"mainEntityOfPage": {"@type": "WebPage", "@id": URL}},
+        {"@id": "https://www.cnn.com/2032/04/01/africa/segou-rice-mill/"},  # the canonical's
+    ],
+)
+def test_a_story_naming_the_page_is_its_own_whatever_its_headline(names: dict[str, Any]) -> None:
+    """A story's JSON-LD naming the page (its address, or its canonical's from a mirror)
+    under another headline than the printed one (a headline written for search engines):
+    the page's own story, its date read."""
+    story = {
+        "@type": "NewsArticle",
+        "headline": "Mali: a new rice mill for Segou farmers",
+        "datePublished": "2032-04-01T10:00:00Z",
+        **names,
+    }
+    head = (
+        f"<script type='application/ld+json'>{json.dumps(story)}</script>"
+        "<link rel='canonical' href='https://www.cnn.com/2032/04/01/africa/segou-rice-mill/'>"
+    )
+    mirror = "http://127.0.0.1:8300/2032/04/01/africa/segou-rice-mill/index.html"
+    item = analyse(mirror if "@id" in names else URL, HTML, page(head), source="cnn").article
+    assert item is not None
+    assert item["headline"] == "Segou gets a rice mill"
+    assert item["datePublished"] == "2032-04-01T10:00:00Z"
+
+
+def test_the_pages_own_story_is_chosen_past_a_listed_ones() -> None:
+    """JSON-LD stating a listed story's NewsArticle first, then the page's own: the page's
+    own gives its dates."""
+    listed = {"@type": "NewsArticle", "headline": "Rains come early to Gao", "url": LISTED_URL}
+    listed["datePublished"] = "2032-03-01T10:00:00Z"
+    own = {"@type": "NewsArticle", "headline": "Segou gets a rice mill", "url": URL}
+    own["datePublished"] = "2032-04-01T10:00:00Z"
+    head = f"<script type='application/ld+json'>{json.dumps([listed, own])}</script>"
+    item = analyse(URL, HTML, page(head), source="cnn").article
+    assert item is not None
+    assert item["datePublished"] == "2032-04-01T10:00:00Z"

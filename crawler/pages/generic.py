@@ -32,7 +32,7 @@ from .boilerplate import (
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
 from .dates import parse_date
-from .jsonld import jsonld_people, jsonld_story
+from .jsonld import is_own_story, jsonld_people, jsonld_story
 from .lines import (
     DATELINE_RE,
     NOT_FOUND_RE,
@@ -298,9 +298,19 @@ class GenericArticlePage(ArticlePage):
 
     def __init__(self, ctx: PageContext):
         super().__init__(ctx)
-        if not self.ld:
-            titles = [text_of(h1) for h1 in ctx.doc.iter("h1")] + [ctx.meta("og:title") or ""]
-            self.ld = jsonld_story(ctx.jsonld, ctx.url, titles)
+        # The page's own story: a section front may state one it lists, which is no
+        # sign that the front is a story, nor the source of its fields.
+        title = ctx.first("//title")
+        titles = [text_of(h1) for h1 in ctx.doc.iter("h1")] + [
+            ctx.meta("og:title") or "",
+            text_of(title) if title is not None else "",
+        ]
+        pages = [ctx.url, ctx.link_rel("canonical") or "", ctx.meta("og:url") or ""]
+        stated = bool(self.ld)
+        if not (self.ld and is_own_story(self.ld, pages, titles)):
+            self.ld = jsonld_story(ctx.jsonld, pages, titles)
+        # Whether the page's JSON-LD states a story, only another page's.
+        self.states_another_story = stated and not self.ld
 
     @classmethod
     def matches(cls, ctx: PageContext) -> bool:
@@ -356,6 +366,11 @@ class GenericArticlePage(ArticlePage):
     def not_article_reason(self) -> str:
         if not self.headline():
             return "no template matched and the page states no headline"
+        if self.states_another_story:
+            return (
+                "no template matched and the page's structured data states another page's"
+                " story (a section front's listed story), no story of its own"
+            )
         return "no template matched and the page has no article body or structured data"
 
     # -- text ---------------------------------------------------------------------------

@@ -6,11 +6,11 @@ A page's JSON-LD objects come flattened from :attr:`crawler.pages.base.PageConte
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 from .text import normalize_space
+from .urls import dedup_key, resolve_link, same_page_form
 
 # Structured-data types that are one story (the JSON-LD "@type" values).
 ARTICLE_TYPES = frozenset(
@@ -34,15 +34,15 @@ def jsonld_types(obj: dict[str, Any]) -> list[str]:
 
 
 def jsonld_story(
-    objects: list[dict[str, Any]], url: str = "", titles: Collection[str] = ()
+    objects: list[dict[str, Any]], pages: Sequence[str] = (), titles: Collection[str] = ()
 ) -> dict[str, Any]:
-    """The story object of a page's JSON-LD: an Article type, else one a WebPage holds
-    (``mainEntity``: of several, the one at the page's `url`), else a WebPage that
-    carries a headline and a body, else one an object of no type wraps (Reuters 2016:
-    ``{"@context": ..., "article": {"@type": "NewsArticle", ...}}``) whose headline is
-    within one of the page's `titles` (not a section front's featured story)."""
+    """The story object of a page's JSON-LD, the page's own (:func:`is_own_story`: not that
+    of a story a section front lists): an Article type, else one a WebPage holds
+    (``mainEntity``: of several, the one at one of the page's `pages`, its address first),
+    else a WebPage that carries a headline and a body, else one an object of no type wraps
+    (Reuters 2016: ``{"@context": ..., "article": {"@type": "NewsArticle", ...}}``)."""
     for obj in objects:
-        if ARTICLE_TYPES.intersection(jsonld_types(obj)):
+        if ARTICLE_TYPES.intersection(jsonld_types(obj)) and is_own_story(obj, pages, titles):
             return obj
     for obj in objects:
         entity = obj.get("mainEntity") or obj.get("mainEntityOfPage")
@@ -53,19 +53,62 @@ def jsonld_story(
             if isinstance(c, dict) and ARTICLE_TYPES.intersection(jsonld_types(c))
         ]
         if len(stories) > 1:  # a collection (a section front) lists its stories...
-            stories = [c for c in stories if url and _same_page(c.get("url") or c.get("@id"), url)]
-        if len(stories) == 1:  # ...unless one of them is the page's
+            stories = [c for c in stories if _names_page(c, pages)]
+        # ...unless one of them is the page's (or the only one of a WebPage that is the page)
+        if len(stories) == 1 and (
+            _names_page(obj, pages) or is_own_story(stories[0], pages, titles)
+        ):
             return stories[0]
     for obj in objects:
         if "WebPage" in jsonld_types(obj) and obj.get("headline") and obj.get("articleBody"):
-            return obj
+            if is_own_story(obj, pages, titles):
+                return obj
     for obj in objects:  # an object of no type holding the story under a key of its own
         if not jsonld_types(obj):
             held = [v for v in obj.values() if isinstance(v, dict)]
             stories = [v for v in held if ARTICLE_TYPES.intersection(jsonld_types(v))]
-            if len(stories) == 1 and _titled(stories[0], titles):
+            if len(stories) == 1 and is_own_story(stories[0], pages, titles):
                 return stories[0]
     return {}
+
+
+def is_own_story(story: dict[str, Any], pages: Sequence[str], titles: Collection[str]) -> bool:
+    """Whether the JSON-LD `story` is the page's own: its ``url``, ``@id`` or
+    ``mainEntityOfPage`` names one of `pages` (the page's address first, then its canonical
+    URLs), or its headline is within one of the page's `titles`; or, on a page printing no
+    title, it names no page. A section front may state a story it lists (its address
+    another page's, its headline not the page's)."""
+    if _names_page(story, pages) or _titled(story, titles):
+        return True
+    return not any(titles) and not _addresses(story, pages[0] if pages else "")
+
+
+def _names_page(story: dict[str, Any], pages: Sequence[str]) -> bool:
+    """Whether one of `story`'s addresses is one of `pages`, as a crawl tells pages apart
+    (scheme, an outlet's hosts, ``/index.html`` and a final slash aside)."""
+    if not pages:
+        return False
+    keys = {same_page_form(dedup_key(page)) for page in pages if page}
+    return any(same_page_form(dedup_key(a)) in keys for a in _addresses(story, pages[0]))
+
+
+def _addresses(story: dict[str, Any], base: str) -> list[str]:
+    """The pages `story` names by its ``url``, ``@id`` and ``mainEntityOfPage`` (a string,
+    or a WebPage's ``@id`` or ``url``), absolute against `base`; a fragment alone
+    (``#article``) names the page it is in, `base`. A blank node (``_:b0``) names none."""
+    found = []
+    for key in ("url", "@id", "mainEntityOfPage"):
+        values = story.get(key)
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, dict):
+                value = [value.get("@id"), value.get("url")]
+            for stated in value if isinstance(value, list) else [value]:
+                if not isinstance(stated, str) or stated.startswith("_:"):
+                    continue
+                address = base if stated.strip().startswith("#") else resolve_link(stated, base)
+                if address:
+                    found.append(address)
+    return found
 
 
 def _titled(story: dict[str, Any], titles: Collection[str]) -> bool:
@@ -85,20 +128,6 @@ def is_organisation_type(name: str) -> bool:
     """Whether a JSON-LD ``@type`` is an organisation (``NewsMediaOrganization`` and every
     other subtype of ``Organization``), not a person."""
     return name.endswith("Organization") or name in _ORGANISATION_TYPES
-
-
-def _same_page(stated: Any, url: str) -> bool:
-    """Whether a JSON-LD ``url`` names the page at `url` (scheme, "www." and a final
-    slash aside)."""
-    if not isinstance(stated, str):
-        return False
-
-    def key(value: str) -> str:
-        parts = urlsplit(value.strip())
-        host = (parts.hostname or "").removeprefix("www.")
-        return f"{host}{parts.path.rstrip('/')}"
-
-    return key(stated) == key(url)
 
 
 def jsonld_people(value: Any, nodes: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
