@@ -1781,3 +1781,13 @@ def test_the_pages_own_story_is_chosen_past_a_listed_ones() -> None:
     item = analyse(URL, HTML, page(head), source="cnn").article
     assert item is not None
     assert item["datePublished"] == "2032-04-01T10:00:00Z"
+
+
+def test_a_collection_pages_one_listed_story_is_not_its_own() -> None:
+    """A section front stated as a CollectionPage (at the page's address) whose
+    ``mainEntity`` is one story it lists, at that story's address: no article."""
+    listed = {"@type": "NewsArticle", "headline": "Rains come early to Gao", "url": LISTED_URL}
+    front = {"@context": "https://schema.org", "@type": "CollectionPage", "url": FRONT_URL}
+    analysis = analyse(FRONT_URL, HTML, _front({**front, "mainEntity": listed}))
+    assert analysis.article is None
+    assert analysis.kind == "not_article"

@@ -54,15 +54,18 @@ def jsonld_story(
         ]
         if len(stories) > 1:  # a collection (a section front) lists its stories...
             stories = [c for c in stories if _names_page(c, pages)]
-        # ...unless one of them is the page's (or the only one of a WebPage that is the page)
-        if len(stories) == 1 and (
-            _names_page(obj, pages) or is_own_story(stories[0], pages, titles)
-        ):
+        if len(stories) != 1:  # ...unless one of them is the page's
+            continue
+        # The only one a WebPage that is the page holds, naming no other page, is its own.
+        only = _names_page(obj, pages) and not _addresses(stories[0], pages[0] if pages else "")
+        if only or is_own_story(stories[0], pages, titles):
             return stories[0]
     for obj in objects:
-        if "WebPage" in jsonld_types(obj) and obj.get("headline") and obj.get("articleBody"):
-            if is_own_story(obj, pages, titles):
-                return obj
+        page_story = (
+            "WebPage" in jsonld_types(obj) and obj.get("headline") and obj.get("articleBody")
+        )
+        if page_story and is_own_story(obj, pages, titles):
+            return obj
     for obj in objects:  # an object of no type holding the story under a key of its own
         if not jsonld_types(obj):
             held = [v for v in obj.values() if isinstance(v, dict)]
