@@ -1791,3 +1791,29 @@ def test_a_collection_pages_one_listed_story_is_not_its_own() -> None:
     analysis = analyse(FRONT_URL, HTML, _front({**front, "mainEntity": listed}))
     assert analysis.article is None
     assert analysis.kind == "not_article"
+
+
+@pytest.mark.parametrize("wrapper", ["article", "main"])
+@pytest.mark.parametrize("cap", ["<div>L</div>", "<div class='zz-cap'>L</div>"])
+def test_a_drop_cap_in_a_div_blocks_first_paragraph_keeps_it(wrapper: str, cap: str) -> None:
+    """A story printed in plain ``<div>`` blocks whose first block opens with a drop cap in
+    a block of its own (``<div>L</div>orries ...``): the first paragraph, the letter joined
+    to its word. Before, the block held a block, so it was no block of text, and the
+    story's first paragraph was lost."""
+    story = [
+        "Lorries crossed the Kennedy bridge again on Wednesday, a month after engineers"
+        " closed it to mend two of its piers.",
+        "Traders said the closure had doubled the price of onions in the capital's markets.",
+        "The bridge carries most of the city's traffic across the river, officials said.",
+    ]
+    blocks = "".join(f"<div class='zz-q'>{text}</div>" for text in story)
+    blocks = blocks.replace(">Lorries", f">{cap}orries", 1)
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<{wrapper} class='zz-page'><h1>Niamey bridge reopens to lorries</h1>"
+        f"<div class='zz-b'>{blocks}</div></{wrapper}></body></html>"
+    )
+    url = "https://www.reuters.com/world/africa/niamey-bridge-reopens-2032-09-01/"
+    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"] == story

@@ -55,6 +55,7 @@ from .lines import (
     stamp_label,
 )
 from .text import (
+    is_drop_cap,
     normalize_space,
     reads_as_proper_name,
     short_text_of,
@@ -272,11 +273,23 @@ _PARAGRAPHS = (
     "[not(.//p)][not(.//div[contains(@class, 'paragraph')])]"
 )
 # Where a story has none of those (each paragraph a plain <div>): the blocks of text, the
-# <div> elements holding no block of their own.
+# <div> elements holding no block of their own but a drop cap (a childless <div> of one
+# letter, told by :func:`_text_blocks`).
 _TEXT_BLOCKS = (
-    ".//div[not(.//div|.//p|.//ul|.//ol|.//table|.//figure|.//section|.//article|.//h1"
-    "|.//h2|.//h3)][normalize-space()]"
+    ".//div[not(.//div[* or string-length(normalize-space()) != 1]|.//p|.//ul|.//ol|.//table"
+    "|.//figure|.//section|.//article|.//h1|.//h2|.//h3)][normalize-space()]"
 )
+
+
+def _text_blocks(root: html.HtmlElement, query: str = _TEXT_BLOCKS) -> list[html.HtmlElement]:
+    """The blocks of text `query` finds under `root`: those holding a ``<div>`` only where
+    each is a drop cap (``<div>T</div>he mill ...``), which joins its word; not the drop
+    caps themselves."""
+    return [
+        block
+        for block in compiled(query)(root)
+        if not is_drop_cap(block) and all(map(is_drop_cap, block.iterdescendants("div")))
+    ]
 
 
 # What a block of text holds none of: a block, a paragraph or a heading of its own.
@@ -456,7 +469,7 @@ class GenericArticlePage(ArticlePage):
         holds two ``<p>``, each paragraph may be a plain ``<div>``: blocks of prose."""
         chosen, size, count = self._holder_of(self.ctx.xpath("//body//p"))
         if count < 2:
-            blocks = self.ctx.xpath("//body" + _TEXT_BLOCKS[1:])
+            blocks = _text_blocks(self.ctx.doc, "//body" + _TEXT_BLOCKS[1:])
             prose = [b for b in blocks if reads_as_prose(self.visible_text(b))]
             in_blocks, block_size, block_count = self._holder_of(prose)
             if block_count >= 2:
@@ -591,9 +604,7 @@ class GenericArticlePage(ArticlePage):
         if found is None:
             found = container.xpath(_PARAGRAPHS)
             size = sum(len(self.visible_text(p)) for p in found)
-            blocks = [
-                b for b in container.xpath(_TEXT_BLOCKS) if reads_as_prose(self.visible_text(b))
-            ]
+            blocks = [b for b in _text_blocks(container) if reads_as_prose(self.visible_text(b))]
             if sum(len(self.visible_text(block)) for block in blocks) > 2 * size:
                 found = in_page_order(container, found + blocks)
             memo[container] = found

@@ -80,7 +80,7 @@ BLOCK_TAGS = frozenset(
 _CLOSING_PUNCTUATION = frozenset(",.;:!?)")
 
 
-def _is_drop_cap(block: html.HtmlElement) -> bool:
+def is_drop_cap(block: html.HtmlElement) -> bool:
     """Whether `block` is a drop cap: a word's first letter in a block of its own, one
     capital letter opening its parent's text, the word's rest right after it
     ("<div>T</div>he ..."); it joins that word as an inline element would, where another
@@ -121,7 +121,7 @@ def _collect_text(element: html.HtmlElement, skipped: set[Any], pieces: list[str
         if tag.__class__ is str:
             if tag == "br":
                 pieces.append(" ")
-            elif tag in BLOCK_TAGS and not _is_drop_cap(child):  # a block stands apart
+            elif tag in BLOCK_TAGS and not is_drop_cap(child):  # a block stands apart
                 pieces.append(" ")
                 _collect_text(child, skipped, pieces)
                 if not (child.tail and child.tail[:1] in _CLOSING_PUNCTUATION):
@@ -188,7 +188,7 @@ def _collect_short(element: html.HtmlElement, pieces: list[str], left: int, unco
             if child.tag == "br":
                 pieces.append(" ")
             else:
-                block = child.tag in BLOCK_TAGS and not _is_drop_cap(child)
+                block = child.tag in BLOCK_TAGS and not is_drop_cap(child)
                 if block:
                     pieces.append(" ")
                 left = _collect_short(child, pieces, left, uncounted)
