@@ -488,3 +488,33 @@ def test_a_stamp_whose_update_part_is_no_date_gives_no_update_time(stamps: str) 
     assert analysis.article is not None
     assert analysis.article["datePublished"] == "2016-12-18T15:43:00Z"
     assert analysis.article["dateModified"] is None
+
+
+@pytest.mark.parametrize(
+    ("name", "marker", "replacement", "headline"),
+    [
+        (
+            "cnn_2013/gallery_two_authors_no_place",
+            ">10 loan to hall queue smoke<",
+            "><span>Video</span>10 loan to hall queue smoke<",
+            "10 loan to hall queue smoke",
+        ),
+        (
+            "cnn_2015/div_paragraphs_embeds_service_notes",
+            ">Mopti square 'year' near crate plot queue her price elder white </a>",
+            ">Mopti square 'year' near crate plot queue her price elder white"
+            " <span>Gallery</span></a>",
+            "Mopti square 'year' near crate plot queue her price elder white",
+        ),
+    ],
+)
+def test_a_media_label_inside_a_related_cards_link_is_not_its_headline(
+    name: str, marker: str, replacement: str, headline: str
+) -> None:
+    """A related card's link printing "Video" or "Gallery" in an unclassed ``<span>`` beside
+    the headline gave it glued to the headline ("Video10 loan ...")."""
+    expected, analysis = _fixture_changed(name, marker, replacement)
+    assert analysis.article is not None
+    headlines = [link["headline"] for link in analysis.article["relatedLinks"]]
+    assert headline in headlines
+    assert headlines == [link["headline"] for link in expected["relatedLinks"]]

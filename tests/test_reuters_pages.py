@@ -674,3 +674,33 @@ def test_an_xhtml_page_in_xml_lang_gives_its_language() -> None:
     assert expected["inLanguage"] is None
     assert analysis.article is not None
     assert analysis.article["inLanguage"] == "fr"
+
+
+@pytest.mark.parametrize(
+    ("name", "marker", "replacement"),
+    [
+        (
+            "reuters_2013/segou_hostage_threat_2013",
+            '-idUSBRE90H0KQ20130118">Ferry',
+            '-idUSBRE90H0KQ20130118"><span>Video</span> Ferry',
+        ),
+        (
+            "reuters_2018/bamako_runoff_vote_2020",
+            "Factbox: What is at stake in Mali&#x27;s runoff</a>",
+            "Factbox: What is at stake in Mali&#x27;s runoff <span>Watch</span></a>",
+        ),
+        (
+            "reuters_2021/bamako_video_fact_check_es_2024",
+            "Foto de Gao es de 2013</a>",
+            "Foto de Gao es de 2013<span>Live</span></a>",
+        ),
+    ],
+)
+def test_a_media_label_inside_a_related_cards_link_is_not_its_headline(
+    name: str, marker: str, replacement: str
+) -> None:
+    """A related card's link printing "Video", "Watch" or "Live" in an unclassed ``<span>``
+    beside the headline gave it glued to the headline ("Video Ferry owners ...")."""
+    expected, analysis = _reuters_fixture_changed(name, marker, replacement)
+    assert analysis.article is not None
+    assert analysis.article["relatedLinks"] == expected["relatedLinks"]

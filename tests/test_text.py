@@ -7,7 +7,7 @@ import re
 import pytest
 from lxml import html
 
-from crawler.pages.text import normalize_space, short_text_of, text_of
+from crawler.pages.text import headline_text, normalize_space, short_text_of, text_of
 
 # The rule as written: control characters dropped, whitespace runs (NBSP and zero-width
 # characters included) made one space, trimmed.
@@ -132,3 +132,36 @@ def test_a_drop_cap_joins_its_word_and_other_blocks_stand_apart(markup: str, tex
     element = html.fromstring(markup)
     assert text_of(element) == text
     assert short_text_of(element, 100) == text
+
+
+@pytest.mark.parametrize(
+    ("markup", "headline"),
+    [
+        # A media label in an element of its own first or last in the link: the card's.
+        ("<a href='/x'><span>Video</span>Rains come early to Gao</a>", "Rains come early to Gao"),
+        ("<a href='/x'><span>VIDEO</span> Rains come early</a>", "Rains come early"),
+        ("<a href='/x'><span>Watch:</span> Rains come early</a>", "Rains come early"),
+        ("<a href='/x'><b>Gallery</b> <span>Rains come early</span></a>", "Rains come early"),
+        ("<a href='/x'>Rains come early to Gao <span>Video</span></a>", "Rains come early to Gao"),
+        ("<a href='/x'>Rains come early<span>Live</span></a>", "Rains come early"),
+        ("<a href='/x'><div><span>Video</span></div><h3>Rains come</h3></a>", "Rains come"),
+        # A word of the headline itself, in an element or not: kept.
+        ("<a href='/x'><span>Live</span> updates: Rains in Gao</a>", "Live updates: Rains in Gao"),
+        ("<a href='/x'><em>Watch</em> the river rise in Gao</a>", "Watch the river rise in Gao"),
+        (
+            "<a href='/x'>Where to see the final <span>live</span></a>",
+            "Where to see the final live",
+        ),
+        ("<a href='/x'>Video shows the river rising</a>", "Video shows the river rising"),
+        ("<a href='/x'>Rains <span>Live</span> in Gao</a>", "Rains Live in Gao"),
+        ("<a href='/x'><span>Video</span></a>", "Video"),  # the link's whole text
+        ("<a href='/x'><span>Video games</span> Rains come</a>", "Video games Rains come"),
+    ],
+)
+def test_a_media_label_beside_a_links_headline_is_not_part_of_it(
+    markup: str, headline: str
+) -> None:
+    """A card's link printing a media label ("Video", "Gallery", "Live", "Watch") in an
+    element of its own before or after the headline: the label is the card's, not the
+    headline's; the same word as the headline's own is kept."""
+    assert headline_text(html.fragment_fromstring(markup)) == headline

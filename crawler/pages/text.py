@@ -144,14 +144,43 @@ def text_of(element: html.HtmlElement | None, skip: Iterable[html.HtmlElement] =
 
 def headline_text(element: html.HtmlElement) -> str:
     """The visible text of a link or card's headline, less what it prints beside the headline
-    inside it: a time (``<time>``, a timestamp or label element, a kicker) or an icon's SVG,
-    whose ``<title>`` is a tooltip, not text."""
+    inside it: a time (``<time>``, a timestamp or label element, a kicker), an icon's SVG,
+    whose ``<title>`` is a tooltip, not text, or a media label before or after it."""
     skip = [
         inner
         for inner in element.iterdescendants()
         if isinstance(inner.tag, str) and _is_beside_headline(inner)
     ]
-    return text_of(element, skip=skip)
+    text = text_of(element, skip=skip)
+    for inner in element.iterdescendants():
+        if not isinstance(inner.tag, str):
+            continue
+        label = short_text_of(inner, _MEDIA_LABEL_LENGTH)
+        if not label or not _MEDIA_LABEL_RE.fullmatch(label):
+            continue
+        rest = text_of(element, skip=[*skip, inner])
+        if rest and _is_media_label(label, text, rest):
+            skip.append(inner)
+            text = rest
+    return text
+
+
+# What a card prints of the page it links to, in an element of its own beside the headline
+# ("<span>Video</span>Rains come early"), a colon or bar after it at most.
+_MEDIA_LABEL_RE = re.compile(r"(?i)(?:videos?|gallery|photos|live|watch|audio|podcast)\s*[:|]?")
+_MEDIA_LABEL_LENGTH = 10
+
+
+def _is_media_label(label: str, text: str, rest: str) -> bool:
+    """Whether `label`, an element's whole text, is a media label beside the headline `rest`
+    in the link's `text`: the text's start, before a headline's first word, not the first of
+    its words ("<span>Live</span> updates: ...", "<em>Watch</em> the river rise"); or its
+    end, printed as a label (capitalised: "... the final <span>live</span>" is a word)."""
+    if text.startswith(label) and normalize_space(text[len(label) :]) == rest:
+        return not rest[0].islower()
+    if text.endswith(label) and normalize_space(text[: -len(label)]) == rest:
+        return label[0].isupper()
+    return False
 
 
 def _is_beside_headline(element: html.HtmlElement) -> bool:
