@@ -1817,3 +1817,24 @@ def test_a_drop_cap_in_a_div_blocks_first_paragraph_keeps_it(wrapper: str, cap: 
     analysis = analyse(url, HTML, body.encode(), source="reuters")
     assert analysis.article is not None, analysis.reason
     assert analysis.article["paragraphs"] == story
+
+
+@pytest.mark.parametrize(
+    ("headline", "title"),
+    [
+        ("Segou gets a rice mill", ""),
+        ("SEGOU GETS A RICE\u2026", ""),
+        ("Segou gets...", ""),
+        ("Segou\u2019s \u2018new\u2019 rice mill", "Segou's 'new' rice mill - CNN.com"),
+    ],
+)
+def test_a_story_naming_no_page_is_its_own_under_its_headline(headline: str, title: str) -> None:
+    """A story's JSON-LD naming no page, its headline the printed one (in another case or
+    typography, or cut short with an ellipsis, as some sites cap it): the page's own
+    story, its date read."""
+    story = {"@type": "NewsArticle", "headline": headline, "datePublished": "2032-04-01T10:00:00Z"}
+    head = f"<script type='application/ld+json'>{json.dumps(story)}</script>"
+    head += f"<meta property='og:title' content=\"{title}\">" if title else ""
+    item = analyse(URL, HTML, page(head), source="cnn").article
+    assert item is not None
+    assert item["datePublished"] == "2032-04-01T10:00:00Z"

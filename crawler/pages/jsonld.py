@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from .lines import plain_typography
 from .text import normalize_space
 from .urls import dedup_key, resolve_link, same_page_form
 
@@ -115,12 +116,15 @@ def _addresses(story: dict[str, Any], base: str) -> list[str]:
 
 
 def _titled(story: dict[str, Any], titles: Collection[str]) -> bool:
-    """Whether `story`'s headline is within one of `titles` (case aside)."""
+    """Whether `story`'s headline is within one of `titles` (case and typography aside, and
+    an ellipsis ending it: a site may cut the headline it states)."""
     headline = story.get("headline")
-    if not isinstance(headline, str) or not normalize_space(headline):
+    if not isinstance(headline, str):
         return False
-    key = normalize_space(headline).casefold()
-    return any(key in normalize_space(title).casefold() for title in titles)
+    key = plain_typography(normalize_space(headline)).rstrip(". ").casefold()
+    return bool(key) and any(
+        key in plain_typography(normalize_space(title)).casefold() for title in titles
+    )
 
 
 # schema.org's types of organisations not named "...Organization".

@@ -93,6 +93,11 @@ _PLAIN_QUOTES = str.maketrans(
 )
 
 
+def plain_typography(text: str) -> str:
+    """`text` with curly quotes, dashes and ellipses as a plain keyboard types them."""
+    return text.translate(_PLAIN_QUOTES)
+
+
 # Where a byline's names end: "By A and B, CNN", "By A for CNN", "By A | Updated ...".
 _BYLINE_NAMES_END = re.compile(r",|\s(?:for|via|in|\||[-\u2013\u2014])\s")
 # What ends a sentence; a stamp ends so only in "a.m." or when it says what it is.
@@ -219,9 +224,9 @@ def stamp_and_byline(text: str) -> tuple[str, str] | None:
 
 def mostly_within(texts: list[str], body: str) -> bool:
     """Whether most of `texts` (by length) is found in `body`, typography aside."""
-    body = body.translate(_PLAIN_QUOTES)
+    body = plain_typography(body)
     total = sum(map(len, texts))
-    within = sum(len(text) for text in texts if text.translate(_PLAIN_QUOTES) in body)
+    within = sum(len(text) for text in texts if plain_typography(text) in body)
     return 2 * within >= total
 
 
