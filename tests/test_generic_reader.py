@@ -1794,7 +1794,7 @@ def test_a_collection_pages_one_listed_story_is_not_its_own() -> None:
 
 
 @pytest.mark.parametrize("wrapper", ["article", "main"])
-@pytest.mark.parametrize("cap", ["<div>L</div>", "<div class='zz-cap'>L</div>"])
+@pytest.mark.parametrize("cap", ["<div>L</div>", "<div class='zz-cap'>L</div>", "<p>L</p>"])
 def test_a_drop_cap_in_a_div_blocks_first_paragraph_keeps_it(wrapper: str, cap: str) -> None:
     """A story printed in plain ``<div>`` blocks whose first block opens with a drop cap in
     a block of its own (``<div>L</div>orries ...``): the first paragraph, the letter joined

@@ -273,23 +273,30 @@ _PARAGRAPHS = (
     "[not(.//p)][not(.//div[contains(@class, 'paragraph')])]"
 )
 # Where a story has none of those (each paragraph a plain <div>): the blocks of text, the
-# <div> elements holding no block of their own but a drop cap (a childless <div> of one
-# letter, told by :func:`_text_blocks`).
+# <div> elements holding no block of their own but a drop cap (a childless <div> or <p> of
+# one letter, told by :func:`_text_blocks`).
 _TEXT_BLOCKS = (
-    ".//div[not(.//div[* or string-length(normalize-space()) != 1]|.//p|.//ul|.//ol|.//table"
+    ".//div[not(.//div[* or string-length(normalize-space()) != 1]"
+    "|.//p[* or string-length(normalize-space()) != 1]|.//ul|.//ol|.//table"
     "|.//figure|.//section|.//article|.//h1|.//h2|.//h3)][normalize-space()]"
 )
 
 
 def _text_blocks(root: html.HtmlElement, query: str = _TEXT_BLOCKS) -> list[html.HtmlElement]:
-    """The blocks of text `query` finds under `root`: those holding a ``<div>`` only where
-    each is a drop cap (``<div>T</div>he mill ...``), which joins its word; not the drop
-    caps themselves."""
+    """The blocks of text `query` finds under `root`: those holding a ``<div>`` or ``<p>``
+    only where each is a drop cap (``<div>T</div>he mill ...``), which joins its word; not
+    the drop caps themselves."""
     return [
         block
         for block in compiled(query)(root)
-        if not is_drop_cap(block) and all(map(is_drop_cap, block.iterdescendants("div")))
+        if not is_drop_cap(block) and all(map(is_drop_cap, block.iterdescendants("div", "p")))
     ]
+
+
+def _paragraphs(root: html.HtmlElement, query: str = _PARAGRAPHS) -> list[html.HtmlElement]:
+    """The paragraphs `query` finds under `root`, less drop caps (``<p>T</p>he mill ...``):
+    a letter of its parent's first word, no paragraph of its own."""
+    return [p for p in compiled(query)(root) if not is_drop_cap(p)]
 
 
 # What a block of text holds none of: a block, a paragraph or a heading of its own.
@@ -467,7 +474,7 @@ class GenericArticlePage(ArticlePage):
         in its footer may be one long one). Paragraphs each in a wrapper of their own
         (``<div class="txt"><p>``) count as their wrappers' parent's. Where no element
         holds two ``<p>``, each paragraph may be a plain ``<div>``: blocks of prose."""
-        chosen, size, count = self._holder_of(self.ctx.xpath("//body//p"))
+        chosen, size, count = self._holder_of(_paragraphs(self.ctx.doc, "//body//p"))
         if count < 2:
             blocks = _text_blocks(self.ctx.doc, "//body" + _TEXT_BLOCKS[1:])
             prose = [b for b in blocks if reads_as_prose(self.visible_text(b))]
@@ -602,7 +609,7 @@ class GenericArticlePage(ArticlePage):
         memo = self.__dict__.setdefault("_paragraph_memo", {})
         found = memo.get(container)
         if found is None:
-            found = container.xpath(_PARAGRAPHS)
+            found = _paragraphs(container)
             size = sum(len(self.visible_text(p)) for p in found)
             blocks = [b for b in _text_blocks(container) if reads_as_prose(self.visible_text(b))]
             if sum(len(self.visible_text(block)) for block in blocks) > 2 * size:
