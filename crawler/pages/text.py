@@ -152,6 +152,8 @@ def headline_text(element: html.HtmlElement) -> str:
         if isinstance(inner.tag, str) and _is_beside_headline(inner)
     ]
     text = text_of(element, skip=skip)
+    if not _MEDIA_EDGE_RE.search(text):  # most links: no label at either end, none to look for
+        return text
     for inner in element.iterdescendants():
         if not isinstance(inner.tag, str):
             continue
@@ -167,8 +169,11 @@ def headline_text(element: html.HtmlElement) -> str:
 
 # What a card prints of the page it links to, in an element of its own beside the headline
 # ("<span>Video</span>Rains come early"), a colon or bar after it at most.
-_MEDIA_LABEL_RE = re.compile(r"(?i)(?:videos?|gallery|photos|live|watch|audio|podcast)\s*[:|]?")
+_MEDIA_WORDS = r"(?:videos?|gallery|photos|live|watch|audio|podcast)"
+_MEDIA_LABEL_RE = re.compile(rf"(?i){_MEDIA_WORDS}\s*[:|]?")
 _MEDIA_LABEL_LENGTH = 10
+# A link's text that may open or end with one of those labels.
+_MEDIA_EDGE_RE = re.compile(rf"(?i)^{_MEDIA_WORDS}|{_MEDIA_WORDS}\s*[:|]?$")
 
 
 def _is_media_label(label: str, text: str, rest: str) -> bool:
