@@ -59,6 +59,12 @@ EXAMPLES = [
     ("By Dana Ford, GAO", ["Dana Ford"]),
     # A byline all in capitals names its people all the same.
     ("By DANA FORD AND TOM WATKINS", ["DANA FORD", "TOM WATKINS"]),
+    # A name in capitals joined to a person's by a lower-case "and" or "with" is a person;
+    # once the places begin, capitals joined so are places too.
+    ("By Dana Ford and TOM WATKINS", ["Dana Ford", "TOM WATKINS"]),
+    ("By Dana Ford with TOM WATKINS, CNN", ["Dana Ford", "TOM WATKINS"]),
+    ("By Dana Ford | BAMAKO and GAO", ["Dana Ford"]),
+    ("By Dana Ford and Tom Watkins | SAN FRANCISCO AND WASHINGTON", ["Dana Ford", "Tom Watkins"]),
 ]
 
 

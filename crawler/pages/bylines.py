@@ -238,16 +238,28 @@ def person_of(part: str) -> str | None:
 def byline_names(raw: str | None) -> list[str]:
     """The people a byline or contributor line names, in order, each once. Where the names
     are printed in lower case, a part all in capitals after them is where the reporters
-    are ("By A and B | SAN FRANCISCO/WASHINGTON", "By A, GAO"), or an agency, not a person."""
+    are ("By A and B | SAN FRANCISCO/WASHINGTON", "By A, GAO"), or an agency, not a person;
+    unless a lower-case "and" or "with" joins it to the people ("By A and B C")."""
     text = _strip_lead(normalize_space(raw))
     names: list[str] = []
-    for part in _SPLIT_RE.split(text):
-        if names and _in_capitals(part) and not _in_capitals(text):
+    places = False
+    pieces = _SEPARATED_RE.split(text)
+    # The parts, each with the separator printed before it ("" before the first).
+    for before, part in zip(["", *pieces[1::2]], pieces[::2], strict=True):
+        joined = not places and before.strip() in _PEOPLE_JOINS
+        if names and _in_capitals(part) and not _in_capitals(text) and not joined:
+            places = True
             continue
         name = person_of(part)
         if name and name not in names:
             names.append(name)
     return names
+
+
+# _SPLIT_RE keeping what it splits at; the lower-case words that join a person to the one
+# before (a list of places in capitals prints its "AND" so).
+_SEPARATED_RE = re.compile(f"({_SPLIT_RE.pattern})", _SPLIT_RE.flags)
+_PEOPLE_JOINS = frozenset({"and", "with", ", and"})
 
 
 def _in_capitals(text: str) -> bool:
