@@ -1838,3 +1838,19 @@ def test_a_story_naming_no_page_is_its_own_under_its_headline(headline: str, tit
     item = analyse(URL, HTML, page(head), source="cnn").article
     assert item is not None
     assert item["datePublished"] == "2032-04-01T10:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "headline", ["Segou gets a rice mill - CNN", "Segou gets a rice mill | CNN Politics"]
+)
+def test_a_story_naming_no_page_is_its_own_under_its_headline_and_outlet(headline: str) -> None:
+    """A story's JSON-LD naming no page, its headline the printed one with the outlet's
+    suffix (the title tag's form, as some sites state it): the page's own story, not a
+    listed one, so the page is an article and its date read. Before, the page was no
+    article: its structured data was taken for another page's story."""
+    story = {"@type": "NewsArticle", "headline": headline, "datePublished": "2032-04-01T10:00:00Z"}
+    head = f"<script type='application/ld+json'>{json.dumps(story)}</script>"
+    head += "<meta property='og:title' content='Segou gets a rice mill'>"
+    analysis = analyse(URL, HTML, page(head), source="cnn")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["datePublished"] == "2032-04-01T10:00:00Z"

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from .article import headline_suffixes
 from .lines import plain_typography
-from .text import normalize_space
+from .text import normalize_space, strip_suffixes
 from .urls import dedup_key, resolve_link, same_page_form
 
 # Structured-data types that are one story (the JSON-LD "@type" values).
@@ -116,12 +117,14 @@ def _addresses(story: dict[str, Any], base: str) -> list[str]:
 
 
 def _titled(story: dict[str, Any], titles: Collection[str]) -> bool:
-    """Whether `story`'s headline is within one of `titles` (case and typography aside, and
-    an ellipsis ending it: a site may cut the headline it states)."""
+    """Whether `story`'s headline is within one of `titles` (case and typography aside, an
+    ellipsis ending it: a site may cut the headline it states, and an outlet's suffix: it
+    may state its title tag's " - CNN" form)."""
     headline = story.get("headline")
     if not isinstance(headline, str):
         return False
-    key = plain_typography(normalize_space(headline)).rstrip(". ").casefold()
+    headline = strip_suffixes(normalize_space(headline), headline_suffixes())
+    key = plain_typography(headline).rstrip(". ").casefold()
     return bool(key) and any(
         key in plain_typography(normalize_space(title)).casefold() for title in titles
     )
