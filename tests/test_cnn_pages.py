@@ -518,3 +518,25 @@ def test_a_media_label_inside_a_related_cards_link_is_not_its_headline(
     headlines = [link["headline"] for link in analysis.article["relatedLinks"]]
     assert headline in headlines
     assert headlines == [link["headline"] for link in expected["relatedLinks"]]
+
+
+def test_a_photo_printed_twice_keeps_the_caption_of_either_print() -> None:
+    """A 2013 story printing one photo twice, the first time without its caption (a lede
+    photo, then its gallery slide with the caption): listed once, where it is first
+    printed, with the caption. Before, the caption-less print was kept and the caption
+    lost."""
+    path = (
+        Path(__file__).parent / "data" / "pages" / "cnn_2013" / "gallery_two_authors_no_place.html"
+    )
+    page = path.read_text(encoding="utf-8")
+    start = page.index('<div class="cnnArticleGalleryPhotoContainer">')
+    end = page.index('<div class="cnnArticleGalleryPhotoContainer">', start + 1)
+    slide = page[start:end]
+    bare = re.sub(r"(<cite[^>]*>)[^<]*(</cite>)", r"\1\2", slide)
+    assert bare != slide
+    expected, analysis = _fixture_changed(
+        "cnn_2013/gallery_two_authors_no_place", slide, bare + slide
+    )
+    assert analysis.article is not None
+    assert analysis.article["images"] == expected["images"]
+    assert expected["images"][0]["caption"]

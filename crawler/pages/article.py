@@ -290,15 +290,14 @@ class ArticlePage:
 
 
 def photos_once(images: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each photo once, the first time it is printed: a page may show one twice (its lede
-    photo again in a gallery, a slide repeated)."""
-    seen: set[str] = set()
-    kept = []
+    """Each photo once, where it is first printed: a page may show one twice (its lede
+    photo again in a gallery, a slide repeated), with its caption printed either time."""
+    kept: dict[str, dict[str, Any]] = {}
     for image in images:
-        if image["url"] not in seen:
-            seen.add(image["url"])
-            kept.append(image)
-    return kept
+        first = kept.setdefault(image["url"], image)
+        if not first.get("caption") and image.get("caption"):
+            kept[image["url"]] = {**first, "caption": image["caption"]}
+    return list(kept.values())
 
 
 def listed_once(links: list[tuple[Link, str]], own: str) -> list[tuple[Link, str]]:
