@@ -127,6 +127,21 @@ def test_a_role_of_two_people_joined_by_with() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "editors"),
+    [
+        ("Editing by Jo Hale, with Lena Weiss", ["Jo Hale", "Lena Weiss"]),
+        ("Editing by Jo Hale, with Lena Weiss and Ada Park", ["Jo Hale", "Lena Weiss", "Ada Park"]),
+    ],
+)
+def test_a_role_of_people_joined_by_a_comma_and_with(line: str, editors: list[str]) -> None:
+    # Before: a person "with Lena Weiss".
+    assert _pairs(f"(Reporting by Oumar Sidibe; {line})") == [
+        ("Oumar Sidibe", "reporting"),
+        *((name, "editing") for name in editors),
+    ]
+
+
 def test_contributors() -> None:
     assert _pairs("Moussa Diallo and Tiemoko Sangare contributed to this report.") == [
         ("Moussa Diallo", "contributor"),

@@ -35,8 +35,10 @@ _CONTRIBUTED_RE = re.compile(
     r"^(?P<names>.+?)\s+contributed\s+(?:to\s+this\s+(?:report|story|article)|reporting)\.?$",
     re.IGNORECASE,
 )
-# "A and B", "A, B and C", "A, B, and C", "A & B", "A with B"
-_NAME_SPLIT_RE = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s+with\s+|\s*&\s*|,|;)\s*", re.IGNORECASE)
+# "A and B", "A, B and C", "A, B, and C", "A & B", "A with B", "A, with B"
+_NAME_SPLIT_RE = re.compile(
+    r"\s*(?:,\s*(?:and|with)\s+|\s+(?:and|with)\s+|\s*&\s*|,|;)\s*", re.IGNORECASE
+)
 # The words that join a role to the one before it: "and", "with", "and with".
 _CONNECTOR_END_RE = re.compile(r"(?:^|\s)(?:and|with)$", re.IGNORECASE)
 # What ends a role's part before the next marker: separators and those words.
