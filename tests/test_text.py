@@ -165,3 +165,39 @@ def test_a_media_label_beside_a_links_headline_is_not_part_of_it(
     element of its own before or after the headline: the label is the card's, not the
     headline's; the same word as the headline's own is kept."""
     assert headline_text(html.fragment_fromstring(markup)) == headline
+
+
+@pytest.mark.parametrize(
+    ("markup", "headline"),
+    [
+        (
+            "<a href='/x'><div class='card-text has-kicker'><span class='kicker'>Analysis</span>"
+            "<h3>Rains come early to Gao</h3></div></a>",
+            "Rains come early to Gao",
+        ),
+        (
+            "<a href='/x'><span class='headline-with-timestamp'>Rains come early to Gao"
+            " <span class='timestamp'>2h ago</span></span></a>",
+            "Rains come early to Gao",
+        ),
+        (
+            "<a href='/x'><h3 class='kickerless-title'>Rains come early to Gao</h3></a>",
+            "Rains come early to Gao",
+        ),
+        (
+            "<a href='/x'><div class='title-timestamp'>Rains come early to Gao"
+            " <time>2h ago</time></div></a>",
+            "Rains come early to Gao",
+        ),
+        # A link printing only its kicker or time names no headline, as before.
+        ("<a href='/x'><span class='card__timestamp'>2h ago</span></a>", ""),
+    ],
+)
+def test_a_wrapper_named_for_its_kicker_or_time_keeps_the_headline_it_holds(
+    markup: str, headline: str
+) -> None:
+    """A card's link whose headline sits in an element with a class naming a kicker or a
+    timestamp ("has-kicker", "headline-with-timestamp"): the headline is kept, only the
+    kicker or time inside goes. Before, the wrapper was taken for the kicker and the
+    headline was empty."""
+    assert headline_text(html.fragment_fromstring(markup)) == headline

@@ -189,11 +189,30 @@ def _is_media_label(label: str, text: str, rest: str) -> bool:
 
 
 def _is_beside_headline(element: html.HtmlElement) -> bool:
-    """A time, label or icon printed inside a link beside its headline."""
-    if element.tag in ("time", "svg") or element.get("data-testid") == "Label":
+    """A time, label or icon printed inside a link beside its headline; not an element its
+    class names so that is the headline's own or holds it ("has-kicker",
+    "headline-with-timestamp"): a heading, or one holding a heading, time or label."""
+    if _is_time_or_icon(element):
         return True
-    classes = element.get("class")
-    return classes is not None and ("timestamp" in classes or "kicker" in classes)
+    if not _names_a_kicker(element) or element.tag in _HEADINGS:
+        return False
+    return not any(
+        isinstance(inner.tag, str)
+        and (inner.tag in _HEADINGS or _is_time_or_icon(inner) or _names_a_kicker(inner))
+        for inner in element.iterdescendants()
+    )
+
+
+def _is_time_or_icon(element: html.HtmlElement) -> bool:
+    return element.tag in ("time", "svg") or element.get("data-testid") == "Label"
+
+
+def _names_a_kicker(element: html.HtmlElement) -> bool:
+    classes = element.get("class") or ""
+    return "timestamp" in classes or "kicker" in classes
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def short_text_of(element: html.HtmlElement, limit: int, uncounted: str = "") -> str | None:
