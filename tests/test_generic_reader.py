@@ -1854,3 +1854,39 @@ def test_a_story_naming_no_page_is_its_own_under_its_headline_and_outlet(headlin
     analysis = analyse(URL, HTML, page(head), source="cnn")
     assert analysis.article is not None, analysis.reason
     assert analysis.article["datePublished"] == "2032-04-01T10:00:00Z"
+
+
+@pytest.mark.parametrize("cut", ["\u2026", "...", " ..."])
+def test_a_story_naming_no_page_is_its_own_under_a_title_cut_short(cut: str) -> None:
+    """A page whose ``<h1>`` is the site's logo and whose ``og:title`` and ``<title>`` cut
+    the headline short with an ellipsis, its JSON-LD story naming no page under the whole
+    headline: the page's own story, so the page is an article. Before, the headline was
+    not found within any title and the page was no article."""
+    story = {
+        "@type": "NewsArticle",
+        "headline": "Segou gets a rice mill, its first in three decades",
+        "datePublished": "2032-04-01T10:00:00Z",
+    }
+    head = (
+        f"<title>Segou gets a rice mill, its first{cut}</title>"
+        f"<meta property='og:title' content='Segou gets a rice mill, its first{cut}'>"
+        f"<script type='application/ld+json'>{json.dumps(story)}</script>"
+    )
+    doc = (
+        f"<html><head>{head}</head><body><h1 class='logo'>Daily Sahel</h1>"
+        f"<div class='story'>{BODY}</div></body></html>"
+    )
+    analysis = analyse(URL, HTML, doc.encode(), source="cnn")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["datePublished"] == "2032-04-01T10:00:00Z"
+
+
+def test_a_section_front_titled_with_a_short_cut_title_takes_no_listed_story() -> None:
+    """A section front whose ``og:title`` is a word or two cut with an ellipsis ("Africa
+    ..."), its JSON-LD a listed story naming no page whose headline opens with that word:
+    still no article; a title cut so short tells no story apart."""
+    story = {"@type": "NewsArticle", "headline": "Africa news roundup: rains come early"}
+    page = _front(story).replace(b"content='Africa news'", b"content='Africa news...'")
+    analysis = analyse(FRONT_URL, HTML, page)
+    assert analysis.article is None
+    assert "another page's story" in analysis.reason

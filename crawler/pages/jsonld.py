@@ -119,15 +119,34 @@ def _addresses(story: dict[str, Any], base: str) -> list[str]:
 def _titled(story: dict[str, Any], titles: Collection[str]) -> bool:
     """Whether `story`'s headline is within one of `titles` (case and typography aside, an
     ellipsis ending it: a site may cut the headline it states, and an outlet's suffix: it
-    may state its title tag's " - CNN" form)."""
+    may state its title tag's " - CNN" form), or opens with a title cut with an ellipsis
+    (a site may cut its ``og:title`` or ``<title>`` instead)."""
     headline = story.get("headline")
     if not isinstance(headline, str):
         return False
     headline = strip_suffixes(normalize_space(headline), headline_suffixes())
-    key = plain_typography(headline).rstrip(". ").casefold()
-    return bool(key) and any(
-        key in plain_typography(normalize_space(title)).casefold() for title in titles
-    )
+    key = _title_key(headline)
+    if not key:
+        return False
+    for title in titles:
+        plain = plain_typography(normalize_space(title)).casefold()
+        if key in plain:
+            return True
+        stem = _title_key(plain)
+        cut = plain.endswith("...") and len(stem.split()) >= _CUT_TITLE_WORDS
+        if cut and key.startswith(stem):
+            return True
+    return False
+
+
+# A title is cut for being long: one cut to fewer words ("Africa...") tells no story apart.
+_CUT_TITLE_WORDS = 4
+
+
+def _title_key(text: str) -> str:
+    """`text` as headlines and titles are compared: plain typography, no case, and no full
+    stop or ellipsis ending it."""
+    return plain_typography(text).rstrip(". ").casefold()
 
 
 # schema.org's types of organisations not named "...Organization".
