@@ -63,6 +63,9 @@ EXAMPLES = [
     # once the places begin, capitals joined so are places too.
     ("By Dana Ford and TOM WATKINS", ["Dana Ford", "TOM WATKINS"]),
     ("By Dana Ford with TOM WATKINS, CNN", ["Dana Ford", "TOM WATKINS"]),
+    # A wire agency by its whole name names no one, as "AP" does.
+    ("By Dana Ford, Associated Press", ["Dana Ford"]),
+    ("By Dana Ford and Tom Watkins, Agence France-Presse", ["Dana Ford", "Tom Watkins"]),
     ("By Dana Ford | BAMAKO and GAO", ["Dana Ford"]),
     ("By Dana Ford and Tom Watkins | SAN FRANCISCO AND WASHINGTON", ["Dana Ford", "Tom Watkins"]),
 ]

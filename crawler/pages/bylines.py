@@ -114,7 +114,8 @@ TITLE_QUALIFIERS = frozenset(
 )
 # A part holding one of these is a staff or wire line, not a person.
 _STAFF_RE = re.compile(
-    r"\b(?:staff|wire|wires|newsroom|reports|desk|team|editors|agencies|news\s+service)\b",
+    r"\b(?:staff|wire|wires|newsroom|reports|desk|team|editors|agencies|news\s+service"
+    r"|associated\s+press|agence\s+france[-\s]presse)\b",
     re.IGNORECASE,
 )
 # Lower-case words that can open a part but never a name ("the", "for CNN").
