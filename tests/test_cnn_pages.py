@@ -215,19 +215,30 @@ def test_a_cnnmoney_source_line_of_any_brand_names_its_place(brand: str) -> None
     assert analysis.article["dateline"] == expected["dateline"] == "New Tominian"
 
 
-@pytest.mark.parametrize("label", ["Read More:", "READ MORE:", "READ:"])
-def test_a_cnnmoney_read_line_lists_its_link(label: str) -> None:
-    """A CNNMoney "Read More: ..." line leaves the body as a read line does: its link is
-    an inline related link, as "Related: ..." lines' are; it was listed nowhere."""
+_MONEY_LINK = "http://money.cnn.com/2015/10/01/news/world/dao-ferry-fares/"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # "Read More: ..." lines leave the body as read lines do; their links were nowhere.
+        *(f'<p> {label} <a href="{_MONEY_LINK}">Dao ferry fares rise again</a> </p> '
+          for label in ("Read More:", "READ MORE:", "READ:")),
+        # The label inside the link ("<a>Read More: Headline</a>") is no part of it; it was.
+        *(f'<p><a href="{_MONEY_LINK}">{label} Dao ferry fares rise again</a></p> '
+          for label in ("Related:", "Read More:", "READ:")),
+    ],
+)  # fmt: skip
+def test_a_cnnmoney_read_line_lists_its_link_without_its_label(line: str) -> None:
+    """A CNNMoney read line's link is an inline related link, as "Related: ..." lines'
+    are, its headline without the line's label, wherever the label is printed."""
     marker = '<div id="storyFooter"></div>'
-    url = "http://money.cnn.com/2015/10/01/news/world/dao-ferry-fares/"
-    line = f'<p> {label} <a href="{url}">Dao ferry fares rise again</a> </p> '
     expected, analysis = _fixture_changed(
         "cnn_money/footer_stamp_related_lines", marker, line + marker
     )
     assert analysis.article is not None
     assert analysis.article["paragraphs"] == expected["paragraphs"]
-    wanted = {"url": url, "headline": "Dao ferry fares rise again", "kind": "inline"}
+    wanted = {"url": _MONEY_LINK, "headline": "Dao ferry fares rise again", "kind": "inline"}
     assert analysis.article["relatedLinks"] == [*expected["relatedLinks"], wanted]
 
 
@@ -391,22 +402,6 @@ def test_a_read_label_inside_the_link_is_not_its_headline(label: str) -> None:
     assert analysis.article is not None
     assert analysis.article["paragraphs"] == expected["paragraphs"]
     assert analysis.article["relatedLinks"] == expected["relatedLinks"]
-
-
-@pytest.mark.parametrize("label", ["Related:", "Read More:", "READ:"])
-def test_a_cnnmoney_label_inside_the_link_is_not_its_headline(label: str) -> None:
-    """CNNMoney's "Related: ..." lines left the label off only when it stood before the
-    link: "<a>Read More: Headline</a>" kept it."""
-    marker = '<div id="storyFooter"></div>'
-    url = "http://money.cnn.com/2015/10/01/news/world/dao-ferry-fares/"
-    line = f'<p><a href="{url}">{label} Dao ferry fares rise again</a></p> '
-    expected, analysis = _fixture_changed(
-        "cnn_money/footer_stamp_related_lines", marker, line + marker
-    )
-    assert analysis.article is not None
-    assert analysis.article["paragraphs"] == expected["paragraphs"]
-    wanted = {"url": url, "headline": "Dao ferry fares rise again", "kind": "inline"}
-    assert analysis.article["relatedLinks"] == [*expected["relatedLinks"], wanted]
 
 
 _PHOTO_2013 = "http://i2.cdn.turner.com/cnn/dam/assets/131129200805-01-slow-1128-yard-gallery.jpg"
