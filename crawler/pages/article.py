@@ -258,8 +258,9 @@ class ArticlePage:
             ],
             canonical,
         )
-        dateline = not_a_writer(self.dateline(), self.authors())
-        authors = not_the_dateline(self.authors(), dateline)
+        authors = self.authors()
+        dateline = not_a_writer(self.dateline(), authors)
+        authors = not_the_dateline(authors, dateline)
         item = {
             "url": self.url(),
             "canonicalUrl": canonical,
