@@ -1053,26 +1053,38 @@ def test_ad_and_share_labels_printed_as_paragraphs_are_no_body_text() -> None:
     assert not {"Advertisement", "Share this article", "Ad Feedback"} & set(item["paragraphs"])
 
 
+BRIDGE_URL = "https://www.reuters.com/world/africa/niamey-bridge-reopens-2032-09-01/"
+BRIDGE_STORY = [
+    "Lorries crossed the Kennedy bridge again on Wednesday, a month after engineers"
+    " closed it to mend two of its piers.",
+    "Traders said the closure had doubled the price of onions in the capital's markets.",
+    "The bridge carries most of the city's traffic across the river, officials said.",
+]
+
+
+def _plain_div_page(
+    story: list[str], wrapper: str = "div", after: str = "", first: str = ""
+) -> bytes:
+    """A story in plain ``<div>`` blocks under its headline, in `wrapper`, `after` it on the
+    page; `first` printed in place of the first block's first word ("Lorries")."""
+    blocks = "".join(f"<div class='zz-q'>{text}</div>" for text in story)
+    if first:
+        blocks = blocks.replace(">Lorries", f">{first}", 1)
+    return (
+        "<html><head><meta property='og:type' content='article'></head><body>"
+        f"<{wrapper} class='zz-page'><h1>Niamey bridge reopens</h1>"
+        f"<div class='zz-b'>{blocks}</div></{wrapper}>{after}</body></html>"
+    ).encode()
+
+
 @pytest.mark.parametrize(
     "footer", ["", "<div class='zz-f'><p>All rights reserved by the news service.</p></div>"]
 )
 def test_a_story_in_plain_divs_outside_any_article_or_main_element(footer: str) -> None:
     """Each paragraph a plain ``<div>``, no ``<article>`` or ``<main>``: no item, also
     where one ``<p>`` stood elsewhere on the page (a footer's)."""
-    story = [
-        "NIAMEY, Sept 1 (Reuters) - Lorries crossed the Kennedy bridge again on Wednesday,"
-        " a month after engineers closed it to mend two of its piers.",
-        "Traders said the closure had doubled the price of onions in the capital's markets.",
-        "The bridge carries most of the city's traffic across the river, officials said.",
-    ]
-    blocks = "".join(f"<div class='zz-q'>{text}</div>" for text in story)
-    body = (
-        "<html><head><meta property='og:type' content='article'></head><body>"
-        f"<div class='zz-page'><h1>Niamey bridge reopens</h1><div class='zz-b'>{blocks}</div>"
-        f"</div>{footer}</body></html>"
-    )
-    url = "https://www.reuters.com/world/africa/niamey-bridge-reopens-2032-09-01/"
-    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    story = [f"NIAMEY, Sept 1 (Reuters) - {BRIDGE_STORY[0]}", *BRIDGE_STORY[1:]]
+    analysis = analyse(BRIDGE_URL, HTML, _plain_div_page(story, after=footer), source="reuters")
     assert analysis.article is not None, analysis.reason
     assert analysis.article["paragraphs"] == story
 
@@ -1800,23 +1812,10 @@ def test_a_drop_cap_in_a_div_blocks_first_paragraph_keeps_it(wrapper: str, cap: 
     a block of its own (``<div>L</div>orries ...``): the first paragraph, the letter joined
     to its word. Before, the block held a block, so it was no block of text, and the
     story's first paragraph was lost."""
-    story = [
-        "Lorries crossed the Kennedy bridge again on Wednesday, a month after engineers"
-        " closed it to mend two of its piers.",
-        "Traders said the closure had doubled the price of onions in the capital's markets.",
-        "The bridge carries most of the city's traffic across the river, officials said.",
-    ]
-    blocks = "".join(f"<div class='zz-q'>{text}</div>" for text in story)
-    blocks = blocks.replace(">Lorries", f">{cap}orries", 1)
-    body = (
-        "<html><head><meta property='og:type' content='article'></head><body>"
-        f"<{wrapper} class='zz-page'><h1>Niamey bridge reopens to lorries</h1>"
-        f"<div class='zz-b'>{blocks}</div></{wrapper}></body></html>"
-    )
-    url = "https://www.reuters.com/world/africa/niamey-bridge-reopens-2032-09-01/"
-    analysis = analyse(url, HTML, body.encode(), source="reuters")
+    body = _plain_div_page(BRIDGE_STORY, wrapper, first=f"{cap}orries")
+    analysis = analyse(BRIDGE_URL, HTML, body, source="reuters")
     assert analysis.article is not None, analysis.reason
-    assert analysis.article["paragraphs"] == story
+    assert analysis.article["paragraphs"] == BRIDGE_STORY
 
 
 @pytest.mark.parametrize(
