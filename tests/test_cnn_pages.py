@@ -311,6 +311,37 @@ def test_the_author_before_the_outlet_in_the_opening_is_no_dateline(signed: str)
     assert analysis.article["paragraphs"][0].startswith(f"{signed} (CNN International) -- ")
 
 
+_SIGNED_2013 = "cnn_2013/script_stamp_banner_topic"
+_BYLINE_2013 = '<div class="cnnByline">By  <b>Ed Tiemoko</b>, CNN</div>'
+
+
+@pytest.mark.parametrize(
+    ("opening", "dateline"),
+    [
+        ("Ed Tiemoko (CNN International)", None),
+        ("Ed Tiemoko (CNN)", None),
+        ("Washington (CNN)", "Washington"),
+    ],
+)
+def test_a_person_the_page_names_before_the_outlet_is_no_dateline(
+    opening: str, dateline: str | None
+) -> None:
+    """A 2013 story opening "Ed Tiemoko (CNN International) --" under no visible byline,
+    its author meta naming him: his name was the dateline (only a byline naming him said
+    it was no place)."""
+    path = Path(__file__).parent / "data" / "pages" / f"{_SIGNED_2013}.html"
+    page = path.read_text(encoding="utf-8")
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert _BYLINE_2013 in page
+    page = page.replace(_BYLINE_2013, "", 1)
+    page = page.replace("<p><b>Washington (CNN)</b> --", f"<p><b>{opening}</b> --", 1)
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["authors"] == []
+    assert analysis.article["dateline"] == dateline
+    assert analysis.article["paragraphs"][0].startswith(f"{opening} -- ")
+
+
 @pytest.mark.parametrize("updated_first", [False, True])
 def test_a_stamp_printing_both_times_gives_each_its_own(updated_first: bool) -> None:
     """A 2021 stamp "Published ... | Updated ..." on a page stating no time elsewhere: the

@@ -8,14 +8,14 @@ the fields its markup shows. :meth:`to_item` assembles the item in the spec's or
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cache
 from typing import Any, ClassVar
 
 from lxml import html
 
 from .base import SCHEMA_VERSION, Link, PageContext, compiled, in_page_order, in_regions, once
-from .bylines import parse_byline
+from .bylines import byline_names, parse_byline
 from .dates import parse_iso
 from .outlets import outlets
 from .text import normalize_space, strip_suffixes, text_of
@@ -27,6 +27,17 @@ def headline_suffixes() -> tuple[str, ...]:
     """What the outlets append to a headline (" - CNN.com", " | Reuters"), all of them: a
     page may carry another outlet's story under its own title."""
     return tuple(s for o in outlets() for s in o.headline_suffixes)
+
+
+# The meta tags that name a page's writers (or its editors: not the byline).
+AUTHOR_METAS = (
+    "author",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "article:author",
+)
 
 
 class ArticlePage:
@@ -193,6 +204,27 @@ class ArticlePage:
     def authors(self) -> list[dict[str, str]]:
         return parse_byline(self.byline())
 
+    @once
+    def jsonld_nodes(self) -> dict[str, dict[str, Any]]:
+        """The page's JSON-LD objects by their ``@id``, for references to them."""
+        return {node["@id"]: node for node in self.ctx.jsonld if isinstance(node.get("@id"), str)}
+
+    @once
+    def stated_people(self) -> frozenset[str]:
+        """The people (case-folded) the page's metadata names: its author meta tags and
+        JSON-LD authors, each up to the place a byline may print after a comma. Not the
+        byline (they may name editors), but people: none of them is a place."""
+        from .jsonld import jsonld_people  # it reads headlines as this module does
+
+        stated = jsonld_people(self.ld.get("author"), self.jsonld_nodes())
+        stated += [self.ctx.meta(name) or "" for name in AUTHOR_METAS]
+        names: set[str] = set()
+        for raw in stated:
+            if raw and not raw.startswith(("http://", "https://")):
+                lead = _BYLINE_PLACE.split(raw, maxsplit=1)[0]
+                names.update(name.casefold() for name in byline_names(lead))
+        return frozenset(names)
+
     def dateline(self) -> str | None:
         return None
 
@@ -259,7 +291,8 @@ class ArticlePage:
             canonical,
         )
         authors = self.authors()
-        dateline = not_a_writer(self.dateline(), authors)
+        dateline = self.dateline()
+        dateline = not_a_writer(dateline, authors, self.stated_people() if dateline else ())
         authors = not_the_dateline(authors, dateline)
         item = {
             "url": self.url(),
@@ -321,14 +354,19 @@ def listed_once(links: list[tuple[Link, str]], own: str) -> list[tuple[Link, str
 _BYLINE_PLACE = re.compile(r",|\s\|\s")
 
 
-def not_a_writer(dateline: str | None, authors: list[dict[str, str]]) -> str | None:
-    """`dateline`, unless it is an author's name: an opening "A (CNN International) --"
-    under a byline naming A is signed by its writer and names no place. Only names the
-    byline prints before a comma or a bar count: "By A, Bamako" and "By A | BAMAKO" print
-    the reporter's city there, which an opening "BAMAKO (Reuters) -" names."""
+def not_a_writer(
+    dateline: str | None, authors: list[dict[str, str]], people: Collection[str] = ()
+) -> str | None:
+    """`dateline`, unless it is a person's name: an opening "A (CNN International) --"
+    under a byline naming A, or on a page whose metadata names A among its `people`
+    (case-folded), is signed by its writer and names no place. Only names the byline
+    prints before a comma or a bar count: "By A, Bamako" and "By A | BAMAKO" print the
+    reporter's city there, which an opening "BAMAKO (Reuters) -" names."""
     if not dateline:
         return dateline
     key = dateline.casefold()
+    if key in people:
+        return None
     for author in authors:
         names = _BYLINE_PLACE.split(author.get("nameRaw") or author["name"], maxsplit=1)[0]
         if key == author["name"].casefold() and key in names.casefold():

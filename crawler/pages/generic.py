@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml import html
 
-from .article import ArticlePage, headline_suffixes, image_source
+from .article import AUTHOR_METAS, ArticlePage, headline_suffixes, image_source
 from .base import Link, PageContext, compiled, in_page_order, once
 from .boilerplate import (
     EDITORS_NOTE_RE,
@@ -84,14 +84,6 @@ MODIFIED_METAS = (
     "dcterms.modified",
     "dc.date.modified",
     "datemodified",
-)
-AUTHOR_METAS = (
-    "author",
-    "byl",
-    "parsely-author",
-    "sailthru.author",
-    "dc.creator",
-    "article:author",
 )
 _BYLINE_XPATH = (
     "//*[@rel='author' or @itemprop='author'"
@@ -877,11 +869,6 @@ class GenericArticlePage(ArticlePage):
         indexed += ctx.test_ids.containing("byline")
         found += [e for e in indexed if root in e.iterancestors()]
         return in_page_order(root, found) if found else []
-
-    @once
-    def jsonld_nodes(self) -> dict[str, dict[str, Any]]:
-        """The page's JSON-LD objects by their ``@id``, for references to them."""
-        return {node["@id"]: node for node in self.ctx.jsonld if isinstance(node.get("@id"), str)}
 
     def authors(self) -> list[dict[str, str]]:
         """The visible byline's people; without one, JSON-LD authors, then author meta."""
