@@ -66,6 +66,12 @@ EXAMPLES = [
     # A wire agency by its whole name names no one, as "AP" does.
     ("By Dana Ford, Associated Press", ["Dana Ford"]),
     ("By Dana Ford and Tom Watkins, Agence France-Presse", ["Dana Ford", "Tom Watkins"]),
+    # One word after a comma past the people, a name of no person: where they are.
+    ("By Dana Ford, Bamako", ["Dana Ford"]),
+    ("By Dana Ford and Tom Watkins, Segou, Mali", ["Dana Ford", "Tom Watkins"]),
+    ("By Dana Ford, Bamako and Gao", ["Dana Ford"]),
+    ("By Dana Ford, Tom Watkins and Ana Ruiz", ["Dana Ford", "Tom Watkins", "Ana Ruiz"]),
+    ("By Dana Ford, Tom Watkins, Bamako", ["Dana Ford", "Tom Watkins"]),
     ("By Dana Ford | BAMAKO and GAO", ["Dana Ford"]),
     ("By Dana Ford and Tom Watkins | SAN FRANCISCO AND WASHINGTON", ["Dana Ford", "Tom Watkins"]),
 ]

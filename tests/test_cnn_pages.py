@@ -342,6 +342,39 @@ def test_a_person_the_page_names_before_the_outlet_is_no_dateline(
     assert analysis.article["paragraphs"][0].startswith(f"{opening} -- ")
 
 
+@pytest.mark.parametrize("place", ["Timbuktu", "New Tominian"])
+def test_a_place_after_the_bylines_people_is_no_author(place: str) -> None:
+    """A 2021 byline "By A, Timbuktu" over an opening filed from Washington: the place was
+    an author (only a place the dateline names was dropped). A place of two words reads
+    as a name; the page's JSON-LD, naming A alone, says it is none."""
+    expected, analysis = _fixture_changed(
+        "cnn_2021/older_story_video_lede",
+        '<span class="byline__name">Sidibe Koniba</span></a>, CNN',
+        f'<span class="byline__name">Sidibe Koniba</span></a>, {place}',
+    )
+    assert analysis.article is not None
+    assert [author["name"] for author in analysis.article["authors"]] == ["Sidibe Koniba"]
+    assert analysis.article["dateline"] == expected["dateline"] == "Washington"
+
+
+@pytest.mark.parametrize("second", ["Oumar Toure", "Awa"])
+def test_a_second_person_after_a_comma_the_jsonld_names_is_an_author(second: str) -> None:
+    """ "By A, B" where the page's JSON-LD names both: B is a person, one word or two."""
+    person = '{"@type": "Person", "name": "Sidibe Koniba", "url": "https://www.cnn.com/profiles/note-song"}'
+    both = f'{person}, {{"@type": "Person", "name": "{second}"}}'
+    path = Path(__file__).parent / "data" / "pages" / "cnn_2021" / "older_story_video_lede.html"
+    page = path.read_text(encoding="utf-8")
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    byline = '<span class="byline__name">Sidibe Koniba</span></a>, CNN'
+    assert byline in page and f'"author": [{person}]' in page
+    page = page.replace(byline, byline.replace(", CNN", f", {second}, CNN"), 1)
+    page = page.replace(f'"author": [{person}]', f'"author": [{both}]', 1)
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    names = [author["name"] for author in analysis.article["authors"]]
+    assert names == ["Sidibe Koniba", second]
+
+
 @pytest.mark.parametrize("updated_first", [False, True])
 def test_a_stamp_printing_both_times_gives_each_its_own(updated_first: bool) -> None:
     """A 2021 stamp "Published ... | Updated ..." on a page stating no time elsewhere: the

@@ -202,7 +202,16 @@ class ArticlePage:
         return None
 
     def authors(self) -> list[dict[str, str]]:
-        return parse_byline(self.byline())
+        return parse_byline(self.byline(), self.listed_people())
+
+    @once
+    def listed_people(self) -> frozenset[str]:
+        """The people (case-folded) the page's JSON-LD lists as its authors, one by one: a
+        byline printing a place after its people runs the two together, a list does not."""
+        from .jsonld import jsonld_people  # it reads headlines as this module does
+
+        listed = jsonld_people(self.ld.get("author"), self.jsonld_nodes())
+        return frozenset(name.casefold() for raw in listed for name in byline_names(raw))
 
     @once
     def jsonld_nodes(self) -> dict[str, dict[str, Any]]:

@@ -9,6 +9,7 @@ Wire Staff", "Reuters") gives no author at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache, lru_cache
 
 from .outlets import outlets
@@ -236,13 +237,19 @@ def person_of(part: str) -> str | None:
     return name
 
 
-def byline_names(raw: str | None) -> list[str]:
+def byline_names(raw: str | None, listed: Collection[str] = ()) -> list[str]:
     """The people a byline or contributor line names, in order, each once. Where the names
     are printed in lower case, a part all in capitals after them is where the reporters
     are ("By A and B | SAN FRANCISCO/WASHINGTON", "By A, GAO"), or an agency, not a person;
-    unless a lower-case "and" or "with" joins it to the people ("By A and B C")."""
+    unless a lower-case "and" or "with" joins it to the people ("By A and B C"). So is a
+    single word past a comma or a bar after them ("By A, Bamako", "By A, Segou, Mali"):
+    a byline's people are named in full. The page's structured data may list its people
+    one by one (`listed`, case-folded): a word it lists is a person ("By A, Awa"), and a
+    last part past a comma that it alone does not list, where it lists every other, is a
+    place ("By A, New York" under JSON-LD naming A)."""
     text = _strip_lead(normalize_space(raw))
     names: list[str] = []
+    past_comma: list[str] = []
     places = False
     pieces = _SEPARATED_RE.split(text)
     # The parts, each with the separator printed before it ("" before the first).
@@ -252,15 +259,32 @@ def byline_names(raw: str | None) -> list[str]:
             places = True
             continue
         name = person_of(part)
-        if name and name not in names:
-            names.append(name)
+        if not name or name in names:
+            continue
+        placed = places or before.strip() in _PLACE_MARKS
+        if placed and names and _one_word(name) and name.casefold() not in listed:
+            places = True
+            continue
+        names.append(name)
+        if before.strip() in _PLACE_MARKS:
+            past_comma.append(name)
+    unlisted = [name for name in names if name.casefold() not in listed]
+    if listed and len(unlisted) == 1 and past_comma[-1:] == names[-1:] == unlisted:
+        names.pop()
     return names
+
+
+def _one_word(name: str) -> bool:
+    """Whether `name` is a single word, as a place is and a person in a byline is not."""
+    return " " not in name and "." not in name
 
 
 # _SPLIT_RE keeping what it splits at; the lower-case words that join a person to the one
 # before (a list of places in capitals prints its "AND" so).
 _SEPARATED_RE = re.compile(f"({_SPLIT_RE.pattern})", _SPLIT_RE.flags)
 _PEOPLE_JOINS = frozenset({"and", "with", ", and"})
+# What a byline prints between its people and where they are: "By A, Bamako", "By A | GAO".
+_PLACE_MARKS = frozenset({",", "|"})
 
 
 def _in_capitals(text: str) -> bool:
@@ -273,14 +297,15 @@ def _in_capitals(text: str) -> bool:
 _LATIN1_NBSP = re.compile(r"(?<=\w)\u00c2(?=[\s\u00a0])")
 
 
-def parse_byline(raw: str | None) -> list[dict[str, str]]:
-    """People named by a visible byline, each ``{"name", "nameRaw"}``; ``[]`` for staff lines."""
+def parse_byline(raw: str | None, listed: Collection[str] = ()) -> list[dict[str, str]]:
+    """People named by a visible byline, each ``{"name", "nameRaw"}``; ``[]`` for staff lines.
+    `listed`: the people the page's structured data lists (:func:`byline_names`)."""
     if raw and "\u00c2" in raw:  # a UTF-8 no-break space on a page declared Latin-1
         raw = _LATIN1_NBSP.sub("", raw)
     text = normalize_space(raw)
     if not text:
         return []
-    return [{"name": name, "nameRaw": text} for name in byline_names(text)]
+    return [{"name": name, "nameRaw": text} for name in byline_names(text, listed)]
 
 
 _CONTRIBUTED_RE = re.compile(

@@ -872,7 +872,7 @@ class GenericArticlePage(ArticlePage):
 
     def authors(self) -> list[dict[str, str]]:
         """The visible byline's people; without one, JSON-LD authors, then author meta."""
-        found = parse_byline(self.byline())
+        found = parse_byline(self.byline(), self.listed_people())
         if found:
             return found
         names = jsonld_people(self.ld.get("author"), self.jsonld_nodes())
