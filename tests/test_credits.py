@@ -142,6 +142,39 @@ def test_a_role_of_people_joined_by_a_comma_and_with(line: str, editors: list[st
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "credited"),
+    [
+        (
+            "(Reporting by Oumar Sidibe with help from Lena Weiss; Editing by Jo Hale)",
+            [("Oumar Sidibe", "reporting"), ("Lena Weiss", "reporting"), ("Jo Hale", "editing")],
+        ),
+        (
+            "(Writing by Oumar Sidibe with help from Lena Weiss and Ada Park)",
+            [("Oumar Sidibe", "writing"), ("Lena Weiss", "writing"), ("Ada Park", "writing")],
+        ),
+        (
+            "(Reporting by Oumar Sidibe; Editing by Jo Hale; With help from Lena Weiss)",
+            [("Oumar Sidibe", "reporting"), ("Jo Hale", "editing"), ("Lena Weiss", "contributor")],
+        ),
+        (
+            "(Reporting by Oumar Sidibe; with the help of Lena Weiss and Ada Park)",
+            [
+                ("Oumar Sidibe", "reporting"),
+                ("Lena Weiss", "contributor"),
+                ("Ada Park", "contributor"),
+            ],
+        ),
+    ],
+)
+def test_help_from_credits_the_people_who_helped(
+    line: str, credited: list[tuple[str, str]]
+) -> None:
+    """ "with help from B" helps the role it follows, or contributes where it opens a part
+    of its own; it credited a person "help" (or "With help") and lost B."""
+    assert _pairs(line) == credited
+
+
 def test_contributors() -> None:
     assert _pairs("Moussa Diallo and Tiemoko Sangare contributed to this report.") == [
         ("Moussa Diallo", "contributor"),
@@ -251,3 +284,8 @@ def test_strip_edges_follows_the_rule(text: str) -> None:
 def test_edge_spaces_are_what_regular_expressions_call_whitespace() -> None:
     spaces = "".join(chr(code) for code in range(0x110000) if re.match(r"\s", chr(code)))
     assert sorted(_SPACES) == sorted(spaces)
+
+
+def test_a_sentence_opening_with_help_from_is_no_credits_line() -> None:
+    """ "With help from" opens a credits line's part, not a line of its own."""
+    assert not is_credits_line("With help from neighbours, the mill reopened, edited by none.")

@@ -25,9 +25,14 @@ _MARKERS: tuple[tuple[str, str], ...] = (
     (r"edited", "editing"),
 )
 _MARKER_RE = re.compile(
-    r"(?<![\w-])(?P<marker>" + "|".join(pattern for pattern, _ in _MARKERS) + r")\s+by\b\s*",
+    r"(?<![\w-])(?:(?P<marker>" + "|".join(pattern for pattern, _ in _MARKERS) + r")\s+by\b"
+    # "with help from B", "with the help of B": people who helped, no role of their own.
+    r"|(?P<help>(?:with\s+)?(?:the\s+)?help\s+(?:from|of))\b)\s*",
     re.IGNORECASE,
 )
+# The role of a part "with help from B" opens (the whole line, or a part after ";", "("
+# or "."): B contributed. Past a role's people it helps in that role.
+_HELP_ROLE = "contributor"
 # How every marker ends in a normalised line (its last letters, a space, "by"), spelt
 # without the letters that match others under IGNORECASE ("i" also matches a dotless one).
 _MARKER_ENDS = ("ng by", "ed by", "en by")
@@ -72,7 +77,8 @@ def is_credits_line(text: str | None) -> bool:
         return True
     if not any(end in lowered for end in _MARKER_ENDS):
         return False
-    first = _MARKER_RE.search(inner)
+    # A role's marker, not "with help from" (a sentence may open so).
+    first = next((m for m in _MARKER_RE.finditer(inner) if m.group("marker")), None)
     if first is None:
         return False
     # The marker opens the line, or the whole line is in parentheses.
@@ -93,10 +99,17 @@ def parse_credits(text: str | None) -> list[dict[str, str]]:
         return [{"name": name, "role": "contributor"} for name in people if name]
     credits: list[dict[str, str]] = []
     # A marker opens a role: "Photo editing by" is another role ("editing by" inside it).
-    markers = [m for m in _MARKER_RE.finditer(line) if _opens_role(line, m.start())]
+    # "with help from B" ends the people before it wherever it stands.
+    markers = [
+        m for m in _MARKER_RE.finditer(line) if m.group("help") or _opens_role(line, m.start())
+    ]
+    role = _HELP_ROLE
     for index, marker in enumerate(markers):
         end = markers[index + 1].start() if index + 1 < len(markers) else len(line)
-        role = _role_of(marker.group("marker"))
+        if marker.group("marker"):
+            role = _role_of(marker.group("marker"))
+        elif _opens_part(line, marker.start()):
+            role = _HELP_ROLE
         segment = line[marker.end() : end]
         # "Writing by B and editing by C", "A; with additional reporting by B": the
         # connector before the next marker goes.
@@ -112,6 +125,13 @@ def _role_of(marker: str) -> str:
         if re.fullmatch(pattern, lowered):
             return role
     return "reporting"
+
+
+def _opens_part(line: str, at: int) -> bool:
+    """Whether `at` opens a part of the line of its own: at the start, or after "(", ";"
+    or "."."""
+    before = line[:at].rstrip()
+    return not before or before.endswith(("(", ";", "."))
 
 
 def _opens_role(line: str, at: int) -> bool:
