@@ -579,6 +579,19 @@ def test_a_media_label_inside_a_related_cards_link_is_not_its_headline(
     assert headlines == [link["headline"] for link in expected["relatedLinks"]]
 
 
+def test_a_word_opening_a_related_cards_headline_in_bold_is_kept() -> None:
+    """A related card's link "<b>Live</b> Tominian hall ...": a name in bold running into
+    the headline's text was dropped as a media label ("Tominian hall ...")."""
+    _, analysis = _fixture_changed(
+        "cnn_2013/gallery_two_authors_no_place",
+        ">10 loan to hall queue smoke<",
+        "><b>Live</b> Tominian hall queue smoke<",
+    )
+    assert analysis.article is not None
+    headlines = [link["headline"] for link in analysis.article["relatedLinks"]]
+    assert "Live Tominian hall queue smoke" in headlines
+
+
 def test_a_photo_printed_twice_keeps_the_caption_of_either_print() -> None:
     """A 2013 story printing one photo twice, the first time without its caption (a lede
     photo, then its gallery slide with the caption): listed once, where it is first

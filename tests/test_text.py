@@ -154,6 +154,16 @@ def test_a_drop_cap_joins_its_word_and_other_blocks_stand_apart(markup: str, tex
         ),
         ("<a href='/x'>Video shows the river rising</a>", "Video shows the river rising"),
         ("<a href='/x'>Rains <span>Live</span> in Gao</a>", "Rains Live in Gao"),
+        # A word in an element of its own that runs into the headline's text: the
+        # headline's ("<b>Live</b> Nation" is a name); a label printed as one is not.
+        ("<a href='/x'><b>Live</b> Nation bets on Gao</a>", "Live Nation bets on Gao"),
+        ("<a href='/x'><strong>Watch</strong> Tower opens in Gao</a>", "Watch Tower opens in Gao"),
+        ("<a href='/x'>Rains come to Gao <b>Live</b></a>", "Rains come to Gao Live"),
+        ("<a href='/x'><b>Live:</b> Rains come early</a>", "Rains come early"),
+        ("<a href='/x'><b>LIVE</b> Rains come early</a>", "Rains come early"),
+        ("<a href='/x'><b>Live</b>Rains come early</a>", "Rains come early"),
+        ("<a href='/x'><b class='card-label'>Live</b> Rains come early</a>", "Rains come early"),
+        ("<a href='/x'><b>Live</b> <span>Rains come early</span></a>", "Rains come early"),
         ("<a href='/x'><span>Video</span></a>", "Video"),  # the link's whole text
         ("<a href='/x'><span>Video games</span> Rains come</a>", "Video games Rains come"),
     ],

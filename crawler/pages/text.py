@@ -161,7 +161,7 @@ def headline_text(element: html.HtmlElement) -> str:
         if not label or not _MEDIA_LABEL_RE.fullmatch(label):
             continue
         rest = text_of(element, skip=[*skip, inner])
-        if rest and _is_media_label(label, text, rest):
+        if rest and _is_media_label(label, text, rest) and _printed_as_label(inner, element):
             skip.append(inner)
             text = rest
     return text
@@ -186,6 +186,50 @@ def _is_media_label(label: str, text: str, rest: str) -> bool:
     if text.endswith(label) and normalize_space(text[: -len(label)]) == rest:
         return label[0].isupper()
     return False
+
+
+# Elements that mark words of the text they stand in (bold, emphasis), not boxes a page
+# styles as a card's badge; and the class words of a badge.
+_PHRASE_TAGS = frozenset({"b", "strong", "em", "i", "u", "mark", "small"})
+_LABEL_CLASS_RE = re.compile(r"(?i)label|badge|icon|flag|media")
+
+
+def _printed_as_label(label: html.HtmlElement, link: html.HtmlElement) -> bool:
+    """Whether `label`, an element of `link` holding a media word at an edge of its text,
+    is printed as a label, not as a word of the headline: a box (a ``<span>``, a
+    ``<div>``), a label's class, a colon or bar after it, capitals the headline's text has
+    not, no space between it and the headline, or the headline in an element of its own.
+    A word in bold or emphasis that runs into the headline's text is the headline's own
+    ("<b>Live</b> Nation bets on ...")."""
+    if label.tag not in _PHRASE_TAGS or _LABEL_CLASS_RE.search(label.get("class") or ""):
+        return True
+    word = text_of(label)
+    if word[-1:] in ":|" or (word.isupper() and not text_of(link).isupper()):
+        return True
+    after, before = _text_beside(label, link)
+    # The headline's text after a label opening the link, else before one ending it.
+    if after.strip():
+        return not after[:1].isspace()
+    if before.strip():
+        return not before[-1:].isspace()
+    return True  # the headline is in an element of its own
+
+
+def _text_beside(label: html.HtmlElement, link: html.HtmlElement) -> tuple[str, str]:
+    """The loose text right after and right before `label` inside `link`: its tail (or
+    an enclosing element's, up to the link) and the text before it in its parent."""
+    after, element = "", label
+    while element is not link and not after.strip():
+        after = element.tail or ""
+        parent = element.getparent()
+        if parent is None or element.getnext() is not None:
+            break
+        element = parent
+    previous, parent = label.getprevious(), label.getparent()
+    before = (
+        previous.tail if previous is not None else parent.text if parent is not None else ""
+    ) or ""
+    return after, before
 
 
 def _is_beside_headline(element: html.HtmlElement) -> bool:
