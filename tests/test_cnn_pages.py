@@ -579,6 +579,21 @@ def test_a_media_label_inside_a_related_cards_link_is_not_its_headline(
     assert headlines == [link["headline"] for link in expected["relatedLinks"]]
 
 
+def test_a_media_label_printed_as_loose_text_in_a_related_cards_link_is_dropped() -> None:
+    """A 2015 related card's link "Video <span>headline</span>": the loose label stayed
+    glued to the headline ("Video Mopti square ...")."""
+    headline = "Mopti square 'year' near crate plot queue her price elder white"
+    expected, analysis = _fixture_changed(
+        "cnn_2015/div_paragraphs_embeds_service_notes",
+        f">{headline} </a>",
+        f">Video <span>{headline}</span></a>",
+    )
+    assert analysis.article is not None
+    headlines = [link["headline"] for link in analysis.article["relatedLinks"]]
+    assert headline in headlines
+    assert headlines == [link["headline"] for link in expected["relatedLinks"]]
+
+
 def test_a_word_opening_a_related_cards_headline_in_bold_is_kept() -> None:
     """A related card's link "<b>Live</b> Tominian hall ...": a name in bold running into
     the headline's text was dropped as a media label ("Tominian hall ...")."""

@@ -164,6 +164,27 @@ def test_a_drop_cap_joins_its_word_and_other_blocks_stand_apart(markup: str, tex
         ("<a href='/x'><b>Live</b>Rains come early</a>", "Rains come early"),
         ("<a href='/x'><b class='card-label'>Live</b> Rains come early</a>", "Rains come early"),
         ("<a href='/x'><b>Live</b> <span>Rains come early</span></a>", "Rains come early"),
+        # A label printed as the link's loose text before or after the element holding
+        # the whole headline: the card's, as in an element of its own.
+        ("<a href='/x'>Video <span>Rains come early</span></a>", "Rains come early"),
+        ("<a href='/x'>Video: <h3>Rains come early</h3></a>", "Rains come early"),
+        (
+            "<a href='/x'><img src='r.jpg'>Video <span>Rains come early</span></a>",
+            "Rains come early",
+        ),
+        ("<a href='/x'><span>Rains come early</span> Video</a>", "Rains come early"),
+        ("<a href='/x'><div>Gallery <b>Rains come early</b></div></a>", "Rains come early"),
+        (
+            "<a href='/x'><time>2h</time> Video <span>Rains come early</span></a>",
+            "Rains come early",
+        ),
+        # ...not where it runs into the headline's words, or the headline goes on past it.
+        (
+            "<a href='/x'>Video <span>shows</span> the river rising</a>",
+            "Video shows the river rising",
+        ),
+        ("<a href='/x'>Live <span>updates: Rains in Gao</span></a>", "Live updates: Rains in Gao"),
+        ("<a href='/x'><span>Rains come early</span> live</a>", "Rains come early live"),
         ("<a href='/x'><span>Video</span></a>", "Video"),  # the link's whole text
         ("<a href='/x'><span>Video games</span> Rains come</a>", "Video games Rains come"),
     ],

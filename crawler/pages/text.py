@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from lxml import html
+from lxml import etree, html
 
 # Classes marking visually hidden accessibility text (such as Reuters' ", opens new tab").
 HIDDEN_CLASS_MARKERS = (
@@ -164,7 +164,48 @@ def headline_text(element: html.HtmlElement) -> str:
         if rest and _is_media_label(label, text, rest) and _printed_as_label(inner, element):
             skip.append(inner)
             text = rest
+    if _MEDIA_EDGE_RE.search(text):
+        text = _less_loose_label(element, text, skip)
     return text
+
+
+_TEXT_NODES = etree.XPath(".//text()")
+
+
+def _less_loose_label(link: html.HtmlElement, text: str, skip: list[html.HtmlElement]) -> str:
+    """`text`, the link's, less a media label printed as its loose text first or last, the
+    rest of it the text of the one element beside ("Video <span>Rains come</span>"):
+    the card's label, as one in an element of its own is."""
+    pieces = [piece for piece in _TEXT_NODES(link) if piece.strip() and _shows(piece, link, skip)]
+    if len(pieces) < 2:
+        return text
+    for piece, at_start in ((pieces[0], True), (pieces[-1], False)):
+        label = normalize_space(piece)
+        if not _MEDIA_LABEL_RE.fullmatch(label):
+            continue
+        holder = piece.getparent()
+        if at_start:  # the headline's element: the holder's first child, or the next one
+            beside = holder[0] if piece.is_text and len(holder) else holder.getnext()
+        else:  # a tail: the headline's element is the one it follows
+            beside = holder if piece.is_tail else None
+        if beside is None or not isinstance(beside.tag, str):
+            continue
+        rest = text_of(beside, skip)
+        if rest and _is_media_label(label, text, rest):
+            return rest
+    return text
+
+
+def _shows(piece: Any, link: html.HtmlElement, skip: list[html.HtmlElement]) -> bool:
+    """Whether a text node of `link` is of its visible text: not inside a skipped, hidden
+    or script element below the link (a tail stands outside its element)."""
+    holder = piece.getparent()
+    element = holder if piece.is_text else holder.getparent()
+    while element is not None and element is not link:
+        if element in skip or element.tag in _NOT_TEXT_TAGS or is_hidden(element):
+            return False
+        element = element.getparent()
+    return True
 
 
 # What a card prints of the page it links to, in an element of its own beside the headline
