@@ -480,6 +480,10 @@ _PLACEHOLDER = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
         f'<img data-original="{_PHOTO_2013}"',
         f'<img srcset="{_PHOTO_2013}?w=480 480w, {_PHOTO_2013} 1280w"',
         f'<img src="{_PLACEHOLDER}"><noscript><img src="{_PHOTO_2013}"></noscript><img hidden',
+        # A spacer GIF in src, the photo's address only in data-srcset.
+        f'<img src="http://i.cdn.turner.com/cnn/.element/img/3.0/spacer.gif"'
+        f' data-srcset="{_PHOTO_2013} 1200w, {_PHOTO_2013}?w=300 300w"',
+        f'<img src="/img/pixel.gif" data-srcset="{_PHOTO_2013}"',
     ],
 )
 def test_a_lazy_loaded_photo_gives_its_own_address(img: str) -> None:

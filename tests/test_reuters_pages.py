@@ -597,6 +597,8 @@ _PHOTO_2021 = (
         f'<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="{_PHOTO_2021}"',
         f'<img srcset="{_PHOTO_2021}?w=480 480w,{_PHOTO_2021} 1200w"',
         f'<img class="lazy"><noscript><img src="{_PHOTO_2021}"></noscript><img hidden',
+        f'<img src="/pf/resources/images/spacer.gif" data-srcset="{_PHOTO_2021}?w=300 300w,'
+        f' {_PHOTO_2021} 1200w"',
     ],
 )
 def test_a_lazy_loaded_photo_is_listed(img: str) -> None:

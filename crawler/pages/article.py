@@ -417,13 +417,21 @@ LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy")
 
 def image_source(img: html.HtmlElement, *preferred: str) -> str | None:
     """The address of the picture an ``<img>`` shows, as written: the first of `preferred`
-    it sets, a lazy loader's attribute, its ``src`` (not a ``data:`` placeholder), the widest
-    candidate of its ``srcset``, or the ``src`` of its copy in a ``<noscript>`` after it."""
-    for attr in (*preferred, *LAZY_SOURCES, "src"):
+    it sets, a lazy loader's attribute (its ``data-srcset``'s widest candidate: the ``src``
+    beside it is the loader's placeholder, a spacer GIF), its ``src`` (not a ``data:``
+    placeholder), the widest candidate of its ``srcset``, or the ``src`` of its copy in a
+    ``<noscript>`` after it."""
+    for attr in (*preferred, *LAZY_SOURCES):
         value = (img.get(attr) or "").strip()
         if value and not value.startswith("data:"):
             return value
-    widest = srcset_widest(img.get("srcset") or img.get("data-srcset") or "")
+    lazy = srcset_widest(img.get("data-srcset") or "")
+    if lazy:
+        return lazy
+    value = (img.get("src") or "").strip()
+    if value and not value.startswith("data:"):
+        return value
+    widest = srcset_widest(img.get("srcset") or "")
     if widest:
         return widest
     for sibling in img.itersiblings("noscript"):
