@@ -1731,6 +1731,9 @@ def _front(story: dict[str, Any], og_type: str = "website") -> bytes:
         {"mainEntityOfPage": {"@type": "WebPage", "@id": LISTED_URL}},
         {"url": LISTED_URL, "mainEntityOfPage": {"@type": "WebPage", "url": LISTED_URL}},
         {},  # no address: its headline is none the page prints
+        # The listed story's AMP address names that story, not the front.
+        {"url": "https://amp.example.com/example/2032/04/01/africa/gao-rains/index.html"},
+        {"mainEntityOfPage": "https://www.example.com/amp/2032/04/01/africa/gao-rains/"},
     ],
 )
 def test_a_section_fronts_jsonld_of_a_listed_story_makes_no_article(
@@ -1780,6 +1783,60 @@ def test_a_story_naming_the_page_is_its_own_whatever_its_headline(names: dict[st
     assert item is not None
     assert item["headline"] == "Segou gets a rice mill"
     assert item["datePublished"] == "2032-04-01T10:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        {"url": "https://amp.cnn.com/cnn/2032/04/01/africa/segou-rice-mill/index.html"},
+        {"mainEntityOfPage": "https://www.cnn.com/amp/2032/04/01/africa/segou-rice-mill/"},
+        {"@id": "https://www.cnn.com/2032/04/01/africa/segou-rice-mill/amp/"},
+        {"url": "https://www.cnn.com/2032/04/01/africa/segou-rice-mill/?outputType=amp"},
+    ],
+)
+@pytest.mark.parametrize(
+    "headline",
+    ["Segou gets a rice mill - CNN Africa edition", "Segou gets a rice mill: farmers queue early"],
+)
+def test_a_story_naming_the_pages_amp_address_is_its_own(
+    names: dict[str, Any], headline: str
+) -> None:
+    """A story's JSON-LD naming the page only by its AMP address, its headline the printed
+    one with a suffix or subtitle: the page's own story, so its date is read. Before, it
+    was taken for another page's, and the page was no article."""
+    story = {
+        "@type": "NewsArticle",
+        "headline": headline,
+        "datePublished": "2032-04-01T10:00:00Z",
+        **names,
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(story)}</script>"
+    head += "<meta property='og:title' content='Segou gets a rice mill'>"
+    analysis = analyse(URL, HTML, page(head), source="cnn")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["headline"] == "Segou gets a rice mill"
+    assert analysis.article["datePublished"] == "2032-04-01T10:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("url", "original"),
+    [
+        (
+            "https://amp.cnn.com/cnn/2032/04/01/a/x/index.html",
+            "https://cnn.com/2032/04/01/a/x/index.html",
+        ),
+        ("https://www.cnn.com/amp/2032/04/01/a/x", "https://www.cnn.com/2032/04/01/a/x"),
+        ("https://www.cnn.com/2032/04/01/a/x/amp/", "https://www.cnn.com/2032/04/01/a/x/"),
+        ("https://www.cnn.com/a/x/?outputType=amp&b=1", "https://www.cnn.com/a/x/?b=1"),
+        ("https://www.cnn.com/a/x/?b=1&amp", "https://www.cnn.com/a/x/?b=1"),
+        ("https://www.cnn.com/2032/04/01/a/ampm-sale/?ampm=1", None),
+        ("http://amp.cnn.com:99999/cnn/x", None),
+    ],
+)
+def test_the_page_an_amp_address_is_a_copy_of(url: str, original: str | None) -> None:
+    from crawler.pages.urls import amp_original
+
+    assert amp_original(url) == original
 
 
 def test_the_pages_own_story_is_chosen_past_a_listed_ones() -> None:

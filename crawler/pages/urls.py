@@ -187,6 +187,35 @@ def same_page_form(key: str) -> str:
     return path + mark + query
 
 
+# What marks a page's AMP version in its address: an "amp." host ("amp.cnn.com/cnn/..."),
+# an "amp" path segment (".../amp/...", ".../slug/amp"), an "amp" query parameter.
+_AMP_HOST = "amp."
+_AMP_SEGMENT = "amp"
+_AMP_QUERY_RE = re.compile(r"(?i)(?:^|&)(?:outputtype=amp|amp(?:=[^&]*)?)(?=&|$)")
+
+
+def amp_original(url: str) -> str | None:
+    """The address of the page `url` is the AMP version of, else None: the "amp." host's
+    site (less the folder naming the site it may open its path with, "amp.cnn.com/cnn/"),
+    the path less its "amp" segments, the query less its "amp" parameters; None for no
+    URL (an unclosed IPv6 bracket, a port out of range)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port out of range raises
+    except ValueError:
+        return None
+    netloc, segments = parts.netloc, parts.path.split("/")
+    if netloc.lower().startswith(_AMP_HOST):
+        netloc = netloc[len(_AMP_HOST) :]
+        if len(segments) > 2 and segments[1].lower() == netloc.split(".")[0].lower():
+            del segments[1]
+    kept = [segment for segment in segments if segment.lower() != _AMP_SEGMENT]
+    query = _AMP_QUERY_RE.sub("", parts.query).lstrip("&")
+    if (netloc, kept, query) == (parts.netloc, segments, parts.query):
+        return None
+    return urlunsplit((parts.scheme, netloc, "/".join(kept), query, ""))
+
+
 def article_id(canonical_url: str) -> str:
     """Stable id of an article, from its canonical URL alone: ``cnn-1f3a...``."""
     key = site_key(canonical_url)
