@@ -1493,6 +1493,35 @@ def test_the_writer_signing_the_opening_is_no_dateline(byline: str, signed: str)
     assert item["paragraphs"][0].startswith(f"{signed} (CNN International) -- ")
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<meta name='byl' content='By Seydou Kone and Awa Diarra, CNN'>",
+        "<script type='application/ld+json'>"
+        + json.dumps(
+            {
+                "@type": "NewsArticle",
+                "url": URL,
+                "author": [
+                    {"@type": "Person", "name": "Seydou Kone"},
+                    {"@type": "Person", "name": "Awa Diarra"},
+                ],
+            }
+        )
+        + "</script>",
+    ],
+)
+def test_a_writer_the_pages_metadata_names_signing_the_opening_is_no_dateline(head: str) -> None:
+    """ "A (CNN International) -- ..." with no visible byline, the page's metadata naming A
+    second of two people: the writer's name was the dateline (the authors' raw text, the
+    names joined by commas, put A past a comma, where a byline prints places)."""
+    body = BODY.replace("Segou, Mali (CNN)", "Awa Diarra (CNN International)")
+    item = analyse(URL, HTML, page(head, body=body)).article
+    assert item is not None
+    assert item["dateline"] is None
+    assert "Awa Diarra" in [author["name"] for author in item["authors"]]
+
+
 STORY = "".join(
     f"<p>Farmers in Segou brought sacks of rice to the new mill on day {n}, its owners said.</p>"
     for n in ("one", "two", "three", "four")
