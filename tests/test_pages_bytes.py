@@ -40,6 +40,7 @@ def _valid(body: bytes) -> bool:
 )
 @example([b"\xe2\x82", b"\xac"], 1, 0)
 @example(["😀".encode()], 3, 2)
+@example([b"\xe2\x82", b"ab"], 2, 0)  # a character left open before a chunk all ASCII
 def test_chunked_utf8_check_agrees_with_a_decode(pieces: list[bytes], chunk: int, pad: int) -> None:
     body = b"x" * pad + b"".join(pieces)
     assert is_utf8(body, chunk) == _valid(body)
@@ -260,17 +261,19 @@ def test_a_large_page_with_bad_bytes_only_in_its_code_is_checked_outside_it() ->
     st.lists(st.sampled_from([*_MARKUP, b"a < b", b"x" * 40]), max_size=30),
     st.integers(min_value=9, max_value=64),
     st.integers(min_value=0, max_value=12),
+    st.integers(min_value=1, max_value=4),
 )
-@example([b"x" * 40, b"</script>"], 45, 0)
-@example([b"a < b", b"x" * 40, b"a < b", b"</style>"], 48, 0)
+@example([b"x" * 40, b"</script>"], 45, 0, 16)
+@example([b"a < b", b"x" * 40, b"a < b", b"</style>"], 48, 0, 1)
+@example([b"a < b", b"a < b", b"a < b", b"</style>", b"x" * 40, b"</script>"], 16, 0, 2)
 def test_signs_found_from_each_lt_are_the_regex_scans(
-    pieces: list[bytes], stretch: int, start: int
+    pieces: list[bytes], stretch: int, start: int, runs: int
 ) -> None:
     from crawler.pages.rawtext import _SCRIPT_SIGNS, _STYLE_END, signs_from
 
     data = b"".join(pieces)
     for signs in (_SCRIPT_SIGNS, _STYLE_END):
-        found = [m.span() for m in signs_from(data, start, signs, stretch)]
+        found = [m.span() for m in signs_from(data, start, signs, stretch, runs)]
         assert found == [m.span() for m in signs.finditer(data, start)]
 
 

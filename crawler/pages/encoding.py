@@ -88,12 +88,18 @@ def is_utf8(body: bytes, chunk: int = 1 << 14) -> bool:
 
     Decoding a multi-megabyte page in one piece builds a string of up to four bytes per
     character only to drop it; chunks of 16 KiB (with the string of each) stay in the CPU's
-    cache and cost a twentieth of that, half of what chunks of 64 KiB cost.
+    cache and cost a twentieth of that, half of what chunks of 64 KiB cost. A chunk all
+    ASCII, with no sequence left open before it, is valid as it is: most of a large page's
+    chunks are, and telling one costs a tenth of decoding it.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
+    open_sequence = False  # the decoder holds the first bytes of a character
     try:
         for start in range(0, len(body), chunk):
-            decoder.decode(body[start : start + chunk])
+            piece = body[start : start + chunk]
+            if open_sequence or not piece.isascii():
+                decoder.decode(piece)
+                open_sequence = bool(decoder.getstate()[0])
         decoder.decode(b"", True)
     except UnicodeDecodeError:
         return False
