@@ -261,19 +261,18 @@ def test_a_large_page_with_bad_bytes_only_in_its_code_is_checked_outside_it() ->
     st.lists(st.sampled_from([*_MARKUP, b"a < b", b"x" * 40]), max_size=30),
     st.integers(min_value=9, max_value=64),
     st.integers(min_value=0, max_value=12),
-    st.integers(min_value=1, max_value=4),
 )
-@example([b"x" * 40, b"</script>"], 45, 0, 16)
-@example([b"a < b", b"x" * 40, b"a < b", b"</style>"], 48, 0, 1)
-@example([b"a < b", b"a < b", b"a < b", b"</style>", b"x" * 40, b"</script>"], 16, 0, 2)
+@example([b"x" * 40, b"</script>"], 45, 0)
+@example([b"a < b", b"x" * 40, b"a < b", b"</style>"], 48, 0)
+@example([b"<", b"x" * 40, b"</script>", b"a < b", b"</style>"], 16, 0)
 def test_signs_found_from_each_lt_are_the_regex_scans(
-    pieces: list[bytes], stretch: int, start: int, runs: int
+    pieces: list[bytes], stretch: int, start: int
 ) -> None:
     from crawler.pages.rawtext import _SCRIPT_SIGNS, _STYLE_END, signs_from
 
     data = b"".join(pieces)
     for signs in (_SCRIPT_SIGNS, _STYLE_END):
-        found = [m.span() for m in signs_from(data, start, signs, stretch, runs)]
+        found = [m.span() for m in signs_from(data, start, signs, stretch)]
         assert found == [m.span() for m in signs.finditer(data, start)]
 
 

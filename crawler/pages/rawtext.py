@@ -123,53 +123,34 @@ def _script_end(data: bytes, content: int) -> int:
 
 
 def signs_from(
-    data: bytes, start: int, signs: re.Pattern[bytes], stretch: int = 1024, runs: int = 16
+    data: bytes, start: int, signs: re.Pattern[bytes], stretch: int = 1024
 ) -> Iterator[re.Match[bytes]]:
     """``signs.finditer(data, start)`` for a pattern whose every match holds one ``<``, its
     first byte, and is shorter than `stretch`.
 
-    Each ``<`` that ``bytes.find`` reaches (a memchr, some thirty times the speed of the
-    regex's own scan) is tried where it stands: a long script or style holds few ``<`` and
-    most of its bytes are skipped. Where ``<`` come close together (code full of
-    comparisons), a try per ``<`` costs more than a scan, so the regex scans stretches
-    from there (after `runs` of them in a row), growing while the ``<`` stay close; a match
-    crossing a stretch's end starts at its last ``<`` (a match holds no other).
+    ``bytes.find`` (a memchr, some thirty times the speed of the regex's own scan) reaches
+    each ``<``. One with no other within a stretch after it is tried where it stands, so
+    a long script or style with few ``<`` is mostly skipped; where they come closer, the
+    regex scans the stretch from there (trying each would cost more). A match crossing a
+    stretch's end starts at its last ``<`` (a match holds no other).
     """
-    near = stretch // 8  # a "<" this close to the one before is in a run
-    run = 0  # "<"s in a row, each near the one before
-    size = stretch
-    last = start - near
     at = data.find(b"<", start)
     while at >= 0:
-        run = run + 1 if at - last < near else 0
-        if run < runs:
+        end = at + stretch
+        if data.find(b"<", at + 1, end) < 0:  # alone in its stretch
             found = signs.match(data, at)
-            last = at
-            if found is not None:
-                yield found
-                at = data.find(b"<", found.end())
-            else:
-                at = data.find(b"<", at + 1)
-            continue
-        end = at + size
-        found = signs.search(data, at, end)
-        if found is None and end < len(data):
-            back = data.rfind(b"<", at + 1, end)
-            found = signs.match(data, back) if back >= 0 else None
+        else:
+            found = signs.search(data, at, end)
+            if found is None and end < len(data):
+                last = data.rfind(b"<", at + 1, end)
+                found = signs.match(data, last) if last >= 0 else None
         if found is not None:
             yield found
-            scanned = found.end()
+            at = data.find(b"<", found.end())
         elif end >= len(data):
             return
         else:
-            scanned = end
-        at = data.find(b"<", scanned)
-        if at >= 0 and at - scanned < near:
-            size = min(size * 8, stretch * 64)
-            last = at - 1  # still in the run
-        else:
-            size, run = stretch, 0
-            last = scanned - near
+            at = data.find(b"<", end)
 
 
 def parse_without_code(
