@@ -30,9 +30,15 @@ TRUNCATION_KINDS = {"length": "too_large", "time": "too_slow", "dataloss": "data
 
 def truncation_kind(response: Response) -> str | None:
     """The report kind of an incomplete body (cut at a limit, or the connection lost), else None."""
+    reason = truncation_reason(response)
+    return None if reason is None else TRUNCATION_KINDS.get(reason, "truncated")
+
+
+def truncation_reason(response: Response) -> str | None:
+    """Why a response's body is incomplete (a key of TRUNCATION_KINDS), else None."""
     reason = response.meta.get(TRUNCATED) if response.request is not None else None
     if reason:
-        return TRUNCATION_KINDS.get(reason, "truncated")
+        return str(reason)
     if "dataloss" in response.flags or (
         "partial" in response.flags and cut_by_reset(response.request)
     ):

@@ -69,6 +69,22 @@ from .state import crawl_state
 logger = logging.getLogger(__name__)
 
 
+def warc_truncated(response: Response, request: Request) -> str | None:
+    """Why the body received is not the whole body sent (``WARC-Truncated``), else None.
+
+    "disconnect": the connection was lost before the body's stated end. Scrapy's "partial"
+    says a body without Content-Length ended with the connection: the way HTTP ends such a
+    body when the server closes it, cut short when it was reset. :mod:`crawler.limits` says
+    why it cut a download short ("length" or "time").
+    """
+    truncated = None
+    if "dataloss" in response.flags or ("partial" in response.flags and cut_by_reset(request)):
+        truncated = "disconnect"
+    elif "download_stopped" in response.flags:
+        truncated = "length"
+    return request.meta.get(TRUNCATED) or truncated
+
+
 class WarcRecorder:
     def __init__(self, crawler: Crawler, writer: WarcWriter, digests: PayloadDigests | None = None):
         self.crawler = crawler
@@ -253,16 +269,7 @@ class WarcRecorder:
         if started is None:
             started = time.time() - float(request.meta.get("download_latency") or 0)
         protocol = response.protocol or "HTTP/1.1"
-        truncated = None
-        # "dataloss": the connection was lost before the body's stated end. Scrapy's
-        # "partial" says a body without Content-Length ended with the connection: the way
-        # HTTP ends such a body when the server closes it, cut short when it was reset.
-        if "dataloss" in response.flags or ("partial" in response.flags and cut_by_reset(request)):
-            truncated = "disconnect"
-        elif "download_stopped" in response.flags:
-            truncated = "length"
-        # crawler.limits says why it cut a download short ("length" or "time").
-        truncated = request.meta.get(TRUNCATED) or truncated
+        truncated = warc_truncated(response, request)
         metadata: dict[str, Any] = {
             "spider": spider.name,
             "hops": request.meta.get(HOPS, 0),
@@ -319,6 +326,7 @@ class WarcRecorder:
             date=memento.moment,
             request=None,
             response=HttpMessage(start_line=status_line_text, headers=headers, body=response.body),
+            truncated=warc_truncated(response, request),
             metadata=self._archive_metadata(spider, memento, retrieved),
             warc_headers=[
                 ("WARC-Source-URI", memento.memento_url),

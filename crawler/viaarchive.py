@@ -63,6 +63,7 @@ from .keys import (
     MEMENTO,
     PENDING_METADATA,
     RETRIEVED_FROM,
+    TRUNCATED,
     VIA_ANSWERED_STAT,
     VIA_INTERNAL_REQUESTS_STAT,
     VIA_INTERNAL_RESPONSES_STAT,
@@ -72,6 +73,7 @@ from .keys import (
     VIA_NOT_ARCHIVED_STAT,
     WARC_META,
 )
+from .limits import truncation_reason
 from .linkpolicy import dedup_key
 from .lookupcache import LookupCache
 from .pages.urls import canonicalize_url
@@ -218,6 +220,9 @@ class ViaArchiveMiddleware:
         for key in (WARC_META, PENDING_METADATA):
             if key in response.meta:
                 request.meta[key] = response.meta[key]
+        cut = truncation_reason(response)
+        if cut:  # half a capture (a limit, the archive's connection lost): never an article
+            request.meta[TRUNCATED] = cut
         request.meta[RETRIEVED_FROM] = memento.retrieved_from()
         request.meta["dont_retry"] = True  # an archived 503 stays one: asking again changes nothing
         return self.page_response(request, response, memento)

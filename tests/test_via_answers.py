@@ -233,3 +233,36 @@ def test_a_run_at_another_date_fetches_known_articles_as_of_that_date(
     assert latest[GAO]["metadata"]["dateDownloaded"] == "2013-03-01T12:00:00Z"
     # The same --at again is an incremental run: nothing due, nothing fetched again.
     assert report(data)["archive"]["captures"] == 1  # the start page only
+
+
+@pytest.mark.parametrize(
+    ("capture", "extra", "kind", "mark"),
+    [
+        # The archive's connection lost mid-capture (its Content-Length never reached).
+        ({"cut": 1500}, (), "dataloss", "disconnect"),
+        # A capture over the size limit, cut there.
+        ({}, ("-s", "NEWSARCHIVE_LIMITS_MAX_BYTES=1500"), "too_large", "length"),
+    ],
+    ids=["connection-lost", "too-large"],
+)
+def test_a_capture_cut_short_is_recorded_truncated_and_gives_no_article(
+    archive: tuple[str, Path],
+    tmp_path: Path,
+    capture: dict[str, Any],
+    extra: tuple[str, ...],
+    kind: str,
+    mark: str,
+) -> None:
+    """Half a capture was recorded as the whole response (no ``WARC-Truncated``) and
+    stored as the article of --at, as a live page cut short never is."""
+    base, config = archive
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000", **capture})
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0", *extra)
+    assert "Traceback" not in result.stderr, result.stderr
+    found = report(tmp_path)
+    assert found["errors"].get(kind, {}).get("examples") == [TIMBUKTU], found["errors"]
+    assert store_lines(tmp_path) == []
+    (response,) = [r for r in records(tmp_path) if r[0] == "response"]
+    assert response[1].get_header("WARC-Truncated") == mark
+    if "cut" in capture:  # the bytes received, no more
+        assert len(response[3]) == capture["cut"]

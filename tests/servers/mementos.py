@@ -12,7 +12,9 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
 - ``moved_to``: the archive's own redirect of this capture to another of its timestamps
   (as the Wayback Machine does where a listed capture cannot be served);
 - ``id``: the capture's memento URL is ``BASE/m/ID``, with no timestamp in it
-  (archive.today, perma.cc).
+  (archive.today, perma.cc);
+- ``cut``: send only this many bytes of the body, its whole length announced (the archive's
+  connection lost mid-capture).
 
 Endpoints: ``BASE/coll/cdx?url=U&from=F&to=T`` (one JSON object per line, as pywb answers;
 ``cdx_body`` in CONFIG replaces the answer), ``BASE/coll/TSid_/URL`` (the raw capture),
@@ -120,15 +122,16 @@ class Handler(BaseHTTPRequestHandler):
             *map(tuple, capture.get("headers", [])),
         ]
         body = page(capture.get("page_of", capture["url"]), capture.get("word", ""))
-        self.answer(int(capture.get("status", 200)), [*headers, ("Memento-Datetime", dated)], body)
+        status = int(capture.get("status", 200))
+        self.answer(status, [*headers, ("Memento-Datetime", dated)], body, capture.get("cut"))
 
-    def answer(self, status: int, headers: list[Any], body: bytes) -> None:
+    def answer(self, status: int, headers: list[Any], body: bytes, cut: int | None = None) -> None:
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write(body if cut is None else body[:cut])
         with self.lock, open(self.log_path, "a") as log:
             log.write(f"GET {self.path} {status}\n")
 
