@@ -149,6 +149,8 @@ class WarcRecorder:
             if memento.whole_record:
                 if response.status != 206:
                     return  # not the byte range (the record) asked for
+                if warc_truncated(response, request):
+                    return  # part of a record, no record (crawler.viaarchive counts it)
                 self._write_whole_record(response, request, spider, memento)
                 return
             if not response.headers.get("Memento-Datetime"):

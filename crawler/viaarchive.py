@@ -73,7 +73,7 @@ from .keys import (
     VIA_NOT_ARCHIVED_STAT,
     WARC_META,
 )
-from .limits import truncation_reason
+from .limits import TRUNCATION_KINDS, truncation_reason
 from .linkpolicy import dedup_key
 from .lookupcache import LookupCache
 from .pages.urls import canonicalize_url
@@ -207,6 +207,13 @@ class ViaArchiveMiddleware:
                 "archive_other_url", f"the archive's capture is of {snapshot.url}, not {url}"
             )
         response, memento = await self.fetch(request, snapshot)
+        cut = truncation_reason(response)
+        if cut and memento.whole_record:
+            # Part of a WARC record is no record: never written (crawler.recorder), no page.
+            raise ViaArchiveFailure(
+                TRUNCATION_KINDS.get(cut, "truncated"),
+                f"the archive's record of {url} came cut short ({cut}): {memento.memento_url}",
+            )
         self.stats.inc_value(VIA_ANSWERED_STAT)
         captured = self.captured(response, memento)
         if abs(captured - self.at) > self.window:
@@ -220,7 +227,6 @@ class ViaArchiveMiddleware:
         for key in (WARC_META, PENDING_METADATA):
             if key in response.meta:
                 request.meta[key] = response.meta[key]
-        cut = truncation_reason(response)
         if cut:  # half a capture (a limit, the archive's connection lost): never an article
             request.meta[TRUNCATED] = cut
         request.meta[RETRIEVED_FROM] = memento.retrieved_from()

@@ -389,6 +389,24 @@ def test_a_byte_range_holding_another_urls_record_is_refused(
     assert store_lines(tmp_path) == []
 
 
+@pytest.mark.parametrize("cut", [40, 1200])
+def test_a_byte_range_cut_short_is_never_written_nor_stored(
+    past_warcs: list[Path], tmp_path: Path, cut: int
+) -> None:
+    """The archive's connection lost mid-range: the cut gzip member was appended to our
+    WARC as the record it had begun, so the file no longer read past it."""
+    directory = str(past_warcs[0].parent)
+    with line_server("-m", "tests.servers.commoncrawl", directory, "--cut-ranges", str(cut)) as cc:
+        result = crawl_via(
+            tmp_path, "commoncrawl:CC-MAIN-2013-05", "20130129", "--depth", "0",
+            *cc_settings(cc["url"]),
+        )  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert report(tmp_path)["errors"]["dataloss"]["examples"] == [TIMBUKTU]
+    assert store_lines(tmp_path) == []
+    assert {kind for kind, *_ in records(tmp_path)} <= {"warcinfo"}
+
+
 def test_a_record_with_a_malformed_warc_date_is_kept_and_dated_by_the_index(
     tmp_path: Path,
 ) -> None:

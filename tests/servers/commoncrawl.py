@@ -17,7 +17,9 @@ With ``--throttle N`` the first N requests get ``429 Too Many Requests`` with
 ``Retry-After: 1``; with ``--ignore-range`` a data request gets the whole file (200), as a
 server that does not do ranges would answer; with ``--alias A=B`` a lookup of URL A
 answers B's captures, as an index matching loosely would; with ``--misplace A=B`` the
-index lists A's captures at the byte range of B's record, as a damaged index would. Every
+index lists A's captures at the byte range of B's record, as a damaged index would; with
+``--cut-ranges N`` a byte range's answer announces the whole range but sends only its
+first N bytes before the connection closes. Every
 request is logged (``METHOD PATH
 STATUS USER-AGENT``) to the log file, so a test reads what was asked and answered.
 """
@@ -93,6 +95,7 @@ class Handler(BaseHTTPRequestHandler):
     ignore_range = False
     aliases: ClassVar[dict[str, str]] = {}
     misplaced: ClassVar[dict[str, str]] = {}
+    cut_ranges: ClassVar[list[int | None]] = [None]
     log_path: Path
     lock = threading.Lock()
 
@@ -159,10 +162,16 @@ class Handler(BaseHTTPRequestHandler):
             piece,
             "application/octet-stream",
             [("Content-Range", f"bytes {start}-{end}/{len(data)}")],
+            cut=self.cut_ranges[0],
         )
 
     def answer(
-        self, status: int, body: bytes, mime: str, extra: list[tuple[str, str]] | None = None
+        self,
+        status: int,
+        body: bytes,
+        mime: str,
+        extra: list[tuple[str, str]] | None = None,
+        cut: int | None = None,
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", mime)
@@ -170,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in extra or ():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write(body if cut is None else body[:cut])
         with self.lock, open(self.log_path, "a") as log:
             log.write(f"GET {self.path} {status} {self.headers.get('User-Agent', '')}\n")
 
@@ -185,6 +194,7 @@ def main() -> None:
     parser.add_argument("--ignore-range", action="store_true")
     parser.add_argument("--alias", action="append", default=[], metavar="A=B")
     parser.add_argument("--misplace", action="append", default=[], metavar="A=B")
+    parser.add_argument("--cut-ranges", type=int, default=None, metavar="N")
     options = parser.parse_args()
     Handler.rows = index(options.directory)
     Handler.directory = options.directory
@@ -192,6 +202,7 @@ def main() -> None:
     Handler.ignore_range = options.ignore_range
     Handler.aliases = dict(pair.split("=", 1) for pair in options.alias)
     Handler.misplaced = dict(pair.split("=", 1) for pair in options.misplace)
+    Handler.cut_ranges = [options.cut_ranges]
     Handler.log_path = Path(tempfile.mkstemp(prefix="commoncrawl-", suffix=".log")[1])
     serve_until_stdin_closes(Handler, log=str(Handler.log_path))
 
