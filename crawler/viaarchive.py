@@ -395,6 +395,11 @@ class ViaArchiveMiddleware:
             headers = self.archive.lookup_headers(self.at)
         response = await self.download(self.internal(lookup, headers), "index")
         self.stats.inc_value(VIA_LOOKUPS_STAT)
+        cut = truncation_reason(response)
+        if cut:  # some of the captures listed: never taken (nor remembered) for all there are
+            raise ViaArchiveFailure(
+                "archive_down", f"the archive's index answer came cut short ({cut}): {lookup}"
+            )
         if response.status in (404, 410):
             snapshots: list[Snapshot] = []  # the index's "no captures"
         elif isinstance(self.archive, TimeGateArchive):

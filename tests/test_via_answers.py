@@ -266,3 +266,28 @@ def test_a_capture_cut_short_is_recorded_truncated_and_gives_no_article(
     assert response[1].get_header("WARC-Truncated") == mark
     if "cut" in capture:  # the bytes received, no more
         assert len(response[3]) == capture["cut"]
+
+
+def test_an_index_answer_cut_short_is_the_archive_down_and_not_remembered(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The index's connection lost after its first line: the captures it had listed were
+    taken for all there are, and remembered, so the capture nearest --at (listed after)
+    was never fetched, on any run."""
+    base, config = archive
+    far = {"url": TIMBUKTU, "ts": "20130125100000", "word": "Earlier"}
+    near = {"url": TIMBUKTU, "ts": "20130129100000"}
+    first_line = json.dumps(
+        {"urlkey": TIMBUKTU, "timestamp": far["ts"], "url": TIMBUKTU, "status": "200",
+         "mime": "text/html"}
+    )  # fmt: skip
+    holds(config, far, near, cdx_cut=len(first_line) + 1)
+    data = tmp_path / "data"
+    result = crawl_via(data, f"{base}/coll", "20130129", "--depth", "0", "--window", "7")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert set(report(data)["errors"]) == {"archive_down"}
+    assert store_lines(data) == []
+    holds(config, far, near)
+    result = crawl_via(data, f"{base}/coll", "20130129", "--depth", "0", "--window", "7")
+    assert result.returncode == 0, result.stderr
+    assert one_line(data)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"

@@ -17,7 +17,8 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
   connection lost mid-capture).
 
 Endpoints: ``BASE/coll/cdx?url=U&from=F&to=T`` (one JSON object per line, as pywb answers;
-``cdx_body`` in CONFIG replaces the answer), ``BASE/coll/TSid_/URL`` (the raw capture),
+``cdx_body`` in CONFIG replaces the answer; ``cdx_cut`` sends only that many bytes of it,
+its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 ``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, by 302 to its memento;
 ``timegate_other`` in CONFIG names another URL whose memento it sends to instead), and
 ``BASE/m/ID``. CONFIG is read again for each request, so a test changes the archive
@@ -93,7 +94,8 @@ class Handler(BaseHTTPRequestHandler):
         if not rows:
             self.answer(404, [], b"No Captures found\n")
             return
-        self.answer(200, [("Content-Type", "text/x-ndjson")], ("\n".join(rows) + "\n").encode())
+        body = ("\n".join(rows) + "\n").encode()
+        self.answer(200, [("Content-Type", "text/x-ndjson")], body, self.config.get("cdx_cut"))
 
     def capture(self, stamp: str, url: str) -> None:
         found = [c for c in self.captures if c["url"] == url and c["ts"] == stamp]
