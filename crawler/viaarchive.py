@@ -440,8 +440,13 @@ class ViaArchiveMiddleware:
             moment = memento_moment(response.headers.get("Memento-Datetime"), self.at)
         elif response.status == 200:
             links = memento_links(header_text(response.headers.get("Link")))
-            if links:
-                memento, moment = min(links, key=lambda link: abs(link[1] - self.at))
+            if not links:
+                # No TimeGate's answer (it says "none" with a 404): an error page served
+                # with 200, never remembered as "no captures".
+                raise ViaArchiveFailure(
+                    "archive_down", f"the TimeGate answered 200 naming no memento: {lookup}"
+                )
+            memento, moment = min(links, key=lambda link: abs(link[1] - self.at))
         else:
             raise ViaArchiveFailure(
                 "archive_down", f"the TimeGate answered {response.status}: {lookup}"

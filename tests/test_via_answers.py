@@ -291,3 +291,25 @@ def test_an_index_answer_cut_short_is_the_archive_down_and_not_remembered(
     result = crawl_via(data, f"{base}/coll", "20130129", "--depth", "0", "--window", "7")
     assert result.returncode == 0, result.stderr
     assert one_line(data)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+
+
+def test_a_timegate_answer_naming_no_memento_is_the_archive_down_and_not_remembered(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A TimeGate's error page served with 200 (no ``Memento-Datetime``, no memento in a
+    ``Link``) was read as "no captures", and remembered: the archive, healthy again, was
+    never asked again for that page."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        timegate_body="<html><body>Our archive is resting. Come back later.</body></html>",
+    )
+    data = tmp_path / "data"
+    result = crawl_via(data, f"timegate:{base}/tg", "20130129", "--depth", "0")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert set(report(data)["errors"]) == {"archive_down"}
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000"})
+    result = crawl_via(data, f"timegate:{base}/tg", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert one_line(data)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"

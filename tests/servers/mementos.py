@@ -20,7 +20,8 @@ Endpoints: ``BASE/coll/cdx?url=U&from=F&to=T`` (one JSON object per line, as pyw
 ``cdx_body`` in CONFIG replaces the answer; ``cdx_cut`` sends only that many bytes of it,
 its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 ``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, by 302 to its memento;
-``timegate_other`` in CONFIG names another URL whose memento it sends to instead), and
+``timegate_other`` in CONFIG names another URL whose memento it sends to instead;
+``timegate_body`` makes it answer 200 with that text, no Memento header), and
 ``BASE/m/ID``. CONFIG is read again for each request, so a test changes the archive
 between runs. Every request is logged (``METHOD PATH STATUS``) to the log file.
 """
@@ -107,6 +108,10 @@ class Handler(BaseHTTPRequestHandler):
             self.memento(found[0])
 
     def timegate(self, url: str) -> None:
+        if "timegate_body" in self.config:
+            body = self.config["timegate_body"].encode()
+            self.answer(200, [("Content-Type", "text/html")], body)
+            return
         wanted = parsedate_to_datetime(self.headers.get("Accept-Datetime") or "")
         found = [c for c in self.captures if c["url"] == url]
         if not found:
