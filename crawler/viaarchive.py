@@ -198,7 +198,11 @@ class ViaArchiveMiddleware:
         if request.meta.get(INTERNAL):
             return None
         url = request.url
-        snapshot = nearest(await self.snapshots(url), self.at, self.window)
+        listed = await self.snapshots(url)
+        # An index matches URLs by a looser key (SURT folds the path's case, sorts the
+        # query): the page's own captures first, another URL's only to say so.
+        own = [s for s in listed if dedup_key(s.url) == dedup_key(url)]
+        snapshot = nearest(own or listed, self.at, self.window)
         if snapshot is None:
             self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
             raise ViaArchiveFailure("not_archived", f"not archived within the window: {url}")

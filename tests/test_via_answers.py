@@ -313,3 +313,24 @@ def test_a_timegate_answer_naming_no_memento_is_the_archive_down_and_not_remembe
     result = crawl_via(data, f"timegate:{base}/tg", "20130129", "--depth", "0")
     assert result.returncode == 0, result.stderr
     assert one_line(data)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+
+
+def test_the_index_listing_another_urls_capture_nearer_still_gives_the_pages_own(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A CDX server matches URLs by their SURT key, which folds the path's case (and sorts
+    the query): its answer may list another URL's capture nearer --at than the page's own.
+    The nearest row was taken whatever its URL, and the page refused as another's."""
+    base, config = archive
+    other = TIMBUKTU.replace("/world/", "/World/")
+    rows = [
+        {"urlkey": "x", "timestamp": "20130129100000", "url": other, "status": "200"},
+        {"urlkey": "x", "timestamp": "20130128100000", "url": TIMBUKTU, "status": "200"},
+    ]
+    body = "".join(json.dumps({**row, "mime": "text/html"}) + "\n" for row in rows)
+    holds(config, {"url": TIMBUKTU, "ts": "20130128100000"}, cdx_body=body)
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["url"] == TIMBUKTU
+    assert line["metadata"]["dateDownloaded"] == "2013-01-28T10:00:00Z"
