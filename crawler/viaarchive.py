@@ -202,14 +202,30 @@ class ViaArchiveMiddleware:
         # An index matches URLs by a looser key (SURT folds the path's case, sorts the
         # query): the page's own captures first, another URL's only to say so.
         own = [s for s in listed if dedup_key(s.url) == dedup_key(url)]
-        snapshot = nearest(own or listed, self.at, self.window)
-        if snapshot is None:
-            self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
-            raise ViaArchiveFailure("not_archived", f"not archived within the window: {url}")
-        if dedup_key(snapshot.url) != dedup_key(url):
-            raise ViaArchiveFailure(
-                "archive_other_url", f"the archive's capture is of {snapshot.url}, not {url}"
-            )
+        candidates = own or listed
+        while True:
+            snapshot = nearest(candidates, self.at, self.window)
+            if snapshot is None:
+                self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
+                raise ViaArchiveFailure("not_archived", f"not archived within the window: {url}")
+            if dedup_key(snapshot.url) != dedup_key(url):
+                raise ViaArchiveFailure(
+                    "archive_other_url", f"the archive's capture is of {snapshot.url}, not {url}"
+                )
+            page = await self.answer(request, snapshot)
+            # A capture of another form of the URL (http:// for https://) that is the
+            # site's redirect to the page asked for holds no page: the page's nearest
+            # capture in another form is, where the window has one (the redirect recorded).
+            rest = [s for s in candidates if s.url != snapshot.url]
+            if not redirects_to(page, url) or nearest(rest, self.at, self.window) is None:
+                return page
+            candidates = rest
+
+    async def answer(self, request: Request, snapshot: Snapshot) -> Response:
+        """The page `request` asks for, as `snapshot` holds it."""
+        url = request.url
+        for key in (WARC_META, PENDING_METADATA, TRUNCATED):  # an earlier capture's, if any
+            request.meta.pop(key, None)
         response, memento = await self.fetch(request, snapshot)
         cut = truncation_reason(response)
         if cut and memento.whole_record:
@@ -499,6 +515,12 @@ class ViaArchiveMiddleware:
         if request.meta.get(INTERNAL) and is_memento(response, self.archive):
             request.meta["dont_retry"] = True
         return response
+
+
+def redirects_to(page: Response, url: str) -> bool:
+    """Whether an archived page is a redirect to the page `url` names (another form of it)."""
+    location = header_text(page.headers.get("Location")) if 300 <= page.status < 400 else ""
+    return bool(location) and dedup_key(page.urljoin(location)) == dedup_key(url)
 
 
 def is_memento(response: Response, archive: Archive) -> bool:

@@ -334,3 +334,33 @@ def test_the_index_listing_another_urls_capture_nearer_still_gives_the_pages_own
     line = one_line(tmp_path)
     assert line["url"] == TIMBUKTU
     assert line["metadata"]["dateDownloaded"] == "2013-01-28T10:00:00Z"
+
+
+def test_a_capture_redirecting_to_the_page_itself_gives_way_to_the_pages_next(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A CDX server lists a page's ``http://`` and ``https://`` captures together; the
+    nearest, of ``http://``, is the site's redirect to ``https://``: the page asked for.
+    It was taken as the page's capture (a redirect loop, an error) though the window
+    held the page itself an hour later."""
+    base, config = archive
+    plain = TIMBUKTU.replace("https://", "http://")
+    rows = [
+        {"urlkey": "x", "timestamp": "20130129100000", "url": plain, "status": "301"},
+        {"urlkey": "x", "timestamp": "20130129110000", "url": TIMBUKTU, "status": "200"},
+    ]
+    body = "".join(json.dumps({**row, "mime": "text/html"}) + "\n" for row in rows)
+    holds(
+        config,
+        {"url": plain, "ts": "20130129100000", "status": 301, "page_of": TIMBUKTU,
+         "headers": [["Location", TIMBUKTU]]},
+        {"url": TIMBUKTU, "ts": "20130129110000"},
+        cdx_body=body,
+    )  # fmt: skip
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert one_line(tmp_path)["metadata"]["dateDownloaded"] == "2013-01-29T11:00:00Z"
+    # Both were fetched, and both are recorded as they were.
+    fetched = [(r[1].get_header("WARC-Target-URI"), r[2].get_statuscode())
+               for r in records(tmp_path) if r[0] == "response"]  # fmt: skip
+    assert fetched == [(plain, "301"), (TIMBUKTU, "200")]
