@@ -351,13 +351,24 @@ class CommonCrawlArchive(Archive):
 
 
 def crawls_near(collinfo: bytes, at: datetime, window: timedelta, most: int = 2) -> list[str]:
-    """Common Crawl crawls (``collinfo.json``) whose span comes nearest `at`, nearest first."""
+    """Common Crawl crawls (``collinfo.json``) whose span comes nearest `at`, nearest first.
+
+    An answer that is no JSON list of crawls (an error page served with 200) raises
+    :class:`IndexUnreadable`: the archive's failure, never "no crawls".
+    """
+    try:
+        entries = json.loads(collinfo)
+    except ValueError as exc:
+        raise IndexUnreadable(f"the list of crawls is no JSON ({exc})") from None
+    crawls = [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+    if entries and not crawls:
+        raise IndexUnreadable("the list of crawls is no JSON list of crawls")
     found = []
-    for entry in json.loads(collinfo or b"[]"):
+    for entry in crawls:
         try:
             start = _iso(entry["from"])
             end = _iso(entry["to"])
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, AttributeError):  # AttributeError: no text
             continue
         distance = max(start - at, at - end, timedelta(0))
         if distance <= window:

@@ -399,7 +399,10 @@ class ViaArchiveMiddleware:
         archive = self.archive
         assert isinstance(archive, CommonCrawlArchive)
         info = await self.download(self.internal(f"{archive.index_url}/collinfo.json", {}), "index")
-        crawls = crawls_near(info.body, self.at, self.window)
+        try:
+            crawls = crawls_near(info.body, self.at, self.window)
+        except IndexUnreadable as exc:  # never remembered: the next page asks again
+            raise ViaArchiveFailure("archive_down", f"{exc}: {info.url}") from None
         logger.info("Common Crawl crawls near %s: %s", self.at, crawls or "none")
         return crawls
 

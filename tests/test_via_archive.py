@@ -407,6 +407,24 @@ def test_a_byte_range_cut_short_is_never_written_nor_stored(
     assert {kind for kind, *_ in records(tmp_path)} <= {"warcinfo"}
 
 
+@pytest.mark.parametrize(
+    "collinfo",
+    ["<html><body>Back soon</body></html>", '["CC-MAIN-2013-05"]', '{"id": "CC-MAIN-2013-05"}'],
+    ids=["html", "names", "object"],
+)
+def test_a_collinfo_that_lists_no_crawls_is_the_archive_down(
+    past_warcs: list[Path], tmp_path: Path, collinfo: str
+) -> None:
+    """Common Crawl's list of crawls answered with an error page (or JSON of another
+    shape): every page failed as a Python exception's name (``jsondecode``, ``type``)."""
+    directory = str(past_warcs[0].parent)
+    with line_server("-m", "tests.servers.commoncrawl", directory, "--collinfo", collinfo) as cc:
+        result = crawl_via(tmp_path, "commoncrawl", "20130129", *cc_settings(cc["url"]))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert set(report(tmp_path)["errors"]) == {"archive_down"}
+    assert store_lines(tmp_path) == []
+
+
 def test_a_record_with_a_malformed_warc_date_is_kept_and_dated_by_the_index(
     tmp_path: Path,
 ) -> None:

@@ -19,7 +19,8 @@ server that does not do ranges would answer; with ``--alias A=B`` a lookup of UR
 answers B's captures, as an index matching loosely would; with ``--misplace A=B`` the
 index lists A's captures at the byte range of B's record, as a damaged index would; with
 ``--cut-ranges N`` a byte range's answer announces the whole range but sends only its
-first N bytes before the connection closes. Every
+first N bytes before the connection closes; with ``--collinfo TEXT`` ``/collinfo.json``
+answers 200 with TEXT instead. Every
 request is logged (``METHOD PATH
 STATUS USER-AGENT``) to the log file, so a test reads what was asked and answered.
 """
@@ -96,6 +97,7 @@ class Handler(BaseHTTPRequestHandler):
     aliases: ClassVar[dict[str, str]] = {}
     misplaced: ClassVar[dict[str, str]] = {}
     cut_ranges: ClassVar[list[int | None]] = [None]
+    collinfo: ClassVar[list[str | None]] = [None]
     log_path: Path
     lock = threading.Lock()
 
@@ -109,7 +111,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         parts = urlsplit(self.path)
         if parts.path == "/collinfo.json":
-            self.answer(200, json.dumps(CRAWLS).encode(), "application/json")
+            if self.collinfo[0] is None:
+                self.answer(200, json.dumps(CRAWLS).encode(), "application/json")
+            else:
+                self.answer(200, self.collinfo[0].encode(), "text/html")
         elif parts.path.endswith("-index"):
             self.lookup(parts.path[1 : -len("-index")], parse_qs(parts.query))
         elif parts.path.startswith("/data/"):
@@ -195,6 +200,7 @@ def main() -> None:
     parser.add_argument("--alias", action="append", default=[], metavar="A=B")
     parser.add_argument("--misplace", action="append", default=[], metavar="A=B")
     parser.add_argument("--cut-ranges", type=int, default=None, metavar="N")
+    parser.add_argument("--collinfo", default=None, metavar="TEXT")
     options = parser.parse_args()
     Handler.rows = index(options.directory)
     Handler.directory = options.directory
@@ -203,6 +209,7 @@ def main() -> None:
     Handler.aliases = dict(pair.split("=", 1) for pair in options.alias)
     Handler.misplaced = dict(pair.split("=", 1) for pair in options.misplace)
     Handler.cut_ranges = [options.cut_ranges]
+    Handler.collinfo = [options.collinfo]
     Handler.log_path = Path(tempfile.mkstemp(prefix="commoncrawl-", suffix=".log")[1])
     serve_until_stdin_closes(Handler, log=str(Handler.log_path))
 
