@@ -256,20 +256,22 @@ class ViaArchiveMiddleware:
     def captured(self, response: Response, memento: Memento) -> datetime:
         """When the capture fetched was made: its ``Memento-Datetime``, else the timestamp
         of the memento URL it was fetched from (the archive may have redirected to another),
-        else the index's. A whole record (Common Crawl) is the index's own."""
+        else the index's, as the recorder dates it. A whole record (Common Crawl) is the
+        index's own."""
         if memento.whole_record:
             return memento.moment
-        found = original_of(memento.memento_url)
-        dated = parse_at(found[0]) if found else memento.moment
-        return memento_moment(response.headers.get("Memento-Datetime"), dated)
+        return memento_moment(response.headers.get("Memento-Datetime"), memento.moment)
 
     async def fetch(self, request: Request, snapshot: Snapshot) -> tuple[Response, Memento]:
         """The capture, following the archive's own redirects to the same page only."""
         memento_url, headers = self.archive.fetch(snapshot)
+        # The capture served: the index's, or the one the archive redirects to (its URL
+        # and timestamp), which a Memento-Datetime that reads as no date leaves to say.
+        original, moment = snapshot.url, snapshot.moment
         for _ in range(MAX_ARCHIVE_REDIRECTS + 1):
             memento = Memento(
-                original_url=snapshot.url,
-                moment=snapshot.moment,
+                original_url=original,
+                moment=moment,
                 archive=self.archive.name,
                 memento_url=memento_url,
                 whole_record=self.archive.whole_records,
@@ -296,6 +298,7 @@ class ViaArchiveMiddleware:
                         f"the archive sent {request.url} on to {location or 'nowhere'}",
                     )
                 memento_url = response.urljoin(location)
+                original, moment = target[1], parse_at(target[0])
                 headers = {}
                 continue
             if not is_memento(response, self.archive):

@@ -364,3 +364,31 @@ def test_a_capture_redirecting_to_the_page_itself_gives_way_to_the_pages_next(
     fetched = [(r[1].get_header("WARC-Target-URI"), r[2].get_statuscode())
                for r in records(tmp_path) if r[0] == "response"]  # fmt: skip
     assert fetched == [(plain, "301"), (TIMBUKTU, "200")]
+
+
+def test_a_capture_the_archive_redirected_to_is_dated_by_its_own_timestamp(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The archive redirected the capture its index listed to another of its timestamps
+    (of the page's ``http://`` form), whose ``Memento-Datetime`` reads as no HTTP date
+    (ISO 8601): the record was dated by the index's timestamp and named the URL asked, the
+    capture not served, while the window was held to the one served."""
+    base, config = archive
+    plain = TIMBUKTU.replace("https://", "http://")
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000", "moved_to": "20130130120000",
+         "moved_url": plain},
+        {"url": plain, "ts": "20130130120000", "word": "Moved", "page_of": TIMBUKTU,
+         "dated_text": "2013-01-30T12:00:00Z"},
+    )  # fmt: skip
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    (response,) = [r for r in records(tmp_path) if r[0] == "response"]
+    assert response[1].get_header("WARC-Date").startswith("2013-01-30T12:00:00")
+    assert response[1].get_header("WARC-Source-URI").endswith(f"/20130130120000id_/{plain}")
+    # The capture served is of the http:// form the archive sent on to.
+    assert response[1].get_header("WARC-Target-URI") == plain
+    line = one_line(tmp_path)
+    assert line["headline"].startswith("Moved: ")
+    assert line["metadata"]["dateDownloaded"] == "2013-01-30T12:00:00Z"

@@ -9,8 +9,10 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
 - ``status`` (default 200) and ``headers``: the original server's answer, served as is;
 - ``dated``: the ``Memento-Datetime`` served, when it is not ``ts`` (an archive whose
   index and replay disagree);
+- ``dated_text``: the ``Memento-Datetime`` served, as this text (one no HTTP date);
 - ``moved_to``: the archive's own redirect of this capture to another of its timestamps
-  (as the Wayback Machine does where a listed capture cannot be served);
+  (as the Wayback Machine does where a listed capture cannot be served); ``moved_url``:
+  the URL of the capture it redirects to (default ``url``);
 - ``id``: the capture's memento URL is ``BASE/m/ID``, with no timestamp in it
   (archive.today, perma.cc);
 - ``cut``: send only this many bytes of the body, its whole length announced (the archive's
@@ -103,7 +105,8 @@ class Handler(BaseHTTPRequestHandler):
         if not found:
             self.answer(404, [], b"not in this archive\n")
         elif "moved_to" in found[0]:
-            self.answer(302, [("Location", f"/coll/{found[0]['moved_to']}id_/{url}")], b"")
+            target = found[0].get("moved_url", url)
+            self.answer(302, [("Location", f"/coll/{found[0]['moved_to']}id_/{target}")], b"")
         else:
             self.memento(found[0])
 
@@ -124,6 +127,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def memento(self, capture: dict[str, Any]) -> None:
         dated = format_datetime(moment(capture.get("dated", capture["ts"])), usegmt=True)
+        dated = capture.get("dated_text", dated)
         headers = [
             ("Content-Type", "text/html; charset=utf-8"),
             *map(tuple, capture.get("headers", [])),
