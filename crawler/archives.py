@@ -171,7 +171,8 @@ def memento_moment(value: bytes | str | None, fallback: datetime) -> datetime:
         return fallback
 
 
-_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<]+=(?:\"[^\"]*\"|[^;,<]*))*)")
+# RFC 8288: white space may stand around ";" and "=", values are tokens or quoted strings.
+_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<=]+=\s*(?:\"[^\"]*\"|[^;,<]*))*)")
 _PARAM = re.compile(r';\s*([^=\s]+)\s*=\s*(?:"([^"]*)"|([^;,<]*))')
 
 
@@ -183,7 +184,8 @@ def memento_links(link_header: str) -> list[tuple[str, datetime]]:
             m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3)).strip()
             for m in _PARAM.finditer(match.group(2))
         }
-        if "memento" not in params.get("rel", "").split() or "datetime" not in params:
+        # Relation types compare without regard to case (RFC 8288, section 2.1.1).
+        if "memento" not in params.get("rel", "").lower().split() or "datetime" not in params:
             continue
         try:
             moment = parsedate_to_datetime(params["datetime"]).astimezone(timezone.utc)

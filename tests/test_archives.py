@@ -195,6 +195,24 @@ def test_memento_urls_and_links() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        ' ; rel = "memento" ; datetime = "Tue, 29 Jan 2013 10:00:00 GMT"',
+        '; rel="Memento"; datetime="Tue, 29 Jan 2013 10:00:00 GMT"',
+        ';\trel=first\tmemento;datetime="Tue, 29 Jan 2013 10:00:00 GMT"',
+    ],
+    ids=["spaces-around-equals", "rel-in-capitals", "tabs"],
+)
+def test_memento_links_in_any_spelling_rfc_8288_allows(params: str) -> None:
+    """Link (RFC 8288) allows white space around "=" and compares relation types without
+    regard to case: such a memento was not read."""
+    memento = f"http://a/20130129100000/{URL}"
+    assert memento_links(f"<{URL}>; rel=original, <{memento}>{params}") == [
+        (memento, datetime(2013, 1, 29, 10, tzinfo=timezone.utc))
+    ]
+
+
 def test_commoncrawl_crawls_near_at_and_ranges() -> None:
     collinfo = json.dumps(
         [
