@@ -465,7 +465,9 @@ class ViaArchiveMiddleware:
             )
             moment = memento_moment(response.headers.get("Memento-Datetime"), self.at)
         elif response.status == 200:
-            links = memento_links(header_text(response.headers.get("Link")))
+            # One Link header may come as several fields (RFC 9110's list rule).
+            fields = response.headers.getlist("Link")
+            links = memento_links(", ".join(header_text(field) for field in fields))
             if not links:
                 # No TimeGate's answer (it says "none" with a 404): an error page served
                 # with 200, never remembered as "no captures".

@@ -392,3 +392,26 @@ def test_a_capture_the_archive_redirected_to_is_dated_by_its_own_timestamp(
     line = one_line(tmp_path)
     assert line["headline"].startswith("Moved: ")
     assert line["metadata"]["dateDownloaded"] == "2013-01-30T12:00:00Z"
+
+
+def test_a_timegate_listing_its_mementos_in_several_link_headers(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A Link header may come as several fields (RFC 8288, RFC 9110's list rule): only the
+    last was read, and a memento in an earlier one, nearest --at, never taken."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        {"url": TIMBUKTU, "ts": "20130301100000", "word": "Later"},
+        timegate_links=[
+            f'<{TIMBUKTU}>; rel="original"',
+            f'<{{BASE}}/coll/20130129100000/{TIMBUKTU}>; rel="first memento"; '
+            'datetime="Tue, 29 Jan 2013 10:00:00 GMT"',
+            f'<{{BASE}}/coll/20130301100000/{TIMBUKTU}>; rel="last memento"; '
+            'datetime="Fri, 01 Mar 2013 10:00:00 GMT"',
+        ],
+    )
+    result = crawl_via(tmp_path, f"timegate:{base}/tg", "20130130", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert one_line(tmp_path)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"

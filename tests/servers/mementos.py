@@ -23,7 +23,9 @@ Endpoints: ``BASE/coll/cdx?url=U&from=F&to=T`` (one JSON object per line, as pyw
 its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 ``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, by 302 to its memento;
 ``timegate_other`` in CONFIG names another URL whose memento it sends to instead;
-``timegate_body`` makes it answer 200 with that text, no Memento header), and
+``timegate_body`` makes it answer 200 with that text, no Memento header;
+``timegate_links`` makes it answer 200 with one ``Link`` header per value, ``{BASE}`` in
+them the archive's base URL), and
 ``BASE/m/ID``. CONFIG is read again for each request, so a test changes the archive
 between runs. Every request is logged (``METHOD PATH STATUS``) to the log file.
 """
@@ -111,6 +113,13 @@ class Handler(BaseHTTPRequestHandler):
             self.memento(found[0])
 
     def timegate(self, url: str) -> None:
+        if "timegate_links" in self.config:
+            base = f"http://{self.headers.get('Host')}"
+            links = [
+                ("Link", link.replace("{BASE}", base)) for link in self.config["timegate_links"]
+            ]
+            self.answer(200, [("Content-Type", "text/html"), *links], b"<html></html>")
+            return
         if "timegate_body" in self.config:
             body = self.config["timegate_body"].encode()
             self.answer(200, [("Content-Type", "text/html")], body)
