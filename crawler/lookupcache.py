@@ -34,6 +34,10 @@ class LookupCache:
             (archive, lookup, time.time(), json.dumps([s.as_json() for s in snapshots])),
         )
 
+    def forget(self, archive: str, lookup: str) -> None:
+        """Drop a remembered answer, so the next run asks again."""
+        self.db.execute("DELETE FROM lookups WHERE archive = ? AND lookup = ?", (archive, lookup))
+
     def close(self) -> None:
         self.db.close()
 

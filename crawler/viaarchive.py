@@ -226,7 +226,13 @@ class ViaArchiveMiddleware:
         url = request.url
         for key in (WARC_META, PENDING_METADATA, TRUNCATED):  # an earlier capture's, if any
             request.meta.pop(key, None)
-        response, memento = await self.fetch(request, snapshot)
+        try:
+            response, memento = await self.fetch(request, snapshot)
+        except ViaArchiveFailure:
+            # The capture the index (or TimeGate) named was not handed over: its answer may
+            # be stale or the archive's own page; the next run asks again.
+            await self.forget(url)
+            raise
         cut = truncation_reason(response)
         if cut and memento.whole_record:
             # Part of a WARC record is no record: never written (crawler.recorder), no page.
@@ -368,6 +374,13 @@ class ViaArchiveMiddleware:
             return found
 
         return await self.once(dedup_key(url), ask)
+
+    async def forget(self, url: str) -> None:
+        """Drop the remembered lookups of `url` (this run keeps its answer)."""
+        if self.cache is None:
+            return
+        for lookup in await self.lookup_urls(canonicalize_url(url)):
+            self.cache.forget(self.archive.name, self.archive.cache_key(lookup, self.at))
 
     async def once(self, key: str, ask: Callable[[], Awaitable[Any]]) -> Any:
         """`ask()` once per run for `key`; requests asking meanwhile wait for its answer."""

@@ -415,3 +415,22 @@ def test_a_timegate_listing_its_mementos_in_several_link_headers(
     result = crawl_via(tmp_path, f"timegate:{base}/tg", "20130130", "--depth", "0")
     assert result.returncode == 0, result.stderr
     assert one_line(tmp_path)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+
+
+def test_a_timegate_sending_to_a_page_of_its_own_is_asked_again_next_run(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The TimeGate redirected to a maintenance page (no memento URL, no Memento-Datetime):
+    its answer was remembered as the page's memento, so every later run fetched that page
+    again and failed, never asking the TimeGate, healthy again, for the page."""
+    base, config = archive
+    capture = {"url": TIMBUKTU, "ts": "20130129100000"}
+    holds(config, capture, timegate_location="/maintenance")
+    data = tmp_path / "data"
+    result = crawl_via(data, f"timegate:{base}/tg", "20130129", "--depth", "0")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert set(report(data)["errors"]) == {"archive_down"}
+    holds(config, capture)
+    result = crawl_via(data, f"timegate:{base}/tg", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert one_line(data)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"

@@ -24,8 +24,9 @@ its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 ``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, by 302 to its memento;
 ``timegate_other`` in CONFIG names another URL whose memento it sends to instead;
 ``timegate_body`` makes it answer 200 with that text, no Memento header;
-``timegate_links`` makes it answer 200 with one ``Link`` header per value, ``{BASE}`` in
-them the archive's base URL), and
+``timegate_location`` makes it redirect there instead, ``/maintenance`` answering 200
+with an HTML page of the archive's own; ``timegate_links`` makes it answer 200 with one
+``Link`` header per value, ``{BASE}`` in them the archive's base URL), and
 ``BASE/m/ID``. CONFIG is read again for each request, so a test changes the archive
 between runs. Every request is logged (``METHOD PATH STATUS``) to the log file.
 """
@@ -74,6 +75,8 @@ class Handler(BaseHTTPRequestHandler):
             )
         elif path.startswith("/tg/"):
             self.timegate(path[len("/tg/") :])
+        elif path == "/maintenance":
+            self.answer(200, [("Content-Type", "text/html")], b"<html>Resting.</html>\n")
         elif path.startswith("/m/"):
             found = [c for c in self.captures if c.get("id") == path[len("/m/") :]]
             if found:
@@ -119,6 +122,9 @@ class Handler(BaseHTTPRequestHandler):
                 ("Link", link.replace("{BASE}", base)) for link in self.config["timegate_links"]
             ]
             self.answer(200, [("Content-Type", "text/html"), *links], b"<html></html>")
+            return
+        if "timegate_location" in self.config:
+            self.answer(302, [("Location", self.config["timegate_location"])], b"")
             return
         if "timegate_body" in self.config:
             body = self.config["timegate_body"].encode()
