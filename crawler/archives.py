@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
@@ -350,6 +351,25 @@ class CommonCrawlArchive(Archive):
     def fetch(self, snap: Snapshot) -> tuple[str, dict[str, str]]:
         end = snap.offset + snap.length - 1
         return f"{self.data_url}/{quote(snap.filename)}", {"Range": f"bytes={snap.offset}-{end}"}
+
+
+def whole_record(data: bytes) -> bytes | None:
+    """The first WARC record of a byte range, whole (its gzip member, or a plain record up
+    to its end), or None where the range cuts it: an index's length may be off either way.
+    """
+    if data[:2] == b"\x1f\x8b":
+        member = zlib.decompressobj(wbits=31)
+        try:
+            member.decompress(data)
+        except zlib.error:
+            return None
+        return data[: len(data) - len(member.unused_data)] if member.eof else None
+    head_end = data.find(b"\r\n\r\n")
+    found = re.search(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$", data[:head_end])
+    if head_end < 0 or found is None:
+        return None
+    end = head_end + 4 + int(found.group(1)) + 4  # the block, then CRLF CRLF
+    return data[:end] if len(data) >= end else None
 
 
 def crawls_near(collinfo: bytes, at: datetime, window: timedelta, most: int = 2) -> list[str]:

@@ -44,7 +44,7 @@ from archive.warc.records import (
 )
 from archive.warc.recovery import recover_directory
 
-from .archives import memento_moment, original_headers
+from .archives import memento_moment, original_headers, whole_record
 from .diskfull import stop_for_disk_full, watch
 from .handlers import Wire, cut_by_reset
 from .keys import (
@@ -359,8 +359,11 @@ class WarcRecorder:
 
         retrieved = datetime.now(timezone.utc)
         memento.retrieved = retrieved
+        record_bytes = whole_record(response.body)
+        if record_bytes is None:
+            return  # the range cuts the record (crawler.viaarchive reports it)
         try:
-            record = next(iter(ArchiveIterator(io.BytesIO(response.body))))
+            record = next(iter(ArchiveIterator(io.BytesIO(record_bytes))))
             head = record.rec_headers
             record_id = head.get_header("WARC-Record-ID") or ""
             date = head.get_header("WARC-Date") or ""
@@ -368,7 +371,8 @@ class WarcRecorder:
         except Exception:
             return  # crawler.viaarchive reports the unreadable range
         try:
-            filename, offset, length = self.writer.write_verbatim(response.body)
+            # The record alone: a range the index measured too long holds more.
+            filename, offset, length = self.writer.write_verbatim(record_bytes)
         except Exception as exc:
             if not is_disk_full(exc):
                 raise

@@ -56,6 +56,7 @@ from .archives import (
     original_of,
     sends_to_login,
     timestamp14,
+    whole_record,
 )
 from .keys import (
     ARCHIVE_REQUEST,
@@ -321,7 +322,12 @@ class ViaArchiveMiddleware:
     def page_response(self, request: Request, fetched: Response, memento: Memento) -> Response:
         """The page as the original server answered it (the archive's framing removed)."""
         if memento.whole_record:
-            target, status, headers, body = _read_record(fetched.body)
+            record = whole_record(fetched.body)
+            if record is None:  # the index's length ends inside the record
+                raise ViaArchiveFailure(
+                    "archive_down", f"the archive's range holds no whole record: {request.url}"
+                )
+            target, status, headers, body = _read_record(record)
             if dedup_key(target) != dedup_key(memento.original_url):
                 # A damaged or loose index: the range holds another page's record.
                 raise ViaArchiveFailure(

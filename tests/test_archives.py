@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -22,6 +23,7 @@ from crawler.archives import (
     parse_cdx,
     raw_form,
     sends_to_login,
+    whole_record,
 )
 
 AT = datetime(2013, 1, 29, tzinfo=timezone.utc)
@@ -398,3 +400,14 @@ def test_an_empty_bodys_digest_in_any_spelling(digest: str) -> None:
 
     assert is_empty_payload_digest(digest)
     assert not is_empty_payload_digest("sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+
+
+def test_a_whole_record_is_cut_from_a_range_that_holds_more_or_less() -> None:
+    """A gzip member, or a plain record, alone; None where the range ends inside it."""
+    plain = b"WARC/1.1\r\nWARC-Type: resource\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n"
+    member = gzip.compress(plain)
+    assert whole_record(member + gzip.compress(b"next")) == member
+    assert whole_record(member[:-9]) is None
+    assert whole_record(plain + b"WARC/1.1\r\n") == plain
+    assert whole_record(plain[:-6]) is None
+    assert whole_record(b"\x1f\x8bnot gzip") is None

@@ -425,6 +425,36 @@ def test_a_collinfo_that_lists_no_crawls_is_the_archive_down(
     assert store_lines(tmp_path) == []
 
 
+@pytest.mark.parametrize("off", [300, -300], ids=["past-the-record", "inside-the-record"])
+def test_a_byte_range_the_index_measured_wrong_writes_only_a_whole_record(
+    past_warcs: list[Path], tmp_path: Path, off: int
+) -> None:
+    """The index's length for a record is off: the range, appended to our WARC as it came,
+    held the record and the start of the next (or part of the record), and no reader got
+    past it. Only a whole record is written (and read): the record itself, or nothing."""
+    directory = str(past_warcs[0].parent)
+    with line_server("-m", "tests.servers.commoncrawl", directory, "--length-off", str(off)) as cc:
+        result = crawl_via(
+            tmp_path, "commoncrawl:CC-MAIN-2013-05", "20130129", "--depth", "0",
+            *cc_settings(cc["url"]),
+        )  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    found = records(tmp_path)
+    responses = [
+        head.get_header("WARC-Target-URI") for kind, head, *_ in found if kind == "response"
+    ]
+    if off > 0:  # the record whole, then nothing of the next
+        assert result.returncode == 0, result.stderr
+        assert responses == [TIMBUKTU]
+        assert len(store_lines(tmp_path)) == 1
+        verify = run_cli("verify", *map(str, (tmp_path / "warc").glob("*.warc.gz")))
+        assert verify.returncode == 0, verify.stdout + verify.stderr
+    else:
+        assert result.returncode == 1
+        assert set(report(tmp_path)["errors"]) == {"archive_down"}
+        assert responses == [] and store_lines(tmp_path) == []
+
+
 def test_a_record_with_a_malformed_warc_date_is_kept_and_dated_by_the_index(
     tmp_path: Path,
 ) -> None:

@@ -20,7 +20,9 @@ answers B's captures, as an index matching loosely would; with ``--misplace A=B`
 index lists A's captures at the byte range of B's record, as a damaged index would; with
 ``--cut-ranges N`` a byte range's answer announces the whole range but sends only its
 first N bytes before the connection closes; with ``--collinfo TEXT`` ``/collinfo.json``
-answers 200 with TEXT instead. Every
+answers 200 with TEXT instead; with ``--length-off N`` the index lists each record's
+length N bytes off (a loose or damaged index: its range ends past the record, or in it).
+Every
 request is logged (``METHOD PATH
 STATUS USER-AGENT``) to the log file, so a test reads what was asked and answered.
 """
@@ -98,6 +100,7 @@ class Handler(BaseHTTPRequestHandler):
     misplaced: ClassVar[dict[str, str]] = {}
     cut_ranges: ClassVar[list[int | None]] = [None]
     collinfo: ClassVar[list[str | None]] = [None]
+    length_off: ClassVar[list[int]] = [0]
     log_path: Path
     lock = threading.Lock()
 
@@ -142,6 +145,10 @@ class Handler(BaseHTTPRequestHandler):
             where = next(row for row in self.rows if row["url"] == self.misplaced[url])
             places = ("offset", "length", "filename")
             found = [{**row, **{name: where[name] for name in places}} for row in found]
+        if self.length_off[0]:
+            found = [
+                {**row, "length": str(int(row["length"]) + self.length_off[0])} for row in found
+            ]
         key = "urlkey"
         lines = [json.dumps({key: url, **row}) for row in found]
         self.answer(200, ("\n".join(lines) + "\n").encode(), "text/x-ndjson")
@@ -201,6 +208,7 @@ def main() -> None:
     parser.add_argument("--misplace", action="append", default=[], metavar="A=B")
     parser.add_argument("--cut-ranges", type=int, default=None, metavar="N")
     parser.add_argument("--collinfo", default=None, metavar="TEXT")
+    parser.add_argument("--length-off", type=int, default=0, metavar="N")
     options = parser.parse_args()
     Handler.rows = index(options.directory)
     Handler.directory = options.directory
@@ -210,6 +218,7 @@ def main() -> None:
     Handler.misplaced = dict(pair.split("=", 1) for pair in options.misplace)
     Handler.cut_ranges = [options.cut_ranges]
     Handler.collinfo = [options.collinfo]
+    Handler.length_off = [options.length_off]
     Handler.log_path = Path(tempfile.mkstemp(prefix="commoncrawl-", suffix=".log")[1])
     serve_until_stdin_closes(Handler, log=str(Handler.log_path))
 
