@@ -236,6 +236,9 @@ class Archive:
     name: str
     #: The record comes back whole (a WARC record), not as an HTTP response to re-record.
     whole_records = False
+    #: Every header of the original is served prefixed (``x-archive-orig-``): the Wayback
+    #: Machine's way, so none served bare is the original's (see :func:`original_headers`).
+    prefixes_all = False
 
     def lookup_url(self, url: str, at: datetime, window: timedelta) -> str:
         raise NotImplementedError
@@ -259,10 +262,11 @@ class Archive:
 class WaybackArchive(Archive):
     """A Wayback-style archive: CDX server for lookups, ``id_`` replay for raw captures."""
 
-    def __init__(self, name: str, base: str, cdx: str):
+    def __init__(self, name: str, base: str, cdx: str, prefixes_all: bool = False):
         self.name = name
         self.base = base.rstrip("/")
         self.cdx = cdx
+        self.prefixes_all = prefixes_all
 
     @property
     def host(self) -> str:
@@ -506,7 +510,10 @@ def _place(value: Any) -> int:
 
 
 def original_headers(
-    served: list[tuple[str, str]], captured: datetime | None = None, memento_url: str = ""
+    served: list[tuple[str, str]],
+    captured: datetime | None = None,
+    memento_url: str = "",
+    prefixes_all: bool = False,
 ) -> list[tuple[str, str]]:
     """The original server's headers, from what the archive served with a raw capture.
 
@@ -515,12 +522,15 @@ def original_headers(
     and Server where it has its own. Framing headers (length, encoding) always describe
     the bytes as served; the original's, where they differ, stay ``X-Archive-Orig-...``.
     Neither prefixes ``Location``: an archive rewrites it into its own URLs (given back as
-    the original's, resolved against `memento_url`) or leaves it as it was.
+    the original's, resolved against `memento_url`) or leaves it as it was. With
+    `prefixes_all` (the Wayback Machine, known by name) the answer is never read as pywb's,
+    whichever of the original's headers it prefixed.
     """
     prefixed = [(n, v) for n, v in served if n.lower().startswith(ORIG_PREFIX)]
-    if prefixed and all(n[len(ORIG_PREFIX) :].lower() in PYWB_PREFIXED for n, _ in prefixed):
+    pywb_like = all(n[len(ORIG_PREFIX) :].lower() in PYWB_PREFIXED for n, _ in prefixed)
+    if prefixed and pywb_like and not prefixes_all:
         return _pywb_originals(served, memento_url)
-    if not prefixed:
+    if not prefixed and not prefixes_all:
         # pywb serves the original headers, and a Date of its own where the capture had none.
         return [
             (n, _original_location(v, memento_url) if n.lower() == "location" else v)
@@ -593,7 +603,9 @@ def make_archive(spec: str, settings: Any, at: datetime, window: timedelta) -> A
     """The archive `spec` names (``wayback``, ``commoncrawl[:CRAWL]``, ``timegate:URL``, a URL)."""
     if spec == "wayback":
         base = settings.get("NEWSARCHIVE_VIA_WAYBACK_URL") or WAYBACK_URL
-        return WaybackArchive("wayback", f"{base.rstrip('/')}/web", f"{base}/cdx/search/cdx")
+        return WaybackArchive(
+            "wayback", f"{base.rstrip('/')}/web", f"{base}/cdx/search/cdx", prefixes_all=True
+        )
     if spec == "commoncrawl" or spec.startswith("commoncrawl:"):
         crawls = [c for c in spec.partition(":")[2].split(",") if c]
         return CommonCrawlArchive(

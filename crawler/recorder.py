@@ -320,7 +320,9 @@ class WarcRecorder:
         else:
             served = _response_headers(response, response.protocol or "HTTP/1.1")
             status_line = f"HTTP/1.1 {response.status} {reason_phrase(response.status)}".encode()
-        original = original_headers(served, memento.moment, memento.memento_url)
+        original = original_headers(
+            served, memento.moment, memento.memento_url, prefixes_all=memento.prefixes_all
+        )
         kept = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in original]
         status_line_text, headers = _wire_response(Wire(status_line, kept, None), response)
         return Capture(

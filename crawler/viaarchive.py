@@ -112,6 +112,7 @@ class Memento:
     hops: int
     referer: str | None
     retrieved: datetime | None = None
+    prefixes_all: bool = False  # the archive prefixes every original header (Wayback)
 
     def retrieved_from(self) -> dict[str, str]:
         retrieved = self.retrieved or datetime.now(timezone.utc)
@@ -284,6 +285,7 @@ class ViaArchiveMiddleware:
                 whole_record=self.archive.whole_records,
                 hops=int(request.meta.get(HOPS, 0)),
                 referer=header_text(request.headers.get("Referer")) or None,
+                prefixes_all=self.archive.prefixes_all,
             )
             fetch = self.internal(memento_url, headers, priority=request.priority)
             fetch.meta[MEMENTO] = memento
@@ -341,7 +343,7 @@ class ViaArchiveMiddleware:
                 for name, values in fetched.headers.items()
                 for value in values
             ]
-            headers = original_headers(served)
+            headers = original_headers(served, prefixes_all=memento.prefixes_all)
             body = fetched.body
         kept = Headers()
         for name, value in headers:

@@ -434,3 +434,34 @@ def test_a_timegate_sending_to_a_page_of_its_own_is_asked_again_next_run(
     result = crawl_via(data, f"timegate:{base}/tg", "20130129", "--depth", "0")
     assert result.returncode == 0, result.stderr
     assert one_line(data)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+
+
+def test_the_wayback_machines_own_headers_are_never_the_originals(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The Wayback Machine prefixes every header of the original (``X-Archive-Orig-``).
+    Where the original's were all of those pywb prefixes too (an HTTP/1.0 answer: Date,
+    Server, Cache-Control, Expires), its answer was read as pywb's, and its own headers
+    (Content-Security-Policy, Referrer-Policy) were recorded as the original server's."""
+    base, config = archive
+    headers = [
+        ["X-Archive-Orig-Date", "Tue, 29 Jan 2013 10:00:00 GMT"],
+        ["X-Archive-Orig-Server", "Apache"],
+        ["X-Archive-Orig-Cache-Control", "max-age=60"],
+        ["X-Archive-Orig-Expires", "Tue, 29 Jan 2013 10:01:00 GMT"],
+        ["Content-Security-Policy", "default-src 'self' archive.example"],
+        ["Referrer-Policy", "no-referrer-when-downgrade"],
+        ["Permissions-Policy", "interest-cohort=()"],
+        ["Cache-Control", "max-age=1800"],
+    ]
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000", "headers": headers})
+    result = crawl_via(
+        tmp_path, "wayback", "20130129", "--depth", "0", "-s", f"NEWSARCHIVE_VIA_WAYBACK_URL={base}"
+    )
+    assert result.returncode == 0, (result.stderr, report(tmp_path)["errors"])
+    (response,) = [r for r in records(tmp_path) if r[0] == "response"]
+    recorded = {name.lower(): value for name, value in response[2].headers}
+    assert recorded["server"] == "Apache" and recorded["cache-control"] == "max-age=60"
+    assert recorded["date"] == "Tue, 29 Jan 2013 10:00:00 GMT"
+    for own in ("content-security-policy", "referrer-policy", "permissions-policy"):
+        assert own not in recorded, response[2].headers

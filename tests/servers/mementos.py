@@ -18,7 +18,8 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
 - ``cut``: send only this many bytes of the body, its whole length announced (the archive's
   connection lost mid-capture).
 
-Endpoints: ``BASE/coll/cdx?url=U&from=F&to=T`` (one JSON object per line, as pywb answers;
+Endpoints (also at the Wayback Machine's paths, ``BASE/cdx/search/cdx`` and ``BASE/web/``):
+``BASE/coll/cdx?url=U&from=F&to=T`` (one JSON object per line, as pywb answers;
 ``cdx_body`` in CONFIG replaces the answer; ``cdx_cut`` sends only that many bytes of it,
 its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 ``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, by 302 to its memento;
@@ -66,10 +67,10 @@ class Handler(BaseHTTPRequestHandler):
         self.config = json.loads(self.config_path.read_text())
         parts = urlsplit(self.path)
         path = parts.path
-        if path == "/coll/cdx":
+        if path in ("/coll/cdx", "/cdx/search/cdx"):
             self.index(parse_qs(parts.query))
-        elif path.startswith("/coll/"):
-            stamp, _, url = path[len("/coll/") :].partition("/")
+        elif path.startswith(("/coll/", "/web/")):
+            stamp, _, url = path.split("/", 2)[2].partition("/")
             self.capture(
                 stamp.removesuffix("id_"), url + (f"?{parts.query}" if parts.query else "")
             )
