@@ -161,3 +161,29 @@ def test_the_index_browse_builds_holds_a_killed_crawls_open_warc(
     warc.rename(warc.with_name(warc.name + ".open"))
     index = cdxj_index(data)
     assert f'"filename": "{warc.name}.open"' in index.read_text("utf-8")
+
+
+def test_a_damaged_line_of_the_capture_index_is_skipped_and_the_rest_served(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A line of warc/index.cdxj whose offset is no number, or whose fields are no JSON
+    object, made the page of the article it indexed a 500; its other captures are listed."""
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    index = data / "warc" / "index.cdxj"
+    article = next(line for line in store_lines(data) if line["source"] == "cnn")
+    lines = index.read_text("utf-8").splitlines(keepends=True)
+    good = next(line for line in lines if f'"url": "{article["url"]}"' in line)
+    key, stamp, _fields = good.split(" ", 2)
+    damaged = [
+        good.replace(stamp, "20200101000000").replace('"offset": "', '"offset": "x'),
+        f"{key} 20200102000000 [1, 2]\n",
+        f'{key} 20200103000000 "fields"\n',
+        good.replace(stamp, "2020-01-04"),
+    ]
+    index.write_text("".join(sorted(lines + damaged)), "utf-8")
+    with browsing(data) as base:
+        page = fetch(f"{base}/article/{article['articleId']}")
+    replays = re.findall(r'class="replay" href="/news/(\d{14})/([^"]+)"', page)
+    assert (stamp, article["url"]) in replays
+    assert not any(found.startswith("2020") for found, _url in replays)

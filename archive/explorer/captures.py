@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -17,6 +19,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from archive.explorer.readmodel import url_key
 from crawler.pages.urls import same_page_form
+
+log = logging.getLogger("archive.explorer")
+_TIMESTAMP = re.compile(r"\d{14}")
 
 
 @dataclass(frozen=True)
@@ -96,37 +101,47 @@ class CaptureIndex:
             rest = raw[len(prefix) :]
             if rest[:1] not in (b" ", b"?"):
                 continue
-            parts = raw.decode("utf-8", "replace").split(" ", 2)
-            if len(parts) < 3:
+            capture = _capture(raw)
+            if capture is None:
+                log.warning("skipped a damaged line of %s: %r", self.path, raw[:200])
                 continue
-            try:
-                fields = json.loads(parts[2])
-            except ValueError:
-                continue
-            if url_key(str(fields.get("url", ""))) != want:
-                continue
-            status = str(fields.get("status", ""))
-            mime = str(fields.get("mime", ""))
-            kind = (
-                "revisit"
-                if mime == "warc/revisit"
-                else "redirect"
-                if status.startswith("3")
-                else "response"
-            )
-            found.append(
-                Capture(
-                    parts[1],
-                    str(fields.get("url", "")),
-                    status,
-                    mime,
-                    kind,
-                    str(fields.get("filename", "")),
-                    int(fields.get("offset", 0) or 0),
-                    int(fields.get("length", 0) or 0),
-                )
-            )
+            if url_key(capture.url) == want:
+                found.append(capture)
         return found
+
+
+def _capture(raw: bytes) -> Capture | None:
+    """A CDXJ line's capture, or None for a damaged line (a timestamp of other than 14
+    digits, fields that are no JSON object, an offset or length that is no number)."""
+    parts = raw.decode("utf-8", "replace").rstrip("\r\n").split(" ", 2)
+    if len(parts) < 3 or not _TIMESTAMP.fullmatch(parts[1]):
+        return None
+    try:
+        fields = json.loads(parts[2])
+        if not isinstance(fields, dict):
+            return None
+        offset, length = int(fields.get("offset", 0) or 0), int(fields.get("length", 0) or 0)
+    except (TypeError, ValueError):
+        return None
+    status = str(fields.get("status", ""))
+    mime = str(fields.get("mime", ""))
+    kind = (
+        "revisit"
+        if mime == "warc/revisit"
+        else "redirect"
+        if status.startswith("3")
+        else "response"
+    )
+    return Capture(
+        parts[1],
+        str(fields.get("url", "")),
+        status,
+        mime,
+        kind,
+        str(fields.get("filename", "")),
+        offset,
+        length,
+    )
 
 
 def url_forms(url: str) -> list[str]:
