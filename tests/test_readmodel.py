@@ -3,7 +3,10 @@ recreated by ``store rebuild``."""
 
 from __future__ import annotations
 
+import html
+import json
 import sqlite3
+import urllib.request
 from pathlib import Path
 
 from archive.explorer.readmodel import ReadModel, url_key
@@ -11,7 +14,7 @@ from archive.store import ArticleStore
 from archive.store.files import month_files
 
 from . import test_replay_helpers as helpers
-from .conftest import copy_data_dir, run_cli, store_lines
+from .conftest import browsing, copy_data_dir, run_cli, store_lines
 
 site_archive = helpers.site_archive
 
@@ -154,3 +157,31 @@ def test_a_rebuild_shows_readers_the_old_model_until_the_new_one_is_whole(
     with Watched(path) as model:
         assert model.rebuild(month_files(data / "articles")) == before
     assert seen and set(seen) == {before}
+
+
+def test_a_lone_surrogate_in_a_store_line_reads_as_a_replacement_character(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A line holding an escaped lone surrogate ("\\ud800", which JSON allows and UTF-8 cannot
+    write) stopped `store rebuild`, both exports and `browse` with an internal error."""
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    (path,) = month_files(data / "articles")
+    line = store_lines(data)[0]
+    raw = path.read_bytes()
+    written = json.dumps(line["headline"]).encode("ascii")
+    assert raw.count(written) == 1
+    path.write_bytes(raw.replace(written, written[:-1] + b' \\ud800"'))
+    result = run_cli("store", "rebuild", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    headline = line["headline"] + " \ufffd"
+    assert query(data, "SELECT headline FROM articles WHERE article_id = ?", line["articleId"]) == [
+        (headline,)
+    ]
+    for fmt, out in (("sqlite", tmp_path / "news.db"), ("wacz", tmp_path / "news.wacz")):
+        result = run_cli("export", fmt, str(out), "--data", str(data))
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "news.db") as db:
+        assert (headline,) in db.execute("SELECT headline FROM articles").fetchall()
+    with browsing(data) as base, urllib.request.urlopen(base + "/", timeout=30) as answer:
+        assert html.escape(headline) in answer.read().decode("utf-8")

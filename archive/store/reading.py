@@ -43,7 +43,27 @@ def parse(raw: bytes, path: Path, offset: int) -> dict[str, Any] | None:
     if not is_store_line(line):
         log.warning("skipped a line that is not a store line: %s at byte %d", path, offset)
         return None
+    if _SURROGATE_BYTES.search(raw):
+        line = _without_lone_surrogates(line)
     return line
+
+
+# A surrogate escaped (\ud800) or written in UTF-8's form for them, which JSON reads as a
+# lone surrogate: a string no UTF-8 writer (SQLite, a file, a page) takes.
+_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """`value` with each lone surrogate in its strings, keys too, read as U+FFFD (a pair
+    escaped as two is one character already)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_SURROGATE.sub("\ufffd", k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def is_store_line(line: Any) -> bool:
