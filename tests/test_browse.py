@@ -187,3 +187,25 @@ def test_a_damaged_line_of_the_capture_index_is_skipped_and_the_rest_served(
     replays = re.findall(r'class="replay" href="/news/(\d{14})/([^"]+)"', page)
     assert (stamp, article["url"]) in replays
     assert not any(found.startswith("2020") for found, _url in replays)
+
+
+def test_a_stored_text_cannot_mark_words_in_a_search_result(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """The search snippet's marks were the control characters U+0002 and U+0003: a text
+    holding them marked its own words in the result page."""
+    from archive.store import ArticleStore
+
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    line = store_lines(data)[0]
+    item = {k: v for k, v in line.items() if k not in ("version", "contentDigest", "changes")}
+    paragraphs = ["Quokkas \x02were\x03 counted at \x02\x02 dawn \x03 by wardens.", "More."]
+    item.update(paragraphs=paragraphs, articleBody="\n\n".join(paragraphs))
+    with ArticleStore(data) as store:
+        assert store.add(item).status == "updated"
+    with browsing(data) as base:
+        page = fetch(base + "/?q=quokkas")
+    (snippet,) = re.findall(r'<div class="snippet">(.*?)</div>', page, re.S)
+    assert re.findall(r"<mark>(.*?)</mark>", snippet) == ["Quokkas"]
+    assert "<mark>" not in snippet.replace("<mark>Quokkas</mark>", "")

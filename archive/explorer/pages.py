@@ -97,10 +97,8 @@ def start(filters: Filters, listing: Listing, sources: list[str], topics: list[s
     for row, found in listing.rows:
         snippet = ""
         if found:
-            text = escape(found)
-            text = text.replace(queries.SNIPPET_OPEN, "<mark>").replace(
-                queries.SNIPPET_CLOSE, "</mark>"
-            )
+            opening, closing = listing.marks
+            text = escape(found).replace(opening, "<mark>").replace(closing, "</mark>")
             snippet = f'<div class="snippet">{text}</div>'
         items.append(
             f'<li><a class="headline" href="{article_href(row["article_id"])}">'

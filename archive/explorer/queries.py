@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,6 @@ from .readmodel import url_key
 PAGE_SIZE = 50
 MANY_MATCHES = 5000  # a search matching more is read along the date index instead of sorted
 GRAPH_LIMIT = 120  # nodes in a story view
-SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # marks around matches, escaped before HTML
 
 # Runs of letters and digits: the words FTS5's unicode61 tokenizer makes ("_" splits).
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -75,6 +75,14 @@ class Filters:
 class Listing:
     rows: list[tuple[sqlite3.Row, str]]  # an article and its search snippet ("" if none)
     more: bool
+    marks: tuple[str, str] = ("", "")  # around the matches in the snippets
+
+
+def snippet_marks() -> tuple[str, str]:
+    """Marks around a snippet's matches no stored text holds: a random word of their own,
+    left as it is by HTML escaping (control characters as marks were a text's to write)."""
+    token = secrets.token_hex(12)
+    return f"[{token}[", f"]{token}]"
 
 
 def articles(db: sqlite3.Connection, filters: Filters) -> Listing:
@@ -104,16 +112,19 @@ def articles(db: sqlite3.Connection, filters: Filters) -> Listing:
     rows = db.execute(sql, [*args, PAGE_SIZE + 1, offset]).fetchall()
     page = rows[:PAGE_SIZE]
     snippets: dict[int, str] = {}
+    marks = snippet_marks()
     if words and page:
-        marks = ",".join("?" * len(page))
+        ids = ",".join("?" * len(page))
         snippets = dict(
             db.execute(
                 "SELECT rowid, snippet(articles_fts, 1, ?, ?, ' … ', 16) FROM articles_fts"
-                f" WHERE articles_fts MATCH ? AND rowid IN ({marks})",
-                [SNIPPET_OPEN, SNIPPET_CLOSE, words, *(row["id"] for row in page)],
+                f" WHERE articles_fts MATCH ? AND rowid IN ({ids})",
+                [*marks, words, *(row["id"] for row in page)],
             ).fetchall()
         )
-    return Listing([(row, snippets.get(row["id"], "")) for row in page], len(rows) > PAGE_SIZE)
+    return Listing(
+        [(row, snippets.get(row["id"], "")) for row in page], len(rows) > PAGE_SIZE, marks
+    )
 
 
 def _matches_at_least(db: sqlite3.Connection, words: str, count: int) -> bool:
