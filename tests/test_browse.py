@@ -209,3 +209,31 @@ def test_a_stored_text_cannot_mark_words_in_a_search_result(
     (snippet,) = re.findall(r'<div class="snippet">(.*?)</div>', page, re.S)
     assert re.findall(r"<mark>(.*?)</mark>", snippet) == ["Quokkas"]
     assert "<mark>" not in snippet.replace("<mark>Quokkas</mark>", "")
+
+
+def test_a_capture_whose_warc_file_is_missing_is_said_to_be_not_replayable(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """An article page linked a capture whose WARC file is gone as any other, and its replay
+    was pywb's error page (a 503 naming the folders of this machine)."""
+    import urllib.error
+
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    (warc,) = sorted((data / "warc").glob("*cnn*.warc.gz"))
+    warc.unlink()
+    article = next(line for line in store_lines(data) if line["source"] == "cnn")
+    with browsing(data) as base:
+        page = fetch(f"{base}/article/{article['articleId']}")
+        (captures,) = re.findall(r'<section class="captures">(.*?)</section>', page, re.S)
+        assert 'class="replay"' not in captures
+        assert f"not replayable: its WARC file {warc.name} is missing" in captures
+        index = (data / "warc" / "index.cdxj").read_text("utf-8")
+        (stamp,) = re.findall(rf' (\d{{14}}) {{"url": "{re.escape(article["url"])}"', index)
+        for modifier in ("", "mp_"):
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                fetch(f"{base}/news/{stamp}{modifier}/{article['url']}")
+            assert answer.value.code == 404
+            said = answer.value.read().decode("utf-8")
+            assert f"its WARC file {warc.name} is missing" in said
+            assert str(data) not in said

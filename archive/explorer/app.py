@@ -17,7 +17,7 @@ from archive.explorer.readmodel import ReadModel
 from archive.store.files import month_files
 
 from . import pages, queries
-from .captures import Capture, CaptureIndex, newest_page, redirect_target
+from .captures import Capture, CaptureIndex, missing_file, newest_page, redirect_target
 from .queries import Filters
 
 log = logging.getLogger("archive.explorer")
@@ -38,6 +38,7 @@ SECURITY_HEADERS = [
 ]
 CHECK_EVERY = 2.0  # seconds between checks that the store grew
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_REPLAY_PATH = re.compile(rf"/{pages.COLLECTION}/(\d{{14}})(?:[a-z]{{2}}_)?/(.+)")
 MAX_QUERY_CHARACTERS = 200  # of a search; a longer one is refused, never cut
 
 
@@ -140,6 +141,13 @@ class Explorer:
                 "503 Service Unavailable",
                 pages.message("Unavailable", "The read model could not answer; try again."),
             )
+        gone = self.missing_capture(path, environ.get("QUERY_STRING", ""))
+        if gone is not None:
+            return self._send(
+                start_response,
+                "404 Not Found",
+                pages.message("Not replayable", f"This capture is {pages.not_replayable(gone)}."),
+            )
         if environ.get("REQUEST_METHOD") == "OPTIONS":
             # pywb answers it with a Content-Length and no body: a client waits for ever.
             start_response("204 No Content", [("Allow", "GET, HEAD, POST"), *SECURITY_HEADERS])
@@ -220,6 +228,10 @@ class Explorer:
             if link["target_id"] is None:
                 target = self._through_redirects(every)
             out_links.append((link, newest_page(every), target))
+        every = captures + [c for _link, c, _target in out_links if c is not None]
+        missing = {
+            missing_file(self.data / "warc", c) for c in {c.filename: c for c in every}.values()
+        }
         return pages.article(
             row,
             queries.authors(self.db, article_id),
@@ -227,7 +239,21 @@ class Explorer:
             captures,
             out_links,
             queries.links_in(self.db, article_id),
+            frozenset(name for name in missing if name is not None),
         )
+
+    def missing_capture(self, path: str, query: str) -> str | None:
+        """For a replay of a capture (``/news/STAMP/URL``) whose WARC file is not there, the
+        file's name (pywb answers such a replay with its error page, a 503)."""
+        found = _REPLAY_PATH.fullmatch(path)
+        if found is None:
+            return None
+        stamp, url = found.groups()
+        if query:
+            url += "?" + query
+        chosen = [c for c in self.captures.lookup(url) if c.timestamp == stamp]
+        missing = [missing_file(self.data / "warc", c) for c in chosen]
+        return missing[0] if missing and all(missing) else None
 
     def _through_redirects(self, captures: list[Capture], hops: int = 3) -> sqlite3.Row | None:
         """The stored article an archived redirect (or a short chain of them) leads to."""

@@ -112,13 +112,14 @@ class CaptureIndex:
 
 def _capture(raw: bytes) -> Capture | None:
     """A CDXJ line's capture, or None for a damaged line (a timestamp of other than 14
-    digits, fields that are no JSON object, an offset or length that is no number)."""
+    digits, fields that are no JSON object or name no WARC file, an offset or length that
+    is no number)."""
     parts = raw.decode("utf-8", "replace").rstrip("\r\n").split(" ", 2)
     if len(parts) < 3 or not _TIMESTAMP.fullmatch(parts[1]):
         return None
     try:
         fields = json.loads(parts[2])
-        if not isinstance(fields, dict):
+        if not isinstance(fields, dict) or not fields.get("filename"):
             return None
         offset, length = int(fields.get("offset", 0) or 0), int(fields.get("length", 0) or 0)
     except (TypeError, ValueError):
@@ -180,6 +181,15 @@ def newest_page(captures: list[Capture]) -> Capture | None:
     """The newest capture holding the page (no redirect, no 304), else the newest one."""
     held = [c for c in captures if c.kind != "redirect" and not not_modified(c)]
     return held[-1] if held else (captures[-1] if captures else None)
+
+
+def missing_file(warc_dir: Path, capture: Capture) -> str | None:
+    """The name of the WARC file holding `capture` when it is not in `warc_dir` (a file
+    removed or moved away): pywb cannot replay the capture."""
+    name = capture.filename
+    if Path(name).name == name and (warc_dir / name).is_file():
+        return None
+    return name
 
 
 def redirect_target(warc_dir: Path, capture: Capture) -> str | None:

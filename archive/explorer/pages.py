@@ -152,7 +152,9 @@ def article(
     captures: list[Capture],
     out_links: list[tuple[sqlite3.Row, Capture | None, sqlite3.Row | None]],
     in_links: list[sqlite3.Row],
+    missing: frozenset[str] = frozenset(),
 ) -> bytes:
+    """An article's page; `missing`: the WARC files its captures name that are not there."""
     topics = queries.json_list(row["topics"])
     keywords = queries.json_list(row["keywords"])
     fields = [
@@ -186,8 +188,8 @@ def article(
         story,
         f'<table class="fields">{table}</table>',
         _versions(versions),
-        _captures(captures),
-        _related(out_links, in_links),
+        _captures(captures, missing),
+        _related(out_links, in_links, missing),
         f'<section class="text"><h2>Text (version {row["version"]})</h2>'
         f"{description}{body}</section>",
     ]
@@ -216,7 +218,7 @@ def _versions(versions: list[sqlite3.Row]) -> str:
     return "".join(out)
 
 
-def _captures(captures: list[Capture]) -> str:
+def _captures(captures: list[Capture], missing: frozenset[str] = frozenset()) -> str:
     if not captures:
         return (
             '<section class="captures"><h2>Captures</h2><p>No capture in the index.</p></section>'
@@ -224,7 +226,7 @@ def _captures(captures: list[Capture]) -> str:
     shown = captures[-MAX_CAPTURES:]
     rows = "".join(
         f"<tr><td>{escape(c.when)}</td><td>{escape(c.kind)}</td><td>{escape(c.status)}</td>"
-        f"<td>{_replay_link(captures, c)}</td></tr>"
+        f"<td>{_replay_link(captures, c, missing)}</td></tr>"
         for c in shown
     )
     count = (
@@ -239,17 +241,25 @@ def _captures(captures: list[Capture]) -> str:
     )
 
 
-def _replay_link(captures: list[Capture], capture: Capture) -> str:
+def _replay_link(
+    captures: list[Capture], capture: Capture, missing: frozenset[str] = frozenset()
+) -> str:
     """A capture's replay link; a 304's goes to the capture holding the page it confirmed."""
     page = showing(captures, capture)
     if page is None:
         return '<span class="meta">not modified; no earlier capture</span>'
+    if page.filename in missing:
+        return f'<span class="meta">{escape(not_replayable(page.filename))}</span>'
     if page is capture:
         return f'<a class="replay" href="{escape(replay_href(capture))}">replay</a>'
     return (
         f'<a class="replay" href="{escape(replay_href(page))}">'
         f"replay (unchanged since {escape(page.when)})</a>"
     )
+
+
+def not_replayable(filename: str) -> str:
+    return f"not replayable: its WARC file {filename} is missing"
 
 
 def _error_status(capture: Capture) -> str:
@@ -260,6 +270,7 @@ def _error_status(capture: Capture) -> str:
 def _related(
     out_links: list[tuple[sqlite3.Row, Capture | None, sqlite3.Row | None]],
     in_links: list[sqlite3.Row],
+    missing: frozenset[str] = frozenset(),
 ) -> str:
     out = ['<section class="related"><h2>Related coverage</h2><h3>This article points to</h3>']
     if not out_links:
@@ -282,12 +293,18 @@ def _related(
             else:
                 text = escape(link["headline"] or link["url"])
                 name = f'{text} <span class="meta">not stored</span>'
-            archived = (
-                f' · <a class="replay" href="{escape(replay_href(capture))}">'
-                f"archived {escape(capture.when)}{_error_status(capture)}</a>"
-                if capture is not None
-                else ' · <span class="meta">not archived</span>'
-            )
+            if capture is None:
+                archived = ' · <span class="meta">not archived</span>'
+            elif capture.filename in missing:
+                archived = (
+                    f' · <span class="meta">archived {escape(capture.when)},'
+                    f" {escape(not_replayable(capture.filename))}</span>"
+                )
+            else:
+                archived = (
+                    f' · <a class="replay" href="{escape(replay_href(capture))}">'
+                    f"archived {escape(capture.when)}{_error_status(capture)}</a>"
+                )
             out.append(
                 f'<li>{name}{archived} <span class="meta">({escape(link["kind"])})'
                 f" <code>{escape(link['url'])}</code></span></li>"
