@@ -237,3 +237,35 @@ def test_a_capture_whose_warc_file_is_missing_is_said_to_be_not_replayable(
             said = answer.value.read().decode("utf-8")
             assert f"its WARC file {warc.name} is missing" in said
             assert str(data) not in said
+
+
+def test_a_query_of_raw_utf8_bytes_is_read_as_utf8(site_archive: Path, tmp_path: Path) -> None:
+    """A client sending a search's letters unescaped (raw UTF-8 bytes, as curl does) had
+    them read as Latin-1: "Ségou" was searched, and written back, as "SÃ©gou"."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from archive.store import ArticleStore
+
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    line = store_lines(data)[0]
+    item = {k: v for k, v in line.items() if k not in ("version", "contentDigest", "changes")}
+    item["headline"] = "Ferries of Ségou run again"
+    with ArticleStore(data) as store:
+        assert store.add(item).status == "updated"
+    with browsing(data) as base:
+        address = urlsplit(base).netloc.rsplit(":", 1)
+        with socket.create_connection((address[0], int(address[1])), timeout=30) as connection:
+            connection.sendall(
+                "GET /?q=Ségou HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+            )
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    page = body.decode("utf-8")
+    assert 'name="q" value="Ségou"' in page
+    assert item["headline"] in re.findall(r'class="headline"[^>]*>([^<]*)<', page)
+    assert "Ã" not in page

@@ -93,7 +93,8 @@ class Explorer:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/") or "/"
-        params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        query = _utf8(environ.get("QUERY_STRING", ""))
+        params = {k: v[0] for k, v in parse_qs(query, errors="replace").items()}
         own = path in ("/", "/index.html", "/story") or path.startswith("/article/")
         if own and environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):  # it reads
             body = pages.message("Method not allowed", "The explorer only reads.")
@@ -141,7 +142,7 @@ class Explorer:
                 "503 Service Unavailable",
                 pages.message("Unavailable", "The read model could not answer; try again."),
             )
-        gone = self.missing_capture(path, environ.get("QUERY_STRING", ""))
+        gone = self.missing_capture(path, query)
         if gone is not None:
             return self._send(
                 start_response,
@@ -284,6 +285,15 @@ class Explorer:
             graph = queries.story(self.db, seeds)
             return pages.story(f"Story of the topic “{params['topic']}”", graph)
         return None
+
+
+def _utf8(text: str) -> str:
+    """A WSGI string (its bytes as Latin-1, PEP 3333) read as the UTF-8 it is sent as: raw
+    letters of a query a client did not percent-encode; bytes that are no UTF-8 as U+FFFD."""
+    try:
+        return text.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a server that decoded it already
+        return text
 
 
 def _is_date(text: str) -> bool:
