@@ -309,3 +309,32 @@ def test_an_archived_link_whose_capture_is_an_error_says_so() -> None:
     assert "archived 2024-05-01 12:00:00Z (404)" in shown
     fine = Capture("20240501120000", link["url"], "200", "text/html", "response")
     assert "archived 2024-05-01 12:00:00Z</a>" in pages._related([(link, fine, None)], [])
+
+
+def test_the_diff_of_a_very_long_paragraph_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words were compared two by two in a changed paragraph whatever its length (and every
+    space was a word): a 2,000-word paragraph took half a minute to show. Past a size a
+    changed paragraph is shown removed and added whole; a short one word by word."""
+    import difflib
+
+    from archive.explorer import textdiff
+
+    compared: list[int] = []
+
+    class Counted(difflib.SequenceMatcher):
+        def __init__(self, isjunk: Any, a: Any, b: Any, autojunk: bool = True) -> None:
+            compared.append(len(a) * len(b))
+            if compared[-1] > 1_000_000:
+                raise AssertionError(f"{len(a)} by {len(b)} compared")
+            super().__init__(isjunk, a, b, autojunk)
+
+    monkeypatch.setattr(difflib, "SequenceMatcher", Counted)
+    words = ["the", "river", "boat", "of", "Gao", "and", "a"]
+    old = " ".join(words[n % 7] for n in range(5 * 5000))
+    new = " ".join("ferry" if n % 11 == 0 else words[n % 7] for n in range(5 * 5000))
+    shown = textdiff.diff_html(f"Short one.\n\n{old}\n\nAn end.", f"Short two.\n\n{new}\n\nAn end.")
+    assert f'<p class="removed"><del>{old}</del></p>' in shown
+    assert f'<p class="added"><ins>{new}</ins></p>' in shown
+    assert '<p class="changed">Short <del>one.</del><ins>two.</ins></p>' in shown
+    long_headline = textdiff.inline_diff(old, new)
+    assert long_headline == f"<del>{old}</del><ins>{new}</ins>"
