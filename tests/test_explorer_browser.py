@@ -36,6 +36,9 @@ CHROMIUM_ARGS = [
 ]
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">"
 UPDATED_WORDS = "Quartermasters counted the convoys twice"
+# Our own Arabic: "Boats returned to the river at Kidal", and a paragraph of it.
+ARABIC_HEADLINE = "عادت القوارب إلى النهر في كيدال"
+ARABIC_PARAGRAPH = "قال الصيادون إن القوارب عادت صباح الثلاثاء بعد أسابيع من التوقف."
 
 
 def derived(line: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -63,9 +66,22 @@ def explorer_data(site_archive: Path, tmp_path_factory: pytest.TempPathFactory) 
         articleId=article_id(canonical),
         dateline=HOSTILE,
     )
+    canonical = rich["canonicalUrl"].rstrip("/") + "-arabic/"
+    arabic = derived(
+        rich,
+        headline=ARABIC_HEADLINE,
+        url=rich["url"].rstrip("/") + "-arabic/",
+        canonicalUrl=canonical,
+        articleId=article_id(canonical),
+        dateline="كيدال",
+        paragraphs=[ARABIC_PARAGRAPH, "Kidal (CNN) - A paragraph in English."],
+        articleBody=ARABIC_PARAGRAPH + "\n\nKidal (CNN) - A paragraph in English.",
+        inLanguage="ar",
+    )
     with ArticleStore(data) as store:
         assert store.add(updated).status == "updated"
         assert store.add(hostile).status == "new"
+        assert store.add(arabic).status == "new"
     return data
 
 
@@ -264,3 +280,34 @@ def test_start_page_is_served_from_loopback_only_with_no_outside_reference(
         policy = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "script-src" not in policy
     assert not re.search(r"(src|href)=\"(https?:)?//", body)
+
+
+def _direction(page: Any, selector: str) -> list[str]:
+    return list(
+        page.eval_on_selector_all(
+            selector, "elements => elements.map(e => getComputedStyle(e).direction)"
+        )
+    )
+
+
+def test_each_right_to_left_value_runs_right_to_left_on_a_left_to_right_page(
+    watched: Watched,
+) -> None:
+    """An Arabic story (CNN Arabic states inLanguage "ar") was laid out left to right, its
+    headline, dateline and text with their punctuation at the wrong end."""
+    page = watched.page
+    page.goto(watched.base + "/")
+    assert _direction(page, "html") == ["ltr"]
+    headlines = page.locator("ol.articles li a.headline")
+    directions = dict(
+        zip(headlines.all_inner_texts(), _direction(page, "ol.articles li a.headline"), strict=True)
+    )
+    assert directions.pop(ARABIC_HEADLINE) == "rtl"
+    assert set(directions.values()) == {"ltr"}
+    page.click(f"text={ARABIC_HEADLINE}")
+    page.wait_for_url(re.compile(r"/article/"))
+    assert _direction(page, "h1.headline") == ["rtl"]
+    assert _direction(page, "span.dateline") == ["rtl"]
+    assert _direction(page, "section.text p")[-2:] == ["rtl", "ltr"]  # after the summary
+    assert _direction(page, "table.fields th") == ["ltr"] * page.locator("table.fields th").count()
+    assert _direction(page, "main") == ["ltr"]

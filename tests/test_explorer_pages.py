@@ -333,8 +333,8 @@ def test_the_diff_of_a_very_long_paragraph_is_bounded(monkeypatch: pytest.Monkey
     old = " ".join(words[n % 7] for n in range(5 * 5000))
     new = " ".join("ferry" if n % 11 == 0 else words[n % 7] for n in range(5 * 5000))
     shown = textdiff.diff_html(f"Short one.\n\n{old}\n\nAn end.", f"Short two.\n\n{new}\n\nAn end.")
-    assert f'<p class="removed"><del>{old}</del></p>' in shown
-    assert f'<p class="added"><ins>{new}</ins></p>' in shown
-    assert '<p class="changed">Short <del>one.</del><ins>two.</ins></p>' in shown
+    assert f'<p class="removed" dir="auto"><del>{old}</del></p>' in shown
+    assert f'<p class="added" dir="auto"><ins>{new}</ins></p>' in shown
+    assert '<p class="changed" dir="auto">Short <del>one.</del><ins>two.</ins></p>' in shown
     long_headline = textdiff.inline_diff(old, new)
     assert long_headline == f"<del>{old}</del><ins>{new}</ins>"

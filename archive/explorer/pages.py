@@ -51,6 +51,11 @@ def article_href(article_id: str) -> str:
     return "/article/" + quote(article_id, safe="")
 
 
+def _headline_link(row: sqlite3.Row) -> str:
+    """A link to a stored article by its headline, in the headline's own direction."""
+    return f'<a dir="auto" href="{article_href(row["article_id"])}">{escape(row["headline"])}</a>'
+
+
 def replay_href(capture: Capture) -> str:
     return f"/{COLLECTION}/{capture.timestamp}/{capture.url}"
 
@@ -64,9 +69,9 @@ def byline(row: sqlite3.Row) -> str:
     else:
         bits.append(f"<span>first captured {escape(row['first_downloaded'])}</span>")
     if row["dateline"]:
-        bits.append(f'<span class="dateline">{escape(row["dateline"])}</span>')
+        bits.append(f'<span class="dateline" dir="auto">{escape(row["dateline"])}</span>')
     if row["authors"]:
-        bits.append(f'<span class="authors">by {escape(row["authors"])}</span>')
+        bits.append(f'<span class="authors">by <bdi>{escape(row["authors"])}</bdi></span>')
     return '<div class="meta">' + " · ".join(bits) + "</div>"
 
 
@@ -99,9 +104,9 @@ def start(filters: Filters, listing: Listing, sources: list[str], topics: list[s
         if found:
             opening, closing = listing.marks
             text = escape(found).replace(opening, "<mark>").replace(closing, "</mark>")
-            snippet = f'<div class="snippet">{text}</div>'
+            snippet = f'<div class="snippet" dir="auto">{text}</div>'
         items.append(
-            f'<li><a class="headline" href="{article_href(row["article_id"])}">'
+            f'<li><a class="headline" dir="auto" href="{article_href(row["article_id"])}">'
             f"{escape(row['headline'])}</a>{byline(row)}{snippet}</li>"
         )
     if not items:
@@ -174,16 +179,18 @@ def article(
         ("Canonical URL", f"<code>{escape(row['canonical_url'])}</code>"),
         ("Article id", f"<code>{escape(row['article_id'])}</code>"),
     ]
-    table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in fields if v)
+    table = "".join(f'<tr><th>{k}</th><td dir="auto">{v}</td></tr>' for k, v in fields if v)
     latest = versions[-1]["article_body"] if versions else ""
-    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs(latest))
-    description = f"<p><em>{escape(row['description'])}</em></p>" if row["description"] else ""
+    body = "".join(f'<p dir="auto">{escape(p)}</p>' for p in paragraphs(latest))
+    description = (
+        f'<p dir="auto"><em>{escape(row["description"])}</em></p>' if row["description"] else ""
+    )
     story = (
         f'<p><a class="story" href="/story?{urlencode({"article": row["article_id"]})}">'
         "Story view: the related coverage around this article</a></p>"
     )
     parts = [
-        f'<h1 class="headline">{escape(row["headline"])}</h1>',
+        f'<h1 class="headline" dir="auto">{escape(row["headline"])}</h1>',
         byline(row),
         story,
         f'<table class="fields">{table}</table>',
@@ -209,7 +216,8 @@ def _versions(versions: list[sqlite3.Row]) -> str:
         if previous is not None:
             if previous["headline"] != version["headline"]:
                 out.append(
-                    f"<p>Headline: {inline_diff(previous['headline'], version['headline'])}</p>"
+                    "<p>Headline: <bdi>"
+                    f"{inline_diff(previous['headline'], version['headline'])}</bdi></p>"
                 )
             out.append(diff_html(previous["article_body"], version["article_body"]))
         out.append("</article>")
@@ -281,18 +289,18 @@ def _related(
             if redirected is not None:
                 text = escape(link["headline"] or redirected["headline"])
                 name = (
-                    f'<a href="{article_href(redirected["article_id"])}">{text}</a>'
+                    f'<a dir="auto" href="{article_href(redirected["article_id"])}">{text}</a>'
                     ' <span class="meta">stored, through a redirect</span>'
                 )
             elif link["target_id"]:
                 text = escape(link["headline"] or link["target_headline"])
                 name = (
-                    f'<a href="{article_href(link["target_id"])}">{text}</a>'
+                    f'<a dir="auto" href="{article_href(link["target_id"])}">{text}</a>'
                     ' <span class="meta">stored</span>'
                 )
             else:
                 text = escape(link["headline"] or link["url"])
-                name = f'{text} <span class="meta">not stored</span>'
+                name = f'<bdi>{text}</bdi> <span class="meta">not stored</span>'
             if capture is None:
                 archived = ' · <span class="meta">not archived</span>'
             elif capture.filename in missing:
@@ -316,7 +324,7 @@ def _related(
     else:
         out.append('<ul class="links-in">')
         out.extend(
-            f'<li><a href="{article_href(row["article_id"])}">{escape(row["headline"])}</a>'
+            f"<li>{_headline_link(row)}"
             f' <span class="meta">{escape(row["source"])} ·'
             f" {escape(row['sort_date'][:10])}</span></li>"
             for row in in_links
@@ -339,7 +347,7 @@ def story(title: str, graph: Graph) -> bytes:
         else ""
     )
     listing = "".join(
-        f'<li><a href="{article_href(row["article_id"])}">{escape(row["headline"])}</a>'
+        f"<li>{_headline_link(row)}"
         f' <span class="meta">{escape(row["source"])} · {escape(row["sort_date"][:10])}</span></li>'
         for row in sorted(graph.nodes.values(), key=lambda r: r["sort_date"])
     )

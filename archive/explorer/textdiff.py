@@ -88,13 +88,13 @@ def diff_html(old: str, new: str) -> str:
             for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
                 words = _words(x, y, budget)
                 if words is None:
-                    out.append(f'<p class="removed"><del>{escape(x)}</del></p>')
-                    out.append(f'<p class="added"><ins>{escape(y)}</ins></p>')
+                    out.append(f'<p class="removed" dir="auto"><del>{escape(x)}</del></p>')
+                    out.append(f'<p class="added" dir="auto"><ins>{escape(y)}</ins></p>')
                 else:
-                    out.append(f'<p class="changed">{words}</p>')
+                    out.append(f'<p class="changed" dir="auto">{words}</p>')
             continue
-        out.extend(f'<p class="removed"><del>{escape(x)}</del></p>' for x in a[i1:i2])
-        out.extend(f'<p class="added"><ins>{escape(y)}</ins></p>' for y in b[j1:j2])
+        out.extend(f'<p class="removed" dir="auto"><del>{escape(x)}</del></p>' for x in a[i1:i2])
+        out.extend(f'<p class="added" dir="auto"><ins>{escape(y)}</ins></p>' for y in b[j1:j2])
     if not out:
         out.append('<p class="same">The text did not change.</p>')
     return '<div class="diff">' + "\n".join(out) + "</div>"
