@@ -84,6 +84,34 @@ def test_byline_examples(raw: str, names: list[str]) -> None:
     assert all(author["nameRaw"] == normalize_space(raw) for author in authors)
 
 
+@pytest.mark.parametrize(
+    ("raw", "listed", "names"),
+    [
+        # The JSON-LD lists every person but the byline's last part: where they are.
+        ("By Dana Ford, New Tominian", ["Dana Ford"], ["Dana Ford"]),
+        ("By Dana Ford, New Tominian, Mali", ["Dana Ford"], ["Dana Ford"]),
+        ("By Dana Ford, Awa", ["Dana Ford", "Awa"], ["Dana Ford", "Awa"]),
+        # A person the outlet follows is no last part, as a place is.
+        ("By Dana Ford, Tom Watkins, CNN", ["Dana Ford"], ["Dana Ford", "Tom Watkins"]),
+        # JSON-LD spelling a person otherwise than the byline lists no place.
+        (
+            "By Dana Ford, Tom Watkins",
+            ["Dana Ford", "Tom B. Watkins"],
+            ["Dana Ford", "Tom Watkins"],
+        ),
+    ],
+)
+def test_the_jsonld_tells_a_place_past_the_people(
+    raw: str, listed: list[str], names: list[str]
+) -> None:
+    """A last part past a comma that the page's JSON-LD alone does not list is a place
+    only where it ends the byline and the JSON-LD lists the byline's other people and no
+    one else: "By A, B, CNN" under JSON-LD naming A, or under JSON-LD spelling B as "B.
+    C", lost B."""
+    folded = {name.casefold() for name in listed}
+    assert [author["name"] for author in parse_byline(raw, folded)] == names
+
+
 @pytest.mark.parametrize("raw", ["By\u00c2\u00a0 Faith Okafor, CNN", "By\u00c2 Faith Okafor, CNN"])
 def test_a_no_break_space_read_as_latin_1_is_a_space(raw: str) -> None:
     """CNN pages of 2010 declared ISO-8859-1 and carried a UTF-8 no-break space in their

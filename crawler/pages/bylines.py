@@ -245,20 +245,23 @@ def byline_names(raw: str | None, listed: Collection[str] = ()) -> list[str]:
     single word past a comma or a bar after them ("By A, Bamako", "By A, Segou, Mali"):
     a byline's people are named in full. The page's structured data may list its people
     one by one (`listed`, case-folded): a word it lists is a person ("By A, Awa"), and a
-    last part past a comma that it alone does not list, where it lists every other, is a
-    place ("By A, New York" under JSON-LD naming A)."""
+    last part past a comma that it alone does not list, where it lists every other and no
+    one else, is a place ("By A, New York" under JSON-LD naming A; not B in "By A, B, CNN",
+    or under JSON-LD spelling B otherwise)."""
     text = _strip_lead(normalize_space(raw))
     names: list[str] = []
-    past_comma: list[str] = []
     places = False
+    ends = None  # the last person named past a comma, where only places follow
     pieces = _SEPARATED_RE.split(text)
     # The parts, each with the separator printed before it ("" before the first).
     for before, part in zip(["", *pieces[1::2]], pieces[::2], strict=True):
         joined = not places and before.strip() in _PEOPLE_JOINS
+        name = person_of(part)
+        if not name and part.strip(_EDGE_PUNCT):  # the outlet after them ("By A, B, CNN")
+            ends = None
         if names and _in_capitals(part) and not _in_capitals(text) and not joined:
             places = True
             continue
-        name = person_of(part)
         if not name or name in names:
             continue
         placed = places or before.strip() in _PLACE_MARKS
@@ -266,10 +269,10 @@ def byline_names(raw: str | None, listed: Collection[str] = ()) -> list[str]:
             places = True
             continue
         names.append(name)
-        if before.strip() in _PLACE_MARKS:
-            past_comma.append(name)
+        ends = name if before.strip() in _PLACE_MARKS else None
+    # The JSON-LD lists every other person and no one else (not B under another spelling).
     unlisted = [name for name in names if name.casefold() not in listed]
-    if listed and len(unlisted) == 1 and past_comma[-1:] == names[-1:] == unlisted:
+    if listed and unlisted == [ends] and len(listed) == len(names) - 1:
         names.pop()
     return names
 
