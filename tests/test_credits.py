@@ -175,6 +175,31 @@ def test_help_from_credits_the_people_who_helped(
     assert _pairs(line) == credited
 
 
+@pytest.mark.parametrize(
+    ("line", "credited"),
+    [
+        (
+            "Reporting by Oumar Sidibe (with help from Lena Weiss); Editing by Jo Hale",
+            [("Oumar Sidibe", "reporting"), ("Lena Weiss", "contributor"), ("Jo Hale", "editing")],
+        ),
+        (
+            "Reporting by Oumar Sidibe (additional reporting by Lena Weiss); Editing by Jo Hale",
+            [
+                ("Oumar Sidibe", "reporting"),
+                ("Lena Weiss", "additional reporting"),
+                ("Jo Hale", "editing"),
+            ],
+        ),
+    ],
+)
+def test_a_part_in_brackets_leaves_no_bracket_in_the_name_before_it(
+    line: str, credited: list[tuple[str, str]]
+) -> None:
+    """ "A (with help from B)", "A (additional reporting by B)": the bracket opening the
+    part after A was kept in A's name ("Oumar Sidibe (")."""
+    assert _pairs(line) == credited
+
+
 def test_contributors() -> None:
     assert _pairs("Moussa Diallo and Tiemoko Sangare contributed to this report.") == [
         ("Moussa Diallo", "contributor"),
