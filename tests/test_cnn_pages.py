@@ -342,6 +342,24 @@ def test_a_person_the_page_names_before_the_outlet_is_no_dateline(
     assert analysis.article["paragraphs"][0].startswith(f"{opening} -- ")
 
 
+def test_an_author_meta_read_as_latin_1_names_the_writer_signing_the_opening() -> None:
+    """A 2010 page declared ISO-8859-1 whose author meta holds a UTF-8 no-break space
+    ("ByÂ\\xa0 A, CNN"), its opening "A (CNN International) --" under no visible byline:
+    the meta named "ByÂ A", so A's name was the dateline."""
+    path = Path(__file__).parent / "data" / "pages" / f"{_SIGNED_2013}.html"
+    page = path.read_text(encoding="utf-8")
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    meta = '<meta name="AUTHOR" content="By  Ed Tiemoko, CNN">'
+    assert _BYLINE_2013 in page and meta in page and "charset=iso-8859-1" in page
+    page = page.replace(_BYLINE_2013, "", 1).replace(meta, meta.replace("By ", "By\u00a0"), 1)
+    opening = "Ed Tiemoko (CNN International)"
+    page = page.replace("<p><b>Washington (CNN)</b> --", f"<p><b>{opening}</b> --", 1)
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["dateline"] is None
+    assert analysis.article["paragraphs"][0].startswith(f"{opening} -- ")
+
+
 @pytest.mark.parametrize("place", ["Timbuktu", "New Tominian"])
 def test_a_place_after_the_bylines_people_is_no_author(place: str) -> None:
     """A 2021 byline "By A, Timbuktu" over an opening filed from Washington: the place was

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from lxml import html
 
 from .base import SCHEMA_VERSION, Link, PageContext, compiled, in_page_order, in_regions, once
-from .bylines import byline_names, parse_byline
+from .bylines import parse_byline
 from .dates import parse_iso
 from .outlets import outlets
 from .text import normalize_space, strip_suffixes, text_of
@@ -211,7 +211,9 @@ class ArticlePage:
         from .jsonld import jsonld_people  # it reads headlines as this module does
 
         listed = jsonld_people(self.ld.get("author"), self.jsonld_nodes())
-        return frozenset(name.casefold() for raw in listed for name in byline_names(raw))
+        return frozenset(
+            person["name"].casefold() for raw in listed for person in parse_byline(raw)
+        )
 
     @once
     def jsonld_nodes(self) -> dict[str, dict[str, Any]]:
@@ -221,8 +223,9 @@ class ArticlePage:
     @once
     def stated_people(self) -> frozenset[str]:
         """The people (case-folded) the page's metadata names: its author meta tags and
-        JSON-LD authors, each up to the place a byline may print after a comma. Not the
-        byline (they may name editors), but people: none of them is a place."""
+        JSON-LD authors, each up to the place a byline may print after a comma, read as a
+        byline is (a UTF-8 no-break space read as Latin-1 a space). Not the byline (they
+        may name editors), but people: none of them is a place."""
         from .jsonld import jsonld_people  # it reads headlines as this module does
 
         stated = jsonld_people(self.ld.get("author"), self.jsonld_nodes())
@@ -231,7 +234,7 @@ class ArticlePage:
         for raw in stated:
             if raw and not raw.startswith(("http://", "https://")):
                 lead = _BYLINE_PLACE.split(raw, maxsplit=1)[0]
-                names.update(name.casefold() for name in byline_names(lead))
+                names.update(person["name"].casefold() for person in parse_byline(lead))
         return frozenset(names)
 
     def dateline(self) -> str | None:
