@@ -360,6 +360,29 @@ def test_an_author_meta_read_as_latin_1_names_the_writer_signing_the_opening() -
     assert analysis.article["paragraphs"][0].startswith(f"{opening} -- ")
 
 
+def test_another_storys_jsonld_before_the_pages_own_gives_none_of_its_fields() -> None:
+    """A 2021 page stating a related story's NewsArticle (its address another page's, its
+    headline not the page's) before its own: the first was taken, its date, its author and
+    its people, as the page's."""
+    other = {
+        "@type": "NewsArticle",
+        "url": "https://www.cnn.com/2016/12/20/africa/kayes-bridge-reopens/index.html",
+        "headline": "Kayes bridge reopens after the floods",
+        "datePublished": "2016-12-20T08:00:00Z",
+        "dateModified": "2016-12-20T09:00:00Z",
+        "author": [{"@type": "Person", "name": "Tenin Coulibaly"}],
+    }
+    script = '<script type="application/ld+json">{"@type": "NewsArticle", "@context"'
+    expected, analysis = _fixture_changed(
+        "cnn_2021/older_story_video_lede",
+        script,
+        '<script type="application/ld+json">' + json.dumps(other) + "</script>" + script,
+    )
+    assert analysis.article is not None
+    for field in ("headline", "datePublished", "dateModified", "authors", "dateline"):
+        assert analysis.article[field] == expected[field], field
+
+
 @pytest.mark.parametrize("place", ["Timbuktu", "New Tominian"])
 def test_a_place_after_the_bylines_people_is_no_author(place: str) -> None:
     """A 2021 byline "By A, Timbuktu" over an opening filed from Washington: the place was

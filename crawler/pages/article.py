@@ -40,6 +40,24 @@ AUTHOR_METAS = (
 )
 
 
+def own_article(ctx: PageContext) -> dict[str, Any]:
+    """The page's JSON-LD Article: of several, the first that is the page's own
+    (:func:`.jsonld.is_own_story`), as a story may state a related one before its own;
+    else the first ({} for none)."""
+    articles = ctx.jsonld_articles
+    if len(articles) < 2:
+        return articles[0] if articles else {}
+    from .jsonld import is_own_story  # it reads headlines as this module does
+
+    title = ctx.first("//title")
+    titles = [text_of(h1) for h1 in ctx.doc.iter("h1")] + [
+        ctx.meta("og:title") or "",
+        text_of(title) if title is not None else "",
+    ]
+    pages = [ctx.url, ctx.link_rel("canonical") or "", ctx.meta("og:url") or ""]
+    return next((obj for obj in articles if is_own_story(obj, pages, titles)), articles[0])
+
+
 class ArticlePage:
     """Defaults every template inherits; override a method to read the template's markup."""
 
@@ -48,7 +66,7 @@ class ArticlePage:
 
     def __init__(self, ctx: PageContext):
         self.ctx = ctx
-        self.ld = ctx.jsonld_article() or {}
+        self.ld = own_article(ctx)
         self._found: dict[str, list[Any]] = {}
 
     # -- queries inside the story's regions ---------------------------------------------

@@ -128,17 +128,20 @@ class PageContext:
         return found
 
     @cached_property
-    def _jsonld_article(self) -> dict[str, Any] | None:
+    def jsonld_articles(self) -> list[dict[str, Any]]:
+        """The page's NewsArticle / Article / ReportageNewsArticle JSON-LD objects."""
+        found = []
         for obj in self.jsonld:
             types = obj.get("@type")
             names = types if isinstance(types, list) else [types]
             if any(isinstance(t, str) and t.endswith("Article") for t in names):
-                return obj
-        return None
+                found.append(obj)
+        return found
 
     def jsonld_article(self) -> dict[str, Any] | None:
-        """The page's NewsArticle / Article / ReportageNewsArticle JSON-LD object, if any."""
-        return self._jsonld_article
+        """The page's first NewsArticle / Article / ReportageNewsArticle JSON-LD object."""
+        articles = self.jsonld_articles
+        return articles[0] if articles else None
 
     def absolute(self, href: str | None) -> str | None:
         return resolve_link(href, self.url)

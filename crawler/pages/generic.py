@@ -318,6 +318,7 @@ class GenericArticlePage(ArticlePage):
             text_of(title) if title is not None else "",
         ]
         pages = [ctx.url, ctx.link_rel("canonical") or "", ctx.meta("og:url") or ""]
+        self.ld = ctx.jsonld_article() or {}  # the first: its own story is chosen below
         stated = bool(self.ld)
         if not (self.ld and is_own_story(self.ld, pages, titles)):
             self.ld = jsonld_story(ctx.jsonld, pages, titles)
