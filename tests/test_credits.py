@@ -158,6 +158,10 @@ def test_a_role_of_people_joined_by_a_comma_and_with(line: str, editors: list[st
             [("Oumar Sidibe", "reporting"), ("Jo Hale", "editing"), ("Lena Weiss", "contributor")],
         ),
         (
+            "(Reporting by Oumar Sidibe with additional help from Lena Weiss; Editing by Jo Hale)",
+            [("Oumar Sidibe", "reporting"), ("Lena Weiss", "reporting"), ("Jo Hale", "editing")],
+        ),
+        (
             "(Reporting by Oumar Sidibe; with the help of Lena Weiss and Ada Park)",
             [
                 ("Oumar Sidibe", "reporting"),

@@ -26,8 +26,9 @@ _MARKERS: tuple[tuple[str, str], ...] = (
 )
 _MARKER_RE = re.compile(
     r"(?<![\w-])(?:(?P<marker>" + "|".join(pattern for pattern, _ in _MARKERS) + r")\s+by\b"
-    # "with help from B", "with the help of B": people who helped, no role of their own.
-    r"|(?P<help>(?:with\s+)?(?:the\s+)?help\s+(?:from|of))\b)\s*",
+    # "with help from B", "with the help of B", "with additional help from B": people who
+    # helped, no role of their own.
+    r"|(?P<help>(?:with\s+)?(?:the\s+)?(?:(?:additional|extra|further)\s+)?help\s+(?:from|of))\b)\s*",
     re.IGNORECASE,
 )
 # The role of a part "with help from B" opens (the whole line, or a part after ";", "("
