@@ -1847,6 +1847,47 @@ def test_a_story_naming_the_pages_amp_address_is_its_own(
     assert analysis.article["datePublished"] == "2032-04-01T10:00:00Z"
 
 
+REUTERS_URL = "https://www.reuters.com/article/us-mali-segou-mill-idUSKBN2ZS01A"
+
+
+@pytest.mark.parametrize(
+    "amp",
+    [
+        "http://mobile.reuters.com/article/amp/idUSKBN2ZS01A",
+        "https://www.reuters.com/article/amp/idUSKBN2ZS01A",
+    ],
+)
+def test_a_reuters_story_naming_its_old_amp_address_is_its_own(amp: str) -> None:
+    """A Reuters story's JSON-LD naming the page only by its AMP address of before 2020
+    (``/article/amp/`` and the story's id, no slug), its headline the printed one with a
+    subtitle: the page's own story. The AMP address named no page the story's address
+    is, so the page was no article."""
+    story = {
+        "@type": "NewsArticle",
+        "headline": "Segou gets a rice mill: farmers queue early",
+        "datePublished": "2032-04-01T10:00:00Z",
+        "url": amp,
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(story)}</script>"
+    analysis = analyse(REUTERS_URL, HTML, page(head), source="reuters")
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["headline"] == "Segou gets a rice mill"
+    assert analysis.article["datePublished"] == "2032-04-01T10:00:00Z"
+
+
+def test_another_reuters_storys_amp_address_names_no_page() -> None:
+    """The AMP address of another Reuters story (another id) is no sign of the page's."""
+    from crawler.pages.jsonld import is_own_story
+
+    story = {"headline": "Rains come early to Gao"}
+    pages = [REUTERS_URL]
+    titles = ["Segou gets a rice mill"]
+    other = "http://mobile.reuters.com/article/amp/idUSKBN2ZS01B"
+    assert not is_own_story({**story, "url": other}, pages, titles)
+    own = "http://mobile.reuters.com/article/amp/idUSKBN2ZS01A"
+    assert is_own_story({**story, "url": own}, pages, titles)
+
+
 @pytest.mark.parametrize(
     ("url", "original"),
     [

@@ -12,7 +12,7 @@ from typing import Any
 from .article import headline_suffixes
 from .lines import plain_typography
 from .text import normalize_space, strip_suffixes
-from .urls import amp_original, dedup_key, resolve_link, same_page_form
+from .urls import amp_original, dedup_key, resolve_link, same_page_form, story_form
 
 # Structured-data types that are one story (the JSON-LD "@type" values).
 ARTICLE_TYPES = frozenset(
@@ -90,16 +90,17 @@ def is_own_story(story: dict[str, Any], pages: Sequence[str], titles: Collection
 
 def _names_page(story: dict[str, Any], pages: Sequence[str]) -> bool:
     """Whether one of `story`'s addresses is one of `pages`, as a crawl tells pages apart
-    (scheme, an outlet's hosts, ``/index.html`` and a final slash aside), or the AMP
-    version of one: a story stating its AMP page names the page that page is a copy of."""
+    (scheme, an outlet's hosts, ``/index.html`` and a final slash aside, an old Reuters
+    story by its id), or the AMP version of one: a story stating its AMP page names the
+    page that page is a copy of."""
     if not pages:
         return False
-    keys = {same_page_form(dedup_key(page)) for page in pages if page}
+    keys = {story_form(same_page_form(dedup_key(page))) for page in pages if page}
     for address in _addresses(story, pages[0]):
-        if same_page_form(dedup_key(address)) in keys:
+        if story_form(same_page_form(dedup_key(address))) in keys:
             return True
         original = amp_original(address) if "amp" in address.lower() else None
-        if original and same_page_form(dedup_key(original)) in keys:
+        if original and story_form(same_page_form(dedup_key(original))) in keys:
             return True
     return False
 

@@ -216,6 +216,21 @@ def amp_original(url: str) -> str | None:
     return urlunsplit((parts.scheme, netloc, "/".join(kept), query, ""))
 
 
+# An old Reuters story's address ends with its id ("/article/us-mali-idUSKBN1FB1XX", under
+# a section or a date before 2015); its AMP copy's names the id alone
+# ("/article/amp/idUSKBN1FB1XX", "/article/idUSKBN1FB1XX" once the "amp" is left out).
+_REUTERS_STORY_RE = re.compile(
+    r"^reuters/article/(?:[^/?]+/)*?(?:[^/?]*-)?(id[A-Z]{2}[A-Za-z0-9]{6,})$"
+)
+
+
+def story_form(key: str) -> str:
+    """A :func:`same_page_form` key, or for an old Reuters story its id alone: the addresses
+    of one story with a slug, under a section, or none (its AMP copy's) have one form."""
+    found = _REUTERS_STORY_RE.match(key)
+    return f"reuters/article/{found.group(1)}" if found else key
+
+
 def article_id(canonical_url: str) -> str:
     """Stable id of an article, from its canonical URL alone: ``cnn-1f3a...``."""
     key = site_key(canonical_url)
