@@ -1,4 +1,4 @@
-"""Bylines split into people: "By Dana Ford and Tom Watkins, CNN" gives two authors.
+"""Bylines split into people: "By Lena Kora and Ade Wolcott, CNN" gives two authors.
 
 A byline names people, outlets and job titles in one line; only the people are authors.
 Job titles may stand before a name ("By Chief Washington Correspondent Jake Tapper") or
@@ -188,7 +188,7 @@ def person_of(part: str) -> str | None:
     if not part or _STAFF_RE.search(part):
         return None
     tokens = part.split()
-    # A place after the name ("Dana Ford in Bamako"): not part of it.
+    # A place after the name ("Lena Kora in Bamako"): not part of it.
     for i in range(1, len(tokens) - 1):
         if tokens[i] in ("in", "from") and tokens[i + 1][:1].isupper():
             tokens = tokens[:i]
