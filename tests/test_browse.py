@@ -269,3 +269,27 @@ def test_a_query_of_raw_utf8_bytes_is_read_as_utf8(site_archive: Path, tmp_path:
     assert 'name="q" value="Ségou"' in page
     assert item["headline"] in re.findall(r'class="headline"[^>]*>([^<]*)<', page)
     assert "Ã" not in page
+
+
+def test_an_article_of_very_many_versions_shows_the_newest_hundred_and_says_so(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """Every version was read, diffed and shown: a live page stored 5,000 times made an
+    article page as long and as slow as all of them."""
+    from archive.store import ArticleStore
+
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    line = store_lines(data)[0]
+    item = {k: v for k, v in line.items() if k not in ("version", "contentDigest", "changes")}
+    with ArticleStore(data) as store:
+        for n in range(2, 131):
+            item.update(articleBody=f"Update {n}: the ferries ran.", paragraphs=[f"Update {n}"])
+            assert store.add(dict(item)).version == n
+    with browsing(data) as base:
+        page = fetch(f"{base}/article/{line['articleId']}")
+    shown = [int(n) for n in re.findall(r'<article class="version" id="v(\d+)"', page)]
+    assert shown == list(range(31, 131))
+    assert "Versions (the newest 100 of 130)" in page
+    assert "30 older versions are not shown" in page
+    assert "Update <del>30: </del><ins>31: </ins>the ferries" in page  # the oldest shown, diffed

@@ -213,10 +213,9 @@ class Explorer:
         row = queries.article(self.db, article_id)
         if row is None:
             return None
-        versions = queries.versions(self.db, article_id)
-        urls = dict.fromkeys(
-            [row["url"], *(v["capture_url"] for v in versions if v["capture_url"])]
-        )
+        # The newest versions shown, and the one before them, which the oldest is diffed with.
+        versions = queries.versions(self.db, article_id, pages.MAX_VERSIONS + 1)
+        urls = dict.fromkeys([row["url"], *queries.capture_urls(self.db, article_id)])
         captures = sorted(
             {c for url in urls for c in self.captures.lookup(url)}, key=lambda c: c.timestamp
         )
@@ -237,6 +236,7 @@ class Explorer:
             row,
             queries.authors(self.db, article_id),
             versions,
+            queries.version_count(self.db, article_id),
             captures,
             out_links,
             queries.links_in(self.db, article_id),

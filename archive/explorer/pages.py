@@ -16,6 +16,8 @@ from .textdiff import diff_html, inline_diff, paragraphs
 COLLECTION = "news"
 # At most this many captures listed on an article page: the newest.
 MAX_CAPTURES = 200
+# At most this many versions shown on an article page, each with its diff: the newest.
+MAX_VERSIONS = 100
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#222;background:#fff}
@@ -154,12 +156,15 @@ def article(
     row: sqlite3.Row,
     authors: list[str],
     versions: list[sqlite3.Row],
+    count: int,
     captures: list[Capture],
     out_links: list[tuple[sqlite3.Row, Capture | None, sqlite3.Row | None]],
     in_links: list[sqlite3.Row],
     missing: frozenset[str] = frozenset(),
 ) -> bytes:
-    """An article's page; `missing`: the WARC files its captures name that are not there."""
+    """An article's page: `versions` the newest of its `count` versions (the one before the
+    newest :data:`MAX_VERSIONS` too); `missing` the WARC files its captures name that are
+    not there."""
     topics = queries.json_list(row["topics"])
     keywords = queries.json_list(row["keywords"])
     fields = [
@@ -194,7 +199,7 @@ def article(
         byline(row),
         story,
         f'<table class="fields">{table}</table>',
-        _versions(versions),
+        _versions(versions, count),
         _captures(captures, missing),
         _related(out_links, in_links, missing),
         f'<section class="text"><h2>Text (version {row["version"]})</h2>'
@@ -203,10 +208,19 @@ def article(
     return layout(row["headline"], "".join(parts))
 
 
-def _versions(versions: list[sqlite3.Row]) -> str:
-    out = [f'<section class="versions"><h2>Versions ({len(versions)})</h2>']
-    previous = None
-    for version in versions:
+def _versions(versions: list[sqlite3.Row], count: int) -> str:
+    shown = versions[-MAX_VERSIONS:]
+    if len(shown) == count:
+        out = [f'<section class="versions"><h2>Versions ({count})</h2>']
+    else:
+        older = count - len(shown)
+        out = [
+            f'<section class="versions"><h2>Versions (the newest {len(shown)} of {count})</h2>'
+            f'<p class="meta">{older} older version{"s are" if older != 1 else " is"}'
+            " not shown.</p>"
+        ]
+    previous = versions[-len(shown) - 1] if len(versions) > len(shown) else None
+    for version in shown:
         changes = ", ".join(queries.json_list(version["changes"])) or "first version"
         out.append(
             f'<article class="version" id="v{version["version"]}"><h3>Version {version["version"]}'

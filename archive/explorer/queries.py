@@ -164,13 +164,28 @@ def article_at(db: sqlite3.Connection, url: str) -> sqlite3.Row | None:
     return row
 
 
-def versions(db: sqlite3.Connection, article_id: str) -> list[sqlite3.Row]:
-    return db.execute(
+def versions(db: sqlite3.Connection, article_id: str, limit: int) -> list[sqlite3.Row]:
+    """The newest `limit` versions of an article, oldest first."""
+    rows = db.execute(
         "SELECT v.*, c.url AS capture_url FROM versions AS v LEFT JOIN captures AS c"
         " ON c.article_id = v.article_id AND c.version = v.version"
-        " WHERE v.article_id = ? ORDER BY v.version",
-        (article_id,),
+        " WHERE v.article_id = ? ORDER BY v.version DESC LIMIT ?",
+        (article_id, limit),
     ).fetchall()
+    return rows[::-1]
+
+
+def version_count(db: sqlite3.Connection, article_id: str) -> int:
+    row = db.execute("SELECT count(*) FROM versions WHERE article_id = ?", (article_id,))
+    return int(row.fetchone()[0])
+
+
+def capture_urls(db: sqlite3.Connection, article_id: str) -> list[str]:
+    """The URLs an article's versions were captured at, each once."""
+    rows = db.execute(
+        "SELECT DISTINCT url FROM captures WHERE article_id = ? AND url != ''", (article_id,)
+    )
+    return [row[0] for row in rows]
 
 
 def authors(db: sqlite3.Connection, article_id: str) -> list[str]:
