@@ -38,6 +38,7 @@ HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=\"document.
 UPDATED_WORDS = "Quartermasters counted the convoys twice"
 # Our own Arabic: "Boats returned to the river at Kidal", and a paragraph of it.
 ARABIC_HEADLINE = "عادت القوارب إلى النهر في كيدال"
+LONG_WORD = "Kidal" + "ferries" * 60
 ARABIC_PARAGRAPH = "قال الصيادون إن القوارب عادت صباح الثلاثاء بعد أسابيع من التوقف."
 
 
@@ -78,10 +79,21 @@ def explorer_data(site_archive: Path, tmp_path_factory: pytest.TempPathFactory) 
         articleBody=ARABIC_PARAGRAPH + "\n\nKidal (CNN) - A paragraph in English.",
         inLanguage="ar",
     )
+    canonical = rich["canonicalUrl"].rstrip("/") + "-" + "long" * 100 + "/"
+    long = derived(
+        rich,
+        headline="Ferries " + LONG_WORD,
+        url=canonical,
+        canonicalUrl=canonical,
+        articleId=article_id(canonical),
+        paragraphs=[LONG_WORD],
+        articleBody=LONG_WORD,
+    )
     with ArticleStore(data) as store:
         assert store.add(updated).status == "updated"
         assert store.add(hostile).status == "new"
         assert store.add(arabic).status == "new"
+        assert store.add(long).status == "new"
     return data
 
 
@@ -311,3 +323,19 @@ def test_each_right_to_left_value_runs_right_to_left_on_a_left_to_right_page(
     assert _direction(page, "section.text p")[-2:] == ["rtl", "ltr"]  # after the summary
     assert _direction(page, "table.fields th") == ["ltr"] * page.locator("table.fields th").count()
     assert _direction(page, "main") == ["ltr"]
+
+
+def test_a_long_unbroken_value_wraps_inside_the_page(watched: Watched) -> None:
+    """A URL or word longer than the page is wide (a slug of 400 letters) ran out of the
+    layout: the page scrolled sideways, the table of fields widest of all."""
+    page = watched.page
+    page.set_viewport_size({"width": 600, "height": 900})
+    page.goto(watched.base + "/?q=ferries")
+    page.click("ol.articles li a.headline >> text=/Ferries Kidal/")
+    page.wait_for_url(re.compile(r"/article/"))
+    story = page.locator("a.story").get_attribute("href")
+    for path in ("", story, "/?q=ferries"):
+        if path:
+            page.goto(watched.base + path)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= page.evaluate("document.documentElement.clientWidth"), page.url

@@ -22,7 +22,7 @@ MAX_VERSIONS = 100
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#222;background:#fff}
 header{background:#1d2b36;color:#fff;padding:.6em 1.2em}header a{color:#fff;text-decoration:none}
-main{max-width:1140px;margin:0 auto;padding:1em 1.2em}
+main{max-width:1140px;margin:0 auto;padding:1em 1.2em;overflow-wrap:anywhere}
 form.filters{display:flex;flex-wrap:wrap;gap:.5em;align-items:end;margin-bottom:1em}
 form.filters label{display:flex;flex-direction:column;font-size:.8em;color:#555}
 ol.articles{list-style:none;padding:0}ol.articles li{padding:.55em 0;border-bottom:1px solid #eee}
