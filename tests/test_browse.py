@@ -293,3 +293,31 @@ def test_an_article_of_very_many_versions_shows_the_newest_hundred_and_says_so(
     assert "Versions (the newest 100 of 130)" in page
     assert "30 older versions are not shown" in page
     assert "Update <del>30: </del><ins>31: </ins>the ferries" in page  # the oldest shown, diffed
+
+
+def test_a_page_asked_for_with_a_trailing_slash_is_redirected_to_its_own_path(
+    site_archive: Path,
+) -> None:
+    """/story/, /article/ID/ and /index.html/ were a 404 (or pywb's), though each names an
+    explorer page."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    article = store_lines(site_archive)[0]["articleId"]
+    asked = {
+        f"/article/{article}/": f"/article/{article}",
+        f"/story/?article={article}": f"/story?article={article}",
+        "/story//?topic=Mali&q=S%C3%A9gou": "/story?topic=Mali&q=S%C3%A9gou",
+        "/index.html/": "/index.html",
+    }
+    with browsing(site_archive) as base:
+        for path, location in asked.items():
+            connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=30)
+            try:
+                connection.request("GET", path)
+                answer = connection.getresponse()
+                answer.read()
+            finally:
+                connection.close()
+            assert (answer.status, answer.getheader("Location")) == (301, location), path
+            assert fetch(base + location)

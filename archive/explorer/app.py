@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
 from archive.explorer.readmodel import ReadModel
 from archive.store.files import month_files
@@ -95,7 +95,17 @@ class Explorer:
         path = environ.get("PATH_INFO", "/") or "/"
         query = _utf8(environ.get("QUERY_STRING", ""))
         params = {k: v[0] for k, v in parse_qs(query, errors="replace").items()}
-        own = path in ("/", "/index.html", "/story") or path.startswith("/article/")
+        own = _own(path)
+        if path != "/" and path.endswith("/") and _own(path.rstrip("/")):
+            # A page's one address: /story/ and /article/ID/ name /story and /article/ID.
+            location = quote(path.rstrip("/"), safe="/")
+            if query:
+                location += "?" + quote(query, safe="!#$%&'()*+,/:;=?@[]~")
+            start_response(
+                "301 Moved Permanently",
+                [("Location", location), ("Content-Length", "0"), *SECURITY_HEADERS],
+            )
+            return []
         if own and environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):  # it reads
             body = pages.message("Method not allowed", "The explorer only reads.")
             start_response(
@@ -285,6 +295,11 @@ class Explorer:
             graph = queries.story(self.db, seeds)
             return pages.story(f"Story of the topic “{params['topic']}”", graph)
         return None
+
+
+def _own(path: str) -> bool:
+    """Whether `path` is one of the explorer's own pages (the rest is replay)."""
+    return path in ("/", "/index.html", "/story") or path.startswith("/article/")
 
 
 def _utf8(text: str) -> str:
