@@ -4,8 +4,12 @@ The WSGI app is called directly (the browser tests cover the pages in Chromium).
 from __future__ import annotations
 
 import json
+import queue
 import re
 import shutil
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -338,3 +342,68 @@ def test_the_diff_of_a_very_long_paragraph_is_bounded(monkeypatch: pytest.Monkey
     assert '<p class="changed" dir="auto">Short <del>one.</del><ins>two.</ins></p>' in shown
     long_headline = textdiff.inline_diff(old, new)
     assert long_headline == f"<del>{old}</del><ins>{new}</ins>"
+
+
+@contextmanager
+def served(make: Callable[[], Explorer]) -> Iterator[str]:
+    """The explorer `make` builds, served over HTTP on a loopback port from a thread of its
+    own (where it is built: its read model's connection is that thread's); its base URL."""
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    ready: queue.Queue[Any] = queue.Queue()
+
+    def serve() -> None:
+        try:
+            server = make_server("127.0.0.1", 0, make(), handler_class=Quiet)
+        except BaseException as exc:
+            ready.put(exc)
+            raise
+        ready.put(server)
+        server.serve_forever()
+        server.server_close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    server = ready.get(timeout=60)
+    if isinstance(server, BaseException):
+        raise server
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=60)
+
+
+def test_a_writer_holding_the_read_model_does_not_hold_up_the_explorer(
+    site_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While `store rebuild` (or a crawl's catch-up) held the read model, the explorer's
+    catch-up waited a minute for it, and with it every request to the server: it now serves
+    what the model holds and catches up at a later request."""
+    import sqlite3
+    import urllib.request
+
+    monkeypatch.setattr("archive.explorer.app.CHECK_EVERY", 0.0)  # each request checks
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    line = store_lines(site_archive)[0]
+    with ArticleStore(data) as store:
+        store.add(generated(line, 1))
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as base:
+        with ArticleStore(data) as store:
+            store.add(generated(line, 2))
+        writer = sqlite3.connect(data / "state" / "explorer.sqlite", isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            with urllib.request.urlopen(base + "/", timeout=30) as answer:
+                assert numbers(answer.read().decode("utf-8")) == [1]
+            writer.execute("ROLLBACK")
+        finally:
+            writer.close()
+        with urllib.request.urlopen(base + "/", timeout=30) as answer:
+            assert numbers(answer.read().decode("utf-8")) == [2, 1]

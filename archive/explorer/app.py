@@ -63,6 +63,9 @@ class Explorer:
         self.model.catch_up(
             month_files(data / "articles")
         )  # an unusable read model stops the start
+        # Later catch-ups wait for no writer (a rebuild, a crawl's catch-up): the server
+        # answers one request at a time, and serves what the model holds meanwhile.
+        self.model.db.execute("PRAGMA busy_timeout = 0")
         self._checked = time.monotonic()
         self.db = queries.connect(self.model.path)
 
