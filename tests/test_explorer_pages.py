@@ -344,6 +344,13 @@ def test_the_diff_of_a_very_long_paragraph_is_bounded(monkeypatch: pytest.Monkey
     assert long_headline == f"<del>{old}</del><ins>{new}</ins>"
 
 
+def _read(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return str(answer.read().decode("utf-8"))
+
+
 @contextmanager
 def served(make: Callable[[], Explorer]) -> Iterator[str]:
     """The explorer `make` builds, served over HTTP on a loopback port from a thread of its
@@ -407,3 +414,33 @@ def test_a_writer_holding_the_read_model_does_not_hold_up_the_explorer(
             writer.close()
         with urllib.request.urlopen(base + "/", timeout=30) as answer:
             assert numbers(answer.read().decode("utf-8")) == [2, 1]
+
+
+def test_an_article_linked_to_and_from_very_many_shows_a_bounded_number_and_says_so(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """Every stored article pointing to an article was listed on its page, and every link
+    it holds looked up in the capture index: an article every story of a year links to
+    made a page as long as the year."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    line = store_lines(site_archive)[0]
+    base = "https://www.reuters.com/world/generated-{}/"
+    hub = generated(line, 0)
+    hub["relatedLinks"] = [
+        {"url": base.format(n), "headline": f"number {n}", "kind": "related"} for n in range(1, 151)
+    ]
+    spokes = [generated(line, n) for n in range(1, 151)]
+    for spoke in spokes:
+        spoke["relatedLinks"] = [{"url": base.format(0), "headline": "hub", "kind": "related"}]
+    with ArticleStore(data) as store:
+        store.add_many([hub, *spokes])
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
+        page = _read(f"{url}/article/{hub['articleId']}")
+    (out,) = re.findall(r'<ul class="links-out">(.*?)</ul>', page)
+    assert re.findall(r"number (\d+)<", out) == [str(n) for n in range(1, 101)]
+    assert "This article points to (the first 100 of 150)" in page
+    (into,) = re.findall(r'<ul class="links-in">(.*?)</ul>', page)
+    assert numbers(into) == list(range(150, 50, -1))  # the newest
+    assert "Stored articles pointing here (the newest 100 of 150)" in page

@@ -233,7 +233,7 @@ class Explorer:
             {c for url in urls for c in self.captures.lookup(url)}, key=lambda c: c.timestamp
         )
         out_links = []
-        for link in queries.links_out(self.db, article_id):
+        for link in queries.links_out(self.db, article_id, pages.MAX_LINKS):
             every = self.captures.lookup(link["url"]) or self.captures.lookup(
                 on_host_of(row["url"], link["url"])
             )
@@ -252,8 +252,12 @@ class Explorer:
             queries.version_count(self.db, article_id),
             captures,
             out_links,
-            queries.links_in(self.db, article_id),
+            queries.links_in(self.db, article_id, pages.MAX_LINKS),
             frozenset(name for name in missing if name is not None),
+            (
+                queries.links_out_count(self.db, article_id),
+                queries.links_in_count(self.db, article_id),
+            ),
         )
 
     def missing_capture(self, path: str, query: str) -> str | None:

@@ -18,6 +18,9 @@ COLLECTION = "news"
 MAX_CAPTURES = 200
 # At most this many versions shown on an article page, each with its diff: the newest.
 MAX_VERSIONS = 100
+# At most this many related links shown each way: the first an article holds, the newest
+# articles pointing to it.
+MAX_LINKS = 100
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#222;background:#fff}
@@ -161,10 +164,12 @@ def article(
     out_links: list[tuple[sqlite3.Row, Capture | None, sqlite3.Row | None]],
     in_links: list[sqlite3.Row],
     missing: frozenset[str] = frozenset(),
+    link_counts: tuple[int, int] = (0, 0),
 ) -> bytes:
     """An article's page: `versions` the newest of its `count` versions (the one before the
     newest :data:`MAX_VERSIONS` too); `missing` the WARC files its captures name that are
-    not there."""
+    not there; `link_counts` how many links there are each way, of which the page has the
+    first (`out_links`) and the newest (`in_links`)."""
     topics = queries.json_list(row["topics"])
     keywords = queries.json_list(row["keywords"])
     fields = [
@@ -201,7 +206,7 @@ def article(
         f'<table class="fields">{table}</table>',
         _versions(versions, count),
         _captures(captures, missing),
-        _related(out_links, in_links, missing),
+        _related(out_links, in_links, missing, link_counts),
         f'<section class="text"><h2>Text (version {row["version"]})</h2>'
         f"{description}{body}</section>",
     ]
@@ -280,6 +285,11 @@ def _replay_link(
     )
 
 
+def _part(shown: int, count: int, which: str) -> str:
+    """`` (the first 100 of 150)`` for a list cut short; nothing for a whole one."""
+    return f" (the {which} {shown} of {count})" if count > shown else ""
+
+
 def not_replayable(filename: str) -> str:
     return f"not replayable: its WARC file {filename} is missing"
 
@@ -293,8 +303,12 @@ def _related(
     out_links: list[tuple[sqlite3.Row, Capture | None, sqlite3.Row | None]],
     in_links: list[sqlite3.Row],
     missing: frozenset[str] = frozenset(),
+    link_counts: tuple[int, int] = (0, 0),
 ) -> str:
-    out = ['<section class="related"><h2>Related coverage</h2><h3>This article points to</h3>']
+    out = [
+        '<section class="related"><h2>Related coverage</h2><h3>This article points to'
+        f"{_part(len(out_links), link_counts[0], 'first')}</h3>"
+    ]
     if not out_links:
         out.append("<p>No related links.</p>")
     else:
@@ -332,7 +346,9 @@ def _related(
                 f" <code>{escape(link['url'])}</code></span></li>"
             )
         out.append("</ul>")
-    out.append("<h3>Stored articles pointing here</h3>")
+    out.append(
+        f"<h3>Stored articles pointing here{_part(len(in_links), link_counts[1], 'newest')}</h3>"
+    )
     if not in_links:
         out.append("<p>None.</p>")
     else:

@@ -195,27 +195,42 @@ def authors(db: sqlite3.Connection, article_id: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def links_out(db: sqlite3.Connection, article_id: str) -> list[sqlite3.Row]:
-    """The related coverage an article points to, with the stored article each one is."""
+def links_out(db: sqlite3.Connection, article_id: str, limit: int) -> list[sqlite3.Row]:
+    """The first `limit` links to related coverage an article holds, with the stored
+    article each one is."""
     return db.execute(
         "SELECT l.url, l.headline, l.kind, t.article_id AS target_id,"
         " t.headline AS target_headline, t.source AS target_source"
         " FROM related_links AS l LEFT JOIN article_urls AS u ON u.key = l.target_key"
         " LEFT JOIN articles AS t ON t.article_id = u.article_id"
-        " WHERE l.article_id = ? ORDER BY l.position",
-        (article_id,),
+        " WHERE l.article_id = ? ORDER BY l.position LIMIT ?",
+        (article_id, limit),
     ).fetchall()
 
 
-def links_in(db: sqlite3.Connection, article_id: str) -> list[sqlite3.Row]:
-    """The stored articles whose related coverage points to this one."""
+def links_out_count(db: sqlite3.Connection, article_id: str) -> int:
+    row = db.execute("SELECT count(*) FROM related_links WHERE article_id = ?", (article_id,))
+    return int(row.fetchone()[0])
+
+
+_LINKS_IN = (
+    "SELECT DISTINCT a.article_id, a.headline, a.source, a.sort_date, l.kind"
+    " FROM article_urls AS u JOIN related_links AS l ON l.target_key = u.key"
+    " JOIN articles AS a ON a.article_id = l.article_id"
+    " WHERE u.article_id = ? AND l.article_id != ?"
+)
+
+
+def links_in(db: sqlite3.Connection, article_id: str, limit: int) -> list[sqlite3.Row]:
+    """The newest `limit` stored articles whose related coverage points to this one."""
     return db.execute(
-        "SELECT DISTINCT a.article_id, a.headline, a.source, a.sort_date, l.kind"
-        " FROM article_urls AS u JOIN related_links AS l ON l.target_key = u.key"
-        " JOIN articles AS a ON a.article_id = l.article_id"
-        " WHERE u.article_id = ? AND l.article_id != ? ORDER BY a.sort_date DESC",
-        (article_id, article_id),
+        _LINKS_IN + " ORDER BY a.sort_date DESC LIMIT ?", (article_id, article_id, limit)
     ).fetchall()
+
+
+def links_in_count(db: sqlite3.Connection, article_id: str) -> int:
+    row = db.execute(f"SELECT count(*) FROM ({_LINKS_IN})", (article_id, article_id))
+    return int(row.fetchone()[0])
 
 
 @dataclass
