@@ -444,3 +444,23 @@ def test_an_article_linked_to_and_from_very_many_shows_a_bounded_number_and_says
     (into,) = re.findall(r'<ul class="links-in">(.*?)</ul>', page)
     assert numbers(into) == list(range(150, 50, -1))  # the newest
     assert "Stored articles pointing here (the newest 100 of 150)" in page
+
+
+def test_a_control_character_in_a_topic_or_outlet_is_not_echoed_into_the_page(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """As a search's: the topic asked for was written back into the page's link to its story
+    view as it came, a NUL or a bell in it."""
+    import urllib.request
+
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    with ArticleStore(data) as store:
+        store.add(generated(store_lines(site_archive)[0], 2))
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
+        asked = urlencode({"topic": "Ev\x00en\x07", "source": "cn\x1bn"})
+        with urllib.request.urlopen(f"{url}/?{asked}", timeout=30) as answer:
+            page = answer.read().decode("utf-8")
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page)
+    assert numbers(page) == [2]

@@ -193,7 +193,8 @@ class Explorer:
         if not (number.isascii() and number.isdigit()) or int(number) < 1:
             raise ValueError("page takes a whole number from 1.")
         page = min(int(number), 100_000)
-        # Control characters are no text to search for, nor to write back into the page.
+        # Control characters are no text to search for, nor to write back into the page
+        # (nor part of a topic or an outlet's name).
         asked = params.get("q", "")
         q = " ".join(_CONTROLS.sub(" ", asked).split())
         words = queries.words(q)
@@ -211,8 +212,8 @@ class Explorer:
                 raise ValueError(f"{name} takes a date as YYYY-MM-DD.")
         return Filters(
             q=q,
-            source=params.get("source", ""),
-            topic=params.get("topic", ""),
+            source=_CONTROLS.sub("", params.get("source", "")),
+            topic=_CONTROLS.sub("", params.get("topic", "")),
             since=dates["since"],
             until=dates["until"],
             page=page,
