@@ -464,3 +464,22 @@ def test_a_control_character_in_a_topic_or_outlet_is_not_echoed_into_the_page(
             page = answer.read().decode("utf-8")
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page)
     assert numbers(page) == [2]
+
+
+def test_an_article_address_is_decoded_once(site_archive: Path, tmp_path: Path) -> None:
+    """The server decodes a path's escapes and the explorer decoded them again: the address
+    /article/ID-%2535 (the letters "%35" at its end) showed the article ID-5."""
+    import urllib.error
+
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    item = generated(store_lines(site_archive)[0], 2)
+    with ArticleStore(data) as store:
+        store.add(item)
+    twice = item["articleId"][:-1] + "%25" + f"{ord(item['articleId'][-1]):02X}"
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
+        assert "Generated story number 2" in _read(f"{url}/article/{item['articleId']}")
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            _read(f"{url}/article/{twice}")
+    assert answer.value.code == 404

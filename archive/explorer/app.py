@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 
 from archive.explorer.readmodel import ReadModel
 from archive.store.files import month_files
@@ -95,7 +95,7 @@ class Explorer:
         return self._sources
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "/") or "/"
+        path = _utf8(environ.get("PATH_INFO", "/") or "/")
         query = _utf8(environ.get("QUERY_STRING", ""))
         params = {k: v[0] for k, v in parse_qs(query, errors="replace").items()}
         own = _own(path)
@@ -133,7 +133,7 @@ class Explorer:
                     )
                 return self._send(start_response, "200 OK", self.start(filters))
             if path.startswith("/article/"):
-                found = self.article(unquote(path[len("/article/") :]))
+                found = self.article(path[len("/article/") :])  # decoded by the server
                 if found is not None:
                     return self._send(start_response, "200 OK", found)
                 return self._send(
@@ -311,8 +311,9 @@ def _own(path: str) -> bool:
 
 
 def _utf8(text: str) -> str:
-    """A WSGI string (its bytes as Latin-1, PEP 3333) read as the UTF-8 it is sent as: raw
-    letters of a query a client did not percent-encode; bytes that are no UTF-8 as U+FFFD."""
+    """A WSGI string (its bytes as Latin-1, PEP 3333) read as the UTF-8 it is sent as: a
+    path's escapes the server decoded, raw letters of a query a client did not
+    percent-encode; bytes that are no UTF-8 as U+FFFD."""
     try:
         return text.encode("latin-1").decode("utf-8", "replace")
     except UnicodeEncodeError:  # a server that decoded it already
