@@ -483,3 +483,24 @@ def test_an_article_address_is_decoded_once(site_archive: Path, tmp_path: Path) 
         with pytest.raises(urllib.error.HTTPError) as answer:
             _read(f"{url}/article/{twice}")
     assert answer.value.code == 404
+
+
+def test_a_related_link_no_url_parser_reads_is_listed_not_archived(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A stored link Python's URL parser refuses ("https://[broken/", an unclosed IPv6 host)
+    made its article's page a 500."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    item = generated(store_lines(site_archive)[0], 2)
+    item["relatedLinks"] = [
+        {"url": "https://[broken/story", "headline": "Broken host", "kind": "related"},
+        {"url": "https://www.cnn.com:99999/story", "headline": "Port past all", "kind": "related"},
+    ]
+    with ArticleStore(data) as store:
+        store.add(item)
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
+        page = _read(f"{url}/article/{item['articleId']}")
+    (out,) = re.findall(r'<ul class="links-out">(.*?)</ul>', page)
+    assert out.count("not archived") == 2

@@ -45,7 +45,10 @@ MAX_QUERY_CHARACTERS = 200  # of a search; a longer one is refused, never cut
 def on_host_of(page: str, link: str) -> str:
     """``link`` moved to ``page``'s scheme and host: a mirror's archive holds the outlet's
     pages under the mirror's host, while related links are stored under the outlet's."""
-    here, there = urlsplit(page), urlsplit(link)
+    try:
+        here, there = urlsplit(page), urlsplit(link)
+    except ValueError:  # one urllib cannot split: left as it is
+        return link
     return urlunsplit((here.scheme, here.netloc, there.path, there.query, ""))
 
 

@@ -82,7 +82,11 @@ class CaptureIndex:
         want = url_key(url)
         if not want:
             return []
-        prefixes = {surt_key(form).split("?", 1)[0] for form in url_forms(url)} - {""}
+        try:
+            forms = url_forms(url)
+        except ValueError:  # a URL urllib cannot split (an unclosed IPv6 host): none indexed
+            return []
+        prefixes = {surt_key(form).split("?", 1)[0] for form in forms} - {""}
         found: set[Capture] = set()
         with open(self.path, "rb") as f:
             for prefix in sorted(prefixes):
