@@ -504,3 +504,26 @@ def test_a_related_link_no_url_parser_reads_is_listed_not_archived(
         page = _read(f"{url}/article/{item['articleId']}")
     (out,) = re.findall(r'<ul class="links-out">(.*?)</ul>', page)
     assert out.count("not archived") == 2
+
+
+def test_an_author_stored_without_a_name_is_not_named_none(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A store line whose author has a nameRaw and no name (written by hand, or by another
+    tool) showed the article "by None"."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    item = generated(store_lines(site_archive)[0], 2)
+    with ArticleStore(data) as store:
+        store.add(item)
+    (path,) = (data / "articles").glob("*.jsonl")
+    line = json.loads(path.read_bytes())
+    line.update(version=2, authors=[{"nameRaw": "By the desk"}, {"name": "Awa Kone"}])
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line) + "\n")
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
+        pages = [_read(f"{url}/"), _read(f"{url}/article/{item['articleId']}")]
+    for page in pages:
+        assert re.search(r"by (<bdi>)?Awa Kone<", page)
+    assert '<th>Authors</th><td dir="auto">Awa Kone</td>' in pages[1]

@@ -190,7 +190,8 @@ def capture_urls(db: sqlite3.Connection, article_id: str) -> list[str]:
 
 def authors(db: sqlite3.Connection, article_id: str) -> list[str]:
     rows = db.execute(
-        "SELECT name FROM authors WHERE article_id = ? ORDER BY position", (article_id,)
+        "SELECT name FROM authors WHERE article_id = ? AND name != '' ORDER BY position",
+        (article_id,),
     )
     return [row[0] for row in rows]
 

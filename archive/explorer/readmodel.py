@@ -315,7 +315,7 @@ class ReadModel:
             published,
             line.get("dateModified"),
             line.get("dateline"),
-            ", ".join(str(a.get("name")) for a in authors),
+            ", ".join(str(a["name"]) for a in authors if a.get("name")),
             json.dumps(topics),
             json.dumps([str(k) for k in line.get("keywords") or []]),
             version,
