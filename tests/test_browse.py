@@ -321,3 +321,30 @@ def test_a_page_asked_for_with_a_trailing_slash_is_redirected_to_its_own_path(
                 connection.close()
             assert (answer.status, answer.getheader("Location")) == (301, location), path
             assert fetch(base + location)
+
+
+def test_browse_started_while_the_read_model_is_written_serves_what_it_holds(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """browse started during a `store rebuild` (one transaction, as long as the store is
+    big) waited a minute for it, then stopped: "cannot use the read model ... locked"."""
+    import sqlite3
+
+    from archive.store import ArticleStore
+
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    line = store_lines(data)[0]
+    item = {k: v for k, v in line.items() if k not in ("version", "contentDigest", "changes")}
+    item["headline"] = "Ferries of Kidal run again"
+    with ArticleStore(data) as store:
+        assert store.add(item).status == "updated"
+    writer = sqlite3.connect(data / "state" / "explorer.sqlite", isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        with browsing(data) as base:
+            page = fetch(base + "/")
+        writer.execute("ROLLBACK")
+    finally:
+        writer.close()
+    assert html.escape(line["headline"]) in page

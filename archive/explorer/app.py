@@ -63,12 +63,15 @@ class Explorer:
         self._checked = 0.0
         self._topics: list[str] | None = None
         self._sources: list[str] | None = None
-        self.model.catch_up(
-            month_files(data / "articles")
-        )  # an unusable read model stops the start
-        # Later catch-ups wait for no writer (a rebuild, a crawl's catch-up): the server
-        # answers one request at a time, and serves what the model holds meanwhile.
+        # Catch-ups wait for no writer (a rebuild, a crawl's catch-up): the server answers
+        # one request at a time, and serves what the model holds meanwhile.
         self.model.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.model.catch_up(month_files(data / "articles"))
+        except sqlite3.OperationalError as exc:  # another unusable read model stops the start
+            if not _locked(exc):
+                raise
+            log.warning("the read model is being written; serving what it holds: %s", exc)
         self._checked = time.monotonic()
         self.db = queries.connect(self.model.path)
 
@@ -306,6 +309,11 @@ class Explorer:
             graph = queries.story(self.db, seeds)
             return pages.story(f"Story of the topic “{params['topic']}”", graph)
         return None
+
+
+def _locked(exc: sqlite3.OperationalError) -> bool:
+    """Whether `exc` is another connection's write lock (SQLITE_BUSY)."""
+    return "database is locked" in str(exc)
 
 
 def _own(path: str) -> bool:
