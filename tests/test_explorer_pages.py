@@ -527,3 +527,25 @@ def test_an_author_stored_without_a_name_is_not_named_none(
     for page in pages:
         assert re.search(r"by (<bdi>)?Awa Kone<", page)
     assert '<th>Authors</th><td dir="auto">Awa Kone</td>' in pages[1]
+
+
+def test_a_search_with_its_accents_typed_apart_finds_the_word(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A letter typed as its base and a combining accent (NFD, as macOS input gives "é")
+    split the word in two for the search, which the full-text index keeps whole: nothing
+    was found."""
+    import unicodedata
+
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    item = generated(store_lines(site_archive)[0], 2)
+    item["headline"] = "In Ségou, Generated story number 2"
+    with ArticleStore(data) as store:
+        store.add(item)
+    apart = unicodedata.normalize("NFD", "Ségou")
+    assert len(apart) == 6
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
+        for asked in ("Ségou", apart, "segou"):
+            assert numbers(_read(f"{url}/?{urlencode({'q': asked})}")) == [2], asked

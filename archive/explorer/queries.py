@@ -17,8 +17,9 @@ PAGE_SIZE = 50
 MANY_MATCHES = 5000  # a search matching more is read along the date index instead of sorted
 GRAPH_LIMIT = 120  # nodes in a story view
 
-# Runs of letters and digits: the words FTS5's unicode61 tokenizer makes ("_" splits).
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Runs of letters and digits: the words FTS5's unicode61 tokenizer makes ("_" splits), with
+# the combining accents it folds away inside them ("e" and U+0301 typed for "é").
+_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+", re.UNICODE)
 
 
 def connect(path: Path) -> sqlite3.Connection:
