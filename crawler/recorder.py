@@ -370,6 +370,9 @@ class WarcRecorder:
             record_id = head.get_header("WARC-Record-ID") or ""
             date = head.get_header("WARC-Date") or ""
             digest = head.get_header("WARC-Payload-Digest")
+            # Our note names the record it stands beside: where the index misplaced the
+            # range, another page's record (kept as fetched), not the URL asked for.
+            target = head.get_header("WARC-Target-URI") or memento.original_url
         except Exception:
             return  # crawler.viaarchive reports the unreadable range
         try:
@@ -413,7 +416,7 @@ class WarcRecorder:
         if range_:
             metadata["range"] = range_
         capture = Capture(
-            url=memento.original_url,
+            url=target,
             date=memento.moment,
             request=None,
             response=HttpMessage("", []),

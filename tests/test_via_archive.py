@@ -376,7 +376,9 @@ def test_a_byte_range_holding_another_urls_record_is_refused(
     past_warcs: list[Path], tmp_path: Path
 ) -> None:
     """The index names the URL, the range holds another page's record: that page was
-    stored under the URL asked for, where replaying our WARC gives it under its own."""
+    stored under the URL asked for, where replaying our WARC gives it under its own. The
+    record is kept as fetched, and our metadata record beside it named the URL asked for,
+    not the record's own."""
     directory = str(past_warcs[0].parent)
     misplaced = f"{KIDAL}={GAO}"
     with line_server("-m", "tests.servers.commoncrawl", directory, "--misplace", misplaced) as cc:
@@ -387,6 +389,15 @@ def test_a_byte_range_holding_another_urls_record_is_refused(
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert report(tmp_path)["errors"]["archive_other_url"]["examples"] == [KIDAL]
     assert store_lines(tmp_path) == []
+    written = records(tmp_path)
+    targets = {head.get_header("WARC-Record-ID"): head.get_header("WARC-Target-URI")
+               for kind, head, *_ in written if kind == "response"}  # fmt: skip
+    assert list(targets.values()) == [GAO]
+    notes = [head for kind, head, *_ in written if kind == "metadata"]
+    assert notes and all(
+        head.get_header("WARC-Target-URI") == targets[head.get_header("WARC-Concurrent-To")]
+        for head in notes
+    )
 
 
 @pytest.mark.parametrize("cut", [40, 1200])
