@@ -34,6 +34,8 @@ from archive.warc.records import is_empty_payload_digest
 WAYBACK_URL = "https://web.archive.org"
 COMMONCRAWL_INDEX_URL = "https://index.commoncrawl.org"
 COMMONCRAWL_DATA_URL = "https://data.commoncrawl.org"
+# The captures a CDX lookup asks for: those nearest --at (a front page has thousands a month).
+CDX_LIMIT = 100
 
 # A memento URL: BASE/TIMESTAMP[modifier]/ORIGINAL (Wayback, pywb and OpenWayback alike).
 _MEMENTO = re.compile(r"/(\d{4,14})([a-z]{2}_)?/+(https?:/+.*)$", re.IGNORECASE)
@@ -262,22 +264,30 @@ class Archive:
 class WaybackArchive(Archive):
     """A Wayback-style archive: CDX server for lookups, ``id_`` replay for raw captures."""
 
-    def __init__(self, name: str, base: str, cdx: str, prefixes_all: bool = False):
+    def __init__(
+        self, name: str, base: str, cdx: str, prefixes_all: bool = False, limit: int = CDX_LIMIT
+    ):
         self.name = name
         self.base = base.rstrip("/")
         self.cdx = cdx
         self.prefixes_all = prefixes_all
+        self.limit = limit
 
     @property
     def host(self) -> str:
         return urlsplit(self.base).netloc
 
     def lookup_url(self, url: str, at: datetime, window: timedelta) -> str:
+        # The window's captures nearest `at`, `limit` of them: pywb sorts by `closest`, the
+        # Wayback CDX server (the Internet Archive's, OpenWayback's) by it with `sort=closest`.
         query = {
             "url": url,
             "output": "json",
             "from": timestamp14(at - window),
             "to": timestamp14(at + window),
+            "closest": timestamp14(at),
+            "sort": "closest",
+            "limit": str(self.limit),
         }
         return f"{self.cdx}?{urlencode(query)}"
 
@@ -601,10 +611,15 @@ def _near(http_date: str, captured: datetime | None) -> bool:
 
 def make_archive(spec: str, settings: Any, at: datetime, window: timedelta) -> Archive:
     """The archive `spec` names (``wayback``, ``commoncrawl[:CRAWL]``, ``timegate:URL``, a URL)."""
+    limit = int(settings.get("NEWSARCHIVE_VIA_CDX_LIMIT") or CDX_LIMIT)
     if spec == "wayback":
         base = settings.get("NEWSARCHIVE_VIA_WAYBACK_URL") or WAYBACK_URL
         return WaybackArchive(
-            "wayback", f"{base.rstrip('/')}/web", f"{base}/cdx/search/cdx", prefixes_all=True
+            "wayback",
+            f"{base.rstrip('/')}/web",
+            f"{base}/cdx/search/cdx",
+            prefixes_all=True,
+            limit=limit,
         )
     if spec == "commoncrawl" or spec.startswith("commoncrawl:"):
         crawls = [c for c in spec.partition(":")[2].split(",") if c]
@@ -617,7 +632,7 @@ def make_archive(spec: str, settings: Any, at: datetime, window: timedelta) -> A
         return TimeGateArchive(spec.partition(":")[2])
     if spec.startswith(("http://", "https://")):
         base = spec.rstrip("/")
-        return WaybackArchive(base, base, f"{base}/cdx")
+        return WaybackArchive(base, base, f"{base}/cdx", limit=limit)
     raise ValueError(
         f"unknown archive {spec!r}: wayback, commoncrawl[:CRAWL], timegate:URL or an archive's URL"
     )

@@ -175,6 +175,7 @@ NEWSARCHIVE_VIA_CONCURRENCY = 2  # requests at a time per archive host
 NEWSARCHIVE_VIA_DELAY = 0.0  # seconds between requests to an archive host (AutoThrottle adapts)
 NEWSARCHIVE_VIA_CACHE_ENABLED = True  # index lookups remembered across runs
 NEWSARCHIVE_VIA_CACHE = ""  # default: DATA/state/archive-lookups.sqlite
+NEWSARCHIVE_VIA_CDX_LIMIT = 100  # a CDX lookup asks for this many captures, nearest --at first
 NEWSARCHIVE_VIA_WAYBACK_URL = "https://web.archive.org"
 NEWSARCHIVE_VIA_COMMONCRAWL_INDEX_URL = "https://index.commoncrawl.org"
 NEWSARCHIVE_VIA_COMMONCRAWL_DATA_URL = "https://data.commoncrawl.org"

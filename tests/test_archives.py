@@ -241,6 +241,11 @@ def test_wayback_lookup_and_capture_urls() -> None:
     lookup = archive.lookup_url(URL, AT, timedelta(days=30))
     assert lookup.startswith("https://web.archive.org/cdx/search/cdx?url=http")
     assert "output=json" in lookup and "from=20121230" in lookup and "to=20130228" in lookup
+    # Only the captures nearest --at: a front page has thousands in a window.
+    assert "closest=20130129000000" in lookup and "sort=closest" in lookup
+    assert "limit=100" in lookup
+    few = make_archive("wayback", {"NEWSARCHIVE_VIA_CDX_LIMIT": 5}, AT, timedelta(days=30))
+    assert "limit=5" in few.lookup_url(URL, AT, timedelta(days=30))
     snap = Snapshot(URL, "20130129223800")
     assert archive.fetch(snap) == (f"https://web.archive.org/web/20130129223800id_/{URL}", {})
 

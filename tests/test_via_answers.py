@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -465,3 +466,31 @@ def test_the_wayback_machines_own_headers_are_never_the_originals(
     assert recorded["date"] == "Tue, 29 Jan 2013 10:00:00 GMT"
     for own in ("content-security-policy", "referrer-policy", "permissions-policy"):
         assert own not in recorded, response[2].headers
+
+
+def test_a_page_with_thousands_of_captures_costs_one_small_index_answer(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The index was asked for every capture in the window and its answer read whole: a
+    page captured every ten minutes for three weeks cost an answer of thousands of rows."""
+    base, config = archive
+    start = datetime(2013, 1, 15, tzinfo=timezone.utc)
+    stamps = [(start + timedelta(minutes=10 * n)).strftime("%Y%m%d%H%M%S") for n in range(3000)]
+    holds(
+        config,
+        *(
+            {
+                "url": TIMBUKTU,
+                "ts": stamp,
+                **({"word": "Nearest"} if stamp == "20130129100000" else {}),
+            }
+            for stamp in stamps
+        ),
+    )
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129100300", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["headline"].startswith("Nearest: ")
+    assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    # The capture itself and an answer of the captures nearest --at, not of all 3000.
+    assert report(tmp_path)["bytesReceived"] < 60_000

@@ -19,7 +19,8 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
   connection lost mid-capture).
 
 Endpoints (also at the Wayback Machine's paths, ``BASE/cdx/search/cdx`` and ``BASE/web/``):
-``BASE/coll/cdx?url=U&from=F&to=T`` (one JSON object per line, as pywb answers;
+``BASE/coll/cdx?url=U&from=F&to=T[&closest=TS][&limit=N]`` (one JSON object per line, as
+pywb answers, nearest ``closest`` first where it is given, the first ``limit`` rows;
 ``cdx_body`` in CONFIG replaces the answer; ``cdx_cut`` sends only that many bytes of it,
 its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 ``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, by 302 to its memento;
@@ -94,11 +95,17 @@ class Handler(BaseHTTPRequestHandler):
         url = (query.get("url") or [""])[0]
         low = (query.get("from") or ["0"])[0].ljust(14, "0")
         high = (query.get("to") or ["9"])[0].ljust(14, "9")
+        found = [c for c in self.captures if c["url"] == url and low <= c["ts"] <= high]
+        closest = (query.get("closest") or [""])[0]
+        if closest:  # as a CDX server sorts them: nearest that timestamp first
+            wanted = moment(closest.ljust(14, "0"))
+            found.sort(key=lambda c: abs(moment(c["ts"]) - wanted))
+        if query.get("limit"):
+            found = found[: int(query["limit"][0])]
         rows = [
             json.dumps({"urlkey": url, "timestamp": c["ts"], "url": c["url"],
                         "status": str(c.get("status", 200)), "mime": "text/html"})
-            for c in self.captures
-            if c["url"] == url and low <= c["ts"] <= high
+            for c in found
         ]  # fmt: skip
         if not rows:
             self.answer(404, [], b"No Captures found\n")
