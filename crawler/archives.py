@@ -93,6 +93,9 @@ class Snapshot:
     filename: str = ""
     offset: int = -1
     length: int = -1
+    # The archive gave no capture time (a TimeGate's memento named by an id): `timestamp`
+    # is --at's, until the memento's Memento-Datetime says when it was captured.
+    undated: bool = False
 
     @property
     def moment(self) -> datetime:
@@ -165,13 +168,25 @@ def _doubt(snapshot: Snapshot) -> int:
 
 def memento_moment(value: bytes | str | None, fallback: datetime) -> datetime:
     """A ``Memento-Datetime`` header (RFC 7089: an HTTP date) as a datetime, else `fallback`."""
+    return memento_datetime(value) or fallback
+
+
+def memento_datetime(value: bytes | str | None) -> datetime | None:
+    """A ``Memento-Datetime`` header as a datetime; None where there is none or it reads as
+    no HTTP date."""
     text = value.decode("latin-1") if isinstance(value, bytes) else (value or "")
     if not text.strip():
-        return fallback
+        return None
     try:
         return parsedate_to_datetime(text).astimezone(timezone.utc)
     except (TypeError, ValueError, IndexError):
-        return fallback
+        return None
+
+
+def memento_datetime_unread(value: bytes | str | None) -> bool:
+    """Whether a ``Memento-Datetime`` was given but reads as no HTTP date."""
+    text = value.decode("latin-1") if isinstance(value, bytes) else (value or "")
+    return bool(text.strip()) and memento_datetime(text) is None
 
 
 # RFC 8288: white space may stand around ";" and "=", values are tokens or quoted strings.

@@ -44,7 +44,7 @@ from archive.warc.records import (
 )
 from archive.warc.recovery import recover_directory
 
-from .archives import memento_moment, original_headers, whole_record
+from .archives import memento_datetime, memento_moment, original_headers, whole_record
 from .diskfull import stop_for_disk_full, watch
 from .handlers import Wire, cut_by_reset
 from .keys import (
@@ -155,6 +155,8 @@ class WarcRecorder:
                 return
             if not response.headers.get("Memento-Datetime"):
                 return  # the archive's own answer (an error, a redirect), not a capture
+            if memento.undated and memento_datetime(response.headers["Memento-Datetime"]) is None:
+                return  # no capture time to date it by (crawler.viaarchive refuses it)
             capture = self._archived_capture(response, request, spider, memento)
         else:
             capture = self._capture(response, request, spider)

@@ -50,6 +50,7 @@ from .keys import (
     TEMPLATE_FAILED_STATS,
     VIA_ANSWERED_STAT,
     VIA_DATED_BY_INDEX_STAT,
+    VIA_DATETIME_UNREAD_STAT,
     VIA_INTERNAL_REQUESTS_STAT,
     VIA_INTERNAL_RESPONSES_STAT,
     VIA_INTERNAL_STATUS_STATS,
@@ -598,6 +599,7 @@ def build_report(
             "lookupsCached": totals.get(VIA_LOOKUPS_CACHED_STAT, 0),
             "requests": totals.get(VIA_INTERNAL_REQUESTS_STAT, 0),
             "datedByIndex": totals.get(VIA_DATED_BY_INDEX_STAT, 0),
+            "mementoDatetimeUnread": totals.get(VIA_DATETIME_UNREAD_STAT, 0),
         }
     if options.state:  # one worker of a shared crawl: its own report, RUN-ID.WORKER.json
         report["worker"] = options.worker

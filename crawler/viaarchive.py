@@ -49,6 +49,7 @@ from .archives import (
     TimeGateArchive,
     crawls_near,
     make_archive,
+    memento_datetime_unread,
     memento_links,
     memento_moment,
     nearest,
@@ -66,6 +67,7 @@ from .keys import (
     RETRIEVED_FROM,
     TRUNCATED,
     VIA_ANSWERED_STAT,
+    VIA_DATETIME_UNREAD_STAT,
     VIA_INTERNAL_REQUESTS_STAT,
     VIA_INTERNAL_RESPONSES_STAT,
     VIA_INTERNAL_STATUS_STATS,
@@ -113,6 +115,7 @@ class Memento:
     referer: str | None
     retrieved: datetime | None = None
     prefixes_all: bool = False  # the archive prefixes every original header (Wayback)
+    undated: bool = False  # `moment` is --at's: only its Memento-Datetime dates the capture
 
     def retrieved_from(self) -> dict[str, str]:
         retrieved = self.retrieved or datetime.now(timezone.utc)
@@ -243,6 +246,15 @@ class ViaArchiveMiddleware:
                 f"the archive's record of {url} came cut short ({cut}): {memento.memento_url}",
             )
         self.stats.inc_value(VIA_ANSWERED_STAT)
+        # A date that reads as none is counted; where neither the memento's URL nor the
+        # archive's index dates it either, the capture has no time we know: never --at's.
+        if not memento.whole_record and self.datetime_unread(response) and memento.undated:
+            self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
+            raise ViaArchiveFailure(
+                "not_archived",
+                f"the archive's capture of {url} has no capture time that reads: "
+                f"{memento.memento_url}",
+            )
         captured = self.captured(response, memento)
         if abs(captured - self.at) > self.window:
             # The archive's replay (its redirect, its Memento-Datetime) dates the capture
@@ -275,7 +287,7 @@ class ViaArchiveMiddleware:
         memento_url, headers = self.archive.fetch(snapshot)
         # The capture served: the index's, or the one the archive redirects to (its URL
         # and timestamp), which a Memento-Datetime that reads as no date leaves to say.
-        original, moment = snapshot.url, snapshot.moment
+        original, moment, undated = snapshot.url, snapshot.moment, snapshot.undated
         for _ in range(MAX_ARCHIVE_REDIRECTS + 1):
             memento = Memento(
                 original_url=original,
@@ -286,6 +298,7 @@ class ViaArchiveMiddleware:
                 hops=int(request.meta.get(HOPS, 0)),
                 referer=header_text(request.headers.get("Referer")) or None,
                 prefixes_all=self.archive.prefixes_all,
+                undated=undated,
             )
             fetch = self.internal(memento_url, headers, priority=request.priority)
             fetch.meta[MEMENTO] = memento
@@ -307,7 +320,7 @@ class ViaArchiveMiddleware:
                         f"the archive sent {request.url} on to {location or 'nowhere'}",
                     )
                 memento_url = response.urljoin(location)
-                original, moment = target[1], parse_at(target[0])
+                original, moment, undated = target[1], parse_at(target[0]), False
                 headers = {}
                 continue
             if not is_memento(response, self.archive):
@@ -470,6 +483,7 @@ class ViaArchiveMiddleware:
         original = lookup[len(self.archive.base) + 1 :]  # type: ignore[attr-defined]
         moment: datetime | None = None
         memento = ""
+        undated = False
         if 300 <= response.status < 400 and response.headers.get("Location"):
             memento = response.urljoin(header_text(response.headers.get("Location")))
             found = original_of(memento)
@@ -479,12 +493,18 @@ class ViaArchiveMiddleware:
             else:
                 # A memento named by an id (archive.today, perma.cc): the TimeGate's choice
                 # for --at, dated by its Memento-Datetime once fetched.
-                moment = self.at
+                moment, undated = self.at, True
         elif response.status == 200 and response.headers.get("Memento-Datetime"):
             memento = response.urljoin(
                 header_text(response.headers.get("Content-Location")) or lookup
             )
-            moment = memento_moment(response.headers.get("Memento-Datetime"), self.at)
+            found = original_of(memento)
+            # A date that reads as none: the memento URL's timestamp, else none known.
+            dated = parse_at(found[0]) if found else None
+            if self.datetime_unread(response):
+                moment, undated = dated or self.at, dated is None
+            else:
+                moment = memento_moment(response.headers.get("Memento-Datetime"), self.at)
         elif response.status == 200:
             # One Link header may come as several fields (RFC 9110's list rule).
             fields = response.headers.getlist("Link")
@@ -502,7 +522,16 @@ class ViaArchiveMiddleware:
             )
         if moment is None or not memento:
             return []
-        return [Snapshot(url=original, timestamp=timestamp14(moment), filename=memento)]
+        snapshot = Snapshot(original, timestamp14(moment), filename=memento, undated=undated)
+        return [snapshot]
+
+    def datetime_unread(self, response: Response) -> bool:
+        """Whether the archive's answer gives a Memento-Datetime that reads as no date
+        (counted: the capture is dated otherwise, or not at all)."""
+        unread = memento_datetime_unread(response.headers.get("Memento-Datetime"))
+        if unread:
+            self.stats.inc_value(VIA_DATETIME_UNREAD_STAT)
+        return unread
 
     # -- requests to the archive ---------------------------------------------------------
     def internal(self, url: str, headers: dict[str, str], priority: int = 0) -> Request:

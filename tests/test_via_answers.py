@@ -494,3 +494,33 @@ def test_a_page_with_thousands_of_captures_costs_one_small_index_answer(
     assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
     # The capture itself and an answer of the captures nearest --at, not of all 3000.
     assert report(tmp_path)["bytesReceived"] < 60_000
+
+
+def test_a_memento_whose_memento_datetime_cannot_be_read_is_counted(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A capture whose ``Memento-Datetime`` reads as no HTTP date is dated by its memento
+    URL's timestamp (the index's): that fallback was silent, in the run's report too."""
+    base, config = archive
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000", "dated_text": "29/01/2013 10:00"})
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert one_line(tmp_path)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    assert report(tmp_path)["archive"]["mementoDatetimeUnread"] == 1
+
+
+def test_a_timegates_memento_with_no_date_that_reads_is_not_dated_at(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A memento named by an id (no timestamp in its URL) whose ``Memento-Datetime`` reads
+    as no HTTP date has no capture time we know: it was recorded and stored as captured at
+    --at itself, the date asked for."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000", "id": "AbCd1", "dated_text": "yesterday"},
+    )
+    result = crawl_via(tmp_path, f"timegate:{base}/tg", "20130130", "--depth", "0")
+    refused(result, tmp_path, "not_archived")
+    assert [r for r in records(tmp_path) if r[0] == "response"] == []
+    assert report(tmp_path)["archive"]["mementoDatetimeUnread"] == 1
