@@ -9,7 +9,8 @@ Three kinds (``--via``):
 - an archive's base URL (``http://host/collection``): a pywb or OpenWayback collection,
   whose CDX endpoint is ``BASE/cdx`` (pywb answers ``output=json`` with one JSON object per
   line) and whose raw captures are ``BASE/TIMESTAMPid_/URL``. ``timegate:URL`` asks any
-  Memento TimeGate (RFC 7089) instead, with ``Accept-Datetime``.
+  Memento TimeGate (RFC 7089) instead, with ``Accept-Datetime``; ``timemap:URL`` reads
+  a Memento archive's TimeMaps (every memento of a page, with its datetime).
 - ``commoncrawl`` (or ``commoncrawl:CRAWL-NAME``): the Common Crawl index API (one JSON
   object per line: filename, offset, length) and an HTTP range request into the WARC file,
   which answers the original record exactly as Common Crawl wrote it.
@@ -191,6 +192,7 @@ def memento_datetime_unread(value: bytes | str | None) -> bool:
 
 # RFC 8288: white space may stand around ";" and "=", values are tokens or quoted strings.
 _LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<=]+=\s*(?:\"[^\"]*\"|[^;,<]*))*)")
+_LINK_WITH_REL = re.compile(r"<[^>]*>\s*;[^<]*?\brel\s*=", re.IGNORECASE)
 _PARAM = re.compile(r';\s*([^=\s]+)\s*=\s*(?:"([^"]*)"|([^;,<]*))')
 
 
@@ -335,6 +337,45 @@ class TimeGateArchive(Archive):
         # The memento the TimeGate named (kept in `filename`), in its raw form when the
         # archive has the Wayback URL scheme: BASE/TIMESTAMP/URL -> BASE/TIMESTAMPid_/URL.
         return raw_form(snap.filename), {}
+
+
+class TimeMapArchive(Archive):
+    """A Memento archive's TimeMaps (RFC 7089, section 5): every memento of a page, listed
+    with its datetime in ``application/link-format``; the one nearest --at is fetched."""
+
+    def __init__(self, base: str):
+        self.name = f"timemap:{base}"
+        self.base = base.rstrip("/")
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base).netloc
+
+    def lookup_url(self, url: str, at: datetime, window: timedelta) -> str:
+        return f"{self.base}/{url}"
+
+    def parse_lookup(self, body: bytes) -> list[Snapshot]:
+        raise NotImplementedError  # read with timemap_snapshots: it needs the TimeMap's URL
+
+    def fetch(self, snap: Snapshot) -> tuple[str, dict[str, str]]:
+        return raw_form(snap.filename), {}
+
+
+def timemap_snapshots(body: bytes, timemap_url: str, original: str) -> list[Snapshot]:
+    """The mementos a TimeMap lists (their URLs resolved against `timemap_url`; a memento URL
+    of the Wayback shape names its own original). A TimeMap lists the original (or itself)
+    even with no memento: an answer listing nothing is no TimeMap (:class:`IndexUnreadable`).
+    """
+    text = body.decode("utf-8", "replace")
+    if not _LINK_WITH_REL.search(text):
+        raise IndexUnreadable("the TimeMap's answer lists no links")
+    found = []
+    for link, moment in memento_links(text):
+        memento = urljoin(timemap_url, link)
+        named = original_of(memento)
+        url = named[1] if named else original
+        found.append(Snapshot(url=url, timestamp=timestamp14(moment), filename=memento))
+    return found
 
 
 def raw_form(memento_url: str) -> str:
@@ -625,7 +666,8 @@ def _near(http_date: str, captured: datetime | None) -> bool:
 
 
 def make_archive(spec: str, settings: Any, at: datetime, window: timedelta) -> Archive:
-    """The archive `spec` names (``wayback``, ``commoncrawl[:CRAWL]``, ``timegate:URL``, a URL)."""
+    """The archive `spec` names (``wayback``, ``commoncrawl[:CRAWL]``, ``timegate:URL``,
+    ``timemap:URL``, a URL)."""
     limit = int(settings.get("NEWSARCHIVE_VIA_CDX_LIMIT") or CDX_LIMIT)
     if spec == "wayback":
         base = settings.get("NEWSARCHIVE_VIA_WAYBACK_URL") or WAYBACK_URL
@@ -645,9 +687,12 @@ def make_archive(spec: str, settings: Any, at: datetime, window: timedelta) -> A
         )
     if spec.startswith("timegate:"):
         return TimeGateArchive(spec.partition(":")[2])
+    if spec.startswith("timemap:"):
+        return TimeMapArchive(spec.partition(":")[2])
     if spec.startswith(("http://", "https://")):
         base = spec.rstrip("/")
         return WaybackArchive(base, base, f"{base}/cdx", limit=limit)
     raise ValueError(
-        f"unknown archive {spec!r}: wayback, commoncrawl[:CRAWL], timegate:URL or an archive's URL"
+        f"unknown archive {spec!r}: wayback, commoncrawl[:CRAWL], timegate:URL, timemap:URL or "
+        "an archive's URL"
     )

@@ -165,8 +165,9 @@ NEWSARCHIVE_FROM_ARCHIVE_AT = ""
 # -- crawling the past through a public web archive ---------------------------------------
 # `newsarchive crawl SPIDER --via ARCHIVE --at WHEN` sets NEWSARCHIVE_VIA: every request is
 # answered by the archive's capture nearest NEWSARCHIVE_VIA_AT within the window
-# (crawler/viaarchive.py). ARCHIVE: wayback, commoncrawl[:CRAWL], timegate:URL, or the base
-# URL of a pywb/OpenWayback collection (its CDX endpoint BASE/cdx, raw captures BASE/TSid_/URL).
+# (crawler/viaarchive.py). ARCHIVE: wayback, commoncrawl[:CRAWL], timegate:URL, timemap:URL,
+# or the base URL of a pywb/OpenWayback collection (its CDX endpoint BASE/cdx, raw captures
+# BASE/TSid_/URL).
 NEWSARCHIVE_VIA_ENABLED = True
 NEWSARCHIVE_VIA = ""
 NEWSARCHIVE_VIA_AT = ""  # default: now

@@ -1,10 +1,11 @@
 """Crawling the past through a public web archive: a downloader middleware (``--via``).
 
-With ``NEWSARCHIVE_VIA`` set (``wayback``, ``commoncrawl[:CRAWL]``, ``timegate:URL`` or an
-archive's base URL), every request the spider makes is answered by the archive's capture
-of that URL nearest ``NEWSARCHIVE_VIA_AT``, within ``NEWSARCHIVE_VIA_WINDOW_DAYS``: the
-spider runs as it runs live (redirects, related coverage, extraction, store), and each
-related link is looked up on its own, nearest ``--at``, not nearest its referrer.
+With ``NEWSARCHIVE_VIA`` set (``wayback``, ``commoncrawl[:CRAWL]``, ``timegate:URL``,
+``timemap:URL`` or an archive's base URL), every request the spider makes is answered by
+the archive's capture of that URL nearest ``NEWSARCHIVE_VIA_AT``, within
+``NEWSARCHIVE_VIA_WINDOW_DAYS``: the spider runs as it runs live (redirects, related
+coverage, extraction, store), and each related link is looked up on its own, nearest
+``--at``, not nearest its referrer.
 
 The archive's index and its captures are fetched through Scrapy itself
 (``engine.download_async``), so they get the downloader's slots (at most
@@ -47,6 +48,7 @@ from .archives import (
     IndexUnreadable,
     Snapshot,
     TimeGateArchive,
+    TimeMapArchive,
     crawls_near,
     make_archive,
     memento_datetime_unread,
@@ -56,6 +58,7 @@ from .archives import (
     original_headers,
     original_of,
     sends_to_login,
+    timemap_snapshots,
     timestamp14,
     whole_record,
 )
@@ -466,7 +469,11 @@ class ViaArchiveMiddleware:
             snapshots = self._timegate(response, lookup)
         elif response.status == 200:
             try:
-                snapshots = self.archive.parse_lookup(response.body)
+                if isinstance(self.archive, TimeMapArchive):
+                    original = lookup[len(self.archive.base) + 1 :]
+                    snapshots = timemap_snapshots(response.body, response.url, original)
+                else:
+                    snapshots = self.archive.parse_lookup(response.body)
             except IndexUnreadable as exc:  # never remembered: the next run asks again
                 raise ViaArchiveFailure("archive_down", f"{exc}: {lookup}") from None
         else:

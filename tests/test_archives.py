@@ -13,6 +13,7 @@ from crawler.archives import (
     IndexUnreadable,
     Snapshot,
     TimeGateArchive,
+    TimeMapArchive,
     WaybackArchive,
     crawls_near,
     make_archive,
@@ -23,6 +24,7 @@ from crawler.archives import (
     parse_cdx,
     raw_form,
     sends_to_login,
+    timemap_snapshots,
     whole_record,
 )
 
@@ -416,3 +418,33 @@ def test_a_whole_record_is_cut_from_a_range_that_holds_more_or_less() -> None:
     assert whole_record(plain + b"WARC/1.1\r\n") == plain
     assert whole_record(plain[:-6]) is None
     assert whole_record(b"\x1f\x8bnot gzip") is None
+
+
+def test_a_timemaps_mementos() -> None:
+    """RFC 7089's link-format TimeMap: relative memento URLs resolved against it, a memento
+    of the Wayback shape naming its own original, one named by an id the page asked."""
+    timemap = "http://archive.example/tm/" + URL
+    body = (
+        f'<{URL}>; rel="original",\n'
+        f'<{timemap}>; rel="self"; type="application/link-format",\n'
+        f'</coll/20130129100000/{URL}>; rel="first memento";'
+        ' datetime="Tue, 29 Jan 2013 10:00:00 GMT",\n'
+        '<https://other.example/Xy12>; rel="memento"; datetime="Wed, 30 Jan 2013 08:00:00 GMT",\n'
+        f'</tg/{URL}>; rel="timegate"\n'
+    ).encode()
+    first, second = timemap_snapshots(body, timemap, URL)
+    assert (first.url, first.timestamp) == (URL, "20130129100000")
+    assert first.filename == f"http://archive.example/coll/20130129100000/{URL}"
+    assert (second.url, second.timestamp, second.filename) == (
+        URL, "20130130080000", "https://other.example/Xy12",
+    )  # fmt: skip
+    archive = make_archive("timemap:http://archive.example/tm", {}, AT, timedelta(days=30))
+    assert isinstance(archive, TimeMapArchive)
+    assert archive.lookup_url(URL, AT, timedelta(days=30)) == timemap
+    # One TimeMap answers every --at: it is remembered by its URL alone.
+    assert archive.cache_key(timemap, AT) == archive.cache_key(timemap, AT + timedelta(days=9))
+    assert archive.fetch(first) == (f"http://archive.example/coll/20130129100000id_/{URL}", {})
+    # A TimeMap listing the page but no memento lists none; an error page is no TimeMap.
+    assert timemap_snapshots(f'<{URL}>; rel="original"\n'.encode(), timemap, URL) == []
+    with pytest.raises(IndexUnreadable):
+        timemap_snapshots(b"<html><body>Back soon</body></html>", timemap, URL)

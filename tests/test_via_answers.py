@@ -524,3 +524,40 @@ def test_a_timegates_memento_with_no_date_that_reads_is_not_dated_at(
     refused(result, tmp_path, "not_archived")
     assert [r for r in records(tmp_path) if r[0] == "response"] == []
     assert report(tmp_path)["archive"]["mementoDatetimeUnread"] == 1
+
+
+def test_an_archive_offering_only_a_timemap(archive: tuple[str, Path], tmp_path: Path) -> None:
+    """A Memento archive that lists a page's mementos in a TimeMap (RFC 7089, section 5),
+    with no CDX API or TimeGate, could not be crawled through. One TimeMap answers every
+    --at: a run at another date asks it nothing again."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130120100000", "word": "Early"},
+        {"url": TIMBUKTU, "ts": "20130129100000", "word": "Nearest"},
+        {"url": TIMBUKTU, "ts": "20130301100000", "word": "Later"},
+    )
+    data = tmp_path / "data"
+    result = crawl_via(data, f"timemap:{base}/tm", "20130130", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(data)
+    assert line["headline"].startswith("Nearest: ")
+    assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    assert line["metadata"]["retrievedFrom"]["mementoUrl"] == (
+        f"{base}/coll/20130129100000id_/{TIMBUKTU}"
+    )
+    result = crawl_via(data, f"timemap:{base}/tm", "20130302", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert report(data)["archive"]["lookupsCached"] == 1
+    latest = max(store_lines(data), key=lambda line: line["version"])
+    assert latest["headline"].startswith("Later: ")
+
+
+def test_a_timemap_answer_listing_no_mementos_is_the_archive_down(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """An error page served with 200 in place of a TimeMap is never "no captures"."""
+    base, config = archive
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000"}, timemap_body="<html>Back soon</html>")
+    result = crawl_via(tmp_path, f"timemap:{base}/tm", "20130129", "--depth", "0")
+    refused(result, tmp_path, "archive_down")

@@ -224,6 +224,8 @@ def test_bad_via_options_are_usage_errors(tmp_path: Path) -> None:
     assert run_cli("crawl", "cnn", "--data", data, "--window", "3").returncode == 2
     bad = run_cli("crawl", "cnn", "--data", data, "--via", "ftp://x", "--at", "2013")
     assert bad.returncode == 2 and "--via takes" in bad.stderr
+    bad = run_cli("crawl", "cnn", "--data", data, "--via", "timemap:", "--at", "2013")
+    assert bad.returncode == 2 and "timemap:URL" in bad.stderr
     assert (
         run_cli("crawl", "cnn", "--data", data, "--via", "wayback", "--at", "soon").returncode == 2
     )
@@ -336,6 +338,21 @@ def test_any_memento_timegate_serves(past_pywb: str, tmp_path: Path) -> None:
     assert lines[GAO]["headline"].startswith("Late: ")
     source = lines[GAO]["metadata"]["retrievedFrom"]
     assert source["archive"] == f"timegate:{past_pywb}"
+    assert source["mementoUrl"] == f"{past_pywb}/20130201080000id_/{GAO}"
+    assert report(tmp_path)["errors"]["not_archived"]["examples"] == [MANUSCRIPTS]
+
+
+def test_a_memento_archives_timemaps_serve(past_pywb: str, tmp_path: Path) -> None:
+    """pywb's TimeMaps (``BASE/timemap/link/URL``) as the only way in: the same pages and
+    captures as through its TimeGate."""
+    via = f"timemap:{past_pywb}/timemap/link"
+    result = crawl_via(tmp_path, via, "20130129", "--depth", "1")
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = by_url(tmp_path)
+    assert lines[TIMBUKTU]["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    assert lines[GAO]["headline"].startswith("Late: ")
+    source = lines[GAO]["metadata"]["retrievedFrom"]
+    assert source["archive"] == via
     assert source["mementoUrl"] == f"{past_pywb}/20130201080000id_/{GAO}"
     assert report(tmp_path)["errors"]["not_archived"]["examples"] == [MANUSCRIPTS]
 

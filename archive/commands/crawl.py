@@ -113,8 +113,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--via",
         metavar="ARCHIVE",
         help="crawl the past through a public web archive: every request is answered by "
-        "its capture nearest --at (wayback, commoncrawl[:CRAWL], timegate:URL, or the base "
-        "URL of a pywb/OpenWayback collection)",
+        "its capture nearest --at (wayback, commoncrawl[:CRAWL], timegate:URL, timemap:URL, "
+        "or the base URL of a pywb/OpenWayback collection)",
     )
     parser.add_argument(
         "--at",
@@ -265,20 +265,26 @@ def _via_settings(options: argparse.Namespace) -> dict[str, object]:
     from ..warc.read.timestamps import parse_at
 
     spec = options.via
+    schemes = ("http://", "https://")
     known = spec in ("wayback", "commoncrawl") or spec.startswith(
-        ("commoncrawl:", "timegate:http://", "timegate:https://", "http://", "https://")
+        (
+            "commoncrawl:",
+            *schemes,
+            *(f"{kind}:{scheme}" for kind in ("timegate", "timemap") for scheme in schemes),
+        )
     )
     if spec.startswith("commoncrawl:") and not spec.removeprefix("commoncrawl:").strip():
         known = False  # a crawl named by nothing
     if not known:
         raise UsageError(
-            f"--via takes wayback, commoncrawl[:CRAWL], timegate:URL or an archive's URL, "
+            f"--via takes wayback, commoncrawl[:CRAWL], timegate:URL, timemap:URL or an "
+            f"archive's URL, "
             f"not {spec!r}"
         )
-    if spec.startswith(("timegate:", "http:", "https:")):
+    if spec.startswith(("timegate:", "timemap:", "http:", "https:")):
         from crawler.linkpolicy import url_problem
 
-        problem = url_problem(spec.removeprefix("timegate:"))
+        problem = url_problem(spec.removeprefix("timegate:").removeprefix("timemap:"))
         if problem:
             raise UsageError(f"--via {spec!r}: {problem}")
     at = None

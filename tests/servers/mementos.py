@@ -28,7 +28,9 @@ its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 ``timegate_body`` makes it answer 200 with that text, no Memento header;
 ``timegate_location`` makes it redirect there instead, ``/maintenance`` answering 200
 with an HTML page of the archive's own; ``timegate_links`` makes it answer 200 with one
-``Link`` header per value, ``{BASE}`` in them the archive's base URL), and
+``Link`` header per value, ``{BASE}`` in them the archive's base URL), ``BASE/tm/URL`` (a
+TimeMap: every capture of URL as a ``rel="memento"`` link to ``/coll/TS/URL``, in
+application/link-format; ``timemap_body`` makes it answer 200 with that text), and
 ``BASE/m/ID``. CONFIG is read again for each request, so a test changes the archive
 between runs. Every request is logged (``METHOD PATH STATUS``) to the log file.
 """
@@ -77,6 +79,8 @@ class Handler(BaseHTTPRequestHandler):
             )
         elif path.startswith("/tg/"):
             self.timegate(path[len("/tg/") :])
+        elif path.startswith("/tm/"):
+            self.timemap(path[len("/tm/") :])
         elif path == "/maintenance":
             self.answer(200, [("Content-Type", "text/html")], b"<html>Resting.</html>\n")
         elif path.startswith("/m/"):
@@ -147,6 +151,25 @@ class Handler(BaseHTTPRequestHandler):
         target = self.config.get("timegate_other", url)
         location = f"/m/{best['id']}" if "id" in best else f"/coll/{best['ts']}/{target}"
         self.answer(302, [("Location", location), ("Vary", "accept-datetime")], b"")
+
+    def timemap(self, url: str) -> None:
+        if "timemap_body" in self.config:
+            body = self.config["timemap_body"].encode()
+            self.answer(200, [("Content-Type", "text/html")], body)
+            return
+        found = [c for c in self.captures if c["url"] == url]
+        if not found:
+            self.answer(404, [], b"no mementos\n")
+            return
+        links = [
+            f'<{url}>; rel="original"',
+            f'</tm/{url}>; rel="self"; type="application/link-format"',
+        ]
+        for capture in found:
+            dated = format_datetime(moment(capture["ts"]), usegmt=True)
+            links.append(f'</coll/{capture["ts"]}/{url}>; rel="memento"; datetime="{dated}"')
+        body = (",\n".join(links) + "\n").encode()
+        self.answer(200, [("Content-Type", "application/link-format")], body)
 
     def memento(self, capture: dict[str, Any]) -> None:
         dated = format_datetime(moment(capture.get("dated", capture["ts"])), usegmt=True)
