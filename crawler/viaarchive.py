@@ -91,6 +91,8 @@ MIDDLEWARE = "crawler.viaarchive.ViaArchiveMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response
 INTERNAL = ARCHIVE_REQUEST  # a request to the archive itself (index or capture)
 MAX_ARCHIVE_REDIRECTS = 3
+# Listed captures the archive lost (its replay 404s) tried before the page is not_archived.
+MAX_LOST_CAPTURES = 3
 # Scrapy's downloader (asyncio) starts a slot's queued requests as tasks that count as
 # transferring only once they run: with no delay it starts the whole queue at once, past
 # the slot's concurrency. Any delay makes it start one at a time, so the limit holds.
@@ -103,6 +105,13 @@ class ViaArchiveFailure(IgnoreRequest):
     def __init__(self, kind: str, message: str):
         super().__init__(message)
         self.newsarchive_kind = kind
+
+
+class CaptureLost(ViaArchiveFailure):
+    """The index lists the capture, the archive's replay has it no more (404, 410)."""
+
+    def __init__(self, message: str):
+        super().__init__("not_archived", message)
 
 
 @dataclass
@@ -211,6 +220,7 @@ class ViaArchiveMiddleware:
         # query): the page's own captures first, another URL's only to say so.
         own = [s for s in listed if dedup_key(s.url) == dedup_key(url)]
         candidates = own or listed
+        lost = 0
         while True:
             snapshot = nearest(candidates, self.at, self.window)
             if snapshot is None:
@@ -220,7 +230,16 @@ class ViaArchiveMiddleware:
                 raise ViaArchiveFailure(
                     "archive_other_url", f"the archive's capture is of {snapshot.url}, not {url}"
                 )
-            page = await self.answer(request, snapshot)
+            try:
+                page = await self.answer(request, snapshot)
+            except CaptureLost:
+                # Another capture in the window may still be served (a few are tried).
+                lost += 1
+                candidates = [s for s in candidates if s != snapshot]
+                if lost >= MAX_LOST_CAPTURES or nearest(candidates, self.at, self.window) is None:
+                    self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
+                    raise
+                continue
             # A capture of another form of the URL (http:// for https://) that is the
             # site's redirect to the page asked for holds no page: the page's nearest
             # capture in another form is, where the window has one (the redirect recorded).
@@ -309,10 +328,7 @@ class ViaArchiveMiddleware:
             if memento.retrieved is None:  # the recorder notes it as the capture arrives
                 memento.retrieved = datetime.now(timezone.utc)
             if response.status in (404, 410) and not is_memento(response, self.archive):
-                self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
-                raise ViaArchiveFailure(
-                    "not_archived", f"the archive lost its capture: {memento_url}"
-                )
+                raise CaptureLost(f"the archive lost its capture: {memento_url}")
             if 300 <= response.status < 400 and not is_memento(response, self.archive):
                 # The archive's redirect (another timestamp, a canonical form): not a capture.
                 location = header_text(response.headers.get("Location"))

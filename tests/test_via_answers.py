@@ -561,3 +561,33 @@ def test_a_timemap_answer_listing_no_mementos_is_the_archive_down(
     holds(config, {"url": TIMBUKTU, "ts": "20130129100000"}, timemap_body="<html>Back soon</html>")
     result = crawl_via(tmp_path, f"timemap:{base}/tm", "20130129", "--depth", "0")
     refused(result, tmp_path, "archive_down")
+
+
+def test_a_listed_capture_the_archive_lost_gives_way_to_the_next_nearest(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The index lists a capture whose replay the archive lost (404, no Memento-Datetime):
+    the page was not_archived though the window held another capture, and every later run,
+    asking the index again, got the same listing and failed the same way."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000", "lost": True},
+        {"url": TIMBUKTU, "ts": "20130201100000", "word": "Next"},
+        {"url": TIMBUKTU, "ts": "20130110100000", "lost": True},
+    )
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["headline"].startswith("Next: ")
+    assert line["metadata"]["dateDownloaded"] == "2013-02-01T10:00:00Z"
+    assert "not_archived" not in report(tmp_path)["errors"]
+    # All the window's captures lost: the page is not archived, said once.
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000", "lost": True},
+        {"url": TIMBUKTU, "ts": "20130201100000", "lost": True},
+    )
+    lost = tmp_path / "lost"
+    result = crawl_via(lost, f"{base}/coll", "20130129", "--depth", "0")
+    refused(result, lost, "not_archived")

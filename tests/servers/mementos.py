@@ -16,7 +16,8 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
 - ``id``: the capture's memento URL is ``BASE/m/ID``, with no timestamp in it
   (archive.today, perma.cc);
 - ``cut``: send only this many bytes of the body, its whole length announced (the archive's
-  connection lost mid-capture).
+  connection lost mid-capture);
+- ``lost``: listed by the index, but its replay answers 404 (the archive lost it).
 
 Endpoints (also at the Wayback Machine's paths, ``BASE/cdx/search/cdx`` and ``BASE/web/``):
 ``BASE/coll/cdx?url=U&from=F&to=T[&closest=TS][&limit=N]`` (one JSON object per line, as
@@ -119,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def capture(self, stamp: str, url: str) -> None:
         found = [c for c in self.captures if c["url"] == url and c["ts"] == stamp]
-        if not found:
+        if not found or found[0].get("lost"):
             self.answer(404, [], b"not in this archive\n")
         elif "moved_to" in found[0]:
             target = found[0].get("moved_url", url)
