@@ -539,6 +539,7 @@ class ViaArchiveMiddleware:
                     "archive_down", f"the TimeGate answered 200 naming no memento: {lookup}"
                 )
             memento, moment = min(links, key=lambda link: abs(link[1] - self.at))
+            memento = response.urljoin(memento)  # a relative reference (RFC 8288, 3.1)
         else:
             raise ViaArchiveFailure(
                 "archive_down", f"the TimeGate answered {response.status}: {lookup}"

@@ -591,3 +591,27 @@ def test_a_listed_capture_the_archive_lost_gives_way_to_the_next_nearest(
     lost = tmp_path / "lost"
     result = crawl_via(lost, f"{base}/coll", "20130129", "--depth", "0")
     refused(result, lost, "not_archived")
+
+
+def test_a_timegates_link_to_a_memento_by_a_relative_reference(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A Link header's target may be a relative reference (RFC 8288, section 3.1): the
+    memento was requested by it as it stood, which no scheme serves, and the page failed as
+    ``archive_down``."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        timegate_links=[
+            f'<{TIMBUKTU}>; rel="original"',
+            f'</coll/20130129100000/{TIMBUKTU}>; rel="memento"; '
+            'datetime="Tue, 29 Jan 2013 10:00:00 GMT"',
+        ],
+    )
+    result = crawl_via(tmp_path, f"timegate:{base}/tg", "20130130", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["metadata"]["retrievedFrom"]["mementoUrl"] == (
+        f"{base}/coll/20130129100000id_/{TIMBUKTU}"
+    )
