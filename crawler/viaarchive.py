@@ -512,7 +512,6 @@ class ViaArchiveMiddleware:
             found = original_of(memento)
             if found:
                 moment = parse_at(found[0])
-                original = found[1]  # another page's memento is refused as archive_other_url
             else:
                 # A memento named by an id (archive.today, perma.cc): the TimeGate's choice
                 # for --at, dated by its Memento-Datetime once fetched.
@@ -546,6 +545,11 @@ class ViaArchiveMiddleware:
             )
         if moment is None or not memento:
             return []
+        # A memento URL of the Wayback shape names its original, however the TimeGate
+        # named the memento: another page's is refused as archive_other_url.
+        named = original_of(memento)
+        if named:
+            original = named[1]
         snapshot = Snapshot(original, timestamp14(moment), filename=memento, undated=undated)
         return [snapshot]
 

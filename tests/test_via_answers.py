@@ -615,3 +615,23 @@ def test_a_timegates_link_to_a_memento_by_a_relative_reference(
     assert line["metadata"]["retrievedFrom"]["mementoUrl"] == (
         f"{base}/coll/20130129100000id_/{TIMBUKTU}"
     )
+
+
+def test_a_timegate_listing_another_pages_memento_in_its_link_header_is_refused(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A memento URL of the Wayback shape names its original: one of another page, named
+    by the TimeGate's Link header (not its redirect), was fetched and stored, and recorded,
+    under the URL asked for."""
+    base, config = archive
+    holds(
+        config,
+        {"url": GAO, "ts": "20130129100000"},
+        timegate_links=[
+            f'<{{BASE}}/coll/20130129100000/{GAO}>; rel="memento"; '
+            'datetime="Tue, 29 Jan 2013 10:00:00 GMT"',
+        ],
+    )
+    result = crawl_via(tmp_path, f"timegate:{base}/tg", "20130130", "--depth", "0")
+    refused(result, tmp_path, "archive_other_url")
+    assert [r for r in records(tmp_path) if r[0] == "response"] == []
