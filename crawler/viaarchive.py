@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -82,7 +82,7 @@ from .keys import (
 from .limits import TRUNCATION_KINDS, truncation_reason
 from .linkpolicy import dedup_key
 from .lookupcache import LookupCache
-from .pages.urls import canonicalize_url
+from .pages.urls import canonicalize_url, outlet_of_host
 from .recorder import header_text
 
 logger = logging.getLogger(__name__)
@@ -550,6 +550,10 @@ class ViaArchiveMiddleware:
         named = original_of(memento)
         if named:
             original = named[1]
+        elif on_the_live_web(memento, original):
+            # The TimeGate sends to the page itself (it holds no memento for --at): never
+            # fetched, since a crawl through an archive asks the outlet nothing.
+            return []
         snapshot = Snapshot(original, timestamp14(moment), filename=memento, undated=undated)
         return [snapshot]
 
@@ -601,6 +605,13 @@ class ViaArchiveMiddleware:
         if request.meta.get(INTERNAL) and is_memento(response, self.archive):
             request.meta["dont_retry"] = True
         return response
+
+
+def on_the_live_web(memento_url: str, original: str) -> bool:
+    """Whether a memento URL named by an id is the live web instead: on the original's own
+    host, or on an outlet's."""
+    host = urlsplit(memento_url).hostname
+    return host == urlsplit(original).hostname or outlet_of_host(host) is not None
 
 
 def redirects_to(page: Response, url: str) -> bool:

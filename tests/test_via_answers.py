@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import line_server, run_cli, store_lines
+from .conftest import FAST, cli_env, line_server, run_cli, store_lines
 from .servers.pastarchive import GAO, TIMBUKTU
 from .test_via_archive import crawl_via, records, report
 
@@ -635,3 +635,22 @@ def test_a_timegate_listing_another_pages_memento_in_its_link_header_is_refused(
     result = crawl_via(tmp_path, f"timegate:{base}/tg", "20130130", "--depth", "0")
     refused(result, tmp_path, "archive_other_url")
     assert [r for r in records(tmp_path) if r[0] == "response"] == []
+
+
+def test_a_timegate_sending_to_the_page_itself_names_no_memento(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A TimeGate that redirects to the original resource (it holds no memento for --at)
+    had its Location taken for a memento named by an id: the outlet itself was asked for
+    the page, which a crawl through an archive never does. (A proxy on a closed loopback
+    port stands in the way here, so nothing leaves this machine.)"""
+    base, config = archive
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000"}, timegate_location=TIMBUKTU)
+    env = {**cli_env(), "https_proxy": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9"}
+    env["no_proxy"] = "127.0.0.1,localhost"
+    result = run_cli(
+        "crawl", "cnn", "--data", str(tmp_path), "--via", f"timegate:{base}/tg",
+        "--at", "20130129", "--start-url", TIMBUKTU, "--depth", "0", *FAST, env=env,
+    )  # fmt: skip
+    refused(result, tmp_path, "not_archived")
+    assert report(tmp_path)["archive"]["requests"] == 1  # the TimeGate, and nothing else
