@@ -453,6 +453,7 @@ def crawls_near(collinfo: bytes, at: datetime, window: timedelta, most: int = 2)
     except ValueError as exc:
         raise IndexUnreadable(f"the list of crawls is no JSON ({exc})") from None
     crawls = [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+    crawls = [e for e in crawls if isinstance(e.get("id"), str) and e["id"]]  # named ones
     if entries and not crawls:
         raise IndexUnreadable("the list of crawls is no JSON list of crawls")
     found = []

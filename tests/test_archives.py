@@ -448,3 +448,17 @@ def test_a_timemaps_mementos() -> None:
     assert timemap_snapshots(f'<{URL}>; rel="original"\n'.encode(), timemap, URL) == []
     with pytest.raises(IndexUnreadable):
         timemap_snapshots(b"<html><body>Back soon</body></html>", timemap, URL)
+
+
+def test_a_list_of_crawls_naming_none_is_unreadable() -> None:
+    """Entries with a span but no ``id`` (another shape of answer) raised KeyError from
+    the crawl's every page, named by that exception, not the archive down."""
+    nameless = json.dumps(
+        [{"name": "January 2013", "from": "2013-01-01T00:00:00", "to": "2013-02-28T23:59:59"}]
+    ).encode()
+    with pytest.raises(IndexUnreadable):
+        crawls_near(nameless, AT, timedelta(days=30))
+    # One nameless entry among crawls is left out.
+    named = {"id": "CC-MAIN-2013-05", "from": "2013-01-01T00:00:00", "to": "2013-02-28T23:59:59"}
+    both = json.dumps([json.loads(nameless)[0], named]).encode()
+    assert crawls_near(both, AT, timedelta(days=30)) == ["CC-MAIN-2013-05"]
