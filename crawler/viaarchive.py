@@ -91,8 +91,9 @@ MIDDLEWARE = "crawler.viaarchive.ViaArchiveMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response
 INTERNAL = ARCHIVE_REQUEST  # a request to the archive itself (index or capture)
 MAX_ARCHIVE_REDIRECTS = 3
-# Listed captures the archive lost (its replay 404s) tried before the page is not_archived.
-MAX_LOST_CAPTURES = 3
+# Listed captures not served as listed (lost, or dated outside the window) tried before
+# the page is not_archived.
+MAX_UNSERVED_CAPTURES = 3
 # Scrapy's downloader (asyncio) starts a slot's queued requests as tasks that count as
 # transferring only once they run: with no delay it starts the whole queue at once, past
 # the slot's concurrency. Any delay makes it start one at a time, so the limit holds.
@@ -107,8 +108,9 @@ class ViaArchiveFailure(IgnoreRequest):
         self.newsarchive_kind = kind
 
 
-class CaptureLost(ViaArchiveFailure):
-    """The index lists the capture, the archive's replay has it no more (404, 410)."""
+class CaptureNotAsListed(ViaArchiveFailure):
+    """The index lists the capture, the archive's replay does not serve it as listed: it
+    lost it (404, 410), or serves one dated outside the window. Another listed may serve."""
 
     def __init__(self, message: str):
         super().__init__("not_archived", message)
@@ -220,7 +222,7 @@ class ViaArchiveMiddleware:
         # query): the page's own captures first, another URL's only to say so.
         own = [s for s in listed if dedup_key(s.url) == dedup_key(url)]
         candidates = own or listed
-        lost = 0
+        unserved = 0
         while True:
             snapshot = nearest(candidates, self.at, self.window)
             if snapshot is None:
@@ -232,11 +234,12 @@ class ViaArchiveMiddleware:
                 )
             try:
                 page = await self.answer(request, snapshot)
-            except CaptureLost:
+            except CaptureNotAsListed:
                 # Another capture in the window may still be served (a few are tried).
-                lost += 1
+                unserved += 1
                 candidates = [s for s in candidates if s != snapshot]
-                if lost >= MAX_LOST_CAPTURES or nearest(candidates, self.at, self.window) is None:
+                left = nearest(candidates, self.at, self.window)
+                if unserved >= MAX_UNSERVED_CAPTURES or left is None:
                     self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
                     raise
                 continue
@@ -281,10 +284,8 @@ class ViaArchiveMiddleware:
         if abs(captured - self.at) > self.window:
             # The archive's replay (its redirect, its Memento-Datetime) dates the capture
             # elsewhere than its index did: recorded as fetched, never an article of --at.
-            self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
-            raise ViaArchiveFailure(
-                "not_archived",
-                f"the archive's capture of {url} is of {timestamp14(captured)}, outside the window",
+            raise CaptureNotAsListed(
+                f"the archive's capture of {url} is of {timestamp14(captured)}, outside the window"
             )
         for key in (WARC_META, PENDING_METADATA):
             if key in response.meta:
@@ -328,7 +329,7 @@ class ViaArchiveMiddleware:
             if memento.retrieved is None:  # the recorder notes it as the capture arrives
                 memento.retrieved = datetime.now(timezone.utc)
             if response.status in (404, 410) and not is_memento(response, self.archive):
-                raise CaptureLost(f"the archive lost its capture: {memento_url}")
+                raise CaptureNotAsListed(f"the archive lost its capture: {memento_url}")
             if 300 <= response.status < 400 and not is_memento(response, self.archive):
                 # The archive's redirect (another timestamp, a canonical form): not a capture.
                 location = header_text(response.headers.get("Location"))

@@ -654,3 +654,28 @@ def test_a_timegate_sending_to_the_page_itself_names_no_memento(
     )  # fmt: skip
     refused(result, tmp_path, "not_archived")
     assert report(tmp_path)["archive"]["requests"] == 1  # the TimeGate, and nothing else
+
+
+def test_a_capture_served_outside_the_window_gives_way_to_the_next_listed(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The archive redirected the capture nearest --at to one of 2016 (as the Wayback
+    Machine does with a capture it cannot serve): the page was not_archived, though the
+    index listed another capture in the window, served as listed."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000", "moved_to": "20160301090000"},
+        {"url": TIMBUKTU, "ts": "20160301090000", "word": "Late"},
+        {"url": TIMBUKTU, "ts": "20130131100000", "word": "Second"},
+    )
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0", "--window", "7")
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["headline"].startswith("Second: ")
+    assert line["metadata"]["dateDownloaded"] == "2013-01-31T10:00:00Z"
+    # The capture of 2016 stays in the WARC, as fetched.
+    dates = sorted(
+        r[1].get_header("WARC-Date")[:10] for r in records(tmp_path) if r[0] == "response"
+    )
+    assert dates == ["2013-01-31", "2016-03-01"]
