@@ -328,6 +328,12 @@ class ViaArchiveMiddleware:
             response = await self.download(fetch, "capture")
             if memento.retrieved is None:  # the recorder notes it as the capture arrives
                 memento.retrieved = datetime.now(timezone.utc)
+            refusal = excluded(response)
+            if refusal:  # all its captures are (none is tried next)
+                self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
+                raise ViaArchiveFailure(
+                    "not_archived", f"the archive excludes it ({refusal}): {memento_url}"
+                )
             if response.status in (404, 410) and not is_memento(response, self.archive):
                 raise CaptureNotAsListed(f"the archive lost its capture: {memento_url}")
             if 300 <= response.status < 400 and not is_memento(response, self.archive):
@@ -480,6 +486,12 @@ class ViaArchiveMiddleware:
             raise ViaArchiveFailure(
                 "archive_down", f"the archive's index answer came cut short ({cut}): {lookup}"
             )
+        refusal = excluded(response)
+        if refusal:  # never remembered: an exclusion may be lifted
+            self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
+            raise ViaArchiveFailure(
+                "not_archived", f"the archive excludes it ({refusal}): {lookup}"
+            )
         if response.status in (404, 410):
             snapshots: list[Snapshot] = []  # the index's "no captures"
         elif isinstance(self.archive, TimeGateArchive):
@@ -606,6 +618,16 @@ class ViaArchiveMiddleware:
         if request.meta.get(INTERNAL) and is_memento(response, self.archive):
             request.meta["dont_retry"] = True
         return response
+
+
+def excluded(response: Response) -> str:
+    """The Wayback Machine's word that it excludes the page (at its owner's request, or by
+    robots.txt): a 403 whose ``X-Archive-Wayback-Runtime-Error`` names an access control
+    exception; else ""."""
+    error = header_text(response.headers.get("X-Archive-Wayback-Runtime-Error"))
+    if response.status != 403 or "AccessControlException" not in error:
+        return ""
+    return error.rsplit(": ", 1)[-1].strip() or "access control"
 
 
 def on_the_live_web(memento_url: str, original: str) -> bool:

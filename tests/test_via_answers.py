@@ -679,3 +679,22 @@ def test_a_capture_served_outside_the_window_gives_way_to_the_next_listed(
         r[1].get_header("WARC-Date")[:10] for r in records(tmp_path) if r[0] == "response"
     )
     assert dates == ["2013-01-31", "2016-03-01"]
+
+
+@pytest.mark.parametrize("where", ["index", "capture"])
+def test_a_page_the_wayback_machine_excludes_is_not_archived(
+    archive: tuple[str, Path], tmp_path: Path, where: str
+) -> None:
+    """The Wayback Machine answers 403 naming the exclusion in its
+    ``X-Archive-Wayback-Runtime-Error`` header (a page excluded at its owner's request, or
+    blocked by robots): it was counted as the archive down."""
+    base, config = archive
+    capture = {"url": TIMBUKTU, "ts": "20130129100000"}
+    if where == "index":
+        holds(config, capture, excluded=True)
+    else:
+        holds(config, {**capture, "excluded": True})
+    result = crawl_via(
+        tmp_path, "wayback", "20130129", "--depth", "0", "-s", f"NEWSARCHIVE_VIA_WAYBACK_URL={base}"
+    )
+    refused(result, tmp_path, "not_archived")

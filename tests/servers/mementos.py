@@ -17,7 +17,9 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
   (archive.today, perma.cc);
 - ``cut``: send only this many bytes of the body, its whole length announced (the archive's
   connection lost mid-capture);
-- ``lost``: listed by the index, but its replay answers 404 (the archive lost it).
+- ``lost``: listed by the index, but its replay answers 404 (the archive lost it);
+- ``excluded``: its replay answers 403 as the Wayback Machine does for an excluded page
+  (``X-Archive-Wayback-Runtime-Error``); ``excluded`` in CONFIG makes the index answer so.
 
 Endpoints (also at the Wayback Machine's paths, ``BASE/cdx/search/cdx`` and ``BASE/web/``):
 ``BASE/coll/cdx?url=U&from=F&to=T[&closest=TS][&limit=N]`` (one JSON object per line, as
@@ -94,6 +96,9 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(404, [], b"not found\n")
 
     def index(self, query: dict[str, list[str]]) -> None:
+        if "excluded" in self.config:
+            self.excluded()
+            return
         if "cdx_body" in self.config:
             self.answer(200, [("Content-Type", "text/plain")], self.config["cdx_body"].encode())
             return
@@ -120,13 +125,24 @@ class Handler(BaseHTTPRequestHandler):
 
     def capture(self, stamp: str, url: str) -> None:
         found = [c for c in self.captures if c["url"] == url and c["ts"] == stamp]
-        if not found or found[0].get("lost"):
+        if found and found[0].get("excluded"):
+            self.excluded()
+        elif not found or found[0].get("lost"):
             self.answer(404, [], b"not in this archive\n")
         elif "moved_to" in found[0]:
             target = found[0].get("moved_url", url)
             self.answer(302, [("Location", f"/coll/{found[0]['moved_to']}id_/{target}")], b"")
         else:
             self.memento(found[0])
+
+    def excluded(self) -> None:
+        """The Wayback Machine's answer for a page excluded from it (or blocked by robots)."""
+        error = (
+            "org.archive.util.io.RuntimeIOException: "
+            "org.archive.wayback.exception.AdministrativeAccessControlException: Blocked Site Error"
+        )
+        headers = [("Content-Type", "text/plain"), ("X-Archive-Wayback-Runtime-Error", error)]
+        self.answer(403, headers, error.encode() + b"\n")
 
     def timegate(self, url: str) -> None:
         if "timegate_links" in self.config:
