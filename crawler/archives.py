@@ -354,6 +354,11 @@ class TimeMapArchive(Archive):
     def lookup_url(self, url: str, at: datetime, window: timedelta) -> str:
         return f"{self.base}/{url}"
 
+    def cache_key(self, lookup: str, at: datetime) -> str:
+        # Kept for its --at only: a TimeMap asked once would otherwise answer every later
+        # run (a daily crawl of --at now) without the mementos the archive gained since.
+        return f"{lookup} {timestamp14(at)}"
+
     def parse_lookup(self, body: bytes) -> list[Snapshot]:
         raise NotImplementedError  # read with timemap_snapshots: it needs the TimeMap's URL
 
