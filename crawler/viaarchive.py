@@ -248,6 +248,7 @@ class ViaArchiveMiddleware:
             # capture in another form is, where the window has one (the redirect recorded).
             rest = [s for s in candidates if s.url != snapshot.url]
             if not redirects_to(page, url) or nearest(rest, self.at, self.window) is None:
+                self.stats.inc_value(VIA_ANSWERED_STAT)  # one page, whatever was tried
                 return page
             candidates = rest
 
@@ -270,7 +271,6 @@ class ViaArchiveMiddleware:
                 TRUNCATION_KINDS.get(cut, "truncated"),
                 f"the archive's record of {url} came cut short ({cut}): {memento.memento_url}",
             )
-        self.stats.inc_value(VIA_ANSWERED_STAT)
         # A date that reads as none is counted; where neither the memento's URL nor the
         # archive's index dates it either, the capture has no time we know: never --at's.
         if not memento.whole_record and self.datetime_unread(response) and memento.undated:

@@ -365,6 +365,8 @@ def test_a_capture_redirecting_to_the_page_itself_gives_way_to_the_pages_next(
     fetched = [(r[1].get_header("WARC-Target-URI"), r[2].get_statuscode())
                for r in records(tmp_path) if r[0] == "response"]  # fmt: skip
     assert fetched == [(plain, "301"), (TIMBUKTU, "200")]
+    # One page answered, by the second: the report's pages answered by a capture said 2.
+    assert report(tmp_path)["archive"]["captures"] == 1
 
 
 def test_a_capture_the_archive_redirected_to_is_dated_by_its_own_timestamp(
@@ -682,6 +684,7 @@ def test_a_capture_served_outside_the_window_gives_way_to_the_next_listed(
         r[1].get_header("WARC-Date")[:10] for r in records(tmp_path) if r[0] == "response"
     )
     assert dates == ["2013-01-31", "2016-03-01"]
+    assert report(tmp_path)["archive"]["captures"] == 1
 
 
 @pytest.mark.parametrize("where", ["index", "capture"])
