@@ -369,9 +369,12 @@ class TimeMapArchive(Archive):
 def timemap_snapshots(body: bytes, timemap_url: str, original: str) -> list[Snapshot]:
     """The mementos a TimeMap lists (their URLs resolved against `timemap_url`; a memento URL
     of the Wayback shape names its own original). A TimeMap lists the original (or itself)
-    even with no memento: an answer listing nothing is no TimeMap (:class:`IndexUnreadable`).
+    even with no memento: a text listing no link is no TimeMap (:class:`IndexUnreadable`);
+    an empty answer is one with none.
     """
     text = body.decode("utf-8", "replace")
+    if not text.strip():
+        return []  # an empty TimeMap, as an empty CDX answer: no mementos
     if not _LINK_WITH_REL.search(text):
         raise IndexUnreadable("the TimeMap's answer lists no links")
     found = []

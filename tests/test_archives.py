@@ -448,6 +448,8 @@ def test_a_timemaps_mementos() -> None:
     assert timemap_snapshots(f'<{URL}>; rel="original"\n'.encode(), timemap, URL) == []
     with pytest.raises(IndexUnreadable):
         timemap_snapshots(b"<html><body>Back soon</body></html>", timemap, URL)
+    # An empty answer lists nothing, as an empty CDX answer does.
+    assert timemap_snapshots(b"\n", timemap, URL) == []
 
 
 def test_a_list_of_crawls_naming_none_is_unreadable() -> None:
