@@ -235,12 +235,14 @@ class ViaArchiveMiddleware:
             try:
                 page = await self.answer(request, snapshot)
             except CaptureNotAsListed:
-                # Another capture in the window may still be served (a few are tried).
+                # Another capture in the window may still be served (a few are tried); the
+                # lookup is forgotten only where none is, so the next run asks again.
                 unserved += 1
                 candidates = [s for s in candidates if s != snapshot]
                 left = nearest(candidates, self.at, self.window)
                 if unserved >= MAX_UNSERVED_CAPTURES or left is None:
                     self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
+                    await self.forget(url)
                     raise
                 continue
             # A capture of another form of the URL (http:// for https://) that is the
@@ -259,6 +261,8 @@ class ViaArchiveMiddleware:
             request.meta.pop(key, None)
         try:
             response, memento = await self.fetch(request, snapshot)
+        except CaptureNotAsListed:
+            raise  # another listed capture may serve (process_request forgets if none does)
         except ViaArchiveFailure:
             # The capture the index (or TimeGate) named was not handed over: its answer may
             # be stale or the archive's own page; the next run asks again.

@@ -587,6 +587,10 @@ def test_a_listed_capture_the_archive_lost_gives_way_to_the_next_nearest(
     assert line["headline"].startswith("Next: ")
     assert line["metadata"]["dateDownloaded"] == "2013-02-01T10:00:00Z"
     assert "not_archived" not in report(tmp_path)["errors"]
+    # The index's answer served the page: remembered, not asked again by the next run.
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0", "--recrawl", "all")
+    assert result.returncode == 0, result.stderr
+    assert report(tmp_path)["archive"]["lookupsCached"] == 1
     # All the window's captures lost: the page is not archived, said once.
     holds(
         config,
