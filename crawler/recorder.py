@@ -368,6 +368,8 @@ class WarcRecorder:
             return  # the range cuts the record (crawler.viaarchive reports it)
         try:
             record = next(iter(ArchiveIterator(io.BytesIO(record_bytes))))
+            if record.rec_type != "response":
+                return  # no capture of a page (crawler.viaarchive reports the range)
             head = record.rec_headers
             record_id = head.get_header("WARC-Record-ID") or ""
             date = head.get_header("WARC-Date") or ""

@@ -417,6 +417,32 @@ def test_a_byte_range_holding_another_urls_record_is_refused(
     )
 
 
+def test_a_byte_range_holding_no_response_record_is_never_written(tmp_path: Path) -> None:
+    """A damaged index places the page at its file's first record, a warcinfo (or request)
+    record: that record of Common Crawl's was appended to our WARC, with our metadata
+    record beside it saying it was the page's capture, and the page dated by its WARC-Date
+    (here today's: "outside the window")."""
+    from .servers.pastarchive import page, write_response
+
+    directory = tmp_path / "cc"
+    directory.mkdir()
+    with open(directory / "cnn-2013.warc.gz", "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(writer.create_warcinfo_record("crawl.warc.gz", {"software": "x"}))
+        write_response(writer, TIMBUKTU, "2013-01-29T10:00:00Z", page(TIMBUKTU, ""))
+    data = tmp_path / "data"
+    with line_server("-m", "tests.servers.commoncrawl", str(directory), "--at-start") as cc:
+        result = crawl_via(
+            data, "commoncrawl:CC-MAIN-2013-05", "20130129", "--depth", "0",
+            *cc_settings(cc["url"]),
+        )  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert report(data)["errors"]["archive_down"]["examples"] == [TIMBUKTU]
+    assert store_lines(data) == []
+    # Nothing of Common Crawl's (its warcinfo), nor a metadata record of ours beside it.
+    assert [kind for kind, *_ in records(data)] in ([], ["warcinfo"])
+
+
 @pytest.mark.parametrize("cut", [40, 1200])
 def test_a_byte_range_cut_short_is_never_written_nor_stored(
     past_warcs: list[Path], tmp_path: Path, cut: int

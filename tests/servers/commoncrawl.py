@@ -21,7 +21,9 @@ index lists A's captures at the byte range of B's record, as a damaged index wou
 ``--cut-ranges N`` a byte range's answer announces the whole range but sends only its
 first N bytes before the connection closes; with ``--collinfo TEXT`` ``/collinfo.json``
 answers 200 with TEXT instead; with ``--length-off N`` the index lists each record's
-length N bytes off (a loose or damaged index: its range ends past the record, or in it).
+length N bytes off (a loose or damaged index: its range ends past the record, or in it);
+with ``--at-start`` it lists each record at the range of its file's first record (a
+warcinfo or request record where the file opens with one).
 Every
 request is logged (``METHOD PATH
 STATUS USER-AGENT``) to the log file, so a test reads what was asked and answered.
@@ -59,19 +61,21 @@ CRAWLS = [
 ]
 
 
-def index(directory: Path) -> list[dict[str, str]]:
+def index(directory: Path, at_start: bool = False) -> list[dict[str, str]]:
     rows = []
     for path in sorted(directory.glob("*.warc.gz")):
         with open(path, "rb") as handle:
             records = ArchiveIterator(handle)
+            first = ""  # the length of the file's first record
             for record in records:
+                record.content_stream().read()
+                first = first or str(records.get_record_length())
                 if record.rec_type != "response":
                     continue
                 head = record.rec_headers
                 date = head.get_header("WARC-Date") or ""
                 http = record.http_headers
                 mime = (http.get_header("Content-Type") or "").split(";")[0] if http else ""
-                record.content_stream().read()
                 rows.append(
                     {
                         "url": head.get_header("WARC-Target-URI") or "",
@@ -79,8 +83,8 @@ def index(directory: Path) -> list[dict[str, str]]:
                         "mime": mime,
                         "status": http.get_statuscode() if http else "",
                         "digest": (head.get_header("WARC-Payload-Digest") or "")[5:],
-                        "offset": str(records.get_record_offset()),
-                        "length": str(records.get_record_length()),
+                        "offset": "0" if at_start else str(records.get_record_offset()),
+                        "length": first if at_start else str(records.get_record_length()),
                         "filename": path.name,
                     }
                 )
@@ -209,8 +213,9 @@ def main() -> None:
     parser.add_argument("--cut-ranges", type=int, default=None, metavar="N")
     parser.add_argument("--collinfo", default=None, metavar="TEXT")
     parser.add_argument("--length-off", type=int, default=0, metavar="N")
+    parser.add_argument("--at-start", action="store_true")
     options = parser.parse_args()
-    Handler.rows = index(options.directory)
+    Handler.rows = index(options.directory, options.at_start)
     Handler.directory = options.directory
     Handler.throttle = [options.throttle]
     Handler.ignore_range = options.ignore_range
