@@ -343,9 +343,10 @@ class TimeMapArchive(Archive):
     """A Memento archive's TimeMaps (RFC 7089, section 5): every memento of a page, listed
     with its datetime in ``application/link-format``; the one nearest --at is fetched."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, window: timedelta = timedelta(0)):
         self.name = f"timemap:{base}"
         self.base = base.rstrip("/")
+        self.window = window  # only the mementos within it of --at are kept
 
     @property
     def host(self) -> str:
@@ -355,9 +356,10 @@ class TimeMapArchive(Archive):
         return f"{self.base}/{url}"
 
     def cache_key(self, lookup: str, at: datetime) -> str:
-        # Kept for its --at only: a TimeMap asked once would otherwise answer every later
-        # run (a daily crawl of --at now) without the mementos the archive gained since.
-        return f"{lookup} {timestamp14(at)}"
+        # Kept for its window of --at only, as a CDX lookup is: a TimeMap asked once would
+        # otherwise answer every later run (a daily crawl of --at now) without the mementos
+        # the archive gained since; and of a TimeMap only the window's mementos are kept.
+        return f"{lookup} {timestamp14(at - self.window)} {timestamp14(at + self.window)}"
 
     def parse_lookup(self, body: bytes) -> list[Snapshot]:
         raise NotImplementedError  # read with timemap_snapshots: it needs the TimeMap's URL
@@ -697,7 +699,7 @@ def make_archive(spec: str, settings: Any, at: datetime, window: timedelta) -> A
     if spec.startswith("timegate:"):
         return TimeGateArchive(spec.partition(":")[2])
     if spec.startswith("timemap:"):
-        return TimeMapArchive(spec.partition(":")[2])
+        return TimeMapArchive(spec.partition(":")[2], window)
     if spec.startswith(("http://", "https://")):
         base = spec.rstrip("/")
         return WaybackArchive(base, base, f"{base}/cdx", limit=limit)

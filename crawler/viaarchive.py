@@ -503,8 +503,10 @@ class ViaArchiveMiddleware:
         elif response.status == 200:
             try:
                 if isinstance(self.archive, TimeMapArchive):
+                    # Every memento of the page: those of the window alone are kept.
                     original = lookup[len(self.archive.base) + 1 :]
-                    snapshots = timemap_snapshots(response.body, response.url, original)
+                    listed = timemap_snapshots(response.body, response.url, original)
+                    snapshots = [s for s in listed if abs(s.moment - self.at) <= self.window]
                 else:
                     snapshots = self.archive.parse_lookup(response.body)
             except IndexUnreadable as exc:  # never remembered: the next run asks again

@@ -708,3 +708,21 @@ def test_a_page_the_wayback_machine_excludes_is_not_archived(
         tmp_path, "wayback", "20130129", "--depth", "0", "-s", f"NEWSARCHIVE_VIA_WAYBACK_URL={base}"
     )
     refused(result, tmp_path, "not_archived")
+
+
+def test_a_timemaps_mementos_outside_the_window_are_not_remembered(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A TimeMap lists every memento of the page (a front page's, hundreds of thousands):
+    all were kept in the lookup cache, for a lookup remembered for one --at and window."""
+    import sqlite3
+
+    base, config = archive
+    start = datetime(2013, 1, 15, tzinfo=timezone.utc)
+    stamps = [(start + timedelta(minutes=10 * n)).strftime("%Y%m%d%H%M%S") for n in range(3000)]
+    holds(config, *({"url": TIMBUKTU, "ts": stamp} for stamp in stamps))
+    result = crawl_via(tmp_path, f"timemap:{base}/tm", "20130129", "--depth", "0", "--window", "1")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "state" / "archive-lookups.sqlite") as db:
+        (kept,) = db.execute("SELECT snapshots FROM lookups").fetchone()
+    assert 0 < len(json.loads(kept)) <= 2 * 24 * 6 + 1  # the window's two days, no more
