@@ -179,9 +179,18 @@ def memento_datetime(value: bytes | str | None) -> datetime | None:
     if not text.strip():
         return None
     try:
-        return parsedate_to_datetime(text).astimezone(timezone.utc)
+        return http_date(text)
     except (TypeError, ValueError, IndexError):
         return None
+
+
+def http_date(text: str) -> datetime:
+    """An HTTP date in UTC. ``-0000`` (RFC 5322: UTC, the sender's zone unknown) is UTC too,
+    where Python reads it as naive, which ``astimezone`` would take for local time."""
+    moment = parsedate_to_datetime(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def memento_datetime_unread(value: bytes | str | None) -> bool:
@@ -208,7 +217,7 @@ def memento_links(link_header: str) -> list[tuple[str, datetime]]:
         if "memento" not in params.get("rel", "").lower().split() or "datetime" not in params:
             continue
         try:
-            moment = parsedate_to_datetime(params["datetime"]).astimezone(timezone.utc)
+            moment = http_date(params["datetime"])
         except (TypeError, ValueError, IndexError):
             continue
         found.append((match.group(1), moment))

@@ -17,6 +17,7 @@ from crawler.archives import (
     WaybackArchive,
     crawls_near,
     make_archive,
+    memento_datetime,
     memento_links,
     nearest,
     original_headers,
@@ -464,3 +465,22 @@ def test_a_list_of_crawls_naming_none_is_unreadable() -> None:
     named = {"id": "CC-MAIN-2013-05", "from": "2013-01-01T00:00:00", "to": "2013-02-28T23:59:59"}
     both = json.dumps([json.loads(nameless)[0], named]).encode()
     assert crawls_near(both, AT, timedelta(days=30)) == ["CC-MAIN-2013-05"]
+
+
+def test_an_http_date_of_unknown_zone_is_utc_on_any_machine(monkeypatch) -> None:
+    """``-0000`` (RFC 5322: UTC, the sender's zone unknown; what Python writes for a naive
+    date) read as naive and then as this machine's local time: a capture nine and a half
+    hours off on a machine set to Adelaide."""
+    import time
+
+    monkeypatch.setenv("TZ", "Australia/Adelaide")
+    time.tzset()
+    try:
+        at = datetime(2013, 1, 29, 10, tzinfo=timezone.utc)
+        assert memento_datetime("Tue, 29 Jan 2013 10:00:00 -0000") == at
+        memento = f"http://a.example/20130129100000/{URL}"
+        link = f'<{memento}>; rel="memento"; datetime="Tue, 29 Jan 2013 10:00:00 -0000"'
+        assert memento_links(link) == [(memento, at)]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
