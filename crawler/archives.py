@@ -30,6 +30,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
+from archive.warc.read.timestamps import parse_at
 from archive.warc.records import is_empty_payload_digest
 
 WAYBACK_URL = "https://web.archive.org"
@@ -250,9 +251,14 @@ def sends_to_login(location: str) -> bool:
 
 
 def original_of(memento_url: str) -> tuple[str, str] | None:
-    """(timestamp, original URL) of a memento URL, or None."""
+    """(timestamp, original URL) of a memento URL, or None (also for a timestamp naming no
+    moment, such as a 29 February of 2013: no archive captured then)."""
     found = _MEMENTO.search(urlsplit(memento_url)._replace(scheme="", netloc="").geturl())
     if found is None:
+        return None
+    try:
+        parse_at(found.group(1))
+    except ValueError:
         return None
     original = re.sub(r"^(https?:)/+", r"\1//", found.group(3))
     return found.group(1), original

@@ -726,3 +726,19 @@ def test_a_timemaps_mementos_outside_the_window_are_not_remembered(
     with sqlite3.connect(tmp_path / "state" / "archive-lookups.sqlite") as db:
         (kept,) = db.execute("SELECT snapshots FROM lookups").fetchone()
     assert 0 < len(json.loads(kept)) <= 2 * 24 * 6 + 1  # the window's two days, no more
+
+
+def test_a_redirect_to_a_timestamp_no_calendar_has_is_refused_cleanly(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The archive sent the capture its index listed on to a memento URL whose 14 digits
+    name no moment (a 29 February of 2013): it names no capture, as a Location that is no
+    memento URL names none. The date was read unguarded, and the page's request failed
+    with a ValueError in the log."""
+    base, config = archive
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000", "moved_to": "20130229120000"})
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0")
+    refused(result, tmp_path, "archive_other_url")
+    assert "ValueError" not in (tmp_path / "runs").joinpath(
+        report(tmp_path)["runId"] + ".log"
+    ).read_text("utf-8")
