@@ -204,6 +204,73 @@ def test_a_part_in_brackets_leaves_no_bracket_in_the_name_before_it(
     assert _pairs(line) == credited
 
 
+@pytest.mark.parametrize(
+    ("line", "credited"),
+    [
+        (
+            "Reporting by Oumar Sidibe; Graphics by Lena Weiss, with help from Ada Park",
+            [("Oumar Sidibe", "reporting"), ("Ada Park", "contributor")],
+        ),
+        (
+            "Writing by Oumar Sidibe and graphics by Lena Weiss and Tom Bell, with help from"
+            " Ada Park; Editing by Jo Hale",
+            [("Oumar Sidibe", "writing"), ("Ada Park", "contributor"), ("Jo Hale", "editing")],
+        ),
+        (
+            "Reporting by Oumar Sidibe. Photo editing by Lena Weiss with help from Ada Park",
+            [("Oumar Sidibe", "reporting"), ("Ada Park", "contributor")],
+        ),
+        (
+            "Graphics by Lena Weiss, with help from Ada Park",
+            [("Ada Park", "contributor")],
+        ),
+    ],
+)
+def test_help_past_a_role_outside_the_spec_contributes(
+    line: str, credited: list[tuple[str, str]]
+) -> None:
+    """ "Graphics by C, with help from D": D helped in a role the spec does not keep, so
+    contributed; D took the role before the graphics (and C's second person was in it)."""
+    assert _pairs(line) == credited
+
+
+@pytest.mark.parametrize(
+    ("line", "credited"),
+    [
+        (
+            "Reporting by Oumar Sidibe; Fact-checking help from Ada Park",
+            [("Oumar Sidibe", "reporting"), ("Ada Park", "contributor")],
+        ),
+        (
+            "(Editing by Jo Hale. Research help from Ada Park and Tom Bell)",
+            [("Jo Hale", "editing"), ("Ada Park", "contributor"), ("Tom Bell", "contributor")],
+        ),
+        (
+            "Writing by Oumar Sidibe, fact-checking help from Ada Park; Editing by Jo Hale",
+            [("Oumar Sidibe", "writing"), ("Ada Park", "contributor"), ("Jo Hale", "editing")],
+        ),
+        (
+            "Reporting by Oumar Sidibe with research help from Ada Park",
+            [("Oumar Sidibe", "reporting"), ("Ada Park", "contributor")],
+        ),
+        (
+            "Writing by Oumar Sidibe; Reporting help from Ada Park",
+            [("Oumar Sidibe", "writing"), ("Ada Park", "reporting")],
+        ),
+        (
+            "Fact-checking help from Ada Park",
+            [("Ada Park", "contributor")],
+        ),
+    ],
+)
+def test_help_named_by_its_kind_credits_the_helper(
+    line: str, credited: list[tuple[str, str]]
+) -> None:
+    """ "Fact-checking help from D": D helped, in the role the words name when the spec
+    keeps it, else as a contributor; before, a person "Fact-checking" of the role before."""
+    assert _pairs(line) == credited
+
+
 def test_contributors() -> None:
     assert _pairs("Moussa Diallo and Tiemoko Sangare contributed to this report.") == [
         ("Moussa Diallo", "contributor"),

@@ -31,6 +31,18 @@ _MARKER_RE = re.compile(
     r"|(?P<help>(?:with\s+)?(?:the\s+)?(?:(?:additional|extra|further)\s+)?help\s+(?:from|of))\b)\s*",
     re.IGNORECASE,
 )
+# The kind of help "help from B" follows at a part's opening ("Fact-checking help from B",
+# "A with research help from B"): one or two words.
+_HELP_KIND_RE = re.compile(
+    r"(?:^|[;.(,]|\b(?:and|with)\b)\s*(?P<words>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?)\s*$",
+    re.IGNORECASE,
+)
+# A role of no marker above opening a part ("Graphics by C", "Photo editing by C").
+_OTHER_ROLE_MARKER_RE = re.compile(
+    r"(?:^|(?<=[;.(,])|(?<=\band)|(?<=\bwith))\s*[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?"
+    r"\s+by\b\s*",
+    re.IGNORECASE,
+)
 # The role of a part "with help from B" opens (the whole line, or a part after ";", "("
 # or "."): B contributed. Past a role's people it helps in that role.
 _HELP_ROLE = "contributor"
@@ -100,25 +112,64 @@ def parse_credits(text: str | None) -> list[dict[str, str]]:
         people = (person_of(name) for name in _names(contributed.group("names")))
         return [{"name": name, "role": "contributor"} for name in people if name]
     credits: list[dict[str, str]] = []
+    for role, names in _parts(line):
+        if role is not None:
+            credits.extend({"name": name, "role": role} for name in names)
+    return credits
+
+
+def _parts(line: str) -> list[tuple[str | None, list[str]]]:
+    """Each part of a credits line a marker opens: its role (None for a role the spec does
+    not keep) and its people."""
     # A marker opens a role: "Photo editing by" is another role ("editing by" inside it).
     # "with help from B" ends the people before it wherever it stands.
-    markers = [
-        m for m in _MARKER_RE.finditer(line) if m.group("help") or _opens_role(line, m.start())
-    ]
-    role = _HELP_ROLE
-    for index, marker in enumerate(markers):
-        end = markers[index + 1].start() if index + 1 < len(markers) else len(line)
-        if marker.group("marker"):
-            role = _role_of(marker.group("marker"))
-        elif _opens_part(line, marker.start()):
+    opens: list[tuple[int, int, str | None, bool]] = []  # start, end, role, is help
+    for m in _MARKER_RE.finditer(line):
+        if m.group("marker"):
+            if _opens_role(line, m.start()):
+                opens.append((m.start(), m.end(), _role_of(m.group("marker")), False))
+            continue
+        # "Fact-checking help from B", "with research help from B": the kind of help.
+        kind = _HELP_KIND_RE.search(line, 0, m.start()) if _bare_help(m.group("help")) else None
+        if kind:
+            opens.append((kind.start("words"), m.end(), _help_role(kind.group("words")), False))
+        else:
+            opens.append((m.start(), m.end(), None, True))
+    # "Graphics by C": a role of no marker above, whose people the spec does not keep.
+    spec_ends = {end for _, end, _, _ in opens}
+    for m in _OTHER_ROLE_MARKER_RE.finditer(line):
+        if m.end() not in spec_ends:
+            opens.append((m.start(), m.end(), None, False))
+    opens.sort()
+    parts: list[tuple[str | None, list[str]]] = []
+    role: str | None = _HELP_ROLE
+    for index, (start, marker_end, marker_role, helps) in enumerate(opens):
+        end = opens[index + 1][0] if index + 1 < len(opens) else len(line)
+        if not helps:
+            role = marker_role
+        elif _opens_part(line, start) or role is None:
+            # Help opening a part of its own, or past a role the spec does not keep.
             role = _HELP_ROLE
-        segment = line[marker.end() : end]
+        segment = line[marker_end:end]
         # "Writing by B and editing by C", "A; with additional reporting by B": the
         # connector before the next marker goes.
         segment = _CONNECTOR_TAIL_RE.sub("", segment)
-        for name in _names(segment):
-            credits.append({"name": name, "role": role})
-    return credits
+        parts.append((role, _names(segment)))
+    return parts
+
+
+def _bare_help(marker: str) -> bool:
+    """Whether a help marker is "help from" itself (no "with", no "the" before it)."""
+    return marker.split(None, 1)[0].lower() not in ("with", "the")
+
+
+def _help_role(words: str) -> str:
+    """The role of help its kind names: a role the spec keeps, or contribution."""
+    lowered = " ".join(words.lower().split())
+    for pattern, role in _MARKERS:
+        if re.fullmatch(pattern, lowered):
+            return role
+    return _HELP_ROLE
 
 
 def _role_of(marker: str) -> str:
