@@ -1786,6 +1786,45 @@ def test_a_section_fronts_jsonld_of_a_listed_story_makes_no_article(
 
 
 @pytest.mark.parametrize(
+    "stated",
+    [{}, {"@context": "https://schema.org", "@type": "WebPage", "url": FRONT_URL}],
+)
+def test_a_section_front_saying_og_type_article_makes_no_article(stated: dict[str, Any]) -> None:
+    """A section front of teaser cards (a linked headline and a line of text each) whose
+    og:type says "article", stating no story in its JSON-LD: no item, the reason naming the
+    cards. Before, og:type article was sign enough, and the teasers were its body."""
+    analysis = analyse(FRONT_URL, HTML, _front(stated, og_type="article"))
+    assert analysis.article is None
+    assert analysis.kind == "not_article"
+    assert "other stories' cards" in analysis.reason
+
+
+def test_a_story_ending_in_cards_of_related_stories_stays_a_story() -> None:
+    """A short story (og:type article, no JSON-LD) whose element ends in several cards of
+    related stories, each a linked headline and a teaser, as long as it: still a story."""
+    story = "".join(
+        f"<p>Farmers around Segou said on day {n} that the new mill had halved the time it"
+        " took them to get their rice to the market, and that the queues of carts outside"
+        " it in the mornings were shorter than they had been in any year they remembered.</p>"
+        for n in range(1, 3)
+    )
+    cards = "".join(
+        f"<div class='zz-card'><h3><a href='/2032/04/0{n}/africa/story-{n}/index.html'>"
+        f"Story {n} of the day in the Sahel</a></h3><p>A teaser of story {n}, in which the"
+        " river rises, the town waits for the ferry and the traders on the bank count the"
+        " days.</p></div>"
+        for n in range(1, 5)
+    )
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body><main>"
+        f"<h1>Segou gets a rice mill</h1>{story}{cards}</main></body></html>"
+    )
+    analysis = analyse(URL, HTML, body.encode())
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"][0].startswith("Farmers around Segou said on day 1")
+
+
+@pytest.mark.parametrize(
     "names",
     [
         {"url": URL},

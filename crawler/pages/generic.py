@@ -62,6 +62,7 @@ from .text import (
     strip_suffixes,
     text_of,
 )
+from .urls import outlet_of_host, resolve_link
 
 # Meta tags naming the publication and update times, in the order they are trusted.
 PUBLISHED_METAS = (
@@ -301,6 +302,11 @@ _RECIRCULATION_LENGTH = 60
 _CARD_LENGTH = 300
 # A card's headline is this share of its text at least (a teaser of a line or two after it).
 _HEADLINE_SHARE = 0.3
+# A section front lists this many cards at least, each headed by a linked heading.
+_FRONT_CARDS = 3
+_CARD_HEADINGS = ("h2", "h3", "h4", "h5")
+# The share of a front's text its cards hold at least: a story's own paragraphs are more.
+_FRONT_SHARE = 0.75
 
 
 class GenericArticlePage(ArticlePage):
@@ -337,7 +343,7 @@ class GenericArticlePage(ArticlePage):
         if not self.headline() or len(self.paragraphs()) < 2 or self.says_not_found():
             return False
         if self.states_a_story():
-            return True
+            return not self.lists_cards()
         # Weaker signs: one <article> (a front's cards are several), or one outlet opening;
         # and not a list of headlines.
         one_article = len(self.ctx.xpath(_STORY_ARTICLES)) == 1
@@ -359,6 +365,23 @@ class GenericArticlePage(ArticlePage):
             return False
         linked = sum(len(text_of(anchor)) for anchor in container.iter("a"))
         return 2 * linked > len(self.visible_text(container))
+
+    @once
+    def lists_cards(self) -> bool:
+        """Whether the story element's text is nearly all other stories' cards (a linked
+        headline and a teaser each), several: a section front, not a story."""
+        container = self.container()
+        if container is None:
+            return False
+        lines = self.story_lines()
+        cards: dict[html.HtmlElement, int] = {}
+        for element, text, _ in lines:
+            card = self._front_card_of(element, container)
+            if card is not None:
+                cards[card] = cards.get(card, 0) + len(text)
+        carded = sum(cards.values())
+        total = sum(len(text) for _, text, _ in lines)
+        return len(cards) >= _FRONT_CARDS and carded >= _FRONT_SHARE * total
 
     def states_a_story(self) -> bool:
         """Whether the page says it is a story: JSON-LD of one, og:type article, a
@@ -383,6 +406,11 @@ class GenericArticlePage(ArticlePage):
             return (
                 "no template matched and the page's structured data states another page's"
                 " story (a section front's listed story), no story of its own"
+            )
+        if not self.ld and self.lists_cards():
+            return (
+                "no template matched and the page lists other stories' cards (a section"
+                " front), no story of its own"
             )
         return "no template matched and the page has no article body or structured data"
 
@@ -726,11 +754,7 @@ class GenericArticlePage(ArticlePage):
         the box that is a headline and a teaser long at most, opens with a link, and whose
         longest link, its headline, is a good share of it (a story's sentence opening with
         a link has more words after it)."""
-        card = None
-        for ancestor in (element, *element.iterancestors()):
-            if ancestor is box or len(self.visible_text(ancestor)) > _CARD_LENGTH:
-                break
-            card = ancestor
+        card = self._card_around(element, box)
         if card is None:
             return False
         links = [text for a in card.iter("a") if a.get("href") and (text := self.visible_text(a))]
@@ -738,6 +762,47 @@ class GenericArticlePage(ArticlePage):
             return False
         text = self.visible_text(card)  # its longest link is its headline
         return text.startswith(links[0]) and len(max(links, key=len)) >= _HEADLINE_SHARE * len(text)
+
+    def _card_around(
+        self, element: html.HtmlElement, box: html.HtmlElement
+    ) -> html.HtmlElement | None:
+        """The outermost element around `element` in `box` that is a headline and a teaser
+        long at most, else None."""
+        card = None
+        for ancestor in (element, *element.iterancestors()):
+            if ancestor is box or len(self.visible_text(ancestor)) > _CARD_LENGTH:
+                break
+            card = ancestor
+        return card
+
+    def _front_card_of(
+        self, element: html.HtmlElement, box: html.HtmlElement
+    ) -> html.HtmlElement | None:
+        """The card of another story `element` is in, else None: the outermost element
+        around it in `box` a headline and a teaser long at most, opening with a heading
+        that is a link to another page of the site (a section front's card)."""
+        card = self._card_around(element, box)
+        heading = None if card is None else next(card.iter(*_CARD_HEADINGS), None)
+        if card is None or heading is None:
+            return None
+        head = self.visible_text(heading)
+        if not head or head not in self.visible_text(card)[: len(head) + _BOX_LABEL_LENGTH]:
+            return None
+        for anchor in heading.iter("a"):
+            if self.visible_text(anchor) == head and self._links_another_page(anchor):
+                return card
+        return None
+
+    def _links_another_page(self, anchor: html.HtmlElement) -> bool:
+        """Whether `anchor` links another page of the page's own site."""
+        target = resolve_link(anchor.get("href"), self.ctx.url)
+        if target is None or target.split("#")[0] == self.ctx.url.split("#")[0]:
+            return False
+        host, own = urlsplit(target).hostname or "", urlsplit(self.ctx.url).hostname or ""
+        if host.removeprefix("www.") == own.removeprefix("www."):
+            return True
+        outlet = outlet_of_host(host)
+        return outlet is not None and outlet == outlet_of_host(own)
 
     @once
     def paragraphs(self) -> list[str]:
