@@ -442,6 +442,39 @@ def test_a_stamp_printing_both_times_gives_each_its_own(updated_first: bool) -> 
     assert analysis.article["dateModifiedRaw"] == updated
 
 
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ("San Juan, Puerto Rico", "2016-12-18T14:53:00Z"),  # Atlantic Standard Time
+        ("Washington", None),  # no place of either zone: no instant, the stamp kept
+    ],
+)
+def test_a_stamp_in_a_zone_of_several_zones_is_read_by_the_dateline(
+    place: str, expected: str | None
+) -> None:
+    """A 2021 stamp in "AST" (Atlantic or Arabia Standard Time) on a page stating no time
+    elsewhere: the dateline says which; before, the page had no dates at all."""
+    path = Path(__file__).parent / "data" / "pages" / "cnn_2021" / "older_story_video_lede.html"
+    page = path.read_text(encoding="utf-8")
+    expected_item = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    for meta in ("published_time", "modified_time"):
+        page = re.sub(f'<meta property="article:{meta}"[^>]*>', "", page)
+    page = re.sub(r'"date(?:Published|Modified)": "[^"]*"', '"x": ""', page)
+    stamp = "Updated\n        10:53 AM EST, Sun December 18, 2016"
+    assert stamp in page
+    page = page.replace(stamp, "Updated 10:53 AM AST, Sun December 18, 2016", 1)
+    location = '<span class="source__location" data-editable="stove">Washington</span>'
+    assert location in page
+    page = page.replace(location, location.replace("Washington", place), 1)
+    url = expected_item["url"]
+    analysis = analyse(url, {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["metadata"]["extractor"] == "cnn/2021"
+    assert analysis.article["dateline"] == place
+    assert analysis.article["dateModified"] == expected
+    assert analysis.article["dateModifiedRaw"] == "Updated 10:53 AM AST, Sun December 18, 2016"
+
+
 _CARD_2013 = (
     '<div><a href="/video/pot/2.0/video/slow/2014/04/24/clinic-night-port-trip.cnn.html'
     '?camel=coin_river">10 loan to hall queue smoke</a></div>'

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from crawler.pages.dates import format_utc, parse_date, parse_iso, us_eastern_dst, zone_offset
+from crawler.pages.dates import (
+    format_utc,
+    parse_date,
+    parse_iso,
+    reads_as_date,
+    us_eastern_dst,
+    zone_offset,
+)
 
 NORMAL_FORM = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
@@ -89,6 +96,41 @@ def test_a_zone_no_table_names_gives_no_instant(printed: str) -> None:
     """A stamp in a zone newsarchive does not know was read as UTC: a wrong instant, where
     none is the truth."""
     assert parse_date(printed) is None
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ("SAN JUAN, Puerto Rico", "2013-01-18T19:08:00Z"),  # Atlantic Standard Time
+        ("Hamilton, Bermuda", "2013-01-18T19:08:00Z"),
+        ("RIYADH, Saudi Arabia", "2013-01-18T12:08:00Z"),  # Arabia Standard Time
+        ("Baghdad", "2013-01-18T12:08:00Z"),
+        ("Arabia", "2013-01-18T12:08:00Z"),  # an edition of the region
+        (None, None),  # no place: Atlantic or Arabia, no instant (the spec's is in UTC)
+        ("Segou, Mali", None),
+        ("Puerto Rico and Kuwait", None),  # places of both zones
+    ],
+)
+def test_a_zone_of_several_zones_is_read_by_the_place(
+    place: str | None, expected: str | None
+) -> None:
+    """ "AST" is Atlantic or Arabia Standard Time: the place the page is of says which.
+    Before, such a stamp gave no date wherever it was printed."""
+    assert parse_date("Fri Jan 18, 2013 3:08pm AST", place=place) == expected
+    assert reads_as_date("Fri Jan 18, 2013 3:08pm AST")
+
+
+def test_a_stamp_naming_its_place_says_which_zone() -> None:
+    assert parse_date("Jan 18, 2013 3:08 PM AST (Doha)") == "2013-01-18T12:08:00Z"
+    assert parse_date("Jan 18, 2013 3:08 PM AST in San Juan, Puerto Rico") == (
+        "2013-01-18T19:08:00Z"
+    )
+
+
+def test_a_zone_no_table_names_reads_as_no_date() -> None:
+    assert not reads_as_date("Fri Jan 18, 2013 3:08pm XST")
+    assert reads_as_date("Fri Jan 18, 2013 3:08pm EST")
+    assert not reads_as_date("a mill opened")
 
 
 @pytest.mark.parametrize(

@@ -325,6 +325,36 @@ def test_a_visible_stamp_is_the_last_source_of_the_dates() -> None:
     assert item["datePublishedRaw"] == "Published 6:15 AM EDT, Mon July 5, 2032"
 
 
+@pytest.mark.parametrize(
+    ("url", "opening", "expected"),
+    [
+        (URL, "SAN JUAN, Puerto Rico (CNN) -- ", "2032-07-05T10:15:00Z"),
+        (URL, "RIYADH, Saudi Arabia (CNN) -- ", "2032-07-05T03:15:00Z"),
+        (
+            "https://arabic.cnn.com/middle-east/article/2032/07/05/segou-mill",
+            "",
+            "2032-07-05T03:15:00Z",
+        ),
+        (URL, "", None),  # no place says which: no instant, the printed stamp kept
+    ],
+)
+def test_a_stamp_in_a_zone_of_several_zones_is_read_by_the_pages_place(
+    url: str, opening: str, expected: str | None
+) -> None:
+    """ "AST" (Atlantic or Arabia Standard Time): the dateline or the page's edition says
+    which; before, the stamp was no stamp, and the page had no date."""
+    stamp = "Published 6:15 AM AST, Mon July 5, 2032"
+    body = (
+        f"<html><body><article><h1>Segou gets a rice mill</h1><div class='zz-timestamp'>"
+        f"{stamp}</div><p>{opening}A rice mill opened on Tuesday.</p>"
+        "<p>It can husk forty tonnes a day, its owners said.</p></article></body></html>"
+    )
+    item = analyse(url, HTML, body.encode()).article
+    assert item is not None
+    assert item["datePublished"] == expected
+    assert item["datePublishedRaw"] == stamp
+
+
 def test_time_elements_are_read_by_what_they_are_labelled() -> None:
     """ "Updated <time> · Published <time>": the first was taken as the publication time,
     so dateModified came before datePublished."""

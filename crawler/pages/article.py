@@ -11,12 +11,13 @@ import re
 from collections.abc import Callable, Collection
 from functools import cache
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from lxml import html
 
 from .base import SCHEMA_VERSION, Link, PageContext, compiled, in_page_order, in_regions, once
 from .bylines import parse_byline
-from .dates import parse_iso
+from .dates import EDITION_PLACES, parse_date, parse_iso, reads_as_date
 from .outlets import outlets
 from .text import normalize_space, strip_suffixes, text_of
 from .urls import article_id, canonicalize_url, dedup_key, link_home, same_page_form
@@ -214,6 +215,19 @@ class ArticlePage:
 
     def date_modified(self) -> str | None:
         return parse_iso(self.date_modified_raw())
+
+    def dated(self, value: str | None) -> str | None:
+        """:func:`parse_date` of `value`; a zone of several zones ("AST") read by the place
+        the page is of (:meth:`stamp_place`), asked for only then."""
+        found = parse_date(value)
+        if found is None and reads_as_date(value):
+            found = parse_date(value, place=self.stamp_place())
+        return found
+
+    def stamp_place(self) -> str:
+        """Where the page's stamps are printed: its dateline, its edition's region."""
+        host = (urlsplit(self.ctx.url).hostname or "").lower()
+        return " ".join(filter(None, (self.dateline(), EDITION_PLACES.get(host))))
 
     def byline(self) -> str | None:
         """The visible byline text; authors are parsed from it."""

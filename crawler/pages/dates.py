@@ -71,6 +71,36 @@ ZONE_OFFSETS: dict[str, float] = {
     "HST": -10,
 }
 
+# Abbreviations naming more than one zone: the offset of each reading, and the places that
+# keep it. A stamp in one is read only where its own text, or the page's place (its dateline,
+# its edition), names places of one reading: a guess would be a wrong instant as often.
+AMBIGUOUS_ZONES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
+    "AST": (
+        # Atlantic Standard Time: Puerto Rico, the eastern Caribbean, Canada's Maritimes.
+        (
+            -4,
+            re.compile(
+                r"\b(?:Atlantic|Puerto\s+Rico|Bermuda|Nova\s+Scotia|Prince\s+Edward\s+Island"
+                r"|Barbados|Dominican\s+Republic|Santo\s+Domingo|Virgin\s+Islands|Trinidad"
+                r"|Antigua|Martinique|Guadeloupe|Aruba|Cura[c\u00e7]ao|Grenada|Dominica"
+                r"|St\.?\s+Lucia)\b",
+                re.IGNORECASE,
+            ),
+        ),
+        # Arabia Standard Time: Saudi Arabia, Iraq, Kuwait, Bahrain, Qatar, Yemen.
+        (
+            3,
+            re.compile(
+                r"\b(?:Arabia|Saudi|Riyadh|Jeddah|Jiddah?|Mecca|Makkah|Iraq|Baghdad|Basra|Mosul"
+                r"|Erbil|Kuwait|Bahrain|Manama|Qatar|Doha|Yemen|Sanaa|Aden)\b",
+                re.IGNORECASE,
+            ),
+        ),
+    ),
+}
+# Hosts of an edition whose region says which zone such an abbreviation names.
+EDITION_PLACES: dict[str, str] = {"arabic.cnn.com": "Arabia"}
+
 MONTHS: dict[str, int] = {
     name: number
     for number, names in enumerate(
@@ -226,23 +256,58 @@ _OTHER_ZONE_RE = re.compile(r"^\s*([A-Z]{2,4}T)(?=[^A-Za-z]|[A-Z][a-z]|$)")
 _NO_ZONES = frozenset(MONTHS) | {"mon", "tue", "tues", "wed", "thu", "thur", "fri", "sat", "sun"}
 
 
-def parse_date(value: str | None, default_zone: str = "UTC") -> str | None:
+def parse_date(
+    value: str | None, default_zone: str = "UTC", place: str | None = None
+) -> str | None:
     """An ISO value or a printed stamp, in any format the outlets use, to the normal form.
 
-    A stamp without a zone is read in `default_zone`; without a time it is midnight.
+    A stamp without a zone is read in `default_zone`; without a time it is midnight. A
+    zone of several zones ("AST") is read where the stamp or `place` says which, else none.
     """
     if isinstance(value, str) and isinstance(default_zone, str):
-        return _parse_date_text(value, default_zone)
-    return _parse_date(value, default_zone)
+        return _parse_date_text(value, default_zone, place)
+    return _parse_date(value, default_zone, place)
+
+
+def reads_as_date(value: str | None) -> bool:
+    """Whether `value` is a date :func:`parse_date` reads, or would where a place said which
+    zone its abbreviation names (a stamp, whatever the page says of its zone)."""
+    if not value or parse_date(value) is not None:
+        return bool(value)
+    if not any(zone in value.upper() for zone in AMBIGUOUS_ZONES):
+        return False
+    return parse_date(value, place=_ANY_PLACE) is not None
+
+
+# A place any reading of an abbreviation of several zones is taken for.
+_ANY_PLACE = "\x00any"
 
 
 @lru_cache(maxsize=4096)
-def _parse_date_text(value: str, default_zone: str) -> str | None:
+def _parse_date_text(value: str, default_zone: str, place: str | None) -> str | None:
     """:func:`parse_date` of a string, remembered: templates read one stamp several times."""
-    return _parse_date(value, default_zone)
+    return _parse_date(value, default_zone, place)
 
 
-def _parse_date(value: str | None, default_zone: str) -> str | None:
+def _read_zone(zone: str | None, text: str, place: str | None) -> str | None:
+    """`zone`, or of an abbreviation of several zones the offset ("+03:00") of the one the
+    stamp's `text` or `place` names places of (one reading only), else None."""
+    readings = AMBIGUOUS_ZONES.get(zone.strip().upper()) if zone else None
+    if not readings:
+        return zone
+    if place == _ANY_PLACE:
+        found = [readings[0][0]]
+    else:
+        said = f"{text} {place or ''}"
+        found = [offset for offset, places in readings if places.search(said)]
+    if len(found) != 1:
+        return None
+    minutes = round(found[0] * 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _parse_date(value: str | None, default_zone: str, place: str | None) -> str | None:
     if not value or not value.strip():
         return None
     iso = parse_iso(value)
@@ -251,13 +316,11 @@ def _parse_date(value: str | None, default_zone: str) -> str | None:
     text = " ".join(value.replace("\u00a0", " ").split())
     match = _CTIME_RE.search(text)
     if match:
+        zone = _read_zone(match.group("zone"), text, place)
+        if zone is None:
+            return None
         return _assemble(
-            match,
-            match.group("hour"),
-            match.group("minute"),
-            match.group("second"),
-            None,
-            match.group("zone"),
+            match, match.group("hour"), match.group("minute"), match.group("second"), None, zone
         )
     match = _find_date(text)
     if match is None:
@@ -267,8 +330,11 @@ def _parse_date(value: str | None, default_zone: str) -> str | None:
     clock = _find_clock(rest) or _find_clock(text[: match.start()])
     if clock is None:
         return _assemble(match, "0", "0", None, None, default_zone)
-    hour, minute, second, ampm, zone = clock
-    return _assemble(match, hour, minute, second, ampm, zone or default_zone)
+    hour, minute, second, ampm, printed = clock
+    if not printed:
+        return _assemble(match, hour, minute, second, ampm, default_zone)
+    zone = _read_zone(printed, text, place)
+    return None if zone is None else _assemble(match, hour, minute, second, ampm, zone)
 
 
 def _find_date(text: str) -> re.Match[str] | None:

@@ -1055,7 +1055,7 @@ class GenericArticlePage(ArticlePage):
         return labelled_stamp(self.stamp(), "published")
 
     def date_published(self) -> str | None:
-        return parse_date(self.date_published_raw())
+        return self.dated(self.date_published_raw())
 
     @once
     def date_modified_raw(self) -> str | None:
@@ -1071,7 +1071,7 @@ class GenericArticlePage(ArticlePage):
         return labelled_stamp(self.stamp(), "updated")
 
     def date_modified(self) -> str | None:
-        return parse_date(self.date_modified_raw())
+        return self.dated(self.date_modified_raw())
 
     # -- the rest -----------------------------------------------------------------------
     def keywords(self) -> list[str]:

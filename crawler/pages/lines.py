@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .bylines import parse_byline
-from .dates import MONTHS, ZONE_OFFSETS, parse_date
+from .dates import MONTHS, ZONE_OFFSETS, reads_as_date
 from .text import normalize_space, reads_as_proper_name
 
 # A story's opening: "GAO, Mali (Reuters) -", "GAO, Feb 10 (Reuters) -", "Bamako, Mali
@@ -80,7 +80,7 @@ def labelled_stamp(text: str | None, label: str) -> str | None:
         return None
     parts = stamp_parts(text)
     if parts:
-        return parts[label] if parse_date(parts[label]) else None
+        return parts[label] if reads_as_date(parts[label]) else None
     said = stamp_label(text)
     return text if said == label or (said is None and label == "published") else None
 
@@ -186,7 +186,7 @@ def is_stamp(text: str) -> bool:
     ):
         return False
     other = [word for word in _WORD_RE.findall(text) if not _is_stamp_word(word)]
-    return len(other) <= _STAMP_OTHER_WORDS and parse_date(text) is not None
+    return len(other) <= _STAMP_OTHER_WORDS and reads_as_date(text)
 
 
 # Words of a stamp besides month names and zones: what it says it is, days, clock words.

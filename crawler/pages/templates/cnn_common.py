@@ -27,7 +27,7 @@ from ..boilerplate import (
     read_link_headline,
 )
 from ..bylines import byline_names, contributor_names
-from ..dates import parse_date
+from ..dates import parse_date, reads_as_date
 from ..lines import is_signature, stamp_parts
 from ..text import normalize_space, reads_as_proper_name, text_of
 
@@ -336,12 +336,12 @@ class CnnPage(ArticlePage):
             return stated
         stamp = self.stamp_part("published")
         # Only a stamp that says "Published" is a publication time; "Updated" is not.
-        if stamp and stamp.lower().startswith("published") and self.parsed(stamp):
+        if stamp and stamp.lower().startswith("published") and reads_as_date(stamp):
             return stamp
         return None
 
     def date_published(self) -> str | None:
-        return self.parsed(self.date_published_raw())
+        return self.parsed(self.date_published_raw(), self.dated)
 
     @once
     def date_modified_raw(self) -> str | None:
@@ -349,12 +349,12 @@ class CnnPage(ArticlePage):
         if stated:
             return stated
         stamp = self.stamp_part("updated")
-        if stamp and "updated" in stamp.lower() and self.parsed(stamp):
+        if stamp and "updated" in stamp.lower() and reads_as_date(stamp):
             return stamp
         return None
 
     def date_modified(self) -> str | None:
-        return self.parsed(self.date_modified_raw())
+        return self.parsed(self.date_modified_raw(), self.dated)
 
     # -- credits ------------------------------------------------------------------------
     def credit_elements(self) -> list[html.HtmlElement]:

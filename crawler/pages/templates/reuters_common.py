@@ -312,7 +312,7 @@ class ReutersPage(ArticlePage):
         return (text_of(element) or None) if element is not None else None
 
     def date_published(self) -> str | None:
-        return parse_date(self.date_published_raw())
+        return self.dated(self.date_published_raw())
 
     @once
     def date_modified_raw(self) -> str | None:
@@ -324,7 +324,7 @@ class ReutersPage(ArticlePage):
         )
 
     def date_modified(self) -> str | None:
-        return parse_date(self.date_modified_raw())
+        return self.dated(self.date_modified_raw())
 
     @once
     def related_links(self) -> list[Link]:
