@@ -2014,6 +2014,52 @@ def test_a_drop_cap_in_a_div_blocks_first_paragraph_keeps_it(wrapper: str, cap: 
     assert analysis.article["paragraphs"] == BRIDGE_STORY
 
 
+MILL_STORY = [
+    "The rice mill opened in Segou on Tuesday, its owners said, after two years of work"
+    " on the banks of the river.",
+    "It can husk forty tonnes a day, its owners said.",
+    "Farmers queued from dawn with their carts.",
+]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "<div class='zz-cap'>T</div>he rice mill opened",
+        "<div>T</div>he <a href='/mills'>rice mill</a> opened",
+        "<span class='zz-cap'>T</span>he rice mill opened",  # no breakage: as before
+    ],
+)
+def test_a_drop_cap_div_inside_a_paragraph_keeps_the_paragraph(first: str) -> None:
+    """``<p><div>T</div>he mill ...</p>``: the parser closes the ``<p>`` at the ``<div>``,
+    leaving it empty and the paragraph's words loose after it; they are the paragraph
+    again. Before, the story's first paragraph was lost."""
+    opening = MILL_STORY[0].replace("The rice mill opened", first, 1)
+    rest = "".join(f"<p>{text}</p>" for text in MILL_STORY[1:])
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body><div class='wrap'>"
+        f"<h1>Segou gets a rice mill</h1><article><p>{opening}</p>{rest}</article></div>"
+        "</body></html>"
+    )
+    analysis = analyse(URL, HTML, body.encode())
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"] == MILL_STORY
+
+
+def test_an_empty_paragraph_before_a_block_stays_apart() -> None:
+    """An empty ``<p>`` before a block that is no drop cap (a one-letter heading of a list,
+    a block after a space) leaves the page as it was."""
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body><div class='wrap'>"
+        "<h1>Segou gets a rice mill</h1><article>"
+        + "".join(f"<p>{text}</p>" for text in MILL_STORY)
+        + "<p></p><div>A</div> list of <em>mills</em> follows.</article></div></body></html>"
+    )
+    analysis = analyse(URL, HTML, body.encode())
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"][: len(MILL_STORY)] == MILL_STORY
+
+
 @pytest.mark.parametrize(
     ("headline", "title"),
     [
