@@ -586,6 +586,27 @@ def test_an_embedded_post_is_no_paragraph_of_the_story() -> None:
     assert analysis.article["paragraphs"] == expected["paragraphs"]
 
 
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [("SAN JUAN, Puerto Rico", "2013-01-18T12:08:00Z"), ("SEGOU, Mali", None)],
+)
+def test_a_stamp_in_a_zone_of_several_zones_is_read_by_the_dateline(
+    place: str, expected: str | None
+) -> None:
+    """ "8:08am AST" (Atlantic or Arabia Standard Time): the dateline says which, and a
+    place of neither gives no instant; before, no date at all."""
+    name = "reuters_2013/segou_hostage_threat_2013"
+    page = (_PAGES / f"{name}.html").read_text(encoding="utf-8")
+    expected_item = json.loads((_PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    assert "SEGOU, Mali" in page and "8:08am EST" in page
+    page = page.replace("SEGOU, Mali", place).replace("8:08am EST", "8:08am AST")
+    analysis = analyse(expected_item["url"], HEADERS, page.encode("utf-8"), source="reuters")
+    assert analysis.article is not None
+    assert analysis.article["dateline"] == place
+    assert analysis.article["datePublished"] == expected
+    assert analysis.article["datePublishedRaw"] == "Fri Jan 18, 2013 8:08am AST"
+
+
 _PHOTO_2021 = (
     "https://cloudfront-us-east-2.images.arcpublishing.com/reuters/GAOPLANEAAAAAAAAAAAAAAAAAA.jpg"
 )
