@@ -1855,6 +1855,47 @@ def test_a_story_ending_in_cards_of_related_stories_stays_a_story() -> None:
 
 
 @pytest.mark.parametrize(
+    ("story", "cards"),
+    [
+        # A brief of two short paragraphs, opening with the outlet's dateline.
+        (
+            "<p>SEGOU, Mali, April 1 (Reuters) - Mali's Segou region opened a rice mill on"
+            " Monday, officials said.</p><p>The mill will take the harvest of some 3,000"
+            " farmers, they said.</p>",
+            6,
+        ),
+        # A short story of three paragraphs, no opening, above a long rail of cards.
+        (
+            "".join(
+                f"<p>Farmers around Segou said on day {n} that the new mill had halved the"
+                " time it took them to get rice to market, and the queues were shorter.</p>"
+                for n in range(1, 4)
+            ),
+            12,
+        ),
+    ],
+)
+def test_a_short_story_above_many_cards_of_related_stories_stays_a_story(
+    story: str, cards: int
+) -> None:
+    """A short story (og:type article, no JSON-LD) above more cards of related stories than
+    its own text: its paragraphs come before the first card, so it is a story, not a front."""
+    rail = "".join(
+        f"<div class='zz-card'><h3><a href='/2032/04/0{n % 9 + 1}/africa/story-{n}/index.html'>"
+        f"Story {n} of the day in the Sahel</a></h3><p>A teaser of story {n}, in which the"
+        " river rises and the town waits for the ferry.</p></div>"
+        for n in range(1, cards + 1)
+    )
+    body = (
+        "<html><head><meta property='og:type' content='article'></head><body><main>"
+        f"<h1>Segou gets a rice mill</h1>{story}{rail}</main></body></html>"
+    )
+    analysis = analyse(URL, HTML, body.encode())
+    assert analysis.article is not None, analysis.reason
+    assert analysis.article["paragraphs"][0].startswith(("SEGOU, Mali", "Farmers around"))
+
+
+@pytest.mark.parametrize(
     "names",
     [
         {"url": URL},

@@ -401,10 +401,17 @@ class GenericArticlePage(ArticlePage):
             return False
         lines = self.story_lines()
         cards: dict[html.HtmlElement, int] = {}
-        for element, text, _ in lines:
+        before = []  # the lines before the first card
+        for element, text, heading in lines:
             card = self._front_card_of(element, container)
             if card is not None:
                 cards[card] = cards.get(card, 0) + len(text)
+            elif not cards and not heading:
+                before.append(text)
+        # A story's own paragraphs come before its related cards (a front's text opens
+        # with its cards, a line of its section's at most), and its opening is no card's.
+        if len(before) > 1 or any(opens_story(text) for text in before):
+            return False
         carded = sum(cards.values())
         total = sum(len(text) for _, text, _ in lines)
         return len(cards) >= _FRONT_CARDS and carded >= _FRONT_SHARE * total
