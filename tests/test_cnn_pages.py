@@ -383,6 +383,30 @@ def test_another_storys_jsonld_before_the_pages_own_gives_none_of_its_fields() -
         assert analysis.article[field] == expected[field], field
 
 
+def test_another_storys_jsonld_titled_within_the_pages_title_gives_none_of_its_fields() -> None:
+    """A 2021 page stating first a related story of its series, its address another page's
+    and its shorter headline within the page's ("Guindo on Gao and Timbuktu" over "Guindo on
+    Gao and Timbuktu: ..."), then its own naming the page: the related one was taken, its
+    date and author the page's."""
+    other = {
+        "@type": "NewsArticle",
+        "url": "https://www.cnn.com/2016/12/11/politics/guindo-gao-timbuktu/index.html",
+        "headline": "Guindo on Gao and Timbuktu",
+        "datePublished": "2016-12-11T08:00:00Z",
+        "dateModified": "2016-12-11T09:00:00Z",
+        "author": [{"@type": "Person", "name": "Tenin Coulibaly"}],
+    }
+    script = '<script type="application/ld+json">{"@type": "NewsArticle", "@context"'
+    expected, analysis = _fixture_changed(
+        "cnn_2021/older_story_video_lede",
+        script,
+        '<script type="application/ld+json">' + json.dumps(other) + "</script>" + script,
+    )
+    assert analysis.article is not None
+    for field in ("headline", "datePublished", "dateModified", "authors", "dateline"):
+        assert analysis.article[field] == expected[field], field
+
+
 @pytest.mark.parametrize("place", ["Timbuktu", "New Tominian"])
 def test_a_place_after_the_bylines_people_is_no_author(place: str) -> None:
     """A 2021 byline "By A, Timbuktu" over an opening filed from Washington: the place was

@@ -42,13 +42,12 @@ AUTHOR_METAS = (
 
 
 def own_article(ctx: PageContext) -> dict[str, Any]:
-    """The page's JSON-LD Article: of several, the first that is the page's own
-    (:func:`.jsonld.is_own_story`), as a story may state a related one before its own;
-    else the first ({} for none)."""
+    """The page's JSON-LD Article: of several, the page's own (:func:`.jsonld.own_story_of`),
+    as a story may state a related one before its own; else the first ({} for none)."""
     articles = ctx.jsonld_articles
     if len(articles) < 2:
         return articles[0] if articles else {}
-    from .jsonld import is_own_story  # it reads headlines as this module does
+    from .jsonld import own_story_of  # it reads headlines as this module does
 
     title = ctx.first("//title")
     titles = [text_of(h1) for h1 in ctx.doc.iter("h1")] + [
@@ -56,7 +55,7 @@ def own_article(ctx: PageContext) -> dict[str, Any]:
         text_of(title) if title is not None else "",
     ]
     pages = [ctx.url, ctx.link_rel("canonical") or "", ctx.meta("og:url") or ""]
-    return next((obj for obj in articles if is_own_story(obj, pages, titles)), articles[0])
+    return own_story_of(articles, pages, titles) or articles[0]
 
 
 class ArticlePage:

@@ -32,7 +32,7 @@ from .boilerplate import (
 from .bylines import parse_byline
 from .credits import is_credits_line, parse_credits
 from .dates import parse_date
-from .jsonld import is_own_story, jsonld_people, jsonld_story
+from .jsonld import jsonld_people, jsonld_story, own_story_of
 from .lines import (
     DATELINE_RE,
     NOT_FOUND_RE,
@@ -350,10 +350,9 @@ class GenericArticlePage(ArticlePage):
             text_of(title) if title is not None else "",
         ]
         pages = [ctx.url, ctx.link_rel("canonical") or "", ctx.meta("og:url") or ""]
-        self.ld = ctx.jsonld_article() or {}  # the first: its own story is chosen below
-        stated = bool(self.ld)
-        if not (self.ld and is_own_story(self.ld, pages, titles)):
-            self.ld = jsonld_story(ctx.jsonld, pages, titles)
+        stated = bool(ctx.jsonld_articles)
+        own = own_story_of(ctx.jsonld_articles, pages, titles)
+        self.ld = own if own is not None else jsonld_story(ctx.jsonld, pages, titles)
         # Whether the page's JSON-LD states a story, only another page's.
         self.states_another_story = stated and not self.ld
 

@@ -43,9 +43,10 @@ def jsonld_story(
     (``mainEntity``: of several, the one at one of the page's `pages`, its address first),
     else a WebPage that carries a headline and a body, else one an object of no type wraps
     (Reuters 2016: ``{"@context": ..., "article": {"@type": "NewsArticle", ...}}``)."""
-    for obj in objects:
-        if ARTICLE_TYPES.intersection(jsonld_types(obj)) and is_own_story(obj, pages, titles):
-            return obj
+    articles = [obj for obj in objects if ARTICLE_TYPES.intersection(jsonld_types(obj))]
+    found = own_story_of(articles, pages, titles)
+    if found is not None:
+        return found
     for obj in objects:
         entity = obj.get("mainEntity") or obj.get("mainEntityOfPage")
         candidates = entity if isinstance(entity, list) else [entity]
@@ -75,6 +76,18 @@ def jsonld_story(
             if len(stories) == 1 and is_own_story(stories[0], pages, titles):
                 return stories[0]
     return {}
+
+
+def own_story_of(
+    stories: Sequence[dict[str, Any]], pages: Sequence[str], titles: Collection[str]
+) -> dict[str, Any] | None:
+    """Of several `stories`, the page's own: the first naming the page by its address, else
+    the first :func:`is_own_story` (a related story's shorter headline may be within the
+    page's title), else None."""
+    named = next((story for story in stories if _names_page(story, pages)), None)
+    if named is not None:
+        return named
+    return next((story for story in stories if is_own_story(story, pages, titles)), None)
 
 
 def is_own_story(story: dict[str, Any], pages: Sequence[str], titles: Collection[str]) -> bool:
