@@ -183,6 +183,33 @@ def test_help_from_credits_the_people_who_helped(
     ("line", "credited"),
     [
         (
+            "Reporting by Oumar Sidibe (with additional reporting by Lena Weiss); Editing by"
+            " Jo Hale",
+            [
+                ("Oumar Sidibe", "reporting"),
+                ("Lena Weiss", "additional reporting"),
+                ("Jo Hale", "editing"),
+            ],
+        ),
+        (
+            "Reporting by Oumar Sidibe (and writing by Lena Weiss)",
+            [("Oumar Sidibe", "reporting"), ("Lena Weiss", "writing")],
+        ),
+    ],
+)
+def test_and_or_with_after_a_bracket_joins_the_role_that_follows(
+    line: str, credited: list[tuple[str, str]]
+) -> None:
+    """ "A (with additional reporting by B)": "with" after the bracket joins B's role to A's
+    as it does after a comma; B was taken for a role the spec does not keep and lost, and A
+    was "Oumar Sidibe (with"."""
+    assert _pairs(line) == credited
+
+
+@pytest.mark.parametrize(
+    ("line", "credited"),
+    [
+        (
             "Reporting by Oumar Sidibe (with help from Lena Weiss); Editing by Jo Hale",
             [("Oumar Sidibe", "reporting"), ("Lena Weiss", "contributor"), ("Jo Hale", "editing")],
         ),
