@@ -112,6 +112,29 @@ def test_the_jsonld_tells_a_place_past_the_people(
     assert [author["name"] for author in parse_byline(raw, folded)] == names
 
 
+@pytest.mark.parametrize(
+    ("raw", "listed", "names"),
+    [
+        # The JSON-LD lists a contributor the byline does not print: the place still goes.
+        ("By Dana Ford, New Tominian", ["Dana Ford", "Lena Weiss"], ["Dana Ford"]),
+        ("By Dana Ford, New Tominian, Mali", ["Lena Weiss", "Dana Ford"], ["Dana Ford"]),
+        # One it spells otherwise shares a word with the byline's: a person all the same.
+        (
+            "By Dana Ford, Tom Watkins",
+            ["Dana Ford", "Thomas Watkins", "Lena Weiss"],
+            ["Dana Ford", "Tom Watkins"],
+        ),
+    ],
+)
+def test_a_person_the_jsonld_lists_beyond_the_byline_leaves_the_place_a_place(
+    raw: str, listed: list[str], names: list[str]
+) -> None:
+    """ "By A, New Tominian" under JSON-LD listing A and a contributor C the byline does not
+    print: the place was a person, since the JSON-LD listed someone besides A."""
+    folded = {name.casefold() for name in listed}
+    assert [author["name"] for author in parse_byline(raw, folded)] == names
+
+
 @pytest.mark.parametrize("raw", ["By\u00c2\u00a0 Faith Okafor, CNN", "By\u00c2 Faith Okafor, CNN"])
 def test_a_no_break_space_read_as_latin_1_is_a_space(raw: str) -> None:
     """CNN pages of 2010 declared ISO-8859-1 and carried a UTF-8 no-break space in their

@@ -246,8 +246,8 @@ def byline_names(raw: str | None, listed: Collection[str] = ()) -> list[str]:
     a byline's people are named in full. The page's structured data may list its people
     one by one (`listed`, case-folded): a word it lists is a person ("By A, Awa"), and a
     last part past a comma that it alone does not list, where it lists every other and no
-    one else, is a place ("By A, New York" under JSON-LD naming A; not B in "By A, B, CNN",
-    or under JSON-LD spelling B otherwise)."""
+    one sharing a word with it, is a place ("By A, New York" under JSON-LD naming A, or A
+    and a contributor; not B in "By A, B, CNN", or under JSON-LD spelling B otherwise)."""
     text = _strip_lead(normalize_space(raw))
     names: list[str] = []
     places = False
@@ -270,10 +270,13 @@ def byline_names(raw: str | None, listed: Collection[str] = ()) -> list[str]:
             continue
         names.append(name)
         ends = name if before.strip() in _PLACE_MARKS else None
-    # The JSON-LD lists every other person and no one else (not B under another spelling).
+    # The JSON-LD lists every other person, and no one it spells otherwise (B as "B. C").
     unlisted = [name for name in names if name.casefold() not in listed]
-    if listed and unlisted == [ends] and len(listed) == len(names) - 1:
-        names.pop()
+    if listed and ends is not None and unlisted == [ends]:
+        printed = {name.casefold() for name in names}
+        words = set(ends.casefold().split())
+        if not any(words & set(other.split()) for other in listed if other not in printed):
+            names.pop()
     return names
 
 
