@@ -180,6 +180,23 @@ def test_help_from_credits_the_people_who_helped(
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "(Reporting by Oumar Sidibe in Gao and by Lena Weiss in Segou; Editing by Jo Hale)",
+        "Reporting by Oumar Sidibe in Gao, and by Lena Weiss in Segou; Editing by Jo Hale",
+    ],
+)
+def test_and_by_names_another_person_in_the_same_role(line: str) -> None:
+    """ "Reporting by A in Gao and by B in Segou": "by B" repeats the role; B was read as a
+    role the spec does not keep ("Graphics by B") and lost."""
+    assert _pairs(line) == [
+        ("Oumar Sidibe", "reporting"),
+        ("Lena Weiss", "reporting"),
+        ("Jo Hale", "editing"),
+    ]
+
+
+@pytest.mark.parametrize(
     ("line", "credited"),
     [
         (

@@ -38,11 +38,14 @@ _HELP_KIND_RE = re.compile(
     re.IGNORECASE,
 )
 # A role of no marker above opening a part ("Graphics by C", "Photo editing by C").
+# "A in Gao, and by B": "and by" repeats the role before, and names none.
 _OTHER_ROLE_MARKER_RE = re.compile(
-    r"(?:^|(?<=[;.(,])|(?<=\band)|(?<=\bwith))\s*[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?"
-    r"\s+by\b\s*",
+    r"(?:^|(?<=[;.(,])|(?<=\band)|(?<=\bwith))\s*(?!(?:and|with)\s+by\b)"
+    r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?\s+by\b\s*",
     re.IGNORECASE,
 )
+# "by" opening a person's part repeats the role before ("A in Gao and by B in Segou").
+_REPEATED_BY_RE = re.compile(r"^by\s+", re.IGNORECASE)
 # The role of a part "with help from B" opens (the whole line, or a part after ";", "("
 # or "."): B contributed. Past a role's people it helps in that role.
 _HELP_ROLE = "contributor"
@@ -202,6 +205,7 @@ def _opens_role(line: str, at: int) -> bool:
 def _names(segment: str) -> list[str]:
     names = []
     for part in _NAME_SPLIT_RE.split(segment):
+        part = _REPEATED_BY_RE.sub("", part.strip())
         if _OTHER_ROLE_RE.search(part):  # "Graphics by L": a role the spec does not keep
             continue
         name = _strip_edges(_PLACE_RE.sub("", part.strip()))
