@@ -180,6 +180,28 @@ def test_help_from_credits_the_people_who_helped(
 
 
 @pytest.mark.parametrize(
+    ("line", "credited"),
+    [
+        (
+            "Reporting by Oumar Sidibe; Editing by Jo Hale. Data and graphics by Lena Weiss",
+            [("Oumar Sidibe", "reporting"), ("Jo Hale", "editing")],
+        ),
+        (
+            "Reporting by Oumar Sidibe; Editing by Jo Hale. Graphics and research help from"
+            " Lena Weiss",
+            [("Oumar Sidibe", "reporting"), ("Jo Hale", "editing"), ("Lena Weiss", "contributor")],
+        ),
+    ],
+)
+def test_a_role_of_two_kinds_joined_by_and_opens_a_part(
+    line: str, credited: list[tuple[str, str]]
+) -> None:
+    """ "Data and graphics by B", "Graphics and research help from B": the role's first word
+    was read as a person's last ("Jo Hale. Data"), in the role before."""
+    assert _pairs(line) == credited
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "(Reporting by Oumar Sidibe in Gao and by Lena Weiss in Segou; Editing by Jo Hale)",

@@ -31,17 +31,22 @@ _MARKER_RE = re.compile(
     r"|(?P<help>(?:with\s+)?(?:the\s+)?(?:(?:additional|extra|further)\s+)?help\s+(?:from|of))\b)\s*",
     re.IGNORECASE,
 )
+# A kind of work: one or two words; at a part's opening also two such joined by "and"
+# ("Data and graphics"), not past a comma or "and" (where "A and B" are people).
+_KIND = r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?"
+_KINDS = rf"{_KIND}(?:\s+and\s+{_KIND})?"
 # The kind of help "help from B" follows at a part's opening ("Fact-checking help from B",
-# "A with research help from B"): one or two words.
+# "A with research help from B", "Graphics and research help from B").
 _HELP_KIND_RE = re.compile(
-    r"(?:^|[;.(,]|\b(?:and|with)\b)\s*(?P<words>[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?)\s*$",
+    rf"(?:(?:^|[;.(])\s*(?={_KINDS}\s*$)|(?:,|\b(?:and|with)\b)\s*(?={_KIND}\s*$))"
+    rf"(?P<words>{_KINDS})\s*$",
     re.IGNORECASE,
 )
-# A role of no marker above opening a part ("Graphics by C", "Photo editing by C").
-# "A in Gao, and by B": "and by" repeats the role before, and names none.
+# A role of no marker above opening a part ("Graphics by C", "Photo editing by C", "Data
+# and graphics by C"). "A in Gao, and by B": "and by" repeats the role before, names none.
 _OTHER_ROLE_MARKER_RE = re.compile(
-    r"(?:^|(?<=[;.(,])|(?<=\band)|(?<=\bwith))\s*(?!(?:and|with)\s+by\b)"
-    r"[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?\s+by\b\s*",
+    rf"(?:(?:^|(?<=[;.(]))\s*(?!(?:and|with)\s+by\b){_KINDS}"
+    rf"|(?:(?<=,)|(?<=\band)|(?<=\bwith))\s*(?!(?:and|with)\s+by\b){_KIND})\s+by\b\s*",
     re.IGNORECASE,
 )
 # "by" opening a person's part repeats the role before ("A in Gao and by B in Segou").
