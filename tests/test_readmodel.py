@@ -185,3 +185,24 @@ def test_a_lone_surrogate_in_a_store_line_reads_as_a_replacement_character(
         assert (headline,) in db.execute("SELECT headline FROM articles").fetchall()
     with browsing(data) as base, urllib.request.urlopen(base + "/", timeout=30) as answer:
         assert html.escape(headline) in answer.read().decode("utf-8")
+
+
+def test_store_rebuild_while_another_process_writes_the_read_model_exits_75(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """The read model's rebuild waited a minute for a writer (a browse or a crawl catching
+    it up) whatever --wait said, then stopped with an internal error (exit 70)."""
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    writer = sqlite3.connect(data / "state" / "explorer.sqlite", isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        result = run_cli("store", "rebuild", "--data", str(data), "--wait", "0.3", timeout=50)
+        writer.execute("ROLLBACK")
+    finally:
+        writer.close()
+    assert result.returncode == 75, result.stderr
+    message = result.stderr.strip()
+    assert "\n" not in message and "Traceback" not in message
+    assert "explorer.sqlite" in message and "being written by another process" in message
+    assert run_cli("store", "rebuild", "--data", str(data)).returncode == 0

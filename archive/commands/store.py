@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -86,8 +87,19 @@ def rebuild(options: argparse.Namespace) -> int:
     from ..explorer.readmodel import ReadModel
     from ..explorer.readmodel import rebuild as rebuild_read_model
 
-    held = rebuild_read_model(options.data)
-    print(f"newsarchive: rebuilt {ReadModel.of(options.data).path}: {held} articles")
+    path = ReadModel.of(options.data).path
+    try:
+        held = rebuild_read_model(options.data, options.wait)
+    except sqlite3.OperationalError as exc:
+        if "database is locked" not in str(exc):
+            raise
+        print(
+            f"newsarchive: the read model {path} is being written by another process (a"
+            f" browse or a crawl catching it up): gave up after {options.wait:g}s",
+            file=sys.stderr,
+        )
+        return LOCKED
+    print(f"newsarchive: rebuilt {path}: {held} articles")
     return 0
 
 

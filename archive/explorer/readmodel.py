@@ -156,18 +156,20 @@ _ESCAPE_RE = re.compile(r"%[0-9a-f][0-9a-fA-F]|%[0-9A-F][a-f]")
 class ReadModel:
     """A SQLite file of tables over the store; one writer at a time (SQLite's own lock)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, timeout: float = 60):
+        """`timeout`: seconds to wait for another writer before "database is locked"."""
         self.path = Path(path)
+        self.timeout = timeout
         self._db: sqlite3.Connection | None = None
 
     @classmethod
-    def of(cls, data_dir: Path) -> ReadModel:
-        return cls(Path(data_dir) / "state" / READ_MODEL_NAME)
+    def of(cls, data_dir: Path, timeout: float = 60) -> ReadModel:
+        return cls(Path(data_dir) / "state" / READ_MODEL_NAME, timeout)
 
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            self._db = open_state_db(self.path, _set_up, isolation_level=None, timeout=60)
+            self._db = open_state_db(self.path, _set_up, isolation_level=None, timeout=self.timeout)
         return self._db
 
     def close(self) -> None:
@@ -384,9 +386,10 @@ def catch_up(data_dir: Path) -> int:
         return model.catch_up(month_files(Path(data_dir) / "articles"))
 
 
-def rebuild(data_dir: Path) -> int:
-    """Recreate ``state/explorer.sqlite`` from the store; the articles it holds."""
-    with ReadModel.of(data_dir) as model:
+def rebuild(data_dir: Path, timeout: float = 60) -> int:
+    """Recreate ``state/explorer.sqlite`` from the store; the articles it holds. Waits
+    `timeout` seconds for another writer of it (then sqlite3's "database is locked")."""
+    with ReadModel.of(data_dir, timeout) as model:
         return model.rebuild(month_files(Path(data_dir) / "articles"))
 
 
