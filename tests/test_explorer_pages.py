@@ -549,3 +549,24 @@ def test_a_search_with_its_accents_typed_apart_finds_the_word(
     with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
         for asked in ("Ségou", apart, "segou"):
             assert numbers(_read(f"{url}/?{urlencode({'q': asked})}")) == [2], asked
+
+
+def test_a_topic_asked_for_beyond_the_listed_ones_stays_chosen_in_the_form(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """The topic menu lists the 300 commonest topics: a rarer one asked for (an article's
+    topic link) filtered the list while the menu said "any", so the next search dropped it."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    line = store_lines(site_archive)[0]
+    items = [generated(line, n) for n in range(1, 303)]
+    for n, item in enumerate(items, start=1):
+        item["topics"] = [f"Topic {n:03d}"]
+    with ArticleStore(data) as store:
+        store.add_many(items)
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
+        page = _read(f"{url}/?{urlencode({'topic': 'Topic 302'})}")
+    assert numbers(page) == [302]
+    (menu,) = re.findall(r'<select name="topic">(.*?)</select>', page)
+    assert re.findall(r'<option value="([^"]*)" selected>', menu) == ["Topic 302"]

@@ -81,7 +81,11 @@ def byline(row: sqlite3.Row) -> str:
 
 
 def _options(values: list[str], chosen: str, blank: str) -> str:
+    """A menu's options, the one `chosen` among them even where `values` leave it out (a
+    topic rarer than those listed): a menu saying "any" would drop it from the next search."""
     out = [f'<option value="">{escape(blank)}</option>']
+    if chosen and chosen not in values:
+        values = [*values, chosen]
     for value in values:
         selected = " selected" if value == chosen else ""
         out.append(f'<option value="{escape(value)}"{selected}>{escape(value)}</option>')
