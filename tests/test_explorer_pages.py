@@ -170,6 +170,8 @@ def test_capture_lookup_finds_every_line_of_the_index_by_binary_search(
         {"page": "0"},
         {"page": "-3"},
         {"page": "2.5"},
+        {"page": "100001"},  # past the last page the explorer reads: it showed that one
+        {"page": "9" * 5000},  # past Python's longest int string: its own error message
         {"q": "_"},  # no word to the full-text index, which splits at "_": 200, nothing
     ],
 )
@@ -182,6 +184,8 @@ def test_a_filter_the_explorer_cannot_read_is_a_400_not_a_quiet_answer(
     status, body = get(explorer, "/", **params)
     assert status == "400 Bad Request", params
     assert "Bad request" in body
+    if "page" in params:
+        assert "page takes a whole number from 1 to 100000." in body
 
 
 def test_an_article_stored_after_the_explorer_started_is_found_by_its_page(

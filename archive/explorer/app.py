@@ -40,6 +40,7 @@ CHECK_EVERY = 2.0  # seconds between checks that the store grew
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _REPLAY_PATH = re.compile(rf"/{pages.COLLECTION}/(\d{{14}})(?:[a-z]{{2}}_)?/(.+)")
 MAX_QUERY_CHARACTERS = 200  # of a search; a longer one is refused, never cut
+MAX_PAGE = 100_000  # the last page number read; a later one is refused, never taken as it
 
 
 def on_host_of(page: str, link: str) -> str:
@@ -196,9 +197,11 @@ class Explorer:
         page number that is none, or a search longer than the explorer reads (never a part
         of it silently)."""
         number = params.get("page", "1").strip()
-        if not (number.isascii() and number.isdigit()) or int(number) < 1:
-            raise ValueError("page takes a whole number from 1.")
-        page = min(int(number), 100_000)
+        if not (
+            number.isascii() and number.isdigit() and len(number) <= len(str(MAX_PAGE))
+        ) or not (1 <= int(number) <= MAX_PAGE):
+            raise ValueError(f"page takes a whole number from 1 to {MAX_PAGE}.")
+        page = int(number)
         # Control characters are no text to search for, nor to write back into the page
         # (nor part of a topic or an outlet's name).
         asked = params.get("q", "")
