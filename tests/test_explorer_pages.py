@@ -574,3 +574,27 @@ def test_a_topic_asked_for_beyond_the_listed_ones_stays_chosen_in_the_form(
     assert numbers(page) == [302]
     (menu,) = re.findall(r'<select name="topic">(.*?)</select>', page)
     assert re.findall(r'<option value="([^"]*)" selected>', menu) == ["Topic 302"]
+
+
+def test_a_related_link_is_archived_by_its_newest_capture_that_replays(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A related page captured twice, its newest capture in a WARC file since removed, was
+    shown "not replayable" though its older capture replays."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    item = generated(store_lines(site_archive)[0], 2)
+    other = "https://www.cnn.com/2020/01/01/world/elsewhere/index.html"
+    item["relatedLinks"] = [{"url": other, "headline": "Elsewhere", "kind": "related"}]
+    with ArticleStore(data) as store:
+        store.add(item)
+    (data / "warc" / "a.warc.gz").write_bytes(b"a record")
+    older = _cdxj_line(other, "20200101120000", "200", "text/html")
+    newer = _cdxj_line(other, "20200201120000", "200", "text/html").replace("a.warc", "gone.warc")
+    (data / "warc" / "index.cdxj").write_text(older + newer, "utf-8")
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
+        page = _read(f"{url}/article/{item['articleId']}")
+    (out,) = re.findall(r'<ul class="links-out">(.*?)</ul>', page)
+    assert f'href="/news/20200101120000/{other}">archived 2020-01-01 12:00:00Z</a>' in out
+    assert "not replayable" not in out

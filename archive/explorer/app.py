@@ -242,6 +242,13 @@ class Explorer:
         captures = sorted(
             {c for url in urls for c in self.captures.lookup(url)}, key=lambda c: c.timestamp
         )
+        present: dict[str, bool] = {}  # WARC file name: whether it is there
+
+        def replays(capture: Capture) -> bool:
+            if capture.filename not in present:
+                present[capture.filename] = missing_file(self.data / "warc", capture) is None
+            return present[capture.filename]
+
         out_links = []
         for link in queries.links_out(self.db, article_id, pages.MAX_LINKS):
             every = self.captures.lookup(link["url"]) or self.captures.lookup(
@@ -250,11 +257,11 @@ class Explorer:
             target = None
             if link["target_id"] is None:
                 target = self._through_redirects(every)
-            out_links.append((link, newest_page(every), target))
-        every = captures + [c for _link, c, _target in out_links if c is not None]
-        missing = {
-            missing_file(self.data / "warc", c) for c in {c.filename: c for c in every}.values()
-        }
+            # The newest capture that replays, if one does (a WARC file may be gone).
+            held = [c for c in every if replays(c)]
+            out_links.append((link, newest_page(held) or newest_page(every), target))
+        shown = captures + [c for _link, c, _target in out_links if c is not None]
+        missing = frozenset(c.filename for c in shown if not replays(c))
         return pages.article(
             row,
             queries.authors(self.db, article_id),
@@ -263,7 +270,7 @@ class Explorer:
             captures,
             out_links,
             queries.links_in(self.db, article_id, pages.MAX_LINKS),
-            frozenset(name for name in missing if name is not None),
+            missing,
             (
                 queries.links_out_count(self.db, article_id),
                 queries.links_in_count(self.db, article_id),
