@@ -49,8 +49,9 @@ def write_report(runs_dir: Path, report: dict[str, Any]) -> Path:
 
 
 def read_reports(runs_dir: Path, unreadable: list[str] | None = None) -> list[dict[str, Any]]:
-    """The run reports in `runs_dir`, by name; each file that is none (torn, empty, not an
-    object of the report's shape) is left out and named in `unreadable`, with why."""
+    """The run reports in `runs_dir`, in the order the runs started (:func:`run_order`);
+    each file that is none (torn, empty, not an object of the report's shape) is left out
+    and named in `unreadable`, with why."""
     reports = []
     for path in sorted(runs_dir.glob("*.json")):
         try:
@@ -65,7 +66,18 @@ def read_reports(runs_dir: Path, unreadable: list[str] | None = None) -> list[di
                 unreadable.append(f"{path}: not a run report of this version's shape")
             continue
         reports.append(report)
-    return reports
+    return sorted(reports, key=run_order)
+
+
+def run_order(report: dict[str, Any]) -> tuple[str, int, str]:
+    """When the run started: ``startTimeExact``; a report of an earlier version has only the
+    second, then its PID (a run id's text puts ``-1000`` before ``-999``)."""
+    exact = str(report.get("startTimeExact") or "")
+    start = str(report.get("startTime") or "")
+    if not exact and start.endswith("Z"):
+        exact = start[:-1] + ".000000Z"
+    pid = str(report.get("runId") or "").rpartition("-")[2]
+    return exact, int(pid) if pid.isdigit() else 0, str(report.get("worker") or "")
 
 
 @cache
@@ -154,6 +166,8 @@ def _add_into(run: dict[str, Any], report: dict[str, Any]) -> None:
         known["examples"] = (known.get("examples", []) + entry.get("examples", []))[:5]
     run["errors"] = errors
     run["startTime"] = min(str(run.get("startTime", "")), str(report.get("startTime", "")))
+    if run.get("startTimeExact") and report.get("startTimeExact"):
+        run["startTimeExact"] = min(str(run["startTimeExact"]), str(report["startTimeExact"]))
     run["endTime"] = max(str(run.get("endTime", "")), str(report.get("endTime", "")))
     run["durationSeconds"] = max(
         float(run.get("durationSeconds") or 0), float(report.get("durationSeconds") or 0)

@@ -549,6 +549,7 @@ def build_report(
         "software": f"newsarchive/{__version__}",
         "spiders": list(options.spiders),
         "startTime": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "startTimeExact": started.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "endTime": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "durationSeconds": round(duration, 3),
         "finishReasons": finish_reasons,

@@ -84,6 +84,32 @@ def test_runs_table(two_runs: Path) -> None:
     assert [row.split()[0] for row in last.stdout.splitlines()[1:]] == [second["runId"]]
 
 
+def test_runs_started_in_one_second_are_listed_by_their_start(
+    two_runs: Path, tmp_path: Path
+) -> None:
+    """Two runs started in the same second were listed by their run ids, whose PIDs sort
+    as text (``-1000`` before ``-999``) whatever their order: they are listed by start."""
+    first, second = reports(two_runs)
+    assert first["startTimeExact"] < second["startTimeExact"]
+    assert first["startTimeExact"].startswith(first["startTime"][:-1] + ".")
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    # PID 999 started first, in the same second as PID 1000.
+    for pid, moment in (("1000", "00.700000Z"), ("999", "00.100000Z")):
+        report = {**first, "runId": f"20261121T091700Z-{pid}", "startTime": "2026-11-21T09:17:00Z"}
+        report["startTimeExact"] = f"2026-11-21T09:17:{moment}"
+        jsonschema.Draft202012Validator(SCHEMA).validate(report)
+        (runs / f"{report['runId']}.json").write_text(json.dumps(report))
+    # A report of an earlier version, with no exact start: by its PID within the second.
+    old = {**first, "runId": "20261121T091659Z-30000", "startTime": "2026-11-21T09:16:59Z"}
+    old.pop("startTimeExact")
+    (runs / f"{old['runId']}.json").write_text(json.dumps(old))
+    result = run_cli("runs", "--data", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    listed = [row.split()[0] for row in result.stdout.splitlines()[1:]]
+    assert listed == [old["runId"], "20261121T091700Z-999", "20261121T091700Z-1000"]
+
+
 def test_runs_table_of_old_and_odd_reports() -> None:
     table = format_table([{"runId": "r1", "exitCode": 75}, {}])
     assert table.splitlines()[1].split()[0] == "r1" and table.splitlines()[1].endswith("75")
