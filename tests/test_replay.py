@@ -273,6 +273,27 @@ def test_replay_needs_no_network(
     assert stores_equal(site_archive, fresh) == []
 
 
+def test_each_folder_is_walked_once(
+    site_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folders given were walked twice: once to check they hold archives, once to
+    replay them (on a large tree of files, or a network mount, twice the listing)."""
+    from archive.warc.read import sources
+
+    walked: list[str] = []
+    walk = sources.os.walk
+
+    def counting(folder: Any, *args: Any, **kwargs: Any) -> Any:
+        walked.append(str(folder))
+        return walk(folder, *args, **kwargs)
+
+    monkeypatch.setattr(sources.os, "walk", counting)
+    out = tmp_path / "items.jsonl"
+    assert main(["replay", str(site_archive / "warc"), "--out", str(out), "--jobs", "1"]) == 0
+    assert walked == [str(site_archive / "warc")]
+    assert read_items(out)
+
+
 def test_waiting_captures_are_bounded_by_the_window() -> None:
     source = Source("foreign.warc")
     planner = Planner(window=10)

@@ -162,12 +162,14 @@ def run(options: argparse.Namespace) -> int:
             raise UsageError(f"no such file or folder: {path}")
     from ..warc.read.sources import find_sources
 
-    if not find_sources(options.paths):  # folders only: a file named is read whatever it is
-        raise UsageError(f"no WARC or WACZ files in {' '.join(map(str, options.paths))}")
     if options.cluster:
         # A cluster's workers run in folders (on machines) of their own: they open the
         # archives by the paths given, which must not be relative to this one.
         options.paths = [os.path.abspath(path) for path in options.paths]
+    # The folders are walked once: the archives found are the ones replayed.
+    found = find_sources(options.paths)
+    if not found:  # folders only: a file named is read whatever it is
+        raise UsageError(f"no WARC or WACZ files in {' '.join(map(str, options.paths))}")
     if options.diff is not None and options.store is not None:
         raise UsageError("--diff only shows changes; it cannot be combined with --store")
     if options.all_captures and (options.store is not None or options.diff is not None):
@@ -259,7 +261,7 @@ def run(options: argparse.Namespace) -> int:
         # A store checks every line it writes: the items need no check of their own then.
         shares_terminal = _is_tty(out or sys.stdout) and _is_tty(sys.stderr)
         report = replay(
-            options.paths,
+            found,
             sink,
             jobs=jobs,
             sites=sites,

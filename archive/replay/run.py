@@ -186,8 +186,17 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def _sources(paths: Sequence[str | os.PathLike[str]] | Sequence[Source]) -> list[Source]:
+    """The archives under `paths`; archives found already (by a command that checked there
+    are some) are not looked for again."""
+    found = [path for path in paths if isinstance(path, Source)]
+    if len(found) == len(paths):
+        return found
+    return find_sources(path for path in paths if not isinstance(path, Source))
+
+
 def replay(
-    paths: Sequence[str | os.PathLike[str]],
+    paths: Sequence[str | os.PathLike[str]] | Sequence[Source],
     sink: ItemSink,
     *,
     jobs: int = 1,
@@ -211,7 +220,7 @@ def replay(
     same. `on_outcome` hears of each capture that gave no item (``replay --diff``).
     """
     err = err if err is not None else sys.stderr
-    sources = find_sources(paths)
+    sources = _sources(paths)
     report = ReplayReport()
     total = 0
     for source in sources:
