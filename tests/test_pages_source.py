@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
 from lxml import html
 
-from crawler.pages import detect_source
+from crawler.pages import analyse, detect_source
+from crawler.pages.outlets import by_name
 
 MIRROR = "http://mirror.example/x"
 
@@ -40,3 +46,39 @@ def test_the_json_ld_publisher_names_the_outlet_not_any_string_of_it() -> None:
     listed = ld('[{"@type": "NewsArticle", "publisher": [{"name": "CNN International"}]}]')
     assert detect_source(MIRROR, listed) == "cnn"
     assert detect_source(MIRROR, ld('{"headline": "CNN names a chief"}')) is None
+
+
+SITE = Path(__file__).resolve().parent.parent / "archive" / "testsite" / "site"
+
+
+@pytest.mark.parametrize(
+    ("source", "path"),
+    [
+        ("cnn", "/2013/01/29/world/africa/mali-timbuktu-retaken/index.html"),
+        ("reuters", "/article/2013/01/17/us-mali-algeria-idUSBRE90G0XY20130117"),
+    ],
+)
+def test_a_mirrored_page_stating_no_address_is_identified_under_its_outlets_host(
+    source: str, path: str
+) -> None:
+    """A page fetched from a mirror (the test site on 127.0.0.1:PORT) with no canonical
+    link nor og:url had the mirror's host and port as its canonicalUrl, and an articleId
+    of the mirror's ("127-..."), which changed with the port."""
+    file = SITE / source / path.lstrip("/")
+    body = (file / "index.html" if file.is_dir() else file).read_bytes()
+    body = re.sub(rb'<link rel="canonical"[^>]*>|<meta property="og:url"[^>]*>', b"", body)
+    headers = {"Content-Type": "text/html; charset=utf-8"}
+    declared = by_name(source)
+    assert declared is not None
+    items = []
+    for port in (8300, 18301):
+        url = f"http://127.0.0.1:{port}{path}"
+        article = analyse(url, headers, body, source=source).article
+        assert article is not None
+        assert article["url"] == url  # the address fetched, port included
+        assert urlsplit(article["canonicalUrl"]).hostname in declared.same_site_hosts
+        assert article["articleId"].startswith(f"{source}-")
+        assert all("127.0.0.1" not in link["url"] for link in article["relatedLinks"])
+        items.append(article)
+    assert items[0]["articleId"] == items[1]["articleId"]
+    assert items[0]["canonicalUrl"] == items[1]["canonicalUrl"]

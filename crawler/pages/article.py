@@ -20,7 +20,14 @@ from .bylines import parse_byline
 from .dates import EDITION_PLACES, parse_date, parse_iso, reads_as_date
 from .outlets import outlets
 from .text import normalize_space, strip_suffixes, text_of
-from .urls import article_id, canonicalize_url, dedup_key, link_home, same_page_form
+from .urls import (
+    article_id,
+    canonicalize_url,
+    dedup_key,
+    link_home,
+    off_the_mirror,
+    same_page_form,
+)
 
 
 @cache
@@ -181,7 +188,8 @@ class ArticlePage:
     @once
     def canonical_url(self) -> str:
         stated = self.ctx.link_rel("canonical") or self.ctx.meta("og:url")
-        return canonicalize_url(stated or self.ctx.url, base=self.ctx.url)
+        canonical = canonicalize_url(stated or self.ctx.url, base=self.ctx.url)
+        return off_the_mirror(canonical, self.ctx.url, self.SOURCE or self.ctx.source)
 
     # -- text fields --------------------------------------------------------------------
     @once

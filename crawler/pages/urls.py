@@ -141,6 +141,26 @@ def link_home(link: str, page_url: str, canonical_url: str) -> str:
     return urlunsplit((home.scheme, home.netloc, target.path, target.query, ""))
 
 
+def off_the_mirror(canonical_url: str, page_url: str, source: str | None) -> str:
+    """`canonical_url` of a page a mirror served (a host none of the outlet's, such as a
+    test server) that names the mirror itself (no canonical link or og:url, or a relative
+    one), moved to the outlet's own host, that of its first start point: a mirror's host
+    and port never reach an item's identity. Any other canonical URL is returned as it is."""
+    outlet = next((o for o in outlets() if o.name == source), None)
+    if outlet is None or not outlet.start_points:
+        return canonical_url
+    page, home = urlsplit(page_url), urlsplit(canonical_url)
+    if outlet_of_host(page.hostname) is not None or home.netloc != _netloc(page_url):
+        return canonical_url
+    own = urlsplit(outlet.start_points[0])
+    return urlunsplit((own.scheme, own.netloc, home.path, home.query, ""))
+
+
+def _netloc(url: str) -> str:
+    """The host and port of `url` as its canonical form writes them."""
+    return urlsplit(canonicalize_url(url)).netloc
+
+
 @lru_cache(maxsize=64)
 def _mirror(page_url: str, canonical_url: str) -> tuple[str, SplitResult] | None:
     """Where `page_url` is on a mirror: the mirror's canonical host and port, and the parts
