@@ -41,7 +41,7 @@ WARC_NOT_INDEXED_STAT = WARC_STATS + "not_indexed"  # files the CDXJ index skipp
 VIA_STATS = "newsarchive/via/"  # crawl --via: what was asked of the archive, summed in the report
 VIA_ANSWERED_STAT = VIA_STATS + "answered"  # pages answered by a capture
 VIA_NOT_ARCHIVED_STAT = VIA_STATS + "not_archived"  # pages with no capture in the window
-VIA_LOOKUPS_STAT = VIA_STATS + "lookups"  # index lookups sent to the archive
+VIA_LOOKUPS_STAT = VIA_STATS + "lookups"  # index lookups asked of the archive, answered or not
 VIA_LOOKUPS_CACHED_STAT = VIA_STATS + "lookups_cached"  # answered by the lookup cache
 # The archive's own requests and answers (index, captures): not pages, taken off the totals.
 VIA_INTERNAL_REQUESTS_STAT = VIA_STATS + "internal/request_count"

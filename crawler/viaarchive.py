@@ -483,8 +483,8 @@ class ViaArchiveMiddleware:
         headers = {}
         if isinstance(self.archive, TimeGateArchive):
             headers = self.archive.lookup_headers(self.at)
+        self.stats.inc_value(VIA_LOOKUPS_STAT)  # asked, whether the archive answers or not
         response = await self.download(self.internal(lookup, headers), "index")
-        self.stats.inc_value(VIA_LOOKUPS_STAT)
         cut = truncation_reason(response)
         if cut:  # some of the captures listed: never taken (nor remembered) for all there are
             raise ViaArchiveFailure(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import FAST, cli_env, line_server, run_cli, store_lines
+from .conftest import FAST, cli_env, free_port, line_server, run_cli, store_lines
 from .servers.pastarchive import GAO, TIMBUKTU
 from .test_via_archive import crawl_via, records, report
 
@@ -742,3 +742,15 @@ def test_a_redirect_to_a_timestamp_no_calendar_has_is_refused_cleanly(
     assert "ValueError" not in (tmp_path / "runs").joinpath(
         report(tmp_path)["runId"] + ".log"
     ).read_text("utf-8")
+
+
+def test_a_lookup_the_archive_did_not_answer_is_counted_as_asked(tmp_path: Path) -> None:
+    """The report counted only the lookups the archive answered well: an archive down
+    (unreachable, or answering 5xx) was asked its lookups, and the report said 0."""
+    down = f"http://127.0.0.1:{free_port()}/coll"
+    result = crawl_via(tmp_path, down, "20130129", "--depth", "0", "-s", "RETRY_TIMES=1")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    found = report(tmp_path)
+    assert found["errors"]["archive_down"]["count"] == 1
+    assert found["archive"]["lookups"] == 1 and found["archive"]["captures"] == 0
+    assert found["archive"]["requests"] == 2  # the lookup and its retry
