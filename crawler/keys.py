@@ -9,6 +9,9 @@ HOPS = "newsarchive_hops"  # related-coverage hops from a start article (the spi
 START = "newsarchive_start"  # the page is a start point: its listing links are followed
 KIND = "newsarchive_kind"  # why it is requested: start, listing, article, related, inline
 WARC_META = "newsarchive_warc"  # the RecordLocation of the response's WARC record
+# A revisit's: the RecordLocation of the response archived first with its payload (a run
+# killed before storing its article archived it), where replay takes its article from.
+FIRST_ARCHIVED = "newsarchive_first_archived"
 LINKS = "newsarchive_links"  # an article's chosen links, recorded in the fetch history
 KNOWN = "newsarchive_known"  # the FetchRecord a conditional request came from
 TRUNCATED = "newsarchive_truncated"  # WARC-Truncated reason of a cut response: length, time

@@ -22,6 +22,7 @@ from archive.validate import problems
 from .diskfull import disk_full, stop_for_disk_full, watch
 from .keys import ARTICLE_STATS, ERROR_STATS, EXAMPLES, STORE_LOCKED_STAT
 from .linkpolicy import dedup_key
+from .pages.capture import iso_seconds
 from .pages.outlets import names as outlet_names
 from .state import crawl_state, history_context
 
@@ -222,6 +223,7 @@ class StorePipeline:
             self.unstored.append(article)
             return item
         try:
+            article = self._as_first_archived(article)
             decision = self.store.add(article)
         except InvalidLineError as exc:
             self.stats.inc_value(ERROR_STATS + "invalid_item")
@@ -257,6 +259,22 @@ class StorePipeline:
             # validators and a later run fetches it whole again.
             raise DropItem(f"older than the stored version, not stored: {article.get('url')}")
         return item
+
+    def _as_first_archived(self, article: dict[str, Any]) -> dict[str, Any]:
+        """A page fetched again with the payload archived first by a run that never stored
+        its article (killed, its store locked or its disk full): stored from that record, at
+        its capture time, as replay gives it, unless the store holds a version as recent."""
+        spider = self.crawler.spider
+        record_id = (article.get("warc") or {}).get("recordId")
+        first = getattr(spider, "first_archived", {}).pop(record_id, None) if record_id else None
+        if first is None:
+            return article
+        captured = iso_seconds(first.date)
+        known = self.store.index.latest(str(article.get("articleId")))
+        if known is not None and not (known.captured and known.captured < captured):
+            return article  # replay takes the revisit, a version after the stored one
+        metadata = {**article["metadata"], "dateDownloaded": captured}
+        return {**article, "warc": first.as_provenance(), "metadata": metadata}
 
     def _flush(self) -> None:
         try:

@@ -50,6 +50,7 @@ from .handlers import Wire, cut_by_reset
 from .keys import (
     ARCHIVE_REQUEST,
     FETCH_START,
+    FIRST_ARCHIVED,
     HOPS,
     KNOWN,
     MEMENTO,
@@ -172,6 +173,10 @@ class WarcRecorder:
             stop_for_disk_full(self.crawler, f"writing WARC files in {self.writer.directory}", exc)
             return
         request.meta[WARC_META] = location
+        if revisit is not None and revisit.profile == IDENTICAL_PAYLOAD and back_to is None:
+            first = self._first_archived(capture.url, digest)
+            if first is not None:
+                request.meta[FIRST_ARCHIVED] = first
         self.stats.inc_value(WARC_RECORDS_STAT, 2 if capture.request is not None else 1)
         if revisit is not None:
             self.stats.inc_value(f"newsarchive/warc/revisits/{revisit.profile}")
@@ -267,6 +272,20 @@ class WarcRecorder:
         latest = self.digests.latest(capture.url)
         back_to = earlier if latest is not None and latest.digest != earlier.digest else None
         return _refers_to(IDENTICAL_PAYLOAD, earlier), back_to
+
+    def _first_archived(self, url: str, digest: str) -> RecordLocation | None:
+        """The response record holding `url`'s payload of `digest`, archived before."""
+        earlier = self.digests.lookup(url, digest) if self.digests is not None else None
+        if earlier is None:
+            return None
+        return RecordLocation(
+            filename=earlier.filename,
+            offset=earlier.offset,
+            length=earlier.length,
+            record_id=earlier.record_id,
+            payload_digest=earlier.digest or None,
+            date=earlier.date,
+        )
 
     def _capture(self, response: Response, request: Request, spider: Spider) -> Capture:
         started = request.meta.get(FETCH_START)

@@ -220,3 +220,29 @@ def test_killed_from_outside_as_the_archive_grows(
     found = versions(tmp_path)
     assert Counter(found) == Counter(set(found)), "duplicate store lines"
     assert set(found) == set(versions(clean))
+
+
+def test_a_page_archived_by_a_killed_run_is_stored_as_replay_gives_it(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """A run killed after archiving a page, before storing its article: the next run fetched
+    it again (the same payload, a revisit record) and stored the article as of that revisit,
+    where replaying the WARC files gives it as of the capture first archived."""
+    data = tmp_path / "data"
+    killed = crawl(site, data, *switch_settings("response_downloaded", 3))
+    assert killed.returncode == -signal.SIGKILL
+    assert store_lines(data) == []
+    first_files = {p.name.removesuffix(".open") for p in (data / "warc").glob("*.warc.gz*")}
+    final = crawl(site, data)
+    assert final.returncode == 0, final.stderr
+    out = tmp_path / "replayed.jsonl"
+    replayed = run_cli("replay", str(data / "warc"), "--out", str(out), "--jobs", "1")
+    assert replayed.returncode == 0, replayed.stderr
+    stored = {line["articleId"]: line for line in store_lines(data)}
+    items = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert {item["articleId"] for item in items} == set(stored)
+    for item in items:
+        line = stored[item["articleId"]]
+        assert (line["warc"], line["metadata"]) == (item["warc"], item["metadata"]), item["url"]
+    # The page the killed run archived is stored from its record there.
+    assert any(line["warc"]["filename"] in first_files for line in stored.values())

@@ -28,6 +28,7 @@ from ..keys import (
     CUT_SHORT_STAT,
     ERROR_STATS,
     EXAMPLES,
+    FIRST_ARCHIVED,
     HOPS,
     KIND,
     LINKS,
@@ -79,6 +80,8 @@ class NewsSpider(Spider):
         if isinstance(start_url, str):
             start_url = [u for u in start_url.split(",") if u]
         self.start_urls_given: list[str] = list(start_url or [])
+        # Revisit record id -> the response archived first with its payload (crawler.recorder).
+        self.first_archived: dict[str, Any] = {}
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -353,6 +356,11 @@ class NewsSpider(Spider):
     def finish_item(self, article: dict[str, Any], response: Response) -> dict[str, Any]:
         """Add what only the crawl knows: the capture time and the WARC record's location."""
         location = response.meta.get(WARC_META)
+        first = response.meta.get(FIRST_ARCHIVED)
+        if location is not None and first is not None:
+            # Stored as of that record when the store holds nothing as recent (its article
+            # never stored): as replay of the WARC files gives it (crawler.pipelines).
+            self.first_archived[location.record_id] = first
         if location is not None:
             return capture_item(
                 article,
