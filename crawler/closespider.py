@@ -4,7 +4,8 @@ A graceful close waits for every request in the downloader: a retry waiting out 
 ``Retry-After`` (up to ``NEWSARCHIVE_RETRY_MAX_DELAY``), and requests queued behind
 ``DOWNLOAD_DELAY``, each sent a delay after the one before. The run went on past its bound,
 fetching and storing pages. Closing cuts the waits and fails the queued requests as
-:class:`LeftForNextRun`; their pages stay in the frontier, so the next run fetches them.
+:class:`LeftForNextRun`, and a close by time (``--max-runtime``, a signal) cuts the downloads
+under way; their pages stay in the frontier, so the next run fetches them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.extensions.closespider import CloseSpider
 from twisted.python.failure import Failure
 
-from .keys import KIND
+from .handlers import cut_downloads
+from .keys import CUT_SHORT_STAT, KIND
 from .retry import cut_waits
 
 logger = logging.getLogger(__name__)
@@ -106,8 +108,22 @@ def drop_queued(
     return dropped
 
 
+def cut_under_way(crawler: Any) -> int:
+    """The run closes (a signal, ``--max-runtime``): `crawler`'s downloads under way are cut
+    now, not waited for up to ``DOWNLOAD_TIMEOUT``; nothing of them is archived or stored,
+    and their pages stay in the frontier for the next run. Returns how many were cut."""
+    if crawler.stats is not None:
+        crawler.stats.set_value(CUT_SHORT_STAT, 1)
+    cut = cut_downloads(crawler)
+    if cut:
+        logger.info("closing: %d downloads under way cut, left for the next run", cut)
+    return cut
+
+
 class GracefulCloseSpider(CloseSpider):
     def _close_spider(self, reason: str) -> None:
         cut_waits()
         stop_sending(self.crawler)
+        if reason == "closespider_timeout":  # --max-runtime: a bound of time, kept
+            cut_under_way(self.crawler)
         super()._close_spider(reason)

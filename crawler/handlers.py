@@ -206,6 +206,7 @@ class TimedHTTPDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self._pool._factory = _WireFactory
+        self._under_way: set[Any] = set()  # the downloads' deferreds, for cut_downloads()
 
     async def download_request(self, request: Request) -> Response:
         request.meta[FETCH_START] = time.time()
@@ -220,11 +221,41 @@ class TimedHTTPDownloadHandler(HTTP11DownloadHandler):
             crawler=self._crawler,
             tls_verbose_logging=self._tls_verbose_logging,
         )
+        deferred = agent.download_request(request)
+        self._under_way.add(deferred)
         try:
             with http11.wrap_twisted_exceptions():
-                return await maybe_deferred_to_future(agent.download_request(request))
+                return await maybe_deferred_to_future(deferred)
         except http11.ResponseDataLossError:
             if not self._fail_on_dataloss_warned:
                 http11.logger.warning(http11.get_dataloss_msg(request.url))
                 self._fail_on_dataloss_warned = True
             raise
+        finally:
+            self._under_way.discard(deferred)
+
+    def cut(self) -> int:
+        """Cancel the downloads under way (their connections closed, nothing of them
+        handed on); returns how many."""
+        under_way = list(self._under_way)
+        self._under_way.clear()
+        for deferred in under_way:
+            deferred.cancel()
+        return len(under_way)
+
+
+def cut_downloads(crawler: Any) -> int:
+    """Cancel `crawler`'s downloads under way, so that a closing run need not wait for them
+    (up to ``DOWNLOAD_TIMEOUT``); returns how many. Downloads of other crawlers in the
+    process go on."""
+    try:
+        downloader = crawler.engine.downloader
+    except (AttributeError, RuntimeError):  # not started: nothing under way
+        return 0
+    handlers = getattr(getattr(downloader, "handlers", None), "_handlers", {})
+    unique = {id(handler): handler for handler in handlers.values()}
+    return sum(
+        handler.cut()
+        for handler in unique.values()
+        if isinstance(handler, TimedHTTPDownloadHandler)
+    )

@@ -24,6 +24,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
 from .handlers import stopping
+from .keys import CUT_SHORT_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +120,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception, spider: Any = None
     ) -> Request | Response | None:
-        if isinstance(exception, (DNSLookupError, CannotResolveHostError)) or stopping():
-            return None  # not retried: no such host, or a second signal cut the download
+        stats = self.crawler.stats
+        cut = stopping() or bool(stats is not None and stats.get_value(CUT_SHORT_STAT))
+        if isinstance(exception, (DNSLookupError, CannotResolveHostError)) or cut:
+            return None  # not retried: no such host, or the closing run cut the download
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
         retry = self._retry(request, exception)

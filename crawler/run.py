@@ -33,7 +33,7 @@ from archive.wording import counted
 
 from . import settings as defaults
 from .budget import OVER_LIMIT_STAT, PAGE_LIMIT_REASON
-from .closespider import NOT_SENT_STAT, stop_sending
+from .closespider import NOT_SENT_STAT, cut_under_way, stop_sending
 from .diskfull import DISK_FULL as DISK_FULL_REASON
 from .diskfull import DISK_FULL_STAT
 from .handlers import abort_downloads, scrapy_version_problem
@@ -360,10 +360,12 @@ def _process_class(base: type) -> type:
             reactor.callFromThread(self._stop_sending)
 
         def _stop_sending(self) -> None:
-            """No wait before a retry, no request queued behind DOWNLOAD_DELAY sent."""
+            """No wait before a retry, no request queued behind DOWNLOAD_DELAY sent, no
+            download under way waited for."""
             cut_waits()
             for crawler in self.crawlers:
                 stop_sending(crawler)
+                cut_under_way(crawler)  # not waited for, up to DOWNLOAD_TIMEOUT
 
         def _signal_again(self, signum: int, frame: Any) -> None:
             """A second signal: cut the downloads under way, so the graceful stop ends now
