@@ -1,13 +1,15 @@
 """``-s NAME=VALUE`` checked before a crawl starts: a value its setting cannot take is a
 configuration error named by the setting (exit 2), not a crash in the middle of a run.
 
-A value is read as its default's type (bool, int, float, dict, list); a few settings have
-their own rule. ``NEWSARCHIVE_*`` names that no default declares are typos: warned about.
+A value is read as its default's type (bool, int, float, dict, list), a number within its
+setting's range (:func:`_in_range`); a few settings have their own rule. ``NEWSARCHIVE_*``
+names that no default declares are typos: warned about.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -54,6 +56,38 @@ RULES: dict[str, Callable[[Any], None]] = {
 }
 
 
+# Settings whose number must be above 0: without it nothing is ever sent (a crawl that hangs
+# for good), every download fails at once, or no file or batch can hold a record.
+POSITIVE = frozenset(
+    {
+        "CONCURRENT_REQUESTS",
+        "CONCURRENT_REQUESTS_PER_DOMAIN",
+        "DOWNLOAD_TIMEOUT",
+        "AUTOTHROTTLE_TARGET_CONCURRENCY",
+        "NEWSARCHIVE_VIA_CONCURRENCY",
+        "NEWSARCHIVE_WARC_MAX_SIZE",
+        "NEWSARCHIVE_STORE_BATCH_SIZE",
+        "NEWSARCHIVE_REFUSAL_AFTER",
+        "NEWSARCHIVE_STATE_LEASE_SECONDS",
+        "NEWSARCHIVE_STATE_POLL_SECONDS",
+        "NEWSARCHIVE_ROBOTS_MAX_BYTES",
+        "NEWSARCHIVE_GUARDS_MAX_URL_LENGTH",
+    }
+)
+
+
+def _in_range(name: str, number: float) -> None:
+    """Every number is finite; this project's numbers (counts, sizes, seconds) are not
+    negative, and those of :data:`POSITIVE` are above 0. Scrapy's own may be negative
+    (``DEPTH_PRIORITY = -1``)."""
+    if not math.isfinite(number):
+        raise ValueError("not a finite number")
+    if name in POSITIVE and number <= 0:
+        raise ValueError("must be above 0")
+    if number < 0 and hasattr(project_settings, name):
+        raise ValueError("must not be negative")
+
+
 def defaults() -> Settings:
     settings = Settings()
     settings.setmodule(project_settings, priority="project")
@@ -77,8 +111,10 @@ def check_value(name: str, value: Any, default: Any) -> None:
             probe.getbool(name)
         elif isinstance(default, int):
             _number(probe.getint, name, "a whole number")
+            _in_range(name, probe.getint(name))
         elif isinstance(default, float):
             _number(probe.getfloat, name, "a number")
+            _in_range(name, probe.getfloat(name))
         elif isinstance(default, dict):
             try:
                 probe.getdict(name)

@@ -11,6 +11,7 @@ import pytest
 
 from archive import __version__
 from archive.cli import main
+from crawler.settingscheck import check_overrides
 
 from .conftest import REPO, cli_env, run_cli
 
@@ -186,3 +187,36 @@ def test_the_test_site_on_a_port_whose_next_is_past_the_last_is_one_line() -> No
     )  # fmt: skip
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and "--port takes a number" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "CONCURRENT_REQUESTS_PER_DOMAIN=0",  # nothing was ever sent: the run hung for good
+        "CONCURRENT_REQUESTS=0",
+        "DOWNLOAD_TIMEOUT=0",  # every download failed at once, as a timeout
+        "DOWNLOAD_TIMEOUT=-1",
+        "DOWNLOAD_DELAY=-1",
+        "DOWNLOAD_DELAY=nan",
+        "RETRY_TIMES=-1",
+        "NEWSARCHIVE_WARC_MAX_SIZE=0",
+        "NEWSARCHIVE_STORE_LOCK_TIMEOUT=inf",
+    ],
+)
+def test_a_setting_out_of_its_range_is_a_usage_error(
+    setting: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A value of the right type outside what its setting can take started the run: it
+    failed every request, or hung without sending one (a cron run that never ends)."""
+    data = tmp_path / "data"
+    args = ["crawl", "cnn", "--data", str(data), "--start-url", "http://127.0.0.1:9/"]
+    assert main([*args, "-s", setting]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsarchive: -s {setting.split('=')[0]}: ") and err.count("\n") == 1
+    assert not data.exists()
+
+
+def test_settings_in_range_and_negative_priorities_are_taken() -> None:
+    assert (
+        check_overrides({"DOWNLOAD_DELAY": "0", "DEPTH_PRIORITY": "-1", "RETRY_TIMES": "0"}) == []
+    )
