@@ -220,3 +220,25 @@ def test_settings_in_range_and_negative_priorities_are_taken() -> None:
     assert (
         check_overrides({"DOWNLOAD_DELAY": "0", "DEPTH_PRIORITY": "-1", "RETRY_TIMES": "0"}) == []
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["crawl", "cnn", "--start-url", "http://127.0.0.1:9/", "--data", ""],
+        ["demo", "--data", ""],
+        ["runs", "--data", ""],
+        ["articles", "--data", ""],
+        ["store", "rebuild", "--data", ""],
+        ["index", "--data", ""],
+        ["replay", "nowhere.warc.gz", "--store", ""],
+    ],
+    ids=lambda args: args[0],
+)
+def test_an_empty_data_directory_is_a_usage_error(args: list[str], tmp_path: Path) -> None:
+    """``--data ""`` (a cron line's unset variable, quoted) was the current folder: a crawl
+    wrote its archive and store wherever cron happened to run it."""
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "an empty path names no folder" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
+
+
+def folder(text: str) -> Path:
+    """A data directory given on the command line: an empty one (a cron line's variable
+    that was never set) names no folder, never the current one."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path names no folder")
+    return Path(text)
 
 
 def refuse_newer(data: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from crawler.pages.outlets import names as outlet_names
 
 from ..cli import UsageError
-from . import refuse_newer
+from . import folder, refuse_newer
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+        "--data", type=folder, default=Path("data"), help="data directory (default ./data)"
     )
     parser.add_argument("--source", choices=outlet_names(), help="only this outlet")
     parser.add_argument(

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import folder
+
 COLLECTION = "news"
 
 
@@ -33,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+        "--data", type=folder, default=Path("data"), help="data directory (default ./data)"
     )
     parser.add_argument("--port", type=int, default=8080, help="port (default 8080; 0: any free)")
     parser.add_argument(

@@ -14,6 +14,7 @@ from crawler.pages.outlets import names as outlet_names
 
 from ..exitcodes import EPILOG
 from ..state import ENV as STATE_ENV
+from . import folder
 
 DEFAULT_DATA = Path("data")
 
@@ -36,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--data",
-        type=Path,
+        type=folder,
         default=None,
         help="data directory (default ./data; wins over -s NEWSARCHIVE_DATA_DIR)",
     )

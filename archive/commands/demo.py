@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..exitcodes import USAGE
+from . import folder
 
 # A loopback server needs none of the politeness a real site is owed.
 TEST_SERVER_SETTINGS = {
@@ -25,7 +26,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--data", type=Path, default=Path("demo-data"), help="data directory (default ./demo-data)"
+        "--data",
+        type=folder,
+        default=Path("demo-data"),
+        help="data directory (default ./demo-data)",
     )
     parser.set_defaults(run=run)
 

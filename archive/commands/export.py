@@ -11,7 +11,7 @@ from crawler.pages.outlets import names as outlet_names
 
 from ..cli import UsageError
 from ..wording import counted
-from . import refuse_newer
+from . import folder, refuse_newer
 from .articles import warnings_to_stderr
 
 
@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for sub, name in ((wacz, "OUT.wacz"), (sqlite, "OUT.db")):
         sub.add_argument("out", type=Path, metavar=name, help="the file to write (replaced)")
         sub.add_argument(
-            "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+            "--data", type=folder, default=Path("data"), help="data directory (default ./data)"
         )
         sub.add_argument("--source", choices=outlet_names(), help="only this outlet")
         sub.add_argument("--since", metavar="ISO", help="captured at or after (e.g. 2024-05-01)")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..exitcodes import ERRORS, OK
+from . import folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+        "--data", type=folder, default=Path("data"), help="data directory (default ./data)"
     )
     parser.set_defaults(run=run)
 

@@ -20,6 +20,7 @@ from crawler.pages.outlets import names as outlet_names
 from ..diskspace import is_disk_full
 from ..exitcodes import DISK_FULL, ERRORS, LOCKED, OK
 from ..wording import counted
+from . import folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--out", type=Path, metavar="FILE", help="write JSONL here (default stdout)"
     )
     parser.add_argument(
-        "--store", type=Path, metavar="DATA", help="add the items to the store of data dir DATA"
+        "--store", type=folder, metavar="DATA", help="add the items to the store of data dir DATA"
     )
     parser.add_argument(
         "--site",
@@ -82,7 +83,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--diff",
-        type=Path,
+        type=folder,
         metavar="OLD_STORE",
         help="store nothing; show per article and field what differs from data dir OLD_STORE",
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..lock import held, held_by
 from ..runs import merge_workers, read_reports
+from . import folder
 
 COLUMNS = (
     ("run", lambda r: r.get("runId", "?") + _workers(r)),
@@ -26,7 +27,6 @@ COLUMNS = (
     ("MB", lambda r: f"{_written(r) / 1e6:.2f}"),
     ("exit", lambda r: "-" if r.get("exitCode") is None else r.get("exitCode", "?")),
 )
-
 
 LEFT = (0, 1, 2, 4)  # run, status, started, spiders; numbers to the right
 
@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+        "--data", type=folder, default=Path("data"), help="data directory (default ./data)"
     )
     parser.add_argument("--last", type=int, default=0, metavar="N", help="only the last N runs")
     parser.set_defaults(run=run)

@@ -14,7 +14,7 @@ from crawler import settings as defaults
 
 from ..cli import UsageError
 from ..exitcodes import LOCKED
-from . import refuse_newer
+from . import folder, refuse_newer
 from .articles import warnings_to_stderr
 
 
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     for sub in (stats, rebuild):
         sub.add_argument(
-            "--data", type=Path, default=Path("data"), help="data directory (default ./data)"
+            "--data", type=folder, default=Path("data"), help="data directory (default ./data)"
         )
     parser.set_defaults(run=run)
 
