@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from importlib import import_module
@@ -27,6 +28,10 @@ COMMANDS = (
     "browse",
     "export",
 )
+
+
+# What a data directory or output the system refuses to let us write gives: a usage error.
+REFUSED = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 class UsageError(Exception):
@@ -74,6 +79,11 @@ def main(args: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:
+        if exc.errno in REFUSED:  # a read-only disk, a folder of another user's
+            verb = "write" if exc.errno == errno.EROFS else "use"
+            where = f" {exc.filename}" if exc.filename else ""
+            print(f"newsarchive: cannot {verb}{where}: {exc.strerror}", file=sys.stderr)
+            return USAGE
         if not is_disk_full(exc):
             print(f"newsarchive: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
             return CRASH

@@ -9,7 +9,8 @@ from typing import Any
 
 from crawler.pages.outlets import names as outlet_names
 
-from ..cli import UsageError
+from ..cli import REFUSED, UsageError
+from ..diskspace import is_disk_full
 from ..wording import counted
 from . import folder, refuse_newer
 from .articles import warnings_to_stderr
@@ -109,6 +110,8 @@ def export_wacz(options: argparse.Namespace, since: str | None, until: str | Non
         )
         return 1
     except (ExportError, OSError) as exc:
+        if isinstance(exc, OSError) and (exc.errno in REFUSED or is_disk_full(exc)):
+            raise  # the command line's one line: a usage error, or a full disk (74)
         print(f"newsarchive: {exc}", file=sys.stderr)
         return 1
     print(f"newsarchive: wrote {options.out}: {done.captures} captures, {done.bytes} bytes")

@@ -115,6 +115,35 @@ def test_read_only_data_directory_refused_before_any_fetch(tmp_path: Path) -> No
         assert sorted(p.name for p in data.iterdir()) == ["articles", "runs", "state", "warc"]
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["store", "rebuild", "--data", "DATA"],
+        ["replay", "DATA/warc", "--store", "DATA"],
+        ["export", "sqlite", "DISK/news.db", "--data", "DATA"],
+        ["export", "wacz", "DISK/news.wacz", "--data", "DATA"],
+    ],
+    ids=lambda command: "-".join(command[:2]),
+)
+def test_a_command_writing_to_a_read_only_disk_says_so_in_one_line(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """A store rebuilt, replayed into or exported onto a read-only mount (a snapshot, a
+    disk remounted read-only after errors) was an internal error (exit 70)."""
+    with mounted_tmpfs(tmp_path / "ro", "4m") as disk:
+        data = disk / "data"
+        routes = {"/": hub([article_path("x")]), article_path("x"): {"body": variant("x").decode()}}
+        with fault_server(tmp_path, {"main": routes}) as server:
+            assert crawl(data, server.url("main", "/")).returncode == 0
+        assert store_lines(data)
+        remount(disk, "ro")
+        args = [a.replace("DATA", str(data)).replace("DISK", str(disk)) for a in command]
+        result = run_cli(*args)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Read-only file system" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
 # -- a full disk --------------------------------------------------------------------------
 ARTICLES = [f"full-{n}" for n in range(8)]
 
