@@ -103,7 +103,14 @@ def _newer(value: Any, supported: int) -> bool:
 
 def _check_store_file(path: Path) -> None:
     """The first and last whole lines: where lines of another version would be."""
-    for raw in _edge_lines(path):
+    try:
+        edges = _edge_lines(path)
+    except OSError as exc:  # a folder where a month's file goes, a file we may not read
+        raise FormatError(
+            f"{path} cannot be read as a month of the store ({exc.strerror or exc}): move it "
+            "away; refused, nothing written"
+        ) from None
+    for raw in edges:
         try:
             line = json.loads(raw)
         except ValueError:

@@ -144,6 +144,26 @@ def test_a_command_writing_to_a_read_only_disk_says_so_in_one_line(
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", [["crawl", "cnn"], ["articles"], ["store", "stats"]])
+def test_a_folder_where_a_month_of_the_store_goes_is_one_line(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """``articles/articles-YYYY-MM.jsonl`` made a folder (a copy gone wrong, a sync tool):
+    every command, readers included, was an internal error (exit 70) and a crawl wrote no
+    report."""
+    data = tmp_path / "data"
+    (data / "articles" / "articles-2026-11.jsonl").mkdir(parents=True)
+    result = run_cli(
+        *command,
+        "--data",
+        str(data),
+        *(["--start-url", "http://127.0.0.1:9/"] if command[0] == "crawl" else []),
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "articles-2026-11.jsonl" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
 # -- a full disk --------------------------------------------------------------------------
 ARTICLES = [f"full-{n}" for n in range(8)]
 
