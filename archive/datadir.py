@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -40,9 +41,19 @@ def prepare(data_dir: Path) -> Path:
             if _STATE_DB.search(entry.name):
                 check_state_file(Path(entry.path))
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise DataDirError(f"data directory {data_dir} is not usable: {reason}") from exc
+        raise DataDirError(not_usable(data_dir, exc)) from exc
     return data_dir
+
+
+def not_usable(data_dir: Path, exc: OSError) -> str:
+    """The one line for a data directory the system refuses us, naming the path that failed
+    when it is not the directory itself (a file where its ``warc/`` folder goes)."""
+    reason = exc.strerror or str(exc)
+    where = str(exc.filename) if exc.filename is not None else ""
+    in_the_way = exc.errno in (errno.EEXIST, errno.ENOTDIR, errno.EISDIR)
+    if in_the_way and where and Path(where) != Path(data_dir):
+        reason = f"{where}: {reason}"
+    return f"data directory {data_dir} is not usable: {reason}"
 
 
 def check_state_file(path: Path) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import __version__
-from archive.datadir import DataDirError, check_parent, prepare
+from archive.datadir import DataDirError, check_parent, not_usable, prepare
 from archive.dataformat import FormatError
 from archive.dataformat import check as check_format
 from archive.dataformat import mark as mark_format
@@ -175,10 +175,7 @@ def run_crawl(options: CrawlOptions) -> int:
         if is_disk_full(exc):
             print(f"newsarchive: {disk_full_message(options.data_dir, exc)}", file=sys.stderr)
             return DISK_FULL
-        print(
-            f"newsarchive: data directory {options.data_dir} is not usable: {exc.strerror or exc}",
-            file=sys.stderr,
-        )
+        print(f"newsarchive: {not_usable(options.data_dir, exc)}", file=sys.stderr)
         return USAGE
     try:
         if lock.stale is not None:

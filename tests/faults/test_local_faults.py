@@ -54,6 +54,20 @@ def test_unusable_data_directory_refused_before_any_fetch(tmp_path: Path, where:
     assert blocker.read_text() == "not a directory"
 
 
+@pytest.mark.parametrize("name", ["warc", "articles", "runs", "state", "newsarchive.lock"])
+def test_a_part_of_the_data_directory_in_the_way_is_named(tmp_path: Path, name: str) -> None:
+    """A file where one of its folders goes (a folder where the lock goes): the line said
+    "data directory DATA is not usable: File exists", naming none of them."""
+    data = tmp_path / "data"
+    data.mkdir()
+    if name.endswith(".lock"):
+        (data / name).mkdir()
+    else:
+        (data / name).write_text("in the way")
+    line = refused_before_any_fetch(tmp_path, data)
+    assert str(data / name) in line, line
+
+
 def refused_before_any_fetch(tmp_path: Path, data: Path) -> str:
     """Crawl into `data`; assert exit 2, one line, nothing requested; return the line."""
     with fault_server(tmp_path, {"main": {"/": hub([article_path("x")])}}) as server:
