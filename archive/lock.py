@@ -55,7 +55,7 @@ class RunLock:
         if previous.get("pid"):
             # A holder named but the lock free: it died without releasing. (A live PID here
             # is a reused one: the lock itself says its holder is gone.)
-            self.stale = {**previous, "alive": pid_alive(int(previous["pid"]))}
+            self.stale = {**previous, "alive": pid_alive(_pid(previous["pid"]))}
         handle.seek(0)
         handle.truncate()
         handle.write(
@@ -144,6 +144,16 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _pid(value: Any) -> int:
+    """The PID a lock file names; 0 for what no process can have (a damaged file's text, a
+    list, true, a number past any PID)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 1 << 31:
+        return value
+    return 0
 
 
 def _read(handle: IO[str]) -> dict[str, Any]:

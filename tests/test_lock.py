@@ -89,6 +89,17 @@ def test_stale_lock_of_a_dead_process_is_taken_over_with_a_warning(
     assert list((data / "runs").glob("*.json"))
 
 
+@pytest.mark.parametrize("pid", ['"x"', "[1]", "99999999999999999999", "true"])
+def test_a_lock_file_naming_no_pid_is_a_stale_lock(tmp_path: Path, pid: str) -> None:
+    """A lock file a hand or a disk damaged, its PID no number (or one no process can
+    have): every run crashed on it (exit 70), each leaving it as it was, so cron never
+    crawled again."""
+    (tmp_path / LOCK_NAME).write_text('{"pid": ' + pid + ', "runId": "old-run"}')
+    with RunLock(tmp_path, "run-1") as lock:
+        assert lock.stale is not None and lock.stale["alive"] is False
+        assert json.loads((tmp_path / LOCK_NAME).read_text())["runId"] == "run-1"
+
+
 def test_lock_names_its_holder_and_is_released(tmp_path: Path) -> None:
     with RunLock(tmp_path, "run-1") as lock:
         assert lock.stale is None
