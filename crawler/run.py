@@ -143,6 +143,29 @@ def log_path(data_dir: Path, run_id: str, worker: str = "") -> Path:
 
 def run_crawl(options: CrawlOptions) -> int:
     """Lock, crawl, report; returns the exit code (see :mod:`archive.exitcodes`)."""
+    early: list[int] = []  # SIGTERM or SIGINT before Scrapy's process takes them over
+    previous = _note_signals(early)
+    try:
+        return _run_crawl(options, early)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _note_signals(early: list[int]) -> dict[int, Any]:
+    """Until Scrapy's process installs its handlers, a SIGTERM or SIGINT is noted, not
+    fatal: the run then stops before crawling, with its report. Returns the handlers
+    replaced (none outside the main thread, where no handler can be set)."""
+    previous: dict[int, Any] = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[signum] = signal.signal(signum, lambda number, _: early.append(number))
+        except ValueError:
+            return previous
+    return previous
+
+
+def _run_crawl(options: CrawlOptions, early: list[int]) -> int:
     started = datetime.now(timezone.utc)
     run_id = new_run_id(started)
     problem = scrapy_version_problem()
@@ -195,9 +218,9 @@ def run_crawl(options: CrawlOptions) -> int:
             print(f"newsarchive: {exc}", file=sys.stderr)
             return USAGE
         if not options.state:
-            return _crawl(options, run_id, started)
+            return _crawl(options, run_id, started, early)
         with hold(log_path(options.data_dir, run_id, options.worker)):  # this worker runs
-            return _crawl(options, run_id, started)
+            return _crawl(options, run_id, started, early)
     finally:
         lock.release()
 
@@ -226,7 +249,7 @@ def disk_full_message(data_dir: Path, exc: BaseException) -> str:
     return f"the disk of data directory {data_dir} is full ({reason(exc)}); nothing was fetched"
 
 
-def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
+def _crawl(options: CrawlOptions, run_id: str, started: datetime, early: list[int]) -> int:
     from scrapy.crawler import CrawlerProcess
 
     clock = time.monotonic()
@@ -234,7 +257,9 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
     logging.raiseExceptions = False
     store_before = store_bytes(options.data_dir)
     settings = build_settings(options, run_id)
-    process = _process_class(CrawlerProcess)(settings)
+    process = _process_class(CrawlerProcess)(settings)  # from here Scrapy has the signals
+    if early:
+        return _stopped_before_crawling(options, run_id, started, early[0], clock)
     crawlers: list[Any] = []
     failures: dict[str, str] = {}
     for name in options.spiders:
@@ -289,6 +314,33 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime) -> int:
     print(summary_line(report, path), flush=True)
     if report.get("message"):
         print(f"newsarchive: {report['message']}", file=sys.stderr)
+    return int(report["exitCode"])
+
+
+def _stopped_before_crawling(
+    options: CrawlOptions, run_id: str, started: datetime, signum: int, clock: float
+) -> int:
+    """A SIGTERM or SIGINT came as the run started: nothing fetched; its report and summary
+    line all the same, and the exit code of a run the signal stopped."""
+    report = build_report(run_id, options, [], started, time.monotonic() - clock)
+    report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
+    report.update(
+        exitCode=SIGNALLED + signum,
+        completed=False,
+        message=(
+            f"stopped by {signal.Signals(signum).name} before the crawl began; nothing was "
+            "fetched, the next run does the crawl"
+        ),
+    )
+    report["status"] = run_status(report)
+    try:
+        path: Path | str = _write_final_report(options.data_dir / "runs", report)
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        path = "not written (no space left)"
+    print(summary_line(report, path), flush=True)
+    print(f"newsarchive: {report['message']}", file=sys.stderr)
     return int(report["exitCode"])
 
 

@@ -246,3 +246,40 @@ def test_a_page_archived_by_a_killed_run_is_stored_as_replay_gives_it(
         assert (line["warc"], line["metadata"]) == (item["warc"], item["metadata"]), item["url"]
     # The page the killed run archived is stored from its record there.
     assert any(line["warc"]["filename"] in first_files for line in stored.values())
+
+
+EARLY_SIGNAL = """
+import os, signal, sys
+from pathlib import Path
+import crawler.run as run
+
+prepare = run.prepare
+
+def signalled_then_prepare(data_dir):
+    os.kill(os.getpid(), signal.SIGTERM)  # cron or systemd stopping the run as it starts
+    return prepare(data_dir)
+
+run.prepare = signalled_then_prepare
+options = run.CrawlOptions(
+    spiders=["cnn"], data_dir=Path(sys.argv[1]), start_urls={"cnn": [sys.argv[2]]}, quiet=True
+)
+sys.exit(run.run_crawl(options))
+"""
+
+
+def test_a_sigterm_as_the_run_starts_ends_it_with_a_report_and_143(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """A SIGTERM before Scrapy's own handlers were in place killed the run outright: no
+    summary line, no report (or one left "running"), exit -15 rather than 143."""
+    data = tmp_path / "data"
+    result = subprocess.run(
+        [sys.executable, "-c", EARLY_SIGNAL, str(data), site.url("cnn", "/world/africa/")],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 143, result.stderr
+    assert "interrupted by SIGTERM" in result.stdout and "Traceback" not in result.stderr
+    (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
+    assert report["status"] == "interrupted" and report["exitCode"] == 143
+    assert report["pagesFetched"] == 0
+    assert store_lines(data) == []
