@@ -279,6 +279,27 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime, early: list[in
             _show_progress(crawlers, interval, clock)
     _write_running_report(options, run_id, started)
     process.start()
+    try:
+        return _end_of_run(
+            options, run_id, started, clock, process, crawlers, failures, store_before
+        )
+    except Exception as exc:  # a bug past the crawl: still a final report, never "running"
+        if is_disk_full(exc):
+            raise
+        return _crashed(options, run_id, started, clock, exc)
+
+
+def _end_of_run(
+    options: CrawlOptions,
+    run_id: str,
+    started: datetime,
+    clock: float,
+    process: Any,
+    crawlers: list[Any],
+    failures: dict[str, str],
+    store_before: int,
+) -> int:
+    """The crawl over: its report, its summary line and its exit code."""
     stopped_by = process.stopped_by
     report = build_report(run_id, options, crawlers, started, time.monotonic() - clock)
     report["bytesWritten"]["store"] = store_bytes(options.data_dir) - store_before
@@ -315,6 +336,24 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime, early: list[in
     if report.get("message"):
         print(f"newsarchive: {report['message']}", file=sys.stderr)
     return int(report["exitCode"])
+
+
+def _crashed(
+    options: CrawlOptions, run_id: str, started: datetime, clock: float, exc: Exception
+) -> int:
+    """The run failed past its crawl: its report says so (70), in place of the one saying
+    it runs, which would have it killed; one line on stderr, the details in the log."""
+    logging.getLogger(__name__).exception("internal error as the run ended")
+    report = build_report(run_id, options, [], started, time.monotonic() - clock)
+    report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
+    message = f"internal error: {type(exc).__name__}: {exc}"
+    report.update(exitCode=CRASH, completed=False, message=message, status="failed")
+    path: Path | str = "not written"
+    with contextlib.suppress(OSError):
+        path = _write_final_report(options.data_dir / "runs", report)
+    print(summary_line(report, path), flush=True)
+    print(f"newsarchive: {message}", file=sys.stderr)
+    return CRASH
 
 
 def _stopped_before_crawling(

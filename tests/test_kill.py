@@ -283,3 +283,43 @@ def test_a_sigterm_as_the_run_starts_ends_it_with_a_report_and_143(
     assert report["status"] == "interrupted" and report["exitCode"] == 143
     assert report["pagesFetched"] == 0
     assert store_lines(data) == []
+
+
+CRASH_AT_THE_END = """
+import sys
+import crawler.run as run
+
+store_bytes = run.store_bytes
+calls = []
+
+def crashing_the_second_time(data_dir):
+    calls.append(data_dir)
+    if len(calls) == 2:  # as the crawl ends: a bug in what builds its report
+        raise RuntimeError("a bug")
+    return store_bytes(data_dir)
+
+run.store_bytes = crashing_the_second_time
+from archive.cli import main
+fast = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
+sys.exit(main(["crawl", "cnn", "-q", "--data", sys.argv[1], "--start-url", sys.argv[2], *fast]))
+"""
+
+
+def test_a_crash_as_the_run_ends_leaves_a_failed_report_not_a_killed_one(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """An exception after the crawl (building its report) left the report written at the
+    start, "running": `runs` called the run killed, though it ended, with 70."""
+    data = tmp_path / "data"
+    result = subprocess.run(
+        [sys.executable, "-c", CRASH_AT_THE_END, str(data), site.url("cnn", "/world/africa/")],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 70, result.stderr
+    assert result.stderr.count("\n") == 1 and "RuntimeError: a bug" in result.stderr
+    assert " FAILED in " in result.stdout  # its summary line, as every run ends with
+    (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
+    assert report["status"] == "failed" and report["exitCode"] == 70
+    assert "RuntimeError: a bug" in report["message"]
+    table = run_cli("runs", "--data", str(data)).stdout.splitlines()
+    assert table[1].split()[1] == "failed"
