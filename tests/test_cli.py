@@ -201,6 +201,7 @@ def test_the_test_site_on_a_port_whose_next_is_past_the_last_is_one_line() -> No
         "RETRY_TIMES=-1",
         "NEWSARCHIVE_WARC_MAX_SIZE=0",
         "NEWSARCHIVE_STORE_LOCK_TIMEOUT=inf",
+        "NEWSARCHIVE_VIA_CDX_LIMIT=0",  # an index asked for no rows: every page not archived
     ],
 )
 def test_a_setting_out_of_its_range_is_a_usage_error(
