@@ -10,7 +10,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -323,6 +323,18 @@ def test_each_right_to_left_value_runs_right_to_left_on_a_left_to_right_page(
     assert _direction(page, "section.text p")[-2:] == ["rtl", "ltr"]  # after the summary
     assert _direction(page, "table.fields th") == ["ltr"] * page.locator("table.fields th").count()
     assert _direction(page, "main") == ["ltr"]
+
+
+def test_a_right_to_left_search_is_written_back_right_to_left(watched: Watched) -> None:
+    """The search box took the page's direction: an Arabic search written back into it ran
+    left to right, its words in the wrong order at a glance."""
+    page = watched.page
+    page.goto(watched.base + "/?" + urlencode({"q": "القوارب"}))
+    assert page.locator("ol.articles li a.headline").all_inner_texts() == [ARABIC_HEADLINE]
+    assert page.input_value("input[name=q]") == "القوارب"
+    assert _direction(page, "input[name=q]") == ["rtl"]
+    page.goto(watched.base + "/?q=ferries")
+    assert _direction(page, "input[name=q]") == ["ltr"]
 
 
 def test_a_long_unbroken_value_wraps_inside_the_page(watched: Watched) -> None:

@@ -96,7 +96,7 @@ def start(filters: Filters, listing: Listing, sources: list[str], topics: list[s
     form = (
         '<form class="filters" method="get" action="/" role="search">'
         f'<label>Search<input type="search" name="q" value="{escape(filters.q)}"'
-        ' placeholder="words in headline or text"></label>'
+        ' placeholder="words in headline or text" dir="auto"></label>'
         f'<label>Outlet<select name="source">{_options(sources, filters.source, "all")}'
         "</select></label>"
         f'<label>Topic<select name="topic">{_options(topics, filters.topic, "any")}'
