@@ -598,3 +598,29 @@ def test_a_related_link_is_archived_by_its_newest_capture_that_replays(
     (out,) = re.findall(r'<ul class="links-out">(.*?)</ul>', page)
     assert f'href="/news/20200101120000/{other}">archived 2020-01-01 12:00:00Z</a>' in out
     assert "not replayable" not in out
+
+
+def test_an_article_stored_without_a_headline_can_be_reached_from_the_list(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A store line with an empty headline (by hand, or by another tool) was listed as a
+    link of no text: nothing to click, so its page could not be reached."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    item = generated(store_lines(site_archive)[0], 2)
+    with ArticleStore(data) as store:
+        store.add(item)
+    (path,) = (data / "articles").glob("*.jsonl")
+    line = json.loads(path.read_bytes())
+    line.update(version=2, headline=" ")
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line) + "\n")
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
+        listed = _read(f"{url}/")
+        page = _read(f"{url}/article/{item['articleId']}")
+    href = f'href="/article/{item["articleId"]}"'
+    assert re.findall(rf'<a class="headline" dir="auto" {href}>([^<]*)</a>', listed) == [
+        "(no headline)"
+    ]
+    assert '<h1 class="headline" dir="auto">(no headline)</h1>' in page

@@ -107,7 +107,7 @@ def svg(graph: Graph) -> str:
         )
     for row in nodes:
         cx, cy = place[row["article_id"]]
-        headline = row["headline"]
+        headline = row["headline"].strip() or "(no headline)"
         short = headline if len(headline) <= 32 else headline[:31] + "…"
         title = f"{headline} ({row['source']}, {row['sort_date'][:10]})"
         out.append(

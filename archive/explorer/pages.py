@@ -21,6 +21,7 @@ MAX_VERSIONS = 100
 # At most this many related links shown each way: the first an article holds, the newest
 # articles pointing to it.
 MAX_LINKS = 100
+NO_HEADLINE = "(no headline)"
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#222;background:#fff}
@@ -56,9 +57,15 @@ def article_href(article_id: str) -> str:
     return "/article/" + quote(article_id, safe="")
 
 
+def headline(text: str) -> str:
+    """A headline as escaped HTML; an empty one (a hand-made store line) as words saying so,
+    so a link to its article has something to click."""
+    return escape(text) if text.strip() else NO_HEADLINE
+
+
 def _headline_link(row: sqlite3.Row) -> str:
     """A link to a stored article by its headline, in the headline's own direction."""
-    return f'<a dir="auto" href="{article_href(row["article_id"])}">{escape(row["headline"])}</a>'
+    return f'<a dir="auto" href="{article_href(row["article_id"])}">{headline(row["headline"])}</a>'
 
 
 def replay_href(capture: Capture) -> str:
@@ -116,7 +123,7 @@ def start(filters: Filters, listing: Listing, sources: list[str], topics: list[s
             snippet = f'<div class="snippet" dir="auto">{text}</div>'
         items.append(
             f'<li><a class="headline" dir="auto" href="{article_href(row["article_id"])}">'
-            f"{escape(row['headline'])}</a>{byline(row)}{snippet}</li>"
+            f"{headline(row['headline'])}</a>{byline(row)}{snippet}</li>"
         )
     if not items:
         items.append('<li class="empty">No stored article matches.</li>')
@@ -204,7 +211,7 @@ def article(
         "Story view: the related coverage around this article</a></p>"
     )
     parts = [
-        f'<h1 class="headline" dir="auto">{escape(row["headline"])}</h1>',
+        f'<h1 class="headline" dir="auto">{headline(row["headline"])}</h1>',
         byline(row),
         story,
         f'<table class="fields">{table}</table>',
@@ -214,7 +221,7 @@ def article(
         f'<section class="text"><h2>Text (version {row["version"]})</h2>'
         f"{description}{body}</section>",
     ]
-    return layout(row["headline"], "".join(parts))
+    return layout(row["headline"].strip() or NO_HEADLINE, "".join(parts))
 
 
 def _versions(versions: list[sqlite3.Row], count: int) -> str:
@@ -319,13 +326,13 @@ def _related(
         out.append('<ul class="links-out">')
         for link, capture, redirected in out_links:
             if redirected is not None:
-                text = escape(link["headline"] or redirected["headline"])
+                text = headline(link["headline"] or redirected["headline"])
                 name = (
                     f'<a dir="auto" href="{article_href(redirected["article_id"])}">{text}</a>'
                     ' <span class="meta">stored, through a redirect</span>'
                 )
             elif link["target_id"]:
-                text = escape(link["headline"] or link["target_headline"])
+                text = headline(link["headline"] or link["target_headline"])
                 name = (
                     f'<a dir="auto" href="{article_href(link["target_id"])}">{text}</a>'
                     ' <span class="meta">stored</span>'
