@@ -624,3 +624,25 @@ def test_an_article_stored_without_a_headline_can_be_reached_from_the_list(
         "(no headline)"
     ]
     assert '<h1 class="headline" dir="auto">(no headline)</h1>' in page
+
+
+def test_a_request_catches_the_read_model_up_by_a_bounded_number_of_lines(
+    site_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request that found new store lines read all of them first: after a crawl of
+    many thousand pages it waited for them all, and so did every request behind it. Each
+    request now reads a bounded number; the next ones read on."""
+    monkeypatch.setattr("archive.explorer.app.CHECK_EVERY", 0.0)  # each request checks
+    monkeypatch.setattr("archive.explorer.app.CATCH_UP_LINES", 2)
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    line = store_lines(site_archive)[0]
+    with ArticleStore(data) as store:
+        store.add(generated(line, 1))
+    with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
+        assert numbers(_read(f"{url}/")) == [1]  # all the lines there are at the start
+        with ArticleStore(data) as store:
+            store.add_many(generated(line, n) for n in range(2, 7))
+        seen = [numbers(_read(f"{url}/")) for _ in range(4)]
+    assert seen == [[3, 2, 1], [5, 4, 3, 2, 1], [6, 5, 4, 3, 2, 1], [6, 5, 4, 3, 2, 1]]

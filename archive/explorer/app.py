@@ -37,6 +37,7 @@ SECURITY_HEADERS = [
     ("Referrer-Policy", "no-referrer"),
 ]
 CHECK_EVERY = 2.0  # seconds between checks that the store grew
+CATCH_UP_LINES = 5000  # store lines one request reads into the read model, at most
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 _REPLAY_PATH = re.compile(rf"/{pages.COLLECTION}/(\d{{14}})(?:[a-z]{{2}}_)?/(.+)")
 MAX_QUERY_CHARACTERS = 200  # of a search; a longer one is refused, never cut
@@ -77,7 +78,8 @@ class Explorer:
         self.db = queries.connect(self.model.path)
 
     def refresh(self) -> None:
-        """Catch the read model up with the store, at most every few seconds."""
+        """Catch the read model up with the store, at most every few seconds and by at most
+        :data:`CATCH_UP_LINES` lines (the next requests read on)."""
         now = time.monotonic()
         if now - self._checked < CHECK_EVERY:
             return
@@ -85,7 +87,7 @@ class Explorer:
         files = month_files(self.data / "articles")
         try:
             if self.model.stale(files):
-                added = self.model.catch_up(files)
+                added = self.model.catch_up(files, limit=CATCH_UP_LINES)
                 if added:
                     self._topics = self._sources = None
         except sqlite3.OperationalError as exc:  # a writer holds it: serve what there is

@@ -194,11 +194,17 @@ class ReadModel:
         )
 
     def catch_up(
-        self, files: list[Path], accept: LineFilter | None = None, *, clear: bool = False
+        self,
+        files: list[Path],
+        accept: LineFilter | None = None,
+        *,
+        clear: bool = False,
+        limit: int | None = None,
     ) -> int:
-        """Read the lines appended since the last call; returns how many were added. With
-        `clear` (or when a file shrank or vanished), the model is made anew from all lines
-        in one transaction: readers see the old model until the new one is whole."""
+        """Read the lines appended since the last call, at most `limit` of them (the rest
+        are read by the next call); returns how many were added. With `clear` (or when a
+        file shrank or vanished), the model is made anew from all lines in one
+        transaction: readers see the old model until the new one is whole."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -213,13 +219,17 @@ class ReadModel:
             if clear:
                 self._clear()
                 known = {}
-            added = pending = 0
+            added = pending = read = 0
             for path in files:
                 start = known.get(path.name, 0)
-                end = whole_size(path)
+                end = stop = whole_size(path)
                 if end <= start:
                     continue
                 for offset, raw in complete_lines(path, start, end):
+                    if limit is not None and not clear and read >= limit:
+                        stop = offset
+                        break
+                    read += 1
                     line = parse(raw, path, offset)
                     if line is None or (accept is not None and not accept(line)):
                         continue
@@ -231,7 +241,9 @@ class ReadModel:
                         db.execute("COMMIT")
                         db.execute("BEGIN IMMEDIATE")
                         pending = 0
-                self._set_size(path.name, end)
+                self._set_size(path.name, stop)
+                if stop < end:
+                    break
             db.execute("COMMIT")
             return added
         except BaseException:
