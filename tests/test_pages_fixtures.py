@@ -8,6 +8,7 @@ extractor's item, without the crawl's ``metadata.dateDownloaded`` and ``warc``.
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -92,6 +93,23 @@ def test_fixture_extraction_is_deterministic(html_path: Path) -> None:
     first = analyse(expected["url"], headers, body, source=expected["source"])
     second = analyse(expected["url"], headers, body, source=expected["source"])
     assert first == second
+
+
+@pytest.mark.parametrize("html_path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_an_analysis_leaves_no_reference_cycle(html_path: Path) -> None:
+    """The page's tree and objects are freed when its analysis is done: none held in a
+    cycle (a page memo keeping a bound method of its page) waits for the garbage
+    collector, which a crawl runs seldom."""
+    expected, headers, body = load_fixture(html_path)
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        analyse(expected["url"], headers, body, source=expected["source"])
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def test_every_template_has_three_fixtures() -> None:

@@ -308,7 +308,10 @@ class CnnPage(ArticlePage):
     ) -> str | None:
         """``parse(value)``, once per page: a stamp is first tested, then read."""
         memo = self.__dict__.setdefault("_parsed", {})
-        key = (parse, value)
+        # Keyed by a method's function, not by the bound method (``self.dated``): kept in
+        # its own memo, that would hold the page in a cycle, its tree left for the
+        # garbage collector to free.
+        key = (getattr(parse, "__func__", parse), value)
         if key not in memo:
             memo[key] = parse(value)
         result: str | None = memo[key]
