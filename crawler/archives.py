@@ -327,11 +327,13 @@ class WaybackArchive(Archive):
         return f"{self.base}/{snap.timestamp}id_/{snap.url}", {}
 
 
-class TimeGateArchive(Archive):
-    """Any Memento archive (RFC 7089): its TimeGate picks the memento nearest a datetime."""
+class MementoArchive(Archive):
+    """A Memento archive (RFC 7089) asked at ``BASE/URL`` for a page's mementos."""
+
+    kind = ""  # the --via prefix naming how it is asked
 
     def __init__(self, base: str):
-        self.name = f"timegate:{base}"
+        self.name = f"{self.kind}:{base}"
         self.base = base.rstrip("/")
 
     @property
@@ -340,6 +342,12 @@ class TimeGateArchive(Archive):
 
     def lookup_url(self, url: str, at: datetime, window: timedelta) -> str:
         return f"{self.base}/{url}"
+
+
+class TimeGateArchive(MementoArchive):
+    """Any Memento archive (RFC 7089): its TimeGate picks the memento nearest a datetime."""
+
+    kind = "timegate"
 
     def cache_key(self, lookup: str, at: datetime) -> str:
         # The date travels in Accept-Datetime, not in the URL: the TimeGate answers per date.
@@ -354,21 +362,15 @@ class TimeGateArchive(Archive):
         return raw_form(snap.filename), {}
 
 
-class TimeMapArchive(Archive):
+class TimeMapArchive(MementoArchive):
     """A Memento archive's TimeMaps (RFC 7089, section 5): every memento of a page, listed
     with its datetime in ``application/link-format``; the one nearest --at is fetched."""
 
+    kind = "timemap"
+
     def __init__(self, base: str, window: timedelta = timedelta(0)):
-        self.name = f"timemap:{base}"
-        self.base = base.rstrip("/")
+        super().__init__(base)
         self.window = window  # only the mementos within it of --at are kept
-
-    @property
-    def host(self) -> str:
-        return urlsplit(self.base).netloc
-
-    def lookup_url(self, url: str, at: datetime, window: timedelta) -> str:
-        return f"{self.base}/{url}"
 
     def cache_key(self, lookup: str, at: datetime) -> str:
         # Kept for its window of --at only, as a CDX lookup is: a TimeMap asked once would
