@@ -77,6 +77,10 @@ POSITIVE = frozenset(
 )
 
 
+# Seconds Scrapy reads with a fraction (``getfloat``) though their defaults are whole numbers.
+FRACTIONAL = frozenset({"DOWNLOAD_TIMEOUT", "DNS_TIMEOUT"})
+
+
 def _in_range(name: str, number: float) -> None:
     """Every number is finite; this project's numbers (counts, sizes, seconds) are not
     negative, and those of :data:`POSITIVE` are above 0. Scrapy's own may be negative
@@ -110,10 +114,10 @@ def check_value(name: str, value: Any, default: Any) -> None:
             RULES[name](value)
         elif isinstance(default, bool):
             probe.getbool(name)
-        elif isinstance(default, int):
+        elif isinstance(default, int) and name not in FRACTIONAL:
             _number(probe.getint, name, "a whole number")
             _in_range(name, probe.getint(name))
-        elif isinstance(default, float):
+        elif isinstance(default, float) or name in FRACTIONAL:
             _number(probe.getfloat, name, "a number")
             _in_range(name, probe.getfloat(name))
         elif isinstance(default, dict):

@@ -243,3 +243,16 @@ def test_an_empty_data_directory_is_a_usage_error(args: list[str], tmp_path: Pat
     assert result.returncode == 2, result.stdout + result.stderr
     assert "an empty path names no folder" in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("setting", ["DOWNLOAD_TIMEOUT=7.5", "DNS_TIMEOUT=2.5"])
+def test_a_timeout_in_fractions_of_a_second_is_taken(setting: str) -> None:
+    """Scrapy reads these seconds as numbers with a fraction, though their defaults are
+    whole: a timeout of 7.5 seconds is one a run takes."""
+    name, value = setting.split("=")
+    assert check_overrides({name: value}) == []
+
+
+def test_a_fractional_timeout_below_its_range_is_still_refused() -> None:
+    with pytest.raises(ValueError, match="DOWNLOAD_TIMEOUT"):
+        check_overrides({"DOWNLOAD_TIMEOUT": "0.0"})
