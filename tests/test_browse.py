@@ -239,6 +239,58 @@ def test_a_capture_whose_warc_file_is_missing_is_said_to_be_not_replayable(
             assert str(data) not in said
 
 
+def test_a_revisit_whose_original_warc_file_is_missing_is_said_to_be_not_replayable(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A revisit (the page fetched again with the same payload) replays from the response
+    it refers to: with that response's WARC file gone, the revisit was linked as any other
+    and its replay was pywb's 503 error page."""
+    import json
+    import urllib.error
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from archive.warc.cdxj import update_index
+
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    article = next(line for line in store_lines(data) if line["source"] == "cnn")
+    index = data / "warc" / "index.cdxj"
+    (first,) = [
+        json.loads(line.split(" ", 2)[2])
+        for line in index.read_text("utf-8").splitlines()
+        if f'"url": "{article["url"]}"' in line
+    ]
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    with open(data / "warc" / "revisits-00000.warc.gz", "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(
+            writer.create_revisit_record(
+                article["url"],
+                digest=first["digest"],
+                refers_to_uri=article["url"],
+                refers_to_date="2020-01-01T00:00:00Z",
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": "2099-01-02T03:04:05Z"},
+            )
+        )
+    update_index(data / "warc")
+    (data / "warc" / first["filename"]).unlink()
+    with browsing(data) as base:
+        page = fetch(f"{base}/article/{article['articleId']}")
+        (captures,) = re.findall(r'<section class="captures">(.*?)</section>', page, re.S)
+        assert 'class="replay"' not in captures, captures
+        assert captures.count(f"its WARC file {first['filename']} is missing") == 2
+        for modifier in ("", "mp_"):
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                fetch(f"{base}/news/20990102030405{modifier}/{article['url']}")
+            assert answer.value.code == 404
+            said = answer.value.read().decode("utf-8")
+            assert f"its WARC file {first['filename']} is missing" in said
+            assert str(data) not in said
+
+
 def test_a_query_of_raw_utf8_bytes_is_read_as_utf8(site_archive: Path, tmp_path: Path) -> None:
     """A client sending a search's letters unescaped (raw UTF-8 bytes, as curl does) had
     them read as Latin-1: "Ségou" was searched, and written back, as "SÃ©gou"."""

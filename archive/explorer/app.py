@@ -17,7 +17,15 @@ from archive.explorer.readmodel import ReadModel
 from archive.store.files import month_files
 
 from . import pages, queries
-from .captures import Capture, CaptureIndex, missing_file, newest_page, redirect_target
+from .captures import (
+    Capture,
+    CaptureIndex,
+    file_there,
+    missing_file,
+    missing_from,
+    newest_page,
+    redirect_target,
+)
 from .queries import Filters
 
 log = logging.getLogger("archive.explorer")
@@ -246,11 +254,13 @@ class Explorer:
         )
         present: dict[str, bool] = {}  # WARC file name: whether it is there
 
-        def replays(capture: Capture) -> bool:
-            if capture.filename not in present:
-                present[capture.filename] = missing_file(self.data / "warc", capture) is None
-            return present[capture.filename]
+        def there(name: str) -> bool:
+            if name not in present:
+                present[name] = file_there(self.data / "warc", name)
+            return present[name]
 
+        # Each capture shown that cannot replay: the WARC file it replays from, missing.
+        missing = {c: name for c in captures if (name := missing_from(c, captures, there))}
         out_links = []
         for link in queries.links_out(self.db, article_id, pages.MAX_LINKS):
             every = self.captures.lookup(link["url"]) or self.captures.lookup(
@@ -260,10 +270,11 @@ class Explorer:
             if link["target_id"] is None:
                 target = self._through_redirects(every)
             # The newest capture that replays, if one does (a WARC file may be gone).
-            held = [c for c in every if replays(c)]
-            out_links.append((link, newest_page(held) or newest_page(every), target))
-        shown = captures + [c for _link, c, _target in out_links if c is not None]
-        missing = frozenset(c.filename for c in shown if not replays(c))
+            lost = {c: name for c in every if (name := missing_from(c, every, there))}
+            archived = newest_page([c for c in every if c not in lost]) or newest_page(every)
+            if archived in lost:
+                missing[archived] = lost[archived]
+            out_links.append((link, archived, target))
         return pages.article(
             row,
             queries.authors(self.db, article_id),
@@ -288,8 +299,9 @@ class Explorer:
         stamp, url = found.groups()
         if query:
             url += "?" + query
-        chosen = [c for c in self.captures.lookup(url) if c.timestamp == stamp]
-        missing = [missing_file(self.data / "warc", c) for c in chosen]
+        every = self.captures.lookup(url)
+        chosen = [c for c in every if c.timestamp == stamp]
+        missing = [missing_file(self.data / "warc", c, every) for c in chosen]
         return missing[0] if missing and all(missing) else None
 
     def _through_redirects(self, captures: list[Capture], hops: int = 3) -> sqlite3.Row | None:

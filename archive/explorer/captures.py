@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -34,6 +35,7 @@ class Capture:
     filename: str = ""
     offset: int = 0
     length: int = 0
+    digest: str = ""  # of the payload; a revisit's names the response it replays from
 
     @property
     def when(self) -> str:
@@ -146,6 +148,7 @@ def _capture(raw: bytes) -> Capture | None:
         str(fields.get("filename", "")),
         offset,
         length,
+        str(fields.get("digest", "")),
     )
 
 
@@ -187,13 +190,31 @@ def newest_page(captures: list[Capture]) -> Capture | None:
     return held[-1] if held else (captures[-1] if captures else None)
 
 
-def missing_file(warc_dir: Path, capture: Capture) -> str | None:
-    """The name of the WARC file holding `capture` when it is not in `warc_dir` (a file
-    removed or moved away): pywb cannot replay the capture."""
-    name = capture.filename
-    if Path(name).name == name and (warc_dir / name).is_file():
+def missing_file(warc_dir: Path, capture: Capture, captures: Iterable[Capture] = ()) -> str | None:
+    """The name of the WARC file `capture` replays from when it is not in `warc_dir` (a file
+    removed or moved away): pywb cannot replay the capture. See :func:`missing_from`."""
+    return missing_from(capture, captures, lambda name: file_there(warc_dir, name))
+
+
+def missing_from(
+    capture: Capture, captures: Iterable[Capture], there: Callable[[str], bool]
+) -> str | None:
+    """The WARC file `capture` replays from that is not `there`: its own, or for a revisit of
+    an identical payload that of the responses it refers to (those of `captures`, its URL's,
+    with its digest), when none of them is there."""
+    if not there(capture.filename):
+        return capture.filename
+    if capture.kind != "revisit" or not_modified(capture) or not capture.digest:
         return None
-    return name
+    originals = [c.filename for c in captures if c.kind != "revisit" and c.digest == capture.digest]
+    if originals and not any(there(name) for name in originals):
+        return originals[-1]
+    return None
+
+
+def file_there(warc_dir: Path, name: str) -> bool:
+    """Whether the WARC file `name` (a capture's) is in `warc_dir`."""
+    return Path(name).name == name and (warc_dir / name).is_file()
 
 
 def redirect_target(warc_dir: Path, capture: Capture) -> str | None:

@@ -4,7 +4,9 @@ page loads nothing but itself (styles inline, no script, no font or image from e
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from html import escape
+from types import MappingProxyType
 from urllib.parse import quote, urlencode
 
 from . import queries
@@ -12,6 +14,8 @@ from .captures import Capture, showing
 from .graph import colour, svg
 from .queries import Filters, Graph, Listing
 from .textdiff import diff_html, inline_diff, paragraphs
+
+_NONE_MISSING: Mapping[Capture, str] = MappingProxyType({})  # no capture shown is missing
 
 COLLECTION = "news"
 # At most this many captures listed on an article page: the newest.
@@ -174,13 +178,14 @@ def article(
     captures: list[Capture],
     out_links: list[tuple[sqlite3.Row, Capture | None, sqlite3.Row | None]],
     in_links: list[sqlite3.Row],
-    missing: frozenset[str] = frozenset(),
+    missing: Mapping[Capture, str] = _NONE_MISSING,
     link_counts: tuple[int, int] = (0, 0),
 ) -> bytes:
     """An article's page: `versions` the newest of its `count` versions (the one before the
-    newest :data:`MAX_VERSIONS` too); `missing` the WARC files its captures name that are
-    not there; `link_counts` how many links there are each way, of which the page has the
-    first (`out_links`) and the newest (`in_links`)."""
+    newest :data:`MAX_VERSIONS` too); `missing` the captures shown that cannot replay, each
+    with the WARC file it replays from that is not there; `link_counts` how many links
+    there are each way, of which the page has the first (`out_links`) and the newest
+    (`in_links`)."""
     topics = queries.json_list(row["topics"])
     keywords = queries.json_list(row["keywords"])
     fields = [
@@ -256,7 +261,7 @@ def _versions(versions: list[sqlite3.Row], count: int) -> str:
     return "".join(out)
 
 
-def _captures(captures: list[Capture], missing: frozenset[str] = frozenset()) -> str:
+def _captures(captures: list[Capture], missing: Mapping[Capture, str] = _NONE_MISSING) -> str:
     if not captures:
         return (
             '<section class="captures"><h2>Captures</h2><p>No capture in the index.</p></section>'
@@ -280,14 +285,14 @@ def _captures(captures: list[Capture], missing: frozenset[str] = frozenset()) ->
 
 
 def _replay_link(
-    captures: list[Capture], capture: Capture, missing: frozenset[str] = frozenset()
+    captures: list[Capture], capture: Capture, missing: Mapping[Capture, str] = _NONE_MISSING
 ) -> str:
     """A capture's replay link; a 304's goes to the capture holding the page it confirmed."""
     page = showing(captures, capture)
     if page is None:
         return '<span class="meta">not modified; no earlier capture</span>'
-    if page.filename in missing:
-        return f'<span class="meta">{escape(not_replayable(page.filename))}</span>'
+    if page in missing:
+        return f'<span class="meta">{escape(not_replayable(missing[page]))}</span>'
     if page is capture:
         return f'<a class="replay" href="{escape(replay_href(capture))}">replay</a>'
     return (
@@ -313,7 +318,7 @@ def _error_status(capture: Capture) -> str:
 def _related(
     out_links: list[tuple[sqlite3.Row, Capture | None, sqlite3.Row | None]],
     in_links: list[sqlite3.Row],
-    missing: frozenset[str] = frozenset(),
+    missing: Mapping[Capture, str] = _NONE_MISSING,
     link_counts: tuple[int, int] = (0, 0),
 ) -> str:
     out = [
@@ -342,10 +347,10 @@ def _related(
                 name = f'<bdi>{text}</bdi> <span class="meta">not stored</span>'
             if capture is None:
                 archived = ' · <span class="meta">not archived</span>'
-            elif capture.filename in missing:
+            elif capture in missing:
                 archived = (
                     f' · <span class="meta">archived {escape(capture.when)},'
-                    f" {escape(not_replayable(capture.filename))}</span>"
+                    f" {escape(not_replayable(missing[capture]))}</span>"
                 )
             else:
                 archived = (
