@@ -257,7 +257,7 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime, early: list[in
     logging.raiseExceptions = False
     store_before = store_bytes(options.data_dir)
     settings = build_settings(options, run_id)
-    process = _process_class(CrawlerProcess)(settings)  # from here Scrapy has the signals
+    process = _process_class(CrawlerProcess)(settings)
     if early:
         return _stopped_before_crawling(options, run_id, started, early[0], clock)
     crawlers: list[Any] = []
@@ -278,6 +278,7 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime, early: list[in
         if interval > 0 and sys.stderr.isatty():
             _show_progress(crawlers, interval, clock)
     _write_running_report(options, run_id, started)
+    _deliver_early(process, crawlers, early)
     process.start()
     try:
         return _end_of_run(
@@ -354,6 +355,27 @@ def _crashed(
     print(summary_line(report, path), flush=True)
     print(f"newsarchive: {message}", file=sys.stderr)
     return CRASH
+
+
+def _deliver_early(process: Any, crawlers: list[Any], early: list[int]) -> None:
+    """Scrapy takes the signals once its reactor runs: one that came while the crawlers
+    were made is handed to it once their engines run (stopped before, a spider is never
+    closed), a graceful stop before the crawl goes far."""
+    from scrapy import signals
+
+    waiting = {id(crawler) for crawler in crawlers}
+
+    def started(crawler: Any) -> None:
+        waiting.discard(id(crawler))
+        if early and not waiting:
+            process._signal_shutdown(early[0], None)
+
+    for crawler in crawlers:
+        crawler.signals.connect(
+            lambda crawler=crawler, **_: started(crawler),
+            signal=signals.engine_started,
+            weak=False,
+        )
 
 
 def _stopped_before_crawling(

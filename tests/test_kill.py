@@ -323,3 +323,40 @@ def test_a_crash_as_the_run_ends_leaves_a_failed_report_not_a_killed_one(
     assert "RuntimeError: a bug" in report["message"]
     table = run_cli("runs", "--data", str(data)).stdout.splitlines()
     assert table[1].split()[1] == "failed"
+
+
+LATE_START_SIGNAL = """
+import os, signal, sys
+from pathlib import Path
+import crawler.run as run
+
+write_running_report = run._write_running_report
+
+def signalled_then_report(*args):
+    os.kill(os.getpid(), signal.SIGTERM)  # the crawlers made, the reactor not yet running
+    return write_running_report(*args)
+
+run._write_running_report = signalled_then_report
+options = run.CrawlOptions(
+    spiders=["cnn"], data_dir=Path(sys.argv[1]), start_urls={"cnn": [sys.argv[2]]}, quiet=True
+)
+sys.exit(run.run_crawl(options))
+"""
+
+
+def test_a_sigterm_after_the_crawlers_are_made_still_stops_the_run(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """Scrapy takes the signals only once its reactor runs: a SIGTERM while the run made its
+    crawlers (opening the frontier, the store) was noted and forgotten, and the run crawled
+    the whole site and ended 'ok'."""
+    data = tmp_path / "data"
+    result = subprocess.run(
+        [sys.executable, "-c", LATE_START_SIGNAL, str(data), site.url("cnn", "/world/africa/")],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 143, result.stdout + result.stderr
+    assert "interrupted by SIGTERM" in result.stdout and "Traceback" not in result.stderr
+    (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
+    assert report["status"] == "interrupted" and report["exitCode"] == 143
+    assert store_lines(data) == []
