@@ -256,3 +256,27 @@ def test_a_timeout_in_fractions_of_a_second_is_taken(setting: str) -> None:
 def test_a_fractional_timeout_below_its_range_is_still_refused() -> None:
     with pytest.raises(ValueError, match="DOWNLOAD_TIMEOUT"):
         check_overrides({"DOWNLOAD_TIMEOUT": "0.0"})
+
+
+def test_an_empty_path_to_replay_is_a_usage_error(tmp_path: Path) -> None:
+    """``newsarchive replay "$WARCS"`` with the variable never set replayed the current
+    folder, every archive under it (a data directory's own warc/ among them)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(tmp_path / "here.warc.gz", "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(
+            writer.create_warc_record(
+                "http://example.org/", "response", payload=io.BytesIO(b"<p>x</p>"),
+                http_headers=http,
+            )
+        )  # fmt: skip
+    result = run_cli("replay", "", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "an empty path names no file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""

@@ -20,7 +20,7 @@ from crawler.pages.outlets import names as outlet_names
 from ..diskspace import is_disk_full
 from ..exitcodes import DISK_FULL, ERRORS, LOCKED, OK
 from ..wording import counted
-from . import folder
+from . import file_or_folder, folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +39,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "store's disk is full; 75 another process kept the store past --wait, or the Dask "
         "scheduler of --cluster could not be reached",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="WARC/WACZ files or folders")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        type=file_or_folder,
+        metavar="PATH",
+        help="WARC/WACZ files or folders",
+    )
     parser.add_argument(
         "--out", type=Path, metavar="FILE", help="write JSONL here (default stdout)"
     )
