@@ -646,3 +646,30 @@ def test_a_request_catches_the_read_model_up_by_a_bounded_number_of_lines(
             store.add_many(generated(line, n) for n in range(2, 7))
         seen = [numbers(_read(f"{url}/")) for _ in range(4)]
     assert seen == [[3, 2, 1], [5, 4, 3, 2, 1], [6, 5, 4, 3, 2, 1], [6, 5, 4, 3, 2, 1]]
+
+
+def test_the_menus_take_the_topics_and_outlets_a_crawl_added_meanwhile(
+    site_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crawl catches the read model up at its end, before the explorer does: the explorer
+    then had no line of its own to read, and its topic and outlet menus stayed as they were
+    when it started, the new topic missing from them until the server was restarted."""
+    from archive.explorer.readmodel import catch_up
+
+    monkeypatch.setattr("archive.explorer.app.CHECK_EVERY", 0.0)  # each request checks
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    line = store_lines(site_archive)[0]
+    with ArticleStore(data) as store:
+        store.add(generated(line, 2))  # cnn, topic Even
+    app = Explorer(data, data / "warc" / "index.cdxj", None)
+    page = get(app, "/")[1]
+    assert '<option value="Even">' in page and '<option value="Odd">' not in page
+    assert '<option value="reuters">' not in page
+    with ArticleStore(data) as store:
+        store.add(generated(line, 3))  # reuters, topic Odd
+    assert catch_up(data) == 1  # the crawl's own catch-up, at its end
+    page = get(app, "/")[1]
+    assert numbers(page) == [3, 2]
+    assert '<option value="Odd">' in page and '<option value="reuters">' in page

@@ -84,6 +84,7 @@ class Explorer:
             log.warning("the read model is being written; serving what it holds: %s", exc)
         self._checked = time.monotonic()
         self.db = queries.connect(self.model.path)
+        self._version = self._data_version()
 
     def refresh(self) -> None:
         """Catch the read model up with the store, at most every few seconds and by at most
@@ -95,11 +96,19 @@ class Explorer:
         files = month_files(self.data / "articles")
         try:
             if self.model.stale(files):
-                added = self.model.catch_up(files, limit=CATCH_UP_LINES)
-                if added:
-                    self._topics = self._sources = None
+                self.model.catch_up(files, limit=CATCH_UP_LINES)
         except sqlite3.OperationalError as exc:  # a writer holds it: serve what there is
             log.warning("the read model was not caught up: %s", exc)
+        # Lines read by this catch-up or another process's (a crawl's at its end, a
+        # rebuild) may bring topics and outlets: the menus are read again.
+        version = self._data_version()
+        if version != self._version:
+            self._version = version
+            self._topics = self._sources = None
+
+    def _data_version(self) -> int:
+        """SQLite's count of the read model's changes made through other connections."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def topics(self) -> list[str]:
         if self._topics is None:
