@@ -673,3 +673,26 @@ def test_the_menus_take_the_topics_and_outlets_a_crawl_added_meanwhile(
     page = get(app, "/")[1]
     assert numbers(page) == [3, 2]
     assert '<option value="Odd">' in page and '<option value="reuters">' in page
+
+
+def test_an_article_linking_here_twice_is_listed_and_counted_once(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """An article pointing here by two links of two kinds (a related card and a link in its
+    text) was listed twice, and counted as two of the articles pointing here."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    line = store_lines(site_archive)[0]
+    hub, spoke = generated(line, 0), generated(line, 1)
+    spoke["relatedLinks"] = [
+        {"url": hub["url"], "headline": "the hub", "kind": kind} for kind in ("related", "inline")
+    ]
+    with ArticleStore(data) as store:
+        store.add(hub)
+        store.add(spoke)
+    app = Explorer(data, data / "warc" / "index.cdxj", None)
+    page = get(app, f"/article/{hub['articleId']}")[1]
+    (pointing,) = re.findall(r'<ul class="links-in">(.*?)</ul>', page, re.S)
+    assert numbers(pointing) == [1]
+    assert "Stored articles pointing here</h3>" in page  # all of them: no "the newest 1 of 2"

@@ -215,8 +215,9 @@ def links_out_count(db: sqlite3.Connection, article_id: str) -> int:
     return int(row.fetchone()[0])
 
 
+# Each article once, however many of its links point here (by kind, by URL form).
 _LINKS_IN = (
-    "SELECT DISTINCT a.article_id, a.headline, a.source, a.sort_date, l.kind"
+    "SELECT DISTINCT a.article_id, a.headline, a.source, a.sort_date"
     " FROM article_urls AS u JOIN related_links AS l ON l.target_key = u.key"
     " JOIN articles AS a ON a.article_id = l.article_id"
     " WHERE u.article_id = ? AND l.article_id != ?"
