@@ -400,3 +400,29 @@ def test_browse_started_while_the_read_model_is_written_serves_what_it_holds(
     finally:
         writer.close()
     assert html.escape(line["headline"]) in page
+
+
+def test_a_page_none_of_whose_captures_replays_is_not_pywbs_error_page(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """The replay of a page by its newest capture (no timestamp), a part of a timestamp or a
+    moment none of its captures has (a replayed page's link carries the page's own), where
+    every capture's WARC file is missing, was pywb's 503 error page naming this machine's
+    folders."""
+    import urllib.error
+
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    (warc,) = sorted((data / "warc").glob("*cnn*.warc.gz"))
+    warc.unlink()
+    article = next(line for line in store_lines(data) if line["source"] == "cnn")
+    with browsing(data) as base:
+        for stamp in ("", "2020/", "2020mp_/", "20200101000000/", "20200101000000mp_/", "mp_/"):
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                fetch(f"{base}/news/{stamp}{article['url']}")
+            assert answer.value.code == 404, stamp
+            said = answer.value.read().decode("utf-8")
+            assert f"its WARC file {warc.name} is missing" in said, stamp
+            assert str(data) not in said
+        reuters = next(line for line in store_lines(data) if line["source"] == "reuters")
+        assert "replay_iframe" in fetch(f"{base}/news/{reuters['url']}")  # pywb replays it

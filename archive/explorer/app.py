@@ -47,7 +47,8 @@ SECURITY_HEADERS = [
 CHECK_EVERY = 2.0  # seconds between checks that the store grew
 CATCH_UP_LINES = 5000  # store lines one request reads into the read model, at most
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
-_REPLAY_PATH = re.compile(rf"/{pages.COLLECTION}/(\d{{14}})(?:[a-z]{{2}}_)?/(.+)")
+# A replay: /news/[TIMESTAMP][MODIFIER_/]URL, the timestamp whole, part of one, or none.
+_REPLAY_PATH = re.compile(rf"/{pages.COLLECTION}/(?:(\d{{1,14}})?[a-z]{{2}}_/|(\d{{1,14}})/)?(.+)")
 MAX_QUERY_CHARACTERS = 200  # of a search; a longer one is refused, never cut
 MAX_PAGE = 100_000  # the last page number read; a later one is refused, never taken as it
 
@@ -300,18 +301,28 @@ class Explorer:
         )
 
     def missing_capture(self, path: str, query: str) -> str | None:
-        """For a replay of a capture (``/news/STAMP/URL``) whose WARC file is not there, the
-        file's name (pywb answers such a replay with its error page, a 503)."""
+        """For a replay (``/news/STAMP/URL``) that pywb cannot give, every capture it would
+        take lying in a WARC file not there, the name of one such file (pywb answers such a
+        replay with its error page, a 503). Those it takes: the captures at STAMP, when it
+        names a moment one has; else all of the page's, the nearest first."""
         found = _REPLAY_PATH.fullmatch(path)
         if found is None:
             return None
-        stamp, url = found.groups()
+        stamp = found.group(1) or found.group(2) or ""
+        url = found.group(3)
         if query:
             url += "?" + query
         every = self.captures.lookup(url)
-        chosen = [c for c in every if c.timestamp == stamp]
+        chosen = [c for c in every if c.timestamp == stamp] or every
         missing = [missing_file(self.data / "warc", c, every) for c in chosen]
-        return missing[0] if missing and all(missing) else None
+        if not missing or not all(missing):
+            return None
+        moment = int(stamp.ljust(14, "0")) if stamp else 10**14
+        nearest = min(
+            zip(chosen, missing, strict=True),
+            key=lambda pair: abs(int(pair[0].timestamp) - moment),
+        )
+        return nearest[1]
 
     def _through_redirects(self, captures: list[Capture], hops: int = 3) -> sqlite3.Row | None:
         """The stored article an archived redirect (or a short chain of them) leads to."""
