@@ -9,6 +9,8 @@ import sqlite3
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from archive.explorer.readmodel import ReadModel, url_key
 from archive.store import ArticleStore
 from archive.store.files import month_files
@@ -208,3 +210,14 @@ def test_store_rebuild_while_another_process_writes_the_read_model_exits_75(
     assert "\n" not in message and "Traceback" not in message
     assert "explorer.sqlite" in message and "being written by another process" in message
     assert run_cli("store", "rebuild", "--data", str(data)).returncode == 0
+
+
+@pytest.mark.parametrize("seconds", [3_000_000, 10**9])
+def test_a_wait_of_weeks_or_more_waits_rather_than_not_at_all(
+    tmp_path: Path, seconds: float
+) -> None:
+    """``store rebuild --wait 1000000000`` (wait as long as it takes) gave up at once: SQLite
+    takes its wait in milliseconds as a 32-bit number, and the overflow was no wait."""
+    with ReadModel(tmp_path / "explorer.sqlite", timeout=seconds) as model:
+        (waits,) = model.db.execute("PRAGMA busy_timeout").fetchone()
+    assert waits >= 2_000_000_000  # milliseconds: more than 23 days

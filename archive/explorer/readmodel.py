@@ -37,6 +37,7 @@ log = logging.getLogger("archive.store")
 READ_MODEL_NAME = "explorer.sqlite"
 READ_MODEL_VERSION = "2"  # 2: one url_key for every form of a page
 COMMIT_EVERY = 2000  # lines per transaction while catching up
+MAX_WAIT = (2**31 - 1) // 1000  # seconds: the longest wait for a writer SQLite takes
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER NOT NULL);
@@ -169,7 +170,10 @@ class ReadModel:
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            self._db = open_state_db(self.path, _set_up, isolation_level=None, timeout=self.timeout)
+            # SQLite takes the wait in milliseconds as a 32-bit number: a longer one overflows
+            # to no wait at all, so it is cut to the longest it takes (24 days).
+            timeout = min(self.timeout, MAX_WAIT)
+            self._db = open_state_db(self.path, _set_up, isolation_level=None, timeout=timeout)
         return self._db
 
     def close(self) -> None:
