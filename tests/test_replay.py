@@ -485,3 +485,18 @@ def test_diff_lists_a_stored_article_whose_capture_gives_no_item_now(
     assert result.returncode == 0, result.stderr
     assert f"- {lines[0]['articleId']} {lines[0]['url']}: no article now (" in result.stdout
     assert " 1 no longer an article" in result.stderr
+
+
+def test_an_archive_named_twice_in_two_spellings_is_read_once(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A folder given by its path and by an absolute one (or a link to it) was two sets of
+    archives: every record was read twice, and --all-captures wrote each capture twice."""
+    warc = site_archive / "warc"
+    once, twice = tmp_path / "once.jsonl", tmp_path / "twice.jsonl"
+    (tmp_path / "link").symlink_to(warc)
+    args = ["--all-captures", "--jobs", "1"]
+    assert main(["replay", str(warc), "--out", str(once), *args]) == 0
+    spelled = [os.path.relpath(warc), str(warc.resolve()), str(tmp_path / "link")]
+    assert main(["replay", *spelled, "--out", str(twice), *args]) == 0
+    assert read_items(twice) == read_items(once)

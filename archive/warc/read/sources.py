@@ -99,7 +99,8 @@ def wacz_sources(path: Path) -> list[Source]:
 
 
 def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
-    """Every WARC under the given files and folders, each folder's files in name order.
+    """Every WARC under the given files and folders, each folder's files in name order,
+    each file once however it is named.
 
     A file named explicitly is read whatever its name (a non-WARC is then reported by the
     reader); in folders only WARC and WACZ names are taken. Raises FileNotFoundError.
@@ -114,8 +115,11 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
             found.extend(_sources_of(path))
         else:
             raise FileNotFoundError(str(path))
-    unique: dict[Source, None] = dict.fromkeys(found)
-    return list(unique)
+    # One archive named twice (a relative and an absolute path, a link) is read once.
+    unique: dict[tuple[str, str | None], Source] = {}
+    for source in found:
+        unique.setdefault((os.path.realpath(source.path), source.member), source)
+    return list(unique.values())
 
 
 def _walk(folder: Path) -> Iterator[Path]:
