@@ -696,3 +696,24 @@ def test_an_article_linking_here_twice_is_listed_and_counted_once(
     (pointing,) = re.findall(r'<ul class="links-in">(.*?)</ul>', page, re.S)
     assert numbers(pointing) == [1]
     assert "Stored articles pointing here</h3>" in page  # all of them: no "the newest 1 of 2"
+
+
+def test_the_story_around_an_article_without_a_headline_is_titled_so(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """Its story page was titled 'Story around “ ”', the article named by nothing."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    item = generated(store_lines(site_archive)[0], 2)
+    with ArticleStore(data) as store:
+        store.add(item)
+    (path,) = (data / "articles").glob("*.jsonl")
+    line = json.loads(path.read_bytes())
+    line.update(version=2, headline=" ")
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line) + "\n")
+    app = Explorer(data, data / "warc" / "index.cdxj", None)
+    status, page = get(app, "/story", article=item["articleId"])
+    assert status == "200 OK"
+    assert "Story around “(no headline)”" in page and "“ ”" not in page

@@ -345,7 +345,8 @@ class Explorer:
             if row is None:
                 return None
             graph = queries.story(self.db, [row["article_id"]])
-            return pages.story(f"Story around “{row['headline']}”", graph)
+            named = row["headline"].strip() or pages.NO_HEADLINE
+            return pages.story(f"Story around “{named}”", graph)
         if params.get("topic"):
             seeds = queries.topic_seeds(self.db, params["topic"])
             if not seeds:
