@@ -294,6 +294,25 @@ def test_each_folder_is_walked_once(
     assert read_items(out)
 
 
+def test_archives_found_and_paths_given_together_are_all_replayed(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """`replay` given archives a command found and paths to look in, together: the found
+    ones were dropped, the paths alone replayed."""
+    from archive.replay.run import replay
+    from archive.warc.read.sources import find_sources
+
+    first, *rest = sorted((site_archive / "warc").glob("*.warc.gz"))
+    assert rest
+    (folder := tmp_path / "rest").mkdir()
+    for path in rest:
+        (folder / path.name).symlink_to(path)
+    items: list[dict[str, Any]] = []
+    given: list[Any] = [*find_sources([first]), folder]
+    report = replay(given, items.append, jobs=1, err=io.StringIO())
+    assert report.files == 1 + len(rest)
+
+
 def test_waiting_captures_are_bounded_by_the_window() -> None:
     source = Source("foreign.warc")
     planner = Planner(window=10)

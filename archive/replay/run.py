@@ -186,17 +186,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _sources(paths: Sequence[str | os.PathLike[str]] | Sequence[Source]) -> list[Source]:
+def _sources(paths: Sequence[str | os.PathLike[str] | Source]) -> list[Source]:
     """The archives under `paths`; archives found already (by a command that checked there
     are some) are not looked for again."""
     found = [path for path in paths if isinstance(path, Source)]
-    if len(found) == len(paths):
-        return found
-    return find_sources(path for path in paths if not isinstance(path, Source))
+    rest = [path for path in paths if not isinstance(path, Source)]
+    return found + find_sources(rest) if rest else found
 
 
 def replay(
-    paths: Sequence[str | os.PathLike[str]] | Sequence[Source],
+    paths: Sequence[str | os.PathLike[str] | Source],
     sink: ItemSink,
     *,
     jobs: int = 1,
