@@ -320,6 +320,12 @@ def _end_of_run(
             "the next run resumes the crawl"
         )
     report["status"] = run_status(report)
+    return _end(options, report)
+
+
+def _end(options: CrawlOptions, report: dict[str, Any]) -> int:
+    """The run's final report written (a full disk makes it a failed run, reported still),
+    its summary line and message said; its exit code."""
     try:
         path: Path | str = _write_final_report(options.data_dir / "runs", report)
     except OSError as exc:
@@ -394,15 +400,7 @@ def _stopped_before_crawling(
         ),
     )
     report["status"] = run_status(report)
-    try:
-        path: Path | str = _write_final_report(options.data_dir / "runs", report)
-    except OSError as exc:
-        if not is_disk_full(exc):
-            raise
-        path = "not written (no space left)"
-    print(summary_line(report, path), flush=True)
-    print(f"newsarchive: {report['message']}", file=sys.stderr)
-    return int(report["exitCode"])
+    return _end(options, report)
 
 
 def _write_running_report(options: CrawlOptions, run_id: str, started: datetime) -> None:
