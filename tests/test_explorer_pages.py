@@ -75,6 +75,24 @@ def numbers(page: str) -> list[int]:
     return [int(n) for n in re.findall(r"Generated story number (\d+)</a>", page)]
 
 
+def _empty_data(site_archive: Path, tmp_path: Path) -> Path:
+    """A data directory of the site archive's format holding nothing yet."""
+    data = tmp_path / "data"
+    (data / "warc").mkdir(parents=True)
+    shutil.copy(site_archive / "format.json", data / "format.json")
+    return data
+
+
+def _stored_again(data: Path, **changes: Any) -> None:
+    """A second version of the store's one article, with `changes`, appended as another
+    tool (or a hand) would write it: past the checks of the store's writer."""
+    (path,) = (data / "articles").glob("*.jsonl")
+    line = json.loads(path.read_bytes())
+    line.update(version=2, **changes)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line) + "\n")
+
+
 def test_pages_walk_every_article_newest_publication_first(explorer: Explorer) -> None:
     found: list[int] = []
     page = 1
@@ -101,9 +119,7 @@ def test_publication_dates_leave_out_undated_articles_as_the_cli_does(
 ) -> None:
     """An article stating no datePublished was listed under "Published from/to" by the day
     it was captured, which `articles --published-since` leaves it out for."""
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     line = store_lines(site_archive)[0]
     dated, undated = generated(line, 3), generated(line, 4)
     undated.update(datePublished=None, datePublishedRaw=None, dateModified=None)
@@ -192,9 +208,7 @@ def test_an_article_stored_after_the_explorer_started_is_found_by_its_page(
     site_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("archive.explorer.app.CHECK_EVERY", 0.0)  # each request checks
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     line = store_lines(site_archive)[0]
     with ArticleStore(data) as store:
         store.add(generated(line, 1))
@@ -399,9 +413,7 @@ def test_a_writer_holding_the_read_model_does_not_hold_up_the_explorer(
     import urllib.request
 
     monkeypatch.setattr("archive.explorer.app.CHECK_EVERY", 0.0)  # each request checks
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     line = store_lines(site_archive)[0]
     with ArticleStore(data) as store:
         store.add(generated(line, 1))
@@ -426,9 +438,7 @@ def test_an_article_linked_to_and_from_very_many_shows_a_bounded_number_and_says
     """Every stored article pointing to an article was listed on its page, and every link
     it holds looked up in the capture index: an article every story of a year links to
     made a page as long as the year."""
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     line = store_lines(site_archive)[0]
     base = "https://www.reuters.com/world/generated-{}/"
     hub = generated(line, 0)
@@ -457,9 +467,7 @@ def test_a_control_character_in_a_topic_or_outlet_is_not_echoed_into_the_page(
     view as it came, a NUL or a bell in it."""
     import urllib.request
 
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     with ArticleStore(data) as store:
         store.add(generated(store_lines(site_archive)[0], 2))
     with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
@@ -475,9 +483,7 @@ def test_an_article_address_is_decoded_once(site_archive: Path, tmp_path: Path) 
     /article/ID-%2535 (the letters "%35" at its end) showed the article ID-5."""
     import urllib.error
 
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     item = generated(store_lines(site_archive)[0], 2)
     with ArticleStore(data) as store:
         store.add(item)
@@ -494,9 +500,7 @@ def test_a_related_link_no_url_parser_reads_is_listed_not_archived(
 ) -> None:
     """A stored link Python's URL parser refuses ("https://[broken/", an unclosed IPv6 host)
     made its article's page a 500."""
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     item = generated(store_lines(site_archive)[0], 2)
     item["relatedLinks"] = [
         {"url": "https://[broken/story", "headline": "Broken host", "kind": "related"},
@@ -515,17 +519,11 @@ def test_an_author_stored_without_a_name_is_not_named_none(
 ) -> None:
     """A store line whose author has a nameRaw and no name (written by hand, or by another
     tool) showed the article "by None"."""
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     item = generated(store_lines(site_archive)[0], 2)
     with ArticleStore(data) as store:
         store.add(item)
-    (path,) = (data / "articles").glob("*.jsonl")
-    line = json.loads(path.read_bytes())
-    line.update(version=2, authors=[{"nameRaw": "By the desk"}, {"name": "Awa Kone"}])
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(line) + "\n")
+    _stored_again(data, authors=[{"nameRaw": "By the desk"}, {"name": "Awa Kone"}])
     with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
         pages = [_read(f"{url}/"), _read(f"{url}/article/{item['articleId']}")]
     for page in pages:
@@ -541,9 +539,7 @@ def test_a_search_with_its_accents_typed_apart_finds_the_word(
     was found."""
     import unicodedata
 
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     item = generated(store_lines(site_archive)[0], 2)
     item["headline"] = "In Ségou, Generated story number 2"
     with ArticleStore(data) as store:
@@ -560,9 +556,7 @@ def test_a_topic_asked_for_beyond_the_listed_ones_stays_chosen_in_the_form(
 ) -> None:
     """The topic menu lists the 300 commonest topics: a rarer one asked for (an article's
     topic link) filtered the list while the menu said "any", so the next search dropped it."""
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     line = store_lines(site_archive)[0]
     items = [generated(line, n) for n in range(1, 303)]
     for n, item in enumerate(items, start=1):
@@ -581,9 +575,7 @@ def test_a_related_link_is_archived_by_its_newest_capture_that_replays(
 ) -> None:
     """A related page captured twice, its newest capture in a WARC file since removed, was
     shown "not replayable" though its older capture replays."""
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     item = generated(store_lines(site_archive)[0], 2)
     other = "https://www.cnn.com/2020/01/01/world/elsewhere/index.html"
     item["relatedLinks"] = [{"url": other, "headline": "Elsewhere", "kind": "related"}]
@@ -605,17 +597,11 @@ def test_an_article_stored_without_a_headline_can_be_reached_from_the_list(
 ) -> None:
     """A store line with an empty headline (by hand, or by another tool) was listed as a
     link of no text: nothing to click, so its page could not be reached."""
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     item = generated(store_lines(site_archive)[0], 2)
     with ArticleStore(data) as store:
         store.add(item)
-    (path,) = (data / "articles").glob("*.jsonl")
-    line = json.loads(path.read_bytes())
-    line.update(version=2, headline=" ")
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(line) + "\n")
+    _stored_again(data, headline=" ")
     with served(lambda: Explorer(data, data / "warc" / "index.cdxj", None)) as url:
         listed = _read(f"{url}/")
         page = _read(f"{url}/article/{item['articleId']}")
@@ -634,9 +620,7 @@ def test_a_request_catches_the_read_model_up_by_a_bounded_number_of_lines(
     request now reads a bounded number; the next ones read on."""
     monkeypatch.setattr("archive.explorer.app.CHECK_EVERY", 0.0)  # each request checks
     monkeypatch.setattr("archive.explorer.app.CATCH_UP_LINES", 2)
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     line = store_lines(site_archive)[0]
     with ArticleStore(data) as store:
         store.add(generated(line, 1))
@@ -657,9 +641,7 @@ def test_the_menus_take_the_topics_and_outlets_a_crawl_added_meanwhile(
     from archive.explorer.readmodel import catch_up
 
     monkeypatch.setattr("archive.explorer.app.CHECK_EVERY", 0.0)  # each request checks
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     line = store_lines(site_archive)[0]
     with ArticleStore(data) as store:
         store.add(generated(line, 2))  # cnn, topic Even
@@ -680,9 +662,7 @@ def test_an_article_linking_here_twice_is_listed_and_counted_once(
 ) -> None:
     """An article pointing here by two links of two kinds (a related card and a link in its
     text) was listed twice, and counted as two of the articles pointing here."""
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     line = store_lines(site_archive)[0]
     hub, spoke = generated(line, 0), generated(line, 1)
     spoke["relatedLinks"] = [
@@ -702,17 +682,11 @@ def test_the_story_around_an_article_without_a_headline_is_titled_so(
     site_archive: Path, tmp_path: Path
 ) -> None:
     """Its story page was titled 'Story around “ ”', the article named by nothing."""
-    data = tmp_path / "data"
-    (data / "warc").mkdir(parents=True)
-    shutil.copy(site_archive / "format.json", data / "format.json")
+    data = _empty_data(site_archive, tmp_path)
     item = generated(store_lines(site_archive)[0], 2)
     with ArticleStore(data) as store:
         store.add(item)
-    (path,) = (data / "articles").glob("*.jsonl")
-    line = json.loads(path.read_bytes())
-    line.update(version=2, headline=" ")
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(line) + "\n")
+    _stored_again(data, headline=" ")
     app = Explorer(data, data / "warc" / "index.cdxj", None)
     status, page = get(app, "/story", article=item["articleId"])
     assert status == "200 OK"
