@@ -6,6 +6,7 @@ import html
 import re
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -216,7 +217,6 @@ def test_a_capture_whose_warc_file_is_missing_is_said_to_be_not_replayable(
 ) -> None:
     """An article page linked a capture whose WARC file is gone as any other, and its replay
     was pywb's error page (a 503 naming the folders of this machine)."""
-    import urllib.error
 
     data = tmp_path / "data"
     copy_data_dir(site_archive, data)
@@ -230,13 +230,20 @@ def test_a_capture_whose_warc_file_is_missing_is_said_to_be_not_replayable(
         assert f"not replayable: its WARC file {warc.name} is missing" in captures
         index = (data / "warc" / "index.cdxj").read_text("utf-8")
         (stamp,) = re.findall(rf' (\d{{14}}) {{"url": "{re.escape(article["url"])}"', index)
-        for modifier in ("", "mp_"):
-            with pytest.raises(urllib.error.HTTPError) as answer:
-                fetch(f"{base}/news/{stamp}{modifier}/{article['url']}")
-            assert answer.value.code == 404
-            said = answer.value.read().decode("utf-8")
-            assert f"its WARC file {warc.name} is missing" in said
-            assert str(data) not in said
+        _replay_says_missing(f"{base}/news/{stamp}", article["url"], warc.name, data)
+
+
+def _replay_says_missing(capture: str, url: str, filename: str, data: Path) -> None:
+    """The replay of `url` at `capture` (the address up to its timestamp), with and without
+    pywb's frame modifier, is the explorer's 404 naming the missing WARC file, and no
+    folder of this machine."""
+    for modifier in ("", "mp_"):
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            fetch(f"{capture}{modifier}/{url}")
+        assert answer.value.code == 404
+        said = answer.value.read().decode("utf-8")
+        assert f"its WARC file {filename} is missing" in said
+        assert str(data) not in said
 
 
 def test_a_revisit_whose_original_warc_file_is_missing_is_said_to_be_not_replayable(
@@ -246,7 +253,6 @@ def test_a_revisit_whose_original_warc_file_is_missing_is_said_to_be_not_replaya
     it refers to: with that response's WARC file gone, the revisit was linked as any other
     and its replay was pywb's 503 error page."""
     import json
-    import urllib.error
 
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
@@ -282,13 +288,7 @@ def test_a_revisit_whose_original_warc_file_is_missing_is_said_to_be_not_replaya
         (captures,) = re.findall(r'<section class="captures">(.*?)</section>', page, re.S)
         assert 'class="replay"' not in captures, captures
         assert captures.count(f"its WARC file {first['filename']} is missing") == 2
-        for modifier in ("", "mp_"):
-            with pytest.raises(urllib.error.HTTPError) as answer:
-                fetch(f"{base}/news/20990102030405{modifier}/{article['url']}")
-            assert answer.value.code == 404
-            said = answer.value.read().decode("utf-8")
-            assert f"its WARC file {first['filename']} is missing" in said
-            assert str(data) not in said
+        _replay_says_missing(f"{base}/news/20990102030405", article["url"], first["filename"], data)
 
 
 def test_a_query_of_raw_utf8_bytes_is_read_as_utf8(site_archive: Path, tmp_path: Path) -> None:
