@@ -48,6 +48,19 @@ AUTHOR_METAS = (
 )
 
 
+def page_names(ctx: PageContext) -> tuple[list[str], list[str]]:
+    """How the page names itself, to tell its own JSON-LD story from others: its addresses
+    (its URL first, then its canonical link and og:url) and its titles (its ``<h1>``s,
+    og:title, ``<title>``)."""
+    title = ctx.first("//title")
+    titles = [text_of(h1) for h1 in ctx.doc.iter("h1")] + [
+        ctx.meta("og:title") or "",
+        text_of(title) if title is not None else "",
+    ]
+    pages = [ctx.url, ctx.link_rel("canonical") or "", ctx.meta("og:url") or ""]
+    return pages, titles
+
+
 def own_article(ctx: PageContext) -> dict[str, Any]:
     """The page's JSON-LD Article: of several, the page's own (:func:`.jsonld.own_story_of`),
     as a story may state a related one before its own; else the first ({} for none)."""
@@ -56,13 +69,7 @@ def own_article(ctx: PageContext) -> dict[str, Any]:
         return articles[0] if articles else {}
     from .jsonld import own_story_of  # it reads headlines as this module does
 
-    title = ctx.first("//title")
-    titles = [text_of(h1) for h1 in ctx.doc.iter("h1")] + [
-        ctx.meta("og:title") or "",
-        text_of(title) if title is not None else "",
-    ]
-    pages = [ctx.url, ctx.link_rel("canonical") or "", ctx.meta("og:url") or ""]
-    return own_story_of(articles, pages, titles) or articles[0]
+    return own_story_of(articles, *page_names(ctx)) or articles[0]
 
 
 class ArticlePage:

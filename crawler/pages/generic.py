@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from lxml import html
 
-from .article import AUTHOR_METAS, ArticlePage, headline_suffixes, image_source
+from .article import AUTHOR_METAS, ArticlePage, headline_suffixes, image_source, page_names
 from .base import Link, PageContext, compiled, in_page_order, once
 from .boilerplate import (
     EDITORS_NOTE_RE,
@@ -344,12 +344,7 @@ class GenericArticlePage(ArticlePage):
         super().__init__(ctx)
         # The page's own story: a section front may state one it lists, which is no
         # sign that the front is a story, nor the source of its fields.
-        title = ctx.first("//title")
-        titles = [text_of(h1) for h1 in ctx.doc.iter("h1")] + [
-            ctx.meta("og:title") or "",
-            text_of(title) if title is not None else "",
-        ]
-        pages = [ctx.url, ctx.link_rel("canonical") or "", ctx.meta("og:url") or ""]
+        pages, titles = page_names(ctx)
         stated = bool(ctx.jsonld_articles)
         own = own_story_of(ctx.jsonld_articles, pages, titles)
         self.ld = own if own is not None else jsonld_story(ctx.jsonld, pages, titles)
