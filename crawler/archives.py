@@ -343,6 +343,10 @@ class MementoArchive(Archive):
     def lookup_url(self, url: str, at: datetime, window: timedelta) -> str:
         return f"{self.base}/{url}"
 
+    def page_of(self, lookup: str) -> str:
+        """The page a lookup address (:meth:`lookup_url`) asks about."""
+        return lookup[len(self.base) + 1 :]
+
 
 class TimeGateArchive(MementoArchive):
     """Any Memento archive (RFC 7089): its TimeGate picks the memento nearest a datetime."""

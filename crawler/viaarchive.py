@@ -499,12 +499,12 @@ class ViaArchiveMiddleware:
         if response.status in (404, 410):
             snapshots: list[Snapshot] = []  # the index's "no captures"
         elif isinstance(self.archive, TimeGateArchive):
-            snapshots = self._timegate(response, lookup)
+            snapshots = self._timegate(response, lookup, self.archive.page_of(lookup))
         elif response.status == 200:
             try:
                 if isinstance(self.archive, TimeMapArchive):
                     # Every memento of the page: those of the window alone are kept.
-                    original = lookup[len(self.archive.base) + 1 :]
+                    original = self.archive.page_of(lookup)
                     listed = timemap_snapshots(response.body, response.url, original)
                     snapshots = [s for s in listed if abs(s.moment - self.at) <= self.window]
                 else:
@@ -519,10 +519,10 @@ class ViaArchiveMiddleware:
             self.cache.put(self.archive.name, key, snapshots)
         return snapshots
 
-    def _timegate(self, response: Response, lookup: str) -> list[Snapshot]:
-        """The memento a TimeGate chose (RFC 7089): the one it redirects to, or, answered
-        in place (200), the memento itself or the ``rel="memento"`` its Link header names."""
-        original = lookup[len(self.archive.base) + 1 :]  # type: ignore[attr-defined]
+    def _timegate(self, response: Response, lookup: str, original: str) -> list[Snapshot]:
+        """The memento a TimeGate chose (RFC 7089) for the page `original`: the one it
+        redirects to, or, answered in place (200), the memento itself or the
+        ``rel="memento"`` its Link header names."""
         moment: datetime | None = None
         memento = ""
         undated = False
