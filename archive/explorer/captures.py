@@ -225,9 +225,9 @@ def redirect_target(warc_dir: Path, capture: Capture) -> str | None:
 
     if capture.kind != "redirect" or not capture.filename or capture.length <= 0:
         return None
-    path = warc_dir / capture.filename
-    if path.name != capture.filename or not path.is_file():
+    if not file_there(warc_dir, capture.filename):
         return None
+    path = warc_dir / capture.filename
     try:
         with open(path, "rb") as handle:
             handle.seek(capture.offset)
