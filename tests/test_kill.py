@@ -248,6 +248,15 @@ def test_a_page_archived_by_a_killed_run_is_stored_as_replay_gives_it(
     assert any(line["warc"]["filename"] in first_files for line in stored.values())
 
 
+def _crawl_script(script: str, data: Path, site: SiteServer) -> subprocess.CompletedProcess[str]:
+    """`script` run as its own process, given the data directory and the CNN start point of
+    `site`: a crawl with a part of the run replaced to break it at one moment."""
+    return subprocess.run(
+        [sys.executable, "-c", script, str(data), site.url("cnn", "/world/africa/")],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
+    )  # fmt: skip
+
+
 EARLY_SIGNAL = """
 import os, signal, sys
 from pathlib import Path
@@ -273,10 +282,7 @@ def test_a_sigterm_as_the_run_starts_ends_it_with_a_report_and_143(
     """A SIGTERM before Scrapy's own handlers were in place killed the run outright: no
     summary line, no report (or one left "running"), exit -15 rather than 143."""
     data = tmp_path / "data"
-    result = subprocess.run(
-        [sys.executable, "-c", EARLY_SIGNAL, str(data), site.url("cnn", "/world/africa/")],
-        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
-    )  # fmt: skip
+    result = _crawl_script(EARLY_SIGNAL, data, site)
     assert result.returncode == 143, result.stderr
     assert "interrupted by SIGTERM" in result.stdout and "Traceback" not in result.stderr
     (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
@@ -311,10 +317,7 @@ def test_a_crash_as_the_run_ends_leaves_a_failed_report_not_a_killed_one(
     """An exception after the crawl (building its report) left the report written at the
     start, "running": `runs` called the run killed, though it ended, with 70."""
     data = tmp_path / "data"
-    result = subprocess.run(
-        [sys.executable, "-c", CRASH_AT_THE_END, str(data), site.url("cnn", "/world/africa/")],
-        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
-    )  # fmt: skip
+    result = _crawl_script(CRASH_AT_THE_END, data, site)
     assert result.returncode == 70, result.stderr
     assert result.stderr.count("\n") == 1 and "RuntimeError: a bug" in result.stderr
     assert " FAILED in " in result.stdout  # its summary line, as every run ends with
@@ -351,10 +354,7 @@ def test_a_sigterm_after_the_crawlers_are_made_still_stops_the_run(
     crawlers (opening the frontier, the store) was noted and forgotten, and the run crawled
     the whole site and ended 'ok'."""
     data = tmp_path / "data"
-    result = subprocess.run(
-        [sys.executable, "-c", LATE_START_SIGNAL, str(data), site.url("cnn", "/world/africa/")],
-        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
-    )  # fmt: skip
+    result = _crawl_script(LATE_START_SIGNAL, data, site)
     assert result.returncode == 143, result.stdout + result.stderr
     assert "interrupted by SIGTERM" in result.stdout and "Traceback" not in result.stderr
     (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
