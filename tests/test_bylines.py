@@ -74,6 +74,8 @@ EXAMPLES = [
     ("By Lena Kora, Ade Wolcott, Bamako", ["Lena Kora", "Ade Wolcott"]),
     ("By Lena Kora | BAMAKO and GAO", ["Lena Kora"]),
     ("By Lena Kora and Ade Wolcott | SAN FRANCISCO AND WASHINGTON", ["Lena Kora", "Ade Wolcott"]),
+    # Where each reporter is, in brackets after the name: not part of it.
+    ("By Lena Kora (Gao) and Ade Wolcott (Segou, Mali), CNN", ["Lena Kora", "Ade Wolcott"]),
 ]
 
 
@@ -161,6 +163,10 @@ def test_none_gives_no_authors() -> None:
             ["Oumar Toure", "Fanta Keita", "Paul Brenner"],
         ),
         ("The militants seized Gao last April.", []),
+        (
+            "CNN's Ana Ruiz (Gao) and Paul Brenner (Segou, Mali) contributed to this report.",
+            ["Ana Ruiz", "Paul Brenner"],
+        ),
         (
             "CNN Business' Bourem Mopti and CNN Travel's Bla Nioro contributed to this report.",
             ["Bourem Mopti", "Bla Nioro"],

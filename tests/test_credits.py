@@ -64,6 +64,25 @@ def test_several_names_and_places() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reporting by Moussa Diallo (Gao) and Tiemoko Sangare (Segou); Editing by Jo Hale",
+        "(Reporting by Moussa Diallo (Gao) and Tiemoko Sangare (Segou); Editing by Jo Hale)",
+        "(Reporting by Moussa Diallo (Gao, Mali) and Tiemoko Sangare (Segou); Editing by Jo Hale)",
+        "(Reporting by Moussa Diallo (Gao) and Tiemoko Sangare (Segou), Editing by Jo Hale)",
+    ],
+)
+def test_a_place_in_brackets_after_a_name_is_not_part_of_it(line: str) -> None:
+    """ "Reporting by A (Gao) and B (Segou)": the people are A and B; before, "A (Gao" and
+    "B (Segou" (and "Mali)" a person of its own)."""
+    assert _pairs(line) == [
+        ("Moussa Diallo", "reporting"),
+        ("Tiemoko Sangare", "reporting"),
+        ("Jo Hale", "editing"),
+    ]
+
+
 def test_without_parentheses_and_lower_case() -> None:
     assert _pairs("Reporting by Moussa Diallo; Editing by Ruth Galloway") == [
         ("Moussa Diallo", "reporting"),

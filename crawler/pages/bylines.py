@@ -122,6 +122,9 @@ _STAFF_RE = re.compile(
 # Lower-case words that can open a part but never a name ("the", "for CNN").
 _NON_NAME_OPENERS = frozenset({"the", "for", "special", "with", "in", "and", "a", "an", "of"})
 _EDGE_PUNCT = " .,:;-–—()[]\"'“”‘’*|"
+# "A (Gao)", "A (Gao, Mali)": where the person is, in brackets after the name, not part of
+# it; a line's edge may have taken the closing bracket.
+BRACKETED_RE = re.compile(r"\s*\([^()]*(?:\)|$)")
 # Lower-case words between a name and its outlet ("Moussa Keita of CNN").
 _LINKING_WORDS = frozenset({"of", "for", "at", "from", "with"})
 
@@ -248,7 +251,7 @@ def byline_names(raw: str | None, listed: Collection[str] = ()) -> list[str]:
     last part past a comma that it alone does not list, where it lists every other and no
     one sharing a word with it, is a place ("By A, New York" under JSON-LD naming A, or A
     and a contributor; not B in "By A, B, CNN", or under JSON-LD spelling B otherwise)."""
-    text = _strip_lead(normalize_space(raw))
+    text = BRACKETED_RE.sub("", _strip_lead(normalize_space(raw)))
     names: list[str] = []
     places = False
     ends = None  # the last person named past a comma, where only places follow
@@ -328,7 +331,7 @@ def contributor_names(line: str | None) -> list[str]:
     if not match:
         return []
     names = []
-    for part in _SPLIT_RE.split(match.group("names")):
+    for part in _SPLIT_RE.split(BRACKETED_RE.sub("", match.group("names"))):
         # "Fatima Diallo in Bamako": the place is not part of the name.
         part = re.split(r"\s+(?:in|from)\s+[A-Z]", part, maxsplit=1)[0]
         name = person_of(part)

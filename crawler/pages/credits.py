@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .bylines import person_of
+from .bylines import BRACKETED_RE, person_of
 from .text import normalize_space
 
 ROLES = ("additional reporting", "reporting", "writing", "editing", "contributor")
@@ -209,7 +209,7 @@ def _opens_role(line: str, at: int) -> bool:
 
 def _names(segment: str) -> list[str]:
     names = []
-    for part in _NAME_SPLIT_RE.split(segment):
+    for part in _NAME_SPLIT_RE.split(BRACKETED_RE.sub("", segment)):
         part = _REPEATED_BY_RE.sub("", part.strip())
         if _OTHER_ROLE_RE.search(part):  # "Graphics by L": a role the spec does not keep
             continue
