@@ -163,6 +163,16 @@ def test_none_gives_no_authors() -> None:
             ["Oumar Toure", "Fanta Keita", "Paul Brenner"],
         ),
         ("The militants seized Gao last April.", []),
+        # Help after the contributors: they helped too.
+        (
+            "CNN's Ana Ruiz contributed to this report, with help from Paul Brenner.",
+            ["Ana Ruiz", "Paul Brenner"],
+        ),
+        (
+            "CNN's Ana Ruiz and Moussa Traoré contributed reporting from Bamako, with additional"
+            " help from Paul Brenner and Lena Weiss.",
+            ["Ana Ruiz", "Moussa Traoré", "Paul Brenner", "Lena Weiss"],
+        ),
         (
             "CNN's Ana Ruiz (Gao) and Paul Brenner (Segou, Mali) contributed to this report.",
             ["Ana Ruiz", "Paul Brenner"],

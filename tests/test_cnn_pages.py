@@ -90,6 +90,23 @@ def test_notes_promos_and_credits_leave_the_body() -> None:
     assert analysis.article["credits"] == [{"name": "Ama Owusu", "role": "contributor"}]
 
 
+def test_help_after_the_contributors_is_credited_too() -> None:
+    """ "CNN's A contributed to this report, with help from B": both contributed; before,
+    B was left out of the credits."""
+    page = NOTES_2021.replace(
+        b"Ama Owusu contributed to this report.",
+        b"CNN\xe2\x80\x99s Ama Owusu contributed to this report, with help from Kofi Mensah.",
+    )
+    url = "https://www.cnn.com/2023/02/10/africa/gao-market/index.html"
+    analysis = analyse(url, {"Content-Type": "text/html"}, page, source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["paragraphs"] == ["Traders at dawn.", "Prices held all week."]
+    assert analysis.article["credits"] == [
+        {"name": "Ama Owusu", "role": "contributor"},
+        {"name": "Kofi Mensah", "role": "contributor"},
+    ]
+
+
 @pytest.mark.parametrize("label", ["RELATED:", "Related:", "Read More:", "READ MORE:"])
 def test_related_and_read_more_lines_are_read_lines(label: str) -> None:
     """ "RELATED: ..." and title-case "Read More: ..." lines stayed as body paragraphs and

@@ -366,6 +366,40 @@ def test_contributors() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "credited"),
+    [
+        (
+            "CNN's Moussa Diallo contributed to this report, with help from Lena Weiss.",
+            [("Moussa Diallo", "contributor"), ("Lena Weiss", "contributor")],
+        ),
+        (
+            "Moussa Diallo and Ada Park contributed to this report with help from Lena Weiss",
+            [
+                ("Moussa Diallo", "contributor"),
+                ("Ada Park", "contributor"),
+                ("Lena Weiss", "contributor"),
+            ],
+        ),
+        (
+            "(Moussa Diallo contributed reporting; Editing by Jo Hale)",
+            [("Moussa Diallo", "contributor"), ("Jo Hale", "editing")],
+        ),
+        (
+            "Moussa Diallo contributed to this report, with additional reporting by Lena Weiss",
+            [("Moussa Diallo", "contributor"), ("Lena Weiss", "additional reporting")],
+        ),
+    ],
+)
+def test_contributors_and_the_credits_after_them(
+    line: str, credited: list[tuple[str, str]]
+) -> None:
+    """ "A contributed to this report, with help from B": both are credited; before, the
+    line was no credits line and gave B alone."""
+    assert is_credits_line(line)
+    assert _pairs(line) == credited
+
+
 def test_hyphenated_and_accented_names_survive() -> None:
     assert _pairs(
         "(Reporting by Cheick Diouara and Émilie Lefèvre-Ba; Editing by Giles Harwood)"

@@ -319,7 +319,7 @@ _CREDIT_PIECES = [
 @example(["(", "Jane Doe", "wrıtten", "BY", "x", ")"])
 def test_credits_lines_found_as_the_patterns_would(pieces: list[str]) -> None:
     """The substring tests before the credits patterns never turn a line away they match."""
-    from crawler.pages.credits import _CONTRIBUTED_RE, _MARKER_RE, _strip_edges, is_credits_line
+    from crawler.pages.credits import _MARKER_RE, _contributed, _strip_edges, is_credits_line
     from crawler.pages.text import normalize_space
 
     text = " ".join(pieces)
@@ -331,7 +331,7 @@ def test_credits_lines_found_as_the_patterns_would(pieces: list[str]) -> None:
         bool(line)
         and len(line) <= 400
         and (
-            _CONTRIBUTED_RE.match(inner) is not None
+            _contributed(inner) is not None
             or (first is not None and (first.start() == 0 or (wrapped and first.start() < 40)))
         )
     )

@@ -319,19 +319,31 @@ def parse_byline(raw: str | None, listed: Collection[str] = ()) -> list[dict[str
 
 _CONTRIBUTED_RE = re.compile(
     r"^(?P<names>.+?)\s+(?:also\s+)?(?:contributed|contributes)\s+(?:to\s+)?"
-    r"(?:this\s+)?(?:report|story|article)(?:ing)?\b.*$",
+    r"(?:this\s+)?(?:report|story|article)(?:ing)?\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+# The people who helped, after the contributors: "..., with help from C and D",
+# "... with additional help from C".
+_HELPERS_RE = re.compile(
+    r"(?:^|[\s,;(])(?:with\s+)?(?:the\s+)?(?:(?:additional|extra|further)\s+)?help\s+(?:from|of)"
+    r"\s+(?P<names>.+)$",
     re.IGNORECASE,
 )
 
 
 def contributor_names(line: str | None) -> list[str]:
-    """People of a "CNN's A and B contributed to this report." line; ``[]`` for other lines."""
+    """People of a "CNN's A and B contributed to this report." line, and those it says
+    helped (", with help from C"); ``[]`` for other lines."""
     text = normalize_space(line).strip(_EDGE_PUNCT)
     match = _CONTRIBUTED_RE.match(text)
     if not match:
         return []
+    parts = _SPLIT_RE.split(BRACKETED_RE.sub("", match.group("names")))
+    helpers = _HELPERS_RE.search(match.group("rest"))
+    if helpers:
+        parts += _SPLIT_RE.split(BRACKETED_RE.sub("", helpers.group("names")))
     names = []
-    for part in _SPLIT_RE.split(BRACKETED_RE.sub("", match.group("names"))):
+    for part in parts:
         # "Fatima Diallo in Bamako": the place is not part of the name.
         part = re.split(r"\s+(?:in|from)\s+[A-Z]", part, maxsplit=1)[0]
         name = person_of(part)

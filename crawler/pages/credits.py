@@ -58,9 +58,13 @@ _HELP_ROLE = "contributor"
 # without the letters that match others under IGNORECASE ("i" also matches a dotless one).
 _MARKER_ENDS = ("ng by", "ed by", "en by")
 _CONTRIBUTED_RE = re.compile(
-    r"^(?P<names>.+?)\s+contributed\s+(?:to\s+this\s+(?:report|story|article)|reporting)\.?$",
+    r"^(?P<names>.+?)\s+contributed\s+(?:to\s+this\s+(?:report|story|article)|reporting)"
+    r"(?:\.?$|(?=[\s,;.(]))(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# What may stand between the contributors and the credits after them: "A contributed to
+# this report, with help from B", "... and with additional reporting by B", "...; Editing by".
+_BEFORE_MORE_RE = re.compile(r"[\s,;.(]*(?:(?:and|with)\s+)?", re.IGNORECASE)
 # "A and B", "A, B and C", "A, B, and C", "A & B", "A with B", "A, with B"
 _NAME_SPLIT_RE = re.compile(
     r"\s*(?:,\s*(?:and|with)\s+|\s+(?:and|with)\s+|\s*&\s*|,|;)\s*", re.IGNORECASE
@@ -95,7 +99,7 @@ def is_credits_line(text: str | None) -> bool:
     # Every paragraph is asked; most hold neither "...buted to" nor "...ed by", and these
     # substring tests cost a fraction of the case-insensitive patterns they guard.
     lowered = inner.lower()
-    if "buted " in lowered and _CONTRIBUTED_RE.match(inner):
+    if "buted " in lowered and _contributed(inner):
         return True
     if not any(end in lowered for end in _MARKER_ENDS):
         return False
@@ -114,16 +118,38 @@ def parse_credits(text: str | None) -> list[dict[str, str]]:
     line = _strip_edges(_CONTACT_TAIL_RE.sub("", normalize_space(text)))
     if not line:
         return []
-    contributed = _CONTRIBUTED_RE.match(line)
+    credits: list[dict[str, str]] = []
+    contributed = _contributed(line)
     if contributed:
         # "CNN's A and B contributed ...": the people, not the outlet that employs them.
-        people = (person_of(name) for name in _names(contributed.group("names")))
-        return [{"name": name, "role": "contributor"} for name in people if name]
-    credits: list[dict[str, str]] = []
+        names, line = contributed
+        people = (person_of(name) for name in names)
+        credits += [{"name": name, "role": "contributor"} for name in people if name]
     for role, names in _parts(line):
         if role is not None:
             credits.extend({"name": name, "role": role} for name in names)
     return credits
+
+
+def _contributed(line: str) -> tuple[list[str], str] | None:
+    """The people of a line opening "A and B contributed to this report" (or "... contributed
+    reporting"), and the credits after them ("with help from C", "; Editing by D"), or None
+    for another line (one going on otherwise: "... contributed reporting from Gao")."""
+    match = _CONTRIBUTED_RE.match(line)
+    if not match:
+        return None
+    rest = match.group("rest")
+    if rest.strip(_TRAILING_EDGE):
+        marker = _MARKER_RE.search(rest)
+        if marker is None:
+            return None
+        between = rest[: marker.start()]
+        if _BEFORE_MORE_RE.fullmatch(between) is None:
+            return None
+        rest = rest[marker.start() :]
+    else:
+        rest = ""
+    return _names(match.group("names")), rest
 
 
 def _parts(line: str) -> list[tuple[str | None, list[str]]]:
