@@ -107,6 +107,37 @@ def test_help_after_the_contributors_is_credited_too() -> None:
     ]
 
 
+STAMP_2013 = """<html lang="en"><head><meta property="og:type" content="article"></head><body>
+<div class="cnn_storyarea"><h1>Date palms ripen early</h1>
+<div class="cnnByline">By Awa Sidibe, CNN</div>
+<div class="cnn_strytmstmp">January 18, 2013 -- Updated {stamp}</div>
+<div class="cnn_strycntntlft"><p>{place} (CNN) -- The harvest came a month early.</p>
+<p>Growers said the heat had done it.</p></div></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("place", "stamp", "modified"),
+    [
+        ("Riyadh, Saudi Arabia", "1508 AST", "2013-01-18T12:08:00Z"),
+        ("San Juan, Puerto Rico", "1508 AST", "2013-01-18T19:08:00Z"),
+        ("Gao, Mali", "1508 AST", None),  # Atlantic or Arabia: the place does not say
+        ("Gao, Mali", "1508 GMT", "2013-01-18T15:08:00Z"),
+    ],
+)
+def test_a_2013_stamp_in_a_zone_of_several_zones_is_read_by_the_dateline(
+    place: str, stamp: str, modified: str | None
+) -> None:
+    """The 2013 template read its stamp without the page's place: "Updated 1508 AST" under
+    a Riyadh dateline gave no last update (nor did it in the form "3:08 PM AST")."""
+    url = "http://edition.cnn.com/2013/01/18/world/meast/palms/index.html"
+    page = STAMP_2013.format(place=place, stamp=stamp).encode()
+    analysis = analyse(url, {"Content-Type": "text/html"}, page, source="cnn")
+    assert analysis.article is not None
+    assert analysis.extractor == "cnn/2013"
+    assert analysis.article["dateModified"] == modified
+    assert analysis.article["dateline"] == place
+
+
 @pytest.mark.parametrize("label", ["RELATED:", "Related:", "Read More:", "READ MORE:"])
 def test_related_and_read_more_lines_are_read_lines(label: str) -> None:
     """ "RELATED: ..." and title-case "Read More: ..." lines stayed as body paragraphs and

@@ -120,6 +120,22 @@ def test_a_zone_of_several_zones_is_read_by_the_place(
     assert reads_as_date("Fri Jan 18, 2013 3:08pm AST")
 
 
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [("RIYADH", "2013-01-18T12:08:00Z"), ("San Juan, Puerto Rico", "2013-01-18T19:08:00Z")],
+)
+def test_a_four_digit_time_in_a_zone_of_several_zones_is_read_by_the_place(
+    place: str, expected: str
+) -> None:
+    """CNN's "Updated 1508 AST" was no time at all (its zone unknown to the four-digit
+    form): the date alone, midnight UTC, a wrong instant wherever the page was."""
+    stamp = "January 18, 2013 -- Updated 1508 AST"
+    assert parse_date(stamp) is None
+    assert reads_as_date(stamp)
+    assert parse_date(stamp, place=place) == expected
+    assert parse_date("January 18, 2013 -- Updated 1508 XST") is None
+
+
 def test_a_stamp_naming_its_place_says_which_zone() -> None:
     assert parse_date("Jan 18, 2013 3:08 PM AST (Doha)") == "2013-01-18T12:08:00Z"
     assert parse_date("Jan 18, 2013 3:08 PM AST in San Juan, Puerto Rico") == (

@@ -236,9 +236,12 @@ _TIME_RE = re.compile(
     r"(?:\s*(?P<ampm>[aApP])\.?[mM]\.?(?![a-z]))?"
 )
 _ZONE_NAMES = "|".join(sorted(ZONE_OFFSETS, key=len, reverse=True))
-# CNN's "2238 GMT": four digits are a time only with a zone after them.
+# CNN's "2238 GMT": four digits are a time only with a zone after them (one of the tables,
+# or shaped as one: "1508 AST" is a time whose zone the place may tell, "1508 XST" one of
+# a zone no table names; see _zone_after).
 _HHMM_ZONE_RE = re.compile(
-    r"(?<!\d)(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s+(?=(?:" + _ZONE_NAMES + r")\b)"
+    r"(?<!\d)(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s+"
+    r"(?=(?:" + _ZONE_NAMES + r")\b|[A-Z]{2,4}T(?![a-z]))"
 )
 # A zone right after the time: a name (not the start of a lower-case word: "UTCUpdated"
 # is UTC, "ETa" is not) or a numeric offset, optionally after GMT/UTC.
@@ -358,15 +361,10 @@ def _find_clock(text: str) -> tuple[str, str, str | None, str | None, str | None
             found.group("ampm"),
             zone,
         )
-    found = _HHMM_ZONE_RE.search(text)
-    if found:
-        return (
-            found.group("hour"),
-            found.group("minute"),
-            None,
-            None,
-            _zone_after(text[found.end() :]),
-        )
+    for found in _HHMM_ZONE_RE.finditer(text):
+        zone = _zone_after(text[found.end() :])
+        if zone:  # not a day, a month or a label shaped as a zone ("1230 SAT")
+            return found.group("hour"), found.group("minute"), None, None, zone
     return None
 
 

@@ -243,13 +243,18 @@ class Cnn2013Page(CnnPage):
         if stated:
             return stated
         stamp = self.stamp()
-        if stamp and (self.parsed(stamp) or self.parsed(arabic_stamp_in_english(stamp))):
+        if stamp and (self.stamp_date(stamp) or self.parsed(arabic_stamp_in_english(stamp))):
             return stamp
         return None
 
     def date_modified(self) -> str | None:
         raw = self.date_modified_raw()
-        return self.parsed(raw) or self.parsed(arabic_stamp_in_english(raw or ""))
+        return self.stamp_date(raw) or self.parsed(arabic_stamp_in_english(raw or ""))
+
+    def stamp_date(self, stamp: str | None) -> str | None:
+        """The stamp's instant; a zone of several zones ("1508 AST") read by the page's
+        place (:meth:`dated`)."""
+        return self.parsed(stamp, self.dated)
 
     @once
     def related_links(self) -> list[Link]:
