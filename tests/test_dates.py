@@ -136,6 +136,23 @@ def test_a_four_digit_time_in_a_zone_of_several_zones_is_read_by_the_place(
     assert parse_date("January 18, 2013 -- Updated 1508 XST") is None
 
 
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        # Reuters' spans read without spaces between them: the offset glued to the label.
+        ("April 25, 20232:26 PM GMT+2Last Updated 9 min ago", "2023-04-25T12:26:00Z"),
+        ("April 25, 2023 2:26 PM GMT-0430Updated", "2023-04-25T18:56:00Z"),
+        # The zone in brackets after the time.
+        ("Jan 18, 2013 3:08 PM (EST)", "2013-01-18T20:08:00Z"),
+        ("04 August 2013 02:21 (GMT+0400)", "2013-08-03T22:21:00Z"),
+    ],
+)
+def test_a_zone_glued_to_a_word_or_in_brackets_is_the_times(printed: str, expected: str) -> None:
+    """Before, "GMT+2Last" was read as GMT (the offset lost, two hours off) and a zone in
+    brackets as none, the time read as UTC."""
+    assert parse_date(printed) == expected
+
+
 def test_a_stamp_naming_its_place_says_which_zone() -> None:
     assert parse_date("Jan 18, 2013 3:08 PM AST (Doha)") == "2013-01-18T12:08:00Z"
     assert parse_date("Jan 18, 2013 3:08 PM AST in San Juan, Puerto Rico") == (

@@ -243,18 +243,19 @@ _HHMM_ZONE_RE = re.compile(
     r"(?<!\d)(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s+"
     r"(?=(?:" + _ZONE_NAMES + r")\b|[A-Z]{2,4}T(?![a-z]))"
 )
-# A zone right after the time: a name (not the start of a lower-case word: "UTCUpdated"
-# is UTC, "ETa" is not) or a numeric offset, optionally after GMT/UTC.
+# A zone right after the time, in brackets or not: a name (not the start of a lower-case
+# word: "UTCUpdated" is UTC, "ETa" is not) or a numeric offset, optionally after GMT/UTC,
+# glued to a word or not ("GMT+2Last Updated": Reuters' spans read without spaces).
 _ZONE_RE = re.compile(
-    r"^\s*(?:(?P<name>" + _ZONE_NAMES + r")(?![a-z])\s*)?"
-    r"(?P<offset>[+-]\d{1,2}(?::?\d{2})?\b)?"
+    r"^\s*\(?\s*(?:(?P<name>" + _ZONE_NAMES + r")(?![a-z])\s*)?"
+    r"(?P<offset>[+-]\d{1,2}(?::?\d{2})?(?!\d))?"
 )
 
 
 # An abbreviation shaped as a zone's ("XST", "NZT": three capitals or more ending in T) where
-# a zone stands, alone or glued to a word ("XSTUpdated"); a day, an outlet, a place or a
-# label ("THURS", "CNN", "LONDON", "UPDATED") is none.
-_OTHER_ZONE_RE = re.compile(r"^\s*([A-Z]{2,4}T)(?=[^A-Za-z]|[A-Z][a-z]|$)")
+# a zone stands, alone, in brackets or glued to a word ("XSTUpdated"); a day, an outlet, a
+# place or a label ("THURS", "CNN", "LONDON", "UPDATED") is none.
+_OTHER_ZONE_RE = re.compile(r"^\s*\(?\s*([A-Z]{2,4}T)(?=[^A-Za-z]|[A-Z][a-z]|$)")
 # Capitals printed after a time that are no zone: days and months, spelt short.
 _NO_ZONES = frozenset(MONTHS) | {"mon", "tue", "tues", "wed", "thu", "thur", "fri", "sat", "sun"}
 
