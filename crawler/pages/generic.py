@@ -55,13 +55,13 @@ from .lines import (
     stamp_label,
 )
 from .text import (
-    BLOCK_TAGS,
     is_drop_cap,
     normalize_space,
     reads_as_proper_name,
     short_text_of,
     strip_suffixes,
     text_of,
+    without_drop_caps,
 )
 from .urls import outlet_of_host, resolve_link
 
@@ -290,32 +290,7 @@ def _text_blocks(root: html.HtmlElement, query: str = _TEXT_BLOCKS) -> list[html
 def _paragraphs(root: html.HtmlElement, query: str = _PARAGRAPHS) -> list[html.HtmlElement]:
     """The paragraphs `query` finds under `root`, less drop caps (``<p>T</p>he mill ...``):
     a letter of its parent's first word, no paragraph of its own."""
-    found = compiled(query)(root)
-    for paragraph in found:
-        if paragraph.text is None and not len(paragraph):
-            _mend_emptied(paragraph)
-    return [p for p in found if not is_drop_cap(p)]
-
-
-def _mend_emptied(paragraph: html.HtmlElement) -> None:
-    """``<p><div>T</div>he mill ...</p>`` as the parser leaves it (the ``<p>`` closed empty at
-    the ``<div>``, the words after it loose in its parent): the drop cap and what follows
-    it up to the next block put back in the ``<p>``, the page's tree mended where read."""
-    cap = paragraph.getnext()
-    if paragraph.tag != "p" or paragraph.tail or cap is None or cap.tag != "div" or len(cap):
-        return
-    letter, tail = (cap.text or "").strip(), cap.tail
-    if len(letter) != 1 or not letter.isupper() or not (tail and tail[0].islower()):
-        return
-    paragraph.append(cap)  # with its tail, the word's rest
-    follower = paragraph.getnext()
-    while isinstance(follower, html.HtmlElement) and follower.tag not in _NO_WORDS:
-        paragraph.append(follower)
-        follower = paragraph.getnext()
-
-
-# What ends the words of a paragraph the parser closed early: a block, or no words.
-_NO_WORDS = BLOCK_TAGS | {"script", "style", "form", "iframe", "noscript", "template", "object"}
+    return without_drop_caps(compiled(query)(root))
 
 
 # What a block of text holds none of: a block, a paragraph or a heading of its own.

@@ -76,6 +76,11 @@ BLOCK_TAGS = frozenset(
 )
 
 
+# The paragraphs the parser closes at a block inside them (headings only at a <p>).
+_CLOSED_AT_A_BLOCK = frozenset(("p", "h2", "h3", "h4", "h5", "h6"))
+# What ends the words of a paragraph the parser closed early: a block, or no words.
+_NO_WORDS = BLOCK_TAGS | {"script", "style", "form", "iframe", "noscript", "template", "object"}
+
 # What follows a word with no space: a block's text is not set apart from it.
 _CLOSING_PUNCTUATION = frozenset(",.;:!?)")
 
@@ -92,6 +97,35 @@ def is_drop_cap(block: html.HtmlElement) -> bool:
     if letter is None or len(letter) != 1 or not letter.isupper():
         return False
     return not _text_before(block)  # it opens its paragraph: "Plan <div>B</div>was" is no cap
+
+
+def without_drop_caps(paragraphs: list[html.HtmlElement]) -> list[html.HtmlElement]:
+    """A story's `paragraphs` less drop caps (:func:`is_drop_cap`), each ``<p>`` the parser
+    closed empty at one put back together first (:func:`mend_drop_cap`)."""
+    for paragraph in paragraphs:
+        if not len(paragraph) and not (paragraph.text or "").strip():
+            mend_drop_cap(paragraph)
+    return [paragraph for paragraph in paragraphs if not is_drop_cap(paragraph)]
+
+
+def mend_drop_cap(paragraph: html.HtmlElement) -> None:
+    """``<p><div>T</div>he mill ...</p>`` (or a ``<p>T</p>`` cap, or either in a lede's
+    ``<h2>``, which a ``<p>`` closes) as the parser leaves it: the ``<p>`` closed empty at
+    the block, the words after it loose in its parent. The drop cap and what follows it up
+    to the next block are put back in the ``<p>``, the page's tree mended where read."""
+    cap = paragraph.getnext()
+    if paragraph.tag not in _CLOSED_AT_A_BLOCK or (paragraph.tail or "").strip() or cap is None:
+        return
+    if cap.tag not in ("div", "p") or len(cap):
+        return
+    letter, tail = (cap.text or "").strip(), cap.tail
+    if len(letter) != 1 or not letter.isupper() or not (tail and tail[0].islower()):
+        return
+    paragraph.append(cap)  # with its tail, the word's rest
+    follower = paragraph.getnext()
+    while isinstance(follower, html.HtmlElement) and follower.tag not in _NO_WORDS:
+        paragraph.append(follower)
+        follower = paragraph.getnext()
 
 
 def _text_before(block: html.HtmlElement) -> bool:

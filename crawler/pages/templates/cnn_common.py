@@ -29,7 +29,7 @@ from ..boilerplate import (
 from ..bylines import byline_names, contributor_names
 from ..dates import parse_date, reads_as_date
 from ..lines import is_signature, stamp_parts
-from ..text import normalize_space, reads_as_proper_name, text_of
+from ..text import normalize_space, reads_as_proper_name, text_of, without_drop_caps
 
 # URL paths of pages that are coverage but not articles.
 NON_ARTICLE_PATH_RE = re.compile(
@@ -230,7 +230,9 @@ class CnnPage(ArticlePage):
     @once
     def candidate_texts(self) -> list[tuple[html.HtmlElement, str]]:
         """(element, visible text) of each body candidate, read once for every field."""
-        return [(element, text_of(element)) for element in self.body_candidates()]
+        return [
+            (element, text_of(element)) for element in without_drop_caps(self.body_candidates())
+        ]
 
     @once
     def body_elements(self) -> list[tuple[html.HtmlElement, str]]:

@@ -19,7 +19,7 @@ from ..base import Link, PageContext, compiled, in_box, in_page_order, once
 from ..boilerplate import EDITORS_NOTE_RE, is_italic_only, is_service_note, is_standards_line
 from ..credits import LEADING_EDGE, is_credits_line, parse_credits
 from ..dates import parse_date
-from ..text import headline_text, normalize_space, short_text_of, text_of
+from ..text import headline_text, normalize_space, short_text_of, text_of, without_drop_caps
 from ..urls import canonicalize_url
 
 # "GAO, Mali (Reuters) - ", "GAO, Feb 10 (Reuters) - ", "SEGOU/BAMAKO, Mali, Jan 18 (Reuters) -";
@@ -254,7 +254,7 @@ class ReutersPage(ArticlePage):
     @once
     def _body_texts(self) -> list[tuple[html.HtmlElement, str]]:
         """(element, text) of each body element that shows text."""
-        pairs = ((element, text_of(element)) for element in self.body_elements())
+        pairs = ((element, text_of(element)) for element in without_drop_caps(self.body_elements()))
         return [(element, text) for element, text in pairs if text]
 
     @once
