@@ -138,6 +138,55 @@ def test_a_2013_stamp_in_a_zone_of_several_zones_is_read_by_the_dateline(
     assert analysis.article["dateline"] == place
 
 
+def _profile(name: str, slug: str) -> str:
+    return (
+        f'<a class="byline__link" href="https://www.cnn.com/profiles/{slug}">'
+        f'<span class="byline__name">{name}</span></a>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        (
+            f"By {_profile('Awa Sidibe', 'awa-sidibe')}, {_profile('Kone', 'kone')} and"
+            f" {_profile('Ada Park', 'ada-park')}, CNN",
+            ["Awa Sidibe", "Kone", "Ada Park"],
+        ),
+        (
+            f"By {_profile('Awa Sidibe', 'awa-sidibe')}, {_profile('Kone', 'kone')}",
+            ["Awa Sidibe", "Kone"],
+        ),
+        # One word the byline does not link to a page of a person: where they are.
+        (f"By {_profile('Awa Sidibe', 'awa-sidibe')}, Bamako", ["Awa Sidibe"]),
+        (
+            f"By {_profile('Awa Sidibe', 'awa-sidibe')}, <a href='/world/africa'>Bamako</a>",
+            ["Awa Sidibe"],
+        ),
+        # A link no URL reader reads (a bracket opening no IPv6 host) is no profile's.
+        (
+            f"By {_profile('Awa Sidibe', 'awa-sidibe')}, <a href='http://[x/profiles/k'>Kone</a>",
+            ["Awa Sidibe"],
+        ),
+    ],
+)
+def test_a_one_word_name_the_byline_links_to_a_profile_is_a_person(
+    byline: str, authors: list[str]
+) -> None:
+    """ "By A, B and C, CNN", B a single word: a one-word part past a comma is read as where
+    the reporters are, but one linked to a profile page (``/profiles/...``) is a person;
+    before, B (and a one-word C after it) were dropped as places."""
+    page = ARTICLE_2021.replace(
+        b'<div class="article__content">',
+        f'<div class="byline__names">{byline}</div><div class="article__content">'.encode(),
+    )
+    url = "https://www.cnn.com/2023/02/10/africa/gao-market/index.html"
+    analysis = analyse(url, {"Content-Type": "text/html"}, page, source="cnn")
+    assert analysis.article is not None
+    assert analysis.extractor == "cnn/2021"
+    assert [author["name"] for author in analysis.article["authors"]] == authors
+
+
 @pytest.mark.parametrize("label", ["RELATED:", "Related:", "Read More:", "READ MORE:"])
 def test_related_and_read_more_lines_are_read_lines(label: str) -> None:
     """ "RELATED: ..." and title-case "Read More: ..." lines stayed as body paragraphs and

@@ -192,6 +192,35 @@ that kept its pits open for longer than planned.</p>
 
 
 @pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        (
+            '<a href="/journalists/awa-sidibe">Awa Sidibe</a>, <a href="/journalists/kone">Kone</a>'
+            ' and <a href="/journalists/ada-park">Ada Park</a>',
+            ["Awa Sidibe", "Kone", "Ada Park"],
+        ),
+        ('<a href="/journalists/awa-sidibe">Awa Sidibe</a>, Bamako', ["Awa Sidibe"]),
+    ],
+)
+def test_a_one_word_name_the_byline_links_to_a_journalist_page_is_a_person(
+    byline: str, authors: list[str]
+) -> None:
+    """A one-word part past a comma is where the reporters are, unless the byline links it
+    to a journalist's page; before, "Kone" was dropped as a place."""
+    body = STORY_2016.replace(
+        b'<span id="article-text">',
+        f'<div id="article-byline"><span class="author">By {byline}</span></div>'
+        '<span id="article-text">'.encode(),
+    )
+    analysis = analyse(
+        "https://www.reuters.com/article/gao-mining-idUSKCN1", HEADERS, body, source="reuters"
+    )
+    assert analysis.article is not None
+    assert analysis.extractor == "reuters/2016"
+    assert [author["name"] for author in analysis.article["authors"]] == authors
+
+
+@pytest.mark.parametrize(
     ("path", "reason"),
     [
         ("/finance/stocks/GAO.N/key-developments/article/1", "stock key developments page"),

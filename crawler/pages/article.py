@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from lxml import html
 
 from .base import SCHEMA_VERSION, Link, PageContext, compiled, in_page_order, in_regions, once
-from .bylines import parse_byline
+from .bylines import parse_byline, person_of
 from .dates import EDITION_PLACES, parse_date, parse_iso, reads_as_date
 from .outlets import outlets
 from .text import normalize_space, strip_suffixes, text_of
@@ -28,6 +28,10 @@ from .urls import (
     off_the_mirror,
     same_page_form,
 )
+
+# The path of an author's page on the outlets: "/profiles/jane-roe" (CNN),
+# "/journalists/jane-roe" (Reuters 2010-2020), "/authors/jane-roe/" (Reuters 2021).
+_PROFILE_RE = re.compile(r"/(?:profiles|journalists|authors)/[^/]")
 
 
 @cache
@@ -247,8 +251,32 @@ class ArticlePage:
         """The visible byline text; authors are parsed from it."""
         return None
 
+    def byline_element(self) -> html.HtmlElement | None:
+        """The visible byline's element, where the template knows it."""
+        return None
+
     def authors(self) -> list[dict[str, str]]:
-        return parse_byline(self.byline(), self.listed_people())
+        return parse_byline(self.byline(), self.listed_people(), self.linked_people())
+
+    @once
+    def linked_people(self) -> frozenset[str]:
+        """The people (case-folded) the byline links to pages of their own (an author's
+        profile: ``/profiles/...``, ``/journalists/...``, ``/authors/...``): a person, never
+        the place a byline may print after its people."""
+        element = self.byline_element()
+        if element is None:
+            return frozenset()
+        names = set()
+        for anchor in element.iter("a"):
+            try:
+                path = urlsplit(anchor.get("href") or "").path
+            except ValueError:  # no URL ("http://[x/..."): no page of anyone
+                continue
+            if _PROFILE_RE.search(path):
+                name = person_of(text_of(anchor))
+                if name:
+                    names.add(name.casefold())
+        return frozenset(names)
 
     @once
     def listed_people(self) -> frozenset[str]:

@@ -240,7 +240,9 @@ def person_of(part: str) -> str | None:
     return name
 
 
-def byline_names(raw: str | None, listed: Collection[str] = ()) -> list[str]:
+def byline_names(
+    raw: str | None, listed: Collection[str] = (), people: Collection[str] = ()
+) -> list[str]:
     """The people a byline or contributor line names, in order, each once. Where the names
     are printed in lower case, a part all in capitals after them is where the reporters
     are ("By A and B | SAN FRANCISCO/WASHINGTON", "By A, GAO"), or an agency, not a person;
@@ -250,7 +252,9 @@ def byline_names(raw: str | None, listed: Collection[str] = ()) -> list[str]:
     one by one (`listed`, case-folded): a word it lists is a person ("By A, Awa"), and a
     last part past a comma that it alone does not list, where it lists every other and no
     one sharing a word with it, is a place ("By A, New York" under JSON-LD naming A, or A
-    and a contributor; not B in "By A, B, CNN", or under JSON-LD spelling B otherwise)."""
+    and a contributor; not B in "By A, B, CNN", or under JSON-LD spelling B otherwise).
+    `people` (case-folded): names the byline itself marks as people (by a link to a page of
+    their own), never a place, whatever the JSON-LD lists."""
     text = BRACKETED_RE.sub("", _strip_lead(normalize_space(raw)))
     names: list[str] = []
     places = False
@@ -268,14 +272,15 @@ def byline_names(raw: str | None, listed: Collection[str] = ()) -> list[str]:
         if not name or name in names:
             continue
         placed = places or before.strip() in _PLACE_MARKS
-        if placed and names and _one_word(name) and name.casefold() not in listed:
+        known = name.casefold() in listed or name.casefold() in people
+        if placed and names and _one_word(name) and not known:
             places = True
             continue
         names.append(name)
         ends = name if before.strip() in _PLACE_MARKS else None
     # The JSON-LD lists every other person, and no one it spells otherwise (B as "B. C").
     unlisted = [name for name in names if name.casefold() not in listed]
-    if listed and ends is not None and unlisted == [ends]:
+    if listed and ends is not None and unlisted == [ends] and ends.casefold() not in people:
         printed = {name.casefold() for name in names}
         words = set(ends.casefold().split())
         if not any(words & set(other.split()) for other in listed if other not in printed):
@@ -306,15 +311,18 @@ def _in_capitals(text: str) -> bool:
 _LATIN1_NBSP = re.compile(r"(?<=\w)\u00c2(?=[\s\u00a0])")
 
 
-def parse_byline(raw: str | None, listed: Collection[str] = ()) -> list[dict[str, str]]:
+def parse_byline(
+    raw: str | None, listed: Collection[str] = (), people: Collection[str] = ()
+) -> list[dict[str, str]]:
     """People named by a visible byline, each ``{"name", "nameRaw"}``; ``[]`` for staff lines.
-    `listed`: the people the page's structured data lists (:func:`byline_names`)."""
+    `listed`: the people the page's structured data lists; `people`: those the byline links
+    to pages of their own (:func:`byline_names`)."""
     if raw and "\u00c2" in raw:  # a UTF-8 no-break space on a page declared Latin-1
         raw = _LATIN1_NBSP.sub("", raw)
     text = normalize_space(raw)
     if not text:
         return []
-    return [{"name": name, "nameRaw": text} for name in byline_names(text, listed)]
+    return [{"name": name, "nameRaw": text} for name in byline_names(text, listed, people)]
 
 
 _CONTRIBUTED_RE = re.compile(

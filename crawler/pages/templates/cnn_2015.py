@@ -77,9 +77,12 @@ class Cnn2015Page(CnnPage):
         found = self.ctx.classes.containing("pg-headline", "h1")
         return text_of(found[0]) if found else super().headline()
 
-    def byline(self) -> str | None:
+    def byline_element(self) -> html.HtmlElement | None:
         found = self.ctx.classes.containing("metadata__byline__author")
-        return (text_of(found[0]) or None) if found else None
+        return found[0] if found else None
+
+    def byline(self) -> str | None:
+        return text_of(self.byline_element()) or None
 
     def highlights(self) -> list[str]:
         items = self.ctx.classes.containing("el__storyhighlights__item", "li")

@@ -97,8 +97,11 @@ class Cnn2021Page(CnnPage):
         h1 = self.first_classed("headline__text", "h1")
         return text_of(h1) if h1 is not None else super().headline()
 
+    def byline_element(self) -> html.HtmlElement | None:
+        return self.first_classed("byline__names", "div")
+
     def byline(self) -> str | None:
-        return text_of(self.first_classed("byline__names", "div")) or None
+        return text_of(self.byline_element()) or None
 
     def stamp_element(self) -> html.HtmlElement | None:
         for element in self.classed("timestamp", "div"):
