@@ -163,6 +163,13 @@ def test_none_gives_no_authors() -> None:
             ["Oumar Toure", "Fanta Keita", "Paul Brenner"],
         ),
         ("The militants seized Gao last April.", []),
+        # The country after a place goes on with the place.
+        ("CNN's Ana Ruiz in Gao, Mali, contributed to this report.", ["Ana Ruiz"]),
+        (
+            "CNN's Ana Ruiz in Gao, Mali, and Paul Brenner in Dakar, Senegal, contributed"
+            " to this report.",
+            ["Ana Ruiz", "Paul Brenner"],
+        ),
         # Help after the contributors: they helped too.
         (
             "CNN's Ana Ruiz contributed to this report, with help from Paul Brenner.",

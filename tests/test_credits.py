@@ -83,6 +83,35 @@ def test_a_place_in_brackets_after_a_name_is_not_part_of_it(line: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "credited"),
+    [
+        (
+            "(Reporting by Moussa Diallo in Gao, Mali; Editing by Jo Hale)",
+            [("Moussa Diallo", "reporting"), ("Jo Hale", "editing")],
+        ),
+        (
+            "(Reporting by Moussa Diallo in Gao, Mali, and Ada Park in Dakar, Senegal;"
+            " Editing by Jo Hale)",
+            [("Moussa Diallo", "reporting"), ("Ada Park", "reporting"), ("Jo Hale", "editing")],
+        ),
+        # Past a place, a person named in full is still a person.
+        (
+            "(Reporting by Moussa Diallo in Gao, Ada Park and Tom Bell; Editing by Jo Hale)",
+            [
+                ("Moussa Diallo", "reporting"),
+                ("Ada Park", "reporting"),
+                ("Tom Bell", "reporting"),
+                ("Jo Hale", "editing"),
+            ],
+        ),
+    ],
+)
+def test_the_country_after_a_place_is_no_person(line: str, credited: list[tuple[str, str]]) -> None:
+    """ "A in Gao, Mali": Mali is where A reported from; before, a person "Mali"."""
+    assert _pairs(line) == credited
+
+
 def test_without_parentheses_and_lower_case() -> None:
     assert _pairs("Reporting by Moussa Diallo; Editing by Ruth Galloway") == [
         ("Moussa Diallo", "reporting"),

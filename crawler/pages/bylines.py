@@ -346,15 +346,25 @@ def contributor_names(line: str | None) -> list[str]:
     match = _CONTRIBUTED_RE.match(text)
     if not match:
         return []
-    parts = _SPLIT_RE.split(BRACKETED_RE.sub("", match.group("names")))
+    pieces = _SEPARATED_RE.split(BRACKETED_RE.sub("", match.group("names")))
     helpers = _HELPERS_RE.search(match.group("rest"))
     if helpers:
-        parts += _SPLIT_RE.split(BRACKETED_RE.sub("", helpers.group("names")))
+        pieces += ["", *_SEPARATED_RE.split(BRACKETED_RE.sub("", helpers.group("names")))]
     names = []
-    for part in parts:
+    placed = False  # the part before named where its person was ("A in Amman")
+    # Each part with the separator printed before it ("" before the first).
+    for before, part in zip(["", *pieces[1::2]], pieces[::2], strict=True):
+        # "A in Amman, Jordan": one word past the place's comma goes on with the place.
+        if placed and before.strip() == "," and _one_word(part.strip(_EDGE_PUNCT)):
+            continue
         # "Fatima Diallo in Bamako": the place is not part of the name.
-        part = re.split(r"\s+(?:in|from)\s+[A-Z]", part, maxsplit=1)[0]
-        name = person_of(part)
+        cut = _PLACE_AFTER_RE.split(part, maxsplit=1)
+        placed = len(cut) > 1
+        name = person_of(cut[0])
         if name and name not in names:
             names.append(name)
     return names
+
+
+# A place after a person's name: "Fatima Diallo in Bamako".
+_PLACE_AFTER_RE = re.compile(r"\s+(?:in|from)\s+(?=[A-Z])")

@@ -69,6 +69,8 @@ _BEFORE_MORE_RE = re.compile(r"[\s,;.(]*(?:(?:and|with)\s+)?", re.IGNORECASE)
 _NAME_SPLIT_RE = re.compile(
     r"\s*(?:,\s*(?:and|with)\s+|\s+(?:and|with)\s+|\s*&\s*|,|;)\s*", re.IGNORECASE
 )
+# _NAME_SPLIT_RE keeping what it splits at.
+_NAME_SPLIT_KEEP_RE = re.compile(f"({_NAME_SPLIT_RE.pattern})", _NAME_SPLIT_RE.flags)
 # The words that join a role to the one before it: "and", "with", "and with".
 _CONNECTOR_END_RE = re.compile(r"(?:^|[\s(])(?:and|with)$", re.IGNORECASE)
 # What ends a role's part before the next marker: separators, those words, and a bracket
@@ -235,11 +237,18 @@ def _opens_role(line: str, at: int) -> bool:
 
 def _names(segment: str) -> list[str]:
     names = []
-    for part in _NAME_SPLIT_RE.split(BRACKETED_RE.sub("", segment)):
+    pieces = _NAME_SPLIT_KEEP_RE.split(BRACKETED_RE.sub("", segment))
+    placed = False  # the part before named where its person was ("A in Gao")
+    # Each part with the separator before it ("" before the first).
+    for before, part in zip(["", *pieces[1::2]], pieces[::2], strict=True):
         part = _REPEATED_BY_RE.sub("", part.strip())
         if _OTHER_ROLE_RE.search(part):  # "Graphics by L": a role the spec does not keep
             continue
-        name = _strip_edges(_PLACE_RE.sub("", part.strip()))
+        # "A in Gao, Mali": one word past the place's comma goes on with the place.
+        if placed and before.strip() == "," and " " not in part and "." not in part:
+            continue
+        placed = _PLACE_RE.search(part) is not None
+        name = _strip_edges(_PLACE_RE.sub("", part))
         if name and any(char.isalpha() for char in name):
             names.append(name)
     return names
