@@ -112,6 +112,20 @@ def test_the_country_after_a_place_is_no_person(line: str, credited: list[tuple[
     assert _pairs(line) == credited
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(Reporting by Gao newsroom; Editing by Jo Hale)",
+        "(Reporting by Reuters staff; Editing by Jo Hale)",
+        "(Reporting by Reuters TV and Gao Newsroom; Editing by Jo Hale)",
+    ],
+)
+def test_a_newsroom_or_staff_is_no_person(line: str) -> None:
+    """A credit naming a desk or a service, not a person ("Reporting by Gao newsroom"), as
+    the contributor lines and bylines read it; before, a person "Gao newsroom"."""
+    assert _pairs(line) == [("Jo Hale", "editing")]
+
+
 def test_without_parentheses_and_lower_case() -> None:
     assert _pairs("Reporting by Moussa Diallo; Editing by Ruth Galloway") == [
         ("Moussa Diallo", "reporting"),

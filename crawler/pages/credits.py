@@ -129,7 +129,9 @@ def parse_credits(text: str | None) -> list[dict[str, str]]:
         credits += [{"name": name, "role": "contributor"} for name in people if name]
     for role, names in _parts(line):
         if role is not None:
-            credits.extend({"name": name, "role": role} for name in names)
+            # A desk or a service ("Gao newsroom", "Reuters TV") is no person.
+            people = (person_of(name) for name in names)
+            credits.extend({"name": name, "role": role} for name in people if name)
     return credits
 
 
