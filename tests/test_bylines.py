@@ -37,6 +37,9 @@ EXAMPLES = [
     ("By Ana Ruiz, Special to CNN", ["Ana Ruiz"]),
     ("By Aïssata Maïga, for CNN", ["Aïssata Maïga"]),
     ("Opinion by Moussa Traoré", ["Moussa Traoré"]),
+    # Two kinds of work before "by": one lead, no person "Story" or "Text".
+    ("Story and photos by Moussa Traoré, CNN", ["Moussa Traoré"]),
+    ("Text & photos by Moussa Traoré and Ana Ruiz", ["Moussa Traoré", "Ana Ruiz"]),
     ("Review by Mara Quint, CNN", ["Mara Quint"]),
     ("By\u00a0 Faith  Okafor ,\u00a0CNN", ["Faith Okafor"]),
     ("", []),

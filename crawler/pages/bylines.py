@@ -15,11 +15,11 @@ from functools import cache, lru_cache
 from .outlets import outlets
 from .text import normalize_space
 
-# Lead words of a byline or of one of its parts ("Analysis by", "Review by", "From").
+# Lead words of a byline or of one of its parts ("Analysis by", "Review by", "From"), of
+# one kind of work or two ("Story and photos by").
+_WORK = r"(?:analysis|opinion|commentary|review|story|text|written|interview|words|photos?)"
 _LEAD_RE = re.compile(
-    r"^(?:(?:analysis|opinion|commentary|review|story|text|written|interview|words|photos?)"
-    r"\s+by|by|from)"
-    r"(?:\s*:)?\s+",
+    rf"^(?:{_WORK}(?:\s+(?:and|&)\s+{_WORK})?\s+by|by|from)(?:\s*:)?\s+",
     re.IGNORECASE,
 )
 # Separators between people: ", and", " and ", ",", ";", "&", " with ".
