@@ -703,6 +703,22 @@ def test_a_photo_printed_twice_is_listed_once() -> None:
     assert analysis.article["images"] == expected["images"]
 
 
+@pytest.mark.parametrize("lang", [" ", "\u00a0", "{{ locale }}"])
+def test_a_blank_or_unreadable_lang_gives_way_to_the_language_meta(lang: str) -> None:
+    """``<html lang=" ">`` states no language, as no ``lang`` does: the page's
+    ``content-language`` meta tells it. Before, the blank attribute hid the meta, and the
+    item had no inLanguage."""
+    marker = '<html xmlns="http://www.w3.coin/1999/closed">'
+    expected, analysis = _fixture_changed(
+        "cnn_money/footer_stamp_related_lines",
+        marker,
+        f'<html lang="{lang}"><meta http-equiv="Content-Language" content="en-US">',
+    )
+    assert expected["inLanguage"] is None
+    assert analysis.article is not None
+    assert analysis.article["inLanguage"] == "en"
+
+
 @pytest.mark.parametrize(
     ("attribute", "language"), [('xml:lang="en"', "en"), ('xml:lang="es-MX"', "es")]
 )

@@ -339,22 +339,22 @@ class ArticlePage:
     def in_language(self) -> str | None:
         # itemprop="inLanguage" meta tags state it too (CNN's 2013 pages do); an XHTML page
         # may state it in xml:lang, XHTML's form of lang, alone.
+        # The first that names a language: a blank or unreadable one (lang=" ", a template's
+        # "{{ locale }}") states none, and the next source is asked.
         doc = self.ctx.doc
-        lang = (
-            doc.get("lang")
-            or doc.get("xml:lang")
-            or self.ctx.meta("content-language", "language", "inLanguage")
-        )
-        if not lang:
+        for lang in (
+            doc.get("lang"),
+            doc.get("xml:lang"),
+            self.ctx.meta("content-language", "language", "inLanguage"),
             # <meta http-equiv="Content-Language" content="en"> (old Reuters pages).
-            lang = self.ctx.meta_http_equiv("content-language")
-        if not lang:
-            ld_lang = self.ld.get("inLanguage")
-            lang = ld_lang if isinstance(ld_lang, str) else None
-        if not lang:
-            return None
-        code = lang.strip().replace("_", "-").split("-")[0].lower()
-        return code if len(code) == 2 and code.isalpha() else None
+            self.ctx.meta_http_equiv("content-language"),
+            self.ld.get("inLanguage"),
+        ):
+            if isinstance(lang, str):
+                code = lang.strip().replace("_", "-").split("-")[0].lower()
+                if len(code) == 2 and code.isascii() and code.isalpha():
+                    return code
+        return None
 
     # -- the item -----------------------------------------------------------------------
     def extractor_name(self) -> str:
