@@ -26,10 +26,12 @@ from ..urls import canonicalize_url
 # the outlet's services sign with their own names ("NEW YORK (Reuters Health) -").
 _DATELINE_RE = re.compile(
     r"^(?P<place>[^()]{2,60}?)"
-    r"(?:,\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+    # The Arabic service's comma ("،") as the others'.
+    r"(?:[,\u060c]\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
     # The day first, the month in the service's language ("14 feb", "14 février").
     r"|\d{1,2}\s+[^\W\d]{3,}\.?))?"
-    r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters (?:Breakingviews|Health|Life!)|IFR)\)"
+    r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters (?:Breakingviews|Health|Life!)|IFR"
+    r"|\u0631\u0648\u064a\u062a\u0631\u0632)\)"  # Reuters in Arabic
     r"\s*[-–—]"
 )
 # A pointer to an interactive graphic: "(Graphic: Global assets in 2019 - here)", and the
@@ -80,7 +82,7 @@ def dateline_of(first_paragraph: str) -> str | None:
     match = _DATELINE_RE.match(first_paragraph)
     if not match:
         return None
-    place = normalize_space(match.group("place")).rstrip(",")
+    place = normalize_space(match.group("place")).rstrip(",\u060c")
     if _DATE_ONLY_RE.match(place):
         return None
     return place or None
