@@ -153,6 +153,19 @@ def test_a_zone_glued_to_a_word_or_in_brackets_is_the_times(printed: str, expect
     assert parse_date(printed) == expected
 
 
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Fr Jan 18, 2013 2:08pm MEZ", "2013-01-18T13:08:00Z"),
+        ("Sa Jun 15, 2013 2:08pm MESZ", "2013-06-15T12:08:00Z"),
+    ],
+)
+def test_central_european_time_in_german(printed: str, expected: str) -> None:
+    """MEZ and MESZ (CET and CEST as German stamps print them) were no zone the tables
+    named and not shaped as one ("...T"): the time was read as UTC, an hour or two off."""
+    assert parse_date(printed) == expected
+
+
 def test_a_stamp_naming_its_place_says_which_zone() -> None:
     assert parse_date("Jan 18, 2013 3:08 PM AST (Doha)") == "2013-01-18T12:08:00Z"
     assert parse_date("Jan 18, 2013 3:08 PM AST in San Juan, Puerto Rico") == (

@@ -34,6 +34,8 @@ ZONE_OFFSETS: dict[str, float] = {
     "BST": 1,
     "CET": 1,
     "CEST": 2,
+    "MEZ": 1,  # CET and CEST as German stamps print them
+    "MESZ": 2,
     "WAT": 1,
     "CAT": 2,
     "EAT": 3,
