@@ -299,6 +299,25 @@ def _fixture_changed(name: str, marker: str, replacement: str) -> tuple[dict, An
     return expected, analysis
 
 
+@pytest.mark.parametrize("suffix", [" - CNNPolitics.com", " - CNNPolitics", " - CNNArabic.com"])
+def test_a_headline_read_from_the_title_loses_the_outlets_suffix(suffix: str) -> None:
+    """A page whose headline element is empty is titled by its og:title, which CNN's sites
+    end with their names: " - CNNPolitics.com" (2015), " - CNNPolitics" (2019) and
+    " - CNNArabic.com" (2013) were kept in the headline."""
+    path = Path(__file__).parent / "data" / "pages" / "cnn_2015/bare_place_cite_link_lines.html"
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    page = path.read_text(encoding="utf-8")
+    for old, new in [
+        ('<h1 class="pg-headline">Sylla Bla power week at Ballo Bandiagara</h1>', "<h1> </h1>"),
+        (" - CNNPolitics.com", suffix),
+    ]:
+        assert old in page
+        page = page.replace(old, new)
+    analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
+    assert analysis.article is not None
+    assert analysis.article["headline"] == "Bla power week at Bandiagara"
+
+
 @pytest.mark.parametrize("brand", ["CNNMoney", "CNNTech", "CNN Tech", "CNN Business"])
 def test_a_cnnmoney_source_line_of_any_brand_names_its_place(brand: str) -> None:
     """money.cnn.com signed stories "CNNTech (San Francisco)" too: only "CNNMoney (...)"

@@ -52,6 +52,16 @@ OUTLET = Outlet(
         f"{_TEMPLATES}.cnn_fallback:CnnFallbackPage",
     ),
     byline_words=frozenset({"cnn", "cnn.com", "cnni", "cnnmoney", "cnn.money", "hln", "ireport"}),
-    headline_suffixes=(" - CNN.com", " - CNN", " | CNN Politics", " | CNN Business", " | CNN"),
+    headline_suffixes=(
+        " - CNN.com",
+        " - CNN",
+        # The sites' names their titles end with: politics (2015, 2019), Arabic (2013).
+        " - CNNPolitics.com",
+        " - CNNPolitics",
+        " - CNNArabic.com",
+        " | CNN Politics",
+        " | CNN Business",
+        " | CNN",
+    ),
     site_names=("cnn",),
 )
