@@ -432,6 +432,15 @@ def test_contributors() -> None:
             "Moussa Diallo contributed to this report, with additional reporting by Lena Weiss",
             [("Moussa Diallo", "contributor"), ("Lena Weiss", "additional reporting")],
         ),
+        # Another contributor sentence after it.
+        (
+            "Moussa Diallo contributed to this report. Ada Park contributed reporting.",
+            [("Moussa Diallo", "contributor"), ("Ada Park", "contributor")],
+        ),
+        (
+            "Moussa Diallo contributed to this report and Ada Park contributed reporting",
+            [("Moussa Diallo", "contributor"), ("Ada Park", "contributor")],
+        ),
     ],
 )
 def test_contributors_and_the_credits_after_them(

@@ -58,13 +58,14 @@ _HELP_ROLE = "contributor"
 # without the letters that match others under IGNORECASE ("i" also matches a dotless one).
 _MARKER_ENDS = ("ng by", "ed by", "en by")
 _CONTRIBUTED_RE = re.compile(
-    r"^(?P<names>.+?)\s+contributed\s+(?:to\s+this\s+(?:report|story|article)|reporting)"
-    r"(?:\.?$|(?=[\s,;.(]))(?P<rest>.*)$",
+    r"(?P<names>.+?)\s+contributed\s+(?:to\s+this\s+(?:report|story|article)|reporting)"
+    r"(?:\.?$|(?=[\s,;.(]))",
     re.IGNORECASE,
 )
-# What may stand between the contributors and the credits after them: "A contributed to
-# this report, with help from B", "... and with additional reporting by B", "...; Editing by".
-_BEFORE_MORE_RE = re.compile(r"[\s,;.(]*(?:(?:and|with)\s+)?", re.IGNORECASE)
+# What may stand between the contributors and what follows them: "A contributed to this
+# report, with help from B", "... and with additional reporting by B", "...; Editing by C",
+# "... . B contributed reporting." (`join`: the word opening a marker or joining the next).
+_GAP_RE = re.compile(r"[\s,;.(]*(?:(?P<join>and|with)\s+)?", re.IGNORECASE)
 # "A and B", "A, B and C", "A, B, and C", "A & B", "A with B", "A, with B"
 _NAME_SPLIT_RE = re.compile(
     r"\s*(?:,\s*(?:and|with)\s+|\s+(?:and|with)\s+|\s*&\s*|,|;)\s*", re.IGNORECASE
@@ -90,6 +91,7 @@ _SPACES = (
 # Punctuation and spaces around a credits line or a name: "(", "[" open, ")", "]" close.
 LEADING_EDGE = _SPACES + "([;:,."
 _TRAILING_EDGE = _SPACES + ")];:,."
+_EDGE_TO_END_RE = re.compile(f"[{re.escape(_TRAILING_EDGE)}]*$")
 
 
 def is_credits_line(text: str | None) -> bool:
@@ -138,22 +140,25 @@ def parse_credits(text: str | None) -> list[dict[str, str]]:
 def _contributed(line: str) -> tuple[list[str], str] | None:
     """The people of a line opening "A and B contributed to this report" (or "... contributed
     reporting"), and the credits after them ("with help from C", "; Editing by D"), or None
-    for another line (one going on otherwise: "... contributed reporting from Gao")."""
-    match = _CONTRIBUTED_RE.match(line)
-    if not match:
-        return None
-    rest = match.group("rest")
-    if rest.strip(_TRAILING_EDGE):
-        marker = _MARKER_RE.search(rest)
-        if marker is None:
+    for another line (one going on otherwise: "... contributed reporting from Gao"). A
+    line of several such sentences gives the people of each ("A contributed to this
+    report. B contributed reporting.")."""
+    names: list[str] = []
+    at = 0  # positions in `line`, not slices: a long line is read once
+    while True:
+        match = _CONTRIBUTED_RE.match(line, at)
+        if not match:
             return None
-        between = rest[: marker.start()]
-        if _BEFORE_MORE_RE.fullmatch(between) is None:
-            return None
-        rest = rest[marker.start() :]
-    else:
-        rest = ""
-    return _names(match.group("names")), rest
+        names += _names(match.group("names"))
+        if _EDGE_TO_END_RE.match(line, match.end()):
+            return names, ""
+        gap = _GAP_RE.match(line, match.end())
+        assert gap is not None  # it matches the empty string
+        # A role's or help's marker ("with help from" opens with its "with").
+        for start in (gap.start("join"), gap.end()) if gap.group("join") else (gap.end(),):
+            if _MARKER_RE.match(line, start):
+                return names, line[start:]
+        at = gap.end()  # another sentence of contributors, or no credits line
 
 
 def _parts(line: str) -> list[tuple[str | None, list[str]]]:
