@@ -18,6 +18,10 @@ EXAMPLES = [
     ("By CNN Senior International Correspondent Nima Elbagir", ["Nima Elbagir"]),
     ("By CNN Chief Medical Correspondent Dr. Amara Sow", ["Dr. Amara Sow"]),
     ("By CNN Senior Legal Analyst", []),
+    # A beat the title words do not know between a title's words: a title all the same.
+    ("By Jane Roe, CNN Chief Climate Correspondent", ["Jane Roe"]),
+    ("By CNN Chief Climate Correspondent Seydou Kone", ["Seydou Kone"]),
+    ("By Jane Roe and Ana Ruiz, CNN Chief Space Correspondent", ["Jane Roe", "Ana Ruiz"]),
     # A title spelt in words ("Editor at Large"), after the name or alone: no "at Large".
     ("By Mariam Sangare, CNN Editor at Large", ["Mariam Sangare"]),
     ("By CNN Editor At Large", []),

@@ -200,6 +200,10 @@ def person_of(part: str) -> str | None:
     # a possessive after it does: the person follows ("CNN Business' Bourem Mopti"), as
     # does a job title with a name after it ("CNN Senior Correspondent Bourem Mopti").
     if len(tokens) > 1 and _is_outlet(tokens[0]) and not _possessive(tokens[0]):
+        if len(tokens) > 2 and _is_title_word(tokens[-1]):
+            # A title ending the part, no one after it, whatever beat its words name ("CNN
+            # Chief Climate Correspondent"): no person.
+            return None
         owners = [i for i, token in enumerate(tokens[1:], 1) if _possessive(token)]
         if not owners:
             owners = [i for i, token in enumerate(tokens[1:-1], 1) if _is_title_word(token)]
