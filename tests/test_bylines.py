@@ -59,6 +59,9 @@ EXAMPLES = [
     ("By Tom Chief and Ana Host, Reuters", ["Tom Chief", "Ana Host"]),
     ("By Jane Smith Writer", ["Jane Smith"]),
     ("By Jane Senior Writer", ["Jane"]),
+    # ... but a title word no one bears as a surname is a title after a word of a beat.
+    ("By Jane Roe, Climate Correspondent", ["Jane Roe"]),
+    ("By Jane Roe and Ana Ruiz, Entertainment Reporters", ["Jane Roe", "Ana Ruiz"]),
     ("By Jane CNN", ["Jane"]),
     # Where the reporters are, in capitals after the people: no person.
     ("By Lena Kora | BAMAKO", ["Lena Kora"]),

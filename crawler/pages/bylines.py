@@ -63,6 +63,9 @@ TITLE_WORDS = frozenset(
         "author",
     }
 )
+# Title words people bear as surnames ("Hunt Writer", "Tom Chief", "Ana Host"): after one
+# other word, a name; the others ("Climate Correspondent") are titles there too.
+_SURNAME_TITLES = frozenset({"writer", "chief", "host", "director", "president", "author"})
 # Words that qualify a title ("Senior International ..."); never the start of a name.
 TITLE_QUALIFIERS = frozenset(
     {
@@ -228,7 +231,7 @@ def person_of(part: str) -> str | None:
     # A title or outlet after the name: the name is what precedes it ("... of CNN").
     for i, token in enumerate(tokens):
         if _is_title_word(token) or _is_outlet(token):
-            if len(tokens) == 2 == i + 1 and not _is_outlet(token):
+            if len(tokens) == 2 == i + 1 and _word_key(token) in _SURNAME_TITLES:
                 break  # "Hunt Writer": a surname, not a title of a one-word name
             tokens = tokens[:i]
             while tokens and (_is_title_token(tokens[-1]) or tokens[-1] in _LINKING_WORDS):
