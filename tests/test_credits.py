@@ -126,6 +126,26 @@ def test_a_newsroom_or_staff_is_no_person(line: str) -> None:
     assert _pairs(line) == [("Jo Hale", "editing")]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(Reporting by Moussa Diallo @mdiallo; Editing by Jo Hale. Please credit the Thomson"
+        " Reuters Foundation, the charitable arm of Thomson Reuters, that covers the lives of"
+        " people around the world who struggle to live freely or fairly. Visit"
+        " http://news.trust.org)",
+        "(Reporting by Moussa Diallo, Editing by Jo Hale; Please credit the Thomson Reuters"
+        " Foundation, the charitable arm of Thomson Reuters, that covers humanitarian news,"
+        " land and property rights, and climate change. Visit http://news.trust.org)",
+    ],
+)
+def test_the_foundations_sign_off_credits_its_people_only(line: str) -> None:
+    """The Thomson Reuters Foundation's sign-off: its people, a reporter's handle after the
+    name, then a request to credit the Foundation. Before, "Jo Hale. Please credit the",
+    "that covers humanitarian news" and the like were editors, the reporter
+    "Moussa Diallo @mdiallo"."""
+    assert _pairs(line) == [("Moussa Diallo", "reporting"), ("Jo Hale", "editing")]
+
+
 def test_without_parentheses_and_lower_case() -> None:
     assert _pairs("Reporting by Moussa Diallo; Editing by Ruth Galloway") == [
         ("Moussa Diallo", "reporting"),
