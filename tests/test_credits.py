@@ -146,6 +146,18 @@ def test_the_foundations_sign_off_credits_its_people_only(line: str) -> None:
     assert _pairs(line) == [("Moussa Diallo", "reporting"), ("Jo Hale", "editing")]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(Compiled by Moussa Diallo for the Gao bureau; Editing by Jo Hale)",
+        "(Reporting by Moussa Diallo for the Thomson Reuters Foundation; Editing by Jo Hale)",
+    ],
+)
+def test_whom_a_person_reported_for_is_not_part_of_the_name(line: str) -> None:
+    """ "A for the Gao bureau": before, a person "A for the Gao" (or "A for the")."""
+    assert _pairs(line)[0][0] == "Moussa Diallo"
+
+
 def test_without_parentheses_and_lower_case() -> None:
     assert _pairs("Reporting by Moussa Diallo; Editing by Ruth Galloway") == [
         ("Moussa Diallo", "reporting"),

@@ -83,8 +83,9 @@ _OTHER_ROLE_RE = re.compile(r"\bby\b", re.IGNORECASE)
 # and the Thomson Reuters Foundation's request closing its own: "... Please credit the
 # Thomson Reuters Foundation, the charitable arm of Thomson Reuters, ... Visit ...".
 _CONTACT_TAIL_RE = re.compile(r"\s*(?:\(\(|[.;,]?\s*\bplease\s+credit\b).*$", re.IGNORECASE)
-# A reporter's social-media handle printed after the name: "A @handle".
-_HANDLE_RE = re.compile(r"\s+@\w+")
+# What a credit prints after the name that is not the name: a reporter's social-media
+# handle ("A @handle"), whom the work was for ("A for the Gao bureau").
+_AFTER_NAME_RE = re.compile(r"\s+(?:@\w+|for\s+\S.*$)", re.IGNORECASE)
 # "A in Cairo", "A in Washington", "A from Bamako": the place is not part of the name.
 _PLACE_RE = re.compile(r"\s+(?:in|from|at)\s+\S.*$")
 # What str.isspace() (and so the regular expressions' \s) calls whitespace.
@@ -259,7 +260,7 @@ def _names(segment: str) -> list[str]:
         if placed and before.strip() == "," and " " not in part and "." not in part:
             continue
         placed = _PLACE_RE.search(part) is not None
-        name = _strip_edges(_PLACE_RE.sub("", _HANDLE_RE.sub("", part)))
+        name = _strip_edges(_PLACE_RE.sub("", _AFTER_NAME_RE.sub("", part)))
         if name and any(char.isalpha() for char in name):
             names.append(name)
     return names
