@@ -45,6 +45,9 @@ EXAMPLES = [
     ("Story and photos by Moussa Traoré, CNN", ["Moussa Traoré"]),
     ("Text & photos by Moussa Traoré and Ana Ruiz", ["Moussa Traoré", "Ana Ruiz"]),
     ("Review by Mara Quint, CNN", ["Mara Quint"]),
+    # A social-media handle after a name is not part of it.
+    ("By Mara Quint @mquint, CNN", ["Mara Quint"]),
+    ("By Mara Quint and Ana Ruiz\u00a0@aruiz", ["Mara Quint", "Ana Ruiz"]),
     ("By\u00a0 Faith  Okafor ,\u00a0CNN", ["Faith Okafor"]),
     ("", []),
     # An outlet's section or service after the people is no person.

@@ -193,7 +193,8 @@ def person_of(part: str) -> str | None:
     part = _strip_lead(normalize_space(part).strip(_EDGE_PUNCT))
     if not part or _STAFF_RE.search(part):
         return None
-    tokens = part.split()
+    # A social-media handle ("Lena Kora @lkora"): not part of the name.
+    tokens = [token for token in part.split() if not token.startswith("@")]
     # A place after the name ("Lena Kora in Bamako"): not part of it.
     for i in range(1, len(tokens) - 1):
         if tokens[i] in ("in", "from") and tokens[i + 1][:1].isupper():
