@@ -183,7 +183,12 @@ def test_none_gives_no_authors() -> None:
             " to this report.",
             ["Ana Ruiz", "Paul Brenner"],
         ),
-        # Help after the contributors: they helped too.
+        # Help after the contributors: they helped too; not people named by no name.
+        (
+            "CNN's Ana Ruiz contributed to this report, with help from her colleagues at the"
+            " bureau.",
+            ["Ana Ruiz"],
+        ),
         (
             "CNN's Ana Ruiz contributed to this report, with help from Paul Brenner.",
             ["Ana Ruiz", "Paul Brenner"],

@@ -484,6 +484,20 @@ def test_contributors_and_the_credits_after_them(
     assert _pairs(line) == credited
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Moussa Diallo contributed to this report, with help from local journalists.",
+        "Moussa Diallo contributed to this report, with help from her colleagues at the bureau.",
+        "(Reporting by Moussa Diallo, with help from local stringers)",
+    ],
+)
+def test_help_from_people_it_does_not_name_credits_no_one(line: str) -> None:
+    """Help from people named by no name ("local journalists") is no one's credit; before,
+    a person "local journalists" (or "her colleagues")."""
+    assert [name for name, _ in _pairs(line)] == ["Moussa Diallo"]
+
+
 def test_hyphenated_and_accented_names_survive() -> None:
     assert _pairs(
         "(Reporting by Cheick Diouara and Émilie Lefèvre-Ba; Editing by Giles Harwood)"

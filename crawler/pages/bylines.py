@@ -369,7 +369,8 @@ def contributor_names(line: str | None) -> list[str]:
         cut = _PLACE_AFTER_RE.split(part, maxsplit=1)
         placed = len(cut) > 1
         name = person_of(cut[0])
-        if name and name not in names:
+        # People named by no name ("with help from local journalists") are no one's.
+        if name and not name[0].islower() and name not in names:
             names.append(name)
     return names
 

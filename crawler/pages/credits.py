@@ -132,14 +132,18 @@ def parse_credits(text: str | None) -> list[dict[str, str]]:
     if contributed:
         # "CNN's A and B contributed ...": the people, not the outlet that employs them.
         names, line = contributed
-        people = (person_of(name) for name in names)
-        credits += [{"name": name, "role": "contributor"} for name in people if name]
+        credits += [{"name": name, "role": "contributor"} for name in _people(names)]
     for role, names in _parts(line):
         if role is not None:
-            # A desk or a service ("Gao newsroom", "Reuters TV") is no person.
-            people = (person_of(name) for name in names)
-            credits.extend({"name": name, "role": role} for name in people if name)
+            credits.extend({"name": name, "role": role} for name in _people(names))
     return credits
+
+
+def _people(names: list[str]) -> list[str]:
+    """The people among a credit's `names`: no desk or service ("Gao newsroom", "Reuters
+    TV"), no people named by no name ("local journalists": a name opens in capitals)."""
+    found = (person_of(name) for name in names)
+    return [name for name in found if name and not name[0].islower()]
 
 
 def _contributed(line: str) -> tuple[list[str], str] | None:
