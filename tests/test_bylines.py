@@ -31,6 +31,8 @@ EXAMPLES = [
     ("Jake Tapper CNN Senior Washington Correspondent", ["Jake Tapper"]),
     ("By the CNN Wire Staff", []),
     ("By CNN Staff", []),
+    ("By our correspondent", []),
+    ("By our Sahel correspondent in Gao", []),
     ("Reuters", []),
     (
         "By Aminata Diallo, Paul Brenner, and Chloé Martin, CNN",

@@ -122,8 +122,11 @@ _STAFF_RE = re.compile(
     r"|associated\s+press|agence\s+france[-\s]presse)\b",
     re.IGNORECASE,
 )
-# Lower-case words that can open a part but never a name ("the", "for CNN").
-_NON_NAME_OPENERS = frozenset({"the", "for", "special", "with", "in", "and", "a", "an", "of"})
+# Lower-case words that can open a part but never a name ("the", "for CNN", "our
+# correspondent").
+_NON_NAME_OPENERS = frozenset(
+    {"the", "for", "special", "with", "in", "and", "a", "an", "of", "our"}
+)
 _EDGE_PUNCT = " .,:;-–—()[]\"'“”‘’*|"
 # "A (Gao)", "A (Gao, Mali)": where the person is, in brackets after the name, not part of
 # it; a line's edge may have taken the closing bracket.
