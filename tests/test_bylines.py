@@ -49,6 +49,9 @@ EXAMPLES = [
     ("Review by Mara Quint, CNN", ["Mara Quint"]),
     # A social-media handle after a name is not part of it.
     ("By Mara Quint @mquint, CNN", ["Mara Quint"]),
+    # A dot or bullet between the people and their outlet is not part of a name.
+    ("By Mara Quint \u00b7 Reuters", ["Mara Quint"]),
+    ("By Mara Quint and Ana Ruiz \u2022 CNN", ["Mara Quint", "Ana Ruiz"]),
     ("By Mara Quint and Ana Ruiz\u00a0@aruiz", ["Mara Quint", "Ana Ruiz"]),
     ("By\u00a0 Faith  Okafor ,\u00a0CNN", ["Faith Okafor"]),
     ("", []),

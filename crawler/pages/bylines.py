@@ -127,7 +127,7 @@ _STAFF_RE = re.compile(
 _NON_NAME_OPENERS = frozenset(
     {"the", "for", "special", "with", "in", "and", "a", "an", "of", "our"}
 )
-_EDGE_PUNCT = " .,:;-–—()[]\"'“”‘’*|"
+_EDGE_PUNCT = " .,:;-–—()[]\"'“”‘’*|·•"
 # "A (Gao)", "A (Gao, Mali)": where the person is, in brackets after the name, not part of
 # it; a line's edge may have taken the closing bracket.
 BRACKETED_RE = re.compile(r"\s*\([^()]*(?:\)|$)")
