@@ -27,7 +27,7 @@ from archive.diskspace import is_disk_full, reason
 from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, USAGE
 from archive.lock import LockedError, RunLock, hold
 from archive.runs import REPORT_VERSION, new_run_id, report_name, write_report
-from archive.state import StateRefusedError, StateUnavailableError
+from archive.state import StateRefusedError, StateUnavailableError, shown
 from archive.store.files import month_files
 from archive.wording import counted
 
@@ -271,7 +271,7 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime, early: list[in
         print(
             f"newsarchive: run {run_id}: crawling {', '.join(options.spiders)} into "
             f"{options.data_dir} (log {log_path(options.data_dir, run_id, options.worker)})"
-            + (f" as worker {options.worker} of {options.state}" if options.state else ""),
+            + (f" as worker {options.worker} of {shown(options.state)}" if options.state else ""),
             file=sys.stderr,
         )
         interval = settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL")

@@ -251,3 +251,25 @@ def test_a_database_the_redis_server_lacks_is_a_usage_error(tmp_path: Path, stat
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "--state" in result.stderr
     assert "internal error" not in result.stderr and not data.exists()
+
+
+@pytest.mark.parametrize("given", ["", ":wrong-secret@"], ids=["none", "wrong"])
+def test_a_redis_asking_another_password_is_a_usage_error(tmp_path: Path, given: str) -> None:
+    """A Redis with requirepass, given no password or a wrong one: exit 75 ("cannot be
+    reached, try again later"), before, as if it were down; trying later changes nothing.
+    The password given is never printed (cron mails stderr)."""
+    redis = RedisServer(tmp_path / "redis-data")
+    redis.directory.mkdir()
+    redis.start()
+    try:
+        redis.client().config_set("requirepass", "right-secret")
+        data = tmp_path / "data"
+        address = f"redis://{given}127.0.0.1:{redis.port}/0"
+        result = run_cli("crawl", "cnn", "--data", str(data), "--state", address)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and "password" in result.stderr
+        assert "wrong-secret" not in result.stderr and not data.exists()
+    finally:
+        assert redis.process is not None
+        redis.process.kill()  # SHUTDOWN would need the password
+        redis.process.wait()

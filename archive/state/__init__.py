@@ -93,20 +93,31 @@ class EmbeddedState:
         return StoreIndex(self.state_dir)
 
 
+def shown(address: str) -> str:
+    """`address` as it may be printed or logged: a password in it is ``***``."""
+    parts = urlsplit(address)
+    if parts.password is None:
+        return address
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()
+
+
 def check_address(address: str) -> str:
     """``redis://HOST:PORT/DB`` as given, or ValueError saying what is wrong with it."""
     parts = urlsplit(address)
+    named = shown(address)
     if parts.scheme not in ("redis", "rediss", "unix"):
-        raise ValueError(f"--state takes redis://HOST:PORT/DB, not {address!r}")
+        raise ValueError(f"--state takes redis://HOST:PORT/DB, not {named!r}")
     if parts.scheme != "unix" and not parts.hostname:
-        raise ValueError(f"--state {address!r} names no host")
+        raise ValueError(f"--state {named!r} names no host")
     db = parts.path.strip("/")
     if db and not db.isdigit():
-        raise ValueError(f"--state {address!r}: the database must be a number")
+        raise ValueError(f"--state {named!r}: the database must be a number")
     try:
         parts.port  # noqa: B018 (raises on a bad port)
     except ValueError:
-        raise ValueError(f"--state {address!r} has a bad port") from None
+        raise ValueError(f"--state {named!r} has a bad port") from None
     return address
 
 

@@ -24,7 +24,7 @@ import redis
 from ..fetchstate import FetchRecord, FrontierEntry, Links, Planned
 from ..store.index import Latest
 from ..warc.dedup import EarlierCapture
-from . import StateRefusedError, StateUnavailableError
+from . import StateRefusedError, StateUnavailableError, shown
 
 PREFIX = "newsarchive"
 CONNECT_TIMEOUT = 5.0
@@ -48,7 +48,7 @@ class RedisState:
     shared = True
 
     def __init__(self, address: str):
-        self.address = address
+        self.address = shown(address)  # as messages name it: never its password
         self.client = redis.Redis.from_url(
             address, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=SOCKET_TIMEOUT
         )
@@ -80,6 +80,8 @@ class RedisState:
         """Raise StateUnavailableError unless Redis answers."""
         try:
             self.client.ping()
+        except redis.AuthenticationError as exc:  # a ConnectionError, but no later try helps
+            raise StateRefusedError(f"--state {self.address}: {_password_refused(exc)}") from exc
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
             raise StateUnavailableError(
                 f"the shared state at {self.address} cannot be reached ({_reason(exc)})"
@@ -102,6 +104,13 @@ def text(value: bytes | str | None) -> str:
     if value is None:
         return ""
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _password_refused(exc: BaseException) -> str:
+    """Redis's refusal of the password given (or of none) as one line saying what to do."""
+    if any(word in str(exc) for word in ("HELLO", "NOAUTH")):  # none given, one asked
+        return "Redis asks for a password: give it as redis://:PASSWORD@HOST:PORT/DB"
+    return f"Redis refuses the password given ({_reason(exc)})"
 
 
 def _reason(exc: BaseException) -> str:
