@@ -12,6 +12,7 @@ import pytest
 
 from .conftest import free_port, run_cli
 from .scale_harness import (
+    START,
     RedisServer,
     all_versions,
     comparable,
@@ -273,3 +274,27 @@ def test_a_redis_asking_another_password_is_a_usage_error(tmp_path: Path, given:
         assert redis.process is not None
         redis.process.kill()  # SHUTDOWN would need the password
         redis.process.wait()
+
+
+def test_a_seeder_killed_between_noting_a_start_point_and_queueing_it_loses_nothing(
+    state: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """The first worker, killed while seeding, had noted the hops of a start point but not
+    yet queued its request. The worker taking over the seeding skipped every start point
+    whose hops were noted, so that page, and all that only it leads to, was never fetched."""
+    from crawler.pages.urls import dedup_key
+
+    with counting_site() as site:
+        client = redis_server.client()
+        # What a kill -9 at that moment leaves: the crawl seeded by a worker now dead, the
+        # first start point noted at hop 0, its request in no queue.
+        client.hset("newsarchive:crawl", mapping={"run": "20260101T000000Z-1"})
+        client.hset("newsarchive:crawl", "seeding:cnn", "gone-1")
+        client.hset("newsarchive:cnn:hops", dedup_key(site["url"] + START[0]), 0)
+        data = tmp_path / "shared"
+        code, err = finish(start_worker(site, data, state))
+        assert code == 0, err
+        fetched = control(site, "counts")
+        alone = reference(site, tmp_path / "alone")
+    assert fetched.get(START[0]) == 1, fetched
+    assert comparable(data) == comparable(alone)

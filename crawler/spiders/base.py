@@ -155,8 +155,11 @@ class NewsSpider(Spider):
             pause = deferLater(reactor, coordinator.poll_seconds, lambda: None)
             await maybe_deferred_to_future(pause)
         for url in self.start_urls_given or self.default_start_urls:
-            if self.note_hops(self.page_key(url), 0) is not None:
-                continue
+            key = self.page_key(url)
+            if self.note_hops(key, 0) is not None and dedup_key(url) != key:
+                continue  # another form of a page planned already
+            # Queued even when its hops are noted: a seeder killed between the two left it
+            # noted and unqueued; the shared seen set drops it if it was queued.
             yield self.request(url, hops=0, is_start=True, kind="start")
         coordinator.mark_seeded(self.name)
 
