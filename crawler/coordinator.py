@@ -115,6 +115,7 @@ class CrawlCoordinator:
         self._heartbeat: task.LoopingCall | None = None
         self._reclaim = self.client.register_script(_RECLAIM)
         self.closing = False
+        self.left = False  # this worker left the crawl: it is no longer among its workers
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlCoordinator:
@@ -141,7 +142,6 @@ class CrawlCoordinator:
         spider.key_by_form = SharedMap(self.state, self.keys["forms"], str, text)  # type: ignore[attr-defined]
         with self.state.guard():
             self.beat()
-            self.client.sadd(self.keys["workers"], self.worker)
         self.crawler.stats.set_value("newsarchive/state/worker", self.worker)
         self._heartbeat = task.LoopingCall(self._beat_safely)
         self._heartbeat.start(max(self.lease_seconds / 3, 0.1), now=False)
@@ -257,6 +257,7 @@ class CrawlCoordinator:
     def leave_crawl(self) -> None:
         """The crawl is over for this worker; the last to leave clears it, so a worker that
         joined but has not looked yet still finds the crawl seeded, not a new one to seed."""
+        self.left = True
         try:
             with self.state.guard():
                 pipe = self.client.pipeline(transaction=True)
@@ -299,7 +300,13 @@ class CrawlCoordinator:
         return f"{self.keys['leases']}:{worker}"
 
     def beat(self) -> None:
-        self.client.set(alive_key(self.worker), "1", px=int(self.lease_seconds * 1000))
+        """Renew this worker's heartbeat, and its place among the crawl's workers: one taken
+        for dead while only stalled (its leases handed back) counts again from its next beat."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.set(alive_key(self.worker), "1", px=int(self.lease_seconds * 1000))
+        if not self.left:
+            pipe.sadd(self.keys["workers"], self.worker)
+        pipe.execute()
 
     def _beat_safely(self) -> None:
         if self.state.lost:
