@@ -116,6 +116,7 @@ class CrawlCoordinator:
         self._reclaim = self.client.register_script(_RECLAIM)
         self.closing = False
         self.left = False  # this worker left the crawl: it is no longer among its workers
+        self.joined = False  # the crawl was seeded (by this worker or another) as it joined
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlCoordinator:
@@ -198,12 +199,14 @@ class CrawlCoordinator:
         with self.state.guard():
             field = f"seeding:{spider}"
             if self.client.hsetnx(self.keys["crawl"], field, self.worker):
+                self.joined = True
                 return True
             holder = text(self.client.hget(self.keys["crawl"], field))
             if holder in ("done", self.worker):
                 return False
             if not self.client.exists(alive_key(holder)):
                 self.client.hset(self.keys["crawl"], field, self.worker)
+                self.joined = True
                 return True
             return False
 
@@ -211,6 +214,7 @@ class CrawlCoordinator:
         """Whether the start points of this crawl are in the queue."""
         with self.state.guard():
             holder = self.client.hget(self.keys["crawl"], f"seeding:{spider}")
+        self.joined = self.joined or holder == b"done"
         return holder == b"done"
 
     def mark_seeded(self, spider: str) -> None:
@@ -250,6 +254,8 @@ class CrawlCoordinator:
         for worker in workers:
             pipe.hlen(self._leases(worker))
         seeding, queued, *leased = pipe.execute()
+        if seeding is None and self.joined:
+            raise self.emptied()
         if seeding not in (None, b"done"):
             return False
         return queued == 0 and not any(leased)
@@ -306,7 +312,17 @@ class CrawlCoordinator:
         pipe.set(alive_key(self.worker), "1", px=int(self.lease_seconds * 1000))
         if not self.left:
             pipe.sadd(self.keys["workers"], self.worker)
-        pipe.execute()
+            pipe.hexists(self.keys["crawl"], f"seeding:{self.spider.name if self.spider else ''}")
+        _alive, *crawl = pipe.execute()
+        if crawl and self.joined and not crawl[-1]:
+            raise self.emptied()
+
+    def emptied(self) -> StateUnavailableError:
+        """The crawl this worker joined is gone from Redis while it runs (restarted without
+        its data, or emptied): the shared state is lost, as if Redis were down."""
+        return self.state.fail(
+            StateUnavailableError("the crawl's keys are gone: Redis restarted empty, or emptied")
+        )
 
     def _beat_safely(self) -> None:
         if self.state.lost:

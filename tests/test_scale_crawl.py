@@ -298,3 +298,25 @@ def test_a_seeder_killed_between_noting_a_start_point_and_queueing_it_loses_noth
         alone = reference(site, tmp_path / "alone")
     assert fetched.get(START[0]) == 1, fetched
     assert comparable(data) == comparable(alone)
+
+
+def test_redis_emptied_mid_crawl_stops_the_worker_as_a_lost_state(
+    state: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """Redis restarted without its data (no persistence, an old snapshot) or emptied by
+    FLUSHALL mid-crawl: the client reconnects to an empty database without a word, and the
+    worker went on from nothing, its queue and history gone, and ended ok, exit 0, the
+    pages that were queued never fetched. It is the shared state lost: exit 75."""
+    with counting_site(*GATED) as site:
+        data = tmp_path / "shared"
+        worker = start_worker(site, data, state, lease=2)
+        wait_until(lambda: len(article_fetches(control(site, "counts"))) >= 2, "a page held")
+        redis_server.client().flushall()
+        control(site, "open")
+        code, err = finish(worker)
+        assert code == 75, err
+        assert "lost the shared state" in err and "Traceback" not in err
+        code, err = finish(start_worker(site, data, state))
+        assert code == 0, err
+        alone = reference(site, tmp_path / "alone")
+    assert comparable(data) == comparable(alone)
