@@ -142,6 +142,15 @@ class CrawlCoordinator:
         )
         spider.key_by_form = SharedMap(self.state, self.keys["forms"], str, text)  # type: ignore[attr-defined]
         with self.state.guard():
+            # Leases under this id are a predecessor's (a process killed that had this id:
+            # a container's hostname and PID come back alike); this one has taken none.
+            handed = self._reclaim(
+                keys=[self.keys["queue"], self._leases(self.worker), self.keys["workers"]],
+                args=[self.worker],
+            )
+            if handed:
+                log.warning("handed %d requests of an earlier worker %s back", handed, self.worker)
+                self.crawler.stats.inc_value("newsarchive/state/reclaimed", int(handed))
             self.beat()
         self.crawler.stats.set_value("newsarchive/state/worker", self.worker)
         self._heartbeat = task.LoopingCall(self._beat_safely)

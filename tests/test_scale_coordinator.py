@@ -81,3 +81,23 @@ def test_a_worker_that_left_the_crawl_is_not_counted_again_by_its_last_beats(
     first._beat_safely()
     last.leave_crawl()
     assert not client.exists("newsarchive:crawl", "newsarchive:cnn:workers")
+
+
+def test_a_worker_restarted_under_the_same_id_hands_back_what_its_predecessor_held(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """A worker id is HOST-PID; in a container (a StatefulSet's pod: its hostname kept, its
+    process PID 1) a restarted worker has the id of the one killed. Its predecessor's
+    leases were its own to the others (renewed by its heartbeat, never reclaimed), and its
+    first look for work ended them as if done: those pages were never fetched."""
+    client = redis_server.client()
+    client.flushall()
+    killed = worker(redis_server.address, "pod-1", tmp_path)
+    client.hset("newsarchive:crawl", "seeding:cnn", "done")
+    queue(killed).push(Request("http://example.com/a"))
+    assert queue(killed).pop() is not None  # taken, then killed with it
+    restarted = worker(redis_server.address, "pod-1", tmp_path)
+    with restarted.state.guard():
+        assert not restarted.crawl_finished()
+    taken = queue(restarted).pop()
+    assert taken is not None and taken.url == "http://example.com/a"
