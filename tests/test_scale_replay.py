@@ -14,7 +14,7 @@ import pytest
 from archive.warc.read.parts import split
 from archive.warc.read.sources import Source
 
-from .conftest import free_port, run_cli
+from .conftest import cli_env, free_port, run_cli
 from .test_replay_helpers import site_archive  # noqa: F401 (a fixture)
 from .test_replay_parts import one_large_file
 
@@ -138,6 +138,35 @@ def test_a_bad_cluster_is_a_usage_error(site_archive: Path) -> None:  # noqa: F8
     many = run_cli("replay", str(site_archive / "warc"), "--cluster", "local:1000000")
     assert many.returncode == 2 and many.stderr.count("\n") == 1, many.stderr
     assert "per core" in many.stderr
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["tcp://:8786", "tcp://127.0.0.1:0", "tcp://127.0.0.1:99999", "tcp://127.0.0.1:port"],
+)
+def test_a_cluster_address_that_names_no_scheduler_is_a_usage_error(
+    site_archive: Path,  # noqa: F811
+    address: str,
+) -> None:
+    """No host, port 0 or past 65535: "cannot be reached ... try again later", exit 75,
+    after ten seconds, before; no later try can reach it."""
+    result = run_cli("replay", str(site_archive / "warc"), "--cluster", address)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "tcp://HOST:PORT" in result.stderr
+
+
+def test_a_tls_cluster_without_dasks_tls_settings_is_a_usage_error(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """tls:// needs Dask's TLS settings (its CA and the client's certificate and key):
+    without them, an internal error (a TypeError of Dask's, exit 70), before."""
+    env = {**cli_env(), "DASK_CONFIG": str(tmp_path / "no-dask-config")}
+    result = run_cli(
+        "replay", str(site_archive / "warc"), "--cluster", f"tls://127.0.0.1:{free_port()}", env=env
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "distributed.comm.tls" in result.stderr
 
 
 def replay_losing_a_worker(paths: list[str], **options: Any) -> tuple[list[dict], list[dict]]:

@@ -20,6 +20,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from archive.warc.read import parts
 from archive.warc.read.parts import Part, PartScan, scan_part
@@ -44,9 +45,32 @@ def check_spec(spec: str) -> str:
         if not count.isdigit() or int(count) < 1:
             raise ValueError(f"--cluster local:N takes N >= 1, not {spec!r}")
         return spec
-    if spec.startswith(("tcp://", "tls://")) and ":" in spec.split("://", 1)[1]:
-        return spec
-    raise ValueError(f"--cluster takes tcp://HOST:PORT or local:N, not {spec!r}")
+    usage = f"--cluster takes tcp://HOST:PORT or local:N, not {spec!r}"
+    address = urlsplit(spec)
+    if address.scheme not in ("tcp", "tls") or not address.hostname:
+        raise ValueError(usage)
+    try:
+        port = address.port
+    except ValueError:  # not a number, or past 65535
+        raise ValueError(usage) from None
+    if not port:  # none given, or 0: no scheduler listens there
+        raise ValueError(usage)
+    if address.scheme == "tls" and not _tls_configured():
+        raise ValueError(
+            f"--cluster {spec}: tls:// needs Dask's TLS settings (distributed.comm.tls: "
+            "ca-file, client.cert, client.key), and none are set"
+        )
+    return spec
+
+
+def _tls_configured() -> bool:
+    """Whether Dask's configuration gives a client its TLS context (without Dask: said
+    when connecting)."""
+    try:
+        from distributed.security import Security
+    except ImportError:
+        return True
+    return Security().get_connection_args("client").get("ssl_context") is not None
 
 
 def connect(spec: str, timeout: float = 10.0, wait: float = 60.0) -> Any:
