@@ -14,7 +14,7 @@ from archive.state.redis import RedisState
 from archive.store import ArticleStore
 from archive.warc.dedup import EarlierCapture
 
-from .scale_harness import RedisServer
+from .scale_harness import RedisServer, wait_until
 from .test_store import lines_of, make_item
 
 pytestmark = pytest.mark.scale  # needs the redis client: `pytest -m scale`
@@ -129,11 +129,43 @@ def test_a_lost_redis_raises_one_error_and_tells_the_listeners(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
-    "address", ["http://h:1/0", "redis://", "redis://h:1/x", "redis://h:port/0"]
+    "address",
+    [
+        "http://h:1/0",
+        "redis://",
+        "redis://h:1/x",
+        "redis://h:port/0",
+        "redis://h:0/0",  # redis-py took port 0 for none: the default 6379
+        "unix://",
+        "unix:///run/redis.sock?db=x",
+    ],
 )
 def test_bad_addresses_are_refused(address: str) -> None:
     with pytest.raises(ValueError):
         check_address(address)
+
+
+def test_a_redis_on_a_unix_socket_is_a_shared_state(tmp_path: Path) -> None:
+    """``unix:///PATH?db=N``, a Redis on one machine reached by its socket: refused as
+    "the database must be a number" (its path taken for the database), before."""
+    import subprocess
+
+    socket = tmp_path / "redis.sock"
+    server = subprocess.Popen(
+        ["redis-server", "--port", "0", "--unixsocket", str(socket), "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        address = check_address(f"unix://{socket}?db=3")
+        state = open_state(address, tmp_path)
+        assert isinstance(state, RedisState)
+        wait_until(socket.exists, "the server to listen on its socket")
+        state.ping()
+        assert state.fetch_history().get("page") is None
+        assert state.client.connection_pool.connection_kwargs["db"] == 3
+    finally:
+        server.kill()
+        server.wait()
 
 
 # -- workers of a shared crawl on one data directory ---------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from ..fetchstate import FetchRecord, FetchState, FrontierEntry, Links, Planned
 from ..store.index import StoreIndex, VersionIndex
@@ -109,15 +109,22 @@ def check_address(address: str) -> str:
     named = shown(address)
     if parts.scheme not in ("redis", "rediss", "unix"):
         raise ValueError(f"--state takes redis://HOST:PORT/DB, not {named!r}")
-    if parts.scheme != "unix" and not parts.hostname:
-        raise ValueError(f"--state {named!r} names no host")
-    db = parts.path.strip("/")
+    if parts.scheme == "unix":  # unix:///PATH/redis.sock?db=N: the path is the socket's
+        if not parts.path.strip("/"):
+            raise ValueError(f"--state {named!r} names no socket (unix:///PATH?db=N)")
+        db = ",".join(parse_qs(parts.query).get("db", []))
+    else:
+        if not parts.hostname:
+            raise ValueError(f"--state {named!r} names no host")
+        db = parts.path.strip("/")
     if db and not db.isdigit():
         raise ValueError(f"--state {named!r}: the database must be a number")
     try:
-        parts.port  # noqa: B018 (raises on a bad port)
-    except ValueError:
-        raise ValueError(f"--state {named!r} has a bad port") from None
+        port = parts.port  # None when not given
+    except ValueError:  # not a number, or past 65535
+        port = 0
+    if port == 0:  # redis-py takes 0 for none given: 6379, another Redis
+        raise ValueError(f"--state {named!r} has a bad port")
     return address
 
 
