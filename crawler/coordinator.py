@@ -286,28 +286,9 @@ class CrawlCoordinator:
 
     def clear_crawl(self) -> None:
         """The crawl is over: the next run starts from the start points with a new seen set."""
-        spider = self.spider.name if self.spider else ""
         try:
             with self.state.guard():
-                pipe = self.client.pipeline(transaction=True)
-                pipe.delete(
-                    self.keys["queue"],
-                    self.keys["seen"],
-                    self.keys["hops"],
-                    self.keys["follows"],
-                    self.keys["forms"],
-                )
-                pipe.hdel(
-                    self.keys["crawl"],
-                    f"seeding:{spider}",
-                    f"resumed:{spider}",
-                    f"starts:{spider}",
-                )
-                pipe.execute()
-                if not any(
-                    text(k).startswith("seeding:") for k in self.client.hkeys(self.keys["crawl"])
-                ):
-                    self.client.delete(self.keys["crawl"])
+                clear(self.client, self.spider.name if self.spider else "")
         except StateUnavailableError:
             pass
 
@@ -350,6 +331,31 @@ class CrawlCoordinator:
             slot.nextcall.schedule()
 
 
+def clear(client: Any, spider: str) -> None:
+    """Delete one spider's crawl (queue, seen set, shared maps, its fields of the crawl),
+    and the crawl itself once no spider's crawl is left in it."""
+    names = keys(spider)
+    pipe = client.pipeline(transaction=True)
+    pipe.delete(names["queue"], names["seen"], names["hops"], names["follows"], names["forms"])
+    pipe.hdel(names["crawl"], f"seeding:{spider}", f"resumed:{spider}", f"starts:{spider}")
+    pipe.execute()
+    if not any(text(k).startswith("seeding:") for k in client.hkeys(names["crawl"])):
+        client.delete(names["crawl"])
+
+
+def _ended_uncleared(client: Any, spider: str) -> bool:
+    """Whether the spider's crawl is seeded, no worker of it is alive, and nothing is queued
+    or leased: done, its last worker killed between finding it so and clearing it."""
+    names = keys(spider)
+    if text(client.hget(names["crawl"], f"seeding:{spider}")) != "done":
+        return False
+    if any(client.exists(alive_key(text(w))) for w in client.smembers(names["workers"])):
+        return False
+    if client.zcard(names["queue"]):
+        return False
+    return not any(client.hlen(k) for k in client.scan_iter(f"{names['leases']}:*", count=100))
+
+
 def join_crawl(
     state: RedisState, run_id: str, starts: dict[str, list[str]] | None = None
 ) -> tuple[str, bool]:
@@ -364,6 +370,13 @@ def join_crawl(
     client = state.client
     with state.guard():
         crawl = f"{PREFIX}:crawl"
+        alive = any(True for _ in client.scan_iter(f"{PREFIX}:alive:*", count=100))
+        for spider in starts or {}:
+            if _ended_uncleared(client, spider):
+                # Its last worker was killed between finding it done and clearing it: with
+                # the crawl joined as it is, this run would find nothing to do.
+                log.warning("the shared crawl of %s had ended; starting afresh", spider)
+                clear(client, spider)
         for spider, urls in (starts or {}).items():
             wanted = json.dumps(sorted(urls))
             client.hsetnx(crawl, f"starts:{spider}", wanted)
@@ -376,10 +389,7 @@ def join_crawl(
                 )
         client.hsetnx(crawl, "run", run_id)
         shared = text(client.hget(crawl, "run")) or run_id
-        resumed = False
-        if shared != run_id:
-            alive = [k for k in client.scan_iter(f"{PREFIX}:alive:*", count=100)]
-            resumed = not alive
+        resumed = shared != run_id and not alive
     return shared, resumed
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scrapy import Request
 
 from .conftest import free_port, run_cli
 from .scale_harness import (
@@ -320,3 +321,31 @@ def test_redis_emptied_mid_crawl_stops_the_worker_as_a_lost_state(
         assert code == 0, err
         alone = reference(site, tmp_path / "alone")
     assert comparable(data) == comparable(alone)
+
+
+def test_a_crawl_whose_last_worker_was_killed_as_it_ended_is_started_afresh(
+    state: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """The last worker, killed once it found the crawl done but before it cleared it, left
+    the crawl seeded, its queue empty, its seen set full. The next run joined that crawl,
+    found nothing to do and ended ok at once, a whole cron period lost; it starts afresh."""
+    from crawler.fingerprint import CanonicalRequestFingerprinter
+
+    with counting_site() as site:
+        data = tmp_path / "shared"
+        client = redis_server.client()
+        client.hset(
+            "newsarchive:crawl",
+            mapping={"run": "20260101T000000Z-1", "seeding:cnn": "done"},
+        )
+        for path in START:
+            seen = CanonicalRequestFingerprinter().fingerprint(Request(site["url"] + path))
+            client.sadd("newsarchive:cnn:dupefilter", seen.hex())
+        code, err = finish(start_worker(site, data, state))
+        assert code == 0, err
+        fetched = control(site, "counts")
+        alone = reference(site, tmp_path / "alone")
+    assert all(fetched.get(path) == 1 for path in START), fetched
+    assert comparable(data) == comparable(alone)
+    (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
+    assert report["runId"] != "20260101T000000Z-1" and not report["resumed"]
