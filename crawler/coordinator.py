@@ -389,7 +389,10 @@ def join_crawl(
                 )
         client.hsetnx(crawl, "run", run_id)
         shared = text(client.hget(crawl, "run")) or run_id
-        resumed = shared != run_id and not alive
+        # Resumed: started (seeded, or being seeded) and served by no live worker; a crawl
+        # merely named by a worker starting at the same instant is not.
+        seeded = any(text(k).startswith("seeding:") for k in client.hkeys(crawl))
+        resumed = shared != run_id and seeded and not alive
     return shared, resumed
 
 

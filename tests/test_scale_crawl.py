@@ -349,3 +349,19 @@ def test_a_crawl_whose_last_worker_was_killed_as_it_ended_is_started_afresh(
     assert comparable(data) == comparable(alone)
     (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
     assert report["runId"] != "20260101T000000Z-1" and not report["resumed"]
+
+
+def test_two_workers_started_at_once_start_one_crawl_neither_resumed(
+    state: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """Two workers started by cron at the same instant: the second joined the crawl the
+    first had just named, before the first's heartbeat, and its report said it resumed a
+    crawl nobody served. What a second worker sees then: the run named, nothing seeded."""
+    with counting_site() as site:
+        client = redis_server.client()
+        client.hset("newsarchive:crawl", "run", "20260101T000000Z-1")
+        data = tmp_path / "shared"
+        code, err = finish(start_worker(site, data, state))
+        assert code == 0, err
+    (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
+    assert report["runId"] == "20260101T000000Z-1" and not report["resumed"]
