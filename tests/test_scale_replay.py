@@ -249,3 +249,50 @@ def test_a_part_lost_with_its_worker_is_scanned_again_not_the_run(
     large = one_large_file(site_archive, tmp_path / "warcs", copies=12)["gz"]
     alone, items = replay_losing_a_worker([str(large)], part_size=10_000)
     assert items == alone
+
+
+def test_a_scheduler_lost_mid_replay_is_a_cluster_error_not_a_crash(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The Dask scheduler killed (its machine down) while the replay runs: Dask's
+    CommClosedError went up as an internal error (exit 70, a traceback in the log). It is
+    the cluster lost, as one unreachable at the start is: ClusterError, one line, exit 75."""
+    import subprocess
+    import sys
+
+    from distributed import Client
+
+    from archive.replay import replay
+    from archive.replay.cluster import ClusterError
+
+    from .conftest import REPO
+
+    address = f"tcp://127.0.0.1:{free_port()}"
+    module = [sys.executable, "-m"]
+    scheduler = subprocess.Popen(
+        [*module, "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+         "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [*module, "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env(), cwd=REPO,
+    )  # fmt: skip
+    try:
+        client = Client(address, timeout=60)
+        client.wait_for_workers(1, timeout=60)
+
+        def sink(item: dict) -> None:
+            if scheduler.poll() is None:  # the first item: batches are in flight
+                scheduler.kill()
+                scheduler.wait()
+
+        paths = [str(many_files(site_archive, tmp_path / "warcs", 24))]
+        with pytest.raises(ClusterError, match="lost the Dask scheduler"):
+            replay(paths, sink, cluster=client, err=io.StringIO())
+        client.close(timeout=5)
+    finally:
+        for process in (scheduler, worker):
+            process.kill()
+            process.wait()

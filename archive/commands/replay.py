@@ -264,6 +264,7 @@ def run(options: argparse.Namespace) -> int:
         thresholds = defaults.NEWSARCHIVE_GC_THRESHOLDS
         tune_gc((thresholds[0], thresholds[1], thresholds[2]))
     failed: Exception | None = None  # the store's: locked past --wait, or a full disk
+    gone: Exception | None = None  # the Dask scheduler, lost mid-replay
     try:
         # A store checks every line it writes: the items need no check of their own then.
         shares_terminal = _is_tty(out or sys.stdout) and _is_tty(sys.stderr)
@@ -281,9 +282,14 @@ def run(options: argparse.Namespace) -> int:
         if spool is not None:
             _store_in_capture_order(spool, store, out, decisions)
     except Exception as exc:
-        if not (isinstance(exc, StoreLockedError) or is_disk_full(exc)):
+        from ..replay.cluster import ClusterError
+
+        if isinstance(exc, ClusterError):
+            gone = exc
+        elif not (isinstance(exc, StoreLockedError) or is_disk_full(exc)):
             raise
-        failed = exc
+        else:
+            failed = exc
     finally:
         if client is not None:
             from ..replay.cluster import close
@@ -306,6 +312,9 @@ def run(options: argparse.Namespace) -> int:
             out.flush()
     if failed is not None:
         return _store_failed(options.store, failed, out, options.out)
+    if gone is not None:
+        print(f"newsarchive: {gone}; the replay is incomplete, run it again", file=sys.stderr)
+        return LOCKED
     report.store.update(decisions)
     if diff is not None:
         print(diff.summary(), file=sys.stderr)

@@ -16,9 +16,11 @@ file in it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -73,6 +75,17 @@ def _tls_configured() -> bool:
     return Security().get_connection_args("client").get("ssl_context") is not None
 
 
+class _ConnectionLost(logging.Filter):
+    """Drops what Dask's client logs as it fails to reconnect to a lost scheduler (a
+    traceback, then "Failed to reconnect"): the replay says it in one line (:func:`result_of`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        lost = record.exc_info[1] if record.exc_info else None
+        if isinstance(lost, (OSError, asyncio.CancelledError)):
+            return False
+        return "reconnect to scheduler" not in record.getMessage()
+
+
 def connect(spec: str, timeout: float = 10.0, wait: float = 60.0) -> Any:
     """A Dask client for `spec` (a local cluster of processes is closed with the client);
     a running scheduler must have a worker within `wait` seconds."""
@@ -80,6 +93,9 @@ def connect(spec: str, timeout: float = 10.0, wait: float = 60.0) -> Any:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ClusterError("--cluster needs Dask: pip install 'newsarchive[scale]'") from None
+    client_log = logging.getLogger("distributed.client")
+    if not any(isinstance(f, _ConnectionLost) for f in client_log.filters):
+        client_log.addFilter(_ConnectionLost())
     try:
         if spec.startswith("local:"):
             cluster = LocalCluster(
@@ -143,6 +159,18 @@ def close(client: Any) -> None:
         cluster.close()
 
 
+def result_of(future: Any) -> Any:
+    """A task's result; ClusterError once the scheduler is lost (killed, its machine down):
+    the client cancels every task then, or its fetch of a result finds the line closed."""
+    from distributed.comm.core import CommClosedError
+
+    try:
+        return future.result()
+    except (CommClosedError, CancelledError) as exc:  # Dask's FutureCancelledError is one
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ClusterError(f"lost the Dask scheduler mid-replay ({first})") from None
+
+
 def workers(client: Any) -> int:
     return max(1, len(client.scheduler_info().get("workers", {})))
 
@@ -169,7 +197,7 @@ def scanned(
 
         def result() -> PartScan:
             try:
-                return cast(PartScan, future.result())
+                return cast(PartScan, result_of(future))
             finally:
                 future.release()
 
@@ -194,7 +222,7 @@ def outcomes(
 
     def take() -> Iterator[Outcome]:
         future = in_flight.popleft()
-        yield from future.result()
+        yield from result_of(future)
         future.release()
 
     for task in tasks:
