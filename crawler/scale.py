@@ -22,14 +22,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import redis
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from archive.state.redis import PREFIX, RedisState
+from archive.state.redis import LOST, PREFIX, RedisState
 
 from .fingerprint import CanonicalRequestFingerprinter
 from .keys import LEASE
@@ -157,7 +156,7 @@ class SharedScheduler(Scheduler):
         try:
             fingerprint = self.df.request_fingerprint(request)
             queued = self.queue.add(request, fingerprint, self.df.key, lease)
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except LOST as exc:
             self._lost(exc)
             return False
         if not queued:
@@ -169,13 +168,13 @@ class SharedScheduler(Scheduler):
     def next_request(self) -> Request | None:
         try:
             return super().next_request()
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except LOST as exc:
             self._lost(exc)
             return None
 
     def has_pending_requests(self) -> bool:
         try:
             return super().has_pending_requests()
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except LOST as exc:
             self._lost(exc)
             return False

@@ -365,3 +365,37 @@ def test_two_workers_started_at_once_start_one_crawl_neither_resumed(
         assert code == 0, err
     (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
     assert report["runId"] == "20260101T000000Z-1" and not report["resumed"]
+
+
+def test_a_redis_that_became_a_replica_is_the_shared_state_lost(tmp_path: Path) -> None:
+    """A failover (Sentinel, a managed Redis) turns the master a crawl uses into a
+    read-only replica: every write refused. At the start that was an internal error
+    (exit 70); mid-crawl every write failed on its own, request by request. The shared
+    state is unusable there: one line, exit 75, and the next run, on a master, resumes."""
+    redis = RedisServer(tmp_path / "redis-data")
+    redis.directory.mkdir()
+    redis.start()
+    nowhere = str(free_port())
+    try:
+        with counting_site(*GATED) as site:
+            data = tmp_path / "shared"
+            redis.client().replicaof("127.0.0.1", nowhere)
+            refused = run_cli("crawl", "cnn", "--data", str(data), "--state", redis.address)
+            assert refused.returncode == 75, refused.stderr
+            assert refused.stderr.count("\n") == 1 and "replica" in refused.stderr
+            assert not data.exists()
+            redis.client().replicaof("NO", "ONE")
+            worker = start_worker(site, data, redis.address, lease=2)
+            wait_until(lambda: len(article_fetches(control(site, "counts"))) >= 2, "a page held")
+            redis.client().replicaof("127.0.0.1", nowhere)  # the failover
+            control(site, "open")
+            code, err = finish(worker)
+            assert code == 75, err
+            assert "lost the shared state" in err and "Traceback" not in err
+            redis.client().replicaof("NO", "ONE")
+            code, err = finish(start_worker(site, data, redis.address, lease=2))
+            assert code == 0, err
+            alone = reference(site, tmp_path / "alone")
+        assert comparable(data) == comparable(alone)
+    finally:
+        redis.stop()

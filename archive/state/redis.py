@@ -27,6 +27,9 @@ from ..warc.dedup import EarlierCapture
 from . import StateRefusedError, StateUnavailableError, shown
 
 PREFIX = "newsarchive"
+# What makes the shared state unusable: Redis down or cut off, or made a read-only replica
+# by a failover (every write refused).
+LOST = (redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError)
 CONNECT_TIMEOUT = 5.0
 SOCKET_TIMEOUT = 30.0
 
@@ -65,7 +68,7 @@ class RedisState:
             raise StateUnavailableError(f"the shared state at {self.address} was lost")
         try:
             yield
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except LOST as exc:
             raise self.fail(exc) from exc
 
     def fail(self, exc: Exception) -> StateUnavailableError:
@@ -88,6 +91,18 @@ class RedisState:
             ) from exc
         except redis.ResponseError as exc:  # "DB index is out of range", a password asked
             raise StateRefusedError(f"--state {self.address}: Redis refuses it ({exc})") from exc
+        if self._role() not in ("master", ""):  # a failover: the master is elsewhere now
+            raise StateUnavailableError(
+                f"the shared state at {self.address} is a read-only replica, not the master"
+            )
+
+    def _role(self) -> str:
+        """``master`` or ``slave`` (a replica); "" where ROLE is not allowed (some managed
+        Redis services): a replica's first refused write then says it."""
+        try:
+            return text(self.client.role()[0])
+        except (redis.ResponseError, *LOST):  # a connection lost now is met by the next call
+            return ""
 
     def fetch_history(self, context: str = "") -> RedisFetchHistory:
         return RedisFetchHistory(self, context)
