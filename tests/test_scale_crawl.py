@@ -399,3 +399,37 @@ def test_a_redis_that_became_a_replica_is_the_shared_state_lost(tmp_path: Path) 
         assert comparable(data) == comparable(alone)
     finally:
         redis.stop()
+
+
+def test_a_redis_out_of_memory_is_the_shared_state_unusable(tmp_path: Path) -> None:
+    """A Redis at its maxmemory (noeviction: the fetch history of years fills it) refuses
+    every write: an internal error (exit 70) at the start, before, and mid-crawl each
+    write failed on its own. One line, exit 75, and once it has room the next run resumes."""
+    redis = RedisServer(tmp_path / "redis-data")
+    redis.directory.mkdir()
+    redis.start()
+    client = redis.client()
+    try:
+        with counting_site(*GATED) as site:
+            data = tmp_path / "shared"
+            client.config_set("maxmemory-policy", "noeviction")
+            client.config_set("maxmemory", "1")
+            full = run_cli("crawl", "cnn", "--data", str(data), "--state", redis.address)
+            assert full.returncode == 75, full.stderr
+            assert full.stderr.count("\n") == 1 and "maxmemory" in full.stderr
+            assert not data.exists()
+            client.config_set("maxmemory", "0")
+            worker = start_worker(site, data, redis.address, lease=2)
+            wait_until(lambda: len(article_fetches(control(site, "counts"))) >= 2, "a page held")
+            client.config_set("maxmemory", "1")
+            control(site, "open")
+            code, err = finish(worker)
+            assert code == 75, err
+            assert "lost the shared state" in err and "Traceback" not in err
+            client.config_set("maxmemory", "0")
+            code, err = finish(start_worker(site, data, redis.address, lease=2))
+            assert code == 0, err
+            alone = reference(site, tmp_path / "alone")
+        assert comparable(data) == comparable(alone)
+    finally:
+        redis.stop()

@@ -27,9 +27,9 @@ from ..warc.dedup import EarlierCapture
 from . import StateRefusedError, StateUnavailableError, shown
 
 PREFIX = "newsarchive"
-# What makes the shared state unusable: Redis down or cut off, or made a read-only replica
-# by a failover (every write refused).
-LOST = (redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError)
+# What makes the shared state unusable: Redis down or cut off, made a read-only replica by
+# a failover, or at its maxmemory (noeviction): every write refused.
+LOST = (redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError, redis.OutOfMemoryError)
 CONNECT_TIMEOUT = 5.0
 SOCKET_TIMEOUT = 30.0
 
