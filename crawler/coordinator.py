@@ -337,7 +337,8 @@ def clear(client: Any, spider: str) -> None:
     names = keys(spider)
     pipe = client.pipeline(transaction=True)
     pipe.delete(names["queue"], names["seen"], names["hops"], names["follows"], names["forms"])
-    pipe.hdel(names["crawl"], f"seeding:{spider}", f"resumed:{spider}", f"starts:{spider}")
+    fields = ("seeding", "resumed", "starts", "depth")
+    pipe.hdel(names["crawl"], *(f"{field}:{spider}" for field in fields))
     pipe.execute()
     if not any(text(k).startswith("seeding:") for k in client.hkeys(names["crawl"])):
         client.delete(names["crawl"])
@@ -357,7 +358,10 @@ def _ended_uncleared(client: Any, spider: str) -> bool:
 
 
 def join_crawl(
-    state: RedisState, run_id: str, starts: dict[str, list[str]] | None = None
+    state: RedisState,
+    run_id: str,
+    starts: dict[str, list[str]] | None = None,
+    depth: int | None = None,
 ) -> tuple[str, bool]:
     """The run id of the crawl under way (or `run_id`, starting one); and whether it resumes.
 
@@ -365,7 +369,8 @@ def join_crawl(
     being resumed. A worker whose spider starts elsewhere than the crawl under way
     (`starts`: the start URLs given, per spider; none for its defaults) is refused with
     :class:`StateRefusedError`: its link policy would take the crawl's pages for off-site
-    ones and drop them.
+    ones and drop them. So is one following links to another `depth`: what the crawl
+    reaches would depend on which worker parsed what.
     """
     client = state.client
     with state.guard():
@@ -387,6 +392,15 @@ def join_crawl(
                     f"--state {state.address}: the shared crawl of {spider} under way starts "
                     f"from {named}; give the same --start-url, or use another Redis database"
                 )
+            if depth is not None:
+                client.hsetnx(crawl, f"depth:{spider}", depth)
+                theirs = text(client.hget(crawl, f"depth:{spider}"))
+                if theirs != str(depth):
+                    raise StateRefusedError(
+                        f"--state {state.address}: the shared crawl of {spider} under way "
+                        f"follows links to depth {theirs}; give the same --depth, or use "
+                        "another Redis database"
+                    )
         client.hsetnx(crawl, "run", run_id)
         shared = text(client.hget(crawl, "run")) or run_id
         # Resumed: started (seeded, or being seeded) and served by no live worker; a crawl

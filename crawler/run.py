@@ -240,7 +240,7 @@ def join_shared_crawl(options: CrawlOptions, run_id: str) -> str:
     assert isinstance(state, RedisState)
     state.ping()
     starts = {name: list(options.start_urls.get(name) or ()) for name in options.spiders}
-    shared_id, options.resumed = join_crawl(state, run_id, starts)
+    shared_id, options.resumed = join_crawl(state, run_id, starts, options.depth)
     return shared_id
 
 

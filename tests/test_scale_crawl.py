@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from scrapy import Request
 
-from .conftest import free_port, run_cli
+from .conftest import REPO, cli_env, free_port, run_cli
 from .scale_harness import (
     START,
     RedisServer,
@@ -49,10 +50,6 @@ def workers_joined(address_server: RedisServer, count: int) -> bool:
 
 def reference(site: dict[str, str], data: Path) -> Path:
     """The same crawl by one process with the embedded state."""
-    import subprocess
-
-    from .conftest import REPO, cli_env
-
     result = subprocess.run(
         crawl_args(site, data), capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120
     )
@@ -433,3 +430,22 @@ def test_a_redis_out_of_memory_is_the_shared_state_unusable(tmp_path: Path) -> N
         assert comparable(data) == comparable(alone)
     finally:
         redis.stop()
+
+
+def test_a_worker_following_links_to_another_depth_is_refused(state: str, tmp_path: Path) -> None:
+    """Every worker parses some of the crawl's pages and follows their links by its own
+    --depth: a worker given another depth made what the crawl reached depend on which
+    worker parsed what. It is refused as one starting elsewhere is."""
+    with counting_site(*GATED) as site:
+        data = tmp_path / "shared"
+        first = start_worker(site, data, state)
+        wait_until(lambda: bool(control(site, "counts")), "the first worker to start")
+        deeper = subprocess.run(
+            crawl_args(site, data, "--state", state, "--depth", "5"),
+            capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
+        )  # fmt: skip
+        control(site, "open")
+        code, err = finish(first)
+    assert deeper.returncode == 2, deeper.stderr
+    assert deeper.stderr.count("\n") == 1 and "--depth" in deeper.stderr
+    assert code == 0, err
