@@ -211,9 +211,11 @@ class CrawlCoordinator:
                 self.joined = True
                 return True
             holder = text(self.client.hget(self.keys["crawl"], field))
-            if holder in ("done", self.worker):
+            if holder == "done":
                 return False
-            if not self.client.exists(alive_key(holder)):
+            # Under this worker's own id: a predecessor's claim (a process killed that had
+            # its id), as this one claims once and then seeds.
+            if holder == self.worker or not self.client.exists(alive_key(holder)):
                 self.client.hset(self.keys["crawl"], field, self.worker)
                 self.joined = True
                 return True

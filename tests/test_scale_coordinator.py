@@ -101,3 +101,17 @@ def test_a_worker_restarted_under_the_same_id_hands_back_what_its_predecessor_he
         assert not restarted.crawl_finished()
     taken = queue(restarted).pop()
     assert taken is not None and taken.url == "http://example.com/a"
+
+
+def test_a_worker_restarted_under_the_same_id_takes_over_the_seeding_it_was_killed_in(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """Killed while seeding and restarted under the same id (a container's), a worker
+    waited for the seeding to be done by the holder, itself: for ever, every other worker
+    waiting with it (the holder's heartbeat was its own)."""
+    client = redis_server.client()
+    client.flushall()
+    killed = worker(redis_server.address, "pod-1", tmp_path)
+    assert killed.claim_seeding("cnn")  # then killed before it marked the crawl seeded
+    restarted = worker(redis_server.address, "pod-1", tmp_path)
+    assert restarted.claim_seeding("cnn")
