@@ -449,3 +449,19 @@ def test_a_worker_following_links_to_another_depth_is_refused(state: str, tmp_pa
     assert deeper.returncode == 2, deeper.stderr
     assert deeper.stderr.count("\n") == 1 and "--depth" in deeper.stderr
     assert code == 0, err
+
+
+@pytest.mark.parametrize("past", [("--via", "wayback", "--at", "20200101"), ("--from-archive",)])
+def test_a_shared_state_from_the_environment_names_it_when_refused(
+    tmp_path: Path, past: tuple[str, ...]
+) -> None:
+    """NEWSARCHIVE_STATE set for a cron table's shared crawl, and a crawl of the past run
+    from it: refused, as it must be, by a line naming --state, an option the command line
+    never gave. The line names the variable and how to run without it."""
+    data = tmp_path / "data"
+    args = [*past, str(tmp_path)] if past == ("--from-archive",) else list(past)
+    env = {**cli_env(), "NEWSARCHIVE_STATE": "redis://127.0.0.1:1/0"}
+    result = run_cli("crawl", "cnn", "--data", str(data), *args, env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "NEWSARCHIVE_STATE" in result.stderr
+    assert not data.exists()

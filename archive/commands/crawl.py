@@ -98,7 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--state",
         metavar="redis://HOST:PORT/DB",
-        default=os.environ.get(STATE_ENV) or "",
+        default=None,  # then $NEWSARCHIVE_STATE (see run: a refusal names where it came from)
         help="run as one worker of a crawl shared through this Redis (queue, seen set, "
         f"history, indexes); default ${STATE_ENV}, else the embedded state in DATA/state/",
     )
@@ -182,6 +182,10 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError("--window needs --via")
     if options.via and options.from_archive:
         raise UsageError("--via and --from-archive exclude each other")
+    named = "--state"
+    if options.state is None:
+        options.state = os.environ.get(STATE_ENV) or ""
+        named = f"--state (${STATE_ENV})"
     if options.state:
         from ..state import check_address
 
@@ -190,7 +194,8 @@ def run(options: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if options.from_archive or options.via:
-            raise UsageError("--state does not go with --from-archive or --via")
+            unset = f"; run it with {STATE_ENV}= before it" if named != "--state" else ""
+            raise UsageError(f"{named} does not go with --from-archive or --via{unset}")
         try:
             import scrapy_redis  # noqa: F401
         except ImportError:
