@@ -465,3 +465,26 @@ def test_a_shared_state_from_the_environment_names_it_when_refused(
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "NEWSARCHIVE_STATE" in result.stderr
     assert not data.exists()
+
+
+def test_a_redis_that_evicts_any_key_at_its_maxmemory_is_refused(tmp_path: Path) -> None:
+    """A Redis with a maxmemory and an allkeys-* policy (a cache's setting) drops keys
+    without a word once full: the crawl's queue, seen set or history, pages lost while the
+    crawl ends ok. It is refused at the start, one line naming the policy, exit 2."""
+    redis = RedisServer(tmp_path / "redis-data")
+    redis.directory.mkdir()
+    redis.start()
+    try:
+        client = redis.client()
+        client.config_set("maxmemory", "100mb")
+        client.config_set("maxmemory-policy", "allkeys-lru")
+        data = tmp_path / "data"
+        nowhere = f"http://127.0.0.1:{free_port()}/"  # were it not refused: no network
+        result = run_cli(
+            "crawl", "cnn", "--data", str(data), "--state", redis.address, "--start-url", nowhere
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and "allkeys-lru" in result.stderr
+        assert not data.exists()
+    finally:
+        redis.stop()

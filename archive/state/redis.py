@@ -95,6 +95,13 @@ class RedisState:
             raise StateUnavailableError(
                 f"the shared state at {self.address} is a read-only replica, not the master"
             )
+        policy = self._eviction()
+        if policy.startswith("allkeys-"):
+            raise StateRefusedError(
+                f"--state {self.address}: Redis evicts any key at its maxmemory "
+                f"(maxmemory-policy {policy}), the crawl's queue and history too; "
+                "set maxmemory-policy noeviction, or use another Redis"
+            )
 
     def _role(self) -> str:
         """``master`` or ``slave`` (a replica); "" where ROLE is not allowed (some managed
@@ -103,6 +110,17 @@ class RedisState:
             return text(self.client.role()[0])
         except (redis.ResponseError, *LOST):  # a connection lost now is met by the next call
             return ""
+
+    def _eviction(self) -> str:
+        """The policy by which Redis drops keys once full; "" when it has no maxmemory
+        (never full) or CONFIG is not allowed (some managed Redis services)."""
+        try:
+            config = self.client.config_get("maxmemory*")
+        except (redis.ResponseError, *LOST):
+            return ""
+        if not int(config.get("maxmemory") or 0):
+            return ""
+        return text(config.get("maxmemory-policy"))
 
     def fetch_history(self, context: str = "") -> RedisFetchHistory:
         return RedisFetchHistory(self, context)
