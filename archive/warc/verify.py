@@ -1,8 +1,9 @@
 """Checking WARC files, ours or anyone's: structure, gzip members, every digest.
 
-A file is sound when every record parses, carries the headers the WARC spec requires,
-has a Content-Length its block matches, and every block and payload digest it states
-verifies (warcio's digest checker, the same as ``warcio check``). Revisit payloads are
+A file is sound when every record parses, carries the headers the WARC spec requires and
+a WARC-Date that is a capture time (a real UTC instant, not in the future: what replay
+takes), has a Content-Length its block matches, and every block and payload digest it
+states verifies (warcio's digest checker, the same as ``warcio check``). Revisit payloads are
 not there to check, so only their block digests are. A WACZ is sound when its WARC files
 are and each of its files has the sha256 its ``datapackage.json`` states.
 """
@@ -21,6 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from .bounded import MissingTargetURI, bounded
+from .records import warc_date_problem
 from .recovery import complete_length
 
 REQUIRED = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length")
@@ -229,6 +231,9 @@ def _check_records(stream: IO[bytes], report: FileReport) -> None:
         missing = [name for name in REQUIRED if not headers.get_header(name)]
         if missing:
             report.problems.append(f"{where}: missing {', '.join(missing)}")
+        date = headers.get_header("WARC-Date")
+        if date and (problem := warc_date_problem(date)):  # refused by replay and index
+            report.problems.append(f"{where}: {problem}")
         if record.rec_type not in _KNOWN_TYPES:
             report.problems.append(f"{where}: unknown WARC-Type {record.rec_type!r}")
         if read < declared:

@@ -229,6 +229,21 @@ def test_impossible_warc_dates_are_refused_with_a_reason(tmp_path: Path) -> None
     assert len(store_lines(data)) == 1
 
 
+def test_verify_names_each_record_whose_warc_date_is_no_capture_time(tmp_path: Path) -> None:
+    """The records replay refuses and index leaves out are no sound file's."""
+    folder = impossible_dates(tmp_path / "warc")
+    checked = run_cli("verify", str(folder))
+    assert checked.returncode == 1, checked.stdout
+    bad = folder / "aa-dates.warc.gz"
+    assert checked.stderr == (
+        f"BAD {bad}: 2 records, record at offset 0: WARC-Date '9999-99-99T99:99:99Z' is not "
+        "a real date and time (+1 more)\n"
+    )
+    assert "1 of 2 WARC files sound" in checked.stdout
+    problems = verify_file(bad).problems
+    assert problems[1].endswith(": WARC-Date '9999-12-31T00:00:00Z' is in the future"), problems
+
+
 def test_warc_date_problem() -> None:
     from archive.warc.records import warc_date_problem
 
