@@ -167,3 +167,27 @@ def test_an_update_clears_what_a_killed_update_left(tmp_path: Path) -> None:
     assert update_index(tmp_path) >= 1
     assert not any(path.exists() for path in left)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".index-")) == []
+
+
+def test_damaged_lines_of_an_index_read_again_are_dropped_and_named(tmp_path: Path) -> None:
+    """A line that names no record (a bad block, an edit by hand) stopped every later update
+    with a JSONDecodeError, and pywb trips on it; a CDXJ header line (``!``) is kept."""
+    first = write_one_capture(tmp_path, 1)
+    update_index(tmp_path)
+    index = tmp_path / INDEX_NAME
+    sound = index.read_text()
+    index.write_text(f"!meta 0 {{}}\n{sound}garbage from a bad block\n\n")
+    skipped: list[str] = []
+    assert update_index(tmp_path, skipped=skipped) == 0
+    assert index.read_text() == f"!meta 0 {{}}\n{sound}"
+    assert skipped == [
+        "index.cdxj: 2 damaged lines dropped (the first, line 3: 'garbage from a bad block'):"
+        " `newsarchive index` indexes their records again"
+    ]
+    index.write_text(f"{sound}{{not an index line\n")
+    second = write_one_capture(tmp_path, 2)
+    skipped.clear()
+    assert update_index(tmp_path, skipped=skipped) == 1
+    assert index.read_text().splitlines(keepends=True) == _index_of_alone(tmp_path, [first, second])
+    assert len(skipped) == 1 and "1 damaged line dropped (the first, line 2" in skipped[0]
+    assert update_index(tmp_path, skipped=skipped) == 0 and len(skipped) == 1

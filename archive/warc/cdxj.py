@@ -288,16 +288,63 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def indexed_filenames(index: Path) -> set[str]:
-    """The WARC files an index names."""
+def indexed_filenames(index: Path) -> tuple[set[str], list[tuple[int, str]]]:
+    """The WARC files an index names, and its damaged lines (number, text): those naming
+    no record (a bad block, an edit by hand), which pywb trips on. A CDXJ header line
+    (``!...``) names none and is no damage."""
     names: set[str] = set()
+    damaged: list[tuple[int, str]] = []
     if not index.exists():
-        return names
-    with open(index, encoding="utf-8") as handle:
-        for line in handle:
-            _key, _stamp, fields = line.split(" ", 2)
-            names.add(json.loads(fields)["filename"])
-    return names
+        return names, damaged
+    with open(index, "rb") as handle:
+        for number, line in enumerate(handle, 1):
+            name = _filename_of(line)
+            if name is not None:
+                names.add(name)
+            elif not line.startswith(b"!"):
+                damaged.append((number, line.decode("utf-8", "replace").strip()))
+    return names, damaged
+
+
+def _filename_of(line: bytes) -> str | None:
+    """The WARC file an index line names (None: no index line)."""
+    parts = line.split(b" ", 2)
+    try:
+        fields = json.loads(parts[2]) if len(parts) == 3 else None
+    except ValueError:
+        return None
+    name = fields.get("filename") if isinstance(fields, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _without(index: Path, damaged: list[tuple[int, str]]) -> BinaryIO:
+    """A scratch copy of `index` without its `damaged` lines, to merge new lines into."""
+    drop = {number for number, _text in damaged}
+    copy = tempfile.TemporaryFile(dir=index.parent, prefix=_TEMP_PREFIX)  # noqa: SIM115
+    try:
+        with open(index, "rb") as handle:
+            copy.writelines(line for n, line in enumerate(handle, 1) if n not in drop)
+        if copy.tell() and not _ends_line(copy, copy.tell()):
+            copy.seek(0, os.SEEK_END)
+            copy.write(b"\n")
+    except BaseException:
+        copy.close()
+        raise
+    return copy
+
+
+def _damage_line(damaged: list[tuple[int, str]]) -> str:
+    """What an update says of the damaged lines it dropped."""
+    number, text = damaged[0]
+    lines = "line" if len(damaged) == 1 else "lines"
+    return (
+        f"{INDEX_NAME}: {len(damaged)} damaged {lines} dropped (the first, line {number}: "
+        f"{_printable(text)!r}): `newsarchive index` indexes their records again"
+    )
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() and ord(c) < 127 else "?" for c in text)[:60]
 
 
 def warc_files(directory: Path) -> list[Path]:
@@ -335,12 +382,17 @@ def _update(
     index = folder / INDEX_NAME
     # The files the index names: listed by the last update, else read from every line.
     listed = None if rebuild else _listed_names(folder)
+    damaged: list[tuple[int, str]] = []  # lines naming no record, dropped as it is read
     if rebuild:
         known: set[str] = set()
+    elif listed is not None:
+        known = listed
     else:
-        known = listed if listed is not None else indexed_filenames(index)
+        known, damaged = indexed_filenames(index)
+    if damaged and skipped is not None:
+        skipped.append(_damage_line(damaged))
     new = [p for p in warc_files(folder) if p.name not in known]
-    if not new and (index.exists() or not rebuild):
+    if not new and not damaged and (index.exists() or not rebuild):
         if listed is None and index.exists():
             _list_names(folder, os.stat(index), known)  # the next update reads no line
         return 0
@@ -348,12 +400,14 @@ def _update(
     added = index_lines(unread, skipped if skipped is not None else []) if unread else []
     if len(unread) < len(new):  # the writer's lines of its files, as cdxj-indexer would read
         added = sorted(added + [line for p in new if p.name in written for line in written[p.name]])
-    if not added and not rebuild and index.exists():  # only files that could not be indexed
+    if not added and not damaged and not rebuild and index.exists():  # only files unindexed
         if listed is None:
             _list_names(folder, os.stat(index), known)
         return 0
     handle = None
-    if not rebuild and index.exists():
+    if damaged:
+        handle = _without(index, damaged)
+    elif not rebuild and index.exists():
         handle = open(index, "rb")  # noqa: SIM115 (closed below)
     try:
         fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".cdxj", dir=folder)
