@@ -320,6 +320,30 @@ def test_verify_finds_a_content_length_shorter_than_the_block(tmp_path: Path) ->
     assert result.stderr.count("\n") <= 1 and "WARNING" not in result.stderr, result.stderr
 
 
+def test_index_leaves_out_a_record_longer_than_its_content_length_in_one_line(
+    tmp_path: Path,
+) -> None:
+    """Its block cut short for every reader: index said nothing of it but warcio's warning
+    block on stderr (into a crawl's cron log too), indexed it, and exited 0."""
+    block = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>déjà vu</p>".encode()
+    good = gzip.compress(_hand_record("response", block, http=True), mtime=0)
+    bad = gzip.compress(
+        _hand_record("response", block, declared=len(block.decode()), http=True), mtime=0
+    )
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / "long.warc.gz").write_bytes(good + bad + good)
+    result = run_cli("index", "--data", str(tmp_path))
+    assert result.returncode == 1, result.stdout
+    assert result.stderr == (
+        f"newsarchive: not indexed: long.warc.gz: the record of http://www.cnn.com/a.html at "
+        f"offset {len(good)} left out: it is not followed by the blank lines that end a "
+        "record: its block is longer than its Content-Length says\n"
+    )
+    lines = (tmp_path / "warc" / INDEX_NAME).read_text().splitlines()
+    offsets = sorted(json.loads(line.split(" ", 2)[2])["offset"] for line in lines)
+    assert offsets == ["0", str(len(good + bad))]
+
+
 def test_verify_of_an_uncompressed_warc_named_gz_agrees_with_the_readers(tmp_path: Path) -> None:
     block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
     path = tmp_path / "plain.warc.gz"

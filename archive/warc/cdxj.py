@@ -56,7 +56,9 @@ def _bounded_indexer() -> type:
     more CPU than a small crawl's WARC writing, and a crawl's own files rarely need it.
     A record whose WARC-Date names no moment (a foreign record kept as its archive wrote
     it) has no timestamp to be indexed under: it is left out and named in ``undated``,
-    and the rest of its file is indexed.
+    and the rest of its file is indexed. So is a record whose block is longer than its
+    Content-Length says (every reader gets it cut short), by its offset in ``longer``,
+    instead of warcio's warning block on stderr.
     """
     from cdxj_indexer.main import CDXJIndexer
 
@@ -64,9 +66,23 @@ def _bounded_indexer() -> type:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.undated: list[str] = []
+            self.longer: set[int] = set()
 
         def _create_record_iter(self, input_: Any) -> Any:
-            return bounded(super()._create_record_iter(input_))
+            records = bounded(super()._create_record_iter(input_))
+            records.INC_RECORD = ""  # its warning: the record's offset noted instead
+            consume = records._consume_blanklines
+
+            def consume_blanklines() -> Any:
+                # Called once a record is read to its end, `offset` still its start.
+                errors = records.err_count
+                found = consume()
+                if records.err_count > errors:
+                    self.longer.add(records.offset)
+                return found
+
+            records._consume_blanklines = consume_blanklines
+            return records
 
         def _write_line(self, out: Any, index: Any, record: Any, filename: str) -> None:
             date = record.rec_headers.get_header("WARC-Date") or ""
@@ -220,10 +236,14 @@ def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list
                     raise
                 skipped.append(f"{Path(path).name}: {_short(exc)}")
                 continue
-            if indexer.undated:
+            longer = [line for line in found if _start(line) in indexer.longer]
+            if longer:
+                found = [line for line in found if line not in longer]
+            undated = indexer.undated + [_longer_line(Path(path), line) for line in longer]
+            if undated:
                 if skipped is None:
-                    raise ValueError(indexer.undated[0])
-                skipped.extend(indexer.undated)
+                    raise ValueError(undated[0])
+                skipped.extend(undated)
             cut = _cut_short(Path(path), max((_start(line) for line in found), default=0))
             if cut is not None:
                 # A copy or restore that stopped early: cdxj-indexer stops quietly at the cut,
@@ -238,6 +258,16 @@ def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list
                 found = [line for line in found if _ends(line) <= cut]
             lines.extend(found)
     return sorted(lines)
+
+
+def _longer_line(path: Path, line: str) -> str:
+    """What is said of a record left out for a block longer than its Content-Length."""
+    fields = json.loads(line.split(" ", 2)[2])
+    return (
+        f"{path.name}: the record of {str(fields.get('url'))[:200]} at offset "
+        f"{fields.get('offset')} left out: it is not followed by the blank lines that end a "
+        "record: its block is longer than its Content-Length says"
+    )
 
 
 def _cut_short(path: Path, last: int) -> int | None:
