@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 import logging
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -170,6 +172,33 @@ def test_every_line_passes_the_store_line_schema(tmp_path: Path) -> None:
     for line in lines_of(tmp_path):
         assert not list(validator.iter_errors(line))
         assert line_problems(line) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["WEB-20240101-00001-4242~crawler~8443.warc.gz", "capture (1).WARC.GZ", "x.warc"]
+)
+def test_lines_replayed_from_other_tools_files_pass_the_store_line_schema(
+    tmp_path: Path, name: str
+) -> None:
+    """Heritrix names its files with ``~``, a download keeps ``(1)``, a system upper-cases
+    them; a WARC-Record-ID is any URI (``urn:uuid`` in upper case here): replay stored them,
+    as it must, in lines its own schema refused."""
+    from tests.faults.hostile import sound_warc
+
+    written = sound_warc(tmp_path / "in")
+    plain = gzip.decompress(written.read_bytes())
+    plain = re.sub(rb"<urn:uuid:([0-9a-f-]+)>", lambda id: b"<urn:uuid:%s>" % id[1].upper(), plain)
+    records = re.split(rb"(?<=\r\n\r\n)(?=WARC/1\.1\r\n)", plain)
+    assert len(records) == 3
+    gz = name.lower().endswith("gz")
+    data = b"".join(gzip.compress(record, mtime=0) for record in records) if gz else plain
+    written.unlink()
+    (tmp_path / "in" / name).write_bytes(data)
+    result = run_cli("replay", str(tmp_path / "in"), "--store", str(tmp_path / "data"))
+    assert result.returncode == 0, result.stderr
+    lines = store_lines(tmp_path / "data")
+    assert [line["warc"]["filename"] for line in lines] == [name]
+    assert [e.message for e in store_line_validator().iter_errors(lines[0])] == []
 
 
 @pytest.mark.parametrize(
