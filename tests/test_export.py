@@ -237,6 +237,30 @@ def test_a_missing_warc_file_of_an_exported_capture_is_named_in_one_line(
     assert not out.exists() and not list(tmp_path.glob("x.wacz*"))
 
 
+def test_a_store_line_naming_a_warc_file_outside_warc_is_refused(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A line edited by hand, or by another tool, naming ``../../x.warc.gz``: the export
+    copied that file's record into the WACZ, whatever file of the machine it was."""
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    month = sorted((data / "articles").glob("articles-*.jsonl"))[0]
+    lines = [json.loads(raw) for raw in month.read_text("utf-8").splitlines()]
+    outside = tmp_path / "outside.warc.gz"
+    outside.write_bytes((data / "warc" / lines[0]["warc"]["filename"]).read_bytes())
+    lines[0]["warc"]["filename"] = "../../outside.warc.gz"
+    month.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    out = tmp_path / "x.wacz"
+    result = run_cli("export", "wacz", str(out), "--data", str(data))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == (
+        f"newsarchive: the store names '../../outside.warc.gz' for a capture of "
+        f"{lines[0]['url']}: a WARC file is named by its name in {data / 'warc'}, "
+        "never by a path; nothing written\n"
+    )
+    assert not out.exists() and not list(tmp_path.glob("x.wacz*"))
+
+
 def test_verify_checks_the_warc_a_wacz_holds(wacz: Path, tmp_path: Path) -> None:
     sound = run_cli("verify", str(wacz))
     assert sound.returncode == 0, sound.stderr

@@ -164,6 +164,11 @@ def _record(sources: _Sources, provenance: dict[str, Any]) -> _Held:
     raise ExportError(f"{path}: no WARC record at {provenance['offset']}")
 
 
+def _bare_name(name: str) -> bool:
+    """Whether a store line's ``warc.filename`` names a file of the WARC folder itself."""
+    return bool(name) and not {"/", "\\", "\0"} & set(name) and name not in (".", "..")
+
+
 def _open_warc(path: Path) -> BinaryIO:
     """The WARC file a store line names, or the ``.open`` file it still is while its crawl
     runs (or until the run after a killed one recovers it): its records are whole."""
@@ -265,6 +270,12 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
                 key = (str(provenance["filename"]), int(provenance["offset"]))
                 if key in seen:
                     continue
+                if not _bare_name(key[0]):  # a line edited: never a file elsewhere
+                    raise ExportError(
+                        f"the store names {key[0]!r} for a capture of {line.get('url')}: a"
+                        f" WARC file is named by its name in {warc_dir}, never by a path;"
+                        " nothing written"
+                    )
                 seen.add(key)
                 held = _record(sources, provenance)
                 warc_out.write(held.raw)
