@@ -331,6 +331,55 @@ def test_a_version_captured_as_a_revisit_is_exported_with_its_original(tmp_path:
     assert len((tmp_path / "items.jsonl").read_text().splitlines()) == 1
 
 
+def test_a_revisits_original_is_the_response_of_its_own_url(tmp_path: Path) -> None:
+    """The same payload archived under two URLs (``.../slug`` and ``.../slug/index.html``,
+    one page to the crawl): the export took the first response of that digest the index
+    lists, another URL's, with which pywb cannot replay the revisit."""
+    from datetime import datetime, timezone
+
+    from archive.export.wacz import write_wacz
+    from archive.warc import Capture, HttpMessage, WarcWriter
+    from archive.warc.cdxj import update_index
+    from archive.warc.records import IDENTICAL_PAYLOAD, Revisit
+
+    page = b"<html><head><title>A page</title></head><body><p>Words.</p></body></html>"
+    slug = "http://www.cnn.com/2010/POLITICS/08/13/stock.waited.river"
+    url = f"{slug}/index.html"
+
+    def capture(address: str, day: int) -> Capture:
+        return Capture(
+            url=address,
+            date=datetime(2024, 1, day, tzinfo=timezone.utc),
+            request=HttpMessage("GET / HTTP/1.1", [("Host", "www.cnn.com")]),
+            response=HttpMessage("HTTP/1.1 200 OK", [("Content-Type", "text/html")], page),
+        )
+
+    warc_dir = tmp_path / "warc"
+    writer = WarcWriter(warc_dir, prefix="newsarchive-cnn")
+    writer.write_capture(capture(slug, 1))  # listed first in the index: "slug " < "slug/"
+    first = writer.write_capture(capture(url, 2))
+    again = writer.write_capture(
+        capture(url, 3),
+        Revisit(IDENTICAL_PAYLOAD, url, first.date, first.record_id, first.payload_digest),
+    )
+    writer.close()
+    update_index(warc_dir)
+    line = {
+        "articleId": "cnn-x", "version": 2, "url": url, "headline": "A story",
+        "metadata": {"dateDownloaded": "2024-01-03T00:00:00Z"}, "warc": again.as_provenance(),
+    }  # fmt: skip
+    out = tmp_path / "out.wacz"
+    write_wacz(out, warc_dir, [line], "a revisit")
+    with zipfile.ZipFile(out) as package:
+        held = package.read("archive/data.warc.gz")
+    responses = [
+        r.rec_headers.get_header("WARC-Target-URI")
+        for r in ArchiveIterator(io.BytesIO(held))
+        if r.rec_type == "response"
+    ]
+    assert responses == [url]
+
+
 def test_a_capture_in_a_warc_file_still_being_written_is_exported(
     site_archive: Path, tmp_path: Path
 ) -> None:

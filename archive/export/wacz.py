@@ -80,6 +80,7 @@ class _Held:
     date: str
     rec_type: str
     payload_digest: str
+    refers_to_uri: str  # a revisit's: the URL of the response holding its payload
 
 
 class _Sources:
@@ -155,6 +156,7 @@ def _record(sources: _Sources, provenance: dict[str, Any]) -> _Held:
                 head.get_header("WARC-Date") or "",
                 record.rec_type,
                 head.get_header("WARC-Payload-Digest") or "",
+                head.get_header("WARC-Refers-To-Target-URI") or "",
             )
     except Exception as exc:  # a damaged member: ArchiveLoadFailed, zlib.error, EOFError
         raise ExportError(
@@ -181,19 +183,21 @@ def _open_warc(path: Path) -> BinaryIO:
 
 
 def _originals(
-    warc_dir: Path, digests: set[str], seen: set[tuple[str, int]]
+    warc_dir: Path, revisited: dict[str, str], seen: set[tuple[str, int]]
 ) -> list[dict[str, Any]]:
     """Where the payloads of the revisits copied lie (file, offset, length), those not copied
-    already: found in ``warc/index.cdxj``, so that the WACZ replays every capture it lists.
+    already: found in ``warc/index.cdxj``, so that the WACZ replays every capture it lists;
+    `revisited` gives each payload digest its revisit's URL, whose response is taken.
 
     A payload the index places in no file there stops the export: a WACZ holding a revisit
     without its payload would list a page that replays from nothing.
     """
-    if not digests:
+    if not revisited:
         return []
+    digests = set(revisited)
     index = warc_dir / INDEX_NAME
     entries = [(None, index)] if index.is_file() else []
-    located = originals_by_digest(entries, digests)
+    located = originals_by_digest(entries, digests, urls=revisited)
     lost = digests - located.keys()
     if lost:
         for source, _offset in originals_by_digest(entries, lost, existing=False).values():
@@ -252,7 +256,7 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
         warc = folder / "archive" / WARC_NAME
         pages = folder / "pages" / "pages.jsonl"
         seen: set[tuple[str, int]] = set()
-        revisited: set[str] = set()  # payload digests of the revisits copied
+        revisited: dict[str, str] = {}  # payload digests of the revisits copied: their URL
         captures = 0
         with (
             ExitStack() as stack,
@@ -281,7 +285,7 @@ def write_wacz(out: Path, warc_dir: Path, lines: Iterable[dict[str, Any]], title
                 warc_out.write(held.raw)
                 captures += 1
                 if held.rec_type == "revisit" and held.payload_digest:
-                    revisited.add(held.payload_digest)
+                    revisited.setdefault(held.payload_digest, held.refers_to_uri or held.uri)
                 downloaded = str((line.get("metadata") or {}).get("dateDownloaded") or "")
                 page = {
                     "id": f"{line['articleId']}-v{line['version']}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .sources import Source, is_warc_name
@@ -51,11 +51,18 @@ def _lines(entry: tuple[Source | None, Path]) -> Iterator[str]:
 
 
 def originals_by_digest(
-    indexes: Iterable[tuple[Source | None, Path]], digests: set[str], *, existing: bool = True
+    indexes: Iterable[tuple[Source | None, Path]],
+    digests: set[str],
+    *,
+    existing: bool = True,
+    urls: Mapping[str, str] | None = None,
 ) -> dict[str, tuple[Source, int]]:
     """For each wanted payload digest, the WARC record (source, offset) holding the payload;
-    with `existing` off, also those in files the index names that are not there (any more)."""
+    with `existing` off, also those in files the index names that are not there (any more).
+    With `urls` (a digest's revisit URL), a record of that URL is taken over one of another
+    URL holding the same payload: pywb replays a revisit from a response of its own URL."""
     found: dict[str, tuple[Source, int]] = {}
+    own: set[str] = set()  # digests whose record found is of the URL asked for
     wanted = {_bare(d): d for d in digests}
     for entry in indexes:
         for line in _lines(entry):
@@ -67,7 +74,10 @@ def originals_by_digest(
             except ValueError:
                 continue
             digest = _bare(str(fields.get("digest", "")))
-            if digest not in wanted or wanted[digest] in found:
+            if digest not in wanted or wanted[digest] in own:
+                continue
+            same_url = urls is not None and fields.get("url") == urls.get(wanted[digest])
+            if wanted[digest] in found and not same_url:
                 continue
             if str(fields.get("mime", "")) == "warc/revisit" or "filename" not in fields:
                 continue
@@ -78,6 +88,8 @@ def originals_by_digest(
             source = _source_for(entry, str(fields["filename"]), existing)
             if source is not None and offset >= 0:
                 found[wanted[digest]] = (source, offset)
+                if same_url:
+                    own.add(wanted[digest])
     return found
 
 
