@@ -352,6 +352,22 @@ def test_verify_of_an_uncompressed_warc_named_gz_agrees_with_the_readers(tmp_pat
     assert report.sound, report.problems
 
 
+def test_index_takes_the_files_of_warc_whatever_the_case_of_their_names(tmp_path: Path) -> None:
+    """``CAPTURE.WARC.GZ`` in ``warc/``: verify and replay read it, index passed over it
+    without a word (indexed 0 records, exit 0), so pywb and browse showed none of it."""
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / "CAPTURE.WARC.GZ").write_bytes(
+        gzip.compress(_hand_record("response", block, http=True), mtime=0)
+    )
+    (tmp_path / "warc" / "PLAIN.WARC").write_bytes(_hand_record("response", block, http=True))
+    result = run_cli("index", "--data", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "indexed 2 records" in result.stdout, result.stdout
+    index = (tmp_path / "warc" / INDEX_NAME).read_text()
+    assert '"filename": "CAPTURE.WARC.GZ"' in index and '"filename": "PLAIN.WARC"' in index
+
+
 def test_verify_of_a_folder_takes_its_files_whatever_the_case_of_their_names(
     tmp_path: Path,
 ) -> None:

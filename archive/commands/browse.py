@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cdxj_index(data: Path, folder: Path | None = None) -> Path:
     """The crawl's ``warc/index.cdxj``, or one built now for the WARCs there are, into
     `folder` (default ``state/browse/``)."""
-    from ..warc.cdxj import INDEX_NAME, index_lines
+    from ..warc.cdxj import INDEX_NAME, index_lines, warc_files
 
     existing = data / "warc" / INDEX_NAME
     if existing.is_file():
@@ -58,9 +58,8 @@ def cdxj_index(data: Path, folder: Path | None = None) -> Path:
     target = folder / INDEX_NAME
     # The WARC files a killed crawl left open too (the next crawl closes them): their whole
     # records replay; a damaged file or record is left out, as `newsarchive index` does.
-    warcs = sorted(
-        p for pattern in ("*.warc.gz", "*.warc.gz.open") for p in (data / "warc").glob(pattern)
-    )
+    found = data / "warc"
+    warcs = sorted([*warc_files(found), *found.glob("*.warc.gz.open")]) if found.is_dir() else []
     skipped: list[str] = []
     target.write_text("".join(index_lines(warcs, skipped)), "utf-8")
     return target

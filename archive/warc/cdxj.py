@@ -378,8 +378,9 @@ def _printable(text: str) -> str:
 
 
 def warc_files(directory: Path) -> list[Path]:
-    """The closed WARC files of a folder, by name."""
-    return sorted(p for p in directory.iterdir() if p.name.endswith((".warc.gz", ".warc")))
+    """The closed WARC files of a folder, by name, whatever the case of their names
+    (``CAPTURE.WARC.GZ``, as verify and replay read them)."""
+    return sorted(p for p in directory.iterdir() if p.name.lower().endswith((".warc.gz", ".warc")))
 
 
 def update_index(
