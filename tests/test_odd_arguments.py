@@ -94,6 +94,7 @@ def test_replay_out_to_a_full_disk_names_the_output(tmp_path: Path) -> None:
     [
         (["replay", "{empty}", "--out", "{empty}/items.jsonl"], "no WARC or WACZ files in"),
         (["verify"], "no WARC files named, and no data/warc here"),
+        (["verify", "{empty}/typo.warc.gz"], "no such file or folder: "),
         (["crawl", "cnn", "--via", "wayback", "--at", "99999999999999"], "not a timestamp"),
         (["crawl", "cnn", "--from-archive", "{empty}", "--at", "20131399"], "not a timestamp"),
         (["crawl", "cnn", "--via", "commoncrawl:", "--at", "2013"], "--via takes"),
