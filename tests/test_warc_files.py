@@ -15,6 +15,7 @@ import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from warcio.warcwriter import WARCWriter
 
 from archive.warc import Capture, HttpMessage, WarcWriter
@@ -342,6 +343,27 @@ def test_index_leaves_out_a_record_longer_than_its_content_length_in_one_line(
     lines = (tmp_path / "warc" / INDEX_NAME).read_text().splitlines()
     offsets = sorted(json.loads(line.split(" ", 2)[2])["offset"] for line in lines)
     assert offsets == ["0", str(len(good + bad))]
+
+
+@pytest.mark.parametrize("length", ["abc", "-5", "1e3"])
+def test_verify_names_a_content_length_that_is_no_number_of_bytes(
+    tmp_path: Path, length: str
+) -> None:
+    """Python's ``invalid literal for int()``, or a payload digest failing, was all it said."""
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
+    good = gzip.compress(_hand_record("response", block, http=True), mtime=0)
+    bad = _hand_record("response", block, http=True)
+    bad = bad.replace(
+        f"Content-Length: {len(block)}".encode(), f"Content-Length: {length}".encode()
+    )
+    path = tmp_path / "x.warc.gz"
+    path.write_bytes(good + gzip.compress(bad, mtime=0) + good)
+    result = run_cli("verify", str(path))
+    assert result.returncode == 1, result.stdout
+    assert result.stderr == (
+        f"BAD {path}: 2 records, record at offset {len(good)}: Content-Length {length!r} is "
+        "not a number of bytes (the file is not checked past it)\n"
+    )
 
 
 def test_verify_of_an_uncompressed_warc_named_gz_agrees_with_the_readers(tmp_path: Path) -> None:

@@ -214,7 +214,14 @@ def _check_records(stream: IO[bytes], report: FileReport) -> None:
             errors = iterator.err_count
             report.problems.append(_longer_block(where))
         report.records += 1
-        declared = int(record.rec_headers.get_header("Content-Length") or -1)
+        length = record.rec_headers.get_header("Content-Length")
+        if length and not length.strip().isdigit():  # nowhere to find where the block ends
+            report.problems.append(
+                f"record at offset {iterator.offset}: Content-Length {length[:40]!r} is not a "
+                "number of bytes (the file is not checked past it)"
+            )
+            return
+        declared = int(length) if length else -1  # missing: named below
         stream_read = record.raw_stream
         read = len(record.http_headers.to_bytes()) if record.http_headers else 0
         while chunk := stream_read.read(1 << 20):
