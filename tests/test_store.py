@@ -231,6 +231,32 @@ def test_the_published_item_schema_still_accepts_an_extracted_item() -> None:
     assert list(store_line_validator().iter_errors(BASE))  # but it is not a store line
 
 
+def test_a_batch_makes_the_warc_records_it_names_durable_before_its_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line must never outlive the record it names: the WARC writer only fsyncs a file
+    when it closes it, so after a power cut the store could keep lines fsynced in a batch
+    whose records were never on the disk."""
+    warc = tmp_path / "warc"
+    warc.mkdir(parents=True)
+    (warc / "newsarchive-test-00000.warc.gz.open").write_bytes(b"records being written")
+    synced: list[str] = []
+    fsync = os.fsync
+
+    def noting(fd: int) -> None:
+        synced.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", noting)
+    with ArticleStore(tmp_path) as store:
+        store.add(make_item(1))
+        store.add(make_item(2, source="reuters"))
+        store.flush()
+    warc_file, month = "newsarchive-test-00000.warc.gz.open", "articles-2024-05.jsonl"
+    assert warc_file in synced, synced
+    assert synced.index(warc_file) < synced.index(month) and synced.count(warc_file) == 1
+
+
 # -- files ---------------------------------------------------------------------------------------
 def test_files_rotate_by_month_of_date_downloaded(tmp_path: Path) -> None:
     with ArticleStore(tmp_path) as store:

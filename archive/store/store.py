@@ -111,6 +111,7 @@ class ArticleStore:
         self.stats = WriteStats()
         self._handles: dict[Path, int] = {}
         self._in_batch = 0
+        self._warcs: set[str] = set()  # the WARC files the batch's lines name
 
     def __enter__(self) -> ArticleStore:
         return self
@@ -173,6 +174,7 @@ class ArticleStore:
         if handle is None:
             handle = self._handles[path] = open_append(path)
         append_whole(handle, data)
+        self._warcs.add(str((line.get("warc") or {}).get("filename") or ""))
         self.index.remember(article_id, version, digest, hashes, captured)
         self.index.set_file_size(path.name, os.fstat(handle).st_size)
         self._in_batch += 1
@@ -198,6 +200,7 @@ class ArticleStore:
         if not self.lock.held:
             return
         try:
+            _sync_warcs(self.data_dir / "warc", self._warcs)
             for handle in self._handles.values():
                 os.fsync(handle)
             self.index.commit()
@@ -205,6 +208,7 @@ class ArticleStore:
             for handle in self._handles.values():
                 os.close(handle)
             self._handles.clear()
+            self._warcs.clear()
             self.index.rollback()  # only if the commit failed: the files stay the truth
             if self._in_batch:
                 self.stats.batches += 1
@@ -339,3 +343,23 @@ class ArticleStore:
             published_since=published_since,
             published_until=published_until,
         )
+
+
+def _sync_warcs(warc_dir: Path, names: Iterable[str]) -> None:
+    """Make the WARC records a batch's lines name durable before the lines are: the WARC
+    writer fsyncs a file only when it closes it, and a power cut must not leave a line
+    naming a record that never reached the disk. A file not in ``warc_dir`` (a replay of
+    WARC files elsewhere into this store) is not this store's to sync."""
+    for name in names:
+        if not name or "/" in name:
+            continue
+        for path in (warc_dir / f"{name}.open", warc_dir / name):
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except (FileNotFoundError, PermissionError, IsADirectoryError):
+                continue  # not a WARC file this process may sync: the lines go on
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            break
