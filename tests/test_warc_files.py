@@ -366,6 +366,33 @@ def test_verify_names_a_content_length_that_is_no_number_of_bytes(
     )
 
 
+@pytest.mark.parametrize("into", [12, 150, -1], ids=["head-line", "head-lines", "block"])
+def test_an_uncompressed_warc_cut_short_is_named_by_verify_and_index(
+    tmp_path: Path, into: int
+) -> None:
+    """A copy of a ``.warc`` (wget --no-warc-compression) that stopped early: cut inside a
+    header block, verify said ok and index exited 0; cut inside a block, index listed the
+    record cut as whole. A ``.warc.gz`` cut short was named by both."""
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + b"<p>x</p>" * 40
+    record = _hand_record("response", block, http=True)
+    assert record.index(b"\r\n\r\n") > 150
+    into = into if into > 0 else record.index(b"\r\n\r\n") + 100  # inside the block
+    (tmp_path / "warc").mkdir()
+    path = tmp_path / "warc" / "cut.warc"
+    path.write_bytes(record + record[:into])
+    checked = run_cli("verify", str(path))
+    assert checked.returncode == 1, checked.stdout
+    assert f"record at offset {len(record)}" in checked.stderr, checked.stderr
+    indexed = run_cli("index", "--data", str(tmp_path))
+    assert indexed.returncode == 1, indexed.stdout
+    assert indexed.stderr == (
+        f"newsarchive: not indexed: cut.warc: its records from byte {len(record)} on are left"
+        " out: the file is cut short there (an incomplete record)\n"
+    )
+    lines = (tmp_path / "warc" / INDEX_NAME).read_text().splitlines()
+    assert [json.loads(line.split(" ", 2)[2])["offset"] for line in lines] == ["0"]
+
+
 def test_verify_of_an_uncompressed_warc_named_gz_agrees_with_the_readers(tmp_path: Path) -> None:
     block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
     path = tmp_path / "plain.warc.gz"

@@ -244,13 +244,17 @@ def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list
                 if skipped is None:
                     raise ValueError(undated[0])
                 skipped.extend(undated)
-            cut = _cut_short(Path(path), max((_start(line) for line in found), default=0))
+            from .recovery import plain_cut  # (recovery imports the writer, which this)
+
+            last = max((_start(line) for line in found), default=0)
+            gzipped = _starts_gzip(Path(path))
+            cut = _cut_short(Path(path), last) if gzipped else plain_cut(path, last)
             if cut is not None:
                 # A copy or restore that stopped early: cdxj-indexer stops quietly at the cut,
                 # listing the record it cut as whole. Only the whole records are indexed.
                 message = (
                     f"{Path(path).name}: its records from byte {cut} on are left out: the file "
-                    "is cut short there (an incomplete gzip member)"
+                    f"is cut short there (an incomplete {'gzip member' if gzipped else 'record'})"
                 )
                 if skipped is None:
                     raise ValueError(message)
@@ -270,13 +274,16 @@ def _longer_line(path: Path, line: str) -> str:
     )
 
 
-def _cut_short(path: Path, last: int) -> int | None:
-    """Where a gzip WARC file stops holding whole members, if before its end (None: whole,
-    or not gzip at all). A cut spoils only the member it falls in, the last one: the check
-    reads from `last` (where the last record indexed starts) on, not the whole file."""
+def _starts_gzip(path: Path) -> bool:
     with open(path, "rb") as handle:
-        if handle.read(2) != b"\x1f\x8b":
-            return None
+        return handle.read(2) == b"\x1f\x8b"
+
+
+def _cut_short(path: Path, last: int) -> int | None:
+    """Where a gzip WARC file stops holding whole members, if before its end (None: whole).
+    A cut spoils only the member it falls in, the last one: the check reads from `last`
+    (where the last record indexed starts) on, not the whole file."""
+    with open(path, "rb") as handle:
         handle.seek(last)
         tail = handle.read()
     at = 0

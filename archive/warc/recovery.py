@@ -66,6 +66,39 @@ def complete_length(path: str | os.PathLike[str]) -> int:
                     data = decompressor.unconsumed_tail
 
 
+def plain_cut(path: str | os.PathLike[str], start: int = 0) -> int | None:
+    """Where an uncompressed WARC file stops holding whole records, if before its end
+    (None: whole). A copy that stopped early ends inside a record: in its header block
+    (warcio then stops without a word, or reads a record missing its Content-Length) or
+    in its block. Read from `start`, a record's start, on."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    from .bounded import bounded
+
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        records = bounded(ArchiveIterator(handle))
+        records.INC_RECORD = ""  # a block longer than its Content-Length: verify names it
+        end = start
+        try:
+            for record in records:
+                where = records.offset
+                stream = record.raw_stream
+                while stream.read(_CHUNK):
+                    pass
+                left = getattr(stream, "limit", None)
+                if not record.rec_headers.get_header("Content-Length") or left:
+                    return int(where)
+                records.read_to_end(record)
+                end = records.get_record_offset() + records.get_record_length()
+        except Exception:  # damage other than a cut: the readers name it
+            return None
+        handle.seek(end)
+        rest = handle.read(_CHUNK)
+    left = rest.lstrip(b"\r\n")  # the blank lines that end the last whole record
+    return end + len(rest) - len(left) if left else None
+
+
 def recover_file(path: Path) -> Recovered:
     """Cut the incomplete tail of one ``.open`` file, then close it under its final name."""
     with open(path, "r+b") as handle:

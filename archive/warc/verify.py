@@ -23,7 +23,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from .bounded import MissingTargetURI, bounded
 from .records import warc_date_problem
-from .recovery import complete_length
+from .recovery import complete_length, plain_cut
 
 REQUIRED = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length")
 _KNOWN_TYPES = {
@@ -73,6 +73,10 @@ def verify_file(path: str | os.PathLike[str]) -> FileReport:
             size = os.path.getsize(path)
             if complete < size:
                 report.problems.append(f"incomplete gzip member at offset {complete}")
+        elif not _starts_gzip(path) and (cut := plain_cut(path)) is not None:
+            where = f"record at offset {cut}"
+            if not any(problem.startswith(f"{where}:") for problem in report.problems):
+                report.problems.append(f"{where}: incomplete: the file is cut short there")
     except Exception as exc:
         _unreadable(report, exc)
     return report
