@@ -393,6 +393,21 @@ def test_an_uncompressed_warc_cut_short_is_named_by_verify_and_index(
     assert [json.loads(line.split(" ", 2)[2])["offset"] for line in lines] == ["0"]
 
 
+@pytest.mark.parametrize("into", [12, 150], ids=["head-line", "head-lines"])
+def test_replay_names_an_uncompressed_warc_cut_inside_a_header_block(
+    tmp_path: Path, into: int
+) -> None:
+    """The record cut was lost without a word: 0 problems, and --strict exited 0."""
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + b"<p>x</p>" * 40
+    record = _hand_record("response", block, http=True)
+    path = tmp_path / "cut.warc"
+    path.write_bytes(record + record[:into])
+    result = run_cli("replay", str(path), "--out", str(tmp_path / "items.jsonl"), "--strict")
+    assert result.returncode == 1, result.stderr
+    assert f"newsarchive: {path}:{len(record)}: record cut short" in result.stderr, result.stderr
+    assert "1 damaged record or file" in result.stderr.splitlines()[-1]
+
+
 def test_verify_of_an_uncompressed_warc_named_gz_agrees_with_the_readers(tmp_path: Path) -> None:
     block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
     path = tmp_path / "plain.warc.gz"

@@ -175,6 +175,9 @@ def _scan_from(
                     unchecked(record)
             iterator.read_to_end()
             offset, length = iterator.get_record_offset(), iterator.get_record_length()
+            if not record.rec_headers.get_header("Content-Length"):  # its head cut at the end
+                yield Problem(source.label, offset, _CUT_HEAD)
+                return offset + 1, True
             missing = getattr(record.raw_stream, "limit", 0)
             if missing:
                 yield Problem(
@@ -193,7 +196,23 @@ def _scan_from(
         at = max(last_end, start)
         yield Problem(source.label, at, _describe(exc, whole_file=at == 0, gz=source.gzipped))
         return at + 1, True
+    if not source.gzipped and (cut := _cut_after(handle, last_end)) is not None:
+        # warcio ends quietly at a header block the file's end cuts: a record lost.
+        yield Problem(source.label, cut, _CUT_HEAD)
+        return cut + 1, True
     return CLEAN_END, False
+
+
+_CUT_HEAD = "record cut short: the file ends inside its header block"
+
+
+def _cut_after(handle: IO[bytes], end: int) -> int | None:
+    """Where bytes other than blank lines follow the last whole record of an uncompressed
+    file (`end`): the start of a record cut short; None when there are none."""
+    handle.seek(end)
+    rest = handle.read(PROBE_BYTES)
+    left = rest.lstrip(b"\r\n")
+    return end + len(rest) - len(left) if left else None
 
 
 def _describe(exc: Exception, *, whole_file: bool, gz: bool) -> str:
