@@ -261,6 +261,37 @@ def test_a_store_line_naming_a_warc_file_outside_warc_is_refused(
     assert not out.exists() and not list(tmp_path.glob("x.wacz*"))
 
 
+def test_a_store_line_naming_another_record_than_its_own_is_refused(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A WARC file rewritten under its name since (recompressed, repacked) holds another
+    record at a line's offset: the export copied it as that version's page, its headline
+    in pages.jsonl over another page."""
+    data = tmp_path / "data"
+    copy_data_dir(site_archive, data)
+    month = sorted((data / "articles").glob("articles-*.jsonl"))[0]
+    lines = [json.loads(raw) for raw in month.read_text("utf-8").splitlines()]
+    first, other = (
+        lines[0],
+        next(
+            line for line in lines[1:] if line["warc"]["filename"] == lines[0]["warc"]["filename"]
+        ),
+    )
+    first["warc"]["offset"], first["warc"]["length"] = (
+        other["warc"]["offset"], other["warc"]["length"],
+    )  # fmt: skip
+    month.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    out = tmp_path / "x.wacz"
+    result = run_cli("export", "wacz", str(out), "--data", str(data))
+    assert result.returncode == 1, result.stderr
+    warc = data / "warc" / first["warc"]["filename"]
+    assert result.stderr == (
+        f"newsarchive: {warc}: the record at {other['warc']['offset']} is not the one the store"
+        f" names ({first['warc']['recordId']}): the file was rewritten since; nothing written\n"
+    )
+    assert not out.exists() and not list(tmp_path.glob("x.wacz*"))
+
+
 def test_verify_checks_the_warc_a_wacz_holds(wacz: Path, tmp_path: Path) -> None:
     sound = run_cli("verify", str(wacz))
     assert sound.returncode == 0, sound.stderr

@@ -150,6 +150,12 @@ def _record(sources: _Sources, provenance: dict[str, Any]) -> _Held:
             records.read_to_end(record)
             if any(_BLOCK_PROBLEM in problem for problem in record.digest_checker.problems):
                 raise ArchiveLoadFailed("its block digest is not of its bytes")
+            named = provenance.get("recordId")
+            if named and head.get_header("WARC-Record-ID") != named:
+                raise ExportError(
+                    f"{path}: the record at {provenance['offset']} is not the one the store"
+                    f" names ({named}): the file was rewritten since; nothing written"
+                )
             return _Held(
                 raw,
                 head.get_header("WARC-Target-URI") or "",
@@ -158,6 +164,8 @@ def _record(sources: _Sources, provenance: dict[str, Any]) -> _Held:
                 head.get_header("WARC-Payload-Digest") or "",
                 head.get_header("WARC-Refers-To-Target-URI") or "",
             )
+    except ExportError:
+        raise
     except Exception as exc:  # a damaged member: ArchiveLoadFailed, zlib.error, EOFError
         raise ExportError(
             f"{path}: the record at {provenance['offset']} is damaged ({type(exc).__name__}); "
