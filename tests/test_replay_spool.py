@@ -33,3 +33,19 @@ def test_an_item_added_after_reading_is_read_next_time() -> None:
     spool.add(item(2, "2013-01-01T12:00:00Z"))
     assert [got["n"] for got in spool.in_capture_order()] == [1, 2, 0]
     spool.close()
+
+
+def test_an_item_holding_a_string_of_a_subclass_comes_back_as_json_gives_it() -> None:
+    """Extraction's strings may be of a subclass (lxml's results of XPath): the item comes
+    back with plain strings of the same text, as the JSON it is written as holds them."""
+
+    class Text(str):
+        pass
+
+    added = {"n": 0, "headline": Text("Rain"), "metadata": {"dateDownloaded": ""}}
+    spool = CaptureSpool()
+    spool.add(added)
+    (back,) = spool.in_capture_order()
+    assert back == added
+    assert type(back["headline"]) is str
+    spool.close()
