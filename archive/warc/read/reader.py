@@ -286,25 +286,30 @@ def _facts(source: Source, record: Any) -> RecordFacts | None:
     rec_type = record.rec_type
     if rec_type not in USED_TYPES:
         return None
-    headers = record.rec_headers
+    # Each name's first value (as warcio's get_header gives it), the headers read once.
+    first: dict[str, str] = {}
+    concurrent_to = []
+    for name, value in record.rec_headers.headers:
+        key = name.lower()
+        if key == "warc-concurrent-to":
+            concurrent_to.append(value)
+        first.setdefault(key, value)
     facts = RecordFacts(
         source=source,
         offset=0,
         length=0,
         rec_type=rec_type,
-        url=headers.get_header("WARC-Target-URI") or "",
-        date=headers.get_header("WARC-Date") or "",
-        record_id=headers.get_header("WARC-Record-ID") or "",
-        payload_digest=headers.get_header("WARC-Payload-Digest"),
-        concurrent_to=tuple(
-            value for name, value in headers.headers if name.lower() == "warc-concurrent-to"
-        ),
-        refers_to_url=headers.get_header("WARC-Refers-To-Target-URI"),
-        refers_to_date=headers.get_header("WARC-Refers-To-Date"),
+        url=first.get("warc-target-uri") or "",
+        date=first.get("warc-date") or "",
+        record_id=first.get("warc-record-id") or "",
+        payload_digest=first.get("warc-payload-digest"),
+        concurrent_to=tuple(concurrent_to),
+        refers_to_url=first.get("warc-refers-to-target-uri"),
+        refers_to_date=first.get("warc-refers-to-date"),
         # A segment of a record split in several (WARC 1.1, section 6.9) holds part of its
         # block: continuation records are not joined, so it is a truncated capture.
-        truncated=headers.get_header("WARC-Truncated")
-        or ("segment" if headers.get_header("WARC-Segment-Number") else None),
+        truncated=first.get("warc-truncated")
+        or ("segment" if first.get("warc-segment-number") else None),
     )
     if rec_type == "metadata":
         block = record.raw_stream.read(1 << 20)
