@@ -16,7 +16,7 @@ from archive.warc.read.reader import RecordFacts, scan
 from archive.warc.read.sources import Source, find_sources
 
 from . import test_replay_helpers as helpers
-from .conftest import run_cli
+from .conftest import SiteServer, run_cli
 from .test_replay_damage import damaged_folder
 
 site_archive = helpers.site_archive
@@ -157,3 +157,100 @@ def test_one_job_reads_a_pages_own_record_once(
     report = replay([site_archive / "warc"], items.append, jobs=1, err=io.StringIO())
     assert items and report.plan.responses
     assert len(reads) == report.plan.revisits_resolved
+
+
+def with_revisits(site_archive: Path, folder: Path, status: str) -> None:
+    """The site's archive and, in a later file, a revisit of each page's response, stating
+    its payload and HTTP headers with `status` (a 200's the original's own)."""
+    from datetime import datetime, timedelta, timezone
+
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    folder.mkdir()
+    for path in sorted((site_archive / "warc").glob("*.warc.gz")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    later = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with open(folder / "zz-revisits.warc.gz", "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for path in sorted((site_archive / "warc").glob("*.warc.gz")):
+            with open(path, "rb") as stream:
+                for record in ArchiveIterator(stream):
+                    if record.rec_type != "response":
+                        continue
+                    if record.http_headers.get_statuscode() != "200":
+                        continue
+                    url = record.rec_headers.get_header("WARC-Target-URI")
+                    http = StatusAndHeaders(status, record.http_headers.headers, "HTTP/1.1")
+                    writer.write_record(
+                        writer.create_revisit_record(
+                            url,
+                            digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+                            refers_to_uri=url,
+                            refers_to_date=record.rec_headers.get_header("WARC-Date"),
+                            http_headers=http,
+                            warc_headers_dict={"WARC-Date": later},
+                        )
+                    )
+
+
+@pytest.mark.parametrize(
+    ("status", "again"), [("200 OK", False), ("203 Non-Authoritative Information", True)]
+)
+def test_a_revisit_of_a_page_analysed_before_takes_its_analysis(
+    site_archive: Path,
+    site: SiteServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    status: str,
+    again: bool,
+) -> None:
+    """With one job, a revisit whose page is its original's (URL, status, content type,
+    outlet) takes the analysis made of the original, which is not read again; one stating
+    another status is read and analysed itself. The items are those of two jobs, which
+    analyse every capture."""
+    from archive.replay import extract as extract_module
+    from archive.replay.run import replay
+
+    folder = tmp_path / "archive"
+    with_revisits(site_archive, folder, status)
+    sites = {site.url(o, "").split("//", 1)[1].rstrip("/"): o for o in ("cnn", "reuters")}
+    analysed: list[str] = []
+    analyse = extract_module.analyse
+
+    def counted(url: str, *args: object, **kwargs: object) -> object:
+        analysed.append(url)
+        return analyse(url, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(extract_module, "analyse", counted)
+    one: list[dict[str, object]] = []
+    report = replay([folder], one.append, jobs=1, sites=sites, err=io.StringIO())
+    monkeypatch.setattr(extract_module, "analyse", analyse)
+    two: list[dict[str, object]] = []
+    replay([folder], two.append, jobs=2, sites=sites, err=io.StringIO())
+    assert one == two
+    revisits = report.plan.revisits_resolved
+    assert revisits and not report.problems
+    pages = sum(report.pages.values())
+    assert len(analysed) == (pages if again else pages - revisits)
+    later = [i for i in one if i["warc"]["filename"] == "zz-revisits.warc.gz"]  # type: ignore[index]
+    assert later
+
+
+def test_the_analyses_held_start_afresh_past_their_limit(tmp_path: Path) -> None:
+    """Disk and memory stay bounded: past its limit the file of analyses is emptied, and
+    the revisits of the analyses let go are analysed again."""
+    from archive.replay.memo import Analyses, Page, Said
+
+    source = Source(str(tmp_path / "a.warc.gz"))
+    page = Page("http://a/story", "text/html", 200, "cnn", None)
+    said = Said("article", "", {"headline": "x" * 60})
+    analyses = Analyses(limit=200)
+    analyses.keep((source, 0), page, said)
+    analyses.keep((source, 1), page, said)
+    assert analyses.said((source, 0)) == analyses.said((source, 1)) == said
+    analyses.keep((source, 2), page, said)  # past 200 bytes
+    assert analyses.page((source, 0)) is None and analyses.page((source, 1)) is None
+    assert analyses.page((source, 2)) == page and analyses.said((source, 2)) == said
+    analyses.close()

@@ -30,6 +30,7 @@ from crawler.pages.capture import capture_item
 from crawler.pages.outlets import names as outlet_names
 from crawler.pages.urls import url_error
 
+from .memo import Analyses, Page, Said
 from .plan import Task, confirms_payload
 
 
@@ -70,7 +71,15 @@ def own_payload(facts: RecordFacts, files: OpenFiles) -> Payload:
     return found
 
 
-def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = True) -> Outcome:
+def extract(
+    task: Task,
+    sites: dict[str, str],
+    files: OpenFiles,
+    check: bool = True,
+    analyses: Analyses | None = None,
+) -> Outcome:
+    """The outcome of one capture; with `analyses`, each response's analysis is kept there,
+    and a revisit of a payload analysed before takes its analysis from there."""
     facts = task.facts
     date = facts.date
     impossible = warc_date_problem(date)
@@ -95,22 +104,36 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
             label=facts.source.label,
             offset=facts.offset,
         )
+    source = choose_source(task, sites)
+    where = (task.payload_source, task.payload_offset)
+    revisit = where != (facts.source, facts.offset)
+    held = analyses.page(where) if analyses is not None and revisit else None
+    said: Said | None = None
     try:
-        if task.payload_source != facts.source or task.payload_offset != facts.offset:
-            payload = read_payload(
-                files, task.payload_source, task.payload_offset, payload_digest=facts.payload_digest
-            )
-            # A revisit: the record itself must be sound too, and its headers win, except
-            # a 304's: it confirms the page its original holds, status and all.
+        if revisit:
+            # The original (unless analysed before: it was sound then), and the record
+            # itself, which must be sound too; its headers win, except a 304's: it
+            # confirms the page its original holds, status and all.
+            payload = None if held is not None else _original(task, files)
             own = own_payload(facts, files)
             if own.headers and not confirms_payload(facts):
                 status, headers = own.status, own.headers
+                content_type = last_header(headers, "content-type") or ""
+            elif held is not None:
+                status, content_type = held.status, held.content_type
+            if held is not None and held.same_page(facts, content_type, status, source):
+                assert analyses is not None
+                said = analyses.said(where)
             else:
-                status, headers = payload.status, payload.headers
+                payload = payload or _original(task, files)
+                if not own.headers or confirms_payload(facts):
+                    status, headers = payload.status, payload.headers
         else:
             payload = own_payload(facts, files)
             status, headers = payload.status, payload.headers
-        body = decode_body(payload.raw, payload.headers)
+        if said is None:
+            assert payload is not None
+            body = decode_body(payload.raw, payload.headers)
     except RecordError as exc:
         return Outcome(
             "problem", facts.url, problem=str(exc), label=facts.source.label, offset=facts.offset
@@ -131,18 +154,23 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
             label=facts.source.label,
             offset=facts.offset,
         )
-    content_type = last_header(headers, "content-type") or ""
-    analysis = analyse(
-        facts.url,
-        {"Content-Type": content_type},
-        body,
-        status=status if status is not None else 200,
-        source=choose_source(task, sites),
-    )
-    if analysis.article is None:
-        return Outcome(analysis.kind, facts.url, problem=analysis.reason, record_id=facts.record_id)
+    if said is None:
+        content_type = last_header(headers, "content-type") or ""
+        analysis = analyse(
+            facts.url,
+            {"Content-Type": content_type},
+            body,
+            status=status if status is not None else 200,
+            source=source,
+        )
+        said = Said(analysis.kind, analysis.reason, analysis.article)
+        if analyses is not None and not revisit:
+            page = Page(facts.url, content_type, status, source, facts.payload_digest)
+            analyses.keep(where, page, said)
+    if said.article is None:
+        return Outcome(said.kind, facts.url, problem=said.reason, record_id=facts.record_id)
     item = capture_item(
-        analysis.article,
+        said.article,
         warc_date=date,
         provenance=replace(facts.record_location(), date=date).as_provenance(),
         retrieved_from=task.retrieved_from,
@@ -158,6 +186,13 @@ def extract(task: Task, sites: dict[str, str], files: OpenFiles, check: bool = T
             record_id=facts.record_id,
         )
     return Outcome("article", facts.url, item=item)
+
+
+def _original(task: Task, files: OpenFiles) -> Payload:
+    """A revisit's payload, read from its original record."""
+    return read_payload(
+        files, task.payload_source, task.payload_offset, payload_digest=task.facts.payload_digest
+    )
 
 
 # -- worker processes ----------------------------------------------------------------------

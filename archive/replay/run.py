@@ -27,6 +27,7 @@ from archive.warc.read.sources import Source, find_sources, index_files
 
 from ..wording import counted
 from .extract import Outcome, extract, extract_in_worker, init_worker
+from .memo import Analyses
 from .plan import Planner, PlanStats, Task
 from .progress import Progress
 
@@ -129,11 +130,13 @@ def run_outcomes(
     `pool`: the worker processes to use (see :func:`worker_pool`), else some started here."""
     if jobs <= 1:
         files = OpenFiles()
+        analyses = Analyses()  # in archive order here: a revisit's original comes first
         try:
             for task in tasks:
-                yield extract(task, sites, files, check)
+                yield extract(task, sites, files, check, analyses)
         finally:
             files.close()
+            analyses.close()
         return
     if pool is None:
         with worker_pool(jobs, sites, check) as own:
