@@ -254,3 +254,45 @@ def test_the_analyses_held_start_afresh_past_their_limit(tmp_path: Path) -> None
     assert analyses.page((source, 0)) is None and analyses.page((source, 1)) is None
     assert analyses.page((source, 2)) == page and analyses.said((source, 2)) == said
     analyses.close()
+
+
+def test_a_revisit_is_given_a_kept_analysis_only_where_both_state_the_digest(
+    tmp_path: Path,
+) -> None:
+    """An original that states no payload digest (another tool's WARC) is read again for its
+    revisit, which checks its payload against the digest the revisit names: a kept analysis
+    would have taken the revisit's word for it."""
+    from dataclasses import replace
+
+    from archive.replay.memo import Page
+    from archive.warc.read.reader import RecordFacts
+
+    digest = "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    source = Source(str(tmp_path / "a.warc.gz"))
+    revisit = RecordFacts(
+        source, 0, 1, "revisit", "http://a/story", "2024-01-01T00:00:00Z", "<urn:x>", digest
+    )
+    stated = Page("http://a/story", "text/html", 200, "cnn", digest)
+    assert stated.same_page(revisit, "text/html", 200, "cnn")
+    assert not stated._replace(payload_digest=None).same_page(revisit, "text/html", 200, "cnn")
+    named_none = replace(revisit, payload_digest=None)
+    assert not stated.same_page(named_none, "text/html", 200, "cnn")
+
+
+def test_analyses_not_kept_where_no_temporary_file_can_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No temporary directory (or a full one): each page is analysed itself, the replay goes
+    on; the file of analyses was made at the start, and its failure ended the replay."""
+    import tempfile
+
+    from archive.replay.memo import Analyses, Page, Said
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    source = Source(str(tmp_path / "a.warc.gz"))
+    analyses = Analyses()
+    analyses.keep(
+        (source, 0), Page("http://a/story", "text/html", 200, "cnn", None), Said("x", "", None)
+    )
+    assert analyses.page((source, 0)) is None
+    analyses.close()

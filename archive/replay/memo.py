@@ -15,7 +15,7 @@ from __future__ import annotations
 import marshal
 import os
 import tempfile
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from archive.warc.read.payload import same_digest
 from archive.warc.read.reader import RecordFacts
@@ -37,10 +37,11 @@ class Page(NamedTuple):
         self, revisit: RecordFacts, content_type: str, status: int | None, source: str | None
     ) -> bool:
         """Whether `revisit`, with the content type, status and outlet it is analysed with,
-        gives ``analyse`` this page (and names the payload digest the original states)."""
+        gives ``analyse`` this page, and names the payload digest the original states (where
+        either states none, reading the original checks its payload against the revisit's)."""
         stated, named = self.payload_digest, revisit.payload_digest
-        return (revisit.url, content_type, status, source) == tuple(self[:4]) and not (
-            stated and named and not same_digest(stated, named)
+        return (revisit.url, content_type, status, source) == tuple(self[:4]) and bool(
+            stated and named and same_digest(stated, named)
         )
 
 
@@ -57,22 +58,31 @@ class Analyses:
     for a revisit of the payload at the same place."""
 
     def __init__(self, limit: int = LIMIT):
-        self._file = tempfile.TemporaryFile(prefix="newsarchive-analyses-")  # noqa: SIM115
+        self._file: IO[bytes] | None = None  # made at the first analysis kept
         self._index: dict[tuple[Source, int], tuple[Page, int, int]] = {}
         self._end = 0
         self._limit = limit
 
     def keep(self, where: tuple[Source, int], page: Page, said: Said) -> None:
+        if self._limit <= 0:  # none to be kept, or the temporary file failed
+            return
         try:
             data = marshal.dumps(tuple(said))
         except ValueError:  # a value of a subclass: analysed again if a revisit needs it
             return
-        if self._end + len(data) > self._limit:
+        try:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="newsarchive-analyses-")  # noqa: SIM115
+            if self._end + len(data) > self._limit:
+                self._index.clear()
+                self._file.seek(0)
+                self._file.truncate()
+                self._end = 0
+            self._file.write(data)
+        except OSError:  # no temporary directory, or it is full: each page analysed itself
             self._index.clear()
-            self._file.seek(0)
-            self._file.truncate()
-            self._end = 0
-        self._file.write(data)
+            self._limit = 0
+            return
         self._index[where] = (page, self._end, len(data))
         self._end += len(data)
 
@@ -83,8 +93,10 @@ class Analyses:
 
     def said(self, where: tuple[Source, int]) -> Said:
         _page, offset, length = self._index[where]
+        assert self._file is not None  # it holds what the index names
         self._file.flush()
         return Said(*marshal.loads(os.pread(self._file.fileno(), length, offset)))
 
     def close(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
