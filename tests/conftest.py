@@ -218,3 +218,14 @@ def copy_data_dir(source: Path, target: Path) -> None:
     ``-wal`` files come and go with its readers, and a store no one writes holds all of
     its data in its main files."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("*-shm", "*-wal"))
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real ``redis-server`` on a free loopback port, one per test module (the
+    several-machines tests: ``tests/scale_harness.py``)."""
+    from .scale_harness import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,6 @@ from crawler.scale import LeasedQueue, alive_key, shared_settings
 from .scale_harness import RedisServer
 
 pytestmark = pytest.mark.scale  # needs the redis client: `pytest -m scale`
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.stop()
 
 
 def worker(address: str, name: str, data: Path) -> CrawlCoordinator:

@@ -226,18 +226,18 @@ def test_a_worker_starting_elsewhere_than_the_crawl_under_way_is_refused(
     assert comparable(data) == comparable(alone)
 
 
-def _nowhere() -> str:
-    """A start point no server answers on, so that a crawl the refusal under test let
-    through would reach no network, the outlet's own site least of all."""
-    return f"http://127.0.0.1:{free_port()}/"
+def _started_nowhere(data: Path, address: str) -> subprocess.CompletedProcess[str]:
+    """A worker of the crawl at `address` started from a start point no server answers on,
+    so that one the refusal under test let through would reach no network, the outlet's
+    own site least of all."""
+    nowhere = f"http://127.0.0.1:{free_port()}/"
+    return run_cli("crawl", "cnn", "--data", str(data), "--state", address, "--start-url", nowhere)
 
 
 def test_unreachable_redis_is_one_line_and_exit_75(tmp_path: Path) -> None:
     data = tmp_path / "data"
     address = f"redis://127.0.0.1:{free_port()}/0"
-    result = run_cli(
-        "crawl", "cnn", "--data", str(data), "--state", address, "--start-url", _nowhere()
-    )
+    result = _started_nowhere(data, address)
     assert result.returncode == 75
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "cannot be reached" in result.stderr
@@ -254,9 +254,7 @@ def test_a_database_the_redis_server_lacks_is_a_usage_error(tmp_path: Path, stat
     """Redis refuses to select DB 99 (16 by default): an internal error, exit 70, before."""
     address = state.rsplit("/", 1)[0] + "/99"
     data = tmp_path / "data"
-    result = run_cli(
-        "crawl", "cnn", "--data", str(data), "--state", address, "--start-url", _nowhere()
-    )
+    result = _started_nowhere(data, address)
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "--state" in result.stderr
     assert "internal error" not in result.stderr and not data.exists()
@@ -274,9 +272,7 @@ def test_a_redis_asking_another_password_is_a_usage_error(tmp_path: Path, given:
         redis.client().config_set("requirepass", "right-secret")
         data = tmp_path / "data"
         address = f"redis://{given}127.0.0.1:{redis.port}/0"
-        result = run_cli(
-            "crawl", "cnn", "--data", str(data), "--state", address, "--start-url", _nowhere()
-        )
+        result = _started_nowhere(data, address)
         assert result.returncode == 2, result.stderr
         assert result.stderr.count("\n") == 1 and "password" in result.stderr
         assert "wrong-secret" not in result.stderr and not data.exists()
@@ -389,16 +385,7 @@ def test_a_redis_that_became_a_replica_is_the_shared_state_lost(tmp_path: Path) 
         with counting_site(*GATED) as site:
             data = tmp_path / "shared"
             redis.client().replicaof("127.0.0.1", nowhere)
-            refused = run_cli(
-                "crawl",
-                "cnn",
-                "--data",
-                str(data),
-                "--state",
-                redis.address,
-                "--start-url",
-                _nowhere(),
-            )
+            refused = _started_nowhere(data, redis.address)
             assert refused.returncode == 75, refused.stderr
             assert refused.stderr.count("\n") == 1 and "replica" in refused.stderr
             assert not data.exists()
@@ -432,16 +419,7 @@ def test_a_redis_out_of_memory_is_the_shared_state_unusable(tmp_path: Path) -> N
             data = tmp_path / "shared"
             client.config_set("maxmemory-policy", "noeviction")
             client.config_set("maxmemory", "1")
-            full = run_cli(
-                "crawl",
-                "cnn",
-                "--data",
-                str(data),
-                "--state",
-                redis.address,
-                "--start-url",
-                _nowhere(),
-            )
+            full = _started_nowhere(data, redis.address)
             assert full.returncode == 75, full.stderr
             assert full.stderr.count("\n") == 1 and "maxmemory" in full.stderr
             assert not data.exists()
@@ -509,9 +487,7 @@ def test_a_redis_that_evicts_any_key_at_its_maxmemory_is_refused(tmp_path: Path)
         client.config_set("maxmemory", "100mb")
         client.config_set("maxmemory-policy", "allkeys-lru")
         data = tmp_path / "data"
-        result = run_cli(
-            "crawl", "cnn", "--data", str(data), "--state", redis.address, "--start-url", _nowhere()
-        )
+        result = _started_nowhere(data, redis.address)
         assert result.returncode == 2, result.stderr
         assert result.stderr.count("\n") == 1 and "allkeys-lru" in result.stderr
         assert not data.exists()
