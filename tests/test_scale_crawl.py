@@ -6,8 +6,9 @@ import json
 import os
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scrapy import Request
@@ -372,44 +373,32 @@ def test_two_workers_started_at_once_start_one_crawl_neither_resumed(
     assert report["runId"] == "20260101T000000Z-1" and not report["resumed"]
 
 
-def test_a_redis_that_became_a_replica_is_the_shared_state_lost(tmp_path: Path) -> None:
-    """A failover (Sentinel, a managed Redis) turns the master a crawl uses into a
-    read-only replica: every write refused. At the start that was an internal error
-    (exit 70); mid-crawl every write failed on its own, request by request. The shared
-    state is unusable there: one line, exit 75, and the next run, on a master, resumes."""
-    redis = RedisServer(tmp_path / "redis-data")
-    redis.directory.mkdir()
-    redis.start()
-    nowhere = str(free_port())
-    try:
-        with counting_site(*GATED) as site:
-            data = tmp_path / "shared"
-            redis.client().replicaof("127.0.0.1", nowhere)
-            refused = _started_nowhere(data, redis.address)
-            assert refused.returncode == 75, refused.stderr
-            assert refused.stderr.count("\n") == 1 and "replica" in refused.stderr
-            assert not data.exists()
-            redis.client().replicaof("NO", "ONE")
-            worker = start_worker(site, data, redis.address, lease=2)
-            wait_until(lambda: len(article_fetches(control(site, "counts"))) >= 2, "a page held")
-            redis.client().replicaof("127.0.0.1", nowhere)  # the failover
-            control(site, "open")
-            code, err = finish(worker)
-            assert code == 75, err
-            assert "lost the shared state" in err and "Traceback" not in err
-            redis.client().replicaof("NO", "ONE")
-            code, err = finish(start_worker(site, data, redis.address, lease=2))
-            assert code == 0, err
-            alone = reference(site, tmp_path / "alone")
-        assert comparable(data) == comparable(alone)
-    finally:
-        redis.stop()
+def _made_a_replica(client: Any, unusable: bool) -> str:
+    """A failover (Sentinel, a managed Redis) turning the master into a read-only replica
+    of a master that is not there, or back; what the refusal names."""
+    if unusable:
+        client.replicaof("127.0.0.1", str(free_port()))
+    else:
+        client.replicaof("NO", "ONE")
+    return "replica"
 
 
-def test_a_redis_out_of_memory_is_the_shared_state_unusable(tmp_path: Path) -> None:
-    """A Redis at its maxmemory (noeviction: the fetch history of years fills it) refuses
-    every write: an internal error (exit 70) at the start, before, and mid-crawl each
-    write failed on its own. One line, exit 75, and once it has room the next run resumes."""
+def _filled(client: Any, unusable: bool) -> str:
+    """A Redis at its maxmemory (noeviction: the fetch history of years fills it), or
+    given room again; what the refusal names."""
+    client.config_set("maxmemory-policy", "noeviction")
+    client.config_set("maxmemory", "1" if unusable else "0")
+    return "maxmemory"
+
+
+@pytest.mark.parametrize("made", [_made_a_replica, _filled], ids=["replica", "out-of-memory"])
+def test_a_redis_refusing_every_write_is_the_shared_state_unusable(
+    tmp_path: Path, made: Callable[[Any, bool], str]
+) -> None:
+    """A Redis that refuses every write (a replica after a failover, or at its maxmemory):
+    at the start that was an internal error (exit 70); mid-crawl every write failed on its
+    own, request by request. The shared state is unusable there: one line, exit 75, and the
+    next run, once Redis takes writes again, resumes."""
     redis = RedisServer(tmp_path / "redis-data")
     redis.directory.mkdir()
     redis.start()
@@ -417,21 +406,20 @@ def test_a_redis_out_of_memory_is_the_shared_state_unusable(tmp_path: Path) -> N
     try:
         with counting_site(*GATED) as site:
             data = tmp_path / "shared"
-            client.config_set("maxmemory-policy", "noeviction")
-            client.config_set("maxmemory", "1")
-            full = _started_nowhere(data, redis.address)
-            assert full.returncode == 75, full.stderr
-            assert full.stderr.count("\n") == 1 and "maxmemory" in full.stderr
+            named = made(client, True)
+            refused = _started_nowhere(data, redis.address)
+            assert refused.returncode == 75, refused.stderr
+            assert refused.stderr.count("\n") == 1 and named in refused.stderr
             assert not data.exists()
-            client.config_set("maxmemory", "0")
+            made(client, False)
             worker = start_worker(site, data, redis.address, lease=2)
             wait_until(lambda: len(article_fetches(control(site, "counts"))) >= 2, "a page held")
-            client.config_set("maxmemory", "1")
+            made(client, True)
             control(site, "open")
             code, err = finish(worker)
             assert code == 75, err
             assert "lost the shared state" in err and "Traceback" not in err
-            client.config_set("maxmemory", "0")
+            made(client, False)
             code, err = finish(start_worker(site, data, redis.address, lease=2))
             assert code == 0, err
             alone = reference(site, tmp_path / "alone")
