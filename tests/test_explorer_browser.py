@@ -33,6 +33,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # No host but loopback: Chromium's own services (autofill, optimization hints) and its
+    # preconnects to the outlets' sites a story links find no proxy and no name.
+    "--no-proxy-server",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">"
 UPDATED_WORDS = "Quartermasters counted the convoys twice"
