@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import statistics
@@ -28,6 +27,8 @@ sys.path.insert(0, str(REPO))
 
 from archive.store.lines import content_digest, encode_line, versioned_line  # noqa: E402
 from crawler.pages.urls import article_id  # noqa: E402
+
+from .measure import code_env  # noqa: E402
 
 WORDS = 5000
 TOPICS = 300
@@ -145,7 +146,7 @@ def timed(url: str, repeat: int) -> tuple[float, float]:
 def measure(data: Path, count: int, repeat: int, seed: int) -> dict[str, Any]:
     rng = random.Random(seed + 1)
     words = vocabulary(random.Random(seed))
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = code_env(REPO)
     process = subprocess.Popen(
         [sys.executable, "-m", "archive", "browse", "--data", str(data), "--port", "0"],
         stdout=subprocess.PIPE, text=True, cwd=REPO, env=env,

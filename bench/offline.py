@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 import subprocess
 import tempfile
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from .measure import PYTHON, Measured, run_measured
+from .measure import PYTHON, Measured, code_env, run_measured
 from .sitegen import Site
 
 
@@ -139,7 +138,7 @@ def replay_available() -> str | None:
         [PYTHON, "-m", "archive", "replay", "--help"],
         capture_output=True,
         text=True,
-        env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent)),
+        env=code_env(),
     )
     return done.stdout if done.returncode == 0 else None
 

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from .instructions import callgrind, part_counts
+from .measure import code_env
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -40,7 +41,7 @@ def _counted(valgrind: str, folder: Path, command: list[str], code: Path) -> lis
     included."""
     folder.mkdir()
     # Run outside any checkout: ``-m`` puts the working directory first on the path.
-    done = callgrind(valgrind, folder, command, {"PYTHONPATH": str(code)}, cwd=folder.parent)
+    done = callgrind(valgrind, folder, command, code_env(code), cwd=folder.parent)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     return part_counts(folder, last=True)

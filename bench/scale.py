@@ -24,7 +24,7 @@ from pathlib import Path
 from . import offline
 from .bare_spider import BENCH_SETTINGS
 from .crawls import start_urls
-from .measure import PYTHON, Measured, run_measured
+from .measure import PYTHON, Measured, code_env, run_measured
 from .server import free_port, serve
 from .sitegen import generate
 
@@ -44,7 +44,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def env() -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(REPO))
+    return code_env(REPO)
 
 
 def start_redis(directory: Path) -> tuple[subprocess.Popen[bytes], str]:
