@@ -602,3 +602,50 @@ def test_edge_spaces_are_what_regular_expressions_call_whitespace() -> None:
 def test_a_sentence_opening_with_help_from_is_no_credits_line() -> None:
     """ "With help from" opens a credits line's part, not a line of its own."""
     assert not is_credits_line("With help from neighbours, the mill reopened, edited by none.")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Reporting by Oumar Sidibe, Writing by Paul Marchand Editing by Ruth Galloway",
+            [
+                ("Oumar Sidibe", "reporting"),
+                ("Paul Marchand", "writing"),
+                ("Ruth Galloway", "editing"),
+            ],
+        ),
+        (
+            "(Reporting by Oumar Sidibe in Bamako Additional reporting by Awa Keita"
+            " Compiled by Paul Marchand Edited by Ruth Galloway)",
+            [
+                ("Oumar Sidibe", "reporting"),
+                ("Awa Keita", "additional reporting"),
+                ("Paul Marchand", "writing"),
+                ("Ruth Galloway", "editing"),
+            ],
+        ),
+        # Names holding the roles' words are names: no "by" after them.
+        (
+            "Reporting by Ed Writingham, Writing by Edita Byrd Editing by Reed Compiledge",
+            [
+                ("Ed Writingham", "reporting"),
+                ("Edita Byrd", "writing"),
+                ("Reed Compiledge", "editing"),
+            ],
+        ),
+    ],
+)
+def test_a_role_opening_mid_line_without_a_separator(
+    line: str, expected: list[tuple[str, str]]
+) -> None:
+    # Before: "Editing by" past a name opened no role; "Paul Marchand Editing by Ruth
+    # Galloway" held "by" and was dropped, so the writer and the editor were lost.
+    assert _pairs(line) == expected
+
+
+def test_a_lower_case_role_of_another_kind_mid_part_stays_that_kind() -> None:
+    line = "Reporting by Oumar Sidibe; Photo editing by Lena Weiss; Editing by Ruth Galloway"
+    assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")]
+    line = "Reporting by Oumar Sidibe; Photo Editing by Lena Weiss; Editing by Ruth Galloway"
+    assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")]

@@ -176,9 +176,14 @@ def _parts(line: str) -> list[tuple[str | None, list[str]]]:
     # A marker opens a role: "Photo editing by" is another role ("editing by" inside it).
     # "with help from B" ends the people before it wherever it stands.
     opens: list[tuple[int, int, str | None, bool]] = []  # start, end, role, is help
+    # Where a role of no marker above ends ("Photo Editing by"): its marker opens none.
+    other_ends = {m.end() for m in _OTHER_ROLE_MARKER_RE.finditer(line)}
     for m in _MARKER_RE.finditer(line):
         if m.group("marker"):
-            if _opens_role(line, m.start()):
+            # Past a name with no separator, a capitalised marker opens the next role
+            # ("Writing by B Editing by C"); "Photo editing by C" is another role.
+            capitalised = m.group("marker")[0].isupper() and m.end() not in other_ends
+            if capitalised or _opens_role(line, m.start()):
                 opens.append((m.start(), m.end(), _role_of(m.group("marker")), False))
             continue
         # "Fact-checking help from B", "with research help from B": the kind of help.
