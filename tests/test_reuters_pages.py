@@ -760,3 +760,25 @@ def test_a_media_label_inside_a_related_cards_link_is_not_its_headline(
     expected, analysis = _reuters_fixture_changed(name, marker, replacement)
     assert analysis.article is not None
     assert analysis.article["relatedLinks"] == expected["relatedLinks"]
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "published"),
+    [
+        ("gao_convoy_report_2024", "March 7, 2024 7:55 AM UTC", "2024-03-07T07:55:00Z"),
+        ("gao_cargo_plane_2023", "April 25, 2023 2:29 PM GMT+2", "2023-04-25T12:29:00Z"),
+    ],
+)
+def test_a_2021_stamp_read_for_the_date_is_raw_as_printed(
+    name: str, raw: str, published: str
+) -> None:
+    """A page stating no publication time but its stamp: the raw value is the stamp's date
+    and time as a reader sees them, a space between; before, the spans' text was run
+    together ("March 7, 20247:55 AM UTC") with the reading time and "Updated" label."""
+    page = (_PAGES / f"reuters_2021/{name}.html").read_text(encoding="utf-8")
+    expected = json.loads((_PAGES / f"reuters_2021/{name}.json").read_text(encoding="utf-8"))
+    page = page.replace('"datePublished"', '"dateStated"').replace("published_time", "x_time")
+    analysis = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters")
+    assert analysis.article is not None
+    assert analysis.article["datePublishedRaw"] == raw
+    assert analysis.article["datePublished"] == published

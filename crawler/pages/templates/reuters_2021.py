@@ -15,6 +15,7 @@ from lxml import etree, html
 
 from ..base import PageContext, compiled, in_page_order, once
 from ..credits import is_credits_line
+from ..lines import stamp_label
 from ..text import class_prefix_xpath as has_prefix
 from ..text import text_of
 from .reuters_common import (
@@ -25,6 +26,8 @@ from .reuters_common import (
 )
 
 _RELATED_TITLES = ("Related Coverage", "Read Next")
+# A stamp's reading time: "2 minute read", "4 min read".
+_READING_TIME_RE = re.compile(r"\d{1,3}\s*min(?:ute)?s?\.?\s+read", re.IGNORECASE)
 # Boxes that are not story text wherever they sit (cards, badges, media, ads).
 _MODULES = (
     "@data-testid='RelatedCoverage' or @data-testid='ReadNext' or @data-testid='Video'"
@@ -241,6 +244,20 @@ class Reuters2021Page(ReutersPage):
         return self.first(
             "//article//time|//*[@data-testid='Body' and contains(@class, 'date-line')]"
         )
+
+    def stamp_text(self, element: html.HtmlElement) -> str:
+        """The stamp's date and time, a space between: its spans are printed apart, each a
+        part ("March 7, 2024", "7:55 AM UTC"); the reading time ("2 minute read") and the
+        update's part ("Updated ... ago") say no publication time."""
+        if (element.text or "").strip() or any((child.tail or "").strip() for child in element):
+            return text_of(element)
+        parts = [text_of(child) for child in element if isinstance(child.tag, str)]
+        kept = [
+            part
+            for part in parts
+            if part and not _READING_TIME_RE.match(part) and stamp_label(part) != "updated"
+        ]
+        return " ".join(kept) or text_of(element)
 
     @once
     def related_containers(self) -> list[html.HtmlElement]:

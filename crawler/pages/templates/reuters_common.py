@@ -196,6 +196,10 @@ class ReutersPage(ArticlePage):
         """The visible publication stamp."""
         return None
 
+    def stamp_text(self, element: html.HtmlElement) -> str:
+        """The publication stamp's text as a reader sees it."""
+        return text_of(element)
+
     def dateline_element(self) -> html.HtmlElement | None:
         return None
 
@@ -311,7 +315,7 @@ class ReutersPage(ArticlePage):
         if meta:
             return meta
         element = self.stamp_element()
-        return (text_of(element) or None) if element is not None else None
+        return (self.stamp_text(element) or None) if element is not None else None
 
     def date_published(self) -> str | None:
         return self.dated(self.date_published_raw())
