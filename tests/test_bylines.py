@@ -263,3 +263,26 @@ def test_names_never_hold_lead_words_or_outlets(raw: str) -> None:
 def test_each_person_once(raw: str) -> None:
     names = byline_names(raw)
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Photos by Ana Ruiz", ["Ana Ruiz"]),
+        ("Photographs by Ana Ruiz", ["Ana Ruiz"]),
+        ("Photography by Ana Ruiz", ["Ana Ruiz"]),
+        ("Photographs: Ana Ruiz", ["Ana Ruiz"]),
+        ("Photos: Ana Ruiz", ["Ana Ruiz"]),
+        ("By Moussa Traoré, CNN; Photographs by Ana Ruiz", ["Moussa Traoré", "Ana Ruiz"]),
+        ("By Moussa Traoré, CNN | Photographs: Ana Ruiz for CNN", ["Moussa Traoré", "Ana Ruiz"]),
+        ("Story by Moussa Traoré, photographs by Ana Ruiz", ["Moussa Traoré", "Ana Ruiz"]),
+        ("Words by Moussa Traoré; Pictures by Ana Ruiz", ["Moussa Traoré", "Ana Ruiz"]),
+        ("Story and photographs by Moussa Traoré, CNN", ["Moussa Traoré"]),
+    ],
+)
+def test_a_photographer_the_byline_names_is_an_author_as_with_photos_by(
+    raw: str, names: list[str]
+) -> None:
+    """The byline's people are its authors, its photographer too, as "Photos by A" gives;
+    before, "Photographs by A" gave no one and "Photographs: A" a person of that name."""
+    assert byline_names(raw) == names

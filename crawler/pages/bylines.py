@@ -16,10 +16,12 @@ from .outlets import outlets
 from .text import normalize_space
 
 # Lead words of a byline or of one of its parts ("Analysis by", "Review by", "From"), of
-# one kind of work or two ("Story and photos by").
-_WORK = r"(?:analysis|opinion|commentary|review|story|text|written|interview|words|photos?)"
+# one kind of work or two ("Story and photos by"); the photographs' may lead with a colon
+# ("Photographs: A"): a photographer the byline names is one of its people.
+_PHOTOS = r"(?:photos?|photographs?|photography|pictures?)"
+_WORK = rf"(?:analysis|opinion|commentary|review|story|text|written|interview|words|{_PHOTOS})"
 _LEAD_RE = re.compile(
-    rf"^(?:{_WORK}(?:\s+(?:and|&)\s+{_WORK})?\s+by|by|from)(?:\s*:)?\s+",
+    rf"^(?:(?:{_WORK}(?:\s+(?:and|&)\s+{_WORK})?\s+by|by|from)(?:\s*:)?\s+|{_PHOTOS}\s*:\s*)",
     re.IGNORECASE,
 )
 # Separators between people: ", and", " and ", ",", ";", "&", " with ".
