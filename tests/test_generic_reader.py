@@ -2172,3 +2172,32 @@ def test_a_section_front_titled_with_a_short_cut_title_takes_no_listed_story() -
     analysis = analyse(FRONT_URL, HTML, page)
     assert analysis.article is None
     assert "another page's story" in analysis.reason
+
+
+_MILL = "A rice mill opened in Segou on Tuesday."
+
+
+@pytest.mark.parametrize(
+    ("opening", "first", "dateline"),
+    [
+        (
+            "<div class='source'><cite class='source__cite'><span>London</span>"
+            " <span>CNN Sport</span> — </cite></div>",
+            f"London CNN Sport — {_MILL}",
+            "London",
+        ),
+        ("", f"Gao CNN Business — {_MILL}", "Gao"),
+        ("", f"Segou, Mali CNN en Español — {_MILL}", "Segou, Mali"),
+        # A sentence naming the outlet's desk is no source line.
+        ("", "The miller told CNN Business — a rice mill opened in Segou on Tuesday.", None),
+    ],
+)
+def test_a_source_line_naming_a_cnn_desk(opening: str, first: str, dateline: str | None) -> None:
+    """Modern CNN prints the desk between the place and the dash ("London CNN Sport —");
+    before, the generic reader read only "Gao CNN —", and the dateline was lost."""
+    paragraph = _MILL if opening else first
+    body = f"{opening}<p>{paragraph}</p><p>It can husk forty tonnes a day, its owners said.</p>"
+    item = analyse(URL, HTML, page("", body=body), source="cnn").article
+    assert item is not None
+    assert item["paragraphs"][0] == first
+    assert item["dateline"] == dateline

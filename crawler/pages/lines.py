@@ -20,7 +20,7 @@ DATELINE_RE = re.compile(
     r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
     r"\s*(?:\((?:CNN(?:\s?Money|\s+(?:en\s+)?[A-Z][\w'’!]*)?"  # CNN and its services
     r"|Reuters(?: Breakingviews| Health| Life!)?|Thomson Reuters Foundation|IFR|AP|AFP)\)"
-    r"\s*[-–—]*|(?<!\S)CNN\s*[—–-])"
+    r"\s*[-–—]*|(?<!\S)CNN(?:\s+(?:en\s+)?[A-Z][\w'’!]*)?\s*[—–-])"  # "Gao CNN Sport —"
 )
 # A source line is a place and an outlet, never a sentence.
 OPENING_LENGTH = 80
