@@ -286,3 +286,24 @@ def test_a_photographer_the_byline_names_is_an_author_as_with_photos_by(
     """The byline's people are its authors, its photographer too, as "Photos by A" gives;
     before, "Photographs by A" gave no one and "Photographs: A" a person of that name."""
     assert byline_names(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "language", "names"),
+    [
+        ("Por Ana Ruiz y Moussa Traoré", "es", ["Ana Ruiz", "Moussa Traoré"]),
+        ("Por Ana Ruiz, CNN en Español", "es", ["Ana Ruiz"]),
+        ("Por: Ana Ruiz", "es", ["Ana Ruiz"]),
+        ("Por Ana Ruiz e Moussa Traoré", "pt", ["Ana Ruiz", "Moussa Traoré"]),
+        ("Por Ana Ruiz, da CNN", "pt", ["Ana Ruiz"]),
+    ],
+)
+def test_a_byline_in_spanish_or_portuguese_on_a_page_in_that_language(
+    raw: str, language: str, names: list[str]
+) -> None:
+    """ "Por A y B" reads as "By A and B" where the page says it is in Spanish (Portuguese
+    "Por A e B"); before, a person "Por Ana Ruiz y Moussa Traoré"."""
+    assert [p["name"] for p in parse_byline(raw, language=language)] == names
+    assert all(p["nameRaw"] == raw for p in parse_byline(raw, language=language))
+    # Elsewhere "Por" is no lead: an English page's byline is read as English.
+    assert parse_byline(raw, language="en") == parse_byline(raw)

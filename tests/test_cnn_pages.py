@@ -855,3 +855,25 @@ def test_a_photo_printed_twice_keeps_the_caption_of_either_print() -> None:
     assert analysis.article is not None
     assert analysis.article["images"] == expected["images"]
     assert expected["images"][0]["caption"]
+
+
+@pytest.mark.parametrize(("language", "by"), [("es", "Por"), ("pt", "Por:"), ("en", "By")])
+def test_a_byline_of_a_page_in_spanish_or_portuguese_reads_por_as_by(
+    language: str, by: str
+) -> None:
+    """CNN's Spanish and Portuguese pages sign "Por A": read as "By A" where the page says
+    it is in that language; before, the author was "Por A"."""
+    path = Path(__file__).parent / "data" / "pages" / "cnn_2021" / "analysis_related_card_subheads"
+    page = path.with_suffix(".html").read_text(encoding="utf-8")
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    for old, new in (
+        ('<html lang="en"', f'<html lang="{language}"'),
+        ("Analysis by <a", f"{by} <a"),
+    ):
+        assert page.count(old) == 1
+        page = page.replace(old, new)
+    item = analyse(
+        expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn"
+    ).article
+    assert item is not None
+    assert [author["name"] for author in item["authors"]] == ["Tembely Diarra"]

@@ -649,3 +649,82 @@ def test_a_lower_case_role_of_another_kind_mid_part_stays_that_kind() -> None:
     assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")]
     line = "Reporting by Oumar Sidibe; Photo Editing by Lena Weiss; Editing by Ruth Galloway"
     assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")]
+
+
+@pytest.mark.parametrize(
+    ("line", "language"),
+    [
+        (
+            "(Reporte de Oumar Sidibe en Bamako y Awa Keita en Gao; Reporte adicional de"
+            " Lena Weiss; Redacción de Paul Marchand; Editado por Ruth Galloway)",
+            "es",
+        ),
+        (
+            "(Reportagem de Oumar Sidibe em Bamako e Awa Keita em Gao; Reportagem adicional de"
+            " Lena Weiss; Texto de Paul Marchand; Edição de Ruth Galloway)",
+            "pt",
+        ),
+    ],
+)
+def test_spanish_and_portuguese_credits_on_pages_in_those_languages(
+    line: str, language: str
+) -> None:
+    expected = [
+        ("Oumar Sidibe", "reporting"),
+        ("Awa Keita", "reporting"),
+        ("Lena Weiss", "additional reporting"),
+        ("Paul Marchand", "writing"),
+        ("Ruth Galloway", "editing"),
+    ]
+    assert is_credits_line(line, language=language)
+    pairs = [(c["name"], c["role"]) for c in parse_credits(line, language=language)]
+    assert pairs == expected
+    # A page in another language (or stating none) is not read so.
+    assert not is_credits_line(line) and not is_credits_line(line, language="en")
+    other = "pt" if language == "es" else "es"
+    assert not is_credits_line(line, language=other)
+
+
+@pytest.mark.parametrize(
+    ("line", "language", "expected"),
+    [
+        (
+            "Editado por Ruth Galloway y Tom Bell",
+            "es",
+            [("Ruth Galloway", "editing"), ("Tom Bell", "editing")],
+        ),
+        (
+            "Reporte de Oumar Sidibe; Traducido por Lena Weiss",
+            "es",
+            [("Oumar Sidibe", "reporting")],
+        ),
+        (
+            "Reportagem de Ana Ruiz e Tom Bell",
+            "pt",
+            [("Ana Ruiz", "reporting"), ("Tom Bell", "reporting")],
+        ),
+        (
+            "Edição de Ruth Galloway; Tradução de Lena Weiss",
+            "pt",
+            [("Ruth Galloway", "editing")],
+        ),
+    ],
+)
+def test_spanish_and_portuguese_credits_forms(
+    line: str, language: str, expected: list[tuple[str, str]]
+) -> None:
+    # A translator is no role of the spec's.
+    pairs = [(c["name"], c["role"]) for c in parse_credits(line, language=language)]
+    assert pairs == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "language"),
+    [
+        ("Reporte de la ONU muestra que el precio del arroz subió.", "es"),
+        ("Información de Reuters muestra que el precio del arroz subió.", "es"),
+        ("Texto de lei aprovado em Bamako muda o preço do arroz.", "pt"),
+    ],
+)
+def test_a_sentence_opening_with_a_roles_words_is_no_credits_line(line: str, language: str) -> None:
+    assert not is_credits_line(line, language=language)

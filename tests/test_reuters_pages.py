@@ -782,3 +782,61 @@ def test_a_2021_stamp_read_for_the_date_is_raw_as_printed(
     assert analysis.article is not None
     assert analysis.article["datePublishedRaw"] == raw
     assert analysis.article["datePublished"] == published
+
+
+_CONVOY_CREDITS = (
+    "Reporting by Awa Keita in Gao and Henri Dubois in Paris; Writing by Anne Corlay;"
+    " Editing by Ruth Galloway"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "by", "join", "credits"),
+    [
+        (
+            "es",
+            "Por",
+            "y",
+            "Reporte de Awa Keita en Gao y Henri Dubois en París; Redacción de Anne Corlay;"
+            " Editado por Ruth Galloway",
+        ),
+        (
+            "pt",
+            "Por",
+            "e",
+            "Reportagem de Awa Keita em Gao e Henri Dubois em Paris; Texto de Anne Corlay;"
+            " Edição de Ruth Galloway",
+        ),
+    ],
+)
+def test_a_page_in_spanish_or_portuguese_reads_its_byline_and_credits(
+    language: str, by: str, join: str, credits: str
+) -> None:
+    """Reuters' Spanish and Portuguese services print "Por A y B" and "Reporte de A;
+    Editado por B": read as the English forms where the page says it is in that language;
+    before, no author and no credits, and the credits line was a paragraph."""
+    name = "reuters_2021/gao_convoy_report_2024"
+    page = (_PAGES / f"{name}.html").read_text(encoding="utf-8")
+    expected = json.loads((_PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    for old, new in (
+        ('<html lang="en"', f'<html lang="{language}"'),
+        (">By </span>", f">{by} </span>"),
+        ("> and </span>", f"> {join} </span>"),
+        (_CONVOY_CREDITS, credits),
+    ):
+        assert page.count(old) == 1
+        page = page.replace(old, new)
+    item = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters").article
+    assert item is not None
+    raw = f"{by} Awa Keita {join} Henri Dubois"
+    assert item["authors"] == [{"name": p["name"], "nameRaw": raw} for p in expected["authors"]]
+    assert item["credits"] == expected["credits"]
+    assert item["paragraphs"] == expected["paragraphs"]
+    # The same page stating English is read as English: no such credits line.
+    english = analyse(
+        expected["url"],
+        HEADERS,
+        page.replace(f'<html lang="{language}"', '<html lang="en"').encode("utf-8"),
+        source="reuters",
+    ).article
+    assert english is not None and english["credits"] == []

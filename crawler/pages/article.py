@@ -256,7 +256,9 @@ class ArticlePage:
         return None
 
     def authors(self) -> list[dict[str, str]]:
-        return parse_byline(self.byline(), self.listed_people(), self.linked_people())
+        return parse_byline(
+            self.byline(), self.listed_people(), self.linked_people(), self.in_language()
+        )
 
     @once
     def linked_people(self) -> frozenset[str]:
@@ -336,6 +338,7 @@ class ArticlePage:
     def credits(self) -> list[dict[str, str]]:
         return []
 
+    @once
     def in_language(self) -> str | None:
         # itemprop="inLanguage" meta tags state it too (CNN's 2013 pages do); an XHTML page
         # may state it in xml:lang, XHTML's form of lang, alone.

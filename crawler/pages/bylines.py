@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 
 from .outlets import outlets
 from .text import normalize_space
+from .wording import byline_in_english
 
 # Lead words of a byline or of one of its parts ("Analysis by", "Review by", "From"), of
 # one kind of work or two ("Story and photos by"); the photographs' may lead with a colon
@@ -325,17 +326,22 @@ _LATIN1_NBSP = re.compile(r"(?<=\w)\u00c2(?=[\s\u00a0])")
 
 
 def parse_byline(
-    raw: str | None, listed: Collection[str] = (), people: Collection[str] = ()
+    raw: str | None,
+    listed: Collection[str] = (),
+    people: Collection[str] = (),
+    language: str | None = None,
 ) -> list[dict[str, str]]:
     """People named by a visible byline, each ``{"name", "nameRaw"}``; ``[]`` for staff lines.
     `listed`: the people the page's structured data lists; `people`: those the byline links
-    to pages of their own (:func:`byline_names`)."""
+    to pages of their own (:func:`byline_names`); `language`: the page's (a Spanish or
+    Portuguese byline, "Por A y B", is read on a page in that language)."""
     if raw and "\u00c2" in raw:  # a UTF-8 no-break space on a page declared Latin-1
         raw = _LATIN1_NBSP.sub("", raw)
     text = normalize_space(raw)
     if not text:
         return []
-    return [{"name": name, "nameRaw": text} for name in byline_names(text, listed, people)]
+    names = byline_names(byline_in_english(text, language), listed, people)
+    return [{"name": name, "nameRaw": text} for name in names]
 
 
 _CONTRIBUTED_RE = re.compile(

@@ -10,6 +10,7 @@ import re
 
 from .bylines import BRACKETED_RE, person_of
 from .text import normalize_space
+from .wording import credits_in_english
 
 ROLES = ("additional reporting", "reporting", "writing", "editing", "contributor")
 
@@ -99,9 +100,15 @@ _TRAILING_EDGE = _SPACES + ")];:,."
 _EDGE_TO_END_RE = re.compile(f"[{re.escape(_TRAILING_EDGE)}]*$")
 
 
-def is_credits_line(text: str | None) -> bool:
-    """True for a wire credits line: "(Reporting by A; Editing by B)" or "A contributed ..."."""
+def is_credits_line(text: str | None, language: str | None = None) -> bool:
+    """True for a wire credits line: "(Reporting by A; Editing by B)" or "A contributed ...";
+    on a page in Spanish or Portuguese (`language`) also their forms ("Reporte de A")."""
     line = normalize_space(text)
+    english = credits_in_english(line, language)
+    if english != line:
+        # A sentence opening with the words of a role ("Información de Reuters muestra
+        # ...") credits no one.
+        return is_credits_line(english) and bool(parse_credits(english))
     if not line or len(line) > 400:
         return False
     inner = _strip_edges(line)
@@ -121,10 +128,12 @@ def is_credits_line(text: str | None) -> bool:
     return first.start() == 0 or (wrapped and first.start() < 40)
 
 
-def parse_credits(text: str | None) -> list[dict[str, str]]:
-    """People and roles of a credits line, in order: ``[{"name", "role"}]``."""
+def parse_credits(text: str | None, language: str | None = None) -> list[dict[str, str]]:
+    """People and roles of a credits line, in order: ``[{"name", "role"}]``; `language`:
+    the page's (Spanish and Portuguese forms are read on pages in those languages)."""
     # Old Reuters stories close with the reporter's contacts: "((mail; phone; ...))".
-    line = _strip_edges(_CONTACT_TAIL_RE.sub("", normalize_space(text)))
+    line = credits_in_english(normalize_space(text), language)
+    line = _strip_edges(_CONTACT_TAIL_RE.sub("", line))
     if not line:
         return []
     credits: list[dict[str, str]] = []

@@ -661,16 +661,18 @@ class GenericArticlePage(ArticlePage):
     def credits(self) -> list[dict[str, str]]:
         """People of the credits line ("(Reporting by A; Editing by B)", "A contributed ...")."""
         found: list[dict[str, str]] = []
+        language = self.in_language()
         for text in self.body_texts():
-            if is_credits_line(text):
-                found += [entry for entry in parse_credits(text) if entry not in found]
+            if is_credits_line(text, language):
+                found += [entry for entry in parse_credits(text, language) if entry not in found]
         return found
 
     @once
     def story_lines(self) -> list[tuple[html.HtmlElement, str, bool]]:
         """:meth:`body_lines` without credits lines, and without a sub-heading before the
         story or after it (one there heads a box, not a part of the story)."""
-        lines = [line for line in self.body_lines() if not is_credits_line(line[1])]
+        language = self.in_language()
+        lines = [line for line in self.body_lines() if not is_credits_line(line[1], language)]
         lines = self._without_cards(lines)
         # A sub-heading of the story stands among its paragraphs: one whose parent holds
         # none of them heads a box (related stories, a newsletter) set among them.
@@ -940,7 +942,7 @@ class GenericArticlePage(ArticlePage):
 
     def authors(self) -> list[dict[str, str]]:
         """The visible byline's people; without one, JSON-LD authors, then author meta."""
-        found = parse_byline(self.byline(), self.listed_people())
+        found = parse_byline(self.byline(), self.listed_people(), language=self.in_language())
         if found:
             return found
         names = jsonld_people(self.ld.get("author"), self.jsonld_nodes())

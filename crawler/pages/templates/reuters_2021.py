@@ -238,7 +238,8 @@ class Reuters2021Page(ReutersPage):
 
     def credits_elements(self) -> list[html.HtmlElement]:
         found = without_descendants_of(self.story_lines()[1], self.modules())
-        return [element for element in found if is_credits_line(text_of(element))]
+        language = self.in_language()
+        return [element for element in found if is_credits_line(text_of(element), language)]
 
     def stamp_element(self) -> html.HtmlElement | None:
         return self.first(

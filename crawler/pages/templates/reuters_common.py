@@ -21,6 +21,7 @@ from ..credits import LEADING_EDGE, is_credits_line, parse_credits
 from ..dates import parse_date
 from ..text import headline_text, normalize_space, short_text_of, text_of, without_drop_caps
 from ..urls import canonicalize_url
+from ..wording import LANGUAGES, credits_in_english
 
 # "GAO, Mali (Reuters) - ", "GAO, Feb 10 (Reuters) - ", "SEGOU/BAMAKO, Mali, Jan 18 (Reuters) -";
 # the outlet's services sign with their own names ("NEW YORK (Reuters Health) -").
@@ -100,12 +101,15 @@ _FRENCH_CREDITS_RE = re.compile(
 )
 
 
-def is_sign_off(text: str, *, normalized: bool = False) -> bool:
-    """A Reuters credits line: the generic forms, a long parenthesised one, the French desk's.
+def is_sign_off(text: str, *, normalized: bool = False, language: str | None = None) -> bool:
+    """A Reuters credits line: the generic forms, a long parenthesised one, the French desk's;
+    on a page in Spanish or Portuguese (`language`) also their forms.
 
     `normalized` says `text` is already :func:`normalize_space`'s (as :func:`text_of`
     gives it), which spares normalising every paragraph again (most of this test's cost).
     """
+    if language in LANGUAGES and is_credits_line(text, language):
+        return True
     if not text.startswith("(") and not _may_be_credits_line(text, normalized):
         return False
     return bool(
@@ -137,8 +141,9 @@ def _may_be_credits_line(text: str, normalized: bool = False) -> bool:
 _MARKER_INITIALS = frozenset("arwce")
 
 
-def sign_off_credits(text: str) -> list[dict[str, str]]:
+def sign_off_credits(text: str, language: str | None = None) -> list[dict[str, str]]:
     """People and roles of a sign-off (see :func:`is_sign_off`)."""
+    text = credits_in_english(text, language)
     french = _FRENCH_CREDITS_RE.match(text)
     if not french:
         if _LONG_CREDITS_RE.match(text) and not is_credits_line(text):
@@ -266,7 +271,11 @@ class ReutersPage(ArticlePage):
     @once
     def _body_lines(self) -> list[tuple[str, bool]]:
         """Each body text and whether it is a sign-off (paragraphs and credits both ask)."""
-        return [(text, is_sign_off(text, normalized=True)) for _, text in self._body_texts()]
+        language = self.in_language()
+        return [
+            (text, is_sign_off(text, normalized=True, language=language))
+            for _, text in self._body_texts()
+        ]
 
     @once
     def paragraphs(self) -> list[str]:
@@ -287,8 +296,9 @@ class ReutersPage(ArticlePage):
         lines = [text_of(element) for element in self.credits_elements()]
         lines += [text for text, sign_off in self._body_lines() if sign_off]
         found: list[dict[str, str]] = []
+        language = self.in_language()
         for line in lines:
-            found.extend(sign_off_credits(line))
+            found.extend(sign_off_credits(line, language))
         return found
 
     @once

@@ -1,0 +1,97 @@
+"""Credits and bylines of the outlets' Spanish and Portuguese services, in English words.
+
+Reuters and CNN print "Reporte de A; Editado por B" and "Por A y B" on their pages in
+Spanish ("Reportagem de A; Edição de B", "Por A e B" in Portuguese). Their words are put
+in English, for the credits and byline parsers, only on a page stating that
+language: elsewhere "Por" or "de" may be part of a name.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Each language's role markers ("Reporte de" -> "Reporting by"), longest first, then the
+# words joining people ("y" -> "and") and a person to a place ("en Gao" -> "in Gao").
+_CREDITS: dict[str, tuple[tuple[str, str], ...]] = {
+    "es": (
+        (
+            r"(?:reportes?|reporteo|reportaje|informaci[óo]n)\s+adicional(?:es)?\s+(?:de|por)",
+            "additional reporting by",
+        ),
+        (
+            r"(?:reportes?|reporteo|reportaje|informaci[óo]n)\s+(?:de|por)"
+            r"|(?:reportado|informado)\s+por",
+            "reporting by",
+        ),
+        (r"redacci[óo]n\s+(?:de|por)|(?:redactad|escrit|compilad)[oa]\s+por", "writing by"),
+        (r"editad[oa](?:\s+en\s+espa[ñn]ol)?\s+por|edici[óo]n\s+(?:de|por)", "editing by"),
+        (r"traducid[oa]\s+por|traducci[óo]n\s+(?:de|por)", "translation by"),
+    ),
+    "pt": (
+        (r"reportagem\s+adicional\s+(?:de|por)", "additional reporting by"),
+        (r"reportagem\s+(?:de|por)|reportad[oa]\s+por|apura[çc][ãa]o\s+de", "reporting by"),
+        (r"reda[çc][ãa]o\s+(?:de|por)|texto\s+(?:de|por)|escrit[oa]\s+por", "writing by"),
+        (r"edi[çc][ãa]o\s+(?:de|por)|editad[oa]\s+por", "editing by"),
+        (r"tradu[çc][ãa]o\s+(?:de|por)|traduzid[oa]\s+por", "translation by"),
+    ),
+}
+_JOINS: dict[str, tuple[tuple[str, str], ...]] = {
+    "es": ((r"y", "and"), (r"con", "with"), (r"en(?=\s+[^\W\d_])", "in")),
+    "pt": ((r"e", "and"), (r"com", "with"), (r"(?:em|no|na|nos|nas)(?=\s+[^\W\d_])", "in")),
+}
+# A byline's lead ("Por A", "Por: A") and the outlet past a comma ("A, da CNN").
+_BYLINE_LEAD_RE = re.compile(r"^por(?:\s*:)?\s+", re.IGNORECASE)
+_OF_OUTLET_RE = re.compile(r",\s*(?:de|del|da|do)\s+", re.IGNORECASE)
+
+
+# A role's marker is followed by a name, in capitals ("Reporte de la ONU muestra ..."
+# opens a sentence); a joining word stands between spaces.
+_MARKER_EDGES = (r"(?<![\w-])", r"\b(?=\s+(?-i:[A-ZÀ-ÖØ-Þ]))")
+_JOIN_EDGES = (r"(?<=\s)", r"(?=\s)")
+
+
+def _compiled(pairs: tuple[tuple[str, str], ...], joins: bool) -> list[tuple[re.Pattern[str], str]]:
+    edge = _JOIN_EDGES if joins else _MARKER_EDGES
+    return [(re.compile(f"{edge[0]}(?:{p}){edge[1]}", re.IGNORECASE), e) for p, e in pairs]
+
+
+_CREDITS_RES = {lang: _compiled(pairs, False) for lang, pairs in _CREDITS.items()}
+_JOINS_RES = {lang: _compiled(pairs, True) for lang, pairs in _JOINS.items()}
+LANGUAGES = frozenset(_CREDITS)
+
+
+def _in_english(pattern: re.Pattern[str], words: str, text: str) -> str:
+    """`text` with `words` for what `pattern` matches, capitalised as the match was."""
+
+    def english(match: re.Match[str]) -> str:
+        return words.capitalize() if match.group(0)[:1].isupper() else words
+
+    return pattern.sub(english, text)
+
+
+def _joined_in_english(text: str, language: str) -> str:
+    for pattern, words in _JOINS_RES[language]:
+        text = pattern.sub(words, text)
+    return text
+
+
+def credits_in_english(line: str, language: str | None) -> str:
+    """A credits line of a page in Spanish or Portuguese in the English form; any other
+    line as it is."""
+    if language not in LANGUAGES:
+        return line
+    english = line
+    for pattern, words in _CREDITS_RES[language]:
+        english = _in_english(pattern, words, english)
+    # A line naming no role is left as it is.
+    return line if english == line else _joined_in_english(english, language)
+
+
+def byline_in_english(text: str, language: str | None) -> str:
+    """A byline of a page in Spanish or Portuguese in the English form ("Por A y B" ->
+    "By A and B", "Por A, da CNN" -> "By A, of CNN"); any other byline as it is."""
+    if language not in LANGUAGES:
+        return text
+    text = _BYLINE_LEAD_RE.sub("By ", text)
+    text = _OF_OUTLET_RE.sub(", of ", text)
+    return _joined_in_english(text, language)
