@@ -728,3 +728,51 @@ def test_spanish_and_portuguese_credits_forms(
 )
 def test_a_sentence_opening_with_a_roles_words_is_no_credits_line(line: str, language: str) -> None:
     assert not is_credits_line(line, language=language)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Reporting and writing by Oumar Sidibe; Editing by Ruth Galloway",
+            [
+                ("Oumar Sidibe", "reporting"),
+                ("Oumar Sidibe", "writing"),
+                ("Ruth Galloway", "editing"),
+            ],
+        ),
+        (
+            "(Reporting by Awa Keita; Writing and editing by Paul Marchand and Tom Bell)",
+            [
+                ("Awa Keita", "reporting"),
+                ("Paul Marchand", "writing"),
+                ("Tom Bell", "writing"),
+                ("Paul Marchand", "editing"),
+                ("Tom Bell", "editing"),
+            ],
+        ),
+        (
+            "Reporting, writing and editing by Oumar Sidibe",
+            [
+                ("Oumar Sidibe", "reporting"),
+                ("Oumar Sidibe", "writing"),
+                ("Oumar Sidibe", "editing"),
+            ],
+        ),
+        (
+            "Reporting by Awa Keita; Reporting & writing by Oumar Sidibe",
+            [
+                ("Awa Keita", "reporting"),
+                ("Oumar Sidibe", "reporting"),
+                ("Oumar Sidibe", "writing"),
+            ],
+        ),
+    ],
+)
+def test_roles_joined_before_one_by_each_credit_their_people(
+    line: str, expected: list[tuple[str, str]]
+) -> None:
+    # Before: "Reporting and writing by A" was no credits line (its marker did not open
+    # it), and read as one gave A writing only.
+    assert is_credits_line(line)
+    assert _pairs(line) == expected

@@ -840,3 +840,20 @@ def test_a_page_in_spanish_or_portuguese_reads_its_byline_and_credits(
         source="reuters",
     ).article
     assert english is not None and english["credits"] == []
+
+
+def test_a_credits_line_of_roles_sharing_one_by_credits_each() -> None:
+    """ "Reporting and writing by A": before, no credits line, and the page no credits."""
+    name = "reuters_2021/gao_convoy_report_2024"
+    page = (_PAGES / f"{name}.html").read_text(encoding="utf-8")
+    expected = json.loads((_PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    line = "Reporting and writing by Awa Keita; Editing by Ruth Galloway"
+    page = page.replace(_CONVOY_CREDITS, line)
+    item = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters").article
+    assert item is not None
+    assert item["credits"] == [
+        {"name": "Awa Keita", "role": "reporting"},
+        {"name": "Awa Keita", "role": "writing"},
+        {"name": "Ruth Galloway", "role": "editing"},
+    ]
+    assert item["paragraphs"] == expected["paragraphs"]

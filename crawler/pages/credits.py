@@ -25,8 +25,13 @@ _MARKERS: tuple[tuple[str, str], ...] = (
     (r"editing", "editing"),
     (r"edited", "editing"),
 )
+_ONE_MARKER = "(?:" + "|".join(pattern for pattern, _ in _MARKERS) + ")"
+# What joins roles sharing one "by" ("Reporting and writing by A", "Reporting, writing
+# and editing by A", "Reporting & writing by A").
+_ROLES_JOIN = r"(?:\s*,\s*|\s*,?\s+and\s+|\s*&\s*)"
+_ROLES_JOIN_RE = re.compile(_ROLES_JOIN, re.IGNORECASE)
 _MARKER_RE = re.compile(
-    r"(?<![\w-])(?:(?P<marker>" + "|".join(pattern for pattern, _ in _MARKERS) + r")\s+by\b"
+    rf"(?<![\w-])(?:(?P<marker>{_ONE_MARKER}(?:{_ROLES_JOIN}{_ONE_MARKER})*)\s+by\b"
     # "with help from B", "with the help of B", "with additional help from B": people who
     # helped, no role of their own.
     r"|(?P<help>(?:with\s+)?(?:the\s+)?(?:(?:additional|extra|further)\s+)?help\s+(?:from|of))\b)\s*",
@@ -184,7 +189,7 @@ def _parts(line: str) -> list[tuple[str | None, list[str]]]:
     not keep) and its people."""
     # A marker opens a role: "Photo editing by" is another role ("editing by" inside it).
     # "with help from B" ends the people before it wherever it stands.
-    opens: list[tuple[int, int, str | None, bool]] = []  # start, end, role, is help
+    opens: list[tuple[int, int, tuple[str | None, ...], bool]] = []  # start, end, roles, help
     # Where a role of no marker above ends ("Photo Editing by"): its marker opens none.
     other_ends = {m.end() for m in _OTHER_ROLE_MARKER_RE.finditer(line)}
     for m in _MARKER_RE.finditer(line):
@@ -193,34 +198,35 @@ def _parts(line: str) -> list[tuple[str | None, list[str]]]:
             # ("Writing by B Editing by C"); "Photo editing by C" is another role.
             capitalised = m.group("marker")[0].isupper() and m.end() not in other_ends
             if capitalised or _opens_role(line, m.start()):
-                opens.append((m.start(), m.end(), _role_of(m.group("marker")), False))
+                opens.append((m.start(), m.end(), _roles_of(m.group("marker")), False))
             continue
         # "Fact-checking help from B", "with research help from B": the kind of help.
         kind = _HELP_KIND_RE.search(line, 0, m.start()) if _bare_help(m.group("help")) else None
         if kind:
-            opens.append((kind.start("words"), m.end(), _help_role(kind.group("words")), False))
+            opens.append((kind.start("words"), m.end(), (_help_role(kind.group("words")),), False))
         else:
-            opens.append((m.start(), m.end(), None, True))
+            opens.append((m.start(), m.end(), (None,), True))
     # "Graphics by C": a role of no marker above, whose people the spec does not keep.
     spec_ends = {end for _, end, _, _ in opens}
     for m in _OTHER_ROLE_MARKER_RE.finditer(line):
         if m.end() not in spec_ends:
-            opens.append((m.start(), m.end(), None, False))
+            opens.append((m.start(), m.end(), (None,), False))
     opens.sort()
     parts: list[tuple[str | None, list[str]]] = []
-    role: str | None = _HELP_ROLE
-    for index, (start, marker_end, marker_role, helps) in enumerate(opens):
+    roles: tuple[str | None, ...] = (_HELP_ROLE,)
+    for index, (start, marker_end, marker_roles, helps) in enumerate(opens):
         end = opens[index + 1][0] if index + 1 < len(opens) else len(line)
         if not helps:
-            role = marker_role
-        elif _opens_part(line, start) or role is None:
+            roles = marker_roles
+        elif _opens_part(line, start) or None in roles:
             # Help opening a part of its own, or past a role the spec does not keep.
-            role = _HELP_ROLE
+            roles = (_HELP_ROLE,)
         segment = line[marker_end:end]
         # "Writing by B and editing by C", "A; with additional reporting by B": the
         # connector before the next marker goes.
         segment = _CONNECTOR_TAIL_RE.sub("", segment)
-        parts.append((role, _names(segment)))
+        names = _names(segment)
+        parts += [(role, names) for role in roles]
     return parts
 
 
@@ -236,6 +242,11 @@ def _help_role(words: str) -> str:
         if re.fullmatch(pattern, lowered):
             return role
     return _HELP_ROLE
+
+
+def _roles_of(marker: str) -> tuple[str, ...]:
+    """The roles a marker names, in order ("Reporting and writing": two)."""
+    return tuple(_role_of(one) for one in _ROLES_JOIN_RE.split(marker))
 
 
 def _role_of(marker: str) -> str:
