@@ -307,3 +307,22 @@ def test_a_byline_in_spanish_or_portuguese_on_a_page_in_that_language(
     assert all(p["nameRaw"] == raw for p in parse_byline(raw, language=language))
     # Elsewhere "Por" is no lead: an English page's byline is read as English.
     assert parse_byline(raw, language="en") == parse_byline(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Ana Ruiz, Ph.D.", ["Ana Ruiz"]),
+        ("By Ana Ruiz, Jr., and Tom Hale, CNN", ["Ana Ruiz", "Tom Hale"]),
+        ("By Ana Ruiz, III, Tom Hale, Sr., CNN", ["Ana Ruiz", "Tom Hale"]),
+        ("By Ana Ruiz, M.D., CNN", ["Ana Ruiz"]),
+    ],
+)
+def test_a_name_suffix_past_a_comma_is_no_person(raw: str, names: list[str]) -> None:
+    """ "Jr.", "III", "Ph.D." past a comma belong to the name before; before, "Ph.D" (or
+    "Jr" where a person followed) was an author of its own."""
+    assert byline_names(raw) == names
+
+
+def test_a_name_suffix_in_a_contributor_line_is_no_person() -> None:
+    assert contributor_names("Ana Ruiz, Jr. contributed to this report.") == ["Ana Ruiz"]

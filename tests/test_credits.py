@@ -776,3 +776,12 @@ def test_roles_joined_before_one_by_each_credit_their_people(
     # it), and read as one gave A writing only.
     assert is_credits_line(line)
     assert _pairs(line) == expected
+
+
+def test_a_name_suffix_past_a_comma_is_credited_to_no_one() -> None:
+    line = "Reporting by Oumar Sidibe, Jr., and Awa Keita; Editing by Ruth Galloway, Ph.D."
+    assert _pairs(line) == [
+        ("Oumar Sidibe", "reporting"),
+        ("Awa Keita", "reporting"),
+        ("Ruth Galloway", "editing"),
+    ]

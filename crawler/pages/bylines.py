@@ -134,6 +134,8 @@ _EDGE_PUNCT = " .,:;-–—()[]\"'“”‘’*|·•"
 # "A (Gao)", "A (Gao, Mali)": where the person is, in brackets after the name, not part of
 # it; a line's edge may have taken the closing bracket.
 BRACKETED_RE = re.compile(r"\s*\([^()]*(?:\)|$)")
+# What follows a name past a comma as part of it ("A, Jr.", "A, Ph.D."): no person.
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "ph.d", "md", "m.d", "esq"})
 # Lower-case words between a name and its outlet ("Moussa Keita of CNN").
 _LINKING_WORDS = frozenset({"of", "for", "at", "from", "with"})
 
@@ -197,7 +199,7 @@ def _after_title(tokens: list[str], title: int) -> list[str]:
 def person_of(part: str) -> str | None:
     """The person's name in one byline part, or None when the part names nobody."""
     part = _strip_lead(normalize_space(part).strip(_EDGE_PUNCT))
-    if not part or _STAFF_RE.search(part):
+    if not part or _STAFF_RE.search(part) or part.lower() in _NAME_SUFFIXES:
         return None
     # A social-media handle ("Lena Kora @lkora"): not part of the name.
     tokens = [token for token in part.split() if not token.startswith("@")]
