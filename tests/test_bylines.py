@@ -326,3 +326,22 @@ def test_a_name_suffix_past_a_comma_is_no_person(raw: str, names: list[str]) -> 
 
 def test_a_name_suffix_in_a_contributor_line_is_no_person() -> None:
     assert contributor_names("Ana Ruiz, Jr. contributed to this report.") == ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Ana Ruiz, CNN Photographs by Tom Hale, for CNN", ["Ana Ruiz", "Tom Hale"]),
+        (
+            "By Ana Ruiz and Awa Keita, CNN Photos by Tom Hale",
+            ["Ana Ruiz", "Awa Keita", "Tom Hale"],
+        ),
+        ("Story by Ana Ruiz Photographs by Tom Hale", ["Ana Ruiz", "Tom Hale"]),
+        # A word of the kinds inside a name is no lead: no "by" after it.
+        ("By Ana Story and Tom Words, CNN", ["Ana Story", "Tom Words"]),
+    ],
+)
+def test_a_part_led_by_its_work_mid_line_with_no_separator(raw: str, names: list[str]) -> None:
+    """ "By A, CNN Photographs by B": the lead in capitals opens a part wherever it stands;
+    before, the part "CNN Photographs by B" named no one and B was lost."""
+    assert byline_names(raw) == names
