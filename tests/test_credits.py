@@ -785,3 +785,11 @@ def test_a_name_suffix_past_a_comma_is_credited_to_no_one() -> None:
         ("Awa Keita", "reporting"),
         ("Ruth Galloway", "editing"),
     ]
+
+
+def test_a_slash_between_roles_is_no_part_of_a_name() -> None:
+    # Before: a person "Oumar Sidibe /".
+    line = "Reporting by Oumar Sidibe in Gao/Bamako / Editing by Ruth Galloway"
+    assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")]
+    line = "Reporting by Oumar Sidibe / Editing by Ruth Galloway"
+    assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")]

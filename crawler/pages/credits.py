@@ -80,9 +80,10 @@ _NAME_SPLIT_RE = re.compile(
 _NAME_SPLIT_KEEP_RE = re.compile(f"({_NAME_SPLIT_RE.pattern})", _NAME_SPLIT_RE.flags)
 # The words that join a role to the one before it: "and", "with", "and with".
 _CONNECTOR_END_RE = re.compile(r"(?:^|[\s(])(?:and|with)$", re.IGNORECASE)
-# What ends a role's part before the next marker: separators, those words, and a bracket
-# opening the next part ("A (with help from B)", "A (with additional reporting by B)").
-_CONNECTOR_TAIL_RE = re.compile(r"(?:[;,\s(]+(?:and|with)\b)*[;,\s(]*$", re.IGNORECASE)
+# What ends a role's part before the next marker: separators (a slash too: "A / Editing
+# by B"), those words, and a bracket opening the next part ("A (with help from B)", "A
+# (with additional reporting by B)").
+_CONNECTOR_TAIL_RE = re.compile(r"(?:[;,\s(]+(?:and|with)\b)*[;,\s(/]*$", re.IGNORECASE)
 # A role of no marker above ("Graphics by", "Photo editing by"): no name holds " by ".
 _OTHER_ROLE_RE = re.compile(r"\bby\b", re.IGNORECASE)
 # The contacts old Reuters stories print after the credits: "((mail; phone; Messaging: ...))",
