@@ -877,3 +877,27 @@ def test_a_byline_of_a_page_in_spanish_or_portuguese_reads_por_as_by(
     ).article
     assert item is not None
     assert [author["name"] for author in item["authors"]] == ["Tembely Diarra"]
+
+
+@pytest.mark.parametrize("service", ["CNN", "CNN Sport", "CNN en Español", "CNN Business"])
+def test_a_2021_source_line_without_its_location_span_names_the_place(service: str) -> None:
+    """A source line whose place is no ``source__location`` span is read from the opening
+    as printed ("New Tominian CNN Sport — ..."): before, only "CNN" and "CNN Business"
+    were known there, and the dateline was lost."""
+    marker = '<span class="source__location" data-editable="stove">New Tominian</span>'
+    path = Path(__file__).parent / "data" / "pages" / "cnn_2021" / "empty_related_card_videos"
+    page = path.with_suffix(".html").read_text(encoding="utf-8")
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    outlet = 'data-editable="delay">CNN</span>'
+    for old, new in (
+        (marker, "<span>New Tominian</span>"),
+        (outlet, outlet.replace("CNN", service)),
+    ):
+        assert page.count(old) == 1
+        page = page.replace(old, new)
+    item = analyse(
+        expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn"
+    ).article
+    assert item is not None
+    assert item["paragraphs"][0].startswith(f"New Tominian {service} — ")
+    assert item["dateline"] == "New Tominian"

@@ -73,11 +73,11 @@ def class_xpath(*fragments: str) -> str:
 
 
 # The opening of a CNN story: "Bamako, Mali (CNN) --", "Hong Kong (CNN Business)",
-# "London (CNN Sport)", "Caracas (CNN en Español)", "Washington (CNN)", modern "Gao CNN —";
-# what stands before the outlet is the dateline.
+# "London (CNN Sport)", "Caracas (CNN en Español)", "Washington (CNN)", modern "Gao CNN —"
+# ("London CNN Sport —"); what stands before the outlet is the dateline.
 _DATELINE_RE = re.compile(
     r"^(?P<place>[^()]{0,60}?)\s*(?:\(CNN(?:\s?Money|\s+(?:en\s+)?[A-Z][\w'’!]*)?\)"
-    r"|(?:CNN|CNN Business)\s*[—–-])"
+    r"|CNN(?:\s+(?:en\s+)?[A-Z][\w'’!]*)?\s*[—–-])"
 )
 
 
