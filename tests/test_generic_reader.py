@@ -2201,3 +2201,23 @@ def test_a_source_line_naming_a_cnn_desk(opening: str, first: str, dateline: str
     assert item is not None
     assert item["paragraphs"][0] == first
     assert item["dateline"] == dateline
+
+
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        ("MADRID, 14 feb (Reuters) - ", "MADRID"),
+        ("BAMAKO, 14 février (Reuters) - ", "BAMAKO"),
+        ("SAO PAULO, 14 fev. (Reuters) - ", "SAO PAULO"),
+        ("GAO, Mali, 7 March (Reuters) - ", "GAO, Mali"),
+        ("14 feb (Reuters) - ", None),
+    ],
+)
+def test_a_wire_opening_with_the_day_first_names_its_place(opening: str, place: str | None) -> None:
+    """Reuters' Spanish, French and Portuguese services write the day first ("MADRID, 14 feb
+    (Reuters) -"): the templates read the place; the generic reader gave no dateline."""
+    body = f"<p>{opening}A rice mill opened on Tuesday.</p><p>It husks forty tonnes a day.</p>"
+    item = analyse(REUTERS_URL, HTML, page("", body=body), source="reuters").article
+    assert item is not None
+    assert item["dateline"] == place
+    assert item["paragraphs"][0].startswith(opening)

@@ -17,7 +17,9 @@ from .text import normalize_space, reads_as_proper_name
 # (CNN) --", modern "Gao CNN —"; what stands before the outlet is the dateline.
 DATELINE_RE = re.compile(
     r"^(?P<place>[^()]{0,60}?)"
-    r"(?:,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
+    r"(?:,\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+    # The day first, the month in the service's language ("MADRID, 14 feb", "14 février").
+    r"|\d{1,2}\s+[^\W\d]{3,}\.?))?"
     r"\s*(?:\((?:CNN(?:\s?Money|\s+(?:en\s+)?[A-Z][\w'’!]*)?"  # CNN and its services
     r"|Reuters(?: Breakingviews| Health| Life!)?|Thomson Reuters Foundation|IFR|AP|AFP)\)"
     r"\s*[-–—]*|(?<!\S)CNN(?:\s+(?:en\s+)?[A-Z][\w'’!]*)?\s*[—–-])"  # "Gao CNN Sport —"
