@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from crawler.pages import analyse
+from crawler.pages.lines import dateline_of as generic_dateline_of
 from crawler.pages.templates.reuters_common import (
     clean_caption,
     clean_topic,
@@ -857,3 +858,19 @@ def test_a_credits_line_of_roles_sharing_one_by_credits_each() -> None:
         {"name": "Ruth Galloway", "role": "editing"},
     ]
     assert item["paragraphs"] == expected["paragraphs"]
+
+
+@pytest.mark.parametrize(
+    ("opening", "dateline"),
+    [
+        ("GAO, March 7, 2024 (Reuters) - A mill opened.", "GAO"),
+        ("GAO, Mali, Jan 18, 2013 (Reuters) - A mill opened.", "GAO, Mali"),
+        ("MADRID, 14 feb 2024 (Reuters) - Un texto circula.", "MADRID"),
+    ],
+)
+def test_a_dateline_with_the_year_is_the_place_without_the_date(
+    opening: str, dateline: str
+) -> None:
+    """Before: "GAO, March 7, 2024" (the year kept the date in the place)."""
+    assert dateline_of(opening) == dateline
+    assert generic_dateline_of(opening) == dateline

@@ -19,7 +19,7 @@ DATELINE_RE = re.compile(
     r"^(?P<place>[^()]{0,60}?)"
     r"(?:,\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
     # The day first, the month in the service's language ("MADRID, 14 feb", "14 février").
-    r"|\d{1,2}\s+[^\W\d]{3,}\.?))?"
+    r"|\d{1,2}\s+[^\W\d]{3,}\.?)(?:,?\s+\d{4})?)?"  # the year after it, where printed
     r"\s*(?:\((?:CNN(?:\s?Money|\s+(?:en\s+)?[A-Z][\w'’!]*)?"  # CNN and its services
     r"|Reuters(?: Breakingviews| Health| Life!)?|Thomson Reuters Foundation|IFR|AP|AFP)\)"
     r"\s*[-–—]*|(?<!\S)CNN(?:\s+(?:en\s+)?[A-Z][\w'’!]*)?\s*[—–-])"  # "Gao CNN Sport —"

@@ -30,7 +30,7 @@ _DATELINE_RE = re.compile(
     # The Arabic service's comma ("،") as the others'.
     r"(?:[,\u060c]\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
     # The day first, the month in the service's language ("14 feb", "14 février").
-    r"|\d{1,2}\s+[^\W\d]{3,}\.?))?"
+    r"|\d{1,2}\s+[^\W\d]{3,}\.?)(?:,?\s+\d{4})?)?"  # the year after it, where printed
     r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters (?:Breakingviews|Health|Life!)|IFR"
     r"|\u0631\u0648\u064a\u062a\u0631\u0632)\)"  # Reuters in Arabic
     r"\s*[-–—]"
