@@ -345,3 +345,21 @@ def test_a_part_led_by_its_work_mid_line_with_no_separator(raw: str, names: list
     """ "By A, CNN Photographs by B": the lead in capitals opens a part wherever it stands;
     before, the part "CNN Photographs by B" named no one and B was lost."""
     assert byline_names(raw) == names
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This story has been updated with additional information. CNN's Ana Ruiz contributed"
+        " to this report.",
+        "The mill reopened on Friday! Ana Ruiz contributed to this report.",
+    ],
+)
+def test_a_sentence_before_the_contributors_names_no_one(line: str) -> None:
+    """Before: a contributor "This story has been updated", and Ana Ruiz lost."""
+    assert contributor_names(line) == ["Ana Ruiz"]
+
+
+def test_initials_and_titles_before_the_contributors_stay_in_their_names() -> None:
+    line = "Mrs. Ana Ruiz and T. J. Hale contributed to this report."
+    assert contributor_names(line) == ["Mrs. Ana Ruiz", "T. J. Hale"]

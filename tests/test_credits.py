@@ -793,3 +793,9 @@ def test_a_slash_between_roles_is_no_part_of_a_name() -> None:
     assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")]
     line = "Reporting by Oumar Sidibe / Editing by Ruth Galloway"
     assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")]
+
+
+def test_a_sentence_before_the_contributors_is_credited_to_no_one() -> None:
+    # Before: a contributor "This story has been updated with new details. Ana Ruiz".
+    line = "This story has been updated with new details. Ana Ruiz contributed to this report."
+    assert _pairs(line) == [("Ana Ruiz", "contributor")]

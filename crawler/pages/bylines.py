@@ -366,6 +366,20 @@ _HELPERS_RE = re.compile(
 )
 
 
+# A sentence's end before a name: a word in lower case or of five letters or more (no
+# title's or initial's: "Mrs.", "T. J."), its stop, a closing quote or bracket, a space.
+_SENTENCE_END_RE = re.compile(r"(?:\b[a-z][\w'’-]*|\b[^\W\d_]{5,})[.!?][\"”’)]*\s+")
+
+
+def last_sentence(text: str) -> str:
+    """The last sentence of `text`: the contributors of "The story was updated. A and B
+    contributed ..." are named past the sentence before them."""
+    end = 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        end = match.end()
+    return text[end:]
+
+
 def contributor_names(line: str | None) -> list[str]:
     """People of a "CNN's A and B contributed to this report." line, and those it says
     helped (", with help from C"); ``[]`` for other lines."""
@@ -373,7 +387,7 @@ def contributor_names(line: str | None) -> list[str]:
     match = _CONTRIBUTED_RE.match(text)
     if not match:
         return []
-    pieces = _SEPARATED_RE.split(BRACKETED_RE.sub("", match.group("names")))
+    pieces = _SEPARATED_RE.split(BRACKETED_RE.sub("", last_sentence(match.group("names"))))
     helpers = _HELPERS_RE.search(match.group("rest"))
     if helpers:
         pieces += ["", *_SEPARATED_RE.split(BRACKETED_RE.sub("", helpers.group("names")))]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .bylines import BRACKETED_RE, person_of
+from .bylines import BRACKETED_RE, last_sentence, person_of
 from .text import normalize_space
 from .wording import credits_in_english
 
@@ -173,7 +173,7 @@ def _contributed(line: str) -> tuple[list[str], str] | None:
         match = _CONTRIBUTED_RE.match(line, at)
         if not match:
             return None
-        names += _names(match.group("names"))
+        names += _names(last_sentence(match.group("names")))
         if _EDGE_TO_END_RE.match(line, match.end()):
             return names, ""
         gap = _GAP_RE.match(line, match.end())
