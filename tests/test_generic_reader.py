@@ -2221,3 +2221,27 @@ def test_a_wire_opening_with_the_day_first_names_its_place(opening: str, place: 
     assert item is not None
     assert item["dateline"] == place
     assert item["paragraphs"][0].startswith(opening)
+
+
+@pytest.mark.parametrize(
+    ("language", "byline", "names"),
+    [
+        ("es", "<p>Por Ana Ruiz y Tom Hale, CNN</p>", ["Ana Ruiz", "Tom Hale"]),
+        ("pt", "<p>Por Ana Ruiz e Tom Hale</p>", ["Ana Ruiz", "Tom Hale"]),
+        ("es", "<div>Por Ana Ruiz y Tom Hale</div>", ["Ana Ruiz", "Tom Hale"]),
+    ],
+)
+def test_a_plain_byline_in_spanish_or_portuguese(
+    language: str, byline: str, names: list[str]
+) -> None:
+    """A byline printed as a plain paragraph or block ("Por A y B") on a page in that
+    language: before, no author, and the byline was the story's first paragraph."""
+    body = (
+        f"{byline}<p>Un molino de arroz abrió en Segou el martes, dijeron sus dueños.</p>"
+        "<p>Puede descascarar cuarenta toneladas al día, dijeron.</p>"
+    )
+    raw = page("", body=body).replace(b"<html>", f"<html lang='{language}'>".encode(), 1)
+    item = analyse(URL, HTML, raw, source="cnn").article
+    assert item is not None
+    assert [author["name"] for author in item["authors"]] == names
+    assert item["paragraphs"][0].startswith("Un molino")

@@ -64,6 +64,7 @@ from .text import (
     without_drop_caps,
 )
 from .urls import outlet_of_host, resolve_link
+from .wording import byline_in_english
 
 # Meta tags naming the publication and update times, in the order they are trusted.
 PUBLISHED_METAS = (
@@ -597,7 +598,12 @@ class GenericArticlePage(ArticlePage):
             return True
         if is_stamp(text) or stamp_and_byline(text):
             return True
-        return is_byline_text(text) or is_widget_label(text)
+        return self._is_byline_text(text) or is_widget_label(text)
+
+    def _is_byline_text(self, text: str) -> bool:
+        """:func:`is_byline_text` of `text`, its words in English on a page in Spanish or
+        Portuguese ("Por A y B")."""
+        return is_byline_text(byline_in_english(text, self.in_language()))
 
     def body_texts(self) -> list[str]:
         """Text of the story's paragraphs and sub-headings, credits lines included."""
@@ -894,7 +900,7 @@ class GenericArticlePage(ArticlePage):
             if element is first:
                 break
             text = self.visible_text(element)
-            if is_byline_text(text):
+            if self._is_byline_text(text):
                 return text
         return self.byline_block()
 
@@ -914,7 +920,7 @@ class GenericArticlePage(ArticlePage):
                 break
             elif seen and element.tag == "div" and not element.xpath(_BLOCK_CHILD):
                 text = normalize_space(_HANDLE_RE.sub(" ", self.visible_text(element)))
-                if is_byline_block(text):
+                if is_byline_block(byline_in_english(text, self.in_language())):
                     return _BYLINE_BAR.split(text, maxsplit=1)[0]
         line = self.stamp_line()  # up to a bar, past which a blog counts its comments
         return _BYLINE_BAR.split(line[1], maxsplit=1)[0] if line else None
