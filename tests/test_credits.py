@@ -799,3 +799,33 @@ def test_a_sentence_before_the_contributors_is_credited_to_no_one() -> None:
     # Before: a contributor "This story has been updated with new details. Ana Ruiz".
     line = "This story has been updated with new details. Ana Ruiz contributed to this report."
     assert _pairs(line) == [("Ana Ruiz", "contributor")]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Reporting by Oumar Sidibe editing by Ruth Galloway",
+            [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")],
+        ),
+        (
+            "Reporting by Oumar Sidibe in Gao written by Paul Marchand",
+            [("Oumar Sidibe", "reporting"), ("Paul Marchand", "writing")],
+        ),
+        # A kind of work before the marker makes it another role, in capitals or not.
+        (
+            "Reporting by Oumar Sidibe Photo Editing by Lena Weiss; Editing by Ruth Galloway",
+            [("Oumar Sidibe", "reporting"), ("Ruth Galloway", "editing")],
+        ),
+        (
+            "Reporting by Oumar Sidibe video editing by Lena Weiss",
+            [("Oumar Sidibe", "reporting")],
+        ),
+    ],
+)
+def test_a_lower_case_role_mid_line_opens_its_role(
+    line: str, expected: list[tuple[str, str]]
+) -> None:
+    # Before: the part "Oumar Sidibe editing by Ruth Galloway" held "by" and was dropped;
+    # "Oumar Sidibe Photo" was credited reporting and Lena Weiss editing.
+    assert _pairs(line) == expected

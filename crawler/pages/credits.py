@@ -55,6 +55,13 @@ _OTHER_ROLE_MARKER_RE = re.compile(
     rf"|(?:(?<=,)|(?<=\band)|(?<=\bwith))\s*(?!(?:and|with)\s+by\b){_KIND})\s+by\b\s*",
     re.IGNORECASE,
 )
+# A kind of work printed just before a role's marker past a name, no separator between
+# ("A Photo editing by L", "A video editing by L"): another role, whose people the spec
+# does not keep.
+_KIND_BEFORE_RE = re.compile(
+    r"(?<!\S)(?P<kind>(?:photo|photos|picture|pictures|video|audio|copy|graphics?|data))\s+$",
+    re.IGNORECASE,
+)
 # "by" opening a person's part repeats the role before ("A in Gao and by B in Segou").
 _REPEATED_BY_RE = re.compile(r"^by\s+", re.IGNORECASE)
 # The role of a part "with help from B" opens (the whole line, or a part after ";", "("
@@ -195,10 +202,13 @@ def _parts(line: str) -> list[tuple[str | None, list[str]]]:
     other_ends = {m.end() for m in _OTHER_ROLE_MARKER_RE.finditer(line)}
     for m in _MARKER_RE.finditer(line):
         if m.group("marker"):
-            # Past a name with no separator, a capitalised marker opens the next role
-            # ("Writing by B Editing by C"); "Photo editing by C" is another role.
-            capitalised = m.group("marker")[0].isupper() and m.end() not in other_ends
-            if capitalised or _opens_role(line, m.start()):
+            # A marker opens its role wherever it stands ("Writing by B Editing by C", "A
+            # editing by C"), but where a kind of work before it makes it another role.
+            if _opens_role(line, m.start()):
+                opens.append((m.start(), m.end(), _roles_of(m.group("marker")), False))
+            elif kind := _KIND_BEFORE_RE.search(line, 0, m.start()):
+                opens.append((kind.start("kind"), m.end(), (None,), False))
+            elif m.end() not in other_ends:
                 opens.append((m.start(), m.end(), _roles_of(m.group("marker")), False))
             continue
         # "Fact-checking help from B", "with research help from B": the kind of help.
