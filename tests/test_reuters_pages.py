@@ -874,3 +874,17 @@ def test_a_dateline_with_the_year_is_the_place_without_the_date(
     """Before: "GAO, March 7, 2024" (the year kept the date in the place)."""
     assert dateline_of(opening) == dateline
     assert generic_dateline_of(opening) == dateline
+
+
+def test_a_stamp_printing_no_time_is_no_raw_date() -> None:
+    """The 2018-2020 header's stamp, its times filled in by script, prints only "Updated"
+    in a page's markup: a page stating its date nowhere else has none, and no raw one;
+    before, ``datePublishedRaw`` was "Updated"."""
+    name = "reuters_2018/bamako_runoff_vote_2020"
+    page = (_PAGES / f"{name}.html").read_text(encoding="utf-8")
+    expected = json.loads((_PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    page = page.replace('"datePublished"', '"dateStated"').replace("published_time", "x_time")
+    analysis = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters")
+    assert analysis.article is not None
+    assert analysis.article["datePublished"] is None
+    assert analysis.article["datePublishedRaw"] is None

@@ -325,7 +325,9 @@ class ReutersPage(ArticlePage):
         if meta:
             return meta
         element = self.stamp_element()
-        return (self.stamp_text(element) or None) if element is not None else None
+        stamp = self.stamp_text(element) if element is not None else ""
+        # A stamp whose times a script fills in prints no digit ("Updated "): no date.
+        return stamp if any(char.isdigit() for char in stamp) else None
 
     def date_published(self) -> str | None:
         return self.dated(self.date_published_raw())
