@@ -56,6 +56,15 @@ def _compiled(pairs: tuple[tuple[str, str], ...], joins: bool) -> list[tuple[re.
 
 
 _CREDITS_RES = {lang: _compiled(pairs, False) for lang, pairs in _CREDITS.items()}
+# Any role marker of the language, in one pattern: most lines of a page name none, and one
+# search tells them from the rest.
+_ANY_MARKER_RES = {
+    lang: re.compile(
+        _MARKER_EDGES[0] + "(?:" + "|".join(p for p, _ in pairs) + ")" + _MARKER_EDGES[1],
+        re.IGNORECASE,
+    )
+    for lang, pairs in _CREDITS.items()
+}
 _JOINS_RES = {lang: _compiled(pairs, True) for lang, pairs in _JOINS.items()}
 LANGUAGES = frozenset(_CREDITS)
 
@@ -78,7 +87,7 @@ def _joined_in_english(text: str, language: str) -> str:
 def credits_in_english(line: str, language: str | None) -> str:
     """A credits line of a page in Spanish or Portuguese in the English form; any other
     line as it is."""
-    if language not in LANGUAGES:
+    if language not in LANGUAGES or _ANY_MARKER_RES[language].search(line) is None:
         return line
     english = line
     for pattern, words in _CREDITS_RES[language]:
