@@ -84,10 +84,15 @@ def _joined_in_english(text: str, language: str) -> str:
     return text
 
 
+def names_a_role(line: str, language: str | None) -> bool:
+    """Whether `line` holds a role marker of `language`'s credits ("Reporte de A")."""
+    return language in LANGUAGES and _ANY_MARKER_RES[language].search(line) is not None
+
+
 def credits_in_english(line: str, language: str | None) -> str:
     """A credits line of a page in Spanish or Portuguese in the English form; any other
     line as it is."""
-    if language not in LANGUAGES or _ANY_MARKER_RES[language].search(line) is None:
+    if language is None or not names_a_role(line, language):
         return line
     english = line
     for pattern, words in _CREDITS_RES[language]:

@@ -21,7 +21,7 @@ from ..credits import LEADING_EDGE, is_credits_line, parse_credits
 from ..dates import parse_date
 from ..text import headline_text, normalize_space, short_text_of, text_of, without_drop_caps
 from ..urls import canonicalize_url
-from ..wording import LANGUAGES, credits_in_english
+from ..wording import credits_in_english, names_a_role
 
 # "GAO, Mali (Reuters) - ", "GAO, Feb 10 (Reuters) - ", "SEGOU/BAMAKO, Mali, Jan 18 (Reuters) -";
 # the outlet's services sign with their own names ("NEW YORK (Reuters Health) -").
@@ -108,7 +108,7 @@ def is_sign_off(text: str, *, normalized: bool = False, language: str | None = N
     `normalized` says `text` is already :func:`normalize_space`'s (as :func:`text_of`
     gives it), which spares normalising every paragraph again (most of this test's cost).
     """
-    if language in LANGUAGES and is_credits_line(text, language):
+    if names_a_role(text, language) and is_credits_line(text, language):
         return True
     if not text.startswith("(") and not _may_be_credits_line(text, normalized):
         return False
