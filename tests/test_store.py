@@ -257,6 +257,49 @@ def test_a_batch_makes_the_warc_records_it_names_durable_before_its_lines(
     assert synced.index(warc_file) < synced.index(month) and synced.count(warc_file) == 1
 
 
+def test_no_line_is_written_before_the_warc_record_it_names_is_durable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line handed to the kernel may reach the disk at any moment, before the batch is
+    fsynced: the WARC file holding its record must be fsynced before the line is written,
+    not at the end of the batch, or a power cut could keep the line and lose the record."""
+    warc = tmp_path / "warc" / "newsarchive-test-00000.warc.gz.open"
+    warc.parent.mkdir(parents=True)
+    warc.write_bytes(b"the record of story 1")
+    events: list[tuple[str, str]] = []
+    fsync, write = os.fsync, os.write
+
+    def name_of(fd: int) -> str:
+        return os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+
+    def noting_fsync(fd: int) -> None:
+        events.append(("fsync", name_of(fd)))
+        fsync(fd)
+
+    def noting_write(fd: int, data: Any) -> int:
+        events.append(("write", name_of(fd)))
+        return write(fd, data)
+
+    monkeypatch.setattr(os, "fsync", noting_fsync)
+    monkeypatch.setattr(os, "write", noting_write)
+    with ArticleStore(tmp_path, batch_size=10) as store:
+        store.add(make_item(1))
+        with open(warc, "ab") as more:  # the writer appends the next capture's record
+            more.write(b" and the record of story 2")
+        store.add(make_item(2))
+        store.add(make_item(3))  # its record (an earlier one) is on the disk already
+    month = "articles-2024-05.jsonl"
+    order = [event for event in events if event[1] in (warc.name, month)]
+    assert order == [
+        ("fsync", warc.name),
+        ("write", month),
+        ("fsync", warc.name),
+        ("write", month),
+        ("write", month),
+        ("fsync", month),
+    ], order
+
+
 # -- files ---------------------------------------------------------------------------------------
 def test_files_rotate_by_month_of_date_downloaded(tmp_path: Path) -> None:
     with ArticleStore(tmp_path) as store:

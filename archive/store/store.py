@@ -3,8 +3,9 @@
 Writing happens in batches. A batch takes the store's lock (waiting at most
 ``lock_timeout`` seconds, else :class:`StoreLockedError`), brings the index up to date with
 the files (quarantining a torn last line a crashed writer left), then writes each line in
-one ``write`` as soon as it is added. :meth:`ArticleStore.flush` ends the batch: files
-fsynced, index committed, lock released; it runs every ``batch_size`` lines and at close.
+one ``write`` as soon as it is added, once the WARC record it names is fsynced.
+:meth:`ArticleStore.flush` ends the batch: files fsynced, index committed, lock released;
+it runs every ``batch_size`` lines and at close.
 
 What a kill can lose: a killed process (even ``SIGKILL``) loses nothing it handed to
 :meth:`~ArticleStore.add`, since each line is already in the kernel; the next writer
@@ -35,6 +36,7 @@ from .files import (
     month_files,
     open_append,
     quarantine_tail,
+    sync_dir,
     whole_size,
 )
 from .index import StoreIndex, VersionIndex
@@ -111,7 +113,7 @@ class ArticleStore:
         self.stats = WriteStats()
         self._handles: dict[Path, int] = {}
         self._in_batch = 0
-        self._warcs: set[str] = set()  # the WARC files the batch's lines name
+        self._warcs = _WarcSync(self.data_dir / "warc")
 
     def __enter__(self) -> ArticleStore:
         return self
@@ -173,8 +175,8 @@ class ArticleStore:
         handle = self._handles.get(path)
         if handle is None:
             handle = self._handles[path] = open_append(path)
+        self._warcs.before_line(str((line.get("warc") or {}).get("filename") or ""))
         append_whole(handle, data)
-        self._warcs.add(str((line.get("warc") or {}).get("filename") or ""))
         self.index.remember(article_id, version, digest, hashes, captured)
         self.index.set_file_size(path.name, os.fstat(handle).st_size)
         self._in_batch += 1
@@ -200,7 +202,6 @@ class ArticleStore:
         if not self.lock.held:
             return
         try:
-            _sync_warcs(self.data_dir / "warc", self._warcs)
             for handle in self._handles.values():
                 os.fsync(handle)
             self.index.commit()
@@ -208,7 +209,6 @@ class ArticleStore:
             for handle in self._handles.values():
                 os.close(handle)
             self._handles.clear()
-            self._warcs.clear()
             self.index.rollback()  # only if the commit failed: the files stay the truth
             if self._in_batch:
                 self.stats.batches += 1
@@ -345,21 +345,34 @@ class ArticleStore:
         )
 
 
-def _sync_warcs(warc_dir: Path, names: Iterable[str]) -> None:
-    """Make the WARC records a batch's lines name durable before the lines are: the WARC
-    writer fsyncs a file only when it closes it, and a power cut must not leave a line
-    naming a record that never reached the disk. A file not in ``warc_dir`` (a replay of
-    WARC files elsewhere into this store) is not this store's to sync."""
-    for name in names:
+class _WarcSync:
+    """Make the WARC record a line names durable before the line is written: a line handed
+    to the kernel may reach the disk at any moment, and a power cut must not leave a line
+    naming a record that never did (the WARC writer fsyncs a file only when it closes it).
+    A file is fsynced when it grew since its last fsync here, its folder the first time."""
+
+    def __init__(self, warc_dir: Path):
+        self.warc_dir = warc_dir
+        self._synced: dict[str, tuple[int, int]] = {}  # name: (inode, size) fsynced
+
+    def before_line(self, name: str) -> None:
+        """fsync the WARC file `name` if it holds bytes not fsynced yet. A file not in the
+        folder (a replay of WARC files elsewhere into this store) is not this store's."""
         if not name or "/" in name:
-            continue
-        for path in (warc_dir / f"{name}.open", warc_dir / name):
+            return
+        for path in (self.warc_dir / f"{name}.open", self.warc_dir / name):
             try:
                 fd = os.open(path, os.O_RDONLY)
             except (FileNotFoundError, PermissionError, IsADirectoryError):
                 continue  # not a WARC file this process may sync: the lines go on
             try:
+                done = os.fstat(fd)
+                if self._synced.get(name) == (done.st_ino, done.st_size):
+                    return
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            break
+            if name not in self._synced:
+                sync_dir(self.warc_dir)  # the new file's name, as its bytes
+            self._synced[name] = (done.st_ino, done.st_size)
+            return
