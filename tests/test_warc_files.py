@@ -366,6 +366,35 @@ def test_verify_names_a_content_length_that_is_no_number_of_bytes(
     )
 
 
+@pytest.mark.parametrize("ending", [b"", b"\r\n", b"\n\n"], ids=["none", "one-crlf", "lf-lf"])
+@pytest.mark.parametrize("gzipped", [True, False], ids=["gz", "plain"])
+def test_verify_names_a_record_without_the_two_crlfs_that_end_it(
+    tmp_path: Path, ending: bytes, gzipped: bool
+) -> None:
+    """The WARC spec ends every record with two CRLFs; warcio reads a record without them
+    (the end of its gzip member, or of the file, is end enough), and verify said ok."""
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
+    good = _hand_record("response", block, http=True)
+    bad = good[: -len(b"\r\n\r\n")] + ending
+    if gzipped:
+        good, bad = gzip.compress(good, mtime=0), gzip.compress(bad, mtime=0)
+        data, where = good + bad + good, len(good)
+    else:
+        data, where = good + good + bad, 2 * len(good)  # plain: only the last can lack them
+    (tmp_path / "warc").mkdir()
+    path = tmp_path / "warc" / ("unended.warc.gz" if gzipped else "unended.warc")
+    path.write_bytes(data)
+    result = run_cli("verify", str(path))
+    assert result.returncode == 1, result.stdout
+    assert result.stderr == (
+        f"BAD {path}: 3 records, record at offset {where}: not ended by the two CRLFs the "
+        "WARC spec requires after a block\n"
+    )
+    indexed = run_cli("index", "--data", str(tmp_path))  # the readers read it as before
+    assert indexed.returncode == 0, indexed.stderr
+    assert len((tmp_path / "warc" / INDEX_NAME).read_text().splitlines()) == 3
+
+
 @pytest.mark.parametrize("into", [12, 150, -1], ids=["head-line", "head-lines", "block"])
 def test_an_uncompressed_warc_cut_short_is_named_by_verify_and_index(
     tmp_path: Path, into: int

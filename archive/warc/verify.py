@@ -25,6 +25,7 @@ from .bounded import MissingTargetURI, bounded
 from .records import warc_date_problem
 from .recovery import complete_length, plain_cut
 
+_RECORD_END = b"\r\n\r\n"  # after every block (WARC 1.1, section 4)
 REQUIRED = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length")
 _KNOWN_TYPES = {
     "warcinfo",
@@ -117,9 +118,36 @@ def _starts_gzip(path: str | os.PathLike[str]) -> bool:
 
 class _Iterator(ArchiveIterator):
     """warcio's iterator, its warning of a record not followed by blank lines (a block
-    longer than its Content-Length) counted in ``err_count`` instead of printed."""
+    longer than its Content-Length) counted in ``err_count`` instead of printed, and
+    noting whether the record read last ended with the two CRLFs the spec requires
+    (``ended``): warcio takes the end of a gzip member or of the file for them."""
 
     INC_RECORD = ""
+    ended: bool | None = None  # None: its end not read yet
+
+    def _consume_blanklines(self) -> Any:
+        reader = self.reader
+        read = reader.readline
+        lines: list[bytes] = []
+
+        def noting(*args: Any) -> bytes:
+            line: bytes = read(*args)
+            lines.append(line)
+            return line
+
+        reader.readline = noting
+        try:
+            found = super()._consume_blanklines()
+        finally:
+            del reader.readline  # the reader's own again
+        blank = b""
+        for line in lines:
+            if not line or line.strip():
+                break
+            blank += line
+        # A first line that is not blank is a block longer than its Content-Length: named so.
+        self.ended = blank.startswith(_RECORD_END) or bool(lines and lines[0].strip())
+        return found
 
 
 class _LastLine:
@@ -235,7 +263,12 @@ def _check_records(stream: IO[bytes], report: FileReport) -> None:
             # The block's bytes as they are (headers included), not as warcio re-writes
             # its headers: spaces around a value, a folded line.
             read = declared - left
+        iterator.ended = None
         where = f"record at offset {iterator.get_record_offset()}"
+        if iterator.ended is False:  # readers take it as it is: a problem of verify alone
+            report.problems.append(
+                f"{where}: not ended by the two CRLFs the WARC spec requires after a block"
+            )
         if header_ends["open"]:
             report.problems.append(f"{where}: its HTTP header block ends before a blank line")
         headers = record.rec_headers
