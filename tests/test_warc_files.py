@@ -366,6 +366,49 @@ def test_verify_names_a_content_length_that_is_no_number_of_bytes(
     )
 
 
+@pytest.mark.parametrize("length", ["abc", "-5", "1e3"])
+def test_index_names_a_record_whose_content_length_is_no_number_and_indexes_the_rest(
+    tmp_path: Path, length: str
+) -> None:
+    """Its own gzip member: the file was left out whole with warcio's "Unknown archive
+    format" and the first header line of the record's HTTP head, naming nothing wrong."""
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
+    good = gzip.compress(_hand_record("response", block, http=True), mtime=0)
+    bad = _hand_record("response", block, http=True).replace(
+        f"Content-Length: {len(block)}".encode(), f"Content-Length: {length}".encode()
+    )
+    bad = gzip.compress(bad, mtime=0)
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / "x.warc.gz").write_bytes(good + bad + good)
+    result = run_cli("index", "--data", str(tmp_path))
+    assert result.returncode == 1, result.stdout
+    assert result.stderr == (
+        f"newsarchive: not indexed: x.warc.gz: the record of http://www.cnn.com/a.html at "
+        f"offset {len(good)} left out: its Content-Length {length!r} is not a number of bytes\n"
+    )
+    lines = (tmp_path / "warc" / INDEX_NAME).read_text().splitlines()
+    offsets = sorted(json.loads(line.split(" ", 2)[2])["offset"] for line in lines)
+    assert offsets == ["0", str(len(good + bad))]
+
+
+def test_index_names_the_record_of_a_plain_warc_whose_content_length_is_no_number(
+    tmp_path: Path,
+) -> None:
+    """Uncompressed, nothing tells where its block ends and the next record begins: the
+    file is left out, named by that record, not by warcio's "Unknown archive format"."""
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
+    good = _hand_record("response", block, http=True)
+    bad = good.replace(f"Content-Length: {len(block)}".encode(), b"Content-Length: abc")
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / "x.warc").write_bytes(good + bad + good)
+    result = run_cli("index", "--data", str(tmp_path))
+    assert result.returncode == 1, result.stdout
+    assert result.stderr == (
+        f"newsarchive: not indexed: x.warc: the record at offset {len(good)}: its "
+        "Content-Length 'abc' is not a number of bytes (the file is not indexed past it)\n"
+    )
+
+
 @pytest.mark.parametrize("ending", [b"", b"\r\n", b"\n\n"], ids=["none", "one-crlf", "lf-lf"])
 @pytest.mark.parametrize("gzipped", [True, False], ids=["gz", "plain"])
 def test_verify_names_a_record_without_the_two_crlfs_that_end_it(

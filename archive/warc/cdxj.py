@@ -58,7 +58,9 @@ def _bounded_indexer() -> type:
     it) has no timestamp to be indexed under: it is left out and named in ``undated``,
     and the rest of its file is indexed. So is a record whose block is longer than its
     Content-Length says (every reader gets it cut short), by its offset in ``longer``,
-    instead of warcio's warning block on stderr.
+    instead of warcio's warning block on stderr; and a record, in its own gzip member,
+    whose Content-Length is no number of bytes (warcio read the rest of its block as the
+    next record, and the file failed as "Unknown archive format"): the next member is read.
     """
     from cdxj_indexer.main import CDXJIndexer
 
@@ -72,19 +74,46 @@ def _bounded_indexer() -> type:
             records = bounded(super()._create_record_iter(input_))
             records.INC_RECORD = ""  # its warning: the record's offset noted instead
             consume = records._consume_blanklines
+            loader = records.loader
+            parse = loader.parse_record_stream
+
+            def parse_record_stream(stream: Any, *args: Any, **kwargs: Any) -> Any:
+                # Called at a record's start (`offset`); warcio reads a Content-Length that
+                # is no number as 0 and the rest of the block as the next record's head.
+                record = parse(stream, *args, **kwargs)
+                length = record.rec_headers.get_header("Content-Length")
+                if record.format == "warc" and length and not length.strip().isdigit():
+                    if not records.reader.decompressor:  # no end of member to go on from
+                        raise UnmeasuredRecord(records.offset, length)
+                    record.unmeasured = length
+                return record
 
             def consume_blanklines() -> Any:
                 # Called once a record is read to its end, `offset` still its start.
+                if getattr(records.record, "unmeasured", None) is not None:
+                    while records.reader.read(1 << 16):  # its block: the rest of its member
+                        pass
+                    return None, 0
                 errors = records.err_count
                 found = consume()
                 if records.err_count > errors:
                     self.longer.add(records.offset)
                 return found
 
+            loader.parse_record_stream = parse_record_stream
             records._consume_blanklines = consume_blanklines
             return records
 
         def _write_line(self, out: Any, index: Any, record: Any, filename: str) -> None:
+            unmeasured = getattr(record, "unmeasured", None)
+            if unmeasured is not None:
+                url = record.rec_headers.get_header("WARC-Target-URI") or "no URL"
+                self.undated.append(
+                    f"{Path(filename).name}: the record of {url[:200]} at offset "
+                    f"{index.get('offset', '?')} left out: its Content-Length "
+                    f"{unmeasured[:40]!r} is not a number of bytes"
+                )
+                return
             date = record.rec_headers.get_header("WARC-Date") or ""
             try:
                 iso_date_to_timestamp(date)
@@ -99,6 +128,17 @@ def _bounded_indexer() -> type:
             super()._write_line(out, index, record, filename)
 
     return BoundedIndexer
+
+
+class UnmeasuredRecord(ValueError):
+    """A record of an uncompressed file whose Content-Length is no number of bytes: nothing
+    says where its block ends, so the records after it cannot be found."""
+
+    def __init__(self, offset: int, length: str):
+        super().__init__(
+            f"the record at offset {offset}: its Content-Length {length[:40]!r} is not a "
+            "number of bytes (the file is not indexed past it)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +360,8 @@ def _short(exc: BaseException) -> str:
     """An exception as one short printable line (a damaged record may quote its bytes)."""
     if isinstance(exc, MissingTargetURI):
         return exc.line()  # a line of our own, which names its record
+    if isinstance(exc, UnmeasuredRecord):
+        return str(exc)
     text = (str(exc).strip().splitlines() or [""])[0]
     text = "".join(c if c.isprintable() and ord(c) < 127 else "?" for c in text)[:100]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
