@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -191,3 +192,31 @@ def test_damaged_lines_of_an_index_read_again_are_dropped_and_named(tmp_path: Pa
     assert index.read_text().splitlines(keepends=True) == _index_of_alone(tmp_path, [first, second])
     assert len(skipped) == 1 and "1 damaged line dropped (the first, line 2" in skipped[0]
     assert update_index(tmp_path, skipped=skipped) == 0 and len(skipped) == 1
+
+
+def test_an_index_damaged_in_place_under_a_trusted_list_is_read_again(tmp_path: Path) -> None:
+    """Bytes of the index spoiled where they lie (a bad block, an edit that kept its size
+    and time): the list still vouched for it, and an update copied the damaged line into
+    the new index, for pywb to trip on, without a word."""
+    first = write_one_capture(tmp_path, 1)
+    update_index(tmp_path)
+    index = tmp_path / INDEX_NAME
+    before = index.stat()
+    sound = index.read_bytes()
+    with open(index, "r+b") as damaged:
+        damaged.write(b"#" * (len(sound) - 1))  # its one line, naming no record now
+    os.utime(index, ns=(before.st_atime_ns, before.st_mtime_ns))
+    second = write_one_capture(tmp_path, 2)
+    skipped: list[str] = []
+    assert update_index(tmp_path, skipped=skipped) == 2  # the first file's, indexed again
+    assert index.read_text().splitlines(keepends=True) == _index_of_alone(tmp_path, [first, second])
+    assert len(skipped) == 1 and skipped[0].startswith(
+        "index.cdxj: 1 damaged line dropped (the first, line 1: '####"
+    ), skipped
+    assert json.loads((tmp_path / NAMES_NAME).read_text())["files"] == sorted([first, second])
+    skipped.clear()
+    third = write_one_capture(tmp_path, 3)
+    assert update_index(tmp_path, skipped=skipped) == 1 and skipped == []
+    assert index.read_text().splitlines(keepends=True) == _index_of_alone(
+        tmp_path, [first, second, third]
+    )

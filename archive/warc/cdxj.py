@@ -14,7 +14,9 @@ share one folder update it in turn: none overwrites another's lines or adds them
 An update costs what it adds, not what the index holds: the old lines are copied in
 stretches between the places of the new ones (each found by a binary search), and which
 WARC files the index names is kept beside it (``.index.cdxj.files``), so a cron job years
-old does not parse every line of its index each run to learn that.
+old does not parse every line of its index each run to learn that. The list holds the
+index's crc32, checked over the bytes an update copies: an index damaged in place (its
+size and time kept) is read again line by line, its damaged lines dropped.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from warcio.statusandheaders import StatusAndHeadersParser
 from warcio.timeutils import iso_date_to_timestamp
@@ -451,17 +453,40 @@ def update_index(
         return 0
     with open(folder / LOCK_NAME, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed, or when the process dies
-        return _update(folder, rebuild=rebuild, skipped=skipped, written=known or {})
+        _clear_leftovers(folder)
+        listing = None if rebuild else _listed_names(folder)
+        if listing is not None:
+            said: list[str] = []
+            try:
+                added = _update(
+                    folder, rebuild=False, skipped=said, written=known or {}, listing=listing
+                )
+            except _ListBroken:
+                pass  # the index changed under its list: read it line by line below
+            else:
+                if skipped is not None:
+                    skipped.extend(said)
+                return added
+        return _update(folder, rebuild=rebuild, skipped=skipped, written=known or {}, listing=None)
+
+
+class _ListBroken(Exception):
+    """The index's bytes are not those its list was written with (damaged in place)."""
 
 
 def _update(
-    folder: Path, *, rebuild: bool, skipped: list[str] | None, written: Mapping[str, list[str]]
+    folder: Path,
+    *,
+    rebuild: bool,
+    skipped: list[str] | None,
+    written: Mapping[str, list[str]],
+    listing: tuple[set[str], int] | None,
 ) -> int:
-    """`update_index` under its lock."""
-    _clear_leftovers(folder)
+    """`update_index` under its lock, trusting `listing` (the index's files, its crc32)
+    when given: :class:`_ListBroken` if the index copied turns out not to be that one."""
     index = folder / INDEX_NAME
     # The files the index names: listed by the last update, else read from every line.
-    listed = None if rebuild else _listed_names(folder)
+    listed = None if listing is None else listing[0]
     damaged: list[tuple[int, str]] = []  # lines naming no record, dropped as it is read
     if rebuild:
         known: set[str] = set()
@@ -474,7 +499,7 @@ def _update(
     new = [p for p in warc_files(folder) if p.name not in known]
     if not new and not damaged and (index.exists() or not rebuild):
         if listed is None and index.exists():
-            _list_names(folder, os.stat(index), known)  # the next update reads no line
+            _list_names(folder, index, known)  # the next update reads no line
         return 0
     unread = [p for p in new if p.name not in written]
     added = index_lines(unread, skipped if skipped is not None else []) if unread else []
@@ -482,7 +507,7 @@ def _update(
         added = sorted(added + [line for p in new if p.name in written for line in written[p.name]])
     if not added and not damaged and not rebuild and index.exists():  # only files unindexed
         if listed is None:
-            _list_names(folder, os.stat(index), known)
+            _list_names(folder, index, known)
         return 0
     handle = None
     if damaged:
@@ -494,7 +519,10 @@ def _update(
         try:
             os.fchmod(fd, 0o666 & ~_umask())  # as the WARCs: readable by a pywb of another user
             with os.fdopen(fd, "wb") as out:
-                write_merged(handle, [line.encode("utf-8") for line in added], out)
+                summed = _Summed(out)
+                copied = write_merged(handle, [line.encode("utf-8") for line in added], summed)
+                if listing is not None and copied != listing[1]:
+                    raise _ListBroken
                 out.flush()
                 os.fsync(out.fileno())
                 written_index = os.fstat(out.fileno())
@@ -506,8 +534,24 @@ def _update(
     finally:
         if handle is not None:
             handle.close()
-    _list_names(folder, written_index, known | _filenames(added))
+    _list_names(folder, index, known | _filenames(added), (written_index, summed.crc))
     return len(added)
+
+
+class _Summed:
+    """A file written through, keeping the crc32 of the bytes written."""
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.crc = 0
+
+    def write(self, data: bytes) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        return self.out.write(data)
+
+    def writelines(self, lines: Iterable[bytes]) -> None:
+        for line in lines:
+            self.write(line)
 
 
 def _clear_leftovers(folder: Path) -> None:
@@ -518,27 +562,34 @@ def _clear_leftovers(folder: Path) -> None:
             leftover.unlink()
 
 
-def write_merged(old: BinaryIO | None, added: list[bytes], out: BinaryIO) -> None:
+def write_merged(old: BinaryIO | None, added: list[bytes], out: _Writer) -> int:
     """The sorted lines of `old` with the sorted `added` merged in, as ``heapq.merge(old,
-    added)`` orders them (an old line before an equal new one), to `out`.
+    added)`` orders them (an old line before an equal new one), to `out`; the crc32 of
+    `old`'s bytes, all of which are copied (0 without `old`).
 
-    The old lines between two places where new ones go are copied as bytes, unread: each
+    The old lines between two places where new ones go are copied as bytes, unparsed: each
     place is found by a binary search of the old file, so the cost is the copy and a few
     reads per new line, whatever the old index holds.
     """
     if old is None:
         out.writelines(added)
-        return
+        return 0
     size = old.seek(0, os.SEEK_END)
-    copied = 0
+    copied = crc = 0
     for line in added:
         at = _first_line_after(old, line, copied, size)
-        _copy(old, copied, at, out)
+        crc = _copy(old, copied, at, out, crc)
         if at == size and copied < size and not _ends_line(old, size):
             out.write(b"\n")  # an old last line without its end: not glued to a new one
         copied = at
         out.write(line)
-    _copy(old, copied, size, out)
+    return _copy(old, copied, size, out, crc)
+
+
+class _Writer(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+    def writelines(self, lines: Iterable[bytes], /) -> None: ...
 
 
 def _first_line_after(old: BinaryIO, line: bytes, low: int, size: int) -> int:
@@ -570,18 +621,21 @@ def _ends_line(old: BinaryIO, size: int) -> bool:
     return old.read(1) == b"\n"
 
 
-def _copy(old: BinaryIO, start: int, end: int, out: BinaryIO) -> None:
-    """Bytes `start` to `end` of `old`, as they are, to `out`."""
+def _copy(old: BinaryIO, start: int, end: int, out: _Writer, crc: int) -> int:
+    """Bytes `start` to `end` of `old`, as they are, to `out`; `crc` (the crc32 of the
+    bytes before `start`) carried on over them."""
     if start >= end:
-        return
+        return crc
     old.seek(start)
     left = end - start
     while left:
         chunk = old.read(min(left, _COPY_CHUNK))
         if not chunk:
-            return
+            return crc
+        crc = zlib.crc32(chunk, crc)
         out.write(chunk)
         left -= len(chunk)
+    return crc
 
 
 def _filenames(lines: Iterable[str]) -> set[str]:
@@ -589,10 +643,12 @@ def _filenames(lines: Iterable[str]) -> set[str]:
     return {json.loads(line.split(" ", 2)[2])["filename"] for line in lines}
 
 
-def _listed_names(folder: Path) -> set[str] | None:
-    """The WARC files ``index.cdxj`` names, as the last update listed them; None when that
-    list is missing, unreadable or of another index (one rewritten since by another tool,
-    or a kill between the index's rename and the list's): the index is then read."""
+def _listed_names(folder: Path) -> tuple[set[str], int] | None:
+    """The WARC files ``index.cdxj`` names, as the last update listed them, and the crc32 of
+    the index it listed them for; None when that list is missing, unreadable or of another
+    index (one rewritten since by another tool, or a kill between the index's rename and
+    the list's): the index is then read. An index changed in place, keeping its size and
+    time (a bad block), is found by its crc32 when an update copies it."""
     try:
         listed = json.loads((folder / NAMES_NAME).read_text("utf-8"))
         now = os.stat(folder / INDEX_NAME)
@@ -600,15 +656,28 @@ def _listed_names(folder: Path) -> set[str] | None:
         return None
     if not isinstance(listed, dict) or listed.get("index") != _identity(now):
         return None
-    files = listed.get("files")
+    files, crc = listed.get("files"), listed.get("crc32")
     if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
         return None
-    return set(files)
+    if not isinstance(crc, int):  # a list of an older version: the index is read once
+        return None
+    return set(files), crc
 
 
-def _list_names(folder: Path, index: os.stat_result, names: set[str]) -> None:
-    """Keep `names` beside the index they belong to (replaced whole, as the index is)."""
-    data = json.dumps({"index": _identity(index), "files": sorted(names)}, separators=(",", ":"))
+def _list_names(
+    folder: Path,
+    index: Path,
+    names: set[str],
+    written: tuple[os.stat_result, int] | None = None,
+) -> None:
+    """Keep `names` beside the index they belong to (replaced whole, as the index is), with
+    its identity and crc32 (`written`: those of the index just written; else read)."""
+    try:
+        stated, crc = written if written is not None else _summed(index)
+    except OSError:
+        return
+    listed = {"index": _identity(stated), "crc32": crc, "files": sorted(names)}
+    data = json.dumps(listed, separators=(",", ":"))
     fd, tmp = tempfile.mkstemp(prefix=f"{_TEMP_PREFIX}files-", dir=folder)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
@@ -620,6 +689,15 @@ def _list_names(folder: Path, index: os.stat_result, names: set[str]) -> None:
     except OSError:  # the list is a saving, never a failure: the next update reads the index
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def _summed(index: Path) -> tuple[os.stat_result, int]:
+    """The identity and crc32 of the index as it is."""
+    crc = 0
+    with open(index, "rb") as handle:
+        while chunk := handle.read(_COPY_CHUNK):
+            crc = zlib.crc32(chunk, crc)
+        return os.fstat(handle.fileno()), crc
 
 
 def _identity(index: os.stat_result) -> dict[str, int]:
