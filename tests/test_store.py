@@ -469,6 +469,24 @@ def test_latest_versions_in_a_stable_order(filled: Path) -> None:
     assert every == [("a1", 1), ("a2", 1), ("a3", 1), ("a1", 2), ("a2", 2), ("a4", 1), ("a1", 3)]
 
 
+def test_a_month_file_copied_under_a_workers_name_gives_each_line_once(filled: Path) -> None:
+    """The store of several workers, one of whose files is a copy of the single writer's
+    month file (a migration, a restore): --all-versions gave each of its lines twice."""
+    data = filled
+    articles = data / "articles"
+    shutil.copy(articles / "articles-2024-05.jsonl", articles / "articles-2024-05.w1.jsonl")
+    with ArticleStore(data, worker="w2") as store:  # a worker's own version, not a copy
+        later = "2024-06-07T10:00:00Z"
+        store.add(make_item(4, body="A fourth story, told again.", downloaded=later))
+    every = ids_versions(list(ArticleStore(data).iter_articles(all_versions=True)))
+    assert every == [
+        ("a1", 1), ("a2", 1), ("a3", 1), ("a1", 2), ("a2", 2), ("a4", 1), ("a1", 3), ("a4", 2),
+    ]  # fmt: skip
+    listed = run_cli("articles", "--data", str(data), "--all-versions", "--fields", "articleId")
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.splitlines()) == len(every)
+
+
 def test_source_since_until(filled: Path) -> None:
     store = ArticleStore(filled)
     assert ids_versions(list(store.iter_articles(source="reuters"))) == [("a2", 2)]

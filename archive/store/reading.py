@@ -210,6 +210,8 @@ def iter_articles(
     that version was captured at or after ``since`` (what is new since then).
     ``published_since`` (inclusive) and ``published_until`` (exclusive) then bound the
     version's ``datePublished``; a version without one is left out when either is given.
+    With ``all_versions``, a line two files of a month hold (one copied under a worker's
+    name) comes out once; memory then grows with the lines of one month.
     """
     start = iso_instant(since) if since else None
     stop = iso_instant(until) if until else None
@@ -235,7 +237,16 @@ def iter_articles(
 
     sizes = [path.stat().st_size for path in files]
     if all_versions:
-        for _position, line in snapshot_lines(articles_dir, files, sizes):
+        # A line found again in another file of its month (a month file copied under a
+        # worker's name) comes out once: the month's lines seen are kept, a month at a time.
+        month, seen = "", set[tuple[Any, ...]]()
+        for (number, _offset), line in snapshot_lines(articles_dir, files, sizes):
+            if files[number].name[:_MONTH_PREFIX] != month:
+                month, seen = files[number].name[:_MONTH_PREFIX], set()
+            key = _line_key(line)
+            if key in seen:
+                continue
+            seen.add(key)
             if wanted(line) and fresh(line):
                 yield project(line, names) if names is not None else line
         return
@@ -254,6 +265,20 @@ def iter_articles(
         chosen_line = parse(raw, path, position[1])
         if chosen_line is not None and fresh(chosen_line):
             yield project(chosen_line, names) if names is not None else chosen_line
+
+
+_MONTH_PREFIX = len("articles-YYYY-MM")  # what a month's files' names begin with
+
+
+def _line_key(line: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes a line the same line: its article's version, of the same WARC record."""
+    warc = line.get("warc")
+    place = (
+        (warc.get("recordId"), warc.get("filename"), warc.get("offset"))
+        if isinstance(warc, dict)
+        else ()
+    )
+    return (line["articleId"], line["version"], line.get("contentDigest"), *place)
 
 
 @dataclass(frozen=True)
