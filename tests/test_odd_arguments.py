@@ -63,13 +63,15 @@ def test_a_lock_taken_by_a_command_naming_a_file_that_is_not_utf8_is_released(
 
 
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS file names must be UTF-8")
-def test_replay_of_a_file_whose_name_is_not_utf8_stores_its_article(tmp_path: Path) -> None:
+def test_replay_into_a_store_whose_name_is_not_utf8_stores_its_article(tmp_path: Path) -> None:
+    """An argument that is not UTF-8 goes into the store lock's holder line (escaped). A WARC
+    file of such a name is refused (test_replay): a store line could not name it."""
     story = PAGES / "cnn_2013" / "gallery_two_authors_no_place.html"
     expected, _headers, body = load_fixture(story)
-    name = tmp_path / os.fsdecode(b"caf\xe9.warc.gz")
+    name = tmp_path / "one.warc.gz"
     with open(name, "wb") as out:
         write_foreign_response(WARCWriter(out, gzip=True), expected["url"], body)
-    data = tmp_path / "data"
+    data = tmp_path / os.fsdecode(b"caf\xe9-data")
     result = run_cli("replay", str(name), "--store", str(data), "--wait", "0")
     assert result.returncode == 0, result.stderr
     assert "not stored" not in result.stderr

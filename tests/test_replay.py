@@ -519,3 +519,24 @@ def test_an_archive_named_twice_in_two_spellings_is_read_once(
     spelled = [os.path.relpath(warc), str(warc.resolve()), str(tmp_path / "link")]
     assert main(["replay", *spelled, "--out", str(twice), *args]) == 0
     assert read_items(twice) == read_items(once)
+
+
+def test_replay_into_a_store_refuses_a_warc_whose_file_name_is_not_utf8(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """A store line names its WARC file in JSON, which holds text, not bytes: the name was
+    stored escaped, every reader took it as U+FFFD, and ``export wacz`` found no such file."""
+    warcs = tmp_path / "warcs"
+    warcs.mkdir()
+    original = sorted((site_archive / "warc").glob("*.warc.gz"))[0]
+    odd = os.path.join(os.fsencode(warcs), b"caf\xe9-" + os.fsencode(original.name))
+    with open(original, "rb") as source, open(odd, "wb") as copy:
+        copy.write(source.read())
+    result = run_cli("replay", str(warcs), "--store", str(tmp_path / "data"))
+    assert result.returncode == 2, result.stderr
+    shown = os.fsencode(odd).decode("utf-8", "backslashreplace")
+    assert result.stderr == (
+        f"newsarchive: {shown}: its file name is not UTF-8, which a store line cannot name "
+        "as it is; rename the file (convmv) and replay it\n"
+    )
+    assert not (tmp_path / "data" / "articles").exists()

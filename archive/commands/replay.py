@@ -135,6 +135,18 @@ def parse_sites(pairs: list[str]) -> dict[str, str]:
 MAX_JOBS_PER_CORE = 4
 
 
+def _names_as_text(name: str) -> bool:
+    """Whether a file name is text a store line can hold (JSON holds text): a name of bytes
+    that are not UTF-8 reads as escapes (surrogates), which every reader of the line takes
+    for U+FFFD, so that ``export wacz`` could not find the file it names. Refused rather
+    than stored in an escape of our own, which no other reader of the store would know."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
     from ..replay import default_jobs, replay
@@ -188,6 +200,14 @@ def run(options: argparse.Namespace) -> int:
     if options.store is not None:
         from ..datadir import DataDirError, check_parent
         from ..dataformat import FormatError, check
+
+        for source in found:
+            if not _names_as_text(source.name):
+                shown = os.fsencode(source.path).decode("utf-8", "backslashreplace")
+                raise UsageError(
+                    f"{shown}: its file name is not UTF-8, which a store line cannot name as "
+                    "it is; rename the file (convmv) and replay it"
+                )
 
         try:
             check_parent(options.store)
