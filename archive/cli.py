@@ -10,9 +10,9 @@ import sys
 from importlib import import_module
 
 from . import __version__
-from .datadir import DataDirError
+from .datadir import DataDirError, DataDirRefused
 from .diskspace import is_disk_full, reason
-from .exitcodes import CRASH, DISK_FULL, EPILOG, USAGE
+from .exitcodes import CANT_CREATE, CRASH, DISK_FULL, EPILOG, NO_INPUT, REFUSED, USAGE
 
 # Each module has ``register(subparsers)``, which adds its parser and sets ``run``.
 COMMANDS = (
@@ -30,12 +30,28 @@ COMMANDS = (
 )
 
 
-# What a data directory or output the system refuses to let us write gives: a usage error.
-REFUSED = (errno.EROFS, errno.EACCES, errno.EPERM)
+__all__ = ["REFUSED", "Refused", "UsageError", "main", "not_allowed"]
 
 
 class UsageError(Exception):
     """A problem with what the user asked for: one line on stderr, exit code 2."""
+
+
+class Refused(Exception):
+    """The system refuses us a path (a read-only disk, another user's folder): one line
+    naming it, exit 73 (EX_CANTCREAT), or 66 (EX_NOINPUT) for an input we may not read."""
+
+    def __init__(self, message: str, code: int = CANT_CREATE):
+        super().__init__(message)
+        self.code = code
+
+
+def not_allowed(message: str, exc: OSError, *, reading: bool = False) -> Exception:
+    """What to raise for `message` (``cannot write PATH: why``): :class:`Refused` when the
+    system refused the path (`reading`: an input), else a :class:`UsageError`."""
+    if exc.errno in REFUSED:
+        return Refused(message, NO_INPUT if reading else CANT_CREATE)
+    return UsageError(message)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -70,6 +86,12 @@ def main(args: list[str] | None = None) -> int:
         return USAGE
     try:
         return int(options.run(options) or 0)
+    except Refused as exc:
+        print(f"newsarchive: {exc}", file=sys.stderr)
+        return exc.code
+    except DataDirRefused as exc:
+        print(f"newsarchive: {exc}", file=sys.stderr)
+        return CANT_CREATE
     except (UsageError, DataDirError) as exc:
         print(f"newsarchive: {exc}", file=sys.stderr)
         return USAGE
@@ -80,10 +102,11 @@ def main(args: list[str] | None = None) -> int:
         return 0
     except OSError as exc:
         if exc.errno in REFUSED:  # a read-only disk, a folder of another user's
-            verb = "write" if exc.errno == errno.EROFS else "use"
+            reading = _unreadable(exc.filename)
+            verb = "read" if reading else "write" if exc.errno == errno.EROFS else "use"
             where = f" {exc.filename}" if exc.filename else ""
             print(f"newsarchive: cannot {verb}{where}: {exc.strerror}", file=sys.stderr)
-            return USAGE
+            return NO_INPUT if reading else CANT_CREATE
         if not is_disk_full(exc):
             print(f"newsarchive: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
             return CRASH
@@ -95,6 +118,14 @@ def main(args: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one line, never a traceback dump
         print(f"newsarchive: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return CRASH
+
+
+def _unreadable(filename: object) -> bool:
+    """Whether a path refused us is one there that we may not read (an input), rather than
+    one we may not create or write."""
+    if not isinstance(filename, (str, bytes, os.PathLike)):
+        return False
+    return os.path.exists(filename) and not os.access(filename, os.R_OK)
 
 
 def _drop_stdout() -> None:

@@ -7,6 +7,8 @@ import os
 import re
 from pathlib import Path
 
+from .exitcodes import REFUSED
+
 SUBDIRS = ("warc", "articles", "runs", "state")
 # The SQLite files of state/ (with their WAL and shared-memory files).
 _STATE_DB = re.compile(r"\.sqlite3?(-wal|-shm)?$")
@@ -14,6 +16,10 @@ _STATE_DB = re.compile(r"\.sqlite3?(-wal|-shm)?$")
 
 class DataDirError(Exception):
     """The data directory cannot be used; the message says why in one line."""
+
+
+class DataDirRefused(DataDirError):
+    """The system refuses us the data directory: a read-only disk, another user's folder."""
 
 
 def check_parent(data_dir: Path) -> None:
@@ -41,7 +47,8 @@ def prepare(data_dir: Path) -> Path:
             if _STATE_DB.search(entry.name):
                 check_state_file(Path(entry.path))
     except OSError as exc:
-        raise DataDirError(not_usable(data_dir, exc)) from exc
+        refused = DataDirRefused if exc.errno in REFUSED else DataDirError
+        raise refused(not_usable(data_dir, exc)) from exc
     return data_dir
 
 

@@ -19,12 +19,22 @@ from pathlib import Path
 from typing import Any
 
 from archive import __version__
-from archive.datadir import DataDirError, check_parent, not_usable, prepare
+from archive.datadir import DataDirError, DataDirRefused, check_parent, not_usable, prepare
 from archive.dataformat import FormatError
 from archive.dataformat import check as check_format
 from archive.dataformat import mark as mark_format
 from archive.diskspace import is_disk_full, reason
-from archive.exitcodes import CRASH, DISK_FULL, ERRORS, LOCKED, OK, SIGNALLED, USAGE
+from archive.exitcodes import (
+    CANT_CREATE,
+    CRASH,
+    DISK_FULL,
+    ERRORS,
+    LOCKED,
+    OK,
+    REFUSED,
+    SIGNALLED,
+    USAGE,
+)
 from archive.lock import LockedError, RunLock, hold
 from archive.runs import REPORT_VERSION, new_run_id, report_name, write_report
 from archive.state import StateRefusedError, StateUnavailableError, shown
@@ -199,7 +209,7 @@ def _run_crawl(options: CrawlOptions, early: list[int]) -> int:
             print(f"newsarchive: {disk_full_message(options.data_dir, exc)}", file=sys.stderr)
             return DISK_FULL
         print(f"newsarchive: {not_usable(options.data_dir, exc)}", file=sys.stderr)
-        return USAGE
+        return CANT_CREATE if exc.errno in REFUSED else USAGE
     try:
         if lock.stale is not None:
             state = "is gone" if not lock.stale.get("alive") else "no longer holds it"
@@ -216,7 +226,8 @@ def _run_crawl(options: CrawlOptions, early: list[int]) -> int:
                 print(f"newsarchive: {disk_full_message(options.data_dir, exc)}", file=sys.stderr)
                 return DISK_FULL
             print(f"newsarchive: {exc}", file=sys.stderr)
-            return USAGE
+            refused = isinstance(exc, DataDirRefused) or getattr(exc, "errno", None) in REFUSED
+            return CANT_CREATE if refused else USAGE
         if not options.state:
             return _crawl(options, run_id, started, early)
         with hold(log_path(options.data_dir, run_id, options.worker)):  # this worker runs

@@ -125,7 +125,7 @@ def base_url(host: str, port: int) -> str:
 
 
 def run(options: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..cli import UsageError, not_allowed
     from . import refuse_newer
 
     if not 0 <= options.port <= 65535:
@@ -152,9 +152,10 @@ def run(options: argparse.Namespace) -> int:
         if is_disk_full(exc):
             raise  # exit 74, as every command on a full disk
         where = f"{exc.filename}: " if exc.filename else ""
-        raise UsageError(
+        raise not_allowed(
             f"cannot write the explorer's state in {options.data / 'state'} ({where}"
-            f"{exc.strerror or exc}): browse keeps its read model and pywb's config there"
+            f"{exc.strerror or exc}): browse keeps its read model and pywb's config there",
+            exc,
         ) from None
     server = WSGIServer((options.host, options.port), app, log=None)
     try:

@@ -111,7 +111,7 @@ def export_wacz(options: argparse.Namespace, since: str | None, until: str | Non
         return 1
     except (ExportError, OSError) as exc:
         if isinstance(exc, OSError) and (exc.errno in REFUSED or is_disk_full(exc)):
-            raise  # the command line's one line: a usage error, or a full disk (74)
+            raise  # the command line's one line: refused (73), or a full disk (74)
         print(f"newsarchive: {exc}", file=sys.stderr)
         return 1
     print(f"newsarchive: wrote {options.out}: {done.captures} captures, {done.bytes} bytes")

@@ -33,7 +33,7 @@ def run(options: argparse.Namespace) -> int:
     from crawler.pages import analyse
     from crawler.pages.urls import url_error
 
-    from ..cli import UsageError
+    from ..cli import UsageError, not_allowed
 
     unreadable = url_error(options.url)
     if not unreadable:
@@ -45,7 +45,8 @@ def run(options: argparse.Namespace) -> int:
     try:
         body = options.file.read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {options.file}: {exc.strerror or exc}") from exc
+        message = f"cannot read {options.file}: {exc.strerror or exc}"
+        raise not_allowed(message, exc, reading=True) from None
     analysis = analyse(
         options.url, {"Content-Type": options.content_type}, body, source=options.source
     )

@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..cli import UsageError, not_allowed
     from ..dataformat import FormatError, check
     from ..diskspace import is_disk_full
     from ..warc.cdxj import INDEX_NAME, update_index
@@ -52,7 +52,9 @@ def run(options: argparse.Namespace) -> int:
     except OSError as exc:
         if is_disk_full(exc):
             raise  # exit 74, as every command on a full disk
-        raise UsageError(f"cannot write {folder / INDEX_NAME}: {exc.strerror or exc}") from None
+        raise not_allowed(
+            f"cannot write {folder / INDEX_NAME}: {exc.strerror or exc}", exc
+        ) from None
     for wacz in sorted(p for p in folder.iterdir() if p.name.lower().endswith(".wacz")):
         # The index lists the WARC files of warc/ (what pywb and browse replay from).
         skipped.append(f"{wacz.name}: a WACZ (replay and verify read it; unpack it for pywb)")

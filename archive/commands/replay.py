@@ -35,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
         epilog="exit codes: 0 done (damage reported but tolerated); 1 with --strict, captures "
         "lost (damage, items that break the contract, revisits without their original); 2 "
-        "usage error (or a store written by a newer newsarchive); 70 internal error; 74 the "
+        "usage error (or a store written by a newer newsarchive); 70 internal error; 73 the "
+        "system does not let us write the store or --out (a read-only disk); 74 the "
         "store's disk is full; 75 another process kept the store past --wait, or the Dask "
         "scheduler of --cluster could not be reached",
     )
@@ -148,7 +149,7 @@ def _names_as_text(name: str) -> bool:
 
 
 def run(options: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..cli import UsageError, not_allowed
     from ..replay import default_jobs, replay
     from ..replay.diff import StoreDiff
     from ..replay.spool import CaptureSpool
@@ -233,7 +234,7 @@ def run(options: argparse.Namespace) -> int:
         try:
             out = open(options.out, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
         except OSError as exc:
-            raise UsageError(f"cannot write {options.out}: {exc.strerror or exc}") from exc
+            raise not_allowed(f"cannot write {options.out}: {exc.strerror or exc}", exc) from None
     elif options.store is None:
         out = sys.stdout
 
@@ -247,8 +248,8 @@ def run(options: argparse.Namespace) -> int:
         except OSError as exc:
             if is_disk_full(exc):
                 return _store_failed(options.store, exc, out)
-            raise UsageError(
-                f"cannot write the store {options.store}: {exc.strerror or exc}"
+            raise not_allowed(
+                f"cannot write the store {options.store}: {exc.strerror or exc}", exc
             ) from None
         store = ArticleStore(options.store, lock_timeout=options.wait, sources=outlet_names())
     diff = StoreDiff(options.diff, out or sys.stdout) if options.diff is not None else None

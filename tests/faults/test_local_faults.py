@@ -68,12 +68,12 @@ def test_a_part_of_the_data_directory_in_the_way_is_named(tmp_path: Path, name: 
     assert str(data / name) in line, line
 
 
-def refused_before_any_fetch(tmp_path: Path, data: Path) -> str:
-    """Crawl into `data`; assert exit 2, one line, nothing requested; return the line."""
+def refused_before_any_fetch(tmp_path: Path, data: Path, code: int = exitcodes.USAGE) -> str:
+    """Crawl into `data`; assert exit `code`, one line, nothing requested; return the line."""
     with fault_server(tmp_path, {"main": {"/": hub([article_path("x")])}}) as server:
         result = crawl(data, server.url("main", "/"))
         assert server.requested() == []
-    assert result.returncode == exitcodes.USAGE, result.stderr
+    assert result.returncode == code, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     return lines[0]
@@ -124,7 +124,7 @@ def test_read_only_data_directory_refused_before_any_fetch(tmp_path: Path) -> No
         for name in ("warc", "articles", "runs", "state"):
             (data / name).mkdir(parents=True)
         remount(disk, "ro")
-        line = refused_before_any_fetch(tmp_path, data)
+        line = refused_before_any_fetch(tmp_path, data, exitcodes.CANT_CREATE)
         assert f"data directory {data} is not usable: Read-only file system" in line
         assert sorted(p.name for p in data.iterdir()) == ["articles", "runs", "state", "warc"]
 
@@ -136,6 +136,8 @@ def test_read_only_data_directory_refused_before_any_fetch(tmp_path: Path) -> No
         ["replay", "DATA/warc", "--store", "DATA"],
         ["export", "sqlite", "DISK/news.db", "--data", "DATA"],
         ["export", "wacz", "DISK/news.wacz", "--data", "DATA"],
+        ["index", "--data", "DATA"],
+        ["replay", "DATA/warc", "--out", "DISK/items.jsonl"],
     ],
     ids=lambda command: "-".join(command[:2]),
 )
@@ -143,7 +145,8 @@ def test_a_command_writing_to_a_read_only_disk_says_so_in_one_line(
     tmp_path: Path, command: list[str]
 ) -> None:
     """A store rebuilt, replayed into or exported onto a read-only mount (a snapshot, a
-    disk remounted read-only after errors) was an internal error (exit 70)."""
+    disk remounted read-only after errors) was an internal error (exit 70), then a usage
+    error (2), which it is not: 73 (EX_CANTCREAT), the line naming the path refused."""
     with mounted_tmpfs(tmp_path / "ro", "4m") as disk:
         data = disk / "data"
         routes = {"/": hub([article_path("x")]), article_path("x"): {"body": variant("x").decode()}}
@@ -153,9 +156,54 @@ def test_a_command_writing_to_a_read_only_disk_says_so_in_one_line(
         remount(disk, "ro")
         args = [a.replace("DATA", str(data)).replace("DISK", str(disk)) for a in command]
         result = run_cli(*args)
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == exitcodes.CANT_CREATE == 73, result.stderr
     assert result.stderr.count("\n") == 1 and "Read-only file system" in result.stderr
+    assert str(disk) in result.stderr, result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@contextmanager
+def unprivileged() -> Iterator[tuple[Path, list[str]]]:
+    """A folder of root's others may read, and the command prefix that runs as ``nobody``
+    (whom the system then refuses to write there): skipped unless root with setpriv."""
+    import shutil
+    import tempfile
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run a command as another user")
+    folder = Path(tempfile.mkdtemp(prefix="newsarchive-perm-"))
+    try:
+        folder.chmod(0o755)
+        yield folder, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_a_folder_the_user_may_not_write_is_73_and_a_file_it_may_not_read_66() -> None:
+    """Permission denied was a usage error (2), which cron cannot tell from a typo."""
+    import sys
+
+    with unprivileged() as (folder, as_nobody):
+        data = folder / "data"
+        (data / "warc").mkdir(parents=True)
+        page = folder / "page.html"
+        page.write_text("<html><body><p>a page</p></body></html>")
+        page.chmod(0o600)
+        run = [*as_nobody, sys.executable, "-m", "archive"]
+        env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
+        indexed = subprocess.run(
+            [*run, "index", "--data", str(data)],
+            capture_output=True, text=True, cwd=folder, env=env, timeout=120,
+        )  # fmt: skip
+        read = subprocess.run(
+            [*run, "extract", str(page), "--url", "https://www.cnn.com/a.html"],
+            capture_output=True, text=True, cwd=folder, env=env, timeout=120,
+        )  # fmt: skip
+    assert indexed.returncode == exitcodes.CANT_CREATE, indexed.stderr
+    assert indexed.stderr.count("\n") == 1 and "Permission denied" in indexed.stderr
+    assert str(data / "warc") in indexed.stderr, indexed.stderr
+    assert read.returncode == exitcodes.NO_INPUT == 66, read.stderr
+    assert read.stderr == f"newsarchive: cannot read {page}: Permission denied\n"
 
 
 @pytest.mark.parametrize("command", [["crawl", "cnn"], ["articles"], ["store", "stats"]])
