@@ -134,7 +134,7 @@ NEWSARCHIVE_GC_THRESHOLDS = [10_000, 10, 10]
 # worker of a shared crawl (crawler/scale.py sets scrapy-redis's scheduler and dupe filter).
 NEWSARCHIVE_STATE = ""
 NEWSARCHIVE_WORKER = ""  # HOST-PID, set per worker: names its WARC, store, log, report files
-NEWSARCHIVE_STATE_LEASE_SECONDS = 30.0  # a silent worker's requests go back after this long
+NEWSARCHIVE_STATE_LEASE_SECONDS = 30.0  # a silent worker's requests go back after this long, >= 1
 NEWSARCHIVE_STATE_POLL_SECONDS = 0.5  # an idle worker looks at the shared queue this often
 # `newsarchive replay --cluster`: a WARC file larger than this (bytes) is scanned
 # in parts of about this size, each on a worker, cut at record starts (--part-size; 0: whole

@@ -77,18 +77,27 @@ POSITIVE = frozenset(
 )
 
 
+# Settings with a floor of their own above 0. A worker's lease (in Redis, in milliseconds) is
+# renewed by its heartbeat every third of it: under a second it lapses between renewals (the
+# others take the worker for dead and fetch its pages again), and under a millisecond it is an
+# expiry Redis refuses, so the worker ran with no heartbeat at all.
+AT_LEAST = {"NEWSARCHIVE_STATE_LEASE_SECONDS": 1.0}
+
+
 # Seconds Scrapy reads with a fraction (``getfloat``) though their defaults are whole numbers.
 FRACTIONAL = frozenset({"DOWNLOAD_TIMEOUT", "DNS_TIMEOUT"})
 
 
 def _in_range(name: str, number: float) -> None:
     """Every number is finite; this project's numbers (counts, sizes, seconds) are not
-    negative, and those of :data:`POSITIVE` are above 0. Scrapy's own may be negative
-    (``DEPTH_PRIORITY = -1``)."""
+    negative, those of :data:`POSITIVE` are above 0, those of :data:`AT_LEAST` at least
+    their floor. Scrapy's own may be negative (``DEPTH_PRIORITY = -1``)."""
     if not math.isfinite(number):
         raise ValueError("not a finite number")
     if name in POSITIVE and number <= 0:
         raise ValueError("must be above 0")
+    if number < AT_LEAST.get(name, -math.inf):
+        raise ValueError(f"must be at least {AT_LEAST[name]:g}")
     if number < 0 and hasattr(project_settings, name):
         raise ValueError("must not be negative")
 

@@ -481,3 +481,25 @@ def test_a_redis_that_evicts_any_key_at_its_maxmemory_is_refused(tmp_path: Path)
         assert not data.exists()
     finally:
         redis.stop()
+
+
+@pytest.mark.parametrize("lease", ["0.0005", "0.5"])
+def test_a_lease_too_short_to_be_renewed_is_a_usage_error(
+    redis_server: RedisServer, tmp_path: Path, lease: str
+) -> None:
+    """A lease under a millisecond is an expiry Redis refuses (``px=0``): the worker ran
+    with no heartbeat at all, its requests taken for a dead worker's. One under a second
+    lapses between the heartbeat's renewals (every third of it). Refused as any setting
+    out of its range: one line naming it, exit 2, nothing written here or in Redis."""
+    client = redis_server.client()
+    client.flushall()
+    data = tmp_path / "data"
+    nowhere = f"http://127.0.0.1:{free_port()}/"
+    result = run_cli(
+        "crawl", "cnn", "--data", str(data), "--state", redis_server.address,
+        "--start-url", nowhere, "-s", f"NEWSARCHIVE_STATE_LEASE_SECONDS={lease}",
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("newsarchive: -s NEWSARCHIVE_STATE_LEASE_SECONDS: ")
+    assert not data.exists() and client.dbsize() == 0
