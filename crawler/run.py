@@ -108,6 +108,10 @@ class CrawlOptions:
     # redis://HOST:PORT/DB: this process is one worker of a crawl shared through Redis.
     state: str = ""
     worker: str = ""  # set by run_crawl for a worker: HOST-PID
+    # Set by run_crawl for a worker: the name of its report and log, its id, or WORKER~N for
+    # the Nth process of the run under that id (a container restarted: its hostname and PID
+    # come back alike), so it never writes over its predecessor's.
+    instance: str = ""
     resumed: bool = False  # set by run_crawl: the worker picked up a crawl nobody served
 
 
@@ -121,7 +125,7 @@ def build_settings(options: CrawlOptions, run_id: str) -> Any:
     settings.set("NEWSARCHIVE_DEPTH", options.depth, priority="cmdline")
     settings.set("NEWSARCHIVE_RECRAWL", options.recrawl, priority="cmdline")
     settings.set(
-        "LOG_FILE", str(log_path(options.data_dir, run_id, options.worker)), priority="cmdline"
+        "LOG_FILE", str(log_path(options.data_dir, run_id, options.instance)), priority="cmdline"
     )
     if options.state:
         from .scale import shared_settings
@@ -230,7 +234,8 @@ def _run_crawl(options: CrawlOptions, early: list[int]) -> int:
             return CANT_CREATE if refused else USAGE
         if not options.state:
             return _crawl(options, run_id, started, early)
-        with hold(log_path(options.data_dir, run_id, options.worker)):  # this worker runs
+        options.instance = instance_name(options.data_dir, run_id, options.worker)
+        with hold(log_path(options.data_dir, run_id, options.instance)):  # this worker runs
             return _crawl(options, run_id, started, early)
     finally:
         lock.release()
@@ -253,6 +258,18 @@ def join_shared_crawl(options: CrawlOptions, run_id: str) -> str:
     starts = {name: list(options.start_urls.get(name) or ()) for name in options.spiders}
     shared_id, options.resumed = join_crawl(state, run_id, starts, options.depth)
     return shared_id
+
+
+def instance_name(data_dir: Path, run_id: str, worker: str) -> str:
+    """The name of this worker's report and log in the run: `worker`, or ``WORKER~N`` when
+    N - 1 processes of the run had that id here already (restarted in a container after a
+    kill), so the run keeps every process's report."""
+    runs = data_dir / "runs"
+    name, number = worker, 1
+    while any((runs / f"{run_id}.{name}{suffix}").exists() for suffix in (".json", ".log")):
+        number += 1
+        name = f"{worker}~{number}"
+    return name
 
 
 def disk_full_message(data_dir: Path, exc: BaseException) -> str:
@@ -281,7 +298,7 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime, early: list[in
     if not options.quiet:
         print(
             f"newsarchive: run {run_id}: crawling {', '.join(options.spiders)} into "
-            f"{options.data_dir} (log {log_path(options.data_dir, run_id, options.worker)})"
+            f"{options.data_dir} (log {log_path(options.data_dir, run_id, options.instance)})"
             + (f" as worker {options.worker} of {shown(options.state)}" if options.state else ""),
             file=sys.stderr,
         )
@@ -315,7 +332,7 @@ def _end_of_run(
     stopped_by = process.stopped_by
     report = build_report(run_id, options, crawlers, started, time.monotonic() - clock)
     report["bytesWritten"]["store"] = store_bytes(options.data_dir) - store_before
-    report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
+    report["logFile"] = str(log_path(options.data_dir, run_id, options.instance))
     full = [m for m in failures.values() if m.startswith(DISK_FULL_FAILURE)]
     if full and report["exitCode"] != DISK_FULL:
         report["exitCode"] = DISK_FULL
@@ -363,7 +380,7 @@ def _crashed(
     it runs, which would have it killed; one line on stderr, the details in the log."""
     logging.getLogger(__name__).exception("internal error as the run ended")
     report = build_report(run_id, options, [], started, time.monotonic() - clock)
-    report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
+    report["logFile"] = str(log_path(options.data_dir, run_id, options.instance))
     message = f"internal error: {type(exc).__name__}: {exc}"
     report.update(exitCode=CRASH, completed=False, message=message, status="failed")
     path: Path | str = "not written"
@@ -401,7 +418,7 @@ def _stopped_before_crawling(
     """A SIGTERM or SIGINT came as the run started: nothing fetched; its report and summary
     line all the same, and the exit code of a run the signal stopped."""
     report = build_report(run_id, options, [], started, time.monotonic() - clock)
-    report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
+    report["logFile"] = str(log_path(options.data_dir, run_id, options.instance))
     report.update(
         exitCode=SIGNALLED + signum,
         completed=False,
@@ -419,7 +436,7 @@ def _write_running_report(options: CrawlOptions, run_id: str, started: datetime)
     ``newsarchive runs`` (as killed, once its lock is free). The final report replaces it."""
     report = build_report(run_id, options, [], started, 0.0)
     report.update(status="running", exitCode=None, endTime=None, completed=False)
-    report["logFile"] = str(log_path(options.data_dir, run_id, options.worker))
+    report["logFile"] = str(log_path(options.data_dir, run_id, options.instance))
     try:
         write_report(options.data_dir / "runs", report)
     except OSError as exc:
@@ -724,7 +741,7 @@ def build_report(
             "mementoDatetimeUnread": totals.get(VIA_DATETIME_UNREAD_STAT, 0),
         }
     if options.state:  # one worker of a shared crawl: its own report, RUN-ID.WORKER.json
-        report["worker"] = options.worker
+        report["worker"] = options.instance or options.worker
         report["resumed"] = report["resumed"] or options.resumed
     return report
 

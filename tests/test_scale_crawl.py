@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -503,3 +504,57 @@ def test_a_lease_too_short_to_be_renewed_is_a_usage_error(
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith("newsarchive: -s NEWSARCHIVE_STATE_LEASE_SECONDS: ")
     assert not data.exists() and client.dbsize() == 0
+
+
+def _worker_named(
+    site: dict[str, str], data: Path, state: str, worker: str
+) -> subprocess.Popen[str]:
+    """A worker of the crawl at `state` under the id `worker`, as a container gives one
+    (its hostname kept, its process PID 1 again after a restart)."""
+    starts = [site["url"] + path for path in START]
+    settings = {
+        "AUTOTHROTTLE_ENABLED": "False",
+        "DOWNLOAD_DELAY": "0",
+        "NEWSARCHIVE_STATE_LEASE_SECONDS": "30",
+        "NEWSARCHIVE_STATE_POLL_SECONDS": "0.2",
+    }
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from crawler.run import CrawlOptions, run_crawl\n"
+        "options = CrawlOptions(\n"
+        f"    ['cnn'], Path({str(data)!r}), start_urls={{'cnn': {starts!r}}},\n"
+        f"    settings={settings!r}, quiet=True, state={state!r}, worker={worker!r},\n"
+        ")\n"
+        "sys.exit(run_crawl(options))\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=cli_env(),
+    )  # fmt: skip
+
+
+def test_a_worker_restarted_under_a_killed_ones_id_keeps_its_report(
+    state: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """A worker killed and restarted under the same id (a container) joins the same run and
+    wrote its report under its predecessor's name, RUN-ID.WORKER.json: the killed worker's
+    report was gone, and the run showed one worker where two had run."""
+    with counting_site(*GATED) as site:
+        data = tmp_path / "shared"
+        killed = _worker_named(site, data, state, "pod-1")
+        wait_until(lambda: workers_joined(redis_server, 1), "the first worker to join")
+        wait_until(lambda: bool(list((data / "runs").glob("*.pod-1.json"))), "its report")
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait()
+        control(site, "open")
+        code, err = finish(_worker_named(site, data, state, "pod-1"))
+        assert code == 0, err
+    reports = [json.loads(p.read_text()) for p in sorted((data / "runs").glob("*.json"))]
+    assert len(reports) == 2 and len({r["runId"] for r in reports}) == 1
+    assert sorted(r["status"] for r in reports) == ["ok", "running"]  # running: the killed one
+    logs = {Path(r["logFile"]) for r in reports}
+    assert len(logs) == 2 and all(log.exists() for log in logs)
+    header, row = run_cli("runs", "--data", str(data)).stdout.splitlines()
+    assert "(2 workers, 1 killed)" in row
+    assert row[header.index("status") :].split()[0] == "ok"
