@@ -143,8 +143,9 @@ NEWSARCHIVE_REPLAY_PART_SIZE = 64 * 1024 * 1024
 # The same for `replay --jobs N`: smaller, as the first captures wait for the first part's
 # scan, and a local worker's part costs no network.
 NEWSARCHIVE_REPLAY_JOBS_PART_SIZE = 4 * 1024 * 1024
-# `replay --cluster tcp://...` waits this long (seconds, --cluster-wait) for the scheduler's
-# first worker, then gives up with exit 75: a scheduler without workers never runs a task.
+# `replay --cluster` waits this long (seconds, --cluster-wait) for the scheduler's first
+# worker (tcp://...), or for a new one once it lost every worker mid-replay, then gives up with
+# exit 75: a scheduler without workers holds the tasks and never runs one.
 NEWSARCHIVE_CLUSTER_WAIT = 60.0
 
 LOG_LEVEL = "INFO"

@@ -296,3 +296,58 @@ def test_a_scheduler_lost_mid_replay_is_a_cluster_error_not_a_crash(
         for process in (scheduler, worker):
             process.kill()
             process.wait()
+
+
+def test_a_replay_that_lost_its_last_worker_stops_after_the_cluster_wait(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The one Dask worker lost mid-replay (its machine down: no nanny restarts it): the
+    scheduler held the replay's tasks for a worker to come, and the replay waited for ever
+    without a word. It waits --cluster-wait seconds for one to join, then one line, exit
+    75, and nothing in the store."""
+    import subprocess
+    import sys
+
+    from distributed import Client
+
+    from .conftest import REPO
+    from .scale_harness import wait_until
+
+    address = f"tcp://127.0.0.1:{free_port()}"
+    module = [sys.executable, "-m"]
+    scheduler = subprocess.Popen(
+        [*module, "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+         "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [*module, "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard",
+         "--no-nanny"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env(), cwd=REPO,
+    )  # fmt: skip
+    store = tmp_path / "store"
+    replaying = None
+    try:
+        watcher = Client(address, timeout=60)
+        watcher.wait_for_workers(1, timeout=60)
+        # Stopped, the worker takes the replay's tasks and finishes none of them.
+        os.kill(worker.pid, signal.SIGSTOP)
+        replaying = subprocess.Popen(
+            [*module, "archive", "replay", str(site_archive / "warc"), "--store", str(store),
+             "--cluster", address, "--cluster-wait", "1"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(), cwd=REPO,
+        )  # fmt: skip
+        wait_until(lambda: any(watcher.processing().values()), "the worker to hold a task")
+        worker.kill()  # its machine down
+        worker.wait()
+        _out, err = replaying.communicate(timeout=120)
+        watcher.close(timeout=5)
+    finally:
+        for process in (scheduler, worker, replaying):
+            if process is not None:
+                process.kill()
+                process.wait()
+    assert replaying.returncode == 75, err
+    assert err.count("\n") == 1 and "no worker" in err, err
+    assert not list(store.glob("articles/*.jsonl"))

@@ -75,8 +75,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         default=defaults.NEWSARCHIVE_CLUSTER_WAIT,
         metavar="SECONDS",
-        help="with --cluster tcp://...: how long to wait for the scheduler's first worker "
-        f"before giving up with exit 75 (default {defaults.NEWSARCHIVE_CLUSTER_WAIT:g})",
+        help="with --cluster: how long to wait for the scheduler to have a worker, its first "
+        "(tcp://...) or a new one once every worker is lost mid-replay, before giving up "
+        f"with exit 75 (default {defaults.NEWSARCHIVE_CLUSTER_WAIT:g})",
     )
     parser.add_argument(
         "--part-size",
@@ -299,6 +300,7 @@ def run(options: argparse.Namespace) -> int:
             cluster=client,
             part_size=options.part_size,
             on_outcome=diff.gone if diff is not None else None,
+            cluster_wait=options.cluster_wait,
         )
         if spool is not None:
             _store_in_capture_order(spool, store, out, decisions)

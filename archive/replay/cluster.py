@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
@@ -34,6 +35,8 @@ from .plan import Task
 
 BATCH = 64  # captures per task: enough to make a task's overhead small
 RETRIES = 3  # a batch whose worker died is run again, up to this many times
+WAIT = 60.0  # seconds without a worker before giving up (NEWSARCHIVE_CLUSTER_WAIT's default)
+POLL = 0.5  # how often a result not yet back is looked for, and the workers counted
 
 
 class ClusterError(RuntimeError):
@@ -86,7 +89,7 @@ class _ConnectionLost(logging.Filter):
         return "reconnect to scheduler" not in record.getMessage()
 
 
-def connect(spec: str, timeout: float = 10.0, wait: float = 60.0) -> Any:
+def connect(spec: str, timeout: float = 10.0, wait: float = WAIT) -> Any:
     """A Dask client for `spec` (a local cluster of processes is closed with the client);
     a running scheduler must have a worker within `wait` seconds."""
     try:
@@ -159,13 +162,33 @@ def close(client: Any) -> None:
         cluster.close()
 
 
-def result_of(future: Any) -> Any:
+def result_of(future: Any, wait: float = WAIT) -> Any:
     """A task's result; ClusterError once the scheduler is lost (killed, its machine down):
-    the client cancels every task then, or its fetch of a result finds the line closed."""
+    the client cancels every task then, or its fetch of a result finds the line closed; and
+    once the scheduler has had no worker for `wait` seconds (every one lost mid-replay, none
+    restarted): it holds the tasks for a worker to come, and the replay would wait for ever."""
     from distributed.comm.core import CommClosedError
 
+    without: float | None = None  # since when the scheduler has had no worker
     try:
-        return future.result()
+        while True:
+            try:
+                return future.result(timeout=POLL)
+            except (TimeoutError, asyncio.TimeoutError):  # one class from Python 3.11 on
+                pass
+            try:
+                have = bool(future.client.scheduler_info().get("workers"))
+            except OSError as exc:  # the scheduler is gone (CommClosedError is one)
+                raise CommClosedError(str(exc)) from None
+            if have:
+                without = None
+            elif without is None:
+                without = time.monotonic()
+            if without is not None and time.monotonic() - without >= wait:
+                raise ClusterError(
+                    f"the Dask scheduler has had no worker for {wait:g}s mid-replay "
+                    "(every worker lost, none joined again)"
+                )
     except (CommClosedError, CancelledError) as exc:  # Dask's FutureCancelledError is one
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ClusterError(f"lost the Dask scheduler mid-replay ({first})") from None
@@ -185,10 +208,11 @@ def extract_batch(tasks: list[Task], sites: dict[str, str], check: bool = True) 
 
 
 def scanned(
-    client: Any, sources: list[Source], part_size: int
+    client: Any, sources: list[Source], part_size: int, wait: float = WAIT
 ) -> Iterator[tuple[Source, Iterator[Any]]]:
     """Each source with its records and damage in order, scanned on the cluster in parts
-    (a file larger than `part_size` bytes is cut at record starts); a few parts ahead.
+    (a file larger than `part_size` bytes is cut at record starts); a few parts ahead;
+    ClusterError after `wait` seconds without a worker (:func:`result_of`).
 
     Each source's records must be read to their end before the next source's."""
 
@@ -197,7 +221,7 @@ def scanned(
 
         def result() -> PartScan:
             try:
-                return cast(PartScan, result_of(future))
+                return cast(PartScan, result_of(future, wait))
             finally:
                 future.release()
 
@@ -207,9 +231,14 @@ def scanned(
 
 
 def outcomes(
-    client: Any, tasks: Iterable[Task], sites: dict[str, str], check: bool = True
+    client: Any,
+    tasks: Iterable[Task],
+    sites: dict[str, str],
+    check: bool = True,
+    wait: float = WAIT,
 ) -> Iterator[Outcome]:
-    """Outcomes of `tasks` in the order given, extracted in batches on the cluster."""
+    """Outcomes of `tasks` in the order given, extracted in batches on the cluster;
+    ClusterError after `wait` seconds without a worker (:func:`result_of`)."""
     limit = workers(client) * 4
     in_flight: deque[Any] = deque()
     batch: list[Task] = []
@@ -222,7 +251,7 @@ def outcomes(
 
     def take() -> Iterator[Outcome]:
         future = in_flight.popleft()
-        yield from result_of(future)
+        yield from result_of(future, wait)
         future.release()
 
     for task in tasks:

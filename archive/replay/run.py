@@ -210,6 +210,7 @@ def replay(
     cluster: Any = None,
     part_size: int = 0,
     on_outcome: Callable[[Outcome], None] | None = None,
+    cluster_wait: float | None = None,
 ) -> ReplayReport:
     """Replay `paths`, handing each article item to `sink` in capture order; with `check`
     off, items are not validated here (a store sink checks every line it writes).
@@ -220,6 +221,8 @@ def replay(
     processes, with `cluster` (a Dask client) on its workers; a file larger than
     `part_size` bytes (if not 0) is scanned in parts. The items and their order are the
     same. `on_outcome` hears of each capture that gave no item (``replay --diff``).
+    `cluster_wait`: seconds the cluster may have no worker (all lost) before the replay
+    gives up with :class:`~archive.replay.cluster.ClusterError`.
     """
     err = err if err is not None else sys.stderr
     sources = _sources(paths)
@@ -240,9 +243,10 @@ def replay(
     if cluster is not None:  # archive.replay.cluster: a Dask client
         from . import cluster as dask_cluster
 
-        scanned = dask_cluster.scanned(cluster, sources, part_size)
+        wait = dask_cluster.WAIT if cluster_wait is None else cluster_wait
+        scanned = dask_cluster.scanned(cluster, sources, part_size, wait)
         tasks = iter_tasks(sources, planner, report, on_problem, progress, scanned)
-        results = dask_cluster.outcomes(cluster, tasks, dict(sites or {}), check)
+        results = dask_cluster.outcomes(cluster, tasks, dict(sites or {}), check, wait)
     elif jobs > 1:  # the workers scan the files, in parts, and extract
         pool = worker_pool(jobs, dict(sites or {}), check)
         scanned = scanned_in_pool(pool, sources, part_size, jobs)
