@@ -29,6 +29,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from archive.state.redis import LOST, PREFIX, RedisState
+from archive.state.redis import alive_key as alive_key  # the coordinator's, and the store's
 
 from .fingerprint import CanonicalRequestFingerprinter
 from .keys import LEASE
@@ -48,10 +49,6 @@ def keys(spider: str) -> dict[str, str]:
         "leases": f"{base}:leases",  # + ":WORKER": lease id -> score and request
         "crawl": f"{PREFIX}:crawl",
     }
-
-
-def alive_key(worker: str) -> str:
-    return f"{PREFIX}:alive:{worker}"
 
 
 def shared_settings(address: str, worker: str) -> dict[str, Any]:

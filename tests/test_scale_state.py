@@ -212,3 +212,35 @@ def test_a_live_workers_line_in_flight_is_left_to_it_a_dead_ones_is_quarantined(
     assert {line["articleId"] for line in lines_of(tmp_path)} == {
         make_item(n)["articleId"] for n in (1, 2, 3)
     }
+
+
+def test_two_workers_storing_one_article_in_one_batch_window_never_write_one_version_twice(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """A stalled worker's lease lapsed and another fetched its pages again: both stored the
+    same article while their batches were open, each seeing only the versions committed,
+    and both wrote version 1 (a change of it, version 2 twice). A version is now reserved
+    in Redis in one step before its line is written, so no two workers write one."""
+    client = redis_server.client()
+    client.flushall()
+    stores = []
+    for name in ("vm-1", "vm-2"):
+        client.set(f"newsarchive:alive:{name}", "1")  # both workers' heartbeats
+        data = tmp_path / name  # a machine's own data directory
+        index = open_state(redis_server.address, data).version_index()  # its own connection
+        stores.append(ArticleStore(data, worker=name, index=index, lock_timeout=0))
+    first, second = stores
+    assert first.add(make_item(1)).status == "new"  # vm-1's batch stays open
+    assert second.add(make_item(1)).status == "unchanged"  # the same text: no new version
+    changed = second.add(make_item(1, body="A changed story.\n\nIts second paragraph."))
+    assert (changed.status, changed.version) == ("updated", 2)
+    again = first.add(make_item(1, body="A third text.\n\nIts second paragraph."))
+    assert (again.status, again.version) == ("updated", 3)
+    first.close()
+    second.close()
+    written = sorted(
+        (line["articleId"], line["version"])
+        for name in ("vm-1", "vm-2")
+        for line in lines_of(tmp_path / name)
+    )
+    assert written == [(make_item(1)["articleId"], version) for version in (1, 2, 3)]

@@ -2,9 +2,10 @@
 
 Keys live under ``newsarchive:``. The fetch history is one hash (canonical key -> record),
 the payload-digest index two (the first capture of each URL and digest, and each URL's
-latest), the store's version index two (each article's latest version, and how much of
-each worker's JSONL file it reflects). The frontier is not here: a shared crawl's frontier
-is scrapy-redis's request queue and the hop counts kept with it (:mod:`crawler.scale`).
+latest), the store's version index four (each article's latest version, its captures, the
+versions reserved by lines not yet committed, and how much of each worker's JSONL file it
+reflects). The frontier is not here: a shared crawl's frontier is scrapy-redis's request
+queue and the hop counts kept with it (:mod:`crawler.scale`).
 
 A lost connection raises :class:`StateUnavailableError` at once and tells the ``on_lost``
 listeners, so a worker stops cleanly instead of failing request by request.
@@ -33,16 +34,47 @@ LOST = (redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError, redis.Ou
 CONNECT_TIMEOUT = 5.0
 SOCKET_TIMEOUT = 30.0
 
-# Set each article's latest version only if it is newer than the one known.
+# Set each article's latest version only if it is newer than the one known; a reservation
+# (KEYS[2]) of a version now committed is done with.
 _REMEMBER = """
 for i = 1, #ARGV, 3 do
+  local version = tonumber(ARGV[i + 1])
   local known = redis.call('HGET', KEYS[1], ARGV[i])
-  if (not known) or (cjson.decode(known)[1] < tonumber(ARGV[i + 1])) then
+  if (not known) or (cjson.decode(known)[1] < version) then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+  end
+  local reserved = redis.call('HGET', KEYS[2], ARGV[i])
+  if reserved and cjson.decode(reserved)[1] <= version then
+    redis.call('HDEL', KEYS[2], ARGV[i])
   end
 end
 return 1
 """
+
+# Reserve version ARGV[3]'s line (ARGV[4]) of article ARGV[1] if the article's latest version,
+# committed (KEYS[1]) or reserved (KEYS[2]), is still ARGV[2] (0: none): one writer a version.
+_RESERVE = """
+local function version(raw)
+  if raw then return tonumber(cjson.decode(raw)[1]) end
+  return 0
+end
+local known = math.max(version(redis.call('HGET', KEYS[1], ARGV[1])),
+                       version(redis.call('HGET', KEYS[2], ARGV[1])))
+if known ~= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+return 1
+"""
+
+# Give back the reservation ARGV[2] of article ARGV[1] if it is still that one.
+_UNRESERVE = """
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 1
+"""
+
+
+def alive_key(worker: str) -> str:
+    """The key a worker of a shared crawl keeps while it runs (its heartbeat renews it)."""
+    return f"{PREFIX}:alive:{worker}"
 
 
 class RedisState:
@@ -267,7 +299,15 @@ class RedisDigests:
 
 
 class RedisVersionIndex:
-    """The store's index shared by every worker; a batch is sent to Redis at commit."""
+    """The store's index shared by every worker; a batch is sent to Redis at commit.
+
+    Each line's version is reserved in Redis, in one step, before the line is written
+    (:meth:`reserve`): two workers storing one article in one batch window (a stalled
+    worker's pages fetched again by another) never write one version twice, and the second
+    decides against the first's line. A reservation's text counts only while its worker
+    lives (a line reserved by one killed before its line was written may not exist); its
+    number always does. The commit of the version ends its reservation.
+    """
 
     shared = True
 
@@ -278,7 +318,12 @@ class RedisVersionIndex:
         self.latest_key = state.key("store", "latest")
         self.files_key = state.key("store", "files")
         self.captures_key = state.key("store", "captures")  # article -> [[captured, digest]]
+        # article -> [version, digest, hashes, captured, worker] of a line not yet committed
+        self.reserved_key = state.key("store", "reserved")
         self._remember = self.client.register_script(_REMEMBER)
+        self._reserve = self.client.register_script(_RESERVE)
+        self._unreserve = self.client.register_script(_UNRESERVE)
+        self._reservations: dict[str, str] = {}  # this writer's, until committed
         self._latest: dict[str, Latest] = {}
         self._sizes: dict[str, int] = {}
         self._captures: dict[str, list[list[str]]] = {}
@@ -296,7 +341,7 @@ class RedisVersionIndex:
         with self.state.guard():
             pipe = self.client.pipeline(transaction=True)
             if args:
-                self._remember(keys=[self.latest_key], args=args, client=pipe)
+                self._remember(keys=[self.latest_key, self.reserved_key], args=args, client=pipe)
             if self._sizes:
                 pipe.hset(self.files_key, mapping=dict(self._sizes.items()))
             if self._captures:
@@ -309,6 +354,7 @@ class RedisVersionIndex:
         self._latest.clear()
         self._sizes.clear()
         self._captures.clear()
+        self._reservations.clear()
 
     def close(self) -> None:
         self.rollback()
@@ -316,18 +362,65 @@ class RedisVersionIndex:
     def clear(self) -> None:
         self.rollback()
         with self.state.guard():
-            self.client.delete(self.latest_key, self.files_key, self.captures_key)
+            self.client.delete(
+                self.latest_key, self.files_key, self.captures_key, self.reserved_key
+            )
+
+    def _known(self, article_id: str) -> tuple[Latest | None, Any]:
+        """The article's latest version, of this batch or committed (by any writer), and the
+        reservation Redis holds for it (raw, or None)."""
+        with self.state.guard():
+            pipe = self.client.pipeline(transaction=False)
+            pipe.hget(self.latest_key, article_id)
+            pipe.hget(self.reserved_key, article_id)
+            raw, reserved = pipe.execute()
+        known = self._latest.get(article_id)
+        if raw is not None:
+            version, digest, hashes, *captured = json.loads(raw)
+            if known is None or version > known.version:
+                known = Latest(version, digest, hashes, captured[0] if captured else "")
+        return known, reserved
 
     def latest(self, article_id: str) -> Latest | None:
-        pending = self._latest.get(article_id)
-        if pending is not None:
-            return pending
+        """The latest version: this batch's, committed, or reserved by another writer."""
+        known, reserved = self._known(article_id)
+        if reserved is None:
+            return known
+        version, digest, hashes, captured, worker = json.loads(reserved)
+        if known is not None and known.version >= version:
+            return known
         with self.state.guard():
-            raw = self.client.hget(self.latest_key, article_id)
-        if raw is None:
-            return None
-        version, digest, hashes, *captured = json.loads(raw)
-        return Latest(version, digest, hashes, captured[0] if captured else "")
+            alive = bool(worker) and bool(self.client.exists(alive_key(worker)))
+        if alive:  # its line is written, or about to be: decide against it
+            return Latest(version, digest, hashes, captured)
+        # Its writer is gone: its line may never have been written. Numbered past it,
+        # decided against what is committed.
+        if known is None:
+            return Latest(version, "", {}, "")
+        return Latest(version, known.content_digest, known.hashes, known.captured)
+
+    def reserve(self, article_id: str, known: int, line: Latest, worker: str | None) -> bool:
+        """Reserve `line`'s version of the article for `worker` if the latest version known,
+        committed or reserved, is still `known` (0: none); False if another writer's came
+        first (decide again, against it)."""
+        value = json.dumps(
+            [line.version, line.content_digest, line.hashes, line.captured, worker or ""]
+        )
+        with self.state.guard():
+            taken = self._reserve(
+                keys=[self.latest_key, self.reserved_key],
+                args=[article_id, known, line.version, value],
+            )
+        if taken:
+            self._reservations[article_id] = value
+        return bool(taken)
+
+    def unreserve(self, article_id: str) -> None:
+        """Give back this writer's reservation of the article: its line was not written."""
+        value = self._reservations.pop(article_id, None)
+        if value is not None:
+            with self.state.guard():
+                self._unreserve(keys=[self.reserved_key], args=[article_id, value])
 
     def _all_captures(self, article_id: str) -> list[list[str]]:
         """[[captured, digest], ...] of an article's stored lines, the batch's included."""
@@ -353,7 +446,7 @@ class RedisVersionIndex:
         hashes: dict[str, Any],
         captured: str = "",
     ) -> None:
-        known = self.latest(article_id)
+        known, _reserved = self._known(article_id)  # a reservation may be this line's
         if known is None or version > known.version:
             self._latest[article_id] = Latest(version, digest, dict(hashes), captured)
         self._captures.setdefault(article_id, []).append([captured, digest])

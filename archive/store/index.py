@@ -50,6 +50,8 @@ class VersionIndex(Protocol):
         hashes: dict[str, Any],
         captured: str = "",
     ) -> None: ...
+    def reserve(self, article_id: str, known: int, line: Latest, worker: str | None) -> bool: ...
+    def unreserve(self, article_id: str) -> None: ...
     def file_sizes(self) -> dict[str, int]: ...
     def set_file_size(self, name: str, size: int) -> None: ...
     def count(self) -> int: ...
@@ -140,6 +142,13 @@ class StoreIndex:
             " VALUES (?, ?, ?)",
             (article_id, digest, captured),
         )
+
+    def reserve(self, article_id: str, known: int, line: Latest, worker: str | None) -> bool:
+        """A version is this writer's to take: it holds the store's lock."""
+        return True
+
+    def unreserve(self, article_id: str) -> None:
+        """Nothing reserved: the lock is the reservation."""
 
     def file_sizes(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT name, size FROM files").fetchall())

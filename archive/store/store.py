@@ -16,6 +16,7 @@ batch not yet flushed, and can leave a torn last line, which the next writer mov
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Collection, Iterable, Iterator
@@ -39,7 +40,7 @@ from .files import (
     sync_dir,
     whole_size,
 )
-from .index import StoreIndex, VersionIndex
+from .index import Latest, StoreIndex, VersionIndex
 from .lines import (
     captured_at,
     changed_fields,
@@ -148,6 +149,45 @@ class ArticleStore:
             )
         digest, hashes = digest_and_hashes(item)
         captured = captured_at(item)
+        while True:
+            decided = self._decide(item, article_id, digest, hashes, captured)
+            if isinstance(decided, StoreDecision):
+                return decided
+            known, version, changes, line, path, data = decided
+            claimed = Latest(version, digest, hashes, captured)
+            # A shared index: another worker may have taken this version since; then decide
+            # again against its line.
+            if self.index.reserve(article_id, known, claimed, self.worker):
+                break
+        try:
+            handle = self._handles.get(path)
+            if handle is None:
+                handle = self._handles[path] = open_append(path)
+            self._warcs.before_line(str((line.get("warc") or {}).get("filename") or ""))
+            append_whole(handle, data)
+        except BaseException:
+            with contextlib.suppress(OSError):  # the state lost too: the run stops anyway
+                self.index.unreserve(article_id)
+            raise
+        self.index.remember(article_id, version, digest, hashes, captured)
+        self.index.set_file_size(path.name, os.fstat(handle).st_size)
+        self._in_batch += 1
+        self.stats.lines += 1
+        self.stats.bytes += len(data)
+        status = "new" if version == 1 else "updated"
+        return StoreDecision(status, article_id, version, tuple(changes))
+
+    def _decide(
+        self,
+        item: dict[str, Any],
+        article_id: str,
+        digest: str,
+        hashes: dict[str, str],
+        captured: str,
+    ) -> StoreDecision | tuple[int, int, list[str], dict[str, Any], Path, bytes]:
+        """What the store does with `item`: its decision when nothing is written; else the
+        latest version known (0: none), the line's version, its changes, the line, its file
+        and its bytes."""
         known = self.index.latest(article_id)
         if known is not None and (
             known.content_digest == digest or self.index.has_capture(article_id, digest, captured)
@@ -171,19 +211,14 @@ class ArticleStore:
             path = self.articles_dir / file_name(month_of(line), self.worker)
         except ValueError as exc:
             raise InvalidLineError(f"{item.get('url')}: {exc}") from None
-        data = encode_line(line)
-        handle = self._handles.get(path)
-        if handle is None:
-            handle = self._handles[path] = open_append(path)
-        self._warcs.before_line(str((line.get("warc") or {}).get("filename") or ""))
-        append_whole(handle, data)
-        self.index.remember(article_id, version, digest, hashes, captured)
-        self.index.set_file_size(path.name, os.fstat(handle).st_size)
-        self._in_batch += 1
-        self.stats.lines += 1
-        self.stats.bytes += len(data)
-        status = "new" if version == 1 else "updated"
-        return StoreDecision(status, article_id, version, tuple(changes))
+        return (
+            0 if known is None else known.version,
+            version,
+            changes,
+            line,
+            path,
+            encode_line(line),
+        )
 
     def _begin_batch(self) -> None:
         if self.lock.held:
