@@ -37,7 +37,13 @@ from archive.exitcodes import (
 )
 from archive.lock import LockedError, RunLock, hold
 from archive.runs import REPORT_VERSION, new_run_id, report_name, write_report
-from archive.state import StateRefusedError, StateUnavailableError, shown
+from archive.state import (
+    StateRefusedError,
+    StateUnavailableError,
+    bind_deployment,
+    bound_deployment,
+    shown,
+)
 from archive.store.files import month_files
 from archive.wording import counted
 
@@ -112,6 +118,7 @@ class CrawlOptions:
     # the Nth process of the run under that id (a container restarted: its hostname and PID
     # come back alike), so it never writes over its predecessor's.
     instance: str = ""
+    deployment: str = ""  # set by run_crawl for a worker: the id its Redis database holds
     resumed: bool = False  # set by run_crawl: the worker picked up a crawl nobody served
 
 
@@ -234,6 +241,14 @@ def _run_crawl(options: CrawlOptions, early: list[int]) -> int:
             return CANT_CREATE if refused else USAGE
         if not options.state:
             return _crawl(options, run_id, started, early)
+        try:
+            bind_deployment(options.data_dir, options.deployment, options.state)
+        except OSError as exc:
+            if is_disk_full(exc):
+                print(f"newsarchive: {disk_full_message(options.data_dir, exc)}", file=sys.stderr)
+                return DISK_FULL
+            print(f"newsarchive: {not_usable(options.data_dir, exc)}", file=sys.stderr)
+            return USAGE
         options.instance = instance_name(options.data_dir, run_id, options.worker)
         with hold(log_path(options.data_dir, run_id, options.instance)):  # this worker runs
             return _crawl(options, run_id, started, early)
@@ -255,6 +270,9 @@ def join_shared_crawl(options: CrawlOptions, run_id: str) -> str:
     state = crawl_state(Settings(settings))
     assert isinstance(state, RedisState)
     state.ping()
+    # Before anything is written there: a data directory whose crawls were shared through
+    # another Redis database (another deployment's) is refused, not taken for a new machine.
+    options.deployment = state.deployment(str(options.data_dir), bound_deployment(options.data_dir))
     starts = {name: list(options.start_urls.get(name) or ()) for name in options.spiders}
     shared_id, options.resumed = join_crawl(state, run_id, starts, options.depth)
     return shared_id

@@ -558,3 +558,40 @@ def test_a_worker_restarted_under_a_killed_ones_id_keeps_its_report(
     header, row = run_cli("runs", "--data", str(data)).stdout.splitlines()
     assert "(2 workers, 1 killed)" in row
     assert row[header.index("status") :].split()[0] == "ok"
+
+
+def test_a_data_directory_of_another_deployment_is_refused(
+    state: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """Two deployments, each its data directory and Redis database; one cron line of the
+    second pointed at the first's database (a copied line). It was taken for one more
+    machine of the first's crawl: it shared its queue, seen set, fetch history and store
+    index, its pages 304s of the other's fetches, its versions numbered after articles its
+    store never held. A data directory is bound to the deployment of its first shared
+    crawl, as Kafka binds a broker's log directory to its cluster id: refused, exit 2."""
+    first_db, second_db = state, state.rsplit("/", 1)[0] + "/1"
+    client = redis_server.client()
+    with counting_site() as site:
+        first, second = tmp_path / "first", tmp_path / "second"
+        for data, address in ((first, first_db), (second, second_db)):
+            code, err = finish(start_worker(site, data, address))
+            assert code == 0, err
+        before = {key: client.type(key) for key in client.scan_iter()}
+        history = client.hgetall("newsarchive:fetches")
+        reports = sorted(p.name for p in (second / "runs").iterdir())
+        asked = control(site, "counts")
+        mistaken = subprocess.run(
+            crawl_args(site, second, "--state", first_db),
+            capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
+        )  # fmt: skip
+        asked_since = {p: n - asked.get(p, 0) for p, n in control(site, "counts").items()}
+        after = {key: client.type(key) for key in client.scan_iter()}
+        history_after = client.hgetall("newsarchive:fetches")
+        again = finish(start_worker(site, first, first_db))  # its own deployment: as before
+    assert mistaken.returncode == 2, mistaken.stderr
+    assert mistaken.stderr.count("\n") == 1 and "another deployment" in mistaken.stderr
+    assert str(second) in mistaken.stderr
+    assert after == before and history_after == history
+    assert sorted(p.name for p in (second / "runs").iterdir()) == reports
+    assert not any(asked_since.values()), asked_since  # the refused worker asked nothing
+    assert again[0] == 0, again[1]

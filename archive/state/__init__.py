@@ -9,6 +9,8 @@ dupe filter, see :mod:`crawler.scale`). Both give the same small interface.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +21,8 @@ from ..store.index import StoreIndex, VersionIndex
 from ..warc.dedup import DigestIndex, EarlierCapture
 
 ENV = "NEWSARCHIVE_STATE"  # the environment variable that names a shared state
+# In a data directory: the deployment whose shared state (one Redis database) its crawls use.
+DEPLOYMENT_FILE = "shared-state.json"
 
 
 class StateUnavailableError(OSError):
@@ -126,6 +130,31 @@ def check_address(address: str) -> str:
     if port == 0:  # redis-py takes 0 for none given: 6379, another Redis
         raise ValueError(f"--state {named!r} has a bad port")
     return address
+
+
+def bound_deployment(data_dir: str | Path) -> str:
+    """The deployment (the id its Redis database holds) whose shared crawls `data_dir` took
+    part in; "" for one never shared (or whose note is unreadable: bound anew)."""
+    try:
+        note = json.loads((Path(data_dir) / "state" / DEPLOYMENT_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return ""
+    deployment = note.get("deployment") if isinstance(note, dict) else None
+    return deployment if isinstance(deployment, str) else ""
+
+
+def bind_deployment(data_dir: str | Path, deployment: str, address: str) -> None:
+    """Note in `data_dir` the deployment its shared crawls use (and where, for people)."""
+    path = Path(data_dir) / "state" / DEPLOYMENT_FILE
+    if bound_deployment(data_dir) == deployment:
+        return
+    temp = path.with_suffix(".tmp")
+    with open(temp, "w", encoding="utf-8") as handle:
+        json.dump({"deployment": deployment, "state": shown(address)}, handle)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
 
 
 def open_state(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
@@ -153,6 +154,22 @@ class RedisState:
         if not int(config.get("maxmemory") or 0):
             return ""
         return text(config.get("maxmemory-policy"))
+
+    def deployment(self, data_dir: str, bound: str) -> str:
+        """The deployment this database holds the shared state of, made `bound` (or a new
+        id) if it holds none yet: a new database, or one restarted empty. StateRefusedError
+        when `data_dir`'s crawls (bound to `bound`) were shared through another one."""
+        key = self.key("deployment")
+        with self.guard():
+            self.client.setnx(key, bound or uuid.uuid4().hex)
+            theirs = text(self.client.get(key))
+        if bound and theirs != bound:
+            raise StateRefusedError(
+                f"--state {self.address} holds the shared state of another deployment than "
+                f"{data_dir}'s (deployment {theirs}; its crawls were shared in deployment "
+                f"{bound}): give the Redis database of its crawls, or another --data"
+            )
+        return theirs
 
     def fetch_history(self, context: str = "") -> RedisFetchHistory:
         return RedisFetchHistory(self, context)
