@@ -264,6 +264,20 @@ def original_of(memento_url: str) -> tuple[str, str] | None:
     return found.group(1), original
 
 
+def impossible_timestamp(memento_url: str) -> str:
+    """The timestamp of a memento URL of the Wayback shape whose digits name no moment (a
+    13th month, a 29 February of 2013): the archive's error, never a memento named by an
+    id; "" for any other URL."""
+    found = _MEMENTO.search(urlsplit(memento_url)._replace(scheme="", netloc="").geturl())
+    if found is None:
+        return ""
+    try:
+        parse_at(found.group(1))
+    except ValueError:
+        return found.group(1)
+    return ""
+
+
 class Archive:
     """What every kind answers: where to look a URL up, how to read the index, what to fetch."""
 

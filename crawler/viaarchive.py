@@ -50,6 +50,7 @@ from .archives import (
     TimeGateArchive,
     TimeMapArchive,
     crawls_near,
+    impossible_timestamp,
     make_archive,
     memento_datetime_unread,
     memento_links,
@@ -506,7 +507,10 @@ class ViaArchiveMiddleware:
                     # Every memento of the page: those of the window alone are kept.
                     original = self.archive.page_of(lookup)
                     listed = timemap_snapshots(response.body, response.url, original)
-                    snapshots = [s for s in listed if abs(s.moment - self.at) <= self.window]
+                    listed = [s for s in listed if abs(s.moment - self.at) <= self.window]
+                    snapshots = [s for s in listed if not impossible_timestamp(s.filename)]
+                    if listed and not snapshots:  # never remembered: the next run asks again
+                        raise ViaArchiveFailure("archive_down", no_moment(listed[0].filename))
                 else:
                     snapshots = self.archive.parse_lookup(response.body)
             except IndexUnreadable as exc:  # never remembered: the next run asks again
@@ -564,6 +568,8 @@ class ViaArchiveMiddleware:
             )
         if moment is None or not memento:
             return []
+        if impossible_timestamp(memento):  # never remembered: the next run asks again
+            raise ViaArchiveFailure("archive_down", no_moment(memento))
         # A memento URL of the Wayback shape names its original, however the TimeGate
         # named the memento: another page's is refused as archive_other_url.
         named = original_of(memento)
@@ -634,6 +640,12 @@ def excluded(response: Response) -> str:
     if response.status != 403 or "AccessControlException" not in error:
         return ""
     return error.rsplit(": ", 1)[-1].strip() or "access control"
+
+
+def no_moment(memento_url: str) -> str:
+    """The failure's words for a memento named with a timestamp that names no moment."""
+    stamp = impossible_timestamp(memento_url)
+    return f"the archive names a memento whose timestamp {stamp} names no moment: {memento_url}"
 
 
 def on_the_live_web(memento_url: str, original: str) -> bool:

@@ -754,3 +754,53 @@ def test_a_lookup_the_archive_did_not_answer_is_counted_as_asked(tmp_path: Path)
     assert found["errors"]["archive_down"]["count"] == 1
     assert found["archive"]["lookups"] == 1 and found["archive"]["captures"] == 0
     assert found["archive"]["requests"] == 2  # the lookup and its retry
+
+
+@pytest.mark.parametrize(
+    ("via", "extra"),
+    [
+        ("timegate:{base}/tg", {"timegate_location": "/coll/20131301100000/{url}"}),
+        (
+            "timemap:{base}/tm",
+            {
+                "timemap_body": '</coll/20131301100000/{url}>; rel="memento"; '
+                'datetime="Tue, 29 Jan 2013 10:00:00 GMT"\n'
+            },
+        ),
+    ],
+    ids=["timegate", "timemap"],
+)
+def test_a_memento_whose_timestamp_names_no_moment_is_the_archives_error(
+    archive: tuple[str, Path], tmp_path: Path, via: str, extra: dict[str, str]
+) -> None:
+    """A TimeGate or TimeMap naming a memento of the Wayback shape whose 14 digits name no
+    moment (a 13th month): its URL was taken for a memento named by an id, fetched in its
+    ``id_`` form and stored, dated by whatever the archive then said."""
+    base, config = archive
+    bad = {"url": TIMBUKTU, "ts": "20131301100000", "dated": "20130129100000"}
+    holds(config, bad, **{k: v.format(url=TIMBUKTU) for k, v in extra.items()})
+    result = crawl_via(tmp_path, via.format(base=base), "20130129", "--depth", "0")
+    refused(result, tmp_path, "archive_down")
+    assert [r for r in records(tmp_path) if r[0] == "response"] == []
+    log = (tmp_path / "runs").joinpath(report(tmp_path)["runId"] + ".log").read_text("utf-8")
+    assert "20131301100000 names no moment" in log
+
+
+def test_a_timemaps_memento_whose_timestamp_names_no_moment_gives_way_to_the_next(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The TimeMap's other mementos in the window still serve."""
+    base, config = archive
+    links = [
+        f'</coll/{stamp}/{TIMBUKTU}>; rel="memento"; datetime="{dated} Jan 2013 10:00:00 GMT"'
+        for stamp, dated in (("20131301100000", "Tue, 29"), ("20130125100000", "Fri, 25"))
+    ]
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20131301100000", "dated": "20130129100000", "word": "Bad"},
+        {"url": TIMBUKTU, "ts": "20130125100000", "word": "Good"},
+        timemap_body=",\n".join(links) + "\n",
+    )
+    result = crawl_via(tmp_path, f"timemap:{base}/tm", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert one_line(tmp_path)["headline"].startswith("Good: ")
