@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
 from archive.warc.read.timestamps import parse_at
 from archive.warc.records import is_empty_payload_digest
@@ -339,6 +339,31 @@ class WaybackArchive(Archive):
 
     def fetch(self, snap: Snapshot) -> tuple[str, dict[str, str]]:
         return f"{self.base}/{snap.timestamp}id_/{snap.url}", {}
+
+    @staticmethod
+    def narrowed(lookup: str, start: datetime, end: datetime) -> str:
+        """The CDX lookup `lookup` asking for the captures from `start` to `end` only."""
+        head, _, query = lookup.partition("?")
+        asked = dict(parse_qsl(query, keep_blank_values=True))
+        asked.update({"from": timestamp14(start), "to": timestamp14(end)})
+        return f"{head}?{urlencode(asked)}"
+
+
+def cut_before(snapshots: list[Snapshot], at: datetime, limit: int) -> bool:
+    """Whether a CDX answer is the window's first `limit` captures in time order, all before
+    `at`: a server that ignored ``sort=closest``, its limit leaving out the captures nearest
+    `at`. An answer sorted nearest first, or shorter than its limit, is the one asked for."""
+    if len(snapshots) < max(limit, 2) or max(s.moment for s in snapshots) >= at:
+        return False
+    distances = [abs(s.moment - at) for s in snapshots]
+    return distances != sorted(distances)
+
+
+def closest_first(snapshots: list[Snapshot], at: datetime) -> list[Snapshot]:
+    """`snapshots` once each, sorted as ``sort=closest`` sorts them: nearest `at` first, of
+    two as near the earlier, of one timestamp in the index's order."""
+    unique = list(dict.fromkeys(snapshots))
+    return sorted(unique, key=lambda s: (abs(s.moment - at), s.moment))
 
 
 class MementoArchive(Archive):

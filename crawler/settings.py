@@ -178,6 +178,9 @@ NEWSARCHIVE_VIA_DELAY = 0.0  # seconds between requests to an archive host (Auto
 NEWSARCHIVE_VIA_CACHE_ENABLED = True  # index lookups remembered across runs
 NEWSARCHIVE_VIA_CACHE = ""  # default: DATA/state/archive-lookups.sqlite
 NEWSARCHIVE_VIA_CDX_LIMIT = 100  # a CDX lookup asks for this many captures, nearest --at first
+# The most answers one lookup reads: a paged TimeMap's pages, or the pages around --at of a
+# CDX server that ignores sort=closest (its answer in time order).
+NEWSARCHIVE_VIA_LOOKUP_PAGES = 10
 NEWSARCHIVE_VIA_WAYBACK_URL = "https://web.archive.org"
 NEWSARCHIVE_VIA_COMMONCRAWL_INDEX_URL = "https://index.commoncrawl.org"
 NEWSARCHIVE_VIA_COMMONCRAWL_DATA_URL = "https://data.commoncrawl.org"

@@ -49,7 +49,10 @@ from .archives import (
     Snapshot,
     TimeGateArchive,
     TimeMapArchive,
+    WaybackArchive,
+    closest_first,
     crawls_near,
+    cut_before,
     impossible_timestamp,
     make_archive,
     memento_datetime_unread,
@@ -176,6 +179,9 @@ class ViaArchiveMiddleware:
         self.answers: dict[str, Any] = {}  # index lookups of this run, by page
         self.in_flight: dict[str, list[Deferred[Any]]] = {}
         self.cache: LookupCache | None = None
+        # The most answers one lookup reads (a paged TimeMap's pages; the pages of a CDX
+        # server's answer in time order).
+        self.pages = max(int(crawler.settings.getint("NEWSARCHIVE_VIA_LOOKUP_PAGES")), 1)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ViaArchiveMiddleware:
@@ -484,19 +490,7 @@ class ViaArchiveMiddleware:
         headers = {}
         if isinstance(self.archive, TimeGateArchive):
             headers = self.archive.lookup_headers(self.at)
-        self.stats.inc_value(VIA_LOOKUPS_STAT)  # asked, whether the archive answers or not
-        response = await self.download(self.internal(lookup, headers), "index")
-        cut = truncation_reason(response)
-        if cut:  # some of the captures listed: never taken (nor remembered) for all there are
-            raise ViaArchiveFailure(
-                "archive_down", f"the archive's index answer came cut short ({cut}): {lookup}"
-            )
-        refusal = excluded(response)
-        if refusal:  # never remembered: an exclusion may be lifted
-            self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
-            raise ViaArchiveFailure(
-                "not_archived", f"the archive excludes it ({refusal}): {lookup}"
-            )
+        response = await self.index_answer(lookup, headers)
         if response.status in (404, 410):
             snapshots: list[Snapshot] = []  # the index's "no captures"
         elif isinstance(self.archive, TimeGateArchive):
@@ -515,6 +509,8 @@ class ViaArchiveMiddleware:
                     snapshots = self.archive.parse_lookup(response.body)
             except IndexUnreadable as exc:  # never remembered: the next run asks again
                 raise ViaArchiveFailure("archive_down", f"{exc}: {lookup}") from None
+            if isinstance(self.archive, WaybackArchive):
+                snapshots = await self.around_at(self.archive, lookup, snapshots)
         else:
             raise ViaArchiveFailure(
                 "archive_down", f"the archive's index answered {response.status}: {lookup}"
@@ -522,6 +518,70 @@ class ViaArchiveMiddleware:
         if self.cache is not None:
             self.cache.put(self.archive.name, key, snapshots)
         return snapshots
+
+    async def index_answer(self, lookup: str, headers: dict[str, str]) -> Response:
+        """The index's answer to `lookup`, counted as asked; one cut short, or the
+        archive's word that it excludes the page, is a failure (never remembered)."""
+        self.stats.inc_value(VIA_LOOKUPS_STAT)  # asked, whether the archive answers or not
+        response = await self.download(self.internal(lookup, headers), "index")
+        cut = truncation_reason(response)
+        if cut:  # some of the captures listed: never taken (nor remembered) for all there are
+            raise ViaArchiveFailure(
+                "archive_down", f"the archive's index answer came cut short ({cut}): {lookup}"
+            )
+        refusal = excluded(response)
+        if refusal:  # never remembered: an exclusion may be lifted
+            self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
+            raise ViaArchiveFailure(
+                "not_archived", f"the archive excludes it ({refusal}): {lookup}"
+            )
+        return response
+
+    async def around_at(
+        self, archive: WaybackArchive, lookup: str, listed: list[Snapshot]
+    ) -> list[Snapshot]:
+        """The captures nearest --at where the CDX server ignored ``sort=closest`` (some
+        Wayback CDX servers do; pywb never): its answer, the window's first captures in
+        time order, stops before --at. The captures from --at on are asked (the first is
+        the nearest after it), then those before it as near, a page at a time in time
+        order, at most ``NEWSARCHIVE_VIA_LOOKUP_PAGES`` pages; all sorted as
+        ``sort=closest`` sorts them."""
+        if not cut_before(listed, self.at, archive.limit):
+            return listed
+        found = list(listed)
+        after = await self.cdx_page(archive.narrowed(lookup, self.at, self.at + self.window))
+        found += after
+        reach = min((s.moment for s in after), default=self.at + self.window) - self.at
+        start = max(max(s.moment for s in listed), self.at - reach)
+        for _ in range(self.pages):
+            page = await self.cdx_page(archive.narrowed(lookup, start, self.at))
+            found += page
+            if len(page) < archive.limit or max(s.moment for s in page) >= self.at:
+                break
+            start = max(s.moment for s in page) + timedelta(seconds=1)
+        else:
+            logger.warning(
+                "the archive's index ignores sort=closest and holds more captures before %s "
+                "than %d pages list: the nearest of those read is taken: %s",
+                timestamp14(self.at),
+                self.pages,
+                lookup,
+            )
+        return closest_first(found, self.at)
+
+    async def cdx_page(self, lookup: str) -> list[Snapshot]:
+        """The captures one more CDX answer lists (a 404: none)."""
+        response = await self.index_answer(lookup, {})
+        if response.status in (404, 410):
+            return []
+        if response.status != 200:
+            raise ViaArchiveFailure(
+                "archive_down", f"the archive's index answered {response.status}: {lookup}"
+            )
+        try:
+            return self.archive.parse_lookup(response.body)
+        except IndexUnreadable as exc:
+            raise ViaArchiveFailure("archive_down", f"{exc}: {lookup}") from None
 
     def _timegate(self, response: Response, lookup: str, original: str) -> list[Snapshot]:
         """The memento a TimeGate chose (RFC 7089) for the page `original`: the one it

@@ -804,3 +804,27 @@ def test_a_timemaps_memento_whose_timestamp_names_no_moment_gives_way_to_the_nex
     result = crawl_via(tmp_path, f"timemap:{base}/tm", "20130129", "--depth", "0")
     assert result.returncode == 0, result.stderr
     assert one_line(tmp_path)["headline"].startswith("Good: ")
+
+
+def test_a_cdx_server_ignoring_sort_closest_still_gives_the_nearest_capture(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A CDX server answering in time order whatever ``sort=closest`` asks: its ``limit``
+    rows were the window's first, and the nearest of those was taken, days off --at."""
+    base, config = archive
+    days = ("01", "05", "10", "15", "20", "22", "24")
+    holds(
+        config,
+        *({"url": TIMBUKTU, "ts": f"201301{day}100000", "word": "Early"} for day in days),
+        # One day before --at and one after: as near, the earlier is the CDX order's first.
+        {"url": TIMBUKTU, "ts": "20130128120000", "word": "Nearest"},
+        {"url": TIMBUKTU, "ts": "20130130120000", "word": "After"},
+        {"url": TIMBUKTU, "ts": "20130210100000", "word": "Late"},
+        cdx_time_order=True,
+    )
+    extra = ("--depth", "0", "-s", "NEWSARCHIVE_VIA_CDX_LIMIT=3")
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129120000", *extra)
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["headline"].startswith("Nearest: ")
+    assert line["metadata"]["dateDownloaded"] == "2013-01-28T12:00:00Z"

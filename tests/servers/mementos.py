@@ -24,6 +24,8 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
 Endpoints (also at the Wayback Machine's paths, ``BASE/cdx/search/cdx`` and ``BASE/web/``):
 ``BASE/coll/cdx?url=U&from=F&to=T[&closest=TS][&limit=N]`` (one JSON object per line, as
 pywb answers, nearest ``closest`` first where it is given, the first ``limit`` rows;
+``cdx_time_order`` in CONFIG makes it ignore ``closest`` and answer in time order, as some
+CDX servers do;
 ``cdx_body`` in CONFIG replaces the answer; ``cdx_cut`` sends only that many bytes of it,
 its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 ``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, by 302 to its memento;
@@ -107,7 +109,9 @@ class Handler(BaseHTTPRequestHandler):
         high = (query.get("to") or ["9"])[0].ljust(14, "9")
         found = [c for c in self.captures if c["url"] == url and low <= c["ts"] <= high]
         closest = (query.get("closest") or [""])[0]
-        if closest:  # as a CDX server sorts them: nearest that timestamp first
+        if self.config.get("cdx_time_order"):  # a CDX server ignoring sort=closest
+            found.sort(key=lambda c: c["ts"])
+        elif closest:  # as a CDX server sorts them: nearest that timestamp first
             wanted = moment(closest.ljust(14, "0"))
             found.sort(key=lambda c: abs(moment(c["ts"]) - wanted))
         if query.get("limit"):
