@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
@@ -206,22 +206,37 @@ _LINK_WITH_REL = re.compile(r"<[^>]*>\s*;[^<]*?\brel\s*=", re.IGNORECASE)
 _PARAM = re.compile(r';\s*([^=\s]+)\s*=\s*(?:"([^"]*)"|([^;,<]*))')
 
 
+def web_links(link_header: str) -> list[tuple[str, dict[str, str]]]:
+    """Each link of a ``Link`` header (or an application/link-format text) with its
+    parameters, their names in lower case (RFC 8288)."""
+    return [
+        (
+            match.group(1),
+            {
+                m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3)).strip()
+                for m in _PARAM.finditer(match.group(2))
+            },
+        )
+        for match in _LINK.finditer(link_header or "")
+    ]
+
+
+def _rels(params: dict[str, str]) -> list[str]:
+    # Relation types compare without regard to case (RFC 8288, section 2.1.1).
+    return params.get("rel", "").lower().split()
+
+
 def memento_links(link_header: str) -> list[tuple[str, datetime]]:
     """The mementos a ``Link`` header lists (RFC 7089: rel containing "memento", a datetime)."""
     found = []
-    for match in _LINK.finditer(link_header or ""):
-        params = {
-            m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3)).strip()
-            for m in _PARAM.finditer(match.group(2))
-        }
-        # Relation types compare without regard to case (RFC 8288, section 2.1.1).
-        if "memento" not in params.get("rel", "").lower().split() or "datetime" not in params:
+    for link, params in web_links(link_header):
+        if "memento" not in _rels(params) or "datetime" not in params:
             continue
         try:
             moment = http_date(params["datetime"])
         except (TypeError, ValueError, IndexError):
             continue
-        found.append((match.group(1), moment))
+        found.append((link, moment))
     return found
 
 
@@ -407,7 +422,8 @@ class TimeGateArchive(MementoArchive):
 
 class TimeMapArchive(MementoArchive):
     """A Memento archive's TimeMaps (RFC 7089, section 5): every memento of a page, listed
-    with its datetime in ``application/link-format``; the one nearest --at is fetched."""
+    with its datetime (link-format, JSON or CDXJ: :func:`read_timemap`); the one nearest
+    --at is fetched."""
 
     kind = "timemap"
 
@@ -422,7 +438,7 @@ class TimeMapArchive(MementoArchive):
         return f"{lookup} {timestamp14(at - self.window)} {timestamp14(at + self.window)}"
 
     def parse_lookup(self, body: bytes) -> list[Snapshot]:
-        raise NotImplementedError  # read with timemap_snapshots: it needs the TimeMap's URL
+        raise NotImplementedError  # read with read_timemap: it needs the TimeMap's URL
 
     def fetch(self, snap: Snapshot) -> tuple[str, dict[str, str]]:
         return raw_form(snap.filename), {}
@@ -445,6 +461,120 @@ def timemap_snapshots(body: bytes, timemap_url: str, original: str) -> list[Snap
         named = original_of(memento)
         url = named[1] if named else original
         found.append(Snapshot(url=url, timestamp=timestamp14(moment), filename=memento))
+    return found
+
+
+@dataclass
+class TimeMapPage:
+    """What one TimeMap answer gives: its mementos, and the TimeMaps it links to (the
+    next and previous pages of a paged TimeMap, those an index TimeMap lists), each with
+    the span it says it covers where it says one."""
+
+    mementos: list[Snapshot]
+    later: list[str]
+    earlier: list[str]
+    others: list[tuple[str, datetime | None, datetime | None]]
+
+
+def read_timemap(body: bytes, timemap_url: str, original: str) -> TimeMapPage:
+    """One TimeMap answer, in any of the forms archives give: application/link-format (RFC
+    7089; pages linked by ``rel="next"``/``"prev"``, other TimeMaps by ``rel="timemap"``
+    with ``from``/``until``), the JSON of Memento aggregators (``mementos.list`` of
+    ``{datetime, uri}``, ``pages.next``/``prev``) or pywb's ``timemap/json`` and
+    ``timemap/cdxj`` (CDX rows: the mementos are the collection's ``TIMESTAMP/URL``). A
+    text that is none of them raises :class:`IndexUnreadable`."""
+    text = body.decode("utf-8", "replace").strip()
+    if text.startswith("{"):
+        try:
+            whole = json.loads(text)
+        except ValueError:
+            whole = None  # one CDX object a line (pywb's timemap/json)
+        if isinstance(whole, dict) and "mementos" in whole:
+            return _json_timemap(whole, timemap_url, original)
+    if text[:1] == "{" or _CDXJ_LINE.match(text):
+        return TimeMapPage(_cdx_timemap(text, timemap_url), [], [], [])
+    page = TimeMapPage(timemap_snapshots(body, timemap_url, original), [], [], [])
+    for link, params in web_links(text):
+        target, rels = urljoin(timemap_url, link), _rels(params)
+        if "next" in rels:
+            page.later.append(target)
+        elif "prev" in rels or "previous" in rels:
+            page.earlier.append(target)
+        elif "timemap" in rels and "self" not in rels and target != timemap_url:
+            span = (_link_date(params.get("from")), _link_date(params.get("until")))
+            page.others.append((target, *span))
+    return page
+
+
+# A line of CDXJ (pywb's timemap/cdxj): SURT key, timestamp, JSON.
+_CDXJ_LINE = re.compile(r"\S+ \d{4,14} \{")
+
+
+def _link_date(value: str | None) -> datetime | None:
+    try:
+        return http_date(value) if value else None
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _json_timemap(whole: dict[str, Any], timemap_url: str, original: str) -> TimeMapPage:
+    """A TimeMap in the JSON of Memento aggregators (MemGator, Time Travel, SolrWayback)."""
+    mementos = whole.get("mementos")
+    listed = mementos.get("list") if isinstance(mementos, dict) else None
+    if not isinstance(listed, list):
+        raise IndexUnreadable("the JSON TimeMap holds no list of mementos")
+    found = []
+    for entry in listed:
+        if not isinstance(entry, dict) or not isinstance(entry.get("uri"), str):
+            continue
+        moment = _any_date(entry.get("datetime"))
+        if moment is None:
+            continue
+        memento = urljoin(timemap_url, entry["uri"])
+        named = original_of(memento)
+        url = named[1] if named else original
+        found.append(Snapshot(url=url, timestamp=timestamp14(moment), filename=memento))
+    pages = whole.get("pages")
+    pages = pages if isinstance(pages, dict) else {}
+    page = TimeMapPage(found, [], [], [])
+    for name, into in (("next", page.later), ("prev", page.earlier)):
+        linked = pages.get(name)
+        uri = linked.get("uri") if isinstance(linked, dict) else linked
+        if isinstance(uri, str) and uri:
+            into.append(urljoin(timemap_url, uri))
+    return page
+
+
+def _any_date(value: Any) -> datetime | None:
+    """A JSON TimeMap's datetime: ISO 8601 (MemGator's) or an HTTP date."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return _iso(value.strip())
+    except ValueError:
+        return _link_date(value)
+
+
+def _cdx_timemap(text: str, timemap_url: str) -> list[Snapshot]:
+    """pywb's ``timemap/json`` or ``timemap/cdxj``: CDX rows, each a memento of the
+    collection the TimeMap's URL names (``COLL/timemap/FORMAT/URL``) at ``COLL/TS/URL``."""
+    collection = re.match(r"(.+?)/timemap/[^/]+/", timemap_url)
+    if collection is None:
+        raise IndexUnreadable("CDX rows from a TimeMap whose URL names no collection")
+    found = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        key, stamp, rest = ("", "", line) if line.startswith("{") else line.split(" ", 2)
+        try:
+            row = json.loads(rest)
+        except ValueError as exc:
+            raise IndexUnreadable(f"the TimeMap's answer is no CDX ({exc})") from None
+        if not isinstance(row, dict) or not (row.get("timestamp") or stamp):
+            raise IndexUnreadable("the TimeMap's lines are no CDX objects")
+        row = {"urlkey": key, "timestamp": stamp, **row}
+        snapshot = _snapshot(row)
+        if snapshot is not None:
+            memento = f"{collection.group(1)}/{snapshot.timestamp}/{snapshot.url}"
+            found.append(replace(snapshot, filename=memento, offset=-1, length=-1))
     return found
 
 

@@ -49,6 +49,7 @@ from .archives import (
     Snapshot,
     TimeGateArchive,
     TimeMapArchive,
+    TimeMapPage,
     WaybackArchive,
     closest_first,
     crawls_near,
@@ -61,8 +62,8 @@ from .archives import (
     nearest,
     original_headers,
     original_of,
+    read_timemap,
     sends_to_login,
-    timemap_snapshots,
     timestamp14,
     whole_record,
 )
@@ -500,7 +501,8 @@ class ViaArchiveMiddleware:
                 if isinstance(self.archive, TimeMapArchive):
                     # Every memento of the page: those of the window alone are kept.
                     original = self.archive.page_of(lookup)
-                    listed = timemap_snapshots(response.body, response.url, original)
+                    first = read_timemap(response.body, lookup, original)
+                    listed = await self.timemap(lookup, first, original)
                     listed = [s for s in listed if abs(s.moment - self.at) <= self.window]
                     snapshots = [s for s in listed if not impossible_timestamp(s.filename)]
                     if listed and not snapshots:  # never remembered: the next run asks again
@@ -568,6 +570,56 @@ class ViaArchiveMiddleware:
                 lookup,
             )
         return closest_first(found, self.at)
+
+    async def timemap(self, lookup: str, page: TimeMapPage, original: str) -> list[Snapshot]:
+        """The mementos of a TimeMap's first answer (to `lookup`), and of the TimeMaps it
+        links to that may hold the window's (a paged TimeMap's next or previous pages, an
+        index TimeMap's others), at most ``NEWSARCHIVE_VIA_LOOKUP_PAGES`` answers in all."""
+        found = list(page.mementos)
+        waiting = self.linked(page)
+        seen = {lookup}
+        while waiting and len(seen) < self.pages:
+            url = waiting.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            response = await self.index_answer(url, {})
+            if response.status != 200:  # a page it links to, lost: never remembered
+                raise ViaArchiveFailure(
+                    "archive_down", f"the archive's TimeMap answered {response.status}: {url}"
+                )
+            try:
+                page = read_timemap(response.body, url, original)
+            except IndexUnreadable as exc:
+                raise ViaArchiveFailure("archive_down", f"{exc}: {url}") from None
+            found += page.mementos
+            waiting += self.linked(page)
+        unread = [url for url in waiting if url not in seen]
+        if unread:
+            logger.warning(
+                "a TimeMap of more than %d pages: the nearest memento of those read is taken "
+                "(%s and on unread)",
+                self.pages,
+                unread[0],
+            )
+        return found
+
+    def linked(self, page: TimeMapPage) -> list[str]:
+        """The TimeMaps a TimeMap answer links to that may hold mementos of the window:
+        its later pages unless all its mementos come after the window, its earlier ones
+        unless all come before, others whose span (where given) meets the window."""
+        start, end = self.at - self.window, self.at + self.window
+        moments = [s.moment for s in page.mementos]
+        linked = [
+            url
+            for url, frm, until in page.others
+            if (frm or start) <= end and (until or end) >= start
+        ]
+        if not moments or min(moments) <= end:
+            linked += page.later
+        if not moments or max(moments) >= start:
+            linked += page.earlier
+        return linked
 
     async def cdx_page(self, lookup: str) -> list[Snapshot]:
         """The captures one more CDX answer lists (a 404: none)."""

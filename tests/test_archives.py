@@ -24,6 +24,7 @@ from crawler.archives import (
     original_of,
     parse_cdx,
     raw_form,
+    read_timemap,
     sends_to_login,
     timemap_snapshots,
     whole_record,
@@ -484,3 +485,39 @@ def test_an_http_date_of_unknown_zone_is_utc_on_any_machine(monkeypatch) -> None
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_timemaps_in_every_form_archives_give() -> None:
+    """pywb's ``timemap/cdxj`` (a SURT key and timestamp before each JSON object), an index
+    TimeMap naming others by their spans, the JSON of aggregators with ISO 8601 datetimes;
+    a JSON object with no mementos is no TimeMap."""
+    coll = "http://archive.example/coll"
+    cdxj = f'com,cnn)/x 20130129100000 {{"url": "{URL}", "status": "200", "digest": "AB"}}\n'
+    (row,) = read_timemap(cdxj.encode(), f"{coll}/timemap/cdxj/{URL}", URL).mementos
+    assert (row.url, row.timestamp, row.status) == (URL, "20130129100000", 200)
+    assert row.filename == f"{coll}/20130129100000/{URL}"
+    index = (
+        f'<{URL}>; rel="original",\n'
+        '</tm/1>; rel="timemap"; type="application/link-format";'
+        ' from="Mon, 01 Jan 2001 00:00:00 GMT"; until="Sun, 31 Dec 2006 00:00:00 GMT",\n'
+        '</tm/2>; rel="timemap"; type="application/link-format";'
+        ' from="Mon, 01 Jan 2007 00:00:00 GMT"\n'
+    ).encode()
+    page = read_timemap(index, "http://archive.example/tm/0", URL)
+    assert page.mementos == [] and [url for url, *_ in page.others] == [
+        "http://archive.example/tm/1",
+        "http://archive.example/tm/2",
+    ]
+    assert page.others[1][2] is None  # no "until": open to now
+    aggregated = {
+        "original_uri": URL,
+        "mementos": {
+            "list": [{"datetime": "2013-01-29T10:00:00Z", "uri": f"{coll}/20130129100000/{URL}"}]
+        },
+        "pages": {"prev": {"uri": "/tmj/1"}},
+    }
+    page = read_timemap(json.dumps(aggregated).encode(), "http://archive.example/tmj/2", URL)
+    assert [s.timestamp for s in page.mementos] == ["20130129100000"]
+    assert page.earlier == ["http://archive.example/tmj/1"] and page.later == []
+    with pytest.raises(IndexUnreadable):
+        read_timemap(b'{"error": "down for maintenance"}', "http://archive.example/tmj/x", URL)

@@ -828,3 +828,36 @@ def test_a_cdx_server_ignoring_sort_closest_still_gives_the_nearest_capture(
     line = one_line(tmp_path)
     assert line["headline"].startswith("Nearest: ")
     assert line["metadata"]["dateDownloaded"] == "2013-01-28T12:00:00Z"
+
+
+@pytest.mark.parametrize("kind", ["tm", "tmj"], ids=["link-format", "json"])
+def test_a_paged_or_json_timemap_is_read_page_after_page(
+    archive: tuple[str, Path], tmp_path: Path, kind: str
+) -> None:
+    """A TimeMap in the JSON of Memento aggregators (``mementos.list``) was no TimeMap
+    (``archive_down``), and of one cut into pages (``rel="next"``, ``pages.next``) only the
+    first page was read: the page's memento nearest --at, on the third, was never seen."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130110100000", "word": "First"},
+        {"url": TIMBUKTU, "ts": "20130120100000", "word": "Second"},
+        {"url": TIMBUKTU, "ts": "20130129100000", "word": "Nearest"},
+        timemap_page_size=1,
+    )
+    data = tmp_path / "data"
+    result = crawl_via(data, f"timemap:{base}/{kind}", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(data)
+    assert line["headline"].startswith("Nearest: ")
+    assert line["metadata"]["retrievedFrom"]["mementoUrl"] == (
+        f"{base}/coll/20130129100000id_/{TIMBUKTU}"
+    )
+    assert report(data)["archive"]["lookups"] == 3
+    # Pages read at most NEWSARCHIVE_VIA_LOOKUP_PAGES: past them, the nearest of those read.
+    few = tmp_path / "few"
+    extra = ("--depth", "0", "-s", "NEWSARCHIVE_VIA_LOOKUP_PAGES=2")
+    result = crawl_via(few, f"timemap:{base}/{kind}", "20130129", *extra)
+    assert result.returncode == 0, result.stderr
+    assert one_line(few)["headline"].startswith("Second: ")
+    assert report(few)["archive"]["lookups"] == 2

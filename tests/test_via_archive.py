@@ -582,3 +582,16 @@ def test_a_record_with_a_malformed_warc_date_is_kept_and_dated_by_the_index(
     replayed = run_cli("replay", str(data / "warc"), "--store", str(again))
     assert replayed.returncode == 0, replayed.stderr
     assert stores_equal(data, again) == []
+
+
+def test_pywbs_json_timemap(past_pywb: str, tmp_path: Path) -> None:
+    """pywb's ``timemap/json`` (one CDX object a line, no memento URLs: they are the
+    collection's ``TIMESTAMP/URL``) was no TimeMap: every page ``archive_down``."""
+    result = crawl_via(tmp_path, f"timemap:{past_pywb}/timemap/json", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = by_url(tmp_path)[TIMBUKTU]
+    assert line["headline"].startswith("Troops enter Timbuktu")
+    assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    assert line["metadata"]["retrievedFrom"]["mementoUrl"] == (
+        f"{past_pywb}/20130129100000id_/{TIMBUKTU}"
+    )

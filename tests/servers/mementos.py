@@ -35,9 +35,12 @@ its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 with an HTML page of the archive's own; ``timegate_links`` makes it answer 200 with one
 ``Link`` header per value, ``{BASE}`` in them the archive's base URL), ``BASE/tm/URL`` (a
 TimeMap: every capture of URL as a ``rel="memento"`` link to ``/coll/TS/URL``, in
-application/link-format; ``timemap_body`` makes it answer 200 with that text), and
-``BASE/m/ID``. CONFIG is read again for each request, so a test changes the archive
-between runs. Every request is logged (``METHOD PATH STATUS``) to the log file.
+application/link-format; ``timemap_body`` makes it answer 200 with that text;
+``timemap_page_size`` cuts it into pages of that many, ``?page=N``, each linking the next
+with ``rel="next"``), ``BASE/tmj/URL`` (the same TimeMap in the JSON of Memento
+aggregators: ``mementos.list``, ``pages.next``), and ``BASE/m/ID``. CONFIG is read again
+for each request, so a test changes the archive between runs. Every request is logged
+(``METHOD PATH STATUS``) to the log file.
 """
 
 from __future__ import annotations
@@ -85,7 +88,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path.startswith("/tg/"):
             self.timegate(path[len("/tg/") :])
         elif path.startswith("/tm/"):
-            self.timemap(path[len("/tm/") :])
+            self.timemap(path[len("/tm/") :], parse_qs(parts.query))
+        elif path.startswith("/tmj/"):
+            self.timemap_json(path[len("/tmj/") :], parse_qs(parts.query))
         elif path == "/maintenance":
             self.answer(200, [("Content-Type", "text/html")], b"<html>Resting.</html>\n")
         elif path.startswith("/m/"):
@@ -173,12 +178,12 @@ class Handler(BaseHTTPRequestHandler):
         location = f"/m/{best['id']}" if "id" in best else f"/coll/{best['ts']}/{target}"
         self.answer(302, [("Location", location), ("Vary", "accept-datetime")], b"")
 
-    def timemap(self, url: str) -> None:
+    def timemap(self, url: str, query: dict[str, list[str]]) -> None:
         if "timemap_body" in self.config:
             body = self.config["timemap_body"].encode()
             self.answer(200, [("Content-Type", "text/html")], body)
             return
-        found = [c for c in self.captures if c["url"] == url]
+        found, page, more = self.timemap_page(url, query)
         if not found:
             self.answer(404, [], b"no mementos\n")
             return
@@ -189,8 +194,40 @@ class Handler(BaseHTTPRequestHandler):
         for capture in found:
             dated = format_datetime(moment(capture["ts"]), usegmt=True)
             links.append(f'</coll/{capture["ts"]}/{url}>; rel="memento"; datetime="{dated}"')
+        if more:
+            links.append(f'</tm/{url}?page={page + 1}>; rel="next"; type="application/link-format"')
         body = (",\n".join(links) + "\n").encode()
         self.answer(200, [("Content-Type", "application/link-format")], body)
+
+    def timemap_json(self, url: str, query: dict[str, list[str]]) -> None:
+        """A TimeMap in the JSON of Memento aggregators (``mementos.list``, ``pages.next``)."""
+        found, page, more = self.timemap_page(url, query)
+        if not found:
+            self.answer(404, [], b"no mementos\n")
+            return
+        base = f"http://{self.headers.get('Host')}"
+        listed = [
+            {"datetime": moment(c["ts"]).strftime("%Y-%m-%dT%H:%M:%SZ"),
+             "uri": f"{base}/coll/{c['ts']}/{url}"}
+            for c in found
+        ]  # fmt: skip
+        timemap: dict[str, Any] = {"original_uri": url, "mementos": {"list": listed}}
+        if more:
+            timemap["pages"] = {"next": {"uri": f"{base}/tmj/{url}?page={page + 1}"}}
+        body = json.dumps(timemap).encode()
+        self.answer(200, [("Content-Type", "application/json")], body)
+
+    def timemap_page(
+        self, url: str, query: dict[str, list[str]]
+    ) -> tuple[list[dict[str, Any]], int, bool]:
+        """The captures of `url` on the asked page of its TimeMap (``timemap_page_size`` in
+        CONFIG: that many a page, in time order), the page's number, whether more follow."""
+        found = sorted((c for c in self.captures if c["url"] == url), key=lambda c: c["ts"])
+        size = int(self.config.get("timemap_page_size") or 0)
+        page = int((query.get("page") or ["1"])[0])
+        if not size:
+            return found, page, False
+        return found[(page - 1) * size : page * size], page, len(found) > page * size
 
     def memento(self, capture: dict[str, Any]) -> None:
         dated = format_datetime(moment(capture.get("dated", capture["ts"])), usegmt=True)
