@@ -861,3 +861,28 @@ def test_a_paged_or_json_timemap_is_read_page_after_page(
     assert result.returncode == 0, result.stderr
     assert one_line(few)["headline"].startswith("Second: ")
     assert report(few)["archive"]["lookups"] == 2
+
+
+def test_a_memento_fetched_again_keeps_the_capture_archived_first(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The same memento (URL and capture time) fetched by a later run, the archive's replay
+    giving other bytes this time (a banner, a rewrite): the second retrieval became the
+    article's new version, at the same capture time as the first."""
+    base, config = archive
+    data = tmp_path / "data"
+    for word in ("", "Banner"):
+        holds(config, {"url": TIMBUKTU, "ts": "20130129100000", "word": word})
+        result = crawl_via(data, f"{base}/coll", "20130129", "--depth", "0")
+        assert result.returncode == 0, result.stderr
+    line = one_line(data)
+    assert line["version"] == 1 and line["headline"].startswith("Troops enter Timbuktu")
+    assert report(data)["articles"]["unchanged"] == 1
+    # Both retrievals are in the WARC as fetched, each dated by the capture, each saying
+    # when it was copied; a replay of them keeps the first as well.
+    copies = [r for r in records(data) if r[0] == "response"]
+    assert [r[1].get_header("WARC-Date")[:19] for r in copies] == ["2013-01-29T10:00:00"] * 2
+    replayed = tmp_path / "replayed"
+    result = run_cli("replay", str(data / "warc"), "--store", str(replayed))
+    assert result.returncode == 0, result.stderr
+    assert [(r["version"], r["headline"]) for r in store_lines(replayed)] == [(1, line["headline"])]

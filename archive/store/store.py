@@ -193,6 +193,11 @@ class ArticleStore:
             known.content_digest == digest or self.index.has_capture(article_id, digest, captured)
         ):
             return StoreDecision("unchanged", article_id, known.version)
+        if known is not None and captured and captured == known.captured and _copied(item):
+            # A web archive's capture at the latest version's capture time: that memento
+            # fetched again, in other bytes (the archive's replay changed), one capture. The
+            # copy stored first is kept, as for an unchanged page.
+            return StoreDecision("unchanged", article_id, known.version)
         if known is not None and captured and captured < known.captured:
             # Captured before the latest version: versions follow capture time, so it
             # cannot become a newer one (a replay of older files, a clock that went back).
@@ -411,3 +416,9 @@ class _WarcSync:
                 sync_dir(self.warc_dir)  # the new file's name, as its bytes
             self._synced[name] = (done.st_ino, done.st_size)
             return
+
+
+def _copied(item: dict[str, Any]) -> bool:
+    """Whether an item is a capture copied from a web archive (``crawl --via``)."""
+    metadata = item.get("metadata")
+    return isinstance(metadata, dict) and bool(metadata.get("retrievedFrom"))
