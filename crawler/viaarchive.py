@@ -503,7 +503,14 @@ class ViaArchiveMiddleware:
                     original = self.archive.page_of(lookup)
                     first = read_timemap(response.body, lookup, original)
                     listed = await self.timemap(lookup, first, original)
-                    listed = [s for s in listed if abs(s.moment - self.at) <= self.window]
+                    # A memento on the live web (the page itself, an outlet's site) is none:
+                    # a crawl through an archive asks the outlet nothing.
+                    listed = [
+                        s
+                        for s in listed
+                        if abs(s.moment - self.at) <= self.window
+                        and not on_the_live_web(s.filename, original)
+                    ]
                     snapshots = [s for s in listed if not impossible_timestamp(s.filename)]
                     if listed and not snapshots:  # never remembered: the next run asks again
                         raise ViaArchiveFailure("archive_down", no_moment(listed[0].filename))
@@ -576,7 +583,7 @@ class ViaArchiveMiddleware:
         links to that may hold the window's (a paged TimeMap's next or previous pages, an
         index TimeMap's others), at most ``NEWSARCHIVE_VIA_LOOKUP_PAGES`` answers in all."""
         found = list(page.mementos)
-        waiting = self.linked(page)
+        waiting = self.linked(page, original)
         seen = {lookup}
         while waiting and len(seen) < self.pages:
             url = waiting.pop(0)
@@ -593,7 +600,7 @@ class ViaArchiveMiddleware:
             except IndexUnreadable as exc:
                 raise ViaArchiveFailure("archive_down", f"{exc}: {url}") from None
             found += page.mementos
-            waiting += self.linked(page)
+            waiting += self.linked(page, original)
         unread = [url for url in waiting if url not in seen]
         if unread:
             logger.warning(
@@ -604,10 +611,11 @@ class ViaArchiveMiddleware:
             )
         return found
 
-    def linked(self, page: TimeMapPage) -> list[str]:
+    def linked(self, page: TimeMapPage, original: str) -> list[str]:
         """The TimeMaps a TimeMap answer links to that may hold mementos of the window:
         its later pages unless all its mementos come after the window, its earlier ones
-        unless all come before, others whose span (where given) meets the window."""
+        unless all come before, others whose span (where given) meets the window; never
+        one on the live web (the page's own site, an outlet's)."""
         start, end = self.at - self.window, self.at + self.window
         moments = [s.moment for s in page.mementos]
         linked = [
@@ -619,7 +627,7 @@ class ViaArchiveMiddleware:
             linked += page.later
         if not moments or max(moments) >= start:
             linked += page.earlier
-        return linked
+        return [url for url in linked if not on_the_live_web(url, original)]
 
     async def cdx_page(self, lookup: str) -> list[Snapshot]:
         """The captures one more CDX answer lists (a 404: none)."""

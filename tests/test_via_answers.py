@@ -886,3 +886,23 @@ def test_a_memento_fetched_again_keeps_the_capture_archived_first(
     result = run_cli("replay", str(data / "warc"), "--store", str(replayed))
     assert result.returncode == 0, result.stderr
     assert [(r["version"], r["headline"]) for r in store_lines(replayed)] == [(1, line["headline"])]
+
+
+@pytest.mark.parametrize("kind", ["tm", "tmj"], ids=["link-format", "json"])
+def test_a_timemap_naming_the_live_page_never_sends_the_crawl_to_the_outlet(
+    archive: tuple[str, Path], tmp_path: Path, kind: str
+) -> None:
+    """A TimeMap listing the page itself as a memento (an aggregator's stale entry), or
+    linking its next page on the outlet's site: the crawl asked the outlet for it."""
+    base, config = archive
+    if kind == "tm":
+        body = f'<{TIMBUKTU}>; rel="memento"; datetime="Tue, 29 Jan 2013 10:00:00 GMT",\n'
+        body += f'<{TIMBUKTU}?page=2>; rel="next"; type="application/link-format"\n'
+    else:
+        listed = [{"datetime": "2013-01-29T10:00:00Z", "uri": TIMBUKTU}]
+        pages = {"next": {"uri": f"{TIMBUKTU}?page=2"}}
+        body = json.dumps({"mementos": {"list": listed}, "pages": pages})
+    holds(config, timemap_body=body)
+    result = crawl_via(tmp_path, f"timemap:{base}/tm", "20130129", "--depth", "0")
+    refused(result, tmp_path, "not_archived")
+    assert report(tmp_path)["archive"]["requests"] == 1  # the TimeMap, nothing else
