@@ -290,11 +290,20 @@ def test_the_2021_dateline_is_the_source_lines_location(service: str) -> None:
 def _fixture_changed(name: str, marker: str, replacement: str) -> tuple[dict, Any]:
     """A fixture's expected item, and the analysis of its page with `marker` (which it
     holds) replaced, once."""
+    return _fixture_with(name, [(marker, replacement)], once=False)
+
+
+def _fixture_with(
+    name: str, changes: list[tuple[str, str]], *, once: bool = True
+) -> tuple[dict, Any]:
+    """A fixture's expected item, and the analysis of its page with each marker replaced
+    (the first time it occurs; with `once`, the page holds it once)."""
     path = Path(__file__).parent / "data" / "pages" / f"{name}.html"
     page = path.read_text(encoding="utf-8")
     expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    assert marker in page
-    page = page.replace(marker, replacement, 1)
+    for marker, replacement in changes:
+        assert page.count(marker) == 1 if once else marker in page
+        page = page.replace(marker, replacement, 1)
     analysis = analyse(expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn")
     return expected, analysis
 
@@ -863,18 +872,11 @@ def test_a_byline_of_a_page_in_spanish_or_portuguese_reads_por_as_by(
 ) -> None:
     """CNN's Spanish and Portuguese pages sign "Por A": read as "By A" where the page says
     it is in that language; before, the author was "Por A"."""
-    path = Path(__file__).parent / "data" / "pages" / "cnn_2021" / "analysis_related_card_subheads"
-    page = path.with_suffix(".html").read_text(encoding="utf-8")
-    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    for old, new in (
-        ('<html lang="en"', f'<html lang="{language}"'),
-        ("Analysis by <a", f"{by} <a"),
-    ):
-        assert page.count(old) == 1
-        page = page.replace(old, new)
-    item = analyse(
-        expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn"
-    ).article
+    _, analysis = _fixture_with(
+        "cnn_2021/analysis_related_card_subheads",
+        [('<html lang="en"', f'<html lang="{language}"'), ("Analysis by <a", f"{by} <a")],
+    )
+    item = analysis.article
     assert item is not None
     assert [author["name"] for author in item["authors"]] == ["Tembely Diarra"]
 
@@ -885,19 +887,12 @@ def test_a_2021_source_line_without_its_location_span_names_the_place(service: s
     as printed ("New Tominian CNN Sport — ..."): before, only "CNN" and "CNN Business"
     were known there, and the dateline was lost."""
     marker = '<span class="source__location" data-editable="stove">New Tominian</span>'
-    path = Path(__file__).parent / "data" / "pages" / "cnn_2021" / "empty_related_card_videos"
-    page = path.with_suffix(".html").read_text(encoding="utf-8")
-    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     outlet = 'data-editable="delay">CNN</span>'
-    for old, new in (
-        (marker, "<span>New Tominian</span>"),
-        (outlet, outlet.replace("CNN", service)),
-    ):
-        assert page.count(old) == 1
-        page = page.replace(old, new)
-    item = analyse(
-        expected["url"], {"Content-Type": "text/html"}, page.encode(), source="cnn"
-    ).article
+    _, analysis = _fixture_with(
+        "cnn_2021/empty_related_card_videos",
+        [(marker, "<span>New Tominian</span>"), (outlet, outlet.replace("CNN", service))],
+    )
+    item = analysis.article
     assert item is not None
     assert item["paragraphs"][0].startswith(f"New Tominian {service} — ")
     assert item["dateline"] == "New Tominian"

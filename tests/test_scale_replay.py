@@ -251,20 +251,11 @@ def test_a_part_lost_with_its_worker_is_scanned_again_not_the_run(
     assert items == alone
 
 
-def test_a_scheduler_lost_mid_replay_is_a_cluster_error_not_a_crash(
-    site_archive: Path,  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    """The Dask scheduler killed (its machine down) while the replay runs: Dask's
-    CommClosedError went up as an internal error (exit 70, a traceback in the log). It is
-    the cluster lost, as one unreachable at the start is: ClusterError, one line, exit 75."""
+def _cluster_processes(*worker_options: str) -> tuple[str, Any, Any]:
+    """A Dask scheduler and one worker (with `worker_options`) as processes on loopback:
+    their address and the two processes, for a test to kill."""
     import subprocess
     import sys
-
-    from distributed import Client
-
-    from archive.replay import replay
-    from archive.replay.cluster import ClusterError
 
     from .conftest import REPO
 
@@ -276,9 +267,27 @@ def test_a_scheduler_lost_mid_replay_is_a_cluster_error_not_a_crash(
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     worker = subprocess.Popen(
-        [*module, "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard"],
+        [*module, "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard",
+         *worker_options],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env(), cwd=REPO,
     )  # fmt: skip
+    return address, scheduler, worker
+
+
+def test_a_scheduler_lost_mid_replay_is_a_cluster_error_not_a_crash(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The Dask scheduler killed (its machine down) while the replay runs: Dask's
+    CommClosedError went up as an internal error (exit 70, a traceback in the log). It is
+    the cluster lost, as one unreachable at the start is: ClusterError, one line, exit 75."""
+
+    from distributed import Client
+
+    from archive.replay import replay
+    from archive.replay.cluster import ClusterError
+
+    address, scheduler, worker = _cluster_processes()
     try:
         client = Client(address, timeout=60)
         client.wait_for_workers(1, timeout=60)
@@ -314,18 +323,8 @@ def test_a_replay_that_lost_its_last_worker_stops_after_the_cluster_wait(
     from .conftest import REPO
     from .scale_harness import wait_until
 
-    address = f"tcp://127.0.0.1:{free_port()}"
+    address, scheduler, worker = _cluster_processes("--no-nanny")
     module = [sys.executable, "-m"]
-    scheduler = subprocess.Popen(
-        [*module, "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-         "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    worker = subprocess.Popen(
-        [*module, "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard",
-         "--no-nanny"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env(), cwd=REPO,
-    )  # fmt: skip
     store = tmp_path / "store"
     replaying = None
     try:
