@@ -331,17 +331,13 @@ def test_index_leaves_out_a_record_longer_than_its_content_length_in_one_line(
     bad = gzip.compress(
         _hand_record("response", block, declared=len(block.decode()), http=True), mtime=0
     )
-    (tmp_path / "warc").mkdir()
-    (tmp_path / "warc" / "long.warc.gz").write_bytes(good + bad + good)
-    result = run_cli("index", "--data", str(tmp_path))
+    result, offsets = _indexed_between(tmp_path, "long.warc.gz", good, bad)
     assert result.returncode == 1, result.stdout
     assert result.stderr == (
         f"newsarchive: not indexed: long.warc.gz: the record of http://www.cnn.com/a.html at "
         f"offset {len(good)} left out: it is not followed by the blank lines that end a "
         "record: its block is longer than its Content-Length says\n"
     )
-    lines = (tmp_path / "warc" / INDEX_NAME).read_text().splitlines()
-    offsets = sorted(json.loads(line.split(" ", 2)[2])["offset"] for line in lines)
     assert offsets == ["0", str(len(good + bad))]
 
 
@@ -378,17 +374,25 @@ def test_index_names_a_record_whose_content_length_is_no_number_and_indexes_the_
         f"Content-Length: {len(block)}".encode(), f"Content-Length: {length}".encode()
     )
     bad = gzip.compress(bad, mtime=0)
-    (tmp_path / "warc").mkdir()
-    (tmp_path / "warc" / "x.warc.gz").write_bytes(good + bad + good)
-    result = run_cli("index", "--data", str(tmp_path))
+    result, offsets = _indexed_between(tmp_path, "x.warc.gz", good, bad)
     assert result.returncode == 1, result.stdout
     assert result.stderr == (
         f"newsarchive: not indexed: x.warc.gz: the record of http://www.cnn.com/a.html at "
         f"offset {len(good)} left out: its Content-Length {length!r} is not a number of bytes\n"
     )
-    lines = (tmp_path / "warc" / INDEX_NAME).read_text().splitlines()
-    offsets = sorted(json.loads(line.split(" ", 2)[2])["offset"] for line in lines)
     assert offsets == ["0", str(len(good + bad))]
+
+
+def _indexed_between(
+    data: Path, name: str, good: bytes, bad: bytes
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """``index`` of a WARC file `name` holding `bad` between two `good` records: the run,
+    and the offsets its index lines give, in order."""
+    (data / "warc").mkdir()
+    (data / "warc" / name).write_bytes(good + bad + good)
+    result = run_cli("index", "--data", str(data))
+    lines = (data / "warc" / INDEX_NAME).read_text().splitlines()
+    return result, sorted(json.loads(line.split(" ", 2)[2])["offset"] for line in lines)
 
 
 def test_index_names_the_record_of_a_plain_warc_whose_content_length_is_no_number(
