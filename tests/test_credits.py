@@ -724,10 +724,23 @@ def test_spanish_and_portuguese_credits_forms(
         ("Reporte de la ONU muestra que el precio del arroz subió.", "es"),
         ("Información de Reuters muestra que el precio del arroz subió.", "es"),
         ("Texto de lei aprovado em Bamako muda o preço do arroz.", "pt"),
+        # The words past the marker open in capitals, a body or a work's name, then the
+        # sentence goes on.
+        ("Reporte de Human Rights Watch muestra que el precio del arroz subió.", "es"),
+        ("Edición de Domingo trae entrevistas con los candidatos.", "es"),
+        ("Editado por Ediciones Gao, el libro sale en mayo.", "es"),
+        ("Escrito por Awa Keita en 1967, el libro fue traducido a 40 idiomas.", "es"),
+        ("Texto de Lei aprovado pelo Senado prevê multa.", "pt"),
+        ("Escrito por Oumar Sidibe, o romance é de 1899.", "pt"),
     ],
 )
 def test_a_sentence_opening_with_a_roles_words_is_no_credits_line(line: str, language: str) -> None:
     assert not is_credits_line(line, language=language)
+
+
+def test_a_place_past_a_comma_keeps_a_spanish_or_portuguese_credits_line() -> None:
+    line = "Reportagem de Ana Souza e Bruno Dias, em Gao; Edição de Carlos Lima"
+    assert is_credits_line(line, language="pt")
 
 
 @pytest.mark.parametrize(

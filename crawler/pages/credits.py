@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .bylines import BRACKETED_RE, last_sentence, person_of
-from .text import normalize_space
+from .text import normalize_space, reads_as_proper_name
 from .wording import credits_in_english
 
 ROLES = ("additional reporting", "reporting", "writing", "editing", "contributor")
@@ -120,8 +120,8 @@ def is_credits_line(text: str | None, language: str | None = None) -> bool:
     english = credits_in_english(line, language)
     if english != line:
         # A sentence opening with the words of a role ("Información de Reuters muestra
-        # ...") credits no one.
-        return is_credits_line(english) and bool(parse_credits(english))
+        # ...", "Edición de Domingo trae ...") credits no one: each part names people.
+        return is_credits_line(english) and bool(parse_credits(english)) and _names_only(english)
     if not line or len(line) > 400:
         return False
     inner = _strip_edges(line)
@@ -159,6 +159,15 @@ def parse_credits(text: str | None, language: str | None = None) -> list[dict[st
         if role is not None:
             credits.extend({"name": name, "role": role} for name in _people(names))
     return credits
+
+
+def _names_only(line: str) -> bool:
+    """Whether each part of `line` of a role names proper names alone, past its places
+    ("A in Gao"), not the rest of a sentence ("Domingo trae entrevistas", "el libro ...")."""
+    parts = _parts(_strip_edges(_CONTACT_TAIL_RE.sub("", line)))
+    names = (name for role, found in parts if role for name in found)
+    # A place past a comma ("A e B, em Gao") is the people's.
+    return all(reads_as_proper_name(name) or _PLACE_RE.match(f" {name}") for name in names)
 
 
 def _people(names: list[str]) -> list[str]:
