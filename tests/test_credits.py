@@ -842,3 +842,41 @@ def test_a_lower_case_role_mid_line_opens_its_role(
     # Before: the part "Oumar Sidibe editing by Ruth Galloway" held "by" and was dropped;
     # "Oumar Sidibe Photo" was credited reporting and Lena Weiss editing.
     assert _pairs(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reporting by Oumar Sidibe; Social media editing by Lena Weiss",
+        "Reporting by Oumar Sidibe, Social media editing by Lena Weiss",
+        "(Reporting by Oumar Sidibe; Senior video editing by Lena Weiss)",
+    ],
+)
+def test_a_role_of_three_words_opening_a_part_is_another_role(line: str) -> None:
+    # Before: "Social media" was credited reporting and Lena Weiss editing.
+    assert _pairs(line) == [("Oumar Sidibe", "reporting")]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Reporting by Oumar Sidibe, Awa Keita and Ana Ruiz editing by Lena Weiss",
+            [
+                ("Oumar Sidibe", "reporting"),
+                ("Awa Keita", "reporting"),
+                ("Ana Ruiz", "reporting"),
+                ("Lena Weiss", "editing"),
+            ],
+        ),
+        (
+            "Reporting by Oumar Sidibe, Awa Keita Editing by Lena Weiss",
+            [("Oumar Sidibe", "reporting"), ("Awa Keita", "reporting"), ("Lena Weiss", "editing")],
+        ),
+    ],
+)
+def test_names_past_a_comma_before_a_marker_mid_line(
+    line: str, expected: list[tuple[str, str]]
+) -> None:
+    # Names past a comma are the role's people, no kind of work: the marker opens its role.
+    assert _pairs(line) == expected

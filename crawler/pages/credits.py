@@ -7,6 +7,7 @@ The line closes a wire story; it is not body text, so templates also use
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .bylines import BRACKETED_RE, last_sentence, person_of
 from .text import normalize_space, reads_as_proper_name
@@ -215,9 +216,11 @@ def _parts(line: str) -> list[tuple[str | None, list[str]]]:
             # editing by C"), but where a kind of work before it makes it another role.
             if _opens_role(line, m.start()):
                 opens.append((m.start(), m.end(), _roles_of(m.group("marker")), False))
+            elif m.end() in other_ends or not _past_a_name(line, m.start(), opens):
+                pass  # the end of a role the spec does not keep, opening a part
             elif kind := _KIND_BEFORE_RE.search(line, 0, m.start()):
                 opens.append((kind.start("kind"), m.end(), (None,), False))
-            elif m.end() not in other_ends:
+            else:
                 opens.append((m.start(), m.end(), _roles_of(m.group("marker")), False))
             continue
         # "Fact-checking help from B", "with research help from B": the kind of help.
@@ -248,6 +251,18 @@ def _parts(line: str) -> list[tuple[str | None, list[str]]]:
         names = _names(segment)
         parts += [(role, names) for role in roles]
     return parts
+
+
+def _past_a_name(line: str, at: int, opens: list[tuple[int, int, Any, bool]]) -> bool:
+    """Whether a marker at `at` follows the people of the role before in their part ("A
+    editing by B"), not words opening a part ("; Social media editing by B": its kind of
+    work, another role)."""
+    if not opens or opens[-1][1] <= max(line.rfind(";", 0, at), line.rfind("(", 0, at)):
+        return False
+    # Past a comma, names ("A, B and C editing by D"), not a kind of work in lower case
+    # ("A, Social media editing by L").
+    comma = line.rfind(",", 0, at)
+    return comma < opens[-1][1] or reads_as_proper_name(line[comma + 1 : at])
 
 
 def _bare_help(marker: str) -> bool:
