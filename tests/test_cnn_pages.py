@@ -275,6 +275,23 @@ def test_an_opening_sourced_to_another_cnn_service_names_its_place(
     assert dateline_of(opening) == place
 
 
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "The CNN Heroes-nominated miller opened a rice mill.",
+        "The CNN-backed school opened in Gao.",
+    ],
+)
+def test_a_hyphen_joining_a_word_to_cnn_is_no_source_lines_dash(opening: str) -> None:
+    """A word joined to CNN or its desk by a hyphen is no "Gao CNN Sport —" opening;
+    before, the dateline was "The"."""
+    from crawler.pages.lines import dateline_of as generic_dateline
+    from crawler.pages.templates.cnn_common import dateline_of
+
+    assert dateline_of(opening) is None
+    assert generic_dateline(opening) is None
+
+
 @pytest.mark.parametrize("service", ["CNN Sport", "CNN Español"])
 def test_the_2021_dateline_is_the_source_lines_location(service: str) -> None:
     """The 2021 source line holds the place in a span of its own, whatever CNN service the

@@ -2204,6 +2204,41 @@ def test_a_source_line_naming_a_cnn_desk(opening: str, first: str, dateline: str
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "Its owner told CNN Business — speaking at the opening — that forty will work there.",
+        "Its owner told CNN Sport - speaking at the opening - that forty people will work there.",
+        "The CNN Heroes-nominated miller said forty people will work there, most of them women.",
+    ],
+)
+def test_a_sentence_naming_a_cnn_desk_is_no_second_opening(sentence: str) -> None:
+    """A page stating no story (no JSON-LD, no <article>, no og:type) is one by its single
+    outlet opening; a later sentence naming a CNN desk before a dash is none. Before, it was
+    counted a second opening, as a listing's teasers each open, and the page no article."""
+    body = (
+        "<html><head><title>Segou gets a rice mill</title></head><body><div class='wrap'>"
+        "<h1>Segou gets a rice mill</h1><div class='story'>"
+        f"<p>Segou, Mali (CNN) -- {_MILL} It is the first of its kind in the region.</p>"
+        f"<p>{sentence}</p><p>Farmers have waited years to husk their rice near home.</p>"
+        "</div></div></body></html>"
+    ).encode()
+    item = analyse(URL, HTML, body, source="cnn").article
+    assert item is not None
+    assert item["dateline"] == "Segou, Mali"
+
+
+def test_a_cnn_desk_in_a_compound_word_opens_no_story() -> None:
+    """ "The CNN Heroes-nominated miller ...": a word joined to the desk by a hyphen is no
+    source line's dash; before, the dateline was "The"."""
+    first = "The CNN Heroes-nominated miller opened a rice mill in Segou on Tuesday."
+    body = f"<p>{first}</p><p>It can husk forty tonnes a day, its owners said.</p>"
+    item = analyse(URL, HTML, page("", body=body), source="cnn").article
+    assert item is not None
+    assert item["dateline"] is None
+    assert item["paragraphs"][0] == first
+
+
+@pytest.mark.parametrize(
     ("opening", "place"),
     [
         ("MADRID, 14 feb (Reuters) - ", "MADRID"),

@@ -399,7 +399,8 @@ class GenericArticlePage(ArticlePage):
         """A wire or CNN opening ("MUMBAI (Reuters) -", "(CNN) --") first, and in no other
         paragraph: a listing's teasers each open so."""
         paragraphs = self.paragraphs()
-        openings = [DATELINE_RE.match(text) is not None for text in paragraphs]
+        # An opening, not a sentence naming the outlet ("Its owner told CNN Business —").
+        openings = [opening_of(text) is not None for text in paragraphs]
         return bool(openings) and openings[0] and openings.count(True) == 1
 
     def not_article_reason(self) -> str:

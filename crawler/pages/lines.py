@@ -22,7 +22,8 @@ DATELINE_RE = re.compile(
     r"|\d{1,2}\s+[^\W\d]{3,}\.?)(?:,?\s+\d{4})?)?"  # the year after it, where printed
     r"\s*(?:\((?:CNN(?:\s?Money|\s+(?:en\s+)?[A-Z][\w'’!]*)?"  # CNN and its services
     r"|Reuters(?: Breakingviews| Health| Life!)?|Thomson Reuters Foundation|IFR|AP|AFP)\)"
-    r"\s*[-–—]*|(?<!\S)CNN(?:\s+(?:en\s+)?[A-Z][\w'’!]*)?\s*[—–-])"  # "Gao CNN Sport —"
+    # "Gao CNN Sport —"; a hyphen joining a word ("The CNN Heroes-nominated") is no dash.
+    r"\s*[-–—]*|(?<!\S)CNN(?:\s+(?:en\s+)?[A-Z][\w'’!]*)?\s*(?:[—–]|-(?!\w)))"
 )
 # A source line is a place and an outlet, never a sentence.
 OPENING_LENGTH = 80

@@ -77,7 +77,7 @@ def class_xpath(*fragments: str) -> str:
 # ("London CNN Sport —"); what stands before the outlet is the dateline.
 _DATELINE_RE = re.compile(
     r"^(?P<place>[^()]{0,60}?)\s*(?:\(CNN(?:\s?Money|\s+(?:en\s+)?[A-Z][\w'’!]*)?\)"
-    r"|CNN(?:\s+(?:en\s+)?[A-Z][\w'’!]*)?\s*[—–-])"
+    r"|CNN(?:\s+(?:en\s+)?[A-Z][\w'’!]*)?\s*(?:[—–]|-(?!\w)))"  # no hyphen joining a word
 )
 
 
