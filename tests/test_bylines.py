@@ -329,6 +329,20 @@ def test_a_name_suffix_in_a_contributor_line_is_no_person() -> None:
 
 
 @pytest.mark.parametrize(
+    "raw",
+    [
+        "By Ana Ruiz, CNN Story and Photos by Tom Hale",
+        "By Ana Ruiz Story and photos by Tom Hale",
+        "By Ana Ruiz; Text & Photographs by Tom Hale",
+    ],
+)
+def test_a_lead_of_two_kinds_of_work_mid_line_opens_one_part(raw: str) -> None:
+    """Before, each kind opened a part ("Story and" an author), or the "and" between them
+    split the part ("Story", "Text" authors)."""
+    assert byline_names(raw) == ["Ana Ruiz", "Tom Hale"]
+
+
+@pytest.mark.parametrize(
     ("raw", "names"),
     [
         ("By Ana Ruiz, CNN Photographs by Tom Hale, for CNN", ["Ana Ruiz", "Tom Hale"]),

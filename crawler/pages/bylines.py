@@ -26,9 +26,10 @@ _LEAD_RE = re.compile(
     re.IGNORECASE,
 )
 # A part's lead in capitals past a name with no separator before it ("By A, CNN
-# Photographs by B"): a part opens there.
+# Photographs by B"): a part opens there, with all its lead ("Story and photos by") read
+# as "by" (the "and" between two kinds would split the part).
 _MID_LEAD_RE = re.compile(
-    rf"\s+(?=(?-i:[A-Z]))(?={_WORK}(?:\s+(?:and|&)\s+{_WORK})?\s+by\s)", re.IGNORECASE
+    rf"\s+(?=(?-i:[A-Z]))(?P<lead>{_WORK}(?:\s+(?:and|&)\s+{_WORK})?\s+by\s)", re.IGNORECASE
 )
 # Separators between people: ", and", " and ", ",", ";", "&", " with ".
 _SPLIT_RE = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s+with\s+|[,;&|/])\s*", re.IGNORECASE)
@@ -277,7 +278,7 @@ def byline_names(
     `people` (case-folded): names the byline itself marks as people (by a link to a page of
     their own), never a place, whatever the JSON-LD lists."""
     text = BRACKETED_RE.sub("", _strip_lead(normalize_space(raw)))
-    text = _MID_LEAD_RE.sub("; ", text)
+    text = _MID_LEAD_RE.sub("; by ", text)
     names: list[str] = []
     places = False
     ends = None  # the last person named past a comma, where only places follow
