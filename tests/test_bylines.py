@@ -377,3 +377,17 @@ def test_a_sentence_before_the_contributors_names_no_one(line: str) -> None:
 def test_initials_and_titles_before_the_contributors_stay_in_their_names() -> None:
     line = "Mrs. Ana Ruiz and T. J. Hale contributed to this report."
     assert contributor_names(line) == ["Mrs. Ana Ruiz", "T. J. Hale"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This story was first published on June 4. CNN's Ana Ruiz contributed to this report.",
+        "This story was updated at 5 p.m. ET. CNN's Ana Ruiz contributed to this report.",
+        "The count was updated by CNN. CNN's Ana Ruiz contributed to this report.",
+    ],
+)
+def test_a_sentence_ending_in_a_number_or_capitals_before_the_contributors(line: str) -> None:
+    """Before, the sentence ("This story was first published on June 4") or its last word
+    ("ET") was a contributor."""
+    assert contributor_names(line) == ["Ana Ruiz"]

@@ -812,6 +812,11 @@ def test_a_sentence_before_the_contributors_is_credited_to_no_one() -> None:
     # Before: a contributor "This story has been updated with new details. Ana Ruiz".
     line = "This story has been updated with new details. Ana Ruiz contributed to this report."
     assert _pairs(line) == [("Ana Ruiz", "contributor")]
+    # Before: "This story was first published on June 4" and "ET" were contributors.
+    line = "This story was first published on June 4. Ana Ruiz contributed to this report."
+    assert _pairs(line) == [("Ana Ruiz", "contributor")]
+    line = "This story was updated at 5 p.m. ET. Ana Ruiz contributed to this report."
+    assert _pairs(line) == [("Ana Ruiz", "contributor")]
 
 
 @pytest.mark.parametrize(

@@ -368,8 +368,12 @@ _HELPERS_RE = re.compile(
 
 
 # A sentence's end before a name: a word in lower case or of five letters or more (no
-# title's or initial's: "Mrs.", "T. J."), its stop, a closing quote or bracket, a space.
-_SENTENCE_END_RE = re.compile(r"(?:\b[a-z][\w'’-]*|\b[^\W\d_]{5,})[.!?][\"”’)]*\s+")
+# title's or initial's: "Mrs.", "T. J."), its stop, a closing quote or bracket, a space;
+# or a number or a word in capitals ("June 4.", "5 p.m. ET.", "by CNN.") before one.
+_SENTENCE_END_RE = re.compile(
+    r"(?:(?:\b[a-z][\w'’-]*|\b[^\W\d_]{5,})[.!?][\"”’)]*\s+"
+    r"|\b(?:\d+|[A-Z]{2,})[.!?][\"”’)]*\s+(?=[A-Z]))"
+)
 
 
 def last_sentence(text: str) -> str:
