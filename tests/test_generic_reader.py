@@ -2245,6 +2245,7 @@ def test_a_cnn_desk_in_a_compound_word_opens_no_story() -> None:
         ("BAMAKO, 14 février (Reuters) - ", "BAMAKO"),
         ("SAO PAULO, 14 fev. (Reuters) - ", "SAO PAULO"),
         ("GAO, Mali, 7 March (Reuters) - ", "GAO, Mali"),
+        ("PARIS, 1er mars (Reuters) - ", "PARIS"),
         ("14 feb (Reuters) - ", None),
     ],
 )

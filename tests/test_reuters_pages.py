@@ -137,6 +137,8 @@ def test_reuters_non_articles_yield_no_article(url: str, body: bytes) -> None:
         ("MADRID, 14 feb (Reuters) - Un texto circula.", "MADRID"),
         ("BAMAKO, 14 février (Reuters) - Un texte circule.", "BAMAKO"),
         ("SAO PAULO, 23 Fev. (Reuters) - Um video circula.", "SAO PAULO"),
+        # The French service's first of the month.
+        ("PARIS, 1er mars (Reuters) - Un texte circule.", "PARIS"),
         # The Arabic service: the outlet in Arabic, the date after an Arabic comma.
         ("باماكو، 3 ديسمبر (رويترز) - قال.", "باماكو"),
         ("غاو، مالي (رويترز) - قال.", "غاو، مالي"),
@@ -153,6 +155,7 @@ def test_dateline_is_the_place_without_the_date(opening: str, dateline: str) -> 
         "ALGIERS Algeria's court jailed two executives.",
         "14 feb (Reuters) - Un texto circula en redes.",
         "23 Fev (Reuters) - Um video circula nas redes.",
+        "1er mars (Reuters) - Un texte circule.",
         "Aug 23 (Reuters) - Canadian Solar Inc said.",
         "3 ديسمبر (رويترز) - قال.",
         "",

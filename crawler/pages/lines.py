@@ -18,8 +18,8 @@ from .text import normalize_space, reads_as_proper_name
 DATELINE_RE = re.compile(
     r"^(?P<place>[^()]{0,60}?)"
     r"(?:,\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
-    # The day first, the month in the service's language ("MADRID, 14 feb", "14 février").
-    r"|\d{1,2}\s+[^\W\d]{3,}\.?)(?:,?\s+\d{4})?)?"  # the year after it, where printed
+    # The day first, the month in the service's language ("MADRID, 14 feb", "1er mars").
+    r"|\d{1,2}(?:er)?\s+[^\W\d]{3,}\.?)(?:,?\s+\d{4})?)?"  # the year after it, where printed
     r"\s*(?:\((?:CNN(?:\s?Money|\s+(?:en\s+)?[A-Z][\w'’!]*)?"  # CNN and its services
     r"|Reuters(?: Breakingviews| Health| Life!)?|Thomson Reuters Foundation|IFR|AP|AFP)\)"
     # "Gao CNN Sport —"; a hyphen joining a word ("The CNN Heroes-nominated") is no dash.

@@ -29,8 +29,8 @@ _DATELINE_RE = re.compile(
     r"^(?P<place>[^()]{2,60}?)"
     # The Arabic service's comma ("،") as the others'.
     r"(?:[,\u060c]\s*(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
-    # The day first, the month in the service's language ("14 feb", "14 février").
-    r"|\d{1,2}\s+[^\W\d]{3,}\.?)(?:,?\s+\d{4})?)?"  # the year after it, where printed
+    # The day first, the month in the service's language ("14 feb", "14 février", "1er mars").
+    r"|\d{1,2}(?:er)?\s+[^\W\d]{3,}\.?)(?:,?\s+\d{4})?)?"  # the year after it, where printed
     r"\s*\((?:Reuters|Thomson Reuters Foundation|Reuters (?:Breakingviews|Health|Life!)|IFR"
     r"|\u0631\u0648\u064a\u062a\u0631\u0632)\)"  # Reuters in Arabic
     r"\s*[-–—]"
@@ -49,7 +49,7 @@ _TOPIC_TAIL_RE = re.compile(r"\s*[»›]+$")
 
 
 # An opening that names a date and no place: "14 feb (Reuters) -", "23 Fev (Reuters) -".
-_DATE_ONLY_RE = re.compile(r"^\d{1,2}\.?\s+[^\W\d]{3,}\.?$|^[^\W\d]{3,}\.?\s+\d{1,2}$")
+_DATE_ONLY_RE = re.compile(r"^\d{1,2}(?:er)?\.?\s+[^\W\d]{3,}\.?$|^[^\W\d]{3,}\.?\s+\d{1,2}$")
 
 
 # Pages of the outlet that are never articles, by path, and what to call them: every
