@@ -885,3 +885,16 @@ def test_names_past_a_comma_before_a_marker_mid_line(
 ) -> None:
     # Names past a comma are the role's people, no kind of work: the marker opens its role.
     assert _pairs(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reporting by Oumar Sidibe Social Media Editing by Lena Weiss",
+        "Reporting by Oumar Sidibe Multimedia editing by Lena Weiss",
+        "Reporting by Oumar Sidibe Design editing by Lena Weiss",
+    ],
+)
+def test_a_kind_of_work_of_its_own_words_before_a_marker_mid_line(line: str) -> None:
+    # Before: "Oumar Sidibe Social Media" was credited reporting and Lena Weiss editing.
+    assert _pairs(line) == [("Oumar Sidibe", "reporting")]

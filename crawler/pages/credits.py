@@ -60,7 +60,8 @@ _OTHER_ROLE_MARKER_RE = re.compile(
 # ("A Photo editing by L", "A video editing by L"): another role, whose people the spec
 # does not keep.
 _KIND_BEFORE_RE = re.compile(
-    r"(?<!\S)(?P<kind>(?:photo|photos|picture|pictures|video|audio|copy|graphics?|data))\s+$",
+    r"(?<!\S)(?P<kind>(?:photo|photos|picture|pictures|video|audio|copy|graphics?|data"
+    r"|social\s+media|multimedia|design|visuals?|maps?))\s+$",
     re.IGNORECASE,
 )
 # "by" opening a person's part repeats the role before ("A in Gao and by B in Segou").
