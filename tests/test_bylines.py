@@ -391,3 +391,16 @@ def test_a_sentence_ending_in_a_number_or_capitals_before_the_contributors(line:
     """Before, the sentence ("This story was first published on June 4") or its last word
     ("ET") was a contributor."""
     assert contributor_names(line) == ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "By Ana Ruiz, CNN Photographs by Getty Images",
+        "By Ana Ruiz, CNN | Photographs: AFP/Getty Images",
+        "By Ana Ruiz; Pictures by Shutterstock",
+    ],
+)
+def test_a_photo_agency_a_byline_credits_is_no_person(raw: str) -> None:
+    """Before, "Getty Images" and "Shutterstock" were authors."""
+    assert byline_names(raw) == ["Ana Ruiz"]

@@ -125,10 +125,11 @@ TITLE_QUALIFIERS = frozenset(
         "news",
     }
 )
-# A part holding one of these is a staff or wire line, not a person.
+# A part holding one of these is a staff or wire line, or a photo agency the photographs
+# are credited to ("Photographs by Getty Images"), not a person.
 _STAFF_RE = re.compile(
     r"\b(?:staff|wire|wires|newsroom|reports|desk|team|editors|agencies|news\s+service"
-    r"|associated\s+press|agence\s+france[-\s]presse)\b",
+    r"|associated\s+press|agence\s+france[-\s]presse|getty\s+images|shutterstock)\b",
     re.IGNORECASE,
 )
 # Lower-case words that can open a part but never a name ("the", "for CNN", "our
