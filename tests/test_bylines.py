@@ -404,3 +404,18 @@ def test_a_sentence_ending_in_a_number_or_capitals_before_the_contributors(line:
 def test_a_photo_agency_a_byline_credits_is_no_person(raw: str) -> None:
     """Before, "Getty Images" and "Shutterstock" were authors."""
     assert byline_names(raw) == ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "language"),
+    [
+        ("Por Redacción CNN", "es"),
+        ("Por Redacción de CNN en Español", "es"),
+        ("Por Agencias", "es"),
+        ("Por Redação CNN Brasil", "pt"),
+        ("Por Agências", "pt"),
+    ],
+)
+def test_a_spanish_or_portuguese_staff_byline_names_no_one(raw: str, language: str) -> None:
+    """Before, "Redacción" (the newsroom), "Agencias" (wire agencies) were authors."""
+    assert parse_byline(raw, language=language) == []

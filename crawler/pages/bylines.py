@@ -129,7 +129,9 @@ TITLE_QUALIFIERS = frozenset(
 # are credited to ("Photographs by Getty Images"), not a person.
 _STAFF_RE = re.compile(
     r"\b(?:staff|wire|wires|newsroom|reports|desk|team|editors|agencies|news\s+service"
-    r"|associated\s+press|agence\s+france[-\s]presse|getty\s+images|shutterstock)\b",
+    r"|associated\s+press|agence\s+france[-\s]presse|getty\s+images|shutterstock"
+    # The newsroom and the agencies in Spanish and Portuguese ("Por Redacción CNN").
+    r"|redacci[óo]n|reda[çc][ãa]o|agencias|ag[êe]ncias)\b",
     re.IGNORECASE,
 )
 # Lower-case words that can open a part but never a name ("the", "for CNN", "our
