@@ -419,3 +419,19 @@ def test_a_photo_agency_a_byline_credits_is_no_person(raw: str) -> None:
 def test_a_spanish_or_portuguese_staff_byline_names_no_one(raw: str, language: str) -> None:
     """Before, "Redacción" (the newsroom), "Agencias" (wire agencies) were authors."""
     assert parse_byline(raw, language=language) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "language", "names"),
+    [
+        ("Por Ana Ruiz para CNN", "es", ["Ana Ruiz"]),
+        ("Por Ana Ruiz y Tom Hale para CNN en Español", "es", ["Ana Ruiz", "Tom Hale"]),
+        ("Por Ana Ruiz desde Gao", "es", ["Ana Ruiz"]),
+        ("Por Ana Souza para a CNN", "pt", ["Ana Souza"]),
+    ],
+)
+def test_whom_for_and_where_from_in_a_spanish_or_portuguese_byline(
+    raw: str, language: str, names: list[str]
+) -> None:
+    """Before, "Ana Ruiz para", "Tom Hale para" and "Ana Ruiz desde Gao" were authors."""
+    assert [author["name"] for author in parse_byline(raw, language=language)] == names

@@ -738,9 +738,22 @@ def test_a_sentence_opening_with_a_roles_words_is_no_credits_line(line: str, lan
     assert not is_credits_line(line, language=language)
 
 
-def test_a_place_past_a_comma_keeps_a_spanish_or_portuguese_credits_line() -> None:
-    line = "Reportagem de Ana Souza e Bruno Dias, em Gao; Edição de Carlos Lima"
-    assert is_credits_line(line, language="pt")
+@pytest.mark.parametrize(
+    ("line", "language"),
+    [
+        ("Reportagem de Ana Souza e Bruno Dias, em Gao; Edição de Carlos Lima", "pt"),
+        ("Reporte de Ana Ruiz desde Gao; Editado por Tom Hale", "es"),
+        ("Reporte de Ana Ruiz para Reuters; Editado por Tom Hale", "es"),
+        ("Reportagem de Ana Souza para a Reuters; Edição de Carlos Lima", "pt"),
+    ],
+)
+def test_where_and_for_whom_keep_a_spanish_or_portuguese_credits_line(
+    line: str, language: str
+) -> None:
+    # Where the people worked and whom for are no part of their names.
+    assert is_credits_line(line, language=language)
+    names = [c["name"] for c in parse_credits(line, language=language)]
+    assert names[0] in ("Ana Souza", "Ana Ruiz")
 
 
 @pytest.mark.parametrize(

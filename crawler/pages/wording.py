@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 # Each language's role markers ("Reporte de" -> "Reporting by"), longest first, then the
-# words joining people ("y" -> "and") and a person to a place ("en Gao" -> "in Gao").
+# words joining people ("y" -> "and"), a person to a place ("en Gao" -> "in Gao") or to
+# whom the work was for ("para Reuters" -> "for Reuters").
 _CREDITS: dict[str, tuple[tuple[str, str], ...]] = {
     "es": (
         (
@@ -36,8 +37,19 @@ _CREDITS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 _JOINS: dict[str, tuple[tuple[str, str], ...]] = {
-    "es": ((r"y", "and"), (r"con", "with"), (r"en(?=\s+[^\W\d_])", "in")),
-    "pt": ((r"e", "and"), (r"com", "with"), (r"(?:em|no|na|nos|nas)(?=\s+[^\W\d_])", "in")),
+    "es": (
+        (r"y", "and"),
+        (r"con", "with"),
+        (r"en(?=\s+[^\W\d_])", "in"),
+        (r"desde(?=\s+[^\W\d_])", "from"),
+        (r"para(?=\s+[^\W\d_])", "for"),
+    ),
+    "pt": (
+        (r"e", "and"),
+        (r"com", "with"),
+        (r"(?:em|no|na|nos|nas)(?=\s+[^\W\d_])", "in"),
+        (r"para(?:\s+[ao])?(?=\s+[^\W\d_])", "for"),  # "para a CNN"
+    ),
 }
 # A byline's lead ("Por A", "Por: A") and the outlet past a comma ("A, da CNN").
 _BYLINE_LEAD_RE = re.compile(r"^por(?:\s*:)?\s+", re.IGNORECASE)
