@@ -435,3 +435,18 @@ def test_whom_for_and_where_from_in_a_spanish_or_portuguese_byline(
 ) -> None:
     """Before, "Ana Ruiz para", "Tom Hale para" and "Ana Ruiz desde Gao" were authors."""
     assert [author["name"] for author in parse_byline(raw, language=language)] == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "language"),
+    [
+        ("Por Ana Ruiz, corresponsal de CNN en Gao", "es"),
+        ("Por Ana Ruiz, corresponsal del CNN en Gao", "es"),
+        ("Por Ana Ruiz, correspondente da CNN em Gao", "pt"),
+    ],
+)
+def test_a_spanish_or_portuguese_job_title_of_the_outlet_is_no_person(
+    raw: str, language: str
+) -> None:
+    """Before, "corresponsal de" and "correspondente da" were authors."""
+    assert [author["name"] for author in parse_byline(raw, language=language)] == ["Ana Ruiz"]

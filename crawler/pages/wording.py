@@ -51,9 +51,12 @@ _JOINS: dict[str, tuple[tuple[str, str], ...]] = {
         (r"para(?:\s+[ao])?(?=\s+[^\W\d_])", "for"),  # "para a CNN"
     ),
 }
-# A byline's lead ("Por A", "Por: A") and the outlet past a comma ("A, da CNN").
+# A byline's lead ("Por A", "Por: A") and the outlet past a comma ("A, da CNN") or a job
+# title ("A, corresponsal de CNN").
 _BYLINE_LEAD_RE = re.compile(r"^por(?:\s*:)?\s+", re.IGNORECASE)
-_OF_OUTLET_RE = re.compile(r",\s*(?:de|del|da|do)\s+", re.IGNORECASE)
+_OF_OUTLET_RE = re.compile(
+    r",\s*(?:de|del|da|do)\s+|\s+(?:de|del|da|do)\s+(?=(?:CNN|Reuters)\b)", re.IGNORECASE
+)
 
 
 # A role's marker is followed by a name, in capitals ("Reporte de la ONU muestra ..."
@@ -119,5 +122,5 @@ def byline_in_english(text: str, language: str | None) -> str:
     if language not in LANGUAGES:
         return text
     text = _BYLINE_LEAD_RE.sub("By ", text)
-    text = _OF_OUTLET_RE.sub(", of ", text)
+    text = _OF_OUTLET_RE.sub(lambda m: ", of " if "," in m.group(0) else " of ", text)
     return _joined_in_english(text, language)
