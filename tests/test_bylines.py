@@ -450,3 +450,20 @@ def test_a_spanish_or_portuguese_job_title_of_the_outlet_is_no_person(
 ) -> None:
     """Before, "corresponsal de" and "correspondente da" were authors."""
     assert [author["name"] for author in parse_byline(raw, language=language)] == ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "language"),
+    [
+        ("Por Ana Ruiz, CNN Fotografías de Tom Hale", "es"),
+        ("Por Ana Ruiz; fotos de Tom Hale", "es"),
+        ("Por Ana Ruiz, CNN Fotografias de Tom Hale", "pt"),
+        ("Por Ana Ruiz | Fotos por Tom Hale", "pt"),
+    ],
+)
+def test_a_spanish_or_portuguese_photographers_part_names_its_photographer(
+    raw: str, language: str
+) -> None:
+    """ "Fotografías de B" is read as "Photographs by B"; before, B was lost."""
+    names = [author["name"] for author in parse_byline(raw, language=language)]
+    assert names == ["Ana Ruiz", "Tom Hale"]

@@ -54,6 +54,10 @@ _JOINS: dict[str, tuple[tuple[str, str], ...]] = {
 # A byline's lead ("Por A", "Por: A") and the outlet past a comma ("A, da CNN") or a job
 # title ("A, corresponsal de CNN").
 _BYLINE_LEAD_RE = re.compile(r"^por(?:\s*:)?\s+", re.IGNORECASE)
+# A photographer's part ("Fotografías de B", "Fotos por B"): "Photographs by B".
+_PHOTOS_RE = re.compile(
+    r"(?<![\w-])(?:fotograf[íi]as?|fotos?)\s+(?:de|por)(?=\s+(?-i:[A-ZÀ-ÖØ-Þ]))", re.IGNORECASE
+)
 _OF_OUTLET_RE = re.compile(
     r",\s*(?:de|del|da|do)\s+|\s+(?:de|del|da|do)\s+(?=(?:CNN|Reuters)\b)", re.IGNORECASE
 )
@@ -122,5 +126,6 @@ def byline_in_english(text: str, language: str | None) -> str:
     if language not in LANGUAGES:
         return text
     text = _BYLINE_LEAD_RE.sub("By ", text)
+    text = _in_english(_PHOTOS_RE, "photographs by", text)
     text = _OF_OUTLET_RE.sub(lambda m: ", of " if "," in m.group(0) else " of ", text)
     return _joined_in_english(text, language)
