@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -20,6 +22,22 @@ def file_or_folder(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("an empty path names no file or folder")
     return Path(text)
+
+
+def check_inputs(paths: Iterable[Path | str]) -> None:
+    """Each archive named on the command line is there and may be reached: a missing one
+    is a usage error (a typo), one in a folder the system does not let us enter an input
+    we may not read (exit 66), never a path we may not write."""
+    from ..cli import UsageError, not_allowed
+
+    for path in paths:
+        try:
+            os.stat(path)
+        except FileNotFoundError:
+            raise UsageError(f"no such file or folder: {path}") from None
+        except OSError as exc:
+            message = f"cannot read {path}: {exc.strerror or exc}"
+            raise not_allowed(message, exc, reading=True) from None
 
 
 def refuse_newer(data: Path) -> None:

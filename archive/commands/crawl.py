@@ -14,7 +14,7 @@ from crawler.pages.outlets import names as outlet_names
 
 from ..exitcodes import EPILOG
 from ..state import ENV as STATE_ENV
-from . import folder
+from . import check_inputs, folder
 
 DEFAULT_DATA = Path("data")
 
@@ -207,9 +207,7 @@ def run(options: argparse.Namespace) -> int:
     if options.from_archive:
         from ..warc.read.timestamps import parse_at
 
-        missing = [p for p in options.from_archive if not Path(p).exists()]
-        if missing:
-            raise UsageError(f"no such file or folder: {missing[0]}")
+        check_inputs(options.from_archive)
         if options.at:
             try:
                 parse_at(options.at)

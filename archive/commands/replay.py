@@ -20,7 +20,7 @@ from crawler.pages.outlets import names as outlet_names
 from ..diskspace import is_disk_full
 from ..exitcodes import DISK_FULL, ERRORS, LOCKED, OK
 from ..wording import counted
-from . import file_or_folder, folder
+from . import check_inputs, file_or_folder, folder
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -178,9 +178,7 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError("--wait takes seconds >= 0")
     if not 0 <= options.cluster_wait < math.inf:
         raise UsageError("--cluster-wait takes seconds >= 0")
-    for path in options.paths:
-        if not Path(path).exists():
-            raise UsageError(f"no such file or folder: {path}")
+    check_inputs(options.paths)
     from ..warc.read.sources import find_sources
 
     if options.cluster:

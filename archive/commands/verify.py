@@ -32,12 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(options: argparse.Namespace) -> int:
     from ..cli import UsageError
     from ..warc.verify import expand, verify_file, verify_wacz
+    from . import check_inputs
 
     if not options.paths and not Path("data/warc").is_dir():
         raise UsageError("no WARC files named, and no data/warc here to verify")
-    for path in options.paths:  # a typo, as replay has it: no file to call unsound
-        if not Path(path).exists():
-            raise UsageError(f"no such file or folder: {path}")
+    check_inputs(options.paths)  # a typo, as replay has it: no file to call unsound
     files = expand(options.paths or ["data/warc"])
     if not files:
         raise UsageError(f"no WARC files in {' '.join(options.paths or ['data/warc'])}")

@@ -212,6 +212,34 @@ def test_a_folder_the_user_may_not_write_is_73_and_a_file_it_may_not_read_66(
     assert read.stderr == f"newsarchive: cannot read {page}: Permission denied\n"
 
 
+@pytest.mark.parametrize("command", ["verify", "replay", "crawl"])
+def test_an_input_in_a_folder_the_user_may_not_search_is_66(tmp_path: Path, command: str) -> None:
+    """An archive named on the command line inside a folder the user may not enter (no x
+    bit) is an input the system does not let us read: exit 66, as a file of mode 000. It
+    was exit 73, "cannot use PATH", a path we may not write."""
+    import sys
+
+    with unprivileged(tmp_path) as (folder, held):
+        shut = folder / "shut"
+        shut.mkdir()
+        archive = shut / "a.warc.gz"
+        archive.write_bytes(b"")
+        shut.chmod(0o600)
+        args = {
+            "verify": ["verify", str(archive)],
+            "replay": ["replay", "--store", str(folder / "store"), str(archive)],
+            "crawl": ["crawl", "cnn", "--data", str(folder / "data"),
+                      "--from-archive", str(archive)],
+        }[command]  # fmt: skip
+        result = subprocess.run(
+            [*held, sys.executable, "-m", "archive", *args],
+            capture_output=True, text=True, cwd=folder, timeout=120,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )  # fmt: skip
+    assert result.returncode == exitcodes.NO_INPUT == 66, result.stderr
+    assert result.stderr == f"newsarchive: cannot read {archive}: Permission denied\n"
+
+
 @pytest.mark.parametrize("command", [["crawl", "cnn"], ["articles"], ["store", "stats"]])
 def test_a_folder_where_a_month_of_the_store_goes_is_one_line(
     tmp_path: Path, command: list[str]
