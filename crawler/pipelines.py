@@ -270,7 +270,7 @@ class StorePipeline:
         if first is None:
             return article
         captured = iso_seconds(first.date)
-        known = self.store.index.latest(str(article.get("articleId")))
+        known = self.store.index.latest(str(article.get("articleId")), self.store.worker)
         if known is not None and not (known.captured and known.captured < captured):
             return article  # replay takes the revisit, a version after the stored one
         metadata = {**article["metadata"], "dateDownloaded": captured}

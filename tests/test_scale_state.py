@@ -11,6 +11,9 @@ from archive.fetchstate import FetchRecord
 from archive.state import EmbeddedState, State, check_address, open_state
 from archive.state.redis import RedisState
 from archive.store import ArticleStore
+from archive.store.index import Latest
+from archive.store.lines import captured_at, digest_and_hashes
+from archive.store.store import StoreDecision
 from archive.warc.dedup import EarlierCapture
 
 from .scale_harness import RedisServer, wait_until
@@ -244,3 +247,29 @@ def test_two_workers_storing_one_article_in_one_batch_window_never_write_one_ver
         for line in lines_of(tmp_path / name)
     )
     assert written == [(make_item(1)["articleId"], version) for version in (1, 2, 3)]
+
+
+def test_a_reservation_left_by_a_killed_worker_is_not_taken_for_its_restarted_successors(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """A worker killed between reserving a version and writing its line, then restarted
+    under the same id (a container's HOST-PID comes back alike), finds that reservation
+    under its own live name. It was taken for a line written: the article fetched again
+    with that text was "unchanged" and no line of it was ever stored."""
+    client = redis_server.client()
+    client.flushall()
+    client.set("newsarchive:alive:vm-1", "1")  # the restarted worker's heartbeat
+    killed = open_state(redis_server.address, tmp_path).version_index()
+    item = make_item(1)
+    store = ArticleStore(tmp_path, worker="vm-1", index=killed, lock_timeout=0)
+    decided = store._decide(item, item["articleId"], *digest_and_hashes(item), captured_at(item))
+    assert not isinstance(decided, StoreDecision)
+    claimed = Latest(decided[1], *digest_and_hashes(item), captured_at(item))
+    assert killed.reserve(item["articleId"], decided[0], claimed, "vm-1")  # then SIGKILL
+    store.lock.release()
+    index = open_state(redis_server.address, tmp_path).version_index()  # the restarted one
+    restarted = ArticleStore(tmp_path, worker="vm-1", index=index, lock_timeout=0)
+    stored = restarted.add(item)
+    restarted.close()
+    assert (stored.status, stored.version) == ("updated", 2)  # numbered past the reservation
+    assert [line["articleId"] for line in lines_of(tmp_path)] == [item["articleId"]]

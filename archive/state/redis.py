@@ -398,16 +398,19 @@ class RedisVersionIndex:
                 known = Latest(version, digest, hashes, captured[0] if captured else "")
         return known, reserved
 
-    def latest(self, article_id: str) -> Latest | None:
-        """The latest version: this batch's, committed, or reserved by another writer."""
+    def latest(self, article_id: str, worker: str | None = None) -> Latest | None:
+        """The latest version: this batch's, committed, or reserved by another writer.
+        `worker`, the writer asking: a reservation under its own name that this process did
+        not make is a predecessor's (killed, restarted under the same id), never a live one."""
         known, reserved = self._known(article_id)
         if reserved is None:
             return known
-        version, digest, hashes, captured, worker = json.loads(reserved)
+        version, digest, hashes, captured, holder = json.loads(reserved)
         if known is not None and known.version >= version:
             return known
+        predecessor = holder == worker and self._reservations.get(article_id) != reserved
         with self.state.guard():
-            alive = bool(worker) and bool(self.client.exists(alive_key(worker)))
+            alive = bool(holder) and not predecessor and bool(self.client.exists(alive_key(holder)))
         if alive:  # its line is written, or about to be: decide against it
             return Latest(version, digest, hashes, captured)
         # Its writer is gone: its line may never have been written. Numbered past it,

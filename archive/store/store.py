@@ -188,7 +188,7 @@ class ArticleStore:
         """What the store does with `item`: its decision when nothing is written; else the
         latest version known (0: none), the line's version, its changes, the line, its file
         and its bytes."""
-        known = self.index.latest(article_id)
+        known = self.index.latest(article_id, self.worker)
         if known is not None and (
             known.content_digest == digest or self.index.has_capture(article_id, digest, captured)
         ):
