@@ -350,3 +350,40 @@ def test_a_replay_that_lost_its_last_worker_stops_after_the_cluster_wait(
     assert replaying.returncode == 75, err
     assert err.count("\n") == 1 and "no worker" in err, err
     assert not list(store.glob("articles/*.jsonl"))
+
+
+def _timed_out(path: str) -> None:
+    """A task whose read of a file on a network disk timed out (ETIMEDOUT)."""
+    raise TimeoutError(110, "Connection timed out", path)
+
+
+def test_a_task_failing_with_a_timeout_error_is_its_error_not_a_result_not_back_yet() -> None:
+    """A task that raised TimeoutError (ETIMEDOUT reading an archive on a network disk) was
+    taken for a result not back yet: polled for ever, the workers there, the replay hung.
+    Its error is raised, as every other task's."""
+    import threading
+
+    from distributed import Client, LocalCluster
+
+    from archive.replay.cluster import result_of
+
+    raised: list[BaseException] = []
+
+    def wait_for(future: Any) -> None:
+        try:
+            result_of(future, 3600.0)
+        except BaseException as exc:
+            raised.append(exc)
+
+    with (
+        LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        future = client.submit(_timed_out, "/mnt/archive/a.warc.gz", pure=False)
+        waiting = threading.Thread(target=wait_for, args=(future,), daemon=True)
+        waiting.start()
+        waiting.join(timeout=120)  # a bound on a hang, never reached when right
+        assert not waiting.is_alive(), "result_of still polling a task that failed"
+    (error,) = raised
+    assert isinstance(error, TimeoutError), repr(error)
+    assert error.errno == 110 and error.filename == "/mnt/archive/a.warc.gz"

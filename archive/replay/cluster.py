@@ -175,7 +175,10 @@ def result_of(future: Any, wait: float = WAIT) -> Any:
             try:
                 return future.result(timeout=POLL)
             except (TimeoutError, asyncio.TimeoutError):  # one class from Python 3.11 on
-                pass
+                # Not back yet, or a task that raised TimeoutError itself (ETIMEDOUT on a
+                # network disk): a task done has its own result, or error, to give.
+                if future.done():
+                    return future.result()
             try:
                 have = bool(future.client.scheduler_info().get("workers"))
             except OSError as exc:  # the scheduler is gone (CommClosedError is one)
