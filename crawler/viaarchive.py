@@ -772,7 +772,22 @@ def on_the_live_web(memento_url: str, original: str) -> bool:
     """Whether a memento URL named by an id is the live web instead: on the original's own
     host, or on an outlet's."""
     host = urlsplit(memento_url).hostname
-    return host == urlsplit(original).hostname or outlet_of_host(host) is not None
+    return _same_site(memento_url, original) or outlet_of_host(host) is not None
+
+
+def _same_site(url: str, other: str) -> bool:
+    """Whether two URLs are on one site: one host, and one port unless both are the web's
+    own (80, 443: the site's http and https). An archive on another port of the page's
+    host (both served from one machine) is not the page's site."""
+    ports = []
+    for parts in (urlsplit(url), urlsplit(other)):
+        try:
+            port = parts.port
+        except ValueError:  # a port that is no number: the host alone tells
+            port = None
+        ports.append(port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0))
+    same_host = urlsplit(url).hostname == urlsplit(other).hostname
+    return same_host and (ports[0] == ports[1] or {ports[0], ports[1]} <= {80, 443})
 
 
 def redirects_to(page: Response, url: str) -> bool:

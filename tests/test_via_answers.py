@@ -906,3 +906,20 @@ def test_a_timemap_naming_the_live_page_never_sends_the_crawl_to_the_outlet(
     result = crawl_via(tmp_path, f"timemap:{base}/tm", "20130129", "--depth", "0")
     refused(result, tmp_path, "not_archived")
     assert report(tmp_path)["archive"]["requests"] == 1  # the TimeMap, nothing else
+
+
+@pytest.mark.parametrize("kind", ["tm", "tmj"], ids=["link-format", "json"])
+def test_an_archive_on_another_port_of_the_pages_host_is_no_live_web(
+    archive: tuple[str, Path], tmp_path: Path, kind: str
+) -> None:
+    """A page and the archive holding it served from one machine (a site and its pywb on
+    loopback): the TimeMap's mementos, on the archive's port of that host, were taken for
+    the page's own site and dropped, the page "not archived"."""
+    base, config = archive
+    page_url = "http://127.0.0.1:9/2013/01/29/world/africa/mali-timbuktu/index.html"
+    holds(config, {"url": page_url, "ts": "20130129100000", "page_of": TIMBUKTU})
+    result = crawl_via(
+        tmp_path, f"timemap:{base}/{kind}", "20130129", "--depth", "0", start=page_url
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line["url"] for line in store_lines(tmp_path)] == [page_url]
