@@ -365,10 +365,11 @@ class WaybackArchive(Archive):
 
 
 def cut_before(snapshots: list[Snapshot], at: datetime, limit: int) -> bool:
-    """Whether a CDX answer is the window's first `limit` captures in time order, all before
-    `at`: a server that ignored ``sort=closest``, its limit leaving out the captures nearest
-    `at`. An answer sorted nearest first, or shorter than its limit, is the one asked for."""
-    if len(snapshots) < max(limit, 2) or max(s.moment for s in snapshots) >= at:
+    """Whether a CDX answer is the window's first captures in time order, all before `at`:
+    a server that ignored ``sort=closest``, its limit (or its own cap on rows, which may be
+    under `limit`) leaving out the captures nearest `at`. An answer sorted nearest first is
+    the one asked for; one shorter than a cap cannot be told from one cut by it."""
+    if len(snapshots) < 2 or max(s.moment for s in snapshots) >= at:
         return False
     distances = [abs(s.moment - at) for s in snapshots]
     return distances != sorted(distances)

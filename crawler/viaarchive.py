@@ -558,6 +558,8 @@ class ViaArchiveMiddleware:
         if not cut_before(listed, self.at, archive.limit):
             return listed
         found = list(listed)
+        # A page holds the rows of the first answer: a server's own cap may be under the limit.
+        full = min(archive.limit, len(listed))
         after = await self.cdx_page(archive.narrowed(lookup, self.at, self.at + self.window))
         found += after
         reach = min((s.moment for s in after), default=self.at + self.window) - self.at
@@ -565,7 +567,7 @@ class ViaArchiveMiddleware:
         for _ in range(self.pages):
             page = await self.cdx_page(archive.narrowed(lookup, start, self.at))
             found += page
-            if len(page) < archive.limit or max(s.moment for s in page) >= self.at:
+            if len(page) < full or max(s.moment for s in page) >= self.at:
                 break
             start = max(s.moment for s in page) + timedelta(seconds=1)
         else:

@@ -25,7 +25,8 @@ Endpoints (also at the Wayback Machine's paths, ``BASE/cdx/search/cdx`` and ``BA
 ``BASE/coll/cdx?url=U&from=F&to=T[&closest=TS][&limit=N]`` (one JSON object per line, as
 pywb answers, nearest ``closest`` first where it is given, the first ``limit`` rows;
 ``cdx_time_order`` in CONFIG makes it ignore ``closest`` and answer in time order, as some
-CDX servers do;
+CDX servers do; ``cdx_rows_most`` caps every answer at that many rows, whatever ``limit``
+asks, as a server's own maximum does;
 ``cdx_body`` in CONFIG replaces the answer; ``cdx_cut`` sends only that many bytes of it,
 its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 ``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, by 302 to its memento;
@@ -121,6 +122,8 @@ class Handler(BaseHTTPRequestHandler):
             found.sort(key=lambda c: abs(moment(c["ts"]) - wanted))
         if query.get("limit"):
             found = found[: int(query["limit"][0])]
+        if self.config.get("cdx_rows_most"):  # a server's own cap, under the limit asked
+            found = found[: int(self.config["cdx_rows_most"])]
         rows = [
             json.dumps({"urlkey": url, "timestamp": c["ts"], "url": c["url"],
                         "status": str(c.get("status", 200)), "mime": "text/html"})
