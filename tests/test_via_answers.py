@@ -806,11 +806,14 @@ def test_a_timemaps_memento_whose_timestamp_names_no_moment_gives_way_to_the_nex
     assert one_line(tmp_path)["headline"].startswith("Good: ")
 
 
+@pytest.mark.parametrize("capped_by", ["our limit", "the server"])
 def test_a_cdx_server_ignoring_sort_closest_still_gives_the_nearest_capture(
-    archive: tuple[str, Path], tmp_path: Path
+    archive: tuple[str, Path], tmp_path: Path, capped_by: str
 ) -> None:
     """A CDX server answering in time order whatever ``sort=closest`` asks: its ``limit``
-    rows were the window's first, and the nearest of those was taken, days off --at."""
+    rows were the window's first, and the nearest of those was taken, days off --at. The
+    same when the server caps its answers under the limit asked (its own maximum): the
+    answer, shorter than the limit, was taken for all the window holds."""
     base, config = archive
     days = ("01", "05", "10", "15", "20", "22", "24")
     holds(
@@ -821,9 +824,10 @@ def test_a_cdx_server_ignoring_sort_closest_still_gives_the_nearest_capture(
         {"url": TIMBUKTU, "ts": "20130130120000", "word": "After"},
         {"url": TIMBUKTU, "ts": "20130210100000", "word": "Late"},
         cdx_time_order=True,
+        **({"cdx_rows_most": 3} if capped_by == "the server" else {}),
     )
-    extra = ("--depth", "0", "-s", "NEWSARCHIVE_VIA_CDX_LIMIT=3")
-    result = crawl_via(tmp_path, f"{base}/coll", "20130129120000", *extra)
+    extra = ("-s", "NEWSARCHIVE_VIA_CDX_LIMIT=3") if capped_by == "our limit" else ()
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129120000", "--depth", "0", *extra)
     assert result.returncode == 0, result.stderr
     line = one_line(tmp_path)
     assert line["headline"].startswith("Nearest: ")
@@ -923,24 +927,3 @@ def test_an_archive_on_another_port_of_the_pages_host_is_no_live_web(
     )
     assert result.returncode == 0, result.stderr
     assert [line["url"] for line in store_lines(tmp_path)] == [page_url]
-
-
-def test_a_cdx_server_ignoring_sort_closest_under_its_own_row_cap_still_gives_the_nearest(
-    archive: tuple[str, Path], tmp_path: Path
-) -> None:
-    """A CDX server answering in time order that also caps its answers under the limit
-    asked (a server's own maximum): its answer, shorter than the limit, was taken for all
-    the window holds, and the nearest of the window's first rows was taken, days off --at."""
-    base, config = archive
-    days = ("01", "05", "10", "15", "20", "22", "24")
-    holds(
-        config,
-        *({"url": TIMBUKTU, "ts": f"201301{day}100000", "word": "Early"} for day in days),
-        {"url": TIMBUKTU, "ts": "20130128120000", "word": "Nearest"},
-        {"url": TIMBUKTU, "ts": "20130130120000", "word": "After"},
-        cdx_time_order=True,
-        cdx_rows_most=3,
-    )
-    result = crawl_via(tmp_path, f"{base}/coll", "20130129120000", "--depth", "0")
-    assert result.returncode == 0, result.stderr
-    assert one_line(tmp_path)["headline"].startswith("Nearest: ")
