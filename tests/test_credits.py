@@ -911,3 +911,15 @@ def test_names_past_a_comma_before_a_marker_mid_line(
 def test_a_kind_of_work_of_its_own_words_before_a_marker_mid_line(line: str) -> None:
     # Before: "Oumar Sidibe Social Media" was credited reporting and Lena Weiss editing.
     assert _pairs(line) == [("Oumar Sidibe", "reporting")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reporting by Oumar Sidibe; Graphics and editing by Lena Weiss",
+        "(Reporting by Oumar Sidibe; Editing and graphics by Lena Weiss)",
+    ],
+)
+def test_a_kind_of_work_joined_to_a_role_before_one_by_shares_its_people(line: str) -> None:
+    # Before: "Graphics" was credited reporting, or Lena Weiss was credited nothing.
+    assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Lena Weiss", "editing")]

@@ -31,6 +31,9 @@ _ONE_MARKER = "(?:" + "|".join(pattern for pattern, _ in _MARKERS) + ")"
 # and editing by A", "Reporting & writing by A").
 _ROLES_JOIN = r"(?:\s*,\s*|\s*,?\s+and\s+|\s*&\s*)"
 _ROLES_JOIN_RE = re.compile(_ROLES_JOIN, re.IGNORECASE)
+_ONE_MARKER_RE = re.compile(_ONE_MARKER, re.IGNORECASE)
+# A join ending the words before a marker: "Graphics and" before "editing by".
+_JOIN_END_RE = re.compile(rf"{_ROLES_JOIN}$", re.IGNORECASE)
 _MARKER_RE = re.compile(
     rf"(?<![\w-])(?:(?P<marker>{_ONE_MARKER}(?:{_ROLES_JOIN}{_ONE_MARKER})*)\s+by\b"
     # "with help from B", "with the help of B", "with additional help from B": people who
@@ -210,9 +213,13 @@ def _parts(line: str) -> list[tuple[str | None, list[str]]]:
     # "with help from B" ends the people before it wherever it stands.
     opens: list[tuple[int, int, tuple[str | None, ...], bool]] = []  # start, end, roles, help
     # Where a role of no marker above ends ("Photo Editing by"): its marker opens none.
-    other_ends = {m.end() for m in _OTHER_ROLE_MARKER_RE.finditer(line)}
+    others = {m.end(): m.start() for m in _OTHER_ROLE_MARKER_RE.finditer(line)}
+    other_ends = others.keys()
     for m in _MARKER_RE.finditer(line):
         if m.group("marker"):
+            other_start = others.get(m.end(), m.start())
+            if other_start < m.start() and _JOIN_END_RE.search(line, other_start, m.start()):
+                continue  # "Graphics and editing by": one part, its kinds read below
             # A marker opens its role wherever it stands ("Writing by B Editing by C", "A
             # editing by C"), but where a kind of work before it makes it another role.
             if _opens_role(line, m.start()):
@@ -234,7 +241,7 @@ def _parts(line: str) -> list[tuple[str | None, list[str]]]:
     spec_ends = {end for _, end, _, _ in opens}
     for m in _OTHER_ROLE_MARKER_RE.finditer(line):
         if m.end() not in spec_ends:
-            opens.append((m.start(), m.end(), (None,), False))
+            opens.append((m.start(), m.end(), _kinds_roles(m.group(0)), False))
     opens.sort()
     parts: list[tuple[str | None, list[str]]] = []
     roles: tuple[str | None, ...] = (_HELP_ROLE,)
@@ -278,6 +285,14 @@ def _help_role(words: str) -> str:
         if re.fullmatch(pattern, lowered):
             return role
     return _HELP_ROLE
+
+
+def _kinds_roles(opening: str) -> tuple[str | None, ...]:
+    """The roles of a part opening with kinds of work before one "by" ("Graphics and
+    editing by"): a marker's role for each kind that is one, None for the others."""
+    kinds = _ROLES_JOIN_RE.split(_OTHER_ROLE_RE.sub("", opening).strip())
+    roles = tuple(_role_of(k) if _ONE_MARKER_RE.fullmatch(k.strip()) else None for k in kinds)
+    return roles if any(roles) else (None,)
 
 
 def _roles_of(marker: str) -> tuple[str, ...]:
