@@ -366,39 +366,11 @@ def test_a_revisits_original_is_the_response_of_its_own_url(tmp_path: Path) -> N
     """The same payload archived under two URLs (``.../slug`` and ``.../slug/index.html``,
     one page to the crawl): the export took the first response of that digest the index
     lists, another URL's, with which pywb cannot replay the revisit."""
-    from datetime import datetime, timezone
-
     from archive.export.wacz import write_wacz
-    from archive.warc import Capture, HttpMessage, WarcWriter
-    from archive.warc.cdxj import update_index
-    from archive.warc.records import IDENTICAL_PAYLOAD, Revisit
 
     page = b"<html><head><title>A page</title></head><body><p>Words.</p></body></html>"
-    slug = "http://www.cnn.com/2010/POLITICS/08/13/stock.waited.river"
-    url = f"{slug}/index.html"
-
-    def capture(address: str, day: int) -> Capture:
-        return Capture(
-            url=address,
-            date=datetime(2024, 1, day, tzinfo=timezone.utc),
-            request=HttpMessage("GET / HTTP/1.1", [("Host", "www.cnn.com")]),
-            response=HttpMessage("HTTP/1.1 200 OK", [("Content-Type", "text/html")], page),
-        )
-
-    warc_dir = tmp_path / "warc"
-    writer = WarcWriter(warc_dir, prefix="newsarchive-cnn")
-    writer.write_capture(capture(slug, 1))  # listed first in the index: "slug " < "slug/"
-    first = writer.write_capture(capture(url, 2))
-    again = writer.write_capture(
-        capture(url, 3),
-        Revisit(IDENTICAL_PAYLOAD, url, first.date, first.record_id, first.payload_digest),
-    )
-    writer.close()
-    update_index(warc_dir)
-    line = {
-        "articleId": "cnn-x", "version": 2, "url": url, "headline": "A story",
-        "metadata": {"dateDownloaded": "2024-01-03T00:00:00Z"}, "warc": again.as_provenance(),
-    }  # fmt: skip
+    # Listed first in the index: "slug " < "slug/".
+    warc_dir, line, _ = _revisit_capture(tmp_path, page, apart=False, before=_SLUG)
     out = tmp_path / "out.wacz"
     write_wacz(out, warc_dir, [line], "a revisit")
     with zipfile.ZipFile(out) as package:
@@ -408,7 +380,7 @@ def test_a_revisits_original_is_the_response_of_its_own_url(tmp_path: Path) -> N
         for r in ArchiveIterator(io.BytesIO(held))
         if r.rec_type == "response"
     ]
-    assert responses == [url]
+    assert responses == [line["url"]]
 
 
 def test_a_capture_in_a_warc_file_still_being_written_is_exported(
@@ -428,24 +400,28 @@ def test_a_capture_in_a_warc_file_still_being_written_is_exported(
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+_SLUG = "http://www.cnn.com/2010/POLITICS/08/13/stock.waited.river"
+
+
 def _revisit_capture(
-    tmp_path: Path, page: bytes, *, apart: bool
+    tmp_path: Path, page: bytes, *, apart: bool, before: str | None = None
 ) -> tuple[Path, dict[str, Any], Path]:
     """A WARC folder (indexed) holding a capture of a page and, a day later, a revisit of
-    its payload: in the same file, or (`apart`) in a newer one. The folder, the store line
-    of the revisit and the file of the original."""
+    its payload: in the same file, or (`apart`) in a newer one; with `before`, after a
+    capture of that other URL with the same payload. The folder, the store line of the
+    revisit and the file of the original."""
     from datetime import datetime, timezone
 
     from archive.warc import Capture, HttpMessage, WarcWriter
     from archive.warc.cdxj import update_index
     from archive.warc.records import IDENTICAL_PAYLOAD, Revisit
 
-    url = "http://www.cnn.com/2010/POLITICS/08/13/stock.waited.river/index.html"
+    url = f"{_SLUG}/index.html"
     warc_dir = tmp_path / "warc"
 
-    def capture(day: int) -> Capture:
+    def capture(day: int, address: str = url) -> Capture:
         return Capture(
-            url=url,
+            url=address,
             date=datetime(2024, 1, day, tzinfo=timezone.utc),
             request=HttpMessage("GET / HTTP/1.1", [("Host", "www.cnn.com")]),
             response=HttpMessage(
@@ -454,19 +430,24 @@ def _revisit_capture(
         )
 
     writer = WarcWriter(warc_dir, prefix="newsarchive-old")
-    first = writer.write_capture(capture(1))
+    day = 1
+    if before is not None:
+        writer.write_capture(capture(day, before))
+        day += 1
+    first = writer.write_capture(capture(day))
     if apart:
         writer.close()
         writer = WarcWriter(warc_dir, prefix="newsarchive-new")
     again = writer.write_capture(
-        capture(2),
+        capture(day + 1),
         Revisit(IDENTICAL_PAYLOAD, url, first.date, first.record_id, first.payload_digest),
     )
     writer.close()
     update_index(warc_dir)
     line = {
         "articleId": "cnn-x", "version": 2, "url": url, "headline": "A story",
-        "metadata": {"dateDownloaded": "2024-01-02T00:00:00Z"}, "warc": again.as_provenance(),
+        "metadata": {"dateDownloaded": f"2024-01-{day + 1:02}T00:00:00Z"},
+        "warc": again.as_provenance(),
     }  # fmt: skip
     return warc_dir, line, warc_dir / first.as_provenance()["filename"]
 
