@@ -502,20 +502,13 @@ def read_timemap(body: bytes, timemap_url: str, original: str) -> TimeMapPage:
         elif "prev" in rels or "previous" in rels:
             page.earlier.append(target)
         elif "timemap" in rels and "self" not in rels and target != timemap_url:
-            span = (_link_date(params.get("from")), _link_date(params.get("until")))
+            span = (memento_datetime(params.get("from")), memento_datetime(params.get("until")))
             page.others.append((target, *span))
     return page
 
 
 # A line of CDXJ (pywb's timemap/cdxj): SURT key, timestamp, JSON.
 _CDXJ_LINE = re.compile(r"\S+ \d{4,14} \{")
-
-
-def _link_date(value: str | None) -> datetime | None:
-    try:
-        return http_date(value) if value else None
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def _json_timemap(whole: dict[str, Any], timemap_url: str, original: str) -> TimeMapPage:
@@ -553,7 +546,7 @@ def _any_date(value: Any) -> datetime | None:
     try:
         return _iso(value.strip())
     except ValueError:
-        return _link_date(value)
+        return memento_datetime(value)
 
 
 def _cdx_timemap(text: str, timemap_url: str) -> list[Snapshot]:
