@@ -923,3 +923,46 @@ def test_a_kind_of_work_of_its_own_words_before_a_marker_mid_line(line: str) -> 
 def test_a_kind_of_work_joined_to_a_role_before_one_by_shares_its_people(line: str) -> None:
     # Before: "Graphics" was credited reporting, or Lena Weiss was credited nothing.
     assert _pairs(line) == [("Oumar Sidibe", "reporting"), ("Lena Weiss", "editing")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Written and edited by Awa Keita, the book sold two million copies in its first year.",
+        "Written by Awa Keita, the book sold well.",
+        "Edited by Oumar Sidibe and published in 1998, the anthology went out of print.",
+        "Written by Awa Keita in 1967, the novel was translated into 40 languages.",
+        "Compiled by Oumar Sidibe and Lena Weiss, it was the first such list in Mali.",
+        'Reported by Awa Keita, the story won a prize, her editor said "at last."',
+    ],
+)
+def test_a_sentence_opening_with_a_roles_words_in_english_is_no_credits_line(line: str) -> None:
+    # Past the names a clause goes on: a subject and its verb. Before: a credits line, the
+    # paragraph lost and its names credited.
+    assert not is_credits_line(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Editing by the Gao desk", []),
+        ("Written by Awa Keita, a freelance journalist in Gao.", [("Awa Keita", "writing")]),
+        ("Edited by Awa Keita, the paper's Gao correspondent.", [("Awa Keita", "editing")]),
+        (
+            "Reporting by Awa Keita in Gao, the capital of the region; Editing by Lena Weiss.",
+            [("Awa Keita", "reporting"), ("Lena Weiss", "editing")],
+        ),
+        (
+            "(Written by Awa Keita, the Gao bureau chief, who was there.)",
+            [("Awa Keita", "writing")],
+        ),
+        ("Editing by Lena Weiss, the foreign desk", [("Lena Weiss", "editing")]),
+    ],
+)
+def test_a_credits_line_describing_its_people_stays_one(
+    line: str, expected: list[tuple[str, str]]
+) -> None:
+    # What describes a person (an article "a", a possessive, a place's words, brackets)
+    # or a line no sentence ends is no clause of its own.
+    assert is_credits_line(line)
+    assert _pairs(line) == expected

@@ -891,3 +891,20 @@ def test_a_stamp_printing_no_time_is_no_raw_date() -> None:
     assert analysis.article is not None
     assert analysis.article["datePublished"] is None
     assert analysis.article["datePublishedRaw"] is None
+
+
+def test_a_paragraph_opening_with_a_roles_words_stays_in_the_body() -> None:
+    """ "Written and edited by A, the book sold ...": a sentence, not a credits line;
+    before, the paragraph left the body and A was credited writing and editing."""
+    name = "reuters_2021/gao_convoy_report_2024"
+    page = (_PAGES / f"{name}.html").read_text(encoding="utf-8")
+    expected = json.loads((_PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    old = "Mali's defence ministry did not respond to a request for comment."
+    new = "Written and edited by Oumar Sidibe, the report sold two thousand copies in a week."
+    assert page.count(old) == 1
+    item = analyse(
+        expected["url"], HEADERS, page.replace(old, new).encode("utf-8"), source="reuters"
+    ).article
+    assert item is not None
+    assert item["paragraphs"] == [new if p == old else p for p in expected["paragraphs"]]
+    assert item["credits"] == expected["credits"]

@@ -116,6 +116,16 @@ _SPACES = (
 LEADING_EDGE = _SPACES + "([;:,."
 _TRAILING_EDGE = _SPACES + ")];:,."
 _EDGE_TO_END_RE = re.compile(f"[{re.escape(_TRAILING_EDGE)}]*$")
+# A clause of its own past a credit's names: a comma, a subject opening with an article or
+# a pronoun, then two words in lower case (its noun and verb, or its verb and more): "...
+# by A, the book sold ...", "... by A, it was ...". Not a possessive ("the paper's").
+_CLAUSE_RE = re.compile(
+    r"(?<=\w),\s+(?:the|this|these|those|that|it|its|he|his|she|her|they|their|we|our|which"
+    r"|who|whose)\s+(?![\w-]*['\u2019]s\b)[a-z][\w-]*\s+[a-z]"
+)
+# A place past its person ("A in Gao"): the words past a comma may describe it.
+_PLACE_NAMED_RE = re.compile(r"\s(?:in|from|at)\s+[A-Z]")
+_SENTENCE_ENDS = (".", "!", "?", '"', "\u201d", "\u2019")
 
 
 def is_credits_line(text: str | None, language: str | None = None) -> bool:
@@ -143,7 +153,23 @@ def is_credits_line(text: str | None, language: str | None = None) -> bool:
         return False
     # The marker opens the line, or the whole line is in parentheses.
     wrapped = line.startswith("(") and line.rstrip(". ").endswith(")")
-    return first.start() == 0 or (wrapped and first.start() < 40)
+    if wrapped:
+        return first.start() < 40
+    return first.start() == 0 and not _goes_on_as_sentence(inner, line)
+
+
+def _goes_on_as_sentence(inner: str, line: str) -> bool:
+    """Whether a line opening with a role's words goes on past its names as a sentence
+    ("Written by A, the book sold well."): a clause of its own past a comma, and the line
+    ends as a sentence does. Not a person described ("A, a freelance journalist", "A, the
+    paper's correspondent"), nor a place ("A in Gao, the capital of ...")."""
+    if not line.endswith(_SENTENCE_ENDS):
+        return False
+    for clause in _CLAUSE_RE.finditer(inner):
+        since = inner[: clause.start()].rsplit(",", 1)[-1]
+        if not _PLACE_NAMED_RE.search(since):
+            return True
+    return False
 
 
 def parse_credits(text: str | None, language: str | None = None) -> list[dict[str, str]]:
