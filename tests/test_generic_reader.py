@@ -2281,3 +2281,53 @@ def test_a_plain_byline_in_spanish_or_portuguese(
     assert item is not None
     assert [author["name"] for author in item["authors"]] == names
     assert item["paragraphs"][0].startswith("Un molino")
+
+
+@pytest.mark.parametrize(
+    ("language", "subheading"),
+    [
+        ("en", "By Then It Was Too Late"),
+        ("en", "By Land and River"),
+        ("pt", "Por Dentro da Economia"),
+        ("es", "Por Fin Llega el Agua"),
+    ],
+)
+def test_a_sub_heading_inside_the_story_opening_as_a_byline_does_is_story_text(
+    language: str, subheading: str
+) -> None:
+    """A bold sub-heading past the story's opening reading as a byline ("By Then It Was
+    Too Late", "Por Dentro da Economia") is a part of the story: where the byline sits
+    (before the story) a line so printed is still the byline. Before, the sub-heading
+    left the body."""
+    body = (
+        "<p>Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday.</p>"
+        f"<p><strong>{subheading}</strong></p>"
+        "<p>It can husk forty tonnes a day, its owners said.</p>"
+    )
+    byline = "<p><strong>By Awa Diarra, CNN</strong></p>"
+    raw = page("", body=byline + body).replace(b"<html>", f"<html lang='{language}'>".encode())
+    item = analyse(URL, HTML, raw, source="cnn").article
+    assert item is not None
+    assert [author["name"] for author in item["authors"]] == ["Awa Diarra"]
+    assert item["paragraphs"] == [
+        "Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday.",
+        subheading,
+        "It can husk forty tonnes a day, its owners said.",
+    ]
+
+
+def test_a_byline_inside_the_story_naming_its_listed_author_is_no_story_text() -> None:
+    """A byline printed past the opening, bold as a sub-heading is, naming the person the
+    page lists as its author, is still a byline: out of the body."""
+    head = "<meta name='author' content='Awa Diarra'>"
+    body = (
+        "<p>Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday.</p>"
+        "<p><strong>By Awa Diarra</strong></p>"
+        "<p>It can husk forty tonnes a day, its owners said.</p>"
+    )
+    item = analyse(URL, HTML, page(head, body=body), source="cnn").article
+    assert item is not None
+    assert item["paragraphs"] == [
+        "Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday.",
+        "It can husk forty tonnes a day, its owners said.",
+    ]

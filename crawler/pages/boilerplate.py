@@ -50,25 +50,37 @@ def shows_text(text: str | None) -> bool:
 def is_italic_only(element: html.HtmlElement) -> bool:
     """A paragraph whose visible text all sits inside ``<em>``/``<i>`` children ("Follow us
     on Twitter" promos printed as two italic runs), not only inside one."""
+    return _in_runs_only(element, ("em", "i"))
+
+
+def is_bold_only(element: html.HtmlElement) -> bool:
+    """A paragraph whose visible text all sits inside ``<strong>``/``<b>`` children: a
+    sub-heading printed as a paragraph."""
+    return _in_runs_only(element, ("strong", "b"))
+
+
+def _in_runs_only(element: html.HtmlElement, tags: tuple[str, ...]) -> bool:
+    """Whether all visible text of `element` sits inside children of `tags` (or links whose
+    text does), at least one of them showing text."""
     if shows_text(element.text):
         return False
     children = [child for child in element if isinstance(child.tag, str)]
-    if not children or not all(_is_italic_run(child) for child in children):
+    if not children or not all(_is_run(child, tags) for child in children):
         return False
     if any(shows_text(c.tail) for c in children):
         return False
     return any(text_of(child) for child in children)
 
 
-def _is_italic_run(element: html.HtmlElement) -> bool:
-    """An ``<em>``/``<i>``, or a link whose text is all italic ("Sign up <a><em>here</em></a>")."""
-    if element.tag in ("em", "i"):
+def _is_run(element: html.HtmlElement, tags: tuple[str, ...]) -> bool:
+    """An element of `tags`, or a link whose text is all in such (`<a><em>here</em></a>`)."""
+    if element.tag in tags:
         return True
     if element.tag != "a" or shows_text(element.text):
         return False
     children = [child for child in element if isinstance(child.tag, str)]
     return bool(children) and all(
-        child.tag in ("em", "i") and not shows_text(child.tail) for child in children
+        child.tag in tags and not shows_text(child.tail) for child in children
     )
 
 

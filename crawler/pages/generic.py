@@ -21,6 +21,7 @@ from .boilerplate import (
     EDITORS_NOTE_RE,
     EMBEDDED_POST_CLASSES,
     SOCIAL_HOST_RE,
+    is_bold_only,
     is_italic_only,
     is_link_only,
     is_note_class,
@@ -541,6 +542,7 @@ class GenericArticlePage(ArticlePage):
             return []
         lines = []
         boxes = self.signup_boxes()
+        opened = False  # a paragraph of prose came before: past the byline's place
         for element in self.body_elements(container):
             if _OUT_OF_BODY(element) or (boxes and self._in_box(element, boxes)):
                 continue
@@ -549,8 +551,9 @@ class GenericArticlePage(ArticlePage):
             heading = element.tag in ("h2", "h3") and not is_lede(text)
             if heading and is_widget_label(text):
                 continue  # a wall's heading ("Register for free to continue reading")
-            if text and (heading or not self._not_story_text(element, text)):
+            if text and (heading or not self._not_story_text(element, text, opened)):
                 lines.append((element, text, heading))
+                opened = opened or (not heading and reads_as_prose(text))
         return lines
 
     @once
@@ -585,10 +588,10 @@ class GenericArticlePage(ArticlePage):
         """Whether `element` is one of `boxes` or lies in one."""
         return element in boxes or any(ancestor in boxes for ancestor in element.iterancestors())
 
-    def _not_story_text(self, element: html.HtmlElement, text: str) -> bool:
+    def _not_story_text(self, element: html.HtmlElement, text: str, opened: bool = False) -> bool:
         """A paragraph printed among the story's that is none of its text: a byline or
         stamp, an editorial note (a wire service note among them), a "READ:" line, a promo
-        that is only a link, the outlet's standards line."""
+        that is only a link, the outlet's standards line. `opened`: prose came before it."""
         if is_read_line(text) or EDITORS_NOTE_RE.match(text) or is_standards_line(text):
             return True
         if is_service_note(text):
@@ -599,7 +602,19 @@ class GenericArticlePage(ArticlePage):
             return True
         if is_stamp(text) or stamp_and_byline(text):
             return True
-        return self._is_byline_text(text) or is_widget_label(text)
+        if self._is_byline_text(text):
+            return not (opened and self._is_sub_heading(element, text))
+        return is_widget_label(text)
+
+    def _is_sub_heading(self, element: html.HtmlElement, text: str) -> bool:
+        """Whether a line reading as a byline past the story's opening is a sub-heading of
+        the story ("By Then It Was Too Late", "Por Dentro da Economia"): printed bold, as
+        one, and naming none of the people the page states as its authors."""
+        if not is_bold_only(element):
+            return False
+        stated = self.stated_people()
+        names = parse_byline(text, language=self.in_language())
+        return not any(person["name"].casefold() in stated for person in names)
 
     def _is_byline_text(self, text: str) -> bool:
         """:func:`is_byline_text` of `text`, its words in English on a page in Spanish or
