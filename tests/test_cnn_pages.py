@@ -913,3 +913,35 @@ def test_a_2021_source_line_without_its_location_span_names_the_place(service: s
     assert item is not None
     assert item["paragraphs"][0].startswith(f"New Tominian {service} — ")
     assert item["dateline"] == "New Tominian"
+
+
+@pytest.mark.parametrize(
+    ("href", "url"),
+    [
+        (
+            "http://www.cnn.com/video/#/video/world/2013/01/15/mali-troops-gao.cnn",
+            "http://www.cnn.com/video/?/video/world/2013/01/15/mali-troops-gao.cnn",
+        ),
+        (
+            "/video/#/video/bestoftv/2011/04/06/segou-rice.cnn",
+            "http://www.cnn.com/video/?/video/bestoftv/2011/04/06/segou-rice.cnn",
+        ),
+        (
+            "http://edition.cnn.com/video/?/video/world/2013/01/15/mali-troops-gao.cnn",
+            "http://edition.cnn.com/video/?/video/world/2013/01/15/mali-troops-gao.cnn",
+        ),
+        # Any other fragment is an anchor in the page: it goes.
+        (
+            "http://www.cnn.com/2013/01/15/world/index.html#em2",
+            "http://www.cnn.com/2013/01/15/world/index.html",
+        ),
+        ("http://www.cnn.com/video/#top", "http://www.cnn.com/video/"),
+    ],
+)
+def test_a_cnn_video_named_in_the_fragment_keeps_its_name(href: str, url: str) -> None:
+    """CNN's 2008-2014 player named the video in a route after "#" ("/video/#/video/..."),
+    which its server read after "?" as well: the link keeps it in that form. Before, the
+    fragment went and the link was "/video/", naming no video."""
+    from crawler.pages.urls import resolve_link
+
+    assert resolve_link(href, "http://www.cnn.com/2013/01/15/world/index.html") == url
