@@ -945,3 +945,48 @@ def test_a_cnn_video_named_in_the_fragment_keeps_its_name(href: str, url: str) -
     from crawler.pages.urls import resolve_link
 
     assert resolve_link(href, "http://www.cnn.com/2013/01/15/world/index.html") == url
+
+
+_PAGES = Path(__file__).parent / "data" / "pages"
+_STOVE_PLOT = "I think it’s a stove plot.” \n  </p>"
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "names"),
+    [
+        (
+            "es",
+            "Awa Diarra y Seydou Kone contribuyeron a este reporte.",
+            ["Awa Diarra", "Seydou Kone"],
+        ),
+        ("es", "Awa Diarra, de CNN, contribuyó con este reporte.", ["Awa Diarra"]),
+        ("es", "Con información de Awa Diarra y de Seydou Kone.", ["Awa Diarra", "Seydou Kone"]),
+        ("es", "Con información de Awa Diarra en Gao y de la agencia EFE.", ["Awa Diarra"]),
+        (
+            "pt",
+            "Awa Diarra e Seydou Kone contribuíram para esta reportagem.",
+            ["Awa Diarra", "Seydou Kone"],
+        ),
+        ("pt", "*Com informações de Awa Diarra, da CNN, em Gao, e da Reuters", ["Awa Diarra"]),
+        ("pt", "Com informações de Awa Diarra e Seydou Kone.", ["Awa Diarra", "Seydou Kone"]),
+    ],
+)
+def test_a_spanish_or_portuguese_contributor_line_credits_its_people(
+    language: str, line: str, names: list[str]
+) -> None:
+    """CNN's Spanish and Portuguese services close a story with "A contribuyó a este
+    reporte", "Con información de A", "Com informações de A": on a page in that language
+    its people are contributors and the line leaves the body, as "A contributed to this
+    report." does; before, the line was a paragraph and no one was credited."""
+    name = "cnn_2021/older_story_video_lede"
+    page = (_PAGES / f"{name}.html").read_text(encoding="utf-8")
+    expected = json.loads((_PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    assert page.count(_STOVE_PLOT) == 1 and page.count('<html lang="en"') == 1
+    at = page.rindex(_STOVE_PLOT) + len(_STOVE_PLOT)
+    page = page[:at] + f'\n  <p class="paragraph inline-placeholder">{line}</p>' + page[at:]
+    page = page.replace('<html lang="en"', f'<html lang="{language}"')
+    html = {"Content-Type": "text/html"}
+    item = analyse(expected["url"], html, page.encode("utf-8"), source="cnn").article
+    assert item is not None
+    assert item["credits"] == [{"name": name, "role": "contributor"} for name in names]
+    assert item["paragraphs"] == expected["paragraphs"]

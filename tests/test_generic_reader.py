@@ -2331,3 +2331,55 @@ def test_a_byline_inside_the_story_naming_its_listed_author_is_no_story_text() -
         "Segou, Mali (CNN) -- A rice mill opened in Segou on Tuesday.",
         "It can husk forty tonnes a day, its owners said.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "names"),
+    [
+        ("es", "Ana Ruiz y Tom Hale contribuyeron a este reporte.", ["Ana Ruiz", "Tom Hale"]),
+        ("es", "Con información de Ana Ruiz y de la agencia EFE.", ["Ana Ruiz"]),
+        ("pt", "Com informações de Ana Ruiz, da CNN, e da Reuters.", ["Ana Ruiz"]),
+        ("pt", "Ana Ruiz contribuiu para esta reportagem.", ["Ana Ruiz"]),
+    ],
+)
+def test_a_spanish_or_portuguese_contributor_line_of_an_unknown_layout(
+    language: str, line: str, names: list[str]
+) -> None:
+    """ "A contribuyó a este reporte", "Com informações de A": contributors, out of the
+    body, on a page in that language; before, a paragraph, no one credited."""
+    body = (
+        "<p>Un molino de arroz abrió en Segou el martes, dijeron sus dueños.</p>"
+        f"<p>Puede descascarar cuarenta toneladas al día, dijeron.</p><p>{line}</p>"
+    )
+    raw = page("", body=body).replace(b"<html>", f"<html lang='{language}'>".encode(), 1)
+    item = analyse(URL, HTML, raw, source="cnn").article
+    assert item is not None
+    assert item["credits"] == [{"name": name, "role": "contributor"} for name in names]
+    assert len(item["paragraphs"]) == 2
+    # On a page in English the line is no credits line.
+    english = analyse(URL, HTML, page("", body=body), source="cnn").article
+    assert english is not None and english["credits"] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("es", "Con información de Human Rights Watch, el gobierno decidió cerrar la mina."),
+        ("es", "Con información de la policía, los fiscales abrieron una causa."),
+        ("pt", "Com informações de Human Rights Watch, o governo fechou a mina."),
+    ],
+)
+def test_a_spanish_or_portuguese_sentence_opening_as_a_contributor_line_stays(
+    language: str, line: str
+) -> None:
+    """A sentence going on past the names ("Con información de X, el gobierno decidió
+    ...") credits no one and stays in the body."""
+    body = (
+        "<p>Un molino de arroz abrió en Segou el martes, dijeron sus dueños.</p>"
+        f"<p>{line}</p><p>Puede descascarar cuarenta toneladas al día, dijeron.</p>"
+    )
+    raw = page("", body=body).replace(b"<html>", f"<html lang='{language}'>".encode(), 1)
+    item = analyse(URL, HTML, raw, source="cnn").article
+    assert item is not None
+    assert item["credits"] == []
+    assert item["paragraphs"][1] == line

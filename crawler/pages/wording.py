@@ -108,11 +108,84 @@ def names_a_role(line: str, language: str | None) -> bool:
     return language in LANGUAGES and _ANY_MARKER_RES[language].search(line) is not None
 
 
+# Each language's contributor sentences: the people before the verb ("A y B contribuyeron
+# a este reporte", "A contribuiu para esta reportagem"), or after the words opening the
+# sentence ("Con información de A", "*Com informações de A, da CNN", "Colaborou: A").
+_CONTRIBUTED_AFTER = {
+    "es": r"contribuy(?:[óo]|eron)\s+(?:a|con|para|en)\s+(?:este|esta)\s+"
+    r"(?:reporte|informe|nota|art[íi]culo|historia|reportaje)",
+    "pt": r"contribu(?:iu|[íi]ram)\s+(?:para|com)\s+(?:esta|este|a|o)\s+"
+    r"(?:reportagem|mat[ée]ria|texto|not[íi]cia)",
+}
+_CONTRIBUTED_BEFORE = {
+    "es": r"con\s+(?:informaci[óo]n|reportes|reporter[íi]a)\s+de",
+    "pt": r"(?:com\s+informa[çc](?:[õo]es|[ãa]o)|colabor(?:ou|aram)(?:\s*:)?)(?:\s+de)?",
+}
+_CONTRIBUTED_RES = {
+    lang: (
+        re.compile(rf"^(?P<names>.+?)\s+{_CONTRIBUTED_AFTER[lang]}\b(?P<rest>.*)$", re.I),
+        # At the line's start or a sentence's; past the mark a service prints before it.
+        re.compile(
+            rf"^(?P<before>(?:.*[.!?]\s+)?)[*\-\u2013\u2014\s]*{_CONTRIBUTED_BEFORE[lang]}"
+            r"\s+(?P<names>\S.*?)[.\s]*$",
+            re.I,
+        ),
+    )
+    for lang in _CONTRIBUTED_AFTER
+}
+# Words one of those sentences holds (lower case): most lines hold none, and these tests
+# spare them the patterns.
+_CONTRIBUTED_HINTS = {
+    "es": ("contribuy", "con informaci", "con report"),
+    "pt": ("contribu", "com informa", "colabor"),
+}
+# "de" before a person's name ("Con información de A y de B"); an article after it ("de la
+# agencia EFE", "da Reuters") names a body, no one.
+_DE_BEFORE_NAME_RE = re.compile(r"(?<![\w-])de\s+(?=[A-ZÀ-ÖØ-Þ])")
+# Past a comma among the people, a word in lower case but those linking them to their
+# outlet or place ("A, da CNN, em Gao") goes on as a sentence ("X, el gobierno decidió").
+_CLAUSE_PAST_COMMA_RE = re.compile(
+    r",\s+(?!(?:and|of|in|with|from|for|de|del|da|do|das|dos)\b)[a-zß-ÿ]"
+)
+
+
+def mentions_contribution(line: str, language: str | None) -> bool:
+    """Whether `line` (in lower case) may be a contributor sentence of `language`, Spanish
+    or Portuguese: the cheap test before :func:`contribution_in_english`."""
+    hints = _CONTRIBUTED_HINTS.get(language or "")
+    return hints is not None and any(hint in line for hint in hints)
+
+
+def contribution_in_english(line: str, language: str | None) -> str:
+    """A contributor sentence of a page in Spanish or Portuguese in the English form ("A y B
+    contribuyeron a este reporte", "Con información de A y B" -> "A and B contributed to
+    this report."); any other line as it is."""
+    if language not in _CONTRIBUTED_RES or not mentions_contribution(line.lower(), language):
+        return line
+    after, before = _CONTRIBUTED_RES[language]
+    match = after.match(line)
+    if match:
+        head, names, tail = "", match.group("names"), match.group("rest")
+    else:
+        match = before.match(line)
+        if match is None:
+            return line
+        head, names, tail = match.group("before"), match.group("names"), "."
+    names = _OF_OUTLET_RE.sub(lambda m: ", of " if "," in m.group(0) else " of ", names)
+    names = _joined_in_english(_DE_BEFORE_NAME_RE.sub("", names), language)
+    if _CLAUSE_PAST_COMMA_RE.search(names):
+        return line  # "Con información de X, el gobierno decidió ...": a sentence
+    return f"{head}{names} contributed to this report{tail}"
+
+
 def credits_in_english(line: str, language: str | None) -> str:
     """A credits line of a page in Spanish or Portuguese in the English form; any other
     line as it is."""
-    if language is None or not names_a_role(line, language):
+    if language is None or language not in LANGUAGES:
         return line
+    contributed = contribution_in_english(line, language)
+    if contributed != line or not names_a_role(line, language):
+        return contributed
     english = line
     for pattern, words in _CREDITS_RES[language]:
         english = _in_english(pattern, words, english)

@@ -30,6 +30,7 @@ from ..bylines import byline_names, contributor_names
 from ..dates import parse_date, reads_as_date
 from ..lines import is_signature, stamp_parts
 from ..text import normalize_space, reads_as_proper_name, text_of, without_drop_caps
+from ..wording import contribution_in_english, mentions_contribution
 
 # URL paths of pages that are coverage but not articles.
 NON_ARTICLE_PATH_RE = re.compile(
@@ -372,7 +373,11 @@ class CnnPage(ArticlePage):
         memo = self.__dict__.setdefault("_mentions", {})
         found = memo.get(line)
         if found is None:
-            found = memo[line] = "contribut" in line.lower()
+            lowered = line.lower()
+            # "contribuyó", "Com informações": on a page in Spanish or Portuguese.
+            found = memo[line] = "contribut" in lowered or mentions_contribution(
+                lowered, self.in_language()
+            )
         return found
 
     def contributors(self, line: str) -> list[str]:
@@ -381,7 +386,9 @@ class CnnPage(ArticlePage):
         memo = self.__dict__.setdefault("_contributors", {})
         names = memo.get(line)
         if names is None:
-            names = memo[line] = contributor_names(line)
+            # "A contribuyó a este reporte" on a page in Spanish: read in English.
+            english = contribution_in_english(line, self.in_language())
+            names = memo[line] = contributor_names(english)
         return list(names)
 
     def credits(self) -> list[dict[str, str]]:
