@@ -990,3 +990,26 @@ def test_a_spanish_or_portuguese_contributor_line_credits_its_people(
     assert item is not None
     assert item["credits"] == [{"name": name, "role": "contributor"} for name in names]
     assert item["paragraphs"] == expected["paragraphs"]
+
+
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        ("Aboard the USS Gao (CNN) -- The carrier turned north.", "Aboard the USS Gao"),
+        ("Aboard the USS Gao CNN \u2014 The carrier turned north.", "Aboard the USS Gao"),
+        ("Off the Niger Delta (CNN) -- The rig burned.", "Off the Niger Delta"),
+        ("Near the Mali-Niger Border (CNN) -- Patrols met.", "Near the Mali-Niger Border"),
+        # Past "the", words in lower case are a sentence's, as before.
+        ("Aboard the ship (CNN) -- Sailors waited.", None),
+        ("The finance minister told CNN \u2014 the levy will rise.", None),
+        ("Near the end, officials told CNN \u2014 talks stalled.", None),
+    ],
+)
+def test_a_dateline_aboard_or_near_the_named_place(opening: str, place: str | None) -> None:
+    """ "Aboard the USS Gao (CNN) --": a place CNN files from, "the" after the preposition
+    opening it; before, no dateline ("the" read as the start of a sentence)."""
+    from crawler.pages.lines import dateline_of as generic_dateline
+    from crawler.pages.templates.cnn_common import dateline_of
+
+    assert dateline_of(opening) == place
+    assert generic_dateline(opening) == place

@@ -11,7 +11,7 @@ import re
 
 from .bylines import parse_byline
 from .dates import MONTHS, ZONE_OFFSETS, reads_as_date
-from .text import normalize_space, reads_as_proper_name
+from .text import normalize_space, reads_as_place, reads_as_proper_name
 
 # A story's opening: "GAO, Mali (Reuters) -", "GAO, Feb 10 (Reuters) -", "Bamako, Mali
 # (CNN) --", modern "Gao CNN —"; what stands before the outlet is the dateline.
@@ -166,7 +166,7 @@ def opening_of(text: str) -> re.Match[str] | None:
     if found is None:
         return None
     place = found.group("place").strip(" ,-\u2014\u2013")
-    return found if not place or reads_as_proper_name(place) else None
+    return found if not place or reads_as_place(place) else None
 
 
 def opens_story(text: str) -> bool:
@@ -266,7 +266,7 @@ def dateline_of(opening: str | None) -> str | None:
     place = normalize_space(match.group("place")).strip(" ,-—–")
     # A date standing alone ("14 feb (Reuters) -") names no place; nor does the writer
     # signing the opening ("By A (CNN International) --").
-    if not place or any(ch.isdigit() for ch in place) or not reads_as_proper_name(place):
+    if not place or any(ch.isdigit() for ch in place) or not reads_as_place(place):
         return None
     return None if is_signature(place) else place
 

@@ -428,3 +428,17 @@ def reads_as_proper_name(text: str) -> bool:
         if word[0].islower() and word not in _PLACE_PARTICLES and not joined:
             return False
     return True
+
+
+# A preposition opening a dateline's place, "the" after it: "Aboard the USS Gao", "Off the
+# Niger Delta" (CNN files from a ship, a coast); the rest is the place's proper names.
+_PLACE_LEAD_RE = re.compile(
+    r"^(?:Aboard|On board|Near|Off|Outside|Inside|Over|Along)\s+the\s+(?=\S)"
+)
+
+
+def reads_as_place(text: str) -> bool:
+    """Whether `text` could be a dateline's place: :func:`reads_as_proper_name`, past a
+    preposition and "the" opening it ("Aboard the USS Gao"; not "Aboard the ship")."""
+    lead = _PLACE_LEAD_RE.match(text)
+    return reads_as_proper_name(text[lead.end() :] if lead else text)

@@ -29,7 +29,7 @@ from ..boilerplate import (
 from ..bylines import byline_names, contributor_names
 from ..dates import parse_date, reads_as_date
 from ..lines import is_signature, stamp_parts
-from ..text import normalize_space, reads_as_proper_name, text_of, without_drop_caps
+from ..text import normalize_space, reads_as_place, text_of, without_drop_caps
 from ..wording import contribution_in_english, mentions_contribution
 
 # URL paths of pages that are coverage but not articles.
@@ -88,7 +88,7 @@ def dateline_of(opening: str | None) -> str | None:
     if not match:
         return None
     place = match.group("place").strip(" ,-—–")
-    return place if place and reads_as_proper_name(place) and not is_signature(place) else None
+    return place if place and reads_as_place(place) and not is_signature(place) else None
 
 
 # "CNN's A reported from Jerusalem", "B wrote from Hong Kong", "C wrote this story".
