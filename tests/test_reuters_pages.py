@@ -908,3 +908,29 @@ def test_a_paragraph_opening_with_a_roles_words_stays_in_the_body() -> None:
     assert item is not None
     assert item["paragraphs"] == [new if p == old else p for p in expected["paragraphs"]]
     assert item["credits"] == expected["credits"]
+
+
+@pytest.mark.parametrize(
+    ("location", "dateline"),
+    [
+        ("BAMAKO, June 19", "BAMAKO"),
+        ("BAMAKO, 19 juin", "BAMAKO"),
+        ("Aug 23", None),
+        ("BAMAKO/GAO, Mali", "BAMAKO/GAO, Mali"),
+    ],
+)
+def test_a_location_span_printing_the_date_gives_the_place_without_it(
+    location: str, dateline: str | None
+) -> None:
+    """The 2013-2018 templates' ``articleLocation`` span read as an opening is: its date
+    goes ("BAMAKO, June 19" gives "BAMAKO"), a date alone ("Aug 23", as a brief prints it)
+    names no place; before, the span's text was the dateline, date and all."""
+    name = "reuters_2016/bamako_cabinet_resigns_2017"
+    page = (_PAGES / f"{name}.html").read_text(encoding="utf-8")
+    expected = json.loads((_PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    old = '<span class="articleLocation">BAMAKO</span>'
+    assert page.count(old) == 1
+    page = page.replace(old, f'<span class="articleLocation">{location}</span>')
+    item = analyse(expected["url"], HEADERS, page.encode("utf-8"), source="reuters").article
+    assert item is not None
+    assert item["dateline"] == dateline

@@ -312,7 +312,10 @@ class ReutersPage(ArticlePage):
         if element is not None:
             text = text_of(element)
             if text:
-                return text
+                # Read as an opening is: the place without a date printed after it, none
+                # for a date alone ("Aug 23", a brief's); a span no opening reads is the place.
+                opening = f"{text} (Reuters) -"
+                return dateline_of(opening) if _DATELINE_RE.match(opening) else text
         paragraphs = self.paragraphs()
         return dateline_of(paragraphs[0]) if paragraphs else None
 
