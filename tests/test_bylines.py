@@ -467,3 +467,22 @@ def test_a_spanish_or_portuguese_photographers_part_names_its_photographer(
     """ "Fotografías de B" is read as "Photographs by B"; before, B was lost."""
     names = [author["name"] for author in parse_byline(raw, language=language)]
     assert names == ["Ana Ruiz", "Tom Hale"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Awa Diarra for the Thomson Reuters Foundation", ["Awa Diarra"]),
+        (
+            "By Awa Diarra and Seydou Kone for the Thomson Reuters Foundation",
+            ["Awa Diarra", "Seydou Kone"],
+        ),
+        ("By Awa Diarra for The Gao Times", ["Awa Diarra"]),
+        ("By Awa Diarra for the Gao Times, CNN", ["Awa Diarra"]),
+        ("By Awa Diarra for CNN", ["Awa Diarra"]),
+    ],
+)
+def test_whom_a_byline_was_written_for_is_no_part_of_its_names(raw: str, names: list[str]) -> None:
+    """ "By A for the Thomson Reuters Foundation": whom the work was for, as "for CNN" is;
+    before, "Awa Diarra for the" (or "... for The Gao Times") was the author."""
+    assert [author["name"] for author in parse_byline(raw)] == names

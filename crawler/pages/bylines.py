@@ -212,9 +212,10 @@ def person_of(part: str) -> str | None:
         return None
     # A social-media handle ("Lena Kora @lkora"): not part of the name.
     tokens = [token for token in part.split() if not token.startswith("@")]
-    # A place after the name ("Lena Kora in Bamako"): not part of it.
+    # A place after the name ("Lena Kora in Bamako"), or whom the work was for ("Lena Kora
+    # for the Thomson Reuters Foundation"): not part of it.
     for i in range(1, len(tokens) - 1):
-        if tokens[i] in ("in", "from") and tokens[i + 1][:1].isupper():
+        if (tokens[i] in ("in", "from") and tokens[i + 1][:1].isupper()) or tokens[i] == "for":
             tokens = tokens[:i]
             break
     # An outlet's section or service ("CNN Travel", "Reuters Breakingviews") names no one;
