@@ -486,3 +486,20 @@ def test_whom_a_byline_was_written_for_is_no_part_of_its_names(raw: str, names: 
     """ "By A for the Thomson Reuters Foundation": whom the work was for, as "for CNN" is;
     before, "Awa Diarra for the" (or "... for The Gao Times") was the author."""
     assert [author["name"] for author in parse_byline(raw)] == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Breakingviews", []),
+        ("By IFR", []),
+        ("By CNNPolitics", []),
+        ("By CNNTech", []),
+        ("By Awa Diarra and Seydou Kone, CNNPolitics", ["Awa Diarra", "Seydou Kone"]),
+        ("Breakingviews' Awa Diarra", ["Awa Diarra"]),
+    ],
+)
+def test_a_service_of_one_word_names_no_one(raw: str, names: list[str]) -> None:
+    """The outlets' services spelt as one word (Reuters Breakingviews and IFR, CNNPolitics,
+    CNNTech) are staff lines, as "By CNN Politics" is; before, each was an author."""
+    assert [author["name"] for author in parse_byline(raw)] == names

@@ -51,7 +51,11 @@ OUTLET = Outlet(
         # Any other CNN page: the generic reading, minus video, gallery and section pages.
         f"{_TEMPLATES}.cnn_fallback:CnnFallbackPage",
     ),
-    byline_words=frozenset({"cnn", "cnn.com", "cnni", "cnnmoney", "cnn.money", "hln", "ireport"}),
+    # Its sites' and brands' names too, spelt as one word ("By CNNPolitics", "By CNNTech").
+    byline_words=frozenset(
+        {"cnn", "cnn.com", "cnni", "cnnmoney", "cnn.money", "hln", "ireport"}
+        | {"cnnpolitics", "cnntech"}
+    ),
     headline_suffixes=(
         " - CNN.com",
         " - CNN",

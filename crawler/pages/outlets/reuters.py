@@ -59,7 +59,8 @@ OUTLET = Outlet(
         f"{_TEMPLATES}.reuters_2021:Reuters2021Page",
         f"{_TEMPLATES}.reuters_fallback:ReutersFallbackPage",
     ),
-    byline_words=frozenset({"reuters", "thomson", "reuters.com"}),
+    # Its services spelt as one word name no one either ("By Breakingviews", "By IFR").
+    byline_words=frozenset({"reuters", "thomson", "reuters.com", "breakingviews", "ifr"}),
     headline_suffixes=(" | Reuters", " | Reuters.com", " - Reuters"),
     site_names=("reuters",),
 )
