@@ -177,7 +177,7 @@ def parse_credits(text: str | None, language: str | None = None) -> list[dict[st
     the page's (Spanish and Portuguese forms are read on pages in those languages)."""
     # Old Reuters stories close with the reporter's contacts: "((mail; phone; ...))".
     line = credits_in_english(normalize_space(text), language)
-    line = _strip_edges(_CONTACT_TAIL_RE.sub("", line))
+    line = _strip_edges(_without_contacts(line))
     if not line:
         return []
     credits: list[dict[str, str]] = []
@@ -195,10 +195,20 @@ def parse_credits(text: str | None, language: str | None = None) -> list[dict[st
 def _names_only(line: str) -> bool:
     """Whether each part of `line` of a role names proper names alone, past its places
     ("A in Gao"), not the rest of a sentence ("Domingo trae entrevistas", "el libro ...")."""
-    parts = _parts(_strip_edges(_CONTACT_TAIL_RE.sub("", line)))
+    parts = _parts(_strip_edges(_without_contacts(line)))
     names = (name for role, found in parts if role for name in found)
     # A place past a comma ("A e B, em Gao") is the people's.
     return all(reads_as_proper_name(name) or _PLACE_RE.match(f" {name}") for name in names)
+
+
+def _without_contacts(line: str) -> str:
+    """`line` less its contacts or credit request (:data:`_CONTACT_TAIL_RE`), searched for
+    only in a line holding its "((" or its "credit" ("cred" lower-cased: no other letter
+    matches one of these under IGNORECASE): the pattern is tried at every position of a
+    line, a tenth of what parsing a sign-off costs."""
+    if "((" not in line and "cred" not in line.lower():
+        return line
+    return _CONTACT_TAIL_RE.sub("", line)
 
 
 def _people(names: list[str]) -> list[str]:
@@ -239,7 +249,8 @@ def _parts(line: str) -> list[tuple[str | None, list[str]]]:
     # "with help from B" ends the people before it wherever it stands.
     opens: list[tuple[int, int, tuple[str | None, ...], bool]] = []  # start, end, roles, help
     # Where a role of no marker above ends ("Photo Editing by"): its marker opens none.
-    others = {m.end(): m.start() for m in _OTHER_ROLE_MARKER_RE.finditer(line)}
+    other_markers = list(_OTHER_ROLE_MARKER_RE.finditer(line))  # read again below
+    others = {m.end(): m.start() for m in other_markers}
     other_ends = others.keys()
     for m in _MARKER_RE.finditer(line):
         if m.group("marker"):
@@ -265,7 +276,7 @@ def _parts(line: str) -> list[tuple[str | None, list[str]]]:
             opens.append((m.start(), m.end(), (None,), True))
     # "Graphics by C": a role of no marker above, whose people the spec does not keep.
     spec_ends = {end for _, end, _, _ in opens}
-    for m in _OTHER_ROLE_MARKER_RE.finditer(line):
+    for m in other_markers:
         if m.end() not in spec_ends:
             opens.append((m.start(), m.end(), _kinds_roles(m.group(0)), False))
     opens.sort()
