@@ -371,13 +371,19 @@ def _names(segment: str) -> list[str]:
     # Each part with the separator before it ("" before the first).
     for before, part in zip(["", *pieces[1::2]], pieces[::2], strict=True):
         part = _REPEATED_BY_RE.sub("", part.strip())
-        if _OTHER_ROLE_RE.search(part):  # "Graphics by L": a role the spec does not keep
-            continue
+        # Each case-insensitive pattern searched for only where its letters are: each is
+        # tried at every position of the part, and most parts are a bare name. No other
+        # letter matches b, y, f, o or r under IGNORECASE.
+        lowered = part.lower()
+        if "by" in lowered and _OTHER_ROLE_RE.search(part):
+            continue  # "Graphics by L": a role the spec does not keep
         # "A in Gao, Mali": one word past the place's comma goes on with the place.
         if placed and before.strip() == "," and " " not in part and "." not in part:
             continue
         placed = _PLACE_RE.search(part) is not None
-        name = _strip_edges(_PLACE_RE.sub("", _AFTER_NAME_RE.sub("", part)))
+        if "@" in part or "for" in lowered:
+            part = _AFTER_NAME_RE.sub("", part)
+        name = _strip_edges(_PLACE_RE.sub("", part))
         if name and any(char.isalpha() for char in name):
             names.append(name)
     return names
