@@ -320,6 +320,12 @@ class ViaArchiveMiddleware:
     async def fetch(self, request: Request, snapshot: Snapshot) -> tuple[Response, Memento]:
         """The capture, following the archive's own redirects to the same page only."""
         memento_url, headers = self.archive.fetch(snapshot)
+        # A TimeGate's redirect may lead to another TimeGate (an aggregator's to an
+        # archive's), which negotiates again (RFC 7089): the datetime asked goes with every
+        # request of the chain (a memento ignores it), or that one picks its latest memento.
+        archive = self.archive
+        carried = archive.lookup_headers(self.at) if isinstance(archive, TimeGateArchive) else {}
+        headers = {**carried, **headers}
         # The capture served: the index's, or the one the archive redirects to (its URL
         # and timestamp), which a Memento-Datetime that reads as no date leaves to say.
         original, moment, undated = snapshot.url, snapshot.moment, snapshot.undated
@@ -359,7 +365,7 @@ class ViaArchiveMiddleware:
                     )
                 memento_url = response.urljoin(location)
                 original, moment, undated = target[1], parse_at(target[0]), False
-                headers = {}
+                headers = dict(carried)
                 continue
             if not is_memento(response, self.archive):
                 # An answer of the archive's own (a refusal, an error page), not a capture.

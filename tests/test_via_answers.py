@@ -927,3 +927,22 @@ def test_an_archive_on_another_port_of_the_pages_host_is_no_live_web(
     )
     assert result.returncode == 0, result.stderr
     assert [line["url"] for line in store_lines(tmp_path)] == [page_url]
+
+
+def test_a_timegate_sending_to_another_timegate_carries_the_datetime_asked(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A Memento aggregator's TimeGate redirects to an archive's TimeGate (RFC 7089: the
+    datetime negotiation goes on there): it was asked without ``Accept-Datetime``, gave
+    its latest memento, years off --at, and the page was not archived."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        {"url": TIMBUKTU, "ts": "20160301090000", "word": "Late"},
+    )
+    result = crawl_via(tmp_path, f"timegate:{base}/agg", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["headline"].startswith("Troops enter Timbuktu")
+    assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"

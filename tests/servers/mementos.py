@@ -29,12 +29,14 @@ CDX servers do; ``cdx_rows_most`` caps every answer at that many rows, whatever 
 asks, as a server's own maximum does;
 ``cdx_body`` in CONFIG replaces the answer; ``cdx_cut`` sends only that many bytes of it,
 its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
-``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, by 302 to its memento;
+``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, the latest without
+one, by 302 to its memento;
 ``timegate_other`` in CONFIG names another URL whose memento it sends to instead;
 ``timegate_body`` makes it answer 200 with that text, no Memento header;
 ``timegate_location`` makes it redirect there instead, ``/maintenance`` answering 200
 with an HTML page of the archive's own; ``timegate_links`` makes it answer 200 with one
-``Link`` header per value, ``{BASE}`` in them the archive's base URL), ``BASE/tm/URL`` (a
+``Link`` header per value, ``{BASE}`` in them the archive's base URL), ``BASE/agg/URL`` (an
+aggregator's TimeGate: 302 to the TimeGate ``BASE/tg/URL``), ``BASE/tm/URL`` (a
 TimeMap: every capture of URL as a ``rel="memento"`` link to ``/coll/TS/URL``, in
 application/link-format; ``timemap_body`` makes it answer 200 with that text;
 ``timemap_page_size`` cuts it into pages of that many, ``?page=N``, each linking the next
@@ -88,6 +90,9 @@ class Handler(BaseHTTPRequestHandler):
             )
         elif path.startswith("/tg/"):
             self.timegate(path[len("/tg/") :])
+        elif path.startswith("/agg/"):
+            location = f"/tg/{path[len('/agg/') :]}"
+            self.answer(302, [("Location", location), ("Vary", "accept-datetime")], b"")
         elif path.startswith("/tm/"):
             self.timemap(path[len("/tm/") :], parse_qs(parts.query))
         elif path.startswith("/tmj/"):
@@ -171,12 +176,16 @@ class Handler(BaseHTTPRequestHandler):
             body = self.config["timegate_body"].encode()
             self.answer(200, [("Content-Type", "text/html")], body)
             return
-        wanted = parsedate_to_datetime(self.headers.get("Accept-Datetime") or "")
+        asked = self.headers.get("Accept-Datetime")
         found = [c for c in self.captures if c["url"] == url]
         if not found:
             self.answer(404, [], b"no mementos\n")
             return
-        best = min(found, key=lambda c: abs(moment(c["ts"]) - wanted))
+        if asked:
+            wanted = parsedate_to_datetime(asked)
+            best = min(found, key=lambda c: abs(moment(c["ts"]) - wanted))
+        else:  # RFC 7089: no datetime asked, the most recent memento
+            best = max(found, key=lambda c: c["ts"])
         target = self.config.get("timegate_other", url)
         location = f"/m/{best['id']}" if "id" in best else f"/coll/{best['ts']}/{target}"
         self.answer(302, [("Location", location), ("Vary", "accept-datetime")], b"")
