@@ -181,6 +181,9 @@ NEWSARCHIVE_VIA_CDX_LIMIT = 100  # a CDX lookup asks for this many captures, nea
 # The most answers one lookup reads: a paged TimeMap's pages, or the pages around --at of a
 # CDX server that ignores sort=closest (its answer in time order).
 NEWSARCHIVE_VIA_LOOKUP_PAGES = 10
+# The most redirects of an archive's own (a capture moved to another timestamp, a TimeGate
+# sending to another) followed for one capture; a URL met twice is a loop whatever the count.
+NEWSARCHIVE_VIA_MAX_REDIRECTS = 10
 NEWSARCHIVE_VIA_WAYBACK_URL = "https://web.archive.org"
 NEWSARCHIVE_VIA_COMMONCRAWL_INDEX_URL = "https://index.commoncrawl.org"
 NEWSARCHIVE_VIA_COMMONCRAWL_DATA_URL = "https://data.commoncrawl.org"

@@ -16,7 +16,8 @@ and remembered in ``state/archive-lookups.sqlite`` across runs.
 :mod:`crawler.recorder` writes each capture as the archive holds it: WARC-Date the original
 capture time, WARC-Target-URI the original URL, and the archive, memento URL and our
 retrieval time beside it. Failures are counted by kind: ``not_archived``, ``archive_down``,
-``archive_other_url`` (the archive answered with another page), ``archive_login_redirect``.
+``archive_other_url`` (the archive answered with another page), ``archive_login_redirect``,
+``archive_redirect_loop`` and ``archive_redirect_limit`` (its own redirects going round, or on).
 """
 
 from __future__ import annotations
@@ -95,7 +96,6 @@ logger = logging.getLogger(__name__)
 MIDDLEWARE = "crawler.viaarchive.ViaArchiveMiddleware"
 ORDER = 950  # next to the downloader: every other middleware sees the archived response
 INTERNAL = ARCHIVE_REQUEST  # a request to the archive itself (index or capture)
-MAX_ARCHIVE_REDIRECTS = 3
 # Listed captures not served as listed (lost, or dated outside the window) tried before
 # the page is not_archived.
 MAX_UNSERVED_CAPTURES = 3
@@ -183,6 +183,8 @@ class ViaArchiveMiddleware:
         # The most answers one lookup reads (a paged TimeMap's pages; the pages of a CDX
         # server's answer in time order).
         self.pages = max(int(crawler.settings.getint("NEWSARCHIVE_VIA_LOOKUP_PAGES")), 1)
+        # The most redirects of the archive's own one capture is followed through.
+        self.max_redirects = crawler.settings.getint("NEWSARCHIVE_VIA_MAX_REDIRECTS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ViaArchiveMiddleware:
@@ -329,7 +331,8 @@ class ViaArchiveMiddleware:
         # The capture served: the index's, or the one the archive redirects to (its URL
         # and timestamp), which a Memento-Datetime that reads as no date leaves to say.
         original, moment, undated = snapshot.url, snapshot.moment, snapshot.undated
-        for _ in range(MAX_ARCHIVE_REDIRECTS + 1):
+        seen = [memento_url]  # a URL met again is a loop; a long chain is only long
+        while True:
             memento = Memento(
                 original_url=original,
                 moment=moment,
@@ -364,6 +367,17 @@ class ViaArchiveMiddleware:
                         f"the archive sent {request.url} on to {location or 'nowhere'}",
                     )
                 memento_url = response.urljoin(location)
+                if memento_url in seen:
+                    raise ViaArchiveFailure(
+                        "archive_redirect_loop",
+                        f"the archive redirects in circles: {' -> '.join([*seen, memento_url])}",
+                    )
+                if len(seen) > self.max_redirects:
+                    raise ViaArchiveFailure(
+                        "archive_redirect_limit",
+                        f"more than {self.max_redirects} redirects of the archive's from {seen[0]}",
+                    )
+                seen.append(memento_url)
                 original, moment, undated = target[1], parse_at(target[0]), False
                 headers = dict(carried)
                 continue
@@ -374,9 +388,6 @@ class ViaArchiveMiddleware:
                     f"the archive answered {response.status} without a capture: {memento_url}",
                 )
             return response, memento
-        raise ViaArchiveFailure(
-            "archive_other_url", f"the archive redirects in circles: {memento_url}"
-        )
 
     def page_response(self, request: Request, fetched: Response, memento: Memento) -> Response:
         """The page as the original server answered it (the archive's framing removed)."""

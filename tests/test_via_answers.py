@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -946,3 +947,51 @@ def test_a_timegate_sending_to_another_timegate_carries_the_datetime_asked(
     line = one_line(tmp_path)
     assert line["headline"].startswith("Troops enter Timbuktu")
     assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+
+
+def chain(*stamps: str, last: str = "Fifth") -> list[dict[str, Any]]:
+    """Captures of Timbuktu each of which the archive redirects to the next timestamp."""
+    found: list[dict[str, Any]] = [
+        {"url": TIMBUKTU, "ts": stamp, "moved_to": after} for stamp, after in pairwise(stamps)
+    ]
+    return [*found, {"url": TIMBUKTU, "ts": stamps[-1], "word": last}]
+
+
+STAMPS = ("20130129100000", "20130129110000", "20130129120000", "20130129130000")
+
+
+def test_a_long_chain_of_archive_redirects_is_no_loop(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Four redirects of the archive's own, each to another timestamp, were reported as the
+    archive redirecting in circles (and as another URL's capture), the page lost."""
+    base, config = archive
+    holds(config, *chain(*STAMPS, "20130129140000"))
+    data = tmp_path / "data"
+    result = crawl_via(data, f"{base}/coll", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(data)
+    assert line["headline"].startswith("Fifth: ")
+    assert line["metadata"]["dateDownloaded"] == "2013-01-29T14:00:00Z"
+    # A chain longer than NEWSARCHIVE_VIA_MAX_REDIRECTS is given up, and said so.
+    short = tmp_path / "short"
+    extra = ("--depth", "0", "-s", "NEWSARCHIVE_VIA_MAX_REDIRECTS=3")
+    result = crawl_via(short, f"{base}/coll", "20130129", *extra)
+    refused(result, short, "archive_redirect_limit")
+
+
+def test_an_archive_redirecting_in_circles_is_a_loop(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A capture redirected to another that redirects back was followed until the count
+    of redirects ran out, and reported as another URL's capture."""
+    base, config = archive
+    there, back = "20130129100000", "20130129110000"
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": there, "moved_to": back},
+        {"url": TIMBUKTU, "ts": back, "moved_to": there},
+    )
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0")
+    refused(result, tmp_path, "archive_redirect_loop")
+    assert report(tmp_path)["archive"]["requests"] == 3  # the index, there, back
