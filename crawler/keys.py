@@ -54,5 +54,7 @@ VIA_INTERNAL_STATUS_STATS = VIA_STATS + "internal/status/"  # + HTTP status
 VIA_DATED_BY_INDEX_STAT = VIA_STATS + "dated_by_index"
 # an archive's answer (a TimeGate's, a capture's) whose Memento-Datetime reads as no date
 VIA_DATETIME_UNREAD_STAT = VIA_STATS + "memento_datetime_unread"
+# a TimeMap lookup with a page it links to unread (lost, no TimeMap): the mementos read served
+VIA_TIMEMAP_INCOMPLETE_STAT = VIA_STATS + "timemap_incomplete"
 CUT_SHORT_STAT = "newsarchive/cut_short"  # the closing run cut its downloads under way
 BAD_URL = "bad_url"  # error kind: a URL that cannot be requested, found in an old frontier

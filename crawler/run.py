@@ -73,6 +73,7 @@ from .keys import (
     VIA_LOOKUPS_CACHED_STAT,
     VIA_LOOKUPS_STAT,
     VIA_STATS,
+    VIA_TIMEMAP_INCOMPLETE_STAT,
     WARC_BYTES_STAT,
     WARC_FILES_STAT,
     WARC_NOT_INDEXED_STAT,
@@ -757,6 +758,7 @@ def build_report(
             "requests": totals.get(VIA_INTERNAL_REQUESTS_STAT, 0),
             "datedByIndex": totals.get(VIA_DATED_BY_INDEX_STAT, 0),
             "mementoDatetimeUnread": totals.get(VIA_DATETIME_UNREAD_STAT, 0),
+            "timemapsIncomplete": totals.get(VIA_TIMEMAP_INCOMPLETE_STAT, 0),
         }
     if options.state:  # one worker of a shared crawl: its own report, RUN-ID.WORKER.json
         report["worker"] = options.instance or options.worker

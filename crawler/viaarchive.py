@@ -83,6 +83,7 @@ from .keys import (
     VIA_LOOKUPS_CACHED_STAT,
     VIA_LOOKUPS_STAT,
     VIA_NOT_ARCHIVED_STAT,
+    VIA_TIMEMAP_INCOMPLETE_STAT,
     WARC_META,
 )
 from .limits import TRUNCATION_KINDS, truncation_reason
@@ -509,6 +510,7 @@ class ViaArchiveMiddleware:
         if isinstance(self.archive, TimeGateArchive):
             headers = self.archive.lookup_headers(self.at)
         response = await self.index_answer(lookup, headers)
+        remember = True
         if response.status in (404, 410):
             snapshots: list[Snapshot] = []  # the index's "no captures"
         elif isinstance(self.archive, TimeGateArchive):
@@ -519,7 +521,7 @@ class ViaArchiveMiddleware:
                     # Every memento of the page: those of the window alone are kept.
                     original = self.archive.page_of(lookup)
                     first = read_timemap(response.body, lookup, original)
-                    listed = await self.timemap(lookup, first, original)
+                    listed, lost = await self.timemap(lookup, first, original)
                     # A memento on the live web (the page itself, an outlet's site) is none:
                     # a crawl through an archive asks the outlet nothing.
                     listed = [
@@ -529,6 +531,13 @@ class ViaArchiveMiddleware:
                         and not on_the_live_web(s.filename, original)
                     ]
                     snapshots = [s for s in listed if not impossible_timestamp(s.filename)]
+                    if lost is not None:
+                        # A page of it not read: the window's mementos read serve this
+                        # run (never remembered); with none read, that page may hold them.
+                        if not snapshots:
+                            raise lost
+                        self.stats.inc_value(VIA_TIMEMAP_INCOMPLETE_STAT)
+                        remember = False
                     if listed and not snapshots:  # never remembered: the next run asks again
                         raise ViaArchiveFailure("archive_down", no_moment(listed[0].filename))
                 else:
@@ -541,7 +550,7 @@ class ViaArchiveMiddleware:
             raise ViaArchiveFailure(
                 "archive_down", f"the archive's index answered {response.status}: {lookup}"
             )
-        if self.cache is not None:
+        if self.cache is not None and remember:
             self.cache.put(self.archive.name, key, snapshots)
         return snapshots
 
@@ -597,27 +606,31 @@ class ViaArchiveMiddleware:
             )
         return closest_first(found, self.at)
 
-    async def timemap(self, lookup: str, page: TimeMapPage, original: str) -> list[Snapshot]:
+    async def timemap(
+        self, lookup: str, page: TimeMapPage, original: str
+    ) -> tuple[list[Snapshot], ViaArchiveFailure | None]:
         """The mementos of a TimeMap's first answer (to `lookup`), and of the TimeMaps it
         links to that may hold the window's (a paged TimeMap's next or previous pages, an
-        index TimeMap's others), at most ``NEWSARCHIVE_VIA_LOOKUP_PAGES`` answers in all."""
+        index TimeMap's others), at most ``NEWSARCHIVE_VIA_LOOKUP_PAGES`` answers in all;
+        with the failure of the first page it links to that could not be read (lost,
+        answering no TimeMap, the archive down), if any: the others are read all the same."""
         found = list(page.mementos)
         waiting = self.linked(page, original)
         seen = {lookup}
+        lost: ViaArchiveFailure | None = None
         while waiting and len(seen) < self.pages:
             url = waiting.pop(0)
             if url in seen:
                 continue
             seen.add(url)
-            response = await self.index_answer(url, {})
-            if response.status != 200:  # a page it links to, lost: never remembered
-                raise ViaArchiveFailure(
-                    "archive_down", f"the archive's TimeMap answered {response.status}: {url}"
-                )
             try:
-                page = read_timemap(response.body, url, original)
-            except IndexUnreadable as exc:
-                raise ViaArchiveFailure("archive_down", f"{exc}: {url}") from None
+                page = await self.timemap_page(url, original)
+            except ViaArchiveFailure as exc:
+                if exc.newsarchive_kind != "archive_down":
+                    raise
+                logger.warning("a page of a TimeMap could not be read: %s", exc)
+                lost = lost or exc
+                continue
             found += page.mementos
             waiting += self.linked(page, original)
         unread = [url for url in waiting if url not in seen]
@@ -628,7 +641,19 @@ class ViaArchiveMiddleware:
                 self.pages,
                 unread[0],
             )
-        return found
+        return found, lost
+
+    async def timemap_page(self, url: str, original: str) -> TimeMapPage:
+        """One more page of a TimeMap; one lost or answering no TimeMap is archive_down."""
+        response = await self.index_answer(url, {})
+        if response.status != 200:
+            raise ViaArchiveFailure(
+                "archive_down", f"the archive's TimeMap answered {response.status}: {url}"
+            )
+        try:
+            return read_timemap(response.body, url, original)
+        except IndexUnreadable as exc:
+            raise ViaArchiveFailure("archive_down", f"{exc}: {url}") from None
 
     def linked(self, page: TimeMapPage, original: str) -> list[str]:
         """The TimeMaps a TimeMap answer links to that may hold mementos of the window:

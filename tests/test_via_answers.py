@@ -995,3 +995,47 @@ def test_an_archive_redirecting_in_circles_is_a_loop(
     result = crawl_via(tmp_path, f"{base}/coll", "20130129", "--depth", "0")
     refused(result, tmp_path, "archive_redirect_loop")
     assert report(tmp_path)["archive"]["requests"] == 3  # the index, there, back
+
+
+def test_a_timemap_page_lost_leaves_the_mementos_read_and_says_so(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The next page of a paged TimeMap answering 404 made the whole lookup archive_down,
+    though its first page held a memento in the window."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        {"url": TIMBUKTU, "ts": "20130205100000", "word": "Later"},
+        timemap_page_size=1,
+        timemap_lost_pages=[2],
+    )
+    data = tmp_path / "data"
+    result = crawl_via(data, f"timemap:{base}/tm", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert one_line(data)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    found = report(data)["archive"]
+    assert (found["lookups"], found["timemapsIncomplete"]) == (2, 1)
+    # Not remembered: the next run reads the TimeMap again, whole once it is.
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        {"url": TIMBUKTU, "ts": "20130130100000", "word": "Later"},
+        timemap_page_size=1,
+    )
+    result = crawl_via(data, f"timemap:{base}/tm", "20130130", "--depth", "0", "--recrawl", "all")
+    assert result.returncode == 0, result.stderr
+    found = report(data)["archive"]
+    assert (found["lookups"], found["lookupsCached"], found["timemapsIncomplete"]) == (2, 0, 0)
+    # Where the pages read hold no memento of the window, the lost page may: the archive's
+    # failure, as before.
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        {"url": TIMBUKTU, "ts": "20130205100000", "word": "Later"},
+        timemap_page_size=1,
+        timemap_lost_pages=[2],
+    )
+    lost = tmp_path / "lost"
+    result = crawl_via(lost, f"timemap:{base}/tm", "20130205", "--depth", "0", "--window", "3")
+    refused(result, lost, "archive_down")

@@ -40,10 +40,10 @@ aggregator's TimeGate: 302 to the TimeGate ``BASE/tg/URL``), ``BASE/tm/URL`` (a
 TimeMap: every capture of URL as a ``rel="memento"`` link to ``/coll/TS/URL``, in
 application/link-format; ``timemap_body`` makes it answer 200 with that text;
 ``timemap_page_size`` cuts it into pages of that many, ``?page=N``, each linking the next
-with ``rel="next"``), ``BASE/tmj/URL`` (the same TimeMap in the JSON of Memento
-aggregators: ``mementos.list``, ``pages.next``), and ``BASE/m/ID``. CONFIG is read again
-for each request, so a test changes the archive between runs. Every request is logged
-(``METHOD PATH STATUS``) to the log file.
+with ``rel="next"``; those of ``timemap_lost_pages`` answer 404), ``BASE/tmj/URL`` (the
+same TimeMap in the JSON of Memento aggregators: ``mementos.list``, ``pages.next``), and
+``BASE/m/ID``. CONFIG is read again for each request, so a test changes the archive
+between runs. Every request is logged (``METHOD PATH STATUS``) to the log file.
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(200, [("Content-Type", "text/html")], body)
             return
         found, page, more = self.timemap_page(url, query)
-        if not found:
+        if not found or page in self.config.get("timemap_lost_pages", []):
             self.answer(404, [], b"no mementos\n")
             return
         links = [
