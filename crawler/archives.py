@@ -364,6 +364,30 @@ class WaybackArchive(Archive):
         return f"{head}?{urlencode(asked)}"
 
 
+def asked_url(lookup: str) -> str:
+    """The URL a CDX lookup (:meth:`WaybackArchive.lookup_url`) asks about."""
+    return dict(parse_qsl(lookup.partition("?")[2], keep_blank_values=True)).get("url", "")
+
+
+def same_form(url: str, other: str) -> bool:
+    """Whether two URLs are one form of a page: one scheme, host and port (the scheme's
+    default or none alike), path and query. ``http://`` and ``https://``, ``www.`` or not,
+    are other forms, which a CDX server matching by SURT key lists together."""
+
+    def form(text: str) -> tuple[str, str, str, str]:
+        parts = urlsplit(text.strip())
+        scheme = parts.scheme.lower()
+        try:
+            port = parts.port
+        except ValueError:  # a port that is no number: kept as written
+            return scheme, parts.netloc.lower(), parts.path or "/", parts.query
+        default = {"http": 80, "https": 443}.get(scheme)
+        host = (parts.hostname or "") + (f":{port}" if port and port != default else "")
+        return scheme, host, parts.path or "/", parts.query
+
+    return form(url) == form(other)
+
+
 def cut_before(snapshots: list[Snapshot], at: datetime, limit: int) -> bool:
     """Whether a CDX answer is the window's first captures in time order, all before `at`:
     a server that ignored ``sort=closest``, its limit (or its own cap on rows, which may be

@@ -52,6 +52,7 @@ from .archives import (
     TimeMapArchive,
     TimeMapPage,
     WaybackArchive,
+    asked_url,
     closest_first,
     crawls_near,
     cut_before,
@@ -64,6 +65,7 @@ from .archives import (
     original_headers,
     original_of,
     read_timemap,
+    same_form,
     sends_to_login,
     timestamp14,
     whole_record,
@@ -588,7 +590,12 @@ class ViaArchiveMiddleware:
         full = min(archive.limit, len(listed))
         after = await self.cdx_page(archive.narrowed(lookup, self.at, self.at + self.window))
         found += after
-        reach = min((s.moment for s in after), default=self.at + self.window) - self.at
+        # Only the URL's own form bounds how far before --at to look: another (http:// for
+        # https://, www. or not: listed with it by a SURT key) may be the site's redirect
+        # to it, given up for the page's own nearest capture (process_request).
+        asked = asked_url(lookup)
+        own = [s.moment for s in after if same_form(s.url, asked)]
+        reach = min(own, default=self.at + self.window) - self.at
         start = max(max(s.moment for s in listed), self.at - reach)
         for _ in range(self.pages):
             page = await self.cdx_page(archive.narrowed(lookup, start, self.at))

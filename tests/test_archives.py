@@ -15,6 +15,7 @@ from crawler.archives import (
     TimeGateArchive,
     TimeMapArchive,
     WaybackArchive,
+    asked_url,
     crawls_near,
     make_archive,
     memento_datetime,
@@ -25,6 +26,7 @@ from crawler.archives import (
     parse_cdx,
     raw_form,
     read_timemap,
+    same_form,
     sends_to_login,
     timemap_snapshots,
     whole_record,
@@ -521,3 +523,20 @@ def test_timemaps_in_every_form_archives_give() -> None:
     assert page.earlier == ["http://archive.example/tmj/1"] and page.later == []
     with pytest.raises(IndexUnreadable):
         read_timemap(b'{"error": "down for maintenance"}', "http://archive.example/tmj/x", URL)
+
+
+def test_one_form_of_a_url_and_its_others() -> None:
+    """A CDX server matching by SURT key lists the http:// and www. forms with the page's."""
+    page = "https://edition.cnn.com/2013/01/29/world/index.html"
+    assert same_form(page, "HTTPS://Edition.CNN.com:443/2013/01/29/world/index.html")
+    for other in (
+        "http://edition.cnn.com/2013/01/29/world/index.html",
+        "https://www.edition.cnn.com/2013/01/29/world/index.html",
+        "https://edition.cnn.com:8443/2013/01/29/world/index.html",
+        "https://edition.cnn.com/2013/01/29/world/index.html?page=2",
+    ):
+        assert not same_form(page, other)
+    lookup = WaybackArchive("a", "http://a/web", "http://a/cdx").lookup_url(
+        page, AT, timedelta(days=1)
+    )
+    assert asked_url(lookup) == page

@@ -1039,3 +1039,29 @@ def test_a_timemap_page_lost_leaves_the_mementos_read_and_says_so(
     lost = tmp_path / "lost"
     result = crawl_via(lost, f"timemap:{base}/tm", "20130205", "--depth", "0", "--window", "3")
     refused(result, lost, "archive_down")
+
+
+def test_a_cdx_server_ignoring_sort_closest_and_listing_other_forms_of_the_url(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A CDX server in time order that lists the URL's http:// form too (a SURT key): that
+    form's capture an hour after --at, the site's redirect to the page, set how far before
+    --at the page's captures were looked for; the page's own two days before was never
+    seen, and the one five days after taken."""
+    base, config = archive
+    plain = TIMBUKTU.replace("https://", "http://")
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130101100000", "word": "Early"},
+        {"url": TIMBUKTU, "ts": "20130102100000", "word": "Early"},
+        {"url": TIMBUKTU, "ts": "20130127100000"},
+        {"url": plain, "ts": "20130129110000", "page_of": TIMBUKTU, "status": 301}
+        | {"headers": [["Location", TIMBUKTU]]},
+        {"url": TIMBUKTU, "ts": "20130203100000", "word": "Later"},
+        cdx_time_order=True,
+        cdx_surt=True,
+    )
+    extra = ("--depth", "0", "-s", "NEWSARCHIVE_VIA_CDX_LIMIT=2")
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129100000", *extra)
+    assert result.returncode == 0, result.stderr
+    assert one_line(tmp_path)["metadata"]["dateDownloaded"] == "2013-01-27T10:00:00Z"

@@ -26,7 +26,8 @@ Endpoints (also at the Wayback Machine's paths, ``BASE/cdx/search/cdx`` and ``BA
 pywb answers, nearest ``closest`` first where it is given, the first ``limit`` rows;
 ``cdx_time_order`` in CONFIG makes it ignore ``closest`` and answer in time order, as some
 CDX servers do; ``cdx_rows_most`` caps every answer at that many rows, whatever ``limit``
-asks, as a server's own maximum does;
+asks, as a server's own maximum does; ``cdx_surt`` makes it list every form of the URL
+(``http`` or ``https``, ``www.`` or not), as a server matching by SURT key does;
 ``cdx_body`` in CONFIG replaces the answer; ``cdx_cut`` sends only that many bytes of it,
 its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
 ``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, the latest without
@@ -118,7 +119,7 @@ class Handler(BaseHTTPRequestHandler):
         url = (query.get("url") or [""])[0]
         low = (query.get("from") or ["0"])[0].ljust(14, "0")
         high = (query.get("to") or ["9"])[0].ljust(14, "9")
-        found = [c for c in self.captures if c["url"] == url and low <= c["ts"] <= high]
+        found = [c for c in self.captures if self.matches(c["url"], url) and low <= c["ts"] <= high]
         closest = (query.get("closest") or [""])[0]
         if self.config.get("cdx_time_order"):  # a CDX server ignoring sort=closest
             found.sort(key=lambda c: c["ts"])
@@ -139,6 +140,17 @@ class Handler(BaseHTTPRequestHandler):
             return
         body = ("\n".join(rows) + "\n").encode()
         self.answer(200, [("Content-Type", "text/x-ndjson")], body, self.config.get("cdx_cut"))
+
+    def matches(self, listed: str, asked: str) -> bool:
+        """Whether the index lists a capture of `listed` for `asked`: the very URL, or with
+        ``cdx_surt`` any form of it (its SURT key drops the scheme and ``www.``)."""
+        if not self.config.get("cdx_surt"):
+            return listed == asked
+
+        def key(url: str) -> str:
+            return url.split("://", 1)[-1].removeprefix("www.")
+
+        return key(listed) == key(asked)
 
     def capture(self, stamp: str, url: str) -> None:
         found = [c for c in self.captures if c["url"] == url and c["ts"] == stamp]
