@@ -887,6 +887,11 @@ def test_a_memento_fetched_again_keeps_the_capture_archived_first(
     # when it was copied; a replay of them keeps the first as well.
     copies = [r for r in records(data) if r[0] == "response"]
     assert [r[1].get_header("WARC-Date")[:19] for r in copies] == ["2013-01-29T10:00:00"] * 2
+    # The store says which it read: the first record, retrieved when that one says.
+    first = copies[0][1]
+    assert line["warc"]["recordId"] == first.get_header("WARC-Record-ID")
+    retrieved = line["metadata"]["retrievedFrom"]["retrieved"]
+    assert first.get_header("WARC-Creation-Date")[:19] == retrieved[:19]
     replayed = tmp_path / "replayed"
     result = run_cli("replay", str(data / "warc"), "--store", str(replayed))
     assert result.returncode == 0, result.stderr
