@@ -64,6 +64,7 @@ from .archives import (
     nearest,
     original_headers,
     original_of,
+    raw_form,
     read_timemap,
     same_form,
     sends_to_login,
@@ -369,7 +370,13 @@ class ViaArchiveMiddleware:
                         "archive_other_url",
                         f"the archive sent {request.url} on to {location or 'nowhere'}",
                     )
-                memento_url = response.urljoin(location)
+                # Its raw form: the replay form it may name (a TimeGate's choice) is the page
+                # as the archive rewrites it (a banner, links into the archive). Where the
+                # archive sends the raw form on to the replay (it keeps no raw one), that is
+                # all it gives.
+                named = response.urljoin(location)
+                raw = named if memento.whole_record else raw_form(named)
+                memento_url = named if raw in seen and named not in seen else raw
                 if memento_url in seen:
                     raise ViaArchiveFailure(
                         "archive_redirect_loop",

@@ -1070,3 +1070,50 @@ def test_a_cdx_server_ignoring_sort_closest_and_listing_other_forms_of_the_url(
     result = crawl_via(tmp_path, f"{base}/coll", "20130129100000", *extra)
     assert result.returncode == 0, result.stderr
     assert one_line(tmp_path)["metadata"]["dateDownloaded"] == "2013-01-27T10:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("via", "capture"),
+    [
+        ("timegate:{base}/agg", {"url": TIMBUKTU, "ts": "20130129100000"}),
+        ("{base}/coll", {"url": TIMBUKTU, "ts": "20130129090000", "moved_to": "20130129100000"}),
+    ],
+    ids=["timegate-to-timegate", "moved-capture"],
+)
+def test_a_memento_reached_by_the_archives_redirect_is_fetched_raw(
+    archive: tuple[str, Path], tmp_path: Path, via: str, capture: dict[str, Any]
+) -> None:
+    """The archive's redirect (a second TimeGate's choice, a capture moved to another
+    timestamp) naming the memento's replay form was followed as it stood: the page as the
+    archive's replay rewrites it (its banner, its links) was recorded and stored as the
+    original's."""
+    base, config = archive
+    holds(
+        config,
+        {**capture, "moved_plain": True},
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        replay_rewrites=True,
+    )
+    result = crawl_via(tmp_path, via.format(base=base), "20130129090000", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["headline"].startswith("Troops enter Timbuktu")
+    memento = f"{base}/coll/20130129100000id_/{TIMBUKTU}"
+    assert line["metadata"]["retrievedFrom"]["mementoUrl"] == memento
+
+
+def test_a_memento_the_archive_keeps_no_raw_form_of_is_fetched_as_replayed(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Asking a redirect's raw form where the archive sends that back to the replay form
+    is no loop: the replay is all it gives."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129090000", "moved_to": "20130129100000", "moved_plain": 1},
+        {"url": TIMBUKTU, "ts": "20130129100000", "no_raw": True},
+    )
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129090000", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    memento = f"{base}/coll/20130129100000/{TIMBUKTU}"
+    assert one_line(tmp_path)["metadata"]["retrievedFrom"]["mementoUrl"] == memento

@@ -12,7 +12,9 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
 - ``dated_text``: the ``Memento-Datetime`` served, as this text (one no HTTP date);
 - ``moved_to``: the archive's own redirect of this capture to another of its timestamps
   (as the Wayback Machine does where a listed capture cannot be served); ``moved_url``:
-  the URL of the capture it redirects to (default ``url``);
+  the URL of the capture it redirects to (default ``url``); ``moved_plain``: that redirect
+  names the capture's replay form (``BASE/coll/TS/URL``), not its raw ``id_`` one;
+- ``no_raw``: its raw form redirects to its replay form (an archive keeping no raw one);
 - ``id``: the capture's memento URL is ``BASE/m/ID``, with no timestamp in it
   (archive.today, perma.cc);
 - ``cut``: send only this many bytes of the body, its whole length announced (the archive's
@@ -29,7 +31,9 @@ CDX servers do; ``cdx_rows_most`` caps every answer at that many rows, whatever 
 asks, as a server's own maximum does; ``cdx_surt`` makes it list every form of the URL
 (``http`` or ``https``, ``www.`` or not), as a server matching by SURT key does;
 ``cdx_body`` in CONFIG replaces the answer; ``cdx_cut`` sends only that many bytes of it,
-its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture),
+its whole length announced), ``BASE/coll/TSid_/URL`` (the raw capture; ``BASE/coll/TS/URL``
+its replay, which ``replay_rewrites`` in CONFIG makes a rewritten page, a banner put before
+its headline),
 ``BASE/tg/URL`` (a TimeGate: the capture nearest ``Accept-Datetime``, the latest without
 one, by 302 to its memento;
 ``timegate_other`` in CONFIG names another URL whose memento it sends to instead;
@@ -87,7 +91,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path.startswith(("/coll/", "/web/")):
             stamp, _, url = path.split("/", 2)[2].partition("/")
             self.capture(
-                stamp.removesuffix("id_"), url + (f"?{parts.query}" if parts.query else "")
+                stamp.removesuffix("id_"),
+                url + (f"?{parts.query}" if parts.query else ""),
+                raw=stamp.endswith("id_"),
             )
         elif path.startswith("/tg/"):
             self.timegate(path[len("/tg/") :])
@@ -152,7 +158,7 @@ class Handler(BaseHTTPRequestHandler):
 
         return key(listed) == key(asked)
 
-    def capture(self, stamp: str, url: str) -> None:
+    def capture(self, stamp: str, url: str, raw: bool = True) -> None:
         found = [c for c in self.captures if c["url"] == url and c["ts"] == stamp]
         if found and found[0].get("excluded"):
             self.excluded()
@@ -160,7 +166,12 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(404, [], b"not in this archive\n")
         elif "moved_to" in found[0]:
             target = found[0].get("moved_url", url)
-            self.answer(302, [("Location", f"/coll/{found[0]['moved_to']}id_/{target}")], b"")
+            mode = "" if found[0].get("moved_plain") else "id_"
+            self.answer(302, [("Location", f"/coll/{found[0]['moved_to']}{mode}/{target}")], b"")
+        elif raw and found[0].get("no_raw"):
+            self.answer(302, [("Location", f"/coll/{stamp}/{url}")], b"")
+        elif not raw and self.config.get("replay_rewrites"):
+            self.memento({**found[0], "word": "Rewritten"})
         else:
             self.memento(found[0])
 
