@@ -200,10 +200,11 @@ def memento_datetime_unread(value: bytes | str | None) -> bool:
     return bool(text.strip()) and memento_datetime(text) is None
 
 
-# RFC 8288: white space may stand around ";" and "=", values are tokens or quoted strings.
-_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<=]+=\s*(?:\"[^\"]*\"|[^;,<]*))*)")
+# RFC 8288: white space may stand around ";" and "=", values are tokens or quoted strings,
+# and a parameter may have none ("; crossorigin").
+_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<=\s]+\s*(?:=\s*(?:\"[^\"]*\"|[^;,<]*))?)*)")
 _LINK_WITH_REL = re.compile(r"<[^>]*>\s*;[^<]*?\brel\s*=", re.IGNORECASE)
-_PARAM = re.compile(r';\s*([^=\s]+)\s*=\s*(?:"([^"]*)"|([^;,<]*))')
+_PARAM = re.compile(r';\s*([^=\s;,]+)\s*(?:=\s*(?:"([^"]*)"|([^;,<]*)))?')
 
 
 def web_links(link_header: str) -> list[tuple[str, dict[str, str]]]:
@@ -213,7 +214,9 @@ def web_links(link_header: str) -> list[tuple[str, dict[str, str]]]:
         (
             match.group(1),
             {
-                m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3)).strip()
+                m.group(1).lower(): (
+                    m.group(2) if m.group(2) is not None else m.group(3) or ""
+                ).strip()
                 for m in _PARAM.finditer(match.group(2))
             },
         )

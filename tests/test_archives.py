@@ -540,3 +540,14 @@ def test_one_form_of_a_url_and_its_others() -> None:
         page, AT, timedelta(days=1)
     )
     assert asked_url(lookup) == page
+
+
+def test_a_link_parameter_without_a_value() -> None:
+    """RFC 8288 lets a link parameter go without a value (``; crossorigin``): the memento's
+    parameters after it were not read, and the memento lost."""
+    memento = f"http://a/20130129100000/{URL}"
+    header = (
+        f'<{URL}>; rel="original"; crossorigin, <{memento}>; anchor-free; rel="memento"; '
+        'datetime="Tue, 29 Jan 2013 10:00:00 GMT"'
+    )
+    assert memento_links(header) == [(memento, datetime(2013, 1, 29, 10, tzinfo=timezone.utc))]
