@@ -209,19 +209,16 @@ _PARAM = re.compile(r';\s*([^=\s;,]+)\s*(?:=\s*(?:"([^"]*)"|([^;,<]*)))?')
 
 def web_links(link_header: str) -> list[tuple[str, dict[str, str]]]:
     """Each link of a ``Link`` header (or an application/link-format text) with its
-    parameters, their names in lower case (RFC 8288)."""
-    return [
-        (
-            match.group(1),
-            {
-                m.group(1).lower(): (
-                    m.group(2) if m.group(2) is not None else m.group(3) or ""
-                ).strip()
-                for m in _PARAM.finditer(match.group(2))
-            },
-        )
-        for match in _LINK.finditer(link_header or "")
-    ]
+    parameters, their names in lower case (RFC 8288); of a parameter given twice, the first
+    (RFC 8288, 3.3: a ``rel`` after the first is ignored)."""
+    found = []
+    for match in _LINK.finditer(link_header or ""):
+        params: dict[str, str] = {}
+        for m in _PARAM.finditer(match.group(2)):
+            value = m.group(2) if m.group(2) is not None else m.group(3) or ""
+            params.setdefault(m.group(1).lower(), value.strip())
+        found.append((match.group(1), params))
+    return found
 
 
 def _rels(params: dict[str, str]) -> list[str]:

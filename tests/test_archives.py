@@ -551,3 +551,16 @@ def test_a_link_parameter_without_a_value() -> None:
         'datetime="Tue, 29 Jan 2013 10:00:00 GMT"'
     )
     assert memento_links(header) == [(memento, datetime(2013, 1, 29, 10, tzinfo=timezone.utc))]
+
+
+def test_a_link_parameter_given_twice_counts_once_the_first() -> None:
+    """RFC 8288 (3.3): a ``rel`` after the first is ignored. The last was read: the
+    original, its rel given again as "memento", was taken for a memento, and a memento
+    whose rel was repeated as "alternate" was lost."""
+    memento = f"http://a/20130129100000/{URL}"
+    dated = 'datetime="Tue, 29 Jan 2013 10:00:00 GMT"'
+    header = (
+        f'<{URL}>; rel="original"; rel="memento"; {dated}, '
+        f'<{memento}>; rel="memento"; rel="alternate"; {dated}'
+    )
+    assert memento_links(header) == [(memento, datetime(2013, 1, 29, 10, tzinfo=timezone.utc))]
