@@ -365,7 +365,13 @@ class ViaArchiveMiddleware:
                 # The archive's redirect (another timestamp, a canonical form): not a capture.
                 location = header_text(response.headers.get("Location"))
                 target = original_of(response.urljoin(location)) if location else None
-                if target is None or dedup_key(target[1]) != dedup_key(snapshot.url):
+                # Never on to the live web, whatever shape its URL has: a crawl through an
+                # archive asks the outlet nothing.
+                if (
+                    target is None
+                    or dedup_key(target[1]) != dedup_key(snapshot.url)
+                    or on_the_live_web(response.urljoin(location), snapshot.url)
+                ):
                     raise ViaArchiveFailure(
                         "archive_other_url",
                         f"the archive sent {request.url} on to {location or 'nowhere'}",
@@ -750,13 +756,14 @@ class ViaArchiveMiddleware:
             raise ViaArchiveFailure("archive_down", no_moment(memento))
         # A memento URL of the Wayback shape names its original, however the TimeGate
         # named the memento: another page's is refused as archive_other_url.
+        if on_the_live_web(memento, original):
+            # The TimeGate sends to the page itself (it holds no memento for --at), or to a
+            # URL of the Wayback shape on its site: never fetched, since a crawl through an
+            # archive asks the outlet nothing.
+            return []
         named = original_of(memento)
         if named:
             original = named[1]
-        elif on_the_live_web(memento, original):
-            # The TimeGate sends to the page itself (it holds no memento for --at): never
-            # fetched, since a crawl through an archive asks the outlet nothing.
-            return []
         snapshot = Snapshot(original, timestamp14(moment), filename=memento, undated=undated)
         return [snapshot]
 

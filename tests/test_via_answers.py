@@ -1117,3 +1117,30 @@ def test_a_memento_the_archive_keeps_no_raw_form_of_is_fetched_as_replayed(
     assert result.returncode == 0, result.stderr
     memento = f"{base}/coll/20130129100000/{TIMBUKTU}"
     assert one_line(tmp_path)["metadata"]["retrievedFrom"]["mementoUrl"] == memento
+
+
+LOOPBACK_PAGE = "http://127.0.0.1:9/2013/01/29/world/africa/mali-timbuktu/index.html"
+
+
+@pytest.mark.parametrize("via", ["timegate", "redirect"])
+def test_a_memento_url_on_the_live_site_is_never_asked_for(
+    archive: tuple[str, Path], tmp_path: Path, via: str
+) -> None:
+    """A TimeGate (or an archive's redirect) naming a memento URL of the Wayback shape on
+    the page's own site (``SITE/TIMESTAMP/URL``): the crawl asked the site for it, as if
+    it were an archive."""
+    base, config = archive
+    live = f"http://127.0.0.1:9/20130129100000/{LOOPBACK_PAGE}"
+    capture = {"url": LOOPBACK_PAGE, "ts": "20130129100000", "page_of": TIMBUKTU}
+    if via == "timegate":
+        holds(config, capture, timegate_location=live)
+        spec = f"timegate:{base}/tg"
+    else:
+        capture |= {"moved_to": "20130129100000", "moved_base": "http://127.0.0.1:9"}
+        holds(config, capture)
+        spec = f"{base}/coll"
+    result = crawl_via(tmp_path, spec, "20130129", "--depth", "0", start=LOOPBACK_PAGE)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    kind = "not_archived" if via == "timegate" else "archive_other_url"
+    assert report(tmp_path)["errors"][kind]["examples"] == [LOOPBACK_PAGE]
+    assert report(tmp_path)["archive"]["requests"] == (1 if via == "timegate" else 2)

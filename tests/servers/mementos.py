@@ -14,6 +14,8 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
   (as the Wayback Machine does where a listed capture cannot be served); ``moved_url``:
   the URL of the capture it redirects to (default ``url``); ``moved_plain``: that redirect
   names the capture's replay form (``BASE/coll/TS/URL``), not its raw ``id_`` one;
+- ``moved_base``: that redirect names a memento URL under this base, not the archive's
+  (another archive, or a host posing as one);
 - ``no_raw``: its raw form redirects to its replay form (an archive keeping no raw one);
 - ``id``: the capture's memento URL is ``BASE/m/ID``, with no timestamp in it
   (archive.today, perma.cc);
@@ -167,7 +169,9 @@ class Handler(BaseHTTPRequestHandler):
         elif "moved_to" in found[0]:
             target = found[0].get("moved_url", url)
             mode = "" if found[0].get("moved_plain") else "id_"
-            self.answer(302, [("Location", f"/coll/{found[0]['moved_to']}{mode}/{target}")], b"")
+            base = found[0].get("moved_base", "")
+            location = f"{base}/coll/{found[0]['moved_to']}{mode}/{target}"
+            self.answer(302, [("Location", location)], b"")
         elif raw and found[0].get("no_raw"):
             self.answer(302, [("Location", f"/coll/{stamp}/{url}")], b"")
         elif not raw and self.config.get("replay_rewrites"):
