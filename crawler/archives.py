@@ -227,15 +227,20 @@ def _rels(params: dict[str, str]) -> list[str]:
 
 
 def memento_links(link_header: str) -> list[tuple[str, datetime]]:
-    """The mementos a ``Link`` header lists (RFC 7089: rel containing "memento", a datetime)."""
+    """The mementos a ``Link`` header lists (RFC 7089: rel containing "memento", a datetime).
+    One whose datetime reads as no HTTP date (or is missing) is dated by its URL's timestamp
+    where it has the Wayback shape, as a capture's unreadable Memento-Datetime is; else it
+    has no date we know, and is left out."""
     found = []
     for link, params in web_links(link_header):
-        if "memento" not in _rels(params) or "datetime" not in params:
+        if "memento" not in _rels(params):
             continue
-        try:
-            moment = http_date(params["datetime"])
-        except (TypeError, ValueError, IndexError):
-            continue
+        moment = memento_datetime(params.get("datetime"))
+        if moment is None:
+            named = original_of(link)
+            if named is None:
+                continue
+            moment = parse_at(named[0])
         found.append((link, moment))
     return found
 

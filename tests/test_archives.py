@@ -564,3 +564,21 @@ def test_a_link_parameter_given_twice_counts_once_the_first() -> None:
         f'<{memento}>; rel="memento"; rel="alternate"; {dated}'
     )
     assert memento_links(header) == [(memento, datetime(2013, 1, 29, 10, tzinfo=timezone.utc))]
+
+
+@pytest.mark.parametrize(
+    "dated",
+    ['; datetime="2013-01-29T10:00:00Z"', '; datetime="yesterday"', ""],
+    ids=["iso-8601", "no-date", "none-given"],
+)
+def test_a_memento_link_whose_datetime_does_not_read_is_dated_by_its_url(dated: str) -> None:
+    """A ``rel="memento"`` link whose datetime reads as no HTTP date (or is missing) was
+    dropped, though its URL of the Wayback shape dates it, as a capture's unreadable
+    Memento-Datetime is; one named by an id has no date that reads: still none."""
+    memento = f"/coll/20130129100000/{URL}"
+    header = (
+        f'<{URL}>; rel="original", <{memento}>; rel="memento"{dated}, </m/x>; rel="memento"{dated}'
+    )
+    assert memento_links(header) == [(memento, datetime(2013, 1, 29, 10, tzinfo=timezone.utc))]
+    (found,) = timemap_snapshots(header.encode(), "http://a/tm/x", URL)
+    assert (found.timestamp, found.filename) == ("20130129100000", f"http://a{memento}")
