@@ -364,13 +364,19 @@ class ViaArchiveMiddleware:
             if 300 <= response.status < 400 and not is_memento(response, self.archive):
                 # The archive's redirect (another timestamp, a canonical form): not a capture.
                 location = header_text(response.headers.get("Location"))
-                target = original_of(response.urljoin(location)) if location else None
+                named = response.urljoin(location) if location else ""
+                target = original_of(named) if named else None
+                # A TimeGate's choice (RFC 7089: it varies on Accept-Datetime) may be a
+                # memento named by an id, dated by its Memento-Datetime once fetched.
+                by_id = target is None and bool(named) and negotiates(response)
+                if by_id and not impossible_timestamp(named):
+                    target = ("", snapshot.url)
                 # Never on to the live web, whatever shape its URL has: a crawl through an
                 # archive asks the outlet nothing.
                 if (
                     target is None
                     or dedup_key(target[1]) != dedup_key(snapshot.url)
-                    or on_the_live_web(response.urljoin(location), snapshot.url)
+                    or on_the_live_web(named, snapshot.url)
                 ):
                     raise ViaArchiveFailure(
                         "archive_other_url",
@@ -380,7 +386,6 @@ class ViaArchiveMiddleware:
                 # as the archive rewrites it (a banner, links into the archive). Where the
                 # archive sends the raw form on to the replay (it keeps no raw one), that is
                 # all it gives.
-                named = response.urljoin(location)
                 raw = named if memento.whole_record else raw_form(named)
                 memento_url = named if raw in seen and named not in seen else raw
                 if memento_url in seen:
@@ -394,7 +399,8 @@ class ViaArchiveMiddleware:
                         f"more than {self.max_redirects} redirects of the archive's from {seen[0]}",
                     )
                 seen.append(memento_url)
-                original, moment, undated = target[1], parse_at(target[0]), False
+                original = target[1]
+                moment, undated = (self.at, True) if by_id else (parse_at(target[0]), False)
                 headers = dict(carried)
                 continue
             if not is_memento(response, self.archive):
@@ -853,6 +859,12 @@ def _same_site(url: str, other: str) -> bool:
         ports.append(port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0))
     same_host = urlsplit(url).hostname == urlsplit(other).hostname
     return same_host and (ports[0] == ports[1] or {ports[0], ports[1]} <= {80, 443})
+
+
+def negotiates(response: Response) -> bool:
+    """Whether an answer is a TimeGate's: it varies on ``Accept-Datetime`` (RFC 7089, 4.1)."""
+    varies = ",".join(header_text(value) for value in response.headers.getlist("Vary"))
+    return "accept-datetime" in {name.strip().lower() for name in varies.split(",")}
 
 
 def redirects_to(page: Response, url: str) -> bool:

@@ -1144,3 +1144,22 @@ def test_a_memento_url_on_the_live_site_is_never_asked_for(
     kind = "not_archived" if via == "timegate" else "archive_other_url"
     assert report(tmp_path)["errors"][kind]["examples"] == [LOOPBACK_PAGE]
     assert report(tmp_path)["archive"]["requests"] == (1 if via == "timegate" else 2)
+
+
+def test_a_timegate_sending_to_another_that_names_its_mementos_by_an_id(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """An aggregator's TimeGate sending to an archive's whose mementos are named by an id
+    (archive.today, perma.cc): that TimeGate's redirect to its memento was taken for the
+    archive sending the page elsewhere (archive_other_url), and nothing stored."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000", "id": "AbCd1"},
+        {"url": TIMBUKTU, "ts": "20160301090000", "id": "Late1", "word": "Late"},
+    )
+    result = crawl_via(tmp_path, f"timegate:{base}/agg", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    assert line["metadata"]["retrievedFrom"]["mementoUrl"] == f"{base}/m/AbCd1"
