@@ -361,14 +361,17 @@ class ViaArchiveMiddleware:
                 )
             if response.status in (404, 410) and not is_memento(response, self.archive):
                 raise CaptureNotAsListed(f"the archive lost its capture: {memento_url}")
-            if 300 <= response.status < 400 and not is_memento(response, self.archive):
+            # A TimeGate answering in place (200), no memento itself, names its choice in
+            # its Link header (pywb's framed replay): followed as its redirect would be.
+            chosen = "" if memento.whole_record else self.in_place(response)
+            if (300 <= response.status < 400 or chosen) and not is_memento(response, self.archive):
                 # The archive's redirect (another timestamp, a canonical form): not a capture.
-                location = header_text(response.headers.get("Location"))
+                location = chosen or header_text(response.headers.get("Location"))
                 named = response.urljoin(location) if location else ""
                 target = original_of(named) if named else None
                 # A TimeGate's choice (RFC 7089: it varies on Accept-Datetime) may be a
                 # memento named by an id, dated by its Memento-Datetime once fetched.
-                by_id = target is None and bool(named) and negotiates(response)
+                by_id = target is None and bool(named) and (bool(chosen) or negotiates(response))
                 if by_id and not impossible_timestamp(named):
                     target = ("", snapshot.url)
                 # Never on to the live web, whatever shape its URL has: a crawl through an
@@ -410,6 +413,14 @@ class ViaArchiveMiddleware:
                     f"the archive answered {response.status} without a capture: {memento_url}",
                 )
             return response, memento
+
+    def in_place(self, response: Response) -> str:
+        """The memento nearest --at that a TimeGate answering in place (200, no
+        ``Memento-Datetime``) names in its ``Link`` header; "" for any other answer."""
+        if response.status != 200 or is_memento(response, self.archive):
+            return ""
+        found = nearest_link(response, self.at)
+        return found[0] if found else ""
 
     def page_response(self, request: Request, fetched: Response, memento: Memento) -> Response:
         """The page as the original server answered it (the archive's framing removed)."""
@@ -741,17 +752,14 @@ class ViaArchiveMiddleware:
             else:
                 moment = memento_moment(response.headers.get("Memento-Datetime"), self.at)
         elif response.status == 200:
-            # One Link header may come as several fields (RFC 9110's list rule).
-            fields = response.headers.getlist("Link")
-            links = memento_links(", ".join(header_text(field) for field in fields))
-            if not links:
+            chosen = nearest_link(response, self.at)
+            if chosen is None:
                 # No TimeGate's answer (it says "none" with a 404): an error page served
                 # with 200, never remembered as "no captures".
                 raise ViaArchiveFailure(
                     "archive_down", f"the TimeGate answered 200 naming no memento: {lookup}"
                 )
-            memento, moment = min(links, key=lambda link: abs(link[1] - self.at))
-            memento = response.urljoin(memento)  # a relative reference (RFC 8288, 3.1)
+            memento, moment = chosen
         else:
             raise ViaArchiveFailure(
                 "archive_down", f"the TimeGate answered {response.status}: {lookup}"
@@ -859,6 +867,18 @@ def _same_site(url: str, other: str) -> bool:
         ports.append(port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0))
     same_host = urlsplit(url).hostname == urlsplit(other).hostname
     return same_host and (ports[0] == ports[1] or {ports[0], ports[1]} <= {80, 443})
+
+
+def nearest_link(response: Response, at: datetime) -> tuple[str, datetime] | None:
+    """The memento nearest `at` an answer's ``Link`` header names (its URL resolved: a
+    relative reference, RFC 8288 3.1), or None."""
+    # One Link header may come as several fields (RFC 9110's list rule).
+    fields = response.headers.getlist("Link")
+    links = memento_links(", ".join(header_text(field) for field in fields))
+    if not links:
+        return None
+    memento, moment = min(links, key=lambda link: abs(link[1] - at))
+    return response.urljoin(memento), moment
 
 
 def negotiates(response: Response) -> bool:

@@ -1163,3 +1163,29 @@ def test_a_timegate_sending_to_another_that_names_its_mementos_by_an_id(
     line = one_line(tmp_path)
     assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
     assert line["metadata"]["retrievedFrom"]["mementoUrl"] == f"{base}/m/AbCd1"
+
+
+def test_a_timegate_sending_to_another_that_answers_in_place(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The TimeGate an aggregator sends to answers in place, naming its mementos in its
+    Link header (pywb's framed replay does): that answer, no memento itself, was the
+    archive down."""
+    base, config = archive
+    dated = {"20130129100000": "Tue, 29 Jan 2013 10:00:00 GMT"}
+    dated["20160301090000"] = "Tue, 01 Mar 2016 09:00:00 GMT"
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000"},
+        {"url": TIMBUKTU, "ts": "20160301090000", "word": "Late"},
+        timegate_links=[
+            f'<{{BASE}}/coll/{stamp}/{TIMBUKTU}>; rel="memento"; datetime="{when}"'
+            for stamp, when in dated.items()
+        ],
+    )
+    result = crawl_via(tmp_path, f"timegate:{base}/agg", "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    line = one_line(tmp_path)
+    assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
+    memento = f"{base}/coll/20130129100000id_/{TIMBUKTU}"
+    assert line["metadata"]["retrievedFrom"]["mementoUrl"] == memento
