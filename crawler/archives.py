@@ -116,9 +116,10 @@ def timestamp14(moment: datetime) -> str:
 def nearest(snapshots: list[Snapshot], at: datetime, window: timedelta) -> Snapshot | None:
     """The capture nearest `at` within `window` (of two equally near, the earlier).
 
-    Captures of a server error (5xx, 429), or of a 304 (the archive's crawler asked
-    conditionally: no page in it), are taken only when the window holds nothing else: any
-    good capture says more of the page than the answer the archive happened on. A revisit
+    Captures of a server error (5xx, 429), of the outlet refusing the archive's crawler
+    (401, 403: a block page), or of a 304 (the archive's crawler asked conditionally: no
+    page in it), are taken only when the window holds nothing else: any good capture says
+    more of the page than the answer the archive happened on. A revisit
     listed without its status (pywb's) may be such a 304: it comes after the good ones,
     unless a capture in the window holds the payload it names, which is then taken.
     """
@@ -160,10 +161,10 @@ def _holds_page(snapshot: Snapshot) -> bool:
 
 
 def _doubt(snapshot: Snapshot) -> int:
-    """0 for a capture of the page, 1 for a revisit of unknown status, 2 for an error or
-    a 304."""
+    """0 for a capture of the page, 1 for a revisit of unknown status, 2 for an error, a
+    refusal or a 304."""
     status = snapshot.status
-    if status and (status in (304, 429) or status >= 500):
+    if status and (status in (304, 401, 403, 429) or status >= 500):
         return 2
     return 1 if _unsure(snapshot) else 0
 

@@ -72,6 +72,10 @@ def test_nearest_within_the_window() -> None:
     # revisit of nothing, and an http_304 error, though a page lay in the window.
     unmodified = Snapshot(URL, "20130129000000", status=304)
     assert nearest([early, unmodified], AT, timedelta(days=30)) == early
+    # The outlet refusing the archive's crawler (401, 403: a block page) holds no page.
+    for status in (401, 403):
+        refused = Snapshot(URL, "20130129000000", status=status)
+        assert nearest([early, refused], AT, timedelta(days=30)) == early
     # pywb lists a revisit with no status: it may be a 304 (pywb then answers an empty
     # 304), so a capture known to hold the page is taken first; a revisit before an error.
     revisit = Snapshot(URL, "20130129100000", mime="warc/revisit")

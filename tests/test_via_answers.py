@@ -1189,3 +1189,21 @@ def test_a_timegate_sending_to_another_that_answers_in_place(
     assert line["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"
     memento = f"{base}/coll/20130129100000id_/{TIMBUKTU}"
     assert line["metadata"]["retrievedFrom"]["mementoUrl"] == memento
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_capture_of_the_outlet_refusing_the_archive_gives_way_to_a_page_in_the_window(
+    archive: tuple[str, Path], tmp_path: Path, status: int
+) -> None:
+    """The outlet refused the archive's crawler at the capture nearest --at (its 401 or
+    403, which the index lists): that block page was taken, the page archive_block_page,
+    though the window held a capture of the story a day later."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000", "status": status, "word": "Access denied"},
+        {"url": TIMBUKTU, "ts": "20130130100000"},
+    )
+    result = crawl_via(tmp_path, f"{base}/coll", "20130129100000", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert one_line(tmp_path)["metadata"]["dateDownloaded"] == "2013-01-30T10:00:00Z"
