@@ -92,6 +92,8 @@ from .keys import (
 from .limits import TRUNCATION_KINDS, truncation_reason
 from .linkpolicy import dedup_key
 from .lookupcache import LookupCache
+from .pages import analyse
+from .pages.blocks import is_block_page
 from .pages.urls import canonicalize_url, outlet_of_host
 from .recorder import header_text
 
@@ -107,6 +109,10 @@ MAX_UNSERVED_CAPTURES = 3
 # transferring only once they run: with no delay it starts the whole queue at once, past
 # the slot's concurrency. Any delay makes it start one at a time, so the limit holds.
 MIN_SLOT_DELAY = 0.001
+
+
+# What answering a page leaves in its request's meta (see ViaArchiveMiddleware.answer).
+ANSWER_META = (WARC_META, PENDING_METADATA, TRUNCATED, RETRIEVED_FROM, "dont_retry")
 
 
 class ViaArchiveFailure(IgnoreRequest):
@@ -236,7 +242,8 @@ class ViaArchiveMiddleware:
         # query): the page's own captures first, another URL's only to say so.
         own = [s for s in listed if dedup_key(s.url) == dedup_key(url)]
         candidates = own or listed
-        unserved = 0
+        unserved = blocks = 0
+        blocked: tuple[Response, dict[str, Any]] | None = None  # the first block page fetched
         while True:
             snapshot = nearest(candidates, self.at, self.window)
             if snapshot is None:
@@ -255,9 +262,27 @@ class ViaArchiveMiddleware:
                 candidates = [s for s in candidates if s != snapshot]
                 left = nearest(candidates, self.at, self.window)
                 if unserved >= MAX_UNSERVED_CAPTURES or left is None:
+                    if blocked is not None:  # what the archive holds in the window
+                        request.meta.update(blocked[1])
+                        self.stats.inc_value(VIA_ANSWERED_STAT)
+                        return blocked[0]
                     self.stats.inc_value(VIA_NOT_ARCHIVED_STAT)
                     await self.forget(url)
                     raise
+                continue
+            # The outlet's block or challenge page, met by the archive's crawler (the index
+            # cannot tell one served with 200): the next capture in the window may hold the
+            # story (a few are tried). Each fetched stays in the WARC, as fetched.
+            others = [s for s in candidates if s != snapshot]
+            if (
+                blocks < MAX_UNSERVED_CAPTURES
+                and self.is_block(page)
+                and nearest(others, self.at, self.window) is not None
+            ):
+                blocks += 1
+                if blocked is None:
+                    blocked = page, {k: request.meta[k] for k in ANSWER_META if k in request.meta}
+                candidates = others
                 continue
             # A capture of another form of the URL (http:// for https://) that is the
             # site's redirect to the page asked for holds no page: the page's nearest
@@ -267,6 +292,18 @@ class ViaArchiveMiddleware:
                 self.stats.inc_value(VIA_ANSWERED_STAT)  # one page, whatever was tried
                 return page
             candidates = rest
+
+    def is_block(self, page: Response) -> bool:
+        """Whether a capture is the outlet's block or challenge page, as the spider's
+        analysis will say (a story in its outlet's markup never is, whatever its bytes
+        show); the bytes are looked at first, so a story costs no second analysis."""
+        if not is_block_page(page.status, page.body):
+            return False
+        if not 200 <= page.status < 300:
+            return True
+        source = getattr(self.crawler.spider, "source", None)
+        analysis = analyse(page.url, page.headers, page.body, status=page.status, source=source)
+        return analysis.kind == "blocked"
 
     async def answer(self, request: Request, snapshot: Snapshot) -> Response:
         """The page `request` asks for, as `snapshot` holds it."""

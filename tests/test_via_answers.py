@@ -1207,3 +1207,29 @@ def test_a_capture_of_the_outlet_refusing_the_archive_gives_way_to_a_page_in_the
     result = crawl_via(tmp_path, f"{base}/coll", "20130129100000", "--depth", "0")
     assert result.returncode == 0, result.stderr
     assert one_line(tmp_path)["metadata"]["dateDownloaded"] == "2013-01-30T10:00:00Z"
+
+
+def test_a_capture_that_is_a_challenge_page_gives_way_to_a_page_in_the_window(
+    archive: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The capture nearest --at is the outlet's challenge page served with 200 (its bot
+    block met by the archive's crawler; the index cannot tell): the page was
+    archive_block_page, though the window held a capture of the story a day later."""
+    base, config = archive
+    holds(
+        config,
+        {"url": TIMBUKTU, "ts": "20130129100000", "challenge": True},
+        {"url": TIMBUKTU, "ts": "20130130100000"},
+    )
+    data = tmp_path / "data"
+    result = crawl_via(data, f"{base}/coll", "20130129100000", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert one_line(data)["metadata"]["dateDownloaded"] == "2013-01-30T10:00:00Z"
+    # Both captures fetched are in the WARC, as fetched.
+    dates = [r[1].get_header("WARC-Date")[:19] for r in records(data) if r[0] == "response"]
+    assert dates == ["2013-01-29T10:00:00", "2013-01-30T10:00:00"]
+    # With no other capture in the window, the block page is what the archive holds.
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000", "challenge": True})
+    alone = tmp_path / "alone"
+    result = crawl_via(alone, f"{base}/coll", "20130129100000", "--depth", "0")
+    refused(result, alone, "archive_block_page")

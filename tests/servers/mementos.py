@@ -21,6 +21,7 @@ listening and serves until stdin closes. CONFIG holds ``captures``, each a dict:
   (archive.today, perma.cc);
 - ``cut``: send only this many bytes of the body, its whole length announced (the archive's
   connection lost mid-capture);
+- ``challenge``: its page is a challenge page (the outlet's bot block, served with 200);
 - ``lost``: listed by the index, but its replay answers 404 (the archive lost it);
 - ``excluded``: its replay answers 403 as the Wayback Machine does for an excluded page
   (``X-Archive-Wayback-Runtime-Error``); ``excluded`` in CONFIG makes the index answer so.
@@ -68,6 +69,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from .loopback import serve_until_stdin_closes
 from .pastarchive import page
+
+# A bot block served with 200, as DataDome answers a crawler it stops.
+CHALLENGE = b"""<html><head><title>edition.cnn.com</title></head><body>
+<p id="cmsg">Please enable JS and disable any ad blocker</p>
+<script src="https://ct.captcha-delivery.com/c.js"></script></body></html>
+"""
 
 
 def moment(stamp: str) -> datetime:
@@ -276,6 +283,8 @@ class Handler(BaseHTTPRequestHandler):
             *map(tuple, capture.get("headers", [])),
         ]
         body = page(capture.get("page_of", capture["url"]), capture.get("word", ""))
+        if capture.get("challenge"):
+            body = CHALLENGE
         status = int(capture.get("status", 200))
         self.answer(status, [*headers, ("Memento-Datetime", dated)], body, capture.get("cut"))
 
