@@ -316,6 +316,10 @@ class Archive:
         """What a lookup is remembered by: all it asked (the URL, for a CDX query)."""
         return lookup
 
+    def page_of(self, lookup: str) -> str:
+        """The page a lookup address asks about (a CDX query's ``url``)."""
+        return asked_url(lookup)
+
     def parse_lookup(self, body: bytes) -> list[Snapshot]:
         return parse_cdx(body)
 

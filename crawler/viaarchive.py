@@ -578,7 +578,8 @@ class ViaArchiveMiddleware:
         headers = {}
         if isinstance(self.archive, TimeGateArchive):
             headers = self.archive.lookup_headers(self.at)
-        response = await self.index_answer(lookup, headers)
+        timegate = isinstance(self.archive, TimeGateArchive)
+        response = await self.index_answer(lookup, headers, follow=not timegate)
         remember = True
         if response.status in (404, 410):
             snapshots: list[Snapshot] = []  # the index's "no captures"
@@ -589,7 +590,7 @@ class ViaArchiveMiddleware:
                 if isinstance(self.archive, TimeMapArchive):
                     # Every memento of the page: those of the window alone are kept.
                     original = self.archive.page_of(lookup)
-                    first = read_timemap(response.body, lookup, original)
+                    first = read_timemap(response.body, response.url, original)
                     listed, lost = await self.timemap(lookup, first, original)
                     # A memento on the live web (the page itself, an outlet's site) is none:
                     # a crawl through an archive asks the outlet nothing.
@@ -623,11 +624,36 @@ class ViaArchiveMiddleware:
             self.cache.put(self.archive.name, key, snapshots)
         return snapshots
 
-    async def index_answer(self, lookup: str, headers: dict[str, str]) -> Response:
+    async def index_answer(
+        self, lookup: str, headers: dict[str, str], follow: bool = True
+    ) -> Response:
         """The index's answer to `lookup`, counted as asked; one cut short, or the
-        archive's word that it excludes the page, is a failure (never remembered)."""
+        archive's word that it excludes the page, is a failure (never remembered). An index
+        that redirects (moved, upgrading http to https) is followed as the archive's
+        redirects of a capture are, never to the live web; a TimeGate's redirect is its
+        answer (`follow` False)."""
         self.stats.inc_value(VIA_LOOKUPS_STAT)  # asked, whether the archive answers or not
-        response = await self.download(self.internal(lookup, headers), "index")
+        url, seen = lookup, [lookup]
+        while True:
+            response = await self.download(self.internal(url, headers), "index")
+            location = header_text(response.headers.get("Location"))
+            if not (follow and 300 <= response.status < 400 and location):
+                break
+            url = response.urljoin(location)
+            if url in seen:
+                raise ViaArchiveFailure(
+                    "archive_redirect_loop", f"the archive's index redirects in circles: {url}"
+                )
+            if len(seen) > self.max_redirects:
+                raise ViaArchiveFailure(
+                    "archive_redirect_limit",
+                    f"more than {self.max_redirects} redirects of the archive's from {lookup}",
+                )
+            if on_the_live_web(url, self.archive.page_of(lookup)):
+                raise ViaArchiveFailure(
+                    "archive_other_url", f"the archive's index sent {lookup} on to {url}"
+                )
+            seen.append(url)
         cut = truncation_reason(response)
         if cut:  # some of the captures listed: never taken (nor remembered) for all there are
             raise ViaArchiveFailure(
@@ -725,7 +751,7 @@ class ViaArchiveMiddleware:
                 "archive_down", f"the archive's TimeMap answered {response.status}: {url}"
             )
         try:
-            return read_timemap(response.body, url, original)
+            return read_timemap(response.body, response.url, original)
         except IndexUnreadable as exc:
             raise ViaArchiveFailure("archive_down", f"{exc}: {url}") from None
 

@@ -1233,3 +1233,17 @@ def test_a_capture_that_is_a_challenge_page_gives_way_to_a_page_in_the_window(
     alone = tmp_path / "alone"
     result = crawl_via(alone, f"{base}/coll", "20130129100000", "--depth", "0")
     refused(result, alone, "archive_block_page")
+
+
+@pytest.mark.parametrize("kind", ["coll", "tm", "tmj"], ids=["cdx", "timemap", "json-timemap"])
+def test_an_index_that_redirects_is_followed(
+    archive: tuple[str, Path], tmp_path: Path, kind: str
+) -> None:
+    """An archive whose index answers with a redirect (moved, or upgrading http to https,
+    as the Wayback Machine does): every lookup was archive_down."""
+    base, config = archive
+    holds(config, {"url": TIMBUKTU, "ts": "20130129100000"})
+    via = f"{base}/moved/coll" if kind == "coll" else f"timemap:{base}/moved/{kind}"
+    result = crawl_via(tmp_path, via, "20130129", "--depth", "0")
+    assert result.returncode == 0, result.stderr
+    assert one_line(tmp_path)["metadata"]["dateDownloaded"] == "2013-01-29T10:00:00Z"

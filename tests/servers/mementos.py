@@ -50,7 +50,8 @@ application/link-format; ``timemap_body`` makes it answer 200 with that text;
 ``timemap_page_size`` cuts it into pages of that many, ``?page=N``, each linking the next
 with ``rel="next"``; those of ``timemap_lost_pages`` answer 404), ``BASE/tmj/URL`` (the
 same TimeMap in the JSON of Memento aggregators: ``mementos.list``, ``pages.next``), and
-``BASE/m/ID``. CONFIG is read again for each request, so a test changes the archive
+``BASE/m/ID``; ``BASE/moved/PATH`` answers 301 to ``BASE/PATH`` (an archive moved, or
+upgrading to https). CONFIG is read again for each request, so a test changes the archive
 between runs. Every request is logged (``METHOD PATH STATUS``) to the log file.
 """
 
@@ -95,7 +96,9 @@ class Handler(BaseHTTPRequestHandler):
         self.config = json.loads(self.config_path.read_text())
         parts = urlsplit(self.path)
         path = parts.path
-        if path in ("/coll/cdx", "/cdx/search/cdx"):
+        if path.startswith("/moved/"):
+            self.answer(301, [("Location", self.path[len("/moved") :])], b"")
+        elif path in ("/coll/cdx", "/cdx/search/cdx"):
             self.index(parse_qs(parts.query))
         elif path.startswith(("/coll/", "/web/")):
             stamp, _, url = path.split("/", 2)[2].partition("/")
