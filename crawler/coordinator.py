@@ -301,7 +301,9 @@ class CrawlCoordinator:
         """Renew this worker's heartbeat, and its place among the crawl's workers: one taken
         for dead while only stalled (its leases handed back) counts again from its next beat."""
         pipe = self.client.pipeline(transaction=True)
-        pipe.set(alive_key(self.worker), "1", px=int(self.lease_seconds * 1000))
+        # The value names this process: a successor under its id keeps no reservation of
+        # its predecessor's alive (archive.state.redis.RedisVersionIndex).
+        pipe.set(alive_key(self.worker), self.state.incarnation, px=int(self.lease_seconds * 1000))
         if not self.left:
             pipe.sadd(self.keys["workers"], self.worker)
             pipe.hexists(self.keys["crawl"], f"seeding:{self.spider.name if self.spider else ''}")

@@ -9,7 +9,7 @@ import pytest
 
 from archive.fetchstate import FetchRecord
 from archive.state import EmbeddedState, State, check_address, open_state
-from archive.state.redis import RedisState
+from archive.state.redis import RedisState, alive_key
 from archive.store import ArticleStore
 from archive.store.index import Latest
 from archive.store.lines import captured_at, digest_and_hashes
@@ -228,9 +228,11 @@ def test_two_workers_storing_one_article_in_one_batch_window_never_write_one_ver
     client.flushall()
     stores = []
     for name in ("vm-1", "vm-2"):
-        client.set(f"newsarchive:alive:{name}", "1")  # both workers' heartbeats
         data = tmp_path / name  # a machine's own data directory
-        index = open_state(redis_server.address, data).version_index()  # its own connection
+        state = open_state(redis_server.address, data)  # its own connection
+        assert isinstance(state, RedisState)
+        client.set(alive_key(name), state.incarnation)  # both workers' heartbeats
+        index = state.version_index()
         stores.append(ArticleStore(data, worker=name, index=index, lock_timeout=0))
     first, second = stores
     assert first.add(make_item(1)).status == "new"  # vm-1's batch stays open
@@ -273,3 +275,38 @@ def test_a_reservation_left_by_a_killed_worker_is_not_taken_for_its_restarted_su
     restarted.close()
     assert (stored.status, stored.version) == ("updated", 2)  # numbered past the reservation
     assert [line["articleId"] for line in lines_of(tmp_path)] == [item["articleId"]]
+
+
+def _reserved_then_killed(address: str, data: Path, worker: str, item: dict[str, Any]) -> None:
+    """What a worker killed between reserving `item`'s version and writing its line leaves:
+    the reservation in Redis, no line, its store lock released with the process."""
+    index = open_state(address, data).version_index()
+    store = ArticleStore(data, worker=worker, index=index, lock_timeout=0)
+    decided = store._decide(item, item["articleId"], *digest_and_hashes(item), captured_at(item))
+    assert not isinstance(decided, StoreDecision)
+    claimed = Latest(decided[1], *digest_and_hashes(item), captured_at(item))
+    assert index.reserve(item["articleId"], decided[0], claimed, worker)  # then SIGKILL
+    store.lock.release()
+
+
+def test_a_killed_workers_reservation_is_not_taken_for_live_by_others_once_its_successor_beats(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """A worker killed between reserving a version and writing its line, restarted under
+    the same id (a container): its successor's heartbeat made every other worker take the
+    reservation for a line written, so the article fetched again by another with that text
+    was "unchanged" and stored nowhere. A heartbeat names its process (an incarnation), and
+    a reservation the process that made it: the successor's beat keeps no reservation alive."""
+    client = redis_server.client()
+    client.flushall()
+    item = make_item(1)
+    _reserved_then_killed(redis_server.address, tmp_path / "pod", "pod-1", item)
+    successor = open_state(redis_server.address, tmp_path / "pod")
+    assert isinstance(successor, RedisState)
+    client.set(alive_key("pod-1"), successor.incarnation)  # its heartbeat
+    other = open_state(redis_server.address, tmp_path / "vm").version_index()
+    store = ArticleStore(tmp_path / "vm", worker="vm-2", index=other, lock_timeout=0)
+    stored = store.add(item)
+    store.close()
+    assert stored.status != "unchanged"
+    assert [line["articleId"] for line in lines_of(tmp_path / "vm")] == [item["articleId"]]

@@ -90,6 +90,9 @@ class RedisState:
         )
         self.lost = False
         self.on_lost: list[Callable[[Exception], None]] = []
+        # This process, as its heartbeat and its reservations name it: a worker restarted
+        # under the same id (a container's HOST-PID) is another incarnation.
+        self.incarnation = uuid.uuid4().hex
 
     def key(self, *parts: str) -> str:
         return ":".join((PREFIX, *parts))
@@ -323,7 +326,9 @@ class RedisVersionIndex:
     worker's pages fetched again by another) never write one version twice, and the second
     decides against the first's line. A reservation's text counts only while its worker
     lives (a line reserved by one killed before its line was written may not exist); its
-    number always does. The commit of the version ends its reservation.
+    number always does. A reservation names its writer's incarnation, which its heartbeat
+    holds: a successor restarted under the writer's id keeps no predecessor's reservation
+    alive. The commit of the version ends its reservation.
     """
 
     shared = True
@@ -331,11 +336,13 @@ class RedisVersionIndex:
     def __init__(self, state: RedisState):
         self.state = state
         self.client = state.client
+        self.incarnation = state.incarnation
         self.path = f"{state.address} ({state.key('store')})"
         self.latest_key = state.key("store", "latest")
         self.files_key = state.key("store", "files")
         self.captures_key = state.key("store", "captures")  # article -> [[captured, digest]]
-        # article -> [version, digest, hashes, captured, worker] of a line not yet committed
+        # article -> [version, digest, hashes, captured, worker, incarnation] of a line not
+        # yet committed
         self.reserved_key = state.key("store", "reserved")
         self._remember = self.client.register_script(_REMEMBER)
         self._reserve = self.client.register_script(_RESERVE)
@@ -400,17 +407,24 @@ class RedisVersionIndex:
 
     def latest(self, article_id: str, worker: str | None = None) -> Latest | None:
         """The latest version: this batch's, committed, or reserved by another writer.
-        `worker`, the writer asking: a reservation under its own name that this process did
-        not make is a predecessor's (killed, restarted under the same id), never a live one."""
+        A reservation counts while its writer's heartbeat names the process that made it:
+        one made by a process killed and restarted under the same id (a container's
+        HOST-PID) is a dead writer's, to every writer. `worker`, the writer asking, is for a
+        reservation of a release that named no process: one under the asker's own name that
+        this object did not make is a predecessor's."""
         known, reserved = self._known(article_id)
         if reserved is None:
             return known
-        version, digest, hashes, captured, holder = json.loads(reserved)
+        version, digest, hashes, captured, holder, *incarnation = json.loads(reserved)
         if known is not None and known.version >= version:
             return known
-        predecessor = holder == worker and self._reservations.get(article_id) != reserved
         with self.state.guard():
-            alive = bool(holder) and not predecessor and bool(self.client.exists(alive_key(holder)))
+            beat = text(self.client.get(alive_key(holder))) if holder else ""
+        if incarnation:
+            alive = bool(beat) and beat == incarnation[0]
+        else:  # a reservation of a release whose heartbeat named no process
+            predecessor = holder == worker and self._reservations.get(article_id) != reserved
+            alive = bool(beat) and not predecessor
         if alive:  # its line is written, or about to be: decide against it
             return Latest(version, digest, hashes, captured)
         # Its writer is gone: its line may never have been written. Numbered past it,
@@ -423,9 +437,8 @@ class RedisVersionIndex:
         """Reserve `line`'s version of the article for `worker` if the latest version known,
         committed or reserved, is still `known` (0: none); False if another writer's came
         first (decide again, against it)."""
-        value = json.dumps(
-            [line.version, line.content_digest, line.hashes, line.captured, worker or ""]
-        )
+        made = [line.version, line.content_digest, line.hashes, line.captured, worker or ""]
+        value = json.dumps([*made, self.incarnation])
         with self.state.guard():
             taken = self._reserve(
                 keys=[self.latest_key, self.reserved_key],
