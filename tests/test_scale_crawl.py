@@ -50,6 +50,15 @@ def workers_joined(address_server: RedisServer, count: int) -> bool:
     return int(address_server.client().scard("newsarchive:cnn:workers")) >= count
 
 
+def all_joined(server: RedisServer, workers: list[subprocess.Popen[str]]) -> bool:
+    """Whether every worker joined the crawl; one that ended before is a failure, with why."""
+    for worker in workers:
+        if worker.poll() is not None:
+            _out, err = worker.communicate()
+            raise AssertionError(f"a worker ended before joining, exit {worker.returncode}: {err}")
+    return workers_joined(server, len(workers))
+
+
 def reference(site: dict[str, str], data: Path) -> Path:
     """The same crawl by one process with the embedded state."""
     result = subprocess.run(
@@ -78,7 +87,7 @@ def test_three_workers_crawl_as_one_process_would(
     with counting_site(*GATED) as site:
         data = tmp_path / "shared"
         workers = [start_worker(site, data, state, *store) for _ in range(3)]
-        wait_until(lambda: workers_joined(redis_server, 3), "three workers to join")
+        wait_until(lambda: all_joined(redis_server, workers), "three workers to join")
         # Held at the site's gate, all three run: none is taken for killed.
         header, row = run_cli("runs", "--data", str(data)).stdout.splitlines()
         assert "(3 workers)" in row and row[header.index("status") :].split()[0] == "running"
@@ -122,7 +131,7 @@ def test_a_killed_worker_loses_nothing(
     with counting_site(*GATED, "--delay", "0.2") as site:
         data = tmp_path / "shared"
         first, second = (start_worker(site, data, state, lease=2) for _ in range(2))
-        wait_until(lambda: workers_joined(redis_server, 2), "two workers to join")
+        wait_until(lambda: all_joined(redis_server, [first, second]), "two workers to join")
         control(site, "open")
         wait_until(lambda: len(article_fetches(control(site, "counts"))) >= 5, "some progress")
         os.kill(first.pid, signal.SIGKILL)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from archive.fetchstate import FetchRecord
-from archive.state import EmbeddedState, State, check_address, open_state
+from archive.state import (
+    EmbeddedState,
+    State,
+    bind_deployment,
+    bound_deployment,
+    check_address,
+    open_state,
+)
 from archive.state.redis import RedisState, alive_key
 from archive.store import ArticleStore
 from archive.store.index import Latest
@@ -310,3 +318,30 @@ def test_a_killed_workers_reservation_is_not_taken_for_live_by_others_once_its_s
     store.close()
     assert stored.status != "unchanged"
     assert [line["articleId"] for line in lines_of(tmp_path / "vm")] == [item["articleId"]]
+
+
+def test_workers_starting_at_once_on_a_new_data_directory_both_note_its_deployment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers of one machine started at once on a new data directory (one cron line,
+    the README's way) each note the deployment in ``state/shared-state.json``. Both wrote
+    it through one temporary file: the second's rename found the first's gone, and that
+    worker ended "data directory not usable", exit 2, never joining the crawl. Here the
+    other worker notes it whole while this one is between its write and its rename."""
+    import archive.state
+
+    (tmp_path / "state").mkdir()
+    address = "redis://127.0.0.1:6379/0"
+    rename = os.replace
+    others: list[Any] = []
+
+    def other_worker_first(source: Any, target: Any) -> None:
+        if not others:
+            others.append(source)
+            bind_deployment(tmp_path, "deployment-1", address)  # the other worker, whole
+        rename(source, target)
+
+    monkeypatch.setattr(archive.state.os, "replace", other_worker_first)
+    bind_deployment(tmp_path, "deployment-1", address)
+    assert others and bound_deployment(tmp_path) == "deployment-1"
+    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == ["shared-state.json"]

@@ -9,8 +9,10 @@ dupe filter, see :mod:`crawler.scale`). Both give the same small interface.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
@@ -144,17 +146,24 @@ def bound_deployment(data_dir: str | Path) -> str:
 
 
 def bind_deployment(data_dir: str | Path, deployment: str, address: str) -> None:
-    """Note in `data_dir` the deployment its shared crawls use (and where, for people)."""
+    """Note in `data_dir` the deployment its shared crawls use (and where, for people).
+    Workers started at once on a new data directory each write the note through a
+    temporary file of their own: the last rename wins, every one whole."""
     path = Path(data_dir) / "state" / DEPLOYMENT_FILE
     if bound_deployment(data_dir) == deployment:
         return
-    temp = path.with_suffix(".tmp")
-    with open(temp, "w", encoding="utf-8") as handle:
-        json.dump({"deployment": deployment, "state": shown(address)}, handle)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    temp = path.with_name(f".{DEPLOYMENT_FILE}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        with open(temp, "w", encoding="utf-8") as handle:
+            json.dump({"deployment": deployment, "state": shown(address)}, handle)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
 
 
 def open_state(
