@@ -274,14 +274,14 @@ def test_a_reservation_left_by_a_killed_worker_is_not_taken_for_its_restarted_su
     store = ArticleStore(tmp_path, worker="vm-1", index=killed, lock_timeout=0)
     decided = store._decide(item, item["articleId"], *digest_and_hashes(item), captured_at(item))
     assert not isinstance(decided, StoreDecision)
-    claimed = Latest(decided[1], *digest_and_hashes(item), captured_at(item))
-    assert killed.reserve(item["articleId"], decided[0], claimed, "vm-1")  # then SIGKILL
+    claimed = Latest(decided.version, *digest_and_hashes(item), captured_at(item))
+    assert killed.reserve(item["articleId"], decided.known, claimed, "vm-1")  # then SIGKILL
     store.lock.release()
     index = open_state(redis_server.address, tmp_path).version_index()  # the restarted one
     restarted = ArticleStore(tmp_path, worker="vm-1", index=index, lock_timeout=0)
     stored = restarted.add(item)
     restarted.close()
-    assert (stored.status, stored.version) == ("updated", 2)  # numbered past the reservation
+    assert (stored.status, stored.version) == ("new", 1)  # its number never used: taken again
     assert [line["articleId"] for line in lines_of(tmp_path)] == [item["articleId"]]
 
 
@@ -290,10 +290,11 @@ def _reserved_then_killed(address: str, data: Path, worker: str, item: dict[str,
     the reservation in Redis, no line, its store lock released with the process."""
     index = open_state(address, data).version_index()
     store = ArticleStore(data, worker=worker, index=index, lock_timeout=0)
+    store._begin_batch()  # its lock taken, as a writer's first line of a batch takes it
     decided = store._decide(item, item["articleId"], *digest_and_hashes(item), captured_at(item))
     assert not isinstance(decided, StoreDecision)
-    claimed = Latest(decided[1], *digest_and_hashes(item), captured_at(item))
-    assert index.reserve(item["articleId"], decided[0], claimed, worker)  # then SIGKILL
+    claimed = Latest(decided.version, *digest_and_hashes(item), captured_at(item))
+    assert index.reserve(item["articleId"], decided.known, claimed, worker)  # then SIGKILL
     store.lock.release()
 
 
@@ -345,3 +346,77 @@ def test_workers_starting_at_once_on_a_new_data_directory_both_note_its_deployme
     bind_deployment(tmp_path, "deployment-1", address)
     assert others and bound_deployment(tmp_path) == "deployment-1"
     assert sorted(p.name for p in (tmp_path / "state").iterdir()) == ["shared-state.json"]
+
+
+def _versions(data: Path) -> list[tuple[int, Any, list[str]]]:
+    return [(line["version"], line["dateModified"], line["changes"]) for line in lines_of(data)]
+
+
+def test_a_version_reserved_by_a_worker_killed_before_its_line_is_taken_again_where_provable(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """A worker killed between reserving version 1 and writing its line, on this machine's
+    data directory: no process holds its store lock and its file holds no such line, so
+    the number was never used. The next writer numbered past it: version 2 as the
+    article's first line, "updated", with a dateModified of a change never seen; the store
+    then said two versions where one was stored. It takes the number again."""
+    redis_server.client().flushall()
+    item = make_item(1)
+    _reserved_then_killed(redis_server.address, tmp_path, "vm-1", item)
+    index = open_state(redis_server.address, tmp_path).version_index()
+    store = ArticleStore(tmp_path, worker="vm-2", index=index, lock_timeout=0)
+    stored = store.add(item)
+    store.close()
+    assert (stored.status, stored.version) == ("new", 1)
+    assert _versions(tmp_path) == [(1, None, [])]
+    listed = [(a["version"], a["articleId"]) for a in ArticleStore(tmp_path).iter_articles()]
+    assert listed == [(1, item["articleId"])]
+
+
+def test_a_line_written_by_a_worker_killed_before_its_batch_was_committed_is_decided_against(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """A worker killed after writing its line, before its batch was committed, while
+    another worker of the data directory had its batch open (its catch-up of the files
+    done): that line was taken for one never written, and the same text was stored again
+    as version 2, a version of no change."""
+    redis_server.client().flushall()
+    address = redis_server.address
+    other = ArticleStore(
+        tmp_path, worker="vm-2", index=open_state(address, tmp_path).version_index(), lock_timeout=0
+    )
+    assert other.add(make_item(2)).status == "new"  # its batch open
+    killed = ArticleStore(
+        tmp_path, worker="vm-1", index=open_state(address, tmp_path).version_index(), lock_timeout=0
+    )
+    assert killed.add(make_item(1)).status == "new"  # its line written, then SIGKILL
+    killed.lock.release()
+    again = other.add(make_item(1))
+    other.close()
+    assert (again.status, again.version) == ("unchanged", 1)
+    changed = ArticleStore(
+        tmp_path, worker="vm-2", index=open_state(address, tmp_path).version_index(), lock_timeout=0
+    )
+    assert changed.add(make_item(1, body="A changed story.\n\nIts second part.")).version == 2
+    changed.close()
+    ids = sorted((line["articleId"], line["version"]) for line in lines_of(tmp_path))
+    assert ids == sorted([(make_item(1)["articleId"], 1), (make_item(1)["articleId"], 2),
+                          (make_item(2)["articleId"], 1)])  # fmt: skip
+
+
+def test_a_version_reserved_by_a_worker_killed_on_another_machine_is_numbered_past_quietly(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """Its line, if written, is in another machine's data directory: the number is skipped,
+    as two lines of one version would be worse than a gap. The line past it claims nothing
+    it did not see: the article's first line here is "new", with no dateModified of the
+    store's own (no change was seen) and no changes."""
+    redis_server.client().flushall()
+    item = make_item(1)
+    _reserved_then_killed(redis_server.address, tmp_path / "pod", "pod-1", item)
+    index = open_state(redis_server.address, tmp_path / "vm").version_index()
+    store = ArticleStore(tmp_path / "vm", worker="vm-2", index=index, lock_timeout=0)
+    stored = store.add(item)
+    store.close()
+    assert (stored.status, stored.version) == ("new", 2)
+    assert _versions(tmp_path / "vm") == [(2, None, [])]

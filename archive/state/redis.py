@@ -24,7 +24,7 @@ from typing import Any
 import redis
 
 from ..fetchstate import FetchRecord, FrontierEntry, Links, Planned
-from ..store.index import Latest
+from ..store.index import DeadReservation, Latest
 from ..warc.dedup import EarlierCapture
 from . import StateRefusedError, StateUnavailableError, shown
 
@@ -63,6 +63,14 @@ local known = math.max(version(redis.call('HGET', KEYS[1], ARGV[1])),
                        version(redis.call('HGET', KEYS[2], ARGV[1])))
 if known ~= tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+return 1
+"""
+
+# Take over the reservation ARGV[2] of article ARGV[1] (a dead writer's) as ARGV[3], if it
+# is still that one (no other writer took it over, no commit of its version ended it).
+_TAKE_OVER = """
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
 """
 
@@ -347,7 +355,9 @@ class RedisVersionIndex:
         self._remember = self.client.register_script(_REMEMBER)
         self._reserve = self.client.register_script(_RESERVE)
         self._unreserve = self.client.register_script(_UNRESERVE)
+        self._take_over = self.client.register_script(_TAKE_OVER)
         self._reservations: dict[str, str] = {}  # this writer's, until committed
+        self._dead: dict[str, DeadReservation] = {}  # what latest() numbered past
         self._latest: dict[str, Latest] = {}
         self._sizes: dict[str, int] = {}
         self._captures: dict[str, list[list[str]]] = {}
@@ -412,6 +422,7 @@ class RedisVersionIndex:
         HOST-PID) is a dead writer's, to every writer. `worker`, the writer asking, is for a
         reservation of a release that named no process: one under the asker's own name that
         this object did not make is a predecessor's."""
+        self._dead.pop(article_id, None)
         known, reserved = self._known(article_id)
         if reserved is None:
             return known
@@ -428,10 +439,16 @@ class RedisVersionIndex:
         if alive:  # its line is written, or about to be: decide against it
             return Latest(version, digest, hashes, captured)
         # Its writer is gone: its line may never have been written. Numbered past it,
-        # decided against what is committed.
+        # decided against what is committed (the store may learn more: dead_reservation).
+        self._dead[article_id] = DeadReservation(holder, version, captured, text(reserved), known)
         if known is None:
             return Latest(version, "", {}, "")
         return Latest(version, known.content_digest, known.hashes, known.captured)
+
+    def dead_reservation(self, article_id: str) -> DeadReservation | None:
+        """The reservation of a writer now gone that the last :meth:`latest` of the article
+        numbered past, if it did."""
+        return self._dead.pop(article_id, None)
 
     def reserve(self, article_id: str, known: int, line: Latest, worker: str | None) -> bool:
         """Reserve `line`'s version of the article for `worker` if the latest version known,
@@ -444,6 +461,19 @@ class RedisVersionIndex:
                 keys=[self.latest_key, self.reserved_key],
                 args=[article_id, known, line.version, value],
             )
+        if taken:
+            self._reservations[article_id] = value
+        return bool(taken)
+
+    def take_over(
+        self, article_id: str, dead: DeadReservation, line: Latest, worker: str | None
+    ) -> bool:
+        """Reserve `line`'s version (the dead writer's, its line known never written) for
+        `worker` in place of `dead`, if that reservation still stands."""
+        made = [line.version, line.content_digest, line.hashes, line.captured, worker or ""]
+        value = json.dumps([*made, self.incarnation])
+        with self.state.guard():
+            taken = self._take_over(keys=[self.reserved_key], args=[article_id, dead.raw, value])
         if taken:
             self._reservations[article_id] = value
         return bool(taken)

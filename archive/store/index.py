@@ -29,6 +29,18 @@ class Latest:
     captured: str = ""
 
 
+@dataclass(frozen=True)
+class DeadReservation:
+    """A version reserved by a writer that is gone (killed, or cut off) before its commit:
+    its line may or may not have been written (into `holder`'s files)."""
+
+    holder: str
+    version: int
+    captured: str
+    raw: str  # the reservation as the shared index holds it
+    before: Latest | None  # the latest version known besides it
+
+
 class VersionIndex(Protocol):
     """What the store needs of its index: this SQLite file, or a shared one (archive.state)."""
 
@@ -51,6 +63,10 @@ class VersionIndex(Protocol):
         captured: str = "",
     ) -> None: ...
     def reserve(self, article_id: str, known: int, line: Latest, worker: str | None) -> bool: ...
+    def dead_reservation(self, article_id: str) -> DeadReservation | None: ...
+    def take_over(
+        self, article_id: str, dead: DeadReservation, line: Latest, worker: str | None
+    ) -> bool: ...
     def unreserve(self, article_id: str) -> None: ...
     def file_sizes(self) -> dict[str, int]: ...
     def set_file_size(self, name: str, size: int) -> None: ...
@@ -146,6 +162,16 @@ class StoreIndex:
 
     def reserve(self, article_id: str, known: int, line: Latest, worker: str | None) -> bool:
         """A version is this writer's to take: it holds the store's lock."""
+        return True
+
+    def dead_reservation(self, article_id: str) -> DeadReservation | None:
+        """None: one writer, no reservation."""
+        return None
+
+    def take_over(
+        self, article_id: str, dead: DeadReservation, line: Latest, worker: str | None
+    ) -> bool:
+        """Nothing reserved: the lock is the reservation."""
         return True
 
     def unreserve(self, article_id: str) -> None:

@@ -115,12 +115,14 @@ def changed_fields(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 
 def versioned_line(
-    item: dict[str, Any], version: int, digest: str, changes: list[str]
+    item: dict[str, Any], version: int, digest: str, changes: list[str], *, first: bool = False
 ) -> dict[str, Any]:
     """The item as a store line: ``version``, ``contentDigest`` and ``changes`` after ``articleId``.
 
     A new version (2 and later) of a page that states no ``dateModified`` gets the capture
     time it was seen changed in; ``dateModifiedRaw`` stays null, which marks it as ours.
+    `first`: the article's first line known, whatever its number (past one a writer that
+    died may have left unused): no change was seen.
     """
     line: dict[str, Any] = {}
     for key, value in item.items():
@@ -131,7 +133,7 @@ def versioned_line(
             line["version"] = version
             line["contentDigest"] = digest
             line["changes"] = changes
-    if version > 1 and line.get("dateModified") is None:
+    if version > 1 and not first and line.get("dateModified") is None:
         downloaded = (line.get("metadata") or {}).get("dateDownloaded")
         if downloaded:
             line["dateModified"] = downloaded

@@ -17,6 +17,7 @@ batch not yet flushed, and can leave a torn last line, which the next writer mov
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 from collections.abc import Collection, Iterable, Iterator
@@ -40,7 +41,7 @@ from .files import (
     sync_dir,
     whole_size,
 )
-from .index import Latest, StoreIndex, VersionIndex
+from .index import DeadReservation, Latest, StoreIndex, VersionIndex
 from .lines import (
     captured_at,
     changed_fields,
@@ -153,29 +154,33 @@ class ArticleStore:
             decided = self._decide(item, article_id, digest, hashes, captured)
             if isinstance(decided, StoreDecision):
                 return decided
-            known, version, changes, line, path, data = decided
-            claimed = Latest(version, digest, hashes, captured)
+            plan = decided
+            claimed = Latest(plan.version, digest, hashes, captured)
             # A shared index: another worker may have taken this version since; then decide
             # again against its line.
-            if self.index.reserve(article_id, known, claimed, self.worker):
+            if plan.reused is not None:
+                if self.index.take_over(article_id, plan.reused, claimed, self.worker):
+                    break
+            elif self.index.reserve(article_id, plan.known, claimed, self.worker):
                 break
+        path, data = plan.path, plan.data
         try:
             handle = self._handles.get(path)
             if handle is None:
                 handle = self._handles[path] = open_append(path)
-            self._warcs.before_line(str((line.get("warc") or {}).get("filename") or ""))
+            self._warcs.before_line(str((plan.line.get("warc") or {}).get("filename") or ""))
             append_whole(handle, data)
         except BaseException:
             with contextlib.suppress(OSError):  # the state lost too: the run stops anyway
                 self.index.unreserve(article_id)
             raise
-        self.index.remember(article_id, version, digest, hashes, captured)
+        self.index.remember(article_id, plan.version, digest, hashes, captured)
         self.index.set_file_size(path.name, os.fstat(handle).st_size)
         self._in_batch += 1
         self.stats.lines += 1
         self.stats.bytes += len(data)
-        status = "new" if version == 1 else "updated"
-        return StoreDecision(status, article_id, version, tuple(changes))
+        status = "new" if plan.first else "updated"
+        return StoreDecision(status, article_id, plan.version, tuple(plan.changes))
 
     def _decide(
         self,
@@ -184,11 +189,29 @@ class ArticleStore:
         digest: str,
         hashes: dict[str, str],
         captured: str,
-    ) -> StoreDecision | tuple[int, int, list[str], dict[str, Any], Path, bytes]:
-        """What the store does with `item`: its decision when nothing is written; else the
-        latest version known (0: none), the line's version, its changes, the line, its file
-        and its bytes."""
+    ) -> StoreDecision | _Plan:
+        """What the store does with `item`: its decision when nothing is written, else the
+        line to write."""
         known = self.index.latest(article_id, self.worker)
+        first = known is None
+        reused = None
+        dead = self.index.dead_reservation(article_id)
+        if dead is not None:  # numbered past a version its writer, gone, may not have written
+            written, theirs = self._reserved_line(article_id, dead)
+            before = dead.before.version if dead.before is not None else 0
+            if theirs is not None:  # written: decided against it
+                self.index.remember(
+                    article_id,
+                    theirs.version,
+                    theirs.content_digest,
+                    theirs.hashes,
+                    theirs.captured,
+                )
+                known = theirs
+            elif written and dead.version == before + 1:  # never written: its number is free
+                known, first, reused = dead.before, dead.before is None, dead
+            else:  # its line may be on another machine: a gap, never two lines of one version
+                first = dead.before is None
         if known is not None and (
             known.content_digest == digest or self.index.has_capture(article_id, digest, captured)
         ):
@@ -205,8 +228,10 @@ class ArticleStore:
                 return StoreDecision("unchanged", article_id, known.version)
             return StoreDecision("older", article_id, known.version)
         version = 1 if known is None else known.version + 1
-        changes = [] if known is None else changed_fields(known.hashes, hashes)
-        line = versioned_line(item, version, digest, changes)
+        # The first line of the article known (past a number a dead writer may have left
+        # unused on another machine) names no change and no dateModified of a change seen.
+        changes = [] if first or known is None else changed_fields(known.hashes, hashes)
+        line = versioned_line(item, version, digest, changes, first=first)
         found = line_problems(line, self.sources)
         if found:
             raise InvalidLineError(
@@ -216,14 +241,42 @@ class ArticleStore:
             path = self.articles_dir / file_name(month_of(line), self.worker)
         except ValueError as exc:
             raise InvalidLineError(f"{item.get('url')}: {exc}") from None
-        return (
-            0 if known is None else known.version,
-            version,
-            changes,
-            line,
-            path,
-            encode_line(line),
-        )
+        known_version = 0 if known is None else known.version
+        return _Plan(known_version, version, changes, line, path, encode_line(line), first, reused)
+
+    def _reserved_line(self, article_id: str, dead: DeadReservation) -> tuple[bool, Latest | None]:
+        """Whether this data directory tells if a writer now gone wrote the line of the
+        version it reserved, and that line (None: not written, or not known here). Known
+        only where it wrote here (its lock is here) and no process holds its lock: none
+        can be writing that line any more."""
+        name = lock_name(dead.holder)
+        if not dead.holder or not (self.articles_dir / name).exists():
+            return False, None  # it wrote on another machine, into its own data directory
+        if len(dead.captured) < len("YYYY-MM"):  # no month: no file to look in
+            return False, None
+        path = self.articles_dir / file_name(dead.captured[:7], dead.holder)
+        theirs = None if name == self.lock.name else StoreLock(self.articles_dir, 0, name)
+        if theirs is not None:
+            try:
+                theirs.acquire()
+            except StoreLockedError:  # a process of that name still writes (stalled)
+                return False, None
+        try:
+            if not path.exists():
+                return True, None
+            needle = f'"articleId":{json.dumps(article_id)}'.encode()
+            for offset, raw in complete_lines(path, 0, whole_size(path)):
+                if needle not in raw:
+                    continue
+                line = reading.parse(raw, path, offset)
+                if line and line["articleId"] == article_id and line["version"] == dead.version:
+                    return True, Latest(
+                        dead.version, line["contentDigest"], field_hashes(line), captured_at(line)
+                    )
+            return True, None
+        finally:
+            if theirs is not None:
+                theirs.release()
 
     def _begin_batch(self) -> None:
         if self.lock.held:
@@ -416,6 +469,22 @@ class _WarcSync:
                 sync_dir(self.warc_dir)  # the new file's name, as its bytes
             self._synced[name] = (done.st_ino, done.st_size)
             return
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A line to write: the latest version it was decided against (0: none), its version,
+    changes, line, file and bytes; whether it is the article's first line known, and the
+    dead writer's reservation whose number it takes again."""
+
+    known: int
+    version: int
+    changes: list[str]
+    line: dict[str, Any]
+    path: Path
+    data: bytes
+    first: bool
+    reused: DeadReservation | None
 
 
 def _copied(item: dict[str, Any]) -> bool:
