@@ -420,3 +420,38 @@ def test_a_version_reserved_by_a_worker_killed_on_another_machine_is_numbered_pa
     store.close()
     assert (stored.status, stored.version) == ("new", 2)
     assert _versions(tmp_path / "vm") == [(2, None, [])]
+
+
+def test_a_batch_committed_after_redis_came_back_empty_is_refused_and_the_files_indexed_again(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """Redis restarted without its data mid-crawl: the client reconnects without a word,
+    and the worker's next batch was committed into the empty database before its
+    heartbeat found the crawl gone. That commit set its file's indexed size to the whole
+    file while the index held only that batch's articles: the next worker, taking the
+    file for indexed, never read its earlier lines, and stored those articles again as
+    version 1. The commit is refused (the shared state lost), and the next writer indexes
+    every line of the files again."""
+    client = redis_server.client()
+    client.flushall()
+    address = redis_server.address
+    index = open_state(address, tmp_path).version_index()
+    store = ArticleStore(tmp_path, worker="vm-1", index=index, lock_timeout=0)
+    store.add(make_item(1))
+    store.flush()
+    store.add(make_item(2))  # its batch open
+    waiting = open_state(address, tmp_path).version_index()  # another worker's, between batches
+    waiting.begin()
+    waiting.rollback()
+    client.flushall()  # Redis restarted empty
+    with pytest.raises(OSError, match="restarted empty"):
+        store.flush()
+    with pytest.raises(OSError, match="restarted empty"):
+        waiting.begin()
+    assert not client.hgetall("newsarchive:store:files")
+    later = ArticleStore(
+        tmp_path, worker="vm-2", index=open_state(address, tmp_path).version_index()
+    )
+    assert [later.add(make_item(n)).status for n in (1, 2)] == ["unchanged", "unchanged"]
+    later.close()
+    assert sorted(line["version"] for line in lines_of(tmp_path)) == [1, 1]

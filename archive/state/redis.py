@@ -352,6 +352,9 @@ class RedisVersionIndex:
         # article -> [version, digest, hashes, captured, worker, incarnation] of a line not
         # yet committed
         self.reserved_key = state.key("store", "reserved")
+        # Named by the first writer of the index; gone with Redis's data (see begin()).
+        self.epoch_key = state.key("store", "epoch")
+        self._epoch: str | None = None
         self._remember = self.client.register_script(_REMEMBER)
         self._reserve = self.client.register_script(_RESERVE)
         self._unreserve = self.client.register_script(_UNRESERVE)
@@ -363,25 +366,50 @@ class RedisVersionIndex:
         self._captures: dict[str, list[list[str]]] = {}
 
     def begin(self) -> None:
-        """Changes wait in memory until commit."""
+        """Changes wait in memory until commit. The first batch learns the index's epoch
+        (naming it, in a database that has none); from then on an index without it is one
+        Redis lost (restarted without its data, or emptied): the shared state lost."""
+        with self.state.guard():
+            self.client.setnx(self.epoch_key, uuid.uuid4().hex)
+            current = text(self.client.get(self.epoch_key))
+        if self._epoch is None:
+            self._epoch = current
+        elif current != self._epoch:
+            raise self._gone()
+
+    def _gone(self) -> StateUnavailableError:
+        return self.state.fail(
+            StateUnavailableError("the store's index is gone: Redis restarted empty, or emptied")
+        )
 
     def commit(self) -> None:
+        """Send the batch to Redis in one transaction, only into the index this writer
+        read (its epoch watched): never sizes of files into an index that lacks their lines."""
         if not (self._latest or self._sizes or self._captures):
             return
+        if self._epoch is None:
+            self.begin()
         args: list[Any] = []
         for article_id, known in self._latest.items():
             value = json.dumps([known.version, known.content_digest, known.hashes, known.captured])
             args += [article_id, known.version, value]
-        with self.state.guard():
-            pipe = self.client.pipeline(transaction=True)
-            if args:
-                self._remember(keys=[self.latest_key, self.reserved_key], args=args, client=pipe)
-            if self._sizes:
-                pipe.hset(self.files_key, mapping=dict(self._sizes.items()))
-            if self._captures:
-                captures = {a: json.dumps(self._all_captures(a)) for a in self._captures}
-                pipe.hset(self.captures_key, mapping=captures)  # type: ignore[arg-type, unused-ignore]
-            pipe.execute()
+        captures = {a: json.dumps(self._all_captures(a)) for a in self._captures}
+        with self.state.guard(), self.client.pipeline(transaction=True) as pipe:
+            try:
+                pipe.watch(self.epoch_key)
+                if text(pipe.get(self.epoch_key)) != self._epoch:
+                    raise self._gone()
+                pipe.multi()
+                if args:
+                    keys = [self.latest_key, self.reserved_key]
+                    self._remember(keys=keys, args=args, client=pipe)
+                if self._sizes:
+                    pipe.hset(self.files_key, mapping=dict(self._sizes.items()))
+                if captures:
+                    pipe.hset(self.captures_key, mapping=captures)  # type: ignore[arg-type, unused-ignore]
+                pipe.execute()
+            except redis.WatchError:  # emptied as the batch was sent
+                raise self._gone() from None
         self.rollback()
 
     def rollback(self) -> None:
