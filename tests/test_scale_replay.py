@@ -387,3 +387,45 @@ def test_a_task_failing_with_a_timeout_error_is_its_error_not_a_result_not_back_
     (error,) = raised
     assert isinstance(error, TimeoutError), repr(error)
     assert error.errno == 110 and error.filename == "/mnt/archive/a.warc.gz"
+
+
+def test_a_scheduler_of_another_dask_release_is_one_line_and_exit_2(
+    site_archive: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A scheduler running another Dask release than the replay (2024.8.0's, whose
+    handshake takes no argument newer clients send): an internal error, exit 70, with
+    "Scheduler.identity() got an unexpected keyword argument 'n_workers'". The replay
+    names both releases in one line, exit 2: trying again later changes nothing."""
+    import socket
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+    from .scale_harness import wait_until
+
+    port = free_port()
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+         "--port", str(port), "--no-dashboard", "--preload", "tests.servers.older_dask"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=cli_env(), cwd=REPO,
+    )  # fmt: skip
+    try:
+
+        def listening() -> bool:
+            with socket.socket() as probe:
+                return probe.connect_ex(("127.0.0.1", port)) == 0
+
+        wait_until(listening, "the scheduler to listen")
+        out = tmp_path / "items.jsonl"
+        result = run_cli(
+            "replay", str(site_archive / "warc"), "--out", str(out),
+            "--cluster", f"tcp://127.0.0.1:{port}", "--cluster-wait", "5", timeout=120,
+        )  # fmt: skip
+    finally:
+        scheduler.kill()
+        scheduler.wait()
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "2024.8.0" in result.stderr and "internal error" not in result.stderr
+    assert not out.exists() or out.read_bytes() == b""

@@ -18,7 +18,7 @@ from crawler import settings as defaults
 from crawler.pages.outlets import names as outlet_names
 
 from ..diskspace import is_disk_full
-from ..exitcodes import DISK_FULL, ERRORS, LOCKED, OK
+from ..exitcodes import DISK_FULL, ERRORS, LOCKED, OK, USAGE
 from ..wording import counted
 from . import check_inputs, file_or_folder, folder
 
@@ -265,7 +265,7 @@ def run(options: argparse.Namespace) -> int:
 
     client = None
     if options.cluster:
-        from ..replay.cluster import ClusterError, connect
+        from ..replay.cluster import ClusterError, ClusterRefusedError, connect
 
         try:
             client = connect(options.cluster, wait=options.cluster_wait)
@@ -276,6 +276,9 @@ def run(options: argparse.Namespace) -> int:
                 diff.close()
             if out is not None and out is not sys.stdout:
                 out.close()
+            if isinstance(exc, ClusterRefusedError):  # no later try helps
+                print(f"newsarchive: {exc}; nothing was replayed", file=sys.stderr)
+                return USAGE
             print(f"newsarchive: {exc}; nothing was replayed, try again later", file=sys.stderr)
             return LOCKED
     if defaults.NEWSARCHIVE_GC_TUNING_ENABLED:

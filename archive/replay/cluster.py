@@ -43,6 +43,11 @@ class ClusterError(RuntimeError):
     """The cluster named by --cluster could not be reached or started."""
 
 
+class ClusterRefusedError(ClusterError):
+    """The cluster answers, but as no replay can use it (another Dask or Python release):
+    trying again later changes nothing."""
+
+
 def check_spec(spec: str) -> str:
     """``tcp://HOST:PORT`` or ``local:N``, else ValueError."""
     if spec.startswith("local:"):
@@ -111,7 +116,14 @@ def connect(spec: str, timeout: float = 10.0, wait: float = WAIT) -> Any:
             client = Client(cluster, timeout=timeout)
             client._newsarchive_cluster = cluster  # type: ignore[attr-defined, unused-ignore]
             return client
-        return _with_a_worker(_client_within(Client, spec, timeout), spec, wait)
+        try:
+            client = _client_within(Client, spec, timeout)
+        except (OSError, ClusterError):
+            raise
+        except Exception:  # the handshake itself failed: another release's scheduler?
+            _refuse_another_release(spec, timeout)
+            raise
+        return _with_a_worker(client, spec, wait)
     except OSError as exc:
         raise ClusterError(f"the Dask scheduler {spec} cannot be reached ({exc})") from None
 
@@ -139,6 +151,48 @@ def _client_within(client: Any, spec: str, timeout: float) -> Any:
     if "error" in made:
         raise made["error"]
     return made["client"]
+
+
+def releases(packages: dict[str, Any]) -> dict[str, str]:
+    """The Python (major.minor), Dask and distributed releases in a ``versions`` answer."""
+    python = str(packages.get("python") or "")
+    return {
+        "Python": ".".join(python.split(".")[:2]),
+        "dask": str(packages.get("dask") or ""),
+        "distributed": str(packages.get("distributed") or ""),
+    }
+
+
+def _refuse_another_release(spec: str, timeout: float) -> None:
+    """ClusterRefusedError naming both releases when the scheduler at `spec` runs another
+    Python or Dask release than this process; its ``versions`` call is answered alike by
+    every release. Nothing when it does not answer it, or runs this release."""
+    from distributed.core import rpc
+    from distributed.versions import get_versions
+
+    async def ask() -> Any:
+        scheduler = rpc(spec, timeout=timeout)
+        try:
+            return await asyncio.wait_for(scheduler.versions(), timeout)
+        finally:
+            await scheduler.close_rpc()
+
+    try:
+        answer = asyncio.run(ask())
+        theirs = releases(dict(answer.get("packages") or {}))
+    except Exception:  # not even that: the error that came first is the one to give
+        return
+    ours = releases(get_versions()["packages"])
+    if theirs == ours:
+        return
+    named = ", ".join(
+        f"{name} {theirs[name] or '?'}" for name in ours if theirs[name] != ours[name]
+    )
+    mine = ", ".join(f"{name} {ours[name]}" for name in ours if theirs[name] != ours[name])
+    raise ClusterRefusedError(
+        f"the Dask scheduler {spec} runs {named}, this replay {mine}: run one release "
+        "on the scheduler, its workers and here"
+    )
 
 
 def _with_a_worker(client: Any, spec: str, wait: float) -> Any:
