@@ -220,3 +220,30 @@ def test_an_index_damaged_in_place_under_a_trusted_list_is_read_again(tmp_path: 
     assert index.read_text().splitlines(keepends=True) == _index_of_alone(
         tmp_path, [first, second, third]
     )
+
+
+@pytest.mark.parametrize("adds", ["nothing", "a file that gives no line"])
+def test_an_index_damaged_in_place_is_read_again_by_an_update_adding_nothing(
+    tmp_path: Path, adds: str
+) -> None:
+    """An update with no new line to write (a run that wrote no WARC file, or only one that
+    cannot be indexed) returned before the copy that checks the index against its list's
+    crc32: a damaged line stayed for pywb to trip on until a run added lines."""
+    first = write_one_capture(tmp_path, 1)
+    update_index(tmp_path)
+    index = tmp_path / INDEX_NAME
+    before = index.stat()
+    sound = index.read_bytes()
+    with open(index, "r+b") as damaged:
+        damaged.write(b"#" * (len(sound) - 1))
+    os.utime(index, ns=(before.st_atime_ns, before.st_mtime_ns))
+    if adds != "nothing":
+        cut = (tmp_path / first).read_bytes()[:40]  # a gzip member cut short
+        (tmp_path / "newsarchive-cnn-damaged.warc.gz").write_bytes(cut)
+    skipped: list[str] = []
+    assert update_index(tmp_path, skipped=skipped) == 1  # the first file's, indexed again
+    assert index.read_text().splitlines(keepends=True) == _index_of_alone(tmp_path, [first])
+    assert skipped[0].startswith("index.cdxj: 1 damaged line dropped (the first, line 1: '####")
+    skipped.clear()
+    assert update_index(tmp_path, skipped=skipped) == 0
+    assert not any(line.startswith("index.cdxj") for line in skipped)

@@ -15,7 +15,8 @@ An update costs what it adds, not what the index holds: the old lines are copied
 stretches between the places of the new ones (each found by a binary search), and which
 WARC files the index names is kept beside it (``.index.cdxj.files``), so a cron job years
 old does not parse every line of its index each run to learn that. The list holds the
-index's crc32, checked over the bytes an update copies: an index damaged in place (its
+index's crc32, checked over the bytes an update copies (or reads through, when it adds
+nothing): an index damaged in place (its
 size and time kept) is read again line by line, its damaged lines dropped.
 """
 
@@ -500,6 +501,7 @@ def _update(
     if not new and not damaged and (index.exists() or not rebuild):
         if listed is None and index.exists():
             _list_names(folder, index, known)  # the next update reads no line
+        _check_unchanged(index, listing)
         return 0
     unread = [p for p in new if p.name not in written]
     added = index_lines(unread, skipped if skipped is not None else []) if unread else []
@@ -508,6 +510,7 @@ def _update(
     if not added and not damaged and not rebuild and index.exists():  # only files unindexed
         if listed is None:
             _list_names(folder, index, known)
+        _check_unchanged(index, listing)
         return 0
     handle = None
     if damaged:
@@ -536,6 +539,20 @@ def _update(
             handle.close()
     _list_names(folder, index, known | _filenames(added), (written_index, summed.crc))
     return len(added)
+
+
+def _check_unchanged(index: Path, listing: tuple[set[str], int] | None) -> None:
+    """:class:`_ListBroken` if the index an update leaves as it is holds other bytes than its
+    list was written for: an update adding nothing checks it as a copy would, so damage in
+    place is found by the next update, not the next one that adds lines."""
+    if listing is None or not index.exists():
+        return
+    try:
+        crc = _summed(index)[1]
+    except OSError:
+        return  # unreadable now: the next update that copies it says so
+    if crc != listing[1]:
+        raise _ListBroken
 
 
 class _Summed:
