@@ -521,22 +521,47 @@ def test_an_archive_named_twice_in_two_spellings_is_read_once(
     assert read_items(twice) == read_items(once)
 
 
+@pytest.mark.parametrize(
+    "into", [["--store", "{tmp}/data"], ["--out", "{tmp}/items.jsonl"], ["--all-captures"], []]
+)
 def test_replay_into_a_store_refuses_a_warc_whose_file_name_is_not_utf8(
-    site_archive: Path, tmp_path: Path
+    site_archive: Path, tmp_path: Path, into: list[str]
 ) -> None:
     """A store line names its WARC file in JSON, which holds text, not bytes: the name was
-    stored escaped, every reader took it as U+FFFD, and ``export wacz`` found no such file."""
+    stored escaped, every reader took it as U+FFFD, and ``export wacz`` found no such file.
+    The lines of ``--out`` (or standard output) are store lines: they held a lone surrogate
+    escape (``caf\\udce9``), which jq and every strict JSON reader take for U+FFFD."""
     warcs = tmp_path / "warcs"
     warcs.mkdir()
     original = sorted((site_archive / "warc").glob("*.warc.gz"))[0]
     odd = os.path.join(os.fsencode(warcs), b"caf\xe9-" + os.fsencode(original.name))
     with open(original, "rb") as source, open(odd, "wb") as copy:
         copy.write(source.read())
-    result = run_cli("replay", str(warcs), "--store", str(tmp_path / "data"))
+    result = run_cli("replay", str(warcs), *[a.format(tmp=tmp_path) for a in into])
     assert result.returncode == 2, result.stderr
     shown = os.fsencode(odd).decode("utf-8", "backslashreplace")
     assert result.stderr == (
         f"newsarchive: {shown}: its file name is not UTF-8, which a store line cannot name "
         "as it is; rename the file (convmv) and replay it\n"
     )
+    assert result.stdout == ""
     assert not (tmp_path / "data" / "articles").exists()
+    assert not (tmp_path / "items.jsonl").exists()
+
+
+def test_replay_diff_reads_a_warc_whose_file_name_is_not_utf8(
+    site_archive: Path, tmp_path: Path
+) -> None:
+    """``--diff`` writes no store line: such a file is compared as any other (its name
+    printed as its bytes are, as ``ls`` prints it)."""
+    warcs = tmp_path / "warcs"
+    warcs.mkdir()
+    for original in sorted((site_archive / "warc").glob("*.warc.gz")):
+        odd = os.path.join(os.fsencode(warcs), b"caf\xe9-" + os.fsencode(original.name))
+        with open(original, "rb") as source, open(odd, "wb") as copy:
+            copy.write(source.read())
+    command = [sys.executable, "-m", "archive", "replay", str(warcs), "--diff", str(site_archive)]
+    result = subprocess.run(command, capture_output=True, env=cli_env(), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert b"not UTF-8" not in result.stderr
+    assert b'"filename": "caf\xe9-' in result.stdout

@@ -197,10 +197,7 @@ def run(options: argparse.Namespace) -> int:
         raise UsageError(f"{options.diff} is not a data directory with a store (no articles/)")
     if options.diff is not None:
         refuse_newer(options.diff)
-    if options.store is not None:
-        from ..datadir import DataDirError, check_parent
-        from ..dataformat import FormatError, check
-
+    if options.diff is None:  # store lines, into the store, --out or standard output
         for source in found:
             if not _names_as_text(source.name):
                 shown = os.fsencode(source.path).decode("utf-8", "backslashreplace")
@@ -208,6 +205,9 @@ def run(options: argparse.Namespace) -> int:
                     f"{shown}: its file name is not UTF-8, which a store line cannot name as "
                     "it is; rename the file (convmv) and replay it"
                 )
+    if options.store is not None:
+        from ..datadir import DataDirError, check_parent
+        from ..dataformat import FormatError, check
 
         try:
             check_parent(options.store)
