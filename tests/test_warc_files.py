@@ -398,19 +398,73 @@ def _indexed_between(
 def test_index_names_the_record_of_a_plain_warc_whose_content_length_is_no_number(
     tmp_path: Path,
 ) -> None:
-    """Uncompressed, nothing tells where its block ends and the next record begins: the
-    file is left out, named by that record, not by warcio's "Unknown archive format"."""
+    """Uncompressed, its Content-Length cannot say where its block ends and the next record
+    begins; its WARC-Block-Digest can: the block is the bytes up to the record start whose
+    blank line it is the digest of. The record is left out and named, as in a gzip member,
+    and the records before and after it are indexed (warcio stops at it: pywb reads a
+    record at its offset); the whole file was left out."""
     block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
     good = _hand_record("response", block, http=True)
     bad = good.replace(f"Content-Length: {len(block)}".encode(), b"Content-Length: abc")
-    (tmp_path / "warc").mkdir()
-    (tmp_path / "warc" / "x.warc").write_bytes(good + bad + good)
-    result = run_cli("index", "--data", str(tmp_path))
+    result, offsets = _indexed_between(tmp_path, "x.warc", good, bad)
+    assert result.returncode == 1, result.stdout
+    assert result.stderr == (
+        f"newsarchive: not indexed: x.warc: the record of http://www.cnn.com/a.html at "
+        f"offset {len(good)} left out: its Content-Length 'abc' is not a number of bytes\n"
+    )
+    assert offsets == ["0", str(len(good + bad))]
+
+
+def _plain_unmeasured(block: bytes, *, digest: bool) -> bytes:
+    """An uncompressed response record of `block` whose Content-Length is ``abc``, with or
+    without its WARC-Block-Digest."""
+    record = _hand_record("response", block, http=True)
+    record = record.replace(f"Content-Length: {len(block)}".encode(), b"Content-Length: abc")
+    if not digest:
+        record = re.sub(rb"WARC-Block-Digest: [^\r]*\r\n", b"", record)
+    return record
+
+
+@pytest.mark.parametrize("digest", ["none", "another block's"])
+def test_index_of_a_plain_warc_stops_at_a_record_of_no_length_whose_end_nothing_proves(
+    tmp_path: Path, digest: str
+) -> None:
+    """No block digest, or one no stretch of the file has: no record start after it can be
+    told from bytes of its block. The records before it are indexed (the README said so,
+    but the whole file was left out), those after it are not."""
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
+    good = _hand_record("response", block, http=True)
+    if digest == "none":
+        bad = _plain_unmeasured(block, digest=False)
+    else:
+        bad = _plain_unmeasured(block + b"<p>y</p>", digest=True).replace(b"<p>y</p>", b"")
+    result, offsets = _indexed_between(tmp_path, "x.warc", good, bad)
     assert result.returncode == 1, result.stdout
     assert result.stderr == (
         f"newsarchive: not indexed: x.warc: the record at offset {len(good)}: its "
         "Content-Length 'abc' is not a number of bytes (the file is not indexed past it)\n"
     )
+    assert offsets == ["0"]
+
+
+def test_index_of_a_plain_warc_takes_no_record_start_inside_a_block_of_no_length(
+    tmp_path: Path,
+) -> None:
+    """A payload holding a WARC record of its own (an archived ``.warc`` download, a page
+    quoting one), after a blank line: the first ``WARC/1.`` line past the damaged record
+    is inside its block. Only the start its block digest proves is taken, so the
+    record the payload holds is never indexed as a capture of this archive."""
+    inner = _hand_record(
+        "response", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>fake</p>", http=True
+    ).replace(b"http://www.cnn.com/a.html", b"http://www.cnn.com/fake.html")
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: application/warc\r\n\r\n" + inner + b"tail"
+    good = _hand_record("response", b"HTTP/1.1 200 OK\r\n\r\n<p>x</p>", http=True)
+    bad = _plain_unmeasured(block, digest=True)
+    result, offsets = _indexed_between(tmp_path, "x.warc", good, bad)
+    assert result.returncode == 1, result.stdout
+    assert "fake" not in (tmp_path / "warc" / INDEX_NAME).read_text()
+    assert offsets == ["0", str(len(good + bad))]
+    assert f"at offset {len(good)} left out: its Content-Length 'abc'" in result.stderr
 
 
 @pytest.mark.parametrize("ending", [b"", b"\r\n", b"\n\n"], ids=["none", "one-crlf", "lf-lf"])

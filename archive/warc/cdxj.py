@@ -68,13 +68,14 @@ def _bounded_indexer() -> type:
     from cdxj_indexer.main import CDXJIndexer
 
     class BoundedIndexer(CDXJIndexer):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
+        def __init__(self, *args: Any, window: tuple[int, int | None] = (0, None), **kwargs: Any):
             super().__init__(*args, **kwargs)
             self.undated: list[str] = []
             self.longer: set[int] = set()
+            self.window = window
 
         def _create_record_iter(self, input_: Any) -> Any:
-            records = bounded(super()._create_record_iter(input_))
+            records = bounded(super()._create_record_iter(_Window(input_, *self.window)))
             records.INC_RECORD = ""  # its warning: the record's offset noted instead
             consume = records._consume_blanklines
             loader = records.loader
@@ -87,7 +88,8 @@ def _bounded_indexer() -> type:
                 length = record.rec_headers.get_header("Content-Length")
                 if record.format == "warc" and length and not length.strip().isdigit():
                     if not records.reader.decompressor:  # no end of member to go on from
-                        raise UnmeasuredRecord(records.offset, length)
+                        url = record.rec_headers.get_header("WARC-Target-URI") or "no URL"
+                        raise UnmeasuredRecord(records.offset, length, url)
                     record.unmeasured = length
                 return record
 
@@ -134,14 +136,41 @@ def _bounded_indexer() -> type:
 
 
 class UnmeasuredRecord(ValueError):
-    """A record of an uncompressed file whose Content-Length is no number of bytes: nothing
-    says where its block ends, so the records after it cannot be found."""
+    """A record of an uncompressed file whose Content-Length is no number of bytes: only its
+    block digest can say where its block ends (:mod:`.resync`), and so where the records
+    after it are."""
 
-    def __init__(self, offset: int, length: str):
+    def __init__(self, offset: int, length: str, url: str):
         super().__init__(
             f"the record at offset {offset}: its Content-Length {length[:40]!r} is not a "
             "number of bytes (the file is not indexed past it)"
         )
+        self.offset, self.length, self.url = offset, length, url
+
+    def left_out(self, name: str) -> str:
+        """What is said of it where the records after it are indexed."""
+        return (
+            f"{name}: the record of {self.url[:200]} at offset {self.offset} left out: its "
+            f"Content-Length {self.length[:40]!r} is not a number of bytes"
+        )
+
+
+class _Window:
+    """Bytes `start` to `stop` (None: the end) of a file, read as a file whose offsets are
+    the whole file's: the records of an uncompressed file around one of no length."""
+
+    def __init__(self, handle: BinaryIO, start: int, stop: int | None):
+        self.handle, self.stop = handle, stop
+        handle.seek(start)
+
+    def read(self, size: int = -1) -> bytes:
+        if self.stop is None:
+            return self.handle.read(size)
+        left = max(0, self.stop - self.handle.tell())
+        return self.handle.read(left if size is None or size < 0 else min(size, left))
+
+    def tell(self) -> int:
+        return self.handle.tell()
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,20 +298,13 @@ def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list
                     raise ValueError(message)
                 skipped.append(message)
                 continue
-            indexer = _bounded_indexer()(output=out, inputs=[str(path)])
             try:
-                indexer.process_all()
-                with open(out, encoding="utf-8") as handle:
-                    found = [line for line in handle if line.strip()]
+                found, undated = _index_file(Path(path), out)
             except Exception as exc:  # any damage: this file is left out, the rest indexed
                 if skipped is None:
                     raise
                 skipped.append(f"{Path(path).name}: {_short(exc)}")
                 continue
-            longer = [line for line in found if _start(line) in indexer.longer]
-            if longer:
-                found = [line for line in found if line not in longer]
-            undated = indexer.undated + [_longer_line(Path(path), line) for line in longer]
             if undated:
                 if skipped is None:
                     raise ValueError(undated[0])
@@ -305,6 +327,43 @@ def index_lines(paths: Iterable[Path], skipped: list[str] | None = None) -> list
                 found = [line for line in found if _ends(line) <= cut]
             lines.extend(found)
     return sorted(lines)
+
+
+def _index_file(path: Path, out: str) -> tuple[list[str], list[str]]:
+    """The CDXJ lines of one WARC file, and what is said of the records left out.
+
+    In an uncompressed file, a record whose Content-Length is no number is left out with
+    the records around it indexed, when its block digest says where the next one starts
+    (:func:`.resync.record_after`); else the file is indexed up to it, and that is said.
+    """
+    from .resync import record_after
+
+    found: list[str] = []
+    said: list[str] = []
+    start, stop = 0, None
+    while True:
+        indexer = _bounded_indexer()(output=out, inputs=[str(path)], window=(start, stop))
+        try:
+            indexer.process_all()
+        except UnmeasuredRecord as exc:
+            if stop is not None:
+                raise  # not met before `stop` the first time: a file changed under us
+            stop, unmeasured = exc.offset, exc
+            continue  # the records before it, read again up to it
+        with open(out, encoding="utf-8") as handle:
+            lines = [line for line in handle if line.strip()]
+        longer = [line for line in lines if _start(line) in indexer.longer]
+        found.extend(line for line in lines if line not in longer)
+        said.extend(indexer.undated + [_longer_line(path, line) for line in longer])
+        if stop is None:
+            return found, said
+        with open(path, "rb") as handle:
+            start = record_after(handle, stop, os.fstat(handle.fileno()).st_size) or -1
+        if start < 0:
+            said.append(f"{path.name}: {unmeasured}")
+            return found, said
+        said.append(unmeasured.left_out(path.name))
+        stop = None
 
 
 def _longer_line(path: Path, line: str) -> str:
