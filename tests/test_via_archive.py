@@ -595,3 +595,31 @@ def test_pywbs_json_timemap(past_pywb: str, tmp_path: Path) -> None:
     assert line["metadata"]["retrievedFrom"]["mementoUrl"] == (
         f"{past_pywb}/20130129100000id_/{TIMBUKTU}"
     )
+
+
+def test_a_copy_killed_before_its_metadata_record_is_replayed_as_the_crawl_stored_it(
+    past_pywb: str, tmp_path: Path
+) -> None:
+    """``kill -9`` between a copied capture's response record and its metadata record (the
+    spider reads the page between them): the response names no archive. The next run
+    fetched the memento again and stored the article from its revisit, whose metadata
+    record says where it came from; replay took the first record of the same capture
+    time and gave the article as a live capture, with no ``retrievedFrom``."""
+    from .test_kill import switch_settings
+
+    data = tmp_path / "data"
+    at_memento = ("-s", "KILL_AT_URL=id_/https")  # the first memento, not an index lookup
+    killed = crawl_via(
+        data, past_pywb, "20130129", "--depth", "0",
+        *switch_settings("response_downloaded", 1), *at_memento,
+    )  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    assert store_lines(data) == []
+    final = crawl_via(data, past_pywb, "20130129", "--depth", "0")
+    assert final.returncode == 0, final.stderr
+    (line,) = store_lines(data)
+    assert line["metadata"]["retrievedFrom"]["archive"] == past_pywb
+    again = tmp_path / "again"
+    replayed = run_cli("replay", str(data / "warc"), "--store", str(again))
+    assert replayed.returncode == 0, replayed.stderr
+    assert stores_equal(data, again) == []
