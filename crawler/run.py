@@ -309,11 +309,13 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime, early: list[in
         return _stopped_before_crawling(options, run_id, started, early[0], clock)
     crawlers: list[Any] = []
     failures: dict[str, str] = {}
+    deferreds = []
     for name in options.spiders:
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
         deferred = process.crawl(crawler, start_url=options.start_urls.get(name) or None)
         deferred.addErrback(_note_failure, failures, name)
+        deferreds.append(deferred)
     if not options.quiet:
         print(
             f"newsarchive: run {run_id}: crawling {', '.join(options.spiders)} into "
@@ -325,7 +327,7 @@ def _crawl(options: CrawlOptions, run_id: str, started: datetime, early: list[in
         if interval > 0 and sys.stderr.isatty():
             _show_progress(crawlers, interval, clock)
     _write_running_report(options, run_id, started)
-    _deliver_early(process, crawlers, early)
+    _deliver_early(process, crawlers, early, deferreds)
     process.start()
     try:
         return _end_of_run(
@@ -410,25 +412,35 @@ def _crashed(
     return CRASH
 
 
-def _deliver_early(process: Any, crawlers: list[Any], early: list[int]) -> None:
+def _deliver_early(
+    process: Any, crawlers: list[Any], early: list[int], deferreds: list[Any]
+) -> None:
     """Scrapy takes the signals once its reactor runs: one that came while the crawlers
     were made is handed to it once their engines run (stopped before, a spider is never
-    closed), a graceful stop before the crawl goes far."""
+    closed), a graceful stop before the crawl goes far. A crawler whose crawl ended before
+    its engine ran (it failed to start) waits for nothing: the others get the signal."""
     from scrapy import signals
 
     waiting = {id(crawler) for crawler in crawlers}
 
     def started(crawler: Any) -> None:
+        if id(crawler) not in waiting:
+            return  # its engine ran already: the crawl's end is no news
         waiting.discard(id(crawler))
         if early and not waiting:
             process._signal_shutdown(early[0], None)
 
-    for crawler in crawlers:
+    def ended(result: Any, crawler: Any) -> Any:
+        started(crawler)
+        return result
+
+    for crawler, deferred in zip(crawlers, deferreds, strict=True):
         crawler.signals.connect(
             lambda crawler=crawler, **_: started(crawler),
             signal=signals.engine_started,
             weak=False,
         )
+        deferred.addBoth(ended, crawler)
 
 
 def _stopped_before_crawling(

@@ -368,3 +368,53 @@ def test_a_sigterm_after_the_crawlers_are_made_still_stops_the_run(
     (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
     assert report["status"] == "interrupted" and report["exitCode"] == 143
     assert store_lines(data) == []
+
+
+ONE_SPIDER_FAILS_TO_START = """
+import os, signal, sys
+from pathlib import Path
+import crawler.run as run
+import crawler.pipelines as pipelines
+
+open_spider = pipelines.StorePipeline.open_spider
+
+def broken_for_reuters(self, spider=None):
+    if self.crawler.spider.name == "reuters":
+        raise RuntimeError("a spider that cannot start")
+    return open_spider(self, spider)
+
+pipelines.StorePipeline.open_spider = broken_for_reuters
+write_running_report = run._write_running_report
+
+def signalled_then_report(*args):
+    os.kill(os.getpid(), signal.SIGTERM)  # the crawlers made, the reactor not yet running
+    return write_running_report(*args)
+
+run._write_running_report = signalled_then_report
+options = run.CrawlOptions(
+    spiders=["cnn", "reuters"],
+    data_dir=Path(sys.argv[1]),
+    start_urls={"cnn": [sys.argv[2]], "reuters": [sys.argv[3]]},
+    quiet=True,
+)
+sys.exit(run.run_crawl(options))
+"""
+
+
+def test_a_sigterm_as_the_run_starts_stops_the_spiders_when_another_fails_to_start(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """A SIGTERM noted while the crawlers were made is handed to Scrapy once every engine
+    runs: with one spider failing before its engine started, that moment never came, and
+    the other spider crawled the whole site past the signal."""
+    data = tmp_path / "data"
+    urls = [site.url("cnn", "/world/africa/"), site.url("reuters", "/world/africa/")]
+    result = subprocess.run(
+        [sys.executable, "-c", ONE_SPIDER_FAILS_TO_START, str(data), *urls],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 70, result.stdout + result.stderr
+    assert "reuters crashed: RuntimeError: a spider that cannot start" in result.stderr
+    assert store_lines(data) == []
+    (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
+    assert sum(report["pages"].values()) == 0, report["pages"]
