@@ -37,6 +37,15 @@ class LeftForNextRun(IgnoreRequest):
 _STOPPED: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
+def stats_of(crawler: Any) -> Any:
+    """`crawler`'s stats collector; None where its crawl never started (its spider could
+    not be made): Scrapy gives a crawler its stats then, and reading them before raises."""
+    try:
+        return crawler.stats
+    except RuntimeError:
+        return None
+
+
 def stop_sending(crawler: Any) -> int:
     """From now on `crawler` sends no page: those queued in the downloader fail now, those
     still on their way to it (waiting for robots.txt, say) when they reach
@@ -112,8 +121,9 @@ def cut_under_way(crawler: Any) -> int:
     """The run closes (a signal, ``--max-runtime``): `crawler`'s downloads under way are cut
     now, not waited for up to ``DOWNLOAD_TIMEOUT``; nothing of them is archived or stored,
     and their pages stay in the frontier for the next run. Returns how many were cut."""
-    if crawler.stats is not None:
-        crawler.stats.set_value(CUT_SHORT_STAT, 1)
+    stats = stats_of(crawler)
+    if stats is not None:
+        stats.set_value(CUT_SHORT_STAT, 1)
     cut = cut_downloads(crawler)
     if cut:
         logger.info("closing: %d downloads under way cut, left for the next run", cut)

@@ -49,7 +49,7 @@ from archive.wording import counted
 
 from . import settings as defaults
 from .budget import OVER_LIMIT_STAT, PAGE_LIMIT_REASON
-from .closespider import NOT_SENT_STAT, cut_under_way, stop_sending
+from .closespider import NOT_SENT_STAT, cut_under_way, stats_of, stop_sending
 from .diskfull import DISK_FULL as DISK_FULL_REASON
 from .diskfull import DISK_FULL_STAT
 from .handlers import abort_downloads, scrapy_version_problem
@@ -546,8 +546,9 @@ def _process_class(base: type) -> type:
 
         def _cut_downloads(self) -> None:
             for crawler in self.crawlers:
-                if crawler.stats is not None:
-                    crawler.stats.set_value(CUT_SHORT_STAT, 1)
+                stats = stats_of(crawler)
+                if stats is not None:
+                    stats.set_value(CUT_SHORT_STAT, 1)
                 stop_sending(crawler)
             logging.getLogger(__name__).warning(
                 "stopping now: %d connections cut", abort_downloads()
@@ -609,7 +610,8 @@ def build_report(
     refused_hosts: list[str] = []
     raised: dict[str, int] = {}  # exceptions the spider's callbacks raised, by class
     for crawler in crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
+        collector = stats_of(crawler)
+        stats = collector.get_stats() if collector is not None else {}
         refused_hosts.extend(stats.get(REFUSED_HOSTS) or [])
         finish_reasons[crawler.spidercls.name] = stats.get("finish_reason", "crashed")
         store_locked = store_locked or str(stats.get(STORE_LOCKED_STAT) or "")
@@ -810,7 +812,8 @@ def status_words(report: dict[str, Any]) -> str:
 def progress_line(crawlers: list[Any], elapsed: float) -> str:
     pages = articles = errors = 0
     for crawler in crawlers:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
+        collector = stats_of(crawler)
+        stats = collector.get_stats() if collector is not None else {}
         pages += int(stats.get("downloader/response_count", 0))
         articles += sum(int(stats.get(f"{ARTICLE_STATS}{k}", 0)) for k in ("new", "updated"))
         errors += sum(int(v) for k, v in stats.items() if k.startswith(ERROR_STATS))

@@ -418,3 +418,45 @@ def test_a_sigterm_as_the_run_starts_stops_the_spiders_when_another_fails_to_sta
     assert store_lines(data) == []
     (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
     assert sum(report["pages"].values()) == 0, report["pages"]
+
+
+ONE_SPIDER_NOT_MADE = """
+import sys
+from pathlib import Path
+import crawler.run as run
+import crawler.spiders.outlets as spiders
+
+def broken(cls, crawler, *args, **kwargs):
+    raise RuntimeError("a spider that cannot be made")
+
+spiders.ReutersSpider.from_crawler = classmethod(broken)
+options = run.CrawlOptions(
+    spiders=["cnn", "reuters"],
+    data_dir=Path(sys.argv[1]),
+    start_urls={"cnn": [sys.argv[2]], "reuters": [sys.argv[3]]},
+    quiet=True,
+)
+sys.exit(run.run_crawl(options))
+"""
+
+
+def test_a_spider_that_cannot_be_made_is_named_and_the_others_counted(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """A spider whose making raised (before Scrapy gives its crawler stats): the report's
+    builder read its stats, which Scrapy 2.13+ refuses with a RuntimeError, so the run
+    ended 'internal error: Crawler.stats is not set yet', its report counting nothing of
+    the spiders that crawled."""
+    data = tmp_path / "data"
+    urls = [site.url("cnn", "/world/africa/"), site.url("reuters", "/world/africa/")]
+    result = subprocess.run(
+        [sys.executable, "-c", ONE_SPIDER_NOT_MADE, str(data), *urls],
+        capture_output=True, text=True, cwd=REPO, env=cli_env(), timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 70, result.stdout + result.stderr
+    assert result.stderr == (
+        "newsarchive: reuters crashed: RuntimeError: a spider that cannot be made\n"
+    )
+    (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
+    assert report["status"] == "failed" and report["spiders"] == ["cnn", "reuters"]
+    assert report["articles"]["new"] == len(store_lines(data)) > 0
