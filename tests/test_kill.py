@@ -460,3 +460,39 @@ def test_a_spider_that_cannot_be_made_is_named_and_the_others_counted(
     (report,) = [json.loads(p.read_text()) for p in (data / "runs").glob("*.json")]
     assert report["status"] == "failed" and report["spiders"] == ["cnn", "reuters"]
     assert report["articles"]["new"] == len(store_lines(data)) > 0
+
+
+def test_a_resumed_crawl_requests_a_page_under_the_form_its_frontier_holds(
+    site: SiteServer, tmp_path: Path
+) -> None:
+    """A page is requested under the first of its URL forms the crawl meets (``.../slug/``,
+    ``.../slug/index.html``). That memory was not in the frontier a killed run leaves: the
+    resumed run requested the page under the form the frontier held, and again under the
+    form its start page links, two fetches and two records of one page."""
+    from archive.fetchstate import FetchState
+    from crawler.linkpolicy import dedup_key
+    from crawler.pages.urls import same_page_form
+
+    data = tmp_path / "data"
+    (data / "state").mkdir(parents=True)
+    article = "/2013/01/29/world/africa/mali-timbuktu-retaken/"  # linked as .../index.html
+    planned = site.url("cnn", article)
+    state = FetchState(data / "state" / "fetch.sqlite")
+    state.enqueue("cnn", [(dedup_key(planned), planned, 0, "article", None)])  # as a kill left it
+    state.close()
+    start = site.url("cnn", "/world/africa/")
+    result = run_cli(
+        "crawl", "cnn", "-q", "--data", str(data), "--start-url", start, "--depth", "0", *FAST
+    )
+    assert result.returncode == 0, result.stderr
+    fetched = []
+    for path in (data / "warc").glob("*.warc.gz"):
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if record.rec_type == "response" and "mali-timbuktu-retaken" in url:
+                    fetched.append(url)
+    assert [same_page_form(dedup_key(url)) for url in fetched] == [
+        same_page_form(dedup_key(planned))
+    ], fetched
+    assert fetched == [planned]

@@ -186,6 +186,8 @@ class NewsSpider(Spider):
                 self.incremental.done(self.name, entry.key)
                 continue
             self.hops_by_key[entry.key] = entry.hops
+            # The form it was planned under is the page's: another form met later is it.
+            self.key_by_form.setdefault(same_page_form(entry.key), entry.key)
             if entry.done and entry.kind == "start":
                 self._read_starts.add(entry.key)
             if entry.done and entry.links is not None:
