@@ -131,3 +131,65 @@ def test_a_damaged_record_holding_a_gzip_body_is_one_problem(
     assert result.returncode == 0, result.stderr
     problems = [line for line in result.stderr.splitlines() if f"{folder / warc.name}:" in line]
     assert len(problems) == 1 and f":{offset}: " in problems[0], problems
+
+
+def _plain_around_unmeasured(tmp_path: Path, *, digest: bool) -> tuple[Path, int]:
+    """An uncompressed WARC: a record, one whose Content-Length is ``abc`` holding in its
+    block a whole WARC record of a CNN story (an archived ``.warc``), and a record after
+    it. The file and the damaged record's offset."""
+    from .test_pages_fixtures import PAGES, load_fixture
+    from .test_warc_files import _hand_record, _plain_unmeasured
+
+    story = PAGES / "cnn_2013" / "gallery_two_authors_no_place.html"
+    expected, _headers, body = load_fixture(story)
+    page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + body
+    inner = _hand_record("response", page, http=True).replace(
+        b"http://www.cnn.com/a.html", expected["url"].encode()
+    )
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: application/warc\r\n\r\n" + inner + b"tail"
+    good = _hand_record("response", b"HTTP/1.1 200 OK\r\n\r\n<p>x</p>", http=True)
+    bad = _plain_unmeasured(block, digest=digest)
+    path = tmp_path / "x.warc"
+    path.write_bytes(good + bad + good)
+    return path, len(good)
+
+
+def test_replay_refuses_a_plain_record_of_no_length_and_reads_on_where_its_digest_ends_it(
+    tmp_path: Path,
+) -> None:
+    """A record of an uncompressed file whose Content-Length is no number: warcio reads it
+    as empty and its block as what follows. Replay named the first line of its block as
+    "not a WARC record", then searched on for a ``WARC/1.`` line and found the record its
+    payload holds: a story that was never captured came out as an article of this archive.
+    Now the record is refused by name, and the scan goes on where its block digest says
+    the block ends, as ``index`` does."""
+    path, bad = _plain_around_unmeasured(tmp_path, digest=True)
+    out = tmp_path / "items.jsonl"
+    result = run_cli("replay", str(path), "--out", str(out), "--all-captures", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert out.read_text() == ""
+    problems = [
+        line for line in result.stderr.splitlines() if line.startswith(f"newsarchive: {path}:")
+    ]
+    assert problems == [
+        f"newsarchive: {path}:{bad}: record refused: its Content-Length 'abc' is not a number "
+        "of bytes"
+    ]
+    assert "2 records" in result.stderr and "1 problem" in result.stderr  # both around it
+
+
+def test_replay_stops_at_a_plain_record_of_no_length_that_nothing_ends(tmp_path: Path) -> None:
+    """Without a block digest nothing tells a record start after it from a line of its
+    block: the rest of the file is not read (and said so), as ``index`` leaves it out."""
+    path, bad = _plain_around_unmeasured(tmp_path, digest=False)
+    out = tmp_path / "items.jsonl"
+    result = run_cli("replay", str(path), "--out", str(out), "--all-captures", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert out.read_text() == ""
+    problems = [
+        line for line in result.stderr.splitlines() if line.startswith(f"newsarchive: {path}:")
+    ]
+    assert problems == [
+        f"newsarchive: {path}:{bad}: record refused: its Content-Length 'abc' is not a number "
+        "of bytes; the file is not read past it (nothing proves where its block ends)"
+    ]

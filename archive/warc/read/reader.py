@@ -164,6 +164,10 @@ def _scan_from(
     last_end = start
     try:
         for record in iterator:
+            length = record.rec_headers.get_header("Content-Length")
+            if length and not length.strip().isdigit():
+                # warcio read it as empty, its block as what follows: refused by name.
+                return (yield from _unmeasured(source, handle, iterator.offset, length))
             facts = _facts(source, record)
             if keep is not None and facts is not None and facts.rec_type in PAYLOAD_TYPES:
                 if keep(facts):
@@ -204,6 +208,32 @@ def _scan_from(
 
 
 _CUT_HEAD = "record cut short: the file ends inside its header block"
+
+
+def _unmeasured(
+    source: Source, handle: IO[bytes], at: int, length: str
+) -> Generator[Any, None, tuple[int, bool]]:
+    """A record at `at` whose Content-Length is no number: its problem, and where to search
+    on from. In a gzip member, the next member; uncompressed, the record its block digest
+    proves follows it (a ``WARC/1.`` line inside its block, an archived ``.warc``, is no
+    record), or, with nothing to prove it, the file's end."""
+    said = f"record refused: its Content-Length {length.strip()[:40]!r} is not a number of bytes"
+    if source.gzipped:
+        yield Problem(source.label, at, said)
+        return at + 1, True
+    from archive.warc.resync import record_after
+
+    size = handle.seek(0, io.SEEK_END)
+    after = record_after(handle, at, size)
+    if after is None:
+        yield Problem(
+            source.label,
+            at,
+            f"{said}; the file is not read past it (nothing proves where its block ends)",
+        )
+        return size, True
+    yield Problem(source.label, at, said)
+    return after, True
 
 
 def _cut_after(handle: IO[bytes], end: int) -> int | None:
