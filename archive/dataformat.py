@@ -14,7 +14,6 @@ of the store lines.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import os
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .atomicjson import write_json
 
 FORMAT_NAME = "format.json"
 LAYOUT_VERSION = 1
@@ -63,17 +63,7 @@ def mark(data_dir: Path) -> None:
         "storeSchemaVersion": STORE_SCHEMA_VERSION,
         "software": f"newsarchive/{__version__}",
     }
-    temp = path.with_name(f".{FORMAT_NAME}.{os.getpid()}.tmp")
-    try:
-        with open(temp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(content) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    write_json(path, content)
 
 
 def _check_format_file(path: Path) -> None:

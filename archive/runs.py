@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from datetime import datetime, timezone
@@ -10,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .atomicjson import write_json
 from .schema import Shape, conforms, field_shapes, run_report_schema
 
 # 2: incremental counts, bytesWritten, resumed, logFile; 3: status, limitedBy, each count once
@@ -33,18 +33,7 @@ def write_report(runs_dir: Path, report: dict[str, Any]) -> Path:
     """Write atomically (temp file, fsync, rename), so a reader never sees half a report."""
     runs_dir.mkdir(parents=True, exist_ok=True)
     path = runs_dir / report_name(report)
-    temp = path.with_suffix(".json.tmp")
-    try:
-        with open(temp, "w", encoding="utf-8") as handle:
-            json.dump(report, handle, indent=2, sort_keys=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError:  # a full disk: no half report, no temp file left behind
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    write_json(path, report, indent=2)
     return path
 
 

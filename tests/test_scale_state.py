@@ -329,7 +329,7 @@ def test_workers_starting_at_once_on_a_new_data_directory_both_note_its_deployme
     it through one temporary file: the second's rename found the first's gone, and that
     worker ended "data directory not usable", exit 2, never joining the crawl. Here the
     other worker notes it whole while this one is between its write and its rename."""
-    import archive.state
+    import archive.atomicjson
 
     (tmp_path / "state").mkdir()
     address = "redis://127.0.0.1:6379/0"
@@ -342,7 +342,7 @@ def test_workers_starting_at_once_on_a_new_data_directory_both_note_its_deployme
             bind_deployment(tmp_path, "deployment-1", address)  # the other worker, whole
         rename(source, target)
 
-    monkeypatch.setattr(archive.state.os, "replace", other_worker_first)
+    monkeypatch.setattr(archive.atomicjson.os, "replace", other_worker_first)
     bind_deployment(tmp_path, "deployment-1", address)
     assert others and bound_deployment(tmp_path) == "deployment-1"
     assert sorted(p.name for p in (tmp_path / "state").iterdir()) == ["shared-state.json"]

@@ -9,15 +9,13 @@ dupe filter, see :mod:`crawler.scale`). Both give the same small interface.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from ..atomicjson import write_json
 from ..fetchstate import FetchRecord, FetchState, FrontierEntry, Links, Planned
 from ..store.index import StoreIndex, VersionIndex
 from ..warc.dedup import DigestIndex, EarlierCapture
@@ -152,18 +150,7 @@ def bind_deployment(data_dir: str | Path, deployment: str, address: str) -> None
     path = Path(data_dir) / "state" / DEPLOYMENT_FILE
     if bound_deployment(data_dir) == deployment:
         return
-    temp = path.with_name(f".{DEPLOYMENT_FILE}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
-    try:
-        with open(temp, "w", encoding="utf-8") as handle:
-            json.dump({"deployment": deployment, "state": shown(address)}, handle)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    write_json(path, {"deployment": deployment, "state": shown(address)})
 
 
 def open_state(
