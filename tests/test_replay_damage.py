@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -154,6 +155,21 @@ def _plain_around_unmeasured(tmp_path: Path, *, digest: bool) -> tuple[Path, int
     return path, len(good)
 
 
+def _replay_no_items(
+    path: Path, tmp_path: Path
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """``replay --all-captures`` of `path`, which must exit 0 and give no item: its run and
+    the problem lines naming the file."""
+    out = tmp_path / "items.jsonl"
+    result = run_cli("replay", str(path), "--out", str(out), "--all-captures", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert out.read_text() == ""
+    problems = [
+        line for line in result.stderr.splitlines() if line.startswith(f"newsarchive: {path}:")
+    ]
+    return result, problems
+
+
 def test_replay_refuses_a_plain_record_of_no_length_and_reads_on_where_its_digest_ends_it(
     tmp_path: Path,
 ) -> None:
@@ -164,13 +180,7 @@ def test_replay_refuses_a_plain_record_of_no_length_and_reads_on_where_its_diges
     Now the record is refused by name, and the scan goes on where its block digest says
     the block ends, as ``index`` does."""
     path, bad = _plain_around_unmeasured(tmp_path, digest=True)
-    out = tmp_path / "items.jsonl"
-    result = run_cli("replay", str(path), "--out", str(out), "--all-captures", "--jobs", "1")
-    assert result.returncode == 0, result.stderr
-    assert out.read_text() == ""
-    problems = [
-        line for line in result.stderr.splitlines() if line.startswith(f"newsarchive: {path}:")
-    ]
+    result, problems = _replay_no_items(path, tmp_path)
     assert problems == [
         f"newsarchive: {path}:{bad}: record refused: its Content-Length 'abc' is not a number "
         "of bytes"
@@ -182,13 +192,7 @@ def test_replay_stops_at_a_plain_record_of_no_length_that_nothing_ends(tmp_path:
     """Without a block digest nothing tells a record start after it from a line of its
     block: the rest of the file is not read (and said so), as ``index`` leaves it out."""
     path, bad = _plain_around_unmeasured(tmp_path, digest=False)
-    out = tmp_path / "items.jsonl"
-    result = run_cli("replay", str(path), "--out", str(out), "--all-captures", "--jobs", "1")
-    assert result.returncode == 0, result.stderr
-    assert out.read_text() == ""
-    problems = [
-        line for line in result.stderr.splitlines() if line.startswith(f"newsarchive: {path}:")
-    ]
+    _result, problems = _replay_no_items(path, tmp_path)
     assert problems == [
         f"newsarchive: {path}:{bad}: record refused: its Content-Length 'abc' is not a number "
         "of bytes; the file is not read past it (nothing proves where its block ends)"
